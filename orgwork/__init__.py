@@ -1,0 +1,1 @@
+"""orgwork: case management for a Party organisation department (组织部)."""

@@ -1,0 +1,91 @@
+"""The audit trail (审计日志): who did what, when, from where, to which record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Audited(models.Model):
+    """Base for every business model: each save and delete is written to the audit log.
+
+    The values loaded from the database are kept so that an update records old and
+    new values for exactly the fields that changed (see ``orgwork.audit.recorder``).
+    Bulk paths (the import engine) write their audit rows themselves, in bulk.
+    """
+
+    class Meta:
+        abstract = True
+
+    # Field names whose values are replaced by "***" in the audit log's change records.
+    audit_redacted_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = dict(zip(field_names, values))
+        return instance
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    TRANSITION = "transition", "流程操作"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    VIEW_SENSITIVE = "view_sensitive", "查看敏感信息"
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账号锁定"
+    PERMISSION = "permission", "权限变更"
+
+
+class AuditSource(models.TextChoices):
+    WEB = "web", "网页"
+    IMPORT = "import", "导入"
+    COMMAND = "command", "命令"
+    TASK = "task", "后台任务"
+    SYSTEM = "system", "系统"
+
+
+class AuditLog(models.Model):
+    """审计日志. Append-only: the app never updates or deletes a row, and on PostgreSQL
+    a trigger refuses UPDATE always and DELETE of rows younger than 180 days."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
+    source = models.CharField("来源", max_length=10, choices=AuditSource.choices, default=AuditSource.SYSTEM)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="对象类型", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    unit_path = models.CharField("所属单位路径", max_length=400, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    message = models.TextField("说明", blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    success = models.BooleanField("是否成功", default=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-at"], name="audit_action_idx"),
+            models.Index(fields=["unit_path"], name="audit_unit_path_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"

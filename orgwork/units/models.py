@@ -1,0 +1,91 @@
+"""Units (单位 / 组织机构): the jurisdiction tree every record hangs from."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from orgwork.audit.models import Audited
+
+PATH_SEPARATOR = "/"
+code_validator = RegexValidator(r"^[0-9A-Za-z_-]{1,30}$", "单位代码只能由字母、数字、下划线或短横线组成，最长30位。")
+
+
+class UnitType(models.TextChoices):
+    PARTY_COMMITTEE = "party_committee", "党委"
+    GOVERNMENT = "government", "政府部门"
+    INSTITUTION = "institution", "事业单位"
+    STATE_ENTERPRISE = "state_enterprise", "国有企业"
+    UNIVERSITY = "university", "高校"
+    TOWNSHIP = "township", "乡镇"
+    VILLAGE = "village", "村社区"
+    OTHER = "other", "其他"
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    TOWNSHIP = "township", "乡级"
+
+
+class Unit(Audited):
+    """单位. One node of the jurisdiction tree (省 → 市州 → 县区 → 乡镇, plus departments).
+
+    ``path`` is the materialised path of codes from the root, ``"62/6201/620102/"``,
+    so a subtree is one indexed prefix query. It is derived from ``parent`` and
+    ``code`` by :func:`orgwork.units.services.unit_save`, which also rewrites the
+    descendants when a unit moves.
+    """
+
+    scope_field = ""  # a unit is scoped by its own path
+
+    code = models.CharField(
+        "单位代码",
+        max_length=30,
+        unique=True,
+        validators=[code_validator],
+        error_messages={"unique": "单位代码已存在，不能重复。"},
+    )
+    name = models.CharField("单位名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    unit_type = models.CharField("单位类型", max_length=20, choices=UnitType.choices, default=UnitType.GOVERNMENT)
+    level = models.CharField("行政层级", max_length=10, choices=UnitLevel.choices, default=UnitLevel.COUNTY)
+    path = models.CharField("层级路径", max_length=400, editable=False, db_index=True)
+    sort_order = models.PositiveIntegerField("排序号", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+        indexes = [
+            # Prefix LIKE on PostgreSQL needs the pattern operator class.
+            models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name"], name="unit_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR)
+
+    def computed_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "上级单位不能是本单位。"})
+        if self.pk and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": f"不能把单位移到它自己的下级单位「{self.parent}」之下：会形成循环。"})
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)

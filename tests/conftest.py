@@ -1,0 +1,124 @@
+"""Shared fixtures: a small jurisdiction tree and named personas.
+
+    甘肃省 (62)
+    ├── 兰州市 (6201)                 ← city_officer
+    │   ├── 城关区 (620102)           ← county_a_clerk
+    │   │   └── 城关镇 (620102001)
+    │   └── 七里河区 (620103)         ← county_b_clerk
+    └── 天水市 (6205)
+province_officer and view_only_auditor sit at the province; non_staff has no admin access.
+The clerks and officers hold every business role; the administrators one role each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from orgwork.accounts import roles
+from orgwork.accounts.models import User
+from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.units.services import unit_save
+
+PASSWORD = "Persona#2026pw"
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings: Any) -> None:
+    # The suite talks plain HTTP through the test client; HTTPS is checked by check --deploy.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def make_unit(code: str, name: str, parent: Unit | None, level: str = UnitLevel.COUNTY,
+              unit_type: str = UnitType.PARTY_COMMITTEE) -> Unit:
+    return unit_save(unit=Unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type))
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Unit]:
+    province = make_unit("62", "甘肃省", None, UnitLevel.PROVINCE)
+    city = make_unit("6201", "兰州市", province, UnitLevel.CITY)
+    county_a = make_unit("620102", "城关区", city)
+    county_b = make_unit("620103", "七里河区", city)
+    township_a = make_unit("620102001", "城关镇", county_a, UnitLevel.TOWNSHIP, UnitType.TOWNSHIP)
+    other_city = make_unit("6205", "天水市", province, UnitLevel.CITY)
+    return {"province": province, "city": city, "county_a": county_a, "county_b": county_b,
+            "township_a": township_a, "other_city": other_city}
+
+
+@pytest.fixture
+def role_groups(db: Any) -> dict[str, Group]:
+    roles.setup_roles()
+    return {g.name: g for g in Group.objects.all()}
+
+
+@pytest.fixture
+def make_staff(tree: dict[str, Unit], role_groups: dict[str, Group]) -> Callable[..., User]:
+    def make(username: str, unit: Unit, *role_names: str, is_staff: bool = True) -> User:
+        user = User.objects.create_user(username=username, password=PASSWORD, unit=unit, is_staff=is_staff)
+        user.groups.set([role_groups[name] for name in role_names])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(tree: dict[str, Unit], make_staff: Callable[..., User]) -> dict[str, User]:
+    business = roles.BUSINESS_ROLES
+    return {
+        "province_officer": make_staff("province_officer", tree["province"], *business),
+        "city_officer": make_staff("city_officer", tree["city"], *business),
+        "county_a_clerk": make_staff("county_a_clerk", tree["county_a"], *business),
+        "county_b_clerk": make_staff("county_b_clerk", tree["county_b"], *business),
+        "view_only_auditor": make_staff("view_only_auditor", tree["province"], roles.READ_ONLY),
+        "system_admin": make_staff("system_admin", tree["province"], roles.SYSTEM_ADMIN),
+        "security_admin": make_staff("security_admin", tree["province"], roles.SECURITY_ADMIN),
+        "audit_admin": make_staff("audit_admin", tree["province"], roles.AUDIT_ADMIN),
+        "non_staff": make_staff("non_staff", tree["county_a"], is_staff=False),
+    }
+
+
+@pytest.fixture
+def province_officer(personas: dict[str, User]) -> User:
+    return personas["province_officer"]
+
+
+@pytest.fixture
+def city_officer(personas: dict[str, User]) -> User:
+    return personas["city_officer"]
+
+
+@pytest.fixture
+def county_a_clerk(personas: dict[str, User]) -> User:
+    return personas["county_a_clerk"]
+
+
+@pytest.fixture
+def county_b_clerk(personas: dict[str, User]) -> User:
+    return personas["county_b_clerk"]
+
+
+@pytest.fixture
+def view_only_auditor(personas: dict[str, User]) -> User:
+    return personas["view_only_auditor"]
+
+
+@pytest.fixture
+def non_staff(personas: dict[str, User]) -> User:
+    return personas["non_staff"]
+
+
+@pytest.fixture
+def client_for(client: Any) -> Callable[[User], Any]:
+    """A test client logged in as the given persona."""
+    from django.test import Client
+
+    def login(user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return login
