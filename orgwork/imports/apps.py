@@ -5,3 +5,4 @@ class ImportsConfig(AppConfig):
     name = "orgwork.imports"
     label = "imports"
     verbose_name = "数据导入"
+    business_roles = ("干部监督", "基层党建", "人才工作")

@@ -1,0 +1,29 @@
+"""单位导入：单位代码, 单位名称, 上级单位代码, 单位类型, 行政层级."""
+
+from __future__ import annotations
+
+from import_export import fields
+
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, UnitWidget
+
+from .models import Unit, UnitLevel, UnitType
+
+
+class UnitResource(ScopedModelResource):
+    slug = "units"
+    verbose_name = "单位"
+
+    code = fields.Field(attribute="code", column_name="单位代码")
+    name = fields.Field(attribute="name", column_name="单位名称")
+    parent = fields.Field(attribute="parent", column_name="上级单位代码", widget=UnitWidget())
+    unit_type = fields.Field(attribute="unit_type", column_name="单位类型", widget=ChoiceWidget(UnitType.choices))
+    level = fields.Field(attribute="level", column_name="行政层级", widget=ChoiceWidget(UnitLevel.choices))
+
+    header_aliases = {"代码": "单位代码", "名称": "单位名称", "上级代码": "上级单位代码", "层级": "行政层级"}
+
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "parent", "unit_type", "level")
+        import_id_fields = ("code",)
+        skip_unchanged = True
