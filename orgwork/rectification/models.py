@@ -1,0 +1,246 @@
+"""Rectification checklists (整改清单, 挂账销号).
+
+An inspection, a democratic-life meeting, an assessment, an unannounced visit or a
+campaign produces a problem list (问题清单). Each problem carries its responsibility
+(责任清单: unit, person, leading leader) and its rectification (整改清单: measure and
+deadline). An item is put on the books (挂账) and struck off (销号) only with evidence and
+a reviewer's sign-off; a look-back (回头看) can put it on the books again.
+
+State changes happen only in :mod:`orgwork.rectification.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from orgwork.audit.models import Audited
+from orgwork.common.versioning import Versioned
+from orgwork.units.models import Unit
+
+
+class ChecklistSource(models.TextChoices):
+    """问题来源: where the problems were found."""
+
+    INSPECTION = "inspection", "巡视反馈"
+    DEMOCRATIC_LIFE = "democratic_life", "专题民主生活会"
+    THEME_EDUCATION = "theme_education", "主题教育"
+    ANNUAL_ASSESSMENT = "annual_assessment", "年度考核"
+    POLITICAL_ASSESSMENT = "political_assessment", "政治素质考核"
+    UNANNOUNCED_VISIT = "unannounced_visit", "督查暗访"
+    WEAK_BRANCH = "weak_branch", "软弱涣散整顿"
+    SPECIAL_CAMPAIGN = "special_campaign", "专项整治"
+    OTHER = "other", "其他"
+
+
+class ItemState(models.TextChoices):
+    """整改状态."""
+
+    ON_BOOKS = "on_books", "挂账"
+    IN_PROGRESS = "in_progress", "整改中"
+    CLOSURE_REQUESTED = "closure_requested", "申请销号"
+    CLOSED = "closed", "已销号"
+    REOPENED = "reopened", "重新挂账"
+
+
+class Checklist(Audited):
+    """问题清单 (the header of one 整改清单): the source, the document that issued it
+    (文号 and date), the unit concerned (被巡视/被检查单位) and the year.
+
+    A *standing* checklist (常设清单) collects the items other modules open one by one
+    (a political score below 80, a weak branch, a failed spot check): one per source,
+    unit and year, created on demand by ``rectification_open_item``.
+    """
+
+    scope_field = "unit"
+
+    source = models.CharField("问题来源", max_length=30, choices=ChecklistSource.choices)
+    title = models.CharField("清单名称", max_length=200)
+    document_number = models.CharField("文号", max_length=100, blank=True, help_text="如：甘巡反〔2026〕3号")
+    document_date = models.DateField("印发日期", null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name="所涉单位", on_delete=models.PROTECT, related_name="rectification_checklists")
+    year = models.PositiveSmallIntegerField("年度")
+    is_standing = models.BooleanField("常设清单", default=False, editable=False,
+                                      help_text="由其他业务自动挂账的问题归入按来源、单位、年度设立的常设清单。")
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "问题清单"
+        verbose_name_plural = "问题清单"
+        ordering = ["-year", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "unit", "year"], condition=models.Q(is_standing=True), name="rect_one_standing_checklist"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "document_number"], condition=~models.Q(document_number=""), name="rect_checklist_docno_unique",
+                violation_error_message="该单位已有相同文号的问题清单。",
+            ),
+            models.CheckConstraint(condition=models.Q(year__gte=1949) & models.Q(year__lte=2100), name="rect_checklist_year_range"),
+        ]
+        indexes = [
+            models.Index(fields=["source", "-year"], name="rect_checklist_source_idx"),
+            models.Index(fields=["unit", "-year"], name="rect_checklist_unit_idx"),
+            models.Index(fields=["-year", "-created_at"], name="rect_checklist_order_idx"),
+            models.Index(fields=["document_number"], name="rect_checklist_docno_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.document_number}）" if self.document_number else self.title
+
+    def clean(self) -> None:
+        if self.document_date and self.year and self.document_date.year > self.year + 1:
+            raise ValidationError({"document_date": "印发日期与清单年度相差过大，请核对。"})
+
+
+class RectificationItem(Versioned, Audited):
+    """整改事项: one row of the three linked lists — the problem (问题清单), who is
+    responsible for it (责任清单: 责任单位、责任人、牵头领导) and how and by when it is
+    rectified (整改清单: 整改措施、整改时限) — with its 挂账销号 state.
+
+    Scope follows the *responsible unit*: a county sees the items assigned to it even
+    when the checklist belongs to the province, and the checklist's own unit sees them
+    all because the responsible unit must lie within its subtree (see ``clean``).
+    """
+
+    scope_field = "responsible_unit"
+
+    checklist = models.ForeignKey(Checklist, verbose_name="问题清单", on_delete=models.PROTECT, related_name="items")
+    problem = models.TextField("问题描述")
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="rectification_items"
+    )
+    responsible_person = models.CharField("责任人", max_length=50, blank=True)
+    lead_leader = models.CharField("牵头领导", max_length=50, blank=True)
+    measure = models.TextField("整改措施", blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    state = models.CharField("整改状态", max_length=20, choices=ItemState.choices, default=ItemState.ON_BOOKS, editable=False)
+    account = models.TextField("整改情况说明", blank=True, help_text="申请销号时须有佐证材料或书面整改情况说明。")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号申请人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    requested_at = models.DateTimeField("申请销号时间", null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
+    return_reason = models.TextField("退回原因", blank=True, editable=False)
+    reopen_reason = models.TextField("重新挂账原因", blank=True, editable=False)
+    reopen_count = models.PositiveSmallIntegerField("重新挂账次数", default=0, editable=False)
+
+    # The record in another module that raised the problem (a cadre's assessment, a branch…),
+    # held generically so that the kernel never imports the domain apps.
+    source_content_type = models.ForeignKey(ContentType, verbose_name="来源对象类型", null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+", editable=False)
+    source_object_id = models.CharField("来源对象编号", max_length=64, blank=True, editable=False)
+    source_object = GenericForeignKey("source_content_type", "source_object_id")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="挂账人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField("挂账时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "整改事项"
+        verbose_name_plural = "整改事项"
+        ordering = ["deadline", "id"]
+        permissions = [
+            ("request_closure_rectificationitem", "可以申请销号"),
+            ("approve_closure_rectificationitem", "可以审核销号（销号或退回）"),
+            ("reopen_rectificationitem", "可以回头看重新挂账"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=ItemState.values), name="rect_item_state_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(state=ItemState.CLOSED) | models.Q(closed_at__isnull=False, reviewed_by__isnull=False),
+                name="rect_item_closed_has_reviewer",
+            ),
+            # One open item per source record: opening again is idempotent (see services).
+            models.UniqueConstraint(
+                fields=["source_content_type", "source_object_id"],
+                condition=models.Q(source_content_type__isnull=False) & ~models.Q(state="closed"),
+                name="rect_item_one_open_per_source",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["checklist", "state"], name="rect_item_checklist_idx"),
+            models.Index(fields=["state", "deadline"], name="rect_item_state_deadline_idx"),
+            models.Index(fields=["responsible_unit", "state"], name="rect_item_unit_idx"),
+            models.Index(fields=["responsible_person"], name="rect_item_person_idx"),
+            models.Index(fields=["deadline", "id"], name="rect_item_order_idx"),
+            models.Index(fields=["source_content_type", "source_object_id"], name="rect_item_source_obj_idx"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.problem.strip().splitlines()[0] if self.problem.strip() else "（未填写问题）"
+        return text if len(text) <= 40 else text[:40] + "…"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.problem or not self.problem.strip():
+            errors["problem"] = "请填写问题描述。"
+        checklist = self.checklist if self.checklist_id else None
+        unit = self.responsible_unit if self.responsible_unit_id else None
+        if checklist is not None and unit is not None and not unit.is_within(checklist.unit):
+            errors["responsible_unit"] = (
+                f"责任单位「{unit}」不在清单所涉单位「{checklist.unit}」及其下级单位范围内。"
+            )
+        if checklist is not None and self.deadline and checklist.document_date and self.deadline < checklist.document_date:
+            errors["deadline"] = f"整改时限 {self.deadline:%Y-%m-%d} 早于清单印发日期 {checklist.document_date:%Y-%m-%d}。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Evidence(Audited):
+    """佐证材料: a file (整改报告、会议记录、照片…) attached to an item as proof of rectification."""
+
+    scope_field = "item__responsible_unit"
+
+    item = models.ForeignKey(RectificationItem, verbose_name="整改事项", on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("附件", upload_to="rectification/evidence/%Y/%m/")
+    description = models.CharField("材料说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["item", "uploaded_at"], name="rect_evidence_item_idx")]
+
+    def __str__(self) -> str:
+        return self.description or self.file.name.rsplit("/", 1)[-1]
+
+
+class ItemTransition(models.Model):
+    """整改流转记录: the per-item timeline (挂账、开始整改、申请销号、销号、退回、回头看).
+
+    The audit log holds the same events for the whole system; this table answers
+    "what happened to this item" in one indexed query.
+    """
+
+    scope_field = "item__responsible_unit"
+
+    item = models.ForeignKey(RectificationItem, verbose_name="整改事项", on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField("操作", max_length=30)
+    label = models.CharField("操作名称", max_length=30)
+    from_state = models.CharField("原状态", max_length=20, choices=ItemState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=ItemState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "整改流转记录"
+        verbose_name_plural = "整改流转记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["item", "at"], name="rect_transition_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"

@@ -1,0 +1,139 @@
+"""Read side of 整改清单: overdue flags and progress (发现问题 / 已整改 / 按期 / 逾期 / 整改率),
+all computed in SQL so that a changelist of any length costs a fixed number of queries.
+
+Deadlines are calendar days in Asia/Shanghai: an item with 整改时限 of 6 月 30 日 is on
+time until 23:59:59 that day in Beijing time and overdue from 7 月 1 日 00:00 there,
+whatever time zone the server or the database session runs in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf, Round, TruncDate
+
+from orgwork.units.models import Unit
+from orgwork.units.scope import scope_queryset
+
+from .models import Checklist, ItemState, RectificationItem
+
+DEADLINE_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def deadline_today(now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date in Beijing time: the day whose end a deadline is measured against."""
+    from django.utils import timezone
+
+    return timezone.localtime(now or timezone.now(), DEADLINE_ZONE).date()
+
+
+def overdue_q(*, today: datetime.date, prefix: str = "") -> Q:
+    """Not struck off and the deadline day has ended (deadline before today in Beijing)."""
+    return ~Q(**{f"{prefix}state": ItemState.CLOSED}) & Q(**{f"{prefix}deadline__lt": today})
+
+
+def rectified_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state": ItemState.CLOSED})
+
+
+def on_time_q(prefix: str = "") -> Q:
+    """Struck off no later than the deadline day (Beijing calendar), or without a deadline."""
+    closed_day = TruncDate(f"{prefix}closed_at", tzinfo=DEADLINE_ZONE)
+    return rectified_q(prefix) & (
+        Q(**{f"{prefix}deadline__isnull": True}) | Q(**{f"{prefix}deadline__gte": closed_day})
+    )
+
+
+def items_with_overdue(queryset: models.QuerySet[RectificationItem] | None = None, *,
+                       now: datetime.datetime | None = None) -> models.QuerySet[RectificationItem]:
+    """Items annotated with ``is_overdue`` (a boolean computed by the database)."""
+    qs = RectificationItem.objects.all() if queryset is None else queryset
+    today = deadline_today(now)
+    return qs.annotate(
+        is_overdue=Case(When(overdue_q(today=today), then=Value(True)), default=Value(False),
+                        output_field=models.BooleanField())
+    )
+
+
+def items_visible_to(user: Any, *, now: datetime.datetime | None = None) -> models.QuerySet[RectificationItem]:
+    return items_with_overdue(scope_queryset(RectificationItem.objects.all(), user), now=now)
+
+
+def rectification_items_for(obj: models.Model) -> models.QuerySet[RectificationItem]:
+    """The items opened for ``obj`` (a cadre's assessment, a branch, a spot check…), oldest first.
+
+    Unscoped: the caller has already reached ``obj`` through its own scoped queryset,
+    and an item always lies within the unit of the record that raised it.
+    """
+    ct = ContentType.objects.get_for_model(type(obj))
+    return items_with_overdue(
+        RectificationItem.objects.filter(source_content_type=ct, source_object_id=str(obj.pk))
+        .select_related("checklist", "responsible_unit")
+        .order_by("created_at", "id")
+    )
+
+
+def _rate(found: str, rectified: str) -> Round:
+    # NULLIF: a unit without problems has no rate rather than a division by zero.
+    return Round(
+        models.ExpressionWrapper(F(rectified) * Value(100.0) / NullIf(F(found), 0), output_field=FloatField()), 1
+    )
+
+
+def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None, *,
+                             now: datetime.datetime | None = None) -> models.QuerySet[Checklist]:
+    """Checklists annotated with found, rectified, on_time, overdue and rate (整改率, %).
+
+    All counts come from one join with conditional aggregates.
+    """
+    qs = Checklist.objects.all() if queryset is None else queryset
+    today = deadline_today(now)
+    return qs.annotate(
+        found=Count("items"),
+        rectified=Count("items", filter=rectified_q("items__")),
+        on_time=Count("items", filter=on_time_q("items__")),
+        overdue=Count("items", filter=overdue_q(today=today, prefix="items__")),
+    ).annotate(rate=_rate("found", "rectified"))
+
+
+def _count_in_subtree(condition: Q) -> Coalesce:
+    # Func(COUNT) rather than Count(): Count() would add a GROUP BY to the subquery.
+    items = (
+        RectificationItem.objects.filter(responsible_unit__path__startswith=OuterRef("path"))
+        .filter(condition)
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(items, output_field=models.IntegerField()), 0)
+
+
+def rectification_progress(*, units: models.QuerySet[Unit], now: datetime.datetime | None = None) -> models.QuerySet[Unit]:
+    """``units`` annotated with the progress of every item whose responsible unit lies in
+    each unit's subtree: found, rectified, on_time, overdue and rate (%)."""
+    today = deadline_today(now)
+    return units.annotate(
+        found=_count_in_subtree(Q()),
+        rectified=_count_in_subtree(rectified_q()),
+        on_time=_count_in_subtree(on_time_q()),
+        overdue=_count_in_subtree(overdue_q(today=today)),
+    ).annotate(rate=_rate("found", "rectified"))
+
+
+def rectification_totals(queryset: models.QuerySet[RectificationItem], *,
+                         now: datetime.datetime | None = None) -> dict[str, Any]:
+    """One row of totals for any item queryset (a filtered changelist, a dashboard tile)."""
+    today = deadline_today(now)
+    totals = queryset.order_by().aggregate(
+        found=Count("pk"),
+        rectified=Count("pk", filter=rectified_q()),
+        on_time=Count("pk", filter=on_time_q()),
+        overdue=Count("pk", filter=overdue_q(today=today)),
+    )
+    totals["rate"] = round(totals["rectified"] * 100.0 / totals["found"], 1) if totals["found"] else None
+    return totals

@@ -1,0 +1,63 @@
+"""Fixtures for the rectification tests: checklists and items at each step of 挂账销号."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from orgwork.accounts.models import User
+from orgwork.rectification import services
+from orgwork.rectification.models import Checklist, ChecklistSource, ItemState, RectificationItem
+from orgwork.units.models import Unit
+
+
+@pytest.fixture
+def city_checklist(tree: dict[str, Unit]) -> Checklist:
+    """A city inspection's feedback list (巡视反馈) covering 兰州市 and its counties."""
+    return Checklist.objects.create(
+        source=ChecklistSource.INSPECTION, title="市委第一巡察组反馈问题清单", document_number="兰巡反〔2026〕1号",
+        document_date=datetime.date(2026, 3, 1), unit=tree["city"], year=2026,
+    )
+
+
+@pytest.fixture
+def open_item(city_checklist: Checklist, tree: dict[str, Unit], city_officer: User) -> Callable[..., RectificationItem]:
+    """Open an item of the city checklist assigned to county A (or ``unit``)."""
+
+    def make(problem: str = "“三重一大”决策程序执行不到位", unit: Unit | None = None, **kwargs: Any) -> RectificationItem:
+        return services.rectification_open_item(
+            unit=unit or tree["county_a"], source=ChecklistSource.INSPECTION, problem=problem, actor=city_officer,
+            checklist=city_checklist, responsible_person="张明", measure="修订议事规则",
+            deadline=kwargs.pop("deadline", datetime.date(2026, 6, 30)), **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def item_in(open_item: Callable[..., RectificationItem], county_a_clerk: User,
+            city_officer: User) -> Callable[[str], RectificationItem]:
+    """An item of county A brought to ``state`` through the services, the way people do it:
+    county A's clerk works and requests, the city officer reviews."""
+
+    def make(state: str, **kwargs: Any) -> RectificationItem:
+        item = open_item(**kwargs)
+        if state == ItemState.ON_BOOKS:
+            return item
+        services.rectification_start(item=item, actor=county_a_clerk)
+        if state == ItemState.IN_PROGRESS:
+            return item
+        services.rectification_request_closure(item=item, actor=county_a_clerk, account="已修订议事规则并印发。")
+        if state == ItemState.CLOSURE_REQUESTED:
+            return item
+        services.rectification_approve_closure(item=item, actor=city_officer)
+        if state == ItemState.CLOSED:
+            return item
+        services.rectification_reopen(item=item, actor=city_officer, reason="回头看发现问题反弹")
+        assert state == ItemState.REOPENED
+        return item
+
+    return make
