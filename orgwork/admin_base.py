@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from orgwork.audit.models import AuditLog
+from orgwork.common.versioning import Versioned
 from orgwork.units.scope import is_scoped, scope_field_of, scope_queryset, units_visible_to
 
 HISTORY_LIMIT = 500
@@ -83,6 +86,46 @@ class ScopedFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+VERSION_FIELD = "seen_version"
+
+
+class VersionCheckForm(forms.ModelForm):
+    """Refuses the second of two edits made from the same version (optimistic locking).
+
+    The row is locked while the form is validated (the admin's change view runs in one
+    transaction), so the check and the save cannot interleave with another save. On a
+    conflict the user's input stays on the form; the hidden version is moved on so that
+    submitting again, after looking at the newer record, deliberately overwrites it.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[VERSION_FIELD].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                type(self.instance)._default_manager.select_for_update()
+                .filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+            seen = cleaned.get(VERSION_FIELD)
+            if current is not None and seen != current:
+                self.data = self.data.copy()
+                self.data[self.add_prefix(VERSION_FIELD)] = str(current)
+                raise ValidationError(
+                    "保存冲突：您编辑期间，该记录已被他人修改并保存（您打开时为第 %(seen)s 版，现为第 %(current)s 版）。"
+                    "您的修改尚未保存，仍保留在下方表单中；请在新窗口查看最新内容，确认后再次提交将以您的内容为准。",
+                    code="version_conflict",
+                    params={"seen": seen, "current": current},
+                )
+            self.instance.version = current
+        return cleaned
+
+
 class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction."""
 
@@ -101,6 +144,26 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
                     entry = (entry, ScopedRelatedFieldListFilter)
             filters.append(entry)
         return filters
+
+    def is_versioned(self) -> bool:
+        return issubclass(self.model, Versioned)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.is_versioned() or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        name, options = fieldsets[-1]
+        return [*fieldsets[:-1], (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if self.is_versioned() and obj is not None and not issubclass(self.form, VersionCheckForm):
+            kwargs["form"] = type(f"Versioned{self.form.__name__}", (VersionCheckForm, self.form), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and self.is_versioned():
+            obj.version = (obj.version or 0) + 1
+        super().save_model(request, obj, form, change)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The stock bulk delete runs queryset.delete(): no per-object rules, no audit rows.

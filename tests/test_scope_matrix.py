@@ -17,13 +17,16 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
 from orgwork.audit.models import AuditLog
 from orgwork.units.scope import is_scoped
 
 from .samples import load_all
 
-# Admins with their own scope rules, tested in their own modules.
-SPECIAL_ADMINS = {Group, AuditLog}
+# Admins with their own scope rules, tested in their own modules: roles and lockouts are
+# global (the security administrator's), the audit log is scoped by its rows' unit path.
+SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 def scoped_admin_labels() -> list[str]:

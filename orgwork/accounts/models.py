@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from orgwork.audit.models import Audited
 
-class User(AbstractUser):
+
+class User(Audited, AbstractUser):
     """工作人员. A staff member sees the subtree of ``unit`` and nothing else."""
 
     scope_field = "unit"
+    audit_redacted_fields = ("password",)
+    audit_ignored_fields = ("last_login",)
 
     unit = models.ForeignKey(
         "units.Unit",
@@ -27,6 +33,15 @@ class User(AbstractUser):
         verbose_name = "工作人员"
         verbose_name_plural = "工作人员"
         swappable = "AUTH_USER_MODEL"
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, max_age_days: int) -> bool:
+        if max_age_days <= 0 or not self.has_usable_password():
+            return False
+        return timezone.now() - self.password_changed_at > datetime.timedelta(days=max_age_days)
 
     def __str__(self) -> str:
         full = f"{self.last_name}{self.first_name}".strip()

@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from .context import acting_as
+from .ip import client_ip
 
 SESSION_STARTED_KEY = "orgwork_session_started"
 
@@ -25,7 +26,7 @@ class AuditContextMiddleware:
             if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 user = request.user
-        with acting_as(user, source="web", ip=request.META.get("REMOTE_ADDR")):
+        with acting_as(user, source="web", ip=client_ip(request)):
             response = self.get_response(request)
         if request.path.startswith("/admin/"):
             # Personnel records must not linger in shared browsers' or proxies' caches.

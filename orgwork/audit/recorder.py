@@ -60,8 +60,11 @@ def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, lis
     """``{field name: [old, new]}`` for the fields whose values differ."""
     after = concrete_values(instance)
     redacted = set(getattr(instance, "audit_redacted_fields", ()))
+    ignored = set(getattr(instance, "audit_ignored_fields", ()))
     changes: dict[str, list[Any]] = {}
     for field in instance._meta.concrete_fields:
+        if field.name in ignored:
+            continue
         old = before.get(field.attname) if before is not None else None
         new = after[field.attname]
         if before is not None and old == new:

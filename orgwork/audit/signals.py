@@ -7,14 +7,17 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from axes.signals import user_locked_out
+
+from .ip import client_ip
 from .models import AuditAction, AuditSource
 from .recorder import record
 
 
-def client_ip(request: Any) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+@receiver(user_locked_out, dispatch_uid="audit-lockout")
+def audit_lockout(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+    record(None, action=AuditAction.LOCKOUT, source=AuditSource.WEB, ip=ip_address or client_ip(request),
+           success=False, message=f"账号 {username or ''} 连续登录失败，已锁定")
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")

@@ -1,0 +1,117 @@
+"""The audit trail: every change recorded with actor, time, old and new values;
+nobody changes or deletes it through the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from orgwork.audit.context import acting_as
+from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.units.models import Unit
+
+
+def unit_entries(unit: Unit) -> Any:
+    return AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Unit), object_id=str(unit.pk))
+
+
+def test_an_admin_form_save_records_actor_and_old_and_new_values(
+    personas: dict[str, Any], tree: dict[str, Unit], client_for: Any
+) -> None:
+    sysadmin = personas["system_admin"]
+    unit = tree["county_a"]
+    response = client_for(sysadmin).post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {"code": unit.code, "name": "城关区（新）", "parent": unit.parent_id, "unit_type": unit.unit_type,
+         "level": unit.level, "sort_order": 0},
+    )
+    assert response.status_code == 302
+    entry = unit_entries(unit).filter(action=AuditAction.UPDATE).latest("at")
+    assert entry.actor == sysadmin
+    assert entry.source == "web"
+    assert entry.changes["name"] == ["城关区", "城关区（新）"]
+    assert entry.unit_path == unit.path
+
+
+def test_a_command_is_recorded_as_a_command(tree: dict[str, Unit]) -> None:
+    with acting_as(None, source="command"):
+        unit = Unit.objects.get(code="620103")
+        unit.name = "七里河"
+        unit.save()
+    entry = unit_entries(unit).latest("at")
+    assert (entry.action, entry.source, entry.actor) == (AuditAction.UPDATE, "command", None)
+
+
+def test_a_save_that_changes_nothing_writes_no_row(tree: dict[str, Unit]) -> None:
+    unit = Unit.objects.get(code="620103")
+    before = unit_entries(unit).count()
+    unit.save()
+    assert unit_entries(unit).count() == before
+
+
+def test_a_delete_is_recorded_with_the_last_values(tree: dict[str, Unit]) -> None:
+    unit = Unit.objects.get(code="620102001")
+    pk = unit.pk
+    unit.delete()
+    entry = AuditLog.objects.get(action=AuditAction.DELETE, object_id=str(pk))
+    assert entry.changes["name"] == ["城关镇", None]
+
+
+def test_passwords_never_reach_the_audit_log(personas: dict[str, Any]) -> None:
+    user = personas["county_a_clerk"]
+    user.set_password("Another#Pass2026")
+    user.save()
+    entry = AuditLog.objects.filter(object_id=str(user.pk), action=AuditAction.UPDATE).latest("at")
+    assert entry.changes["password"][1] == "***"
+    assert "Another" not in str(entry.changes)
+
+
+def test_granting_a_role_is_recorded_as_a_permission_change(personas: dict[str, Any], role_groups: Any) -> None:
+    user = personas["county_b_clerk"]
+    user.groups.add(role_groups["只读查阅"])
+    entry = AuditLog.objects.filter(action=AuditAction.PERMISSION, object_id=str(user.pk)).latest("at")
+    assert "授予角色" in entry.message and "只读查阅" in entry.message
+
+
+def test_nobody_can_change_or_delete_audit_rows_in_the_admin(personas: dict[str, Any], client_for: Any, tree: Any) -> None:
+    entry = AuditLog.objects.first()
+    assert entry is not None
+    auditor = client_for(personas["audit_admin"])
+    assert auditor.get(reverse("admin:audit_auditlog_changelist")).status_code == 200
+    assert auditor.get(reverse("admin:audit_auditlog_change", args=[entry.pk])).status_code == 200
+    assert auditor.post(reverse("admin:audit_auditlog_change", args=[entry.pk]), {"message": "x"}).status_code == 403
+    assert auditor.post(reverse("admin:audit_auditlog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert auditor.get(reverse("admin:audit_auditlog_add")).status_code == 403
+    assert AuditLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_only_the_audit_role_reads_the_audit_log(personas: dict[str, Any], client_for: Any) -> None:
+    for name in ("system_admin", "security_admin", "county_a_clerk", "view_only_auditor"):
+        assert client_for(personas[name]).get(reverse("admin:audit_auditlog_changelist")).status_code == 403, name
+
+
+def test_a_county_auditor_sees_only_its_county_rows(make_staff: Any, tree: dict[str, Unit], client_for: Any) -> None:
+    county_auditor = make_staff("county_auditor", tree["county_b"], "审计管理员")
+    response = client_for(county_auditor).get(reverse("admin:audit_auditlog_changelist"))
+    paths = set(response.context["cl"].queryset.values_list("unit_path", flat=True))
+    assert paths and all(p.startswith(tree["county_b"].path) for p in paths)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_the_database_refuses_to_update_or_delete_recent_audit_rows(tree: Any) -> None:
+    entry = AuditLog.objects.first()
+    with pytest.raises(DatabaseError, match="审计日志不可修改"), transaction.atomic():
+        AuditLog.objects.filter(pk=entry.pk).update(message="tampered")
+    with pytest.raises(DatabaseError, match="不可删除"), transaction.atomic():
+        AuditLog.objects.filter(pk=entry.pk).delete()
+
+
+def test_prune_refuses_anything_younger_than_180_days(tree: Any) -> None:
+    with pytest.raises(CommandError, match="至少保留 180 天"):
+        call_command("prune_audit", "--older-than-days", "30", "--yes")

@@ -1,0 +1,91 @@
+"""The jurisdiction tree: paths, subtree queries, cycles, duplicate codes, moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from orgwork.units.models import Unit
+from orgwork.units.scope import units_visible_to
+from orgwork.units.services import unit_save
+
+from .conftest import make_unit
+
+
+def test_a_unit_path_spells_its_ancestry(tree: dict[str, Unit]) -> None:
+    assert tree["township_a"].path == "62/6201/620102/620102001/"
+    assert tree["township_a"].is_within(tree["city"])
+    assert not tree["county_b"].is_within(tree["county_a"])
+
+
+def test_a_subtree_is_one_query(tree: dict[str, Unit], django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        codes = sorted(Unit.objects.filter(path__startswith=tree["city"].path).values_list("code", flat=True))
+    assert codes == ["6201", "620102", "620102001", "620103"]
+
+
+def test_a_code_that_prefixes_another_does_not_leak_into_its_subtree(tree: dict[str, Unit]) -> None:
+    lookalike = make_unit("62010", "假冒单位", tree["province"])
+    assert not lookalike.path.startswith(tree["city"].path)
+    assert "62010" not in Unit.objects.filter(path__startswith=tree["city"].path).values_list("code", flat=True)
+
+
+def test_a_unit_cannot_move_below_its_own_descendant(tree: dict[str, Unit]) -> None:
+    city = tree["city"]
+    city.parent = tree["township_a"]
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=city)
+    assert "循环" in str(error.value.message_dict["parent"])
+    city.refresh_from_db()
+    assert city.parent == tree["province"]
+
+
+def test_a_unit_cannot_be_its_own_parent(tree: dict[str, Unit]) -> None:
+    county = tree["county_a"]
+    county.parent = county
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=county)
+    assert "不能是本单位" in str(error.value.message_dict["parent"])
+
+
+def test_a_duplicate_code_is_refused_with_a_clear_message(tree: dict[str, Unit]) -> None:
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=Unit(code="620102", name="重复", parent=tree["city"]))
+    assert error.value.message_dict["code"] == ["单位代码已存在，不能重复。"]
+
+
+def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(tree: dict[str, Unit]) -> None:
+    county = tree["county_a"]
+    county.parent = tree["other_city"]
+    unit_save(unit=county)
+    assert Unit.objects.get(code="620102001").path == "62/6205/620102/620102001/"
+    assert Unit.objects.get(code="620102").path == "62/6205/620102/"
+    assert Unit.objects.get(code="620103").path == "62/6201/620103/"
+
+
+def test_a_county_clerk_sees_only_their_county(county_a_clerk: Any) -> None:
+    assert sorted(units_visible_to(county_a_clerk).values_list("code", flat=True)) == ["620102", "620102001"]
+
+
+def test_a_county_clerk_cannot_attach_a_unit_to_another_county_by_a_forged_post(
+    county_b_clerk: Any, tree: dict[str, Unit], client_for: Any, role_groups: Any
+) -> None:
+    county_b_clerk.groups.add(role_groups["系统管理员"])
+    response = client_for(county_b_clerk).post(
+        reverse("admin:units_unit_add"),
+        {"code": "620102099", "name": "伪造", "parent": tree["county_a"].pk, "unit_type": "township",
+         "level": "township", "sort_order": 0},
+    )
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    assert not Unit.objects.filter(code="620102099").exists()
+
+
+def test_the_unit_list_filter_offers_only_units_in_scope(county_a_clerk: Any, client_for: Any) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:units_unit_changelist"))
+    offered = [c.get("display") for spec in response.context["cl"].filter_specs for c in spec.choices(response.context["cl"])]
+    assert any("城关镇" in str(d) for d in offered)
+    assert not any("七里河区" in str(d) for d in offered)
