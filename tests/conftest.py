@@ -27,9 +27,11 @@ PASSWORD = "Persona#2026pw"
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
     # The suite talks plain HTTP through the test client; HTTPS is checked by check --deploy.
     settings.SECURE_SSL_REDIRECT = False
+    # Personas are created per test; the production hasher would spend seconds on them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_unit(code: str, name: str, parent: Unit | None, level: str = UnitLevel.COUNTY,

@@ -40,7 +40,7 @@ def jsonable(value: Any) -> Any:
 
 def unit_path_of(instance: models.Model) -> str:
     """The materialised path of the unit a record belongs to (for scoping audit rows)."""
-    field = getattr(type(instance), "scope_field", None)
+    field = getattr(instance, "scope_field", None)
     if field is None:
         return ""
     obj: Any = instance
@@ -97,7 +97,8 @@ def entry_for(
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if instance is not None and content_type is None:
-        content_type = ContentType.objects.get_for_model(type(instance))
+        # Not type(instance): request.user arrives as a lazy proxy.
+        content_type = ContentType.objects.get_for_model(instance._meta.model)
     return AuditLog(
         actor=user,
         actor_name=getattr(user, "username", "") if user else "",

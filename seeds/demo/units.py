@@ -37,8 +37,10 @@ def build(ctx: DemoContext) -> None:
     per_county = ctx.settings["townships_per_county"]
     for city_data in data["cities"]:
         city = ensure_unit(city_data["code"], city_data["name"], province, UnitType.PARTY_COMMITTEE, UnitLevel.CITY, cache)
-        counties = city_data["counties"] or [[city_data["code"][:4] + "99", city_data["name"] + "城区"]]
-        for county_code, county_name in counties:
+        # A city without counties (嘉峪关) governs its towns directly.
+        for town_code, town_name in city_data.get("towns", []):
+            ensure_unit(town_code, town_name, city, UnitType.TOWNSHIP, UnitLevel.TOWNSHIP, cache)
+        for county_code, county_name in city_data["counties"]:
             county = ensure_unit(county_code, county_name, city, UnitType.PARTY_COMMITTEE, UnitLevel.COUNTY, cache)
             for i in range(per_county):
                 stem = stems[i % len(stems)] + ("" if i < len(stems) else str(i // len(stems) + 1))
