@@ -5,3 +5,13 @@ class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = "基层党组织"
     business_roles = ("基层党建",)
+    # 超期补录三会一课 is granted person by person, not with the role.
+    withheld_permissions = ("backenter_meeting",)
+
+    def ready(self) -> None:
+        from orgwork.imports.registry import register
+
+        from .resources import MeetingResource, PartyOrganisationResource, SecretaryResource
+
+        for resource in (PartyOrganisationResource, SecretaryResource, MeetingResource):
+            register(resource)

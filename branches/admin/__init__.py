@@ -1,0 +1,3 @@
+"""Admin for the branches app, one module per area; registration happens on import."""
+
+from . import assessments, meetings, organisations, standards, weak  # noqa: F401

@@ -1,0 +1,108 @@
+"""党组织 list (a tree by path) with the secretary inline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+
+from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
+
+from ..models import BranchAssessment, PartyOrganisation, Secretary, StandardStatus
+from ..services import party_org_save
+
+
+class SecretaryInline(ScopedStackedInline):
+    model = Secretary
+    fields = [("name", "education", "birth_month"), ("is_full_time", "is_double_leader")]
+    max_num = 1
+    can_delete = True
+
+
+class StandardStatusFilter(admin.SimpleListFilter):
+    """标准化状态: the result of the last year's reviewed assessment (or none)."""
+
+    title = "标准化状态（上年度）"
+    parameter_name = "std_status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [*StandardStatus.choices, ("none", "未评定")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        year = timezone.localdate().year - 1
+        assessed = BranchAssessment.objects.filter(year=year).exclude(status="")
+        if value == "none":
+            return queryset.exclude(pk__in=assessed.values("organisation_id"))
+        return queryset.filter(pk__in=assessed.filter(status=value).values("organisation_id"))
+
+
+class VenueFilter(admin.SimpleListFilter):
+    title = "活动场所"
+    parameter_name = "venue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("ok", "面积达标"), ("short", "面积不足"), ("none", "未登记面积")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from django.db.models import Q
+
+        from ..models import VENUE_MINIMUM_AREA
+
+        ok = Q()
+        for domain, minimum in VENUE_MINIMUM_AREA.items():
+            ok |= Q(domain=domain, venue_area__gte=minimum)
+        if self.value() == "ok":
+            return queryset.filter(ok)
+        if self.value() == "short":
+            return queryset.filter(domain__in=list(VENUE_MINIMUM_AREA), venue_area__isnull=False).exclude(ok)
+        if self.value() == "none":
+            return queryset.filter(venue_area__isnull=True)
+        return queryset
+
+
+@admin.register(PartyOrganisation)
+class PartyOrganisationAdmin(ScopedModelAdmin):
+    list_display = ["indented_name", "code", "kind", "domain", "unit", "members_count", "venue", "secretary_name", "last_status"]
+    list_filter = [UnitSubtreeFilter, "kind", "domain", StandardStatusFilter, VenueFilter]
+    list_select_related = ["unit", "secretary"]
+    search_fields = ["^code", "name"]
+    autocomplete_fields = ["parent", "unit"]
+    ordering = ["path"]
+    fields = ["code", "name", "kind", "parent", "unit", "domain", "members_count", "venue_area", "path", "version"]
+    readonly_fields = ["path", "version"]
+    inlines = [SecretaryInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        last = BranchAssessment.objects.filter(organisation=OuterRef("pk")).exclude(status="").order_by("-year")
+        return super().get_queryset(request).annotate(_last_status=Subquery(last.values("status")[:1]))
+
+    @admin.display(description="组织名称", ordering="path")
+    def indented_name(self, obj: PartyOrganisation) -> str:
+        return format_html("{}{}", "　" * max(0, obj.depth - 1), obj.name)
+
+    @admin.display(description="活动场所")
+    def venue(self, obj: PartyOrganisation) -> str:
+        if obj.venue_area is None:
+            return "—"
+        compliant = obj.venue_compliant
+        mark = "" if compliant is None else ("（达标）" if compliant else f"（不足{obj.venue_minimum}㎡）")
+        return f"{obj.venue_area}㎡{mark}"
+
+    @admin.display(description="书记")
+    def secretary_name(self, obj: PartyOrganisation) -> str:
+        secretary = getattr(obj, "secretary", None)  # the reverse one-to-one raises AttributeError when absent
+        return secretary.name if secretary else "—"
+
+    @admin.display(description="最近评定")
+    def last_status(self, obj: Any) -> str:
+        return dict(StandardStatus.choices).get(obj._last_status, "未评定")
+
+    def save_model(self, request: HttpRequest, obj: PartyOrganisation, form: Any, change: bool) -> None:
+        party_org_save(organisation=obj, actor=request.user)

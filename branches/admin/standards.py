@@ -1,0 +1,105 @@
+"""标准化建设标准, versions with their items, and 示范党支部名额."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+
+from ..models import BranchAssessment, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
+from ..selectors import ancestor_paths
+
+
+class InheritedStandardsMixin:
+    """Standards are issued above the units that use them: a county clerk reads (but does
+    not change) the province's standards as well as those issued in the county."""
+
+    unit_lookup = "unit"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        home = getattr(request.user, "unit", None)
+        if home is None or request.user.is_superuser:
+            return qs
+        inherited = self.model._default_manager.filter(**{f"{self.unit_lookup}__path__in": ancestor_paths(home)})  # type: ignore[attr-defined]
+        return (qs | inherited).distinct()
+
+    def _own(self, request: HttpRequest, obj: Any) -> bool:
+        home = getattr(request.user, "unit", None)
+        if obj is None or request.user.is_superuser:
+            return True
+        unit = obj
+        for part in self.unit_lookup.split("__"):
+            unit = getattr(unit, part)
+        return home is not None and unit.path.startswith(home.path)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._own(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._own(request, obj)  # type: ignore[misc]
+
+
+class VersionInline(ScopedInline):
+    model = StandardVersion
+    fields = ["label", "effective_from", "pass_score", "model_score"]
+    show_change_link = True
+
+
+@admin.register(Standard)
+class StandardAdmin(InheritedStandardsMixin, ScopedModelAdmin):
+    list_display = ["name", "domain", "unit"]
+    list_filter = ["domain", UnitSubtreeFilter]
+    list_select_related = ["unit"]
+    search_fields = ["name"]
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "domain", "name"]
+    inlines = [VersionInline]
+
+
+class ItemInline(ScopedInline):
+    model = StandardItem
+    fields = ["seq", "title", "points"]
+
+
+@admin.register(StandardVersion)
+class StandardVersionAdmin(InheritedStandardsMixin, ScopedModelAdmin):
+    unit_lookup = "standard__unit"
+    list_display = ["standard", "label", "effective_from", "pass_score", "model_score", "star_1_score", "star_5_score"]
+    list_filter = ["standard__domain", "effective_from"]
+    list_select_related = ["standard"]
+    search_fields = ["standard__name", "label"]
+    autocomplete_fields = ["standard"]
+    ordering = ["standard", "-effective_from"]
+    fieldsets = [
+        (None, {"fields": ["standard", "label", "effective_from"]}),
+        ("评定分数线", {"fields": [("pass_score", "model_score"),
+                                   ("star_1_score", "star_2_score", "star_3_score", "star_4_score", "star_5_score")]}),
+    ]
+    inlines = [ItemInline]
+
+
+@admin.register(ModelBranchQuota)
+class ModelBranchQuotaAdmin(ScopedModelAdmin):
+    list_display = ["unit", "year", "quota", "used"]
+    list_filter = ["year", UnitSubtreeFilter]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "year", "quota"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        used = (
+            BranchAssessment.objects.filter(year=OuterRef("year"), status=StandardStatus.MODEL,
+                                            organisation__unit__path__startswith=OuterRef("unit__path"))
+            .order_by().values("year").annotate(n=Count("id")).values("n")
+        )
+        return super().get_queryset(request).annotate(_used=Coalesce(Subquery(used), 0))
+
+    @admin.display(description="已评定示范")
+    def used(self, obj: Any) -> int:
+        return obj._used

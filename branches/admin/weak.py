@@ -1,0 +1,94 @@
+"""软弱涣散党组织整顿台账."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+
+from ..models import WeakBranchCase, WeakCaseState, WeakCategory
+from ..services import weak_case_close, weak_case_link_rectification, weak_survey_threshold
+from .assessments import run_per_object
+
+
+class WeakCaseForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(label="软弱涣散类型", choices=WeakCategory.choices,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WeakBranchCase
+        fields = ["organisation", "year", "categories", "problems", "plan", "contact_leader", "deadline",
+                  "awareness_rate", "satisfaction_rate", "surveyed_on"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        rates = [data.get("awareness_rate"), data.get("satisfaction_rate")]
+        if any(r is not None for r in rates) and (None in rates or not data.get("surveyed_on")):
+            self.add_error("surveyed_on", "测评结果须同时填写知情度、满意度和测评日期。")
+        if self.instance.pk and self.instance.state == WeakCaseState.CLOSED and self.changed_data:
+            self.add_error(None, "已销号的整顿台账不能修改。")
+        return data
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "软弱涣散类型"
+    parameter_name = "category"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(WeakCategory.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(categories__contains=[value]) if value else queryset
+
+
+@admin.register(WeakBranchCase)
+class WeakBranchCaseAdmin(ScopedModelAdmin):
+    form = WeakCaseForm
+    list_display = ["organisation", "year", "category_list", "contact_leader", "deadline", "state",
+                    "awareness_rate", "satisfaction_rate", "on_checklist"]
+    list_filter = ["year", "state", CategoryFilter, UnitSubtreeFilter]
+    list_select_related = ["organisation__unit"]
+    search_fields = ["organisation__name", "^organisation__code", "contact_leader"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["state", "closed_on"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "year", "categories", "problems"]}),
+        ("整顿（一支部一方案）", {"fields": ["plan", "contact_leader", "deadline"]}),
+        ("知情度满意度测评", {"fields": ["awareness_rate", "satisfaction_rate", "surveyed_on"],
+                          "description": "知情度、满意度均达到销号标准后方可销号。"}),
+        ("销号", {"fields": ["state", "closed_on"]}),
+    ]
+    actions = ["link_rectification", "close"]
+
+    @admin.display(description="类型")
+    def category_list(self, obj: WeakBranchCase) -> str:
+        return obj.category_labels()
+
+    @admin.display(description="已挂入整改清单", boolean=True)
+    def on_checklist(self, obj: WeakBranchCase) -> bool:
+        return bool(obj.rectification_item_id)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        fieldsets[2][1]["description"] = f"知情度、满意度均达到 {weak_survey_threshold()}% 后方可销号。"
+        return fieldsets
+
+    def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
+        obj.save()
+        if not change:
+            weak_case_link_rectification(case=obj, actor=request.user)
+
+    @admin.action(description="挂入整改清单", permissions=["change"])
+    def link_rectification(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_per_object(self, request, queryset, "挂入整改清单", lambda c: weak_case_link_rectification(case=c, actor=request.user))
+
+    @admin.action(description="测评达标销号", permissions=["change"])
+    def close(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_per_object(self, request, queryset, "销号", lambda c: weak_case_close(case=c, actor=request.user))

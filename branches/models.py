@@ -1,0 +1,534 @@
+"""Grass-roots Party organisations (基层党组织) and what is supervised about them.
+
+- :class:`PartyOrganisation` 党组织 (党委 → 党总支 → 党支部) with its :class:`Secretary` 书记;
+- :class:`Standard` / :class:`StandardVersion` / :class:`StandardItem` 党支部建设标准化 标准及细则,
+  :class:`BranchAssessment` 年度达标评定, :class:`ModelBranchQuota` 示范党支部名额;
+- :class:`Meeting` 三会一课 记录 (millions of rows: kept narrow, see its docstring);
+- :class:`WeakBranchCase` 软弱涣散基层党组织 整顿台账.
+
+Rules that span rows live in ``services.py``; the read side in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from orgwork.audit.models import Audited
+from orgwork.common.versioning import Versioned
+
+PATH_SEPARATOR = "/"
+org_code_validator = RegexValidator(
+    r"^[0-9A-Za-z_-]{1,30}$", "组织代码只能由字母、数字、下划线或短横线组成，最长30位。"
+)
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", "党委"
+    GENERAL_BRANCH = "general_branch", "党总支"
+    BRANCH = "branch", "党支部"
+
+
+# Which kinds of organisation may sit directly above each kind (党委 → 党总支 → 党支部).
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
+    OrgKind.COMMITTEE: frozenset({OrgKind.COMMITTEE}),
+    OrgKind.GENERAL_BRANCH: frozenset({OrgKind.COMMITTEE}),
+    OrgKind.BRANCH: frozenset({OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH}),
+}
+
+
+class Domain(models.TextChoices):
+    RURAL = "rural", "农村"
+    COMMUNITY = "community", "社区"
+    ORGAN = "organ", "机关"
+    STATE_ENTERPRISE = "state_enterprise", "国有企业"
+    UNIVERSITY = "university", "高校"
+    HOSPITAL = "hospital", "医院"
+    SCHOOL = "school", "中小学"
+    RESEARCH = "research", "科研院所"
+    PRIVATE_ENTERPRISE = "private_enterprise", "非公企业"
+    SOCIAL_ORGANISATION = "social_organisation", "社会组织"
+
+
+# 活动场所面积下限（㎡）: villages ≥ 120, communities ≥ 200.
+VENUE_MINIMUM_AREA: dict[str, int] = {Domain.RURAL: 120, Domain.COMMUNITY: 200}
+
+
+class Education(models.TextChoices):
+    JUNIOR = "junior", "初中及以下"
+    SENIOR = "senior", "高中（中专）"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "大学本科"
+    POSTGRADUATE = "postgraduate", "研究生"
+
+
+SENIOR_HIGH_OR_ABOVE = (Education.SENIOR, Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
+
+
+class PartyOrganisation(Versioned, Audited):
+    """党组织. One node of the Party organisation tree (党委 → 党总支 → 党支部), attached to
+    a unit of the jurisdiction tree.
+
+    ``path`` is the materialised path of organisation codes from the top organisation,
+    written only by :func:`branches.services.party_org_save` (which also rewrites the
+    descendants when an organisation moves), so a sub-tree is one prefix query.
+    """
+
+    scope_field = "unit"
+
+    code = models.CharField(
+        "组织代码", max_length=30, unique=True, validators=[org_code_validator],
+        error_messages={"unique": "组织代码已存在，不能重复。"},
+    )
+    name = models.CharField("组织名称", max_length=100)
+    kind = models.CharField("组织类别", max_length=20, choices=OrgKind.choices, default=OrgKind.BRANCH)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    unit = models.ForeignKey("units.Unit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="party_organisations")
+    domain = models.CharField("领域", max_length=20, choices=Domain.choices)
+    members_count = models.PositiveIntegerField("党员人数", default=0)
+    venue_area = models.DecimalField(
+        "活动场所面积（㎡）", max_digits=8, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], help_text="有独立活动场所的填写；没有的留空。",
+    )
+    path = models.CharField("层级路径", max_length=400, editable=False, db_index=False)
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="party_org_path_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["unit", "kind"], name="party_org_unit_kind_idx"),
+            models.Index(fields=["domain"], name="party_org_domain_idx"),
+            models.Index(fields=["kind"], name="party_org_kind_idx"),
+            models.Index(fields=["name"], name="party_org_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR)
+
+    def computed_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    @property
+    def venue_minimum(self) -> int | None:
+        return VENUE_MINIMUM_AREA.get(self.domain)
+
+    @property
+    def venue_compliant(self) -> bool | None:
+        """达标 when the domain has a minimum and the recorded area reaches it."""
+        minimum = self.venue_minimum
+        if minimum is None or self.venue_area is None:
+            return None
+        return self.venue_area >= minimum
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.pk and parent.pk == self.pk:
+            raise ValidationError({"parent": "上级党组织不能是本组织。"})
+        if self.pk and self.path and parent.path.startswith(self.path):
+            raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{parent}」之下：会形成循环。"})
+        allowed = ALLOWED_PARENT_KINDS[self.kind]
+        if parent.kind not in allowed:
+            names = "或".join(OrgKind(k).label for k in sorted(allowed))
+            raise ValidationError(
+                {"parent": f"{self.get_kind_display()}的上级只能是{names}，「{parent}」是{parent.get_kind_display()}。"}
+            )
+        if self.unit_id and parent.unit_id and not self.unit.path.startswith(parent.unit.path):
+            raise ValidationError(
+                {"unit": f"所在单位「{self.unit}」不在上级党组织所在单位「{parent.unit}」的管辖范围内。"}
+            )
+
+
+class Secretary(Audited):
+    """党组织书记 (支部书记): the current secretary of one organisation."""
+
+    scope_field = "organisation__unit"
+
+    organisation = models.OneToOneField(
+        PartyOrganisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="secretary"
+    )
+    name = models.CharField("姓名", max_length=50)
+    is_full_time = models.BooleanField("专职", default=False)
+    is_double_leader = models.BooleanField("双带头人", default=False, help_text="党建带头人和业务（学术）带头人。")
+    birth_month = models.DateField("出生年月", help_text="只记到月，日期存为当月1日。")
+    education = models.CharField("学历", max_length=20, choices=Education.choices)
+
+    class Meta:
+        verbose_name = "书记"
+        verbose_name_plural = "书记"
+        indexes = [models.Index(fields=["education"], name="secretary_education_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} 书记 {self.name}"
+
+    def clean(self) -> None:
+        if self.birth_month and self.birth_month.day != 1:
+            self.birth_month = self.birth_month.replace(day=1)
+        if self.birth_month and self.birth_month > timezone.localdate():
+            raise ValidationError({"birth_month": "出生年月不能晚于今天。"})
+
+
+# ---------------------------------------------------------------------------
+# 党支部建设标准化
+# ---------------------------------------------------------------------------
+
+
+class Standard(Audited):
+    """党支部建设标准（分领域）. Issued by a unit (usually the province) for one domain;
+    its content lives in dated versions."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey("units.Unit", verbose_name="制定单位", on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField("领域", max_length=20, choices=Domain.choices)
+    name = models.CharField("标准名称", max_length=100)
+
+    class Meta:
+        verbose_name = "标准化建设标准"
+        verbose_name_plural = "标准化建设标准"
+        ordering = ["unit__path", "domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "domain"], name="standard_unit_domain_unique",
+                                    violation_error_message="该单位已制定了这个领域的标准。"),
+        ]
+        indexes = [models.Index(fields=["domain"], name="standard_domain_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandardVersion(Audited):
+    """标准版本. From ``effective_from`` on it replaces the previous version; it carries the
+    thresholds the reviewed score is graded with (达标分, 示范分, 星级分数线)."""
+
+    scope_field = "standard__unit"
+
+    standard = models.ForeignKey(Standard, verbose_name="标准", on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField("版本", max_length=50, help_text="如：2020年修订版")
+    effective_from = models.DateField("施行日期")
+    pass_score = models.DecimalField("达标分数线", max_digits=5, decimal_places=1)
+    model_score = models.DecimalField("示范分数线", max_digits=5, decimal_places=1)
+    star_1_score = models.DecimalField("一星分数线", max_digits=5, decimal_places=1, null=True, blank=True)
+    star_2_score = models.DecimalField("二星分数线", max_digits=5, decimal_places=1, null=True, blank=True)
+    star_3_score = models.DecimalField("三星分数线", max_digits=5, decimal_places=1, null=True, blank=True)
+    star_4_score = models.DecimalField("四星分数线", max_digits=5, decimal_places=1, null=True, blank=True)
+    star_5_score = models.DecimalField("五星分数线", max_digits=5, decimal_places=1, null=True, blank=True)
+
+    STAR_FIELDS = ("star_1_score", "star_2_score", "star_3_score", "star_4_score", "star_5_score")
+
+    class Meta:
+        verbose_name = "标准版本"
+        verbose_name_plural = "标准版本"
+        ordering = ["standard", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "effective_from"], name="standard_version_date_unique",
+                                    violation_error_message="同一标准在同一天只能有一个版本生效。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard}（{self.label}）"
+
+    def star_thresholds(self) -> list[Decimal]:
+        return [getattr(self, f) for f in self.STAR_FIELDS if getattr(self, f) is not None]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.pass_score is not None and self.model_score is not None and self.model_score < self.pass_score:
+            errors["model_score"] = "示范分数线不能低于达标分数线。"
+        stars = [(f, getattr(self, f)) for f in self.STAR_FIELDS]
+        seen_blank = False
+        previous: Decimal | None = None
+        for name, value in stars:
+            if value is None:
+                seen_blank = True
+                continue
+            if seen_blank:
+                errors[name] = "星级分数线要从一星起连续填写。"
+            elif previous is not None and value <= previous:
+                errors[name] = "星级分数线要逐级升高。"
+            previous = value
+        if errors:
+            raise ValidationError(errors)
+
+
+class StandardItem(Audited):
+    """标准细则条目：一条检查内容及其分值."""
+
+    scope_field = "version__standard__unit"
+
+    version = models.ForeignKey(StandardVersion, verbose_name="标准版本", on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveSmallIntegerField("序号", default=1)
+    title = models.CharField("检查内容", max_length=300)
+    points = models.DecimalField("分值", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = "标准细则"
+        verbose_name_plural = "标准细则"
+        ordering = ["version", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.title}（{self.points}分）"
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", "待自评"
+    SELF_ASSESSED = "self_assessed", "已自评待审核"
+    REVIEWED = "reviewed", "已审核"
+
+
+class StandardStatus(models.TextChoices):
+    BELOW = "below", "未达标"
+    PASSED = "passed", "达标"
+    MODEL = "model", "示范"
+
+
+class BranchAssessment(Audited):
+    """党支部标准化建设年度评定（达标创星）. Self-assessment by the branch, review by the
+    level above; status and star level follow from the REVIEWED score and the thresholds
+    of the standard version in force (set by the services, never by ``save()``)."""
+
+    scope_field = "organisation__unit"
+
+    organisation = models.ForeignKey(PartyOrganisation, verbose_name="党组织", on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    version = models.ForeignKey(StandardVersion, verbose_name="适用标准版本", on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField("流程状态", max_length=20, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
+    self_score = models.DecimalField("自评得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    self_note = models.TextField("自评说明", blank=True)
+    self_assessed_at = models.DateTimeField("自评时间", null=True, blank=True)
+    reviewed_score = models.DecimalField("审核得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    status = models.CharField("评定结果", max_length=10, choices=StandardStatus.choices, blank=True)
+    star_level = models.PositiveSmallIntegerField("星级", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "标准化评定"
+        verbose_name_plural = "标准化评定"
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="assessment_org_year_unique",
+                                    violation_error_message="该党组织这一年度已有评定记录。"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "status"], name="assessment_year_status_idx"),
+            models.Index(fields=["state"], name="assessment_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}年度评定"
+
+
+class ModelBranchQuota(Audited):
+    """示范党支部名额：一个单位（含下级）某年度最多评定多少个示范党支部."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quota = models.PositiveIntegerField("名额")
+
+    class Meta:
+        verbose_name = "示范党支部名额"
+        verbose_name_plural = "示范党支部名额"
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="model_quota_unit_year_unique",
+                                    violation_error_message="该单位这一年度的名额已设定。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年 示范名额 {self.quota}"
+
+
+# ---------------------------------------------------------------------------
+# 三会一课
+# ---------------------------------------------------------------------------
+
+
+class MeetingKind(models.IntegerChoices):
+    MEMBERS_MEETING = 1, "党员大会"
+    COMMITTEE_MEETING = 2, "支委会"
+    GROUP_MEETING = 3, "党小组会"
+    PARTY_LECTURE = 4, "党课"
+    THEME_DAY = 5, "主题党日"
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+
+
+# 三会一课 frequency rules: 党员大会、党课 每季度至少一次；支委会、党小组会、主题党日 每月至少一次.
+CADENCE: dict[int, str] = {
+    MeetingKind.MEMBERS_MEETING: Cadence.QUARTERLY,
+    MeetingKind.COMMITTEE_MEETING: Cadence.MONTHLY,
+    MeetingKind.GROUP_MEETING: Cadence.MONTHLY,
+    MeetingKind.PARTY_LECTURE: Cadence.QUARTERLY,
+    MeetingKind.THEME_DAY: Cadence.MONTHLY,
+}
+
+
+def month_number(day: datetime.date) -> int:
+    """Months since year 0 (``year * 12 + month - 1``): one small integer per calendar month."""
+    return day.year * 12 + day.month - 1
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def dates(self, field_name: str, kind: str, order: str = "ASC") -> list[datetime.date]:  # type: ignore[override]
+        """The admin's date hierarchy asks for the DISTINCT years/months/days of the list,
+        which scans millions of rows; the periods between the first and last date (two
+        index lookups) serve it just as well."""
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        first, last = bounds["first"], bounds["last"]
+        if first is None or last is None:
+            return []
+        result: list[datetime.date] = []
+        if kind == "year":
+            result = [datetime.date(y, 1, 1) for y in range(first.year, last.year + 1)]
+        elif kind == "month":
+            result = [datetime.date(n // 12, n % 12 + 1, 1) for n in range(month_number(first), month_number(last) + 1)]
+        else:
+            result = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+        return result if order == "ASC" else list(reversed(result))
+
+
+class Meeting(Audited):
+    """三会一课及主题党日 记录（组织生活登记）.
+
+    The province records ~5 million a year, so the row is narrow (small integers, one
+    short text) and carries two derived copies the rate queries group on: ``unit``
+    (the organisation's unit, for scope and sub-tree totals without joining the
+    organisation table) and ``month_no`` (:func:`month_number` of ``held_on``). Both are
+    set by :func:`branches.services.meeting_record` and the import resource and kept
+    right by :func:`branches.services.party_org_save` when an organisation moves.
+    """
+
+    scope_field = "unit"
+
+    organisation = models.ForeignKey(PartyOrganisation, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="meetings", db_index=False)
+    # A derived copy (see above): no FK constraint, checking it per row would double the cost of bulk loads.
+    unit = models.ForeignKey("units.Unit", verbose_name="所在单位", on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False, db_index=False, editable=False)
+    kind = models.PositiveSmallIntegerField("类型", choices=MeetingKind.choices)
+    held_on = models.DateField("召开日期")
+    month_no = models.PositiveSmallIntegerField("月份序号", editable=False)
+    topic = models.CharField("主题", max_length=200)
+    expected = models.PositiveSmallIntegerField("应到人数")
+    present = models.PositiveSmallIntegerField("实到人数")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "三会一课记录"
+        verbose_name_plural = "三会一课记录"
+        ordering = ["-held_on", "-id"]
+        permissions = [("backenter_meeting", "可补录超出补录期限的三会一课记录（须说明原因）")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(present__lte=models.F("expected")), name="meeting_present_lte_expected",
+                                   violation_error_message="实到人数不能多于应到人数。"),
+        ]
+        indexes = [
+            # Rates and missing lists: a range of months, grouped by organisation and kind,
+            # scoped by unit — answered from this index alone.
+            models.Index(fields=["month_no", "organisation", "kind"], include=["unit"], name="meeting_month_org_kind_idx"),
+            models.Index(fields=["organisation", "held_on"], name="meeting_org_date_idx"),
+            models.Index(fields=["unit", "held_on"], name="meeting_unit_date_idx"),
+            models.Index(fields=["held_on"], name="meeting_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.held_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.present is not None and self.expected is not None and self.present > self.expected:
+            raise ValidationError({"present": "实到人数不能多于应到人数。"})
+
+
+# ---------------------------------------------------------------------------
+# 软弱涣散基层党组织整顿
+# ---------------------------------------------------------------------------
+
+
+class WeakCategory(models.TextChoices):
+    LEADERSHIP = "leadership", "班子不健全、软弱无力"
+    SECRETARY = "secretary", "书记长期缺职或不胜任"
+    ORGANISATIONAL_LIFE = "organisational_life", "组织生活不正常"
+    SERVICE = "service", "服务群众意识不强"
+    RULES = "rules", "制度不落实"
+    DISCIPLINE = "discipline", "党员教育管理宽松软"
+    CONFLICTS = "conflicts", "矛盾纠纷集中"
+    COLLECTIVE_ECONOMY = "collective_economy", "集体经济薄弱"
+
+
+class WeakCaseState(models.TextChoices):
+    RECTIFYING = "rectifying", "整顿中"
+    CLOSED = "closed", "已销号"
+
+
+class WeakBranchCase(Audited):
+    """软弱涣散基层党组织整顿台账: identified for one year, rectified under one plan
+    (一支部一方案) with a contact leader and a deadline, struck off only after a
+    知情度满意度测评 that reaches the threshold (setting ``BRANCH_WEAK_SURVEY_THRESHOLD``)."""
+
+    scope_field = "organisation__unit"
+
+    organisation = models.ForeignKey(PartyOrganisation, verbose_name="党组织", on_delete=models.PROTECT, related_name="weak_cases")
+    year = models.PositiveSmallIntegerField("排查年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    categories = models.JSONField("软弱涣散类型", default=list)
+    problems = models.TextField("主要问题")
+    plan = models.TextField("整顿方案（一支部一方案）")
+    contact_leader = models.CharField("联系领导", max_length=50)
+    deadline = models.DateField("整顿时限")
+    state = models.CharField("状态", max_length=20, choices=WeakCaseState.choices, default=WeakCaseState.RECTIFYING)
+    awareness_rate = models.DecimalField("知情度（%）", max_digits=5, decimal_places=1, null=True, blank=True,
+                                         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    satisfaction_rate = models.DecimalField("满意度（%）", max_digits=5, decimal_places=1, null=True, blank=True,
+                                            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    surveyed_on = models.DateField("测评日期", null=True, blank=True)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    rectification_item_id = models.BigIntegerField("整改清单条目编号", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "软弱涣散党组织整顿"
+        verbose_name_plural = "软弱涣散党组织整顿"
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="weak_case_org_year_unique",
+                                    violation_error_message="该党组织这一年度已列入软弱涣散整顿。"),
+        ]
+        indexes = [models.Index(fields=["year", "state"], name="weak_case_year_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}年软弱涣散整顿"
+
+    def category_labels(self) -> str:
+        labels = dict(WeakCategory.choices)
+        return "、".join(labels.get(c, c) for c in self.categories or [])
+
+    def clean(self) -> None:
+        values = self.categories or []
+        if not isinstance(values, list) or not values:
+            raise ValidationError({"categories": "至少选择一种软弱涣散类型。"})
+        unknown = [v for v in values if v not in WeakCategory.values]
+        if unknown:
+            raise ValidationError({"categories": f"未知的类型：{'、'.join(map(str, unknown))}。"})

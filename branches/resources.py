@@ -1,0 +1,197 @@
+"""Spreadsheet resources (导入模板): 党组织, 书记, 三会一课记录.
+
+Each cell is checked by its widget with a Chinese message; lookups are scoped to the
+importing user; saves go through the same services as the admin.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields
+from import_export.widgets import Widget
+
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+
+from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
+from .services import backentry_check, meeting_audit_backentry, meeting_fill_derived, party_org_save
+
+
+class CountWidget(Widget):
+    """A whole number of people (≥ 0); ``12.0`` from Excel is accepted as 12."""
+
+    def __init__(self, label: str = "人数", required: bool = True) -> None:
+        super().__init__(coerce_to_string=False)
+        self.label, self.required = label, required
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+        if is_blank(value):
+            if self.required:
+                raise ValidationError(f"{self.label}不能为空。")
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError(f"{self.label}「{value}」不是数字。") from None
+        if number != number.to_integral_value() or number < 0:
+            raise ValidationError(f"{self.label}「{value}」应为不小于0的整数。")
+        return int(number)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return "" if value is None else value
+
+
+class AreaWidget(Widget):
+    """面积（㎡）: a non-negative number; a unit suffix (平方米, ㎡) is tolerated."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+        if is_blank(value):
+            return None
+        text = str(value).strip().replace("平方米", "").replace("㎡", "").replace("m2", "").strip()
+        try:
+            number = Decimal(text).quantize(Decimal("0.1"))
+        except InvalidOperation:
+            raise ValidationError(f"面积「{value}」不是数字。") from None
+        if number < 0:
+            raise ValidationError(f"面积「{value}」不能为负数。")
+        return number
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return "" if value is None else str(value)
+
+
+class YesNoWidget(Widget):
+    """是/否 (also 1/0, √/×, 专职/兼职); blank is 否."""
+
+    YES = {"是", "1", "√", "Y", "y", "yes", "true", "True", "专职"}
+    NO = {"否", "0", "×", "N", "n", "no", "false", "False", "兼职"}
+
+    def __init__(self, label: str) -> None:
+        super().__init__(coerce_to_string=True)
+        self.label = label
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        if is_blank(value):
+            return False
+        text = str(value).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValidationError(f"{self.label}「{value}」应填“是”或“否”。")
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "是" if value else "否"
+
+
+def org_widget() -> ScopedForeignKeyWidget:
+    widget = ScopedForeignKeyWidget(PartyOrganisation, field="code")
+    widget.not_found_message = "党组织代码「{value}」不存在或不在您的管辖范围内。"
+    return widget
+
+
+class PartyOrganisationResource(ScopedModelResource):
+    slug = "party_orgs"
+    verbose_name = "党组织"
+
+    code = fields.Field(attribute="code", column_name="组织代码")
+    name = fields.Field(attribute="name", column_name="组织名称")
+    kind = fields.Field(attribute="kind", column_name="组织类别", widget=ChoiceWidget(OrgKind.choices, {"支部": "党支部", "总支": "党总支"}))
+    parent = fields.Field(attribute="parent", column_name="上级党组织代码", widget=org_widget())
+    unit = fields.Field(attribute="unit", column_name="所在单位代码", widget=UnitWidget())
+    domain = fields.Field(attribute="domain", column_name="领域", widget=ChoiceWidget(Domain.choices, {"村": "农村", "机关事业单位": "机关", "国企": "国有企业", "学校": "中小学"}))
+    members_count = fields.Field(attribute="members_count", column_name="党员人数", widget=CountWidget("党员人数"))
+    venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
+
+    header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
+                      "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）"}
+
+    class Meta:
+        model = PartyOrganisation
+        fields = ("code", "name", "kind", "parent", "unit", "domain", "members_count", "venue_area")
+        import_id_fields = ("code",)
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def do_instance_save(self, instance: PartyOrganisation, is_create: bool) -> None:
+        party_org_save(organisation=instance, actor=self.user)
+
+
+class SecretaryResource(ScopedModelResource):
+    slug = "secretaries"
+    verbose_name = "党组织书记"
+
+    organisation = fields.Field(attribute="organisation", column_name="组织代码", widget=org_widget())
+    name = fields.Field(attribute="name", column_name="书记姓名")
+    is_full_time = fields.Field(attribute="is_full_time", column_name="是否专职", widget=YesNoWidget("是否专职"))
+    is_double_leader = fields.Field(attribute="is_double_leader", column_name="是否双带头人", widget=YesNoWidget("是否双带头人"))
+    birth_month = fields.Field(attribute="birth_month", column_name="出生年月", widget=DateWidget(month_only=True))
+    education = fields.Field(attribute="education", column_name="学历", widget=ChoiceWidget(
+        Education.choices, {"本科": "大学本科", "大学": "大学本科", "硕士": "研究生", "博士": "研究生", "高中": "高中（中专）",
+                            "中专": "高中（中专）", "初中": "初中及以下", "小学": "初中及以下"}))
+
+    header_aliases = {"党组织代码": "组织代码", "姓名": "书记姓名", "专职": "是否专职", "双带头人": "是否双带头人", "文化程度": "学历"}
+
+    class Meta:
+        model = Secretary
+        fields = ("organisation", "name", "is_full_time", "is_double_leader", "birth_month", "education")
+        import_id_fields = ("organisation",)
+        skip_unchanged = True
+        clean_model_instances = True
+
+
+class MeetingResource(ScopedModelResource):
+    """三会一课记录. Rows older than the back-entry window need the supervisor permission
+    and a 补录原因 cell; the reason goes into the audit log."""
+
+    slug = "meetings"
+    verbose_name = "三会一课记录"
+
+    organisation = fields.Field(attribute="organisation", column_name="组织代码", widget=org_widget())
+    kind = fields.Field(attribute="kind", column_name="会议类型", widget=ChoiceWidget(
+        MeetingKind.choices, {"支部委员会": "支委会", "支部党员大会": "党员大会", "党员大会会议": "党员大会", "主题党日活动": "主题党日"}))
+    held_on = fields.Field(attribute="held_on", column_name="召开日期", widget=DateWidget())
+    topic = fields.Field(attribute="topic", column_name="主题")
+    expected = fields.Field(attribute="expected", column_name="应到人数", widget=CountWidget("应到人数"))
+    present = fields.Field(attribute="present", column_name="实到人数", widget=CountWidget("实到人数"))
+    reason = fields.Field(attribute=None, column_name="补录原因", readonly=True)
+
+    header_aliases = {"党组织代码": "组织代码", "类型": "会议类型", "日期": "召开日期", "会议主题": "主题", "内容": "主题",
+                      "应到": "应到人数", "实到": "实到人数"}
+
+    class Meta:
+        model = Meeting
+        fields = ("organisation", "kind", "held_on", "topic", "expected", "present", "reason")
+        import_id_fields = ("organisation", "kind", "held_on", "topic")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def import_instance(self, instance: Meeting, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.organisation_id and instance.held_on:
+            meeting_fill_derived(instance)
+            if instance.pk is None and "held_on" not in errors:
+                try:
+                    instance._late_reason = (row.get("补录原因") or "").strip() if backentry_check(
+                        held_on=instance.held_on, actor=self.user, reason=str(row.get("补录原因") or "")) else ""
+                except ValidationError as error:
+                    errors.setdefault("held_on", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_save_instance(self, instance: Meeting, row: Any, **kwargs: Any) -> None:
+        reason = getattr(instance, "_late_reason", "")
+        if reason and instance.pk and not kwargs.get("dry_run"):
+            meeting_audit_backentry(meeting=instance, actor=self.user, reason=reason)
+
+    def dehydrate_reason(self, instance: Meeting) -> str:
+        return ""

@@ -1,0 +1,489 @@
+"""Read side of the branches app: lists, rates and statistics, computed in SQL.
+
+Everything takes ``units`` — a queryset of :class:`~orgwork.units.models.Unit`, normally
+``units_visible_to(user)`` or a sub-tree of it — and never reaches records outside it.
+Figures are computed per unit in SQL and rolled up to sub-trees in Python (a few
+hundred unit rows at most), so one query answers a whole province.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from orgwork.units.models import Unit
+from orgwork.units.scope import units_visible_to
+
+from .cadence import Period, required_slots
+from .models import (
+    CADENCE,
+    SENIOR_HIGH_OR_ABOVE,
+    VENUE_MINIMUM_AREA,
+    BranchAssessment,
+    Cadence,
+    Domain,
+    Meeting,
+    MeetingKind,
+    OrgKind,
+    PartyOrganisation,
+    StandardVersion,
+)
+
+HUNDRED = Decimal(100)
+
+
+def percent(part: int | float | Decimal, whole: int | float | Decimal) -> Decimal | None:
+    """``part / whole`` as a percentage with one decimal (99.1), ``None`` when nothing is due."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------
+# Grouping units into sub-trees
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class UnitGroup:
+    """One row of a sub-tree report: a unit and everything below it (or only the unit itself)."""
+
+    unit_id: int | None
+    label: str
+    path: str
+    own_only: bool = False
+
+    def covers(self, unit_path: str) -> bool:
+        return unit_path == self.path if self.own_only else unit_path.startswith(self.path)
+
+
+def unit_groups(units: QuerySet[Unit], root: Unit | None = None) -> tuple[list[UnitGroup], dict[int, str]]:
+    """The sub-tree rows under ``root`` (its children, plus 本级 for its own records), and
+    ``{unit id: path}`` for every unit in ``units``. Without a root, the top of ``units``
+    is used; when that is a single unit it is opened one level."""
+    paths = dict(units.order_by().values_list("id", "path"))
+    if root is None:
+        tops = _tops(paths)
+        if len(tops) != 1:
+            names = dict(Unit.objects.filter(id__in=tops).values_list("id", "name"))
+            return [UnitGroup(uid, names.get(uid, ""), paths[uid]) for uid in sorted(tops, key=paths.get)], paths
+        root_id = tops[0]
+    else:
+        root_id = root.pk
+    root_path = paths.get(root_id, root.path if root is not None else "")
+    children = Unit.objects.filter(parent_id=root_id, id__in=list(paths)).order_by("sort_order", "path")
+    root_name = root.name if root is not None else Unit.objects.filter(pk=root_id).values_list("name", flat=True).first()
+    groups = [UnitGroup(root_id, f"{root_name}（本级）", root_path, own_only=True)]
+    groups += [UnitGroup(c.pk, c.name, c.path) for c in children]
+    return groups, paths
+
+
+def _tops(paths: dict[int, str]) -> list[int]:
+    ordered = sorted(paths.items(), key=lambda item: item[1])
+    tops: list[int] = []
+    last = None
+    for uid, path in ordered:
+        if last is not None and path.startswith(last):
+            continue
+        tops.append(uid)
+        last = path
+    return tops
+
+
+def _units_sql(units: QuerySet[Unit]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = units.order_by().values("id").query.sql_with_params()
+    return sql, tuple(params)
+
+
+# ---------------------------------------------------------------------------
+# 三会一课: rates and missing lists
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class KindRate:
+    kind: int
+    held: int
+    required: int
+
+    @property
+    def label(self) -> str:
+        return MeetingKind(self.kind).label
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.held, self.required)
+
+
+@dataclass
+class RateRow:
+    """开展率一行：一个单位（含下级）或一个党支部."""
+
+    key: int | None
+    label: str
+    branches: int = 0
+    held: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    period: Period | None = None
+    unit_label: str = ""
+
+    def kinds(self) -> list[KindRate]:
+        assert self.period is not None
+        return [KindRate(k, self.held.get(k, 0), self.branches * required_slots(k, self.period)) for k in MeetingKind.values]
+
+    def rate(self, kind: int) -> Decimal | None:
+        assert self.period is not None
+        return percent(self.held.get(kind, 0), self.branches * required_slots(kind, self.period))
+
+
+@dataclass
+class RatesReport:
+    period: Period
+    total: RateRow
+    rows: list[RateRow]
+
+
+def _mask_sql(kind: int, column: str, period: Period) -> str:
+    """Cadence slots held, from a bit mask of the months (bit i = i-th month of the period)."""
+    if CADENCE[kind] == Cadence.MONTHLY:
+        return " + ".join(f"(({column} >> {i}) & 1)" for i in range(period.months))
+    if period.quarters == 0:
+        return "0"
+    return " + ".join(f"(CASE WHEN ({column} & {7 << (3 * q)}) <> 0 THEN 1 ELSE 0 END)" for q in range(period.quarters))
+
+
+def _held_cte(units: QuerySet[Unit], period: Period) -> tuple[str, tuple[Any, ...]]:
+    """CTEs ``scoped_units``, ``branch`` (党支部 in scope) and ``held``: per organisation,
+    one month bit mask per meeting kind. One pass over the period's slice of the
+    (month_no, organisation, kind) index."""
+    units_sql, units_params = _units_sql(units)
+    # BIT_OR is PostgreSQL's; the SUM of DISTINCT powers of two is the same number anywhere.
+    agg = "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
+    masks = ",\n".join(
+        "  " + agg.format(f"CASE WHEN m.kind = {k} THEN (1 << (m.month_no - %s)) ELSE 0 END") + f" AS m{k}"
+        for k in MeetingKind.values
+    )
+    mask_params = tuple(period.first_month_no for _ in MeetingKind.values)
+    sql = f"""
+WITH scoped_units AS ({units_sql}),
+branch AS (
+  SELECT o.id, o.unit_id FROM branches_partyorganisation o
+  WHERE o.kind = %s AND o.unit_id IN (SELECT id FROM scoped_units)
+),
+held AS (
+  SELECT m.organisation_id AS org_id,
+{masks}
+  FROM branches_meeting m
+  WHERE m.month_no BETWEEN %s AND %s AND m.unit_id IN (SELECT id FROM scoped_units)
+  GROUP BY m.organisation_id
+)"""
+    params = units_params + (OrgKind.BRANCH,) + mask_params + (period.first_month_no, period.last_month_no)
+    return sql, params
+
+
+def _slots_columns(period: Period, prefix: str = "h.") -> str:
+    return ",\n".join(
+        f"  COALESCE({_mask_sql(k, f'{prefix}m{k}', period)}, 0) AS s{k}" for k in MeetingKind.values
+    )
+
+
+def meeting_held_by_unit(units: QuerySet[Unit], period: Period) -> dict[int, tuple[int, dict[int, int]]]:
+    """``{unit id: (branches, {kind: slots held})}`` for the 党支部 attached to each unit."""
+    cte, params = _held_cte(units, period)
+    sums = ", ".join(f"SUM(s{k})" for k in MeetingKind.values)
+    sql = f"""{cte},
+per_branch AS (
+  SELECT b.unit_id,
+{_slots_columns(period)}
+  FROM branch b LEFT JOIN held h ON h.org_id = b.id
+)
+SELECT unit_id, COUNT(*), {sums} FROM per_branch GROUP BY unit_id"""
+    result: dict[int, tuple[int, dict[int, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for unit_id, branches, *held in cursor.fetchall():
+            result[unit_id] = (branches, {k: int(v or 0) for k, v in zip(MeetingKind.values, held)})
+    return result
+
+
+def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree", root: Unit | None = None) -> RatesReport:
+    """三会一课开展率: held / required cadence slots per meeting kind, as percentages.
+
+    ``by="subtree"``: one row per child unit of ``root`` (its whole sub-tree) plus 本级;
+    ``by="branch"``: one row per 党支部. ``total`` covers all of ``units``.
+    """
+    if by == "branch":
+        return _rates_by_branch(units, period)
+    per_unit = meeting_held_by_unit(units, period)
+    groups, paths = unit_groups(units, root)
+    total = RateRow(None, "合计", period=period)
+    rows = [RateRow(g.unit_id, g.label, period=period) for g in groups]
+    for unit_id, (branches, held) in per_unit.items():
+        path = paths.get(unit_id, "")
+        targets = [total] + [row for row, g in zip(rows, groups) if g.covers(path)]
+        for row in targets:
+            row.branches += branches
+            for kind, n in held.items():
+                row.held[kind] += n
+    rows = [row for row, g in zip(rows, groups) if not (g.own_only and row.branches == 0)]
+    return RatesReport(period, total, rows)
+
+
+def _rates_by_branch(units: QuerySet[Unit], period: Period) -> RatesReport:
+    cte, params = _held_cte(units, period)
+    sql = f"""{cte}
+SELECT o.id, o.name, u.name,
+{_slots_columns(period)}
+FROM branch b
+JOIN branches_partyorganisation o ON o.id = b.id
+JOIN units_unit u ON u.id = b.unit_id
+LEFT JOIN held h ON h.org_id = b.id
+ORDER BY o.path"""
+    total = RateRow(None, "合计", period=period)
+    rows: list[RateRow] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org_id, name, unit_name, *held in cursor.fetchall():
+            row = RateRow(org_id, name, branches=1, period=period, unit_label=unit_name)
+            for kind, n in zip(MeetingKind.values, held):
+                row.held[kind] = int(n or 0)
+                total.held[kind] += int(n or 0)
+            total.branches += 1
+            rows.append(row)
+    return RatesReport(period, total, rows)
+
+
+@dataclass
+class MissingBranch:
+    """缺会名单一行：一个没有按频次开展组织生活的党支部."""
+
+    organisation_id: int
+    code: str
+    name: str
+    unit_code: str
+    unit_name: str
+    held: dict[int, int]
+    required: dict[int, int]
+
+    @property
+    def shortfalls(self) -> dict[int, int]:
+        return {k: self.required[k] - self.held.get(k, 0) for k in self.required if self.held.get(k, 0) < self.required[k]}
+
+    @property
+    def shortfall_text(self) -> str:
+        return "、".join(f"{MeetingKind(k).label}缺{n}次" for k, n in self.shortfalls.items())
+
+
+def branches_missing_meetings(*, period: Period, units: QuerySet[Unit] | None = None, user: Any = None,
+                              limit: int | None = None) -> list[MissingBranch]:
+    """缺会名单: 党支部 in scope that have not held, in ``period``, what the cadence asks for
+    (any monthly kind missing in any month, any quarterly kind missing in any whole
+    quarter). Pass ``units`` or ``user`` (then the user's jurisdiction)."""
+    if units is None:
+        units = units_visible_to(user)
+    required = {k: required_slots(k, period) for k in MeetingKind.values if required_slots(k, period) > 0}
+    cte, params = _held_cte(units, period)
+    having = " OR ".join(f"s{k} < {n}" for k, n in required.items()) or "FALSE"
+    sql = f"""{cte},
+per_branch AS (
+  SELECT b.id, b.unit_id,
+{_slots_columns(period)}
+  FROM branch b LEFT JOIN held h ON h.org_id = b.id
+)
+SELECT o.id, o.code, o.name, u.code, u.name, {", ".join(f"p.s{k}" for k in MeetingKind.values)}
+FROM per_branch p
+JOIN branches_partyorganisation o ON o.id = p.id
+JOIN units_unit u ON u.id = p.unit_id
+WHERE {having}
+ORDER BY u.path, o.path"""
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    rows: list[MissingBranch] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org_id, code, name, unit_code, unit_name, *held in cursor.fetchall():
+            rows.append(MissingBranch(org_id, code, name, unit_code, unit_name,
+                                      {k: int(v or 0) for k, v in zip(MeetingKind.values, held)}, required))
+    return rows
+
+
+def meetings_of_branch(organisation: PartyOrganisation, period: Period) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        organisation=organisation, month_no__gte=period.first_month_no, month_no__lte=period.last_month_no
+    ).order_by("held_on")
+
+
+# ---------------------------------------------------------------------------
+# Secretaries and venues
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class LeadershipRow:
+    """书记队伍统计一行."""
+
+    key: int | None
+    label: str
+    secretaries: int = 0
+    birth_months_sum: int = 0
+    senior_high_or_above: int = 0
+    full_time: int = 0
+    double_leaders: int = 0
+    as_of: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def average_age(self) -> Decimal | None:
+        if not self.secretaries:
+            return None
+        as_of_months = self.as_of.year * 12 + self.as_of.month - 1
+        months = Decimal(as_of_months) - Decimal(self.birth_months_sum) / Decimal(self.secretaries)
+        return (months / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def education_share(self) -> Decimal | None:
+        return percent(self.senior_high_or_above, self.secretaries)
+
+    @property
+    def full_time_share(self) -> Decimal | None:
+        return percent(self.full_time, self.secretaries)
+
+    @property
+    def double_leader_share(self) -> Decimal | None:
+        return percent(self.double_leaders, self.secretaries)
+
+
+def leadership_statistics(*, units: QuerySet[Unit], root: Unit | None = None, as_of: datetime.date | None = None,
+                          domain: str | None = None) -> tuple[LeadershipRow, list[LeadershipRow]]:
+    """书记队伍: average age (on ``as_of``, in whole months), share with senior-high
+    education or above, full-time share and 双带头人 share — total and per sub-tree."""
+    from .models import Secretary
+
+    as_of = as_of or timezone.localdate()
+    qs = Secretary.objects.filter(organisation__unit__in=units.order_by().values("id"))
+    if domain:
+        qs = qs.filter(organisation__domain=domain)
+    per_unit = (
+        qs.values(unit_id=F("organisation__unit_id"))
+        .annotate(
+            n=Count("id"),
+            months=Avg(ExtractYear("birth_month") * 12 + ExtractMonth("birth_month") - 1),
+            educated=Count("id", filter=Q(education__in=SENIOR_HIGH_OR_ABOVE)),
+            full=Count("id", filter=Q(is_full_time=True)),
+            double=Count("id", filter=Q(is_double_leader=True)),
+        )
+        .order_by()
+    )
+    groups, paths = unit_groups(units, root)
+    total = LeadershipRow(None, "合计", as_of=as_of)
+    rows = [LeadershipRow(g.unit_id, g.label, as_of=as_of) for g in groups]
+    for item in per_unit:
+        path = paths.get(item["unit_id"], "")
+        for row in [total] + [r for r, g in zip(rows, groups) if g.covers(path)]:
+            row.secretaries += item["n"]
+            row.birth_months_sum += round(float(item["months"] or 0) * item["n"])
+            row.senior_high_or_above += item["educated"]
+            row.full_time += item["full"]
+            row.double_leaders += item["double"]
+    return total, [r for r, g in zip(rows, groups) if not (g.own_only and r.secretaries == 0)]
+
+
+@dataclass
+class VenueRow:
+    """活动场所达标一行（按领域）."""
+
+    domain: str
+    minimum: int
+    recorded: int
+    compliant: int
+
+    @property
+    def label(self) -> str:
+        return Domain(self.domain).label
+
+    @property
+    def share(self) -> Decimal | None:
+        return percent(self.compliant, self.recorded)
+
+
+def venue_compliance(*, units: QuerySet[Unit]) -> list[VenueRow]:
+    """活动场所面积达标率: among organisations with a recorded venue, the share whose area
+    reaches its domain's minimum (村 ≥ 120㎡, 社区 ≥ 200㎡). One grouped query."""
+    whens = Q()
+    for domain, minimum in VENUE_MINIMUM_AREA.items():
+        whens |= Q(domain=domain, venue_area__gte=minimum)
+    data = (
+        PartyOrganisation.objects.filter(
+            unit__in=units.order_by().values("id"), domain__in=list(VENUE_MINIMUM_AREA), venue_area__isnull=False
+        )
+        .values("domain")
+        .annotate(recorded=Count("id"), compliant=Count("id", filter=whens))
+        .order_by()
+    )
+    found = {d["domain"]: d for d in data}
+    return [
+        VenueRow(domain, minimum, found.get(domain, {}).get("recorded", 0), found.get(domain, {}).get("compliant", 0))
+        for domain, minimum in VENUE_MINIMUM_AREA.items()
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Standardisation
+# ---------------------------------------------------------------------------
+
+
+def standard_version_in_force(*, unit: Unit, domain: str, on: datetime.date) -> StandardVersion | None:
+    """The version a branch of ``unit`` is assessed against on ``on``: the standard for its
+    domain issued by the nearest unit at or above it, in its latest version whose
+    施行日期 is not after ``on``."""
+    ancestors = _ancestor_paths(unit.path)
+    candidates = (
+        StandardVersion.objects.filter(standard__domain=domain, standard__unit__path__in=ancestors, effective_from__lte=on)
+        .select_related("standard__unit")
+        .order_by("-effective_from")
+    )
+    best: StandardVersion | None = None
+    for version in candidates:
+        depth = version.standard.unit.path.count("/")
+        if best is None or depth > best.standard.unit.path.count("/"):
+            best = version
+    return best
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def ancestor_paths(unit: Unit) -> list[str]:
+    return _ancestor_paths(unit.path)
+
+
+def model_branches_within(unit: Unit, year: int, exclude_pk: int | None = None) -> int:
+    from .models import StandardStatus
+
+    qs = BranchAssessment.objects.filter(year=year, status=StandardStatus.MODEL, organisation__unit__path__startswith=unit.path)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.count()
+
+
+def status_counts(*, units: QuerySet[Unit], year: int) -> dict[str, int]:
+    """标准化评定结果分布 for one year."""
+    rows = (
+        BranchAssessment.objects.filter(organisation__unit__in=units.order_by().values("id"), year=year)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["status"] or "": r["n"] for r in rows}
+
+
+def organisations_in(units: QuerySet[Unit]) -> QuerySet[PartyOrganisation]:
+    return PartyOrganisation.objects.filter(unit__in=units.order_by().values("id"))
