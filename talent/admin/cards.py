@@ -1,0 +1,172 @@
+"""Admin for talent service cards (人才服务卡) and green-channel requests (绿色通道)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+
+from .. import services
+from ..models import AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, ServiceCard
+from .common import action_with_form, run_per_object
+
+
+class ServiceCardForm(forms.ModelForm):
+    areas = forms.MultipleChoiceField(label="可享受服务事项", choices=BenefitArea.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ServiceCard
+        fields = ["card_number", "level", "holder", "issued_on", "expires_on", "areas", "is_revoked"]
+
+
+class ValidityFilter(admin.SimpleListFilter):
+    title = "有效状态"
+    parameter_name = "validity"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("valid", "有效"), ("expired", "已过期"), ("revoked", "已注销")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        if self.value() == "valid":
+            return queryset.filter(is_revoked=False, issued_on__lte=today, expires_on__gte=today)
+        if self.value() == "expired":
+            return queryset.filter(is_revoked=False, expires_on__lt=today)
+        if self.value() == "revoked":
+            return queryset.filter(is_revoked=True)
+        return queryset
+
+
+@admin.register(ServiceCard)
+class ServiceCardAdmin(ScopedModelAdmin):
+    form = ServiceCardForm
+    list_display = ["card_number", "level", "holder", "issued_on", "expires_on", "validity", "areas_text",
+                    "open_requests"]
+    list_filter = [UnitSubtreeFilter, ValidityFilter, "level"]
+    list_select_related = ["holder"]
+    search_fields = ["=card_number", "^holder__name"]
+    autocomplete_fields = ["holder"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceCard]:
+        return super().get_queryset(request).annotate(
+            open_n=Count("requests", filter=Q(requests__status__in=OPEN_REQUEST_STATUSES))).order_by("card_number")
+
+    @admin.display(description="有效状态")
+    def validity(self, obj: ServiceCard) -> str:
+        if obj.is_revoked:
+            return "已注销"
+        return "有效" if obj.is_valid_on(timezone.localdate()) else "已过期"
+
+    @admin.display(description="服务事项")
+    def areas_text(self, obj: ServiceCard) -> str:
+        return obj.areas_text
+
+    @admin.display(description="在办事项", ordering="open_n")
+    def open_requests(self, obj: Any) -> int:
+        return obj.open_n
+
+
+class GreenChannelRequestForm(forms.ModelForm):
+    """The add form: the card must be valid on the submission date and open the area;
+    an empty deadline takes the area's promised number of days."""
+
+    deadline = forms.DateField(label="办结时限", required=False,
+                               help_text="留空按事项类别自动计算（如户籍10天、就医3天）。")
+
+    class Meta:
+        model = GreenChannelRequest
+        fields = ["card", "area", "content", "submitted_on", "deadline", "handler"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        card, area, submitted = data.get("card"), data.get("area"), data.get("submitted_on")
+        if card is not None and area and submitted:
+            message = services.card_area_error(card=card, area=area, on=submitted)
+            if message:
+                self.add_error("card", message)
+            if not data.get("deadline"):
+                data["deadline"] = submitted + datetime.timedelta(days=AREA_DEADLINE_DAYS[area])
+                self.instance.deadline = data["deadline"]
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteForm(forms.Form):
+    result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "是否超期"
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "超期未办结")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(status__in=OPEN_REQUEST_STATUSES, deadline__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(GreenChannelRequest)
+class GreenChannelRequestAdmin(ScopedModelAdmin):
+    list_display = ["card", "holder", "area", "submitted_on", "deadline", "status", "overdue", "handler"]
+    list_filter = [UnitSubtreeFilter, OverdueFilter, "status", "area"]
+    list_select_related = ["card__holder", "handler"]
+    search_fields = ["=card__card_number", "^card__holder__name"]
+    autocomplete_fields = ["card", "handler"]
+    date_hierarchy = "submitted_on"
+    actions = ["accept", "complete", "return_request"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = GreenChannelRequestForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"submitted_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["card", "area", "content", "submitted_on", "deadline", "handler"]
+        return ["card", "area", "content", "submitted_on", "deadline", "handler", "status", "closed_on", "result"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        # Moves through the actions (受理/办结/退回) only.
+        return ["card", "area", "submitted_on", "status", "closed_on", "result"]
+
+    @admin.display(description="持卡人", ordering="card__holder__name")
+    def holder(self, obj: GreenChannelRequest) -> str:
+        return obj.card.holder.name
+
+    @admin.display(description="超期", boolean=True)
+    def overdue(self, obj: GreenChannelRequest) -> bool:
+        return obj.is_overdue_on(timezone.localdate())
+
+    @admin.action(description="受理", permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> None:
+        run_per_object(self, request, queryset, "受理",
+                       lambda r: services.green_request_accept(request=r, handler=r.handler or request.user))
+
+    @admin.action(description="办结", permissions=["change"])
+    def complete(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=CompleteForm, title="办结", action="complete",
+                                service=lambda r, d: services.green_request_complete(request=r, result=d["result"]))
+
+    @admin.action(description="退回", permissions=["change"])
+    def return_request(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=ReturnForm, title="退回", action="return_request",
+                                service=lambda r, d: services.green_request_return(request=r, reason=d["reason"]))

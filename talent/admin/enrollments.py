@@ -1,0 +1,183 @@
+"""Admin for enrollees (入选人员), funding (资助经费), term reviews (聘期考核) and rewards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import DecimalField, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+
+from .. import services
+from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, yuan
+from ..selectors import programmes_open_to
+from .common import ProgrammeFilter, action_with_form, run_per_object
+
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+
+
+class ExitForm(forms.Form):
+    reason = forms.ChoiceField(label="退出原因", choices=ExitReason.choices)
+    exit_date = forms.DateField(label="退出日期", initial=timezone.localdate)
+    note = forms.CharField(label="退出说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReviewForm(forms.Form):
+    review_year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100,
+                                     initial=lambda: timezone.localdate().year)
+    grade = forms.ChoiceField(label="考核等次", choices=ReviewGrade.choices)
+    reviewed_on = forms.DateField(label="考核日期", initial=timezone.localdate)
+    comment = forms.CharField(label="考核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class EnrollmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["person", "programme", "batch_year", "term_start", "term_end", "training_plan", "training_plan_file"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        programme, batch = data.get("programme"), data.get("batch_year")
+        moved = self.instance.pk is None or {"programme", "batch_year"} & set(self.changed_data)
+        if programme is not None and batch is not None and moved:
+            message = services.enrollment_quota_error(programme=programme, batch_year=batch,
+                                                      exclude_pk=self.instance.pk)
+            if message:
+                self.add_error("batch_year", message)
+        return data
+
+
+class FundingInline(ScopedInline):
+    model = Funding
+    fields = ["year", "amount", "granted_on", "note"]
+
+
+class ReviewInline(ScopedInline):
+    model = TermReview
+    fields = ["review_year", "grade", "reviewed_on", "comment"]
+    readonly_fields = ["review_year", "grade", "reviewed_on", "comment"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # reviews carry consequences: recorded through the 登记聘期考核 action
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ScopedModelAdmin):
+    form = EnrollmentForm
+    list_display = ["person", "person_unit", "programme", "batch_year", "status", "term_start", "term_end",
+                    "funding_total"]
+    list_filter = [UnitSubtreeFilter, ProgrammeFilter, "status", "batch_year"]
+    list_select_related = ["person", "person__unit", "programme"]
+    search_fields = ["^person__name", "=person__id_number"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["status", "exit_reason", "exit_date", "exit_note"]
+    fieldsets = (
+        (None, {"fields": ("person", "programme", "batch_year", "status")}),
+        ("聘期", {"fields": ("term_start", "term_end")}),
+        ("个性化培养方案", {"fields": ("training_plan", "training_plan_file")}),
+        ("退出", {"fields": ("exit_reason", "exit_date", "exit_note")}),
+    )
+    inlines = [FundingInline, ReviewInline]
+    actions = ["record_review", "exit_enrollment", "complete_term"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
+        return super().get_queryset(request).annotate(
+            funding_sum=Coalesce(Sum("fundings__amount"), 0, output_field=MONEY_SUM)
+        ).order_by("-batch_year", "person__name", "pk")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "programme":
+            kwargs["queryset"] = programmes_open_to(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="工作单位", ordering="person__unit__path")
+    def person_unit(self, obj: Enrollment) -> str:
+        return obj.person.unit.name
+
+    @admin.display(description="累计资助", ordering="funding_sum")
+    def funding_total(self, obj: Any) -> str:
+        return yuan(obj.funding_sum)
+
+    @admin.action(description="登记聘期考核", permissions=["change"])
+    def record_review(self, request: HttpRequest, queryset: QuerySet[Enrollment]) -> HttpResponse | None:
+        return action_with_form(
+            self, request, queryset, form_class=ReviewForm, title="登记聘期考核", action="record_review",
+            service=lambda e, d: services.term_review_record(
+                enrollment=e, review_year=d["review_year"], grade=d["grade"], reviewed_on=d["reviewed_on"],
+                comment=d["comment"]),
+        )
+
+    @admin.action(description="办理退出", permissions=["change"])
+    def exit_enrollment(self, request: HttpRequest, queryset: QuerySet[Enrollment]) -> HttpResponse | None:
+        return action_with_form(
+            self, request, queryset, form_class=ExitForm, title="办理退出", action="exit_enrollment",
+            service=lambda e, d: services.enrollment_exit(enrollment=e, reason=d["reason"], exit_date=d["exit_date"],
+                                                          note=d["note"]),
+        )
+
+    @admin.action(description="聘期期满", permissions=["change"])
+    def complete_term(self, request: HttpRequest, queryset: QuerySet[Enrollment]) -> None:
+        run_per_object(self, request, queryset, "聘期期满", lambda e: services.enrollment_complete_term(enrollment=e))
+
+
+@admin.register(Funding)
+class FundingAdmin(ScopedModelAdmin):
+    list_display = ["person", "programme", "year", "amount_text", "granted_on"]
+    list_filter = [UnitSubtreeFilter, ProgrammeFilter, "year"]
+    list_select_related = ["person", "programme"]
+    search_fields = ["^person__name"]
+    autocomplete_fields = ["enrollment"]
+    fields = ["enrollment", "year", "amount", "granted_on", "note"]
+
+    @admin.display(description="资助金额", ordering="amount")
+    def amount_text(self, obj: Funding) -> str:
+        return yuan(obj.amount)
+
+
+@admin.register(TermReview)
+class TermReviewAdmin(ScopedModelAdmin):
+    """Reviews are recorded through the enrollee list's 登记聘期考核 action (or the
+    review sheet), never typed here: their consequences run in the service."""
+
+    list_display = ["person", "programme", "review_year", "grade", "reviewed_on"]
+    list_filter = [UnitSubtreeFilter, ProgrammeFilter, "review_year", "grade"]
+    list_select_related = ["person", "programme"]
+    search_fields = ["^person__name"]
+    fields = ["enrollment", "review_year", "grade", "reviewed_on", "comment"]
+    readonly_fields = ["enrollment", "review_year", "grade", "reviewed_on"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Reward)
+class RewardAdmin(ScopedModelAdmin):
+    """考核奖励: created by an excellent term review; read here, never typed."""
+
+    list_display = ["enrollment", "amount_text", "awarded_on"]
+    list_filter = [UnitSubtreeFilter]
+    list_select_related = ["enrollment__person", "enrollment__programme"]
+    fields = ["enrollment", "review", "amount", "awarded_on"]
+    readonly_fields = fields
+    date_hierarchy = "awarded_on"
+
+    @admin.display(description="奖励金额", ordering="amount")
+    def amount_text(self, obj: Reward) -> str:
+        return yuan(obj.amount)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+

@@ -1,0 +1,619 @@
+"""Talent work (人才工作): programmes, enrollees, funding, term reviews, service cards, liaison.
+
+The paperwork these models mirror: the programme notice (人才计划/工程实施办法), the
+enrollee roster (入选人员名册) with its individual training plans (个性化培养方案), the
+yearly funding sheet (资助经费拨付表), the term review (聘期考核) with its rewards and the
+exit mechanism (退出机制), the 陇原人才服务卡 and its green channel (绿色通道) requests,
+and the register of leaders who liaise with experts (党委联系服务专家).
+
+Scope: every record hangs from a unit through ``scope_field``. A person belongs to the
+unit that employs them; everything about that person is scoped by that unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from orgwork.audit.models import Audited
+from orgwork.common import idnumber
+from orgwork.common.versioning import Versioned
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def yuan(value: Decimal | int | None) -> str:
+    """``3,000,000元``: how money is written on the forms."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.0f}元" if Decimal(value) == Decimal(value).to_integral() else f"{Decimal(value):,.2f}元"
+
+
+class ProgrammeType(models.TextChoices):
+    TOP_LEADING = "top_leading", "拔尖领军人才"
+    LEADING = "leading", "领军人才"
+    LONGYUAN_LIGHT = "longyuan_light", "陇原之光"
+    HIGH_LEVEL_RECRUIT = "high_level_recruit", "高层次人才引进"
+    SELECTED_GRADUATE = "selected_graduate", "选调生"
+    DOCTORAL_SERVICE = "doctoral_service", "博士服务团"
+    EXPERT_SERVICE = "expert_service", "专家服务团"
+    OTHER = "other", "其他"
+
+
+class Programme(Audited):
+    """人才计划/工程: one programme as its implementing notice defines it.
+
+    Scope: ``scope_field = "unit"`` is the owning unit (the department that runs the
+    programme). Managing a programme (its admin page) follows the owner's subtree like
+    every other record. Enrolling into it does not: a programme run by the province is
+    open to every unit below the province, so the enrollment form, the import sheet and
+    the funding lists offer :func:`talent.selectors.programmes_open_to` — the
+    programmes owned by the user's unit, by any unit above it, or by any unit below it.
+    Enrollments themselves are scoped by the enrollee's unit, never by the programme's.
+    """
+
+    scope_field = "unit"
+
+    name = models.CharField("计划名称", max_length=100, unique=True,
+                            error_messages={"unique": "同名的人才计划已存在。"})
+    programme_type = models.CharField("计划类别", max_length=30, choices=ProgrammeType.choices)
+    unit = models.ForeignKey("units.Unit", verbose_name="主管单位", on_delete=models.PROTECT, related_name="+")
+    term_months = models.PositiveSmallIntegerField(
+        "聘期（月）", default=36, validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="入选后的培养或服务期限，用于计算聘期结束日期。",
+    )
+    funding_min = models.DecimalField("年度资助下限（元）", null=True, blank=True, **MONEY,
+                                      validators=[MinValueValidator(0)])
+    funding_max = models.DecimalField("年度资助上限（元）", null=True, blank=True, **MONEY,
+                                      validators=[MinValueValidator(0)],
+                                      help_text="留空表示该计划不拨付年度资助。")
+    excellent_reward = models.DecimalField(
+        "考核优秀奖励（元）", null=True, blank=True, **MONEY, validators=[MinValueValidator(0)],
+        help_text="聘期考核为优秀时一次性奖励的金额；留空表示不设奖励。",
+    )
+    quota_per_batch = models.PositiveIntegerField("每批名额", null=True, blank=True,
+                                                  help_text="留空表示不限名额。")
+    is_active = models.BooleanField("正在实施", default=True)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "人才计划"
+        verbose_name_plural = "人才计划"
+        ordering = ["programme_type", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_min__isnull=True) | Q(funding_max__isnull=True) | Q(funding_min__lte=models.F("funding_max")),
+                name="talent_programme_funding_range",
+                violation_error_message="年度资助下限不能高于上限。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["programme_type"], name="talent_prog_type_idx"),
+            models.Index(fields=["is_active"], name="talent_prog_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.funding_min is not None and self.funding_max is not None and self.funding_min > self.funding_max:
+            raise ValidationError({"funding_max": "年度资助上限不能低于下限。"})
+
+    @property
+    def funding_range_text(self) -> str:
+        if self.funding_max is None:
+            return "不拨付年度资助"
+        return f"{yuan(self.funding_min or 0)}—{yuan(self.funding_max)}"
+
+    def funding_error(self, amount: Decimal) -> str | None:
+        """The message for an amount outside this programme's yearly range, else None."""
+        if self.funding_max is None:
+            return f"「{self}」不拨付年度资助。"
+        low = self.funding_min or Decimal(0)
+        if amount < low or amount > self.funding_max:
+            return f"「{self}」每人每年资助 {self.funding_range_text}，{yuan(amount)} 超出范围。"
+        return None
+
+
+class Gender(models.TextChoices):
+    MALE = idnumber.MALE, "男"
+    FEMALE = idnumber.FEMALE, "女"
+
+
+class Person(Audited):
+    """人才 (入选人员基本信息): a person who is, was or may be in a talent programme.
+
+    A talent may also be a cadre; the two registries are siblings and do not link by
+    key. The resident ID number identifies the same person in both.
+    """
+
+    scope_field = "unit"
+    audit_redacted_fields = ("id_number",)
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField(
+        "身份证号", max_length=18, unique=True,
+        error_messages={"unique": "该身份证号已登记为人才（可能属于其他单位），请勿重复登记。"},
+    )
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    unit = models.ForeignKey("units.Unit", verbose_name="工作单位", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField("专业领域", max_length=100, blank=True)
+    professional_title = models.CharField("专业技术职称", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "人才"
+        verbose_name_plural = "人才信息"
+        ordering = ["name", "id"]
+        permissions = [("view_unmasked_id_number", "查看完整身份证号"),
+                       ("import_person", "可导入人才信息"), ("export_person", "可导出人才信息")]
+        indexes = [
+            models.Index(fields=["name"], name="talent_person_name_idx"),
+            models.Index(fields=["unit", "name"], name="talent_person_unit_idx"),
+            models.Index(fields=["gender"], name="talent_person_gender_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    def clean(self) -> None:
+        if not self.id_number:
+            return
+        try:
+            self.id_number = idnumber.clean(self.id_number)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from None
+        errors = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
+                                             month_only=False)
+        if errors:
+            raise ValidationError({"birth_date" if k == "birth" else k: v for k, v in errors.items()})
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", "在册"
+    COMPLETED = "completed", "期满"
+    EXITED = "exited", "退出"
+
+
+class ExitReason(models.TextChoices):
+    FAILED_REVIEW = "failed_review", "聘期考核不合格"
+    OWN_REQUEST = "own_request", "本人申请"
+    TRANSFERRED = "transferred", "调离本省"
+    DISCIPLINE = "discipline", "违纪违法"
+    OTHER = "other", "其他"
+
+
+def training_plan_path(instance: Enrollment, filename: str) -> str:
+    return f"talent/plans/{instance.batch_year}/{filename}"
+
+
+class Enrollment(Versioned, Audited):
+    """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
+
+    Status moves only through services: 在册 → 期满 (term end, ``talent_expire_terms``)
+    or 在册 → 退出 (``enrollment_exit``, e.g. after a 不合格 term review).
+    """
+
+    scope_field = "person__unit"
+
+    person = models.ForeignKey(Person, verbose_name="人才", on_delete=models.PROTECT, related_name="enrollments")
+    programme = models.ForeignKey(Programme, verbose_name="人才计划", on_delete=models.PROTECT, related_name="enrollments")
+    batch_year = models.PositiveSmallIntegerField("入选批次（年度）",
+                                                  validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    status = models.CharField("状态", max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)
+    term_start = models.DateField("聘期开始")
+    term_end = models.DateField("聘期结束", blank=True, help_text="留空按计划的聘期自动计算。")
+    exit_reason = models.CharField("退出原因", max_length=20, choices=ExitReason.choices, blank=True)
+    exit_date = models.DateField("退出日期", null=True, blank=True)
+    exit_note = models.TextField("退出说明", blank=True)
+    training_plan = models.TextField("个性化培养方案", blank=True)
+    training_plan_file = models.FileField("培养方案附件", upload_to=training_plan_path, blank=True)
+
+    class Meta:
+        verbose_name = "入选人员"
+        verbose_name_plural = "入选人员"
+        permissions = [("import_enrollment", "可导入入选人员"), ("export_enrollment", "可导出入选人员")]
+        ordering = ["-batch_year", "programme", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "programme", "batch_year"], name="talent_enrollment_unique",
+                                    violation_error_message="该人员已入选本计划的这一批次。"),
+            models.CheckConstraint(condition=Q(term_end__gte=models.F("term_start")), name="talent_enrollment_term",
+                                   violation_error_message="聘期结束不能早于聘期开始。"),
+            models.CheckConstraint(
+                condition=(Q(status="exited", exit_date__isnull=False) & ~Q(exit_reason=""))
+                | Q(~Q(status="exited"), exit_date__isnull=True, exit_reason=""),
+                name="talent_enrollment_exit_fields",
+                violation_error_message="退出状态必须填写退出原因和日期，其他状态不能填写。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "term_end"], name="talent_enr_status_end_idx"),
+            models.Index(fields=["programme", "batch_year", "status"], name="talent_enr_prog_batch_idx"),
+            models.Index(fields=["batch_year"], name="talent_enr_batch_idx"),
+        ]
+
+    def __str__(self) -> str:
+        name = self.person.name if self.person_id else "?"
+        prog = self.programme.name if self.programme_id else "?"
+        return f"{name}（{prog} {self.batch_year}批）"
+
+    def default_term_end(self) -> datetime.date:
+        return add_months(self.term_start, self.programme.term_months) - datetime.timedelta(days=1)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.term_start and not self.term_end and self.programme_id:
+            self.term_end = self.default_term_end()
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = "聘期结束不能早于聘期开始。"
+        if self.status == EnrollmentStatus.EXITED:
+            if not self.exit_reason:
+                errors["exit_reason"] = "退出必须填写退出原因。"
+            if not self.exit_date:
+                errors["exit_date"] = "退出必须填写退出日期。"
+        elif self.exit_reason or self.exit_date:
+            errors["exit_reason"] = "只有退出状态才填写退出原因和日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved by whole months; the 31st becomes the month's last day where needed."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class EnrolleeYearRecord(Audited):
+    """A yearly record about one enrollee: the grant (资助) or the review (考核).
+
+    ``enrollment`` is the truth; ``person`` and ``programme`` repeat it so that the
+    sheets' natural key — 身份证号 + 人才计划 + 年度 — is three columns of this table
+    and an import matches rows without a lookup per row. :meth:`match_enrollment`
+    keeps them in step: from the enrollment when it is known, otherwise it finds the
+    enrollment whose term covers the year.
+    """
+
+    scope_field = "person__unit"
+    year_field = "year"
+
+    person = models.ForeignKey(Person, verbose_name="人才", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, verbose_name="人才计划", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def record_year(self) -> int | None:
+        return getattr(self, self.year_field)
+
+    def match_enrollment(self) -> None:
+        """Fill ``person``/``programme`` from ``enrollment`` or the reverse; raise a
+        ``ValidationError`` naming the enrollee when no enrollment fits."""
+        if self.enrollment_id is not None:
+            self.person_id, self.programme_id = self.enrollment.person_id, self.enrollment.programme_id
+            return
+        year = self.record_year
+        if self.person_id is None or self.programme_id is None or not year:
+            return
+        candidates = Enrollment.objects.filter(person_id=self.person_id, programme_id=self.programme_id,
+                                               term_start__year__lte=year, term_end__year__gte=year)
+        found = candidates.order_by("-batch_year").first()
+        if found is None:
+            raise ValidationError({"enrollment": f"未找到「{self.person}」在「{self.programme}」{year}年聘期内的入选记录。"})
+        self.enrollment = found
+
+
+class Funding(EnrolleeYearRecord):
+    """资助经费: one year's grant to one enrollee, within the programme's yearly range."""
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT, related_name="fundings")
+    year = models.PositiveSmallIntegerField("资助年度", validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    amount = models.DecimalField("资助金额（元）", **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    granted_on = models.DateField("拨付日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "资助经费"
+        verbose_name_plural = "资助经费"
+        ordering = ["-year", "enrollment"]
+        permissions = [("import_funding", "可导入资助经费"), ("export_funding", "可导出资助经费")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "year"], name="talent_funding_unique_year",
+                                    violation_error_message="该人员本年度的资助已登记。"),
+            models.UniqueConstraint(fields=["person", "programme", "year"], name="talent_funding_natural_key",
+                                    violation_error_message="该人员在本计划本年度的资助已登记。"),
+        ]
+        indexes = [models.Index(fields=["year"], name="talent_funding_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {yuan(self.amount)}"
+
+    def clean(self) -> None:
+        self.match_enrollment()
+        if self.enrollment_id is None or self.amount is None:
+            return
+        enrollment = self.enrollment
+        errors: dict[str, str] = {}
+        message = enrollment.programme.funding_error(self.amount)
+        if message:
+            errors["amount"] = message
+        if self._state.adding and enrollment.status != EnrollmentStatus.ACTIVE:
+            errors["enrollment"] = f"「{enrollment}」已{enrollment.get_status_display()}，不再拨付资助。"
+        if self.year and enrollment.term_end and not enrollment.term_start.year <= self.year <= enrollment.term_end.year:
+            errors["year"] = f"资助年度应在聘期内（{enrollment.term_start.year}—{enrollment.term_end.year}年）。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
+class TermReview(EnrolleeYearRecord):
+    """聘期考核: the review at (or during) an enrollee's term. Recorded through
+    ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit."""
+
+    year_field = "review_year"
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT, related_name="reviews")
+    review_year = models.PositiveSmallIntegerField("考核年度", validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    grade = models.CharField("考核等次", max_length=20, choices=ReviewGrade.choices)
+    reviewed_on = models.DateField("考核日期")
+    comment = models.TextField("考核意见", blank=True)
+
+    class Meta:
+        verbose_name = "聘期考核"
+        verbose_name_plural = "聘期考核"
+        ordering = ["-review_year", "enrollment"]
+        permissions = [("import_termreview", "可导入聘期考核"), ("export_termreview", "可导出聘期考核")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "review_year"], name="talent_review_unique_year",
+                                    violation_error_message="该人员本年度的聘期考核已登记。"),
+            models.UniqueConstraint(fields=["person", "programme", "review_year"], name="talent_review_natural_key",
+                                    violation_error_message="该人员在本计划本年度的聘期考核已登记。"),
+        ]
+        indexes = [models.Index(fields=["review_year", "grade"], name="talent_review_year_grade_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.review_year}年聘期考核：{self.get_grade_display()}"
+
+    def clean(self) -> None:
+        self.match_enrollment()
+        if self.enrollment_id is None:
+            return
+        if self._state.adding and self.enrollment.status == EnrollmentStatus.EXITED:
+            raise ValidationError({"enrollment": f"「{self.enrollment}」已退出，不再进行聘期考核。"})
+        if self.reviewed_on and self.reviewed_on < self.enrollment.term_start:
+            raise ValidationError({"reviewed_on": "考核日期不能早于聘期开始。"})
+
+
+class Reward(Audited):
+    """考核奖励: the one-off reward for an excellent term review (领军人才: 20万元)."""
+
+    scope_field = "enrollment__person__unit"
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT, related_name="rewards")
+    review = models.OneToOneField(TermReview, verbose_name="聘期考核", on_delete=models.PROTECT, related_name="reward")
+    amount = models.DecimalField("奖励金额（元）", **MONEY, validators=[MinValueValidator(0)])
+    awarded_on = models.DateField("奖励日期")
+
+    class Meta:
+        verbose_name = "考核奖励"
+        verbose_name_plural = "考核奖励"
+        ordering = ["-awarded_on", "-id"]
+        indexes = [models.Index(fields=["awarded_on"], name="talent_reward_date_idx")]
+
+    def __str__(self) -> str:
+        return f"考核优秀奖励 {yuan(self.amount)}"
+
+
+class BenefitArea(models.TextChoices):
+    """The nine areas of the 陇原人才服务卡 green channel."""
+
+    HOUSEHOLD = "household", "户籍"
+    ENTRY_EXIT = "entry_exit", "出入境和居留"
+    SOCIAL_SECURITY = "social_security", "社保"
+    TAX = "tax", "税收"
+    MEDICAL = "medical", "就医"
+    TRAVEL = "travel", "旅游"
+    SETTLING = "settling", "安家补贴"
+    SCHOOLING = "schooling", "子女入学"
+    SPOUSE = "spouse", "配偶安置"
+
+
+# Days a green-channel request may take, per area (a simple calendar-day promise).
+AREA_DEADLINE_DAYS: dict[str, int] = {
+    BenefitArea.HOUSEHOLD: 10,
+    BenefitArea.ENTRY_EXIT: 15,
+    BenefitArea.SOCIAL_SECURITY: 10,
+    BenefitArea.TAX: 20,
+    BenefitArea.MEDICAL: 3,
+    BenefitArea.TRAVEL: 5,
+    BenefitArea.SETTLING: 30,
+    BenefitArea.SCHOOLING: 20,
+    BenefitArea.SPOUSE: 30,
+}
+
+
+class CardLevel(models.TextChoices):
+    A = "A", "A卡"
+    B = "B", "B卡"
+    C = "C", "C卡"
+
+
+class ServiceCard(Audited):
+    """陇原人才服务卡: a card held by a high-level talent, opening the green channel in
+    the benefit areas enabled on it, valid from issue to expiry."""
+
+    scope_field = "holder__unit"
+
+    card_number = models.CharField("卡号", max_length=30, unique=True, error_messages={"unique": "卡号已存在。"})
+    level = models.CharField("卡级别", max_length=1, choices=CardLevel.choices)
+    holder = models.ForeignKey(Person, verbose_name="持卡人", on_delete=models.PROTECT, related_name="cards")
+    issued_on = models.DateField("发卡日期")
+    expires_on = models.DateField("有效期至")
+    areas = models.JSONField("可享受服务事项", default=list, blank=True)
+    is_revoked = models.BooleanField("已注销", default=False)
+
+    class Meta:
+        verbose_name = "人才服务卡"
+        verbose_name_plural = "人才服务卡"
+        ordering = ["card_number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__gt=models.F("issued_on")), name="talent_card_validity",
+                                   violation_error_message="有效期必须晚于发卡日期。"),
+        ]
+        indexes = [
+            models.Index(fields=["expires_on"], name="talent_card_expiry_idx"),
+            models.Index(fields=["level"], name="talent_card_level_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            errors["expires_on"] = "有效期必须晚于发卡日期。"
+        unknown = [a for a in (self.areas or []) if a not in BenefitArea.values]
+        if unknown:
+            errors["areas"] = f"未知的服务事项：{'、'.join(map(str, unknown))}。"
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return not self.is_revoked and self.issued_on <= day <= self.expires_on
+
+    @property
+    def areas_text(self) -> str:
+        labels = dict(BenefitArea.choices)
+        return "、".join(labels.get(a, a) for a in BenefitArea.values if a in (self.areas or []))
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "待受理"
+    PROCESSING = "processing", "办理中"
+    DONE = "done", "已办结"
+    RETURNED = "returned", "已退回"
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.PROCESSING)
+
+
+class GreenChannelRequest(Audited):
+    """绿色通道事项: one request a card holder makes in one benefit area, with the date
+    it must be settled by. Created and moved only through the services."""
+
+    scope_field = "card__holder__unit"
+
+    card = models.ForeignKey(ServiceCard, verbose_name="服务卡", on_delete=models.PROTECT, related_name="requests")
+    area = models.CharField("服务事项", max_length=20, choices=BenefitArea.choices)
+    content = models.TextField("办理诉求")
+    submitted_on = models.DateField("提交日期")
+    deadline = models.DateField("办结时限")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("办理状态", max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    closed_on = models.DateField("办结/退回日期", null=True, blank=True)
+    result = models.TextField("办理结果/退回理由", blank=True)
+
+    class Meta:
+        verbose_name = "绿色通道事项"
+        verbose_name_plural = "绿色通道事项"
+        ordering = ["-submitted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("submitted_on")), name="talent_request_deadline",
+                                   violation_error_message="办结时限不能早于提交日期。"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="talent_req_status_dl_idx"),
+            models.Index(fields=["area"], name="talent_req_area_idx"),
+            models.Index(fields=["submitted_on"], name="talent_req_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}（{self.submitted_on}）"
+
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES and self.deadline < day
+
+
+class ExpertLiaison(Audited):
+    """党委联系服务专家: a leading cadre paired with an expert they keep in touch with."""
+
+    scope_field = "expert__unit"
+
+    leader_name = models.CharField("联系领导", max_length=50)
+    leader_post = models.CharField("领导职务", max_length=100)
+    expert = models.ForeignKey(Person, verbose_name="联系专家", on_delete=models.PROTECT, related_name="liaisons")
+    started_on = models.DateField("建立联系日期")
+    is_active = models.BooleanField("联系中", default=True)
+
+    class Meta:
+        verbose_name = "联系服务专家"
+        verbose_name_plural = "联系服务专家"
+        ordering = ["leader_name", "expert"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader_name", "expert"], condition=Q(is_active=True),
+                                    name="talent_liaison_unique_active",
+                                    violation_error_message="该领导已在联系这位专家。"),
+        ]
+        indexes = [models.Index(fields=["is_active", "leader_name"], name="talent_liaison_active_idx")]
+
+    def __str__(self) -> str:
+        expert = self.expert.name if self.expert_id else "?"
+        return f"{self.leader_name} — {expert}"
+
+
+class ContactWay(models.TextChoices):
+    VISIT = "visit", "走访看望"
+    MEETING = "meeting", "座谈交流"
+    PHONE = "phone", "电话联系"
+    LETTER = "letter", "书信慰问"
+    OTHER = "other", "其他"
+
+
+class LiaisonContact(Audited):
+    """联系服务记录: one contact between the leader and the expert."""
+
+    scope_field = "liaison__expert__unit"
+
+    liaison = models.ForeignKey(ExpertLiaison, verbose_name="联系关系", on_delete=models.PROTECT, related_name="contacts")
+    contacted_on = models.DateField("联系日期")
+    way = models.CharField("联系方式", max_length=10, choices=ContactWay.choices)
+    content = models.TextField("联系内容")
+    follow_up = models.TextField("需协调解决的事项及跟进", blank=True)
+
+    class Meta:
+        verbose_name = "联系服务记录"
+        verbose_name_plural = "联系服务记录"
+        ordering = ["-contacted_on", "-id"]
+        indexes = [
+            models.Index(fields=["liaison", "contacted_on"], name="talent_contact_date_idx"),
+            models.Index(fields=["contacted_on"], name="talent_contact_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.get_way_display()}"
+
+    def clean(self) -> None:
+        if self.liaison_id and self.contacted_on and self.contacted_on < self.liaison.started_on:
+            raise ValidationError({"contacted_on": "联系日期不能早于建立联系日期。"})

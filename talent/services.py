@@ -1,0 +1,301 @@
+"""Every change of state in talent work goes through a function here.
+
+Each locks the row it changes, returns early when nothing would change (so commands and
+repeated clicks are idempotent), raises ``ValidationError`` with a Chinese message for a
+broken rule, saves with ``update_fields`` and writes the audit record in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from orgwork.audit.context import current_actor
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+from orgwork.common.versioning import bump_version
+
+from .models import (
+    AREA_DEADLINE_DAYS,
+    OPEN_REQUEST_STATUSES,
+    BenefitArea,
+    Enrollment,
+    EnrollmentStatus,
+    ExitReason,
+    Funding,
+    GreenChannelRequest,
+    Person,
+    Programme,
+    RequestStatus,
+    ReviewGrade,
+    Reward,
+    ServiceCard,
+    TermReview,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- enrollments (入选人员)
+
+
+def person_save(*, person: Person) -> Person:
+    """Create or update a talent's profile; the ID number is normalised and checked."""
+    person.full_clean()
+    person.save()
+    return person
+
+
+def enrollment_quota_error(*, programme: Programme, batch_year: int, exclude_pk: int | None = None) -> str | None:
+    """The message when the batch is full, else None. Exited enrollees keep their place:
+    the quota counts who was chosen, and a vacancy is filled by a supplementary batch."""
+    if programme.quota_per_batch is None:
+        return None
+    taken = Enrollment.objects.filter(programme=programme, batch_year=batch_year)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.count() >= programme.quota_per_batch:
+        return f"「{programme}」{batch_year}年批次名额为 {programme.quota_per_batch} 人，已满。"
+    return None
+
+
+@transaction.atomic
+def enrollment_create(*, person: Person, programme: Programme, batch_year: int, term_start: datetime.date,
+                      term_end: datetime.date | None = None, training_plan: str = "") -> Enrollment:
+    """入选: put a person in one batch of a programme, within the batch quota."""
+    # Locking the programme serialises concurrent enrollments into the same quota.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if not programme.is_active:
+        raise ValidationError({"programme": f"「{programme}」已停止实施，不能新增入选人员。"})
+    message = enrollment_quota_error(programme=programme, batch_year=batch_year)
+    if message:
+        raise ValidationError({"batch_year": message})
+    enrollment = Enrollment(person=person, programme=programme, batch_year=batch_year, term_start=term_start,
+                            term_end=term_end, training_plan=training_plan)
+    enrollment.full_clean()
+    enrollment.save()
+    return enrollment
+
+
+def _lock(enrollment: Enrollment) -> Enrollment:
+    return Enrollment.objects.select_for_update().select_related("programme", "person").get(pk=enrollment.pk)
+
+
+@transaction.atomic
+def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.date, note: str = "") -> Enrollment:
+    """退出机制: take an enrollee off the roster. Already exited: nothing changes."""
+    enrollment = _lock(enrollment)
+    if enrollment.status == EnrollmentStatus.EXITED:
+        return enrollment
+    if reason not in ExitReason.values:
+        raise ValidationError({"exit_reason": "请选择退出原因。"})
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError({"status": f"「{enrollment}」已{enrollment.get_status_display()}，不能再办理退出。"})
+    if exit_date < enrollment.term_start:
+        raise ValidationError({"exit_date": "退出日期不能早于聘期开始。"})
+    before = enrollment.status
+    enrollment.status = EnrollmentStatus.EXITED
+    enrollment.exit_reason, enrollment.exit_date, enrollment.exit_note = reason, exit_date, note
+    enrollment.save(update_fields=["status", "exit_reason", "exit_date", "exit_note", *bump_version(enrollment)])
+    record(enrollment, action=AuditAction.TRANSITION, message=f"退出：{ExitReason(reason).label}",
+           changes={"status": [before, enrollment.status], "exit_reason": [None, reason]})
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_complete_term(*, enrollment: Enrollment, on: datetime.date | None = None) -> bool:
+    """期满: an active enrollee whose term has ended leaves the roster as 期满.
+    Returns whether anything changed (the expiry command runs every day)."""
+    on = on or today()
+    enrollment = _lock(enrollment)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        return False
+    if enrollment.term_end >= on:
+        raise ValidationError({"term_end": f"「{enrollment}」聘期至 {enrollment.term_end}，尚未期满。"})
+    enrollment.status = EnrollmentStatus.COMPLETED
+    enrollment.save(update_fields=["status", *bump_version(enrollment)])
+    record(enrollment, action=AuditAction.TRANSITION, message="聘期期满",
+           changes={"status": [EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED]})
+    return True
+
+
+def enrollments_expire_terms(*, on: datetime.date | None = None) -> int:
+    """Mark every active enrollee whose term ended before ``on`` as 期满; returns how many."""
+    on = on or today()
+    due = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, term_end__lt=on).order_by("pk")
+    return sum(enrollment_complete_term(enrollment=e, on=on) for e in due)
+
+
+# ---------------------------------------------------------------- funding (资助经费)
+
+
+@transaction.atomic
+def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, granted_on: datetime.date | None = None,
+                  note: str = "") -> Funding:
+    """拨付年度资助: one grant per enrollee per year, within the programme's range and
+    the term, only to someone on the roster (``Funding.clean``). Granting the same
+    amount again changes nothing."""
+    enrollment = _lock(enrollment)
+    existing = Funding.objects.select_for_update().filter(enrollment=enrollment, year=year).first()
+    if existing is not None and existing.amount == Decimal(amount):
+        return existing
+    funding = existing or Funding(enrollment=enrollment, year=year)
+    funding.amount, funding.granted_on, funding.note = Decimal(amount), granted_on, note
+    funding.full_clean()
+    funding.save()
+    return funding
+
+
+# ---------------------------------------------------------------- term reviews (聘期考核)
+
+
+@transaction.atomic
+def term_review_record(*, enrollment: Enrollment, review_year: int, grade: str, reviewed_on: datetime.date,
+                       comment: str = "") -> TermReview:
+    """登记聘期考核 and apply its consequences in the same transaction:
+    优秀 → the programme's one-off reward; 不合格 → the exit mechanism.
+
+    Recording the same grade again returns the existing review; a different grade for a
+    year already reviewed is refused (its consequences have already been applied).
+    """
+    enrollment = _lock(enrollment)
+    if grade not in ReviewGrade.values:
+        raise ValidationError({"grade": "请选择考核等次：优秀、合格或不合格。"})
+    existing = TermReview.objects.filter(enrollment=enrollment, review_year=review_year).first()
+    if existing is not None:
+        if existing.grade != grade:
+            raise ValidationError({"grade": f"「{enrollment}」{review_year}年聘期考核已登记为"
+                                            f"「{existing.get_grade_display()}」，不能改为「{ReviewGrade(grade).label}」。"})
+        return existing
+    review = TermReview(enrollment=enrollment, review_year=review_year, grade=grade, reviewed_on=reviewed_on,
+                        comment=comment)
+    review.full_clean()
+    review.save()
+    term_review_apply_consequences(review=review)
+    return review
+
+
+def term_review_apply_consequences(*, review: TermReview) -> None:
+    """The reward for 优秀, the exit for 不合格; safe to call again."""
+    enrollment = review.enrollment
+    if review.grade == ReviewGrade.EXCELLENT:
+        amount = enrollment.programme.excellent_reward
+        if amount and not Reward.objects.filter(review=review).exists():
+            Reward.objects.create(enrollment=enrollment, review=review, amount=amount, awarded_on=review.reviewed_on)
+    elif review.grade == ReviewGrade.UNQUALIFIED and enrollment.status == EnrollmentStatus.ACTIVE:
+        enrollment_exit(enrollment=enrollment, reason=ExitReason.FAILED_REVIEW, exit_date=review.reviewed_on,
+                        note=f"{review.review_year}年聘期考核不合格。")
+
+
+def term_reviews_apply_pending(*, reviews: QuerySet[TermReview] | None = None) -> int:
+    """Apply the consequences a review still lacks (reviews written in bulk by an
+    import): 优秀 without its reward, 不合格 whose enrollee is still on the roster.
+    Returns how many were applied; running it again applies none."""
+    reviews = TermReview.objects.all() if reviews is None else reviews
+    pending = reviews.filter(
+        Q(grade=ReviewGrade.EXCELLENT, reward__isnull=True, enrollment__programme__excellent_reward__gt=0)
+        | Q(grade=ReviewGrade.UNQUALIFIED, enrollment__status=EnrollmentStatus.ACTIVE)
+    ).select_related("enrollment__programme").order_by("pk")
+    applied = 0
+    for review in pending:
+        with transaction.atomic():
+            term_review_apply_consequences(review=review)
+        applied += 1
+    return applied
+
+
+# ---------------------------------------------------------------- service cards (人才服务卡)
+
+
+def card_area_error(*, card: ServiceCard, area: str, on: datetime.date) -> str | None:
+    """Why a green-channel request in ``area`` on ``on`` is refused, else None."""
+    if card.is_revoked:
+        return f"服务卡 {card} 已注销。"
+    if on < card.issued_on:
+        return f"服务卡 {card} 于 {card.issued_on} 发放，此前不能提交事项。"
+    if on > card.expires_on:
+        return f"服务卡 {card} 已于 {card.expires_on} 过期。"
+    if area not in (card.areas or []):
+        label = dict(BenefitArea.choices).get(area, area)
+        return f"服务卡 {card} 未开通「{label}」服务事项（已开通：{card.areas_text or '无'}）。"
+    return None
+
+
+@transaction.atomic
+def green_request_submit(*, card: ServiceCard, area: str, content: str, submitted_on: datetime.date | None = None,
+                         deadline: datetime.date | None = None, handler: Any = None) -> GreenChannelRequest:
+    """提交绿色通道事项 on a valid card, in an area the card opens; the deadline
+    defaults to the area's promise (``AREA_DEADLINE_DAYS``)."""
+    submitted_on = submitted_on or today()
+    card = ServiceCard.objects.select_for_update().get(pk=card.pk)
+    message = card_area_error(card=card, area=area, on=submitted_on)
+    if message:
+        raise ValidationError({"card": message})
+    if deadline is None:
+        deadline = submitted_on + datetime.timedelta(days=AREA_DEADLINE_DAYS[area])
+    request = GreenChannelRequest(card=card, area=area, content=content, submitted_on=submitted_on,
+                                  deadline=deadline, handler=handler)
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _lock_request(request: GreenChannelRequest) -> GreenChannelRequest:
+    return GreenChannelRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _move(request: GreenChannelRequest, status: str, message: str, fields: list[str]) -> GreenChannelRequest:
+    before = request.status
+    request.status = status
+    request.save(update_fields=["status", *fields])
+    record(request, action=AuditAction.TRANSITION, message=message, changes={"status": [before, status]})
+    return request
+
+
+@transaction.atomic
+def green_request_accept(*, request: GreenChannelRequest, handler: Any = None) -> GreenChannelRequest:
+    """受理: a pending request is taken on by a handler (the acting user by default)."""
+    request = _lock_request(request)
+    if request.status == RequestStatus.PROCESSING:
+        return request
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError({"status": f"事项「{request}」{request.get_status_display()}，不能受理。"})
+    request.handler = handler or request.handler or current_actor().user
+    return _move(request, RequestStatus.PROCESSING, "受理", ["handler"])
+
+
+@transaction.atomic
+def green_request_complete(*, request: GreenChannelRequest, result: str = "", on: datetime.date | None = None
+                           ) -> GreenChannelRequest:
+    """办结."""
+    request = _lock_request(request)
+    if request.status == RequestStatus.DONE:
+        return request
+    if request.status not in OPEN_REQUEST_STATUSES:
+        raise ValidationError({"status": f"事项「{request}」{request.get_status_display()}，不能办结。"})
+    request.closed_on, request.result = on or today(), result or request.result
+    return _move(request, RequestStatus.DONE, "办结", ["closed_on", "result"])
+
+
+@transaction.atomic
+def green_request_return(*, request: GreenChannelRequest, reason: str, on: datetime.date | None = None
+                         ) -> GreenChannelRequest:
+    """退回, with the reason the holder is told."""
+    request = _lock_request(request)
+    if request.status == RequestStatus.RETURNED:
+        return request
+    if request.status not in OPEN_REQUEST_STATUSES:
+        raise ValidationError({"status": f"事项「{request}」{request.get_status_display()}，不能退回。"})
+    if not reason.strip():
+        raise ValidationError({"result": "退回必须说明理由。"})
+    request.closed_on, request.result = on or today(), reason
+    return _move(request, RequestStatus.RETURNED, f"退回：{reason}", ["closed_on", "result"])
