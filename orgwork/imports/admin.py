@@ -1,7 +1,253 @@
-from django.contrib import admin
+"""Admin pages of the import pipeline (数据导入) and the 导入/导出/下载模板 buttons.
+
+``ImportJobAdmin``: upload (choose the data type and the file) → the job page with a
+live progress bar (it polls ``<id>/progress/``) → the preview (counts, first errors,
+the annotated error workbook) → 确认导入 → 完成. Everything is scoped: a job of another
+jurisdiction is a 404 on every page and endpoint.
+
+``ImportExportMixin``: add it to a domain ModelAdmin together with ``import_resource
+= "<slug>"`` and its changelist gains the three buttons; 导出 exports exactly the
+filtered, scoped changelist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django_tasks_db.models import DBTaskResult
+
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+
+from . import registry, services
+from .access import can_export, can_import, importable_resources
+from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
+from .models import ImportJob, JobStatus
 
 # The task table holds job arguments for every unit; staff follow their jobs on
 # ImportJob pages, which are scoped. The raw table stays out of the admin.
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
+
+PREVIEW_ERRORS = 200
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class UploadForm(forms.Form):
+    resource = forms.ChoiceField(label="导入类型")
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx/.xls）或 CSV 文件；请使用下载的导入模板。")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["resource"].choices = [(slug, r.verbose_name) for slug, r in importable_resources(user).items()]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ScopedModelAdmin):
+    list_display = ["original_name", "resource_title", "status", "rows", "new_count", "updated_count",
+                    "unchanged_count", "error_rows", "uploader", "created_at"]
+    list_filter = ["status", UnitSubtreeFilter]
+    list_select_related = ["uploader"]
+    search_fields = ["original_name"]
+    ordering = ["-created_at"]
+    date_hierarchy = None
+
+    @admin.display(description="导入类型")
+    def resource_title(self, obj: ImportJob) -> str:
+        try:
+            return str(registry.get(obj.resource).verbose_name)
+        except KeyError:
+            return obj.resource
+
+    # Jobs change only through the workflow below.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(importable_resources(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or bool(importable_resources(request.user))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:job_id>/progress/", wrap(self.progress_view), name="imports_importjob_progress"),
+            path("<int:job_id>/errors.xlsx", wrap(self.errors_view), name="imports_importjob_errors"),
+            path("<int:job_id>/confirm/", wrap(self.confirm_view), name="imports_importjob_confirm"),
+            path("<int:job_id>/abandon/", wrap(self.abandon_view), name="imports_importjob_abandon"),
+            path("template/<slug:slug>/", wrap(self.template_view), name="imports_importjob_template"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request: HttpRequest, job_id: int) -> ImportJob:
+        # Scoped: another jurisdiction's job does not exist for this user.
+        return get_object_or_404(self.get_queryset(request), pk=job_id)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {"resource": request.GET.get("resource", "")}
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = services.job_create(user=request.user, resource=form.cleaned_data["resource"],
+                                          uploaded=form.cleaned_data["file"])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
+            else:
+                return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "上传导入文件",
+            "opts": self.opts,
+            "form": form,
+            "templates": importable_resources(request.user),
+        }
+        return TemplateResponse(request, "admin/imports/upload.html", context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> Any:
+        try:
+            job = self._job(request, int(object_id))
+        except ValueError:
+            raise Http404 from None
+        resource_class = registry.get(job.resource)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"导入任务：{job.original_name}",
+            "opts": self.opts,
+            "job": job,
+            "resource_title": resource_class.verbose_name,
+            "errors": job.errors[:PREVIEW_ERRORS],
+            "more_errors": max(0, job.error_count - PREVIEW_ERRORS),
+            "may_confirm": job.can_confirm and can_import(request.user, resource_class),
+            "may_abandon": job.status in (JobStatus.PENDING, JobStatus.AWAITING) and job.confirmed_at is None,
+            "progress_url": reverse("admin:imports_importjob_progress", args=[job.pk]),
+        }
+        return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def progress_view(self, request: HttpRequest, job_id: int) -> JsonResponse:
+        job = self._job(request, job_id)
+        return JsonResponse({
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "processed": job.processed,
+            "total": job.total,
+            "percent": job.percent,
+            "running": job.is_running,
+            "message": job.message,
+        })
+
+    def errors_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self._job(request, job_id)
+        if not job.errors or not job.file:
+            raise Http404("该任务没有错误明细或文件已清理。")
+        stem = job.original_name.rsplit(".", 1)[0]
+        return _download(error_workbook(job), f"{stem}-错误标注.xlsx", XLSX_TYPE)
+
+    def confirm_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        job = self._job(request, job_id)
+        try:
+            services.job_confirm(job=job, user=request.user)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, "已确认，正在后台导入。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+
+    def abandon_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        job = self._job(request, job_id)
+        try:
+            services.job_abandon(job=job, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, "已放弃该导入任务，上传的文件已删除。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+
+    def template_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        try:
+            resource_class = registry.get(slug)
+        except KeyError:
+            raise Http404 from None
+        if not (can_import(request.user, resource_class) or can_export(request.user, resource_class._meta.model)):
+            raise PermissionDenied
+        return _download(template_xlsx(resource_class), f"{resource_class.verbose_name}导入模板.xlsx", XLSX_TYPE)
+
+
+class ImportExportMixin:
+    """导入 / 导出 / 下载模板 on a domain changelist. Set ``import_resource`` to the slug."""
+
+    import_resource: str = ""
+    change_list_template = "admin/imports/change_list.html"
+    export_param = "_export"
+
+    def _resource_class(self) -> type[Any]:
+        return registry.get(self.import_resource)
+
+    def get_urls(self) -> list[Any]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        return [
+            path("export/", wrap(self.export_view), name=f"{opts.app_label}_{opts.model_name}_export"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        resource_class = self._resource_class()
+        query = request.GET.urlencode()
+        extra = {
+            "may_import": can_import(request.user, resource_class),
+            "may_export": can_export(request.user, self.model),  # type: ignore[attr-defined]
+            "import_url": reverse("admin:imports_importjob_add") + "?" + urlencode({"resource": resource_class.slug}),
+            "template_url": reverse("admin:imports_importjob_template", args=[resource_class.slug]),
+            "export_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_export") + ("?" + query if query else ""),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra)  # type: ignore[misc]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The changelist as the user sees it — scoped, filtered, searched — as a file."""
+        if not can_export(request.user, self.model):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        params = request.GET.copy()
+        fmt = params.pop(self.export_param, ["xlsx"])[-1]
+        fmt = "csv" if fmt == "csv" else "xlsx"
+        request.GET = params
+        changelist = self.get_changelist_instance(request)  # type: ignore[attr-defined]
+        queryset = changelist.get_queryset(request)
+        filters = {k: params.getlist(k) if len(params.getlist(k)) > 1 else params[k] for k in params}
+        content = export_queryset(resource_class=self._resource_class(), user=request.user,
+                                  queryset=queryset, fmt=fmt, filters=filters)
+        name = f"{self.model._meta.verbose_name}{timezone.localtime():%Y%m%d%H%M}.{fmt}"  # type: ignore[attr-defined]
+        return _download(content, name, XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8")

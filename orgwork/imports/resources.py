@@ -25,6 +25,8 @@ class ScopedModelResource(resources.ModelResource):
 
     masked_fields: tuple[str, ...] = ()
     header_aliases: dict[str, str] = {}
+    # 导入模板的示例行: column header → example value.
+    example_row: dict[str, str] = {}
 
     def __init__(self, user: Any = None, unmask: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -33,6 +35,13 @@ class ScopedModelResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, ScopedForeignKeyWidget):
                 field.widget.bind_user(user)
+
+    def prepare_instance(self, instance: models.Model, original: models.Model | None) -> None:
+        """Derive stored values before validation (the import engine calls it per row).
+
+        Raise ``ValidationError({field: message})`` for a rule the bulk path must enforce
+        that the model's ``clean()`` does not. ``original`` is the stored record or None.
+        """
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(), self.user)

@@ -83,6 +83,15 @@ class ChoiceWidget(Widget):
         return dict(self.choices).get(value, value or "")
 
 
+class _NotFound:
+    """A cached negative lookup: the message to raise for this cell value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 class ScopedForeignKeyWidget(ForeignKeyWidget):
     """A foreign key looked up only among the records the importing user may reach.
 
@@ -102,6 +111,18 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         self.user = user
         self._cache = {}
 
+    def prefetch(self, values: Iterable[Any]) -> None:
+        """Look up many cell values in one query (the import engine calls this per chunk);
+        values that are not found are remembered so that ``clean`` raises without a query."""
+        keys = {str(v).strip() for v in values if not is_blank(v)} - self._cache.keys()
+        if not keys:
+            return
+        found = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys})
+        for obj in found:
+            self._cache[str(getattr(obj, self.field))] = obj
+        for key in keys - self._cache.keys():
+            self._cache[key] = _NotFound(self.not_found_message.format(value=key))
+
     def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> models.QuerySet[Any]:
         return scope_queryset(self.model._default_manager.all(), self.user)
 
@@ -115,9 +136,17 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         if is_blank(value):
             return None
         key = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            key = str(int(value))  # a code typed into a numeric cell
         if key not in self._cache:
-            self._cache[key] = self.lookup(key, row)
-        return self._cache[key]
+            try:
+                self._cache[key] = self.lookup(key, row)
+            except ValidationError as exc:
+                self._cache[key] = _NotFound(exc.messages[0])
+        found = self._cache[key]
+        if isinstance(found, _NotFound):
+            raise ValidationError(found.message, code="not_found")
+        return found
 
 
 class UnitWidget(ScopedForeignKeyWidget):
@@ -139,6 +168,30 @@ class UnitWidget(ScopedForeignKeyWidget):
         if len(named) > 1:
             raise ValidationError(f"单位名称「{value}」在您的管辖范围内不唯一，请填写单位代码。", code="ambiguous")
         raise ValidationError(self.not_found_message.format(value=value), code="not_found")
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        keys = set()
+        for v in values:
+            if is_blank(v):
+                continue
+            keys.add(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+        keys -= self._cache.keys()
+        if not keys:
+            return
+        visible = self.get_queryset(None, None)
+        by_name: dict[str, list[Unit]] = {}
+        for unit in visible.filter(models.Q(code__in=keys) | models.Q(name__in=keys)):
+            if unit.code in keys:
+                self._cache[unit.code] = unit
+            by_name.setdefault(unit.name, []).append(unit)
+        for key in keys - self._cache.keys():
+            named = by_name.get(key, [])
+            if len(named) == 1:
+                self._cache[key] = named[0]
+            elif len(named) > 1:
+                self._cache[key] = _NotFound(f"单位名称「{key}」在您的管辖范围内不唯一，请填写单位代码。")
+            else:
+                self._cache[key] = _NotFound(self.not_found_message.format(value=key))
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""

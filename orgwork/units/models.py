@@ -61,6 +61,7 @@ class Unit(Audited):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["path"]
+        permissions = [("import_unit", "可导入单位"), ("export_unit", "可导出单位")]
         indexes = [
             # Prefix LIKE on PostgreSQL needs the pattern operator class.
             models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),

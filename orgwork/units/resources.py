@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from import_export import fields
 
 from orgwork.imports.resources import ScopedModelResource
@@ -21,6 +24,16 @@ class UnitResource(ScopedModelResource):
     level = fields.Field(attribute="level", column_name="行政层级", widget=ChoiceWidget(UnitLevel.choices))
 
     header_aliases = {"代码": "单位代码", "名称": "单位名称", "上级代码": "上级单位代码", "层级": "行政层级"}
+
+    example_row = {"单位代码": "620102002", "单位名称": "某某街道", "上级单位代码": "620102",
+                   "单位类型": "乡镇", "行政层级": "乡级"}
+
+    def prepare_instance(self, instance: Any, original: Any) -> None:
+        # The bulk path bypasses unit_save: it may place new units, not move existing ones
+        # (a move rewrites every path below, which only unit_save does).
+        if original is not None and original._audit_loaded.get("parent_id") != instance.parent_id:
+            raise ValidationError({"parent": "导入不能调整已有单位的上级单位，请在单位管理页面修改。"})
+        instance.path = instance.computed_path()
 
     class Meta:
         model = Unit

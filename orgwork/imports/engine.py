@@ -1,0 +1,517 @@
+"""The import engine (数据导入校验与入库): validate a sheet, then upsert it in bulk.
+
+One pass over the sheet in chunks keeps memory bounded:
+
+1. every cell goes through its column's widget (ID numbers, dates, choices, scoped
+   foreign keys — looked up once per chunk, never per row);
+2. each row becomes a model instance — the existing record with the new values, or a
+   new one — checked with ``clean_fields``/``clean`` (uniqueness is checked in bulk:
+   duplicates within the file, existing records by natural key);
+3. an existing record or a target unit outside the uploader's jurisdiction is a row error;
+4. with ``commit=True`` the new and changed rows of a chunk are written at once (COPY on
+   PostgreSQL) with their audit rows; unchanged rows are not touched. The whole run is
+   one transaction: a single bad row anywhere rolls everything back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from import_export.widgets import CharWidget, Widget
+
+from orgwork.audit.context import acting_as, current_actor
+from orgwork.audit.models import AuditAction, AuditLog, AuditSource
+from orgwork.audit.recorder import REDACTED, entry_for, jsonable, record_many, unit_path_of
+from orgwork.units.scope import home_unit, sees_everything
+
+from .reader import FileError, Sheet, is_blank
+from .widgets import ScopedForeignKeyWidget
+
+CHUNK_SIZE = 5000
+MAX_STORED_ERRORS = 10000
+REQUIRED_MESSAGE = "此项为必填项，不能为空。"
+SCOPE_PATH = "_import_scope_path"
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll back a commit that met a row error."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_rows: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append(error)
+
+    def report(self) -> dict[str, Any]:
+        """The JSON report of ``import_sheet --report`` and of the job page."""
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class Column:
+    header: str
+    attribute: str
+    model_field: models.Field
+    widget: Any
+    kind: str  # "fk", "widget" or "plain"
+
+    @property
+    def attname(self) -> str:
+        return self.model_field.attname
+
+
+def _messages(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(m) for m in exc.messages)
+    return str(exc) or "格式不正确。"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 620102 typed into a numeric cell arrives as 620102.0
+    return str(value).strip()
+
+
+class ImportEngine:
+    """Validate (and optionally commit) one sheet for one user with one resource."""
+
+    def __init__(self, resource_class: type[Any], user: Any, *, chunk_size: int = CHUNK_SIZE,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.resource = resource_class(user=user)
+        self.user = user
+        self.model: type[models.Model] = self.resource._meta.model
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self.columns = self._columns()
+        by_name = {name: fld for name, fld in self.resource.fields.items()}
+        self.key_attributes = [by_name[name].attribute if name in by_name else name
+                               for name in self.resource._meta.import_id_fields]
+        self.key_headers = {c.attribute: c.header for c in self.columns}
+        self.home = home_unit(user)
+        self.everything = sees_everything(user)
+        scope_field = getattr(self.model, "scope_field", None)
+        if scope_field is None:
+            raise FileError(f"{self.model._meta.verbose_name}没有声明管辖范围，不能导入。")
+        self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
+        ignored = set(getattr(self.model, "audit_ignored_fields", ()))
+        self.audit_fields = [f for f in self.model._meta.concrete_fields
+                             if not getattr(f, "generated", False) and f.name not in ignored]
+        self.redacted = set(getattr(self.model, "audit_redacted_fields", ()))
+
+    # --- set-up ---------------------------------------------------------------
+
+    def _columns(self) -> list[Column]:
+        columns = []
+        for fld in self.resource.get_import_fields():
+            if not fld.attribute or not fld.column_name or "__" in fld.attribute:
+                continue
+            model_field = self.model._meta.get_field(fld.attribute)
+            if isinstance(fld.widget, ScopedForeignKeyWidget):
+                kind = "fk"
+            elif fld.widget is None or type(fld.widget) in (Widget, CharWidget):
+                kind = "plain"
+            else:
+                kind = "widget"
+            columns.append(Column(fld.column_name, fld.attribute, model_field, fld.widget, kind))
+        return columns
+
+    # --- cells ------------------------------------------------------------------
+
+    def _clean_plain(self, column: Column, value: Any) -> Any:
+        mf = column.model_field
+        if isinstance(mf, (models.CharField, models.TextField)):
+            return "" if value is None else _text(value)
+        if value is None:
+            return None
+        if isinstance(mf, models.BooleanField):
+            text = _text(value)
+            if text in {"是", "1", "True", "true", "Y", "y"}:
+                return True
+            if text in {"否", "0", "False", "false", "N", "n"}:
+                return False
+            raise ValidationError(f"「{text}」应填写“是”或“否”。")
+        if isinstance(mf, (models.IntegerField, models.DecimalField, models.FloatField)) and isinstance(value, str):
+            value = value.strip()
+        return mf.to_python(value)
+
+    def _clean_cell(self, column: Column, value: Any) -> Any:
+        if column.kind == "plain":
+            return self._clean_plain(column, value)
+        if is_blank(value):
+            return None if column.kind == "fk" or column.model_field.null else ""
+        return column.widget.clean(value)
+
+    # --- chunks -----------------------------------------------------------------
+
+    def _chunks(self, sheet: Sheet) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+        chunk: list[tuple[int, dict[str, Any]]] = []
+        for item in sheet.rows():
+            chunk.append(item)
+            if len(chunk) >= self.chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _prefetch(self, chunk: list[tuple[int, dict[str, Any]]], present: list[Column]) -> None:
+        for column in present:
+            if column.kind == "fk":
+                column.widget.prefetch(row.get(column.header) for _, row in chunk)
+
+    def _existing(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
+        if not keys:
+            return {}
+        manager = self.model._default_manager
+        if len(self.key_attributes) == 1:
+            qs = manager.filter(**{f"{self.key_attributes[0]}__in": [k[0] for k in keys]})
+        else:
+            condition = Q()
+            for key in keys:
+                condition |= Q(**dict(zip(self.key_attributes, key)))
+            qs = manager.filter(condition)
+        # Unscoped on purpose: a record outside the scope must be found to be refused.
+        qs = qs.annotate(**{SCOPE_PATH: F(self.scope_path_lookup)})
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        attnames = [self.model._meta.get_field(a).attname for a in self.key_attributes]
+        return {tuple(getattr(obj, a) for a in attnames): obj for obj in qs}
+
+    def _in_scope(self, path: str | None) -> bool:
+        if self.everything:
+            return True
+        return bool(self.home is not None and path and path.startswith(self.home.path))
+
+    def _scope_path_of(self, instance: models.Model) -> str:
+        return unit_path_of(instance)
+
+    # --- the run ----------------------------------------------------------------
+
+    def run(self, sheet: Sheet, *, commit: bool = False) -> ImportResult:
+        result = ImportResult()
+        actor = current_actor()
+        source = AuditSource.IMPORT
+        with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip):
+            if not commit:
+                self._run(sheet, result, commit=False)
+                return result
+            try:
+                with transaction.atomic():
+                    self._run(sheet, result, commit=True)
+                    if not result.ok:
+                        raise _Abort
+            except _Abort:
+                result.new = result.updated = 0
+                return result
+            except IntegrityError:
+                raise FileError("写入时与其他人同时修改的数据冲突，全部未导入。请重新校验后再导入。") from None
+            result.committed = True
+        return result
+
+    def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
+        present = [c for c in self.columns if c.header in sheet.columns.values()]
+        key_columns = [c for c in present if c.attribute in self.key_attributes]
+        seen: dict[tuple[Any, ...], int] = {}
+        writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
+        total = sheet.estimated_rows
+        for chunk in self._chunks(sheet):
+            self._prefetch(chunk, present)
+            cleaned: list[tuple[int, dict[str, Any], tuple[Any, ...]]] = []
+            for number, row in chunk:
+                result.rows += 1
+                values: dict[str, Any] = {}
+                errors: list[RowError] = []
+                for column in present:
+                    try:
+                        values[column.attribute] = self._clean_cell(column, row.get(column.header))
+                    except (ValidationError, ValueError, TypeError) as exc:
+                        errors.append(RowError(number, column.header, _messages(exc)))
+                key = tuple(values.get(a) for a in self.key_attributes)
+                key_ok = not any(e.column in {c.header for c in key_columns} for e in errors)
+                if key_ok and any(is_blank(k) for k in key):
+                    errors.append(RowError(number, key_columns[0].header, REQUIRED_MESSAGE))
+                    key_ok = False
+                if key_ok:
+                    if key in seen:
+                        shown = "、".join(str(k) for k in key)
+                        errors.append(RowError(number, key_columns[0].header,
+                                               f"与第 {seen[key]} 行重复（{key_columns[0].header}「{shown}」）。"))
+                        key_ok = False
+                    else:
+                        seen[key] = number
+                if errors:
+                    result.error_rows += 1
+                    for error in errors:
+                        result.add_error(error)
+                    continue
+                cleaned.append((number, values, key))
+            existing = self._existing([k for _, _, k in cleaned], lock=commit)
+            for number, values, key in cleaned:
+                outcome = self._build(number, values, existing.get(self._db_key(key)), present, result)
+                if outcome is None:
+                    continue
+                action, instance, changes = outcome
+                if action == "unchanged":
+                    result.unchanged += 1
+                    continue
+                if action == "new":
+                    result.new += 1
+                else:
+                    result.updated += 1
+                if writer is not None and result.ok:
+                    writer.add(action, instance, changes)
+            if writer is not None and result.ok:
+                writer.flush()
+            if self.progress is not None:
+                self.progress(result.rows, max(total, result.rows))
+        if self.progress is not None:
+            self.progress(result.rows, result.rows)
+
+    def _db_key(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(getattr(k, "pk", k) for k in key)
+
+    def _build(self, number: int, values: dict[str, Any], original: Any, present: list[Column],
+               result: ImportResult) -> tuple[str, models.Model, dict[str, Any]] | None:
+        key_header = self.key_headers.get(self.key_attributes[0], "")
+        if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
+            result.error_rows += 1
+            result.add_error(RowError(number, key_header,
+                                      f"该{self.model._meta.verbose_name}已登记在您管辖范围以外的单位，不能通过导入新增或修改。"))
+            return None
+        instance = original if original is not None else self.model()
+        for column in present:
+            value = values[column.attribute]
+            if value in (None, "") and not column.model_field.blank and column.model_field.has_default():
+                continue  # a required column left blank keeps the default / the stored value
+            setattr(instance, column.attribute, value)
+        errors = self._model_errors(instance, original, present)
+        if not errors and not self._in_scope(self._scope_path_of(instance)):
+            errors.append(("", "所属单位不在您的管辖范围内。"))
+        if errors:
+            result.error_rows += 1
+            for attr, message in errors:
+                result.add_error(RowError(number, self.key_headers.get(attr, attr or key_header), message))
+            return None
+        if original is None:
+            return "new", instance, self._changes(instance, None)
+        changes = self._changes(instance, getattr(original, "_audit_loaded", {}))
+        if not changes:
+            return "unchanged", instance, {}
+        return "updated", instance, changes
+
+    def _changes(self, instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
+        """``{field: [old, new]}`` as the audit recorder writes it; database-generated
+        columns are skipped (they have no value on an unsaved instance)."""
+        changes: dict[str, list[Any]] = {}
+        for f in self.audit_fields:
+            new = getattr(instance, f.attname)
+            if before is None:
+                if new in (None, ""):
+                    continue
+                old = None
+            else:
+                old = before.get(f.attname)
+                if old == new:
+                    continue
+            if f.name in self.redacted:
+                changes[f.name] = [REDACTED if old not in (None, "") else old, REDACTED]
+            else:
+                changes[f.name] = [jsonable(old), jsonable(new)]
+        return changes
+
+    def _model_errors(self, instance: models.Model, original: Any, present: list[Column]) -> list[tuple[str, str]]:
+        errors: list[tuple[str, str]] = []
+        handled = {c.attribute for c in present if c.kind != "plain"}
+        for column in present:
+            if column.kind != "plain" and not column.model_field.blank \
+                    and getattr(instance, column.attname) in (None, ""):
+                errors.append((column.attribute, REQUIRED_MESSAGE))
+        try:
+            prepare = getattr(self.resource, "prepare_instance", None)
+            if prepare is not None:
+                prepare(instance, original)
+            # Uniqueness is checked in bulk (natural keys), not with a query per row.
+            instance.clean_fields(exclude=handled)
+            instance.clean()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, messages in exc.message_dict.items():
+                    name = "" if name == NON_FIELD_ERRORS else name
+                    if name == "" or not errors or all(e[0] != name for e in errors):
+                        errors.extend((name, m) for m in messages)
+            else:
+                errors.extend(("", m) for m in exc.messages)
+        return errors
+
+
+def run_import(resource_class: type[Any], user: Any, sheet: Sheet, *, commit: bool,
+               progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    return ImportEngine(resource_class, user, progress=progress).run(sheet, commit=commit)
+
+
+# --- writing ----------------------------------------------------------------------
+
+class BulkWriter:
+    """Writes new and changed instances of one chunk, and their audit rows, at once."""
+
+    def __init__(self, model: type[models.Model], present: list[Column], key_attributes: list[str]) -> None:
+        self.model = model
+        self.opts = model._meta
+        self.present = present
+        self.key_attnames = [self.opts.get_field(a).attname for a in key_attributes]
+        self.new: list[tuple[models.Model, dict[str, Any]]] = []
+        self.updated: list[tuple[models.Model, dict[str, Any]]] = []
+        self.insert_fields = [f for f in self.opts.concrete_fields
+                              if not f.primary_key and not getattr(f, "generated", False)]
+        imported = {c.attname for c in present}
+        self.update_fields = [f for f in self.insert_fields
+                              if (f.attname in imported and f.attname not in self.key_attnames)
+                              or getattr(f, "auto_now", False)]
+        self.versioned = any(f.name == "version" for f in self.insert_fields)
+        self.postgres = connection.vendor == "postgresql"
+
+    def add(self, action: str, instance: models.Model, changes: dict[str, Any]) -> None:
+        (self.new if action == "new" else self.updated).append((instance, changes))
+
+    def flush(self) -> None:
+        if self.new:
+            self._insert([i for i, _ in self.new])
+        if self.updated:
+            self._update([i for i, _ in self.updated])
+        entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
+        entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
+        write_audit(entries)
+        self.new, self.updated = [], []
+
+    def _value(self, f: models.Field, instance: models.Model, add: bool) -> Any:
+        if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
+            return f.pre_save(instance, add)
+        value = getattr(instance, f.attname)
+        if isinstance(f, models.JSONField):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def _insert(self, instances: list[models.Model]) -> None:
+        if not self.postgres:
+            self.model._default_manager.bulk_create(instances, batch_size=1000)
+            return
+        table = self.opts.db_table
+        rows = ([self._value(f, i, True) for f in self.insert_fields] for i in instances)
+        copy_rows(table, [f.column for f in self.insert_fields], rows)
+        # COPY returns nothing: read the new primary keys back by natural key.
+        key_attname = self.key_attnames[0]
+        key_column = self.opts.get_field(key_attname).column
+        by_key = {getattr(i, key_attname): i for i in instances} if len(self.key_attnames) == 1 else None
+        if by_key is None:
+            self._fetch_pks_composite(instances)
+            return
+        pk_column = self.opts.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT "{pk_column}", "{key_column}" FROM "{table}" WHERE "{key_column}" = ANY(%s)',
+                [list(by_key)],
+            )
+            for pk, key in cursor.fetchall():
+                by_key[key].pk = pk
+
+    def _fetch_pks_composite(self, instances: list[models.Model]) -> None:
+        condition = Q()
+        for i in instances:
+            condition |= Q(**{a: getattr(i, a) for a in self.key_attnames})
+        pks = {tuple(r[1:]): r[0] for r in self.model._default_manager.filter(condition)
+               .values_list("pk", *self.key_attnames)}
+        for i in instances:
+            i.pk = pks.get(tuple(getattr(i, a) for a in self.key_attnames))
+
+    def _update(self, instances: list[models.Model]) -> None:
+        if self.versioned:
+            for i in instances:
+                i.version = (i.version or 0) + 1
+        fields = self.update_fields + ([self.opts.get_field("version")] if self.versioned else [])
+        if not self.postgres:
+            now = timezone.now()
+            for i in instances:
+                for f in fields:
+                    if getattr(f, "auto_now", False):
+                        setattr(i, f.attname, now)
+            self.model._default_manager.bulk_update(instances, [f.name for f in fields], batch_size=1000)
+            return
+        stage = f"import_stage_{self.opts.db_table}"[:63]
+        pk = self.opts.pk
+        columns = [pk.column] + [f.column for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '
+                f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{self.opts.db_table}" WITH NO DATA'
+            )
+            cursor.execute(f'TRUNCATE "{stage}"')
+        rows = ([i.pk] + [self._value(f, i, False) for f in fields] for i in instances)
+        copy_rows(stage, columns, rows)
+        assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
+                f'WHERE t."{pk.column}" = s."{pk.column}"'
+            )
+
+
+def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
+    """PostgreSQL COPY … FROM STDIN through psycopg 3 (tens of thousands of rows a second)."""
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def write_audit(entries: list[AuditLog]) -> None:
+    """Audit rows in bulk: COPY on PostgreSQL, ``record_many`` elsewhere."""
+    if not entries:
+        return
+    if connection.vendor != "postgresql":
+        record_many(entries)
+        return
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    rows = (
+        [json.dumps(getattr(e, f.attname), ensure_ascii=False) if isinstance(f, models.JSONField)
+         else getattr(e, f.attname) for f in fields]
+        for e in entries
+    )
+    copy_rows(AuditLog._meta.db_table, [f.column for f in fields], rows)

@@ -1,0 +1,204 @@
+"""Sheets that leave the system (导出、导入模板、错误标注表).
+
+Every cell that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return at the start) is written with a leading apostrophe; ID numbers are
+masked unless the user holds the model's ``view_unmasked_*`` permission; every export
+is written to the audit trail with its row count and filters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+
+from .access import can_unmask
+from .models import ImportJob
+from .reader import _csv_rows, _excel_rows, decode_csv, sniff_kind
+from .widgets import IDNumberWidget
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_FORMAT = "@"
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+HEADER_FONT = Font(bold=True)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def escape_cell(value: Any) -> Any:
+    """``'=1+1``: a cell a spreadsheet would evaluate is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _text_columns(resource: Any) -> set[int]:
+    fields = resource.get_export_fields()
+    return {i for i, f in enumerate(fields)
+            if isinstance(f.widget, IDNumberWidget) or f.attribute in resource.masked_fields}
+
+
+def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str], Iterable[list[Any]]]:
+    headers = [str(h) for h in resource.get_export_headers()]
+    fields = resource.get_export_fields()
+
+    def rows() -> Iterable[list[Any]]:
+        for obj in queryset.iterator(chunk_size=2000):
+            yield [escape_cell(resource.export_field(f, obj)) for f in fields]
+
+    return headers, rows()
+
+
+def write_xlsx(headers: list[str], rows: Iterable[list[Any]], text_columns: set[int] | None = None) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sheet1")
+    sheet.append([_header_cell(sheet, h) for h in headers])
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value="" if value is None else value)
+            if text_columns and i in text_columns:
+                cell.number_format = TEXT_FORMAT
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = HEADER_FONT
+    return cell
+
+
+def write_csv(headers: list[str], rows: Iterable[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    # With a BOM, Excel opens the Chinese text correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.QuerySet[Any], fmt: str,
+                    filters: dict[str, Any]) -> bytes:
+    """The export file of ``queryset`` (already scoped and filtered); the audit row is written here."""
+    model = resource_class._meta.model
+    unmask = can_unmask(user, model)
+    resource = resource_class(user=user, unmask=unmask)
+    headers, rows = export_rows(resource, queryset)
+    counted: list[int] = [0]
+
+    def counting(source: Iterable[list[Any]]) -> Iterable[list[Any]]:
+        for row in source:
+            counted[0] += 1
+            yield row
+
+    if fmt == "csv":
+        content = write_csv(headers, counting(rows))
+    else:
+        content = write_xlsx(headers, counting(rows), _text_columns(resource))
+    record(
+        None,
+        action=AuditAction.EXPORT,
+        content_type=ContentType.objects.get_for_model(model),
+        message=f"导出{model._meta.verbose_name} {counted[0]} 条（{fmt}）",
+        changes={"rows": counted[0], "format": fmt, "filters": filters, "unmasked": unmask},
+        unit_path=getattr(getattr(user, "unit", None), "path", "") or "",
+    )
+    return content
+
+
+def template_xlsx(resource_class: type[Any]) -> bytes:
+    """导入模板: the header row, one example row, every column formatted as text so that
+    Excel keeps ID numbers and months (1975.10) exactly as typed."""
+    resource = resource_class()
+    headers = [f.column_name for f in resource.get_import_fields() if f.column_name]
+    example = getattr(resource_class, "example_row", {}) or {}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(resource_class.verbose_name)[:31]
+    for col, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=col, value=header)
+        cell.font = HEADER_FONT
+        cell.number_format = TEXT_FORMAT
+        example_cell = sheet.cell(row=2, column=col, value=str(example.get(header, "")))
+        example_cell.number_format = TEXT_FORMAT
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
+        sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+    # Rows people add below the example inherit the text format from the column style.
+    for row in range(3, 1002):
+        for col in range(1, len(headers) + 1):
+            sheet.cell(row=row, column=col).number_format = TEXT_FORMAT
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def error_workbook(job: ImportJob) -> bytes:
+    """The uploaded sheet again, each wrong cell filled red with a comment, and a last
+    column 错误说明 listing the row's messages."""
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for error in job.errors:
+        by_row.setdefault(int(error["row"]), []).append(error)
+    path = job.file.path
+    kind = sniff_kind(path, job.original_name)
+    if kind == "csv":
+        with open(path, "rb") as fh:
+            raw_rows = _csv_rows(decode_csv(fh.read()))
+    else:
+        raw_rows, _ = _excel_rows(path)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("错误标注")
+    header_cells: dict[str, int] = {}
+    header_row = 0
+    width = 0
+    # The header is the first row any error column names appear in.
+    wanted = {e["column"] for e in job.errors if e.get("column")}
+    for number, raw in raw_rows():
+        errors = by_row.get(number, [])
+        if not header_row and wanted and any(isinstance(c, str) and c.strip() in wanted for c in raw):
+            header_row = number
+            header_cells = {str(c).strip(): i for i, c in enumerate(raw) if isinstance(c, str)}
+            width = len(raw)
+            sheet.append([_header_cell(sheet, "" if c is None else c) for c in raw]
+                         + [_header_cell(sheet, "错误说明")])
+            continue
+        bad = {header_cells.get(e["column"]): e["message"] for e in errors}
+        cells = []
+        for i, value in enumerate(raw):
+            cell = WriteOnlyCell(sheet, value=escape_cell(value) if value != "" else None)
+            if i in bad:
+                cell.fill = ERROR_FILL
+                cell.comment = Comment(bad[i], "导入校验")
+            cells.append(cell)
+        message = "；".join(f"{e['column']}：{e['message']}" if e.get("column") else e["message"] for e in errors)
+        if message:
+            cells.extend(WriteOnlyCell(sheet, value=None) for _ in range(width - len(cells)))
+            note = WriteOnlyCell(sheet, value=message)
+            note.fill = ERROR_FILL
+            cells.append(note)
+        sheet.append(cells)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as tmp:
+        name = tmp.name
+    try:
+        workbook.save(name)
+        with open(name, "rb") as fh:
+            return fh.read()
+    finally:
+        os.unlink(name)

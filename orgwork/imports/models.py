@@ -1,0 +1,97 @@
+"""Import jobs (导入任务): one uploaded sheet on its way from 待校验 to 完成."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from orgwork.audit.models import Audited
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "待校验"
+    VALIDATING = "validating", "校验中"
+    AWAITING = "awaiting", "待确认"
+    IMPORTING = "importing", "导入中"
+    DONE = "done", "完成"
+    FAILED = "failed", "失败"
+
+
+ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.VALIDATING, JobStatus.AWAITING, JobStatus.IMPORTING)
+
+
+class ImportJob(Audited):
+    """导入任务. The uploaded file, the resource it is read with, who uploaded it, and the
+    result of the dry run (新增/更新/未变/错误) and of the commit.
+
+    Scoped by the uploader's unit: colleagues above see it, other counties do not.
+    The file is a temporary copy, removed once the job is finished, failed or abandoned.
+    """
+
+    scope_field = "unit"
+    # The error list can be large and repeats the sheet's cells (ID numbers): not logged.
+    audit_redacted_fields = ("errors",)
+
+    resource = models.CharField("导入类型", max_length=50)
+    file = models.FileField("上传文件", upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
+    checksum = models.CharField("文件校验和（SHA-256）", max_length=64, db_index=True)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    unit = models.ForeignKey("units.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=12, choices=JobStatus.choices, default=JobStatus.PENDING)
+    message = models.TextField("说明", blank=True)
+
+    total = models.PositiveIntegerField("预计行数", default=0)
+    processed = models.PositiveIntegerField("已处理行数", default=0)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    new_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    error_rows = models.PositiveIntegerField("错误行数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
+    validated_at = models.DateTimeField("校验完成时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="importjob_status_idx"),
+            models.Index(fields=["uploader", "-created_at"], name="importjob_uploader_idx"),
+            models.Index(fields=["resource"], name="importjob_resource_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (JobStatus.DONE,):
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.processed * 100 / self.total))
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == JobStatus.AWAITING and self.error_count == 0 and self.confirmed_at is None \
+            and self.rows > 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (JobStatus.PENDING, JobStatus.VALIDATING, JobStatus.IMPORTING) or (
+            self.status == JobStatus.AWAITING and self.confirmed_at is not None
+        )

@@ -1,0 +1,90 @@
+"""Building the sheets people send: xlsx with title rows, CSV in several encodings, and
+hostile files (zip bombs, entity bombs, renamed binaries)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from orgwork.common import idnumber
+
+
+def id_for(birth: datetime.date, seq: int, male: bool = True) -> str:
+    """A valid 18-digit number in 620102 born on ``birth``."""
+    sequence = seq % 500 * 2 + (1 if male else 0)
+    first17 = f"620102{birth:%Y%m%d}{sequence:03d}"
+    return first17 + idnumber.check_character(first17)
+
+
+def xlsx(path: Path, rows: Sequence[Sequence[Any]], *, title: str | None = None,
+         merge_title: bool = True, text_columns: Sequence[int] = ()) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    offset = 0
+    if title:
+        sheet.cell(row=1, column=1, value=title)
+        if merge_title and rows:
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+        offset = 2  # the title, then an empty row
+    for r, row in enumerate(rows, start=1 + offset):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if c - 1 in text_columns:
+                cell.number_format = "@"
+    workbook.save(path)
+    return path
+
+
+def csv_bytes(rows: Sequence[Sequence[Any]]) -> str:
+    return "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\r\n"
+
+
+def csv_file(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> Path:
+    path.write_bytes(csv_bytes(rows).encode(encoding))
+    return path
+
+
+def rewrite_zip(source: Path, target: Path, *, extra: dict[str, bytes] | None = None,
+                replace: dict[str, bytes] | None = None) -> Path:
+    """Copy an xlsx, replacing or adding parts."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = (replace or {}).get(info.filename, src.read(info.filename))
+            dst.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            dst.writestr(name, data)
+    return target
+
+
+def zip_bomb(source: Path, target: Path, megabytes: int = 30) -> Path:
+    return rewrite_zip(source, target, extra={"xl/media/padding.bin": b"\0" * (megabytes * 1024 * 1024)})
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    b"<si><t>&lol3;</t></si></sst>"
+)
+
+
+def truncated(source: Path, target: Path) -> Path:
+    data = source.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    return target
+
+
+def workbook_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

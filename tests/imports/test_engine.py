@@ -1,0 +1,204 @@
+"""The engine: every bad cell is a named row error, nothing is written unless every row
+is valid, re-importing changes nothing, and the scope holds."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cadres.models import Cadre
+from orgwork.audit.models import AuditAction, AuditLog, AuditSource
+from orgwork.imports.reader import FileError, open_sheet
+from orgwork.units.models import Unit
+from orgwork.units.resources import UnitResource
+
+from .conftest import HEAD, grant, person
+from .resources import CadreSheet
+from .sheets import csv_file, id_for, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(result: Any) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def test_a_valid_sheet_is_imported_with_audit_rows_in_bulk(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    path = xlsx(tmp_path / "a.xlsx", [HEAD] + [person(i) for i in range(5)])
+    result = run_sheet(path, county_a_clerk, commit=True)
+    assert (result.rows, result.new, result.error_count, result.committed) == (5, 5, 0, True)
+    assert Cadre.objects.filter(unit__code="620102").count() == 5
+    entries = AuditLog.objects.filter(action=AuditAction.CREATE, content_type__model="cadre")
+    assert entries.count() == 5
+    entry = entries.get(object_id=str(Cadre.objects.get(name="张3").pk))
+    assert entry.source == AuditSource.IMPORT and entry.actor == county_a_clerk
+    assert entry.changes["name"] == [None, "张3"]
+    assert entry.unit_path == "62/6201/620102/"
+
+
+def test_a_dry_run_writes_nothing(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    path = xlsx(tmp_path / "a.xlsx", [HEAD] + [person(i) for i in range(3)])
+    result = run_sheet(path, county_a_clerk)
+    assert (result.new, result.committed) == (3, False)
+    assert not Cadre.objects.exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    path = xlsx(tmp_path / "a.xlsx", [HEAD] + [person(i) for i in range(4)])
+    run_sheet(path, county_a_clerk, commit=True)
+    before = AuditLog.objects.count()
+    versions = dict(Cadre.objects.values_list("id_number", "version"))
+    second = run_sheet(path, county_a_clerk, commit=True)
+    assert (second.rows, second.new, second.updated, second.unchanged) == (4, 0, 0, 4)
+    assert AuditLog.objects.count() == before
+    assert dict(Cadre.objects.values_list("id_number", "version")) == versions
+
+
+def test_changed_rows_are_updated_with_old_and_new_values(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD] + [person(i) for i in range(3)]), county_a_clerk, commit=True)
+    changed = [HEAD, person(0), person(1, 现任职务="副科长"), person(2, 单位="620102001")]
+    result = run_sheet(xlsx(tmp_path / "b.xlsx", changed), county_a_clerk, commit=True)
+    assert (result.new, result.updated, result.unchanged) == (0, 2, 1)
+    cadre = Cadre.objects.get(name="张1")
+    assert cadre.current_post == "副科长" and cadre.version == 2
+    update = AuditLog.objects.get(action=AuditAction.UPDATE, object_id=str(cadre.pk))
+    assert update.changes == {"current_post": ["科员", "副科长"]}
+    moved = Cadre.objects.get(name="张2")
+    assert moved.unit.code == "620102001"
+    assert AuditLog.objects.get(action=AuditAction.UPDATE, object_id=str(moved.pk)).changes["unit"] == [
+        Unit.objects.get(code="620102").pk, moved.unit_id]
+
+
+def test_one_bad_row_means_nothing_is_written(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    rows = [HEAD] + [person(i) for i in range(6)] + [person(7, 出生年月="不详")]
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", rows), county_a_clerk, commit=True)
+    assert not result.committed and result.error_rows == 1
+    assert errors_of(result)[0][:2] == (8, "出生年月")
+    assert not Cadre.objects.exists()
+    assert not AuditLog.objects.filter(content_type__model="cadre").exists()
+
+
+def test_a_bad_row_in_a_later_chunk_rolls_back_earlier_chunks(tmp_path: Path, county_a_clerk: Any) -> None:
+    from orgwork.imports.engine import ImportEngine
+
+    rows = [HEAD] + [person(i) for i in range(30)] + [person(40, 性别="未知")]
+    path = xlsx(tmp_path / "a.xlsx", rows)
+    sheet = open_sheet(str(path), path.name, CadreSheet)
+    result = ImportEngine(CadreSheet, county_a_clerk, chunk_size=10).run(sheet, commit=True)
+    assert not result.committed and errors_of(result)[0][:2] == (32, "性别")
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize("cell, fragment", [
+    (620102197506010015.0, "设为“文本”"),
+    ("6.20102E+17", "设为“文本”"),
+    ("620102197506010016", "校验位不正确"),
+    ("62010219750601001", "应为18位"),
+])
+def test_a_broken_id_number_is_a_row_error_that_says_what_to_do(tmp_path: Path, county_a_clerk: Any,
+                                                              run_sheet: Any, cell: Any, fragment: str) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 身份证号=cell)]), county_a_clerk)
+    (row, column, message), = errors_of(result)
+    assert (row, column) == (2, "身份证号") and fragment in message
+
+
+def test_full_width_digits_lower_x_and_spaces_are_normalised(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    born = datetime.date(1980, 1, 1)
+    number = next(id_for(born, i) for i in range(200) if id_for(born, i).endswith("X"))
+    typed = " ".join([number[:6], number[6:14]]) + number[14:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x"
+    row = person(1, 身份证号=typed, 出生年月="1980.01", 入党时间="2005.07")
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, row]), county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert Cadre.objects.get().id_number == number
+
+
+@pytest.mark.parametrize("cell", ["1975.06", "1975.6", "1975年6月", "1975-06-01", "1975/6/1", "19750601", "197506",
+                                  27546, datetime.date(1975, 6, 1)])
+def test_every_date_spelling_is_read(tmp_path: Path, county_a_clerk: Any, run_sheet: Any, cell: Any) -> None:
+    born = datetime.date(1975, 6, 1)
+    row = person(1, 出生年月=cell, 身份证号=id_for(born, 1), 入党时间="2000.07")
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, row]), county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert Cadre.objects.get().birth_month == born
+
+
+def test_duplicates_within_the_file_name_the_first_row(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1), person(2), person(1, 姓名="重复")]), county_a_clerk)
+    (row, column, message), = errors_of(result)
+    assert (row, column) == (4, "身份证号") and "第 2 行重复" in message
+
+
+def test_a_unit_outside_the_scope_is_a_row_error(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 单位="620103"), person(2, 单位="七里河区")]),
+                       county_a_clerk)
+    assert [(r, c) for r, c, _ in errors_of(result)] == [(2, "单位"), (3, "单位")]
+    assert "不在您的管辖范围内" in errors_of(result)[0][2]
+
+
+def test_a_unit_may_be_named_instead_of_coded(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 单位="城关镇")]), county_a_clerk, commit=True)
+    assert result.ok and Cadre.objects.get().unit.code == "620102001"
+
+
+def test_an_existing_record_outside_the_scope_is_a_row_error(tmp_path: Path, county_a_clerk: Any,
+                                                           county_b_clerk: Any, run_sheet: Any) -> None:
+    run_sheet(xlsx(tmp_path / "b.xlsx", [HEAD, person(1, 单位="620103")]), county_b_clerk, commit=True)
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1), person(2)]), county_a_clerk, commit=True)
+    (row, column, message), = errors_of(result)
+    assert (row, column) == (2, "身份证号") and "管辖范围以外" in message
+    assert Cadre.objects.get().unit.code == "620103"
+
+
+def test_model_rules_apply_to_each_row(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    rows = [HEAD, person(1, 性别="女"), person(2, 入党时间="1960.01"), person(3, 姓名=None)]
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", rows), county_a_clerk)
+    found = {(r, c) for r, c, _ in errors_of(result)}
+    assert {(2, "性别"), (3, "入党时间"), (4, "姓名")} <= found
+
+
+def test_gb18030_and_bom_csv_are_read(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    rows = [HEAD, person(1, 姓名="䶮光"), person(2, 姓名="王小明")]
+    gb = run_sheet(csv_file(tmp_path / "gb.csv", rows, "gb18030"), county_a_clerk)
+    gbk = run_sheet(csv_file(tmp_path / "gbk.csv", [HEAD, person(2, 姓名="王小明")], "gbk"), county_a_clerk)
+    bom = run_sheet(csv_file(tmp_path / "bom.csv", rows, "utf-8-sig"), county_a_clerk, commit=True)
+    assert (gb.ok, gb.new, gbk.ok, bom.ok, bom.new) == (True, 2, True, True, 2)
+    assert Cadre.objects.filter(name="䶮光").exists()
+
+
+def test_a_title_row_and_a_two_level_header_are_skipped(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    group = ["姓名", "性别", "基本情况", None, None, "单位", "现任职务"]
+    lower = [None, None, "出生年月", "公民身份号码", "入党时间", None, None]
+    path = xlsx(tmp_path / "a.xlsx", [group, lower, person(1), person(2)], title="2026年城关区干部花名册")
+    result = run_sheet(path, county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert result.rows == 2 and Cadre.objects.count() == 2
+
+
+def test_header_aliases_and_trailing_empty_rows(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    head = ["姓 名", "性别", "出生年月", "公民身份号码", "入党时间", "工作单位", "现任职务", "备注"]
+    rows = [head, person(1) + ["x"], person(2) + [None]] + [[None] * 8] * 30 + [["", " ", None]]
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", rows), county_a_clerk)
+    assert (result.rows, result.new, result.error_count) == (2, 2, 0)
+
+
+def test_a_sheet_without_the_key_column_is_a_file_error(tmp_path: Path, county_a_clerk: Any) -> None:
+    path = xlsx(tmp_path / "a.xlsx", [["姓名", "性别"], ["张三", "男"]])
+    with pytest.raises(FileError, match="身份证号"):
+        open_sheet(str(path), path.name, CadreSheet)
+
+
+def test_units_are_imported_below_a_unit_in_scope(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    head = ["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"]
+    rows = [head, ["620102002", "东岗街道", "620102", "乡镇", "乡级"], ["620103009", "越界街道", "620103", "乡镇", "乡级"],
+            ["620103", "七里河区改名", "620102", "党委", "县级"], ["620102001", "城关镇改名", "620102", "乡镇", "乡级"]]
+    path = xlsx(tmp_path / "u.xlsx", rows)
+    result = run_sheet(path, county_a_clerk, resource=UnitResource)
+    assert [(r, c) for r, c, _ in errors_of(result)] == [(3, "上级单位代码"), (4, "单位代码")]
+    fixed = xlsx(tmp_path / "u2.xlsx", [rows[0], rows[1], rows[4]])
+    result = run_sheet(fixed, grant(county_a_clerk, "units.import_unit"), resource=UnitResource, commit=True)
+    assert (result.new, result.updated) == (1, 1)
+    assert Unit.objects.get(code="620102002").path == "62/6201/620102/620102002/"
+    assert Unit.objects.get(code="620102001").name == "城关镇改名"
