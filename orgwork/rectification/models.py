@@ -11,16 +11,25 @@ State changes happen only in :mod:`orgwork.rectification.services`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
 from orgwork.common.versioning import Versioned
 from orgwork.units.models import Unit
+
+
+def _related_or_none(instance: models.Model, name: str) -> Any:
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class ChecklistSource(models.TextChoices):
@@ -110,6 +119,9 @@ class RectificationItem(Versioned, Audited):
     scope_field = "responsible_unit"
 
     checklist = models.ForeignKey(Checklist, verbose_name="问题清单", on_delete=models.PROTECT, related_name="items")
+    # The checklist's source, kept on the item so that lists filter it without a join and
+    # spreadsheets carry it per row (问题来源); ``clean`` keeps the two equal.
+    source = models.CharField("问题来源", max_length=30, choices=ChecklistSource.choices, editable=False)
     problem = models.TextField("问题描述")
     responsible_unit = models.ForeignKey(
         Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="rectification_items"
@@ -168,6 +180,7 @@ class RectificationItem(Versioned, Audited):
         ]
         indexes = [
             models.Index(fields=["checklist", "state"], name="rect_item_checklist_idx"),
+            models.Index(fields=["source", "state"], name="rect_item_source_idx"),
             models.Index(fields=["state", "deadline"], name="rect_item_state_deadline_idx"),
             models.Index(fields=["responsible_unit", "state"], name="rect_item_unit_idx"),
             models.Index(fields=["responsible_person"], name="rect_item_person_idx"),
@@ -183,8 +196,13 @@ class RectificationItem(Versioned, Audited):
         errors: dict[str, str] = {}
         if not self.problem or not self.problem.strip():
             errors["problem"] = "请填写问题描述。"
-        checklist = self.checklist if self.checklist_id else None
-        unit = self.responsible_unit if self.responsible_unit_id else None
+        # An inline form sets the parent before it is saved: read the objects, not the ids.
+        checklist = _related_or_none(self, "checklist")
+        unit = _related_or_none(self, "responsible_unit")
+        if checklist is not None and self.source and self.source != checklist.source:
+            errors["source"] = (
+                f"问题来源「{self.get_source_display()}」与所属清单「{checklist}」的来源「{checklist.get_source_display()}」不一致。"
+            )
         if checklist is not None and unit is not None and not unit.is_within(checklist.unit):
             errors["responsible_unit"] = (
                 f"责任单位「{unit}」不在清单所涉单位「{checklist.unit}」及其下级单位范围内。"

@@ -115,6 +115,7 @@ def rectification_open_item(
                                          f"「{checklist.get_source_display()}」不一致。"})
     item = RectificationItem(
         checklist=checklist,
+        source=source,
         problem=problem,
         responsible_unit=responsible_unit or unit,
         responsible_person=responsible_person,
@@ -124,12 +125,10 @@ def rectification_open_item(
         state=ItemState.ON_BOOKS,
         source_content_type=ct,
         source_object_id=object_id,
-        created_by=_actor_user(actor),
     )
-    item.full_clean()
     try:
         with transaction.atomic():
-            item.save()
+            return rectification_item_create(item=item, actor=actor)
     except IntegrityError:
         # Someone opened an item for the same record a moment ago: theirs is the item.
         if ct is None:
@@ -138,6 +137,18 @@ def rectification_open_item(
         if existing is None:
             raise
         return existing
+
+
+@transaction.atomic
+def rectification_item_create(*, item: RectificationItem, actor: Any) -> RectificationItem:
+    """挂账 of an item filled in by hand (the admin form, a checklist's inline rows)."""
+    item.state = ItemState.ON_BOOKS
+    if not item.source and item.checklist_id:
+        item.source = item.checklist.source
+    if item.created_by_id is None:
+        item.created_by = _actor_user(actor)
+    item.full_clean()
+    item.save()
     _log_transition(item, name="open", label="挂账", from_state="", actor=actor)
     return item
 

@@ -61,3 +61,9 @@ def item_in(open_item: Callable[..., RectificationItem], county_a_clerk: User,
         return item
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # The personas are created for every test; a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,94 @@
+"""问题清单 admin: the checklist header with its items inline and progress columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
+from orgwork.common.versioning import bump_version
+
+from ..models import Checklist, RectificationItem
+from ..selectors import checklists_with_progress
+from ..services import rectification_item_create
+
+
+class ItemInline(ScopedInline):
+    """The checklist's items: problem, responsibility, measure and deadline on one row.
+
+    The version check of the item's own change page applies here too, row by row.
+    """
+
+    model = RectificationItem
+    form = VersionCheckForm
+    fields = ["problem", "responsible_unit", "responsible_person", "lead_leader", "measure", "deadline", "state",
+              VERSION_FIELD]
+    readonly_fields = ["state"]
+    autocomplete_fields = ["responsible_unit"]
+    show_change_link = True
+    can_delete = False  # an item put on the books stays on the books; the audit trail needs it
+    verbose_name = "整改事项"
+    verbose_name_plural = "整改事项（问题 · 责任 · 整改措施）"
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("problem", "measure") and field is not None:
+            field.widget.attrs.update({"rows": 2, "cols": 30})
+        return field
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(ScopedModelAdmin):
+    list_display = ["title", "source", "document_number", "unit", "year", "found", "rectified", "on_time",
+                    "overdue", "rate"]
+    list_filter = ["source", "year", UnitSubtreeFilter]
+    list_select_related = ["unit"]
+    search_fields = ["^document_number", "title"]
+    autocomplete_fields = ["unit"]
+    ordering = ["-year", "-created_at", "-id"]
+    fields = ["source", "title", "document_number", "document_date", "unit", "year"]
+    inlines = [ItemInline]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
+        return checklists_with_progress(super().get_queryset(request))
+
+    @admin.display(description="发现问题", ordering="found")
+    def found(self, obj: Checklist) -> int:
+        return obj.found
+
+    @admin.display(description="已整改", ordering="rectified")
+    def rectified(self, obj: Checklist) -> int:
+        return obj.rectified
+
+    @admin.display(description="按期整改", ordering="on_time")
+    def on_time(self, obj: Checklist) -> int:
+        return obj.on_time
+
+    @admin.display(description="逾期未改", ordering="overdue")
+    def overdue(self, obj: Checklist) -> int:
+        return obj.overdue
+
+    @admin.display(description="整改率", ordering="rate")
+    def rate(self, obj: Checklist) -> str:
+        return "—" if obj.rate is None else f"{obj.rate:.1f}%"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Checklist | None = None) -> list[str]:
+        # Items carry the source of their checklist: once there are items it stays.
+        if obj is not None and obj.items.exists():
+            return ["source"]
+        return []
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not RectificationItem:
+            super().save_formset(request, form, formset, change)
+            return
+        for item in formset.save(commit=False):
+            if item.pk is None:
+                rectification_item_create(item=item, actor=request.user)
+            else:
+                bump_version(item)
+                item.save()
+        formset.save_m2m()

@@ -1,0 +1,52 @@
+"""List filters of the item changelist: overdue (逾期) and responsible person (责任人)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from ..selectors import deadline_today, overdue_q
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """是否逾期: past the end of the deadline day in Beijing and not struck off."""
+
+    title = "是否逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "已逾期"), ("no", "未逾期")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        condition = overdue_q(today=deadline_today())
+        if self.value() == "yes":
+            return queryset.filter(condition)
+        if self.value() == "no":
+            return queryset.exclude(condition)
+        return queryset
+
+
+class ResponsiblePersonFilter(admin.SimpleListFilter):
+    """责任人: the names that occur in the user's own items (the stock filter lists them all)."""
+
+    title = "责任人"
+    parameter_name = "person"
+    limit = 200
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        names = (
+            model_admin.get_queryset(request)
+            .exclude(responsible_person="")
+            .order_by("responsible_person")
+            .values_list("responsible_person", flat=True)
+            .distinct()[: self.limit]
+        )
+        return [(name, name) for name in names]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value():
+            return queryset.filter(responsible_person=self.value())
+        return queryset

@@ -1,0 +1,121 @@
+"""整改事项 admin: the 台账 of items, with the 挂账销号 steps as batch actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+
+from ..models import Evidence, ItemState, ItemTransition, RectificationItem
+from ..selectors import items_with_overdue
+from ..services import rectification_add_evidence, rectification_item_create
+from .actions import WorkflowActionsMixin
+from .filters import OverdueFilter, ResponsiblePersonFilter
+
+# Once closure has been requested the evidence is what the reviewer signs off: it stays as it is.
+EVIDENCE_FROZEN = (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED)
+
+
+class EvidenceInline(ScopedInline):
+    model = Evidence
+    fields = ["file", "description", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+    verbose_name = "佐证材料"
+
+    def _frozen(self, obj: RectificationItem | None) -> bool:
+        return obj is not None and obj.state in EVIDENCE_FROZEN
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class TransitionInline(ScopedInline):
+    """整改流转记录, read-only: written by the services only."""
+
+    model = ItemTransition
+    fields = ["at", "label", "from_state", "to_state", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "流转记录"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(WorkflowActionsMixin, ScopedModelAdmin):
+    list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
+                    "overdue_flag", "reopen_count"]
+    list_filter = ["source", "state", UnitSubtreeFilter, ResponsiblePersonFilter, OverdueFilter]
+    list_select_related = ["checklist", "responsible_unit"]
+    search_fields = ["problem", "^responsible_person"]
+    autocomplete_fields = ["checklist", "responsible_unit"]
+    ordering = ["deadline", "id"]
+    actions = ["start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action"]
+    inlines = [EvidenceInline, TransitionInline]
+    readonly_fields = ["state", "overdue_flag", "requested_by", "requested_at", "reviewed_by", "reviewed_at",
+                       "closed_at", "return_reason", "reopen_reason", "reopen_count", "source_link", "created_by",
+                       "created_at"]
+    fieldsets = [
+        ("问题清单", {"fields": ["checklist", "problem"]}),
+        ("责任清单", {"fields": ["responsible_unit", "responsible_person", "lead_leader"]}),
+        ("整改清单", {"fields": ["measure", "deadline", "account"]}),
+        ("挂账销号", {"fields": ["state", "overdue_flag", "requested_by", "requested_at", "reviewed_by",
+                              "reviewed_at", "closed_at", "return_reason", "reopen_reason", "reopen_count",
+                              "source_link", "created_by", "created_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[RectificationItem]:
+        return items_with_overdue(super().get_queryset(request))
+
+    @admin.display(description="逾期", boolean=True, ordering="is_overdue")
+    def overdue_flag(self, obj: RectificationItem) -> bool | None:
+        return getattr(obj, "is_overdue", None)
+
+    @admin.display(description="来源记录")
+    def source_link(self, obj: RectificationItem) -> str:
+        if not obj.source_content_type_id:
+            return "—"
+        ct = obj.source_content_type
+        label = f"{ct.model_class()._meta.verbose_name if ct.model_class() else ct.model} #{obj.source_object_id}"
+        try:
+            url = reverse(f"admin:{ct.app_label}_{ct.model}_change", args=[obj.source_object_id])
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def save_model(self, request: HttpRequest, obj: RectificationItem, form: Any, change: bool) -> None:
+        if change:
+            obj.source = obj.checklist.source  # the item may have moved to another checklist
+            super().save_model(request, obj, form, change)
+        else:
+            rectification_item_create(item=obj, actor=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Evidence:
+            super().save_formset(request, form, formset, change)
+            return
+        # New attachments go through the service: it refuses them once closure is requested.
+        for evidence in formset.save(commit=False):
+            if evidence.pk is None:
+                rectification_add_evidence(item=form.instance, actor=request.user, file=evidence.file,
+                                           description=evidence.description)
+            else:
+                evidence.save()
+        for evidence in formset.deleted_objects:
+            evidence.delete()

@@ -1,0 +1,119 @@
+"""整改问题清单导入: the sheets inspection teams send back.
+
+Columns: 问题来源, 清单文号, 问题描述, 责任单位, 责任人, 牵头领导, 整改措施, 整改时限. The
+checklist (问题清单) is registered first in the admin; rows name it by its document
+number. Cells are checked by their widgets, rows by ``RectificationItem.clean`` (the
+source matches the checklist, the responsible unit lies within the checklist's unit,
+the deadline is not before the document) and by :meth:`prepare_instance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from import_export import fields
+
+from orgwork.common.versioning import bump_version
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+
+from .models import Checklist, ChecklistSource, ItemState, RectificationItem
+from .services import rectification_item_create
+
+SOURCE_ALIASES = {
+    "巡视": "巡视反馈", "巡察": "巡视反馈", "巡察反馈": "巡视反馈", "巡视巡察": "巡视反馈",
+    "民主生活会": "专题民主生活会", "督查": "督查暗访", "暗访": "督查暗访", "考核": "年度考核",
+    "软弱涣散": "软弱涣散整顿", "整顿": "软弱涣散整顿",
+}
+
+
+class ChecklistWidget(ScopedForeignKeyWidget):
+    """清单文号: the checklist with that document number among the user's checklists."""
+
+    not_found_message = "文号为「{value}」的问题清单不存在或不在您的管辖范围内，请先登记问题清单。"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Checklist, field="document_number", **kwargs)
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        values = [v for v in values if not is_blank(v)]
+        super().prefetch(values)
+        # Two visible checklists with one number: forget the prefetched one so that
+        # ``lookup`` runs and reports the ambiguity.
+        shared = (
+            self.get_queryset(None, None).filter(document_number__in={str(v).strip() for v in values})
+            .values("document_number").annotate(n=Count("pk")).filter(n__gt=1)
+            .values_list("document_number", flat=True)
+        )
+        for number in shared:
+            self._cache.pop(number, None)
+
+    def lookup(self, value: str, row: Any) -> Checklist:
+        found = list(self.get_queryset(value, row).filter(document_number=value)[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(f"文号「{value}」在您的管辖范围内对应多份问题清单，请联系清单所属单位核对文号。",
+                                  code="ambiguous")
+        raise ValidationError(self.not_found_message.format(value=value), code="not_found")
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.document_number if value else ""
+
+
+class RectificationItemResource(ScopedModelResource):
+    slug = "rectification_items"
+    verbose_name = "整改问题清单"
+
+    source = fields.Field(attribute="source", column_name="问题来源",
+                          widget=ChoiceWidget(ChecklistSource.choices, aliases=SOURCE_ALIASES))
+    checklist = fields.Field(attribute="checklist", column_name="清单文号", widget=ChecklistWidget())
+    problem = fields.Field(attribute="problem", column_name="问题描述")
+    responsible_unit = fields.Field(attribute="responsible_unit", column_name="责任单位", widget=UnitWidget())
+    responsible_person = fields.Field(attribute="responsible_person", column_name="责任人")
+    lead_leader = fields.Field(attribute="lead_leader", column_name="牵头领导")
+    measure = fields.Field(attribute="measure", column_name="整改措施")
+    deadline = fields.Field(attribute="deadline", column_name="整改时限", widget=DateWidget())
+
+    header_aliases = {
+        "来源": "问题来源", "问题类别": "问题来源", "文号": "清单文号", "清单": "清单文号", "反馈文号": "清单文号",
+        "问题": "问题描述", "存在问题": "问题描述", "问题表现": "问题描述", "责任领导": "牵头领导",
+        "牵头单位": "责任单位", "整改责任单位": "责任单位", "整改责任人": "责任人", "措施": "整改措施",
+        "完成时限": "整改时限", "整改期限": "整改时限", "完成时间": "整改时限",
+    }
+    example_row = {"问题来源": "巡视反馈", "清单文号": "兰巡反〔2026〕1号", "问题描述": "“三重一大”决策程序执行不到位",
+                   "责任单位": "620102", "责任人": "张明", "牵头领导": "王强", "整改措施": "修订议事规则，建立会议纪要备案制度",
+                   "整改时限": "2026.06.30"}
+
+    class Meta:
+        model = RectificationItem
+        fields = ("source", "checklist", "problem", "responsible_unit", "responsible_person", "lead_leader",
+                  "measure", "deadline")
+        import_id_fields = ("checklist", "problem")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def prepare_instance(self, instance: RectificationItem, original: RectificationItem | None) -> None:
+        if original is not None and original.state in (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED):
+            raise ValidationError({"problem": f"该事项已「{original.get_state_display()}」，不能通过导入修改。"})
+        if not instance.source and instance.checklist_id:
+            instance.source = instance.checklist.source
+        if original is None:
+            instance.state = ItemState.ON_BOOKS
+            if self.user is not None and getattr(self.user, "is_authenticated", False):
+                instance.created_by = self.user
+
+    # django-import-export's own row loop (the admin import page) goes through the same rules.
+    def import_instance(self, instance: RectificationItem, row: Any, **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        self.prepare_instance(instance, instance if instance.pk else None)
+
+    def do_instance_save(self, instance: RectificationItem, is_create: bool) -> None:
+        if is_create:
+            rectification_item_create(item=instance, actor=self.user)
+        else:
+            bump_version(instance)
+            instance.save()
