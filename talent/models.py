@@ -302,11 +302,19 @@ class EnrolleeYearRecord(Audited):
     def record_year(self) -> int | None:
         return getattr(self, self.year_field)
 
+    def known_enrollment(self) -> Enrollment | None:
+        """The enrollment, also when it is a parent form's not yet saved instance."""
+        try:
+            return self.enrollment
+        except Enrollment.DoesNotExist:
+            return None
+
     def match_enrollment(self) -> None:
         """Fill ``person``/``programme`` from ``enrollment`` or the reverse; raise a
         ``ValidationError`` naming the enrollee when no enrollment fits."""
-        if self.enrollment_id is not None:
-            self.person_id, self.programme_id = self.enrollment.person_id, self.enrollment.programme_id
+        known = self.known_enrollment()
+        if known is not None:
+            self.person_id, self.programme_id = known.person_id, known.programme_id
             return
         year = self.record_year
         if self.person_id is None or self.programme_id is None or not year:
@@ -346,9 +354,9 @@ class Funding(EnrolleeYearRecord):
 
     def clean(self) -> None:
         self.match_enrollment()
-        if self.enrollment_id is None or self.amount is None:
+        enrollment = self.known_enrollment()
+        if enrollment is None or self.amount is None:
             return
-        enrollment = self.enrollment
         errors: dict[str, str] = {}
         message = enrollment.programme.funding_error(self.amount)
         if message:
@@ -397,11 +405,12 @@ class TermReview(EnrolleeYearRecord):
 
     def clean(self) -> None:
         self.match_enrollment()
-        if self.enrollment_id is None:
+        enrollment = self.known_enrollment()
+        if enrollment is None:
             return
-        if self._state.adding and self.enrollment.status == EnrollmentStatus.EXITED:
-            raise ValidationError({"enrollment": f"「{self.enrollment}」已退出，不再进行聘期考核。"})
-        if self.reviewed_on and self.reviewed_on < self.enrollment.term_start:
+        if self._state.adding and enrollment.status == EnrollmentStatus.EXITED:
+            raise ValidationError({"enrollment": f"「{enrollment}」已退出，不再进行聘期考核。"})
+        if self.reviewed_on and self.reviewed_on < enrollment.term_start:
             raise ValidationError({"reviewed_on": "考核日期不能早于聘期开始。"})
 
 

@@ -148,7 +148,8 @@ def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, granted
     existing = Funding.objects.select_for_update().filter(enrollment=enrollment, year=year).first()
     if existing is not None and existing.amount == Decimal(amount):
         return existing
-    funding = existing or Funding(enrollment=enrollment, year=year)
+    funding = existing or Funding(enrollment=enrollment, person=enrollment.person, programme=enrollment.programme,
+                                  year=year)
     funding.amount, funding.granted_on, funding.note = Decimal(amount), granted_on, note
     funding.full_clean()
     funding.save()
@@ -176,8 +177,8 @@ def term_review_record(*, enrollment: Enrollment, review_year: int, grade: str, 
             raise ValidationError({"grade": f"「{enrollment}」{review_year}年聘期考核已登记为"
                                             f"「{existing.get_grade_display()}」，不能改为「{ReviewGrade(grade).label}」。"})
         return existing
-    review = TermReview(enrollment=enrollment, review_year=review_year, grade=grade, reviewed_on=reviewed_on,
-                        comment=comment)
+    review = TermReview(enrollment=enrollment, person=enrollment.person, programme=enrollment.programme,
+                        review_year=review_year, grade=grade, reviewed_on=reviewed_on, comment=comment)
     review.full_clean()
     review.save()
     term_review_apply_consequences(review=review)

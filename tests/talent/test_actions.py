@@ -1,0 +1,62 @@
+"""Workflow actions in the admin: each calls the service per row and sums up once."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from talent import services
+from talent.models import BenefitArea, EnrollmentStatus, RequestStatus, Reward
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_review_action_asks_for_the_grade_then_applies_it(leading, enroll, county_a_clerk, client_for) -> None:
+    first, second = enroll(leading), enroll(leading)
+    url = reverse("admin:talent_enrollment_changelist")
+    client = client_for(county_a_clerk)
+    page = client.post(url, {"action": "record_review", "_selected_action": [first.pk, second.pk]})
+    assert page.status_code == 200 and "考核等次" in page.content.decode()
+    done = client.post(url, {"action": "record_review", "_selected_action": [first.pk, second.pk], "apply": "1",
+                             "review_year": 2026, "grade": "excellent", "reviewed_on": "2026-12-01", "comment": ""})
+    assert done.status_code == 302
+    assert Reward.objects.filter(enrollment__in=[first, second]).count() == 2
+    assert [str(m) for m in get_messages(done.wsgi_request)] == ["登记聘期考核：成功 2 条"]
+
+
+def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county_a_clerk, client_for) -> None:
+    active, gone = enroll(leading), enroll(leading)
+    services.enrollment_complete_term(enrollment=gone, on=datetime.date(2030, 1, 1))
+    response = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_changelist"), {
+        "action": "exit_enrollment", "_selected_action": [active.pk, gone.pk], "apply": "1",
+        "reason": "own_request", "exit_date": "2025-05-01", "note": ""})
+    active.refresh_from_db()
+    assert active.status == EnrollmentStatus.EXITED
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("办理退出：成功 1 条，未办理 1 条：") and "已期满" in message
+
+
+def test_the_return_action_needs_a_reason_and_closes_the_request(make_card, county_a_clerk, client_for) -> None:
+    request = services.green_request_submit(card=make_card(), area=BenefitArea.TAX, content="个税减免",
+                                            submitted_on=datetime.date(2026, 1, 5))
+    url = reverse("admin:talent_greenchannelrequest_changelist")
+    client = client_for(county_a_clerk)
+    blank = client.post(url, {"action": "return_request", "_selected_action": [request.pk], "apply": "1", "reason": ""})
+    assert blank.status_code == 200
+    client.post(url, {"action": "return_request", "_selected_action": [request.pk], "apply": "1",
+                      "reason": "缺少纳税证明"})
+    request.refresh_from_db()
+    assert (request.status, request.result) == (RequestStatus.RETURNED, "缺少纳税证明")
+
+
+def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, client_for) -> None:
+    card = make_card(issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2099, 1, 1))
+    late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
+                                         submitted_on=datetime.date(2021, 1, 5))
+    services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
+                                  submitted_on=datetime.date.today())
+    response = client_for(county_a_clerk).get(reverse("admin:talent_greenchannelrequest_changelist") + "?overdue=yes")
+    assert list(response.context["cl"].queryset) == [late]

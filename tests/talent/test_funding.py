@@ -1,0 +1,79 @@
+"""Funding (资助经费): the programme's yearly range, one grant a year, totals in SQL."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from talent import services
+from talent.models import ExitReason, Funding
+from talent.selectors import funding_totals_by_programme, funding_totals_by_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("amount", ["500000", "1500000", "3000000"])
+def test_a_grant_inside_the_top_leading_range_is_recorded(top_leading, enroll, amount) -> None:
+    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount))
+    assert funding.amount == Decimal(amount)
+    assert (funding.person, funding.programme) == (funding.enrollment.person, top_leading)
+
+
+@pytest.mark.parametrize("amount", ["499999.99", "3000000.01"])
+def test_a_grant_outside_the_range_is_refused_naming_the_range(top_leading, enroll, amount) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount))
+    assert "500,000元—3,000,000元" in str(error.value)
+    assert not Funding.objects.exists()
+
+
+def test_a_programme_without_yearly_funding_refuses_any_grant(tree, enroll) -> None:
+    from talent.models import Programme, ProgrammeType
+
+    graduates = Programme.objects.create(name="选调生", programme_type=ProgrammeType.SELECTED_GRADUATE,
+                                         unit=tree["province"], term_months=24)
+    with pytest.raises(ValidationError, match="不拨付年度资助"):
+        services.funding_grant(enrollment=enroll(graduates), year=2024, amount=Decimal("1000"))
+
+
+def test_no_grant_after_the_enrollee_has_exited(top_leading, enroll) -> None:
+    enrollment = enroll(top_leading)
+    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.DISCIPLINE, exit_date=datetime.date(2024, 9, 1))
+    with pytest.raises(ValidationError, match="已退出，不再拨付资助"):
+        services.funding_grant(enrollment=enrollment, year=2025, amount=Decimal("600000"))
+
+
+def test_a_grant_outside_the_term_is_refused(top_leading, enroll) -> None:
+    with pytest.raises(ValidationError, match="资助年度应在聘期内"):
+        services.funding_grant(enrollment=enroll(top_leading), year=2030, amount=Decimal("600000"))
+
+
+def test_granting_the_same_year_again_with_the_same_amount_changes_nothing(top_leading, enroll) -> None:
+    enrollment = enroll(top_leading)
+    first = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"))
+    again = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"))
+    assert first.pk == again.pk and Funding.objects.count() == 1
+
+
+def test_totals_per_programme_and_per_unit_subtree_are_summed_in_one_query(
+        top_leading, leading, enroll, province_officer, city_officer, county_b_clerk, tree,
+        django_assert_num_queries) -> None:
+    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1000000"))
+    services.funding_grant(enrollment=enroll(top_leading, unit="township_a"), year=2024, amount=Decimal("500000"))
+    services.funding_grant(enrollment=enroll(leading, unit="county_b"), year=2024, amount=Decimal("200000"))
+    services.funding_grant(enrollment=enroll(leading, unit="other_city"), year=2024, amount=Decimal("300000"))
+
+    with django_assert_num_queries(1):
+        rows = list(funding_totals_by_programme(province_officer))
+    assert {r["programme__name"]: (r["total"], r["people"]) for r in rows} == {
+        "甘肃省拔尖领军人才": (Decimal("1500000"), 2), "甘肃省领军人才": (Decimal("500000"), 2)}
+
+    with django_assert_num_queries(1):
+        by_unit = {u.name: u.funding_total for u in funding_totals_by_unit(city_officer)}
+    assert by_unit == {"城关区": Decimal("1500000"), "七里河区": Decimal("200000")}
+
+    assert {r["programme__name"]: r["total"] for r in funding_totals_by_programme(county_b_clerk)} == {
+        "甘肃省领军人才": Decimal("200000")}
