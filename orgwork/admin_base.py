@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 
 from orgwork.audit.models import AuditLog
 from orgwork.common.versioning import Versioned
+from orgwork.routers import reading_from_replica
 from orgwork.units.scope import is_scoped, scope_field_of, scope_queryset, units_visible_to
 
 HISTORY_LIMIT = 500
@@ -164,6 +165,15 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         if change and self.is_versioned():
             obj.version = (obj.version or 0) + 1
         super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if request.method != "GET":  # actions write; they stay on the primary
+            return super().changelist_view(request, extra_context)
+        with reading_from_replica():
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # evaluate the lazy queries while the replica is chosen
+            return response
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The stock bulk delete runs queryset.delete(): no per-object rules, no audit rows.

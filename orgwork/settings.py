@@ -101,7 +101,10 @@ DATABASES = {
     ),
 }
 if os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica: changelists, exports and dashboards read from it.
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["orgwork.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
