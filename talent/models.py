@@ -193,10 +193,6 @@ class ExitReason(models.TextChoices):
     OTHER = "other", "其他"
 
 
-def training_plan_path(instance: Enrollment, filename: str) -> str:
-    return f"talent/plans/{instance.batch_year}/{filename}"
-
-
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -217,7 +213,6 @@ class Enrollment(Versioned, Audited):
     exit_date = models.DateField("退出日期", null=True, blank=True)
     exit_note = models.TextField("退出说明", blank=True)
     training_plan = models.TextField("个性化培养方案", blank=True)
-    training_plan_file = models.FileField("培养方案附件", upload_to=training_plan_path, blank=True)
 
     class Meta:
         verbose_name = "入选人员"
@@ -265,6 +260,34 @@ class Enrollment(Versioned, Audited):
             errors["exit_reason"] = "只有退出状态才填写退出原因和日期。"
         if errors:
             raise ValidationError(errors)
+
+
+def training_plan_path(instance: TrainingPlanFile, filename: str) -> str:
+    return f"talent/plans/{instance.enrollment.batch_year}/{filename}"
+
+
+class TrainingPlanFile(Audited):
+    """培养方案附件: the signed individual training plan (and its revisions) as a file.
+
+    Kept apart from the enrollment row so the roster stays plain columns that sheets
+    import in bulk.
+    """
+
+    scope_field = "enrollment__person__unit"
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT,
+                                   related_name="plan_files")
+    file = models.FileField("附件", upload_to=training_plan_path)
+    title = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "培养方案附件"
+        verbose_name_plural = "培养方案附件"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

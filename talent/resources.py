@@ -57,7 +57,8 @@ class PersonWidget(ScopedForeignKeyWidget):
     """The talent, by ID number; the cell is normalised first (full-width digits,
     spaces, a lower-case x) and an Excel number is refused with instructions."""
 
-    not_found_message = "身份证号为「{value}」的人才未登记或不在您的管辖范围内，请先导入人才信息。"
+    # No number in the message: an error report must not print full ID numbers back.
+    not_found_message = "该身份证号的人才未登记或不在您的管辖范围内，请先导入人才信息。"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Person, field="id_number", **kwargs)
@@ -77,20 +78,17 @@ class PersonWidget(ScopedForeignKeyWidget):
             return None
         return super().clean(idnumber.clean(value), row, **kwargs)
 
-    def lookup(self, value: str, row: Any) -> Any:
-        try:
-            return super().lookup(value, row)
-        except ValidationError:
-            # The message must not print a full ID number back into an error report.
-            raise ValidationError(self.not_found_message.format(value=idnumber.mask(value)), code="not_found") from None
-
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.id_number if value else ""
 
 
 class TalentResource(ScopedModelResource):
     """Runs :meth:`prepare_instance` on django-import-export's own row loop as well, so
-    the admin's library import and the bulk engine apply the same rules."""
+    the admin's library import and the bulk engine apply the same rules.
+
+    Key fields are named after their model attribute (``person``, not ``id_number``):
+    the sheet reader looks the required headers up by attribute.
+    """
 
     def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)
@@ -136,7 +134,7 @@ class EnrollmentResource(TalentResource):
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省领军人才", COL_BATCH: "2024",
                    "聘期开始": "2024-01-01", "聘期结束": "", "个性化培养方案": "依托重点实验室开展攻关"}
 
-    id_number = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
+    person = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
     name = fields.Field(column_name=COL_NAME, readonly=True)  # shown for the reader; the talent sheet sets it
     programme = fields.Field(attribute="programme", column_name=COL_PROGRAMME, widget=ProgrammeWidget())
     batch_year = fields.Field(attribute="batch_year", column_name=COL_BATCH, widget=IntegerWidget())
@@ -148,8 +146,8 @@ class EnrollmentResource(TalentResource):
 
     class Meta:
         model = Enrollment
-        fields = ("id_number", "name", "programme", "batch_year", "term_start", "term_end", "training_plan", "status")
-        import_id_fields = ("id_number", "programme", "batch_year")
+        fields = ("person", "name", "programme", "batch_year", "term_start", "term_end", "training_plan", "status")
+        import_id_fields = ("person", "programme", "batch_year")
         skip_unchanged = True
         clean_model_instances = True
 
@@ -185,7 +183,7 @@ class _EnrolleeYearResource(TalentResource):
 
     masked_fields = ("person",)
 
-    id_number = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
+    person = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
     name = fields.Field(column_name=COL_NAME, readonly=True)
     programme = fields.Field(attribute="programme", column_name=COL_PROGRAMME, widget=ProgrammeWidget())
 
@@ -216,8 +214,8 @@ class FundingResource(_EnrolleeYearResource):
 
     class Meta:
         model = Funding
-        fields = ("id_number", "name", "programme", "year", "amount", "granted_on", "note")
-        import_id_fields = ("id_number", "programme", "year")
+        fields = ("person", "name", "programme", "year", "amount", "granted_on", "note")
+        import_id_fields = ("person", "programme", "year")
         skip_unchanged = True
         clean_model_instances = True
 
@@ -241,8 +239,8 @@ class TermReviewResource(_EnrolleeYearResource):
 
     class Meta:
         model = TermReview
-        fields = ("id_number", "name", "programme", "review_year", "grade", "reviewed_on", "comment")
-        import_id_fields = ("id_number", "programme", "review_year")
+        fields = ("person", "name", "programme", "review_year", "grade", "reviewed_on", "comment")
+        import_id_fields = ("person", "programme", "review_year")
         skip_unchanged = True
         clean_model_instances = True
 

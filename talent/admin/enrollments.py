@@ -14,7 +14,7 @@ from django.utils import timezone
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from .. import services
-from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, yuan
+from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, TrainingPlanFile, yuan
 from ..selectors import programmes_open_to
 from .common import ProgrammeFilter, action_with_form, run_per_object
 
@@ -38,7 +38,7 @@ class ReviewForm(forms.Form):
 class EnrollmentForm(forms.ModelForm):
     class Meta:
         model = Enrollment
-        fields = ["person", "programme", "batch_year", "term_start", "term_end", "training_plan", "training_plan_file"]
+        fields = ["person", "programme", "batch_year", "term_start", "term_end", "training_plan"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -50,6 +50,12 @@ class EnrollmentForm(forms.ModelForm):
             if message:
                 self.add_error("batch_year", message)
         return data
+
+
+class PlanFileInline(ScopedInline):
+    model = TrainingPlanFile
+    fields = ["file", "title", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
 
 
 class FundingInline(ScopedInline):
@@ -80,10 +86,10 @@ class EnrollmentAdmin(ScopedModelAdmin):
     fieldsets = (
         (None, {"fields": ("person", "programme", "batch_year", "status")}),
         ("聘期", {"fields": ("term_start", "term_end")}),
-        ("个性化培养方案", {"fields": ("training_plan", "training_plan_file")}),
+        ("个性化培养方案", {"fields": ("training_plan",)}),
         ("退出", {"fields": ("exit_reason", "exit_date", "exit_note")}),
     )
-    inlines = [FundingInline, ReviewInline]
+    inlines = [PlanFileInline, FundingInline, ReviewInline]
     actions = ["record_review", "exit_enrollment", "complete_term"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:

@@ -81,6 +81,7 @@ def test_a_forged_person_from_another_county_is_a_form_error(leading, make_perso
     response = client_for(county_b_clerk).post(reverse("admin:talent_enrollment_add"), {
         "person": a_person.pk, "programme": leading.pk, "batch_year": 2024, "term_start": "2024-01-01",
         "fundings-TOTAL_FORMS": 0, "fundings-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0,
+        "plan_files-TOTAL_FORMS": 0, "plan_files-INITIAL_FORMS": 0,
     })
     assert response.status_code == 200 and "person" in response.context["adminform"].form.errors
     assert not Enrollment.objects.exists()
@@ -93,7 +94,7 @@ def test_a_county_clerk_enrolls_into_a_provincial_programme_through_the_admin(le
         "person": person.pk, "programme": leading.pk, "batch_year": 2024, "term_start": "2024-01-01",
         "training_plan": "依托省重点实验室",
         "fundings-TOTAL_FORMS": 1, "fundings-INITIAL_FORMS": 0, "fundings-0-year": 2024, "fundings-0-amount": "300000",
-        "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0,
+        "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0, "plan_files-TOTAL_FORMS": 0, "plan_files-INITIAL_FORMS": 0,
     })
     assert response.status_code == 302, response.context["adminform"].form.errors
     enrollment = Enrollment.objects.get(person=person)
@@ -107,6 +108,7 @@ def test_the_admin_form_refuses_a_full_batch(leading, enroll, make_person, count
     response = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_add"), {
         "person": make_person().pk, "programme": leading.pk, "batch_year": 2024, "term_start": "2024-01-01",
         "fundings-TOTAL_FORMS": 0, "fundings-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0,
+        "plan_files-TOTAL_FORMS": 0, "plan_files-INITIAL_FORMS": 0,
     })
     assert "已满" in str(response.context["adminform"].form.errors["batch_year"])
 

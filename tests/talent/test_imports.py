@@ -1,0 +1,121 @@
+"""The talent sheets through the bulk import engine: cells, rows and the batch quota."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+from talent import services
+from talent.models import Enrollment, EnrollmentStatus, Funding, Person, ReviewGrade, Reward, TermReview
+from talent.resources import EnrollmentResource, FundingResource, PersonResource, TermReviewResource
+
+from ..samples.talent import id_number_for
+
+pytestmark = pytest.mark.django_db
+BORN = datetime.date(1982, 7, 1)
+
+
+def run(tmp_path: Path, rows: list[list[Any]], resource: Any, user: Any, commit: bool = True) -> Any:
+    path = tmp_path / "sheet.csv"
+    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n", encoding="utf-8")
+    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=commit)
+
+
+def errors_of(result: Any) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def people_rows(*units: str) -> list[list[Any]]:
+    head = ["姓名", "身份证号", "性别", "工作单位", "专业领域", "专业技术职称"]
+    return [head] + [[f"导入{i}", id_number_for(i + 300, BORN), "男", unit, "中医药", "主任医师"]
+                     for i, unit in enumerate(units)]
+
+
+def test_the_talent_sheet_registers_people_in_scope(tmp_path, county_a_clerk) -> None:
+    result = run(tmp_path, people_rows("620102", "620102001"), PersonResource, county_a_clerk)
+    assert (result.new, result.error_count, result.committed) == (2, 0, True)
+    assert set(Person.objects.values_list("unit__code", flat=True)) == {"620102", "620102001"}
+
+
+def test_a_talent_in_another_county_is_a_row_error(tmp_path, county_a_clerk) -> None:
+    result = run(tmp_path, people_rows("620102", "620103"), PersonResource, county_a_clerk)
+    assert not result.committed and not Person.objects.exists()
+    assert [(row, column) for row, column, _ in errors_of(result)] == [(3, "工作单位")]
+
+
+def test_the_roster_sheet_respects_the_batch_quota_counting_rows_above(tmp_path, county_a_clerk, leading) -> None:
+    run(tmp_path, people_rows("620102", "620102", "620102", "620102"), PersonResource, county_a_clerk)
+    roster = [["身份证号", "人才计划", "入选批次", "聘期开始"]] + [
+        [id_number_for(i + 300, BORN), "甘肃省领军人才", 2024, "2024.01"] for i in range(4)]
+    result = run(tmp_path, roster, EnrollmentResource, county_a_clerk)
+    assert not result.committed
+    assert errors_of(result) == [(5, "入选批次", "「甘肃省领军人才」2024年批次名额为 3 人，已满。")]
+    assert run(tmp_path, roster[:4], EnrollmentResource, county_a_clerk).new == 3
+    enrollment = Enrollment.objects.order_by("pk").first()
+    assert (enrollment.status, enrollment.term_end) == (EnrollmentStatus.ACTIVE, datetime.date(2028, 12, 31))
+
+
+def test_the_roster_sheet_cannot_name_another_countys_talent(tmp_path, county_b_clerk, leading, make_person) -> None:
+    person = make_person(unit="county_a")
+    rows = [["身份证号", "人才计划", "入选批次", "聘期开始"], [person.id_number, "甘肃省领军人才", 2024, "2024-01-01"]]
+    result = run(tmp_path, rows, EnrollmentResource, county_b_clerk)
+    ((row, column, message),) = errors_of(result)
+    assert (row, column) == (2, "身份证号") and "未登记或不在您的管辖范围内" in message
+    assert person.id_number not in message
+
+
+def test_the_funding_sheet_finds_the_enrollment_and_checks_the_range(tmp_path, county_a_clerk, top_leading,
+                                                                      enroll) -> None:
+    first, second = enroll(top_leading), enroll(top_leading)
+    head = ["身份证号", "人才计划", "资助年度", "资助金额（元）"]
+    bad = run(tmp_path, [head, [first.person.id_number, "甘肃省拔尖领军人才", 2025, 1000000],
+                         [second.person.id_number, "甘肃省拔尖领军人才", 2025, 4000000]], FundingResource, county_a_clerk)
+    assert not bad.committed and [(r, c) for r, c, _ in errors_of(bad)] == [(3, "资助金额（元）")]
+    good = run(tmp_path, [head, [first.person.id_number, "甘肃省拔尖领军人才", 2025, 1000000]], FundingResource,
+               county_a_clerk)
+    assert good.new == 1
+    funding = Funding.objects.get()
+    assert (funding.enrollment, funding.amount) == (first, Decimal("1000000"))
+
+
+def test_reviews_imported_in_bulk_get_their_reward_and_cannot_be_regraded(tmp_path, county_a_clerk, leading,
+                                                                          enroll) -> None:
+    enrollment = enroll(leading)
+    head = ["身份证号", "人才计划", "考核年度", "考核等次", "考核日期"]
+    row = [enrollment.person.id_number, "甘肃省领军人才", 2026, "优秀", "2026-12-01"]
+    assert run(tmp_path, [head, row], TermReviewResource, county_a_clerk).new == 1
+    TermReviewResource(user=county_a_clerk).after_import_commit(TermReview.objects.all())
+    assert Reward.objects.get().amount == Decimal("200000")
+    regraded = run(tmp_path, [head, row[:3] + ["不合格", "2026-12-01"]], TermReviewResource, county_a_clerk)
+    assert not regraded.committed and "已登记为「优秀」" in errors_of(regraded)[0][2]
+    assert TermReview.objects.get().grade == ReviewGrade.EXCELLENT
+
+
+def test_the_library_row_loop_records_reviews_through_the_service(county_a_clerk, leading, enroll) -> None:
+    import tablib
+
+    enrollment = enroll(leading)
+    data = tablib.Dataset(headers=["身份证号", "人才计划", "考核年度", "考核等次", "考核日期", "考核意见"])
+    data.append([enrollment.person.id_number, "甘肃省领军人才", 2026, "不合格", "2026-12-01", "未完成目标"])
+    result = TermReviewResource(user=county_a_clerk).import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.EXITED
+
+
+def test_an_excel_number_in_the_id_column_says_how_to_fix_it(tmp_path, county_a_clerk, leading) -> None:
+    rows = [["身份证号", "人才计划", "入选批次", "聘期开始"], ["6.20102E+17", "甘肃省领军人才", 2024, "2024-01-01"]]
+    ((_, column, message),) = errors_of(run(tmp_path, rows, EnrollmentResource, county_a_clerk, commit=False))
+    assert column == "身份证号" and "文本" in message
+
+
+def test_services_and_sheets_share_the_same_quota_rule(leading, enroll) -> None:
+    for _ in range(3):
+        enroll(leading)
+    assert services.enrollment_quota_error(programme=leading, batch_year=2024) is not None
