@@ -38,19 +38,20 @@ def open_item(city_checklist: Checklist, tree: dict[str, Unit], city_officer: Us
 
 
 @pytest.fixture
-def item_in(open_item: Callable[..., RectificationItem], county_a_clerk: User,
-            city_officer: User) -> Callable[[str], RectificationItem]:
-    """An item of county A brought to ``state`` through the services, the way people do it:
-    county A's clerk works and requests, the city officer reviews."""
+def item_in(open_item: Callable[..., RectificationItem], county_a_clerk: User, county_b_clerk: User,
+            city_officer: User, tree: dict[str, Unit]) -> Callable[..., RectificationItem]:
+    """An item (of county A unless ``unit`` says otherwise) brought to ``state`` through the
+    services, the way people do it: the county's clerk works and requests, the city reviews."""
 
     def make(state: str, **kwargs: Any) -> RectificationItem:
         item = open_item(**kwargs)
+        worker = county_b_clerk if item.responsible_unit.is_within(tree["county_b"]) else county_a_clerk
         if state == ItemState.ON_BOOKS:
             return item
-        services.rectification_start(item=item, actor=county_a_clerk)
+        services.rectification_start(item=item, actor=worker)
         if state == ItemState.IN_PROGRESS:
             return item
-        services.rectification_request_closure(item=item, actor=county_a_clerk, account="已修订议事规则并印发。")
+        services.rectification_request_closure(item=item, actor=worker, account="已修订议事规则并印发。")
         if state == ItemState.CLOSURE_REQUESTED:
             return item
         services.rectification_approve_closure(item=item, actor=city_officer)

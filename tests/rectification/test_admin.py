@@ -1,0 +1,193 @@
+"""The admin: workflow actions with one summary per batch, permission gating, forged ids,
+the reason pages, and the checklist changelist's progress columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orgwork.rectification.models import Checklist, ChecklistSource, ItemState, RectificationItem
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:rectification_rectificationitem_changelist"
+
+
+def post_action(client: Any, action: str, items: list[RectificationItem], **extra: str) -> Any:
+    data = {"action": action, "_selected_action": [str(i.pk) for i in items], **extra}
+    if "apply" not in extra:
+        data["index"] = "0"  # the changelist's own action bar
+    return client.post(reverse(CHANGELIST), data, follow=True)
+
+
+def messages_of(response: Any) -> list[str]:
+    """The messages shown on the page the action ended on (reading them uses them up)."""
+    return [str(m) for m in response.context["messages"]]
+
+
+def state_of(item: RectificationItem) -> str:
+    return RectificationItem.objects.get(pk=item.pk).state
+
+
+def test_starting_a_batch_ends_with_one_summary(item_in, county_a_clerk, client_for):
+    items = [item_in(ItemState.ON_BOOKS, problem=f"问题{i}") for i in range(3)]
+    response = post_action(client_for(county_a_clerk), "start_action", items)
+    assert response.redirect_chain
+    assert messages_of(response) == ["开始整改：成功 3 项。"]
+    assert {state_of(i) for i in items} == {ItemState.IN_PROGRESS}
+
+
+def test_a_mixed_batch_reports_what_was_refused_and_why(item_in, county_a_clerk, client_for):
+    ready = item_in(ItemState.ON_BOOKS, problem="待整改")
+    done = item_in(ItemState.CLOSED, problem="已销号的问题")
+    response = post_action(client_for(county_a_clerk), "start_action", [ready, done])
+    [message] = messages_of(response)
+    assert message.startswith("开始整改：成功 1 项，未办理 1 项。「已销号的问题」：不能开始整改：该事项已经销号")
+    assert (state_of(ready), state_of(done)) == (ItemState.IN_PROGRESS, ItemState.CLOSED)
+
+
+def test_sending_back_shows_a_reason_page_and_insists_on_a_reason(item_in, city_officer, client_for):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    client = client_for(city_officer)
+    page = post_action(client, "send_back_action", [item])
+    assert page.status_code == 200 and not page.redirect_chain
+    assert "确认退回" in page.content.decode()
+    again = post_action(client, "send_back_action", [item], apply="1", reason="  ")
+    assert again.status_code == 200 and not again.redirect_chain
+    assert "请填写原因" in again.content.decode() or "这个字段是必填项" in again.content.decode()
+    assert state_of(item) == ItemState.CLOSURE_REQUESTED
+    done = post_action(client, "send_back_action", [item], apply="1", reason="整改报告未盖章")
+    assert done.redirect_chain
+    assert messages_of(done) == ["退回：成功 1 项。"]
+    item.refresh_from_db()
+    assert (item.state, item.return_reason) == (ItemState.IN_PROGRESS, "整改报告未盖章")
+
+
+def test_requesting_closure_without_evidence_is_refused_per_item(item_in, county_a_clerk, client_for):
+    bare = item_in(ItemState.IN_PROGRESS, problem="无材料")
+    client = client_for(county_a_clerk)
+    response = post_action(client, "request_closure_action", [bare], apply="1", account="")
+    assert messages_of(response) == [
+        "申请销号：成功 0 项，未办理 1 项。「无材料」：申请销号须有佐证材料：请上传附件或填写书面整改情况说明。"]
+    response = post_action(client, "request_closure_action", [bare], apply="1", account="已建立台账")
+    assert messages_of(response) == ["申请销号：成功 1 项。"]
+    assert state_of(bare) == ItemState.CLOSURE_REQUESTED
+
+
+def test_the_requester_approving_their_own_request_is_refused_in_the_summary(item_in, county_a_clerk,
+                                                                            city_officer, client_for):
+    item = item_in(ItemState.CLOSURE_REQUESTED, problem="自审")
+    response = post_action(client_for(county_a_clerk), "approve_action", [item], apply="1")
+    assert messages_of(response) == [
+        "销号：成功 0 项，未办理 1 项。「自审」：不能销号：审核人不能是销号申请人本人，请由其他同志审核。"]
+    response = post_action(client_for(city_officer), "approve_action", [item], apply="1")
+    assert messages_of(response) == ["销号：成功 1 项。"]
+    assert state_of(item) == ItemState.CLOSED
+
+
+def test_reopening_through_the_admin_needs_a_reason(item_in, city_officer, client_for):
+    item = item_in(ItemState.CLOSED)
+    client = client_for(city_officer)
+    assert not post_action(client, "reopen_action", [item], apply="1", reason="").redirect_chain
+    response = post_action(client, "reopen_action", [item], apply="1", reason="回头看发现反弹")
+    assert messages_of(response) == ["回头看重新挂账：成功 1 项。"]
+    assert state_of(item) == ItemState.REOPENED
+
+
+def test_a_county_b_clerk_cannot_act_on_county_a_items_with_forged_ids(item_in, county_b_clerk, client_for):
+    on_books = item_in(ItemState.ON_BOOKS, problem="城关区问题")
+    requested = item_in(ItemState.CLOSURE_REQUESTED, problem="城关区待审")
+    client = client_for(county_b_clerk)
+    response = post_action(client, "start_action", [on_books])
+    assert messages_of(response) == ["开始整改：没有可办理的事项（所选事项不存在或不在您的管辖范围内）。"]
+    post_action(client, "approve_action", [requested], apply="1")
+    post_action(client, "send_back_action", [requested], apply="1", reason="伪造")
+    assert (state_of(on_books), state_of(requested)) == (ItemState.ON_BOOKS, ItemState.CLOSURE_REQUESTED)
+
+
+def actions_offered(client: Any) -> set[str]:
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    form = response.context["action_form"]  # None when no action is available at all
+    return set() if form is None else {name for name, _ in form.fields["action"].choices if name}
+
+
+def test_actions_are_offered_by_permission(item_in, county_a_clerk, view_only_auditor, make_staff, tree,
+                                           client_for):
+    from django.contrib.auth.models import Permission
+
+    item_in(ItemState.ON_BOOKS)
+    assert actions_offered(client_for(county_a_clerk)) == {
+        "start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action"}
+    worker = make_staff("worker", tree["county_a"])
+    worker.user_permissions.set(Permission.objects.filter(codename__in=[
+        "view_rectificationitem", "change_rectificationitem", "request_closure_rectificationitem"]))
+    assert actions_offered(client_for(worker)) == {"start_action", "request_closure_action"}
+    assert actions_offered(client_for(view_only_auditor)) == set()
+
+
+def test_an_action_the_user_lacks_is_not_run_even_when_posted(item_in, make_staff, tree, client_for):
+    from django.contrib.auth.models import Permission
+
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    worker = make_staff("worker", tree["city"])
+    worker.user_permissions.set(Permission.objects.filter(codename__in=[
+        "view_rectificationitem", "change_rectificationitem", "request_closure_rectificationitem"]))
+    post_action(client_for(worker), "approve_action", [item], apply="1")
+    assert state_of(item) == ItemState.CLOSURE_REQUESTED
+
+
+def test_the_overdue_and_person_filters(item_in, county_a_clerk, client_for):
+    import datetime
+
+    late = item_in(ItemState.IN_PROGRESS, problem="逾期的", deadline=datetime.date(2026, 3, 15))
+    timely = item_in(ItemState.IN_PROGRESS, problem="未到期", deadline=datetime.date(2099, 1, 1))
+    client = client_for(county_a_clerk)
+    shown = lambda **q: {o.pk for o in client.get(reverse(CHANGELIST), q).context["cl"].result_list}  # noqa: E731
+    assert shown(overdue="yes") == {late.pk}
+    assert shown(overdue="no") == {timely.pk}
+    assert shown(person="张明") == {late.pk, timely.pk}
+    assert shown(person="李四") == set()
+    assert shown(source="inspection", state="in_progress") == {late.pk, timely.pk}
+
+
+def test_checklist_changelist_shows_progress_without_a_query_per_row(item_in, city_officer, client_for, tree):
+    item_in(ItemState.CLOSED, problem="已改")
+    item_in(ItemState.IN_PROGRESS, problem="在改")
+    client = client_for(city_officer)
+    url = reverse("admin:rectification_checklist_changelist")
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(url)
+    row = next(c for c in response.context["cl"].result_list if c.document_number == "兰巡反〔2026〕1号")
+    assert (row.found, row.rectified, row.rate) == (2, 1, 50.0)
+    assert "50.0%" in response.content.decode()
+    for n in range(5):
+        Checklist.objects.create(source=ChecklistSource.OTHER, title=f"清单{n}", unit=tree["city"], year=2026)
+    with CaptureQueriesContext(connection) as six:
+        client.get(url)
+    assert len(six) == len(one)
+
+
+def test_items_added_inline_on_a_checklist_are_put_on_the_books(city_checklist, city_officer, client_for, tree):
+    url = reverse("admin:rectification_checklist_change", args=[city_checklist.pk])
+    client = client_for(city_officer)
+    data = {
+        "source": city_checklist.source, "title": city_checklist.title,
+        "document_number": city_checklist.document_number, "document_date": "2026-03-01",
+        "unit": city_checklist.unit_id, "year": "2026",
+        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-problem": "干部档案审核不严", "items-0-responsible_unit": tree["county_b"].pk,
+        "items-0-responsible_person": "赵六", "items-0-lead_leader": "", "items-0-measure": "专项审核",
+        "items-0-deadline": "2026-09-30",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    item = RectificationItem.objects.get(problem="干部档案审核不严")
+    assert (item.state, item.source, item.created_by) == (ItemState.ON_BOOKS, ChecklistSource.INSPECTION,
+                                                          city_officer)
+    assert [t.label for t in item.transitions.all()] == ["挂账"]
