@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -150,53 +150,75 @@ class RatesReport:
     rows: list[RateRow]
 
 
-def _mask_sql(kind: int, column: str, period: Period) -> str:
-    """Cadence slots held, from a bit mask of the months (bit i = i-th month of the period)."""
+KIND_BITS = 12  # one bit per month of the period, for each kind: 5 × 12 bits fit a bigint
+
+
+def _slots_sql(kind: int, period: Period, column: str = "h.mask") -> str:
+    """Cadence slots of ``kind`` held, from the organisation's bit mask (bit
+    ``(kind - 1) * 12 + i`` = a meeting of that kind in the i-th month of the period)."""
+    base = (kind - 1) * KIND_BITS
     if CADENCE[kind] == Cadence.MONTHLY:
-        return " + ".join(f"(({column} >> {i}) & 1)" for i in range(period.months))
+        return " + ".join(f"(({column} >> {base + i}) & 1)" for i in range(period.months))
     if period.quarters == 0:
         return "0"
-    return " + ".join(f"(CASE WHEN ({column} & {7 << (3 * q)}) <> 0 THEN 1 ELSE 0 END)" for q in range(period.quarters))
+    return " + ".join(f"(CASE WHEN ({column} & {7 << (base + 3 * q)}) <> 0 THEN 1 ELSE 0 END)" for q in range(period.quarters))
 
 
-def _held_cte(units: QuerySet[Unit], period: Period) -> tuple[str, tuple[Any, ...]]:
-    """CTEs ``scoped_units``, ``branch`` (党支部 in scope) and ``held``: per organisation,
-    one month bit mask per meeting kind. One pass over the period's slice of the
-    (month_no, organisation, kind) index."""
+def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) -> tuple[str, tuple[Any, ...]]:
+    """CTEs ``scoped_units``, ``branch`` (党支部 in scope) and ``held`` (per organisation,
+    one bit mask of kinds × months held in the period).
+
+    On PostgreSQL ``held`` reads the monthly roll-up (``MeetingMonth``, one row per
+    organisation-month, kept by triggers); elsewhere, or with ``source="meetings"``, the
+    meeting table itself — the same mask, from five times as many rows."""
     units_sql, units_params = _units_sql(units)
-    # BIT_OR is PostgreSQL's; the SUM of DISTINCT powers of two is the same number anywhere.
-    agg = "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
-    masks = ",\n".join(
-        "  " + agg.format(f"CASE WHEN m.kind = {k} THEN (1 << (m.month_no - %s)) ELSE 0 END") + f" AS m{k}"
-        for k in MeetingKind.values
-    )
-    mask_params = tuple(period.first_month_no for _ in MeetingKind.values)
+    if source is None:
+        source = "summary" if connection.vendor == "postgresql" else "meetings"
+    first = period.first_month_no
+    if source == "summary":
+        bit = " | ".join(
+            f"(((s.kinds >> {k - 1}) & 1)::bigint << ({(k - 1) * KIND_BITS} + s.month_no - {first}))" for k in MeetingKind.values
+        )
+        held = f"""
+  SELECT s.organisation_id AS org_id, BIT_OR({bit}) AS mask
+  FROM branches_meetingmonth s
+  WHERE s.month_no BETWEEN %s AND %s AND s.unit_id IN (SELECT id FROM scoped_units)
+  GROUP BY s.organisation_id"""
+    else:
+        # The SUM of DISTINCT powers of two is their bitwise OR, on any database.
+        held = f"""
+  SELECT m.organisation_id AS org_id,
+         CAST(SUM(DISTINCT CAST(1 AS BIGINT) << ((m.kind - 1) * {KIND_BITS} + m.month_no - {first})) AS BIGINT) AS mask
+  FROM branches_meeting m
+  WHERE m.month_no BETWEEN %s AND %s AND m.unit_id IN (SELECT id FROM scoped_units)
+  GROUP BY m.organisation_id"""
     sql = f"""
 WITH scoped_units AS ({units_sql}),
 branch AS (
   SELECT o.id, o.unit_id FROM branches_partyorganisation o
   WHERE o.kind = %s AND o.unit_id IN (SELECT id FROM scoped_units)
 ),
-held AS (
-  SELECT m.organisation_id AS org_id,
-{masks}
-  FROM branches_meeting m
-  WHERE m.month_no BETWEEN %s AND %s AND m.unit_id IN (SELECT id FROM scoped_units)
-  GROUP BY m.organisation_id
+held AS ({held}
 )"""
-    params = units_params + (OrgKind.BRANCH,) + mask_params + (period.first_month_no, period.last_month_no)
-    return sql, params
+    return sql, units_params + (OrgKind.BRANCH, period.first_month_no, period.last_month_no)
 
 
-def _slots_columns(period: Period, prefix: str = "h.") -> str:
-    return ",\n".join(
-        f"  COALESCE({_mask_sql(k, f'{prefix}m{k}', period)}, 0) AS s{k}" for k in MeetingKind.values
-    )
+def _slots_columns(period: Period, column: str = "h.mask") -> str:
+    return ",\n".join(f"  COALESCE({_slots_sql(k, period, column)}, 0) AS s{k}" for k in MeetingKind.values)
 
 
-def meeting_held_by_unit(units: QuerySet[Unit], period: Period) -> dict[int, tuple[int, dict[int, int]]]:
+def _run(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Run a report query; its hash tables get room in memory for the length of the transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def meeting_held_by_unit(units: QuerySet[Unit], period: Period, source: str | None = None) -> dict[int, tuple[int, dict[int, int]]]:
     """``{unit id: (branches, {kind: slots held})}`` for the 党支部 attached to each unit."""
-    cte, params = _held_cte(units, period)
+    cte, params = _held_cte(units, period, source)
     sums = ", ".join(f"SUM(s{k})" for k in MeetingKind.values)
     sql = f"""{cte},
 per_branch AS (
@@ -206,22 +228,21 @@ per_branch AS (
 )
 SELECT unit_id, COUNT(*), {sums} FROM per_branch GROUP BY unit_id"""
     result: dict[int, tuple[int, dict[int, int]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for unit_id, branches, *held in cursor.fetchall():
-            result[unit_id] = (branches, {k: int(v or 0) for k, v in zip(MeetingKind.values, held)})
+    for unit_id, branches, *held in _run(sql, params):
+        result[unit_id] = (branches, {k: int(v or 0) for k, v in zip(MeetingKind.values, held)})
     return result
 
 
-def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree", root: Unit | None = None) -> RatesReport:
+def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree", root: Unit | None = None,
+                  source: str | None = None) -> RatesReport:
     """三会一课开展率: held / required cadence slots per meeting kind, as percentages.
 
     ``by="subtree"``: one row per child unit of ``root`` (its whole sub-tree) plus 本级;
     ``by="branch"``: one row per 党支部. ``total`` covers all of ``units``.
     """
     if by == "branch":
-        return _rates_by_branch(units, period)
-    per_unit = meeting_held_by_unit(units, period)
+        return _rates_by_branch(units, period, source)
+    per_unit = meeting_held_by_unit(units, period, source)
     groups, paths = unit_groups(units, root)
     total = RateRow(None, "合计", period=period)
     rows = [RateRow(g.unit_id, g.label, period=period) for g in groups]
@@ -236,8 +257,8 @@ def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree",
     return RatesReport(period, total, rows)
 
 
-def _rates_by_branch(units: QuerySet[Unit], period: Period) -> RatesReport:
-    cte, params = _held_cte(units, period)
+def _rates_by_branch(units: QuerySet[Unit], period: Period, source: str | None) -> RatesReport:
+    cte, params = _held_cte(units, period, source)
     sql = f"""{cte}
 SELECT o.id, o.name, u.name,
 {_slots_columns(period)}
@@ -248,15 +269,13 @@ LEFT JOIN held h ON h.org_id = b.id
 ORDER BY o.path"""
     total = RateRow(None, "合计", period=period)
     rows: list[RateRow] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for org_id, name, unit_name, *held in cursor.fetchall():
-            row = RateRow(org_id, name, branches=1, period=period, unit_label=unit_name)
-            for kind, n in zip(MeetingKind.values, held):
-                row.held[kind] = int(n or 0)
-                total.held[kind] += int(n or 0)
-            total.branches += 1
-            rows.append(row)
+    for org_id, name, unit_name, *held in _run(sql, params):
+        row = RateRow(org_id, name, branches=1, period=period, unit_label=unit_name)
+        for kind, n in zip(MeetingKind.values, held):
+            row.held[kind] = int(n or 0)
+            total.held[kind] += int(n or 0)
+        total.branches += 1
+        rows.append(row)
     return RatesReport(period, total, rows)
 
 
@@ -282,14 +301,14 @@ class MissingBranch:
 
 
 def branches_missing_meetings(*, period: Period, units: QuerySet[Unit] | None = None, user: Any = None,
-                              limit: int | None = None) -> list[MissingBranch]:
+                              limit: int | None = None, source: str | None = None) -> list[MissingBranch]:
     """缺会名单: 党支部 in scope that have not held, in ``period``, what the cadence asks for
     (any monthly kind missing in any month, any quarterly kind missing in any whole
     quarter). Pass ``units`` or ``user`` (then the user's jurisdiction)."""
     if units is None:
         units = units_visible_to(user)
     required = {k: required_slots(k, period) for k in MeetingKind.values if required_slots(k, period) > 0}
-    cte, params = _held_cte(units, period)
+    cte, params = _held_cte(units, period, source)
     having = " OR ".join(f"s{k} < {n}" for k, n in required.items()) or "FALSE"
     sql = f"""{cte},
 per_branch AS (
@@ -305,13 +324,10 @@ WHERE {having}
 ORDER BY u.path, o.path"""
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows: list[MissingBranch] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for org_id, code, name, unit_code, unit_name, *held in cursor.fetchall():
-            rows.append(MissingBranch(org_id, code, name, unit_code, unit_name,
-                                      {k: int(v or 0) for k, v in zip(MeetingKind.values, held)}, required))
-    return rows
+    return [
+        MissingBranch(org_id, code, name, unit_code, unit_name, {k: int(v or 0) for k, v in zip(MeetingKind.values, held)}, required)
+        for org_id, code, name, unit_code, unit_name, *held in _run(sql, params)
+    ]
 
 
 def meetings_of_branch(organisation: PartyOrganisation, period: Period) -> QuerySet[Meeting]:

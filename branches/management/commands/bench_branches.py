@@ -46,6 +46,9 @@ MEETING_PATTERN = [
     (MeetingKind.COMMITTEE_MEETING, 1, "o.id %% 4 = 0"),
     (MeetingKind.GROUP_MEETING, 0, "TRUE"),
     (MeetingKind.GROUP_MEETING, 1, "o.id %% 2 = 0"),
+    (MeetingKind.GROUP_MEETING, 2, "o.id %% 5 = 0"),
+    (MeetingKind.GROUP_MEETING, 3, "o.id %% 6 = 1"),
+    (MeetingKind.COMMITTEE_MEETING, 2, "o.id %% 7 = 0"),
     (MeetingKind.THEME_DAY, 0, "TRUE"),
     (MeetingKind.THEME_DAY, 1, "o.id %% 3 = 0"),
     (MeetingKind.MEMBERS_MEETING, 0, "({month} - 1) %% 3 = o.id %% 3"),
@@ -78,6 +81,7 @@ class Command(BaseCommand):
             if created_orgs or created_meetings:
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE branches_meeting")
+                    cursor.execute("VACUUM ANALYZE branches_meetingmonth")
                     cursor.execute("ANALYZE branches_partyorganisation")
                     cursor.execute("ANALYZE units_unit")
                 record(root, action=AuditAction.IMPORT,

@@ -1,0 +1,144 @@
+"""党支部建设标准化: versions by date, status and stars from the reviewed score, 示范 quota."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from branches.models import AssessmentState, Domain, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
+from branches.selectors import standard_version_in_force
+from branches.services import (
+    assessment_grade,
+    assessment_nominate_model,
+    assessment_open,
+    assessment_review,
+    assessment_submit_self,
+)
+from orgwork.audit.models import AuditAction, AuditLog
+
+from .conftest import make_org
+
+D = datetime.date
+
+
+class TestVersions:
+    def test_a_new_version_replaces_the_old_from_its_effective_date(self, tree: Any, rural_standard: Any) -> None:
+        township = tree["township_a"]
+        assert standard_version_in_force(unit=township, domain=Domain.RURAL, on=D(2020, 6, 30)) == rural_standard["old"]
+        assert standard_version_in_force(unit=township, domain=Domain.RURAL, on=D(2020, 7, 1)) == rural_standard["new"]
+        assert standard_version_in_force(unit=township, domain=Domain.RURAL, on=D(2017, 12, 31)) is None
+        assert standard_version_in_force(unit=township, domain=Domain.COMMUNITY, on=D(2025, 1, 1)) is None
+
+    def test_a_county_standard_overrides_the_province_for_its_own_branches(self, tree: Any, rural_standard: Any) -> None:
+        own = Standard.objects.create(unit=tree["county_a"], domain=Domain.RURAL, name="城关区农村党支部标准")
+        county_version = StandardVersion.objects.create(standard=own, label="区版", effective_from=D(2019, 1, 1),
+                                                        pass_score=Decimal("75"), model_score=Decimal("92"))
+        assert standard_version_in_force(unit=tree["township_a"], domain=Domain.RURAL, on=D(2025, 1, 1)) == county_version
+        assert standard_version_in_force(unit=tree["county_b"], domain=Domain.RURAL, on=D(2025, 1, 1)) == rural_standard["new"]
+
+    def test_an_assessment_uses_the_version_in_force_in_its_year(self, orgs: Any, rural_standard: Any) -> None:
+        assert assessment_open(organisation=orgs["village"], year=2019).version == rural_standard["old"]
+        assert assessment_open(organisation=orgs["village"], year=2020).version == rural_standard["new"]
+
+    def test_thresholds_must_rise(self, rural_standard: Any) -> None:
+        version = rural_standard["new"]
+        version.star_3_score = Decimal("65")
+        with pytest.raises(ValidationError) as raised:
+            version.full_clean()
+        assert "逐级升高" in str(raised.value)
+
+    def test_without_a_standard_an_assessment_cannot_start(self, orgs: Any) -> None:
+        with pytest.raises(ValidationError) as raised:
+            assessment_open(organisation=orgs["community"], year=2025)
+        assert "没有适用于「社区」领域" in str(raised.value)
+
+
+class TestGrading:
+    @pytest.mark.parametrize("score, status, stars, eligible", [
+        ("59.9", StandardStatus.BELOW, 0, False),
+        ("79.9", StandardStatus.BELOW, 2, False),
+        ("80", StandardStatus.PASSED, 3, False),
+        ("94.9", StandardStatus.PASSED, 4, False),
+        ("95", StandardStatus.PASSED, 5, True),
+    ])
+    def test_status_and_stars_follow_the_version_thresholds(self, rural_standard: Any, score: str, status: str,
+                                                            stars: int, eligible: bool) -> None:
+        assert assessment_grade(Decimal(score), rural_standard["new"]) == (status, stars, eligible)
+
+    def test_the_reviewed_score_decides_not_the_self_assessment(self, orgs: Any, rural_standard: Any, city_officer: Any,
+                                                                county_a_clerk: Any) -> None:
+        assessment = assessment_open(organisation=orgs["village"], year=2025)
+        assessment = assessment_submit_self(assessment=assessment, actor=county_a_clerk, score="96")
+        assert assessment.state == AssessmentState.SELF_ASSESSED and assessment.status == ""
+        assessment = assessment_review(assessment=assessment, reviewer=county_a_clerk, score="72", note="台账不全")
+        assert (assessment.status, assessment.star_level, assessment.state) == (StandardStatus.BELOW, 2, AssessmentState.REVIEWED)
+        assert AuditLog.objects.filter(object_id=str(assessment.pk), action=AuditAction.TRANSITION,
+                                       message__contains="审核评定：72").exists()
+
+    def test_the_reviewer_must_come_from_a_unit_above_the_branch(self, orgs: Any, rural_standard: Any,
+                                                                 county_a_clerk: Any, county_b_clerk: Any, make_staff: Any,
+                                                                 tree: Any) -> None:
+        community = orgs["community"]  # attached to county A itself
+        Standard.objects.create(unit=tree["province"], domain=Domain.COMMUNITY, name="社区标准").versions.create(
+            label="2020版", effective_from=D(2020, 1, 1), pass_score=Decimal("80"), model_score=Decimal("95"))
+        assessment = assessment_submit_self(assessment=assessment_open(organisation=community, year=2025),
+                                            actor=county_a_clerk, score="90")
+        for outsider in (county_a_clerk, county_b_clerk):  # the same level; a sibling county
+            with pytest.raises(ValidationError) as raised:
+                assessment_review(assessment=assessment, reviewer=outsider, score="90")
+            assert "上级单位" in str(raised.value)
+
+    def test_a_score_above_the_standards_total_is_refused(self, orgs: Any, rural_standard: Any, county_a_clerk: Any) -> None:
+        StandardItem.objects.create(version=rural_standard["new"], seq=1, title="组织设置", points=Decimal("60"))
+        StandardItem.objects.create(version=rural_standard["new"], seq=2, title="组织生活", points=Decimal("40"))
+        assessment = assessment_open(organisation=orgs["village"], year=2025)
+        with pytest.raises(ValidationError) as raised:
+            assessment_submit_self(assessment=assessment, actor=county_a_clerk, score="100.5")
+        assert "不能超过标准总分 100" in str(raised.value)
+
+    def test_each_year_keeps_its_own_assessment(self, orgs: Any, rural_standard: Any) -> None:
+        first = assessment_open(organisation=orgs["village"], year=2024)
+        second = assessment_open(organisation=orgs["village"], year=2025)
+        assert first.pk != second.pk
+        assert assessment_open(organisation=orgs["village"], year=2024).pk == first.pk
+
+
+def reviewed(org: Any, score: str, reviewer: Any, year: int = 2025) -> Any:
+    assessment = assessment_submit_self(assessment=assessment_open(organisation=org, year=year), actor=reviewer, score=score)
+    return assessment_review(assessment=assessment, reviewer=reviewer, score=score)
+
+
+class TestModelQuota:
+    def test_a_model_branch_needs_the_model_score(self, orgs: Any, rural_standard: Any, city_officer: Any) -> None:
+        assessment = reviewed(orgs["village"], "90", city_officer)
+        with pytest.raises(ValidationError) as raised:
+            assessment_nominate_model(assessment=assessment, actor=city_officer)
+        assert "低于示范分数线 95" in str(raised.value)
+
+    def test_nominations_stop_when_the_jurisdictions_quota_is_used(self, tree: Any, orgs: Any, rural_standard: Any,
+                                                                   city_officer: Any) -> None:
+        ModelBranchQuota.objects.create(unit=tree["county_a"], year=2025, quota=1)
+        second = make_org("A-CUN2", "城关镇新村党支部", tree["township_a"], parent=orgs["general"], domain=Domain.RURAL)
+        first = assessment_nominate_model(assessment=reviewed(orgs["village"], "97", city_officer), actor=city_officer)
+        assert first.status == StandardStatus.MODEL
+        refused = reviewed(second, "98", city_officer)
+        with pytest.raises(ValidationError) as raised:
+            assessment_nominate_model(assessment=refused, actor=city_officer)
+        assert "「城关区」2025年示范党支部名额为 1 个，已评定 1 个，名额已满" in str(raised.value)
+        refused.refresh_from_db()
+        assert refused.status == StandardStatus.PASSED
+        # County B has its own quota (none set): its branch is not held back by county A's.
+        b = assessment_nominate_model(assessment=reviewed(orgs["county_b"], "99", city_officer), actor=city_officer)
+        assert b.status == StandardStatus.MODEL
+
+    def test_a_quota_higher_up_counts_every_county_below_it(self, tree: Any, orgs: Any, rural_standard: Any,
+                                                            city_officer: Any) -> None:
+        ModelBranchQuota.objects.create(unit=tree["city"], year=2025, quota=1)
+        assessment_nominate_model(assessment=reviewed(orgs["county_b"], "99", city_officer), actor=city_officer)
+        with pytest.raises(ValidationError) as raised:
+            assessment_nominate_model(assessment=reviewed(orgs["village"], "99", city_officer), actor=city_officer)
+        assert "「兰州市」" in str(raised.value)
