@@ -1,6 +1,14 @@
-"""The admin site every staff member works in."""
+"""The admin site every staff member works in; its index is the dashboard (工作台)."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone
 
 
 class OrgworkAdminSite(admin.AdminSite):
@@ -8,3 +16,47 @@ class OrgworkAdminSite(admin.AdminSite):
     site_title = "组织工作管理系统"
     index_title = "工作台"
     enable_nav_sidebar = True
+    index_template = "admin/orgwork/dashboard.html"
+
+    def get_urls(self) -> list[Any]:
+        from orgwork.worklists import views
+
+        wrap = self.admin_view
+        return [
+            path("worklists/", wrap(lambda r: views.index_view(self, r)), name="worklists"),
+            path("worklists/saved/<int:pk>/", wrap(lambda r, pk: views.saved_open_view(self, r, pk)), name="worklist_saved"),
+            path("worklists/saved/<int:pk>/delete/", wrap(lambda r, pk: views.saved_delete_view(self, r, pk)),
+                 name="worklist_saved_delete"),
+            path("worklists/<slug:slug>/", wrap(lambda r, slug: views.list_view(self, r, slug)), name="worklist"),
+            path("dashboard/<slug:slug>.xlsx", wrap(self.panel_export_view), name="dashboard_export"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        from orgwork.dashboard import panels_for
+        from orgwork.routers import reading_from_replica
+
+        with reading_from_replica():
+            panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
+            response = super().index(request, {"panels": panels, **(extra_context or {})})
+            return response.render()
+
+    def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from orgwork.audit.models import AuditAction
+        from orgwork.audit.recorder import record
+        from orgwork.dashboard import get
+        from orgwork.imports.exporting import XLSX_TYPE, escape_cell, write_xlsx
+
+        panel = get(slug)
+        if panel is None:
+            raise Http404
+        if not panel.visible_to(request.user):
+            raise PermissionDenied
+        data = panel.compute(request.user)
+        rows = [[escape_cell(v) for v in row] for row in data.rows()]
+        headers = [panel.title, *data.headers[1:]]
+        record(None, action=AuditAction.EXPORT, message=f"导出统计「{panel.title}」", changes={"panel": slug, "rows": len(rows)},
+               unit_path=getattr(getattr(request.user, "unit", None), "path", "") or "")
+        response = HttpResponse(write_xlsx(headers, rows), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response

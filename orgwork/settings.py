@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "orgwork.audit",
     "orgwork.rectification",
     "orgwork.imports",
+    "orgwork.worklists",
     # The domain.
     "cadres",
     "branches",

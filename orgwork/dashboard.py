@@ -1,0 +1,75 @@
+"""The dashboard (工作台): figures leaders read, as the admin index, scoped to the user.
+
+A domain app registers panels in ``AppConfig.ready``::
+
+    from orgwork.dashboard import Panel, PanelData, Series, register
+    register(Panel(slug="cadre_age", title="干部年龄结构", permission="cadres.view_cadre",
+                   compute=cadre_age_panel, order=30))
+
+``compute(user)`` aggregates in SQL within the user's scope and returns a ``PanelData``:
+category labels, one or more series of numbers, and for every figure the URL of the list
+behind it. The page draws each panel as an SVG chart (no script, nothing fetched from
+outside) with its numbers as a table beneath, exportable to xlsx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float | int]
+    links: list[str | None] = field(default_factory=list)
+
+    def link(self, index: int) -> str | None:
+        return self.links[index] if index < len(self.links) else None
+
+
+@dataclass
+class PanelData:
+    labels: list[str]
+    series: list[Series]
+    kind: str = "bar"  # bar | line
+    unit: str = ""
+    link: str | None = None  # the list behind the whole panel
+    note: str = ""
+
+    def rows(self) -> list[list[Any]]:
+        """The table under the chart: one row per label, one column per series."""
+        return [[label, *[s.values[i] for s in self.series]] for i, label in enumerate(self.labels)]
+
+    @property
+    def headers(self) -> list[str]:
+        return ["", *[s.name for s in self.series]]
+
+
+@dataclass(frozen=True)
+class Panel:
+    slug: str
+    title: str
+    permission: str
+    compute: Callable[[Any], PanelData]
+    order: int = 100
+
+    def visible_to(self, user: Any) -> bool:
+        return bool(user.is_active and user.is_staff and user.has_perm(self.permission))
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> Panel:
+    _PANELS[panel.slug] = panel
+    return panel
+
+
+def get(slug: str) -> Panel | None:
+    return _PANELS.get(slug)
+
+
+def panels_for(user: Any) -> list[Panel]:
+    return sorted((p for p in _PANELS.values() if p.visible_to(user)), key=lambda p: (p.order, p.slug))
