@@ -1,0 +1,101 @@
+"""The rectification_items sheet through the import engine: headers, cell and row rules, scope."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from orgwork.imports import registry
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+from orgwork.rectification.models import ItemState, RectificationItem
+from orgwork.rectification.resources import RectificationItemResource
+
+pytestmark = pytest.mark.django_db
+
+HEAD = ["序号", "问题来源", "清单文号", "问题描述", "责任单位", "责任人", "牵头领导", "整改措施", "整改时限"]
+DOC = "兰巡反〔2026〕1号"
+
+
+def sheet(tmp_path: Path, rows: list[list[Any]]) -> Path:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(["市委第一巡察组反馈问题整改清单"])  # the title row above the header
+    ws.append(HEAD)
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "清单.xlsx"
+    workbook.save(path)
+    return path
+
+
+def run(path: Path, user: Any, *, commit: bool) -> Any:
+    return run_import(RectificationItemResource, user, open_sheet(str(path), path.name, RectificationItemResource),
+                      commit=commit)
+
+
+def errors_of(result: Any) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def test_the_resource_is_registered_under_its_slug():
+    assert registry.get("rectification_items") is RectificationItemResource
+
+
+def test_an_inspection_teams_sheet_is_put_on_the_books(tmp_path, city_checklist, city_officer):
+    path = sheet(tmp_path, [
+        [1, "巡视反馈", DOC, "“三重一大”决策程序执行不到位", "620102", "张明", "王强", "修订议事规则", "2026.06.30"],
+        [2, "巡察", DOC, "干部档案管理不规范", "七里河区", "李华", "", "专项审核", "2026年9月30日"],
+    ])
+    result = run(path, city_officer, commit=True)
+    assert (result.rows, result.new, result.error_count, result.committed) == (2, 2, 0, True)
+    first = RectificationItem.objects.get(problem="“三重一大”决策程序执行不到位")
+    assert (first.checklist, first.source, first.responsible_unit.code, first.deadline, first.state) == (
+        city_checklist, "inspection", "620102", datetime.date(2026, 6, 30), ItemState.ON_BOOKS)
+    assert first.created_by == city_officer
+    second = RectificationItem.objects.get(problem="干部档案管理不规范")
+    assert (second.responsible_unit.code, second.deadline) == ("620103", datetime.date(2026, 9, 30))
+    # the same sheet again changes nothing
+    again = run(path, city_officer, commit=True)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_bad_cells_and_rows_are_reported_in_chinese_and_nothing_is_written(tmp_path, city_checklist, city_officer):
+    path = sheet(tmp_path, [
+        [1, "巡视反馈", "不存在〔2026〕9号", "问题一", "620102", "", "", "", "2026.06.30"],
+        [2, "走访", DOC, "问题二", "620102", "", "", "", "2026.06.30"],
+        [3, "督查暗访", DOC, "问题三", "620102", "", "", "", "2026.06.30"],
+        [4, "巡视反馈", DOC, "问题四", "6205", "", "", "", "2026.06.30"],
+        [5, "巡视反馈", DOC, "问题五", "620102", "", "", "", "2026.02.01"],
+        [6, "巡视反馈", DOC, "问题六", "620102", "", "", "", "2026.06.30"],
+    ])
+    result = run(path, city_officer, commit=True)
+    assert not result.committed and RectificationItem.objects.count() == 0
+    messages = {row: message for row, _, message in errors_of(result)}
+    assert "文号为「不存在〔2026〕9号」的问题清单不存在或不在您的管辖范围内" in messages[3]
+    assert "「走访」不是可选值" in messages[4]
+    assert "与所属清单" in messages[5] and "不一致" in messages[5]
+    assert "6205" in messages[6] and "不在您的管辖范围内" in messages[6]
+    assert "早于清单印发日期" in messages[7]
+    assert 8 not in messages
+
+
+def test_a_county_cannot_import_into_another_countys_items(tmp_path, city_checklist, county_b_clerk):
+    path = sheet(tmp_path, [[1, "巡视反馈", DOC, "问题", "620102", "", "", "", "2026.06.30"]])
+    result = run(path, county_b_clerk, commit=True)
+    assert not result.committed and result.error_rows == 1
+    assert RectificationItem.objects.count() == 0
+
+
+def test_an_item_awaiting_sign_off_cannot_be_changed_by_import(tmp_path, item_in, city_officer):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    path = sheet(tmp_path, [[1, "巡视反馈", DOC, item.problem, "620102", "换人", "", "修订议事规则", "2026.06.30"]])
+    result = run(path, city_officer, commit=True)
+    assert not result.committed
+    assert any("不能通过导入修改" in message for _, _, message in errors_of(result))
+    item.refresh_from_db()
+    assert item.responsible_person == "张明"
