@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # The kernel.
     "orgwork.accounts",
     "orgwork.units",
+    "orgwork.codes",
     "orgwork.audit",
     "orgwork.rectification",
     "orgwork.imports",

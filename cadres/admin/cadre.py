@@ -1,0 +1,242 @@
+"""干部 changelist and form, with the 任免审批表 print page and ``.lrmx`` buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+from orgwork.units.models import Unit
+from orgwork.units.scope import units_visible_to
+
+from .. import lrmx
+from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
+from ..printing import appointment_form_context
+from ..selectors import cadres_for_list
+from ..services import assessment_save, cadre_record_unmasked_view, cadre_save
+from .filters import AgeBandFilter, GenerationFilter, MeritCandidateFilter, MinorityFilter, NonPartyFilter, WomenFilter
+from .forms import CadreForm, PostInlineFormSet
+from .search import CadreSearchMixin
+
+UNMASK_PERMISSION = "cadres.view_unmasked_id_number"
+
+
+def can_unmask(request: HttpRequest) -> bool:
+    return request.user.has_perm(UNMASK_PERMISSION)
+
+
+class PostInline(ScopedInline):
+    model = Post
+    formset = PostInlineFormSet
+    fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
+              "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document"]
+    autocomplete_fields = ["unit"]
+
+
+class EducationInline(ScopedInline):
+    model = Education
+    fields = ["kind", "education", "degree", "school", "major", "entered_on", "graduated_on"]
+
+
+class AssessmentInline(ScopedInline):
+    model = Assessment
+    fields = ["year", "grade", "political_score", "needs_review", "remarks"]
+    readonly_fields = ["needs_review"]
+
+
+class RewardInline(ScopedInline):
+    model = RewardPunishment
+    fields = ["kind", "title", "decided_on", "approving_body", "reason"]
+
+
+class FamilyInline(ScopedInline):
+    model = FamilyMember
+    fields = ["sort_order", "relation", "name", "birth_month", "political_status", "work_unit_and_post"]
+
+
+class LrmxImportForm(forms.Form):
+    file = forms.FileField(label="任免审批表文件（.lrmx）")
+    unit = forms.ModelChoiceField(
+        label="新干部所在单位", queryset=Unit.objects.none(), required=False,
+        help_text="文件中的干部尚未登记时，登记到此单位；留空则为您本人所在单位。",
+    )
+    commit = forms.BooleanField(label="确认写入", required=False, help_text="不勾选时只检查文件并列出将要变更的内容，不写入。")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user).order_by("path")
+
+
+@admin.register(Cadre)
+class CadreAdmin(CadreSearchMixin, ScopedModelAdmin):
+    form = CadreForm
+    list_display = ["name", "gender", "birth", "id_number_masked", "unit_name", "current_post", "rank", "grade",
+                    "authority", "status"]
+    list_display_links = ["name"]
+    list_filter = [UnitSubtreeFilter, "rank", "grade", "authority", "status", AgeBandFilter, GenerationFilter,
+                   WomenFilter, MinorityFilter, NonPartyFilter, "is_naked_official", MeritCandidateFilter]
+    list_select_related = ["unit"]
+    search_fields = ["name"]  # the search itself: CadreSearchMixin (exact ID, pinyin prefix, name prefix)
+    autocomplete_fields = ["unit"]
+    ordering = ["name_pinyin", "id"]
+    inlines = [PostInline, EducationInline, AssessmentInline, RewardInline, FamilyInline]
+    fieldsets = [
+        ("基本信息", {"fields": [
+            ("name", "gender"), ("birth_month", "ethnicity"), ("native_place", "birthplace"),
+            ("political_status", "party_joined_on"), ("work_started_on", "health"),
+            "professional_title", "expertise", "id_number", "photo_upload",
+        ]}),
+        ("学历学位", {"fields": [
+            ("fulltime_education", "fulltime_degree"), "fulltime_education_school", "fulltime_degree_school",
+            ("inservice_education", "inservice_degree"), "inservice_education_school", "inservice_degree_school",
+        ]}),
+        ("现任职务", {"fields": ["unit", "current_post", ("rank", "grade"), ("authority", "status"), "is_naked_official"]}),
+        ("任免审批表", {"classes": ["collapse"], "fields": [
+            "resume", "rewards_summary", "assessment_summary", "proposed_post", "proposed_removal",
+            "appointment_reason", "reporting_unit", ("age_reckoned_on", "form_filled_on"), "form_filled_by",
+        ]}),
+    ]
+
+    # ------------------------------------------------------------ list
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "cadres_cadre_changelist":
+            return qs.defer("photo", "resume", "rewards_summary", "assessment_summary", "appointment_reason")
+        return qs
+
+    @admin.display(description="出生年月", ordering="birth_month")
+    def birth(self, obj: Cadre) -> str:
+        return obj.birth_month_display
+
+    @admin.display(description="身份证号")
+    def id_number_masked(self, obj: Cadre) -> str:
+        # Lists always mask; a full number is shown one record at a time, and logged.
+        return obj.masked_id_number
+
+    @admin.display(description="单位", ordering="unit__path")
+    def unit_name(self, obj: Cadre) -> str:
+        return obj.unit.name
+
+    # ------------------------------------------------------------ form
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or can_unmask(request):
+            return fieldsets
+        swapped = []
+        for name, options in fieldsets:
+            fields = ["id_number_masked" if f == "id_number" else f for f in options["fields"]]
+            swapped.append((name, {**options, "fields": fields}))
+        return swapped
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not can_unmask(request):
+            readonly.append("id_number_masked")
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: Cadre, form: Any, change: bool) -> None:
+        photo = form.cleaned_data.get("photo_upload")
+        if photo:
+            obj.photo = photo
+        cadre_save(cadre=obj, actor=request.user, validate=False)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Assessment:
+            return super().save_formset(request, form, formset, change)
+        # Assessments go through the service: a score below 80 opens a rectification item.
+        for obj in formset.save(commit=False):
+            assessment_save(assessment=obj, actor=request.user, validate=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200 and can_unmask(request):
+            original = getattr(response, "context_data", {}).get("original")
+            if original is not None:
+                cadre_record_unmasked_view(cadre=original, actor=request.user, purpose="干部信息编辑页")
+        return response
+
+    # ------------------------------------------------------------ 任免审批表 and .lrmx
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import-lrmx/", wrap(self.import_lrmx_view), name="cadres_cadre_import_lrmx"),
+            path("<path:object_id>/print/", wrap(self.print_view), name="cadres_cadre_print"),
+            path("<path:object_id>/lrmx/", wrap(self.export_lrmx_view), name="cadres_cadre_export_lrmx"),
+            *super().get_urls(),
+        ]
+
+    def _cadre_or_404(self, request: HttpRequest, object_id: str) -> Cadre:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("干部不存在或不在您的管辖范围内。")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        cadre = self._cadre_or_404(request, object_id)
+        unmask = can_unmask(request)
+        if unmask:
+            cadre_record_unmasked_view(cadre=cadre, actor=request.user, purpose="打印任免审批表")
+        context = {**appointment_form_context(cadre, unmask=unmask), "title": f"干部任免审批表：{cadre.name}"}
+        return TemplateResponse(request, "cadres/appointment_form.html", context)
+
+    def export_lrmx_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        cadre = self._cadre_or_404(request, object_id)
+        if not request.user.has_perm("cadres.export_cadre"):
+            raise PermissionDenied
+        unmask = can_unmask(request)
+        content = lrmx.export_person(cadre, mask_id=not unmask)
+        record(cadre, action=AuditAction.EXPORT, actor=request.user,
+               message="导出任免审批表（.lrmx）" + ("，含完整身份证号" if unmask else "，身份证号已遮蔽"))
+        if unmask:
+            cadre_record_unmasked_view(cadre=cadre, actor=request.user, purpose="导出任免审批表")
+        response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, f"{cadre.name}.lrmx")
+        return response
+
+    def import_lrmx_view(self, request: HttpRequest) -> HttpResponse:
+        if not (request.user.has_perm("cadres.import_cadre") and self.has_change_permission(request)):
+            raise PermissionDenied
+        outcome: lrmx.LrmxOutcome | None = None
+        problems: list[str] = []
+        form = LrmxImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                person = lrmx.parse(form.cleaned_data["file"].read())
+                outcome = lrmx.import_person(person, user=request.user, unit=form.cleaned_data["unit"],
+                                             commit=form.cleaned_data["commit"])
+            except ValidationError as exc:
+                problems = list(exc.messages)
+            else:
+                if outcome.committed:
+                    self.message_user(request, outcome.summary(), messages.SUCCESS)
+                    return _redirect(reverse("admin:cadres_cadre_change", args=[outcome.cadre.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "导入任免审批表（.lrmx）",
+            "opts": self.opts,
+            "form": form,
+            "outcome": outcome,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/cadres/cadre/import_lrmx.html", context)
+
+
+def _redirect(url: str) -> HttpResponse:
+    from django.http import HttpResponseRedirect
+
+    return HttpResponseRedirect(url)

@@ -1,0 +1,86 @@
+"""Admins for rows that belong to cadres: 任职经历, 年度考核; and 职数 per unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from django.http import HttpRequest
+
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+
+from ..models import Assessment, Post, PositionQuota
+from ..selectors import FOLLOW_UPS, with_occupancy
+from ..services import assessment_save, post_appoint
+from .filters import NeedsReviewFilter, OverQuotaFilter
+from .search import CadreSearchMixin
+
+
+@admin.register(Post)
+class PostAdmin(CadreSearchMixin, ScopedModelAdmin):
+    cadre_lookup_prefix = "cadre__"
+    list_display = ["cadre", "title", "unit", "rank", "appointed_on", "removed_on", "is_principal", "is_current",
+                    "appointment_document"]
+    list_filter = [UnitSubtreeFilter, "rank", "is_current", "is_principal"]
+    list_select_related = ["cadre", "unit"]
+    search_fields = ["cadre__name"]
+    autocomplete_fields = ["cadre", "unit"]
+    ordering = ["-appointed_on", "-id"]
+    fields = ["cadre", "title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
+              "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document"]
+
+    def save_model(self, request: HttpRequest, obj: Post, form: Any, change: bool) -> None:
+        post_appoint(post=obj, actor=request.user)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(CadreSearchMixin, ScopedModelAdmin):
+    cadre_lookup_prefix = "cadre__"
+    list_display = ["cadre", "cadre_unit", "year", "grade", "political_score", "review", "follow_up"]
+    list_filter = [UnitSubtreeFilter, "year", "grade", NeedsReviewFilter]
+    list_select_related = ["cadre", "cadre__unit"]
+    search_fields = ["cadre__name"]
+    autocomplete_fields = ["cadre"]
+    ordering = ["-year", "cadre__name_pinyin"]
+    fields = ["cadre", "year", "grade", "political_score", "remarks"]
+
+    @admin.display(description="单位", ordering="cadre__unit__path")
+    def cadre_unit(self, obj: Assessment) -> str:
+        return obj.cadre.unit.name
+
+    @admin.display(description="需逐一复核", boolean=True)
+    def review(self, obj: Assessment) -> bool:
+        return bool(obj.needs_review)
+
+    @admin.display(description="后续处理")
+    def follow_up(self, obj: Assessment) -> str:
+        return FOLLOW_UPS.get(obj.grade, "")
+
+    def save_model(self, request: HttpRequest, obj: Assessment, form: Any, change: bool) -> None:
+        assessment_save(assessment=obj, actor=request.user, validate=False)
+
+
+@admin.register(PositionQuota)
+class PositionQuotaAdmin(ScopedModelAdmin):
+    list_display = ["unit", "rank", "approved", "actual", "over"]
+    list_filter = [UnitSubtreeFilter, "rank", OverQuotaFilter]
+    list_select_related = ["unit"]
+    search_fields = ["^unit__code", "unit__name"]
+    autocomplete_fields = ["unit"]
+    ordering = ["unit__path", "rank"]
+    fields = ["unit", "rank", "approved", "remarks"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return with_occupancy(super().get_queryset(request))
+
+    @admin.display(description="实配人数", ordering="actual")
+    def actual(self, obj: PositionQuota) -> int:
+        return obj.actual  # type: ignore[attr-defined]
+
+    @admin.display(description="超出职数", ordering="over")
+    def over(self, obj: PositionQuota) -> str:
+        over = obj.over  # type: ignore[attr-defined]
+        return f"超 {over} 名" if over > 0 else "—"
+
+

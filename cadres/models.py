@@ -1,0 +1,488 @@
+"""干部信息 (cadre registry), in the order of the national cadre information sets:
+A01 基本信息, A02 任职, A08 学历学位, A14 奖惩, A15 年度考核, A36 家庭成员; plus 职数.
+
+Free-text code values (民族, 学历, 学位, 政治面貌, 健康状况) store the canonical Chinese
+name from the reference code set (``orgwork.codes``): every form, sheet and ``.lrmx``
+file writes the name, and aliases (汉 → 汉族) are resolved on the way in. Closed lists
+the software reasons about (职务层次, 职级, 管理权限, 状态, 考核等次) are ``TextChoices``;
+the matching code set files in ``seeds/data/reference`` mirror them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from orgwork.audit.models import Audited
+from orgwork.codes import lookup as codes
+from orgwork.common import dates, idnumber
+from orgwork.common.versioning import Versioned
+
+HAN = "汉族"
+PARTY_MEMBER_STATUSES = ("中共党员", "中共预备党员")
+
+
+class Gender(models.TextChoices):
+    """GB/T 2261.1 sex codes, the ones ``orgwork.common.idnumber`` returns."""
+
+    MALE = idnumber.MALE, "男"
+    FEMALE = idnumber.FEMALE, "女"
+
+
+class Rank(models.TextChoices):
+    """职务层次."""
+
+    PROVINCE_CHIEF = "province_chief", "省部级正职"
+    PROVINCE_DEPUTY = "province_deputy", "省部级副职"
+    BUREAU_CHIEF = "bureau_chief", "厅局级正职"
+    BUREAU_DEPUTY = "bureau_deputy", "厅局级副职"
+    COUNTY_CHIEF = "county_chief", "县处级正职"
+    COUNTY_DEPUTY = "county_deputy", "县处级副职"
+    TOWNSHIP_CHIEF = "township_chief", "乡科级正职"
+    TOWNSHIP_DEPUTY = "township_deputy", "乡科级副职"
+
+
+class Grade(models.TextChoices):
+    """职级 (公务员职务与职级并行)."""
+
+    INSPECTOR_1 = "inspector_1", "一级巡视员"
+    INSPECTOR_2 = "inspector_2", "二级巡视员"
+    RESEARCHER_1 = "researcher_1", "一级调研员"
+    RESEARCHER_2 = "researcher_2", "二级调研员"
+    RESEARCHER_3 = "researcher_3", "三级调研员"
+    RESEARCHER_4 = "researcher_4", "四级调研员"
+    PRINCIPAL_CLERK_1 = "principal_clerk_1", "一级主任科员"
+    PRINCIPAL_CLERK_2 = "principal_clerk_2", "二级主任科员"
+    PRINCIPAL_CLERK_3 = "principal_clerk_3", "三级主任科员"
+    PRINCIPAL_CLERK_4 = "principal_clerk_4", "四级主任科员"
+    CLERK_1 = "clerk_1", "一级科员"
+    CLERK_2 = "clerk_2", "二级科员"
+
+
+class Authority(models.TextChoices):
+    """管理权限."""
+
+    PROVINCE = "province", "省管"
+    CITY = "city", "市管"
+    COUNTY = "county", "县管"
+    OTHER = "other", "其他"
+
+
+class CadreStatus(models.TextChoices):
+    ACTIVE = "active", "在职"
+    RETIRED = "retired", "退休"
+    TRANSFERRED = "transferred", "调出"
+    REMOVED = "removed", "免职"
+    DECEASED = "deceased", "去世"
+
+
+class Cadre(Versioned, Audited):
+    """干部基本信息 (A01), as on the 干部任免审批表.
+
+    Derived flags are not stored twice: women (``gender``), ethnic minority
+    (``ethnicity`` ≠ 汉族) and non-Party (``political_status``) are database-generated
+    columns, so no path that writes a cadre (admin, service, bulk import engine) can
+    leave them stale. The pinyin keys need Python and are computed by
+    ``cadres.services.cadre_save`` and the import resource.
+    """
+
+    scope_field = "unit"
+    audit_redacted_fields = ("photo",)  # the ID number stays in the log on purpose: auditors need it
+
+    # A01 基本信息
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_month = models.DateField("出生年月", help_text="写到月份，如 1975.06。")
+    ethnicity = models.CharField("民族", max_length=20, default=HAN)
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, default="中共党员", blank=True
+    )
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    health = models.CharField("健康状况", max_length=20, blank=True)
+    professional_title = models.CharField("专业技术职务", max_length=60, blank=True)
+    expertise = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    id_number = models.CharField(
+        "身份证号", max_length=18, unique=True, error_messages={"unique": "该身份证号的干部已存在。"}
+    )
+    photo = models.BinaryField("照片", null=True, blank=True, editable=False)
+    # A08 学历学位 (the summary printed on the form; the history is in Education)
+    fulltime_education = models.CharField("全日制学历", max_length=20, blank=True)
+    fulltime_degree = models.CharField("全日制学位", max_length=30, blank=True)
+    fulltime_education_school = models.CharField("全日制学历毕业院校系及专业", max_length=200, blank=True)
+    fulltime_degree_school = models.CharField("全日制学位毕业院校系及专业", max_length=200, blank=True)
+    inservice_education = models.CharField("在职学历", max_length=20, blank=True)
+    inservice_degree = models.CharField("在职学位", max_length=30, blank=True)
+    inservice_education_school = models.CharField("在职学历毕业院校系及专业", max_length=200, blank=True)
+    inservice_degree_school = models.CharField("在职学位毕业院校系及专业", max_length=200, blank=True)
+    # A02 现任职务
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="cadres")
+    current_post = models.CharField("现任职务", max_length=200, blank=True)
+    rank = models.CharField("职务层次", max_length=20, choices=Rank.choices, blank=True)
+    grade = models.CharField("职级", max_length=20, choices=Grade.choices, blank=True)
+    authority = models.CharField("管理权限", max_length=10, choices=Authority.choices, blank=True)
+    status = models.CharField("状态", max_length=12, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
+    is_naked_official = models.BooleanField("裸官", default=False, help_text="配偶已移居国（境）外，或没有配偶、子女均已移居国（境）外。")
+    # 任免审批表 (text as printed on the form)
+    resume = models.TextField("简历", blank=True, help_text="每段一行，如：1993.09--1997.07  兰州大学经济系学习")
+    rewards_summary = models.TextField("奖惩情况", blank=True, help_text="留空时按奖惩记录生成。")
+    assessment_summary = models.TextField("年度考核结果", blank=True, help_text="留空时按年度考核记录生成。")
+    proposed_post = models.CharField("拟任职务", max_length=200, blank=True)
+    proposed_removal = models.CharField("拟免职务", max_length=200, blank=True)
+    appointment_reason = models.TextField("任免理由", blank=True)
+    reporting_unit = models.CharField("呈报单位", max_length=100, blank=True)
+    age_reckoned_on = models.DateField("计算年龄时间", null=True, blank=True)
+    form_filled_on = models.DateField("填表时间", null=True, blank=True)
+    form_filled_by = models.CharField("填表人", max_length=50, blank=True)
+    # Sort and search keys, kept by the service (see the class docstring).
+    # "C" collation: one plain b-tree serves both ORDER BY and the LIKE 'prefix%' search.
+    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False, db_collation="C")
+    name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, editable=False, db_collation="C")
+    # Derived in the database: never out of step with the columns they come from.
+    is_woman = models.GeneratedField(
+        expression=Q(gender=idnumber.FEMALE), output_field=models.BooleanField(verbose_name="女干部"), db_persist=True
+    )
+    is_minority = models.GeneratedField(
+        expression=~Q(ethnicity=HAN), output_field=models.BooleanField(verbose_name="少数民族干部"), db_persist=True
+    )
+    is_non_party = models.GeneratedField(
+        expression=~Q(political_status__in=PARTY_MEMBER_STATUSES),
+        output_field=models.BooleanField(verbose_name="党外干部"),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["name_pinyin", "id"]
+        permissions = [
+            ("view_unmasked_id_number", "可查看完整身份证号"),
+            ("import_cadre", "可导入干部信息"),
+            ("export_cadre", "可导出干部信息"),
+        ]
+        indexes = [
+            # Changelist order and the pinyin prefix search share one index.
+            models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_idx"),
+            models.Index(fields=["name_initials"], name="cadre_initials_idx"),
+            models.Index(fields=["name"], name="cadre_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["unit", "name_pinyin"], name="cadre_unit_idx"),
+            models.Index(fields=["rank", "unit"], name="cadre_rank_idx"),
+            models.Index(fields=["grade"], name="cadre_grade_idx"),
+            models.Index(fields=["authority"], name="cadre_authority_idx"),
+            models.Index(fields=["status"], name="cadre_status_idx"),
+            models.Index(fields=["birth_month"], name="cadre_birth_idx"),
+            models.Index(fields=["is_woman"], name="cadre_women_idx", condition=Q(is_woman=True)),
+            models.Index(fields=["is_minority"], name="cadre_minority_idx", condition=Q(is_minority=True)),
+            models.Index(fields=["is_non_party"], name="cadre_nonparty_idx", condition=Q(is_non_party=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def birth_month_display(self) -> str:
+        return dates.format_month(self.birth_month)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_month
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.birth_month:
+            self.birth_month = self.birth_month.replace(day=1)
+        if self.id_number:
+            try:
+                self.id_number = idnumber.clean(self.id_number)
+            except ValidationError as exc:
+                errors["id_number"] = exc.messages[0]
+            else:
+                mismatch = idnumber.consistency_errors(self.id_number, birth=self.birth_month, gender=self.gender)
+                if "birth" in mismatch:
+                    errors["birth_month"] = mismatch["birth"]
+                if "gender" in mismatch:
+                    errors["gender"] = mismatch["gender"]
+        for field, set_name, label in (
+            ("ethnicity", "ethnicity", "民族"),
+            ("political_status", "political_status", "政治面貌"),
+            ("health", "health", "健康状况"),
+            ("fulltime_education", "education", "学历"),
+            ("inservice_education", "education", "学历"),
+            ("fulltime_degree", "degree", "学位"),
+            ("inservice_degree", "degree", "学位"),
+        ):
+            # Aliases typed into a form become the canonical name before the field validators run.
+            try:
+                setattr(self, field, codes.resolve(set_name, getattr(self, field), label=label))
+            except ValidationError as exc:
+                errors.setdefault(field, exc.messages[0])
+        if self.party_joined_on and self.birth_month and self.party_joined_on < self.birth_month:
+            errors["party_joined_on"] = "入党时间不能早于出生年月。"
+        if self.work_started_on and self.birth_month and self.work_started_on < self.birth_month:
+            errors["work_started_on"] = "参加工作时间不能早于出生年月。"
+        if self.party_joined_on and self.political_status and self.political_status not in PARTY_MEMBER_STATUSES:
+            errors.setdefault("political_status", "填写了入党时间的干部，政治面貌应为中共党员或中共预备党员。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CadreChild(Audited):
+    """Rows that belong to one cadre and are scoped through the cadre's unit."""
+
+    scope_field = "cadre__unit"
+
+    class Meta:
+        abstract = True
+
+
+class Post(CadreChild):
+    """任职经历 (A02): one appointment, with removal, 文号, 批准机关 and 任前公示."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey("units.Unit", verbose_name="任职单位", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    title = models.CharField("职务名称", max_length=200)
+    rank = models.CharField("职务层次", max_length=20, choices=Rank.choices, blank=True)
+    is_principal = models.BooleanField("主职", default=True)
+    is_current = models.BooleanField("现任", default=True)
+    appointed_on = models.DateField("任职时间")
+    appointment_document = models.CharField("任职文号", max_length=100, blank=True)
+    approving_body = models.CharField("批准机关", max_length=100, blank=True)
+    publicity_start = models.DateField("任前公示开始", null=True, blank=True)
+    publicity_end = models.DateField("任前公示结束", null=True, blank=True)
+    removed_on = models.DateField("免职时间", null=True, blank=True)
+    removal_document = models.CharField("免职文号", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "任职经历"
+        verbose_name_plural = "任职经历"
+        ordering = ["cadre", "-is_current", "-appointed_on", "-id"]
+        indexes = [
+            models.Index(fields=["cadre", "-appointed_on"], name="post_cadre_idx"),
+            models.Index(fields=["unit", "rank"], name="post_unit_rank_idx", condition=Q(is_current=True, is_principal=True)),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre"],
+                condition=Q(is_current=True, is_principal=True),
+                name="post_one_current_principal",
+                violation_error_message="每名干部只能有一个现任主职务；请先免去原主职务。",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=models.F("appointed_on")),
+                name="post_removed_after_appointed",
+                violation_error_message="免职时间不能早于任职时间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(removed_on__isnull=True),
+                name="post_current_not_removed",
+                violation_error_message="已填写免职时间的职务不能是现任职务。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{dates.format_month(self.appointed_on)}）"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.publicity_start and self.publicity_end and self.publicity_end < self.publicity_start:
+            errors["publicity_end"] = "任前公示结束日期不能早于开始日期。"
+        if self.publicity_start and self.appointed_on and self.publicity_start > self.appointed_on:
+            errors["publicity_start"] = "任前公示应在任职之前开始。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class EducationKind(models.TextChoices):
+    FULL_TIME = "fulltime", "全日制教育"
+    IN_SERVICE = "inservice", "在职教育"
+
+
+class Education(CadreChild):
+    """学历学位 (A08): one course of study."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations")
+    kind = models.CharField("教育类别", max_length=10, choices=EducationKind.choices, default=EducationKind.FULL_TIME)
+    education = models.CharField("学历", max_length=20, blank=True)
+    degree = models.CharField("学位", max_length=30, blank=True)
+    school = models.CharField("毕业院校", max_length=100)
+    major = models.CharField("专业", max_length=100, blank=True)
+    entered_on = models.DateField("入学时间", null=True, blank=True)
+    graduated_on = models.DateField("毕业时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "学历学位"
+        verbose_name_plural = "学历学位"
+        ordering = ["cadre", "graduated_on", "id"]
+        indexes = [models.Index(fields=["cadre", "graduated_on"], name="education_cadre_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school}{self.major}"
+
+    def clean(self) -> None:
+        for field, set_name, label in (("education", "education", "学历"), ("degree", "degree", "学位")):
+            try:
+                setattr(self, field, codes.resolve(set_name, getattr(self, field), label=label))
+            except ValidationError as exc:
+                raise ValidationError({field: exc.messages[0]}) from None
+        if self.entered_on and self.graduated_on and self.graduated_on < self.entered_on:
+            raise ValidationError({"graduated_on": "毕业时间不能早于入学时间。"})
+
+
+class FamilyMember(CadreChild):
+    """家庭主要成员及重要社会关系 (A36)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("称谓", max_length=20)
+    name = models.CharField("姓名", max_length=50)
+    birth_month = models.DateField("出生日期", null=True, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序号", default=0)
+
+    class Meta:
+        verbose_name = "家庭主要成员"
+        verbose_name_plural = "家庭主要成员"
+        ordering = ["cadre", "sort_order", "id"]
+        indexes = [models.Index(fields=["cadre", "sort_order"], name="family_cadre_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"
+
+
+class RewardKind(models.TextChoices):
+    REWARD = "reward", "奖励"
+    PUNISHMENT = "punishment", "惩处"
+
+
+class RewardPunishment(CadreChild):
+    """奖惩情况 (A14)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="rewards")
+    kind = models.CharField("类别", max_length=12, choices=RewardKind.choices, default=RewardKind.REWARD)
+    title = models.CharField("奖惩名称", max_length=100, help_text="如：记三等功、嘉奖、诫勉。")
+    decided_on = models.DateField("批准日期")
+    approving_body = models.CharField("批准机关", max_length=100, blank=True)
+    reason = models.CharField("奖惩原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "奖惩情况"
+        verbose_name_plural = "奖惩情况"
+        ordering = ["cadre", "decided_on", "id"]
+        indexes = [models.Index(fields=["cadre", "decided_on"], name="reward_cadre_idx")]
+
+    def __str__(self) -> str:
+        return f"{dates.format_month(self.decided_on)} {self.title}"
+
+
+class AssessmentGrade(models.TextChoices):
+    """年度考核等次."""
+
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASICALLY_COMPETENT = "basically_competent", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+    UNRATED = "unrated", "不定等次"
+
+
+EXCELLENT_MIN_SCORE = Decimal("90")
+REVIEW_BELOW_SCORE = Decimal("80")
+
+
+class Assessment(CadreChild):
+    """年度考核 (A15): the grade and the political-quality score (政治素质测评).
+
+    Below 90 the cadre may not be rated 优秀 (refused in ``clean``); below 80 the case is
+    reviewed one by one (``needs_review``, a generated column so a bulk import sets it too).
+    """
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("考核年度", validators=[MinValueValidator(1980), MaxValueValidator(2100)])
+    grade = models.CharField("考核等次", max_length=20, choices=AssessmentGrade.choices)
+    political_score = models.DecimalField(
+        "政治素质测评得分", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    remarks = models.CharField("备注", max_length=300, blank=True)
+    needs_review = models.GeneratedField(
+        expression=Q(political_score__lt=REVIEW_BELOW_SCORE),
+        output_field=models.BooleanField(verbose_name="需逐一复核"),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["cadre", "-year"]
+        indexes = [
+            models.Index(fields=["year", "grade"], name="assessment_year_grade_idx"),
+            models.Index(fields=["needs_review"], name="assessment_review_idx", condition=Q(needs_review=True)),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "year"], name="assessment_one_per_year",
+                violation_error_message="该干部该年度的考核结果已录入。",
+            ),
+            models.CheckConstraint(
+                condition=Q(political_score__isnull=True) | Q(political_score__gte=0, political_score__lte=100),
+                name="assessment_score_range",
+                violation_error_message="政治素质测评得分应在0到100之间。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.get_grade_display()}"
+
+    @property
+    def is_below_review_line(self) -> bool:
+        """Below 80: the same test as ``needs_review``, readable before the row is reloaded."""
+        return self.political_score is not None and self.political_score < REVIEW_BELOW_SCORE
+
+    def clean(self) -> None:
+        if (
+            self.grade == AssessmentGrade.EXCELLENT
+            and self.political_score is not None
+            and self.political_score < EXCELLENT_MIN_SCORE
+        ):
+            raise ValidationError({
+                "grade": f"政治素质测评得分为 {self.political_score:g} 分，低于 90 分，当年度不得确定为“优秀”等次。"
+            })
+
+
+class PositionQuota(Audited):
+    """职数: the leadership positions a unit is authorised to fill at one rank."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="position_quotas")
+    rank = models.CharField("职务层次", max_length=20, choices=Rank.choices)
+    approved = models.PositiveSmallIntegerField("核定职数")
+    remarks = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "职数"
+        verbose_name_plural = "职数"
+        ordering = ["unit__path", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "rank"], name="quota_unit_rank_unique",
+                violation_error_message="该单位该职务层次的职数已核定。",
+            ),
+        ]
+        indexes = [models.Index(fields=["rank"], name="quota_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_rank_display()} {self.approved}名"

@@ -1,0 +1,218 @@
+"""Spreadsheet resources (导入模板) of the cadre registry: 干部基本信息, 任职经历, 年度考核.
+
+Per-cell checks live in the widgets and per-row rules in the models' ``clean()``
+(``clean_model_instances``), so the stock importer and the fast import engine apply
+the same rules. Rows are matched by natural key: the ID number, then year or post.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields
+from import_export.widgets import CharWidget, DecimalWidget, IntegerWidget, Widget
+
+from orgwork.codes.widgets import CodeWidget
+from orgwork.common import idnumber
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+
+from .models import Assessment, AssessmentGrade, Authority, Cadre, Gender, Grade, Post, Rank
+from .services import assessment_open_review, cadre_fill_pinyin
+
+
+class CadreByIDWidget(ScopedForeignKeyWidget):
+    """干部, identified by 身份证号 (normalised first), within the uploader's scope."""
+
+    not_found_message = "身份证号为「{value}」的干部不存在或不在您的管辖范围内。"
+
+    def __init__(self) -> None:
+        super().__init__(Cadre, field="id_number")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if is_blank(value):
+            raise ValidationError("身份证号不能为空。", code="required")
+        return super().clean(idnumber.clean(value), row, **kwargs)
+
+    def lookup(self, value: str, row: Any) -> Any:
+        try:
+            return self.get_queryset(value, row).get(id_number=value)
+        except Cadre.DoesNotExist:
+            raise ValidationError(self.not_found_message.format(value=idnumber.mask(value)), code="not_found") from None
+
+    def prefetch(self, values: Any) -> None:
+        normalised = []
+        for value in values:
+            try:
+                normalised.append(idnumber.clean(value))
+            except ValidationError:
+                continue  # reported by clean() for that row
+        parent = getattr(super(), "prefetch", None)
+        if parent is not None:
+            parent(normalised)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.id_number if value else ""
+
+
+class YesNoWidget(Widget):
+    TRUE, FALSE = {"是", "Y", "YES", "1", "TRUE", "√"}, {"否", "N", "NO", "0", "FALSE", ""}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+        text = "" if value is None else str(value).strip().upper()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError(f"「{value}」应填写“是”或“否”。", code="invalid")
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "是" if value else "否"
+
+
+class CadreResource(ScopedModelResource):
+    slug = "cadres"
+    verbose_name = "干部基本信息"
+
+    name = fields.Field(attribute="name", column_name="姓名", widget=CharWidget())
+    gender = fields.Field(attribute="gender", column_name="性别", widget=ChoiceWidget(Gender.choices, {"男性": "男", "女性": "女"}))
+    ethnicity = fields.Field(attribute="ethnicity", column_name="民族", widget=CodeWidget("ethnicity", "民族"))
+    birth_month = fields.Field(attribute="birth_month", column_name="出生年月", widget=DateWidget(month_only=True))
+    native_place = fields.Field(attribute="native_place", column_name="籍贯", widget=CharWidget())
+    id_number = fields.Field(attribute="id_number", column_name="身份证号", widget=IDNumberWidget())
+    party_joined_on = fields.Field(attribute="party_joined_on", column_name="入党时间", widget=DateWidget(month_only=True))
+    work_started_on = fields.Field(attribute="work_started_on", column_name="参加工作时间", widget=DateWidget(month_only=True))
+    fulltime_education = fields.Field(attribute="fulltime_education", column_name="学历", widget=CodeWidget("education", "学历"))
+    fulltime_degree = fields.Field(attribute="fulltime_degree", column_name="学位", widget=CodeWidget("degree", "学位"))
+    fulltime_education_school = fields.Field(attribute="fulltime_education_school", column_name="毕业院校及专业", widget=CharWidget())
+    unit = fields.Field(attribute="unit", column_name="单位", widget=UnitWidget())
+    current_post = fields.Field(attribute="current_post", column_name="现任职务", widget=CharWidget())
+    rank = fields.Field(attribute="rank", column_name="职务层次", widget=CodeWidget("rank", "职务层次", Rank.choices))
+    grade = fields.Field(attribute="grade", column_name="职级", widget=CodeWidget("grade", "职级", Grade.choices))
+    authority = fields.Field(attribute="authority", column_name="管理权限", widget=CodeWidget("authority", "管理权限", Authority.choices))
+
+    masked_fields = ("id_number",)
+    header_aliases = {
+        "公民身份号码": "身份证号",
+        "身份证号码": "身份证号",
+        "身份证": "身份证号",
+        "出生日期": "出生年月",
+        "出生年月日": "出生年月",
+        "入党日期": "入党时间",
+        "参加工作日期": "参加工作时间",
+        "全日制学历": "学历",
+        "最高学历": "学历",
+        "全日制学位": "学位",
+        "毕业院校系及专业": "毕业院校及专业",
+        "毕业院校": "毕业院校及专业",
+        "工作单位": "单位",
+        "单位名称": "单位",
+        "单位代码": "单位",
+        "职务": "现任职务",
+        "现职务": "现任职务",
+        "级别": "职务层次",
+        "职务级别": "职务层次",
+        "管理类别": "管理权限",
+    }
+
+    class Meta:
+        model = Cadre
+        fields = (
+            "name", "gender", "ethnicity", "birth_month", "native_place", "id_number", "party_joined_on",
+            "work_started_on", "fulltime_education", "fulltime_degree", "fulltime_education_school", "unit",
+            "current_post", "rank", "grade", "authority",
+        )
+        import_id_fields = ("id_number",)
+        clean_model_instances = True
+        skip_unchanged = True
+
+    example_row = {
+        "姓名": "张建华", "性别": "男", "民族": "汉族", "出生年月": "1975.06", "籍贯": "甘肃榆中",
+        "身份证号": "620102197506150013", "入党时间": "1998.07", "参加工作时间": "1997.07", "学历": "大学",
+        "学位": "经济学学士", "毕业院校及专业": "兰州大学经济学专业", "单位": "620102", "现任职务": "城关区发展和改革局局长",
+        "职务层次": "乡科级正职", "职级": "一级主任科员", "管理权限": "县管",
+    }
+
+    def prepare_instance(self, instance: Cadre, original: Cadre | None) -> None:
+        """Per row, before validation (the fast engine and the stock importer alike):
+        the stored pinyin keys follow the name; an update moves the version on."""
+        cadre_fill_pinyin(instance)
+        if original is not None:
+            instance.version = (original.version or 0) + 1
+
+    def import_instance(self, instance: Cadre, row: Any, **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        # The stock importer: keys right before full_clean and the skip_unchanged comparison.
+        cadre_fill_pinyin(instance)
+
+    def before_save_instance(self, instance: Cadre, row: Any, **kwargs: Any) -> None:
+        if instance.pk:
+            instance.version = (instance.version or 0) + 1
+
+
+class PostResource(ScopedModelResource):
+    slug = "cadre_posts"
+    verbose_name = "任职经历"
+
+    cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
+    cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    title = fields.Field(attribute="title", column_name="职务名称", widget=CharWidget())
+    unit = fields.Field(attribute="unit", column_name="任职单位", widget=UnitWidget())
+    rank = fields.Field(attribute="rank", column_name="职务层次", widget=CodeWidget("rank", "职务层次", Rank.choices))
+    is_principal = fields.Field(attribute="is_principal", column_name="是否主职", widget=YesNoWidget())
+    is_current = fields.Field(attribute="is_current", column_name="是否现任", widget=YesNoWidget())
+    appointed_on = fields.Field(attribute="appointed_on", column_name="任职时间", widget=DateWidget())
+    appointment_document = fields.Field(attribute="appointment_document", column_name="任职文号", widget=CharWidget())
+    approving_body = fields.Field(attribute="approving_body", column_name="批准机关", widget=CharWidget())
+    publicity_start = fields.Field(attribute="publicity_start", column_name="任前公示开始", widget=DateWidget())
+    publicity_end = fields.Field(attribute="publicity_end", column_name="任前公示结束", widget=DateWidget())
+    removed_on = fields.Field(attribute="removed_on", column_name="免职时间", widget=DateWidget())
+    removal_document = fields.Field(attribute="removal_document", column_name="免职文号", widget=CharWidget())
+
+    masked_fields = ("cadre",)
+    header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "职务": "职务名称", "任职日期": "任职时间",
+                      "免职日期": "免职时间", "文号": "任职文号"}
+
+    class Meta:
+        model = Post
+        fields = (
+            "cadre", "cadre_name", "title", "unit", "rank", "is_principal", "is_current", "appointed_on",
+            "appointment_document", "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document",
+        )
+        import_id_fields = ("cadre", "title", "appointed_on")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "unit")
+
+
+class AssessmentResource(ScopedModelResource):
+    slug = "cadre_assessments"
+    verbose_name = "年度考核"
+
+    cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
+    cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    year = fields.Field(attribute="year", column_name="考核年度", widget=IntegerWidget())
+    grade = fields.Field(attribute="grade", column_name="考核等次", widget=CodeWidget("assessment_grade", "考核等次", AssessmentGrade.choices))
+    political_score = fields.Field(attribute="political_score", column_name="政治素质测评得分", widget=DecimalWidget())
+    remarks = fields.Field(attribute="remarks", column_name="备注", widget=CharWidget())
+
+    masked_fields = ("cadre",)
+    header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "年度": "考核年度", "等次": "考核等次",
+                      "考核结果": "考核等次", "政治素质得分": "政治素质测评得分", "测评得分": "政治素质测评得分"}
+
+    class Meta:
+        model = Assessment
+        fields = ("cadre", "cadre_name", "year", "grade", "political_score", "remarks")
+        import_id_fields = ("cadre", "year")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "cadre__unit")
+
+    def after_save_instance(self, instance: Assessment, row: Any, **kwargs: Any) -> None:
+        if not kwargs.get("dry_run") and instance.is_below_review_line:
+            assessment_open_review(assessment=instance, actor=self.user)

@@ -1,0 +1,117 @@
+"""Read-side queries of the cadre registry: lists for the admin, dashboards and exports.
+Everything is computed in SQL; each function takes the user and applies the one scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from orgwork.units.scope import scope_queryset
+
+from .models import Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota
+
+# 年度考核 follow-ups (DOMAIN §2).
+FOLLOW_UPS = {
+    AssessmentGrade.BASICALLY_COMPETENT: "基本称职：进行诫勉谈话或组织调整",
+    AssessmentGrade.INCOMPETENT: "不称职：启动降职程序",
+}
+MERIT_STREAK_YEARS = 3
+
+def cadres_visible_to(user: Any) -> QuerySet[Cadre]:
+    return scope_queryset(Cadre.objects.all(), user)
+
+def cadres_for_list(user: Any) -> QuerySet[Cadre]:
+    """What the changelist reads: one query with the unit joined, the heavy columns left out."""
+    return cadres_visible_to(user).select_related("unit").defer(
+        "photo", "resume", "rewards_summary", "assessment_summary", "appointment_reason"
+    )
+
+def born_between(qs: QuerySet[Cadre], first_year: int, last_year: int) -> QuerySet[Cadre]:
+    """70后 is 1970–1979: a range on the indexed birth month, not a function on it."""
+    return qs.filter(birth_month__gte=datetime.date(first_year, 1, 1), birth_month__lt=datetime.date(last_year + 1, 1, 1))
+
+def aged_between(qs: QuerySet[Cadre], youngest: int, oldest: int | None, on: datetime.date | None = None) -> QuerySet[Cadre]:
+    """Cadres whose age (in whole years on ``on``) is within [youngest, oldest]."""
+    on = on or datetime.date.today()
+    latest_birth = _years_before(on, youngest)  # born on or before this date → at least `youngest`
+    qs = qs.filter(birth_month__lte=latest_birth)
+    if oldest is not None:
+        qs = qs.filter(birth_month__gt=_years_before(on, oldest + 1))
+    return qs
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+def merit_candidates(user: Any, *, last_year: int) -> QuerySet[Cadre]:
+    """记三等功 candidates: rated 优秀 in each of the ``MERIT_STREAK_YEARS`` years up to ``last_year``."""
+    years = list(range(last_year - MERIT_STREAK_YEARS + 1, last_year + 1))
+    excellent = Assessment.objects.filter(cadre=OuterRef("pk"), year__in=years, grade=AssessmentGrade.EXCELLENT)
+    streak = Subquery(
+        excellent.order_by().values("cadre").annotate(n=Count("year", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    return (
+        cadres_visible_to(user)
+        .annotate(excellent_years=Coalesce(streak, Value(0)))
+        .filter(excellent_years=MERIT_STREAK_YEARS)
+        .select_related("unit")
+    )
+
+def assessment_follow_ups(user: Any, *, year: int | None = None) -> QuerySet[Assessment]:
+    """基本称职 and 不称职 results, each with the follow-up it requires (``follow_up``)."""
+
+    qs = scope_queryset(Assessment.objects.all(), user).filter(grade__in=list(FOLLOW_UPS))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.select_related("cadre", "cadre__unit").annotate(
+        follow_up=Case(*(When(grade=g, then=Value(text)) for g, text in FOLLOW_UPS.items()), output_field=CharField())
+    ).order_by("-year", "cadre__name_pinyin")
+
+def assessments_needing_review(user: Any, *, year: int | None = None) -> QuerySet[Assessment]:
+    """政治素质测评 below 80: each case reviewed one by one."""
+    qs = scope_queryset(Assessment.objects.filter(needs_review=True), user).select_related("cadre", "cadre__unit")
+    return qs.filter(year=year) if year is not None else qs
+
+def with_occupancy(qs: QuerySet[PositionQuota]) -> QuerySet[PositionQuota]:
+    """Annotate ``actual`` (cadres in post, 在职, in that unit at that rank) and
+    ``over`` (actual − approved): one correlated count per quota row, in SQL."""
+    actual = (
+        Cadre.objects.filter(unit=OuterRef("unit"), rank=OuterRef("rank"), status=CadreStatus.ACTIVE)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(actual=Coalesce(Subquery(actual, output_field=IntegerField()), Value(0))).annotate(
+        over=F("actual") - F("approved")
+    )
+
+
+def quotas_with_occupancy(user: Any) -> QuerySet[PositionQuota]:
+    """职数 in ``user``'s scope with ``actual`` and ``over``."""
+    return with_occupancy(scope_queryset(PositionQuota.objects.all(), user).select_related("unit"))
+
+
+def over_quota(user: Any) -> QuerySet[PositionQuota]:
+    """超职数: the unit/rank pairs staffed beyond their approved positions."""
+    return quotas_with_occupancy(user).filter(actual__gt=F("approved")).order_by("-over", "unit__path")
+
+__all__ = [
+    "FOLLOW_UPS",
+    "aged_between",
+    "assessment_follow_ups",
+    "assessments_needing_review",
+    "born_between",
+    "cadres_for_list",
+    "cadres_visible_to",
+    "merit_candidates",
+    "over_quota",
+    "quotas_with_occupancy",
+    "with_occupancy",
+]
