@@ -14,6 +14,7 @@ from typing import Any
 STEPS = [
     "seeds.demo.units",
     "seeds.demo.accounts",
+    "seeds.demo.rectification",
 ]
 
 SCALES = {
