@@ -15,3 +15,7 @@ class BranchesConfig(AppConfig):
 
         for resource in (PartyOrganisationResource, SecretaryResource, MeetingResource):
             register(resource)
+
+        from . import worklists
+
+        worklists.register_all()

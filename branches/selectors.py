@@ -15,12 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from orgwork.units.models import Unit
-from orgwork.units.scope import units_visible_to
+from orgwork.units.scope import scope_queryset, units_visible_to
 
 from .cadence import Period, required_slots
 from .models import (
@@ -35,6 +35,8 @@ from .models import (
     OrgKind,
     PartyOrganisation,
     StandardVersion,
+    WeakBranchCase,
+    WeakCaseState,
 )
 
 HUNDRED = Decimal(100)
@@ -503,3 +505,35 @@ def status_counts(*, units: QuerySet[Unit], year: int) -> dict[str, int]:
 
 def organisations_in(units: QuerySet[Unit]) -> QuerySet[PartyOrganisation]:
     return PartyOrganisation.objects.filter(unit__in=units.order_by().values("id"))
+
+
+# ---------------------------------------------------------------------------
+# 软弱涣散整顿
+# ---------------------------------------------------------------------------
+
+
+def weak_overdue_q(*, today: datetime.date, prefix: str = "") -> Q:
+    """Still 整顿中 after the 整顿时限 has passed."""
+    return Q(**{f"{prefix}state": WeakCaseState.RECTIFYING, f"{prefix}deadline__lt": today})
+
+
+def weak_cases_visible_to(user: Any, *, today: datetime.date | None = None) -> QuerySet[WeakBranchCase]:
+    """软弱涣散整顿台账 in ``user``'s scope, each annotated with ``is_overdue``."""
+    today = today or timezone.localdate()
+    return scope_queryset(WeakBranchCase.objects.all(), user).annotate(
+        is_overdue=Case(When(weak_overdue_q(today=today), then=Value(True)), default=Value(False),
+                        output_field=BooleanField())
+    )
+
+
+def weak_cases_by_domain(user: Any, *, today: datetime.date | None = None) -> dict[str, dict[str, int]]:
+    """``{domain: {"rectifying": n, "overdue": n}}`` over the user's scope, one grouped query."""
+    today = today or timezone.localdate()
+    rows = (
+        weak_cases_visible_to(user, today=today)
+        .values("organisation__domain")
+        .annotate(rectifying=Count("pk", filter=Q(state=WeakCaseState.RECTIFYING)),
+                  overdue=Count("pk", filter=weak_overdue_q(today=today)))
+        .order_by()
+    )
+    return {r["organisation__domain"]: {"rectifying": r["rectifying"], "overdue": r["overdue"]} for r in rows}

@@ -16,3 +16,7 @@ class CadresConfig(AppConfig):
         register(CadreResource)
         register(PostResource)
         register(AssessmentResource)
+
+        from . import worklists
+
+        worklists.register_all()

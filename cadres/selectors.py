@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from orgwork.units.scope import scope_queryset
 
-from .models import Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota
+from .models import EXCELLENT_MIN_SCORE, Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota
 
 # 年度考核 follow-ups (DOMAIN §2).
 FOLLOW_UPS = {
@@ -102,14 +102,56 @@ def over_quota(user: Any) -> QuerySet[PositionQuota]:
     """超职数: the unit/rank pairs staffed beyond their approved positions."""
     return quotas_with_occupancy(user).filter(actual__gt=F("approved")).order_by("-over", "unit__path")
 
+
+def excellent_below_line(user: Any) -> QuerySet[Assessment]:
+    """优秀 with a 政治素质测评 score under 90: forbidden by ``Assessment.clean``, so any row
+    here came in around the rules (a raw bulk write, an old migration) — an integrity check."""
+    return (
+        scope_queryset(Assessment.objects.filter(grade=AssessmentGrade.EXCELLENT, political_score__lt=EXCELLENT_MIN_SCORE), user)
+        .select_related("cadre", "cadre__unit")
+        .order_by("-year", "cadre__name_pinyin", "pk")
+    )
+
+
+def age_structure(user: Any, *, bands: dict[str, tuple[int, int | None]], generations: dict[str, int],
+                  on: datetime.date | None = None) -> dict[str, int]:
+    """Cadres in post (在职) per age band (``{key: (youngest, oldest)}``, ages as in
+    ``aged_between``) and per generation (``{key: first birth year}``, a decade as in
+    ``born_between``): one aggregate query of conditional counts."""
+    on = on or datetime.date.today()
+    counts: dict[str, Any] = {}
+    for key, (youngest, oldest) in bands.items():
+        condition = Q(birth_month__lte=_years_before(on, youngest))
+        if oldest is not None:
+            condition &= Q(birth_month__gt=_years_before(on, oldest + 1))
+        counts[f"age:{key}"] = Count("pk", filter=condition)
+    for key, first_year in generations.items():
+        counts[f"born:{key}"] = Count("pk", filter=Q(
+            birth_month__gte=datetime.date(first_year, 1, 1), birth_month__lt=datetime.date(first_year + 10, 1, 1)))
+    return cadres_visible_to(user).filter(status=CadreStatus.ACTIVE).order_by().aggregate(**counts)
+
+
+def grade_distribution(user: Any, *, year: int | None = None) -> tuple[int | None, dict[str, int]]:
+    """年度考核等次分布 for ``year`` (by default the latest year with results in scope)."""
+    assessments = scope_queryset(Assessment.objects.all(), user)
+    if year is None:
+        year = assessments.order_by().aggregate(latest=Max("year"))["latest"]
+        if year is None:
+            return None, {}
+    rows = assessments.filter(year=year).values("grade").annotate(n=Count("pk")).order_by()
+    return year, {r["grade"]: r["n"] for r in rows}
+
 __all__ = [
     "FOLLOW_UPS",
+    "age_structure",
     "aged_between",
     "assessment_follow_ups",
     "assessments_needing_review",
     "born_between",
     "cadres_for_list",
     "cadres_visible_to",
+    "excellent_below_line",
+    "grade_distribution",
     "merit_candidates",
     "over_quota",
     "quotas_with_occupancy",

@@ -15,3 +15,7 @@ class TalentConfig(AppConfig):
 
         for resource in (PersonResource, EnrollmentResource, FundingResource, TermReviewResource):
             register(resource)
+
+        from . import worklists
+
+        worklists.register_all()

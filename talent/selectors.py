@@ -25,6 +25,9 @@ from .models import (
     GreenChannelRequest,
     LiaisonContact,
     Programme,
+    ReviewGrade,
+    ServiceCard,
+    TermReview,
 )
 
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
@@ -104,4 +107,25 @@ def experts_without_contact(user: Any, *, year: int) -> QuerySet[ExpertLiaison]:
         .filter(~Exists(contacted))
         .select_related("expert", "expert__unit")
         .order_by("leader_name", "pk")
+    )
+
+
+def reviews_unqualified_not_exited(user: Any) -> QuerySet[TermReview]:
+    """聘期考核不合格却仍未退出: a 不合格 review whose enrollee is still on the roster
+    (reviews written in bulk by an import, before their consequences were applied)."""
+    return (
+        scope_queryset(TermReview.objects.filter(grade=ReviewGrade.UNQUALIFIED), user)
+        .exclude(enrollment__status=EnrollmentStatus.EXITED)
+        .select_related("enrollment", "person", "person__unit", "programme")
+        .order_by("-review_year", "person__name", "pk")
+    )
+
+
+def cards_expiring(user: Any, *, on: datetime.date, within_days: int) -> QuerySet[ServiceCard]:
+    """人才服务卡即将到期: cards in force whose 有效期 ends within ``within_days`` of ``on``."""
+    return (
+        scope_queryset(ServiceCard.objects.filter(is_revoked=False), user)
+        .filter(expires_on__gte=on, expires_on__lte=on + datetime.timedelta(days=within_days))
+        .select_related("holder", "holder__unit")
+        .order_by("expires_on", "card_number")
     )

@@ -13,3 +13,7 @@ class RectificationConfig(AppConfig):
         from .resources import RectificationItemResource
 
         register(RectificationItemResource)
+
+        from . import worklists
+
+        worklists.register_all()

@@ -1,0 +1,142 @@
+"""Branches audit lists and dashboard panels, registered from ``BranchesConfig.ready``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from orgwork import dashboard
+from orgwork.units.models import Unit
+from orgwork.units.scope import units_visible_to
+from orgwork.worklists.registry import Column, WorkList, register
+
+from .cadence import Period
+from .filters import MissingMeetingsFilter, WeakCasesFilter, last_full_month
+from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase
+from .selectors import meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
+
+SECTION = "基层党建"
+SLUG_MISSING = "branches_missing_meetings"
+SLUG_WEAK = "branches_weak_overdue"
+RATE_MONTHS = 6
+
+
+def branches_of(user: Any) -> QuerySet[PartyOrganisation]:
+    """The 党支部 in scope: what the missing-meetings FilterSet reports on."""
+    return organisations_in(units_visible_to(user)).filter(kind=OrgKind.BRANCH).select_related("unit")
+
+
+def weak_cases(user: Any) -> QuerySet[WeakBranchCase]:
+    return weak_cases_visible_to(user).select_related("organisation", "organisation__unit").order_by("deadline", "pk")
+
+
+def list_url(slug: str, params: dict[str, Any]) -> str:
+    return reverse("admin:worklist", args=[slug]) + "?" + urlencode(params)
+
+
+def overdue_days(case: WeakBranchCase) -> int | None:
+    return (timezone.localdate() - case.deadline).days if case.is_overdue else None
+
+
+def held_of(kind: int) -> Any:
+    return lambda row: f"{row.held.get(kind, 0)}/{row.required[kind]}" if kind in row.required else "—"
+
+
+def recent_months(count: int) -> list[datetime.date]:
+    """The last ``count`` whole months, oldest first."""
+    months = [last_full_month().replace(day=1)]
+    while len(months) < count:
+        months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+    return months
+
+
+def meeting_rates_panel(user: Any) -> dashboard.PanelData:
+    """三会一课开展率 of the monthly kinds, per unit below the user's own, over the last
+    months; each point links to that unit's 缺会名单 for the month."""
+    units = units_visible_to(user)
+    months = recent_months(RATE_MONTHS)
+    reports = [meeting_rates(units=units, period=Period.of_month(m.year, m.month)) for m in months]
+    codes = dict(Unit.objects.filter(pk__in=[r.key for r in reports[0].rows if r.key]).values_list("pk", "code"))
+    by_key = [{row.key: row for row in report.rows} for report in reports]
+    series: list[dashboard.Series] = []
+    for row in reports[0].rows:
+        values: list[float | int] = []
+        links: list[str | None] = []
+        for month, rows in zip(months, by_key):
+            same = rows.get(row.key)
+            held = sum(same.held.get(k, 0) for k in MeetingKind.values) if same else 0
+            required = sum(k.required for k in same.kinds()) if same else 0
+            values.append(float(percent(held, required) or 0))
+            # 本级 rows cover the unit's own branches only; the list filters by sub-tree.
+            own_only = row.label.endswith("（本级）")
+            links.append(None if own_only or row.key not in codes else
+                         list_url(SLUG_MISSING, {"year": month.year, "month": month.month, "unit": codes[row.key]}))
+        series.append(dashboard.Series(row.label, values, links))
+    return dashboard.PanelData(
+        labels=[f"{m.year}年{m.month}月" for m in months], series=series, kind="line", unit="%",
+        link=reverse("admin:worklist", args=[SLUG_MISSING]),
+        note="开展率 = 已开展次数 ÷ 应开展次数；点击各点查看当月缺会党支部。",
+    )
+
+
+def weak_by_domain_panel(user: Any) -> dashboard.PanelData:
+    """软弱涣散党组织 per domain: 整顿中 and, of those, past the deadline."""
+    counts = weak_cases_by_domain(user)
+    domains = [d for d in Domain if d.value in counts]
+    return dashboard.PanelData(
+        labels=[d.label for d in domains],
+        series=[
+            dashboard.Series("整顿中", [counts[d.value]["rectifying"] for d in domains],
+                             [list_url(SLUG_WEAK, {"overdue": "", "state": "rectifying", "domain": d.value}) for d in domains]),
+            dashboard.Series("逾期未销号", [counts[d.value]["overdue"] for d in domains],
+                             [list_url(SLUG_WEAK, {"overdue": "1", "domain": d.value}) for d in domains]),
+        ],
+        unit="个",
+        link=reverse("admin:worklist", args=[SLUG_WEAK]),
+    )
+
+
+def register_all() -> None:
+    register(WorkList(
+        slug=SLUG_MISSING, title="未按规定开展三会一课的党支部", section=SECTION,
+        permission="branches.view_meeting", queryset=branches_of, filterset_class=MissingMeetingsFilter,
+        row_link=lambda row: reverse("admin:branches_partyorganisation_change", args=[row.organisation_id]),
+        description="按月、季度或年度统计：每月应开展支部党员大会以外的按月组织生活，每季度应开展党员大会和党课；默认显示上个月。",
+        columns=(
+            Column("党支部", "name"),
+            Column("组织代码", "code"),
+            Column("所在单位", "unit_name"),
+            *(Column(f"{kind.label}（已开/应开）", held_of(kind.value)) for kind in MeetingKind),
+            Column("缺少", lambda row: row.shortfall_text),
+        ),
+    ))
+    register(WorkList(
+        slug=SLUG_WEAK, title="逾期未销号的软弱涣散党组织", section=SECTION,
+        permission="branches.view_weakbranchcase", queryset=weak_cases, filterset_class=WeakCasesFilter,
+        row_link=lambda case: reverse("admin:branches_weakbranchcase_change", args=[case.pk]),
+        description="整顿时限已过仍在整顿中的软弱涣散基层党组织；可改选“是否逾期”查看全部整顿台账。",
+        columns=(
+            Column("党组织", "organisation.name"),
+            Column("所在单位", "organisation.unit.name"),
+            Column("领域", "organisation.get_domain_display"),
+            Column("排查年度", "year"),
+            Column("软弱涣散类型", lambda case: case.category_labels()),
+            Column("联系领导", "contact_leader"),
+            Column("整顿时限", "deadline"),
+            Column("状态", "get_state_display"),
+            Column("逾期天数", overdue_days),
+        ),
+    ))
+    dashboard.register(dashboard.Panel(
+        slug="branches_meeting_rates", title="三会一课开展率（近6个月）", permission="branches.view_meeting",
+        compute=meeting_rates_panel, order=20,
+    ))
+    dashboard.register(dashboard.Panel(
+        slug="branches_weak_by_domain", title="软弱涣散党组织（按领域）", permission="branches.view_weakbranchcase",
+        compute=weak_by_domain_panel, order=50,
+    ))

@@ -1,0 +1,95 @@
+"""The rectification audit list and dashboard panel, registered from ``RectificationConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import models
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.urls import reverse
+
+from orgwork import dashboard
+from orgwork.units.models import Unit
+from orgwork.units.scope import home_unit, scope_queryset, sees_everything
+from orgwork.worklists.registry import Column, WorkList, register
+
+from .filters import OverdueOrReturnedFilter, returned_q
+from .models import ItemState, RectificationItem
+from .selectors import items_visible_to, rectification_progress
+
+SLUG_OVERDUE_OR_RETURNED = "rectification_overdue_or_returned"
+
+
+def overdue_or_returned(user: Any) -> QuerySet[RectificationItem]:
+    """Items past their deadline and not struck off, or sent back by the reviewer."""
+    return (
+        items_visible_to(user)
+        .annotate(is_returned=Case(When(returned_q(), then=Value(True)), default=Value(False),
+                                   output_field=models.BooleanField()))
+        .filter(Q(is_overdue=True) | Q(is_returned=True))
+        .select_related("checklist", "responsible_unit")
+        .order_by("deadline", "pk")
+    )
+
+
+def item_link(item: RectificationItem) -> str:
+    return reverse("admin:rectification_rectificationitem_change", args=[item.pk])
+
+
+def yes_no(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def panel_units(user: Any) -> QuerySet[Unit]:
+    """The units a leader reads by: those directly below the home unit (the top of the
+    tree for someone who sees everything)."""
+    home = home_unit(user)
+    if home is None:
+        return Unit.objects.filter(parent__isnull=True) if sees_everything(user) else Unit.objects.none()
+    return scope_queryset(Unit.objects.filter(parent=home), user)
+
+
+def changelist(params: dict[str, Any]) -> str:
+    return reverse("admin:rectification_rectificationitem_changelist") + "?" + urlencode(params)
+
+
+def progress_panel(user: Any) -> dashboard.PanelData:
+    """发现问题 vs 已整改 per unit below the user's own, each bar linked to the item list."""
+    rows = list(rectification_progress(units=panel_units(user).order_by("sort_order", "path")))
+    return dashboard.PanelData(
+        labels=[u.name for u in rows],
+        series=[
+            dashboard.Series("发现问题", [u.found for u in rows], [changelist({"unit_tree": u.code}) for u in rows]),
+            dashboard.Series("已整改", [u.rectified for u in rows],
+                             [changelist({"unit_tree": u.code, "state__exact": ItemState.CLOSED}) for u in rows]),
+            dashboard.Series("逾期", [u.overdue for u in rows],
+                             [reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]) + "?"
+                              + urlencode({"problem_kind": "overdue", "unit": u.code}) for u in rows]),
+        ],
+        unit="项",
+        link=reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]),
+    )
+
+
+def register_all() -> None:
+    register(WorkList(
+        slug=SLUG_OVERDUE_OR_RETURNED, title="逾期或被退回的整改事项", section="整改清单",
+        permission="rectification.view_rectificationitem", queryset=overdue_or_returned,
+        filterset_class=OverdueOrReturnedFilter, row_link=item_link,
+        description="整改时限已过仍未销号的事项，以及销号申请被退回、尚未重新申请的事项。",
+        columns=(
+            Column("问题描述", "problem"),
+            Column("问题清单", "checklist.title"),
+            Column("责任单位", "responsible_unit.name"),
+            Column("责任人", "responsible_person"),
+            Column("整改时限", "deadline"),
+            Column("整改状态", "get_state_display"),
+            Column("逾期", lambda item: yes_no(item.is_overdue)),
+            Column("退回原因", "return_reason"),
+        ),
+    ))
+    dashboard.register(dashboard.Panel(
+        slug="rectification_progress", title="整改进度（按单位）", permission="rectification.view_rectificationitem",
+        compute=progress_panel, order=10,
+    ))
