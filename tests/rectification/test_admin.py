@@ -191,3 +191,59 @@ def test_items_added_inline_on_a_checklist_are_put_on_the_books(city_checklist, 
     assert (item.state, item.source, item.created_by) == (ItemState.ON_BOOKS, ChecklistSource.INSPECTION,
                                                           city_officer)
     assert [t.label for t in item.transitions.all()] == ["挂账"]
+
+
+def test_the_item_changelist_shows_the_progress_of_the_filtered_list(item_in, city_officer, client_for, tree):
+    item_in(ItemState.CLOSED, problem="甲")
+    item_in(ItemState.IN_PROGRESS, problem="乙")
+    item_in(ItemState.ON_BOOKS, problem="丙", unit=tree["county_b"])
+    client = client_for(city_officer)
+    everything = client.get(reverse(CHANGELIST))
+    assert everything.context["cl"].progress["found"] == 3
+    assert "发现问题 <strong>3</strong> 个，已整改 <strong>1</strong> 个" in everything.content.decode()
+    county_a = client.get(reverse(CHANGELIST), {"unit_tree": "620102"})
+    assert (county_a.context["cl"].progress["found"], county_a.context["cl"].progress["rate"]) == (2, 50.0)
+
+
+def change_form_data(item: RectificationItem, **overrides: Any) -> dict[str, Any]:
+    transitions = list(item.transitions.all())
+    data = {
+        "problem": item.problem, "responsible_unit": item.responsible_unit_id,
+        "responsible_person": item.responsible_person, "lead_leader": item.lead_leader, "measure": item.measure,
+        "deadline": item.deadline.isoformat() if item.deadline else "", "account": item.account,
+        "seen_version": item.version,
+        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0", "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "transitions-TOTAL_FORMS": str(len(transitions)), "transitions-INITIAL_FORMS": str(len(transitions)),
+        "transitions-MIN_NUM_FORMS": "0", "transitions-MAX_NUM_FORMS": "1000",
+    }
+    for n, t in enumerate(transitions):
+        data[f"transitions-{n}-id"] = t.pk
+        data[f"transitions-{n}-item"] = item.pk
+    data.update(overrides)
+    return data
+
+
+def test_evidence_uploaded_on_the_change_page_is_attributed_and_counts_as_evidence(
+        item_in, county_a_clerk, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = item_in(ItemState.IN_PROGRESS)
+    url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
+    data = change_form_data(item, **{"evidence-TOTAL_FORMS": "1", "evidence-0-description": "整改报告",
+                                     "evidence-0-file": SimpleUploadedFile("报告.pdf", b"%PDF-1.4")})
+    response = client_for(county_a_clerk).post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    [evidence] = item.evidence.all()
+    assert (evidence.description, evidence.uploaded_by) == ("整改报告", county_a_clerk)
+    response = post_action(client_for(county_a_clerk), "request_closure_action", [item], apply="1", account="")
+    assert messages_of(response) == ["申请销号：成功 1 项。"]
+
+
+def test_evidence_cannot_be_added_on_the_page_once_closure_is_requested(item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
+    page = client_for(county_a_clerk).get(url)
+    evidence_formset = next(f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Evidence")
+    assert not evidence_formset.has_add_permission

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +14,7 @@ from django.utils.html import format_html
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import Evidence, ItemState, ItemTransition, RectificationItem
-from ..selectors import items_with_overdue
+from ..selectors import items_with_overdue, rectification_totals
 from ..services import rectification_add_evidence, rectification_item_create
 from .actions import WorkflowActionsMixin
 from .filters import OverdueFilter, ResponsiblePersonFilter
@@ -57,6 +58,14 @@ class TransitionInline(ScopedInline):
         return False
 
 
+class ProgressChangeList(ChangeList):
+    """The changelist with the progress of the whole filtered list (one aggregate query)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        self.progress = rectification_totals(self.queryset)
+
+
 @admin.register(RectificationItem)
 class RectificationItemAdmin(WorkflowActionsMixin, ScopedModelAdmin):
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
@@ -83,6 +92,15 @@ class RectificationItemAdmin(WorkflowActionsMixin, ScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[RectificationItem]:
         return items_with_overdue(super().get_queryset(request))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: RectificationItem | None = None) -> list[str]:
+        # The checklist may belong to the level above (a county works on the city's list and
+        # cannot pick it); an item stays on the list it was put on the books with.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["checklist"] if obj is not None else fields
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ProgressChangeList
+
     @admin.display(description="逾期", boolean=True, ordering="is_overdue")
     def overdue_flag(self, obj: RectificationItem) -> bool | None:
         return getattr(obj, "is_overdue", None)
@@ -101,7 +119,6 @@ class RectificationItemAdmin(WorkflowActionsMixin, ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: RectificationItem, form: Any, change: bool) -> None:
         if change:
-            obj.source = obj.checklist.source  # the item may have moved to another checklist
             super().save_model(request, obj, form, change)
         else:
             rectification_item_create(item=obj, actor=request.user)
