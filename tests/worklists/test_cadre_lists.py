@@ -1,0 +1,134 @@
+"""The cadre audit lists against hand-built records: who is on them, who is not, and who may see them."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cadres.models import Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota, Rank
+from cadres.services import assessment_save
+from orgwork.units.models import Unit
+from tests.samples.cadres import cadre_in
+
+from .conftest import column, open_list
+
+pytestmark = pytest.mark.usefixtures("reference")
+
+E, C = AssessmentGrade.EXCELLENT, AssessmentGrade.COMPETENT
+
+
+def assess(cadre: Cadre, year: int, grade: str, score: str | None = "92") -> Assessment:
+    return assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade,
+                                                 political_score=Decimal(score) if score else None))
+
+
+def test_a_score_below_80_puts_the_cadre_on_the_review_list_of_that_year(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    low = cadre_in(tree["county_a"], name="李低分")
+    assess(low, 2024, C, "75")
+    assess(cadre_in(tree["township_a"], name="王八五"), 2024, C, "85")
+    assess(cadre_in(tree["county_a"], name="赵前年"), 2023, C, "70")
+    assess(cadre_in(tree["county_b"], name="七里河低分"), 2024, C, "60")
+
+    response = open_list(client_for(county_a_clerk), "cadres_low_political_score", {"year": "2024"})
+
+    assert column(response) == ["李低分"]
+    assert column(response, 6) == [Decimal("75.00")]
+    assert response.context["table"][0]["link"].endswith(f"/cadres/cadre/{low.pk}/change/")
+    every_year = open_list(client_for(county_a_clerk), "cadres_low_political_score")
+    assert sorted(column(every_year)) == sorted(["李低分", "赵前年"])
+
+
+def test_the_excellent_below_90_check_is_empty_for_valid_data_and_the_model_refuses_the_combination(
+    tree: dict[str, Unit], province_officer: Any, client_for: Any
+) -> None:
+    cadre = cadre_in(tree["county_a"], name="刘优秀")
+    assess(cadre, 2024, E, "95")
+    with pytest.raises(ValidationError, match="低于 90 分"):
+        assess(cadre, 2023, E, "85")
+
+    response = open_list(client_for(province_officer), "cadres_excellent_below_90")
+
+    assert response.context["count"] == 0
+    assert "完整性检查通过" in response.content.decode()
+
+
+def test_the_excellent_below_90_check_catches_a_row_written_around_the_rules(
+    tree: dict[str, Unit], province_officer: Any, county_b_clerk: Any, client_for: Any
+) -> None:
+    cadre = cadre_in(tree["county_a"], name="孙绕过")
+    # A raw bulk write skips clean(): exactly the corruption this list exists to catch.
+    Assessment.objects.bulk_create([Assessment(cadre=cadre, year=2024, grade=E, political_score=Decimal("86"))])
+
+    response = open_list(client_for(province_officer), "cadres_excellent_below_90")
+
+    assert column(response) == ["孙绕过"]
+    assert "完整性检查未通过" in response.content.decode()
+    assert open_list(client_for(county_b_clerk), "cadres_excellent_below_90").context["count"] == 0
+
+
+def test_three_excellent_years_running_make_a_merit_candidate(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    streak = cadre_in(tree["county_a"], name="周三优")
+    for year in (2022, 2023, 2024):
+        assess(streak, year, E)
+    broken = cadre_in(tree["county_a"], name="吴中断")
+    for year, grade in ((2022, E), (2023, C), (2024, E)):
+        assess(broken, year, grade)
+    outsider = cadre_in(tree["county_b"], name="郑外区")
+    for year in (2022, 2023, 2024):
+        assess(outsider, year, E)
+
+    client = client_for(county_a_clerk)
+
+    assert column(open_list(client, "cadres_merit_candidates", {"year": "2024"})) == ["周三优"]
+    assert column(open_list(client, "cadres_merit_candidates", {"year": "2025"})) == []
+
+
+def test_the_merit_list_opens_on_the_streak_ending_last_year(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    last = datetime.date.today().year - 1
+    cadre = cadre_in(tree["county_a"], name="冯去年")
+    for year in (last - 2, last - 1, last):
+        assess(cadre, year, E)
+
+    response = open_list(client_for(county_a_clerk), "cadres_merit_candidates")
+
+    assert column(response) == ["冯去年"]
+    assert response.context["filterset"].form["year"].value() == str(last)
+
+
+def test_an_empty_year_does_not_turn_the_merit_list_into_every_cadre(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    cadre_in(tree["county_a"], name="陈普通")
+    response = open_list(client_for(county_a_clerk), "cadres_merit_candidates", {"year": ""})
+    assert response.context["count"] == 0
+    assert response.context["filterset"].form.errors
+
+
+def test_a_unit_staffed_beyond_its_quota_is_on_the_over_quota_list(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    def quota(unit: Unit, rank: str, approved: int, staffed: int, retired: int = 0) -> None:
+        PositionQuota.objects.create(unit=unit, rank=rank, approved=approved)
+        for i in range(staffed):
+            cadre_in(unit, name=f"在职{i}", rank=rank)
+        for i in range(retired):
+            cadre_in(unit, name=f"退休{i}", rank=rank, status=CadreStatus.RETIRED)
+
+    quota(tree["county_a"], Rank.TOWNSHIP_DEPUTY, approved=1, staffed=3)
+    quota(tree["county_a"], Rank.COUNTY_CHIEF, approved=1, staffed=1, retired=2)
+    quota(tree["county_b"], Rank.TOWNSHIP_DEPUTY, approved=1, staffed=2)
+
+    response = open_list(client_for(county_a_clerk), "cadres_over_quota")
+
+    assert response.context["table"][0]["cells"] == ["城关区", "乡科级副职", 1, 3, 2]
+    assert response.context["count"] == 1
