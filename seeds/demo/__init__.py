@@ -12,9 +12,11 @@ from typing import Any
 
 # Order matters: later steps use the units and accounts of earlier ones.
 STEPS = [
+    "seeds.demo.reference",
     "seeds.demo.units",
     "seeds.demo.accounts",
     "seeds.demo.rectification",
+    "seeds.demo.cadres",
 ]
 
 SCALES = {
