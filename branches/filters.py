@@ -16,8 +16,8 @@ from .cadence import Period
 from .models import Domain, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import branches_missing_meetings
 
-MONTHS = [(m, f"{m}月") for m in range(1, 13)]
-QUARTERS = [(q, f"第{q}季度") for q in range(1, 5)]
+MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
+QUARTERS = [(str(q), f"第{q}季度") for q in range(1, 5)]
 
 
 def last_full_month() -> datetime.date:
@@ -32,10 +32,8 @@ class MissingMeetingsFilter(WorkListFilterSet):
     defaults = {"year": lambda: last_full_month().year, "month": lambda: last_full_month().month}
 
     year = django_filters.NumberFilter(label="年度", method="by_period", min_value=2000, max_value=2100)
-    quarter = django_filters.TypedChoiceFilter(label="季度", choices=QUARTERS, coerce=int, method="by_period",
-                                               empty_label="全年/按月")
-    month = django_filters.TypedChoiceFilter(label="月份", choices=MONTHS, coerce=int, method="by_period",
-                                             empty_label="全年/按季度")
+    quarter = django_filters.ChoiceFilter(label="季度", choices=QUARTERS, method="by_period", empty_label="全年/按月")
+    month = django_filters.ChoiceFilter(label="月份", choices=MONTHS, method="by_period", empty_label="全年/按季度")
     unit = UnitSubtreeFilter("unit", label="单位（含下级）", to_field_name="code", method="by_period")
 
     class Meta:
@@ -51,9 +49,10 @@ class MissingMeetingsFilter(WorkListFilterSet):
             self.form.add_error("year", "请填写年度。")
             return None
         try:
-            return Period(year=int(data["year"]), quarter=data.get("quarter") or None, month=data.get("month") or None)
+            return Period(year=int(data["year"]), quarter=int(data["quarter"]) if data.get("quarter") else None,
+                          month=int(data["month"]) if data.get("month") else None)
         except ValidationError as exc:
-            self.form.add_error(None, exc.messages[0])
+            self.form.add_error("month", exc.messages[0])
             return None
 
     @property
