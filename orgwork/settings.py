@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "orgwork.worklists",
     # The domain.
     "cadres",
+    "cadres.supervision",
     "branches",
     "talent",
     "seeds",

@@ -19,14 +19,16 @@ from django.urls import reverse
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+from cadres.supervision.models import InfluencePeriodRule
 from orgwork.audit.models import AuditLog
 from orgwork.units.scope import is_scoped
 
 from .samples import load_all
 
 # Admins with their own scope rules, tested in their own modules: roles and lockouts are
-# global (the security administrator's), the audit log is scoped by its rows' unit path.
-SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog}
+# global (the security administrator's), the audit log is scoped by its rows' unit path;
+# the influence-period rules are province-wide configuration (tests/supervision).
+SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog, InfluencePeriodRule}
 
 
 def scoped_admin_labels() -> list[str]:

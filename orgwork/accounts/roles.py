@@ -45,6 +45,8 @@ ADMINISTRATOR_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": ("view",),
         "axes.accessfailurelog": ("view",),
+        # Configuration, not a personnel record: the 影响期 table of cadre supervision.
+        "supervision.influenceperiodrule": ("view", "change"),
     },
     AUDIT_ADMIN: {"audit.auditlog": ("view",)},
 }

@@ -17,6 +17,7 @@ STEPS = [
     "seeds.demo.accounts",
     "seeds.demo.rectification",
     "seeds.demo.cadres",
+    "seeds.demo.supervision",
     "seeds.demo.talent",
 ]
 

@@ -15,7 +15,7 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from .. import services
 from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, TrainingPlanFile, yuan
-from ..selectors import programmes_open_to
+from ..selectors import funding_totals_by_programme, funding_totals_by_unit, programmes_open_to
 from .common import ProgrammeFilter, action_with_form, run_per_object
 
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
@@ -144,6 +144,16 @@ class FundingAdmin(ScopedModelAdmin):
     @admin.display(description="资助金额", ordering="amount")
     def amount_text(self, obj: Funding) -> str:
         return yuan(obj.amount)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The list, headed by the totals per programme and per unit below the user's own
+        (two aggregate queries over the user's scope)."""
+        programmes = [{**row, "total_text": yuan(row["total"])} for row in funding_totals_by_programme(request.user)]
+        units = [u for u in funding_totals_by_unit(request.user) if u.funding_total]
+        for unit in units:
+            unit.total_text = yuan(unit.funding_total)
+        context = {"programme_totals": programmes, "unit_totals": units, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
 
 @admin.register(TermReview)

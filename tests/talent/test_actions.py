@@ -60,3 +60,26 @@ def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, 
                                   submitted_on=datetime.date.today())
     response = client_for(county_a_clerk).get(reverse("admin:talent_greenchannelrequest_changelist") + "?overdue=yes")
     assert list(response.context["cl"].queryset) == [late]
+
+
+def test_the_funding_list_is_headed_by_totals_in_scope(top_leading, enroll, city_officer, client_for) -> None:
+    from decimal import Decimal
+
+    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1200000"))
+    services.funding_grant(enrollment=enroll(top_leading, unit="other_city"), year=2024, amount=Decimal("900000"))
+    page = client_for(city_officer).get(reverse("admin:talent_funding_changelist"))
+    assert [r["total"] for r in page.context["programme_totals"]] == [Decimal("1200000")]
+    assert [(u.name, u.total_text) for u in page.context["unit_totals"]] == [("城关区", "1,200,000元")]
+
+
+def test_a_request_typed_on_an_expired_card_is_a_form_error(make_card, county_a_clerk, client_for) -> None:
+    from talent.models import GreenChannelRequest
+
+    card = make_card(expires_on=datetime.date(2025, 6, 30))
+    response = client_for(county_a_clerk).post(reverse("admin:talent_greenchannelrequest_add"), {
+        "card": card.pk, "area": "medical", "content": "就医", "submitted_on": "2025-07-02"})
+    assert "已于 2025-06-30 过期" in str(response.context["adminform"].form.errors["card"])
+    ok = client_for(county_a_clerk).post(reverse("admin:talent_greenchannelrequest_add"), {
+        "card": card.pk, "area": "medical", "content": "就医", "submitted_on": "2025-06-02"})
+    assert ok.status_code == 302
+    assert GreenChannelRequest.objects.get().deadline == datetime.date(2025, 6, 5)

@@ -1,0 +1,172 @@
+"""个人有关事项 admin: reports (each opening logged), draws and spot-check outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+
+from ..models import DISCREPANCIES, PersonalMattersReport, SpotCheck, SpotCheckDraw, SpotCheckOutcome
+from ..services import (
+    personal_matters_record_view,
+    spot_check_draw,
+    spot_check_open_rectification,
+    spot_check_record_outcome,
+    spot_check_redraw,
+    spot_check_resolve,
+)
+from .base import DatedTextForm, ask_then_run, run_per_object
+
+
+@admin.register(PersonalMattersReport)
+class PersonalMattersReportAdmin(ScopedModelAdmin):
+    list_display = ("cadre", "cadre_unit", "year", "submitted_on")
+    list_filter = (UnitSubtreeFilter, "year")
+    list_select_related = ("cadre", "cadre__unit")
+    search_fields = ("cadre__name",)
+    autocomplete_fields = ("cadre",)
+
+    @admin.display(description="单位", ordering="cadre__unit__path")
+    def cadre_unit(self, obj: PersonalMattersReport) -> str:
+        return str(obj.cadre.unit)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # Only a report the user actually reached (in scope, permitted) is logged as seen.
+            report = self.get_object(request, object_id)
+            if report is not None:
+                personal_matters_record_view(report=report, actor=request.user)
+        return response
+
+
+class SpotCheckInline(ScopedInline):
+    model = SpotCheck
+    fields = ("cadre", "selection", "outcome", "checked_on", "resolved_on")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SpotCheckDrawForm(forms.ModelForm):
+    class Meta:
+        model = SpotCheckDraw
+        fields = ("unit", "year", "method", "ratio", "count", "stratified", "seed")
+
+
+@admin.register(SpotCheckDraw)
+class SpotCheckDrawAdmin(ScopedModelAdmin):
+    form = SpotCheckDrawForm
+    list_display = ("unit", "year", "method", "ratio", "count", "stratified", "population_size", "random_total",
+                    "targeted_total", "seed", "drawn_by", "drawn_at")
+    list_filter = (UnitSubtreeFilter, "year")
+    list_select_related = ("unit", "drawn_by")
+    inlines = (SpotCheckInline,)
+    readonly_fields = ("population_size", "population_hash", "random_total", "targeted_total", "drawn_by",
+                       "drawn_at", "reproduction")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
+        main = (None, {"fields": ["unit", "year", "method", "ratio", "count", "stratified", "seed"],
+                       "description": "总体为所选单位（含下级）已报告该年度个人有关事项的干部；审查中的被提名干部"
+                                      "全部列为重点抽查。随机种子留空则自动生成；抽取后不可修改。"})
+        if obj is None:
+            return [main]
+        return [main, ("抽取记录", {"fields": ["population_size", "population_hash", "random_total",
+                                           "targeted_total", "drawn_by", "drawn_at", "reproduction"]})]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A draw is a record of what happened: it can be read, never edited.
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="复核")
+    def reproduction(self, obj: SpotCheckDraw) -> str:
+        random_ids = sorted(obj.checks.filter(selection="random").values_list("cadre_id", flat=True))
+        if spot_check_redraw(obj) == random_ids:
+            return "按记录的种子和总体重新抽取，结果与本次抽取一致。"
+        return "按记录的种子和总体重新抽取，结果与本次抽取不一致，请核查！"
+
+    def save_model(self, request: HttpRequest, obj: SpotCheckDraw, form: Any, change: bool) -> None:
+        spot_check_draw(draw=obj, actor=request.user)
+
+
+class SpotCheckForm(forms.ModelForm):
+    class Meta:
+        model = SpotCheck
+        fields = ("outcome", "checked_on", "findings", "handling")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome and outcome != SpotCheckOutcome.PENDING:
+            if not cleaned.get("checked_on"):
+                self.add_error("checked_on", "请填写核查日期。")
+            if outcome in DISCREPANCIES and not (cleaned.get("findings") or "").strip():
+                self.add_error("findings", "漏报、瞒报的，须写明核查情况。")
+        return cleaned
+
+
+class OpenDiscrepancyFilter(admin.SimpleListFilter):
+    title = "处理状态"
+    parameter_name = "handling"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("open", "漏报瞒报未处理完毕"), ("done", "已处理完毕")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "open":
+            return queryset.filter(outcome__in=DISCREPANCIES, resolved_on__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(resolved_on__isnull=False)
+        return queryset
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(ScopedModelAdmin):
+    form = SpotCheckForm
+    list_display = ("cadre", "draw", "selection", "outcome", "checked_on", "resolved_on")
+    list_filter = (UnitSubtreeFilter, "selection", "outcome", OpenDiscrepancyFilter)
+    list_select_related = ("cadre", "cadre__unit", "draw", "draw__unit")
+    search_fields = ("cadre__name",)
+    readonly_fields = ("draw", "cadre", "selection", "resolved_on")
+    fields = ("draw", "cadre", "selection", "outcome", "checked_on", "findings", "handling", "resolved_on")
+    actions = ("open_rectification", "resolve_checks")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # checks come from a draw
+
+    def save_model(self, request: HttpRequest, obj: SpotCheck, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if data["outcome"] == SpotCheckOutcome.PENDING:
+            return
+        spot_check_record_outcome(check=obj, outcome=data["outcome"], checked_on=data["checked_on"],
+                                  findings=data.get("findings", ""), handling=data.get("handling", ""),
+                                  actor=request.user)
+
+    @admin.action(description="开立整改事项（挂账）", permissions=["change"])
+    def open_rectification(self, request: HttpRequest, queryset: Any) -> None:
+        run_per_object(self, request, queryset,
+                       lambda check: spot_check_open_rectification(check=check, actor=request.user),
+                       done="已开立（或已存在）整改事项")
+
+    @admin.action(description="漏报瞒报处理完毕", permissions=["change"])
+    def resolve_checks(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        return ask_then_run(
+            self, request, queryset, form_class=DatedTextForm, title="漏报瞒报处理完毕（日期与处理情况）",
+            service=lambda check, data: spot_check_resolve(check=check, resolved_on=data["day"], handling=data["text"],
+                                                           actor=request.user),
+            done="已办理处理完毕",
+        )

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    """干部监督: 组织处理与影响期, 凡提四必, 个人有关事项抽查核实, 档案审核, 因私出入境证件."""
+
+    name = "cadres.supervision"
+    label = "supervision"
+    verbose_name = "干部监督"
+    business_roles = ("干部监督",)
+    # The influence-period table is configuration kept by the security administrator
+    # (see ADMINISTRATOR_GRANTS); business roles read it but may not change it.
+    withheld_permissions = (
+        "add_influenceperiodrule",
+        "change_influenceperiodrule",
+        "delete_influenceperiodrule",
+    )
+
+    def ready(self) -> None:
+        from orgwork.imports.registry import register
+
+        from .resources import HandlingRecordResource, PersonalMattersReportResource
+
+        register(HandlingRecordResource)
+        register(PersonalMattersReportResource)

@@ -1,0 +1,580 @@
+"""干部监督 (cadre supervision): the records behind the supervision paperwork.
+
+- 组织处理/问责: :class:`HandlingRecord`, with the 影响期 rule (:class:`InfluencePeriodRule`)
+  that was in force at the decision copied onto the record.
+- 凡提四必: :class:`VettingCase` with its four :class:`VettingCheck` rows.
+- 个人有关事项报告: :class:`PersonalMattersReport`, the 随机抽查/重点抽查 draw
+  (:class:`SpotCheckDraw`) and its :class:`SpotCheck` outcomes.
+- 干部档案专项审核 (三龄两历一身份): :class:`FileAudit` and :class:`FileAuditFinding`.
+- 因私出入境证件: :class:`TravelDocument`, :class:`TravelDocumentLoan`, :class:`TravelViolation`.
+
+Every state change goes through ``services``; blockers and timelines are in ``selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cadres.models import Cadre
+from orgwork.audit.models import Audited
+
+
+# ---------------------------------------------------------------------------
+# 组织处理/问责 and 影响期
+# ---------------------------------------------------------------------------
+
+class HandlingType(models.TextChoices):
+    """组织处理方式."""
+
+    TALK_REMINDER = "talk_reminder", "谈话提醒"
+    CRITICISM = "criticism", "批评教育"
+    LETTER_INQUIRY = "letter_inquiry", "函询"
+    ADMONISHMENT = "admonishment", "诫勉"
+    SUSPENSION = "suspension", "停职检查"
+    POST_ADJUSTMENT = "post_adjustment", "调整职务"
+    ORDERED_RESIGNATION = "ordered_resignation", "责令辞职"
+    DISMISSAL = "dismissal", "免职"
+    DEMOTION = "demotion", "降职"
+
+
+class HandlingSource(models.TextChoices):
+    """问题线索来源."""
+
+    INSPECTION = "inspection", "巡视移交"
+    REPORT_12380 = "report_12380", "12380举报"
+    PETITION = "petition", "信访"
+    AUDIT = "audit", "审计"
+    ASSESSMENT = "assessment", "考核"
+    UNANNOUNCED_VISIT = "unannounced_visit", "督查暗访"
+    OTHER = "other", "其他"
+
+
+class InfluencePeriodRule(Audited):
+    """影响期规定: how many months a handling type bars promotion and 优秀 ratings.
+
+    Configuration, not a personnel record: kept by the security administrator, read by
+    everyone. Editing a rule affects decisions recorded afterwards only; each record keeps
+    the months in force when it was decided.
+    """
+
+    handling_type = models.CharField("处理方式", max_length=30, choices=HandlingType.choices, unique=True)
+    months = models.PositiveSmallIntegerField("影响期（月）", validators=[MaxValueValidator(120)])
+    basis = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "影响期规定"
+        verbose_name_plural = "影响期规定"
+        ordering = ["handling_type"]
+
+    def __str__(self) -> str:
+        return f"{self.get_handling_type_display()}：{self.months}个月"
+
+
+class HandlingRecord(Audited):
+    """组织处理/问责决定 (the 组织处理决定书 and, for 函询, the 函询回复)."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="handling_records")
+    handling_type = models.CharField("处理方式", max_length=30, choices=HandlingType.choices)
+    source = models.CharField("问题线索来源", max_length=30, choices=HandlingSource.choices)
+    decided_on = models.DateField("决定日期")
+    document_number = models.CharField("文号", max_length=100, blank=True, help_text="如：城组通〔2026〕12号")
+    handler = models.CharField("承办人", max_length=50, blank=True)
+    facts = models.TextField("主要事实", blank=True)
+    # The rule in force at the decision, copied by the service (see InfluencePeriodRule).
+    influence_months = models.PositiveSmallIntegerField("影响期（月）", default=0, editable=False)
+    influence_ends_on = models.DateField("影响期截止日", null=True, blank=True, editable=False,
+                                         help_text="影响期持续至该日（含）。")
+    # 函询 only.
+    inquiry_reply = models.TextField("函询回复", blank=True)
+    inquiry_replied_on = models.DateField("回复日期", null=True, blank=True)
+    inquiry_accepted = models.BooleanField("回复是否采信", null=True, blank=True)
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "组织处理"
+        verbose_name_plural = "组织处理"
+        ordering = ["-decided_on", "-id"]
+        indexes = [
+            models.Index(fields=["cadre", "-decided_on"], name="handling_cadre_idx"),
+            models.Index(fields=["handling_type", "-decided_on"], name="handling_type_idx"),
+            models.Index(fields=["source"], name="handling_source_idx"),
+            models.Index(fields=["-decided_on", "-id"], name="handling_order_idx"),
+            models.Index(fields=["influence_ends_on"], name="handling_influence_idx",
+                         condition=Q(influence_ends_on__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handling_type=HandlingType.LETTER_INQUIRY)
+                | Q(inquiry_reply="", inquiry_replied_on__isnull=True, inquiry_accepted__isnull=True),
+                name="handling_inquiry_fields_only_for_inquiry",
+                violation_error_message="只有函询才填写函询回复、回复日期和是否采信。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.get_handling_type_display()}（{self.decided_on:%Y-%m-%d}）"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.handling_type != HandlingType.LETTER_INQUIRY:
+            if self.inquiry_reply.strip() or self.inquiry_replied_on or self.inquiry_accepted is not None:
+                errors["inquiry_reply"] = "只有函询才填写函询回复、回复日期和是否采信。"
+        else:
+            if self.inquiry_accepted is not None and not self.inquiry_reply.strip():
+                errors["inquiry_accepted"] = "尚未填写函询回复，不能认定是否采信。"
+            if self.inquiry_replied_on and self.decided_on and self.inquiry_replied_on < self.decided_on:
+                errors["inquiry_replied_on"] = "回复日期不能早于函询日期。"
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = "决定日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# 凡提四必
+# ---------------------------------------------------------------------------
+
+class VettingStatus(models.TextChoices):
+    REVIEWING = "reviewing", "审查中"
+    CLEARED = "cleared", "已通过"
+    TERMINATED = "terminated", "已终止"
+
+
+class VettingCase(Audited):
+    """凡提四必审查: one nomination of a cadre for promotion or an important post."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="vetting_cases")
+    proposed_post = models.CharField("拟任职务", max_length=200)
+    nominated_by = models.CharField("提名单位（人）", max_length=100)
+    nominated_on = models.DateField("提名日期")
+    status = models.CharField("状态", max_length=20, choices=VettingStatus.choices, default=VettingStatus.REVIEWING,
+                              editable=False)
+    concluded_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办结人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    termination_reason = models.TextField("终止原因", blank=True, editable=False)
+    created_at = models.DateTimeField("立案时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "凡提四必审查"
+        verbose_name_plural = "凡提四必审查"
+        ordering = ["-nominated_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-nominated_on"], name="vetting_status_idx"),
+            models.Index(fields=["cadre", "status"], name="vetting_cadre_idx"),
+            models.Index(fields=["-nominated_on", "-id"], name="vetting_order_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre"], condition=Q(status="reviewing"), name="vetting_one_open_case_per_cadre",
+                violation_error_message="该干部已有审查中的凡提四必案件。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} 拟任{self.proposed_post}"
+
+
+class VettingCheckKind(models.TextChoices):
+    """四必."""
+
+    FILE_AUDIT = "file_audit", "档案必审"
+    PERSONAL_MATTERS = "personal_matters", "个人有关事项必核"
+    DISCIPLINE_OPINION = "discipline_opinion", "纪检监察机关意见必听"
+    PETITION_CLUES = "petition_clues", "线索具体的信访举报必查"
+
+
+class VettingResult(models.TextChoices):
+    PENDING = "pending", "待核查"
+    CLEAR = "clear", "无问题"
+    CONCERN = "concern", "发现问题"
+
+
+class VettingCheck(Audited):
+    """四必之一: its result, date, handler and evidence."""
+
+    scope_field = "case__cadre__unit"
+
+    case = models.ForeignKey(VettingCase, verbose_name="审查", on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField("核查事项", max_length=30, choices=VettingCheckKind.choices)
+    result = models.CharField("核查结果", max_length=20, choices=VettingResult.choices, default=VettingResult.PENDING)
+    checked_on = models.DateField("核查日期", null=True, blank=True)
+    handler = models.CharField("经办人", max_length=50, blank=True)
+    conclusion = models.TextField("核查情况", blank=True)
+    evidence = models.FileField("佐证材料", upload_to="supervision/vetting/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = "凡提四必核查事项"
+        verbose_name_plural = "凡提四必核查事项"
+        ordering = ["case", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="vetting_check_once_per_case",
+                                    violation_error_message="每项核查在一次审查中只有一条记录。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.get_result_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.result != VettingResult.PENDING:
+            if not self.checked_on:
+                errors["checked_on"] = "已有核查结果的，须填写核查日期。"
+            if not self.handler.strip():
+                errors["handler"] = "已有核查结果的，须填写经办人。"
+            if not self.conclusion.strip() and not self.evidence:
+                errors["conclusion"] = "已有核查结果的，须填写核查情况或上传佐证材料。"
+        if errors:
+            raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# 个人有关事项报告 and 抽查核实
+# ---------------------------------------------------------------------------
+
+class PersonalMattersReport(Audited):
+    """领导干部个人有关事项报告表 (one per cadre per year). Sensitive: each view is logged."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
+                              related_name="personal_matters_reports")
+    year = models.PositiveSmallIntegerField("报告年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    submitted_on = models.DateField("报告日期")
+    marital_changes = models.TextField("婚姻变化及配偶子女移居国（境）外、从业等情况", blank=True)
+    property_summary = models.TextField("房产、投资、收入等情况", blank=True)
+    travel_summary = models.TextField("持有因私出入境证件及出入境情况", blank=True)
+    remarks = models.CharField("备注", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "个人有关事项报告"
+        verbose_name_plural = "个人有关事项报告"
+        ordering = ["-year", "cadre"]
+        indexes = [models.Index(fields=["year", "cadre"], name="pmr_year_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="pmr_one_per_cadre_year",
+                                    violation_error_message="该干部该年度的个人有关事项报告已录入。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.year}年度个人有关事项报告"
+
+
+class DrawMethod(models.TextChoices):
+    RATIO = "ratio", "按比例"
+    COUNT = "count", "按人数"
+
+
+class SpotCheckDraw(Audited):
+    """个人有关事项随机抽查 (抽查登记): one reproducible draw.
+
+    The population (cadres in the unit subtree with a report for the year) is stored as
+    sorted ``[cadre_id, unit_id]`` pairs with its SHA-256; with the seed, the draw can be
+    re-run exactly by ``cadres.supervision.sampling.draw`` (the algorithm is described there).
+    """
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey("units.Unit", verbose_name="抽查范围（单位含下级）", on_delete=models.PROTECT,
+                             related_name="+")
+    year = models.PositiveSmallIntegerField("报告年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    method = models.CharField("抽取方式", max_length=10, choices=DrawMethod.choices, default=DrawMethod.RATIO)
+    ratio = models.DecimalField("抽取比例（%）", max_digits=5, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    count = models.PositiveIntegerField("抽取人数", null=True, blank=True)
+    stratified = models.BooleanField("按单位分层抽取", default=False)
+    seed = models.BigIntegerField("随机种子", null=True, blank=True, help_text="留空则自动生成并记录。")
+    population = models.JSONField("抽取总体", default=list, editable=False)
+    population_hash = models.CharField("总体摘要（SHA-256）", max_length=64, editable=False, blank=True)
+    population_size = models.PositiveIntegerField("总体人数", default=0, editable=False)
+    random_total = models.PositiveIntegerField("随机抽取人数", default=0, editable=False)
+    targeted_total = models.PositiveIntegerField("重点抽查人数", default=0, editable=False)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", editable=False)
+    drawn_at = models.DateTimeField("抽取时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "个人有关事项抽查"
+        verbose_name_plural = "个人有关事项抽查"
+        ordering = ["-year", "-id"]
+        indexes = [models.Index(fields=["year", "unit"], name="draw_year_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="ratio", ratio__isnull=False) | Q(method="count", count__isnull=False),
+                name="draw_ratio_or_count",
+                violation_error_message="按比例抽取须填写比例，按人数抽取须填写人数。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年度抽查（种子 {self.seed}）"
+
+    def clean(self) -> None:
+        if self.method == DrawMethod.RATIO and self.ratio is None:
+            raise ValidationError({"ratio": "按比例抽取须填写抽取比例。"})
+        if self.method == DrawMethod.COUNT and not self.count:
+            raise ValidationError({"count": "按人数抽取须填写抽取人数。"})
+
+
+class SpotCheckSelection(models.TextChoices):
+    RANDOM = "random", "随机抽查"
+    TARGETED = "targeted", "重点抽查"
+
+
+class SpotCheckOutcome(models.TextChoices):
+    PENDING = "pending", "待核查"
+    CONSISTENT = "consistent", "一致"
+    OMITTED = "omitted", "漏报"
+    CONCEALED = "concealed", "瞒报"
+
+
+DISCREPANCIES = (SpotCheckOutcome.OMITTED, SpotCheckOutcome.CONCEALED)
+
+
+class SpotCheck(Audited):
+    """抽查核实结果: one cadre in a draw, the outcome and its handling."""
+
+    scope_field = "cadre__unit"
+
+    draw = models.ForeignKey(SpotCheckDraw, verbose_name="抽查批次", on_delete=models.PROTECT, related_name="checks")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="spot_checks")
+    report = models.ForeignKey(PersonalMattersReport, verbose_name="个人有关事项报告", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="spot_checks")
+    selection = models.CharField("抽查类型", max_length=10, choices=SpotCheckSelection.choices)
+    outcome = models.CharField("核查结果", max_length=12, choices=SpotCheckOutcome.choices,
+                               default=SpotCheckOutcome.PENDING)
+    checked_on = models.DateField("核查日期", null=True, blank=True)
+    findings = models.TextField("核查情况", blank=True)
+    handling = models.TextField("处理情况", blank=True)
+    resolved_on = models.DateField("处理完毕日期", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "抽查核实"
+        verbose_name_plural = "抽查核实"
+        ordering = ["draw", "cadre"]
+        indexes = [
+            models.Index(fields=["cadre", "outcome"], name="spotcheck_cadre_idx"),
+            models.Index(fields=["outcome", "selection"], name="spotcheck_outcome_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "cadre"], name="spotcheck_once_per_draw"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.get_selection_display()}：{self.get_outcome_display()}"
+
+    @property
+    def is_discrepancy(self) -> bool:
+        return self.outcome in DISCREPANCIES
+
+
+# ---------------------------------------------------------------------------
+# 干部档案专项审核 (三龄两历一身份)
+# ---------------------------------------------------------------------------
+
+class FileAuditStatus(models.TextChoices):
+    AUDITING = "auditing", "审核中"
+    PASSED = "passed", "审核通过"
+    CORRECTED = "corrected", "已认定更正"
+    SUSPECTED = "suspected", "疑似造假（暂缓选任）"
+    RESOLVED = "resolved", "已查结（解除暂缓）"
+
+
+class FileAudit(Audited):
+    """干部人事档案专项审核: one audit of a cadre's file."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="file_audits")
+    audited_on = models.DateField("审核日期")
+    auditor = models.CharField("审核人", max_length=50)
+    status = models.CharField("审核状态", max_length=20, choices=FileAuditStatus.choices,
+                              default=FileAuditStatus.AUDITING, editable=False)
+    resolution = models.TextField("查核结论", blank=True, editable=False)
+    resolved_on = models.DateField("查结日期", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "干部档案专项审核"
+        verbose_name_plural = "干部档案专项审核"
+        ordering = ["-audited_on", "-id"]
+        indexes = [
+            models.Index(fields=["cadre", "status"], name="fileaudit_cadre_idx"),
+            models.Index(fields=["status", "-audited_on"], name="fileaudit_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} 档案审核（{self.audited_on:%Y-%m-%d}）"
+
+
+class FileAuditItem(models.TextChoices):
+    """三龄两历一身份."""
+
+    BIRTH = "birth", "出生日期（年龄）"
+    PARTY = "party", "入党时间（党龄）"
+    WORK_START = "work_start", "参加工作时间（工龄）"
+    EDUCATION = "education", "学历学位"
+    WORK_HISTORY = "work_history", "工作经历"
+    IDENTITY = "identity", "干部身份"
+
+
+class FindingResult(models.TextChoices):
+    CONSISTENT = "consistent", "一致"
+    CORRECTED = "corrected", "不一致，已认定更正"
+    SUSPECTED = "suspected", "疑似造假"
+
+
+class FileAuditFinding(Audited):
+    """审核认定: the finding on one of the six items."""
+
+    scope_field = "audit__cadre__unit"
+
+    audit = models.ForeignKey(FileAudit, verbose_name="档案审核", on_delete=models.CASCADE, related_name="findings")
+    item = models.CharField("审核项目", max_length=20, choices=FileAuditItem.choices)
+    result = models.CharField("审核结果", max_length=20, choices=FindingResult.choices,
+                              default=FindingResult.CONSISTENT)
+    recorded_value = models.CharField("档案记载", max_length=200, blank=True)
+    determined_value = models.CharField("认定结果", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "审核认定"
+        verbose_name_plural = "审核认定"
+        ordering = ["audit", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "item"], name="finding_once_per_item",
+                                    violation_error_message="同一审核中每个项目只认定一次。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()}：{self.get_result_display()}"
+
+    def clean(self) -> None:
+        if self.result != FindingResult.CONSISTENT and not self.note.strip():
+            raise ValidationError({"note": "审核结果不一致或疑似造假的，须写明说明。"})
+
+
+# ---------------------------------------------------------------------------
+# 因私出入境证件
+# ---------------------------------------------------------------------------
+
+class TravelDocumentType(models.TextChoices):
+    PASSPORT = "passport", "护照"
+    HK_MACAO = "hk_macao", "往来港澳通行证"
+    TAIWAN = "taiwan", "往来台湾通行证"
+
+
+class TravelDocumentStatus(models.TextChoices):
+    IN_CUSTODY = "in_custody", "在库"
+    LENT = "lent", "借出"
+    CANCELLED = "cancelled", "已注销"
+
+
+class TravelDocument(Audited):
+    """因私出入境证件集中保管登记."""
+
+    scope_field = "holder__unit"
+    audit_redacted_fields = ("number",)
+
+    holder = models.ForeignKey(Cadre, verbose_name="持证人", on_delete=models.PROTECT, related_name="travel_documents")
+    document_type = models.CharField("证件类型", max_length=12, choices=TravelDocumentType.choices)
+    number = models.CharField("证件号码", max_length=30)
+    expires_on = models.DateField("有效期至", null=True, blank=True)
+    deposited_on = models.DateField("交存日期")
+    status = models.CharField("保管状态", max_length=12, choices=TravelDocumentStatus.choices,
+                              default=TravelDocumentStatus.IN_CUSTODY, editable=False)
+    remarks = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "因私出入境证件"
+        verbose_name_plural = "因私出入境证件"
+        ordering = ["holder", "document_type"]
+        indexes = [
+            models.Index(fields=["status"], name="traveldoc_status_idx"),
+            models.Index(fields=["document_type"], name="traveldoc_type_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "number"], name="traveldoc_number_unique",
+                                    violation_error_message="该证件已登记。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} {self.get_document_type_display()}"
+
+
+class TravelDocumentLoan(Audited):
+    """证件借出登记: lent with a due date, returned later."""
+
+    scope_field = "document__holder__unit"
+
+    document = models.ForeignKey(TravelDocument, verbose_name="证件", on_delete=models.PROTECT, related_name="loans")
+    lent_on = models.DateField("借出日期")
+    due_on = models.DateField("应交还日期")
+    purpose = models.CharField("事由及目的地", max_length=200)
+    approved_by = models.CharField("审批人", max_length=50)
+    returned_on = models.DateField("交还日期", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "证件借出登记"
+        verbose_name_plural = "证件借出登记"
+        ordering = ["-lent_on", "-id"]
+        indexes = [
+            models.Index(fields=["due_on"], name="loan_open_due_idx", condition=Q(returned_on__isnull=True)),
+            models.Index(fields=["-lent_on", "-id"], name="loan_order_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["document"], condition=Q(returned_on__isnull=True),
+                                    name="loan_one_open_per_document",
+                                    violation_error_message="该证件已借出，尚未交还。"),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("lent_on")), name="loan_due_after_lent",
+                                   violation_error_message="应交还日期不能早于借出日期。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} 借出（{self.lent_on:%Y-%m-%d}）"
+
+    def clean(self) -> None:
+        if self.lent_on and self.due_on and self.due_on < self.lent_on:
+            raise ValidationError({"due_on": "应交还日期不能早于借出日期。"})
+
+
+class TravelViolationKind(models.TextChoices):
+    UNREPORTED_TRIP = "unreported_trip", "未经批准私自出境"
+    LATE_RETURN = "late_return", "逾期未交还证件"
+    UNDECLARED_DOCUMENT = "undeclared_document", "未如实报告或交存证件"
+    OTHER = "other", "其他"
+
+
+class TravelViolation(Audited):
+    """因私出入境违规情况及处理."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="travel_violations")
+    document = models.ForeignKey(TravelDocument, verbose_name="涉及证件", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="violations")
+    kind = models.CharField("违规情形", max_length=30, choices=TravelViolationKind.choices)
+    found_on = models.DateField("发现日期")
+    description = models.TextField("具体情况")
+    handling = models.TextField("处理情况", blank=True)
+
+    class Meta:
+        verbose_name = "出入境违规"
+        verbose_name_plural = "出入境违规"
+        ordering = ["-found_on", "-id"]
+        indexes = [models.Index(fields=["kind", "-found_on"], name="travel_violation_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.document_id and self.cadre_id and self.document.holder_id != self.cadre_id:
+            raise ValidationError({"document": "所选证件不是该干部的证件。"})

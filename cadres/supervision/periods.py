@@ -1,0 +1,25 @@
+"""影响期 arithmetic: calendar months, clamped to the month's last day.
+
+A period of ``months`` starting on ``decided_on`` runs up to and including
+``influence_end(decided_on, months)``: the same day ``months`` calendar months later, or
+that month's last day when it is shorter (2026-08-31 + 6 months → 2027-02-28).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def influence_end(decided_on: datetime.date, months: int) -> datetime.date | None:
+    """The last day of the influence period, or None for a handling type without one."""
+    if months <= 0:
+        return None
+    return add_months(decided_on, months)

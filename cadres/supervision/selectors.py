@@ -1,0 +1,215 @@
+"""Read side of 干部监督: running influence periods, promotion blockers (with reasons in
+Chinese), overdue travel documents and the per-cadre supervision timeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cadres.models import REVIEW_BELOW_SCORE, Assessment, Cadre
+from orgwork.rectification.selectors import rectification_items_for
+from orgwork.units.scope import scope_queryset
+
+from .models import (
+    DISCREPANCIES,
+    FileAudit,
+    FileAuditStatus,
+    HandlingRecord,
+    SpotCheck,
+    TravelDocumentLoan,
+    VettingCase,
+    VettingCheck,
+    VettingResult,
+    VettingStatus,
+)
+
+
+# ---------------------------------------------------------------------------
+# 影响期
+# ---------------------------------------------------------------------------
+
+def running_influence_q(*, on: datetime.date, prefix: str = "") -> Q:
+    """Decided on or before ``on`` and the period runs through ``on`` (the end day included)."""
+    return Q(**{f"{prefix}decided_on__lte": on, f"{prefix}influence_ends_on__gte": on})
+
+
+def handling_under_influence(*, on: datetime.date) -> QuerySet[HandlingRecord]:
+    return HandlingRecord.objects.filter(running_influence_q(on=on))
+
+
+def cadres_under_influence(user: Any, *, on: datetime.date | None = None) -> QuerySet[Cadre]:
+    """Cadres in ``user``'s jurisdiction with an unexpired influence period on ``on`` (one query)."""
+    on = on or timezone.localdate()
+    running = HandlingRecord.objects.filter(running_influence_q(on=on), cadre=OuterRef("pk"))
+    return scope_queryset(Cadre.objects.filter(Exists(running)), user)
+
+
+# ---------------------------------------------------------------------------
+# Blockers (选任阻却情形)
+# ---------------------------------------------------------------------------
+
+def unresolved_discrepancy_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}outcome__in": DISCREPANCIES, f"{prefix}resolved_on__isnull": True})
+
+
+@dataclass(frozen=True)
+class Blocker:
+    kind: str
+    message: str
+    source: Any = None
+
+
+BLOCKER_KINDS = {
+    "influence": "处于影响期",
+    "file_falsification": "档案疑似造假未查结",
+    "spot_check": "个人有关事项漏报瞒报未处理完毕",
+    "low_political_score": "政治素质测评低于80分",
+}
+
+
+def blockers_for(cadre: Cadre, *, on: datetime.date | None = None) -> list[Blocker]:
+    """Everything that stands in the way of promoting ``cadre`` on ``on``, explained."""
+    on = on or timezone.localdate()
+    found: list[Blocker] = []
+    for record in HandlingRecord.objects.filter(running_influence_q(on=on), cadre=cadre).order_by("decided_on"):
+        found.append(Blocker(
+            "influence",
+            f"{record.decided_on:%Y年%m月%d日}受到{record.get_handling_type_display()}处理"
+            f"{f'（{record.document_number}）' if record.document_number else ''}，"
+            f"影响期{record.influence_months}个月，至{record.influence_ends_on:%Y年%m月%d日}届满，期间不得提拔。",
+            record,
+        ))
+    for audit in FileAudit.objects.filter(cadre=cadre, status=FileAuditStatus.SUSPECTED).order_by("audited_on"):
+        items = "、".join(f.get_item_display() for f in audit.findings.filter(result="suspected"))
+        found.append(Blocker(
+            "file_falsification",
+            f"{audit.audited_on:%Y年%m月%d日}档案专项审核发现疑似造假（{items or '详见审核记录'}），"
+            "尚未查核认定，暂缓选任程序。",
+            audit,
+        ))
+    for check in SpotCheck.objects.filter(unresolved_discrepancy_q(), cadre=cadre).select_related("draw"):
+        found.append(Blocker(
+            "spot_check",
+            f"{check.draw.year}年度个人有关事项报告{check.get_selection_display()}核查结果为"
+            f"「{check.get_outcome_display()}」，尚未处理完毕。",
+            check,
+        ))
+    latest = Assessment.objects.filter(cadre=cadre).order_by("-year").first()
+    if latest is not None and latest.political_score is not None and latest.political_score < REVIEW_BELOW_SCORE:
+        found.append(Blocker(
+            "low_political_score",
+            f"最近一次（{latest.year}年度）政治素质测评得分 {latest.political_score.normalize():f} 分，低于 80 分。",
+            latest,
+        ))
+    return found
+
+
+def open_check_reasons(case: VettingCase) -> list[str]:
+    """The four checks that are not done, or found a problem, as sentences."""
+    reasons = []
+    for check in case.checks.all():
+        if check.result == VettingResult.PENDING:
+            reasons.append(f"「{check.get_kind_display()}」尚未完成。")
+        elif check.result == VettingResult.CONCERN:
+            reasons.append(f"「{check.get_kind_display()}」发现问题：{check.conclusion or '见佐证材料'}。")
+    return reasons
+
+
+def clearing_refusals(case: VettingCase, *, on: datetime.date | None = None) -> list[str]:
+    return open_check_reasons(case) + [b.message for b in blockers_for(case.cadre, on=on)]
+
+
+def vetting_cases_with_flags(qs: QuerySet[VettingCase], *, on: datetime.date | None = None) -> QuerySet[VettingCase]:
+    """Cases annotated in SQL with ``open_checks`` and ``is_blocked`` for the changelist."""
+    on = on or timezone.localdate()
+    cadre = OuterRef("cadre_id")
+    latest_score = Subquery(
+        Assessment.objects.filter(cadre=cadre).order_by("-year").values("political_score")[:1]
+    )
+    return qs.annotate(
+        has_open_checks=Exists(
+            VettingCheck.objects.filter(case=OuterRef("pk")).exclude(result=VettingResult.CLEAR)
+        ),
+        latest_score=latest_score,
+        has_influence=Exists(HandlingRecord.objects.filter(running_influence_q(on=on), cadre=cadre)),
+        has_suspected_file=Exists(FileAudit.objects.filter(cadre=cadre, status=FileAuditStatus.SUSPECTED)),
+        has_discrepancy=Exists(SpotCheck.objects.filter(unresolved_discrepancy_q(), cadre=cadre)),
+    )
+
+
+def open_vetting_cadre_ids(unit_path: str) -> list[int]:
+    """Cadres nominated (an open 凡提四必 case) within a unit subtree."""
+    return list(
+        VettingCase.objects.filter(status=VettingStatus.REVIEWING, cadre__unit__path__startswith=unit_path)
+        .values_list("cadre_id", flat=True)
+        .distinct()
+    )
+
+
+# ---------------------------------------------------------------------------
+# 因私出入境证件
+# ---------------------------------------------------------------------------
+
+def overdue_loans(user: Any, *, today: datetime.date | None = None) -> QuerySet[TravelDocumentLoan]:
+    """Documents lent and not returned after their due date, oldest due first."""
+    today = today or timezone.localdate()
+    return (
+        scope_queryset(TravelDocumentLoan.objects.filter(returned_on__isnull=True, due_on__lt=today), user)
+        .select_related("document", "document__holder", "document__holder__unit")
+        .order_by("due_on", "id")
+    )
+
+
+# ---------------------------------------------------------------------------
+# 监督档案 timeline
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: datetime.date
+    kind: str
+    title: str
+    detail: str = ""
+    source: Any = None
+
+
+def supervision_timeline(cadre: Cadre) -> list[TimelineEntry]:
+    """Handling (with influence periods), spot checks, file audits, vetting and the
+    rectification items they opened, newest first. The caller has already reached
+    ``cadre`` through a scoped queryset."""
+    entries: list[TimelineEntry] = []
+    sources: list[Any] = []
+    for record in HandlingRecord.objects.filter(cadre=cadre):
+        detail = record.facts[:120]
+        if record.influence_ends_on:
+            detail = f"影响期{record.influence_months}个月，至{record.influence_ends_on:%Y-%m-%d}。" + detail
+        entries.append(TimelineEntry(record.decided_on, "组织处理",
+                                     f"{record.get_handling_type_display()}（{record.get_source_display()}）",
+                                     detail, record))
+        if record.influence_ends_on:
+            entries.append(TimelineEntry(record.influence_ends_on, "影响期届满",
+                                         f"{record.get_handling_type_display()}影响期届满", "", record))
+        sources.append(record)
+    for check in SpotCheck.objects.filter(cadre=cadre).select_related("draw"):
+        day = check.checked_on or (check.draw.drawn_at and timezone.localdate(check.draw.drawn_at)) or timezone.localdate()
+        entries.append(TimelineEntry(day, "个人有关事项核查",
+                                     f"{check.draw.year}年度{check.get_selection_display()}：{check.get_outcome_display()}",
+                                     check.handling, check))
+        sources.append(check)
+    for audit in FileAudit.objects.filter(cadre=cadre):
+        entries.append(TimelineEntry(audit.audited_on, "档案审核", f"档案专项审核：{audit.get_status_display()}",
+                                     audit.resolution, audit))
+        sources.append(audit)
+    for case in VettingCase.objects.filter(cadre=cadre):
+        entries.append(TimelineEntry(case.nominated_on, "凡提四必", f"拟任{case.proposed_post}：{case.get_status_display()}",
+                                     case.termination_reason, case))
+    for source in sources:
+        for item in rectification_items_for(source):
+            entries.append(TimelineEntry(timezone.localdate(item.created_at), "整改事项",
+                                         f"整改事项：{item.get_state_display()}", item.problem[:120], item))
+    entries.sort(key=lambda e: e.day, reverse=True)
+    return entries

@@ -1,0 +1,444 @@
+"""Every state change of 干部监督 happens here.
+
+Each service locks the row it changes (through the actor's scope when there is an
+actor), refuses a broken rule with a Chinese ``ValidationError``, saves with
+``update_fields`` and writes the audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
+from django.utils import timezone
+
+from cadres.models import Cadre
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+from orgwork.rectification.models import ChecklistSource
+from orgwork.rectification.services import rectification_open_item
+from orgwork.units.models import Unit
+from orgwork.units.scope import scope_queryset
+
+from . import sampling
+from .models import (
+    DISCREPANCIES,
+    DrawMethod,
+    FileAudit,
+    FileAuditStatus,
+    FindingResult,
+    HandlingRecord,
+    InfluencePeriodRule,
+    PersonalMattersReport,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckOutcome,
+    SpotCheckSelection,
+    TravelDocument,
+    TravelDocumentLoan,
+    TravelDocumentStatus,
+    VettingCase,
+    VettingCheck,
+    VettingCheckKind,
+    VettingResult,
+    VettingStatus,
+)
+from .periods import influence_end
+from .selectors import clearing_refusals, open_vetting_cadre_ids
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _user(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _lock(obj: M, actor: Any, field: str = "id") -> M:
+    """The row locked for update, reached through the actor's jurisdiction when there is one."""
+    qs = type(obj)._default_manager.filter(pk=obj.pk)
+    if _user(actor) is not None:
+        qs = scope_queryset(qs, actor)
+    locked = qs.select_for_update(of=("self",)).first()
+    if locked is None:
+        raise ValidationError({field: "该记录不存在或不在您的管辖范围内。"}, code="scope")
+    return locked
+
+
+def _require_perm(actor: Any, perm: str, label: str) -> None:
+    user = _user(actor)
+    if user is not None and not user.has_perm(perm):
+        raise ValidationError(f"您没有「{label}」的权限。", code="permission")
+
+
+def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+    target._audit_loaded = getattr(source, "_audit_loaded", None)
+
+
+# ---------------------------------------------------------------------------
+# 组织处理 and 影响期
+# ---------------------------------------------------------------------------
+
+def influence_months_for(handling_type: str) -> int:
+    rule = InfluencePeriodRule.objects.filter(handling_type=handling_type).first()
+    return rule.months if rule is not None else 0
+
+
+@transaction.atomic
+def handling_record_save(*, record: HandlingRecord, actor: Any = None, validate: bool = True) -> HandlingRecord:
+    """Record or correct a 组织处理 decision.
+
+    The influence period is taken from the rule table when the record is created or its
+    handling type changes, and kept afterwards: a later edit of the rule does not move
+    the end date of decisions already taken. The end date follows the decision date.
+    """
+    if validate:
+        record.full_clean()
+    before = getattr(record, "_audit_loaded", None) if record.pk else None
+    if record.pk is None or before is None or before.get("handling_type") != record.handling_type:
+        record.influence_months = influence_months_for(record.handling_type)
+    record.influence_ends_on = influence_end(record.decided_on, record.influence_months)
+    record.save()
+    return record
+
+
+# ---------------------------------------------------------------------------
+# 凡提四必
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def vetting_open(*, cadre: Cadre, proposed_post: str, nominated_by: str, nominated_on: datetime.date,
+                 actor: Any = None) -> VettingCase:
+    """提名: open a vetting case with its four checks, all pending."""
+    _require_perm(actor, "supervision.add_vettingcase", "发起凡提四必审查")
+    if _user(actor) is not None and not scope_queryset(Cadre.objects.filter(pk=cadre.pk), actor).exists():
+        raise ValidationError({"cadre": "该干部不存在或不在您的管辖范围内。"}, code="scope")
+    if VettingCase.objects.filter(cadre=cadre, status=VettingStatus.REVIEWING).exists():
+        raise ValidationError({"cadre": f"{cadre.name}已有审查中的凡提四必案件，不能重复发起。"}, code="duplicate")
+    case = VettingCase(cadre=cadre, proposed_post=proposed_post.strip(), nominated_by=nominated_by.strip(),
+                       nominated_on=nominated_on)
+    case.full_clean()
+    case.save()
+    for kind in VettingCheckKind.values:
+        VettingCheck.objects.create(case=case, kind=kind)
+    return case
+
+
+@transaction.atomic
+def vetting_record_check(*, check: VettingCheck, result: str, checked_on: datetime.date | None, handler: str,
+                         conclusion: str = "", evidence: File | None = None, actor: Any = None) -> VettingCheck:
+    """Record the outcome of one of the four checks on an open case."""
+    _require_perm(actor, "supervision.change_vettingcheck", "登记核查结果")
+    locked = _lock(check, actor, "result")
+    if locked.case.status != VettingStatus.REVIEWING:
+        raise ValidationError({"result": f"该审查已{locked.case.get_status_display()}，不能再修改核查结果。"})
+    locked.result = result
+    locked.checked_on = checked_on
+    locked.handler = handler.strip()
+    locked.conclusion = conclusion.strip()
+    fields = ["result", "checked_on", "handler", "conclusion"]
+    if evidence is not None:
+        locked.evidence = evidence
+        fields.append("evidence")
+    locked.full_clean()
+    locked.save(update_fields=fields)
+    _copy_back(check, locked, fields)
+    return locked
+
+
+@transaction.atomic
+def vetting_clear(*, case: VettingCase, actor: Any) -> VettingCase:
+    """审查通过: refused while a check is open or found a problem, or a blocker stands;
+    the refusal lists every reason."""
+    _require_perm(actor, "supervision.change_vettingcase", "审查通过")
+    locked = _lock(case, actor, "status")
+    if locked.status != VettingStatus.REVIEWING:
+        raise ValidationError({"status": f"该审查已{locked.get_status_display()}。"}, code="state")
+    # Lock the cadre too: a decision recorded meanwhile must not slip between check and save.
+    Cadre.objects.select_for_update(of=("self",)).filter(pk=locked.cadre_id).first()
+    reasons = clearing_refusals(locked)
+    if reasons:
+        raise ValidationError(
+            {"status": [f"{locked.cadre}不能通过凡提四必审查："] + reasons}, code="blocked"
+        )
+    locked.status = VettingStatus.CLEARED
+    locked.concluded_at = timezone.now()
+    locked.concluded_by = _user(actor)
+    fields = ["status", "concluded_at", "concluded_by"]
+    locked.save(update_fields=fields)
+    record(locked, action=AuditAction.TRANSITION, message="凡提四必审查通过",
+           changes={"status": [VettingStatus.REVIEWING, VettingStatus.CLEARED]})
+    _copy_back(case, locked, fields)
+    return locked
+
+
+@transaction.atomic
+def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingCase:
+    """终止审查 (e.g. the nomination was withdrawn or a problem was confirmed)."""
+    _require_perm(actor, "supervision.change_vettingcase", "终止审查")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"termination_reason": "终止审查须填写原因。"})
+    locked = _lock(case, actor, "status")
+    if locked.status != VettingStatus.REVIEWING:
+        raise ValidationError({"status": f"该审查已{locked.get_status_display()}。"}, code="state")
+    locked.status = VettingStatus.TERMINATED
+    locked.termination_reason = reason
+    locked.concluded_at = timezone.now()
+    locked.concluded_by = _user(actor)
+    fields = ["status", "termination_reason", "concluded_at", "concluded_by"]
+    locked.save(update_fields=fields)
+    record(locked, action=AuditAction.TRANSITION, message=f"终止凡提四必审查：{reason}",
+           changes={"status": [VettingStatus.REVIEWING, VettingStatus.TERMINATED]})
+    _copy_back(case, locked, fields)
+    return locked
+
+
+# ---------------------------------------------------------------------------
+# 个人有关事项
+# ---------------------------------------------------------------------------
+
+def personal_matters_record_view(*, report: PersonalMattersReport, actor: Any) -> None:
+    """Who opened a personal-matters report, and when (查看敏感信息)."""
+    record(report, action=AuditAction.VIEW_SENSITIVE, actor=_user(actor),
+           message=f"查看{report.cadre}{report.year}年度个人有关事项报告")
+
+
+def draw_population(*, unit: Unit, year: int) -> sampling.Population:
+    """Cadres in ``unit``'s subtree with a report for ``year``, as (cadre id, unit id)."""
+    rows = PersonalMattersReport.objects.filter(year=year, cadre__unit__path__startswith=unit.path).values_list(
+        "cadre_id", "cadre__unit_id"
+    )
+    return sampling.normalise(rows)
+
+
+@transaction.atomic
+def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
+    """随机抽取: snapshot the population, draw from the seed, add every nominated cadre
+    of the subtree as a targeted check (重点抽查). ``draw`` is an unsaved instance with
+    unit, year, method, ratio or count, stratified and optionally seed."""
+    _require_perm(actor, "supervision.add_spotcheckdraw", "随机抽取")
+    if draw.pk is not None:
+        raise ValidationError("该批次已抽取，不能重新抽取；如需重抽请新建批次。")
+    if _user(actor) is not None and not scope_queryset(Unit.objects.filter(pk=draw.unit_id), actor).exists():
+        raise ValidationError({"unit": "抽查范围不在您的管辖范围内。"}, code="scope")
+    if draw.seed is None:
+        draw.seed = secrets.randbelow(2**53)
+    draw.full_clean()
+    population = draw_population(unit=draw.unit, year=draw.year)
+    size = len(population)
+    total = (
+        sampling.size_for_ratio(size, draw.ratio) if draw.method == DrawMethod.RATIO else min(draw.count or 0, size)
+    )
+    chosen = sampling.draw(population, seed=draw.seed, total=total, stratified=draw.stratified)
+    targeted = sorted(set(open_vetting_cadre_ids(draw.unit.path)) - set(chosen))
+    draw.population = [list(pair) for pair in population]
+    draw.population_hash = sampling.population_hash(population)
+    draw.population_size = size
+    draw.random_total = len(chosen)
+    draw.targeted_total = len(targeted)
+    draw.drawn_by = _user(actor)
+    draw.drawn_at = timezone.now()
+    draw.save()
+    reports = dict(
+        PersonalMattersReport.objects.filter(year=draw.year, cadre_id__in=chosen + targeted).values_list(
+            "cadre_id", "id"
+        )
+    )
+    for cadre_id, selection in [(c, SpotCheckSelection.RANDOM) for c in chosen] + [
+        (c, SpotCheckSelection.TARGETED) for c in targeted
+    ]:
+        SpotCheck.objects.create(draw=draw, cadre_id=cadre_id, report_id=reports.get(cadre_id), selection=selection)
+    record(draw, action=AuditAction.TRANSITION,
+           message=f"随机抽取：总体{size}人，随机抽取{len(chosen)}人，重点抽查{len(targeted)}人，种子{draw.seed}",
+           changes={"seed": [None, draw.seed], "population_hash": [None, draw.population_hash]})
+    return draw
+
+
+def spot_check_redraw(draw: SpotCheckDraw) -> list[int]:
+    """Re-run a recorded draw from its stored seed and population (for verification)."""
+    return sampling.draw(draw.population, seed=draw.seed, total=draw.random_total, stratified=draw.stratified)
+
+
+@transaction.atomic
+def spot_check_record_outcome(*, check: SpotCheck, outcome: str, checked_on: datetime.date, findings: str = "",
+                              handling: str = "", actor: Any = None) -> SpotCheck:
+    """核查结果: 一致, 漏报 or 瞒报. A discrepancy stays unresolved until handled."""
+    _require_perm(actor, "supervision.change_spotcheck", "登记核查结果")
+    if outcome not in SpotCheckOutcome.values or outcome == SpotCheckOutcome.PENDING:
+        raise ValidationError({"outcome": "核查结果应为一致、漏报或瞒报。"})
+    if outcome in DISCREPANCIES and not findings.strip():
+        raise ValidationError({"findings": "漏报、瞒报的，须写明核查情况。"})
+    locked = _lock(check, actor, "outcome")
+    locked.outcome = outcome
+    locked.checked_on = checked_on
+    locked.findings = findings.strip()
+    locked.handling = handling.strip()
+    # A consistent report needs no handling; a discrepancy must be resolved explicitly.
+    locked.resolved_on = checked_on if outcome == SpotCheckOutcome.CONSISTENT else None
+    fields = ["outcome", "checked_on", "findings", "handling", "resolved_on"]
+    locked.save(update_fields=fields)
+    record(locked, action=AuditAction.TRANSITION, message=f"核查结果：{locked.get_outcome_display()}",
+           changes={"outcome": [check.outcome, outcome]})
+    _copy_back(check, locked, fields)
+    return locked
+
+
+@transaction.atomic
+def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling: str, actor: Any = None) -> SpotCheck:
+    """处理完毕: the 漏报/瞒报 has been dealt with (批评教育, 诫勉, 取消提拔资格…)."""
+    _require_perm(actor, "supervision.change_spotcheck", "处理完毕")
+    handling = (handling or "").strip()
+    locked = _lock(check, actor, "resolved_on")
+    if locked.outcome not in DISCREPANCIES:
+        raise ValidationError({"outcome": "只有漏报、瞒报的核查结果需要办理处理完毕。"})
+    if locked.resolved_on is not None:
+        return locked
+    if not handling and not locked.handling:
+        raise ValidationError({"handling": "办理处理完毕须写明处理情况。"})
+    locked.resolved_on = resolved_on
+    if handling:
+        locked.handling = handling
+    fields = ["resolved_on", "handling"]
+    locked.save(update_fields=fields)
+    record(locked, action=AuditAction.TRANSITION, message=f"漏报瞒报处理完毕：{locked.handling}")
+    _copy_back(check, locked, fields)
+    return locked
+
+
+def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: datetime.date | None = None) -> Any:
+    """挂账: put a 漏报/瞒报 on the books of the cadre's unit (idempotent per check)."""
+    _require_perm(actor, "supervision.change_spotcheck", "开立整改事项")
+    if check.outcome not in DISCREPANCIES:
+        raise ValidationError({"outcome": "只有漏报、瞒报的核查结果可以开立整改事项。"})
+    cadre = check.cadre
+    return rectification_open_item(
+        unit=cadre.unit,
+        source=ChecklistSource.OTHER,
+        problem=(f"{cadre.name}（{cadre.unit}）{check.draw.year}年度个人有关事项报告经"
+                 f"{check.get_selection_display()}核实存在{check.get_outcome_display()}：{check.findings}"),
+        actor=_user(actor),
+        source_object=check,
+        measure=check.handling,
+        deadline=deadline,
+        responsible_person=cadre.name,
+    )
+
+
+# ---------------------------------------------------------------------------
+# 干部档案专项审核
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def file_audit_complete(*, audit: FileAudit, actor: Any = None) -> FileAudit:
+    """审核完成: the status follows the findings; 疑似造假 suspends selection."""
+    _require_perm(actor, "supervision.change_fileaudit", "审核完成")
+    locked = _lock(audit, actor, "status")
+    if locked.status != FileAuditStatus.AUDITING:
+        raise ValidationError({"status": f"该审核已{locked.get_status_display()}。"}, code="state")
+    results = set(locked.findings.values_list("result", flat=True))
+    if not results:
+        raise ValidationError({"status": "请先逐项录入三龄两历一身份的审核认定。"})
+    if FindingResult.SUSPECTED in results:
+        locked.status = FileAuditStatus.SUSPECTED
+    elif FindingResult.CORRECTED in results:
+        locked.status = FileAuditStatus.CORRECTED
+    else:
+        locked.status = FileAuditStatus.PASSED
+    locked.save(update_fields=["status"])
+    record(locked, action=AuditAction.TRANSITION, message=f"档案审核完成：{locked.get_status_display()}",
+           changes={"status": [FileAuditStatus.AUDITING, locked.status]})
+    _copy_back(audit, locked, ["status"])
+    return locked
+
+
+@transaction.atomic
+def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: datetime.date,
+                       actor: Any = None) -> FileAudit:
+    """查结: the suspected falsification has been investigated; the suspension is lifted."""
+    _require_perm(actor, "supervision.change_fileaudit", "查结并解除暂缓")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": "解除暂缓须写明查核结论。"})
+    locked = _lock(audit, actor, "status")
+    if locked.status != FileAuditStatus.SUSPECTED:
+        raise ValidationError({"status": "只有疑似造假、暂缓选任的审核需要查结。"}, code="state")
+    locked.status = FileAuditStatus.RESOLVED
+    locked.resolution = resolution
+    locked.resolved_on = resolved_on
+    fields = ["status", "resolution", "resolved_on"]
+    locked.save(update_fields=fields)
+    record(locked, action=AuditAction.TRANSITION, message=f"疑似造假查结，解除暂缓：{resolution}",
+           changes={"status": [FileAuditStatus.SUSPECTED, FileAuditStatus.RESOLVED]})
+    _copy_back(audit, locked, fields)
+    return locked
+
+
+# ---------------------------------------------------------------------------
+# 因私出入境证件
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, due_on: datetime.date, purpose: str,
+                         approved_by: str, actor: Any = None) -> TravelDocumentLoan:
+    """借出: only a document in custody, with a due date."""
+    _require_perm(actor, "supervision.add_traveldocumentloan", "借出证件")
+    locked = _lock(document, actor, "document")
+    if locked.status != TravelDocumentStatus.IN_CUSTODY:
+        raise ValidationError({"document": f"{locked}当前状态为「{locked.get_status_display()}」，不能借出。"})
+    if locked.expires_on and locked.expires_on < due_on:
+        raise ValidationError({"due_on": f"证件有效期至{locked.expires_on:%Y-%m-%d}，早于应交还日期。"})
+    loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),
+                              approved_by=approved_by.strip())
+    loan.full_clean()
+    loan.save()
+    locked.status = TravelDocumentStatus.LENT
+    locked.save(update_fields=["status"])
+    _copy_back(document, locked, ["status"])
+    return loan
+
+
+@transaction.atomic
+def travel_document_return(*, document: TravelDocument, returned_on: datetime.date, actor: Any = None) -> TravelDocumentLoan:
+    """交还: closes the open loan and puts the document back in custody."""
+    _require_perm(actor, "supervision.change_traveldocumentloan", "交还证件")
+    locked = _lock(document, actor, "document")
+    loan = (
+        TravelDocumentLoan.objects.select_for_update().filter(document=locked, returned_on__isnull=True).first()
+    )
+    if locked.status != TravelDocumentStatus.LENT or loan is None:
+        raise ValidationError({"document": f"{locked}未借出，无需交还。"})
+    if returned_on < loan.lent_on:
+        raise ValidationError({"returned_on": "交还日期不能早于借出日期。"})
+    loan.returned_on = returned_on
+    loan.save(update_fields=["returned_on"])
+    locked.status = TravelDocumentStatus.IN_CUSTODY
+    locked.save(update_fields=["status"])
+    _copy_back(document, locked, ["status"])
+    return loan
+
+
+@transaction.atomic
+def travel_document_cancel(*, document: TravelDocument, reason: str, actor: Any = None) -> TravelDocument:
+    """注销: a document in custody that has expired or been invalidated."""
+    _require_perm(actor, "supervision.change_traveldocument", "注销证件")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"remarks": "注销证件须写明原因。"})
+    locked = _lock(document, actor, "document")
+    if locked.status == TravelDocumentStatus.CANCELLED:
+        return locked
+    if locked.status == TravelDocumentStatus.LENT:
+        raise ValidationError({"document": f"{locked}已借出，交还后才能注销。"})
+    locked.status = TravelDocumentStatus.CANCELLED
+    locked.remarks = reason[:200]
+    locked.save(update_fields=["status", "remarks"])
+    record(locked, action=AuditAction.TRANSITION, message=f"注销证件：{reason}",
+           changes={"status": [TravelDocumentStatus.IN_CUSTODY, TravelDocumentStatus.CANCELLED]})
+    _copy_back(document, locked, ["status", "remarks"])
+    return locked

@@ -1,0 +1,207 @@
+"""Demo 干部监督 data in one county (城关区 when present): a handling record of every type
+(some within their influence period), personal-matters reports and a stratified draw
+with 一致 / 漏报 / 瞒报 outcomes, file audits (one suspected falsification), two vetting
+cases (one cleared, one blocked) and travel documents with an overdue loan.
+
+Everything goes through the services; the step is skipped once the county has handling
+records, so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadres.models import Cadre
+from cadres.supervision.models import (
+    FileAudit,
+    FileAuditFinding,
+    FileAuditItem,
+    FindingResult,
+    HandlingRecord,
+    HandlingSource,
+    HandlingType,
+    PersonalMattersReport,
+    SpotCheckDraw,
+    SpotCheckOutcome,
+    SpotCheckSelection,
+    TravelDocument,
+    TravelDocumentType,
+    TravelViolation,
+    TravelViolationKind,
+    VettingResult,
+)
+from cadres.supervision.selectors import blockers_for
+from cadres.supervision.services import (
+    file_audit_complete,
+    handling_record_save,
+    spot_check_draw,
+    spot_check_open_rectification,
+    spot_check_record_outcome,
+    spot_check_resolve,
+    travel_document_cancel,
+    travel_document_lend,
+    travel_document_return,
+    vetting_clear,
+    vetting_open,
+    vetting_record_check,
+)
+from orgwork.units.models import Unit, UnitLevel
+
+from . import DemoContext
+
+# (type, source, days before today): recent decisions are still within their influence period.
+HANDLING = [
+    (HandlingType.TALK_REMINDER, HandlingSource.REPORT_12380, 40),
+    (HandlingType.CRITICISM, HandlingSource.UNANNOUNCED_VISIT, 75),
+    (HandlingType.LETTER_INQUIRY, HandlingSource.PETITION, 120),
+    (HandlingType.ADMONISHMENT, HandlingSource.INSPECTION, 60),
+    (HandlingType.SUSPENSION, HandlingSource.AUDIT, 200),
+    (HandlingType.POST_ADJUSTMENT, HandlingSource.ASSESSMENT, 150),
+    (HandlingType.ORDERED_RESIGNATION, HandlingSource.INSPECTION, 500),
+    (HandlingType.DISMISSAL, HandlingSource.OTHER, 420),
+    (HandlingType.DEMOTION, HandlingSource.REPORT_12380, 300),
+]
+
+
+def _county() -> Unit | None:
+    preferred = Unit.objects.filter(code__in=("620102", "620102000")).first()
+    if preferred is not None:
+        return preferred
+    return Unit.objects.filter(level=UnitLevel.COUNTY).order_by("code").first()
+
+
+def _handling(cadres: list[Cadre], today: datetime.date) -> None:
+    for index, (kind, source, days) in enumerate(HANDLING):
+        record = HandlingRecord(
+            cadre=cadres[index], handling_type=kind, source=source, decided_on=today - datetime.timedelta(days=days),
+            document_number=f"城组通〔{today.year}〕{index + 3}号", handler="刘建军",
+            facts=f"经核实，该同志存在{source.label}反映的问题，依规给予{kind.label}。",
+        )
+        if kind == HandlingType.LETTER_INQUIRY:
+            record.inquiry_reply = "本人已就反映问题作出书面说明，所涉借款已按约归还。"
+            record.inquiry_replied_on = record.decided_on + datetime.timedelta(days=14)
+            record.inquiry_accepted = True
+        handling_record_save(record=record)
+
+
+def _reports(cadres: list[Cadre], year: int) -> None:
+    for i, cadre in enumerate(cadres):
+        report = PersonalMattersReport(
+            cadre=cadre, year=year, submitted_on=datetime.date(year + 1, 1, 10 + i % 15),
+            marital_changes="无变化" if i % 5 else "子女在国（境）外留学",
+            property_summary=f"本人及配偶名下住房{1 + i % 2}套",
+            travel_summary="持有普通护照一本，已交组织集中保管" if i % 3 == 0 else "未持有因私出入境证件",
+        )
+        report.full_clean()
+        report.save()
+
+
+def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> SpotCheckDraw:
+    draw = spot_check_draw(
+        draw=SpotCheckDraw(unit=county, year=year, method="ratio", ratio=20, stratified=True, seed=ctx.seed),
+        actor=None,
+    )
+    randoms = list(draw.checks.filter(selection=SpotCheckSelection.RANDOM).select_related("cadre", "draw"))
+    for i, check in enumerate(randoms):
+        checked = today - datetime.timedelta(days=20 - i)
+        if i % 3 == 0:
+            spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=checked)
+        elif i % 3 == 1:
+            spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=checked,
+                                      findings="漏报配偶名下车位一个", handling="批评教育")
+            spot_check_resolve(check=check, resolved_on=today, handling="批评教育，责令补报")
+        else:
+            spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=checked,
+                                      findings="瞒报在外地购置住房一套", handling="拟给予诫勉")
+            spot_check_open_rectification(check=check, actor=None, deadline=today + datetime.timedelta(days=60))
+    return draw
+
+
+def _file_audits(cadres: list[Cadre], today: datetime.date) -> None:
+    plans = [
+        {},  # everything consistent
+        {FileAuditItem.EDUCATION: (FindingResult.CORRECTED, "在职学历记载为全日制，已按毕业证书认定为在职")},
+        {FileAuditItem.BIRTH: (FindingResult.SUSPECTED, "出生日期三处记载不一致，最早记载早于现记载两年，疑似涂改")},
+    ]
+    for cadre, plan in zip(cadres, plans):
+        audit = FileAudit(cadre=cadre, audited_on=today - datetime.timedelta(days=10), auditor="王丽")
+        audit.full_clean()
+        audit.save()
+        for item in FileAuditItem.values:
+            result, note = plan.get(item, (FindingResult.CONSISTENT, ""))
+            FileAuditFinding.objects.create(audit=audit, item=item, result=result, note=note)
+        file_audit_complete(audit=audit)
+
+
+def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
+    clear = next((c for c in cadres if not blockers_for(c)), None)
+    fresh = next((c for c in cadres if c is not clear), None)
+    for cadre, post in ((clear, "区发展和改革局局长"), (blocked, "区财政局局长"), (fresh, "区教育局局长")):
+        if cadre is None:
+            continue
+        case = vetting_open(cadre=cadre, proposed_post=post, nominated_by="区委组织部",
+                            nominated_on=today - datetime.timedelta(days=15))
+        if cadre is fresh:
+            continue  # just nominated: the four checks are still open
+        for check in case.checks.all():
+            vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today, handler="赵明",
+                                 conclusion="经核查，未发现影响提拔使用的问题。")
+        if cadre is clear:
+            vetting_clear(case=case, actor=None)
+
+
+def _travel(cadres: list[Cadre], today: datetime.date) -> None:
+    documents = []
+    for i, cadre in enumerate(cadres[:4]):
+        kind = TravelDocumentType.PASSPORT if i % 2 == 0 else TravelDocumentType.HK_MACAO
+        document = TravelDocument(holder=cadre, document_type=kind, number=f"{'E' if i % 2 == 0 else 'C'}{60210000 + cadre.pk}",
+                                  deposited_on=today - datetime.timedelta(days=400),
+                                  expires_on=today + datetime.timedelta(days=2000))
+        document.full_clean()
+        document.save()
+        documents.append(document)
+    overdue, out, returned, cancelled = documents + [None] * (4 - len(documents))
+    if overdue is not None:
+        travel_document_lend(document=overdue, lent_on=today - datetime.timedelta(days=40),
+                             due_on=today - datetime.timedelta(days=20), purpose="赴泰国探亲", approved_by="区委书记")
+        TravelViolation.objects.create(cadre=overdue.holder, document=overdue, kind=TravelViolationKind.LATE_RETURN,
+                                       found_on=today - datetime.timedelta(days=5),
+                                       description="回国后逾期未交还护照", handling="已提醒谈话，责令限期交还")
+    if out is not None:
+        travel_document_lend(document=out, lent_on=today - datetime.timedelta(days=3),
+                             due_on=today + datetime.timedelta(days=7), purpose="赴香港探亲", approved_by="区委书记")
+    if returned is not None:
+        travel_document_lend(document=returned, lent_on=today - datetime.timedelta(days=90),
+                             due_on=today - datetime.timedelta(days=70), purpose="赴新加坡旅游", approved_by="区委书记")
+        travel_document_return(document=returned, returned_on=today - datetime.timedelta(days=72))
+    if cancelled is not None:
+        travel_document_cancel(document=cancelled, reason="持证人已退休，证件注销")
+
+
+def build(ctx: DemoContext) -> None:
+    county = _county()
+    if county is None:
+        ctx.say("干部监督：没有县区，跳过。")
+        return
+    cadres = list(Cadre.objects.filter(unit__path__startswith=county.path).order_by("id"))
+    if len(cadres) < 12:
+        ctx.say("干部监督：干部不足，跳过。")
+        return
+    if HandlingRecord.objects.filter(cadre__in=cadres).exists():
+        ctx.say("干部监督：演示数据已存在。")
+        return
+    today = timezone.localdate()
+    year = today.year - 1
+    with transaction.atomic():
+        _handling(cadres, today)
+        _reports(cadres, year)
+        _file_audits(cadres[9:12], today)
+        # The post adjustment (cadres[5]) is within its period: that nomination is blocked.
+        _vetting(cadres[12:], cadres[5], today)
+        draw = _draw(ctx, county, year, today)
+        _travel(cadres[-4:], today)
+    ctx.say(f"干部监督：{county.name}组织处理 {len(HANDLING)} 条，个人有关事项报告 {len(cadres)} 份，"
+            f"随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人。")
