@@ -15,11 +15,14 @@ One pass over the sheet in chunks keeps memory bounded:
 
 from __future__ import annotations
 
+import copy
 import json
+from operator import attrgetter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
@@ -38,6 +41,34 @@ CHUNK_SIZE = 5000
 MAX_STORED_ERRORS = 10000
 REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 SCOPE_PATH = "_import_scope_path"
+VERSION_FIELD = "version"
+_SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
+    """New unsaved instances with their defaults, tens of times faster than ``Model()``.
+
+    ``Model.__init__`` walks every field for every row; here it runs once and later rows
+    copy its attribute dictionary (mutable defaults are copied, not shared). Models with
+    ``post_init`` receivers (image fields…) keep the ordinary constructor.
+    """
+    if models.signals.post_init.has_listeners(model):
+        return model
+    template = model()
+    base = {k: v for k, v in template.__dict__.items() if k != "_state"}
+    mutable = [k for k, v in base.items() if isinstance(v, (list, dict, set))]
+    state_class = type(template._state)
+    new = model.__new__
+
+    def make() -> models.Model:
+        obj = new(model)
+        obj.__dict__.update(base)
+        for key in mutable:
+            obj.__dict__[key] = copy.copy(base[key])
+        obj._state = state_class()
+        return obj
+
+    return make
 
 
 class _Abort(Exception):
@@ -131,10 +162,14 @@ class ImportEngine:
         if scope_field is None:
             raise FileError(f"{self.model._meta.verbose_name}没有声明管辖范围，不能导入。")
         self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
-        ignored = set(getattr(self.model, "audit_ignored_fields", ()))
+        # The version counter is bookkeeping: the writer moves it on for updated rows.
+        ignored = set(getattr(self.model, "audit_ignored_fields", ())) | {VERSION_FIELD}
         self.audit_fields = [f for f in self.model._meta.concrete_fields
                              if not getattr(f, "generated", False) and f.name not in ignored]
+        self._new_instance = instance_factory(self.model)
+        self._exclude: set[str] | None = None
         self.redacted = set(getattr(self.model, "audit_redacted_fields", ()))
+        self._audit_columns = [(f.name, f.attname, f.name in self.redacted) for f in self.audit_fields]
 
     # --- set-up ---------------------------------------------------------------
 
@@ -315,7 +350,7 @@ class ImportEngine:
             result.add_error(RowError(number, key_header,
                                       f"该{self.model._meta.verbose_name}已登记在您管辖范围以外的单位，不能通过导入新增或修改。"))
             return None
-        instance = original if original is not None else self.model()
+        instance = original if original is not None else self._new_instance()
         for column in present:
             value = values[column.attribute]
             if value in (None, "") and not column.model_field.blank and column.model_field.has_default():
@@ -340,25 +375,35 @@ class ImportEngine:
         """``{field: [old, new]}`` as the audit recorder writes it; database-generated
         columns are skipped (they have no value on an unsaved instance)."""
         changes: dict[str, list[Any]] = {}
-        for f in self.audit_fields:
-            new = getattr(instance, f.attname)
+        values = instance.__dict__
+        simple = _SIMPLE_TYPES
+        for name, attname, redacted in self._audit_columns:
+            new = values.get(attname)
             if before is None:
-                if new in (None, ""):
+                if new is None or new == "":
                     continue
                 old = None
             else:
-                old = before.get(f.attname)
+                old = before.get(attname)
                 if old == new:
                     continue
-            if f.name in self.redacted:
-                changes[f.name] = [REDACTED if old not in (None, "") else old, REDACTED]
+            if redacted:
+                changes[name] = [REDACTED if old not in (None, "") else old, REDACTED]
             else:
-                changes[f.name] = [jsonable(old), jsonable(new)]
+                changes[name] = [old if type(old) in simple else jsonable(old),
+                                 new if type(new) in simple else jsonable(new)]
         return changes
+
+    def _not_plain(self, present: list[Column]) -> set[str]:
+        # Widgets already validated their columns and defaults need no check: only the
+        # plain text columns of the sheet go through the model fields' validators.
+        if self._exclude is None:
+            plain = {c.attribute for c in present if c.kind == "plain"}
+            self._exclude = {f.name for f in self.model._meta.fields if f.name not in plain}
+        return self._exclude
 
     def _model_errors(self, instance: models.Model, original: Any, present: list[Column]) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
-        handled = {c.attribute for c in present if c.kind != "plain"}
         for column in present:
             if column.kind != "plain" and not column.model_field.blank \
                     and getattr(instance, column.attname) in (None, ""):
@@ -368,7 +413,7 @@ class ImportEngine:
             if prepare is not None:
                 prepare(instance, original)
             # Uniqueness is checked in bulk (natural keys), not with a query per row.
-            instance.clean_fields(exclude=handled)
+            instance.clean_fields(exclude=self._not_plain(present))
             instance.clean()
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -404,8 +449,28 @@ class BulkWriter:
         self.update_fields = [f for f in self.insert_fields
                               if (f.attname in imported and f.attname not in self.key_attnames)
                               or getattr(f, "auto_now", False)]
-        self.versioned = any(f.name == "version" for f in self.insert_fields)
+        self.versioned = any(f.name == VERSION_FIELD for f in self.insert_fields)
+        self.update_fields = [f for f in self.update_fields if f.name != VERSION_FIELD]
         self.postgres = connection.vendor == "postgresql"
+        self.content_type = ContentType.objects.get_for_model(model)
+
+    def _getter(self, fields: list[models.Field], add: bool) -> Callable[[models.Model], list[Any]]:
+        """Column values of one instance; plain attributes through one attrgetter."""
+        special = {i: f for i, f in enumerate(fields)
+                   if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
+                   or isinstance(f, models.JSONField)}
+        names = [f.attname for f in fields]
+        plain = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+        if not special:
+            return lambda obj: list(plain(obj))
+
+        def values(obj: models.Model) -> list[Any]:
+            row = list(plain(obj))
+            for i, f in special.items():
+                row[i] = self._value(f, obj, add)
+            return row
+
+        return values
 
     def add(self, action: str, instance: models.Model, changes: dict[str, Any]) -> None:
         (self.new if action == "new" else self.updated).append((instance, changes))
@@ -415,10 +480,33 @@ class BulkWriter:
             self._insert([i for i, _ in self.new])
         if self.updated:
             self._update([i for i, _ in self.updated])
-        entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
-        entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
-        write_audit(entries)
+        if self.postgres:
+            self._audit_copy()
+        else:
+            entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
+            entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
+            record_many(entries)
         self.new, self.updated = [], []
+
+    def _audit_copy(self) -> None:
+        """The rows ``entry_for`` would build, as COPY tuples: one template per action."""
+        fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+        columns = [f.column for f in fields]
+        position = {f.attname: n for n, f in enumerate(fields)}
+        rows: list[list[Any]] = []
+        for action, items in ((AuditAction.CREATE, self.new), (AuditAction.UPDATE, self.updated)):
+            if not items:
+                continue
+            template = entry_for(None, action=action, content_type=self.content_type)
+            base = [getattr(template, f.attname) for f in fields]
+            for instance, changes in items:
+                row = base.copy()
+                row[position["object_id"]] = str(instance.pk)
+                row[position["object_repr"]] = str(instance)[:200]
+                row[position["unit_path"]] = unit_path_of(instance)
+                row[position["changes"]] = json.dumps(changes, ensure_ascii=False)
+                rows.append(row)
+        copy_rows(AuditLog._meta.db_table, columns, rows)
 
     def _value(self, f: models.Field, instance: models.Model, add: bool) -> Any:
         if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
@@ -433,8 +521,8 @@ class BulkWriter:
             self.model._default_manager.bulk_create(instances, batch_size=1000)
             return
         table = self.opts.db_table
-        rows = ([self._value(f, i, True) for f in self.insert_fields] for i in instances)
-        copy_rows(table, [f.column for f in self.insert_fields], rows)
+        values = self._getter(self.insert_fields, True)
+        copy_rows(table, [f.column for f in self.insert_fields], (values(i) for i in instances))
         # COPY returns nothing: read the new primary keys back by natural key.
         key_attname = self.key_attnames[0]
         key_column = self.opts.get_field(key_attname).column
@@ -461,11 +549,14 @@ class BulkWriter:
             i.pk = pks.get(tuple(getattr(i, a) for a in self.key_attnames))
 
     def _update(self, instances: list[models.Model]) -> None:
+        fields = list(self.update_fields)
         if self.versioned:
+            # The stored counter plus one, whatever a resource hook did to the instance.
             for i in instances:
-                i.version = (i.version or 0) + 1
-        fields = self.update_fields + ([self.opts.get_field("version")] if self.versioned else [])
+                i.version = (i._audit_loaded.get(VERSION_FIELD) or 0) + 1
         if not self.postgres:
+            if self.versioned:
+                fields.append(self.opts.get_field(VERSION_FIELD))
             now = timezone.now()
             for i in instances:
                 for f in fields:
@@ -482,9 +573,11 @@ class BulkWriter:
                 f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{self.opts.db_table}" WITH NO DATA'
             )
             cursor.execute(f'TRUNCATE "{stage}"')
-        rows = ([i.pk] + [self._value(f, i, False) for f in fields] for i in instances)
-        copy_rows(stage, columns, rows)
+        values = self._getter(fields, False)
+        copy_rows(stage, columns, ([i.pk, *values(i)] for i in instances))
         assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in fields)
+        if self.versioned:
+            assignments += f', "{VERSION_FIELD}" = t."{VERSION_FIELD}" + 1'
         with connection.cursor() as cursor:
             cursor.execute(
                 f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
@@ -499,19 +592,3 @@ def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]]) -> None
         with cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
-
-
-def write_audit(entries: list[AuditLog]) -> None:
-    """Audit rows in bulk: COPY on PostgreSQL, ``record_many`` elsewhere."""
-    if not entries:
-        return
-    if connection.vendor != "postgresql":
-        record_many(entries)
-        return
-    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
-    rows = (
-        [json.dumps(getattr(e, f.attname), ensure_ascii=False) if isinstance(f, models.JSONField)
-         else getattr(e, f.attname) for f in fields]
-        for e in entries
-    )
-    copy_rows(AuditLog._meta.db_table, [f.column for f in fields], rows)

@@ -46,3 +46,13 @@ def run_sheet() -> Callable[..., ImportResult]:
 def media(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def test_resource() -> Any:
+    """The test cadre sheet, registered for the admin and job paths, removed afterwards."""
+    from orgwork.imports import registry
+
+    registry.register(CadreSheet)
+    yield CadreSheet
+    registry._RESOURCES.pop(CadreSheet.slug, None)

@@ -21,6 +21,8 @@ class CadreSheet(ScopedModelResource):
     unit = fields.Field(attribute="unit", column_name="单位", widget=UnitWidget())
     current_post = fields.Field(attribute="current_post", column_name="现任职务")
 
+    example_row = {"姓名": "张三", "性别": "男", "出生年月": "1975.06", "身份证号": "620102197506010011",
+                   "入党时间": "2000.07", "单位": "620102", "现任职务": "科员"}
     masked_fields = ("id_number",)
     header_aliases = {"公民身份号码": "身份证号", "工作单位": "单位"}
 

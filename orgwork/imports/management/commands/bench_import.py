@@ -1,0 +1,245 @@
+"""``python manage.py bench_import [--rows 100000] [--resource cadres]``
+
+Generates a sheet of ``--rows`` valid rows for the resource and measures, in one run on
+the configured database and inside one transaction that is rolled back at the end:
+
+* engine — read + validate + commit with the import engine;
+* stock  — django-import-export's ModelResource of the same model with default options,
+  on a sample (``--stock-rows``, default 5,000; fewer when ``--rows`` is smaller),
+  its rate extrapolated;
+* copy   — a raw PostgreSQL COPY of the same number of rows (0 on other databases).
+
+The last line is ``engine=<rows/s> stock=<rows/s> ratio=<engine/stock> copy=<rows/s> peak_rss_mb=<MB>``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import resource as rusage
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+import tablib
+from import_export import resources
+from openpyxl import Workbook
+
+from orgwork.audit.context import acting_as
+from orgwork.audit.models import AuditSource
+from orgwork.common import idnumber
+from orgwork.imports import registry
+from orgwork.imports.engine import BulkWriter, ImportEngine, copy_rows
+from orgwork.imports.reader import open_sheet
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget
+from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.units.services import unit_save
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
+FIRST_DAY = datetime.date(1960, 1, 1)
+DAYS = 14600  # birth dates over forty years: 100k rows need at most 7 sequence numbers a day
+
+
+class _Rollback(Exception):
+    pass
+
+
+def peak_rss_mb() -> float:
+    return rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+class RowMaker:
+    """Valid rows for any registered resource, derived from its columns' widgets."""
+
+    def __init__(self, resource_class: type[Any], unit_codes: list[str]) -> None:
+        self.columns = [f for f in resource_class().get_import_fields() if f.column_name and f.attribute]
+        self.key_attributes = set(resource_class._meta.import_id_fields)
+        self.unit_codes = unit_codes
+        self.model = resource_class._meta.model
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.column_name for c in self.columns]
+
+    def _person(self, i: int) -> tuple[datetime.date, bool, str]:
+        born = FIRST_DAY + datetime.timedelta(days=i % DAYS)
+        sequence = (i // DAYS) * 2 + 11 + (i % 2)  # odd: male, even: female
+        first17 = f"620102{born:%Y%m%d}{sequence:03d}"
+        return born, sequence % 2 == 1, first17 + idnumber.check_character(first17)
+
+    def _choice(self, widget: Any, male: bool) -> str:
+        choices = list(getattr(widget, "choices", None) or [])
+        labels = [str(text) for _, text in choices]
+        if "男" in labels and "女" in labels:
+            return "男" if male else "女"
+        if labels:
+            return labels[0]
+        code_set = getattr(widget, "code_set", None)
+        if code_set:
+            from importlib import import_module
+
+            names = import_module("orgwork.codes.lookup").code_set(code_set).names
+            return names[0] if names else ""
+        return ""
+
+    def row(self, i: int) -> list[Any]:
+        born, male, number = self._person(i)
+        values: list[Any] = []
+        for column in self.columns:
+            widget, attribute = column.widget, column.attribute
+            if isinstance(widget, IDNumberWidget):
+                values.append(number)
+            elif isinstance(widget, DateWidget):
+                day = born if "birth" in attribute else born.replace(day=1, year=born.year + 25)
+                values.append(f"{day:%Y.%m}")
+            elif isinstance(widget, UnitWidget):
+                values.append(self.unit_codes[i % len(self.unit_codes)])
+            elif isinstance(widget, ScopedForeignKeyWidget):
+                values.append("")
+            elif isinstance(widget, ChoiceWidget) or hasattr(widget, "code_set") or hasattr(widget, "choices"):
+                values.append(self._choice(widget, male))
+            elif column.attribute in self.key_attributes:
+                values.append(f"B{i:08d}")
+            elif attribute == "name":
+                values.append(SURNAMES[i % len(SURNAMES)] + GIVEN[i % 29 % len(GIVEN)] + GIVEN[i % 23 % len(GIVEN)])
+            else:
+                field = self.model._meta.get_field(attribute)
+                text = f"{column.column_name}{i % 97}"
+                values.append(text[: getattr(field, "max_length", None) or len(text)])
+        return values
+
+    def rows(self, start: int, count: int) -> Iterator[list[Any]]:
+        for i in range(start, start + count):
+            yield self.row(i)
+
+
+def write_sheet(path: str, headers: list[str], rows: Iterator[list[Any]]) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+class Command(BaseCommand):
+    help = "导入引擎性能测试：引擎 / 原生 django-import-export / COPY 三者对比。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=100_000)
+        parser.add_argument("--stock-rows", type=int, default=5_000)
+        parser.add_argument("--resource", default="cadres",
+                            help="registered resource slug (default: cadres; units if cadres is not registered)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows, slug = options["rows"], options["resource"]
+        if rows <= 0:
+            raise CommandError("--rows 必须大于 0。", returncode=2)
+        available = registry.all_resources()
+        if slug not in available:
+            if slug == "cadres" and "units" in available:
+                self.stdout.write("干部导入资源（cadres）尚未注册，改用单位资源（units）测试。")
+                slug = "units"
+            else:
+                raise CommandError(f"没有名为「{slug}」的导入资源。", returncode=2)
+        resource_class = available[slug]
+        stock_rows = min(options["stock_rows"], rows)
+        result: dict[str, float] = {}
+        try:
+            with transaction.atomic():
+                self._bench(resource_class, rows, stock_rows, result)
+                raise _Rollback
+        except _Rollback:
+            pass
+        engine, stock, copy = result["engine"], result["stock"], result["copy"]
+        ratio = engine / stock if stock else 0.0
+        self.stdout.write(f"engine={engine:.0f} stock={stock:.0f} ratio={ratio:.1f} copy={copy:.0f} "
+                          f"peak_rss_mb={peak_rss_mb():.0f}")
+
+    def _bench(self, resource_class: type[Any], rows: int, stock_rows: int, result: dict[str, float]) -> None:
+        stamp = f"{time.time_ns() % 10**8:08d}"
+        root = unit_save(unit=Unit(code=f"BENCH{stamp}", name=f"性能测试{stamp}", level=UnitLevel.CITY,
+                                   unit_type=UnitType.OTHER))
+        units = [unit_save(unit=Unit(code=f"B{stamp}{n:02d}", name=f"性能测试单位{stamp}-{n}", parent=root,
+                                     level=UnitLevel.COUNTY, unit_type=UnitType.OTHER)) for n in range(10)]
+        user = get_user_model().objects.create_user(username=f"bench{stamp}", unit=root, is_staff=True)
+        maker = RowMaker(resource_class, [u.code for u in units])
+        model = resource_class._meta.model
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bench.xlsx")
+            write_sheet(path, maker.headers, maker.rows(0, rows))
+            self.stdout.write(f"已生成 {rows} 行的测试表格（{os.path.getsize(path) / 1024 / 1024:.1f} MB）。")
+            with acting_as(user, source=AuditSource.COMMAND):
+                started = time.perf_counter()
+                sheet = open_sheet(path, "bench.xlsx", resource_class)
+                outcome = ImportEngine(resource_class, user).run(sheet, commit=True)
+                elapsed = time.perf_counter() - started
+        if not outcome.committed:
+            first = outcome.errors[0] if outcome.errors else None
+            raise CommandError(f"测试数据未通过校验：{first}", returncode=2)
+        result["engine"] = rows / elapsed
+        self.stdout.write(f"引擎：{rows} 行用时 {elapsed:.2f} 秒（新增 {outcome.new}）。")
+
+        # Stock django-import-export, default options, same model and natural key.
+        values = self._clean_rows(resource_class, user, maker, 10 * rows + 1, stock_rows)
+        attributes = [c.attribute for c in maker.columns if all(c.attribute in row for row in values)]
+        meta = type("Meta", (), {"model": model, "fields": attributes,
+                                 "import_id_fields": list(resource_class._meta.import_id_fields)})
+        stock_class = type("StockResource", (resources.ModelResource,), {"Meta": meta})
+        dataset = tablib.Dataset(headers=attributes)
+        for row in values:
+            dataset.append([getattr(row[a], "pk", row[a]) for a in attributes])
+        with acting_as(user, source=AuditSource.COMMAND):
+            started = time.perf_counter()
+            stock_result = stock_class().import_data(dataset, dry_run=False, raise_errors=True)
+            elapsed = time.perf_counter() - started
+        if stock_result.has_errors() or stock_result.has_validation_errors():
+            raise CommandError("原生导入出错。", returncode=2)
+        result["stock"] = stock_rows / elapsed
+        self.stdout.write(f"原生 django-import-export：{stock_rows} 行用时 {elapsed:.2f} 秒。")
+
+        result["copy"] = 0.0
+        if connection.vendor == "postgresql":
+            instances = []
+            engine = ImportEngine(resource_class, user)
+            for row in self._clean_rows(resource_class, user, maker, 20 * rows + 1, rows):
+                instance = model()
+                for attribute, value in row.items():
+                    setattr(instance, attribute, value)
+                engine.resource.prepare_instance(instance, None)
+                instances.append(instance)
+            writer = BulkWriter(model, engine.columns, engine.key_attributes)
+            fields = writer.insert_fields
+            started = time.perf_counter()
+            copy_rows(model._meta.db_table, [f.column for f in fields],
+                      ([writer._value(f, i, True) for f in fields] for i in instances))
+            elapsed = time.perf_counter() - started
+            result["copy"] = rows / elapsed
+            self.stdout.write(f"COPY：{rows} 行用时 {elapsed:.2f} 秒。")
+
+    def _clean_rows(self, resource_class: type[Any], user: Any, maker: RowMaker, start: int,
+                    count: int) -> list[dict[str, Any]]:
+        """Rows as model values (cleaned by the resource's widgets), not timed."""
+        engine = ImportEngine(resource_class, user)
+        by_header = {c.header: c for c in engine.columns}
+        for column in engine.columns:
+            if column.kind == "fk":
+                column.widget.prefetch(maker.unit_codes)
+        cleaned = []
+        for raw in maker.rows(start, count):
+            row = {}
+            for header, value in zip(maker.headers, raw):
+                column = by_header.get(header)
+                if column is not None:
+                    cleaned_value = engine._clean_cell(column, value if value != "" else None)
+                    if cleaned_value in (None, "") and column.model_field.has_default():
+                        continue
+                    row[column.attribute] = cleaned_value
+            cleaned.append(row)
+        return cleaned
