@@ -247,3 +247,21 @@ def test_evidence_cannot_be_added_on_the_page_once_closure_is_requested(item_in,
     page = client_for(county_a_clerk).get(url)
     evidence_formset = next(f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Evidence")
     assert not evidence_formset.has_add_permission
+
+
+def test_the_progress_page_counts_each_units_subtree_within_the_users_jurisdiction(item_in, city_officer,
+                                                                                   county_a_clerk, client_for):
+    item_in(ItemState.CLOSED, problem="甲")
+    item_in(ItemState.IN_PROGRESS, problem="乙")
+    url = reverse("admin:rectification_progress")
+    city = client_for(city_officer).get(url)
+    assert {u.code: (u.found, u.rectified) for u in city.context["rows"]} == {
+        "6201": (2, 1), "620102": (2, 1), "620103": (0, 0)}
+    county = client_for(county_a_clerk).get(url, {"unit": "6201"})  # a unit above: not reachable
+    assert [u.code for u in county.context["rows"]] == ["620102", "620102001"]
+    assert county.context["parent"] is None
+
+
+def test_the_progress_page_needs_the_view_permission(non_staff, make_staff, tree, client_for):
+    nobody = make_staff("nobody", tree["city"])
+    assert client_for(nobody).get(reverse("admin:rectification_progress")).status_code == 403

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
 from orgwork.common.versioning import bump_version
+from orgwork.units.scope import units_visible_to
 
 from ..models import Checklist, RectificationItem
-from ..selectors import checklists_with_progress
+from ..selectors import checklists_with_progress, rectification_progress
 from ..services import rectification_item_create
 
 
@@ -51,9 +56,39 @@ class ChecklistAdmin(ScopedModelAdmin):
     ordering = ["-year", "-created_at", "-id"]
     fields = ["source", "title", "document_number", "document_date", "unit", "year"]
     inlines = [ItemInline]
+    change_list_template = "admin/rectification/checklist/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
         return checklists_with_progress(super().get_queryset(request))
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.progress_view)
+        return [path("progress/", view, name="rectification_progress"), *super().get_urls()]
+
+    def progress_view(self, request: HttpRequest) -> TemplateResponse:
+        """整改进度（按单位）: a unit and the units directly below it, each counting its whole subtree."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        visible = units_visible_to(request.user)
+        home = getattr(request.user, "unit", None)
+        chosen = visible.filter(code=request.GET.get("unit", "")).first() or (
+            home if home is not None and visible.filter(pk=home.pk).exists() else visible.filter(parent=None).first())
+        rows = []
+        if chosen is not None:
+            units = visible.filter(Q(pk=chosen.pk) | Q(parent=chosen)).order_by("path")
+            rows = list(rectification_progress(units=units))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"整改进度：{chosen}" if chosen else "整改进度",
+            "subtitle": None,
+            "opts": self.opts,
+            "chosen": chosen,
+            "rows": rows,
+            "parent": chosen.parent if chosen is not None and chosen.parent_id and visible.filter(
+                pk=chosen.parent_id).exists() else None,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/rectification/progress.html", context)
 
     @admin.display(description="发现问题", ordering="found")
     def found(self, obj: Checklist) -> int:
