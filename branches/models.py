@@ -464,14 +464,16 @@ class Meeting(Audited):
             raise ValidationError({"present": "实到人数不能多于应到人数。"})
 
 
-class MeetingMonth(models.Model):
-    """三会一课 月度汇总 (derived, not a business record): for one organisation and one
-    month, which meeting kinds were held (bit ``kind - 1`` of ``kinds``) and how many
-    meetings. A year of a province is ~1M of these instead of ~5M meetings, which is what
-    lets rates and missing lists for 80,000 branches answer within a second.
+class MeetingYear(models.Model):
+    """三会一课 年度汇总 (derived, not a business record): for one organisation and one
+    year, a bit mask of which meeting kinds were held in which month — bit
+    ``(month - 1) * 5 + kind - 1`` — and how many meetings. A province-year is 80,000 of
+    these instead of ~5 million meetings, and any month, quarter or the year is read
+    from one row per branch without grouping: that is what lets rates and missing lists
+    for a whole province answer within a second.
 
     On PostgreSQL, statement-level triggers on the meeting table keep it exact for every
-    write path (services, imports, bulk loads, COPY); see migration 0002. Elsewhere the
+    write path (services, imports, bulk loads, COPY); see migration 0003. Elsewhere the
     selectors read the meeting table itself.
     """
 
@@ -481,18 +483,21 @@ class MeetingMonth(models.Model):
                                      related_name="+", db_constraint=False, db_index=False)
     unit = models.ForeignKey("units.Unit", verbose_name="所在单位", on_delete=models.DO_NOTHING, related_name="+",
                              db_constraint=False, db_index=False)
-    month_no = models.PositiveSmallIntegerField("月份序号")
-    kinds = models.PositiveSmallIntegerField("已开展类型（位）", default=0)
+    year = models.PositiveSmallIntegerField("年度")
+    mask = models.BigIntegerField("已开展（按月按类型的位）", default=0)
     meetings = models.PositiveIntegerField("会议次数", default=0)
 
     class Meta:
-        verbose_name = "三会一课月度汇总"
-        verbose_name_plural = "三会一课月度汇总"
-        constraints = [models.UniqueConstraint(fields=["organisation", "month_no"], name="meeting_month_org_month_unique")]
-        indexes = [models.Index(fields=["month_no"], include=["unit", "organisation", "kinds"], name="meeting_month_month_idx")]
+        verbose_name = "三会一课年度汇总"
+        verbose_name_plural = "三会一课年度汇总"
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="meeting_year_org_year_unique")]
+        indexes = [models.Index(fields=["year", "unit"], include=["organisation", "mask"], name="meeting_year_year_unit_idx")]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.month_no} {self.kinds:05b}"
+        return f"{self.organisation_id} {self.year}"
+
+    def held(self, kind: int, month: int) -> bool:
+        return bool(self.mask >> ((month - 1) * 5 + kind - 1) & 1)
 
 
 # ---------------------------------------------------------------------------

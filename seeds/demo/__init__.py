@@ -18,6 +18,7 @@ STEPS = [
     "seeds.demo.rectification",
     "seeds.demo.cadres",
     "seeds.demo.supervision",
+    "seeds.demo.branches",
     "seeds.demo.talent",
 ]
 

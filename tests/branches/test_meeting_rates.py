@@ -172,7 +172,7 @@ class TestMissingList:
 
 
 class TestMonthlyRollup:
-    """On PostgreSQL the figures come from the trigger-kept monthly roll-up; they must equal
+    """On PostgreSQL the figures come from the trigger-kept yearly roll-up; they must equal
     what the meeting table itself says after every kind of write."""
 
     def figures(self, tree: Any, source: str) -> Any:
@@ -186,7 +186,7 @@ class TestMonthlyRollup:
 
     def test_the_rollup_agrees_with_the_meeting_table_through_inserts_updates_and_deletes(
             self, tree: Any, orgs: Any, q1_meetings: None) -> None:
-        from branches.models import MeetingMonth
+        from branches.models import MeetingYear
 
         assert self.figures(tree, "summary") == self.figures(tree, "meetings")
         # bulk insert, an update that moves a meeting to another month, a delete, a queryset delete
@@ -199,8 +199,9 @@ class TestMonthlyRollup:
         moved.save()
         Meeting.objects.filter(organisation=orgs["county_b"], kind=K.THEME_DAY, month_no=month_number(D(2025, 2, 1))).delete()
         assert self.figures(tree, "summary") == self.figures(tree, "meetings")
-        january = MeetingMonth.objects.get(organisation=orgs["community"], month_no=month_number(D(2025, 1, 1)))
-        assert january.kinds == (1 << (K.GROUP_MEETING - 1)) | (1 << (K.THEME_DAY - 1))
-        assert january.meetings == 3
+        year = MeetingYear.objects.get(organisation=orgs["community"], year=2025)
+        assert not year.held(K.COMMITTEE_MEETING, 1) and year.held(K.COMMITTEE_MEETING, 5)  # the moved meeting
+        assert year.held(K.GROUP_MEETING, 1) and year.held(K.THEME_DAY, 1) and year.held(K.PARTY_LECTURE, 4)
+        assert year.meetings == Meeting.objects.filter(organisation=orgs["community"]).count() == 11
         Meeting.objects.filter(organisation=orgs["community"]).delete()
-        assert not MeetingMonth.objects.filter(organisation=orgs["community"]).exists()
+        assert not MeetingYear.objects.filter(organisation=orgs["community"]).exists()

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             if created_orgs or created_meetings:
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM ANALYZE branches_meeting")
-                    cursor.execute("VACUUM ANALYZE branches_meetingmonth")
+                    cursor.execute("VACUUM ANALYZE branches_meetingyear")
                     cursor.execute("ANALYZE branches_partyorganisation")
                     cursor.execute("ANALYZE units_unit")
                 record(root, action=AuditAction.IMPORT,
@@ -168,10 +168,20 @@ CROSS JOIN (VALUES {pattern}) AS k(kind, seq)
 WHERE o.kind = %s AND o.path LIKE 'BC%%'
   AND ({cases})
   AND ((o.id * 2654435761 + k.kind * 97 + k.seq * 31 + %s * 13) %% 1000) >= %s
-  AND NOT EXISTS (SELECT 1 FROM branches_meeting x WHERE x.organisation_id = o.id AND x.month_no = %s)
+  AND NOT EXISTS (SELECT 1 FROM branches_meetingyear y WHERE y.organisation_id = o.id AND y.year = %s
+                  AND (y.mask >> ((%s - 1) * 5)) & 31 <> 0)
 """
-        params = [year, month, month_no, month, OrgKind.BRANCH, month, MISS_PER_THOUSAND, month_no]
+        params = [year, month, month_no, month, OrgKind.BRANCH, month, MISS_PER_THOUSAND, year, month]
         with transaction.atomic(), connection.cursor() as cursor:
+            # Reuse: skip the month when every bench branch already has meetings in it.
+            cursor.execute(
+                """SELECT COUNT(*) FROM branches_partyorganisation o
+                   LEFT JOIN branches_meetingyear y ON y.organisation_id = o.id AND y.year = %s
+                   WHERE o.kind = %s AND o.path LIKE 'BC%%' AND (y.mask IS NULL OR (y.mask >> ((%s - 1) * 5)) & 31 = 0)""",
+                [year, OrgKind.BRANCH, month],
+            )
+            if cursor.fetchone()[0] == 0:
+                return 0
             cursor.execute(sql, params)
             return cursor.rowcount
 
