@@ -23,3 +23,7 @@ class SupervisionConfig(AppConfig):
 
         register(HandlingRecordResource)
         register(PersonalMattersReportResource)
+
+        from . import worklists
+
+        worklists.register_all()

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from .models import (
     DISCREPANCIES,
     FileAudit,
     FileAuditStatus,
+    FindingResult,
     HandlingRecord,
     SpotCheck,
     TravelDocumentLoan,
@@ -161,6 +163,44 @@ def overdue_loans(user: Any, *, today: datetime.date | None = None) -> QuerySet[
         scope_queryset(TravelDocumentLoan.objects.filter(returned_on__isnull=True, due_on__lt=today), user)
         .select_related("document", "document__holder", "document__holder__unit")
         .order_by("due_on", "id")
+    )
+
+
+# ---------------------------------------------------------------------------
+# 台账
+# ---------------------------------------------------------------------------
+
+def vetting_during_influence(user: Any) -> QuerySet[VettingCase]:
+    """凡提四必 cases whose cadre was nominated while an influence period ran
+    (``influence_ends_on``: the latest end among the periods running that day)."""
+    running = HandlingRecord.objects.filter(
+        cadre=OuterRef("cadre_id"), decided_on__lte=OuterRef("nominated_on"), influence_ends_on__gte=OuterRef("nominated_on")
+    )
+    return (
+        scope_queryset(VettingCase.objects.filter(Exists(running)), user)
+        .annotate(influence_ends_on=Subquery(running.order_by("-influence_ends_on").values("influence_ends_on")[:1]))
+        .select_related("cadre", "cadre__unit")
+        .order_by("-nominated_on", "pk")
+    )
+
+
+def discrepancies_unhandled(user: Any) -> QuerySet[SpotCheck]:
+    """个人有关事项抽查核实发现漏报、瞒报，尚未处理完毕."""
+    return (
+        scope_queryset(SpotCheck.objects.filter(unresolved_discrepancy_q()), user)
+        .select_related("cadre", "cadre__unit", "draw")
+        .order_by("checked_on", "pk")
+    )
+
+
+def files_suspected(user: Any) -> QuerySet[FileAudit]:
+    """档案疑似造假、暂缓选任, with the suspected items (``suspected_items``, codes joined by commas)."""
+    return (
+        scope_queryset(FileAudit.objects.filter(status=FileAuditStatus.SUSPECTED), user)
+        .annotate(suspected_items=StringAgg("findings__item", ",", filter=Q(findings__result=FindingResult.SUSPECTED),
+                                            order_by="findings__item"))
+        .select_related("cadre", "cadre__unit")
+        .order_by("audited_on", "pk")
     )
 
 

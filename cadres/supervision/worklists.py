@@ -1,0 +1,95 @@
+"""Supervision audit lists, registered from ``SupervisionConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from orgwork.worklists.registry import Column, WorkList, register
+
+from .filters import DiscrepanciesFilter, OverdueLoansFilter, SuspectedFilesFilter, VettingDuringInfluenceFilter
+from .models import FileAuditItem, TravelDocumentLoan
+from .selectors import discrepancies_unhandled, files_suspected, overdue_loans, vetting_during_influence
+
+SECTION = "干部监督"
+UNMASK = "cadres.view_unmasked_id_number"
+ITEM_LABELS = dict(FileAuditItem.choices)
+
+
+def loans_overdue(user: Any) -> QuerySet[TravelDocumentLoan]:
+    return overdue_loans(user)
+
+
+def change_link(model: str) -> Any:
+    return lambda obj: reverse(f"admin:supervision_{model}_change", args=[obj.pk])
+
+
+def item_labels(codes: str | None) -> str:
+    return "、".join(ITEM_LABELS.get(code, code) for code in (codes or "").split(",") if code)
+
+
+def register_all() -> None:
+    register(WorkList(
+        slug="supervision_vetting_during_influence", title="影响期内被提名的干部", section=SECTION,
+        permission="supervision.view_vettingcase", queryset=vetting_during_influence,
+        filterset_class=VettingDuringInfluenceFilter, row_link=change_link("vettingcase"),
+        description="受到组织处理、影响期未满即被提名拟提拔的凡提四必案件，须逐一核实。",
+        columns=(
+            Column("姓名", "cadre.name"),
+            Column("单位", "cadre.unit.name"),
+            Column("拟任职务", "proposed_post"),
+            Column("提名单位（人）", "nominated_by"),
+            Column("提名日期", "nominated_on"),
+            Column("影响期截止日", "influence_ends_on"),
+            Column("审查状态", "get_status_display"),
+        ),
+    ))
+    register(WorkList(
+        slug="supervision_discrepancies_unhandled", title="漏报瞒报尚未处理完毕", section=SECTION,
+        permission="supervision.view_spotcheck", queryset=discrepancies_unhandled, filterset_class=DiscrepanciesFilter,
+        unmask_permission=UNMASK, row_link=change_link("spotcheck"),
+        description="个人有关事项报告抽查核实发现漏报、瞒报，尚未办理处理完毕的干部。",
+        columns=(
+            Column("姓名", "cadre.name"),
+            Column("身份证号", "cadre.id_number", sensitive=True),
+            Column("单位", "cadre.unit.name"),
+            Column("报告年度", "draw.year"),
+            Column("抽查类型", "get_selection_display"),
+            Column("核查结果", "get_outcome_display"),
+            Column("核查日期", "checked_on"),
+            Column("核查情况", "findings"),
+        ),
+    ))
+    register(WorkList(
+        slug="supervision_files_suspected", title="档案疑似造假暂缓选任", section=SECTION,
+        permission="supervision.view_fileaudit", queryset=files_suspected, filterset_class=SuspectedFilesFilter,
+        unmask_permission=UNMASK, row_link=change_link("fileaudit"),
+        description="干部人事档案专项审核发现疑似造假、尚未查结的干部，查结前暂缓选任程序。",
+        columns=(
+            Column("姓名", "cadre.name"),
+            Column("身份证号", "cadre.id_number", sensitive=True),
+            Column("单位", "cadre.unit.name"),
+            Column("审核日期", "audited_on"),
+            Column("审核人", "auditor"),
+            Column("疑似造假项目", lambda audit: item_labels(audit.suspected_items)),
+        ),
+    ))
+    register(WorkList(
+        slug="supervision_travel_overdue", title="因私出入境证件逾期未交还", section=SECTION,
+        permission="supervision.view_traveldocumentloan", queryset=loans_overdue, filterset_class=OverdueLoansFilter,
+        row_link=change_link("traveldocumentloan"),
+        description="借出后超过应交还日期仍未交回的因私出入境证件。",
+        columns=(
+            Column("持证人", "document.holder.name"),
+            Column("单位", "document.holder.unit.name"),
+            Column("证件类型", "document.get_document_type_display"),
+            Column("借出日期", "lent_on"),
+            Column("应交还日期", "due_on"),
+            Column("逾期天数", lambda loan: (timezone.localdate() - loan.due_on).days),
+            Column("事由及目的地", "purpose"),
+            Column("审批人", "approved_by"),
+        ),
+    ))
