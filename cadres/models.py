@@ -181,6 +181,7 @@ class Cadre(Versioned, Audited):
             models.Index(fields=["is_woman"], name="cadre_women_idx", condition=Q(is_woman=True)),
             models.Index(fields=["is_minority"], name="cadre_minority_idx", condition=Q(is_minority=True)),
             models.Index(fields=["is_non_party"], name="cadre_nonparty_idx", condition=Q(is_non_party=True)),
+            models.Index(fields=["is_naked_official"], name="cadre_naked_idx", condition=Q(is_naked_official=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code"),
@@ -272,6 +273,7 @@ class Post(CadreChild):
         ordering = ["cadre", "-is_current", "-appointed_on", "-id"]
         indexes = [
             models.Index(fields=["cadre", "-appointed_on"], name="post_cadre_idx"),
+            models.Index(fields=["-appointed_on", "-id"], name="post_order_idx"),
             models.Index(fields=["unit", "rank"], name="post_unit_rank_idx", condition=Q(is_current=True, is_principal=True)),
         ]
         constraints = [

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from orgwork.codes import lookup
 from orgwork.common import dates
 
 from ..models import Cadre
@@ -32,6 +33,18 @@ class MonthField(forms.DateField):
         return value
 
 
+# Text fields whose values come from a reference code set: offered as a list to pick from.
+CODE_FIELDS = {
+    "ethnicity": "ethnicity",
+    "political_status": "political_status",
+    "health": "health",
+    "fulltime_education": "education",
+    "inservice_education": "education",
+    "fulltime_degree": "degree",
+    "inservice_degree": "degree",
+}
+
+
 class CadreForm(forms.ModelForm):
     photo_upload = forms.FileField(label="照片", required=False, help_text="JPEG 格式，不超过 1MB。")
 
@@ -39,6 +52,17 @@ class CadreForm(forms.ModelForm):
         model = Cadre
         fields = "__all__"
         field_classes = {"birth_month": MonthField, "party_joined_on": MonthField, "work_started_on": MonthField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, set_name in CODE_FIELDS.items():
+            field = self.fields.get(name)
+            names = lookup.code_set(set_name).names
+            if field is None or not names:
+                continue  # code set not loaded: the plain text box stays
+            current = getattr(self.instance, name, "") or ""
+            extra = [(current, current)] if current and current not in names else []  # an old value stays visible
+            field.widget = forms.Select(choices=[("", "---------"), *extra, *((n, n) for n in names)])
 
     def clean_photo_upload(self) -> bytes | None:
         upload = self.cleaned_data.get("photo_upload")

@@ -160,12 +160,18 @@ def test_the_import_page_checks_first_and_writes_when_confirmed(make_cadre, coun
 def test_the_change_form_saves_through_the_service(make_cadre, county_a_clerk, client_for) -> None:
     cadre = make_cadre(name="张建华")
     client = client_for(county_a_clerk)
-    form = client.get(change_url(cadre)).context["adminform"].form
+    page = client.get(change_url(cadre))
+    body = page.content.decode()
+    assert reverse("admin:cadres_cadre_print", args=[cadre.pk]) in body
+    assert reverse("admin:cadres_cadre_export_lrmx", args=[cadre.pk]) in body
+    assert '<option value="东乡族">东乡族</option>' in body  # 民族 is picked from the code set
+    form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, bytes))}
     data.update({
         "name": "单建华", "birth_month": "1975.06", "unit": cadre.unit_id, "seen_version": cadre.version,
         "ethnicity": "汉", "status": "active", "gender": Gender.MALE,
     })
+    photo = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
     for prefix in ("posts", "educations", "assessments", "rewards", "family"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update({"assessments-TOTAL_FORMS": "1", "assessments-0-year": "2024", "assessments-0-grade": "excellent",
@@ -173,8 +179,9 @@ def test_the_change_form_saves_through_the_service(make_cadre, county_a_clerk, c
     response = client.post(change_url(cadre), data)
     assert "低于 90 分" in response.content.decode()  # the rule shows on the form
     data.update({"assessments-0-grade": "basically_competent", "assessments-0-political_score": "75"})
-    response = client.post(change_url(cadre), data)
+    response = client.post(change_url(cadre), {**data, "photo_upload": SimpleUploadedFile("me.jpg", photo)})
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     cadre.refresh_from_db()
     assert (cadre.name, cadre.name_pinyin, cadre.ethnicity) == ("单建华", "shanjianhua", "汉族")
+    assert bytes(cadre.photo) == photo
     assert Assessment.objects.get(cadre=cadre).needs_review is True
