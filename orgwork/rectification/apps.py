@@ -10,8 +10,9 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         from orgwork.imports.registry import register
 
-        from .resources import RectificationItemResource
+        from .resources import ChecklistResource, RectificationItemResource
 
+        register(ChecklistResource)
         register(RectificationItemResource)
 
         from . import worklists

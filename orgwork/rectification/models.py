@@ -80,6 +80,7 @@ class Checklist(Audited):
     class Meta:
         verbose_name = "问题清单"
         verbose_name_plural = "问题清单"
+        permissions = [("import_checklist", "可以导入问题清单"), ("export_checklist", "可以导出问题清单")]
         ordering = ["-year", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -164,6 +165,8 @@ class RectificationItem(Versioned, Audited):
             ("request_closure_rectificationitem", "可以申请销号"),
             ("approve_closure_rectificationitem", "可以审核销号（销号或退回）"),
             ("reopen_rectificationitem", "可以回头看重新挂账"),
+            ("import_rectificationitem", "可以导入整改事项"),
+            ("export_rectificationitem", "可以导出整改事项"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=ItemState.values), name="rect_item_state_valid"),

@@ -64,6 +64,41 @@ class ChecklistWidget(ScopedForeignKeyWidget):
         return value.document_number if value else ""
 
 
+class ChecklistResource(ScopedModelResource):
+    """问题清单: one row per document (问题来源, 清单名称, 文号, 印发日期, 所涉单位, 年度)."""
+
+    slug = "rectification_checklists"
+    verbose_name = "问题清单"
+
+    source = fields.Field(attribute="source", column_name="问题来源",
+                          widget=ChoiceWidget(ChecklistSource.choices, aliases=SOURCE_ALIASES))
+    title = fields.Field(attribute="title", column_name="清单名称")
+    document_number = fields.Field(attribute="document_number", column_name="清单文号")
+    document_date = fields.Field(attribute="document_date", column_name="印发日期", widget=DateWidget())
+    unit = fields.Field(attribute="unit", column_name="所涉单位", widget=UnitWidget())
+    year = fields.Field(attribute="year", column_name="年度")
+
+    header_aliases = {"来源": "问题来源", "名称": "清单名称", "文号": "清单文号", "发文日期": "印发日期",
+                      "被巡视单位": "所涉单位", "被检查单位": "所涉单位", "单位": "所涉单位"}
+    example_row = {"问题来源": "巡视反馈", "清单名称": "市委第一巡察组反馈问题清单", "清单文号": "兰巡反〔2026〕1号",
+                   "印发日期": "2026.03.01", "所涉单位": "620100", "年度": "2026"}
+
+    class Meta:
+        model = Checklist
+        fields = ("source", "title", "document_number", "document_date", "unit", "year")
+        import_id_fields = ("unit", "document_number")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def prepare_instance(self, instance: Checklist, original: Checklist | None) -> None:
+        if not instance.document_number:
+            raise ValidationError({"document_number": "请填写清单文号：整改事项按文号归入清单。"})
+        if instance.year is None and instance.document_date:
+            instance.year = instance.document_date.year
+        if original is not None and original._audit_loaded.get("source") != instance.source and original.items.exists():
+            raise ValidationError({"source": "该清单已有整改事项，不能通过导入改变问题来源。"})
+
+
 class RectificationItemResource(ScopedModelResource):
     slug = "rectification_items"
     verbose_name = "整改问题清单"

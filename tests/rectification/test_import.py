@@ -99,3 +99,43 @@ def test_an_item_awaiting_sign_off_cannot_be_changed_by_import(tmp_path, item_in
     assert any("不能通过导入修改" in message for _, _, message in errors_of(result))
     item.refresh_from_db()
     assert item.responsible_person == "张明"
+
+
+def test_checklists_come_in_by_sheet_too_and_items_then_find_them(tmp_path, city_officer):
+    from orgwork.rectification.models import Checklist
+    from orgwork.rectification.resources import ChecklistResource
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(["问题来源", "清单名称", "清单文号", "印发日期", "所涉单位", "年度"])
+    ws.append(["巡察", "市委第二巡察组反馈问题清单", "兰巡反〔2026〕2号", "2026.04.01", "620103", None])
+    ws.append(["督查暗访", "越权清单", "甘组督〔2026〕9号", "2026.04.01", "62", 2026])
+    path = tmp_path / "清单头.xlsx"
+    workbook.save(path)
+    opened = open_sheet(str(path), path.name, ChecklistResource)
+    result = run_import(ChecklistResource, city_officer, opened, commit=True)
+    assert not result.committed
+    assert [(row, "不在您的管辖范围内" in message) for row, _, message in errors_of(result)] == [(3, True)]
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(["问题来源", "清单名称", "清单文号", "印发日期", "所涉单位", "年度"])
+    ws.append(["巡察", "市委第二巡察组反馈问题清单", "兰巡反〔2026〕2号", "2026.04.01", "620103", None])
+    workbook.save(path)
+    result = run_import(ChecklistResource, city_officer, open_sheet(str(path), path.name, ChecklistResource),
+                        commit=True)
+    assert result.committed and result.new == 1
+    checklist = Checklist.objects.get(document_number="兰巡反〔2026〕2号")
+    assert (checklist.source, checklist.unit.code, checklist.year) == ("inspection", "620103", 2026)
+    items = sheet(tmp_path, [[1, "巡视反馈", "兰巡反〔2026〕2号", "问题", "620103", "", "", "", "2026.06.30"]])
+    assert run(items, city_officer, commit=True).new == 1
+    assert RectificationItem.objects.get().checklist == checklist
+
+
+def test_the_business_roles_may_import_both_sheets_and_the_read_only_role_may_not(county_a_clerk, view_only_auditor):
+    from orgwork.imports.access import can_import
+    from orgwork.rectification.resources import ChecklistResource
+
+    for resource in (ChecklistResource, RectificationItemResource):
+        assert can_import(county_a_clerk, resource)
+        assert not can_import(view_only_auditor, resource)
