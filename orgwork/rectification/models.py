@@ -242,7 +242,8 @@ class ItemTransition(models.Model):
     """整改流转记录: the per-item timeline (挂账、开始整改、申请销号、销号、退回、回头看).
 
     The audit log holds the same events for the whole system; this table answers
-    "what happened to this item" in one indexed query.
+    "what happened to this item" in one indexed query. It is itself a log, written
+    only by the services and never edited, so it is not an ``Audited`` model.
     """
 
     scope_field = "item__responsible_unit"
