@@ -103,6 +103,8 @@ class ImportJobAdmin(ScopedModelAdmin):
 
     def _job(self, request: HttpRequest, job_id: int) -> ImportJob:
         # Scoped: another jurisdiction's job does not exist for this user.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=job_id)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
@@ -130,10 +132,11 @@ class ImportJobAdmin(ScopedModelAdmin):
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> Any:
-        try:
-            job = self._job(request, int(object_id))
-        except ValueError:
-            raise Http404 from None
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = self.get_object(request, object_id)
+        if job is None:  # out of scope reads as missing, like every scoped admin page
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         resource_class = registry.get(job.resource)
         context = {
             **self.admin_site.each_context(request),

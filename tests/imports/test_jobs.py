@@ -118,7 +118,9 @@ def test_the_progress_endpoint_is_scoped(media: Path, test_resource: Any, county
     assert answer.json()["status"] == JobStatus.PENDING and answer.json()["running"] is True
     assert client_for(city_officer).get(url).status_code == 200
     assert client_for(county_b_clerk).get(url).status_code == 404
-    assert client_for(county_b_clerk).get(reverse("admin:imports_importjob_change", args=[job.pk])).status_code == 404
+    page = client_for(county_b_clerk).get(reverse("admin:imports_importjob_change", args=[job.pk]))
+    assert page.status_code == 302 and job.original_name not in page.content.decode()
+    assert client_for(county_b_clerk).get(reverse("admin:imports_importjob_errors", args=[job.pk])).status_code == 404
 
 
 def test_the_admin_walks_through_upload_preview_and_confirm(media: Path, test_resource: Any, county_a_clerk: Any,
