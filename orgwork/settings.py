@@ -194,6 +194,11 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# The import engine's limits (orgwork.imports.reader): upload size, and what an xlsx may
+# hold before it is parsed (zip bombs).
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
+IMPORT_MAX_UNCOMPRESSED_MB = 400
+IMPORT_MAX_ZIP_ENTRIES = 2000
 
 LOGGING = {
     "version": 1,
