@@ -118,6 +118,18 @@ class PartyOrganisationResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    example_row = {"组织代码": "620102001001", "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
+                   "上级党组织代码": "620102001", "所在单位代码": "620102001", "领域": "农村", "党员人数": 36,
+                   "活动场所面积（㎡）": 150}
+
+    def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
+        """The bulk engine's hook before ``clean()``: the path follows the parent. (A row
+        that moves an organisation with descendants should go through the admin, which
+        rewrites their paths too.)"""
+        if instance.parent_id and original is not None and original.path and instance.parent.path.startswith(original.path):
+            raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{instance.parent}」之下：会形成循环。"})
+        instance.path = instance.computed_path()
+
     def do_instance_save(self, instance: PartyOrganisation, is_create: bool) -> None:
         party_org_save(organisation=instance, actor=self.user)
 
@@ -170,6 +182,24 @@ class MeetingResource(ScopedModelResource):
         import_id_fields = ("organisation", "kind", "held_on", "topic")
         skip_unchanged = True
         clean_model_instances = True
+
+    example_row = {"组织代码": "620102001001", "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
+                   "应到人数": 7, "实到人数": 7, "补录原因": ""}
+
+    def __init__(self, user: Any = None, unmask: bool = False, backentry_reason: str = "", **kwargs: Any) -> None:
+        super().__init__(user=user, unmask=unmask, **kwargs)
+        self.backentry_reason = backentry_reason
+
+    def prepare_instance(self, instance: Meeting, original: Any) -> None:
+        """The bulk engine's hook before ``clean()``: fill the copies the rate queries use,
+        and apply the back-entry window to new rows. The bulk engine carries no per-row
+        reason, so late rows need the supervisor permission and a reason given for the
+        whole file (``backentry_reason``)."""
+        if not instance.organisation_id or not instance.held_on:
+            return
+        meeting_fill_derived(instance)
+        if original is None:
+            backentry_check(held_on=instance.held_on, actor=self.user, reason=self.backentry_reason)
 
     def import_instance(self, instance: Meeting, row: Any, **kwargs: Any) -> None:
         errors: dict[str, Any] = {}

@@ -1,0 +1,117 @@
+"""Sheets of 党组织, 书记 and 三会一课 through the import engine: per-cell messages,
+scope, derived fields and the back-entry window."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from branches.models import Education, Meeting, MeetingKind, MeetingYear, OrgKind, PartyOrganisation, Secretary
+from branches.resources import MeetingResource, PartyOrganisationResource, SecretaryResource
+from orgwork.imports import registry
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+
+
+def sheet_of(tmp_path: Path, resource: Any, rows: list[list[Any]]) -> Any:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "sheet.xlsx"
+    book.save(path)
+    return open_sheet(str(path), path.name, resource)
+
+
+def errors_of(result: Any) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in result.errors]
+
+
+def test_the_three_sheets_are_registered() -> None:
+    resources = registry.all_resources()
+    assert resources["party_orgs"] is PartyOrganisationResource
+    assert resources["secretaries"] is SecretaryResource
+    assert resources["meetings"] is MeetingResource
+
+
+def test_organisations_import_with_paths_and_cell_messages(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    header = ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域", "党员人数", "活动场所面积（㎡）"]
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, [
+        header,
+        ["A-CUN9", "城关镇九村党支部", "支部", "A-ZZ", "620102001", "农村", 31, "130平方米"],
+        ["A-BAD1", "坏行一", "党小组", "A-ZZ", "620102001", "农村", "三十", ""],
+        ["B-2", "七里河区第二党支部", "党支部", "", "620103", "农村", 10, ""],
+    ])
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=False)
+    messages = errors_of(result)
+    assert any(row == 3 and column == "组织类别" and "「党小组」不是可选值" in m for row, column, m in messages)
+    assert any(row == 3 and column == "党员人数" and "不是数字" in m for row, column, m in messages)
+    assert any(row == 4 and column == "所在单位代码" and "不在您的管辖范围内" in m for row, column, m in messages)
+    good = sheet_of(tmp_path, PartyOrganisationResource, [header, ["A-CUN9", "城关镇九村党支部", "支部", "A-ZZ", "620102001",
+                                                                     "农村", 31, "130平方米"]])
+    assert run_import(PartyOrganisationResource, county_a_clerk, good, commit=True).ok
+    created = PartyOrganisation.objects.get(code="A-CUN9")
+    assert (created.kind, created.path, str(created.venue_area)) == (OrgKind.BRANCH, "A-DW/A-ZZ/A-CUN9/", "130.0")
+
+
+def test_an_organisation_sheet_cannot_break_the_nesting_rules(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, [
+        ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域"],
+        ["A-X", "支部下的支部", "党支部", "A-CUN", "620102001", "农村"],
+    ])
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=True)
+    assert not result.ok and "党支部的上级只能是" in result.errors[0].message
+    assert not PartyOrganisation.objects.filter(code="A-X").exists()
+
+
+def test_secretaries_import_by_organisation_code(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    sheet = sheet_of(tmp_path, SecretaryResource, [
+        ["组织代码", "书记姓名", "是否专职", "是否双带头人", "出生年月", "学历"],
+        ["A-SQ", "李娟", "是", "否", "1986.05", "本科"],
+        ["B-1", "赵强", "是", "否", "1980.01", "大专"],
+    ])
+    result = run_import(SecretaryResource, county_a_clerk, sheet, commit=False)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "组织代码")]
+    sheet = sheet_of(tmp_path, SecretaryResource, [
+        ["组织代码", "书记姓名", "是否专职", "是否双带头人", "出生年月", "学历"],
+        ["A-SQ", "李娟", "是", "否", "1986.05", "本科"],
+    ])
+    assert run_import(SecretaryResource, county_a_clerk, sheet, commit=True).ok
+    secretary = Secretary.objects.get(organisation=orgs["community"])
+    assert (secretary.name, secretary.is_full_time, secretary.birth_month, secretary.education) == (
+        "李娟", True, datetime.date(1986, 5, 1), Education.BACHELOR)
+
+
+def test_imported_meetings_reach_the_rates_and_old_ones_are_refused(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    today = timezone.localdate()
+    recent, old = today - datetime.timedelta(days=2), today - datetime.timedelta(days=60)
+    header = ["组织代码", "会议类型", "召开日期", "主题", "应到人数", "实到人数"]
+    sheet = sheet_of(tmp_path, MeetingResource, [
+        header,
+        ["A-SQ", "支委会", recent.isoformat(), "研究工作", 7, 7],
+        ["A-SQ", "支部党员大会", old.isoformat(), "补录的党员大会", 30, 28],
+        ["A-SQ", "主题党日", recent.isoformat(), "实到比应到多", 10, 11],
+    ])
+    result = run_import(MeetingResource, county_a_clerk, sheet, commit=False)
+    messages = errors_of(result)
+    assert any(row == 3 and "补录期限" in m for row, _, m in messages)
+    assert any(row == 4 and "实到人数不能多于应到人数" in m for row, _, m in messages)
+    good = sheet_of(tmp_path, MeetingResource, [header, ["A-SQ", "支委会", recent.isoformat(), "研究工作", 7, 7]])
+    assert run_import(MeetingResource, county_a_clerk, good, commit=True).ok
+    meeting = Meeting.objects.get()
+    assert (meeting.kind, meeting.unit_id, meeting.month_no) == (
+        MeetingKind.COMMITTEE_MEETING, orgs["community"].unit_id, recent.year * 12 + recent.month - 1)
+    assert MeetingYear.objects.get(organisation=orgs["community"], year=recent.year).held(MeetingKind.COMMITTEE_MEETING, recent.month)
+
+
+def test_county_b_cannot_import_meetings_for_county_a(tmp_path: Path, orgs: Any, county_b_clerk: Any) -> None:
+    sheet = sheet_of(tmp_path, MeetingResource, [
+        ["组织代码", "会议类型", "召开日期", "主题", "应到人数", "实到人数"],
+        ["A-SQ", "支委会", timezone.localdate().isoformat(), "越权", 7, 7],
+    ])
+    result = run_import(MeetingResource, county_b_clerk, sheet, commit=True)
+    assert not result.ok and "不存在或不在您的管辖范围内" in result.errors[0].message
+    assert not Meeting.objects.exists()
