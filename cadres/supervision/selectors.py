@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -18,6 +17,8 @@ from orgwork.units.scope import scope_queryset
 from .models import (
     DISCREPANCIES,
     FileAudit,
+    FileAuditFinding,
+    FileAuditItem,
     FileAuditStatus,
     FindingResult,
     HandlingRecord,
@@ -194,11 +195,17 @@ def discrepancies_unhandled(user: Any) -> QuerySet[SpotCheck]:
 
 
 def files_suspected(user: Any) -> QuerySet[FileAudit]:
-    """档案疑似造假、暂缓选任, with the suspected items (``suspected_items``, codes joined by commas)."""
+    """档案疑似造假、暂缓选任, each annotated with ``suspect_<item>`` (a boolean per item of
+    三龄两历一身份 found suspected) — EXISTS per item rather than a string aggregate, so the
+    same query runs on the demo's SQLite."""
+    suspected = {
+        f"suspect_{item}": Exists(FileAuditFinding.objects.filter(
+            audit=OuterRef("pk"), item=item, result=FindingResult.SUSPECTED))
+        for item in FileAuditItem.values
+    }
     return (
         scope_queryset(FileAudit.objects.filter(status=FileAuditStatus.SUSPECTED), user)
-        .annotate(suspected_items=StringAgg("findings__item", ",", filter=Q(findings__result=FindingResult.SUSPECTED),
-                                            order_by="findings__item"))
+        .annotate(**suspected)
         .select_related("cadre", "cadre__unit")
         .order_by("audited_on", "pk")
     )

@@ -16,7 +16,6 @@ from .selectors import discrepancies_unhandled, files_suspected, overdue_loans, 
 
 SECTION = "干部监督"
 UNMASK = "cadres.view_unmasked_id_number"
-ITEM_LABELS = dict(FileAuditItem.choices)
 
 
 def loans_overdue(user: Any) -> QuerySet[TravelDocumentLoan]:
@@ -27,8 +26,8 @@ def change_link(model: str) -> Any:
     return lambda obj: reverse(f"admin:supervision_{model}_change", args=[obj.pk])
 
 
-def item_labels(codes: str | None) -> str:
-    return "、".join(ITEM_LABELS.get(code, code) for code in (codes or "").split(",") if code)
+def suspected_items(audit: Any) -> str:
+    return "、".join(label for item, label in FileAuditItem.choices if getattr(audit, f"suspect_{item}", False))
 
 
 def register_all() -> None:
@@ -74,7 +73,7 @@ def register_all() -> None:
             Column("单位", "cadre.unit.name"),
             Column("审核日期", "audited_on"),
             Column("审核人", "auditor"),
-            Column("疑似造假项目", lambda audit: item_labels(audit.suspected_items)),
+            Column("疑似造假项目", suspected_items),
         ),
     ))
     register(WorkList(
