@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -53,6 +54,18 @@ def _text_columns(resource: Any) -> set[int]:
 def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str], Iterable[list[Any]]]:
     headers = [str(h) for h in resource.get_export_headers()]
     fields = resource.get_export_fields()
+    model = queryset.model
+    related = set()
+    for f in fields:
+        # One join instead of a query per row for every foreign key the sheet renders.
+        path = (f.attribute or "").split("__")
+        try:
+            if model._meta.get_field(path[0]).many_to_one:
+                related.add("__".join(p for p in path[:-1]) if len(path) > 1 else path[0])
+        except FieldDoesNotExist:
+            continue
+    if related:
+        queryset = queryset.select_related(*sorted(related))
 
     def rows() -> Iterable[list[Any]]:
         for obj in queryset.iterator(chunk_size=2000):
