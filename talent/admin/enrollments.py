@@ -44,6 +44,8 @@ class EnrollmentForm(forms.ModelForm):
         data = super().clean()
         programme, batch = data.get("programme"), data.get("batch_year")
         moved = self.instance.pk is None or {"programme", "batch_year"} & set(self.changed_data)
+        if programme is not None and moved and not programme.is_active:
+            self.add_error("programme", f"「{programme}」已停止实施，不能新增入选人员。")
         if programme is not None and batch is not None and moved:
             message = services.enrollment_quota_error(programme=programme, batch_year=batch,
                                                       exclude_pk=self.instance.pk)
@@ -99,7 +101,9 @@ class EnrollmentAdmin(ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "programme":
-            kwargs["queryset"] = programmes_open_to(request.user).filter(is_active=True)
+            # Stopped programmes stay listed so existing enrollees' pages still open; the
+            # form refuses them for new enrollments.
+            kwargs["queryset"] = programmes_open_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="工作单位", ordering="person__unit__path")
