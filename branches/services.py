@@ -33,7 +33,6 @@ from .models import (
     StandardVersion,
     WeakBranchCase,
     WeakCaseState,
-    WeakCategory,
     month_number,
 )
 from .selectors import ancestor_paths, model_branches_within, standard_version_in_force
@@ -350,7 +349,6 @@ def weak_case_close(*, case: WeakBranchCase, actor: Any, closed_on: datetime.dat
 
 
 __all__ = [
-    "WeakCategory",
     "assessment_grade",
     "assessment_nominate_model",
     "assessment_open",

@@ -19,7 +19,7 @@ from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.units.scope import units_visible_to
 
-from ..cadence import Period
+from ..cadence import Period, required_kinds
 from ..models import Meeting, MeetingKind
 from ..selectors import branches_missing_meetings, meeting_rates
 from ..services import backentry_check, backentry_days, meeting_audit_backentry, meeting_fill_derived
@@ -81,13 +81,9 @@ class MeetingAdmin(ScopedModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.base_fields["reason"].help_text = (
+            f"召开日期早于 {backentry_days()} 天时必填，只有具备补录权限的人员可以补录；原因记入审计日志。")
         return form
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "organisation":
-            field.help_text = f"超过 {backentry_days()} 天的记录须由有补录权限的人员说明原因后补录。"
-        return field
 
     def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
         meeting_fill_derived(obj)
@@ -122,7 +118,7 @@ class MeetingAdmin(ScopedModelAdmin):
         if form.is_valid():
             period, units, root = form.period(), form.units(), form.root()
             report = meeting_rates(units=units, period=period, by=form.cleaned_data["by"] or "subtree", root=root)
-            kinds = [k for k in MeetingKind.values]
+            kinds = list(MeetingKind.values)
             header = ["单位/党支部", "党支部数"] + [f"{MeetingKind(k).label}（开展/应开展，开展率）" for k in kinds]
 
             def line(row: Any) -> list[Any]:
@@ -144,10 +140,9 @@ class MeetingAdmin(ScopedModelAdmin):
         if form.is_valid():
             period, units = form.period(), form.units()
             missing = branches_missing_meetings(units=units, period=period)
-            header = ["党组织代码", "党支部", "所在单位", "缺少的会议"] + [
-                f"{MeetingKind(k).label}（开展/应开展）" for k in missing[0].required
-            ] if missing else ["党组织代码", "党支部", "所在单位", "缺少的会议"]
-            rows = [[m.code, m.name, m.unit_name, m.shortfall_text] + [f"{m.held.get(k, 0)}/{n}" for k, n in m.required.items()]
+            kinds = required_kinds(period)
+            header = ["党组织代码", "党支部", "所在单位", "缺少的会议"] + [f"{MeetingKind(k).label}（开展/应开展）" for k in kinds]
+            rows = [[m.code, m.name, m.unit_name, m.shortfall_text] + [f"{m.held.get(k, 0)}/{m.required[k]}" for k in kinds]
                     for m in missing]
             if request.GET.get("format") == "xlsx":
                 self._audit_export(request, f"导出缺会名单（{period.label}）", len(rows))

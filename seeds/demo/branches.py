@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
