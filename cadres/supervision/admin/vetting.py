@@ -90,7 +90,7 @@ class VettingCaseAdmin(ScopedModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> tuple[Any, ...]:
         return self.inlines if obj is not None else ()
 
-    @admin.display(description="四必完成", ordering="has_open_checks")
+    @admin.display(description="四必完成", boolean=True)
     def checks_done(self, obj: VettingCase) -> bool:
         return not obj.has_open_checks
 
