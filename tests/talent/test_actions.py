@@ -83,3 +83,19 @@ def test_a_request_typed_on_an_expired_card_is_a_form_error(make_card, county_a_
         "card": card.pk, "area": "medical", "content": "就医", "submitted_on": "2025-06-02"})
     assert ok.status_code == 302
     assert GreenChannelRequest.objects.get().deadline == datetime.date(2025, 6, 5)
+
+
+def test_an_enrollees_plan_is_edited_in_the_change_form_with_version_checking(leading, enroll, county_a_clerk,
+                                                                              client_for) -> None:
+    enrollment = enroll(leading)
+    url = reverse("admin:talent_enrollment_change", args=[enrollment.pk])
+    form = {"person": enrollment.person.pk, "programme": leading.pk, "batch_year": 2024, "term_start": "2024-01-01",
+            "term_end": "2028-12-31", "training_plan": "赴中国农科院访学三个月", "seen_version": enrollment.version,
+            "plan_files-TOTAL_FORMS": 0, "plan_files-INITIAL_FORMS": 0, "fundings-TOTAL_FORMS": 0,
+            "fundings-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0}
+    client = client_for(county_a_clerk)
+    assert client.post(url, form).status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.training_plan == "赴中国农科院访学三个月" and enrollment.version == 2
+    stale = client.post(url, {**form, "training_plan": "改为赴兰州大学访学"})
+    assert stale.status_code == 200 and "保存冲突" in stale.content.decode()
