@@ -35,7 +35,7 @@ from orgwork.audit.recorder import REDACTED, entry_for, jsonable, record_many, u
 from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank
-from .widgets import ScopedForeignKeyWidget
+from .widgets import IDNumberWidget, ScopedForeignKeyWidget
 
 CHUNK_SIZE = 5000
 MAX_STORED_ERRORS = 10000
@@ -43,6 +43,15 @@ REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 SCOPE_PATH = "_import_scope_path"
 VERSION_FIELD = "version"
 _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
+CELL_CACHE_LIMIT = 20000
+_MISS = object()
+
+
+class _CellError:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
@@ -123,6 +132,9 @@ class Column:
     model_field: models.Field
     widget: Any
     kind: str  # "fk", "widget" or "plain"
+    # Cleaned values by raw cell: sheets repeat the same months, codes and units
+    # thousands of times, and a widget's answer depends on the cell alone.
+    cache: dict[tuple[type, Any], Any] | None = None
 
     @property
     def attname(self) -> str:
@@ -185,7 +197,8 @@ class ImportEngine:
                 kind = "plain"
             else:
                 kind = "widget"
-            columns.append(Column(fld.column_name, fld.attribute, model_field, fld.widget, kind))
+            cache = {} if kind != "plain" and not isinstance(fld.widget, IDNumberWidget) else None
+            columns.append(Column(fld.column_name, fld.attribute, model_field, fld.widget, kind, cache))
         return columns
 
     # --- cells ------------------------------------------------------------------
@@ -275,8 +288,11 @@ class ImportEngine:
             except _Abort:
                 result.new = result.updated = 0
                 return result
-            except IntegrityError:
-                raise FileError("写入时与其他人同时修改的数据冲突，全部未导入。请重新校验后再导入。") from None
+            except IntegrityError as exc:
+                # Checked rows can still collide with a change made meanwhile, or with a
+                # constraint the row checks do not cover: the transaction is rolled back.
+                detail = str(exc).splitlines()[0][:200]
+                raise FileError(f"写入数据库时违反了数据约束（可能有人同时修改了数据），全部未导入。请重新校验后再导入。（{detail}）") from None
             result.committed = True
         return result
 
@@ -294,10 +310,28 @@ class ImportEngine:
                 values: dict[str, Any] = {}
                 errors: list[RowError] = []
                 for column in present:
+                    raw = row.get(column.header)
+                    cache = column.cache
+                    if cache is not None:
+                        hit = cache.get((type(raw), raw), _MISS)
+                        if hit is not _MISS:
+                            if type(hit) is _CellError:
+                                errors.append(RowError(number, column.header, hit.message))
+                            else:
+                                values[column.attribute] = hit
+                            continue
                     try:
-                        values[column.attribute] = self._clean_cell(column, row.get(column.header))
+                        cell: Any = self._clean_cell(column, raw)
                     except (ValidationError, ValueError, TypeError) as exc:
-                        errors.append(RowError(number, column.header, _messages(exc)))
+                        message = _messages(exc)
+                        errors.append(RowError(number, column.header, message))
+                        cell = _CellError(message)
+                    else:
+                        values[column.attribute] = cell
+                    if cache is not None:
+                        cache[(type(raw), raw)] = cell
+                        if len(cache) > CELL_CACHE_LIMIT:
+                            column.cache = None  # a column of mostly distinct values: stop caching
                 key = tuple(values.get(a) for a in self.key_attributes)
                 key_ok = not any(e.column in {c.header for c in key_columns} for e in errors)
                 if key_ok and any(is_blank(k) for k in key):

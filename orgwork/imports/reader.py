@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 HEADER_SEARCH_ROWS = 20
 ZIP_MAGIC = b"PK\x03\x04"
@@ -299,6 +300,18 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
 
 
 def _key_headers(resource_class: Any) -> list[str]:
+    """The natural key's columns, then every column a new record cannot do without."""
     resource = resource_class()
+    model = resource._meta.model
     by_attr = {fld.attribute: fld.column_name for fld in resource.get_import_fields()}
-    return [by_attr.get(name, name) for name in resource._meta.import_id_fields]
+    required = [by_attr.get(name, name) for name in resource._meta.import_id_fields]
+    for attribute, header in by_attr.items():
+        if not attribute or "__" in attribute or header in required:
+            continue
+        try:
+            field = model._meta.get_field(attribute)
+        except FieldDoesNotExist:
+            continue
+        if not field.blank and not field.null and not field.has_default():
+            required.append(header)
+    return required

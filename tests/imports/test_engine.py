@@ -202,3 +202,10 @@ def test_units_are_imported_below_a_unit_in_scope(tmp_path: Path, county_a_clerk
     assert (result.new, result.updated) == (1, 1)
     assert Unit.objects.get(code="620102002").path == "62/6201/620102/620102002/"
     assert Unit.objects.get(code="620102001").name == "城关镇改名"
+
+
+def test_a_sheet_without_a_column_new_records_need_is_a_file_error(tmp_path: Path) -> None:
+    head = ["姓名", "性别", "身份证号", "单位"]
+    path = xlsx(tmp_path / "a.xlsx", [head, ["张三", "男", id_for(datetime.date(1980, 1, 1), 1), "620102"]])
+    with pytest.raises(FileError, match="出生年月"):
+        open_sheet(str(path), path.name, CadreSheet)
