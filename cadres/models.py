@@ -142,9 +142,8 @@ class Cadre(Versioned, Audited):
     form_filled_on = models.DateField("填表时间", null=True, blank=True)
     form_filled_by = models.CharField("填表人", max_length=50, blank=True)
     # Sort and search keys, kept by the service (see the class docstring).
-    # "C" collation: one plain b-tree serves both ORDER BY and the LIKE 'prefix%' search.
-    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False, db_collation="C")
-    name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, editable=False, db_collation="C")
+    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False)
+    name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, editable=False)
     # Derived in the database: never out of step with the columns they come from.
     is_woman = models.GeneratedField(
         expression=Q(gender=idnumber.FEMALE), output_field=models.BooleanField(verbose_name="女干部"), db_persist=True
@@ -168,9 +167,11 @@ class Cadre(Versioned, Audited):
             ("export_cadre", "可导出干部信息"),
         ]
         indexes = [
-            # Changelist order and the pinyin prefix search share one index.
+            # The changelist order; the prefix searches (LIKE 'zeng%') need the pattern
+            # operator class on PostgreSQL, whose default collation a plain b-tree follows.
             models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_idx"),
-            models.Index(fields=["name_initials"], name="cadre_initials_idx"),
+            models.Index(fields=["name_pinyin"], name="cadre_pinyin_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="cadre_initials_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["name"], name="cadre_name_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["unit", "name_pinyin"], name="cadre_unit_idx"),
             models.Index(fields=["rank", "unit"], name="cadre_rank_idx"),

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
@@ -224,7 +224,7 @@ class CadreAdmin(CadreSearchMixin, ScopedModelAdmin):
             else:
                 if outcome.committed:
                     self.message_user(request, outcome.summary(), messages.SUCCESS)
-                    return _redirect(reverse("admin:cadres_cadre_change", args=[outcome.cadre.pk]))
+                    return HttpResponseRedirect(reverse("admin:cadres_cadre_change", args=[outcome.cadre.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "导入任免审批表（.lrmx）",
@@ -234,9 +234,3 @@ class CadreAdmin(CadreSearchMixin, ScopedModelAdmin):
             "problems": problems,
         }
         return TemplateResponse(request, "admin/cadres/cadre/import_lrmx.html", context)
-
-
-def _redirect(url: str) -> HttpResponse:
-    from django.http import HttpResponseRedirect
-
-    return HttpResponseRedirect(url)
