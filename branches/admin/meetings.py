@@ -71,7 +71,7 @@ class MeetingAdmin(ScopedModelAdmin):
     list_filter = ["kind", UnitSubtreeFilter]
     list_select_related = ["organisation", "unit"]
     date_hierarchy = "held_on"
-    search_fields = ["^topic"]
+    search_fields = ["=organisation__code"]  # an exact code finds its meetings through the index; text search would scan millions
     autocomplete_fields = ["organisation"]
     ordering = ["-held_on", "-id"]
     paginator = CappedCountPaginator
