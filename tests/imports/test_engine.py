@@ -209,3 +209,9 @@ def test_a_sheet_without_a_column_new_records_need_is_a_file_error(tmp_path: Pat
     path = xlsx(tmp_path / "a.xlsx", [head, ["张三", "男", id_for(datetime.date(1980, 1, 1), 1), "620102"]])
     with pytest.raises(FileError, match="出生年月"):
         open_sheet(str(path), path.name, CadreSheet)
+
+
+def test_text_longer_than_the_field_is_a_row_error(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 现任职务="长" * 201)]), county_a_clerk)
+    (row, column, message), = errors_of(result)
+    assert (row, column) == (2, "现任职务") and "200" in message
