@@ -63,11 +63,19 @@ def check_upload_size(size: int) -> None:
         raise FileError("文件是空的。")
 
 
-def sniff_kind(path: str, filename: str) -> str:
-    """``xlsx``, ``xls`` or ``csv`` from the extension, confirmed by the first bytes."""
+def check_extension(filename: str) -> str:
+    """The lower-case extension if it is one we read; ``FileError`` otherwise."""
     ext = os.path.splitext(filename.lower())[1]
     if ext in {".xlsm", ".xltm", ".xlam", ".xlsb"}:
         raise FileError("不接受带宏或二进制格式的工作簿（.xlsm/.xlsb）。请另存为“Excel 工作簿 (.xlsx)”后再导入。")
+    if ext not in {".xlsx", ".xls", ".csv"}:
+        raise FileError("只能导入 .xlsx、.xls 或 .csv 文件。")
+    return ext
+
+
+def sniff_kind(path: str, filename: str) -> str:
+    """``xlsx``, ``xls`` or ``csv`` from the extension, confirmed by the first bytes."""
+    ext = check_extension(filename)
     with open(path, "rb") as fh:
         head = fh.read(8)
     if ext == ".xlsx":
@@ -82,7 +90,7 @@ def sniff_kind(path: str, filename: str) -> str:
         if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
             raise FileError("文件扩展名是 .csv，但内容是 Excel 工作簿。请把扩展名改回 .xlsx/.xls 或另存为 CSV。")
         return "csv"
-    raise FileError("只能导入 .xlsx、.xls 或 .csv 文件。")
+    raise FileError("只能导入 .xlsx、.xls 或 .csv 文件。")  # unreachable: check_extension
 
 
 def check_xlsx_container(path: str) -> None:

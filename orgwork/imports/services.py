@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import os
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +26,7 @@ from . import registry
 from .access import can_import
 from .engine import ImportResult, run_import
 from .models import ImportJob, JobStatus
-from .reader import FileError, check_upload_size, open_sheet, sniff_kind
+from .reader import FileError, check_extension, check_upload_size, open_sheet
 
 logger = logging.getLogger(__name__)
 STORED_ERRORS = 2000
@@ -54,9 +53,7 @@ def job_create(*, user: Any, resource: str, uploaded: UploadedFile) -> ImportJob
         raise ValidationError({"file": "您的账号没有所属单位，不能导入。"})
     try:
         check_upload_size(uploaded.size or 0)
-        ext = os.path.splitext(uploaded.name or "")[1].lower()
-        if ext not in {".xlsx", ".xls", ".csv"}:
-            sniff_kind("/dev/null", uploaded.name or "")  # raises the right message
+        ext = check_extension(uploaded.name or "")
     except FileError as exc:
         raise ValidationError({"file": exc.message}) from None
     with transaction.atomic():

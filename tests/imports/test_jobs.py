@@ -171,3 +171,11 @@ def test_the_template_has_text_columns_and_an_example_row(test_resource: Any, co
     assert [c.value for c in sheet[1]] == HEAD
     assert sheet.cell(row=2, column=1).value == "张三" and sheet.cell(row=2, column=4).value == "620102197506010011"
     assert sheet.cell(row=1, column=4).number_format == "@" and sheet.cell(row=50, column=4).number_format == "@"
+
+
+def test_a_macro_workbook_is_refused_at_upload(media: Path, test_resource: Any, county_a_clerk: Any) -> None:
+    with pytest.raises(ValidationError, match="宏"):
+        upload(county_a_clerk, [HEAD, person(1)], name="干部.xlsm")
+    with pytest.raises(ValidationError, match=r"\.csv"):
+        upload(county_a_clerk, [HEAD, person(1)], name="干部.docx")
+    assert not ImportJob.objects.exists()
