@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
+from django.db import connection
 
 from orgwork.accounts.models import User
 from orgwork.imports.engine import ImportResult, run_import
@@ -56,3 +61,33 @@ def test_resource() -> Any:
     registry.register(CadreSheet)
     yield CadreSheet
     registry._RESOURCES.pop(CadreSheet.slug, None)
+
+
+@pytest.fixture
+def start_worker(media: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Start real ``manage.py db_worker`` processes on the test database (needs a
+    transactional test); they are stopped at teardown. Other packages may import it:
+    ``from tests.imports.conftest import media, start_worker``."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the worker tests need PostgreSQL (bin/test starts it)")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "ORGWORK_HTTPS": "0"}
+    workers: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+            cwd=django_settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        workers.append(process)
+        return process
+
+    yield start
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -3,18 +3,12 @@ and two workers given the same commit twice write it once."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from orgwork.audit.models import AuditAction, AuditLog
@@ -26,36 +20,10 @@ from orgwork.units.models import Unit
 from .conftest import grant
 from .sheets import workbook_bytes
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would drop rows seeded by
+# data migrations (reference codes, rules) for the tests that follow.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 HEAD = ["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"]
-ROOT = Path(django_settings.BASE_DIR)
-
-
-@pytest.fixture
-def start_worker(media: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    if connection.vendor != "postgresql":
-        pytest.fail("the worker tests need PostgreSQL (bin/test starts it)")
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "ORGWORK_HTTPS": "0"}
-    workers: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        workers.append(process)
-        return process
-
-    yield start
-    for process in workers:
-        process.terminate()
-    for process in workers:
-        try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
