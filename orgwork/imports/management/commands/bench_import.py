@@ -36,7 +36,8 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditSource
 from orgwork.common import idnumber
 from orgwork.imports import registry
-from orgwork.imports.engine import BulkWriter, ImportEngine, copy_rows
+from orgwork.imports.engine import ImportEngine
+from orgwork.imports.writer import BulkWriter, copy_rows
 from orgwork.imports.reader import open_sheet
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget
 from orgwork.units.models import Unit, UnitLevel, UnitType
