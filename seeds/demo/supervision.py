@@ -138,7 +138,7 @@ def _file_audits(cadres: list[Cadre], today: datetime.date) -> None:
 
 def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
     clear = next((c for c in cadres if not blockers_for(c)), None)
-    fresh = next((c for c in cadres if c is not clear), None)
+    fresh = next((c for c in reversed(cadres) if c is not clear), None)
     for cadre, post in ((clear, "区发展和改革局局长"), (blocked, "区财政局局长"), (fresh, "区教育局局长")):
         if cadre is None:
             continue
