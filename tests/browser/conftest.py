@@ -1,0 +1,1 @@
+from tests.imports.conftest import media, start_worker  # noqa: F401  (real db_worker processes)

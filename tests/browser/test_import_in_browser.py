@@ -1,0 +1,116 @@
+"""A person's whole import, in Debian's Chromium: log in, upload a cadre sheet, watch the
+progress bar reach 100 % while a real worker validates it, confirm, find the rows."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from orgwork.common.idnumber import check_character
+
+from ..conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
+HEADERS = ["姓名", "性别", "民族", "出生年月", "籍贯", "身份证号", "入党时间", "参加工作时间", "学历", "学位",
+           "毕业院校及专业", "单位", "现任职务", "职务层次", "职级", "管理权限"]
+PEOPLE = [("浏览器测试甲", "男", "1978.03", "620102197803150011"), ("浏览器测试乙", "女", "1983.11", "620102198311200022"),
+          ("浏览器测试丙", "男", "1975.06", "620102197506010033")]
+
+
+def valid_id(draft: str) -> str:
+    return draft[:17] + check_character(draft[:17])
+
+
+def cadre_sheet() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["城关区干部信息（示例）"])  # a title row above the header, as sheets arrive
+    sheet.append(HEADERS)
+    for name, gender, born, id_draft in PEOPLE:
+        sheet.append([name, gender, "汉族", born, "甘肃兰州", valid_id(id_draft), "2005.07", "2000.07", "大学",
+                      "学士", "兰州大学 汉语言文学", "620102", "城关区某局副局长", "乡科级副职", "", "县管"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def browser(monkeypatch: Any) -> Iterator[Any]:
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
+    # (fixtures, teardown) are ordinary synchronous code all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (.ci/run installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def http_server(settings: Any) -> Iterator[Any]:
+    """A live server started after the settings below: the session-wide ``live_server``
+    builds its middleware (HTTPS redirect included) before any test can change them."""
+    from pytest_django.live_server_helper import LiveServer
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+def test_a_clerk_imports_a_cadre_sheet_in_the_browser(
+    browser: Any, http_server: Any, start_worker: Any, county_a_clerk: Any, tmp_path: Path
+) -> None:
+    live_server = http_server
+    call_command("seed_reference", verbosity=0)
+    start_worker()
+    sheet = tmp_path / "城关区干部.xlsx"
+    sheet.write_bytes(cadre_sheet())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "county_a_clerk")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/imports/importjob/add/")
+    page.select_option("select[name=resource]", "cadres")
+    page.set_input_files("input[type=file]", str(sheet))
+    page.click("input[type=submit]")
+
+    page.wait_for_selector("#import-status:text('待确认')", timeout=60_000)
+    assert page.eval_on_selector("#import-progress", "el => el.value") == 100
+    assert "3 / 3" in page.inner_text("#import-progress-text")
+    page.screenshot(path=str(SCREENSHOTS / "import-preview.png"), full_page=True)
+
+    page.click("input[value='确认导入']")
+    page.wait_for_selector("#import-status:text('完成')", timeout=60_000)
+
+    page.goto(f"{live_server.url}/admin/cadres/cadre/?q=浏览器测试")
+    for name, *_ in PEOPLE:
+        assert page.locator("#result_list").get_by_text(name).count() == 1
+    body = page.inner_text("#result_list")
+    assert valid_id(PEOPLE[0][3]) not in body  # ID numbers stay masked in the list
+    page.screenshot(path=str(SCREENSHOTS / "import-done.png"), full_page=True)
