@@ -20,9 +20,10 @@ from orgwork.units.models import Unit
 from .conftest import grant
 from .sheets import workbook_bytes
 
-# serialized_rollback: the flush after a transactional test would drop rows seeded by
-# data migrations (reference codes, rules) for the tests that follow.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: the worker processes must see the rows this test commits. (pytest-django
+# runs transactional tests last, so their flush does not reach the other tests; a database
+# kept with --reuse-db loses rows seeded by data migrations, so use --create-db after it.)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 HEAD = ["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"]
 
 
