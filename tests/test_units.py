@@ -89,3 +89,18 @@ def test_the_unit_list_filter_offers_only_units_in_scope(county_a_clerk: Any, cl
     offered = [c.get("display") for spec in response.context["cl"].filter_specs for c in spec.choices(response.context["cl"])]
     assert any("城关镇" in str(d) for d in offered)
     assert not any("七里河区" in str(d) for d in offered)
+
+
+def test_the_tree_has_a_single_root(tree: dict[str, Unit]) -> None:
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=Unit(code="63", name="另一个省", parent=None))
+    assert "已有最高层级单位「甘肃省」" in str(error.value.message_dict["parent"])
+
+
+def test_the_root_units_staff_see_every_unit_without_a_filter(province_officer: Any, county_a_clerk: Any) -> None:
+    from orgwork.units.scope import scope_queryset
+
+    everything = Unit.objects.all()
+    assert "WHERE" not in str(scope_queryset(everything, province_officer).query)
+    assert scope_queryset(everything, province_officer).count() == Unit.objects.count()
+    assert "WHERE" in str(scope_queryset(everything.filter(level="county"), county_a_clerk).query)

@@ -81,6 +81,11 @@ class Unit(Audited):
 
     def clean(self) -> None:
         if self.parent_id is None:
+            # One deployment serves one department's jurisdiction: a single root, whose
+            # staff see everything (orgwork.units.scope relies on it).
+            other_root = Unit.objects.filter(parent=None).exclude(pk=self.pk).first()
+            if other_root is not None:
+                raise ValidationError({"parent": f"已有最高层级单位「{other_root}」，请选择上级单位。"})
             return
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "上级单位不能是本单位。"})

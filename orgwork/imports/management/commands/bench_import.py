@@ -169,7 +169,7 @@ class Command(BaseCommand):
     def _bench(self, resource_class: type[Any], rows: int, stock_rows: int, result: dict[str, float]) -> None:
         stamp = f"{time.time_ns() % 10**8:08d}"
         root = unit_save(unit=Unit(code=f"BENCH{stamp}", name=f"性能测试{stamp}", level=UnitLevel.CITY,
-                                   unit_type=UnitType.OTHER))
+                                   unit_type=UnitType.OTHER, parent=Unit.objects.filter(parent=None).first()))
         units = [unit_save(unit=Unit(code=f"B{stamp}{n:02d}", name=f"性能测试单位{stamp}-{n}", parent=root,
                                      level=UnitLevel.COUNTY, unit_type=UnitType.OTHER)) for n in range(10)]
         user = get_user_model().objects.create_user(username=f"bench{stamp}", unit=root, is_staff=True)
