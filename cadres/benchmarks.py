@@ -1,0 +1,31 @@
+"""The changelist benchmark's two contestants and its URL configuration.
+
+``bench_admin`` serves the project's cadre admin and a stock ``ModelAdmin`` of the same
+model side by side (same ``list_display``, Django's default options, the filters and
+search the scenarios use), so one run compares them on the same table.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from .models import Cadre
+
+stock_site = admin.AdminSite(name="stock")
+
+
+class StockCadreAdmin(admin.ModelAdmin):
+    list_display = ["name", "gender", "birth_month", "unit", "current_post", "rank", "status"]
+    list_filter = ["rank", "status"]
+    search_fields = ["name", "id_number"]
+    # Django's own page: the cadre app's template carries buttons only our admin serves.
+    change_list_template = "admin/change_list.html"
+
+
+stock_site.register(Cadre, StockCadreAdmin)
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("stock/", stock_site.urls),
+]

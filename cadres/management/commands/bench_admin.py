@@ -1,0 +1,191 @@
+"""Benchmark: the cadre changelist at a million rows, ours against a stock ModelAdmin.
+
+    python manage.py bench_admin [--rows 1000000] [--repeat 7]
+
+Fills the cadre table up to ``--rows`` (reusing what is there; new rows go in with one
+COPY), then times four requests through Django's test client for each admin: the plain
+list, two filters, a name search, and a deep page. The last line reads
+``p50_ms=<ms> stock_p50_ms=<ms> ratio=<stock/ours> queries=<n>``, where the p50s are the
+medians over the plain, filtered and search requests and ``queries`` is the number of SQL
+queries our plain list page runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+import statistics
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import GeneratedField
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from orgwork.accounts.roles import CADRE_SUPERVISION, setup_roles
+from orgwork.audit.context import acting_as
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+from orgwork.common import idnumber, pinyin
+from orgwork.units.models import Unit, UnitLevel
+
+from ...models import Cadre, CadreStatus, Rank
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建红文辉力斌宇浩凯健俊帆帅旭宁云龙林鹏飞鑫波海峰晨阳雪梅琳晶慧嘉欣怡"
+SCENARIOS = ("plain", "filtered", "search", "deep")
+
+
+class Command(BaseCommand):
+    help = "干部列表页性能基准：与 Django 默认 ModelAdmin 对比（可先自动填充数据）。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--rows", type=int, default=1_000_000, help="干部表至少要有的行数（默认 100 万）")
+        parser.add_argument("--repeat", type=int, default=7, help="每个场景计时次数（默认 7）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("基准测试需要 PostgreSQL（设置 DATABASE_URL）。")
+        rows, repeat = options["rows"], max(1, options["repeat"])
+        with acting_as(None, source="command"):
+            counties = self.ensure_units()
+            added = self.fill(rows, counties)
+        self.stdout.write(f"cadres={Cadre.objects.count()} added={added} counties={len(counties)}")
+        ours_user, stock_user = self.ensure_users()
+        with override_settings(ROOT_URLCONF="cadres.benchmarks", SECURE_SSL_REDIRECT=False, DEBUG=False):
+            ours = self.measure(ours_user, "/admin/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
+            stock = self.measure(stock_user, "/stock/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
+        for scenario in SCENARIOS:
+            self.stdout.write(f"{scenario:<9} ours_p50_ms={ours['p50'][scenario]:.1f} stock_p50_ms={stock['p50'][scenario]:.1f}")
+        p50 = statistics.median(t for s in SCENARIOS[:3] for t in ours["times"][s])
+        stock_p50 = statistics.median(t for s in SCENARIOS[:3] for t in stock["times"][s])
+        self.stdout.write(f"p50_ms={p50:.1f} stock_p50_ms={stock_p50:.1f} ratio={stock_p50 / p50:.1f} queries={ours['queries']}")
+
+    # -- data ---------------------------------------------------------------------------
+
+    def ensure_units(self) -> list[Unit]:
+        counties = list(Unit.objects.filter(level=UnitLevel.COUNTY).order_by("code"))
+        if counties:
+            return counties
+        from orgwork.units.services import unit_save
+
+        root = Unit.objects.filter(parent=None).first() or unit_save(unit=Unit(code="BENCH", name="基准测试省", level=UnitLevel.PROVINCE))
+        city = unit_save(unit=Unit(code="BENCH01", name="基准测试市", parent=root, level=UnitLevel.CITY))
+        return [unit_save(unit=Unit(code=f"BENCH01{i:02d}", name=f"基准测试县{i}", parent=city)) for i in range(20)]
+
+    def fill(self, target: int, counties: list[Unit]) -> int:
+        have = Cadre.objects.count()
+        missing = target - have
+        if missing <= 0:
+            return 0
+        fields = [f for f in Cadre._meta.concrete_fields if not f.primary_key and not isinstance(f, GeneratedField)]
+        columns = [f.column for f in fields]
+        names = [(s + g1 + g2, pinyin.sort_key(s + g1 + g2), pinyin.initials(s + g1 + g2))
+                 for s in SURNAMES for g1 in GIVEN[:12] for g2 in GIVEN]
+        rng = random.Random(20261121)
+        ranks = [r for r, _ in Rank.choices]
+        taken = set(Cadre.objects.values_list("id_number", flat=True)) if have else set()
+        start = have
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.connection.cursor().copy(
+                f"COPY {Cadre._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                buffer = io.StringIO()
+                made = 0
+                serial = start
+                while made < missing:
+                    serial += 1
+                    row = self.row(serial, counties, names, ranks, rng)
+                    if row["id_number"] in taken:
+                        continue
+                    taken.add(row["id_number"])
+                    buffer.write("\t".join(self.copy_value(row.get(f.attname, self.default(f))) for f in fields) + "\n")
+                    made += 1
+                    if made % 20000 == 0:
+                        copy.write(buffer.getvalue())
+                        buffer = io.StringIO()
+                copy.write(buffer.getvalue())
+            record(None, action=AuditAction.IMPORT, message=f"bench_admin 生成 {missing} 条基准测试干部数据")
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Cadre._meta.db_table}")
+        return missing
+
+    @staticmethod
+    def row(serial: int, counties: list[Unit], names: list[tuple[str, str, str]], ranks: list[str],
+            rng: random.Random) -> dict[str, Any]:
+        unit = counties[serial % len(counties)]
+        born = datetime.date(1962, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
+        sequence = rng.randrange(0, 1000)
+        area = unit.code[:6] if unit.code[:6].isdigit() and len(unit.code) >= 6 else "620102"
+        first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+        name, key, initials = names[serial % len(names)]
+        return {
+            "name": name, "name_pinyin": key, "name_initials": initials,
+            "gender": idnumber.gender_of(first17 + "0"),
+            "birth_month": born.replace(day=1),
+            "id_number": first17 + idnumber.check_character(first17),
+            "unit_id": unit.pk, "rank": ranks[serial % len(ranks)], "status": CadreStatus.ACTIVE,
+            "current_post": f"{unit.name}科员", "version": 1,
+        }
+
+    @staticmethod
+    def default(field: Any) -> Any:
+        if field.has_default():
+            return field.get_default()
+        if field.null:
+            return None
+        return "" if field.get_internal_type() in {"CharField", "TextField"} else None
+
+    @staticmethod
+    def copy_value(value: Any) -> str:
+        if value is None:
+            return r"\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    # -- timing -------------------------------------------------------------------------
+
+    def ensure_users(self) -> tuple[Any, Any]:
+        User = get_user_model()
+        setup_roles()
+        root = Unit.objects.filter(parent=None).order_by("path").first()
+        ours, _ = User.objects.get_or_create(username="bench_province", defaults={"unit": root, "is_staff": True})
+        ours.groups.set([Group.objects.get(name=CADRE_SUPERVISION)])
+        stock, _ = User.objects.get_or_create(username="bench_stock", defaults={"unit": root, "is_staff": True})
+        stock.groups.set([Group.objects.get(name=CADRE_SUPERVISION)])
+        return ours, stock
+
+    def measure(self, user: Any, base: str, repeat: int, filtered: str) -> dict[str, Any]:
+        client = Client()
+        client.force_login(user)
+        sample = Cadre.objects.order_by("id").values("name", "rank").first()
+        term = sample["name"][:2] if sample else "王"
+        urls = {
+            "plain": base,
+            "filtered": f"{base}?{filtered.format(rank=sample['rank'] if sample else 'county_deputy')}",
+            "search": f"{base}?q={term}",
+            "deep": f"{base}?p={max(1, Cadre.objects.count() // 100 // 2)}",
+        }
+        times: dict[str, list[float]] = {}
+        queries = 0
+        for scenario, url in urls.items():
+            response = client.get(url)  # warm-up, and a check that the page works
+            if response.status_code != 200:
+                raise CommandError(f"{url} 返回 {response.status_code}")
+            times[scenario] = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    client.get(url)
+                    times[scenario].append((time.perf_counter() - started) * 1000)
+                if scenario == "plain":
+                    queries = len(captured.captured_queries)
+        return {"times": times, "p50": {s: statistics.median(t) for s, t in times.items()}, "queries": queries}
