@@ -101,6 +101,7 @@ class PartyOrganisation(Versioned, Audited):
     path = models.CharField("层级路径", max_length=400, editable=False, db_index=False)
 
     class Meta:
+        permissions = [("import_partyorganisation", "可导入党组织"), ("export_partyorganisation", "可导出党组织")]
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["path"]
@@ -170,6 +171,7 @@ class Secretary(Audited):
     education = models.CharField("学历", max_length=20, choices=Education.choices)
 
     class Meta:
+        permissions = [("import_secretary", "可导入书记"), ("export_secretary", "可导出书记")]
         verbose_name = "书记"
         verbose_name_plural = "书记"
         indexes = [models.Index(fields=["education"], name="secretary_education_idx")]
@@ -442,7 +444,7 @@ class Meeting(Audited):
         verbose_name = "三会一课记录"
         verbose_name_plural = "三会一课记录"
         ordering = ["-held_on", "-id"]
-        permissions = [("backenter_meeting", "可补录超出补录期限的三会一课记录（须说明原因）")]
+        permissions = [("import_meeting", "可导入三会一课记录"), ("export_meeting", "可导出三会一课记录"), ("backenter_meeting", "可补录超出补录期限的三会一课记录（须说明原因）")]
         constraints = [
             models.CheckConstraint(condition=models.Q(present__lte=models.F("expected")), name="meeting_present_lte_expected",
                                    violation_error_message="实到人数不能多于应到人数。"),

@@ -269,6 +269,7 @@ class Post(CadreChild):
     removal_document = models.CharField("免职文号", max_length=100, blank=True)
 
     class Meta:
+        permissions = [("import_post", "可导入任职经历"), ("export_post", "可导出任职经历")]
         verbose_name = "任职经历"
         verbose_name_plural = "任职经历"
         ordering = ["cadre", "-is_current", "-appointed_on", "-id"]
@@ -427,6 +428,7 @@ class Assessment(CadreChild):
     )
 
     class Meta:
+        permissions = [("import_assessment", "可导入年度考核"), ("export_assessment", "可导出年度考核")]
         verbose_name = "年度考核"
         verbose_name_plural = "年度考核"
         ordering = ["cadre", "-year"]

@@ -18,6 +18,7 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.units.scope import units_visible_to
+from orgwork.imports.admin import ImportExportMixin
 
 from ..cadence import Period, required_kinds
 from ..models import Meeting, MeetingKind
@@ -65,7 +66,8 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedModelAdmin):
+class MeetingAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "meetings"
     form = MeetingForm
     list_display = ["held_on", "organisation", "kind", "topic", "expected", "present", "unit"]
     list_filter = ["kind", UnitSubtreeFilter]

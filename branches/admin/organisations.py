@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import BranchAssessment, PartyOrganisation, Secretary, StandardStatus
 from ..services import party_org_save
@@ -68,7 +69,8 @@ class VenueFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyOrganisation)
-class PartyOrganisationAdmin(ScopedModelAdmin):
+class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "party_orgs"
     list_display = ["indented_name", "code", "kind", "domain", "unit", "members_count", "venue", "secretary_name", "last_status"]
     list_filter = [UnitSubtreeFilter, "kind", "domain", StandardStatusFilter, VenueFilter]
     list_select_related = ["unit", "secretary"]

@@ -18,6 +18,7 @@ from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
+from orgwork.imports.admin import ImportExportMixin
 
 from .. import lrmx
 from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
@@ -78,7 +79,8 @@ class LrmxImportForm(forms.Form):
 
 
 @admin.register(Cadre)
-class CadreAdmin(CadreSearchMixin, ScopedModelAdmin):
+class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
+    import_resource = "cadres"
     form = CadreForm
     list_display = ["name", "gender", "birth", "id_number_masked", "unit_name", "current_post", "rank", "grade",
                     "authority", "status"]

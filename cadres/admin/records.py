@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Assessment, Post, PositionQuota
 from ..selectors import FOLLOW_UPS, with_occupancy
@@ -18,7 +19,8 @@ from .search import CadreSearchMixin
 
 
 @admin.register(Post)
-class PostAdmin(CadreSearchMixin, ScopedModelAdmin):
+class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
+    import_resource = "cadre_posts"
     cadre_lookup_prefix = "cadre__"
     list_display = ["cadre", "title", "unit", "rank", "appointed_on", "removed_on", "is_principal", "is_current",
                     "appointment_document"]
@@ -35,7 +37,8 @@ class PostAdmin(CadreSearchMixin, ScopedModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(CadreSearchMixin, ScopedModelAdmin):
+class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
+    import_resource = "cadre_assessments"
     cadre_lookup_prefix = "cadre__"
     list_display = ["cadre", "cadre_unit", "year", "grade", "political_score", "review", "follow_up"]
     list_filter = [UnitSubtreeFilter, "year", "grade", NeedsReviewFilter]

@@ -98,6 +98,7 @@ class HandlingRecord(Audited):
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
 
     class Meta:
+        permissions = [("import_handlingrecord", "可导入组织处理"), ("export_handlingrecord", "可导出组织处理")]
         verbose_name = "组织处理"
         verbose_name_plural = "组织处理"
         ordering = ["-decided_on", "-id"]
@@ -256,6 +257,7 @@ class PersonalMattersReport(Audited):
     remarks = models.CharField("备注", max_length=300, blank=True)
 
     class Meta:
+        permissions = [("import_personalmattersreport", "可导入个人有关事项报告"), ("export_personalmattersreport", "可导出个人有关事项报告")]
         verbose_name = "个人有关事项报告"
         verbose_name_plural = "个人有关事项报告"
         ordering = ["-year", "cadre"]

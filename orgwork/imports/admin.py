@@ -208,10 +208,12 @@ class ImportJobAdmin(ScopedModelAdmin):
 
 
 class ImportExportMixin:
-    """导入 / 导出 / 下载模板 on a domain changelist. Set ``import_resource`` to the slug."""
+    """导入 / 导出 / 下载模板 on a domain changelist. Set ``import_resource`` to the slug.
+
+    The buttons are drawn by the project's ``admin/change_list.html``, which every
+    changelist template extends, from the context this mixin adds."""
 
     import_resource: str = ""
-    change_list_template = "admin/imports/change_list.html"
     export_param = "_export"
 
     def _resource_class(self) -> type[Any]:

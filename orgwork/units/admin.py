@@ -6,13 +6,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from .models import Unit
 from .services import unit_save
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedModelAdmin):
+class UnitAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "units"
     list_display = ["code", "name", "parent", "unit_type", "level"]
     list_filter = [UnitSubtreeFilter, "unit_type", "level"]
     list_select_related = ["parent"]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, TrainingPlanFile, yuan
@@ -76,7 +77,8 @@ class ReviewInline(ScopedInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedModelAdmin):
+class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "talent_enrollments"
     form = EnrollmentForm
     list_display = ["person", "person_unit", "programme", "batch_year", "status", "term_start", "term_end",
                     "funding_total"]
@@ -137,7 +139,8 @@ class EnrollmentAdmin(ScopedModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(ScopedModelAdmin):
+class FundingAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "talent_funding"
     list_display = ["person", "programme", "year", "amount_text", "granted_on"]
     list_filter = [UnitSubtreeFilter, ProgrammeFilter, "year"]
     list_select_related = ["person", "programme"]
@@ -161,9 +164,10 @@ class FundingAdmin(ScopedModelAdmin):
 
 
 @admin.register(TermReview)
-class TermReviewAdmin(ScopedModelAdmin):
+class TermReviewAdmin(ImportExportMixin, ScopedModelAdmin):
     """Reviews are recorded through the enrollee list's 登记聘期考核 action (or the
     review sheet), never typed here: their consequences run in the service."""
+    import_resource = "talent_reviews"
 
     list_display = ["person", "programme", "review_year", "grade", "reviewed_on"]
     list_filter = [UnitSubtreeFilter, ProgrammeFilter, "review_year", "grade"]

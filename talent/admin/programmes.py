@@ -14,6 +14,7 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.units.scope import scope_queryset
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Enrollment, EnrollmentStatus, Funding, Person, Programme, yuan
 from .common import can_unmask
@@ -68,9 +69,10 @@ class ProgrammeAdmin(ScopedModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedModelAdmin):
+class PersonAdmin(ImportExportMixin, ScopedModelAdmin):
     """人才信息. ID numbers are masked unless the user holds the unmasking permission;
     every page that shows full numbers writes a 查看敏感信息 audit row."""
+    import_resource = "talent_people"
 
     list_display = ["name", "masked_id_number", "gender", "unit", "field", "professional_title", "enrollment_count"]
     list_filter = [UnitSubtreeFilter, "gender"]

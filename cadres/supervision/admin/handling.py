@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from cadres.models import Cadre
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.units.scope import scope_queryset
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import HandlingRecord, InfluencePeriodRule
 from ..selectors import blockers_for, running_influence_q, supervision_timeline
@@ -56,7 +57,8 @@ class InfluenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(HandlingRecord)
-class HandlingRecordAdmin(ScopedModelAdmin):
+class HandlingRecordAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "handling_records"
     list_display = ("cadre", "cadre_unit", "handling_type", "source", "decided_on", "document_number",
                     "influence_ends_on", "timeline_link")
     list_filter = (UnitSubtreeFilter, "handling_type", "source", InfluenceFilter)

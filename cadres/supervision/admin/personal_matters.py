@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import DISCREPANCIES, PersonalMattersReport, SpotCheck, SpotCheckDraw, SpotCheckOutcome
 from ..services import (
@@ -23,7 +24,8 @@ from .base import DatedTextForm, ask_then_run, run_per_object
 
 
 @admin.register(PersonalMattersReport)
-class PersonalMattersReportAdmin(ScopedModelAdmin):
+class PersonalMattersReportAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "personal_matters_reports"
     list_display = ("cadre", "cadre_unit", "year", "submitted_on")
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("cadre", "cadre__unit")

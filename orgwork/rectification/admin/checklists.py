@@ -15,6 +15,7 @@ from django.urls import path
 from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
 from orgwork.common.versioning import bump_version
 from orgwork.units.scope import units_visible_to
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Checklist, RectificationItem
 from ..selectors import checklists_with_progress, rectification_progress
@@ -46,7 +47,8 @@ class ItemInline(ScopedInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(ScopedModelAdmin):
+class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "rectification_checklists"
     list_display = ["title", "source", "document_number", "unit", "year", "found", "rectified", "on_time",
                     "overdue", "rate"]
     list_filter = ["source", "year", UnitSubtreeFilter]

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Evidence, ItemState, ItemTransition, RectificationItem
 from ..selectors import items_with_overdue, rectification_totals
@@ -67,7 +68,8 @@ class ProgressChangeList(ChangeList):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(WorkflowActionsMixin, ScopedModelAdmin):
+class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
+    import_resource = "rectification_items"
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
                     "overdue_flag", "reopen_count"]
     list_filter = ["source", "state", UnitSubtreeFilter, ResponsiblePersonFilter, OverdueFilter]
