@@ -6,6 +6,8 @@ pypinyin reads a character by its most common reading; a surname often has its o
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 # 多音字 surnames: the reading as a surname.
@@ -33,14 +35,20 @@ def _keep_latin(text: str) -> list[str]:
     return [kept] if kept else []
 
 
-def syllables(name: str) -> list[str]:
-    """``["zeng", "guo", "fan"]`` for 曾国藩; empty for an empty name."""
-    name = (name or "").strip()
+def syllables(name: str) -> tuple[str, ...]:
+    """``("zeng", "guo", "fan")`` for 曾国藩; empty for an empty name."""
+    return _syllables((name or "").strip())
+
+
+# Names repeat (a province has thousands of 王伟), and every imported row asks twice:
+# once for the sort key, once for the initials.
+@lru_cache(maxsize=65536)
+def _syllables(name: str) -> tuple[str, ...]:
     if not name:
-        return []
+        return ()
     first, rest = name[0], name[1:]
     head = [SURNAME_READINGS[first]] if first in SURNAME_READINGS else lazy_pinyin(first, style=Style.NORMAL, errors=_keep_latin)
-    return [s for s in head + lazy_pinyin(rest, style=Style.NORMAL, errors=_keep_latin) if s]
+    return tuple(s for s in head + lazy_pinyin(rest, style=Style.NORMAL, errors=_keep_latin) if s)
 
 
 def sort_key(name: str) -> str:
