@@ -367,6 +367,12 @@ class ImportEngine:
                 writer.flush()
             if self.progress is not None:
                 self.progress(result.rows, max(total, result.rows))
+        if writer is not None and result.ok and writer.written_pks:
+            # Consequences a resource attaches to its rows (a review's reward or exit) run
+            # in the same transaction: the import and its consequences stand or fall together.
+            hook = getattr(self.resource, "after_import_commit", None)
+            if hook is not None:
+                hook(self.model._default_manager.filter(pk__in=writer.written_pks))
         if self.progress is not None:
             self.progress(result.rows, result.rows)
 

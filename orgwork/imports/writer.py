@@ -32,6 +32,7 @@ class BulkWriter:
         self.key_attnames = [self.opts.get_field(a).attname for a in key_attributes]
         self.new: list[tuple[models.Model, dict[str, Any]]] = []
         self.updated: list[tuple[models.Model, dict[str, Any]]] = []
+        self.written_pks: list[Any] = []  # for the resource's after_import_commit
         self.insert_fields = [f for f in self.opts.concrete_fields
                               if not f.primary_key and not getattr(f, "generated", False)]
         imported = {c.attname for c in present}
@@ -75,6 +76,7 @@ class BulkWriter:
             entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
             entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
             record_many(entries)
+        self.written_pks += [i.pk for i, _ in self.new] + [i.pk for i, _ in self.updated]
         self.new, self.updated = [], []
 
     def _audit_copy(self) -> None:

@@ -90,11 +90,21 @@ def test_reviews_imported_in_bulk_get_their_reward_and_cannot_be_regraded(tmp_pa
     head = ["身份证号", "人才计划", "考核年度", "考核等次", "考核日期"]
     row = [enrollment.person.id_number, "甘肃省领军人才", 2026, "优秀", "2026-12-01"]
     assert run(tmp_path, [head, row], TermReviewResource, county_a_clerk).new == 1
-    TermReviewResource(user=county_a_clerk).after_import_commit(TermReview.objects.all())
+    # The engine runs the resource's after_import_commit inside the commit: no second step.
     assert Reward.objects.get().amount == Decimal("200000")
     regraded = run(tmp_path, [head, row[:3] + ["不合格", "2026-12-01"]], TermReviewResource, county_a_clerk)
     assert not regraded.committed and "已登记为「优秀」" in errors_of(regraded)[0][2]
     assert TermReview.objects.get().grade == ReviewGrade.EXCELLENT
+
+
+def test_an_unqualified_review_imported_in_bulk_starts_the_exit(tmp_path, county_a_clerk, leading, enroll) -> None:
+    enrollment = enroll(leading)
+    head = ["身份证号", "人才计划", "考核年度", "考核等次", "考核日期"]
+    result = run(tmp_path, [head, [enrollment.person.id_number, "甘肃省领军人才", 2026, "不合格", "2026-12-01"]],
+                 TermReviewResource, county_a_clerk)
+    assert result.new == 1
+    enrollment.refresh_from_db()
+    assert enrollment.status == "exited"
 
 
 def test_the_library_row_loop_records_reviews_through_the_service(county_a_clerk, leading, enroll) -> None:
