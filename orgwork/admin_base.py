@@ -30,7 +30,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import is_scoped, scope_field_of, scope_queryset, units_visible_to
 
 HISTORY_LIMIT = 500
-EXACT_COUNT_LIMIT = 20_000
+EXACT_COUNT_LIMIT = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
