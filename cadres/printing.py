@@ -6,6 +6,8 @@ import base64
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from orgwork.common import dates, idnumber
 
 from .lrmx import assessments_text, rewards_text
@@ -18,7 +20,7 @@ def appointment_form_context(cadre: Cadre, *, unmask: bool) -> dict[str, Any]:
         .prefetch_related("family", "rewards", "assessments")
         .get(pk=cadre.pk)
     )
-    on = cadre.age_reckoned_on or datetime.date.today()
+    on = cadre.age_reckoned_on or timezone.localdate()
     photo = base64.b64encode(bytes(cadre.photo)).decode("ascii") if cadre.photo else ""
     return {
         "cadre": cadre,

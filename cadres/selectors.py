@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -35,7 +36,7 @@ def born_between(qs: QuerySet[Cadre], first_year: int, last_year: int) -> QueryS
 
 def aged_between(qs: QuerySet[Cadre], youngest: int, oldest: int | None, on: datetime.date | None = None) -> QuerySet[Cadre]:
     """Cadres whose age (in whole years on ``on``) is within [youngest, oldest]."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     latest_birth = _years_before(on, youngest)  # born on or before this date → at least `youngest`
     qs = qs.filter(birth_month__lte=latest_birth)
     if oldest is not None:
@@ -118,7 +119,7 @@ def age_structure(user: Any, *, bands: dict[str, tuple[int, int | None]], genera
     """Cadres in post (在职) per age band (``{key: (youngest, oldest)}``, ages as in
     ``aged_between``) and per generation (``{key: first birth year}``, a decade as in
     ``born_between``): one aggregate query of conditional counts."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     counts: dict[str, Any] = {}
     for key, (youngest, oldest) in bands.items():
         condition = Q(birth_month__lte=_years_before(on, youngest))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
@@ -83,7 +84,7 @@ class MeritCandidateFilter(admin.SimpleListFilter):
     parameter_name = "merit"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        last = datetime.date.today().year - 1
+        last = timezone.localdate().year - 1
         return [(str(y), f"{y - 2}—{y}年连续优秀") for y in (last, last - 1)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:

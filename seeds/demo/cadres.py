@@ -14,6 +14,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
 from django.db import transaction
 from django.db.models import Count
 
@@ -85,7 +86,7 @@ def _person(rng: random.Random, area: str, index: int, used: set[str]) -> tuple[
 
 
 def _years() -> list[int]:
-    last = datetime.date.today().year - 1
+    last = timezone.localdate().year - 1
     return [last - 2, last - 1, last]
 
 
@@ -155,7 +156,7 @@ def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_coun
     cadres = _bulk([c for c, *_ in fresh])
     posts, assessments, low = [], [], []
     for cadre, title, streak, is_low in fresh:
-        appointed = datetime.date(datetime.date.today().year - rng.randint(1, 5), rng.randint(1, 12), 1)
+        appointed = datetime.date(timezone.localdate().year - rng.randint(1, 5), rng.randint(1, 12), 1)
         posts.append(Post(
             cadre=cadre, unit=cadre.unit, title=title, rank=cadre.rank, is_principal=True, is_current=True,
             appointed_on=appointed, appointment_document=f"{county.name[:2]}委发〔{appointed.year}〕{rng.randint(1, 99)}号",

@@ -32,6 +32,7 @@ from seeds.demo import DemoContext
 from seeds.demo import cadres as demo_cadres
 from seeds.demo import supervision as demo_supervision
 from tests.samples.supervision import draw_sample
+from django.utils import timezone
 
 HANDLING_HEAD = ["身份证号", "姓名", "处理方式", "线索来源", "决定日期", "文号", "承办人", "主要事实"]
 
@@ -80,7 +81,7 @@ def test_the_demo_step_covers_every_workflow_and_is_idempotent(tree) -> None:
     demo_cadres.build(ctx)
     demo_supervision.build(ctx)
     assert set(HandlingRecord.objects.values_list("handling_type", flat=True)) == set(HandlingType.values)
-    assert HandlingRecord.objects.filter(influence_ends_on__gte=datetime.date.today()).exists()
+    assert HandlingRecord.objects.filter(influence_ends_on__gte=timezone.localdate()).exists()
     statuses = set(VettingCase.objects.values_list("status", flat=True))
     assert {VettingStatus.CLEARED, VettingStatus.REVIEWING} <= statuses
     assert any(blockers_for(case.cadre) for case in VettingCase.objects.filter(status=VettingStatus.REVIEWING))
@@ -89,7 +90,7 @@ def test_the_demo_step_covers_every_workflow_and_is_idempotent(tree) -> None:
     assert FileAudit.objects.filter(status=FileAuditStatus.SUSPECTED).exists()
     assert overdue_loans(None).count() == 0  # no user, no scope: nothing
     assert TravelDocumentLoan.objects.filter(returned_on__isnull=True,
-                                             due_on__lt=datetime.date.today()).count() == 1
+                                             due_on__lt=timezone.localdate()).count() == 1
     counts = (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count())
     demo_supervision.build(ctx)
     assert (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count()) == counts

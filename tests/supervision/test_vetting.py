@@ -40,8 +40,9 @@ from cadres.supervision.services import (
 from tests.samples.supervision import report_for
 
 from .helpers import assess, handle
+from django.utils import timezone
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def open_case(cadre: Cadre, actor: Any) -> VettingCase:

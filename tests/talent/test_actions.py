@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from talent import services
 from talent.models import BenefitArea, EnrollmentStatus, RequestStatus, Reward
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, 
     late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
                                          submitted_on=datetime.date(2021, 1, 5))
     services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
-                                  submitted_on=datetime.date.today())
+                                  submitted_on=timezone.localdate())
     response = client_for(county_a_clerk).get(reverse("admin:talent_greenchannelrequest_changelist") + "?overdue=yes")
     assert list(response.context["cl"].queryset) == [late]
 

@@ -11,6 +11,7 @@ from orgwork.units.models import Unit
 from tests.branches.conftest import add_meeting, make_org
 
 from .conftest import column, open_list
+from django.utils import timezone
 
 K = MeetingKind
 MONTHLY = (K.COMMITTEE_MEETING, K.GROUP_MEETING, K.THEME_DAY)
@@ -87,7 +88,7 @@ def test_a_weak_branch_past_its_deadline_is_on_the_overdue_list(
         weak_case_open(organisation=org, year=2025, categories=["leadership"], problems="班子不团结", plan="调整班子",
                        contact_leader="王书记", deadline=deadline, actor=None, link_rectification=False)
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     weak("A-1", "红星村党支部", tree["township_a"], today - datetime.timedelta(days=10))
     weak("A-2", "东岗村党支部", tree["county_a"], today + datetime.timedelta(days=30))
     weak("B-1", "七里河村党支部", tree["county_b"], today - datetime.timedelta(days=10))

@@ -15,6 +15,7 @@ from orgwork.units.models import Unit
 from tests.samples.cadres import cadre_in
 
 from .conftest import column, open_list
+from django.utils import timezone
 
 pytestmark = pytest.mark.usefixtures("reference")
 
@@ -94,7 +95,7 @@ def test_three_excellent_years_running_make_a_merit_candidate(
 def test_the_merit_list_opens_on_the_streak_ending_last_year(
     tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
 ) -> None:
-    last = datetime.date.today().year - 1
+    last = timezone.localdate().year - 1
     cadre = cadre_in(tree["county_a"], name="冯去年")
     for year in (last - 2, last - 1, last):
         assess(cadre, year, E)

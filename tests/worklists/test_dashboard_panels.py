@@ -22,6 +22,7 @@ from talent import services as talent_services
 from talent.models import Enrollment, Programme, ReviewGrade
 from tests.branches.conftest import add_meeting, make_org
 from tests.samples.cadres import cadre_in
+from django.utils import timezone
 
 COUNT_PANELS = ["rectification_progress", "cadres_age_structure", "cadres_grade_distribution",
                 "branches_weak_by_domain", "talent_by_programme"]
@@ -45,7 +46,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
         for year, grade in ((2024, AssessmentGrade.EXCELLENT), (2025, AssessmentGrade.COMPETENT)):
             assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade, political_score=Decimal("93")))
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     for code, unit, domain, deadline in (("A-1", tree["township_a"], Domain.RURAL, today - datetime.timedelta(days=3)),
                                          ("A-2", tree["county_a"], Domain.COMMUNITY, today + datetime.timedelta(days=9)),
                                          ("B-1", tree["county_b"], Domain.RURAL, today - datetime.timedelta(days=1))):

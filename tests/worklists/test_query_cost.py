@@ -20,6 +20,7 @@ from orgwork.units.models import Unit
 from talent.models import Enrollment, Programme, ReviewGrade, TermReview
 from tests.branches.conftest import make_org
 from tests.samples.cadres import cadre_in
+from django.utils import timezone
 
 _seq = iter(range(1, 10_000))
 
@@ -38,7 +39,7 @@ def weak_case(tree: dict[str, Unit], **_: Any) -> None:
     n = next(_seq)
     weak_case_open(organisation=make_org(f"W{n}", f"支部{n}", tree["township_a"]), year=2025, categories=["rules"],
                    problems="制度不落实", plan="建章立制", contact_leader="李书记",
-                   deadline=datetime.date.today() - datetime.timedelta(days=2), actor=None, link_rectification=False)
+                   deadline=timezone.localdate() - datetime.timedelta(days=2), actor=None, link_rectification=False)
 
 
 def unqualified(tree: dict[str, Unit], enroll: Callable[..., Enrollment], leading: Programme, **_: Any) -> None:

@@ -22,6 +22,7 @@ from talent.models import ServiceCard
 from tests.samples.cadres import cadre_in
 
 from .conftest import column, exported, open_list
+from django.utils import timezone
 
 SLUG = "cadres_low_political_score"
 
@@ -108,7 +109,7 @@ def test_the_export_shows_full_ids_only_to_someone_granted_them(
 def test_the_card_export_masks_the_holders_id_and_escapes_a_formula(
     make_card: Callable[..., ServiceCard], make_person: Any, county_a_clerk: User, client_for: Any
 ) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     card = make_card(issued_on=today - datetime.timedelta(days=300), expires_on=today + datetime.timedelta(days=7))
     card.holder.name = "@SUM(A1:A9)"
     card.holder.save(update_fields=["name"])

@@ -35,11 +35,12 @@ from tests.samples.supervision import report_for
 from tests.supervision.helpers import handle
 
 from .conftest import column, open_list
+from django.utils import timezone
 
 pytestmark = pytest.mark.usefixtures("reference")
 
 D = datetime.date
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_a_cadre_nominated_inside_an_influence_period_is_listed(

@@ -13,8 +13,9 @@ from talent import services
 from talent.models import BenefitArea, Enrollment, EnrollmentStatus, Programme, ReviewGrade, ServiceCard, TermReview
 
 from .conftest import column, open_list
+from django.utils import timezone
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def days(n: int) -> datetime.date:
