@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 
+from .widgets import is_blank
+
 HEADER_SEARCH_ROWS = 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -47,10 +49,6 @@ def limit(name: str, default: int) -> int:
 def normalise_header(text: Any) -> str:
     """Header cells as people type them: spaces, line breaks, ``*`` for required, a colon."""
     return _HEADER_NOISE.sub("", str(text or ""))
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --- file checks -------------------------------------------------------------------
