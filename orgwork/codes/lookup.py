@@ -30,6 +30,8 @@ class CodeSet:
         An empty set (not loaded yet by ``seed_reference``) checks nothing and keeps
         the value as typed.
         """
+        if value in self.codes:  # already the canonical name: the common case on import
+            return value  # type: ignore[no-any-return]
         text = normalise(value)
         if not text:
             return ""

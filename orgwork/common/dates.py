@@ -14,6 +14,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-year bug
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -22,6 +23,15 @@ _PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[.\-/年](?P<m>\d{1,2})(?:[.\-/月](?P<d>\d{1,2})日?|月)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})?$"),
 ]
+
+
+def today() -> datetime.date:
+    """Today in Beijing (Asia/Shanghai, the project's TIME_ZONE).
+
+    ``timezone.localdate()`` with the zone given: the same date, without asking the
+    per-request active timezone, for checks that run once per imported cell.
+    """
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 def _build(year: int, month: int, day: int | None, raw: Any) -> datetime.date:

@@ -12,8 +12,9 @@ import re
 import unicodedata
 from typing import Any
 
-from django.utils import timezone
 from django.core.exceptions import ValidationError
+
+from . import dates
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
@@ -73,7 +74,7 @@ def validate(value: str) -> str:
     if not _SHAPE.match(value):
         raise ValidationError("身份证号前17位必须是数字，最后一位是数字或 X。", code="invalid")
     born = birth_date_of(value)
-    if born is None or born.year < 1900 or born > timezone.localdate():
+    if born is None or born.year < 1900 or born > dates.today():
         raise ValidationError(f"身份证号中的出生日期「{value[6:14]}」不存在。", code="birth_date")
     expected = check_character(value[:17])
     if value[17] != expected:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict
+from pypinyin.pinyin_dict import pinyin_dict
 
 # 多音字 surnames: the reading as a surname.
 SURNAME_READINGS = {
@@ -40,6 +42,17 @@ def syllables(name: str) -> tuple[str, ...]:
     return _syllables((name or "").strip())
 
 
+@lru_cache(maxsize=16384)
+def _char_reading(char: str) -> str:
+    return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def _in_phrase(text: str) -> bool:
+    """Whether some run of two or more characters of ``text`` is a dictionary phrase
+    (词组), whose reading may differ from its characters' usual ones (朝阳: zhao yang)."""
+    return any(text[i:j] in phrases_dict for i in range(len(text) - 1) for j in range(i + 2, len(text) + 1))
+
+
 # Names repeat (a province has thousands of 王伟), and every imported row asks twice:
 # once for the sort key, once for the initials.
 @lru_cache(maxsize=65536)
@@ -47,8 +60,17 @@ def _syllables(name: str) -> tuple[str, ...]:
     if not name:
         return ()
     first, rest = name[0], name[1:]
-    head = [SURNAME_READINGS[first]] if first in SURNAME_READINGS else lazy_pinyin(first, style=Style.NORMAL, errors=_keep_latin)
-    return tuple(s for s in head + lazy_pinyin(rest, style=Style.NORMAL, errors=_keep_latin) if s)
+    head = [SURNAME_READINGS[first]] if first in SURNAME_READINGS else _reading_of(first)
+    return tuple(s for s in head + _reading_of(rest) if s)
+
+
+def _reading_of(text: str) -> list[str]:
+    """lazy_pinyin's reading of ``text``. Outside dictionary phrases it reads each Han
+    character by its usual reading, so that case is served from a per-character cache:
+    a new name costs a few dictionary lookups, not a segmentation."""
+    if all(ord(ch) in pinyin_dict for ch in text) and not _in_phrase(text):
+        return [_char_reading(ch) for ch in text]
+    return lazy_pinyin(text, style=Style.NORMAL, errors=_keep_latin)
 
 
 def sort_key(name: str) -> str:
