@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 import tablib
@@ -47,6 +48,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 FIRST_DAY = datetime.date(1960, 1, 1)
 COPY_SLICE = 10_000
+AREAS = ("620102", "110101", "310101", "440103", "510104", "610102", "650102", "320102")
 DAYS = 14600  # birth dates over forty years: 100k rows need at most 7 sequence numbers a day
 
 
@@ -61,7 +63,8 @@ def peak_rss_mb() -> float:
 class RowMaker:
     """Valid rows for any registered resource, derived from its columns' widgets."""
 
-    def __init__(self, resource_class: type[Any], unit_codes: list[str]) -> None:
+    def __init__(self, resource_class: type[Any], unit_codes: list[str], area: str = "620102") -> None:
+        self.area = area
         self.columns = [f for f in resource_class().get_import_fields() if f.column_name and f.attribute]
         self.key_attributes = set(resource_class._meta.import_id_fields)
         self.unit_codes = unit_codes
@@ -74,7 +77,7 @@ class RowMaker:
     def _person(self, i: int) -> tuple[datetime.date, bool, str]:
         born = FIRST_DAY + datetime.timedelta(days=i % DAYS)
         sequence = (i // DAYS) * 2 + 11 + (i % 2)  # odd: male, even: female
-        first17 = f"620102{born:%Y%m%d}{sequence:03d}"
+        first17 = f"{self.area}{born:%Y%m%d}{sequence:03d}"
         return born, sequence % 2 == 1, first17 + idnumber.check_character(first17)
 
     def _choice(self, widget: Any, male: bool) -> str:
@@ -121,6 +124,19 @@ class RowMaker:
     def rows(self, start: int, count: int) -> Iterator[list[Any]]:
         for i in range(start, start + count):
             yield self.row(i)
+
+
+def free_area(model: type[Any]) -> str:
+    """An area code (the ID number's first six digits) no existing row uses, so that the
+    generated people never collide with people already registered (demo data included)."""
+    try:
+        model._meta.get_field("id_number")
+    except FieldDoesNotExist:
+        return AREAS[0]
+    for area in AREAS:
+        if not model._default_manager.filter(id_number__startswith=area).exists():
+            return area
+    raise CommandError("找不到未被占用的测试地区码，请在空库上运行性能测试。", returncode=2)
 
 
 def write_sheet(path: str, headers: list[str], rows: Iterator[list[Any]]) -> None:
@@ -173,8 +189,8 @@ class Command(BaseCommand):
         units = [unit_save(unit=Unit(code=f"B{stamp}{n:02d}", name=f"性能测试单位{stamp}-{n}", parent=root,
                                      level=UnitLevel.COUNTY, unit_type=UnitType.OTHER)) for n in range(10)]
         user = get_user_model().objects.create_user(username=f"bench{stamp}", unit=root, is_staff=True)
-        maker = RowMaker(resource_class, [u.code for u in units])
         model = resource_class._meta.model
+        maker = RowMaker(resource_class, [u.code for u in units], free_area(model))
 
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "bench.xlsx")
