@@ -7,6 +7,13 @@ title rows, maps headers and their aliases to the resource's columns, and return
 
 Every refusal is a :class:`FileError` with a Chinese message for the person who
 uploaded the file; nothing about a bad file reaches the validation engine.
+
+Limits (settings, with their defaults): ``IMPORT_MAX_UPLOAD_MB`` (20),
+``IMPORT_MAX_ZIP_ENTRIES`` (2,000), ``IMPORT_MAX_UNCOMPRESSED_MB`` (400),
+``IMPORT_MAX_COMPRESSION_RATIO`` (200), ``IMPORT_MAX_COLUMNS`` (200 columns with content),
+``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (10,000,000: rows × columns
+of the area a workbook's first sheet uses). The spreadsheet library allocates that whole
+area at once, so a workbook is measured from its XML before the library opens it.
 """
 
 from __future__ import annotations
@@ -16,11 +23,14 @@ import csv
 import io
 import os
 import re
+import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -30,8 +40,16 @@ from .widgets import is_blank
 HEADER_SEARCH_ROWS = 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-XML_PROLOG_BYTES = 4096
+XML_PROLOG_BYTES = 65536
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]+")
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+MAX_CELLS = 10_000_000
+# Rows a sheet may use beyond its data rows: titles, the header, blank separator rows.
+ROW_ALLOWANCE = 1000
+# A cell our export escaped (``'=1+1``) reads back as what was stored (``=1+1``).
+ESCAPED_FORMULA_STARTS = ("=", "+", "-", "@")
+SCAN_CHUNK = 1 << 20
 
 
 class FileError(Exception):
@@ -118,44 +136,284 @@ def check_xlsx_container(path: str) -> None:
                     continue
                 with archive.open(info) as part:
                     prolog = part.read(XML_PROLOG_BYTES)
-                if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                    raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。")
+                _check_prolog(prolog)
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
+            for name in _first_sheet_parts(archive):
+                _check_sheet_extent(archive, name)
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
     except (EOFError, zlib.error):
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
 
 
+_XML_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_XML_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_prolog(prolog: bytes) -> None:
+    """No DTD before the root element, however much comment padding precedes it."""
+    if b"\x00" in prolog[:64] or prolog.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileError("工作簿的 XML 不是 UTF-8 编码，疑似被篡改，已拒绝。请用 Excel 重新保存后再导入。")
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。")
+    if len(prolog) == XML_PROLOG_BYTES and _XML_ELEMENT.search(_XML_COMMENT.sub(b"", prolog)) is None:
+        # Tens of kilobytes of comments before the root: nothing a spreadsheet program writes.
+        raise FileError("工作簿的 XML 结构异常，疑似恶意文件，已拒绝。")
+
+
+# --- the used area of the first sheet ----------------------------------------------
+
+def column_letters(number: int) -> str:
+    """1 → ``A``, 200 → ``GR``, 16384 → ``XFD``."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _greater_than(text: str, first: str, rest: str, longest: int) -> str:
+    """A regex for the words over ``rest`` (``first`` at the start) of at most ``longest``
+    characters that come after ``text`` in (length, alphabetical) order — the order of
+    column letters and of numbers without leading zeros."""
+    top = rest[-1]
+    options = []
+    if len(text) < longest:
+        options.append(f"[{first}][{rest}]{{{len(text)},{longest - 1}}}")
+    for i, char in enumerate(text):
+        if char != top:
+            tail = len(text) - i - 1
+            options.append(text[:i] + f"[{chr(ord(char) + 1)}-{top}]" + (f"[{rest}]{{{tail}}}" if tail else ""))
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+# Cells as Excel, LibreOffice, WPS and the Python writers put them: ``<c r="B7" …>``.
+# Anything else (no reference, another attribute first, a namespace prefix) is measured
+# by the slower exact scan below.
+_CELL_REF = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"'
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
+_PREFIXED = re.compile(rb':(?:c|row)[\s>/]')
+_ANY_CELL = re.compile(_CELL_REF + rb'[^>]*?(/?)>')
+
+
+@lru_cache(maxsize=8)
+def _outliers(max_row: int, wide_from: int) -> re.Pattern[bytes]:
+    """Cells with a value (not ``<c …/>``) right of column ``wide_from`` or below ``max_row``."""
+    wide = _greater_than(column_letters(wide_from), "A-Z", "A-Z", 3)
+    tall = _greater_than(str(max_row), "1-9", "0-9", 7)
+    return re.compile(f'<c r="(?:({wide})([1-9][0-9]{{0,6}})|([A-Z]{{1,3}})({tall}))"[^>]*(?<!/)>'.encode())
+
+
+def _first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The part holding the first sheet (the one the reader opens); every worksheet part
+    when the workbook does not say which it is."""
+    from defusedxml import ElementTree
+
+    names = {info.filename for info in archive.infolist()}
+    worksheets = sorted(n for n in names if "worksheets/" in n.lower() and n.lower().endswith(".xml"))
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # missing or unreadable: the spreadsheet library will say so
+        return worksheets
+    first = next((e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
+    rel_id = next((v for k, v in (first.attrib.items() if first is not None else [])
+                   if k.rsplit("}", 1)[-1] == "id"), None)
+    for relation in relations.iter():
+        if relation.attrib.get("Id") == rel_id and rel_id is not None:
+            target = relation.attrib.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            if path in names:
+                return [path]
+    return worksheets
+
+
+def _xml_chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """The part in pieces that end before a ``<``, so that no tag is cut in two."""
+    carry = b""
+    with archive.open(name) as part:
+        while True:
+            block = part.read(SCAN_CHUNK)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            block = carry + block
+            cut = block.rfind(b"<")
+            if cut <= 0:
+                carry = block
+                continue
+            carry = block[cut:]
+            yield block[:cut]
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a sheet whose cells reach too far right, too far down, or span too large an
+    area, before the spreadsheet library allocates that area (two cells, A1 and
+    XFD1048576, in a 5 KB file would ask it for 17 billion cells)."""
+    max_columns = limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS)
+    max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
+    max_cells = limit("IMPORT_MAX_CELLS", MAX_CELLS)
+    last_row = max_rows + ROW_ALLOWANCE
+    # Narrower than this, no sheet within the row limit can exceed the cell limit.
+    wide_from = max(1, min(max_columns, max_cells // last_row))
+    outliers = _outliers(last_row, wide_from)
+    wide = False
+    for chunk in _xml_chunks(archive, name):
+        if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
+            _check_extent(*_exact_extent(archive, name), max_columns, last_row, max_rows, max_cells)
+            return
+        if not wide:
+            match = outliers.search(chunk)
+            if match is not None:
+                letters, digits = match.group(1, 2) if match.group(1) else match.group(3, 4)
+                _check_extent(int(digits), column_number(letters.decode()), max_columns, last_row, max_rows,
+                              max_cells)
+                wide = True  # wide, but within the column limit: the area decides
+    if wide:
+        rows = columns = 0
+        for chunk in _xml_chunks(archive, name):
+            for letters, digits, closed in _ANY_CELL.findall(chunk):
+                if not closed:
+                    rows = max(rows, int(digits))
+                    columns = max(columns, column_number(letters.decode()))
+        _check_extent(rows, columns, max_columns, last_row, max_rows, max_cells)
+
+
+def _check_extent(rows: int, columns: int, max_columns: int, last_row: int, max_rows: int, max_cells: int) -> None:
+    if columns > max_columns:
+        raise FileError(f"工作表的内容延伸到第 {columns} 列（{column_letters(columns)} 列），超过 {max_columns} 列的上限。"
+                        "请删除右侧多余的列，或只把需要导入的列复制到新工作簿后再导入。")
+    if rows > last_row:
+        raise FileError(f"工作表第 {rows} 行仍有内容，超过导入上限（每次最多 {max_rows} 行数据）。"
+                        "请拆分成多个文件；如果数据下方只是空白，请删除这些空行（包括只有空格或公式的行）后再导入。")
+    if rows * columns > max_cells:
+        raise FileError(f"工作表的使用区域为 {rows} 行 × {columns} 列，超过 {max_cells} 个单元格的上限。"
+                        "请删除多余的行和列，或拆分成多个文件后再导入。")
+
+
+class _Extent:
+    """Rows and columns reached by cells with content, as spreadsheet programs place
+    them: a cell without a reference continues from the previous one."""
+
+    def __init__(self) -> None:
+        self.row = self.column = self.rows = self.columns = 0
+        self.cell: tuple[int, int] | None = None
+        self.valued = False
+
+    @staticmethod
+    def _reference(attrs: dict[str, str]) -> str:
+        for key, value in attrs.items():
+            if key.rsplit(":", 1)[-1] == "r":
+                return value.strip().upper()
+        return ""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        kind = tag.rsplit(":", 1)[-1]
+        if kind == "row":
+            ref = self._reference(attrs)
+            self.row = int(ref) if ref.isdigit() else self.row + 1
+            self.column = 0
+        elif kind == "c":
+            match = re.fullmatch(r"([A-Z]+)([0-9]+)", self._reference(attrs))
+            if match:
+                self.column, self.row = column_number(match.group(1)), int(match.group(2))
+            else:
+                self.column += 1
+            self.cell, self.valued = (self.row, self.column), False
+        elif self.cell is not None and kind in {"v", "is", "f"}:
+            self.valued = True
+
+    def end(self, tag: str) -> None:
+        if self.cell is not None and tag.rsplit(":", 1)[-1] == "c":
+            if self.valued:
+                self.rows = max(self.rows, self.cell[0])
+                self.columns = max(self.columns, self.cell[1])
+            self.cell = None
+
+
+def _exact_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    """The slow, exact measure for sheets not written the usual way."""
+    extent = _Extent()
+
+    def no_dtd(*args: Any) -> None:
+        raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。")
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = extent.start
+    parser.EndElementHandler = extent.end
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    try:
+        for chunk in _xml_chunks(archive, name):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise FileError("工作簿的 XML 格式错误，文件可能已损坏。请用 Excel 重新保存后再导入。") from None
+    return extent.rows, extent.columns
+
+
 # --- decoding CSV ------------------------------------------------------------------
 
+ENCODING_ADVICE = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”（或 GB18030/GBK 编码的 CSV）后再导入。"
+
+
 def decode_csv(data: bytes) -> str:
-    """Strict UTF-8 (with or without BOM), then GB18030 (a superset of GBK), then a guess."""
-    if b"\x00" in data[:8192]:
+    """Strict UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (a superset of
+    GBK). Nothing is guessed: a file in any other encoding is refused, never read as
+    mojibake."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise FileError(f"CSV 文件标明的字符编码与内容不符，无法读取。{ENCODING_ADVICE}") from None
+            if "\x00" in text:
+                raise FileError("文件内容不是文本表格（含有二进制数据）。")
+            return text
+    if b"\x00" in data:
+        sample = data[:4096]
+        if sample.count(b"\x00") * 4 >= len(sample):  # every other byte: UTF-16 without its BOM
+            raise FileError(f"CSV 文件似乎是没有 BOM 标记的 UTF-16 编码，无法可靠识别。{ENCODING_ADVICE}")
         raise FileError("文件内容不是文本表格（含有二进制数据）。")
-    if data.startswith(codecs.BOM_UTF8):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileError(f"无法识别 CSV 文件的字符编码（只接受 UTF-8 和 GB18030/GBK）。{ENCODING_ADVICE}") from None
+    line = _utf8_line(data)
+    if line:
+        raise FileError(f"CSV 文件混用了两种字符编码：第 {line} 行是 UTF-8，其他行是 GBK/GB18030，"
+                        f"按任何一种读取都会有乱码。{ENCODING_ADVICE}")
+    return text
+
+
+def _utf8_line(data: bytes) -> int:
+    """The first line of a non-UTF-8 file that is itself UTF-8 Chinese (a sheet pasted
+    together from two sources), or 0. Two CJK characters in valid UTF-8 are practically
+    never GBK text by chance."""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
+            text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-    from charset_normalizer import from_bytes
-
-    # A sample cut mid-character confuses the detector: cut at a line end.
-    sample = data[:65536]
-    cut = sample.rfind(b"\n")
-    best = from_bytes(sample[: cut + 1] if cut > 0 else sample).best()
-    if best is not None:
-        try:
-            return data.decode(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    raise FileError("无法识别 CSV 文件的字符编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。")
+        if sum(1 for ch in text if ch >= "\u0800") >= 2:
+            return number
+    return 0
 
 
 # --- the sheet ---------------------------------------------------------------------
@@ -172,10 +430,18 @@ class Sheet:
     _raw_rows: Any = field(repr=False, default=None)
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Data rows below the header; empty rows (Excel's phantom rows) are skipped."""
+        """Data rows below the header; empty rows (Excel's phantom rows) are skipped.
+
+        A text cell our export escaped (``'=1+1``) reads as the value it escaped, so an
+        exported sheet imports unchanged. More than ``IMPORT_MAX_ROWS`` data rows, or a
+        NUL character (which no database text column takes), refuse the whole file.
+        """
         columns = list(self.columns.items())
+        max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
+        escaped = ESCAPED_FORMULA_STARTS
+        count = 0
         for number, raw in self._raw_rows():
-            if number <= self.header_row:
+            if number <= self.header_row or not raw:
                 continue
             row: dict[str, Any] = {}
             empty = True
@@ -186,10 +452,20 @@ class Sheet:
                     value = value.strip()
                     if not value:
                         value = None
+                    else:
+                        if value[0] == "'" and value[1:2] in escaped:
+                            value = value[1:]
+                        if "\x00" in value:
+                            raise FileError(f"第 {number} 行「{header}」列含有空字符（\\x00），文件可能已损坏。"
+                                            "请用 Excel 重新保存后再导入。")
                 if value is not None:
                     empty = False
                 row[header] = value
             if not empty:
+                count += 1
+                if count > max_rows:
+                    raise FileError(f"数据超过 {max_rows} 行的上限（第 {number} 行起超出），全部未导入。"
+                                    "请拆分成多个文件分批导入。")
                 yield number, row
 
 
@@ -211,13 +487,19 @@ def _excel_rows(path: str) -> tuple[Any, int]:
 
 
 def _csv_rows(text: str) -> Any:
+    # "Text (tab delimited)" saved with a .csv name: tabs and no commas in the first line.
+    first = text[: text.find("\n")] if "\n" in text else text
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        index = 0
         try:
             for index, raw in enumerate(reader, start=1):
                 yield index, raw
-        except csv.Error as exc:
-            raise FileError(f"CSV 文件格式错误：{exc}") from None
+        except csv.Error:
+            raise FileError(f"CSV 文件第 {index + 1} 行附近格式错误（引号不成对，或单元格超过 "
+                            f"{csv.field_size_limit()} 个字符）。请用 Excel 重新保存后再导入。") from None
 
     return rows
 
@@ -246,7 +528,7 @@ def _match(raw: list[Any], lookup: dict[str, str]) -> dict[int, str]:
     return found
 
 
-def find_header(raw_rows: Any, lookup: dict[str, str]) -> tuple[int, dict[int, str], list[str]]:
+def find_header(raw_rows: Any, lookup: dict[str, str], *, hint: str = "") -> tuple[int, dict[int, str], list[str]]:
     """The row among the first ones that matches the most known headers.
 
     A two-level header (a merged group title above the real headers) is merged: columns
@@ -263,7 +545,13 @@ def find_header(raw_rows: Any, lookup: dict[str, str]) -> tuple[int, dict[int, s
         if len(found) > len(best):
             best_index, best = i, found
     if best_index < 0:
-        raise FileError("在前 20 行中没有找到表头行。请使用下载的导入模板，表头须为模板中的列名。")
+        raise FileError("在前 20 行中没有找到表头行。请使用下载的导入模板，表头须为模板中的列名。" + hint)
+    max_columns = limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS)
+    for number, raw in head:
+        used = next((i + 1 for i in range(len(raw) - 1, -1, -1) if not is_blank(raw[i])), 0)
+        if used > max_columns:
+            raise FileError(f"第 {number} 行的内容延伸到第 {used} 列（{column_letters(used)} 列），超过 {max_columns} 列"
+                            "的上限。请删除右侧多余的列，或只把需要导入的列复制到新工作簿后再导入。")
     header_row = head[best_index][0]
     if best_index + 1 < len(head):
         below = _match(head[best_index + 1][1], lookup)
@@ -292,11 +580,14 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
         raw_rows, estimated = _excel_rows(path)
     else:
         with open(path, "rb") as fh:
-            text = decode_csv(fh.read())
+            # Blank lines at the end (a million of them, or commas only) are not rows.
+            text = decode_csv(fh.read()).rstrip("\r\n\t ,;")
         raw_rows = _csv_rows(text)
         estimated = text.count("\n") + 1
     lookup = header_lookup(resource_class)
-    header_row, columns, unknown = find_header(raw_rows, lookup)
+    # A CSV in another encoding reads as mojibake, and its header matches nothing.
+    hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
+    header_row, columns, unknown = find_header(raw_rows, lookup, hint=hint)
     required = _key_headers(resource_class)
     missing = [h for h in required if h not in columns.values()]
     if missing:
