@@ -31,7 +31,7 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from . import registry, services
 from .access import can_export, can_import, importable_resources
 from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
-from .models import ImportJob, JobStatus
+from .models import RUNNING_STATUSES, ImportJob, JobStatus
 
 # The task table holds job arguments for every unit; staff follow their jobs on
 # ImportJob pages, which are scoped. The raw table stays out of the admin.
@@ -107,6 +107,13 @@ class ImportJobAdmin(ScopedModelAdmin):
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=job_id)
 
+    @staticmethod
+    def _checked(job: ImportJob) -> ImportJob:
+        """A running job whose worker is gone is closed as soon as someone looks at it."""
+        if job.status in RUNNING_STATUSES and services.job_close_if_orphaned(job_id=job.pk):
+            job.refresh_from_db()
+        return job
+
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -137,6 +144,7 @@ class ImportJobAdmin(ScopedModelAdmin):
         job = self.get_object(request, object_id)
         if job is None:  # out of scope reads as missing, like every scoped admin page
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        job = self._checked(job)
         resource_class = registry.get(job.resource)
         context = {
             **self.admin_site.each_context(request),
@@ -153,7 +161,7 @@ class ImportJobAdmin(ScopedModelAdmin):
         return TemplateResponse(request, "admin/imports/job.html", context)
 
     def progress_view(self, request: HttpRequest, job_id: int) -> JsonResponse:
-        job = self._job(request, job_id)
+        job = self._checked(self._job(request, job_id))
         return JsonResponse({
             "status": job.status,
             "status_display": job.get_status_display(),

@@ -19,6 +19,8 @@ class JobStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.VALIDATING, JobStatus.AWAITING, JobStatus.IMPORTING)
+# A worker is on the job: it holds the job's lock (see services) and reports progress.
+RUNNING_STATUSES = (JobStatus.VALIDATING, JobStatus.IMPORTING)
 
 
 class ImportJob(Audited):
@@ -32,6 +34,7 @@ class ImportJob(Audited):
     scope_field = "unit"
     # The error list can be large and repeats the sheet's cells (ID numbers): not logged.
     audit_redacted_fields = ("errors",)
+    audit_ignored_fields = ("heartbeat_at",)
 
     resource = models.CharField("导入类型", max_length=50)
     file = models.FileField("上传文件", upload_to="imports/%Y/%m/", max_length=300, blank=True)
@@ -63,6 +66,8 @@ class ImportJob(Audited):
     validated_at = models.DateTimeField("校验完成时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Bookkeeping like the progress counters: moved on by the claim and every progress report.
+    heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导入任务"

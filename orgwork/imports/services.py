@@ -4,6 +4,14 @@ The two heavy steps run in a worker (``tasks.py``). Each starts by *claiming* th
 a conditional status change under ``select_for_update(skip_locked=True)``, committed
 before the work begins, so two workers — or a double-clicked confirm — never run the
 same step twice.
+
+A worker can die mid-job (killed, its machine gone, its database connection cut). On
+PostgreSQL the worker holds a session-level advisory lock on the job from the claim to
+the end of the step; the database drops it with the session. A job 校验中/导入中 whose
+lock is free has lost its worker: ``job_close_if_orphaned`` marks it 失败, which the job
+page, every worker before each step and ``cleanup_imports`` do. The commit writes the
+job's 完成 in the same transaction as the rows, so a job still 导入中 wrote nothing.
+Elsewhere (SQLite, the demo) a job without progress for two hours counts as abandoned.
 """
 
 from __future__ import annotations
@@ -11,11 +19,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import zlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from orgwork.audit.context import acting_as
@@ -25,13 +35,65 @@ from orgwork.audit.recorder import record
 from . import registry
 from .access import can_import
 from .engine import ImportResult, run_import
-from .models import ImportJob, JobStatus
+from .models import RUNNING_STATUSES, ImportJob, JobStatus
 from .reader import FileError, check_extension, check_upload_size, open_sheet
 
 logger = logging.getLogger(__name__)
 STORED_ERRORS = 2000
 STALE_AFTER = datetime.timedelta(hours=24)
 RUNNING_STALE_AFTER = datetime.timedelta(hours=2)
+# PostgreSQL advisory lock namespaces: (JOB_LOCK, job id) is held by the worker running a
+# job; (COMMIT_LOCK, model) by the commit writing into that model.
+JOB_LOCK = 0x494A
+COMMIT_LOCK = 0x494B
+# A dead worker's session ends within this time even while it waits on a lock.
+CLIENT_CHECK_INTERVAL = "5s"
+
+CONNECTION_LOST = "导入中断：与数据库的连接断开，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
+VALIDATION_CONNECTION_LOST = "校验中断：与数据库的连接断开，数据未作任何修改。请重新上传该文件。"
+ORPHANED = {
+    JobStatus.VALIDATING: "校验中断：处理该任务的后台进程已停止，数据未作任何修改。请重新上传该文件。",
+    JobStatus.IMPORTING: "导入中断：处理该任务的后台进程已停止，全部未导入（数据未作任何修改）。请重新上传该文件导入。",
+}
+STALE = "任务超过 24 小时未完成，已自动关闭，数据未作任何修改。如仍需导入，请重新上传该文件。"
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def job_lock_key(job_id: int) -> tuple[int, int]:
+    """The advisory lock (classid, objid) a worker holds while it runs the job."""
+    return JOB_LOCK, job_id & 0x7FFFFFFF
+
+
+def _take_job_lock(job_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", job_lock_key(job_id))
+        taken = bool(cursor.fetchone()[0])
+        if taken:
+            cursor.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
+    return taken
+
+
+def _release_job_lock(job_id: int) -> None:
+    if not _postgres():
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", job_lock_key(job_id))
+    except DatabaseError:
+        pass  # the session is gone, and its locks with it
+
+
+def _serialise_commits(model: Any) -> None:
+    """Two commits into one model wait for each other: the second sees the first's rows
+    (the same file imported twice at once comes out 未变 the second time instead of
+    colliding on the natural key)."""
+    if _postgres():
+        key = zlib.crc32(model._meta.label_lower.encode()) & 0x7FFFFFFF
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COMMIT_LOCK, key])
 
 
 def _sha256(uploaded: UploadedFile) -> str:
@@ -68,15 +130,28 @@ def job_create(*, user: Any, resource: str, uploaded: UploadedFile) -> ImportJob
 
 
 def _claim(job_id: int, *, from_status: str, to_status: str, **conditions: Any) -> ImportJob | None:
-    """Move the job from one status to the next if nobody else holds or moved it."""
-    with transaction.atomic():
-        job = (ImportJob.objects.select_for_update(skip_locked=True)
-               .filter(pk=job_id, status=from_status, **conditions).first())
-        if job is None:
-            return None
-        job.status = to_status
-        job.processed = 0
-        job.save(update_fields=["status", "processed"])
+    """Move the job from one status to the next if nobody else holds or moved it. On
+    PostgreSQL the job lock is taken under the row lock, before the new status is
+    visible: nobody ever sees the job running without its lock held."""
+    locked = False
+    try:
+        with transaction.atomic():
+            job = (ImportJob.objects.select_for_update(skip_locked=True)
+                   .filter(pk=job_id, status=from_status, **conditions).first())
+            if job is None:
+                return None
+            if _postgres():
+                locked = _take_job_lock(job.pk)
+                if not locked:
+                    return None
+            job.status = to_status
+            job.processed = 0
+            job.heartbeat_at = timezone.now()
+            job.save(update_fields=["status", "processed", "heartbeat_at"])
+    except BaseException:
+        if locked:
+            _release_job_lock(job_id)
+        raise
     return job
 
 
@@ -102,10 +177,11 @@ class ProgressReporter:
     def __call__(self, processed: int, total: int) -> None:
         table = ImportJob._meta.db_table
         if self._conn is not None:
-            self._conn.execute(f'UPDATE "{table}" SET processed = %s, total = %s WHERE id = %s',
+            self._conn.execute(f'UPDATE "{table}" SET processed = %s, total = %s, heartbeat_at = now() WHERE id = %s',
                                (processed, total, self.job_id))
         elif not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(processed=processed, total=total)
+            ImportJob.objects.filter(pk=self.job_id).update(processed=processed, total=total,
+                                                            heartbeat_at=timezone.now())
 
     def close(self) -> None:
         if self._conn is not None:
@@ -131,7 +207,13 @@ def _fail(job: ImportJob, message: str) -> None:
     job.status = JobStatus.FAILED
     job.message = message
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "finished_at"])
+    try:
+        job.save(update_fields=["status", "message", "finished_at"])
+    except (OperationalError, InterfaceError):
+        # The connection died with the step; once more on a new one. Should that fail
+        # too, the job stays running without its lock and the next check closes it.
+        connection.close()
+        job.save(update_fields=["status", "message", "finished_at"])
     remove_file(job)
 
 
@@ -158,14 +240,26 @@ def _run(job: ImportJob, *, commit: bool) -> ImportResult:
 
 def job_validate(*, job_id: int) -> str:
     """The dry run: counts and row errors, nothing written. Returns the new status."""
+    jobs_close_orphans()
     job = _claim(job_id, from_status=JobStatus.PENDING, to_status=JobStatus.VALIDATING)
     if job is None:
         return "skipped"
+    try:
+        return _validate(job)
+    finally:
+        _release_job_lock(job.pk)
+
+
+def _validate(job: ImportJob) -> str:
     with acting_as(job.uploader, source=AuditSource.TASK):
         try:
             result = _run(job, commit=False)
         except FileError as exc:
             _fail(job, exc.message)
+            return JobStatus.FAILED
+        except (OperationalError, InterfaceError):
+            logger.warning("import job %s lost its database connection during validation", job.pk, exc_info=True)
+            _fail(job, VALIDATION_CONNECTION_LOST)
             return JobStatus.FAILED
         except Exception:
             logger.exception("import job %s failed during validation", job.pk)
@@ -202,20 +296,38 @@ def job_confirm(*, job: ImportJob, user: Any) -> ImportJob:
 
 def job_commit(*, job_id: int) -> str:
     """The commit: everything in one transaction, or nothing."""
+    jobs_close_orphans()
     job = _claim(job_id, from_status=JobStatus.AWAITING, to_status=JobStatus.IMPORTING,
                  confirmed_at__isnull=False, error_count=0)
     if job is None:
         return "skipped"
-    with acting_as(job.confirmed_by or job.uploader, source=AuditSource.IMPORT):
-        try:
-            result = _run(job, commit=True)
-        except FileError as exc:
-            _fail(job, exc.message)
-            return JobStatus.FAILED
-        except Exception:
-            logger.exception("import job %s failed during commit", job.pk)
-            _fail(job, "导入时发生系统错误，数据未作任何修改。请联系系统管理员。")
-            return JobStatus.FAILED
+    try:
+        with acting_as(job.confirmed_by or job.uploader, source=AuditSource.IMPORT):
+            try:
+                _commit(job)
+            except FileError as exc:
+                _fail(job, exc.message)
+                return JobStatus.FAILED
+            except (OperationalError, InterfaceError):
+                logger.warning("import job %s lost its database connection during commit", job.pk, exc_info=True)
+                _fail(job, CONNECTION_LOST)
+                return JobStatus.FAILED
+            except Exception:
+                logger.exception("import job %s failed during commit", job.pk)
+                _fail(job, "导入时发生系统错误，数据未作任何修改。请联系系统管理员。")
+                return JobStatus.FAILED
+        remove_file(job)
+        return job.status
+    finally:
+        _release_job_lock(job.pk)
+
+
+def _commit(job: ImportJob) -> None:
+    """The rows and the job's final status in one transaction: a job still 导入中 after
+    its worker is gone has written nothing."""
+    with transaction.atomic():
+        _serialise_commits(registry.get(job.resource)._meta.model)
+        result = _run(job, commit=True)
         fields = _store_result(job, result)
         if not result.committed:
             job.status = JobStatus.FAILED
@@ -225,8 +337,6 @@ def job_commit(*, job_id: int) -> str:
             job.message = f"导入完成：新增 {result.new} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。"
         job.finished_at = timezone.now()
         job.save(update_fields=[*fields, "status", "message", "finished_at"])
-    remove_file(job)
-    return job.status
 
 
 def job_abandon(*, job: ImportJob, user: Any) -> ImportJob:
@@ -243,22 +353,61 @@ def job_abandon(*, job: ImportJob, user: Any) -> ImportJob:
     return locked
 
 
-def jobs_cleanup(*, now: datetime.datetime | None = None) -> int:
-    """Fail jobs abandoned or interrupted long ago and remove every leftover file."""
+def job_close_if_orphaned(*, job_id: int, now: datetime.datetime | None = None) -> bool:
+    """失败 for a job 校验中/导入中 whose worker is gone; True if it was closed."""
     now = now or timezone.now()
-    count = 0
-    stale = ImportJob.objects.filter(status__in=[JobStatus.PENDING, JobStatus.AWAITING],
-                                     created_at__lt=now - STALE_AFTER)
-    stuck = ImportJob.objects.filter(status__in=[JobStatus.VALIDATING, JobStatus.IMPORTING],
-                                     created_at__lt=now - RUNNING_STALE_AFTER)
-    for job in list(stale) + list(stuck):
+    with transaction.atomic():
+        job = (ImportJob.objects.select_for_update(skip_locked=True)
+               .filter(pk=job_id, status__in=RUNNING_STATUSES).first())
+        if job is None:
+            return False
+        if _postgres():
+            # Free lock, gone worker. Taken for this transaction only: a claim in
+            # progress holds the row, so it cannot be between its two steps here.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", job_lock_key(job.pk))
+                gone = bool(cursor.fetchone()[0])
+        else:
+            last = job.heartbeat_at or job.confirmed_at or job.created_at
+            gone = last < now - RUNNING_STALE_AFTER
+        if not gone:
+            return False
+        job.message = ORPHANED[JobStatus(job.status)]
+        job.status = JobStatus.FAILED
+        job.finished_at = now
+        job.save(update_fields=["status", "message", "finished_at"])
+    logger.warning("import job %s lost its worker and was closed", job.pk)
+    remove_file(job)
+    return True
+
+
+def jobs_close_orphans(*, now: datetime.datetime | None = None) -> int:
+    """Close every running job whose worker is gone (see the module docstring)."""
+    running = ImportJob.objects.filter(status__in=RUNNING_STATUSES).values_list("pk", flat=True)
+    return sum(job_close_if_orphaned(job_id=pk, now=now) for pk in list(running))
+
+
+def jobs_cleanup(*, now: datetime.datetime | None = None) -> int:
+    """Close jobs whose worker is gone and jobs left waiting for 24 hours (never
+    validated, never confirmed, or confirmed but never started), and remove every
+    leftover file. Returns the number of jobs closed."""
+    now = now or timezone.now()
+    count = jobs_close_orphans(now=now)
+    cut = now - STALE_AFTER
+    stale = ImportJob.objects.filter(
+        Q(status=JobStatus.PENDING, created_at__lt=cut)
+        | Q(status=JobStatus.AWAITING, confirmed_at__isnull=True, validated_at__lt=cut)
+        | Q(status=JobStatus.AWAITING, confirmed_at__isnull=True, validated_at__isnull=True, created_at__lt=cut)
+        | Q(status=JobStatus.AWAITING, confirmed_at__lt=cut)
+    )
+    for job in list(stale):
         with transaction.atomic():
             locked = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk,
                                                                                    status=job.status).first()
             if locked is None:
                 continue
             locked.status = JobStatus.FAILED
-            locked.message = "任务超时未完成，已自动关闭，数据未作修改。"
+            locked.message = STALE
             locked.finished_at = now
             locked.save(update_fields=["status", "message", "finished_at"])
         remove_file(locked)
