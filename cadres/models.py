@@ -123,7 +123,9 @@ class Cadre(Versioned, Audited):
     inservice_education_school = models.CharField("在职学历毕业院校系及专业", max_length=200, blank=True)
     inservice_degree_school = models.CharField("在职学位毕业院校系及专业", max_length=200, blank=True)
     # A02 现任职务
-    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="cadres")
+    # No index of its own: cadre_unit_idx (unit, name_pinyin) leads with it.
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="cadres",
+                             db_index=False)
     current_post = models.CharField("现任职务", max_length=200, blank=True)
     rank = models.CharField("职务层次", max_length=20, choices=Rank.choices, blank=True)
     grade = models.CharField("职级", max_length=20, choices=Grade.choices, blank=True)
