@@ -112,6 +112,19 @@ class BulkWriter:
             self.model._default_manager.bulk_create(instances, batch_size=1000)
             return
         table = self.opts.db_table
+        if isinstance(self.opts.pk, models.AutoField):
+            # Numbers drawn from the table's own sequence before the COPY, so nothing
+            # has to be read back by natural key afterwards.
+            pk = self.opts.pk
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                               [table, pk.column, len(instances)])
+                for instance, (number,) in zip(instances, cursor.fetchall()):
+                    instance.pk = number
+            fields = [pk, *self.insert_fields]
+            values = self._getter(fields, True)
+            copy_rows(table, [f.column for f in fields], (values(i) for i in instances))
+            return
         values = self._getter(self.insert_fields, True)
         copy_rows(table, [f.column for f in self.insert_fields], (values(i) for i in instances))
         # COPY returns nothing: read the new primary keys back by natural key.
