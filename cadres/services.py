@@ -71,12 +71,25 @@ def post_appoint(*, post: Post, actor: Any = None) -> Post:
             post_remove(post=previous, removed_on=post.appointed_on, actor=actor)
     post.validate_constraints()
     post.save()
-    if post.is_current and post.is_principal:
-        changed = [f for f, v in (("current_post", post.title), ("rank", post.rank or cadre.rank)) if getattr(cadre, f) != v]
-        if changed:
-            cadre.current_post, cadre.rank = post.title, post.rank or cadre.rank
-            cadre.save(update_fields=changed + bump_version(cadre))
+    cadre_sync_current_post(cadre=cadre, actor=actor)
     return post
+
+
+def cadre_sync_current_post(*, cadre: Cadre, actor: Any = None) -> list[str]:
+    """现任职务 and 职务层次 on the profile follow the cadre's current principal post.
+
+    With no current principal post (all ended) the profile keeps what it says: the
+    person may have retired or moved, which is the profile's own business. Returns the
+    fields that changed.
+    """
+    post = Post.objects.filter(cadre=cadre, is_current=True, is_principal=True).first()
+    if post is None:
+        return []
+    changed = [f for f, v in (("current_post", post.title), ("rank", post.rank or cadre.rank)) if getattr(cadre, f) != v]
+    if changed:
+        cadre.current_post, cadre.rank = post.title, post.rank or cadre.rank
+        cadre.save(update_fields=changed + bump_version(cadre))
+    return changed
 
 
 @transaction.atomic

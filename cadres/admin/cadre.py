@@ -24,7 +24,7 @@ from .. import lrmx
 from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
 from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
-from ..services import assessment_save, cadre_record_unmasked_view, cadre_save
+from ..services import assessment_save, cadre_record_unmasked_view, cadre_save, cadre_sync_current_post
 from .filters import AgeBandFilter, GenerationFilter, MeritCandidateFilter, MinorityFilter, NonPartyFilter, WomenFilter
 from .forms import CadreForm, PostInlineFormSet
 from .search import CadreSearchMixin
@@ -153,6 +153,8 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         cadre_save(cadre=obj, actor=request.user, validate=False)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Post:
+            return self._save_posts(request, form, formset)
         if formset.model is not Assessment:
             return super().save_formset(request, form, formset, change)
         # Assessments go through the service: a score below 80 opens a rectification item.
@@ -161,6 +163,18 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+    def _save_posts(self, request: HttpRequest, form: Any, formset: Any) -> None:
+        """Posts edited in the table: ended posts are saved before the one that becomes
+        current (the one-current-principal-post constraint holds at every step), then
+        the profile's 现任职务 and 职务层次 follow the current principal post."""
+        posts = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in sorted(posts, key=lambda p: bool(p.is_current and p.is_principal)):
+            obj.save()
+        formset.save_m2m()
+        cadre_sync_current_post(cadre=form.instance, actor=request.user)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -187,3 +187,31 @@ def test_the_change_form_saves_through_the_service(make_cadre, county_a_clerk, c
     assert (cadre.name, cadre.name_pinyin, cadre.ethnicity) == ("单建华", "shanjianhua", "汉族")
     assert bytes(cadre.photo) == photo
     assert Assessment.objects.get(cadre=cadre).needs_review is True
+
+
+def test_posts_edited_in_the_table_move_the_profile_and_keep_one_current_post(make_cadre, county_a_clerk,
+                                                                              client_for) -> None:
+    """Ending the old post and ticking a new one in the same save: the old one is ended
+    first (no constraint error), and 现任职务/职务层次 on the profile follow the new post."""
+    from cadres.models import Post
+    from tests.test_versioning import form_data
+
+    cadre = make_cadre(name="张建华")
+    old = Post.objects.create(cadre=cadre, unit=cadre.unit, title="副镇长", rank=Rank.TOWNSHIP_DEPUTY,
+                              is_principal=True, is_current=True, appointed_on=datetime.date(2019, 3, 1))
+    client = client_for(county_a_clerk)
+    data = form_data(client.get(change_url(cadre)))
+    index = next(k.split("-")[1] for k, v in data.items() if k.startswith("posts-") and k.endswith("-id")
+                 and v == str(old.pk))
+    data.pop(f"posts-{index}-is_current")  # 免去原职务
+    data[f"posts-{index}-removed_on"] = "2024-05-01"
+    new = int(data["posts-TOTAL_FORMS"])
+    data.update({"posts-TOTAL_FORMS": str(new + 1), f"posts-{new}-title": "镇长", f"posts-{new}-rank": Rank.TOWNSHIP_CHIEF,
+                 f"posts-{new}-is_principal": "on", f"posts-{new}-is_current": "on",
+                 f"posts-{new}-appointed_on": "2024-05-01", f"posts-{new}-unit": str(cadre.unit_id)})
+    response = client.post(change_url(cadre), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    cadre.refresh_from_db()
+    assert (cadre.current_post, cadre.rank) == ("镇长", Rank.TOWNSHIP_CHIEF)
+    assert list(Post.objects.filter(cadre=cadre, is_current=True).values_list("title", flat=True)) == ["镇长"]
+    assert Post.objects.get(pk=old.pk).removed_on == datetime.date(2024, 5, 1)
