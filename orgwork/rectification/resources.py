@@ -21,7 +21,7 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
 from .models import Checklist, ChecklistSource, ItemState, RectificationItem
-from .services import rectification_item_create
+from .services import rectification_item_create, rectification_items_log_opened
 
 SOURCE_ALIASES = {
     "巡视": "巡视反馈", "巡察": "巡视反馈", "巡察反馈": "巡视反馈", "巡视巡察": "巡视反馈",
@@ -145,6 +145,10 @@ class RectificationItemResource(ScopedModelResource):
     def import_instance(self, instance: RectificationItem, row: Any, **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)
         self.prepare_instance(instance, instance if instance.pk else None)
+
+    def after_import_commit(self, items: Any) -> None:
+        """The engine wrote the new items in bulk: give each its 挂账 timeline entry."""
+        rectification_items_log_opened(items=items, actor=self.user)
 
     def do_instance_save(self, instance: RectificationItem, is_create: bool) -> None:
         if is_create:

@@ -23,7 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import record
+from orgwork.audit.recorder import entry_for, record, record_many
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
@@ -151,6 +151,22 @@ def rectification_item_create(*, item: RectificationItem, actor: Any) -> Rectifi
     item.save()
     _log_transition(item, name="open", label="挂账", from_state="", actor=actor)
     return item
+
+
+def rectification_items_log_opened(*, items: models.QuerySet[RectificationItem], actor: Any) -> int:
+    """挂账 rows for items a bulk path wrote itself (a sheet import): each item without a
+    timeline gets its 挂账 entry, and the audit log its transition, in two statements.
+    Returns how many items were logged."""
+    user = _actor_user(actor)
+    now = timezone.now()
+    opened = list(items.filter(transitions__isnull=True, state=ItemState.ON_BOOKS))
+    ItemTransition.objects.bulk_create(
+        [ItemTransition(item=item, name="open", label="挂账", from_state="", to_state=item.state, actor=user, at=now)
+         for item in opened], batch_size=2000)
+    message = f"挂账：— → {ItemState.ON_BOOKS.label}"
+    record_many(entry_for(item, action=AuditAction.TRANSITION, message=message, actor=user,
+                          changes={"state": [None, item.state]}) for item in opened)
+    return len(opened)
 
 
 # ---------------------------------------------------------------------------

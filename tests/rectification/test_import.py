@@ -54,6 +54,10 @@ def test_an_inspection_teams_sheet_is_put_on_the_books(tmp_path, city_checklist,
     result = run(path, city_officer, commit=True)
     assert (result.rows, result.new, result.error_count, result.committed) == (2, 2, 0, True)
     first = RectificationItem.objects.get(problem="“三重一大”决策程序执行不到位")
+    # Put on the books like an item entered by hand: the timeline starts with 挂账.
+    assert [(t.label, t.to_state, t.actor) for t in first.transitions.all()] == [("挂账", ItemState.ON_BOOKS, city_officer)]
+    again = run(path, city_officer, commit=True)
+    assert (again.unchanged, first.transitions.count()) == (2, 1)  # a re-import adds no second 挂账
     assert (first.checklist, first.source, first.responsible_unit.code, first.deadline, first.state) == (
         city_checklist, "inspection", "620102", datetime.date(2026, 6, 30), ItemState.ON_BOOKS)
     assert first.created_by == city_officer
