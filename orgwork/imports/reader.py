@@ -11,7 +11,7 @@ uploaded the file; nothing about a bad file reaches the validation engine.
 Limits (settings, with their defaults): ``IMPORT_MAX_UPLOAD_MB`` (20),
 ``IMPORT_MAX_ZIP_ENTRIES`` (2,000), ``IMPORT_MAX_UNCOMPRESSED_MB`` (400),
 ``IMPORT_MAX_COMPRESSION_RATIO`` (200), ``IMPORT_MAX_COLUMNS`` (200 columns with content),
-``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (10,000,000: rows × columns
+``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (5,000,000: rows × columns
 of the area a workbook's first sheet uses). The spreadsheet library allocates that whole
 area at once, so a workbook is measured from its XML before the library opens it.
 """
@@ -44,7 +44,7 @@ XML_PROLOG_BYTES = 65536
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]+")
 MAX_COLUMNS = 200
 MAX_ROWS = 100_000
-MAX_CELLS = 10_000_000
+MAX_CELLS = 5_000_000
 # Rows a sheet may use beyond its data rows: titles, the header, blank separator rows.
 ROW_ALLOWANCE = 1000
 # A cell our export escaped (``'=1+1``) reads back as what was stored (``=1+1``).
@@ -390,13 +390,15 @@ def decode_csv(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("gb18030")
+        text: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise FileError(f"无法识别 CSV 文件的字符编码（只接受 UTF-8 和 GB18030/GBK）。{ENCODING_ADVICE}") from None
+        text = None
     line = _utf8_line(data)
     if line:
-        raise FileError(f"CSV 文件混用了两种字符编码：第 {line} 行是 UTF-8，其他行是 GBK/GB18030，"
+        raise FileError(f"CSV 文件混用了两种字符编码：第 {line} 行是 UTF-8，其他行不是，"
                         f"按任何一种读取都会有乱码。{ENCODING_ADVICE}")
+    if text is None:
+        raise FileError(f"无法识别 CSV 文件的字符编码（只接受 UTF-8 和 GB18030/GBK）。{ENCODING_ADVICE}")
     return text
 
 
