@@ -1,0 +1,279 @@
+"""Injected faults on PostgreSQL: the database connection killed in the middle of a commit,
+a worker killed mid-job, the same file imported by two people at once. Each ends with
+the whole import or none of it, a clear status on the job, and a re-run that works.
+
+To hit the commit in its middle every time, the tests hold a row lock (through a
+connection of their own) on one unit that the sheet's second chunk updates: the worker
+writes the first 5,000 rows, reports them, and waits on that row until the fault is
+injected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from orgwork.audit.models import AuditAction, AuditLog, AuditSource
+from orgwork.imports import services
+from orgwork.imports.engine import CHUNK_SIZE
+from orgwork.imports.models import ImportJob, JobStatus
+from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.units.services import unit_save
+
+from .conftest import HEAD as CADRE_HEAD
+from .conftest import grant, person
+from .sheets import workbook_bytes
+
+HEAD = ["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"]
+PREFIX = "62010291"
+ROWS = CHUNK_SIZE + 200
+LOCKED_AT = CHUNK_SIZE + 100  # in the second chunk
+
+
+def wait_for(check: Callable[[], Any], what: str, seconds: float = 90) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answer = check()
+        if answer:
+            return answer
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def sheet(count: int = ROWS) -> bytes:
+    lines = [",".join(HEAD)] + [f"{PREFIX}{i:04d},新街道{i},620102,乡镇,乡级" for i in range(count)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def existing_unit(tree: dict[str, Unit], index: int = LOCKED_AT) -> Unit:
+    """A unit already registered exactly as the sheet has it (未变 on import)."""
+    return unit_save(unit=Unit(code=f"{PREFIX}{index:04d}", name=f"新街道{index}", parent=tree["county_a"],
+                               unit_type=UnitType.TOWNSHIP, level=UnitLevel.TOWNSHIP))
+
+
+def imported_units() -> int:
+    return Unit.objects.filter(code__startswith=PREFIX).count()
+
+
+def created_entries() -> int:
+    """Audit entries of units created by an import."""
+    return AuditLog.objects.filter(action=AuditAction.CREATE, source=AuditSource.IMPORT, content_type__model="unit",
+                                   object_repr__startswith="新街道").count()
+
+
+def job(pk: int) -> ImportJob:
+    return ImportJob.objects.get(pk=pk)
+
+
+@pytest.fixture
+def other_session() -> Iterator[psycopg.Connection[Any]]:
+    """A database session of the test's own, beside Django's: it holds locks and kills backends."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    session = psycopg.connect(**params)
+    yield session
+    session.close()
+
+
+def hold_row(session: psycopg.Connection[Any], code: str) -> None:
+    session.execute("SELECT 1 FROM units_unit WHERE code = %s FOR UPDATE", [code])
+
+
+def worker_backend(session: psycopg.Connection[Any], job_id: int) -> int | None:
+    """The database session of the worker running the job: the holder of the job's lock."""
+    row = session.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s"
+        " AND objsubid = 2 AND granted", services.job_lock_key(job_id)).fetchone()
+    return row[0] if row else None
+
+
+def waiting_on_a_lock(session: psycopg.Connection[Any], pid: int) -> bool:
+    row = session.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+    return bool(row and row[0] == "Lock")
+
+
+def stuck_in_the_middle(session: psycopg.Connection[Any], job_id: int) -> int:
+    """Wait until the commit has written its first chunk and waits on the held row."""
+    wait_for(lambda: job(job_id).status == JobStatus.IMPORTING and job(job_id).processed >= CHUNK_SIZE,
+             "the first chunk to be written")
+    pid = wait_for(lambda: worker_backend(session, job_id), "the worker's lock")
+    wait_for(lambda: waiting_on_a_lock(session, pid), "the commit to wait on the held row")
+    return pid
+
+
+def validated(user: Any, content: bytes) -> ImportJob:
+    uploaded = services.job_create(user=user, resource="units", uploaded=SimpleUploadedFile("单位.csv", content))
+    wait_for(lambda: job(uploaded.pk).status == JobStatus.AWAITING, "validation")
+    return job(uploaded.pk)
+
+
+def rerun_imports_everything_once(user: Any) -> None:
+    """The same file uploaded again after the failure: every row, once."""
+    again = services.job_confirm(job=validated(user, sheet()), user=user)
+    wait_for(lambda: job(again.pk).status in (JobStatus.DONE, JobStatus.FAILED), "the re-run")
+    done = job(again.pk)
+    assert done.status == JobStatus.DONE, done.message
+    assert (done.new_count, done.unchanged_count) == (ROWS - 1, 1)
+    assert imported_units() == ROWS and created_entries() == ROWS - 1
+
+
+# --- with real workers ---------------------------------------------------------------
+
+@pytest.fixture
+def user(county_a_clerk: Any) -> Any:
+    return grant(county_a_clerk, "units.import_unit")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_killed_mid_commit_writes_nothing_and_the_job_says_so(
+        start_worker: Any, tree: dict[str, Unit], user: Any, other_session: Any) -> None:
+    locked = existing_unit(tree)
+    worker = start_worker()
+    first = validated(user, sheet())
+    with other_session.transaction():
+        hold_row(other_session, locked.code)
+        services.job_confirm(job=first, user=user)
+        pid = stuck_in_the_middle(other_session, first.pk)
+        other_session.execute("SELECT pg_terminate_backend(%s)", [pid])
+    wait_for(lambda: job(first.pk).status != JobStatus.IMPORTING, "the job to end")
+    failed = job(first.pk)
+    assert failed.status == JobStatus.FAILED
+    assert failed.message == services.CONNECTION_LOST
+    assert "未作任何修改" in failed.message and not failed.file
+    assert imported_units() == 1 and created_entries() == 0  # the first 5,000 rows are gone with the transaction
+    assert worker.poll() is None  # the worker lives on and takes the next job
+    rerun_imports_everything_once(user)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_commit_leaves_a_failed_job_not_a_running_one(
+        start_worker: Any, tree: dict[str, Unit], user: Any, other_session: Any, client_for: Any) -> None:
+    locked = existing_unit(tree)
+    worker = start_worker()
+    first = validated(user, sheet())
+    progress = reverse("admin:imports_importjob_progress", args=[first.pk])
+    client = client_for(user)
+    with other_session.transaction():
+        hold_row(other_session, locked.code)
+        services.job_confirm(job=first, user=user)
+        stuck_in_the_middle(other_session, first.pk)
+        assert client.get(progress).json()["status"] == JobStatus.IMPORTING  # alive: left alone
+        worker.kill()  # SIGKILL: no handler runs, no rollback is sent
+        worker.wait(timeout=10)
+        # The dead worker's session ends (the server checks its client every few seconds,
+        # even during a lock wait); from then on anyone looking at the job closes it.
+        answer = wait_for(lambda: (a := client.get(progress).json())["status"] == JobStatus.FAILED and a,
+                          "the job page to see the worker gone", seconds=60)
+    assert answer["running"] is False
+    assert answer["message"] == services.ORPHANED[JobStatus.IMPORTING] and "未作任何修改" in answer["message"]
+    assert imported_units() == 1 and created_entries() == 0
+    assert services.jobs_cleanup() == 0  # already closed
+    start_worker()
+    rerun_imports_everything_once(user)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_imported_by_two_people_at_once_is_written_once(
+        start_worker: Any, tree: dict[str, Unit], user: Any, make_staff: Any, other_session: Any,
+        client_for: Any) -> None:
+    colleague = grant(make_staff("county_a_colleague", tree["county_a"], "干部监督"), "units.import_unit")
+    count = 300
+    locked = existing_unit(tree, index=count - 1)
+    start_worker()
+    start_worker()
+    jobs = []
+    for person_ in (user, colleague):  # both through the upload page
+        client = client_for(person_)
+        answer = client.post(reverse("admin:imports_importjob_add"),
+                             {"resource": "units", "file": SimpleUploadedFile("单位.csv", sheet(count))})
+        assert answer.status_code == 302
+        jobs.append((client, ImportJob.objects.filter(uploader=person_).get()))
+    for _, uploaded in jobs:
+        wait_for(lambda: job(uploaded.pk).status == JobStatus.AWAITING, "validation")
+        assert job(uploaded.pk).new_count == count - 1
+    with other_session.transaction():
+        # Someone else holds one of the rows: both commits start and overlap.
+        hold_row(other_session, locked.code)
+        for client, uploaded in jobs:
+            answer = client.post(reverse("admin:imports_importjob_confirm", args=[uploaded.pk]))
+            assert answer.status_code == 302
+        for _, uploaded in jobs:
+            wait_for(lambda: job(uploaded.pk).status == JobStatus.IMPORTING, "both commits to start")
+        pids = {wait_for(lambda: worker_backend(other_session, uploaded.pk), "a worker") for _, uploaded in jobs}
+        assert len(pids) == 2  # two workers, one job each
+    for _, uploaded in jobs:
+        wait_for(lambda: job(uploaded.pk).status in (JobStatus.DONE, JobStatus.FAILED), "both commits to end")
+    finished = sorted((job(j.pk) for _, j in jobs), key=lambda j: j.new_count)
+    assert [j.status for j in finished] == [JobStatus.DONE, JobStatus.DONE], [j.message for j in finished]
+    assert [(j.new_count, j.unchanged_count) for j in finished] == [(0, count), (count - 1, 1)]
+    assert "未变 300 条" in finished[0].message
+    assert imported_units() == count and created_entries() == count - 1
+    tasks = DBTaskResult.objects.filter(task_path__endswith="commit_job")
+    assert sorted(t.status for t in tasks) == ["SUCCESSFUL", "SUCCESSFUL"], [t.traceback for t in tasks]
+
+
+# --- without workers: how a gone worker is recognised ---------------------------------
+
+def cadre_job(user: Any, **fields: Any) -> ImportJob:
+    job_ = services.job_create(user=user, resource="test_cadres", uploaded=SimpleUploadedFile(
+        "干部.xlsx", workbook_bytes([CADRE_HEAD, person(1)])))
+    ImportJob.objects.filter(pk=job_.pk).update(**fields)
+    return job(job_.pk)
+
+
+@pytest.mark.django_db
+def test_a_running_job_without_its_worker_is_closed_and_one_with_it_is_left(
+        media: Any, test_resource: Any, county_a_clerk: Any, other_session: Any) -> None:
+    orphan = cadre_job(county_a_clerk, status=JobStatus.VALIDATING)
+    alive = cadre_job(county_a_clerk, status=JobStatus.IMPORTING)
+    other_session.execute("SELECT pg_advisory_lock(%s, %s)", services.job_lock_key(alive.pk))  # its worker
+    assert services.jobs_cleanup() == 1
+    assert job(orphan.pk).status == JobStatus.FAILED
+    assert job(orphan.pk).message == services.ORPHANED[JobStatus.VALIDATING] and not job(orphan.pk).file
+    assert job(alive.pk).status == JobStatus.IMPORTING and job(alive.pk).file
+    other_session.close()  # the worker's session ends
+    wait_for(lambda: services.job_close_if_orphaned(job_id=alive.pk), "the lock to go with the session", 10)
+    assert job(alive.pk).message == services.ORPHANED[JobStatus.IMPORTING]
+
+
+@pytest.mark.django_db
+def test_the_job_page_closes_a_job_whose_worker_is_gone(media: Any, test_resource: Any, county_a_clerk: Any,
+                                                        client_for: Any) -> None:
+    orphan = cadre_job(county_a_clerk, status=JobStatus.IMPORTING)
+    page = client_for(county_a_clerk).get(reverse("admin:imports_importjob_change", args=[orphan.pk]))
+    assert page.status_code == 200 and "全部未导入（数据未作任何修改）" in page.content.decode()
+    assert job(orphan.pk).status == JobStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_waiting_jobs_are_closed_after_a_day_counted_from_their_last_step(media: Any, test_resource: Any,
+                                                                          county_a_clerk: Any) -> None:
+    now = timezone.now()
+    day = datetime.timedelta(hours=25)
+    never_started = cadre_job(county_a_clerk, created_at=now - day)
+    never_confirmed = cadre_job(county_a_clerk, status=JobStatus.AWAITING, created_at=now - 2 * day,
+                                validated_at=now - day)
+    confirmed_long_ago = cadre_job(county_a_clerk, status=JobStatus.AWAITING, created_at=now - 2 * day,
+                                   validated_at=now - 2 * day, confirmed_at=now - day)
+    # Uploaded two days ago, confirmed an hour ago, its commit still queued: left alone.
+    confirmed_lately = cadre_job(county_a_clerk, status=JobStatus.AWAITING, created_at=now - 2 * day,
+                                 validated_at=now - 2 * day, confirmed_at=now - datetime.timedelta(hours=1))
+    assert services.jobs_cleanup(now=now) == 3
+    for closed in (never_started, never_confirmed, confirmed_long_ago):
+        assert job(closed.pk).status == JobStatus.FAILED and job(closed.pk).message == services.STALE
+    assert job(confirmed_lately.pk).status == JobStatus.AWAITING and job(confirmed_lately.pk).file
+
