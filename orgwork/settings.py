@@ -201,6 +201,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
 IMPORT_MAX_UNCOMPRESSED_MB = 400
 IMPORT_MAX_ZIP_ENTRIES = 2000
+# A sheet's size: columns with content, data rows, and rows × columns of its used area.
+IMPORT_MAX_COLUMNS = 200
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = 5_000_000
 
 LOGGING = {
     "version": 1,
