@@ -2,6 +2,8 @@
 
 Each task only names the job; the job row says what to do and who may do it, and the
 service claims it first (see ``services._claim``), so a task that runs twice is harmless.
+Before its step each task closes the jobs whose worker has gone (``jobs_close_orphans``):
+a worker restarted after a crash tidies up after the one that died.
 """
 
 from __future__ import annotations
@@ -23,4 +25,5 @@ def commit_job(job_id: int) -> str:
 
 @task()
 def cleanup_jobs() -> int:
+    """What ``manage.py cleanup_imports`` does (daily: deploy/orgwork-cleanup-imports.timer)."""
     return services.jobs_cleanup()
