@@ -22,8 +22,8 @@ import codecs
 import csv
 import io
 import os
-import re
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
+from defusedxml import ElementTree
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 
@@ -215,8 +216,6 @@ def _outliers(max_row: int, wide_from: int) -> re.Pattern[bytes]:
 def _first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
     """The part holding the first sheet (the one the reader opens); every worksheet part
     when the workbook does not say which it is."""
-    from defusedxml import ElementTree
-
     names = {info.filename for info in archive.infolist()}
     worksheets = sorted(n for n in names if "worksheets/" in n.lower() and n.lower().endswith(".xml"))
     try:
@@ -583,7 +582,7 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     else:
         with open(path, "rb") as fh:
             # Blank lines at the end (a million of them, or commas only) are not rows.
-            text = decode_csv(fh.read()).rstrip("\r\n\t ,;")
+            text = decode_csv(fh.read()).rstrip("\r\n\t ,")
         raw_rows = _csv_rows(text)
         estimated = text.count("\n") + 1
     lookup = header_lookup(resource_class)

@@ -49,8 +49,9 @@ COMMIT_LOCK = 0x494B
 # A dead worker's session ends within this time even while it waits on a lock.
 CLIENT_CHECK_INTERVAL = "5s"
 
-CONNECTION_LOST = "导入中断：与数据库的连接断开，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
-VALIDATION_CONNECTION_LOST = "校验中断：与数据库的连接断开，数据未作任何修改。请重新上传该文件。"
+# The connection cut, or the work ended by the database (a deadlock, an administrator).
+CONNECTION_LOST = "导入中断：数据库连接断开或操作被数据库终止，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
+VALIDATION_CONNECTION_LOST = "校验中断：数据库连接断开或操作被数据库终止，数据未作任何修改。请重新上传该文件。"
 ORPHANED = {
     JobStatus.VALIDATING: "校验中断：处理该任务的后台进程已停止，数据未作任何修改。请重新上传该文件。",
     JobStatus.IMPORTING: "导入中断：处理该任务的后台进程已停止，全部未导入（数据未作任何修改）。请重新上传该文件导入。",
