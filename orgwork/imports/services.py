@@ -376,7 +376,8 @@ def job_close_if_orphaned(*, job_id: int, now: datetime.datetime | None = None) 
         job.message = ORPHANED[JobStatus(job.status)]
         job.status = JobStatus.FAILED
         job.finished_at = now
-        job.save(update_fields=["status", "message", "finished_at"])
+        with acting_as(None, source=AuditSource.SYSTEM):  # the system's finding, whoever looked
+            job.save(update_fields=["status", "message", "finished_at"])
     logger.warning("import job %s lost its worker and was closed", job.pk)
     remove_file(job)
     return True

@@ -257,6 +257,9 @@ def test_the_job_page_closes_a_job_whose_worker_is_gone(media: Any, test_resourc
     page = client_for(county_a_clerk).get(reverse("admin:imports_importjob_change", args=[orphan.pk]))
     assert page.status_code == 200 and "全部未导入（数据未作任何修改）" in page.content.decode()
     assert job(orphan.pk).status == JobStatus.FAILED
+    closed = AuditLog.objects.filter(content_type__model="importjob", object_id=str(orphan.pk),
+                                     changes__status__1=JobStatus.FAILED).get()
+    assert (closed.source, closed.actor) == (AuditSource.SYSTEM, None)  # the system's finding, not the viewer's
 
 
 @pytest.mark.django_db
