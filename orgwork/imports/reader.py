@@ -13,7 +13,8 @@ Limits (settings, with their defaults): ``IMPORT_MAX_UPLOAD_MB`` (20),
 ``IMPORT_MAX_COMPRESSION_RATIO`` (200), ``IMPORT_MAX_COLUMNS`` (200 columns with content),
 ``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (5,000,000: rows × columns
 of the area a workbook's first sheet uses). The spreadsheet library allocates that whole
-area at once, so a workbook is measured from its XML before the library opens it.
+area at once, so a workbook is measured first: an .xlsx from its XML, an .xls from its
+cell records.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import io
 import os
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -360,6 +362,68 @@ def _exact_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
     return extent.rows, extent.columns
 
 
+# --- the used area of an Excel 97-2003 workbook -------------------------------------
+
+# BIFF records of cells with a value; BLANK and MULBLANK (formatting only) are not read.
+_XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
+
+
+def check_xls_container(path: str) -> None:
+    """The .xls counterpart of the area check: its cell records, read before the
+    spreadsheet library allocates the sheet (A1 and IV65536 alone would cost a gigabyte)."""
+    from xlrd.compdoc import CompDoc
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        document = CompDoc(data, logfile=io.StringIO())
+        stream = document.get_named_stream("Workbook") or document.get_named_stream("Book")
+    except Exception:  # the compound-document reader has no error type of its own for every case
+        stream = None
+    if not stream:
+        raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。")
+    rows, columns = _xls_extent(stream)
+    max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
+    _check_extent(rows, columns, limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), max_rows + ROW_ALLOWANCE, max_rows,
+                  limit("IMPORT_MAX_CELLS", MAX_CELLS))
+
+
+def _xls_records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+    """(record type, body offset, body length) from ``start`` to the end of the stream."""
+    position = start
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        yield kind, position + 4, min(length, len(stream) - position - 4)
+        position += 4 + length
+
+
+def _xls_extent(stream: bytes) -> tuple[int, int]:
+    """Rows and columns reached by the first sheet's cells with a value (every sheet's,
+    when the workbook's sheet list cannot be read)."""
+    start, whole = 0, True
+    for kind, body, length in _xls_records(stream, 0):
+        if kind == _XLS_BOUNDSHEET and length >= 4:
+            start, whole = struct.unpack_from("<I", stream, body)[0], False
+            break
+        if kind == _XLS_EOF:
+            break
+    rows = columns = depth = 0
+    for kind, body, length in _xls_records(stream, start):
+        if kind == _XLS_BOF:
+            depth += 1
+        elif kind == _XLS_EOF and not whole:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif kind in _XLS_VALUE_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            if kind == _XLS_MULRK and length >= 6:  # several cells: the last column ends the record
+                column = struct.unpack_from("<H", stream, body + length - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+    return rows, columns
+
+
 # --- decoding CSV ------------------------------------------------------------------
 
 ENCODING_ADVICE = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”（或 GB18030/GBK 编码的 CSV）后再导入。"
@@ -577,6 +641,8 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     kind = sniff_kind(path, filename)
     if kind == "xlsx":
         check_xlsx_container(path)
+    elif kind == "xls":
+        check_xls_container(path)
     if kind in {"xlsx", "xls"}:
         raw_rows, estimated = _excel_rows(path)
     else:

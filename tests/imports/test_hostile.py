@@ -180,6 +180,25 @@ def test_a_sheet_within_the_column_limit_but_too_large_an_area_is_refused(tmp_pa
     assert "200 行 × 60 列，超过 1000 个单元格的上限" in refused(workbook(tmp_path, "area.xlsx", data_rows(2) + far))
 
 
+def xls(path: Path, cells: dict[tuple[int, int], Any]) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("干部")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    book.save(str(path))
+    return path
+
+
+def test_an_old_xls_workbook_is_measured_before_it_is_opened(tmp_path: Path, probe: Any) -> None:
+    rows = {(r, c): v for r, row in enumerate([HEAD, person(1), person(2)]) for c, v in enumerate(row)}
+    assert probe(xls(tmp_path / "good.xls", rows))["rows"] == 2
+    # Five kilobytes; the whole 65,536 × 256 grid (a gigabyte) if opened as it is.
+    outcome = probe(xls(tmp_path / "corner.xls", {**rows, (65535, 255): "x"}))
+    assert "第 256 列（IV 列）" in outcome["refused"]
+
+
 def test_a_csv_wider_than_the_column_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(",".join(HEAD) + "," * 16384 + "备注\r\n" + ",".join(person(1)) + "\r\n", encoding="utf-8")
