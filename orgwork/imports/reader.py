@@ -13,8 +13,7 @@ Limits (settings, with their defaults): ``IMPORT_MAX_UPLOAD_MB`` (20),
 ``IMPORT_MAX_COMPRESSION_RATIO`` (200), ``IMPORT_MAX_COLUMNS`` (200 columns with content),
 ``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (5,000,000: rows × columns
 of the area a workbook's first sheet uses). The spreadsheet library allocates that whole
-area at once, so a workbook is measured first: an .xlsx from its XML, an .xls from its
-cell records.
+area at once, so a workbook is measured first (``extent``).
 """
 
 from __future__ import annotations
@@ -23,21 +22,18 @@ import codecs
 import csv
 import io
 import os
-import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-from xml.parsers import expat
 
-from defusedxml import ElementTree
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 
+from . import extent
+from .extent import column_letters
 from .widgets import is_blank
 
 HEADER_SEARCH_ROWS = 20
@@ -52,7 +48,6 @@ MAX_CELLS = 5_000_000
 ROW_ALLOWANCE = 1000
 # A cell our export escaped (``'=1+1``) reads back as what was stored (``=1+1``).
 ESCAPED_FORMULA_STARTS = ("=", "+", "-", "@")
-SCAN_CHUNK = 1 << 20
 
 
 class FileError(Exception):
@@ -142,8 +137,7 @@ def check_xlsx_container(path: str) -> None:
                 _check_prolog(prolog)
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
-            for name in _first_sheet_parts(archive):
-                _check_sheet_extent(archive, name)
+            _check_xlsx_area(archive)
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
     except (EOFError, zlib.error):
@@ -165,135 +159,18 @@ def _check_prolog(prolog: bytes) -> None:
         raise FileError("工作簿的 XML 结构异常，疑似恶意文件，已拒绝。")
 
 
-# --- the used area of the first sheet ----------------------------------------------
-
-def column_letters(number: int) -> str:
-    """1 → ``A``, 200 → ``GR``, 16384 → ``XFD``."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def _greater_than(text: str, first: str, rest: str, longest: int) -> str:
-    """A regex for the words over ``rest`` (``first`` at the start) of at most ``longest``
-    characters that come after ``text`` in (length, alphabetical) order — the order of
-    column letters and of numbers without leading zeros."""
-    top = rest[-1]
-    options = []
-    if len(text) < longest:
-        options.append(f"[{first}][{rest}]{{{len(text)},{longest - 1}}}")
-    for i, char in enumerate(text):
-        if char != top:
-            tail = len(text) - i - 1
-            options.append(text[:i] + f"[{chr(ord(char) + 1)}-{top}]" + (f"[{rest}]{{{tail}}}" if tail else ""))
-    return "(?:" + "|".join(options) + ")" if options else "(?!)"
-
-
-# Cells as Excel, LibreOffice, WPS and the Python writers put them: ``<c r="B7" …>``.
-# Anything else (no reference, another attribute first, a namespace prefix) is measured
-# by the slower exact scan below.
-_CELL_REF = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"'
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
-_PREFIXED = re.compile(rb':(?:c|row)[\s>/]')
-_ANY_CELL = re.compile(_CELL_REF + rb'[^>]*?(/?)>')
-
-
-@lru_cache(maxsize=8)
-def _outliers(max_row: int, wide_from: int) -> re.Pattern[bytes]:
-    """Cells with a value (not ``<c …/>``) right of column ``wide_from`` or below ``max_row``."""
-    wide = _greater_than(column_letters(wide_from), "A-Z", "A-Z", 3)
-    tall = _greater_than(str(max_row), "1-9", "0-9", 7)
-    return re.compile(f'<c r="(?:({wide})([1-9][0-9]{{0,6}})|([A-Z]{{1,3}})({tall}))"[^>]*(?<!/)>'.encode())
-
-
-def _first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    """The part holding the first sheet (the one the reader opens); every worksheet part
-    when the workbook does not say which it is."""
-    names = {info.filename for info in archive.infolist()}
-    worksheets = sorted(n for n in names if "worksheets/" in n.lower() and n.lower().endswith(".xml"))
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # missing or unreadable: the spreadsheet library will say so
-        return worksheets
-    first = next((e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
-    rel_id = next((v for k, v in (first.attrib.items() if first is not None else [])
-                   if k.rsplit("}", 1)[-1] == "id"), None)
-    for relation in relations.iter():
-        if relation.attrib.get("Id") == rel_id and rel_id is not None:
-            target = relation.attrib.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            if path in names:
-                return [path]
-    return worksheets
-
-
-def _xml_chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
-    """The part in pieces that end before a ``<``, so that no tag is cut in two."""
-    carry = b""
-    with archive.open(name) as part:
-        while True:
-            block = part.read(SCAN_CHUNK)
-            if not block:
-                if carry:
-                    yield carry
-                return
-            block = carry + block
-            cut = block.rfind(b"<")
-            if cut <= 0:
-                carry = block
-                continue
-            carry = block[cut:]
-            yield block[:cut]
-
-
-def _check_sheet_extent(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse a sheet whose cells reach too far right, too far down, or span too large an
-    area, before the spreadsheet library allocates that area (two cells, A1 and
-    XFD1048576, in a 5 KB file would ask it for 17 billion cells)."""
+def _check_area(reach: tuple[int, int] | None) -> None:
+    """Refuse a first sheet whose cells with a value reach too far (see ``extent``)."""
+    if reach is None:
+        return
+    rows, columns = reach
     max_columns = limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS)
     max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
     max_cells = limit("IMPORT_MAX_CELLS", MAX_CELLS)
-    last_row = max_rows + ROW_ALLOWANCE
-    # Narrower than this, no sheet within the row limit can exceed the cell limit.
-    wide_from = max(1, min(max_columns, max_cells // last_row))
-    outliers = _outliers(last_row, wide_from)
-    wide = False
-    for chunk in _xml_chunks(archive, name):
-        if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
-            _check_extent(*_exact_extent(archive, name), max_columns, last_row, max_rows, max_cells)
-            return
-        if not wide:
-            match = outliers.search(chunk)
-            if match is not None:
-                letters, digits = match.group(1, 2) if match.group(1) else match.group(3, 4)
-                _check_extent(int(digits), column_number(letters.decode()), max_columns, last_row, max_rows,
-                              max_cells)
-                wide = True  # wide, but within the column limit: the area decides
-    if wide:
-        rows = columns = 0
-        for chunk in _xml_chunks(archive, name):
-            for letters, digits, closed in _ANY_CELL.findall(chunk):
-                if not closed:
-                    rows = max(rows, int(digits))
-                    columns = max(columns, column_number(letters.decode()))
-        _check_extent(rows, columns, max_columns, last_row, max_rows, max_cells)
-
-
-def _check_extent(rows: int, columns: int, max_columns: int, last_row: int, max_rows: int, max_cells: int) -> None:
     if columns > max_columns:
         raise FileError(f"工作表的内容延伸到第 {columns} 列（{column_letters(columns)} 列），超过 {max_columns} 列的上限。"
                         "请删除右侧多余的列，或只把需要导入的列复制到新工作簿后再导入。")
-    if rows > last_row:
+    if rows > max_rows + ROW_ALLOWANCE:
         raise FileError(f"工作表第 {rows} 行仍有内容，超过导入上限（每次最多 {max_rows} 行数据）。"
                         "请拆分成多个文件；如果数据下方只是空白，请删除这些空行（包括只有空格或公式的行）后再导入。")
     if rows * columns > max_cells:
@@ -301,127 +178,26 @@ def _check_extent(rows: int, columns: int, max_columns: int, last_row: int, max_
                         "请删除多余的行和列，或拆分成多个文件后再导入。")
 
 
-class _Extent:
-    """Rows and columns reached by cells with content, as spreadsheet programs place
-    them: a cell without a reference continues from the previous one."""
-
-    def __init__(self) -> None:
-        self.row = self.column = self.rows = self.columns = 0
-        self.cell: tuple[int, int] | None = None
-        self.valued = False
-
-    @staticmethod
-    def _reference(attrs: dict[str, str]) -> str:
-        for key, value in attrs.items():
-            if key.rsplit(":", 1)[-1] == "r":
-                return value.strip().upper()
-        return ""
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        kind = tag.rsplit(":", 1)[-1]
-        if kind == "row":
-            ref = self._reference(attrs)
-            self.row = int(ref) if ref.isdigit() else self.row + 1
-            self.column = 0
-        elif kind == "c":
-            match = re.fullmatch(r"([A-Z]+)([0-9]+)", self._reference(attrs))
-            if match:
-                self.column, self.row = column_number(match.group(1)), int(match.group(2))
-            else:
-                self.column += 1
-            self.cell, self.valued = (self.row, self.column), False
-        elif self.cell is not None and kind in {"v", "is", "f"}:
-            self.valued = True
-
-    def end(self, tag: str) -> None:
-        if self.cell is not None and tag.rsplit(":", 1)[-1] == "c":
-            if self.valued:
-                self.rows = max(self.rows, self.cell[0])
-                self.columns = max(self.columns, self.cell[1])
-            self.cell = None
-
-
-def _exact_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
-    """The slow, exact measure for sheets not written the usual way."""
-    extent = _Extent()
-
-    def no_dtd(*args: Any) -> None:
-        raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。")
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = extent.start
-    parser.EndElementHandler = extent.end
-    parser.StartDoctypeDeclHandler = no_dtd
-    parser.EntityDeclHandler = no_dtd
+def _check_xlsx_area(archive: zipfile.ZipFile) -> None:
+    last_row = limit("IMPORT_MAX_ROWS", MAX_ROWS) + ROW_ALLOWANCE
+    # Narrower than this, no sheet within the row limit can exceed the cell limit.
+    wide_from = max(1, min(limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), limit("IMPORT_MAX_CELLS", MAX_CELLS) // last_row))
     try:
-        for chunk in _xml_chunks(archive, name):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except expat.ExpatError:
+        _check_area(extent.xlsx_extent(archive, rows_over=last_row, columns_over=wide_from))
+    except extent.UnsafeXML:
+        raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。") from None
+    except extent.Unreadable:
         raise FileError("工作簿的 XML 格式错误，文件可能已损坏。请用 Excel 重新保存后再导入。") from None
-    return extent.rows, extent.columns
-
-
-# --- the used area of an Excel 97-2003 workbook -------------------------------------
-
-# BIFF records of cells with a value; BLANK and MULBLANK (formatting only) are not read.
-_XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
-_XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
 
 
 def check_xls_container(path: str) -> None:
-    """The .xls counterpart of the area check: its cell records, read before the
-    spreadsheet library allocates the sheet (A1 and IV65536 alone would cost a gigabyte)."""
-    from xlrd.compdoc import CompDoc
-
+    """The .xls counterpart of the area check, from the sheet's cell records."""
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        document = CompDoc(data, logfile=io.StringIO())
-        stream = document.get_named_stream("Workbook") or document.get_named_stream("Book")
-    except Exception:  # the compound-document reader has no error type of its own for every case
-        stream = None
-    if not stream:
-        raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。")
-    rows, columns = _xls_extent(stream)
-    max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
-    _check_extent(rows, columns, limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), max_rows + ROW_ALLOWANCE, max_rows,
-                  limit("IMPORT_MAX_CELLS", MAX_CELLS))
-
-
-def _xls_records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
-    """(record type, body offset, body length) from ``start`` to the end of the stream."""
-    position = start
-    while position + 4 <= len(stream):
-        kind, length = struct.unpack_from("<HH", stream, position)
-        yield kind, position + 4, min(length, len(stream) - position - 4)
-        position += 4 + length
-
-
-def _xls_extent(stream: bytes) -> tuple[int, int]:
-    """Rows and columns reached by the first sheet's cells with a value (every sheet's,
-    when the workbook's sheet list cannot be read)."""
-    start, whole = 0, True
-    for kind, body, length in _xls_records(stream, 0):
-        if kind == _XLS_BOUNDSHEET and length >= 4:
-            start, whole = struct.unpack_from("<I", stream, body)[0], False
-            break
-        if kind == _XLS_EOF:
-            break
-    rows = columns = depth = 0
-    for kind, body, length in _xls_records(stream, start):
-        if kind == _XLS_BOF:
-            depth += 1
-        elif kind == _XLS_EOF and not whole:
-            depth -= 1
-            if depth <= 0:
-                break
-        elif kind in _XLS_VALUE_CELLS and length >= 4:
-            row, column = struct.unpack_from("<HH", stream, body)
-            if kind == _XLS_MULRK and length >= 6:  # several cells: the last column ends the record
-                column = struct.unpack_from("<H", stream, body + length - 2)[0]
-            rows, columns = max(rows, row + 1), max(columns, column + 1)
-    return rows, columns
+        _check_area(extent.xls_extent(data))
+    except extent.Unreadable:
+        raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。") from None
 
 
 # --- decoding CSV ------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""How far a workbook's first sheet reaches (使用区域), measured before it is opened.
+
+The spreadsheet library behind the reader allocates a sheet's whole used area at once,
+empty cells included: two cells, A1 and XFD1048576, in a 5 KB .xlsx would ask it for 17
+billion cells, and A1 and IV65536 in an .xls for a gigabyte. So the reader first asks
+this module how many rows and columns the cells *with a value* reach, and refuses the
+file when that is too much. Formatted empty cells (Excel's phantom rows) do not count,
+as the library skips them too.
+
+* ``.xlsx``: the sheet's XML is streamed in pieces. Cells written the usual way
+  (``<c r="B7" …>``, as by Excel, WPS, LibreOffice and the Python writers) are checked
+  with regular expressions at C speed; anything else (cells without a reference, another
+  attribute first, a namespace prefix) with an XML parser, exactly but more slowly.
+* ``.xls``: the cell records of the first sheet in the compound document.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+from functools import lru_cache
+from xml.parsers import expat
+
+from defusedxml import ElementTree
+
+SCAN_CHUNK = 1 << 20
+
+
+class UnsafeXML(Exception):
+    """The sheet declares a DTD or entities."""
+
+
+class Unreadable(Exception):
+    """The sheet's XML, or the .xls compound document, is malformed."""
+
+
+def column_letters(number: int) -> str:
+    """1 → ``A``, 200 → ``GR``, 16384 → ``XFD``."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+# --- .xlsx ---------------------------------------------------------------------------
+
+_CELL_REF = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"'
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
+_PREFIXED = re.compile(rb':(?:c|row)[\s>/]')
+_ANY_CELL = re.compile(_CELL_REF + rb'[^>]*?(/?)>')
+
+
+def _greater_than(text: str, first: str, rest: str, longest: int) -> str:
+    """A regex for the words over ``rest`` (``first`` at the start) of at most ``longest``
+    characters that come after ``text`` in (length, alphabetical) order — the order of
+    column letters and of numbers without leading zeros."""
+    top = rest[-1]
+    options = []
+    if len(text) < longest:
+        options.append(f"[{first}][{rest}]{{{len(text)},{longest - 1}}}")
+    for i, char in enumerate(text):
+        if char != top:
+            tail = len(text) - i - 1
+            options.append(text[:i] + f"[{chr(ord(char) + 1)}-{top}]" + (f"[{rest}]{{{tail}}}" if tail else ""))
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+@lru_cache(maxsize=8)
+def _outlier(rows_over: int, columns_over: int) -> re.Pattern[bytes]:
+    """A cell with a value (not ``<c …/>``) right of ``columns_over`` or below ``rows_over``."""
+    wide = _greater_than(column_letters(columns_over), "A-Z", "A-Z", 3)
+    tall = _greater_than(str(rows_over), "1-9", "0-9", 7)
+    return re.compile(f'<c r="(?:{wide}[1-9][0-9]{{0,6}}|[A-Z]{{1,3}}{tall})"[^>]*(?<!/)>'.encode())
+
+
+def first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The part holding the first sheet (the one the reader opens); every worksheet part
+    when the workbook does not say which it is."""
+    names = {info.filename for info in archive.infolist()}
+    worksheets = sorted(n for n in names if "worksheets/" in n.lower() and n.lower().endswith(".xml"))
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # missing or unreadable: the spreadsheet library will say so
+        return worksheets
+    first = next((e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
+    rel_id = next((v for k, v in (first.attrib.items() if first is not None else [])
+                   if k.rsplit("}", 1)[-1] == "id"), None)
+    for relation in relations.iter():
+        if rel_id is not None and relation.attrib.get("Id") == rel_id:
+            target = relation.attrib.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            if path in names:
+                return [path]
+    return worksheets
+
+
+def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """The part in pieces that end before a ``<``, so that no tag is cut in two."""
+    carry = b""
+    with archive.open(name) as part:
+        while True:
+            block = part.read(SCAN_CHUNK)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            block = carry + block
+            cut = block.rfind(b"<")
+            if cut <= 0:
+                carry = block
+                continue
+            carry = block[cut:]
+            yield block[:cut]
+
+
+def xlsx_extent(archive: zipfile.ZipFile, *, rows_over: int, columns_over: int) -> tuple[int, int] | None:
+    """``None`` when no cell with a value in the first sheet lies below row ``rows_over``
+    or right of column ``columns_over`` (the sheet then fits in that rectangle);
+    otherwise the rows and columns its cells with a value reach."""
+    reach: tuple[int, int] | None = None
+    outlier = _outlier(rows_over, columns_over)
+    for name in first_sheet_parts(archive):
+        odd = beyond = False
+        for chunk in _chunks(archive, name):
+            if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
+                odd = True
+                break
+            beyond = beyond or outlier.search(chunk) is not None
+        if odd:
+            found = _parsed_extent(archive, name)
+        elif beyond:
+            found = _matched_extent(archive, name)
+        else:
+            continue
+        reach = (max(found[0], reach[0]), max(found[1], reach[1])) if reach else found
+    return reach
+
+
+def _matched_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    rows = columns = 0
+    for chunk in _chunks(archive, name):
+        for letters, digits, closed in _ANY_CELL.findall(chunk):
+            if not closed:
+                rows = max(rows, int(digits))
+                columns = max(columns, column_number(letters.decode()))
+    return rows, columns
+
+
+class _Parsed:
+    """Cells placed as spreadsheet programs place them: a cell without a reference
+    continues from the previous one, a row without one follows the previous row."""
+
+    def __init__(self) -> None:
+        self.row = self.column = self.rows = self.columns = 0
+        self.cell: tuple[int, int] | None = None
+        self.valued = False
+
+    @staticmethod
+    def _reference(attrs: dict[str, str]) -> str:
+        for key, value in attrs.items():
+            if key.rsplit(":", 1)[-1] == "r":
+                return value.strip().upper()
+        return ""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        kind = tag.rsplit(":", 1)[-1]
+        if kind == "row":
+            ref = self._reference(attrs)
+            self.row = int(ref) if ref.isdigit() else self.row + 1
+            self.column = 0
+        elif kind == "c":
+            match = re.fullmatch(r"([A-Z]+)([0-9]+)", self._reference(attrs))
+            if match:
+                self.column, self.row = column_number(match.group(1)), int(match.group(2))
+            else:
+                self.column += 1
+            self.cell, self.valued = (self.row, self.column), False
+        elif self.cell is not None and kind in {"v", "is", "f"}:
+            self.valued = True
+
+    def end(self, tag: str) -> None:
+        if self.cell is not None and tag.rsplit(":", 1)[-1] == "c":
+            if self.valued:
+                self.rows = max(self.rows, self.cell[0])
+                self.columns = max(self.columns, self.cell[1])
+            self.cell = None
+
+
+def _parsed_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    parsed = _Parsed()
+
+    def refuse(*args: object) -> None:
+        raise UnsafeXML
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = parsed.start
+    parser.EndElementHandler = parsed.end
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        for chunk in _chunks(archive, name):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise Unreadable from None
+    return parsed.rows, parsed.columns
+
+
+# --- .xls ----------------------------------------------------------------------------
+
+# BIFF records of cells with a value; BLANK and MULBLANK (formatting only) do not count.
+_XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
+
+
+def xls_extent(data: bytes) -> tuple[int, int]:
+    """The rows and columns the first sheet's cells with a value reach (every sheet's,
+    when the workbook's list of sheets cannot be read)."""
+    from xlrd.compdoc import CompDoc
+
+    try:
+        document = CompDoc(data, logfile=io.StringIO())
+        stream = document.get_named_stream("Workbook") or document.get_named_stream("Book")
+    except Exception:  # the compound-document reader has no error type of its own for every case
+        stream = None
+    if not stream:
+        raise Unreadable
+    start, whole = 0, True
+    for kind, body, length in _records(stream, 0):
+        if kind == _XLS_BOUNDSHEET and length >= 4:
+            start, whole = struct.unpack_from("<I", stream, body)[0], False
+            break
+        if kind == _XLS_EOF:
+            break
+    rows = columns = depth = 0
+    for kind, body, length in _records(stream, start):
+        if kind == _XLS_BOF:
+            depth += 1
+        elif kind == _XLS_EOF and not whole:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif kind in _XLS_VALUE_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            if kind == _XLS_MULRK and length >= 6:  # several cells: the last column ends the record
+                column = struct.unpack_from("<H", stream, body + length - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+    return rows, columns
+
+
+def _records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+    """(record type, body offset, body length) from ``start`` to the end of the stream."""
+    position = start
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        yield kind, position + 4, min(length, len(stream) - position - 4)
+        position += 4 + length
