@@ -221,7 +221,10 @@ class ImportEngine:
         if column.kind == "plain":
             return self._clean_plain(column, value)
         if is_blank(value):
-            return None if column.kind == "fk" or column.model_field.null else ""
+            # Blank text is ""; a blank date, number or link is None, so that the required
+            # check reports it instead of a model's clean() tripping over "".
+            mf = column.model_field
+            return "" if isinstance(mf, (models.CharField, models.TextField)) and not mf.null else None
         return column.widget.clean(value)
 
     # --- chunks -----------------------------------------------------------------
