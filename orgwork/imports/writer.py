@@ -192,7 +192,9 @@ class BulkWriter:
 def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
     """PostgreSQL COPY … FROM STDIN through psycopg 3 (tens of thousands of rows a second)."""
     column_list = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
+    # The driver's own cursor, under Django's error wrapper: a unique violation arrives
+    # as django.db.IntegrityError, which the engine turns into a message.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
