@@ -215,3 +215,18 @@ def test_text_longer_than_the_field_is_a_row_error(tmp_path: Path, county_a_cler
     result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 现任职务="长" * 201)]), county_a_clerk)
     (row, column, message), = errors_of(result)
     assert (row, column) == (2, "现任职务") and "200" in message
+
+
+def test_a_constraint_broken_during_copy_is_djangos_integrity_error(tree: Any) -> None:
+    """COPY goes through the driver's own cursor; its errors still arrive as Django's, so
+    the engine's IntegrityError handler (a message, nothing written) is the one that runs."""
+    from django.db import IntegrityError, connection, transaction
+
+    from orgwork.imports.writer import copy_rows
+
+    if connection.vendor != "postgresql":
+        pytest.fail("COPY needs PostgreSQL (bin/test starts it)")
+    table = Unit._meta.db_table
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_rows(table, ["code", "name", "unit_type", "level", "path", "parent_id"],
+                  [["620102", "重复的单位", "other", "county", "x/", None]])
