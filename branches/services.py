@@ -10,15 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
-from orgwork.audit.models import AuditAction
+from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import entry_for, record, record_many
 from orgwork.common.versioning import bump_version
+from orgwork.imports.writer import copy_rows
 from orgwork.rectification.models import ChecklistSource
 from orgwork.rectification.services import rectification_open_item
 
@@ -27,6 +29,7 @@ from .models import (
     AssessmentState,
     BranchAssessment,
     Meeting,
+    MeetingKind,
     ModelBranchQuota,
     PartyOrganisation,
     StandardStatus,
@@ -142,6 +145,54 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], batch_size: int = 5000)
     record_many((entry_for(m, action=AuditAction.CREATE, changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
                  for m in created), batch_size=batch_size)
     return len(created)
+
+
+MeetingRow = tuple[PartyOrganisation, int, datetime.date, str, int, int]
+
+
+def meetings_bulk_load(*, rows: Sequence[MeetingRow]) -> int:
+    """Bulk path for a province's volume (a year is ~5 million meetings): the contract of
+    :func:`meetings_bulk_record` — derived fields filled, one audit row each, no back-entry
+    window — from plain ``(organisation, kind, held_on, topic, expected, present)`` tuples,
+    which on PostgreSQL go in with COPY and never become model instances. Organisations
+    need their unit loaded (the audit rows' scope). Run it inside a transaction."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        return meetings_bulk_record(meetings=[
+            Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
+            for o, kind, held_on, topic, expected, present in rows
+        ])
+    with connection.cursor() as cursor:
+        # The keys first, so that the audit rows can name their meetings; the sequence is
+        # looked up once (per row, pg_get_serial_sequence costs more than nextval).
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Meeting._meta.db_table, Meeting._meta.pk.column])
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], len(rows)])
+        pks = [r[0] for r in cursor.fetchall()]
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    template = entry_for(None, action=AuditAction.CREATE, content_type=ContentType.objects.get_for_model(Meeting))
+    base = [getattr(template, f.attname) for f in fields]
+    position = {f.attname: n for n, f in enumerate(fields)}
+    oid, orepr, path, delta = (position[a] for a in ("object_id", "object_repr", "unit_path", "changes"))
+    labels = dict(MeetingKind.choices)
+    known: dict[int, tuple[int, int, str, str]] = {}  # per organisation object: what its rows repeat
+    meetings, audit = [], []
+    for pk, (organisation, kind, held_on, topic, expected, present) in zip(pks, rows):
+        org = known.get(id(organisation))
+        if org is None:
+            org = known[id(organisation)] = (organisation.pk, organisation.unit_id, organisation.name, organisation.unit.path)
+        held_on = local_date(held_on)
+        meetings.append((pk, org[0], org[1], kind, held_on, month_number(held_on), topic, expected, present))
+        day = held_on.isoformat()
+        entry = base.copy()
+        entry[oid], entry[path] = str(pk), org[3]
+        entry[orepr] = f"{org[2]} {day} {labels[kind]}"[:200]
+        entry[delta] = f'{{"kind": [null, {int(kind)}], "held_on": [null, "{day}"]}}'
+        audit.append(entry)
+    copy_rows(Meeting._meta.db_table,
+              ["id", "organisation_id", "unit_id", "kind", "held_on", "month_no", "topic", "expected", "present"], meetings)
+    copy_rows(AuditLog._meta.db_table, [f.column for f in fields], audit)
+    return len(meetings)
 
 
 # ---------------------------------------------------------------------------
