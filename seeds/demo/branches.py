@@ -1,8 +1,10 @@
 """Demo Party organisations: a 党委 per township and county organ, branches below them
 (domains by unit type), secretaries, a standard per domain, last year's assessments,
 twelve months of 三会一课 with some branches deliberately behind, and a few weak-branch
-cases — one struck off after a passing survey. Volumes scale with ``factor``; every
-step skips what is already there."""
+cases — one struck off after a passing survey. Volumes come from the scale; the
+organisations, secretaries and meetings go in through the bulk paths (a province has
+~77,000 organisations and ~5 million meetings a year), the workflows through the
+services. Every step skips what is already there."""
 
 from __future__ import annotations
 
@@ -36,18 +38,16 @@ from branches.services import (
     assessment_open,
     assessment_review,
     assessment_submit_self,
-    meetings_bulk_record,
-    party_org_save,
+    MeetingRow,
+    meetings_bulk_load,
     weak_case_close,
     weak_case_open,
     weak_case_record_survey,
 )
 from orgwork.accounts.models import User
-from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import entry_for, record_many
 from orgwork.units.models import Unit, UnitLevel, UnitType
 
-from . import DemoContext
+from . import DemoContext, bulk, parallel
 
 DOMAIN_BY_UNIT_TYPE = {
     UnitType.UNIVERSITY: Domain.UNIVERSITY,
@@ -73,17 +73,18 @@ TOPICS = {
 
 def build(ctx: DemoContext) -> None:
     rng = random.Random(ctx.seed + 7)
-    factor = ctx.settings["factor"]
-    organisations = ensure_organisations(ctx, rng, factor)
+    scale = ctx.settings
+    organisations = ensure_organisations(rng, scale.branches_per_township, scale.branches_per_county)
     branches = [o for o in organisations if o.kind == OrgKind.BRANCH]
     ensure_secretaries(branches, rng)
     ensure_standards()
     # Separate generators per purpose, so that a second run picks the same branches.
     behind = set(random.Random(ctx.seed + 11).sample(sorted(b.pk for b in branches), k=max(3, len(branches) // 20)))
-    created = ensure_meetings(branches, behind, ctx.seed)
+    created = ensure_meetings(branches, behind, ctx.seed, scale.workers)
     reviewer = User.objects.filter(username="province_party").select_related("unit").first()
-    assessed = ensure_assessments(branches, behind, reviewer, random.Random(ctx.seed + 13), factor) if reviewer else 0
-    cases = ensure_weak_cases(branches, behind, reviewer, factor) if reviewer else 0
+    assessed = (ensure_assessments(branches, behind, reviewer, random.Random(ctx.seed + 13), scale.assessed_branches)
+                if reviewer else 0)
+    cases = ensure_weak_cases(branches, behind, reviewer, scale.weak_cases) if reviewer else 0
     ctx.say(f"党组织：{len(organisations)} 个（党支部 {len(branches)} 个），新增三会一课记录 {created} 条，"
             f"评定 {assessed} 个，软弱涣散整顿 {cases} 个")
 
@@ -92,42 +93,63 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))
 
 
-def ensure_organisations(ctx: DemoContext, rng: random.Random, factor: int) -> list[PartyOrganisation]:
-    existing = {o.code: o for o in PartyOrganisation.objects.all()}
+ORG_FIELDS = ["code", "name", "unit", "kind", "domain", "parent", "members_count", "venue_area", "path"]
 
-    def ensure(code: str, name: str, unit: Unit, kind: str, domain: str, parent: PartyOrganisation | None) -> PartyOrganisation:
-        org = existing.get(code)
-        if org is None:
-            org = party_org_save(organisation=PartyOrganisation(
-                code=code, name=name, unit=unit, kind=kind, domain=domain, parent=parent,
-                members_count=rng.randint(8, 60) if kind == OrgKind.BRANCH else rng.randint(60, 400),
-                venue_area=venue_for(domain, rng)))
-            existing[code] = org
-        return org
 
-    per_township = min(2 * factor, 50)
-    per_county = min(2 * factor, 20)
-    units = list(Unit.objects.filter(path__startswith="620000/").order_by("path"))
-    result: list[PartyOrganisation] = []
+def planned_organisations(per_township: int, per_county: int) -> list[tuple]:  # type: ignore[type-arg]
+    """Every demo organisation as (code, name, unit, kind, domain, parent code), 党委 before
+    their 党支部: a 党委 per township with village and community branches, a 机关党委 per
+    county and provincial department with branches of the county's domains."""
+    plan = []
+    for unit in Unit.objects.filter(path__startswith="620000/").order_by("path"):
+        if unit.level == UnitLevel.TOWNSHIP:
+            committee = f"PC{unit.code}"
+            plan.append((committee, f"{unit.name}党委", unit, OrgKind.COMMITTEE, Domain.RURAL, None))
+            for i in range(1, per_township + 1):
+                community = i % 5 == 0
+                label = f"第{i // 5}社区" if community else f"第{i}村"
+                plan.append((f"PB{unit.code}-{i:03d}", f"{unit.name}{label}党支部", unit, OrgKind.BRANCH,
+                             Domain.COMMUNITY if community else Domain.RURAL, committee))
+        elif unit.level == UnitLevel.COUNTY or (unit.level == UnitLevel.PROVINCE and unit.parent_id):
+            domain = DOMAIN_BY_UNIT_TYPE.get(unit.unit_type, Domain.ORGAN)
+            committee = f"PC{unit.code}"
+            plan.append((committee, f"{unit.name}机关党委" if domain == Domain.ORGAN else f"{unit.name}党委", unit,
+                         OrgKind.COMMITTEE, domain, None))
+            count = per_county if unit.level == UnitLevel.COUNTY else 3
+            for i in range(1, count + 1):
+                branch_domain = COUNTY_BRANCH_DOMAINS[i % len(COUNTY_BRANCH_DOMAINS)] if unit.level == UnitLevel.COUNTY else domain
+                plan.append((f"PB{unit.code}-{i:03d}", f"{unit.name}第{i}党支部", unit, OrgKind.BRANCH, branch_domain, committee))
+    return plan
+
+
+def ensure_organisations(rng: random.Random, per_township: int, per_county: int) -> list[PartyOrganisation]:
+    """The demo organisations, new ones written in bulk (a province has ~77,000); returns
+    them all in plan order, each with its unit loaded."""
+    plan = planned_organisations(per_township, per_county)
+    existing = dict(PartyOrganisation.objects.filter(code__in=[p[0] for p in plan]).values_list("code", "path"))
     with transaction.atomic():
-        for unit in units:
-            if unit.level == UnitLevel.TOWNSHIP:
-                committee = ensure(f"PC{unit.code}", f"{unit.name}党委", unit, OrgKind.COMMITTEE, Domain.RURAL, None)
-                result.append(committee)
-                for i in range(1, per_township + 1):
-                    community = i % 5 == 0
-                    domain = Domain.COMMUNITY if community else Domain.RURAL
-                    label = f"第{i // 5}社区" if community else f"第{i}村"
-                    result.append(ensure(f"PB{unit.code}-{i:03d}", f"{unit.name}{label}党支部", unit, OrgKind.BRANCH, domain, committee))
-            elif unit.level == UnitLevel.COUNTY or (unit.level == UnitLevel.PROVINCE and unit.parent_id):
-                domain = DOMAIN_BY_UNIT_TYPE.get(unit.unit_type, Domain.ORGAN)
-                committee = ensure(f"PC{unit.code}", f"{unit.name}机关党委" if domain == Domain.ORGAN else f"{unit.name}党委",
-                                   unit, OrgKind.COMMITTEE, domain, None)
-                result.append(committee)
-                count = per_county if unit.level == UnitLevel.COUNTY else 3
-                for i in range(1, count + 1):
-                    branch_domain = COUNTY_BRANCH_DOMAINS[i % len(COUNTY_BRANCH_DOMAINS)] if unit.level == UnitLevel.COUNTY else domain
-                    result.append(ensure(f"PB{unit.code}-{i:03d}", f"{unit.name}第{i}党支部", unit, OrgKind.BRANCH, branch_domain, committee))
+        for kind in (OrgKind.COMMITTEE, OrgKind.BRANCH):  # 党委 first: their branches point to them
+            parents = dict(PartyOrganisation.objects.filter(kind=OrgKind.COMMITTEE, code__in={p[5] for p in plan if p[5]})
+                           .values_list("code", "pk"))
+            rows, reprs, paths = [], [], []
+            for code, name, unit, org_kind, domain, parent in plan:
+                if org_kind != kind or code in existing:
+                    continue
+                path = f"{existing[parent]}{code}/" if parent else f"{code}/"
+                branch = kind == OrgKind.BRANCH
+                rows.append((code, name, unit.pk, kind, domain, parents[parent] if parent else None,
+                             rng.randint(8, 40) if branch else rng.randint(60, 400), venue_for(domain, rng), path))
+                reprs.append(name)
+                paths.append(unit.path)
+                existing[code] = path
+            bulk.insert(PartyOrganisation, ORG_FIELDS, rows, reprs=reprs, unit_paths=paths)
+    units = {p[2].pk: p[2] for p in plan}
+    by_code = {o.code: o for o in PartyOrganisation.objects.filter(code__in=[p[0] for p in plan])}
+    result = []
+    for code, *_ in plan:
+        organisation = by_code[code]
+        organisation.unit = units[organisation.unit_id]
+        result.append(organisation)
     return result
 
 
@@ -139,17 +161,24 @@ def venue_for(domain: str, rng: random.Random) -> Decimal | None:
     return None
 
 
+SECRETARY_FIELDS = ["organisation", "name", "is_full_time", "is_double_leader", "birth_month", "education"]
+
+
 def ensure_secretaries(branches: list[PartyOrganisation], rng: random.Random) -> None:
-    have = set(Secretary.objects.filter(organisation__in=branches).values_list("organisation_id", flat=True))
+    have = set(Secretary.objects.filter(organisation__in=[b.pk for b in branches]).values_list("organisation_id", flat=True))
     educations = [Education.JUNIOR] + [Education.SENIOR] * 3 + [Education.COLLEGE] * 3 + [Education.BACHELOR] * 4 + [Education.POSTGRADUATE]
-    new = [
-        Secretary(organisation=b, name=person_name(rng), is_full_time=rng.random() < 0.6,
-                  is_double_leader=b.domain in (Domain.UNIVERSITY, Domain.SCHOOL) and rng.random() < 0.95,
-                  birth_month=datetime.date(rng.randint(1966, 1995), rng.randint(1, 12), 1), education=rng.choice(educations))
-        for b in branches if b.pk not in have
-    ]
-    created = Secretary.objects.bulk_create(new, batch_size=2000)
-    record_many(entry_for(s, action=AuditAction.CREATE, changes={"name": [None, s.name]}) for s in created)
+    rows, reprs, paths = [], [], []
+    for b in branches:
+        if b.pk in have:
+            continue
+        name = person_name(rng)
+        rows.append((b.pk, name, rng.random() < 0.6,
+                     b.domain in (Domain.UNIVERSITY, Domain.SCHOOL) and rng.random() < 0.95,
+                     datetime.date(rng.randint(1966, 1995), rng.randint(1, 12), 1), rng.choice(educations)))
+        reprs.append(f"{b} 书记 {name}")
+        paths.append(b.unit.path)
+    with transaction.atomic():
+        bulk.insert(Secretary, SECRETARY_FIELDS, rows, reprs=reprs, unit_paths=paths)
 
 
 def ensure_standards() -> None:
@@ -175,35 +204,50 @@ def demo_months() -> list[datetime.date]:
     return [datetime.date(n // 12, n % 12 + 1, 1) for n in range(current - 12, current)]
 
 
-def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: int) -> int:
+MEETINGS_PER_LOAD = 100_000  # about that many per transaction, whole branches at a time
+
+
+def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: int, workers: int = 1) -> int:
+    """Twelve months of 三会一课 for every branch, through the bulk load of the service
+    (one audit row per meeting). Idempotent per branch-month."""
     months = demo_months()
-    first, last = month_number(months[0]), month_number(months[-1])
-    done = set(Meeting.objects.filter(organisation__in=branches, month_no__gte=first, month_no__lte=last)
+    numbers = [month_number(m) for m in months]
+    # order_by(): the model's ordering would make DISTINCT run over every meeting.
+    done = set(Meeting.objects.filter(month_no__gte=numbers[0], month_no__lte=numbers[-1]).order_by()
                .values_list("organisation_id", "month_no").distinct())
-    batch: list[Meeting] = []
-    created = 0
-    for branch in branches:
-        lagging = branch.pk in behind
-        for month in months:
-            if (branch.pk, month_number(month)) in done:
-                continue
-            # One generator per branch-month: a month a lagging branch left empty stays empty on the next run.
-            rng = random.Random(seed * 1_000_003 + branch.pk * 1009 + month_number(month))
-            for kind in held_kinds(month, branch.pk, lagging, rng):
-                day = month.replace(day=rng.randint(1, 28))
-                expected = branch.members_count or 10
-                batch.append(Meeting(organisation=branch, kind=kind, held_on=day, topic=TOPICS[kind], expected=expected,
-                                     present=max(0, expected - rng.randint(0, 3))))
-            if len(batch) >= 20000:
-                created += meetings_bulk_record(meetings=batch)
+
+    def load_part(part: list[PartyOrganisation]) -> int:
+        batch: list[MeetingRow] = []
+        created = 0
+        for branch in part:
+            if all((branch.pk, number) in done for number in numbers):
+                continue  # loaded by an earlier run
+            lagging = branch.pk in behind
+            # One generator per branch, drawn through every month whether written or not:
+            # a month a lagging branch left empty stays empty on the next run.
+            rng = random.Random(seed * 1_000_003 + branch.pk)
+            expected = branch.members_count or 10
+            groups = 1 + expected // 10  # 党小组: each meets monthly
+            for month, number in zip(months, numbers):
+                held = [(kind, month.replace(day=rng.randint(1, 28)), max(0, expected - rng.randint(0, 3)))
+                        for kind in held_kinds(month, branch.pk, lagging, rng, groups)]
+                if (branch.pk, number) not in done:
+                    batch += [(branch, kind, day, TOPICS[kind], expected, present) for kind, day, present in held]
+            if len(batch) >= MEETINGS_PER_LOAD:
+                created += _load(batch)
                 batch = []
-    if batch:
-        created += meetings_bulk_record(meetings=batch)
-    return created
+        return created + _load(batch)
+
+    return parallel.run_parts(parallel.split(branches, workers), load_part, workers)
 
 
-def held_kinds(month: datetime.date, seed: int, lagging: bool, rng: random.Random) -> list[int]:
-    kinds = [MeetingKind.COMMITTEE_MEETING, MeetingKind.GROUP_MEETING, MeetingKind.THEME_DAY]
+def _load(rows: list[MeetingRow]) -> int:
+    with transaction.atomic():
+        return meetings_bulk_load(rows=rows)
+
+
+def held_kinds(month: datetime.date, seed: int, lagging: bool, rng: random.Random, groups: int = 1) -> list[int]:
+    kinds = [MeetingKind.COMMITTEE_MEETING] + [MeetingKind.GROUP_MEETING] * groups + [MeetingKind.THEME_DAY]
     if (month.month - 1) % 3 == seed % 3:
         kinds += [MeetingKind.MEMBERS_MEETING, MeetingKind.PARTY_LECTURE]
     miss = 0.45 if lagging else 0.01
@@ -211,9 +255,11 @@ def held_kinds(month: datetime.date, seed: int, lagging: bool, rng: random.Rando
 
 
 def ensure_assessments(branches: list[PartyOrganisation], behind: set[int], reviewer: User, rng: random.Random,
-                       factor: int) -> int:
+                       limit: int) -> int:
+    """Last year's standardisation for the first ``limit`` branches, through the services:
+    self-assessment, review, and 示范 nominations within the province's quota."""
     year = timezone.localdate().year - 1
-    sample = branches[: min(len(branches), 300 * factor)]
+    sample = branches[: min(len(branches), limit)]
     province = reviewer.unit
     if province is not None:
         ModelBranchQuota.objects.get_or_create(unit=province, year=year, defaults={"quota": max(3, len(sample) // 60)})
@@ -239,9 +285,9 @@ def ensure_assessments(branches: list[PartyOrganisation], behind: set[int], revi
     return count
 
 
-def ensure_weak_cases(branches: list[PartyOrganisation], behind: set[int], actor: User, factor: int) -> int:
+def ensure_weak_cases(branches: list[PartyOrganisation], behind: set[int], actor: User, limit: int) -> int:
     year = timezone.localdate().year - 1
-    candidates = [b for b in branches if b.pk in behind][: min(3 * factor, 50)]
+    candidates = [b for b in branches if b.pk in behind][:limit]
     have = set(WeakBranchCase.objects.filter(year=year).values_list("organisation_id", flat=True))
     categories = [[WeakCategory.ORGANISATIONAL_LIFE, WeakCategory.RULES], [WeakCategory.LEADERSHIP],
                   [WeakCategory.SERVICE, WeakCategory.COLLECTIVE_ECONOMY]]

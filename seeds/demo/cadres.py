@@ -2,10 +2,11 @@
 current posts, three years of assessments (with some 优秀 streaks and some political
 scores below 80), and position quotas (some units over quota).
 
-Volume goes through ``bulk_create`` with audit rows written in bulk; rows that carry a
-rule with side effects (a score below 80 opens a rectification item) go through the
-service. Deterministic and idempotent: the same seed yields the same people, matched
-by ID number, so a second run adds nothing.
+Volume goes through the bulk path (``seeds.demo.bulk``: COPY on PostgreSQL, an audit
+row for each new row); rows that carry a rule with side effects (a score below 80
+opens a rectification item) go through the service. Deterministic and idempotent: the
+same seed yields the same people, matched by ID number, so a second run adds nothing.
+One county is one transaction.
 """
 
 from __future__ import annotations
@@ -30,15 +31,13 @@ from cadres.models import (
     Post,
     Rank,
 )
-from cadres.services import assessment_save, cadre_fill_pinyin
-from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import diff, entry_for, record_many
-from orgwork.common import idnumber
+from cadres.services import assessment_save
+from orgwork.common import dates, idnumber, pinyin
 from orgwork.units.models import Unit, UnitLevel
 
-from . import DemoContext
+from . import SCALES, DemoContext, bulk, parallel
 
-CADRES_PER_COUNTY = 15
+CADRES_PER_COUNTY = SCALES["small"].cadres_per_county
 SURNAMES = ("王张李刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
             "单翟解仇查")
@@ -90,9 +89,8 @@ def _years() -> list[int]:
     return [last - 2, last - 1, last]
 
 
-def _assessments(rng: random.Random, cadre: Cadre, streak: bool, low: bool) -> list[Assessment]:
+def _assessments(rng: random.Random, years: list[int], streak: bool, low: bool) -> list[tuple[int, str, Decimal]]:
     rows = []
-    years = _years()
     for year in years:
         if streak:
             grade, score = AssessmentGrade.EXCELLENT, Decimal(rng.randint(92, 99))
@@ -107,23 +105,29 @@ def _assessments(rng: random.Random, cadre: Cadre, streak: bool, low: bool) -> l
                 grade, score = AssessmentGrade.INCOMPETENT, Decimal(rng.randint(80, 85))
             else:
                 grade = AssessmentGrade.COMPETENT
-        rows.append(Assessment(cadre=cadre, year=year, grade=grade, political_score=score))
+        rows.append((year, grade, score))
     return rows
 
 
-def _bulk(objs: list, audit: bool = True) -> list:  # type: ignore[type-arg]
-    if not objs:
-        return objs
-    created = type(objs[0]).objects.bulk_create(objs, batch_size=2000)
-    if audit:
-        record_many(entry_for(o, action=AuditAction.CREATE, changes=diff(o, None), message="演示数据") for o in created)
-    return created
+CADRE_FIELDS = [
+    "name", "gender", "birth_month", "ethnicity", "native_place", "birthplace", "political_status", "party_joined_on",
+    "work_started_on", "health", "id_number", "fulltime_education", "fulltime_degree", "fulltime_education_school",
+    "fulltime_degree_school", "unit", "current_post", "rank", "grade", "authority", "status", "resume", "name_pinyin",
+    "name_initials",
+]
+POST_FIELDS = ["cadre", "unit", "title", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
+               "approving_body", "publicity_start", "publicity_end"]
+ID_AT, TITLE_AT, RANK_AT = (CADRE_FIELDS.index(f) for f in ("id_number", "current_post", "rank"))
+ASSESSMENT_FIELDS = ["cadre", "year", "grade", "political_score"]
+GRADE_LABELS = dict(AssessmentGrade.choices)
 
 
-def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_county: int) -> int:
+def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_county: int, low_share: float) -> int:
+    """One county's cadres (in its organs and its townships), their current posts and
+    three years of assessments; returns how many cadres were new."""
     rng = random.Random(f"{ctx.seed}-{county.code}")
     used: set[str] = set()
-    planned: list[tuple[Cadre, str, bool, bool]] = []
+    planned: list[tuple[tuple, Unit, bool, bool]] = []  # type: ignore[type-arg]  # (row, unit, 优秀 streak, low score)
     for index in range(per_county):
         name, gender, birth, number = _person(rng, county.code, index, used)
         in_township = townships and index % 3 != 0
@@ -137,42 +141,46 @@ def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_coun
         political = rng.choice(POLITICAL)
         ethnicity = rng.choice(ETHNICITIES)
         worked = datetime.date(birth.year + rng.randint(20, 24), rng.choice((7, 8, 9)), 1)
-        cadre = Cadre(
-            name=name, gender=gender, birth_month=birth.replace(day=1), ethnicity=ethnicity,
-            native_place=rng.choice(PLACES), birthplace=rng.choice(PLACES), political_status=political,
-            party_joined_on=datetime.date(worked.year + rng.randint(0, 5), rng.randint(1, 12), 1) if political == "中共党员" else None,
-            work_started_on=worked, health="健康", id_number=number,
-            fulltime_education=education, fulltime_degree=degree, fulltime_education_school=school,
-            fulltime_degree_school=school if degree else "", unit=unit, current_post=title, rank=rank,
-            grade=GRADE_FOR[rank], authority=AUTHORITY_FOR[rank], status=CadreStatus.ACTIVE,
-            resume=f"{worked:%Y.%m}--{worked.year + 5}.{worked.month:02d}  {county.name}工作\n{worked.year + 5}.{worked.month:02d}--  {title}",
-        )
-        cadre_fill_pinyin(cadre)
-        planned.append((cadre, title, rng.random() < 0.06, rng.random() < 0.03))
-    existing = set(Cadre.objects.filter(id_number__in=[c.id_number for c, *_ in planned]).values_list("id_number", flat=True))
-    fresh = [p for p in planned if p[0].id_number not in existing]
+        native_place, birthplace = rng.choice(PLACES), rng.choice(PLACES)
+        party_joined_on = datetime.date(worked.year + rng.randint(0, 5), rng.randint(1, 12), 1) if political == "中共党员" else None
+        resume = f"{worked:%Y.%m}--{worked.year + 5}.{worked.month:02d}  {county.name}工作\n{worked.year + 5}.{worked.month:02d}--  {title}"
+        # The pinyin keys as cadre_fill_pinyin sets them.
+        row = (name, gender, birth.replace(day=1), ethnicity, native_place, birthplace, political, party_joined_on,
+               worked, "健康", number, education, degree, school, school if degree else "", unit.pk, title, rank,
+               GRADE_FOR[rank], AUTHORITY_FOR[rank], CadreStatus.ACTIVE, resume, pinyin.sort_key(name), pinyin.initials(name))
+        planned.append((row, unit, rng.random() < 0.06, rng.random() < low_share))
+    existing = set(Cadre.objects.filter(id_number__in=[p[0][ID_AT] for p in planned]).values_list("id_number", flat=True))
+    fresh = [p for p in planned if p[0][ID_AT] not in existing]
     if not fresh:
         return 0
-    cadres = _bulk([c for c, *_ in fresh])
-    posts, assessments, low = [], [], []
-    for cadre, title, streak, is_low in fresh:
-        appointed = datetime.date(timezone.localdate().year - rng.randint(1, 5), rng.randint(1, 12), 1)
-        posts.append(Post(
-            cadre=cadre, unit=cadre.unit, title=title, rank=cadre.rank, is_principal=True, is_current=True,
-            appointed_on=appointed, appointment_document=f"{county.name[:2]}委发〔{appointed.year}〕{rng.randint(1, 99)}号",
-            approving_body=f"中共{county.name}委员会", publicity_start=appointed - datetime.timedelta(days=14),
-            publicity_end=appointed - datetime.timedelta(days=8),
-        ))
-        rows = _assessments(rng, cadre, streak, is_low)
+    cadre_pks = bulk.insert(Cadre, CADRE_FIELDS, [row for row, *_ in fresh], reprs=[row[0] for row, *_ in fresh],
+                            unit_paths=[unit.path for _, unit, *_ in fresh])
+    posts, post_paths, post_reprs = [], [], []
+    assessments, assessment_paths, assessment_reprs = [], [], []
+    low: list[tuple[int, tuple[int, str, Decimal]]] = []
+    this_year, years = timezone.localdate().year, _years()
+    for pk, (row, unit, streak, is_low) in zip(cadre_pks, fresh):
+        title, rank = row[TITLE_AT], row[RANK_AT]
+        appointed = datetime.date(this_year - rng.randint(1, 5), rng.randint(1, 12), 1)
+        posts.append((pk, unit.pk, title, rank, True, True, appointed,
+                      f"{county.name[:2]}委发〔{appointed.year}〕{rng.randint(1, 99)}号", f"中共{county.name}委员会",
+                      appointed - datetime.timedelta(days=14), appointed - datetime.timedelta(days=8)))
+        post_paths.append(unit.path)
+        post_reprs.append(f"{title}（{dates.format_month(appointed)}）")
+        results = _assessments(rng, years, streak, is_low)
         if is_low:
-            low.extend(rows)
-        else:
-            assessments.extend(rows)
-    _bulk(posts)
-    _bulk(assessments)
-    for row in low:  # through the service: the low score opens a rectification item
-        assessment_save(assessment=row)
-    return len(cadres)
+            low.extend((pk, result) for result in results)
+            continue
+        for year, grade, score in results:
+            assessments.append((pk, year, grade, score))
+            assessment_paths.append(unit.path)
+            assessment_reprs.append(f"{year}年 {GRADE_LABELS[grade]}")
+    bulk.insert(Post, POST_FIELDS, posts, reprs=post_reprs, unit_paths=post_paths)
+    bulk.insert(Assessment, ASSESSMENT_FIELDS, assessments, reprs=assessment_reprs, unit_paths=assessment_paths)
+    low_cadres = Cadre.objects.select_related("unit").in_bulk([pk for pk, _ in low])
+    for pk, (year, grade, score) in low:  # through the service: the low score opens a rectification item
+        assessment_save(assessment=Assessment(cadre=low_cadres[pk], year=year, grade=grade, political_score=score))
+    return len(cadre_pks)
 
 
 def build_quotas(units: list[Unit]) -> int:
@@ -184,26 +192,36 @@ def build_quotas(units: list[Unit]) -> int:
         .values_list("unit_id", "rank").annotate(n=Count("pk")).order_by("unit_id", "rank")
     )
     by_pk = {u.pk: u for u in units}
-    fresh = []
+    fresh, reprs, paths = [], [], []
+    labels = dict(Rank.choices)
     for position, (unit_id, rank, count) in enumerate(filled):
         if (unit_id, rank) in existing:
             continue
         over = position % 4 == 1 and count > 1
-        fresh.append(PositionQuota(unit=by_pk[unit_id], rank=rank, approved=count - 1 if over else count + 1))
-    _bulk(fresh)
+        approved = count - 1 if over else count + 1
+        fresh.append((unit_id, rank, approved))
+        reprs.append(f"{by_pk[unit_id]} {labels[rank]} {approved}名")
+        paths.append(by_pk[unit_id].path)
+    bulk.insert(PositionQuota, ["unit", "rank", "approved"], fresh, reprs=reprs, unit_paths=paths)
     return len(fresh)
 
 
 def build(ctx: DemoContext) -> None:
-    per_county = CADRES_PER_COUNTY * ctx.settings["factor"]
+    per_county, low_share = ctx.settings.cadres_per_county, ctx.settings.low_score_share
     counties = list(Unit.objects.filter(level=UnitLevel.COUNTY).order_by("code"))
     townships: dict[int, list[Unit]] = {}
     for township in Unit.objects.filter(level=UnitLevel.TOWNSHIP, parent__in=counties).order_by("code"):
         townships.setdefault(township.parent_id, []).append(township)
-    created = 0
-    for county in counties:
-        with transaction.atomic():
-            created += build_county(ctx, county, townships.get(county.pk, []), per_county)
+
+    def build_part(part: list[Unit]) -> int:
+        created = 0
+        for county in part:
+            with transaction.atomic():
+                created += build_county(ctx, county, townships.get(county.pk, []), per_county, low_share)
+        return created
+
+    workers = ctx.settings.workers
+    created = parallel.run_parts(parallel.split(counties, workers), build_part, workers)
     quotas = build_quotas(counties + [t for group in townships.values() for t in group])
     ctx.say(f"干部：新增 {created} 名（每县区 {per_county} 名），职数新增 {quotas} 条；"
             f"共 {Cadre.objects.count()} 名干部。")

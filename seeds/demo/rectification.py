@@ -2,7 +2,7 @@
 
 The provincial report counts 1,731 problems found and 514 rectified (29.7 %). The demo
 keeps that proportion: 1,731 items at the "province" scale, a thirtieth of it at
-"small". Every item goes through the services, acting as the demo accounts: the county
+"small" (``Scale.rectification_items``). Every item goes through the services, acting as the demo accounts: the county
 clerk works and requests closure, the level above signs off, the province looks back.
 Some deadlines have passed (overdue items), some requests were sent back once, some
 struck-off items were reopened by a look-back.
@@ -96,7 +96,7 @@ WORKER_BY_UNIT = {"620102": "chengguan_cadre", "620103": "qilihe_cadre"}
 
 
 def total_items(ctx: DemoContext) -> int:
-    return min(FOUND, round(FOUND * ctx.settings["factor"] / 30))
+    return ctx.settings.rectification_items
 
 
 def responsible_units(plan: Plan, home: Unit) -> list[Unit]:

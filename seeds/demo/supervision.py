@@ -186,7 +186,8 @@ def build(ctx: DemoContext) -> None:
     if county is None:
         ctx.say("干部监督：没有县区，跳过。")
         return
-    cadres = list(Cadre.objects.filter(unit__path__startswith=county.path).order_by("id"))
+    # The cadres who report personal matters: the county's first ones, as many as the scale says.
+    cadres = list(Cadre.objects.filter(unit__path__startswith=county.path).order_by("id")[: ctx.settings.personal_reports])
     if len(cadres) < 12:
         ctx.say("干部监督：干部不足，跳过。")
         return

@@ -1,12 +1,14 @@
 """Demo talent work (人才工作): the provincial programmes of DOMAIN §4, about sixty
-enrollees at small scale (times the scale factor, within each batch quota), yearly
-funding for the top leading talents, term reviews with their rewards and exits,
-service cards with green-channel requests (some overdue) and leaders paired with
-experts (some not contacted this year).
+enrollees at small scale (times the scale's ``talent_factor``, within each batch quota;
+~3,000 at province size), yearly funding for the top leading talents, term reviews
+with their rewards and exits, service cards with green-channel requests (some overdue)
+and leaders paired with experts (some not contacted this year).
 
-Everything goes through the talent services, so quotas, ranges and consequences hold
-and audit rows are written. Deterministic and idempotent: people are matched by ID
-number, enrollments by person + programme + batch, cards by number.
+People and enrollments go in through the bulk path (checked by the models' ``clean``,
+quotas kept by construction, an audit row each); everything after — funding, reviews,
+expiry, cards, requests — goes through the talent services, so ranges and
+consequences hold. Deterministic and idempotent: people are matched by ID number,
+enrollments by person + programme + batch, cards by number.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from orgwork.common import idnumber
@@ -37,7 +40,7 @@ from talent.models import (
     ServiceCard,
 )
 
-from . import DemoContext
+from . import DemoContext, bulk
 
 PROVINCE = "620000"
 SURNAMES = "王张李刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -99,6 +102,11 @@ def _programme(spec: ProgrammeSpec, owner: Unit) -> Programme:
     return programme
 
 
+PERSON_FIELDS = ["name", "id_number", "gender", "birth_date", "unit", "field", "professional_title", "phone"]
+ENROLLMENT_FIELDS = ["person", "programme", "batch_year", "term_start", "term_end", "training_plan"]
+TRAINING_PLAN = "依托所在单位重点实验室开展关键技术攻关，每年赴国内外一流机构访学不少于1个月。"
+
+
 def _person(rng: random.Random, index: int, units: list[Unit]) -> Person:
     unit = units[index % len(units)]
     # Draw everything first: the same stream on every run yields the same people.
@@ -106,37 +114,58 @@ def _person(rng: random.Random, index: int, units: list[Unit]) -> Person:
     birth = datetime.date(rng.randint(1962, 1990), rng.randint(1, 12), rng.randint(1, 28))
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
     first17 = f"{unit.code[:6]:0<6}{birth:%Y%m%d}{(index % 499) * 2 + (1 if male else 2):03d}"
-    number = first17 + idnumber.check_character(first17)
-    existing = Person.objects.filter(id_number=number).first()
-    if existing is not None:
-        return existing
     field, title = FIELDS[index % len(FIELDS)]
-    return services.person_save(person=Person(
-        name=name, id_number=number, gender=Gender.MALE if male else Gender.FEMALE, birth_date=birth, unit=unit,
-        field=field, professional_title=title, phone=f"1390931{index:04d}"))
+    person = Person(name=name, id_number=first17 + idnumber.check_character(first17),
+                    gender=Gender.MALE if male else Gender.FEMALE, birth_date=birth, unit=unit, field=field,
+                    professional_title=title, phone=f"1390931{index:04d}")
+    person.clean()  # the ID number's check digit, birth date and gender agree
+    return person
 
 
 def _enrollments(ctx: DemoContext, rng: random.Random, programmes: list[tuple[ProgrammeSpec, Programme]],
                  units: list[Unit]) -> list[Enrollment]:
-    factor = ctx.settings["factor"]
+    """The enrollees of every programme, within each batch quota; people and enrollments
+    that are new go in through the bulk path (a province has ~3,000)."""
+    factor = ctx.settings.talent_factor
     this_year = timezone.localdate().year
-    result, index = [], 0
+    planned: list[tuple[Person, Programme, int, str]] = []
+    index = 0
     for spec, programme in programmes:
-        wanted = spec.per_factor * factor
-        for n in range(wanted):
+        for n in range(spec.per_factor * factor):
             batch = this_year - spec.batches[n % len(spec.batches)]
             if spec.quota is not None and n // len(spec.batches) >= spec.quota:
-                break
-            person = _person(rng, index, units)
+                break  # the batch is full: enrollment_create would refuse the next one
+            planned.append((_person(rng, index, units), programme, batch,
+                            TRAINING_PLAN if spec.kind == ProgrammeType.TOP_LEADING else ""))
             index += 1
-            enrollment = Enrollment.objects.filter(person=person, programme=programme, batch_year=batch).first()
-            if enrollment is None:
-                enrollment = services.enrollment_create(
-                    person=person, programme=programme, batch_year=batch, term_start=datetime.date(batch, 3, 1),
-                    training_plan="依托所在单位重点实验室开展关键技术攻关，每年赴国内外一流机构访学不少于1个月。"
-                    if spec.kind == ProgrammeType.TOP_LEADING else "")
-            result.append(enrollment)
-    return result
+    people: dict[str, Person] = {}
+    for person, *_ in planned:  # two draws can make the same person: the first one stands
+        people.setdefault(person.id_number, person)
+    known = dict(Person.objects.filter(id_number__in=list(people)).values_list("id_number", "pk"))
+    fresh = [p for number, p in people.items() if number not in known]
+    with transaction.atomic():
+        pks = bulk.insert(Person, PERSON_FIELDS,
+                          [(p.name, p.id_number, p.gender, p.birth_date, p.unit.pk, p.field, p.professional_title, p.phone)
+                           for p in fresh], reprs=[p.name for p in fresh], unit_paths=[p.unit.path for p in fresh])
+        known.update((p.id_number, pk) for p, pk in zip(fresh, pks))
+        have = set(Enrollment.objects.filter(programme__in=[p for _, p in programmes])
+                   .values_list("person_id", "programme_id", "batch_year"))
+        rows, reprs, paths = [], [], []
+        for drawn, programme, batch, plan in planned:
+            person = people[drawn.id_number]
+            person_pk = known[person.id_number]
+            if (person_pk, programme.pk, batch) in have:
+                continue
+            start = datetime.date(batch, 3, 1)
+            end = Enrollment(programme=programme, term_start=start).default_term_end()
+            have.add((person_pk, programme.pk, batch))
+            rows.append((person_pk, programme.pk, batch, start, end, plan))
+            reprs.append(f"{person.name}（{programme.name} {batch}批）")
+            paths.append(person.unit.path)
+        bulk.insert(Enrollment, ENROLLMENT_FIELDS, rows, reprs=reprs, unit_paths=paths)
+    pairs = {(known[person.id_number], programme.pk, batch) for person, programme, batch, _ in planned}
+    enrollments = Enrollment.objects.filter(programme__in=[p for _, p in programmes]).select_related("person", "programme")
+    return sorted((e for e in enrollments if (e.person_id, e.programme_id, e.batch_year) in pairs), key=lambda e: e.pk)
 
 
 def _funding(rng: random.Random, enrollments: list[Enrollment], today: datetime.date) -> int:
@@ -179,7 +208,7 @@ def _cards(ctx: DemoContext, rng: random.Random, enrollments: list[Enrollment], 
                                                  ProgrammeType.HIGH_LEVEL_RECRUIT)]
     areas = list(BenefitArea.values)
     made = 0
-    for n, holder in enumerate(holders[: 20 * ctx.settings["factor"]]):
+    for n, holder in enumerate(holders[: ctx.settings.service_cards]):
         number = f"LYRC{holder.pk:07d}"
         card = ServiceCard.objects.filter(card_number=number).first()
         if card is None:
@@ -221,7 +250,7 @@ def _liaison(ctx: DemoContext, rng: random.Random, enrollments: list[Enrollment]
     experts = [e.person for e in enrollments if e.programme.programme_type in (ProgrammeType.TOP_LEADING,
                                                                                  ProgrammeType.LEADING)]
     pairs = 0
-    for n, expert in enumerate(experts[: 12 * ctx.settings["factor"]]):
+    for n, expert in enumerate(experts[: ctx.settings.liaison_pairs]):
         leader, post = LEADERS[n % len(LEADERS)]
         pair = ExpertLiaison.objects.filter(leader_name=leader, expert=expert, is_active=True).first()
         if pair is None:
@@ -254,8 +283,8 @@ def build(ctx: DemoContext) -> None:
     granted = _funding(rng, enrollments, today)
     reviewed = _reviews(enrollments, today)
     expired = services.enrollments_expire_terms(on=today)
-    for enrollment in enrollments:
-        enrollment.refresh_from_db()
+    enrollments = list(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments])
+                       .select_related("person", "programme").order_by("pk"))
     cards = _cards(ctx, rng, enrollments, today)
     pairs = _liaison(ctx, rng, enrollments, today)
     ctx.say(f"人才工作：{len(programmes)} 个人才计划，{len(enrollments)} 名入选人员（新增考核 {reviewed} 条、"

@@ -34,7 +34,7 @@ def build(ctx: DemoContext) -> None:
     for code, name, unit_type in data["provincial_departments"]:
         ensure_unit(code, name, province, unit_type, UnitLevel.PROVINCE, cache)
     stems = data["township_stems"]
-    per_county = ctx.settings["townships_per_county"]
+    per_county = ctx.settings.townships_per_county
     for city_data in data["cities"]:
         city = ensure_unit(city_data["code"], city_data["name"], province, UnitType.PARTY_COMMITTEE, UnitLevel.CITY, cache)
         # A city without counties (嘉峪关) governs its towns directly.

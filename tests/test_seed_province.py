@@ -1,0 +1,117 @@
+"""The province-size demo pipeline, run at a tiny size: the same code paths (COPY with
+reserved keys, an audit row per new row, the bulk meeting load) as the full build,
+which is measured by hand (README), never in the suite."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Sum
+
+from branches.models import Meeting, MeetingYear, OrgKind, PartyOrganisation, Secretary, month_number
+from cadres.models import Assessment, Cadre, PositionQuota, Post
+from orgwork.audit.context import acting_as
+from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.rectification.models import RectificationItem
+from orgwork.units.models import Unit, UnitLevel
+from seeds.demo import DemoContext, run
+from talent.models import Enrollment, Person
+
+pytestmark = pytest.mark.django_db
+
+TINY = {
+    "townships_per_county": 1, "cadres_per_county": 4, "low_score_share": 0.1, "rectification_items": 6,
+    "branches_per_township": 2, "branches_per_county": 1, "assessed_branches": 5, "weak_cases": 2,
+    "talent_factor": 1, "service_cards": 3, "liaison_pairs": 2, "personal_reports": 20,
+}
+BULK_MODELS = [Cadre, Post, Assessment, PositionQuota, PartyOrganisation, Secretary, Meeting, Person, Enrollment]
+
+
+def counts() -> dict[str, int]:
+    tables = BULK_MODELS + [MeetingYear, RectificationItem, Unit]
+    return {model.__name__: model.objects.count() for model in tables}
+
+
+def build() -> str:
+    out = io.StringIO()
+    with acting_as(None, source="command"):
+        run(DemoContext(scale="province", stdout=out, overrides=TINY))
+    return out.getvalue()
+
+
+def test_the_province_pipeline_writes_every_bulk_row_with_its_audit_row_and_a_second_run_adds_nothing() -> None:
+    output = build()
+    assert "干部用时" in output and "合计用时" in output
+
+    counties = Unit.objects.filter(level=UnitLevel.COUNTY).count()
+    assert counties == 86
+    assert Cadre.objects.count() == 86 * TINY["cadres_per_county"]
+    assert Post.objects.filter(is_current=True, is_principal=True).count() == Cadre.objects.count()
+    assert Assessment.objects.count() == 3 * Cadre.objects.count()
+    townships = Unit.objects.filter(level=UnitLevel.TOWNSHIP).count()
+    branches = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH)
+    assert branches.count() == townships * 2 + counties * 1 + 5 * 3  # and 3 per provincial department
+    assert Secretary.objects.count() == branches.count()
+    # Paths are the parent's path plus the code, as party_org_save writes them.
+    for branch in branches.select_related("parent")[:20]:
+        assert branch.path == f"{branch.parent.path}{branch.code}/"
+
+    # Meetings: derived columns right, the yearly roll-up kept by the triggers through COPY.
+    meetings = Meeting.objects.count()
+    assert meetings > branches.count() * 12 * 3
+    assert not Meeting.objects.exclude(unit_id=F("organisation__unit_id")).exists()
+    sample = Meeting.objects.order_by("?")[:50]
+    assert all(m.month_no == month_number(m.held_on) for m in sample)
+    assert MeetingYear.objects.aggregate(n=Sum("meetings"))["n"] == meetings
+
+    # Every bulk-written row has exactly one 新增 audit row, scoped and described like a save.
+    for model in BULK_MODELS:
+        content_type = ContentType.objects.get_for_model(model)
+        created = AuditLog.objects.filter(content_type=content_type, action=AuditAction.CREATE)
+        per_object = created.values("object_id").annotate(n=Count("pk"))
+        assert per_object.count() == model.objects.count(), model.__name__
+        assert not per_object.filter(n__gt=1).exists(), model.__name__
+    cadre = Cadre.objects.select_related("unit").order_by("pk").first()
+    entry = AuditLog.objects.get(content_type=ContentType.objects.get_for_model(Cadre), object_id=str(cadre.pk))
+    assert (entry.object_repr, entry.unit_path, entry.source) == (str(cadre), cadre.unit.path, "command")
+    assert entry.changes["id_number"] == [None, cadre.id_number] and "is_woman" not in entry.changes
+    meeting = Meeting.objects.select_related("organisation", "unit").order_by("pk").first()
+    entry = AuditLog.objects.get(content_type=ContentType.objects.get_for_model(Meeting), object_id=str(meeting.pk))
+    assert (entry.object_repr, entry.unit_path) == (str(meeting), meeting.unit.path)
+    assert entry.changes == {"kind": [None, meeting.kind], "held_on": [None, meeting.held_on.isoformat()]}
+
+    # Low political scores went through the service: each opened a rectification item.
+    low = Assessment.objects.filter(needs_review=True).count()
+    assert low > 0
+    assert RectificationItem.objects.filter(source="political_assessment").count() == low
+    assert Person.objects.count() > 0 and Enrollment.objects.count() >= Person.objects.count()
+
+    before = counts()
+    again = build()
+    assert counts() == before
+    assert "新增 0 名" in again and "新增三会一课记录 0 条" in again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cadres_and_meetings_split_over_two_worker_processes_and_a_second_run_adds_nothing() -> None:
+    """Committed data, so that the forked workers (own connections) see the units."""
+    from seeds.demo import branches as demo_branches, cadres as demo_cadres, units as demo_units
+
+    ctx = DemoContext(scale="province", stdout=io.StringIO(), overrides={**TINY, "workers": 2})
+    with acting_as(None, source="command"):
+        for step in (demo_units, demo_cadres, demo_branches):
+            step.build(ctx)
+    assert Cadre.objects.count() == 86 * TINY["cadres_per_county"]
+    assert Assessment.objects.count() == 3 * Cadre.objects.count()
+    meetings = Meeting.objects.count()
+    assert meetings > 0 and MeetingYear.objects.aggregate(n=Sum("meetings"))["n"] == meetings
+    for model in (Cadre, Post, Assessment, Meeting):
+        content_type = ContentType.objects.get_for_model(model)
+        assert AuditLog.objects.filter(content_type=content_type, action=AuditAction.CREATE).count() == model.objects.count()
+    before = counts()
+    with acting_as(None, source="command"):
+        for step in (demo_cadres, demo_branches):
+            step.build(ctx)
+    assert counts() == before
