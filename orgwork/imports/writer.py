@@ -69,7 +69,7 @@ class BulkWriter:
         if self.new:
             self._insert([i for i, _ in self.new])
         if self.updated:
-            self._update([i for i, _ in self.updated])
+            self._update([i for i, _ in self.updated], {name for _, c in self.updated for name in c})
         if self.postgres:
             self._audit_copy()
         else:
@@ -152,8 +152,15 @@ class BulkWriter:
         for i in instances:
             i.pk = pks.get(tuple(getattr(i, a) for a in self.key_attnames))
 
-    def _update(self, instances: list[models.Model]) -> None:
-        fields = list(self.update_fields)
+    def _update(self, instances: list[models.Model], changed: set[str]) -> None:
+        """The imported columns, plus any field a resource's hook derived from them (a
+        cadre's pinyin keys from the name, an organisation's path from its parent) that
+        changed on some row of the chunk."""
+        fields = list(self.update_fields) + [
+            f for f in self.insert_fields
+            if f.name in changed and f not in self.update_fields and f.name != VERSION_FIELD
+            and f.attname not in self.key_attnames
+        ]
         if self.versioned:
             # The stored counter plus one, whatever a resource hook did to the instance.
             for i in instances:

@@ -65,3 +65,23 @@ def test_an_assessment_sheet_matches_cadres_by_id_number(make_cadre, county_a_cl
     assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
     stored = cadre.assessments.get()
     assert (stored.grade, stored.needs_review) == ("competent", True)
+
+
+def test_a_name_corrected_by_the_fast_engine_moves_the_pinyin_keys_too(county_a_clerk, tmp_path) -> None:
+    """The engine writes the imported columns and whatever the resource derived from them:
+    a corrected name must not leave search and ordering on the old reading."""
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+
+    number = make_id_number("620102", datetime.date(1980, 3, 9), 57)
+
+    def run(name: str) -> None:
+        path = tmp_path / f"{name}.csv"
+        path.write_text(",".join(HEADERS) + "\n" + ",".join(row(number, 姓名=name)) + "\n", encoding="utf-8")
+        result = run_import(CadreResource, county_a_clerk, open_sheet(str(path), path.name, CadreResource), commit=True)
+        assert result.committed, result.errors
+
+    run("翟志强")
+    run("曾志强")
+    cadre = Cadre.objects.get(id_number=number)
+    assert (cadre.name, cadre.name_pinyin, cadre.name_initials) == ("曾志强", "zengzhiqiang", "zzq")
