@@ -17,7 +17,13 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
 from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
-from .services import backentry_check, meeting_audit_backentry, meeting_fill_derived, party_org_save
+from .services import (
+    backentry_check,
+    meeting_audit_backentry,
+    meeting_fill_derived,
+    party_org_save,
+    party_orgs_sync_descendants,
+)
 
 
 class CountWidget(Widget):
@@ -123,12 +129,16 @@ class PartyOrganisationResource(ScopedModelResource):
                    "活动场所面积（㎡）": 150}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
-        """The bulk engine's hook before ``clean()``: the path follows the parent. (A row
-        that moves an organisation with descendants should go through the admin, which
-        rewrites their paths too.)"""
+        """The bulk engine's hook before ``clean()``: the path follows the parent; the
+        descendants follow in ``after_import_commit``."""
         if instance.parent_id and original is not None and original.path and instance.parent.path.startswith(original.path):
             raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{instance.parent}」之下：会形成循环。"})
         instance.path = instance.computed_path()
+
+    def after_import_commit(self, organisations: Any) -> None:
+        """The engine wrote the rows in bulk: moved organisations take their descendants'
+        paths and their meetings' unit along, as ``party_org_save`` does for one."""
+        party_orgs_sync_descendants(organisations=organisations)
 
     def do_instance_save(self, instance: PartyOrganisation, is_create: bool) -> None:
         party_org_save(organisation=instance, actor=self.user)

@@ -26,6 +26,7 @@ from orgwork.rectification.services import rectification_open_item
 
 from .cadence import local_date
 from .models import (
+    PATH_SEPARATOR,
     AssessmentState,
     BranchAssessment,
     Meeting,
@@ -82,6 +83,30 @@ def party_org_save(*, organisation: PartyOrganisation, actor: Any = None) -> Par
         # Meeting.unit is a derived copy for the rate queries, not business state.
         Meeting.objects.filter(organisation=organisation).update(unit_id=organisation.unit_id)
     return organisation
+
+
+def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation]) -> int:
+    """After a bulk write (a sheet import) of ``organisations``: their descendants' paths
+    follow them, and their meetings carry their unit — what ``party_org_save`` does for
+    one organisation. One query per tree level; returns how many paths were rewritten."""
+    level = [(o.pk, o.path, o.unit_id) for o in organisations]
+    for pk, _, unit_id in level:
+        # Meeting.unit is a derived copy for the rate queries, not business state.
+        Meeting.objects.filter(organisation_id=pk).exclude(unit_id=unit_id).update(unit_id=unit_id)
+    rewritten = 0
+    while level:
+        parent_paths = {pk: path for pk, path, _ in level}
+        children = list(PartyOrganisation.objects.filter(parent_id__in=parent_paths).only("pk", "code", "path", "parent_id"))
+        stale = []
+        for child in children:
+            path = f"{parent_paths[child.parent_id]}{child.code}{PATH_SEPARATOR}"
+            if child.path != path:
+                child.path = path
+                stale.append(child)
+        PartyOrganisation.objects.bulk_update(stale, ["path"], batch_size=1000)
+        rewritten += len(stale)
+        level = [(c.pk, c.path, None) for c in children]
+    return rewritten
 
 
 # ---------------------------------------------------------------------------

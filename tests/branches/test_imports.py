@@ -115,3 +115,19 @@ def test_county_b_cannot_import_meetings_for_county_a(tmp_path: Path, orgs: Any,
     result = run_import(MeetingResource, county_b_clerk, sheet, commit=True)
     assert not result.ok and "不存在或不在您的管辖范围内" in result.errors[0].message
     assert not Meeting.objects.exists()
+
+
+def test_moving_an_organisation_by_sheet_moves_its_descendants_too(tmp_path: Path, orgs: Any, tree: Any,
+                                                                   county_a_clerk: Any) -> None:
+    from branches.services import party_org_save
+
+    other = party_org_save(organisation=PartyOrganisation(code="A-DW2", name="城关区直机关工委", unit=tree["county_a"],
+                                                          kind=OrgKind.COMMITTEE, domain="organ"))
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, [
+        ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域"],
+        ["A-ZZ", "城关镇党总支", "党总支", "A-DW2", "620102001", "农村"],
+    ])
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=True)
+    assert (result.ok, result.updated) == (True, 1), errors_of(result)
+    paths = dict(PartyOrganisation.objects.filter(code__in=["A-ZZ", "A-CUN"]).values_list("code", "path"))
+    assert paths == {"A-ZZ": f"{other.path}A-ZZ/", "A-CUN": f"{other.path}A-ZZ/A-CUN/"}
