@@ -47,7 +47,7 @@ def _mark(tag: str, attrs: str, url: str | None, tip: str) -> str:
 def svg_chart(data: Any, title: str = "") -> SafeString:
     labels = list(data.labels)
     if not labels or not data.series:
-        return format_html('<p class="help">暂无数据。</p>')
+        return format_html('<p class="help">{}</p>', "暂无数据。")
     top = nice_max(max((max(s.values) if s.values else 0) for s in data.series))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
