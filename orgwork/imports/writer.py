@@ -115,13 +115,9 @@ class BulkWriter:
         if isinstance(self.opts.pk, models.AutoField):
             # Numbers drawn from the table's own sequence before the COPY, so nothing
             # has to be read back by natural key afterwards.
-            pk = self.opts.pk
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [table, pk.column, len(instances)])
-                for instance, (number,) in zip(instances, cursor.fetchall()):
-                    instance.pk = number
-            fields = [pk, *self.insert_fields]
+            for instance, number in zip(instances, reserve_pks(self.model, len(instances))):
+                instance.pk = number
+            fields = [self.opts.pk, *self.insert_fields]
             values = self._getter(fields, True)
             copy_rows(table, [f.column for f in fields], (values(i) for i in instances))
             return
@@ -194,6 +190,18 @@ class BulkWriter:
                 f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
                 f'WHERE t."{pk.column}" = s."{pk.column}"'
             )
+
+
+def reserve_pks(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys from the table's own sequence (PostgreSQL), so that
+    rows written with COPY, and rows pointing to them, need nothing read back."""
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        # Looked up once: per row, pg_get_serial_sequence costs several times nextval.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]]) -> None:

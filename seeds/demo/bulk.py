@@ -24,24 +24,13 @@ from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import REDACTED, entry_for, jsonable, record_many
-from orgwork.imports.writer import copy_rows
+from orgwork.imports.writer import copy_rows, reserve_pks
 
 MESSAGE = "演示数据"
 
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def reserve_pks(model: type[models.Model], count: int) -> list[int]:
-    """``count`` fresh primary keys from the table's own sequence (PostgreSQL)."""
-    if count == 0:
-        return []
-    with connection.cursor() as cursor:
-        # Looked up once: per row, pg_get_serial_sequence costs several times nextval.
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], count])
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _column_default(f: models.Field) -> Any:
