@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import logging
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -251,20 +252,27 @@ def job_validate(*, job_id: int) -> str:
         _release_job_lock(job.pk)
 
 
+def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str) -> tuple[bool, Any]:
+    """Run a job's step; any failure ends the job 失败 with the message for its cause (the
+    file, the database connection, or a fault of ours). Returns (ran, what work returned)."""
+    try:
+        return True, work()
+    except FileError as exc:
+        _fail(job, exc.message)
+    except (OperationalError, InterfaceError):
+        logger.warning("import job %s lost its database connection during %s", job.pk, step, exc_info=True)
+        _fail(job, lost)
+    except Exception:
+        logger.exception("import job %s failed during %s", job.pk, step)
+        _fail(job, crashed)
+    return False, None
+
+
 def _validate(job: ImportJob) -> str:
     with acting_as(job.uploader, source=AuditSource.TASK):
-        try:
-            result = _run(job, commit=False)
-        except FileError as exc:
-            _fail(job, exc.message)
-            return JobStatus.FAILED
-        except (OperationalError, InterfaceError):
-            logger.warning("import job %s lost its database connection during validation", job.pk, exc_info=True)
-            _fail(job, VALIDATION_CONNECTION_LOST)
-            return JobStatus.FAILED
-        except Exception:
-            logger.exception("import job %s failed during validation", job.pk)
-            _fail(job, "校验时发生系统错误，请联系系统管理员。")
+        ran, result = _step(job, lambda: _run(job, commit=False), step="validation",
+                            lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。")
+        if not ran:
             return JobStatus.FAILED
         fields = _store_result(job, result)
         job.status = JobStatus.AWAITING
@@ -304,18 +312,9 @@ def job_commit(*, job_id: int) -> str:
         return "skipped"
     try:
         with acting_as(job.confirmed_by or job.uploader, source=AuditSource.IMPORT):
-            try:
-                _commit(job)
-            except FileError as exc:
-                _fail(job, exc.message)
-                return JobStatus.FAILED
-            except (OperationalError, InterfaceError):
-                logger.warning("import job %s lost its database connection during commit", job.pk, exc_info=True)
-                _fail(job, CONNECTION_LOST)
-                return JobStatus.FAILED
-            except Exception:
-                logger.exception("import job %s failed during commit", job.pk)
-                _fail(job, "导入时发生系统错误，数据未作任何修改。请联系系统管理员。")
+            ran, _ = _step(job, lambda: _commit(job), step="commit", lost=CONNECTION_LOST,
+                           crashed="导入时发生系统错误，数据未作任何修改。请联系系统管理员。")
+            if not ran:
                 return JobStatus.FAILED
         remove_file(job)
         return job.status
