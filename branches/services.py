@@ -90,9 +90,12 @@ def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation]) -
     follow them, and their meetings carry their unit — what ``party_org_save`` does for
     one organisation. One query per tree level; returns how many paths were rewritten."""
     level = [(o.pk, o.path, o.unit_id) for o in organisations]
+    by_unit: dict[int, list[int]] = {}
     for pk, _, unit_id in level:
+        by_unit.setdefault(unit_id, []).append(pk)
+    for unit_id, pks in by_unit.items():  # one statement per unit, not per organisation
         # Meeting.unit is a derived copy for the rate queries, not business state.
-        Meeting.objects.filter(organisation_id=pk).exclude(unit_id=unit_id).update(unit_id=unit_id)
+        Meeting.objects.filter(organisation_id__in=pks).exclude(unit_id=unit_id).update(unit_id=unit_id)
     rewritten = 0
     while level:
         parent_paths = {pk: path for pk, path, _ in level}
