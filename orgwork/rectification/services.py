@@ -38,13 +38,17 @@ def _actor_user(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+def _transition_message(label: str, from_state: str, to_state: str) -> str:
+    from_label = ItemState(from_state).label if from_state else "—"
+    return f"{label}：{from_label} → {ItemState(to_state).label}"
+
+
 def _log_transition(item: RectificationItem, *, name: str, label: str, from_state: str, actor: Any, note: str = "",
                     changes: dict[str, Any] | None = None) -> None:
     user = _actor_user(actor)
     ItemTransition.objects.create(item=item, name=name, label=label, from_state=from_state, to_state=item.state,
                                   actor=user, at=timezone.now(), note=note)
-    from_label = ItemState(from_state).label if from_state else "—"
-    message = f"{label}：{from_label} → {ItemState(item.state).label}" + (f"。{note}" if note else "")
+    message = _transition_message(label, from_state, item.state) + (f"。{note}" if note else "")
     record(item, action=AuditAction.TRANSITION, message=message, actor=user,
            changes={"state": [from_state or None, item.state], **(changes or {})})
 
@@ -159,11 +163,12 @@ def rectification_items_log_opened(*, items: models.QuerySet[RectificationItem],
     Returns how many items were logged."""
     user = _actor_user(actor)
     now = timezone.now()
-    opened = list(items.filter(transitions__isnull=True, state=ItemState.ON_BOOKS))
+    # The unit comes along: each audit row carries its unit path.
+    opened = list(items.filter(transitions__isnull=True, state=ItemState.ON_BOOKS).select_related("responsible_unit"))
     ItemTransition.objects.bulk_create(
         [ItemTransition(item=item, name="open", label="挂账", from_state="", to_state=item.state, actor=user, at=now)
          for item in opened], batch_size=2000)
-    message = f"挂账：— → {ItemState.ON_BOOKS.label}"
+    message = _transition_message("挂账", "", ItemState.ON_BOOKS)
     record_many(entry_for(item, action=AuditAction.TRANSITION, message=message, actor=user,
                           changes={"state": [None, item.state]}) for item in opened)
     return len(opened)
