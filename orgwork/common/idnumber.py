@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from operator import mul
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
 MALE, FEMALE = "1", "2"  # GB/T 2261.1 sex codes, as stored on profiles
 
+VALID_CACHE_SIZE = 20_000
+_valid: set[str] = set()
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
@@ -31,8 +34,13 @@ EXCEL_NUMBER_MESSAGE = (
 
 
 def check_character(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(map(mul, map(int, first17), WEIGHTS))
     return CHECK_CODES[total % 11]
+
+
+def _canonical(text: str) -> bool:
+    """Already in normal form: 17 ASCII digits and a digit or ``X`` (the common case)."""
+    return len(text) == 18 and text.isascii() and text[:17].isdigit() and (text[17] == "X" or text[17].isdigit())
 
 
 def normalise(raw: Any) -> str:
@@ -47,6 +55,8 @@ def normalise(raw: Any) -> str:
         raise ValidationError("身份证号格式不正确。", code="invalid")
     if isinstance(raw, (int, float)):
         raise ValidationError(EXCEL_NUMBER_MESSAGE.format(value=raw), code="excel_number")
+    if type(raw) is str and _canonical(raw):
+        return raw
     text = _SPACES.sub("", unicodedata.normalize("NFKC", str(raw))).upper()
     if _SCIENTIFIC.match(text):
         raise ValidationError(EXCEL_NUMBER_MESSAGE.format(value=text), code="excel_number")
@@ -66,7 +76,13 @@ def gender_of(value: str) -> str:
 
 def validate(value: str) -> str:
     """Raise ``ValidationError`` with a Chinese message unless ``value`` is a valid
-    18-character number in normal form; return it."""
+    18-character number in normal form; return it.
+
+    Valid numbers are remembered (a sheet's row is checked by its widget and again by
+    the model): a number valid once stays valid, its birth date only recedes.
+    """
+    if value in _valid:
+        return value
     if len(value) == 15 and value.isdigit():
         raise ValidationError("这是15位旧身份证号，请填写18位身份证号。", code="old_format")
     if len(value) != 18:
@@ -79,6 +95,9 @@ def validate(value: str) -> str:
     expected = check_character(value[:17])
     if value[17] != expected:
         raise ValidationError("身份证号校验位不正确，请核对号码是否抄错。", code="check_digit")
+    if len(_valid) >= VALID_CACHE_SIZE:
+        _valid.clear()
+    _valid.add(value)
     return value
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Lookup, Q
 from import_export.widgets import CharWidget, Widget
 
 from orgwork.audit.context import acting_as, current_actor
@@ -33,7 +33,7 @@ from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget
-from .writer import VERSION_FIELD, BulkWriter
+from .writer import BulkWriter, audit_fields
 
 CHUNK_SIZE = 5000
 MAX_STORED_ERRORS = 10000
@@ -75,6 +75,18 @@ def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
         return obj
 
     return make
+
+
+class EqualsAny(Lookup):
+    """``column = ANY(%s)`` with one array parameter (PostgreSQL): thousands of keys
+    without thousands of placeholders to build and bind."""
+
+    lookup_name = "equals_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
 class _Abort(Exception):
@@ -171,14 +183,10 @@ class ImportEngine:
         if scope_field is None:
             raise FileError(f"{self.model._meta.verbose_name}没有声明管辖范围，不能导入。")
         self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
-        # The version counter is bookkeeping: the writer moves it on for updated rows.
-        ignored = set(getattr(self.model, "audit_ignored_fields", ())) | {VERSION_FIELD}
-        self.audit_fields = [f for f in self.model._meta.concrete_fields
-                             if not getattr(f, "generated", False) and f.name not in ignored]
         self._new_instance = instance_factory(self.model)
         self._plain: tuple[list[tuple[str, str, int | None, bool]], set[str]] | None = None
-        self.redacted = set(getattr(self.model, "audit_redacted_fields", ()))
-        self._audit_columns = [(f.name, f.attname, f.name in self.redacted) for f in self.audit_fields]
+        self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audit_fields(self.model)]
+        self._new_changes_wanted = False
 
     # --- set-up ---------------------------------------------------------------
 
@@ -248,7 +256,10 @@ class ImportEngine:
         if not keys:
             return {}
         manager = self.model._default_manager
-        if len(self.key_attributes) == 1:
+        if len(self.key_attributes) == 1 and connection.vendor == "postgresql":
+            attname = self.model._meta.get_field(self.key_attributes[0]).attname
+            qs = manager.filter(EqualsAny(F(attname), [getattr(k[0], "pk", k[0]) for k in keys]))
+        elif len(self.key_attributes) == 1:
             qs = manager.filter(**{f"{self.key_attributes[0]}__in": [k[0] for k in keys]})
         else:
             condition = Q()
@@ -299,8 +310,31 @@ class ImportEngine:
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
         present = [c for c in self.columns if c.header in sheet.columns.values()]
         key_columns = [c for c in present if c.attribute in self.key_attributes]
-        seen: dict[tuple[Any, ...], int] = {}
         writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
+        self._new_changes_wanted = writer is not None
+        if writer is None:
+            self._chunk_loop(sheet, result, present, key_columns, None)
+        else:
+            with writer.pipelined():
+                self._chunk_loop(sheet, result, present, key_columns, writer)
+                if result.ok:
+                    writer.finish()
+        if writer is not None and result.ok and writer.written_pks:
+            # Consequences a resource attaches to its rows (a review's reward or exit) run
+            # in the same transaction: the import and its consequences stand or fall together.
+            hook = getattr(self.resource, "after_import_commit", None)
+            if hook is not None:
+                hook(self.model._default_manager.filter(pk__in=writer.written_pks))
+        if self.progress is not None:
+            self.progress(result.rows, result.rows)
+
+    def _chunk_loop(self, sheet: Sheet, result: ImportResult, present: list[Column], key_columns: list[Column],
+                    writer: BulkWriter | None) -> None:
+        """Per chunk: clean the cells, look up the existing records, then build and check
+        the rows. The previous chunk's writes start after this chunk's queries, so that
+        they run in the database while this chunk is built."""
+        seen: dict[tuple[Any, ...], int] = {}
+        key_headers = {c.header for c in key_columns}
         total = sheet.estimated_rows
         for chunk in self._chunks(sheet):
             self._prefetch(chunk, present)
@@ -333,7 +367,7 @@ class ImportEngine:
                         if len(cache) > CELL_CACHE_LIMIT:
                             column.cache = None  # a column of mostly distinct values: stop caching
                 key = tuple(values.get(a) for a in self.key_attributes)
-                key_ok = not any(e.column in {c.header for c in key_columns} for e in errors)
+                key_ok = not any(e.column in key_headers for e in errors)
                 if key_ok and any(is_blank(k) for k in key):
                     errors.append(RowError(number, key_columns[0].header, REQUIRED_MESSAGE))
                     key_ok = False
@@ -351,7 +385,10 @@ class ImportEngine:
                         result.add_error(error)
                     continue
                 cleaned.append((number, values, key))
-            existing = self._existing([k for _, _, k in cleaned], lock=commit)
+            existing = self._existing([k for _, _, k in cleaned], lock=writer is not None)
+            if writer is not None and result.ok:
+                writer.reserve(len(cleaned) - len(existing))
+                writer.start()
             for number, values, key in cleaned:
                 outcome = self._build(number, values, existing.get(self._db_key(key)), present, result)
                 if outcome is None:
@@ -370,14 +407,6 @@ class ImportEngine:
                 writer.flush()
             if self.progress is not None:
                 self.progress(result.rows, max(total, result.rows))
-        if writer is not None and result.ok and writer.written_pks:
-            # Consequences a resource attaches to its rows (a review's reward or exit) run
-            # in the same transaction: the import and its consequences stand or fall together.
-            hook = getattr(self.resource, "after_import_commit", None)
-            if hook is not None:
-                hook(self.model._default_manager.filter(pk__in=writer.written_pks))
-        if self.progress is not None:
-            self.progress(result.rows, result.rows)
 
     def _db_key(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(getattr(k, "pk", k) for k in key)
@@ -405,7 +434,8 @@ class ImportEngine:
                 result.add_error(RowError(number, self.key_headers.get(attr, attr or key_header), message))
             return None
         if original is None:
-            return "new", instance, self._changes(instance, None)
+            # A dry run records nothing: a new row's audit changes are built on commit only.
+            return "new", instance, self._changes(instance, None) if self._new_changes_wanted else {}
         changes = self._changes(instance, getattr(original, "_audit_loaded", {}))
         if not changes:
             return "unchanged", instance, {}

@@ -4,7 +4,9 @@ elsewhere, with the audit rows of every new and changed record."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +22,25 @@ if TYPE_CHECKING:
     from .engine import Column
 
 VERSION_FIELD = "version"
+def audit_fields(model: type[models.Model]) -> list[tuple[models.Field, bool]]:
+    """The fields an audit row's ``changes`` covers, each with whether it is redacted:
+    concrete, not generated, not ignored; the version counter is bookkeeping."""
+    ignored = set(getattr(model, "audit_ignored_fields", ())) | {VERSION_FIELD}
+    redacted = set(getattr(model, "audit_redacted_fields", ()))
+    return [(f, f.name in redacted) for f in model._meta.concrete_fields
+            if not getattr(f, "generated", False) and f.name not in ignored]
 
 
 class BulkWriter:
-    """Writes new and changed instances of one chunk, and their audit rows, at once."""
+    """Writes new and changed instances of one chunk, and their audit rows, at once.
+
+    On PostgreSQL a chunk's writes run in a background thread on the transaction's own
+    connection while the engine checks the next chunk: the database and the Python
+    checks each keep a core busy. The engine's queries wait for the write in flight
+    (``before_query``, installed with ``pipelined``), so statements never interleave,
+    and an error of the write is raised at the next query or at ``finish``.
+    Elsewhere every step runs at once, in order, through the ORM.
+    """
 
     def __init__(self, model: type[models.Model], present: list[Column], key_attributes: list[str]) -> None:
         self.model = model
@@ -43,6 +60,14 @@ class BulkWriter:
         self.update_fields = [f for f in self.update_fields if f.name != VERSION_FIELD]
         self.postgres = connection.vendor == "postgresql"
         self.content_type = ContentType.objects.get_for_model(model)
+        # Keys drawn from the sequence ahead of the rows (see ``reserve``), and whether a
+        # chunk's writes can go to the background (its keys need no reading back).
+        self.auto_pk = isinstance(self.opts.pk, models.AutoField)
+        self.background = self.postgres and self.auto_pk
+        self._pks: list[int] = []
+        self._pending: list[list[tuple[Any, ...]]] = []
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def _getter(self, fields: list[models.Field], add: bool) -> Callable[[models.Model], list[Any]]:
         """Column values of one instance; plain attributes through one attrgetter."""
@@ -62,28 +87,103 @@ class BulkWriter:
 
         return values
 
+    # --- the engine's side ---------------------------------------------------------
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """The engine's run: its queries wait for the write in flight; on the way out
+        (an error included) no write is left running on the connection."""
+        if not self.background:
+            yield
+            return
+        try:
+            with connection.execute_wrapper(self.before_query):
+                yield
+        finally:
+            self._join()
+
+    def before_query(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def reserve(self, count: int) -> None:
+        """Draw keys for up to ``count`` new rows of the next chunk now, while no write
+        is running, so that preparing the chunk's writes needs no query."""
+        if self.background and count > len(self._pks):
+            self._pks += reserve_pks(self.model, count - len(self._pks))
+
     def add(self, action: str, instance: models.Model, changes: dict[str, Any]) -> None:
         (self.new if action == "new" else self.updated).append((instance, changes))
 
     def flush(self) -> None:
-        if self.new:
-            self._insert([i for i, _ in self.new])
-        if self.updated:
-            self._update([i for i, _ in self.updated], {name for _, c in self.updated for name in c})
-        if self.postgres:
-            self._audit_copy()
+        """Prepare the chunk's writes (keys, column values, audit rows). In the background
+        mode they start with the next ``start`` (after the next chunk's queries) or
+        ``finish``; otherwise they are written now."""
+        if not self.new and not self.updated:
+            return
+        if not self.postgres:
+            self._write_orm()
         else:
-            entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
-            entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
-            record_many(entries)
+            steps = self._steps()
+            if self.background:
+                self._pending.append(steps)
+            else:
+                _run_steps(steps)
         self.written_pks += [i.pk for i, _ in self.new] + [i.pk for i, _ in self.updated]
         self.new, self.updated = [], []
 
-    def _audit_copy(self) -> None:
+    def start(self) -> None:
+        """Start the prepared writes in the background (after the previous ones)."""
+        if not self._pending:
+            return
+        self.wait()
+        steps = [step for job in self._pending for step in job]
+        self._pending = []
+        raw = connection.connection
+        self._thread = threading.Thread(target=self._work, args=(raw, steps), name="import-writer", daemon=True)
+        self._thread.start()
+
+    def finish(self) -> None:
+        """Write what is prepared and wait for it: everything is in the transaction."""
+        self.start()
+        self.wait()
+
+    def wait(self) -> None:
+        self._join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            with connection.wrap_database_errors:
+                raise error
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _work(self, raw: Any, steps: list[tuple[Any, ...]]) -> None:
+        try:
+            _run_steps(steps, raw)
+        except BaseException as exc:  # raised again in the engine's thread by wait()
+            self._error = exc
+
+    # --- PostgreSQL: COPY steps ------------------------------------------------------
+
+    def _steps(self) -> list[tuple[Any, ...]]:
+        steps: list[tuple[Any, ...]] = []
+        if self.new:
+            steps += self._insert_steps([i for i, _ in self.new])
+        if self.updated:
+            steps += self._update_steps([i for i, _ in self.updated], {name for _, c in self.updated for name in c})
+        steps.append(self._audit_step())
+        return steps
+
+    def _audit_step(self) -> tuple[Any, ...]:
         """The rows ``entry_for`` would build, as COPY tuples: one template per action."""
         fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
-        columns = [f.column for f in fields]
         position = {f.attname: n for n, f in enumerate(fields)}
+        object_id, object_repr = position["object_id"], position["object_repr"]
+        unit_path, changes_at = position["unit_path"], position["changes"]
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
         rows: list[list[Any]] = []
         for action, items in ((AuditAction.CREATE, self.new), (AuditAction.UPDATE, self.updated)):
             if not items:
@@ -92,12 +192,12 @@ class BulkWriter:
             base = [getattr(template, f.attname) for f in fields]
             for instance, changes in items:
                 row = base.copy()
-                row[position["object_id"]] = str(instance.pk)
-                row[position["object_repr"]] = str(instance)[:200]
-                row[position["unit_path"]] = unit_path_of(instance)
-                row[position["changes"]] = json.dumps(changes, ensure_ascii=False)
+                row[object_id] = str(instance.pk)
+                row[object_repr] = str(instance)[:200]
+                row[unit_path] = unit_path_of(instance)
+                row[changes_at] = dumps(changes)
                 rows.append(row)
-        copy_rows(AuditLog._meta.db_table, columns, rows)
+        return ("copy", AuditLog._meta.db_table, [f.column for f in fields], rows)
 
     def _value(self, f: models.Field, instance: models.Model, add: bool) -> Any:
         if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
@@ -107,62 +207,91 @@ class BulkWriter:
             return json.dumps(value, ensure_ascii=False)
         return value
 
-    def _insert(self, instances: list[models.Model]) -> None:
-        if not self.postgres:
-            self.model._default_manager.bulk_create(instances, batch_size=1000)
-            return
+    def _insert_steps(self, instances: list[models.Model]) -> list[tuple[Any, ...]]:
         table = self.opts.db_table
-        if isinstance(self.opts.pk, models.AutoField):
+        if self.auto_pk:
             # Numbers drawn from the table's own sequence before the COPY, so nothing
             # has to be read back by natural key afterwards.
-            for instance, number in zip(instances, reserve_pks(self.model, len(instances))):
+            if len(self._pks) < len(instances):
+                self._pks += reserve_pks(self.model, len(instances) - len(self._pks))
+            numbers, self._pks = self._pks[:len(instances)], self._pks[len(instances):]
+            for instance, number in zip(instances, numbers):
                 instance.pk = number
             fields = [self.opts.pk, *self.insert_fields]
             values = self._getter(fields, True)
-            copy_rows(table, [f.column for f in fields], (values(i) for i in instances))
-            return
+            return [("copy", table, [f.column for f in fields], [values(i) for i in instances])]
         values = self._getter(self.insert_fields, True)
-        copy_rows(table, [f.column for f in self.insert_fields], (values(i) for i in instances))
-        # COPY returns nothing: read the new primary keys back by natural key.
+        _run_steps([("copy", table, [f.column for f in self.insert_fields], [values(i) for i in instances])])
+        self._read_back_pks(instances)
+        return []
+
+    def _read_back_pks(self, instances: list[models.Model]) -> None:
+        """COPY returns nothing: read the new primary keys back by natural key."""
+        if len(self.key_attnames) > 1:
+            condition = Q()
+            for i in instances:
+                condition |= Q(**{a: getattr(i, a) for a in self.key_attnames})
+            pks = {tuple(r[1:]): r[0] for r in self.model._default_manager.filter(condition)
+                   .values_list("pk", *self.key_attnames)}
+            for i in instances:
+                i.pk = pks.get(tuple(getattr(i, a) for a in self.key_attnames))
+            return
         key_attname = self.key_attnames[0]
         key_column = self.opts.get_field(key_attname).column
-        by_key = {getattr(i, key_attname): i for i in instances} if len(self.key_attnames) == 1 else None
-        if by_key is None:
-            self._fetch_pks_composite(instances)
-            return
-        pk_column = self.opts.pk.column
+        by_key = {getattr(i, key_attname): i for i in instances}
         with connection.cursor() as cursor:
             cursor.execute(
-                f'SELECT "{pk_column}", "{key_column}" FROM "{table}" WHERE "{key_column}" = ANY(%s)',
+                f'SELECT "{self.opts.pk.column}", "{key_column}" FROM "{self.opts.db_table}" WHERE "{key_column}" = ANY(%s)',
                 [list(by_key)],
             )
             for pk, key in cursor.fetchall():
                 by_key[key].pk = pk
 
-    def _fetch_pks_composite(self, instances: list[models.Model]) -> None:
-        condition = Q()
-        for i in instances:
-            condition |= Q(**{a: getattr(i, a) for a in self.key_attnames})
-        pks = {tuple(r[1:]): r[0] for r in self.model._default_manager.filter(condition)
-               .values_list("pk", *self.key_attnames)}
-        for i in instances:
-            i.pk = pks.get(tuple(getattr(i, a) for a in self.key_attnames))
-
-    def _update(self, instances: list[models.Model], changed: set[str]) -> None:
+    def _changed_fields(self, changed: set[str]) -> list[models.Field]:
         """The imported columns, plus any field a resource's hook derived from them (a
         cadre's pinyin keys from the name, an organisation's path from its parent) that
         changed on some row of the chunk."""
-        fields = list(self.update_fields) + [
+        return list(self.update_fields) + [
             f for f in self.insert_fields
             if f.name in changed and f not in self.update_fields and f.name != VERSION_FIELD
             and f.attname not in self.key_attnames
         ]
+
+    def _update_steps(self, instances: list[models.Model], changed: set[str]) -> list[tuple[Any, ...]]:
+        fields = self._changed_fields(changed)
         if self.versioned:
             # The stored counter plus one, whatever a resource hook did to the instance.
             for i in instances:
                 i.version = (i._audit_loaded.get(VERSION_FIELD) or 0) + 1
-        if not self.postgres:
+        stage = f"import_stage_{self.opts.db_table}"[:63]
+        pk = self.opts.pk
+        columns = [pk.column] + [f.column for f in fields]
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        values = self._getter(fields, False)
+        assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in fields)
+        if self.versioned:
+            assignments += f', "{VERSION_FIELD}" = t."{VERSION_FIELD}" + 1'
+        return [
+            # A staging table per chunk: the derived fields that changed differ by chunk.
+            ("execute", f'DROP TABLE IF EXISTS "{stage}"'),
+            ("execute", f'CREATE TEMP TABLE "{stage}" ON COMMIT DROP AS '
+                        f'SELECT {quoted} FROM "{self.opts.db_table}" WITH NO DATA'),
+            ("copy", stage, columns, [[i.pk, *values(i)] for i in instances]),
+            ("execute", f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
+                        f'WHERE t."{pk.column}" = s."{pk.column}"'),
+        ]
+
+    # --- other databases: the ORM --------------------------------------------------
+
+    def _write_orm(self) -> None:
+        if self.new:
+            self.model._default_manager.bulk_create([i for i, _ in self.new], batch_size=1000)
+        if self.updated:
+            instances = [i for i, _ in self.updated]
+            fields = self._changed_fields({name for _, c in self.updated for name in c})
             if self.versioned:
+                for i in instances:
+                    i.version = (i._audit_loaded.get(VERSION_FIELD) or 0) + 1
                 fields.append(self.opts.get_field(VERSION_FIELD))
             now = timezone.now()
             for i in instances:
@@ -170,26 +299,28 @@ class BulkWriter:
                     if getattr(f, "auto_now", False):
                         setattr(i, f.attname, now)
             self.model._default_manager.bulk_update(instances, [f.name for f in fields], batch_size=1000)
-            return
-        stage = f"import_stage_{self.opts.db_table}"[:63]
-        pk = self.opts.pk
-        columns = [pk.column] + [f.column for f in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '
-                f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{self.opts.db_table}" WITH NO DATA'
-            )
-            cursor.execute(f'TRUNCATE "{stage}"')
-        values = self._getter(fields, False)
-        copy_rows(stage, columns, ([i.pk, *values(i)] for i in instances))
-        assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in fields)
-        if self.versioned:
-            assignments += f', "{VERSION_FIELD}" = t."{VERSION_FIELD}" + 1'
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
-                f'WHERE t."{pk.column}" = s."{pk.column}"'
-            )
+        entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
+        entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
+        record_many(entries)
+
+
+def _run_steps(steps: list[tuple[Any, ...]], raw: Any = None) -> None:
+    """Run prepared statements and COPYs on the driver's connection (the transaction's
+    own when ``raw`` is None), with Django's error wrapper in the engine's thread."""
+    if raw is None:
+        with connection.wrap_database_errors:
+            _run_steps(steps, connection.connection)
+        return
+    with raw.cursor() as cursor:
+        for step in steps:
+            if step[0] == "copy":
+                _, table, columns, rows = step
+                column_list = ", ".join(f'"{c}"' for c in columns)
+                with cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.execute(*step[1:])
 
 
 def reserve_pks(model: type[models.Model], count: int) -> list[int]:

@@ -230,3 +230,30 @@ def test_a_constraint_broken_during_copy_is_djangos_integrity_error(tree: Any) -
     with pytest.raises(IntegrityError), transaction.atomic():
         copy_rows(table, ["code", "name", "unit_type", "level", "path", "parent_id"],
                   [["620102", "重复的单位", "other", "county", "x/", None]])
+
+
+
+@pytest.mark.parametrize("bad_row", [1, 6])
+def test_a_write_failing_in_the_background_rolls_everything_back(
+        tmp_path: Path, county_a_clerk: Any, bad_row: int) -> None:
+    """Chunks are written while the next one is checked. A write that fails there (here
+    a constraint the row checks know nothing of, in the first or in a middle chunk) is
+    raised in the engine's thread: the whole import is rolled back with a message."""
+    from django.db import connection
+
+    from orgwork.imports.engine import ImportEngine
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cadres_cadre ADD CONSTRAINT test_no_forbidden_post CHECK (current_post <> '禁止')")
+    rows = [HEAD] + [person(i, 现任职务="禁止" if i == bad_row else "科员") for i in range(8)]
+    sheet = open_sheet(str(xlsx(tmp_path / "a.xlsx", rows)), "a.xlsx", CadreSheet)
+    engine = ImportEngine(CadreSheet, county_a_clerk, chunk_size=2)
+    with pytest.raises(FileError, match="违反了数据约束"):
+        engine.run(sheet, commit=True)
+    assert not Cadre.objects.exists()
+    assert not AuditLog.objects.filter(content_type__model="cadre").exists()
+    # The connection is usable again: the next import goes through.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cadres_cadre DROP CONSTRAINT test_no_forbidden_post")
+    sheet = open_sheet(str(xlsx(tmp_path / "b.xlsx", [HEAD, person(1)])), "b.xlsx", CadreSheet)
+    assert ImportEngine(CadreSheet, county_a_clerk, chunk_size=2).run(sheet, commit=True).committed
