@@ -32,6 +32,8 @@ class CodeSet:
         """
         if value in self.codes:  # already the canonical name: the common case on import
             return value  # type: ignore[no-any-return]
+        if value is None or value == "":
+            return ""
         text = normalise(value)
         if not text:
             return ""

@@ -16,6 +16,8 @@ One pass over the sheet in chunks keeps memory bounded:
 from __future__ import annotations
 
 import copy
+import gc
+from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,7 @@ REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 SCOPE_PATH = "_import_scope_path"
 _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
 CELL_CACHE_LIMIT = 20000
+GC_THRESHOLD = 50_000  # allocations between young-generation collections during a run (default 700)
 _MISS = object()
 
 
@@ -75,6 +78,25 @@ def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
         return obj
 
     return make
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """An import allocates millions of short-lived objects that form no cycles: the
+    cyclic collector then runs thousands of times for nothing, and each full pass walks
+    every object the process holds. During the run, what existed before is left out of
+    its passes (``gc.freeze``) and it runs less often; both are restored afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 class EqualsAny(Lookup):
@@ -186,6 +208,8 @@ class ImportEngine:
         self._new_instance = instance_factory(self.model)
         self._plain: tuple[list[tuple[str, str, int | None, bool]], set[str]] | None = None
         self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audit_fields(self.model)]
+        self._assign: list[tuple[str, str, bool, str | None]] | None = None
+        self._required_columns: list[tuple[str, str]] | None = None
         self._new_changes_wanted = False
 
     # --- set-up ---------------------------------------------------------------
@@ -287,7 +311,8 @@ class ImportEngine:
         result = ImportResult()
         actor = current_actor()
         source = AuditSource.IMPORT
-        with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip):
+        with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip), \
+                _fewer_collections():
             if not commit:
                 self._run(sheet, result, commit=False)
                 return result
@@ -308,6 +333,7 @@ class ImportEngine:
         return result
 
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
+        self._plain = self._assign = self._required_columns = None  # plans for this sheet's columns
         present = [c for c in self.columns if c.header in sheet.columns.values()]
         key_columns = [c for c in present if c.attribute in self.key_attributes]
         writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
@@ -409,6 +435,8 @@ class ImportEngine:
                 self.progress(result.rows, max(total, result.rows))
 
     def _db_key(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(key) == 1 and type(key[0]) in _SIMPLE_TYPES:
+            return key
         return tuple(getattr(k, "pk", k) for k in key)
 
     def _build(self, number: int, values: dict[str, Any], original: Any, present: list[Column],
@@ -420,11 +448,18 @@ class ImportEngine:
                                       f"该{self.model._meta.verbose_name}已登记在您管辖范围以外的单位，不能通过导入新增或修改。"))
             return None
         instance = original if original is not None else self._new_instance()
-        for column in present:
-            value = values[column.attribute]
-            if value in (None, "") and not column.model_field.blank and column.model_field.has_default():
+        stored = instance.__dict__
+        for attribute, attname, keeps_default, target in self._assignments(present):
+            value = values[attribute]
+            if keeps_default and (value is None or value == ""):
                 continue  # a required column left blank keeps the default / the stored value
-            setattr(instance, column.attribute, value)
+            if target is None:
+                stored[attname] = value
+            else:
+                # What the foreign-key descriptor does for a many-to-one: the key and the
+                # cached object (the unit's path is read from it for the scope check).
+                stored[attname] = None if value is None else getattr(value, target)
+                instance._state.fields_cache[attribute] = value
         errors = self._model_errors(instance, original, present)
         if not errors and not self._in_scope(self._scope_path_of(instance)):
             errors.append(("", "所属单位不在您的管辖范围内。"))
@@ -441,22 +476,35 @@ class ImportEngine:
             return "unchanged", instance, {}
         return "updated", instance, changes
 
+    def _assignments(self, present: list[Column]) -> list[tuple[str, str, bool, str | None]]:
+        """How each column's value goes onto the instance: (attribute, attname, whether a
+        blank keeps the default, the related field's attname for a many-to-one key).
+        Plain fields are set in the instance's dictionary, as their descriptor would."""
+        if self._assign is None:
+            self._assign = []
+            for column in present:
+                f = column.model_field
+                target = f.related_fields[0][1].attname if f.many_to_one else None
+                if f.is_relation and target is None:
+                    raise FileError(f"导入列「{column.header}」不能是一对一或多对多关联。")
+                self._assign.append((column.attribute, f.attname, not f.blank and f.has_default(), target))
+        return self._assign
+
     def _changes(self, instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
         """``{field: [old, new]}`` as the audit recorder writes it; database-generated
         columns are skipped (they have no value on an unsaved instance)."""
-        changes: dict[str, list[Any]] = {}
         values = instance.__dict__
         simple = _SIMPLE_TYPES
+        if before is None:
+            return {name: [None, REDACTED if redacted else new if type(new) in simple else jsonable(new)]
+                    for name, attname, redacted in self._audit_columns
+                    if (new := values.get(attname)) is not None and new != ""}
+        changes: dict[str, list[Any]] = {}
         for name, attname, redacted in self._audit_columns:
             new = values.get(attname)
-            if before is None:
-                if new is None or new == "":
-                    continue
-                old = None
-            else:
-                old = before.get(attname)
-                if old == new:
-                    continue
+            old = before.get(attname)
+            if old == new:
+                continue
             if redacted:
                 changes[name] = [REDACTED if old not in (None, "") else old, REDACTED]
             else:
@@ -484,18 +532,25 @@ class ImportEngine:
             self._plain = (inline, {f.name for f in self.model._meta.fields if f.name not in full})
         return self._plain
 
+    def _required(self, present: list[Column]) -> list[tuple[str, str]]:
+        """The required widget columns (plain ones are checked with their length)."""
+        if self._required_columns is None:
+            self._required_columns = [(c.attribute, c.attname) for c in present
+                                      if c.kind != "plain" and not c.model_field.blank]
+        return self._required_columns
+
     def _model_errors(self, instance: models.Model, original: Any, present: list[Column]) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
-        for column in present:
-            if column.kind != "plain" and not column.model_field.blank \
-                    and getattr(instance, column.attname) in (None, ""):
-                errors.append((column.attribute, REQUIRED_MESSAGE))
+        values = instance.__dict__
+        for attribute, attname in self._required(present):
+            value = values.get(attname)
+            if value is None or value == "":
+                errors.append((attribute, REQUIRED_MESSAGE))
         try:
             prepare = getattr(self.resource, "prepare_instance", None)
             if prepare is not None:
                 prepare(instance, original)
             inline, exclude = self._plain_checks(present)
-            values = instance.__dict__
             for name, attname, max_length, blank in inline:
                 value = values.get(attname)
                 if value is None or value == "":
