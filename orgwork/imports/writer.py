@@ -106,6 +106,12 @@ class BulkWriter:
         self.wait()
         return execute(sql, params, many, context)
 
+    @property
+    def takes_json_changes(self) -> bool:
+        """Whether ``add`` may be given a new row's changes as JSON text (COPY writes
+        text; the ORM path builds AuditLog instances from dictionaries)."""
+        return self.postgres
+
     def reserve(self, count: int) -> None:
         """Draw keys for up to ``count`` new rows of the next chunk now, while no write
         is running, so that preparing the chunk's writes needs no query."""
@@ -195,7 +201,7 @@ class BulkWriter:
                 row[object_id] = str(instance.pk)
                 row[object_repr] = str(instance)[:200]
                 row[unit_path] = unit_path_of(instance)
-                row[changes_at] = dumps(changes)
+                row[changes_at] = changes if type(changes) is str else dumps(changes)
                 rows.append(row)
         return ("copy", AuditLog._meta.db_table, [f.column for f in fields], rows)
 

@@ -257,3 +257,25 @@ def test_a_write_failing_in_the_background_rolls_everything_back(
         cursor.execute("ALTER TABLE cadres_cadre DROP CONSTRAINT test_no_forbidden_post")
     sheet = open_sheet(str(xlsx(tmp_path / "b.xlsx", [HEAD, person(1)])), "b.xlsx", CadreSheet)
     assert ImportEngine(CadreSheet, county_a_clerk, chunk_size=2).run(sheet, commit=True).committed
+
+
+def test_a_new_rows_changes_written_as_json_text_are_the_recorders(county_a_clerk: Any) -> None:
+    """New rows' audit changes are written straight to JSON text on PostgreSQL; the text
+    must be what encoding the recorder's dictionary gives, for every kind of value."""
+    import json
+
+    from orgwork.imports.engine import ImportEngine
+
+    engine = ImportEngine(CadreSheet, county_a_clerk)
+    cadre = Cadre(name='王"五\\\n\t\x01<b>', birth_month=datetime.date(1975, 6, 1), id_number="620102197506010011",
+                  party_joined_on=None, current_post="", is_naked_official=True, photo=b"\x89PNG", version=3,
+                  unit=Unit.objects.get(code="620102"))
+    text = engine._new_changes_json(cadre)
+    assert text == json.dumps(engine._changes(cadre, None), ensure_ascii=False)
+    changes = json.loads(text)
+    assert changes["name"] == [None, '王"五\\\n\t\x01<b>'] and changes["photo"] == [None, "***"]
+    assert changes["birth_month"] == [None, "1975-06-01"] and changes["is_naked_official"] == [None, True]
+    assert changes["unit"] == [None, cadre.unit_id]
+    assert "party_joined_on" not in changes and "current_post" not in changes and "version" not in changes
+    cadre.is_naked_official = False
+    assert json.loads(engine._new_changes_json(cadre))["is_naked_official"] == [None, False]
