@@ -167,6 +167,9 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    # Result rows rendered one pass per row, columns looked up once per page
+    # (orgwork.admin_list); False gives Django's per-cell rendering back.
+    one_pass_result_rows = True
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(request), request.user)

@@ -92,6 +92,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # orgwork is installed as an AdminConfig (whose app is django.contrib.admin), so
+            # Django does not look in orgwork/templatetags: the kernel's tags are named here.
+            "libraries": {"orgwork_admin_list": "orgwork.templatetags.orgwork_admin_list"},
         },
     },
 ]

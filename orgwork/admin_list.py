@@ -1,0 +1,283 @@
+"""Changelist result rows in one pass per row (列表页结果行).
+
+Django's ``items_for_result`` decides, for every cell of every row, what its column is (a
+model field, an admin method, a model attribute), which CSS classes the cell takes, what
+its empty value is and whether it links; for a link it reverses the change URL and parses
+it again to add the preserved filters. On a page of fifty rows and ten columns those are
+five hundred repetitions of the same decisions, and the larger part of the page's time.
+
+:func:`result_list_context` takes the decisions once per page: each ``list_display``
+entry becomes a :class:`Column` that turns an object into its ``<td>`` (or ``<th>``), and
+the change links are one reversed URL with each object's key put in. The values, the
+escaping and the markup are Django's, cell for cell (``tests/test_admin_list.py`` renders
+both ways and compares), so the admin's stylesheet and scripts and any per-model
+``change_list_results.html`` keep working. A changelist with a ``list_editable`` formset,
+or one whose admin turns ``one_pass_result_rows`` off, is rendered by Django.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote as url_quote
+
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _coerce_field_name,
+    result_headers,
+    result_list,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+    quote,
+)
+from django.contrib.admin.options import ModelAdmin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape, format_html
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import SafeString
+
+# Stand in for an object's key and name while a URL or a checkbox is built once for the
+# page; neither the admin's key quoting, URL quoting nor HTML escaping changes them.
+KEY_SLOT = "~orgwork-key~"
+LABEL_SLOT = "~orgwork-label~"
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
+
+
+def result_list_context(cl: ChangeList) -> dict[str, Any]:
+    """The context of ``change_list_results.html``: one pass per row where that is
+    possible, Django's ``result_list`` otherwise."""
+    if getattr(cl, "formset", None) is not None or not getattr(cl.model_admin, "one_pass_result_rows", False):
+        return result_list(cl)
+    headers = list(result_headers(cl))
+    columns = page_columns(cl)
+    return {
+        "cl": cl,
+        "result_hidden_fields": [],  # only a list_editable formset has any
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": [ResultList(None, [column.cell(obj) for column in columns]) for obj in cl.result_list],
+    }
+
+
+def page_columns(cl: ChangeList) -> list[Column]:
+    """The page's columns, with the link decisions ``items_for_result`` makes per row:
+    without ``list_display_links`` the first column links, and the first linking column
+    is a ``<th>``."""
+    empty = cl.model_admin.get_empty_value_display()
+    links = ChangeLinks(cl)
+    columns = []
+    first = True
+    for index, name in enumerate(cl.list_display):
+        if cl.list_display_links is None:
+            tag = None
+        elif first and not cl.list_display_links:
+            tag = "th"
+        else:
+            tag = ("th" if first else "td") if name in cl.list_display_links else None
+        if tag is not None:
+            first = False
+        columns.append(Column(cl, name, index, empty, links if tag else None, tag or "td"))
+    return columns
+
+
+class ChangeLinks:
+    """The change-page URLs of a page's rows, preserved filters included.
+
+    Django reverses and re-parses the URL for each row; here one URL is reversed for a
+    placeholder key, and each row's key, quoted as ``reverse()`` quotes it, takes the
+    placeholder's place. A changelist with its own ``url_for_result``, or an admin whose
+    change URL does not take the placeholder, is served row by row as Django does.
+    """
+
+    def __init__(self, cl: ChangeList) -> None:
+        self.cl = cl
+        self.context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+        self.opener_attname = str(cl.to_field) if cl.to_field else cl.pk_attname
+        self.head: str | None = None
+        self.tail = ""
+        if type(cl).url_for_result is not ChangeList.url_for_result:
+            return
+        try:
+            url = reverse(f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change", args=(KEY_SLOT,),
+                          current_app=cl.model_admin.admin_site.name)
+        except NoReverseMatch:
+            return
+        head, found, tail = add_preserved_filters(self.context, url).partition(KEY_SLOT)
+        if found:
+            self.head, self.tail = html.escape(head), html.escape(tail)
+
+    def href(self, obj: models.Model) -> str | None:
+        """The escaped URL of ``obj``'s change page; None where Django shows no link."""
+        if self.head is None:
+            try:
+                url = self.cl.url_for_result(obj)
+            except NoReverseMatch:
+                return None
+            return escape(add_preserved_filters(self.context, url))
+        key = url_quote(str(quote(getattr(obj, self.cl.pk_attname))), safe=URL_SAFE)
+        if not key:  # <path:object_id> takes at least one character
+            return None
+        return self.head + html.escape(key) + self.tail
+
+    def around(self, obj: models.Model, shown: Any) -> str:
+        """``shown``, escaped, inside the link to ``obj``'s change page."""
+        href = self.href(obj)
+        if href is None:
+            return escaped(shown)
+        opener = ""
+        if self.cl.is_popup:
+            opener = format_html(' data-popup-opener="{}"', obj.serializable_value(self.opener_attname))
+        return f'<a href="{href}"{opener}>{escaped(shown)}</a>'
+
+
+class Column:
+    """One ``list_display`` entry, looked up once: where its value comes from, how the
+    value is shown, the cell's tag and classes. :meth:`cell` gives what
+    ``items_for_result`` gives for that cell.
+
+    A column is one of three kinds, as in ``lookup_field``: a model field, shown as
+    ``display_for_field`` shows it; a value shown as is (an admin method or a function in
+    ``list_display``, with its ``boolean`` and ``empty_value`` options, or the implicit
+    ``id``); or an attribute of the model, which can be a different thing per object and
+    is looked up per object.
+    """
+
+    def __init__(self, cl: ChangeList, name: Any, index: int, empty: str, links: ChangeLinks | None,
+                 tag: str) -> None:
+        self.name = name
+        self.links = links
+        self.tag = tag
+        self.default_empty = self.empty = empty
+        self.boolean = False
+        self.field: models.Field[Any, Any] | None = None
+        self.classes = f"field-{_coerce_field_name(name, index)}"
+        self.value_classes = self.classes
+        self.by_object = False  # a model attribute: what it is can differ per object
+        self.model_admin = model_admin = cl.model_admin
+        try:
+            field = _get_non_gfk_field(cl.opts, name)
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+            if callable(name) or (hasattr(model_admin, name) and name != "__str__"):
+                attr = name if callable(name) else getattr(model_admin, name)
+                self.read = attr
+                self.empty = getattr(attr, "empty_value_display", empty)
+                self.boolean = getattr(attr, "boolean", False)
+                self.show = self.show_value
+                if name == "action_checkbox" and type(model_admin).action_checkbox is ModelAdmin.action_checkbox:
+                    self.checkbox = checkbox_parts(model_admin)
+                    if self.checkbox is not None:
+                        self.read = self.read_checkbox
+            else:
+                self.by_object = True
+            if name == "action_checkbox":
+                self.value_classes = "action-checkbox"
+        else:
+            self.read = lambda obj: getattr(obj, name)
+            if field.auto_created:  # the implicit id is shown as a plain value
+                self.show = self.show_value
+            else:
+                self.field = field
+                self.show = self.field_formatter(field)
+                if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
+                    self.value_classes += " nowrap"
+
+    def cell(self, obj: models.Model) -> str:
+        try:
+            if self.by_object:
+                _, attr, value = lookup_field(self.name, obj, self.model_admin)
+            else:
+                value = self.read(obj)
+        except ObjectDoesNotExist:
+            shown, classes = self.default_empty, self.classes
+        else:
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            shown = self.show_attribute(value, attr) if self.by_object else self.show(value)
+            classes = self.value_classes
+            if self.field is None and isinstance(value, (datetime.date, datetime.time)):
+                classes += " nowrap"
+        inner = escaped(shown) if self.links is None else self.links.around(obj, shown)
+        return SafeString(f'<{self.tag} class="{classes}">{inner}</{self.tag}>')
+
+    # -- values of a callable or an attribute -------------------------------------------
+
+    def read_checkbox(self, obj: models.Model) -> Any:
+        before, between, after = self.checkbox
+        return SafeString(before + escaped(str(obj.pk)) + between + escaped(str(obj)) + after)
+
+    def show_attribute(self, value: Any, attr: Any) -> Any:
+        boolean = getattr(attr, "boolean", False)
+        if isinstance(attr, property) and hasattr(attr, "fget"):
+            boolean = getattr(attr.fget, "boolean", False)
+        return display_for_value(value, getattr(attr, "empty_value_display", self.empty), boolean)
+
+    def show_value(self, value: Any) -> Any:
+        if type(value) is str and not self.boolean:
+            return value or self.empty
+        return display_for_value(value, self.empty, self.boolean)
+
+    # -- values of a model field --------------------------------------------------------
+
+    def field_formatter(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        """``display_for_field`` for this field, with what depends only on the field done once."""
+        empty, avoid_link = self.empty, self.links is not None
+        if isinstance(field.remote_field, models.ManyToOneRel):
+            return lambda value: empty if value is None else value
+        if field.flatchoices:
+            try:
+                labels = dict(field.flatchoices)
+            except TypeError:  # list-like choices, made hashable per cell by Django
+                return lambda value: display_for_field(value, field, empty, avoid_link)
+
+            def choice(value: Any) -> Any:
+                try:
+                    return labels.get(value, empty)
+                except TypeError:
+                    return display_for_field(value, field, empty, avoid_link)
+            return choice
+        if isinstance(field, models.BooleanField):
+            icons = {v: display_for_field(v, field, empty) for v in (True, False, None)}
+            return lambda value: icons[value] if value is None or type(value) is bool else \
+                display_for_field(value, field, empty, avoid_link)
+        if isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
+            return lambda value: value if type(value) is str and value else \
+                display_for_field(value, field, empty, avoid_link)
+        return lambda value: display_for_field(value, field, empty, avoid_link)
+
+
+def escaped(value: Any) -> str:
+    """``conditional_escape`` without its check for lazy arguments, which is a third of
+    the cost of a cell; a lazy string is made a string here as there."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def checkbox_parts(model_admin: ModelAdmin[Any]) -> tuple[str, str, str] | None:
+    """Django's action checkbox, rendered once for the page around two slots: the widget
+    template, rendered per row, would cost more than the rest of the row. None if the
+    rendering does not show the key before the name."""
+    markup = model_admin.action_checkbox(_Placeholder())
+    before, key, rest = markup.partition(KEY_SLOT)
+    between, label, after = rest.partition(LABEL_SLOT)
+    return (before, between, after) if key and label else None
+
+
+class _Placeholder:
+    """An object whose key and name are the slots."""
+
+    pk = KEY_SLOT
+
+    def __str__(self) -> str:
+        return LABEL_SLOT

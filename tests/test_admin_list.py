@@ -1,0 +1,199 @@
+"""The kernel's changelist machinery: result rows rendered in one pass per row are
+Django's rows, cell for cell."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_list
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+from django.utils.html import escape, format_html
+
+from cadres.admin.cadre import CadreAdmin
+from cadres.models import Authority, Cadre, CadreStatus, Gender, Grade, Rank
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_list import ChangeLinks, result_list_context
+from orgwork.units.models import Unit
+from seeds.reference import load_reference
+from tests.samples.cadres import cadre_in
+
+HOSTILE = """<script>alert("一")</script> & 'O'Brien"""
+CHANGELIST = "admin:cadres_cadre_changelist"
+
+
+class EveryColumnAdmin(ScopedModelAdmin):
+    """A cadre list with one column of each kind the admin knows."""
+
+    list_display = [
+        "name",               # a text field, linked
+        "gender", "rank", "grade", "authority", "status",  # choices, one of them blank
+        "birth_month", "work_started_on",  # dates, one of them empty
+        "is_naked_official",  # a boolean field
+        "unit",               # a foreign key
+        "current_post",       # text that can be blank or spaces only
+        "id",                 # the implicit key
+        "masked_id_number",   # a model property
+        "__str__",
+        "born_in",            # admin callables with display options
+        "has_rank",
+        "post_or_none",
+        "started",
+        "badge",
+        "missing",
+        lambda obj: obj.name[:1],  # a bare function
+    ]
+    list_display_links = ["name", "current_post"]
+    list_filter = [UnitSubtreeFilter, "rank"]
+    search_fields = ["name"]
+    ordering = ["name_pinyin", "id"]
+    actions = ["mark"]
+
+    @admin.action(description="标记")
+    def mark(self, request: Any, queryset: Any) -> None:
+        """An action, so that the rows carry checkboxes."""
+
+    @admin.display(description="出生年份", ordering="birth_month")
+    def born_in(self, obj: Cadre) -> int:
+        return obj.birth_month.year
+
+    @admin.display(description="已定职务层次", boolean=True)
+    def has_rank(self, obj: Cadre) -> bool | None:
+        return None if obj.status == CadreStatus.RETIRED else bool(obj.rank)
+
+    @admin.display(description="职务", empty_value="（暂无）")
+    def post_or_none(self, obj: Cadre) -> str:
+        return obj.current_post
+
+    @admin.display(description="参加工作")
+    def started(self, obj: Cadre) -> datetime.date | None:
+        return obj.work_started_on
+
+    @admin.display(description="标记")
+    def badge(self, obj: Cadre) -> str:
+        return format_html("<b>{}</b>", obj.name)
+
+    @admin.display(description="上级单位")
+    def missing(self, obj: Cadre) -> str:
+        raise Unit.DoesNotExist
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    load_reference()
+
+
+@pytest.fixture
+def cadres(tree: dict[str, Unit], reference: None) -> list[Cadre]:
+    made = [
+        cadre_in(tree["county_a"], name="张建华", rank=Rank.COUNTY_CHIEF, grade=Grade.INSPECTOR_1,
+                 authority=Authority.PROVINCE, is_naked_official=True, work_started_on=datetime.date(1996, 7, 1)),
+        cadre_in(tree["county_b"], name="李丽", gender=Gender.FEMALE, current_post="   ", status=CadreStatus.RETIRED),
+        cadre_in(tree["township_a"], name="王芳", gender=Gender.FEMALE, current_post="镇长"),
+    ]
+    # Names as hostile as an import could bring them; rendering must escape them.
+    Cadre.objects.filter(pk=made[0].pk).update(name=HOSTILE, current_post=HOSTILE)
+    Unit.objects.filter(pk=tree["county_b"].pk).update(name="<i>七里河区</i>")
+    return made
+
+
+def request_for(user: Any, **params: str) -> Any:
+    url = reverse(CHANGELIST)
+    request = RequestFactory().get(url, params)
+    request.user = user
+    request.resolver_match = resolve(url)
+    return request
+
+
+def changelist_for(model_admin: admin.ModelAdmin, user: Any, **params: str) -> Any:
+    cl = model_admin.get_changelist_instance(request_for(user, **params))
+    cl.formset = None  # as changelist_view leaves it without list_editable
+    return cl
+
+
+def cells(context: dict[str, Any]) -> list[list[str]]:
+    return [[str(cell) for cell in row] for row in context["results"]]
+
+
+def assert_rendered_as_django_does(cl: Any) -> list[list[str]]:
+    ours, django = result_list_context(cl), result_list(cl)
+    assert cells(ours) == cells(django)
+    assert ours["result_headers"] == django["result_headers"]
+    assert ours["num_sorted_fields"] == django["num_sorted_fields"]
+    assert ours["result_hidden_fields"] == django["result_hidden_fields"]
+    return cells(ours)
+
+
+def test_every_kind_of_column_is_rendered_as_django_renders_it(cadres, province_officer) -> None:
+    model_admin = EveryColumnAdmin(Cadre, admin.site)
+    rows = assert_rendered_as_django_does(changelist_for(model_admin, province_officer))
+    assert len(rows) == 3
+    hostile_row = next(row for row in rows if "&lt;script&gt;" in row[1])
+    assert HOSTILE not in "".join(hostile_row)  # escaped everywhere, never verbatim
+    assert any("&lt;i&gt;七里河区&lt;/i&gt;" in cell for row in rows for cell in row)
+    assert any("<b>" in cell for row in rows for cell in row)  # a callable's safe HTML stays HTML
+
+
+def test_links_carry_the_filters_and_the_ordering_whatever_they_contain(cadres, province_officer) -> None:
+    model_admin = EveryColumnAdmin(Cadre, admin.site)
+    cl = changelist_for(model_admin, province_officer, o="-15.2", unit_tree="62", q="<script> & 'O'Brien")
+    rows = assert_rendered_as_django_does(cl)
+    assert len(rows) == 1 and "_changelist_filters=" in rows[0][1]
+
+
+@pytest.mark.parametrize("links", [None, [], ["unit"], ["name", "current_post", "badge"]])
+def test_links_follow_list_display_links(cadres, province_officer, links) -> None:
+    class Linked(EveryColumnAdmin):
+        def get_list_display_links(self, request: Any, list_display: Any) -> Any:
+            return links
+
+    assert_rendered_as_django_does(changelist_for(Linked(Cadre, admin.site), province_officer))
+
+
+def test_a_popup_row_names_the_object_it_picks(cadres, province_officer) -> None:
+    cl = changelist_for(EveryColumnAdmin(Cadre, admin.site), province_officer, _popup="1", _to_field="id")
+    rows = assert_rendered_as_django_does(cl)
+    assert all('data-popup-opener="' in row[0] for row in rows)  # a popup has no action checkboxes
+
+
+@pytest.mark.parametrize("key", [7, "a/b_c:d", "甘肃 62%&'<>?#", "line\nbreak", ""])
+def test_change_links_quote_a_key_as_reverse_does(cadres, province_officer, key) -> None:
+    cl = changelist_for(EveryColumnAdmin(Cadre, admin.site), province_officer, status__exact="active")
+    obj = Cadre(pk=key, name="样例")  # the key is only read, never saved
+    context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    expected = escape(add_preserved_filters(context, cl.url_for_result(obj))) if key != "" else None
+    assert ChangeLinks(cl).href(obj) == expected
+
+
+def test_a_list_editable_changelist_keeps_djangos_rendering(cadres, province_officer) -> None:
+    class Editable(EveryColumnAdmin):
+        list_display_links = ["name"]
+        list_editable = ["current_post"]
+
+    model_admin = Editable(Cadre, admin.site)
+    request = request_for(province_officer)
+    cl = model_admin.get_changelist_instance(request)
+    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    context = result_list_context(cl)
+    assert context["result_hidden_fields"]  # the formset's hidden keys: Django's rendering
+    assert cells(context) == cells(result_list(cl))
+    assert any('name="form-0-current_post"' in cell for cell in cells(context)[0])
+
+
+def test_the_cadre_changelist_page_is_the_same_html_either_way(cadres, province_officer, client_for,
+                                                              monkeypatch) -> None:
+    client = client_for(province_officer)
+
+    def page(**params: str) -> str:
+        body = client.get(reverse(CHANGELIST), params).content.decode()
+        return body.split('id="result_list"', 1)[1].split("</table>", 1)[0]
+
+    for params in ({}, {"unit_tree": "6201", "o": "-3.1"}, {"q": "ll"}):
+        fast = page(**params)
+        monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", False)
+        assert page(**params) == fast
+        monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", True)
