@@ -1,5 +1,5 @@
 """The kernel's changelist machinery: result rows rendered in one pass per row are
-Django's rows, cell for cell."""
+Django's rows, cell for cell; the unit filter's choices."""
 
 from __future__ import annotations
 
@@ -197,3 +197,14 @@ def test_the_cadre_changelist_page_is_the_same_html_either_way(cadres, province_
         monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", False)
         assert page(**params) == fast
         monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", True)
+
+
+def test_the_unit_filter_offers_the_home_unit_and_two_levels_below(tree, province_officer, county_a_clerk) -> None:
+    def choices(user: Any) -> list[tuple[str, str]]:
+        request = RequestFactory().get("/")
+        request.user = user
+        return UnitSubtreeFilter(request, {}, Cadre, None).lookup_choices
+
+    assert choices(province_officer) == [("62", "甘肃省"), ("6201", "　兰州市"), ("620102", "　　城关区"),
+                                         ("620103", "　　七里河区"), ("6205", "　天水市")]
+    assert choices(county_a_clerk) == [("620102", "城关区"), ("620102001", "　城关镇")]
