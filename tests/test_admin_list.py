@@ -1,5 +1,5 @@
 """The kernel's changelist machinery: result rows rendered in one pass per row are
-Django's rows, cell for cell; the unit filter's choices."""
+Django's rows, cell for cell; the unit filter's choices; estimated counts."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils.html import escape, format_html
 
 from cadres.admin.cadre import CadreAdmin
 from cadres.models import Authority, Cadre, CadreStatus, Gender, Grade, Rank
-from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import EstimatedCountPaginator, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_list import ChangeLinks, result_list_context
 from orgwork.units.models import Unit
 from seeds.reference import load_reference
@@ -208,3 +210,12 @@ def test_the_unit_filter_offers_the_home_unit_and_two_levels_below(tree, provinc
     assert choices(province_officer) == [("62", "甘肃省"), ("6201", "　兰州市"), ("620102", "　　城关区"),
                                          ("620103", "　　七里河区"), ("6205", "　天水市")]
     assert choices(county_a_clerk) == [("620102", "城关区"), ("620102001", "　城关镇")]
+
+
+def test_past_a_thousand_rows_the_count_is_the_planners_estimate(db: Any) -> None:
+    Group.objects.bulk_create(Group(name=f"组{i:04d}") for i in range(1500))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Group._meta.db_table}")
+    everything = Group.objects.order_by("name")
+    assert EstimatedCountPaginator(everything, 50).count == everything.count()  # the estimate, exact after ANALYZE
+    assert EstimatedCountPaginator(everything.filter(name__lt="组0500"), 50).count == 500  # counted
