@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "orgwork.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,7 +95,8 @@ TEMPLATES = [
             ],
             # orgwork is installed as an AdminConfig (whose app is django.contrib.admin), so
             # Django does not look in orgwork/templatetags: the kernel's tags are named here.
-            "libraries": {"orgwork_admin_list": "orgwork.templatetags.orgwork_admin_list"},
+            "libraries": {"orgwork_admin_list": "orgwork.templatetags.orgwork_admin_list",
+                          "orgwork_navigation": "orgwork.templatetags.orgwork_navigation"},
         },
     },
 ]
@@ -163,10 +165,10 @@ STORAGES = {
     },
 }
 
-# Sessions: 30 minutes idle (every request renews), 8 hours absolute (see the audit
-# middleware), closed with the browser.
+# Sessions: 30 minutes idle (renewed at most once a minute by the accounts middleware),
+# 8 hours absolute (see the audit middleware), closed with the browser.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

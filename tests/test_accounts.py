@@ -90,3 +90,28 @@ def test_seed_demo_builds_the_province_and_one_account_per_role_idempotently(db:
     held = set(User.objects.values_list("groups__name", flat=True))
     assert set(roles.ALL_ROLES) <= held
     assert "province_cadre" in out.getvalue()
+
+
+def test_permission_answers_are_djangos_and_follow_its_permission_cache(county_a_clerk: User) -> None:
+    """Answers are remembered per instance only as long as Django's own permission set
+    is (``_perm_cache``); a superuser or a deactivated account is asked afresh."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.get(pk=county_a_clerk.pk)
+    backend = ModelBackend()
+    for perm in ["cadres.view_cadre", "cadres.import_cadre", "audit.delete_auditlog", "units.change_unit"]:
+        assert user.has_perm(perm) == backend.has_perm(user, perm)
+    for app in ["cadres", "audit", "talent", "no_such_app"]:
+        assert user.has_module_perms(app) == backend.has_module_perms(user, app)
+
+    assert not user.has_perm("units.delete_unit")
+    user.user_permissions.add(Permission.objects.get(codename="delete_unit"))
+    assert not user.has_perm("units.delete_unit")  # as Django: the set was loaded before
+    del user._perm_cache, user._user_perm_cache, user._group_perm_cache  # Django's way to reload
+    assert user.has_perm("units.delete_unit")
+
+    user.is_active = False
+    assert not user.has_perm("units.delete_unit")
+    user.is_active, user.is_superuser = True, True
+    assert user.has_perm("audit.delete_auditlog") and user.has_module_perms("no_such_app")

@@ -81,8 +81,31 @@ def test_password_rules(county_a_clerk: Any, password: str, ok: bool) -> None:
             validate_password(password, county_a_clerk)
 
 
-def test_sessions_idle_out_after_thirty_minutes(settings: Any) -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_idle_out_after_thirty_minutes(county_a_clerk: Any, client_for: Any, settings: Any) -> None:
+    """The expiry follows the requests (renewed at most once a minute, not written on
+    every page), and a session left alone past it is over."""
+    from django.contrib.sessions.models import Session
+
+    from orgwork.accounts.middleware import SESSION_RENEWED_KEY
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_RENEW_SECONDS == 60
+    client = client_for(county_a_clerk)
+    assert client.get("/admin/").status_code == 200
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    assert client.get("/admin/").status_code == 200  # renewed a moment ago: nothing written
+    assert Session.objects.get(session_key=key).expire_date < timezone.now() + datetime.timedelta(minutes=6)
+
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    assert client.get("/admin/").status_code == 200  # a minute on: the expiry moves to 30 minutes ahead
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + datetime.timedelta(minutes=29)
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_a_session_ends_after_eight_hours_however_busy(county_a_clerk: Any, client_for: Any) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 
+from .middleware import session_renewed_at_login
 from .models import User
 
 VERBS = {"post_add": "授予", "post_remove": "撤销", "pre_clear": "清空"}
@@ -46,3 +48,4 @@ def audit_permission_change(sender: Any, instance: Any, action: str, reverse: bo
 
 for _through in RELATIONS:
     m2m_changed.connect(audit_permission_change, sender=_through, dispatch_uid=f"audit-perms-{_through._meta.label}")
+user_logged_in.connect(session_renewed_at_login, dispatch_uid="session-renewed-at-login")
