@@ -1,0 +1,56 @@
+"""The admin site's navigation: the app list is reused between pages, but never across
+accounts and never past a change of permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.test import RequestFactory
+
+from orgwork.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def app_list_for(user: User) -> list[dict[str, Any]]:
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(pk=user.pk)  # a fresh instance, as every request has
+    return admin.site.get_app_list(request)
+
+
+def models_in(app_list: list[dict[str, Any]]) -> set[str]:
+    return {m["object_name"] for app in app_list for m in app["models"]}
+
+
+def test_the_app_list_follows_each_accounts_permissions(personas: dict[str, User]) -> None:
+    view_only_auditor, county_a_clerk = personas["view_only_auditor"], personas["county_a_clerk"]
+    security_admin = personas["security_admin"]
+    first = app_list_for(view_only_auditor)
+    assert app_list_for(view_only_auditor) == first
+    assert "Cadre" in models_in(first)
+    assert models_in(app_list_for(security_admin)) != models_in(first)  # another account, its own list
+
+    # A permission granted shows on the next page, not a minute later.
+    before = app_list_for(county_a_clerk)
+    view_log = Permission.objects.get(codename="view_auditlog", content_type__app_label="audit")
+    assert "AuditLog" not in models_in(before)
+    county_a_clerk.user_permissions.add(view_log)
+    assert "AuditLog" in models_in(app_list_for(county_a_clerk))
+    county_a_clerk.user_permissions.remove(view_log)
+    assert models_in(app_list_for(county_a_clerk)) == models_in(before)
+
+
+def test_callers_get_their_own_copies(view_only_auditor: User) -> None:
+    first = app_list_for(view_only_auditor)
+    first[0]["models"].clear()
+    first[0]["name"] = "changed"
+    second = app_list_for(view_only_auditor)
+    assert second[0]["models"] and second[0]["name"] != "changed"
+
+
+def test_the_changelist_shows_the_sidebar(view_only_auditor: User, client_for: Any) -> None:
+    page = client_for(view_only_auditor).get("/admin/cadres/cadre/").content.decode()
+    assert 'id="nav-sidebar"' in page and 'class="model-cadre current-model"' in page
