@@ -471,11 +471,13 @@ class ImportEngine:
                 continue  # a required column left blank keeps the default / the stored value
             if target is None:
                 stored[attname] = value
-            else:
+            elif target:
                 # What the foreign-key descriptor does for a many-to-one: the key and the
                 # cached object (the unit's path is read from it for the scope check).
                 stored[attname] = None if value is None else getattr(value, target)
                 instance._state.fields_cache[attribute] = value
+            else:
+                setattr(instance, attribute, value)  # a one-to-one: its descriptor links both ways
         errors = self._model_errors(instance, original, present)
         if not errors and not self._in_scope(self._scope_path_of(instance)):
             errors.append(("", "所属单位不在您的管辖范围内。"))
@@ -498,15 +500,14 @@ class ImportEngine:
 
     def _assignments(self, present: list[Column]) -> list[tuple[str, str, bool, str | None]]:
         """How each column's value goes onto the instance: (attribute, attname, whether a
-        blank keeps the default, the related field's attname for a many-to-one key).
-        Plain fields are set in the instance's dictionary, as their descriptor would."""
+        blank keeps the default, how): plain fields are set in the instance's dictionary,
+        as their descriptor would; a many-to-one key by the related field's attname; any
+        other relation ("") through its descriptor."""
         if self._assign is None:
             self._assign = []
             for column in present:
                 f = column.model_field
-                target = f.related_fields[0][1].attname if f.many_to_one else None
-                if f.is_relation and target is None:
-                    raise FileError(f"导入列「{column.header}」不能是一对一或多对多关联。")
+                target = (f.related_fields[0][1].attname if f.many_to_one else "") if f.is_relation else None
                 self._assign.append((column.attribute, f.attname, not f.blank and f.has_default(), target))
         return self._assign
 
