@@ -4,7 +4,8 @@
 
 Fills the cadre table up to ``--rows`` (reusing what is there; new rows go in with one
 COPY), then times four requests through Django's test client for each admin: the plain
-list, two filters, a name search, and a deep page. The last line reads
+list, two filters, a name search, and a deep page. While timing, the process is kept on
+one CPU (``--no-pin`` to leave it free; see ``pinned``). The last line reads
 ``p50_ms=<ms> stock_p50_ms=<ms> ratio=<stock/ours> queries=<n>``, where the p50s are the
 medians over the plain, filtered and search requests and ``queries`` is the number of SQL
 queries our plain list page runs.
@@ -12,11 +13,14 @@ queries our plain list page runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import os
 import random
 import statistics
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -47,6 +51,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--rows", type=int, default=1_000_000, help="干部表至少要有的行数（默认 100 万）")
         parser.add_argument("--repeat", type=int, default=7, help="每个场景计时次数（默认 7）")
+        parser.add_argument("--no-pin", action="store_true", help="计时时不把本进程固定在一个 CPU 上")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -57,7 +62,8 @@ class Command(BaseCommand):
             added = self.fill(rows, counties)
         self.stdout.write(f"cadres={Cadre.objects.count()} added={added} counties={len(counties)}")
         ours_user, stock_user = self.ensure_users()
-        with override_settings(ROOT_URLCONF="cadres.benchmarks", SECURE_SSL_REDIRECT=False, DEBUG=False):
+        with override_settings(ROOT_URLCONF="cadres.benchmarks", SECURE_SSL_REDIRECT=False, DEBUG=False), \
+                self.pinned(not options["no_pin"]):
             ours = self.measure(ours_user, "/admin/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
             stock = self.measure(stock_user, "/stock/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
         for scenario in SCENARIOS:
@@ -164,6 +170,23 @@ class Command(BaseCommand):
         stock, _ = User.objects.get_or_create(username="bench_stock", defaults={"unit": root, "is_staff": True})
         stock.groups.set([Group.objects.get(name=CADRE_SUPERVISION)])
         return ours, stock
+
+    @contextlib.contextmanager
+    def pinned(self, pin: bool) -> Iterator[None]:
+        """Both contestants are timed in this process; on Linux it is kept on one CPU
+        while they are, so that the scheduler moving it between cores (which on a small
+        virtual machine doubles a request's time now and then) does not decide the
+        result. PostgreSQL's processes stay free to use every CPU."""
+        cpus = sorted(os.sched_getaffinity(0)) if pin and hasattr(os, "sched_setaffinity") else []
+        if len(cpus) < 2:
+            yield
+            return
+        os.sched_setaffinity(0, {cpus[-1]})
+        self.stdout.write(f"计时期间本进程固定在 CPU {cpus[-1]} 上（--no-pin 可取消）。")
+        try:
+            yield
+        finally:
+            os.sched_setaffinity(0, cpus)
 
     def measure(self, user: Any, base: str, repeat: int, filtered: str) -> dict[str, Any]:
         client = Client()
