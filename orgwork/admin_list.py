@@ -66,7 +66,11 @@ def result_list_context(cl: ChangeList) -> dict[str, Any]:
         "result_hidden_fields": [],  # only a list_editable formset has any
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": [ResultList(None, [column.cell(obj) for column in columns]) for obj in cl.result_list],
+        # A row's cells joined into one string: the template writes them side by side
+        # ("<tr>{% for item in result %}{{ item }}{% endfor %}</tr>"), so the page is the
+        # same, without five hundred template variables to resolve.
+        "results": [ResultList(None, [SafeString("".join([column.cell(obj) for column in columns]))])
+                    for obj in cl.result_list],
     }
 
 
