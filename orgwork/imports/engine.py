@@ -19,6 +19,7 @@ import copy
 import datetime
 import gc
 import json
+import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -85,23 +86,34 @@ def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
     return make
 
 
+_gc_runs = 0  # imports running in this process (threads): the first sets, the last restores
+_gc_lock = threading.Lock()
+_gc_threshold: tuple[int, ...] = ()
+
+
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
     """An import allocates millions of short-lived objects that form no cycles: the
     cyclic collector then runs thousands of times for nothing, and each full pass walks
     every object the process holds. During the run, what existed before is left out of
-    its passes (``gc.freeze``) and it runs less often; both are restored afterwards."""
-    if not gc.isenabled():
-        yield
-        return
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    its passes (``gc.freeze``) and it runs less often; both are restored afterwards,
+    when the last import running in the process ends."""
+    global _gc_runs, _gc_threshold
+    with _gc_lock:
+        if _gc_runs == 0 and gc.isenabled():
+            _gc_threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(GC_THRESHOLD, *_gc_threshold[1:])
+        _gc_runs += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _gc_lock:
+            _gc_runs -= 1
+            if _gc_runs == 0 and _gc_threshold:
+                gc.set_threshold(*_gc_threshold)
+                gc.unfreeze()
+                _gc_threshold = ()
 
 
 class EqualsAny(Lookup):

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .engine import Column
 
 VERSION_FIELD = "version"
+
+
 def audit_fields(model: type[models.Model]) -> list[tuple[models.Field, bool]]:
     """The fields an audit row's ``changes`` covers, each with whether it is redacted:
     concrete, not generated, not ignored; the version counter is bookkeeping."""

@@ -279,3 +279,19 @@ def test_a_new_rows_changes_written_as_json_text_are_the_recorders(county_a_cler
     assert "party_joined_on" not in changes and "current_post" not in changes and "version" not in changes
     cadre.is_naked_official = False
     assert json.loads(engine._new_changes_json(cadre))["is_naked_official"] == [None, False]
+
+
+def test_the_collector_is_restored_after_imports_even_overlapping_ones() -> None:
+    """The engine tunes the cyclic collector while it runs; overlapping runs (threads of
+    one worker) leave it as it was once the last one ends."""
+    import gc
+
+    from orgwork.imports.engine import GC_THRESHOLD, _fewer_collections
+
+    before = gc.get_threshold()
+    with _fewer_collections():
+        assert gc.get_threshold()[0] == GC_THRESHOLD and gc.get_freeze_count() > 0
+        with _fewer_collections():
+            assert gc.get_threshold()[0] == GC_THRESHOLD
+        assert gc.get_threshold()[0] == GC_THRESHOLD  # the outer run is still going
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
