@@ -98,11 +98,33 @@ class BulkWriter:
         if not self.background:
             yield
             return
+        checked = self._checked_while_copying()
         try:
             with connection.execute_wrapper(self.before_query):
                 yield
         finally:
             self._join()
+        if checked:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {checked} DEFERRED")
+
+    def _checked_while_copying(self) -> str:
+        """Foreign keys checked as rows arrive instead of at COMMIT (Django declares them
+        DEFERRABLE INITIALLY DEFERRED): the audit trail's, and the model's keys to other
+        tables, whose targets the engine has looked up already. The checks then run in
+        the database during the background COPY instead of one after another at the end.
+        A key to the model's own table keeps waiting for COMMIT: a sheet may list a child
+        before its parent."""
+        names = []
+        with connection.cursor() as cursor:
+            for table, own in ((AuditLog._meta.db_table, None), (self.opts.db_table, self.opts.db_table)):
+                for name, info in connection.introspection.get_constraints(cursor, table).items():
+                    target = info.get("foreign_key")
+                    if target and target[0] != own:
+                        names.append(connection.ops.quote_name(name))
+            if names:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+        return ", ".join(names)
 
     def before_query(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         self.wait()

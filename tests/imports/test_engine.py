@@ -295,3 +295,21 @@ def test_the_collector_is_restored_after_imports_even_overlapping_ones() -> None
             assert gc.get_threshold()[0] == GC_THRESHOLD
         assert gc.get_threshold()[0] == GC_THRESHOLD  # the outer run is still going
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_foreign_keys_checked_during_the_copy_are_deferred_again_afterwards(
+        tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    """The audit trail's keys and the model's keys to other tables are checked as rows
+    are copied (not all at COMMIT); afterwards the transaction's keys wait for COMMIT
+    again, as Django declares them."""
+    from django.db import IntegrityError, connection, transaction
+
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(0), person(1)]), county_a_clerk, commit=True)
+    assert result.committed
+    cadre = Cadre.objects.get(name="张0")
+    with connection.cursor() as cursor:
+        # A dangling key is accepted for now: it would only fail at COMMIT.
+        cursor.execute("UPDATE cadres_cadre SET unit_id = -1 WHERE id = %s", [cadre.pk])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("UPDATE cadres_cadre SET unit_id = %s WHERE id = %s", [cadre.unit_id, cadre.pk])
