@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 
 from django.contrib import admin
@@ -13,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, get_urlconf, path
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from orgwork.common.caching import TimedCache
 
 APP_LIST_SECONDS = 60  # how long one account's app list is reused
 APP_LIST_ENTRIES = 512  # accounts remembered per process
@@ -27,8 +26,7 @@ class OrgworkAdminSite(admin.AdminSite):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._app_lists: OrderedDict[tuple[Any, ...], tuple[float, list[dict[str, Any]]]] = OrderedDict()
-        self._app_lists_lock = threading.Lock()
+        self._app_lists: TimedCache[list[dict[str, Any]]] = TimedCache(APP_LIST_SECONDS, APP_LIST_ENTRIES)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         """The app list of the navigation sidebar (and the index), reused for a minute.
@@ -45,17 +43,8 @@ class OrgworkAdminSite(admin.AdminSite):
         key = (user.pk, user.is_active, user.is_staff, user.is_superuser, getattr(user, "unit_id", None),
                frozenset(user.get_all_permissions()), get_urlconf(), get_script_prefix(), get_language())
         request.orgwork_app_list_key = key  # type: ignore[attr-defined]  # the sidebar's cache key
-        now = time.monotonic()
-        with self._app_lists_lock:
-            hit = self._app_lists.get(key)
-        if hit is None or now - hit[0] > APP_LIST_SECONDS:
-            hit = (now, super().get_app_list(request))
-            with self._app_lists_lock:
-                self._app_lists[key] = hit
-                self._app_lists.move_to_end(key)
-                while len(self._app_lists) > APP_LIST_ENTRIES:
-                    self._app_lists.popitem(last=False)
-        return [{**app, "models": [dict(model) for model in app["models"]]} for app in hit[1]]
+        apps = self._app_lists.get_or_set(key, lambda: super(OrgworkAdminSite, self).get_app_list(request))
+        return [{**app, "models": [dict(model) for model in app["models"]]} for app in apps]
 
     def get_urls(self) -> list[Any]:
         from orgwork.worklists import views

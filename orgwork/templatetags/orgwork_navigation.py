@@ -9,9 +9,6 @@ links the request's path contains, and on nothing else, so that is the cache key
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import quote
 
@@ -19,11 +16,11 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from orgwork.admin_site import APP_LIST_ENTRIES, APP_LIST_SECONDS
+from orgwork.common.caching import TimedCache
 
 register = template.Library()
 
-_rendered: OrderedDict[tuple[Any, ...], tuple[float, SafeString]] = OrderedDict()
-_lock = threading.Lock()
+_rendered: TimedCache[SafeString] = TimedCache(APP_LIST_SECONDS, APP_LIST_ENTRIES * 4)
 
 
 def _current(request: Any, apps: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -41,16 +38,4 @@ def nav_sidebar(context: Any) -> SafeString:
     apps = context.get("available_apps")
     if site_key is None or apps is None:
         return mark_safe(sidebar.render(context))
-    key = (site_key, _current(request, apps))
-    now = time.monotonic()
-    with _lock:
-        hit = _rendered.get(key)
-    if hit is not None and now - hit[0] <= APP_LIST_SECONDS:
-        return hit[1]
-    html = mark_safe(sidebar.render(context))
-    with _lock:
-        _rendered[key] = (now, html)
-        _rendered.move_to_end(key)
-        while len(_rendered) > APP_LIST_ENTRIES * 4:
-            _rendered.popitem(last=False)
-    return html
+    return _rendered.get_or_set((site_key, _current(request, apps)), lambda: mark_safe(sidebar.render(context)))

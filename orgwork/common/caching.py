@@ -1,0 +1,36 @@
+"""A small per-process cache (进程内缓存) for derived values: each entry lives ``seconds``,
+at most ``size`` entries are kept (the least recently stored go first), and threads of
+one process may share it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class TimedCache(Generic[V]):
+    def __init__(self, seconds: float, size: int) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_set(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value stored under ``key`` if it is fresh, else ``make()``, stored."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now - hit[0] <= self.seconds:
+            return hit[1]
+        value = make()
+        with self._lock:
+            self._entries[key] = (now, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
