@@ -287,12 +287,15 @@ class BulkWriter:
             and f.attname not in self.key_attnames
         ]
 
-    def _update_steps(self, instances: list[models.Model], changed: set[str]) -> list[tuple[Any, ...]]:
-        fields = self._changed_fields(changed)
+    def _move_versions(self, instances: list[models.Model]) -> None:
+        """The stored counter plus one, whatever a resource hook did to the instance."""
         if self.versioned:
-            # The stored counter plus one, whatever a resource hook did to the instance.
             for i in instances:
                 i.version = (i._audit_loaded.get(VERSION_FIELD) or 0) + 1
+
+    def _update_steps(self, instances: list[models.Model], changed: set[str]) -> list[tuple[Any, ...]]:
+        fields = self._changed_fields(changed)
+        self._move_versions(instances)
         stage = f"import_stage_{self.opts.db_table}"[:63]
         pk = self.opts.pk
         columns = [pk.column] + [f.column for f in fields]
@@ -319,9 +322,8 @@ class BulkWriter:
         if self.updated:
             instances = [i for i, _ in self.updated]
             fields = self._changed_fields({name for _, c in self.updated for name in c})
+            self._move_versions(instances)
             if self.versioned:
-                for i in instances:
-                    i.version = (i._audit_loaded.get(VERSION_FIELD) or 0) + 1
                 fields.append(self.opts.get_field(VERSION_FIELD))
             now = timezone.now()
             for i in instances:
