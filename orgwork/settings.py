@@ -129,7 +129,7 @@ PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "orgwork.accounts.backends.AccountBackend",
 ]
 
 # Login lockout (django-axes): 5 failures lock that username from that address for 30

@@ -115,3 +115,37 @@ def test_permission_answers_are_djangos_and_follow_its_permission_cache(county_a
     assert not user.has_perm("units.delete_unit")
     user.is_active, user.is_superuser = True, True
     assert user.has_perm("audit.delete_auditlog") and user.has_module_perms("no_such_app")
+
+
+def test_the_account_backend_loads_what_djangos_does_in_fewer_queries(
+    county_a_clerk: User, django_assert_num_queries: Any
+) -> None:
+    """One query for the account with its home unit, one for all its permissions; the
+    same answers and the same three caches as Django's model backend."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from orgwork.accounts.backends import AccountBackend
+
+    county_a_clerk.user_permissions.add(Permission.objects.get(codename="delete_unit"))
+    backend = AccountBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(county_a_clerk.pk)
+        assert user.unit.code == county_a_clerk.unit.code
+    with django_assert_num_queries(1):
+        ours = backend.get_all_permissions(user)
+    theirs = User.objects.get(pk=county_a_clerk.pk)
+    assert ours == ModelBackend().get_all_permissions(theirs)
+    assert "units.delete_unit" in ours and "cadres.view_cadre" in ours
+    assert user._user_perm_cache == theirs._user_perm_cache == {"units.delete_unit"}
+    assert user._group_perm_cache == theirs._group_perm_cache
+    assert backend.get_all_permissions(user, obj=user) == set()
+
+    user.is_superuser = True
+    del user._perm_cache, user._user_perm_cache, user._group_perm_cache
+    assert backend.get_all_permissions(user) == {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")
+    }
+    User.objects.filter(pk=county_a_clerk.pk).update(is_active=False)
+    assert backend.get_user(county_a_clerk.pk) is None
+    assert backend.get_user(0) is None
