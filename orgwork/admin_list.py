@@ -26,6 +26,7 @@ from urllib.parse import quote as url_quote
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     _coerce_field_name,
+    admin_list_filter,
     result_headers,
     result_list,
 )
@@ -43,9 +44,13 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 # Stand in for an object's key and name while a URL or a checkbox is built once for the
 # page; neither the admin's key quoting, URL quoting nor HTML escaping changes them.
@@ -285,3 +290,31 @@ class _Placeholder:
 
     def __str__(self) -> str:
         return LABEL_SLOT
+
+
+# --- the filter sidebar --------------------------------------------------------------
+
+DJANGO_FILTER_TEMPLATE = "admin/filter.html"
+
+
+def list_filters_html(cl: ChangeList) -> SafeString:
+    """Every filter of the changelist as Django's ``admin_list_filter`` renders it, one
+    after the other. A filter drawn with Django's own ``admin/filter.html`` is written
+    here, without a template (a dozen filters are a dozen template renders, each with its
+    block translation and a loop over the choices); any other goes through its template."""
+    parts = []
+    for spec in cl.filter_specs:
+        if spec.template != DJANGO_FILTER_TEMPLATE:
+            parts.append(admin_list_filter(cl, spec))
+            continue
+        title = escaped(spec.title)
+        parts.append(
+            f'\n<details data-filter-title="{title}" open>\n  <summary>\n    '
+            f'{gettext(" By %(filter_title)s ") % {"filter_title": title}}\n  </summary>\n  <ul>\n  '
+        )
+        for choice in spec.choices(cl):
+            selected = ' class="selected"' if choice["selected"] else ""
+            parts.append(f'\n    <li{selected}>\n    <a href="{escaped(iri_to_uri(choice["query_string"]))}">'
+                         f'{escaped(localize(template_localtime(choice["display"])))}</a></li>\n  ')
+        parts.append("\n  </ul>\n</details>\n")
+    return SafeString("".join(parts))

@@ -1,5 +1,6 @@
 """The kernel's changelist machinery: result rows rendered in one pass per row are
-Django's rows, cell for cell; the unit filter's choices; estimated counts."""
+Django's rows, cell for cell, and the filters Django's filters; the unit filter's
+choices; estimated counts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_list import result_list
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -19,7 +20,7 @@ from django.utils.html import escape, format_html
 from cadres.admin.cadre import CadreAdmin
 from cadres.models import Authority, Cadre, CadreStatus, Gender, Grade, Rank
 from orgwork.admin_base import EstimatedCountPaginator, ScopedModelAdmin, UnitSubtreeFilter
-from orgwork.admin_list import ChangeLinks, page_columns, result_list_context
+from orgwork.admin_list import ChangeLinks, list_filters_html, page_columns, result_list_context
 from orgwork.units.models import Unit
 from seeds.reference import load_reference
 from tests.samples.cadres import cadre_in
@@ -206,6 +207,27 @@ def test_the_cadre_changelist_page_is_the_same_html_either_way(cadres, province_
         monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", False)
         assert page(**params) == fast
         monkeypatch.setattr(CadreAdmin, "one_pass_result_rows", True)
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"unit_tree": "6201", "rank__exact": Rank.COUNTY_CHIEF}, {"_facets": "1", "q": "王"},
+    {"status__exact": CadreStatus.RETIRED, "o": "-3.1", "_facets": "1"},
+])
+def test_the_filters_are_rendered_as_django_renders_them(cadres, province_officer, params) -> None:
+    cl = changelist_for(admin.site._registry[Cadre], province_officer, **params)
+    django = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+    assert list_filters_html(cl) == django
+    assert 'class="selected"' in django and "&lt;i&gt;七里河区&lt;/i&gt;" in django
+
+
+def test_a_filter_with_a_template_of_its_own_keeps_it(cadres, province_officer, monkeypatch) -> None:
+    cl = changelist_for(admin.site._registry[Cadre], province_officer)
+    monkeypatch.setattr(cl.filter_specs[1], "template", "admin/orgwork/filter_test_sentinel.html", raising=False)
+    rendered = []
+    monkeypatch.setattr("orgwork.admin_list.admin_list_filter",
+                        lambda cl, spec: rendered.append(spec) or f"[{spec.title}]")
+    assert f"[{cl.filter_specs[1].title}]" in list_filters_html(cl)
+    assert rendered == [cl.filter_specs[1]]
 
 
 def test_the_unit_filter_offers_the_home_unit_and_two_levels_below(tree, province_officer, county_a_clerk) -> None:
