@@ -4,7 +4,8 @@
 
 Fills the cadre table up to ``--rows`` (reusing what is there; new rows go in with one
 COPY), then times four requests through Django's test client for each admin: the plain
-list, two filters, a name search, and a deep page. While timing, the process is kept on
+list, two filters, a name search, and a deep page. The two admins are timed scenario
+by scenario, one straight after the other (see ``measure``). While timing, the process is kept on
 one CPU (``--no-pin`` to leave it free; see ``pinned``). The last line reads
 ``p50_ms=<ms> stock_p50_ms=<ms> ratio=<stock/ours> queries=<n>``, where the p50s are the
 medians over the plain, filtered and search requests and ``queries`` is the number of SQL
@@ -64,8 +65,9 @@ class Command(BaseCommand):
         ours_user, stock_user = self.ensure_users()
         with override_settings(ROOT_URLCONF="cadres.benchmarks", SECURE_SSL_REDIRECT=False, DEBUG=False), \
                 self.pinned(not options["no_pin"]):
-            ours = self.measure(ours_user, "/admin/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
-            stock = self.measure(stock_user, "/stock/cadres/cadre/", repeat, filtered="rank__exact={rank}&status__exact=active")
+            contestants = {"ours": (ours_user, "/admin/cadres/cadre/"), "stock": (stock_user, "/stock/cadres/cadre/")}
+            measured = self.measure(contestants, repeat, filtered="rank__exact={rank}&status__exact=active")
+        ours, stock = measured["ours"], measured["stock"]
         for scenario in SCENARIOS:
             self.stdout.write(f"{scenario:<9} ours_p50_ms={ours['p50'][scenario]:.1f} stock_p50_ms={stock['p50'][scenario]:.1f}")
         p50 = statistics.median(t for s in SCENARIOS[:3] for t in ours["times"][s])
@@ -188,29 +190,46 @@ class Command(BaseCommand):
         finally:
             os.sched_setaffinity(0, cpus)
 
-    def measure(self, user: Any, base: str, repeat: int, filtered: str) -> dict[str, Any]:
-        client = Client()
-        client.force_login(user)
+    def measure(self, contestants: dict[str, tuple[Any, str]], repeat: int, filtered: str) -> dict[str, Any]:
+        """Each scenario's requests, one contestant's after the other's, which of them
+        goes first alternating from scenario to scenario. Both are timed within seconds
+        of each other: on a shared virtual machine one minute can be a third slower than
+        the next, and timing all of one contestant's scenarios before the other's put
+        that in the ratio. Within a scenario each runs its requests back to back, as a
+        server runs one page many times; taking turns request by request would time
+        every page of ours straight after a stock page has flushed the processor's
+        caches."""
         sample = Cadre.objects.order_by("id").values("name", "rank").first()
         term = sample["name"][:2] if sample else "王"
-        urls = {
-            "plain": base,
-            "filtered": f"{base}?{filtered.format(rank=sample['rank'] if sample else 'county_deputy')}",
-            "search": f"{base}?q={term}",
-            "deep": f"{base}?p={max(1, Cadre.objects.count() // 100 // 2)}",
+        params = {
+            "plain": "",
+            "filtered": "?" + filtered.format(rank=sample["rank"] if sample else "county_deputy"),
+            "search": f"?q={term}",
+            "deep": f"?p={max(1, Cadre.objects.count() // 100 // 2)}",
         }
-        times: dict[str, list[float]] = {}
-        queries = 0
-        for scenario, url in urls.items():
-            response = client.get(url)  # warm-up, and a check that the page works
-            if response.status_code != 200:
-                raise CommandError(f"{url} 返回 {response.status_code}")
-            times[scenario] = []
-            for _ in range(repeat):
-                with CaptureQueriesContext(connection) as captured:
+        clients = {}
+        for name, (user, _) in contestants.items():
+            clients[name] = client = Client()
+            client.force_login(user)
+        results: dict[str, Any] = {name: {"times": {}, "queries": 0} for name in contestants}
+        order = list(contestants)
+        for scenario, query in params.items():
+            for name in order:
+                client, url, times = clients[name], contestants[name][1] + query, []
+                response = client.get(url)  # warm-up, and a check that the page works
+                if response.status_code != 200:
+                    raise CommandError(f"{url} 返回 {response.status_code}")
+                if scenario == "plain":
+                    # Counted on a request of its own: recording queries costs time per query.
+                    with CaptureQueriesContext(connection) as captured:
+                        client.get(url)
+                    results[name]["queries"] = len(captured.captured_queries)
+                for _ in range(repeat):
                     started = time.perf_counter()
                     client.get(url)
-                    times[scenario].append((time.perf_counter() - started) * 1000)
-                if scenario == "plain":
-                    queries = len(captured.captured_queries)
-        return {"times": times, "p50": {s: statistics.median(t) for s, t in times.items()}, "queries": queries}
+                    times.append((time.perf_counter() - started) * 1000)
+                results[name]["times"][scenario] = times
+            order.reverse()
+        for result in results.values():
+            result["p50"] = {s: statistics.median(t) for s, t in result["times"].items()}
+        return results
