@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from orgwork.audit.models import AuditLog
+from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
 from orgwork.routers import reading_from_replica
 from orgwork.units.models import PATH_SEPARATOR, Unit
@@ -32,29 +33,44 @@ from orgwork.units.scope import is_scoped, scope_field_of, scope_queryset, units
 
 HISTORY_LIMIT = 500
 EXACT_COUNT_LIMIT = 1_000
+ESTIMATE_SECONDS = 30
+
+
+# Estimates of large lists, by query: every page of a list, and every reload, has the
+# same count, and an estimate a few seconds old is as good as a new one.
+_estimates: TimedCache[int] = TimedCache(ESTIMATE_SECONDS, 512)
 
 
 class EstimatedCountPaginator(Paginator):
     """Counts exactly up to ``EXACT_COUNT_LIMIT`` rows (one capped query); past that,
     on PostgreSQL, takes the planner's estimate (EXPLAIN), which costs a millisecond
-    instead of a scan of a million rows."""
+    instead of a scan of a million rows. An estimate is reused for the same query
+    (same filters, search and jurisdiction) for ``ESTIMATE_SECONDS``; an exact count
+    is always taken afresh."""
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
         if not isinstance(queryset, models.QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
+        # The keys alone, unordered: the same rows to estimate, and a fifth of the
+        # planning time of the page's query (no sort, no joined columns to select).
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        remembered = (queryset.db, sql, repr(params))
+        estimate = _estimates.get(remembered)
+        if estimate is not None:
+            return estimate
         capped = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
         if capped <= EXACT_COUNT_LIMIT:
             return capped
-        return max(planner_estimate(queryset), capped)
+        estimate = max(planner_estimate(queryset.db, sql, params), capped)
+        _estimates.put(remembered, estimate)
+        return estimate
 
 
-def planner_estimate(queryset: models.QuerySet[Any]) -> int:
-    # The keys alone, unordered: the same rows to estimate, and a fifth of the planning
-    # time of the page's query (no sort, no joined columns to select).
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
+def planner_estimate(alias: str, sql: str, params: Any) -> int:
+    """The rows PostgreSQL's planner expects ``sql`` to return."""
+    with connections[alias].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):

@@ -12,7 +12,7 @@ The clerks and officers hold every business role; the administrators one role ea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -45,6 +45,16 @@ def _test_settings(settings: Any) -> None:
     settings.SECURE_SSL_REDIRECT = False
     # Personas are created per test; the production hasher would spend seconds on them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_estimates() -> Iterator[None]:
+    # Each test rolls its rows back; a list's estimate must not outlive them.
+    from orgwork.admin_base import _estimates
+
+    _estimates.clear()
+    yield
+    _estimates.clear()
 
 
 def make_unit(code: str, name: str, parent: Unit | None, level: str = UnitLevel.COUNTY,

@@ -248,3 +248,22 @@ def test_past_a_thousand_rows_the_count_is_the_planners_estimate(db: Any) -> Non
     everything = Group.objects.order_by("name")
     assert EstimatedCountPaginator(everything, 50).count == everything.count()  # the estimate, exact after ANALYZE
     assert EstimatedCountPaginator(everything.filter(name__lt="组0500"), 50).count == 500  # counted
+
+
+def test_an_estimate_is_reused_for_the_same_list_and_a_small_count_never(db: Any, django_assert_num_queries) -> None:
+    Group.objects.bulk_create(Group(name=f"组{i:04d}") for i in range(1500))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Group._meta.db_table}")
+    everything = Group.objects.order_by("name")
+    with django_assert_num_queries(2):  # the capped count, then EXPLAIN
+        first = EstimatedCountPaginator(everything, 50).count
+    with django_assert_num_queries(0):  # another page of the same list
+        assert EstimatedCountPaginator(everything.order_by("-name"), 50).count == first
+    with django_assert_num_queries(2):  # another list: its own count
+        EstimatedCountPaginator(everything.filter(name__gt="组0100"), 50).count
+
+    few = Group.objects.filter(name__lt="组0010").order_by("name")
+    assert EstimatedCountPaginator(few, 50).count == 10
+    Group.objects.filter(name="组0000").delete()
+    with django_assert_num_queries(1):
+        assert EstimatedCountPaginator(few, 50).count == 9  # exact counts are always taken afresh

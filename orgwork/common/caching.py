@@ -20,17 +20,29 @@ class TimedCache(Generic[V]):
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_set(self, key: Hashable, make: Callable[[], V]) -> V:
-        """The value stored under ``key`` if it is fresh, else ``make()``, stored."""
-        now = time.monotonic()
+    def get(self, key: Hashable) -> V | None:
+        """The value stored under ``key`` if it is fresh, else None."""
         with self._lock:
             hit = self._entries.get(key)
-        if hit is not None and now - hit[0] <= self.seconds:
+        if hit is not None and time.monotonic() - hit[0] <= self.seconds:
             return hit[1]
-        value = make()
+        return None
+
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
-            self._entries[key] = (now, value)
+            self._entries[key] = (time.monotonic(), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def get_or_set(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value stored under ``key`` if it is fresh, else ``make()``, stored."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
         return value
