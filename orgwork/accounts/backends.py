@@ -52,28 +52,28 @@ def _permissions_sql(user_model: type[Any], alias: str) -> str:
     finds them, in one statement. Written out rather than built by the ORM, which for
     this statement costs more time than PostgreSQL takes to plan and run it (the
     backend is asked on every page); the names all come from the models' metadata."""
-    own_field = user_model._meta.get_field("user_permissions")
-    roles_field = user_model._meta.get_field("groups")
-    own, roles = own_field.remote_field.through._meta, roles_field.remote_field.through._meta
-    role_permissions = Group._meta.get_field("permissions").remote_field.through._meta
     q = connections[alias].ops.quote_name
-    own_user = q(own.get_field(own_field.m2m_field_name()).column)
-    own_perm = q(own.get_field(own_field.m2m_reverse_field_name()).column)
-    roles_user = q(roles.get_field(roles_field.m2m_field_name()).column)
-    roles_group = q(roles.get_field(roles_field.m2m_reverse_field_name()).column)
-    rp_field = Group._meta.get_field("permissions")
-    rp_group = q(role_permissions.get_field(rp_field.m2m_field_name()).column)
-    rp_perm = q(role_permissions.get_field(rp_field.m2m_reverse_field_name()).column)
+
+    def link(field: Any) -> tuple[str, str, str]:
+        """A many-to-many field's table and its two key columns (this side, the other)."""
+        through = field.remote_field.through._meta
+        return (q(through.db_table), q(through.get_field(field.m2m_field_name()).column),
+                q(through.get_field(field.m2m_reverse_field_name()).column))
+
+    own_table, own_user, own_permission = link(user_model._meta.get_field("user_permissions"))
+    roles_table, roles_user, roles_group = link(user_model._meta.get_field("groups"))
+    grants_table, grants_group, grants_permission = link(Group._meta.get_field("permissions"))
     permission, content_type = Permission._meta, ContentType._meta
-    head = (
-        f"SELECT ct.{q('app_label')}, p.{q('codename')}, %s"
-        f" FROM {q(permission.db_table)} p JOIN {q(content_type.db_table)} ct"
-        f" ON ct.{q(content_type.pk.column)} = p.{q(permission.get_field('content_type').column)}"
-        f" WHERE p.{q(permission.pk.column)} IN "
-    )
+
+    def select(is_own: int, ids: str) -> str:
+        return (f"SELECT ct.{q('app_label')}, p.{q('codename')}, {is_own}"
+                f" FROM {q(permission.db_table)} p JOIN {q(content_type.db_table)} ct"
+                f" ON ct.{q(content_type.pk.column)} = p.{q(permission.get_field('content_type').column)}"
+                f" WHERE p.{q(permission.pk.column)} IN ({ids})")
+
     return (
-        head % 1 + f"(SELECT {own_perm} FROM {q(own.db_table)} WHERE {own_user} = %s)"
+        select(1, f"SELECT {own_permission} FROM {own_table} WHERE {own_user} = %s")
         + " UNION ALL "
-        + head % 0 + f"(SELECT rp.{rp_perm} FROM {q(role_permissions.db_table)} rp"
-        f" JOIN {q(roles.db_table)} r ON r.{roles_group} = rp.{rp_group} WHERE r.{roles_user} = %s)"
+        + select(0, f"SELECT g.{grants_permission} FROM {grants_table} g JOIN {roles_table} r"
+                    f" ON r.{roles_group} = g.{grants_group} WHERE r.{roles_user} = %s")
     )
