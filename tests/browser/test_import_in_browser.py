@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connections
 from openpyxl import Workbook
 
 from orgwork.common.idnumber import check_character
@@ -62,6 +63,10 @@ def browser(monkeypatch: Any) -> Iterator[Any]:
         )
         yield instance
         instance.close()
+        # Playwright runs the test, and the fixtures set up after this one, in a greenlet
+        # with a context of its own, so Django's connections opened there are not the ones
+        # pytest-django closes: they would keep the test database from being dropped.
+        connections.close_all()
 
 
 @pytest.fixture
