@@ -378,8 +378,34 @@ def job_close_if_orphaned(*, job_id: int, now: datetime.datetime | None = None) 
         with acting_as(None, source=AuditSource.SYSTEM):  # the system's finding, whoever looked
             job.save(update_fields=["status", "message", "finished_at"])
     logger.warning("import job %s lost its worker and was closed", job.pk)
+    _fail_lost_task_results(job)
     remove_file(job)
     return True
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped without ending it (killed, its machine gone)."""
+
+
+def _fail_lost_task_results(job: ImportJob) -> None:
+    """The task queue's own record of the lost step, still 运行中 (RUNNING) since nobody
+    was left to end it, is marked failed too, so the queue's admin tells the same story
+    as the job. Only with the database task backend, which keeps such records."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import commit_job, validate_job
+
+    lost = WorkerLost(f"导入任务 {job.pk} 的后台进程已停止，未能完成该步骤。")
+    for result in DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__in=[validate_job.module_path, commit_job.module_path],
+        args_kwargs__args=[job.pk],
+    ):
+        result.set_failed(lost)
 
 
 def jobs_close_orphans(*, now: datetime.datetime | None = None) -> int:

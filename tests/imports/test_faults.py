@@ -21,12 +21,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from orgwork.audit.models import AuditAction, AuditLog, AuditSource
 from orgwork.imports import services
 from orgwork.imports.engine import CHUNK_SIZE
 from orgwork.imports.models import ImportJob, JobStatus
+from orgwork.imports.tasks import commit_job
 from orgwork.units.models import Unit, UnitLevel, UnitType
 from orgwork.units.services import unit_save
 
@@ -180,6 +182,10 @@ def test_a_worker_killed_mid_commit_leaves_a_failed_job_not_a_running_one(
     assert answer["running"] is False
     assert answer["message"] == services.ORPHANED[JobStatus.IMPORTING] and "未作任何修改" in answer["message"]
     assert imported_units() == 1 and created_entries() == 0
+    # The task queue's record of the step ends too, instead of staying RUNNING for ever.
+    step = DBTaskResult.objects.get(task_path=commit_job.module_path, args_kwargs__args=[first.pk])
+    assert step.status == TaskResultStatus.FAILED and step.finished_at is not None
+    assert step.exception_class_path.endswith("WorkerLost") and str(first.pk) in step.traceback
     assert services.jobs_cleanup() == 0  # already closed
     start_worker()
     rerun_imports_everything_once(user)
