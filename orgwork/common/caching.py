@@ -1,6 +1,6 @@
 """A small per-process cache (进程内缓存) for derived values: each entry lives ``seconds``,
 at most ``size`` entries are kept (the least recently stored go first), and threads of
-one process may share it."""
+one process may share it. None stands for "not cached", so it is never a stored value."""
 
 from __future__ import annotations
 
