@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import datetime
 import gc
-import json
 import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
@@ -39,7 +38,7 @@ from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget
-from .writer import BulkWriter, audit_fields
+from .writer import BulkWriter, audit_fields, dumps_json
 
 CHUNK_SIZE = 5000
 MAX_STORED_ERRORS = 10000
@@ -49,8 +48,7 @@ _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
 CELL_CACHE_LIMIT = 20000
 GC_THRESHOLD = 50_000  # allocations between young-generation collections during a run (default 700)
 _MISS = object()
-_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False)
-_REDACTED_JSON = _dumps(REDACTED) + "]"
+_REDACTED_JSON = dumps_json(REDACTED) + "]"
 
 
 class _CellError:
@@ -227,12 +225,13 @@ class ImportEngine:
             raise FileError(f"{self.model._meta.verbose_name}没有声明管辖范围，不能导入。")
         self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
         self._new_instance = instance_factory(self.model)
-        self._plain: tuple[list[tuple[str, str, int | None, bool]], set[str]] | None = None
         self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audit_fields(self.model)]
-        self._json_columns = [(_dumps(name)[:-1] + '": [null, ', attname, redacted)
+        self._json_columns = [(dumps_json(name)[:-1] + '": [null, ', attname, redacted)
                               for name, attname, redacted in self._audit_columns]
-        self._assign: list[tuple[str, str, bool, str | None]] | None = None
-        self._required_columns: list[tuple[str, str]] | None = None
+        # Plans for the columns of the sheet being run (see ``_run``).
+        self._assign: list[tuple[str, str, bool, str | None]] = []
+        self._plain: tuple[list[tuple[str, str, int | None, bool]], set[str]] = ([], set())
+        self._required_columns: list[tuple[str, str]] = []
         self._new_changes_wanted = self._new_changes_as_json = False
 
     # --- set-up ---------------------------------------------------------------
@@ -356,8 +355,10 @@ class ImportEngine:
         return result
 
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
-        self._plain = self._assign = self._required_columns = None  # plans for this sheet's columns
         present = [c for c in self.columns if c.header in sheet.columns.values()]
+        self._assign = self._assignments(present)
+        self._plain = self._plain_checks(present)
+        self._required_columns = self._required(present)
         key_columns = [c for c in present if c.attribute in self.key_attributes]
         writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
         self._new_changes_wanted = writer is not None
@@ -444,10 +445,10 @@ class ImportEngine:
                 writer.reserve(len(cleaned) - len(existing))
                 writer.start()
             for number, values, key in cleaned:
-                outcome = self._build(number, values, existing.get(self._db_key(key)), present, result)
+                outcome = self._build(number, values, existing.get(self._db_key(key)), result)
                 if outcome is None:
                     continue
-                action, instance, changes = outcome
+                action, instance, changes, unit_path = outcome
                 if action == "unchanged":
                     result.unchanged += 1
                     continue
@@ -456,7 +457,7 @@ class ImportEngine:
                 else:
                     result.updated += 1
                 if writer is not None and result.ok:
-                    writer.add(action, instance, changes)
+                    writer.add(action, instance, changes, unit_path)
             if writer is not None and result.ok:
                 writer.flush()
             if self.progress is not None:
@@ -467,8 +468,8 @@ class ImportEngine:
             return key
         return tuple(getattr(k, "pk", k) for k in key)
 
-    def _build(self, number: int, values: dict[str, Any], original: Any, present: list[Column],
-               result: ImportResult) -> tuple[str, models.Model, dict[str, Any]] | None:
+    def _build(self, number: int, values: dict[str, Any], original: Any,
+               result: ImportResult) -> tuple[str, models.Model, dict[str, Any] | str, str] | None:
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             result.error_rows += 1
@@ -477,7 +478,7 @@ class ImportEngine:
             return None
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
-        for attribute, attname, keeps_default, target in self._assignments(present):
+        for attribute, attname, keeps_default, target in self._assign:
             value = values[attribute]
             if keeps_default and (value is None or value == ""):
                 continue  # a required column left blank keeps the default / the stored value
@@ -490,8 +491,9 @@ class ImportEngine:
                 instance._state.fields_cache[attribute] = value
             else:
                 setattr(instance, attribute, value)  # a one-to-one: its descriptor links both ways
-        errors = self._model_errors(instance, original, present)
-        if not errors and not self._in_scope(self._scope_path_of(instance)):
+        errors = self._model_errors(instance, original)
+        unit_path = "" if errors else self._scope_path_of(instance)
+        if not errors and not self._in_scope(unit_path):
             errors.append(("", "所属单位不在您的管辖范围内。"))
         if errors:
             result.error_rows += 1
@@ -501,27 +503,26 @@ class ImportEngine:
         if original is None:
             # A dry run records nothing: a new row's audit changes are built on commit only.
             if not self._new_changes_wanted:
-                return "new", instance, {}
+                return "new", instance, {}, unit_path
             if self._new_changes_as_json:
-                return "new", instance, self._new_changes_json(instance)
-            return "new", instance, self._changes(instance, None)
+                return "new", instance, self._new_changes_json(instance), unit_path
+            return "new", instance, self._changes(instance, None), unit_path
         changes = self._changes(instance, getattr(original, "_audit_loaded", {}))
         if not changes:
-            return "unchanged", instance, {}
-        return "updated", instance, changes
+            return "unchanged", instance, {}, unit_path
+        return "updated", instance, changes, unit_path
 
     def _assignments(self, present: list[Column]) -> list[tuple[str, str, bool, str | None]]:
         """How each column's value goes onto the instance: (attribute, attname, whether a
         blank keeps the default, how): plain fields are set in the instance's dictionary,
         as their descriptor would; a many-to-one key by the related field's attname; any
         other relation ("") through its descriptor."""
-        if self._assign is None:
-            self._assign = []
-            for column in present:
-                f = column.model_field
-                target = (f.related_fields[0][1].attname if f.many_to_one else "") if f.is_relation else None
-                self._assign.append((column.attribute, f.attname, not f.blank and f.has_default(), target))
-        return self._assign
+        plan = []
+        for column in present:
+            f = column.model_field
+            target = (f.related_fields[0][1].attname if f.many_to_one else "") if f.is_relation else None
+            plan.append((column.attribute, f.attname, not f.blank and f.has_default(), target))
+        return plan
 
     def _new_changes_json(self, instance: models.Model) -> str:
         """A new row's audit changes as the JSON text ``json.dumps(self._changes(instance,
@@ -545,7 +546,7 @@ class ImportEngine:
             elif kind is datetime.date:
                 parts.append(prefix + '"' + new.isoformat() + '"]')
             else:
-                parts.append(prefix + _dumps(jsonable(new)) + "]")
+                parts.append(prefix + dumps_json(jsonable(new)) + "]")
         return "{" + ", ".join(parts) + "}"
 
     def _changes(self, instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
@@ -574,33 +575,28 @@ class ImportEngine:
         """How the sheet's plain columns are checked: text columns with only a length
         limit are checked inline (Field.clean costs microseconds a cell, for every row);
         the rest go through ``clean_fields``. Widget columns were validated already."""
-        if self._plain is None:
-            inline: list[tuple[str, str, int | None, bool]] = []
-            full: set[str] = set()
-            for column in present:
-                if column.kind != "plain":
-                    continue
-                f = column.model_field
-                extra = [v for v in f.validators
-                         if not isinstance(v, (MaxLengthValidator, ProhibitNullCharactersValidator))]
-                if isinstance(f, (models.CharField, models.TextField)) and not f.choices and not extra:
-                    inline.append((f.name, f.attname, f.max_length, f.blank))
-                else:
-                    full.add(f.name)
-            self._plain = (inline, {f.name for f in self.model._meta.fields if f.name not in full})
-        return self._plain
+        inline: list[tuple[str, str, int | None, bool]] = []
+        full: set[str] = set()
+        for column in present:
+            if column.kind != "plain":
+                continue
+            f = column.model_field
+            extra = [v for v in f.validators
+                     if not isinstance(v, (MaxLengthValidator, ProhibitNullCharactersValidator))]
+            if isinstance(f, (models.CharField, models.TextField)) and not f.choices and not extra:
+                inline.append((f.name, f.attname, f.max_length, f.blank))
+            else:
+                full.add(f.name)
+        return inline, {f.name for f in self.model._meta.fields if f.name not in full}
 
     def _required(self, present: list[Column]) -> list[tuple[str, str]]:
         """The required widget columns (plain ones are checked with their length)."""
-        if self._required_columns is None:
-            self._required_columns = [(c.attribute, c.attname) for c in present
-                                      if c.kind != "plain" and not c.model_field.blank]
-        return self._required_columns
+        return [(c.attribute, c.attname) for c in present if c.kind != "plain" and not c.model_field.blank]
 
-    def _model_errors(self, instance: models.Model, original: Any, present: list[Column]) -> list[tuple[str, str]]:
+    def _model_errors(self, instance: models.Model, original: Any) -> list[tuple[str, str]]:
         errors: list[tuple[str, str]] = []
         values = instance.__dict__
-        for attribute, attname in self._required(present):
+        for attribute, attname in self._required_columns:
             value = values.get(attname)
             if value is None or value == "":
                 errors.append((attribute, REQUIRED_MESSAGE))
@@ -608,7 +604,7 @@ class ImportEngine:
             prepare = getattr(self.resource, "prepare_instance", None)
             if prepare is not None:
                 prepare(instance, original)
-            inline, exclude = self._plain_checks(present)
+            inline, exclude = self._plain
             for name, attname, max_length, blank in inline:
                 value = values.get(attname)
                 if value is None or value == "":

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
@@ -16,12 +16,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.audit.recorder import entry_for, record_many, unit_path_of
+from orgwork.audit.recorder import entry_for, record_many
 
 if TYPE_CHECKING:
     from .engine import Column
 
 VERSION_FIELD = "version"
+dumps_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False)
+
+
+class Pending(NamedTuple):
+    """A checked row waiting for its chunk's write: the instance, its audit changes
+    (a dictionary, or JSON text from the engine) and its unit's path, which the engine
+    read for the scope check and the audit row records."""
+
+    instance: models.Model
+    changes: dict[str, Any] | str
+    unit_path: str
 
 
 def audit_fields(model: type[models.Model]) -> list[tuple[models.Field, bool]]:
@@ -49,8 +60,8 @@ class BulkWriter:
         self.opts = model._meta
         self.present = present
         self.key_attnames = [self.opts.get_field(a).attname for a in key_attributes]
-        self.new: list[tuple[models.Model, dict[str, Any]]] = []
-        self.updated: list[tuple[models.Model, dict[str, Any]]] = []
+        self.new: list[Pending] = []
+        self.updated: list[Pending] = []
         self.written_pks: list[Any] = []  # for the resource's after_import_commit
         self.insert_fields = [f for f in self.opts.concrete_fields
                               if not f.primary_key and not getattr(f, "generated", False)]
@@ -142,8 +153,8 @@ class BulkWriter:
         if self.background and count > len(self._pks):
             self._pks += reserve_pks(self.model, count - len(self._pks))
 
-    def add(self, action: str, instance: models.Model, changes: dict[str, Any]) -> None:
-        (self.new if action == "new" else self.updated).append((instance, changes))
+    def add(self, action: str, instance: models.Model, changes: dict[str, Any] | str, unit_path: str) -> None:
+        (self.new if action == "new" else self.updated).append(Pending(instance, changes, unit_path))
 
     def flush(self) -> None:
         """Prepare the chunk's writes (keys, column values, audit rows). In the background
@@ -159,7 +170,7 @@ class BulkWriter:
                 self._pending.append(steps)
             else:
                 _run_steps(steps)
-        self.written_pks += [i.pk for i, _ in self.new] + [i.pk for i, _ in self.updated]
+        self.written_pks += [p.instance.pk for p in self.new] + [p.instance.pk for p in self.updated]
         self.new, self.updated = [], []
 
     def start(self) -> None:
@@ -201,9 +212,10 @@ class BulkWriter:
     def _steps(self) -> list[tuple[Any, ...]]:
         steps: list[tuple[Any, ...]] = []
         if self.new:
-            steps += self._insert_steps([i for i, _ in self.new])
+            steps += self._insert_steps([p.instance for p in self.new])
         if self.updated:
-            steps += self._update_steps([i for i, _ in self.updated], {name for _, c in self.updated for name in c})
+            steps += self._update_steps([p.instance for p in self.updated],
+                                        {name for p in self.updated for name in p.changes})
         steps.append(self._audit_step())
         return steps
 
@@ -213,19 +225,18 @@ class BulkWriter:
         position = {f.attname: n for n, f in enumerate(fields)}
         object_id, object_repr = position["object_id"], position["object_repr"]
         unit_path, changes_at = position["unit_path"], position["changes"]
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
         rows: list[list[Any]] = []
         for action, items in ((AuditAction.CREATE, self.new), (AuditAction.UPDATE, self.updated)):
             if not items:
                 continue
             template = entry_for(None, action=action, content_type=self.content_type)
             base = [getattr(template, f.attname) for f in fields]
-            for instance, changes in items:
+            for instance, changes, path in items:
                 row = base.copy()
                 row[object_id] = str(instance.pk)
                 row[object_repr] = str(instance)[:200]
-                row[unit_path] = unit_path_of(instance)
-                row[changes_at] = changes if type(changes) is str else dumps(changes)
+                row[unit_path] = path
+                row[changes_at] = changes if type(changes) is str else dumps_json(changes)
                 rows.append(row)
         return ("copy", AuditLog._meta.db_table, [f.column for f in fields], rows)
 
@@ -234,7 +245,7 @@ class BulkWriter:
             return f.pre_save(instance, add)
         value = getattr(instance, f.attname)
         if isinstance(f, models.JSONField):
-            return json.dumps(value, ensure_ascii=False)
+            return dumps_json(value)
         return value
 
     def _insert_steps(self, instances: list[models.Model]) -> list[tuple[Any, ...]]:
@@ -318,10 +329,10 @@ class BulkWriter:
 
     def _write_orm(self) -> None:
         if self.new:
-            self.model._default_manager.bulk_create([i for i, _ in self.new], batch_size=1000)
+            self.model._default_manager.bulk_create([p.instance for p in self.new], batch_size=1000)
         if self.updated:
-            instances = [i for i, _ in self.updated]
-            fields = self._changed_fields({name for _, c in self.updated for name in c})
+            instances = [p.instance for p in self.updated]
+            fields = self._changed_fields({name for p in self.updated for name in p.changes})
             self._move_versions(instances)
             if self.versioned:
                 fields.append(self.opts.get_field(VERSION_FIELD))
@@ -331,15 +342,18 @@ class BulkWriter:
                     if getattr(f, "auto_now", False):
                         setattr(i, f.attname, now)
             self.model._default_manager.bulk_update(instances, [f.name for f in fields], batch_size=1000)
-        entries = [entry_for(i, action=AuditAction.CREATE, changes=c) for i, c in self.new]
-        entries += [entry_for(i, action=AuditAction.UPDATE, changes=c) for i, c in self.updated]
+        entries = [entry_for(p.instance, action=AuditAction.CREATE, changes=p.changes) for p in self.new]
+        entries += [entry_for(p.instance, action=AuditAction.UPDATE, changes=p.changes) for p in self.updated]
         record_many(entries)
 
 
 def _run_steps(steps: list[tuple[Any, ...]], raw: Any = None) -> None:
     """Run prepared statements and COPYs on the driver's connection (the transaction's
-    own when ``raw`` is None), with Django's error wrapper in the engine's thread."""
+    own when ``raw`` is None), with Django's error wrapper in the engine's thread: a
+    unique violation arrives as django.db.IntegrityError, which the engine turns into a
+    message."""
     if raw is None:
+        connection.ensure_connection()
         with connection.wrap_database_errors:
             _run_steps(steps, connection.connection)
         return
@@ -369,10 +383,4 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int]:
 
 def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
     """PostgreSQL COPY … FROM STDIN through psycopg 3 (tens of thousands of rows a second)."""
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    # The driver's own cursor, under Django's error wrapper: a unique violation arrives
-    # as django.db.IntegrityError, which the engine turns into a message.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+    _run_steps([("copy", table, columns, rows)])
