@@ -23,7 +23,7 @@ MALE, FEMALE = "1", "2"  # GB/T 2261.1 sex codes, as stored on profiles
 
 VALID_CACHE_SIZE = 20_000
 _valid: set[str] = set()
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
@@ -33,8 +33,12 @@ EXCEL_NUMBER_MESSAGE = (
 )
 
 
+_DIGIT_OFFSET = ord("0") * sum(WEIGHTS)  # the weighted sum of the digits' code points, less this
+
+
 def check_character(first17: str) -> str:
-    total = sum(map(mul, map(int, first17), WEIGHTS))
+    """The check character for 17 ASCII digits."""
+    total = sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _DIGIT_OFFSET
     return CHECK_CODES[total % 11]
 
 

@@ -97,6 +97,7 @@ def test_a_bad_row_in_a_later_chunk_rolls_back_earlier_chunks(tmp_path: Path, co
     ("6.20102E+17", "设为“文本”"),
     ("620102197506010016", "校验位不正确"),
     ("62010219750601001", "应为18位"),
+    ("62010219750601\u0660018", "必须是数字"),  # an Arabic-Indic zero: a digit to Unicode, not to the standard
 ])
 def test_a_broken_id_number_is_a_row_error_that_says_what_to_do(tmp_path: Path, county_a_clerk: Any,
                                                               run_sheet: Any, cell: Any, fragment: str) -> None:
