@@ -25,6 +25,18 @@ from orgwork.common.versioning import Versioned
 
 HAN = "汉族"
 PARTY_MEMBER_STATUSES = ("中共党员", "中共预备党员")
+# Fields typed as names from a code set: (field, code set, label in messages). Aliases
+# typed into a form become the canonical name before the field validators run.
+CADRE_CODE_FIELDS = (
+    ("ethnicity", "ethnicity", "民族"),
+    ("political_status", "political_status", "政治面貌"),
+    ("health", "health", "健康状况"),
+    ("fulltime_education", "education", "学历"),
+    ("inservice_education", "education", "学历"),
+    ("fulltime_degree", "degree", "学位"),
+    ("inservice_degree", "degree", "学位"),
+)
+EDUCATION_CODE_FIELDS = (("education", "education", "学历"), ("degree", "degree", "学位"))
 
 
 class Gender(models.TextChoices):
@@ -220,20 +232,8 @@ class Cadre(Versioned, Audited):
                     errors["birth_month"] = mismatch["birth"]
                 if "gender" in mismatch:
                     errors["gender"] = mismatch["gender"]
-        for field, set_name, label in (
-            ("ethnicity", "ethnicity", "民族"),
-            ("political_status", "political_status", "政治面貌"),
-            ("health", "health", "健康状况"),
-            ("fulltime_education", "education", "学历"),
-            ("inservice_education", "education", "学历"),
-            ("fulltime_degree", "degree", "学位"),
-            ("inservice_degree", "degree", "学位"),
-        ):
-            # Aliases typed into a form become the canonical name before the field validators run.
-            try:
-                setattr(self, field, codes.resolve(set_name, getattr(self, field), label=label))
-            except ValidationError as exc:
-                errors.setdefault(field, exc.messages[0])
+        for field, message in codes.resolve_fields(self, CADRE_CODE_FIELDS).items():
+            errors.setdefault(field, message)
         if self.party_joined_on and self.birth_month and self.party_joined_on < self.birth_month:
             errors["party_joined_on"] = "入党时间不能早于出生年月。"
         if self.work_started_on and self.birth_month and self.work_started_on < self.birth_month:
@@ -339,11 +339,9 @@ class Education(CadreChild):
         return f"{self.school}{self.major}"
 
     def clean(self) -> None:
-        for field, set_name, label in (("education", "education", "学历"), ("degree", "degree", "学位")):
-            try:
-                setattr(self, field, codes.resolve(set_name, getattr(self, field), label=label))
-            except ValidationError as exc:
-                raise ValidationError({field: exc.messages[0]}) from None
+        errors = codes.resolve_fields(self, EDUCATION_CODE_FIELDS)
+        if errors:
+            raise ValidationError(errors)
         if self.entered_on and self.graduated_on and self.graduated_on < self.entered_on:
             raise ValidationError({"graduated_on": "毕业时间不能早于入学时间。"})
 

@@ -84,6 +84,24 @@ def resolve(set_name: str, value: Any, *, label: str = "") -> str:
     return code_set(set_name).resolve(value, label=label)
 
 
+def resolve_fields(instance: Any, fields: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    """Each ``(field, code set, label)`` of ``instance`` set to its canonical name, as a
+    model's ``clean`` does before the field validators run; returns ``{field: message}``
+    for values that are in no code set. A value already canonical (what a form's or a
+    sheet's widget has resolved) is left as it is at the cost of one lookup."""
+    errors: dict[str, str] = {}
+    for field, set_name, label in fields:
+        value = getattr(instance, field)
+        known = code_set(set_name)
+        if value in known.codes:
+            continue
+        try:
+            setattr(instance, field, known.resolve(value, label=label))
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    return errors
+
+
 def cache_clear() -> None:
     _cache.clear()
 
