@@ -3,18 +3,26 @@ nobody changes or deletes it through the app."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.imports.writer import copy_rows
 from orgwork.units.models import Unit
+
+
+def named_entry(user: Any) -> AuditLog:
+    return AuditLog.objects.create(actor=user, actor_name=user.username, action=AuditAction.UPDATE,
+                                   content_type=ContentType.objects.get_for_model(Unit))
 
 
 def unit_entries(unit: Unit) -> Any:
@@ -110,6 +118,35 @@ def test_the_database_refuses_to_update_or_delete_recent_audit_rows(tree: Any) -
         AuditLog.objects.filter(pk=entry.pk).update(message="tampered")
     with pytest.raises(DatabaseError, match="不可删除"), transaction.atomic():
         AuditLog.objects.filter(pk=entry.pk).delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.parametrize("key, message", [("actor_id", "操作人不存在"), ("content_type_id", "对象类型不存在")])
+def test_the_database_refuses_audit_rows_that_point_nowhere(personas: dict[str, Any], key: str, message: str) -> None:
+    """One check per statement stands in for the foreign-key constraint: for one row
+    and for a COPY of many, where a single bad row refuses the whole statement."""
+    good = named_entry(personas["county_a_clerk"])
+    with pytest.raises(IntegrityError, match=message), transaction.atomic():
+        AuditLog.objects.create(action=AuditAction.CREATE, **{key: 2_000_000_000})
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    rows = [[json.dumps(good.changes) if f.name == "changes" else getattr(good, f.attname) for f in fields]
+            for _ in range(200)]
+    rows[150][columns.index(key)] = 2_000_000_000
+    with pytest.raises(IntegrityError, match=message), transaction.atomic():
+        copy_rows(AuditLog._meta.db_table, columns, rows)
+    before = AuditLog.objects.count()
+    del rows[150]
+    copy_rows(AuditLog._meta.db_table, columns, rows)
+    assert AuditLog.objects.count() == before + 199
+
+
+def test_a_user_or_a_content_type_named_in_the_audit_trail_cannot_be_deleted(personas: dict[str, Any]) -> None:
+    entry = named_entry(personas["county_a_clerk"])
+    with pytest.raises(ProtectedError), transaction.atomic():
+        entry.actor.delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        entry.content_type.delete()
 
 
 def test_prune_refuses_anything_younger_than_180_days(tree: Any) -> None:
