@@ -82,23 +82,29 @@ class BulkWriter:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def _getter(self, fields: list[models.Field], add: bool) -> Callable[[models.Model], list[Any]]:
-        """Column values of one instance; plain attributes through one attrgetter."""
-        special = {i: f for i, f in enumerate(fields)
-                   if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
-                   or isinstance(f, models.JSONField)}
+    def rows(self, fields: list[models.Field], instances: list[models.Model], add: bool) -> list[Any]:
+        """The column values of ``instances`` for COPY. ``auto_now`` fields (and
+        ``auto_now_add`` on insert) take one moment for the chunk, set on every instance
+        as ``pre_save`` would; JSON fields are written as their JSON text."""
+        if not instances:
+            return []
+        for f in fields:
+            if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
+                moment = f.pre_save(instances[0], add)
+                for instance in instances:
+                    setattr(instance, f.attname, moment)
         names = [f.attname for f in fields]
-        plain = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
-        if not special:
-            return lambda obj: list(plain(obj))
-
-        def values(obj: models.Model) -> list[Any]:
-            row = list(plain(obj))
-            for i, f in special.items():
-                row[i] = self._value(f, obj, add)
-            return row
-
-        return values
+        values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+        encoded = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        if not encoded:
+            return list(map(values, instances))
+        rows = []
+        for instance in instances:
+            row = list(values(instance))
+            for n in encoded:
+                row[n] = dumps_json(row[n])
+            rows.append(row)
+        return rows
 
     # --- the engine's side ---------------------------------------------------------
 
@@ -220,33 +226,23 @@ class BulkWriter:
         return steps
 
     def _audit_step(self) -> tuple[Any, ...]:
-        """The rows ``entry_for`` would build, as COPY tuples: one template per action."""
-        fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
-        position = {f.attname: n for n, f in enumerate(fields)}
-        object_id, object_repr = position["object_id"], position["object_repr"]
-        unit_path, changes_at = position["unit_path"], position["changes"]
-        rows: list[list[Any]] = []
+        """The rows ``entry_for`` would build, as COPY tuples: the columns that are the
+        same for every row of an action (from one template row), then the four that
+        differ."""
+        varying = ["object_id", "object_repr", "unit_path", "changes"]
+        fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key and f.attname not in varying]
+        fixed = len(fields)
+        fields += [AuditLog._meta.get_field(name) for name in varying]
+        rows: list[tuple[Any, ...]] = []
         for action, items in ((AuditAction.CREATE, self.new), (AuditAction.UPDATE, self.updated)):
             if not items:
                 continue
             template = entry_for(None, action=action, content_type=self.content_type)
-            base = [getattr(template, f.attname) for f in fields]
-            for instance, changes, path in items:
-                row = base.copy()
-                row[object_id] = str(instance.pk)
-                row[object_repr] = str(instance)[:200]
-                row[unit_path] = path
-                row[changes_at] = changes if type(changes) is str else dumps_json(changes)
-                rows.append(row)
+            base = tuple(getattr(template, f.attname) for f in fields[:fixed])
+            rows += [(*base, str(instance.pk), str(instance)[:200], path,
+                      changes if type(changes) is str else dumps_json(changes))
+                     for instance, changes, path in items]
         return ("copy", AuditLog._meta.db_table, [f.column for f in fields], rows)
-
-    def _value(self, f: models.Field, instance: models.Model, add: bool) -> Any:
-        if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
-            return f.pre_save(instance, add)
-        value = getattr(instance, f.attname)
-        if isinstance(f, models.JSONField):
-            return dumps_json(value)
-        return value
 
     def _insert_steps(self, instances: list[models.Model]) -> list[tuple[Any, ...]]:
         table = self.opts.db_table
@@ -259,10 +255,9 @@ class BulkWriter:
             for instance, number in zip(instances, numbers):
                 instance.pk = number
             fields = [self.opts.pk, *self.insert_fields]
-            values = self._getter(fields, True)
-            return [("copy", table, [f.column for f in fields], [values(i) for i in instances])]
-        values = self._getter(self.insert_fields, True)
-        _run_steps([("copy", table, [f.column for f in self.insert_fields], [values(i) for i in instances])])
+            return [("copy", table, [f.column for f in fields], self.rows(fields, instances, True))]
+        fields = self.insert_fields
+        _run_steps([("copy", table, [f.column for f in fields], self.rows(fields, instances, True))])
         self._read_back_pks(instances)
         return []
 
@@ -311,7 +306,6 @@ class BulkWriter:
         pk = self.opts.pk
         columns = [pk.column] + [f.column for f in fields]
         quoted = ", ".join(f'"{c}"' for c in columns)
-        values = self._getter(fields, False)
         assignments = ", ".join(f'"{f.column}" = s."{f.column}"' for f in fields)
         if self.versioned:
             assignments += f', "{VERSION_FIELD}" = t."{VERSION_FIELD}" + 1'
@@ -320,7 +314,7 @@ class BulkWriter:
             ("execute", f'DROP TABLE IF EXISTS "{stage}"'),
             ("execute", f'CREATE TEMP TABLE "{stage}" ON COMMIT DROP AS '
                         f'SELECT {quoted} FROM "{self.opts.db_table}" WITH NO DATA'),
-            ("copy", stage, columns, [[i.pk, *values(i)] for i in instances]),
+            ("copy", stage, columns, self.rows([pk, *fields], instances, False)),
             ("execute", f'UPDATE "{self.opts.db_table}" AS t SET {assignments} FROM "{stage}" AS s '
                         f'WHERE t."{pk.column}" = s."{pk.column}"'),
         ]

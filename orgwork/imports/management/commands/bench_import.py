@@ -235,18 +235,18 @@ class Command(BaseCommand):
             engine = ImportEngine(resource_class, user)
             writer = BulkWriter(model, engine.columns, engine.key_attributes)
             fields = writer.insert_fields
-            values = writer._getter(fields, True)
             elapsed = 0.0
             # Prepared in slices so that memory stays flat; only the COPY itself is timed.
             for offset in range(0, rows, COPY_SLICE):
-                batch = []
+                instances = []
                 for row in self._clean_rows(resource_class, user, maker, 20 * rows + 1 + offset,
                                             min(COPY_SLICE, rows - offset)):
                     instance = model()
                     for attribute, value in row.items():
                         setattr(instance, attribute, value)
                     engine.resource.prepare_instance(instance, None)
-                    batch.append(values(instance))
+                    instances.append(instance)
+                batch = writer.rows(fields, instances, True)
                 started = time.perf_counter()
                 copy_rows(model._meta.db_table, [f.column for f in fields], batch)
                 elapsed += time.perf_counter() - started
