@@ -22,6 +22,7 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -46,7 +47,7 @@ REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 SCOPE_PATH = "_import_scope_path"
 _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
 CELL_CACHE_LIMIT = 20000
-GC_THRESHOLD = 50_000  # allocations between young-generation collections during a run (default 700)
+GC_THRESHOLD = 200_000  # allocations between young-generation collections during a run (default 700)
 _MISS = object()
 _REDACTED_JSON = dumps_json(REDACTED) + "]"
 
@@ -182,6 +183,7 @@ class Column:
     # thousands of times, and a widget's answer depends on the cell alone.
     cache: dict[tuple[type, Any], Any] | None = None
     text: bool = False  # a plain text column: cleaned inline by the engine
+    failed: bool = False  # some cell of it has failed: cached answers may be errors
 
     def __post_init__(self) -> None:
         self.text = self.kind == "plain" and isinstance(self.model_field, (models.CharField, models.TextField))
@@ -281,6 +283,47 @@ class ImportEngine:
             return "" if isinstance(mf, (models.CharField, models.TextField)) and not mf.null else None
         return column.widget.clean(value)
 
+    def _clean_column(self, column: Column, raws: list[Any], numbers: list[int],
+                      errors: dict[int, list[RowError]]) -> list[Any]:
+        """One column of a chunk, cleaned: a list as long as ``raws``. A cell that fails
+        is recorded in ``errors`` (by position in the chunk) and its place holds a
+        ``_CellError``; its row is then reported, not built."""
+        if column.text:
+            # Plain text: the reader has stripped it and made blanks None.
+            return ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
+        cache = column.cache
+        if cache is None:
+            cells = []
+            for position, raw in enumerate(raws):
+                try:
+                    cells.append(self._clean_cell(column, raw))
+                except (ValidationError, ValueError, TypeError) as exc:
+                    cells.append(_CellError(_messages(exc)))
+                    errors.setdefault(position, []).append(RowError(numbers[position], column.header, cells[-1].message))
+            return cells
+        # Cells seen before come from the cache at C speed, new ones are cleaned one by one.
+        keys = list(zip(map(type, raws), raws))
+        cells = list(map(cache.get, keys, repeat(_MISS, len(keys))))
+        if _MISS in cells:
+            for position in [p for p, cell in enumerate(cells) if cell is _MISS]:
+                key = keys[position]
+                cell = cache.get(key, _MISS)
+                if cell is _MISS:
+                    try:
+                        cell = self._clean_cell(column, raws[position])
+                    except (ValidationError, ValueError, TypeError) as exc:
+                        cell = _CellError(_messages(exc))
+                        column.failed = True
+                    cache[key] = cell
+                cells[position] = cell
+            if len(cache) > CELL_CACHE_LIMIT:
+                column.cache = None  # a column of mostly distinct values: stop caching
+        if column.failed:  # some cell of this column failed, in this chunk or before
+            for position, cell in enumerate(cells):
+                if type(cell) is _CellError:
+                    errors.setdefault(position, []).append(RowError(numbers[position], column.header, cell.message))
+        return cells
+
     # --- chunks -----------------------------------------------------------------
 
     def _chunks(self, sheet: Sheet) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -360,6 +403,9 @@ class ImportEngine:
         self._plain = self._plain_checks(present)
         self._required_columns = self._required(present)
         key_columns = [c for c in present if c.attribute in self.key_attributes]
+        if len(key_columns) < len(self.key_attributes):  # open_sheet refuses such a sheet first
+            missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in {c.attribute for c in key_columns}]
+            raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
         writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
         self._new_changes_wanted = writer is not None
         self._new_changes_as_json = writer is not None and writer.takes_json_changes
@@ -386,44 +432,22 @@ class ImportEngine:
         they run in the database while this chunk is built."""
         seen: dict[tuple[Any, ...], int] = {}
         key_headers = {c.header for c in key_columns}
+        attributes = [c.attribute for c in present]
+        key_positions = [attributes.index(a) for a in self.key_attributes]
         total = sheet.estimated_rows
         for chunk in self._chunks(sheet):
             self._prefetch(chunk, present)
+            numbers = [number for number, _ in chunk]
+            cell_errors: dict[int, list[RowError]] = {}
+            cells = [self._clean_column(column, [row.get(column.header) for _, row in chunk], numbers, cell_errors)
+                     for column in present]
             cleaned: list[tuple[int, dict[str, Any], tuple[Any, ...]]] = []
-            for number, row in chunk:
+            for index, number, row_cells in zip(range(len(numbers)), numbers, zip(*cells)):
                 result.rows += 1
-                values: dict[str, Any] = {}
-                errors: list[RowError] = []
-                for column in present:
-                    raw = row.get(column.header)
-                    if column.text:
-                        # Plain text: the reader has stripped it and made blanks None.
-                        values[column.attribute] = "" if raw is None else raw if type(raw) is str else _text(raw)
-                        continue
-                    cache = column.cache
-                    if cache is not None:
-                        hit = cache.get((type(raw), raw), _MISS)
-                        if hit is not _MISS:
-                            if type(hit) is _CellError:
-                                errors.append(RowError(number, column.header, hit.message))
-                            else:
-                                values[column.attribute] = hit
-                            continue
-                    try:
-                        cell: Any = self._clean_cell(column, raw)
-                    except (ValidationError, ValueError, TypeError) as exc:
-                        message = _messages(exc)
-                        errors.append(RowError(number, column.header, message))
-                        cell = _CellError(message)
-                    else:
-                        values[column.attribute] = cell
-                    if cache is not None:
-                        cache[(type(raw), raw)] = cell
-                        if len(cache) > CELL_CACHE_LIMIT:
-                            column.cache = None  # a column of mostly distinct values: stop caching
-                key = tuple(values.get(a) for a in self.key_attributes)
-                key_ok = not any(e.column in key_headers for e in errors)
-                if key_ok and any(is_blank(k) for k in key):
+                errors = cell_errors.get(index) or []
+                key = tuple([row_cells[p] for p in key_positions])
+                key_ok = not errors or all(e.column not in key_headers for e in errors)
+                if key_ok and any(map(is_blank, key)):
                     errors.append(RowError(number, key_columns[0].header, REQUIRED_MESSAGE))
                     key_ok = False
                 if key_ok:
@@ -439,7 +463,7 @@ class ImportEngine:
                     for error in errors:
                         result.add_error(error)
                     continue
-                cleaned.append((number, values, key))
+                cleaned.append((number, dict(zip(attributes, row_cells)), key))
             existing = self._existing([k for _, _, k in cleaned], lock=writer is not None)
             if writer is not None and result.ok:
                 writer.reserve(len(cleaned) - len(existing))

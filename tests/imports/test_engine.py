@@ -92,6 +92,17 @@ def test_a_bad_row_in_a_later_chunk_rolls_back_earlier_chunks(tmp_path: Path, co
     assert not Cadre.objects.exists()
 
 
+def test_a_bad_value_repeated_in_later_chunks_is_reported_on_every_row(tmp_path: Path, county_a_clerk: Any) -> None:
+    """A column's answers are cached across chunks; a cached refusal still names each row."""
+    from orgwork.imports.engine import ImportEngine
+
+    rows = [HEAD] + [person(i, 性别="未知") if i in (1, 4, 12, 25) else person(i) for i in range(30)]
+    sheet = open_sheet(str(xlsx(tmp_path / "a.xlsx", rows)), "a.xlsx", CadreSheet)
+    result = ImportEngine(CadreSheet, county_a_clerk, chunk_size=10).run(sheet, commit=False)
+    assert [(row, column) for row, column, _ in errors_of(result)] == [(3, "性别"), (6, "性别"), (14, "性别"), (27, "性别")]
+    assert result.error_rows == 4 and result.new == 26
+
+
 @pytest.mark.parametrize("cell, fragment", [
     (620102197506010015.0, "设为“文本”"),
     ("6.20102E+17", "设为“文本”"),
