@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def _sql(apps):
-    audit = apps.get_model("audit", "AuditLog")._meta.db_table
+def _sql(apps, quote):
+    audit = quote(apps.get_model("audit", "AuditLog")._meta.db_table)
     user_meta = apps.get_model(settings.AUTH_USER_MODEL)._meta
-    users, user_pk = user_meta.db_table, user_meta.pk.column
-    types = apps.get_model("contenttypes", "ContentType")._meta.db_table
+    users, user_pk = quote(user_meta.db_table), quote(user_meta.pk.column)
+    type_meta = apps.get_model("contenttypes", "ContentType")._meta
+    types, type_pk = quote(type_meta.db_table), quote(type_meta.pk.column)
     forward = f"""
 CREATE OR REPLACE FUNCTION audit_auditlog_references() RETURNS trigger AS $$
 BEGIN
@@ -20,7 +21,7 @@ BEGIN
         RAISE EXCEPTION '审计日志的操作人不存在' USING ERRCODE = 'foreign_key_violation';
     END IF;
     IF EXISTS (SELECT 1 FROM inserted i WHERE i.content_type_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM {types} t WHERE t.id = i.content_type_id)) THEN
+               AND NOT EXISTS (SELECT 1 FROM {types} t WHERE t.{type_pk} = i.content_type_id)) THEN
         RAISE EXCEPTION '审计日志的对象类型不存在' USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN NULL;
@@ -39,12 +40,12 @@ DROP FUNCTION IF EXISTS audit_auditlog_references();
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_sql(apps)[0])
+        schema_editor.execute(_sql(apps, schema_editor.quote_name)[0])
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_sql(apps)[1])
+        schema_editor.execute(_sql(apps, schema_editor.quote_name)[1])
 
 
 class Migration(migrations.Migration):
