@@ -293,36 +293,34 @@ class ImportEngine:
             return ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
         cache = column.cache
         if cache is None:
-            cells = []
-            for position, raw in enumerate(raws):
-                try:
-                    cells.append(self._clean_cell(column, raw))
-                except (ValidationError, ValueError, TypeError) as exc:
-                    cells.append(_CellError(_messages(exc)))
-                    errors.setdefault(position, []).append(RowError(numbers[position], column.header, cells[-1].message))
-            return cells
-        # Cells seen before come from the cache at C speed, new ones are cleaned one by one.
-        keys = list(zip(map(type, raws), raws))
-        cells = list(map(cache.get, keys, repeat(_MISS, len(keys))))
-        if _MISS in cells:
-            for position in [p for p, cell in enumerate(cells) if cell is _MISS]:
-                key = keys[position]
-                cell = cache.get(key, _MISS)
-                if cell is _MISS:
-                    try:
-                        cell = self._clean_cell(column, raws[position])
-                    except (ValidationError, ValueError, TypeError) as exc:
-                        cell = _CellError(_messages(exc))
-                        column.failed = True
-                    cache[key] = cell
-                cells[position] = cell
-            if len(cache) > CELL_CACHE_LIMIT:
-                column.cache = None  # a column of mostly distinct values: stop caching
+            cells = [self._clean_or_error(column, raw) for raw in raws]
+        else:
+            # Cells seen before come from the cache at C speed, new ones are cleaned one by one.
+            keys = list(zip(map(type, raws), raws))
+            cells = list(map(cache.get, keys, repeat(_MISS, len(keys))))
+            if _MISS in cells:
+                for position in [p for p, cell in enumerate(cells) if cell is _MISS]:
+                    key = keys[position]
+                    cell = cache.get(key, _MISS)
+                    if cell is _MISS:
+                        cell = cache[key] = self._clean_or_error(column, raws[position])
+                    cells[position] = cell
+                if len(cache) > CELL_CACHE_LIMIT:
+                    column.cache = None  # a column of mostly distinct values: stop caching
         if column.failed:  # some cell of this column failed, in this chunk or before
             for position, cell in enumerate(cells):
                 if type(cell) is _CellError:
                     errors.setdefault(position, []).append(RowError(numbers[position], column.header, cell.message))
         return cells
+
+    def _clean_or_error(self, column: Column, raw: Any) -> Any:
+        """The cleaned cell, or a ``_CellError`` with its message (the column is then
+        marked as having failed)."""
+        try:
+            return self._clean_cell(column, raw)
+        except (ValidationError, ValueError, TypeError) as exc:
+            column.failed = True
+            return _CellError(_messages(exc))
 
     # --- chunks -----------------------------------------------------------------
 
@@ -404,7 +402,8 @@ class ImportEngine:
         self._required_columns = self._required(present)
         key_columns = [c for c in present if c.attribute in self.key_attributes]
         if len(key_columns) < len(self.key_attributes):  # open_sheet refuses such a sheet first
-            missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in {c.attribute for c in key_columns}]
+            found = {c.attribute for c in key_columns}
+            missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in found]
             raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
         writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
         self._new_changes_wanted = writer is not None
@@ -442,7 +441,7 @@ class ImportEngine:
             cells = [self._clean_column(column, [row.get(column.header) for _, row in chunk], numbers, cell_errors)
                      for column in present]
             cleaned: list[tuple[int, dict[str, Any], tuple[Any, ...]]] = []
-            for index, number, row_cells in zip(range(len(numbers)), numbers, zip(*cells)):
+            for index, (number, row_cells) in enumerate(zip(numbers, zip(*cells))):
                 result.rows += 1
                 errors = cell_errors.get(index) or []
                 key = tuple([row_cells[p] for p in key_positions])

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Q
-from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import entry_for, record_many
@@ -88,11 +87,7 @@ class BulkWriter:
         as ``pre_save`` would; JSON fields are written as their JSON text."""
         if not instances:
             return []
-        for f in fields:
-            if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
-                moment = f.pre_save(instances[0], add)
-                for instance in instances:
-                    setattr(instance, f.attname, moment)
+        _stamp(fields, instances, add)
         names = [f.attname for f in fields]
         values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
         encoded = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
@@ -127,18 +122,18 @@ class BulkWriter:
 
     def _checked_while_copying(self) -> str:
         """Foreign keys checked as rows arrive instead of at COMMIT (Django declares them
-        DEFERRABLE INITIALLY DEFERRED): the audit trail's, and the model's keys to other
-        tables, whose targets the engine has looked up already. The checks then run in
-        the database during the background COPY instead of one after another at the end.
-        A key to the model's own table keeps waiting for COMMIT: a sheet may list a child
-        before its parent."""
+        DEFERRABLE INITIALLY DEFERRED): the model's keys to other tables, whose targets
+        the engine has looked up already. The checks then run in the database during the
+        background COPY instead of one after another at the end. A key to the model's own
+        table keeps waiting for COMMIT: a sheet may list a child before its parent. (The
+        audit trail's keys are checked per statement by a trigger, see AuditLog.actor.)"""
         names = []
+        table = self.opts.db_table
         with connection.cursor() as cursor:
-            for table, own in ((AuditLog._meta.db_table, None), (self.opts.db_table, self.opts.db_table)):
-                for name, info in connection.introspection.get_constraints(cursor, table).items():
-                    target = info.get("foreign_key")
-                    if target and target[0] != own:
-                        names.append(connection.ops.quote_name(name))
+            for name, info in connection.introspection.get_constraints(cursor, table).items():
+                target = info.get("foreign_key")
+                if target and target[0] != table:
+                    names.append(connection.ops.quote_name(name))
             if names:
                 cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
         return ", ".join(names)
@@ -330,15 +325,21 @@ class BulkWriter:
             self._move_versions(instances)
             if self.versioned:
                 fields.append(self.opts.get_field(VERSION_FIELD))
-            now = timezone.now()
-            for i in instances:
-                for f in fields:
-                    if getattr(f, "auto_now", False):
-                        setattr(i, f.attname, now)
+            _stamp(fields, instances, False)
             self.model._default_manager.bulk_update(instances, [f.name for f in fields], batch_size=1000)
         entries = [entry_for(p.instance, action=AuditAction.CREATE, changes=p.changes) for p in self.new]
         entries += [entry_for(p.instance, action=AuditAction.UPDATE, changes=p.changes) for p in self.updated]
         record_many(entries)
+
+
+def _stamp(fields: list[models.Field], instances: list[models.Model], add: bool) -> None:
+    """``auto_now`` fields (and ``auto_now_add`` ones when adding) set to one moment for
+    all ``instances``, the value ``pre_save`` gives the first."""
+    for f in fields:
+        if instances and (getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))):
+            moment = f.pre_save(instances[0], add)
+            for instance in instances:
+                setattr(instance, f.attname, moment)
 
 
 def _run_steps(steps: list[tuple[Any, ...]], raw: Any = None) -> None:
