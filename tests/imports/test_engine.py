@@ -293,6 +293,36 @@ def test_a_new_rows_changes_written_as_json_text_are_the_recorders(county_a_cler
     assert json.loads(engine._new_changes_json(cadre))["is_naked_official"] == [None, False]
 
 
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_typed(
+        tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    """Rows go to the database as binary COPY and audit rows as COPY text: characters
+    that COPY's text format escapes arrive unchanged in the record and in its audit."""
+    name, post = "王\\五", "科员\\二组\t兼\n联络员"
+    first = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 姓名=name, 现任职务=post)]), county_a_clerk, commit=True)
+    assert first.committed, errors_of(first)
+    cadre = Cadre.objects.get()
+    assert (cadre.name, cadre.current_post) == (name, post)
+    created = AuditLog.objects.get(content_type__model="cadre", object_id=str(cadre.pk), action=AuditAction.CREATE)
+    assert created.object_repr == name and created.changes["current_post"] == [None, post]
+    second = run_sheet(xlsx(tmp_path / "b.xlsx", [HEAD, person(1, 姓名=name, 现任职务=post + "\t甲")]),
+                       county_a_clerk, commit=True)
+    assert (second.updated, second.committed) == (1, True)
+    cadre.refresh_from_db()
+    assert cadre.current_post == post + "\t甲"
+    updated = AuditLog.objects.get(content_type__model="cadre", object_id=str(cadre.pk), action=AuditAction.UPDATE)
+    assert updated.changes == {"current_post": [post, post + "\t甲"]}
+
+
+def test_copy_text_writes_values_as_postgresql_reads_them() -> None:
+    from orgwork.imports.writer import copy_text
+
+    moment = datetime.datetime(2026, 11, 22, 8, 30, tzinfo=datetime.timezone.utc)
+    assert [copy_text(v) for v in (None, True, False, 7, "", datetime.date(1975, 6, 1), moment)] == [
+        "\\N", "t", "f", "7", "", "1975-06-01", "2026-11-22T08:30:00+00:00"]
+    assert copy_text("a\\b\tc\nd\re") == "a\\\\b\\tc\\nd\\re"
+    assert copy_text(AuditAction.CREATE) == "create"
+
+
 def test_the_collector_is_restored_after_imports_even_overlapping_ones() -> None:
     """The engine tunes the cyclic collector while it runs; overlapping runs (threads of
     one worker) leave it as it was once the last one ends."""
