@@ -21,6 +21,7 @@ from django.db.models import Q
 from orgwork.audit.models import Audited
 from orgwork.codes import lookup as codes
 from orgwork.common import dates, idnumber
+from orgwork.common.fields import AsciiKeyField
 from orgwork.common.versioning import Versioned
 
 HAN = "汉族"
@@ -121,9 +122,9 @@ class Cadre(Versioned, Audited):
     health = models.CharField("健康状况", max_length=20, blank=True)
     professional_title = models.CharField("专业技术职务", max_length=60, blank=True)
     expertise = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
-    id_number = models.CharField(
-        "身份证号", max_length=18, unique=True, error_messages={"unique": "该身份证号的干部已存在。"}
-    )
+    # Unique through Meta.constraints: a unique=True field gets a second, pattern-operator
+    # index on PostgreSQL for LIKE searches, and ID numbers are only ever looked up whole.
+    id_number = models.CharField("身份证号", max_length=18, error_messages={"unique": "该身份证号的干部已存在。"})
     photo = models.BinaryField("照片", null=True, blank=True, editable=False)
     # A08 学历学位 (the summary printed on the form; the history is in Education)
     fulltime_education = models.CharField("全日制学历", max_length=20, blank=True)
@@ -156,8 +157,8 @@ class Cadre(Versioned, Audited):
     form_filled_on = models.DateField("填表时间", null=True, blank=True)
     form_filled_by = models.CharField("填表人", max_length=50, blank=True)
     # Sort and search keys, kept by the service (see the class docstring).
-    name_pinyin = models.CharField("姓名拼音", max_length=200, blank=True, editable=False)
-    name_initials = models.CharField("姓名拼音首字母", max_length=50, blank=True, editable=False)
+    name_pinyin = AsciiKeyField("姓名拼音", max_length=200, blank=True, editable=False)
+    name_initials = AsciiKeyField("姓名拼音首字母", max_length=50, blank=True, editable=False)
     # Derived in the database: never out of step with the columns they come from.
     is_woman = models.GeneratedField(
         expression=Q(gender=idnumber.FEMALE), output_field=models.BooleanField(verbose_name="女干部"), db_persist=True
@@ -181,11 +182,11 @@ class Cadre(Versioned, Audited):
             ("export_cadre", "可导出干部信息"),
         ]
         indexes = [
-            # The changelist order; the prefix searches (LIKE 'zeng%') need the pattern
-            # operator class on PostgreSQL, whose default collation a plain b-tree follows.
+            # The changelist order and the pinyin prefix search (LIKE 'zeng%'): the keys
+            # are in byte order (AsciiKeyField), so plain b-trees serve both. The name's
+            # prefix search needs the pattern operator class under the database's collation.
             models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_idx"),
-            models.Index(fields=["name_pinyin"], name="cadre_pinyin_prefix_idx", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["name_initials"], name="cadre_initials_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="cadre_initials_idx"),
             models.Index(fields=["name"], name="cadre_name_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["unit", "name_pinyin"], name="cadre_unit_idx"),
             models.Index(fields=["rank", "unit"], name="cadre_rank_idx"),
@@ -200,6 +201,7 @@ class Cadre(Versioned, Audited):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code"),
+            models.UniqueConstraint(fields=["id_number"], name="cadre_id_number_unique"),
         ]
 
     def __str__(self) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadres import lrmx
+from cadres.admin.search import cadre_search_q
 from cadres.models import Assessment, AssessmentGrade, Cadre, Gender, Rank
 from cadres.services import assessment_save
 from orgwork.audit.models import AuditAction, AuditLog
@@ -80,6 +82,24 @@ def test_search_by_name_start_pinyin_initials_and_exact_id(make_cadre, province_
     assert names_found(client, zeng.id_number.lower()) == ["曾国华"]
     assert names_found(client, zeng.id_number[:10]) == []  # an ID is matched whole, never in part
     assert names_found(client, "国华") == []  # the start of a name, not any part of it
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query plans")
+@pytest.mark.parametrize(("term", "index"), [
+    ("zeng", "cadre_pinyin_idx"),  # the order index also serves the prefix (byte-order keys)
+    ("曾国", "cadre_name_idx"),
+    ("620102197506150139", "cadre_id_number_unique"),
+])
+def test_every_search_branch_is_an_index_lookup(make_cadre, term: str, index: str) -> None:
+    make_cadre(name="曾国华")
+    queryset = Cadre.objects.filter(cadre_search_q(term)).order_by("name_pinyin", "id")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: ask for the plan a big one gets
+        plan = queryset.explain()
+    assert index in plan, plan
+    if term == "zeng":  # pinyin or initials: both prefixes are index ranges
+        assert "cadre_initials_idx" in plan, plan
+        assert "(name_pinyin)::text >= 'zeng'" in plan and "(name_initials)::text >= 'zeng'" in plan, plan
 
 
 def test_filters_narrow_the_changelist(make_cadre, tree, province_officer, client_for) -> None:
