@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -193,6 +194,16 @@ class Column:
         return self.model_field.attname
 
 
+def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A function giving the items at ``positions`` of a sequence, always as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda cells: (cells[only],)
+    return lambda cells: ()
+
+
 def _messages(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(str(m) for m in exc.messages)
@@ -231,7 +242,8 @@ class ImportEngine:
         self._json_columns = [(dumps_json(name)[:-1] + '": [null, ', attname, redacted)
                               for name, attname, redacted in self._audit_columns]
         # Plans for the columns of the sheet being run (see ``_run``).
-        self._assign: list[tuple[str, str, bool, str | None]] = []
+        self._assign: tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
+                            list[tuple[int, str, str, bool, str | None]]] = (tuple, [], [])
         self._plain: tuple[list[tuple[str, str, int | None, bool]], set[str]] = ([], set())
         self._required_columns: list[tuple[str, str]] = []
         self._new_changes_wanted = self._new_changes_as_json = False
@@ -324,20 +336,30 @@ class ImportEngine:
 
     # --- chunks -----------------------------------------------------------------
 
-    def _chunks(self, sheet: Sheet) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-        chunk: list[tuple[int, dict[str, Any]]] = []
-        for item in sheet.rows():
-            chunk.append(item)
-            if len(chunk) >= self.chunk_size:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+    def _chunks(self, sheet: Sheet, present: list[Column]) -> Iterator[tuple[list[int], list[list[Any]]]]:
+        """The sheet in chunks: the rows' numbers, and the cells of each ``present``
+        column (a list per column, in the order of the rows)."""
+        positions = [sheet.headers.index(c.header) for c in present]
+        numbers: list[int] = []
+        records: list[list[Any]] = []
+        for number, cells in sheet.records():
+            numbers.append(number)
+            records.append(cells)
+            if len(records) >= self.chunk_size:
+                yield numbers, self._by_column(records, positions)
+                numbers, records = [], []
+        if records:
+            yield numbers, self._by_column(records, positions)
 
-    def _prefetch(self, chunk: list[tuple[int, dict[str, Any]]], present: list[Column]) -> None:
-        for column in present:
+    @staticmethod
+    def _by_column(records: list[list[Any]], positions: list[int]) -> list[list[Any]]:
+        by_column = list(zip(*records))
+        return [list(by_column[p]) for p in positions]
+
+    def _prefetch(self, columns: list[list[Any]], present: list[Column]) -> None:
+        for column, raws in zip(present, columns):
             if column.kind == "fk":
-                column.widget.prefetch(row.get(column.header) for _, row in chunk)
+                column.widget.prefetch(set(raws))
 
     def _existing(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
         if not keys:
@@ -434,13 +456,12 @@ class ImportEngine:
         attributes = [c.attribute for c in present]
         key_positions = [attributes.index(a) for a in self.key_attributes]
         total = sheet.estimated_rows
-        for chunk in self._chunks(sheet):
-            self._prefetch(chunk, present)
-            numbers = [number for number, _ in chunk]
+        for numbers, raw_columns in self._chunks(sheet, present):
+            self._prefetch(raw_columns, present)
             cell_errors: dict[int, list[RowError]] = {}
-            cells = [self._clean_column(column, [row.get(column.header) for _, row in chunk], numbers, cell_errors)
-                     for column in present]
-            cleaned: list[tuple[int, dict[str, Any], tuple[Any, ...]]] = []
+            cells = [self._clean_column(column, raws, numbers, cell_errors)
+                     for column, raws in zip(present, raw_columns)]
+            cleaned: list[tuple[int, tuple[Any, ...], tuple[Any, ...]]] = []
             for index, (number, row_cells) in enumerate(zip(numbers, zip(*cells))):
                 result.rows += 1
                 errors = cell_errors.get(index) or []
@@ -462,7 +483,7 @@ class ImportEngine:
                     for error in errors:
                         result.add_error(error)
                     continue
-                cleaned.append((number, dict(zip(attributes, row_cells)), key))
+                cleaned.append((number, row_cells, key))
             existing = self._existing([k for _, _, k in cleaned], lock=writer is not None)
             if writer is not None and result.ok:
                 writer.reserve(len(cleaned) - len(existing))
@@ -491,8 +512,9 @@ class ImportEngine:
             return key
         return tuple(getattr(k, "pk", k) for k in key)
 
-    def _build(self, number: int, values: dict[str, Any], original: Any,
+    def _build(self, number: int, cells: tuple[Any, ...], original: Any,
                result: ImportResult) -> tuple[str, models.Model, dict[str, Any] | str, str] | None:
+        """The row's instance (``cells`` in the order of the sheet's columns), checked."""
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             result.error_rows += 1
@@ -501,8 +523,10 @@ class ImportEngine:
             return None
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
-        for attribute, attname, keeps_default, target in self._assign:
-            value = values[attribute]
+        plain, plain_attnames, others = self._assign
+        stored.update(zip(plain_attnames, plain(cells)))
+        for position, attribute, attname, keeps_default, target in others:
+            value = cells[position]
             if keeps_default and (value is None or value == ""):
                 continue  # a required column left blank keeps the default / the stored value
             if target is None:
@@ -535,17 +559,27 @@ class ImportEngine:
             return "unchanged", instance, {}, unit_path
         return "updated", instance, changes, unit_path
 
-    def _assignments(self, present: list[Column]) -> list[tuple[str, str, bool, str | None]]:
-        """How each column's value goes onto the instance: (attribute, attname, whether a
-        blank keeps the default, how): plain fields are set in the instance's dictionary,
-        as their descriptor would; a many-to-one key by the related field's attname; any
-        other relation ("") through its descriptor."""
-        plan = []
-        for column in present:
+    def _assignments(self, present: list[Column]) -> tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
+                                                            list[tuple[int, str, str, bool, str | None]]]:
+        """How a row's cells go onto its instance. Plain fields are set in the instance's
+        dictionary, as their descriptors would: those a blank cell may overwrite all at
+        once (a picker of their cells and their attnames). The rest one by one, as
+        (position, attribute, attname, whether a blank keeps the default, how): a plain
+        field (None), a many-to-one key by the related field's attname, any other
+        relation ("") through its descriptor."""
+        plain: list[int] = []
+        attnames: list[str] = []
+        others = []
+        for position, column in enumerate(present):
             f = column.model_field
+            keeps_default = not f.blank and f.has_default()
             target = (f.related_fields[0][1].attname if f.many_to_one else "") if f.is_relation else None
-            plan.append((column.attribute, f.attname, not f.blank and f.has_default(), target))
-        return plan
+            if target is None and not keeps_default:
+                plain.append(position)
+                attnames.append(f.attname)
+            else:
+                others.append((position, column.attribute, f.attname, keeps_default, target))
+        return _picker(plain), attnames, others
 
     def _new_changes_json(self, instance: models.Model) -> str:
         """A new row's audit changes as the JSON text ``json.dumps(self._changes(instance,

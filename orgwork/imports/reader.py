@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -270,44 +271,55 @@ class Sheet:
     estimated_rows: int
     _raw_rows: Any = field(repr=False, default=None)
 
+    @property
+    def headers(self) -> list[str]:
+        """The canonical headers found, in the order of ``records``' cells."""
+        return list(self.columns.values())
+
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Data rows below the header; empty rows (Excel's phantom rows) are skipped.
+        """Data rows below the header as (sheet row number, {column header: value})."""
+        headers = self.headers
+        for number, cells in self.records():
+            yield number, dict(zip(headers, cells))
+
+    def records(self) -> Iterator[tuple[int, list[Any]]]:
+        """Data rows below the header as (sheet row number, cells in the order of
+        ``headers``); empty rows (Excel's phantom rows) are skipped. Text is stripped and
+        blank cells are None.
 
         A text cell our export escaped (``'=1+1``) reads as the value it escaped, so an
         exported sheet imports unchanged. More than ``IMPORT_MAX_ROWS`` data rows, or a
         NUL character (which no database text column takes), refuse the whole file.
         """
-        columns = list(self.columns.items())
+        indexes = list(self.columns)
+        if not indexes:
+            return
+        headers = self.headers
+        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda raw: (raw[indexes[0]],))
+        last = max(indexes)
         max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
         escaped = ESCAPED_FORMULA_STARTS
         count = 0
         for number, raw in self._raw_rows():
             if number <= self.header_row or not raw:
                 continue
-            row: dict[str, Any] = {}
-            empty = True
             width = len(raw)
-            for index, header in columns:
-                value = raw[index] if index < width else None
-                if isinstance(value, str):
-                    value = value.strip()
-                    if not value:
-                        value = None
-                    else:
-                        if value[0] == "'" and value[1:2] in escaped:
-                            value = value[1:]
-                        if "\x00" in value:
-                            raise FileError(f"第 {number} 行「{header}」列含有空字符（\\x00），文件可能已损坏。"
-                                            "请用 Excel 重新保存后再导入。")
-                if value is not None:
-                    empty = False
-                row[header] = value
-            if not empty:
-                count += 1
-                if count > max_rows:
-                    raise FileError(f"数据超过 {max_rows} 行的上限（第 {number} 行起超出），全部未导入。"
-                                    "请拆分成多个文件分批导入。")
-                yield number, row
+            picked = pick(raw) if width > last else [raw[i] if i < width else None for i in indexes]
+            cells = [(value.strip() or None) if type(value) is str else value for value in picked]
+            if cells.count(None) == len(cells):
+                continue
+            for position, value in enumerate(cells):
+                if type(value) is str and (value[0] == "'" or "\x00" in value):
+                    if value[0] == "'" and value[1:2] in escaped:
+                        cells[position] = value = value[1:]
+                    if "\x00" in value:
+                        raise FileError(f"第 {number} 行「{headers[position]}」列含有空字符（\\x00），文件可能已损坏。"
+                                        "请用 Excel 重新保存后再导入。")
+            count += 1
+            if count > max_rows:
+                raise FileError(f"数据超过 {max_rows} 行的上限（第 {number} 行起超出），全部未导入。"
+                                "请拆分成多个文件分批导入。")
+            yield number, cells
 
 
 def _excel_rows(path: str) -> tuple[Any, int]:

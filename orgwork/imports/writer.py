@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
@@ -92,16 +92,23 @@ class BulkWriter:
             return []
         _stamp(fields, instances, add)
         names = [f.attname for f in fields]
-        values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+        if len(names) == 1:
+            rows = [(getattr(instance, names[0]),) for instance in instances]
+        else:
+            try:
+                # Read from the instances' dictionaries, as the fields' descriptors would,
+                # without looking each name up on the class first.
+                stored = itemgetter(*names)
+                rows = [stored(instance.__dict__) for instance in instances]
+            except KeyError:  # a deferred field: the descriptors load it
+                rows = list(map(attrgetter(*names), instances))
         encoded = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
         if not encoded:
-            return list(map(values, instances))
-        rows = []
-        for instance in instances:
-            row = list(values(instance))
+            return rows
+        rows = [list(row) for row in rows]
+        for row in rows:
             for n in encoded:
                 row[n] = dumps_json(row[n])
-            rows.append(row)
         return rows
 
     # --- the engine's side ---------------------------------------------------------

@@ -323,6 +323,17 @@ def test_copy_text_writes_values_as_postgresql_reads_them() -> None:
     assert copy_text(AuditAction.CREATE) == "create"
 
 
+def test_copy_rows_of_a_partly_loaded_record_load_the_rest(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
+    from orgwork.imports.writer import BulkWriter
+
+    run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1)]), county_a_clerk, commit=True)
+    fields = [Cadre._meta.get_field(name) for name in ("name", "current_post", "unit")]
+    writer = BulkWriter(Cadre, [], ["id_number"])
+    full, partial = Cadre.objects.get(), Cadre.objects.only("name").get()
+    assert writer.rows(fields, [partial], False) == writer.rows(fields, [full], False) == [
+        ("张1", "科员", Unit.objects.get(code="620102").pk)]
+
+
 def test_the_collector_is_restored_after_imports_even_overlapping_ones() -> None:
     """The engine tunes the cyclic collector while it runs; overlapping runs (threads of
     one worker) leave it as it was once the last one ends."""
