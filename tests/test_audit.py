@@ -141,6 +141,26 @@ def test_the_database_refuses_audit_rows_that_point_nowhere(personas: dict[str, 
     assert AuditLog.objects.count() == before + 199
 
 
+def test_changes_are_kept_as_written_and_every_lookup_still_works(personas: dict[str, Any]) -> None:
+    changes = {"name": [None, "王五"], "status": ["active", "retired"], "version": 2}
+    entry = AuditLog.objects.create(actor=personas["county_a_clerk"], action=AuditAction.UPDATE, changes=changes)
+    AuditLog.objects.bulk_create([AuditLog(action=AuditAction.UPDATE, changes={"z": 1, "a": [1, 2]})])
+    assert AuditLog.objects.get(pk=entry.pk).changes == changes
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT changes::text, pg_typeof(changes)::text FROM audit_auditlog WHERE id = %s", [entry.pk])
+            # json, not jsonb: the text as written, keys in their order, not re-sorted
+            assert cursor.fetchone() == ('{"name": [null, "王五"], "status": ["active", "retired"], "version": 2}', "json")
+    found = AuditLog.objects.filter
+    assert list(found(changes__status__1="retired")) == [entry]
+    assert list(found(changes__name__icontains="王")) == [entry]
+    assert list(found(changes__version__gt=1)) == [entry]
+    assert list(found(changes__has_key="status")) == [entry]
+    assert list(found(changes__contains={"version": 2})) == [entry]
+    assert list(found(changes=changes)) == [entry]
+    assert found(changes={"z": 1, "a": [1, 2]}).count() == 1
+
+
 def test_a_user_or_a_content_type_named_in_the_audit_trail_cannot_be_deleted(personas: dict[str, Any]) -> None:
     entry = named_entry(personas["county_a_clerk"])
     with pytest.raises(ProtectedError), transaction.atomic():

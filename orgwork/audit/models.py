@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from orgwork.common.fields import LogJSONField
+
 
 class Audited(models.Model):
     """Base for every business model: each save and delete is written to the audit log.
@@ -81,7 +83,7 @@ class AuditLog(models.Model):
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
     unit_path = models.CharField("所属单位路径", max_length=400, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
+    changes = LogJSONField("变更内容", default=dict, blank=True)
     message = models.TextField("说明", blank=True)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     success = models.BooleanField("是否成功", default=True)
