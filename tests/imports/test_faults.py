@@ -106,9 +106,10 @@ def waiting_on_a_lock(session: psycopg.Connection[Any], pid: int) -> bool:
 
 
 def stuck_in_the_middle(session: psycopg.Connection[Any], job_id: int) -> int:
-    """Wait until the commit has written its first chunk and waits on the held row."""
-    wait_for(lambda: job(job_id).status == JobStatus.IMPORTING and job(job_id).processed >= CHUNK_SIZE,
-             "the first chunk to be written")
+    """Wait until the commit has checked its first chunks (and written them: the held
+    row is in a later one) and waits on the held row."""
+    wait_for(lambda: job(job_id).status == JobStatus.IMPORTING and job(job_id).processed > 0,
+             "the first chunks to be checked")
     pid = wait_for(lambda: worker_backend(session, job_id), "the worker's lock")
     wait_for(lambda: waiting_on_a_lock(session, pid), "the commit to wait on the held row")
     return pid
