@@ -51,6 +51,8 @@ CELL_CACHE_LIMIT = 20000
 GC_THRESHOLD = 200_000  # allocations between young-generation collections during a run (default 700)
 _MISS = object()
 _REDACTED_JSON = dumps_json(REDACTED) + "]"
+_CACHED_JSON_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+                       models.DateField, models.ForeignKey)  # DateTimeField excepted: equal instants, other zones
 
 
 class _CellError:
@@ -194,6 +196,30 @@ class Column:
         return self.model_field.attname
 
 
+def _json_item(prefix: str, new: Any) -> str:
+    """One field of a new row's audit JSON (``"name": [null, value]``); "" when empty."""
+    if new is None or new == "":
+        return ""
+    kind = type(new)
+    if kind is str:
+        return prefix + encode_basestring(new) + "]"
+    if kind is int:
+        return prefix + int.__repr__(new) + "]"
+    if kind is bool:
+        return prefix + ("true]" if new else "false]")
+    if kind is datetime.date:
+        return prefix + '"' + new.isoformat() + '"]'
+    return prefix + dumps_json(jsonable(new)) + "]"
+
+
+def _picker_of_keys(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function giving a dictionary's values at ``keys``, always as a tuple."""
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda values: (values[only],)
+    return itemgetter(*keys) if keys else (lambda values: ())
+
+
 def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """A function giving the items at ``positions`` of a sequence, always as a tuple."""
     if len(positions) > 1:
@@ -239,8 +265,14 @@ class ImportEngine:
         self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
         self._new_instance = instance_factory(self.model)
         self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audit_fields(self.model)]
-        self._json_columns = [(dumps_json(name)[:-1] + '": [null, ', attname, redacted)
-                              for name, attname, redacted in self._audit_columns]
+        # New rows' audit JSON, per field: the text before the value, the attname, whether
+        # redacted, and a cache of each value's text for fields whose equal values are
+        # written alike (not 1.0 and 1.00, nor JSON values, which do not hash).
+        self._json_columns = [(dumps_json(f.name)[:-1] + '": [null, ', f.attname, redacted,
+                               {} if isinstance(f, _CACHED_JSON_FIELDS) and not isinstance(f, models.DateTimeField)
+                               else None)
+                              for f, redacted in audit_fields(self.model)]
+        self._json_values = _picker_of_keys([attname for _, attname, _, _ in self._json_columns])
         # Plans for the columns of the sheet being run (see ``_run``).
         self._assign: tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
                             list[tuple[int, str, str, bool, str | None]]] = (tuple, [], [])
@@ -431,7 +463,9 @@ class ImportEngine:
             found = {c.attribute for c in key_columns}
             missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in found]
             raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
-        writer = BulkWriter(self.model, present, self.key_attributes) if commit else None
+        hook = getattr(self.resource, "after_import_commit", None)
+        writer = BulkWriter(self.model, present, self.key_attributes, new_changes=self._new_changes_json_many,
+                            keep_pks=hook is not None) if commit else None
         self._new_changes_wanted = writer is not None
         self._new_changes_as_json = writer is not None and writer.takes_json_changes
         if writer is None:
@@ -441,12 +475,10 @@ class ImportEngine:
                 self._chunk_loop(sheet, result, present, key_columns, writer)
                 if result.ok:
                     writer.finish()
-        if writer is not None and result.ok and writer.written_pks:
+        if writer is not None and result.ok and hook is not None and writer.written_pks:
             # Consequences a resource attaches to its rows (a review's reward or exit) run
             # in the same transaction: the import and its consequences stand or fall together.
-            hook = getattr(self.resource, "after_import_commit", None)
-            if hook is not None:
-                hook(self.model._default_manager.filter(pk__in=writer.written_pks))
+            hook(self.model._default_manager.filter(pk__in=writer.written_pks))
         if self.progress is not None:
             self.progress(result.rows, result.rows)
 
@@ -517,7 +549,7 @@ class ImportEngine:
         return tuple(getattr(k, "pk", k) for k in key)
 
     def _build(self, number: int, cells: tuple[Any, ...], original: Any,
-               result: ImportResult) -> tuple[str, models.Model, dict[str, Any] | str, str] | None:
+               result: ImportResult) -> tuple[str, models.Model, dict[str, Any] | None, str] | None:
         """The row's instance (``cells`` in the order of the sheet's columns), checked."""
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
@@ -556,7 +588,7 @@ class ImportEngine:
             if not self._new_changes_wanted:
                 return "new", instance, {}, unit_path
             if self._new_changes_as_json:
-                return "new", instance, self._new_changes_json(instance), unit_path
+                return "new", instance, None, unit_path  # made for the chunk at once, see BulkWriter
             return "new", instance, self._changes(instance, None), unit_path
         changes = self._changes(instance, getattr(original, "_audit_loaded", {}))
         if not changes:
@@ -589,26 +621,42 @@ class ImportEngine:
         """A new row's audit changes as the JSON text ``json.dumps(self._changes(instance,
         None))`` gives, written directly: a sheet's hundred thousand new rows would build
         and then encode a hundred thousand dictionaries."""
-        values = instance.__dict__
-        parts = []
-        for prefix, attname, redacted in self._json_columns:
-            new = values.get(attname)
-            if new is None or new == "":
-                continue
-            kind = type(new)
+        return self._new_changes_json_many([instance])[0]
+
+    def _new_changes_json_many(self, instances: list[models.Model]) -> list[str]:
+        """``_new_changes_json`` of each instance, made a column at a time: a column's
+        cells repeat (units, months, codes), and each distinct cell's JSON is made once."""
+        stored = [instance.__dict__ for instance in instances]
+        try:
+            by_column = list(zip(*map(self._json_values, stored)))
+        except KeyError:  # not from the factory: a field may be missing
+            by_column = [[values.get(attname) for values in stored] for _, attname, _, _ in self._json_columns]
+        columns = []
+        for (prefix, attname, redacted, cache), values in zip(self._json_columns, by_column):
             if redacted:
-                parts.append(prefix + _REDACTED_JSON)
-            elif kind is str:
-                parts.append(prefix + encode_basestring(new) + "]")
-            elif kind is int:
-                parts.append(prefix + int.__repr__(new) + "]")
-            elif kind is bool:
-                parts.append(prefix + ("true]" if new else "false]"))
-            elif kind is datetime.date:
-                parts.append(prefix + '"' + new.isoformat() + '"]')
+                items = ["" if v is None or v == "" else prefix + _REDACTED_JSON for v in values]
+            elif cache is None or len(cache) > CELL_CACHE_LIMIT:
+                items = [_json_item(prefix, v) for v in values]
             else:
-                parts.append(prefix + dumps_json(jsonable(new)) + "]")
-        return "{" + ", ".join(parts) + "}"
+                items = self._cached_json_items(prefix, cache, values)
+            if any(items):  # a field empty on every row of the chunk has no part in it
+                columns.append(items)
+        return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*columns)] if columns else ["{}"] * len(stored)
+
+    @staticmethod
+    def _cached_json_items(prefix: str, cache: dict[Any, str], values: list[Any]) -> list[str]:
+        """A column's JSON parts: values seen before from ``cache`` at C speed, the others
+        made one by one and remembered."""
+        items: list[Any] = list(map(cache.get, values))
+        if None in items:
+            for position, item in enumerate(items):
+                if item is None:
+                    value = values[position]
+                    item = cache.get(value)
+                    if item is None:
+                        item = cache[value] = _json_item(prefix, value)
+                    items[position] = item
+        return items
 
     def _changes(self, instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
         """``{field: [old, new]}`` as the audit recorder writes it; database-generated

@@ -27,11 +27,12 @@ dumps_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensu
 
 class Pending(NamedTuple):
     """A checked row waiting for its chunk's write: the instance, its audit changes
-    (a dictionary, or JSON text from the engine) and its unit's path, which the engine
-    read for the scope check and the audit row records."""
+    (a dictionary, JSON text, or None for a new row whose JSON ``new_changes`` makes
+    with its chunk's) and its unit's path, which the engine read for the scope check and
+    the audit row records."""
 
     instance: models.Model
-    changes: dict[str, Any] | str
+    changes: dict[str, Any] | str | None
     unit_path: str
 
 
@@ -55,14 +56,18 @@ class BulkWriter:
     Elsewhere every step runs at once, in order, through the ORM.
     """
 
-    def __init__(self, model: type[models.Model], present: list[Column], key_attributes: list[str]) -> None:
+    def __init__(self, model: type[models.Model], present: list[Column], key_attributes: list[str],
+                 new_changes: Callable[[list[models.Model]], list[str]] | None = None, keep_pks: bool = False) -> None:
         self.model = model
+        # New rows' audit changes as JSON text, for a chunk at once (``takes_json_changes``).
+        self.new_changes = new_changes
         self.opts = model._meta
         self.present = present
         self.key_attnames = [self.opts.get_field(a).attname for a in key_attributes]
         self.new: list[Pending] = []
         self.updated: list[Pending] = []
-        self.written_pks: list[Any] = []  # for the resource's after_import_commit
+        self.keep_pks = keep_pks
+        self.written_pks: list[Any] = []  # with keep_pks, for the resource's after_import_commit
         self.insert_fields = [f for f in self.opts.concrete_fields
                               if not f.primary_key and not getattr(f, "generated", False)]
         imported = {c.attname for c in present}
@@ -154,9 +159,10 @@ class BulkWriter:
 
     @property
     def takes_json_changes(self) -> bool:
-        """Whether ``add`` may be given a new row's changes as JSON text (COPY writes
-        text; the ORM path builds AuditLog instances from dictionaries)."""
-        return self.postgres
+        """Whether ``add`` may be given a new row's changes as None, to be made as JSON
+        text with ``new_changes`` for the whole chunk (COPY writes text; the ORM path
+        builds AuditLog instances from dictionaries)."""
+        return self.postgres and self.new_changes is not None
 
     def reserve(self, count: int) -> None:
         """Draw keys for up to ``count`` new rows of the next chunk now, while no write
@@ -164,7 +170,7 @@ class BulkWriter:
         if self.background and count > len(self._pks):
             self._pks += reserve_pks(self.model, count - len(self._pks))
 
-    def add(self, action: str, instance: models.Model, changes: dict[str, Any] | str, unit_path: str) -> None:
+    def add(self, action: str, instance: models.Model, changes: dict[str, Any] | str | None, unit_path: str) -> None:
         (self.new if action == "new" else self.updated).append(Pending(instance, changes, unit_path))
 
     def flush(self) -> None:
@@ -181,7 +187,8 @@ class BulkWriter:
                 self._pending.append(steps)
             else:
                 _run_steps(steps)
-        self.written_pks += [p.instance.pk for p in self.new] + [p.instance.pk for p in self.updated]
+        if self.keep_pks:
+            self.written_pks += [p.instance.pk for p in self.new] + [p.instance.pk for p in self.updated]
         self.new, self.updated = [], []
 
     def start(self) -> None:
@@ -255,9 +262,16 @@ class BulkWriter:
                 continue
             template = entry_for(None, action=action, content_type=self.content_type)
             prefix = "".join(copy_text(getattr(template, f.attname)) + "\t" for f in fields[:fixed])
-            lines += [f"{prefix}{copy_text(str(instance.pk))}\t{copy_text(str(instance)[:200])}\t{copy_text(path)}\t"
-                      f"{copy_text(changes if type(changes) is str else dumps_json(changes))}\n"
-                      for instance, changes, path in items]
+            texts = [changes if changes is None or type(changes) is str else dumps_json(changes)
+                     for _, changes, _ in items]
+            if None in texts:
+                assert self.new_changes is not None
+                made = iter(self.new_changes([p.instance for p, text in zip(items, texts) if text is None]))
+                texts = [next(made) if text is None else text for text in texts]
+            paths: dict[str, str] = {}
+            lines += [f"{prefix}{copy_text(str(instance.pk))}\t{copy_text(str(instance)[:200])}\t"
+                      f"{paths.get(path) or paths.setdefault(path, copy_text(path))}\t{_json_copy_text(text)}\n"
+                      for (instance, _, path), text in zip(items, texts)]
         return ("copy_text", AuditLog._meta.db_table, [f.column for f in fields], "".join(lines))
 
     def _insert_steps(self, instances: list[models.Model]) -> list[tuple[Any, ...]]:
@@ -413,6 +427,12 @@ def copy_text(value: Any) -> str:
         if char in text:
             text = text.replace(char, escaped)
     return text
+
+
+def _json_copy_text(text: str) -> str:
+    """JSON text in COPY's text format. The JSON encoder already writes tabs and line
+    breaks inside strings as escapes, so only its backslashes need doubling."""
+    return text.replace("\\", "\\\\") if "\\" in text else text
 
 
 def column_types(table: str) -> dict[str, int]:
