@@ -88,10 +88,12 @@ def resolve_fields(instance: Any, fields: tuple[tuple[str, str, str], ...]) -> d
     """Each ``(field, code set, label)`` of ``instance`` set to its canonical name, as a
     model's ``clean`` does before the field validators run; returns ``{field: message}``
     for values that are in no code set. A value already canonical (what a form's or a
-    sheet's widget has resolved) is left as it is at the cost of one lookup."""
+    sheet's widget has resolved), or blank, is left as it is at the cost of one lookup."""
     errors: dict[str, str] = {}
     for field, set_name, label in fields:
         value = getattr(instance, field)
+        if value == "":  # blank stays blank (None still becomes "")
+            continue
         known = code_set(set_name)
         if value in known.codes:
             continue
