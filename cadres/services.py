@@ -27,9 +27,14 @@ REVIEW_DEADLINE = datetime.timedelta(days=90)  # individual reviews are finished
 
 def cadre_fill_pinyin(cadre: Cadre) -> list[str]:
     """Set the stored pinyin keys from the name; returns the fields that changed."""
-    key, first_letters = pinyin.sort_key(cadre.name), pinyin.initials(cadre.name)
-    changed = [f for f, v in (("name_pinyin", key), ("name_initials", first_letters)) if getattr(cadre, f) != v]
-    cadre.name_pinyin, cadre.name_initials = key, first_letters
+    key, first_letters = pinyin.keys(cadre.name)
+    changed = []
+    if cadre.name_pinyin != key:
+        changed.append("name_pinyin")
+        cadre.name_pinyin = key
+    if cadre.name_initials != first_letters:
+        changed.append("name_initials")
+        cadre.name_initials = first_letters
     return changed
 
 

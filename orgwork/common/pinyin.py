@@ -75,9 +75,20 @@ def _reading_of(text: str) -> list[str]:
 
 def sort_key(name: str) -> str:
     """``zengguofan``: the full reading, lower case, for ordering and prefix search."""
-    return "".join(syllables(name))
+    return keys(name)[0]
 
 
 def initials(name: str) -> str:
     """``zgf``: the first letter of each syllable, for typing a name quickly."""
-    return "".join(s[0] for s in syllables(name))
+    return keys(name)[1]
+
+
+def keys(name: str) -> tuple[str, str]:
+    """``("zengguofan", "zgf")``: the sort key and the initials of ``name``."""
+    return _keys((name or "").strip())
+
+
+@lru_cache(maxsize=65536)
+def _keys(name: str) -> tuple[str, str]:
+    readings = _syllables(name)
+    return "".join(readings), "".join(s[0] for s in readings)
