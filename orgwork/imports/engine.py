@@ -50,6 +50,7 @@ _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
 CELL_CACHE_LIMIT = 20000
 GC_THRESHOLD = 200_000  # allocations between young-generation collections during a run (default 700)
 _MISS = object()
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 _REDACTED_JSON = dumps_json(REDACTED) + "]"
 _CACHED_JSON_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
                        models.DateField, models.ForeignKey)  # DateTimeField excepted: equal instants, other zones
@@ -340,7 +341,12 @@ class ImportEngine:
             cells = [self._clean_or_error(column, raw) for raw in raws]
         else:
             # Cells seen before come from the cache at C speed, new ones are cleaned one by one.
-            keys = list(zip(map(type, raws), raws))
+            # Text and blank cells are their own keys; others are keyed with their type,
+            # so that 1, 1.0 and True stay apart.
+            if set(map(type, raws)) <= _TEXT_OR_BLANK:
+                keys = raws
+            else:
+                keys = [raw if type(raw) in _TEXT_OR_BLANK else (type(raw), raw) for raw in raws]
             cells = list(map(cache.get, keys, repeat(_MISS, len(keys))))
             if _MISS in cells:
                 for position in [p for p, cell in enumerate(cells) if cell is _MISS]:
