@@ -8,7 +8,8 @@ the configured database and inside one transaction that is rolled back at the en
 * stock  — django-import-export's ModelResource of the same model with default options,
   on a sample (``--stock-rows``, default 5,000; fewer when ``--rows`` is smaller),
   its rate extrapolated;
-* copy   — a raw PostgreSQL COPY of the same number of rows (0 on other databases).
+* copy   — a raw PostgreSQL COPY (binary, as the engine writes) of the same number of rows
+  (0 on other databases).
 
 ``peak_rss_mb`` is the process's peak resident memory when the engine has finished
 (sheet generation included; the stock and COPY phases come after it).
@@ -248,7 +249,7 @@ class Command(BaseCommand):
                     instances.append(instance)
                 batch = writer.rows(fields, instances, True)
                 started = time.perf_counter()
-                copy_rows(model._meta.db_table, [f.column for f in fields], batch)
+                copy_rows(model._meta.db_table, [f.column for f in fields], batch, binary=True)
                 elapsed += time.perf_counter() - started
             result["copy"] = rows / elapsed
             self.stdout.write(f"COPY：{rows} 行用时 {elapsed:.2f} 秒。")
