@@ -265,15 +265,17 @@ class ImportEngine:
             raise FileError(f"{self.model._meta.verbose_name}没有声明管辖范围，不能导入。")
         self.scope_path_lookup = "path" if scope_field == "" else f"{scope_field}__path"
         self._new_instance = instance_factory(self.model)
-        self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audit_fields(self.model)]
-        # New rows' audit JSON, per field: the text before the value, the attname, whether
-        # redacted, and a cache of each value's text for fields whose equal values are
-        # written alike (not 1.0 and 1.00, nor JSON values, which do not hash).
-        self._json_columns = [(dumps_json(f.name)[:-1] + '": [null, ', f.attname, redacted,
-                               {} if isinstance(f, _CACHED_JSON_FIELDS) and not isinstance(f, models.DateTimeField)
-                               else None)
-                              for f, redacted in audit_fields(self.model)]
-        self._json_values = _picker_of_keys([attname for _, attname, _, _ in self._json_columns])
+        audited = audit_fields(self.model)
+        self._audit_columns = [(f.name, f.attname, redacted) for f, redacted in audited]
+        # New rows' audit JSON, per field: the text before the value, the attname and
+        # whether redacted; and a cache of each value's text for fields whose equal values
+        # are written alike (not 1.0 and 1.00, nor JSON values, which do not hash), None
+        # for the others and once a field's values have proved mostly distinct.
+        self._json_columns = [(dumps_json(f.name)[:-1] + '": [null, ', f.attname, redacted) for f, redacted in audited]
+        self._json_caches: list[dict[Any, str] | None] = [
+            {} if isinstance(f, _CACHED_JSON_FIELDS) and not isinstance(f, models.DateTimeField) else None
+            for f, _ in audited]
+        self._json_values = _picker_of_keys([attname for _, attname, _ in self._json_columns])
         # Plans for the columns of the sheet being run (see ``_run``).
         self._assign: tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
                             list[tuple[int, str, str, bool, str | None]]] = (tuple, [], [])
@@ -636,15 +638,18 @@ class ImportEngine:
         try:
             by_column = list(zip(*map(self._json_values, stored)))
         except KeyError:  # not from the factory: a field may be missing
-            by_column = [[values.get(attname) for values in stored] for _, attname, _, _ in self._json_columns]
+            by_column = [[values.get(attname) for values in stored] for _, attname, _ in self._json_columns]
         columns = []
-        for (prefix, attname, redacted, cache), values in zip(self._json_columns, by_column):
+        for index, ((prefix, _, redacted), values) in enumerate(zip(self._json_columns, by_column)):
+            cache = self._json_caches[index]
             if redacted:
                 items = ["" if v is None or v == "" else prefix + _REDACTED_JSON for v in values]
-            elif cache is None or len(cache) > CELL_CACHE_LIMIT:
+            elif cache is None:
                 items = [_json_item(prefix, v) for v in values]
             else:
                 items = self._cached_json_items(prefix, cache, values)
+                if len(cache) > CELL_CACHE_LIMIT:
+                    self._json_caches[index] = None  # mostly distinct values: stop caching
             if any(items):  # a field empty on every row of the chunk has no part in it
                 columns.append(items)
         return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*columns)] if columns else ["{}"] * len(stored)
