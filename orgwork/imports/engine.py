@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import itemgetter
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -38,7 +37,7 @@ from orgwork.audit.models import AuditSource
 from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
 from orgwork.units.scope import home_unit, sees_everything
 
-from .reader import FileError, Sheet, is_blank
+from .reader import FileError, Sheet, is_blank, picker
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget
 from .writer import BulkWriter, audit_fields, dumps_json
 
@@ -213,24 +212,6 @@ def _json_item(prefix: str, new: Any) -> str:
     return prefix + dumps_json(jsonable(new)) + "]"
 
 
-def _picker_of_keys(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """A function giving a dictionary's values at ``keys``, always as a tuple."""
-    if len(keys) == 1:
-        only = keys[0]
-        return lambda values: (values[only],)
-    return itemgetter(*keys) if keys else (lambda values: ())
-
-
-def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """A function giving the items at ``positions`` of a sequence, always as a tuple."""
-    if len(positions) > 1:
-        return itemgetter(*positions)
-    if positions:
-        only = positions[0]
-        return lambda cells: (cells[only],)
-    return lambda cells: ()
-
-
 def _messages(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(str(m) for m in exc.messages)
@@ -275,7 +256,7 @@ class ImportEngine:
         self._json_caches: list[dict[Any, str] | None] = [
             {} if isinstance(f, _CACHED_JSON_FIELDS) and not isinstance(f, models.DateTimeField) else None
             for f, _ in audited]
-        self._json_values = _picker_of_keys([attname for _, attname, _ in self._json_columns])
+        self._json_values = picker([attname for _, attname, _ in self._json_columns])
         # Plans for the columns of the sheet being run (see ``_run``).
         self._assign: tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
                             list[tuple[int, str, str, bool, str | None]]] = (tuple, [], [])
@@ -623,7 +604,7 @@ class ImportEngine:
                 attnames.append(f.attname)
             else:
                 others.append((position, column.attribute, f.attname, keeps_default, target))
-        return _picker(plain), attnames, others
+        return picker(plain), attnames, others
 
     def _new_changes_json(self, instance: models.Model) -> str:
         """A new row's audit changes as the JSON text ``json.dumps(self._changes(instance,

@@ -25,7 +25,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -57,6 +57,17 @@ class FileError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def picker(keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a sequence's or a dictionary's items at ``keys``, always as a
+    tuple (``itemgetter`` gives a lone item bare)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        only = keys[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
 
 
 def limit(name: str, default: int) -> int:
@@ -295,7 +306,7 @@ class Sheet:
         if not indexes:
             return
         headers = self.headers
-        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda raw: (raw[indexes[0]],))
+        pick = picker(indexes)
         last = max(indexes)
         max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
         escaped = ESCAPED_FORMULA_STARTS

@@ -454,11 +454,8 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(table: str, columns: list[str], rows: Iterable[list[Any]], *, binary: bool = False) -> None:
+def copy_rows(table: str, columns: list[str], rows: Iterable[Any], *, types: list[int] | None = None) -> None:
     """PostgreSQL COPY … FROM STDIN through psycopg 3 (tens of thousands of rows a second);
-    ``binary`` sends the values as the table's column types, which they must match."""
-    types = None
-    if binary:
-        known = column_types(table)
-        types = [known[c] for c in columns]
+    with ``types`` (the columns' types, see ``column_types``) in the binary format, the
+    values then matching those types."""
     _run_steps([("copy", table, columns, rows, types)])

@@ -236,6 +236,8 @@ class Command(BaseCommand):
             engine = ImportEngine(resource_class, user)
             writer = BulkWriter(model, engine.columns, engine.key_attributes)
             fields = writer.insert_fields
+            columns = [f.column for f in fields]
+            types = [writer.column_types[c] for c in columns]
             elapsed = 0.0
             # Prepared in slices so that memory stays flat; only the COPY itself is timed.
             for offset in range(0, rows, COPY_SLICE):
@@ -249,7 +251,7 @@ class Command(BaseCommand):
                     instances.append(instance)
                 batch = writer.rows(fields, instances, True)
                 started = time.perf_counter()
-                copy_rows(model._meta.db_table, [f.column for f in fields], batch, binary=True)
+                copy_rows(model._meta.db_table, columns, batch, types=types)
                 elapsed += time.perf_counter() - started
             result["copy"] = rows / elapsed
             self.stdout.write(f"COPY：{rows} 行用时 {elapsed:.2f} 秒。")
