@@ -4,8 +4,11 @@ nobody changes or deletes it through the app."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
+import psycopg
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -15,7 +18,8 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from orgwork.audit.context import acting_as
-from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.accounts.models import User
+from orgwork.audit.models import AuditAction, AuditLog, AuditSource
 from orgwork.imports.writer import copy_rows
 from orgwork.units.models import Unit
 
@@ -172,3 +176,89 @@ def test_a_user_or_a_content_type_named_in_the_audit_trail_cannot_be_deleted(per
 def test_prune_refuses_anything_younger_than_180_days(tree: Any) -> None:
     with pytest.raises(CommandError, match="至少保留 180 天"):
         call_command("prune_audit", "--older-than-days", "30", "--yes")
+
+
+def _referent(kind: str) -> Any:
+    """A user or a content type that nothing else refers to, so a raw DELETE of it is
+    held up by the audit trail alone."""
+    if kind == "actor_id":
+        return User.objects.create_user("leaving-clerk")
+    return ContentType.objects.create(app_label="gone", model="retired")
+
+
+def _second_connection() -> Any:
+    settings = connection.settings_dict
+    return psycopg.connect(dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
+                           host=settings["HOST"], port=settings["PORT"] or None)
+
+
+def _wait_until_blocked() -> None:
+    """Until a session of this database waits for a row lock, or fail."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            # Inside a transaction the activity view is read once and kept; read it afresh.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    pytest.fail("the second transaction never waited for the first")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("key, refused", [("actor_id", "审计日志记录了该账号"), ("content_type_id", "审计日志记录了该对象类型")])
+def test_a_delete_racing_an_import_waits_for_it_and_is_refused(key: str, refused: str) -> None:
+    """Django's PROTECT looks for audit rows before its DELETE; an import's rows that are
+    not committed yet are invisible to it. The database holds the reference instead."""
+    referent = _referent(key)
+    table = referent._meta.db_table
+    outcome: dict[str, Any] = {}
+
+    def delete_it() -> None:
+        with _second_connection() as other:
+            try:
+                other.execute(f'DELETE FROM "{table}" WHERE id = %s', [referent.pk])
+                other.commit()
+            except psycopg.Error as error:
+                outcome["error"] = error
+
+    with transaction.atomic():
+        AuditLog.objects.create(action=AuditAction.IMPORT, source=AuditSource.IMPORT, **{key: referent.pk})
+        deleter = threading.Thread(target=delete_it)
+        deleter.start()
+        _wait_until_blocked()
+    deleter.join(10)
+    assert isinstance(outcome.get("error"), psycopg.errors.ForeignKeyViolation)
+    assert refused in str(outcome["error"])
+    assert type(referent).objects.filter(pk=referent.pk).exists()
+    assert AuditLog.objects.filter(**{key: referent.pk}).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("key, missing", [("actor_id", "操作人不存在"), ("content_type_id", "对象类型不存在")])
+def test_an_import_racing_a_delete_waits_for_it_and_is_refused(key: str, missing: str) -> None:
+    referent = _referent(key)
+    outcome: dict[str, Any] = {}
+
+    def write_audit() -> None:
+        try:
+            with transaction.atomic():
+                AuditLog.objects.create(action=AuditAction.IMPORT, source=AuditSource.IMPORT, **{key: referent.pk})
+        except IntegrityError as error:
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    with _second_connection() as other:
+        other.execute(f'DELETE FROM "{referent._meta.db_table}" WHERE id = %s', [referent.pk])
+        writer = threading.Thread(target=write_audit)
+        writer.start()
+        _wait_until_blocked()
+        other.commit()
+    writer.join(10)
+    assert missing in str(outcome.get("error"))
+    assert not AuditLog.objects.filter(**{key: referent.pk}).exists()

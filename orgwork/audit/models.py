@@ -68,7 +68,9 @@ class AuditLog(models.Model):
     # statement's thousands of rows at once; a constraint would look up the user and the
     # content type once per row (two lookups for each row an import writes, about a
     # second per 100,000 rows). Deleting a user or a content type that audit rows name
-    # is refused by PROTECT, as before.
+    # is refused by PROTECT, and by the database itself (a delete trigger): the insert
+    # check locks the rows it names, as a constraint would, so a delete racing an import
+    # waits for it and is then refused (migration 0006).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_index=False, db_constraint=False,
