@@ -43,13 +43,9 @@ def _insert_check(references, lock):
         "\n".join(body) + "\n    RETURN NULL;\nEND;\n$$ LANGUAGE plpgsql;\n"
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    audit, references = _names(apps, schema_editor.quote_name)
-    statements = [_insert_check(references, lock=True)]
-    for column, table, pk, _, referenced, name in references:
-        statements.append(f"""
+def _delete_guard(audit, reference):
+    column, table, pk, _, referenced, name = reference
+    return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM deleted d WHERE EXISTS (SELECT 1 FROM {audit} a WHERE a.{column} = d.{pk})) THEN
@@ -61,18 +57,29 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER {name}
     AFTER DELETE ON {table} REFERENCING OLD TABLE AS deleted
     FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-""")
+"""
+
+
+def _drop_delete_guard(audit, reference):
+    _, table, _, _, _, name = reference
+    return f"DROP TRIGGER IF EXISTS {name} ON {table};\nDROP FUNCTION IF EXISTS {name}();"
+
+
+def _migrate(apps, schema_editor, forward):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    audit, references = _names(apps, schema_editor.quote_name)
+    guard = _delete_guard if forward else _drop_delete_guard
+    statements = [_insert_check(references, lock=forward)] + [guard(audit, r) for r in references]
     schema_editor.execute("\n".join(statements))
+
+
+def forward(apps, schema_editor):
+    _migrate(apps, schema_editor, forward=True)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    _, references = _names(apps, schema_editor.quote_name)
-    statements = [_insert_check(references, lock=False)]
-    for _, table, _, _, _, name in references:
-        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};\nDROP FUNCTION IF EXISTS {name}();")
-    schema_editor.execute("\n".join(statements))
+    _migrate(apps, schema_editor, forward=False)
 
 
 class Migration(migrations.Migration):
