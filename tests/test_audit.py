@@ -17,8 +17,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from orgwork.audit.context import acting_as
 from orgwork.accounts.models import User
+from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog, AuditSource
 from orgwork.imports.writer import copy_rows
 from orgwork.units.models import Unit
