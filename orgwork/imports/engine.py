@@ -212,6 +212,20 @@ def _json_item(prefix: str, new: Any) -> str:
     return prefix + dumps_json(jsonable(new)) + "]"
 
 
+def _through_cache(cache: dict[Any, Any], keys: list[Any], make: Callable[[int], Any]) -> list[Any]:
+    """The value for each of ``keys``: those in ``cache`` looked up at C speed, the
+    others made one by one (``make(position)``) and remembered."""
+    values = list(map(cache.get, keys, repeat(_MISS, len(keys))))
+    if _MISS in values:
+        for position in [p for p, value in enumerate(values) if value is _MISS]:
+            key = keys[position]
+            value = cache.get(key, _MISS)  # an earlier row of this same batch may have made it
+            if value is _MISS:
+                value = cache[key] = make(position)
+            values[position] = value
+    return values
+
+
 def _messages(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(str(m) for m in exc.messages)
@@ -330,16 +344,9 @@ class ImportEngine:
                 keys = raws
             else:
                 keys = [raw if type(raw) in _TEXT_OR_BLANK else (type(raw), raw) for raw in raws]
-            cells = list(map(cache.get, keys, repeat(_MISS, len(keys))))
-            if _MISS in cells:
-                for position in [p for p, cell in enumerate(cells) if cell is _MISS]:
-                    key = keys[position]
-                    cell = cache.get(key, _MISS)
-                    if cell is _MISS:
-                        cell = cache[key] = self._clean_or_error(column, raws[position])
-                    cells[position] = cell
-                if len(cache) > CELL_CACHE_LIMIT:
-                    column.cache = None  # a column of mostly distinct values: stop caching
+            cells = _through_cache(cache, keys, lambda position: self._clean_or_error(column, raws[position]))
+            if len(cache) > CELL_CACHE_LIMIT:
+                column.cache = None  # a column of mostly distinct values: stop caching
         if column.failed:  # some cell of this column failed, in this chunk or before
             for position, cell in enumerate(cells):
                 if type(cell) is _CellError:
@@ -628,27 +635,12 @@ class ImportEngine:
             elif cache is None:
                 items = [_json_item(prefix, v) for v in values]
             else:
-                items = self._cached_json_items(prefix, cache, values)
+                items = _through_cache(cache, values, lambda position: _json_item(prefix, values[position]))
                 if len(cache) > CELL_CACHE_LIMIT:
                     self._json_caches[index] = None  # mostly distinct values: stop caching
             if any(items):  # a field empty on every row of the chunk has no part in it
                 columns.append(items)
         return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*columns)] if columns else ["{}"] * len(stored)
-
-    @staticmethod
-    def _cached_json_items(prefix: str, cache: dict[Any, str], values: list[Any]) -> list[str]:
-        """A column's JSON parts: values seen before from ``cache`` at C speed, the others
-        made one by one and remembered."""
-        items: list[Any] = list(map(cache.get, values))
-        if None in items:
-            for position, item in enumerate(items):
-                if item is None:
-                    value = values[position]
-                    item = cache.get(value)
-                    if item is None:
-                        item = cache[value] = _json_item(prefix, value)
-                    items[position] = item
-        return items
 
     def _changes(self, instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
         """``{field: [old, new]}`` as the audit recorder writes it; database-generated

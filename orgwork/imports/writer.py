@@ -8,7 +8,6 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +16,8 @@ from django.db.models import Q
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import entry_for, record_many
+
+from .reader import picker
 
 if TYPE_CHECKING:
     from .engine import Column
@@ -97,16 +98,13 @@ class BulkWriter:
             return []
         _stamp(fields, instances, add)
         names = [f.attname for f in fields]
-        if len(names) == 1:
-            rows = [(getattr(instance, names[0]),) for instance in instances]
-        else:
-            try:
-                # Read from the instances' dictionaries, as the fields' descriptors would,
-                # without looking each name up on the class first.
-                stored = itemgetter(*names)
-                rows = [stored(instance.__dict__) for instance in instances]
-            except KeyError:  # a deferred field: the descriptors load it
-                rows = list(map(attrgetter(*names), instances))
+        try:
+            # Read from the instances' dictionaries, as the fields' descriptors would,
+            # without looking each name up on the class first.
+            stored = picker(names)
+            rows = [stored(instance.__dict__) for instance in instances]
+        except KeyError:  # a deferred field: the descriptors load it
+            rows = [tuple(getattr(instance, name) for name in names) for instance in instances]
         encoded = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
         if not encoded:
             return rows
