@@ -24,6 +24,7 @@ STEPS = [
     ("seeds.demo.supervision", "干部监督"),
     ("seeds.demo.branches", "党组织"),
     ("seeds.demo.talent", "人才工作"),
+    ("seeds.demo.imports", "导入任务"),
 ]
 
 
