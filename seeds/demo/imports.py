@@ -129,7 +129,7 @@ def _county_workbook(title: str, rows: list[dict[str, Any]]) -> bytes:
     sheet.title = "干部名册"
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.append(["填报单位：城关区委组织部（盖章）", None, None, None, None, None, None, None, "填报时间：2026年11月"])
+    sheet.append(["填报单位：城关区委组织部（盖章）"] + [None] * (len(headers) // 2) + ["填报时间：2026年11月"])
     sheet.append([COUNTY_HEADERS.get(h, h) for h in headers])
     for row in rows:
         sheet.append([row[h] for h in headers])
