@@ -101,6 +101,10 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # The embedded default lives under var/, which git ignores: a fresh clone has none.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'orgwork.sqlite3'}",
