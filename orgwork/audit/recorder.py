@@ -94,6 +94,10 @@ def entry_for(
     """An unsaved audit row; actor, source and IP default to the current context."""
     ctx = current_actor()
     user = actor if actor is not None else ctx.user
+    actor_name = ""
+    if user is not None and getattr(user, "pk", None) is None and getattr(user, "is_authenticated", False):
+        # A system actor (orgwork.common.contract.SystemActor): named, but no account.
+        actor_name, user = user.username, None
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if instance is not None and content_type is None:
@@ -101,7 +105,7 @@ def entry_for(
         content_type = ContentType.objects.get_for_model(instance._meta.model)
     return AuditLog(
         actor=user,
-        actor_name=getattr(user, "username", "") if user else "",
+        actor_name=getattr(user, "username", "") if user else actor_name,
         action=action,
         source=source or ctx.source,
         content_type=content_type,
@@ -130,7 +134,7 @@ def _snapshot(instance: Audited) -> None:
 
 
 def on_save(sender: type[models.Model], instance: Audited, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if raw:  # fixtures
+    if raw or instance.__dict__.get("_audit_explicit"):  # fixtures; a contract save audits itself
         return
     before = None if created else getattr(instance, "_audit_loaded", None)
     changes = diff(instance, before)
