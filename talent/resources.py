@@ -83,16 +83,13 @@ class PersonWidget(ScopedForeignKeyWidget):
 
 
 class TalentResource(ScopedModelResource):
-    """Runs :meth:`prepare_instance` on django-import-export's own row loop as well, so
-    the admin's library import and the bulk engine apply the same rules.
+    """The talent sheets. Rows are checked by :meth:`prepare_instance` and written by the
+    import engine; consequences run in :meth:`after_import_commit`, in the import's
+    transaction, through the same services as the admin.
 
     Key fields are named after their model attribute (``person``, not ``id_number``):
     the sheet reader looks the required headers up by attribute.
     """
-
-    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
-        super().import_instance(instance, row, **kwargs)
-        self.prepare_instance(instance, instance if instance.pk else None)
 
 
 class PersonResource(TalentResource):
@@ -222,9 +219,9 @@ class FundingResource(_EnrolleeYearResource):
 
 class TermReviewResource(_EnrolleeYearResource):
     """聘期考核结果表. A grade once recorded is not changed by a sheet (its reward or
-    exit has been carried out). The consequences of new reviews run through
-    ``term_review_record`` on the library path and ``after_import_commit`` after a bulk
-    import (and, as a safety net, the ``talent_apply_reviews`` command)."""
+    exit has been carried out). The consequences of new reviews (reward for 优秀, exit for
+    不合格) run in ``after_import_commit``, in the import's transaction, through
+    ``term_review_apply_consequences`` as on the admin path."""
 
     slug = "talent_reviews"
     verbose_name = "人才聘期考核"
@@ -253,17 +250,9 @@ class TermReviewResource(_EnrolleeYearResource):
                 raise ValidationError({"grade": f"{instance.review_year}年聘期考核已登记为「{label}」，"
                                                 "其结果已执行，不能通过导入更改。"})
 
-    def do_instance_save(self, instance: TermReview, is_create: bool) -> None:
-        if not is_create:
-            instance.save()
-            return
-        saved = services.term_review_record(
-            enrollment=instance.enrollment, review_year=instance.review_year, grade=instance.grade,
-            reviewed_on=instance.reviewed_on, comment=instance.comment,
-        )
-        instance.pk = saved.pk
-        instance._state.adding = False
-
     def after_import_commit(self, instances: Iterable[TermReview]) -> None:
-        """For a bulk path that wrote the reviews itself: reward and exit now."""
-        services.term_reviews_apply_pending(reviews=TermReview.objects.filter(pk__in=[i.pk for i in instances]))
+        """Reward and exit for the reviews just written, by the importing user."""
+        from orgwork.audit.context import current_actor
+
+        services.term_reviews_apply_pending(reviews=TermReview.objects.filter(pk__in=[i.pk for i in instances]),
+                                            actor=current_actor().user)

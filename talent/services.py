@@ -1,9 +1,11 @@
 """Every change of state in talent work goes through a function here.
 
-Each locks the row it changes, returns early when nothing would change (so commands and
-repeated clicks are idempotent), raises ``ValidationError`` with a Chinese message for a
-broken rule, saves with ``update_fields`` and writes the audit record in the same
-transaction.
+Each follows the write contract (``orgwork.common.contract``): it needs an actor (a
+staff account, or the named system actor of a command), checks the actor's permission,
+locks the row it changes inside the actor's jurisdiction, returns early when nothing
+would change (so commands and repeated clicks are idempotent), raises
+``ValidationError`` with a Chinese message for a broken rule, saves with
+``update_fields`` and writes exactly one audit row in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from orgwork.audit.context import current_actor
 from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import record
+from orgwork.common.contract import lock_in_scope, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
 
 from .models import (
@@ -48,11 +49,24 @@ def today() -> datetime.date:
 # ---------------------------------------------------------------- enrollments (入选人员)
 
 
-def person_save(*, person: Person) -> Person:
+@transaction.atomic
+def person_save(*, person: Person, actor: Any) -> Person:
     """Create or update a talent's profile; the ID number is normalised and checked."""
+    require_permission(actor, "talent.change_person" if person.pk else "talent.add_person",
+                       "修改人才信息" if person.pk else "新增人才信息")
+    if person.pk:
+        lock_in_scope(Person.objects.all(), person.pk, actor, what="人才")
+    _unit_in_scope(person.unit_id, actor)
     person.full_clean()
-    person.save()
+    save_audited(person, actor=actor)
     return person
+
+
+def _unit_in_scope(unit_id: int | None, actor: Any) -> None:
+    from orgwork.units.models import Unit
+
+    if unit_id is not None:
+        lock_in_scope(Unit.objects.all(), unit_id, actor, what="单位")
 
 
 def enrollment_quota_error(*, programme: Programme, batch_year: int, exclude_pk: int | None = None) -> str | None:
@@ -70,8 +84,10 @@ def enrollment_quota_error(*, programme: Programme, batch_year: int, exclude_pk:
 
 @transaction.atomic
 def enrollment_create(*, person: Person, programme: Programme, batch_year: int, term_start: datetime.date,
-                      term_end: datetime.date | None = None, training_plan: str = "") -> Enrollment:
+                      actor: Any, term_end: datetime.date | None = None, training_plan: str = "") -> Enrollment:
     """入选: put a person in one batch of a programme, within the batch quota."""
+    require_permission(actor, "talent.add_enrollment", "新增入选人员")
+    lock_in_scope(Person.objects.all(), person.pk, actor, what="人才")
     # Locking the programme serialises concurrent enrollments into the same quota.
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not programme.is_active:
@@ -82,18 +98,22 @@ def enrollment_create(*, person: Person, programme: Programme, batch_year: int, 
     enrollment = Enrollment(person=person, programme=programme, batch_year=batch_year, term_start=term_start,
                             term_end=term_end, training_plan=training_plan)
     enrollment.full_clean()
-    enrollment.save()
+    save_audited(enrollment, actor=actor)
     return enrollment
 
 
-def _lock(enrollment: Enrollment) -> Enrollment:
-    return Enrollment.objects.select_for_update().select_related("programme", "person").get(pk=enrollment.pk)
+def _lock(enrollment: Enrollment, actor: Any) -> Enrollment:
+    locked = lock_in_scope(Enrollment.objects.all(), enrollment.pk, actor, what="入选人员")
+    # The programme and person for messages and consequences; the lock stays on the enrollment.
+    return Enrollment.objects.select_related("programme", "person").get(pk=locked.pk)
 
 
 @transaction.atomic
-def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.date, note: str = "") -> Enrollment:
+def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.date, actor: Any,
+                    note: str = "") -> Enrollment:
     """退出机制: take an enrollee off the roster. Already exited: nothing changes."""
-    enrollment = _lock(enrollment)
+    require_permission(actor, "talent.change_enrollment", "办理退出")
+    enrollment = _lock(enrollment, actor)
     if enrollment.status == EnrollmentStatus.EXITED:
         return enrollment
     if reason not in ExitReason.values:
@@ -102,49 +122,48 @@ def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.
         raise ValidationError({"status": f"「{enrollment}」已{enrollment.get_status_display()}，不能再办理退出。"})
     if exit_date < enrollment.term_start:
         raise ValidationError({"exit_date": "退出日期不能早于聘期开始。"})
-    before = enrollment.status
     enrollment.status = EnrollmentStatus.EXITED
     enrollment.exit_reason, enrollment.exit_date, enrollment.exit_note = reason, exit_date, note
-    enrollment.save(update_fields=["status", "exit_reason", "exit_date", "exit_note", *bump_version(enrollment)])
-    record(enrollment, action=AuditAction.TRANSITION, message=f"退出：{ExitReason(reason).label}",
-           changes={"status": [before, enrollment.status], "exit_reason": [None, reason]})
+    save_audited(enrollment, actor=actor, action=AuditAction.TRANSITION, message=f"退出：{ExitReason(reason).label}",
+                 fields=["status", "exit_reason", "exit_date", "exit_note", *bump_version(enrollment)])
     return enrollment
 
 
 @transaction.atomic
-def enrollment_complete_term(*, enrollment: Enrollment, on: datetime.date | None = None) -> bool:
+def enrollment_complete_term(*, enrollment: Enrollment, actor: Any, on: datetime.date | None = None) -> bool:
     """期满: an active enrollee whose term has ended leaves the roster as 期满.
     Returns whether anything changed (the expiry command runs every day)."""
+    require_permission(actor, "talent.change_enrollment", "聘期期满")
     on = on or today()
-    enrollment = _lock(enrollment)
+    enrollment = _lock(enrollment, actor)
     if enrollment.status != EnrollmentStatus.ACTIVE:
         return False
     if enrollment.term_end >= on:
         raise ValidationError({"term_end": f"「{enrollment}」聘期至 {enrollment.term_end}，尚未期满。"})
     enrollment.status = EnrollmentStatus.COMPLETED
-    enrollment.save(update_fields=["status", *bump_version(enrollment)])
-    record(enrollment, action=AuditAction.TRANSITION, message="聘期期满",
-           changes={"status": [EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED]})
+    save_audited(enrollment, actor=actor, action=AuditAction.TRANSITION, message="聘期期满",
+                 fields=["status", *bump_version(enrollment)])
     return True
 
 
-def enrollments_expire_terms(*, on: datetime.date | None = None) -> int:
+def enrollments_expire_terms(*, actor: Any, on: datetime.date | None = None) -> int:
     """Mark every active enrollee whose term ended before ``on`` as 期满; returns how many."""
     on = on or today()
     due = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, term_end__lt=on).order_by("pk")
-    return sum(enrollment_complete_term(enrollment=e, on=on) for e in due)
+    return sum(enrollment_complete_term(enrollment=e, on=on, actor=actor) for e in due)
 
 
 # ---------------------------------------------------------------- funding (资助经费)
 
 
 @transaction.atomic
-def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, granted_on: datetime.date | None = None,
-                  note: str = "") -> Funding:
+def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, actor: Any,
+                  granted_on: datetime.date | None = None, note: str = "") -> Funding:
     """拨付年度资助: one grant per enrollee per year, within the programme's range and
     the term, only to someone on the roster (``Funding.clean``). Granting the same
     amount again changes nothing."""
-    enrollment = _lock(enrollment)
+    require_permission(actor, "talent.add_funding", "拨付资助经费")
+    enrollment = _lock(enrollment, actor)
     existing = Funding.objects.select_for_update().filter(enrollment=enrollment, year=year).first()
     if existing is not None and existing.amount == Decimal(amount):
         return existing
@@ -152,7 +171,7 @@ def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, granted
                                   year=year)
     funding.amount, funding.granted_on, funding.note = Decimal(amount), granted_on, note
     funding.full_clean()
-    funding.save()
+    save_audited(funding, actor=actor, fields=None if funding.pk is None else ["amount", "granted_on", "note"])
     return funding
 
 
@@ -161,14 +180,15 @@ def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, granted
 
 @transaction.atomic
 def term_review_record(*, enrollment: Enrollment, review_year: int, grade: str, reviewed_on: datetime.date,
-                       comment: str = "") -> TermReview:
+                       actor: Any, comment: str = "") -> TermReview:
     """登记聘期考核 and apply its consequences in the same transaction:
     优秀 → the programme's one-off reward; 不合格 → the exit mechanism.
 
     Recording the same grade again returns the existing review; a different grade for a
     year already reviewed is refused (its consequences have already been applied).
     """
-    enrollment = _lock(enrollment)
+    require_permission(actor, "talent.add_termreview", "登记聘期考核")
+    enrollment = _lock(enrollment, actor)
     if grade not in ReviewGrade.values:
         raise ValidationError({"grade": "请选择考核等次：优秀、合格或不合格。"})
     existing = TermReview.objects.filter(enrollment=enrollment, review_year=review_year).first()
@@ -180,24 +200,25 @@ def term_review_record(*, enrollment: Enrollment, review_year: int, grade: str, 
     review = TermReview(enrollment=enrollment, person=enrollment.person, programme=enrollment.programme,
                         review_year=review_year, grade=grade, reviewed_on=reviewed_on, comment=comment)
     review.full_clean()
-    review.save()
-    term_review_apply_consequences(review=review)
+    save_audited(review, actor=actor)
+    term_review_apply_consequences(review=review, actor=actor)
     return review
 
 
-def term_review_apply_consequences(*, review: TermReview) -> None:
+def term_review_apply_consequences(*, review: TermReview, actor: Any) -> None:
     """The reward for 优秀, the exit for 不合格; safe to call again."""
     enrollment = review.enrollment
     if review.grade == ReviewGrade.EXCELLENT:
         amount = enrollment.programme.excellent_reward
         if amount and not Reward.objects.filter(review=review).exists():
-            Reward.objects.create(enrollment=enrollment, review=review, amount=amount, awarded_on=review.reviewed_on)
+            save_audited(Reward(enrollment=enrollment, review=review, amount=amount, awarded_on=review.reviewed_on),
+                         actor=actor, message=f"{review.review_year}年聘期考核优秀，给予一次性奖励")
     elif review.grade == ReviewGrade.UNQUALIFIED and enrollment.status == EnrollmentStatus.ACTIVE:
         enrollment_exit(enrollment=enrollment, reason=ExitReason.FAILED_REVIEW, exit_date=review.reviewed_on,
-                        note=f"{review.review_year}年聘期考核不合格。")
+                        note=f"{review.review_year}年聘期考核不合格。", actor=actor)
 
 
-def term_reviews_apply_pending(*, reviews: QuerySet[TermReview] | None = None) -> int:
+def term_reviews_apply_pending(*, actor: Any, reviews: QuerySet[TermReview] | None = None) -> int:
     """Apply the consequences a review still lacks (reviews written in bulk by an
     import): 优秀 without its reward, 不合格 whose enrollee is still on the roster.
     Returns how many were applied; running it again applies none."""
@@ -209,7 +230,7 @@ def term_reviews_apply_pending(*, reviews: QuerySet[TermReview] | None = None) -
     applied = 0
     for review in pending:
         with transaction.atomic():
-            term_review_apply_consequences(review=review)
+            term_review_apply_consequences(review=review, actor=actor)
         applied += 1
     return applied
 
@@ -232,12 +253,14 @@ def card_area_error(*, card: ServiceCard, area: str, on: datetime.date) -> str |
 
 
 @transaction.atomic
-def green_request_submit(*, card: ServiceCard, area: str, content: str, submitted_on: datetime.date | None = None,
-                         deadline: datetime.date | None = None, handler: Any = None) -> GreenChannelRequest:
+def green_request_submit(*, card: ServiceCard, area: str, content: str, actor: Any,
+                         submitted_on: datetime.date | None = None, deadline: datetime.date | None = None,
+                         handler: Any = None) -> GreenChannelRequest:
     """提交绿色通道事项 on a valid card, in an area the card opens; the deadline
     defaults to the area's promise (``AREA_DEADLINE_DAYS``)."""
+    require_permission(actor, "talent.add_greenchannelrequest", "提交绿色通道事项")
     submitted_on = submitted_on or today()
-    card = ServiceCard.objects.select_for_update().get(pk=card.pk)
+    card = lock_in_scope(ServiceCard.objects.all(), card.pk, actor, what="服务卡")
     message = card_area_error(card=card, area=area, on=submitted_on)
     if message:
         raise ValidationError({"card": message})
@@ -246,52 +269,52 @@ def green_request_submit(*, card: ServiceCard, area: str, content: str, submitte
     request = GreenChannelRequest(card=card, area=area, content=content, submitted_on=submitted_on,
                                   deadline=deadline, handler=handler)
     request.full_clean()
-    request.save()
+    save_audited(request, actor=actor)
     return request
 
 
-def _lock_request(request: GreenChannelRequest) -> GreenChannelRequest:
-    return GreenChannelRequest.objects.select_for_update().get(pk=request.pk)
+def _lock_request(request: GreenChannelRequest, actor: Any, label: str) -> GreenChannelRequest:
+    require_permission(actor, "talent.change_greenchannelrequest", label)
+    return lock_in_scope(GreenChannelRequest.objects.all(), request.pk, actor, what="绿色通道事项")
 
 
-def _move(request: GreenChannelRequest, status: str, message: str, fields: list[str]) -> GreenChannelRequest:
-    before = request.status
+def _move(request: GreenChannelRequest, status: str, message: str, fields: list[str],
+          actor: Any) -> GreenChannelRequest:
     request.status = status
-    request.save(update_fields=["status", *fields])
-    record(request, action=AuditAction.TRANSITION, message=message, changes={"status": [before, status]})
+    save_audited(request, actor=actor, action=AuditAction.TRANSITION, message=message, fields=["status", *fields])
     return request
 
 
 @transaction.atomic
-def green_request_accept(*, request: GreenChannelRequest, handler: Any = None) -> GreenChannelRequest:
+def green_request_accept(*, request: GreenChannelRequest, actor: Any, handler: Any = None) -> GreenChannelRequest:
     """受理: a pending request is taken on by a handler (the acting user by default)."""
-    request = _lock_request(request)
+    request = _lock_request(request, actor, "受理绿色通道事项")
     if request.status == RequestStatus.PROCESSING:
         return request
     if request.status != RequestStatus.PENDING:
         raise ValidationError({"status": f"事项「{request}」{request.get_status_display()}，不能受理。"})
-    request.handler = handler or request.handler or current_actor().user
-    return _move(request, RequestStatus.PROCESSING, "受理", ["handler"])
+    request.handler = handler or request.handler or user_of(actor)
+    return _move(request, RequestStatus.PROCESSING, "受理", ["handler"], actor)
 
 
 @transaction.atomic
-def green_request_complete(*, request: GreenChannelRequest, result: str = "", on: datetime.date | None = None
-                           ) -> GreenChannelRequest:
+def green_request_complete(*, request: GreenChannelRequest, actor: Any, result: str = "",
+                           on: datetime.date | None = None) -> GreenChannelRequest:
     """办结."""
-    request = _lock_request(request)
+    request = _lock_request(request, actor, "办结绿色通道事项")
     if request.status == RequestStatus.DONE:
         return request
     if request.status not in OPEN_REQUEST_STATUSES:
         raise ValidationError({"status": f"事项「{request}」{request.get_status_display()}，不能办结。"})
     request.closed_on, request.result = on or today(), result or request.result
-    return _move(request, RequestStatus.DONE, "办结", ["closed_on", "result"])
+    return _move(request, RequestStatus.DONE, "办结", ["closed_on", "result"], actor)
 
 
 @transaction.atomic
-def green_request_return(*, request: GreenChannelRequest, reason: str, on: datetime.date | None = None
-                         ) -> GreenChannelRequest:
+def green_request_return(*, request: GreenChannelRequest, reason: str, actor: Any,
+                         on: datetime.date | None = None) -> GreenChannelRequest:
     """退回, with the reason the holder is told."""
-    request = _lock_request(request)
+    request = _lock_request(request, actor, "退回绿色通道事项")
     if request.status == RequestStatus.RETURNED:
         return request
     if request.status not in OPEN_REQUEST_STATUSES:
@@ -299,4 +322,4 @@ def green_request_return(*, request: GreenChannelRequest, reason: str, on: datet
     if not reason.strip():
         raise ValidationError({"result": "退回必须说明理由。"})
     request.closed_on, request.result = on or today(), reason
-    return _move(request, RequestStatus.RETURNED, f"退回：{reason}", ["closed_on", "result"])
+    return _move(request, RequestStatus.RETURNED, f"退回：{reason}", ["closed_on", "result"], actor)

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 
 from orgwork.accounts import roles
 from orgwork.accounts.models import User
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit, UnitLevel, UnitType
 from orgwork.units.services import unit_save
 
@@ -59,7 +60,8 @@ def _fresh_estimates() -> Iterator[None]:
 
 def make_unit(code: str, name: str, parent: Unit | None, level: str = UnitLevel.COUNTY,
               unit_type: str = UnitType.PARTY_COMMITTEE) -> Unit:
-    return unit_save(unit=Unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type))
+    return unit_save(unit=Unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type),
+                     actor=SystemActor("fixture"))
 
 
 @pytest.fixture

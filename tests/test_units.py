@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orgwork.units.models import Unit
+from orgwork.units.models import Unit, UnitLevel, UnitType
 from orgwork.units.scope import units_visible_to
+from orgwork.common.contract import SystemActor
 from orgwork.units.services import unit_save
 
 from .conftest import make_unit
@@ -37,7 +38,7 @@ def test_a_unit_cannot_move_below_its_own_descendant(tree: dict[str, Unit]) -> N
     city = tree["city"]
     city.parent = tree["township_a"]
     with pytest.raises(ValidationError) as error:
-        unit_save(unit=city)
+        unit_save(unit=city, actor=SystemActor("fixture"))
     assert "循环" in str(error.value.message_dict["parent"])
     city.refresh_from_db()
     assert city.parent == tree["province"]
@@ -47,20 +48,20 @@ def test_a_unit_cannot_be_its_own_parent(tree: dict[str, Unit]) -> None:
     county = tree["county_a"]
     county.parent = county
     with pytest.raises(ValidationError) as error:
-        unit_save(unit=county)
+        unit_save(unit=county, actor=SystemActor("fixture"))
     assert "不能是本单位" in str(error.value.message_dict["parent"])
 
 
 def test_a_duplicate_code_is_refused_with_a_clear_message(tree: dict[str, Unit]) -> None:
     with pytest.raises(ValidationError) as error:
-        unit_save(unit=Unit(code="620102", name="重复", parent=tree["city"]))
+        unit_save(unit=Unit(code="620102", name="重复", parent=tree["city"]), actor=SystemActor("fixture"))
     assert error.value.message_dict["code"] == ["单位代码已存在，不能重复。"]
 
 
 def test_moving_a_unit_rewrites_the_paths_of_its_whole_subtree(tree: dict[str, Unit]) -> None:
     county = tree["county_a"]
     county.parent = tree["other_city"]
-    unit_save(unit=county)
+    unit_save(unit=county, actor=SystemActor("fixture"))
     assert Unit.objects.get(code="620102001").path == "62/6205/620102/620102001/"
     assert Unit.objects.get(code="620102").path == "62/6205/620102/"
     assert Unit.objects.get(code="620103").path == "62/6201/620103/"
@@ -93,7 +94,7 @@ def test_the_unit_list_filter_offers_only_units_in_scope(county_a_clerk: Any, cl
 
 def test_the_tree_has_a_single_root(tree: dict[str, Unit]) -> None:
     with pytest.raises(ValidationError) as error:
-        unit_save(unit=Unit(code="63", name="另一个省", parent=None))
+        unit_save(unit=Unit(code="63", name="另一个省", parent=None), actor=SystemActor("fixture"))
     assert "已有最高层级单位「甘肃省」" in str(error.value.message_dict["parent"])
 
 
@@ -104,3 +105,73 @@ def test_the_root_units_staff_see_every_unit_without_a_filter(province_officer: 
     assert "WHERE" not in str(scope_queryset(everything, province_officer).query)
     assert scope_queryset(everything, province_officer).count() == Unit.objects.count()
     assert "WHERE" in str(scope_queryset(everything.filter(level="county"), county_a_clerk).query)
+
+
+def test_a_township_is_named_by_its_place(tree: dict[str, Unit]) -> None:
+    assert str(tree["township_a"]) == "兰州市城关区·城关镇"
+    assert str(tree["county_a"]) == "兰州市城关区"
+    assert str(tree["city"]) == "兰州市"
+    assert str(tree["province"]) == "甘肃省"
+
+
+def test_two_townships_of_the_same_name_can_be_told_apart(tree: dict[str, Unit]) -> None:
+    other = make_unit("620103001", "城关镇", tree["county_b"], UnitLevel.TOWNSHIP, UnitType.TOWNSHIP)
+    assert str(other) == "兰州市七里河区·城关镇" != str(tree["township_a"])
+
+
+def test_a_moved_county_carries_its_place_name_down_the_subtree(tree: dict[str, Unit]) -> None:
+    county = tree["county_a"]
+    county.parent = tree["other_city"]
+    unit_save(unit=county, actor=SystemActor("fixture"))
+    assert Unit.objects.get(code="620102001").full_name == "天水市城关区·城关镇"
+
+
+def test_a_renamed_county_renames_the_place_of_its_townships(tree: dict[str, Unit]) -> None:
+    county = Unit.objects.get(code="620102")
+    county.name = "新城区"
+    unit_save(unit=county, actor=SystemActor("fixture"))
+    assert Unit.objects.get(code="620102001").full_name == "兰州市新城区·城关镇"
+
+
+def test_moving_a_unit_audits_every_descendant_it_rewrites(tree: dict[str, Unit]) -> None:
+    from orgwork.audit.models import AuditLog
+
+    county = tree["county_a"]
+    county.parent = tree["other_city"]
+    before = AuditLog.objects.count()
+    unit_save(unit=county, actor=SystemActor("fixture"))
+    rows = list(AuditLog.objects.order_by("id")[before:])
+    assert sorted(r.object_id for r in rows) == sorted([str(county.pk), str(tree["township_a"].pk)])
+    township_row = next(r for r in rows if r.object_id == str(tree["township_a"].pk))
+    assert township_row.changes["path"] == ["62/6201/620102/620102001/", "62/6205/620102/620102001/"]
+    assert township_row.actor_name == "system:fixture"
+
+
+def test_a_unit_cannot_be_saved_without_an_actor(tree: dict[str, Unit]) -> None:
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=Unit(code="620102002", name="无名街道", parent=tree["county_a"]), actor=None)
+    assert error.value.code == "no_actor"
+    assert not Unit.objects.filter(code="620102002").exists()
+
+
+def test_a_county_clerk_cannot_place_a_unit_under_another_county_through_the_service(
+        tree: dict[str, Unit], county_b_clerk: Any, role_groups: Any) -> None:
+    county_b_clerk.groups.add(role_groups["系统管理员"])
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=Unit(code="620102098", name="越权街道", parent=tree["county_a"]), actor=county_b_clerk)
+    assert error.value.code == "scope"
+
+
+def test_a_units_sheet_gives_new_units_their_place_names(tree: dict[str, Unit], county_a_clerk: Any,
+                                                         role_groups: Any, tmp_path: Any) -> None:
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+    from orgwork.units.resources import UnitResource
+
+    county_a_clerk.groups.add(role_groups["系统管理员"])
+    path = tmp_path / "units.csv"
+    path.write_text("单位代码,单位名称,上级单位代码,单位类型,行政层级\r\n620102003,东关街道,620102,乡镇,乡级\r\n",
+                    encoding="utf-8")
+    result = run_import(UnitResource, county_a_clerk, open_sheet(str(path), path.name, UnitResource), commit=True)
+    assert result.committed, result.report()
+    assert Unit.objects.get(code="620102003").full_name == "兰州市城关区·东关街道"

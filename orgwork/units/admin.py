@@ -15,10 +15,10 @@ from .services import unit_save
 @admin.register(Unit)
 class UnitAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "units"
-    list_display = ["code", "name", "parent", "unit_type", "level"]
+    list_display = ["code", "full_name", "unit_type", "level"]
     list_filter = [UnitSubtreeFilter, "unit_type", "level"]
     list_select_related = ["parent"]
-    search_fields = ["^code", "name"]
+    search_fields = ["^code", "name", "full_name"]
     autocomplete_fields = ["parent"]
     ordering = ["path"]
     fields = ["code", "name", "parent", "unit_type", "level", "sort_order"]

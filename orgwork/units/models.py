@@ -9,6 +9,7 @@ from django.db import models
 from orgwork.audit.models import Audited
 
 PATH_SEPARATOR = "/"
+PLACE_SEPARATOR = "·"
 code_validator = RegexValidator(r"^[0-9A-Za-z_-]{1,30}$", "单位代码只能由字母、数字、下划线或短横线组成，最长30位。")
 
 
@@ -55,6 +56,10 @@ class Unit(Audited):
     unit_type = models.CharField("单位类型", max_length=20, choices=UnitType.choices, default=UnitType.GOVERNMENT)
     level = models.CharField("行政层级", max_length=10, choices=UnitLevel.choices, default=UnitLevel.COUNTY)
     path = models.CharField("层级路径", max_length=400, editable=False, db_index=True)
+    # "兰州市城关区·东关镇": the name with its place, so that the 86 城关镇 of a province can
+    # be told apart in every list, filter, choice, export and mail. Derived from the tree
+    # by orgwork.units.services.unit_save, which rewrites it below a unit that moves or is renamed.
+    full_name = models.CharField("单位全称", max_length=400, editable=False, default="")
     sort_order = models.PositiveIntegerField("排序号", default=0)
 
     class Meta:
@@ -69,7 +74,24 @@ class Unit(Audited):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.full_name or self.name
+
+    @property
+    def is_division(self) -> bool:
+        """An administrative division (市州、县区 party committee), whose name is a place name."""
+        return self.level in (UnitLevel.CITY, UnitLevel.COUNTY) and self.unit_type == UnitType.PARTY_COMMITTEE
+
+    def computed_full_name(self) -> str:
+        """The place-qualified name from the parent's: divisions run together
+        (兰州市 + 城关区 → 兰州市城关区), anything else follows a "·" (兰州市城关区·东关镇).
+        The root and the units directly below it (provincial departments) keep their name."""
+        parent = self.parent if self.parent_id else None
+        if parent is None or parent.parent_id is None:
+            return self.name
+        prefix = parent.full_name or parent.name
+        if self.is_division and parent.is_division:
+            return f"{prefix}{self.name}"
+        return f"{prefix}{PLACE_SEPARATOR}{self.name}"
 
     @property
     def depth(self) -> int:

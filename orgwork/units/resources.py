@@ -11,6 +11,7 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, UnitWidget
 
 from .models import Unit, UnitLevel, UnitType
+from .services import unit_place_names_refresh
 
 
 class UnitResource(ScopedModelResource):
@@ -34,6 +35,13 @@ class UnitResource(ScopedModelResource):
         if original is not None and original._audit_loaded.get("parent_id") != instance.parent_id:
             raise ValidationError({"parent": "导入不能调整已有单位的上级单位，请在单位管理页面修改。"})
         instance.path = instance.computed_path()
+        instance.full_name = instance.computed_full_name()
+
+    def after_import_commit(self, units: Any) -> None:
+        # A renamed unit's name reaches the place names below it, in the import's transaction.
+        from orgwork.audit.context import current_actor
+
+        unit_place_names_refresh(actor=current_actor().user)
 
     class Meta:
         model = Unit

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgwork.common.contract import SystemActor
+
 # Order matters: later steps use the units and accounts of earlier ones.
 STEPS = [
     ("seeds.demo.reference", "代码表"),
@@ -72,6 +74,8 @@ class DemoContext:
     data: dict[str, Any] = field(default_factory=dict)
     # Per-field changes to the scale (tests run the province code paths at a tiny size).
     overrides: dict[str, Any] = field(default_factory=dict)
+    # Who the demo data is written by: the system, named in every audit row.
+    actor: Any = field(default_factory=lambda: SystemActor("seed_demo"))
 
     @property
     def settings(self) -> Scale:

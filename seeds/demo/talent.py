@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orgwork.common import idnumber
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 from talent import services
 from talent.models import (
@@ -53,6 +54,9 @@ FIELDS = [("作物遗传育种", "研究员"), ("中西医结合临床", "主任
 HOME_UNITS = ["620000D04", "620000D04", "620000D03", "620100", "620102", "620103", "620500", "620400", "620600"]
 LEADERS = [("王建华", "省委副书记"), ("李明", "副省长"), ("张志强", "省人大常委会副主任"), ("刘晓红", "省政协副主席"),
            ("陈永兴", "省委常委、组织部部长"), ("杨立成", "副省长")]
+
+# The demo's talent records are written by the system, as seed_demo.
+SYSTEM = SystemActor("seed_demo")
 
 
 REVIEW_PATTERN = [ReviewGrade.QUALIFIED, ReviewGrade.EXCELLENT, ReviewGrade.QUALIFIED, ReviewGrade.UNQUALIFIED,
@@ -180,7 +184,7 @@ def _funding(rng: random.Random, enrollments: list[Enrollment], today: datetime.
             if enrollment.fundings.filter(year=year).exists():
                 continue
             services.funding_grant(enrollment=enrollment, year=year, amount=amount,
-                                   granted_on=datetime.date(year, 4, 15))
+                                   granted_on=datetime.date(year, 4, 15), actor=SYSTEM)
             granted += 1
     return granted
 
@@ -197,7 +201,7 @@ def _reviews(enrollments: list[Enrollment], today: datetime.date) -> int:
         grade = REVIEW_PATTERN[reviewed % len(REVIEW_PATTERN)]
         services.term_review_record(enrollment=enrollment, review_year=enrollment.term_end.year, grade=grade,
                                     reviewed_on=enrollment.term_end - datetime.timedelta(days=20),
-                                    comment="聘期目标任务完成情况经专家评议。")
+                                    comment="聘期目标任务完成情况经专家评议。", actor=SYSTEM)
         reviewed += 1
     return reviewed
 
@@ -232,17 +236,17 @@ def _requests(rng: random.Random, card: ServiceCard, today: datetime.date) -> No
         area = rng.choice(card.areas)
         submitted = max(card.issued_on, today - datetime.timedelta(days=rng.randint(1, 90)))
         request = services.green_request_submit(card=card, area=area, content=f"申请办理{BenefitArea(area).label}事项",
-                                                submitted_on=submitted)
+                                                submitted_on=submitted, actor=SYSTEM)
         roll = rng.random()
         if roll < 0.5:  # settled in time
-            services.green_request_accept(request=request)
-            services.green_request_complete(request=request, result="已按政策办结。",
+            services.green_request_accept(request=request, actor=SYSTEM)
+            services.green_request_complete(request=request, result="已按政策办结。", actor=SYSTEM,
                                             on=min(today, request.deadline))
         elif roll < 0.6:
-            services.green_request_return(request=request, reason="申请材料不全，请补充后重新提交。",
+            services.green_request_return(request=request, reason="申请材料不全，请补充后重新提交。", actor=SYSTEM,
                                           on=min(today, request.deadline))
         elif roll < 0.8:
-            services.green_request_accept(request=request)
+            services.green_request_accept(request=request, actor=SYSTEM)
         # the rest wait to be accepted; those past their deadline make the overdue list
 
 
@@ -282,7 +286,7 @@ def build(ctx: DemoContext) -> None:
     # History in order: grants while on the roster, then reviews, then the terms that ended.
     granted = _funding(rng, enrollments, today)
     reviewed = _reviews(enrollments, today)
-    expired = services.enrollments_expire_terms(on=today)
+    expired = services.enrollments_expire_terms(on=today, actor=ctx.actor)
     enrollments = list(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments])
                        .select_related("person", "programme").order_by("pk"))
     cards = _cards(ctx, rng, enrollments, today)

@@ -159,14 +159,17 @@ class GreenChannelRequestAdmin(ScopedModelAdmin):
     @admin.action(description="受理", permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> None:
         run_per_object(self, request, queryset, "受理",
-                       lambda r: services.green_request_accept(request=r, handler=r.handler or request.user))
+                       lambda r: services.green_request_accept(request=r, handler=r.handler or request.user,
+                                                                  actor=request.user))
 
     @admin.action(description="办结", permissions=["change"])
     def complete(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
         return action_with_form(self, request, queryset, form_class=CompleteForm, title="办结", action="complete",
-                                service=lambda r, d: services.green_request_complete(request=r, result=d["result"]))
+                                service=lambda r, d: services.green_request_complete(request=r, result=d["result"],
+                                                                                     actor=request.user))
 
     @admin.action(description="退回", permissions=["change"])
     def return_request(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
         return action_with_form(self, request, queryset, form_class=ReturnForm, title="退回", action="return_request",
-                                service=lambda r, d: services.green_request_return(request=r, reason=d["reason"]))
+                                service=lambda r, d: services.green_request_return(request=r, reason=d["reason"],
+                                                                                   actor=request.user))

@@ -122,7 +122,7 @@ class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
             self, request, queryset, form_class=ReviewForm, title="登记聘期考核", action="record_review",
             service=lambda e, d: services.term_review_record(
                 enrollment=e, review_year=d["review_year"], grade=d["grade"], reviewed_on=d["reviewed_on"],
-                comment=d["comment"]),
+                comment=d["comment"], actor=request.user),
         )
 
     @admin.action(description="办理退出", permissions=["change"])
@@ -130,12 +130,13 @@ class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
         return action_with_form(
             self, request, queryset, form_class=ExitForm, title="办理退出", action="exit_enrollment",
             service=lambda e, d: services.enrollment_exit(enrollment=e, reason=d["reason"], exit_date=d["exit_date"],
-                                                          note=d["note"]),
+                                                          note=d["note"], actor=request.user),
         )
 
     @admin.action(description="聘期期满", permissions=["change"])
     def complete_term(self, request: HttpRequest, queryset: QuerySet[Enrollment]) -> None:
-        run_per_object(self, request, queryset, "聘期期满", lambda e: services.enrollment_complete_term(enrollment=e))
+        run_per_object(self, request, queryset, "聘期期满", lambda e: services.enrollment_complete_term(enrollment=e,
+                                                                                          actor=request.user))
 
 
 @admin.register(Funding)

@@ -30,6 +30,7 @@ from orgwork.imports.engine import CHUNK_SIZE
 from orgwork.imports.models import ImportJob, JobStatus
 from orgwork.imports.tasks import commit_job
 from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.common.contract import SystemActor
 from orgwork.units.services import unit_save
 
 from .conftest import HEAD as CADRE_HEAD
@@ -60,7 +61,7 @@ def sheet(count: int = ROWS) -> bytes:
 def existing_unit(tree: dict[str, Unit], index: int = LOCKED_AT) -> Unit:
     """A unit already registered exactly as the sheet has it (未变 on import)."""
     return unit_save(unit=Unit(code=f"{PREFIX}{index:04d}", name=f"新街道{index}", parent=tree["county_a"],
-                               unit_type=UnitType.TOWNSHIP, level=UnitLevel.TOWNSHIP))
+                               unit_type=UnitType.TOWNSHIP, level=UnitLevel.TOWNSHIP), actor=SystemActor("fixture"))
 
 
 def imported_units() -> int:

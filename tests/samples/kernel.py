@@ -4,6 +4,7 @@ import itertools
 
 from orgwork.accounts.models import User
 from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.common.contract import SystemActor
 from orgwork.units.services import unit_save
 
 from . import sample_for
@@ -16,7 +17,7 @@ def unit_sample(unit: Unit) -> Unit:
     return unit_save(
         unit=Unit(code=f"{unit.code}S{next(_seq)}", name=f"{unit.name}样例科", parent=unit,
                   unit_type=UnitType.INSTITUTION, level=UnitLevel.TOWNSHIP)
-    )
+    , actor=SystemActor("fixture"))
 
 
 @sample_for(User)

@@ -12,11 +12,15 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from orgwork.accounts.models import User
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 from talent import services
 from talent.models import BenefitArea, Enrollment, Person, Programme, ProgrammeType, ServiceCard
 
 from ..samples.talent import id_number_for
+
+# Fixtures are written by the system; the tests' own steps name their actors.
+SYSTEM = SystemActor("fixture")
 
 _seq = itertools.count(100)
 
@@ -46,7 +50,7 @@ def make_person(tree: dict[str, Unit]) -> Callable[..., Person]:
         n = next(_seq)
         return services.person_save(person=Person(
             name=name or f"人才{n}", id_number=id_number_for(n, datetime.date(1978, 3, 9)), unit=tree[unit],
-            field="作物育种", professional_title="研究员", **fields))
+            field="作物育种", professional_title="研究员", **fields), actor=SYSTEM)
 
     return make
 
@@ -56,7 +60,7 @@ def enroll(make_person: Callable[..., Person]) -> Callable[..., Enrollment]:
     def make(programme: Programme, unit: str = "county_a", batch_year: int = 2024,
              term_start: datetime.date = datetime.date(2024, 1, 1), person: Person | None = None) -> Enrollment:
         return services.enrollment_create(person=person or make_person(unit), programme=programme,
-                                          batch_year=batch_year, term_start=term_start)
+                                          batch_year=batch_year, term_start=term_start, actor=SYSTEM)
 
     return make
 

@@ -9,6 +9,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import BenefitArea, EnrollmentStatus, RequestStatus, Reward
 from django.utils import timezone
 
@@ -30,7 +32,7 @@ def test_the_review_action_asks_for_the_grade_then_applies_it(leading, enroll, c
 
 def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county_a_clerk, client_for) -> None:
     active, gone = enroll(leading), enroll(leading)
-    services.enrollment_complete_term(enrollment=gone, on=datetime.date(2030, 1, 1))
+    services.enrollment_complete_term(enrollment=gone, on=datetime.date(2030, 1, 1), actor=SYSTEM)
     response = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_changelist"), {
         "action": "exit_enrollment", "_selected_action": [active.pk, gone.pk], "apply": "1",
         "reason": "own_request", "exit_date": "2025-05-01", "note": ""})
@@ -42,7 +44,7 @@ def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county
 
 def test_the_return_action_needs_a_reason_and_closes_the_request(make_card, county_a_clerk, client_for) -> None:
     request = services.green_request_submit(card=make_card(), area=BenefitArea.TAX, content="个税减免",
-                                            submitted_on=datetime.date(2026, 1, 5))
+                                            submitted_on=datetime.date(2026, 1, 5), actor=SYSTEM)
     url = reverse("admin:talent_greenchannelrequest_changelist")
     client = client_for(county_a_clerk)
     blank = client.post(url, {"action": "return_request", "_selected_action": [request.pk], "apply": "1", "reason": ""})
@@ -56,9 +58,9 @@ def test_the_return_action_needs_a_reason_and_closes_the_request(make_card, coun
 def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, client_for) -> None:
     card = make_card(issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2099, 1, 1))
     late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
-                                         submitted_on=datetime.date(2021, 1, 5))
+                                         submitted_on=datetime.date(2021, 1, 5), actor=SYSTEM)
     services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
-                                  submitted_on=timezone.localdate())
+                                  submitted_on=timezone.localdate(), actor=SYSTEM)
     response = client_for(county_a_clerk).get(reverse("admin:talent_greenchannelrequest_changelist") + "?overdue=yes")
     assert list(response.context["cl"].queryset) == [late]
 
@@ -66,8 +68,8 @@ def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, 
 def test_the_funding_list_is_headed_by_totals_in_scope(top_leading, enroll, city_officer, client_for) -> None:
     from decimal import Decimal
 
-    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1200000"))
-    services.funding_grant(enrollment=enroll(top_leading, unit="other_city"), year=2024, amount=Decimal("900000"))
+    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1200000"), actor=SYSTEM)
+    services.funding_grant(enrollment=enroll(top_leading, unit="other_city"), year=2024, amount=Decimal("900000"), actor=SYSTEM)
     page = client_for(city_officer).get(reverse("admin:talent_funding_changelist"))
     assert [r["total"] for r in page.context["programme_totals"]] == [Decimal("1200000")]
     assert [(u.name, u.total_text) for u in page.context["unit_totals"]] == [("城关区", "1,200,000元")]

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from orgwork.audit.models import AuditAction, AuditLog
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import Enrollment, EnrollmentStatus, ExitReason, Programme, ProgrammeType
 from talent.selectors import programmes_open_to
 
@@ -49,7 +51,7 @@ def test_a_person_is_enrolled_once_per_programme_and_batch(leading, enroll, make
 def test_an_exit_records_reason_date_and_an_audit_transition(leading, enroll) -> None:
     enrollment = enroll(leading)
     version = enrollment.version
-    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OWN_REQUEST, exit_date=datetime.date(2025, 6, 1))
+    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OWN_REQUEST, exit_date=datetime.date(2025, 6, 1), actor=SYSTEM)
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.exit_reason, enrollment.exit_date) == (
         EnrollmentStatus.EXITED, ExitReason.OWN_REQUEST, datetime.date(2025, 6, 1))
@@ -60,8 +62,8 @@ def test_an_exit_records_reason_date_and_an_audit_transition(leading, enroll) ->
 
 def test_exiting_twice_changes_nothing_the_second_time(leading, enroll) -> None:
     enrollment = enroll(leading)
-    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OWN_REQUEST, exit_date=datetime.date(2025, 6, 1))
-    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OTHER, exit_date=datetime.date(2025, 7, 1))
+    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OWN_REQUEST, exit_date=datetime.date(2025, 6, 1), actor=SYSTEM)
+    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OTHER, exit_date=datetime.date(2025, 7, 1), actor=SYSTEM)
     enrollment.refresh_from_db()
     assert enrollment.exit_reason == ExitReason.OWN_REQUEST
     assert AuditLog.objects.filter(action=AuditAction.TRANSITION, object_id=str(enrollment.pk)).count() == 1
@@ -69,22 +71,22 @@ def test_exiting_twice_changes_nothing_the_second_time(leading, enroll) -> None:
 
 def test_an_enrollee_whose_term_has_ended_cannot_exit(leading, enroll) -> None:
     enrollment = enroll(leading, term_start=datetime.date(2018, 1, 1), batch_year=2018)
-    services.enrollment_complete_term(enrollment=enrollment, on=datetime.date(2024, 1, 1))
+    services.enrollment_complete_term(enrollment=enrollment, on=datetime.date(2024, 1, 1), actor=SYSTEM)
     with pytest.raises(ValidationError, match="已期满"):
-        services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OTHER, exit_date=datetime.date(2024, 2, 1))
+        services.enrollment_exit(enrollment=enrollment, reason=ExitReason.OTHER, exit_date=datetime.date(2024, 2, 1), actor=SYSTEM)
 
 
 def test_an_unfinished_term_cannot_be_marked_expired(leading, enroll) -> None:
     enrollment = enroll(leading)
     with pytest.raises(ValidationError, match="尚未期满"):
-        services.enrollment_complete_term(enrollment=enrollment, on=datetime.date(2025, 1, 1))
+        services.enrollment_complete_term(enrollment=enrollment, on=datetime.date(2025, 1, 1), actor=SYSTEM)
 
 
 def test_the_expiry_command_marks_ended_terms_once(leading, top_leading, enroll) -> None:
     ended = enroll(top_leading, term_start=datetime.date(2020, 1, 1), batch_year=2020)  # 36 months: ended 2022
     running = enroll(leading, term_start=datetime.date(2024, 1, 1))  # 60 months: runs to 2028
     exited = enroll(top_leading, term_start=datetime.date(2020, 1, 1), batch_year=2020)
-    services.enrollment_exit(enrollment=exited, reason=ExitReason.TRANSFERRED, exit_date=datetime.date(2021, 1, 1))
+    services.enrollment_exit(enrollment=exited, reason=ExitReason.TRANSFERRED, exit_date=datetime.date(2021, 1, 1), actor=SYSTEM)
     out = StringIO()
     call_command("talent_expire_terms", "--on", "2026-01-01", stdout=out)
     assert "1 人" in out.getvalue()

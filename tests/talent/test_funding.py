@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import ExitReason, Funding
 from talent.selectors import funding_totals_by_programme, funding_totals_by_unit
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("amount", ["500000", "1500000", "3000000"])
 def test_a_grant_inside_the_top_leading_range_is_recorded(top_leading, enroll, amount) -> None:
-    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount))
+    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount), actor=SYSTEM)
     assert funding.amount == Decimal(amount)
     assert (funding.person, funding.programme) == (funding.enrollment.person, top_leading)
 
@@ -25,7 +27,7 @@ def test_a_grant_inside_the_top_leading_range_is_recorded(top_leading, enroll, a
 @pytest.mark.parametrize("amount", ["499999.99", "3000000.01"])
 def test_a_grant_outside_the_range_is_refused_naming_the_range(top_leading, enroll, amount) -> None:
     with pytest.raises(ValidationError) as error:
-        services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount))
+        services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal(amount), actor=SYSTEM)
     assert "500,000元—3,000,000元" in str(error.value)
     assert not Funding.objects.exists()
 
@@ -36,35 +38,35 @@ def test_a_programme_without_yearly_funding_refuses_any_grant(tree, enroll) -> N
     graduates = Programme.objects.create(name="选调生", programme_type=ProgrammeType.SELECTED_GRADUATE,
                                          unit=tree["province"], term_months=24)
     with pytest.raises(ValidationError, match="不拨付年度资助"):
-        services.funding_grant(enrollment=enroll(graduates), year=2024, amount=Decimal("1000"))
+        services.funding_grant(enrollment=enroll(graduates), year=2024, amount=Decimal("1000"), actor=SYSTEM)
 
 
 def test_no_grant_after_the_enrollee_has_exited(top_leading, enroll) -> None:
     enrollment = enroll(top_leading)
-    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.DISCIPLINE, exit_date=datetime.date(2024, 9, 1))
+    services.enrollment_exit(enrollment=enrollment, reason=ExitReason.DISCIPLINE, exit_date=datetime.date(2024, 9, 1), actor=SYSTEM)
     with pytest.raises(ValidationError, match="已退出，不再拨付资助"):
-        services.funding_grant(enrollment=enrollment, year=2025, amount=Decimal("600000"))
+        services.funding_grant(enrollment=enrollment, year=2025, amount=Decimal("600000"), actor=SYSTEM)
 
 
 def test_a_grant_outside_the_term_is_refused(top_leading, enroll) -> None:
     with pytest.raises(ValidationError, match="资助年度应在聘期内"):
-        services.funding_grant(enrollment=enroll(top_leading), year=2030, amount=Decimal("600000"))
+        services.funding_grant(enrollment=enroll(top_leading), year=2030, amount=Decimal("600000"), actor=SYSTEM)
 
 
 def test_granting_the_same_year_again_with_the_same_amount_changes_nothing(top_leading, enroll) -> None:
     enrollment = enroll(top_leading)
-    first = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"))
-    again = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"))
+    first = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"), actor=SYSTEM)
+    again = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("800000"), actor=SYSTEM)
     assert first.pk == again.pk and Funding.objects.count() == 1
 
 
 def test_totals_per_programme_and_per_unit_subtree_are_summed_in_one_query(
         top_leading, leading, enroll, province_officer, city_officer, county_b_clerk, tree,
         django_assert_num_queries) -> None:
-    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1000000"))
-    services.funding_grant(enrollment=enroll(top_leading, unit="township_a"), year=2024, amount=Decimal("500000"))
-    services.funding_grant(enrollment=enroll(leading, unit="county_b"), year=2024, amount=Decimal("200000"))
-    services.funding_grant(enrollment=enroll(leading, unit="other_city"), year=2024, amount=Decimal("300000"))
+    services.funding_grant(enrollment=enroll(top_leading, unit="county_a"), year=2024, amount=Decimal("1000000"), actor=SYSTEM)
+    services.funding_grant(enrollment=enroll(top_leading, unit="township_a"), year=2024, amount=Decimal("500000"), actor=SYSTEM)
+    services.funding_grant(enrollment=enroll(leading, unit="county_b"), year=2024, amount=Decimal("200000"), actor=SYSTEM)
+    services.funding_grant(enrollment=enroll(leading, unit="other_city"), year=2024, amount=Decimal("300000"), actor=SYSTEM)
 
     with django_assert_num_queries(1):
         rows = list(funding_totals_by_programme(province_officer))

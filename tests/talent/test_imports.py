@@ -107,16 +107,17 @@ def test_an_unqualified_review_imported_in_bulk_starts_the_exit(tmp_path, county
     assert enrollment.status == "exited"
 
 
-def test_the_library_row_loop_records_reviews_through_the_service(county_a_clerk, leading, enroll) -> None:
-    import tablib
+def test_a_sheets_unqualified_review_exits_the_enrollee_in_the_same_audited_transaction(
+        tmp_path, county_a_clerk, leading, enroll) -> None:
+    from orgwork.audit.models import AuditAction, AuditLog
 
     enrollment = enroll(leading)
-    data = tablib.Dataset(headers=["身份证号", "人才计划", "考核年度", "考核等次", "考核日期", "考核意见"])
-    data.append([enrollment.person.id_number, "甘肃省领军人才", 2026, "不合格", "2026-12-01", "未完成目标"])
-    result = TermReviewResource(user=county_a_clerk).import_data(data, dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors()
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.EXITED
+    head = ["身份证号", "人才计划", "考核年度", "考核等次", "考核日期"]
+    result = run(tmp_path, [head, [enrollment.person.id_number, "甘肃省领军人才", 2026, "不合格", "2026-12-01"]],
+                 TermReviewResource, county_a_clerk)
+    assert result.committed
+    exit_row = AuditLog.objects.get(action=AuditAction.TRANSITION, object_id=str(enrollment.pk))
+    assert exit_row.actor_id == county_a_clerk.pk and "聘期考核不合格" in exit_row.message
 
 
 def test_an_excel_number_in_the_id_column_says_how_to_fix_it(tmp_path, county_a_clerk, leading) -> None:

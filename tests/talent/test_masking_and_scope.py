@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from orgwork.audit.models import AuditAction, AuditLog
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import BenefitArea, Enrollment, Person, ServiceCard
 from talent.resources import EnrollmentResource, PersonResource
 from talent.selectors import requests_overdue
@@ -65,7 +67,7 @@ def test_county_b_never_sees_county_as_enrollees_cards_or_requests(
     a_enrollment, b_enrollment = enroll(leading, unit="county_a"), enroll(leading, unit="county_b")
     a_card = make_card(unit="county_a")
     services.green_request_submit(card=a_card, area=BenefitArea.MEDICAL, content="就医",
-                                  submitted_on=datetime.date(2026, 1, 5))
+                                  submitted_on=datetime.date(2026, 1, 5), actor=SYSTEM)
     client = client_for(county_b_clerk)
     enrollments = client.get(reverse("admin:talent_enrollment_changelist")).context["cl"].queryset
     assert list(enrollments) == [b_enrollment]

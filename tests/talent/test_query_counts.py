@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import BenefitArea, ExpertLiaison, LiaisonContact, ReviewGrade
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +22,11 @@ LISTS = ["enrollment", "person", "programme", "funding", "termreview", "reward",
 def add_rows(n: int, leading, enroll, make_card) -> None:
     for i in range(n):
         enrollment = enroll(leading, batch_year=2010 + i, term_start=datetime.date(2024, 1, 1))
-        services.funding_grant(enrollment=enrollment, year=2024, amount=200000)
+        services.funding_grant(enrollment=enrollment, year=2024, amount=200000, actor=SYSTEM)
         services.term_review_record(enrollment=enrollment, review_year=2025, grade=ReviewGrade.EXCELLENT,
-                                    reviewed_on=datetime.date(2025, 12, 1))
+                                    reviewed_on=datetime.date(2025, 12, 1), actor=SYSTEM)
         card = make_card()
-        services.green_request_submit(card=card, area=BenefitArea.TAX, content="个税", submitted_on=datetime.date(2026, 1, 2))
+        services.green_request_submit(card=card, area=BenefitArea.TAX, content="个税", submitted_on=datetime.date(2026, 1, 2), actor=SYSTEM)
         pair = ExpertLiaison.objects.create(leader_name=f"领导{i}", leader_post="副省长", expert=enrollment.person,
                                             started_on=datetime.date(2025, 1, 1))
         LiaisonContact.objects.create(liaison=pair, contacted_on=datetime.date(2025, 2, 1), way="visit", content="走访")

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from talent import services
+
+from .conftest import SYSTEM
 from talent.models import EnrollmentStatus, ExitReason, ReviewGrade, Reward, TermReview
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +20,7 @@ REVIEW_DAY = datetime.date(2026, 12, 10)
 
 
 def review(enrollment, grade, year=2026, on=REVIEW_DAY):
-    return services.term_review_record(enrollment=enrollment, review_year=year, grade=grade, reviewed_on=on)
+    return services.term_review_record(enrollment=enrollment, review_year=year, grade=grade, reviewed_on=on, actor=SYSTEM)
 
 
 def test_an_excellent_review_creates_the_programmes_reward(leading, enroll) -> None:

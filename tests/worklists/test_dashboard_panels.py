@@ -15,6 +15,7 @@ from branches.services import weak_case_open
 from branches.worklists import recent_months
 from cadres.models import Assessment, AssessmentGrade, CadreStatus
 from cadres.services import assessment_save
+from orgwork.common.contract import SystemActor
 from orgwork import dashboard
 from orgwork.rectification.models import ItemState, RectificationItem
 from orgwork.units.models import Unit
@@ -26,6 +27,8 @@ from django.utils import timezone
 
 COUNT_PANELS = ["rectification_progress", "cadres_age_structure", "cadres_grade_distribution",
                 "branches_weak_by_domain", "talent_by_programme"]
+
+SYSTEM = SystemActor("fixture")
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
     enroll(leading)
     enroll(leading, unit="county_b")
     talent_services.term_review_record(enrollment=enroll(leading), review_year=2025, grade=ReviewGrade.UNQUALIFIED,
-                                       reviewed_on=datetime.date(2025, 12, 1))
+                                       reviewed_on=datetime.date(2025, 12, 1), actor=SYSTEM)
     return tree
 
 

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from orgwork.common.contract import SystemActor
 from orgwork.rectification.models import ItemState, RectificationItem
 from orgwork.rectification.services import rectification_send_back
 from orgwork.units.models import Unit
@@ -16,6 +17,8 @@ from .conftest import column, open_list
 from django.utils import timezone
 
 TODAY = timezone.localdate()
+
+SYSTEM = SystemActor("fixture")
 
 
 def days(n: int) -> datetime.date:
@@ -35,7 +38,7 @@ def test_an_unqualified_enrollee_still_on_the_roster_is_listed_until_exited(
     review_written_in_bulk(pending)
     exited = enroll(leading)
     services.term_review_record(enrollment=exited, review_year=2025, grade=ReviewGrade.UNQUALIFIED,
-                                reviewed_on=datetime.date(2025, 12, 20))
+                                reviewed_on=datetime.date(2025, 12, 20), actor=SYSTEM)
     review_written_in_bulk(enroll(leading, unit="county_b"))
     client = client_for(county_a_clerk)
 
@@ -47,7 +50,7 @@ def test_an_unqualified_enrollee_still_on_the_roster_is_listed_until_exited(
     exited.refresh_from_db()
     assert exited.status == EnrollmentStatus.EXITED
 
-    services.term_reviews_apply_pending()
+    services.term_reviews_apply_pending(actor=SYSTEM)
     assert open_list(client, "talent_unqualified_not_exited").context["count"] == 0
 
 
@@ -76,14 +79,14 @@ def test_an_open_green_channel_request_past_its_deadline_is_overdue(
 ) -> None:
     card = make_card(issued_on=days(-300))
     late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="住院绿色通道",
-                                         submitted_on=days(-20), deadline=days(-3))
+                                         submitted_on=days(-20), deadline=days(-3), actor=SYSTEM)
     done = services.green_request_submit(card=card, area=BenefitArea.TAX, content="个税", submitted_on=days(-20),
-                                         deadline=days(-3))
-    services.green_request_complete(request=done, result="已办结", on=days(-4))
+                                         deadline=days(-3), actor=SYSTEM)
+    services.green_request_complete(request=done, result="已办结", on=days(-4), actor=SYSTEM)
     services.green_request_submit(card=card, area=BenefitArea.TRAVEL, content="景区", submitted_on=days(-2),
-                                  deadline=days(5))
+                                  deadline=days(5), actor=SYSTEM)
     services.green_request_submit(card=make_card(unit="county_b", issued_on=days(-300)), area=BenefitArea.MEDICAL,
-                                  content="外区", submitted_on=days(-20), deadline=days(-3))
+                                  content="外区", submitted_on=days(-20), deadline=days(-3), actor=SYSTEM)
 
     response = open_list(client_for(county_a_clerk), "talent_green_requests_overdue")
 

@@ -16,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         tune_session()
-        with acting_as(None, source="command"):
-            run(DemoContext(scale=options["scale"], stdout=self.stdout))
+        ctx = DemoContext(scale=options["scale"], stdout=self.stdout)
+        with acting_as(ctx.actor, source="command"):
+            run(ctx)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))

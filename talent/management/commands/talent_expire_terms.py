@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditSource
+from orgwork.common.contract import SystemActor
 from orgwork.common.dates import parse_date
 from talent.services import enrollments_expire_terms
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = parse_date(options["on"]) if options.get("on") else None
-        with acting_as(None, source=AuditSource.COMMAND):
-            count = enrollments_expire_terms(on=on)
+        actor = SystemActor("talent_expire_terms")
+        with acting_as(actor, source=AuditSource.COMMAND):
+            count = enrollments_expire_terms(on=on, actor=actor)
         self.stdout.write(f"聘期期满：{count} 人。")

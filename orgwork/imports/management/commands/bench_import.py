@@ -44,6 +44,7 @@ from orgwork.imports.writer import BulkWriter, copy_rows
 from orgwork.imports.reader import open_sheet
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget
 from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.common.contract import SystemActor
 from orgwork.units.services import unit_save
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -188,9 +189,9 @@ class Command(BaseCommand):
     def _bench(self, resource_class: type[Any], rows: int, stock_rows: int, result: dict[str, float]) -> None:
         stamp = f"{time.time_ns() % 10**8:08d}"
         root = unit_save(unit=Unit(code=f"BENCH{stamp}", name=f"性能测试{stamp}", level=UnitLevel.CITY,
-                                   unit_type=UnitType.OTHER, parent=Unit.objects.filter(parent=None).first()))
+                                   unit_type=UnitType.OTHER, parent=Unit.objects.filter(parent=None).first()), actor=SystemActor("bench"))
         units = [unit_save(unit=Unit(code=f"B{stamp}{n:02d}", name=f"性能测试单位{stamp}-{n}", parent=root,
-                                     level=UnitLevel.COUNTY, unit_type=UnitType.OTHER)) for n in range(10)]
+                                     level=UnitLevel.COUNTY, unit_type=UnitType.OTHER), actor=SystemActor("bench")) for n in range(10)]
         user = get_user_model().objects.create_user(username=f"bench{stamp}", unit=root, is_staff=True)
         model = resource_class._meta.model
         maker = RowMaker(resource_class, [u.code for u in units], free_area(model))
