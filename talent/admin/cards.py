@@ -137,6 +137,15 @@ class GreenChannelRequestAdmin(ScopedModelAdmin):
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"submitted_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
+    def save_model(self, request: HttpRequest, obj: GreenChannelRequest, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.green_request_submit(card=obj.card, area=obj.area, content=obj.content,
+                                              submitted_on=obj.submitted_on, deadline=obj.deadline,
+                                              handler=obj.handler, actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
+
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return ["card", "area", "content", "submitted_on", "deadline", "handler"]

@@ -96,6 +96,15 @@ class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
     inlines = [PlanFileInline, FundingInline, ReviewInline]
     actions = ["record_review", "exit_enrollment", "complete_term"]
 
+    def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.enrollment_create(
+            person=obj.person, programme=obj.programme, batch_year=obj.batch_year, term_start=obj.term_start,
+            term_end=obj.term_end, training_plan=obj.training_plan, actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
         return super().get_queryset(request).annotate(
             funding_sum=Coalesce(Sum("fundings__amount"), 0, output_field=MONEY_SUM)
@@ -148,6 +157,11 @@ class FundingAdmin(ImportExportMixin, ScopedModelAdmin):
     search_fields = ["^person__name"]
     autocomplete_fields = ["enrollment"]
     fields = ["enrollment", "year", "amount", "granted_on", "note"]
+
+    def save_model(self, request: HttpRequest, obj: Funding, form: Any, change: bool) -> None:
+        saved = services.funding_grant(enrollment=obj.enrollment, year=obj.year, amount=obj.amount,
+                                       granted_on=obj.granted_on, note=obj.note, actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
 
     @admin.display(description="资助金额", ordering="amount")
     def amount_text(self, obj: Funding) -> str:

@@ -16,6 +16,7 @@ from orgwork.audit.recorder import record
 from orgwork.units.scope import scope_queryset
 from orgwork.imports.admin import ImportExportMixin
 
+from .. import services
 from ..models import Enrollment, EnrollmentStatus, Funding, Person, Programme, yuan
 from .common import can_unmask
 
@@ -79,6 +80,9 @@ class PersonAdmin(ImportExportMixin, ScopedModelAdmin):
     list_select_related = ["unit"]
     search_fields = ["^name", "=id_number"]
     autocomplete_fields = ["unit"]
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        services.person_save(person=obj, actor=request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         # An aggregate drops Meta.ordering (GROUP BY); autocomplete pages need an order.

@@ -78,3 +78,21 @@ def test_a_green_channel_request_accepted_by_the_daily_command_names_the_system(
     assert request.status == RequestStatus.PROCESSING and request.handler_id is None
     row = AuditLog.objects.filter(object_id=str(request.pk), action=AuditAction.TRANSITION).get()
     assert row.actor_name == "system:fixture"
+
+
+def test_an_enrollment_added_in_the_admin_goes_through_the_service_with_one_audit_row(
+        leading: Any, make_person: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from talent.models import Enrollment
+
+    person = make_person()
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_add"), {
+        "person": person.pk, "programme": leading.pk, "batch_year": 2024, "term_start": "2024-01-01",
+        "term_end": "", "training_plan": "",
+        **{f"{prefix}-{key}": value for prefix in ("plan_files", "fundings", "reviews")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enrollment = Enrollment.objects.get(person=person)
+    rows = AuditLog.objects.filter(pk__gt=last, object_id=str(enrollment.pk))
+    assert [(r.action, r.actor_id) for r in rows] == [(AuditAction.CREATE, county_a_clerk.pk)]
