@@ -16,6 +16,7 @@ from orgwork.units.scope import units_visible_to
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .cadence import Period
+from .figures import register_figures
 from .filters import MissingMeetingsFilter, WeakCasesFilter, last_full_month
 from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase
 from .selectors import meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
@@ -140,3 +141,4 @@ def register_all() -> None:
         slug="branches_weak_by_domain", title="软弱涣散党组织（按领域）", permission="branches.view_weakbranchcase",
         compute=weak_by_domain_panel, order=50,
     ))
+    register_figures()

@@ -12,6 +12,7 @@ from orgwork import dashboard
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .admin.filters import AGE_BANDS, GENERATIONS
+from .figures import register_figures
 from .filters import AssessmentListFilter, MeritCandidateFilter, OverQuotaFilter
 from .models import Assessment, AssessmentGrade, Cadre, CadreStatus
 from .selectors import (
@@ -57,16 +58,25 @@ ASSESSMENT_COLUMNS = (
 
 
 def age_panel(user: Any) -> dashboard.PanelData:
-    """在职干部 by age band, then the 70后 and 80后 headline counts."""
-    counts = age_structure(user, bands={k: (young, old) for k, (_, young, old) in AGE_BANDS.items()},
-                           generations={k: GENERATIONS[k] for k in ("70", "80")})
+    """在职干部 by age band (年龄段, counted from today)."""
+    counts = age_structure(user, bands={k: (young, old) for k, (_, young, old) in AGE_BANDS.items()}, generations={})
     active = {"status__exact": CadreStatus.ACTIVE}
-    labels = [label for label, _, _ in AGE_BANDS.values()] + ["70后", "80后"]
-    values = [counts[f"age:{k}"] for k in AGE_BANDS] + [counts["born:70"], counts["born:80"]]
+    labels = [label for label, _, _ in AGE_BANDS.values()]
+    values = [counts[f"age:{k}"] for k in AGE_BANDS]
     links = [changelist("cadre", {**active, "age": k}) for k in AGE_BANDS]
-    links += [changelist("cadre", {**active, "born": k}) for k in ("70", "80")]
     return dashboard.PanelData(labels=labels, series=[dashboard.Series("在职干部", values, links)], unit="人",
-                               link=changelist("cadre", active), note="年龄按今天计算；70后、80后为出生年代。")
+                               link=changelist("cadre", active), note="年龄按今天计算。")
+
+
+def generation_panel(user: Any) -> dashboard.PanelData:
+    """在职干部 by birth decade (出生年代: 60后, 70后, 80后, 90后): the headline count of young cadres."""
+    counts = age_structure(user, bands={}, generations=GENERATIONS)
+    active = {"status__exact": CadreStatus.ACTIVE}
+    keys = list(GENERATIONS)
+    links = [changelist("cadre", {**active, "born": k}) for k in keys]
+    return dashboard.PanelData(labels=[f"{k}后" for k in keys],
+                               series=[dashboard.Series("在职干部", [counts[f"born:{k}"] for k in keys], links)],
+                               unit="人", link=changelist("cadre", active), note="按出生年代统计，与年龄段分开。")
 
 
 def grade_panel(user: Any) -> dashboard.PanelData:
@@ -126,6 +136,11 @@ def register_all() -> None:
     dashboard.register(dashboard.Panel(
         slug="cadres_age_structure", title="干部年龄结构", permission="cadres.view_cadre", compute=age_panel, order=30,
     ))
+    dashboard.register(dashboard.Panel(
+        slug="cadres_generations", title="干部出生年代（70后、80后、90后）", permission="cadres.view_cadre",
+        compute=generation_panel, order=35,
+    ))
+    register_figures()
     dashboard.register(dashboard.Panel(
         slug="cadres_grade_distribution", title="年度考核等次分布", permission="cadres.view_assessment",
         compute=grade_panel, order=40,

@@ -61,12 +61,13 @@ class OrgworkAdminSite(admin.AdminSite):
         ]
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        from orgwork.dashboard import panels_for
+        from orgwork.dashboard import figures_for, panels_for
         from orgwork.routers import reading_from_replica
 
         with reading_from_replica():
             panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
-            response = super().index(request, {"panels": panels, **(extra_context or {})})
+            figures = figures_for(request.user)
+            response = super().index(request, {"panels": panels, "figures": figures, **(extra_context or {})})
             return response.render()
 
     def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:

@@ -59,7 +59,36 @@ class Panel:
         return bool(user.is_active and user.is_staff and user.has_perm(self.permission))
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A key figure (关键指标) shown as a card above the charts: one number in the user's
+    scope and the list it comes from. ``compute(user)`` returns (value, link)."""
+
+    slug: str
+    label: str
+    permission: str
+    compute: Callable[[Any], tuple[int, str | None]]
+    order: int = 100
+    # Cards that count something to act on (逾期, 影响期内) are drawn as warnings when non-zero.
+    alert: bool = False
+
+    def visible_to(self, user: Any) -> bool:
+        return bool(user.is_active and user.is_staff and user.has_perm(self.permission))
+
+
 _PANELS: dict[str, Panel] = {}
+_FIGURES: dict[str, Figure] = {}
+
+
+def register_figure(figure: Figure) -> Figure:
+    _FIGURES[figure.slug] = figure
+    return figure
+
+
+def figures_for(user: Any) -> list[tuple[Figure, int, str | None]]:
+    """The key figures the user may see, computed in their scope, in order."""
+    shown = sorted((f for f in _FIGURES.values() if f.visible_to(user)), key=lambda f: (f.order, f.slug))
+    return [(f, *f.compute(user)) for f in shown]
 
 
 def register(panel: Panel) -> Panel:

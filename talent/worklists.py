@@ -12,6 +12,7 @@ from orgwork import dashboard
 from orgwork.units.scope import scope_queryset
 from orgwork.worklists.registry import Column, WorkList, register
 
+from .figures import register_figures
 from .filters import LONGEST_EXPIRY_DAYS, CardsExpiringFilter, GreenRequestsOverdueFilter, UnqualifiedNotExitedFilter
 from .models import Enrollment, EnrollmentStatus, GreenChannelRequest, ServiceCard, TermReview
 from .selectors import cards_expiring, requests_overdue, reviews_unqualified_not_exited
@@ -121,3 +122,4 @@ def register_all() -> None:
         slug="talent_by_programme", title="人才计划入选人员（按计划和状态）", permission="talent.view_enrollment",
         compute=programme_status_panel, order=60,
     ))
+    register_figures()

@@ -14,6 +14,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, sees_everything
 from orgwork.worklists.registry import Column, WorkList, register
 
+from .figures import register_figures
 from .filters import OverdueOrReturnedFilter, returned_q
 from .models import ItemState, RectificationItem
 from .selectors import items_visible_to, rectification_progress
@@ -93,3 +94,4 @@ def register_all() -> None:
         slug="rectification_progress", title="整改进度（按单位）", permission="rectification.view_rectificationitem",
         compute=progress_panel, order=10,
     ))
+    register_figures()

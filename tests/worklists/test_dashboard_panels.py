@@ -25,7 +25,7 @@ from tests.branches.conftest import add_meeting, make_org
 from tests.samples.cadres import cadre_in
 from django.utils import timezone
 
-COUNT_PANELS = ["rectification_progress", "cadres_age_structure", "cadres_grade_distribution",
+COUNT_PANELS = ["rectification_progress", "cadres_age_structure", "cadres_generations", "cadres_grade_distribution",
                 "branches_weak_by_domain", "talent_by_programme"]
 
 SYSTEM = SystemActor("fixture")
@@ -96,11 +96,16 @@ def test_rectification_progress_reads_by_the_units_below_the_viewer(world: Any, 
     assert data.rows() == [["城关区", 2, 1, 1], ["七里河区", 1, 0, 0]]
 
 
-def test_the_age_structure_counts_cadres_in_post_with_the_70s_and_80s(world: Any, city_officer: Any) -> None:
+def test_the_age_structure_counts_cadres_in_post_by_age_band_only(world: Any, city_officer: Any) -> None:
     data = dashboard.get("cadres_age_structure").compute(city_officer)
+    assert not any(label.endswith("后") for label in data.labels)
+    assert sum(data.series[0].values) == 4  # the retired 1971 cadre and 天水市 are left out
+
+
+def test_birth_decades_have_a_panel_of_their_own(world: Any, city_officer: Any) -> None:
+    data = dashboard.get("cadres_generations").compute(city_officer)
     figures = dict(zip(data.labels, data.series[0].values))
-    assert figures["70后"] == 2 and figures["80后"] == 1  # the retired 1971 cadre and 天水市 are left out
-    assert sum(figures[label] for label in data.labels[:-2]) == 4
+    assert (figures["70后"], figures["80后"], figures["90后"]) == (2, 1, 1)
 
 
 def test_the_grade_distribution_shows_the_latest_year(world: Any, county_a_clerk: Any) -> None:

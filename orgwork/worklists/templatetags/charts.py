@@ -12,9 +12,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-PALETTE = ["#417690", "#e07b39", "#5b8c5a", "#b0413e", "#8064a2", "#c9a227"]
-WIDTH, HEIGHT = 560, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 56
+PALETTE = ["#9f1d20", "#2f5f8a", "#d08a2a", "#4d7f4a", "#6b4f8f", "#7a7a7a", "#b3555a", "#3f8f9a"]
+WIDTH, PLOT_HEIGHT = 640, 200
+LEFT, RIGHT, TOP, LABELS = 48, 12, 12, 58
+LEGEND_ROW = 16
+MAX_SERIES = 6  # more lines than this cannot be told apart: the rest become 其他
+LABEL_CHARS = 9  # "2026年10月" whole, so that October and November differ
 
 
 def nice_max(value: float) -> float:
@@ -25,15 +28,59 @@ def nice_max(value: float) -> float:
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if value <= m * magnitude)
 
 
-def _axis(top: float) -> list[str]:
+def ticks(top_value: float, *, counts: bool) -> list[float]:
+    """Axis ticks from 0 to the top. Counts get whole-number ticks only (no 0.5 人)."""
+    if not counts:
+        top = nice_max(top_value)
+        return [top * i / 4 for i in range(5)]
+    top = max(1, math.ceil(top_value))
+    step = max(1, math.ceil(top / 4))
+    # A round step (1, 2, 5, 10, 20, 25, 50 …) reads better than 3 or 7.
+    magnitude = 10 ** math.floor(math.log10(step))
+    step = next(int(m * magnitude) for m in (1, 2, 2.5, 5, 10) if step <= m * magnitude and (m * magnitude) % 1 == 0)
+    return [float(step * i) for i in range(math.ceil(top / step) + 1)]
+
+
+def fold_series(series: list[Any], *, unit: str) -> list[Any]:
+    """At most MAX_SERIES series: the largest ones, then 其他 (the sum of the rest, or
+    their mean for rates) so that a legend never runs out of room."""
+    if len(series) <= MAX_SERIES:
+        return series
+    ranked = sorted(series, key=lambda s: -sum(s.values))
+    keep, rest = ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1:]
+    width = max(len(s.values) for s in rest)
+    columns = [[s.values[i] for s in rest if i < len(s.values)] for i in range(width)]
+    rate = unit == "%"
+    values = [round(sum(c) / len(c), 1) if rate else sum(c) for c in columns]
+    other = type(rest[0])(f"其他{len(rest)}项（{'平均' if rate else '合计'}）", values)
+    return [*keep, other]
+
+
+def _text_width(text: str) -> float:
+    return sum(10 if ord(ch) > 0x2E80 else 6 for ch in text)
+
+
+def _legend(series: list[Any], top: float) -> tuple[list[str], float]:
+    """Legend entries wrapped into rows inside the chart's width; returns parts and height."""
+    parts: list[str] = []
+    x, y = LEFT, top
+    for si, s in enumerate(series):
+        entry = 16 + _text_width(s.name) + 14
+        if x + entry > WIDTH - RIGHT and x > LEFT:
+            x, y = LEFT, y + LEGEND_ROW
+        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{x + 14:.0f}" y="{y + 9:.0f}" font-size="11" fill="#333">{escape(s.name)}</text>')
+        x += entry
+    return parts, (y - top + LEGEND_ROW) if series else 0
+
+
+def _axis(tick_values: list[float], top: float, *, counts: bool) -> list[str]:
     parts = []
-    plot_h = HEIGHT - TOP - BOTTOM
-    for i in range(5):
-        v = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
-        label = f"{v:.0f}" if top >= 4 else f"{v:.1f}"
-        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#666">{label}</text>')
+    for v in tick_values:
+        y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * (v / top)
+        label = f"{v:.0f}" if counts or top >= 4 else f"{v:.1f}"
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e3e3"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{label}</text>')
     return parts
 
 
@@ -43,43 +90,49 @@ def _mark(tag: str, attrs: str, url: str | None, tip: str) -> str:
     return f'<a href="{escape(url)}">{element}</a>' if url else element
 
 
+def _is_count(data: Any, series: list[Any]) -> bool:
+    return data.unit != "%" and all(float(v).is_integer() for s in series for v in s.values)
+
+
 @register.simple_tag
 def svg_chart(data: Any, title: str = "") -> SafeString:
     labels = list(data.labels)
     if not labels or not data.series:
         return format_html('<p class="help">{}</p>', "暂无数据。")
-    top = nice_max(max((max(s.values) if s.values else 0) for s in data.series))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    series = fold_series(list(data.series), unit=data.unit)
+    counts = _is_count(data, series)
+    tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
+    top = tick_values[-1] or 1
+    plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / len(labels)
-    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto">', *_axis(top)]
+    legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + LABELS) if len(series) > 1 else ([], 0)
+    height = TOP + PLOT_HEIGHT + LABELS + legend_h + 4
+    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top, counts=counts)]
+    base = TOP + PLOT_HEIGHT
     if data.kind == "line":
-        for si, series in enumerate(data.series):
+        for si, s in enumerate(series):
             colour = PALETTE[si % len(PALETTE)]
-            points = [(LEFT + slot * (i + 0.5), TOP + plot_h - plot_h * (v / top)) for i, v in enumerate(series.values)]
+            points = [(LEFT + slot * (i + 0.5), base - PLOT_HEIGHT * (v / top)) for i, v in enumerate(s.values)]
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
             for i, (x, y) in enumerate(points):
-                parts.append(_mark("circle", f'cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"', series.link(i),
-                                   f"{series.name} {labels[i]}：{series.values[i]}{data.unit}"))
+                parts.append(_mark("circle", f'cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"', s.link(i),
+                                   f"{s.name} {labels[i]}：{s.values[i]}{data.unit}"))
     else:
-        width = slot * 0.8 / len(data.series)
-        for si, series in enumerate(data.series):
+        width = slot * 0.7 / len(series)
+        for si, s in enumerate(series):
             colour = PALETTE[si % len(PALETTE)]
-            for i, v in enumerate(series.values):
-                h = plot_h * (v / top)
-                x = LEFT + slot * i + slot * 0.1 + width * si
-                attrs = f'x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"'
-                parts.append(_mark("rect", attrs, series.link(i), f"{series.name} {labels[i]}：{v}{data.unit}"))
+            for i, v in enumerate(s.values):
+                h = PLOT_HEIGHT * (v / top)
+                x = LEFT + slot * i + slot * 0.15 + width * si
+                attrs = f'x="{x:.1f}" y="{base - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"'
+                parts.append(_mark("rect", attrs, s.link(i), f"{s.name} {labels[i]}：{v}{data.unit}"))
     for i, label in enumerate(labels):
         x = LEFT + slot * (i + 0.5)
-        text = escape(label if len(label) <= 6 else label[:6] + "…")
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="#333" '
-                     f'transform="rotate(-35 {x:.1f} {HEIGHT - BOTTOM + 14})">{text}</text>')
-    if len(data.series) > 1:
-        for si, series in enumerate(data.series):
-            x = LEFT + si * 110
-            parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{escape(series.name)}</text>')
+        text = escape(label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…")
+        parts.append(f'<text x="{x:.1f}" y="{base + 16}" text-anchor="end" font-size="11" fill="#333" '
+                     f'transform="rotate(-30 {x:.1f} {base + 16})">{text}</text>')
+    parts.extend(legend)
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -1,0 +1,83 @@
+"""The dashboard a leader prints: key figures as cards, and charts that read right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from orgwork import dashboard
+from orgwork.worklists.templatetags.charts import MAX_SERIES, fold_series, svg_chart, ticks
+
+from .test_dashboard_panels import count_behind, world  # noqa: F401  (fixture)
+
+FIGURES = ["cadres_serving", "cadres_under_influence", "rectification_overdue", "branches_missing_meetings",
+           "branches_weak", "talent_on_roster"]
+
+
+def figures(user: Any) -> dict[str, tuple[int, str | None]]:
+    return {figure.slug: (value, link) for figure, value, link in dashboard.figures_for(user)}
+
+
+def test_a_province_officer_sees_all_six_key_figures(world: Any, province_officer: Any) -> None:
+    assert list(figures(province_officer)) == FIGURES
+
+
+@pytest.mark.parametrize("persona", ["county_a_clerk", "city_officer", "province_officer"])
+def test_every_key_figure_equals_the_count_of_the_list_it_links_to(world: Any, personas: dict[str, Any],
+                                                                  client_for: Any, persona: str) -> None:
+    user = personas[persona]
+    client = client_for(user)
+    for slug, (value, link) in figures(user).items():
+        assert link, slug
+        assert count_behind(client, link) == value, slug
+
+
+def test_a_county_clerk_counts_only_the_county(world: Any, county_a_clerk: Any, province_officer: Any) -> None:
+    county, province = figures(county_a_clerk), figures(province_officer)
+    assert county["cadres_serving"][0] == 3 and province["cadres_serving"][0] == 5
+    assert county["branches_weak"][0] == 2 and province["branches_weak"][0] == 3
+
+
+def test_the_audit_administrator_sees_no_business_figure(world: Any, personas: dict[str, Any]) -> None:
+    assert figures(personas["audit_admin"]) == {}
+
+
+def test_the_cards_stand_above_the_charts_on_the_dashboard(world: Any, county_a_clerk: Any, client_for: Any) -> None:
+    html = client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
+    assert html.index('id="figure-cadres_serving"') < html.index("干部年龄结构")
+    assert "在册干部" in html and "逾期未整改事项" in html
+
+
+def test_a_count_axis_has_whole_number_ticks_only() -> None:
+    assert ticks(2, counts=True) == [0, 1, 2]
+    assert ticks(7, counts=True) == [0, 2, 4, 6, 8]
+    assert all(float(t).is_integer() for t in ticks(37, counts=True))
+    assert ticks(37, counts=True)[-1] >= 37
+
+
+def test_a_rate_axis_may_have_fractional_ticks() -> None:
+    assert ticks(0.8, counts=False)[-1] == 1
+
+
+def test_nineteen_lines_become_five_and_their_average_as_other() -> None:
+    series = [dashboard.Series(f"县区{i}", [float(i), float(i + 1)]) for i in range(19)]
+    folded = fold_series(series, unit="%")
+    assert len(folded) == MAX_SERIES
+    assert [s.name for s in folded[:5]] == ["县区18", "县区17", "县区16", "县区15", "县区14"]
+    assert folded[-1].name == "其他14项（平均）" and folded[-1].values == [6.5, 7.5]
+
+
+def test_counts_folded_into_other_are_summed() -> None:
+    series = [dashboard.Series(f"领域{i}", [1, 2]) for i in range(8)]
+    assert fold_series(series, unit="个")[-1].values == [3, 6]
+
+
+def test_october_and_november_keep_distinct_labels_and_every_legend_entry_is_drawn() -> None:
+    series = [dashboard.Series(f"单位{i}", [50.0, 60.0]) for i in range(19)]
+    data = dashboard.PanelData(labels=["2026年10月", "2026年11月"], series=series, kind="line", unit="%")
+    svg = str(svg_chart(data, "三会一课"))
+    assert "2026年10月" in svg and "2026年11月" in svg
+    assert svg.count("<rect") == MAX_SERIES  # one legend swatch per line drawn
+    assert "其他14项（平均）" in svg
