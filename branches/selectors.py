@@ -281,7 +281,7 @@ def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree",
 def _rates_by_branch(units: QuerySet[Unit], period: Period, source: str | None) -> RatesReport:
     cte, params = _held_cte(units, period, source)
     sql = f"""{cte}
-SELECT o.id, o.name, u.name,
+SELECT o.id, o.name, u.full_name,
 {_slots_columns(period)}
 FROM branch b
 JOIN branches_partyorganisation o ON o.id = b.id
@@ -337,7 +337,7 @@ per_branch AS (
 {_slots_columns(period)}
   FROM branch b LEFT JOIN held h ON h.org_id = b.id
 )
-SELECT o.id, o.code, o.name, u.code, u.name, {", ".join(f"p.s{k}" for k in KIND_VALUES)}
+SELECT o.id, o.code, o.name, u.code, u.full_name, {", ".join(f"p.s{k}" for k in KIND_VALUES)}
 FROM per_branch p
 JOIN branches_partyorganisation o ON o.id = p.id
 JOIN units_unit u ON u.id = p.unit_id

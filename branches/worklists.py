@@ -123,7 +123,7 @@ def register_all() -> None:
         description="整顿时限已过仍在整顿中的软弱涣散基层党组织；可改选“是否逾期”查看全部整顿台账。",
         columns=(
             Column("党组织", "organisation.name"),
-            Column("所在单位", "organisation.unit.name"),
+            Column("所在单位", "organisation.unit.full_name"),
             Column("领域", "organisation.get_domain_display"),
             Column("排查年度", "year"),
             Column("软弱涣散类型", lambda case: case.category_labels()),

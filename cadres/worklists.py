@@ -49,7 +49,7 @@ def changelist(model: str, params: dict[str, Any]) -> str:
 ASSESSMENT_COLUMNS = (
     Column("姓名", "cadre.name"),
     Column("身份证号", "cadre.id_number", sensitive=True),
-    Column("单位", "cadre.unit.name"),
+    Column("单位", "cadre.unit.full_name"),
     Column("现任职务", "cadre.current_post"),
     Column("考核年度", "year"),
     Column("考核等次", "get_grade_display"),
@@ -115,7 +115,7 @@ def register_all() -> None:
         columns=(
             Column("姓名", "name"),
             Column("身份证号", "id_number", sensitive=True),
-            Column("单位", "unit.name"),
+            Column("单位", "unit.full_name"),
             Column("现任职务", "current_post"),
             Column("职务层次", "get_rank_display"),
         ),
@@ -126,7 +126,7 @@ def register_all() -> None:
         row_link=lambda q: reverse("admin:cadres_positionquota_change", args=[q.pk]),
         description="在职干部人数超过核定职数的单位和职务层次。",
         columns=(
-            Column("单位", "unit.name"),
+            Column("单位", "unit.full_name"),
             Column("职务层次", "get_rank_display"),
             Column("核定职数", "approved"),
             Column("实配人数", "actual"),

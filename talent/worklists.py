@@ -78,7 +78,7 @@ def register_all() -> None:
         columns=(
             Column("姓名", "person.name"),
             Column("身份证号", "person.id_number", sensitive=True),
-            Column("工作单位", "person.unit.name"),
+            Column("工作单位", "person.unit.full_name"),
             Column("人才计划", "programme.name"),
             Column("入选批次", "enrollment.batch_year"),
             Column("考核年度", "review_year"),
@@ -95,7 +95,7 @@ def register_all() -> None:
             Column("卡号", "card_number"),
             Column("持卡人", "holder.name"),
             Column("身份证号", "holder.id_number", sensitive=True),
-            Column("单位", "holder.unit.name"),
+            Column("单位", "holder.unit.full_name"),
             Column("卡级别", "get_level_display"),
             Column("发卡日期", "issued_on"),
             Column("有效期至", "expires_on"),

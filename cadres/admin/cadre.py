@@ -134,7 +134,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     @admin.display(description="单位", ordering="unit__path")
     def unit_name(self, obj: Cadre) -> str:
-        return obj.unit.name
+        return str(obj.unit)
 
     # ------------------------------------------------------------ form
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:

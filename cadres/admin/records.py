@@ -50,7 +50,7 @@ class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     @admin.display(description="单位", ordering="cadre__unit__path")
     def cadre_unit(self, obj: Assessment) -> str:
-        return obj.cadre.unit.name
+        return str(obj.cadre.unit)
 
     @admin.display(description="需逐一复核", boolean=True)
     def review(self, obj: Assessment) -> bool:

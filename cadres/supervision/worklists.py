@@ -38,7 +38,7 @@ def register_all() -> None:
         description="受到组织处理、影响期未满即被提名拟提拔的凡提四必案件，须逐一核实。",
         columns=(
             Column("姓名", "cadre.name"),
-            Column("单位", "cadre.unit.name"),
+            Column("单位", "cadre.unit.full_name"),
             Column("拟任职务", "proposed_post"),
             Column("提名单位（人）", "nominated_by"),
             Column("提名日期", "nominated_on"),
@@ -54,7 +54,7 @@ def register_all() -> None:
         columns=(
             Column("姓名", "cadre.name"),
             Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.name"),
+            Column("单位", "cadre.unit.full_name"),
             Column("报告年度", "draw.year"),
             Column("抽查类型", "get_selection_display"),
             Column("核查结果", "get_outcome_display"),
@@ -70,7 +70,7 @@ def register_all() -> None:
         columns=(
             Column("姓名", "cadre.name"),
             Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.name"),
+            Column("单位", "cadre.unit.full_name"),
             Column("审核日期", "audited_on"),
             Column("审核人", "auditor"),
             Column("疑似造假项目", suspected_items),
@@ -83,7 +83,7 @@ def register_all() -> None:
         description="借出后超过应交还日期仍未交回的因私出入境证件。",
         columns=(
             Column("持证人", "document.holder.name"),
-            Column("单位", "document.holder.unit.name"),
+            Column("单位", "document.holder.unit.full_name"),
             Column("证件类型", "document.get_document_type_display"),
             Column("借出日期", "lent_on"),
             Column("应交还日期", "due_on"),

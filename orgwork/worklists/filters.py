@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -25,14 +27,53 @@ def visible_units(request: Any) -> QuerySet[Unit]:
     return units_visible_to(request.user).order_by("path")
 
 
+TREE_LEVELS = 2  # the choice list reaches two levels below the viewer's unit (province → counties)
+
+
+class UnitTreeIterator(ModelChoiceIterator):
+    """The units as an indented tree down to ``TREE_LEVELS`` below the shallowest one, so
+    that a province clerk picks from about a hundred cities and counties, not from every
+    township; a deeper unit already chosen (a link from a chart) stays in the list."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        units = list(self.queryset.only("pk", "code", "name", "full_name", "path"))
+        if not units:
+            return
+        top = min(u.depth for u in units)
+        chosen = {str(v) for v in getattr(self.field, "chosen_values", ())}
+        for unit in units:
+            below = unit.depth - top
+            value = self.choice(unit)[0]
+            if below <= TREE_LEVELS or str(value) in chosen:
+                yield (value, "　" * below + (unit.name if below <= TREE_LEVELS else str(unit)))
+
+
+class UnitTreeField(forms.ModelChoiceField):
+    iterator = UnitTreeIterator
+
+
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
     """单位（含下级）: rows whose unit (``field_name`` is the lookup to it) lies in the chosen
-    unit's sub-tree — a prefix match on the materialised path."""
+    unit's sub-tree — a prefix match on the materialised path. Any unit in scope is
+    accepted; the choice list shows the tree's upper levels (:class:`UnitTreeIterator`)."""
+
+    field_class = UnitTreeField
 
     def __init__(self, field_name: str = "unit", **kwargs: Any) -> None:
         kwargs.setdefault("label", "单位（含下级）")
         kwargs.setdefault("empty_label", "全部")
         super().__init__(field_name=field_name, queryset=visible_units, **kwargs)
+
+    @property
+    def field(self) -> Any:
+        field = super().field
+        parent = getattr(self, "parent", None)
+        data = getattr(parent, "data", None)
+        names = [name for name, f in getattr(parent, "filters", {}).items() if f is self]
+        field.chosen_values = data.getlist(names[0]) if names and hasattr(data, "getlist") else ()
+        return field
 
     def filter(self, qs: Any, value: Unit | None) -> Any:
         if not value:

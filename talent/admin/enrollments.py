@@ -119,7 +119,7 @@ class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
 
     @admin.display(description="工作单位", ordering="person__unit__path")
     def person_unit(self, obj: Enrollment) -> str:
-        return obj.person.unit.name
+        return str(obj.person.unit)
 
     @admin.display(description="累计资助", ordering="funding_sum")
     def funding_total(self, obj: Any) -> str:

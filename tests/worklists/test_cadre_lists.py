@@ -131,5 +131,5 @@ def test_a_unit_staffed_beyond_its_quota_is_on_the_over_quota_list(
 
     response = open_list(client_for(county_a_clerk), "cadres_over_quota")
 
-    assert response.context["table"][0]["cells"] == ["城关区", "乡科级副职", 1, 3, 2]
+    assert response.context["table"][0]["cells"] == ["兰州市城关区", "乡科级副职", 1, 3, 2]
     assert response.context["count"] == 1

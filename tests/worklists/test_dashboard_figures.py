@@ -81,3 +81,22 @@ def test_october_and_november_keep_distinct_labels_and_every_legend_entry_is_dra
     assert "2026年10月" in svg and "2026年11月" in svg
     assert svg.count("<rect") == MAX_SERIES  # one legend swatch per line drawn
     assert "其他14项（平均）" in svg
+
+
+def test_the_worklist_unit_choice_is_a_tree_down_to_the_counties(world: Any, province_officer: Any,
+                                                                  client_for: Any) -> None:
+    from orgwork.units.models import Unit
+    from tests.conftest import make_unit
+
+    make_unit("620102777", "东关镇", Unit.objects.get(code="620102"), "township", "township")
+    response = client_for(province_officer).get(reverse("admin:worklist", args=["cadres_over_quota"]))
+    options = [label for _, label in response.context["filterset"].form.fields["unit"].choices]
+    assert "　　兰州市城关区·城关镇" not in options and not any("东关镇" in o for o in options)
+    assert "　　城关区" in options and "　兰州市" in options
+
+
+def test_a_deeper_unit_chosen_by_a_link_stays_selectable(world: Any, province_officer: Any, client_for: Any) -> None:
+    response = client_for(province_officer).get(reverse("admin:worklist", args=["cadres_over_quota"]),
+                                                {"unit": "620102001"})
+    options = [label for _, label in response.context["filterset"].form.fields["unit"].choices]
+    assert any(o.strip() == "兰州市城关区·城关镇" for o in options)

@@ -89,7 +89,7 @@ def test_the_low_score_export_has_chinese_headers_masked_ids_escaped_cells_and_a
     by_id = {row[1]: row for row in rows[1:]}
     assert set(by_id) == {idnumber.mask(low_scores["a"].id_number), idnumber.mask(formula.id_number)}
     assert by_id[idnumber.mask(formula.id_number)][0] == "'=HYPERLINK(\"http://x\",\"点我\")"
-    assert by_id[idnumber.mask(low_scores["a"].id_number)][2:6] == ("城关区", "科员", 2024, "称职")
+    assert by_id[idnumber.mask(low_scores["a"].id_number)][2:6] == ("兰州市城关区", "科员", 2024, "称职")
     entry = AuditLog.objects.get(action=AuditAction.EXPORT)
     assert entry.actor == county_a_clerk and entry.changes["rows"] == 2 and entry.changes["unmasked"] is False
 
@@ -117,5 +117,5 @@ def test_the_card_export_masks_the_holders_id_and_escapes_a_formula(
     rows = exported(client_for(county_a_clerk), "talent_cards_expiring")
 
     assert rows[0] == ("卡号", "持卡人", "身份证号", "单位", "卡级别", "发卡日期", "有效期至", "剩余天数")
-    assert rows[1][:5] == (card.card_number, "'@SUM(A1:A9)", idnumber.mask(card.holder.id_number), "城关区", "A卡")
+    assert rows[1][:5] == (card.card_number, "'@SUM(A1:A9)", idnumber.mask(card.holder.id_number), "兰州市城关区", "A卡")
     assert rows[1][7] == 7 and len(rows) == 2
