@@ -29,6 +29,7 @@ class AuditLogAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [*(f.name for f in AuditLog._meta.fields if f.name not in ("message", "changes")),
                        "shown_message", "shown_changes"]
+    fields = readonly_fields  # the stored note and changes only through the two above
 
     @admin.display(description="说明")
     def shown_message(self, obj: AuditLog) -> str:

@@ -125,6 +125,8 @@ def mask(value: Any, kind: str = ID_NUMBER) -> Any:
 _ID18_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _ID15_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5}(\d{4})(?![0-9A-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])")
+# An ID number Excel turned into a number (6.20102197506010e+17): the birth date shows.
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9.])(\d\.\d{5})\d+([eE]\+?\d+)")
 
 
 def mask_text(text: Any) -> Any:
@@ -134,6 +136,7 @@ def mask_text(text: Any) -> Any:
         return text
     text = _ID18_IN_TEXT.sub(r"\1********\2", text)
     text = _ID15_IN_TEXT.sub(r"\1*****\2", text)
+    text = _NUMBER_IN_TEXT.sub(r"\1****\2", text)
     return _PHONE_IN_TEXT.sub(r"\1****\2", text)
 
 
