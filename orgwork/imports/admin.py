@@ -170,6 +170,11 @@ class ImportJobAdmin(ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/imports/job.html", context)
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        if not self.has_view_permission(request):  # before the lookup: no job of any kind is theirs
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     def progress_view(self, request: HttpRequest, job_id: int) -> JsonResponse:
         job = self._checked(self._job(request, job_id))
         return JsonResponse({
