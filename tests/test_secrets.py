@@ -231,3 +231,29 @@ def test_an_lrmx_file_for_another_countys_cadre_reads_like_any_unusable_id_numbe
     with pytest.raises(lrmx.LrmxError) as refused:
         lrmx.import_person(person, user=county_b_clerk)
     assert refused.value.messages == [UNAVAILABLE]
+
+
+def test_a_talent_sheet_changing_a_phone_keeps_both_numbers_masked_and_hashed(
+        tree: Any, county_a_clerk: Any, tmp_path: Any) -> None:
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+    from talent.resources import PersonResource
+    from tests.imports.sheets import xlsx
+
+    headers = list(PersonResource.example_row)
+    number = id_number_for(55, datetime.date(1980, 5, 17))
+
+    def load(phone: str, name: str) -> Any:
+        row = {**PersonResource.example_row, "身份证号": number, "联系电话": phone}
+        path = xlsx(tmp_path / name, [headers, [row[h] for h in headers]])
+        return run_import(PersonResource, county_a_clerk, open_sheet(str(path), name, PersonResource), commit=True)
+
+    assert load("13812345678", "a.xlsx").new == 1
+    assert load("13987654321", "b.xlsx").updated == 1
+    person = Person.objects.get(id_number=number)
+    created, updated = trail(person).filter(action__in=[AuditAction.CREATE, AuditAction.UPDATE])
+    assert created.changes["phone"][1]["masked"] == "138****5678"
+    assert updated.changes["phone"] == [secrets.audit_value("13812345678", secrets.PHONE),
+                                        secrets.audit_value("13987654321", secrets.PHONE)]
+    kept = str(created.changes) + str(updated.changes)
+    assert "13812345678" not in kept and "13987654321" not in kept and number not in kept

@@ -180,3 +180,20 @@ def test_a_row_for_another_countys_cadre_reads_like_any_unusable_id_number(
     messages = [e.message for e in result.errors]
     assert messages == ["该身份证号已被使用，请联系上级组织部门核实。"]
     assert "七里河" not in messages[0] and "张1" not in messages[0]
+
+
+def test_a_committed_sheet_keeps_id_numbers_masked_and_hashed_in_its_audit_rows(
+        media: Path, county_a_clerk: Any, run_sheet: Any, tmp_path: Path) -> None:
+    from cadres.models import Cadre
+    from orgwork.common import secrets
+
+    from .sheets import xlsx
+
+    rows = [person(i) for i in range(1, 4)]
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, *rows]), county_a_clerk, commit=True)
+    assert result.ok and result.new == 3
+    for cadre in Cadre.objects.all():
+        entry = AuditLog.objects.get(action=AuditAction.CREATE, object_id=str(cadre.pk), content_type__model="cadre")
+        assert entry.changes["id_number"] == [None, {"masked": cadre.masked_id_number,
+                                                     "hmac": secrets.keyed_hash(cadre.id_number)}]
+        assert cadre.id_number not in str(entry.changes)
