@@ -635,8 +635,8 @@ class ImportEngine:
             if redacted is True:
                 items = ["" if v is None or v == "" else prefix + _REDACTED_JSON for v in values]
             elif redacted:  # personal data: its masked form and keyed hash, one call a cell
-                audit_json = secrets.audit_json
-                items = ["" if v is None or v == "" else prefix + audit_json(v, redacted) + "]" for v in values]
+                make = secrets.audit_json_maker(redacted)
+                items = ["" if v is None or v == "" else prefix + make(v) + "]" for v in values]
             elif cache is None:
                 items = [_json_item(prefix, v) for v in values]
             else:

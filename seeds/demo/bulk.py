@@ -13,7 +13,6 @@ field that is set, the record's text and its unit path.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring
@@ -117,7 +116,7 @@ def _audit(model: type[models.Model], given: list[models.Field], rest: list[mode
 
     # {"name": [null, value], …} as text: a key prefix and an encoder per field.
     encoders = [(n, f'{encode_basestring(f.name)}: [null, ', f.name in redacted,
-                 _json_text(f) if f.name not in sensitive else functools.partial(secrets.audit_json, kind=sensitive[f.name]))
+                 _json_text(f) if f.name not in sensitive else secrets.audit_json_maker(sensitive[f.name]))
                 for n, f in keep]
     tail = json.dumps(constant, ensure_ascii=False)[1:-1]
     hidden = encode_basestring(REDACTED)
