@@ -257,3 +257,32 @@ def test_a_talent_sheet_changing_a_phone_keeps_both_numbers_masked_and_hashed(
                                         secrets.audit_value("13987654321", secrets.PHONE)]
     kept = str(created.changes) + str(updated.changes)
     assert "13812345678" not in kept and "13987654321" not in kept and number not in kept
+
+
+def test_the_talent_add_form_answers_alike_for_a_number_in_another_county(
+        tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    elsewhere = talent_services.person_save(person=Person(
+        name="王五", id_number=id_number_for(77, datetime.date(1980, 5, 17)), unit=tree["county_b"]))
+    page = client_for(county_a_clerk).post(reverse("admin:talent_person_add"), {
+        "name": "新人", "id_number": elsewhere.id_number, "unit": tree["county_a"].pk})
+    assert page.context["adminform"].form.errors["id_number"] == [UNAVAILABLE]
+    assert "王五" not in page.content.decode() and "其他单位" not in page.content.decode()
+
+
+def test_a_worklist_shown_with_full_id_numbers_is_recorded_and_masked_without_the_right(
+        tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from decimal import Decimal
+
+    from cadres.models import Assessment, AssessmentGrade
+    from cadres.services import assessment_save
+
+    cadre = cadre_in(tree["county_a"])
+    assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.COMPETENT,
+                                          political_score=Decimal("70")))
+    url = reverse("admin:worklist", args=["cadres_low_political_score"])
+    masked = client_for(county_a_clerk).get(url).content.decode()
+    assert cadre.masked_id_number in masked and cadre.id_number not in masked
+    assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE).exists()
+    clerk = granted(county_a_clerk, "cadres.view_unmasked_id_number")
+    assert cadre.id_number in client_for(clerk).get(url).content.decode()
+    assert "政治素质测评低于80分" in AuditLog.objects.get(action=AuditAction.VIEW_SENSITIVE, actor=clerk).message
