@@ -210,19 +210,6 @@ def is_audit_value(value: Any) -> bool:
     return isinstance(value, dict) and "hmac" in value and "masked" in value
 
 
-def audit_changes(changes: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
-    """A change record (``{field: [old, new]}``) with the declared fields kept as
-    masked values and hashes, every other text scanned for ID and mobile numbers."""
-    out: dict[str, Any] = {}
-    for name, pair in changes.items():
-        kind = fields.get(name)
-        if isinstance(pair, list):
-            out[name] = [audit_value(v, kind) if kind else _masked_deep(v) for v in pair]
-        else:
-            out[name] = audit_value(pair, kind) if kind else _masked_deep(pair)
-    return out
-
-
 def _masked_deep(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
