@@ -21,7 +21,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from orgwork.common import dates, idnumber
+from orgwork.common import dates, idnumber, secrets
 from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, units_visible_to
 
@@ -289,7 +289,7 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
     with transaction.atomic():
         existing = Cadre.objects.filter(id_number=person.id_number).first()
         if existing is not None and not scope_queryset(Cadre.objects.filter(pk=existing.pk), user).exists():
-            raise LrmxError("该身份证号的干部不在您的管辖范围内，不能导入。")
+            raise LrmxError(secrets.ID_NUMBER_UNAVAILABLE)  # not "elsewhere": a file cannot probe other counties
         if existing is None:
             target = unit or home_unit(user)
             if target is None or not units_visible_to(user).filter(pk=target.pk).exists():

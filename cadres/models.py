@@ -105,7 +105,7 @@ class Cadre(Versioned, Audited):
     """
 
     scope_field = "unit"
-    audit_redacted_fields = ("photo",)  # the ID number stays in the log on purpose: auditors need it
+    audit_redacted_fields = ("photo",)  # the ID number is kept masked, with a keyed hash (orgwork.common.secrets)
 
     # A01 基本信息
     name = models.CharField("姓名", max_length=50)

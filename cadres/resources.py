@@ -25,7 +25,8 @@ from .services import assessment_open_review, cadre_fill_pinyin
 class CadreByIDWidget(ScopedForeignKeyWidget):
     """干部, identified by 身份证号 (normalised first), within the uploader's scope."""
 
-    not_found_message = "身份证号为「{value}」的干部不存在或不在您的管辖范围内。"
+    # No number in the message: an error report must not print full ID numbers back.
+    not_found_message = "该身份证号的干部不存在或不在您的管辖范围内。"
 
     def __init__(self) -> None:
         super().__init__(Cadre, field="id_number")

@@ -12,9 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import record
-from orgwork.common import pinyin
+from orgwork.common import pinyin, secrets
 from orgwork.common.versioning import bump_version
 
 from .models import Assessment, Cadre, Post
@@ -156,5 +154,4 @@ def assessment_open_review(*, assessment: Assessment, actor: Any = None) -> Any:
 
 def cadre_record_unmasked_view(*, cadre: Cadre, actor: Any = None, purpose: str) -> None:
     """Who saw a full ID number, when and where (查看敏感信息)."""
-    record(cadre, action=AuditAction.VIEW_SENSITIVE, actor=actor, message=f"查看完整身份证号：{purpose}",
-           changes={"field": "id_number"})
+    secrets.record_full_view(user=actor, instance=cadre, fields=["id_number"], purpose=purpose)

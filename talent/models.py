@@ -133,7 +133,6 @@ class Person(Audited):
     """
 
     scope_field = "unit"
-    audit_redacted_fields = ("id_number",)
 
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField(

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
+from orgwork.common import secrets
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
@@ -33,7 +34,7 @@ UNMASK_PERMISSION = "cadres.view_unmasked_id_number"
 
 
 def can_unmask(request: HttpRequest) -> bool:
-    return request.user.has_perm(UNMASK_PERMISSION)
+    return secrets.may_unmask(request.user, Cadre)
 
 
 class PostInline(ScopedInline):

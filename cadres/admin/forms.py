@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from orgwork.codes import lookup
-from orgwork.common import dates
+from orgwork.common import dates, secrets
 
 from ..models import Cadre
 
@@ -52,6 +52,8 @@ class CadreForm(forms.ModelForm):
         model = Cadre
         fields = "__all__"
         field_classes = {"birth_month": MonthField, "party_joined_on": MonthField, "work_started_on": MonthField}
+        # Taken here or in another county reads alike: the form does not tell where.
+        error_messages = {"id_number": {"unique": secrets.ID_NUMBER_UNAVAILABLE}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -88,7 +88,8 @@ def permissions_for(role: str) -> set[Permission]:
             if role in roles:
                 perms.update(p for p in model_perms if p.codename not in withheld)
             elif role == READ_ONLY:
-                perms.update(p for p in model_perms if p.codename.startswith("view_"))
+                # view_unmasked_* is withheld here too: it is granted one person at a time.
+                perms.update(p for p in model_perms if p.codename.startswith("view_") and p.codename not in withheld)
     return perms
 
 

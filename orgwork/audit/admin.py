@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from orgwork.common import secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .models import AuditLog
@@ -13,7 +15,11 @@ from .models import AuditLog
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    """审计日志: read-only for everyone, scoped by the unit each row belongs to."""
+    """审计日志: read-only for everyone, scoped by the unit each row belongs to.
+
+    Personal data is kept masked (``orgwork.common.secrets``); the note and the change
+    record are shown through the same door, so a row written before that never shows
+    a full number either."""
 
     list_display = ["at", "actor_name", "action", "source", "content_type", "object_repr", "ip", "success"]
     list_filter = ["action", "source", "success", "content_type", ("at", admin.DateFieldListFilter)]
@@ -21,7 +27,17 @@ class AuditLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_per_page = 100
     show_full_result_count = False
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    readonly_fields = [*(f.name for f in AuditLog._meta.fields if f.name not in ("message", "changes")),
+                       "shown_message", "shown_changes"]
+    fields = readonly_fields  # the stored note and changes only through the two above
+
+    @admin.display(description="说明")
+    def shown_message(self, obj: AuditLog) -> str:
+        return secrets.mask_text(obj.message)
+
+    @admin.display(description="变更内容")
+    def shown_changes(self, obj: AuditLog) -> str:
+        return json.dumps(secrets.shown_value(obj.changes), ensure_ascii=False, indent=1)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditLog]:
         qs = super().get_queryset(request)

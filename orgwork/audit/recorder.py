@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
+from orgwork.common import secrets
+
 from .context import current_actor
 from .models import AuditAction, Audited, AuditLog
 
@@ -56,10 +58,17 @@ def concrete_values(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+def kept(value: Any, kind: str | None) -> Any:
+    """A value as the trail keeps it: personal data (``orgwork.common.secrets``) as its
+    masked form and keyed hash, never in clear."""
+    return secrets.audit_value(value, kind) if kind else jsonable(value)
+
+
 def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, list[Any]]:
     """``{field name: [old, new]}`` for the fields whose values differ."""
     after = concrete_values(instance)
-    redacted = set(getattr(instance, "audit_redacted_fields", ()))
+    sensitive = secrets.sensitive_fields(instance)
+    redacted = set(getattr(instance, "audit_redacted_fields", ())) - set(sensitive)
     ignored = set(getattr(instance, "audit_ignored_fields", ()))
     changes: dict[str, list[Any]] = {}
     for field in instance._meta.concrete_fields:
@@ -74,7 +83,8 @@ def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, lis
         if field.name in redacted:
             changes[field.name] = [REDACTED if old not in (None, "") else old, REDACTED]
         else:
-            changes[field.name] = [jsonable(old), jsonable(new)]
+            kind = sensitive.get(field.name)
+            changes[field.name] = [kept(old, kind), kept(new, kind)]
     return changes
 
 
@@ -113,7 +123,7 @@ def entry_for(
         object_repr=str(instance)[:200] if instance is not None else "",
         unit_path=unit_path if unit_path is not None else (unit_path_of(instance) if instance is not None else ""),
         changes=changes or {},
-        message=message,
+        message=secrets.mask_text(message),  # a note never carries an ID or mobile number
         ip=ip or ctx.ip,
         success=success,
     )
@@ -147,9 +157,10 @@ def on_save(sender: type[models.Model], instance: Audited, created: bool, raw: b
 
 def on_delete(sender: type[models.Model], instance: Audited, **kwargs: Any) -> None:
     before = getattr(instance, "_audit_loaded", None) or concrete_values(instance)
-    redacted = set(getattr(instance, "audit_redacted_fields", ()))
+    sensitive = secrets.sensitive_fields(instance)
+    redacted = set(getattr(instance, "audit_redacted_fields", ())) - set(sensitive)
     changes = {
-        f.name: [REDACTED if f.name in redacted else jsonable(before.get(f.attname)), None]
+        f.name: [REDACTED if f.name in redacted else kept(before.get(f.attname), sensitive.get(f.name)), None]
         for f in instance._meta.concrete_fields
         if before.get(f.attname) not in (None, "")
     }

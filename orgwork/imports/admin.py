@@ -28,8 +28,10 @@ from django_tasks_db.models import DBTaskResult
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 
+from orgwork.common import secrets
+
 from . import registry, services
-from .access import can_export, can_import, importable_resources
+from .access import can_abandon, can_export, can_import, importable_resources, may_unmask_job
 from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
 from .models import RUNNING_STATUSES, ImportJob, JobStatus
 
@@ -85,7 +87,12 @@ class ImportJobAdmin(ScopedModelAdmin):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_view_permission(request, obj) or bool(importable_resources(request.user))
+        # Jobs are for those who import: a job is seen by whoever may import its kind
+        # (and sits above its unit), never by a view-only role.
+        return bool(importable_resources(request.user))
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(resource__in=list(importable_resources(request.user)))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -152,13 +159,21 @@ class ImportJobAdmin(ScopedModelAdmin):
             "opts": self.opts,
             "job": job,
             "resource_title": resource_class.verbose_name,
-            "errors": job.errors[:PREVIEW_ERRORS],
+            # Row messages quote cells: never a full ID or mobile number on the page.
+            "errors": [{**e, "message": secrets.mask_text(e.get("message"))} for e in job.errors[:PREVIEW_ERRORS]],
+            "job_message": secrets.mask_text(job.message),
             "more_errors": max(0, job.error_count - PREVIEW_ERRORS),
             "may_confirm": job.can_confirm and can_import(request.user, resource_class),
-            "may_abandon": job.status in (JobStatus.PENDING, JobStatus.AWAITING) and job.confirmed_at is None,
+            "may_abandon": job.status in (JobStatus.PENDING, JobStatus.AWAITING) and job.confirmed_at is None
+            and can_abandon(request.user, job),
             "progress_url": reverse("admin:imports_importjob_progress", args=[job.pk]),
         }
         return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        if not self.has_view_permission(request):  # before the lookup: no job of any kind is theirs
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def progress_view(self, request: HttpRequest, job_id: int) -> JsonResponse:
         job = self._checked(self._job(request, job_id))
@@ -169,7 +184,7 @@ class ImportJobAdmin(ScopedModelAdmin):
             "total": job.total,
             "percent": job.percent,
             "running": job.is_running,
-            "message": job.message,
+            "message": secrets.mask_text(job.message),
         })
 
     def errors_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
@@ -177,7 +192,8 @@ class ImportJobAdmin(ScopedModelAdmin):
         if not job.errors or not job.file:
             raise Http404("该任务没有错误明细或文件已清理。")
         stem = job.original_name.rsplit(".", 1)[0]
-        return _download(error_workbook(job), f"{stem}-错误标注.xlsx", XLSX_TYPE)
+        return _download(error_workbook(job, user=request.user, unmask=may_unmask_job(request.user, job)),
+                         f"{stem}-错误标注.xlsx", XLSX_TYPE)
 
     def confirm_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         if request.method != "POST":
@@ -197,6 +213,8 @@ class ImportJobAdmin(ScopedModelAdmin):
         if request.method != "POST":
             return HttpResponse(status=405)
         job = self._job(request, job_id)
+        if not can_abandon(request.user, job):
+            raise PermissionDenied
         try:
             services.job_abandon(job=job, user=request.user)
         except ValidationError as exc:

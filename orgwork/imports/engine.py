@@ -35,6 +35,7 @@ from import_export.widgets import CharWidget, Widget
 from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditSource
 from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
+from orgwork.common import secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank, picker
@@ -504,7 +505,7 @@ class ImportEngine:
                     key_ok = False
                 if key_ok:
                     if key in seen:
-                        shown = "、".join(str(k) for k in key)
+                        shown = secrets.mask_text("、".join(str(k) for k in key))  # a row message never prints an ID
                         errors.append(RowError(number, key_columns[0].header,
                                                f"与第 {seen[key]} 行重复（{key_columns[0].header}「{shown}」）。"))
                         key_ok = False
@@ -550,8 +551,9 @@ class ImportEngine:
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             result.error_rows += 1
-            result.add_error(RowError(number, key_header,
-                                      f"该{self.model._meta.verbose_name}已登记在您管辖范围以外的单位，不能通过导入新增或修改。"))
+            # Worded like any other refusal of the key: it does not tell that the record
+            # exists elsewhere, nor where.
+            result.add_error(RowError(number, key_header, secrets.unavailable_message(key_header or "编号")))
             return None
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
@@ -630,8 +632,11 @@ class ImportEngine:
         columns = []
         for index, ((prefix, _, redacted), values) in enumerate(zip(self._json_columns, by_column)):
             cache = self._json_caches[index]
-            if redacted:
+            if redacted is True:
                 items = ["" if v is None or v == "" else prefix + _REDACTED_JSON for v in values]
+            elif redacted:  # personal data: its masked form and keyed hash, one call a cell
+                make = secrets.audit_json_maker(redacted)
+                items = ["" if v is None or v == "" else prefix + make(v) + "]" for v in values]
             elif cache is None:
                 items = [_json_item(prefix, v) for v in values]
             else:
@@ -648,7 +653,8 @@ class ImportEngine:
         values = instance.__dict__
         simple = _SIMPLE_TYPES
         if before is None:
-            return {name: [None, REDACTED if redacted else new if type(new) in simple else jsonable(new)]
+            return {name: [None, (REDACTED if redacted is True else secrets.audit_value(new, redacted)) if redacted
+                           else new if type(new) in simple else jsonable(new)]
                     for name, attname, redacted in self._audit_columns
                     if (new := values.get(attname)) is not None and new != ""}
         changes: dict[str, list[Any]] = {}
@@ -657,8 +663,10 @@ class ImportEngine:
             old = before.get(attname)
             if old == new:
                 continue
-            if redacted:
+            if redacted is True:
                 changes[name] = [REDACTED if old not in (None, "") else old, REDACTED]
+            elif redacted:
+                changes[name] = [secrets.audit_value(old, redacted), secrets.audit_value(new, redacted)]
             else:
                 changes[name] = [old if type(old) in simple else jsonable(old),
                                  new if type(new) in simple else jsonable(new)]

@@ -1,9 +1,9 @@
 """Sheets that leave the system (导出、导入模板、错误标注表).
 
 Every cell that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return at the start) is written with a leading apostrophe; ID numbers are
-masked unless the user holds the model's ``view_unmasked_*`` permission; every export
-is written to the audit trail with its row count and filters.
+carriage return at the start) is written with a leading apostrophe; personal data (the
+fields ``orgwork.common.secrets`` declares) is masked unless the user holds the model's
+right; every export and every error workbook is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from openpyxl.styles import Font, PatternFill
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
+from orgwork.common import secrets
 
-from .access import can_unmask
+from . import registry
+from .access import can_unmask, governing_model
 from .models import ImportJob
 from .reader import _csv_rows, _excel_rows, decode_csv, sniff_kind
 from .widgets import IDNumberWidget
@@ -48,7 +50,8 @@ def escape_cell(value: Any) -> Any:
 def _text_columns(resource: Any) -> set[int]:
     fields = resource.get_export_fields()
     return {i for i, f in enumerate(fields)
-            if isinstance(f.widget, IDNumberWidget) or f.attribute in resource.masked_fields}
+            if isinstance(f.widget, IDNumberWidget) or f.attribute in resource.masked_fields
+            or resource.masked_kind(f) is not None}
 
 
 def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str], Iterable[list[Any]]]:
@@ -111,7 +114,8 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
                     filters: dict[str, Any]) -> bytes:
     """The export file of ``queryset`` (already scoped and filtered); the audit row is written here."""
     model = resource_class._meta.model
-    unmask = can_unmask(user, model)
+    governing = governing_model(resource_class)
+    unmask = governing is not None and can_unmask(user, governing)
     resource = resource_class(user=user, unmask=unmask)
     headers, rows = export_rows(resource, queryset)
     counted: list[int] = [0]
@@ -163,9 +167,48 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     return buffer.getvalue()
 
 
-def error_workbook(job: ImportJob) -> bytes:
+def _sensitive_headers(job: ImportJob) -> dict[str, str]:
+    """Header → kind for the columns of the job's sheet that carry personal data: the
+    declared fields of the model it writes, the key column naming a declared record,
+    their aliases, and the usual Chinese names (``secrets.SENSITIVE_HEADERS``)."""
+    headers = dict(secrets.SENSITIVE_HEADERS)
+    try:
+        resource_class = registry.get(job.resource)
+    except KeyError:
+        return headers
+    resource = resource_class()
+    model = resource_class._meta.model
+    declared = secrets.sensitive_fields(model)
+    for f in resource.get_import_fields():
+        target = getattr(f.widget, "model", None)
+        kind = declared.get(f.attribute or "") or (
+            secrets.sensitive_fields(target).get(getattr(f.widget, "field", "")) if target is not None else None)
+        if kind and f.column_name:
+            headers[str(f.column_name)] = kind
+    for alias, column in getattr(resource_class, "header_aliases", {}).items():
+        if column in headers:
+            headers[alias] = headers[column]
+    return headers
+
+
+def error_workbook(job: ImportJob, *, user: Any = None, unmask: bool = False) -> bytes:
     """The uploaded sheet again, each wrong cell filled red with a comment, and a last
-    column 错误说明 listing the row's messages."""
+    column 错误说明 listing the row's messages.
+
+    Unless ``unmask``, personal data is masked: the declared columns whole, and any ID
+    or mobile number in another cell or in a message. Each download is written to the
+    audit trail (导出), and a full one as a 查看敏感信息 as well."""
+    content = _error_workbook(job, unmask=unmask)
+    record(job, action=AuditAction.EXPORT, actor=user,
+           message="下载错误标注表" + ("，含完整个人信息" if unmask else "，个人信息已遮蔽"),
+           changes={"rows": len({e["row"] for e in job.errors}), "unmasked": unmask})
+    if unmask:
+        model = governing_model(registry.get(job.resource))
+        secrets.record_full_view(user=user, model=model, purpose=f"导入任务 {job.pk} 的错误标注表")
+    return content
+
+
+def _error_workbook(job: ImportJob, *, unmask: bool) -> bytes:
     by_row: dict[int, list[dict[str, Any]]] = {}
     for error in job.errors:
         by_row.setdefault(int(error["row"]), []).append(error)
@@ -183,24 +226,31 @@ def error_workbook(job: ImportJob) -> bytes:
     width = 0
     # The header is the first row any error column names appear in.
     wanted = {e["column"] for e in job.errors if e.get("column")}
+    sensitive = {} if unmask else _sensitive_headers(job)
+    kinds: dict[int, str] = {}
+    shown = (lambda text: text) if unmask else secrets.mask_text
     for number, raw in raw_rows():
         errors = by_row.get(number, [])
         if not header_row and wanted and any(isinstance(c, str) and c.strip() in wanted for c in raw):
             header_row = number
             header_cells = {str(c).strip(): i for i, c in enumerate(raw) if isinstance(c, str)}
+            kinds = {i: sensitive[h] for h, i in header_cells.items() if h in sensitive}
             width = len(raw)
             sheet.append([_header_cell(sheet, "" if c is None else c) for c in raw]
                          + [_header_cell(sheet, "错误说明")])
             continue
-        bad = {header_cells.get(e["column"]): e["message"] for e in errors}
+        bad = {header_cells.get(e["column"]): shown(e["message"]) for e in errors}
         cells = []
         for i, value in enumerate(raw):
+            if not unmask:
+                value = secrets.mask_cell(value, kinds.get(i))
             cell = WriteOnlyCell(sheet, value=escape_cell(value) if value != "" else None)
             if i in bad:
                 cell.fill = ERROR_FILL
                 cell.comment = Comment(bad[i], "导入校验")
             cells.append(cell)
-        message = "；".join(f"{e['column']}：{e['message']}" if e.get("column") else e["message"] for e in errors)
+        message = shown("；".join(f"{e['column']}：{e['message']}" if e.get("column") else e["message"]
+                                  for e in errors))
         if message:
             cells.extend(WriteOnlyCell(sheet, value=None) for _ in range(width - len(cells)))
             note = WriteOnlyCell(sheet, value=message)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from import_export import resources
 
-from orgwork.common import idnumber
+from orgwork.common import secrets
 from orgwork.units.scope import scope_queryset
 
 from .widgets import ScopedForeignKeyWidget
@@ -17,8 +17,10 @@ class ScopedModelResource(resources.ModelResource):
     """A ModelResource that reads and writes only within ``user``'s jurisdiction.
 
     Subclasses declare every field with an explicit Chinese ``column_name`` and list
-    the natural key in ``Meta.import_id_fields``. ``masked_fields`` are exported
-    masked unless ``unmask`` is true (the user holds the dedicated permission).
+    the natural key in ``Meta.import_id_fields``. The model's personal data (declared
+    in ``orgwork.common.secrets``) and ``masked_fields`` (columns that name a record
+    by its ID number) are exported masked unless ``unmask`` is true (the user holds
+    the model's right).
     ``header_aliases`` maps other spellings users put in the header row to a
     ``column_name`` (公民身份号码 → 身份证号).
     """
@@ -46,8 +48,18 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(), self.user)
 
+    def masked_kind(self, field: Any) -> str | None:
+        """The kind of personal data an export column carries, None for the others."""
+        declared = secrets.sensitive_fields(self._meta.model)
+        if field.attribute in declared:
+            return declared[field.attribute]
+        target = getattr(field.widget, "model", None)  # a column naming a record by its ID number
+        if target is not None and (kind := secrets.sensitive_fields(target).get(getattr(field.widget, "field", ""))):
+            return kind
+        return secrets.ID_NUMBER if field.attribute in self.masked_fields else None
+
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         value = super().export_field(field, instance, **kwargs)
-        if field.attribute in self.masked_fields and not self.unmask:
-            return idnumber.mask(value)
+        if not self.unmask and (kind := self.masked_kind(field)) is not None:
+            return secrets.mask(value, kind)
         return value

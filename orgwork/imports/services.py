@@ -34,7 +34,7 @@ from orgwork.audit.models import AuditAction, AuditSource
 from orgwork.audit.recorder import record
 
 from . import registry
-from .access import can_import
+from .access import can_abandon, can_import
 from .engine import ImportResult, run_import
 from .models import RUNNING_STATUSES, ImportJob, JobStatus
 from .reader import FileError, check_extension, check_upload_size, open_sheet
@@ -340,7 +340,10 @@ def _commit(job: ImportJob) -> None:
 
 
 def job_abandon(*, job: ImportJob, user: Any) -> ImportJob:
-    """放弃: the user does not want to import this file after all."""
+    """放弃: the uploader (or whoever holds the explicit right) does not want to import
+    this file after all."""
+    if not can_abandon(user, job):
+        raise PermissionDenied("只有上传人或有权管理他人导入任务的人员可以放弃该导入任务。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status not in (JobStatus.PENDING, JobStatus.AWAITING) or locked.confirmed_at is not None:

@@ -15,6 +15,7 @@ from django.db import connection, models
 from django.db.models import Q
 
 from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.common import secrets
 from orgwork.audit.recorder import entry_for, record_many
 
 from .reader import picker
@@ -37,12 +38,15 @@ class Pending(NamedTuple):
     unit_path: str
 
 
-def audit_fields(model: type[models.Model]) -> list[tuple[models.Field, bool]]:
-    """The fields an audit row's ``changes`` covers, each with whether it is redacted:
-    concrete, not generated, not ignored; the version counter is bookkeeping."""
+def audit_fields(model: type[models.Model]) -> list[tuple[models.Field, bool | str]]:
+    """The fields an audit row's ``changes`` covers, each with how its value is kept:
+    the kind of personal data it holds (kept masked and hashed, ``orgwork.common.secrets``),
+    True when redacted, False when kept as it is. Concrete, not generated, not ignored;
+    the version counter is bookkeeping."""
     ignored = set(getattr(model, "audit_ignored_fields", ())) | {VERSION_FIELD}
     redacted = set(getattr(model, "audit_redacted_fields", ()))
-    return [(f, f.name in redacted) for f in model._meta.concrete_fields
+    sensitive = secrets.sensitive_fields(model)
+    return [(f, sensitive.get(f.name) or f.name in redacted) for f in model._meta.concrete_fields
             if not getattr(f, "generated", False) and f.name not in ignored]
 
 

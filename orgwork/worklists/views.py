@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
-from orgwork.common import idnumber
+from orgwork.common import secrets
 from orgwork.imports.exporting import XLSX_TYPE, escape_cell, write_xlsx
 from orgwork.routers import reading_from_replica
 
@@ -48,7 +48,7 @@ def cell_values(worklist: registry.WorkList, row: Any, unmask: bool) -> list[Any
     for column in worklist.columns:
         value = column.read(row)
         if column.sensitive and not unmask:
-            value = idnumber.mask(value)
+            value = secrets.mask(value, secrets.ID_NUMBER)
         values.append(value)
     return values
 
@@ -135,6 +135,8 @@ def list_view(site: AdminSite, request: HttpRequest, slug: str) -> HttpResponse:
             {"cells": cell_values(worklist, row, unmask), "link": worklist.row_link(row) if worklist.row_link else None}
             for row in page.object_list
         ]
+        if unmask and table and any(c.sensitive for c in worklist.columns):
+            secrets.record_full_view(user=request.user, purpose=f"台账「{worklist.title}」（{len(table)} 行）")
         params = filter_params(request)
         query = urlencode(params, doseq=True)
         context = {

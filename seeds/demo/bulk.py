@@ -23,7 +23,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.audit.recorder import REDACTED, entry_for, jsonable, record_many
+from orgwork.audit.recorder import REDACTED, entry_for, jsonable, kept, record_many
+from orgwork.common import secrets
 from orgwork.imports.writer import copy_rows, reserve_pks
 
 MESSAGE = "演示数据"
@@ -85,7 +86,8 @@ def _json_text(f: models.Field) -> Callable[[Any], str]:
 
 def _audit(model: type[models.Model], given: list[models.Field], rest: list[models.Field], pks: list[int],
            rows: Sequence[Sequence[Any]], reprs: Sequence[str], unit_paths: Sequence[str], message: str) -> None:
-    redacted = set(getattr(model, "audit_redacted_fields", ()))
+    sensitive = secrets.sensitive_fields(model)
+    redacted = set(getattr(model, "audit_redacted_fields", ())) - set(sensitive)
     ignored = set(getattr(model, "audit_ignored_fields", ()))
     keep = [(n, f) for n, f in enumerate(given) if f.name not in ignored]
     # The defaults are the same on every row: their part of the change record is built once.
@@ -100,7 +102,7 @@ def _audit(model: type[models.Model], given: list[models.Field], rest: list[mode
 
     if not is_postgres():
         def changes(row: Sequence[Any]) -> dict[str, Any]:
-            result = {f.name: [None, REDACTED if f.name in redacted else jsonable(row[n])]
+            result = {f.name: [None, REDACTED if f.name in redacted else kept(row[n], sensitive.get(f.name))]
                       for n, f in keep if row[n] is not None and row[n] != ""}
             return {**result, **constant}
 
@@ -113,7 +115,9 @@ def _audit(model: type[models.Model], given: list[models.Field], rest: list[mode
         return
 
     # {"name": [null, value], …} as text: a key prefix and an encoder per field.
-    encoders = [(n, f'{encode_basestring(f.name)}: [null, ', f.name in redacted, _json_text(f)) for n, f in keep]
+    encoders = [(n, f'{encode_basestring(f.name)}: [null, ', f.name in redacted,
+                 _json_text(f) if f.name not in sensitive else secrets.audit_json_maker(sensitive[f.name]))
+                for n, f in keep]
     tail = json.dumps(constant, ensure_ascii=False)[1:-1]
     hidden = encode_basestring(REDACTED)
 

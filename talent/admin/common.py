@@ -14,6 +14,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from orgwork.common import secrets
+
 from ..selectors import programmes_open_to
 
 UNMASK_PERMISSION = "talent.view_unmasked_id_number"
@@ -21,7 +23,7 @@ MAX_LISTED_FAILURES = 10
 
 
 def can_unmask(request: HttpRequest) -> bool:
-    return request.user.has_perm(UNMASK_PERMISSION)
+    return secrets.may_unmask(request.user, "talent.person")
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,

@@ -144,7 +144,7 @@ def test_a_photo_that_is_not_a_jpeg_is_refused(full_cadre, county_a_clerk) -> No
 
 def test_a_cadre_outside_the_users_scope_is_not_touched(full_cadre, county_b_clerk) -> None:
     content = lrmx.export_person(full_cadre).replace("城关区副区长".encode(), "改".encode())
-    assert refused(content, county_b_clerk) == ["该身份证号的干部不在您的管辖范围内，不能导入。"]
+    assert refused(content, county_b_clerk) == ["该身份证号已被使用，请联系上级组织部门核实。"]
 
 
 def test_a_new_cadre_goes_to_the_chosen_unit_in_scope(full_cadre, county_a_clerk, tree) -> None:
@@ -162,7 +162,7 @@ def test_the_commands_export_and_import_within_the_users_scope(full_cadre, count
     call_command("export_lrmx", full_cadre.id_number.lower(), str(file), stdout=open("/dev/null", "w"))
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, object_id=str(full_cadre.pk)).exists()
     file.write_bytes(file.read_bytes().replace("城关区副区长".encode(), "城关区委常委".encode()))
-    with pytest.raises(CommandError, match="不在您的管辖范围内"):
+    with pytest.raises(CommandError, match="该身份证号已被使用"):
         call_command("import_lrmx", str(file), "--user", county_b_clerk.username, "--commit")
     call_command("import_lrmx", str(file), "--user", county_a_clerk.username, stdout=open("/dev/null", "w"))
     assert Cadre.objects.get(pk=full_cadre.pk).proposed_post == "城关区副区长"  # dry run

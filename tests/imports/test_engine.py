@@ -160,7 +160,7 @@ def test_an_existing_record_outside_the_scope_is_a_row_error(tmp_path: Path, cou
     run_sheet(xlsx(tmp_path / "b.xlsx", [HEAD, person(1, 单位="620103")]), county_b_clerk, commit=True)
     result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1), person(2)]), county_a_clerk, commit=True)
     (row, column, message), = errors_of(result)
-    assert (row, column) == (2, "身份证号") and "管辖范围以外" in message
+    assert (row, column) == (2, "身份证号") and message == "该身份证号已被使用，请联系上级组织部门核实。"
     assert Cadre.objects.get().unit.code == "620103"
 
 

@@ -1,0 +1,267 @@
+"""Personal data (个人敏感信息): declared once, shown through one door.
+
+``SENSITIVE`` declares, per model label, which fields hold personal data and of what
+kind (身份证号, 联系电话, 住址), and the one permission that shows them in full. Every
+output — lists, forms, read-only pages, print, ``.lrmx``, history, the audit trail,
+import job pages, error workbooks, exports — asks this module:
+
+- ``mask(value, kind)`` / ``mask_text(text)``: the masked form (``620102********0033``,
+  ``138****5678``), the latter for free text such as a row's error message;
+- ``may_unmask(user, model)``: whether the user holds the model's right;
+- ``present(value, kind, user, instance=…)``: the full value for a user who holds the
+  right, with a 查看敏感信息 audit row, the masked value for everyone else;
+- ``audit_value(value, kind)`` / ``audit_json``: what the audit trail keeps instead of
+  the value — the masked form and a keyed hash (HMAC-SHA256 under a key derived from
+  ``SECRET_KEY``), so that "did it change?" can still be answered without the value.
+
+The declaration names models by label, so this kernel module imports no domain app.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from . import idnumber
+
+ID_NUMBER = "id_number"
+PHONE = "phone"
+ADDRESS = "address"
+KIND_LABELS = {ID_NUMBER: "身份证号", PHONE: "联系电话", ADDRESS: "住址"}
+
+# Any cause to refuse an ID number that names no record, no person and no unit (查无此人
+# and 属于其他单位 read alike, so a number cannot be probed across jurisdictions).
+def unavailable_message(label: str = "身份证号") -> str:
+    return f"该{label}已被使用，请联系上级组织部门核实。"
+
+
+ID_NUMBER_UNAVAILABLE = unavailable_message()
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The personal-data fields of one model (field name → kind) and the permission
+    (``app_label.codename``) that shows them in full, granted person by person."""
+
+    fields: Mapping[str, str]
+    unmask_permission: str
+    # Column headers of this model's sheets that carry the same data under other names.
+    headers: tuple[str, ...] = field(default=())
+
+
+# The one declaration. Family members (A36) hold no ID number, phone or address today;
+# a model that gains one (party members, family contacts) is added here and nowhere else.
+SENSITIVE: dict[str, Declaration] = {
+    "cadres.cadre": Declaration({"id_number": ID_NUMBER}, "cadres.view_unmasked_id_number"),
+    "talent.person": Declaration({"id_number": ID_NUMBER, "phone": PHONE}, "talent.view_unmasked_id_number"),
+}
+
+# Sheet headers under which personal data arrives, whatever the model (an assessments
+# sheet names its cadre by 身份证号): masked in error workbooks.
+SENSITIVE_HEADERS: dict[str, str] = {
+    "身份证号": ID_NUMBER, "身份证号码": ID_NUMBER, "公民身份号码": ID_NUMBER, "证件号码": ID_NUMBER,
+    "联系电话": PHONE, "电话": PHONE, "手机": PHONE, "手机号": PHONE, "手机号码": PHONE,
+    "住址": ADDRESS, "家庭住址": ADDRESS, "现住址": ADDRESS, "通讯地址": ADDRESS,
+}
+
+
+def declaration(model: type[models.Model] | models.Model | str) -> Declaration | None:
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return SENSITIVE.get(label.lower())
+
+
+def sensitive_fields(model: type[models.Model] | models.Model | str) -> Mapping[str, str]:
+    """``{field name: kind}`` of the model's personal data; empty when it has none."""
+    found = declaration(model)
+    return found.fields if found is not None else {}
+
+
+def may_unmask(user: Any, model: type[models.Model] | models.Model | str) -> bool:
+    """Whether ``user`` may see the model's personal data in full (False when the model
+    declares none: nothing to unmask)."""
+    found = declaration(model)
+    return bool(found and user is not None and getattr(user, "is_active", False)
+                and user.has_perm(found.unmask_permission))
+
+
+# --- masking ---------------------------------------------------------------------
+
+def mask_phone(value: str) -> str:
+    """``138****5678``: the first three and the last four digits of a mobile number;
+    shorter numbers keep their last two."""
+    if len(value) >= 11:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) > 4:
+        return "*" * (len(value) - 2) + value[-2:]
+    return "*" * len(value)
+
+
+def mask_address(value: str) -> str:
+    """``甘肃省兰州市****``: the first six characters (province and city), no more."""
+    return value[:6] + "****" if len(value) > 6 else "****"
+
+
+_MASKERS = {ID_NUMBER: idnumber.mask, PHONE: mask_phone, ADDRESS: mask_address}
+
+
+def mask(value: Any, kind: str = ID_NUMBER) -> Any:
+    """The masked form of ``value``; None and "" are returned as they are."""
+    if value is None or value == "":
+        return value
+    return _MASKERS[kind](str(value))
+
+
+# An ID number (18 characters, or an old 15-digit one) and a mainland mobile number that
+# stand alone in a text: not inside a longer run of digits or letters.
+_ID18_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_ID15_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5}(\d{4})(?![0-9A-Za-z])")
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])")
+# An ID number Excel turned into a number (6.20102197506010e+17): the birth date shows.
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9.])(\d\.\d{5})\d+([eE]\+?\d+)")
+
+
+def mask_text(text: Any) -> Any:
+    """Free text (a row's error message, an audit note) with every ID number and mobile
+    number in it masked. Non-text values are returned as they are."""
+    if not isinstance(text, str) or len(text) < 11:
+        return text
+    text = _ID18_IN_TEXT.sub(r"\1********\2", text)
+    text = _ID15_IN_TEXT.sub(r"\1*****\2", text)
+    text = _NUMBER_IN_TEXT.sub(r"\1****\2", text)
+    return _PHONE_IN_TEXT.sub(r"\1****\2", text)
+
+
+def mask_cell(value: Any, kind: str | None) -> Any:
+    """One spreadsheet cell: a declared column masked whole (an ID number Excel made a
+    number included), any other cell's text scanned for numbers."""
+    if value is None or value == "":
+        return value
+    if kind is not None:
+        if isinstance(value, float):
+            value = repr(value)
+        return mask(value, kind)
+    return mask_text(value) if isinstance(value, str) else value
+
+
+# --- the audit trail's form: masked value and keyed hash ---------------------------
+
+@functools.lru_cache(maxsize=4)
+def _pads(secret: str) -> tuple[Any, Any]:
+    """HMAC-SHA256 (RFC 2104) with its key's inner and outer pads hashed once: each
+    value then costs two short hashes (an import makes one per cell). The key is derived
+    from ``SECRET_KEY``, not the key itself: a key for this one purpose."""
+    key = hashlib.sha256(b"orgwork.common.secrets.audit:" + secret.encode()).digest().ljust(64, b"\0")
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key)))
+
+
+def _hasher() -> Callable[[str], str]:
+    inner, outer = _pads(settings.SECRET_KEY)
+
+    def keyed(text: str) -> str:
+        first = inner.copy()
+        first.update(text.encode())
+        second = outer.copy()
+        second.update(first.digest())
+        return second.hexdigest()[:32]
+
+    return keyed
+
+
+def keyed_hash(value: Any) -> str:
+    """HMAC-SHA256 of the value under a key derived from ``SECRET_KEY`` (32 hex digits):
+    equal values hash alike, so the trail shows a change without keeping the value."""
+    return _hasher()(str(value))
+
+
+def audit_value(value: Any, kind: str) -> Any:
+    """What the audit trail keeps of a personal-data value: ``{"masked", "hmac"}``."""
+    if value is None or value == "":
+        return value
+    if is_audit_value(value):
+        return value
+    return {"masked": mask(value, kind), "hmac": keyed_hash(value)}
+
+
+def audit_json_maker(kind: str) -> Callable[[Any], str]:
+    """``audit_value`` as JSON text, made directly: the import engine takes one maker
+    per column and calls it once per cell."""
+    keyed, masker = _hasher(), _MASKERS[kind]
+
+    def make(value: Any) -> str:
+        text = value if type(value) is str else str(value)
+        return '{"masked": ' + encode_basestring(masker(text)) + ', "hmac": "' + keyed(text) + '"}'
+
+    return make
+
+
+def audit_json(value: Any, kind: str) -> str:
+    return audit_json_maker(kind)(value)
+
+
+def is_audit_value(value: Any) -> bool:
+    return isinstance(value, dict) and "hmac" in value and "masked" in value
+
+
+def _masked_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked_deep(v) for v in value]
+    if isinstance(value, dict) and not is_audit_value(value):
+        return {k: _masked_deep(v) for k, v in value.items()}
+    return value
+
+
+def shown_value(value: Any) -> Any:
+    """A value from the audit trail as a page shows it: the masked form of a kept
+    personal-data value, any other text with its numbers masked."""
+    if is_audit_value(value):
+        return value["masked"]
+    return _masked_deep(value)
+
+
+# --- showing a value in full, audited --------------------------------------------
+
+def record_full_view(*, user: Any, purpose: str, instance: models.Model | None = None,
+                     model: type[models.Model] | None = None, fields: Iterable[str] = (),
+                     ids: list[Any] | None = None) -> None:
+    """查看敏感信息: who saw which personal data in full, where and when."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from orgwork.audit.models import AuditAction
+    from orgwork.audit.recorder import record
+
+    model = model or (type(instance) if instance is not None else None)
+    names = list(fields) or list(sensitive_fields(model) if model is not None else ())
+    labels = "、".join(KIND_LABELS.get(sensitive_fields(model).get(n, ""), n) for n in names) if model else ""
+    changes: dict[str, Any] = {"fields": names}
+    if ids is not None:
+        changes["ids"] = ids
+    if instance is not None:
+        record(instance, action=AuditAction.VIEW_SENSITIVE, actor=user,
+               message=f"查看完整{labels or '个人信息'}：{purpose}", changes=changes)
+        return
+    record(None, action=AuditAction.VIEW_SENSITIVE, actor=user,
+           content_type=ContentType.objects.get_for_model(model) if model is not None else None,
+           unit_path=getattr(getattr(user, "unit", None), "path", "") or "",
+           message=f"查看完整{labels or '个人信息'}：{purpose}", changes=changes)
+
+
+def present(value: Any, kind: str, user: Any, *, instance: models.Model | None = None,
+            model: type[models.Model] | None = None, purpose: str = "", field_name: str = "") -> Any:
+    """The one door: the full value, recorded as a 查看敏感信息 audit row, for a user
+    who holds the right of ``instance``'s (or ``model``'s) declaration; otherwise masked."""
+    owner = model or (type(instance) if instance is not None else None)
+    if owner is not None and may_unmask(user, owner) and value not in (None, ""):
+        record_full_view(user=user, purpose=purpose or "查看", instance=instance, model=owner,
+                         fields=[field_name] if field_name else ())
+        return value
+    return mask(value, kind)
