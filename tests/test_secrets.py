@@ -19,6 +19,7 @@ from django.urls import reverse
 from cadres import lrmx
 from cadres.models import Cadre, Gender
 from cadres.services import cadre_save
+from orgwork.common.contract import SystemActor
 from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.codes import lookup
@@ -130,7 +131,7 @@ def test_a_deleted_cadre_leaves_its_id_number_masked_in_the_trail(tree: Any) -> 
 def test_a_talents_id_number_and_phone_are_kept_masked_and_hashed(tree: Any) -> None:
     person = talent_services.person_save(person=Person(
         name="李四", id_number=id_number_for(7, datetime.date(1980, 5, 17)), unit=tree["county_a"],
-        phone="13812345678"))
+        phone="13812345678"), actor=SystemActor("fixture"))
     created = trail(person).get(action=AuditAction.CREATE)
     assert created.changes["phone"][1] == {"masked": "138****5678", "hmac": secrets.keyed_hash("13812345678")}
     assert created.changes["id_number"][1]["hmac"] == secrets.keyed_hash(person.id_number)
@@ -262,7 +263,7 @@ def test_a_talent_sheet_changing_a_phone_keeps_both_numbers_masked_and_hashed(
 def test_the_talent_add_form_answers_alike_for_a_number_in_another_county(
         tree: Any, county_a_clerk: Any, client_for: Any) -> None:
     elsewhere = talent_services.person_save(person=Person(
-        name="王五", id_number=id_number_for(77, datetime.date(1980, 5, 17)), unit=tree["county_b"]))
+        name="王五", id_number=id_number_for(77, datetime.date(1980, 5, 17)), unit=tree["county_b"]), actor=SystemActor("fixture"))
     page = client_for(county_a_clerk).post(reverse("admin:talent_person_add"), {
         "name": "新人", "id_number": elsewhere.id_number, "unit": tree["county_a"].pk})
     assert page.context["adminform"].form.errors["id_number"] == [UNAVAILABLE]

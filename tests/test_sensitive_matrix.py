@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 
 from cadres.models import Cadre
 from cadres.resources import CadreResource
+from orgwork.common.contract import SystemActor
 from orgwork.accounts import roles
 from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
@@ -79,7 +80,7 @@ def seeded(tree: dict[str, Any], media: Path, personas: dict[str, User]) -> dict
     cadre = cadre_in(county_a, name="张建华", birth=datetime.date(1975, 6, 15))
     person = talent_services.person_save(person=Person(
         name="李明", id_number=id_number_for(321, datetime.date(1980, 5, 17)), unit=county_a, phone=PHONE,
-        field="材料", professional_title="研究员"))
+        field="材料", professional_title="研究员"), actor=SystemActor("fixture"))
     enrollment = enrollment_in(county_a)
     # Rows as the trail kept them before it masked: the values in clear.
     for instance, changes in ((cadre, {"id_number": [None, cadre.id_number]}),
