@@ -1,0 +1,53 @@
+"""Every working account has a home unit (所属单位): the database holds it, the forms
+ask for it in Chinese, and an account found without one gets empty lists, not errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import RequestFactory
+
+from cadres.models import Cadre
+from orgwork.accounts.models import User
+from orgwork.units.models import Unit
+from orgwork.units.scope import scope_queryset, units_visible_to
+
+
+def test_the_database_refuses_an_enabled_working_account_without_a_unit(tree: Any) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("nowhere", is_staff=True)
+    user = User.objects.create_user("somewhere", is_staff=True, unit=tree["county_a"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=user.pk).update(unit=None)
+
+
+def test_a_superuser_a_disabled_account_and_one_without_admin_access_may_lack_a_unit(db: Any) -> None:
+    User.objects.create_superuser("root", password="Root#pass2026")
+    User.objects.create_user("gone", is_staff=True, is_active=False)
+    User.objects.create_user("outsider")
+    assert User.objects.filter(unit__isnull=True).count() == 3
+
+
+def test_the_model_asks_for_the_unit_in_chinese(db: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        User(username="nowhere", is_staff=True).full_clean(exclude=["password"])
+    assert "每个工作人员账号都必须属于一个单位" in str(error.value.message_dict["unit"])
+
+
+def test_lists_and_the_dashboard_answer_an_account_without_a_unit(county_a_clerk: User) -> None:
+    """Should one slip through (a unit removed under an open session), it sees nothing
+    and every page still answers."""
+    county_a_clerk.unit = None
+    assert scope_queryset(Cadre.objects.all(), county_a_clerk).count() == 0
+    assert units_visible_to(county_a_clerk).count() == 0 and Unit.objects.exists()
+    for view in (admin.site._registry[Cadre].changelist_view, admin.site._registry[Unit].changelist_view,
+                 admin.site.index):
+        request = RequestFactory().get("/admin/")
+        request.user = county_a_clerk
+        response = view(request)
+        response.render()
+        assert response.status_code == 200, view
