@@ -51,3 +51,19 @@ def test_lists_and_the_dashboard_answer_an_account_without_a_unit(county_a_clerk
         response = view(request)
         response.render()
         assert response.status_code == 200, view
+
+
+def test_the_user_form_refuses_to_clear_the_unit_in_chinese(personas: dict[str, User], client_for: Any) -> None:
+    from django.urls import reverse
+
+    from .test_separation_of_duties import form_errors, post_data
+
+    target = personas["county_b_clerk"]
+    client = client_for(personas["system_admin"])
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    data = post_data(client.get(url).context["adminform"].form)
+    data["unit"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 200 and "每个工作人员账号都必须属于一个单位" in form_errors(response)
+    target.refresh_from_db()
+    assert target.unit is not None

@@ -219,6 +219,20 @@ def test_the_system_administrator_cannot_reset_the_security_administrators_passw
     refused_once(sysadmin, secadmin, "不能重置担任安全管理员的账号的密码")
 
 
+def test_nobody_moves_their_own_account_to_a_wider_jurisdiction(
+        sysadmin: User, tree: Any, client_for: Any, make_staff: Any) -> None:
+    city_sysadmin = make_staff("city_sysadmin", tree["city"], roles.SYSTEM_ADMIN)
+    client = client_for(city_sysadmin)
+    data = post_data(client.get(user_url(city_sysadmin)).context["adminform"].form)
+    assert "unit" not in data
+    data["unit"] = tree["province"].pk
+    response = client.post(user_url(city_sysadmin), data)
+    assert response.status_code == 200 and "不能修改本人账号的所属单位" in form_errors(response)
+    city_sysadmin.refresh_from_db()
+    assert city_sysadmin.unit == tree["city"]
+    refused_once(city_sysadmin, city_sysadmin, "不能修改本人账号")
+
+
 # ---------------------------------------------------------------------------
 # The security administrator: roles, rights and lockouts; no accounts, no passwords
 # ---------------------------------------------------------------------------

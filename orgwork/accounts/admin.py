@@ -227,11 +227,11 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
-        if not self.has_add_permission(request) and self.has_view_permission(request):
+        # Opening the page without the right is a plain 403; submitting it is an attempt.
+        if request.method == "POST" and not self.has_add_permission(request) and self.has_view_permission(request):
             message = duties.create_refusal(request.user, User(is_staff=True))
-            if request.method == "POST":
-                services.record_refusal(actor=request.user, target=None, message=message,
-                                        attempted={"create": request.POST.get("username", "")})
+            services.record_refusal(actor=request.user, target=None, message=message,
+                                    attempted={"create": request.POST.get("username", "")})
             messages.error(request, message)
             return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
         return super().add_view(request, form_url, extra_context)
@@ -296,22 +296,24 @@ class RoleAdmin(GroupAdmin):
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict[str, Any] | None = None) -> Any:
+        # Opening the page without the right shows it read-only (or 403); submitting it
+        # is an attempt: refused with the reason, and audited.
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
         group = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and group is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
         allowed = self.has_change_permission(request, group) if group is not None else self.has_add_permission(request)
-        if not allowed and self.has_view_permission(request, group) and (group is not None or object_id is None):
+        if not allowed and self.has_view_permission(request, group):
             name = group.name if group is not None else request.POST.get("name", "")
             message = duties.role_refusal(request.user, group or Group(name=name), name,
                                           group.permissions.all() if group is not None else []) or "您不能修改此角色。"
-            if request.method == "POST":
-                services.record_refusal(actor=request.user, target=group, message=message,
-                                        attempted={"role": name, "permissions": request.POST.getlist("permissions")})
-                messages.error(request, message)
-                target = [group.pk] if group is not None else []
-                return HttpResponseRedirect(reverse("admin:auth_group_change" if group else "admin:auth_group_changelist",
-                                                    args=target))
+            services.record_refusal(actor=request.user, target=group, message=message,
+                                    attempted={"role": name, "permissions": request.POST.getlist("permissions")})
+            messages.error(request, message)
             if group is None:
-                messages.error(request, message)
                 return HttpResponseRedirect(reverse("admin:auth_group_changelist"))
+            return HttpResponseRedirect(reverse("admin:auth_group_change", args=[group.pk]))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
