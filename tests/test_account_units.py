@@ -44,13 +44,23 @@ def test_lists_and_the_dashboard_answer_an_account_without_a_unit(county_a_clerk
     county_a_clerk.unit = None
     assert scope_queryset(Cadre.objects.all(), county_a_clerk).count() == 0
     assert units_visible_to(county_a_clerk).count() == 0 and Unit.objects.exists()
-    for view in (admin.site._registry[Cadre].changelist_view, admin.site._registry[Unit].changelist_view,
-                 admin.site.index):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from orgwork.worklists import registry, views
+
+    pages = [admin.site._registry[Cadre].changelist_view, admin.site._registry[Unit].changelist_view,
+             admin.site.index, lambda r: views.index_view(admin.site, r)]
+    pages += [lambda r, slug=w.slug: views.list_view(admin.site, r, slug) for w in registry.lists_for(county_a_clerk)]
+    assert len(pages) > 6
+    for page in pages:
         request = RequestFactory().get("/admin/")
         request.user = county_a_clerk
-        response = view(request)
-        response.render()
-        assert response.status_code == 200, view
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        response = page(request)
+        if hasattr(response, "render"):
+            response.render()
+        assert response.status_code == 200, page
 
 
 def test_the_user_form_refuses_to_clear_the_unit_in_chinese(personas: dict[str, User], client_for: Any) -> None:
