@@ -328,6 +328,17 @@ def test_nobody_gives_one_account_two_administrator_roles(
     refused_once(secadmin, newcomer, "只能担任一个管理员角色")
 
 
+def test_the_security_administrator_creates_a_narrower_role_and_the_grant_is_audited(
+        secadmin: User, client_for: Any) -> None:
+    response = client_for(secadmin).post(reverse("admin:auth_group_add"), {
+        "name": "干部信息查阅", "permissions": [perm("cadres.view_cadre").pk, perm("cadres.view_post").pk]})
+    assert response.status_code == 302
+    created = Group.objects.get(name="干部信息查阅")
+    assert {p.codename for p in created.permissions.all()} == {"view_cadre", "view_post"}
+    granted = of(created).get(action=AuditAction.PERMISSION, success=True)
+    assert granted.actor == secadmin and "cadres.view_cadre" in granted.message
+
+
 def test_nobody_creates_a_role_that_may_delete_the_audit_trail(
         secadmin: User, client_for: Any) -> None:
     response = client_for(secadmin).post(reverse("admin:auth_group_add"), {

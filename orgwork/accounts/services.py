@@ -85,10 +85,10 @@ def account_create(*, actor: Any, user: User, password: str | None, temporary_pa
     here is someone else's choice: its owner changes it at the first login."""
     if actor is not None and not actor.is_superuser:
         user.is_staff, user.is_superuser = True, False
-    if user.unit_id is None and user.needs_unit:
-        raise ValidationError({"unit": UNIT_REQUIRED}, code="unit_required")
 
     def change() -> User:
+        if user.unit_id is None and user.needs_unit:
+            raise ValidationError({"unit": UNIT_REQUIRED}, code="unit_required")
         if password:
             validate_password(password, user)
             user.set_password(password)
