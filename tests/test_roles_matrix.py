@@ -38,7 +38,7 @@ RECTIFICATION = {
     "rectification.evidence": CRUD,
     "rectification.itemtransition": CRUD,
     "rectification.rectificationitem": SHEETS + " request_closure approve_closure reopen",
-    "imports.importjob": CRUD,
+    "imports.importjob": "add delete view",
 }
 
 PINNED: dict[str, dict[str, str]] = {

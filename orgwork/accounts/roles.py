@@ -66,8 +66,9 @@ _RECTIFICATION = (
     "rectification.request_closure_rectificationitem", "rectification.approve_closure_rectificationitem",
     "rectification.reopen_rectificationitem",
 )
+# Managing someone else's import job (imports.change_importjob) is given one by one.
 _IMPORTS = (
-    "imports.add_importjob", "imports.change_importjob", "imports.delete_importjob", "imports.view_importjob",
+    "imports.add_importjob", "imports.delete_importjob", "imports.view_importjob",
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -198,9 +199,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Rights given to one account at a time, never with a role, and only to a holder of
 # the role they are listed under.
 PERSONAL_GRANTS: dict[str, tuple[str, ...]] = {
-    CADRE_SUPERVISION: ("cadres.view_unmasked_id_number",),
-    PARTY_BUILDING: ("branches.backenter_meeting",),  # 超期补录三会一课
-    TALENT_WORK: ("talent.view_unmasked_id_number",),
+    CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob"),
+    PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob"),  # 超期补录三会一课
+    TALENT_WORK: ("talent.view_unmasked_id_number", "imports.change_importjob"),
 }
 
 # The audit trail is written by the system alone.
