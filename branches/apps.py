@@ -4,9 +4,6 @@ from django.apps import AppConfig
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = "基层党组织"
-    business_roles = ("基层党建",)
-    # 超期补录三会一课 is granted person by person, not with the role.
-    withheld_permissions = ("backenter_meeting",)
 
     def ready(self) -> None:
         from orgwork.imports.registry import register

@@ -4,9 +4,6 @@ from django.apps import AppConfig
 class TalentConfig(AppConfig):
     name = "talent"
     verbose_name = "人才工作"
-    business_roles = ("人才工作",)
-    # Full ID numbers are granted one person at a time, never with the role.
-    withheld_permissions = ("view_unmasked_id_number",)
 
     def ready(self) -> None:
         from orgwork.imports.registry import register

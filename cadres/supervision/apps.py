@@ -7,14 +7,6 @@ class SupervisionConfig(AppConfig):
     name = "cadres.supervision"
     label = "supervision"
     verbose_name = "干部监督"
-    business_roles = ("干部监督",)
-    # The influence-period table is configuration kept by the security administrator
-    # (see ADMINISTRATOR_GRANTS); business roles read it but may not change it.
-    withheld_permissions = (
-        "add_influenceperiodrule",
-        "change_influenceperiodrule",
-        "delete_influenceperiodrule",
-    )
 
     def ready(self) -> None:
         from orgwork.imports.registry import register

@@ -1,17 +1,170 @@
+"""Accounts and roles in the admin (工作人员、角色), with 三员分立 on every form.
+
+Each administrator sees editable only what its duty covers (``duties``); the rest is
+shown read-only. A submitted value for a field the user may not change — a forged POST,
+say — is not dropped: the form is refused with the reason and the attempt is audited.
+Saving goes through ``services``.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
-from django.http import HttpRequest
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.audit.context import current_actor
 
-from .models import User
+from . import duties, roles, services
+from .models import UNIT_REQUIRED, User
 
 SELF_PROTECTED_FIELDS = ("is_superuser", "is_staff", "is_active", "groups", "user_permissions", "unit")
+ROLE_FIELDS = ("groups", "user_permissions")
+ALWAYS_READ_ONLY = ["last_login", "date_joined", "password_changed_at", "password_must_change"]
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(v) for v in values if str(v).isdigit()}
+
+
+class AccountFormMixin:
+    """The acting account is set on the form class by ``UserAdmin.get_form``."""
+
+    actor: Any = None
+
+    def forged_changes(self: Any) -> tuple[set[str], list[Group] | None, list[Permission] | None, User]:
+        """The fields submitted although not on this user's form, whose value differs
+        from the account's: what the submitter tried to change without the right."""
+        instance: User = self.instance
+        tried: set[str] = set()
+        wanted = User(pk=instance.pk, unit_id=instance.unit_id, is_active=instance.is_active,
+                      is_staff=instance.is_staff, is_superuser=instance.is_superuser, username=instance.username)
+        groups = permissions = None
+        for name in ("username", "first_name", "last_name", "email"):
+            if name not in self.fields and name in self.data and self.data[name] != getattr(instance, name):
+                tried.add(name)
+                setattr(wanted, name, self.data[name])
+        if "unit" not in self.fields and "unit" in self.data and self.data["unit"] != str(instance.unit_id or ""):
+            tried.add("unit")
+            wanted.unit_id = int(self.data["unit"]) if str(self.data["unit"]).isdigit() else None
+        for name in ("is_active", "is_staff", "is_superuser"):
+            if name not in self.fields and name in self.data and not getattr(instance, name):
+                tried.add(name)
+                setattr(wanted, name, True)
+        current_groups = set(instance.groups.values_list("pk", flat=True)) if instance.pk else set()
+        if "groups" not in self.fields and "groups" in self.data and _ids(self.data.getlist("groups")) != current_groups:
+            groups = list(Group.objects.filter(pk__in=_ids(self.data.getlist("groups"))))
+        current_perms = set(instance.user_permissions.values_list("pk", flat=True)) if instance.pk else set()
+        if ("user_permissions" not in self.fields and "user_permissions" in self.data
+                and _ids(self.data.getlist("user_permissions")) != current_perms):
+            permissions = list(Permission.objects.filter(pk__in=_ids(self.data.getlist("user_permissions"))))
+        return tried, groups, permissions, wanted
+
+    def refuse(self: Any, message: str, attempted: dict[str, Any]) -> None:
+        services.record_refusal(actor=self.actor, target=self.instance, message=message, attempted=attempted)
+        raise ValidationError(message, code="refused")
+
+    def check_forged(self: Any) -> None:
+        tried, groups, permissions, wanted = self.forged_changes()
+        if groups is not None or permissions is not None:
+            current = list(self.instance.groups.all()) if self.instance.pk else []
+            message = duties.roles_refusal(self.actor, self.instance, groups if groups is not None else current,
+                                           permissions) or "您不能在此修改角色和权限。"
+            attempted: dict[str, Any] = {}
+            if groups is not None:
+                attempted["groups"] = services.group_names(groups)
+            if permissions is not None:
+                attempted["user_permissions"] = services.permission_labels(permissions)
+            self.refuse(message, attempted)
+        if tried:
+            if self.instance.pk:
+                message = duties.save_refusal(self.actor, self.instance, wanted, tried)
+            else:
+                message = duties.create_refusal(self.actor, wanted)
+            self.refuse(message or f"您不能修改这些字段：{'、'.join(sorted(tried))}。", {"fields": sorted(tried)})
+
+
+class AccountCreationForm(AccountFormMixin, UserCreationForm):
+    """创建账号: username, name, home unit and an initial password, which its owner must
+    change at the first login. Roles are the security administrator's to give."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "last_name", "first_name", "email", "unit")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].required = True
+            self.fields["unit"].error_messages["required"] = UNIT_REQUIRED
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_forged()
+        self.instance.unit = cleaned.get("unit")
+        if not (self.actor.is_superuser):
+            self.instance.is_staff, self.instance.is_superuser = True, False
+        message = duties.create_refusal(self.actor, self.instance)
+        if message:
+            self.refuse(message, {"create": cleaned.get("username"), "unit": getattr(cleaned.get("unit"), "pk", None)})
+        return cleaned
+
+
+class AccountChangeForm(AccountFormMixin, UserChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].error_messages["required"] = UNIT_REQUIRED
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_forged()
+        if not self.errors and {"groups", "user_permissions"} & set(self.changed_data):
+            groups = cleaned.get("groups") if "groups" in self.fields else self.instance.groups.all()
+            permissions = cleaned.get("user_permissions") if "user_permissions" in self.fields else None
+            message = duties.roles_refusal(self.actor, self.instance, list(groups), permissions)
+            if message:
+                attempted: dict[str, Any] = {"groups": services.group_names(groups)}
+                if permissions is not None:
+                    attempted["user_permissions"] = services.permission_labels(permissions)
+                self.refuse(message, attempted)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # The model's rules for the saved fields (a home unit for a working account).
+        basic = set(self.changed_data) & set(duties.BASIC_FIELDS + duties.SUPERUSER_FIELDS)
+        if basic and not self.errors:
+            before = User.objects.get(pk=self.instance.pk)
+            message = duties.save_refusal(self.actor, before, self.instance, basic)
+            if message:
+                services.record_refusal(actor=self.actor, target=self.instance, message=message,
+                                        attempted={"fields": sorted(basic)})
+                self.add_error(None, message)
+
+
+class PasswordResetForm(AdminPasswordChangeForm):
+    """重置密码: the owner must change it at the next login. No "disable password" option."""
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields.pop("usable_password", None)
+
+    def save(self, commit: bool = True) -> Any:
+        # The admin's view builds this form without the request; the request's account
+        # is the one the audit context holds. Without one, nobody: never the operator.
+        actor = current_actor().user
+        if actor is None:
+            raise PermissionDenied
+        return services.account_reset_password(actor=actor, user=self.user, password=self.cleaned_data["password1"])
 
 
 @admin.register(User)
@@ -21,31 +174,115 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     list_select_related = ["unit"]
     search_fields = ["^username", "last_name", "first_name"]
     autocomplete_fields = ["unit"]
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    change_password_form = PasswordResetForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("last_name", "first_name", "email", "unit")}),
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("重要日期", {"fields": ("last_login", "date_joined", "password_changed_at")}),
+        ("重要日期", {"fields": ("last_login", "date_joined", "password_changed_at", "password_must_change")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "unit", "password1", "password2")}),)
-    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
+    add_fieldsets = ((None, {"classes": ("wide",),
+                             "fields": ("username", "last_name", "first_name", "unit", "password1", "password2")}),)
+    readonly_fields = ALWAYS_READ_ONLY
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if obj is None:
+            return fields
+        if not user.is_superuser:
+            fields += ["is_staff", "is_superuser"]
+            if not user.has_perm("accounts.change_user"):
+                fields += ["username", "last_name", "first_name", "email", "unit", "is_active"]
+            if not user.has_perm(roles.ASSIGN_ROLE):
+                fields += list(ROLE_FIELDS)
         # Nobody grants themselves rights or moves themselves to a wider jurisdiction.
-        if obj is not None and obj.pk == request.user.pk:
-            fields += [f for f in SELF_PROTECTED_FIELDS if f not in fields]
-        if not request.user.is_superuser:
-            fields.append("is_superuser")
-        return fields
+        if obj.pk == user.pk:
+            fields += list(SELF_PROTECTED_FIELDS)
+        return list(dict.fromkeys(fields))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The security administrator opens an account to give it roles, not to edit it.
+        return super().has_change_permission(request, obj) or request.user.has_perm(roles.ASSIGN_ROLE)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change:
+            services.account_save(actor=request.user, user=obj)
+        else:
+            services.account_create(actor=request.user, user=obj, password=form.cleaned_data.get("password1"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        editable = [f for f in ROLE_FIELDS if f in form.fields]
+        if editable and set(editable) & set(form.changed_data):
+            groups = form.cleaned_data["groups"] if "groups" in form.fields else form.instance.groups.all()
+            permissions = form.cleaned_data["user_permissions"] if "user_permissions" in form.fields else None
+            services.account_set_roles(actor=request.user, user=form.instance, groups=groups, permissions=permissions)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
+        # Opening the page without the right is a plain 403; submitting it is an attempt.
+        if request.method == "POST" and not self.has_add_permission(request) and self.has_view_permission(request):
+            message = duties.create_refusal(request.user, User(is_staff=True))
+            services.record_refusal(actor=request.user, target=None, message=message,
+                                    attempted={"create": request.POST.get("username", "")})
+            messages.error(request, message)
+            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+        return super().add_view(request, form_url, extra_context)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        target = self.get_object(request, unquote(id))
+        if target is not None and self.has_view_permission(request, target):
+            message = duties.password_reset_refusal(request.user, target)
+            if message:
+                if request.method == "POST":
+                    services.record_refusal(actor=request.user, target=target, message=message,
+                                            attempted={"password": "重置密码"})
+                messages.error(request, message)
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[target.pk]))
+        return super().user_change_password(request, id, form_url)
 
 
 admin.site.unregister(Group)
 
 
+class RoleForm(forms.ModelForm):
+    actor: Any = None
+
+    class Meta:
+        model = Group
+        fields = ("name", "permissions")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        group = self.instance
+        message = duties.role_refusal(self.actor, group, cleaned.get("name", ""), cleaned.get("permissions", []))
+        if message:
+            services.record_refusal(actor=self.actor, target=group if group.pk else None, message=message,
+                                    attempted={"role": cleaned.get("name", ""),
+                                               "permissions": services.permission_labels(cleaned.get("permissions", []))})
+            raise ValidationError(message, code="refused")
+        return cleaned
+
+
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
-    """角色. Nobody changes the rights of a role they hold themselves."""
+    """角色. Nobody changes the rights of a role they hold themselves; every role stays
+    within the role table (``orgwork.accounts.roles``)."""
+
+    form = RoleForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and request.user.groups.filter(pk=obj.pk).exists():
@@ -56,3 +293,34 @@ class RoleAdmin(GroupAdmin):
         if obj is not None and request.user.groups.filter(pk=obj.pk).exists():
             return False
         return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> Any:
+        # Opening the page without the right shows it read-only (or 403); submitting it
+        # is an attempt: refused with the reason, and audited.
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        group = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and group is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        allowed = self.has_change_permission(request, group) if group is not None else self.has_add_permission(request)
+        if not allowed and self.has_view_permission(request, group):
+            name = group.name if group is not None else request.POST.get("name", "")
+            message = duties.role_refusal(request.user, group or Group(name=name), name,
+                                          group.permissions.all() if group is not None else []) or "您不能修改此角色。"
+            services.record_refusal(actor=request.user, target=group, message=message,
+                                    attempted={"role": name, "permissions": request.POST.getlist("permissions")})
+            messages.error(request, message)
+            if group is None:
+                return HttpResponseRedirect(reverse("admin:auth_group_changelist"))
+            return HttpResponseRedirect(reverse("admin:auth_group_change", args=[group.pk]))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
+        # Saved with its rights in save_related, in one service call.
+        pass
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        services.role_save(actor=request.user, group=form.instance, permissions=form.cleaned_data["permissions"])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

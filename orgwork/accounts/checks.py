@@ -1,41 +1,63 @@
-"""Deployment checks for the separation of the three administrators (三员分立)."""
+"""Deployment checks for the separation of the three administrators (三员分立): the
+database must hold what the role table (``roles``) and ``duties`` allow, whatever path
+wrote it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
-from django.db.models import Count
 
 
 def separation_problems() -> list[str]:
     """What breaks 三员分立 in the current database (empty when all is well)."""
     from django.contrib.auth.models import Group
 
+    from . import roles
+    from .duties import composition_problem
     from .models import User
-    from .roles import ADMINISTRATOR_ROLES, permissions_for
 
     problems = []
     superusers = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True))
     if superusers:
         problems.append(f"存在启用的超级管理员账号：{'、'.join(superusers)}（生产环境应停用，改用三员角色）。")
-    for role in ADMINISTRATOR_ROLES:
-        group = Group.objects.filter(name=role).first()
-        if group is None:
-            continue
-        extra = set(group.permissions.all()) - permissions_for(role)
-        if extra:
-            names = "、".join(sorted(f"{p.content_type.app_label}.{p.codename}" for p in extra))
-            problems.append(f"角色「{role}」拥有超出其职责的权限：{names}。")
-    holders = (
-        User.objects.filter(is_active=True, groups__name__in=ADMINISTRATOR_ROLES)
-        .values("username").annotate(n=Count("groups"))
-        .filter(n__gt=1)
-    )
-    for row in holders:
-        problems.append(f"账号 {row['username']} 同时担任多个管理员角色。")
+
+    group_rights: dict[str, set[str]] = defaultdict(set)
+    for name, app_label, codename in Group.permissions.through.objects.values_list(
+            "group__name", "permission__content_type__app_label", "permission__codename"):
+        group_rights[name].add(f"{app_label}.{codename}")
+    for name in sorted(group_rights):
+        rights = group_rights[name]
+        if name in roles.ROLE_PERMISSIONS:
+            extra = rights - roles.role_rights(name)
+            if extra:
+                problems.append(f"角色「{name}」拥有角色权限表以外的权限：{'、'.join(sorted(extra))}。")
+        else:
+            extra = rights & (roles.NEVER_GRANTED | roles.personal_rights())
+            if extra:
+                problems.append(f"角色「{name}」拥有不能放入角色的权限：{'、'.join(sorted(extra))}。")
+
+    held_roles: dict[str, list[str]] = defaultdict(list)
+    for username, name in User.groups.through.objects.filter(user__is_active=True, user__is_superuser=False) \
+            .values_list("user__username", "group__name").order_by("user__username", "group__name"):
+        held_roles[username].append(name)
+    own_rights: dict[str, set[str]] = defaultdict(set)
+    for username, app_label, codename in User.user_permissions.through.objects.filter(
+            user__is_active=True, user__is_superuser=False).values_list(
+            "user__username", "permission__content_type__app_label", "permission__codename"):
+        own_rights[username].add(f"{app_label}.{codename}")
+    for username in sorted(set(held_roles) | set(own_rights)):
+        names = held_roles.get(username, [])
+        problem = composition_problem(names)
+        if problem:
+            problems.append(f"账号 {username}：{problem}")
+        held = own_rights.get(username, set()).union(*(group_rights.get(n, set()) for n in names))
+        excess = held - roles.allowed_rights(names)
+        if excess:
+            problems.append(f"账号 {username} 持有超出其角色的权限：{'、'.join(sorted(excess))}。")
     return problems
 
 

@@ -1,5 +1,6 @@
 """Account middleware: the sliding idle timeout of sessions (会话空闲超时), and a forced
-password change once a password is older than PASSWORD_MAX_AGE_DAYS."""
+password change once a password is older than PASSWORD_MAX_AGE_DAYS or was set by an
+administrator (a reset, an initial password)."""
 
 from __future__ import annotations
 
@@ -52,14 +53,29 @@ class SessionRenewalMiddleware:
 
 
 class PasswordExpiryMiddleware:
+    """Until the password is changed, every page but the password change itself (and
+    logging out) sends the account there."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):
-            allowed = {reverse("admin:password_change"), reverse("admin:password_change_done"), reverse("admin:logout")}
-            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                messages.warning(request, f"您的密码已超过 {settings.PASSWORD_MAX_AGE_DAYS} 天未修改，请先修改密码。")
-                return redirect("admin:password_change")
+        if user is not None and user.is_authenticated:
+            reason = password_change_reason(user)
+            if reason:
+                allowed = {reverse("admin:password_change"), reverse("admin:password_change_done"),
+                           reverse("admin:logout")}
+                if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                    messages.warning(request, reason)
+                    return redirect("admin:password_change")
         return self.get_response(request)
+
+
+def password_change_reason(user: Any) -> str:
+    """Why the account must change its password before anything else ("" when it need not)."""
+    if getattr(user, "password_must_change", False) and user.has_usable_password():
+        return "您的密码由管理员设置或重置，请先修改密码后再使用系统。"
+    if user.password_expired(settings.PASSWORD_MAX_AGE_DAYS):
+        return f"您的密码已超过 {settings.PASSWORD_MAX_AGE_DAYS} 天未修改，请先修改密码。"
+    return ""

@@ -1,13 +1,25 @@
-"""Roles (角色) as Django groups, and what each may do.
+"""Roles (角色) as Django groups, and the one table of what each may do (角色权限表).
 
-Three administrators are kept apart (三员分立): the system administrator manages units
-and accounts, the security administrator manages accounts, lockouts and permissions,
-the audit administrator reads the audit trail; none of them reads business records.
+Rights are denied unless this table names them: ``ROLE_PERMISSIONS`` lists, role by
+role, every permission the role holds, as ``"app_label.codename"``. Nothing is granted by
+pattern, so a new model or permission reaches nobody until it is written in here.
+``setup_roles`` makes the groups hold exactly these lists.
 
-Business roles come from the apps: an AppConfig lists the roles that work its models in
-``business_roles``; every such role gets all of that app's model permissions except the
-ones named in ``withheld_permissions`` (granted one by one, e.g. unmasked ID numbers).
-The read-only role gets ``view_*`` on every business model.
+Three administrators are kept apart (三员分立), none of them reads business records:
+
+- 系统管理员 keeps units and accounts: creates and disables accounts, sets their home
+  unit, and resets a password (which its owner must change at the next login). It does
+  not assign roles or rights.
+- 安全管理员 assigns roles and individual rights, edits roles within this table, lifts
+  lockouts and keeps the influence-period table. It neither creates accounts nor sets
+  passwords.
+- 审计管理员 reads the audit trail, and nothing else.
+
+A few rights are never given with a role but to one account at a time, by the security
+administrator, and only to holders of the role named in ``PERSONAL_GRANTS`` (the full ID
+number to a 干部监督 clerk, say). ``NEVER_GRANTED`` rights (writing the audit trail) go to
+no role, no group and no account. What an account may hold at most is therefore
+``allowed_rights`` of its roles; the services and admin forms refuse anything beyond it.
 """
 
 from __future__ import annotations
@@ -16,7 +28,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 SYSTEM_ADMIN = "系统管理员"
@@ -31,71 +43,220 @@ ADMINISTRATOR_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
 BUSINESS_ROLES = (CADRE_SUPERVISION, PARTY_BUILDING, TALENT_WORK)
 ALL_ROLES = ADMINISTRATOR_ROLES + BUSINESS_ROLES + (READ_ONLY,)
 
-# Administrator grants: "app_label.model" → actions.
-ADMINISTRATOR_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
-    SYSTEM_ADMIN: {
-        "units.unit": ("add", "change", "delete", "view"),
-        "accounts.user": ("add", "change", "view"),
-        "auth.group": ("view",),
-    },
-    SECURITY_ADMIN: {
-        "accounts.user": ("change", "view"),
-        "auth.group": ("add", "change", "view"),
-        "auth.permission": ("view",),
-        "axes.accessattempt": ("view", "delete"),
-        "axes.accesslog": ("view",),
-        "axes.accessfailurelog": ("view",),
+# Custom rights of the account model (accounts.User.Meta.permissions).
+RESET_PASSWORD = "accounts.reset_password"
+ASSIGN_ROLE = "accounts.assign_role"
+
+# Every business role and the read-only role pick units and colleagues in forms.
+_COMMON = (
+    "accounts.view_user",
+    "units.view_unit",
+)
+# 整改清单 and sheet imports serve all three business roles.
+_RECTIFICATION = (
+    "rectification.add_checklist", "rectification.change_checklist", "rectification.delete_checklist",
+    "rectification.view_checklist", "rectification.import_checklist", "rectification.export_checklist",
+    "rectification.add_evidence", "rectification.change_evidence", "rectification.delete_evidence",
+    "rectification.view_evidence",
+    "rectification.add_itemtransition", "rectification.change_itemtransition",
+    "rectification.delete_itemtransition", "rectification.view_itemtransition",
+    "rectification.add_rectificationitem", "rectification.change_rectificationitem",
+    "rectification.delete_rectificationitem", "rectification.view_rectificationitem",
+    "rectification.import_rectificationitem", "rectification.export_rectificationitem",
+    "rectification.request_closure_rectificationitem", "rectification.approve_closure_rectificationitem",
+    "rectification.reopen_rectificationitem",
+)
+# Managing someone else's import job (imports.change_importjob) is given one by one.
+_IMPORTS = (
+    "imports.add_importjob", "imports.delete_importjob", "imports.view_importjob",
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    SYSTEM_ADMIN: (
+        "units.add_unit", "units.change_unit", "units.delete_unit", "units.view_unit",
+        "accounts.add_user", "accounts.change_user", "accounts.view_user", RESET_PASSWORD,
+        "auth.view_group",
+    ),
+    SECURITY_ADMIN: (
+        "accounts.view_user", ASSIGN_ROLE,
+        "auth.add_group", "auth.change_group", "auth.view_group",
+        "auth.view_permission",
+        "axes.view_accessattempt", "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
         # Configuration, not a personnel record: the 影响期 table of cadre supervision.
-        "supervision.influenceperiodrule": ("view", "change"),
-    },
-    AUDIT_ADMIN: {"audit.auditlog": ("view",)},
+        "supervision.view_influenceperiodrule", "supervision.change_influenceperiodrule",
+    ),
+    AUDIT_ADMIN: (
+        "audit.view_auditlog",
+    ),
+    CADRE_SUPERVISION: (
+        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        "cadres.add_cadre", "cadres.change_cadre", "cadres.delete_cadre", "cadres.view_cadre",
+        "cadres.import_cadre", "cadres.export_cadre",
+        "cadres.add_post", "cadres.change_post", "cadres.delete_post", "cadres.view_post",
+        "cadres.import_post", "cadres.export_post",
+        "cadres.add_assessment", "cadres.change_assessment", "cadres.delete_assessment", "cadres.view_assessment",
+        "cadres.import_assessment", "cadres.export_assessment",
+        "cadres.add_education", "cadres.change_education", "cadres.delete_education", "cadres.view_education",
+        "cadres.add_familymember", "cadres.change_familymember", "cadres.delete_familymember",
+        "cadres.view_familymember",
+        "cadres.add_positionquota", "cadres.change_positionquota", "cadres.delete_positionquota",
+        "cadres.view_positionquota",
+        "cadres.add_rewardpunishment", "cadres.change_rewardpunishment", "cadres.delete_rewardpunishment",
+        "cadres.view_rewardpunishment",
+        "supervision.add_handlingrecord", "supervision.change_handlingrecord", "supervision.delete_handlingrecord",
+        "supervision.view_handlingrecord", "supervision.import_handlingrecord", "supervision.export_handlingrecord",
+        "supervision.view_influenceperiodrule",
+        "supervision.add_vettingcase", "supervision.change_vettingcase", "supervision.delete_vettingcase",
+        "supervision.view_vettingcase",
+        "supervision.add_vettingcheck", "supervision.change_vettingcheck", "supervision.delete_vettingcheck",
+        "supervision.view_vettingcheck",
+        "supervision.add_personalmattersreport", "supervision.change_personalmattersreport",
+        "supervision.delete_personalmattersreport", "supervision.view_personalmattersreport",
+        "supervision.import_personalmattersreport", "supervision.export_personalmattersreport",
+        "supervision.add_spotcheck", "supervision.change_spotcheck", "supervision.delete_spotcheck",
+        "supervision.view_spotcheck",
+        "supervision.add_spotcheckdraw", "supervision.change_spotcheckdraw", "supervision.delete_spotcheckdraw",
+        "supervision.view_spotcheckdraw",
+        "supervision.add_fileaudit", "supervision.change_fileaudit", "supervision.delete_fileaudit",
+        "supervision.view_fileaudit",
+        "supervision.add_fileauditfinding", "supervision.change_fileauditfinding",
+        "supervision.delete_fileauditfinding", "supervision.view_fileauditfinding",
+        "supervision.add_traveldocument", "supervision.change_traveldocument", "supervision.delete_traveldocument",
+        "supervision.view_traveldocument",
+        "supervision.add_traveldocumentloan", "supervision.change_traveldocumentloan",
+        "supervision.delete_traveldocumentloan", "supervision.view_traveldocumentloan",
+        "supervision.add_travelviolation", "supervision.change_travelviolation",
+        "supervision.delete_travelviolation", "supervision.view_travelviolation",
+    ),
+    PARTY_BUILDING: (
+        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        "branches.add_partyorganisation", "branches.change_partyorganisation", "branches.delete_partyorganisation",
+        "branches.view_partyorganisation", "branches.import_partyorganisation", "branches.export_partyorganisation",
+        "branches.add_secretary", "branches.change_secretary", "branches.delete_secretary", "branches.view_secretary",
+        "branches.import_secretary", "branches.export_secretary",
+        "branches.add_meeting", "branches.change_meeting", "branches.delete_meeting", "branches.view_meeting",
+        "branches.import_meeting", "branches.export_meeting",
+        "branches.add_meetingyear", "branches.change_meetingyear", "branches.delete_meetingyear",
+        "branches.view_meetingyear",
+        "branches.add_standard", "branches.change_standard", "branches.delete_standard", "branches.view_standard",
+        "branches.add_standardversion", "branches.change_standardversion", "branches.delete_standardversion",
+        "branches.view_standardversion",
+        "branches.add_standarditem", "branches.change_standarditem", "branches.delete_standarditem",
+        "branches.view_standarditem",
+        "branches.add_branchassessment", "branches.change_branchassessment", "branches.delete_branchassessment",
+        "branches.view_branchassessment",
+        "branches.add_modelbranchquota", "branches.change_modelbranchquota", "branches.delete_modelbranchquota",
+        "branches.view_modelbranchquota",
+        "branches.add_weakbranchcase", "branches.change_weakbranchcase", "branches.delete_weakbranchcase",
+        "branches.view_weakbranchcase",
+    ),
+    TALENT_WORK: (
+        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        "talent.add_programme", "talent.change_programme", "talent.delete_programme", "talent.view_programme",
+        "talent.add_person", "talent.change_person", "talent.delete_person", "talent.view_person",
+        "talent.import_person", "talent.export_person",
+        "talent.add_enrollment", "talent.change_enrollment", "talent.delete_enrollment", "talent.view_enrollment",
+        "talent.import_enrollment", "talent.export_enrollment",
+        "talent.add_funding", "talent.change_funding", "talent.delete_funding", "talent.view_funding",
+        "talent.import_funding", "talent.export_funding",
+        "talent.add_termreview", "talent.change_termreview", "talent.delete_termreview", "talent.view_termreview",
+        "talent.import_termreview", "talent.export_termreview",
+        "talent.add_reward", "talent.change_reward", "talent.delete_reward", "talent.view_reward",
+        "talent.add_trainingplanfile", "talent.change_trainingplanfile", "talent.delete_trainingplanfile",
+        "talent.view_trainingplanfile",
+        "talent.add_servicecard", "talent.change_servicecard", "talent.delete_servicecard", "talent.view_servicecard",
+        "talent.add_greenchannelrequest", "talent.change_greenchannelrequest", "talent.delete_greenchannelrequest",
+        "talent.view_greenchannelrequest",
+        "talent.add_expertliaison", "talent.change_expertliaison", "talent.delete_expertliaison",
+        "talent.view_expertliaison",
+        "talent.add_liaisoncontact", "talent.change_liaisoncontact", "talent.delete_liaisoncontact",
+        "talent.view_liaisoncontact",
+    ),
+    # Reads the business records, masked: no unmasked ID numbers, no imports or exports.
+    READ_ONLY: (
+        *_COMMON,
+        "cadres.view_cadre", "cadres.view_post", "cadres.view_assessment", "cadres.view_education",
+        "cadres.view_familymember", "cadres.view_positionquota", "cadres.view_rewardpunishment",
+        "supervision.view_handlingrecord", "supervision.view_influenceperiodrule", "supervision.view_vettingcase",
+        "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
+        "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
+        "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",
+        "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
+        "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
+        "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
+        "branches.view_weakbranchcase",
+        "talent.view_programme", "talent.view_person", "talent.view_enrollment", "talent.view_funding",
+        "talent.view_termreview", "talent.view_reward", "talent.view_trainingplanfile", "talent.view_servicecard",
+        "talent.view_greenchannelrequest", "talent.view_expertliaison", "talent.view_liaisoncontact",
+        "rectification.view_checklist", "rectification.view_evidence", "rectification.view_itemtransition",
+        "rectification.view_rectificationitem",
+        "imports.view_importjob",
+    ),
 }
-# Every business role picks units and colleagues in forms (always within its scope).
-BUSINESS_COMMON_GRANTS: dict[str, tuple[str, ...]] = {"units.unit": ("view",), "accounts.user": ("view",)}
+
+# Rights given to one account at a time, never with a role, and only to a holder of
+# the role they are listed under.
+PERSONAL_GRANTS: dict[str, tuple[str, ...]] = {
+    CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob"),
+    PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob"),  # 超期补录三会一课
+    TALENT_WORK: ("talent.view_unmasked_id_number", "imports.change_importjob"),
+}
+
+# The audit trail is written by the system alone.
+NEVER_GRANTED = frozenset({"audit.add_auditlog", "audit.change_auditlog", "audit.delete_auditlog"})
 
 
-def _model_permissions(label: str, actions: Iterable[str]) -> list[Permission]:
-    app_label, model_name = label.split(".")
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:  # an optional app (axes) that is not installed
-        return []
-    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    codenames = [f"{action}_{model._meta.model_name}" for action in actions]
-    return list(Permission.objects.filter(content_type=ct, codename__in=codenames))
+def role_rights(role: str) -> frozenset[str]:
+    """What the role's group holds: exactly its line of the table (nothing for a name
+    that is not a role of the table)."""
+    return frozenset(ROLE_PERMISSIONS.get(role, ()))
 
 
-def business_apps() -> list[tuple[object, tuple[str, ...]]]:
-    return [
-        (config, tuple(getattr(config, "business_roles", ())))
-        for config in apps.get_app_configs()
-        if getattr(config, "business_roles", None)
-    ]
+def allowed_rights(role_names: Iterable[str]) -> frozenset[str]:
+    """The most an account holding these roles may hold, from its roles and one by one.
+    Groups that are not roles of the table add nothing."""
+    allowed: set[str] = set()
+    for role in role_names:
+        allowed.update(ROLE_PERMISSIONS.get(role, ()))
+        allowed.update(PERSONAL_GRANTS.get(role, ()))
+    return frozenset(allowed - NEVER_GRANTED)
+
+
+def personal_rights() -> frozenset[str]:
+    return frozenset(right for rights in PERSONAL_GRANTS.values() for right in rights)
+
+
+def permission_label(permission: Permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.codename}"
+
+
+def permissions_named(rights: Iterable[str]) -> list[Permission]:
+    """The permissions for ``"app_label.codename"`` names. A name of an installed app that
+    matches no permission is an error in the table; an app that is not installed
+    (axes is optional) contributes nothing."""
+    wanted = set(rights)
+    found = {
+        permission_label(p): p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={name.split(".", 1)[1] for name in wanted})
+    }
+    installed = {config.label for config in apps.get_app_configs()}
+    missing = [name for name in sorted(wanted - set(found)) if name.split(".", 1)[0] in installed]
+    if missing:
+        raise ImproperlyConfigured(f"角色权限表中的权限不存在：{'、'.join(missing)}。")
+    return [found[name] for name in sorted(wanted & set(found))]
 
 
 def permissions_for(role: str) -> set[Permission]:
-    perms: set[Permission] = set()
-    for label, actions in ADMINISTRATOR_GRANTS.get(role, {}).items():
-        perms.update(_model_permissions(label, actions))
-    if role in BUSINESS_ROLES or role == READ_ONLY:
-        for label, actions in BUSINESS_COMMON_GRANTS.items():
-            perms.update(_model_permissions(label, actions))
-    for config, roles in business_apps():
-        withheld = set(getattr(config, "withheld_permissions", ()))
-        for model in config.get_models():  # type: ignore[attr-defined]
-            ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
-            model_perms = Permission.objects.filter(content_type=ct)
-            if role in roles:
-                perms.update(p for p in model_perms if p.codename not in withheld)
-            elif role == READ_ONLY:
-                # view_unmasked_* is withheld here too: it is granted one person at a time.
-                perms.update(p for p in model_perms if p.codename.startswith("view_") and p.codename not in withheld)
-    return perms
+    return set(permissions_named(role_rights(role)))
 
 
 @transaction.atomic
 def setup_roles() -> dict[str, int]:
-    """Create or refresh every role group; idempotent. Returns permission counts."""
+    """Create or refresh every role group so that it holds exactly its line of the
+    table; idempotent. Returns permission counts."""
     from django.contrib.auth.management import create_permissions
 
     for config in apps.get_app_configs():

@@ -5,7 +5,6 @@ class RectificationConfig(AppConfig):
     name = "orgwork.rectification"
     label = "rectification"
     verbose_name = "整改清单"
-    business_roles = ("干部监督", "基层党建", "人才工作")
 
     def ready(self) -> None:
         from orgwork.imports.registry import register

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import BooleanField, Value
 
 from .models import Unit
 
@@ -28,13 +29,23 @@ def sees_everything(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def nothing(queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """``queryset`` with no rows, as SQL that still compiles (``WHERE false``).
+
+    ``none()`` is empty before it reaches SQL: code that writes a scoped queryset into
+    raw SQL (counts, estimates, CTEs) gets ``EmptyResultSet`` from it, and a page 500s
+    for an account without a home unit.
+    """
+    return queryset.filter(Value(False, output_field=BooleanField()))
+
+
 def units_visible_to(user: Any) -> models.QuerySet[Unit]:
     """The units in ``user``'s jurisdiction: their home unit and everything below it."""
     if sees_everything(user):
         return Unit.objects.all()
     unit = home_unit(user)
     if unit is None:
-        return Unit.objects.none()
+        return nothing(Unit.objects.all())
     return Unit.objects.filter(path__startswith=unit.path)
 
 
@@ -73,7 +84,7 @@ def scope_queryset(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M
         return queryset
     unit = home_unit(user)
     if unit is None:
-        return queryset.none()
+        return nothing(queryset)
     if unit.parent_id is None:  # the single root: everything is in scope
         return queryset
     if field == "":

@@ -27,5 +27,7 @@ def build(ctx: DemoContext) -> None:
     roles.setup_roles()
     ctx.say("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
     for username, unit_code, role, label in ACCOUNTS:
-        staff_create_or_update(username=username, unit_code=unit_code, role=role, password=DEMO_PASSWORD)
+        # The demo password is published: it need not be changed at the first login.
+        staff_create_or_update(username=username, unit_code=unit_code, role=role, password=DEMO_PASSWORD,
+                               temporary_password=False)
         ctx.say(f"  {username:<18} {label}")

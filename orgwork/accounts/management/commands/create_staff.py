@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--unit", required=True, help="所属单位代码")
         parser.add_argument("--role", required=True, help="角色（用户组）名称")
-        parser.add_argument("--password", help="密码（至少10位，含三类字符）")
+        parser.add_argument("--password", help="初始密码或重置的密码（至少10位，含三类字符；本人下次登录须修改）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with acting_as(None, source="command"):
