@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from orgwork.common.contract import SystemActor
 from branches.models import Domain, MeetingKind
 from branches.services import weak_case_open
 from branches.worklists import recent_months
@@ -51,7 +52,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
                                          ("A-2", tree["county_a"], Domain.COMMUNITY, today + datetime.timedelta(days=9)),
                                          ("B-1", tree["county_b"], Domain.RURAL, today - datetime.timedelta(days=1))):
         weak_case_open(organisation=make_org(code, f"{code}党支部", unit, domain=domain), year=2025, categories=["rules"],
-                       problems="制度不落实", plan="建章立制", contact_leader="李书记", deadline=deadline, actor=None,
+                       problems="制度不落实", plan="建章立制", contact_leader="李书记", deadline=deadline, actor=SystemActor("tests"),
                        link_rectification=False)
 
     enroll(leading)
