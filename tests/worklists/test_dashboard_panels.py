@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from orgwork.common.contract import SystemActor
 from branches.models import Domain, MeetingKind
 from branches.services import weak_case_open
 from branches.worklists import recent_months
 from cadres.models import Assessment, AssessmentGrade, CadreStatus
 from cadres.services import assessment_save
+from orgwork.common.contract import SystemActor
 from orgwork import dashboard
 from orgwork.rectification.models import ItemState, RectificationItem
 from orgwork.units.models import Unit

@@ -24,10 +24,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from orgwork.audit.context import acting_as
-from orgwork.common.contract import SystemActor
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.units.models import Unit, UnitLevel, UnitType
+from orgwork.common.contract import SystemActor
 from orgwork.units.services import unit_save
 
 from branches.cadence import Period
@@ -99,8 +99,7 @@ class Command(BaseCommand):
         def ensure(code: str, name: str, parent: Unit | None, level: str, unit_type: str) -> Unit:
             unit = existing.get(code)
             if unit is None:
-                unit = unit_save(unit=Unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type),
-                                 actor=SystemActor("bench_branches"))
+                unit = unit_save(unit=Unit(code=code, name=name, parent=parent, level=level, unit_type=unit_type), actor=SystemActor("bench"))
                 existing[code] = unit
             return unit
 
