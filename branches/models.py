@@ -278,6 +278,9 @@ class StandardItem(Audited):
     seq = models.PositiveSmallIntegerField("序号", default=1)
     title = models.CharField("检查内容", max_length=300)
     points = models.DecimalField("分值", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0"))])
+    is_veto = models.BooleanField(
+        "一票否决", default=False,
+        help_text="一票否决项：得分不足该项分值的，无论总分多少，评定结果均为未达标。")
 
     class Meta:
         verbose_name = "标准细则"
@@ -302,8 +305,10 @@ class StandardStatus(models.TextChoices):
 
 class BranchAssessment(Audited):
     """党支部标准化建设年度评定（达标创星）. Self-assessment by the branch, review by the
-    level above; status and star level follow from the REVIEWED score and the thresholds
-    of the standard version in force (set by the services, never by ``save()``)."""
+    level above, both item by item (:class:`AssessmentItemScore`); the totals are the sums
+    of the item scores, and status and star level follow from the REVIEWED items (their
+    sum against the thresholds of the standard version in force, and any 一票否决 item
+    short of its points) — set by the services, never by ``save()``."""
 
     scope_field = "organisation__unit"
 
@@ -329,6 +334,10 @@ class BranchAssessment(Audited):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="assessment_org_year_unique",
                                     violation_error_message="该党组织这一年度已有评定记录。"),
+            # A result (and so 示范) only after the review.
+            models.CheckConstraint(condition=models.Q(status="") | models.Q(state=AssessmentState.REVIEWED),
+                                   name="assessment_status_after_review",
+                                   violation_error_message="审核定级后才有评定结果。"),
         ]
         indexes = [
             models.Index(fields=["year", "status"], name="assessment_year_status_idx"),
@@ -337,6 +346,37 @@ class BranchAssessment(Audited):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}年度评定"
+
+
+class AssessmentItemScore(models.Model):
+    """评定细则得分（逐项评分表）: one checklist item of the standard, as the branch scored
+    it (自评) and as the level above scored it (审核). Written only by the assessment
+    services, whose audit row on the assessment records the item scores."""
+
+    scope_field = "assessment__organisation__unit"
+
+    assessment = models.ForeignKey(BranchAssessment, verbose_name="评定", on_delete=models.CASCADE, related_name="item_scores")
+    item = models.ForeignKey(StandardItem, verbose_name="细则条目", on_delete=models.PROTECT, related_name="+")
+    self_score = models.DecimalField("自评得分", max_digits=5, decimal_places=1, null=True, blank=True,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    reviewed_score = models.DecimalField("审核得分", max_digits=5, decimal_places=1, null=True, blank=True,
+                                         validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = "细则得分"
+        verbose_name_plural = "细则得分"
+        ordering = ["assessment", "item__seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="assessment_item_unique",
+                                    violation_error_message="同一评定中每条细则只能评分一次。"),
+            models.CheckConstraint(condition=models.Q(self_score__isnull=True) | models.Q(self_score__gte=0),
+                                   name="assessment_item_self_score_gte_0", violation_error_message="得分不能为负数。"),
+            models.CheckConstraint(condition=models.Q(reviewed_score__isnull=True) | models.Q(reviewed_score__gte=0),
+                                   name="assessment_item_reviewed_score_gte_0", violation_error_message="得分不能为负数。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.seq}. {self.item.title}"
 
 
 class ModelBranchQuota(Audited):
@@ -437,6 +477,10 @@ class Meeting(Audited):
     topic = models.CharField("主题", max_length=200)
     expected = models.PositiveSmallIntegerField("应到人数")
     present = models.PositiveSmallIntegerField("实到人数")
+    # Empty for almost every row (a constant default costs nothing to add to a big table).
+    backentry_reason = models.CharField(
+        "补录原因", max_length=200, blank=True, default="", db_default="",
+        help_text="召开日期超出补录期限时必填，只有具备补录权限的人员可以补录。")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -553,6 +597,15 @@ class WeakBranchCase(Audited):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="weak_case_org_year_unique",
                                     violation_error_message="该党组织这一年度已列入软弱涣散整顿。"),
+            # A survey is recorded whole; a case is struck off only with a survey and a date.
+            models.CheckConstraint(
+                condition=models.Q(awareness_rate__isnull=True, satisfaction_rate__isnull=True, surveyed_on__isnull=True)
+                | models.Q(awareness_rate__isnull=False, satisfaction_rate__isnull=False, surveyed_on__isnull=False),
+                name="weak_case_survey_whole", violation_error_message="测评结果须同时填写知情度、满意度和测评日期。"),
+            models.CheckConstraint(
+                condition=~models.Q(state=WeakCaseState.CLOSED)
+                | models.Q(closed_on__isnull=False, awareness_rate__isnull=False, satisfaction_rate__isnull=False),
+                name="weak_case_closed_after_survey", violation_error_message="尚未开展知情度满意度测评，不能销号。"),
         ]
         indexes = [models.Index(fields=["year", "state"], name="weak_case_year_state_idx")]
 

@@ -1,7 +1,9 @@
 """Spreadsheet resources (导入模板): 党组织, 书记, 三会一课记录.
 
 Each cell is checked by its widget with a Chinese message; lookups are scoped to the
-importing user; saves go through the same services as the admin.
+importing user. A resource only parses cells: each row is handed to the domain rule the
+form uses as well (``prepare_instance``), and what follows a written sheet to the
+domain's bulk service (``after_import_commit``).
 """
 
 from __future__ import annotations
@@ -17,13 +19,9 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
 from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
-from .services import (
-    backentry_check,
-    meeting_audit_backentry,
-    meeting_fill_derived,
-    party_org_save,
-    party_orgs_sync_descendants,
-)
+from orgwork.audit.context import current_actor
+
+from .services import meeting_prepare, party_org_prepare, party_orgs_sync_descendants
 
 
 class CountWidget(Widget):
@@ -129,19 +127,13 @@ class PartyOrganisationResource(ScopedModelResource):
                    "活动场所面积（㎡）": 150}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
-        """The bulk engine's hook before ``clean()``: the path follows the parent; the
-        descendants follow in ``after_import_commit``."""
-        if instance.parent_id and original is not None and original.path and instance.parent.path.startswith(original.path):
-            raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{instance.parent}」之下：会形成循环。"})
-        instance.path = instance.computed_path()
+        """The bulk engine's hook before ``clean()``: the row's rules and its path."""
+        party_org_prepare(organisation=instance, original=original)
 
     def after_import_commit(self, organisations: Any) -> None:
         """The engine wrote the rows in bulk: moved organisations take their descendants'
         paths and their meetings' unit along, as ``party_org_save`` does for one."""
-        party_orgs_sync_descendants(organisations=organisations)
-
-    def do_instance_save(self, instance: PartyOrganisation, is_create: bool) -> None:
-        party_org_save(organisation=instance, actor=self.user)
+        party_orgs_sync_descendants(organisations=organisations, actor=current_actor().user or self.user)
 
 
 class SecretaryResource(ScopedModelResource):
@@ -181,14 +173,14 @@ class MeetingResource(ScopedModelResource):
     topic = fields.Field(attribute="topic", column_name="主题")
     expected = fields.Field(attribute="expected", column_name="应到人数", widget=CountWidget("应到人数"))
     present = fields.Field(attribute="present", column_name="实到人数", widget=CountWidget("实到人数"))
-    reason = fields.Field(attribute=None, column_name="补录原因", readonly=True)
+    backentry_reason = fields.Field(attribute="backentry_reason", column_name="补录原因")
 
     header_aliases = {"党组织代码": "组织代码", "类型": "会议类型", "日期": "召开日期", "会议主题": "主题", "内容": "主题",
-                      "应到": "应到人数", "实到": "实到人数"}
+                      "应到": "应到人数", "实到": "实到人数", "超期补录原因": "补录原因", "原因": "补录原因"}
 
     class Meta:
         model = Meeting
-        fields = ("organisation", "kind", "held_on", "topic", "expected", "present", "reason")
+        fields = ("organisation", "kind", "held_on", "topic", "expected", "present", "backentry_reason")
         import_id_fields = ("organisation", "kind", "held_on", "topic")
         skip_unchanged = True
         clean_model_instances = True
@@ -196,42 +188,9 @@ class MeetingResource(ScopedModelResource):
     example_row = {"组织代码": "620102001001", "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
                    "应到人数": 7, "实到人数": 7, "补录原因": ""}
 
-    def __init__(self, user: Any = None, unmask: bool = False, backentry_reason: str = "", **kwargs: Any) -> None:
-        super().__init__(user=user, unmask=unmask, **kwargs)
-        self.backentry_reason = backentry_reason
-
     def prepare_instance(self, instance: Meeting, original: Any) -> None:
-        """The bulk engine's hook before ``clean()``: fill the copies the rate queries use,
-        and apply the back-entry window to new rows. The bulk engine carries no per-row
-        reason, so late rows need the supervisor permission and a reason given for the
-        whole file (``backentry_reason``)."""
+        """The bulk engine's hook before ``clean()``: the row goes to the same rule as the
+        form (derived copies, back-entry window with the row's own 补录原因)."""
         if not instance.organisation_id or not instance.held_on:
             return
-        meeting_fill_derived(instance)
-        if original is None:
-            backentry_check(held_on=instance.held_on, actor=self.user, reason=self.backentry_reason)
-
-    def import_instance(self, instance: Meeting, row: Any, **kwargs: Any) -> None:
-        errors: dict[str, Any] = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if instance.organisation_id and instance.held_on:
-            meeting_fill_derived(instance)
-            if instance.pk is None and "held_on" not in errors:
-                try:
-                    instance._late_reason = (row.get("补录原因") or "").strip() if backentry_check(
-                        held_on=instance.held_on, actor=self.user, reason=str(row.get("补录原因") or "")) else ""
-                except ValidationError as error:
-                    errors.setdefault("held_on", []).extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-
-    def after_save_instance(self, instance: Meeting, row: Any, **kwargs: Any) -> None:
-        reason = getattr(instance, "_late_reason", "")
-        if reason and instance.pk and not kwargs.get("dry_run"):
-            meeting_audit_backentry(meeting=instance, actor=self.user, reason=reason)
-
-    def dehydrate_reason(self, instance: Meeting) -> str:
-        return ""
+        meeting_prepare(meeting=instance, actor=self.user, original=original)

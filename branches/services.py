@@ -5,8 +5,9 @@ its change; the admin, imports, commands and the demo seeder all call it."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -18,21 +19,42 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.audit.recorder import entry_for, record, record_many
+from orgwork.audit.recorder import concrete_values, diff, entry_for, record, record_many
+from orgwork.common.contract import (
+    audit_rows,
+    is_system,
+    lock_in_scope,
+    perform,
+    require_actor,
+    require_permission,
+    save_audited,
+    user_of,
+)
 from orgwork.common.versioning import bump_version
 from orgwork.imports.writer import copy_rows
-from orgwork.rectification.models import ChecklistSource
-from orgwork.rectification.services import rectification_open_item
+from orgwork.rectification.models import ChecklistSource, ItemState, RectificationItem
+from orgwork.rectification.services import (
+    rectification_approve_closure,
+    rectification_open_item,
+    rectification_request_closure,
+    rectification_start,
+)
+from orgwork.units.models import Unit
+from orgwork.units.scope import scope_queryset, units_visible_to
 
 from .cadence import local_date
 from .models import (
     PATH_SEPARATOR,
+    AssessmentItemScore,
     AssessmentState,
     BranchAssessment,
     Meeting,
     MeetingKind,
     ModelBranchQuota,
+    OrgKind,
     PartyOrganisation,
+    Secretary,
+    StandardItem,
     StandardStatus,
     StandardVersion,
     WeakBranchCase,
@@ -59,36 +81,79 @@ def weak_survey_threshold() -> Decimal:
 # ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def party_org_save(*, organisation: PartyOrganisation, actor: Any = None) -> PartyOrganisation:
-    """Create or update an organisation, keeping its path, its descendants' paths and the
-    unit copied onto its meetings right. Nesting and cycles are checked by ``clean()``."""
-    old_path, old_unit_id = "", None
-    if organisation.pk:
-        old_path, old_unit_id = (
-            PartyOrganisation.objects.select_for_update().values_list("path", "unit_id").get(pk=organisation.pk)
-        )
-        organisation.path = old_path
-    organisation.full_clean()
+def _require_unit_in_scope(actor: Any, unit_id: Any, field: str = "unit") -> None:
+    """A record may only be placed in a unit of the actor's jurisdiction."""
+    if unit_id is None or not units_visible_to(actor).filter(pk=unit_id).exists():
+        raise ValidationError({field: "所在单位不在您的管辖范围内。"}, code="scope")
+
+
+def _require_organisation_in_scope(actor: Any, organisation: PartyOrganisation, field: str = "organisation") -> None:
+    if organisation is None or organisation.pk is None or not scope_queryset(
+            PartyOrganisation.objects.filter(pk=organisation.pk), actor).exists():
+        raise ValidationError({field: "该党组织不存在或不在您的管辖范围内。"}, code="scope")
+
+
+def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganisation | None = None) -> None:
+    """The rules of one organisation row that ``clean()`` cannot see on a row built from a
+    sheet (the stored path of the row being moved), and its path from its parent."""
+    if (organisation.parent_id and original is not None and original.path
+            and organisation.parent.path.startswith(original.path)):
+        raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{organisation.parent}」之下：会形成循环。"})
     organisation.path = organisation.computed_path()
-    if organisation.pk:
-        bump_version(organisation)
-    organisation.save()
-    if old_path and old_path != organisation.path:
-        # One statement rewrites the sub-tree: new prefix + the rest of the old path.
-        PartyOrganisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
-            path=Concat(Value(organisation.path), Substr(F("path"), Length(Value(old_path)) + 1))
-        )
-    if old_unit_id is not None and old_unit_id != organisation.unit_id:
-        # Meeting.unit is a derived copy for the rate queries, not business state.
-        Meeting.objects.filter(organisation=organisation).update(unit_id=organisation.unit_id)
+
+
+def party_org_save(*, organisation: PartyOrganisation, actor: Any) -> PartyOrganisation:
+    """Create or update an organisation, keeping its path, its descendants' paths and the
+    unit copied onto its meetings right. Nesting and cycles are checked by ``clean()``.
+    The contract: actor, permission, scope (the row and its unit), one audit row for the
+    organisation and one for each descendant whose path the move rewrites."""
+    creating = organisation.pk is None
+    require_permission(actor, "branches.add_partyorganisation" if creating else "branches.change_partyorganisation",
+                       "新增党组织" if creating else "修改党组织")
+    with transaction.atomic():
+        old_path, old_unit_id = "", None
+        if not creating:
+            locked = lock_in_scope(PartyOrganisation.objects.all(), organisation.pk, actor, what="党组织")
+            old_path, old_unit_id = locked.path, locked.unit_id
+            organisation.path = old_path
+            organisation._audit_loaded = getattr(locked, "_audit_loaded", None)
+        _require_unit_in_scope(actor, organisation.unit_id)
+        organisation.full_clean()
+        organisation.path = organisation.computed_path()
+        if not creating:
+            bump_version(organisation)
+        save_audited(organisation, actor=actor)
+        if old_path and old_path != organisation.path:
+            party_orgs_move_subtree(old_path=old_path, new_path=organisation.path, exclude_pk=organisation.pk, actor=actor)
+        if old_unit_id is not None and old_unit_id != organisation.unit_id:
+            # Meeting.unit is a derived copy for the rate queries, not business state.
+            Meeting.objects.filter(organisation=organisation).update(unit_id=organisation.unit_id)
     return organisation
 
 
-def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation]) -> int:
+def party_orgs_move_subtree(*, old_path: str, new_path: str, actor: Any, exclude_pk: int | None = None) -> int:
+    """Rewrite the paths of the sub-tree below ``old_path`` to start with ``new_path``: one
+    statement for the rows, one audit row for each row it changed (bulk path of the contract)."""
+    require_actor(actor)
+    below = PartyOrganisation.objects.filter(path__startswith=old_path)
+    if exclude_pk is not None:
+        below = below.exclude(pk=exclude_pk)
+    moved = list(below.select_for_update(of=("self",)).select_related("unit").only("pk", "name", "path", "unit__path"))
+    if not moved:
+        return 0
+    # One statement rewrites the sub-tree: new prefix + the rest of the old path.
+    below.filter(pk__in=[o.pk for o in moved]).update(
+        path=Concat(Value(new_path), Substr(F("path"), Length(Value(old_path)) + 1)))
+    return audit_rows(((o, {"path": [o.path, new_path + o.path[len(old_path):]]}) for o in moved), actor=actor,
+                      message="上级党组织调整，层级路径随之改变")
+
+
+def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation], actor: Any) -> int:
     """After a bulk write (a sheet import) of ``organisations``: their descendants' paths
     follow them, and their meetings carry their unit — what ``party_org_save`` does for
-    one organisation. One query per tree level; returns how many paths were rewritten."""
+    one organisation, each rewritten descendant audited. One query per tree level;
+    returns how many paths were rewritten."""
+    require_actor(actor)
     level = [(o.pk, o.path, o.unit_id) for o in organisations]
     by_unit: dict[int, list[int]] = {}
     for pk, _, unit_id in level:
@@ -99,17 +164,42 @@ def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation]) -
     rewritten = 0
     while level:
         parent_paths = {pk: path for pk, path, _ in level}
-        children = list(PartyOrganisation.objects.filter(parent_id__in=parent_paths).only("pk", "code", "path", "parent_id"))
-        stale = []
+        children = list(PartyOrganisation.objects.filter(parent_id__in=parent_paths).select_related("unit")
+                        .only("pk", "name", "code", "path", "parent_id", "unit__path"))
+        stale, changes = [], []
         for child in children:
             path = f"{parent_paths[child.parent_id]}{child.code}{PATH_SEPARATOR}"
             if child.path != path:
+                changes.append((child, {"path": [child.path, path]}))
                 child.path = path
                 stale.append(child)
         PartyOrganisation.objects.bulk_update(stale, ["path"], batch_size=1000)
+        audit_rows(changes, actor=actor, message="上级党组织调整，层级路径随之改变")
         rewritten += len(stale)
         level = [(c.pk, c.path, None) for c in children]
     return rewritten
+
+
+def secretary_save(*, secretary: Secretary, actor: Any) -> Secretary:
+    """Create or update an organisation's secretary (书记): actor, permission, the
+    organisation in scope, one audit row."""
+    creating = secretary.pk is None
+    require_permission(actor, "branches.add_secretary" if creating else "branches.change_secretary",
+                       "登记书记" if creating else "修改书记")
+    with transaction.atomic():
+        if not creating:
+            locked = lock_in_scope(Secretary.objects.all(), secretary.pk, actor, what="书记")
+            secretary._audit_loaded = getattr(locked, "_audit_loaded", None)
+        _require_organisation_in_scope(actor, secretary.organisation)
+        secretary.full_clean()
+        save_audited(secretary, actor=actor)
+    return secretary
+
+
+def secretary_delete(*, secretary: Secretary, actor: Any) -> None:
+    require_permission(actor, "branches.delete_secretary", "删除书记")
+    with transaction.atomic():
+        lock_in_scope(Secretary.objects.all(), secretary.pk, actor, what="书记").delete()
 
 
 # ---------------------------------------------------------------------------
@@ -118,8 +208,9 @@ def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation]) -
 
 
 def backentry_check(*, held_on: datetime.date, actor: Any, reason: str = "", today: datetime.date | None = None) -> bool:
-    """Raise if ``actor`` may not enter a meeting held on ``held_on``; True when it is a
-    late entry (补录) that is allowed because a supervisor gave a reason."""
+    """The back-entry rule (补录期限), one for every path: raise if ``actor`` may not enter
+    a meeting held on ``held_on``; True when it is a late entry (补录) that is allowed
+    because the actor holds the back-entry permission and gave a reason."""
     today = today or timezone.localdate()
     if held_on > today:
         raise ValidationError({"held_on": "召开日期不能晚于今天。"})
@@ -129,7 +220,7 @@ def backentry_check(*, held_on: datetime.date, actor: Any, reason: str = "", tod
     if actor is None or not actor.has_perm(BACKENTRY_PERMISSION):
         raise ValidationError({"held_on": f"召开日期早于 {days} 天的补录期限，普通用户不能录入；请由有补录权限的负责同志说明原因后补录。"})
     if not (reason or "").strip():
-        raise ValidationError({"reason": f"召开日期早于 {days} 天的补录期限，补录须填写原因。"})
+        raise ValidationError({"backentry_reason": f"召开日期早于 {days} 天的补录期限，补录须填写原因。"})
     return True
 
 
@@ -141,36 +232,63 @@ def meeting_fill_derived(meeting: Meeting) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = None,
+                    today: datetime.date | None = None) -> bool:
+    """The rules of one meeting row, shared by the form, the sheet and the service: the
+    derived copies, and the back-entry window for a new row or a changed date (the
+    reason kept only on a late entry). Returns whether it is a late entry."""
+    meeting_fill_derived(meeting)
+    meeting.backentry_reason = (meeting.backentry_reason or "").strip()
+    if original is not None and original.held_on == meeting.held_on:
+        # A row sent again with the reason left blank keeps the reason it was entered with
+        # (read from the loaded values: the sheet fills the stored row itself).
+        stored = (getattr(original, "_audit_loaded", None) or {}).get("backentry_reason", original.backentry_reason)
+        meeting.backentry_reason = meeting.backentry_reason or stored or ""
+        return False
+    late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
+    if not late:
+        meeting.backentry_reason = ""
+    return late
+
+
+def meeting_save(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> Meeting:
+    """登记或修改一次三会一课: actor, permission, the organisation in scope, the back-entry
+    rule, one audit row (a late entry's reason is in it)."""
+    creating = meeting.pk is None
+    require_permission(actor, "branches.add_meeting" if creating else "branches.change_meeting",
+                       "登记三会一课" if creating else "修改三会一课记录")
+    with transaction.atomic():
+        original = None
+        if not creating:
+            original = lock_in_scope(Meeting.objects.all(), meeting.pk, actor, what="三会一课记录")
+            meeting._audit_loaded = getattr(original, "_audit_loaded", None)
+        _require_organisation_in_scope(actor, meeting.organisation)
+        late = meeting_prepare(meeting=meeting, actor=actor, original=original, today=today)
+        meeting.full_clean()
+        save_audited(meeting, actor=actor, message=f"超期补录：{meeting.backentry_reason}" if late else "")
+    return meeting
+
+
 def meeting_record(*, organisation: PartyOrganisation, kind: int, held_on: datetime.date, topic: str,
                    expected: int, present: int, actor: Any, reason: str = "",
                    today: datetime.date | None = None) -> Meeting:
     """登记一次三会一课. Entries older than the back-entry window need the supervisor
-    permission and a reason, which goes into the audit log."""
-    held_on = local_date(held_on)
-    late = backentry_check(held_on=held_on, actor=actor, reason=reason, today=today)
-    meeting = Meeting(organisation=organisation, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
-    meeting_fill_derived(meeting)
-    meeting.full_clean()
-    meeting.save()
-    if late:
-        meeting_audit_backentry(meeting=meeting, actor=actor, reason=reason)
-    return meeting
+    permission and a reason, which is kept on the record and in its audit row."""
+    meeting = Meeting(organisation=organisation, kind=kind, held_on=local_date(held_on), topic=topic, expected=expected,
+                      present=present, backentry_reason=reason or "")
+    return meeting_save(meeting=meeting, actor=actor, today=today)
 
 
-def meeting_audit_backentry(*, meeting: Meeting, actor: Any, reason: str) -> None:
-    record(meeting, action=AuditAction.TRANSITION, actor=actor, message=f"超期补录：{reason.strip()}",
-           changes={"held_on": [None, meeting.held_on.isoformat()], "backentry_reason": [None, reason.strip()]})
-
-
-def meetings_bulk_record(*, meetings: Sequence[Meeting], batch_size: int = 5000) -> int:
+def meetings_bulk_record(*, meetings: Sequence[Meeting], actor: Any, batch_size: int = 5000) -> int:
     """Bulk path (demo data, migrations of old ledgers): derived fields filled, rows
     inserted in batches, one audit row each. The back-entry window does not apply —
-    callers are commands that load history on purpose."""
+    callers are commands that load history on purpose, as a named system actor."""
+    require_actor(actor)
     for meeting in meetings:
         meeting_fill_derived(meeting)
     created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
-    record_many((entry_for(m, action=AuditAction.CREATE, changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
+    record_many((entry_for(m, action=AuditAction.CREATE, actor=actor,
+                           changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
                  for m in created), batch_size=batch_size)
     return len(created)
 
@@ -178,16 +296,17 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], batch_size: int = 5000)
 MeetingRow = tuple[PartyOrganisation, int, datetime.date, str, int, int]
 
 
-def meetings_bulk_load(*, rows: Sequence[MeetingRow]) -> int:
+def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
     """Bulk path for a province's volume (a year is ~5 million meetings): the contract of
     :func:`meetings_bulk_record` — derived fields filled, one audit row each, no back-entry
     window — from plain ``(organisation, kind, held_on, topic, expected, present)`` tuples,
     which on PostgreSQL go in with COPY and never become model instances. Organisations
     need their unit loaded (the audit rows' scope). Run it inside a transaction."""
+    require_actor(actor)
     if not rows:
         return 0
     if connection.vendor != "postgresql":
-        return meetings_bulk_record(meetings=[
+        return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
             for o, kind, held_on, topic, expected, present in rows
         ])
@@ -198,7 +317,7 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow]) -> int:
         cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], len(rows)])
         pks = [r[0] for r in cursor.fetchall()]
     fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
-    template = entry_for(None, action=AuditAction.CREATE, content_type=ContentType.objects.get_for_model(Meeting))
+    template = entry_for(None, action=AuditAction.CREATE, actor=actor, content_type=ContentType.objects.get_for_model(Meeting))
     base = [getattr(template, f.attname) for f in fields]
     position = {f.attname: n for n, f in enumerate(fields)}
     oid, orepr, path, delta = (position[a] for a in ("object_id", "object_repr", "unit_path", "changes"))
@@ -228,10 +347,13 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow]) -> int:
 # ---------------------------------------------------------------------------
 
 
-def assessment_grade(score: Decimal, version: StandardVersion) -> tuple[str, int | None, bool]:
-    """(status, star level, eligible for 示范) for a reviewed score under ``version``.
+def assessment_grade(score: Decimal, version: StandardVersion, *, vetoed: bool = False) -> tuple[str, int | None, bool]:
+    """(status, star level, eligible for 示范) for a reviewed total under ``version``; a
+    一票否决 item short of its points (``vetoed``) makes it 未达标 whatever the total.
     The status is 达标 at most: 示范 comes only through a nomination within the quota."""
     score = Decimal(score)
+    if vetoed:
+        return StandardStatus.BELOW, None, False
     status = StandardStatus.PASSED if score >= version.pass_score else StandardStatus.BELOW
     thresholds = version.star_thresholds()
     stars = sum(1 for t in thresholds if score >= t) if thresholds else None
@@ -243,113 +365,250 @@ def version_max_score(version: StandardVersion) -> Decimal | None:
     return Decimal(total) if total else None
 
 
-def _check_score(score: Any, version: StandardVersion, field: str) -> Decimal:
-    if score is None or score == "":
-        raise ValidationError({field: "请填写得分。"})
-    value = Decimal(str(score))
-    if value < 0:
-        raise ValidationError({field: "得分不能为负数。"})
-    maximum = version_max_score(version)
-    if maximum is not None and value > maximum:
-        raise ValidationError({field: f"得分不能超过标准总分 {maximum} 分。"})
-    return value
+def item_score_check(item: StandardItem, value: Any, *, field: str = "score") -> Decimal | None:
+    """One checklist item's score: blank, or a number from 0 to the item's points."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError({field: f"第{item.seq}项「{item.title}」的得分「{value}」不是数字。"}) from None
+    if number < 0:
+        raise ValidationError({field: f"第{item.seq}项「{item.title}」的得分不能为负数。"})
+    if number > item.points:
+        raise ValidationError({field: f"第{item.seq}项「{item.title}」的得分不能超过该项分值 {item.points} 分。"})
+    return number
+
+
+def assessment_items_total(scores: Sequence[tuple[StandardItem, Decimal | None]], *, field: str) -> tuple[Decimal, list[StandardItem]]:
+    """The total of a scored checklist (every item scored) and its 一票否决 items short of
+    their points. The status is derived from these two, never from a typed total."""
+    if not scores:
+        raise ValidationError({field: "适用的标准版本尚未制定细则条目，不能逐项评分。"})
+    missing = [f"第{item.seq}项" for item, value in scores if value is None]
+    if missing:
+        raise ValidationError({field: f"须逐项评分：{'、'.join(missing)}尚未评分。"})
+    total = sum((value for _, value in scores), Decimal("0"))
+    vetoes = [item for item, value in scores if item.is_veto and value < item.points]
+    return total, vetoes
 
 
 def is_above(user: Any, organisation: PartyOrganisation) -> bool:
-    """The user's unit lies strictly above the organisation's unit (上级审核)."""
+    """The user's unit lies strictly above the organisation's unit (上级审核); the system
+    actor of a command or the seeder acts for the level above every unit."""
+    if is_system(user):
+        return True
     unit = getattr(user, "unit", None)
     if unit is None:
         return False
     return organisation.unit.path.startswith(unit.path) and organisation.unit.path != unit.path
 
 
-@transaction.atomic
-def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any = None) -> BranchAssessment:
-    """Start a year's assessment against the standard version in force at the end of that year."""
-    existing = BranchAssessment.objects.filter(organisation=organisation, year=year).first()
-    if existing is not None:
-        return existing
-    version = standard_version_in_force(unit=organisation.unit, domain=organisation.domain, on=datetime.date(year, 12, 31))
-    if version is None:
-        raise ValidationError({"version": f"没有适用于「{organisation.get_domain_display()}」领域、{year}年度施行的建设标准，请先制定标准。"})
-    assessment = BranchAssessment(organisation=organisation, year=year, version=version)
-    assessment.full_clean()
-    assessment.save()
+def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any) -> BranchAssessment:
+    """Start a year's assessment against the standard version in force at the end of that
+    year, with one score line per checklist item of that version."""
+    require_permission(actor, "branches.add_branchassessment", "新增标准化评定")
+    with transaction.atomic():
+        _require_organisation_in_scope(actor, organisation)
+        existing = BranchAssessment.objects.filter(organisation=organisation, year=year).first()
+        if existing is not None:
+            return existing
+        version = standard_version_in_force(unit=organisation.unit, domain=organisation.domain, on=datetime.date(year, 12, 31))
+        if version is None:
+            raise ValidationError({"version": f"没有适用于「{organisation.get_domain_display()}」领域、{year}年度施行的建设标准，请先制定标准。"})
+        assessment = BranchAssessment(organisation=organisation, year=year, version=version)
+        assessment.full_clean()
+        save_audited(assessment, actor=actor)
+        AssessmentItemScore.objects.bulk_create(
+            [AssessmentItemScore(assessment=assessment, item=item) for item in version.items.order_by("seq")])
     return assessment
 
 
-def _locked(assessment: BranchAssessment) -> BranchAssessment:
-    return BranchAssessment.objects.select_for_update().select_related("organisation__unit", "version").get(pk=assessment.pk)
+def _locked_assessment(assessment: BranchAssessment, actor: Any) -> BranchAssessment:
+    return lock_in_scope(BranchAssessment.objects.select_related("organisation__unit", "version"), assessment.pk, actor,
+                         what="标准化评定")
 
 
-@transaction.atomic
-def assessment_submit_self(*, assessment: BranchAssessment, actor: Any, score: Any = None, note: str | None = None) -> BranchAssessment:
-    """提交自评. The score may be passed or already typed into the record."""
-    locked = _locked(assessment)
-    if locked.state == AssessmentState.REVIEWED:
-        raise ValidationError({"state": "已审核的评定不能再修改自评。"})
-    locked.self_score = _check_score(score if score is not None else locked.self_score, locked.version, "self_score")
-    if note is not None:
-        locked.self_note = note
-    locked.self_assessed_at = timezone.now()
-    before = locked.state
-    locked.state = AssessmentState.SELF_ASSESSED
-    locked.save(update_fields=["self_score", "self_note", "self_assessed_at", "state"])
-    record(locked, action=AuditAction.TRANSITION, actor=actor, message=f"提交自评：{locked.self_score}分",
-           changes={"state": [before, locked.state]})
+def _apply_item_scores(locked: BranchAssessment, scores: Mapping[Any, Any] | None, stage: str,
+                       field: str, *, complete: bool = True) -> tuple[Decimal | None, list[StandardItem], dict[str, Any]]:
+    """Write the given item scores (``{item or item pk: score}``) of one stage (``self_score``
+    or ``reviewed_score``) and return the stage's total, its failed veto items and the
+    changes for the audit row. With ``complete`` every item must be scored; without it
+    (typing on the record's page) the total is None."""
+    lines = {line.item_id: line for line in
+             AssessmentItemScore.objects.select_for_update(of=("self",)).filter(assessment=locked).select_related("item")}
+    for item in locked.version.items.exclude(pk__in=list(lines)).order_by("seq"):  # items added to the version since
+        lines[item.pk] = AssessmentItemScore.objects.create(assessment=locked, item=item)
+    changes: dict[str, Any] = {}
+    for key, value in (scores or {}).items():
+        item_pk = getattr(key, "pk", key)
+        line = lines.get(int(item_pk))
+        if line is None:
+            raise ValidationError({field: "细则条目不属于该评定适用的标准版本。"})
+        number = item_score_check(line.item, value, field=field)
+        if getattr(line, stage) != number:
+            changes[f"第{line.item.seq}项{'自评' if stage == 'self_score' else '审核'}得分"] = [
+                None if getattr(line, stage) is None else str(getattr(line, stage)), None if number is None else str(number)]
+            setattr(line, stage, number)
+            line.save(update_fields=[stage])
+    if not complete:
+        return None, [], changes
+    ordered = sorted(lines.values(), key=lambda line: line.item.seq)
+    total, vetoes = assessment_items_total([(line.item, getattr(line, stage)) for line in ordered], field=field)
+    return total, vetoes, changes
+
+
+def assessment_record_scores(*, assessment: BranchAssessment, actor: Any, self_scores: Mapping[Any, Any] | None = None,
+                             reviewed_scores: Mapping[Any, Any] | None = None, self_note: str | None = None,
+                             review_note: str | None = None) -> BranchAssessment:
+    """Keep item scores and notes typed on the record's page (逐项评分) without moving the
+    workflow: self scores before review, reviewed scores only from the level above; one
+    audit row."""
+    require_permission(actor, "branches.change_branchassessment", "修改标准化评定")
+    with transaction.atomic():
+        locked = _locked_assessment(assessment, actor)
+        if locked.state == AssessmentState.REVIEWED and (self_scores or reviewed_scores):
+            raise ValidationError({"state": "已审核的评定不能修改得分。"})
+        if reviewed_scores and not is_above(actor, locked.organisation):
+            raise ValidationError({"reviewed_score": f"审核得分须由「{locked.organisation.unit}」的上级单位填写。"})
+        changes: dict[str, Any] = {}
+        for stage, scores in (("self_score", self_scores), ("reviewed_score", reviewed_scores)):
+            if scores:  # partly scored is fine while typing; submit and review need every item
+                changes.update(_apply_item_scores(locked, scores, stage, stage, complete=False)[2])
+        fields = []
+        for name, value in (("self_note", self_note), ("review_note", review_note)):
+            if value is not None and value != getattr(locked, name):
+                setattr(locked, name, value)
+                fields.append(name)
+        if changes or fields:
+            save_audited(locked, actor=actor, fields=fields, message="逐项评分" if changes else "", extra_changes=changes)
     return locked
 
 
-@transaction.atomic
-def assessment_review(*, assessment: BranchAssessment, reviewer: Any, score: Any = None, note: str | None = None) -> BranchAssessment:
-    """上级审核: the reviewed score sets status and star level with the version's thresholds."""
-    locked = _locked(assessment)
-    if locked.state != AssessmentState.SELF_ASSESSED:
-        message = "尚未提交自评，不能审核。" if locked.state == AssessmentState.DRAFT else "该评定已审核。"
-        raise ValidationError({"state": message})
-    if not is_above(reviewer, locked.organisation):
-        raise ValidationError({"reviewer": f"审核须由「{locked.organisation.unit}」的上级单位进行。"})
-    value = _check_score(score if score is not None else locked.reviewed_score, locked.version, "reviewed_score")
-    status, stars, _ = assessment_grade(value, locked.version)
-    locked.reviewed_score, locked.status, locked.star_level = value, status, stars
-    if note is not None:
-        locked.review_note = note
-    locked.reviewer, locked.reviewed_at, locked.state = reviewer, timezone.now(), AssessmentState.REVIEWED
-    locked.save(update_fields=["reviewed_score", "status", "star_level", "review_note", "reviewer", "reviewed_at", "state"])
-    record(locked, action=AuditAction.TRANSITION, actor=reviewer,
-           message=f"审核评定：{value}分，{locked.get_status_display()}" + (f"，{stars}星" if stars else ""),
-           changes={"state": [AssessmentState.SELF_ASSESSED, locked.state], "status": ["", status]})
+def assessment_submit_self(*, assessment: BranchAssessment, actor: Any, scores: Mapping[Any, Any] | None = None,
+                           note: str | None = None) -> BranchAssessment:
+    """提交自评: every checklist item scored (given here or typed before); the self total
+    is their sum."""
+    require_permission(actor, "branches.change_branchassessment", "提交自评")
+    with transaction.atomic():
+        locked = _locked_assessment(assessment, actor)
+        if locked.state == AssessmentState.REVIEWED:
+            raise ValidationError({"state": "已审核的评定不能再修改自评。"})
+        total, _, changes = _apply_item_scores(locked, scores, "self_score", "self_score")
+        locked.self_score = total
+        if note is not None:
+            locked.self_note = note
+        locked.self_assessed_at = timezone.now()
+        locked.state = AssessmentState.SELF_ASSESSED
+        save_audited(locked, actor=actor, fields=["self_score", "self_note", "self_assessed_at", "state"],
+                     action=AuditAction.TRANSITION, message=f"提交自评：{total}分", extra_changes=changes)
     return locked
 
 
-@transaction.atomic
-def assessment_nominate_model(*, assessment: BranchAssessment, actor: Any) -> BranchAssessment:
-    """评定为示范党支部: reviewed, at or above the 示范 line, and within every quota set for
-    the branch's unit and the units above it for that year."""
-    locked = _locked(assessment)
-    if locked.status == StandardStatus.MODEL:
-        return locked
-    if locked.state != AssessmentState.REVIEWED or locked.reviewed_score is None:
+def assessment_review(*, assessment: BranchAssessment, actor: Any, scores: Mapping[Any, Any] | None = None,
+                      note: str | None = None) -> BranchAssessment:
+    """上级审核: every checklist item scored by the level above; the reviewed total is their
+    sum, and status and star level follow from it and from the 一票否决 items."""
+    require_permission(actor, "branches.change_branchassessment", "审核标准化评定")
+    with transaction.atomic():
+        locked = _locked_assessment(assessment, actor)
+        if locked.state != AssessmentState.SELF_ASSESSED:
+            message = "尚未提交自评，不能审核。" if locked.state == AssessmentState.DRAFT else "该评定已审核。"
+            raise ValidationError({"state": message})
+        if not is_above(actor, locked.organisation):
+            raise ValidationError({"reviewer": f"审核须由「{locked.organisation.unit}」的上级单位进行。"})
+        total, vetoes, changes = _apply_item_scores(locked, scores, "reviewed_score", "reviewed_score")
+        status, stars, _ = assessment_grade(total, locked.version, vetoed=bool(vetoes))
+        locked.reviewed_score, locked.status, locked.star_level = total, status, stars
+        if note is not None:
+            locked.review_note = note
+        locked.reviewer, locked.reviewed_at, locked.state = user_of(actor), timezone.now(), AssessmentState.REVIEWED
+        veto_text = ("；一票否决：" + "、".join(f"第{i.seq}项「{i.title}」" for i in vetoes)) if vetoes else ""
+        save_audited(locked, actor=actor, fields=["reviewed_score", "status", "star_level", "review_note", "reviewer",
+                                                  "reviewed_at", "state"], action=AuditAction.TRANSITION,
+                     message=f"审核评定：{total}分，{locked.get_status_display()}" + (f"，{stars}星" if stars else "") + veto_text,
+                     extra_changes=changes)
+    return locked
+
+
+def model_branch_share() -> Decimal:
+    """示范党支部的默认比例: where no quota is set for the top unit of the tree, it may
+    name at most this share of its branches (setting ``BRANCH_MODEL_BRANCH_SHARE``;
+    default 1.3 %, the province's 1,000 model branches out of 76,000)."""
+    return Decimal(str(getattr(settings, "BRANCH_MODEL_BRANCH_SHARE", "0.013")))
+
+
+def model_branch_limits(*, organisation: PartyOrganisation, year: int) -> list[tuple[Unit, int, bool]]:
+    """The 示范 limits a branch of ``organisation``'s unit falls under for ``year``:
+    (unit, limit, set explicitly) for every unit above or at it with a quota, and for the
+    top unit a default share of its branches (rounded up) when none is set there."""
+    paths = ancestor_paths(organisation.unit)
+    quotas = {q.unit.path: q for q in ModelBranchQuota.objects.filter(year=year, unit__path__in=paths).select_related("unit")}
+    # Nearest first: a refusal names the quota the clerk is most likely to know.
+    limits = [(q.unit, q.quota, True) for path, q in sorted(quotas.items(), reverse=True)]
+    top = min(paths, key=len)
+    if top not in quotas:
+        unit = Unit.objects.get(path=top)
+        branches = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH, unit__path__startswith=top).count()
+        limits.append((unit, math.ceil(branches * model_branch_share()), False))
+    return limits
+
+
+def model_branch_quota_check(*, assessment: BranchAssessment) -> None:
+    """The 示范 rule, one for every path that can mark a branch 示范: reviewed, at or above
+    the 示范 line, no 一票否决, and within every limit of :func:`model_branch_limits`."""
+    if assessment.state != AssessmentState.REVIEWED or assessment.reviewed_score is None:
         raise ValidationError({"status": "审核定级后才能评定示范。"})
-    if locked.reviewed_score < locked.version.model_score:
-        raise ValidationError({"status": f"审核得分 {locked.reviewed_score} 分低于示范分数线 {locked.version.model_score} 分。"})
-    if not is_above(actor, locked.organisation):
-        raise ValidationError({"status": f"示范评定须由「{locked.organisation.unit}」的上级单位进行。"})
-    quotas = (
-        ModelBranchQuota.objects.select_for_update()
-        .filter(year=locked.year, unit__path__in=ancestor_paths(locked.organisation.unit))
-        .select_related("unit")
-        .order_by("unit__path")
-    )
-    for quota in quotas:
-        used = model_branches_within(quota.unit, locked.year, exclude_pk=locked.pk)
-        if used >= quota.quota:
-            raise ValidationError({"status": f"「{quota.unit}」{locked.year}年示范党支部名额为 {quota.quota} 个，已评定 {used} 个，名额已满。"})
-    before = locked.status
-    locked.status = StandardStatus.MODEL
-    locked.save(update_fields=["status"])
-    record(locked, action=AuditAction.TRANSITION, actor=actor, message="评定为示范党支部", changes={"status": [before, locked.status]})
+    if assessment.status == StandardStatus.BELOW:
+        raise ValidationError({"status": "评定结果为未达标（含一票否决），不能评定示范。"})
+    if assessment.reviewed_score < assessment.version.model_score:
+        raise ValidationError({"status": f"审核得分 {assessment.reviewed_score} 分低于示范分数线 {assessment.version.model_score} 分。"})
+    for unit, limit, explicit in model_branch_limits(organisation=assessment.organisation, year=assessment.year):
+        used = model_branches_within(unit, assessment.year, exclude_pk=assessment.pk)
+        if used >= limit:
+            kind = "名额为" if explicit else f"未设定名额，按党支部数的 {(model_branch_share() * 100).normalize():f}% 计为"
+            raise ValidationError({"status": f"「{unit}」{assessment.year}年示范党支部{kind} {limit} 个，已评定 {used} 个，名额已满。"})
+
+
+def assessment_nominate_model(*, assessment: BranchAssessment, actor: Any) -> BranchAssessment:
+    """评定为示范党支部: by the level above, under :func:`model_branch_quota_check`."""
+    require_permission(actor, "branches.change_branchassessment", "评定示范党支部")
+    with transaction.atomic():
+        locked = _locked_assessment(assessment, actor)
+        if locked.status == StandardStatus.MODEL:
+            return locked
+        if not is_above(actor, locked.organisation):
+            raise ValidationError({"status": f"示范评定须由「{locked.organisation.unit}」的上级单位进行。"})
+        # Nominations within one tree wait for each other: the count below stays true until commit.
+        list(Unit.objects.select_for_update().filter(path__in=ancestor_paths(locked.organisation.unit)).values_list("pk"))
+        model_branch_quota_check(assessment=locked)
+        locked.status = StandardStatus.MODEL
+        save_audited(locked, actor=actor, fields=["status"], action=AuditAction.TRANSITION, message="评定为示范党支部")
     return locked
+
+
+def model_quota_save(*, quota: ModelBranchQuota, actor: Any) -> ModelBranchQuota:
+    """示范党支部名额: a quota is never set below the model branches already named under it."""
+    creating = quota.pk is None
+    require_permission(actor, "branches.add_modelbranchquota" if creating else "branches.change_modelbranchquota",
+                       "设定示范名额")
+    with transaction.atomic():
+        if not creating:
+            locked = lock_in_scope(ModelBranchQuota.objects.all(), quota.pk, actor, what="示范名额")
+            quota._audit_loaded = getattr(locked, "_audit_loaded", None)
+        _require_unit_in_scope(actor, quota.unit_id)
+        model_quota_check(quota=quota)
+        quota.full_clean()
+        save_audited(quota, actor=actor)
+    return quota
+
+
+def model_quota_check(*, quota: ModelBranchQuota) -> None:
+    if quota.unit_id is None or quota.year is None or quota.quota is None:
+        return
+    used = model_branches_within(quota.unit, quota.year)
+    if quota.quota < used:
+        raise ValidationError({"quota": f"「{quota.unit}」{quota.year}年已评定示范党支部 {used} 个，名额不能少于 {used} 个。"})
 
 
 # ---------------------------------------------------------------------------
@@ -357,26 +616,63 @@ def assessment_nominate_model(*, assessment: BranchAssessment, actor: Any) -> Br
 # ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def weak_case_open(*, organisation: PartyOrganisation, year: int, categories: Iterable[str], problems: str, plan: str,
                    contact_leader: str, deadline: datetime.date, actor: Any, link_rectification: bool = True) -> WeakBranchCase:
     """列入软弱涣散整顿：一支部一方案，明确联系领导和整顿时限，并挂入整改清单."""
     case = WeakBranchCase(organisation=organisation, year=year, categories=list(categories), problems=problems, plan=plan,
                           contact_leader=contact_leader, deadline=deadline)
-    case.full_clean()
-    case.save()
-    if link_rectification:
-        weak_case_link_rectification(case=case, actor=actor)
+    return weak_case_save(case=case, actor=actor, link_rectification=link_rectification)
+
+
+def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = None) -> None:
+    """Rules of the case's own fields, for the form and the service: a struck-off case is
+    not changed, and survey results come as a whole (both rates and the date)."""
+    if original is not None and original.state == WeakCaseState.CLOSED:
+        raise ValidationError("已销号的整顿台账不能修改。")
+    rates = [case.awareness_rate, case.satisfaction_rate]
+    if any(r is not None for r in rates) and (None in rates or not case.surveyed_on):
+        raise ValidationError({"surveyed_on": "测评结果须同时填写知情度、满意度和测评日期。"})
+
+
+def weak_case_save(*, case: WeakBranchCase, actor: Any, link_rectification: bool = True) -> WeakBranchCase:
+    """Create or edit a case (the admin form): actor, permission, scope, the case's rules,
+    one audit row; a new case goes onto the rectification checklist in the same transaction."""
+    creating = case.pk is None
+    require_permission(actor, "branches.add_weakbranchcase" if creating else "branches.change_weakbranchcase",
+                       "列入软弱涣散整顿" if creating else "修改软弱涣散整顿台账")
+    with transaction.atomic():
+        original = None
+        if not creating:
+            original = lock_in_scope(WeakBranchCase.objects.all(), case.pk, actor, what="整顿台账")
+            case._audit_loaded = getattr(original, "_audit_loaded", None)
+            case.state, case.closed_on, case.rectification_item_id = original.state, original.closed_on, original.rectification_item_id
+        _require_organisation_in_scope(actor, case.organisation)
+        weak_case_check(case=case, original=original)
+        case.full_clean()
+        surveyed = original is not None and any(
+            getattr(case, f) != getattr(original, f) for f in ("awareness_rate", "satisfaction_rate", "surveyed_on"))
+        if creating and link_rectification:
+            # The checklist item names the case, so the case is saved first; its one audit
+            # row is written once the link is set (the trail is append-only).
+            case._audit_explicit = True
+            try:
+                case.save()
+            finally:
+                case.__dict__.pop("_audit_explicit", None)
+            case.rectification_item_id = _open_checklist_item(case, actor).pk
+            WeakBranchCase.objects.filter(pk=case.pk).update(rectification_item_id=case.rectification_item_id)
+            record(case, action=AuditAction.CREATE, actor=actor, changes=diff(case, None))
+            case._audit_loaded = concrete_values(case)
+        else:
+            save_audited(case, actor=actor)
+        if surveyed and weak_survey_passes(case):  # as weak_case_record_survey does
+            _request_checklist_closure(case, actor)
     return case
 
 
-@transaction.atomic
-def weak_case_link_rectification(*, case: WeakBranchCase, actor: Any) -> WeakBranchCase:
-    """挂入整改清单 (问题、责任、措施、时限) through the rectification app's service."""
-    if case.rectification_item_id:
-        return case
+def _open_checklist_item(case: WeakBranchCase, actor: Any) -> RectificationItem:
     organisation = case.organisation
-    item = rectification_open_item(
+    return rectification_open_item(
         unit=organisation.unit,
         source=ChecklistSource.WEAK_BRANCH,
         problem=f"{organisation.name}（{case.year}年软弱涣散）：{case.category_labels()}。{case.problems}",
@@ -388,57 +684,130 @@ def weak_case_link_rectification(*, case: WeakBranchCase, actor: Any) -> WeakBra
         responsible_person="",
         lead_leader=case.contact_leader,
     )
-    case.rectification_item_id = item.pk
-    case.save(update_fields=["rectification_item_id"])
-    return case
 
 
-@transaction.atomic
+def weak_case_link_rectification(*, case: WeakBranchCase, actor: Any) -> WeakBranchCase:
+    """挂入整改清单 (问题、责任、措施、时限) through the rectification app's service."""
+
+    def apply(locked: WeakBranchCase) -> list[str]:
+        if locked.rectification_item_id:
+            return []
+        if locked.state == WeakCaseState.CLOSED:
+            raise ValidationError({"state": "已销号的整顿不再挂入整改清单。"})
+        locked.rectification_item_id = _open_checklist_item(locked, actor).pk
+        return ["rectification_item_id"]
+
+    return perform(WeakBranchCase.objects.select_related("organisation__unit"), case.pk, actor=actor,
+                   permission="branches.change_weakbranchcase", label="挂入整改清单", what="整顿台账", apply=apply)
+
+
+def weak_survey_passes(case: WeakBranchCase) -> bool:
+    threshold = weak_survey_threshold()
+    return (case.awareness_rate is not None and case.satisfaction_rate is not None
+            and case.awareness_rate >= threshold and case.satisfaction_rate >= threshold)
+
+
+def _survey_account(case: WeakBranchCase) -> str:
+    return (f"知情度满意度测评（{case.surveyed_on:%Y-%m-%d}）：知情度 {case.awareness_rate}%，"
+            f"满意度 {case.satisfaction_rate}%，达到 {weak_survey_threshold()}% 的销号要求。")
+
+
 def weak_case_record_survey(*, case: WeakBranchCase, awareness: Any, satisfaction: Any, surveyed_on: datetime.date,
                             actor: Any) -> WeakBranchCase:
-    """记录知情度满意度测评结果（%）."""
-    locked = WeakBranchCase.objects.select_for_update().get(pk=case.pk)
-    if locked.state == WeakCaseState.CLOSED:
-        raise ValidationError({"state": "已销号的整顿不能再修改测评结果。"})
-    locked.awareness_rate, locked.satisfaction_rate, locked.surveyed_on = Decimal(str(awareness)), Decimal(str(satisfaction)), surveyed_on
-    locked.full_clean()
-    locked.save(update_fields=["awareness_rate", "satisfaction_rate", "surveyed_on"])
+    """记录知情度满意度测评结果（%）. A survey that reaches the threshold is the evidence
+    for striking the checklist item off: the item is put up for 销号 (申请销号) in the same
+    transaction, by the one who recorded the survey; :func:`weak_case_close` signs it off."""
+
+    def apply(locked: WeakBranchCase) -> list[str]:
+        if locked.state == WeakCaseState.CLOSED:
+            raise ValidationError({"state": "已销号的整顿不能再修改测评结果。"})
+        tenth = Decimal("0.1")
+        try:
+            locked.awareness_rate = Decimal(str(awareness)).quantize(tenth)
+            locked.satisfaction_rate = Decimal(str(satisfaction)).quantize(tenth)
+        except InvalidOperation:
+            raise ValidationError({"awareness_rate": "知情度、满意度应为 0 到 100 之间的数字。"}) from None
+        locked.surveyed_on = surveyed_on
+        locked.full_clean()
+        return ["awareness_rate", "satisfaction_rate", "surveyed_on"]
+
+    with transaction.atomic():
+        locked = perform(WeakBranchCase.objects.select_related("organisation__unit"), case.pk, actor=actor,
+                         permission="branches.change_weakbranchcase", label="记录测评结果", what="整顿台账", apply=apply)
+        if weak_survey_passes(locked):
+            _request_checklist_closure(locked, actor)
     return locked
 
 
-@transaction.atomic
+def _checklist_item(case: WeakBranchCase) -> RectificationItem | None:
+    if not case.rectification_item_id:
+        return None
+    return RectificationItem.objects.filter(pk=case.rectification_item_id).first()
+
+
+def _request_checklist_closure(case: WeakBranchCase, actor: Any) -> RectificationItem | None:
+    """Take the case's checklist item to 申请销号 through the kernel's own steps."""
+    item = _checklist_item(case)
+    if item is None or item.state in (ItemState.CLOSED, ItemState.CLOSURE_REQUESTED):
+        return item
+    if item.state in (ItemState.ON_BOOKS, ItemState.REOPENED):
+        item = rectification_start(item=item, actor=actor)
+    return rectification_request_closure(item=item, actor=actor, account=_survey_account(case))
+
+
 def weak_case_close(*, case: WeakBranchCase, actor: Any, closed_on: datetime.date | None = None) -> WeakBranchCase:
-    """销号: only when the 知情度 and 满意度 of the survey both reach the threshold."""
-    locked = WeakBranchCase.objects.select_for_update().get(pk=case.pk)
-    if locked.state == WeakCaseState.CLOSED:
-        return locked
-    threshold = weak_survey_threshold()
-    if locked.awareness_rate is None or locked.satisfaction_rate is None:
-        raise ValidationError({"state": "尚未开展知情度满意度测评，不能销号。"})
-    short = [f"{name} {value}%" for name, value in (("知情度", locked.awareness_rate), ("满意度", locked.satisfaction_rate))
-             if value < threshold]
-    if short:
-        raise ValidationError({"state": f"{'、'.join(short)}，未达到 {threshold}% 的销号要求，不能销号。"})
-    locked.state, locked.closed_on = WeakCaseState.CLOSED, closed_on or timezone.localdate()
-    locked.save(update_fields=["state", "closed_on"])
-    record(locked, action=AuditAction.TRANSITION, actor=actor,
-           message=f"测评达标销号（知情度 {locked.awareness_rate}%，满意度 {locked.satisfaction_rate}%）",
-           changes={"state": [WeakCaseState.RECTIFYING, locked.state]})
+    """销号: only when the 知情度 and 满意度 of the survey both reach the threshold; the
+    case's checklist item is struck off (销号) in the same transaction through the
+    kernel's steps, so the closer signs it off — someone other than who put it up for
+    销号 (the kernel's rule)."""
+    require_permission(actor, "branches.change_weakbranchcase", "软弱涣散整顿销号")
+    with transaction.atomic():
+        locked = lock_in_scope(WeakBranchCase.objects.select_related("organisation__unit"), case.pk, actor, what="整顿台账")
+        if locked.state == WeakCaseState.CLOSED:
+            return locked
+        threshold = weak_survey_threshold()
+        if locked.awareness_rate is None or locked.satisfaction_rate is None:
+            raise ValidationError({"state": "尚未开展知情度满意度测评，不能销号。"})
+        short = [f"{name} {value}%" for name, value in (("知情度", locked.awareness_rate), ("满意度", locked.satisfaction_rate))
+                 if value < threshold]
+        if short:
+            raise ValidationError({"state": f"{'、'.join(short)}，未达到 {threshold}% 的销号要求，不能销号。"})
+        item = _request_checklist_closure(locked, actor)
+        if item is not None and item.state == ItemState.CLOSURE_REQUESTED:
+            rectification_approve_closure(item=item, actor=actor, note=f"软弱涣散整顿测评达标销号。{_survey_account(locked)}")
+        locked.state, locked.closed_on = WeakCaseState.CLOSED, closed_on or timezone.localdate()
+        save_audited(locked, actor=actor, fields=["state", "closed_on"], action=AuditAction.TRANSITION,
+                     message=f"测评达标销号（知情度 {locked.awareness_rate}%，满意度 {locked.satisfaction_rate}%）")
     return locked
 
 
 __all__ = [
     "assessment_grade",
+    "assessment_items_total",
     "assessment_nominate_model",
     "assessment_open",
+    "assessment_record_scores",
     "assessment_review",
     "assessment_submit_self",
     "backentry_check",
+    "item_score_check",
+    "meeting_prepare",
     "meeting_record",
+    "meeting_save",
+    "meetings_bulk_load",
     "meetings_bulk_record",
+    "model_branch_limits",
+    "model_branch_quota_check",
+    "model_quota_save",
     "party_org_save",
+    "party_orgs_move_subtree",
+    "party_orgs_sync_descendants",
+    "secretary_delete",
+    "secretary_save",
+    "weak_case_check",
     "weak_case_close",
     "weak_case_link_rectification",
     "weak_case_open",
     "weak_case_record_survey",
+    "weak_case_save",
 ]

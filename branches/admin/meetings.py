@@ -23,7 +23,7 @@ from orgwork.imports.admin import ImportExportMixin
 from ..cadence import Period, required_kinds
 from ..models import Meeting, MeetingKind
 from ..selectors import branches_missing_meetings, meeting_rates
-from ..services import backentry_check, backentry_days, meeting_audit_backentry, meeting_fill_derived
+from ..services import backentry_check, backentry_days, meeting_save
 from .export import xlsx_response
 
 
@@ -41,14 +41,10 @@ class CappedCountPaginator(Paginator):
 
 
 class MeetingForm(forms.ModelForm):
-    reason = forms.CharField(
-        label="超期补录原因", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="召开日期超出补录期限时必填，只有具备补录权限的人员可以补录；原因记入审计日志。",
-    )
-
     class Meta:
         model = Meeting
-        fields = ["organisation", "kind", "held_on", "topic", "expected", "present"]
+        fields = ["organisation", "kind", "held_on", "topic", "expected", "present", "backentry_reason"]
+        widgets = {"backentry_reason": forms.Textarea(attrs={"rows": 2})}
 
     user: Any = None
 
@@ -57,8 +53,8 @@ class MeetingForm(forms.ModelForm):
         held_on = data.get("held_on")
         changed_date = not self.instance.pk or "held_on" in self.changed_data
         if held_on is not None and changed_date:
-            try:
-                self.late_entry = backentry_check(held_on=held_on, actor=self.user, reason=data.get("reason", ""))
+            try:  # the rule the sheet and the service apply as well
+                backentry_check(held_on=held_on, actor=self.user, reason=data.get("backentry_reason", ""))
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     self.add_error(field if field in self.fields else None, messages)
@@ -78,20 +74,18 @@ class MeetingAdmin(ImportExportMixin, ScopedModelAdmin):
     ordering = ["-held_on", "-id"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    fields = ["organisation", "kind", "held_on", "topic", "expected", "present", "reason"]
+    fields = ["organisation", "kind", "held_on", "topic", "expected", "present", "backentry_reason"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
-        form.base_fields["reason"].help_text = (
-            f"召开日期早于 {backentry_days()} 天时必填，只有具备补录权限的人员可以补录；原因记入审计日志。")
+        if "backentry_reason" in form.base_fields:
+            form.base_fields["backentry_reason"].help_text = (
+                f"召开日期早于 {backentry_days()} 天时必填，只有具备补录权限的人员可以补录；原因记入审计日志。")
         return form
 
     def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
-        meeting_fill_derived(obj)
-        obj.save()
-        if getattr(form, "late_entry", False):
-            meeting_audit_backentry(meeting=obj, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+        meeting_save(meeting=obj, actor=request.user)
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name

@@ -14,7 +14,7 @@ from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtre
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import BranchAssessment, PartyOrganisation, Secretary, StandardStatus
-from ..services import party_org_save
+from ..services import party_org_save, secretary_delete, secretary_save
 
 
 class SecretaryInline(ScopedStackedInline):
@@ -108,3 +108,10 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PartyOrganisation, form: Any, change: bool) -> None:
         party_org_save(organisation=obj, actor=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The secretary inline's rows go through the service, one by one."""
+        for secretary in formset.save(commit=False):
+            secretary_save(secretary=secretary, actor=request.user)
+        for secretary in formset.deleted_objects:
+            secretary_delete(secretary=secretary, actor=request.user)

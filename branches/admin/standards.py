@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -13,6 +15,7 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import BranchAssessment, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
 from ..selectors import ancestor_paths
+from ..services import model_quota_check, model_quota_save
 
 
 class InheritedStandardsMixin:
@@ -64,7 +67,7 @@ class StandardAdmin(InheritedStandardsMixin, ScopedModelAdmin):
 
 class ItemInline(ScopedInline):
     model = StandardItem
-    fields = ["seq", "title", "points"]
+    fields = ["seq", "title", "points", "is_veto"]
 
 
 @admin.register(StandardVersion)
@@ -84,8 +87,25 @@ class StandardVersionAdmin(InheritedStandardsMixin, ScopedModelAdmin):
     inlines = [ItemInline]
 
 
+class ModelBranchQuotaForm(forms.ModelForm):
+    class Meta:
+        model = ModelBranchQuota
+        fields = ["unit", "year", "quota"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("unit") and data.get("year") and data.get("quota") is not None:
+            candidate = ModelBranchQuota(pk=self.instance.pk, unit=data["unit"], year=data["year"], quota=data["quota"])
+            try:
+                model_quota_check(quota=candidate)
+            except ValidationError as error:
+                self.add_error("quota", error.message_dict["quota"])
+        return data
+
+
 @admin.register(ModelBranchQuota)
 class ModelBranchQuotaAdmin(ScopedModelAdmin):
+    form = ModelBranchQuotaForm
     list_display = ["unit", "year", "quota", "used"]
     list_filter = ["year", UnitSubtreeFilter]
     list_select_related = ["unit"]
@@ -103,3 +123,6 @@ class ModelBranchQuotaAdmin(ScopedModelAdmin):
     @admin.display(description="已评定示范")
     def used(self, obj: Any) -> int:
         return obj._used
+
+    def save_model(self, request: HttpRequest, obj: ModelBranchQuota, form: Any, change: bool) -> None:
+        model_quota_save(quota=obj, actor=request.user)

@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 
-from ..models import WeakBranchCase, WeakCaseState, WeakCategory
-from ..services import weak_case_close, weak_case_link_rectification, weak_survey_threshold
+from ..models import WeakBranchCase, WeakCategory
+from ..services import weak_case_check, weak_case_close, weak_case_link_rectification, weak_case_save, weak_survey_threshold
 from .assessments import run_per_object
 
 
@@ -26,14 +27,18 @@ class WeakCaseForm(forms.ModelForm):
         fields = ["organisation", "year", "categories", "problems", "plan", "contact_leader", "deadline",
                   "awareness_rate", "satisfaction_rate", "surveyed_on"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        rates = [data.get("awareness_rate"), data.get("satisfaction_rate")]
-        if any(r is not None for r in rates) and (None in rates or not data.get("surveyed_on")):
-            self.add_error("surveyed_on", "测评结果须同时填写知情度、满意度和测评日期。")
-        if self.instance.pk and self.instance.state == WeakCaseState.CLOSED and self.changed_data:
-            self.add_error(None, "已销号的整顿台账不能修改。")
-        return data
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now carries the form's values
+        original = WeakBranchCase.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        try:  # the rule the service applies as well
+            weak_case_check(case=self.instance, original=original if self.changed_data else None)
+        except ValidationError as error:
+            shown = {m for messages in self.errors.values() for m in messages}  # the model's constraint says the same
+            fresh = {field: [m for m in messages if m not in shown]
+                     for field, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()}
+            fresh = {field: messages for field, messages in fresh.items() if messages}
+            if fresh:
+                self._update_errors(ValidationError(fresh))
 
 
 class CategoryFilter(admin.SimpleListFilter):
@@ -81,9 +86,7 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
         return fieldsets
 
     def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
-        obj.save()
-        if not change:
-            weak_case_link_rectification(case=obj, actor=request.user)
+        weak_case_save(case=obj, actor=request.user)
 
     @admin.action(description="挂入整改清单", permissions=["change"])
     def link_rectification(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -19,6 +19,7 @@ ACCOUNTS = [
     ("province_viewer", "620000", roles.READ_ONLY, "省委组织部 只读查阅"),
     ("lanzhou_cadre", "620100", roles.CADRE_SUPERVISION, "兰州市委组织部 干部监督"),
     ("chengguan_cadre", "620102", roles.CADRE_SUPERVISION, "城关区委组织部 干部监督"),
+    ("chengguan_party", "620102", roles.PARTY_BUILDING, "城关区委组织部 基层党建"),
     ("qilihe_cadre", "620103", roles.CADRE_SUPERVISION, "七里河区委组织部 干部监督"),
 ]
 

@@ -1,7 +1,8 @@
 """Demo Party organisations: a 党委 per township and county organ, branches below them
 (domains by unit type), secretaries, a standard per domain, last year's assessments,
 twelve months of 三会一课 with some branches deliberately behind, and a few weak-branch
-cases — one struck off after a passing survey. Volumes come from the scale; the
+cases — one struck off after a passing survey (recorded by the county, signed off by the
+province, as the checklist's 销号 wants two people). Volumes come from the scale; the
 organisations, secretaries and meetings go in through the bulk paths (a province has
 ~77,000 organisations and ~5 million meetings a year), the workflows through the
 services. Every step skips what is already there."""
@@ -40,11 +41,13 @@ from branches.services import (
     assessment_submit_self,
     MeetingRow,
     meetings_bulk_load,
+    model_quota_save,
     weak_case_close,
     weak_case_open,
     weak_case_record_survey,
 )
 from orgwork.accounts.models import User
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit, UnitLevel, UnitType
 
 from . import DemoContext, bulk, parallel
@@ -58,8 +61,10 @@ DOMAIN_BY_UNIT_TYPE = {
 }
 COUNTY_BRANCH_DOMAINS = [Domain.ORGAN, Domain.SCHOOL, Domain.HOSPITAL, Domain.PRIVATE_ENTERPRISE, Domain.SOCIAL_ORGANISATION,
                          Domain.RESEARCH]
-STANDARD_ITEMS = [("组织设置规范，班子健全", 20), ("组织生活经常，三会一课落实", 25), ("党员教育管理严格", 20),
-                  ("活动场所和经费保障到位", 15), ("发挥作用明显，群众满意", 20)]
+# (检查内容, 分值, 一票否决)
+STANDARD_ITEMS = [("组织设置规范，班子健全", 20, True), ("组织生活经常，三会一课落实", 25, False), ("党员教育管理严格", 20, False),
+                  ("活动场所和经费保障到位", 15, False), ("发挥作用明显，群众满意", 20, False)]
+SEED_ACTOR = SystemActor("seed_demo")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "建国志强海燕春梅明华文静永红立新小军丽娟国庆"
 TOPICS = {
@@ -81,9 +86,8 @@ def build(ctx: DemoContext) -> None:
     # Separate generators per purpose, so that a second run picks the same branches.
     behind = set(random.Random(ctx.seed + 11).sample(sorted(b.pk for b in branches), k=max(3, len(branches) // 20)))
     created = ensure_meetings(branches, behind, ctx.seed, scale.workers)
+    assessed = ensure_assessments(branches, behind, SEED_ACTOR, random.Random(ctx.seed + 13), scale.assessed_branches)
     reviewer = User.objects.filter(username="province_party").select_related("unit").first()
-    assessed = (ensure_assessments(branches, behind, reviewer, random.Random(ctx.seed + 13), scale.assessed_branches)
-                if reviewer else 0)
     cases = ensure_weak_cases(branches, behind, reviewer, scale.weak_cases) if reviewer else 0
     ctx.say(f"党组织：{len(organisations)} 个（党支部 {len(branches)} 个），新增三会一课记录 {created} 条，"
             f"评定 {assessed} 个，软弱涣散整顿 {cases} 个")
@@ -193,8 +197,8 @@ def ensure_standards() -> None:
                       "star_1_score": Decimal("60"), "star_2_score": Decimal("70"), "star_3_score": Decimal("80"),
                       "star_4_score": Decimal("90"), "star_5_score": Decimal("95")})
         if created:
-            for seq, (title, points) in enumerate(STANDARD_ITEMS, start=1):
-                StandardItem.objects.create(version=version, seq=seq, title=title, points=Decimal(points))
+            for seq, (title, points, veto) in enumerate(STANDARD_ITEMS, start=1):
+                StandardItem.objects.create(version=version, seq=seq, title=title, points=Decimal(points), is_veto=veto)
 
 
 def demo_months() -> list[datetime.date]:
@@ -243,7 +247,7 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
 
 def _load(rows: list[MeetingRow]) -> int:
     with transaction.atomic():
-        return meetings_bulk_load(rows=rows)
+        return meetings_bulk_load(rows=rows, actor=SEED_ACTOR)
 
 
 def held_kinds(month: datetime.date, seed: int, lagging: bool, rng: random.Random, groups: int = 1) -> list[int]:
@@ -254,29 +258,48 @@ def held_kinds(month: datetime.date, seed: int, lagging: bool, rng: random.Rando
     return [k for k in kinds if rng.random() >= miss]
 
 
-def ensure_assessments(branches: list[PartyOrganisation], behind: set[int], reviewer: User, rng: random.Random,
+def item_scores(assessment: BranchAssessment, total: Decimal, veto_missed: bool) -> dict[int, Decimal]:
+    """Scores per checklist item that add up to about ``total``: the 一票否决 items in full
+    unless ``veto_missed``, the others in proportion."""
+    items = list(assessment.version.items.order_by("seq"))
+    full = sum((i.points for i in items), Decimal("0")) or Decimal("1")
+    share = min(Decimal("1"), total / full)
+    scores = {}
+    for item in items:
+        if item.is_veto:
+            scores[item.pk] = (item.points / 2).quantize(Decimal("0.1")) if veto_missed else item.points
+        else:
+            scores[item.pk] = min(item.points, (item.points * share).quantize(Decimal("0.1")))
+    return scores
+
+
+def ensure_assessments(branches: list[PartyOrganisation], behind: set[int], actor: SystemActor, rng: random.Random,
                        limit: int) -> int:
     """Last year's standardisation for the first ``limit`` branches, through the services:
-    self-assessment, review, and 示范 nominations within the province's quota."""
+    item-by-item self-assessment, review, and 示范 nominations within the province's quota."""
     year = timezone.localdate().year - 1
     sample = branches[: min(len(branches), limit)]
-    province = reviewer.unit
-    if province is not None:
-        ModelBranchQuota.objects.get_or_create(unit=province, year=year, defaults={"quota": max(3, len(sample) // 60)})
+    province = Unit.objects.filter(code="620000").first()
+    if province is not None and not ModelBranchQuota.objects.filter(unit=province, year=year).exists():
+        model_quota_save(quota=ModelBranchQuota(unit=province, year=year, quota=max(3, len(sample) // 60)), actor=actor)
     have = set(BranchAssessment.objects.filter(year=year, organisation__in=sample).values_list("organisation_id", flat=True))
     count = 0
     for branch in sample:
         if branch.pk in have:
             continue
         try:
-            assessment = assessment_open(organisation=branch, year=year, actor=reviewer)
+            assessment = assessment_open(organisation=branch, year=year, actor=actor)
             base = 70 if branch.pk in behind else 86
             score = Decimal(min(100, base + rng.randint(-8, 12)))
-            assessment = assessment_submit_self(assessment=assessment, actor=reviewer, score=score + 2, note="对照标准逐项自评")
-            assessment = assessment_review(assessment=assessment, reviewer=reviewer, score=score, note="实地查看台账")
-            if assessment.reviewed_score >= assessment.version.model_score:
+            veto_missed = branch.pk in behind and rng.random() < 0.3
+            assessment = assessment_submit_self(assessment=assessment, actor=actor,
+                                                scores=item_scores(assessment, min(Decimal(100), score + 2), False),
+                                                note="对照标准逐项自评")
+            assessment = assessment_review(assessment=assessment, actor=actor,
+                                           scores=item_scores(assessment, score, veto_missed), note="实地查看台账")
+            if assessment.reviewed_score >= assessment.version.model_score and assessment.status != "below":
                 try:
-                    assessment_nominate_model(assessment=assessment, actor=reviewer)
+                    assessment_nominate_model(assessment=assessment, actor=actor)
                 except ValidationError:
                     pass  # the quota is used up: the branch stays 达标, as in real life
             count += 1
@@ -286,8 +309,16 @@ def ensure_assessments(branches: list[PartyOrganisation], behind: set[int], revi
 
 
 def ensure_weak_cases(branches: list[PartyOrganisation], behind: set[int], actor: User, limit: int) -> int:
+    """Weak-branch cases opened by the province; the first (a 城关区 branch where there is
+    one) surveyed by the county and struck off by the province, the second surveyed short
+    of the threshold."""
     year = timezone.localdate().year - 1
+    county = User.objects.filter(username="chengguan_party").select_related("unit").first()
     candidates = [b for b in branches if b.pk in behind][:limit]
+    if county is not None and county.unit is not None:
+        local = next((b for b in branches if b.unit.path.startswith(county.unit.path)), None)
+        if local is not None and local not in candidates:
+            candidates = [local, *candidates[: max(0, limit - 1)]]
     have = set(WeakBranchCase.objects.filter(year=year).values_list("organisation_id", flat=True))
     categories = [[WeakCategory.ORGANISATIONAL_LIFE, WeakCategory.RULES], [WeakCategory.LEADERSHIP],
                   [WeakCategory.SERVICE, WeakCategory.COLLECTIVE_ECONOMY]]
@@ -298,8 +329,9 @@ def ensure_weak_cases(branches: list[PartyOrganisation], behind: set[int], actor
             organisation=branch, year=year, categories=categories[i % len(categories)],
             problems="三会一课不经常，党员教育管理松散", plan="选派第一书记，建立月督导、季评估制度，规范组织生活",
             contact_leader=f"县委常委 {person_name(random.Random(branch.pk))}", deadline=datetime.date(year, 12, 31), actor=actor)
-        if i == 0:
-            weak_case_record_survey(case=case, awareness="91.5", satisfaction="88.0", surveyed_on=datetime.date(year, 12, 10), actor=actor)
+        if i == 0 and county is not None and county.unit is not None and branch.unit.path.startswith(county.unit.path):
+            weak_case_record_survey(case=case, awareness="91.5", satisfaction="88.0", surveyed_on=datetime.date(year, 12, 10),
+                                    actor=county)
             weak_case_close(case=case, actor=actor, closed_on=datetime.date(year, 12, 20))
         elif i == 1:
             weak_case_record_survey(case=case, awareness="76.0", satisfaction="82.0", surveyed_on=datetime.date(year, 12, 12), actor=actor)

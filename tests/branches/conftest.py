@@ -17,17 +17,21 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 
-from branches.models import Domain, Meeting, OrgKind, PartyOrganisation, Standard, StandardVersion
+from branches.models import Domain, Meeting, OrgKind, PartyOrganisation, Standard, StandardItem, StandardVersion
 from branches.services import meeting_fill_derived, party_org_save
 from orgwork.accounts.models import User
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
+
+
+TEST_ACTOR = SystemActor("tests")
 
 
 def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH, parent: PartyOrganisation | None = None,
              domain: str = Domain.COMMUNITY, venue_area: Any = None, members: int = 20) -> PartyOrganisation:
     return party_org_save(organisation=PartyOrganisation(
         code=code, name=name, unit=unit, kind=kind, parent=parent, domain=domain, members_count=members,
-        venue_area=Decimal(str(venue_area)) if venue_area is not None else None))
+        venue_area=Decimal(str(venue_area)) if venue_area is not None else None), actor=TEST_ACTOR)
 
 
 def add_meeting(org: PartyOrganisation, kind: int, held_on: datetime.date, present: int = 18) -> Meeting:
@@ -69,4 +73,28 @@ def rural_standard(tree: dict[str, Unit]) -> dict[str, StandardVersion]:
         pass_score=Decimal("80"), model_score=Decimal("95"),
         star_1_score=Decimal("60"), star_2_score=Decimal("70"), star_3_score=Decimal("80"),
         star_4_score=Decimal("90"), star_5_score=Decimal("95"))
+    for version in (old, new):
+        for seq, (title, points, veto) in enumerate(RURAL_ITEMS, start=1):
+            StandardItem.objects.create(version=version, seq=seq, title=title, points=Decimal(points), is_veto=veto)
     return {"old": old, "new": new}
+
+
+# The checklist of the test standard: 100 points, the first item a 一票否决 item.
+RURAL_ITEMS = [("组织设置规范，班子健全", 20, True), ("组织生活经常", 30, False), ("党员教育管理严格", 30, False),
+               ("发挥作用明显", 20, False)]
+
+
+def scores_for(assessment: Any, total: Any, *, veto_met: bool = True) -> dict[int, Decimal]:
+    """Item scores adding up to ``total``: the 一票否决 items in full (or short by one point
+    when not ``veto_met``), the rest filled in order."""
+    remaining = Decimal(str(total))
+    scores: dict[int, Decimal] = {}
+    items = list(assessment.version.items.order_by("-is_veto", "seq"))
+    for item in items:
+        value = min(item.points, max(Decimal("0"), remaining))
+        if item.is_veto and not veto_met:
+            value = min(value, item.points - 1)
+        scores[item.pk] = value
+        remaining -= value
+    assert remaining == 0, "the total is more than the checklist allows"
+    return scores

@@ -85,19 +85,22 @@ def test_the_meeting_list_costs_the_same_for_five_rows_or_fifty(orgs: Any, count
 
 def test_assessment_actions_run_the_workflow(orgs: Any, rural_standard: Any, county_a_clerk: Any, city_officer: Any,
                                              client_for: Any) -> None:
+    from branches.models import AssessmentItemScore
     from branches.services import assessment_open
 
-    assessment = assessment_open(organisation=orgs["village"], year=2025)
-    assessment.self_score = 85
-    assessment.save()
+    from .conftest import scores_for
+
+    assessment = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+    for item_id, score in scores_for(assessment, 85).items():
+        AssessmentItemScore.objects.filter(assessment=assessment, item_id=item_id).update(self_score=score)
     url = reverse("admin:branches_branchassessment_changelist")
     client_for(county_a_clerk).post(url, {"action": "submit_self", "_selected_action": [assessment.pk]})
     assessment.refresh_from_db()
-    assert assessment.state == AssessmentState.SELF_ASSESSED
+    assert assessment.state == AssessmentState.SELF_ASSESSED and assessment.self_score == 85
     response = client_for(city_officer).post(url, {"action": "review", "_selected_action": [assessment.pk]}, follow=True)
-    assert "未成功" in response.content.decode()  # no reviewed score typed yet
-    assessment.reviewed_score = 81
-    assessment.save()
+    assert "未成功" in response.content.decode()  # no reviewed item scores typed yet
+    for item_id, score in scores_for(assessment, 81).items():
+        AssessmentItemScore.objects.filter(assessment=assessment, item_id=item_id).update(reviewed_score=score)
     client_for(city_officer).post(url, {"action": "review", "_selected_action": [assessment.pk]})
     assessment.refresh_from_db()
     assert (assessment.state, assessment.status, assessment.star_level) == (AssessmentState.REVIEWED, "passed", 3)

@@ -43,7 +43,9 @@ def test_a_supervisor_must_give_a_reason(orgs: Any, supervisor: Any) -> None:
 
 def test_a_supervisor_with_a_reason_back_enters_and_the_reason_is_audited(orgs: Any, supervisor: Any) -> None:
     meeting = enter(orgs["community"], supervisor, datetime.date(2025, 1, 10), reason="原纸质台账补录")
-    entry = AuditLog.objects.get(object_id=str(meeting.pk), action=AuditAction.TRANSITION)
+    assert meeting.backentry_reason == "原纸质台账补录"
+    entry = AuditLog.objects.get(object_id=str(meeting.pk), content_type__model="meeting")  # one row, not two
+    assert entry.action == AuditAction.CREATE
     assert entry.actor == supervisor
     assert entry.message == "超期补录：原纸质台账补录"
     assert entry.changes["backentry_reason"] == [None, "原纸质台账补录"]
@@ -62,7 +64,7 @@ def test_meetings_in_the_future_are_refused(orgs: Any, supervisor: Any) -> None:
 
 def meeting_post(org: Any, held_on: datetime.date, reason: str = "") -> dict[str, Any]:
     return {"organisation": org.pk, "kind": MeetingKind.COMMITTEE_MEETING, "held_on": held_on.isoformat(),
-            "topic": "支委会", "expected": 7, "present": 7, "reason": reason}
+            "topic": "支委会", "expected": 7, "present": 7, "backentry_reason": reason}
 
 
 def test_the_admin_form_refuses_a_late_entry_for_a_normal_clerk(orgs: Any, county_a_clerk: Any, client_for: Any) -> None:

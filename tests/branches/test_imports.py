@@ -122,7 +122,7 @@ def test_moving_an_organisation_by_sheet_moves_its_descendants_too(tmp_path: Pat
     from branches.services import party_org_save
 
     other = party_org_save(organisation=PartyOrganisation(code="A-DW2", name="城关区直机关工委", unit=tree["county_a"],
-                                                          kind=OrgKind.COMMITTEE, domain="organ"))
+                                                          kind=OrgKind.COMMITTEE, domain="organ"), actor=county_a_clerk)
     sheet = sheet_of(tmp_path, PartyOrganisationResource, [
         ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域"],
         ["A-ZZ", "城关镇党总支", "党总支", "A-DW2", "620102001", "农村"],

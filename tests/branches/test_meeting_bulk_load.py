@@ -14,6 +14,8 @@ from branches.services import meetings_bulk_load, meetings_bulk_record
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog
 
+from .conftest import TEST_ACTOR
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,9 +29,9 @@ def test_a_bulk_load_writes_the_rows_and_audit_rows_of_the_record_path(orgs, tre
     village, community = orgs["village"], orgs["community"]
     rows = [(village, MeetingKind.COMMITTEE_MEETING, datetime.date(2025, 3, 5), "支委会", 20, 18),
             (community, MeetingKind.PARTY_LECTURE, datetime.date(2025, 4, 9), "书记讲党课", 30, 30)]
-    with acting_as(None, source="command"), transaction.atomic():
-        assert meetings_bulk_load(rows=rows) == 2
-        recorded = meetings_bulk_record(meetings=[
+    with acting_as(TEST_ACTOR, source="command"), transaction.atomic():
+        assert meetings_bulk_load(rows=rows, actor=TEST_ACTOR) == 2
+        recorded = meetings_bulk_record(actor=TEST_ACTOR, meetings=[
             Meeting(organisation=o, kind=kind, held_on=day.replace(year=2024), topic=topic, expected=e, present=p)
             for o, kind, day, topic, e, p in rows])
     loaded = list(Meeting.objects.filter(held_on__year=2025).order_by("held_on"))
@@ -53,6 +55,6 @@ def test_a_bulk_load_is_all_or_nothing(orgs) -> None:
     rows = [(village, MeetingKind.THEME_DAY, datetime.date(2025, 5, 1), "主题党日", 20, 20),
             (village, MeetingKind.THEME_DAY, datetime.date(2025, 6, 1), "主题党日", 20, 21)]  # more present than expected
     with pytest.raises(IntegrityError), transaction.atomic():
-        meetings_bulk_load(rows=rows)
+        meetings_bulk_load(rows=rows, actor=TEST_ACTOR)
     assert not Meeting.objects.exists()
     assert not AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Meeting)).exists()

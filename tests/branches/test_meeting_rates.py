@@ -15,7 +15,7 @@ from branches.services import meeting_record
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 
-from .conftest import add_meeting
+from .conftest import TEST_ACTOR, add_meeting
 
 D = datetime.date
 
@@ -165,7 +165,7 @@ class TestMissingList:
         community = orgs["community"]
         community.parent = None
         community.unit = tree["county_b"]
-        party_org_save(organisation=community)
+        party_org_save(organisation=community, actor=TEST_ACTOR)
         assert set(Meeting.objects.filter(organisation=community).values_list("unit_id", flat=True)) == {tree["county_b"].pk}
         units_b = Unit.objects.filter(path__startswith=tree["county_b"].path)
         assert meeting_rates(units=units_b, period=Period.of_quarter(2025, 1)).total.branches == 2

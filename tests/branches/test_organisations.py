@@ -15,7 +15,7 @@ from branches.services import party_org_save
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 
-from .conftest import make_org
+from .conftest import TEST_ACTOR, make_org
 
 
 class TestTree:
@@ -38,7 +38,7 @@ class TestTree:
         top = PartyOrganisation.objects.get(pk=orgs["committee"].pk)
         top.parent = lower
         with pytest.raises(ValidationError) as raised:
-            party_org_save(organisation=top)
+            party_org_save(organisation=top, actor=TEST_ACTOR)
         assert "会形成循环" in str(raised.value)
 
     def test_a_child_must_sit_in_its_parents_jurisdiction(self, tree: Any, orgs: Any) -> None:
@@ -50,7 +50,7 @@ class TestTree:
         other = make_org("A-DW3", "城关区委第二党委", tree["county_a"], OrgKind.COMMITTEE, domain=Domain.ORGAN)
         general = PartyOrganisation.objects.get(pk=orgs["general"].pk)
         general.parent = other
-        party_org_save(organisation=general)
+        party_org_save(organisation=general, actor=TEST_ACTOR)
         general.refresh_from_db()
         assert general.version == 2
         assert PartyOrganisation.objects.get(pk=orgs["village"].pk).path == "A-DW3/A-ZZ/A-CUN/"

@@ -20,7 +20,7 @@ from branches.services import (
 )
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .conftest import make_org
+from .conftest import RURAL_ITEMS, TEST_ACTOR, make_org, scores_for
 
 D = datetime.date
 
@@ -41,8 +41,10 @@ class TestVersions:
         assert standard_version_in_force(unit=tree["county_b"], domain=Domain.RURAL, on=D(2025, 1, 1)) == rural_standard["new"]
 
     def test_an_assessment_uses_the_version_in_force_in_its_year(self, orgs: Any, rural_standard: Any) -> None:
-        assert assessment_open(organisation=orgs["village"], year=2019).version == rural_standard["old"]
-        assert assessment_open(organisation=orgs["village"], year=2020).version == rural_standard["new"]
+        assert assessment_open(organisation=orgs["village"], year=2019, actor=TEST_ACTOR).version == rural_standard["old"]
+        opened = assessment_open(organisation=orgs["village"], year=2020, actor=TEST_ACTOR)
+        assert opened.version == rural_standard["new"]
+        assert opened.item_scores.count() == len(RURAL_ITEMS)  # one score line per checklist item
 
     def test_thresholds_must_rise(self, rural_standard: Any) -> None:
         version = rural_standard["new"]
@@ -53,7 +55,7 @@ class TestVersions:
 
     def test_without_a_standard_an_assessment_cannot_start(self, orgs: Any) -> None:
         with pytest.raises(ValidationError) as raised:
-            assessment_open(organisation=orgs["community"], year=2025)
+            assessment_open(organisation=orgs["community"], year=2025, actor=TEST_ACTOR)
         assert "没有适用于「社区」领域" in str(raised.value)
 
 
@@ -71,10 +73,12 @@ class TestGrading:
 
     def test_the_reviewed_score_decides_not_the_self_assessment(self, orgs: Any, rural_standard: Any, city_officer: Any,
                                                                 county_a_clerk: Any) -> None:
-        assessment = assessment_open(organisation=orgs["village"], year=2025)
-        assessment = assessment_submit_self(assessment=assessment, actor=county_a_clerk, score="96")
+        assessment = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+        assessment = assessment_submit_self(assessment=assessment, actor=county_a_clerk, scores=scores_for(assessment, 96))
         assert assessment.state == AssessmentState.SELF_ASSESSED and assessment.status == ""
-        assessment = assessment_review(assessment=assessment, reviewer=county_a_clerk, score="72", note="台账不全")
+        assert assessment.self_score == Decimal("96")
+        assessment = assessment_review(assessment=assessment, actor=county_a_clerk, scores=scores_for(assessment, 72),
+                                       note="台账不全")
         assert (assessment.status, assessment.star_level, assessment.state) == (StandardStatus.BELOW, 2, AssessmentState.REVIEWED)
         assert AuditLog.objects.filter(object_id=str(assessment.pk), action=AuditAction.TRANSITION,
                                        message__contains="审核评定：72").exists()
@@ -83,33 +87,37 @@ class TestGrading:
                                                                  county_a_clerk: Any, county_b_clerk: Any, make_staff: Any,
                                                                  tree: Any) -> None:
         community = orgs["community"]  # attached to county A itself
-        Standard.objects.create(unit=tree["province"], domain=Domain.COMMUNITY, name="社区标准").versions.create(
+        version = Standard.objects.create(unit=tree["province"], domain=Domain.COMMUNITY, name="社区标准").versions.create(
             label="2020版", effective_from=D(2020, 1, 1), pass_score=Decimal("80"), model_score=Decimal("95"))
-        assessment = assessment_submit_self(assessment=assessment_open(organisation=community, year=2025),
-                                            actor=county_a_clerk, score="90")
+        version.items.create(seq=1, title="组织生活经常", points=Decimal("100"))
+        opened = assessment_open(organisation=community, year=2025, actor=county_a_clerk)
+        assessment = assessment_submit_self(assessment=opened, actor=county_a_clerk, scores=scores_for(opened, 90))
         for outsider in (county_a_clerk, county_b_clerk):  # the same level; a sibling county
             with pytest.raises(ValidationError) as raised:
-                assessment_review(assessment=assessment, reviewer=outsider, score="90")
-            assert "上级单位" in str(raised.value)
+                assessment_review(assessment=assessment, actor=outsider, scores=scores_for(assessment, 90))
+            assert "上级单位" in str(raised.value) or "管辖范围" in str(raised.value)
 
-    def test_a_score_above_the_standards_total_is_refused(self, orgs: Any, rural_standard: Any, county_a_clerk: Any) -> None:
-        StandardItem.objects.create(version=rural_standard["new"], seq=1, title="组织设置", points=Decimal("60"))
-        StandardItem.objects.create(version=rural_standard["new"], seq=2, title="组织生活", points=Decimal("40"))
-        assessment = assessment_open(organisation=orgs["village"], year=2025)
+    def test_an_item_score_above_the_items_points_is_refused(self, orgs: Any, rural_standard: Any,
+                                                             county_a_clerk: Any) -> None:
+        assessment = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+        scores = scores_for(assessment, 100)
+        first = min(scores)
+        scores[first] = Decimal("20.5")
         with pytest.raises(ValidationError) as raised:
-            assessment_submit_self(assessment=assessment, actor=county_a_clerk, score="100.5")
-        assert "不能超过标准总分 100" in str(raised.value)
+            assessment_submit_self(assessment=assessment, actor=county_a_clerk, scores=scores)
+        assert "不能超过该项分值 20.0 分" in str(raised.value)
 
     def test_each_year_keeps_its_own_assessment(self, orgs: Any, rural_standard: Any) -> None:
-        first = assessment_open(organisation=orgs["village"], year=2024)
-        second = assessment_open(organisation=orgs["village"], year=2025)
+        first = assessment_open(organisation=orgs["village"], year=2024, actor=TEST_ACTOR)
+        second = assessment_open(organisation=orgs["village"], year=2025, actor=TEST_ACTOR)
         assert first.pk != second.pk
-        assert assessment_open(organisation=orgs["village"], year=2024).pk == first.pk
+        assert assessment_open(organisation=orgs["village"], year=2024, actor=TEST_ACTOR).pk == first.pk
 
 
-def reviewed(org: Any, score: str, reviewer: Any, year: int = 2025) -> Any:
-    assessment = assessment_submit_self(assessment=assessment_open(organisation=org, year=year), actor=reviewer, score=score)
-    return assessment_review(assessment=assessment, reviewer=reviewer, score=score)
+def reviewed(org: Any, score: Any, reviewer: Any, year: int = 2025, *, veto_met: bool = True) -> Any:
+    opened = assessment_open(organisation=org, year=year, actor=reviewer)
+    assessment = assessment_submit_self(assessment=opened, actor=reviewer, scores=scores_for(opened, score))
+    return assessment_review(assessment=assessment, actor=reviewer, scores=scores_for(opened, score, veto_met=veto_met))
 
 
 class TestModelQuota:
@@ -121,6 +129,7 @@ class TestModelQuota:
 
     def test_nominations_stop_when_the_jurisdictions_quota_is_used(self, tree: Any, orgs: Any, rural_standard: Any,
                                                                    city_officer: Any) -> None:
+        ModelBranchQuota.objects.create(unit=tree["province"], year=2025, quota=10)
         ModelBranchQuota.objects.create(unit=tree["county_a"], year=2025, quota=1)
         second = make_org("A-CUN2", "城关镇新村党支部", tree["township_a"], parent=orgs["general"], domain=Domain.RURAL)
         first = assessment_nominate_model(assessment=reviewed(orgs["village"], "97", city_officer), actor=city_officer)
@@ -131,7 +140,7 @@ class TestModelQuota:
         assert "「城关区」2025年示范党支部名额为 1 个，已评定 1 个，名额已满" in str(raised.value)
         refused.refresh_from_db()
         assert refused.status == StandardStatus.PASSED
-        # County B has its own quota (none set): its branch is not held back by county A's.
+        # County B has no quota of its own: its branch is not held back by county A's.
         b = assessment_nominate_model(assessment=reviewed(orgs["county_b"], "99", city_officer), actor=city_officer)
         assert b.status == StandardStatus.MODEL
 

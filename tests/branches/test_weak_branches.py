@@ -66,10 +66,11 @@ def test_closure_is_refused_while_either_rate_is_below_the_threshold(case: WeakB
     assert case.state == WeakCaseState.RECTIFYING
 
 
-def test_a_passing_survey_closes_the_case_with_an_audit_record(case: WeakBranchCase, county_a_clerk: Any) -> None:
+def test_a_passing_survey_closes_the_case_with_an_audit_record(case: WeakBranchCase, county_a_clerk: Any,
+                                                               city_officer: Any) -> None:
     weak_case_record_survey(case=case, awareness="80", satisfaction="92.5", surveyed_on=datetime.date(2025, 11, 1),
                             actor=county_a_clerk)
-    closed = weak_case_close(case=case, actor=county_a_clerk, closed_on=datetime.date(2025, 11, 5))
+    closed = weak_case_close(case=case, actor=city_officer, closed_on=datetime.date(2025, 11, 5))
     assert closed.state == WeakCaseState.CLOSED and closed.closed_on == datetime.date(2025, 11, 5)
     assert AuditLog.objects.filter(object_id=str(case.pk), action=AuditAction.TRANSITION, message__contains="满意度 92.5%").exists()
     with pytest.raises(ValidationError):

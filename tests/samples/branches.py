@@ -22,6 +22,7 @@ from branches.models import (
     WeakCategory,
 )
 from branches.services import meeting_fill_derived, party_org_save
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 
 from . import sample_for
@@ -33,7 +34,7 @@ def branch_in(unit: Unit) -> PartyOrganisation:
     n = next(_seq)
     return party_org_save(organisation=PartyOrganisation(
         code=f"S{unit.code}B{n}", name=f"{unit.name}样例第{n}党支部", kind=OrgKind.BRANCH, unit=unit,
-        domain=Domain.COMMUNITY, members_count=12, venue_area=Decimal("210")))
+        domain=Domain.COMMUNITY, members_count=12, venue_area=Decimal("210")), actor=SystemActor("samples"))
 
 
 @sample_for(PartyOrganisation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from orgwork.common.contract import SystemActor
 from branches.models import Domain, MeetingKind, OrgKind, PartyOrganisation
 from branches.services import weak_case_open
 from orgwork.units.models import Unit
@@ -86,7 +87,7 @@ def test_a_weak_branch_past_its_deadline_is_on_the_overdue_list(
     def weak(code: str, name: str, unit: Unit, deadline: datetime.date) -> None:
         org = make_org(code, name, unit, domain=Domain.RURAL)
         weak_case_open(organisation=org, year=2025, categories=["leadership"], problems="班子不团结", plan="调整班子",
-                       contact_leader="王书记", deadline=deadline, actor=None, link_rectification=False)
+                       contact_leader="王书记", deadline=deadline, actor=SystemActor("tests"), link_rectification=False)
 
     today = timezone.localdate()
     weak("A-1", "红星村党支部", tree["township_a"], today - datetime.timedelta(days=10))

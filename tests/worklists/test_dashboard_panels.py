@@ -54,7 +54,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
                                          ("A-2", tree["county_a"], Domain.COMMUNITY, today + datetime.timedelta(days=9)),
                                          ("B-1", tree["county_b"], Domain.RURAL, today - datetime.timedelta(days=1))):
         weak_case_open(organisation=make_org(code, f"{code}党支部", unit, domain=domain), year=2025, categories=["rules"],
-                       problems="制度不落实", plan="建章立制", contact_leader="李书记", deadline=deadline, actor=None,
+                       problems="制度不落实", plan="建章立制", contact_leader="李书记", deadline=deadline, actor=SystemActor("tests"),
                        link_rectification=False)
 
     enroll(leading)

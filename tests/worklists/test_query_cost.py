@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orgwork.common.contract import SystemActor
 from branches.services import weak_case_open
 from cadres.models import Assessment, AssessmentGrade
 from cadres.services import assessment_save
@@ -39,7 +40,7 @@ def weak_case(tree: dict[str, Unit], **_: Any) -> None:
     n = next(_seq)
     weak_case_open(organisation=make_org(f"W{n}", f"支部{n}", tree["township_a"]), year=2025, categories=["rules"],
                    problems="制度不落实", plan="建章立制", contact_leader="李书记",
-                   deadline=timezone.localdate() - datetime.timedelta(days=2), actor=None, link_rectification=False)
+                   deadline=timezone.localdate() - datetime.timedelta(days=2), actor=SystemActor("tests"), link_rectification=False)
 
 
 def unqualified(tree: dict[str, Unit], enroll: Callable[..., Enrollment], leading: Programme, **_: Any) -> None:

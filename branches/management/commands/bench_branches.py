@@ -74,7 +74,8 @@ class Command(BaseCommand):
         if branches < 1 or not 1 <= months <= 12:
             raise CommandError("--branches 至少为 1，--months 应在 1 到 12 之间。")
         year = options["year"] or timezone.localdate().year - 1
-        with acting_as(None, source="command"):
+        actor = SystemActor("bench_branches")
+        with acting_as(actor, source="command"):
             started = time.perf_counter()
             root = self.ensure_units()
             created_orgs = self.ensure_organisations(root, branches)
@@ -85,7 +86,7 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE branches_meetingyear")
                     cursor.execute("ANALYZE branches_partyorganisation")
                     cursor.execute("ANALYZE units_unit")
-                record(root, action=AuditAction.IMPORT,
+                record(root, action=AuditAction.IMPORT, actor=actor,
                        message=f"基准测试数据：新增党组织 {created_orgs} 个、三会一课记录 {created_meetings} 条")
             self.stdout.write(f"数据准备 {time.perf_counter() - started:.1f} 秒（新增党组织 {created_orgs}，新增会议 {created_meetings}）")
             self.time_queries(root, year)
