@@ -259,7 +259,7 @@ class TestItemScoring:
             data.update({f"item_scores-{n}-id": line.pk, f"item_scores-{n}-assessment": opened.pk,
                          f"item_scores-{n}-self_score": "", f"item_scores-{n}-reviewed_score": str(line.item.points)})
         response = client_for(township_clerk).post(reverse("admin:branches_branchassessment_change", args=[opened.pk]), data)
-        assert response.status_code == 200 and "审核得分须由「城关镇」的上级单位填写" in response.content.decode()
+        assert response.status_code == 200 and "审核得分须由「兰州市城关区·城关镇」的上级单位填写" in response.content.decode()
         assert not AssessmentItemScore.objects.filter(assessment=opened, reviewed_score__isnull=False).exists()
 
     def test_the_assessment_page_shows_the_checklist_to_score(self, orgs: Any, rural_standard: Any, county_a_clerk: Any,

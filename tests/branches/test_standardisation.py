@@ -137,7 +137,7 @@ class TestModelQuota:
         refused = reviewed(second, "98", city_officer)
         with pytest.raises(ValidationError) as raised:
             assessment_nominate_model(assessment=refused, actor=city_officer)
-        assert "「城关区」2025年示范党支部名额为 1 个，已评定 1 个，名额已满" in str(raised.value)
+        assert "「兰州市城关区」2025年示范党支部名额为 1 个，已评定 1 个，名额已满" in str(raised.value)
         refused.refresh_from_db()
         assert refused.status == StandardStatus.PASSED
         # County B has no quota of its own: its branch is not held back by county A's.

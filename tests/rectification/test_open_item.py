@@ -109,7 +109,7 @@ def test_a_responsible_unit_outside_the_checklist_unit_is_refused(tree, city_off
     with pytest.raises(ValidationError) as refused:
         rectification_open_item(unit=tree["county_a"], source=ChecklistSource.OTHER, problem="问题",
                                 actor=city_officer, responsible_unit=tree["county_b"])
-    assert "不在清单所涉单位「城关区」及其下级单位范围内" in str(refused.value)
+    assert "不在清单所涉单位「兰州市城关区」及其下级单位范围内" in str(refused.value)
 
 
 def test_an_unknown_source_and_a_source_unlike_the_checklists_are_refused(tree, city_officer, city_checklist):
