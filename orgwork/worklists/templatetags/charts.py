@@ -52,7 +52,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
     parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto">', *_axis(top)]
+             f'xmlns="http://www.w3.org/2000/svg">', *_axis(top)]
     if data.kind == "line":
         for si, series in enumerate(data.series):
             colour = PALETTE[si % len(PALETTE)]
