@@ -17,7 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils.functional import cached_property
@@ -52,14 +52,16 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if isinstance(queryset, models.QuerySet) and queryset.query.is_empty():
-            # .none() (no jurisdiction, a unit outside it): there is no SQL to estimate.
-            return 0
         if not isinstance(queryset, models.QuerySet) or connections[queryset.db].vendor != "postgresql":
             return super().count
         # The keys alone, unordered: the same rows to estimate, and a fifth of the
         # planning time of the page's query (no sort, no joined columns to select).
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            # A query Django knows matches nothing has no SQL to estimate: .none() (no
+            # jurisdiction, a unit outside it), a number beyond its column's range.
+            return 0
         remembered = (queryset.db, sql, repr(params))
         estimate = _estimates.get(remembered)
         if estimate is not None:

@@ -215,6 +215,10 @@ class HonouredChangeList(ChangeList):
             self.page_num = 1
         try:
             super().get_results(request)
+        except (ValueError, OverflowError) as exc:
+            # Raised as the query is built for counting (a year out of Python's range):
+            # before the database sees it, so the request can go on without the filters.
+            raise IncorrectLookupParameters(exc) from exc
         except IncorrectLookupParameters:  # a page past the last
             paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
             self.page_num = max(1, paginator.num_pages)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "orgwork.query_hygiene.DropNulParametersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgwork.audit.middleware.AuditContextMiddleware",
     "orgwork.accounts.middleware.PasswordExpiryMiddleware",

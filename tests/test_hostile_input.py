@@ -275,3 +275,32 @@ def test_the_unit_filters_own_message_is_plain_text(county_a_clerk: User, client
     response = client_for(county_a_clerk).get(CADRES, {"unit_tree": "<b>x</b>"})
     assert "&lt;b&gt;x&lt;/b&gt;" in response.content.decode()
     assert re.search(r"<b>x</b>", response.content.decode()) is None
+
+
+# --- the other pages that read a query string -------------------------------------------
+
+
+def test_a_nul_character_in_any_query_is_dropped_before_a_view_sees_it(county_a_clerk: User,
+                                                                       client_for: Any) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:rectification_progress"), {"unit": "6201\x0002"})
+    assert response.status_code == 200
+    assert response.context["chosen"] == county_a_clerk.unit  # the page as if no unit was asked for
+    assert any("不可见字符" in m for m in said(response))
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "2147483648"])
+def test_a_year_no_calendar_holds_is_a_form_error_on_a_worklist(year: str, county_a_clerk: User,
+                                                                client_for: Any) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:worklist", args=["supervision_vetting_during_influence"]),
+                                              {"year": year})
+    assert response.status_code == 200
+    assert "筛选条件有误" in response.content.decode()
+
+
+def test_a_number_beyond_its_columns_range_gives_an_empty_list(county_a_clerk: User, client_for: Any,
+                                                               tree: Any) -> None:
+    from talent.models import Enrollment
+
+    load_all()[Enrollment](tree["county_a"])
+    response = client_for(county_a_clerk).get("/admin/talent/enrollment/", {"batch_year": "620102"})
+    assert response.status_code == 200 and response.context["cl"].result_count == 0

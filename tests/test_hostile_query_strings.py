@@ -100,3 +100,42 @@ def throw_at(model: Any, clients: list[Any]) -> None:
         assert response.status_code == plain[(who, url)], (url, query, response.status_code)
 
     answer()
+
+
+def other_pages(user: Any) -> list[tuple[str, list[str]]]:
+    """The admin's other pages that read a query string, each with the keys it reads."""
+    from orgwork.worklists import registry as worklists
+
+    pages = [
+        ("/admin/", ["p", "q"]),
+        (reverse("admin:rectification_progress"), ["unit"]),
+        (reverse("admin:branches_meeting_rates"), ["year", "month", "quarter", "kind", "by", "unit", "format"]),
+        (reverse("admin:branches_meeting_missing"), ["year", "month", "quarter", "kind", "unit", "format", "p"]),
+        (reverse("admin:imports_importjob_add"), ["resource"]),
+    ]
+    for worklist in worklists.lists_for(user):
+        keys = ["p", "_export"]
+        if worklist.filterset_class is not None:
+            keys += list(worklist.filterset_class.base_filters)
+        pages.append((reverse("admin:worklist", args=[worklist.slug]), keys))
+    return pages
+
+
+@pytest.mark.slow
+def test_no_query_string_at_a_worklist_report_or_form_gives_a_server_error(
+    personas: dict[str, Any], tree: dict[str, Any], client_for: Any
+) -> None:
+    users = [personas["county_a_clerk"], personas["province_officer"]]
+    clients = [client_for(user) for user in users]
+    for url, keys in other_pages(users[0]):
+        plain = [client.get(url).status_code for client in clients]
+        assert set(plain) <= {200, 403}, (url, plain)
+
+        @settings(max_examples=EXAMPLES_PER_LIST, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+        @given(query=query_strings(keys), who=st.sampled_from(range(len(clients))))
+        def answer(query: str, who: int) -> None:
+            response = clients[who].get(f"{url}?{query}")
+            assert response.status_code == plain[who], (url, query, response.status_code)
+
+        answer()
