@@ -304,3 +304,16 @@ def test_a_number_beyond_its_columns_range_gives_an_empty_list(county_a_clerk: U
     load_all()[Enrollment](tree["county_a"])
     response = client_for(county_a_clerk).get("/admin/talent/enrollment/", {"batch_year": "620102"})
     assert response.status_code == 200 and response.context["cl"].result_count == 0
+
+
+def test_a_raw_id_popup_keeps_the_lookup_its_foreign_keys_limit_choices_to_sends(
+    county_a_clerk: User, client_for: Any, two_counties: Any, monkeypatch: Any
+) -> None:
+    # As if some foreign key to Cadre declared limit_choices_to={"gender": 女}.
+    monkeypatch.setitem(Cadre._meta.__dict__, "related_fkey_lookups", [{"gender": Gender.FEMALE}])
+    client = client_for(county_a_clerk)
+    response = client.get(CADRES, {"_popup": "1", "_to_field": "id", "gender": Gender.FEMALE})
+    assert names_on(response) == {"城关女干部"} and said(response) == []
+    response = client.get(CADRES, {"_popup": "1", "_to_field": "id", "gender": Gender.MALE})
+    assert names_on(response) == {"城关男干部", "城关女干部"}  # not the pair the foreign key sends
+    assert any("gender" in m for m in said(response))
