@@ -39,6 +39,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         for name, value in self.headers.items():
-            if value:
+            if value and not (name == "Content-Security-Policy" and debug_error_page(response)):
                 response.headers.setdefault(name, value)
         return response
+
+
+def debug_error_page(response: HttpResponse) -> bool:
+    """Django's technical 404/500 pages (DEBUG on, development only) are styled and
+    scripted inline; they go without the policy rather than unreadable."""
+    return bool(settings.DEBUG and response.status_code in (404, 500))

@@ -54,6 +54,16 @@ def test_the_permissions_policy_turns_off_what_an_office_system_never_uses(db: A
         assert features[feature] == "()", feature
 
 
+def test_djangos_technical_error_pages_in_development_go_without_the_policy(db: Any, settings: Any) -> None:
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Content-Security-Policy" not in missing
+    assert "Content-Security-Policy" in client.get("/admin/login/")
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in client.get("/no-such-page/")
+
+
 def test_other_security_headers_stay_on(db: Any) -> None:
     response = Client().get("/admin/login/")
     assert response["X-Frame-Options"] == "DENY"

@@ -30,7 +30,7 @@ ADMIN_PARAMS = ["p", "o", "q", "all", "e", "_facets", "_popup", "_changelist_fil
 VALUES = ["", "0", "1", "-1", "2", "True", "False", "None", "null", "1e400", "NaN", "inf", "-0", "9" * 40,
           str(2**63), str(-(2**63) - 1), "2024", "2024-02-30", "0000-00-00", "2024-13-01", "1.2.3", "62", "620102",
           "620103", "6205", "620102001", "zzz", "城关区", "七里河", "%", "_", "'", '"', "<script>", "\\", "1,2",
-          "0.-1.zz", "-", "٣", "１２", "二〇二四"]
+          "0.-1.zz", "-", "٣", "１２", "二〇二四", "xlsx", "csv"]
 RAW_FRAGMENTS = ["%FF", "%00", "%E4%B8", "a=%ZZ", "&&&", "==", "p=%FF", "unit_tree=%C0%AF", "o=%2D"]
 printable = st.characters(blacklist_categories=("Cs",))
 
