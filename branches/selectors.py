@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Avg, BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
@@ -101,7 +102,10 @@ def _tops(paths: dict[int, str]) -> list[int]:
 
 
 def _units_sql(units: QuerySet[Unit]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = units.order_by().values("id").query.sql_with_params()
+    try:
+        sql, params = units.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:  # no units at all (an account without a home unit): SQL that matches none
+        return "SELECT CAST(NULL AS BIGINT) WHERE 1 = 0", ()
     return sql, tuple(params)
 
 

@@ -4,25 +4,20 @@ progress bar reach 100 % while a real worker validates it, confirm, find the row
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connections
 from openpyxl import Workbook
 
 from orgwork.common.idnumber import check_character
 
 from ..conftest import PASSWORD
+from .conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
 HEADERS = ["姓名", "性别", "民族", "出生年月", "籍贯", "身份证号", "入党时间", "参加工作时间", "学历", "学位",
            "毕业院校及专业", "单位", "现任职务", "职务层次", "职级", "管理权限"]
 PEOPLE = [("浏览器测试甲", "男", "1978.03", "620102197803150011"), ("浏览器测试乙", "女", "1983.11", "620102198311200022"),
@@ -44,43 +39,6 @@ def cadre_sheet() -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def browser(monkeypatch: Any) -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # (fixtures, teardown) are ordinary synchronous code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (.ci/run installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield instance
-        instance.close()
-        # Playwright runs the test, and the fixtures set up after this one, in a greenlet
-        # with a context of its own, so Django's connections opened there are not the ones
-        # pytest-django closes: they would keep the test database from being dropped.
-        connections.close_all()
-
-
-@pytest.fixture
-def http_server(settings: Any) -> Iterator[Any]:
-    """A live server started after the settings below: the session-wide ``live_server``
-    builds its middleware (HTTPS redirect included) before any test can change them."""
-    from pytest_django.live_server_helper import LiveServer
-
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.SECURE_HSTS_SECONDS = 0
-    server = LiveServer("localhost")
-    yield server
-    server.stop()
 
 
 def test_a_clerk_imports_a_cadre_sheet_in_the_browser(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -140,7 +142,9 @@ def test_the_print_page_shows_the_appointment_form(make_cadre, county_a_clerk, g
                                           political_score=Decimal("95")))
     url = reverse("admin:cadres_cadre_print", args=[cadre.pk])
     body = client_for(county_a_clerk).get(url).content.decode()
-    assert "干部任免审批表" in body and "@page { size: A4" in body and "2024年度考核优秀" in body
+    assert "干部任免审批表" in body and "cadres/appointment_form.css" in body and "2024年度考核优秀" in body
+    stylesheet = Path(settings.BASE_DIR, "cadres", "static", "cadres", "appointment_form.css").read_text()
+    assert "@page { size: A4" in stylesheet  # printed on A4, styled from a file (the CSP allows no inline style)
     assert idnumber.mask(cadre.id_number) in body and cadre.id_number not in body
     body = client_for(grant_unmask(county_a_clerk)).get(url).content.decode()
     assert cadre.id_number in body and sensitive_views(cadre) == 1

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Evidence, ItemState, ItemTransition, RectificationItem
@@ -59,7 +60,7 @@ class TransitionInline(ScopedInline):
         return False
 
 
-class ProgressChangeList(ChangeList):
+class ProgressChangeList(HonouredChangeList):
     """The changelist with the progress of the whole filtered list (one aggregate query)."""
 
     def get_results(self, request: HttpRequest) -> None:

@@ -1,0 +1,264 @@
+"""What a changelist honours in its query string (列表页查询参数).
+
+Django's changelist applies any lookup on any field of the model that the query string
+names (``?gender__exact=2``, ``?name__regex=…``): an unindexed scan of a million rows
+for anyone who types a URL, and for a related field a way to probe values the list
+never shows. Here a changelist honours only:
+
+- the parameters of its declared ``list_filter`` entries and its ``date_hierarchy``;
+- the lookups an admin declares in ``extra_list_lookups``;
+- the lookups a raw-id popup sends for a foreign key's ``limit_choices_to``;
+- search (``q``), ordering (``o``), the page (``p``), ``all``, facets and the popup
+  parameters, which Django reads itself.
+
+Anything else is left out and the user is told so in Chinese (messages framework);
+a malformed page, ordering or filter value gives the first page, the default order or
+the unfiltered list, with a message — never a 500 and never the stock 400 page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    ChangeList,
+    ChangeListSearchForm,
+)
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
+
+logger = logging.getLogger(__name__)
+
+# Read by Django itself, or by the admin's own views; never a lookup.
+PRESENTATION_PARAMS = (SEARCH_VAR, ORDER_VAR, ALL_VAR, IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR)
+QUIET_PARAMS = (PAGE_VAR, ERROR_FLAG, "_changelist_filters")
+# Longest filter value taken; a unit code, a year or a name is far shorter.
+MAX_VALUE_LENGTH = 200
+MAX_SEARCH_LENGTH = 200
+SHOWN_NAMES = 5
+ORDER_PART = re.compile(r"-?\d{1,4}")
+
+
+def tell(request: HttpRequest, text: str) -> None:
+    """A warning on the next page the user sees (a request built without the messages
+    middleware, as in tests and exports, just goes without)."""
+    messages.warning(request, text, fail_silently=True)
+
+
+def shown(names: Iterable[str]) -> str:
+    """Parameter names for a message: a few, each cut short."""
+    names = list(names)
+    cut = ["{}…".format(n[:30]) if len(n) > 30 else n for n in names[:SHOWN_NAMES]]
+    more = f" 等 {len(names)} 项" if len(names) > SHOWN_NAMES else ""
+    return "、".join(cut) + more
+
+
+def field_filter_paths(model_admin: admin.ModelAdmin, request: HttpRequest | None) -> set[str]:
+    """The field paths of the changelist's field filters ("rank", "organisation__domain")."""
+    entries = model_admin.get_list_filter(request) if request is not None else model_admin.list_filter
+    paths = set()
+    for entry in entries:
+        if isinstance(entry, (list, tuple)):
+            entry = entry[0]
+        if isinstance(entry, str):
+            paths.add(entry)
+    return paths
+
+
+def declared_lookup(model_admin: admin.ModelAdmin, request: HttpRequest | None, lookup: str) -> bool:
+    """Whether ``lookup`` belongs to a declared filter of the changelist: a simple
+    filter's parameter, a parameter on the path of a field filter (the filter itself
+    then takes only the parameters it expects), the date hierarchy's, or an extra
+    lookup the admin declares."""
+    if lookup in getattr(model_admin, "extra_list_lookups", ()):
+        return True
+    if model_admin.date_hierarchy and lookup in {f"{model_admin.date_hierarchy}__{part}"
+                                                 for part in ("year", "month", "day")}:
+        return True
+    if any(lookup == path or lookup.startswith(path + "__") for path in field_filter_paths(model_admin, request)):
+        return True
+    entries = model_admin.get_list_filter(request) if request is not None else model_admin.list_filter
+    return any(getattr(entry, "parameter_name", None) == lookup for entry in entries)
+
+
+def popup_lookup(model_admin: admin.ModelAdmin, lookup: str, value: Any) -> bool:
+    """A lookup a raw-id popup sends for a foreign key's ``limit_choices_to`` (Django's
+    own rule, the first part of ``ModelAdmin.lookup_allowed``)."""
+    for fk_lookup in model_admin.model._meta.related_fkey_lookups:
+        if callable(fk_lookup):
+            fk_lookup = fk_lookup()
+        if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+            return True
+    return False
+
+
+def positive_int(raw: str) -> bool:
+    try:
+        return int(raw) >= 1
+    except ValueError:
+        return False
+
+
+class SearchForm(ChangeListSearchForm):
+    """The search box, with a message of our own for a NUL character (Django's
+    translation of its own reads 不允许是用空字符串)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[SEARCH_VAR].validators = [
+            ProhibitNullCharactersValidator(message="搜索内容含有不可见字符，已按未搜索显示。"),
+            MaxLengthValidator(MAX_SEARCH_LENGTH, message=f"搜索内容超过 {MAX_SEARCH_LENGTH} 个字，已按未搜索显示。"),
+        ]
+
+
+class HonouredChangeList(ChangeList):
+    """A changelist that takes only the declared parameters of its query string."""
+
+    search_form_class = SearchForm
+    refused: list[str]
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        if not hasattr(self, "refused"):
+            self.refused = []
+            self.refuse_unknown_params(request)
+            self.check_ordering(request)
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, TypeError, OverflowError, ValidationError) as exc:
+            # A list filter of the project's own that met a value it does not expect.
+            logger.info("changelist %s: filter value refused: %r", self.opts.label, exc)
+            raise IncorrectLookupParameters(exc) from exc
+
+    def refuse_unknown_params(self, request: HttpRequest) -> None:
+        """Before any filter sees them: drop parameters no declared filter takes, and
+        values no filter could mean (NUL characters, a value too long to be one)."""
+        bad_values = []
+        for key, values in list(self.filter_params.items()):
+            if key in PRESENTATION_PARAMS or key in QUIET_PARAMS:
+                continue
+            if any("\x00" in v or len(v) > MAX_VALUE_LENGTH for v in values) or "\x00" in key:
+                bad_values.append(key)
+                self.drop(key)
+            elif not all(self.model_admin.lookup_allowed(key, v, request) for v in values):
+                self.refused.append(key)
+                self.drop(key)
+        for key in QUIET_PARAMS:
+            if key != PAGE_VAR:
+                self.drop(key)
+        if bad_values:
+            tell(request, f"查询条件 {shown(k.replace(chr(0), '') for k in bad_values)} 的值无效（过长或含有不可见字符），已忽略。")
+
+    def drop(self, key: str) -> None:
+        self.filter_params.pop(key, None)
+        self.params.pop(key, None)
+
+    def check_ordering(self, request: HttpRequest) -> None:
+        raw = self.params.get(ORDER_VAR)
+        if raw is None:
+            return
+        parts = raw.split(".")
+        good = [p for p in parts if ORDER_PART.fullmatch(p) and int(p.lstrip("-")) < len(self.list_display)]
+        if len(good) == len(parts):
+            return
+        tell(request, "排序参数无效，已按默认顺序排列。" if not good else "部分排序参数无效，已忽略。")
+        if good:
+            self.params[ORDER_VAR] = ".".join(good)
+            self.filter_params[ORDER_VAR] = [".".join(good)]
+        else:
+            self.drop(ORDER_VAR)
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        specs, has_filters, remaining, _, active = super().get_filters(request)
+        honoured = set(getattr(self.model_admin, "extra_list_lookups", ()))
+        if self.date_hierarchy:
+            honoured |= {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+        # "year__exact" where the filter of "year" takes "year": the same column, and
+        # what links built by hand naturally say.
+        honoured |= {f"{path}__exact" for path in field_filter_paths(self.model_admin, request)}
+        honoured |= field_filter_paths(self.model_admin, request)
+        # What no declared filter took: only these, and a popup's limit_choices_to, stay.
+        for key in list(remaining):
+            if key in honoured:
+                continue
+            values = self.filter_params.get(key)
+            if values and all(popup_lookup(self.model_admin, key, v) for v in values):
+                continue
+            self.refused.append(key)
+            del remaining[key]
+            self.drop(key)
+        if self.refused and not getattr(self, "refusal_told", False):
+            self.refusal_told = True
+            tell(request, f"已忽略无法识别的查询条件：{shown(self.refused)}。列表只按页面上提供的筛选条件过滤。")
+        duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in remaining) or any(
+            lookup_spawns_duplicates(self.lookup_opts, spec.field_path)
+            for spec in specs if getattr(spec, "field_path", None) and getattr(spec, "used_parameters", None)
+        )
+        return specs, has_filters, remaining, duplicates, active
+
+    def get_results(self, request: HttpRequest) -> None:
+        raw = request.GET.get(PAGE_VAR)
+        if raw is not None and not positive_int(raw):
+            tell(request, "页码无效，已显示第 1 页。")
+            self.page_num = 1
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as exc:
+            # Raised as the query is built for counting (a year out of Python's range):
+            # before the database sees it, so the request can go on without the filters.
+            raise IncorrectLookupParameters(exc) from exc
+        except IncorrectLookupParameters:  # a page past the last
+            paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
+            self.page_num = max(1, paginator.num_pages)
+            tell(request, f"页码超出范围，已显示最后一页（第 {self.page_num} 页）。")
+            super().get_results(request)
+        else:
+            if self.page_num > 1 and not self.multi_page:  # one page: Django shows it whatever p says
+                tell(request, "页码超出范围，已显示第 1 页。")
+                self.page_num = 1
+
+
+def presentation_only(query: QueryDict, keep: Iterable[str]) -> QueryDict:
+    """``query`` with only the parameters named in ``keep``."""
+    plain = QueryDict(mutable=True)
+    for key in keep:
+        if key in query:
+            plain.setlist(key, query.getlist(key))
+    return plain
+
+
+# Fallbacks, from the closest to the request to the plainest list.
+FALLBACKS = (PRESENTATION_PARAMS, (IS_POPUP_VAR, TO_FIELD_VAR))
+
+
+def changelist_or_unfiltered(build: Any, request: HttpRequest) -> Any:
+    """``build(request)``, or, when the query's filter values cannot be applied, the
+    list without them (and at last without its search) and a message saying so."""
+    try:
+        return build(request)
+    except IncorrectLookupParameters as exc:
+        logger.info("changelist %s: %r", request.path, exc)
+        error: Exception = exc
+    original = request.GET
+    for keep in FALLBACKS:
+        request.GET = presentation_only(original, keep)
+        try:
+            changelist = build(request)
+        except IncorrectLookupParameters as exc:
+            error = exc
+            continue
+        tell(request, "查询条件无效，已显示未经筛选的列表。")
+        return changelist
+    raise error
