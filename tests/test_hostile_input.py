@@ -19,7 +19,6 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cadres.models import Cadre, Gender
-from orgwork.accounts import roles
 from orgwork.accounts.models import User
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.units.scope import is_scoped
