@@ -154,6 +154,8 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# Chinese for the strings Django's zh-hans catalogue and django-axes lack.
+LOCALE_PATHS = [BASE_DIR / "orgwork" / "locale"]
 # One way to write dates on every page (2026-03-01); see orgwork/formats/zh_Hans.
 FORMAT_MODULE_PATH = ["orgwork.formats"]
 USE_I18N = True
