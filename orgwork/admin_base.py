@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from orgwork.admin_changelist import HonouredChangeList, changelist_or_unfiltered, declared_lookup, popup_lookup
+from orgwork.audit.presentation import readable_entries
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
@@ -285,7 +286,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"变更记录：{obj}",
             "subtitle": None,
-            "entries": entries,
+            "entries": readable_entries(self.model, entries, request.user),
             "module_name": str(self.opts.verbose_name_plural),
             "object": obj,
             "opts": self.opts,

@@ -1,0 +1,128 @@
+"""The audit trail in plain Chinese (变更记录): field labels, display values, no internals.
+
+A kept change is ``{field name: [old, new]}`` with raw values (codes, ids, booleans).
+:func:`readable_changes` turns it into rows a clerk reads — 「职务层次：乡科级副职 →
+乡科级正职」 — leaving out the columns the system keeps for itself (version counters,
+materialised paths, pinyin sort keys). Personal data stays masked
+(``orgwork.common.secrets.shown_value``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from orgwork.common import secrets
+from orgwork.common.fields import AsciiKeyField
+
+# Kept by the system for itself; a reader of the trail learns nothing from them.
+INTERNAL_FIELDS = frozenset({"version", "updated_at", "path", "full_name"})
+EMPTY = "（空）"
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+def is_internal(field: models.Field[Any, Any] | None, name: str, model: type[models.Model]) -> bool:
+    if name in INTERNAL_FIELDS or name in getattr(model, "audit_hidden_fields", ()):
+        return True
+    return isinstance(field, AsciiKeyField)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
+    try:
+        return model._meta.get_field(name)  # type: ignore[return-value]
+    except FieldDoesNotExist:
+        for f in model._meta.concrete_fields:
+            if f.attname == name:
+                return f
+        return None
+
+
+def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, str]) -> str:
+    value = secrets.shown_value(value)
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field is not None and field.is_relation and field.many_to_one:
+        return related.get(value, related.get(str(value), f"编号 {value}"))
+    if field is not None and field.choices:
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        if isinstance(value, list):
+            return "、".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(str(value), str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items())
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:  # a timestamp kept as ISO text
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        from django.utils import timezone
+
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any) -> dict[str, dict[Any, str]]:
+    """For each foreign key named in the entries, the display names of the ids they hold
+    (one query per related model for the whole page). Records are named only inside the
+    reader's jurisdiction; units by their place wherever they are (a place is no secret)."""
+    from orgwork.units.models import Unit
+    from orgwork.units.scope import is_scoped, scope_queryset
+
+    wanted: dict[str, set[Any]] = defaultdict(set)
+    for entry in entries:
+        for name, pair in (entry.changes or {}).items():
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.many_to_one and isinstance(pair, list):
+                wanted[name].update(v for v in pair if v not in (None, ""))
+    names: dict[str, dict[Any, str]] = {}
+    for name, ids in wanted.items():
+        field = _field(model, name)
+        target = field.related_model  # type: ignore[union-attr]
+        rows = target._default_manager.filter(pk__in=list(ids))
+        if is_scoped(target) and target is not Unit:
+            rows = scope_queryset(rows, user)
+        found = {obj.pk: str(obj) for obj in rows}
+        names[name] = {**found, **{str(k): v for k, v in found.items()}}
+    return names
+
+
+def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
+                     related: dict[str, dict[Any, str]] | None = None) -> list[ChangeRow]:
+    rows = []
+    related = related or {}
+    for name, pair in (changes or {}).items():
+        field = _field(model, name)
+        if is_internal(field, name, model):
+            continue
+        if not isinstance(pair, list) or len(pair) != 2:
+            rows.append(ChangeRow(str(getattr(field, "verbose_name", name)), "", _plain(pair, field, {})))
+            continue
+        label = str(field.verbose_name) if field is not None else name
+        names = related.get(name, {})
+        rows.append(ChangeRow(label, _plain(pair[0], field, names), _plain(pair[1], field, names)))
+    return rows
+
+
+def readable_entries(model: type[models.Model], entries: Iterable[Any], user: Any) -> list[tuple[Any, list[ChangeRow]]]:
+    """Each audit row of a record with its changes in plain Chinese, as ``user`` may read them."""
+    entries = list(entries)
+    related = _related_names(model, entries, user)
+    return [(entry, readable_changes(model, entry.changes, related)) for entry in entries]
