@@ -38,8 +38,9 @@ OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx
 # A zip may not unpack into more than this, nor hold more members: a zip bomb is not evidence.
 ZIP_MAX_MEMBERS = 5000
 ZIP_MAX_UNPACKED = 500 * 1024 * 1024
-# The VBA storages of the old binary formats, as their directory entries spell them (UTF-16LE).
-OLE_MACRO_MARKERS = ("_VBA_PROJECT".encode("utf-16-le"), "Macros".encode("utf-16-le"))
+# The VBA project stream of the old binary formats (Word's Macros/VBA, Excel's
+# _VBA_PROJECT_CUR/VBA), as its directory entry spells it (UTF-16LE).
+OLE_MACRO_MARKERS = ("_VBA_PROJECT".encode("utf-16-le"),)
 
 
 def max_bytes() -> int:

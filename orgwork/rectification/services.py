@@ -215,8 +215,8 @@ def rectification_item_check_row(*, item: RectificationItem, original: Rectifica
     if original is None:
         rectification_item_prepare(item=item, actor=actor)
         return
-    stored = getattr(original, "_audit_loaded", None) or {}
-    rules.check_item_edit(stored=stored, proposed=rules.content_values(item))
+    # The engine loaded the row from the database: what it held is kept beside the new cells.
+    rules.check_item_edit(stored=original._audit_loaded, proposed=rules.content_values(item))
     if not item.source and item.checklist_id:
         item.source = item.checklist.source
     rules.settle_original_deadline(item)

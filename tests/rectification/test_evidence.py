@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.rectification import services
-from orgwork.rectification.models import Evidence, ItemState
+from orgwork.rectification.models import Evidence, ItemState, RectificationItem
 
 from .test_admin import change_form_data
 
@@ -125,3 +125,31 @@ def test_evidence_cannot_be_removed_once_closure_is_requested(item_in, county_a_
     with pytest.raises(ValidationError, match="不能再添加佐证材料，也不能更换或删除已有材料"):
         services.rectification_remove_evidence(evidence=evidence, actor=city_officer)
     assert item.evidence.count() == 1
+
+
+def test_replacing_an_attachment_on_the_record_page_is_checked_like_adding_one(item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.IN_PROGRESS)
+    evidence = services.rectification_add_evidence(item=item, actor=county_a_clerk, description="整改报告",
+                                                   file=SimpleUploadedFile("报告.pdf", PDF))
+    url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
+    data = change_form_data(item, **{"evidence-TOTAL_FORMS": "1", "evidence-INITIAL_FORMS": "1",
+                                     "evidence-0-id": evidence.pk, "evidence-0-item": item.pk,
+                                     "evidence-0-description": "整改报告",
+                                     "evidence-0-file": SimpleUploadedFile("报告.pdf", EXE)})
+    client = client_for(county_a_clerk)
+    response = client.post(url, data)
+    assert response.status_code == 200 and "不是真正的PDF文件" in response.content.decode()
+    evidence.refresh_from_db()
+    assert evidence.file.read() == PDF
+    data["evidence-0-file"] = SimpleUploadedFile("照片.png", PNG)
+    data["seen_version"] = RectificationItem.objects.get(pk=item.pk).version
+    assert client.post(url, data).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.file.name.endswith(".png") and evidence.file.read() == PNG
+
+
+def test_no_evidence_is_taken_without_an_actor(item_in):
+    item = item_in(ItemState.IN_PROGRESS)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_add_evidence(item=item, actor=None, file=SimpleUploadedFile("报告.pdf", PDF))
+    assert refused.value.code == "no_actor"

@@ -341,3 +341,54 @@ def test_an_item_on_the_books_cannot_be_deleted_from_its_page_or_the_list(item_i
     actions = client.get(reverse("admin:rectification_rectificationitem_changelist")).context["action_form"]
     assert "delete_selected" not in {name for name, _ in actions.fields["action"].choices}
     assert RectificationItem.objects.filter(pk=item.pk).exists()
+
+
+# --- opening by hand: the original deadline is kept on every path -------------------------
+
+def test_an_item_added_on_its_own_page_is_put_on_the_books_with_its_original_deadline(
+        city_checklist, city_officer, client_for, tree):
+    url = reverse("admin:rectification_rectificationitem_add")
+    response = client_for(city_officer).post(url, {
+        "checklist": city_checklist.pk, "problem": "谈心谈话不经常", "responsible_unit": tree["county_a"].pk,
+        "responsible_person": "王五", "lead_leader": "", "measure": "建立谈心谈话制度", "deadline": "2026-10-31",
+        "account": "",
+        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0", "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0", "transitions-MIN_NUM_FORMS": "0",
+        "transitions-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    item = RectificationItem.objects.get(problem="谈心谈话不经常")
+    assert (item.state, item.original_deadline, item.created_by) == (ItemState.ON_BOOKS, datetime.date(2026, 10, 31),
+                                                                     city_officer)
+    assert audit_rows(item).count() == 1
+
+
+def test_an_item_added_on_a_checklists_inline_row_keeps_its_original_deadline(city_checklist, city_officer,
+                                                                              client_for, tree):
+    data = inline_data(city_checklist, [])
+    data.update({"items-TOTAL_FORMS": "1", "items-0-problem": "发展党员程序不规范",
+                 "items-0-responsible_unit": tree["county_b"].pk, "items-0-deadline": "2026-11-30"})
+    response = client_for(city_officer).post(reverse("admin:rectification_checklist_change",
+                                                     args=[city_checklist.pk]), data)
+    assert response.status_code == 302
+    item = RectificationItem.objects.get(problem="发展党员程序不规范")
+    assert item.original_deadline == item.deadline == datetime.date(2026, 11, 30)
+
+
+def test_an_item_without_a_deadline_may_be_given_one_on_its_page(item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.ON_BOOKS, problem="待定时限", deadline=None)
+    url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
+    response = client_for(county_a_clerk).post(url, change_form_data(item, deadline="2026-12-31"))
+    assert response.status_code == 302
+    stored = fresh(item)
+    assert stored.deadline == stored.original_deadline == datetime.date(2026, 12, 31)
+    assert not stored.is_extended
+
+
+def test_a_clerk_cannot_edit_an_item_of_another_county_through_the_service(item_in, county_b_clerk):
+    item = item_in(ItemState.ON_BOOKS)
+    item.measure = "越权修改"
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        services.rectification_item_update(item=item, actor=county_b_clerk)
+    assert fresh(item).measure == "修订议事规则"
