@@ -213,7 +213,8 @@ class RectificationItem(Versioned, Audited):
     @property
     def is_extended(self) -> bool:
         """延期: the deadline was moved past the one set at opening."""
-        return self.original_deadline is not None and self.deadline is not None and self.deadline > self.original_deadline
+        original, deadline = self.original_deadline, self.deadline
+        return original is not None and deadline is not None and deadline > original
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

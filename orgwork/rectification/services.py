@@ -410,10 +410,17 @@ def _lock_for_evidence(item_pk: Any, actor: Any) -> RectificationItem:
     require_permission(actor, CHANGE_PERMISSION, "上传佐证材料")
     locked = lock_in_scope(RectificationItem.objects.all(), item_pk, actor, what=WHAT)
     if locked.state in rules.FROZEN_STATES:
-        raise ValidationError(
-            {"file": f"该事项当前状态为「{locked.get_state_display()}」，不能再添加佐证材料，也不能更换或删除已有材料。"}, code="locked"
-        )
+        raise ValidationError({"file": f"该事项当前状态为「{locked.get_state_display()}」，"
+                                       "不能再添加佐证材料，也不能更换或删除已有材料。"}, code="locked")
     return locked
+
+
+def _locked_evidence(evidence: Evidence, actor: Any) -> Evidence:
+    locked_item = _lock_for_evidence(evidence.item_id, actor)
+    stored = Evidence.objects.select_for_update().filter(pk=evidence.pk, item=locked_item).first()
+    if stored is None:
+        raise ValidationError({"file": "该佐证材料不存在或已被删除。"}, code="scope")
+    return stored
 
 
 @transaction.atomic
@@ -431,8 +438,7 @@ def rectification_add_evidence(*, item: RectificationItem, actor: Any, file: Fil
 def rectification_change_evidence(*, evidence: Evidence, actor: Any, file: File | None = None,
                                   description: str | None = None) -> Evidence:
     """Replace a 佐证材料's file or description, under the same rules as adding one."""
-    locked_item = _lock_for_evidence(evidence.item_id, actor)
-    stored = Evidence.objects.select_for_update().get(pk=evidence.pk, item=locked_item)
+    stored = _locked_evidence(evidence, actor)
     fields = []
     if file is not None and file != stored.file:
         stored.file = file
@@ -450,5 +456,4 @@ def rectification_change_evidence(*, evidence: Evidence, actor: Any, file: File 
 @transaction.atomic
 def rectification_remove_evidence(*, evidence: Evidence, actor: Any) -> None:
     """Remove a 佐证材料 before closure is requested (the delete is audited)."""
-    locked_item = _lock_for_evidence(evidence.item_id, actor)
-    Evidence.objects.select_for_update().get(pk=evidence.pk, item=locked_item).delete()
+    _locked_evidence(evidence, actor).delete()

@@ -32,7 +32,8 @@ def ooxml(main_part: str = "word/document.xml", *, macro: bool = False, content_
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         if content_types:
-            archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns='
+                             '"http://schemas.openxmlformats.org/package/2006/content-types"/>')
         archive.writestr("_rels/.rels", "<Relationships/>")
         archive.writestr(main_part, "<document/>")
         if macro:

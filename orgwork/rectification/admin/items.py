@@ -84,9 +84,9 @@ class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedMode
     actions = ["start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action",
                "extend_action"]
     inlines = [EvidenceInline, TransitionInline]
-    readonly_fields = ["original_deadline", "state", "overdue_flag", "requested_by", "requested_at", "reviewed_by", "reviewed_at",
-                       "closed_at", "return_reason", "reopen_reason", "reopen_count", "source_link", "created_by",
-                       "created_at"]
+    readonly_fields = ["original_deadline", "state", "overdue_flag", "requested_by", "requested_at", "reviewed_by",
+                       "reviewed_at", "closed_at", "return_reason", "reopen_reason", "reopen_count", "source_link",
+                       "created_by", "created_at"]
     fieldsets = [
         ("问题清单", {"fields": ["checklist", "problem"]}),
         ("责任清单", {"fields": ["responsible_unit", "responsible_person", "lead_leader"]}),
