@@ -392,3 +392,21 @@ def test_a_clerk_cannot_edit_an_item_of_another_county_through_the_service(item_
     with pytest.raises(ValidationError, match="不在您的管辖范围内"):
         services.rectification_item_update(item=item, actor=county_b_clerk)
     assert fresh(item).measure == "修订议事规则"
+
+
+def test_the_edit_service_refuses_to_move_a_deadline(item_in, county_a_clerk):
+    item = item_in(ItemState.IN_PROGRESS)
+    item.deadline = datetime.date(2030, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_item_update(item=item, actor=county_a_clerk)
+    assert refused.value.message_dict == {"deadline": [rules.EXTEND_HINT]}
+    assert fresh(item).deadline == JUNE_30
+
+
+def test_the_extend_action_refuses_an_item_awaiting_sign_off_in_its_summary(item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.CLOSURE_REQUESTED, problem="待审事项")
+    response = post_action(client_for(county_a_clerk), "extend_action", [item], apply="1",
+                           new_deadline="2026-09-30", reason="来不及")
+    [message] = messages_of(response)
+    assert message.startswith("延期：成功 0 项，未办理 1 项。「待审事项」：不能延期：该事项已申请销号")
+    assert fresh(item).deadline == JUNE_30
