@@ -249,6 +249,8 @@ IMPORT_MAX_ZIP_ENTRIES = 2000
 IMPORT_MAX_COLUMNS = 200
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 IMPORT_MAX_CELLS = 5_000_000
+# The largest 佐证材料 file accepted on a rectification item (orgwork.rectification.evidence).
+RECTIFICATION_EVIDENCE_MAX_MB = int(os.environ.get("RECTIFICATION_EVIDENCE_MAX_MB", "20"))
 
 LOGGING = {
     "version": 1,

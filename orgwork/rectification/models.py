@@ -24,6 +24,8 @@ from orgwork.audit.models import Audited
 from orgwork.common.versioning import Versioned
 from orgwork.units.models import Unit
 
+from .evidence import check_evidence_file
+
 
 def _related_or_none(instance: models.Model, name: str) -> Any:
     try:
@@ -130,7 +132,11 @@ class RectificationItem(Versioned, Audited):
     responsible_person = models.CharField("责任人", max_length=50, blank=True)
     lead_leader = models.CharField("牵头领导", max_length=50, blank=True)
     measure = models.TextField("整改措施", blank=True)
-    deadline = models.DateField("整改时限", null=True, blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True,
+                                help_text="事项挂账后调整整改时限，请使用「延期」并说明理由。")
+    # The deadline set when the item was put on the books (or first given one): 按期整改
+    # is measured against it, so an extension never turns a late item into an on-time one.
+    original_deadline = models.DateField("原定整改时限", null=True, blank=True, editable=False)
     state = models.CharField("整改状态", max_length=20, choices=ItemState.choices, default=ItemState.ON_BOOKS, editable=False)
     account = models.TextField("整改情况说明", blank=True, help_text="申请销号时须有佐证材料或书面整改情况说明。")
 
@@ -165,6 +171,7 @@ class RectificationItem(Versioned, Audited):
             ("request_closure_rectificationitem", "可以申请销号"),
             ("approve_closure_rectificationitem", "可以审核销号（销号或退回）"),
             ("reopen_rectificationitem", "可以回头看重新挂账"),
+            ("extend_deadline_rectificationitem", "可以延期（调整整改时限）"),
             ("import_rectificationitem", "可以导入整改事项"),
             ("export_rectificationitem", "可以导出整改事项"),
         ]
@@ -173,6 +180,14 @@ class RectificationItem(Versioned, Audited):
             models.CheckConstraint(
                 condition=~models.Q(state=ItemState.CLOSED) | models.Q(closed_at__isnull=False, reviewed_by__isnull=False),
                 name="rect_item_closed_has_reviewer",
+            ),
+            # A deadline is set with its original, and an extension only moves it later.
+            models.CheckConstraint(
+                condition=(models.Q(deadline__isnull=True, original_deadline__isnull=True)
+                           | models.Q(deadline__isnull=False, original_deadline__isnull=False,
+                                      deadline__gte=models.F("original_deadline"))),
+                name="rect_item_deadline_not_before_original",
+                violation_error_message="整改时限不能早于原定整改时限。",
             ),
             # One open item per source record: opening again is idempotent (see services).
             models.UniqueConstraint(
@@ -194,6 +209,12 @@ class RectificationItem(Versioned, Audited):
     def __str__(self) -> str:
         text = self.problem.strip().splitlines()[0] if self.problem.strip() else "（未填写问题）"
         return text if len(text) <= 40 else text[:40] + "…"
+
+    @property
+    def is_extended(self) -> bool:
+        """延期: the deadline was moved past the one set at opening."""
+        original, deadline = self.original_deadline, self.deadline
+        return original is not None and deadline is not None and deadline > original
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -222,7 +243,8 @@ class Evidence(Audited):
     scope_field = "item__responsible_unit"
 
     item = models.ForeignKey(RectificationItem, verbose_name="整改事项", on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("附件", upload_to="rectification/evidence/%Y/%m/")
+    file = models.FileField("附件", upload_to="rectification/evidence/%Y/%m/", validators=[check_evidence_file],
+                            help_text="PDF、JPG/PNG 图片或 Word/Excel/PowerPoint、WPS、OFD 文件，按内容核验，不得含宏。")
     description = models.CharField("材料说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+", editable=False)
@@ -239,7 +261,7 @@ class Evidence(Audited):
 
 
 class ItemTransition(models.Model):
-    """整改流转记录: the per-item timeline (挂账、开始整改、申请销号、销号、退回、回头看).
+    """整改流转记录: the per-item timeline (挂账、开始整改、延期、申请销号、销号、退回、回头看).
 
     The audit log holds the same events for the whole system; this table answers
     "what happened to this item" in one indexed query. It is itself a log, written

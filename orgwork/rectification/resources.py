@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from import_export import fields
 
-from orgwork.common.versioning import bump_version
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
-from .models import Checklist, ChecklistSource, ItemState, RectificationItem
-from .services import rectification_item_create, rectification_items_log_opened
+from .models import Checklist, ChecklistSource, RectificationItem
+from .services import rectification_item_check_row, rectification_items_log_opened
 
 SOURCE_ALIASES = {
     "巡视": "巡视反馈", "巡察": "巡视反馈", "巡察反馈": "巡视反馈", "巡视巡察": "巡视反馈",
@@ -132,27 +131,10 @@ class RectificationItemResource(ScopedModelResource):
         clean_model_instances = True
 
     def prepare_instance(self, instance: RectificationItem, original: RectificationItem | None) -> None:
-        if original is not None and original.state in (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED):
-            raise ValidationError({"problem": f"该事项已「{original.get_state_display()}」，不能通过导入修改。"})
-        if not instance.source and instance.checklist_id:
-            instance.source = instance.checklist.source
-        if original is None:
-            instance.state = ItemState.ON_BOOKS
-            if self.user is not None and getattr(self.user, "is_authenticated", False):
-                instance.created_by = self.user
-
-    # django-import-export's own row loop (the admin import page) goes through the same rules.
-    def import_instance(self, instance: RectificationItem, row: Any, **kwargs: Any) -> None:
-        super().import_instance(instance, row, **kwargs)
-        self.prepare_instance(instance, instance if instance.pk else None)
+        # The domain decides: a new row is put on the books; an existing one may not change
+        # once closure is requested, nor move its deadline (延期 is a step of its own).
+        rectification_item_check_row(item=instance, original=original, actor=self.user)
 
     def after_import_commit(self, items: Any) -> None:
-        """The engine wrote the new items in bulk: give each its 挂账 timeline entry."""
+        """The engine wrote the new items in bulk (one audit row each): give each its 挂账 timeline entry."""
         rectification_items_log_opened(items=items, actor=self.user)
-
-    def do_instance_save(self, instance: RectificationItem, is_create: bool) -> None:
-        if is_create:
-            rectification_item_create(item=instance, actor=self.user)
-        else:
-            bump_version(instance)
-            instance.save()

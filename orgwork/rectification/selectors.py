@@ -1,5 +1,8 @@
-"""Read side of 整改清单: overdue flags and progress (发现问题 / 已整改 / 按期 / 逾期 / 整改率),
+"""Read side of 整改清单: overdue flags and progress (发现问题 / 已整改 / 按期 / 延期 / 逾期 / 整改率),
 all computed in SQL so that a changelist of any length costs a fixed number of queries.
+
+按期整改 is measured against the original deadline; an extended item (延期事项) is
+counted apart and is overdue only after its extended deadline.
 
 Deadlines are calendar days in Asia/Shanghai: an item with 整改时限 of 6 月 30 日 is on
 time until 23:59:59 that day in Beijing time and overdue from 7 月 1 日 00:00 there,
@@ -42,11 +45,18 @@ def rectified_q(prefix: str = "") -> Q:
 
 
 def on_time_q(prefix: str = "") -> Q:
-    """Struck off no later than the deadline day (Beijing calendar), or without a deadline."""
+    """按期整改: struck off no later than the ORIGINAL deadline day (Beijing calendar), or
+    without a deadline. An item struck off after its original deadline is not on time,
+    however far it was extended (延期事项 are counted apart: :func:`extended_q`)."""
     closed_day = TruncDate(f"{prefix}closed_at", tzinfo=DEADLINE_ZONE)
     return rectified_q(prefix) & (
-        Q(**{f"{prefix}deadline__isnull": True}) | Q(**{f"{prefix}deadline__gte": closed_day})
+        Q(**{f"{prefix}original_deadline__isnull": True}) | Q(**{f"{prefix}original_deadline__gte": closed_day})
     )
+
+
+def extended_q(prefix: str = "") -> Q:
+    """延期事项: the deadline was moved past the original one (by the 延期 step)."""
+    return Q(**{f"{prefix}deadline__gt": F(f"{prefix}original_deadline")})
 
 
 def items_with_overdue(queryset: models.QuerySet[RectificationItem] | None = None, *,
@@ -87,7 +97,7 @@ def _rate(found: str, rectified: str) -> Round:
 
 def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None, *,
                              now: datetime.datetime | None = None) -> models.QuerySet[Checklist]:
-    """Checklists annotated with found, rectified, on_time, overdue and rate (整改率, %).
+    """Checklists annotated with found, rectified, on_time, extended, overdue and rate (整改率, %).
 
     All counts come from one join with conditional aggregates.
     """
@@ -97,6 +107,7 @@ def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None,
         found=Count("items"),
         rectified=Count("items", filter=rectified_q("items__")),
         on_time=Count("items", filter=on_time_q("items__")),
+        extended=Count("items", filter=extended_q("items__")),
         overdue=Count("items", filter=overdue_q(today=today, prefix="items__")),
     ).annotate(rate=_rate("found", "rectified"))
 
@@ -115,12 +126,13 @@ def _count_in_subtree(condition: Q) -> Coalesce:
 
 def rectification_progress(*, units: models.QuerySet[Unit], now: datetime.datetime | None = None) -> models.QuerySet[Unit]:
     """``units`` annotated with the progress of every item whose responsible unit lies in
-    each unit's subtree: found, rectified, on_time, overdue and rate (%)."""
+    each unit's subtree: found, rectified, on_time, extended, overdue and rate (%)."""
     today = deadline_today(now)
     return units.annotate(
         found=_count_in_subtree(Q()),
         rectified=_count_in_subtree(rectified_q()),
         on_time=_count_in_subtree(on_time_q()),
+        extended=_count_in_subtree(extended_q()),
         overdue=_count_in_subtree(overdue_q(today=today)),
     ).annotate(rate=_rate("found", "rectified"))
 
@@ -133,6 +145,7 @@ def rectification_totals(queryset: models.QuerySet[RectificationItem], *,
         found=Count("pk"),
         rectified=Count("pk", filter=rectified_q()),
         on_time=Count("pk", filter=on_time_q()),
+        extended=Count("pk", filter=extended_q()),
         overdue=Count("pk", filter=overdue_q(today=today)),
     )
     totals["rate"] = round(totals["rectified"] * 100.0 / totals["found"], 1) if totals["found"] else None

@@ -1,9 +1,12 @@
 """挂账销号: every state change of a checklist item happens here.
 
-Each step locks the item, checks the actor's permission and jurisdiction, looks the
-step up in :mod:`.transitions` (anything else is refused with a message that says
-why), saves with ``update_fields`` and the version bumped, and writes the per-item
-timeline row and the audit TRANSITION row in the same transaction.
+Every service keeps the write contract (:mod:`orgwork.common.contract`): an actor is
+required (a ``SystemActor`` for commands and seeders; none is refused), the permission
+is checked, the item is locked inside the actor's jurisdiction, the step is looked up
+in :mod:`.transitions` (anything else is refused with a message that says why), and the
+row is saved with ``update_fields`` and the version bumped, with exactly one audit row
+(TRANSITION, carrying the step's message) and the per-item timeline row, in one
+transaction. Edits of an item's content obey :mod:`.rules`.
 
 Other modules (cadres, branches, …) put problems on the books through
 :func:`rectification_open_item`; the link back to their record is generic, so this
@@ -23,19 +26,18 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import entry_for, record, record_many
+from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
-from orgwork.units.scope import scope_queryset
 
+from . import rules
 from . import transitions as T
 from .models import Checklist, ChecklistSource, Evidence, ItemState, ItemTransition, RectificationItem
 
 OPEN_STATES = (ItemState.ON_BOOKS, ItemState.IN_PROGRESS, ItemState.CLOSURE_REQUESTED, ItemState.REOPENED)
-
-
-def _actor_user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+CHANGE_PERMISSION = "rectification.change_rectificationitem"
+ADD_PERMISSION = "rectification.add_rectificationitem"
+WHAT = "整改事项"
 
 
 def _transition_message(label: str, from_state: str, to_state: str) -> str:
@@ -43,14 +45,11 @@ def _transition_message(label: str, from_state: str, to_state: str) -> str:
     return f"{label}：{from_label} → {ItemState(to_state).label}"
 
 
-def _log_transition(item: RectificationItem, *, name: str, label: str, from_state: str, actor: Any, note: str = "",
-                    changes: dict[str, Any] | None = None) -> None:
-    user = _actor_user(actor)
-    ItemTransition.objects.create(item=item, name=name, label=label, from_state=from_state, to_state=item.state,
-                                  actor=user, at=timezone.now(), note=note)
-    message = _transition_message(label, from_state, item.state) + (f"。{note}" if note else "")
-    record(item, action=AuditAction.TRANSITION, message=message, actor=user,
-           changes={"state": [from_state or None, item.state], **(changes or {})})
+def _timeline(item: RectificationItem, *, name: str, label: str, from_state: str, actor: Any,
+              note: str = "") -> ItemTransition:
+    """The per-item timeline row (整改流转记录); the audit row is the step's save."""
+    return ItemTransition.objects.create(item=item, name=name, label=label, from_state=from_state,
+                                         to_state=item.state, actor=user_of(actor), at=timezone.now(), note=note)
 
 
 # ---------------------------------------------------------------------------
@@ -98,8 +97,10 @@ def rectification_open_item(
     item opened for it is not struck off, opening again returns that item unchanged,
     so callers may call this on every save of their record. The responsible unit
     defaults to ``unit``. Callers check their own permissions: this is the seam other
-    services use, not a button.
+    services use, not a button; the actor is still required (a command's is a
+    ``SystemActor``) and named in the audit row.
     """
+    require_actor(actor)
     if source not in ChecklistSource.values:
         raise ValidationError({"source": f"问题来源「{source}」无效，可选：{'、'.join(ChecklistSource.labels)}。"})
     ct: ContentType | None = None
@@ -132,7 +133,7 @@ def rectification_open_item(
     )
     try:
         with transaction.atomic():
-            return rectification_item_create(item=item, actor=actor)
+            return _put_on_books(item, actor=actor)
     except IntegrityError:
         # Someone opened an item for the same record a moment ago: theirs is the item.
         if ct is None:
@@ -143,35 +144,89 @@ def rectification_open_item(
         return existing
 
 
-@transaction.atomic
-def rectification_item_create(*, item: RectificationItem, actor: Any) -> RectificationItem:
-    """挂账 of an item filled in by hand (the admin form, a checklist's inline rows)."""
+def rectification_item_prepare(*, item: RectificationItem, actor: Any) -> None:
+    """The fields a new item takes from its opening, whichever path writes it (the form,
+    a checklist's inline rows, a sheet): 挂账 state, the checklist's source, who put it on
+    the books and the original deadline."""
     item.state = ItemState.ON_BOOKS
     if not item.source and item.checklist_id:
         item.source = item.checklist.source
     if item.created_by_id is None:
-        item.created_by = _actor_user(actor)
+        item.created_by = user_of(actor)
+    item.original_deadline = item.deadline
+
+
+def _put_on_books(item: RectificationItem, *, actor: Any) -> RectificationItem:
+    require_actor(actor)
+    rectification_item_prepare(item=item, actor=actor)
     item.full_clean()
-    item.save()
-    _log_transition(item, name="open", label="挂账", from_state="", actor=actor)
+    save_audited(item, actor=actor, action=AuditAction.TRANSITION, message=_transition_message("挂账", "", item.state))
+    _timeline(item, name="open", label="挂账", from_state="", actor=actor)
     return item
 
 
+@transaction.atomic
+def rectification_item_create(*, item: RectificationItem, actor: Any) -> RectificationItem:
+    """挂账 of an item filled in by hand (the admin form, a checklist's inline rows):
+    one audit row and the 挂账 entry of its timeline."""
+    require_permission(actor, ADD_PERMISSION, "新增整改事项")
+    return _put_on_books(item, actor=actor)
+
+
+@transaction.atomic
+def rectification_item_update(*, item: RectificationItem, actor: Any) -> RectificationItem:
+    """修改整改事项: save the content ``item`` carries (问题、责任、措施、时限、整改情况说明)
+    onto the locked row, under :func:`rules.check_item_edit` — nothing changes from
+    申请销号 on, and a deadline moves only by 延期. One audit row."""
+    require_permission(actor, CHANGE_PERMISSION, "修改整改事项")
+    locked = lock_in_scope(RectificationItem.objects.all(), item.pk, actor, what=WHAT)
+    proposed = rules.content_values(item)
+    rules.check_item_edit(stored={**rules.content_values(locked), "state": locked.state}, proposed=proposed)
+    fields = rules.changed_content(rules.content_values(locked), proposed)
+    if not fields:
+        return locked
+    for name in fields:
+        setattr(locked, name, getattr(item, name))
+    fields += rules.settle_original_deadline(locked)
+    locked.full_clean()
+    fields += bump_version(locked)
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.UPDATE)
+    _copy_back(locked, item, [*fields, "updated_at"])
+    return locked
+
+
 def rectification_items_log_opened(*, items: models.QuerySet[RectificationItem], actor: Any) -> int:
-    """挂账 rows for items a bulk path wrote itself (a sheet import): each item without a
-    timeline gets its 挂账 entry, and the audit log its transition, in two statements.
-    Returns how many items were logged."""
-    user = _actor_user(actor)
+    """挂账 entries of the timeline for items a bulk path wrote itself (a sheet import,
+    whose engine has written each new row's one audit row): each item without a
+    timeline gets its 挂账 entry, in one statement. Returns how many items were logged."""
+    require_actor(actor)
+    user = user_of(actor)
     now = timezone.now()
-    # The unit comes along: each audit row carries its unit path.
-    opened = list(items.filter(transitions__isnull=True, state=ItemState.ON_BOOKS).select_related("responsible_unit"))
+    opened = list(items.filter(transitions__isnull=True, state=ItemState.ON_BOOKS).only("pk", "state"))
     ItemTransition.objects.bulk_create(
         [ItemTransition(item=item, name="open", label="挂账", from_state="", to_state=item.state, actor=user, at=now)
          for item in opened], batch_size=2000)
-    message = _transition_message("挂账", "", ItemState.ON_BOOKS)
-    record_many(entry_for(item, action=AuditAction.TRANSITION, message=message, actor=user,
-                          changes={"state": [None, item.state]}) for item in opened)
     return len(opened)
+
+
+def rectification_item_check_row(*, item: RectificationItem, original: RectificationItem | None, actor: Any) -> None:
+    """A sheet's row, before the engine writes it: a new item is prepared as any 挂账 is;
+    an existing one may change only what :func:`rules.check_item_edit` allows."""
+    if original is None:
+        rectification_item_prepare(item=item, actor=actor)
+        return
+    # The engine loaded the row from the database: what it held is kept beside the new cells.
+    rules.check_item_edit(stored=original._audit_loaded, proposed=rules.content_values(item))
+    if not item.source and item.checklist_id:
+        item.source = item.checklist.source
+    rules.settle_original_deadline(item)
+
+
+def _copy_back(locked: RectificationItem, item: RectificationItem, fields: list[str]) -> None:
+    """The caller's instance reflects the saved row without another query."""
+    for name in fields:
+        setattr(item, name, getattr(locked, name))
+    item._audit_loaded = getattr(locked, "_audit_loaded", None)
 
 
 # ---------------------------------------------------------------------------
@@ -184,32 +239,26 @@ def _run(
     item: RectificationItem,
     actor: Any,
     apply: Callable[[RectificationItem], list[str]] | None = None,
-    note: str = "",
+    note: str | Callable[[], str] = "",
 ) -> RectificationItem:
-    """Lock, check, apply, save, log. ``apply`` sets the step's own fields and returns their names."""
-    if actor is None or not actor.has_perm(transition.permission):
-        raise ValidationError({"state": f"您没有「{transition.label}」的权限。"}, code="permission")
-    locked = (
-        scope_queryset(RectificationItem.objects.filter(pk=item.pk), actor)
-        .select_for_update(of=("self",))
-        .first()
-    )
-    if locked is None:
-        raise ValidationError({"state": "该整改事项不存在或不在您的管辖范围内。"}, code="scope")
-    if locked.state not in transition.sources:
-        raise ValidationError({"state": T.refusal(transition, locked.state)}, code="illegal_transition")
-    from_state = locked.state
-    before = {"version": locked.version}
-    fields = apply(locked) if apply is not None else []
-    locked.state = transition.target
-    fields = [*fields, "state", "updated_at", *bump_version(locked)]
-    locked.save(update_fields=fields)
-    _log_transition(locked, name=transition.name, label=transition.label, from_state=from_state, actor=actor,
-                    note=note, changes={"version": [before["version"], locked.version]})
-    # The caller's instance reflects the new state without another query.
-    for name in fields:
-        setattr(item, name, getattr(locked, name))
-    item._audit_loaded = getattr(locked, "_audit_loaded", None)
+    """The write contract for one step: actor and permission, the row locked in the
+    actor's jurisdiction, the step looked up in the table, ``apply`` (which checks the
+    step's own rule, sets its fields and returns their names), the save with one audit
+    row (TRANSITION, with the step's message), and the timeline row — one transaction."""
+    require_permission(actor, transition.permission, transition.label)
+    with transaction.atomic():
+        locked = lock_in_scope(RectificationItem.objects.all(), item.pk, actor, what=WHAT)
+        if locked.state not in transition.sources:
+            raise ValidationError({"state": T.refusal(transition, locked.state)}, code="illegal_transition")
+        from_state = locked.state
+        fields = apply(locked) if apply is not None else []
+        locked.state = transition.target_from(from_state)
+        fields = [*fields, "state", *bump_version(locked)]
+        note = note() if callable(note) else note
+        message = _transition_message(transition.label, from_state, locked.state) + (f"。{note}" if note else "")
+        save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION, message=message)
+        _timeline(locked, name=transition.name, label=transition.label, from_state=from_state, actor=actor, note=note)
+    _copy_back(locked, item, [*fields, "updated_at"])
     return locked
 
 
@@ -221,7 +270,8 @@ def rectification_start(*, item: RectificationItem, actor: Any) -> Rectification
 
 @transaction.atomic
 def rectification_request_closure(*, item: RectificationItem, actor: Any, account: str = "") -> RectificationItem:
-    """申请销号: 整改中 → 申请销号. Needs evidence: an attachment or a written account."""
+    """申请销号: 整改中 → 申请销号. Needs evidence: an attachment or a written account.
+    From here on the item's content is frozen (see :mod:`.rules`)."""
     account = (account or "").strip()
 
     def apply(locked: RectificationItem) -> list[str]:
@@ -233,7 +283,7 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
             raise ValidationError(
                 {"account": "申请销号须有佐证材料：请上传附件或填写书面整改情况说明。"}, code="no_evidence"
             )
-        locked.requested_by = actor
+        locked.requested_by = user_of(actor)
         locked.requested_at = timezone.now()
         return fields
 
@@ -249,8 +299,12 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
             raise ValidationError(
                 {"reviewed_by": "不能销号：审核人不能是销号申请人本人，请由其他同志审核。"}, code="self_review"
             )
+        reviewer = user_of(actor)
+        if reviewer is None:
+            # 销号 is a person's sign-off (the table requires a reviewer for a closed item).
+            raise ValidationError({"reviewed_by": "销号须由审核人本人签署，系统不能代为销号。"}, code="no_reviewer")
         now = timezone.now()
-        locked.reviewed_by = actor
+        locked.reviewed_by = reviewer
         locked.reviewed_at = now
         locked.closed_at = now
         return ["reviewed_by", "reviewed_at", "closed_at"]
@@ -272,7 +326,7 @@ def rectification_send_back(*, item: RectificationItem, actor: Any, reason: str)
 
     def apply(locked: RectificationItem) -> list[str]:
         locked.return_reason = reason
-        locked.reviewed_by = actor
+        locked.reviewed_by = user_of(actor)
         locked.reviewed_at = timezone.now()
         return ["return_reason", "reviewed_by", "reviewed_at"]
 
@@ -313,12 +367,38 @@ def rectification_reopen(*, item: RectificationItem, actor: Any, reason: str) ->
     return _run(T.REOPEN, item=item, actor=actor, apply=apply, note=f"回头看：{reason}")
 
 
+@transaction.atomic
+def rectification_extend_deadline(*, item: RectificationItem, actor: Any, new_deadline: datetime.date,
+                                  reason: str) -> RectificationItem:
+    """延期: move the deadline later, with the reason, as a step of its own (one audit
+    row and a timeline entry). The original deadline stays: 按期整改 is counted by it."""
+    reason = _require_reason(reason, "延期")
+    if not isinstance(new_deadline, datetime.date):
+        raise ValidationError({"new_deadline": "请填写延期后的整改时限。"}, code="required")
+
+    said: list[str] = []
+
+    def apply(locked: RectificationItem) -> list[str]:
+        if locked.deadline is None:
+            raise ValidationError({"new_deadline": "该事项尚未确定整改时限，请在事项中填写整改时限，无需延期。"},
+                                  code="no_deadline")
+        if new_deadline <= locked.deadline:
+            raise ValidationError(
+                {"new_deadline": f"延期后的整改时限须晚于现整改时限 {locked.deadline:%Y-%m-%d}。"}, code="not_later")
+        said.append(f"整改时限由 {locked.deadline:%Y-%m-%d} 延至 {new_deadline:%Y-%m-%d}，理由：{reason}")
+        locked.deadline = new_deadline
+        return ["deadline", *rules.settle_original_deadline(locked)]
+
+    return _run(T.EXTEND, item=item, actor=actor, apply=apply, note=lambda: said[0])
+
+
 STEP_SERVICES: dict[str, Callable[..., RectificationItem]] = {
     T.START.name: rectification_start,
     T.REQUEST_CLOSURE.name: rectification_request_closure,
     T.APPROVE.name: rectification_approve_closure,
     T.SEND_BACK.name: rectification_send_back,
     T.REOPEN.name: rectification_reopen,
+    T.EXTEND.name: rectification_extend_deadline,
 }
 
 
@@ -326,21 +406,54 @@ STEP_SERVICES: dict[str, Callable[..., RectificationItem]] = {
 # Evidence
 # ---------------------------------------------------------------------------
 
+def _lock_for_evidence(item_pk: Any, actor: Any) -> RectificationItem:
+    require_permission(actor, CHANGE_PERMISSION, "上传佐证材料")
+    locked = lock_in_scope(RectificationItem.objects.all(), item_pk, actor, what=WHAT)
+    if locked.state in rules.FROZEN_STATES:
+        raise ValidationError({"file": f"该事项当前状态为「{locked.get_state_display()}」，"
+                                       "不能再添加佐证材料，也不能更换或删除已有材料。"}, code="locked")
+    return locked
+
+
+def _locked_evidence(evidence: Evidence, actor: Any) -> Evidence:
+    locked_item = _lock_for_evidence(evidence.item_id, actor)
+    stored = Evidence.objects.select_for_update().filter(pk=evidence.pk, item=locked_item).first()
+    if stored is None:
+        raise ValidationError({"file": "该佐证材料不存在或已被删除。"}, code="scope")
+    return stored
+
+
 @transaction.atomic
 def rectification_add_evidence(*, item: RectificationItem, actor: Any, file: File, description: str = "") -> Evidence:
-    """Attach a 佐证材料 file; refused once closure has been requested or granted."""
-    if actor is None or not actor.has_perm("rectification.change_rectificationitem"):
-        raise ValidationError({"file": "您没有上传佐证材料的权限。"}, code="permission")
-    locked = (
-        scope_queryset(RectificationItem.objects.filter(pk=item.pk), actor).select_for_update(of=("self",)).first()
-    )
-    if locked is None:
-        raise ValidationError({"file": "该整改事项不存在或不在您的管辖范围内。"}, code="scope")
-    if locked.state in (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED):
-        raise ValidationError(
-            {"file": f"该事项当前状态为「{locked.get_state_display()}」，不能再添加佐证材料。"}, code="locked"
-        )
-    evidence = Evidence(item=locked, file=file, description=description.strip(), uploaded_by=_actor_user(actor))
+    """Attach a 佐证材料 file (checked by its content: see :mod:`.evidence`); refused once
+    closure has been requested or granted. One audit row."""
+    locked = _lock_for_evidence(item.pk, actor)
+    evidence = Evidence(item=locked, file=file, description=(description or "").strip(), uploaded_by=user_of(actor))
     evidence.full_clean()
-    evidence.save()
+    save_audited(evidence, actor=actor, message="上传佐证材料")
     return evidence
+
+
+@transaction.atomic
+def rectification_change_evidence(*, evidence: Evidence, actor: Any, file: File | None = None,
+                                  description: str | None = None) -> Evidence:
+    """Replace a 佐证材料's file or description, under the same rules as adding one."""
+    stored = _locked_evidence(evidence, actor)
+    fields = []
+    if file is not None and file != stored.file:
+        stored.file = file
+        fields.append("file")
+    if description is not None and description.strip() != stored.description:
+        stored.description = description.strip()
+        fields.append("description")
+    if not fields:
+        return stored
+    stored.full_clean()
+    save_audited(stored, actor=actor, fields=fields, message="更换佐证材料")
+    return stored
+
+
+@transaction.atomic
+def rectification_remove_evidence(*, evidence: Evidence, actor: Any) -> None:
+    """Remove a 佐证材料 before closure is requested (the delete is audited)."""
+    _locked_evidence(evidence, actor).delete()

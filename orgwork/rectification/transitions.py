@@ -5,6 +5,9 @@
                                    └────────退回──────────┘                 │
     重新挂账 ◀──────────────────────回头看（重新挂账）─────────────────────────┘
 
+    延期 moves the deadline of an item on the books, in work or reopened, with a reason;
+    it leaves the state as it is. From 申请销号 on, the item's content is frozen.
+
 Services look a step up here; a step from any other state is refused with
 :func:`refusal`, a Chinese message that names the current state and what it needs.
 """
@@ -23,8 +26,11 @@ class Transition:
     name: str
     label: str
     sources: tuple[str, ...]
-    target: str
+    target: str | None  # None: the step keeps the state (延期)
     permission: str  # "app_label.codename"
+
+    def target_from(self, state: str) -> str:
+        return state if self.target is None else self.target
 
 
 START = Transition("start", "开始整改", (S.ON_BOOKS, S.REOPENED), S.IN_PROGRESS,
@@ -37,8 +43,10 @@ SEND_BACK = Transition("send_back", "退回", (S.CLOSURE_REQUESTED,), S.IN_PROGR
                        "rectification.approve_closure_rectificationitem")
 REOPEN = Transition("reopen", "回头看重新挂账", (S.CLOSED,), S.REOPENED,
                     "rectification.reopen_rectificationitem")
+EXTEND = Transition("extend", "延期", (S.ON_BOOKS, S.IN_PROGRESS, S.REOPENED), None,
+                    "rectification.extend_deadline_rectificationitem")
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (START, REQUEST_CLOSURE, APPROVE, SEND_BACK, REOPEN)}
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in (START, REQUEST_CLOSURE, APPROVE, SEND_BACK, REOPEN, EXTEND)}
 
 # Why a state cannot take a step, in the words a clerk would use.
 _STATE_HINTS: dict[str, str] = {

@@ -56,7 +56,7 @@ def changelist(params: dict[str, Any]) -> str:
 
 
 def progress_panel(user: Any) -> dashboard.PanelData:
-    """发现问题 vs 已整改 per unit below the user's own, each bar linked to the item list."""
+    """发现问题 vs 已整改 (and 延期, 逾期) per unit below the user's own, each bar linked to the item list."""
     rows = list(rectification_progress(units=panel_units(user).order_by("sort_order", "path")))
     return dashboard.PanelData(
         labels=[u.name for u in rows],
@@ -64,6 +64,8 @@ def progress_panel(user: Any) -> dashboard.PanelData:
             dashboard.Series("发现问题", [u.found for u in rows], [changelist({"unit_tree": u.code}) for u in rows]),
             dashboard.Series("已整改", [u.rectified for u in rows],
                              [changelist({"unit_tree": u.code, "state__exact": ItemState.CLOSED}) for u in rows]),
+            dashboard.Series("延期", [u.extended for u in rows],
+                             [changelist({"unit_tree": u.code, "extended": "yes"}) for u in rows]),
             dashboard.Series("逾期", [u.overdue for u in rows],
                              [reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]) + "?"
                               + urlencode({"problem_kind": "overdue", "unit": u.code}) for u in rows]),

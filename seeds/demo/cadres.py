@@ -33,9 +33,12 @@ from cadres.models import (
 )
 from cadres.services import assessment_save
 from orgwork.common import dates, idnumber, pinyin
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit, UnitLevel
 
 from . import SCALES, DemoContext, bulk, parallel
+
+SEEDER = SystemActor("seed_demo")  # the rectification item a low score opens names its actor
 
 CADRES_PER_COUNTY = SCALES["small"].cadres_per_county
 SURNAMES = ("王张李刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -179,7 +182,8 @@ def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_coun
     bulk.insert(Assessment, ASSESSMENT_FIELDS, assessments, reprs=assessment_reprs, unit_paths=assessment_paths)
     low_cadres = Cadre.objects.select_related("unit").in_bulk([pk for pk, _ in low])
     for pk, (year, grade, score) in low:  # through the service: the low score opens a rectification item
-        assessment_save(assessment=Assessment(cadre=low_cadres[pk], year=year, grade=grade, political_score=score))
+        assessment_save(assessment=Assessment(cadre=low_cadres[pk], year=year, grade=grade, political_score=score),
+                        actor=SEEDER)
     return len(cadre_pks)
 
 

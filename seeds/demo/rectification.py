@@ -4,8 +4,8 @@ The provincial report counts 1,731 problems found and 514 rectified (29.7 %). Th
 keeps that proportion: 1,731 items at the "province" scale, a thirtieth of it at
 "small" (``Scale.rectification_items``). Every item goes through the services, acting as the demo accounts: the county
 clerk works and requests closure, the level above signs off, the province looks back.
-Some deadlines have passed (overdue items), some requests were sent back once, some
-struck-off items were reopened by a look-back.
+Some deadlines have passed (overdue items), some were extended (延期, with a reason),
+some requests were sent back once, some struck-off items were reopened by a look-back.
 """
 
 from __future__ import annotations
@@ -149,6 +149,12 @@ def walk(item: RectificationItem, state: str, workers: tuple[User, User, User], 
         return
     with as_(worker):
         services.rectification_start(item=item, actor=worker)
+    if n % 6 == 1 and item.deadline is not None:
+        # Some items needed more time: 延期 with a reason (按期 is still counted by the original deadline).
+        with as_(worker):
+            services.rectification_extend_deadline(
+                item=item, actor=worker, new_deadline=item.deadline + datetime.timedelta(days=60),
+                reason="整改涉及制度修订，需提请党委（党组）会议审定")
     sent_back = state == ItemState.IN_PROGRESS and n % 4 == 0
     if state == ItemState.IN_PROGRESS and not sent_back:
         return
@@ -219,4 +225,4 @@ def build(ctx: DemoContext) -> None:
             created += 1
     totals = rectification_totals(RectificationItem.objects.all())
     ctx.say(f"整改清单：新增整改事项 {created} 项；合计发现问题 {totals['found']} 个，已整改 {totals['rectified']} 个，"
-            f"按期整改 {totals['on_time']} 个，逾期未改 {totals['overdue']} 个。")
+            f"按期整改 {totals['on_time']} 个，延期 {totals['extended']} 个，逾期未改 {totals['overdue']} 个。")

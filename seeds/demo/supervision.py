@@ -48,6 +48,7 @@ from cadres.supervision.services import (
     vetting_open,
     vetting_record_check,
 )
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit, UnitLevel
 
 from . import DemoContext
@@ -116,7 +117,8 @@ def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> Sp
         else:
             spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=checked,
                                       findings="瞒报在外地购置住房一套", handling="拟给予诫勉")
-            spot_check_open_rectification(check=check, actor=None, deadline=today + datetime.timedelta(days=60))
+            spot_check_open_rectification(check=check, actor=SystemActor("seed_demo"),
+                                          deadline=today + datetime.timedelta(days=60))
     return draw
 
 

@@ -122,7 +122,8 @@ def test_actions_are_offered_by_permission(item_in, county_a_clerk, view_only_au
 
     item_in(ItemState.ON_BOOKS)
     assert actions_offered(client_for(county_a_clerk)) == {
-        "start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action"}
+        "start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action",
+        "extend_action"}
     worker = make_staff("worker", tree["county_a"])
     worker.user_permissions.set(Permission.objects.filter(codename__in=[
         "view_rectificationitem", "change_rectificationitem", "request_closure_rectificationitem"]))

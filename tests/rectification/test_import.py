@@ -100,7 +100,7 @@ def test_an_item_awaiting_sign_off_cannot_be_changed_by_import(tmp_path, item_in
     path = sheet(tmp_path, [[1, "巡视反馈", DOC, item.problem, "620102", "换人", "", "修订议事规则", "2026.06.30"]])
     result = run(path, city_officer, commit=True)
     assert not result.committed
-    assert any("不能通过导入修改" in message for _, _, message in errors_of(result))
+    assert any("当前状态为「申请销号」" in message and "不能修改" in message for _, _, message in errors_of(result))
     item.refresh_from_db()
     assert item.responsible_person == "张明"
 

@@ -125,8 +125,8 @@ def test_unit_subtree_progress_matches_the_hand_count(progress_items, tree):
 
 def test_totals_of_any_item_list(progress_items, tree):
     county_a = RectificationItem.objects.filter(responsible_unit__path__startswith=tree["county_a"].path)
-    assert rectification_totals(county_a, now=NOW) == {"found": 5, "rectified": 2, "on_time": 1, "overdue": 3,
-                                                       "rate": 40.0}
+    assert rectification_totals(county_a, now=NOW) == {"found": 5, "rectified": 2, "on_time": 1, "extended": 0,
+                                                       "overdue": 3, "rate": 40.0}
 
 
 def test_unit_progress_costs_one_query_however_many_units(progress_items, tree):

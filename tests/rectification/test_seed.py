@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.rectification.models import Checklist, ItemState, RectificationItem
+from orgwork.rectification.models import Checklist, ItemState, ItemTransition, RectificationItem
 from orgwork.rectification.selectors import rectification_totals
 from seeds.demo import DemoContext, accounts, rectification, units
 
@@ -33,6 +33,12 @@ def test_the_demo_has_every_state_in_the_reports_proportion_and_runs_twice_harml
     transitions = AuditLog.objects.filter(action=AuditAction.TRANSITION)
     assert transitions.exists() and not transitions.filter(actor__isnull=True).exists()
     assert not RectificationItem.objects.filter(state=ItemState.CLOSED, reviewed_by=None).exists()
+    # some were extended through 延期, with the reason on the timeline and the original deadline kept
+    extended = RectificationItem.objects.filter(deadline__gt=F("original_deadline"))
+    assert extended.exists() and totals["extended"] == extended.count()
+    assert all(item.transitions.filter(name="extend", note__contains="理由").exists() for item in extended)
+    # one audit row per step: as many TRANSITION rows as timeline entries
+    assert transitions.count() == ItemTransition.objects.count()
 
     with acting_as(None, source="command"):
         rectification.build(ctx)

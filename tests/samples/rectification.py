@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 
+from orgwork.common.contract import SystemActor
 from orgwork.rectification.models import Checklist, ChecklistSource, RectificationItem
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
@@ -21,4 +22,4 @@ def checklist_sample(unit: Unit) -> Checklist:
 @sample_for(RectificationItem)
 def item_sample(unit: Unit) -> RectificationItem:
     return rectification_open_item(unit=unit, source=ChecklistSource.UNANNOUNCED_VISIT,
-                                   problem=f"{unit.name}暗访发现窗口人员脱岗{next(_seq)}", actor=None)
+                                   problem=f"{unit.name}暗访发现窗口人员脱岗{next(_seq)}", actor=SystemActor("tests"))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from cadres.models import Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota, Rank
 from cadres.services import assessment_save
+from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 from tests.samples.cadres import cadre_in
 
@@ -22,9 +23,14 @@ pytestmark = pytest.mark.usefixtures("reference")
 E, C = AssessmentGrade.EXCELLENT, AssessmentGrade.COMPETENT
 
 
+# A rectification item is opened for a low score: the write needs a named actor.
+TESTS = SystemActor("tests")
+
+
 def assess(cadre: Cadre, year: int, grade: str, score: str | None = "92") -> Assessment:
     return assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade,
-                                                 political_score=Decimal(score) if score else None))
+                                                 political_score=Decimal(score) if score else None),
+                           actor=TESTS)
 
 
 def test_a_score_below_80_puts_the_cadre_on_the_review_list_of_that_year(

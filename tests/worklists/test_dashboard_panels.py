@@ -93,7 +93,7 @@ def test_every_figure_equals_the_count_of_the_list_it_links_to(world: Any, perso
 def test_rectification_progress_reads_by_the_units_below_the_viewer(world: Any, city_officer: Any) -> None:
     data = dashboard.get("rectification_progress").compute(city_officer)
     assert data.labels == ["城关区", "七里河区"]
-    assert data.rows() == [["城关区", 2, 1, 1], ["七里河区", 1, 0, 0]]
+    assert data.rows() == [["城关区", 2, 1, 0, 1], ["七里河区", 1, 0, 0, 0]]  # found, rectified, 延期, 逾期
 
 
 def test_the_age_structure_counts_cadres_in_post_by_age_band_only(world: Any, city_officer: Any) -> None:

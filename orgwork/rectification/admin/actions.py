@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 
 from .. import transitions as T
 from ..services import STEP_SERVICES
-from .forms import ApprovalForm, ClosureRequestForm, ReasonForm
+from .forms import ApprovalForm, ClosureRequestForm, ExtendForm, ReasonForm
 
 FAILURES_SHOWN = 10
 
@@ -35,6 +35,9 @@ class WorkflowActionsMixin:
 
     def has_reopen_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(T.REOPEN.permission)
+
+    def has_extend_deadline_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(T.EXTEND.permission)
 
     def run_step(self, request: HttpRequest, queryset: models.QuerySet[Any], step: str, **kwargs: Any) -> None:
         transition = T.TRANSITIONS[step]
@@ -110,3 +113,7 @@ class WorkflowActionsMixin:
     @admin.action(description="回头看：重新挂账", permissions=["reopen"])
     def reopen_action(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> TemplateResponse | None:
         return self.step_with_form(request, queryset, T.REOPEN.name, ReasonForm, "reopen_action")
+
+    @admin.action(description="延期（调整整改时限）", permissions=["extend_deadline"])
+    def extend_action(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> TemplateResponse | None:
+        return self.step_with_form(request, queryset, T.EXTEND.name, ExtendForm, "extend_action")

@@ -13,23 +13,28 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
-from orgwork.common.versioning import bump_version
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Checklist, RectificationItem
 from ..selectors import checklists_with_progress, rectification_progress
-from ..services import rectification_item_create
+from ..services import rectification_item_create, rectification_item_update
+from .forms import ItemForm
+
+
+class ItemInlineForm(VersionCheckForm, ItemForm):
+    """A row of the inline: the version check, then the domain's edit rule."""
 
 
 class ItemInline(ScopedInline):
     """The checklist's items: problem, responsibility, measure and deadline on one row.
 
-    The version check of the item's own change page applies here too, row by row.
+    The version check and the edit rule of the item's own change page apply here too, row
+    by row, and each row is saved through the services.
     """
 
     model = RectificationItem
-    form = VersionCheckForm
+    form = ItemInlineForm
     fields = ["problem", "responsible_unit", "responsible_person", "lead_leader", "measure", "deadline", "state",
               VERSION_FIELD]
     readonly_fields = ["state"]
@@ -50,7 +55,7 @@ class ItemInline(ScopedInline):
 class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "rectification_checklists"
     list_display = ["title", "source", "document_number", "unit", "year", "found", "rectified", "on_time",
-                    "overdue", "rate"]
+                    "extended", "overdue", "rate"]
     list_filter = ["source", "year", UnitSubtreeFilter]
     list_select_related = ["unit"]
     search_fields = ["^document_number", "title"]
@@ -104,6 +109,10 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     def on_time(self, obj: Checklist) -> int:
         return obj.on_time
 
+    @admin.display(description="延期事项", ordering="extended")
+    def extended(self, obj: Checklist) -> int:
+        return obj.extended
+
     @admin.display(description="逾期未改", ordering="overdue")
     def overdue(self, obj: Checklist) -> int:
         return obj.overdue
@@ -126,6 +135,5 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
             if item.pk is None:
                 rectification_item_create(item=item, actor=request.user)
             else:
-                bump_version(item)
-                item.save()
+                rectification_item_update(item=item, actor=request.user)
         formset.save_m2m()

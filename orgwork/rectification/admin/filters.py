@@ -1,4 +1,4 @@
-"""List filters of the item changelist: overdue (逾期) and responsible person (责任人)."""
+"""List filters of the item changelist: overdue (逾期), extended (延期) and responsible person (责任人)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from ..selectors import deadline_today, overdue_q
+from ..selectors import deadline_today, extended_q, overdue_q
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -26,6 +26,23 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(condition)
         if self.value() == "no":
             return queryset.exclude(condition)
+        return queryset
+
+
+class ExtendedFilter(admin.SimpleListFilter):
+    """是否延期: the deadline was moved past the original one by the 延期 step."""
+
+    title = "是否延期"
+    parameter_name = "extended"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "已延期"), ("no", "未延期")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(extended_q())
+        if self.value() == "no":
+            return queryset.exclude(extended_q())
         return queryset
 
 

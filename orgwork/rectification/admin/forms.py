@@ -1,8 +1,15 @@
-"""Forms of the intermediate pages that the reason- and evidence-needing actions show."""
+"""Forms of the item admin: the intermediate pages of the actions that need a reason, evidence
+or a new deadline, and the item form that checks an edit by the domain's rule."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .. import rules
+from ..models import RectificationItem
 
 
 class ReasonForm(forms.Form):
@@ -26,3 +33,41 @@ class ClosureRequestForm(forms.Form):
 class ApprovalForm(forms.Form):
     note = forms.CharField(label="审核意见", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class ExtendForm(forms.Form):
+    """延期: the new deadline and why."""
+
+    new_deadline = forms.DateField(label="延期后的整改时限", widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text="须晚于现整改时限；原定整改时限保留，按期整改仍按原定时限统计。")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("请填写延期理由。")
+        return reason
+
+
+class ItemForm(forms.ModelForm):
+    """整改事项's form (the record page and a checklist's inline rows): the edit is checked
+    by the domain's rule before anything is saved, so the refusal shows on the form."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        stored = getattr(self.instance, "_audit_loaded", None) if self.instance.pk else None
+        if not stored:
+            return cleaned
+        proposed = {}
+        for name in rules.CONTENT_FIELDS:
+            if name in cleaned and name in self.fields:
+                value = cleaned[name]
+                field = RectificationItem._meta.get_field(name)
+                proposed[field.attname] = value.pk if field.is_relation and value is not None else value
+        try:
+            rules.check_item_edit(stored=stored, proposed=proposed)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return cleaned

@@ -15,14 +15,17 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import Evidence, ItemState, ItemTransition, RectificationItem
+from ..models import Evidence, ItemTransition, RectificationItem
+from ..rules import CONTENT_FIELDS, FROZEN_STATES
 from ..selectors import items_with_overdue, rectification_totals
-from ..services import rectification_add_evidence, rectification_item_create
+from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
+                        rectification_item_update, rectification_remove_evidence)
 from .actions import WorkflowActionsMixin
-from .filters import OverdueFilter, ResponsiblePersonFilter
+from .filters import ExtendedFilter, OverdueFilter, ResponsiblePersonFilter
+from .forms import ItemForm
 
 # Once closure has been requested the evidence is what the reviewer signs off: it stays as it is.
-EVIDENCE_FROZEN = (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED)
+EVIDENCE_FROZEN = FROZEN_STATES
 
 
 class EvidenceInline(ScopedInline):
@@ -71,22 +74,24 @@ class ProgressChangeList(HonouredChangeList):
 @admin.register(RectificationItem)
 class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
     import_resource = "rectification_items"
+    form = ItemForm
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
                     "overdue_flag", "reopen_count"]
-    list_filter = ["source", "state", UnitSubtreeFilter, ResponsiblePersonFilter, OverdueFilter]
+    list_filter = ["source", "state", UnitSubtreeFilter, ResponsiblePersonFilter, OverdueFilter, ExtendedFilter]
     list_select_related = ["checklist", "responsible_unit"]
     search_fields = ["problem", "^responsible_person"]
     autocomplete_fields = ["checklist", "responsible_unit"]
     ordering = ["deadline", "id"]
-    actions = ["start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action"]
+    actions = ["start_action", "request_closure_action", "approve_action", "send_back_action", "reopen_action",
+               "extend_action"]
     inlines = [EvidenceInline, TransitionInline]
-    readonly_fields = ["state", "overdue_flag", "requested_by", "requested_at", "reviewed_by", "reviewed_at",
-                       "closed_at", "return_reason", "reopen_reason", "reopen_count", "source_link", "created_by",
-                       "created_at"]
+    readonly_fields = ["original_deadline", "state", "overdue_flag", "requested_by", "requested_at", "reviewed_by",
+                       "reviewed_at", "closed_at", "return_reason", "reopen_reason", "reopen_count", "source_link",
+                       "created_by", "created_at"]
     fieldsets = [
         ("问题清单", {"fields": ["checklist", "problem"]}),
         ("责任清单", {"fields": ["responsible_unit", "responsible_person", "lead_leader"]}),
-        ("整改清单", {"fields": ["measure", "deadline", "account"]}),
+        ("整改清单", {"fields": ["measure", "deadline", "original_deadline", "account"]}),
         ("挂账销号", {"fields": ["state", "overdue_flag", "requested_by", "requested_at", "reviewed_by",
                               "reviewed_at", "closed_at", "return_reason", "reopen_reason", "reopen_count",
                               "source_link", "created_by", "created_at"]}),
@@ -99,7 +104,17 @@ class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedMode
         # The checklist may belong to the level above (a county works on the city's list and
         # cannot pick it); an item stays on the list it was put on the books with.
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["checklist"] if obj is not None else fields
+        if obj is None:
+            return fields
+        if obj.state in FROZEN_STATES:
+            # 申请销号 and after: the content is what the reviewer signs off (see rules).
+            return fields + [name for name in CONTENT_FIELDS if name not in fields]
+        return fields + ["checklist"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: RectificationItem | None = None) -> bool:
+        # An item put on the books stays on the books: the progress figures and the audit
+        # trail count it. A wrong item is struck off (销号) with a note, never deleted.
+        return False
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ProgressChangeList
@@ -122,7 +137,7 @@ class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedMode
 
     def save_model(self, request: HttpRequest, obj: RectificationItem, form: Any, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            rectification_item_update(item=obj, actor=request.user)
         else:
             rectification_item_create(item=obj, actor=request.user)
 
@@ -130,12 +145,14 @@ class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedMode
         if formset.model is not Evidence:
             super().save_formset(request, form, formset, change)
             return
-        # New attachments go through the service: it refuses them once closure is requested.
+        # Every attachment goes through the services: checked by content, refused once
+        # closure is requested, one audit row each.
         for evidence in formset.save(commit=False):
             if evidence.pk is None:
                 rectification_add_evidence(item=form.instance, actor=request.user, file=evidence.file,
                                            description=evidence.description)
             else:
-                evidence.save()
+                rectification_change_evidence(evidence=evidence, actor=request.user, file=evidence.file,
+                                              description=evidence.description)
         for evidence in formset.deleted_objects:
-            evidence.delete()
+            rectification_remove_evidence(evidence=evidence, actor=request.user)
