@@ -37,7 +37,7 @@ RECTIFICATION = {
     "rectification.checklist": SHEETS,
     "rectification.evidence": CRUD,
     "rectification.itemtransition": CRUD,
-    "rectification.rectificationitem": SHEETS + " request_closure approve_closure reopen",
+    "rectification.rectificationitem": SHEETS + " request_closure approve_closure reopen extend_deadline",
     "imports.importjob": "add delete view",
 }
 

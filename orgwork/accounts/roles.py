@@ -64,7 +64,7 @@ _RECTIFICATION = (
     "rectification.delete_rectificationitem", "rectification.view_rectificationitem",
     "rectification.import_rectificationitem", "rectification.export_rectificationitem",
     "rectification.request_closure_rectificationitem", "rectification.approve_closure_rectificationitem",
-    "rectification.reopen_rectificationitem",
+    "rectification.reopen_rectificationitem", "rectification.extend_deadline_rectificationitem",
 )
 # Managing someone else's import job (imports.change_importjob) is given one by one.
 _IMPORTS = (
