@@ -686,9 +686,9 @@ class ImportEngine:
         elif original is not None and errors:
             # A row in error changes nothing shared (a repeated key finds the same record).
             original = copy.copy(original)
-        failed = {e.column for e in errors}
-        if failed or self._self_refs:
+        if errors or self._self_refs:
             cells = self._usable_cells(number, cells, errors)
+        failed = {e.column for e in errors}
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
         plain, plain_attnames, others = self._assign
@@ -863,6 +863,18 @@ class ImportEngine:
         """The required widget columns (plain ones are checked with their length)."""
         return [(c.attribute, c.attname) for c in present if c.kind != "plain" and not c.model_field.blank]
 
+    def _clean(self, instance: models.Model) -> None:
+        """``instance.clean()``. A value of the wrong type (a hook's text in a date field)
+        makes a comparison in it fail: that value is then reported as its field would
+        refuse it, or, if the field converts it, replaced and the check run again."""
+        try:
+            instance.clean()
+        except (TypeError, ValueError, AttributeError):
+            problems = self._value_check.failures([instance]).get(0)
+            if problems:
+                raise ValidationError({f.name: [message] for f, message in problems}) from None
+            instance.clean()
+
     def _model_errors(self, instance: models.Model, original: Any, tolerant: bool = False) -> list[tuple[str, str]]:
         """The row's required, length, field and model checks, as (field name, message).
         ``tolerant``: the row has errors already and some of its values are missing, so
@@ -888,7 +900,7 @@ class ImportEngine:
             # Uniqueness is checked in bulk (natural keys), not with a query per row.
             if len(exclude) < len(self.model._meta.fields):
                 instance.clean_fields(exclude=exclude)
-            instance.clean()
+            self._clean(instance)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, messages in exc.message_dict.items():

@@ -192,7 +192,10 @@ def error_workbook(job: ImportJob) -> bytes:
             sheet.append([_header_cell(sheet, "" if c is None else c) for c in raw]
                          + [_header_cell(sheet, "错误说明")])
             continue
-        bad = {header_cells.get(e["column"]): e["message"] for e in errors}
+        bad: dict[int | None, str] = {}
+        for e in errors:  # a cell with several errors shows them all
+            position = header_cells.get(e["column"])
+            bad[position] = f"{bad[position]}；{e['message']}" if position in bad else e["message"]
         cells = []
         for i, value in enumerate(raw):
             cell = WriteOnlyCell(sheet, value=escape_cell(value) if value != "" else None)
