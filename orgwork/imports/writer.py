@@ -119,7 +119,8 @@ class ValueCheck:
         if kind is not None and (not _is_kind(type(value), kind)
                                  or (kind is datetime.datetime and value.tzinfo is None)):
             try:
-                prepared = f.get_db_prep_save(value, connection)
+                prepared = f.get_prep_value(value)  # the Python side: a date from its text…
+                f.get_db_prep_save(prepared, connection)  # …and the database side takes it
             except Exception:
                 prepared = _MISSING
             if prepared is None or prepared is _MISSING or not _is_kind(type(prepared), kind):
