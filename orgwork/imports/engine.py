@@ -83,6 +83,13 @@ class DataChanged(FileError):
         super().__init__(f"{CHANGED_MESSAGE}（{detail}）。")
 
 
+# Each speed trick below is kept because it pays at least a tenth. Measured with
+# bench_import's cadre sheet (50,000 rows, committed), seven rounds alternating the engine
+# with every trick and the engine without one, on two cores shared with other work: the
+# median of each round's ratio (without / with) and the range.
+
+
+# Without it: 0.81 (0.68–1.39) — Cadre() costs 53 µs, the factory 2.8 µs.
 def instance_factory(model: type[models.Model]) -> Callable[[], models.Model]:
     """New unsaved instances with their defaults, tens of times faster than ``Model()``.
 
@@ -114,6 +121,7 @@ _gc_lock = threading.Lock()
 _gc_threshold: tuple[int, ...] = ()
 
 
+# Without it: 0.75 (0.45–1.30).
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
     """An import allocates millions of short-lived objects that form no cycles: the
@@ -796,6 +804,7 @@ class ImportEngine:
         and then encode a hundred thousand dictionaries."""
         return self._new_changes_json_many([instance])[0]
 
+    # Without it (a dictionary per row, then json.dumps): 0.84 (0.54–0.95).
     def _new_changes_json_many(self, instances: list[models.Model]) -> list[str]:
         """``_new_changes_json`` of each instance, made a column at a time: a column's
         cells repeat (units, months, codes), and each distinct cell's JSON is made once."""

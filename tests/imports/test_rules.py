@@ -290,3 +290,20 @@ def test_no_admin_page_offers_the_stock_import_and_the_base_resource_has_no_stoc
     assert not [type(m).__name__ for m in admin.site._registry.values() if isinstance(m, ImportMixin)]
     for hook in ("import_instance", "before_save_instance", "after_save_instance", "save_instance"):
         assert hook not in vars(ScopedModelResource)
+
+
+def test_the_orm_path_inserts_a_parent_before_the_child_that_names_it(tree: dict[str, Unit]) -> None:
+    from orgwork.imports.writer import BulkWriter
+    from orgwork.units.models import UnitLevel, UnitType
+
+    parent = Unit(code="620102200", name="新区工委", parent=tree["county_a"], level=UnitLevel.TOWNSHIP,
+                  unit_type=UnitType.PARTY_COMMITTEE)
+    parent.path = parent.computed_path()
+    parent.pk = -1  # the stand-in key a validation gives a row that later rows name
+    child = Unit(code="620102201", name="新区街道", level=UnitLevel.TOWNSHIP, unit_type=UnitType.TOWNSHIP)
+    child.parent_id = -1
+    child._state.fields_cache["parent"] = parent
+    child.path = f"{parent.path}620102201/"
+    BulkWriter(Unit, [], ["code"])._insert_orm([parent, child])
+    stored = Unit.objects.get(code="620102201")
+    assert stored.parent.code == "620102200" and stored.parent.pk > 0
