@@ -307,3 +307,16 @@ def test_the_orm_path_inserts_a_parent_before_the_child_that_names_it(tree: dict
     BulkWriter(Unit, [], ["code"])._insert_orm([parent, child])
     stored = Unit.objects.get(code="620102201")
     assert stored.parent.code == "620102200" and stored.parent.pk > 0
+
+
+def test_the_cadre_sheet_flags_a_name_that_differs_from_the_registered_cadre(
+        tmp_path: Path, county_a_clerk: Any, tree: dict[str, Unit]) -> None:
+    from cadres.resources import CadreResource
+
+    stored = hand_made(1, tree, name="张三")
+    values = {**CadreResource.example_row, "姓名": "李四", "身份证号": stored.id_number,
+              "出生年月": f"{stored.birth_month:%Y.%m}", "性别": "男", "单位": "620102"}
+    path = xlsx(tmp_path / "a.xlsx", [list(values), list(values.values())])
+    result = run_import(CadreResource, county_a_clerk, open_sheet(str(path), path.name, CadreResource), commit=True)
+    assert (2, "姓名", "姓名与系统中该身份证号码的干部不一致（系统中为 张*）") in errors_of(result)
+    assert not result.committed and Cadre.objects.get().name == "张三"
