@@ -125,6 +125,8 @@ class CadreResource(ScopedModelResource):
             "current_post", "rank", "grade", "authority",
         )
         import_id_fields = ("id_number",)
+        # A row whose ID number finds a cadre must carry that cadre's name (the engine refuses it otherwise).
+        identity_check = ("name",)
         clean_model_instances = True
         skip_unchanged = True
 

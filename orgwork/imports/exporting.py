@@ -239,7 +239,11 @@ def _error_workbook(job: ImportJob, *, unmask: bool) -> bytes:
             sheet.append([_header_cell(sheet, "" if c is None else c) for c in raw]
                          + [_header_cell(sheet, "错误说明")])
             continue
-        bad = {header_cells.get(e["column"]): shown(e["message"]) for e in errors}
+        bad: dict[int | None, str] = {}
+        for e in errors:  # a cell with several errors shows them all
+            position = header_cells.get(e["column"])
+            message = shown(e["message"])
+            bad[position] = f"{bad[position]}；{message}" if position in bad else message
         cells = []
         for i, value in enumerate(raw):
             if not unmask:

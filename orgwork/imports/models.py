@@ -34,7 +34,7 @@ class ImportJob(Audited):
     scope_field = "unit"
     # The error list can be large and repeats the sheet's cells (ID numbers): not logged.
     audit_redacted_fields = ("errors",)
-    audit_ignored_fields = ("heartbeat_at",)
+    audit_ignored_fields = ("heartbeat_at", "fingerprint")
 
     resource = models.CharField("导入类型", max_length=50)
     file = models.FileField("上传文件", upload_to="imports/%Y/%m/", max_length=300, blank=True)
@@ -57,6 +57,10 @@ class ImportJob(Audited):
     error_rows = models.PositiveIntegerField("错误行数", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)
+    # What the validation found in the database for the sheet's keys, a digest per chunk
+    # of rows: the commit refuses if it differs (someone changed those records meanwhile).
+    # Empty for a job validated before it was recorded: such a commit does not compare.
+    fingerprint = models.JSONField("校验时的数据指纹", null=True, blank=True, editable=False)
 
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,

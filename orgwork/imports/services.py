@@ -90,8 +90,8 @@ def _release_job_lock(job_id: int) -> None:
 
 def _serialise_commits(model: Any) -> None:
     """Two commits into one model wait for each other: the second sees the first's rows
-    (the same file imported twice at once comes out 未变 the second time instead of
-    colliding on the natural key)."""
+    (the same file imported twice at once is refused the second time — its rows are no
+    longer what its validation saw — instead of colliding on the natural key)."""
     if _postgres():
         key = zlib.crc32(model._meta.label_lower.encode()) & 0x7FFFFFFF
         with connection.cursor() as cursor:
@@ -201,8 +201,9 @@ def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
     job.errors = [e.as_dict() for e in result.errors[:STORED_ERRORS]]
     job.processed = result.rows
     job.total = result.rows
+    job.fingerprint = result.fingerprint
     return ["rows", "new_count", "updated_count", "unchanged_count", "error_rows", "error_count", "errors",
-            "processed", "total"]
+            "processed", "total", "fingerprint"]
 
 
 def _fail(job: ImportJob, message: str) -> None:
@@ -235,7 +236,10 @@ def _run(job: ImportJob, *, commit: bool) -> ImportResult:
     try:
         sheet = open_sheet(job.file.path, job.original_name, resource_class)
         progress(0, sheet.estimated_rows)
-        return run_import(resource_class, job.uploader, sheet, commit=commit, progress=progress)
+        # The commit writes only what the validation showed: it compares the records the
+        # rows touch with the validation's fingerprint, under the rows' locks.
+        return run_import(resource_class, job.uploader, sheet, commit=commit, progress=progress,
+                          fingerprint=job.fingerprint if commit else None)
     finally:
         progress.close()
 

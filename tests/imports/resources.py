@@ -30,3 +30,4 @@ class CadreSheet(ScopedModelResource):
         model = Cadre
         fields = ("name", "gender", "birth_month", "id_number", "party_joined_on", "unit", "current_post")
         import_id_fields = ("id_number",)
+        identity_check = ("name",)
