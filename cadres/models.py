@@ -411,8 +411,9 @@ REVIEW_BELOW_SCORE = Decimal("80")
 class Assessment(CadreChild):
     """年度考核 (A15): the grade and the political-quality score (政治素质测评).
 
-    Below 90 the cadre may not be rated 优秀 (refused in ``clean``); below 80 the case is
-    reviewed one by one (``needs_review``, a generated column so a bulk import sets it too).
+    优秀 needs a score of at least 90 (refused in ``clean`` and by a constraint); below 80
+    the case is reviewed one by one (``needs_review``, a generated column so a bulk import
+    sets it too) and ``cadres.services.assessment_follow_up`` puts it on the books.
     """
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
@@ -448,6 +449,11 @@ class Assessment(CadreChild):
                 name="assessment_score_range",
                 violation_error_message="政治素质测评得分应在0到100之间。",
             ),
+            models.CheckConstraint(
+                condition=~Q(grade="excellent") | Q(political_score__isnull=False, political_score__gte=EXCELLENT_MIN_SCORE),
+                name="assessment_excellent_needs_score_90",
+                violation_error_message="确定为“优秀”等次须有不低于 90 分的政治素质测评得分。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,11 +465,11 @@ class Assessment(CadreChild):
         return self.political_score is not None and self.political_score < REVIEW_BELOW_SCORE
 
     def clean(self) -> None:
-        if (
-            self.grade == AssessmentGrade.EXCELLENT
-            and self.political_score is not None
-            and self.political_score < EXCELLENT_MIN_SCORE
-        ):
+        if self.grade != AssessmentGrade.EXCELLENT:
+            return
+        if self.political_score is None:
+            raise ValidationError({"political_score": "确定为“优秀”等次须填写政治素质测评得分（不低于 90 分）。"})
+        if self.political_score < EXCELLENT_MIN_SCORE:
             raise ValidationError({
                 "grade": f"政治素质测评得分为 {self.political_score:g} 分，低于 90 分，当年度不得确定为“优秀”等次。"
             })

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from orgwork.common.contract import user_of
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ OPEN_STATES = (ItemState.ON_BOOKS, ItemState.IN_PROGRESS, ItemState.CLOSURE_REQU
 
 
 def _actor_user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return user_of(actor) if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _transition_message(label: str, from_state: str, to_state: str) -> str:

@@ -17,6 +17,10 @@ from tests.samples.cadres import cadre_in
 from .conftest import column, open_list
 from django.utils import timezone
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 pytestmark = pytest.mark.usefixtures("reference")
 
 E, C = AssessmentGrade.EXCELLENT, AssessmentGrade.COMPETENT
@@ -24,7 +28,7 @@ E, C = AssessmentGrade.EXCELLENT, AssessmentGrade.COMPETENT
 
 def assess(cadre: Cadre, year: int, grade: str, score: str | None = "92") -> Assessment:
     return assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade,
-                                                 political_score=Decimal(score) if score else None))
+                                                 political_score=Decimal(score) if score else None), actor=SYSTEM)
 
 
 def test_a_score_below_80_puts_the_cadre_on_the_review_list_of_that_year(

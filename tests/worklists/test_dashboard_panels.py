@@ -24,6 +24,10 @@ from tests.branches.conftest import add_meeting, make_org
 from tests.samples.cadres import cadre_in
 from django.utils import timezone
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 COUNT_PANELS = ["rectification_progress", "cadres_age_structure", "cadres_grade_distribution",
                 "branches_weak_by_domain", "talent_by_programme"]
 
@@ -44,7 +48,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
                                (tree["other_city"], datetime.date(1983, 2, 14), CadreStatus.ACTIVE)):
         cadre = cadre_in(unit, birth=born, status=status)
         for year, grade in ((2024, AssessmentGrade.EXCELLENT), (2025, AssessmentGrade.COMPETENT)):
-            assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade, political_score=Decimal("93")))
+            assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade, political_score=Decimal("93")), actor=SYSTEM)
 
     today = timezone.localdate()
     for code, unit, domain, deadline in (("A-1", tree["township_a"], Domain.RURAL, today - datetime.timedelta(days=3)),

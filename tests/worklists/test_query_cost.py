@@ -22,13 +22,17 @@ from tests.branches.conftest import make_org
 from tests.samples.cadres import cadre_in
 from django.utils import timezone
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 _seq = iter(range(1, 10_000))
 
 
 def low_score(tree: dict[str, Unit], **_: Any) -> None:
     cadre = cadre_in(tree["county_a"], name=f"低分{next(_seq)}")
     assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.COMPETENT,
-                                          political_score=Decimal("70")))
+                                          political_score=Decimal("70")), actor=SYSTEM)
 
 
 def overdue_item(tree: dict[str, Unit], item_in: Callable[..., RectificationItem], **_: Any) -> None:
