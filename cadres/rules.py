@@ -193,15 +193,17 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
         raise ValidationError({"rank": list(errors.values())})
 
 
-def check_cadre(cadre: Cadre, *, before: tuple[str, str] | None = None, on: datetime.date | None = None) -> None:
+def check_cadre(cadre: Cadre, *, before: tuple[str, str] | None = None, on: datetime.date | None = None,
+                cadre_id: int | None = None) -> None:
     """Rules of the profile: 职务层次/职级/管理权限 go together; a higher 职级 (or a 职务层次
     raised on the profile itself) is a promotion. ``before`` is (rank, grade) as stored."""
     check_combination(rank=cadre.rank, grade=cadre.grade, authority=cadre.authority)
-    if cadre.pk is None:
+    cadre_id = cadre_id or cadre.pk
+    if cadre_id is None:
         return
-    held_rank, held_grade = before if before is not None else held_rank_and_grade(cadre.pk)
+    held_rank, held_grade = before if before is not None else held_rank_and_grade(cadre_id)
     field = "grade" if GRADE_ORDER.get(cadre.grade, 0) > GRADE_ORDER.get(held_grade, 0) else "rank"
-    check_promotion(cadre_id=cadre.pk, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
+    check_promotion(cadre_id=cadre_id, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
                     grade=cadre.grade, on=on or timezone.localdate(), field=field)
 
 

@@ -182,7 +182,17 @@ def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> None:
     a new serving cadre carries its current post; the combination and promotion rules."""
     if original is None and cadre.status == CadreStatus.ACTIVE and not (cadre.current_post or "").strip():
         raise ValidationError({"current_post": "在职干部须填写现任职务（导入后登记为其现任主职务）。"})
-    rules.check_cadre(cadre, before=None if original is None else (original.rank, original.grade))
+    stored = _stored(original)
+    rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
+                      cadre_id=None if original is None else original.pk)
+
+
+def _stored(original: Any) -> dict[str, Any]:
+    """The row as it was read from the database: the import engine fills the instance it
+    read (``original``) with the sheet's cells, so its attributes are already the new ones."""
+    if original is None:
+        return {}
+    return getattr(original, "_audit_loaded", None) or concrete_values(original)
 
 
 # ---------------------------------------------------------------------------
@@ -291,13 +301,17 @@ def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[P
 def check_sheet_post(post: Post, original: Post | None) -> None:
     """Rules of one posts-sheet row: the promotion and combination rules; the sheet cannot
     replace or end a serving cadre's current principal post (the page does both at once)."""
-    rules.check_post(post, before=original)
+    stored = _stored(original)
+    before = None if original is None else Post(
+        pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""),
+        is_current=bool(stored.get("is_current")), is_principal=bool(stored.get("is_principal")))
+    rules.check_post(post, before=before)
     cadre = post.cadre
-    was_current = original is not None and original.is_current and original.is_principal
+    was_current = before is not None and before.is_current and before.is_principal
     now_current = post.is_current and post.is_principal
     if now_current and not was_current:
         other = (Post.objects.filter(cadre_id=post.cadre_id, is_current=True, is_principal=True)
-                 .exclude(pk=post.pk).first())
+                 .exclude(pk=None if original is None else original.pk).first())
         if other is not None:
             raise ValidationError({"is_current": f"该干部已有现任主职务「{other.title}」：请先在任职经历页免去原职务，"
                                                  "或在干部信息页登记新职务。"})

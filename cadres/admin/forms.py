@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from orgwork.codes import lookup
 from orgwork.common import dates
@@ -117,8 +117,21 @@ class PostForm(forms.ModelForm):
         field_classes = {"appointed_on": DayField, "removed_on": DayField, "publicity_start": DayField,
                          "publicity_end": DayField}
 
+    # A new current principal post ends the previous one when saved (post_appoint): the
+    # page may offer it although the one-current-principal constraint would refuse it now.
+    replaces_current = False
+
     def _post_clean(self) -> None:
         super()._post_clean()
+        if self.replaces_current:
+            replaced = next(c.violation_error_message for c in Post._meta.constraints
+                            if c.name == "post_one_current_principal")
+            kept = [e for e in self._errors.get(NON_FIELD_ERRORS, []) if e != replaced]
+            if NON_FIELD_ERRORS in self._errors:
+                if kept:
+                    self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield", renderer=self.renderer)
+                else:
+                    del self._errors[NON_FIELD_ERRORS]
         post = self.instance
         if self.errors or (post.cadre_id is None and getattr(self, "parent_cadre", None) is None):
             return
@@ -132,6 +145,8 @@ class PostForm(forms.ModelForm):
 class StandalonePostForm(PostForm):
     """The 任职经历 page edits one row: it may not leave a serving cadre without (or with
     two) current principal posts; a new one ends the previous one when saved."""
+
+    replaces_current = True
 
     def _post_clean(self) -> None:
         super()._post_clean()
