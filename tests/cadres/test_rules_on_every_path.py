@@ -534,3 +534,36 @@ def test_a_travel_document_cancel_by_a_command_is_audited_once(make_cadre) -> No
     before = AuditLog.objects.filter(object_id=str(document.pk), content_type__model="traveldocument").count()
     travel_document_cancel(document=document, reason="持证人已退休", actor=SYSTEM)
     assert AuditLog.objects.filter(object_id=str(document.pk), content_type__model="traveldocument").count() == before + 1
+
+
+# ---------------------------------------------------------------- .lrmx, commands and the data migration
+
+def test_an_lrmx_file_imported_by_the_command_cannot_retype_the_current_post(make_cadre, county_a_clerk,
+                                                                            tmp_path) -> None:
+    from django.core.management import call_command
+
+    from cadres import lrmx
+
+    cadre = serving(make_cadre)
+    content = lrmx.export_person(cadre, mask_id=False).replace("城关镇副镇长".encode(), "县委书记".encode())
+    path = tmp_path / "任免审批表.lrmx"
+    path.write_bytes(content)
+    call_command("import_lrmx", str(path), "--user", county_a_clerk.username, "--commit", stdout=open("/dev/null", "w"))
+    assert Cadre.objects.get(pk=cadre.pk).current_post == "城关镇副镇长"  # the post says so, not the file
+
+
+def test_the_data_migration_makes_the_current_post_follow_the_posts(make_cadre) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    cadre = serving(make_cadre)
+    retired = make_cadre(name="李退休", current_post="原城关镇镇长")
+    Post.objects.create(cadre=retired, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, is_current=False,
+                        appointed_on=datetime.date(2010, 1, 1), removed_on=datetime.date(2020, 1, 1))
+    unposted = make_cadre(name="王未录", current_post="城关区科员")
+    Cadre.objects.filter(pk=cadre.pk).update(current_post="随手写的职务")
+    importlib.import_module("cadres.migrations.0008_current_post_follows_posts").recompute(apps, None)
+    assert Cadre.objects.get(pk=cadre.pk).current_post == "城关镇副镇长"
+    assert Cadre.objects.get(pk=retired.pk).current_post == ""
+    assert Cadre.objects.get(pk=unposted.pk).current_post == "城关区科员"
