@@ -26,52 +26,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import AssessmentGrade, Authority, Cadre, CadreStatus, Grade, Post, Rank
+from .models import (
+    AUTHORITIES_FOR_RANK,
+    GRADE_BANDS,
+    GRADE_ORDER,
+    RANK_LEVEL,
+    AssessmentGrade,
+    Authority,
+    Cadre,
+    CadreStatus,
+    Grade,
+    Post,
+    Rank,
+)
 
 # ---------------------------------------------------------------------------
 # Levels and the combination table (职务层次 × 职级 × 管理权限)
 # ---------------------------------------------------------------------------
 
-# 职务层次, higher number = higher level.
-RANK_LEVEL: dict[str, int] = {
-    Rank.TOWNSHIP_DEPUTY: 2, Rank.TOWNSHIP_CHIEF: 3, Rank.COUNTY_DEPUTY: 4, Rank.COUNTY_CHIEF: 5,
-    Rank.BUREAU_DEPUTY: 6, Rank.BUREAU_CHIEF: 7, Rank.PROVINCE_DEPUTY: 8, Rank.PROVINCE_CHIEF: 9,
-}
-# 职级, on the same scale: the 职务层次 each 职级 corresponds to (公务员职务与职级并行规定:
-# 一级巡视员 ≈ 厅局级正职, 二级巡视员 ≈ 厅局级副职, 一、二级调研员 ≈ 县处级正职, 三、四级调研员 ≈
-# 县处级副职, 一、二级主任科员 ≈ 乡科级正职, 三、四级主任科员 ≈ 乡科级副职, 科员 below).
-GRADE_LEVEL: dict[str, int] = {
-    Grade.CLERK_2: 1, Grade.CLERK_1: 1,
-    Grade.PRINCIPAL_CLERK_4: 2, Grade.PRINCIPAL_CLERK_3: 2,
-    Grade.PRINCIPAL_CLERK_2: 3, Grade.PRINCIPAL_CLERK_1: 3,
-    Grade.RESEARCHER_4: 4, Grade.RESEARCHER_3: 4,
-    Grade.RESEARCHER_2: 5, Grade.RESEARCHER_1: 5,
-    Grade.INSPECTOR_2: 6, Grade.INSPECTOR_1: 7,
-}
-# Order within the 职级 sequence (for "higher 职级"): the choices run from 一级巡视员 down.
-GRADE_ORDER: dict[str, int] = {value: len(Grade.values) - i for i, value in enumerate(Grade.values)}
-
-# 职级 a leader of each 职务层次 may hold: the band of the 职务层次 itself, one band below
-# (newly appointed) and one band above (职级 promoted while in post). Province-level
-# leaders hold no 职级.
-GRADE_BANDS: dict[str, frozenset[str]] = {
-    rank: frozenset(g for g, level in GRADE_LEVEL.items() if RANK_LEVEL[rank] - 1 <= level <= RANK_LEVEL[rank] + 1)
-    for rank in RANK_LEVEL if RANK_LEVEL[rank] <= 7
-} | {Rank.PROVINCE_DEPUTY: frozenset(), Rank.PROVINCE_CHIEF: frozenset()}
-# 管理权限 by 职务层次: 厅局级 and above are 省管; 县处级 are 市管 or 省管 (省直 and some
-# county leaders); 乡科级 are 县管 or 市管 (市直部门). 其他 (e.g. 部门管理) fits every level.
-AUTHORITIES_FOR_RANK: dict[str, frozenset[str]] = {
-    Rank.PROVINCE_CHIEF: frozenset({Authority.PROVINCE, Authority.OTHER}),
-    Rank.PROVINCE_DEPUTY: frozenset({Authority.PROVINCE, Authority.OTHER}),
-    Rank.BUREAU_CHIEF: frozenset({Authority.PROVINCE, Authority.OTHER}),
-    Rank.BUREAU_DEPUTY: frozenset({Authority.PROVINCE, Authority.OTHER}),
-    Rank.COUNTY_CHIEF: frozenset({Authority.PROVINCE, Authority.CITY, Authority.OTHER}),
-    Rank.COUNTY_DEPUTY: frozenset({Authority.PROVINCE, Authority.CITY, Authority.OTHER}),
-    Rank.TOWNSHIP_CHIEF: frozenset({Authority.CITY, Authority.COUNTY, Authority.OTHER}),
-    Rank.TOWNSHIP_DEPUTY: frozenset({Authority.CITY, Authority.COUNTY, Authority.OTHER}),
-}
-
-
+# The tables live beside the choices in ``cadres.models`` (the database constraint
+# ``cadre_rank_grade_authority`` is built from them too).
 def _label(choices: Any, value: str) -> str:
     return dict(choices.choices).get(value, value)
 

@@ -83,8 +83,10 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     _follow_current_post(cadre)
     cadre_fill_pinyin(cadre)
     if validate:
-        cadre.full_clean()
-    rules.check_cadre(cadre, before=before)
+        cadre.full_clean(validate_constraints=False)
+    rules.check_cadre(cadre, before=before)  # before the constraints: it says which field is wrong
+    if validate:
+        cadre.validate_constraints()
     if not adding:
         bump_version(cadre)
     save_audited(cadre, actor=actor)

@@ -49,6 +49,22 @@ class DayField(forms.DateField):
         return dates.parse_date(value)
 
 
+def _constraint_message(model: Any, name: str) -> str:
+    return next(str(c.violation_error_message) for c in model._meta.constraints if c.name == name)
+
+
+def drop_error(form: forms.BaseForm, message: str) -> None:
+    """Take one non-field message off a form (where a rule's own messages replace it)."""
+    errors = form._errors.get(NON_FIELD_ERRORS) if form._errors else None
+    if not errors:
+        return
+    kept = [e for e in errors if e != message]
+    if kept:
+        form._errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield", renderer=form.renderer)
+    else:
+        del form._errors[NON_FIELD_ERRORS]
+
+
 # Text fields whose values come from a reference code set: offered as a list to pick from.
 CODE_FIELDS = {
     "ethnicity": "ethnicity",
@@ -94,6 +110,8 @@ class CadreForm(forms.ModelForm):
         try:
             rules.check_cadre(self.instance)
         except ValidationError as exc:
+            # The field messages say what the constraint's general one would.
+            drop_error(self, _constraint_message(Cadre, "cadre_rank_grade_authority"))
             self._update_errors(exc)
 
     def clean_photo_upload(self) -> bytes | None:
@@ -124,14 +142,7 @@ class PostForm(forms.ModelForm):
     def _post_clean(self) -> None:
         super()._post_clean()
         if self.replaces_current:
-            replaced = next(c.violation_error_message for c in Post._meta.constraints
-                            if c.name == "post_one_current_principal")
-            kept = [e for e in self._errors.get(NON_FIELD_ERRORS, []) if e != replaced]
-            if NON_FIELD_ERRORS in self._errors:
-                if kept:
-                    self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield", renderer=self.renderer)
-                else:
-                    del self._errors[NON_FIELD_ERRORS]
+            drop_error(self, _constraint_message(Post, "post_one_current_principal"))
         post = self.instance
         if self.errors or (post.cadre_id is None and getattr(self, "parent_cadre", None) is None):
             return

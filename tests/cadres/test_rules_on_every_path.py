@@ -423,6 +423,13 @@ def test_a_cadres_sheet_refuses_a_township_deputy_managed_by_the_province(county
     assert "不能任「一级巡视员」职级" in messages_of(result) and "管理权限不能是「省管」" in messages_of(result)
 
 
+def test_the_database_refuses_a_township_deputy_as_first_class_inspector_even_written_around_the_rules(
+        make_cadre) -> None:
+    cadre = serving(make_cadre)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Cadre.objects.filter(pk=cadre.pk).update(grade=Grade.INSPECTOR_1)
+
+
 def test_a_command_cannot_save_a_mismatched_rank_grade_and_authority(make_cadre) -> None:
     cadre = serving(make_cadre)
     cadre.authority = Authority.PROVINCE
