@@ -574,3 +574,52 @@ def test_the_data_migration_makes_the_current_post_follow_the_posts(make_cadre) 
     assert Cadre.objects.get(pk=cadre.pk).current_post == "城关镇副镇长"
     assert Cadre.objects.get(pk=retired.pk).current_post == ""
     assert Cadre.objects.get(pk=unposted.pk).current_post == "城关区科员"
+
+
+def every_supervision_service(actor: Any) -> list[Any]:
+    """Each state change of 干部监督, called with ``actor`` (the arguments matter not:
+    the actor is the first thing each one checks)."""
+    from cadres.supervision import services as s
+    from cadres.supervision.models import (
+        FileAudit,
+        PersonalMattersReport,
+        SpotCheck,
+        SpotCheckDraw,
+        TravelDocument,
+        VettingCase,
+        VettingCheck,
+    )
+
+    return [
+        lambda: s.vetting_record_check(check=VettingCheck(), result=VettingResult.CLEAR, checked_on=TODAY, handler="甲",
+                                       actor=actor),
+        lambda: s.vetting_clear(case=VettingCase(), actor=actor),
+        lambda: s.vetting_terminate(case=VettingCase(), reason="撤回提名", actor=actor),
+        lambda: s.spot_check_draw(draw=SpotCheckDraw(), actor=actor),
+        lambda: s.spot_check_record_outcome(check=SpotCheck(), outcome="consistent", checked_on=TODAY, actor=actor),
+        lambda: s.spot_check_resolve(check=SpotCheck(), resolved_on=TODAY, handling="批评教育", actor=actor),
+        lambda: s.spot_check_open_rectification(check=SpotCheck(), actor=actor),
+        lambda: s.file_audit_complete(audit=FileAudit(), actor=actor),
+        lambda: s.file_audit_resolve(audit=FileAudit(), resolution="查无实据", resolved_on=TODAY, actor=actor),
+        lambda: s.travel_document_lend(document=TravelDocument(), lent_on=TODAY, due_on=TODAY, purpose="探亲",
+                                       approved_by="部长", actor=actor),
+        lambda: s.travel_document_return(document=TravelDocument(), returned_on=TODAY, actor=actor),
+        lambda: s.travel_document_cancel(document=TravelDocument(), reason="注销", actor=actor),
+        lambda: s.personal_matters_record_view(report=PersonalMattersReport(), actor=actor),
+    ]
+
+
+@pytest.mark.parametrize("nobody", [None, AnonymousUser()], ids=["none", "anonymous"])
+def test_every_other_supervision_service_refuses_a_change_without_an_actor(nobody, db) -> None:
+    for call in every_supervision_service(nobody):
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.code == "no_actor"
+
+
+def test_every_other_supervision_service_refuses_a_view_only_auditor(personas) -> None:
+    auditor = personas["view_only_auditor"]
+    for call in every_supervision_service(auditor)[:-1]:  # viewing a report is what an auditor may do
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert caught.value.code == "permission"
