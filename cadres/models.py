@@ -86,6 +86,56 @@ class Authority(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# 职务层次, higher number = higher level.
+RANK_LEVEL: dict[str, int] = {
+    Rank.TOWNSHIP_DEPUTY: 2, Rank.TOWNSHIP_CHIEF: 3, Rank.COUNTY_DEPUTY: 4, Rank.COUNTY_CHIEF: 5,
+    Rank.BUREAU_DEPUTY: 6, Rank.BUREAU_CHIEF: 7, Rank.PROVINCE_DEPUTY: 8, Rank.PROVINCE_CHIEF: 9,
+}
+# 职级, on the same scale: the 职务层次 each 职级 corresponds to (公务员职务与职级并行规定:
+# 一级巡视员 ≈ 厅局级正职, 二级巡视员 ≈ 厅局级副职, 一、二级调研员 ≈ 县处级正职, 三、四级调研员 ≈
+# 县处级副职, 一、二级主任科员 ≈ 乡科级正职, 三、四级主任科员 ≈ 乡科级副职, 科员 below).
+GRADE_LEVEL: dict[str, int] = {
+    Grade.CLERK_2: 1, Grade.CLERK_1: 1,
+    Grade.PRINCIPAL_CLERK_4: 2, Grade.PRINCIPAL_CLERK_3: 2,
+    Grade.PRINCIPAL_CLERK_2: 3, Grade.PRINCIPAL_CLERK_1: 3,
+    Grade.RESEARCHER_4: 4, Grade.RESEARCHER_3: 4,
+    Grade.RESEARCHER_2: 5, Grade.RESEARCHER_1: 5,
+    Grade.INSPECTOR_2: 6, Grade.INSPECTOR_1: 7,
+}
+# Order within the 职级 sequence (for "higher 职级"): the choices run from 一级巡视员 down.
+GRADE_ORDER: dict[str, int] = {value: len(Grade.values) - i for i, value in enumerate(Grade.values)}
+
+# 职级 a leader of each 职务层次 may hold: the band of the 职务层次 itself, one band below
+# (newly appointed) and one band above (职级 promoted while in post). Province-level
+# leaders hold no 职级.
+GRADE_BANDS: dict[str, frozenset[str]] = {
+    rank: frozenset(g for g, level in GRADE_LEVEL.items() if RANK_LEVEL[rank] - 1 <= level <= RANK_LEVEL[rank] + 1)
+    for rank in RANK_LEVEL if RANK_LEVEL[rank] <= 7
+} | {Rank.PROVINCE_DEPUTY: frozenset(), Rank.PROVINCE_CHIEF: frozenset()}
+# 管理权限 by 职务层次: 厅局级 and above are 省管; 县处级 are 市管 or 省管 (省直 and some
+# county leaders); 乡科级 are 县管 or 市管 (市直部门). 其他 (e.g. 部门管理) fits every level.
+AUTHORITIES_FOR_RANK: dict[str, frozenset[str]] = {
+    Rank.PROVINCE_CHIEF: frozenset({Authority.PROVINCE, Authority.OTHER}),
+    Rank.PROVINCE_DEPUTY: frozenset({Authority.PROVINCE, Authority.OTHER}),
+    Rank.BUREAU_CHIEF: frozenset({Authority.PROVINCE, Authority.OTHER}),
+    Rank.BUREAU_DEPUTY: frozenset({Authority.PROVINCE, Authority.OTHER}),
+    Rank.COUNTY_CHIEF: frozenset({Authority.PROVINCE, Authority.CITY, Authority.OTHER}),
+    Rank.COUNTY_DEPUTY: frozenset({Authority.PROVINCE, Authority.CITY, Authority.OTHER}),
+    Rank.TOWNSHIP_CHIEF: frozenset({Authority.CITY, Authority.COUNTY, Authority.OTHER}),
+    Rank.TOWNSHIP_DEPUTY: frozenset({Authority.CITY, Authority.COUNTY, Authority.OTHER}),
+}
+
+
+def rank_grade_authority_q() -> Q:
+    """职务层次, 职级 and 管理权限 that go together (``cadres.rules.check_combination``, as a
+    database constraint): any 职务层次 left blank, or a pair from the tables."""
+    allowed = Q(rank="")
+    for rank, grades in GRADE_BANDS.items():
+        allowed |= Q(rank=str(rank), grade__in=["", *sorted(str(g) for g in grades)],
+                     authority__in=["", *sorted(str(a) for a in AUTHORITIES_FOR_RANK[rank])])
+    return allowed
+
+
 class CadreStatus(models.TextChoices):
     ACTIVE = "active", "在职"
     RETIRED = "retired", "退休"
@@ -202,6 +252,10 @@ class Cadre(Versioned, Audited):
         constraints = [
             models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code"),
             models.UniqueConstraint(fields=["id_number"], name="cadre_id_number_unique"),
+            models.CheckConstraint(
+                condition=rank_grade_authority_q(), name="cadre_rank_grade_authority",
+                violation_error_message="职务层次、职级和管理权限不相匹配。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -411,8 +465,9 @@ REVIEW_BELOW_SCORE = Decimal("80")
 class Assessment(CadreChild):
     """年度考核 (A15): the grade and the political-quality score (政治素质测评).
 
-    Below 90 the cadre may not be rated 优秀 (refused in ``clean``); below 80 the case is
-    reviewed one by one (``needs_review``, a generated column so a bulk import sets it too).
+    优秀 needs a score of at least 90 (refused in ``clean`` and by a constraint); below 80
+    the case is reviewed one by one (``needs_review``, a generated column so a bulk import
+    sets it too) and ``cadres.services.assessment_follow_up`` puts it on the books.
     """
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
@@ -448,6 +503,11 @@ class Assessment(CadreChild):
                 name="assessment_score_range",
                 violation_error_message="政治素质测评得分应在0到100之间。",
             ),
+            models.CheckConstraint(
+                condition=~Q(grade="excellent") | Q(political_score__isnull=False, political_score__gte=EXCELLENT_MIN_SCORE),
+                name="assessment_excellent_needs_score_90",
+                violation_error_message="确定为“优秀”等次须有不低于 90 分的政治素质测评得分。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,11 +519,11 @@ class Assessment(CadreChild):
         return self.political_score is not None and self.political_score < REVIEW_BELOW_SCORE
 
     def clean(self) -> None:
-        if (
-            self.grade == AssessmentGrade.EXCELLENT
-            and self.political_score is not None
-            and self.political_score < EXCELLENT_MIN_SCORE
-        ):
+        if self.grade != AssessmentGrade.EXCELLENT:
+            return
+        if self.political_score is None:
+            raise ValidationError({"political_score": "确定为“优秀”等次须填写政治素质测评得分（不低于 90 分）。"})
+        if self.political_score < EXCELLENT_MIN_SCORE:
             raise ValidationError({
                 "grade": f"政治素质测评得分为 {self.political_score:g} 分，低于 90 分，当年度不得确定为“优秀”等次。"
             })

@@ -1,8 +1,12 @@
 """Spreadsheet resources (导入模板) of the cadre registry: 干部基本信息, 任职经历, 年度考核.
 
-Per-cell checks live in the widgets and per-row rules in the models' ``clean()``
-(``clean_model_instances``), so the stock importer and the fast import engine apply
-the same rules. Rows are matched by natural key: the ID number, then year or post.
+A resource parses cells (the widgets) and hands each row to the domain: per-row rules
+are the models' ``clean()`` and the ``cadres.services.check_sheet_*`` /
+``cadres.rules`` functions every other path calls (``prepare_instance``); what a written
+sheet brings about (posts following the cadres sheet, profiles following the posts
+sheet, follow-up items of assessments) is the services' bulk functions, called from
+``after_import_commit`` inside the import's transaction. Rows are matched by natural
+key: the ID number, then year or post.
 """
 
 from __future__ import annotations
@@ -19,7 +23,17 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
 from .models import Assessment, AssessmentGrade, Authority, Cadre, Gender, Grade, Post, Rank
-from .services import assessment_open_review, cadre_fill_pinyin
+from orgwork.audit.context import current_actor
+
+from . import rules
+from .services import (
+    assessments_follow_up,
+    cadre_fill_pinyin,
+    cadres_reconcile_sheet_posts,
+    cadres_sync_current_post,
+    check_sheet_cadre,
+    check_sheet_post,
+)
 
 
 class CadreByIDWidget(ScopedForeignKeyWidget):
@@ -138,20 +152,17 @@ class CadreResource(ScopedModelResource):
     }
 
     def prepare_instance(self, instance: Cadre, original: Cadre | None) -> None:
-        """Per row, before validation (the fast engine and the stock importer alike):
-        the stored pinyin keys follow the name; an update moves the version on."""
+        """Per row, before validation: the stored pinyin keys follow the name; an update
+        moves the version on; the rules of ``cadre_save`` (combination, promotion, a new
+        serving cadre carries its current post)."""
         cadre_fill_pinyin(instance)
         if original is not None:
             instance.version = (original.version or 0) + 1
+        check_sheet_cadre(instance, original)
 
-    def import_instance(self, instance: Cadre, row: Any, **kwargs: Any) -> None:
-        super().import_instance(instance, row, **kwargs)
-        # The stock importer: keys right before full_clean and the skip_unchanged comparison.
-        cadre_fill_pinyin(instance)
-
-    def before_save_instance(self, instance: Cadre, row: Any, **kwargs: Any) -> None:
-        if instance.pk:
-            instance.version = (instance.version or 0) + 1
+    def after_import_commit(self, written: Any) -> None:
+        """The 现任职务 and 职务层次 columns are the cadre's current principal post."""
+        cadres_reconcile_sheet_posts(cadres=written, actor=current_actor().user)
 
 
 class PostResource(ScopedModelResource):
@@ -190,6 +201,13 @@ class PostResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "unit")
 
+    def prepare_instance(self, instance: Post, original: Post | None) -> None:
+        check_sheet_post(instance, original)
+
+    def after_import_commit(self, written: Any) -> None:
+        """现任职务 and 职务层次 on the profiles follow the posts just written."""
+        cadres_sync_current_post(cadre_ids=written.values_list("cadre_id", flat=True), actor=current_actor().user)
+
 
 class AssessmentResource(ScopedModelResource):
     slug = "cadre_assessments"
@@ -216,6 +234,9 @@ class AssessmentResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "cadre__unit")
 
-    def after_save_instance(self, instance: Assessment, row: Any, **kwargs: Any) -> None:
-        if not kwargs.get("dry_run") and instance.is_below_review_line:
-            assessment_open_review(assessment=instance, actor=self.user)
+    def prepare_instance(self, instance: Assessment, original: Assessment | None) -> None:
+        rules.check_assessment(instance)
+
+    def after_import_commit(self, written: Any) -> None:
+        """Below 80, 基本称职, 不称职: the same follow-up item the form path opens."""
+        assessments_follow_up(assessments=written, actor=current_actor().user)

@@ -1,21 +1,32 @@
 """Changes to the cadre registry (干部信息). Every write of a cadre, post or assessment
-goes through here so that pinyin keys, the one-current-principal-post rule, the
-assessment rules and the audit trail hold for the admin, commands and imports alike."""
+goes through here, whichever path called it (admin form and inlines, sheet import,
+``.lrmx``, commands, the demo seeder), under the write contract
+(``orgwork.common.contract``): an actor is required, the permission and the actor's
+jurisdiction are checked, the rules in ``cadres.rules`` hold, and each changed row gets
+exactly one audit row, in one transaction."""
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import concrete_values
 from orgwork.common import pinyin, secrets
+from orgwork.common.contract import audit_rows, lock_in_scope, require_permission, save_audited
 from orgwork.common.versioning import bump_version
+from orgwork.units.models import Unit
+from orgwork.units.scope import scope_queryset
 
-from .models import Assessment, Cadre, Post
+from . import rules
+from .models import REVIEW_BELOW_SCORE, Assessment, AssessmentGrade, Cadre, CadreStatus, Post
 
 logger = logging.getLogger(__name__)
 
@@ -36,120 +47,366 @@ def cadre_fill_pinyin(cadre: Cadre) -> list[str]:
     return changed
 
 
-@transaction.atomic
-def cadre_save(*, cadre: Cadre, actor: Any = None, validate: bool = True) -> Cadre:
-    """Create or update a cadre (干部基本信息): validated, pinyin keys refreshed, version bumped.
+def _require_unit_in_scope(unit_id: Any, actor: Any) -> None:
+    if not scope_queryset(Unit.objects.filter(pk=unit_id), actor).exists():
+        raise ValidationError({"unit": "该单位不存在或不在您的管辖范围内。"}, code="scope")
 
-    ``validate=False`` is for callers that already ran ``full_clean`` (the admin form).
+
+def _lock_cadre(cadre_id: Any, actor: Any) -> Cadre:
+    if cadre_id is None:
+        raise ValidationError({"cadre": "请选择干部。"})
+    return lock_in_scope(Cadre.objects.all(), cadre_id, actor, what="干部")
+
+
+# ---------------------------------------------------------------------------
+# 干部基本信息
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
+    """Create or update a cadre (干部基本信息).
+
+    Refused: 职务层次/职级/管理权限 that do not go together, a higher 职级 inside an 影响期
+    or without 凡提四必 (``rules.check_cadre``). 现任职务 and 职务层次 follow the current
+    principal post when the cadre has posts. ``validate=False`` is for callers that
+    already ran ``full_clean`` (the admin form).
     """
+    adding = cadre._state.adding or cadre.pk is None
+    require_permission(actor, "cadres.add_cadre" if adding else "cadres.change_cadre", "新增干部" if adding else "修改干部信息")
+    _require_unit_in_scope(cadre.unit_id, actor)
+    before: tuple[str, str] | None = None
+    if not adding:
+        locked = _lock_cadre(cadre.pk, actor)
+        before = (locked.rank, locked.grade)
+        if getattr(cadre, "_audit_loaded", None) is None:
+            cadre._audit_loaded = concrete_values(locked)
+    _follow_current_post(cadre)
     cadre_fill_pinyin(cadre)
     if validate:
-        cadre.full_clean()
-    if cadre.pk is None or cadre._state.adding:
-        cadre.save()
-        return cadre
-    Cadre.objects.select_for_update().filter(pk=cadre.pk).values_list("pk", flat=True).first()
-    bump_version(cadre)
-    cadre.save()
+        cadre.full_clean(validate_constraints=False)
+    rules.check_cadre(cadre, before=before)  # before the constraints: it says which field is wrong
+    if validate:
+        cadre.validate_constraints()
+    if not adding:
+        bump_version(cadre)
+    save_audited(cadre, actor=actor)
     return cadre
 
 
-@transaction.atomic
-def post_appoint(*, post: Post, actor: Any = None) -> Post:
-    """任职: record an appointment. A new current principal post ends the previous one
-    (removed on the new appointment date) and becomes the cadre's 现任职务 and 职务层次."""
-    cadre = Cadre.objects.select_for_update().get(pk=post.cadre_id)
-    post.cadre = cadre
-    post.full_clean(validate_constraints=False)
-    if post.is_current and post.is_principal:
-        previous = (
-            Post.objects.select_for_update()
-            .filter(cadre=cadre, is_current=True, is_principal=True)
-            .exclude(pk=post.pk)
-            .first()
-        )
-        if previous is not None:
-            if previous.appointed_on > post.appointed_on:
-                raise ValidationError({"appointed_on": f"任职时间早于现任主职务「{previous.title}」的任职时间，请核对。"})
-            post_remove(post=previous, removed_on=post.appointed_on, actor=actor)
-    post.validate_constraints()
-    post.save()
-    cadre_sync_current_post(cadre=cadre, actor=actor)
-    return post
+def _follow_current_post(cadre: Cadre) -> None:
+    """现任职务 and 职务层次 are the current principal post's (when the cadre has one)."""
+    if cadre.pk is None:
+        return
+    post = Post.objects.filter(cadre_id=cadre.pk, is_current=True, is_principal=True).only("title", "rank").first()
+    if post is not None:
+        cadre.current_post = post.title
+        cadre.rank = post.rank or cadre.rank
 
 
-def cadre_sync_current_post(*, cadre: Cadre, actor: Any = None) -> list[str]:
-    """现任职务 and 职务层次 on the profile follow the cadre's current principal post.
-
-    With no current principal post (all ended) the profile keeps what it says: the
-    person may have retired or moved, which is the profile's own business. Returns the
-    fields that changed.
-    """
-    post = Post.objects.filter(cadre=cadre, is_current=True, is_principal=True).first()
-    if post is None:
-        return []
-    changed = [f for f, v in (("current_post", post.title), ("rank", post.rank or cadre.rank)) if getattr(cadre, f) != v]
-    if changed:
-        cadre.current_post, cadre.rank = post.title, post.rank or cadre.rank
-        cadre.save(update_fields=changed + bump_version(cadre))
+def cadres_sync_current_post(*, cadre_ids: Iterable[int], actor: Any) -> int:
+    """现任职务 and 职务层次 on the profiles follow each cadre's current principal post
+    (one audit row per changed profile). Cadres that have post rows but no current
+    principal one show no 现任职务; a cadre without any post row keeps the registered text
+    until its 任职经历 is entered. Returns how many profiles changed."""
+    ids = list(dict.fromkeys(cadre_ids))
+    if not ids:
+        return 0
+    current = {
+        cadre_id: (title, rank)
+        for cadre_id, title, rank in Post.objects.filter(cadre_id__in=ids, is_current=True, is_principal=True)
+        .values_list("cadre_id", "title", "rank")
+    }
+    with_posts = set(Post.objects.filter(cadre_id__in=ids).values_list("cadre_id", flat=True).distinct())
+    changed = 0
+    for cadre in Cadre.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("unit"):
+        if cadre.pk in current:
+            title, rank = current[cadre.pk]
+            wanted = {"current_post": title, "rank": rank or cadre.rank}
+        elif cadre.pk in with_posts:
+            wanted = {"current_post": ""}
+        else:
+            continue
+        fields = [f for f, v in wanted.items() if getattr(cadre, f) != v]
+        if not fields:
+            continue
+        for name in fields:
+            setattr(cadre, name, wanted[name])
+        save_audited(cadre, actor=actor, fields=fields + bump_version(cadre), message="现任职务随任职经历更新")
+        changed += 1
     return changed
 
 
-@transaction.atomic
-def post_remove(*, post: Post, removed_on: datetime.date, document: str = "", actor: Any = None) -> Post:
-    """免职: end a post. Returns early when it has already ended."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+def cadre_sync_current_post(*, cadre: Cadre, actor: Any) -> None:
+    cadres_sync_current_post(cadre_ids=[cadre.pk], actor=actor)
+    cadre.refresh_from_db(fields=["current_post", "rank", "version"])
+
+
+def cadres_reconcile_sheet_posts(*, cadres: models.QuerySet[Cadre], actor: Any, on: datetime.date | None = None) -> int:
+    """The cadres sheet (干部基本信息表) carries each cadre's current post in its 现任职务
+    and 职务层次 columns. After the sheet is written: a cadre with a current principal post
+    whose title or 职务层次 the sheet changed has that post corrected; a serving cadre
+    without one gets it, dated the import day (the 任职经历 page or the posts sheet
+    corrects the date and adds the 文号). Returns how many posts were written."""
+    on = on or timezone.localdate()
+    rows = list(cadres.filter(status=CadreStatus.ACTIVE).exclude(current_post="")
+                .values_list("pk", "unit_id", "current_post", "rank"))
+    if not rows:
+        return 0
+    ids = [r[0] for r in rows]
+    current = {p.cadre_id: p for p in Post.objects.select_for_update(of=("self",))
+               .filter(cadre_id__in=ids, is_current=True, is_principal=True).select_related("cadre__unit")}
+    fresh: list[Post] = []
+    corrected: list[tuple[Post, dict[str, Any]]] = []
+    for pk, unit_id, title, rank in rows:
+        post = current.get(pk)
+        if post is None:
+            fresh.append(Post(cadre_id=pk, unit_id=unit_id, title=title, rank=rank, is_current=True,
+                              is_principal=True, appointed_on=on))
+            continue
+        diff = {f: [getattr(post, f), v] for f, v in (("title", title), ("rank", rank)) if v and getattr(post, f) != v}
+        if diff:
+            for name, (_, value) in diff.items():
+                setattr(post, name, value)
+            corrected.append((post, diff))
+    if corrected:
+        Post.objects.bulk_update([p for p, _ in corrected], ["title", "rank"])
+        audit_rows(corrected, actor=actor, message="按干部信息表更新现任职务")
+    if fresh:
+        created = Post.objects.bulk_create(fresh)
+        written = Post.objects.filter(pk__in=[p.pk for p in created]).select_related("cadre__unit")
+        audit_rows([(p, {"title": [None, p.title], "rank": [None, p.rank], "appointed_on": [None, str(p.appointed_on)]})
+                    for p in written], actor=actor, action=AuditAction.CREATE, message="按干部信息表登记现任职务")
+    return len(corrected) + len(fresh)
+
+
+def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> None:
+    """Rules of one cadres-sheet row (the rules every other path applies in ``cadre_save``):
+    a new serving cadre carries its current post; the combination and promotion rules."""
+    if original is None and cadre.status == CadreStatus.ACTIVE and not (cadre.current_post or "").strip():
+        raise ValidationError({"current_post": "在职干部须填写现任职务（导入后登记为其现任主职务）。"})
+    stored = _stored(original)
+    rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
+                      cadre_id=None if original is None else original.pk)
+
+
+def _stored(original: Any) -> dict[str, Any]:
+    """The row as it was read from the database: the import engine fills the instance it
+    read (``original``) with the sheet's cells, so its attributes are already the new ones."""
+    if original is None:
+        return {}
+    return getattr(original, "_audit_loaded", None) or concrete_values(original)
+
+
+# ---------------------------------------------------------------------------
+# 任职经历
+# ---------------------------------------------------------------------------
+
+def _previous_current(post: Post) -> Post | None:
+    return (Post.objects.select_for_update(of=("self",))
+            .filter(cadre_id=post.cadre_id, is_current=True, is_principal=True).exclude(pk=post.pk).first())
+
+
+def _write_post(post: Post, *, cadre: Cadre, actor: Any) -> Post:
+    """One row of 任职经历, with its rules; the count of current principal posts and the
+    profile are the caller's to settle."""
+    adding = post._state.adding or post.pk is None
+    before = None
+    if not adding:
+        before = Post.objects.select_for_update(of=("self",)).filter(pk=post.pk, cadre=cadre).first()
+        if before is None:
+            raise ValidationError("该任职经历不存在或不在您的管辖范围内。", code="scope")
+    if post.unit_id is not None:
+        _require_unit_in_scope(post.unit_id, actor)
+    post.cadre = cadre
+    post.full_clean(validate_constraints=False)
+    rules.check_post(post, before=before, held=(cadre.rank, cadre.grade))
+    if post.is_current and post.is_principal:
+        previous = _previous_current(post)
+        if previous is not None:
+            if previous.appointed_on > post.appointed_on:
+                raise ValidationError({"appointed_on": f"任职时间早于现任主职务「{previous.title}」的任职时间，请核对。"})
+            _end_post(previous, removed_on=post.appointed_on, document="", actor=actor)
+    post.validate_constraints()
+    if before is not None and getattr(post, "_audit_loaded", None) is None:
+        post._audit_loaded = concrete_values(before)
+    save_audited(post, actor=actor)
+    return post
+
+
+def _end_post(post: Post, *, removed_on: datetime.date, document: str, actor: Any) -> Post:
     if not post.is_current:
         return post
     if removed_on < post.appointed_on:
         raise ValidationError({"removed_on": "免职时间不能早于任职时间。"})
     post.is_current, post.removed_on = False, removed_on
+    fields = ["is_current", "removed_on"]
     if document:
         post.removal_document = document
-    post.save(update_fields=["is_current", "removed_on", "removal_document"])
+        fields.append("removal_document")
+    save_audited(post, actor=actor, fields=fields, action=AuditAction.TRANSITION, message="免职")
+    return post
+
+
+def _settle(cadre: Cadre, *, actor: Any) -> None:
+    rules.check_current_principal_count(status=cadre.status, current_principal=rules.current_principal_count(cadre))
+    cadre_sync_current_post(cadre=cadre, actor=actor)
+
+
+@transaction.atomic
+def post_appoint(*, post: Post, actor: Any) -> Post:
+    """任职 (or a correction of a 任职经历 row). A new current principal post ends the
+    previous one (removed on the new appointment date) and becomes the cadre's 现任职务
+    and 职务层次. Refused: a promotion inside an 影响期 or without 凡提四必
+    (``rules.check_post``); leaving a serving cadre without a current principal post."""
+    adding = post._state.adding or post.pk is None
+    require_permission(actor, "cadres.add_post" if adding else "cadres.change_post", "登记任职经历")
+    cadre = _lock_cadre(post.cadre_id, actor)
+    _write_post(post, cadre=cadre, actor=actor)
+    _settle(cadre, actor=actor)
     return post
 
 
 @transaction.atomic
-def assessment_save(*, assessment: Assessment, actor: Any = None, validate: bool = True) -> Assessment:
+def post_remove(*, post: Post, removed_on: datetime.date, document: str = "", actor: Any) -> Post:
+    """免职: end a post. Returns early when it has already ended. A serving cadre's only
+    current principal post is ended by appointing the next one, or after the status changes."""
+    require_permission(actor, "cadres.change_post", "免职")
+    locked = lock_in_scope(Post.objects.all(), post.pk, actor, what="任职经历")
+    cadre = _lock_cadre(locked.cadre_id, actor)
+    if not locked.is_current:
+        return locked
+    _end_post(locked, removed_on=removed_on, document=document, actor=actor)
+    _settle(cadre, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[Post], actor: Any) -> None:
+    """The posts table on the cadre's page, saved as one change: deletions first, ended
+    posts before the one that becomes current (the one-current-principal-post constraint
+    holds at every step), each row through the same rules as ``post_appoint``; then the
+    cadre must have exactly one current principal post if serving."""
+    if posts:
+        require_permission(actor, ["cadres.add_post", "cadres.change_post"], "登记任职经历")
+    if deleted:
+        require_permission(actor, "cadres.delete_post", "删除任职经历")
+    locked = _lock_cadre(cadre.pk, actor)
+    for obj in deleted:
+        if obj.pk is not None and obj.cadre_id == locked.pk:
+            obj.delete()
+    for obj in sorted(posts, key=lambda p: bool(p.is_current and p.is_principal)):
+        _write_post(obj, cadre=locked, actor=actor)
+    _settle(locked, actor=actor)
+    cadre.current_post, cadre.rank, cadre.version = locked.current_post, locked.rank, locked.version
+
+
+def check_sheet_post(post: Post, original: Post | None) -> None:
+    """Rules of one posts-sheet row: the promotion and combination rules; the sheet cannot
+    replace or end a serving cadre's current principal post (the page does both at once)."""
+    stored = _stored(original)
+    before = None if original is None else Post(
+        pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""),
+        is_current=bool(stored.get("is_current")), is_principal=bool(stored.get("is_principal")))
+    rules.check_post(post, before=before)
+    cadre = post.cadre
+    was_current = before is not None and before.is_current and before.is_principal
+    now_current = post.is_current and post.is_principal
+    if now_current and not was_current:
+        other = (Post.objects.filter(cadre_id=post.cadre_id, is_current=True, is_principal=True)
+                 .exclude(pk=None if original is None else original.pk).first())
+        if other is not None:
+            raise ValidationError({"is_current": f"该干部已有现任主职务「{other.title}」：请先在任职经历页免去原职务，"
+                                                 "或在干部信息页登记新职务。"})
+    if was_current and not now_current and cadre.status == CadreStatus.ACTIVE:
+        raise ValidationError({"is_current": "在职干部须有一个现任主职务：免去现任主职务请在干部信息页同时登记新职务，"
+                                             "或先修改干部状态。"})
+
+
+# ---------------------------------------------------------------------------
+# 年度考核
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, actor: Any, validate: bool = True) -> Assessment:
     """年度考核: record or correct one year's result.
 
-    Refused (``clean``): 优秀 with a political-quality score below 90. Below 80 the row is
-    flagged for individual review (``needs_review``, generated) and a rectification item
-    is opened on the 政治素质考核 checklist of the cadre's unit.
+    Refused: 优秀 without a political-quality score or below 90 (``Assessment.clean``),
+    优秀 inside an 影响期 (``rules.check_assessment``). Consequences
+    (:func:`assessment_follow_up`): below 80, 基本称职 or 不称职 put one item on the books.
     """
+    adding = assessment._state.adding or assessment.pk is None
+    require_permission(actor, "cadres.add_assessment" if adding else "cadres.change_assessment", "登记年度考核")
+    cadre = _lock_cadre(assessment.cadre_id, actor)
+    if not adding:
+        before = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment.pk, cadre=cadre).first()
+        if before is None:
+            raise ValidationError("该考核记录不存在或不在您的管辖范围内。", code="scope")
+        if getattr(assessment, "_audit_loaded", None) is None:
+            assessment._audit_loaded = concrete_values(before)
+    assessment.cadre = cadre
     if validate:
         assessment.full_clean()
-    assessment.save()
-    if assessment.is_below_review_line:
-        assessment_open_review(assessment=assessment, actor=actor)
+    rules.check_assessment(assessment)
+    save_audited(assessment, actor=actor)
+    assessment_follow_up(assessment=assessment, actor=actor)
     return assessment
 
 
-def assessment_open_review(*, assessment: Assessment, actor: Any = None) -> Any:
-    """逐一复核: put the low score on the books as a rectification item.
+FOLLOW_UP_GRADES = (AssessmentGrade.BASICALLY_COMPETENT, AssessmentGrade.INCOMPETENT)
 
-    The rectification workflow is a kernel app; opening is idempotent per assessment,
-    so calling this on every save is safe. Without that app the flag alone remains.
-    """
-    try:
-        from orgwork.rectification.services import rectification_open_item
-    except ImportError:  # the rectification workflow is not installed in this build
-        logger.info("rectification workflow unavailable; assessment %s flagged only", assessment.pk)
+
+def needs_follow_up_q() -> Q:
+    return Q(political_score__lt=REVIEW_BELOW_SCORE) | Q(grade__in=FOLLOW_UP_GRADES)
+
+
+def follow_up_requirements(assessment: Assessment) -> list[str]:
+    """What the result calls for (from the provincial rules): below 80 each case is
+    reviewed one by one with a rectification requirement; 基本称职 → 诫勉谈话 or
+    organisational adjustment; 不称职 → the demotion procedure."""
+    needs = []
+    if assessment.is_below_review_line:
+        needs.append(f"政治素质测评得分 {assessment.political_score:g} 分，低于 80 分，需逐一复核并提出整改要求")
+    if assessment.grade == AssessmentGrade.BASICALLY_COMPETENT:
+        needs.append("考核等次为基本称职，应进行诫勉谈话或组织调整")
+    if assessment.grade == AssessmentGrade.INCOMPETENT:
+        needs.append("考核等次为不称职，应按规定启动降职程序")
+    return needs
+
+
+def assessment_follow_up(*, assessment: Assessment, actor: Any) -> Any:
+    """挂账: one rectification item per assessment that calls for follow-up (below 80,
+    基本称职, 不称职), on the checklist of the cadre's unit. Opening is idempotent per
+    assessment (``rectification_open_item``), so every path may call this on every save."""
+    needs = follow_up_requirements(assessment)
+    if not needs:
         return None
+    from orgwork.rectification.models import ChecklistSource
+    from orgwork.rectification.services import rectification_open_item
+
     cadre = assessment.cadre
+    source = ChecklistSource.POLITICAL_ASSESSMENT if assessment.is_below_review_line else ChecklistSource.ANNUAL_ASSESSMENT
     return rectification_open_item(
         unit=cadre.unit,
-        source="political_assessment",
-        problem=(
-            f"{cadre.name}（{cadre.unit}）{assessment.year}年度政治素质测评得分 "
-            f"{assessment.political_score:g} 分，低于 80 分，需逐一复核并提出整改要求。"
-        ),
+        source=source,
+        problem=f"{cadre.name}（{cadre.unit}）{assessment.year}年度：" + "；".join(needs) + "。",
         actor=actor,
         source_object=assessment,
         deadline=timezone.localdate() + REVIEW_DEADLINE,
         responsible_person=cadre.name,
     )
+
+
+# Kept under its old name: the 逐一复核 of a low score is one of the follow-ups.
+assessment_open_review = assessment_follow_up
+
+
+def assessments_follow_up(*, assessments: models.QuerySet[Assessment], actor: Any) -> int:
+    """The same follow-up for many rows (the assessments sheet, after it is written)."""
+    opened = 0
+    for assessment in assessments.filter(needs_follow_up_q()).select_related("cadre", "cadre__unit"):
+        if assessment_follow_up(assessment=assessment, actor=actor) is not None:
+            opened += 1
+    return opened
 
 
 def cadre_record_unmasked_view(*, cadre: Cadre, actor: Any = None, purpose: str) -> None:

@@ -94,7 +94,7 @@ def reference(db: Any) -> None:
 @pytest.fixture
 def cadres(tree: dict[str, Unit], reference: None) -> list[Cadre]:
     made = [
-        cadre_in(tree["county_a"], name="张建华", rank=Rank.COUNTY_CHIEF, grade=Grade.INSPECTOR_1,
+        cadre_in(tree["county_a"], name="张建华", rank=Rank.COUNTY_CHIEF, grade=Grade.RESEARCHER_1,
                  authority=Authority.PROVINCE, is_naked_official=True, work_started_on=datetime.date(1996, 7, 1)),
         cadre_in(tree["county_b"], name="李丽", gender=Gender.FEMALE, current_post="   ", status=CadreStatus.RETIRED),
         cadre_in(tree["township_a"], name="王芳", gender=Gender.FEMALE, current_post="镇长"),

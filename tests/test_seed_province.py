@@ -54,7 +54,9 @@ def test_the_province_pipeline_writes_every_bulk_row_with_its_audit_row_and_a_se
     assert imported.count() == 5
     seeded = Cadre.objects.exclude(pk__in=[int(pk) for pk in imported.values_list("object_id", flat=True)])
     assert seeded.count() == 86 * TINY["cadres_per_county"]
-    assert Post.objects.filter(is_current=True, is_principal=True).count() == seeded.count()
+    # Every serving cadre holds one current principal post; the import job's newcomers get
+    # theirs from the sheet's 现任职务 column.
+    assert Post.objects.filter(is_current=True, is_principal=True).count() == seeded.count() + imported.count()
     assert Assessment.objects.count() == 3 * seeded.count()
     townships = Unit.objects.filter(level=UnitLevel.TOWNSHIP).count()
     branches = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +26,9 @@ from .. import lrmx
 from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
 from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
-from ..services import assessment_save, cadre_record_unmasked_view, cadre_save, cadre_sync_current_post
+from ..services import assessment_save, cadre_posts_save, cadre_record_unmasked_view, cadre_save
 from .filters import AgeBandFilter, GenerationFilter, MeritCandidateFilter, MinorityFilter, NonPartyFilter, WomenFilter
-from .forms import CadreForm, PostInlineFormSet
+from .forms import AssessmentForm, CadreForm, DayField, PostForm, PostInlineFormSet
 from .search import CadreSearchMixin
 
 UNMASK_PERMISSION = "cadres.view_unmasked_id_number"
@@ -37,9 +38,15 @@ def can_unmask(request: HttpRequest) -> bool:
     return secrets.may_unmask(request.user, Cadre)
 
 
+# Every date of the cadre's page is read by the one date parser (2021.01 = 2021-01-01).
+DATES = {models.DateField: {"form_class": DayField}}
+
+
 class PostInline(ScopedInline):
     model = Post
+    form = PostForm
     formset = PostInlineFormSet
+    formfield_overrides = DATES
     fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
               "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document"]
     autocomplete_fields = ["unit"]
@@ -47,22 +54,26 @@ class PostInline(ScopedInline):
 
 class EducationInline(ScopedInline):
     model = Education
+    formfield_overrides = DATES
     fields = ["kind", "education", "degree", "school", "major", "entered_on", "graduated_on"]
 
 
 class AssessmentInline(ScopedInline):
     model = Assessment
+    form = AssessmentForm
     fields = ["year", "grade", "political_score", "needs_review", "remarks"]
     readonly_fields = ["needs_review"]
 
 
 class RewardInline(ScopedInline):
     model = RewardPunishment
+    formfield_overrides = DATES
     fields = ["kind", "title", "decided_on", "approving_body", "reason"]
 
 
 class FamilyInline(ScopedInline):
     model = FamilyMember
+    formfield_overrides = DATES
     fields = ["sort_order", "relation", "name", "birth_month", "political_status", "work_unit_and_post"]
 
 
@@ -162,27 +173,19 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is Post:
-            return self._save_posts(request, form, formset)
+            # The posts table is one change of the cadre's posts (cadres.services.cadre_posts_save).
+            posts = formset.save(commit=False)
+            cadre_posts_save(cadre=form.instance, posts=posts, deleted=formset.deleted_objects, actor=request.user)
+            formset.save_m2m()
+            return
         if formset.model is not Assessment:
             return super().save_formset(request, form, formset, change)
-        # Assessments go through the service: a score below 80 opens a rectification item.
+        # Assessments go through the service: its rules, and the follow-up it puts on the books.
         for obj in formset.save(commit=False):
             assessment_save(assessment=obj, actor=request.user, validate=False)
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
-
-    def _save_posts(self, request: HttpRequest, form: Any, formset: Any) -> None:
-        """Posts edited in the table: ended posts are saved before the one that becomes
-        current (the one-current-principal-post constraint holds at every step), then
-        the profile's 现任职务 and 职务层次 follow the current principal post."""
-        posts = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in sorted(posts, key=lambda p: bool(p.is_current and p.is_principal)):
-            obj.save()
-        formset.save_m2m()
-        cadre_sync_current_post(cadre=form.instance, actor=request.user)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)

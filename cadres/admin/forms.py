@@ -1,5 +1,7 @@
-"""Forms of the cadre admin: month fields written 1975.06, the photo upload, and the
-one-current-principal-post rule checked across the rows of the posts inline."""
+"""Forms of the cadre admin: month and date fields read by the one date parser
+(``orgwork.common.dates``: 1975.06, 1975-06, 197506, 1975年6月 are the same month
+everywhere), the photo upload, and the rules of ``cadres.rules`` called in ``clean`` so
+their messages show on the form (the services check them again when saving)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from orgwork.codes import lookup
 from orgwork.common import dates, secrets
 
-from ..models import Cadre
+from .. import rules
+from ..models import Assessment, Cadre, CadreStatus, Post
 
 MAX_PHOTO_BYTES = 1024 * 1024
 
@@ -33,6 +36,35 @@ class MonthField(forms.DateField):
         return value
 
 
+class DayField(forms.DateField):
+    """A date that may be written as a month only (任职时间 2021.01 = 2021-01-01), read by
+    the same parser as the sheets and ``.lrmx`` files."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        return dates.parse_date(value)
+
+    def strptime(self, value: str, format: str) -> datetime.date:  # pragma: no cover - to_python decides
+        return dates.parse_date(value)
+
+
+def _constraint_message(model: Any, name: str) -> str:
+    return next(str(c.violation_error_message) for c in model._meta.constraints if c.name == name)
+
+
+def drop_error(form: forms.BaseForm, message: str) -> None:
+    """Take one non-field message off a form (where a rule's own messages replace it)."""
+    errors = form._errors.get(NON_FIELD_ERRORS) if form._errors else None
+    if not errors:
+        return
+    kept = [e for e in errors if e != message]
+    if kept:
+        form._errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield", renderer=form.renderer)
+    else:
+        del form._errors[NON_FIELD_ERRORS]
+
+
 # Text fields whose values come from a reference code set: offered as a list to pick from.
 CODE_FIELDS = {
     "ethnicity": "ethnicity",
@@ -51,9 +83,13 @@ class CadreForm(forms.ModelForm):
     class Meta:
         model = Cadre
         fields = "__all__"
-        field_classes = {"birth_month": MonthField, "party_joined_on": MonthField, "work_started_on": MonthField}
+        field_classes = {"birth_month": MonthField, "party_joined_on": MonthField, "work_started_on": MonthField,
+                         "age_reckoned_on": DayField, "form_filled_on": DayField}
         # Taken here or in another county reads alike: the form does not tell where.
         error_messages = {"id_number": {"unique": secrets.ID_NUMBER_UNAVAILABLE}}
+
+    # Derived from the posts (任职经历): shown, never typed.
+    DERIVED = ("current_post", "rank")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +101,20 @@ class CadreForm(forms.ModelForm):
             current = getattr(self.instance, name, "") or ""
             extra = [(current, current)] if current and current not in names else []  # an old value stays visible
             field.widget = forms.Select(choices=[("", "---------"), *extra, *((n, n) for n in names)])
+        for name in self.DERIVED:
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+                self.fields[name].help_text = "随任职经历中的现任主职务自动更新。"
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        try:
+            rules.check_cadre(self.instance)
+        except ValidationError as exc:
+            # The field messages say what the constraint's general one would.
+            drop_error(self, _constraint_message(Cadre, "cadre_rank_grade_authority"))
+            self._update_errors(exc)
 
     def clean_photo_upload(self) -> bytes | None:
         upload = self.cleaned_data.get("photo_upload")
@@ -78,13 +128,79 @@ class CadreForm(forms.ModelForm):
         return data
 
 
+class PostForm(forms.ModelForm):
+    """One 任职经历 row (the 任职经历 page and each row of the cadre page's posts table)."""
+
+    class Meta:
+        model = Post
+        fields = "__all__"
+        field_classes = {"appointed_on": DayField, "removed_on": DayField, "publicity_start": DayField,
+                         "publicity_end": DayField}
+
+    # A new current principal post ends the previous one when saved (post_appoint): the
+    # page may offer it although the one-current-principal constraint would refuse it now.
+    replaces_current = False
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.replaces_current:
+            drop_error(self, _constraint_message(Post, "post_one_current_principal"))
+        post = self.instance
+        if self.errors or (post.cadre_id is None and getattr(self, "parent_cadre", None) is None):
+            return
+        before = Post.objects.filter(pk=post.pk).first() if post.pk else None
+        try:
+            rules.check_post(post, before=before, held=rules.held_rank_and_grade(post.cadre_id))
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+class StandalonePostForm(PostForm):
+    """The 任职经历 page edits one row: it may not leave a serving cadre without (or with
+    two) current principal posts; a new one ends the previous one when saved."""
+
+    replaces_current = True
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        post = self.instance
+        if self.errors or post.cadre_id is None:
+            return
+        others = rules.current_principal_count(post.cadre, excluding=[post.pk] if post.pk else [])
+        now = 1 if post.is_current and post.is_principal else 0
+        try:
+            # A new current principal post replaces the previous one (post_appoint ends it).
+            rules.check_current_principal_count(status=post.cadre.status, current_principal=now or others)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
 class PostInlineFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        form.parent_cadre = self.instance
+        return form
+
     def clean(self) -> None:
         super().clean()
-        current = [
-            f for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("is_current") and f.cleaned_data.get("is_principal")
-        ]
-        if len(current) > 1:
-            raise ValidationError("每名干部只能有一个现任主职务：请只勾选一条“现任”且“主职”的任职经历。")
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        current = [f for f in kept if f.cleaned_data.get("is_current") and f.cleaned_data.get("is_principal")]
+        status = getattr(self.instance, "status", CadreStatus.ACTIVE)
+        rules.check_current_principal_count(status=status, current_principal=len(current))
+
+
+class AssessmentForm(forms.ModelForm):
+    """年度考核 (the 年度考核 page and each row of the cadre page's assessments table)."""
+
+    class Meta:
+        model = Assessment
+        fields = "__all__"
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or self.instance.cadre_id is None:
+            return
+        try:
+            rules.check_assessment(self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)

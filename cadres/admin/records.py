@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-
+from django.db import models
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
@@ -15,12 +15,15 @@ from ..models import Assessment, Post, PositionQuota
 from ..selectors import FOLLOW_UPS, with_occupancy
 from ..services import assessment_save, post_appoint
 from .filters import NeedsReviewFilter, OverQuotaFilter
+from .forms import AssessmentForm, DayField, StandalonePostForm
 from .search import CadreSearchMixin
 
 
 @admin.register(Post)
 class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     import_resource = "cadre_posts"
+    form = StandalonePostForm
+    formfield_overrides = {models.DateField: {"form_class": DayField}}
     cadre_lookup_prefix = "cadre__"
     list_display = ["cadre", "title", "unit", "rank", "appointed_on", "removed_on", "is_principal", "is_current",
                     "appointment_document"]
@@ -39,6 +42,7 @@ class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 @admin.register(Assessment)
 class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     import_resource = "cadre_assessments"
+    form = AssessmentForm
     cadre_lookup_prefix = "cadre__"
     list_display = ["cadre", "cadre_unit", "year", "grade", "political_score", "review", "follow_up"]
     list_filter = [UnitSubtreeFilter, "year", "grade", NeedsReviewFilter]

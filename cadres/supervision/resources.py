@@ -1,8 +1,9 @@
 """Spreadsheet resources (导入模板) of 干部监督: 组织处理 and 个人有关事项报告.
 
 The cadre is found by 身份证号 within the uploader's scope (the registry's widget).
-Handling rows need the influence period computed from the rule table, so they are
-saved through ``handling_record_save``.
+Handling rows need the influence period computed from the rule table: each row is
+handed to ``services.handling_record_fill_period``, the function ``handling_record_save``
+uses.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, is_blank
 
 from .models import HandlingRecord, HandlingSource, HandlingType, PersonalMattersReport
-from .periods import influence_end
-from .services import influence_months_for
+from .services import handling_record_fill_period
 
 
 class YesNoWidget(Widget):
@@ -78,15 +78,7 @@ class HandlingRecordResource(ScopedModelResource):
 
     def prepare_instance(self, instance: HandlingRecord, original: HandlingRecord | None) -> None:
         # The rule in force when the record is first stored; kept when the row is re-imported.
-        if original is None or original.handling_type != instance.handling_type:
-            instance.influence_months = influence_months_for(instance.handling_type)
-        instance.influence_ends_on = influence_end(instance.decided_on, instance.influence_months)
-
-    def before_save_instance(self, instance: HandlingRecord, row: Any, **kwargs: Any) -> None:
-        original = None
-        if instance.pk:
-            original = HandlingRecord.objects.filter(pk=instance.pk).first()
-        self.prepare_instance(instance, original)
+        handling_record_fill_period(instance, None if original is None else original.handling_type)
 
 
 class PersonalMattersReportResource(ScopedModelResource):

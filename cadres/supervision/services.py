@@ -1,8 +1,10 @@
 """Every state change of 干部监督 happens here.
 
-Each service locks the row it changes (through the actor's scope when there is an
-actor), refuses a broken rule with a Chinese ``ValidationError``, saves with
-``update_fields`` and writes the audit row in the same transaction.
+Each service follows the write contract (``orgwork.common.contract``): an actor is
+required (a ``SystemActor`` for commands and the demo seeder), its permission is
+checked, the row is locked inside its jurisdiction, the rule refuses with a Chinese
+``ValidationError``, and the row is saved with ``update_fields`` with exactly one audit
+row, in one transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from django.utils import timezone
 
 from cadres.models import Cadre
 from orgwork.audit.models import AuditAction
-from orgwork.audit.recorder import record
+from orgwork.audit.recorder import concrete_values, record
+from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.rectification.models import ChecklistSource
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
@@ -53,25 +56,21 @@ from .selectors import clearing_refusals, open_vetting_cadre_ids
 M = TypeVar("M", bound=models.Model)
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def _lock(obj: M, actor: Any, field: str = "id") -> M:
-    """The row locked for update, reached through the actor's jurisdiction when there is one."""
-    qs = type(obj)._default_manager.filter(pk=obj.pk)
-    if _user(actor) is not None:
-        qs = scope_queryset(qs, actor)
-    locked = qs.select_for_update(of=("self",)).first()
-    if locked is None:
-        raise ValidationError({field: "该记录不存在或不在您的管辖范围内。"}, code="scope")
-    return locked
+    """The row locked for update, reached through the actor's jurisdiction."""
+    try:
+        return lock_in_scope(type(obj)._default_manager.all(), obj.pk, actor, what="记录")
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages[0]}, code="scope") from None
 
 
 def _require_perm(actor: Any, perm: str, label: str) -> None:
-    user = _user(actor)
-    if user is not None and not user.has_perm(perm):
-        raise ValidationError(f"您没有「{label}」的权限。", code="permission")
+    require_permission(actor, perm, label)
+
+
+def _require_cadre_in_scope(cadre_id: Any, actor: Any) -> None:
+    if not scope_queryset(Cadre.objects.filter(pk=cadre_id), actor).exists():
+        raise ValidationError({"cadre": "该干部不存在或不在您的管辖范围内。"}, code="scope")
 
 
 def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
@@ -89,21 +88,33 @@ def influence_months_for(handling_type: str) -> int:
     return rule.months if rule is not None else 0
 
 
-@transaction.atomic
-def handling_record_save(*, record: HandlingRecord, actor: Any = None, validate: bool = True) -> HandlingRecord:
-    """Record or correct a 组织处理 decision.
-
-    The influence period is taken from the rule table when the record is created or its
-    handling type changes, and kept afterwards: a later edit of the rule does not move
-    the end date of decisions already taken. The end date follows the decision date.
-    """
-    if validate:
-        record.full_clean()
-    before = getattr(record, "_audit_loaded", None) if record.pk else None
-    if record.pk is None or before is None or before.get("handling_type") != record.handling_type:
+def handling_record_fill_period(record: HandlingRecord, original_type: str | None) -> None:
+    """The influence period is taken from the rule table when the record is created or its
+    handling type changes (``original_type`` is the stored type, None for a new record),
+    and kept afterwards: a later edit of the rule does not move the end date of decisions
+    already taken. The end date follows the decision date."""
+    if original_type is None or original_type != record.handling_type:
         record.influence_months = influence_months_for(record.handling_type)
     record.influence_ends_on = influence_end(record.decided_on, record.influence_months)
-    record.save()
+
+
+@transaction.atomic
+def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool = True) -> HandlingRecord:
+    """Record or correct a 组织处理 decision (its 影响期: :func:`handling_record_fill_period`)."""
+    adding = record._state.adding or record.pk is None
+    _require_perm(actor, "supervision.add_handlingrecord" if adding else "supervision.change_handlingrecord",
+                  "登记组织处理")
+    _require_cadre_in_scope(record.cadre_id, actor)
+    original_type = None
+    if not adding:
+        stored = _lock(record, actor)
+        original_type = stored.handling_type
+        if getattr(record, "_audit_loaded", None) is None:
+            record._audit_loaded = concrete_values(stored)
+    if validate:
+        record.full_clean()
+    handling_record_fill_period(record, original_type)
+    save_audited(record, actor=actor)
     return record
 
 
@@ -113,17 +124,16 @@ def handling_record_save(*, record: HandlingRecord, actor: Any = None, validate:
 
 @transaction.atomic
 def vetting_open(*, cadre: Cadre, proposed_post: str, nominated_by: str, nominated_on: datetime.date,
-                 actor: Any = None) -> VettingCase:
+                 actor: Any) -> VettingCase:
     """提名: open a vetting case with its four checks, all pending."""
     _require_perm(actor, "supervision.add_vettingcase", "发起凡提四必审查")
-    if _user(actor) is not None and not scope_queryset(Cadre.objects.filter(pk=cadre.pk), actor).exists():
-        raise ValidationError({"cadre": "该干部不存在或不在您的管辖范围内。"}, code="scope")
+    _require_cadre_in_scope(cadre.pk, actor)
     if VettingCase.objects.filter(cadre=cadre, status=VettingStatus.REVIEWING).exists():
         raise ValidationError({"cadre": f"{cadre.name}已有审查中的凡提四必案件，不能重复发起。"}, code="duplicate")
     case = VettingCase(cadre=cadre, proposed_post=proposed_post.strip(), nominated_by=nominated_by.strip(),
                        nominated_on=nominated_on)
     case.full_clean()
-    case.save()
+    save_audited(case, actor=actor)
     for kind in VettingCheckKind.values:
         VettingCheck.objects.create(case=case, kind=kind)
     return case
@@ -131,7 +141,7 @@ def vetting_open(*, cadre: Cadre, proposed_post: str, nominated_by: str, nominat
 
 @transaction.atomic
 def vetting_record_check(*, check: VettingCheck, result: str, checked_on: datetime.date | None, handler: str,
-                         conclusion: str = "", evidence: File | None = None, actor: Any = None) -> VettingCheck:
+                         conclusion: str = "", evidence: File | None = None, actor: Any) -> VettingCheck:
     """Record the outcome of one of the four checks on an open case."""
     _require_perm(actor, "supervision.change_vettingcheck", "登记核查结果")
     locked = _lock(check, actor, "result")
@@ -146,7 +156,7 @@ def vetting_record_check(*, check: VettingCheck, result: str, checked_on: dateti
         locked.evidence = evidence
         fields.append("evidence")
     locked.full_clean()
-    locked.save(update_fields=fields)
+    save_audited(locked, actor=actor, fields=fields)
     _copy_back(check, locked, fields)
     return locked
 
@@ -168,11 +178,10 @@ def vetting_clear(*, case: VettingCase, actor: Any) -> VettingCase:
         )
     locked.status = VettingStatus.CLEARED
     locked.concluded_at = timezone.now()
-    locked.concluded_by = _user(actor)
+    locked.concluded_by = user_of(actor)
     fields = ["status", "concluded_at", "concluded_by"]
-    locked.save(update_fields=fields)
-    record(locked, action=AuditAction.TRANSITION, message="凡提四必审查通过",
-           changes={"status": [VettingStatus.REVIEWING, VettingStatus.CLEARED]})
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
+                 message="凡提四必审查通过")
     _copy_back(case, locked, fields)
     return locked
 
@@ -190,11 +199,10 @@ def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingC
     locked.status = VettingStatus.TERMINATED
     locked.termination_reason = reason
     locked.concluded_at = timezone.now()
-    locked.concluded_by = _user(actor)
+    locked.concluded_by = user_of(actor)
     fields = ["status", "termination_reason", "concluded_at", "concluded_by"]
-    locked.save(update_fields=fields)
-    record(locked, action=AuditAction.TRANSITION, message=f"终止凡提四必审查：{reason}",
-           changes={"status": [VettingStatus.REVIEWING, VettingStatus.TERMINATED]})
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
+                 message=f"终止凡提四必审查：{reason}")
     _copy_back(case, locked, fields)
     return locked
 
@@ -205,7 +213,8 @@ def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingC
 
 def personal_matters_record_view(*, report: PersonalMattersReport, actor: Any) -> None:
     """Who opened a personal-matters report, and when (查看敏感信息)."""
-    record(report, action=AuditAction.VIEW_SENSITIVE, actor=_user(actor),
+    require_actor(actor)
+    record(report, action=AuditAction.VIEW_SENSITIVE, actor=actor,
            message=f"查看{report.cadre}{report.year}年度个人有关事项报告")
 
 
@@ -225,7 +234,7 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     _require_perm(actor, "supervision.add_spotcheckdraw", "随机抽取")
     if draw.pk is not None:
         raise ValidationError("该批次已抽取，不能重新抽取；如需重抽请新建批次。")
-    if _user(actor) is not None and not scope_queryset(Unit.objects.filter(pk=draw.unit_id), actor).exists():
+    if not scope_queryset(Unit.objects.filter(pk=draw.unit_id), actor).exists():
         raise ValidationError({"unit": "抽查范围不在您的管辖范围内。"}, code="scope")
     if draw.seed is None:
         draw.seed = secrets.randbelow(2**53)
@@ -242,9 +251,10 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     draw.population_size = size
     draw.random_total = len(chosen)
     draw.targeted_total = len(targeted)
-    draw.drawn_by = _user(actor)
+    draw.drawn_by = user_of(actor)
     draw.drawn_at = timezone.now()
-    draw.save()
+    save_audited(draw, actor=actor, action=AuditAction.TRANSITION,
+                 message=f"随机抽取：总体{size}人，随机抽取{len(chosen)}人，重点抽查{len(targeted)}人，种子{draw.seed}")
     reports = dict(
         PersonalMattersReport.objects.filter(year=draw.year, cadre_id__in=chosen + targeted).values_list(
             "cadre_id", "id"
@@ -254,9 +264,6 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
         (c, SpotCheckSelection.TARGETED) for c in targeted
     ]:
         SpotCheck.objects.create(draw=draw, cadre_id=cadre_id, report_id=reports.get(cadre_id), selection=selection)
-    record(draw, action=AuditAction.TRANSITION,
-           message=f"随机抽取：总体{size}人，随机抽取{len(chosen)}人，重点抽查{len(targeted)}人，种子{draw.seed}",
-           changes={"seed": [None, draw.seed], "population_hash": [None, draw.population_hash]})
     return draw
 
 
@@ -267,7 +274,7 @@ def spot_check_redraw(draw: SpotCheckDraw) -> list[int]:
 
 @transaction.atomic
 def spot_check_record_outcome(*, check: SpotCheck, outcome: str, checked_on: datetime.date, findings: str = "",
-                              handling: str = "", actor: Any = None) -> SpotCheck:
+                              handling: str = "", actor: Any) -> SpotCheck:
     """核查结果: 一致, 漏报 or 瞒报. A discrepancy stays unresolved until handled."""
     _require_perm(actor, "supervision.change_spotcheck", "登记核查结果")
     if outcome not in SpotCheckOutcome.values or outcome == SpotCheckOutcome.PENDING:
@@ -282,15 +289,14 @@ def spot_check_record_outcome(*, check: SpotCheck, outcome: str, checked_on: dat
     # A consistent report needs no handling; a discrepancy must be resolved explicitly.
     locked.resolved_on = checked_on if outcome == SpotCheckOutcome.CONSISTENT else None
     fields = ["outcome", "checked_on", "findings", "handling", "resolved_on"]
-    locked.save(update_fields=fields)
-    record(locked, action=AuditAction.TRANSITION, message=f"核查结果：{locked.get_outcome_display()}",
-           changes={"outcome": [check.outcome, outcome]})
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
+                 message=f"核查结果：{locked.get_outcome_display()}")
     _copy_back(check, locked, fields)
     return locked
 
 
 @transaction.atomic
-def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling: str, actor: Any = None) -> SpotCheck:
+def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling: str, actor: Any) -> SpotCheck:
     """处理完毕: the 漏报/瞒报 has been dealt with (批评教育, 诫勉, 取消提拔资格…)."""
     _require_perm(actor, "supervision.change_spotcheck", "处理完毕")
     handling = (handling or "").strip()
@@ -305,15 +311,17 @@ def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling
     if handling:
         locked.handling = handling
     fields = ["resolved_on", "handling"]
-    locked.save(update_fields=fields)
-    record(locked, action=AuditAction.TRANSITION, message=f"漏报瞒报处理完毕：{locked.handling}")
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
+                 message=f"漏报瞒报处理完毕：{locked.handling}")
     _copy_back(check, locked, fields)
     return locked
 
 
+@transaction.atomic
 def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: datetime.date | None = None) -> Any:
     """挂账: put a 漏报/瞒报 on the books of the cadre's unit (idempotent per check)."""
     _require_perm(actor, "supervision.change_spotcheck", "开立整改事项")
+    check = _lock(check, actor, "outcome")
     if check.outcome not in DISCREPANCIES:
         raise ValidationError({"outcome": "只有漏报、瞒报的核查结果可以开立整改事项。"})
     cadre = check.cadre
@@ -322,7 +330,7 @@ def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: dat
         source=ChecklistSource.OTHER,
         problem=(f"{cadre.name}（{cadre.unit}）{check.draw.year}年度个人有关事项报告经"
                  f"{check.get_selection_display()}核实存在{check.get_outcome_display()}：{check.findings}"),
-        actor=_user(actor),
+        actor=actor,
         source_object=check,
         measure=check.handling,
         deadline=deadline,
@@ -335,7 +343,7 @@ def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: dat
 # ---------------------------------------------------------------------------
 
 @transaction.atomic
-def file_audit_complete(*, audit: FileAudit, actor: Any = None) -> FileAudit:
+def file_audit_complete(*, audit: FileAudit, actor: Any) -> FileAudit:
     """审核完成: the status follows the findings; 疑似造假 suspends selection."""
     _require_perm(actor, "supervision.change_fileaudit", "审核完成")
     locked = _lock(audit, actor, "status")
@@ -350,16 +358,15 @@ def file_audit_complete(*, audit: FileAudit, actor: Any = None) -> FileAudit:
         locked.status = FileAuditStatus.CORRECTED
     else:
         locked.status = FileAuditStatus.PASSED
-    locked.save(update_fields=["status"])
-    record(locked, action=AuditAction.TRANSITION, message=f"档案审核完成：{locked.get_status_display()}",
-           changes={"status": [FileAuditStatus.AUDITING, locked.status]})
+    save_audited(locked, actor=actor, fields=["status"], action=AuditAction.TRANSITION,
+                 message=f"档案审核完成：{locked.get_status_display()}")
     _copy_back(audit, locked, ["status"])
     return locked
 
 
 @transaction.atomic
 def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: datetime.date,
-                       actor: Any = None) -> FileAudit:
+                       actor: Any) -> FileAudit:
     """查结: the suspected falsification has been investigated; the suspension is lifted."""
     _require_perm(actor, "supervision.change_fileaudit", "查结并解除暂缓")
     resolution = (resolution or "").strip()
@@ -372,9 +379,8 @@ def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: dateti
     locked.resolution = resolution
     locked.resolved_on = resolved_on
     fields = ["status", "resolution", "resolved_on"]
-    locked.save(update_fields=fields)
-    record(locked, action=AuditAction.TRANSITION, message=f"疑似造假查结，解除暂缓：{resolution}",
-           changes={"status": [FileAuditStatus.SUSPECTED, FileAuditStatus.RESOLVED]})
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
+                 message=f"疑似造假查结，解除暂缓：{resolution}")
     _copy_back(audit, locked, fields)
     return locked
 
@@ -385,7 +391,7 @@ def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: dateti
 
 @transaction.atomic
 def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, due_on: datetime.date, purpose: str,
-                         approved_by: str, actor: Any = None) -> TravelDocumentLoan:
+                         approved_by: str, actor: Any) -> TravelDocumentLoan:
     """借出: only a document in custody, with a due date."""
     _require_perm(actor, "supervision.add_traveldocumentloan", "借出证件")
     locked = _lock(document, actor, "document")
@@ -396,15 +402,15 @@ def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, du
     loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),
                               approved_by=approved_by.strip())
     loan.full_clean()
-    loan.save()
+    save_audited(loan, actor=actor)
     locked.status = TravelDocumentStatus.LENT
-    locked.save(update_fields=["status"])
+    save_audited(locked, actor=actor, fields=["status"], action=AuditAction.TRANSITION, message="借出证件")
     _copy_back(document, locked, ["status"])
     return loan
 
 
 @transaction.atomic
-def travel_document_return(*, document: TravelDocument, returned_on: datetime.date, actor: Any = None) -> TravelDocumentLoan:
+def travel_document_return(*, document: TravelDocument, returned_on: datetime.date, actor: Any) -> TravelDocumentLoan:
     """交还: closes the open loan and puts the document back in custody."""
     _require_perm(actor, "supervision.change_traveldocumentloan", "交还证件")
     locked = _lock(document, actor, "document")
@@ -416,15 +422,15 @@ def travel_document_return(*, document: TravelDocument, returned_on: datetime.da
     if returned_on < loan.lent_on:
         raise ValidationError({"returned_on": "交还日期不能早于借出日期。"})
     loan.returned_on = returned_on
-    loan.save(update_fields=["returned_on"])
+    save_audited(loan, actor=actor, fields=["returned_on"])
     locked.status = TravelDocumentStatus.IN_CUSTODY
-    locked.save(update_fields=["status"])
+    save_audited(locked, actor=actor, fields=["status"], action=AuditAction.TRANSITION, message="交还证件")
     _copy_back(document, locked, ["status"])
     return loan
 
 
 @transaction.atomic
-def travel_document_cancel(*, document: TravelDocument, reason: str, actor: Any = None) -> TravelDocument:
+def travel_document_cancel(*, document: TravelDocument, reason: str, actor: Any) -> TravelDocument:
     """注销: a document in custody that has expired or been invalidated."""
     _require_perm(actor, "supervision.change_traveldocument", "注销证件")
     reason = (reason or "").strip()
@@ -437,8 +443,7 @@ def travel_document_cancel(*, document: TravelDocument, reason: str, actor: Any 
         raise ValidationError({"document": f"{locked}已借出，交还后才能注销。"})
     locked.status = TravelDocumentStatus.CANCELLED
     locked.remarks = reason[:200]
-    locked.save(update_fields=["status", "remarks"])
-    record(locked, action=AuditAction.TRANSITION, message=f"注销证件：{reason}",
-           changes={"status": [TravelDocumentStatus.IN_CUSTODY, TravelDocumentStatus.CANCELLED]})
+    save_audited(locked, actor=actor, fields=["status", "remarks"], action=AuditAction.TRANSITION,
+                 message=f"注销证件：{reason}")
     _copy_back(document, locked, ["status", "remarks"])
     return locked

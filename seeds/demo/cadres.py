@@ -31,16 +31,15 @@ from cadres.models import (
     Post,
     Rank,
 )
-from cadres.services import assessment_save
+from cadres.services import FOLLOW_UP_GRADES, assessment_save
 from orgwork.common import dates, idnumber, pinyin
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit, UnitLevel
 
 from . import SCALES, DemoContext, bulk, parallel
 
-SEEDER = SystemActor("seed_demo")  # the rectification item a low score opens names its actor
-
 CADRES_PER_COUNTY = SCALES["small"].cadres_per_county
+SEED = SystemActor("seed_demo")
 SURNAMES = ("王张李刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
             "单翟解仇查")
@@ -171,19 +170,19 @@ def build_county(ctx: DemoContext, county: Unit, townships: list[Unit], per_coun
         post_paths.append(unit.path)
         post_reprs.append(f"{title}（{dates.format_month(appointed)}）")
         results = _assessments(rng, years, streak, is_low)
-        if is_low:
-            low.extend((pk, result) for result in results)
-            continue
         for year, grade, score in results:
+            if score < 80 or grade in FOLLOW_UP_GRADES:
+                low.append((pk, (year, grade, score)))
+                continue
             assessments.append((pk, year, grade, score))
             assessment_paths.append(unit.path)
             assessment_reprs.append(f"{year}年 {GRADE_LABELS[grade]}")
     bulk.insert(Post, POST_FIELDS, posts, reprs=post_reprs, unit_paths=post_paths)
     bulk.insert(Assessment, ASSESSMENT_FIELDS, assessments, reprs=assessment_reprs, unit_paths=assessment_paths)
     low_cadres = Cadre.objects.select_related("unit").in_bulk([pk for pk, _ in low])
-    for pk, (year, grade, score) in low:  # through the service: the low score opens a rectification item
+    for pk, (year, grade, score) in low:  # through the service: the follow-up goes on the books
         assessment_save(assessment=Assessment(cadre=low_cadres[pk], year=year, grade=grade, political_score=score),
-                        actor=SEEDER)
+                        actor=SEED)
     return len(cadre_pks)
 
 

@@ -53,6 +53,8 @@ from orgwork.units.models import Unit, UnitLevel
 
 from . import DemoContext
 
+SEED = SystemActor("seed_demo")  # the demo seeder writes through the services as a named system actor
+
 # (type, source, days before today): recent decisions are still within their influence period.
 HANDLING = [
     (HandlingType.TALK_REMINDER, HandlingSource.REPORT_12380, 40),
@@ -85,7 +87,7 @@ def _handling(cadres: list[Cadre], today: datetime.date) -> None:
             record.inquiry_reply = "本人已就反映问题作出书面说明，所涉借款已按约归还。"
             record.inquiry_replied_on = record.decided_on + datetime.timedelta(days=14)
             record.inquiry_accepted = True
-        handling_record_save(record=record)
+        handling_record_save(record=record, actor=SEED)
 
 
 def _reports(cadres: list[Cadre], year: int) -> None:
@@ -103,22 +105,21 @@ def _reports(cadres: list[Cadre], year: int) -> None:
 def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> SpotCheckDraw:
     draw = spot_check_draw(
         draw=SpotCheckDraw(unit=county, year=year, method="ratio", ratio=20, stratified=True, seed=ctx.seed),
-        actor=None,
+        actor=SEED,
     )
     randoms = list(draw.checks.filter(selection=SpotCheckSelection.RANDOM).select_related("cadre", "draw"))
     for i, check in enumerate(randoms):
         checked = today - datetime.timedelta(days=20 - i)
         if i % 3 == 0:
-            spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=checked)
+            spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=checked, actor=SEED)
         elif i % 3 == 1:
             spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=checked,
-                                      findings="漏报配偶名下车位一个", handling="批评教育")
-            spot_check_resolve(check=check, resolved_on=today, handling="批评教育，责令补报")
+                                      findings="漏报配偶名下车位一个", handling="批评教育", actor=SEED)
+            spot_check_resolve(check=check, resolved_on=today, handling="批评教育，责令补报", actor=SEED)
         else:
             spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=checked,
-                                      findings="瞒报在外地购置住房一套", handling="拟给予诫勉")
-            spot_check_open_rectification(check=check, actor=SystemActor("seed_demo"),
-                                          deadline=today + datetime.timedelta(days=60))
+                                      findings="瞒报在外地购置住房一套", handling="拟给予诫勉", actor=SEED)
+            spot_check_open_rectification(check=check, actor=SEED, deadline=today + datetime.timedelta(days=60))
     return draw
 
 
@@ -135,7 +136,7 @@ def _file_audits(cadres: list[Cadre], today: datetime.date) -> None:
         for item in FileAuditItem.values:
             result, note = plan.get(item, (FindingResult.CONSISTENT, ""))
             FileAuditFinding.objects.create(audit=audit, item=item, result=result, note=note)
-        file_audit_complete(audit=audit)
+        file_audit_complete(audit=audit, actor=SEED)
 
 
 def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
@@ -145,14 +146,14 @@ def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
         if cadre is None:
             continue
         case = vetting_open(cadre=cadre, proposed_post=post, nominated_by="区委组织部",
-                            nominated_on=today - datetime.timedelta(days=15))
+                            nominated_on=today - datetime.timedelta(days=15), actor=SEED)
         if cadre is fresh:
             continue  # just nominated: the four checks are still open
         for check in case.checks.all():
             vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today, handler="赵明",
-                                 conclusion="经核查，未发现影响提拔使用的问题。")
+                                 conclusion="经核查，未发现影响提拔使用的问题。", actor=SEED)
         if cadre is clear:
-            vetting_clear(case=case, actor=None)
+            vetting_clear(case=case, actor=SEED)
 
 
 def _travel(cadres: list[Cadre], today: datetime.date) -> None:
@@ -168,19 +169,19 @@ def _travel(cadres: list[Cadre], today: datetime.date) -> None:
     overdue, out, returned, cancelled = documents + [None] * (4 - len(documents))
     if overdue is not None:
         travel_document_lend(document=overdue, lent_on=today - datetime.timedelta(days=40),
-                             due_on=today - datetime.timedelta(days=20), purpose="赴泰国探亲", approved_by="区委书记")
+                             due_on=today - datetime.timedelta(days=20), purpose="赴泰国探亲", approved_by="区委书记", actor=SEED)
         TravelViolation.objects.create(cadre=overdue.holder, document=overdue, kind=TravelViolationKind.LATE_RETURN,
                                        found_on=today - datetime.timedelta(days=5),
                                        description="回国后逾期未交还护照", handling="已提醒谈话，责令限期交还")
     if out is not None:
         travel_document_lend(document=out, lent_on=today - datetime.timedelta(days=3),
-                             due_on=today + datetime.timedelta(days=7), purpose="赴香港探亲", approved_by="区委书记")
+                             due_on=today + datetime.timedelta(days=7), purpose="赴香港探亲", approved_by="区委书记", actor=SEED)
     if returned is not None:
         travel_document_lend(document=returned, lent_on=today - datetime.timedelta(days=90),
-                             due_on=today - datetime.timedelta(days=70), purpose="赴新加坡旅游", approved_by="区委书记")
-        travel_document_return(document=returned, returned_on=today - datetime.timedelta(days=72))
+                             due_on=today - datetime.timedelta(days=70), purpose="赴新加坡旅游", approved_by="区委书记", actor=SEED)
+        travel_document_return(document=returned, returned_on=today - datetime.timedelta(days=72), actor=SEED)
     if cancelled is not None:
-        travel_document_cancel(document=cancelled, reason="持证人已退休，证件注销")
+        travel_document_cancel(document=cancelled, reason="持证人已退休，证件注销", actor=SEED)
 
 
 def build(ctx: DemoContext) -> None:

@@ -21,6 +21,10 @@ from cadres.services import assessment_save
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.common import idnumber
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 CHANGELIST = "admin:cadres_cadre_changelist"
 # Two of these are small unit-id lookups (the scope, the chosen subtree) that let the
 # planner pick the name index instead of sorting the whole table: see scope_queryset.
@@ -139,7 +143,7 @@ def test_the_changelist_query_count_does_not_grow_with_the_page(make_cadre, tree
 def test_the_print_page_shows_the_appointment_form(make_cadre, county_a_clerk, grant_unmask, client_for) -> None:
     cadre = make_cadre(name="曾建华", resume="1997.07--2005.03  城关区财政局科员\n2005.03--  城关区发展和改革局局长")
     assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.EXCELLENT,
-                                          political_score=Decimal("95")))
+                                          political_score=Decimal("95")), actor=SYSTEM)
     url = reverse("admin:cadres_cadre_print", args=[cadre.pk])
     body = client_for(county_a_clerk).get(url).content.decode()
     assert "干部任免审批表" in body and "cadres/appointment_form.css" in body and "2024年度考核优秀" in body
@@ -202,6 +206,9 @@ def test_the_change_form_saves_through_the_service(make_cadre, county_a_clerk, c
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update({"assessments-TOTAL_FORMS": "1", "assessments-0-year": "2024", "assessments-0-grade": "excellent",
                  "assessments-0-political_score": "85"})
+    # A serving cadre keeps one current principal post (the table must carry it).
+    data.update({"posts-TOTAL_FORMS": "1", "posts-0-title": "城关区财政局局长", "posts-0-rank": "township_chief",
+                 "posts-0-is_principal": "on", "posts-0-is_current": "on", "posts-0-appointed_on": "2021.01"})
     response = client.post(change_url(cadre), data)
     assert "低于 90 分" in response.content.decode()  # the rule shows on the form
     data.update({"assessments-0-grade": "basically_competent", "assessments-0-political_score": "75"})

@@ -13,14 +13,15 @@ from cadres.services import assessment_save
 from orgwork.common.contract import SystemActor
 from orgwork.rectification.models import RectificationItem
 
+
+SYSTEM = SystemActor("tests")
+
 EXCELLENT, COMPETENT = AssessmentGrade.EXCELLENT, AssessmentGrade.COMPETENT
-TESTS = SystemActor("tests")  # a low score opens a rectification item, whose write names its actor
 
 
 def assess(cadre, year: int, grade: str, score: str | None = "92") -> Assessment:  # type: ignore[no-untyped-def]
     return assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade,
-                                                 political_score=Decimal(score) if score else None),
-                           actor=TESTS)
+                                                 political_score=Decimal(score) if score else None), actor=SYSTEM)
 
 
 def test_excellent_with_a_score_below_90_is_refused_with_a_clear_message(make_cadre) -> None:
@@ -45,7 +46,7 @@ def test_a_score_below_80_is_flagged_and_opens_a_rectification_item(make_cadre, 
     assert item.responsible_unit_id == tree["county_a"].pk and item.checklist.source == "political_assessment"
     assert "79" in item.problem
     low.political_score = Decimal("78")  # a correction of the same row opens nothing new
-    assessment_save(assessment=low, actor=TESTS)
+    assessment_save(assessment=low, actor=SYSTEM)
     assert RectificationItem.objects.count() == 1
 
 

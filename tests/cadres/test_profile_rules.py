@@ -12,6 +12,10 @@ from cadres.models import Cadre, Gender
 from cadres.services import cadre_save
 from seeds.demo.cadres import make_id_number
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 GOOD = make_id_number("620102", datetime.date(1975, 6, 15), 13)  # odd sequence: a man
 
 
@@ -23,12 +27,12 @@ def profile(unit, **overrides):  # type: ignore[no-untyped-def]
 
 def errors_of(cadre: Cadre) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as caught:
-        cadre_save(cadre=cadre)
+        cadre_save(cadre=cadre, actor=SYSTEM)
     return caught.value.message_dict
 
 
 def test_a_consistent_profile_is_saved_with_its_pinyin_keys(tree) -> None:
-    cadre = cadre_save(cadre=profile(tree["county_a"], name="曾建华"))
+    cadre = cadre_save(cadre=profile(tree["county_a"], name="曾建华"), actor=SYSTEM)
     assert (cadre.name_pinyin, cadre.name_initials) == ("zengjianhua", "zjh")
     assert Cadre.objects.get(pk=cadre.pk).id_number == GOOD
 
@@ -57,17 +61,17 @@ def test_a_lower_case_x_is_stored_upper_case(tree) -> None:
     # Find a number for this person whose check character is X.
     number = next(n for n in (make_id_number("620102", datetime.date(1975, 6, 15), s) for s in range(1, 999, 2))
                   if n.endswith("X"))
-    cadre = cadre_save(cadre=profile(tree["county_a"], id_number=number.lower()))
+    cadre = cadre_save(cadre=profile(tree["county_a"], id_number=number.lower()), actor=SYSTEM)
     assert cadre.id_number == number
 
 
 def test_the_same_id_number_cannot_be_registered_twice(tree) -> None:
-    cadre_save(cadre=profile(tree["county_a"]))
+    cadre_save(cadre=profile(tree["county_a"]), actor=SYSTEM)
     assert errors_of(profile(tree["county_b"], name="李四"))["id_number"] == ["该身份证号的干部已存在。"]
 
 
 def test_an_alias_becomes_the_canonical_code_name(tree) -> None:
-    cadre = cadre_save(cadre=profile(tree["county_a"], ethnicity="回", fulltime_education="本科", political_status="党员"))
+    cadre = cadre_save(cadre=profile(tree["county_a"], ethnicity="回", fulltime_education="本科", political_status="党员"), actor=SYSTEM)
     assert (cadre.ethnicity, cadre.fulltime_education, cadre.political_status) == ("回族", "大学", "中共党员")
 
 
@@ -78,21 +82,21 @@ def test_an_unknown_ethnicity_is_refused_with_the_choices(tree) -> None:
 def test_women_minority_and_non_party_flags_are_derived_in_the_database(tree) -> None:
     woman = make_id_number("620102", datetime.date(1980, 3, 2), 24)
     cadre = cadre_save(cadre=profile(tree["county_a"], id_number=woman, gender=Gender.FEMALE,
-                                     birth_month=datetime.date(1980, 3, 1), ethnicity="藏族", political_status="群众"))
+                                     birth_month=datetime.date(1980, 3, 1), ethnicity="藏族", political_status="群众"), actor=SYSTEM)
     stored = Cadre.objects.get(pk=cadre.pk)
     assert (stored.is_woman, stored.is_minority, stored.is_non_party) == (True, True, True)
-    han_man = cadre_save(cadre=profile(tree["county_a"]))
+    han_man = cadre_save(cadre=profile(tree["county_a"]), actor=SYSTEM)
     assert Cadre.objects.filter(pk=han_man.pk, is_woman=False, is_minority=False, is_non_party=False).exists()
 
 
 def test_the_database_refuses_a_gender_that_is_not_a_standard_code(tree) -> None:
-    cadre = cadre_save(cadre=profile(tree["county_a"]))
+    cadre = cadre_save(cadre=profile(tree["county_a"]), actor=SYSTEM)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cadre.objects.filter(pk=cadre.pk).update(gender="M")
 
 
 def test_saving_an_existing_cadre_moves_its_version_on(tree) -> None:
-    cadre = cadre_save(cadre=profile(tree["county_a"]))
+    cadre = cadre_save(cadre=profile(tree["county_a"]), actor=SYSTEM)
     cadre.current_post = "城关区发展和改革局局长"
-    cadre_save(cadre=cadre)
+    cadre_save(cadre=cadre, actor=SYSTEM)
     assert Cadre.objects.get(pk=cadre.pk).version == 2

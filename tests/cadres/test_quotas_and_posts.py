@@ -12,6 +12,10 @@ from cadres.models import Cadre, CadreStatus, PositionQuota, Post, Rank
 from cadres.selectors import over_quota, quotas_with_occupancy
 from cadres.services import post_appoint, post_remove
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 DEPUTY, CHIEF = Rank.TOWNSHIP_DEPUTY, Rank.TOWNSHIP_CHIEF
 
 
@@ -52,7 +56,7 @@ def test_a_quota_without_cadres_shows_zero_actual(tree, province_officer) -> Non
 
 
 def appoint(cadre: Cadre, title: str, on: datetime.date, **extra) -> Post:  # type: ignore[no-untyped-def]
-    return post_appoint(post=Post(cadre=cadre, title=title, rank=DEPUTY, appointed_on=on, **extra))
+    return post_appoint(post=Post(cadre=cadre, title=title, rank=DEPUTY, appointed_on=on, **extra), actor=SYSTEM)
 
 
 def test_a_new_principal_post_ends_the_previous_one_and_updates_the_profile(make_cadre) -> None:
@@ -91,7 +95,7 @@ def test_publicity_must_come_before_the_appointment(make_cadre) -> None:
 def test_removal_before_appointment_is_refused(make_cadre) -> None:
     post = appoint(make_cadre(), "副镇长", datetime.date(2021, 3, 1))
     with pytest.raises(ValidationError):
-        post_remove(post=post, removed_on=datetime.date(2020, 1, 1))
+        post_remove(post=post, removed_on=datetime.date(2020, 1, 1), actor=SYSTEM)
 
 
 def test_an_earlier_principal_post_cannot_replace_a_later_current_one(make_cadre) -> None:

@@ -1,14 +1,17 @@
-"""The cadre sheets through django-import-export: Chinese headers, aliases, scope, masking."""
+"""The cadre sheets through the import engine: Chinese headers, aliases, scope, masking."""
 
 from __future__ import annotations
 
 import datetime
 
-import tablib
+from pathlib import Path
+from typing import Any
 
 from cadres.models import Cadre, Rank
 from cadres.resources import AssessmentResource, CadreResource
 from orgwork.common import idnumber
+from orgwork.imports.engine import ImportResult, run_import
+from orgwork.imports.reader import open_sheet
 from seeds.demo.cadres import make_id_number
 
 HEADERS = ["姓名", "性别", "民族", "出生年月", "籍贯", "身份证号", "入党时间", "参加工作时间", "学历", "学位",
@@ -24,30 +27,35 @@ def row(number: str, **over: str) -> list[str]:
     return [values[h] for h in HEADERS]
 
 
+def import_rows(resource: Any, user: Any, headers: list[str], rows: list[list[Any]], folder: Path) -> ImportResult:
+    """A real CSV file through the engine, committed when it has no errors."""
+    path = folder / "sheet.csv"
+    path.write_text("\n".join(",".join(str(v) for v in r) for r in [headers, *rows]) + "\n", encoding="utf-8")
+    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=True)
+
+
 def test_the_cadre_sheet_has_exactly_the_agreed_headers() -> None:
     assert CadreResource().get_export_headers() == HEADERS
 
 
-def test_a_sheet_imports_with_aliases_and_pinyin(county_a_clerk) -> None:
+def test_a_sheet_imports_with_aliases_and_pinyin(county_a_clerk, tmp_path) -> None:
     number = make_id_number("620102", datetime.date(1980, 3, 9), 57)
-    data = tablib.Dataset(row(number.lower()), headers=HEADERS)
-    result = CadreResource(user=county_a_clerk).import_data(data, dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    result = import_rows(CadreResource, county_a_clerk, HEADERS, [row(number.lower())], tmp_path)
+    assert result.committed, result.errors
     cadre = Cadre.objects.get(id_number=number)
     assert (cadre.ethnicity, cadre.fulltime_education, cadre.rank, cadre.name_pinyin) == ("汉族", "大学", Rank.TOWNSHIP_CHIEF, "zhaizhiqiang")
 
 
-def test_a_row_whose_gender_contradicts_the_id_number_is_refused(county_a_clerk) -> None:
+def test_a_row_whose_gender_contradicts_the_id_number_is_refused(county_a_clerk, tmp_path) -> None:
     number = make_id_number("620102", datetime.date(1980, 3, 9), 57)
-    data = tablib.Dataset(row(number, 性别="女"), headers=HEADERS)
-    result = CadreResource(user=county_a_clerk).import_data(data, dry_run=False)
-    assert result.has_validation_errors() and not Cadre.objects.exists()
+    result = import_rows(CadreResource, county_a_clerk, HEADERS, [row(number, 性别="女")], tmp_path)
+    assert not result.ok and not Cadre.objects.exists()
 
 
-def test_a_unit_outside_the_scope_is_refused(county_b_clerk) -> None:
+def test_a_unit_outside_the_scope_is_refused(county_b_clerk, tmp_path) -> None:
     number = make_id_number("620102", datetime.date(1980, 3, 9), 57)
-    result = CadreResource(user=county_b_clerk).import_data(tablib.Dataset(row(number), headers=HEADERS), dry_run=False)
-    assert result.has_validation_errors() and not Cadre.objects.exists()
+    result = import_rows(CadreResource, county_b_clerk, HEADERS, [row(number)], tmp_path)
+    assert not result.ok and not Cadre.objects.exists()
 
 
 def test_exports_mask_the_id_number_unless_unmasked(make_cadre, county_a_clerk, county_b_clerk) -> None:
@@ -58,11 +66,11 @@ def test_exports_mask_the_id_number_unless_unmasked(make_cadre, county_a_clerk, 
     assert len(CadreResource(user=county_b_clerk).export()) == 0
 
 
-def test_an_assessment_sheet_matches_cadres_by_id_number(make_cadre, county_a_clerk) -> None:
+def test_an_assessment_sheet_matches_cadres_by_id_number(make_cadre, county_a_clerk, tmp_path) -> None:
     cadre = make_cadre()
-    data = tablib.Dataset([cadre.id_number, "", "2024", "合格", "78"], headers=["身份证号", "姓名", "考核年度", "考核等次", "政治素质测评得分"])
-    result = AssessmentResource(user=county_a_clerk).import_data(data, dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    result = import_rows(AssessmentResource, county_a_clerk, ["身份证号", "姓名", "考核年度", "考核等次", "政治素质测评得分"],
+                         [[cadre.id_number, "", "2024", "合格", "78"]], tmp_path)
+    assert result.committed, result.errors
     stored = cadre.assessments.get()
     assert (stored.grade, stored.needs_review) == ("competent", True)
 

@@ -23,7 +23,7 @@ from cadres.supervision.services import handling_record_save, spot_check_draw, t
 from orgwork.units.models import Unit
 
 from . import sample_for
-from .cadres import cadre_in
+from .cadres import SAMPLES, cadre_in
 
 DAY = datetime.date(2026, 3, 16)
 
@@ -33,13 +33,13 @@ def handling_sample(unit: Unit) -> HandlingRecord:
     return handling_record_save(record=HandlingRecord(
         cadre=cadre_in(unit, name="样例处理"), handling_type=HandlingType.ADMONISHMENT,
         source=HandlingSource.INSPECTION, decided_on=DAY, document_number="样组通〔2026〕1号",
-    ))
+    ), actor=SAMPLES)
 
 
 @sample_for(VettingCase)
 def vetting_sample(unit: Unit) -> VettingCase:
     return vetting_open(cadre=cadre_in(unit, name="样例提名"), proposed_post="局长", nominated_by="县委组织部",
-                        nominated_on=DAY)
+                        nominated_on=DAY, actor=SAMPLES)
 
 
 def report_for(cadre, year: int = 2025) -> PersonalMattersReport:
@@ -57,7 +57,7 @@ def report_sample(unit: Unit) -> PersonalMattersReport:
 @sample_for(SpotCheckDraw)
 def draw_sample(unit: Unit) -> SpotCheckDraw:
     report_for(cadre_in(unit, name="样例抽查"), year=2024)
-    return spot_check_draw(draw=SpotCheckDraw(unit=unit, year=2024, method="count", count=1, seed=7), actor=None)
+    return spot_check_draw(draw=SpotCheckDraw(unit=unit, year=2024, method="count", count=1, seed=7), actor=SAMPLES)
 
 
 @sample_for(SpotCheck)
@@ -88,7 +88,8 @@ def travel_document_sample(unit: Unit) -> TravelDocument:
 @sample_for(TravelDocumentLoan)
 def loan_sample(unit: Unit) -> TravelDocumentLoan:
     return travel_document_lend(document=travel_document_sample(unit), lent_on=DAY,
-                                due_on=DAY + datetime.timedelta(days=10), purpose="探亲（香港）", approved_by="张部长")
+                                due_on=DAY + datetime.timedelta(days=10), purpose="探亲（香港）", approved_by="张部长",
+                                actor=SAMPLES)
 
 
 @sample_for(TravelViolation)

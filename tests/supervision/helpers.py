@@ -13,14 +13,16 @@ from cadres.supervision.services import handling_record_save
 from orgwork.common.contract import SystemActor
 
 
+SYSTEM = SystemActor("tests")
+
+
 def handle(cadre: Cadre, handling_type: str, decided_on: datetime.date, **fields: Any) -> HandlingRecord:
     return handling_record_save(record=HandlingRecord(
         cadre=cadre, handling_type=handling_type, source=fields.pop("source", HandlingSource.PETITION),
         decided_on=decided_on, **fields,
-    ))
+    ), actor=SYSTEM)
 
 
 def assess(cadre: Cadre, year: int, score: str) -> Assessment:
     return assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=AssessmentGrade.COMPETENT,
-                                                 political_score=Decimal(score)),
-                           actor=SystemActor("tests"))  # a low score opens a rectification item
+                                                 political_score=Decimal(score)), actor=SYSTEM)

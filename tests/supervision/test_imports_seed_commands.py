@@ -41,10 +41,12 @@ def handling_row(cadre, kind: str = "诫勉谈话", day: str = "2025.08.31") -> 
     return [cadre.id_number, cadre.name, kind, "巡视", day, "城组通〔2025〕9号", "刘明", "违规发放津贴"]
 
 
-def test_a_handling_sheet_gets_the_influence_period_from_the_rules(cadre_a, county_a_clerk) -> None:
-    data = tablib.Dataset(handling_row(cadre_a), headers=HANDLING_HEAD)
-    result = HandlingRecordResource(user=county_a_clerk).import_data(data, dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+def test_a_handling_sheet_gets_the_influence_period_from_the_rules(cadre_a, county_a_clerk, tmp_path: Path) -> None:
+    path = tmp_path / "组织处理.csv"
+    path.write_text("\n".join(",".join(r) for r in [HANDLING_HEAD, handling_row(cadre_a)]) + "\n", encoding="utf-8")
+    result = run_import(HandlingRecordResource, county_a_clerk, open_sheet(str(path), path.name, HandlingRecordResource),
+                        commit=True)
+    assert result.committed, result.errors
     record = HandlingRecord.objects.get(cadre=cadre_a)
     assert (record.handling_type, record.source) == (HandlingType.ADMONISHMENT, "inspection")
     assert (record.influence_months, record.influence_ends_on) == (6, datetime.date(2026, 2, 28))

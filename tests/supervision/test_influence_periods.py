@@ -14,6 +14,10 @@ from cadres.supervision.services import handling_record_save
 
 from .helpers import handle
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 D = datetime.date
 
 
@@ -66,14 +70,14 @@ def test_a_later_rule_change_does_not_rewrite_an_earlier_decision(cadre_a, cadre
     assert (later.influence_months, later.influence_ends_on) == (36, D(2028, 1, 10))
     # Correcting the decision date of the earlier record keeps its own months.
     earlier.decided_on = D(2025, 2, 10)
-    handling_record_save(record=earlier)
+    handling_record_save(record=earlier, actor=SYSTEM)
     assert (earlier.influence_months, earlier.influence_ends_on) == (24, D(2027, 2, 10))
 
 
 def test_changing_the_handling_type_takes_the_new_types_rule(cadre_a) -> None:
     record = handle(cadre_a, HandlingType.ADMONISHMENT, D(2025, 6, 1))
     record.handling_type = HandlingType.DEMOTION
-    handling_record_save(record=record)
+    handling_record_save(record=record, actor=SYSTEM)
     assert (record.influence_months, record.influence_ends_on) == (24, D(2027, 6, 1))
 
 

@@ -27,6 +27,10 @@ from orgwork.rectification.selectors import rectification_items_for
 from tests.samples.cadres import cadre_in
 from tests.samples.supervision import report_for
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 POPULATION = [(cadre, 100 + cadre % 3) for cadre in range(1, 61)]
 
 
@@ -99,7 +103,7 @@ def test_every_nominated_cadre_is_added_as_a_targeted_check(tree, reporting_coun
                  nominated_on=datetime.date(2026, 3, 1), actor=county_a_clerk)
     outsider = cadre_in(tree["county_b"], name="外县提名")
     vetting_open(cadre=outsider, proposed_post="副局长", nominated_by="县委组织部",
-                 nominated_on=datetime.date(2026, 3, 1), actor=None)
+                 nominated_on=datetime.date(2026, 3, 1), actor=SYSTEM)
     # Pick a seed whose random draw does not already contain the nominee.
     for seed in range(1, 50):
         if nominated.pk not in sampling.draw(

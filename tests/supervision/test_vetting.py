@@ -42,6 +42,10 @@ from tests.samples.supervision import report_for
 from .helpers import assess, handle
 from django.utils import timezone
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 TODAY = timezone.localdate()
 
 
@@ -127,7 +131,7 @@ def influence_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
     def resolve() -> None:
         # The decision date is corrected to a year earlier: the six months have run out.
         record.decided_on = TODAY - datetime.timedelta(days=400)
-        handling_record_save(record=record)
+        handling_record_save(record=record, actor=SYSTEM)
 
     return resolve
 

@@ -47,7 +47,7 @@ def world(reference: None, tree: dict[str, Unit], item_in: Callable[..., Rectifi
                                (tree["other_city"], datetime.date(1983, 2, 14), CadreStatus.ACTIVE)):
         cadre = cadre_in(unit, birth=born, status=status)
         for year, grade in ((2024, AssessmentGrade.EXCELLENT), (2025, AssessmentGrade.COMPETENT)):
-            assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade, political_score=Decimal("93")))
+            assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=grade, political_score=Decimal("93")), actor=SYSTEM)
 
     today = timezone.localdate()
     for code, unit, domain, deadline in (("A-1", tree["township_a"], Domain.RURAL, today - datetime.timedelta(days=3)),

@@ -16,7 +16,6 @@ from orgwork.common.contract import SystemActor
 from branches.services import weak_case_open
 from cadres.models import Assessment, AssessmentGrade
 from cadres.services import assessment_save
-from orgwork.common.contract import SystemActor
 from orgwork.rectification.models import ItemState, RectificationItem
 from orgwork.units.models import Unit
 from talent.models import Enrollment, Programme, ReviewGrade, TermReview
@@ -24,17 +23,19 @@ from tests.branches.conftest import make_org
 from tests.samples.cadres import cadre_in
 from django.utils import timezone
 
+
+SYSTEM = SystemActor("tests")
+
 _seq = iter(range(1, 10_000))
 
 
 # A rectification item is opened for a low score: the write needs a named actor.
-TESTS = SystemActor("tests")
 
 
 def low_score(tree: dict[str, Unit], **_: Any) -> None:
     cadre = cadre_in(tree["county_a"], name=f"低分{next(_seq)}")
     assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.COMPETENT,
-                                          political_score=Decimal("70")), actor=TESTS)
+                                          political_score=Decimal("70")), actor=SYSTEM)
 
 
 def overdue_item(tree: dict[str, Unit], item_in: Callable[..., RectificationItem], **_: Any) -> None:

@@ -25,11 +25,13 @@ from tests.samples.cadres import cadre_in
 from .conftest import column, exported, open_list
 from django.utils import timezone
 
+
+SYSTEM = SystemActor("tests")
+
 SLUG = "cadres_low_political_score"
 
 
 # A rectification item is opened for a low score: the write needs a named actor.
-TESTS = SystemActor("tests")
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def low_scores(reference: None, tree: dict[str, Unit]) -> dict[str, Any]:
     def low(unit: Unit, name: str, year: int = 2024) -> Any:
         cadre = cadre_in(unit, name=name)
         assessment_save(assessment=Assessment(cadre=cadre, year=year, grade=AssessmentGrade.COMPETENT,
-                                              political_score=Decimal("72.5")), actor=TESTS)
+                                              political_score=Decimal("72.5")), actor=SYSTEM)
         return cadre
 
     return {"a": low(tree["county_a"], "城关低分"), "a_old": low(tree["county_a"], "城关旧年", 2023),
@@ -86,7 +88,7 @@ def test_the_low_score_export_has_chinese_headers_masked_ids_escaped_cells_and_a
 ) -> None:
     formula = cadre_in(tree["county_a"], name="=HYPERLINK(\"http://x\",\"点我\")")
     assessment_save(assessment=Assessment(cadre=formula, year=2024, grade=AssessmentGrade.COMPETENT,
-                                          political_score=Decimal("60")), actor=TESTS)
+                                          political_score=Decimal("60")), actor=SYSTEM)
 
     rows = exported(client_for(county_a_clerk), SLUG, {"year": "2024"})
 

@@ -37,6 +37,10 @@ from tests.supervision.helpers import handle
 from .conftest import column, open_list
 from django.utils import timezone
 
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+
 pytestmark = pytest.mark.usefixtures("reference")
 
 D = datetime.date
@@ -48,13 +52,13 @@ def test_a_cadre_nominated_inside_an_influence_period_is_listed(
 ) -> None:
     inside = cadre_in(tree["county_a"], name="影响期内")
     handle(inside, HandlingType.ADMONISHMENT, D(2026, 1, 10))  # six months: to 2026-07-10
-    vetting_open(cadre=inside, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1))
+    vetting_open(cadre=inside, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1), actor=SYSTEM)
     after = cadre_in(tree["county_a"], name="期满后提名")
     handle(after, HandlingType.ADMONISHMENT, D(2025, 1, 10))
-    vetting_open(cadre=after, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1))
+    vetting_open(cadre=after, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1), actor=SYSTEM)
     outsider = cadre_in(tree["county_b"], name="外区影响期内")
     handle(outsider, HandlingType.ADMONISHMENT, D(2026, 1, 10))
-    vetting_open(cadre=outsider, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1))
+    vetting_open(cadre=outsider, proposed_post="副局长", nominated_by="区委", nominated_on=D(2026, 5, 1), actor=SYSTEM)
 
     response = open_list(client_for(county_a_clerk), "supervision_vetting_during_influence")
 
@@ -122,12 +126,12 @@ def test_a_travel_document_past_its_due_date_is_overdue_until_returned(
         document.full_clean()
         document.save()
         travel_document_lend(document=document, lent_on=due - datetime.timedelta(days=10), due_on=due,
-                             purpose="赴香港探亲", approved_by="张部长")
+                             purpose="赴香港探亲", approved_by="张部长", actor=SYSTEM)
         return document
 
     lend(cadre_in(tree["county_a"], name="逾期未交"), "E10000001", TODAY - datetime.timedelta(days=4))
     returned = lend(cadre_in(tree["county_a"], name="已交还"), "E10000002", TODAY - datetime.timedelta(days=4))
-    travel_document_return(document=returned, returned_on=TODAY)
+    travel_document_return(document=returned, returned_on=TODAY, actor=SYSTEM)
     lend(cadre_in(tree["county_a"], name="未到期"), "E10000003", TODAY + datetime.timedelta(days=4))
     lend(cadre_in(tree["county_b"], name="外区逾期"), "E10000004", TODAY - datetime.timedelta(days=4))
 

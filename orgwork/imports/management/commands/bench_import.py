@@ -95,6 +95,8 @@ class RowMaker:
         self.key_attributes = set(resource_class._meta.import_id_fields)
         self.unit_codes = unit_codes
         self.model = resource_class._meta.model
+        # A resource's example row holds values that go together (职务层次, 职级, 管理权限).
+        self.example = getattr(resource_class, "example_row", None) or {}
 
     @property
     def headers(self) -> list[str]:
@@ -136,7 +138,10 @@ class RowMaker:
             elif isinstance(widget, ScopedForeignKeyWidget):
                 values.append("")
             elif isinstance(widget, ChoiceWidget) or hasattr(widget, "code_set") or hasattr(widget, "choices"):
-                values.append(self._choice(widget, male))
+                picked = self._choice(widget, male)
+                if picked not in ("男", "女") and self.example.get(column.column_name):
+                    picked = self.example[column.column_name]
+                values.append(picked)
             elif column.attribute in self.key_attributes:
                 values.append(f"B{i:08d}")
             elif attribute == "name":

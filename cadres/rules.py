@@ -1,0 +1,217 @@
+"""Rules of the cadre registry (干部任免与考核规则), in one place for every path.
+
+Each function here answers one question about a record about to be written and raises
+``ValidationError({field: 中文})`` when the answer is no. The admin forms call them in
+``clean()`` so the message shows on the form; the services call them again inside the
+transaction (with the rows locked); the sheet resources call them from
+``prepare_instance``; ``.lrmx``, commands and the demo seeder go through the services.
+
+- 提拔/晋升职级 (:func:`check_promotion`): a higher 职务层次 or 职级 is refused while an
+  影响期 runs on the appointment day, and — for appointments on or after
+  ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必 case for the cadre.
+- 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 that touches the
+  assessment year (the score rules themselves are row rules in ``Assessment.clean``).
+- 干部信息 (:func:`check_combination`): 职务层次, 职级 and 管理权限 must go together
+  (:data:`GRADE_BANDS`, :data:`AUTHORITIES_FOR_RANK`).
+- 现任主职务 (:func:`check_current_principal_count`): a serving cadre has exactly one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import (
+    AUTHORITIES_FOR_RANK,
+    GRADE_BANDS,
+    GRADE_ORDER,
+    RANK_LEVEL,
+    AssessmentGrade,
+    Authority,
+    Cadre,
+    CadreStatus,
+    Grade,
+    Post,
+    Rank,
+)
+
+# ---------------------------------------------------------------------------
+# Levels and the combination table (职务层次 × 职级 × 管理权限)
+# ---------------------------------------------------------------------------
+
+# The tables live beside the choices in ``cadres.models`` (the database constraint
+# ``cadre_rank_grade_authority`` is built from them too).
+def _label(choices: Any, value: str) -> str:
+    return dict(choices.choices).get(value, value)
+
+
+def combination_errors(*, rank: str, grade: str, authority: str) -> dict[str, str]:
+    """职务层次 / 职级 / 管理权限 that do not go together, as {field: message}."""
+    errors: dict[str, str] = {}
+    if not rank:
+        return errors
+    if grade and grade not in GRADE_BANDS.get(rank, frozenset()):
+        errors["grade"] = f"职务层次为「{_label(Rank, rank)}」的干部不能任「{_label(Grade, grade)}」职级。"
+    if authority and authority not in AUTHORITIES_FOR_RANK.get(rank, frozenset(Authority.values)):
+        errors["authority"] = f"职务层次为「{_label(Rank, rank)}」的干部管理权限不能是「{_label(Authority, authority)}」。"
+    return errors
+
+
+def check_combination(*, rank: str, grade: str, authority: str) -> None:
+    errors = combination_errors(rank=rank, grade=grade, authority=authority)
+    if errors:
+        raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# 提拔 / 晋升职级: 影响期 and 凡提四必
+# ---------------------------------------------------------------------------
+
+DEFAULT_VETTING_REQUIRED_FROM = datetime.date(2026, 1, 1)
+# A cleared 凡提四必 case answers for appointments within a year of the nomination.
+VETTING_VALID_DAYS = 365
+
+
+def vetting_required_from() -> datetime.date:
+    """``settings.VETTING_REQUIRED_FROM``: appointments before it are history being back-filled."""
+    value = getattr(settings, "VETTING_REQUIRED_FROM", None) or DEFAULT_VETTING_REQUIRED_FROM
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return value
+
+
+def is_promotion(*, held_rank: str, held_grade: str, rank: str, grade: str) -> bool:
+    """A higher 职务层次, or a higher 职级, than the cadre holds (nothing held: not a promotion)."""
+    higher_rank = bool(held_rank and rank) and RANK_LEVEL.get(rank, 0) > RANK_LEVEL.get(held_rank, 0)
+    higher_grade = bool(held_grade and grade) and GRADE_ORDER.get(grade, 0) > GRADE_ORDER.get(held_grade, 0)
+    return higher_rank or higher_grade
+
+
+def influence_refusal(cadre_id: int, on: datetime.date, *, what: str = "不得提拔或晋升职级") -> str | None:
+    """The sentence refusing a step for a cadre inside an 影响期 on ``on``, or None."""
+    from .supervision.models import HandlingRecord
+    from .supervision.selectors import running_influence_q
+
+    record = (HandlingRecord.objects.filter(running_influence_q(on=on), cadre_id=cadre_id)
+              .order_by("-influence_ends_on", "-pk").first())
+    return None if record is None else _influence_sentence(record, what)
+
+
+def _influence_sentence(record: Any, what: str) -> str:
+    decision = record.document_number or f"{record.decided_on:%Y-%m-%d}{record.get_handling_type_display()}"
+    return (f"该干部处于{record.get_handling_type_display()}影响期内（处理决定：{decision}，"
+            f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{what}。")
+
+
+def vetting_refusal(cadre_id: int, on: datetime.date) -> str | None:
+    """凡提四必: an appointment on or after the start date needs a cleared case nominated
+    within the year before it."""
+    from .supervision.models import VettingCase, VettingStatus
+
+    if on < vetting_required_from():
+        return None
+    cleared = VettingCase.objects.filter(
+        cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on,
+        nominated_on__gte=on - datetime.timedelta(days=VETTING_VALID_DAYS),
+    ).exists()
+    if cleared:
+        return None
+    return "该干部没有已通过的凡提四必审查（档案必审、个人有关事项必核、纪检监察机关意见必听、线索具体的信访举报必查），不得提拔或晋升职级。"
+
+
+def check_promotion(*, cadre_id: int | None, held_rank: str, held_grade: str, rank: str, grade: str,
+                    on: datetime.date, field: str) -> None:
+    """提拔 or 晋升职级 on ``on``: refused inside an 影响期, and without a cleared 凡提四必
+    case for appointments from ``VETTING_REQUIRED_FROM``. Not a promotion: nothing to check."""
+    if cadre_id is None or not is_promotion(held_rank=held_rank, held_grade=held_grade, rank=rank, grade=grade):
+        return
+    reasons = [r for r in (influence_refusal(cadre_id, on), vetting_refusal(cadre_id, on)) if r]
+    if reasons:
+        raise ValidationError({field: reasons})
+
+
+def held_rank_and_grade(cadre_id: int | None) -> tuple[str, str]:
+    """What the cadre holds as stored (not as a form is about to change it)."""
+    if cadre_id is None:
+        return "", ""
+    row = Cadre.objects.filter(pk=cadre_id).values_list("rank", "grade").first()
+    return row if row is not None else ("", "")
+
+
+def becomes_current_principal(post: Post, before: Post | None) -> bool:
+    """A post that is current and principal now, and was not (or at a lower 职务层次) before."""
+    if not (post.is_current and post.is_principal):
+        return False
+    if before is None or not (before.is_current and before.is_principal):
+        return True
+    return RANK_LEVEL.get(post.rank, 0) > RANK_LEVEL.get(before.rank, 0)
+
+
+def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> None:
+    """Rules of one 任职经历 row: a new current principal post of a higher 职务层次 is a
+    promotion (see :func:`check_promotion`); its 职务层次 must fit the cadre's 职级 and
+    管理权限 (:func:`check_combination`). ``before`` is the stored row, when there is one."""
+    if not becomes_current_principal(post, before) or post.appointed_on is None:
+        return
+    held_rank, held_grade = held if held is not None else held_rank_and_grade(post.cadre_id)
+    check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",
+                    on=post.appointed_on, field="rank")
+    cadre = post.cadre
+    errors = combination_errors(rank=post.rank, grade=cadre.grade, authority=cadre.authority)
+    if errors:
+        raise ValidationError({"rank": list(errors.values())})
+
+
+def check_cadre(cadre: Cadre, *, before: tuple[str, str] | None = None, on: datetime.date | None = None,
+                cadre_id: int | None = None) -> None:
+    """Rules of the profile: 职务层次/职级/管理权限 go together; a higher 职级 (or a 职务层次
+    raised on the profile itself) is a promotion. ``before`` is (rank, grade) as stored."""
+    check_combination(rank=cadre.rank, grade=cadre.grade, authority=cadre.authority)
+    cadre_id = cadre_id or cadre.pk
+    if cadre_id is None:
+        return
+    held_rank, held_grade = before if before is not None else held_rank_and_grade(cadre_id)
+    field = "grade" if GRADE_ORDER.get(cadre.grade, 0) > GRADE_ORDER.get(held_grade, 0) else "rank"
+    check_promotion(cadre_id=cadre_id, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
+                    grade=cadre.grade, on=on or timezone.localdate(), field=field)
+
+
+# ---------------------------------------------------------------------------
+# 现任主职务: exactly one for a serving cadre
+# ---------------------------------------------------------------------------
+
+def check_current_principal_count(*, status: str, current_principal: int) -> None:
+    """A serving (在职) cadre has exactly one current principal post (现任主职务)."""
+    if current_principal > 1:
+        raise ValidationError("每名干部只能有一个现任主职务：请只保留一条“现任”且“主职”的任职经历。")
+    if status == CadreStatus.ACTIVE and current_principal == 0:
+        raise ValidationError("在职干部须有一个现任主职务：请登记一条“现任”且“主职”的任职经历；"
+                              "已退休、调出或免职的，请先修改干部状态。")
+
+
+def current_principal_count(cadre: Cadre, *, excluding: Iterable[int] = ()) -> int:
+    return Post.objects.filter(cadre=cadre, is_current=True, is_principal=True).exclude(pk__in=list(excluding)).count()
+
+
+# ---------------------------------------------------------------------------
+# 年度考核: 优秀 inside an 影响期
+# ---------------------------------------------------------------------------
+
+def check_assessment(assessment: Any) -> None:
+    """优秀 is refused when an 影响期 runs at any time in the assessment year. The score
+    rules (优秀 needs a score of at least 90) are row rules in ``Assessment.clean``."""
+    from .supervision.models import HandlingRecord
+
+    if assessment.grade != AssessmentGrade.EXCELLENT or not assessment.cadre_id or not assessment.year:
+        return
+    first, last = datetime.date(assessment.year, 1, 1), datetime.date(assessment.year, 12, 31)
+    record = (HandlingRecord.objects.filter(cadre_id=assessment.cadre_id, decided_on__lte=last,
+                                            influence_ends_on__gte=first)
+              .order_by("-influence_ends_on", "-pk").first())
+    if record is not None:
+        raise ValidationError({"grade": _influence_sentence(record, f"{assessment.year}年度不得确定为“优秀”等次")})
