@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from orgwork.admin_changelist import HonouredChangeList, changelist_or_unfiltered, declared_lookup, popup_lookup
+from orgwork.admin_changelist import HonouredListMixin
 from orgwork.audit.presentation import readable_entries
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -191,8 +191,9 @@ class VersionCheckForm(forms.ModelForm):
         return cleaned
 
 
-class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
-    """A ModelAdmin that only ever reaches records in the user's jurisdiction."""
+class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, admin.ModelAdmin):
+    """A ModelAdmin that only ever reaches records in the user's jurisdiction, and whose
+    list honours only its declared filters (``orgwork.admin_changelist``)."""
 
     list_per_page = 50
     show_full_result_count = False
@@ -215,19 +216,6 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
                     entry = (entry, ScopedRelatedFieldListFilter)
             filters.append(entry)
         return filters
-
-    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest | None = None) -> bool:
-        """Only the declared filters (Django's own rule lets any lookup on a model field
-        through): see orgwork.admin_changelist."""
-        return popup_lookup(self, lookup, value) or declared_lookup(self, request, lookup)
-
-    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[HonouredChangeList]:
-        return HonouredChangeList
-
-    def get_changelist_instance(self, request: HttpRequest) -> Any:
-        # A filter value that cannot be applied gives the unfiltered list and a message
-        # (here for exports too), not Django's bare redirect to "?e=1".
-        return changelist_or_unfiltered(super().get_changelist_instance, request)
 
     def is_versioned(self) -> bool:
         return issubclass(self.model, Versioned)

@@ -262,3 +262,18 @@ def changelist_or_unfiltered(build: Any, request: HttpRequest) -> Any:
         tell(request, "查询条件无效，已显示未经筛选的列表。")
         return changelist
     raise error
+
+
+class HonouredListMixin:
+    """For a ModelAdmin: its changelist honours only what the list declares (see the
+    module docstring), and a filter value it cannot apply gives the unfiltered list."""
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest | None = None) -> bool:
+        return popup_lookup(self, lookup, value) or declared_lookup(self, request, lookup)  # type: ignore[arg-type]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[HonouredChangeList]:
+        return HonouredChangeList
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        # Here for exports too: not Django's bare redirect to "?e=1".
+        return changelist_or_unfiltered(super().get_changelist_instance, request)  # type: ignore[misc]

@@ -296,3 +296,11 @@ def test_a_raw_id_popup_keeps_the_lookup_its_foreign_keys_limit_choices_to_sends
     response = client.get(CADRES, {"_popup": "1", "_to_field": "id", "gender": Gender.MALE})
     assert names_on(response) == {"城关男干部", "城关女干部"}  # not the pair the foreign key sends
     assert any("gender" in m for m in said(response))
+
+
+def test_the_audit_trail_list_honours_only_its_declared_filters(personas: dict[str, Any], client_for: Any) -> None:
+    client = client_for(personas["audit_admin"])
+    response = client.get("/admin/audit/auditlog/", {"changes__icontains": "6201", "action__exact": "login"})
+    assert response.status_code == 200
+    assert "changes__icontains" not in response.context["cl"].params
+    assert "已忽略无法识别的查询条件" in " ".join(str(m) for m in get_messages(response.wsgi_request))

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from orgwork.admin_changelist import HonouredListMixin
 from orgwork.common import secrets
 from orgwork.units.scope import home_unit, sees_everything
 
@@ -14,7 +15,7 @@ from .models import AuditLog
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     """审计日志: read-only for everyone, scoped by the unit each row belongs to.
 
     Personal data is kept masked (``orgwork.common.secrets``); the note and the change
