@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import Assessment, Post, PositionQuota
+from ..models import Assessment, CadreStatus, Post, PositionQuota
 from ..selectors import FOLLOW_UPS, with_occupancy
 from ..services import assessment_save, post_appoint
 from .filters import NeedsReviewFilter, OverQuotaFilter
@@ -37,6 +37,13 @@ class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Post, form: Any, change: bool) -> None:
         post_appoint(post=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
+        # A serving cadre keeps exactly one current principal post: it is replaced or
+        # ended on the cadre's page (cadres.rules.check_current_principal_count), not deleted.
+        if obj is not None and obj.is_current and obj.is_principal and obj.cadre.status == CadreStatus.ACTIVE:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Assessment)

@@ -623,3 +623,13 @@ def test_every_other_supervision_service_refuses_a_view_only_auditor(personas) -
         with pytest.raises(ValidationError) as caught:
             call()
         assert caught.value.code == "permission"
+
+
+def test_the_current_principal_post_of_a_serving_cadre_cannot_be_deleted_from_its_page(make_cadre, county_a_clerk,
+                                                                                      client_for) -> None:
+    cadre = serving(make_cadre)
+    post = Post.objects.get(cadre=cadre, is_current=True, is_principal=True)
+    client = client_for(county_a_clerk)
+    assert client.get(reverse("admin:cadres_post_delete", args=[post.pk])).status_code == 403
+    assert client.post(reverse("admin:cadres_post_delete", args=[post.pk]), {"post": "yes"}).status_code == 403
+    assert Post.objects.filter(pk=post.pk).exists()
