@@ -509,3 +509,12 @@ def test_check_deploy_fails_on_an_account_holding_rights_beyond_its_roles(view_o
     view_only_auditor.user_permissions.add(perm("cadres.view_unmasked_id_number"))
     errors = separation_errors()
     assert "view_only_auditor" in errors and "cadres.view_unmasked_id_number" in errors
+
+
+def test_the_security_administrator_is_offered_no_password_link(personas: dict[str, Any], client_for: Any) -> None:
+    target = personas["county_a_clerk"]
+    page = client_for(personas["security_admin"]).get(reverse("admin:accounts_user_change", args=[target.pk]))
+    assert page.status_code == 200
+    assert "password/" not in page.content.decode()
+    shown = client_for(personas["system_admin"]).get(reverse("admin:accounts_user_change", args=[target.pk]))
+    assert "password/" in shown.content.decode()

@@ -203,6 +203,14 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
             fields += list(SELF_PROTECTED_FIELDS)
         return list(dict.fromkeys(fields))
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser or request.user.has_perm(roles.RESET_PASSWORD):
+            return fieldsets
+        # No password link for who may not reset one (the security administrator).
+        return [(name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+                for name, options in fieldsets]
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The security administrator opens an account to give it roles, not to edit it.
         return super().has_change_permission(request, obj) or request.user.has_perm(roles.ASSIGN_ROLE)
