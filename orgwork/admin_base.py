@@ -23,6 +23,9 @@ from django.db import connections, models
 from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -183,7 +186,7 @@ class VersionCheckForm(forms.ModelForm):
         return cleaned
 
 
-class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
+class ScopedModelAdmin(ScopedFormFieldsMixin, UnfoldModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction."""
 
     list_per_page = 50
@@ -282,11 +285,11 @@ class ScopedInlineMixin(ScopedFormFieldsMixin):
         return scope_queryset(qs, request.user) if is_scoped(self.model) else qs  # type: ignore[attr-defined]
 
 
-class ScopedInline(ScopedInlineMixin, admin.TabularInline):
+class ScopedInline(ScopedInlineMixin, UnfoldTabularInline):
     """A tabular inline whose rows and choices are scoped."""
 
 
-class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
+class ScopedStackedInline(ScopedInlineMixin, UnfoldStackedInline):
     """A stacked inline whose rows and choices are scoped."""
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin, UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_skin import GroupAdminBase, UserAdminBase
 
 from .models import User
 
@@ -15,7 +15,7 @@ SELF_PROTECTED_FIELDS = ("is_superuser", "is_staff", "is_active", "groups", "use
 
 
 @admin.register(User)
-class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedModelAdmin, UserAdminBase):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "last_login"]
     list_filter = [UnitSubtreeFilter, "is_active", "groups"]
     list_select_related = ["unit"]
@@ -44,7 +44,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(GroupAdminBase):
     """角色. Nobody changes the rights of a role they hold themselves."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
