@@ -12,7 +12,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-PALETTE = ["#417690", "#e07b39", "#5b8c5a", "#b0413e", "#8064a2", "#c9a227"]
+# Sober tones to sit with the admin's neutral base and dark red: the first series in the
+# admin's red, the rest muted and told apart by lightness as well as hue.
+PALETTE = ["#9f2a2a", "#57534e", "#b08a3e", "#3f6f73", "#a8a29e", "#6d5a7b"]
+GRID, AXIS_TEXT, LABEL_TEXT = "#e7e5e4", "#78716c", "#44403c"
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 56
 
@@ -32,8 +35,8 @@ def _axis(top: float) -> list[str]:
         v = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         label = f"{v:.0f}" if top >= 4 else f"{v:.1f}"
-        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#666">{label}</text>')
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="{AXIS_TEXT}">{label}</text>')
     return parts
 
 
@@ -52,7 +55,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
     parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto">', *_axis(top)]
+             f'style="max-width:100%;height:auto">', *_axis(top)]
     if data.kind == "line":
         for si, series in enumerate(data.series):
             colour = PALETTE[si % len(PALETTE)]
@@ -69,17 +72,17 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
             for i, v in enumerate(series.values):
                 h = plot_h * (v / top)
                 x = LEFT + slot * i + slot * 0.1 + width * si
-                attrs = f'x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"'
+                attrs = f'x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}" rx="1.5"'
                 parts.append(_mark("rect", attrs, series.link(i), f"{series.name} {labels[i]}：{v}{data.unit}"))
     for i, label in enumerate(labels):
         x = LEFT + slot * (i + 0.5)
         text = escape(label if len(label) <= 6 else label[:6] + "…")
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="#333" '
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="{LABEL_TEXT}" '
                      f'transform="rotate(-35 {x:.1f} {HEIGHT - BOTTOM + 14})">{text}</text>')
     if len(data.series) > 1:
         for si, series in enumerate(data.series):
             x = LEFT + si * 110
             parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{escape(series.name)}</text>')
+            parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10" fill="{LABEL_TEXT}">{escape(series.name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
