@@ -18,6 +18,7 @@ PALETTE = ["#9f2a2a", "#57534e", "#b08a3e", "#3f6f73", "#a8a29e", "#6d5a7b"]
 GRID, AXIS_TEXT, LABEL_TEXT = "#e7e5e4", "#78716c", "#44403c"
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 56
+LEGEND = 20  # height of the legend band, for charts of more than one series
 
 
 def nice_max(value: float) -> float:
@@ -54,7 +55,9 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     top = nice_max(max((max(s.values) if s.values else 0) for s in data.series))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
-    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+    legend = len(data.series) > 1  # a band of its own below the slanted labels
+    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT + (LEGEND if legend else 0)}" role="img" '
+             f'aria-label="{escape(title)}" '
              f'style="max-width:100%;height:auto">', *_axis(top)]
     if data.kind == "line":
         for si, series in enumerate(data.series):
@@ -79,10 +82,11 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
         text = escape(label if len(label) <= 6 else label[:6] + "…")
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="{LABEL_TEXT}" '
                      f'transform="rotate(-35 {x:.1f} {HEIGHT - BOTTOM + 14})">{text}</text>')
-    if len(data.series) > 1:
+    if legend:
         for si, series in enumerate(data.series):
             x = LEFT + si * 110
-            parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10" fill="{LABEL_TEXT}">{escape(series.name)}</text>')
+            parts.append(f'<rect x="{x}" y="{HEIGHT + 4}" width="10" height="10" rx="1.5" '
+                         f'fill="{PALETTE[si % len(PALETTE)]}"/>')
+            parts.append(f'<text x="{x + 14}" y="{HEIGHT + 13}" font-size="11" fill="{LABEL_TEXT}">{escape(series.name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
