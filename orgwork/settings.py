@@ -157,8 +157,6 @@ AXES_CLIENT_IP_CALLABLE = "orgwork.audit.ip.client_ip"
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
-# Chinese for the libraries that ship none (django-unfold, django-axes).
-LOCALE_PATHS = [BASE_DIR / "orgwork" / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -210,6 +208,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Chinese for the libraries that ship none (django-unfold, django-axes).
+LOCALE_PATHS = [BASE_DIR / "orgwork" / "locale"]
 
 # The admin's look (django-unfold): a sober neutral base with a restrained dark red, the
 # navigation grouped by the department's work (orgwork.navigation), light theme only.

@@ -12,13 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-# Sober tones to sit with the admin's neutral base and dark red: the first series in the
-# admin's red, the rest muted and told apart by lightness as well as hue.
-PALETTE = ["#9f2a2a", "#57534e", "#b08a3e", "#3f6f73", "#a8a29e", "#6d5a7b"]
-GRID, AXIS_TEXT, LABEL_TEXT = "#e7e5e4", "#78716c", "#44403c"
+PALETTE = ["#9f1d20", "#2f5f8a", "#d08a2a", "#4d7f4a", "#6b4f8f", "#7a7a7a", "#b3555a", "#3f8f9a"]
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 56
-LEGEND = 20  # height of the legend band, for charts of more than one series
 
 
 def nice_max(value: float) -> float:
@@ -36,8 +32,8 @@ def _axis(top: float) -> list[str]:
         v = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         label = f"{v:.0f}" if top >= 4 else f"{v:.1f}"
-        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="{AXIS_TEXT}">{label}</text>')
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10" fill="#666">{label}</text>')
     return parts
 
 
@@ -55,10 +51,8 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     top = nice_max(max((max(s.values) if s.values else 0) for s in data.series))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(labels)
-    legend = len(data.series) > 1  # a band of its own below the slanted labels
-    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT + (LEGEND if legend else 0)}" role="img" '
-             f'aria-label="{escape(title)}" '
-             f'style="max-width:100%;height:auto">', *_axis(top)]
+    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+             f'xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto">', *_axis(top)]
     if data.kind == "line":
         for si, series in enumerate(data.series):
             colour = PALETTE[si % len(PALETTE)]
@@ -75,18 +69,17 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
             for i, v in enumerate(series.values):
                 h = plot_h * (v / top)
                 x = LEFT + slot * i + slot * 0.1 + width * si
-                attrs = f'x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}" rx="1.5"'
+                attrs = f'x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"'
                 parts.append(_mark("rect", attrs, series.link(i), f"{series.name} {labels[i]}：{v}{data.unit}"))
     for i, label in enumerate(labels):
         x = LEFT + slot * (i + 0.5)
         text = escape(label if len(label) <= 6 else label[:6] + "…")
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="{LABEL_TEXT}" '
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="end" font-size="10" fill="#333" '
                      f'transform="rotate(-35 {x:.1f} {HEIGHT - BOTTOM + 14})">{text}</text>')
-    if legend:
+    if len(data.series) > 1:
         for si, series in enumerate(data.series):
             x = LEFT + si * 110
-            parts.append(f'<rect x="{x}" y="{HEIGHT + 4}" width="10" height="10" rx="1.5" '
-                         f'fill="{PALETTE[si % len(PALETTE)]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{HEIGHT + 13}" font-size="11" fill="{LABEL_TEXT}">{escape(series.name)}</text>')
+            parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>')
+            parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{escape(series.name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
