@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-PALETTE = ["#9f1d20", "#2f5f8a", "#d08a2a", "#4d7f4a", "#6b4f8f", "#7a7a7a", "#b3555a", "#3f8f9a"]
+PALETTE = ["#417690", "#e07b39", "#5b8c5a", "#b0413e", "#8064a2", "#c9a227"]
 WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 56
 
