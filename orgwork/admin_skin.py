@@ -2,16 +2,15 @@
 
 Every admin page is drawn by unfold's templates, which expect unfold's ``ModelAdmin``
 (its widgets, action form and changelist). The project's own admins inherit it through
-``ScopedModelAdmin``; the account admins (工作人员, 角色) start from Django's user and
-group admins, here given unfold's forms; django-axes registers its login records with
-Django's plain admin, so :func:`reregister_axes` puts them back on unfold-based ones
-(their Chinese names come from the project's translation catalogue, ``orgwork/locale``).
+``ScopedModelAdmin``; 工作人员 starts from Django's user admin, here given unfold's forms.
+What is still registered on Django's plain ``ModelAdmin`` after autodiscovery —
+django-axes's login records, the audit trail, 角色 (Django's group admin) — is put on
+unfold's by :func:`reskin` (axes's Chinese names come from ``orgwork/locale``).
 """
 
 from __future__ import annotations
 
 from django.contrib.admin import AdminSite
-from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -25,20 +24,13 @@ class UserAdminBase(DjangoUserAdmin, ModelAdmin):
     change_password_form = AdminPasswordChangeForm
 
 
-class GroupAdminBase(DjangoGroupAdmin, ModelAdmin):
-    """Django's group admin (角色) on unfold's pages."""
-
-
-def reregister_axes(site: AdminSite) -> None:
-    """django-axes's three admins, re-registered on unfold's ``ModelAdmin``."""
-    try:
-        from axes import admin as axes_admin
-        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    except ImportError:  # pragma: no cover - axes is always installed here
-        return
-    for model, stock in ((AccessAttempt, axes_admin.AccessAttemptAdmin), (AccessLog, axes_admin.AccessLogAdmin),
-                         (AccessFailureLog, axes_admin.AccessFailureLogAdmin)):
-        if not site.is_registered(model):
+def reskin(site: AdminSite) -> None:
+    """Put every admin still on Django's plain ``ModelAdmin`` on unfold's: django-axes's
+    three, and any registered that way (the audit trail's). The admin class keeps its own
+    options and methods; unfold's ``ModelAdmin`` comes after it, before Django's."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ModelAdmin):
             continue
+        stock = type(model_admin)
         site.unregister(model)
-        site.register(model, type(stock.__name__, (stock, ModelAdmin), {"__module__": __name__}))
+        site.register(model, type(stock.__name__, (stock, ModelAdmin), {"__module__": stock.__module__}))

@@ -11,9 +11,9 @@ class OrgworkAdminConfig(AdminConfig):
         super().ready()  # autodiscovers every app's admin module
         from django.contrib import admin
 
-        from orgwork.admin_skin import reregister_axes
+        from orgwork.admin_skin import reskin
 
-        reregister_axes(admin.site)
+        reskin(admin.site)
 
 
 class AxesConfig(AxesAppConfig):

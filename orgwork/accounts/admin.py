@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
-from orgwork.admin_skin import GroupAdminBase, UserAdminBase
+from orgwork.admin_skin import UserAdminBase
 
 from .models import User
 
@@ -44,7 +45,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdminBase):
+class RoleAdmin(GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from unfold.admin import ModelAdmin
 
 from orgwork.units.scope import home_unit, sees_everything
 
@@ -13,7 +12,7 @@ from .models import AuditLog
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ModelAdmin):
+class AuditLogAdmin(admin.ModelAdmin):
     """审计日志: read-only for everyone, scoped by the unit each row belongs to."""
 
     list_display = ["at", "actor_name", "action", "source", "content_type", "object_repr", "ip", "success"]
