@@ -1,27 +1,17 @@
-"""django-unfold bases for the admins that do not come from :mod:`orgwork.admin_base`.
+"""django-unfold for the admins that do not come from :mod:`orgwork.admin_base`.
 
 Every admin page is drawn by unfold's templates, which expect unfold's ``ModelAdmin``
 (its widgets, action form and changelist). The project's own admins inherit it through
-``ScopedModelAdmin``; 工作人员 starts from Django's user admin, here given unfold's forms.
-What is still registered on Django's plain ``ModelAdmin`` after autodiscovery —
-django-axes's login records, the audit trail, 角色 (Django's group admin) — is put on
-unfold's by :func:`reskin` (axes's Chinese names come from ``orgwork/locale``).
+``ScopedModelAdmin`` (工作人员 too). What is still registered on Django's plain
+``ModelAdmin`` after autodiscovery — django-axes's login records, the audit trail, 角色
+(Django's group admin) — is put on unfold's by :func:`reskin` (axes's Chinese names come
+from ``orgwork/locale``).
 """
 
 from __future__ import annotations
 
 from django.contrib.admin import AdminSite
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from unfold.admin import ModelAdmin
-from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
-
-
-class UserAdminBase(DjangoUserAdmin, ModelAdmin):
-    """Django's user admin with unfold's forms and pages."""
-
-    form = UserChangeForm
-    add_form = UserCreationForm
-    change_password_form = AdminPasswordChangeForm
 
 
 def reskin(site: AdminSite) -> None:

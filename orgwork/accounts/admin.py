@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
-from orgwork.admin_skin import UserAdminBase
 
 from .models import User
 
@@ -16,7 +15,7 @@ SELF_PROTECTED_FIELDS = ("is_superuser", "is_staff", "is_active", "groups", "use
 
 
 @admin.register(User)
-class UserAdmin(ScopedModelAdmin, UserAdminBase):
+class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "last_login"]
     list_filter = [UnitSubtreeFilter, "is_active", "groups"]
     list_select_related = ["unit"]
