@@ -5,7 +5,7 @@ Every admin page is drawn by unfold's templates, which expect unfold's ``ModelAd
 ``ScopedModelAdmin`` (工作人员 too). What is still registered on Django's plain
 ``ModelAdmin`` after autodiscovery — django-axes's login records, the audit trail, 角色
 (Django's group admin) — is put on unfold's by :func:`reskin` (axes's Chinese names come
-from ``orgwork/locale``).
+from ``orgwork/skin/locale``).
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "unfold.contrib.forms",
     "unfold.contrib.inlines",
     "unfold.contrib.import_export",
+    "orgwork.skin",  # Chinese for unfold and axes (orgwork/skin/locale)
     "orgwork.apps.OrgworkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,9 +209,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-
-# Chinese for the libraries that ship none (django-unfold, django-axes).
-LOCALE_PATHS = [BASE_DIR / "orgwork" / "locale"]
 
 # The admin's look (django-unfold): a sober neutral base with a restrained dark red, the
 # navigation grouped by the department's work (orgwork.navigation), light theme only.
