@@ -23,6 +23,9 @@ from django.db import connections, models
 from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import StackedInline as UnfoldStackedInline
+from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_changelist import HonouredListMixin
 from orgwork.audit.presentation import readable_entries
@@ -191,7 +194,7 @@ class VersionCheckForm(forms.ModelForm):
         return cleaned
 
 
-class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, admin.ModelAdmin):
+class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction, and whose
     list honours only its declared filters (``orgwork.admin_changelist``)."""
 
@@ -293,11 +296,11 @@ class ScopedInlineMixin(ScopedFormFieldsMixin):
         return scope_queryset(qs, request.user) if is_scoped(self.model) else qs  # type: ignore[attr-defined]
 
 
-class ScopedInline(ScopedInlineMixin, admin.TabularInline):
+class ScopedInline(ScopedInlineMixin, UnfoldTabularInline):
     """A tabular inline whose rows and choices are scoped."""
 
 
-class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
+class ScopedStackedInline(ScopedInlineMixin, UnfoldStackedInline):
     """A stacked inline whose rows and choices are scoped."""
 
 

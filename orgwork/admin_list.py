@@ -43,6 +43,7 @@ from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.template import Variable, VariableDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.formats import localize
@@ -295,26 +296,51 @@ class _Placeholder:
 # --- the filter sidebar --------------------------------------------------------------
 
 DJANGO_FILTER_TEMPLATE = "admin/filter.html"
+FILTER_TITLE = '<div><h3 class="font-semibold mb-2 text-font-important-light dark:text-font-important-dark">'
+# (list, item, link) classes of orgwork/templates/admin/filter.html: side by side, or one under another.
+FILTER_ROW = ("dark:bg-base-900 border border-base-200 flex min-w-20 rounded-default shadow-xs text-font-default-light "
+              "dark:border-base-700 dark:text-font-default-dark w-full",
+              "basis-1/3 border-r border-base-200 grow truncate last:border-r-0 dark:border-base-700 ",
+              "block py-2 text-center hover:text-primary-600")
+FILTER_COLUMN = ("border border-base-200 flex flex-col rounded-default shadow-xs dark:border-base-700",
+                 "border-b border-base-200 last:border-b-0 dark:border-base-700 ",
+                 "block px-3 py-2 hover:text-primary-600")
 
 
 def list_filters_html(cl: ChangeList) -> SafeString:
     """Every filter of the changelist as Django's ``admin_list_filter`` renders it, one
-    after the other. A filter drawn with Django's own ``admin/filter.html`` is written
-    here, without a template (a dozen filters are a dozen template renders, each with its
-    block translation and a loop over the choices); any other goes through its template."""
+    after the other. A filter drawn with the project's ``admin/filter.html`` (unfold's
+    markup) is written here, without a template (a dozen filters are a dozen template
+    renders, each with its block translation and a loop over the choices); any other goes
+    through its template."""
     parts = []
     for spec in cl.filter_specs:
         if spec.template != DJANGO_FILTER_TEMPLATE:
             parts.append(admin_list_filter(cl, spec))
             continue
-        title = escaped(spec.title)
-        parts.append(
-            f'\n<details data-filter-title="{title}" open>\n  <summary>\n    '
-            f'{gettext(" By %(filter_title)s ") % {"filter_title": title}}\n  </summary>\n  <ul>\n  '
-        )
-        for choice in spec.choices(cl):
-            selected = ' class="selected"' if choice["selected"] else ""
-            parts.append(f'\n    <li{selected}>\n    <a href="{escaped(iri_to_uri(choice["query_string"]))}">'
-                         f'{escaped(localize(template_localtime(choice["display"])))}</a></li>\n  ')
-        parts.append("\n  </ul>\n</details>\n")
+        choices = list(spec.choices(cl))
+        parts.append(f'{FILTER_TITLE}{gettext(" By %(filter_title)s ") % {"filter_title": escaped(spec.title)}}</h3>')
+        kept = _kept_value(spec)
+        if kept:
+            hidden = (f'<input type="hidden" name="{escaped(getattr(spec, "lookup_kwarg", ""))}" '
+                      f'value="{escaped(localize(template_localtime(kept)))}">')
+            parts.extend(hidden for choice in choices if choice["selected"])
+        horizontal = type(spec).__name__ == "BooleanFieldListFilter" or getattr(spec, "horizontal", False)
+        list_class, item_class, link_class = FILTER_ROW if horizontal else FILTER_COLUMN
+        parts.append(f'<ul class="{list_class}">')
+        for choice in choices:
+            state = "font-semibold text-primary-600" if choice["selected"] else "hover:text-base-700"
+            shown = escaped(localize(template_localtime(choice["display"])))
+            parts.append(f'<li class="{item_class}{state}"><a href="{escaped(iri_to_uri(choice["query_string"]))}" '
+                         f'title="{shown}" class="{link_class}">{shown}</a></li>')
+        parts.append("</ul></div>\n")
     return SafeString("".join(parts))
+
+
+def _kept_value(spec: Any) -> Any:
+    """What the template's ``spec.lookup_val.0`` gives: the filter's current value, kept
+    as a hidden input for filters submitted as a form."""
+    try:
+        return Variable("spec.lookup_val.0").resolve({"spec": spec})
+    except VariableDoesNotExist:
+        return None

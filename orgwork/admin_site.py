@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, get_urlconf, path
 from django.utils import timezone
 from django.utils.translation import get_language
+from unfold.sites import UnfoldAdminSite
 
 from orgwork.common.caching import TimedCache
 
@@ -17,7 +17,10 @@ APP_LIST_SECONDS = 60  # how long one account's app list is reused
 APP_LIST_ENTRIES = 512  # accounts remembered per process
 
 
-class OrgworkAdminSite(admin.AdminSite):
+class OrgworkAdminSite(UnfoldAdminSite):
+    """django-unfold's site (its layout, sidebar and colours come from ``settings.UNFOLD``),
+    with the dashboard as its index, the 台账 pages and a reused app list."""
+
     site_header = "组织工作管理系统"
     site_title = "组织工作管理系统"
     index_title = "工作台"

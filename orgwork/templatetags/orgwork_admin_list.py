@@ -2,26 +2,45 @@
 
 ``{% scoped_result_list cl %}``: the changelist table, rows rendered in one pass (Django's
 ``result_list`` where that does not apply), through the same per-model
-``change_list_results.html`` lookup as Django's tag. ``{% list_filters cl %}``: the
-filter sidebar's filters."""
+``change_list_results.html`` lookup as Django's tag. The rows keep Django's cell markup
+either way, which ``orgwork/static/orgwork/admin.css`` gives unfold's look; the headers
+are unfold's (its select-all checkbox), and each row carries its object for unfold's
+row actions. ``{% list_filters cl %}``: the filter sidebar's
+filters as Django's stock template draws them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.safestring import SafeString
+from unfold.templatetags import unfold_list
 
 from orgwork.admin_list import list_filters_html, result_list_context
 
 register = template.Library()
 
 
+def scoped_result_list(context: Any, cl: Any) -> dict[str, Any]:
+    found = result_list_context(cl)
+    # Each row's cells side by side, as one string, whichever way they were rendered: the
+    # page is then the same either way, whatever whitespace the row template puts between items.
+    found["results"] = [row if len(row) == 1 else ResultList(row.form, [SafeString("".join(row))])
+                        for row in found["results"]]
+    found["result_headers"] = list(unfold_list.result_headers(cl))
+    for obj, row in zip(cl.result_list, found["results"]):
+        row.instance = obj  # unfold's row actions ask each row for its object
+    found["actions_row"] = context.get("actions_row")
+    found["has_add_permission"] = cl.model_admin.has_add_permission(context["request"])
+    return found
+
+
 @register.tag(name="scoped_result_list")
 def scoped_result_list_tag(parser: Any, token: Any) -> InclusionAdminNode:
-    return InclusionAdminNode(parser, token, func=result_list_context, template_name="change_list_results.html",
-                              takes_context=False)
+    return InclusionAdminNode(parser, token, func=scoped_result_list, template_name="change_list_results.html",
+                              takes_context=True)
 
 
 @register.simple_tag

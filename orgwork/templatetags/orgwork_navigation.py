@@ -1,16 +1,18 @@
-"""``{% nav_sidebar %}``: Django's navigation sidebar (``admin/nav_sidebar.html``),
-rendered once per account, permission set and current section and then reused.
+"""``{% nav_sidebar %}``: the navigation sidebar (unfold's ``admin/nav_sidebar.html``),
+rendered once per account, permission set and current entry and then reused.
 
-The sidebar lists every model the account may see and marks the one the page belongs
-to; rendering it costs a tenth of a changelist. Its output depends on the app list
-(keyed by :meth:`orgwork.admin_site.OrgworkAdminSite.get_app_list`) and on which of its
-links the request's path contains, and on nothing else, so that is the cache key.
+The sidebar lists every page the account may open (:mod:`orgwork.navigation`) and marks
+the one the request is on; rendering it costs a tenth of a changelist. Its output
+depends on the app list (keyed by :meth:`orgwork.admin_site.OrgworkAdminSite.get_app_list`,
+which holds the account and its permissions), on which entries are marked current, on
+the name the account shows, and on the CSRF token of its logout form. The token is the
+one part that belongs to the request: the sidebar is rendered around a placeholder that
+each page replaces with its own token.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -21,13 +23,13 @@ from orgwork.common.caching import TimedCache
 register = template.Library()
 
 _rendered: TimedCache[SafeString] = TimedCache(APP_LIST_SECONDS, APP_LIST_ENTRIES * 4)
+TOKEN_SLOT = "~orgwork-csrf-token~"
 
 
-def _current(request: Any, apps: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The sidebar links the template marks as current (``url in request.path|urlencode``)."""
-    path = quote(request.path, safe="/")
-    links = [app.get("app_url") for app in apps] + [m.get("admin_url") for app in apps for m in app["models"]]
-    return tuple(link for link in links if link and link in path)
+def _current(navigation: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The sidebar entries marked as current."""
+    return tuple(str(item.get("link")) for group in navigation for item in group.get("items", ())
+                 if item.get("active"))
 
 
 @register.simple_tag(takes_context=True)
@@ -35,7 +37,15 @@ def nav_sidebar(context: Any) -> SafeString:
     sidebar = context.template.engine.get_template("admin/nav_sidebar.html")
     request = context.get("request")
     site_key = getattr(request, "orgwork_app_list_key", None)
-    apps = context.get("available_apps")
-    if site_key is None or apps is None:
+    navigation = context.get("sidebar_navigation")
+    token = context.get("csrf_token")
+    if site_key is None or navigation is None or token is None:
         return mark_safe(sidebar.render(context))
-    return _rendered.get_or_set((site_key, _current(request, apps)), lambda: mark_safe(sidebar.render(context)))
+    user = request.user
+    key = (site_key, _current(navigation), user.get_full_name(), user.email, user.has_usable_password())
+
+    def render() -> SafeString:
+        with context.push(csrf_token=TOKEN_SLOT):
+            return mark_safe(sidebar.render(context))
+
+    return mark_safe(_rendered.get_or_set(key, render).replace(TOKEN_SLOT, str(token)))

@@ -55,7 +55,7 @@ def test_a_clerk_imports_a_cadre_sheet_in_the_browser(
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "county_a_clerk")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")  # unfold's login button is a <button>
     page.wait_for_url(f"{live_server.url}/admin/")
 
     page.goto(f"{live_server.url}/admin/imports/importjob/add/")

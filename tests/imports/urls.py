@@ -6,15 +6,15 @@ resource stands in for the ones the domain apps add.
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.urls import path
+from unfold.sites import UnfoldAdminSite
 
 from cadres.models import Cadre
 from orgwork.admin_base import ScopedModelAdmin
 from orgwork.imports.admin import ImportExportMixin, ImportJobAdmin
 from orgwork.imports.models import ImportJob
 
-site = admin.AdminSite(name="admin")
+site = UnfoldAdminSite(name="admin")  # the admin pages are unfold's, and link to its views
 
 
 class CadreSheetAdmin(ImportExportMixin, ScopedModelAdmin):
