@@ -21,6 +21,7 @@ from ..selectors import items_with_overdue, rectification_totals
 from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
                         rectification_item_update, rectification_remove_evidence)
 from .actions import WorkflowActionsMixin
+from .steps import ItemPageStepsMixin
 from .filters import ExtendedFilter, OverdueFilter, ResponsiblePersonFilter
 from .forms import ItemForm
 
@@ -72,7 +73,7 @@ class ProgressChangeList(HonouredChangeList):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
+class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
     import_resource = "rectification_items"
     form = ItemForm
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
