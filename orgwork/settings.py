@@ -207,12 +207,16 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
 # Sent on every response, static files included (orgwork.security_headers). Nothing is
-# loaded from outside the origin; no inline script or style is allowed.
+# loaded from outside the origin and no inline script runs. The admin skin (django-unfold)
+# drives its menus, dialogs and filters with Alpine.js, whose standard build evaluates the
+# x-… attribute expressions as code ('unsafe-eval') and whose templates carry style
+# attributes ('unsafe-inline' for styles only); without them the login page's dialog
+# overlay never hides and no button can be clicked.
 SELF = "'self'"
 CONTENT_SECURITY_POLICY = {
     "default-src": [SELF],
-    "script-src": [SELF],
-    "style-src": [SELF],
+    "script-src": [SELF, "'unsafe-eval'"],
+    "style-src": [SELF, "'unsafe-inline'"],
     "img-src": [SELF, "data:"],  # data: for the photo on the printed 任免审批表
     "font-src": [SELF],
     "connect-src": [SELF],
@@ -226,10 +230,10 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY = {
     feature: []
-    for feature in ("accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    for feature in ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
                     "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
                     "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
-                    "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking")
+                    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
