@@ -290,7 +290,7 @@ UNFOLD = {
             "950": "oklch(21% .06 25)",
         },
     },
-    "STYLES": [lambda request: static("orgwork/admin.css")],
+    "STYLES": [lambda request: static("orgwork/admin.css"), lambda request: static("orgwork/orgwork.css")],
     "SCRIPTS": [lambda request: static("orgwork/admin.js")],
     "SIDEBAR": {
         "show_search": True,
