@@ -12,6 +12,9 @@ filtered, scoped changelist.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +37,7 @@ from . import registry, services
 from .access import can_abandon, can_export, can_import, importable_resources, may_unmask_job
 from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
 from .models import RUNNING_STATUSES, ImportJob, JobStatus
+from .reader import FileError, suggest_resource
 
 # The task table holds job arguments for every unit; staff follow their jobs on
 # ImportJob pages, which are scoped. The raw table stays out of the admin.
@@ -50,24 +54,66 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 class UploadForm(forms.Form):
-    resource = forms.ChoiceField(label="导入类型")
+    resource = forms.ChoiceField(label="导入类型", required=False,
+                                 help_text="留空则按表头自动识别；选定的类型与表头不符时会提示。")
     file = forms.FileField(label="文件", help_text="Excel（.xlsx/.xls）或 CSV 文件；请使用下载的导入模板。")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["resource"].choices = [(slug, r.verbose_name) for slug, r in importable_resources(user).items()]
+        self.resources = importable_resources(user)
+        self.fields["resource"].choices = [("", "根据表头自动识别"),
+                                           *((slug, r.verbose_name) for slug, r in self.resources.items())]
+
+    def clean(self) -> dict[str, Any]:
+        """The kind from the sheet's headers: chosen for the clerk when left blank, and a
+        choice the headers contradict is sent back before anything is stored."""
+        data = super().clean()
+        uploaded = data.get("file")
+        if uploaded is None or not self.resources:
+            return data
+        chosen = data.get("resource") or ""
+        try:
+            suggested, scores = _suggest(uploaded, self.resources)
+        except FileError as exc:
+            self.add_error("file", exc.message)
+            return data
+        if not chosen:
+            if suggested is None:
+                self.add_error("resource", "无法从表头识别导入类型，请选择导入类型。")
+            else:
+                data["resource"] = suggested
+        elif suggested is not None and suggested != chosen and scores[suggested] > scores.get(chosen, 0):
+            self.add_error("resource", f"文件的表头与「{self.resources[suggested].verbose_name}」相符，"
+                                       f"与所选「{self.resources[chosen].verbose_name}」不符，请核对导入类型。")
+        return data
+
+
+def _suggest(uploaded: Any, resources: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
+    if hasattr(uploaded, "temporary_file_path"):
+        return suggest_resource(uploaded.temporary_file_path(), uploaded.name or "", resources)
+    suffix = os.path.splitext(uploaded.name or "")[1][:10]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+        handle.flush()
+        uploaded.seek(0)
+        return suggest_resource(handle.name, uploaded.name or "", resources)
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ScopedModelAdmin):
-    list_display = ["original_name", "resource_title", "status", "rows", "new_count", "updated_count",
+    list_display = ["original_name", "resource_title", "status_shown", "rows", "new_count", "updated_count",
                     "unchanged_count", "error_rows", "uploader", "created_at"]
     list_filter = ["status", UnitSubtreeFilter]
     list_select_related = ["uploader"]
     search_fields = ["original_name"]
     ordering = ["-created_at"]
     date_hierarchy = None
+
+    @admin.display(description="状态", ordering="status")
+    def status_shown(self, obj: ImportJob) -> str:
+        return obj.status_label
 
     @admin.display(description="导入类型")
     def resource_title(self, obj: ImportJob) -> str:
@@ -179,7 +225,7 @@ class ImportJobAdmin(ScopedModelAdmin):
         job = self._checked(self._job(request, job_id))
         return JsonResponse({
             "status": job.status,
-            "status_display": job.get_status_display(),
+            "status_display": job.status_label,
             "processed": job.processed,
             "total": job.total,
             "percent": job.percent,

@@ -95,6 +95,14 @@ class ImportJob(Audited):
         return min(100, int(self.processed * 100 / self.total))
 
     @property
+    def status_label(self) -> str:
+        """What the clerk reads: a validated sheet with errors is 有错误, not 待确认 (it
+        cannot be confirmed; the corrected sheet is uploaded again)."""
+        if self.status == JobStatus.AWAITING and self.error_count:
+            return "有错误"
+        return self.get_status_display()
+
+    @property
     def can_confirm(self) -> bool:
         return self.status == JobStatus.AWAITING and self.error_count == 0 and self.confirmed_at is None \
             and self.rows > 0

@@ -462,6 +462,34 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
                  estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows)
 
 
+def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
+    """导入类型识别: the kind whose headers the sheet's first rows match best, and how many
+    headers each kind matched. None when no kind matches, or two match equally well."""
+    kind = sniff_kind(path, filename)
+    if kind == "xlsx":
+        check_xlsx_container(path)
+    elif kind == "xls":
+        check_xls_container(path)
+    if kind in {"xlsx", "xls"}:
+        raw_rows, _ = _excel_rows(path)
+    else:
+        with open(path, "rb") as fh:
+            raw_rows = _csv_rows(decode_csv(fh.read()).rstrip("\r\n\t ,"))
+    head = []
+    for _, raw in raw_rows():
+        head.append(raw)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    scores = {}
+    for slug, resource_class in resource_classes.items():
+        lookup = header_lookup(resource_class)
+        scores[slug] = max((len(_match(raw, lookup)) for raw in head), default=0)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None, scores
+    return ranked[0][0], scores
+
+
 def _key_headers(resource_class: Any) -> list[str]:
     """The natural key's columns, then every column a new record cannot do without."""
     resource = resource_class()
