@@ -81,11 +81,14 @@ class Command(BaseCommand):
         if counties:
             return counties
         from orgwork.common.contract import SystemActor
-from orgwork.units.services import unit_save
+        from orgwork.units.services import unit_save
 
-        root = Unit.objects.filter(parent=None).first() or unit_save(unit=Unit(code="BENCH", name="基准测试省", level=UnitLevel.PROVINCE), actor=SystemActor("bench"))
-        city = unit_save(unit=Unit(code="BENCH01", name="基准测试市", parent=root, level=UnitLevel.CITY), actor=SystemActor("bench"))
-        return [unit_save(unit=Unit(code=f"BENCH01{i:02d}", name=f"基准测试县{i}", parent=city), actor=SystemActor("bench")) for i in range(20)]
+        system = SystemActor("bench")
+        root = Unit.objects.filter(parent=None).first() or unit_save(
+            unit=Unit(code="BENCH", name="基准测试省", level=UnitLevel.PROVINCE), actor=system)
+        city = unit_save(unit=Unit(code="BENCH01", name="基准测试市", parent=root, level=UnitLevel.CITY), actor=system)
+        return [unit_save(unit=Unit(code=f"BENCH01{i:02d}", name=f"基准测试县{i}", parent=city), actor=system)
+                for i in range(20)]
 
     def fill(self, target: int, counties: list[Unit]) -> int:
         have = Cadre.objects.count()
