@@ -101,7 +101,7 @@ def cadres(tree: dict[str, Unit], reference: None) -> list[Cadre]:
     ]
     # Names as hostile as an import could bring them; rendering must escape them.
     Cadre.objects.filter(pk=made[0].pk).update(name=HOSTILE, current_post=HOSTILE)
-    Unit.objects.filter(pk=tree["county_b"].pk).update(name="<i>七里河区</i>")
+    Unit.objects.filter(pk=tree["county_b"].pk).update(name="<i>七里河区</i>", full_name="兰州市<i>七里河区</i>")
     return made
 
 
@@ -145,7 +145,7 @@ def test_every_kind_of_column_is_rendered_as_django_renders_it(cadres, province_
     assert len(rows) == 3
     hostile_row = next(row for row in rows if "&lt;script&gt;" in row[1])
     assert HOSTILE not in "".join(hostile_row)  # escaped everywhere, never verbatim
-    assert any("&lt;i&gt;七里河区&lt;/i&gt;" in cell for row in rows for cell in row)
+    assert any("兰州市&lt;i&gt;七里河区&lt;/i&gt;" in cell for row in rows for cell in row)
     assert any("<b>" in cell for row in rows for cell in row)  # a callable's safe HTML stays HTML
 
 

@@ -113,7 +113,7 @@ def test_a_changed_id_number_shows_as_changed_without_either_value(tree: Any) ->
 
     cadre.id_number += idnumber.check_character(cadre.id_number)
     cadre.gender = idnumber.gender_of(cadre.id_number)
-    cadre_save(cadre=cadre)
+    cadre_save(cadre=cadre, actor=SystemActor("fixture"))
     update = trail(cadre).get(action=AuditAction.UPDATE)
     before, after = update.changes["id_number"]
     assert before["hmac"] != after["hmac"] and before["hmac"] == secrets.keyed_hash(old)
@@ -279,7 +279,7 @@ def test_a_worklist_shown_with_full_id_numbers_is_recorded_and_masked_without_th
 
     cadre = cadre_in(tree["county_a"])
     assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.COMPETENT,
-                                          political_score=Decimal("70")))
+                                          political_score=Decimal("70")), actor=SystemActor("fixture"))
     url = reverse("admin:worklist", args=["cadres_low_political_score"])
     masked = client_for(county_a_clerk).get(url).content.decode()
     assert cadre.masked_id_number in masked and cadre.id_number not in masked
