@@ -71,7 +71,7 @@ def imported_units() -> int:
 def created_entries() -> int:
     """Audit entries of units created by an import."""
     return AuditLog.objects.filter(action=AuditAction.CREATE, source=AuditSource.IMPORT, content_type__model="unit",
-                                   object_repr__startswith="新街道").count()
+                                   object_repr__contains="·新街道").count()
 
 
 def job(pk: int) -> ImportJob:
