@@ -246,6 +246,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orgwork@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend" if DEBUG and "EMAIL_HOST" not in os.environ
     else "django.core.mail.backends.smtp.EmailBackend")
+# A failed mail is tried again after this pause, doubled after each failure (at most 6 hours).
+ORGWORK_MAIL_RETRY_SECONDS = int(os.environ.get("ORGWORK_MAIL_RETRY_SECONDS", "300"))
 # The address mails link to (the lists behind each reminder).
 ORGWORK_BASE_URL = os.environ.get("ORGWORK_BASE_URL", "http://127.0.0.1:8000")
 # 短信: a class with send(phone, text); the default only logs (orgwork.notifications.sms).

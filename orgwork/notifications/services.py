@@ -10,7 +10,7 @@ does three steps, each safe to repeat:
    a second run, the same day or later, adds nothing.
 2. ``digests_build``: one mail per person per day listing what has not been mailed yet.
 3. ``deliveries_send``: sends what is due; a failure is recorded and tried again later
-   with a doubling pause (5 minutes, 10, 20 … at most 6 hours), never dropped.
+   with a doubling pause (5 minutes, 10, 20 … at most 6 hours: ``backoff``), never dropped.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from .models import Channel, Delivery, DeliveryStatus, Notification, ReminderRul
 logger = logging.getLogger("orgwork.notifications")
 
 RULE_FIELDS = ("name", "source", "roles", "days_before", "remind_on_day", "escalate_after_days", "is_active")
-BACKOFF_FIRST = datetime.timedelta(minutes=5)
 BACKOFF_MAX = datetime.timedelta(hours=6)
 
 
@@ -235,7 +234,10 @@ def digests_build(*, actor: Any, today: datetime.date | None = None, now: dateti
 # ---- step 3: sending ---------------------------------------------------------------
 
 def backoff(attempts: int) -> datetime.timedelta:
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    """The pause after the ``attempts``-th failure: the first pause (settings.
+    ORGWORK_MAIL_RETRY_SECONDS, 5 minutes), doubled each time, at most 6 hours."""
+    first = datetime.timedelta(seconds=getattr(settings, "ORGWORK_MAIL_RETRY_SECONDS", 300))
+    return min(first * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 def deliveries_send(*, actor: Any, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -261,12 +263,27 @@ def deliveries_send(*, actor: Any, now: datetime.datetime | None = None) -> dict
                 counts["failed"] += 1
                 logger.warning("提醒邮件发送失败（第%s次），将于%s重试：%s", delivery.attempts,
                                delivery.next_try_at, delivery.last_error)
+                _retry_later(delivery.next_try_at)
             else:
                 delivery.status = DeliveryStatus.SENT
                 delivery.sent_at = timezone.now()
                 counts["sent"] += 1
             delivery.save(update_fields=["attempts", "status", "last_error", "next_try_at", "sent_at"])
     return counts
+
+
+def _retry_later(when: datetime.datetime) -> None:
+    """Ask the worker to try again at ``when``; the next daily pass retries too, should no
+    worker be running."""
+    from .tasks import deliver_mail
+
+    def enqueue() -> None:
+        try:
+            deliver_mail.using(run_after=when).enqueue()
+        except Exception:  # no worker backend here: the daily pass will retry
+            logger.warning("未能登记重试任务，将由下一次提醒发送重试。", exc_info=True)
+
+    transaction.on_commit(enqueue)
 
 
 def _send(delivery: Delivery) -> None:
