@@ -59,6 +59,26 @@ def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
     return rule
 
 
+# The rules the data migration seeds (0002_default_rules keeps its own copy).
+DEFAULT_RULES = (
+    ("整改清单事项到期提醒", "rectification_item", ["干部监督", "基层党建", "人才工作"], 7, True, 3),
+    ("软弱涣散党组织整顿时限提醒", "branches_weak_case", ["基层党建"], 7, True, 3),
+    ("人才绿色通道办结时限提醒", "talent_green_request", ["人才工作"], 3, True, 1),
+)
+
+
+def reminder_rules_ensure_defaults(*, actor: Any) -> int:
+    """Create the default rule of every source that has none (the demo seeder). Returns how many."""
+    made = 0
+    for name, source, roles, before, on_day, escalate in DEFAULT_RULES:
+        if registry.get(source) is None or ReminderRule.objects.filter(source=source).exists():
+            continue
+        reminder_rule_save(rule=ReminderRule(name=name, source=source, roles=roles, days_before=before,
+                                             remind_on_day=on_day, escalate_after_days=escalate), actor=actor)
+        made += 1
+    return made
+
+
 # ---- reading -----------------------------------------------------------------------
 
 def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:

@@ -31,7 +31,8 @@ def build(ctx: DemoContext) -> None:
     cache = {u.code: u for u in Unit.objects.all()}
     before = len(cache)
     province = ensure_unit(
-        data["province"]["code"], data["province"]["name"], None, UnitType.PARTY_COMMITTEE, UnitLevel.PROVINCE, cache
+        data["province"]["code"], data["province"]["name"], None, UnitType.PARTY_COMMITTEE, UnitLevel.PROVINCE, cache,
+        ctx.actor,
     )
     for code, name, unit_type in data["provincial_departments"]:
         ensure_unit(code, name, province, unit_type, UnitLevel.PROVINCE, cache, ctx.actor)
