@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from orgwork.accounts.roles import BUSINESS_ROLES
-from orgwork.units.scope import scope_queryset
+from orgwork.admin_base import ScopedModelAdmin
 
 from . import registry, services
 from .models import Delivery, Notification, ReminderRule
@@ -37,7 +37,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedModelAdmin):
     """The inbox: an account's own messages and nobody else's, whatever its rights."""
 
     list_display = ("title_link", "body", "due_on", "day", "read_state")
@@ -47,7 +47,8 @@ class NotificationAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Notification]:
-        return Notification.objects.filter(recipient_id=request.user.pk)
+        # One's own, which lie in one's jurisdiction anyway: a superior does not read a clerk's inbox.
+        return super().get_queryset(request).filter(recipient_id=request.user.pk)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -130,7 +131,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ScopedModelAdmin):
     """发送记录, read-only: status and attempts, never the mail's content."""
 
     list_display = ("recipient", "channel", "day", "item_count", "status", "attempts", "next_try_at", "sent_at",
@@ -140,9 +141,6 @@ class DeliveryAdmin(admin.ModelAdmin):
               "next_try_at", "sent_at", "created_at")
     readonly_fields = fields
     list_select_related = ("recipient",)
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Delivery]:
-        return scope_queryset(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -217,7 +217,7 @@ def digest_text(user: Any, notifications: list[Notification], today: datetime.da
         source = registry.get(key)
         lines.append(f"■ {source.title if source else key}（{len(items)}条）")
         for n in items:
-            lines.append(f"  · {n.title}：{n.body}")
+            lines.append(f"  · {n.body}")  # the body says the item, its deadline and the days left or overdue
         if items[0].list_link:
             lines.append(f"  查看清单：{absolute(items[0].list_link)}")
         lines.append("")

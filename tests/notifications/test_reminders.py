@@ -49,7 +49,7 @@ def test_a_digest_arrives_once_and_a_second_run_the_same_day_sends_nothing(
     mails = smtp.mailbox.to("county_a_clerk@example.cn")
     assert len(mails) == 1
     text = mails[0].get_content()
-    assert "7天后到期" in text and "三重一大" in text
+    assert "还有7天" in text and "三重一大" in text
     list_url = reverse("admin:worklist", args=["rectification_overdue_or_returned"])
     assert f"查看清单：https://orgwork.example.cn{list_url}" in text
     assert str(mails[0]["Subject"]).strip().startswith("【组织工作提醒】")

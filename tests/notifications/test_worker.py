@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,4 +65,4 @@ def test_the_worker_sends_the_daily_digest_and_retries_a_failed_mail_until_it_is
     delivery.refresh_from_db()
     assert delivery.attempts >= 2
     assert len(smtp.mailbox.to("county_a_clerk@example.cn")) == 1
-    assert "3天后到期" in smtp.mailbox.messages[0].get_content()
+    assert "还有3天" in smtp.mailbox.messages[0].get_content()
