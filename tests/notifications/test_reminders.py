@@ -253,3 +253,33 @@ def test_the_delivery_log_is_read_only_for_the_system_administrator_and_shows_no
     assert "三重一大" not in detail
     assert client_for(with_mail["county_a_clerk"]).get(
         reverse("admin:notifications_delivery_changelist")).status_code == 403
+
+
+def test_a_rule_without_escalation_days_never_reaches_the_unit_above_and_a_switched_off_rule_sends_nothing(
+        with_mail: dict[str, User], open_item: Callable[..., RectificationItem]) -> None:
+    open_item(deadline=DEADLINE)
+    rule = ReminderRule.objects.get(source="rectification_item")
+    rule.escalate_after_days = None
+    services.reminder_rule_save(rule=rule, actor=with_mail["province_officer"])
+    run(DEADLINE + datetime.timedelta(days=30))
+    assert keys_of(with_mail["county_a_clerk"]) == {Stage.OVERDUE}
+    assert keys_of(with_mail["city_officer"]) == set()
+
+    Notification.objects.all().delete()
+    rule.is_active = False
+    services.reminder_rule_save(rule=rule, actor=with_mail["province_officer"])
+    assert run(DEADLINE + datetime.timedelta(days=31))["notifications"] == 0
+
+
+def test_a_rule_is_changed_only_by_an_actor_holding_the_right(
+        with_mail: dict[str, User]) -> None:
+    from django.core.exceptions import ValidationError
+
+    rule = ReminderRule.objects.get(source="rectification_item")
+    rule.days_before = 1
+    with pytest.raises(ValidationError):
+        services.reminder_rule_save(rule=rule, actor=with_mail["view_only_auditor"])
+    with pytest.raises(ValidationError):
+        services.reminder_rule_save(rule=rule, actor=None)
+    rule.refresh_from_db()
+    assert rule.days_before == 7
