@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgwork import dashboard
+from orgwork.notifications import registry as notifications
+from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 from orgwork.worklists.registry import Column, WorkList, register
@@ -18,7 +21,7 @@ from orgwork.worklists.registry import Column, WorkList, register
 from .cadence import Period
 from .figures import register_figures
 from .filters import MissingMeetingsFilter, WeakCasesFilter, last_full_month
-from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase
+from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
 
 SECTION = "基层党建"
@@ -102,7 +105,20 @@ def weak_by_domain_panel(user: Any) -> dashboard.PanelData:
     )
 
 
+def weak_cases_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: weak-branch cases still being rectified whose deadline is on or before ``until``."""
+    rows = (WeakBranchCase.objects.filter(state=WeakCaseState.RECTIFYING, deadline__lte=until)
+            .values_list("pk", "organisation__name", "deadline", "organisation__unit_id").order_by("deadline", "pk"))
+    for pk, name, deadline, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}整顿", deadline=deadline, unit_id=unit_id,
+                      link=reverse("admin:branches_weakbranchcase_change", args=[pk]))
+
+
 def register_all() -> None:
+    notifications.register(DeadlineSource(
+        key="branches_weak_case", title="软弱涣散党组织整顿", due=weak_cases_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_WEAK]),
+    ))
     register(WorkList(
         slug=SLUG_MISSING, title="未按规定开展三会一课的党支部", section=SECTION,
         permission="branches.view_meeting", queryset=branches_of, filterset_class=MissingMeetingsFilter,

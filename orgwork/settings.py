@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "orgwork.rectification",
     "orgwork.imports",
     "orgwork.worklists",
+    "orgwork.notifications",
     # The domain.
     "cadres",
     "cadres.supervision",
@@ -298,6 +299,24 @@ UNFOLD = {
         "navigation": "orgwork.navigation.sidebar",
     },
 }
+# Mail (提醒邮件): Django's mail backend, configured from the environment. With DEBUG on
+# and no backend or host named, mails are printed to the console (bin/demo's log).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orgwork@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG and "EMAIL_HOST" not in os.environ
+    else "django.core.mail.backends.smtp.EmailBackend")
+# A failed mail is tried again after this pause, doubled after each failure (at most 6 hours).
+ORGWORK_MAIL_RETRY_SECONDS = int(os.environ.get("ORGWORK_MAIL_RETRY_SECONDS", "300"))
+# The address mails link to (the lists behind each reminder).
+ORGWORK_BASE_URL = os.environ.get("ORGWORK_BASE_URL", "http://127.0.0.1:8000")
+# 短信: a class with send(phone, text); the default only logs (orgwork.notifications.sms).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "orgwork.notifications.sms.LoggingBackend")
 
 # django-import-export: nobody imports or exports without the explicit permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,12 +11,14 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from orgwork import dashboard
+from orgwork.notifications import registry as notifications
+from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.units.scope import scope_queryset
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .figures import register_figures
 from .filters import LONGEST_EXPIRY_DAYS, CardsExpiringFilter, GreenRequestsOverdueFilter, UnqualifiedNotExitedFilter
-from .models import Enrollment, EnrollmentStatus, GreenChannelRequest, ServiceCard, TermReview
+from .models import OPEN_REQUEST_STATUSES, BenefitArea, Enrollment, EnrollmentStatus, GreenChannelRequest, ServiceCard, TermReview
 from .selectors import cards_expiring, requests_overdue, reviews_unqualified_not_exited
 from .services import today
 
@@ -68,7 +72,23 @@ def programme_status_panel(user: Any) -> dashboard.PanelData:
     )
 
 
+def green_requests_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: open green-channel requests whose deadline is on or before ``until``
+    (the holder's name and the area, never an ID number)."""
+    rows = (GreenChannelRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, deadline__lte=until)
+            .values_list("pk", "card__holder__name", "area", "deadline", "card__holder__unit_id")
+            .order_by("deadline", "pk"))
+    areas = dict(BenefitArea.choices)
+    for pk, name, area, deadline, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}的{areas.get(area, area)}事项", deadline=deadline, unit_id=unit_id,
+                      link=change_link("greenchannelrequest")(pk))
+
+
 def register_all() -> None:
+    notifications.register(DeadlineSource(
+        key="talent_green_request", title="人才绿色通道事项", due=green_requests_due,
+        list_url=lambda: reverse("admin:worklist", args=["talent_green_requests_overdue"]),
+    ))
     register(WorkList(
         slug="talent_unqualified_not_exited", title="聘期考核不合格未退出人员", section=SECTION,
         permission="talent.view_termreview", queryset=reviews_unqualified_not_exited,

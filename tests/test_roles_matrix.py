@@ -40,15 +40,16 @@ RECTIFICATION = {
     "rectification.rectificationitem": SHEETS + " request_closure approve_closure reopen extend_deadline",
     "imports.importjob": "add delete view",
 }
+REMINDERS = {"notifications.reminderrule": "add change view", "notifications.notification": "view"}
 
 PINNED: dict[str, dict[str, str]] = {
     "系统管理员": {"units.unit": CRUD, "accounts.user": "add change view", "auth.group": "view",
-               "custom:": "accounts.reset_password"},
+               "notifications.delivery": "view", "custom:": "accounts.reset_password"},
     "安全管理员": {"accounts.user": "view", "auth.group": "add change view", "auth.permission": "view",
                "axes.accessattempt": "view delete", "axes.accesslog": "view", "axes.accessfailurelog": "view",
                "supervision.influenceperiodrule": "view change", "custom:": "accounts.assign_role"},
     "审计管理员": {"audit.auditlog": "view"},
-    "干部监督": {**COMMON, **RECTIFICATION,
+    "干部监督": {**COMMON, **RECTIFICATION, **REMINDERS,
              "cadres.cadre": SHEETS, "cadres.post": SHEETS, "cadres.assessment": SHEETS,
              "cadres.education": CRUD, "cadres.familymember": CRUD, "cadres.positionquota": CRUD,
              "cadres.rewardpunishment": CRUD,
@@ -58,18 +59,18 @@ PINNED: dict[str, dict[str, str]] = {
              "supervision.spotcheckdraw": CRUD, "supervision.fileaudit": CRUD, "supervision.fileauditfinding": CRUD,
              "supervision.traveldocument": CRUD, "supervision.traveldocumentloan": CRUD,
              "supervision.travelviolation": CRUD},
-    "基层党建": {**COMMON, **RECTIFICATION,
+    "基层党建": {**COMMON, **RECTIFICATION, **REMINDERS,
              "branches.partyorganisation": SHEETS, "branches.secretary": SHEETS, "branches.meeting": SHEETS,
              "branches.meetingyear": CRUD, "branches.standard": CRUD, "branches.standardversion": CRUD,
              "branches.standarditem": CRUD, "branches.branchassessment": CRUD, "branches.modelbranchquota": CRUD,
              "branches.assessmentitemscore": CRUD, "branches.weakbranchcase": CRUD},
-    "人才工作": {**COMMON, **RECTIFICATION,
+    "人才工作": {**COMMON, **RECTIFICATION, **REMINDERS,
              "talent.person": SHEETS, "talent.enrollment": SHEETS, "talent.funding": SHEETS,
              "talent.termreview": SHEETS,
              "talent.programme": CRUD, "talent.reward": CRUD, "talent.trainingplanfile": CRUD,
              "talent.servicecard": CRUD, "talent.greenchannelrequest": CRUD, "talent.expertliaison": CRUD,
              "talent.liaisoncontact": CRUD},
-    "只读查阅": {**COMMON, **{model: "view" for model in (
+    "只读查阅": {**COMMON, "notifications.notification": "view", **{model: "view" for model in (
         "cadres.cadre", "cadres.post", "cadres.assessment", "cadres.education", "cadres.familymember",
         "cadres.positionquota", "cadres.rewardpunishment",
         "supervision.handlingrecord", "supervision.influenceperiodrule", "supervision.vettingcase",

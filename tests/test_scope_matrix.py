@@ -21,14 +21,18 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from cadres.supervision.models import InfluencePeriodRule
 from orgwork.audit.models import AuditLog
+from orgwork.notifications.models import Delivery, Notification, ReminderRule
 from orgwork.units.scope import is_scoped
 
 from .samples import load_all
 
 # Admins with their own scope rules, tested in their own modules: roles and lockouts are
 # global (the security administrator's), the audit log is scoped by its rows' unit path;
-# the influence-period rules are province-wide configuration (tests/supervision).
-SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog, InfluencePeriodRule}
+# the influence-period and reminder rules are province-wide configuration (tests/supervision,
+# tests/notifications); the inbox shows one's own messages and the mail log is the system
+# administrator's (tests/notifications).
+SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog, InfluencePeriodRule,
+                  ReminderRule, Notification, Delivery}
 
 
 def scoped_admin_labels() -> list[str]:

@@ -66,6 +66,12 @@ _RECTIFICATION = (
     "rectification.request_closure_rectificationitem", "rectification.approve_closure_rectificationitem",
     "rectification.reopen_rectificationitem", "rectification.extend_deadline_rectificationitem",
 )
+# 提醒规则 are kept by the business roles (switched off, never deleted); each reads its own
+# messages (站内消息: the inbox shows an account's own and nobody else's).
+_REMINDERS = (
+    "notifications.add_reminderrule", "notifications.change_reminderrule", "notifications.view_reminderrule",
+    "notifications.view_notification",
+)
 # Managing someone else's import job (imports.change_importjob) is given one by one.
 _IMPORTS = (
     "imports.add_importjob", "imports.delete_importjob", "imports.view_importjob",
@@ -76,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "units.add_unit", "units.change_unit", "units.delete_unit", "units.view_unit",
         "accounts.add_user", "accounts.change_user", "accounts.view_user", RESET_PASSWORD,
         "auth.view_group",
+        # The mail log: who was mailed when and what failed, never the mail's content.
+        "notifications.view_delivery",
     ),
     SECURITY_ADMIN: (
         "accounts.view_user", ASSIGN_ROLE,
@@ -91,7 +99,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.view_auditlog",
     ),
     CADRE_SUPERVISION: (
-        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
         "cadres.add_cadre", "cadres.change_cadre", "cadres.delete_cadre", "cadres.view_cadre",
         "cadres.import_cadre", "cadres.export_cadre",
         "cadres.add_post", "cadres.change_post", "cadres.delete_post", "cadres.view_post",
@@ -131,7 +139,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.delete_travelviolation", "supervision.view_travelviolation",
     ),
     PARTY_BUILDING: (
-        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
         "branches.add_partyorganisation", "branches.change_partyorganisation", "branches.delete_partyorganisation",
         "branches.view_partyorganisation", "branches.import_partyorganisation", "branches.export_partyorganisation",
         "branches.add_secretary", "branches.change_secretary", "branches.delete_secretary", "branches.view_secretary",
@@ -155,7 +163,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.view_weakbranchcase",
     ),
     TALENT_WORK: (
-        *_COMMON, *_RECTIFICATION, *_IMPORTS,
+        *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
         "talent.add_programme", "talent.change_programme", "talent.delete_programme", "talent.view_programme",
         "talent.add_person", "talent.change_person", "talent.delete_person", "talent.view_person",
         "talent.import_person", "talent.export_person",
@@ -178,7 +186,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     # Reads the business records, masked: no unmasked ID numbers, no imports or exports.
     READ_ONLY: (
-        *_COMMON,
+        *_COMMON, "notifications.view_notification",
         "cadres.view_cadre", "cadres.view_post", "cadres.view_assessment", "cadres.view_education",
         "cadres.view_familymember", "cadres.view_positionquota", "cadres.view_rewardpunishment",
         "supervision.view_handlingrecord", "supervision.view_influenceperiodrule", "supervision.view_vettingcase",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from orgwork import dashboard
+from orgwork.notifications import registry as notifications
+from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, sees_everything
 from orgwork.worklists.registry import Column, WorkList, register
@@ -75,7 +80,21 @@ def progress_panel(user: Any) -> dashboard.PanelData:
     )
 
 
+def items_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: items on the books (not struck off) whose deadline is on or before ``until``."""
+    rows = (RectificationItem.objects.exclude(state=ItemState.CLOSED)
+            .filter(deadline__isnull=False, deadline__lte=until)
+            .values_list("pk", "problem", "deadline", "responsible_unit_id").order_by("deadline", "pk"))
+    for pk, problem, deadline, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"整改事项「{Truncator(problem).chars(40)}」", deadline=deadline,
+                      unit_id=unit_id, link=reverse("admin:rectification_rectificationitem_change", args=[pk]))
+
+
 def register_all() -> None:
+    notifications.register(DeadlineSource(
+        key="rectification_item", title="整改清单事项",
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]), due=items_due,
+    ))
     register(WorkList(
         slug=SLUG_OVERDUE_OR_RETURNED, title="逾期或被退回的整改事项", section="整改清单",
         permission="rectification.view_rectificationitem", queryset=overdue_or_returned,

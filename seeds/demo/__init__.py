@@ -27,6 +27,7 @@ STEPS = [
     ("seeds.demo.branches", "党组织"),
     ("seeds.demo.talent", "人才工作"),
     ("seeds.demo.imports", "导入任务"),
+    ("seeds.demo.reminders", "到期提醒"),
 ]
 
 

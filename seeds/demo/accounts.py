@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from orgwork.accounts import roles
-from orgwork.accounts.services import staff_create_or_update
+from orgwork.accounts.services import account_save, staff_create_or_update
 
 from . import DemoContext
 
 DEMO_PASSWORD = "Demo@orgwork2026"
+# Reminder mails go to these (bin/demo prints them to its log: the console mail backend).
+DEMO_MAIL_DOMAIN = "demo.orgwork.cn"
 
 ACCOUNTS = [
     ("sysadmin", "620000", roles.SYSTEM_ADMIN, "系统管理员（省）"),
@@ -29,6 +31,9 @@ def build(ctx: DemoContext) -> None:
     ctx.say("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
     for username, unit_code, role, label in ACCOUNTS:
         # The demo password is published: it need not be changed at the first login.
-        staff_create_or_update(username=username, unit_code=unit_code, role=role, password=DEMO_PASSWORD,
-                               temporary_password=False)
+        user, _ = staff_create_or_update(username=username, unit_code=unit_code, role=role, password=DEMO_PASSWORD,
+                                         temporary_password=False)
+        if user.email != f"{username}@{DEMO_MAIL_DOMAIN}":
+            user.email = f"{username}@{DEMO_MAIL_DOMAIN}"
+            account_save(actor=None, user=user)
         ctx.say(f"  {username:<18} {label}")
