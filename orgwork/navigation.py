@@ -1,7 +1,7 @@
 """The navigation sidebar (导航栏), grouped by the department's work.
 
 ``UNFOLD["SIDEBAR"]["navigation"]`` names :func:`sidebar`: 干部管理, 干部监督, 基层党建,
-人才工作, 整改清单, 台账, 数据导入, 系统管理. An entry for a model shows only to an account
+人才工作, 整改清单, 台账, 数据导入, 消息提醒, 系统管理. An entry for a model shows only to an account
 whose app list holds that model — the list the admin site builds from the account's
 permissions (and reuses for a minute, :meth:`OrgworkAdminSite.get_app_list`), so the
 sidebar offers exactly the pages the account may open, and costs no query of its own.
@@ -69,11 +69,16 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("数据导入", [
         ("imports.importjob", "upload_file"),
     ]),
+    ("消息提醒", [
+        ("notifications.notification", "notifications"),
+        ("notifications.reminderrule", "alarm"),
+    ]),
     ("系统管理", [
         ("units.unit", "corporate_fare"),
         ("accounts.user", "person"),
         ("auth.group", "admin_panel_settings"),
         ("audit.auditlog", "manage_history"),
+        ("notifications.delivery", "outgoing_mail"),
         ("axes.accessattempt", "lock_clock"),
         ("axes.accessfailurelog", "block"),
         ("axes.accesslog", "login"),

@@ -20,7 +20,7 @@ from orgwork.navigation import GROUPS
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["干部管理", "干部监督", "基层党建", "人才工作", "整改清单", "台账", "数据导入", "系统管理"]
+SECTIONS = ["干部管理", "干部监督", "基层党建", "人才工作", "整改清单", "台账", "数据导入", "消息提醒", "系统管理"]
 
 
 def sidebar_of(client: Any, url: str = "/admin/") -> str:
@@ -56,7 +56,7 @@ def test_a_business_officer_sees_the_work_sections_and_no_system_administration(
         province_officer: User, client_for: Any) -> None:
     sidebar = sidebar_of(client_for(province_officer))
     assert sections_in(sidebar) == ["干部管理", "干部监督", "基层党建", "人才工作", "整改清单", "台账", "数据导入",
-                                    "系统管理"]
+                                    "消息提醒", "系统管理"]
     links = links_in(sidebar)
     assert {"/admin/cadres/cadre/", "/admin/rectification/rectificationitem/", "/admin/worklists/"} <= links
     # 系统管理 holds only what the business roles may read there (units, colleagues).
