@@ -437,19 +437,7 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     except OSError:
         raise FileError("上传的文件已不存在，请重新上传。") from None
     check_upload_size(size)
-    kind = sniff_kind(path, filename)
-    if kind == "xlsx":
-        check_xlsx_container(path)
-    elif kind == "xls":
-        check_xls_container(path)
-    if kind in {"xlsx", "xls"}:
-        raw_rows, estimated = _excel_rows(path)
-    else:
-        with open(path, "rb") as fh:
-            # Blank lines at the end (a million of them, or commas only) are not rows.
-            text = decode_csv(fh.read()).rstrip("\r\n\t ,")
-        raw_rows = _csv_rows(text)
-        estimated = text.count("\n") + 1
+    kind, raw_rows, estimated = _checked_rows(path, filename)
     lookup = header_lookup(resource_class)
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
@@ -462,19 +450,27 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
                  estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows)
 
 
-def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
-    """导入类型识别: the kind whose headers the sheet's first rows match best, and how many
-    headers each kind matched. None when no kind matches, or two match equally well."""
+def _checked_rows(path: str, filename: str) -> tuple[str, Any, int]:
+    """The file's kind, its raw rows (a callable) and their estimated count, once its
+    container has been checked."""
     kind = sniff_kind(path, filename)
     if kind == "xlsx":
         check_xlsx_container(path)
     elif kind == "xls":
         check_xls_container(path)
     if kind in {"xlsx", "xls"}:
-        raw_rows, _ = _excel_rows(path)
-    else:
-        with open(path, "rb") as fh:
-            raw_rows = _csv_rows(decode_csv(fh.read()).rstrip("\r\n\t ,"))
+        raw_rows, estimated = _excel_rows(path)
+        return kind, raw_rows, estimated
+    with open(path, "rb") as fh:
+        # Blank lines at the end (a million of them, or commas only) are not rows.
+        text = decode_csv(fh.read()).rstrip("\r\n\t ,")
+    return kind, _csv_rows(text), text.count("\n") + 1
+
+
+def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
+    """导入类型识别: the kind whose headers the sheet's first rows match best, and how many
+    headers each kind matched. None when no kind matches, or two match equally well."""
+    _, raw_rows, _ = _checked_rows(path, filename)
     head = []
     for _, raw in raw_rows():
         head.append(raw)
