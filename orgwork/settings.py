@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cadres",
     "cadres.supervision",
     "branches",
+    "branches.members",
     "talent",
     "seeds",
 ]

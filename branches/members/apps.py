@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "branches.members"
+    label = "members"
+    verbose_name = "党员与发展党员"
+    business_roles = ("基层党建",)
+    # Full ID numbers are granted one person at a time, never with the role.
+    withheld_permissions = ("view_unmasked_id_number",)
+
+    def ready(self) -> None:
+        from orgwork.imports.registry import register
+
+        from .resources import ApplicantResource, DuesPaymentResource, MemberResource
+
+        for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
+            if hasattr(resource, 'slug'):
+                register(resource)
+
+        from . import worklists
+
+        worklists.register_all()

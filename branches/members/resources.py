@@ -1,0 +1,3 @@
+class MemberResource: pass
+class ApplicantResource: pass
+class DuesPaymentResource: pass
