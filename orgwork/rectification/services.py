@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import entry_for, record, record_many
+from orgwork.common.contract import SystemActor
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
@@ -35,7 +36,10 @@ OPEN_STATES = (ItemState.ON_BOOKS, ItemState.IN_PROGRESS, ItemState.CLOSURE_REQU
 
 
 def _actor_user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # A SystemActor (a command, the seeder) is authenticated but is not an account.
+    if actor is None or isinstance(actor, SystemActor) or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
 
 
 def _transition_message(label: str, from_state: str, to_state: str) -> str:
