@@ -15,8 +15,7 @@ class MembersConfig(AppConfig):
         from .resources import ApplicantResource, DuesPaymentResource, MemberResource
 
         for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
-            if hasattr(resource, 'slug'):
-                register(resource)
+            register(resource)
 
         from . import worklists
 

@@ -75,8 +75,11 @@ def candidates_missing_checks(user: Any) -> QuerySet[Applicant]:
             .order_by("candidate_on", "pk"))
 
 
-def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> list[Applicant]:
+def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Applicant]:
     """预备党员 whose 预备期 ends within ``within_days`` (or has ended without a decision)."""
     limit = (today or dates.today()) + datetime.timedelta(days=within_days)
-    rows = applicants_visible_to(user).filter(stage=Stage.PROBATIONARY).order_by("vote_on", "pk")
-    return [a for a in rows if a.probation_ends_on and a.probation_ends_on <= limit]
+    ends_by = Q(probation_extended_months=0, vote_on__lte=rules.add_months(limit, -rules.PROBATION_MONTHS))
+    for months in range(rules.EXTENSION_MIN, rules.EXTENSION_MAX + 1):
+        ends_by |= Q(probation_extended_months=months,
+                     vote_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
+    return applicants_visible_to(user).filter(ends_by, stage=Stage.PROBATIONARY).order_by("vote_on", "pk")
