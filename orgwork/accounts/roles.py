@@ -88,7 +88,8 @@ def permissions_for(role: str) -> set[Permission]:
             if role in roles:
                 perms.update(p for p in model_perms if p.codename not in withheld)
             elif role == READ_ONLY:
-                perms.update(p for p in model_perms if p.codename.startswith("view_"))
+                # Withheld permissions (full ID numbers) are granted person by person, never with a role.
+                perms.update(p for p in model_perms if p.codename.startswith("view_") and p.codename not in withheld)
     return perms
 
 
