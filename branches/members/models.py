@@ -108,7 +108,7 @@ class Member(Audited):
             models.Index(fields=["is_floating"], name="members_member_floating_idx", condition=Q(is_floating=True)),
             models.Index(fields=["is_lost"], name="members_member_lost_idx", condition=Q(is_lost=True)),
             # The arrears list: only the few members who owe anything.
-            models.Index(fields=["branch", "unpaid_months"], name="members_member_arrears_idx",
+            models.Index(fields=["-unpaid_months", "id"], name="members_member_arrears_idx",
                          condition=Q(unpaid_months__gt=0)),
         ]
         constraints = [
