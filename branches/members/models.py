@@ -95,7 +95,7 @@ class Member(Audited):
     class Meta:
         verbose_name = "党员"
         verbose_name_plural = "党员名册"
-        ordering = ["branch", "name", "id"]
+        ordering = ["branch_id", "name", "id"]  # the column, not the branch's own ordering (a join and a sort)
         permissions = [("view_unmasked_id_number", "查看完整身份证号"),
                        ("import_member", "可导入党员名册"), ("export_member", "可导出党员名册")]
         indexes = [
@@ -270,7 +270,7 @@ class Applicant(Audited):
     class Meta:
         verbose_name = "发展党员"
         verbose_name_plural = "发展党员"
-        ordering = ["branch", "applied_on", "id"]
+        ordering = ["branch_id", "applied_on", "id"]
         permissions = [("view_unmasked_id_number", "查看完整身份证号"),
                        ("import_applicant", "可导入发展党员信息"), ("export_applicant", "可导出发展党员信息")]
         indexes = [
@@ -349,14 +349,14 @@ class DuesRecord(Audited):
     class Meta:
         verbose_name = "党费记录"
         verbose_name_plural = "党费收缴"
-        ordering = ["-month", "member"]
+        ordering = ["-month", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "month"], name="members_dues_one_per_month",
                                     violation_error_message="该党员该月的党费记录已存在。"),
         ]
         indexes = [
             models.Index(fields=["member", "month"], name="members_dues_unpaid_idx", condition=Q(paid_on__isnull=True)),
-            models.Index(fields=["month"], name="members_dues_month_idx"),
+            models.Index(fields=["-month", "member"], name="members_dues_month_idx"),
         ]
 
     def __str__(self) -> str:

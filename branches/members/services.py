@@ -43,7 +43,13 @@ def member_save(*, member: Member, actor: Any) -> Member:
     require_permission(actor, "members.add_member" if adding else "members.change_member", "维护党员名册")
     with transaction.atomic():
         if not adding:
-            lock_in_scope(Member.objects.all(), member.pk, actor, what="党员")
+            stored = lock_in_scope(Member.objects.all(), member.pk, actor, what="党员")
+            if stored.branch_id != member.branch_id:
+                raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接。"})
+            if stored.status != member.status:
+                raise ValidationError({"status": "党籍状态通过“变更党籍状态”或组织关系转接办理。"})
+            if stored.category != member.category and Applicant.objects.filter(member_id=member.pk).exists():
+                raise ValidationError({"category": "经发展党员程序接收的预备党员，须经支部大会讨论转正。"})
         if member.branch_id:
             _require_branch_in_scope(member.branch, actor)
         member.full_clean()

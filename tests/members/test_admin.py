@@ -133,3 +133,9 @@ def test_the_view_only_auditor_sees_the_roster_but_may_not_change_or_unmask(orgs
     assert member in response.context["cl"].result_list
     assert not view_only_auditor.has_perm("members.view_unmasked_id_number")
     assert not view_only_auditor.has_perm("members.change_member")
+
+
+def test_the_member_page_keeps_the_branch_read_only(orgs, member, client_for, county_a_clerk):
+    response = client_for(county_a_clerk).get(reverse("admin:members_member_change", args=[member.pk]))
+    assert response.status_code == 200
+    assert "branch" not in response.context["adminform"].form.fields

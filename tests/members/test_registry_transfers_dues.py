@@ -196,3 +196,19 @@ def test_the_arrears_list_matches_the_plain_ledger_aggregate(orgs, member):
     for record in DuesRecord.objects.filter(member=other):
         services.dues_pay(record=record, paid=record.due, paid_on=TODAY, actor=SYSTEM)
     assert [m.pk for m in selectors.arrears(SYSTEM)] == [m.pk for m in selectors.arrears_naive()] == [member.pk]
+
+
+def test_correcting_a_member_cannot_move_them_to_another_branch(orgs, member):
+    member.branch = orgs["village"]
+    with pytest.raises(ValidationError) as error:
+        services.member_save(member=member, actor=SYSTEM)
+    assert "组织关系转接" in error.value.message_dict["branch"][0]
+    assert Member.objects.get(pk=member.pk).branch_id == orgs["community"].pk
+
+
+def test_correcting_a_member_cannot_change_the_standing_outside_its_action(orgs, member):
+    member.status = MemberStatus.EXPELLED
+    with pytest.raises(ValidationError):
+        services.member_save(member=member, actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, actor=SYSTEM)
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED

@@ -58,7 +58,7 @@ class DuesRecordAdmin(ImportExportMixin, ScopedModelAdmin):
     list_filter = [UnitSubtreeFilter, PaidFilter]
     list_select_related = ["member"]
     search_fields = ["^member__name"]
-    ordering = ["-month", "member"]
+    ordering = ["-month", "member_id"]
     form = PaymentForm
     fields = ["member", "month", "due", "paid", "paid_on"]
     readonly_fields = ["member", "month", "due"]

@@ -43,9 +43,12 @@ class MemberAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
     list_filter = [UnitSubtreeFilter, "category", "status", "dues_category", "is_floating", "is_lost"]
     list_select_related = ["branch"]
     search_fields = ["^name", "=id_number"]
-    ordering = ["branch", "name", "id"]
-    readonly_fields = ["status", "unpaid_months", "standing"]
+    ordering = ["branch_id", "name", "id"]
     actions = ["set_status"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
+        fields = [*super().get_readonly_fields(request, obj), "status", "unpaid_months", "standing"]
+        return fields + ["branch"] if obj is not None else fields  # a move is a transfer
 
     def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
         return ["name", self.id_field(request, obj), "gender", "birth_date", "branch", "category", "joined_on",
@@ -93,6 +96,8 @@ class TransferAdmin(ScopedModelAdmin):
     search_fields = ["=letter_number", "^member__name"]
     actions = ["send", "receive", "send_back"]
     form = TransferStartForm
+    # The receiving branch may be anywhere in the province: its id, not a list of every branch.
+    raw_id_fields = ["member", "to_branch"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
         in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
