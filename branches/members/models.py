@@ -349,6 +349,7 @@ class DuesRecord(Audited):
     class Meta:
         verbose_name = "党费记录"
         verbose_name_plural = "党费收缴"
+        permissions = [("import_duesrecord", "可导入党费交纳"), ("export_duesrecord", "可导出党费记录")]
         ordering = ["-month", "member_id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "month"], name="members_dues_one_per_month",

@@ -212,3 +212,13 @@ def test_correcting_a_member_cannot_change_the_standing_outside_its_action(orgs,
         services.member_save(member=member, actor=SYSTEM)
     services.member_set_status(member=member, status=MemberStatus.EXPELLED, actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
+
+
+def test_the_generate_command_adds_a_month_once(orgs, member):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("members_generate_dues", month=f"{TODAY:%Y-%m}", stdout=out)
+    call_command("members_generate_dues", month=f"{TODAY:%Y-%m}", stdout=out)
+    assert "新增 1 条" in out.getvalue() and "新增 0 条" in out.getvalue()
+    assert DuesRecord.objects.filter(member=member).count() == 1

@@ -118,3 +118,12 @@ def test_a_dues_sheet_clears_arrears_and_then_checks_for_lapses(tmp_path, orgs, 
     # The member paid last month: no lapse. The other owes six months in a row: on the checklist.
     assert not RectificationItem.objects.filter(source_object_id=str(member.pk)).exists()
     assert RectificationItem.objects.filter(source_object_id=str(other.pk)).count() == 1
+
+
+def test_the_member_sheets_are_offered_to_the_party_building_role_and_not_to_the_auditor(county_a_clerk,
+                                                                                         view_only_auditor):
+    from orgwork.imports.access import can_import
+
+    for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
+        assert can_import(county_a_clerk, resource)
+        assert not can_import(view_only_auditor, resource)
