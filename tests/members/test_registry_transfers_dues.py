@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from branches.members import rules, selectors, services
 from branches.members.models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
+from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 
 from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
@@ -133,7 +134,9 @@ def test_monthly_dues_follow_the_rate_table(category, income, due):
 
 def test_generating_a_month_is_idempotent_and_counts_arrears(orgs, member):
     month = TODAY.replace(day=1)
+    before = AuditLog.objects.count()
     assert services.dues_generate_month(month=month, actor=SYSTEM) == 1
+    assert AuditLog.objects.count() == before + 1
     assert services.dues_generate_month(month=month, actor=SYSTEM) == 0
     record = DuesRecord.objects.get(member=member)
     assert record.due == Decimal("40.00")
