@@ -106,13 +106,13 @@ class Command(BaseCommand):
                 for serial in range(have, target):
                     number = bench_id(serial)
                     born = idnumber.birth_date_of(number)
-                    joined = born.replace(year=born.year + 25)
+                    joined = rules.add_months(born, 25 * 12)  # 29 February has no 25th anniversary
                     probationary = serial % 97 == 0
                     copy.write_row((
                         SURNAMES[serial % len(SURNAMES)] + GIVEN[(serial // 7) % len(GIVEN)], number,
                         idnumber.gender_of(number), born, branch_ids[serial % len(branch_ids)],
                         "probationary" if probationary else "full", joined,
-                        None if probationary else joined.replace(year=joined.year + 1),
+                        None if probationary else rules.add_months(joined, 12),
                         serial % 53 == 0, serial % 211 == 0, "active",
                         ("employed", "retired", "farmer", "student")[serial % 4], 2000 + (serial * 37) % 12000,
                         0, "",
