@@ -139,3 +139,27 @@ def test_the_member_page_keeps_the_branch_read_only(orgs, member, client_for, co
     response = client_for(county_a_clerk).get(reverse("admin:members_member_change", args=[member.pk]))
     assert response.status_code == 200
     assert "branch" not in response.context["adminform"].form.fields
+
+
+def test_the_application_form_refuses_an_applicant_under_eighteen(orgs, client_for, county_a_clerk):
+    from .conftest import make_id
+
+    young = make_id(days_ago(17 * 365))
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "少年", "id_number": young, "branch": orgs["community"].pk, "applied_on": days_ago(3).isoformat(),
+        "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200 and "年满18周岁" in response.content.decode()
+    assert not Applicant.objects.filter(id_number=young).exists()
+
+
+def test_the_application_form_registers_an_adult_through_the_service(orgs, client_for, county_a_clerk):
+    from .conftest import make_id
+
+    adult = make_id(datetime.date(1995, 6, 1))
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "成年", "id_number": adult, "branch": orgs["community"].pk, "applied_on": days_ago(3).isoformat(),
+        "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Applicant.objects.get(id_number=adult).birth_date == datetime.date(1995, 6, 1)
