@@ -49,6 +49,10 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("branches.branchassessment", "workspace_premium"),
         ("branches.modelbranchquota", "military_tech"),
         ("branches.weakbranchcase", "healing"),
+        ("members.member", "groups"),
+        ("members.transfer", "move_up"),
+        ("members.applicant", "person_add"),
+        ("members.duesrecord", "payments"),
     ]),
     ("人才工作", [
         ("talent.programme", "school"),

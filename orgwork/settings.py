@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cadres",
     "cadres.supervision",
     "branches",
+    "branches.members",
     "talent",
     "seeds",
 ]

@@ -148,6 +148,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.import_meeting", "branches.export_meeting",
         "branches.add_meetingyear", "branches.change_meetingyear", "branches.delete_meetingyear",
         "branches.view_meetingyear",
+        # 党员名册、组织关系转接、发展党员、党费 (branches.members)
+        "members.add_member", "members.change_member", "members.delete_member", "members.view_member",
+        "members.import_member", "members.export_member",
+        "members.add_transfer", "members.change_transfer", "members.delete_transfer", "members.view_transfer",
+        "members.add_applicant", "members.change_applicant", "members.delete_applicant", "members.view_applicant",
+        "members.import_applicant", "members.export_applicant",
+        "members.add_activistreview", "members.change_activistreview", "members.delete_activistreview",
+        "members.view_activistreview",
+        "members.add_duesrecord", "members.change_duesrecord", "members.delete_duesrecord",
+        "members.view_duesrecord", "members.import_duesrecord", "members.export_duesrecord",
         "branches.add_standard", "branches.change_standard", "branches.delete_standard", "branches.view_standard",
         "branches.add_standardversion", "branches.change_standardversion", "branches.delete_standardversion",
         "branches.view_standardversion",
@@ -197,6 +207,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
         "branches.view_assessmentitemscore", "branches.view_weakbranchcase",
+        "members.view_member", "members.view_transfer", "members.view_applicant", "members.view_activistreview",
+        "members.view_duesrecord",
         "talent.view_programme", "talent.view_person", "talent.view_enrollment", "talent.view_funding",
         "talent.view_termreview", "talent.view_reward", "talent.view_trainingplanfile", "talent.view_servicecard",
         "talent.view_greenchannelrequest", "talent.view_expertliaison", "talent.view_liaisoncontact",
@@ -210,7 +222,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # the role they are listed under.
 PERSONAL_GRANTS: dict[str, tuple[str, ...]] = {
     CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob"),
-    PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob"),  # 超期补录三会一课
+    PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob",  # 超期补录三会一课
+                     "members.view_unmasked_id_number"),
     TALENT_WORK: ("talent.view_unmasked_id_number", "imports.change_importjob"),
 }
 

@@ -25,6 +25,7 @@ STEPS = [
     ("seeds.demo.cadres", "干部"),
     ("seeds.demo.supervision", "干部监督"),
     ("seeds.demo.branches", "党组织"),
+    ("seeds.demo.members", "党员与发展党员"),
     ("seeds.demo.talent", "人才工作"),
     ("seeds.demo.imports", "导入任务"),
     ("seeds.demo.reminders", "到期提醒"),

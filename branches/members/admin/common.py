@@ -1,0 +1,117 @@
+"""Shared admin pieces: the ID-number column that honours the unmasking permission,
+running a service per selected row, and actions that first ask for a date or reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+from orgwork.common import dates
+
+MAX_LISTED_FAILURES = 10
+
+
+def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,
+                   service: Callable[[Any], Any]) -> None:
+    """Call ``service`` for each object; collect refusals; one summary message."""
+    done, failures = 0, []
+    for obj in objects:
+        try:
+            service(obj)
+            done += 1
+        except ValidationError as error:
+            failures.append(f"{obj}：{'；'.join(error.messages)}")
+    text = f"{verb}：成功 {done} 条"
+    if failures:
+        shown = failures[:MAX_LISTED_FAILURES]
+        more = f"等 {len(failures)} 条" if len(failures) > len(shown) else f"{len(failures)} 条"
+        text += f"，未办理 {more}：" + "；".join(shown)
+    model_admin.message_user(request, text, messages.WARNING if failures else messages.SUCCESS)
+
+
+def action_with_form(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any], *,
+                     form_class: type[forms.Form], title: str, action: str,
+                     service: Callable[[Any, dict[str, Any]], Any], form_kwargs: dict[str, Any] | None = None,
+                     ) -> HttpResponse | None:
+    """An action that first asks for a date, a reason or a choice, then runs per object."""
+    kwargs = form_kwargs or {}
+    if "apply" in request.POST:
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            run_per_object(model_admin, request, queryset, title, lambda obj: service(obj, form.cleaned_data))
+            return None
+    else:
+        form = form_class(**kwargs)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title, "opts": model_admin.model._meta, "objects": list(queryset[:200]), "form": form,
+        "action": action,
+    }
+    return TemplateResponse(request, "admin/members/action_form.html", context)
+
+
+class DateForm(forms.Form):
+    day = forms.DateField(label="日期", initial=dates.today)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class MaskedIdNumberMixin:
+    """身份证号 masked in the list and on the page unless the user holds ``unmask_permission``;
+    every page that shows full numbers writes a 查看敏感信息 audit row."""
+
+    unmask_permission = ""
+
+    def can_unmask(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(self.unmask_permission)
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj: Any) -> str:
+        return obj.masked_id_number
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        shown = list(super().get_list_display(request))  # type: ignore[misc]
+        if self.can_unmask(request) and "masked_id_number" in shown:
+            shown[shown.index("masked_id_number")] = "id_number"
+        return shown
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if obj is not None and not self.can_unmask(request):
+            fields.append("masked_id_number")
+        return fields
+
+    def id_field(self, request: HttpRequest, obj: Any) -> str:
+        return "id_number" if obj is None or self.can_unmask(request) else "masked_id_number"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        if self.can_unmask(request) and hasattr(response, "context_data") and "cl" in (response.context_data or {}):
+            shown = [p.pk for p in response.context_data["cl"].result_list]
+            if shown:
+                model = self.model  # type: ignore[attr-defined]
+                record(None, action=AuditAction.VIEW_SENSITIVE, content_type=ContentType.objects.get_for_model(model),
+                       message=f"在{model._meta.verbose_name_plural}中查看 {len(shown)} 人的完整身份证号",
+                       changes={"ids": shown})
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        if request.method == "GET" and self.can_unmask(request) and getattr(response, "status_code", None) == 200:
+            obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+            if obj is not None:
+                record(obj, action=AuditAction.VIEW_SENSITIVE, message="查看完整身份证号")
+        return response

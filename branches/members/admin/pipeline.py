@@ -1,0 +1,175 @@
+"""发展党员 in the admin: the application is added through the form; every later step is
+an action that asks for its date (and reason, contacts or months) and calls the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.common import dates
+from orgwork.imports.admin import ImportExportMixin
+from orgwork.units.scope import scope_queryset
+
+from .. import services
+from ..models import ActivistReview, Applicant, Member, MemberCategory, MemberStatus
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm, action_with_form
+from .roster import branches_for
+
+UNMASK = "members.view_unmasked_id_number"
+
+
+class TalkForm(forms.Form):
+    day = forms.DateField(label="谈话日期", initial=dates.today)
+    late_reason = forms.CharField(label="逾期谈话原因", max_length=200, required=False,
+                                  help_text="收到入党申请书一个月后才谈话的，必须填写。")
+
+
+class ActivistForm(forms.Form):
+    day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
+    contact_1 = forms.ModelChoiceField(label="培养联系人一", queryset=Member.objects.none())
+    contact_2 = forms.ModelChoiceField(label="培养联系人二", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
+        self.fields["contact_1"].queryset = full
+        self.fields["contact_2"].queryset = full
+
+
+class ReviewForm(forms.Form):
+    day = forms.DateField(label="考察日期", initial=dates.today)
+    summary = forms.CharField(label="考察意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PreparationForm(forms.Form):
+    political_review_on = forms.DateField(label="政治审查完成日期", required=False)
+    training_days = forms.IntegerField(label="集中培训天数", min_value=0, required=False)
+    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, required=False)
+    publicity_on = forms.DateField(label="公示结束日期", required=False)
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
+
+
+class ReviewInline(ScopedInline):
+    model = ActivistReview
+    fields = ["reviewed_on", "summary"]
+    readonly_fields = ["reviewed_on", "summary"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # through the 考察 action, which checks the stage and the dates
+
+
+STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact_1", "contact_2", "candidate_on",
+               "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "approved_on",
+               "oath_on", "probation_ends_on", "probation_extended_months", "full_on", "closed_reason", "member"]
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
+    import_resource = "members_applicants"
+    unmask_permission = UNMASK
+    list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "talked_on", "activist_on",
+                    "candidate_on", "vote_on", "probation_ends_on"]
+    list_filter = [UnitSubtreeFilter, "stage"]
+    list_select_related = ["branch"]
+    search_fields = ["^name", "=id_number"]
+    inlines = [ReviewInline]
+    actions = ["talk", "make_activist", "review", "make_candidate", "record_preparation", "admit", "approve", "oath",
+               "make_full", "extend", "cancel"]
+
+    def get_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
+        base = ["name", self.id_field(request, obj), "gender", "birth_date", "branch", "applied_on"]
+        return base if obj is None else base + STEP_FIELDS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # after the application, the file changes only by its steps
+            fields += ["name", "id_number", "gender", "birth_date", "branch", "applied_on", *STEP_FIELDS]
+        return fields
+
+    @admin.display(description="预备期满")
+    def probation_ends_on(self, obj: Applicant) -> Any:
+        return obj.probation_ends_on
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "branch":
+            kwargs["queryset"] = branches_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Applicant, form: Any, change: bool) -> None:
+        if not change:
+            services.applicant_apply(applicant=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _step(self, request: HttpRequest, queryset: QuerySet[Applicant], name: str, title: str,
+              form_class: type[forms.Form], call: Any, **form_kwargs: Any) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=form_class, title=title, action=name,
+                                service=lambda a, d: call(a, d, request.user), form_kwargs=form_kwargs)
+
+    @admin.action(description="谈话", permissions=["change"])
+    def talk(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "talk", "谈话", TalkForm, lambda a, d, u: services.applicant_talk(
+            applicant=a, talked_on=d["day"], late_reason=d["late_reason"], actor=u))
+
+    @admin.action(description="确定为入党积极分子", permissions=["change"])
+    def make_activist(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "make_activist", "确定为入党积极分子", ActivistForm,
+                          lambda a, d, u: services.applicant_make_activist(
+                              applicant=a, decided_on=d["day"], actor=u,
+                              contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
+                          user=request.user)
+
+    @admin.action(description="登记培养考察", permissions=["change"])
+    def review(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "review", "登记培养考察", ReviewForm, lambda a, d, u: services.applicant_review(
+            applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u))
+
+    @admin.action(description="确定为发展对象", permissions=["change"])
+    def make_candidate(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "make_candidate", "确定为发展对象", DateForm,
+                          lambda a, d, u: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u))
+
+    @admin.action(description="登记政审、培训、公示", permissions=["change"])
+    def record_preparation(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "record_preparation", "登记政审、培训、公示", PreparationForm,
+                          lambda a, d, u: services.applicant_record_preparation(applicant=a, actor=u, **d))
+
+    @admin.action(description="支部大会接收为预备党员", permissions=["change"])
+    def admit(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "admit", "支部大会接收为预备党员", DateForm,
+                          lambda a, d, u: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u))
+
+    @admin.action(description="上级党委审批", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "approve", "上级党委审批", DateForm,
+                          lambda a, d, u: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u))
+
+    @admin.action(description="入党宣誓", permissions=["change"])
+    def oath(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "oath", "入党宣誓", DateForm,
+                          lambda a, d, u: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u))
+
+    @admin.action(description="预备党员转正", permissions=["change"])
+    def make_full(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "make_full", "预备党员转正", DateForm,
+                          lambda a, d, u: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u))
+
+    @admin.action(description="延长预备期", permissions=["change"])
+    def extend(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "extend", "延长预备期", ExtendForm,
+                          lambda a, d, u: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u))
+
+    @admin.action(description="取消预备党员资格或终止培养", permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", ReasonForm,
+                          lambda a, d, u: services.applicant_cancel(applicant=a, reason=d["reason"], actor=u))

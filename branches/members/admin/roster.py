@@ -1,0 +1,152 @@
+"""党员名册 and 组织关系转接 in the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from branches.models import OrgKind, PartyOrganisation
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.common import dates
+from orgwork.imports.admin import ImportExportMixin
+from orgwork.units.scope import scope_queryset
+
+from .. import services
+from ..models import Member, MemberStatus, Transfer
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm, action_with_form, run_per_object
+
+UNMASK = "members.view_unmasked_id_number"
+
+
+def branches_for(request: HttpRequest) -> QuerySet[PartyOrganisation]:
+    return scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), request.user).order_by("path")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="党籍状态", choices=[c for c in MemberStatus.choices
+                                                      if c[0] != MemberStatus.TRANSFERRED_OUT])
+
+
+@admin.register(Member)
+class MemberAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
+    """党员名册. The list reads one page of members and their branches in two queries,
+    whatever the page size; the total is estimated (``ScopedModelAdmin``)."""
+
+    import_resource = "members_roster"
+    unmask_permission = UNMASK
+    list_display = ["name", "masked_id_number", "gender", "branch", "category", "joined_on", "full_on",
+                    "standing", "status", "is_floating", "is_lost", "unpaid_months"]
+    list_filter = [UnitSubtreeFilter, "category", "status", "dues_category", "is_floating", "is_lost"]
+    list_select_related = ["branch"]
+    search_fields = ["^name", "=id_number"]
+    ordering = ["branch_id", "name", "id"]
+    actions = ["set_status"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
+        fields = [*super().get_readonly_fields(request, obj), "status", "unpaid_months", "standing"]
+        return fields + ["branch"] if obj is not None else fields  # a move is a transfer
+
+    def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
+        return ["name", self.id_field(request, obj), "gender", "birth_date", "branch", "category", "joined_on",
+                "full_on", "standing", "status", "is_floating", "is_lost", "dues_category", "income_base",
+                "unpaid_months", "arrears_reason"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "branch":
+            kwargs["queryset"] = branches_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="党龄（年）")
+    def standing(self, obj: Member) -> Any:
+        return obj.standing_years if obj.standing_years is not None else "预备期"
+
+    def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
+        services.member_save(member=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # members leave the roster through a status or a transfer, never by deletion
+
+    @admin.action(description="变更党籍状态（出党、停止党籍、去世）", permissions=["change"])
+    def set_status(self, request: HttpRequest, queryset: QuerySet[Member]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=StatusForm, title="变更党籍状态",
+                                action="set_status",
+                                service=lambda m, data: services.member_set_status(member=m, status=data["status"],
+                                                                                   actor=request.user))
+
+
+class TransferStartForm(forms.ModelForm):
+    class Meta:
+        model = Transfer
+        fields = ["member", "to_branch", "destination", "letter_number", "started_on"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ScopedModelAdmin):
+    """组织关系转接: started by the sending branch, received or returned by the receiving one.
+    A clerk sees the transfers leaving and those arriving in their jurisdiction."""
+
+    list_display = ["member", "from_branch", "to_branch", "destination", "letter_number", "state", "started_on",
+                    "sent_on", "received_on"]
+    list_filter = ["state"]
+    list_select_related = ["member", "from_branch", "to_branch"]
+    search_fields = ["=letter_number", "^member__name"]
+    actions = ["send", "receive", "send_back"]
+    form = TransferStartForm
+    # The receiving branch may be anywhere in the province: its id, not a list of every branch.
+    raw_id_fields = ["member", "to_branch"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
+        in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
+        return (Transfer.objects.filter(Q(from_branch__in=in_scope) | Q(to_branch__in=in_scope))
+                .select_related("member", "from_branch", "to_branch"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["member", "from_branch", "to_branch", "destination", "letter_number", "state", "started_on",
+                "sent_on", "received_on", "returned_reason"]
+
+    def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
+        return list(TransferStartForm.Meta.fields) if obj is None else self.get_readonly_fields(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "member":
+            kwargs["queryset"] = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE), request.user)
+        if db_field.name == "to_branch":  # any branch of the province may receive
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.queryset = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH).order_by("path")
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Transfer, form: Any, change: bool) -> None:
+        if change:  # every field is read-only: a transfer moves only through the actions
+            return
+        created = services.transfer_start(member=obj.member, to_branch=obj.to_branch, destination=obj.destination,
+                                          letter_number=obj.letter_number, started_on=obj.started_on,
+                                          actor=request.user)
+        obj.pk = created.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="确认转出（开出介绍信）", permissions=["change"])
+    def send(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=DateForm, title="确认转出", action="send",
+                                service=lambda t, d: services.transfer_send(transfer=t, sent_on=d["day"],
+                                                                            actor=request.user))
+
+    @admin.action(description="接收组织关系", permissions=["change"])
+    def receive(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> None:
+        today = dates.today()
+        run_per_object(self, request, queryset, "接收组织关系",
+                       lambda t: services.transfer_receive(transfer=t, received_on=today, actor=request.user))
+
+    @admin.action(description="退回介绍信", permissions=["change"])
+    def send_back(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=ReasonForm, title="退回介绍信", action="send_back",
+                                service=lambda t, d: services.transfer_return(transfer=t, reason=d["reason"],
+                                                                              actor=request.user))

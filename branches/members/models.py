@@ -1,0 +1,368 @@
+"""Party members and member recruitment (党员与发展党员).
+
+The paperwork these models mirror: the branch's member roster (党员名册), the letter of
+transfer of the organisational relationship (党员组织关系介绍信), the recruitment file of
+one applicant (入党积极分子、发展对象、预备党员 培养考察材料 and the 支部大会 records), and
+the dues ledger (党费收缴登记表).
+
+Scope: every record hangs from the 党支部 it belongs to; ``scope_field`` goes through the
+branch to its unit. A transfer is scoped by the sending branch; the receiving branch's
+clerk reaches it through :func:`branches.members.selectors.transfers_incoming_to`.
+
+Rules live in :mod:`branches.members.rules` (pure functions of dates and values) and
+are applied by :mod:`branches.members.services` on every path.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from orgwork.audit.models import Audited
+from orgwork.common import idnumber
+
+from . import rules
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class Gender(models.TextChoices):
+    MALE = idnumber.MALE, "男"
+    FEMALE = idnumber.FEMALE, "女"
+
+
+class MemberCategory(models.TextChoices):
+    FULL = "full", "正式党员"
+    PROBATIONARY = "probationary", "预备党员"
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", "在册"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+    EXPELLED = "expelled", "出党"
+    SUSPENDED = "suspended", "停止党籍"
+    DECEASED = "deceased", "去世"
+
+
+class DuesCategory(models.TextChoices):
+    EMPLOYED = "employed", "在职"
+    STUDENT = "student", "学生"
+    FARMER = "farmer", "农民"
+    RETIRED = "retired", "离退休"
+    UNEMPLOYED = "unemployed", "下岗失业或生活困难"
+
+
+class Member(Audited):
+    """党员 (党员名册的一行).
+
+    ``unpaid_months`` is the number of unpaid months in the dues ledger, kept by the dues
+    services (:func:`dues_generate_month`, :func:`dues_pay`) so the arrears list reads one
+    indexed column instead of aggregating a ledger of twenty million rows.
+    """
+
+    scope_field = "branch__unit"
+    audit_redacted_fields = ("id_number",)
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField(
+        "身份证号", max_length=18, unique=True,
+        error_messages={"unique": "该身份证号已登记为党员（可能在其他支部），请勿重复登记。"},
+    )
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="所在党支部", on_delete=models.PROTECT,
+                               related_name="party_members")
+    category = models.CharField("党员类别", max_length=20, choices=MemberCategory.choices, default=MemberCategory.FULL)
+    joined_on = models.DateField("入党日期")
+    full_on = models.DateField("转正日期", null=True, blank=True)
+    is_floating = models.BooleanField("流动党员", default=False)
+    is_lost = models.BooleanField("失联党员", default=False)
+    status = models.CharField("党籍状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    dues_category = models.CharField("党费类别", max_length=20, choices=DuesCategory.choices,
+                                     default=DuesCategory.EMPLOYED)
+    income_base = models.DecimalField("党费计算基数（元/月）", **MONEY, default=Decimal("0"),
+                                      validators=[MinValueValidator(Decimal("0"))],
+                                      help_text="在职党员填月工资收入中的固定部分；学生、农民、离退休按固定标准，可填0。")
+    unpaid_months = models.PositiveIntegerField("欠缴月数", default=0, editable=False)
+    arrears_reason = models.CharField("欠缴原因", max_length=200, blank=True,
+                                      help_text="有正当理由未交纳党费的，写明理由；不作自行脱党处理。")
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员名册"
+        ordering = ["branch_id", "name", "id"]  # the column, not the branch's own ordering (a join and a sort)
+        permissions = [("view_unmasked_id_number", "查看完整身份证号"),
+                       ("import_member", "可导入党员名册"), ("export_member", "可导出党员名册")]
+        indexes = [
+            models.Index(fields=["branch", "name", "id"], name="members_member_branch_idx"),
+            models.Index(fields=["name", "id"], name="members_member_name_idx"),
+            models.Index(fields=["status", "branch"], name="members_member_status_idx"),
+            models.Index(fields=["category"], name="members_member_category_idx"),
+            models.Index(fields=["dues_category"], name="members_member_duescat_idx"),
+            models.Index(fields=["joined_on"], name="members_member_joined_idx"),
+            models.Index(fields=["is_floating"], name="members_member_floating_idx", condition=Q(is_floating=True)),
+            models.Index(fields=["is_lost"], name="members_member_lost_idx", condition=Q(is_lost=True)),
+            # The arrears list: only the few members who owe anything.
+            models.Index(fields=["-unpaid_months", "id"], name="members_member_arrears_idx",
+                         condition=Q(unpaid_months__gt=0)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category="probationary") | Q(full_on__isnull=False),
+                name="members_member_full_has_date",
+                violation_error_message="正式党员须填写转正日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def standing_years(self) -> int | None:
+        """党龄: whole years since 转正日期 (a 预备党员 has none yet)."""
+        return rules.standing_years(self.full_on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.id_number:
+            try:
+                self.id_number = idnumber.clean(self.id_number)
+            except ValidationError as error:
+                raise ValidationError({"id_number": error.messages}) from None
+            if self.birth_date is None:
+                self.birth_date = idnumber.birth_date_of(self.id_number)
+            if not self.gender:
+                self.gender = idnumber.gender_of(self.id_number)
+            found = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
+                                               month_only=False)
+            errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
+        if self.branch_id is not None:
+            message = rules.branch_error(self.branch)
+            if message:
+                errors["branch"] = message
+        errors.update(rules.member_dates_errors(category=self.category, joined_on=self.joined_on, full_on=self.full_on,
+                                                birth_date=self.birth_date))
+        if errors:
+            raise ValidationError(errors)
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", "待转出确认"
+    IN_TRANSIT = "in_transit", "在途"
+    RECEIVED = "received", "已接收"
+    RETURNED = "returned", "退回"
+
+
+class Transfer(Audited):
+    """组织关系转接 (党员组织关系介绍信): one move of a member's relationship.
+
+    Inside the province both branches are in the system and the receiving branch's clerk
+    confirms receipt; out of the province ``destination`` names the receiving
+    organisation and the sending clerk records the returned receipt (回执).
+    """
+
+    scope_field = "from_branch__unit"
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
+    from_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转出党支部", on_delete=models.PROTECT,
+                                    related_name="transfers_out")
+    to_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转入党支部", on_delete=models.PROTECT,
+                                  related_name="transfers_in", null=True, blank=True,
+                                  help_text="省内转接选择转入党支部；转出本省的留空并填写去向。")
+    destination = models.CharField("转往单位（省外）", max_length=200, blank=True)
+    letter_number = models.CharField("介绍信编号", max_length=50)
+    state = models.CharField("状态", max_length=20, choices=TransferState.choices, default=TransferState.PENDING)
+    started_on = models.DateField("申请日期")
+    sent_on = models.DateField("开出介绍信日期", null=True, blank=True)
+    received_on = models.DateField("接收日期", null=True, blank=True)
+    returned_reason = models.CharField("退回原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = "组织关系转接"
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["state", "sent_on"], name="members_transfer_state_idx"),
+            models.Index(fields=["to_branch", "state"], name="members_transfer_to_idx"),
+            models.Index(fields=["from_branch", "state"], name="members_transfer_from_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=Q(state__in=["pending", "in_transit"]),
+                                    name="members_transfer_one_open",
+                                    violation_error_message="该党员已有未办结的组织关系转接。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}（{self.letter_number}）"
+
+    @property
+    def inside_province(self) -> bool:
+        return self.to_branch_id is not None
+
+    def clean(self) -> None:
+        errors = rules.transfer_errors(from_branch_id=self.from_branch_id, to_branch=self.to_branch if
+                                       self.to_branch_id else None, destination=self.destination)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Stage(models.TextChoices):
+    APPLIED = "applied", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    CANDIDATE = "candidate", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "已转正"
+    CANCELLED = "cancelled", "取消预备党员资格"
+    WITHDRAWN = "withdrawn", "终止培养"
+
+
+class Applicant(Audited):
+    """发展党员 (一名申请人的入党材料): the dated steps from 入党申请 to 转正.
+
+    Each step is one service in :mod:`branches.members.services`; a step taken out of
+    time is refused unless the rules allow an exception and its reason is recorded
+    (``talk_late_reason``).
+    """
+
+    scope_field = "branch__unit"
+    audit_redacted_fields = ("id_number",)
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True,
+                                 error_messages={"unique": "该身份证号已有入党申请记录。"})
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="党支部", on_delete=models.PROTECT,
+                               related_name="applicants")
+    stage = models.CharField("发展阶段", max_length=20, choices=Stage.choices, default=Stage.APPLIED)
+    applied_on = models.DateField("递交入党申请书日期")
+    talked_on = models.DateField("谈话日期", null=True, blank=True)
+    talk_late_reason = models.CharField("逾期谈话原因", max_length=200, blank=True)
+    activist_on = models.DateField("确定为入党积极分子日期", null=True, blank=True,
+                                   help_text="支部委员会（不设支委会的支部大会）研究决定的日期。")
+    contact_1 = models.ForeignKey(Member, verbose_name="培养联系人一", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    contact_2 = models.ForeignKey(Member, verbose_name="培养联系人二", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True)
+    political_review_on = models.DateField("政治审查完成日期", null=True, blank=True)
+    training_days = models.PositiveSmallIntegerField("集中培训天数", default=0)
+    training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0)
+    publicity_on = models.DateField("公示结束日期", null=True, blank=True)
+    vote_on = models.DateField("支部大会讨论接收日期", null=True, blank=True)
+    approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
+    oath_on = models.DateField("入党宣誓日期", null=True, blank=True)
+    probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
+    full_on = models.DateField("转正日期", null=True, blank=True)
+    closed_reason = models.CharField("取消资格或终止培养原因", max_length=200, blank=True)
+    member = models.OneToOneField(Member, verbose_name="党员名册记录", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="application", editable=False)
+
+    class Meta:
+        verbose_name = "发展党员"
+        verbose_name_plural = "发展党员"
+        ordering = ["branch_id", "applied_on", "id"]
+        permissions = [("view_unmasked_id_number", "查看完整身份证号"),
+                       ("import_applicant", "可导入发展党员信息"), ("export_applicant", "可导出发展党员信息")]
+        indexes = [
+            models.Index(fields=["stage", "branch"], name="members_applicant_stage_idx"),
+            models.Index(fields=["branch", "applied_on"], name="members_applicant_branch_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def probation_ends_on(self) -> datetime.date | None:
+        """预备期满: one year from the 支部大会 vote, plus any extension."""
+        return rules.probation_end(self.vote_on, self.probation_extended_months)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.id_number:
+            try:
+                self.id_number = idnumber.clean(self.id_number)
+            except ValidationError as error:
+                raise ValidationError({"id_number": error.messages}) from None
+            if self.birth_date is None:
+                self.birth_date = idnumber.birth_date_of(self.id_number)
+            if not self.gender:
+                self.gender = idnumber.gender_of(self.id_number)
+        if self.branch_id is not None:
+            message = rules.branch_error(self.branch)
+            if message:
+                errors["branch"] = message
+        if self.applied_on and self.birth_date:
+            message = rules.application_age_error(self.birth_date, self.applied_on)
+            if message:
+                errors["applied_on"] = message
+        if self.talked_on and self.applied_on:
+            message = rules.talk_error(self.applied_on, self.talked_on, self.talk_late_reason)
+            if message:
+                errors["talked_on"] = message
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivistReview(Audited):
+    """考察记录: the branch's half-yearly assessment of an 入党积极分子."""
+
+    scope_field = "applicant__branch__unit"
+
+    applicant = models.ForeignKey(Applicant, verbose_name="入党积极分子", on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField("考察日期")
+    summary = models.CharField("考察意见", max_length=500)
+
+    class Meta:
+        verbose_name = "考察记录"
+        verbose_name_plural = "考察记录"
+        ordering = ["applicant", "reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} {self.reviewed_on:%Y-%m-%d}"
+
+
+class DuesRecord(Audited):
+    """党费收缴登记 (one member, one month): what is due and what was paid."""
+
+    scope_field = "member__branch__unit"
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues")
+    month = models.DateField("月份", help_text="该月1日。")
+    due = models.DecimalField("应交（元）", **MONEY)
+    paid = models.DecimalField("实交（元）", **MONEY, null=True, blank=True)
+    paid_on = models.DateField("交纳日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "党费记录"
+        verbose_name_plural = "党费收缴"
+        permissions = [("import_duesrecord", "可导入党费交纳"), ("export_duesrecord", "可导出党费记录")]
+        ordering = ["-month", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="members_dues_one_per_month",
+                                    violation_error_message="该党员该月的党费记录已存在。"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "month"], name="members_dues_unpaid_idx", condition=Q(paid_on__isnull=True)),
+            models.Index(fields=["-month", "member"], name="members_dues_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%Y-%m}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None

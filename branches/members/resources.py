@@ -1,0 +1,230 @@
+"""Member sheets (导入模板): the roster, the applicants' key dates and dues payments.
+
+Cells are parsed by the widgets (ID numbers, dates, choices, branches by 组织代码 within
+the importer's scope); each row is checked by the model's ``clean()`` and by
+:meth:`prepare_instance`, which calls the same rule functions as the services
+(:mod:`branches.members.rules`). A sheet cannot do what only a workflow step may: move a
+member to another branch (a transfer), turn a 预备党员 admitted through the pipeline into
+a 正式党员 (转正), or change a file past the 发展对象 stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields
+from import_export.widgets import DecimalWidget, IntegerWidget
+
+from branches.resources import YesNoWidget, org_widget
+from orgwork.common import idnumber
+from orgwork.common.contract import SystemActor
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, is_blank
+
+from . import rules, services
+from .models import Applicant, DuesCategory, DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage
+
+COL_ID = "身份证号"
+COL_NAME = "姓名"
+COL_BRANCH = "党支部代码"
+ID_ALIASES = {"公民身份号码": COL_ID, "身份证号码": COL_ID, "组织代码": COL_BRANCH, "支部代码": COL_BRANCH}
+EXAMPLE_ID = "62010219800517123X"
+LOCKED_STAGES = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
+
+
+def branch_widget() -> ScopedForeignKeyWidget:
+    widget = org_widget()
+    widget.not_found_message = "党支部代码「{value}」不存在或不在您的管辖范围内。"
+    return widget
+
+
+class MemberWidget(ScopedForeignKeyWidget):
+    """The member, by ID number, within the importer's scope."""
+
+    # No number in the message: an error report must not print full ID numbers back.
+    not_found_message = "该身份证号的党员不在名册中或不在您的管辖范围内。"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Member, field="id_number", **kwargs)
+
+    @staticmethod
+    def _normal(value: Any) -> str | None:
+        try:
+            return idnumber.normalise(value)
+        except ValidationError:
+            return None
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        super().prefetch(v for v in map(self._normal, values) if v)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if is_blank(value):
+            return None
+        return super().clean(idnumber.clean(value), row, **kwargs)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.id_number if value else ""
+
+
+class MemberResource(ScopedModelResource):
+    """党员名册: one row per member, keyed by ID number."""
+
+    slug = "members_roster"
+    verbose_name = "党员名册"
+    masked_fields = ("id_number",)
+    header_aliases = {**ID_ALIASES, "类别": "党员类别", "入党时间": "入党日期", "转正时间": "转正日期"}
+    example_row = {COL_NAME: "王建国", COL_ID: EXAMPLE_ID, "性别": "男", COL_BRANCH: "620102001001",
+                   "党员类别": "正式党员", "入党日期": "2005-07-01", "转正日期": "2006-07-01", "流动党员": "否",
+                   "失联党员": "否", "党费类别": "在职", "党费计算基数（元/月）": "4500", "欠缴原因": ""}
+
+    name = fields.Field(attribute="name", column_name=COL_NAME)
+    id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
+    gender = fields.Field(attribute="gender", column_name="性别", widget=ChoiceWidget(Gender.choices))
+    branch = fields.Field(attribute="branch", column_name=COL_BRANCH, widget=branch_widget())
+    category = fields.Field(attribute="category", column_name="党员类别", widget=ChoiceWidget(
+        MemberCategory.choices, {"正式": "正式党员", "预备": "预备党员"}))
+    joined_on = fields.Field(attribute="joined_on", column_name="入党日期", widget=DateWidget())
+    full_on = fields.Field(attribute="full_on", column_name="转正日期", widget=DateWidget())
+    is_floating = fields.Field(attribute="is_floating", column_name="流动党员", widget=YesNoWidget("流动党员"))
+    is_lost = fields.Field(attribute="is_lost", column_name="失联党员", widget=YesNoWidget("失联党员"))
+    dues_category = fields.Field(attribute="dues_category", column_name="党费类别", widget=ChoiceWidget(
+        DuesCategory.choices, {"退休": "离退休", "离休": "离退休", "在职职工": "在职"}))
+    income_base = fields.Field(attribute="income_base", column_name="党费计算基数（元/月）", widget=DecimalWidget())
+    arrears_reason = fields.Field(attribute="arrears_reason", column_name="欠缴原因")
+    status = fields.Field(attribute="status", column_name="党籍状态", readonly=True,
+                          widget=ChoiceWidget(MemberStatus.choices))
+
+    class Meta:
+        model = Member
+        fields = ("name", "id_number", "gender", "branch", "category", "joined_on", "full_on", "is_floating",
+                  "is_lost", "dues_category", "income_base", "arrears_reason", "status")
+        import_id_fields = ("id_number",)
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def prepare_instance(self, instance: Member, original: Member | None) -> None:
+        if instance.income_base is None:
+            instance.income_base = 0
+        if not instance.category:
+            instance.category = MemberCategory.FULL
+        if not instance.dues_category:
+            instance.dues_category = DuesCategory.EMPLOYED
+        if original is None:
+            return
+        # The engine fills the stored record in place: compare with the values it was loaded with.
+        stored = getattr(original, "_audit_loaded", {})
+        if stored.get("branch_id") != instance.branch_id:
+            raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接，不能在名册表中直接改支部。"})
+        if stored.get("category") != instance.category and Applicant.objects.filter(member_id=original.pk).exists():
+            raise ValidationError({"category": "经发展党员程序接收的预备党员，须经支部大会讨论转正，不能在名册表中直接改类别。"})
+
+
+class ApplicantResource(ScopedModelResource):
+    """发展党员: the applicants' key dates, keyed by ID number. The stage follows from the
+    dates given (申请 → 积极分子 → 发展对象); later steps are taken in the system."""
+
+    slug = "members_applicants"
+    verbose_name = "发展党员"
+    masked_fields = ("id_number",)
+    header_aliases = {**ID_ALIASES, "申请日期": "递交入党申请书日期", "入党申请日期": "递交入党申请书日期"}
+    example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: "620102001001", "递交入党申请书日期": "2024-03-01",
+                   "谈话日期": "2024-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2024-05-10",
+                   "确定为发展对象日期": "", "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "",
+                   "公示结束日期": ""}
+
+    name = fields.Field(attribute="name", column_name=COL_NAME)
+    id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
+    branch = fields.Field(attribute="branch", column_name=COL_BRANCH, widget=branch_widget())
+    applied_on = fields.Field(attribute="applied_on", column_name="递交入党申请书日期", widget=DateWidget())
+    talked_on = fields.Field(attribute="talked_on", column_name="谈话日期", widget=DateWidget())
+    talk_late_reason = fields.Field(attribute="talk_late_reason", column_name="逾期谈话原因")
+    activist_on = fields.Field(attribute="activist_on", column_name="确定为入党积极分子日期", widget=DateWidget())
+    candidate_on = fields.Field(attribute="candidate_on", column_name="确定为发展对象日期", widget=DateWidget())
+    political_review_on = fields.Field(attribute="political_review_on", column_name="政治审查完成日期",
+                                       widget=DateWidget())
+    training_days = fields.Field(attribute="training_days", column_name="集中培训天数", widget=IntegerWidget())
+    training_hours = fields.Field(attribute="training_hours", column_name="集中培训学时", widget=IntegerWidget())
+    publicity_on = fields.Field(attribute="publicity_on", column_name="公示结束日期", widget=DateWidget())
+    stage = fields.Field(attribute="stage", column_name="发展阶段", readonly=True, widget=ChoiceWidget(Stage.choices))
+
+    class Meta:
+        model = Applicant
+        fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
+                  "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on", "stage")
+        import_id_fields = ("id_number",)
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def prepare_instance(self, instance: Applicant, original: Applicant | None) -> None:
+        instance.training_days = instance.training_days or 0
+        instance.training_hours = instance.training_hours or 0
+        instance.talk_late_reason = instance.talk_late_reason or ""
+        stored_stage = getattr(original, "_audit_loaded", {}).get("stage") if original is not None else None
+        if stored_stage in LOCKED_STAGES:
+            raise ValidationError({"id_number": f"该申请人已是{Stage(stored_stage).label}，请在系统中办理后续程序。"})
+        errors: dict[str, str] = {}
+        if instance.activist_on and not instance.talked_on:
+            errors["activist_on"] = "尚未谈话，不能确定为入党积极分子。"
+        if instance.candidate_on:
+            if not instance.activist_on:
+                errors["candidate_on"] = "须先确定为入党积极分子。"
+            else:
+                errors.update(rules.candidate_errors(activist_on=instance.activist_on,
+                                                     candidate_on=instance.candidate_on))
+        if errors:
+            raise ValidationError(errors)
+        instance.stage = (Stage.CANDIDATE if instance.candidate_on else
+                          Stage.ACTIVIST if instance.activist_on else Stage.APPLIED)
+
+
+class DuesPaymentResource(ScopedModelResource):
+    """党费交纳登记: payments against the months already generated, by ID number and month.
+    After the sheet, the arrears counters follow and the 自行脱党 check runs."""
+
+    slug = "members_dues"
+    verbose_name = "党费交纳"
+    masked_fields = ("member",)
+    header_aliases = {**ID_ALIASES, "所属月份": "月份", "实交": "实交金额（元）", "实交金额": "实交金额（元）",
+                      "交纳时间": "交纳日期"}
+    example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "王建国", "月份": "2026-03", "应交金额（元）": "45.00",
+                   "实交金额（元）": "45.00", "交纳日期": "2026-03-10"}
+
+    member = fields.Field(attribute="member", column_name=COL_ID, widget=MemberWidget())
+    name = fields.Field(column_name=COL_NAME, readonly=True)
+    month = fields.Field(attribute="month", column_name="月份", widget=DateWidget(month_only=True))
+    due = fields.Field(column_name="应交金额（元）", readonly=True)  # shown for the reader; generated by the system
+    paid = fields.Field(attribute="paid", column_name="实交金额（元）", widget=DecimalWidget())
+    paid_on = fields.Field(attribute="paid_on", column_name="交纳日期", widget=DateWidget())
+
+    class Meta:
+        model = DuesRecord
+        fields = ("member", "name", "month", "due", "paid", "paid_on")
+        import_id_fields = ("member", "month")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def dehydrate_name(self, record: DuesRecord) -> str:
+        return record.member.name if record.member_id else ""
+
+    def dehydrate_due(self, record: DuesRecord) -> str:
+        return f"{record.due:.2f}" if record.due is not None else ""
+
+    def prepare_instance(self, instance: DuesRecord, original: DuesRecord | None) -> None:
+        if instance.month:
+            instance.month = instance.month.replace(day=1)
+        if original is None:
+            raise ValidationError({"month": "该党员该月的应交党费尚未生成，不能登记交纳。"})
+        errors = services.dues_payment_error(due=original.due, paid=instance.paid, paid_on=instance.paid_on,
+                                             month=original.month)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import_commit(self, records: models.QuerySet[DuesRecord]) -> None:
+        member_ids = set(records.values_list("member_id", flat=True))
+        services.dues_recount(member_ids)
+        # The whole jurisdiction, not just the rows: a sheet is when a clerk looks at arrears,
+        # and the partial index keeps the candidates (six months or more unpaid) few.
+        services.members_check_arrears(actor=self.user or SystemActor("members_dues_sheet"))

@@ -1,0 +1,85 @@
+"""Read-side queries for members, applicants, transfers and dues, shared by the admin,
+the 台账 and the dashboard; every one is scoped to the user."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from branches.models import OrgKind, PartyOrganisation
+from orgwork.common import dates
+from orgwork.units.scope import scope_queryset
+
+from . import rules
+from .models import Applicant, Member, MemberStatus, Stage, Transfer, TransferState
+
+
+def members_visible_to(user: Any) -> QuerySet[Member]:
+    return scope_queryset(Member.objects.all(), user)
+
+
+def branch_member_counts(user: Any) -> QuerySet[PartyOrganisation]:
+    """党支部 in scope with ``roster_count`` (在册党员 counted from the roster) beside the
+    typed ``members_count`` of the branch record."""
+    return (scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), user)
+            .annotate(roster_count=Count("party_members", filter=Q(party_members__status=MemberStatus.ACTIVE)))
+            .select_related("unit").order_by("path"))
+
+
+def transfers_in_transit(user: Any) -> QuerySet[Transfer]:
+    """在途 transfers sent from, or addressed to, a branch in the user's scope."""
+    in_scope = scope_queryset(PartyOrganisation.objects.all(), user).values("pk")
+    return (Transfer.objects.filter(state=TransferState.IN_TRANSIT)
+            .filter(Q(from_branch__in=in_scope) | Q(to_branch__in=in_scope))
+            .select_related("member", "from_branch", "to_branch").order_by("sent_on", "pk"))
+
+
+def transfers_overdue(user: Any, today: datetime.date | None = None) -> QuerySet[Transfer]:
+    """在途 more than 30 days since the letter was issued."""
+    cutoff = (today or dates.today()) - datetime.timedelta(days=rules.TRANSFER_OVERDUE_DAYS)
+    return transfers_in_transit(user).filter(sent_on__lt=cutoff)
+
+
+def arrears(user: Any) -> QuerySet[Member]:
+    """欠缴党费的党员: the denormalised counter and its partial index, no ledger aggregate."""
+    return (scope_queryset(Member.objects.filter(unpaid_months__gt=0), user)
+            .select_related("branch").order_by("-unpaid_months", "pk"))
+
+
+def arrears_naive() -> QuerySet[Member]:
+    """The same list as the plain ORM aggregate over the ledger (the bench's baseline)."""
+    return (Member.objects.annotate(unpaid=Count("dues", filter=Q(dues__paid_on__isnull=True)))
+            .filter(unpaid__gt=0).order_by("-unpaid", "pk"))
+
+
+def applicants_visible_to(user: Any) -> QuerySet[Applicant]:
+    return scope_queryset(Applicant.objects.all(), user).select_related("branch")
+
+
+def activists_due_review(user: Any, today: datetime.date | None = None) -> QuerySet[Applicant]:
+    """入党积极分子 whose last 考察 (or designation) is more than six months ago."""
+    cutoff = rules.add_months(today or dates.today(), -rules.REVIEW_EVERY_MONTHS)
+    return (applicants_visible_to(user).filter(stage=Stage.ACTIVIST)
+            .annotate(last_review=Coalesce(Max("reviews__reviewed_on"), "activist_on"))
+            .filter(last_review__lt=cutoff).order_by("last_review", "pk"))
+
+
+def candidates_missing_checks(user: Any) -> QuerySet[Applicant]:
+    """发展对象 without 政审, enough 集中培训 or 公示."""
+    return (applicants_visible_to(user).filter(stage=Stage.CANDIDATE)
+            .filter(Q(political_review_on__isnull=True) | Q(publicity_on__isnull=True)
+                    | Q(training_days__lt=rules.TRAINING_MIN_DAYS, training_hours__lt=rules.TRAINING_MIN_HOURS))
+            .order_by("candidate_on", "pk"))
+
+
+def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Applicant]:
+    """预备党员 whose 预备期 ends within ``within_days`` (or has ended without a decision)."""
+    limit = (today or dates.today()) + datetime.timedelta(days=within_days)
+    ends_by = Q(probation_extended_months=0, vote_on__lte=rules.add_months(limit, -rules.PROBATION_MONTHS))
+    for months in range(rules.EXTENSION_MIN, rules.EXTENSION_MAX + 1):
+        ends_by |= Q(probation_extended_months=months,
+                     vote_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
+    return applicants_visible_to(user).filter(ends_by, stage=Stage.PROBATIONARY).order_by("vote_on", "pk")

@@ -1,0 +1,504 @@
+"""Every change to members, transfers, applicants and dues (写入约定: actor, permission,
+lock in scope, rule from :mod:`branches.members.rules`, ``update_fields``, one audit row)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+
+from branches.models import PartyOrganisation
+from orgwork.audit.models import AuditAction
+from orgwork.common import dates
+from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_permission, save_audited
+from orgwork.units.scope import in_scope, scope_queryset
+
+from . import rules
+from .models import (ActivistReview, Applicant, DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer,
+                     TransferState)
+
+ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
+
+
+def _require_branch_in_scope(branch: PartyOrganisation, actor: Any, field: str = "branch") -> None:
+    if not in_scope(branch, actor):
+        raise ValidationError({field: f"党支部「{branch}」不在您的管辖范围内。"})
+
+
+def _not_future(day: datetime.date, field: str, label: str) -> None:
+    if day > dates.today():
+        raise ValidationError({field: f"{label}不能晚于今天。"})
+
+
+# --- 党员名册 ---------------------------------------------------------------------------
+
+def member_save(*, member: Member, actor: Any) -> Member:
+    """Add a member to the roster or correct one: the model's rules, the branch in scope."""
+    adding = member._state.adding
+    require_permission(actor, "members.add_member" if adding else "members.change_member", "维护党员名册")
+    with transaction.atomic():
+        if not adding:
+            stored = lock_in_scope(Member.objects.all(), member.pk, actor, what="党员")
+            if stored.branch_id != member.branch_id:
+                raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接。"})
+            if stored.status != member.status:
+                raise ValidationError({"status": "党籍状态通过“变更党籍状态”或组织关系转接办理。"})
+            if stored.category != member.category and Applicant.objects.filter(member_id=member.pk).exists():
+                raise ValidationError({"category": "经发展党员程序接收的预备党员，须经支部大会讨论转正。"})
+        if member.branch_id:
+            _require_branch_in_scope(member.branch, actor)
+        member.full_clean()
+        save_audited(member, actor=actor)
+    return member
+
+
+def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
+    """党籍状态 change (出党、停止党籍、去世); 转出 only through a transfer."""
+    if status == MemberStatus.TRANSFERRED_OUT:
+        raise ValidationError({"status": "转出须通过组织关系转接办理。"})
+
+    def apply(locked: Member) -> list[str]:
+        if locked.status == status:
+            return []
+        locked.status = status
+        return ["status"]
+
+    return perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
+                   label="维护党员名册", what="党员", apply=apply)
+
+
+# --- 组织关系转接 ------------------------------------------------------------------------
+
+def transfer_start(*, member: Member, letter_number: str, started_on: datetime.date, actor: Any,
+                   to_branch: PartyOrganisation | None = None, destination: str = "") -> Transfer:
+    """开具介绍信的申请: a transfer 待转出确认 from the member's current branch."""
+    require_permission(actor, "members.add_transfer", "办理组织关系转接")
+    with transaction.atomic():
+        locked = lock_in_scope(Member.objects.all(), member.pk, actor, what="党员")
+        if locked.status != MemberStatus.ACTIVE:
+            raise ValidationError({"member": f"「{locked}」不是在册党员，不能转接组织关系。"})
+        if not letter_number.strip():
+            raise ValidationError({"letter_number": "请填写介绍信编号。"})
+        _not_future(started_on, "started_on", "申请日期")
+        if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
+            raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
+        transfer = Transfer(member=locked, from_branch_id=locked.branch_id, to_branch=to_branch,
+                            destination=destination.strip(), letter_number=letter_number.strip(), started_on=started_on)
+        transfer.full_clean(exclude=["member", "from_branch", "to_branch"])
+        save_audited(transfer, actor=actor)
+    return transfer
+
+
+def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> Transfer:
+    """转出确认: the sending branch issues the letter; the transfer is 在途."""
+    def apply(locked: Transfer) -> list[str]:
+        if locked.state != TransferState.PENDING:
+            raise ValidationError({"state": f"只有「待转出确认」的转接可以确认转出，当前为「{locked.get_state_display()}」。"})
+        _not_future(sent_on, "sent_on", "开出介绍信日期")
+        if sent_on < locked.started_on:
+            raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
+        locked.state, locked.sent_on = TransferState.IN_TRANSIT, sent_on
+        return ["state", "sent_on"]
+
+    return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
+                   label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION)
+
+
+def _lock_for_receiver(transfer: Transfer, actor: Any) -> Transfer:
+    """The receiving side: inside the province the receiving branch's jurisdiction, out of
+    it the sending branch's (which records the returned receipt)."""
+    base = Transfer.objects.select_related("to_branch", "member")
+    row = base.filter(pk=transfer.pk).first()
+    if row is not None and row.to_branch_id is not None:
+        visible = scope_queryset(PartyOrganisation.objects.filter(pk=row.to_branch_id), actor).exists()
+        if visible:
+            return base.select_for_update(of=("self",)).get(pk=transfer.pk)
+        raise ValidationError("该组织关系转接不存在或转入党支部不在您的管辖范围内。", code="scope")
+    return lock_in_scope(base, transfer.pk, actor, what="组织关系转接")
+
+
+def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: Any) -> Transfer:
+    """接收: the receiving branch confirms; the member moves there (or, out of the
+    province, leaves the roster as 转出)."""
+    require_permission(actor, ["members.change_transfer", "members.change_member"], "接收组织关系")
+    with transaction.atomic():
+        locked = _lock_for_receiver(transfer, actor)
+        if locked.state != TransferState.IN_TRANSIT:
+            raise ValidationError({"state": f"只有「在途」的转接可以接收，当前为「{locked.get_state_display()}」。"})
+        _not_future(received_on, "received_on", "接收日期")
+        if received_on < (locked.sent_on or locked.started_on):
+            raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+        locked.state, locked.received_on = TransferState.RECEIVED, received_on
+        save_audited(locked, actor=actor, fields=["state", "received_on"], action=AuditAction.TRANSITION)
+        member = Member.objects.select_for_update().get(pk=locked.member_id)
+        if locked.to_branch_id is not None:
+            member.branch_id = locked.to_branch_id
+            save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
+        else:
+            member.status = MemberStatus.TRANSFERRED_OUT
+            save_audited(member, actor=actor, fields=["status"], message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
+    return locked
+
+
+def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
+    """退回: the receiving side sends the letter back (wrong branch, missing papers)."""
+    require_permission(actor, "members.change_transfer", "办理组织关系转接")
+    if not reason.strip():
+        raise ValidationError({"returned_reason": "请写明退回原因。"})
+    with transaction.atomic():
+        locked = _lock_for_receiver(transfer, actor)
+        if locked.state != TransferState.IN_TRANSIT:
+            raise ValidationError({"state": f"只有「在途」的转接可以退回，当前为「{locked.get_state_display()}」。"})
+        locked.state, locked.returned_reason = TransferState.RETURNED, reason.strip()
+        save_audited(locked, actor=actor, fields=["state", "returned_reason"], action=AuditAction.TRANSITION)
+    return locked
+
+
+# --- 发展党员 --------------------------------------------------------------------------
+
+def applicant_apply(*, applicant: Applicant, actor: Any) -> Applicant:
+    """入党申请: register the application (age ≥ 18 on the day, checked by ``clean``)."""
+    require_permission(actor, "members.add_applicant", "发展党员")
+    with transaction.atomic():
+        if applicant.branch_id:
+            _require_branch_in_scope(applicant.branch, actor)
+        applicant.stage = Stage.APPLIED
+        applicant.full_clean()
+        save_audited(applicant, actor=actor)
+    return applicant
+
+
+def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply: Any, label: str) -> Applicant:
+    stages = [expected] if isinstance(expected, str) else list(expected)
+
+    def guarded(locked: Applicant) -> list[str]:
+        if locked.stage not in stages:
+            shown = "、".join(Stage(s).label for s in stages)
+            raise ValidationError({"stage": f"「{label}」须在{shown}阶段办理，「{locked}」当前为{locked.get_stage_display()}。"})
+        return apply(locked)
+
+    return perform(Applicant.objects.all(), applicant.pk, actor=actor, permission="members.change_applicant",
+                   label="发展党员", what="入党申请人", apply=guarded, action=AuditAction.TRANSITION, message=label)
+
+
+def applicant_talk(*, applicant: Applicant, talked_on: datetime.date, actor: Any, late_reason: str = "") -> Applicant:
+    """谈话: within one month of the application, or later with the reason recorded."""
+    def apply(locked: Applicant) -> list[str]:
+        _not_future(talked_on, "talked_on", "谈话日期")
+        message = rules.talk_error(locked.applied_on, talked_on, late_reason)
+        if message:
+            raise ValidationError({"talked_on": message})
+        locked.talked_on, locked.talk_late_reason = talked_on, late_reason.strip()
+        return ["talked_on", "talk_late_reason"]
+
+    return _step(applicant, actor, Stage.APPLIED, apply, "谈话")
+
+
+def applicant_make_activist(*, applicant: Applicant, decided_on: datetime.date, contacts: Sequence[Member],
+                            actor: Any) -> Applicant:
+    """确定入党积极分子: after the talk, by the branch committee; one or two 正式党员 as 培养联系人."""
+    def apply(locked: Applicant) -> list[str]:
+        if locked.talked_on is None:
+            raise ValidationError({"talked_on": "尚未谈话，不能确定为入党积极分子。"})
+        if decided_on < locked.talked_on:
+            raise ValidationError({"activist_on": "确定为入党积极分子日期不能早于谈话日期。"})
+        _not_future(decided_on, "activist_on", "确定日期")
+        fresh = {m.pk: m for m in scope_queryset(Member.objects.filter(pk__in=[c.pk for c in contacts]), actor)}
+        if len(fresh) != len({c.pk for c in contacts}):
+            raise ValidationError({"contact_1": "培养联系人不在您的管辖范围内。"})
+        message = rules.contacts_error([fresh[c.pk] for c in contacts])
+        if message:
+            raise ValidationError({"contact_1": message})
+        locked.stage, locked.activist_on = Stage.ACTIVIST, decided_on
+        locked.contact_1 = contacts[0]
+        locked.contact_2 = contacts[1] if len(contacts) > 1 else None
+        return ["stage", "activist_on", "contact_1", "contact_2"]
+
+    return _step(applicant, actor, Stage.APPLIED, apply, "确定为入党积极分子")
+
+
+def applicant_review(*, applicant: Applicant, reviewed_on: datetime.date, summary: str, actor: Any) -> ActivistReview:
+    """考察: a half-yearly assessment of an 入党积极分子 (or 发展对象)."""
+    require_permission(actor, "members.change_applicant", "发展党员")
+    with transaction.atomic():
+        locked = lock_in_scope(Applicant.objects.all(), applicant.pk, actor, what="入党申请人")
+        if locked.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
+            raise ValidationError({"stage": "只对入党积极分子和发展对象作培养考察。"})
+        if locked.activist_on and reviewed_on < locked.activist_on:
+            raise ValidationError({"reviewed_on": "考察日期不能早于确定为入党积极分子日期。"})
+        _not_future(reviewed_on, "reviewed_on", "考察日期")
+        if not summary.strip():
+            raise ValidationError({"summary": "请填写考察意见。"})
+        review = ActivistReview(applicant=locked, reviewed_on=reviewed_on, summary=summary.strip())
+        save_audited(review, actor=actor)
+    return review
+
+
+def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
+    """确定发展对象: after at least a year as 积极分子, with the half-yearly 考察 kept."""
+    def apply(locked: Applicant) -> list[str]:
+        _not_future(decided_on, "candidate_on", "确定日期")
+        errors = rules.candidate_errors(activist_on=locked.activist_on, candidate_on=decided_on)
+        if errors:
+            raise ValidationError(errors)
+        if not locked.reviews.filter(reviewed_on__lte=decided_on).exists():
+            raise ValidationError({"candidate_on": "没有培养考察记录（每半年一次），不能确定为发展对象。"})
+        locked.stage, locked.candidate_on = Stage.CANDIDATE, decided_on
+        return ["stage", "candidate_on"]
+
+    return _step(applicant, actor, Stage.ACTIVIST, apply, "确定为发展对象")
+
+
+def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_review_on: datetime.date | None = None,
+                                 training_days: int | None = None, training_hours: int | None = None,
+                                 publicity_on: datetime.date | None = None) -> Applicant:
+    """政治审查、集中培训、公示: the 发展对象's checks before the 支部大会."""
+    def apply(locked: Applicant) -> list[str]:
+        changed = []
+        for name, value in (("political_review_on", political_review_on), ("training_days", training_days),
+                            ("training_hours", training_hours), ("publicity_on", publicity_on)):
+            if value is not None and getattr(locked, name) != value:
+                if isinstance(value, datetime.date):
+                    _not_future(value, name, Applicant._meta.get_field(name).verbose_name)
+                    if locked.candidate_on and value < locked.candidate_on:
+                        raise ValidationError({name: f"{Applicant._meta.get_field(name).verbose_name}不能早于确定为发展对象日期。"})
+                setattr(locked, name, value)
+                changed.append(name)
+        return changed
+
+    return _step(applicant, actor, Stage.CANDIDATE, apply, "登记政审、培训、公示")
+
+
+def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any) -> Applicant:
+    """支部大会讨论接收预备党员: checks done; the applicant enters the roster as 预备党员."""
+    def apply(locked: Applicant) -> list[str]:
+        _not_future(vote_on, "vote_on", "支部大会日期")
+        errors = rules.admission_errors(political_review_on=locked.political_review_on,
+                                        training_days=locked.training_days, training_hours=locked.training_hours,
+                                        publicity_on=locked.publicity_on, vote_on=vote_on,
+                                        candidate_on=locked.candidate_on)
+        if errors:
+            raise ValidationError(errors)
+        if Member.objects.filter(id_number=locked.id_number).exists():
+            raise ValidationError({"id_number": "该身份证号已在党员名册中。"})
+        member = Member(name=locked.name, id_number=locked.id_number, gender=locked.gender,
+                        birth_date=locked.birth_date, branch_id=locked.branch_id,
+                        category=MemberCategory.PROBATIONARY, joined_on=vote_on)
+        member.full_clean()
+        save_audited(member, actor=actor, message="支部大会接收为预备党员")
+        locked.stage, locked.vote_on, locked.member = Stage.PROBATIONARY, vote_on, member
+        return ["stage", "vote_on", "member"]
+
+    return _step(applicant, actor, Stage.CANDIDATE, apply, "接收为预备党员")
+
+
+def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor: Any) -> Applicant:
+    """上级党委审批: within three months of the 支部大会."""
+    def apply(locked: Applicant) -> list[str]:
+        if locked.approved_on:
+            raise ValidationError({"approved_on": "上级党委已审批。"})
+        _not_future(approved_on, "approved_on", "审批日期")
+        message = rules.approval_error(locked.vote_on, approved_on)
+        if message:
+            raise ValidationError({"approved_on": message})
+        locked.approved_on = approved_on
+        return ["approved_on"]
+
+    return _step(applicant, actor, Stage.PROBATIONARY, apply, "上级党委审批")
+
+
+def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
+    """入党宣誓: after the higher committee's approval."""
+    def apply(locked: Applicant) -> list[str]:
+        if locked.approved_on is None:
+            raise ValidationError({"oath_on": "上级党委审批后方可组织入党宣誓。"})
+        if oath_on < locked.approved_on:
+            raise ValidationError({"oath_on": "入党宣誓日期不能早于上级党委审批日期。"})
+        _not_future(oath_on, "oath_on", "宣誓日期")
+        locked.oath_on = oath_on
+        return ["oath_on"]
+
+    return _step(applicant, actor, Stage.PROBATIONARY, apply, "入党宣誓")
+
+
+def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
+    """转正: by the 支部大会 when the 预备期 has ended, never before; 转正日期 is the day it ended."""
+    def apply(locked: Applicant) -> list[str]:
+        if locked.approved_on is None:
+            raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
+        ends = locked.probation_ends_on
+        message = rules.full_error(ends, decided_on)
+        if message:
+            raise ValidationError({"full_on": message})
+        _not_future(decided_on, "full_on", "支部大会日期")
+        member = Member.objects.select_for_update().get(pk=locked.member_id)
+        member.category, member.full_on = MemberCategory.FULL, ends
+        save_audited(member, actor=actor, fields=["category", "full_on"], message="预备党员转正")
+        locked.stage, locked.full_on = Stage.FULL, ends
+        return ["stage", "full_on"]
+
+    return _step(applicant, actor, Stage.PROBATIONARY, apply, "预备党员转正")
+
+
+def applicant_extend_probation(*, applicant: Applicant, months: int, actor: Any) -> Applicant:
+    """延长预备期: 6 to 12 months, once."""
+    def apply(locked: Applicant) -> list[str]:
+        message = rules.extension_error(months, locked.probation_extended_months)
+        if message:
+            raise ValidationError({"probation_extended_months": message})
+        locked.probation_extended_months = months
+        return ["probation_extended_months"]
+
+    return _step(applicant, actor, Stage.PROBATIONARY, apply, "延长预备期")
+
+
+def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any) -> Applicant:
+    """取消预备党员资格 (a 预备党员), or 终止培养 (earlier stages); the reason is recorded."""
+    if not reason.strip():
+        raise ValidationError({"closed_reason": "请写明原因。"})
+
+    def apply(locked: Applicant) -> list[str]:
+        if locked.stage == Stage.PROBATIONARY:
+            member = Member.objects.select_for_update().get(pk=locked.member_id)
+            member.status = MemberStatus.EXPELLED
+            save_audited(member, actor=actor, fields=["status"], message=f"取消预备党员资格：{reason.strip()}")
+            locked.stage = Stage.CANCELLED
+        else:
+            locked.stage = Stage.WITHDRAWN
+        locked.closed_reason = reason.strip()
+        return ["stage", "closed_reason"]
+
+    return _step(applicant, actor, [Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY], apply,
+                 "取消资格或终止培养")
+
+
+# --- 党费 -------------------------------------------------------------------------------
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def dues_recount(member_ids: Iterable[int]) -> None:
+    """Bring the derived ``unpaid_months`` counter back in line with the ledger (a counter,
+    not a business value: not audited)."""
+    ids = list(member_ids)
+    if not ids:
+        return
+    counts = dict(DuesRecord.objects.filter(member_id__in=ids, paid_on__isnull=True)
+                  .values("member_id").annotate(n=Count("id")).values_list("member_id", "n"))
+    changed = [m for m in Member.objects.filter(pk__in=ids).only("pk", "unpaid_months")
+               if m.unpaid_months != counts.get(m.pk, 0)]
+    for member in changed:
+        member.unpaid_months = counts.get(member.pk, 0)
+    Member.objects.bulk_update(changed, ["unpaid_months"], batch_size=2000)
+
+
+def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None = None) -> int:
+    """生成当月应交党费: one ledger row per member in the roster (在册) who has none for the
+    month, the amount from :func:`rules.monthly_dues`. Idempotent. Returns rows added.
+
+    Chunk by chunk (a province has 1.7 million members): the rows with one audit row
+    each, and each new unpaid month added to its member's arrears counter."""
+    require_permission(actor, "members.add_duesrecord", "党费收缴")
+    month = month_start(month)
+    members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
+                             actor)
+    if branch is not None:
+        members = members.filter(branch=branch)
+    pending = members.exclude(dues__month=month).values_list("pk", "dues_category", "income_base").order_by("pk")
+    added = 0
+    with transaction.atomic():
+        chunk: list[DuesRecord] = []
+        for pk, category, income in pending.iterator(chunk_size=GENERATE_CHUNK):
+            chunk.append(DuesRecord(member_id=pk, month=month, due=rules.monthly_dues(category=category,
+                                                                                    income_base=income)))
+            if len(chunk) == GENERATE_CHUNK:
+                added += _write_dues(chunk, month, actor)
+                chunk = []
+        added += _write_dues(chunk, month, actor)
+    return added
+
+
+GENERATE_CHUNK = 5000
+
+
+def _write_dues(rows: list[DuesRecord], month: datetime.date, actor: Any) -> int:
+    if not rows:
+        return 0
+    # No ignore_conflicts: a month generated meanwhile by someone else fails this run whole.
+    created = DuesRecord.objects.bulk_create(rows)
+    audit_rows(((r, {"due": [None, str(r.due)]}) for r in created), actor=actor, action=AuditAction.CREATE,
+               message=f"生成{month:%Y年%m月}应交党费")
+    # A derived counter, not a business value: kept set-wise, not audited.
+    Member.objects.filter(pk__in=[r.member_id for r in created]).update(unpaid_months=F("unpaid_months") + 1)
+    return len(created)
+
+
+def dues_pay(*, record: DuesRecord, paid: Decimal, paid_on: datetime.date, actor: Any) -> DuesRecord:
+    """交纳党费: the full amount due, on a day not in the future."""
+    def apply(locked: DuesRecord) -> list[str]:
+        message = dues_payment_error(due=locked.due, paid=paid, paid_on=paid_on, month=locked.month)
+        if message:
+            raise ValidationError(message)
+        if locked.paid_on == paid_on and locked.paid == paid:
+            return []
+        locked.paid, locked.paid_on = paid, paid_on
+        return ["paid", "paid_on"]
+
+    with transaction.atomic():
+        locked = perform(DuesRecord.objects.all(), record.pk, actor=actor, permission="members.change_duesrecord",
+                         label="党费收缴", what="党费记录", apply=apply)
+        dues_recount([locked.member_id])
+    return locked
+
+
+def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.date | None,
+                       month: datetime.date) -> dict[str, str]:
+    """The rule of one payment, for the form, the service and the sheet."""
+    if paid is None and paid_on is None:
+        return {}
+    if paid is None or paid_on is None:
+        return {"paid" if paid is None else "paid_on": "实交金额和交纳日期须同时填写。"}
+    if paid < due:
+        return {"paid": f"实交 {paid} 元少于应交 {due} 元：党费应按月足额交纳。"}
+    if paid_on > dates.today():
+        return {"paid_on": "交纳日期不能晚于今天。"}
+    if paid_on < rules.add_months(month, -12):
+        return {"paid_on": "交纳日期早于所属月份一年以上，请核对。"}
+    return {}
+
+
+def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None) -> int:
+    """自行脱党 review: a member with six consecutive months unpaid and no recorded reason
+    goes on the rectification checklist (once per member while the item is open).
+    Returns the number of members on the checklist for this reason."""
+    from orgwork.rectification.services import rectification_open_item
+
+    require_permission(actor, "members.view_member", "党费欠缴检查")
+    candidates = scope_queryset(Member.objects.filter(unpaid_months__gte=rules.ARREARS_LAPSE_MONTHS,
+                                                      status=MemberStatus.ACTIVE, arrears_reason=""), actor)
+    if member_ids is not None:
+        candidates = candidates.filter(pk__in=list(member_ids))
+    candidates = list(candidates.select_related("branch", "branch__unit"))
+    unpaid: dict[int, list[datetime.date]] = {}
+    for member_id, month in DuesRecord.objects.filter(member__in=candidates, paid_on__isnull=True).values_list(
+            "member_id", "month"):
+        unpaid.setdefault(member_id, []).append(month)
+    opened = 0
+    for member in candidates:
+        if rules.longest_unpaid_run(unpaid.get(member.pk, [])) < rules.ARREARS_LAPSE_MONTHS:
+            continue
+        rectification_open_item(
+            unit=member.branch.unit, source=ARREARS_SOURCE, source_object=member, actor=actor,
+            problem=f"党员{member.name}（{member.branch}）连续{rules.ARREARS_LAPSE_MONTHS}个月以上不交纳党费且无正当理由，"
+                    "应按自行脱党审查处理。",
+            measure="支部谈话了解情况，经教育仍不交纳的，按自行脱党予以除名。",
+        )
+        opened += 1
+    return opened
+

@@ -1,0 +1,131 @@
+"""Member 台账 and the dashboard panel, registered from ``MembersConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from orgwork import dashboard
+from orgwork.worklists.registry import Column, WorkList, register
+
+from . import selectors
+
+SECTION = "党员与发展党员"
+UNMASK = "members.view_unmasked_id_number"
+
+SLUG_REVIEW = "members_activists_due_review"
+SLUG_CHECKS = "members_candidates_missing_checks"
+SLUG_PROBATION = "members_probation_ending"
+SLUG_TRANSIT = "members_transfers_in_transit"
+SLUG_OVERDUE = "members_transfers_overdue"
+SLUG_ARREARS = "members_dues_arrears"
+SLUG_COUNTS = "members_per_branch"
+
+
+def applicant_link(applicant: Any) -> str:
+    return reverse("admin:members_applicant_change", args=[applicant.pk])
+
+
+def transfer_link(transfer: Any) -> str:
+    return reverse("admin:members_transfer_change", args=[transfer.pk])
+
+
+def member_link(member: Any) -> str:
+    return reverse("admin:members_member_change", args=[member.pk])
+
+
+def to_side(transfer: Any) -> str:
+    return transfer.to_branch.name if transfer.to_branch_id else f"省外：{transfer.destination}"
+
+
+def missing_checks(applicant: Any) -> str:
+    missing = []
+    if applicant.political_review_on is None:
+        missing.append("政治审查")
+    if applicant.training_days < 3 and applicant.training_hours < 24:
+        missing.append("集中培训")
+    if applicant.publicity_on is None:
+        missing.append("公示")
+    return "、".join(missing)
+
+
+TRANSFER_COLUMNS = (
+    Column("党员", "member.name"), Column("转出党支部", "from_branch.name"), Column("转入", to_side),
+    Column("介绍信编号", "letter_number"), Column("开出日期", "sent_on"),
+)
+
+
+def register_all() -> None:
+    register(WorkList(
+        slug=SLUG_REVIEW, title="应开展培养考察的入党积极分子", section=SECTION, permission="members.view_applicant",
+        queryset=selectors.activists_due_review, row_link=applicant_link,
+        description="入党积极分子每半年考察一次；上次考察（或确定为积极分子）已超过六个月的列在这里。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("确定为积极分子", "activist_on"),
+                 Column("上次考察", "last_review")),
+    ))
+    register(WorkList(
+        slug=SLUG_CHECKS, title="政审、培训或公示未完成的发展对象", section=SECTION, permission="members.view_applicant",
+        queryset=selectors.candidates_missing_checks, row_link=applicant_link,
+        description="发展对象提交支部大会讨论前须完成政治审查、集中培训（不少于3天或24学时）和公示。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("确定为发展对象", "candidate_on"),
+                 Column("未完成", missing_checks)),
+    ))
+    register(WorkList(
+        slug=SLUG_PROBATION, title="30天内预备期满的预备党员", section=SECTION, permission="members.view_applicant",
+        queryset=selectors.probation_ending, row_link=applicant_link,
+        description="预备期满应及时召开支部大会讨论转正、延长预备期或取消预备党员资格；已满未讨论的也列在这里。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("支部大会接收", "vote_on"),
+                 Column("预备期满", "probation_ends_on")),
+    ))
+    register(WorkList(
+        slug=SLUG_TRANSIT, title="在途的组织关系转接", section=SECTION, permission="members.view_transfer",
+        queryset=selectors.transfers_in_transit, row_link=transfer_link,
+        description="已开出介绍信、转入党支部尚未接收的组织关系转接（转出和转入本辖区的都在内）。",
+        columns=TRANSFER_COLUMNS,
+    ))
+    register(WorkList(
+        slug=SLUG_OVERDUE, title="在途超过30天的组织关系转接", section=SECTION, permission="members.view_transfer",
+        queryset=selectors.transfers_overdue, row_link=transfer_link,
+        description="开出介绍信超过30天仍未接收，请督促转入党支部接收或查明退回原因。",
+        columns=TRANSFER_COLUMNS,
+    ))
+    register(WorkList(
+        slug=SLUG_ARREARS, title="欠缴党费的党员", section=SECTION, permission="members.view_duesrecord",
+        queryset=selectors.arrears, row_link=member_link,
+        description="有未交月份的党员，按欠缴月数排列；连续6个月不交纳且无正当理由的，已列入整改清单作自行脱党审查。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("欠缴月数", "unpaid_months"),
+                 Column("欠缴原因", "arrears_reason")),
+    ))
+    register(WorkList(
+        slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",
+        queryset=selectors.branch_member_counts,
+        row_link=lambda b: reverse("admin:branches_partyorganisation_change", args=[b.pk]),
+        description="“名册在册人数”按党员名册统计；“填报人数”是党组织信息中填写的党员人数，两者不一致的请核对。",
+        columns=(Column("党支部", "name"), Column("组织代码", "code"), Column("所在单位", "unit.name"),
+                 Column("名册在册人数", "roster_count"), Column("填报人数", "members_count")),
+    ))
+    dashboard.register(dashboard.Panel(
+        slug="members_work", title="党员与发展党员待办", permission="members.view_member", compute=work_panel, order=60,
+    ))
+
+
+PANEL_ITEMS = (
+    ("积极分子待考察", SLUG_REVIEW, lambda u: selectors.activists_due_review(u).count()),
+    ("发展对象缺项", SLUG_CHECKS, lambda u: selectors.candidates_missing_checks(u).count()),
+    ("预备期将满", SLUG_PROBATION, lambda u: selectors.probation_ending(u).count()),
+    ("转接在途", SLUG_TRANSIT, lambda u: selectors.transfers_in_transit(u).count()),
+    ("转接逾期", SLUG_OVERDUE, lambda u: selectors.transfers_overdue(u).count()),
+    ("欠缴党费", SLUG_ARREARS, lambda u: selectors.arrears(u).count()),
+)
+
+
+def work_panel(user: Any) -> dashboard.PanelData:
+    """One bar per list, each linking to it."""
+    links = [reverse("admin:worklist", args=[slug]) for _, slug, _ in PANEL_ITEMS]
+    return dashboard.PanelData(
+        labels=[label for label, _, _ in PANEL_ITEMS],
+        series=[dashboard.Series("人数", [count(user) for _, _, count in PANEL_ITEMS], links)],
+        unit="人", link=reverse("admin:worklist", args=[SLUG_ARREARS]),
+        note="点击各项查看台账。",
+    )

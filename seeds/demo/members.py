@@ -1,0 +1,205 @@
+"""Demo party members in the first county's branches: a roster of a few hundred (bulk,
+one audit row each), twelve months of dues with some members behind (paid months in bulk,
+unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
+and two transfers — one received, one in transit for over a month — through the services.
+Every step skips what is already there (members by ID number, applicants by ID number,
+dues by member and month)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from branches.members import rules, services
+from branches.members.models import Applicant, DuesRecord, Member, MemberCategory, Transfer
+from branches.models import OrgKind, PartyOrganisation
+from orgwork.common import dates, idnumber
+
+from . import DemoContext, bulk
+
+MEMBERS = 300
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["建国", "志强", "海燕", "春梅", "明华", "文静", "永红", "立新", "小军", "丽娟", "国庆", "卫东", "淑芬", "晓梅"]
+DUES_CATEGORIES = ["employed", "employed", "employed", "farmer", "retired", "student"]
+OWING_EVERY = 25  # one member in 25 is behind with the dues; a few of them six months or more
+
+
+def demo_id(serial: int, born: datetime.date) -> str:
+    first = f"620102{born:%Y%m%d}{serial % 1000:03d}"
+    return first + idnumber.check_character(first)
+
+
+def build(ctx: DemoContext) -> None:
+    branches = demo_branches()
+    if not branches:
+        ctx.say("党员：没有党支部，跳过")
+        return
+    rng = random.Random(ctx.seed + 23)
+    added = ensure_members(branches, rng)
+    applicants = ensure_applicants(branches, ctx.actor)  # before the dues: the admitted pay theirs too
+    dues = ensure_dues(ctx.actor)
+    transfers = ensure_transfers(branches, ctx.actor)
+    lapses = services.members_check_arrears(actor=ctx.actor)
+    ctx.say(f"党员：新增 {added} 人，党费记录新增 {dues} 条，发展党员新增 {applicants} 人，组织关系转接新增 {transfers} 件，"
+            f"连续欠缴6个月列入整改 {lapses} 人")
+
+
+def demo_branches() -> list[PartyOrganisation]:
+    """The branches of the first county (by unit path) that has any."""
+    first = (PartyOrganisation.objects.filter(kind=OrgKind.BRANCH, unit__level__in=["county", "township"])
+             .select_related("unit").order_by("unit__path", "path").first())
+    if first is None:
+        return []
+    county = first.unit if first.unit.level == "county" else first.unit.parent
+    return list(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH, unit__path__startswith=county.path)
+                .select_related("unit").order_by("path")[:12])
+
+
+def ensure_members(branches: list[PartyOrganisation], rng: random.Random) -> int:
+    today = dates.today()
+    planned = []
+    for serial in range(MEMBERS):
+        born = datetime.date(1950 + serial % 50, 1 + serial % 12, 1 + serial % 28)
+        planned.append((serial, demo_id(serial, born), born))
+    have = set(Member.objects.filter(id_number__in=[p[1] for p in planned]).values_list("id_number", flat=True))
+    rows, reprs, paths = [], [], []
+    for serial, number, born in planned:
+        if number in have:
+            continue
+        branch = branches[serial % len(branches)]
+        joined = born.replace(year=born.year + 22 + serial % 10)
+        if joined > today - datetime.timedelta(days=400):
+            joined = today - datetime.timedelta(days=800)
+        probationary = serial % 40 == 0
+        name = SURNAMES[serial % len(SURNAMES)] + GIVEN[rng.randrange(len(GIVEN))]
+        category = DUES_CATEGORIES[serial % len(DUES_CATEGORIES)]
+        rows.append((name, number, idnumber.gender_of(number), born, branch.pk,
+                     MemberCategory.PROBATIONARY if probationary else MemberCategory.FULL,
+                     today - datetime.timedelta(days=200) if probationary else joined,
+                     None if probationary else rules.add_months(joined, 12), serial % 31 == 0, serial % 97 == 0,
+                     category, Decimal(2500 + rng.randrange(0, 9000, 100)) if category in ("employed", "retired")
+                     else Decimal("0")))
+        reprs.append(name)
+        paths.append(branch.unit.path)
+    fields = ["name", "id_number", "gender", "birth_date", "branch", "category", "joined_on", "full_on", "is_floating",
+              "is_lost", "dues_category", "income_base"]
+    with transaction.atomic():
+        bulk.insert(Member, fields, rows, reprs=reprs, unit_paths=paths, message="演示数据：党员名册")
+    return len(rows)
+
+
+def demo_months() -> list[datetime.date]:
+    first = dates.today().replace(day=1)
+    return [rules.add_months(first, -back) for back in range(12, 0, -1)]
+
+
+def owed_months(member_id: int) -> int:
+    """How many of the last months this member leaves unpaid (0 for most)."""
+    if member_id % OWING_EVERY:
+        return 0
+    return 2 if member_id % (OWING_EVERY * 2) else 7
+
+
+def ensure_dues(actor: Any) -> int:
+    """Paid months in bulk (with their audit rows); the unpaid ones by the month's service,
+    which also keeps the arrears counter."""
+    members = list(Member.objects.filter(branch__in=demo_branches(), status="active")
+                   .select_related("branch__unit").order_by("pk"))
+    months = demo_months()
+    have = set(DuesRecord.objects.filter(member__in=members, month__in=months).values_list("member_id", "month"))
+    rows, reprs, paths = [], [], []
+    for member in members:
+        owed = owed_months(member.pk)
+        due = rules.monthly_dues(category=member.dues_category, income_base=member.income_base)
+        for index, month in enumerate(months):
+            if (member.pk, month) in have or month < member.joined_on.replace(day=1) or index >= len(months) - owed:
+                continue
+            rows.append((member.pk, month, due, due, month + datetime.timedelta(days=9)))
+            reprs.append(f"{member} {month:%Y-%m}")
+            paths.append(member.branch.unit.path)
+    with transaction.atomic():
+        bulk.insert(DuesRecord, ["member", "month", "due", "paid", "paid_on"], rows, reprs=reprs, unit_paths=paths,
+                    message="演示数据：党费交纳")
+    generated = sum(services.dues_generate_month(month=month, actor=actor) for month in months)
+    services.dues_recount(m.pk for m in members)
+    return len(rows) + generated
+
+
+def ago(days: int) -> datetime.date:
+    return dates.today() - datetime.timedelta(days=days)
+
+
+# (name, days since the application, how far the file goes)
+PIPELINE = [
+    ("申请人甲", 20, "applied"), ("申请人乙", 70, "talked_late"), ("积极分子甲", 300, "activist"),
+    ("积极分子乙", 500, "activist_reviewed"), ("发展对象甲", 560, "candidate"), ("发展对象乙", 600, "candidate_ready"),
+    ("预备党员甲", 700, "probationary"), ("预备党员乙", 820, "probation_ending"), ("已转正甲", 1300, "full"),
+]
+
+
+def ensure_applicants(branches: list[PartyOrganisation], actor: Any) -> int:
+    contact = Member.objects.filter(branch__in=branches, category=MemberCategory.FULL, status="active").order_by("pk").first()
+    if contact is None:
+        return 0
+    added = 0
+    for serial, (name, days, goal) in enumerate(PIPELINE):
+        number = demo_id(900 + serial, datetime.date(1996, 1 + serial, 10))
+        if Applicant.objects.filter(id_number=number).exists():
+            continue
+        branch = contact.branch
+        a = services.applicant_apply(applicant=Applicant(name=name, id_number=number, branch=branch,
+                                                         applied_on=ago(days)), actor=actor)
+        added += 1
+        advance(a, days, goal, contact, actor)
+    return added
+
+
+def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> None:
+    if goal == "applied":
+        return
+    if goal == "talked_late":
+        services.applicant_talk(applicant=a, talked_on=ago(days - 45), late_reason="申请人在外务工，返乡后谈话", actor=actor)
+        return
+    services.applicant_talk(applicant=a, talked_on=ago(days - 10), actor=actor)
+    a = services.applicant_make_activist(applicant=a, decided_on=ago(days - 40), contacts=[contact], actor=actor)
+    if goal == "activist":
+        return
+    services.applicant_review(applicant=a, reviewed_on=ago(days - 220), summary="学习认真，表现积极", actor=actor)
+    if goal == "activist_reviewed":
+        return
+    a = services.applicant_make_candidate(applicant=a, decided_on=ago(days - 420), actor=actor)
+    if goal == "candidate":
+        services.applicant_record_preparation(applicant=a, training_days=2, actor=actor)
+        return
+    a = services.applicant_record_preparation(applicant=a, political_review_on=ago(days - 440), training_days=3,
+                                              publicity_on=ago(days - 455), actor=actor)
+    if goal == "candidate_ready":
+        return
+    vote = ago(days - 470)
+    a = services.applicant_admit(applicant=a, vote_on=vote, actor=actor)
+    a = services.applicant_approve(applicant=a, approved_on=vote + datetime.timedelta(days=40), actor=actor)
+    a = services.applicant_oath(applicant=a, oath_on=vote + datetime.timedelta(days=50), actor=actor)
+    if goal in ("probationary", "probation_ending"):
+        return
+    services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on + datetime.timedelta(days=5), actor=actor)
+
+
+def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:
+    if len(branches) < 2 or Transfer.objects.filter(letter_number__startswith="演示转").exists():
+        return 0
+    movers = list(Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+                                        unpaid_months=0).order_by("-pk")[:2])
+    if len(movers) < 2:
+        return 0
+    received = services.transfer_start(member=movers[0], to_branch=branches[1], letter_number="演示转〔2026〕1号",
+                                       started_on=ago(20), actor=actor)
+    services.transfer_send(transfer=received, sent_on=ago(18), actor=actor)
+    services.transfer_receive(transfer=received, received_on=ago(10), actor=actor)
+    overdue = services.transfer_start(member=movers[1], to_branch=branches[-1], letter_number="演示转〔2026〕2号",
+                                      started_on=ago(50), actor=actor)
+    services.transfer_send(transfer=overdue, sent_on=ago(45), actor=actor)
+    return 2

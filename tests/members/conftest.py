@@ -1,0 +1,101 @@
+"""Fixtures for party members: a few branches in the shared unit tree and helpers that
+build members and applicants at any stage through the services.
+
+    城关区 (county A)                   七里河区 (county B)
+    └── 城关区委 (党委)                 └── 七里河区第一党支部
+        ├── 东岗社区党支部
+        └── 城关镇红星村党支部
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from branches.members import services
+from branches.members.models import Applicant, Member, MemberCategory
+from branches.models import Domain, OrgKind, PartyOrganisation
+from branches.services import party_org_save
+from orgwork.common import idnumber
+from orgwork.common.contract import SystemActor
+from orgwork.units.models import Unit
+
+SYSTEM = SystemActor("test")
+TODAY = datetime.date.today()
+_serial = itertools.count(100)
+
+
+def make_id(born: datetime.date, male: bool = True) -> str:
+    seq = next(_serial) % 500 * 2 + (1 if male else 0)
+    first = f"620102{born:%Y%m%d}{seq:03d}"
+    return first + idnumber.check_character(first)
+
+
+def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,
+             parent: PartyOrganisation | None = None) -> PartyOrganisation:
+    return party_org_save(organisation=PartyOrganisation(code=code, name=name, unit=unit, kind=kind, parent=parent,
+                                                         domain=Domain.COMMUNITY, members_count=3), actor=SystemActor("fixture"))
+
+
+def days_ago(days: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def orgs(tree: dict[str, Unit]) -> dict[str, PartyOrganisation]:
+    committee = make_org("A-DW", "城关区委", tree["county_a"], OrgKind.COMMITTEE)
+    return {
+        "committee": committee,
+        "community": make_org("A-SQ", "东岗社区党支部", tree["county_a"], parent=committee),
+        "village": make_org("A-CUN", "城关镇红星村党支部", tree["township_a"], parent=committee),
+        "county_b": make_org("B-1", "七里河区第一党支部", tree["county_b"]),
+    }
+
+
+def add_member(branch: PartyOrganisation, name: str = "王建国", *, category: str = MemberCategory.FULL,
+               joined_on: datetime.date = datetime.date(2000, 7, 1), income: str = "4000",
+               dues_category: str = "employed", actor: Any = SYSTEM) -> Member:
+    full_on = joined_on.replace(year=joined_on.year + 1) if category == MemberCategory.FULL else None
+    member = Member(name=name, id_number=make_id(datetime.date(1975, 3, 9)), branch=branch, category=category,
+                    joined_on=joined_on, full_on=full_on, income_base=Decimal(income), dues_category=dues_category)
+    return services.member_save(member=member, actor=actor)
+
+
+@pytest.fixture
+def member(orgs: dict[str, PartyOrganisation]) -> Member:
+    return add_member(orgs["community"])
+
+
+def new_applicant(branch: PartyOrganisation, *, applied_on: datetime.date, born: datetime.date = datetime.date(1998, 5, 1),
+                  actor: Any = SYSTEM, name: str = "李晓") -> Applicant:
+    return services.applicant_apply(applicant=Applicant(name=name, id_number=make_id(born), branch=branch,
+                                                        applied_on=applied_on), actor=actor)
+
+
+def activist(branch: PartyOrganisation, contact: Member, *, applied_days_ago: int = 800) -> Applicant:
+    a = new_applicant(branch, applied_on=days_ago(applied_days_ago))
+    services.applicant_talk(applicant=a, talked_on=days_ago(applied_days_ago - 10), actor=SYSTEM)
+    return services.applicant_make_activist(applicant=a, decided_on=days_ago(applied_days_ago - 40), contacts=[contact],
+                                            actor=SYSTEM)
+
+
+def candidate(branch: PartyOrganisation, contact: Member, *, applied_days_ago: int = 800,
+              prepared: bool = True) -> Applicant:
+    a = activist(branch, contact, applied_days_ago=applied_days_ago)
+    services.applicant_review(applicant=a, reviewed_on=days_ago(applied_days_ago - 220), summary="表现良好", actor=SYSTEM)
+    a = services.applicant_make_candidate(applicant=a, decided_on=days_ago(applied_days_ago - 420), actor=SYSTEM)
+    if prepared:
+        a = services.applicant_record_preparation(applicant=a, political_review_on=days_ago(applied_days_ago - 440),
+                                                  training_days=3, publicity_on=days_ago(applied_days_ago - 450),
+                                                  actor=SYSTEM)
+    return a
+
+
+def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: int) -> Applicant:
+    a = candidate(branch, contact, applied_days_ago=vote_days_ago + 470)
+    a = services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
+    return services.applicant_approve(applicant=a, approved_on=days_ago(vote_days_ago - 30), actor=SYSTEM)

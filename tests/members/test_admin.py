@@ -1,0 +1,165 @@
+"""The members admin: masking, query cost, forms and actions that call the services."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.admin.roster import MemberAdmin
+from branches.members.models import Applicant, DuesRecord, Member, Transfer, TransferState
+from orgwork.common import idnumber
+
+from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:members_member_changelist")
+
+
+def test_the_roster_shows_masked_id_numbers_to_a_clerk(orgs, member, client_for, county_a_clerk):
+    body = client_for(county_a_clerk).get(CHANGELIST).content.decode()
+    assert idnumber.mask(member.id_number) in body and member.id_number not in body
+
+
+def test_a_county_clerk_does_not_see_another_countys_members(orgs, client_for, county_b_clerk):
+    hidden = add_member(orgs["community"], "城关党员")
+    response = client_for(county_b_clerk).get(CHANGELIST)
+    assert hidden not in response.context["cl"].result_list
+
+
+def queries_for_page(client, size: int) -> int:
+    MemberAdmin.list_per_page = size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(CHANGELIST).status_code == 200
+        return len(captured)
+    finally:
+        MemberAdmin.list_per_page = 50
+
+
+def test_the_roster_changelist_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
+    for i in range(30):
+        add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
+    client = client_for(province_officer)
+    small, large = queries_for_page(client, 5), queries_for_page(client, 30)
+    assert small == large
+    assert large <= 14
+
+
+def test_the_member_form_refuses_a_committee_as_branch(orgs, client_for, province_officer):
+    response = client_for(province_officer).post(reverse("admin:members_member_add"), {
+        "name": "错编", "id_number": "11010519491231002X", "branch": orgs["committee"].pk, "category": "full",
+        "joined_on": "2000-07-01", "full_on": "2001-07-01", "dues_category": "employed", "income_base": "3000",
+    })
+    assert response.status_code == 200
+    assert not Member.objects.filter(name="错编").exists()
+
+
+def test_the_member_form_adds_through_the_service_with_derived_birth_date(orgs, client_for, county_a_clerk):
+    response = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
+        "name": "新党员", "id_number": "11010519491231002X", "branch": orgs["community"].pk, "category": "full",
+        "joined_on": "2000-07-01", "full_on": "2001-07-01", "dues_category": "employed", "income_base": "3000",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Member.objects.get(name="新党员").birth_date == datetime.date(1949, 12, 31)
+
+
+def post_action(client, url: str, action: str, pks: list[int], **data) -> object:
+    return client.post(url, {"action": action, "_selected_action": pks, "apply": "1", **data}, follow=True)
+
+
+def test_a_late_talk_action_without_a_reason_changes_nothing(orgs, client_for, county_a_clerk):
+    a = new_applicant(orgs["community"], applied_on=days_ago(90))
+    response = post_action(client_for(county_a_clerk), reverse("admin:members_applicant_changelist"), "talk", [a.pk],
+                           day=days_ago(5).isoformat(), late_reason="")
+    assert "一个月内" in response.content.decode()
+    assert Applicant.objects.get(pk=a.pk).talked_on is None
+
+
+def test_the_talk_action_records_the_talk(orgs, client_for, county_a_clerk):
+    a = new_applicant(orgs["community"], applied_on=days_ago(20))
+    post_action(client_for(county_a_clerk), reverse("admin:members_applicant_changelist"), "talk", [a.pk],
+                day=days_ago(5).isoformat(), late_reason="")
+    assert Applicant.objects.get(pk=a.pk).talked_on == days_ago(5)
+
+
+def test_the_receive_action_moves_the_member_for_the_receiving_clerk(orgs, member, client_for, county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="A1", started_on=days_ago(9),
+                                actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    client = client_for(county_b_clerk)
+    assert t in client.get(reverse("admin:members_transfer_changelist")).context["cl"].result_list
+    client.post(reverse("admin:members_transfer_changelist"), {"action": "receive", "_selected_action": [t.pk]})
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
+    assert Member.objects.get(pk=member.pk).branch_id == orgs["county_b"].pk
+
+
+def test_the_transfer_form_starts_a_transfer_from_the_members_branch(orgs, member, client_for, county_a_clerk):
+    response = client_for(county_a_clerk).post(reverse("admin:members_transfer_add"), {
+        "member": member.pk, "to_branch": orgs["county_b"].pk, "destination": "", "letter_number": "甘转2号",
+        "started_on": days_ago(1).isoformat(),
+    })
+    assert response.status_code == 302
+    t = Transfer.objects.get(letter_number="甘转2号")
+    assert t.from_branch_id == orgs["community"].pk and t.state == TransferState.PENDING
+
+
+def test_the_dues_page_refuses_a_short_payment(orgs, member, client_for, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    response = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
+                                               {"paid": "10", "paid_on": TODAY.isoformat()})
+    assert response.status_code == 200 and "足额" in response.content.decode()
+    assert DuesRecord.objects.get(pk=record.pk).paid_on is None
+
+
+def test_the_pay_in_full_action_clears_the_arrears(orgs, member, client_for, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    client_for(county_a_clerk).post(reverse("admin:members_duesrecord_changelist"),
+                                    {"action": "pay_in_full", "_selected_action": [record.pk]})
+    assert DuesRecord.objects.get(pk=record.pk).paid == Decimal("40.00")
+    assert Member.objects.get(pk=member.pk).unpaid_months == 0
+
+
+def test_the_view_only_auditor_sees_the_roster_but_may_not_change_or_unmask(orgs, member, client_for, view_only_auditor):
+    response = client_for(view_only_auditor).get(CHANGELIST)
+    assert response.status_code == 200
+    assert member in response.context["cl"].result_list
+    assert not view_only_auditor.has_perm("members.view_unmasked_id_number")
+    assert not view_only_auditor.has_perm("members.change_member")
+
+
+def test_the_member_page_keeps_the_branch_read_only(orgs, member, client_for, county_a_clerk):
+    response = client_for(county_a_clerk).get(reverse("admin:members_member_change", args=[member.pk]))
+    assert response.status_code == 200
+    assert "branch" not in response.context["adminform"].form.fields
+
+
+def test_the_application_form_refuses_an_applicant_under_eighteen(orgs, client_for, county_a_clerk):
+    from .conftest import make_id
+
+    young = make_id(days_ago(17 * 365))
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "少年", "id_number": young, "branch": orgs["community"].pk, "applied_on": days_ago(3).isoformat(),
+        "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200 and "年满18周岁" in response.content.decode()
+    assert not Applicant.objects.filter(id_number=young).exists()
+
+
+def test_the_application_form_registers_an_adult_through_the_service(orgs, client_for, county_a_clerk):
+    from .conftest import make_id
+
+    adult = make_id(datetime.date(1995, 6, 1))
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "成年", "id_number": adult, "branch": orgs["community"].pk, "applied_on": days_ago(3).isoformat(),
+        "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Applicant.objects.get(id_number=adult).birth_date == datetime.date(1995, 6, 1)

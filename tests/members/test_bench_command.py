@@ -1,0 +1,30 @@
+"""bench_members at a tiny size: it builds its data, reuses it, and ends with the summary line."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from branches.members import selectors
+from branches.members.models import DuesRecord, Member
+
+LINE = (r"members_p50_ms=[\d.]+ stock_p50_ms=[\d.]+ ratio=[\d.]+ arrears_ms=[\d.]+ naive_arrears_ms=[\d.]+ "
+        r"arrears_ratio=[\d.]+ members=(\d+) dues=(\d+)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_members_builds_reuses_and_prints_the_summary_line() -> None:
+    out = io.StringIO()
+    call_command("bench_members", members=200, months=3, repeat=1, stdout=out)
+    match = re.fullmatch(LINE, out.getvalue().strip().splitlines()[-1])
+    assert match, out.getvalue()
+    assert int(match.group(1)) == Member.objects.count() == 200
+    assert int(match.group(2)) == DuesRecord.objects.count() == 600
+    owing = [m.pk for m in selectors.arrears_naive()]
+    assert owing and sorted(owing) == sorted(Member.objects.filter(unpaid_months__gt=0).values_list("pk", flat=True))
+    again = io.StringIO()
+    call_command("bench_members", members=200, months=3, repeat=1, stdout=again)
+    assert "新增党员 0，新增党费记录 0" in again.getvalue()

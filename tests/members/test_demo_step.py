@@ -1,0 +1,36 @@
+"""The demo step for members: a roster, dues with arrears, every pipeline stage, two
+transfers (one overdue); a second run adds nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from branches.members import selectors
+from branches.members.models import Applicant, DuesRecord, Member, Stage, Transfer
+from orgwork.audit.models import AuditLog
+from orgwork.rectification.models import RectificationItem
+from seeds.demo import DemoContext
+from seeds.demo import members as step
+
+from .conftest import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
+    ctx = DemoContext(scale="small", stdout=io.StringIO())
+    step.build(ctx)
+    counts = (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
+              AuditLog.objects.count(), RectificationItem.objects.count())
+    assert counts[0] >= step.MEMBERS and counts[1] > step.MEMBERS * 10
+    stages = set(Applicant.objects.values_list("stage", flat=True))
+    assert stages >= {Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL}
+    assert selectors.transfers_overdue(SYSTEM).count() == 1
+    assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
+    assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
+    assert all(m.branch.unit.path.startswith(orgs["community"].unit.path) for m in Member.objects.select_related("branch__unit"))
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
+            AuditLog.objects.count(), RectificationItem.objects.count()) == counts

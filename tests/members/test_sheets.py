@@ -1,0 +1,129 @@
+"""The member sheets through the bulk import engine: each rule once on the sheet path."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from branches.members import rules, services
+from branches.members.models import Applicant, DuesRecord, Member, Stage
+from branches.members.resources import ApplicantResource, DuesPaymentResource, MemberResource
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+from orgwork.rectification.models import RectificationItem
+
+from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
+
+pytestmark = pytest.mark.django_db
+ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
+APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
+                  "确定为发展对象日期"]
+
+
+def run(tmp_path: Path, rows: list[list[Any]], resource: Any, user: Any) -> Any:
+    path = tmp_path / "sheet.csv"
+    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n", encoding="utf-8")
+    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=True)
+
+
+def messages(result: Any) -> str:
+    return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)
+
+
+def test_the_roster_sheet_registers_members_with_their_birth_dates(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1980, 2, 3))
+    result = run(tmp_path, [ROSTER_HEAD, ["张三", number, "A-SQ", "正式党员", "2005-07-01", "2006-07-01", "在职", "5000"]],
+                 MemberResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert Member.objects.get(id_number=number).birth_date == datetime.date(1980, 2, 3)
+
+
+def test_a_roster_sheet_cannot_place_a_member_in_another_countys_branch(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, [ROSTER_HEAD, ["张三", make_id(datetime.date(1980, 2, 3)), "B-1", "正式党员", "2005-07-01",
+                                          "2006-07-01", "在职", "5000"]], MemberResource, county_a_clerk)
+    assert not result.committed and "管辖范围" in messages(result)
+
+
+def test_a_roster_sheet_cannot_move_a_member_to_another_branch(tmp_path, orgs, member, county_a_clerk):
+    result = run(tmp_path, [ROSTER_HEAD, [member.name, member.id_number, "A-CUN", "正式党员", "2000-07-01", "2001-07-01",
+                                          "在职", "4000"]], MemberResource, county_a_clerk)
+    assert not result.committed and "组织关系转接" in messages(result)
+    assert Member.objects.get(pk=member.pk).branch_id == orgs["community"].pk
+
+
+def test_a_roster_sheet_refuses_a_full_date_within_the_probation_year(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, [ROSTER_HEAD, ["张三", make_id(datetime.date(1980, 2, 3)), "A-SQ", "正式党员", "2005-07-01",
+                                          "2005-12-01", "在职", "5000"]], MemberResource, county_a_clerk)
+    assert not result.committed and "满一年" in messages(result)
+
+
+def test_an_applicant_sheet_refuses_an_application_under_eighteen(tmp_path, orgs, county_a_clerk):
+    young = make_id(days_ago(17 * 365))
+    result = run(tmp_path, [APPLICANT_HEAD, ["少年", young, "A-SQ", days_ago(5).isoformat(), "", "", "", ""]],
+                 ApplicantResource, county_a_clerk)
+    assert not result.committed and "年满18周岁" in messages(result)
+
+
+def test_an_applicant_sheet_refuses_a_late_talk_without_a_reason(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1998, 1, 1))
+    row = ["李四", number, "A-SQ", "2025-01-02", "2025-04-01", "", "", ""]
+    result = run(tmp_path, [APPLICANT_HEAD, row], ApplicantResource, county_a_clerk)
+    assert not result.committed and "一个月内" in messages(result)
+    row[5] = "申请人外出务工"
+    result = run(tmp_path, [APPLICANT_HEAD, row], ApplicantResource, county_a_clerk)
+    assert result.committed, messages(result)
+
+
+def test_an_applicant_sheet_derives_the_stage_and_keeps_the_activist_year(tmp_path, orgs, county_a_clerk):
+    early = ["王五", make_id(datetime.date(1998, 1, 1)), "A-SQ", "2024-01-02", "2024-01-20", "", "2024-03-01",
+             "2024-09-01"]
+    result = run(tmp_path, [APPLICANT_HEAD, early], ApplicantResource, county_a_clerk)
+    assert not result.committed and "一年以上" in messages(result)
+    early[7] = "2025-03-05"
+    result = run(tmp_path, [APPLICANT_HEAD, early], ApplicantResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert Applicant.objects.get(name="王五").stage == Stage.CANDIDATE
+
+
+DUES_HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
+
+
+def test_a_dues_sheet_refuses_a_short_payment(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "5", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "足额" in messages(result)
+
+
+def test_a_dues_sheet_cannot_pay_a_month_not_yet_generated(tmp_path, orgs, member, county_a_clerk):
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "40", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "尚未生成" in messages(result)
+
+
+def test_a_dues_sheet_clears_arrears_and_then_checks_for_lapses(tmp_path, orgs, member, county_a_clerk):
+    other = add_member(orgs["community"], "赵六")
+    for back in range(6, 0, -1):
+        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
+    month = rules.add_months(TODAY.replace(day=1), -1)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{month:%Y-%m}", "40", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert DuesRecord.objects.get(member=member, month=month).paid == Decimal("40")
+    assert Member.objects.get(pk=member.pk).unpaid_months == 5
+    # The member paid last month: no lapse. The other owes six months in a row: on the checklist.
+    assert not RectificationItem.objects.filter(source_object_id=str(member.pk)).exists()
+    assert RectificationItem.objects.filter(source_object_id=str(other.pk)).count() == 1
+
+
+def test_the_member_sheets_are_offered_to_the_party_building_role_and_not_to_the_auditor(county_a_clerk,
+                                                                                         view_only_auditor):
+    from orgwork.imports.access import can_import
+
+    for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
+        assert can_import(county_a_clerk, resource)
+        assert not can_import(view_only_auditor, resource)
