@@ -121,7 +121,7 @@ class _Clerks:
         for user in users:
             self.by_unit[user.unit_id].append(user)
         self.parent = dict(Unit.objects.values_list("pk", "parent_id"))
-        self.names = dict(Unit.objects.values_list("pk", "name"))
+        self.names = dict(Unit.objects.values_list("pk", "full_name"))
 
     def nearest(self, unit_id: int | None) -> tuple[int | None, list[Any]]:
         """The clerks of ``unit_id``, or of the nearest unit above it that has some."""
@@ -136,7 +136,7 @@ def _notification_text(source: registry.DeadlineSource, item: registry.DueItem, 
                        today: datetime.date, unit_name: str) -> tuple[str, str]:
     what = mask_text(item.title)
     days = (item.deadline - today).days
-    deadline = f"{item.deadline.year}年{item.deadline.month}月{item.deadline.day}日"
+    deadline = item.deadline.isoformat()  # one way to write a date: 2026-03-01
     if stage == Stage.SOON:
         return f"{source.title}：{days}天后到期", f"{what}（{unit_name}），{deadline}到期，还有{days}天。"
     if stage == Stage.DUE:

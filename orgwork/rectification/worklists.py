@@ -103,7 +103,7 @@ def register_all() -> None:
         columns=(
             Column("问题描述", "problem"),
             Column("问题清单", "checklist.title"),
-            Column("责任单位", "responsible_unit.name"),
+            Column("责任单位", "responsible_unit.full_name"),
             Column("责任人", "responsible_person"),
             Column("整改时限", "deadline"),
             Column("整改状态", "get_state_display"),
