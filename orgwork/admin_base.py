@@ -21,6 +21,7 @@ from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationE
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
@@ -311,3 +312,11 @@ __all__ = [
     "ScopedRelatedFieldListFilter",
     "UnitSubtreeFilter",
 ]
+
+
+def warning_flag(value: Any, text: str) -> str:
+    """A list cell for a condition to act on (逾期, 存在阻却情形, 需复核): the words in red
+    when it holds, a dash when it does not — never a green tick for a bad state."""
+    if value:
+        return format_html('<span class="orgwork-warning">{}</span>', text)
+    return "—"

@@ -511,10 +511,11 @@ def test_check_deploy_fails_on_an_account_holding_rights_beyond_its_roles(view_o
     assert "view_only_auditor" in errors and "cadres.view_unmasked_id_number" in errors
 
 
-def test_the_security_administrator_is_offered_no_password_link(personas: dict[str, Any], client_for: Any) -> None:
+def test_only_the_system_administrator_is_offered_the_password_reset_link(personas: dict[str, Any], client_for: Any) -> None:
     target = personas["county_a_clerk"]
     page = client_for(personas["security_admin"]).get(reverse("admin:accounts_user_change", args=[target.pk]))
     assert page.status_code == 200
-    assert 'id="id_password"' not in page.content.decode()
+    reset = reverse("admin:auth_user_password_change", args=[target.pk])
+    assert 'id="id_password"' not in page.content.decode() and reset not in page.content.decode()
     shown = client_for(personas["system_admin"]).get(reverse("admin:accounts_user_change", args=[target.pk]))
-    assert 'id="id_password"' in shown.content.decode()
+    assert reset in shown.content.decode() and "重置密码" in shown.content.decode()

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Assessment, CadreStatus, Post, PositionQuota
@@ -63,9 +63,9 @@ class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     def cadre_unit(self, obj: Assessment) -> str:
         return str(obj.cadre.unit)
 
-    @admin.display(description="需逐一复核", boolean=True)
-    def review(self, obj: Assessment) -> bool:
-        return bool(obj.needs_review)
+    @admin.display(description="需逐一复核")
+    def review(self, obj: Assessment) -> str:
+        return warning_flag(obj.needs_review, "需复核")
 
     @admin.display(description="后续处理")
     def follow_up(self, obj: Assessment) -> str:

@@ -177,6 +177,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     change_password_form = PasswordResetForm
+    change_form_before_template = "admin/accounts/reset_password_link.html"
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("last_name", "first_name", "email", "unit")}),
@@ -210,6 +211,13 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
         # No password link for who may not reset one (the security administrator).
         return [(name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
                 for name, options in fieldsets]
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False,
+                           change: bool = False, form_url: str = "", obj: Any = None) -> Any:
+        # The reset is a page of its own; the skin's password widget shows no way there.
+        if obj is not None and (request.user.is_superuser or request.user.has_perm(roles.RESET_PASSWORD)):
+            context["reset_password_url"] = reverse("admin:auth_user_password_change", args=[obj.pk])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The security administrator opens an account to give it roles, not to edit it.

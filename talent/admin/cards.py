@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from .. import services
 from ..models import AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, ServiceCard
@@ -161,9 +161,9 @@ class GreenChannelRequestAdmin(ScopedModelAdmin):
     def holder(self, obj: GreenChannelRequest) -> str:
         return obj.card.holder.name
 
-    @admin.display(description="超期", boolean=True)
-    def overdue(self, obj: GreenChannelRequest) -> bool:
-        return obj.is_overdue_on(timezone.localdate())
+    @admin.display(description="超期")
+    def overdue(self, obj: GreenChannelRequest) -> str:
+        return warning_flag(obj.is_overdue_on(timezone.localdate()), "已超期")
 
     @admin.action(description="受理", permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> None:

@@ -76,3 +76,11 @@ def test_a_clerk_of_another_county_cannot_open_a_step_of_the_item(item_in: Any, 
                                                                   client_for: Any) -> None:
     item = item_in(ItemState.IN_PROGRESS)
     assert client_for(county_b_clerk).get(step_url(item, "request_closure_step")).status_code in (403, 404)
+
+
+def test_an_overdue_item_reads_as_overdue_in_red_words_not_a_green_tick(item_in: Any, county_a_clerk: Any,
+                                                                       client_for: Any) -> None:
+    item_in(ItemState.IN_PROGRESS, deadline=datetime.date(2026, 3, 2))
+    html = client_for(county_a_clerk).get(reverse("admin:rectification_rectificationitem_changelist")).content.decode()
+    assert '<span class="orgwork-warning">已逾期</span>' in html
+    assert "icon-yes" not in html

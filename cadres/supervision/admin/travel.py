@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from ..models import TravelDocument, TravelDocumentLoan, TravelDocumentStatus, TravelViolation
 from ..services import travel_document_cancel, travel_document_lend, travel_document_return
@@ -109,9 +109,9 @@ class TravelDocumentLoanAdmin(ScopedModelAdmin):
         # A loan is registered once; returning goes through the action.
         return False if obj is not None else super().has_change_permission(request, obj)
 
-    @admin.display(description="逾期", boolean=True)
-    def is_overdue(self, obj: TravelDocumentLoan) -> bool:
-        return obj.returned_on is None and obj.due_on < timezone.localdate()
+    @admin.display(description="逾期")
+    def is_overdue(self, obj: TravelDocumentLoan) -> str:
+        return warning_flag(obj.returned_on is None and obj.due_on < timezone.localdate(), "已逾期")
 
     def save_model(self, request: HttpRequest, obj: TravelDocumentLoan, form: Any, change: bool) -> None:
         loan = travel_document_lend(document=obj.document, lent_on=obj.lent_on, due_on=obj.due_on,

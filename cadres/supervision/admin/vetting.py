@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from ..models import VettingCase, VettingCheck, VettingResult, VettingStatus
 from ..selectors import blockers_for, open_check_reasons, vetting_cases_with_flags
@@ -94,10 +94,10 @@ class VettingCaseAdmin(ScopedModelAdmin):
     def checks_done(self, obj: VettingCase) -> bool:
         return not obj.has_open_checks
 
-    @admin.display(description="存在阻却情形", boolean=True)
-    def blocked(self, obj: VettingCase) -> bool:
+    @admin.display(description="存在阻却情形")
+    def blocked(self, obj: VettingCase) -> str:
         low = obj.latest_score is not None and obj.latest_score < 80
-        return bool(obj.has_influence or obj.has_suspected_file or obj.has_discrepancy or low)
+        return warning_flag(obj.has_influence or obj.has_suspected_file or obj.has_discrepancy or low, "存在")
 
     @admin.display(description="不能通过的原因")
     def blockers_explained(self, obj: VettingCase) -> str:

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
@@ -120,9 +120,9 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ProgressChangeList
 
-    @admin.display(description="逾期", boolean=True, ordering="is_overdue")
-    def overdue_flag(self, obj: RectificationItem) -> bool | None:
-        return getattr(obj, "is_overdue", None)
+    @admin.display(description="逾期", ordering="is_overdue")
+    def overdue_flag(self, obj: RectificationItem) -> str:
+        return warning_flag(getattr(obj, "is_overdue", False), "已逾期")
 
     @admin.display(description="来源记录")
     def source_link(self, obj: RectificationItem) -> str:
