@@ -15,7 +15,9 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from .. import services
 from ..models import AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, ServiceCard
-from .common import action_with_form, run_per_object
+from orgwork.admin_actions import action_with_form, run_per_object
+
+
 
 
 class ServiceCardForm(forms.ModelForm):

@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, TrainingPlanFile, yuan
 from ..selectors import funding_totals_by_programme, funding_totals_by_unit, programmes_open_to
-from .common import ProgrammeFilter, action_with_form, run_per_object
+from .common import ProgrammeFilter
 
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
 

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_actions import run_per_object
 from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import DuesRecord
-from .common import run_per_object
 
 
 class PaidFilter(admin.SimpleListFilter):

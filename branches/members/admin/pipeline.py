@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
@@ -17,7 +18,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import ActivistReview, Applicant, Member, MemberCategory, MemberStatus
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm, action_with_form
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm
 from .roster import branches_for
 
 UNMASK = "members.view_unmasked_id_number"

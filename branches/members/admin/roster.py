@@ -11,13 +11,14 @@ from django.http import HttpRequest, HttpResponse
 
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import Member, MemberStatus, Transfer
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm, action_with_form, run_per_object
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm
 
 UNMASK = "members.view_unmasked_id_number"
 
