@@ -21,9 +21,8 @@ from django.db import models
 from import_export import fields
 from import_export.widgets import DecimalWidget, IntegerWidget
 
-from orgwork.common import idnumber
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ByIdNumberWidget, ScopedForeignKeyWidget, UnitWidget
 
 from . import services
 from .models import Enrollment, EnrollmentStatus, Funding, Gender, Person, Programme, ReviewGrade, TermReview
@@ -53,7 +52,7 @@ class ProgrammeWidget(ScopedForeignKeyWidget):
         return value.name if value else ""
 
 
-class PersonWidget(ScopedForeignKeyWidget):
+class PersonWidget(ByIdNumberWidget):
     """The talent, by ID number; the cell is normalised first (full-width digits,
     spaces, a lower-case x) and an Excel number is refused with instructions."""
 
@@ -61,25 +60,7 @@ class PersonWidget(ScopedForeignKeyWidget):
     not_found_message = "该身份证号的人才未登记或不在您的管辖范围内，请先导入人才信息。"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Person, field="id_number", **kwargs)
-
-    @staticmethod
-    def _normal(value: Any) -> str | None:
-        try:
-            return idnumber.normalise(value)
-        except ValidationError:
-            return None
-
-    def prefetch(self, values: Iterable[Any]) -> None:
-        super().prefetch(v for v in map(self._normal, values) if v)
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        if is_blank(value):
-            return None
-        return super().clean(idnumber.clean(value), row, **kwargs)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.id_number if value else ""
+        super().__init__(Person, **kwargs)
 
 
 class TalentResource(ScopedModelResource):

@@ -10,7 +10,6 @@ a 正式党员 (转正), or change a file past the 发展对象 stage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,10 +18,9 @@ from import_export import fields
 from import_export.widgets import DecimalWidget, IntegerWidget
 
 from branches.resources import YesNoWidget, org_widget
-from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, is_blank
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ByIdNumberWidget, ScopedForeignKeyWidget
 
 from . import rules, services
 from .models import Applicant, DuesCategory, DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage
@@ -41,32 +39,14 @@ def branch_widget() -> ScopedForeignKeyWidget:
     return widget
 
 
-class MemberWidget(ScopedForeignKeyWidget):
+class MemberWidget(ByIdNumberWidget):
     """The member, by ID number, within the importer's scope."""
 
     # No number in the message: an error report must not print full ID numbers back.
     not_found_message = "该身份证号的党员不在名册中或不在您的管辖范围内。"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Member, field="id_number", **kwargs)
-
-    @staticmethod
-    def _normal(value: Any) -> str | None:
-        try:
-            return idnumber.normalise(value)
-        except ValidationError:
-            return None
-
-    def prefetch(self, values: Iterable[Any]) -> None:
-        super().prefetch(v for v in map(self._normal, values) if v)
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        if is_blank(value):
-            return None
-        return super().clean(idnumber.clean(value), row, **kwargs)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.id_number if value else ""
+        super().__init__(Member, **kwargs)
 
 
 class MemberResource(ScopedModelResource):

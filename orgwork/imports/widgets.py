@@ -195,3 +195,30 @@ class UnitWidget(ScopedForeignKeyWidget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""
+
+
+class ByIdNumberWidget(ScopedForeignKeyWidget):
+    """A person's record by their ID number, within the importer's scope. The cell is
+    normalised first (full-width digits, spaces, a lower-case x) and an Excel number is
+    refused with instructions; the not-found message never prints the number back."""
+
+    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
+        super().__init__(model, field="id_number", **kwargs)
+
+    @staticmethod
+    def _normal(value: Any) -> str | None:
+        try:
+            return idnumber.normalise(value)
+        except ValidationError:
+            return None
+
+    def prefetch(self, values: Iterable[Any]) -> None:
+        super().prefetch(v for v in map(self._normal, values) if v)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if is_blank(value):
+            return None
+        return super().clean(idnumber.clean(value), row, **kwargs)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.id_number if value else ""
