@@ -16,6 +16,7 @@ are applied by :mod:`branches.members.services` on every path.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,19 @@ class DuesCategory(models.TextChoices):
     RETIRED = "retired", "离退休"
     UNEMPLOYED = "unemployed", "下岗失业或生活困难"
 
+
+
+def fill_from_id_number(record: Any) -> None:
+    """The ID number normalised and checked (GB 11643); birth date and gender taken from
+    it where the record leaves them blank. Shared by the roster and the applicants."""
+    try:
+        record.id_number = idnumber.clean(record.id_number)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from None
+    if record.birth_date is None:
+        record.birth_date = idnumber.birth_date_of(record.id_number)
+    if not record.gender:
+        record.gender = idnumber.gender_of(record.id_number)
 
 class Member(Audited):
     """党员 (党员名册的一行).
@@ -134,14 +148,7 @@ class Member(Audited):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.id_number:
-            try:
-                self.id_number = idnumber.clean(self.id_number)
-            except ValidationError as error:
-                raise ValidationError({"id_number": error.messages}) from None
-            if self.birth_date is None:
-                self.birth_date = idnumber.birth_date_of(self.id_number)
-            if not self.gender:
-                self.gender = idnumber.gender_of(self.id_number)
+            fill_from_id_number(self)
             found = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
                                                month_only=False)
             errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
@@ -293,14 +300,7 @@ class Applicant(Audited):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.id_number:
-            try:
-                self.id_number = idnumber.clean(self.id_number)
-            except ValidationError as error:
-                raise ValidationError({"id_number": error.messages}) from None
-            if self.birth_date is None:
-                self.birth_date = idnumber.birth_date_of(self.id_number)
-            if not self.gender:
-                self.gender = idnumber.gender_of(self.id_number)
+            fill_from_id_number(self)
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:
