@@ -1,0 +1,219 @@
+"""Workflow steps on a record's own page (记录页面上的办理按钮), and the record's timeline.
+
+A step is declared once, as a :class:`RecordStep`: its button label, the permission the
+service requires, the states in which it applies, its small form (a reason, a date,
+evidence to upload) and the call of the domain service — the SAME service the list's
+batch action calls, so every rule and the single audit row hold on this path too.
+
+:class:`RecordStepsMixin` turns an admin's ``record_steps`` into unfold ``actions_detail``
+buttons at the top of the change page. A button is shown only to a user who holds the
+step's permission, and only while the record's state allows the step; its URL refuses
+anyone else (403). The step's page shows the form; a refusal of the service comes back
+on the form in Chinese, never as a 500.
+
+:class:`RecordTimelineMixin` shows the record's audit history (in plain Chinese,
+``orgwork.audit.presentation.readable_entries``) under its change form, together with
+the history of the records that belong to it (a case's checks, a document's loans).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from unfold.enums import ActionVariant
+
+from orgwork.audit.models import AuditLog
+from orgwork.audit.presentation import readable_entries
+
+
+@dataclass(frozen=True)
+class RecordStep:
+    """One workflow step offered on a record's page.
+
+    ``run(record, actor, data)`` calls the domain service with the form's cleaned data;
+    ``applies(record)`` tells whether the record's state allows the step (the service
+    still decides: a step shown on a stale page is refused by the service, on the form).
+    """
+
+    name: str  # the action's name; its URL is named admin:<app>_<model>_<name>
+    label: str  # the button
+    permission: str  # "app_label.codename", the one the service requires
+    applies: Callable[[Any], bool]
+    run: Callable[[Any, Any, dict[str, Any]], Any]
+    form: type[forms.Form] | None = None
+    url_path: str = ""
+    icon: str = "task_alt"
+    verb: str = ""  # the step in a sentence ("已…", the page title); the label by default
+    form_kwargs: Callable[[Any], dict[str, Any]] | None = None  # e.g. the checks of a case to choose from
+    summary: Callable[[Any], str] | None = None  # the line above the form: what the step acts on
+
+    @property
+    def path(self) -> str:
+        return self.url_path or self.name.removesuffix("_step").replace("_", "-")
+
+    @property
+    def words(self) -> str:
+        return self.verb or self.label
+
+
+def apply_refusal(form: forms.Form, error: ValidationError) -> None:
+    """Put the service's refusal on the form: under its field when the form has that field,
+    above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class RefusalOnlyForm(forms.Form):
+    """The confirmation page of a step without fields: it carries the service's refusal."""
+
+
+class RecordStepsMixin:
+    """Needs ``self`` to be an unfold ModelAdmin scoped to the user (``ScopedModelAdmin``)."""
+
+    record_steps: tuple[RecordStep, ...] = ()
+    step_template = "admin/orgwork/record_step.html"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        names = [step.name for step in cls.record_steps]
+        declared = [name for name in (getattr(cls, "actions_detail", None) or ()) if name not in names]
+        cls.actions_detail = [*declared, *names]
+
+    def _steps(self) -> dict[str, RecordStep]:
+        return {step.name: step for step in self.record_steps}
+
+    def step_allowed(self, request: HttpRequest, record: Any, step: RecordStep) -> bool:
+        return record is not None and request.user.has_perm(step.permission) and bool(step.applies(record))
+
+    def _get_instance_method(self, method_name: str) -> Callable[..., Any]:
+        step = self._steps().get(method_name)
+        if step is None:
+            return super()._get_instance_method(method_name)  # type: ignore[misc]
+
+        def view(request: HttpRequest, object_id: Any) -> HttpResponse:
+            return self.take_step(request, object_id, step)
+
+        view.__name__ = method_name
+        view.short_description = step.label  # type: ignore[attr-defined]
+        view.url_path = step.path  # type: ignore[attr-defined]
+        view.icon = step.icon  # type: ignore[attr-defined]
+        view.attrs = None  # type: ignore[attr-defined]
+        view.variant = ActionVariant.DEFAULT  # type: ignore[attr-defined]
+        view.dialog = None  # type: ignore[attr-defined]
+        return view
+
+    def get_actions_detail(self, request: HttpRequest, object_id: Any) -> list[Any]:
+        actions = super().get_actions_detail(request, object_id)  # type: ignore[misc]
+        steps = self._steps()
+        if not steps or not object_id:
+            return actions
+        record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]  # scoped
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"  # type: ignore[attr-defined]
+        shown = []
+        for action in actions:
+            step = steps.get(action.action_name.removeprefix(prefix))
+            if step is None or self.step_allowed(request, record, step):
+                shown.append(action)
+        return shown
+
+    def record_page(self, record: Any) -> str:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+
+    def take_step(self, request: HttpRequest, object_id: Any, step: RecordStep) -> HttpResponse:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
+        if record is None:
+            raise Http404(f"该{opts.verbose_name}不存在或不在您的管辖范围内。")
+        if not self.step_allowed(request, record, step):
+            raise PermissionDenied
+        page = self.record_page(record)
+        form_class = step.form or RefusalOnlyForm
+        kwargs = step.form_kwargs(record) if step.form_kwargs else {}
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES, **kwargs)
+            if form.is_valid():
+                try:
+                    step.run(record, request.user, form.cleaned_data)
+                except ValidationError as error:
+                    apply_refusal(form, error)
+                else:
+                    self.message_user(request, f"「{record}」已{step.words}。", messages.SUCCESS)  # type: ignore[attr-defined]
+                    return HttpResponseRedirect(page)
+        else:
+            form = form_class(**kwargs)
+        summary = step.summary(record) if step.summary else (
+            f"{opts.verbose_name}「{record}」" + (f"（当前状态：{record.get_status_display()}）"
+                                                  if hasattr(record, "get_status_display") else "")
+            + f"将办理「{step.words}」。")
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": f"{step.words}：{record}",
+            "subtitle": None,
+            "opts": opts,
+            "original": record,
+            "record": record,
+            "summary": summary,
+            "form": form,
+            "step": step,
+            "page": page,
+            "multipart": form.is_multipart(),
+            "media": self.media + form.media,  # type: ignore[attr-defined]
+        }
+        request.current_app = self.admin_site.name  # type: ignore[attr-defined]
+        return TemplateResponse(request, self.step_template, context)
+
+
+TIMELINE_LIMIT = 100
+
+
+class RecordTimelineMixin:
+    """The record's timeline (办理记录) under its change form: its audit rows and those of
+    the records that belong to it (``timeline_records``), newest first, in plain Chinese."""
+
+    change_form_outer_after_template = "admin/orgwork/record_timeline.html"
+    timeline_limit = TIMELINE_LIMIT
+
+    def timeline_records(self, record: Any) -> list[models.Model]:
+        """The records whose history makes up this one's timeline (the record itself first)."""
+        return [record]
+
+    def record_timeline(self, request: HttpRequest, record: Any) -> list[dict[str, Any]]:
+        by_model: dict[type[models.Model], dict[str, models.Model]] = {}
+        for obj in self.timeline_records(record):
+            by_model.setdefault(type(obj), {})[str(obj.pk)] = obj
+        rows: list[dict[str, Any]] = []
+        for model, objects in by_model.items():
+            entries = (
+                AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                        object_id__in=list(objects))
+                .select_related("actor").order_by("-at", "-id")[: self.timeline_limit]
+            )
+            for entry, changes in readable_entries(model, entries, request.user):
+                obj = objects[entry.object_id]
+                about = "" if obj is record else f"{model._meta.verbose_name}「{obj}」"
+                rows.append({"entry": entry, "changes": changes, "about": about})
+        rows.sort(key=lambda row: (row["entry"].at, row["entry"].pk), reverse=True)
+        return rows[: self.timeline_limit]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        record = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]  # scoped
+        extra = dict(extra_context or {})
+        if record is not None and self.has_view_or_change_permission(request, record):  # type: ignore[attr-defined]
+            extra["record_timeline"] = self.record_timeline(request, record)
+        return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
