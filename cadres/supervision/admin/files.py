@@ -7,11 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import FileAudit, FileAuditFinding, FileAuditStatus
 from ..services import file_audit_complete, file_audit_resolve
 from .base import DatedTextForm, ask_then_run, run_per_object
+from .steps import FILE_AUDIT_STEPS, file_audit_timeline
 
 
 class FindingInline(ScopedInline):
@@ -34,7 +36,8 @@ class FindingInline(ScopedInline):
 
 
 @admin.register(FileAudit)
-class FileAuditAdmin(ScopedModelAdmin):
+class FileAuditAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = FILE_AUDIT_STEPS
     list_display = ("cadre", "cadre_unit", "audited_on", "auditor", "status", "resolved_on")
     list_filter = (UnitSubtreeFilter, "status")
     list_select_related = ("cadre", "cadre__unit")
@@ -45,6 +48,16 @@ class FileAuditAdmin(ScopedModelAdmin):
     readonly_fields = ("status", "resolution", "resolved_on")
     fields = ("cadre", "audited_on", "auditor", "status", "resolution", "resolved_on")
     actions = ("complete_audits", "resolve_audits")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only an audit still under way may be discarded; a concluded one (passed,
+        # corrected, suspended from selection) is on the cadre's record.
+        if obj is not None and obj.status != FileAuditStatus.AUDITING:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def timeline_records(self, record: FileAudit) -> list[Any]:
+        return file_audit_timeline(record)
 
     @admin.display(description="单位", ordering="cadre__unit__path")
     def cadre_unit(self, obj: FileAudit) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.imports.admin import ImportExportMixin
 
@@ -21,6 +22,7 @@ from ..services import (
     spot_check_resolve,
 )
 from .base import DatedTextForm, ask_then_run, run_per_object
+from .steps import SPOT_CHECK_STEPS
 
 
 @admin.register(PersonalMattersReport)
@@ -68,7 +70,7 @@ class SpotCheckDrawForm(forms.ModelForm):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(ScopedModelAdmin):
+class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
     form = SpotCheckDrawForm
     list_display = ("unit", "year", "method", "ratio", "count", "stratified", "population_size", "random_total",
                     "targeted_total", "seed", "drawn_by", "drawn_at")
@@ -137,7 +139,8 @@ class OpenDiscrepancyFilter(admin.SimpleListFilter):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(ScopedModelAdmin):
+class SpotCheckAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = SPOT_CHECK_STEPS
     form = SpotCheckForm
     list_display = ("cadre", "draw", "selection", "outcome", "checked_on", "resolved_on")
     list_filter = (UnitSubtreeFilter, "selection", "outcome", OpenDiscrepancyFilter)
@@ -149,6 +152,10 @@ class SpotCheckAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # checks come from a draw
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A drawn check is part of the draw's record: the sample stays as it was drawn.
+        return False
 
     def save_model(self, request: HttpRequest, obj: SpotCheck, form: Any, change: bool) -> None:
         data = form.cleaned_data

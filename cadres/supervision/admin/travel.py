@@ -9,11 +9,13 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from ..models import TravelDocument, TravelDocumentLoan, TravelDocumentStatus, TravelViolation
 from ..services import travel_document_cancel, travel_document_lend, travel_document_return
 from .base import ReasonForm, ask_then_run, run_per_object
+from .steps import LOAN_STEPS, TRAVEL_DOCUMENT_STEPS, document_timeline
 
 
 class LoanInline(ScopedInline):
@@ -31,7 +33,8 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(TravelDocument)
-class TravelDocumentAdmin(ScopedModelAdmin):
+class TravelDocumentAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = TRAVEL_DOCUMENT_STEPS
     list_display = ("holder", "holder_unit", "document_type", "status", "expires_on", "deposited_on")
     list_filter = (UnitSubtreeFilter, "document_type", "status")
     list_select_related = ("holder", "holder__unit")
@@ -41,6 +44,15 @@ class TravelDocumentAdmin(ScopedModelAdmin):
     fields = ("holder", "document_type", "number", "expires_on", "deposited_on", "status", "remarks")
     inlines = (LoanInline,)
     actions = ("return_documents", "cancel_documents")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A document that has been lent carries its loans: it is cancelled (注销), not deleted.
+        if obj is not None and obj.loans.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def timeline_records(self, record: TravelDocument) -> list[Any]:
+        return document_timeline(record)
 
     @admin.display(description="单位", ordering="holder__unit__path")
     def holder_unit(self, obj: TravelDocument) -> str:
@@ -94,7 +106,8 @@ class LoanForm(forms.ModelForm):
 
 
 @admin.register(TravelDocumentLoan)
-class TravelDocumentLoanAdmin(ScopedModelAdmin):
+class TravelDocumentLoanAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = LOAN_STEPS
     form = LoanForm
     list_display = ("document", "lent_on", "due_on", "returned_on", "is_overdue", "purpose", "approved_by")
     list_filter = (UnitSubtreeFilter, LoanStateFilter)
@@ -108,6 +121,10 @@ class TravelDocumentLoanAdmin(ScopedModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A loan is registered once; returning goes through the action.
         return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A loan is the register of who had the document when: it stays.
+        return False
 
     @admin.display(description="逾期")
     def is_overdue(self, obj: TravelDocumentLoan) -> str:
@@ -129,7 +146,7 @@ class TravelDocumentLoanAdmin(ScopedModelAdmin):
 
 
 @admin.register(TravelViolation)
-class TravelViolationAdmin(ScopedModelAdmin):
+class TravelViolationAdmin(RecordTimelineMixin, ScopedModelAdmin):
     list_display = ("cadre", "kind", "found_on", "document")
     list_filter = (UnitSubtreeFilter, "kind")
     list_select_related = ("cadre", "cadre__unit", "document")

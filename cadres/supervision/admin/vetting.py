@@ -9,12 +9,14 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from ..models import VettingCase, VettingCheck, VettingResult, VettingStatus
 from ..selectors import blockers_for, open_check_reasons, vetting_cases_with_flags
 from ..services import vetting_clear, vetting_open, vetting_record_check, vetting_terminate
 from .base import ReasonForm, ask_then_run, run_per_object
+from .steps import VETTING_STEPS, vetting_timeline
 
 
 class VettingCheckForm(forms.ModelForm):
@@ -60,7 +62,8 @@ class VettingCaseForm(forms.ModelForm):
 
 
 @admin.register(VettingCase)
-class VettingCaseAdmin(ScopedModelAdmin):
+class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = VETTING_STEPS
     form = VettingCaseForm
     list_display = ("cadre", "proposed_post", "nominated_by", "nominated_on", "status", "checks_done", "blocked")
     list_filter = (UnitSubtreeFilter, "status")
@@ -71,6 +74,13 @@ class VettingCaseAdmin(ScopedModelAdmin):
     inlines = (VettingCheckInline,)
     actions = ("clear_cases", "terminate_cases")
     readonly_fields = ("status", "blockers_explained", "concluded_at", "concluded_by", "termination_reason")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A case is on the books from its nomination: it is cleared or terminated, never deleted.
+        return False
+
+    def timeline_records(self, record: VettingCase) -> list[Any]:
+        return vetting_timeline(record)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return vetting_cases_with_flags(super().get_queryset(request))
