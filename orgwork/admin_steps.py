@@ -152,7 +152,8 @@ class RecordStepsMixin:
                 except ValidationError as error:
                     apply_refusal(form, error)
                 else:
-                    self.message_user(request, f"「{record}」已{step.words}。", messages.SUCCESS)  # type: ignore[attr-defined]
+                    done = f"「{record}」已{step.words}。"
+                    self.message_user(request, done, messages.SUCCESS)  # type: ignore[attr-defined]
                     return HttpResponseRedirect(page)
         else:
             form = form_class(**kwargs)

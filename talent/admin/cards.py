@@ -11,13 +11,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
 from .. import services
-from ..models import AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, ServiceCard
-from orgwork.admin_actions import action_with_form, run_per_object
-
-
+from ..models import (AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, RequestStatus,
+                      ServiceCard)
+from .forms import CompleteForm, RequestReturnForm
+from .steps import GREEN_REQUEST_STEPS
 
 
 class ServiceCardForm(forms.ModelForm):
@@ -100,14 +102,6 @@ class GreenChannelRequestForm(forms.ModelForm):
         return data
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class CompleteForm(forms.Form):
-    result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
 class OverdueFilter(admin.SimpleListFilter):
     title = "是否超期"
     parameter_name = "overdue"
@@ -122,7 +116,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(GreenChannelRequest)
-class GreenChannelRequestAdmin(ScopedModelAdmin):
+class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = GREEN_REQUEST_STEPS
     list_display = ["card", "holder", "area", "submitted_on", "deadline", "status", "overdue", "handler"]
     list_filter = [UnitSubtreeFilter, OverdueFilter, "status", "area"]
     list_select_related = ["card__holder", "handler"]
@@ -135,6 +130,13 @@ class GreenChannelRequestAdmin(ScopedModelAdmin):
         if obj is None:
             kwargs["form"] = GreenChannelRequestForm
         return super().get_form(request, obj, change, **kwargs)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A request not yet taken on (待受理) may be discarded; once accepted it is on the
+        # books and ends as 办结 or 退回.
+        if obj is not None and obj.status != RequestStatus.PENDING:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"submitted_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
@@ -181,6 +183,7 @@ class GreenChannelRequestAdmin(ScopedModelAdmin):
 
     @admin.action(description="退回", permissions=["change"])
     def return_request(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
-        return action_with_form(self, request, queryset, form_class=ReturnForm, title="退回", action="return_request",
+        return action_with_form(self, request, queryset, form_class=RequestReturnForm, title="退回",
+                                action="return_request",
                                 service=lambda r, d: services.green_request_return(request=r, reason=d["reason"],
                                                                                    actor=request.user))

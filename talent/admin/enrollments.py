@@ -9,32 +9,20 @@ from django.contrib import admin
 from django.db.models import DecimalField, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
-from ..models import Enrollment, ExitReason, Funding, ReviewGrade, Reward, TermReview, TrainingPlanFile, yuan
+from ..models import Enrollment, Funding, Reward, TermReview, TrainingPlanFile, yuan
 from ..selectors import funding_totals_by_programme, funding_totals_by_unit, programmes_open_to
 from .common import ProgrammeFilter
+from .forms import ExitForm, ReviewForm
+from .steps import ENROLLMENT_STEPS
 
 MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
-
-
-class ExitForm(forms.Form):
-    reason = forms.ChoiceField(label="退出原因", choices=ExitReason.choices)
-    exit_date = forms.DateField(label="退出日期", initial=timezone.localdate)
-    note = forms.CharField(label="退出说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class ReviewForm(forms.Form):
-    review_year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100,
-                                     initial=lambda: timezone.localdate().year)
-    grade = forms.ChoiceField(label="考核等次", choices=ReviewGrade.choices)
-    reviewed_on = forms.DateField(label="考核日期", initial=timezone.localdate)
-    comment = forms.CharField(label="考核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class EnrollmentForm(forms.ModelForm):
@@ -78,7 +66,8 @@ class ReviewInline(ScopedInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
+class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
+    record_steps = ENROLLMENT_STEPS
     import_resource = "talent_enrollments"
     form = EnrollmentForm
     list_display = ["person", "person_unit", "programme", "batch_year", "status", "term_start", "term_end",
@@ -96,6 +85,14 @@ class EnrollmentAdmin(ImportExportMixin, ScopedModelAdmin):
     )
     inlines = [PlanFileInline, FundingInline, ReviewInline]
     actions = ["record_review", "exit_enrollment", "complete_term"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An enrollee stays on the books: the batch quota, the funding and the reviews count
+        # them. One who leaves exits (退出) with a reason.
+        return False
+
+    def timeline_records(self, record: Enrollment) -> list[Any]:
+        return [record, *record.reviews.order_by("pk")]
 
     def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
         if change:
@@ -180,7 +177,7 @@ class FundingAdmin(ImportExportMixin, ScopedModelAdmin):
 
 
 @admin.register(TermReview)
-class TermReviewAdmin(ImportExportMixin, ScopedModelAdmin):
+class TermReviewAdmin(RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
     """Reviews are recorded through the enrollee list's 登记聘期考核 action (or the
     review sheet), never typed here: their consequences run in the service."""
     import_resource = "talent_reviews"

@@ -1,0 +1,31 @@
+"""The small forms of talent work's steps, shared by the list's batch actions and the
+buttons on the record's page: a review, an exit, a request's result or return reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from ..models import ExitReason, ReviewGrade
+
+
+class ExitForm(forms.Form):
+    reason = forms.ChoiceField(label="退出原因", choices=ExitReason.choices)
+    exit_date = forms.DateField(label="退出日期", initial=timezone.localdate)
+    note = forms.CharField(label="退出说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReviewForm(forms.Form):
+    review_year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100,
+                                     initial=lambda: timezone.localdate().year)
+    grade = forms.ChoiceField(label="考核等次", choices=ReviewGrade.choices)
+    reviewed_on = forms.DateField(label="考核日期", initial=timezone.localdate)
+    comment = forms.CharField(label="考核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RequestReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteForm(forms.Form):
+    result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
