@@ -193,6 +193,11 @@ class RecordTimelineMixin:
         """The records whose history makes up this one's timeline (the record itself first)."""
         return [record]
 
+    def timeline_name(self, obj: models.Model) -> str:
+        """How a belonging record is named in the timeline (a name that does not change
+        with its state reads best: its rows show the changes)."""
+        return str(obj)
+
     def record_timeline(self, request: HttpRequest, record: Any) -> list[dict[str, Any]]:
         by_model: dict[type[models.Model], dict[str, models.Model]] = {}
         for obj in self.timeline_records(record):
@@ -206,7 +211,7 @@ class RecordTimelineMixin:
             )
             for entry, changes in readable_entries(model, entries, request.user):
                 obj = objects[entry.object_id]
-                about = "" if obj is record else f"{model._meta.verbose_name}「{obj}」"
+                about = "" if obj is record else f"{model._meta.verbose_name}「{self.timeline_name(obj)}」"
                 rows.append({"entry": entry, "changes": changes, "about": about})
         rows.sort(key=lambda row: (row["entry"].at, row["entry"].pk), reverse=True)
         return rows[: self.timeline_limit]

@@ -21,8 +21,9 @@ from django.db import models
 from orgwork.common import secrets
 from orgwork.common.fields import AsciiKeyField
 
-# Kept by the system for itself; a reader of the trail learns nothing from them.
-INTERNAL_FIELDS = frozenset({"version", "updated_at", "path", "full_name"})
+# Kept by the system for itself; a reader of the trail learns nothing from them (the
+# record's own key included: the entry is already about that record).
+INTERNAL_FIELDS = frozenset({"id", "version", "updated_at", "path", "full_name"})
 EMPTY = "（空）"
 
 

@@ -94,6 +94,9 @@ class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, 
     def timeline_records(self, record: Enrollment) -> list[Any]:
         return [record, *record.reviews.order_by("pk")]
 
+    def timeline_name(self, obj: Any) -> str:
+        return f"{obj.review_year}年" if isinstance(obj, TermReview) else str(obj)
+
     def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)

@@ -174,9 +174,11 @@ def test_the_case_page_shows_its_timeline_with_the_checks_in_plain_chinese(tree,
     case = vetting_sample(tree["county_a"])
     clear_all_checks(case)
     html = client_for(county_a_clerk).get(page(case)).content.decode()
+    timeline = html.split('id="record-timeline"', 1)[1]
     assert "办理记录" in html
-    assert "核查结果：待核查 → 无问题" in html
-    assert "档案必审" in html
+    assert "核查结果：待核查 → 无问题" in timeline
+    assert "档案必审" in timeline
+    assert "ID：" not in timeline
 
 
 # ---------------------------------------------------------------- 个人有关事项抽查

@@ -82,6 +82,9 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def timeline_records(self, record: VettingCase) -> list[Any]:
         return vetting_timeline(record)
 
+    def timeline_name(self, obj: Any) -> str:
+        return obj.get_kind_display() if isinstance(obj, VettingCheck) else str(obj)
+
     def get_queryset(self, request: HttpRequest) -> Any:
         return vetting_cases_with_flags(super().get_queryset(request))
 
