@@ -5,7 +5,6 @@ record on the books; the record's timeline on its page."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

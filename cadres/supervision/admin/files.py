@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
 from ..models import FileAudit, FileAuditFinding, FileAuditStatus
 from ..services import file_audit_complete, file_audit_resolve

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import DISCREPANCIES, PersonalMattersReport, SpotCheck, SpotCheckDraw, SpotCheckOutcome

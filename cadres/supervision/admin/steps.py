@@ -16,6 +16,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from orgwork.admin_steps import RecordStep
+
 from ..models import (
     DISCREPANCIES,
     FileAudit,
@@ -23,7 +25,6 @@ from ..models import (
     SpotCheck,
     SpotCheckOutcome,
     TravelDocument,
-    TravelDocumentLoan,
     TravelDocumentStatus,
     VettingCase,
     VettingResult,
@@ -42,7 +43,6 @@ from ..services import (
     vetting_record_check,
     vetting_terminate,
 )
-from orgwork.admin_steps import RecordStep
 
 
 def day_field(label: str, required: bool = True) -> forms.DateField:

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
 from ..models import TravelDocument, TravelDocumentLoan, TravelDocumentStatus, TravelViolation
 from ..services import travel_document_cancel, travel_document_lend, travel_document_return

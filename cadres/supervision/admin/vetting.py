@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
-from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
 from ..models import VettingCase, VettingCheck, VettingResult, VettingStatus
 from ..selectors import blockers_for, open_check_reasons, vetting_cases_with_flags
