@@ -36,7 +36,9 @@ from orgwork.common import secrets
 from . import registry, services
 from .access import can_abandon, can_export, can_import, importable_resources, may_unmask_job
 from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
+from .filters import ImportedRowsFilter
 from .models import RUNNING_STATUSES, ImportJob, JobStatus
+from .preview import job_preview, written_links
 from .reader import FileError, suggest_resource
 
 # The task table holds job arguments for every unit; staff follow their jobs on
@@ -213,6 +215,11 @@ class ImportJobAdmin(ScopedModelAdmin):
             "may_abandon": job.status in (JobStatus.PENDING, JobStatus.AWAITING) and job.confirmed_at is None
             and can_abandon(request.user, job),
             "progress_url": reverse("admin:imports_importjob_progress", args=[job.pk]),
+            # Before 确认: the first rows as they would be imported; after: links to them.
+            "preview": job_preview(job, request.user, full=request.GET.get("full") == "1")
+            if job.status in (JobStatus.AWAITING, JobStatus.IMPORTING) else None,
+            "may_unmask": may_unmask_job(request.user, job),
+            "written_links": written_links(job),
         }
         return TemplateResponse(request, "admin/imports/job.html", context)
 
@@ -290,6 +297,10 @@ class ImportExportMixin:
 
     def _resource_class(self) -> type[Any]:
         return registry.get(self.import_resource)
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        # 导入任务: a finished job's links to the rows it wrote (see ``filters``).
+        return [*super().get_list_filter(request), ImportedRowsFilter]  # type: ignore[misc]
 
     def get_urls(self) -> list[Any]:
         opts = self.model._meta  # type: ignore[attr-defined]

@@ -46,6 +46,10 @@ from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
 
 CHUNK_SIZE = 5000
 MAX_STORED_ERRORS = 10000
+PREVIEW_ROWS = 50
+PREVIEW_COLUMNS = 5
+# Columns that name a row's record, shown in the preview beside its key (see ``preview_headers``).
+NAME_HEADERS = frozenset({"姓名", "单位名称", "组织名称", "清单名称", "书记姓名", "问题描述", "职务名称"})
 REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 CHANGED_MESSAGE = "校验后数据已有变化，请重新校验"
 SCOPE_PATH = "_import_scope_path"
@@ -186,6 +190,11 @@ class ImportResult:
     committed: bool = False
     # Per chunk, a digest of the stored records the rows' keys found (see ``_digest``).
     fingerprint: list[str] = field(default_factory=list)
+    # A validation's first rows (``PREVIEW_ROWS``), as ``ImportEngine._preview_row`` makes them.
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    # A commit's written rows: the primary keys of the new and of the changed records.
+    new_pks: list[Any] = field(default_factory=list)
+    updated_pks: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -270,6 +279,45 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _cell_text(value: Any) -> str:
+    """A cell as the preview shows it: as typed, an Excel date as 2026-03-01."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ", "minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _text(value)
+
+
+def preview_headers(resource: Any) -> list[str]:
+    """The columns a job's preview shows for a resource: its ``preview_columns`` (sheet
+    headers) if it declares them; otherwise, in the sheet's order, the columns of its
+    key, the ones that name the record (姓名, 单位名称…) and the ones naming a unit —
+    at most ``PREVIEW_COLUMNS``."""
+    declared = getattr(resource, "preview_columns", None)
+    if declared:
+        return list(declared)
+    from orgwork.units.models import Unit
+
+    keys = {name.split("__")[0] for name in resource._meta.import_id_fields}
+    by_name = dict(resource.fields.items())
+    keys |= {by_name[name].attribute.split("__")[0] for name in list(keys) if name in by_name and by_name[name].attribute}
+    model = resource._meta.model
+    chosen = []
+    for fld in resource.get_import_fields():
+        header, attribute = fld.column_name, (fld.attribute or "").split("__")[0]
+        if not header:
+            continue
+        try:
+            target = model._meta.get_field(attribute).related_model if attribute else None
+        except Exception:
+            target = None
+        if attribute in keys or header in NAME_HEADERS or target is Unit:
+            chosen.append(str(header))
+    return chosen[:PREVIEW_COLUMNS]
+
+
 class ImportEngine:
     """Validate (and optionally commit) one sheet for one user with one resource."""
 
@@ -326,6 +374,11 @@ class ImportEngine:
         self._present: list[Column] = []
         self._key_widget: Any = None
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
+        # The preview (a validation only): the shown columns as (header, position in the
+        # sheet's records, attribute of a unit column or None), and the first rows as read.
+        self._preview_wanted = False
+        self._preview_columns: list[tuple[str, int, str | None]] = []
+        self._preview_records: dict[int, list[Any]] = {}
 
     # --- set-up ---------------------------------------------------------------
 
@@ -450,11 +503,19 @@ class ImportEngine:
             numbers.append(number)
             records.append(cells)
             if len(records) >= size:
+                if self._preview_wanted and len(self._preview_records) < PREVIEW_ROWS:
+                    self._keep_for_preview(numbers, records)
                 yield numbers, self._by_column(records, positions)
                 numbers, records = [], []
                 size = min(size * 2, self.chunk_size)
         if records:
+            if self._preview_wanted and len(self._preview_records) < PREVIEW_ROWS:
+                self._keep_for_preview(numbers, records)
             yield numbers, self._by_column(records, positions)
+
+    def _keep_for_preview(self, numbers: list[int], records: list[list[Any]]) -> None:
+        room = PREVIEW_ROWS - len(self._preview_records)
+        self._preview_records.update(zip(numbers[:room], records[:room]))
 
     @staticmethod
     def _by_column(records: list[list[Any]], positions: list[int]) -> list[list[Any]]:
@@ -535,14 +596,17 @@ class ImportEngine:
         self._header_order = {header: position for position, header in enumerate(sheet.headers)}
         self._plain = self._plain_checks(present)
         self._required_columns = self._required(present)
+        self._preview_wanted = not commit
+        self._preview_columns = [] if commit else self._preview_plan(sheet)
+        self._preview_records = {}
         key_columns = [c for c in present if c.attribute in self.key_attributes]
         if len(key_columns) < len(self.key_attributes):  # open_sheet refuses such a sheet first
             found = {c.attribute for c in key_columns}
             missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in found]
             raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
         hook = getattr(self.resource, "after_import_commit", None)
-        writer = BulkWriter(self.model, present, self.key_attributes, new_changes=self._new_changes_json_many,
-                            keep_pks=hook is not None) if commit else None
+        writer = BulkWriter(self.model, present, self.key_attributes,
+                            new_changes=self._new_changes_json_many) if commit else None
         self._new_changes_wanted = writer is not None
         self._new_changes_as_json = writer is not None and writer.takes_json_changes
         if writer is None:
@@ -555,6 +619,8 @@ class ImportEngine:
         # Errors in the order of the sheet: by row, then by column.
         last = len(self._header_order)
         result.errors.sort(key=lambda e: (e.row, self._header_order.get(e.column, last)))
+        if writer is not None and result.ok:
+            result.new_pks, result.updated_pks = writer.new_pks, writer.updated_pks
         if writer is not None and result.ok and hook is not None and writer.written_pks:
             # Consequences a resource attaches to its rows (a review's reward or exit) run
             # in the same transaction: the import and its consequences stand or fall together.
@@ -608,6 +674,7 @@ class ImportEngine:
             if writer is not None and result.ok:
                 writer.reserve(len(keys) - len(existing))
                 writer.start()
+            errors_before = len(result.errors)
             built = []
             for number, values, key, errors in rows:
                 original = existing.get(self._db_key(key)) if key is not None else None
@@ -620,7 +687,10 @@ class ImportEngine:
                     if writer is not None:
                         writer.assign_pk(outcome[1])
                 built.append((number, outcome))
-            for number, (action, instance, changes, unit_path) in self._check_values(built, result):
+            checked = self._check_values(built, result)
+            if self._preview_wanted and len(result.preview) < PREVIEW_ROWS:
+                self._collect_preview(result, numbers, checked, errors_before)
+            for number, (action, instance, changes, unit_path) in checked:
                 if action == "unchanged":
                     result.unchanged += 1
                     continue
@@ -636,6 +706,64 @@ class ImportEngine:
                 self.progress(result.rows, max(total, result.rows))
         if expected is not None and chunks != len(expected):
             raise DataChanged("文件的行数与校验时不同")
+
+    # --- the preview -----------------------------------------------------------
+
+    def _preview_plan(self, sheet: Sheet) -> list[tuple[str, int, str | None]]:
+        """The columns the preview shows (``preview_headers``), found in the sheet: each
+        as (header, position in a record, the attribute when it names a unit)."""
+        from orgwork.units.models import Unit
+
+        positions = {header: position for position, header in enumerate(sheet.headers)}
+        units = {c.header: c.attribute for c in self.columns
+                 if c.kind == "fk" and c.model_field.related_model is Unit}
+        return [(header, positions[header], units.get(header))
+                for header in preview_headers(self.resource) if header in positions]
+
+    def _collect_preview(self, result: ImportResult, numbers: list[int], checked: list[tuple[int, Any]],
+                         errors_from: int) -> None:
+        """The chunk's first rows for the preview, from what the chunk's checks found:
+        the outcome of each valid row and the errors added since ``errors_from``. Runs
+        only until ``PREVIEW_ROWS`` rows are kept: the first chunk holds them all at
+        the usual chunk sizes, so the row loop pays nothing for it."""
+        room = PREVIEW_ROWS - len(result.preview)
+        wanted = [n for n in numbers[:room] if n in self._preview_records]
+        if not wanted:
+            return
+        last_wanted = wanted[-1]
+        outcomes = {number: outcome for number, outcome in checked if number <= last_wanted}
+        errors: dict[int, list[RowError]] = {}
+        for error in result.errors[errors_from:]:
+            if error.row <= last_wanted:
+                errors.setdefault(error.row, []).append(error)
+        last = len(self._header_order)
+        for number in wanted:
+            row_errors = sorted(errors.get(number, []), key=lambda e: self._header_order.get(e.column, last))
+            result.preview.append(self._preview_row(number, outcomes.get(number), row_errors))
+
+    def _preview_row(self, number: int, outcome: Any, errors: list[RowError]) -> dict[str, Any]:
+        """One preview row: its number, what it would do (new, updated, unchanged or
+        error), its shown cells as read (a unit by its place once found), for an updated
+        row its changes as the audit trail keeps them, and its errors."""
+        record = self._preview_records.get(number, [])
+        instance = outcome[1] if outcome is not None else None
+        cells = []
+        for header, position, unit_attribute in self._preview_columns:
+            value = record[position] if position < len(record) else None
+            if unit_attribute and instance is not None:
+                unit = getattr(instance, unit_attribute, None)
+                shown = "" if unit is None else str(unit)
+            else:
+                shown = _cell_text(value)
+            cells.append([header, shown])
+        action = "error" if errors or outcome is None else outcome[0]
+        return {
+            "row": number,
+            "action": action,
+            "cells": cells,
+            "changes": outcome[2] if action == "updated" and isinstance(outcome[2], dict) else {},
+            "errors": [{"column": e.column, "message": e.message} for e in errors],
+        }
 
     def _digest(self, existing: dict[tuple[Any, ...], Any]) -> str:
         """What the rows' keys found in the database, as a short digest: every stored

@@ -30,7 +30,7 @@ from orgwork.common import secrets
 from . import registry
 from .access import can_unmask, governing_model
 from .models import ImportJob
-from .reader import _csv_rows, _excel_rows, decode_csv, sniff_kind
+from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
 from .widgets import IDNumberWidget
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -222,18 +222,21 @@ def _error_workbook(job: ImportJob, *, unmask: bool) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误标注")
     header_cells: dict[str, int] = {}
-    header_row = 0
     width = 0
-    # The header is the first row any error column names appear in.
-    wanted = {e["column"] for e in job.errors if e.get("column")}
+    # The header row as the import found it, its cells by the column names errors use
+    # (an alias such as 公民身份号码 stands for 身份证号).
+    try:
+        header_row, columns, _ = find_header(raw_rows, header_lookup(registry.get(job.resource)))
+    except (FileError, KeyError):
+        header_row, columns = 0, {}
     sensitive = {} if unmask else _sensitive_headers(job)
     kinds: dict[int, str] = {}
     shown = (lambda text: text) if unmask else secrets.mask_text
     for number, raw in raw_rows():
         errors = by_row.get(number, [])
-        if not header_row and wanted and any(isinstance(c, str) and c.strip() in wanted for c in raw):
-            header_row = number
+        if number == header_row:
             header_cells = {str(c).strip(): i for i, c in enumerate(raw) if isinstance(c, str)}
+            header_cells.update({h: i for i, h in columns.items()})
             kinds = {i: sensitive[h] for h, i in header_cells.items() if h in sensitive}
             width = len(raw)
             sheet.append([_header_cell(sheet, "" if c is None else c) for c in raw]

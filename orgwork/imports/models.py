@@ -33,7 +33,7 @@ class ImportJob(Audited):
 
     scope_field = "unit"
     # The error list can be large and repeats the sheet's cells (ID numbers): not logged.
-    audit_redacted_fields = ("errors",)
+    audit_redacted_fields = ("errors", "preview")
     audit_ignored_fields = ("heartbeat_at", "fingerprint")
 
     resource = models.CharField("导入类型", max_length=50)
@@ -61,6 +61,10 @@ class ImportJob(Audited):
     # of rows: the commit refuses if it differs (someone changed those records meanwhile).
     # Empty for a job validated before it was recorded: such a commit does not compare.
     fingerprint = models.JSONField("校验时的数据指纹", null=True, blank=True, editable=False)
+    # The first rows of the sheet as the validation found them (新增/更新/未变/有误, the
+    # resource's key columns, the changed fields, the errors), for the page before 确认.
+    # Cells are kept as read: personal data is masked when the page is drawn.
+    preview = models.JSONField("预览", default=list, blank=True, editable=False)
 
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,
@@ -112,3 +116,34 @@ class ImportJob(Audited):
         return self.status in (JobStatus.PENDING, JobStatus.VALIDATING, JobStatus.IMPORTING) or (
             self.status == JobStatus.AWAITING and self.confirmed_at is not None
         )
+
+
+class RowAction(models.IntegerChoices):
+    NEW = 1, "新增"
+    UPDATED = 2, "更新"
+
+
+class ImportJobRow(models.Model):
+    """导入任务写入的记录: one record a committed job created or changed, for the
+    "查看新增的 N 条" / "查看更新的 N 条" links (a filter of the target model's list).
+
+    Written with COPY in the commit's own transaction, so a rolled-back import leaves
+    none. Bookkeeping of the job, not a business record: no audit row, no admin page.
+    The composite key (job, action, object) is the only index; the key to the job is
+    not a database constraint (checked per row at COMMIT it would cost a lookup for
+    each of a hundred thousand rows), the rows go with their job in Python.
+    """
+
+    pk = models.CompositePrimaryKey("job_id", "action", "object_id")
+    job = models.ForeignKey(ImportJob, verbose_name="导入任务", on_delete=models.CASCADE, related_name="written_rows",
+                            db_constraint=False, db_index=False)
+    action = models.PositiveSmallIntegerField("操作", choices=RowAction.choices)
+    object_id = models.BigIntegerField("记录编号")
+
+    class Meta:
+        verbose_name = "导入任务写入的记录"
+        verbose_name_plural = "导入任务写入的记录"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.get_action_display()} {self.object_id}"

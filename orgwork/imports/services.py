@@ -36,8 +36,9 @@ from orgwork.audit.recorder import record
 from . import registry
 from .access import can_abandon, can_import
 from .engine import ImportResult, run_import
-from .models import RUNNING_STATUSES, ImportJob, JobStatus
+from .models import RUNNING_STATUSES, ImportJob, ImportJobRow, JobStatus, RowAction
 from .reader import FileError, check_extension, check_upload_size, open_sheet
+from .writer import copy_lines
 
 logger = logging.getLogger(__name__)
 STORED_ERRORS = 2000
@@ -202,8 +203,27 @@ def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
     job.processed = result.rows
     job.total = result.rows
     job.fingerprint = result.fingerprint
-    return ["rows", "new_count", "updated_count", "unchanged_count", "error_rows", "error_count", "errors",
-            "processed", "total", "fingerprint"]
+    fields = ["rows", "new_count", "updated_count", "unchanged_count", "error_rows", "error_count", "errors",
+              "processed", "total", "fingerprint"]
+    if not result.committed and result.preview:  # the validation's; a commit keeps it
+        job.preview = result.preview
+        fields.append("preview")
+    return fields
+
+
+def _record_written_rows(job: ImportJob, result: ImportResult) -> None:
+    """The keys of the records the commit created and changed (``ImportJobRow``), in
+    the commit's transaction: one COPY on PostgreSQL, whatever the number of rows."""
+    written = [(RowAction.NEW, result.new_pks), (RowAction.UPDATED, result.updated_pks)]
+    if not any(pks for _, pks in written):
+        return
+    if _postgres():
+        text = "".join(f"{job.pk}\t{int(action)}\t" + f"\n{job.pk}\t{int(action)}\t".join(map(str, pks)) + "\n"
+                       for action, pks in written if pks)
+        copy_lines(ImportJobRow._meta.db_table, ["job_id", "action", "object_id"], text)
+    else:
+        ImportJobRow.objects.bulk_create([ImportJobRow(job_id=job.pk, action=action, object_id=pk)
+                                          for action, pks in written for pk in pks], batch_size=500)
 
 
 def _fail(job: ImportJob, message: str) -> None:
@@ -337,6 +357,7 @@ def _commit(job: ImportJob) -> None:
             job.status = JobStatus.FAILED
             job.message = f"导入前复核发现 {result.error_rows} 行有误（数据可能已被他人修改），全部未导入。"
         else:
+            _record_written_rows(job, result)
             job.status = JobStatus.DONE
             job.message = f"导入完成：新增 {result.new} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。"
         job.finished_at = timezone.now()
