@@ -64,6 +64,7 @@ class Stage(models.TextChoices):
     DUE = "due", "今日到期"
     OVERDUE = "overdue", "已逾期"
     ESCALATED = "escalated", "逾期上报"
+    NOTICE = "notice", "通知"  # not a deadline: a file ready, a job done (never in the daily mail)
 
 
 class Notification(models.Model):

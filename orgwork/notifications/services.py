@@ -91,6 +91,18 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def notice_send(*, recipient: Any, key: str, title: str, body: str = "", link: str = "") -> Notification | None:
+    """One message to one account about something done for it (a file ready to download).
+    Once per ``key``: a second call adds nothing. It stays in the inbox; the daily mail
+    carries deadlines only."""
+    require_actor(recipient)
+    with transaction.atomic():
+        made = Notification.objects.bulk_create([Notification(
+            recipient=recipient, source="notice", source_key=key[:120], stage=Stage.NOTICE, title=title[:200],
+            body=mask_text(body), link=link[:300], day=timezone.localdate())], ignore_conflicts=True)
+    return made[0] if made and made[0].pk else None
+
+
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return 0
@@ -232,7 +244,7 @@ def digests_build(*, actor: Any, today: datetime.date | None = None, now: dateti
     require_permission(actor, "notifications.add_delivery", "发送提醒")
     today = today or timezone.localdate()
     pending = (Notification.objects.filter(mailed__isnull=True, recipient__is_active=True)
-               .exclude(recipient__email="").select_related("recipient").order_by("recipient_id", "source", "due_on", "pk"))
+               .exclude(recipient__email="").exclude(stage=Stage.NOTICE).select_related("recipient").order_by("recipient_id", "source", "due_on", "pk"))
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for n in pending:
         by_user[n.recipient_id].append(n)
