@@ -88,7 +88,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("axes.accesslog", "login"),
     ]),
 ]
-EXPORTS_IN = "数据导入"  # every staff account's own export files are listed in this group
+EXPORTS_IN = "数据导入"  # 我的导出文件 (the account's own export files) is listed in this group
 WORKLISTS_TITLE = "台账"
 WORKLISTS_AFTER = "整改清单"  # the 台账 group comes after this one
 OTHER_TITLE = "其他"
@@ -167,8 +167,8 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             named.add(label)
             if label in models:
                 items.append(_model_item(icon, models[label]))
-        if title == EXPORTS_IN and request.user.is_staff:
-            items += _exports_items()
+        if title == EXPORTS_IN and items:  # those who import and export; anyone else reaches
+            items += _exports_items()      # their files from the export's message and the inbox
         if items:
             groups.append({"title": title, "items": items})
         if title == WORKLISTS_AFTER:

@@ -114,8 +114,9 @@ def export_build(*, export_id: int) -> str:
         export.status = ExportStatus.FAILED
         export.message = reason[:500]
         export.finished_at = timezone.now()
-        export.save(update_fields=["status", "message", "finished_at"])
-        _tell_owner(export, ready=False)
+        with transaction.atomic():  # the state and the message arrive together
+            export.save(update_fields=["status", "message", "finished_at"])
+            _tell_owner(export, ready=False)
         return "failed"
     export.file.save(filename, ContentFile(content), save=False)
     export.filename = filename[:200]
@@ -123,8 +124,9 @@ def export_build(*, export_id: int) -> str:
     export.progress = 100
     export.processed = progress.total or export.processed
     export.finished_at = timezone.now()
-    export.save(update_fields=["file", "filename", "status", "progress", "processed", "finished_at"])
-    _tell_owner(export, ready=True)
+    with transaction.atomic():
+        export.save(update_fields=["file", "filename", "status", "progress", "processed", "finished_at"])
+        _tell_owner(export, ready=True)
     return "ready"
 
 

@@ -59,11 +59,17 @@ def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
     return rule
 
 
-# The rules the data migration seeds (0002_default_rules keeps its own copy).
+# The rules the data migrations seed (0002_default_rules and 0004 keep their own copies).
 DEFAULT_RULES = (
     ("整改清单事项到期提醒", "rectification_item", ["干部监督", "基层党建", "人才工作"], 7, True, 3),
     ("软弱涣散党组织整顿时限提醒", "branches_weak_case", ["基层党建"], 7, True, 3),
     ("人才绿色通道办结时限提醒", "talent_green_request", ["人才工作"], 3, True, 1),
+    # 0004_more_default_rules
+    ("凡提四必审查办结时限提醒", "supervision_vetting_case", ["干部监督"], 7, True, 7),
+    ("因私出入境证件交还提醒", "supervision_travel_loan", ["干部监督"], 3, True, 3),
+    ("个人有关事项抽查发现问题处理提醒", "supervision_spot_check_finding", ["干部监督"], 7, True, 7),
+    ("预备党员预备期满提醒", "members_probation_end", ["基层党建"], 30, True, 7),
+    ("组织关系转接在途超时提醒", "members_transfer_transit", ["基层党建"], 0, True, 7),
 )
 
 

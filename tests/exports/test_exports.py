@@ -21,7 +21,7 @@ from orgwork.exports.services import export_build, export_request
 from orgwork.notifications.models import Notification, Stage
 from orgwork.notifications.services import digests_build
 from orgwork.common.contract import SystemActor
-from tests.imports.conftest import media  # noqa: F401  (fixture)
+from tests.imports.conftest import media, test_resource  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 EXPORT = "admin:cadres_cadre_export"
@@ -130,3 +130,28 @@ def test_a_ready_file_is_not_mailed_in_the_daily_deadline_digest(queued_export: 
     county_a_clerk.save(update_fields=["email"])
     export_build(export_id=queued_export.pk)
     assert digests_build(actor=SystemActor("test")) == 0
+
+
+def test_a_large_error_workbook_is_built_by_the_worker_masked_for_its_owner(
+        small_limit: int, media: Path, test_resource: Any, county_a_clerk: Any, county_b_clerk: Any,
+        client_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orgwork.imports import services as imports
+    from tests.imports.conftest import HEAD, person
+    from tests.imports.sheets import workbook_bytes
+
+    rows = [person(i) for i in range(1, 6)]
+    job = imports.job_create(user=county_a_clerk, resource=test_resource.slug,
+                             uploaded=SimpleUploadedFile("干部.xlsx", workbook_bytes([HEAD, *rows, *rows])))
+    imports.job_validate(job_id=job.pk)
+    client = client_for(county_a_clerk)
+    response = client.get(reverse("admin:imports_importjob_errors", args=[job.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:exports")
+    export = ExportFile.objects.get(kind=ExportKind.ERROR_WORKBOOK)
+    assert export_build(export_id=export.pk) == "ready"
+    content = rows_of(client.get(reverse("admin:export_download", args=[export.pk])))
+    assert content[0][-1] == "错误说明" and any(r[-1] for r in content[1:])
+    numbers = [r[HEAD.index("身份证号")] for r in rows]
+    assert not any(n in str(content) for n in numbers)  # the owner may not unmask: masked
+    assert client_for(county_b_clerk).get(reverse("admin:export_download", args=[export.pk])).status_code == 404
