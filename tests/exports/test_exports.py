@@ -155,3 +155,11 @@ def test_a_large_error_workbook_is_built_by_the_worker_masked_for_its_owner(
     numbers = [r[HEAD.index("身份证号")] for r in rows]
     assert not any(n in str(content) for n in numbers)  # the owner may not unmask: masked
     assert client_for(county_b_clerk).get(reverse("admin:export_download", args=[export.pk])).status_code == 404
+
+
+def test_the_worker_task_purges_as_the_command_does(queued_export: ExportFile) -> None:
+    from orgwork.exports.tasks import purge_exports
+
+    assert purge_exports.call() == 0  # nothing expired yet
+    ExportFile.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    assert purge_exports.call() == 1 and not ExportFile.objects.exists()
