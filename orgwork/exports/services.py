@@ -122,10 +122,10 @@ def export_build(*, export_id: int) -> str:
     export.filename = filename[:200]
     export.status = ExportStatus.READY
     export.progress = 100
-    export.processed = progress.total or export.processed
+    export.total = export.processed = progress.total  # the row has them; this object does not yet
     export.finished_at = timezone.now()
     with transaction.atomic():
-        export.save(update_fields=["file", "filename", "status", "progress", "processed", "finished_at"])
+        export.save(update_fields=["file", "filename", "status", "progress", "total", "processed", "finished_at"])
         _tell_owner(export, ready=True)
     return "ready"
 

@@ -68,6 +68,7 @@ def test_the_built_file_is_the_owners_view_masked_and_the_owner_is_told(
     assert all(i[6:14] == "********" for i in ids)  # masked, as on the page
     notice = Notification.objects.get()
     assert notice.recipient == county_a_clerk and notice.stage == Stage.NOTICE and "已生成" in notice.title
+    assert "（5 行）" in notice.body
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, actor=county_a_clerk,
                                    message__startswith="下载导出文件").count() == 1
 
