@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, get_urlconf, path
-from django.utils import timezone
 from django.utils.translation import get_language
 from unfold.sites import UnfoldAdminSite
 
@@ -50,10 +49,15 @@ class OrgworkAdminSite(UnfoldAdminSite):
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in apps]
 
     def get_urls(self) -> list[Any]:
+        from orgwork.exports import views as exports
         from orgwork.worklists import views
 
         wrap = self.admin_view
         return [
+            path("exports/", wrap(lambda r: exports.list_view(self, r)), name="exports"),
+            path("exports/progress/", wrap(lambda r: exports.progress_view(self, r)), name="exports_progress"),
+            path("exports/<int:pk>/download/", wrap(lambda r, pk: exports.download_view(self, r, pk)),
+                 name="export_download"),
             path("worklists/", wrap(lambda r: views.index_view(self, r)), name="worklists"),
             path("worklists/saved/<int:pk>/", wrap(lambda r, pk: views.saved_open_view(self, r, pk)), name="worklist_saved"),
             path("worklists/saved/<int:pk>/delete/", wrap(lambda r, pk: views.saved_delete_view(self, r, pk)),
@@ -74,21 +78,15 @@ class OrgworkAdminSite(UnfoldAdminSite):
             return response.render()
 
     def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:
-        from orgwork.audit.models import AuditAction
-        from orgwork.audit.recorder import record
+        """A panel's table: built by the worker (a panel may count a province); the page
+        goes to the user's export files at once."""
         from orgwork.dashboard import get
-        from orgwork.imports.exporting import XLSX_TYPE, escape_cell, write_xlsx
+        from orgwork.exports.models import ExportKind
+        from orgwork.exports.views import queued
 
         panel = get(slug)
         if panel is None:
             raise Http404
         if not panel.visible_to(request.user):
             raise PermissionDenied
-        data = panel.compute(request.user)
-        rows = [[escape_cell(v) for v in row] for row in data.rows()]
-        headers = [panel.title, *data.headers[1:]]
-        record(None, action=AuditAction.EXPORT, message=f"导出统计「{panel.title}」", changes={"panel": slug, "rows": len(rows)},
-               unit_path=getattr(getattr(request.user, "unit", None), "path", "") or "")
-        response = HttpResponse(write_xlsx(headers, rows), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{slug}-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+        return queued(request, kind=ExportKind.DASHBOARD, title=f"统计「{panel.title}」", params={"slug": slug})

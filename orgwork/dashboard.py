@@ -102,3 +102,19 @@ def get(slug: str) -> Panel | None:
 
 def panels_for(user: Any) -> list[Panel]:
     return sorted((p for p in _PANELS.values() if p.visible_to(user)), key=lambda p: (p.order, p.slug))
+
+
+def panel_export_content(panel: Panel, user: Any) -> tuple[bytes, int]:
+    """The panel's table as a workbook for ``user`` (the worker builds it: ``orgwork.exports``),
+    and its row count; the export is written to the audit trail."""
+    from orgwork.audit.models import AuditAction
+    from orgwork.audit.recorder import record
+    from orgwork.imports.exporting import escape_cell, write_xlsx
+
+    data = panel.compute(user)
+    rows = [[escape_cell(v) for v in row] for row in data.rows()]
+    headers = [panel.title, *data.headers[1:]]
+    record(None, action=AuditAction.EXPORT, actor=user, message=f"导出统计「{panel.title}」",
+           changes={"panel": panel.slug, "rows": len(rows)},
+           unit_path=getattr(getattr(user, "unit", None), "path", "") or "")
+    return write_xlsx(headers, rows), len(rows)

@@ -1,7 +1,7 @@
 """The navigation sidebar (导航栏), grouped by the department's work.
 
 ``UNFOLD["SIDEBAR"]["navigation"]`` names :func:`sidebar`: 干部管理, 干部监督, 基层党建,
-人才工作, 整改清单, 台账, 数据导入, 消息提醒, 系统管理. An entry for a model shows only to an account
+人才工作, 整改清单, 台账, 数据导入 (with 我的导出文件), 消息提醒, 系统管理. An entry for a model shows only to an account
 whose app list holds that model — the list the admin site builds from the account's
 permissions (and reuses for a minute, :meth:`OrgworkAdminSite.get_app_list`), so the
 sidebar offers exactly the pages the account may open, and costs no query of its own.
@@ -88,6 +88,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("axes.accesslog", "login"),
     ]),
 ]
+EXPORTS_IN = "数据导入"  # 我的导出文件 (the account's own export files) is listed in this group
 WORKLISTS_TITLE = "台账"
 WORKLISTS_AFTER = "整改清单"  # the 台账 group comes after this one
 OTHER_TITLE = "其他"
@@ -139,6 +140,13 @@ def _worklist_items(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
+def _exports_items() -> list[dict[str, Any]]:
+    try:
+        return [{"title": "我的导出文件", "icon": "download", "link": reverse("admin:exports")}]
+    except NoReverseMatch:  # a site without the export pages
+        return []
+
+
 def _exactly(path: str) -> Callable[[HttpRequest], bool]:
     return lambda request: request.path == path
 
@@ -159,6 +167,8 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             named.add(label)
             if label in models:
                 items.append(_model_item(icon, models[label]))
+        if title == EXPORTS_IN and items:  # those who import and export; anyone else reaches
+            items += _exports_items()      # their files from the export's message and the inbox
         if items:
             groups.append({"title": title, "items": items})
         if title == WORKLISTS_AFTER:

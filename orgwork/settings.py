@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "orgwork.imports",
     "orgwork.worklists",
     "orgwork.notifications",
+    "orgwork.exports",
     # The domain.
     "cadres",
     "cadres.supervision",

@@ -133,8 +133,38 @@ def test_dashboard_figures_equal_their_lists_counts(unit_panel: Any, unit_list: 
         assert response.context["count"] == value
 
 
-def test_a_panel_exports_its_table(unit_panel: Any, city_officer: Any, client_for: Any) -> None:
-    response = client_for(city_officer).get(reverse("admin:dashboard_export", args=["test_units"]))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+def built_file(client: Any, response: Any) -> list[tuple[Any, ...]]:
+    """The file a page queued, built here as the worker builds it, then downloaded."""
+    from orgwork.exports.models import ExportFile
+    from orgwork.exports.services import export_build
+
+    assert response.status_code == 302 and response["Location"] == reverse("admin:exports")
+    export = ExportFile.objects.latest("pk")
+    assert not export.file  # the page only queued it
+    assert export_build(export_id=export.pk) == "ready"
+    download = client.get(reverse("admin:export_download", args=[export.pk]))
+    return list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+
+
+def test_a_panel_export_is_built_by_the_worker(unit_panel: Any, city_officer: Any, client_for: Any,
+                                               settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(city_officer)
+    rows = built_file(client, client.get(reverse("admin:dashboard_export", args=["test_units"])))
     assert rows[0] == ("单位层级", "单位数") and ("county", 2) in rows
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, changes__panel="test_units").exists()
+
+
+def test_a_large_list_export_is_built_by_the_worker_with_the_owners_scope_and_masking(
+        unit_list: Any, county_a_clerk: Any, client_for: Any, settings: Any, tmp_path: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgwork.exports import services
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(services, "INLINE_LIMIT", 0)  # every file goes to the worker
+    client = client_for(county_a_clerk)
+    rows = built_file(client, client.get(reverse("admin:worklist", args=["test_units"]),
+                                         {"level": "township", "_export": "xlsx"}))
+    assert len(rows) == 2 and rows[1][0] == "城关镇" and set(rows[1][1]) == {"*"}  # filtered, masked
+    entry = AuditLog.objects.get(action=AuditAction.EXPORT, changes__worklist="test_units")
+    assert entry.actor == county_a_clerk and entry.changes["filters"] == {"level": ["township"]}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
 
 from orgwork import dashboard
+from orgwork.notifications import registry as notifications
+from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
 
-from . import selectors
+from . import rules, selectors
+from .models import Applicant, Stage, Transfer, TransferState
 
 SECTION = "党员与发展党员"
 UNMASK = "members.view_unmasked_id_number"
@@ -56,7 +61,45 @@ TRANSFER_COLUMNS = (
 )
 
 
+def probations_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: 预备党员 whose 预备期 ends on or before ``until`` (the 支部大会 must
+    discuss 转正); the rule's lead time (30 days) makes it "ending within 30 days"."""
+    # No extension ends a 预备期 earliest: a vote later than this cannot end by ``until``.
+    latest_vote = rules.add_months(until, -rules.PROBATION_MONTHS)
+    rows = (Applicant.objects.filter(stage=Stage.PROBATIONARY, vote_on__lte=latest_vote)
+            .values_list("pk", "name", "branch__name", "vote_on", "probation_extended_months", "branch__unit_id")
+            .order_by("vote_on", "pk"))
+    for pk, name, branch, vote_on, extended, unit_id in rows.iterator(chunk_size=2000):
+        ends_on = rules.probation_end(vote_on, extended)
+        if ends_on is None or ends_on > until:
+            continue
+        yield DueItem(pk=pk, title=f"{branch}预备党员{name}预备期满讨论转正", deadline=ends_on, unit_id=unit_id,
+                      link=reverse("admin:members_applicant_change", args=[pk]))
+
+
+def transfers_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: transfers 在途 ``TRANSFER_OVERDUE_DAYS`` after the letter was issued; the
+    sending branch's unit follows them up."""
+    days = datetime.timedelta(days=rules.TRANSFER_OVERDUE_DAYS)
+    rows = (Transfer.objects.filter(state=TransferState.IN_TRANSIT, sent_on__lte=until - days)
+            .values_list("pk", "member__name", "letter_number", "sent_on", "from_branch__unit_id")
+            .order_by("sent_on", "pk"))
+    for pk, name, letter, sent_on, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"党员{name}组织关系转接（介绍信{letter}）接收", deadline=sent_on + days,
+                      unit_id=unit_id, link=reverse("admin:members_transfer_change", args=[pk]))
+
+
+def register_sources() -> None:
+    notifications.register(DeadlineSource(
+        key="members_probation_end", title="预备党员预备期满", due=probations_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_PROBATION])))
+    notifications.register(DeadlineSource(
+        key="members_transfer_transit", title="组织关系转接在途超过30天", due=transfers_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_OVERDUE])))
+
+
 def register_all() -> None:
+    register_sources()
     register(WorkList(
         slug=SLUG_REVIEW, title="应开展培养考察的入党积极分子", section=SECTION, permission="members.view_applicant",
         queryset=selectors.activists_due_review, row_link=applicant_link,

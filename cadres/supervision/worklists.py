@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from orgwork.notifications import registry as notifications
+from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .filters import DiscrepanciesFilter, OverdueLoansFilter, SuspectedFilesFilter, VettingDuringInfluenceFilter
-from .models import FileAuditItem, TravelDocumentLoan
-from .selectors import discrepancies_unhandled, files_suspected, overdue_loans, vetting_during_influence
+from .models import FileAuditItem, SpotCheck, TravelDocumentLoan, TravelDocumentType, VettingCase, VettingStatus
+from .selectors import (discrepancies_unhandled, files_suspected, overdue_loans, unresolved_discrepancy_q,
+                        vetting_during_influence)
 
 SECTION = "干部监督"
 UNMASK = "cadres.view_unmasked_id_number"
+# How long a 凡提四必 review may stay 审查中 after the nomination, and how long a 漏报/瞒报
+# finding may wait for its handling after the check, before they are reminded as due.
+VETTING_DUE_DAYS = 30
+FINDING_DUE_DAYS = 30
 
 
 def loans_overdue(user: Any) -> QuerySet[TravelDocumentLoan]:
@@ -30,7 +39,55 @@ def suspected_items(audit: Any) -> str:
     return "、".join(label for item, label in FileAuditItem.choices if getattr(audit, f"suspect_{item}", False))
 
 
+def vetting_cases_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: 凡提四必 reviews still 审查中 ``VETTING_DUE_DAYS`` after the nomination."""
+    rows = (VettingCase.objects.filter(status=VettingStatus.REVIEWING,
+                                       nominated_on__lte=until - datetime.timedelta(days=VETTING_DUE_DAYS))
+            .values_list("pk", "cadre__name", "proposed_post", "nominated_on", "cadre__unit_id")
+            .order_by("nominated_on", "pk"))
+    for pk, name, post, nominated_on, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}拟任{post}的凡提四必审查",
+                      deadline=nominated_on + datetime.timedelta(days=VETTING_DUE_DAYS), unit_id=unit_id,
+                      link=reverse("admin:supervision_vettingcase_change", args=[pk]))
+
+
+def travel_loans_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: travel documents lent and not yet returned, by their due date."""
+    types = dict(TravelDocumentType.choices)
+    rows = (TravelDocumentLoan.objects.filter(returned_on__isnull=True, due_on__lte=until)
+            .values_list("pk", "document__holder__name", "document__document_type", "due_on",
+                         "document__holder__unit_id").order_by("due_on", "pk"))
+    for pk, name, kind, due_on, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}借出的{types.get(kind, kind)}交还", deadline=due_on, unit_id=unit_id,
+                      link=reverse("admin:supervision_traveldocumentloan_change", args=[pk]))
+
+
+def findings_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: 漏报/瞒报 found by a spot check and not handled ``FINDING_DUE_DAYS`` after it."""
+    rows = (SpotCheck.objects.filter(unresolved_discrepancy_q(),
+                                     checked_on__lte=until - datetime.timedelta(days=FINDING_DUE_DAYS))
+            .values_list("pk", "cadre__name", "draw__year", "checked_on", "cadre__unit_id")
+            .order_by("checked_on", "pk"))
+    for pk, name, year, checked_on, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}{year}年度个人有关事项抽查发现问题的处理",
+                      deadline=checked_on + datetime.timedelta(days=FINDING_DUE_DAYS), unit_id=unit_id,
+                      link=reverse("admin:supervision_spotcheck_change", args=[pk]))
+
+
+def register_sources() -> None:
+    notifications.register(DeadlineSource(
+        key="supervision_vetting_case", title="凡提四必审查", due=vetting_cases_due,
+        list_url=lambda: reverse("admin:supervision_vettingcase_changelist") + "?status__exact=reviewing"))
+    notifications.register(DeadlineSource(
+        key="supervision_travel_loan", title="因私出入境证件交还", due=travel_loans_due,
+        list_url=lambda: reverse("admin:worklist", args=["supervision_travel_overdue"])))
+    notifications.register(DeadlineSource(
+        key="supervision_spot_check_finding", title="个人有关事项抽查发现问题处理", due=findings_due,
+        list_url=lambda: reverse("admin:worklist", args=["supervision_discrepancies_unhandled"])))
+
+
 def register_all() -> None:
+    register_sources()
     register(WorkList(
         slug="supervision_vetting_during_influence", title="影响期内被提名的干部", section=SECTION,
         permission="supervision.view_vettingcase", queryset=vetting_during_influence,

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.context import current_actor
+from orgwork.common import secrets
 
 from . import duties, roles, services
 from .models import UNIT_REQUIRED, User
@@ -48,7 +49,7 @@ class AccountFormMixin:
         wanted = User(pk=instance.pk, unit_id=instance.unit_id, is_active=instance.is_active,
                       is_staff=instance.is_staff, is_superuser=instance.is_superuser, username=instance.username)
         groups = permissions = None
-        for name in ("username", "first_name", "last_name", "email"):
+        for name in ("username", "first_name", "last_name", "email", "mobile"):
             if name not in self.fields and name in self.data and self.data[name] != getattr(instance, name):
                 tried.add(name)
                 setattr(wanted, name, self.data[name])
@@ -180,7 +181,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     change_form_before_template = "admin/accounts/reset_password_link.html"
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("last_name", "first_name", "email", "unit")}),
+        ("个人信息", {"fields": ("last_name", "first_name", "email", "mobile", "unit")}),
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("重要日期", {"fields": ("last_login", "date_joined", "password_changed_at", "password_must_change")}),
     )
@@ -188,15 +189,29 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
                              "fields": ("username", "last_name", "first_name", "unit", "password1", "password2")}),)
     readonly_fields = ALWAYS_READ_ONLY
 
+    @admin.display(description="手机号码")
+    def masked_mobile(self, obj: User) -> str:
+        return secrets.mask(obj.mobile, secrets.PHONE) or "-"
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (request.method == "GET" and getattr(response, "status_code", None) == 200
+                and secrets.may_unmask(request.user, User)):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and obj.mobile:
+                secrets.record_full_view(user=request.user, instance=obj, purpose="工作人员账号页（手机号码）")
+        return response
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + ["masked_mobile"]
         user = request.user
         if obj is None:
             return fields
         if not user.is_superuser:
             fields += ["is_staff", "is_superuser"]
             if not user.has_perm("accounts.change_user"):
-                fields += ["username", "last_name", "first_name", "email", "unit", "is_active"]
+                fields += ["username", "last_name", "first_name", "email", "mobile", "unit", "is_active"]
             if not user.has_perm(roles.ASSIGN_ROLE):
                 fields += list(ROLE_FIELDS)
         # Nobody grants themselves rights or moves themselves to a wider jurisdiction.
@@ -206,6 +221,11 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not secrets.may_unmask(request.user, User):
+            # The mobile number is personal data: masked, and kept by who may see it whole.
+            fieldsets = [(name, {**options, "fields": [("masked_mobile" if f == "mobile" else f)
+                                                       for f in options["fields"]]})
+                         for name, options in fieldsets]
         if obj is None or request.user.is_superuser or request.user.has_perm(roles.RESET_PASSWORD):
             return fieldsets
         # No password link for who may not reset one (the security administrator).

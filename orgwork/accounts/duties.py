@@ -25,7 +25,7 @@ from .models import User
 # The fields of an account the system administrator keeps; everything else about an
 # account (roles, rights, the staff and superuser flags, the password) is not a field
 # it may write.
-BASIC_FIELDS = ("username", "first_name", "last_name", "email", "unit", "is_active")
+BASIC_FIELDS = ("username", "first_name", "last_name", "email", "mobile", "unit", "is_active")
 SUPERUSER_FIELDS = ("is_staff", "is_superuser")
 
 

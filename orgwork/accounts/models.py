@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,9 @@ from orgwork.audit.models import Audited
 
 
 UNIT_REQUIRED = "请选择所属单位：每个工作人员账号都必须属于一个单位，它决定账号能查看的数据范围。"
+
+# A mainland mobile number: 11 digits beginning 13–19 (短信 reaches no other).
+validate_mobile = RegexValidator(r"^1[3-9]\d{9}$", "请填写11位中国大陆手机号码，如 13912345678。", code="mobile")
 
 
 class User(Audited, AbstractUser):
@@ -34,6 +38,8 @@ class User(Audited, AbstractUser):
         related_name="staff",
         help_text="决定数据权限：只能查看本单位及下级单位的数据。",
     )
+    mobile = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile],
+                              help_text="用于接收短信提醒：11位中国大陆手机号码。")
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     password_must_change = models.BooleanField(
         "下次登录须修改密码", default=False,
@@ -47,6 +53,7 @@ class User(Audited, AbstractUser):
         permissions = [
             ("reset_password", "重置工作人员密码（本人下次登录须修改）"),
             ("assign_role", "分配角色和个人权限"),
+            ("view_unmasked_mobile", "查看和修改工作人员完整手机号码"),
         ]
         constraints = [
             # A working account without a home unit has no jurisdiction at all; only a

@@ -221,6 +221,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Rights given to one account at a time, never with a role, and only to a holder of
 # the role they are listed under.
 PERSONAL_GRANTS: dict[str, tuple[str, ...]] = {
+    SYSTEM_ADMIN: ("accounts.view_unmasked_mobile",),  # who keeps colleagues' numbers for 短信
     CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob"),
     PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob",  # 超期补录三会一课
                      "members.view_unmasked_id_number"),

@@ -62,6 +62,7 @@ class Declaration:
 SENSITIVE: dict[str, Declaration] = {
     "cadres.cadre": Declaration({"id_number": ID_NUMBER}, "cadres.view_unmasked_id_number"),
     "talent.person": Declaration({"id_number": ID_NUMBER, "phone": PHONE}, "talent.view_unmasked_id_number"),
+    "accounts.user": Declaration({"mobile": PHONE}, "accounts.view_unmasked_mobile"),
 }
 
 # Sheet headers under which personal data arrives, whatever the model (an assessments

@@ -32,6 +32,9 @@ from django_tasks_db.models import DBTaskResult
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 
 from orgwork.common import secrets
+from orgwork.exports.models import ExportKind
+from orgwork.exports.services import too_large_for_a_request, too_many_rows
+from orgwork.exports.views import queued
 
 from . import registry, services
 from .access import can_abandon, can_export, can_import, importable_resources, may_unmask_job
@@ -244,6 +247,9 @@ class ImportJobAdmin(ScopedModelAdmin):
         job = self._job(request, job_id)
         if not job.errors or not job.file:
             raise Http404("该任务没有错误明细或文件已清理。")
+        if too_many_rows(job.total or job.rows or 0):  # a large sheet: the worker annotates it
+            return queued(request, kind=ExportKind.ERROR_WORKBOOK, title=f"错误标注表：{job.original_name}",
+                          params={"job": job.pk})
         stem = job.original_name.rsplit(".", 1)[0]
         return _download(error_workbook(job, user=request.user, unmask=may_unmask_job(request.user, job)),
                          f"{stem}-错误标注.xlsx", XLSX_TYPE)
@@ -335,6 +341,12 @@ class ImportExportMixin:
         changelist = self.get_changelist_instance(request)  # type: ignore[attr-defined]
         queryset = changelist.get_queryset(request)
         filters = {k: params.getlist(k) if len(params.getlist(k)) > 1 else params[k] for k in params}
+        if too_large_for_a_request(queryset):  # the worker writes it (orgwork.exports)
+            opts = self.model._meta  # type: ignore[attr-defined]
+            return queued(request, kind=ExportKind.CHANGELIST, title=f"{opts.verbose_name}列表（{fmt}）",
+                          params={"model": opts.label_lower, "fmt": fmt, "filters": filters,
+                                  "path": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+                                  "query": params.urlencode()})
         content = export_queryset(resource_class=self._resource_class(), user=request.user,
                                   queryset=queryset, fmt=fmt, filters=filters)
         name = f"{self.model._meta.verbose_name}{timezone.localtime():%Y%m%d%H%M}.{fmt}"  # type: ignore[attr-defined]

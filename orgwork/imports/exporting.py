@@ -12,7 +12,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -111,8 +111,9 @@ def write_csv(headers: list[str], rows: Iterable[list[Any]]) -> bytes:
 
 
 def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.QuerySet[Any], fmt: str,
-                    filters: dict[str, Any]) -> bytes:
-    """The export file of ``queryset`` (already scoped and filtered); the audit row is written here."""
+                    filters: dict[str, Any], progress: Callable[[int], None] | None = None) -> bytes:
+    """The export file of ``queryset`` (already scoped and filtered); the audit row is written here.
+    ``progress(rows done)`` is called as the rows are written (the worker's progress bar)."""
     model = resource_class._meta.model
     governing = governing_model(resource_class)
     unmask = governing is not None and can_unmask(user, governing)
@@ -123,6 +124,8 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
     def counting(source: Iterable[list[Any]]) -> Iterable[list[Any]]:
         for row in source:
             counted[0] += 1
+            if progress is not None:
+                progress(counted[0])
             yield row
 
     if fmt == "csv":
@@ -191,14 +194,16 @@ def _sensitive_headers(job: ImportJob) -> dict[str, str]:
     return headers
 
 
-def error_workbook(job: ImportJob, *, user: Any = None, unmask: bool = False) -> bytes:
+def error_workbook(job: ImportJob, *, user: Any = None, unmask: bool = False,
+                   progress: Callable[[int], None] | None = None) -> bytes:
     """The uploaded sheet again, each wrong cell filled red with a comment, and a last
     column 错误说明 listing the row's messages.
 
     Unless ``unmask``, personal data is masked: the declared columns whole, and any ID
     or mobile number in another cell or in a message. Each download is written to the
-    audit trail (导出), and a full one as a 查看敏感信息 as well."""
-    content = _error_workbook(job, unmask=unmask)
+    audit trail (导出), and a full one as a 查看敏感信息 as well. ``progress(rows read)``
+    is called as it goes (when the worker builds it, ``orgwork.exports``)."""
+    content = _error_workbook(job, unmask=unmask, progress=progress)
     record(job, action=AuditAction.EXPORT, actor=user,
            message="下载错误标注表" + ("，含完整个人信息" if unmask else "，个人信息已遮蔽"),
            changes={"rows": len({e["row"] for e in job.errors}), "unmasked": unmask})
@@ -208,7 +213,7 @@ def error_workbook(job: ImportJob, *, user: Any = None, unmask: bool = False) ->
     return content
 
 
-def _error_workbook(job: ImportJob, *, unmask: bool) -> bytes:
+def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], None] | None = None) -> bytes:
     by_row: dict[int, list[dict[str, Any]]] = {}
     for error in job.errors:
         by_row.setdefault(int(error["row"]), []).append(error)
@@ -233,6 +238,8 @@ def _error_workbook(job: ImportJob, *, unmask: bool) -> bytes:
     kinds: dict[int, str] = {}
     shown = (lambda text: text) if unmask else secrets.mask_text
     for number, raw in raw_rows():
+        if progress is not None:
+            progress(number)
         errors = by_row.get(number, [])
         if number == header_row:
             header_cells = {str(c).strip(): i for i, c in enumerate(raw) if isinstance(c, str)}

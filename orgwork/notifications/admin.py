@@ -16,9 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from orgwork.accounts.roles import BUSINESS_ROLES
 from orgwork.admin_base import ScopedModelAdmin
+from orgwork.common.secrets import mask_phone
 
 from . import registry, services
-from .models import Delivery, Notification, ReminderRule
+from .models import Channel, Delivery, Notification, ReminderRule
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -99,7 +100,8 @@ class ReminderRuleForm(forms.ModelForm):
 
     class Meta:
         model = ReminderRule
-        fields = ["name", "source", "roles", "days_before", "remind_on_day", "escalate_after_days", "is_active"]
+        fields = ["name", "source", "roles", "days_before", "remind_on_day", "escalate_after_days", "send_sms",
+                  "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +114,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
     form = ReminderRuleForm
     list_display = ("name", "source_title", "roles_shown", "days_before", "remind_on_day", "escalate_after_days",
-                    "is_active")
+                    "send_sms", "is_active")
     list_filter = ("is_active",)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -137,10 +139,15 @@ class DeliveryAdmin(ScopedModelAdmin):
     list_display = ("recipient", "channel", "day", "item_count", "status", "attempts", "next_try_at", "sent_at",
                     "last_error")
     list_filter = ("status", "channel", "day")
-    fields = ("recipient", "channel", "day", "address", "item_count", "status", "attempts", "last_error",
+    fields = ("recipient", "channel", "day", "masked_address", "item_count", "status", "attempts", "last_error",
               "next_try_at", "sent_at", "created_at")
     readonly_fields = fields
     list_select_related = ("recipient",)
+
+    @admin.display(description="地址")
+    def masked_address(self, obj: Delivery) -> str:
+        # A 短信's address is a mobile number: personal data, shown masked as everywhere.
+        return mask_phone(obj.address) if obj.channel == Channel.SMS else obj.address
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

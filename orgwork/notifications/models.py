@@ -32,6 +32,8 @@ class ReminderRule(Audited):
     escalate_after_days = models.PositiveSmallIntegerField(
         "逾期上报天数", null=True, blank=True, validators=[MaxValueValidator(365)],
         help_text="逾期满多少天后提醒上一级单位；空为不上报。")
+    send_sms = models.BooleanField("同时发送短信", default=False,
+                                   help_text="接收人在账号中登记了手机号码的，每天另发一条短信，提示登录系统查看。")
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -64,6 +66,7 @@ class Stage(models.TextChoices):
     DUE = "due", "今日到期"
     OVERDUE = "overdue", "已逾期"
     ESCALATED = "escalated", "逾期上报"
+    NOTICE = "notice", "通知"  # not a deadline: a file ready, a job done (never in the daily mail)
 
 
 class Notification(models.Model):

@@ -8,7 +8,9 @@ does three steps, each safe to repeat:
    the rule's roles in the responsible unit; once the item is ``escalate_after_days``
    overdue, the clerks of the unit above hear of it too. A stage reaches a person once:
    a second run, the same day or later, adds nothing.
-2. ``digests_build``: one mail per person per day listing what has not been mailed yet.
+2. ``digests_build``: one mail per person per day listing what has not been mailed yet;
+   ``sms_build``: for the rules that ask for 短信, one text per person per day to the
+   mobile number on the account (``orgwork.notifications.sms`` sends it).
 3. ``deliveries_send``: sends what is due; a failure is recorded and tried again later
    with a doubling pause (5 minutes, 10, 20 … at most 6 hours: ``backoff``), never dropped.
 """
@@ -39,7 +41,8 @@ from .models import Channel, Delivery, DeliveryStatus, Notification, ReminderRul
 
 logger = logging.getLogger("orgwork.notifications")
 
-RULE_FIELDS = ("name", "source", "roles", "days_before", "remind_on_day", "escalate_after_days", "is_active")
+RULE_FIELDS = ("name", "source", "roles", "days_before", "remind_on_day", "escalate_after_days", "send_sms",
+               "is_active")
 BACKOFF_MAX = datetime.timedelta(hours=6)
 
 
@@ -59,11 +62,17 @@ def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
     return rule
 
 
-# The rules the data migration seeds (0002_default_rules keeps its own copy).
+# The rules the data migrations seed (0002_default_rules and 0004 keep their own copies).
 DEFAULT_RULES = (
     ("整改清单事项到期提醒", "rectification_item", ["干部监督", "基层党建", "人才工作"], 7, True, 3),
     ("软弱涣散党组织整顿时限提醒", "branches_weak_case", ["基层党建"], 7, True, 3),
     ("人才绿色通道办结时限提醒", "talent_green_request", ["人才工作"], 3, True, 1),
+    # 0004_more_default_rules
+    ("凡提四必审查办结时限提醒", "supervision_vetting_case", ["干部监督"], 7, True, 7),
+    ("因私出入境证件交还提醒", "supervision_travel_loan", ["干部监督"], 3, True, 3),
+    ("个人有关事项抽查发现问题处理提醒", "supervision_spot_check_finding", ["干部监督"], 7, True, 7),
+    ("预备党员预备期满提醒", "members_probation_end", ["基层党建"], 30, True, 7),
+    ("组织关系转接在途超时提醒", "members_transfer_transit", ["基层党建"], 0, True, 7),
 )
 
 
@@ -89,6 +98,18 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
         qs = qs.filter(pk__in=ids)
     # Reading one's messages changes no business record: no audit row.
     return qs.update(read_at=timezone.now())
+
+
+def notice_send(*, recipient: Any, key: str, title: str, body: str = "", link: str = "") -> Notification | None:
+    """One message to one account about something done for it (a file ready to download).
+    Once per ``key``: a second call adds nothing. It stays in the inbox; the daily mail
+    carries deadlines only."""
+    require_actor(recipient)
+    with transaction.atomic():
+        made = Notification.objects.bulk_create([Notification(
+            recipient=recipient, source="notice", source_key=key[:120], stage=Stage.NOTICE, title=title[:200],
+            body=mask_text(body), link=link[:300], day=timezone.localdate())], ignore_conflicts=True)
+    return made[0] if made and made[0].pk else None
 
 
 def unread_count(user: Any) -> int:
@@ -232,7 +253,7 @@ def digests_build(*, actor: Any, today: datetime.date | None = None, now: dateti
     require_permission(actor, "notifications.add_delivery", "发送提醒")
     today = today or timezone.localdate()
     pending = (Notification.objects.filter(mailed__isnull=True, recipient__is_active=True)
-               .exclude(recipient__email="").select_related("recipient").order_by("recipient_id", "source", "due_on", "pk"))
+               .exclude(recipient__email="").exclude(stage=Stage.NOTICE).select_related("recipient").order_by("recipient_id", "source", "due_on", "pk"))
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for n in pending:
         by_user[n.recipient_id].append(n)
@@ -247,6 +268,40 @@ def digests_build(*, actor: Any, today: datetime.date | None = None, now: dateti
                                                subject=subject, body=body, item_count=len(notifications),
                                                next_try_at=now or timezone.now())
             Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(mailed=delivery)
+            made += 1
+    return made
+
+
+def sms_text(user: Any, notifications: list[Notification]) -> str:
+    """A short text with no personal data: how many items of which lists, and where to look."""
+    by_source: dict[str, int] = defaultdict(int)
+    for n in notifications:
+        by_source[n.source] += 1
+    parts = "、".join(f"{(registry.get(k).title if registry.get(k) else k)}{count}条" for k, count in by_source.items())
+    return f"【组织工作提醒】您今天有{len(notifications)}条到期提醒（{parts}），请登录组织工作管理系统查看。"
+
+
+def sms_build(*, actor: Any, today: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
+    """Step 2 (短信): one text per person per day to the mobile number on the account, for
+    today's messages of the rules that ask for 短信. Returns how many texts were made."""
+    require_permission(actor, "notifications.add_delivery", "发送提醒")
+    today = today or timezone.localdate()
+    todays = (Notification.objects.filter(day=today, rule__send_sms=True, recipient__is_active=True)
+              .exclude(recipient__mobile="").exclude(stage=Stage.NOTICE).select_related("recipient")
+              .order_by("recipient_id", "source", "pk"))
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for n in todays:
+        by_user[n.recipient_id].append(n)
+    made = 0
+    for notifications in by_user.values():
+        user = notifications[0].recipient
+        with transaction.atomic():
+            if Delivery.objects.filter(recipient=user, channel=Channel.SMS, day=today).exists():
+                continue  # one text a day
+            text = sms_text(user, notifications)
+            Delivery.objects.create(recipient=user, channel=Channel.SMS, day=today, address=user.mobile,
+                                    subject="短信提醒", body=text, item_count=len(notifications),
+                                    next_try_at=now or timezone.now())
             made += 1
     return made
 
@@ -323,5 +378,6 @@ def reminders_send(*, actor: Any, today: datetime.date | None = None,
         raise ValidationError("未指明操作人，不能发送提醒。", code="no_actor")
     created = notifications_create(actor=actor, today=today)
     digests = digests_build(actor=actor, today=today, now=now)
+    texts = sms_build(actor=actor, today=today, now=now)
     sent = deliveries_send(actor=actor, now=now)
-    return {"notifications": created, "digests": digests, **sent}
+    return {"notifications": created, "digests": digests, "texts": texts, **sent}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,9 @@ from django.utils import timezone
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import secrets
+from orgwork.exports.models import ExportKind
+from orgwork.exports.services import too_large_for_a_request
+from orgwork.exports.views import queued
 from orgwork.imports.exporting import XLSX_TYPE, escape_cell, write_xlsx
 from orgwork.routers import reading_from_replica
 
@@ -74,13 +78,18 @@ def index_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "admin/worklists/index.html", context)
 
 
-def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any) -> HttpResponse:
-    unmask = can_unmask(worklist, request.user)
+def export_content(worklist: registry.WorkList, user: Any, rows: Any, filters: dict[str, Any],
+                   progress: Callable[[int], None] | None = None) -> bytes:
+    """The list as a workbook for ``user`` (masked unless they may unmask); the audit row
+    is written here. ``progress(rows done)`` feeds the worker's progress bar."""
+    unmask = can_unmask(worklist, user)
     count = [0]
 
     def body() -> Any:
         for row in rows[:EXPORT_LIMIT]:
             count[0] += 1
+            if progress is not None:
+                progress(count[0])
             yield [escape_cell(v) for v in cell_values(worklist, row, unmask)]
 
     sensitive = {i for i, c in enumerate(worklist.columns) if c.sensitive}
@@ -88,13 +97,28 @@ def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any
     record(
         None,
         action=AuditAction.EXPORT,
+        actor=user,
         message=f"导出台账「{worklist.title}」{count[0]} 条",
-        changes={"worklist": worklist.slug, "rows": count[0], "filters": filter_params(request), "unmasked": unmask},
-        unit_path=getattr(getattr(request.user, "unit", None), "path", "") or "",
+        changes={"worklist": worklist.slug, "rows": count[0], "filters": filters, "unmasked": unmask},
+        unit_path=getattr(getattr(user, "unit", None), "path", "") or "",
     )
+    return content
+
+
+def export_filename(worklist: registry.WorkList) -> str:
+    return f"{worklist.slug}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any) -> HttpResponse:
+    """A small list is written at once; a large one is queued for the worker and the page
+    goes to the user's export files (``orgwork.exports``)."""
+    if too_large_for_a_request(rows):
+        query = urlencode(filter_params(request), doseq=True)
+        return queued(request, kind=ExportKind.WORKLIST, title=f"台账「{worklist.title}」",
+                      params={"slug": worklist.slug, "path": request.path, "query": query})
+    content = export_content(worklist, request.user, rows, filter_params(request))
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    filename = f"{worklist.slug}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(worklist)}"'
     return response
 
 

@@ -55,7 +55,7 @@ def test_a_digest_arrives_once_and_a_second_run_the_same_day_sends_nothing(
     assert str(mails[0]["Subject"]).strip().startswith("【组织工作提醒】")
 
     second = run(DEADLINE - datetime.timedelta(days=7))
-    assert second == {"notifications": 0, "digests": 0, "sent": 0, "failed": 0}
+    assert second == {"notifications": 0, "digests": 0, "texts": 0, "sent": 0, "failed": 0}
     assert len(smtp.mailbox.messages) == 1
     # The next day is within the same stage (即将到期): nothing new either.
     assert run(DEADLINE - datetime.timedelta(days=6))["notifications"] == 0

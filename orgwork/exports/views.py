@@ -1,0 +1,77 @@
+"""The user's export files (我的导出文件): the list with progress bars, its JSON for
+polling, and the download — each account sees and downloads only its own files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from . import services
+from .models import ExportFile, ExportStatus
+
+LISTED = 100
+
+
+def queued(request: HttpRequest, *, kind: str, title: str, params: dict[str, Any]) -> HttpResponse:
+    """Queue the file and go to the user's export files at once."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    try:
+        export = services.export_request(owner=request.user, kind=kind, title=title, params=params)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"「{export.title}」正在后台生成，完成后将在站内消息中通知您，可在本页查看进度并下载。")
+    return HttpResponseRedirect(reverse("admin:exports"))
+
+
+def _own(request: HttpRequest) -> Any:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return services.files_of(request.user)
+
+
+def _row(export: ExportFile) -> dict[str, Any]:
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "status_display": export.get_status_display(),
+        "progress": export.progress,
+        "processed": export.processed,
+        "total": export.total,
+        "running": export.is_running,
+        "message": export.message,
+        "download_url": reverse("admin:export_download", args=[export.pk]) if export.is_ready else "",
+    }
+
+
+def list_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
+    files = list(_own(request)[:LISTED])
+    context = {
+        **site.each_context(request),
+        "title": "我的导出文件",
+        "files": [(f, _row(f)) for f in files],
+        "running": any(f.is_running for f in files),
+        "progress_url": reverse("admin:exports_progress"),
+    }
+    return TemplateResponse(request, "admin/exports/list.html", context)
+
+
+def progress_view(site: AdminSite, request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"files": [_row(f) for f in _own(request)[:LISTED]]})
+
+
+def download_view(site: AdminSite, request: HttpRequest, pk: int) -> HttpResponse:
+    # Another account's file, an expired one or one not ready yet: not there.
+    export = _own(request).filter(pk=pk, status=ExportStatus.READY, expires_at__gt=timezone.now()).first()
+    if export is None or not export.file:
+        raise Http404("没有这个导出文件，或文件已过期。")
+    services.export_download(export=export, user=request.user)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename or export.file.name)
