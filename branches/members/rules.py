@@ -173,6 +173,13 @@ def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: 
     return {}
 
 
+def dues_month_error(month: datetime.date, today: datetime.date) -> str:
+    """应交党费 is generated for a month that has begun, never ahead of time."""
+    if (month.year, month.month) > (today.year, today.month):
+        return f"{month:%Y.%m}尚未到来，不能提前生成党费。"
+    return ""
+
+
 def _rates() -> dict[str, Any]:
     return getattr(settings, "MEMBER_DUES_RATES", DEFAULT_DUES_RATES)
 

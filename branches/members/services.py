@@ -406,9 +406,13 @@ def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrgani
     each, and each new unpaid month added to its member's arrears counter."""
     require_permission(actor, "members.add_duesrecord", "党费收缴")
     month = month_start(month)
+    message = rules.dues_month_error(month, dates.today())
+    if message:
+        raise ValidationError({"month": message})
     members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
                              actor)
     if branch is not None:
+        _require_branch_in_scope(branch, actor)
         members = members.filter(branch=branch)
     pending = members.exclude(dues__month=month).values_list("pk", "dues_category", "income_base").order_by("pk")
     added = 0
