@@ -40,6 +40,7 @@ from django.contrib.admin.utils import (
     quote,
 )
 from django.contrib.admin.options import ModelAdmin
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
@@ -184,7 +185,7 @@ class Column:
                 self.empty = getattr(attr, "empty_value_display", empty)
                 self.boolean = getattr(attr, "boolean", False)
                 self.show = self.show_value
-                if name == "action_checkbox" and type(model_admin).action_checkbox is ModelAdmin.action_checkbox:
+                if name == "action_checkbox" and type(model_admin).action_checkbox in STOCK_CHECKBOXES:
                     self.checkbox = checkbox_parts(model_admin)
                     if self.checkbox is not None:
                         self.read = self.read_checkbox
@@ -224,6 +225,8 @@ class Column:
 
     def read_checkbox(self, obj: models.Model) -> Any:
         before, between, after = self.checkbox
+        if after is None:  # the key alone (unfold's checkbox has no label)
+            return SafeString(before + escaped(str(obj.pk)) + between)
         return SafeString(before + escaped(str(obj.pk)) + between + escaped(str(obj)) + after)
 
     def show_attribute(self, value: Any, attr: Any) -> Any:
@@ -274,14 +277,23 @@ def escaped(value: Any) -> str:
     return html.escape(str(value))
 
 
-def checkbox_parts(model_admin: ModelAdmin[Any]) -> tuple[str, str, str] | None:
-    """Django's action checkbox, rendered once for the page around two slots: the widget
-    template, rendered per row, would cost more than the rest of the row. None if the
-    rendering does not show the key before the name."""
+# The checkboxes whose markup is known to take the key (and the name) as they are given.
+STOCK_CHECKBOXES = (ModelAdmin.action_checkbox, UnfoldModelAdmin.action_checkbox)
+
+
+def checkbox_parts(model_admin: ModelAdmin[Any]) -> tuple[str, str, str | None] | None:
+    """The action checkbox (Django's, or unfold's), rendered once for the page around its
+    slots: the widget template, rendered per row, would cost more than the rest of the
+    row. Django's shows the key and then the name, unfold's the key alone (the third
+    part is then None). None if the rendering shows them otherwise."""
     markup = model_admin.action_checkbox(_Placeholder())
     before, key, rest = markup.partition(KEY_SLOT)
+    if not key or KEY_SLOT in rest:
+        return None
     between, label, after = rest.partition(LABEL_SLOT)
-    return (before, between, after) if key and label else None
+    if label:
+        return None if LABEL_SLOT in after else (before, between, after)
+    return None if LABEL_SLOT in before else (before, rest, None)
 
 
 class _Placeholder:
