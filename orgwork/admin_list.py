@@ -42,12 +42,13 @@ from django.contrib.admin.utils import (
 from django.contrib.admin.options import ModelAdmin
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from django.contrib.admin.views.main import ChangeList
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.template import Variable, VariableDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
@@ -262,6 +263,15 @@ class Column:
         if isinstance(field, models.BooleanField):
             icons = {v: display_for_field(v, field, empty) for v in (True, False, None)}
             return lambda value: icons[value] if value is None or type(value) is bool else \
+                display_for_field(value, field, empty, avoid_link)
+        if type(field) is models.DateField and get_format("DATE_FORMAT") == "Y-m-d":
+            # The page's date format, looked up once: ISO is exactly what "Y-m-d" gives,
+            # without parsing the format for each cell.
+            return lambda value: value.isoformat() if type(value) is datetime.date else \
+                display_for_field(value, field, empty, avoid_link)
+        if isinstance(field, models.IntegerField) and not settings.USE_THOUSAND_SEPARATOR:
+            # number_format of an int without grouping is its digits.
+            return lambda value: str(value) if type(value) is int else \
                 display_for_field(value, field, empty, avoid_link)
         if isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
             return lambda value: value if type(value) is str and value else \
