@@ -194,3 +194,29 @@ def test_the_roster_rows_are_rendered_cell_for_cell_as_django_renders_them(orgs,
     rows = assert_rendered_as_django_does(cl)
     assert len(rows) == 2 and any('name="_selected_action"' in cell for row in rows for cell in row)
     assert any(days_ago(100).isoformat() in cell for row in rows for cell in row)
+
+
+def test_the_roster_table_template_writes_what_the_projects_table_template_writes(orgs, province_officer):
+    import re
+
+    from django.contrib import admin
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from orgwork.templatetags.orgwork_admin_list import scoped_result_list
+
+    add_member(orgs["community"], "<b>王</b>")
+    add_member(orgs["county_b"], "李预备", category="probationary", joined_on=days_ago(100))
+    request = RequestFactory().get(CHANGELIST)
+    request.user, request.resolver_match = province_officer, resolve(CHANGELIST)
+    cl = MemberAdmin(Member, admin.site).get_changelist_instance(request)
+    cl.formset = None
+    context = scoped_result_list({"request": request, "actions_row": None}, cl)
+
+    def page(name: str) -> str:
+        return re.sub(r"\s+", " ", render_to_string(name, context, request=request)).replace(" >", ">")
+
+    roster = page("admin/members/member/change_list_results.html")
+    assert roster == page("admin/change_list_results.html")
+    assert roster.count('<tr class="data-row') == 2 and "&lt;b&gt;王&lt;/b&gt;" in roster
