@@ -40,13 +40,15 @@ from django.contrib.admin.utils import (
     quote,
 )
 from django.contrib.admin.options import ModelAdmin
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from django.contrib.admin.views.main import ChangeList
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.template import Variable, VariableDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
@@ -184,7 +186,7 @@ class Column:
                 self.empty = getattr(attr, "empty_value_display", empty)
                 self.boolean = getattr(attr, "boolean", False)
                 self.show = self.show_value
-                if name == "action_checkbox" and type(model_admin).action_checkbox is ModelAdmin.action_checkbox:
+                if name == "action_checkbox" and type(model_admin).action_checkbox in STOCK_CHECKBOXES:
                     self.checkbox = checkbox_parts(model_admin)
                     if self.checkbox is not None:
                         self.read = self.read_checkbox
@@ -224,6 +226,8 @@ class Column:
 
     def read_checkbox(self, obj: models.Model) -> Any:
         before, between, after = self.checkbox
+        if after is None:  # the key alone (unfold's checkbox has no label)
+            return SafeString(before + escaped(str(obj.pk)) + between)
         return SafeString(before + escaped(str(obj.pk)) + between + escaped(str(obj)) + after)
 
     def show_attribute(self, value: Any, attr: Any) -> Any:
@@ -260,6 +264,15 @@ class Column:
             icons = {v: display_for_field(v, field, empty) for v in (True, False, None)}
             return lambda value: icons[value] if value is None or type(value) is bool else \
                 display_for_field(value, field, empty, avoid_link)
+        if type(field) is models.DateField and get_format("DATE_FORMAT") == "Y-m-d":
+            # The page's date format, looked up once: ISO is exactly what "Y-m-d" gives,
+            # without parsing the format for each cell.
+            return lambda value: value.isoformat() if type(value) is datetime.date else \
+                display_for_field(value, field, empty, avoid_link)
+        if isinstance(field, models.IntegerField) and not settings.USE_THOUSAND_SEPARATOR:
+            # number_format of an int without grouping is its digits.
+            return lambda value: str(value) if type(value) is int else \
+                display_for_field(value, field, empty, avoid_link)
         if isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
             return lambda value: value if type(value) is str and value else \
                 display_for_field(value, field, empty, avoid_link)
@@ -274,14 +287,23 @@ def escaped(value: Any) -> str:
     return html.escape(str(value))
 
 
-def checkbox_parts(model_admin: ModelAdmin[Any]) -> tuple[str, str, str] | None:
-    """Django's action checkbox, rendered once for the page around two slots: the widget
-    template, rendered per row, would cost more than the rest of the row. None if the
-    rendering does not show the key before the name."""
+# The checkboxes whose markup is known to take the key (and the name) as they are given.
+STOCK_CHECKBOXES = (ModelAdmin.action_checkbox, UnfoldModelAdmin.action_checkbox)
+
+
+def checkbox_parts(model_admin: ModelAdmin[Any]) -> tuple[str, str, str | None] | None:
+    """The action checkbox (Django's, or unfold's), rendered once for the page around its
+    slots: the widget template, rendered per row, would cost more than the rest of the
+    row. Django's shows the key and then the name, unfold's the key alone (the third
+    part is then None). None if the rendering shows them otherwise."""
     markup = model_admin.action_checkbox(_Placeholder())
     before, key, rest = markup.partition(KEY_SLOT)
+    if not key or KEY_SLOT in rest:
+        return None
     between, label, after = rest.partition(LABEL_SLOT)
-    return (before, between, after) if key and label else None
+    if label:
+        return None if LABEL_SLOT in after else (before, between, after)
+    return None if LABEL_SLOT in before else (before, rest, None)
 
 
 class _Placeholder:

@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import BranchAssessment, PartyOrganisation, Secretary, StandardStatus
+from ..members.selectors import RosterCount, roster_counts
+from ..models import BranchAssessment, OrgKind, PartyOrganisation, Secretary, StandardStatus
 from ..services import party_org_save, secretary_delete, secretary_save
 
 
@@ -71,19 +72,52 @@ class VenueFilter(admin.SimpleListFilter):
 @admin.register(PartyOrganisation)
 class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "party_orgs"
-    list_display = ["indented_name", "code", "kind", "domain", "unit", "members_count", "venue", "secretary_name", "last_status"]
+    # 党员人数 as counted from the roster (branches.members.selectors.roster_counts); the
+    # typed members_count is shown only on the page, labelled as the reported figure.
+    list_display = ["indented_name", "code", "kind", "domain", "unit", "roster_members", "venue", "secretary_name",
+                    "last_status"]
     list_filter = [UnitSubtreeFilter, "kind", "domain", StandardStatusFilter, VenueFilter]
     list_select_related = ["unit", "secretary"]
     search_fields = ["^code", "name"]
     autocomplete_fields = ["parent", "unit"]
     ordering = ["path"]
-    fields = ["code", "name", "kind", "parent", "unit", "domain", "members_count", "venue_area", "path", "version"]
-    readonly_fields = ["path", "version"]
+    fields = ["code", "name", "kind", "parent", "unit", "domain", "roster_members", "members_count", "venue_area",
+              "path", "version"]
+    readonly_fields = ["roster_members", "path", "version"]
     inlines = [SecretaryInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         last = BranchAssessment.objects.filter(organisation=OuterRef("pk")).exclude(status="").order_by("-year")
         return super().get_queryset(request).annotate(_last_status=Subquery(last.values("status")[:1]))
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "members_count" and field is not None:
+            field.label = "填报党员人数"
+            field.help_text = "报表上填报的数字，仅供核对；党员人数以党员名册统计（上一行）为准。"
+        return field
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """The page's branches counted from the roster in one query, whatever the page size."""
+        cl = super().get_changelist_instance(request)
+        page = list(cl.result_list)  # the page's rows, kept by the queryset for the rendering
+        counts = roster_counts([o for o in page if o.kind == OrgKind.BRANCH])
+        for organisation in page:
+            organisation._roster_count = counts.get(organisation.pk)
+        return cl
+
+    @admin.display(description="在册党员（名册统计）")
+    def roster_members(self, obj: PartyOrganisation) -> str:
+        """The list: a branch's own members. The page: a branch's, or those of every
+        branch below a 党委 or 党总支."""
+        if obj.pk is None:
+            return "—"
+        count: RosterCount | None = getattr(obj, "_roster_count", None)
+        if count is None:
+            if hasattr(obj, "_roster_count"):  # a 党委 or 党总支 in the list
+                return "—"
+            count = roster_counts([obj])[obj.pk]
+        return str(count)
 
     @admin.display(description="组织名称", ordering="path")
     def indented_name(self, obj: PartyOrganisation) -> str:

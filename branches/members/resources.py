@@ -3,9 +3,10 @@
 Cells are parsed by the widgets (ID numbers, dates, choices, branches by 组织代码 within
 the importer's scope); each row is checked by the model's ``clean()`` and by
 :meth:`prepare_instance`, which calls the same rule functions as the services
-(:mod:`branches.members.rules`). A sheet cannot do what only a workflow step may: move a
-member to another branch (a transfer), turn a 预备党员 admitted through the pipeline into
-a 正式党员 (转正), or change a file past the 发展对象 stage.
+(:mod:`branches.members.rules`). The roster sheet cannot do what only a workflow step
+may: move a member to another branch (a transfer), or turn a 预备党员 admitted through
+the pipeline into a 正式党员 (转正 is recorded on the applicant's file, by the system or by
+the applicants' sheet, which checks the whole file's dates by the steps' rules).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from import_export import fields
 from import_export.widgets import DecimalWidget, IntegerWidget
 
 from branches.resources import YesNoWidget, org_widget
+from orgwork.common import dates
 from orgwork.common.contract import SystemActor
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ByIdNumberWidget, ScopedForeignKeyWidget
@@ -30,7 +32,12 @@ COL_NAME = "姓名"
 COL_BRANCH = "党支部代码"
 ID_ALIASES = {"公民身份号码": COL_ID, "身份证号码": COL_ID, "组织代码": COL_BRANCH, "支部代码": COL_BRANCH}
 EXAMPLE_ID = "62010219800517123X"
-LOCKED_STAGES = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
+CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
+ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部大会 vote: on the roster
+# The fields of an application file the sheet carries and rules.file_errors checks.
+FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "candidate_on", "political_review_on",
+               "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
+               "probation_extended_months", "full_on", "closed_reason")
 
 
 def branch_widget() -> ScopedForeignKeyWidget:
@@ -103,17 +110,27 @@ class MemberResource(ScopedModelResource):
 
 
 class ApplicantResource(ScopedModelResource):
-    """发展党员: the applicants' key dates, keyed by ID number. The stage follows from the
-    dates given (申请 → 积极分子 → 发展对象); later steps are taken in the system."""
+    """发展党员: an applicant's whole file, keyed by ID number, from 入党申请 to 转正 (or
+    延长预备期, 取消). The stage follows from the dates given (:func:`rules.file_stage`)
+    and the dates are checked together by :func:`rules.file_errors`, which applies the
+    rules each step's service applies. A file that reaches the 支部大会 vote enters the
+    roster after the sheet (:func:`services.applicants_to_roster`). A sheet may carry a
+    file further, never rewrite what the roster already holds: the vote's date (the
+    member's 入党日期), an approval or an extension recorded, a file closed."""
 
     slug = "members_applicants"
     verbose_name = "发展党员"
     masked_fields = ("id_number",)
-    header_aliases = {**ID_ALIASES, "申请日期": "递交入党申请书日期", "入党申请日期": "递交入党申请书日期"}
-    example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: "620102001001", "递交入党申请书日期": "2024-03-01",
-                   "谈话日期": "2024-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2024-05-10",
-                   "确定为发展对象日期": "", "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "",
-                   "公示结束日期": ""}
+    header_aliases = {**ID_ALIASES, "申请日期": "递交入党申请书日期", "入党申请日期": "递交入党申请书日期",
+                      "支部大会日期": "支部大会讨论接收日期", "接收预备党员日期": "支部大会讨论接收日期",
+                      "审批日期": "上级党委审批日期", "宣誓日期": "入党宣誓日期", "延长预备期": "延长预备期（月）",
+                      "取消原因": "取消资格或终止培养原因", "终止培养原因": "取消资格或终止培养原因"}
+    example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: "620102001001", "递交入党申请书日期": "2022-03-01",
+                   "谈话日期": "2022-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2022-05-10",
+                   "确定为发展对象日期": "2023-06-12", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
+                   "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
+                   "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
+                   "转正日期": "2024-08-01", "取消资格或终止培养原因": ""}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -128,12 +145,21 @@ class ApplicantResource(ScopedModelResource):
     training_days = fields.Field(attribute="training_days", column_name="集中培训天数", widget=IntegerWidget())
     training_hours = fields.Field(attribute="training_hours", column_name="集中培训学时", widget=IntegerWidget())
     publicity_on = fields.Field(attribute="publicity_on", column_name="公示结束日期", widget=DateWidget())
+    vote_on = fields.Field(attribute="vote_on", column_name="支部大会讨论接收日期", widget=DateWidget())
+    approved_on = fields.Field(attribute="approved_on", column_name="上级党委审批日期", widget=DateWidget())
+    oath_on = fields.Field(attribute="oath_on", column_name="入党宣誓日期", widget=DateWidget())
+    probation_extended_months = fields.Field(attribute="probation_extended_months", column_name="延长预备期（月）",
+                                             widget=IntegerWidget())
+    full_on = fields.Field(attribute="full_on", column_name="转正日期", widget=DateWidget())
+    closed_reason = fields.Field(attribute="closed_reason", column_name="取消资格或终止培养原因")
     stage = fields.Field(attribute="stage", column_name="发展阶段", readonly=True, widget=ChoiceWidget(Stage.choices))
 
     class Meta:
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
-                  "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on", "stage")
+                  "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on",
+                  "vote_on", "approved_on", "oath_on", "probation_extended_months", "full_on", "closed_reason",
+                  "stage")
         import_id_fields = ("id_number",)
         skip_unchanged = True
         clean_model_instances = True
@@ -141,23 +167,42 @@ class ApplicantResource(ScopedModelResource):
     def prepare_instance(self, instance: Applicant, original: Applicant | None) -> None:
         instance.training_days = instance.training_days or 0
         instance.training_hours = instance.training_hours or 0
-        instance.talk_late_reason = instance.talk_late_reason or ""
-        stored_stage = getattr(original, "_audit_loaded", {}).get("stage") if original is not None else None
-        if stored_stage in LOCKED_STAGES:
-            raise ValidationError({"id_number": f"该申请人已是{Stage(stored_stage).label}，请在系统中办理后续程序。"})
-        errors: dict[str, str] = {}
-        if instance.activist_on and not instance.talked_on:
-            errors["activist_on"] = "尚未谈话，不能确定为入党积极分子。"
-        if instance.candidate_on:
-            if not instance.activist_on:
-                errors["candidate_on"] = "须先确定为入党积极分子。"
-            else:
-                errors.update(rules.candidate_errors(activist_on=instance.activist_on,
-                                                     candidate_on=instance.candidate_on))
+        instance.probation_extended_months = instance.probation_extended_months or 0
+        instance.talk_late_reason = (instance.talk_late_reason or "").strip()
+        instance.closed_reason = (instance.closed_reason or "").strip()
+        values = {name: getattr(instance, name) for name in FILE_FIELDS}
+        stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
+        if stored:
+            self.check_kept(stored, values)
+        errors = rules.file_errors(values, dates.today())
         if errors:
             raise ValidationError(errors)
-        instance.stage = (Stage.CANDIDATE if instance.candidate_on else
-                          Stage.ACTIVIST if instance.activist_on else Stage.APPLIED)
+        instance.stage = rules.file_stage(values)
+        if (instance.stage in ADMITTED and not stored.get("member_id") and instance.id_number
+                and Member.objects.filter(id_number=instance.id_number).exists()):
+            raise ValidationError({"id_number": "该身份证号已在党员名册中，不能再由发展党员表接收为预备党员。"})
+
+    @staticmethod
+    def check_kept(stored: dict[str, Any], values: dict[str, Any]) -> None:
+        """What a stored file already holds that the sheet may not rewrite."""
+        stage = stored.get("stage")
+        if stage in CLOSED_STAGES:
+            if any(stored.get(name) != value for name, value in values.items()):
+                raise ValidationError({"id_number": f"该申请人已是{Stage(stage).label}，发展程序已办结，不能再修改。"})
+            return
+        if stored.get("member_id"):
+            if values["vote_on"] != stored.get("vote_on"):
+                raise ValidationError({"vote_on": "已接收为预备党员（入党日期已记入党员名册），支部大会讨论接收日期不能在表中修改。"})
+            if stored.get("approved_on") and values["approved_on"] != stored.get("approved_on"):
+                raise ValidationError({"approved_on": "上级党委已审批，审批日期不能在表中修改。"})
+        extended = stored.get("probation_extended_months") or 0
+        if extended and values["probation_extended_months"] != extended:
+            raise ValidationError({"probation_extended_months": rules.extension_error(
+                values["probation_extended_months"], extended)})
+
+    def after_import_commit(self, records: models.QuerySet[Applicant]) -> None:
+        services.applicants_to_roster(applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
+                                      actor=self.user or SystemActor("members_applicants_sheet"))
 
 
 class DuesPaymentResource(ScopedModelResource):

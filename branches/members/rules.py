@@ -130,6 +130,38 @@ def admission_errors(*, political_review_on: datetime.date | None, training_days
     return errors
 
 
+def future_error(day: datetime.date, label: str, today: datetime.date) -> str:
+    """A step is recorded when it has happened: no date after today."""
+    if day > today:
+        return f"{label}不能晚于今天。"
+    return ""
+
+
+def activist_error(talked_on: datetime.date | None, activist_on: datetime.date) -> dict[str, str]:
+    """确定入党积极分子 after the 谈话."""
+    if talked_on is None:
+        return {"talked_on": "尚未谈话，不能确定为入党积极分子。"}
+    if activist_on < talked_on:
+        return {"activist_on": "确定为入党积极分子日期不能早于谈话日期。"}
+    return {}
+
+
+def preparation_error(candidate_on: datetime.date | None, day: datetime.date, label: str) -> str:
+    """政治审查 and 公示 of a 发展对象 come after the day it was designated."""
+    if candidate_on and day < candidate_on:
+        return f"{label}不能早于确定为发展对象日期。"
+    return ""
+
+
+def oath_error(approved_on: datetime.date | None, oath_on: datetime.date) -> str:
+    """入党宣誓 after the higher committee's approval."""
+    if approved_on is None:
+        return "上级党委审批后方可组织入党宣誓。"
+    if oath_on < approved_on:
+        return "入党宣誓日期不能早于上级党委审批日期。"
+    return ""
+
+
 def approval_error(vote_on: datetime.date, approved_on: datetime.date) -> str:
     if approved_on < vote_on:
         return "上级党委审批日期不能早于支部大会日期。"
@@ -159,6 +191,93 @@ def extension_error(months: int, already_extended: int) -> str:
     return ""
 
 
+# The dated steps of one application file, in the order they are taken, with the
+# labels the services and the sheet use in their messages.
+FILE_DATES = (
+    ("applied_on", "递交入党申请书日期"), ("talked_on", "谈话日期"), ("activist_on", "确定为入党积极分子日期"),
+    ("candidate_on", "确定为发展对象日期"), ("political_review_on", "政治审查完成日期"),
+    ("publicity_on", "公示结束日期"), ("vote_on", "支部大会讨论接收日期"), ("approved_on", "上级党委审批日期"),
+    ("oath_on", "入党宣誓日期"), ("full_on", "转正日期"),
+)
+# Each step needs the one before it: (field, the field it needs, what is missing).
+FILE_NEEDS = (
+    ("candidate_on", "activist_on", "须先确定为入党积极分子。"),
+    ("political_review_on", "candidate_on", "须先确定为发展对象。"),
+    ("publicity_on", "candidate_on", "须先确定为发展对象。"),
+    ("vote_on", "candidate_on", "须先确定为发展对象。"),
+    ("approved_on", "vote_on", "须先经支部大会讨论接收为预备党员。"),
+    ("oath_on", "approved_on", "上级党委审批后方可组织入党宣誓。"),
+    ("full_on", "approved_on", "上级党委尚未审批，不能转正。"),
+)
+
+
+def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
+    """The whole file of one applicant at once (a sheet row carries it), checked by the
+    same rules each step's service applies when the step is taken in the system: no
+    date after today, each step after the one it needs and within its time limits,
+    延长预备期 of six to twelve months, 转正 on the day the 预备期 ends, 取消 only
+    before 转正. ``values`` holds the fields of :data:`FILE_DATES` and
+    ``talk_late_reason``, ``training_days``, ``training_hours``,
+    ``probation_extended_months``, ``closed_reason``. The first problem of each field
+    is reported."""
+    errors: dict[str, str] = {}
+
+    def add(found: dict[str, str]) -> None:
+        for field, message in found.items():
+            errors.setdefault(field, message)
+
+    get = values.get
+    for field, label in FILE_DATES:
+        if get(field) and (message := future_error(get(field), label, today)):
+            add({field: message})
+    for field, needed, message in FILE_NEEDS:
+        if get(field) and not get(needed):
+            add({field: message})
+    if get("talked_on") and get("applied_on") and (message := talk_error(get("applied_on"), get("talked_on"),
+                                                                          get("talk_late_reason") or "")):
+        add({"talked_on": message})
+    if get("activist_on"):  # reported on the 积极分子 column, whichever date is at fault
+        add({"activist_on": message for message in activist_error(get("talked_on"), get("activist_on")).values()})
+    if get("candidate_on") and get("activist_on"):
+        add(candidate_errors(activist_on=get("activist_on"), candidate_on=get("candidate_on")))
+    for field, label in (("political_review_on", "政治审查完成日期"), ("publicity_on", "公示结束日期")):
+        if get(field) and (message := preparation_error(get("candidate_on"), get(field), label)):
+            add({field: message})
+    if get("vote_on") and get("candidate_on"):
+        add(admission_errors(political_review_on=get("political_review_on"), training_days=get("training_days") or 0,
+                             training_hours=get("training_hours") or 0, publicity_on=get("publicity_on"),
+                             vote_on=get("vote_on"), candidate_on=get("candidate_on")))
+    if get("approved_on") and get("vote_on") and (message := approval_error(get("vote_on"), get("approved_on"))):
+        add({"approved_on": message})
+    if get("oath_on") and get("approved_on") and (message := oath_error(get("approved_on"), get("oath_on"))):
+        add({"oath_on": message})
+    extended = get("probation_extended_months") or 0
+    if extended:
+        if not get("vote_on"):
+            add({"probation_extended_months": "须先经支部大会讨论接收为预备党员。"})
+        elif message := extension_error(extended, 0):
+            add({"probation_extended_months": message})
+    if get("full_on") and get("vote_on"):
+        ends = probation_end(get("vote_on"), extended)
+        if get("full_on") != ends:
+            add({"full_on": f"转正日期为预备期满之日（{ends:%Y-%m-%d}），"
+                            f"{'延长预备期' if extended else '预备期一年'}后方能转正。"})
+    if (get("closed_reason") or "").strip() and get("full_on"):
+        add({"closed_reason": "已转正的党员不能取消预备党员资格或终止培养。"})
+    return errors
+
+
+def file_stage(values: dict[str, Any]) -> str:
+    """The stage a file has reached, read from its dates (and a closing reason)."""
+    if (values.get("closed_reason") or "").strip():
+        return "cancelled" if values.get("vote_on") else "withdrawn"
+    for field, stage in (("full_on", "full"), ("vote_on", "probationary"), ("candidate_on", "candidate"),
+                         ("activist_on", "activist")):
+        if values.get(field):
+            return stage
+    return "applied"
+
+
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:
     if to_branch is None and not destination.strip():
         return {"destination": "省内转接请选择转入党支部；转出本省请填写转往单位。"}
@@ -171,6 +290,13 @@ def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: 
         if message:
             return {"to_branch": message}
     return {}
+
+
+def dues_month_error(month: datetime.date, today: datetime.date) -> str:
+    """应交党费 is generated for a month that has begun, never ahead of time."""
+    if (month.year, month.month) > (today.year, today.month):
+        return f"{month:%Y.%m}尚未到来，不能提前生成党费。"
+    return ""
 
 
 def _rates() -> dict[str, Any]:

@@ -31,8 +31,9 @@ def _require_branch_in_scope(branch: PartyOrganisation, actor: Any, field: str =
 
 
 def _not_future(day: datetime.date, field: str, label: str) -> None:
-    if day > dates.today():
-        raise ValidationError({field: f"{label}不能晚于今天。"})
+    message = rules.future_error(day, label, dates.today())
+    if message:
+        raise ValidationError({field: message})
 
 
 # --- 党员名册 ---------------------------------------------------------------------------
@@ -203,10 +204,9 @@ def applicant_make_activist(*, applicant: Applicant, decided_on: datetime.date, 
                             actor: Any) -> Applicant:
     """确定入党积极分子: after the talk, by the branch committee; one or two 正式党员 as 培养联系人."""
     def apply(locked: Applicant) -> list[str]:
-        if locked.talked_on is None:
-            raise ValidationError({"talked_on": "尚未谈话，不能确定为入党积极分子。"})
-        if decided_on < locked.talked_on:
-            raise ValidationError({"activist_on": "确定为入党积极分子日期不能早于谈话日期。"})
+        errors = rules.activist_error(locked.talked_on, decided_on)
+        if errors:
+            raise ValidationError(errors)
         _not_future(decided_on, "activist_on", "确定日期")
         fresh = {m.pk: m for m in scope_queryset(Member.objects.filter(pk__in=[c.pk for c in contacts]), actor)}
         if len(fresh) != len({c.pk for c in contacts}):
@@ -264,9 +264,11 @@ def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_
                             ("training_hours", training_hours), ("publicity_on", publicity_on)):
             if value is not None and getattr(locked, name) != value:
                 if isinstance(value, datetime.date):
-                    _not_future(value, name, Applicant._meta.get_field(name).verbose_name)
-                    if locked.candidate_on and value < locked.candidate_on:
-                        raise ValidationError({name: f"{Applicant._meta.get_field(name).verbose_name}不能早于确定为发展对象日期。"})
+                    label = Applicant._meta.get_field(name).verbose_name
+                    _not_future(value, name, label)
+                    message = rules.preparation_error(locked.candidate_on, value, label)
+                    if message:
+                        raise ValidationError({name: message})
                 setattr(locked, name, value)
                 changed.append(name)
         return changed
@@ -315,10 +317,9 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
 def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
     """入党宣誓: after the higher committee's approval."""
     def apply(locked: Applicant) -> list[str]:
-        if locked.approved_on is None:
-            raise ValidationError({"oath_on": "上级党委审批后方可组织入党宣誓。"})
-        if oath_on < locked.approved_on:
-            raise ValidationError({"oath_on": "入党宣誓日期不能早于上级党委审批日期。"})
+        message = rules.oath_error(locked.approved_on, oath_on)
+        if message:
+            raise ValidationError({"oath_on": message})
         _not_future(oath_on, "oath_on", "宣誓日期")
         locked.oath_on = oath_on
         return ["oath_on"]
@@ -377,6 +378,61 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any) -> Applic
                  "取消资格或终止培养")
 
 
+def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
+    """The roster follows application files brought in whole by the applicants' sheet
+    (their dates checked there by :func:`rules.file_errors`, the rules of the steps
+    above): a file past the 支部大会 vote without a roster record gets one, as
+    :func:`applicant_admit` makes it (预备党员 from the day of the vote), already 正式
+    if the sheet also carries the 转正 and 出党 if it carries the 取消; a file already on
+    the roster moves its member on as :func:`applicant_make_full` and
+    :func:`applicant_cancel` do. One audit row per member added or changed. Returns
+    how many members were added or changed."""
+    require_permission(actor, ["members.change_applicant", "members.add_member", "members.change_member"], "发展党员")
+    admitted = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)
+    with transaction.atomic():
+        files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), stage__in=admitted), actor)
+                     .select_for_update(of=("self",)).order_by("pk"))
+        if not files:
+            return 0
+        linked = {m.pk: m for m in Member.objects.select_for_update().filter(
+            pk__in=[a.member_id for a in files if a.member_id])}
+        new: list[tuple[Applicant, Member]] = []
+        changed: list[tuple[Member, dict[str, Any]]] = []
+        for applicant in files:
+            category = MemberCategory.FULL if applicant.stage == Stage.FULL else MemberCategory.PROBATIONARY
+            full_on = applicant.full_on if applicant.stage == Stage.FULL else None
+            status = MemberStatus.EXPELLED if applicant.stage == Stage.CANCELLED else MemberStatus.ACTIVE
+            member = linked.get(applicant.member_id) if applicant.member_id else None
+            if member is None:
+                member = Member(name=applicant.name, id_number=applicant.id_number, gender=applicant.gender,
+                                birth_date=applicant.birth_date, branch_id=applicant.branch_id, category=category,
+                                joined_on=applicant.vote_on, full_on=full_on, status=status)
+                member.full_clean(validate_unique=False)  # the sheet checked the number against the roster
+                new.append((applicant, member))
+                continue
+            # 转正 and 取消 move a member on; a file still 预备 leaves the member as it is.
+            target = {"category": category if applicant.stage == Stage.FULL else member.category,
+                      "full_on": full_on if applicant.stage == Stage.FULL else member.full_on,
+                      "status": status if applicant.stage == Stage.CANCELLED else member.status}
+            changes = {name: [str(getattr(member, name)), str(value)] for name, value in target.items()
+                       if getattr(member, name) != value}
+            if changes:
+                for name in changes:
+                    setattr(member, name, target[name])
+                member.full_clean(validate_unique=False)
+                changed.append((member, changes))
+        created = Member.objects.bulk_create([m for _, m in new])
+        for (applicant, _), member in zip(new, created):
+            applicant.member = member
+        Applicant.objects.bulk_update([a for a, _ in new], ["member"])
+        audit_rows(((m, {"category": [None, m.category], "joined_on": [None, str(m.joined_on)]}) for m in created),
+                   actor=actor, action=AuditAction.CREATE, message="发展党员表导入：支部大会接收为预备党员")
+        if changed:
+            Member.objects.bulk_update([m for m, _ in changed], ["category", "full_on", "status"])
+            audit_rows(changed, actor=actor, message="发展党员表导入：预备党员转正或取消预备党员资格")
+    return len(created) + len(changed)
+
+
 # --- 党费 -------------------------------------------------------------------------------
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -406,9 +462,13 @@ def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrgani
     each, and each new unpaid month added to its member's arrears counter."""
     require_permission(actor, "members.add_duesrecord", "党费收缴")
     month = month_start(month)
+    message = rules.dues_month_error(month, dates.today())
+    if message:
+        raise ValidationError({"month": message})
     members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
                              actor)
     if branch is not None:
+        _require_branch_in_scope(branch, actor)
         members = members.filter(branch=branch)
     pending = members.exclude(dues__month=month).values_list("pk", "dues_category", "income_base").order_by("pk")
     added = 0

@@ -163,3 +163,60 @@ def test_the_application_form_registers_an_adult_through_the_service(orgs, clien
     })
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Applicant.objects.get(id_number=adult).birth_date == datetime.date(1995, 6, 1)
+
+
+def test_the_roster_page_reads_only_the_shown_columns_in_one_query_of_members(orgs, client_for, province_officer):
+    for i in range(6):
+        add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(province_officer).get(CHANGELIST)
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 6
+    pages = [q["sql"] for q in captured if 'FROM "members_member"' in q["sql"] and "COUNT" not in q["sql"]]
+    assert len(pages) == 1
+    assert '"income_base"' not in pages[0] and '"branches_partyorganisation"."path"' not in pages[0]
+    assert '"branches_partyorganisation"."name"' in pages[0]
+
+
+def test_the_roster_rows_are_rendered_cell_for_cell_as_django_renders_them(orgs, province_officer):
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from tests.test_admin_list import assert_rendered_as_django_does
+
+    add_member(orgs["community"], "<b>王</b>")
+    add_member(orgs["county_b"], "李预备", category="probationary", joined_on=days_ago(100))
+    Member.objects.filter(name="李预备").update(unpaid_months=3, is_floating=True)
+    request = RequestFactory().get(CHANGELIST)
+    request.user, request.resolver_match = province_officer, resolve(CHANGELIST)
+    cl = MemberAdmin(Member, admin.site).get_changelist_instance(request)
+    cl.formset = None
+    rows = assert_rendered_as_django_does(cl)
+    assert len(rows) == 2 and any('name="_selected_action"' in cell for row in rows for cell in row)
+    assert any(days_ago(100).isoformat() in cell for row in rows for cell in row)
+
+
+def test_the_roster_table_template_writes_what_the_projects_table_template_writes(orgs, province_officer):
+    import re
+
+    from django.contrib import admin
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from orgwork.templatetags.orgwork_admin_list import scoped_result_list
+
+    add_member(orgs["community"], "<b>王</b>")
+    add_member(orgs["county_b"], "李预备", category="probationary", joined_on=days_ago(100))
+    request = RequestFactory().get(CHANGELIST)
+    request.user, request.resolver_match = province_officer, resolve(CHANGELIST)
+    cl = MemberAdmin(Member, admin.site).get_changelist_instance(request)
+    cl.formset = None
+    context = scoped_result_list({"request": request, "actions_row": None}, cl)
+
+    def page(name: str) -> str:
+        return re.sub(r"\s+", " ", render_to_string(name, context, request=request)).replace(" >", ">")
+
+    roster = page("admin/members/member/change_list_results.html")
+    assert roster == page("admin/change_list_results.html")
+    assert roster.count('<tr class="data-row') == 2 and "&lt;b&gt;王&lt;/b&gt;" in roster

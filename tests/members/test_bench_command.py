@@ -28,3 +28,23 @@ def test_bench_members_builds_reuses_and_prints_the_summary_line() -> None:
     again = io.StringIO()
     call_command("bench_members", members=200, months=3, repeat=1, stdout=again)
     assert "新增党员 0，新增党费记录 0" in again.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_members_with_reuse_times_the_data_already_built_and_writes_nothing() -> None:
+    call_command("bench_members", members=120, months=2, repeat=1, stdout=io.StringIO())
+    members, dues = Member.objects.count(), DuesRecord.objects.count()
+    out = io.StringIO()
+    call_command("bench_members", members=500, months=6, repeat=1, reuse=True, stdout=out)
+    assert "复用已有的基准数据" in out.getvalue()
+    match = re.fullmatch(LINE, out.getvalue().strip().splitlines()[-1])
+    assert match and int(match.group(1)) == members == Member.objects.count() == 120
+    assert int(match.group(2)) == dues == DuesRecord.objects.count() == 240
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_members_with_reuse_and_no_data_says_to_build_first() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="没有可复用的基准数据"):
+        call_command("bench_members", reuse=True, stdout=io.StringIO())

@@ -6,18 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_actions import run_per_object
 from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 
-from .. import services
+from .. import rules, services
 from ..models import DuesRecord
+from .roster import branches_for
+
+GENERATE_PERMISSION = "members.add_duesrecord"
 
 
 class PaidFilter(admin.SimpleListFilter):
@@ -51,9 +56,34 @@ class PaymentForm(forms.ModelForm):
         return data
 
 
+class GenerateDuesForm(forms.Form):
+    """生成某月党费: the month, and the whole jurisdiction or one branch of it."""
+
+    month = forms.CharField(label="月份", max_length=20, help_text="如 2026.03；只能生成本月及以前的月份。")
+    branch = forms.ModelChoiceField(label="党支部", queryset=None, required=False,
+                                    empty_label="管辖范围内的全部党支部",
+                                    help_text="留空则为您管辖范围内全部在册党员生成。")
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches_for(request)
+        self.fields["month"].initial = dates.format_month(dates.today())
+
+    def clean_month(self) -> Any:
+        month = services.month_start(dates.parse_date(self.cleaned_data["month"]))
+        message = rules.dues_month_error(month, dates.today())  # the service's rule, shown on the form
+        if message:
+            raise ValidationError(message)
+        return month
+
+
 @admin.register(DuesRecord)
 class DuesRecordAdmin(ImportExportMixin, ScopedModelAdmin):
+    """党费收缴. The ledger's rows come from 生成某月党费 (a page of its own, through
+    :func:`services.dues_generate_month`); payments are recorded on them."""
+
     import_resource = "members_dues"
+    change_list_template = "admin/members/duesrecord/change_list.html"
     list_display = ["member", "month", "due", "paid", "paid_on"]
     list_filter = [UnitSubtreeFilter, PaidFilter]
     list_select_related = ["member"]
@@ -72,6 +102,40 @@ class DuesRecordAdmin(ImportExportMixin, ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: DuesRecord, form: Any, change: bool) -> None:
         services.dues_pay(record=obj, paid=obj.paid, paid_on=obj.paid_on, actor=request.user)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.generate_view)
+        return [path("generate/", view, name="members_duesrecord_generate"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra = {"may_generate": request.user.has_perm(GENERATE_PERMISSION),
+                 "generate_url": reverse("admin:members_duesrecord_generate")}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def generate_view(self, request: HttpRequest) -> HttpResponse:
+        """生成某月党费: one run of the service for the chosen month and scope; a month
+        already generated adds nothing and says so."""
+        if not request.user.has_perm(GENERATE_PERMISSION):
+            raise PermissionDenied
+        form = GenerateDuesForm(request.POST or None, request=request)
+        if request.method == "POST" and form.is_valid():
+            month, branch = form.cleaned_data["month"], form.cleaned_data["branch"]
+            try:
+                added = services.dues_generate_month(month=month, branch=branch, actor=request.user)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                where = f"「{branch}」" if branch else "管辖范围内"
+                if added:
+                    self.message_user(request, f"已生成{where}{month:%Y.%m}应交党费 {added} 条。", messages.SUCCESS)
+                else:
+                    self.message_user(request, f"{where}{month:%Y.%m}的应交党费此前已全部生成，本次未新增。",
+                                      messages.INFO)
+                return HttpResponseRedirect(reverse("admin:members_duesrecord_changelist"))
+        context = {**self.admin_site.each_context(request), "title": "生成某月党费", "opts": self.opts,
+                   "form": form}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/members/duesrecord/generate.html", context)
 
     @admin.action(description="登记为今日足额交纳", permissions=["change"])
     def pay_in_full(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> None:

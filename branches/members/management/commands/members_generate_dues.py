@@ -24,5 +24,8 @@ class Command(BaseCommand):
             month = dates.parse_date(options["month"]) if options["month"] else dates.today()
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
-        added = dues_generate_month(month=month, actor=SystemActor("members_generate_dues"))
+        try:
+            added = dues_generate_month(month=month, actor=SystemActor("members_generate_dues"))
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages)) from None
         self.stdout.write(f"{month:%Y年%m月}应交党费：新增 {added} 条")

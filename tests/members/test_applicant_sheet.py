@@ -1,0 +1,208 @@
+"""The applicants' sheet carries the whole file — 预备党员 (支部大会, 上级审批), 入党宣誓,
+转正, 延长预备期, 取消 — checked by the rules the steps' services apply; a file past the
+支部大会 enters the roster after the sheet."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+
+from branches.members import rules, services
+from branches.members.models import Applicant, Member, MemberCategory, MemberStatus, Stage
+from branches.members.resources import ApplicantResource
+from orgwork.audit.models import AuditLog
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+
+from .conftest import SYSTEM, TODAY, add_member, candidate, days_ago, make_id, probationary
+
+pytestmark = pytest.mark.django_db
+HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
+        "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
+        "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因"]
+APPLIED = days_ago(1200)
+VOTE = APPLIED + datetime.timedelta(days=460)
+
+
+def day(offset: int) -> str:
+    return (APPLIED + datetime.timedelta(days=offset)).isoformat()
+
+
+def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -> list[str]:
+    """A file that went the whole way by the rules, up to 入党宣誓; ``cells`` change columns by header."""
+    row = {"姓名": name, "身份证号": number or make_id(datetime.date(1990, 5, 1)), "党支部代码": "A-SQ",
+           "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": day(40),
+           "确定为发展对象日期": day(420), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
+           "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
+           "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": ""}
+    row.update(cells)
+    return [str(row[h]) for h in HEAD]
+
+
+def run(tmp_path: Path, *rows: list[str], user: Any) -> Any:
+    path = tmp_path / "applicants.csv"
+    path.write_text("\r\n".join(",".join(row) for row in [HEAD, *rows]) + "\r\n", encoding="utf-8")
+    return run_import(ApplicantResource, user, open_sheet(str(path), path.name, ApplicantResource), commit=True)
+
+
+def messages(result: Any) -> str:
+    return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)
+
+
+def test_a_file_up_to_the_oath_enters_the_roster_as_a_probationary_member_from_the_day_of_the_vote(
+        tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(), user=county_a_clerk)
+    assert result.committed, messages(result)
+    applicant = Applicant.objects.get(name="赵明")
+    assert applicant.stage == Stage.PROBATIONARY and applicant.oath_on == APPLIED + datetime.timedelta(days=500)
+    member = applicant.member
+    assert (member.category, member.joined_on, member.branch_id) == (MemberCategory.PROBATIONARY, VOTE,
+                                                                    orgs["community"].pk)
+    created = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk))
+    assert created.count() == 1 and "支部大会接收为预备党员" in created.get().message
+
+
+def test_a_file_carried_to_the_full_date_enters_the_roster_as_a_full_member(tmp_path, orgs, county_a_clerk):
+    ends = rules.add_months(VOTE, 12)
+    result = run(tmp_path, file_row(**{"转正日期": ends.isoformat()}), user=county_a_clerk)
+    assert result.committed, messages(result)
+    applicant = Applicant.objects.get(name="赵明")
+    assert applicant.stage == Stage.FULL
+    assert (applicant.member.category, applicant.member.full_on) == (MemberCategory.FULL, ends)
+
+
+def test_a_full_date_other_than_the_end_of_the_probation_year_is_refused(tmp_path, orgs, county_a_clerk):
+    early = rules.add_months(VOTE, 12) - datetime.timedelta(days=20)
+    result = run(tmp_path, file_row(**{"转正日期": early.isoformat()}), user=county_a_clerk)
+    assert not result.committed and "转正日期:转正日期为预备期满之日" in messages(result)
+    assert not Member.objects.exists()
+
+
+def test_an_extension_moves_the_full_date_and_must_be_six_to_twelve_months(tmp_path, orgs, county_a_clerk):
+    extended_end = rules.add_months(VOTE, 12 + 6)
+    result = run(tmp_path, file_row(**{"延长预备期（月）": "3", "转正日期": extended_end.isoformat()}),
+                 user=county_a_clerk)
+    assert not result.committed and "延长预备期为6至12个月" in messages(result)
+    result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "转正日期": rules.add_months(VOTE, 12).isoformat()}),
+                 user=county_a_clerk)
+    assert not result.committed and "延长预备期后方能转正" in messages(result)
+    result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "转正日期": extended_end.isoformat()}),
+                 user=county_a_clerk)
+    assert result.committed, messages(result)
+    assert Applicant.objects.get(name="赵明").member.full_on == extended_end
+
+
+def test_an_approval_more_than_three_months_after_the_vote_is_refused_as_the_service_refuses_it(
+        tmp_path, orgs, member, county_a_clerk):
+    result = run(tmp_path, file_row(**{"上级党委审批日期": day(460 + 100), "入党宣誓日期": day(570)}),
+                 user=county_a_clerk)
+    assert not result.committed
+    admitted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=1200),
+                                        vote_on=VOTE, actor=SYSTEM)
+    with pytest.raises(ValidationError) as refused:
+        services.applicant_approve(applicant=admitted, approved_on=VOTE + datetime.timedelta(days=100), actor=SYSTEM)
+    assert f"上级党委审批日期:{refused.value.message_dict['approved_on'][0]}" in messages(result)
+
+
+def test_a_vote_without_political_review_training_or_publicity_is_refused(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"政治审查完成日期": "", "集中培训天数": "1", "公示结束日期": ""}),
+                 user=county_a_clerk)
+    text = messages(result)
+    assert not result.committed
+    assert "未完成政治审查" in text and "集中培训" in text and "未经公示" in text
+
+
+def test_an_oath_before_the_approval_is_refused(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"入党宣誓日期": day(480)}), user=county_a_clerk)
+    assert not result.committed and "入党宣誓日期:入党宣誓日期不能早于上级党委审批日期" in messages(result)
+
+
+def test_a_step_dated_after_today_is_refused(tmp_path, orgs, county_a_clerk):
+    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    result = run(tmp_path, file_row(**{"入党宣誓日期": tomorrow}), user=county_a_clerk)
+    assert not result.committed and "入党宣誓日期不能晚于今天" in messages(result)
+
+
+def test_a_later_step_without_the_one_before_it_is_refused(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"支部大会讨论接收日期": ""}), user=county_a_clerk)
+    assert not result.committed and "须先经支部大会讨论接收为预备党员" in messages(result)
+
+
+def test_a_cancellation_after_the_vote_takes_the_member_off_as_expelled(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"取消资格或终止培养原因": "预备期间违反党的纪律"}), user=county_a_clerk)
+    assert result.committed, messages(result)
+    applicant = Applicant.objects.get(name="赵明")
+    assert applicant.stage == Stage.CANCELLED and applicant.member.status == MemberStatus.EXPELLED
+
+
+def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_record(tmp_path, orgs, county_a_clerk):
+    row = file_row(**{**{h: "" for h in HEAD[8:]}, "取消资格或终止培养原因": "本人申请终止"})
+    result = run(tmp_path, row, user=county_a_clerk)
+    assert result.committed, messages(result)
+    assert Applicant.objects.get(name="赵明").stage == Stage.WITHDRAWN and not Member.objects.exists()
+
+
+def test_a_full_member_cannot_also_be_cancelled(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"转正日期": rules.add_months(VOTE, 12).isoformat(),
+                                       "取消资格或终止培养原因": "误填"}), user=county_a_clerk)
+    assert not result.committed and "已转正的党员不能取消" in messages(result)
+
+
+def test_the_sheet_carries_a_probationary_file_of_the_system_to_full_and_the_member_follows(
+        tmp_path, orgs, member, county_a_clerk):
+    file = probationary(orgs["community"], member, vote_days_ago=400)
+    ends = rules.add_months(file.vote_on, 12)
+    path = tmp_path / "full.csv"  # the stored file as an export gives it, with its 转正日期 added
+    path.write_text(",".join(HEAD) + "\r\n" + ",".join(
+        [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(), file.talked_on.isoformat(), "",
+         file.activist_on.isoformat(), file.candidate_on.isoformat(), file.political_review_on.isoformat(), "3", "",
+         file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", "",
+         ends.isoformat(), ""]) + "\r\n", encoding="utf-8")
+    result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
+                        commit=True)
+    assert result.committed, messages(result)
+    stored = Member.objects.get(pk=file.member_id)
+    assert (stored.category, stored.full_on) == (MemberCategory.FULL, ends)
+    assert Member.objects.filter(id_number=file.id_number).count() == 1
+    assert AuditLog.objects.filter(object_id=str(stored.pk), message__contains="转正").exists()
+
+
+def test_the_sheet_cannot_rewrite_the_vote_of_a_file_on_the_roster(tmp_path, orgs, member, county_a_clerk):
+    file = probationary(orgs["community"], member, vote_days_ago=200)
+    path = tmp_path / "vote.csv"
+    path.write_text(",".join(HEAD[:4] + ["支部大会讨论接收日期"]) + "\r\n" + ",".join(
+        [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(),
+         (file.vote_on - datetime.timedelta(days=5)).isoformat()]) + "\r\n",
+        encoding="utf-8")
+    result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
+                        commit=True)
+    assert not result.committed and "不能在表中修改" in messages(result)
+    assert Member.objects.get(pk=file.member_id).joined_on == file.vote_on
+
+
+def test_a_file_whose_id_number_is_already_on_the_roster_is_not_admitted_again(tmp_path, orgs, member,
+                                                                               county_a_clerk):
+    result = run(tmp_path, file_row(number=member.id_number), user=county_a_clerk)
+    assert not result.committed and "已在党员名册中" in messages(result)
+    assert Member.objects.filter(id_number=member.id_number).count() == 1
+
+
+def test_a_closed_file_cannot_be_changed_by_the_sheet(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1990, 5, 1))
+    assert run(tmp_path, file_row(number=number, **{"取消资格或终止培养原因": "违纪"}), user=county_a_clerk).committed
+    result = run(tmp_path, file_row(number=number, **{"取消资格或终止培养原因": "另一原因"}), user=county_a_clerk)
+    assert not result.committed and "发展程序已办结" in messages(result)
+
+
+def test_importing_the_same_files_twice_adds_no_second_roster_record(tmp_path, orgs, county_a_clerk):
+    row = file_row(**{"转正日期": rules.add_months(VOTE, 12).isoformat()})
+    assert run(tmp_path, row, user=county_a_clerk).committed
+    audits = AuditLog.objects.count()
+    again = run(tmp_path, row, user=county_a_clerk)
+    assert again.committed and again.new == again.updated == 0
+    assert Member.objects.count() == 1 and AuditLog.objects.count() == audits

@@ -1,0 +1,87 @@
+"""党员人数 on the organisation's list and page come from the roster (one selector,
+``roster_counts``); the typed figure is shown only as the reported one."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from branches.admin.organisations import PartyOrganisationAdmin
+from branches.members import selectors, services
+from branches.members.models import MemberCategory, MemberStatus
+
+from .conftest import SYSTEM, add_member, make_org
+
+pytestmark = pytest.mark.django_db
+ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
+
+
+def fill(orgs):
+    add_member(orgs["community"], "甲")
+    add_member(orgs["community"], "乙")
+    add_member(orgs["community"], "丙", category=MemberCategory.PROBATIONARY)
+    gone = add_member(orgs["community"], "丁")
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, actor=SYSTEM)
+    add_member(orgs["village"], "戊", category=MemberCategory.PROBATIONARY)
+    add_member(orgs["county_b"], "己")
+
+
+def test_roster_counts_count_full_and_probationary_members_on_the_roster_only(orgs):
+    fill(orgs)
+    counts = selectors.roster_counts(orgs.values())
+    community = counts[orgs["community"].pk]
+    assert (community.full, community.probationary, community.total) == (2, 1, 3)
+    assert str(community) == "3（正式 2，预备 1）"
+    assert counts[orgs["county_b"].pk].total == 1
+
+
+def test_a_committee_counts_the_members_of_every_branch_below_it(orgs):
+    fill(orgs)
+    committee = selectors.roster_counts([orgs["committee"]])[orgs["committee"].pk]
+    assert (committee.full, committee.probationary) == (2, 2)
+
+
+def test_a_branch_without_members_counts_zero_not_its_typed_figure(orgs):
+    assert orgs["community"].members_count == 3
+    assert selectors.roster_counts([orgs["community"]])[orgs["community"].pk].total == 0
+
+
+def test_the_organisation_list_shows_the_roster_count_and_not_the_typed_one(orgs, client_for, province_officer):
+    fill(orgs)
+    response = client_for(province_officer).get(ORG_LIST)
+    body = response.content.decode()
+    assert "在册党员（名册统计）" in body and "3（正式 2，预备 1）" in body
+    assert "members_count" not in response.context["cl"].list_display
+
+
+def test_the_organisation_page_shows_the_roster_count_and_labels_the_typed_one_as_reported(orgs, client_for,
+                                                                                           province_officer):
+    fill(orgs)
+    body = client_for(province_officer).get(
+        reverse("admin:branches_partyorganisation_change", args=[orgs["community"].pk])).content.decode()
+    assert "3（正式 2，预备 1）" in body
+    assert "填报党员人数" in body and "以党员名册统计" in body
+    committee = client_for(province_officer).get(
+        reverse("admin:branches_partyorganisation_change", args=[orgs["committee"].pk])).content.decode()
+    assert "4（正式 2，预备 2）" in committee
+
+
+def queries_for_page(client, size: int) -> int:
+    PartyOrganisationAdmin.list_per_page = size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(ORG_LIST).status_code == 200
+        return len(captured)
+    finally:
+        PartyOrganisationAdmin.list_per_page = 50
+
+
+def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_page_size(orgs, tree, client_for,
+                                                                                         province_officer):
+    for i in range(12):
+        branch = make_org(f"A-X{i}", f"测试第{i}党支部", tree["county_a"], parent=orgs["committee"])
+        add_member(branch, f"成员{i}")
+    client = client_for(province_officer)
+    assert queries_for_page(client, 3) == queries_for_page(client, 15)
