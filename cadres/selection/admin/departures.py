@@ -70,6 +70,9 @@ class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
     inlines = (FindingInline,)
     actions_detail = ["add_finding_step", "conclude_step"]
 
+    def get_inlines(self, request: HttpRequest, obj: Any) -> tuple[Any, ...]:
+        return self.inlines if obj is not None else ()
+
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return ["post", "checked_on", "inspectors", "summary"]
@@ -114,7 +117,7 @@ class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
             return
         created = departure_check_open(post=obj.post, checked_on=obj.checked_on, inspectors=obj.inspectors,
                                        summary=obj.summary, actor=request.user)
-        obj.pk = created.pk
+        obj.pk, obj.unit, obj.cadre = created.pk, created.unit, created.cadre
         obj._state.adding = False
 
     def _open(self, request: HttpRequest, object_id: Any) -> bool:
