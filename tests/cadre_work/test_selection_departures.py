@@ -113,6 +113,9 @@ def test_the_finding_button_puts_a_problem_on_the_checklist_and_the_conclude_but
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.status == CheckStatus.CONCLUDED and check.concluded_by == county_a_clerk
+    page = reverse("admin:selection_departurecheck_change", args=[check.pk])
+    assert client.get(page).status_code == 200  # read, not edited
+    assert client.post(page, {"checked_on": "2025-10-01", "inspectors": "改", "summary": ""}).status_code == 403
 
 
 def test_the_dashboard_panel_counts_each_list_and_links_to_it(tree, city_officer) -> None:

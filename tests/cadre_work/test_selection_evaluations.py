@@ -193,3 +193,14 @@ def test_the_evaluation_list_costs_the_same_queries_for_five_rows_and_fifty(tree
     small, large = queries_for_page_sizes(client, EVALUATIONS, admin.site._registry[SelectionEvaluation])
     assert small == large
     assert large <= 12
+
+
+def test_the_evaluation_sheet_template_downloads_with_its_chinese_headers(county_a_clerk, client_for) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:imports_importjob_template", args=["selection_evaluations"]))
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+    import io
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).active
+    headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert headers[:4] == ["身份证号", "姓名", "评议单位", "年度"] and "差" in headers

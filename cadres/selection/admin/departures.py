@@ -109,6 +109,12 @@ class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A concluded check is read, not edited (its page keeps no save button).
+        if obj is not None and obj.status != CheckStatus.CHECKING:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: DepartureCheck, form: Any, change: bool) -> None:
         if change:
             from ..services import departure_check_save
