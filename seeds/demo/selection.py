@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cadres.models import Cadre, Gender, Post, Rank
@@ -32,7 +33,7 @@ from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 
 from . import DemoContext
-from .cadres import make_id_number
+from .cadres import build_quotas, make_id_number
 from .supervision import _county
 
 SEED = SystemActor("seed_demo")
@@ -47,9 +48,20 @@ PEOPLE = {
 }
 
 
+def _number(county: Unit, key: str) -> str:
+    _, birth, sequence = PEOPLE[key]
+    return make_id_number(county.code[:6], birth, sequence)
+
+
+def people() -> QuerySet[Cadre]:
+    """The cadres this step adds (the registry's own volume is counted without them)."""
+    county = _county()
+    return Cadre.objects.filter(id_number__in=[_number(county, key) for key in PEOPLE] if county else [])
+
+
 def _person(county: Unit, key: str) -> Cadre:
-    name, birth, sequence = PEOPLE[key]
-    number = make_id_number(county.code[:6], birth, sequence)
+    name, birth, _ = PEOPLE[key]
+    number = _number(county, key)
     existing = Cadre.objects.filter(id_number=number).first()
     if existing is not None:
         return existing
@@ -128,5 +140,7 @@ def build(ctx: DemoContext) -> None:
             cadre=handled, handling_type=HandlingType.ADMONISHMENT, source=HandlingSource.INSPECTION,
             decided_on=today - datetime.timedelta(days=20), document_number=f"城组通〔{today.year}〕31号",
             facts="任镇长前在某局工作期间违规发放津贴补贴"), actor=SEED)
+        # 职数 for the ranks these people now hold, written the way the registry step writes them.
+        build_quotas([county])
     ctx.say(f"选人用人监督：{county.name}{year}年度一报告两评议（1名新提拔干部不满意率达到警戒线），"
             "离任检查 1 件、待检查 1 人，带病提拔倒查 1 件。")
