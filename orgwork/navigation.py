@@ -40,6 +40,12 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("supervision.traveldocumentloan", "assignment_return"),
         ("supervision.travelviolation", "report"),
         ("supervision.influenceperiodrule", "schedule"),
+        # 选人用人监督 (cadres.selection)
+        ("selection.selectionreport", "summarize"),
+        ("selection.selectionevaluation", "how_to_vote"),
+        ("selection.departurecheck", "logout"),
+        ("selection.lookback", "manage_search"),
+        ("selection.dissatisfactionline", "tune"),
     ]),
     ("基层党建", [
         ("branches.partyorganisation", "account_tree"),

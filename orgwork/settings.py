@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # The domain.
     "cadres",
     "cadres.supervision",
+    "cadres.selection",
     "branches",
     "branches.members",
     "talent",

@@ -19,6 +19,7 @@ from orgwork.imports.widgets import ChoiceWidget, DateWidget, is_blank
 
 from .models import HandlingRecord, HandlingSource, HandlingType, PersonalMattersReport
 from .services import handling_record_fill_period
+from .signals import handling_recorded
 
 
 class YesNoWidget(Widget):
@@ -79,6 +80,11 @@ class HandlingRecordResource(ScopedModelResource):
     def prepare_instance(self, instance: HandlingRecord, original: HandlingRecord | None) -> None:
         # The rule in force when the record is first stored; kept when the row is re-imported.
         handling_record_fill_period(instance, None if original is None else original.handling_type)
+
+    def after_import_commit(self, records: Any) -> None:
+        # The rows the sheet wrote, in the import's transaction: the same signal the service sends.
+        for record in records.select_related("cadre", "cadre__unit"):
+            handling_recorded.send(sender=HandlingRecord, record=record, actor=self.user)
 
 
 class PersonalMattersReportResource(ScopedModelResource):

@@ -52,6 +52,7 @@ from .models import (
 )
 from .periods import influence_end
 from .selectors import clearing_refusals, open_vetting_cadre_ids
+from .signals import handling_recorded
 
 M = TypeVar("M", bound=models.Model)
 
@@ -115,6 +116,7 @@ def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool =
         record.full_clean()
     handling_record_fill_period(record, original_type)
     save_audited(record, actor=actor)
+    handling_recorded.send(sender=HandlingRecord, record=record, actor=actor)
     return record
 
 

@@ -137,6 +137,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.delete_traveldocumentloan", "supervision.view_traveldocumentloan",
         "supervision.add_travelviolation", "supervision.change_travelviolation",
         "supervision.delete_travelviolation", "supervision.view_travelviolation",
+        # 选人用人监督 (cadres.selection): records on the books are corrected, never deleted;
+        # 带病提拔倒查 are opened by a 组织处理, not by hand; the 不满意率 line is the business
+        # lead's (a personal grant, below).
+        "selection.add_selectionreport", "selection.change_selectionreport", "selection.view_selectionreport",
+        "selection.add_selectionevaluation", "selection.change_selectionevaluation",
+        "selection.view_selectionevaluation", "selection.import_selectionevaluation",
+        "selection.export_selectionevaluation", "selection.view_dissatisfactionline",
+        "selection.add_departurecheck", "selection.change_departurecheck", "selection.view_departurecheck",
+        "selection.view_departurefinding",
+        "selection.change_lookback", "selection.view_lookback", "selection.view_lookbackpromotion",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -203,6 +213,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
         "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
         "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",
+        "selection.view_selectionreport", "selection.view_selectionevaluation", "selection.view_dissatisfactionline",
+        "selection.view_departurecheck", "selection.view_departurefinding", "selection.view_lookback",
+        "selection.view_lookbackpromotion",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
@@ -222,7 +235,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # the role they are listed under.
 PERSONAL_GRANTS: dict[str, tuple[str, ...]] = {
     SYSTEM_ADMIN: ("accounts.view_unmasked_mobile",),  # who keeps colleagues' numbers for 短信
-    CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob"),
+    # selection.change_dissatisfactionline: the business lead who keeps the 不满意率 line.
+    CADRE_SUPERVISION: ("cadres.view_unmasked_id_number", "imports.change_importjob",
+                        "selection.change_dissatisfactionline"),
     PARTY_BUILDING: ("branches.backenter_meeting", "imports.change_importjob",  # 超期补录三会一课
                      "members.view_unmasked_id_number"),
     TALENT_WORK: ("talent.view_unmasked_id_number", "imports.change_importjob"),

@@ -1,0 +1,12 @@
+"""Receivers of the cadre domain's signals (connected in ``SelectionConfig.ready``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .services import look_back_open
+
+
+def open_look_back(sender: Any, *, record: Any, actor: Any, **kwargs: Any) -> None:
+    """A 组织处理 was recorded: open the 带病提拔倒查 (idempotent: one per record)."""
+    look_back_open(record=record, actor=actor)
