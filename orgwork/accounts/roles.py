@@ -137,6 +137,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.delete_traveldocumentloan", "supervision.view_traveldocumentloan",
         "supervision.add_travelviolation", "supervision.change_travelviolation",
         "supervision.delete_travelviolation", "supervision.view_travelviolation",
+        # 后备干部 (cadres.reserve): no delete — a recommendation on the books leaves by 动态调整.
+        "reserve.add_reservepool", "reserve.change_reservepool", "reserve.view_reservepool",
+        "reserve.add_reservemember", "reserve.change_reservemember", "reserve.view_reservemember",
+        "reserve.import_reservemember", "reserve.export_reservemember",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -203,6 +207,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
         "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
         "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",
+        "reserve.view_reservepool", "reserve.view_reservemember",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
