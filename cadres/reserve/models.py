@@ -46,7 +46,7 @@ class ReservePool(Audited):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit}{self.get_level_display()}后备干部库"
+        return f"{self.unit} {self.get_level_display()}后备干部库"
 
 
 class MemberStatus(models.TextChoices):
