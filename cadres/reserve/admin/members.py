@@ -15,7 +15,9 @@ from unfold.decorators import action
 from cadres.admin.cadre import CadreAdmin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
-from ..models import MemberStatus, ReserveMember
+from orgwork.units.scope import scope_queryset
+
+from ..models import MemberStatus, ReserveMember, ReservePool
 from ..selectors import GENERATIONS, born_in_q
 from ..services import entry_refusals, reserve_exit, reserve_inspect, reserve_recommend
 from .steps import ExitForm, InspectForm, run_step
@@ -32,6 +34,21 @@ class GenerationFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(born_in_q(self.value())) if self.value() in GENERATIONS else queryset
+
+
+class PoolFilter(admin.SimpleListFilter):
+    """后备干部库, among the pools in scope, named with their unit (one query, units joined)."""
+
+    title = "后备干部库"
+    parameter_name = "pool"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        pools = scope_queryset(ReservePool.objects.select_related("unit"), request.user).order_by("unit__path", "level")
+        return [(str(pool.pk), str(pool)) for pool in pools[:500]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(pool_id=int(value)) if value and value.isdigit() and len(value) < 10 else queryset
 
 
 class RecommendForm(forms.ModelForm):
@@ -56,7 +73,7 @@ class ReserveMemberAdmin(ScopedModelAdmin):
     form = RecommendForm
     list_display = ("cadre", "cadre_unit", "pool", "level", "birth", "status", "recommended_on", "inspected_on",
                     "entered_on", "exit_reason", "exited_on")
-    list_filter = (UnitSubtreeFilter, "level", "status", GenerationFilter, "exit_reason", "pool")
+    list_filter = (UnitSubtreeFilter, "level", "status", GenerationFilter, "exit_reason", PoolFilter)
     list_select_related = ("cadre", "cadre__unit", "pool", "pool__unit")
     search_fields = ("cadre__name", "cadre__name_pinyin")
     autocomplete_fields = ("pool", "cadre")
