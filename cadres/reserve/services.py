@@ -255,7 +255,9 @@ def member_sheet_prepare(member: ReserveMember, original: ReserveMember | None, 
     if original is None:
         errors.update(entry_refusals(pool=pool, cadre=cadre, on=member.recommended_on, sheet_levels=state.levels))
     elif original.status != MemberStatus.RECOMMENDED:
-        stored = (original.inspected_on, original.inspection_conclusion)
+        # The engine writes the row's cells onto the stored record: its loaded values are the stored ones.
+        loaded = getattr(original, "_audit_loaded", None) or {}
+        stored = (loaded.get("inspected_on"), loaded.get("inspection_conclusion"))
         if (member.inspected_on, member.inspection_conclusion) != stored:
             errors["inspection_conclusion"] = [
                 f"该干部{original.get_status_display()}，考察结论不能再通过表格修改。"]
