@@ -114,3 +114,23 @@ def test_the_template_downloads_with_the_chinese_headers(db: Any) -> None:
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx(ReserveMemberResource)))
     headers = [c.value for c in next(book.active.iter_rows(max_row=1))]
     assert headers[:2] == ["后备干部库", "身份证号"] and "考察结论" in headers
+
+
+def test_the_demo_step_fills_the_pools_through_the_services_and_adds_nothing_the_second_time(tree: Any) -> None:
+    import io as _io
+
+    from seeds.demo import DemoContext
+    from seeds.demo import cadres as demo_cadres
+    from seeds.demo import reserve as demo_reserve
+
+    ctx = DemoContext(scale="small", stdout=_io.StringIO())
+    demo_cadres.build(ctx)
+    demo_reserve.build(ctx)
+    statuses = set(ReserveMember.objects.values_list("status", flat=True))
+    assert {MemberStatus.IN_POOL, MemberStatus.EXITED} <= statuses
+    assert ReserveMember.objects.filter(exit_reason="promoted").exists()
+    audited = AuditLog.objects.filter(content_type__model="reservemember").count()
+    assert audited >= ReserveMember.objects.count()
+    counts = (ReserveMember.objects.count(), audited)
+    demo_reserve.build(ctx)
+    assert (ReserveMember.objects.count(), AuditLog.objects.filter(content_type__model="reservemember").count()) == counts
