@@ -33,11 +33,12 @@ from . import DemoContext
 SEED = SystemActor("seed_demo")
 
 # (where: "county" or "city", level, quota, age limit)
+# The deputies' pools are filled first, from the youngest; the chiefs' from the oldest.
 POOLS = [
-    ("county", Rank.TOWNSHIP_CHIEF, 6, 45),
     ("county", Rank.TOWNSHIP_DEPUTY, 8, 40),
-    ("city", Rank.COUNTY_CHIEF, 3, 50),
     ("city", Rank.COUNTY_DEPUTY, 5, 48),
+    ("county", Rank.TOWNSHIP_CHIEF, 6, 45),
+    ("city", Rank.COUNTY_CHIEF, 3, 50),
 ]
 
 
@@ -101,7 +102,6 @@ def build(ctx: DemoContext) -> None:
             unit = county if where == "county" else city
             pool = reserve_pool_save(pool=ReservePool(unit=unit, level=level, quota=quota, age_limit=age_limit),
                                      actor=SEED)
-            # The younger cadres for the deputy pools, the older ones for the chiefs'.
             ordered = sorted(candidates, key=lambda c: age_on(c.birth_month, today),
                              reverse=level in (Rank.TOWNSHIP_CHIEF, Rank.COUNTY_CHIEF))
             for key, value in _fill(pool, ordered, used, today).items():
