@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from unfold.decorators import action
 
@@ -155,11 +156,28 @@ class ReserveMemberAdmin(ScopedModelAdmin):
         )
 
 
+class DisplayOnlyFormSet(BaseInlineFormSet):
+    """Rows shown on another record's page and never submitted with it: the page's POST
+    needs no management form for them (forms written before this table existed keep
+    working), and saving the page saves nothing here."""
+
+    def __init__(self, data: Any = None, files: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(None, None, *args, **kwargs)
+
+    def is_valid(self) -> bool:
+        return True
+
+    def save(self, commit: bool = True) -> list[Any]:
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        return []
+
+
 class ReserveMembershipInline(ScopedInline):
     """后备干部情况 on the cadre's page: read-only, one row per pool the cadre passed through."""
 
     model = ReserveMember
     fk_name = "cadre"
+    formset = DisplayOnlyFormSet
     fields = ("pool", "status", "recommended_on", "entered_on", "exit_reason", "exited_on")
     readonly_fields = fields
     can_delete = False
