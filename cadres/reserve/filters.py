@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
@@ -14,6 +15,8 @@ from orgwork.worklists.filters import UnitSubtreeFilter, WorkListFilterSet
 from .models import ExitReason, MemberStatus, ReserveMember, ReservePool
 from .selectors import GENERATIONS, born_in_q
 
+YOUNG = "young"  # 80后及以后: the young-cadre headline figure
+
 
 def visible_pools(request: Any) -> QuerySet[ReservePool]:
     if request is None:
@@ -25,7 +28,8 @@ class MembersFilter(WorkListFilterSet):
     pool = django_filters.ModelChoiceFilter(label="后备干部库", queryset=visible_pools, empty_label="全部")
     level = django_filters.ChoiceFilter(label="后备层次", choices=Rank.choices, empty_label="全部")
     generation = django_filters.ChoiceFilter(label="出生年代", empty_label="全部", method="filter_generation",
-                                             choices=[(k, f"{k}后") for k in GENERATIONS])
+                                             choices=[*((k, f"{k}后") for k in GENERATIONS),
+                                                      (YOUNG, "80后及以后")])
     status = django_filters.ChoiceFilter(label="状态", choices=MemberStatus.choices, empty_label="全部")
     exit_reason = django_filters.ChoiceFilter(label="出库原因", choices=ExitReason.choices, empty_label="全部")
     unit = UnitSubtreeFilter("pool__unit", to_field_name="code", label="管理单位（含下级）")
@@ -35,6 +39,8 @@ class MembersFilter(WorkListFilterSet):
         fields: list[str] = []
 
     def filter_generation(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == YOUNG:
+            return queryset.filter(cadre__birth_month__gte=datetime.date(1980, 1, 1))
         return queryset.filter(born_in_q(value)) if value in GENERATIONS else queryset
 
 

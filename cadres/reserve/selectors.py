@@ -161,6 +161,8 @@ def _figures(prefix: str, year: int, on: datetime.date) -> dict[str, Any]:
     }
     for key in GENERATIONS:
         figures[f"born_{key}"] = Count(f"{prefix}pk", filter=in_pool & born_in_q(key, f"{prefix}cadre__"))
+    # 80后及以后 (a 2000s birth counts too, which the decades above leave out).
+    figures["young"] = Count(f"{prefix}pk", filter=in_pool & Q(**{f"{birth}__gte": datetime.date(1980, 1, 1)}))
     return figures
 
 

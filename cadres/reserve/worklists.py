@@ -12,7 +12,7 @@ from cadres.models import Rank
 from orgwork import dashboard
 from orgwork.worklists.registry import Column, WorkList, register
 
-from .filters import MembersFilter, OffQuotaFilter
+from .filters import YOUNG, MembersFilter, OffQuotaFilter
 from .models import MemberStatus, ReserveMember, ReservePool
 from .selectors import (
     GENERATIONS,
@@ -119,7 +119,7 @@ def in_pool_figure(user: Any) -> tuple[int, str | None]:
 
 def young_figure(user: Any) -> tuple[int, str | None]:
     figures = totals(user)
-    return figures["born_80"] + figures["born_90"], worklist_link(MEMBERS, **IN_POOL)
+    return figures["young"], worklist_link(MEMBERS, generation=YOUNG, **IN_POOL)
 
 
 def off_quota_figure(user: Any) -> tuple[int, str | None]:

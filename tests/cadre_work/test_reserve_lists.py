@@ -91,8 +91,10 @@ def test_the_dashboard_cards_and_charts_equal_the_lists_they_link_to(pools: Any,
     html = response.content.decode()
     assert "后备干部出生年代" in html and "后备干部使用率" in html and "在库后备干部" in html
     figures = {figure.slug: (value, link) for figure, value, link in response.context["figures"]}
-    value, link = figures["reserve_in_pool"]
-    assert value == 2 and client.get(link).context["count"] == 2
+    assert (figures["reserve_in_pool"][0], figures["reserve_young"][0], figures["reserve_off_quota"][0]) == (2, 2, 1)
+    for slug in ("reserve_in_pool", "reserve_young", "reserve_off_quota"):
+        value, link = figures[slug]
+        assert client.get(link).context["count"] == value, slug
     (_, data), = [(p, d) for p, d in response.context["panels"] if p.slug == "reserve_generations"]
     assert data.labels == ["乡科级正职", "乡科级副职"]
     for series in data.series:
