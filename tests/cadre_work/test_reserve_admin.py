@@ -187,3 +187,25 @@ def test_a_worklist_costs_the_same_queries_for_5_rows_and_for_50(slug: str, para
     for level in (Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.TOWNSHIP_DEPUTY):
         pool_in(tree["township_a"], level=level, quota=3)
     assert count_queries(client, url, params) == five
+
+
+def test_the_pool_form_sets_up_a_pool_and_refuses_a_new_level_once_it_has_members(
+        tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    client = client_for(county_a_clerk)
+    data = {"unit": tree["county_a"].pk, "level": Rank.TOWNSHIP_DEPUTY, "quota": "4", "age_limit": "40",
+            "remarks": "", "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"}
+    assert client.post(reverse("admin:reserve_reservepool_add"), data).status_code == 302
+    pool = tree["county_a"].reserve_pools.get()
+    assert (pool.quota, pool.age_limit) == (4, 40)
+    assert AuditLog.objects.filter(object_id=str(pool.pk), content_type__model="reservepool").count() == 1
+    enter(pool, cadre_in(tree["county_a"], birth=D(1990, 1, 1)))
+    change = reverse("admin:reserve_reservepool_change", args=[pool.pk])
+    response = client.post(change, {**data, "level": Rank.TOWNSHIP_CHIEF})
+    assert response.status_code == 200 and "库中已有干部，不能再改后备层次" in response.content.decode()
+    # Lowering the 名额 under the members in the pool is allowed (the pool shows on the 名额 list).
+    assert client.post(change, {**data, "quota": "0"}).status_code == 302
+    pool.refresh_from_db()
+    assert (pool.level, pool.quota) == (Rank.TOWNSHIP_DEPUTY, 0)
+    # A pool for a unit outside the clerk's county is not a choice.
+    response = client.post(reverse("admin:reserve_reservepool_add"), {**data, "unit": tree["county_b"].pk})
+    assert response.status_code == 200 and not tree["county_b"].reserve_pools.exists()

@@ -24,6 +24,13 @@ class PoolForm(forms.ModelForm):
         model = ReservePool
         fields = ("unit", "level", "quota", "age_limit", "remarks")
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The service's rule, shown on the form (see reserve_pool_save).
+        if self.instance.pk and "level" in self.changed_data and self.instance.members.exists():
+            self.add_error("level", "库中已有干部，不能再改后备层次。")
+        return cleaned
+
 
 class PoolMembersInline(ScopedInline):
     """The pool's members as they stand; every change is a step on the member's own page."""
