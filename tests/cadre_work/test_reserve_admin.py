@@ -209,3 +209,26 @@ def test_the_pool_form_sets_up_a_pool_and_refuses_a_new_level_once_it_has_member
     # A pool for a unit outside the clerk's county is not a choice.
     response = client.post(reverse("admin:reserve_reservepool_add"), {**data, "unit": tree["county_b"].pk})
     assert response.status_code == 200 and not tree["county_b"].reserve_pools.exists()
+
+
+def test_the_list_actions_adjust_several_pools_and_take_members_out_with_one_summary(
+        tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    old_pool = pool_in(tree["county_a"], quota=3, age_limit=40)
+    old = enter(old_pool, cadre_in(tree["county_a"], name="年长者", birth=D(1985, 6, 1)))
+    other = pool_in(tree["county_a"], level=Rank.TOWNSHIP_DEPUTY, quota=3)
+    leaving = enter(other, cadre_in(tree["county_a"], name="调离者", birth=D(1990, 1, 1)))
+    waiting = recommend(other, cadre_in(tree["county_a"], name="待考察", birth=D(1991, 1, 1)))
+    client = client_for(county_a_clerk)
+    response = client.post(reverse(POOLS), {"action": "adjust_pools", "_selected_action": [old_pool.pk, other.pk],
+                                            "apply": "1", "exited_on": "2026-11-30"})
+    assert response.status_code == 302
+    old.refresh_from_db(), leaving.refresh_from_db()
+    assert (old.exit_reason, leaving.status) == (ExitReason.OVER_AGE, MemberStatus.IN_POOL)
+    response = client.post(reverse(MEMBERS), {"action": "exit_members", "_selected_action": [leaving.pk, waiting.pk],
+                                              "apply": "1", "reason": "other", "exited_on": "2026-11-30",
+                                              "note": "调任市直单位"}, follow=True)
+    text = response.content.decode()
+    assert "成功 1 条" in text and "不在库中，不能调整出库" in text
+    leaving.refresh_from_db(), waiting.refresh_from_db()
+    assert (leaving.status, leaving.exit_note) == (MemberStatus.EXITED, "调任市直单位")
+    assert waiting.status == MemberStatus.RECOMMENDED

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from unfold.decorators import action
 
 from cadres.admin.cadre import CadreAdmin
+from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from orgwork.units.scope import scope_queryset
@@ -79,6 +80,7 @@ class ReserveMemberAdmin(ScopedModelAdmin):
     search_fields = ("cadre__name", "cadre__name_pinyin")
     autocomplete_fields = ("pool", "cadre")
     date_hierarchy = "recommended_on"
+    actions = ("exit_members",)
     actions_detail = ["inspect_step", "exit_step"]
     readonly_fields = ("level", "status", "inspected_on", "inspection_conclusion", "inspection_opinion",
                        "entered_on", "exit_reason", "exited_on", "exit_note")
@@ -116,6 +118,14 @@ class ReserveMemberAdmin(ScopedModelAdmin):
                                     actor=request.user)
         obj.pk = created.pk
         obj._state.adding = False
+
+    @admin.action(description="调整出库", permissions=["change"])
+    def exit_members(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        return action_with_form(
+            self, request, queryset.select_related("cadre", "pool", "pool__unit"), form_class=ExitForm,
+            title="调整出库", action="exit_members",
+            service=lambda m, d: reserve_exit(member=m, reason=d["reason"], exited_on=d["exited_on"], note=d["note"],
+                                              actor=request.user))
 
     # ------------------------------------------------------------ steps
     def _step_allowed(self, request: HttpRequest, object_id: Any, status: str) -> bool:

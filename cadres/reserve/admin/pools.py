@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from unfold.decorators import action
 
+from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
 from ..models import MemberStatus, ReserveMember, ReservePool
@@ -62,6 +63,7 @@ class ReservePoolAdmin(ScopedModelAdmin):
     search_fields = ("unit__name", "unit__code")
     autocomplete_fields = ("unit",)
     inlines = (PoolMembersInline,)
+    actions = ("adjust_pools",)
     actions_detail = ["adjust_step"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -114,6 +116,16 @@ class ReservePoolAdmin(ScopedModelAdmin):
         reserve_pool_save(pool=obj, actor=request.user)
 
     # ------------------------------------------------------------ 年度动态调整
+    def has_adjust_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reserve.change_reservemember")
+
+    @admin.action(description="年度动态调整（所选各库）", permissions=["adjust"])
+    def adjust_pools(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        return action_with_form(
+            self, request, queryset, form_class=AdjustForm, title="年度动态调整", action="adjust_pools",
+            service=lambda pool, d: reserve_adjust(pool=pool, actor=request.user, on=d["exited_on"],
+                                                   exited_on=d["exited_on"]))
+
     def has_adjust_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
         return request.user.has_perm("reserve.change_reservemember")
 
