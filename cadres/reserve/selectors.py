@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Avg,
     Count,
     Exists,
     ExpressionWrapper,
@@ -21,7 +22,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.db.models import Avg
 from django.utils import timezone
 
 from cadres.models import Assessment, AssessmentGrade, Cadre
@@ -92,7 +92,7 @@ class ExitProposal:
 def adjustment_proposals(pool: ReservePool, *, on: datetime.date | None = None) -> list[ExitProposal]:
     """年度动态调整: the pool's members in the pool who are over its age limit, whose latest
     年度考核 is 基本称职 or 不称职, or who are in an influence period — one reason each,
-    in that order. Three queries whatever the pool's size."""
+    in that order. One query whatever the pool's size."""
     on = on or timezone.localdate()
     latest_grade = (Assessment.objects.filter(cadre=OuterRef("cadre_id")).order_by("-year").values("grade")[:1])
     latest_year = (Assessment.objects.filter(cadre=OuterRef("cadre_id")).order_by("-year").values("year")[:1])
@@ -145,12 +145,12 @@ def promoted_during_q(year: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}exit_reason": ExitReason.PROMOTED, f"{prefix}exited_on__range": (first, last)})
 
 
-def _figures(prefix: str, year: int, on: datetime.date) -> dict[str, Any]:
+def _figures(prefix: str, year: int) -> dict[str, Any]:
     """Conditional aggregates over members (``prefix`` leads from the counted rows to them)."""
     in_pool = Q(**{f"{prefix}status": MemberStatus.IN_POOL})
     birth = f"{prefix}cadre__birth_month"
     figures: dict[str, Any] = {
-        "in_pool": Count(f"{prefix}pk", filter=in_pool, distinct=False),
+        "in_pool": Count(f"{prefix}pk", filter=in_pool),
         "members_year": Count(f"{prefix}pk", filter=in_pool_during_q(year, prefix)),
         "promoted_year": Count(f"{prefix}pk", filter=promoted_during_q(year, prefix)),
         # The mean of birth months as fractional years; the age is taken from it (portable SQL).
@@ -189,7 +189,7 @@ def annotate_pool_figures(qs: QuerySet[ReservePool], *, year: int | None = None,
     on = on or timezone.localdate()
     year = year or on.year
     return (qs.select_related("unit")
-            .annotate(**_figures("members__", year, on))
+            .annotate(**_figures("members__", year))
             .annotate(gap=ExpressionWrapper(F("quota") - F("in_pool"), output_field=IntegerField()))
             .order_by("unit__path", "level"))
 
@@ -205,14 +205,14 @@ def figures_by_level(user: Any, *, year: int | None = None,
     on = on or timezone.localdate()
     year = year or on.year
     rows = (scope_queryset(ReserveMember.objects.all(), user).values("level")
-            .annotate(**_figures("", year, on)).order_by("level"))
+            .annotate(**_figures("", year)).order_by("level"))
     return {row["level"]: row for row in rows}
 
 
 def totals(user: Any, *, year: int | None = None, on: datetime.date | None = None) -> dict[str, Any]:
     on = on or timezone.localdate()
     year = year or on.year
-    return scope_queryset(ReserveMember.objects.all(), user).order_by().aggregate(**_figures("", year, on))
+    return scope_queryset(ReserveMember.objects.all(), user).order_by().aggregate(**_figures("", year))
 
 
 def memberships_of(cadre: Cadre) -> QuerySet[ReserveMember]:

@@ -13,7 +13,7 @@ from orgwork import dashboard
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .filters import YOUNG, MembersFilter, OffQuotaFilter
-from .models import MemberStatus, ReserveMember, ReservePool
+from .models import MemberStatus, ReservePool
 from .selectors import (
     GENERATIONS,
     age_on,
@@ -167,5 +167,3 @@ def use_rate_panel(user: Any) -> dashboard.PanelData:
                                series=[dashboard.Series(f"{today.year}年使用率", rates, links)], unit="%",
                                link=worklist_link(MEMBERS, exit_reason="promoted"), note=note)
 
-
-__all__ = ["register_all", "ReserveMember"]

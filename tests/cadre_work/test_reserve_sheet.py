@@ -10,16 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from cadres.models import Rank
-from cadres.reserve.models import MemberStatus, ReserveMember
+from cadres.reserve.models import MemberStatus, ReserveMember, ReservePool
 from cadres.reserve.resources import ReserveMemberResource
 from cadres.supervision.models import HandlingType
 from orgwork.audit.models import AuditLog
 from orgwork.imports.engine import run_import
 from orgwork.imports.exporting import template_xlsx
 from orgwork.imports.reader import open_sheet
+from seeds.demo import DemoContext
+from seeds.demo import cadres as demo_cadres
+from seeds.demo import reserve as demo_reserve
 from tests.samples.cadres import cadre_in
 from tests.samples.reserve import pool_in, recommend
 from tests.supervision.helpers import handle
@@ -87,7 +89,7 @@ def test_a_sheet_cannot_put_one_cadre_in_two_pools_of_one_level(tree: Any, count
                                                     row("620102001/乡科级正职", cadre, conclusion="")])
     assert not result.committed and "同一层次只能进入一个库" in messages(result)
     # And a stored recommendation stops the sheet as it stops the form.
-    recommend(ReserveMember._meta.get_field("pool").related_model.objects.get(unit=tree["county_a"]), cadre)
+    recommend(ReservePool.objects.get(unit=tree["county_a"]), cadre)
     again = import_rows(tmp_path, county_a_clerk, [row("620102001/乡科级正职", cadre, conclusion="")])
     assert not again.committed and "同一层次只能进入一个后备干部库" in messages(again)
 
@@ -117,13 +119,7 @@ def test_the_template_downloads_with_the_chinese_headers(db: Any) -> None:
 
 
 def test_the_demo_step_fills_the_pools_through_the_services_and_adds_nothing_the_second_time(tree: Any) -> None:
-    import io as _io
-
-    from seeds.demo import DemoContext
-    from seeds.demo import cadres as demo_cadres
-    from seeds.demo import reserve as demo_reserve
-
-    ctx = DemoContext(scale="small", stdout=_io.StringIO())
+    ctx = DemoContext(scale="small", stdout=io.StringIO())
     demo_cadres.build(ctx)
     demo_reserve.build(ctx)
     statuses = set(ReserveMember.objects.values_list("status", flat=True))

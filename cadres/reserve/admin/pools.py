@@ -14,7 +14,7 @@ from unfold.decorators import action
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 
-from ..models import MemberStatus, ReserveMember, ReservePool
+from ..models import ReserveMember, ReservePool
 from ..selectors import adjustment_proposals, annotate_pool_figures, mean_age, use_rate
 from ..services import reserve_adjust, reserve_pool_save
 from .steps import AdjustForm, run_step
@@ -144,5 +144,3 @@ class ReservePoolAdmin(ScopedModelAdmin):
                         allowed=lambda pool: request.user.has_perm("reserve.change_reservemember"),
                         form_class=AdjustForm, service=adjust, intro=intro)
 
-
-__all__ = ["ReservePoolAdmin", "MemberStatus"]
