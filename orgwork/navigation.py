@@ -28,6 +28,8 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("cadres.post", "work_history"),
         ("cadres.assessment", "grading"),
         ("cadres.positionquota", "format_list_numbered"),
+        ("reserve.reservepool", "group_work"),
+        ("reserve.reservemember", "person_celebrate"),
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cadres",
     "cadres.supervision",
     "cadres.selection",
+    "cadres.reserve",
     "branches",
     "branches.members",
     "talent",

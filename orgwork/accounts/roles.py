@@ -147,6 +147,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "selection.add_departurecheck", "selection.change_departurecheck", "selection.view_departurecheck",
         "selection.view_departurefinding",
         "selection.change_lookback", "selection.view_lookback", "selection.view_lookbackpromotion",
+        # 后备干部 (cadres.reserve): no delete — a recommendation on the books leaves by 动态调整.
+        "reserve.add_reservepool", "reserve.change_reservepool", "reserve.view_reservepool",
+        "reserve.add_reservemember", "reserve.change_reservemember", "reserve.view_reservemember",
+        "reserve.import_reservemember", "reserve.export_reservemember",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -216,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "selection.view_selectionreport", "selection.view_selectionevaluation", "selection.view_dissatisfactionline",
         "selection.view_departurecheck", "selection.view_departurefinding", "selection.view_lookback",
         "selection.view_lookbackpromotion",
+        "reserve.view_reservepool", "reserve.view_reservemember",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",

@@ -1,0 +1,146 @@
+"""后备干部库 admin: the pools with their figures (在库, 名额, 70后/80后/90后, 平均年龄,
+使用率), the members read-only on the pool's page, and the 年度动态调整 step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from unfold.decorators import action
+
+from orgwork.admin_actions import action_with_form
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+
+from ..models import ReserveMember, ReservePool
+from ..selectors import adjustment_proposals, annotate_pool_figures, mean_age, use_rate
+from ..services import reserve_adjust, reserve_pool_save
+from .steps import AdjustForm, run_step
+
+
+class PoolForm(forms.ModelForm):
+    class Meta:
+        model = ReservePool
+        fields = ("unit", "level", "quota", "age_limit", "remarks")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The service's rule, shown on the form (see reserve_pool_save).
+        if self.instance.pk and "level" in self.changed_data and self.instance.members.exists():
+            self.add_error("level", "库中已有干部，不能再改后备层次。")
+        return cleaned
+
+
+class PoolMembersInline(ScopedInline):
+    """The pool's members as they stand; every change is a step on the member's own page."""
+
+    model = ReserveMember
+    fields = ("cadre", "status", "recommended_on", "inspected_on", "entered_on", "exit_reason", "exited_on")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "库中干部（推荐、考察、出库在干部的后备记录页面办理）"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("cadre")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReservePool)
+class ReservePoolAdmin(ScopedModelAdmin):
+    form = PoolForm
+    list_display = ("unit", "level", "quota", "in_pool_shown", "quota_state", "born_70_shown", "born_80_shown",
+                    "born_90_shown", "average_age", "use_rate_shown", "age_limit")
+    list_filter = (UnitSubtreeFilter, "level")
+    list_select_related = ("unit",)
+    search_fields = ("unit__name", "unit__code")
+    autocomplete_fields = ("unit",)
+    inlines = (PoolMembersInline,)
+    actions = ("adjust_pools",)
+    actions_detail = ["adjust_step"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return annotate_pool_figures(super().get_queryset(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("unit",) if obj is not None else ()
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a pool on the books stays; its 名额 can go to zero
+
+    @admin.display(description="在库", ordering="in_pool")
+    def in_pool_shown(self, obj: ReservePool) -> int:
+        return obj.in_pool
+
+    @admin.display(description="名额情况")
+    def quota_state(self, obj: ReservePool) -> str:
+        if obj.gap > 0:
+            return warning_flag(True, f"缺{obj.gap}名")
+        if obj.gap < 0:
+            return warning_flag(True, f"超{-obj.gap}名")
+        return "—"
+
+    @admin.display(description="70后")
+    def born_70_shown(self, obj: ReservePool) -> int:
+        return obj.born_70
+
+    @admin.display(description="80后")
+    def born_80_shown(self, obj: ReservePool) -> int:
+        return obj.born_80
+
+    @admin.display(description="90后")
+    def born_90_shown(self, obj: ReservePool) -> int:
+        return obj.born_90
+
+    @admin.display(description="平均年龄")
+    def average_age(self, obj: ReservePool) -> str:
+        age = mean_age(obj.mean_birth, timezone.localdate())
+        return "—" if age is None else f"{age:.1f}岁"
+
+    @admin.display(description="本年使用率")
+    def use_rate_shown(self, obj: ReservePool) -> str:
+        rate = use_rate(obj.promoted_year, obj.members_year)
+        return "—" if rate is None else f"{rate:.1f}%（{obj.promoted_year}/{obj.members_year}）"
+
+    def save_model(self, request: HttpRequest, obj: ReservePool, form: Any, change: bool) -> None:
+        reserve_pool_save(pool=obj, actor=request.user)
+
+    # ------------------------------------------------------------ 年度动态调整
+    def has_adjust_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("reserve.change_reservemember")
+
+    @admin.action(description="年度动态调整（所选各库）", permissions=["adjust"])
+    def adjust_pools(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        return action_with_form(
+            self, request, queryset, form_class=AdjustForm, title="年度动态调整", action="adjust_pools",
+            service=lambda pool, d: reserve_adjust(pool=pool, actor=request.user, on=d["exited_on"],
+                                                   exited_on=d["exited_on"]))
+
+    def has_adjust_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return request.user.has_perm("reserve.change_reservemember")
+
+    @action(description="年度动态调整", url_path="adjust", permissions=["adjust_step"], icon="manage_accounts")
+    def adjust_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        def intro(pool: ReservePool, form: forms.Form) -> dict[str, Any]:
+            on = form.cleaned_data["exited_on"] if form.is_bound and form.is_valid() else timezone.localdate()
+            return {"intro": f"{pool}（在库{pool.in_pool}名，名额{pool.quota}名，年龄上限{pool.age_limit}岁）"
+                             f"拟调整出库的干部如下，确认后逐一登记出库：",
+                    "proposals": adjustment_proposals(pool, on=on), "on": on}
+
+        def adjust(pool: ReservePool, data: dict[str, Any]) -> Any:
+            return reserve_adjust(pool=pool, actor=request.user, on=data["exited_on"], exited_on=data["exited_on"])
+
+        return run_step(self, request, object_id, label="年度动态调整",
+                        allowed=lambda pool: request.user.has_perm("reserve.change_reservemember"),
+                        form_class=AdjustForm, service=adjust, intro=intro)
+

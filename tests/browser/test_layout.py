@@ -1,0 +1,146 @@
+"""Every admin page as a clerk sees it, in Debian's Chromium at 1440×900: each list and one
+record page of every model, as a province officer, a county clerk and the three
+administrators (三员). A page fails if it is wider than the window, if a table column is
+narrower than four characters, if a word of the English denylist shows, or if it answers 500.
+The screenshots are kept under var/screenshots/ to be looked at."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+from orgwork.worklists import registry as worklists
+
+from ..conftest import PASSWORD
+from ..samples import load_all
+from .conftest import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WIDTH, HEIGHT = 1440, 900
+
+# Words that must never reach a clerk: Django's and the skin's English, Python's literals and
+# the plural Django makes by appending an "s" to a Chinese name.
+DENYLIST = re.compile(
+    r"\b(None|True|False|Model name|Add link|Needs review|Can (?:add|change|delete|view)|Access attempts?|"
+    r"Access logs?|Access failures?|Attempt Time|Error|Select|Search|Filter|Save|Delete|History|Change|"
+    r"Add|Home|Log ?out|Show all|Action|Unknown|Password|Username|Today|Now|results?|Yes|No|"
+    r"content type|permission|group|user)\b"
+    r"|[\u4e00-\u9fff]s\b"
+)
+
+# What the page measures of itself: its width, and every table column narrower than four
+# of its own characters (a checkbox or a single-icon column is exempt: it holds no words).
+MEASURE = """
+() => {
+  const narrow = [];
+  for (const cell of document.querySelectorAll("table thead th")) {
+    const table = cell.closest("table");
+    if (!table || table.offsetParent === null) continue;
+    if (cell.classList.contains("action-checkbox-column") || cell.querySelector("input[type=checkbox]")) continue;
+    const text = cell.innerText.trim();
+    if (!text) continue;
+    const em = parseFloat(getComputedStyle(cell).fontSize);
+    const width = cell.getBoundingClientRect().width;
+    if (width < 4 * em) narrow.push(`${text}: ${Math.round(width)}px`);
+  }
+  return {
+    page: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+    window: window.innerWidth,
+    narrow,
+    text: document.body.innerText,
+  };
+}
+"""
+
+
+def log_in(page: Any, url: str, username: str) -> None:
+    page.goto(f"{url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+
+
+def admin_pages(samples: dict[type, Any]) -> list[tuple[str, str, str]]:
+    """(name, path, permission) for every registered model's list and its sample's page."""
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        permission = f"{meta.app_label}.view_{meta.model_name}"
+        name = f"{meta.app_label}-{meta.model_name}"
+        try:
+            pages.append((f"{name}-list", reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"), permission))
+        except NoReverseMatch:
+            continue
+        sample = samples.get(model)
+        if sample is not None:
+            change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[sample.pk])
+            pages.append((f"{name}-page", change, permission))
+    return pages
+
+
+def check(page: Any, url: str, path: str, shot: str, problems: list[str]) -> int:
+    response = page.goto(url + path)
+    status = response.status if response is not None else 0
+    if status >= 500:
+        problems.append(f"{shot}: {status}")
+        return status
+    if status != 200:
+        return status
+    page.wait_for_load_state("networkidle")
+    seen = page.evaluate(MEASURE)
+    if seen["page"] > seen["window"]:
+        problems.append(f"{shot}: the page is {seen['page']}px wide in a {seen['window']}px window")
+    problems.extend(f"{shot}: column {column}" for column in seen["narrow"])
+    problems.extend(f"{shot}: English {match.group(0)!r}" for match in DENYLIST.finditer(seen["text"]))
+    page.screenshot(path=str(SCREENSHOTS / f"layout-{shot}.png"))
+    return status
+
+
+def test_every_admin_page_fits_the_window_in_chinese_as_each_kind_of_user(
+    browser: Any, http_server: Any, personas: dict[str, Any], tree: dict[str, Any]
+) -> None:
+    url = http_server.url
+    call_command("seed_reference", verbosity=0)
+    builders = load_all()
+    samples = {}
+    for model, build in builders.items():
+        # Builders that make their parent too may collide with a record already made: the
+        # page then shows the one that exists.
+        try:
+            with transaction.atomic():
+                samples[model] = build(tree["county_a"])
+        except Exception:
+            samples[model] = model._default_manager.order_by("pk").first()
+    pages = admin_pages(samples)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+
+    for username in ("province_officer", "county_a_clerk", "system_admin", "security_admin", "audit_admin"):
+        user = personas[username]
+        context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": HEIGHT})
+        page = context.new_page()
+        log_in(page, url, username)
+        seen = []
+        for name, path in [("dashboard", "/admin/"), ("worklists", "/admin/worklists/")]:
+            seen.append(check(page, url, path, f"{username}-{name}", problems))
+        for worklist in worklists.lists_for(user):
+            path = reverse("admin:worklist", args=[worklist.slug])
+            seen.append(check(page, url, path, f"{username}-worklist-{worklist.slug}", problems))
+        for name, path, permission in pages:
+            status = check(page, url, path, f"{username}-{name}", problems)
+            if user.has_perm(permission):
+                # What the role may see, it sees; the rest is refused, never broken.
+                assert status == 200, (username, path, status)
+            seen.append(status)
+        assert seen.count(200) >= 3, (username, seen)
+        context.close()
+
+    assert not problems, "\n".join(problems)
