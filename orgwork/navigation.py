@@ -28,6 +28,11 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("cadres.post", "work_history"),
         ("cadres.assessment", "grading"),
         ("cadres.positionquota", "format_list_numbered"),
+        ("training.trainingclass", "school"),
+        ("training.classattendance", "how_to_reg"),
+        ("training.onlinecourse", "cast_for_education"),
+        ("training.onlinecompletion", "computer"),
+        ("training.trainingminimum", "timer"),
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),

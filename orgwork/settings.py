@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # The domain.
     "cadres",
     "cadres.supervision",
+    "cadres.training",
     "branches",
     "branches.members",
     "talent",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from cadres.supervision.models import InfluencePeriodRule
+from cadres.training.models import TrainingMinimum
 from orgwork.audit.models import AuditLog
 from orgwork.notifications.models import Delivery, Notification, ReminderRule
 from orgwork.units.scope import is_scoped
@@ -28,11 +29,11 @@ from .samples import load_all
 
 # Admins with their own scope rules, tested in their own modules: roles and lockouts are
 # global (the security administrator's), the audit log is scoped by its rows' unit path;
-# the influence-period and reminder rules are province-wide configuration (tests/supervision,
-# tests/notifications); the inbox shows one's own messages and the mail log is the system
+# the influence-period, yearly training minimum and reminder rules are province-wide
+# configuration (tests/supervision, tests/cadre_work, tests/notifications); the inbox shows one's own messages and the mail log is the system
 # administrator's (tests/notifications).
 SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog, InfluencePeriodRule,
-                  ReminderRule, Notification, Delivery}
+                  ReminderRule, Notification, Delivery, TrainingMinimum}
 
 
 def scoped_admin_labels() -> list[str]:

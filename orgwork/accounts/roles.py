@@ -137,6 +137,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.delete_traveldocumentloan", "supervision.view_traveldocumentloan",
         "supervision.add_travelviolation", "supervision.change_travelviolation",
         "supervision.delete_travelviolation", "supervision.view_travelviolation",
+        # 教育培训 (cadres.training). The yearly minimum is changed by the province's staff only
+        # (training.services.keeps_the_minimum_table); no delete of records on the books.
+        "training.add_trainingclass", "training.change_trainingclass", "training.view_trainingclass",
+        "training.add_classattendance", "training.change_classattendance", "training.view_classattendance",
+        "training.import_classattendance", "training.export_classattendance",
+        "training.add_onlinecourse", "training.change_onlinecourse", "training.view_onlinecourse",
+        "training.add_onlinecompletion", "training.change_onlinecompletion", "training.view_onlinecompletion",
+        "training.add_trainingminimum", "training.change_trainingminimum", "training.view_trainingminimum",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -203,6 +211,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
         "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
         "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",
+        "training.view_trainingclass", "training.view_classattendance", "training.view_onlinecourse",
+        "training.view_onlinecompletion", "training.view_trainingminimum",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",

@@ -1,0 +1,105 @@
+"""Read side of 教育培训: a cadre's 学时 of a year, the below-minimum list and the
+completion rate per rank, each one SQL query in the user's scope.
+
+学时 of a year = Σ credited hours of the class days attended in that year (培训班学时)
++ Σ hours of the online courses completed in that year (网络学习学时). The two stay apart;
+neither the seeds nor the issue set a cap on online hours, so none is applied and both are
+shown beside the total.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cadres.models import RANK_LEVEL, Cadre, CadreStatus, Rank
+from orgwork.units.scope import scope_queryset
+
+from .models import AttendanceStatus, ClassAttendance, OnlineCompletion, TrainingClass, TrainingMinimum
+
+HOURS = DecimalField(max_digits=7, decimal_places=1)
+ZERO = Value(Decimal("0"), output_field=HOURS)
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _sum_for_cadre(model: type, day_field: str, year: int, **extra: Any) -> Coalesce:
+    first, last = _year_bounds(year)
+    rows = (
+        model.objects.filter(cadre=OuterRef("pk"), **{f"{day_field}__range": (first, last)}, **extra)
+        .order_by().values("cadre").annotate(total=Sum("credited_hours")).values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=HOURS), ZERO, output_field=HOURS)
+
+
+def with_hours(queryset: QuerySet[Cadre], year: int) -> QuerySet[Cadre]:
+    """Cadres annotated with ``class_hours``, ``online_hours``, ``total_hours`` of ``year``
+    and ``required_hours`` (their rank's minimum, None without one)."""
+    minimum = TrainingMinimum.objects.filter(rank=OuterRef("rank")).values("hours")[:1]
+    return queryset.annotate(
+        class_hours=_sum_for_cadre(ClassAttendance, "day", year, status=AttendanceStatus.ATTENDED),
+        online_hours=_sum_for_cadre(OnlineCompletion, "completed_on", year),
+    ).annotate(
+        total_hours=F("class_hours") + F("online_hours"),
+        required_hours=Subquery(minimum, output_field=HOURS),
+    )
+
+
+def cadres_with_a_minimum(user: Any) -> QuerySet[Cadre]:
+    """在职 cadres in scope whose rank has a yearly minimum."""
+    ranks = TrainingMinimum.objects.values("rank")
+    return scope_queryset(Cadre.objects.filter(status=CadreStatus.ACTIVE, rank__in=ranks), user)
+
+
+def below_minimum_rows(user: Any) -> QuerySet[Cadre]:
+    """The rows the below-minimum list reads, before its year narrows them
+    (``filters.BelowMinimumFilter``): unit joined, heavy columns left out."""
+    return (
+        cadres_with_a_minimum(user)
+        .select_related("unit")
+        .defer("photo", "resume", "rewards_summary", "assessment_summary", "appointment_reason")
+        .order_by("unit__path", "name_pinyin", "pk")
+    )
+
+
+def below_minimum(user: Any, year: int) -> QuerySet[Cadre]:
+    """The below-minimum list (学时未达标台账) of ``year``."""
+    return with_hours(below_minimum_rows(user), year).filter(total_hours__lt=F("required_hours"))
+
+
+def completion_by_rank(user: Any, year: int) -> list[dict[str, Any]]:
+    """Per rank with a minimum: cadres in scope, how many reached it, the rate (%)."""
+    rows = (
+        with_hours(cadres_with_a_minimum(user), year)
+        .order_by().values("rank")
+        .annotate(cadres=Count("pk"), reached=Count("pk", filter=Q(total_hours__gte=F("required_hours"))))
+    )
+    found = {row["rank"]: row for row in rows}
+    result = []
+    minimums = sorted(TrainingMinimum.objects.all(), key=lambda m: -RANK_LEVEL.get(m.rank, 0))
+    for minimum in minimums:
+        row = found.get(minimum.rank, {"cadres": 0, "reached": 0})
+        rate = round(100 * row["reached"] / row["cadres"], 1) if row["cadres"] else 0.0
+        result.append({"rank": minimum.rank, "label": Rank(minimum.rank).label, "required": minimum.hours,
+                       "cadres": row["cadres"], "reached": row["reached"], "rate": rate})
+    return result
+
+
+def hours_of(cadre: Cadre, year: int) -> dict[str, Decimal]:
+    """One cadre's 学时 of ``year``: class, online and total (the cadre page)."""
+    row = with_hours(Cadre.objects.filter(pk=cadre.pk), year).values(
+        "class_hours", "online_hours", "total_hours", "required_hours").first()
+    return row or {"class_hours": Decimal("0"), "online_hours": Decimal("0"), "total_hours": Decimal("0"),
+                   "required_hours": None}
+
+
+def classes_for_list(user: Any) -> QuerySet[TrainingClass]:
+    """The class changelist: unit joined, roster size annotated (no per-row query)."""
+    return scope_queryset(TrainingClass.objects.select_related("unit"), user).annotate(
+        trainees=Count("attendances__cadre", distinct=True))
