@@ -171,12 +171,11 @@ class TrainingClassAdmin(ScopedModelAdmin):
         training_class_save(training_class=obj, actor=request.user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
-                continue
-            attendance = inline_form.instance
+        # Each roster line through the service: its rules, its credited hours, its audit row.
+        for attendance in formset.save(commit=False):
             attendance.training_class = form.instance
-            attendance_save(attendance=attendance, actor=request.user)
+            attendance_save(attendance=attendance, actor=request.user, validate=False)  # the form has validated it
+        formset.save_m2m()
 
     # -- 结业, the record page's step ------------------------------------------------
 
