@@ -114,3 +114,16 @@ def test_no_one_deletes_a_class_or_a_roster_line(tree, province_officer, client_
     client = client_for(province_officer)
     assert client.get(reverse("admin:training_trainingclass_delete", args=[week.pk])).status_code == 403
     assert client.get(reverse("admin:training_classattendance_delete", args=[line.pk])).status_code == 403
+
+
+def test_the_cadre_page_shows_this_years_hours_class_and_online_apart(tree, county_a_clerk, client_for) -> None:
+    from django.utils import timezone
+
+    from .training_helpers import attend_all_days, complete, course_in
+
+    cadre = county_cadre(tree["county_a"])
+    this_year = timezone.localdate().year
+    attend_all_days(class_in(tree["county_a"], days=2, hours="16", start=timezone.localdate().replace(day=1)), cadre)
+    complete(course_in(tree["county_a"], hours="6"), cadre, timezone.localdate())
+    page = client_for(county_a_clerk).get(reverse("admin:cadres_cadre_change", args=[cadre.pk])).content.decode()
+    assert f"{this_year}年：培训班16.0学时，网络学习6.0学时，合计22.0学时（年度要求110学时，未达标）" in page
