@@ -127,3 +127,21 @@ def test_the_cadre_page_shows_this_years_hours_class_and_online_apart(tree, coun
     complete(course_in(tree["county_a"], hours="6"), cadre, timezone.localdate())
     page = client_for(county_a_clerk).get(reverse("admin:cadres_cadre_change", args=[cadre.pk])).content.decode()
     assert f"{this_year}年：培训班16.0学时，网络学习6.0学时，合计22.0学时（年度要求110学时，未达标）" in page
+
+
+def test_a_county_records_a_completion_of_a_province_course_once_through_the_form(
+        tree, county_a_clerk, client_for) -> None:
+    from cadres.training.models import OnlineCompletion
+
+    from .training_helpers import course_in
+
+    course = course_in(tree["province"], hours="12")
+    cadre = county_cadre(tree["county_a"])
+    client = client_for(county_a_clerk)
+    url = reverse("admin:training_onlinecompletion_add")
+    data = {"course": str(course.pk), "cadre": str(cadre.pk), "completed_on": "2026-04-01"}
+    assert client.post(url, data).status_code == 302
+    assert OnlineCompletion.objects.get().credited_hours == 12
+    response = client.post(url, {**data, "completed_on": "2026-05-01"})
+    assert response.status_code == 200 and "学时只计一次" in response.content.decode()
+    assert OnlineCompletion.objects.count() == 1
