@@ -10,7 +10,7 @@ days marked 出勤 are credited (``ClassAttendance.credited_hours``, set by the 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -68,7 +68,7 @@ class TrainingClass(Audited):
     mode = models.CharField("培训方式", max_length=20, choices=TrainingMode.choices, default=TrainingMode.IN_PERSON)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1,
                                 validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("600"))],
-                                help_text="全勤学员计入的学时，按培训天数平均计入每天。")
+                                help_text="全勤学员计入的学时，按培训天数平均计入每天（精确到0.1学时）。")
     status = models.CharField("状态", max_length=20, choices=ClassStatus.choices, default=ClassStatus.OPEN,
                               editable=False)
     closed_on = models.DateField("结业办理日期", null=True, blank=True, editable=False)
@@ -97,10 +97,16 @@ class TrainingClass(Audited):
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
 
-    def hours_per_day(self) -> Decimal:
-        """学时 credited for one day attended: the class's 学时 spread evenly over its days,
-        rounded to the half 学时."""
-        return (Decimal(self.hours) / self.days * 2).quantize(Decimal("1")) / 2
+    def hours_on(self, day: datetime.date) -> Decimal:
+        """学时 credited for attending ``day``: the class's 学时 spread evenly over its days,
+        to a tenth, the rounding carried from day to day so that full attendance is
+        credited exactly the class's 学时 (10 over 3 days: 3.3, 3.4, 3.3)."""
+        offset = (day - self.starts_on).days
+
+        def upto(days: int) -> Decimal:
+            return (Decimal(self.hours) * days / self.days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+        return upto(offset + 1) - upto(offset)
 
     def covers(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on

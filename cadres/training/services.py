@@ -137,9 +137,10 @@ def training_class_close(*, training_class: TrainingClass, closed_on: datetime.d
 # 班次学员考勤
 # ---------------------------------------------------------------------------
 
-def credited_hours_for(training_class: TrainingClass, status: str) -> Decimal:
-    """Only a day attended is credited: the class's 学时 per day; 缺勤 and 请假 count nothing."""
-    return training_class.hours_per_day() if status == AttendanceStatus.ATTENDED else Decimal("0")
+def credited_hours_for(training_class: TrainingClass, day: datetime.date, status: str) -> Decimal:
+    """Only a day attended is credited, with that day's share of the class's 学时
+    (``TrainingClass.hours_on``); 缺勤 and 请假 count nothing."""
+    return training_class.hours_on(day) if status == AttendanceStatus.ATTENDED else Decimal("0")
 
 
 def attendance_check_and_credit(attendance: ClassAttendance) -> None:
@@ -153,7 +154,8 @@ def attendance_check_and_credit(attendance: ClassAttendance) -> None:
     if attendance.day is not None and not training_class.covers(attendance.day):
         raise ValidationError({"day": f"考勤日期须在培训班日期之内（{training_class.starts_on:%Y-%m-%d} 至 "
                                       f"{training_class.ends_on:%Y-%m-%d}）。"}, code="outside_dates")
-    attendance.credited_hours = credited_hours_for(training_class, attendance.status)
+    if attendance.day is not None:
+        attendance.credited_hours = credited_hours_for(training_class, attendance.day, attendance.status)
 
 
 @transaction.atomic

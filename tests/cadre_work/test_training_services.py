@@ -37,6 +37,14 @@ def test_only_the_days_attended_are_credited_at_the_class_hours_per_day(tree) ->
     assert hours_of(cadre, YEAR)["class_hours"] == Decimal("16")
 
 
+def test_full_attendance_is_credited_exactly_the_class_hours_however_they_divide(tree) -> None:
+    cadre = county_cadre(tree["county_a"])
+    attend_all_days(class_in(tree["county_a"], days=3, hours="10"), cadre)
+    credited = list(ClassAttendance.objects.order_by("day").values_list("credited_hours", flat=True))
+    assert credited == [Decimal("3.3"), Decimal("3.4"), Decimal("3.3")]
+    assert hours_of(cadre, YEAR)["class_hours"] == Decimal("10")
+
+
 def test_an_attendance_outside_the_class_dates_is_refused(tree) -> None:
     week = class_in(tree["county_a"], days=5)
     with pytest.raises(ValidationError) as refused:

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('ends_on', models.DateField(verbose_name='结业日期')),
                 ('place', models.CharField(max_length=100, verbose_name='培训地点')),
                 ('mode', models.CharField(choices=[('in_person', '线下面授'), ('online', '线上直播')], default='in_person', max_length=20, verbose_name='培训方式')),
-                ('hours', models.DecimalField(decimal_places=1, help_text='全勤学员计入的学时，按培训天数平均计入每天。', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('600'))], verbose_name='学时')),
+                ('hours', models.DecimalField(decimal_places=1, help_text='全勤学员计入的学时，按培训天数平均计入每天（精确到0.1学时）。', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('600'))], verbose_name='学时')),
                 ('status', models.CharField(choices=[('open', '在办'), ('closed', '已结业')], default='open', editable=False, max_length=20, verbose_name='状态')),
                 ('closed_on', models.DateField(blank=True, editable=False, null=True, verbose_name='结业办理日期')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_classes', to='units.unit', verbose_name='主办单位')),
