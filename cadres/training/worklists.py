@@ -23,17 +23,18 @@ def worklist_url(**params: Any) -> str:
     return reverse("admin:worklist", args=[SLUG]) + "?" + urlencode(params)
 
 
-def completion_panel(user: Any) -> dashboard.PanelData:
+def completion_panel(user: Any, year: int | None = None) -> dashboard.PanelData:
     """达标率 per rank this year; each bar opens that rank's below-minimum list."""
-    year = timezone.localdate().year
-    rows = completion_by_rank(user, year)
+    year = year or timezone.localdate().year
+    # Ranks with nobody in the user's scope are left out: no cadres is not a 0% rate.
+    rows = [row for row in completion_by_rank(user, year) if row["cadres"]]
     return dashboard.PanelData(
         labels=[row["label"] for row in rows],
         series=[dashboard.Series(f"{year}年学时达标率", [row["rate"] for row in rows],
                                  [worklist_url(year=year, rank=row["rank"]) for row in rows])],
         unit="%", link=worklist_url(year=year),
         note="在职干部当年培训班学时与网络学习学时之和达到本职务层次年度最低学时的比例；"
-             + "；".join(f"{row['label']}{row['reached']}/{row['cadres']}人" for row in rows if row["cadres"]),
+             + "；".join(f"{row['label']}{row['reached']}/{row['cadres']}人" for row in rows),
     )
 
 
