@@ -98,6 +98,7 @@ class RosterInline(ScopedInline):
     readonly_fields = ("credited_hours",)
     autocomplete_fields = ("cadre",)
     can_delete = False
+    per_page = 50  # a week's class of fifty is 250 lines: the page shows them fifty at a time
     verbose_name = "学员考勤"
     verbose_name_plural = "班次学员考勤"
 
