@@ -55,18 +55,12 @@ class TrainingMinimumAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        user = request.user
+    # A city or county office reads the table; the province's staff keep it.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return keeps_the_minimum_table(request.user) and super().has_add_permission(request)
 
-        class MinimumForm(form_class):  # type: ignore[misc, valid-type]
-            def _post_clean(self) -> None:
-                super()._post_clean()
-                # The rule on the form too: a refusal shows here, not after "saved".
-                if not self.errors and not keeps_the_minimum_table(user):
-                    self.add_error("hours", "年度学时要求由省级组织部门统一设定，市县只能查阅。")
-
-        return MinimumForm
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return keeps_the_minimum_table(request.user) and super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: TrainingMinimum, form: Any, change: bool) -> None:
         training_minimum_save(minimum=obj, actor=request.user)
