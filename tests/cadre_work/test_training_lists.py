@@ -98,11 +98,12 @@ def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, provin
     urls = [(reverse("admin:worklist", args=[LIST]), {"year": YEAR}),
             (reverse("admin:training_trainingclass_changelist"), {}),
             (reverse("admin:training_classattendance_changelist"), {}),
-            (reverse("admin:training_onlinecompletion_changelist"), {})]
+            (reverse("admin:training_onlinecompletion_changelist"), {}),
+            (reverse("admin:training_onlinecourse_changelist"), {})]
 
     def add(n: int) -> None:
-        course = course_in(tree["county_a"])
         for i in range(n):
+            course = course_in(tree["county_a"])
             cadre = county_cadre(tree["county_a"], f"学员{i}")
             week = class_in(tree["county_a"], days=1, hours="8")
             attend_all_days(week, cadre)
