@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from cadres.models import Cadre, Rank
 from orgwork.worklists.filters import UnitSubtreeFilter, WorkListFilterSet, this_year
 
-from .selectors import with_hours
+from .selectors import narrow_to_below_minimum
 
 
 class BelowMinimumFilter(WorkListFilterSet):
@@ -28,4 +28,4 @@ class BelowMinimumFilter(WorkListFilterSet):
         fields: list[str] = []
 
     def filter_year(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        return with_hours(queryset, int(value)).filter(total_hours__lt=F("required_hours"))
+        return narrow_to_below_minimum(queryset, int(value))
