@@ -3,7 +3,6 @@ hold on every row, and one bad row writes nothing."""
 
 from __future__ import annotations
 
-import datetime
 import io
 from decimal import Decimal
 from pathlib import Path

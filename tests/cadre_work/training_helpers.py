@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from cadres.models import Cadre, Rank
@@ -36,5 +35,5 @@ def complete(course: OnlineCourse, cadre: Cadre, day: datetime.date = START, act
     return online_completion_save(completion=OnlineCompletion(course=course, cadre=cadre, completed_on=day), actor=actor)
 
 
-__all__ = ["Decimal", "START", "YEAR", "SYSTEM", "attend", "attend_all_days", "class_in", "complete", "county_cadre",
+__all__ = ["START", "YEAR", "SYSTEM", "attend", "attend_all_days", "class_in", "complete", "county_cadre",
            "course_in"]
