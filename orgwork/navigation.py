@@ -30,6 +30,11 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("cadres.positionquota", "format_list_numbered"),
         ("reserve.reservepool", "group_work"),
         ("reserve.reservemember", "person_celebrate"),
+        ("training.trainingclass", "school"),
+        ("training.classattendance", "how_to_reg"),
+        ("training.onlinecourse", "cast_for_education"),
+        ("training.onlinecompletion", "computer"),
+        ("training.trainingminimum", "timer"),
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cadres.supervision",
     "cadres.selection",
     "cadres.reserve",
+    "cadres.training",
     "branches",
     "branches.members",
     "talent",

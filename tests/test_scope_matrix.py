@@ -21,6 +21,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from cadres.selection.models import DissatisfactionLine
 from cadres.supervision.models import InfluencePeriodRule
+from cadres.training.models import TrainingMinimum
 from orgwork.audit.models import AuditLog
 from orgwork.notifications.models import Delivery, Notification, ReminderRule
 from orgwork.units.scope import is_scoped
@@ -29,11 +30,12 @@ from .samples import load_all
 
 # Admins with their own scope rules, tested in their own modules: roles and lockouts are
 # global (the security administrator's), the audit log is scoped by its rows' unit path;
-# the influence-period and reminder rules and the 不满意率 line are province-wide
-# configuration (tests/supervision, tests/notifications, tests/cadre_work); the inbox shows one's own messages and the mail log is the system
-# administrator's (tests/notifications).
+# the influence-period, yearly training minimum and reminder rules and the 不满意率 line are
+# province-wide configuration (tests/supervision, tests/cadre_work, tests/notifications); the
+# inbox shows one's own messages and the mail log is the system administrator's
+# (tests/notifications).
 SPECIAL_ADMINS = {Group, AuditLog, AccessAttempt, AccessLog, AccessFailureLog, InfluencePeriodRule,
-                  ReminderRule, Notification, Delivery, DissatisfactionLine}
+                  ReminderRule, Notification, Delivery, DissatisfactionLine, TrainingMinimum}
 
 
 def scoped_admin_labels() -> list[str]:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
@@ -27,11 +28,13 @@ from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPun
 from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
 from ..services import assessment_save, cadre_posts_save, cadre_record_unmasked_view, cadre_save
+from ..training.selectors import hours_of
 from .filters import AgeBandFilter, GenerationFilter, MeritCandidateFilter, MinorityFilter, NonPartyFilter, WomenFilter
 from .forms import AssessmentForm, CadreForm, DayField, PostForm, PostInlineFormSet
 from .search import CadreSearchMixin
 
 UNMASK_PERMISSION = "cadres.view_unmasked_id_number"
+TRAINING_PERMISSION = "training.view_classattendance"
 
 
 def can_unmask(request: HttpRequest) -> bool:
@@ -149,8 +152,21 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         return str(obj.unit)
 
     # ------------------------------------------------------------ form
+    @admin.display(description="本年度学时")
+    def training_hours(self, obj: Cadre) -> str:
+        """教育培训: this year's 学时, class and online apart (one query, on the record page only)."""
+        year = timezone.localdate().year
+        hours = hours_of(obj, year)
+        required = hours["required_hours"]
+        verdict = "本职务层次无年度要求" if required is None else (
+            f"年度要求{required}学时，{'已达标' if hours['total_hours'] >= required else '未达标'}")
+        return (f"{year}年：培训班{hours['class_hours']}学时，网络学习{hours['online_hours']}学时，"
+                f"合计{hours['total_hours']}学时（{verdict}）")
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.has_perm(TRAINING_PERMISSION):
+            fieldsets = [*fieldsets, ("教育培训", {"fields": ["training_hours"]})]
         if obj is None or can_unmask(request):
             return fieldsets
         swapped = []
@@ -161,6 +177,8 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("training_hours")
         if obj is not None and not can_unmask(request):
             readonly.append("id_number_masked")
         return readonly

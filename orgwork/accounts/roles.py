@@ -151,6 +151,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reserve.add_reservepool", "reserve.change_reservepool", "reserve.view_reservepool",
         "reserve.add_reservemember", "reserve.change_reservemember", "reserve.view_reservemember",
         "reserve.import_reservemember", "reserve.export_reservemember",
+        # 教育培训 (cadres.training). The yearly minimum is changed by the province's staff only
+        # (training.services.keeps_the_minimum_table); no delete of records on the books.
+        "training.add_trainingclass", "training.change_trainingclass", "training.view_trainingclass",
+        "training.add_classattendance", "training.change_classattendance", "training.view_classattendance",
+        "training.import_classattendance", "training.export_classattendance",
+        "training.add_onlinecourse", "training.change_onlinecourse", "training.view_onlinecourse",
+        "training.add_onlinecompletion", "training.change_onlinecompletion", "training.view_onlinecompletion",
+        "training.add_trainingminimum", "training.change_trainingminimum", "training.view_trainingminimum",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -221,6 +229,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "selection.view_departurecheck", "selection.view_departurefinding", "selection.view_lookback",
         "selection.view_lookbackpromotion",
         "reserve.view_reservepool", "reserve.view_reservemember",
+        "training.view_trainingclass", "training.view_classattendance", "training.view_onlinecourse",
+        "training.view_onlinecompletion", "training.view_trainingminimum",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",

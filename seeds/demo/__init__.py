@@ -26,6 +26,7 @@ STEPS = [
     ("seeds.demo.supervision", "干部监督"),
     ("seeds.demo.selection", "选人用人监督"),
     ("seeds.demo.reserve", "后备干部"),
+    ("seeds.demo.training", "教育培训"),
     ("seeds.demo.branches", "党组织"),
     ("seeds.demo.members", "党员与发展党员"),
     ("seeds.demo.talent", "人才工作"),

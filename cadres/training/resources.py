@@ -1,0 +1,72 @@
+"""The class roster sheet (班次学员考勤表), through the import engine.
+
+One row per trainee per class day: 班次编号, 身份证号, 日期, 出勤情况. The class is found by
+its 班次编号 and the cadre by 身份证号, both within the uploader's jurisdiction (the
+widgets); the same trainee twice on one day of one class is a duplicate row (the natural
+key); every row is handed to ``services.attendance_check_and_credit`` — the function
+``attendance_save`` uses — so a closed class, a day outside the class dates and the
+credited hours are decided the same way as in the admin. All or nothing: one bad row
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from import_export import fields
+from import_export.widgets import CharWidget
+
+from cadres.resources import CadreByIDWidget
+from orgwork.imports.resources import ScopedModelResource
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget
+
+from .models import AttendanceStatus, ClassAttendance, TrainingClass
+from .services import attendance_check_and_credit
+
+
+class TrainingClassWidget(ScopedForeignKeyWidget):
+    """培训班, by its 班次编号, within the uploader's scope."""
+
+    not_found_message = "该班次编号的培训班不存在或不在您的管辖范围内。"
+
+    def __init__(self) -> None:
+        super().__init__(TrainingClass, field="code")
+
+
+class ClassAttendanceResource(ScopedModelResource):
+    slug = "training_attendance"
+    verbose_name = "培训班学员考勤"
+
+    training_class = fields.Field(attribute="training_class", column_name="班次编号", widget=TrainingClassWidget())
+    cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
+    cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    day = fields.Field(attribute="day", column_name="日期", widget=DateWidget())
+    status = fields.Field(attribute="status", column_name="出勤情况",
+                          widget=ChoiceWidget(AttendanceStatus.choices, {"到": "attended", "全勤": "attended",
+                                                                         "缺": "absent", "旷课": "absent",
+                                                                         "假": "leave", "事假": "leave",
+                                                                         "病假": "leave"}))
+    remarks = fields.Field(attribute="remarks", column_name="备注", widget=CharWidget())
+
+    masked_fields = ("cadre",)
+    header_aliases = {"班次": "班次编号", "培训班编号": "班次编号", "公民身份号码": "身份证号",
+                      "身份证号码": "身份证号", "考勤日期": "日期", "出勤": "出勤情况", "考勤": "出勤情况"}
+    example_row = {"班次编号": "PX2026-001", "身份证号": "620102197506150011", "姓名": "张建华",
+                   "日期": "2026-03-02", "出勤情况": "出勤", "备注": ""}
+
+    class Meta:
+        model = ClassAttendance
+        fields = ("training_class", "cadre", "cadre_name", "day", "status", "remarks")
+        import_id_fields = ("training_class", "cadre", "day")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "cadre__unit", "training_class")
+
+    def prepare_instance(self, instance: ClassAttendance, original: ClassAttendance | None) -> None:
+        if instance.training_class_id is None:
+            return  # the class cell's own error says it
+        if not instance.status:
+            instance.status = AttendanceStatus.ATTENDED
+        attendance_check_and_credit(instance)

@@ -1,0 +1,136 @@
+"""The below-minimum list (台账), its export, the dashboard panel, the cost of the lists,
+and the demo step."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadres.models import Rank
+from cadres.training.models import ClassAttendance, ClassStatus, OnlineCompletion, TrainingClass
+from cadres.training.selectors import below_minimum, completion_by_rank
+from cadres.training.worklists import completion_panel
+from seeds.demo import DemoContext
+from seeds.demo import cadres as demo_cadres
+from seeds.demo import training as demo_training
+
+from .training_helpers import YEAR, attend_all_days, class_in, complete, county_cadre, course_in
+
+pytestmark = pytest.mark.django_db
+LIST = "training_below_minimum"
+
+
+def names(response) -> list[str]:
+    return [row["cells"][0] for row in response.context["table"]]
+
+
+@pytest.fixture
+def trained(tree):
+    """Three county-level cadres in county A (one reaches 110 学时), one in county B, and a
+    township-level cadre (no minimum)."""
+    week = class_in(tree["county_a"], days=5, hours="40")
+    big = course_in(tree["province"], hours="80")
+    small = course_in(tree["province"], hours="20")
+    done = county_cadre(tree["county_a"], "达标者", Rank.COUNTY_CHIEF)
+    short = county_cadre(tree["county_a"], "差一些", Rank.COUNTY_DEPUTY)
+    idle = county_cadre(tree["county_a"], "未参训", Rank.COUNTY_DEPUTY)
+    far = county_cadre(tree["county_b"], "外县的", Rank.COUNTY_DEPUTY)
+    county_cadre(tree["county_a"], "乡科级", Rank.TOWNSHIP_CHIEF)
+    attend_all_days(week, done)
+    attend_all_days(week, short)
+    complete(big, done)
+    complete(small, short)
+    return {"done": done, "short": short, "idle": idle, "far": far}
+
+
+def test_the_below_minimum_list_shows_who_is_short_with_class_and_online_hours_apart(
+        trained, county_a_clerk, client_for) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:worklist", args=[LIST]), {"year": YEAR})
+    assert response.status_code == 200
+    assert sorted(names(response)) == ["差一些", "未参训"]  # not the one who reached it, nor another county's
+    rows = {row["cells"][0]: row["cells"] for row in response.context["table"]}
+    assert [str(v) for v in rows["差一些"][4:]] == ["110", "40.0", "20.0", "60.0", "50.0"]
+
+
+def test_the_list_filters_by_rank_unit_and_year(trained, province_officer, tree, client_for) -> None:
+    client = client_for(province_officer)
+    url = reverse("admin:worklist", args=[LIST])
+    assert sorted(names(client.get(url, {"year": YEAR}))) == ["外县的", "差一些", "未参训"]
+    assert names(client.get(url, {"year": YEAR, "rank": Rank.COUNTY_CHIEF})) == []
+    assert names(client.get(url, {"year": YEAR, "unit": tree["county_b"].code})) == ["外县的"]
+    # Another year: nobody has hours, every county-level cadre is short (the one who reached it too).
+    assert "达标者" in names(client.get(url, {"year": YEAR - 1}))
+
+
+def test_the_list_exports_to_xlsx_with_its_columns(trained, county_a_clerk, client_for) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:worklist", args=[LIST]), {"year": YEAR, "_export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["姓名", "单位", "现任职务", "职务层次", "年度要求学时", "培训班学时",
+                                           "网络学习学时", "合计学时", "差额"]
+    assert sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == ["差一些", "未参训"]
+
+
+def test_the_dashboard_panel_gives_the_completion_rate_per_rank_and_opens_the_list(trained, county_a_clerk) -> None:
+    rows = {r["rank"]: r for r in completion_by_rank(county_a_clerk, YEAR)}
+    assert (rows[Rank.COUNTY_CHIEF]["reached"], rows[Rank.COUNTY_CHIEF]["cadres"], rows[Rank.COUNTY_CHIEF]["rate"]) \
+        == (1, 1, 100.0)
+    assert (rows[Rank.COUNTY_DEPUTY]["reached"], rows[Rank.COUNTY_DEPUTY]["cadres"]) == (0, 2)
+    assert Rank.TOWNSHIP_CHIEF not in rows  # no minimum, no rate
+    panel = completion_panel(county_a_clerk, YEAR)
+    assert panel.labels == ["县处级正职", "县处级副职"]  # no 厅局级 cadre in scope: no bar, not a 0% bar
+    assert panel.series[0].values == [100.0, 0.0]
+    assert panel.series[0].link(1).endswith(f"year={YEAR}&rank={Rank.COUNTY_DEPUTY}")
+
+
+def count_queries(client, url: str, params: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, province_officer, client_for) -> None:
+    client = client_for(province_officer)
+    urls = [(reverse("admin:worklist", args=[LIST]), {"year": YEAR}),
+            (reverse("admin:training_trainingclass_changelist"), {}),
+            (reverse("admin:training_classattendance_changelist"), {}),
+            (reverse("admin:training_onlinecompletion_changelist"), {}),
+            (reverse("admin:training_onlinecourse_changelist"), {})]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            course = course_in(tree["county_a"])
+            cadre = county_cadre(tree["county_a"], f"学员{i}")
+            week = class_in(tree["county_a"], days=1, hours="8")
+            attend_all_days(week, cadre)
+            complete(course, cadre)
+
+    add(5)
+    few = [count_queries(client, url, params) for url, params in urls]
+    # Pinned as measured (worklist, classes, attendance, completions, courses).
+    assert few == [8, 9, 9, 9, 7]
+    assert ClassAttendance.objects.count() == 5
+    add(45)
+    assert below_minimum(province_officer, YEAR).count() == 50
+    assert [count_queries(client, url, params) for url, params in urls] == few
+
+
+def test_the_demo_step_fills_rosters_closes_classes_and_adds_nothing_the_second_time(tree) -> None:
+    ctx = DemoContext(scale="small", stdout=io.StringIO())
+    demo_cadres.build(ctx)
+    demo_training.build(ctx)
+    assert TrainingClass.objects.filter(status=ClassStatus.CLOSED).count() == 2, ctx.stdout.getvalue()
+    assert set(ClassAttendance.objects.values_list("status", flat=True)) == {"attended", "leave", "absent"}
+    assert OnlineCompletion.objects.exists()
+    counts = (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count())
+    demo_training.build(ctx)
+    assert (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count()) == counts
+
+
+def test_the_dashboard_draws_the_training_panel_for_who_may_read_it(trained, county_a_clerk, personas, client_for) -> None:
+    assert "干部教育培训学时达标率" in client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
+    assert "干部教育培训学时达标率" not in client_for(personas["audit_admin"]).get(reverse("admin:index")).content.decode()
