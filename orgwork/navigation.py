@@ -28,6 +28,9 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("cadres.post", "work_history"),
         ("cadres.assessment", "grading"),
         ("cadres.positionquota", "format_list_numbered"),
+        ("secondment.assignment", "flight_takeoff"),
+        ("secondment.dutycheck", "fact_check"),
+        ("secondment.assignmentassessment", "grading"),
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),

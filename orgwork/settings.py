@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # The domain.
     "cadres",
     "cadres.supervision",
+    "cadres.secondment",
     "branches",
     "branches.members",
     "talent",

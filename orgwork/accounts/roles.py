@@ -137,6 +137,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.delete_traveldocumentloan", "supervision.view_traveldocumentloan",
         "supervision.add_travelviolation", "supervision.change_travelviolation",
         "supervision.delete_travelviolation", "supervision.view_travelviolation",
+        # 挂职与驻村 (cadres.secondment): records on the books are never deleted.
+        "secondment.add_assignment", "secondment.change_assignment", "secondment.view_assignment",
+        "secondment.import_assignment", "secondment.export_assignment",
+        "secondment.add_dutycheck", "secondment.view_dutycheck",
+        "secondment.add_assignmentassessment", "secondment.change_assignmentassessment",
+        "secondment.view_assignmentassessment",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -203,6 +209,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
         "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
         "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",
+        "secondment.view_assignment", "secondment.view_dutycheck", "secondment.view_assignmentassessment",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
