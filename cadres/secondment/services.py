@@ -19,7 +19,7 @@ from orgwork.common.contract import lock_in_scope, require_permission, save_audi
 from orgwork.rectification.models import ChecklistSource
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
-from orgwork.units.scope import scope_queryset
+from orgwork.units.scope import scope_queryset, units_visible_to
 
 from . import rules
 from .models import (
@@ -39,6 +39,17 @@ def _require_cadre_in_scope(cadre_id: Any, actor: Any, field: str = "cadre") -> 
     if cadre is None:
         raise ValidationError({field: "该干部不存在或不在您的管辖范围内。"}, code="scope")
     return cadre
+
+
+def _require_units_in_scope(assignment: Assignment, actor: Any) -> None:
+    """派出单位, 挂职单位 and 乡镇 lie in the actor's jurisdiction, as on the form and the sheet
+    (a posting across counties is arranged by the level above both)."""
+    named = {f: getattr(assignment, f"{f}_id") for f in ("sending_unit", "host_unit", "township")}
+    wanted = {pk for pk in named.values() if pk is not None}
+    visible = set(units_visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    errors = {f: "该单位不存在或不在您的管辖范围内。" for f, pk in named.items() if pk is not None and pk not in visible}
+    if errors:
+        raise ValidationError(errors, code="scope")
 
 
 def _lock(obj: Any, actor: Any, field: str) -> Any:
@@ -90,6 +101,7 @@ def assignment_save(*, assignment: Assignment, actor: Any) -> Assignment:
             raise ValidationError({"cadre": "选派登记后不能更换干部；换人请办理轮换。"})
         if getattr(assignment, "_audit_loaded", None) is None:
             assignment._audit_loaded = concrete_values(stored)
+    _require_units_in_scope(assignment, actor)
     assignment.village = (assignment.village or "").strip()
     assignment.post = (assignment.post or "").strip()
     _serialise(assignment)

@@ -65,9 +65,13 @@ def test_a_secondment_names_its_host_unit_and_a_village_posting_its_township(tre
         station(cadre_a, township=tree["township_a"], village="")
 
 
-def test_a_county_clerk_cannot_send_another_countys_cadre(tree, cadre_b, county_a_clerk):
+def test_a_county_clerk_cannot_send_another_countys_cadre_or_post_to_another_countys_unit(tree, cadre_a, cadre_b,
+                                                                                         county_a_clerk):
     with pytest.raises(ValidationError, match="不在您的管辖范围内"):
         second(cadre_b, host=tree["county_a"], actor=county_a_clerk)
+    with pytest.raises(ValidationError, match="该单位不存在或不在您的管辖范围内"):
+        second(cadre_a, host=tree["county_b"], actor=county_a_clerk)
+    assert second(cadre_a, host=tree["township_a"], actor=county_a_clerk).pk is not None
 
 
 def test_rotation_needs_a_reason_and_a_replacement_who_takes_the_rest_of_the_term(tree, cadre_a, cadre_a2):
