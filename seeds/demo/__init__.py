@@ -24,6 +24,7 @@ STEPS = [
     ("seeds.demo.rectification", "整改清单"),
     ("seeds.demo.cadres", "干部"),
     ("seeds.demo.supervision", "干部监督"),
+    ("seeds.demo.secondment", "挂职与驻村"),
     ("seeds.demo.branches", "党组织"),
     ("seeds.demo.members", "党员与发展党员"),
     ("seeds.demo.talent", "人才工作"),
