@@ -59,7 +59,7 @@ PINNED: dict[str, dict[str, str]] = {
              "supervision.spotcheckdraw": CRUD, "supervision.fileaudit": CRUD, "supervision.fileauditfinding": CRUD,
              "supervision.traveldocument": CRUD, "supervision.traveldocumentloan": CRUD,
              "supervision.travelviolation": CRUD,
-             "secondment.assignment": "add change view import export", "secondment.dutycheck": "add view",
+             "secondment.assignment": "add change view import export", "secondment.dutycheck": "add view import export",
              "secondment.assignmentassessment": "add change view"},
     "基层党建": {**COMMON, **RECTIFICATION, **REMINDERS,
              "branches.partyorganisation": SHEETS, "branches.secretary": SHEETS, "branches.meeting": SHEETS,

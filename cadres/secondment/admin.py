@@ -372,7 +372,8 @@ class DutyCheckForm(forms.ModelForm):
 
 
 @admin.register(DutyCheck)
-class DutyCheckAdmin(ScopedModelAdmin):
+class DutyCheckAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "secondment_duty_checks"
     form = DutyCheckForm
     list_display = ("cadre_name", "cadre_unit", "assignment_kind", "place_display", "checked_on", "checker",
                     "present_display", "note")

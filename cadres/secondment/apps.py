@@ -15,8 +15,9 @@ class SecondmentConfig(AppConfig):
 
         from . import worklists
         from .printing import resume_lines
-        from .resources import AssignmentResource
+        from .resources import AssignmentResource, DutyCheckResource
 
         register(AssignmentResource)
+        register(DutyCheckResource)
         worklists.register_all()
         extensions.register_resume_lines(resume_lines)

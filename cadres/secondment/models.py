@@ -141,6 +141,7 @@ class DutyCheck(Audited):
     note = models.CharField("情况说明", max_length=200, blank=True)
 
     class Meta:
+        permissions = [("import_dutycheck", "可导入在岗抽查"), ("export_dutycheck", "可导出在岗抽查")]
         verbose_name = "在岗抽查"
         verbose_name_plural = "在岗抽查"
         ordering = ["-checked_on", "-id"]

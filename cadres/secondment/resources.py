@@ -13,16 +13,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from import_export import fields
-from import_export.widgets import CharWidget
+from import_export.widgets import CharWidget, Widget
 
 from cadres.resources import CadreByIDWidget
+from orgwork.audit.context import current_actor
+from orgwork.common import idnumber
+from orgwork.common.contract import SystemActor
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, UnitWidget
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
 
 from . import rules
-from .models import Assignment, AssignmentKind, AssignmentStatus
-from .services import check_assignment
+from .models import Assignment, AssignmentKind, AssignmentStatus, DutyCheck
+from .services import absence_follow_up, check_assignment
 
 
 class AssignmentResource(ScopedModelResource):
@@ -85,3 +89,124 @@ class AssignmentResource(ScopedModelResource):
         if errors:
             raise ValidationError(errors)
         self._sheet_rows.append(instance)
+
+
+class AssignmentByIDWidget(ScopedForeignKeyWidget):
+    """The cadre's latest assignment (by start), the cadre found by 身份证号 within scope."""
+
+    not_found_message = "该身份证号的干部没有选派记录，或不在您的管辖范围内。"
+
+    def __init__(self) -> None:
+        super().__init__(Assignment, field="cadre__id_number")
+
+    def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> models.QuerySet[Any]:
+        return super().get_queryset(value, row).select_related("cadre", "host_unit", "township").order_by(
+            "cadre_id", "-starts_on", "-pk")
+
+    def _latest(self, assignments: Any) -> dict[str, Assignment]:
+        latest: dict[str, Assignment] = {}
+        for a in assignments:
+            latest.setdefault(a.cadre.id_number, a)
+        return latest
+
+    def lookup(self, value: str, row: Any) -> Any:
+        found = self._latest(self.get_queryset(value, row).filter(cadre__id_number=value)[:1])
+        if value not in found:
+            raise ValidationError(self.not_found_message, code="not_found")
+        return found[value]
+
+    def prefetch(self, values: Any) -> None:
+        keys = set()
+        for value in values:
+            try:
+                keys.add(idnumber.clean(value))
+            except ValidationError:
+                continue  # reported by clean() for that row
+        keys -= self._cache.keys()
+        if not keys:
+            return
+        found = self._latest(self.get_queryset(None, None).filter(cadre__id_number__in=keys))
+        for key in keys:
+            self._cache[key] = found[key] if key in found else self._not_found()
+
+    def _not_found(self) -> Any:
+        from orgwork.imports.widgets import _NotFound
+
+        return _NotFound(self.not_found_message)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if is_blank(value):
+            raise ValidationError("身份证号不能为空。", code="required")
+        return super().clean(idnumber.clean(value), row, **kwargs)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.cadre.id_number if value else ""
+
+
+class PresentWidget(Widget):
+    """抽查结果: 在岗 / 不在岗."""
+
+    TRUE = {"在岗", "是", "Y", "y", "1"}
+    FALSE = {"不在岗", "缺岗", "否", "N", "n", "0"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        if is_blank(value):
+            return None
+        text = str(value).strip()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"「{text}」应填写“在岗”或“不在岗”。")
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return "" if value is None else ("在岗" if value else "不在岗")
+
+
+class DutyCheckResource(ScopedModelResource):
+    """在岗抽查 sheet: one row per visit, to the cadre's latest assignment. The day must lie
+    in the time in post; after the commit, assignments absent ``rules.absence_limit()``
+    times in a year go on the checklist, as on the form."""
+
+    slug = "secondment_duty_checks"
+    verbose_name = "在岗抽查"
+
+    assignment = fields.Field(attribute="assignment", column_name="身份证号", widget=AssignmentByIDWidget())
+    cadre_name = fields.Field(attribute="assignment__cadre__name", column_name="姓名", readonly=True)
+    checked_on = fields.Field(attribute="checked_on", column_name="抽查日期", widget=DateWidget())
+    checker = fields.Field(attribute="checker", column_name="抽查人", widget=CharWidget())
+    present = fields.Field(attribute="present", column_name="抽查结果", widget=PresentWidget())
+    note = fields.Field(attribute="note", column_name="情况说明", widget=CharWidget())
+
+    masked_fields = ("assignment",)
+    header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "日期": "抽查日期", "结果": "抽查结果",
+                      "是否在岗": "抽查结果", "说明": "情况说明"}
+    example_row = {"身份证号": "620102197506150011", "姓名": "张建华", "抽查日期": "2026-03-15", "抽查人": "县委组织部",
+                   "抽查结果": "不在岗", "情况说明": "电话联系称在县城办事"}
+
+    class Meta:
+        model = DutyCheck
+        fields = ("assignment", "cadre_name", "checked_on", "checker", "present", "note")
+        import_id_fields = ("assignment", "checked_on")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("assignment", "assignment__cadre", "assignment__cadre__unit")
+
+    def prepare_instance(self, instance: DutyCheck, original: DutyCheck | None) -> None:
+        if original is not None and original.present != instance.present:
+            raise ValidationError({"present": "已登记的抽查结果不能由表格改写。"})
+        if instance.assignment_id is None or instance.checked_on is None:
+            return
+        errors = rules.duty_check_errors(instance.assignment, instance.checked_on)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import_commit(self, written: models.QuerySet[DutyCheck]) -> None:
+        actor = getattr(current_actor(), "user", None) or self.user or SystemActor("secondment_duty_sheet")
+        pairs = set(written.filter(present=False).values_list("assignment_id", "checked_on__year"))
+        assignments = Assignment.objects.select_related("cadre", "cadre__unit", "host_unit", "township",
+                                                        "sending_unit").in_bulk({pk for pk, _ in pairs})
+        for assignment_id, year in sorted(pairs):
+            absence_follow_up(assignment=assignments[assignment_id], year=year, actor=actor)

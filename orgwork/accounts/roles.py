@@ -140,7 +140,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # 挂职与驻村 (cadres.secondment): records on the books are never deleted.
         "secondment.add_assignment", "secondment.change_assignment", "secondment.view_assignment",
         "secondment.import_assignment", "secondment.export_assignment",
-        "secondment.add_dutycheck", "secondment.view_dutycheck",
+        "secondment.add_dutycheck", "secondment.view_dutycheck", "secondment.import_dutycheck",
+        "secondment.export_dutycheck",
         "secondment.add_assignmentassessment", "secondment.change_assignmentassessment",
         "secondment.view_assignmentassessment",
     ),

@@ -107,3 +107,43 @@ def test_the_sheet_template_is_downloadable(county_a_clerk, client_for):
     response = client_for(county_a_clerk).get(reverse("admin:imports_importjob_template",
                                                       args=["secondment_assignments"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+CHECK_HEAD = ["身份证号", "姓名", "抽查日期", "抽查人", "抽查结果", "情况说明"]
+
+
+def run_checks(tmp_path: Path, rows: list[list[Any]], user: Any) -> Any:
+    from cadres.secondment.resources import DutyCheckResource
+
+    path = tmp_path / "checks.csv"
+    path.write_text("\r\n".join(",".join(str(v) for v in r) for r in [CHECK_HEAD, *rows]) + "\r\n", encoding="utf-8")
+    return run_import(DutyCheckResource, user, open_sheet(str(path), path.name, DutyCheckResource), commit=True)
+
+
+def test_the_check_sheet_records_absences_and_the_second_goes_on_the_checklist(tmp_path, tree, cadre_a,
+                                                                                county_a_clerk):
+    from cadres.secondment.models import DutyCheck
+    from orgwork.rectification.models import RectificationItem
+
+    from .secondment_helpers import same_year_days
+
+    a = station(cadre_a, township=tree["township_a"])
+    first, second_day = same_year_days(2)
+    result = run_checks(tmp_path, [[cadre_a.id_number, cadre_a.name, first.isoformat(), "暗访组", "不在岗", "无人"],
+                                   [cadre_a.id_number, cadre_a.name, second_day.isoformat(), "暗访组", "不在岗", ""]],
+                        county_a_clerk)
+    assert result.committed, messages(result)
+    assert DutyCheck.objects.filter(assignment=a, present=False).count() == 2
+    assert RectificationItem.objects.filter(problem__contains="不在岗2次").count() == 1
+
+
+def test_the_check_sheet_refuses_a_day_outside_the_time_in_post_and_another_countys_cadre(
+        tmp_path, tree, cadre_a, cadre_b, county_a_clerk):
+    station(cadre_a, township=tree["township_a"], start=days_ago(20))
+    station(cadre_b, township=tree["township_a"], village="青石村", start=days_ago(20))
+    result = run_checks(tmp_path, [[cadre_a.id_number, cadre_a.name, days_ago(30).isoformat(), "暗访组", "在岗", ""]],
+                        county_a_clerk)
+    assert not result.committed and "不在该干部的在岗期间" in messages(result)
+    result = run_checks(tmp_path, [[cadre_b.id_number, cadre_b.name, days_ago(3).isoformat(), "暗访组", "在岗", ""]],
+                        county_a_clerk)
+    assert not result.committed and "管辖范围" in messages(result)
