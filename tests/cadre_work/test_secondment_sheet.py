@@ -17,7 +17,6 @@ from orgwork.imports.reader import open_sheet
 
 from .secondment_helpers import (  # noqa: F401  (fixtures)
     SYSTEM,
-    TODAY,
     cadre_a,
     cadre_a2,
     cadre_b,
