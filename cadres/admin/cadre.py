@@ -106,8 +106,11 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     inlines = [PostInline, EducationInline, AssessmentInline, RewardInline, FamilyInline]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
-        # Read-only inlines of the domain's subpackages (cadres.extensions), on an existing cadre.
-        return [*super().get_inlines(request, obj), *(extensions.CADRE_INLINES if obj is not None else [])]
+        # Read-only inlines of the domain's subpackages (cadres.extensions), shown on an existing
+        # cadre's page. They submit nothing, so a save does not build them (nor ask for their
+        # management forms).
+        shown = obj is not None and request.method in ("GET", "HEAD")
+        return [*super().get_inlines(request, obj), *(extensions.CADRE_INLINES if shown else [])]
     fieldsets = [
         ("基本信息", {"fields": [
             ("name", "gender"), ("birth_month", "ethnicity"), ("native_place", "birthplace"),
