@@ -21,6 +21,7 @@ from unfold.decorators import action
 
 from cadres import extensions
 from cadres.models import Cadre
+from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
@@ -235,7 +236,16 @@ class AssignmentAdmin(ImportExportMixin, ScopedModelAdmin):
         ("在岗与离岗", {"fields": ("status", "left_on", "end_reason", "held_accountable", "replacement")}),
     )
     inlines = (DutyCheckInline, AssessmentInline)
+    actions = ("complete_selected",)
     actions_detail = ["check_step", "assess_step", "complete_step", "recall_step", "rotate_step"]
+
+    @admin.action(description="期满离岗", permissions=["change"])
+    def complete_selected(self, request: HttpRequest, queryset: models.QuerySet[Assignment]) -> HttpResponse | None:
+        """A batch's terms end together (a 第一书记 round): one leaving day, each through the service."""
+        return action_with_form(
+            self, request, queryset, form_class=CompleteStepForm, title="期满离岗", action="complete_selected",
+            service=lambda a, data: assignment_end(assignment=a, status=AssignmentStatus.COMPLETED,
+                                                   left_on=data["left_on"], actor=request.user))
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Assignment]:
         return with_check_figures(super().get_queryset(request))

@@ -218,3 +218,22 @@ def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, provin
     few = [_queries(client, url) for url in urls]
     add(45)
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_the_batch_action_ends_the_terms_in_post_and_names_the_ones_it_cannot(tree, cadre_a, cadre_a2,
+                                                                               county_a_clerk, client_for):
+    in_post = station(cadre_a, township=tree["township_a"])
+    ended = station(cadre_a2, township=tree["township_a"], village="青石村")
+    from cadres.secondment.services import assignment_end
+
+    assignment_end(assignment=ended, status=AssignmentStatus.RECALLED, left_on=days_ago(2), reason="工作需要",
+                   actor=SYSTEM)
+    response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_changelist"), {
+        "action": "complete_selected", "_selected_action": [in_post.pk, ended.pk], "apply": "1",
+        "left_on": days_ago(1).isoformat()}, follow=True)
+    text = response.content.decode()
+    assert "成功 1 条" in text and "不能再办理" in text
+    in_post.refresh_from_db()
+    ended.refresh_from_db()
+    assert (in_post.status, in_post.left_on) == (AssignmentStatus.COMPLETED, days_ago(1))
+    assert ended.status == AssignmentStatus.RECALLED
