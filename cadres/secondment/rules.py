@@ -48,8 +48,7 @@ def _span(a: Assignment) -> str:
 
 def assignment_shape_errors(a: Assignment) -> dict[str, str]:
     """挂职 names a host unit (and no village); 驻村 names a township and a village (and no
-    host unit); the term ends after it starts and does not start in the future's past
-    beyond sense."""
+    host unit); the term ends after it starts."""
     errors: dict[str, str] = {}
     if a.kind == AssignmentKind.SECONDMENT:
         if not a.host_unit_id:
