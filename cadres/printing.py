@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orgwork.common import dates, idnumber
 
+from .extensions import merge_resume
 from .lrmx import assessments_text, rewards_text
 from .models import Cadre
 
@@ -30,7 +31,8 @@ def appointment_form_context(cadre: Cadre, *, unmask: bool) -> dict[str, Any]:
         "work_started": dates.format_month(cadre.work_started_on),
         "id_number": cadre.id_number if unmask else idnumber.mask(cadre.id_number),
         "photo_data_uri": f"data:image/jpeg;base64,{photo}" if photo else "",
-        "resume_lines": [line for line in cadre.resume.replace("\r\n", "\n").split("\n") if line.strip()],
+        "resume_lines": merge_resume(
+            [line for line in cadre.resume.replace("\r\n", "\n").split("\n") if line.strip()], cadre),
         "rewards": rewards_text(cadre),
         "assessments": assessments_text(cadre),
         "family": list(cadre.family.all()),

@@ -35,6 +35,9 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("training.onlinecourse", "cast_for_education"),
         ("training.onlinecompletion", "computer"),
         ("training.trainingminimum", "timer"),
+        ("secondment.assignment", "flight_takeoff"),
+        ("secondment.dutycheck", "fact_check"),
+        ("secondment.assignmentassessment", "grading"),
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),

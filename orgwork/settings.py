@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cadres.selection",
     "cadres.reserve",
     "cadres.training",
+    "cadres.secondment",
     "branches",
     "branches.members",
     "talent",

@@ -23,7 +23,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
-from .. import lrmx
+from .. import extensions, lrmx
 from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
 from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
@@ -107,6 +107,13 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     autocomplete_fields = ["unit"]
     ordering = ["name_pinyin", "id"]
     inlines = [PostInline, EducationInline, AssessmentInline, RewardInline, FamilyInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        # Read-only inlines of the domain's subpackages (cadres.extensions), shown on an existing
+        # cadre's page. They submit nothing, so a save does not build them (nor ask for their
+        # management forms).
+        shown = obj is not None and request.method in ("GET", "HEAD")
+        return [*super().get_inlines(request, obj), *(extensions.CADRE_INLINES if shown else [])]
     fieldsets = [
         ("基本信息", {"fields": [
             ("name", "gender"), ("birth_month", "ethnicity"), ("native_place", "birthplace"),

@@ -159,6 +159,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "training.add_onlinecourse", "training.change_onlinecourse", "training.view_onlinecourse",
         "training.add_onlinecompletion", "training.change_onlinecompletion", "training.view_onlinecompletion",
         "training.add_trainingminimum", "training.change_trainingminimum", "training.view_trainingminimum",
+        # 挂职与驻村 (cadres.secondment): records on the books are never deleted.
+        "secondment.add_assignment", "secondment.change_assignment", "secondment.view_assignment",
+        "secondment.import_assignment", "secondment.export_assignment",
+        "secondment.add_dutycheck", "secondment.view_dutycheck", "secondment.import_dutycheck",
+        "secondment.export_dutycheck",
+        "secondment.add_assignmentassessment", "secondment.change_assignmentassessment",
+        "secondment.view_assignmentassessment",
     ),
     PARTY_BUILDING: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -231,6 +238,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reserve.view_reservepool", "reserve.view_reservemember",
         "training.view_trainingclass", "training.view_classattendance", "training.view_onlinecourse",
         "training.view_onlinecompletion", "training.view_trainingminimum",
+        "secondment.view_assignment", "secondment.view_dutycheck", "secondment.view_assignmentassessment",
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",

@@ -13,6 +13,7 @@ from orgwork.worklists.templatetags.charts import MAX_SERIES, fold_series, svg_c
 from .test_dashboard_panels import count_behind, world  # noqa: F401  (fixture)
 
 FIGURES = ["cadres_serving", "cadres_under_influence", "reserve_in_pool", "reserve_young", "reserve_off_quota",
+           "secondment_replaced", "secondment_accountable",
            "rectification_overdue", "branches_missing_meetings", "branches_weak", "talent_on_roster"]
 
 

@@ -1,0 +1,512 @@
+"""挂职与驻村 admin: the assignments with their workflow buttons on the record page
+(登记在岗抽查, 年度考核, 期满离岗, 召回, 轮换), the spot checks, the assessments, and the
+read-only list of a cadre's assignments on the cadre's page. Nothing on the books is
+deleted; every write goes through ``services``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from unfold.decorators import action
+
+from cadres import extensions
+from cadres.models import Cadre
+from orgwork.admin_actions import action_with_form
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.imports.admin import ImportExportMixin
+from orgwork.units.scope import scope_queryset
+
+from . import rules
+from .models import (
+    REPLACED,
+    VILLAGE_KINDS,
+    AssessmentGrade,
+    Assignment,
+    AssignmentAssessment,
+    AssignmentStatus,
+    DutyCheck,
+)
+from .selectors import RELATED, with_check_figures
+from .services import assignment_assess, assignment_end, assignment_save, check_assignment, duty_check_record
+
+DAY = forms.DateInput(attrs={"type": "date"})
+
+
+def _errors_onto(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal, on the form: field errors where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, [m for e in errs for m in e.messages])
+    else:
+        form.add_error(None, error.messages)
+
+
+# ---------------------------------------------------------------------------
+# Forms of the record-page steps
+# ---------------------------------------------------------------------------
+
+class DutyCheckStepForm(forms.Form):
+    checked_on = forms.DateField(label="抽查日期", widget=DAY)
+    checker = forms.CharField(label="抽查人", max_length=50)
+    present = forms.TypedChoiceField(label="抽查结果", choices=[("1", "在岗"), ("0", "不在岗")],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    note = forms.CharField(label="情况说明", max_length=200, required=False)
+
+
+class AssessStepForm(forms.Form):
+    year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100)
+    grade = forms.ChoiceField(label="考核等次", choices=AssessmentGrade.choices)
+    remarks = forms.CharField(label="考核评语", max_length=200, required=False)
+
+
+class CompleteStepForm(forms.Form):
+    left_on = forms.DateField(label="离岗日期", widget=DAY)
+
+
+class RecallStepForm(forms.Form):
+    left_on = forms.DateField(label="离岗日期", widget=DAY)
+    reason = forms.CharField(label="召回原因", widget=forms.Textarea(attrs={"rows": 3}))
+    held_accountable = forms.BooleanField(label="问责处理", required=False,
+                                          help_text="对本人作出问责处理的勾选（计入“问责处理”人数）。")
+    replacement_cadre = forms.ModelChoiceField(label="接替人选", queryset=Cadre.objects.none(), required=False,
+                                               help_text="召回后即派人接替的选择；接替人的选派期至原期满日期。")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replacement_cadre"].queryset = scope_queryset(Cadre.objects.select_related("unit"), user)
+
+
+class RotateStepForm(RecallStepForm):
+    reason = forms.CharField(label="轮换原因", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replacement_cadre"].required = True
+        self.fields["replacement_cadre"].help_text = "接替人的选派期自离岗日期起至原期满日期。"
+
+
+def _check(assignment: Assignment, data: dict[str, Any], actor: Any) -> Any:
+    return duty_check_record(check=DutyCheck(assignment=assignment, **data), actor=actor)
+
+
+def _assess(assignment: Assignment, data: dict[str, Any], actor: Any) -> Any:
+    return assignment_assess(assessment=AssignmentAssessment(assignment=assignment, **data), actor=actor)
+
+
+def _ender(status: str) -> Callable[[Assignment, dict[str, Any], Any], Any]:
+    return lambda assignment, data, actor: assignment_end(assignment=assignment, status=status, actor=actor, **data)
+
+
+# name: (label, form, service, permission)
+STEPS: dict[str, tuple[str, type[forms.Form], Callable[..., Any], str]] = {
+    "check": ("登记在岗抽查", DutyCheckStepForm, _check, "secondment.add_dutycheck"),
+    "assess": ("登记年度考核", AssessStepForm, _assess, "secondment.add_assignmentassessment"),
+    "complete": ("期满离岗", CompleteStepForm, _ender(AssignmentStatus.COMPLETED), "secondment.change_assignment"),
+    "recall": ("召回", RecallStepForm, _ender(AssignmentStatus.RECALLED), "secondment.change_assignment"),
+    "rotate": ("轮换", RotateStepForm, _ender(AssignmentStatus.ROTATED), "secondment.change_assignment"),
+}
+# Steps open only while the assignment is in post (an assessment may follow the end).
+IN_POST_ONLY = {"check", "complete", "recall", "rotate"}
+
+
+# ---------------------------------------------------------------------------
+# Assignment
+# ---------------------------------------------------------------------------
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ("kind", "cadre", "sending_unit", "host_unit", "post", "township", "village", "starts_on",
+                  "ends_on", "remarks")
+        widgets = {"starts_on": DAY, "ends_on": DAY}
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            check_assignment(self.instance)  # the service's rules, shown on the form
+        except ValidationError as error:
+            _errors_onto(self, error)
+
+
+class DutyCheckInline(ScopedInline):
+    model = DutyCheck
+    fields = ("checked_on", "checker", "present", "note")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("-checked_on",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssessmentInline(ScopedInline):
+    model = AssignmentAssessment
+    fields = ("year", "grade", "remarks")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CheckStateFilter(admin.SimpleListFilter):
+    title = "在岗抽查"
+    parameter_name = "checks"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("overdue", "抽查逾期"), ("absent", "本年有不在岗")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value() == "overdue":
+            since = timezone.localdate() - datetime.timedelta(days=rules.check_interval_days())
+            return queryset.filter(status=AssignmentStatus.ACTIVE, starts_on__lt=since).filter(
+                models.Q(last_checked_on__isnull=True) | models.Q(last_checked_on__lt=since))
+        if self.value() == "absent":
+            return queryset.filter(absences__gt=0)
+        return queryset
+
+
+class LeftYearFilter(admin.SimpleListFilter):
+    title = "离岗年度"
+    parameter_name = "left_year"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        year = timezone.localdate().year
+        return [(str(y), f"{y}年") for y in range(year, year - 5, -1)]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit() and len(value) == 4:
+            return queryset.filter(left_on__year=int(value))
+        return queryset
+
+
+class EndFilter(admin.SimpleListFilter):
+    """调整撤换 (召回 or 轮换 of a 驻村 cadre) and 问责处理: the dashboard's two figures."""
+
+    title = "离岗方式"
+    parameter_name = "end"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("any", "召回或轮换"), ("replaced", "驻村干部调整撤换"), ("accountable", "驻村干部问责处理")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value() == "any":
+            return queryset.filter(status__in=REPLACED)
+        if self.value() in ("replaced", "accountable"):
+            queryset = queryset.filter(status__in=REPLACED, kind__in=VILLAGE_KINDS)
+            return queryset.filter(held_accountable=True) if self.value() == "accountable" else queryset
+        return queryset
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "secondment_assignments"
+    form = AssignmentForm
+    list_display = ("cadre", "cadre_unit", "kind", "place_display", "sending_unit", "starts_on", "ends_on", "status",
+                    "last_checked", "absences_this_year", "check_overdue")
+    list_filter = (UnitSubtreeFilter, "kind", "status", CheckStateFilter, LeftYearFilter, EndFilter)
+    list_select_related = RELATED
+    search_fields = ("cadre__name", "village")
+    autocomplete_fields = ("cadre", "sending_unit", "host_unit", "township")
+    ordering = ("-starts_on", "-id")
+    readonly_fields = ("status", "left_on", "end_reason", "held_accountable", "replacement")
+    fieldsets = (
+        (None, {"fields": ("kind", "cadre", "sending_unit", ("starts_on", "ends_on"), "remarks")}),
+        ("挂职", {"fields": ("host_unit", "post")}),
+        ("驻村", {"fields": ("township", "village")}),
+        ("在岗与离岗", {"fields": ("status", "left_on", "end_reason", "held_accountable", "replacement")}),
+    )
+    inlines = (DutyCheckInline, AssessmentInline)
+    actions = ("complete_selected",)
+    actions_detail = ["check_step", "assess_step", "complete_step", "recall_step", "rotate_step"]
+
+    @admin.action(description="期满离岗", permissions=["change"])
+    def complete_selected(self, request: HttpRequest, queryset: models.QuerySet[Assignment]) -> HttpResponse | None:
+        """A batch's terms end together (a 第一书记 round): one leaving day, each through the service."""
+        return action_with_form(
+            self, request, queryset, form_class=CompleteStepForm, title="期满离岗", action="complete_selected",
+            service=lambda a, data: assignment_end(assignment=a, status=AssignmentStatus.COMPLETED,
+                                                   left_on=data["left_on"], actor=request.user))
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Assignment]:
+        return with_check_figures(super().get_queryset(request))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Corrections while in post; an ended assignment stays as it ended.
+        if obj is not None and obj.status != AssignmentStatus.ACTIVE:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="单位", ordering="cadre__unit__path")
+    def cadre_unit(self, obj: Assignment) -> str:
+        return str(obj.cadre.unit)
+
+    @admin.display(description="挂职单位/驻村")
+    def place_display(self, obj: Assignment) -> str:
+        return obj.place
+
+    @admin.display(description="最近抽查", ordering="last_checked_on")
+    def last_checked(self, obj: Assignment) -> str:
+        return f"{obj.last_checked_on:%Y-%m-%d}" if getattr(obj, "last_checked_on", None) else "—"
+
+    @admin.display(description="本年不在岗", ordering="absences")
+    def absences_this_year(self, obj: Assignment) -> int:
+        return getattr(obj, "absences", 0)
+
+    @admin.display(description="抽查逾期")
+    def check_overdue(self, obj: Assignment) -> str:
+        since = timezone.localdate() - datetime.timedelta(days=rules.check_interval_days())
+        last = getattr(obj, "last_checked_on", None)
+        overdue = obj.status == AssignmentStatus.ACTIVE and obj.starts_on < since and (last is None or last < since)
+        return warning_flag(overdue, "逾期")
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        assignment_save(assignment=obj, actor=request.user)  # the form has shown the rules
+
+    # ------------------------------------------------------------ record-page steps
+    def _step_allowed(self, request: HttpRequest, object_id: Any, step: str) -> bool:
+        if not request.user.has_perm(STEPS[step][3]):
+            return False
+        if object_id is None:
+            return True
+        obj = self.get_object(request, str(object_id))
+        return obj is not None and (step not in IN_POST_ONLY or obj.status == AssignmentStatus.ACTIVE)
+
+    def take_step(self, request: HttpRequest, object_id: Any, step: str) -> HttpResponse:
+        assignment = self.get_object(request, str(object_id))
+        if assignment is None:
+            raise Http404("该选派记录不存在或不在您的管辖范围内。")
+        if not self._step_allowed(request, object_id, step):
+            raise PermissionDenied
+        label, form_class, service, _ = STEPS[step]
+        kwargs = {"user": request.user} if issubclass(form_class, RecallStepForm) else {}
+        page = reverse("admin:secondment_assignment_change", args=[assignment.pk])
+        form = form_class(request.POST, **kwargs) if request.method == "POST" else form_class(**kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(assignment, form.cleaned_data, request.user)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                self.message_user(request, f"「{assignment}」已{label}。", messages.SUCCESS)
+                return HttpResponseRedirect(page)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}：{assignment.cadre.name}",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "assignment": assignment,
+            "form": form,
+            "label": label,
+            "page": page,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/secondment/step.html", context)
+
+    def has_check_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return self._step_allowed(request, object_id, "check")
+
+    def has_assess_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return self._step_allowed(request, object_id, "assess")
+
+    def has_complete_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return self._step_allowed(request, object_id, "complete")
+
+    def has_recall_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return self._step_allowed(request, object_id, "recall")
+
+    def has_rotate_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return self._step_allowed(request, object_id, "rotate")
+
+    @action(description="登记在岗抽查", url_path="check", permissions=["check_step"], icon="fact_check")
+    def check_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        return self.take_step(request, object_id, "check")
+
+    @action(description="年度考核", url_path="assess", permissions=["assess_step"], icon="grading")
+    def assess_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        return self.take_step(request, object_id, "assess")
+
+    @action(description="期满离岗", url_path="complete", permissions=["complete_step"], icon="event_available")
+    def complete_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        return self.take_step(request, object_id, "complete")
+
+    @action(description="召回", url_path="recall", permissions=["recall_step"], icon="undo")
+    def recall_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        return self.take_step(request, object_id, "recall")
+
+    @action(description="轮换", url_path="rotate", permissions=["rotate_step"], icon="sync_alt")
+    def rotate_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
+        return self.take_step(request, object_id, "rotate")
+
+
+# ---------------------------------------------------------------------------
+# 在岗抽查 and 年度考核
+# ---------------------------------------------------------------------------
+
+class DutyCheckForm(forms.ModelForm):
+    class Meta:
+        model = DutyCheck
+        fields = ("assignment", "checked_on", "checker", "present", "note")
+        widgets = {"checked_on": DAY}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assignment, checked_on = cleaned.get("assignment"), cleaned.get("checked_on")
+        if assignment is not None and checked_on is not None:
+            for field, message in rules.duty_check_errors(assignment, checked_on).items():
+                self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(DutyCheck)
+class DutyCheckAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "secondment_duty_checks"
+    form = DutyCheckForm
+    list_display = ("cadre_name", "cadre_unit", "assignment_kind", "place_display", "checked_on", "checker",
+                    "present_display", "note")
+    list_filter = (UnitSubtreeFilter, "present")
+    list_select_related = ("assignment", *[f"assignment__{r}" for r in RELATED])
+    search_fields = ("assignment__cadre__name", "checker")
+    autocomplete_fields = ("assignment",)
+    ordering = ("-checked_on", "-id")
+    date_hierarchy = "checked_on"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A check is a finding on a day: recorded once, never rewritten.
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="姓名", ordering="assignment__cadre__name_pinyin")
+    def cadre_name(self, obj: DutyCheck) -> str:
+        return obj.assignment.cadre.name
+
+    @admin.display(description="单位", ordering="assignment__cadre__unit__path")
+    def cadre_unit(self, obj: DutyCheck) -> str:
+        return str(obj.assignment.cadre.unit)
+
+    @admin.display(description="选派类型")
+    def assignment_kind(self, obj: DutyCheck) -> str:
+        return obj.assignment.get_kind_display()
+
+    @admin.display(description="挂职单位/驻村")
+    def place_display(self, obj: DutyCheck) -> str:
+        return obj.assignment.place
+
+    @admin.display(description="抽查结果", ordering="present")
+    def present_display(self, obj: DutyCheck) -> str:
+        return "在岗" if obj.present else warning_flag(True, "不在岗")
+
+    def save_model(self, request: HttpRequest, obj: DutyCheck, form: Any, change: bool) -> None:
+        duty_check_record(check=obj, actor=request.user)
+
+
+class AssignmentAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = AssignmentAssessment
+        fields = ("assignment", "year", "grade", "remarks")
+
+    def clean(self) -> dict[str, Any]:
+        from .services import absences_in_year
+
+        cleaned = super().clean()
+        assignment, year, grade = cleaned.get("assignment"), cleaned.get("year"), cleaned.get("grade")
+        if assignment is not None and year is not None and grade:
+            errors = rules.assessment_errors(assignment, year=year, grade=grade,
+                                             absences=absences_in_year(assignment.pk, year))
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(AssignmentAssessment)
+class AssignmentAssessmentAdmin(ScopedModelAdmin):
+    form = AssignmentAssessmentForm
+    list_display = ("cadre_name", "cadre_unit", "assignment_kind", "year", "grade", "remarks")
+    list_filter = (UnitSubtreeFilter, "year", "grade")
+    list_select_related = ("assignment", "assignment__cadre", "assignment__cadre__unit")
+    search_fields = ("assignment__cadre__name",)
+    autocomplete_fields = ("assignment",)
+    ordering = ("-year", "-id")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("assignment", "year") if obj is not None else ()
+
+    @admin.display(description="姓名", ordering="assignment__cadre__name_pinyin")
+    def cadre_name(self, obj: AssignmentAssessment) -> str:
+        return obj.assignment.cadre.name
+
+    @admin.display(description="单位", ordering="assignment__cadre__unit__path")
+    def cadre_unit(self, obj: AssignmentAssessment) -> str:
+        return str(obj.assignment.cadre.unit)
+
+    @admin.display(description="选派类型")
+    def assignment_kind(self, obj: AssignmentAssessment) -> str:
+        return obj.assignment.get_kind_display()
+
+    def save_model(self, request: HttpRequest, obj: AssignmentAssessment, form: Any, change: bool) -> None:
+        assignment_assess(assessment=obj, actor=request.user)
+
+
+# ---------------------------------------------------------------------------
+# On the cadre's page
+# ---------------------------------------------------------------------------
+
+class CadreAssignmentInline(ScopedInline):
+    """挂职与驻村 on the cadre's page: read only, registered in ``cadres.extensions``."""
+
+    model = Assignment
+    fk_name = "cadre"
+    verbose_name = "挂职与驻村"
+    verbose_name_plural = "挂职与驻村"
+    fields = ("kind", "place_display", "sending_unit", "starts_on", "ends_on", "status", "left_on")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    ordering = ("-starts_on",)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Assignment]:
+        return super().get_queryset(request).select_related("sending_unit", "host_unit", "township", "cadre")
+
+    @admin.display(description="挂职单位/驻村")
+    def place_display(self, obj: Assignment) -> str:
+        return obj.place
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+extensions.register_cadre_inline(CadreAssignmentInline)
