@@ -121,10 +121,10 @@ def register_all() -> None:
     ))
     dashboard.register_figure(dashboard.Figure(
         slug="secondment_replaced", label="本年调整撤换驻村干部", permission="secondment.view_assignment",
-        compute=replaced, order=25))
+        compute=replaced, order=28))
     dashboard.register_figure(dashboard.Figure(
         slug="secondment_accountable", label="本年问责处理驻村干部", permission="secondment.view_assignment",
-        compute=accountable, order=26, alert=True))
+        compute=accountable, order=29, alert=True))
     dashboard.register(dashboard.Panel(
         slug="secondment_assignments", title="挂职与驻村", permission="secondment.view_assignment",
         compute=panel, order=45,

@@ -16,6 +16,7 @@ from unfold.decorators import action
 from cadres.admin.cadre import CadreAdmin
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from orgwork.units.scope import scope_queryset
 
@@ -71,8 +72,9 @@ class RecommendForm(forms.ModelForm):
 
 
 @admin.register(ReserveMember)
-class ReserveMemberAdmin(ScopedModelAdmin):
+class ReserveMemberAdmin(ImportExportMixin, ScopedModelAdmin):
     form = RecommendForm
+    import_resource = "reserve_members"
     list_display = ("cadre", "cadre_unit", "pool", "level", "birth", "status", "recommended_on", "inspected_on",
                     "entered_on", "exit_reason", "exited_on")
     list_filter = (UnitSubtreeFilter, "level", "status", GenerationFilter, "exit_reason", PoolFilter)
