@@ -211,15 +211,15 @@ class Cadre(Versioned, Audited):
     name_initials = AsciiKeyField("姓名拼音首字母", max_length=50, blank=True, editable=False)
     # Derived in the database: never out of step with the columns they come from.
     is_woman = models.GeneratedField(
-        expression=Q(gender=idnumber.FEMALE), output_field=models.BooleanField(verbose_name="女干部"), db_persist=True
+        expression=Q(gender=idnumber.FEMALE), output_field=models.BooleanField(verbose_name="女干部"), db_persist=True, verbose_name="女干部"
     )
     is_minority = models.GeneratedField(
-        expression=~Q(ethnicity=HAN), output_field=models.BooleanField(verbose_name="少数民族干部"), db_persist=True
+        expression=~Q(ethnicity=HAN), output_field=models.BooleanField(verbose_name="少数民族干部"), db_persist=True, verbose_name="少数民族干部"
     )
     is_non_party = models.GeneratedField(
         expression=~Q(political_status__in=PARTY_MEMBER_STATUSES),
         output_field=models.BooleanField(verbose_name="党外干部"),
-        db_persist=True,
+        db_persist=True, verbose_name="党外干部",
     )
 
     class Meta:
@@ -481,7 +481,7 @@ class Assessment(CadreChild):
     needs_review = models.GeneratedField(
         expression=Q(political_score__lt=REVIEW_BELOW_SCORE),
         output_field=models.BooleanField(verbose_name="需逐一复核"),
-        db_persist=True,
+        db_persist=True, verbose_name="需逐一复核",
     )
 
     class Meta:

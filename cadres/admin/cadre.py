@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import secrets
@@ -64,8 +64,12 @@ class EducationInline(ScopedInline):
 class AssessmentInline(ScopedInline):
     model = Assessment
     form = AssessmentForm
-    fields = ["year", "grade", "political_score", "needs_review", "remarks"]
-    readonly_fields = ["needs_review"]
+    fields = ["year", "grade", "political_score", "review", "remarks"]
+    readonly_fields = ["review"]
+
+    @admin.display(description="需逐一复核")
+    def review(self, obj: Assessment) -> str:
+        return warning_flag(bool(obj.pk) and obj.needs_review, "需复核")
 
 
 class RewardInline(ScopedInline):

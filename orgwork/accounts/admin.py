@@ -32,6 +32,23 @@ ROLE_FIELDS = ("groups", "user_permissions")
 ALWAYS_READ_ONLY = ["last_login", "date_joined", "password_changed_at", "password_must_change"]
 
 
+class PermissionsField(forms.ModelMultipleChoiceField):
+    """The rights on an account or a role, each by its Chinese name (``roles.permission_display``)."""
+
+    def label_from_instance(self, obj: Permission) -> str:
+        return roles.permission_display(obj)
+
+
+class ChinesePermissionsMixin:
+    """Offers rights by their Chinese names, in the order of the app and the model."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+            kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 def _ids(values: list[str]) -> set[int]:
     return {int(v) for v in values if str(v).isdigit()}
 
@@ -169,7 +186,7 @@ class PasswordResetForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "last_login"]
     list_filter = [UnitSubtreeFilter, "is_active", "groups"]
     list_select_related = ["unit"]
@@ -310,7 +327,7 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class RoleAdmin(GroupAdmin):
+class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves; every role stays
     within the role table (``orgwork.accounts.roles``)."""
 

@@ -294,6 +294,30 @@ def permission_label(permission: Permission) -> str:
     return f"{permission.content_type.app_label}.{permission.codename}"
 
 
+PERMISSION_ACTIONS = {"add": "新增", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def permission_display(permission: Permission) -> str:
+    """权限的中文名称: "干部管理 · 干部 · 可查看干部". Django names its default rights in
+    English when it creates them ("Can view 干部"); a clerk reads them by their model's
+    Chinese name. A right of our own already has a Chinese name and keeps it."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    model_name = str(model._meta.verbose_name) if model is not None else content_type.model
+    try:
+        app_name = str(apps.get_app_config(content_type.app_label).verbose_name)
+    except LookupError:
+        app_name = content_type.app_label
+    action, _, rest = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model is not None and rest == model._meta.model_name:
+        name = f"可{PERMISSION_ACTIONS[action]}{model_name}"
+    elif any("\u4e00" <= ch <= "\u9fff" for ch in permission.name):
+        name = permission.name
+    else:
+        name = permission.codename
+    return f"{app_name} · {model_name} · {name}"
+
+
 def permissions_named(rights: Iterable[str]) -> list[Permission]:
     """The permissions for ``"app_label.codename"`` names. A name of an installed app that
     matches no permission is an error in the table; an app that is not installed

@@ -33,7 +33,6 @@ class EvidenceInline(ScopedInline):
     model = Evidence
     fields = ["file", "description", "uploaded_by", "uploaded_at"]
     readonly_fields = ["uploaded_by", "uploaded_at"]
-    verbose_name = "佐证材料"
 
     def _frozen(self, obj: RectificationItem | None) -> bool:
         return obj is not None and obj.state in EVIDENCE_FROZEN
