@@ -82,7 +82,8 @@ class StandardVersionAdmin(InheritedStandardsMixin, ScopedModelAdmin):
     fieldsets = [
         (None, {"fields": ["standard", "label", "effective_from"]}),
         ("评定分数线", {"fields": [("pass_score", "model_score"),
-                                   ("star_1_score", "star_2_score", "star_3_score", "star_4_score", "star_5_score")]}),
+                                   ("star_1_score", "star_2_score"), ("star_3_score", "star_4_score"),
+                                   "star_5_score"]}),
     ]
     inlines = [ItemInline]
 
