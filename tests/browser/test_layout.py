@@ -18,9 +18,9 @@ from django.urls import NoReverseMatch, reverse
 
 from orgwork.worklists import registry as worklists
 
-from ..conftest import PASSWORD
 from ..samples import load_all
 from .conftest import SCREENSHOTS
+from .test_csp_in_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -70,14 +70,6 @@ MEASURE = """
   };
 }
 """
-
-
-def log_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(f"{url}/admin/")
 
 
 def admin_pages(samples: dict[type, Any]) -> list[tuple[str, str, str]]:
