@@ -14,6 +14,7 @@ from cadres.models import Post, Rank
 from cadres.selection.models import CheckStatus, DepartureCheck
 from cadres.selection.services import departure_add_finding, departure_check_conclude, departure_check_open
 from cadres.selection.worklists import selection_panel
+from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 from orgwork.worklists.registry import get as get_worklist
 from tests.samples.cadres import cadre_in
@@ -116,6 +117,39 @@ def test_the_finding_button_puts_a_problem_on_the_checklist_and_the_conclude_but
     page = reverse("admin:selection_departurecheck_change", args=[check.pk])
     assert client.get(page).status_code == 200  # read, not edited
     assert client.post(page, {"checked_on": "2025-10-01", "inspectors": "改", "summary": ""}).status_code == 403
+
+
+def test_the_conclude_button_shows_the_refusal_on_its_form_and_concluding_writes_one_audit_row(
+        tree, county_a_clerk, client_for) -> None:
+    check = departure_check_open(post=secretary_who_left(tree["county_a"]), checked_on=datetime.date(2025, 9, 1),
+                                 inspectors="检查组", actor=county_a_clerk)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:selection_departurecheck_conclude_step", args=[check.pk])
+    rows = AuditLog.objects.filter(object_id=str(check.pk), content_type__model="departurecheck")
+    before = rows.count()
+    response = client.post(url)
+    assert response.status_code == 200 and "请先填写检查情况或登记检查发现" in response.content.decode()
+    assert rows.count() == before
+    departure_add_finding(check=check, description="未发现问题", is_problem=False, actor=county_a_clerk)
+    assert client.post(url).status_code == 302
+    assert rows.count() == before + 1
+    assert client.get(url).status_code == 403  # concluded: the step is gone
+    timeline = client.get(reverse("admin:selection_departurecheck_change", args=[check.pk])).content.decode()
+    assert "办理记录" in timeline and "离任检查办结" in timeline and "离任检查发现「" in timeline
+
+
+def test_the_steps_are_neither_shown_nor_reachable_without_the_right_to_change_a_check(
+        tree, county_a_clerk, view_only_auditor, client_for) -> None:
+    check = departure_check_open(post=secretary_who_left(tree["county_a"]), checked_on=datetime.date(2025, 9, 1),
+                                 inspectors="检查组", actor=county_a_clerk)
+    finding = reverse("admin:selection_departurecheck_add_finding_step", args=[check.pk])
+    page = reverse("admin:selection_departurecheck_change", args=[check.pk])
+    assert finding in client_for(county_a_clerk).get(page).content.decode()
+    client = client_for(view_only_auditor)
+    response = client.get(page)
+    assert response.status_code == 200 and finding not in response.content.decode()
+    assert client.post(finding, {"description": "越权登记", "is_problem": "on"}).status_code == 403
+    assert not check.findings.exists()
 
 
 def test_the_dashboard_panel_counts_each_list_and_links_to_it(tree, city_officer) -> None:

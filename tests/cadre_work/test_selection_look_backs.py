@@ -111,6 +111,8 @@ def test_the_conclude_button_shows_the_refusal_on_its_form_then_concludes(tree, 
     look_back.refresh_from_db()
     assert (look_back.status, look_back.verdict) == (CheckStatus.CONCLUDED, LookBackVerdict.NOT_FOUND)
     assert client.get(url).status_code == 403  # concluded: the step is gone
+    page = client.get(reverse("admin:selection_lookback_change", args=[look_back.pk])).content.decode()
+    assert "办理记录" in page and "带病提拔倒查办结" in page and url not in page
 
 
 def test_another_county_cannot_reach_the_look_back(tree, county_b_clerk, client_for) -> None:

@@ -6,20 +6,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.urls import reverse
-from unfold.decorators import action
 
 from cadres.models import Post
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
 
 from ..models import CheckStatus, DepartureCheck, DepartureFinding
 from ..selectors import principal_post_q
-from ..services import departure_add_finding, departure_check_conclude, departure_check_open, departure_post_errors
-from .steps import RecordStepsMixin
+from ..services import departure_check_open, departure_post_errors
+from .steps import DEPARTURE_CHECK_STEPS, departure_check_timeline
 
 
 class DepartureCheckForm(forms.ModelForm):
@@ -54,13 +54,9 @@ class FindingInline(ScopedInline):
                                                           args=[obj.rectification_item_id]))
 
 
-class FindingForm(forms.Form):
-    description = forms.CharField(label="发现情况", widget=forms.Textarea(attrs={"rows": 3}))
-    is_problem = forms.BooleanField(label="属于问题（列入整改清单）", required=False)
-
-
 @admin.register(DepartureCheck)
-class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
+class DepartureCheckAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = DEPARTURE_CHECK_STEPS
     form = DepartureCheckForm
     list_display = ("cadre", "unit", "post_title", "removed_on", "checked_on", "inspectors", "status")
     list_filter = (UnitSubtreeFilter, "status")
@@ -68,7 +64,6 @@ class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
     search_fields = ("cadre__name", "inspectors")
     ordering = ("-checked_on", "-id")
     inlines = (FindingInline,)
-    actions_detail = ["add_finding_step", "conclude_step"]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> tuple[Any, ...]:
         return self.inlines if obj is not None else ()
@@ -126,32 +121,5 @@ class DepartureCheckAdmin(RecordStepsMixin, ScopedModelAdmin):
         obj.pk, obj.unit, obj.cadre = created.pk, created.unit, created.cadre
         obj._state.adding = False
 
-    def _open(self, request: HttpRequest, object_id: Any) -> bool:
-        if not request.user.has_perm("selection.change_departurecheck"):
-            return False
-        if object_id is None:
-            return True
-        check = self.get_object(request, str(object_id))
-        return check is not None and check.status == CheckStatus.CHECKING
-
-    def has_add_finding_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._open(request, object_id)
-
-    def has_conclude_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._open(request, object_id)
-
-    @action(description="登记检查发现", url_path="add-finding", permissions=["add_finding_step"], icon="add_comment")
-    def add_finding_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.run_step(
-            request, object_id, label="登记检查发现", allowed=lambda c: c.status == CheckStatus.CHECKING,
-            form_class=FindingForm,
-            service=lambda check, data: departure_add_finding(check=check, description=data["description"],
-                                                              is_problem=data["is_problem"], actor=request.user))
-
-    @action(description="办结检查", url_path="conclude", permissions=["conclude_step"], icon="task_alt")
-    def conclude_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.run_step(
-            request, object_id, label="办结检查", allowed=lambda c: c.status == CheckStatus.CHECKING, form_class=None,
-            service=lambda check, data: departure_check_conclude(check=check, actor=request.user))
-
-
+    def timeline_records(self, record: DepartureCheck) -> list[Any]:
+        return departure_check_timeline(record)

@@ -1,62 +1,64 @@
-"""Workflow steps on a record's own page (办理按钮), as the rectification items have them:
-each step is a button at the top of the record page (unfold's ``actions_detail``) that
-opens a small form; the service is the same one every other path calls, and a refusal
-comes back on the form, in Chinese."""
+"""选人用人监督的办理按钮: the workflow steps on each record's own page.
+
+Declared with ``orgwork.admin_steps.RecordStep``: each calls the same service as every
+other path (``..services``), so its rules and its single audit row hold here too, and a
+refusal comes back on the step's form, in Chinese.
+
+- 离任检查: 登记检查发现 (a problem goes on the rectification checklist), 办结检查.
+- 带病提拔倒查: 办结倒查 (verdict, findings, 追责问责).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+
+from orgwork.admin_steps import RecordStep
+
+from ..models import CheckStatus, DepartureCheck, LookBack, LookBackVerdict
+from ..services import departure_add_finding, departure_check_conclude, look_back_conclude
 
 
-class RecordStepsMixin:
-    """Needs ``self`` to be the record's ModelAdmin (unfold's, for ``actions_detail``)."""
+def _checking(record: DepartureCheck | LookBack) -> bool:
+    return record.status == CheckStatus.CHECKING
 
-    def run_step(self, request: HttpRequest, object_id: Any, *, label: str, allowed: Callable[[Any], bool],
-                 form_class: type[forms.Form] | None, service: Callable[[Any, dict[str, Any]], Any]) -> HttpResponse:
-        obj = self.get_object(request, str(object_id))  # type: ignore[attr-defined]  # scoped
-        if obj is None:
-            raise Http404("该记录不存在或不在您的管辖范围内。")
-        if not allowed(obj):
-            raise PermissionDenied
-        opts = self.model._meta  # type: ignore[attr-defined]
-        page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-        form = None
-        if form_class is not None:
-            form = form_class(request.POST) if request.method == "POST" else form_class()
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                service(obj, form.cleaned_data if form is not None else {})
-            except ValidationError as error:
-                if form is None:
-                    self.message_user(request, f"{label}未办理：{'；'.join(error.messages)}",  # type: ignore[attr-defined]
-                                      messages.ERROR)
-                    return HttpResponseRedirect(page)
-                if hasattr(error, "error_dict"):
-                    for field, errs in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, error.messages)
-            else:
-                self.message_user(request, f"「{obj}」已{label}。", messages.SUCCESS)  # type: ignore[attr-defined]
-                return HttpResponseRedirect(page)
-        context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
-            "title": f"{label}：{obj}",
-            "subtitle": None,
-            "opts": opts,
-            "obj": obj,
-            "form": form,
-            "label": label,
-            "page": page,
-            "media": self.media + (form.media if form else forms.Media()),  # type: ignore[attr-defined]
-        }
-        request.current_app = self.admin_site.name  # type: ignore[attr-defined]
-        return TemplateResponse(request, "admin/selection/step.html", context)
+
+# ---------------------------------------------------------------- 离任检查
+
+
+class FindingForm(forms.Form):
+    description = forms.CharField(label="发现情况", widget=forms.Textarea(attrs={"rows": 3}))
+    is_problem = forms.BooleanField(label="属于问题（列入整改清单）", required=False)
+
+
+DEPARTURE_CHECK_STEPS = (
+    RecordStep(name="add_finding_step", label="登记检查发现", permission="selection.change_departurecheck",
+               applies=_checking, form=FindingForm, icon="add_comment",
+               run=lambda check, actor, data: departure_add_finding(
+                   check=check, description=data["description"], is_problem=data["is_problem"], actor=actor)),
+    RecordStep(name="conclude_step", label="办结检查", permission="selection.change_departurecheck",
+               applies=_checking, icon="task_alt",
+               run=lambda check, actor, data: departure_check_conclude(check=check, actor=actor)),
+)
+
+
+def departure_check_timeline(check: DepartureCheck) -> list[Any]:
+    return [check, *check.findings.order_by("pk")]
+
+
+# ---------------------------------------------------------------- 带病提拔倒查
+
+
+class ConcludeForm(forms.Form):
+    verdict = forms.ChoiceField(label="倒查结论", choices=LookBackVerdict.choices)
+    conclusion = forms.CharField(label="倒查情况", widget=forms.Textarea(attrs={"rows": 4}))
+    accountability = forms.CharField(label="追责问责情况", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                     help_text="属于带病提拔的必填：对动议、考察、审查把关失察失误者的追责问责。")
+
+
+LOOK_BACK_STEPS = (
+    RecordStep(name="conclude_step", label="办结倒查", permission="selection.change_lookback",
+               applies=_checking, form=ConcludeForm, icon="task_alt",
+               run=lambda look_back, actor, data: look_back_conclude(look_back=look_back, actor=actor, **data)),
+)
