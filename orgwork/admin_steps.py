@@ -57,6 +57,9 @@ class RecordStep:
     verb: str = ""  # the step in a sentence ("已…", the page title); the label by default
     form_kwargs: Callable[[Any], dict[str, Any]] | None = None  # e.g. the checks of a case to choose from
     summary: Callable[[Any], str] | None = None  # the line above the form: what the step acts on
+    # HTML between that line and the form, from the record and the form as it stands: what
+    # the step will change (the members a yearly adjustment takes out, by the date chosen).
+    details: Callable[[Any, forms.Form], str] | None = None
 
     @property
     def path(self) -> str:
@@ -169,6 +172,7 @@ class RecordStepsMixin:
             "original": record,
             "record": record,
             "summary": summary,
+            "details": step.details(record, form) if step.details else "",
             "form": form,
             "step": step,
             "page": page,

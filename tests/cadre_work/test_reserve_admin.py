@@ -88,6 +88,9 @@ def test_the_inspect_button_takes_the_member_in_and_the_exit_button_takes_them_o
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.status, member.exit_reason) == (MemberStatus.EXITED, ExitReason.PROMOTED)
+    assert AuditLog.objects.filter(object_id=str(member.pk), content_type__model="reservemember").count() == 3
+    timeline = client.get(reverse("admin:reserve_reservemember_change", args=[member.pk])).content.decode()
+    assert "办理记录" in timeline and "优秀" in timeline and "任镇长" in timeline
 
 
 def test_another_countys_clerk_cannot_reach_the_steps(pool: Any, tree: Any, county_b_clerk: Any,
@@ -108,11 +111,14 @@ def test_the_adjust_button_lists_the_proposals_then_records_the_exits(tree: Any,
     client = client_for(county_a_clerk)
     shown = client.get(step_url("reservepool", pool, "adjust_step")).content.decode()
     assert "年长者" in shown and "年龄超限" in shown and "年轻人" not in shown
+    assert '<table class="reserve-proposals">' in shown
     response = client.post(step_url("reservepool", pool, "adjust_step"), {"exited_on": "2026-11-30"})
     assert response.status_code == 302
     old.refresh_from_db(), young.refresh_from_db()
     assert (old.status, old.exit_reason, old.exited_on) == (MemberStatus.EXITED, ExitReason.OVER_AGE, D(2026, 11, 30))
     assert young.status == MemberStatus.IN_POOL
+    timeline = client.get(reverse("admin:reserve_reservepool_change", args=[pool.pk])).content.decode()
+    assert "办理记录" in timeline and "后备干部「年长者」" in timeline
 
 
 def test_records_on_the_books_have_no_delete(pool: Any, tree: Any, province_officer: Any, client_for: Any) -> None:

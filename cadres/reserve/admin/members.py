@@ -1,6 +1,6 @@
 """后备干部 admin: the 推荐 form (the rules of entry shown on the form), the 登记考察 and
-调整出库 steps on the record page, the list with its filters, and the cadre's pool
-membership read-only on the cadre's page."""
+调整出库 steps on the record page (steps.py) and its 办理记录, the list with its filters,
+and the cadre's pool membership read-only on the cadre's page."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
-from unfold.decorators import action
 
 from cadres.admin.cadre import CadreAdmin
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.imports.admin import ImportExportMixin
 
 from orgwork.units.scope import scope_queryset
 
-from ..models import MemberStatus, ReserveMember, ReservePool
+from ..models import ReserveMember, ReservePool
 from ..selectors import GENERATIONS, born_in_q
-from ..services import entry_refusals, reserve_exit, reserve_inspect, reserve_recommend
-from .steps import ExitForm, InspectForm, run_step
+from ..services import entry_refusals, reserve_exit, reserve_recommend
+from .steps import MEMBER_STEPS, ExitForm
 
 
 class GenerationFilter(admin.SimpleListFilter):
@@ -72,8 +72,9 @@ class RecommendForm(forms.ModelForm):
 
 
 @admin.register(ReserveMember)
-class ReserveMemberAdmin(ImportExportMixin, ScopedModelAdmin):
+class ReserveMemberAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
     form = RecommendForm
+    record_steps = MEMBER_STEPS
     import_resource = "reserve_members"
     list_display = ("cadre", "cadre_unit", "pool", "level", "birth", "status", "recommended_on", "inspected_on",
                     "entered_on", "exit_reason", "exited_on")
@@ -83,7 +84,6 @@ class ReserveMemberAdmin(ImportExportMixin, ScopedModelAdmin):
     autocomplete_fields = ("pool", "cadre")
     date_hierarchy = "recommended_on"
     actions = ("exit_members",)
-    actions_detail = ["inspect_step", "exit_step"]
     readonly_fields = ("level", "status", "inspected_on", "inspection_conclusion", "inspection_opinion",
                        "entered_on", "exit_reason", "exited_on", "exit_note")
 
@@ -128,44 +128,6 @@ class ReserveMemberAdmin(ImportExportMixin, ScopedModelAdmin):
             title="调整出库", action="exit_members",
             service=lambda m, d: reserve_exit(member=m, reason=d["reason"], exited_on=d["exited_on"], note=d["note"],
                                               actor=request.user))
-
-    # ------------------------------------------------------------ steps
-    def _step_allowed(self, request: HttpRequest, object_id: Any, status: str) -> bool:
-        if not request.user.has_perm("reserve.change_reservemember"):
-            return False
-        if object_id is None:
-            return True
-        member = self.get_object(request, str(object_id))
-        return member is not None and member.status == status
-
-    def has_inspect_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, MemberStatus.RECOMMENDED)
-
-    def has_exit_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, MemberStatus.IN_POOL)
-
-    @action(description="登记考察", url_path="inspect", permissions=["inspect_step"], icon="fact_check")
-    def inspect_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return run_step(
-            self, request, object_id, label="登记考察", form_class=InspectForm,
-            allowed=lambda m: self._step_allowed(request, m.pk, MemberStatus.RECOMMENDED),
-            service=lambda m, d: reserve_inspect(member=m, inspected_on=d["inspected_on"], conclusion=d["conclusion"],
-                                                 opinion=d["opinion"], actor=request.user),
-            intro=lambda m, f: {"intro": f"{m.cadre.name}于{m.recommended_on:%Y-%m-%d}由{m.recommended_by}推荐进入"
-                                         f"{m.pool}。考察合格即入库（名额{m.pool.quota}名）。",
-                                "proposals": None},
-        )
-
-    @action(description="调整出库", url_path="exit", permissions=["exit_step"], icon="logout")
-    def exit_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return run_step(
-            self, request, object_id, label="调整出库", form_class=ExitForm,
-            allowed=lambda m: self._step_allowed(request, m.pk, MemberStatus.IN_POOL),
-            service=lambda m, d: reserve_exit(member=m, reason=d["reason"], exited_on=d["exited_on"], note=d["note"],
-                                              actor=request.user),
-            intro=lambda m, f: {"intro": f"{m.cadre.name}于{m.entered_on:%Y-%m-%d}进入{m.pool}，将调整出库。",
-                                "proposals": None},
-        )
 
 
 class DisplayOnlyFormSet(BaseInlineFormSet):

@@ -1,5 +1,6 @@
 """后备干部库 admin: the pools with their figures (在库, 名额, 70后/80后/90后, 平均年龄,
-使用率), the members read-only on the pool's page, and the 年度动态调整 step."""
+使用率), the members read-only on the pool's page, the 年度动态调整 step (steps.py) and the
+pool's 办理记录 with its members'."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from unfold.decorators import action
 
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
 from ..models import ReserveMember, ReservePool
-from ..selectors import adjustment_proposals, annotate_pool_figures, mean_age, use_rate
+from ..selectors import annotate_pool_figures, mean_age, use_rate
 from ..services import reserve_adjust, reserve_pool_save
-from .steps import AdjustForm, run_step
+from .steps import POOL_STEPS, AdjustForm
 
 
 class PoolForm(forms.ModelForm):
@@ -54,8 +55,9 @@ class PoolMembersInline(ScopedInline):
 
 
 @admin.register(ReservePool)
-class ReservePoolAdmin(ScopedModelAdmin):
+class ReservePoolAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     form = PoolForm
+    record_steps = POOL_STEPS
     list_display = ("unit", "level", "quota", "in_pool_shown", "quota_state", "born_70_shown", "born_80_shown",
                     "born_90_shown", "average_age", "use_rate_shown", "age_limit")
     list_filter = (UnitSubtreeFilter, "level")
@@ -64,10 +66,16 @@ class ReservePoolAdmin(ScopedModelAdmin):
     autocomplete_fields = ("unit",)
     inlines = (PoolMembersInline,)
     actions = ("adjust_pools",)
-    actions_detail = ["adjust_step"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return annotate_pool_figures(super().get_queryset(request))
+
+    def timeline_records(self, record: ReservePool) -> list[Any]:
+        """The pool's 办理记录 with its members' (推荐, 考察, 出库)."""
+        return [record, *record.members.select_related("cadre")]
+
+    def timeline_name(self, obj: Any) -> str:
+        return obj.cadre.name if isinstance(obj, ReserveMember) else str(obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("unit",) if obj is not None else ()
@@ -125,22 +133,3 @@ class ReservePoolAdmin(ScopedModelAdmin):
             self, request, queryset, form_class=AdjustForm, title="年度动态调整", action="adjust_pools",
             service=lambda pool, d: reserve_adjust(pool=pool, actor=request.user, on=d["exited_on"],
                                                    exited_on=d["exited_on"]))
-
-    def has_adjust_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return request.user.has_perm("reserve.change_reservemember")
-
-    @action(description="年度动态调整", url_path="adjust", permissions=["adjust_step"], icon="manage_accounts")
-    def adjust_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        def intro(pool: ReservePool, form: forms.Form) -> dict[str, Any]:
-            on = form.cleaned_data["exited_on"] if form.is_bound and form.is_valid() else timezone.localdate()
-            return {"intro": f"{pool}（在库{pool.in_pool}名，名额{pool.quota}名，年龄上限{pool.age_limit}岁）"
-                             f"拟调整出库的干部如下，确认后逐一登记出库：",
-                    "proposals": adjustment_proposals(pool, on=on), "on": on}
-
-        def adjust(pool: ReservePool, data: dict[str, Any]) -> Any:
-            return reserve_adjust(pool=pool, actor=request.user, on=data["exited_on"], exited_on=data["exited_on"])
-
-        return run_step(self, request, object_id, label="年度动态调整",
-                        allowed=lambda pool: request.user.has_perm("reserve.change_reservemember"),
-                        form_class=AdjustForm, service=adjust, intro=intro)
-
