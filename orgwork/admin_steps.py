@@ -56,6 +56,7 @@ class RecordStep:
     icon: str = "task_alt"
     verb: str = ""  # the step in a sentence ("已…", the page title); the label by default
     form_kwargs: Callable[[Any], dict[str, Any]] | None = None  # e.g. the checks of a case to choose from
+    form_takes_user: bool = False  # the form gets ``user=`` to offer only choices in the user's units
     summary: Callable[[Any], str] | None = None  # the line above the form: what the step acts on
     # HTML between that line and the form, from the record and the form as it stands: what
     # the step will change (the members a yearly adjustment takes out, by the date chosen).
@@ -137,6 +138,12 @@ class RecordStepsMixin:
         opts = self.model._meta  # type: ignore[attr-defined]
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
 
+    def step_form_kwargs(self, request: HttpRequest, record: Any, step: RecordStep) -> dict[str, Any]:
+        kwargs = step.form_kwargs(record) if step.form_kwargs else {}
+        if step.form_takes_user:
+            kwargs["user"] = request.user  # e.g. a replacement chosen among the user's own cadres
+        return kwargs
+
     def take_step(self, request: HttpRequest, object_id: Any, step: RecordStep) -> HttpResponse:
         opts = self.model._meta  # type: ignore[attr-defined]
         record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
@@ -146,7 +153,7 @@ class RecordStepsMixin:
             raise PermissionDenied
         page = self.record_page(record)
         form_class = step.form or RefusalOnlyForm
-        kwargs = step.form_kwargs(record) if step.form_kwargs else {}
+        kwargs = self.step_form_kwargs(request, record, step)
         if request.method == "POST":
             form = form_class(request.POST, request.FILES, **kwargs)
             if form.is_valid():

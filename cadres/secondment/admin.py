@@ -10,19 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from unfold.decorators import action
 
 from cadres import extensions
 from cadres.models import Cadre
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
@@ -40,15 +38,6 @@ from .selectors import RELATED, with_check_figures
 from .services import assignment_assess, assignment_end, assignment_save, check_assignment, duty_check_record
 
 DAY = forms.DateInput(attrs={"type": "date"})
-
-
-def _errors_onto(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal, on the form: field errors where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, [m for e in errs for m in e.messages])
-    else:
-        form.add_error(None, error.messages)
 
 
 # ---------------------------------------------------------------------------
@@ -95,28 +84,46 @@ class RotateStepForm(RecallStepForm):
         self.fields["replacement_cadre"].help_text = "接替人的选派期自离岗日期起至原期满日期。"
 
 
-def _check(assignment: Assignment, data: dict[str, Any], actor: Any) -> Any:
+def _check(assignment: Assignment, actor: Any, data: dict[str, Any]) -> Any:
     return duty_check_record(check=DutyCheck(assignment=assignment, **data), actor=actor)
 
 
-def _assess(assignment: Assignment, data: dict[str, Any], actor: Any) -> Any:
+def _assess(assignment: Assignment, actor: Any, data: dict[str, Any]) -> Any:
     return assignment_assess(assessment=AssignmentAssessment(assignment=assignment, **data), actor=actor)
 
 
-def _ender(status: str) -> Callable[[Assignment, dict[str, Any], Any], Any]:
-    return lambda assignment, data, actor: assignment_end(assignment=assignment, status=status, actor=actor, **data)
+def _ender(status: str) -> Callable[[Assignment, Any, dict[str, Any]], Any]:
+    return lambda assignment, actor, data: assignment_end(assignment=assignment, status=status, actor=actor, **data)
 
 
-# name: (label, form, service, permission)
-STEPS: dict[str, tuple[str, type[forms.Form], Callable[..., Any], str]] = {
-    "check": ("登记在岗抽查", DutyCheckStepForm, _check, "secondment.add_dutycheck"),
-    "assess": ("登记年度考核", AssessStepForm, _assess, "secondment.add_assignmentassessment"),
-    "complete": ("期满离岗", CompleteStepForm, _ender(AssignmentStatus.COMPLETED), "secondment.change_assignment"),
-    "recall": ("召回", RecallStepForm, _ender(AssignmentStatus.RECALLED), "secondment.change_assignment"),
-    "rotate": ("轮换", RotateStepForm, _ender(AssignmentStatus.ROTATED), "secondment.change_assignment"),
-}
-# Steps open only while the assignment is in post (an assessment may follow the end).
-IN_POST_ONLY = {"check", "complete", "recall", "rotate"}
+def _in_post(assignment: Assignment) -> bool:
+    return assignment.status == AssignmentStatus.ACTIVE
+
+
+def _summary(a: Assignment) -> str:
+    return (f"{a.get_kind_display()}「{a.cadre.name}」（{a.place}；{a.starts_on:%Y-%m-%d}至{a.ends_on:%Y-%m-%d}；"
+            f"{a.get_status_display()}）")
+
+
+def _step(name: str, label: str, permission: str, run: Callable[..., Any], form: type[forms.Form], icon: str,
+          applies: Callable[[Assignment], bool] = _in_post, verb: str = "") -> RecordStep:
+    return RecordStep(name=name, label=label, verb=verb, permission=permission, applies=applies, run=run, form=form,
+                      icon=icon, form_takes_user=issubclass(form, RecallStepForm),
+                      summary=lambda a: f"{_summary(a)}将办理「{verb or label}」。")
+
+
+# Every step but the assessment only while the assignment is in post (an assessment may follow the end).
+ASSIGNMENT_STEPS = (
+    _step("check_step", "登记在岗抽查", "secondment.add_dutycheck", _check, DutyCheckStepForm, "fact_check"),
+    _step("assess_step", "年度考核", "secondment.add_assignmentassessment", _assess, AssessStepForm, "grading",
+          applies=lambda a: True, verb="登记年度考核"),
+    _step("complete_step", "期满离岗", "secondment.change_assignment", _ender(AssignmentStatus.COMPLETED),
+          CompleteStepForm, "event_available"),
+    _step("recall_step", "召回", "secondment.change_assignment", _ender(AssignmentStatus.RECALLED),
+          RecallStepForm, "undo"),
+    _step("rotate_step", "轮换", "secondment.change_assignment", _ender(AssignmentStatus.ROTATED),
+          RotateStepForm, "sync_alt"),
+)
 
 
 # ---------------------------------------------------------------------------
@@ -137,7 +144,7 @@ class AssignmentForm(forms.ModelForm):
         try:
             check_assignment(self.instance)  # the service's rules, shown on the form
         except ValidationError as error:
-            _errors_onto(self, error)
+            apply_refusal(self, error)
 
 
 class DutyCheckInline(ScopedInline):
@@ -218,7 +225,7 @@ class EndFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ImportExportMixin, ScopedModelAdmin):
+class AssignmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "secondment_assignments"
     form = AssignmentForm
     list_display = ("cadre", "cadre_unit", "kind", "place_display", "sending_unit", "starts_on", "ends_on", "status",
@@ -237,7 +244,7 @@ class AssignmentAdmin(ImportExportMixin, ScopedModelAdmin):
     )
     inlines = (DutyCheckInline, AssessmentInline)
     actions = ("complete_selected",)
-    actions_detail = ["check_step", "assess_step", "complete_step", "recall_step", "rotate_step"]
+    record_steps = ASSIGNMENT_STEPS
 
     @admin.action(description="期满离岗", permissions=["change"])
     def complete_selected(self, request: HttpRequest, queryset: models.QuerySet[Assignment]) -> HttpResponse | None:
@@ -285,81 +292,15 @@ class AssignmentAdmin(ImportExportMixin, ScopedModelAdmin):
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         assignment_save(assignment=obj, actor=request.user)  # the form has shown the rules
 
-    # ------------------------------------------------------------ record-page steps
-    def _step_allowed(self, request: HttpRequest, object_id: Any, step: str) -> bool:
-        if not request.user.has_perm(STEPS[step][3]):
-            return False
-        if object_id is None:
-            return True
-        obj = self.get_object(request, str(object_id))
-        return obj is not None and (step not in IN_POST_ONLY or obj.status == AssignmentStatus.ACTIVE)
+    def timeline_records(self, record: Assignment) -> list[models.Model]:
+        return [record, *record.duty_checks.order_by("pk"), *record.assessments.order_by("pk")]
 
-    def take_step(self, request: HttpRequest, object_id: Any, step: str) -> HttpResponse:
-        assignment = self.get_object(request, str(object_id))
-        if assignment is None:
-            raise Http404("该选派记录不存在或不在您的管辖范围内。")
-        if not self._step_allowed(request, object_id, step):
-            raise PermissionDenied
-        label, form_class, service, _ = STEPS[step]
-        kwargs = {"user": request.user} if issubclass(form_class, RecallStepForm) else {}
-        page = reverse("admin:secondment_assignment_change", args=[assignment.pk])
-        form = form_class(request.POST, **kwargs) if request.method == "POST" else form_class(**kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                service(assignment, form.cleaned_data, request.user)
-            except ValidationError as error:
-                _errors_onto(form, error)
-            else:
-                self.message_user(request, f"「{assignment}」已{label}。", messages.SUCCESS)
-                return HttpResponseRedirect(page)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{label}：{assignment.cadre.name}",
-            "subtitle": None,
-            "opts": self.model._meta,
-            "assignment": assignment,
-            "form": form,
-            "label": label,
-            "page": page,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/secondment/step.html", context)
-
-    def has_check_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, "check")
-
-    def has_assess_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, "assess")
-
-    def has_complete_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, "complete")
-
-    def has_recall_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, "recall")
-
-    def has_rotate_step_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        return self._step_allowed(request, object_id, "rotate")
-
-    @action(description="登记在岗抽查", url_path="check", permissions=["check_step"], icon="fact_check")
-    def check_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.take_step(request, object_id, "check")
-
-    @action(description="年度考核", url_path="assess", permissions=["assess_step"], icon="grading")
-    def assess_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.take_step(request, object_id, "assess")
-
-    @action(description="期满离岗", url_path="complete", permissions=["complete_step"], icon="event_available")
-    def complete_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.take_step(request, object_id, "complete")
-
-    @action(description="召回", url_path="recall", permissions=["recall_step"], icon="undo")
-    def recall_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.take_step(request, object_id, "recall")
-
-    @action(description="轮换", url_path="rotate", permissions=["rotate_step"], icon="sync_alt")
-    def rotate_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
-        return self.take_step(request, object_id, "rotate")
+    def timeline_name(self, obj: models.Model) -> str:
+        if isinstance(obj, DutyCheck):
+            return f"{obj.checked_on:%Y-%m-%d}"
+        if isinstance(obj, AssignmentAssessment):
+            return f"{obj.year}年度"
+        return str(obj)
 
 
 # ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cadres.secondment.models import (
     AssignmentStatus,
     DutyCheck,
 )
+from orgwork.audit.models import AuditLog
 from orgwork.codes import lookup
 from orgwork.rectification.models import RectificationItem
 from seeds.reference import load_reference
@@ -127,6 +128,37 @@ def test_an_ended_assignment_offers_no_step_but_the_assessment_and_cannot_be_edi
     assert client.post(reverse("admin:secondment_assignment_delete", args=[a.pk])).status_code == 403
 
 
+def test_a_reader_sees_the_assignment_but_no_step_and_cannot_take_one_by_its_url(tree, cadre_a, view_only_auditor,
+                                                                                  client_for):
+    a = station(cadre_a, township=tree["township_a"])
+    client = client_for(view_only_auditor)
+    html = client.get(page(a)).content.decode()
+    assert "城关镇红山村" in html and step_url(a, "recall_step") not in html and step_url(a, "check_step") not in html
+    assert client.post(step_url(a, "complete_step"), {"left_on": days_ago(1).isoformat()}).status_code == 403
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.ACTIVE
+
+
+def test_the_recall_form_offers_only_the_clerks_own_cadres_as_the_replacement(tree, cadre_a, cadre_a2, cadre_b,
+                                                                            county_a_clerk, client_for):
+    a = station(cadre_a, township=tree["township_a"])
+    html = client_for(county_a_clerk).get(step_url(a, "recall_step")).content.decode()
+    assert "将办理「召回」" in html and cadre_a2.name in html and cadre_b.name not in html
+
+
+def test_the_check_button_writes_one_audit_row_and_the_page_shows_it_in_the_timeline(tree, cadre_a, county_a_clerk,
+                                                                                     client_for):
+    a = station(cadre_a, township=tree["township_a"])
+    client = client_for(county_a_clerk)
+    before = AuditLog.objects.count()
+    response = client.post(step_url(a, "check_step"), {"checked_on": days_ago(2).isoformat(), "checker": "县委组织部",
+                                                       "present": "1", "note": ""})
+    assert response.status_code == 302 and response["Location"] == page(a)
+    assert AuditLog.objects.count() == before + 1
+    html = client.get(page(a)).content.decode()
+    assert "办理记录" in html and f"在岗抽查「{days_ago(2):%Y-%m-%d}」" in html
+
+
 def test_the_check_button_records_absences_and_the_second_goes_on_the_checklist(tree, cadre_a, county_a_clerk,
                                                                                  client_for):
     a = station(cadre_a, township=tree["township_a"])
@@ -163,7 +195,7 @@ def test_another_countys_assignment_is_not_found(tree, cadre_b, county_a_clerk, 
     assert client.get(page(b)).status_code == 302  # to the list, with "不存在"
     # The step answers another county's record exactly as it answers a record that does not exist.
     missing = reverse("admin:secondment_assignment_recall_step", args=[b.pk + 1000])
-    assert client.get(step_url(b, "recall_step")).status_code == client.get(missing).status_code == 403
+    assert client.get(step_url(b, "recall_step")).status_code == client.get(missing).status_code == 404
 
 
 def test_the_cadre_page_lists_the_assignments_read_only(tree, reference, cadre_a, county_a_clerk, client_for):
