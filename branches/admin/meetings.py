@@ -27,16 +27,25 @@ from ..services import backentry_check, backentry_days, meeting_save
 from .export import xlsx_response
 
 
+class AtLeast(int):
+    """A count that stopped at its cap: computes as the cap, reads "10000+" on the page
+    (“10000+ 条结果”), never as if it were the whole count."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
 class CappedCountPaginator(Paginator):
     """Counting millions of rows for the page links costs more than the page itself; the
-    count stops at ``cap`` (the list then says "10000+")."""
+    count stops at ``cap`` and the list then says "10000+"."""
 
     cap = 10000
 
     @property
     def count(self) -> int:  # type: ignore[override]
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list[: self.cap].count()
+            found = self.object_list[: self.cap + 1].count()
+            self._capped_count = AtLeast(self.cap) if found > self.cap else found
         return self._capped_count
 
 

@@ -9,6 +9,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.urls import reverse
 
 from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
 from orgwork.imports.admin import ImportExportMixin
@@ -81,9 +83,10 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     search_fields = ["^code", "name"]
     autocomplete_fields = ["parent", "unit"]
     ordering = ["path"]
+    # The tree path and the version number are the system's own bookkeeping: not shown.
     fields = ["code", "name", "kind", "parent", "unit", "domain", "roster_members", "members_count", "venue_area",
-              "path", "version"]
-    readonly_fields = ["roster_members", "path", "version"]
+              "related_records"]
+    readonly_fields = ["roster_members", "related_records"]
     inlines = [SecretaryInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -120,6 +123,16 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         return str(count)
 
     @admin.display(description="组织名称", ordering="path")
+    @admin.display(description="相关记录")
+    def related_records(self, obj: PartyOrganisation) -> str:
+        """Links to the organisation's 三会一课 and 标准化评定, found by its code (both lists
+        search an exact code through their index)."""
+        if not obj.pk:
+            return "—"
+        meetings = f"{reverse('admin:branches_meeting_changelist')}?{urlencode({'q': obj.code})}"
+        assessments = f"{reverse('admin:branches_branchassessment_changelist')}?{urlencode({'q': obj.code})}"
+        return format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a>', meetings, assessments)
+
     def indented_name(self, obj: PartyOrganisation) -> str:
         return format_html("{}{}", "　" * max(0, obj.depth - 1), obj.name)
 
