@@ -264,6 +264,8 @@ class Applicant(Audited):
                                   related_name="+")
     contact_2 = models.ForeignKey(Member, verbose_name="培养联系人二", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
+    reviewed_on = models.DateField("最近一次培养考察日期", null=True, blank=True, editable=False,
+                                   help_text="考察记录中最近的一次，随每次考察更新。")
     candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True)
     political_review_on = models.DateField("政治审查完成日期", null=True, blank=True)
     training_days = models.PositiveSmallIntegerField("集中培训天数", default=0)

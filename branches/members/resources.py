@@ -25,7 +25,7 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ByIdNumberWidget, ScopedForeignKeyWidget
 
 from . import rules, services
-from .models import Applicant, DuesCategory, DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage
+from .models import ActivistReview, Applicant, DuesCategory, DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage
 
 COL_ID = "身份证号"
 COL_NAME = "姓名"
@@ -35,7 +35,8 @@ EXAMPLE_ID = "62010219800517123X"
 CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
 ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部大会 vote: on the roster
 # The fields of an application file the sheet carries and rules.file_errors checks.
-FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "candidate_on", "political_review_on",
+FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "reviewed_on", "candidate_on",
+               "political_review_on",
                "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
                "probation_extended_months", "full_on", "closed_reason")
 
@@ -127,7 +128,8 @@ class ApplicantResource(ScopedModelResource):
                       "取消原因": "取消资格或终止培养原因", "终止培养原因": "取消资格或终止培养原因"}
     example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: "620102001001", "递交入党申请书日期": "2022-03-01",
                    "谈话日期": "2022-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2022-05-10",
-                   "确定为发展对象日期": "2023-06-12", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
+                   "培养联系人一身份证号": "620102197507011234", "培养联系人二身份证号": "",
+                   "最近一次培养考察日期": "2023-05-08", "确定为发展对象日期": "2023-06-12", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
                    "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
                    "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
                    "转正日期": "2024-08-01", "取消资格或终止培养原因": ""}
@@ -139,6 +141,9 @@ class ApplicantResource(ScopedModelResource):
     talked_on = fields.Field(attribute="talked_on", column_name="谈话日期", widget=DateWidget())
     talk_late_reason = fields.Field(attribute="talk_late_reason", column_name="逾期谈话原因")
     activist_on = fields.Field(attribute="activist_on", column_name="确定为入党积极分子日期", widget=DateWidget())
+    contact_1 = fields.Field(attribute="contact_1", column_name="培养联系人一身份证号", widget=MemberWidget())
+    contact_2 = fields.Field(attribute="contact_2", column_name="培养联系人二身份证号", widget=MemberWidget())
+    reviewed_on = fields.Field(attribute="reviewed_on", column_name="最近一次培养考察日期", widget=DateWidget())
     candidate_on = fields.Field(attribute="candidate_on", column_name="确定为发展对象日期", widget=DateWidget())
     political_review_on = fields.Field(attribute="political_review_on", column_name="政治审查完成日期",
                                        widget=DateWidget())
@@ -157,7 +162,7 @@ class ApplicantResource(ScopedModelResource):
     class Meta:
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
-                  "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on",
+                  "contact_1", "contact_2", "reviewed_on", "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on",
                   "vote_on", "approved_on", "oath_on", "probation_extended_months", "full_on", "closed_reason",
                   "stage")
         import_id_fields = ("id_number",)
@@ -170,17 +175,46 @@ class ApplicantResource(ScopedModelResource):
         instance.probation_extended_months = instance.probation_extended_months or 0
         instance.talk_late_reason = (instance.talk_late_reason or "").strip()
         instance.closed_reason = (instance.closed_reason or "").strip()
-        values = {name: getattr(instance, name) for name in FILE_FIELDS}
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
+        if stored.get("reviewed_on") and (instance.reviewed_on is None or instance.reviewed_on < stored["reviewed_on"]):
+            instance.reviewed_on = stored["reviewed_on"]  # a sheet cannot take back a 考察 on record
+        if instance.contact_1_id is None and instance.contact_2_id is None and stored.get("contact_1_id"):
+            instance.contact_1_id, instance.contact_2_id = stored["contact_1_id"], stored.get("contact_2_id")
+            instance._state.fields_cache.pop("contact_1", None)  # blank cells keep the contacts on record
+            instance._state.fields_cache.pop("contact_2", None)
+        values = {name: getattr(instance, name) for name in FILE_FIELDS}
         if stored:
             self.check_kept(stored, values)
         errors = rules.file_errors(values, dates.today())
+        errors.update({k: v for k, v in self.step_errors(instance, stored).items() if k not in errors})
         if errors:
             raise ValidationError(errors)
         instance.stage = rules.file_stage(values)
         if (instance.stage in ADMITTED and not stored.get("member_id") and instance.id_number
                 and Member.objects.filter(id_number=instance.id_number).exists()):
             raise ValidationError({"id_number": "该身份证号已在党员名册中，不能再由发展党员表接收为预备党员。"})
+
+    @staticmethod
+    def step_errors(instance: Applicant, stored: dict[str, Any]) -> dict[str, str]:
+        """The two steps whose rules need more than dates, checked when the sheet takes
+        them: 确定为入党积极分子 names one or two 培养联系人 (full members on the roster,
+        in the importer's scope — the widget looks them up there), and 确定为发展对象
+        needs a 考察 on or before that day, on the sheet or on record."""
+        errors: dict[str, str] = {}
+        ids = (instance.contact_1_id, instance.contact_2_id)
+        if instance.activist_on and not stored.get("activist_on") and ids == (None, None):
+            errors["contact_1"] = "确定为入党积极分子须指定一至两名培养联系人，请填写培养联系人的身份证号。"
+        elif ids != (stored.get("contact_1_id"), stored.get("contact_2_id")) and ids != (None, None):
+            contacts = [m for m in (instance.contact_1, instance.contact_2) if m is not None]
+            if message := rules.contacts_error(contacts):
+                errors["contact_1"] = message
+        candidate_on = instance.candidate_on
+        if candidate_on and candidate_on != stored.get("candidate_on") and instance.activist_on:
+            on_sheet = instance.reviewed_on is not None and instance.reviewed_on <= candidate_on
+            if not on_sheet and not (instance.pk and ActivistReview.objects.filter(
+                    applicant_id=instance.pk, reviewed_on__lte=candidate_on).exists()):
+                errors["reviewed_on"] = rules.NO_REVIEW
+        return errors
 
     @staticmethod
     def check_kept(stored: dict[str, Any], values: dict[str, Any]) -> None:
@@ -201,6 +235,9 @@ class ApplicantResource(ScopedModelResource):
                 values["probation_extended_months"], extended)})
 
     def after_import_commit(self, records: models.QuerySet[Applicant]) -> None:
+        services.applicant_reviews_from_sheet(applicant_ids=records.filter(reviewed_on__isnull=False)
+                                              .values_list("pk", flat=True),
+                                              actor=self.user or SystemActor("members_applicants_sheet"))
         services.applicants_to_roster(applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
                                       actor=self.user or SystemActor("members_applicants_sheet"))
 

@@ -105,6 +105,18 @@ def contacts_error(contacts: list[Any]) -> str:
     return ""
 
 
+NO_REVIEW = "没有培养考察记录（每半年一次），不能确定为发展对象。"
+
+
+def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.date) -> str:
+    """A 考察 is of an 入党积极分子: never before the designation."""
+    if activist_on is None:
+        return "须先确定为入党积极分子。"
+    if reviewed_on < activist_on:
+        return "考察日期不能早于确定为入党积极分子日期。"
+    return ""
+
+
 def candidate_errors(*, activist_on: datetime.date, candidate_on: datetime.date) -> dict[str, str]:
     if candidate_on < add_months(activist_on, ACTIVIST_MIN_MONTHS):
         return {"candidate_on": "入党积极分子须经一年以上培养教育和考察，方可确定为发展对象。"}
@@ -195,7 +207,8 @@ def extension_error(months: int, already_extended: int) -> str:
 # labels the services and the sheet use in their messages.
 FILE_DATES = (
     ("applied_on", "递交入党申请书日期"), ("talked_on", "谈话日期"), ("activist_on", "确定为入党积极分子日期"),
-    ("candidate_on", "确定为发展对象日期"), ("political_review_on", "政治审查完成日期"),
+    ("reviewed_on", "最近一次培养考察日期"), ("candidate_on", "确定为发展对象日期"),
+    ("political_review_on", "政治审查完成日期"),
     ("publicity_on", "公示结束日期"), ("vote_on", "支部大会讨论接收日期"), ("approved_on", "上级党委审批日期"),
     ("oath_on", "入党宣誓日期"), ("full_on", "转正日期"),
 )
@@ -238,6 +251,8 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         add({"talked_on": message})
     if get("activist_on"):  # reported on the 积极分子 column, whichever date is at fault
         add({"activist_on": message for message in activist_error(get("talked_on"), get("activist_on")).values()})
+    if get("reviewed_on") and (message := review_date_error(get("activist_on"), get("reviewed_on"))):
+        add({"reviewed_on": message})
     if get("candidate_on") and get("activist_on"):
         add(candidate_errors(activist_on=get("activist_on"), candidate_on=get("candidate_on")))
     for field, label in (("political_review_on", "政治审查完成日期"), ("publicity_on", "公示结束日期")):

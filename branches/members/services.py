@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max, OuterRef, Subquery
 
 from branches.models import PartyOrganisation
 from orgwork.audit.models import AuditAction
@@ -22,6 +22,7 @@ from . import rules
 from .models import (ActivistReview, Applicant, DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer,
                      TransferState)
 
+SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
 
 
@@ -229,14 +230,42 @@ def applicant_review(*, applicant: Applicant, reviewed_on: datetime.date, summar
         locked = lock_in_scope(Applicant.objects.all(), applicant.pk, actor, what="入党申请人")
         if locked.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
             raise ValidationError({"stage": "只对入党积极分子和发展对象作培养考察。"})
-        if locked.activist_on and reviewed_on < locked.activist_on:
-            raise ValidationError({"reviewed_on": "考察日期不能早于确定为入党积极分子日期。"})
+        if message := rules.review_date_error(locked.activist_on, reviewed_on):
+            raise ValidationError({"reviewed_on": message})
         _not_future(reviewed_on, "reviewed_on", "考察日期")
         if not summary.strip():
             raise ValidationError({"summary": "请填写考察意见。"})
         review = ActivistReview(applicant=locked, reviewed_on=reviewed_on, summary=summary.strip())
         save_audited(review, actor=actor)
+        _follow_reviews([locked.pk])
     return review
+
+
+def _follow_reviews(applicant_ids: Sequence[int]) -> None:
+    """最近一次培养考察日期 follows the 考察记录: a derived copy, covered by the audit row
+    of the review that moved it."""
+    latest = (ActivistReview.objects.filter(applicant=OuterRef("pk")).order_by().values("applicant")
+              .annotate(last=Max("reviewed_on")).values("last"))
+    Applicant.objects.filter(pk__in=applicant_ids).update(reviewed_on=Subquery(latest))
+
+
+def applicant_reviews_from_sheet(*, applicant_ids: Iterable[int], actor: Any) -> int:
+    """The 考察 a sheet row carries (最近一次培养考察日期) becomes a 考察记录 when the
+    file has none of that day, one audit row each; the date stays the latest of the
+    file's records. Returns how many records were added."""
+    require_permission(actor, "members.change_applicant", "发展党员")
+    with transaction.atomic():
+        files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), reviewed_on__isnull=False),
+                                    actor).order_by("pk").values_list("pk", "reviewed_on"))
+        kept = set(ActivistReview.objects.filter(applicant_id__in=[pk for pk, _ in files])
+                   .values_list("applicant_id", "reviewed_on"))
+        new = [ActivistReview(applicant_id=pk, reviewed_on=day, summary=SHEET_REVIEW)
+               for pk, day in files if (pk, day) not in kept]
+        ActivistReview.objects.bulk_create(new)
+        audit_rows(((review, {"reviewed_on": [None, f"{review.reviewed_on:%Y-%m-%d}"]}) for review in new),
+                   actor=actor, action=AuditAction.CREATE, message="发展党员表登记的培养考察")
+        _follow_reviews([pk for pk, _ in files])
+    return len(new)
 
 
 def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
@@ -247,7 +276,7 @@ def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date,
         if errors:
             raise ValidationError(errors)
         if not locked.reviews.filter(reviewed_on__lte=decided_on).exists():
-            raise ValidationError({"candidate_on": "没有培养考察记录（每半年一次），不能确定为发展对象。"})
+            raise ValidationError({"candidate_on": rules.NO_REVIEW})
         locked.stage, locked.candidate_on = Stage.CANDIDATE, decided_on
         return ["stage", "candidate_on"]
 

@@ -58,9 +58,10 @@ def orgs(tree: dict[str, Unit]) -> dict[str, PartyOrganisation]:
 
 def add_member(branch: PartyOrganisation, name: str = "王建国", *, category: str = MemberCategory.FULL,
                joined_on: datetime.date = datetime.date(2000, 7, 1), income: str = "4000",
-               dues_category: str = "employed", actor: Any = SYSTEM) -> Member:
+               dues_category: str = "employed", actor: Any = SYSTEM, id_number: str = "") -> Member:
     full_on = joined_on.replace(year=joined_on.year + 1) if category == MemberCategory.FULL else None
-    member = Member(name=name, id_number=make_id(datetime.date(1975, 3, 9)), branch=branch, category=category,
+    member = Member(name=name, id_number=id_number or make_id(datetime.date(1975, 3, 9)), branch=branch,
+                    category=category,
                     joined_on=joined_on, full_on=full_on, income_base=Decimal(income), dues_category=dues_category)
     return services.member_save(member=member, actor=actor)
 

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from branches.members import rules, services
-from branches.members.models import Applicant, Member, MemberCategory, MemberStatus, Stage
+from branches.members.models import ActivistReview, Applicant, Member, MemberCategory, MemberStatus, Stage
 from branches.members.resources import ApplicantResource
 from orgwork.audit.models import AuditLog
 from orgwork.imports.engine import run_import
@@ -24,8 +24,16 @@ from .conftest import SYSTEM, TODAY, add_member, candidate, days_ago, make_id, p
 pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
         "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
-        "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因"]
+        "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
+        "培养联系人一身份证号", "最近一次培养考察日期"]
 APPLIED = days_ago(1200)
+CONTACT_ID = make_id(datetime.date(1970, 1, 1))
+
+
+@pytest.fixture(autouse=True)
+def contact(orgs):
+    """The 培养联系人 every file below names: a full member of the community branch."""
+    return add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
 VOTE = APPLIED + datetime.timedelta(days=460)
 
 
@@ -39,7 +47,8 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
            "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": day(40),
            "确定为发展对象日期": day(420), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
-           "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": ""}
+           "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
+           "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": day(220)}
     row.update(cells)
     return [str(row[h]) for h in HEAD]
 
@@ -80,7 +89,7 @@ def test_a_full_date_other_than_the_end_of_the_probation_year_is_refused(tmp_pat
     early = rules.add_months(VOTE, 12) - datetime.timedelta(days=20)
     result = run(tmp_path, file_row(**{"转正日期": early.isoformat()}), user=county_a_clerk)
     assert not result.committed and "转正日期:转正日期为预备期满之日" in messages(result)
-    assert not Member.objects.exists()
+    assert not Member.objects.exclude(id_number=CONTACT_ID).exists()
 
 
 def test_an_extension_moves_the_full_date_and_must_be_six_to_twelve_months(tmp_path, orgs, county_a_clerk):
@@ -141,10 +150,10 @@ def test_a_cancellation_after_the_vote_takes_the_member_off_as_expelled(tmp_path
 
 
 def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_record(tmp_path, orgs, county_a_clerk):
-    row = file_row(**{**{h: "" for h in HEAD[8:]}, "取消资格或终止培养原因": "本人申请终止"})
+    row = file_row(**{**{h: "" for h in HEAD[8:-2]}, "取消资格或终止培养原因": "本人申请终止"})
     result = run(tmp_path, row, user=county_a_clerk)
     assert result.committed, messages(result)
-    assert Applicant.objects.get(name="赵明").stage == Stage.WITHDRAWN and not Member.objects.exists()
+    assert Applicant.objects.get(name="赵明").stage == Stage.WITHDRAWN and not Member.objects.exclude(id_number=CONTACT_ID).exists()
 
 
 def test_a_full_member_cannot_also_be_cancelled(tmp_path, orgs, county_a_clerk):
@@ -205,4 +214,79 @@ def test_importing_the_same_files_twice_adds_no_second_roster_record(tmp_path, o
     audits = AuditLog.objects.count()
     again = run(tmp_path, row, user=county_a_clerk)
     assert again.committed and again.new == again.updated == 0
-    assert Member.objects.count() == 1 and AuditLog.objects.count() == audits
+    assert Member.objects.exclude(id_number=CONTACT_ID).count() == 1 and AuditLog.objects.count() == audits
+
+
+# 培养联系人 and 考察 on the sheet, as the steps' services require them ---------------
+
+def test_an_activist_designated_on_the_sheet_without_a_contact_is_refused(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"培养联系人一身份证号": ""}), user=county_a_clerk)
+    assert not result.committed
+    assert "培养联系人一身份证号:确定为入党积极分子须指定一至两名培养联系人" in messages(result)
+    assert not Applicant.objects.exists()
+
+
+def test_a_probationary_member_cannot_be_a_contact_on_the_sheet_as_in_the_service(tmp_path, orgs, county_a_clerk):
+    junior = add_member(orgs["community"], "预备党员甲", category=MemberCategory.PROBATIONARY,
+                        joined_on=days_ago(100), id_number=make_id(datetime.date(1995, 2, 2)))
+    result = run(tmp_path, file_row(**{"培养联系人一身份证号": junior.id_number}), user=county_a_clerk)
+    assert not result.committed and "须是在册的正式党员" in messages(result)
+    with pytest.raises(ValidationError, match="须是在册的正式党员"):
+        rejected = services.applicant_apply(applicant=Applicant(
+            name="钱七", id_number=make_id(datetime.date(1999, 9, 9)), branch=orgs["community"],
+            applied_on=days_ago(200)), actor=SYSTEM)
+        services.applicant_talk(applicant=rejected, talked_on=days_ago(190), actor=SYSTEM)
+        services.applicant_make_activist(applicant=rejected, decided_on=days_ago(150), contacts=[junior], actor=SYSTEM)
+
+
+def test_a_contact_from_another_county_is_not_found_on_the_sheet(tmp_path, orgs, county_a_clerk):
+    stranger = add_member(orgs["county_b"], "外区党员", id_number=make_id(datetime.date(1968, 8, 8)))
+    result = run(tmp_path, file_row(**{"培养联系人一身份证号": stranger.id_number}), user=county_a_clerk)
+    assert not result.committed
+    assert "培养联系人一身份证号:该身份证号的党员不在名册中或不在您的管辖范围内" in messages(result)
+    assert stranger.id_number not in messages(result)
+
+
+def test_a_candidate_without_a_review_before_the_decision_is_refused_on_the_sheet(tmp_path, orgs, county_a_clerk):
+    for cell in ("", day(430)):  # none at all; only one after the decision
+        result = run(tmp_path, file_row(**{"最近一次培养考察日期": cell}), user=county_a_clerk)
+        assert not result.committed and rules.NO_REVIEW in messages(result), cell
+    result = run(tmp_path, file_row(**{"最近一次培养考察日期": day(30)}), user=county_a_clerk)
+    assert not result.committed and "不能早于确定为入党积极分子日期" in messages(result)
+
+
+def test_the_review_on_the_sheet_becomes_a_review_record_once_with_one_audit_row(tmp_path, orgs, county_a_clerk):
+    assert run(tmp_path, file_row(), user=county_a_clerk).committed
+    applicant = Applicant.objects.get(name="赵明")
+    review = ActivistReview.objects.get(applicant=applicant)
+    assert (review.reviewed_on, applicant.reviewed_on) == (APPLIED + datetime.timedelta(days=220),) * 2
+    assert applicant.contact_1.id_number == CONTACT_ID
+    trail = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(ActivistReview),
+                                    object_id=str(review.pk))
+    assert trail.count() == 1 and trail.get().actor_id == county_a_clerk.pk
+    assert run(tmp_path, file_row(), user=county_a_clerk).committed  # the same sheet again adds nothing
+    assert ActivistReview.objects.filter(applicant=applicant).count() == 1
+
+
+def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs, member, county_a_clerk):
+    file = candidate(orgs["community"], member, prepared=False)
+    reviewed = file.reviews.get().reviewed_on
+    row = {"姓名": file.name, "身份证号": file.id_number, "党支部代码": "A-SQ",
+           "递交入党申请书日期": file.applied_on.isoformat(), "谈话日期": file.talked_on.isoformat(), "逾期谈话原因": "",
+           "确定为入党积极分子日期": file.activist_on.isoformat(), "确定为发展对象日期": file.candidate_on.isoformat(),
+           "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "", "公示结束日期": "", "支部大会讨论接收日期": "",
+           "上级党委审批日期": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
+           "培养联系人一身份证号": "", "最近一次培养考察日期": ""}
+    result = run(tmp_path, [row[h] for h in HEAD], user=county_a_clerk)
+    assert result.committed, messages(result)
+    file.refresh_from_db()
+    assert (file.contact_1_id, file.reviewed_on) == (member.pk, reviewed)
+
+
+def test_a_review_taken_in_the_system_moves_the_latest_review_date(orgs, member):
+    file = candidate(orgs["community"], member)
+    first = file.reviews.get().reviewed_on
+    services.applicant_review(applicant=file, reviewed_on=TODAY - datetime.timedelta(days=3), summary="表现良好",
+                              actor=SYSTEM)
+    file.refresh_from_db()
+    assert first < file.reviewed_on == TODAY - datetime.timedelta(days=3)

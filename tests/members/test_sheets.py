@@ -21,7 +21,7 @@ from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
 pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
 APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
-                  "确定为发展对象日期"]
+                  "确定为发展对象日期", "培养联系人一身份证号", "最近一次培养考察日期"]
 
 
 def run(tmp_path: Path, rows: list[list[Any]], resource: Any, user: Any) -> Any:
@@ -63,14 +63,14 @@ def test_a_roster_sheet_refuses_a_full_date_within_the_probation_year(tmp_path, 
 
 def test_an_applicant_sheet_refuses_an_application_under_eighteen(tmp_path, orgs, county_a_clerk):
     young = make_id(days_ago(17 * 365))
-    result = run(tmp_path, [APPLICANT_HEAD, ["少年", young, "A-SQ", days_ago(5).isoformat(), "", "", "", ""]],
+    result = run(tmp_path, [APPLICANT_HEAD, ["少年", young, "A-SQ", days_ago(5).isoformat(), "", "", "", "", "", ""]],
                  ApplicantResource, county_a_clerk)
     assert not result.committed and "年满18周岁" in messages(result)
 
 
 def test_an_applicant_sheet_refuses_a_late_talk_without_a_reason(tmp_path, orgs, county_a_clerk):
     number = make_id(datetime.date(1998, 1, 1))
-    row = ["李四", number, "A-SQ", "2025-01-02", "2025-04-01", "", "", ""]
+    row = ["李四", number, "A-SQ", "2025-01-02", "2025-04-01", "", "", "", "", ""]
     result = run(tmp_path, [APPLICANT_HEAD, row], ApplicantResource, county_a_clerk)
     assert not result.committed and "一个月内" in messages(result)
     row[5] = "申请人外出务工"
@@ -78,9 +78,9 @@ def test_an_applicant_sheet_refuses_a_late_talk_without_a_reason(tmp_path, orgs,
     assert result.committed, messages(result)
 
 
-def test_an_applicant_sheet_derives_the_stage_and_keeps_the_activist_year(tmp_path, orgs, county_a_clerk):
+def test_an_applicant_sheet_derives_the_stage_and_keeps_the_activist_year(tmp_path, orgs, member, county_a_clerk):
     early = ["王五", make_id(datetime.date(1998, 1, 1)), "A-SQ", "2024-01-02", "2024-01-20", "", "2024-03-01",
-             "2024-09-01"]
+             "2024-09-01", member.id_number, "2024-08-20"]
     result = run(tmp_path, [APPLICANT_HEAD, early], ApplicantResource, county_a_clerk)
     assert not result.committed and "一年以上" in messages(result)
     early[7] = "2025-03-05"
