@@ -115,6 +115,9 @@ class Member(Audited):
         indexes = [
             models.Index(fields=["branch", "name", "id"], name="members_member_branch_idx"),
             models.Index(fields=["name", "id"], name="members_member_name_idx"),
+            # The search by the start of a name (LIKE '张伟%'): a collation-aware index
+            # cannot serve a prefix match, this one can.
+            models.Index(fields=["name"], name="members_member_name_like", opclasses=["varchar_pattern_ops"]),
             # A filtered roster page (each list filter) reads its fifty rows in the list's
             # order (branch, name, id) from one of these, instead of sorting every match;
             # the status one also serves the counts per branch (status, branch).

@@ -24,7 +24,7 @@ class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     import_resource = "cadre_posts"
     form = StandalonePostForm
     formfield_overrides = {models.DateField: {"form_class": DayField}}
-    cadre_lookup_prefix = "cadre__"
+    person_lookup_prefix = "cadre__"
     list_display = ["cadre", "title", "unit", "rank", "appointed_on", "removed_on", "is_principal", "is_current",
                     "appointment_document"]
     list_filter = [UnitSubtreeFilter, "rank", "is_current", "is_principal"]
@@ -50,7 +50,7 @@ class PostAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     import_resource = "cadre_assessments"
     form = AssessmentForm
-    cadre_lookup_prefix = "cadre__"
+    person_lookup_prefix = "cadre__"
     list_display = ["cadre", "cadre_unit", "year", "grade", "political_score", "review", "follow_up"]
     list_filter = [UnitSubtreeFilter, "year", "grade", NeedsReviewFilter]
     list_select_related = ["cadre", "cadre__unit"]

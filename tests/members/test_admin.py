@@ -220,3 +220,27 @@ def test_the_roster_table_template_writes_what_the_projects_table_template_write
     roster = page("admin/members/member/change_list_results.html")
     assert roster == page("admin/change_list_results.html")
     assert roster.count('<tr class="data-row') == 2 and "&lt;b&gt;王&lt;/b&gt;" in roster
+
+
+def test_the_roster_search_finds_a_whole_id_number_typed_loosely_and_the_start_of_a_name(
+        orgs, member, client_for, county_a_clerk):
+    other = add_member(orgs["community"], "李红", id_number=idnumber.normalise("62010219800517123x"))
+    client = client_for(county_a_clerk)
+    loose = other.id_number[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + " x"
+    with CaptureQueriesContext(connection) as captured:
+        found = client.get(CHANGELIST, {"q": loose}).context["cl"].result_list
+    assert list(found) == [other]
+    # Comparisons the indexes serve: no UPPER(...) that would read the whole roster.
+    assert not [q["sql"] for q in captured if "members_member" in q["sql"] and "UPPER(" in q["sql"]]
+    assert list(client.get(CHANGELIST, {"q": "王建"}).context["cl"].result_list) == [member]
+    assert list(client.get(CHANGELIST, {"q": "建国"}).context["cl"].result_list) == []
+
+
+def test_the_dues_ledger_is_searched_by_the_members_name_or_id_number(orgs, member, client_for, county_a_clerk):
+    month = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    services.dues_generate_month(month=month.replace(day=1), actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:members_duesrecord_changelist")
+    rows = client.get(url, {"q": member.id_number}).context["cl"].result_list
+    assert [r.member_id for r in rows] == [member.pk]
+    assert not client.get(url, {"q": "李"}).context["cl"].result_list

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_actions import run_per_object
 from orgwork.common import dates
+from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import rules, services
@@ -78,7 +79,7 @@ class GenerateDuesForm(forms.Form):
 
 
 @admin.register(DuesRecord)
-class DuesRecordAdmin(ImportExportMixin, ScopedModelAdmin):
+class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     """党费收缴. The ledger's rows come from 生成某月党费 (a page of its own, through
     :func:`services.dues_generate_month`); payments are recorded on them."""
 
@@ -87,7 +88,8 @@ class DuesRecordAdmin(ImportExportMixin, ScopedModelAdmin):
     list_display = ["member", "month", "due", "paid", "paid_on"]
     list_filter = [UnitSubtreeFilter, PaidFilter]
     list_select_related = ["member"]
-    search_fields = ["^member__name"]
+    search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
+    person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
     form = PaymentForm
     fields = ["member", "month", "due", "paid", "paid_on"]

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.common import dates
+from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
@@ -68,20 +69,21 @@ class ReviewInline(ScopedInline):
         return False  # through the 考察 action, which checks the stage and the dates
 
 
-STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact_1", "contact_2", "candidate_on",
+STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact_1", "contact_2", "reviewed_on",
+               "candidate_on",
                "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "approved_on",
                "oath_on", "probation_ends_on", "probation_extended_months", "full_on", "closed_reason", "member"]
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
+class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     unmask_permission = UNMASK
     list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "talked_on", "activist_on",
                     "candidate_on", "vote_on", "probation_ends_on"]
     list_filter = [UnitSubtreeFilter, "stage"]
     list_select_related = ["branch"]
-    search_fields = ["^name", "=id_number"]
+    search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     inlines = [ReviewInline]
     actions = ["talk", "make_activist", "review", "make_candidate", "record_preparation", "admit", "approve", "oath",
                "make_full", "extend", "cancel"]

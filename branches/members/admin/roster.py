@@ -14,6 +14,7 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.common import dates
+from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
@@ -53,7 +54,7 @@ class RosterChangeList(HonouredChangeList):
 
 
 @admin.register(Member)
-class MemberAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
+class MemberAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
     (``ScopedModelAdmin``)."""
@@ -64,7 +65,7 @@ class MemberAdmin(MaskedIdNumberMixin, ImportExportMixin, ScopedModelAdmin):
                     "standing", "status", "is_floating", "is_lost", "unpaid_months"]
     list_filter = [UnitSubtreeFilter, "category", "status", "dues_category", "is_floating", "is_lost"]
     list_select_related = ["branch"]
-    search_fields = ["^name", "=id_number"]
+    search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     ordering = ["branch_id", "name", "id"]
     actions = ["set_status"]
 
