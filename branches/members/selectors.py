@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from branches.models import OrgKind, PartyOrganisation
@@ -99,10 +99,11 @@ def applicants_visible_to(user: Any) -> QuerySet[Applicant]:
 
 
 def activists_due_review(user: Any, today: datetime.date | None = None) -> QuerySet[Applicant]:
-    """入党积极分子 whose last 考察 (or designation) is more than six months ago."""
+    """入党积极分子 whose last 考察 (or designation) is more than six months ago; the
+    file keeps its latest review date (``reviewed_on``), so no aggregate over the reviews."""
     cutoff = rules.add_months(today or dates.today(), -rules.REVIEW_EVERY_MONTHS)
     return (applicants_visible_to(user).filter(stage=Stage.ACTIVIST)
-            .annotate(last_review=Coalesce(Max("reviews__reviewed_on"), "activist_on"))
+            .annotate(last_review=Coalesce("reviewed_on", "activist_on"))
             .filter(last_review__lt=cutoff).order_by("last_review", "pk"))
 
 
