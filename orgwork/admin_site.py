@@ -58,6 +58,7 @@ class OrgworkAdminSite(UnfoldAdminSite):
             path("exports/progress/", wrap(lambda r: exports.progress_view(self, r)), name="exports_progress"),
             path("exports/<int:pk>/download/", wrap(lambda r, pk: exports.download_view(self, r, pk)),
                  name="export_download"),
+            path("exports/<int:pk>/retry/", wrap(lambda r, pk: exports.retry_view(self, r, pk)), name="export_retry"),
             path("worklists/", wrap(lambda r: views.index_view(self, r)), name="worklists"),
             path("worklists/saved/<int:pk>/", wrap(lambda r, pk: views.saved_open_view(self, r, pk)), name="worklist_saved"),
             path("worklists/saved/<int:pk>/delete/", wrap(lambda r, pk: views.saved_delete_view(self, r, pk)),

@@ -99,6 +99,21 @@ class LrmxImportForm(forms.Form):
 
 @admin.register(Cadre)
 class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
+    """干部: the personnel record, which nobody deletes (no 删除 on its page, no bulk delete,
+    the delete address refused with 403; the role table gives no ``cadres.delete_cadre``).
+
+    Deleting a cadre would take the posts, education, assessments, rewards and punishments
+    and family with it (they cascade), and it is what the 凡提四必 and 选人用人 checks read
+    back; the supervision, selection, reserve, training and secondment records already
+    protect it. A cadre who leaves stays on the books with the 状态 that says why — 退休,
+    调出, 免职 or 去世 (「现任职务」 on this page, with the posts ended in 任职经历); the lists filter
+    by it. A record entered by mistake is corrected on this page, each change audited. One
+    that should never have been entered is not removed through the application either:
+    the clerk who entered it should not be the one to erase it, and the 系统管理员 reads no
+    business records (三员分立); that removal is left to the database operator, and the
+    audit trail records it.
+    """
+
     import_resource = "cadres"
     form = CadreForm
     list_display = ["name", "gender", "birth", "id_number_masked", "unit_name", "current_post", "rank", "grade",
@@ -193,6 +208,9 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         if obj is not None and not can_unmask(request):
             readonly.append("id_number_masked")
         return readonly
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # see the class docstring: a cadre leaves by 状态, never by deletion
 
     def save_model(self, request: HttpRequest, obj: Cadre, form: Any, change: bool) -> None:
         photo = form.cleaned_data.get("photo_upload")

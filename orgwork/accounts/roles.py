@@ -100,7 +100,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     CADRE_SUPERVISION: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
-        "cadres.add_cadre", "cadres.change_cadre", "cadres.delete_cadre", "cadres.view_cadre",
+        # A cadre is a personnel record: never deleted, it leaves by 状态 (cadres.admin.cadre.CadreAdmin).
+        "cadres.add_cadre", "cadres.change_cadre", "cadres.view_cadre",
         "cadres.import_cadre", "cadres.export_cadre",
         "cadres.add_post", "cadres.change_post", "cadres.delete_post", "cadres.view_post",
         "cadres.import_post", "cadres.export_post",
@@ -113,7 +114,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "cadres.view_positionquota",
         "cadres.add_rewardpunishment", "cadres.change_rewardpunishment", "cadres.delete_rewardpunishment",
         "cadres.view_rewardpunishment",
-        "supervision.add_handlingrecord", "supervision.change_handlingrecord", "supervision.delete_handlingrecord",
+        # 组织处理 is never deleted either: it carries the 影响期 (cadres.supervision.admin.handling).
+        "supervision.add_handlingrecord", "supervision.change_handlingrecord",
         "supervision.view_handlingrecord", "supervision.import_handlingrecord", "supervision.export_handlingrecord",
         "supervision.view_influenceperiodrule",
         "supervision.add_vettingcase", "supervision.change_vettingcase", "supervision.delete_vettingcase",

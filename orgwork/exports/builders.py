@@ -1,6 +1,7 @@
 """How each kind of export file is built in the worker, as its owner would see it.
 
-Each builder checks the owner's right again (it may have changed since the request),
+Each builder checks the owner's right again (it may have changed since the request;
+the same check, ``check_right``, answers a 重新生成 at once),
 rebuilds the rows from the stored parameters with the owner's scope and filters, and
 writes the file through the same code as the inline download — masking and the audit
 row included.
@@ -8,6 +9,7 @@ row included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -35,16 +37,21 @@ def _refused() -> ValidationError:
     return ValidationError("您已没有导出该数据的权限。")
 
 
-def changelist(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
+def _changelist_right(export: ExportFile) -> tuple[Any, Any]:
     from orgwork.imports.access import can_export
+
+    model = apps.get_model(export.params["model"])
+    if not can_export(export.owner, model):
+        raise _refused()
+    return model, admin.site._registry[model]
+
+
+def changelist(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
     from orgwork.imports.exporting import export_queryset
 
     params = export.params
-    model = apps.get_model(params["model"])
-    model_admin = admin.site._registry[model]
     owner = export.owner
-    if not can_export(owner, model):
-        raise _refused()
+    model, model_admin = _changelist_right(export)
     request = owner_request(owner, params.get("path", "/"), params.get("query", ""))
     try:
         queryset = model_admin.get_changelist_instance(request).get_queryset(request)
@@ -57,13 +64,20 @@ def changelist(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
     return content, f"{model._meta.verbose_name}{timezone.localtime(export.created_at):%Y%m%d%H%M}.{fmt}"
 
 
+def _worklist_right(export: ExportFile) -> Any:
+    from orgwork.worklists import registry
+
+    listed = registry.get(export.params["slug"])
+    if listed is None or not listed.visible_to(export.owner):
+        raise _refused()
+    return listed
+
+
 def worklist(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
-    from orgwork.worklists import registry, views
+    from orgwork.worklists import views
 
     owner = export.owner
-    listed = registry.get(export.params["slug"])
-    if listed is None or not listed.visible_to(owner):
-        raise _refused()
+    listed = _worklist_right(export)
     request = owner_request(owner, export.params.get("path", "/"), export.params.get("query", ""))
     filterset, rows = views.filtered(listed, request)
     if filterset is not None and filterset.is_bound and not filterset.is_valid():
@@ -73,30 +87,43 @@ def worklist(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
     return content, views.export_filename(listed)
 
 
-def dashboard(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
-    from orgwork.dashboard import get, panel_export_content
+def _dashboard_right(export: ExportFile) -> Any:
+    from orgwork.dashboard import get
 
     panel = get(export.params["slug"])
     if panel is None or not panel.visible_to(export.owner):
         raise _refused()
+    return panel
+
+
+def dashboard(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
+    from orgwork.dashboard import panel_export_content
+
+    panel = _dashboard_right(export)
     content, count = panel_export_content(panel, export.owner)
     progress.start(count)
     return content, f"{panel.slug}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def error_workbook(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
-    from orgwork.imports.access import may_unmask_job
-    from orgwork.imports.exporting import error_workbook as build
+def _error_workbook_right(export: ExportFile) -> Any:
     from orgwork.imports.models import ImportJob
 
-    owner = export.owner
     model_admin = admin.site._registry[ImportJob]
-    request = owner_request(owner, "/")
+    request = owner_request(export.owner, "/")
     if not model_admin.has_view_permission(request):
         raise _refused()
     job = model_admin.get_queryset(request).filter(pk=export.params["job"]).first()
     if job is None or not job.errors or not job.file:
         raise ValidationError("该导入任务没有错误明细或文件已清理。")
+    return job
+
+
+def error_workbook(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
+    from orgwork.imports.access import may_unmask_job
+    from orgwork.imports.exporting import error_workbook as build
+
+    owner = export.owner
+    job = _error_workbook_right(export)
     progress.start(job.total or job.rows or 0)
     content = build(job, user=owner, unmask=may_unmask_job(owner, job), progress=progress.step)
     return content, f"{job.original_name.rsplit('.', 1)[0]}-错误标注.xlsx"
@@ -108,3 +135,20 @@ BUILDERS: dict[str, Builder] = {
     ExportKind.DASHBOARD: dashboard,
     ExportKind.ERROR_WORKBOOK: error_workbook,
 }
+RIGHTS: dict[str, Callable[[ExportFile], Any]] = {
+    ExportKind.CHANGELIST: _changelist_right,
+    ExportKind.WORKLIST: _worklist_right,
+    ExportKind.DASHBOARD: _dashboard_right,
+    ExportKind.ERROR_WORKBOOK: _error_workbook_right,
+}
+
+
+def check_right(export: ExportFile) -> None:
+    """The owner may still ask for this file (重新生成); ValidationError if not. The
+    builder checks the same again when it runs."""
+    if not export.owner.is_active or not export.owner.is_staff:
+        raise ValidationError("申请人的账号已停用。")
+    try:
+        RIGHTS[export.kind](export)
+    except (KeyError, LookupError):
+        raise ValidationError("该导出文件的导出条件已失效，请回到原页面重新导出。") from None

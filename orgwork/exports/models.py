@@ -3,7 +3,8 @@
 The request that asks for a large export only creates an :class:`ExportFile` and queues
 it; the worker builds it as its owner would see it (scope, filters, masking), keeps the
 progress on the row, and tells the owner in the inbox when it is ready. Only the owner
-downloads it; it is deleted seven days after it was asked for.
+downloads it; it is deleted seven days after it was asked for. A file whose worker died
+mid-build is closed 生成失败 and may be asked for again (重新生成, ``retry_of``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class ExportFile(models.Model):
     created_at = models.DateTimeField("申请时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", default=_expires)
+    heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
+    retry_of = models.OneToOneField("self", verbose_name="重新生成自", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="retry")
 
     class Meta:
         verbose_name = "导出文件"
@@ -69,6 +73,14 @@ class ExportFile(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+    @property
+    def has_retry(self) -> bool:
+        """重新生成 has been asked for this file already."""
+        try:
+            return self.retry is not None
+        except ExportFile.DoesNotExist:
+            return False
 
     @property
     def is_ready(self) -> bool:

@@ -5,10 +5,20 @@ queues ``tasks.build_export``; the page returns at once. ``export_build`` (in th
 claims the row, builds the file as its owner would see it (``builders``), records the
 progress on the row, and tells the owner in the inbox. ``exports_purge`` deletes the
 files whose seven days are over (daily: the worker task and ``manage.py purge_exports``).
+
+A worker can die mid-build (killed, its machine gone, its connection cut). As for import
+jobs (``orgwork.common.workers``), on PostgreSQL the worker holds an advisory lock on the
+file from its claim to the end of the build; a file 生成中 whose lock is free has lost its
+worker (elsewhere: one without progress for ``RUNNING_STALE_AFTER``). ``exports_close_orphans``
+marks it 生成失败 and tells the owner, as a failed build would. It runs where such a file
+is seen or would otherwise wait: the owner's 我的导出文件 page and its progress JSON, every
+worker before it builds, and the daily purge. ``export_retry`` (重新生成) queues a fresh
+file with the same parameters for the same owner, whose right is checked again.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +33,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditSource
 from orgwork.audit.recorder import record
 from orgwork.common.contract import require_actor, require_permission
+from orgwork.common.workers import WorkerLock, fail_lost_task_results, on_postgres
 
 from .models import KEEP_FOR, ExportFile, ExportKind, ExportStatus
 
@@ -32,6 +43,12 @@ logger = logging.getLogger(__name__)
 INLINE_LIMIT = 5000
 # The progress on the row is written at most this often (rows).
 PROGRESS_STEP = 500
+# PostgreSQL advisory lock namespace: (EXPORT_LOCK, file id) is held by the worker building it.
+EXPORT_LOCK = 0x4558
+EXPORT_LOCKS = WorkerLock(EXPORT_LOCK)
+# Off PostgreSQL: a file without progress for this long has lost its worker.
+RUNNING_STALE_AFTER = datetime.timedelta(minutes=30)
+ORPHANED = "生成中断（后台任务未完成），请重新生成。"
 
 
 def too_many_rows(rows: int) -> bool:
@@ -43,8 +60,10 @@ def too_large_for_a_request(queryset: Any) -> bool:
     return too_many_rows(queryset[: INLINE_LIMIT + 1].count())
 
 
-def export_request(*, owner: Any, kind: str, title: str, params: dict[str, Any]) -> ExportFile:
-    """Queue a file for ``owner`` (a staff account: the file is built with its rights)."""
+def export_request(*, owner: Any, kind: str, title: str, params: dict[str, Any],
+                   retry_of: ExportFile | None = None) -> ExportFile:
+    """Queue a file for ``owner`` (a staff account: the file is built with its rights);
+    ``retry_of`` is the failed file it is asked for again (重新生成)."""
     require_actor(owner)
     if not getattr(owner, "pk", None) or not owner.is_staff:
         raise ValidationError("只有工作人员账号可以申请导出文件。", code="owner")
@@ -55,16 +74,19 @@ def export_request(*, owner: Any, kind: str, title: str, params: dict[str, Any])
     with transaction.atomic():
         now = timezone.now()
         export = ExportFile.objects.create(owner=owner, kind=kind, title=title[:200], params=params,
-                                           created_at=now, expires_at=now + KEEP_FOR)
-        record(export, action=AuditAction.CREATE, actor=owner, message=f"申请导出「{export.title}」",
-               changes={"kind": kind, "params": params},
+                                           created_at=now, expires_at=now + KEEP_FOR, retry_of=retry_of)
+        again = {"retry_of": retry_of.pk} if retry_of is not None else {}
+        record(export, action=AuditAction.CREATE, actor=owner,
+               message=f"{'重新生成' if retry_of is not None else '申请导出'}「{export.title}」",
+               changes={"kind": kind, "params": params, **again},
                unit_path=getattr(getattr(owner, "unit", None), "path", "") or "")
         transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
 
 
 class Progress:
-    """What a builder reports: ``total`` once, then ``step(done)`` as it goes."""
+    """What a builder reports: ``total`` once, then ``step(done)`` as it goes. Each write
+    is also the build's sign of life (``heartbeat_at``)."""
 
     def __init__(self, export_id: int) -> None:
         self.export_id = export_id
@@ -73,34 +95,57 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.total = total
-        ExportFile.objects.filter(pk=self.export_id).update(total=total, processed=0, progress=0)
+        ExportFile.objects.filter(pk=self.export_id).update(total=total, processed=0, progress=0,
+                                                            heartbeat_at=timezone.now())
 
     def step(self, done: int) -> None:
         if done - self._written < PROGRESS_STEP:
             return
         self._written = done
         percent = min(99, done * 100 // self.total) if self.total else 0
-        ExportFile.objects.filter(pk=self.export_id).update(processed=done, progress=percent)
+        ExportFile.objects.filter(pk=self.export_id).update(processed=done, progress=percent,
+                                                            heartbeat_at=timezone.now())
 
 
 def _claim(export_id: int) -> ExportFile | None:
-    with transaction.atomic():
-        export = (ExportFile.objects.select_for_update(skip_locked=True)
-                  .filter(pk=export_id, status=ExportStatus.PENDING).select_related("owner").first())
-        if export is None:
-            return None
-        export.status = ExportStatus.RUNNING
-        export.save(update_fields=["status"])
+    """排队中 → 生成中, if nobody else took it. On PostgreSQL the worker's lock is taken
+    under the row lock, before the new status is visible: nobody ever sees the file
+    生成中 without its lock held."""
+    locked = False
+    try:
+        with transaction.atomic():
+            export = (ExportFile.objects.select_for_update(skip_locked=True)
+                      .filter(pk=export_id, status=ExportStatus.PENDING).select_related("owner").first())
+            if export is None:
+                return None
+            locked = EXPORT_LOCKS.take(export.pk)
+            if not locked:
+                return None
+            export.status = ExportStatus.RUNNING
+            export.heartbeat_at = timezone.now()
+            export.save(update_fields=["status", "heartbeat_at"])
+    except BaseException:
+        if locked:
+            EXPORT_LOCKS.release(export_id)
+        raise
     return export
 
 
 def export_build(*, export_id: int) -> str:
     """The worker's step: build the file, store it, tell the owner. Safe to run twice."""
-    from .builders import BUILDERS
-
+    exports_close_orphans()  # a worker restarted after a crash tidies up after the one that died
     export = _claim(export_id)
     if export is None:
         return "skipped"
+    try:
+        return _build(export)
+    finally:
+        EXPORT_LOCKS.release(export.pk)
+
+
+def _build(export: ExportFile) -> str:
+    from .builders import BUILDERS
+
     owner = export.owner
     progress = Progress(export.pk)
     try:
@@ -115,6 +160,8 @@ def export_build(*, export_id: int) -> str:
         export.message = reason[:500]
         export.finished_at = timezone.now()
         with transaction.atomic():  # the state and the message arrive together
+            if not _still_running(export):
+                return "closed"
             export.save(update_fields=["status", "message", "finished_at"])
             _tell_owner(export, ready=False)
         return "failed"
@@ -125,9 +172,78 @@ def export_build(*, export_id: int) -> str:
     export.total = export.processed = progress.total  # the row has them; this object does not yet
     export.finished_at = timezone.now()
     with transaction.atomic():
+        if not _still_running(export):
+            export.file.storage.delete(export.file.name)
+            return "closed"
         export.save(update_fields=["file", "filename", "status", "progress", "total", "processed", "finished_at"])
         _tell_owner(export, ready=True)
     return "ready"
+
+
+def _still_running(export: ExportFile) -> bool:
+    """Off PostgreSQL a build silent for too long may have been closed as abandoned
+    meanwhile: the owner was told it failed, and it stays so."""
+    return ExportFile.objects.select_for_update().filter(pk=export.pk, status=ExportStatus.RUNNING).exists()
+
+
+def export_close_if_orphaned(*, export_id: int, now: datetime.datetime | None = None) -> bool:
+    """生成失败 for a file 生成中 whose worker is gone, and the owner told; True if closed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        export = (ExportFile.objects.select_for_update(skip_locked=True)
+                  .filter(pk=export_id, status=ExportStatus.RUNNING).select_related("owner").first())
+        if export is None:
+            return False
+        if on_postgres():
+            gone = EXPORT_LOCKS.worker_gone(export.pk)  # free lock, gone worker
+        else:
+            gone = (export.heartbeat_at or export.created_at) < now - RUNNING_STALE_AFTER
+        if not gone:
+            return False
+        export.status = ExportStatus.FAILED
+        export.message = ORPHANED
+        export.finished_at = now
+        export.save(update_fields=["status", "message", "finished_at"])
+        with acting_as(None, source=AuditSource.SYSTEM):  # the system's finding, whoever looked
+            record(export, action=AuditAction.TRANSITION,
+                   message=f"导出文件「{export.title}」的后台任务已停止，已标记为生成失败",
+                   changes={"status": [ExportStatus.RUNNING, ExportStatus.FAILED]},
+                   unit_path=getattr(getattr(export.owner, "unit", None), "path", "") or "")
+        _tell_owner(export, ready=False)
+    from .tasks import build_export
+
+    fail_lost_task_results(tasks=[build_export], args=[export.pk],
+                           message=f"导出文件 {export.pk} 的后台进程已停止，未能生成。")
+    logger.warning("export file %s lost its worker and was closed", export.pk)
+    return True
+
+
+def exports_close_orphans(*, owner: Any = None, now: datetime.datetime | None = None) -> int:
+    """Close every file 生成中 whose worker is gone (only ``owner``'s, if given). Returns how many."""
+    running = ExportFile.objects.filter(status=ExportStatus.RUNNING)
+    if owner is not None:
+        running = running.filter(owner_id=owner.pk)
+    return sum(export_close_if_orphaned(export_id=pk, now=now) for pk in list(running.values_list("pk", flat=True)))
+
+
+def export_retry(*, export: ExportFile, user: Any) -> ExportFile:
+    """重新生成: a fresh file with the same parameters, for the owner of a failed one. The
+    owner's right is checked now and again when it is built. Once per failed file."""
+    from .builders import check_right
+
+    require_actor(user)
+    with transaction.atomic():
+        failed = files_of(user).select_for_update().filter(pk=export.pk).first()
+        if failed is None:
+            raise ValidationError("没有这个导出文件，或文件已过期。", code="missing")
+        if failed.status != ExportStatus.FAILED:
+            raise ValidationError(f"导出文件当前为「{failed.get_status_display()}」，只有生成失败的可以重新生成。",
+                                  code="status")
+        if ExportFile.objects.filter(retry_of=failed).exists():
+            raise ValidationError("该导出文件已重新生成，请查看列表中的新文件。", code="retried")
+        check_right(failed)
+        return export_request(owner=user, kind=failed.kind, title=failed.title, params=failed.params,
+                              retry_of=failed)
 
 
 def _tell_owner(export: ExportFile, *, ready: bool) -> None:
@@ -152,9 +268,11 @@ def export_download(*, export: ExportFile, user: Any) -> None:
 
 
 def exports_purge(*, actor: Any, now: Any = None) -> int:
-    """Delete every file past its expiry (the row and the stored file). Returns how many."""
+    """Delete every file past its expiry (the row and the stored file). Returns how many.
+    Files whose worker is gone are closed first."""
     require_permission(actor, "exports.delete_exportfile", "清理过期导出文件")
     now = now or timezone.now()
+    exports_close_orphans(now=now)  # nobody looked at them all day: closed here at the latest
     purged = 0
     for export in ExportFile.objects.filter(expires_at__lte=now).order_by("pk"):
         with transaction.atomic():

@@ -1,5 +1,7 @@
 """The user's export files (我的导出文件): the list with progress bars, its JSON for
-polling, and the download — each account sees and downloads only its own files."""
+polling, the download and 重新生成 — each account sees, downloads and asks again only
+for its own files. The list and its JSON first close the user's files whose worker is
+gone (``services.exports_close_orphans``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed,
+                         HttpResponseRedirect, JsonResponse)
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +41,19 @@ def _own(request: HttpRequest) -> Any:
     return services.files_of(request.user)
 
 
+def _own_checked(request: HttpRequest) -> Any:
+    """The user's files, after closing those of theirs whose worker is gone."""
+    files = _own(request)
+    services.exports_close_orphans(owner=request.user)
+    return files
+
+
+def _retry_url(export: ExportFile) -> str:
+    if export.status != ExportStatus.FAILED or export.has_retry:
+        return ""
+    return reverse("admin:export_retry", args=[export.pk])
+
+
 def _row(export: ExportFile) -> dict[str, Any]:
     return {
         "id": export.pk,
@@ -49,11 +65,16 @@ def _row(export: ExportFile) -> dict[str, Any]:
         "running": export.is_running,
         "message": export.message,
         "download_url": reverse("admin:export_download", args=[export.pk]) if export.is_ready else "",
+        "retry_url": _retry_url(export),
     }
 
 
+def _listed(request: HttpRequest) -> list[ExportFile]:
+    return list(_own_checked(request).select_related("retry")[:LISTED])
+
+
 def list_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
-    files = list(_own(request)[:LISTED])
+    files = _listed(request)
     context = {
         **site.each_context(request),
         "title": "我的导出文件",
@@ -65,7 +86,7 @@ def list_view(site: AdminSite, request: HttpRequest) -> HttpResponse:
 
 
 def progress_view(site: AdminSite, request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"files": [_row(f) for f in _own(request)[:LISTED]]})
+    return JsonResponse({"files": [_row(f) for f in _listed(request)]})
 
 
 def download_view(site: AdminSite, request: HttpRequest, pk: int) -> HttpResponse:
@@ -75,3 +96,19 @@ def download_view(site: AdminSite, request: HttpRequest, pk: int) -> HttpRespons
         raise Http404("没有这个导出文件，或文件已过期。")
     services.export_download(export=export, user=request.user)
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename or export.file.name)
+
+
+def retry_view(site: AdminSite, request: HttpRequest, pk: int) -> HttpResponse:
+    """重新生成 (POST): the same file again, queued for the worker."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    export = _own(request).filter(pk=pk).first()
+    if export is None:
+        raise Http404("没有这个导出文件，或文件已过期。")
+    try:
+        again = services.export_retry(export=export, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"「{again.title}」已重新提交，正在后台生成，完成后将在站内消息中通知您。")
+    return HttpResponseRedirect(reverse("admin:exports"))

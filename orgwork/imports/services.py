@@ -25,13 +25,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditSource
 from orgwork.audit.recorder import record
+from orgwork.common.workers import WorkerLock, fail_lost_task_results, on_postgres
 
 from . import registry
 from .access import can_abandon, can_import
@@ -45,11 +46,10 @@ STORED_ERRORS = 2000
 STALE_AFTER = datetime.timedelta(hours=24)
 RUNNING_STALE_AFTER = datetime.timedelta(hours=2)
 # PostgreSQL advisory lock namespaces: (JOB_LOCK, job id) is held by the worker running a
-# job; (COMMIT_LOCK, model) by the commit writing into that model.
+# job (``orgwork.common.workers``); (COMMIT_LOCK, model) by the commit writing into that model.
 JOB_LOCK = 0x494A
 COMMIT_LOCK = 0x494B
-# A dead worker's session ends within this time even while it waits on a lock.
-CLIENT_CHECK_INTERVAL = "5s"
+JOB_LOCKS = WorkerLock(JOB_LOCK)
 
 # The connection cut, or the work ended by the database (a deadlock, an administrator).
 CONNECTION_LOST = "导入中断：数据库连接断开或操作被数据库终止，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
@@ -62,31 +62,12 @@ STALE = "任务超过 24 小时未完成，已自动关闭，数据未作任何�
 
 
 def _postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return on_postgres()
 
 
 def job_lock_key(job_id: int) -> tuple[int, int]:
     """The advisory lock (classid, objid) a worker holds while it runs the job."""
-    return JOB_LOCK, job_id & 0x7FFFFFFF
-
-
-def _take_job_lock(job_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", job_lock_key(job_id))
-        taken = bool(cursor.fetchone()[0])
-        if taken:
-            cursor.execute(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
-    return taken
-
-
-def _release_job_lock(job_id: int) -> None:
-    if not _postgres():
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", job_lock_key(job_id))
-    except DatabaseError:
-        pass  # the session is gone, and its locks with it
+    return JOB_LOCKS.key(job_id)
 
 
 def _serialise_commits(model: Any) -> None:
@@ -144,7 +125,7 @@ def _claim(job_id: int, *, from_status: str, to_status: str, **conditions: Any) 
             if job is None:
                 return None
             if _postgres():
-                locked = _take_job_lock(job.pk)
+                locked = JOB_LOCKS.take(job.pk)
                 if not locked:
                     return None
             job.status = to_status
@@ -153,7 +134,7 @@ def _claim(job_id: int, *, from_status: str, to_status: str, **conditions: Any) 
             job.save(update_fields=["status", "processed", "heartbeat_at"])
     except BaseException:
         if locked:
-            _release_job_lock(job_id)
+            JOB_LOCKS.release(job_id)
         raise
     return job
 
@@ -273,7 +254,7 @@ def job_validate(*, job_id: int) -> str:
     try:
         return _validate(job)
     finally:
-        _release_job_lock(job.pk)
+        JOB_LOCKS.release(job.pk)
 
 
 def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str) -> tuple[bool, Any]:
@@ -343,7 +324,7 @@ def job_commit(*, job_id: int) -> str:
         remove_file(job)
         return job.status
     finally:
-        _release_job_lock(job.pk)
+        JOB_LOCKS.release(job.pk)
 
 
 def _commit(job: ImportJob) -> None:
@@ -390,11 +371,7 @@ def job_close_if_orphaned(*, job_id: int, now: datetime.datetime | None = None) 
         if job is None:
             return False
         if _postgres():
-            # Free lock, gone worker. Taken for this transaction only: a claim in
-            # progress holds the row, so it cannot be between its two steps here.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", job_lock_key(job.pk))
-                gone = bool(cursor.fetchone()[0])
+            gone = JOB_LOCKS.worker_gone(job.pk)  # free lock, gone worker
         else:
             last = job.heartbeat_at or job.confirmed_at or job.created_at
             gone = last < now - RUNNING_STALE_AFTER
@@ -411,29 +388,12 @@ def job_close_if_orphaned(*, job_id: int, now: datetime.datetime | None = None) 
     return True
 
 
-class WorkerLost(Exception):
-    """The worker running a task stopped without ending it (killed, its machine gone)."""
-
-
 def _fail_lost_task_results(job: ImportJob) -> None:
-    """The task queue's own record of the lost step, still 运行中 (RUNNING) since nobody
-    was left to end it, is marked failed too, so the queue's admin tells the same story
-    as the job. Only with the database task backend, which keeps such records."""
-    from django.apps import apps
-
-    if not apps.is_installed("django_tasks_db"):
-        return
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    """The task queue's record of the lost step ends failed too (``fail_lost_task_results``)."""
     from .tasks import commit_job, validate_job
 
-    lost = WorkerLost(f"导入任务 {job.pk} 的后台进程已停止，未能完成该步骤。")
-    for result in DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, task_path__in=[validate_job.module_path, commit_job.module_path],
-        args_kwargs__args=[job.pk],
-    ):
-        result.set_failed(lost)
+    fail_lost_task_results(tasks=[validate_job, commit_job], args=[job.pk],
+                           message=f"导入任务 {job.pk} 的后台进程已停止，未能完成该步骤。")
 
 
 def jobs_close_orphans(*, now: datetime.datetime | None = None) -> int:

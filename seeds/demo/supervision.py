@@ -1,7 +1,8 @@
 """Demo 干部监督 data in one county (城关区 when present): a handling record of every type
 (some within their influence period), personal-matters reports and a stratified draw
-with 一致 / 漏报 / 瞒报 outcomes, file audits (one suspected falsification), two vetting
-cases (one cleared, one blocked) and travel documents with an overdue loan.
+with 一致 / 漏报 / 瞒报 outcomes (some 瞒报 unhandled past their 30 days), file audits (one
+suspected falsification), three vetting cases (one cleared, one blocked, one still 审查中
+past its 30 days) and travel documents with an overdue loan.
 
 Everything goes through the services; the step is skipped once the county has handling
 records, so a second run adds nothing.
@@ -109,7 +110,9 @@ def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> Sp
     )
     randoms = list(draw.checks.filter(selection=SpotCheckSelection.RANDOM).select_related("cadre", "draw"))
     for i, check in enumerate(randoms):
-        checked = today - datetime.timedelta(days=20 - i)
+        # Checked 35 to 6 days ago: the first 瞒报 findings still unhandled are past or near
+        # their 30 days (到期提醒「个人有关事项抽查发现问题处理」).
+        checked = today - datetime.timedelta(days=35 - i % 30)
         if i % 3 == 0:
             spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=checked, actor=SEED)
         elif i % 3 == 1:
@@ -141,14 +144,17 @@ def _file_audits(cadres: list[Cadre], today: datetime.date) -> None:
 
 def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
     clear = next((c for c in cadres if not blockers_for(c)), None)
-    fresh = next((c for c in reversed(cadres) if c is not clear), None)
-    for cadre, post in ((clear, "区发展和改革局局长"), (blocked, "区财政局局长"), (fresh, "区教育局局长")):
+    slow = next((c for c in reversed(cadres) if c is not clear), None)
+    for cadre, post, days in ((clear, "区发展和改革局局长", 15), (blocked, "区财政局局长", 15),
+                              (slow, "区教育局局长", 33)):
         if cadre is None:
             continue
         case = vetting_open(cadre=cadre, proposed_post=post, nominated_by="区委组织部",
-                            nominated_on=today - datetime.timedelta(days=15), actor=SEED)
-        if cadre is fresh:
-            continue  # just nominated: the four checks are still open
+                            nominated_on=today - datetime.timedelta(days=days), actor=SEED)
+        if cadre is slow:
+            # The four checks are still open 33 days after the nomination: past the 30 days
+            # (到期提醒「凡提四必审查」).
+            continue
         for check in case.checks.all():
             vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today, handler="赵明",
                                  conclusion="经核查，未发现影响提拔使用的问题。", actor=SEED)

@@ -246,3 +246,50 @@ def test_posts_edited_in_the_table_move_the_profile_and_keep_one_current_post(ma
     assert (cadre.current_post, cadre.rank) == ("镇长", Rank.TOWNSHIP_CHIEF)
     assert list(Post.objects.filter(cadre=cadre, is_current=True).values_list("title", flat=True)) == ["镇长"]
     assert Post.objects.get(pk=old.pk).removed_on == datetime.date(2024, 5, 1)
+
+
+# --- no 删除 for a cadre on the books ------------------------------------------------
+
+def delete_url(cadre: Cadre) -> str:
+    return reverse("admin:cadres_cadre_delete", args=[cadre.pk])
+
+
+def test_a_cadres_page_offers_no_delete_and_the_delete_address_is_refused(make_cadre, county_a_clerk,
+                                                                          province_officer, client_for) -> None:
+    cadre = make_cadre()  # nothing on the books yet but the record itself
+    for user in (county_a_clerk, province_officer):
+        client = client_for(user)
+        page = client.get(change_url(cadre))
+        assert page.status_code == 200 and cadre.name in page.content.decode()
+        assert delete_url(cadre) not in page.content.decode() and "deletelink" not in page.content.decode()
+        assert client.get(delete_url(cadre)).status_code == 403
+        assert client.post(delete_url(cadre), {"post": "yes"}).status_code == 403
+    assert Cadre.objects.filter(pk=cadre.pk).exists()
+    assert not AuditLog.objects.filter(action=AuditAction.DELETE, object_id=str(cadre.pk)).exists()
+
+
+def test_not_even_a_superuser_deletes_a_cadre(make_cadre, tree, client_for) -> None:
+    from orgwork.accounts.models import User
+
+    cadre = make_cadre()
+    root = User.objects.create_superuser(username="root", password="Root#pass2026x", unit=tree["province"])
+    client = client_for(root)
+    assert delete_url(cadre) not in client.get(change_url(cadre)).content.decode()
+    assert client.post(delete_url(cadre), {"post": "yes"}).status_code == 403
+    assert Cadre.objects.filter(pk=cadre.pk).exists()
+
+
+def test_the_cadre_list_has_no_bulk_delete(make_cadre, county_a_clerk, client_for) -> None:
+    cadre = make_cadre()
+    client = client_for(county_a_clerk)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert "delete_selected" not in page
+    answer = client.post(reverse(CHANGELIST), {"action": "delete_selected", "_selected_action": [cadre.pk],
+                                               "post": "yes"})
+    assert answer.status_code in (200, 302) and Cadre.objects.filter(pk=cadre.pk).exists()
+
+
+def test_no_role_holds_the_right_to_delete_a_cadre() -> None:
+    from orgwork.accounts import roles
+
+    assert not any("cadres.delete_cadre" in rights for rights in roles.ROLE_PERMISSIONS.values())

@@ -1,12 +1,16 @@
-"""Fixtures of the export-file tests: many cadres at once, and a wait for the worker."""
+"""Fixtures of the export-file tests: many cadres at once, a wait for the worker, and a
+database session of the test's own (it holds locks, as a live worker would)."""
 
 from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import psycopg
 import pytest
+from django.db import connection
 
 from cadres.models import Cadre
 from orgwork.units.models import Unit
@@ -45,3 +49,15 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
 
     monkeypatch.setattr(services, "INLINE_LIMIT", 3)
     return 3
+
+
+@pytest.fixture
+def other_session() -> Iterator[psycopg.Connection[Any]]:
+    """A database session beside Django's: it holds locks as a worker would, and sees what
+    the worker's session holds."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    session = psycopg.connect(**params, autocommit=True)
+    yield session
+    session.close()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.exports.models import ExportFile, ExportKind, ExportStatus
-from orgwork.exports.services import export_build, export_request
+from orgwork.exports.services import EXPORT_LOCKS, export_build, export_request
 from orgwork.notifications.models import Notification, Stage
 from orgwork.notifications.services import digests_build
 from orgwork.common.contract import SystemActor
@@ -84,11 +84,12 @@ def test_another_account_gets_404_for_the_file_and_does_not_see_it_listed(
 
 
 def test_the_files_page_and_its_json_show_the_owners_progress(queued_export: ExportFile, county_a_clerk: Any,
-                                                              client_for: Any) -> None:
+                                                              client_for: Any, other_session: Any) -> None:
     client = client_for(county_a_clerk)
     page = client.get(reverse("admin:exports")).content.decode()
     assert queued_export.title in page and "排队中" in page and 'data-running="1"' in page
     assert "exports/progress.js" in page and "<script>" not in page  # no inline script: CSP
+    other_session.execute("SELECT pg_advisory_lock(%s, %s)", EXPORT_LOCKS.key(queued_export.pk))  # its worker
     ExportFile.objects.filter(pk=queued_export.pk).update(status=ExportStatus.RUNNING, progress=40, processed=2, total=5)
     (row,) = client.get(reverse("admin:exports_progress")).json()["files"]
     assert row["progress"] == 40 and row["running"] and row["download_url"] == ""

@@ -26,6 +26,7 @@ from cadres.supervision.models import (
 )
 from cadres.supervision.resources import HandlingRecordResource, PersonalMattersReportResource
 from cadres.supervision.selectors import blockers_for, overdue_loans
+from cadres.supervision.worklists import findings_due, travel_loans_due, vetting_cases_due
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
 from seeds.demo import DemoContext
@@ -93,6 +94,12 @@ def test_the_demo_step_covers_every_workflow_and_is_idempotent(tree) -> None:
     assert overdue_loans(None).count() == 0  # no user, no scope: nothing
     assert TravelDocumentLoan.objects.filter(returned_on__isnull=True,
                                              due_on__lt=timezone.localdate()).count() == 1
+    # Each of the three supervision deadline sources has an item due within its rule's
+    # lead time (7 days for 审查 and 抽查 findings, 3 for loans).
+    today = timezone.localdate()
+    assert list(vetting_cases_due(today + datetime.timedelta(days=7)))
+    assert list(findings_due(today + datetime.timedelta(days=7)))
+    assert list(travel_loans_due(today + datetime.timedelta(days=3)))
     counts = (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count())
     demo_supervision.build(ctx)
     assert (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count()) == counts

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cadres.supervision.models import (
     FileAuditStatus,
+    HandlingRecord,
     SpotCheckOutcome,
     TravelDocumentStatus,
     VettingCase,
@@ -25,6 +26,7 @@ from orgwork.rectification.models import RectificationItem
 from tests.samples.supervision import (
     draw_sample,
     file_audit_sample,
+    handling_sample,
     loan_sample,
     spot_check_sample,
     travel_document_sample,
@@ -158,6 +160,25 @@ def test_terminating_without_a_reason_comes_back_on_its_form(tree, county_a_cler
 def test_a_clerk_of_another_county_cannot_open_a_step_of_the_case(tree, county_b_clerk, client_for) -> None:
     case = vetting_sample(tree["county_a"])
     assert client_for(county_b_clerk).get(step_url(case, "clear_step")).status_code in (403, 404)
+
+
+def test_a_handling_record_has_no_delete_so_its_influence_period_cannot_be_deleted_away(
+        tree, county_a_clerk, client_for) -> None:
+    record = handling_sample(tree["county_a"])
+    client = client_for(county_a_clerk)
+    shown = client.get(page(record))
+    assert shown.status_code == 200 and delete_url(record) not in shown.content.decode()
+    assert client.get(delete_url(record)).status_code == 403
+    assert client.post(delete_url(record), {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:supervision_handlingrecord_changelist")
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
+    # Not even an account holding every right (a superuser) deletes it.
+    from orgwork.accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password="Root#pass2026x", unit=tree["province"])
+    assert client_for(root).post(delete_url(record), {"post": "yes"}).status_code == 403
+    assert HandlingRecord.objects.filter(pk=record.pk).exists()
 
 
 def test_a_case_has_no_delete_and_its_delete_url_is_refused(tree, county_a_clerk, client_for) -> None:

@@ -75,6 +75,11 @@ class HandlingRecordAdmin(ImportExportMixin, ScopedModelAdmin):
                 "description": "仅处理方式为函询时填写。"}),
     )
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A decision on the cadre's record, and the source of the 影响期 that holds back a
+        # promotion: deleting it would lift the ban. A wrong entry is corrected on its page.
+        return False
+
     @admin.display(description="单位", ordering="cadre__unit__path")
     def cadre_unit(self, obj: HandlingRecord) -> str:
         return str(obj.cadre.unit)
