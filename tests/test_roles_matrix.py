@@ -67,7 +67,7 @@ PINNED: dict[str, dict[str, str]] = {
              "selection.lookbackpromotion": "view",
              "reserve.reservepool": "add change view", "reserve.reservemember": "add change view import export",
              "training.trainingclass": "add change view", "training.classattendance": "add change view import export",
-             "training.onlinecourse": "add change view", "training.onlinecompletion": "add change view",
+             "training.onlinecourse": "add change view", "training.onlinecompletion": "add change view import export",
              "training.trainingminimum": "add change view",
              "secondment.assignment": "add change view import export", "secondment.dutycheck": "add view import export",
              "secondment.assignmentassessment": "add change view"},

@@ -161,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "training.import_classattendance", "training.export_classattendance",
         "training.add_onlinecourse", "training.change_onlinecourse", "training.view_onlinecourse",
         "training.add_onlinecompletion", "training.change_onlinecompletion", "training.view_onlinecompletion",
+        "training.import_onlinecompletion", "training.export_onlinecompletion",
         "training.add_trainingminimum", "training.change_trainingminimum", "training.view_trainingminimum",
         # 挂职与驻村 (cadres.secondment): records on the books are never deleted.
         "secondment.add_assignment", "secondment.change_assignment", "secondment.view_assignment",
