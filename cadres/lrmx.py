@@ -1,7 +1,9 @@
 """干部任免审批表 exchange files (``.lrmx``): UTF-8 XML, root ``<Person>``.
 
 One file holds one cadre. Dates are ``yyyyMM`` (months) or ``yyyyMMdd`` (the two form
-dates); 简历 (``JianLi``) keeps its line breaks; ``ZhaoPian`` is a base64 JPEG.
+dates); 简历 (``JianLi``) keeps its line breaks and, as on the printed form, carries the
+lines the cadre domain's records add (挂职, 驻村: ``cadres.extensions``), which an import
+leaves out of the stored 简历 again; ``ZhaoPian`` is a base64 JPEG.
 Import matches the cadre by ID number within the importing user's scope. A file that
 cannot be read, or any value in it that fails a rule, refuses the whole file: nothing
 is written.
@@ -25,6 +27,7 @@ from orgwork.common import dates, idnumber, secrets
 from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, units_visible_to
 
+from .extensions import merged_resume_text, unmerge_resume
 from .models import Cadre, FamilyMember, Gender
 from .services import cadre_save
 
@@ -168,6 +171,8 @@ def export_person(cadre: Cadre, *, mask_id: bool = False) -> bytes:
     for tag, attr, kind in ELEMENTS:
         if attr == "rewards_summary":
             value = rewards_text(cadre)
+        elif attr == "resume":
+            value = merged_resume_text(cadre)  # with the lines the records add (挂职, 驻村), as printed
         elif attr == "assessment_summary":
             value = assessments_text(cadre)
         else:
@@ -302,6 +307,8 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
         for attr, value in person.values.items():
             if attr == "id_number":
                 continue
+            if attr == "resume" and existing is not None:
+                value = unmerge_resume(value, cadre)  # the lines export added come from the records
             if attr in ("rewards_summary", "assessment_summary") and existing is not None:
                 current = rewards_text(cadre) if attr == "rewards_summary" else assessments_text(cadre)
                 if value == current and not getattr(cadre, attr):

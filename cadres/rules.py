@@ -7,10 +7,12 @@ transaction (with the rows locked); the sheet resources call them from
 ``prepare_instance``; ``.lrmx``, commands and the demo seeder go through the services.
 
 - 提拔/晋升职级 (:func:`check_promotion`): a higher 职务层次 or 职级 is refused while an
-  影响期 runs on the appointment day, and — for appointments on or after
-  ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必 case for the cadre.
-- 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 that touches the
-  assessment year (the score rules themselves are row rules in ``Assessment.clean``).
+  影响期 — of a 组织处理 or of a 党纪政务处分 — runs on the appointment day, and — for
+  appointments on or after ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必
+  case for the cadre.
+- 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 (either source)
+  that touches the assessment year (the score rules themselves are row rules in
+  ``Assessment.clean``).
 - 干部信息 (:func:`check_combination`): 职务层次, 职级 and 管理权限 must go together
   (:data:`GRADE_BANDS`, :data:`AUTHORITIES_FOR_RANK`).
 - 现任主职务 (:func:`check_current_principal_count`): a serving cadre has exactly one.
@@ -93,16 +95,23 @@ def is_promotion(*, held_rank: str, held_grade: str, rank: str, grade: str) -> b
 
 
 def influence_refusal(cadre_id: int, on: datetime.date, *, what: str = "不得提拔或晋升职级") -> str | None:
-    """The sentence refusing a step for a cadre inside an 影响期 on ``on``, or None."""
-    from .supervision.models import HandlingRecord
-    from .supervision.selectors import running_influence_q
+    """The sentence refusing a step for a cadre inside an 影响期 on ``on`` — of a 组织处理 or
+    a 党纪政务处分, the one that ends last — or None."""
+    from .supervision.selectors import influence_in_force
 
-    record = (HandlingRecord.objects.filter(running_influence_q(on=on), cadre_id=cadre_id)
-              .order_by("-influence_ends_on", "-pk").first())
+    record = influence_in_force(cadre_id, first=on)
     return None if record is None else _influence_sentence(record, what)
 
 
 def _influence_sentence(record: Any, what: str) -> str:
+    from .supervision.models import DisciplineFinding
+
+    if isinstance(record, DisciplineFinding):
+        kind = record.get_kind_display()
+        if record.for_good:
+            return f"该干部受到{kind}处分（处分决定：{record.document_number}），{what}。"
+        return (f"该干部处于{kind}处分影响期内（处分决定：{record.document_number}，"
+                f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{what}。")
     decision = record.document_number or f"{record.decided_on:%Y-%m-%d}{record.get_handling_type_display()}"
     return (f"该干部处于{record.get_handling_type_display()}影响期内（处理决定：{decision}，"
             f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{what}。")
@@ -203,15 +212,14 @@ def current_principal_count(cadre: Cadre, *, excluding: Iterable[int] = ()) -> i
 # ---------------------------------------------------------------------------
 
 def check_assessment(assessment: Any) -> None:
-    """优秀 is refused when an 影响期 runs at any time in the assessment year. The score
-    rules (优秀 needs a score of at least 90) are row rules in ``Assessment.clean``."""
-    from .supervision.models import HandlingRecord
+    """优秀 is refused when an 影响期 — of a 组织处理 or a 党纪政务处分 — runs at any time in
+    the assessment year. The score rules (优秀 needs a score of at least 90) are row rules
+    in ``Assessment.clean``."""
+    from .supervision.selectors import influence_in_force
 
     if assessment.grade != AssessmentGrade.EXCELLENT or not assessment.cadre_id or not assessment.year:
         return
     first, last = datetime.date(assessment.year, 1, 1), datetime.date(assessment.year, 12, 31)
-    record = (HandlingRecord.objects.filter(cadre_id=assessment.cadre_id, decided_on__lte=last,
-                                            influence_ends_on__gte=first)
-              .order_by("-influence_ends_on", "-pk").first())
+    record = influence_in_force(assessment.cadre_id, first=first, last=last)
     if record is not None:
         raise ValidationError({"grade": _influence_sentence(record, f"{assessment.year}年度不得确定为“优秀”等次")})

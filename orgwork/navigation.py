@@ -41,6 +41,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("干部监督", [
         ("supervision.handlingrecord", "gavel"),
+        ("supervision.disciplinefinding", "balance"),
         ("supervision.vettingcase", "fact_check"),
         ("supervision.personalmattersreport", "description"),
         ("supervision.spotcheckdraw", "shuffle"),

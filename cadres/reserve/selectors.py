@@ -25,8 +25,8 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from cadres.models import Assessment, AssessmentGrade, Cadre
-from cadres.supervision.models import HandlingRecord
-from cadres.supervision.selectors import running_influence_q
+from cadres.supervision.models import DisciplineFinding, HandlingRecord
+from cadres.supervision.selectors import InfluenceSource, influence_in_force, running_finding_q, running_influence_q
 from orgwork.units.scope import scope_queryset
 
 from .models import ExitReason, MemberStatus, ReserveMember, ReservePool
@@ -51,10 +51,9 @@ def age_on(birth_month: datetime.date, day: datetime.date) -> int:
 # The rules' questions
 # ---------------------------------------------------------------------------
 
-def influence_running(cadre_id: int, on: datetime.date) -> HandlingRecord | None:
-    """The handling record whose 影响期 runs on ``on`` and ends last, if any."""
-    return (HandlingRecord.objects.filter(running_influence_q(on=on), cadre_id=cadre_id)
-            .order_by("-influence_ends_on").first())
+def influence_running(cadre_id: int, on: datetime.date) -> InfluenceSource | None:
+    """The 组织处理 or 党纪政务处分 whose 影响期 runs on ``on`` and ends last, if any."""
+    return influence_in_force(cadre_id, first=on)
 
 
 def other_active_membership(cadre_id: int, level: str, exclude_pk: int | None = None) -> ReserveMember | None:
@@ -91,7 +90,8 @@ class ExitProposal:
 
 def adjustment_proposals(pool: ReservePool, *, on: datetime.date | None = None) -> list[ExitProposal]:
     """年度动态调整: the pool's members in the pool who are over its age limit, whose latest
-    年度考核 is 基本称职 or 不称职, or who are in an influence period — one reason each,
+    年度考核 is 基本称职 or 不称职, or who are in an influence period (of a 组织处理 or a
+    党纪政务处分) — one reason each,
     in that order. One query whatever the pool's size."""
     on = on or timezone.localdate()
     latest_grade = (Assessment.objects.filter(cadre=OuterRef("cadre_id")).order_by("-year").values("grade")[:1])
@@ -101,7 +101,9 @@ def adjustment_proposals(pool: ReservePool, *, on: datetime.date | None = None) 
         .select_related("cadre", "cadre__unit", "pool", "pool__unit")
         .annotate(latest_grade=latest_grade, latest_year=latest_year,
                   under_influence=Exists(HandlingRecord.objects.filter(running_influence_q(on=on),
-                                                                       cadre=OuterRef("cadre_id"))))
+                                                                       cadre=OuterRef("cadre_id"))),
+                  under_discipline=Exists(DisciplineFinding.objects.filter(running_finding_q(on=on),
+                                                                           cadre=OuterRef("cadre_id"))))
         .order_by("cadre__name_pinyin", "pk")
     )
     proposals = []
@@ -115,6 +117,8 @@ def adjustment_proposals(pool: ReservePool, *, on: datetime.date | None = None) 
                                           f"{member.latest_year}年度考核为{AssessmentGrade(member.latest_grade).label}。"))
         elif member.under_influence:
             proposals.append(ExitProposal(member, ExitReason.DISCIPLINED, "受到组织处理，正处于影响期内。"))
+        elif member.under_discipline:
+            proposals.append(ExitProposal(member, ExitReason.DISCIPLINED, "受到党纪政务处分，正处于影响期内。"))
     return proposals
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.models import Cadre, CadreStatus
+from cadres.supervision.models import DisciplineFinding
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common.contract import lock_in_scope, require_permission, save_audited
@@ -58,7 +59,12 @@ def entry_refusals(*, pool: ReservePool, cadre: Cadre, on: datetime.date, exclud
         errors.setdefault("cadre", []).append(
             f"{cadre.name}{on:%Y-%m-%d}时年满{age}岁，超过本库年龄上限{pool.age_limit}岁。")
     record = influence_running(cadre.pk, on)
-    if record is not None:
+    if isinstance(record, DisciplineFinding):
+        errors.setdefault("cadre", []).append(
+            f"{cadre.name}受到{record.get_kind_display()}处分，不得推荐入库。" if record.for_good else
+            f"{cadre.name}受到{record.get_kind_display()}处分，影响期至{record.influence_ends_on:%Y-%m-%d}"
+            f"届满，期间不得推荐入库。")
+    elif record is not None:
         errors.setdefault("cadre", []).append(
             f"{cadre.name}受到{record.get_handling_type_display()}处理，影响期至{record.influence_ends_on:%Y-%m-%d}"
             f"届满，期间不得推荐入库。")

@@ -1,4 +1,5 @@
-"""The assignments as lines of the 任免审批表 简历 (registered with ``cadres.extensions``)."""
+"""The assignments as lines of the 任免审批表 简历 (registered with ``cadres.extensions``): the
+printed form and the exported ``.lrmx`` carry them; an imported ``.lrmx`` does not store them."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ def resume_text(a: Assignment) -> str:
 
 
 def resume_lines(cadre: Cadre) -> list[tuple[datetime.date, str]]:
-    """(start day, line): ``2024.03—2026.03 挂任榆中县县委副书记``; an assignment still in post
-    has no end (``2024.03—``)."""
+    """(start day, line) in the 任免审批表's own form: ``2024.03--2026.03  挂任榆中县县委副书记``;
+    an assignment still in post has no end (``2024.03--  …``)."""
     lines = []
     for a in Assignment.objects.filter(cadre=cadre).select_related("host_unit", "township").order_by("starts_on"):
         end = "" if a.status == AssignmentStatus.ACTIVE else dates.format_month(a.left_on or a.ends_on)
-        lines.append((a.starts_on, f"{dates.format_month(a.starts_on)}—{end} {resume_text(a)}"))
+        lines.append((a.starts_on, f"{dates.format_month(a.starts_on)}--{end}  {resume_text(a)}"))
     return lines

@@ -5,9 +5,9 @@
   newly promoted that year, with the 不满意率 line kept as data (:class:`DissatisfactionLine`).
 - 离任检查: :class:`DepartureCheck` of a unit's 主要负责人 who left the post, with its
   :class:`DepartureFinding` rows (a finding marked as a problem goes on the checklist).
-- 带病提拔倒查: :class:`LookBack`, opened when a 组织处理 is recorded for a cadre, listing the
-  cadre's promotions of the past five years (:class:`LookBackPromotion`) with their
-  凡提四必 case and who signed it.
+- 带病提拔倒查: :class:`LookBack`, opened when a 组织处理 or a 党纪政务处分 is recorded for a
+  cadre, listing the cadre's promotions of the past five years (:class:`LookBackPromotion`)
+  with their 凡提四必 case and who signed it.
 
 Every state change goes through ``services``.
 """
@@ -15,6 +15,7 @@ Every state change goes through ``services``.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -271,13 +272,17 @@ class LookBackVerdict(models.TextChoices):
 
 
 class LookBack(Audited):
-    """带病提拔倒查: opened when a 组织处理 is recorded for a cadre promoted in the five years
-    before it; the clerk records the conclusion and any 追责问责 (一案双查)."""
+    """带病提拔倒查: opened when a 组织处理 or a 党纪政务处分 is recorded for a cadre promoted in
+    the five years before it — one per record, which is either the one or the other; the
+    clerk records the conclusion and any 追责问责 (一案双查)."""
 
     scope_field = "cadre__unit"
 
     handling_record = models.OneToOneField("supervision.HandlingRecord", verbose_name="组织处理",
-                                           on_delete=models.PROTECT, related_name="look_back")
+                                           on_delete=models.PROTECT, related_name="look_back", null=True, blank=True)
+    discipline_finding = models.OneToOneField("supervision.DisciplineFinding", verbose_name="党纪政务处分",
+                                              on_delete=models.PROTECT, related_name="look_back", null=True,
+                                              blank=True)
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="look_backs")
     opened_on = models.DateField("启动日期")
     window_start = models.DateField("倒查起始日", help_text="处理决定前五年。")
@@ -299,10 +304,29 @@ class LookBack(Audited):
             models.CheckConstraint(condition=~Q(verdict="found") | ~Q(accountability=""),
                                    name="selection_lookback_found_needs_accountability",
                                    violation_error_message="属于带病提拔的，须填写追责问责情况。"),
+            models.CheckConstraint(
+                condition=Q(handling_record__isnull=False, discipline_finding__isnull=True)
+                | Q(handling_record__isnull=True, discipline_finding__isnull=False),
+                name="selection_lookback_one_source",
+                violation_error_message="带病提拔倒查由一条组织处理或一条党纪政务处分启动。"),
         ]
 
     def __str__(self) -> str:
         return f"{self.cadre.name}带病提拔倒查（{self.opened_on:%Y-%m-%d}）"
+
+    @property
+    def source(self) -> Any:
+        """The 组织处理 or the 党纪政务处分 that opened it."""
+        return self.handling_record if self.handling_record_id else self.discipline_finding
+
+    @property
+    def source_label(self) -> str:
+        """启动事由: "组织处理：诫勉（2026-06-01）" or "党纪处分：党内警告（2026-06-01）"."""
+        if self.handling_record_id:
+            record = self.handling_record
+            return f"组织处理：{record.get_handling_type_display()}（{record.decided_on:%Y-%m-%d}）"
+        finding = self.discipline_finding
+        return f"{finding.category_label}：{finding.get_kind_display()}（{finding.decided_on:%Y-%m-%d}）"
 
 
 class LookBackPromotion(Audited):

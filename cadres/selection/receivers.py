@@ -8,5 +8,5 @@ from .services import look_back_open
 
 
 def open_look_back(sender: Any, *, record: Any, actor: Any, **kwargs: Any) -> None:
-    """A 组织处理 was recorded: open the 带病提拔倒查 (idempotent: one per record)."""
+    """A 组织处理 or a 党纪政务处分 was recorded: open the 带病提拔倒查 (idempotent: one per record)."""
     look_back_open(record=record, actor=actor)

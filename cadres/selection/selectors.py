@@ -71,6 +71,7 @@ def evaluations_over_line(user: Any) -> QuerySet[SelectionEvaluation]:
 
 def look_backs_open(user: Any) -> QuerySet[LookBack]:
     return (scope_queryset(LookBack.objects.filter(status=CheckStatus.CHECKING), user)
-            .select_related("cadre", "cadre__unit", "handling_record").order_by("opened_on", "id"))
+            .select_related("cadre", "cadre__unit", "handling_record", "discipline_finding")
+            .order_by("opened_on", "id"))
 
 

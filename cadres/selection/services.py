@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.models import Cadre, Post
-from cadres.supervision.models import HandlingRecord, VettingCase, VettingStatus
+from cadres.supervision.models import DisciplineFinding, HandlingRecord, VettingCase, VettingStatus
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
@@ -308,22 +308,27 @@ def vetting_case_for(post: Post) -> VettingCase | None:
 
 
 @transaction.atomic
-def look_back_open(*, record: HandlingRecord, actor: Any) -> LookBack | None:
-    """带病提拔倒查 opened by a 组织处理 (the 自启动机制): the cadre's promotions of the five
-    years before the decision, each with its 凡提四必 case and who cleared it. One per
-    handling record; none when the cadre was not promoted in those years. Like the
-    checklist seam, this is a consequence of the record, not a button: the actor is
+def look_back_open(*, record: HandlingRecord | DisciplineFinding, actor: Any) -> LookBack | None:
+    """带病提拔倒查 opened by a 组织处理 or a 党纪政务处分 (the 自启动机制): the cadre's
+    promotions of the five years before the decision, each with its 凡提四必 case and who
+    cleared it. One per record; none when the cadre was not promoted in those years. Like
+    the checklist seam, this is a consequence of the record, not a button: the actor is
     required and named in the audit row, the right is the recording service's."""
     require_actor(actor)
-    if LookBack.objects.filter(handling_record_id=record.pk).exists():
+    if isinstance(record, DisciplineFinding):
+        source = {"discipline_finding": record}
+        cause = f"{record.category_label}（{record.get_kind_display()}）"
+    else:
+        source = {"handling_record": record}
+        cause = f"组织处理（{record.get_handling_type_display()}）"
+    if LookBack.objects.filter(**{f"{field}_id": row.pk for field, row in source.items()}).exists():
         return None
     since = five_years_before(record.decided_on)
     promotions = promotions_of(record.cadre_id, since=since, until=record.decided_on)
     if not promotions:
         return None
-    look_back = LookBack(handling_record=record, cadre_id=record.cadre_id, opened_on=timezone.localdate(),
-                         window_start=since)
-    save_audited(look_back, actor=actor, message=f"组织处理（{record.get_handling_type_display()}）启动带病提拔倒查")
+    look_back = LookBack(cadre_id=record.cadre_id, opened_on=timezone.localdate(), window_start=since, **source)
+    save_audited(look_back, actor=actor, message=f"{cause}启动带病提拔倒查")
     for post in promotions:
         case = vetting_case_for(post)
         row = LookBackPromotion(look_back=look_back, post=post, appointed_on=post.appointed_on, title=post.title,

@@ -2,6 +2,8 @@
 
 - 组织处理/问责: :class:`HandlingRecord`, with the 影响期 rule (:class:`InfluencePeriodRule`)
   that was in force at the decision copied onto the record.
+- 党纪处分/政务处分: :class:`DisciplineFinding`, whose 影响期 follows the statutes
+  (:data:`DISCIPLINE_MONTHS`).
 - 凡提四必: :class:`VettingCase` with its four :class:`VettingCheck` rows.
 - 个人有关事项报告: :class:`PersonalMattersReport`, the 随机抽查/重点抽查 draw
   (:class:`SpotCheckDraw`) and its :class:`SpotCheck` outcomes.
@@ -136,6 +138,115 @@ class HandlingRecord(Audited):
             errors["decided_on"] = "决定日期不能晚于今天。"
         if errors:
             raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# 党纪处分 / 政务处分 and their 影响期
+# ---------------------------------------------------------------------------
+
+class DisciplineKind(models.TextChoices):
+    """处分种类: the five 党纪处分 (留党察看 in its two terms) and the six 政务处分."""
+
+    PARTY_WARNING = "party_warning", "党内警告"
+    PARTY_SERIOUS_WARNING = "party_serious_warning", "党内严重警告"
+    PARTY_POST_REMOVAL = "party_post_removal", "撤销党内职务"
+    PARTY_PROBATION_1 = "party_probation_1", "留党察看一年"
+    PARTY_PROBATION_2 = "party_probation_2", "留党察看二年"
+    PARTY_EXPULSION = "party_expulsion", "开除党籍"
+    PUBLIC_WARNING = "public_warning", "政务警告"
+    PUBLIC_DEMERIT = "public_demerit", "记过"
+    PUBLIC_MAJOR_DEMERIT = "public_major_demerit", "记大过"
+    PUBLIC_DEMOTION = "public_demotion", "降级"
+    PUBLIC_DISMISSAL = "public_dismissal", "撤职"
+    PUBLIC_EXPULSION = "public_expulsion", "开除公职"
+
+
+PARTY_KINDS = frozenset(k for k in DisciplineKind.values if k.startswith("party_"))
+
+# 影响期 (months from the decision) during which the cadre may not be promoted or rated 优秀.
+# 《党政领导干部选拔任用工作条例》 bars from promotion whoever is inside the 影响期 of a
+# 党纪政务处分; the periods are the statutes' own:
+# - 《中国共产党纪律处分条例》: 警告 — one year, 严重警告 — a year and a half in which the
+#   member may not be promoted in the Party; 撤销党内职务 — two years in which no post equal
+#   to or above the one removed is given; 留党察看 (一年 or 二年) — the 察看 term and then two
+#   years after the member's rights are restored, so 36 and 48 months. (An extension of the
+#   察看 term is a new decision, entered as a new finding.)
+# - 《中华人民共和国公职人员政务处分法》第八条: 警告 6 个月, 记过 12 个月, 记大过 18 个月,
+#   降级、撤职 24 个月; during the 处分期 the official is not promoted.
+DISCIPLINE_MONTHS: dict[str, int] = {
+    DisciplineKind.PARTY_WARNING: 12,
+    DisciplineKind.PARTY_SERIOUS_WARNING: 18,
+    DisciplineKind.PARTY_POST_REMOVAL: 24,
+    DisciplineKind.PARTY_PROBATION_1: 36,
+    DisciplineKind.PARTY_PROBATION_2: 48,
+    DisciplineKind.PUBLIC_WARNING: 6,
+    DisciplineKind.PUBLIC_DEMERIT: 12,
+    DisciplineKind.PUBLIC_MAJOR_DEMERIT: 18,
+    DisciplineKind.PUBLIC_DEMOTION: 24,
+    DisciplineKind.PUBLIC_DISMISSAL: 24,
+}
+# 开除党籍 and 开除公职 end the cadre's service (开除党籍: not readmitted for five years; 开除:
+# not employed as a civil servant again). No period is reckoned: the finding refuses every
+# later promotion or 优秀 of the person for good, should the record ever be reached again.
+FOR_GOOD_KINDS = (DisciplineKind.PARTY_EXPULSION, DisciplineKind.PUBLIC_EXPULSION)
+
+
+class DisciplineFinding(Audited):
+    """党纪处分/政务处分决定 (the 处分决定书 of a 纪委 or 监委, or of the cadre's organ): the
+    kind, the decision's date, number and organ. Its 影响期 (:data:`DISCIPLINE_MONTHS`) blocks
+    promotions and an 优秀 grade as a 组织处理's does; recording one opens the 带病提拔倒查."""
+
+    scope_field = "cadre__unit"
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="discipline_findings")
+    kind = models.CharField("处分种类", max_length=30, choices=DisciplineKind.choices)
+    decided_on = models.DateField("处分决定日期")
+    document_number = models.CharField("处分决定文号", max_length=100, help_text="如：城纪处〔2026〕5号")
+    deciding_organ = models.CharField("作出机关", max_length=100, help_text="如：中共兰州市城关区纪律检查委员会")
+    summary = models.TextField("处分事由", blank=True)
+    # From the kind, by the service (DISCIPLINE_MONTHS); none for 开除, which holds for good.
+    influence_months = models.PositiveSmallIntegerField("影响期（月）", default=0, editable=False)
+    influence_ends_on = models.DateField("影响期截止日", null=True, blank=True, editable=False,
+                                         help_text="影响期持续至该日（含）；开除党籍、开除公职的长期有效。")
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
+
+    class Meta:
+        permissions = [("import_disciplinefinding", "可导入党纪政务处分"), ("export_disciplinefinding", "可导出党纪政务处分")]
+        verbose_name = "党纪政务处分"
+        verbose_name_plural = "党纪政务处分"
+        ordering = ["-decided_on", "-id"]
+        indexes = [
+            models.Index(fields=["cadre", "-decided_on"], name="discipline_cadre_idx"),
+            models.Index(fields=["kind", "-decided_on"], name="discipline_kind_idx"),
+            models.Index(fields=["-decided_on", "-id"], name="discipline_order_idx"),
+            models.Index(fields=["influence_ends_on"], name="discipline_influence_idx",
+                         condition=Q(influence_ends_on__isnull=False)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "kind", "decided_on"], name="discipline_once_per_decision",
+                                    violation_error_message="该干部同一日期的同种处分已登记。"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FOR_GOOD_KINDS, influence_ends_on__isnull=True)
+                | (~Q(kind__in=FOR_GOOD_KINDS) & Q(influence_ends_on__isnull=False)),
+                name="discipline_period_follows_kind",
+                violation_error_message="影响期截止日由处分种类和决定日期确定：开除党籍、开除公职的长期有效，其余须有截止日。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.get_kind_display()}（{self.decided_on:%Y-%m-%d}）"
+
+    @property
+    def category_label(self) -> str:
+        return "党纪处分" if self.kind in PARTY_KINDS else "政务处分"
+
+    @property
+    def for_good(self) -> bool:
+        return self.kind in FOR_GOOD_KINDS
+
+    def clean(self) -> None:
+        if self.decided_on and self.decided_on > timezone.localdate():
+            raise ValidationError({"decided_on": "处分决定日期不能晚于今天。"})
 
 
 # ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Spreadsheet resources (导入模板) of 干部监督: 组织处理 and 个人有关事项报告.
+"""Spreadsheet resources (导入模板) of 干部监督: 组织处理, 党纪政务处分 and 个人有关事项报告.
 
 The cadre is found by 身份证号 within the uploader's scope (the registry's widget).
 Handling rows need the influence period computed from the rule table: each row is
 handed to ``services.handling_record_fill_period``, the function ``handling_record_save``
-uses.
+uses; a 党纪政务处分 row to ``services.discipline_finding_fill_period`` likewise. The rows
+a sheet wrote are announced with ``signals.handling_recorded``, as the services do.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from cadres.resources import CadreByIDWidget
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, is_blank
 
-from .models import HandlingRecord, HandlingSource, HandlingType, PersonalMattersReport
-from .services import handling_record_fill_period
+from .models import (
+    DisciplineFinding,
+    DisciplineKind,
+    HandlingRecord,
+    HandlingSource,
+    HandlingType,
+    PersonalMattersReport,
+)
+from .services import discipline_finding_fill_period, handling_record_fill_period
 from .signals import handling_recorded
 
 
@@ -85,6 +93,56 @@ class HandlingRecordResource(ScopedModelResource):
         # The rows the sheet wrote, in the import's transaction: the same signal the service sends.
         for record in records.select_related("cadre", "cadre__unit"):
             handling_recorded.send(sender=HandlingRecord, record=record, actor=self.user)
+
+
+# Other spellings of the kinds seen on 处分决定书 and in reports ("给予党内警告处分", "开除").
+DISCIPLINE_ALIASES = {
+    **{f"{label}处分": label for _, label in DisciplineKind.choices},
+    "严重警告": "党内严重警告", "警告（党纪）": "党内警告", "警告（政务）": "政务警告", "开除": "开除公职",
+    "政务记过": "记过", "政务记大过": "记大过", "政务降级": "降级", "政务撤职": "撤职",
+    "留党察看1年": "留党察看一年", "留党察看2年": "留党察看二年",
+}
+
+
+class DisciplineFindingResource(ScopedModelResource):
+    slug = "discipline_findings"
+    verbose_name = "党纪政务处分"
+
+    cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
+    cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    kind = fields.Field(attribute="kind", column_name="处分种类",
+                        widget=ChoiceWidget(DisciplineKind.choices, DISCIPLINE_ALIASES))
+    decided_on = fields.Field(attribute="decided_on", column_name="处分决定日期", widget=DateWidget())
+    document_number = fields.Field(attribute="document_number", column_name="处分决定文号", widget=CharWidget())
+    deciding_organ = fields.Field(attribute="deciding_organ", column_name="作出机关", widget=CharWidget())
+    summary = fields.Field(attribute="summary", column_name="处分事由", widget=CharWidget())
+
+    masked_fields = ("cadre",)
+    header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "处分类型": "处分种类", "处分": "处分种类",
+                      "决定日期": "处分决定日期", "处分日期": "处分决定日期", "文号": "处分决定文号",
+                      "决定文号": "处分决定文号", "处分机关": "作出机关", "决定机关": "作出机关", "事由": "处分事由",
+                      "主要事实": "处分事由"}
+    example_row = {"身份证号": "620102197506150011", "姓名": "张建华", "处分种类": "党内警告",
+                   "处分决定日期": "2026-03-15", "处分决定文号": "城纪处〔2026〕5号",
+                   "作出机关": "中共兰州市城关区纪律检查委员会", "处分事由": "违规收受礼金"}
+
+    class Meta:
+        model = DisciplineFinding
+        fields = ("cadre", "cadre_name", "kind", "decided_on", "document_number", "deciding_organ", "summary")
+        import_id_fields = ("cadre", "kind", "decided_on")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "cadre__unit")
+
+    def prepare_instance(self, instance: DisciplineFinding, original: DisciplineFinding | None) -> None:
+        discipline_finding_fill_period(instance)
+
+    def after_import_commit(self, records: Any) -> None:
+        # The rows the sheet wrote, in the import's transaction: the same signal the service sends.
+        for record in records.select_related("cadre", "cadre__unit"):
+            handling_recorded.send(sender=DisciplineFinding, record=record, actor=self.user)
 
 
 class PersonalMattersReportResource(ScopedModelResource):

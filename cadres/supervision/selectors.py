@@ -1,5 +1,6 @@
-"""Read side of 干部监督: running influence periods, promotion blockers (with reasons in
-Chinese), overdue travel documents and the per-cadre supervision timeline."""
+"""Read side of 干部监督: running influence periods (of 组织处理 and of 党纪政务处分 alike),
+promotion blockers (with reasons in Chinese), overdue travel documents and the per-cadre
+supervision timeline."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cadres.models import REVIEW_BELOW_SCORE, Assessment, Cadre
@@ -16,6 +17,8 @@ from orgwork.units.scope import scope_queryset
 
 from .models import (
     DISCREPANCIES,
+    FOR_GOOD_KINDS,
+    DisciplineFinding,
     FileAudit,
     FileAuditFinding,
     FileAuditItem,
@@ -36,8 +39,48 @@ from .models import (
 # ---------------------------------------------------------------------------
 
 def running_influence_q(*, on: datetime.date, prefix: str = "") -> Q:
-    """Decided on or before ``on`` and the period runs through ``on`` (the end day included)."""
+    """A 组织处理 decided on or before ``on`` whose period runs through ``on`` (the end day included)."""
     return Q(**{f"{prefix}decided_on__lte": on, f"{prefix}influence_ends_on__gte": on})
+
+
+def finding_in_force_q(*, first: datetime.date, last: datetime.date | None = None, prefix: str = "") -> Q:
+    """A 党纪政务处分 decided on or before ``last`` whose period runs at some time in
+    [``first``, ``last``] (one day when ``last`` is None) — or holds for good (开除)."""
+    last = last or first
+    return Q(**{f"{prefix}decided_on__lte": last}) & (
+        Q(**{f"{prefix}influence_ends_on__gte": first}) | Q(**{f"{prefix}kind__in": FOR_GOOD_KINDS}))
+
+
+def running_finding_q(*, on: datetime.date, prefix: str = "") -> Q:
+    return finding_in_force_q(first=on, prefix=prefix)
+
+
+def under_influence(cadre: Any, *, on: datetime.date) -> ExpressionWrapper:
+    """True when the cadre (an ``OuterRef``) is inside the 影响期 of a 组织处理 or a 党纪政务处分
+    on ``on``: two EXISTS in the same query, for ``filter`` and ``annotate``."""
+    return ExpressionWrapper(
+        Q(Exists(HandlingRecord.objects.filter(running_influence_q(on=on), cadre=cadre)))
+        | Q(Exists(DisciplineFinding.objects.filter(running_finding_q(on=on), cadre=cadre))),
+        output_field=BooleanField())
+
+
+InfluenceSource = HandlingRecord | DisciplineFinding
+
+
+def influence_in_force(cadre_id: int, *, first: datetime.date,
+                       last: datetime.date | None = None) -> InfluenceSource | None:
+    """The 组织处理 or 党纪政务处分 whose 影响期 runs at some time in [``first``, ``last``] (the day
+    ``first`` when ``last`` is None) and ends last — a finding that holds for good before
+    any other. Two indexed queries, one per source."""
+    last = last or first
+    finding = (DisciplineFinding.objects.filter(finding_in_force_q(first=first, last=last), cadre_id=cadre_id)
+               .order_by(F("influence_ends_on").desc(nulls_first=True), "-pk").first())
+    if finding is not None and finding.for_good:
+        return finding
+    record = (HandlingRecord.objects.filter(cadre_id=cadre_id, decided_on__lte=last, influence_ends_on__gte=first)
+              .order_by("-influence_ends_on", "-pk").first())
+    found = [r for r in (record, finding) if r is not None]
+    return max(found, key=lambda r: r.influence_ends_on) if found else None
 
 
 def handling_under_influence(*, on: datetime.date) -> QuerySet[HandlingRecord]:
@@ -45,10 +88,10 @@ def handling_under_influence(*, on: datetime.date) -> QuerySet[HandlingRecord]:
 
 
 def cadres_under_influence(user: Any, *, on: datetime.date | None = None) -> QuerySet[Cadre]:
-    """Cadres in ``user``'s jurisdiction with an unexpired influence period on ``on`` (one query)."""
+    """Cadres in ``user``'s jurisdiction inside an 影响期 on ``on``, of a 组织处理 or a
+    党纪政务处分 (one query)."""
     on = on or timezone.localdate()
-    running = HandlingRecord.objects.filter(running_influence_q(on=on), cadre=OuterRef("pk"))
-    return scope_queryset(Cadre.objects.filter(Exists(running)), user)
+    return scope_queryset(Cadre.objects.filter(under_influence(OuterRef("pk"), on=on)), user)
 
 
 # ---------------------------------------------------------------------------
@@ -85,6 +128,15 @@ def blockers_for(cadre: Cadre, *, on: datetime.date | None = None) -> list[Block
             f"{f'（{record.document_number}）' if record.document_number else ''}，"
             f"影响期{record.influence_months}个月，至{record.influence_ends_on:%Y年%m月%d日}届满，期间不得提拔。",
             record,
+        ))
+    for finding in DisciplineFinding.objects.filter(running_finding_q(on=on), cadre=cadre).order_by("decided_on"):
+        period = ("长期不得提拔。" if finding.for_good else
+                  f"影响期{finding.influence_months}个月，至{finding.influence_ends_on:%Y年%m月%d日}届满，期间不得提拔。")
+        found.append(Blocker(
+            "influence",
+            f"{finding.decided_on:%Y年%m月%d日}受到{finding.get_kind_display()}处分（{finding.document_number}），"
+            + period,
+            finding,
         ))
     for audit in FileAudit.objects.filter(cadre=cadre, status=FileAuditStatus.SUSPECTED).order_by("audited_on"):
         items = "、".join(f.get_item_display() for f in audit.findings.filter(result="suspected"))
@@ -138,7 +190,7 @@ def vetting_cases_with_flags(qs: QuerySet[VettingCase], *, on: datetime.date | N
             VettingCheck.objects.filter(case=OuterRef("pk")).exclude(result=VettingResult.CLEAR)
         ),
         latest_score=latest_score,
-        has_influence=Exists(HandlingRecord.objects.filter(running_influence_q(on=on), cadre=cadre)),
+        has_influence=under_influence(cadre, on=on),
         has_suspected_file=Exists(FileAudit.objects.filter(cadre=cadre, status=FileAuditStatus.SUSPECTED)),
         has_discrepancy=Exists(SpotCheck.objects.filter(unresolved_discrepancy_q(), cadre=cadre)),
     )
@@ -172,17 +224,32 @@ def overdue_loans(user: Any, *, today: datetime.date | None = None) -> QuerySet[
 # ---------------------------------------------------------------------------
 
 def vetting_during_influence(user: Any) -> QuerySet[VettingCase]:
-    """凡提四必 cases whose cadre was nominated while an influence period ran
-    (``influence_ends_on``: the latest end among the periods running that day)."""
-    running = HandlingRecord.objects.filter(
-        cadre=OuterRef("cadre_id"), decided_on__lte=OuterRef("nominated_on"), influence_ends_on__gte=OuterRef("nominated_on")
-    )
+    """凡提四必 cases whose cadre was nominated while an influence period ran, of a 组织处理 or
+    a 党纪政务处分. Annotated with the latest end among the periods running that day, per
+    source (``handling_ends_on``, ``finding_ends_on``), and ``for_good`` when a finding
+    holds for good; :func:`influence_end_of` reads them."""
+    nominated = OuterRef("nominated_on")
+    handling = HandlingRecord.objects.filter(cadre=OuterRef("cadre_id"), decided_on__lte=nominated,
+                                             influence_ends_on__gte=nominated)
+    findings = DisciplineFinding.objects.filter(cadre=OuterRef("cadre_id"), decided_on__lte=nominated)
+    dated = findings.filter(influence_ends_on__gte=nominated)
+    for_good = findings.filter(kind__in=FOR_GOOD_KINDS)
     return (
-        scope_queryset(VettingCase.objects.filter(Exists(running)), user)
-        .annotate(influence_ends_on=Subquery(running.order_by("-influence_ends_on").values("influence_ends_on")[:1]))
+        scope_queryset(VettingCase.objects.filter(Q(Exists(handling)) | Q(Exists(dated)) | Q(Exists(for_good))), user)
+        .annotate(handling_ends_on=Subquery(handling.order_by("-influence_ends_on").values("influence_ends_on")[:1]),
+                  finding_ends_on=Subquery(dated.order_by("-influence_ends_on").values("influence_ends_on")[:1]),
+                  for_good=Exists(for_good))
         .select_related("cadre", "cadre__unit")
         .order_by("-nominated_on", "pk")
     )
+
+
+def influence_end_of(case: VettingCase) -> datetime.date | str | None:
+    """影响期截止日 of a row of :func:`vetting_during_influence`: the later end, or 长期."""
+    if getattr(case, "for_good", False):
+        return "长期"
+    ends = [d for d in (getattr(case, "handling_ends_on", None), getattr(case, "finding_ends_on", None)) if d]
+    return max(ends) if ends else None
 
 
 def discrepancies_unhandled(user: Any) -> QuerySet[SpotCheck]:
@@ -225,8 +292,8 @@ class TimelineEntry:
 
 
 def supervision_timeline(cadre: Cadre) -> list[TimelineEntry]:
-    """Handling (with influence periods), spot checks, file audits, vetting and the
-    rectification items they opened, newest first. The caller has already reached
+    """Handling and 党纪政务处分 (with influence periods), spot checks, file audits, vetting
+    and the rectification items they opened, newest first. The caller has already reached
     ``cadre`` through a scoped queryset."""
     entries: list[TimelineEntry] = []
     sources: list[Any] = []
@@ -241,6 +308,15 @@ def supervision_timeline(cadre: Cadre) -> list[TimelineEntry]:
             entries.append(TimelineEntry(record.influence_ends_on, "影响期届满",
                                          f"{record.get_handling_type_display()}影响期届满", "", record))
         sources.append(record)
+    for finding in DisciplineFinding.objects.filter(cadre=cadre):
+        period = ("长期有效。" if finding.for_good
+                  else f"影响期{finding.influence_months}个月，至{finding.influence_ends_on:%Y-%m-%d}。")
+        title = f"{finding.get_kind_display()}（{finding.deciding_organ}，{finding.document_number}）"
+        entries.append(TimelineEntry(finding.decided_on, finding.category_label, title,
+                                     period + finding.summary[:120], finding))
+        if finding.influence_ends_on:
+            entries.append(TimelineEntry(finding.influence_ends_on, "影响期届满",
+                                         f"{finding.get_kind_display()}处分影响期届满", "", finding))
     for check in SpotCheck.objects.filter(cadre=cadre).select_related("draw"):
         day = check.checked_on or (check.draw.drawn_at and timezone.localdate(check.draw.drawn_at)) or timezone.localdate()
         entries.append(TimelineEntry(day, "个人有关事项核查",

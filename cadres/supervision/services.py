@@ -29,7 +29,9 @@ from orgwork.units.scope import scope_queryset
 
 from . import sampling
 from .models import (
+    DISCIPLINE_MONTHS,
     DISCREPANCIES,
+    DisciplineFinding,
     DrawMethod,
     FileAudit,
     FileAuditStatus,
@@ -118,6 +120,41 @@ def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool =
     save_audited(record, actor=actor)
     handling_recorded.send(sender=HandlingRecord, record=record, actor=actor)
     return record
+
+
+# ---------------------------------------------------------------------------
+# 党纪处分 / 政务处分
+# ---------------------------------------------------------------------------
+
+def discipline_finding_fill_period(finding: DisciplineFinding) -> None:
+    """The 影响期 follows the statutes (``models.DISCIPLINE_MONTHS``) from the kind and the
+    decision date; 开除党籍 and 开除公职 hold for good (no end date)."""
+    finding.influence_months = DISCIPLINE_MONTHS.get(finding.kind, 0)
+    finding.influence_ends_on = (None if finding.for_good or finding.decided_on is None
+                                 else influence_end(finding.decided_on, finding.influence_months))
+
+
+@transaction.atomic
+def discipline_finding_save(*, finding: DisciplineFinding, actor: Any, validate: bool = True) -> DisciplineFinding:
+    """Record or correct a 党纪处分 or 政务处分 decision (its 影响期:
+    :func:`discipline_finding_fill_period`). Like a 组织处理, it is announced with
+    ``signals.handling_recorded`` in the same transaction (the 带病提拔倒查 listens)."""
+    adding = finding._state.adding or finding.pk is None
+    _require_perm(actor, "supervision.add_disciplinefinding" if adding else "supervision.change_disciplinefinding",
+                  "登记党纪政务处分")
+    _require_cadre_in_scope(finding.cadre_id, actor)
+    if not adding:
+        stored = _lock(finding, actor)
+        if getattr(finding, "_audit_loaded", None) is None:
+            finding._audit_loaded = concrete_values(stored)
+    finding.document_number = (finding.document_number or "").strip()
+    finding.deciding_organ = (finding.deciding_organ or "").strip()
+    discipline_finding_fill_period(finding)
+    if validate:
+        finding.full_clean()
+    save_audited(finding, actor=actor)
+    handling_recorded.send(sender=DisciplineFinding, record=finding, actor=actor)
+    return finding
 
 
 # ---------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Signals other parts of the cadre domain listen to, so that supervision depends on none of them.
 
 ``handling_recorded`` is sent, inside the transaction that stores it, for every 组织处理
-record written — by ``services.handling_record_save`` (form, command, demo seeder) and by
-the 组织处理 sheet (``HandlingRecordResource.after_import_commit``). Arguments:
-``record`` (the saved HandlingRecord) and ``actor`` (who wrote it). It is sent again when a
-record is corrected or a sheet row re-imported: receivers are idempotent. A receiver's
-``ValidationError`` refuses the write as a whole.
+record and every 党纪政务处分 written — by ``services.handling_record_save`` and
+``services.discipline_finding_save`` (form, command, demo seeder) and by their sheets
+(``after_import_commit`` of ``HandlingRecordResource`` and ``DisciplineFindingResource``).
+Arguments: ``sender`` (``HandlingRecord`` or ``DisciplineFinding``), ``record`` (the saved
+row) and ``actor`` (who wrote it). It is sent again when a record is corrected or a sheet
+row re-imported: receivers are idempotent. A receiver's ``ValidationError`` refuses the
+write as a whole.
 """
 
 from __future__ import annotations

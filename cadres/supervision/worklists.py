@@ -16,8 +16,8 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .filters import DiscrepanciesFilter, OverdueLoansFilter, SuspectedFilesFilter, VettingDuringInfluenceFilter
 from .models import FileAuditItem, SpotCheck, TravelDocumentLoan, TravelDocumentType, VettingCase, VettingStatus
-from .selectors import (discrepancies_unhandled, files_suspected, overdue_loans, unresolved_discrepancy_q,
-                        vetting_during_influence)
+from .selectors import (discrepancies_unhandled, files_suspected, influence_end_of, overdue_loans,
+                        unresolved_discrepancy_q, vetting_during_influence)
 
 SECTION = "干部监督"
 UNMASK = "cadres.view_unmasked_id_number"
@@ -92,14 +92,14 @@ def register_all() -> None:
         slug="supervision_vetting_during_influence", title="影响期内被提名的干部", section=SECTION,
         permission="supervision.view_vettingcase", queryset=vetting_during_influence,
         filterset_class=VettingDuringInfluenceFilter, row_link=change_link("vettingcase"),
-        description="受到组织处理、影响期未满即被提名拟提拔的凡提四必案件，须逐一核实。",
+        description="受到组织处理或党纪政务处分、影响期未满即被提名拟提拔的凡提四必案件，须逐一核实。",
         columns=(
             Column("姓名", "cadre.name"),
             Column("单位", "cadre.unit.full_name"),
             Column("拟任职务", "proposed_post"),
             Column("提名单位（人）", "nominated_by"),
             Column("提名日期", "nominated_on"),
-            Column("影响期截止日", "influence_ends_on"),
+            Column("影响期截止日", influence_end_of),
             Column("审查状态", "get_status_display"),
         ),
     ))

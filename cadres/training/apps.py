@@ -11,9 +11,10 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from orgwork.imports.registry import register
 
-        from .resources import ClassAttendanceResource
+        from .resources import ClassAttendanceResource, OnlineCompletionResource
 
         register(ClassAttendanceResource)
+        register(OnlineCompletionResource)
 
         from . import worklists
 

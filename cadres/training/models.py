@@ -190,6 +190,7 @@ class OnlineCompletion(Audited):
     credited_hours = models.DecimalField("计入学时", max_digits=4, decimal_places=1, editable=False)
 
     class Meta:
+        permissions = [("import_onlinecompletion", "可导入网络学习记录"), ("export_onlinecompletion", "可导出网络学习记录")]
         verbose_name = "网络学习记录"
         verbose_name_plural = "网络学习记录"
         ordering = ["-completed_on", "-id"]

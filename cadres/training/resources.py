@@ -1,12 +1,20 @@
-"""The class roster sheet (班次学员考勤表), through the import engine.
+"""The class roster sheet (班次学员考勤表) and the online-learning sheet (网络学习记录), through
+the import engine.
 
-One row per trainee per class day: 班次编号, 身份证号, 日期, 出勤情况. The class is found by
+Roster: one row per trainee per class day: 班次编号, 身份证号, 日期, 出勤情况. The class is found by
 its 班次编号 and the cadre by 身份证号, both within the uploader's jurisdiction (the
 widgets); the same trainee twice on one day of one class is a duplicate row (the natural
 key); every row is handed to ``services.attendance_check_and_credit`` — the function
 ``attendance_save`` uses — so a closed class, a day outside the class dates and the
 credited hours are decided the same way as in the admin. All or nothing: one bad row
 and nothing is written.
+
+Online learning: one row per cadre per course completed: 课程编号, 身份证号, 完成日期. The
+course is found by its 课程编号 in the province-wide catalogue (as the form offers it), the
+cadre by 身份证号 within the uploader's jurisdiction; a course counts once per cadre (the
+natural key: a second row for it is a duplicate, a row for a stored completion corrects
+its date) and credits its 学时 through ``services.online_completion_credit``, the function
+``online_completion_save`` uses.
 """
 
 from __future__ import annotations
@@ -20,8 +28,8 @@ from cadres.resources import CadreByIDWidget
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget
 
-from .models import AttendanceStatus, ClassAttendance, TrainingClass
-from .services import attendance_check_and_credit
+from .models import AttendanceStatus, ClassAttendance, OnlineCompletion, OnlineCourse, TrainingClass
+from .services import attendance_check_and_credit, online_completion_credit
 
 
 class TrainingClassWidget(ScopedForeignKeyWidget):
@@ -70,3 +78,48 @@ class ClassAttendanceResource(ScopedModelResource):
         if not instance.status:
             instance.status = AttendanceStatus.ATTENDED
         attendance_check_and_credit(instance)
+
+
+class OnlineCourseWidget(ScopedForeignKeyWidget):
+    """网络课程, by its 课程编号. The catalogue is the province's online college's, shared by
+    every unit: a county records its cadres' completions of any course (the form offers
+    every course too), so the lookup is not narrowed to the uploader's jurisdiction."""
+
+    not_found_message = "课程编号为「{value}」的网络课程不存在，请先在“网络课程”中登记。"
+
+    def __init__(self) -> None:
+        super().__init__(OnlineCourse, field="code")
+
+    def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> Any:
+        return OnlineCourse.objects.all()
+
+
+class OnlineCompletionResource(ScopedModelResource):
+    slug = "training_online_completions"
+    verbose_name = "网络学习记录"
+
+    course = fields.Field(attribute="course", column_name="课程编号", widget=OnlineCourseWidget())
+    course_name = fields.Field(attribute="course__name", column_name="课程名称", readonly=True)
+    cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
+    cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    completed_on = fields.Field(attribute="completed_on", column_name="完成日期", widget=DateWidget())
+    credited_hours = fields.Field(attribute="credited_hours", column_name="计入学时", readonly=True)
+
+    masked_fields = ("cadre",)
+    header_aliases = {"课程代码": "课程编号", "课程号": "课程编号", "公民身份号码": "身份证号", "身份证号码": "身份证号",
+                      "学习完成日期": "完成日期", "完成时间": "完成日期", "课程": "课程名称", "学时": "计入学时"}
+    example_row = {"课程编号": "GSWX-001", "课程名称": "习近平新时代中国特色社会主义思想专题",
+                   "身份证号": "620102197506150011", "姓名": "张建华", "完成日期": "2026-03-20", "计入学时": ""}
+
+    class Meta:
+        model = OnlineCompletion
+        fields = ("course", "course_name", "cadre", "cadre_name", "completed_on", "credited_hours")
+        import_id_fields = ("course", "cadre")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "cadre__unit", "course")
+
+    def prepare_instance(self, instance: OnlineCompletion, original: OnlineCompletion | None) -> None:
+        online_completion_credit(instance)

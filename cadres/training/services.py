@@ -4,7 +4,9 @@ seeder), its permission, the row locked inside its jurisdiction, the rule refusi
 Chinese ``ValidationError``, one audit row, in one transaction.
 
 The rules of one roster line (:func:`attendance_check_and_credit`) are shared with the
-roster sheet, which hands every row to it (``resources.ClassAttendanceResource``).
+roster sheet, which hands every row to it (``resources.ClassAttendanceResource``); the
+credit of an online completion (:func:`online_completion_credit`) with the online-learning
+sheet (``resources.OnlineCompletionResource``).
 """
 
 from __future__ import annotations
@@ -199,6 +201,13 @@ def online_course_save(*, course: OnlineCourse, actor: Any) -> OnlineCourse:
     return course
 
 
+def online_completion_credit(completion: OnlineCompletion) -> None:
+    """The 学时 a completion credits: its course's, once (every path: form, sheet, seeder)."""
+    if completion.course_id is None:
+        return  # no course: the course's own error says it
+    completion.credited_hours = completion.course.hours
+
+
 @transaction.atomic
 def online_completion_save(*, completion: OnlineCompletion, actor: Any, validate: bool = True) -> OnlineCompletion:
     """Record that a cadre completed an online course: credited the course's 学时, once.
@@ -209,7 +218,7 @@ def online_completion_save(*, completion: OnlineCompletion, actor: Any, validate
     _require_in_scope(Cadre, completion.cadre_id, actor, "cadre", "干部")
     if not adding:
         _remember_stored(completion, actor, "网络学习记录")
-    completion.credited_hours = OnlineCourse.objects.values_list("hours", flat=True).get(pk=completion.course_id)
+    online_completion_credit(completion)
     if validate:
         completion.full_clean()
     save_audited(completion, actor=actor)

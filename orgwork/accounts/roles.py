@@ -117,6 +117,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # 组织处理 is never deleted either: it carries the 影响期 (cadres.supervision.admin.handling).
         "supervision.add_handlingrecord", "supervision.change_handlingrecord",
         "supervision.view_handlingrecord", "supervision.import_handlingrecord", "supervision.export_handlingrecord",
+        "supervision.add_disciplinefinding", "supervision.change_disciplinefinding",
+        "supervision.view_disciplinefinding",
+        "supervision.import_disciplinefinding", "supervision.export_disciplinefinding",
         "supervision.view_influenceperiodrule",
         "supervision.add_vettingcase", "supervision.change_vettingcase", "supervision.delete_vettingcase",
         "supervision.view_vettingcase",
@@ -160,6 +163,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "training.import_classattendance", "training.export_classattendance",
         "training.add_onlinecourse", "training.change_onlinecourse", "training.view_onlinecourse",
         "training.add_onlinecompletion", "training.change_onlinecompletion", "training.view_onlinecompletion",
+        "training.import_onlinecompletion", "training.export_onlinecompletion",
         "training.add_trainingminimum", "training.change_trainingminimum", "training.view_trainingminimum",
         # 挂职与驻村 (cadres.secondment): records on the books are never deleted.
         "secondment.add_assignment", "secondment.change_assignment", "secondment.view_assignment",
@@ -230,7 +234,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_COMMON, "notifications.view_notification",
         "cadres.view_cadre", "cadres.view_post", "cadres.view_assessment", "cadres.view_education",
         "cadres.view_familymember", "cadres.view_positionquota", "cadres.view_rewardpunishment",
-        "supervision.view_handlingrecord", "supervision.view_influenceperiodrule", "supervision.view_vettingcase",
+        "supervision.view_handlingrecord", "supervision.view_disciplinefinding", "supervision.view_influenceperiodrule",
+        "supervision.view_vettingcase",
         "supervision.view_vettingcheck", "supervision.view_personalmattersreport", "supervision.view_spotcheck",
         "supervision.view_spotcheckdraw", "supervision.view_fileaudit", "supervision.view_fileauditfinding",
         "supervision.view_traveldocument", "supervision.view_traveldocumentloan", "supervision.view_travelviolation",

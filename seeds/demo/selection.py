@@ -1,11 +1,13 @@
 """Demo 选人用人监督 data in the supervision county (城关区 when present): last year's
 选人用人工作报告 and 两评议 (one newly promoted cadre's 不满意率 over the line, so on the
 checklist), two 区委书记 who left (one checked, with a problem finding on the checklist;
-one still waiting for a check, on the 台账), and a 组织处理 of a cadre promoted two years
-ago, which opens its 带病提拔倒查 through the same path as any other record.
+one still waiting for a check, on the 台账), a 组织处理 of a cadre promoted two years
+ago and a 政务处分 (记大过) of another, each of which opens its 带病提拔倒查 through the
+same path as any other record.
 
 Everything goes through the services, as the named system actor; the step is skipped
-once the county has last year's report, so a second run adds nothing. Plain ORM only: it
+once the county has last year's report (the 政务处分 part once its cadre exists), so a
+second run adds nothing. Plain ORM only: it
 runs on SQLite (``bin/demo``) as on PostgreSQL.
 """
 
@@ -27,8 +29,21 @@ from cadres.selection.services import (
     selection_report_save,
 )
 from cadres.services import cadre_save, post_appoint
-from cadres.supervision.models import HandlingRecord, HandlingSource, HandlingType, VettingResult
-from cadres.supervision.services import handling_record_save, vetting_clear, vetting_open, vetting_record_check
+from cadres.supervision.models import (
+    DisciplineFinding,
+    DisciplineKind,
+    HandlingRecord,
+    HandlingSource,
+    HandlingType,
+    VettingResult,
+)
+from cadres.supervision.services import (
+    discipline_finding_save,
+    handling_record_save,
+    vetting_clear,
+    vetting_open,
+    vetting_record_check,
+)
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 
@@ -45,6 +60,7 @@ PEOPLE = {
     "promoted_fine": ("杨晓东", datetime.date(1978, 4, 5), 905),
     "promoted_doubted": ("何立新", datetime.date(1979, 5, 6), 907),
     "promoted_then_handled": ("罗永平", datetime.date(1976, 6, 7), 909),
+    "promoted_then_disciplined": ("孙建业", datetime.date(1977, 8, 9), 911),
 }
 
 
@@ -96,6 +112,25 @@ def _secretary_who_left(cadre: Cadre, county: Unit, left_on: datetime.date) -> P
     return post
 
 
+def _disciplined_after_promotion(county: Unit, today: datetime.date) -> bool:
+    """A cadre promoted two years ago (凡提四必 cleared) on whom the 监委 now decides a 记大过:
+    the finding opens the 带病提拔倒查. Skipped once the cadre exists."""
+    if Cadre.objects.filter(id_number=_number(county, "promoted_then_disciplined")).exists():
+        return False
+    with transaction.atomic():
+        cadre = _person(county, "promoted_then_disciplined")
+        _vetted_promotion(cadre, county,
+                          (f"{county.name}某局副局长", Rank.TOWNSHIP_DEPUTY, datetime.date(today.year - 6, 3, 1)),
+                          (f"{county.name}某局局长", Rank.TOWNSHIP_CHIEF, datetime.date(today.year - 2, 7, 1)))
+        # The 政务处分 opens the 带病提拔倒查 (cadres.supervision.signals.handling_recorded).
+        discipline_finding_save(finding=DisciplineFinding(
+            cadre=cadre, kind=DisciplineKind.PUBLIC_MAJOR_DEMERIT, decided_on=today - datetime.timedelta(days=30),
+            document_number=f"城监处〔{today.year}〕11号", deciding_organ=f"{county.name}监察委员会",
+            summary="任局长前在某局工作期间违规插手工程项目招投标"), actor=SEED)
+        build_quotas([county])
+    return True
+
+
 def build(ctx: DemoContext) -> None:
     county = _county()
     if county is None:
@@ -104,7 +139,8 @@ def build(ctx: DemoContext) -> None:
     today = timezone.localdate()
     year = today.year - 1
     if SelectionReport.objects.filter(unit=county, year=year).exists():
-        ctx.say("选人用人监督：演示数据已存在。")
+        added = _disciplined_after_promotion(county, today)
+        ctx.say(f"选人用人监督：演示数据已存在{'，补充政务处分启动的带病提拔倒查 1 件' if added else ''}。")
         return
     with transaction.atomic():
         selection_report_save(report=SelectionReport(
@@ -142,5 +178,6 @@ def build(ctx: DemoContext) -> None:
             facts="任镇长前在某局工作期间违规发放津贴补贴"), actor=SEED)
         # 职数 for the ranks these people now hold, written the way the registry step writes them.
         build_quotas([county])
+        _disciplined_after_promotion(county, today)
     ctx.say(f"选人用人监督：{county.name}{year}年度一报告两评议（1名新提拔干部不满意率达到警戒线），"
-            "离任检查 1 件、待检查 1 人，带病提拔倒查 1 件。")
+            "离任检查 1 件、待检查 1 人，带病提拔倒查 2 件（组织处理、政务处分各 1 件）。")

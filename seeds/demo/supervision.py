@@ -2,10 +2,11 @@
 (some within their influence period), personal-matters reports and a stratified draw
 with 一致 / 漏报 / 瞒报 outcomes (some 瞒报 unhandled past their 30 days), file audits (one
 suspected falsification), three vetting cases (one cleared, one blocked, one still 审查中
-past its 30 days) and travel documents with an overdue loan.
+past its 30 days), travel documents with an overdue loan, and three 党纪政务处分 (two
+within their influence period, one expired).
 
 Everything goes through the services; the step is skipped once the county has handling
-records, so a second run adds nothing.
+records, and the findings once their cadres have one, so a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from django.utils import timezone
 
 from cadres.models import Cadre
 from cadres.supervision.models import (
+    PARTY_KINDS,
+    DisciplineFinding,
+    DisciplineKind,
     FileAudit,
     FileAuditFinding,
     FileAuditItem,
@@ -36,6 +40,7 @@ from cadres.supervision.models import (
 )
 from cadres.supervision.selectors import blockers_for
 from cadres.supervision.services import (
+    discipline_finding_save,
     file_audit_complete,
     handling_record_save,
     spot_check_draw,
@@ -67,6 +72,14 @@ HANDLING = [
     (HandlingType.ORDERED_RESIGNATION, HandlingSource.INSPECTION, 500),
     (HandlingType.DISMISSAL, HandlingSource.OTHER, 420),
     (HandlingType.DEMOTION, HandlingSource.REPORT_12380, 300),
+]
+
+
+# (kind, days before today, organ, facts): the 纪委 and 监委 of the county decide.
+FINDINGS = [
+    (DisciplineKind.PARTY_WARNING, 100, "中共{county}纪律检查委员会", "违规接受管理服务对象宴请"),
+    (DisciplineKind.PUBLIC_DEMERIT, 200, "{county}监察委员会", "履行监管职责不力，造成国有资产损失"),
+    (DisciplineKind.PARTY_SERIOUS_WARNING, 1000, "中共{county}纪律检查委员会", "违规收受礼金"),
 ]
 
 
@@ -190,6 +203,22 @@ def _travel(cadres: list[Cadre], today: datetime.date) -> None:
         travel_document_cancel(document=cancelled, reason="持证人已退休，证件注销", actor=SEED)
 
 
+def _discipline(cadres: list[Cadre], county: Unit, today: datetime.date) -> int:
+    """党纪政务处分 for three of the cadres (already handled by their units for lesser matters);
+    none if they have one."""
+    if DisciplineFinding.objects.filter(cadre__in=cadres).exists():
+        return 0
+    for index, (kind, days, organ, facts) in enumerate(FINDINGS):
+        decided_on = today - datetime.timedelta(days=days)
+        discipline_finding_save(finding=DisciplineFinding(
+            cadre=cadres[index], kind=kind, decided_on=decided_on,
+            document_number=f"城{'纪' if kind in PARTY_KINDS else '监'}处〔{decided_on.year}〕{index + 2}号",
+            deciding_organ=organ.format(county=county.name),
+            summary=f"经查，该同志{facts}，依规依纪依法给予{kind.label}处分。",
+        ), actor=SEED)
+    return len(FINDINGS)
+
+
 def build(ctx: DemoContext) -> None:
     county = _county()
     if county is None:
@@ -200,10 +229,13 @@ def build(ctx: DemoContext) -> None:
     if len(cadres) < 12:
         ctx.say("干部监督：干部不足，跳过。")
         return
-    if HandlingRecord.objects.filter(cadre__in=cadres).exists():
-        ctx.say("干部监督：演示数据已存在。")
-        return
     today = timezone.localdate()
+    if HandlingRecord.objects.filter(cadre__in=cadres).exists():
+        # The findings came later than the rest: a demo seeded before them gains them once.
+        with transaction.atomic():
+            added = _discipline(cadres[1:4], county, today)
+        ctx.say(f"干部监督：演示数据已存在{f'，补充党纪政务处分 {added} 条' if added else ''}。")
+        return
     year = today.year - 1
     with transaction.atomic():
         _handling(cadres, today)
@@ -213,5 +245,6 @@ def build(ctx: DemoContext) -> None:
         _vetting(cadres[12:], cadres[5], today)
         draw = _draw(ctx, county, year, today)
         _travel(cadres[-4:], today)
-    ctx.say(f"干部监督：{county.name}组织处理 {len(HANDLING)} 条，个人有关事项报告 {len(cadres)} 份，"
-            f"随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人。")
+        findings = _discipline(cadres[1:4], county, today)
+    ctx.say(f"干部监督：{county.name}组织处理 {len(HANDLING)} 条，党纪政务处分 {findings} 条，"
+            f"个人有关事项报告 {len(cadres)} 份，随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人。")

@@ -3,6 +3,11 @@ and a county class with rosters and attendance (出勤 / 请假 / 缺勤), a cla
 year, online courses of the province's online college and their completions — so that
 some county-level cadres reach the yearly 110 学时 and others stay on the below-minimum list.
 
+The migration sets no minimum for 乡科级 (no source gives one); here the province's staff
+(the demo account ``province_cadre`` when the accounts step made it) enter one for 乡科级
+正职 and 副职 (:data:`TOWNSHIP_MINIMUM`, marked as demo data), so the list shows township
+cadres as well. A rank that already has a minimum keeps it.
+
 Everything goes through the services as the seeder's system actor; the step is skipped
 once its classes exist, so a second run adds nothing. Works on SQLite (``bin/demo``).
 """
@@ -15,7 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.models import Cadre, CadreStatus
+from cadres.models import Cadre, CadreStatus, Rank
 from cadres.training.models import (
     AttendanceStatus,
     ClassAttendance,
@@ -31,7 +36,9 @@ from cadres.training.services import (
     online_course_save,
     training_class_close,
     training_class_save,
+    training_minimum_save,
 )
+from orgwork.accounts.models import User
 from orgwork.units.models import Unit, UnitLevel
 
 from . import DemoContext
@@ -44,6 +51,23 @@ COURSES = [
     ("GSWX-005", "数字政府建设与治理能力现代化", "14"),
     ("GSWX-006", "领导干部法治思维", "8"),
 ]
+
+
+# 乡科级 yearly minimum as the province's plan might set it — the demo's figure, not a source's.
+TOWNSHIP_MINIMUM = (90, "省委组织部年度干部教育培训计划（演示数据）")
+TOWNSHIP_RANKS = (Rank.TOWNSHIP_CHIEF, Rank.TOWNSHIP_DEPUTY)
+# The ranks whose minimum the migration sets (县处级 and above): the leaders' classes are theirs.
+LEADER_RANKS = tuple(r for r in Rank.values if r not in TOWNSHIP_RANKS)
+
+
+def _township_minimums(ctx: DemoContext) -> int:
+    """The province's staff enter the 乡科级 minimums; a rank that has one keeps it."""
+    staff = User.objects.filter(username="province_cadre", is_active=True).first() or ctx.actor
+    hours, basis = TOWNSHIP_MINIMUM
+    missing = [rank for rank in TOWNSHIP_RANKS if not TrainingMinimum.objects.filter(rank=rank).exists()]
+    for rank in missing:
+        training_minimum_save(minimum=TrainingMinimum(rank=rank, hours=hours, basis=basis), actor=staff)
+    return len(missing)
 
 
 def _county() -> Unit | None:
@@ -80,10 +104,14 @@ def build(ctx: DemoContext) -> None:
     if county is None or root is None:
         ctx.say("教育培训：没有县区，跳过。")
         return
+    with transaction.atomic():
+        minimums = _township_minimums(ctx)
+    entered = f"省里录入乡科级年度学时要求 {minimums} 条，" if minimums else ""
     if TrainingClass.objects.filter(code__startswith="DEMO-").exists():
-        ctx.say("教育培训：演示数据已存在。")
+        ctx.say(f"教育培训：{entered}演示数据已存在。")
         return
-    ranks = TrainingMinimum.objects.values("rank")
+    # The classes are for county-level leaders; the township cadres train online and in the county class.
+    ranks = LEADER_RANKS
     active = Cadre.objects.filter(status=CadreStatus.ACTIVE)
     # County-level cadres of the county first, then of the county's city (a small demo has few).
     leaders = list(active.select_related("unit").filter(unit__path__startswith=county.path, rank__in=ranks).order_by("id")[:24])
@@ -121,4 +149,4 @@ def build(ctx: DemoContext) -> None:
                 online_completion_save(completion=OnlineCompletion(
                     course=course, cadre=cadre, completed_on=today - datetime.timedelta(days=5 + 7 * j + i % 5)),
                     actor=actor)
-    ctx.say(f"教育培训：培训班 3 个、网络课程 {len(courses)} 门、学员 {len(leaders) + len(others)} 人。")
+    ctx.say(f"教育培训：{entered}培训班 3 个、网络课程 {len(courses)} 门、学员 {len(leaders) + len(others)} 人。")

@@ -212,7 +212,7 @@ def test_the_appointment_form_resume_carries_the_assignments_in_date_order(tree,
     start = days_ago(400)
     a = second(cadre, host=tree["county_b"], post="副区长", start=start.replace(day=1), end=years_on(start, 2))
     html = client_for(county_a_clerk).get(reverse("admin:cadres_cadre_print", args=[cadre.pk])).content.decode()
-    line = f"{a.starts_on:%Y.%m}— 挂任兰州市七里河区副区长"
+    line = f"{a.starts_on:%Y.%m}--  挂任兰州市七里河区副区长"
     assert line in html
     assert html.index("城关区财政局科员") < html.index("城关区发展和改革局副局长") < html.index(line)
 
@@ -223,7 +223,7 @@ def test_the_village_line_reads_as_a_posting_once_ended(tree, cadre_a):
 
     a = station(cadre_a, township=tree["township_a"], village="红山村", start=days_ago(700))
     assignment_end(assignment=a, status=AssignmentStatus.COMPLETED, left_on=days_ago(2), actor=SYSTEM)
-    assert resume_lines(cadre_a) == [(a.starts_on, f"{a.starts_on:%Y.%m}—{days_ago(2):%Y.%m} "
+    assert resume_lines(cadre_a) == [(a.starts_on, f"{a.starts_on:%Y.%m}--{days_ago(2):%Y.%m}  "
                                                    "选派任兰州市城关区·城关镇红山村第一书记")]
 
 

@@ -1,25 +1,30 @@
 """The below-minimum list (台账), its export, the dashboard panel, the cost of the lists,
-and the demo step."""
+and the demo step (with the 乡科级 minimums the demo province enters)."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cadres.models import Rank
-from cadres.training.models import ClassAttendance, ClassStatus, OnlineCompletion, TrainingClass
+from cadres.training.models import ClassAttendance, ClassStatus, OnlineCompletion, TrainingClass, TrainingMinimum
 from cadres.training.selectors import below_minimum, completion_by_rank
+from cadres.training.services import training_minimum_save
 from cadres.training.worklists import completion_panel
+from orgwork.accounts import roles
+from orgwork.audit.models import AuditAction, AuditLog
 from seeds.demo import DemoContext
 from seeds.demo import cadres as demo_cadres
 from seeds.demo import training as demo_training
 
-from .training_helpers import YEAR, attend_all_days, class_in, complete, county_cadre, course_in
+from .training_helpers import SYSTEM, YEAR, attend_all_days, class_in, complete, county_cadre, course_in
 
 pytestmark = pytest.mark.django_db
 LIST = "training_below_minimum"
@@ -126,9 +131,44 @@ def test_the_demo_step_fills_rosters_closes_classes_and_adds_nothing_the_second_
     assert TrainingClass.objects.filter(status=ClassStatus.CLOSED).count() == 2, ctx.stdout.getvalue()
     assert set(ClassAttendance.objects.values_list("status", flat=True)) == {"attended", "leave", "absent"}
     assert OnlineCompletion.objects.exists()
-    counts = (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count())
+    counts = (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count(),
+              TrainingMinimum.objects.count(), AuditLog.objects.count())
     demo_training.build(ctx)
-    assert (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count()) == counts
+    assert (TrainingClass.objects.count(), ClassAttendance.objects.count(), OnlineCompletion.objects.count(),
+            TrainingMinimum.objects.count(), AuditLog.objects.count()) == counts
+
+
+def test_the_demo_province_enters_the_township_minimums_so_township_cadres_are_listed(tree, make_staff) -> None:
+    staff = make_staff("province_cadre", tree["province"], roles.CADRE_SUPERVISION)
+    ctx = DemoContext(scale="small", stdout=io.StringIO())
+    demo_cadres.build(ctx)
+    demo_training.build(ctx)
+    entered = {m.rank: (m.hours, m.basis) for m in TrainingMinimum.objects.filter(rank__startswith="township")}
+    assert entered == {rank: (90, "省委组织部年度干部教育培训计划（演示数据）")
+                       for rank in (Rank.TOWNSHIP_CHIEF, Rank.TOWNSHIP_DEPUTY)}
+    # Entered through the service by the province's staff: one audit row each, in their name.
+    rows = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(TrainingMinimum),
+                                   object_id__in=[str(pk) for pk in TrainingMinimum.objects.filter(
+                                       rank__startswith="township").values_list("pk", flat=True)])
+    assert [(r.actor, r.action) for r in rows] == [(staff, AuditAction.CREATE)] * 2
+    listed = below_minimum(staff, timezone.localdate().year)
+    assert listed.filter(rank__in=[Rank.TOWNSHIP_CHIEF, Rank.TOWNSHIP_DEPUTY]).exists()
+    assert listed.filter(rank__in=[Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY]).exists()
+    assert "省里录入乡科级年度学时要求 2 条" in ctx.stdout.getvalue()
+
+
+def test_a_township_minimum_the_province_has_set_is_kept_and_a_demo_seeded_before_gains_the_other(tree) -> None:
+    ctx = DemoContext(scale="small", stdout=io.StringIO())
+    demo_cadres.build(ctx)
+    demo_training.build(ctx)
+    TrainingMinimum.objects.filter(rank=Rank.TOWNSHIP_DEPUTY).delete()  # as before the demo entered them
+    chief = TrainingMinimum.objects.get(rank=Rank.TOWNSHIP_CHIEF)
+    chief.hours = 100
+    training_minimum_save(minimum=chief, actor=SYSTEM)
+    demo_training.build(ctx)
+    assert dict(TrainingMinimum.objects.filter(rank__startswith="township").values_list("rank", "hours")) == {
+        Rank.TOWNSHIP_CHIEF: 100, Rank.TOWNSHIP_DEPUTY: 90}
+    assert "省里录入乡科级年度学时要求 1 条，演示数据已存在" in ctx.stdout.getvalue()
 
 
 def test_the_dashboard_draws_the_training_panel_for_who_may_read_it(trained, county_a_clerk, personas, client_for) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from cadres.supervision.models import (
+    DisciplineFinding,
+    DisciplineKind,
     FileAudit,
     HandlingRecord,
     HandlingSource,
@@ -19,7 +21,13 @@ from cadres.supervision.models import (
     TravelViolationKind,
     VettingCase,
 )
-from cadres.supervision.services import handling_record_save, spot_check_draw, travel_document_lend, vetting_open
+from cadres.supervision.services import (
+    discipline_finding_save,
+    handling_record_save,
+    spot_check_draw,
+    travel_document_lend,
+    vetting_open,
+)
 from orgwork.units.models import Unit
 
 from . import sample_for
@@ -33,6 +41,14 @@ def handling_sample(unit: Unit) -> HandlingRecord:
     return handling_record_save(record=HandlingRecord(
         cadre=cadre_in(unit, name="样例处理"), handling_type=HandlingType.ADMONISHMENT,
         source=HandlingSource.INSPECTION, decided_on=DAY, document_number="样组通〔2026〕1号",
+    ), actor=SAMPLES)
+
+
+@sample_for(DisciplineFinding)
+def discipline_sample(unit: Unit) -> DisciplineFinding:
+    return discipline_finding_save(finding=DisciplineFinding(
+        cadre=cadre_in(unit, name="样例处分"), kind=DisciplineKind.PUBLIC_DEMERIT, decided_on=DAY,
+        document_number="样纪处〔2026〕1号", deciding_organ="样例县监察委员会",
     ), actor=SAMPLES)
 
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cadres.supervision.models import (
+    DisciplineFinding,
     FileAudit,
     FileAuditStatus,
     HandlingRecord,
@@ -100,9 +101,13 @@ def test_the_demo_step_covers_every_workflow_and_is_idempotent(tree) -> None:
     assert list(vetting_cases_due(today + datetime.timedelta(days=7)))
     assert list(findings_due(today + datetime.timedelta(days=7)))
     assert list(travel_loans_due(today + datetime.timedelta(days=3)))
-    counts = (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count())
+    findings = DisciplineFinding.objects.all()
+    assert findings.count() == 3 and findings.filter(influence_ends_on__gte=timezone.localdate()).count() == 2
+    counts = (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count(),
+              findings.count())
     demo_supervision.build(ctx)
-    assert (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count()) == counts
+    assert (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count(),
+            findings.count()) == counts
 
 
 def test_the_verify_command_reproduces_a_recorded_draw(tree) -> None:

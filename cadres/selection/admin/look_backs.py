@@ -1,11 +1,12 @@
-"""带病提拔倒查 admin: the promotions under look-back, with their 凡提四必 case and signer,
-and the 办结 step (verdict, findings, 追责问责)."""
+"""带病提拔倒查 admin: the 组织处理 or 党纪政务处分 that opened it, the promotions under
+look-back with their 凡提四必 case and signer, and the 办结 step (verdict, findings, 追责问责)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -38,16 +39,31 @@ class PromotionInline(ScopedInline):
                                                           args=[obj.vetting_case_id]))
 
 
+class CauseFilter(admin.SimpleListFilter):
+    title = "启动事由"
+    parameter_name = "cause"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("handling", "组织处理"), ("discipline", "党纪政务处分")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value() == "handling":
+            return queryset.filter(handling_record__isnull=False)
+        if self.value() == "discipline":
+            return queryset.filter(discipline_finding__isnull=False)
+        return queryset
+
+
 @admin.register(LookBack)
 class LookBackAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = LOOK_BACK_STEPS
-    list_display = ("cadre", "cadre_unit", "handling", "opened_on", "window_start", "status", "verdict")
-    list_filter = (UnitSubtreeFilter, "status", "verdict")
-    list_select_related = ("cadre", "cadre__unit", "handling_record")
+    list_display = ("cadre", "cadre_unit", "cause", "opened_on", "window_start", "status", "verdict")
+    list_filter = (UnitSubtreeFilter, CauseFilter, "status", "verdict")
+    list_select_related = ("cadre", "cadre__unit", "handling_record", "discipline_finding")
     search_fields = ("cadre__name",)
     ordering = ("-opened_on", "-id")
     inlines = (PromotionInline,)
-    fields = ("cadre", "handling_record", "opened_on", "window_start", "status", "verdict", "conclusion",
+    fields = ("cadre", "cause_link", "opened_on", "window_start", "status", "verdict", "conclusion",
               "accountability", "concluded_at", "concluded_by")
     readonly_fields = fields
 
@@ -55,10 +71,15 @@ class LookBackAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def cadre_unit(self, obj: LookBack) -> str:
         return str(obj.cadre.unit)
 
-    @admin.display(description="组织处理")
-    def handling(self, obj: LookBack) -> str:
-        record = obj.handling_record
-        return f"{record.get_handling_type_display()}（{record.decided_on:%Y-%m-%d}）"
+    @admin.display(description="启动事由")
+    def cause(self, obj: LookBack) -> str:
+        return obj.source_label
+
+    @admin.display(description="启动事由")
+    def cause_link(self, obj: LookBack) -> str:
+        model = "handlingrecord" if obj.handling_record_id else "disciplinefinding"
+        return format_html('<a href="{}">{}</a>', reverse(f"admin:supervision_{model}_change", args=[obj.source.pk]),
+                           obj.source_label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # opened by a 组织处理, never by hand

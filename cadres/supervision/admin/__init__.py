@@ -1,3 +1,3 @@
 """Admin of 干部监督, one module per workflow."""
 
-from . import files, handling, personal_matters, travel, vetting  # noqa: F401
+from . import discipline, files, handling, personal_matters, travel, vetting  # noqa: F401

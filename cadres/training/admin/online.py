@@ -1,5 +1,5 @@
-"""网络课程 and 网络学习记录. The course catalogue is shared province-wide: a county
-records its cadres' completions of any course."""
+"""网络课程 and 网络学习记录 (with the online-learning sheet). The course catalogue is shared
+province-wide: a county records its cadres' completions of any course."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.imports.admin import ImportExportMixin
 
 from ..models import OnlineCompletion, OnlineCourse
 from ..services import online_completion_save, online_course_save
@@ -30,7 +31,8 @@ class OnlineCourseAdmin(ScopedModelAdmin):
 
 
 @admin.register(OnlineCompletion)
-class OnlineCompletionAdmin(ScopedModelAdmin):
+class OnlineCompletionAdmin(ImportExportMixin, ScopedModelAdmin):
+    import_resource = "training_online_completions"
     list_display = ("cadre", "cadre_unit", "course", "completed_on", "credited_hours")
     list_filter = (UnitSubtreeFilter,)
     list_select_related = ("cadre", "cadre__unit", "course")
