@@ -38,9 +38,15 @@ from .models import (
 # 影响期
 # ---------------------------------------------------------------------------
 
+def handling_in_force_q(*, first: datetime.date, last: datetime.date | None = None, prefix: str = "") -> Q:
+    """A 组织处理 decided on or before ``last`` whose period runs at some time in
+    [``first``, ``last``] (one day when ``last`` is None; the end day included)."""
+    return Q(**{f"{prefix}decided_on__lte": last or first, f"{prefix}influence_ends_on__gte": first})
+
+
 def running_influence_q(*, on: datetime.date, prefix: str = "") -> Q:
     """A 组织处理 decided on or before ``on`` whose period runs through ``on`` (the end day included)."""
-    return Q(**{f"{prefix}decided_on__lte": on, f"{prefix}influence_ends_on__gte": on})
+    return handling_in_force_q(first=on, prefix=prefix)
 
 
 def finding_in_force_q(*, first: datetime.date, last: datetime.date | None = None, prefix: str = "") -> Q:
@@ -77,7 +83,7 @@ def influence_in_force(cadre_id: int, *, first: datetime.date,
                .order_by(F("influence_ends_on").desc(nulls_first=True), "-pk").first())
     if finding is not None and finding.for_good:
         return finding
-    record = (HandlingRecord.objects.filter(cadre_id=cadre_id, decided_on__lte=last, influence_ends_on__gte=first)
+    record = (HandlingRecord.objects.filter(handling_in_force_q(first=first, last=last), cadre_id=cadre_id)
               .order_by("-influence_ends_on", "-pk").first())
     found = [r for r in (record, finding) if r is not None]
     return max(found, key=lambda r: r.influence_ends_on) if found else None
