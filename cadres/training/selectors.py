@@ -74,7 +74,9 @@ def trained_in(year: int) -> Q:
     attended = ClassAttendance.objects.filter(day__range=(first, last), status=AttendanceStatus.ATTENDED)
     online = OnlineCompletion.objects.filter(completed_on__range=(first, last))
     # One id list (UNION), probed by primary key: not a scan of every cadre testing two lists.
-    return Q(pk__in=attended.values("cadre_id").union(online.values("cadre_id")))
+    # Unordered: the models' default orderings have no place inside a UNION (SQLite refuses
+    # them, PostgreSQL would sort for nothing).
+    return Q(pk__in=attended.order_by().values("cadre_id").union(online.order_by().values("cadre_id")))
 
 
 def reached_minimum(year: int) -> QuerySet[Cadre]:
