@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,9 +55,11 @@ def too_many_rows(rows: int) -> bool:
     return rows > INLINE_LIMIT
 
 
-def too_large_for_a_request(queryset: Any) -> bool:
-    """True when the rows exceed ``INLINE_LIMIT``; counts no further than one row past it."""
-    return too_many_rows(queryset[: INLINE_LIMIT + 1].count())
+def too_large_for_a_request(rows: Any) -> bool:
+    """True when the rows (a queryset, or a list a selector built in Python) exceed
+    ``INLINE_LIMIT``; counts no further than one row past it."""
+    head = rows[: INLINE_LIMIT + 1]
+    return too_many_rows(head.count() if isinstance(head, models.QuerySet) else len(head))
 
 
 def export_request(*, owner: Any, kind: str, title: str, params: dict[str, Any],

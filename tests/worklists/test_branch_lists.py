@@ -11,7 +11,7 @@ from branches.services import weak_case_open
 from orgwork.units.models import Unit
 from tests.branches.conftest import add_meeting, make_org
 
-from .conftest import column, open_list
+from .conftest import column, exported, open_list
 from django.utils import timezone
 
 K = MeetingKind
@@ -39,6 +39,9 @@ def test_a_branch_that_skipped_a_monthly_meeting_is_on_that_months_missing_list(
     assert column(response, -1) == ["党小组会缺1次"]
     assert response.context["table"][0]["link"].endswith(f"/branches/partyorganisation/{skipped.pk}/change/")
     assert other.name not in response.content.decode()
+    # The list is built in Python (a list, not a queryset): its xlsx comes all the same.
+    rows = exported(client_for(county_a_clerk), "branches_missing_meetings", {"year": "2026", "month": "9"})
+    assert [row for row in rows if "城关第二党支部" in row] and not [row for row in rows if other.name in row]
 
 
 def test_a_quarter_asks_for_a_members_meeting_and_a_party_lecture(
