@@ -50,9 +50,10 @@ PINNED: dict[str, dict[str, str]] = {
                "supervision.influenceperiodrule": "view change", "custom:": "accounts.assign_role"},
     "审计管理员": {"audit.auditlog": "view"},
     "干部监督": {**COMMON, **RECTIFICATION, **REMINDERS,
-             "cadres.cadre": "add change view import export", "cadres.post": SHEETS, "cadres.assessment": SHEETS,
+             "cadres.cadre": "add change view import export", "cadres.post": SHEETS,
+             "cadres.assessment": "add change view import export",  # archive material: never deleted
              "cadres.education": CRUD, "cadres.familymember": CRUD, "cadres.positionquota": CRUD,
-             "cadres.rewardpunishment": CRUD,
+             "cadres.rewardpunishment": "add change view",
              "supervision.handlingrecord": "add change view import export",
              "supervision.disciplinefinding": "add change view import export",
              "supervision.personalmattersreport": SHEETS,

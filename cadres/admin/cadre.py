@@ -61,7 +61,18 @@ class EducationInline(ScopedInline):
     fields = ["kind", "education", "degree", "school", "major", "entered_on", "graduated_on"]
 
 
-class AssessmentInline(ScopedInline):
+class ArchiveMaterialInline(ScopedInline):
+    """Rows that are 干部人事档案 material (年度考核, 奖惩): corrected on the row, never
+    deleted. The archive rules forbid taking material out of a file, and deleting a
+    基本称职 or 不称职 year or a 处分 would silently lift what it holds back."""
+
+    can_delete = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssessmentInline(ArchiveMaterialInline):
     model = Assessment
     form = AssessmentForm
     fields = ["year", "grade", "political_score", "review", "remarks"]
@@ -72,7 +83,7 @@ class AssessmentInline(ScopedInline):
         return warning_flag(bool(obj.pk) and obj.needs_review, "需复核")
 
 
-class RewardInline(ScopedInline):
+class RewardInline(ArchiveMaterialInline):
     model = RewardPunishment
     formfield_overrides = DATES
     fields = ["kind", "title", "decided_on", "approving_body", "reason"]

@@ -74,6 +74,9 @@ class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     def save_model(self, request: HttpRequest, obj: Assessment, form: Any, change: bool) -> None:
         assessment_save(assessment=obj, actor=request.user, validate=False)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
+        return False  # 档案材料: a wrong year or grade is corrected, never deleted (see ArchiveMaterialInline)
+
 
 @admin.register(PositionQuota)
 class PositionQuotaAdmin(ScopedModelAdmin):

@@ -105,14 +105,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "cadres.import_cadre", "cadres.export_cadre",
         "cadres.add_post", "cadres.change_post", "cadres.delete_post", "cadres.view_post",
         "cadres.import_post", "cadres.export_post",
-        "cadres.add_assessment", "cadres.change_assessment", "cadres.delete_assessment", "cadres.view_assessment",
+        # 年度考核 and 奖惩 are archive material: corrected, never deleted (cadres.admin.cadre.ArchiveMaterialInline).
+        "cadres.add_assessment", "cadres.change_assessment", "cadres.view_assessment",
         "cadres.import_assessment", "cadres.export_assessment",
         "cadres.add_education", "cadres.change_education", "cadres.delete_education", "cadres.view_education",
         "cadres.add_familymember", "cadres.change_familymember", "cadres.delete_familymember",
         "cadres.view_familymember",
         "cadres.add_positionquota", "cadres.change_positionquota", "cadres.delete_positionquota",
         "cadres.view_positionquota",
-        "cadres.add_rewardpunishment", "cadres.change_rewardpunishment", "cadres.delete_rewardpunishment",
+        "cadres.add_rewardpunishment", "cadres.change_rewardpunishment",
         "cadres.view_rewardpunishment",
         # 组织处理 is never deleted either: it carries the 影响期 (cadres.supervision.admin.handling).
         "supervision.add_handlingrecord", "supervision.change_handlingrecord",

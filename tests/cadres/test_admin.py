@@ -293,3 +293,57 @@ def test_no_role_holds_the_right_to_delete_a_cadre() -> None:
     from orgwork.accounts import roles
 
     assert not any("cadres.delete_cadre" in rights for rights in roles.ROLE_PERMISSIONS.values())
+
+
+# --- 年度考核 and 奖惩 are archive material: corrected, never deleted ------------------
+
+def test_a_low_assessment_cannot_be_deleted_from_the_cadres_page(make_cadre, county_a_clerk, client_for) -> None:
+    """Ticking 删除 on the cadre's 年度考核 or 奖惩 row and saving leaves both rows: the
+    tables offer no 删除 and the formsets take none."""
+    from cadres.models import RewardPunishment
+    from tests.test_versioning import form_data
+
+    from cadres.models import Post
+
+    cadre = make_cadre(name="张建华")
+    Post.objects.create(cadre=cadre, unit=cadre.unit, title="副镇长", rank=Rank.TOWNSHIP_DEPUTY,
+                        is_principal=True, is_current=True, appointed_on=datetime.date(2019, 3, 1))
+    low = assessment_save(assessment=Assessment(cadre=cadre, year=2023, grade=AssessmentGrade.INCOMPETENT,
+                                                political_score=Decimal("62")), actor=SYSTEM)
+    punished = RewardPunishment.objects.create(cadre=cadre, kind="punishment", title="党内警告",
+                                               decided_on=datetime.date(2023, 6, 1))
+    client = client_for(county_a_clerk)
+    page = client.get(change_url(cadre))
+    body = page.content.decode()
+    assert "assessments-0-DELETE" not in body and "rewards-0-DELETE" not in body
+    data = form_data(page)
+    data.update({"assessments-0-DELETE": "on", "rewards-0-DELETE": "on", "assessments-0-remarks": "复核"})
+    response = client.post(change_url(cadre), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert Assessment.objects.get(pk=low.pk).remarks == "复核"  # the save went through, the row stayed
+    assert RewardPunishment.objects.filter(pk=punished.pk).exists()
+
+
+def test_the_assessment_list_offers_no_delete(make_cadre, county_a_clerk, tree, client_for) -> None:
+    cadre = make_cadre()
+    row = assessment_save(assessment=Assessment(cadre=cadre, year=2023, grade=AssessmentGrade.BASICALLY_COMPETENT,
+                                                political_score=Decimal("75")), actor=SYSTEM)
+    from orgwork.accounts.models import User
+
+    boss = User.objects.create_superuser(username="assessment_root", password="Root#pass2026x", unit=tree["province"])
+    for user in (county_a_clerk, boss):
+        client = client_for(user)
+        listing = client.get(reverse("admin:cadres_assessment_changelist")).content.decode()
+        assert "delete_selected" not in listing
+        delete = reverse("admin:cadres_assessment_delete", args=[row.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        client.post(reverse("admin:cadres_assessment_changelist"),
+                    {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    assert Assessment.objects.filter(pk=row.pk).exists()
+
+
+def test_no_role_holds_the_right_to_delete_archive_material() -> None:
+    from orgwork.accounts import roles
+
+    for right in ("cadres.delete_assessment", "cadres.delete_rewardpunishment"):
+        assert not any(right in rights for rights in roles.ROLE_PERMISSIONS.values()), right
