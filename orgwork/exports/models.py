@@ -16,6 +16,9 @@ from django.db import models
 from django.utils import timezone
 
 KEEP_FOR = datetime.timedelta(days=7)
+# A file still 排队中 after this long has no worker taking it (the worker is stopped, or
+# its queue is backed up): its owner is told so instead of watching a list that never moves.
+QUEUE_PATIENCE = datetime.timedelta(minutes=10)
 
 
 def _expires() -> datetime.datetime:
@@ -73,6 +76,18 @@ class ExportFile(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+    @property
+    def waited_too_long(self) -> bool:
+        return self.status == ExportStatus.PENDING and timezone.now() - self.created_at > QUEUE_PATIENCE
+
+    @property
+    def status_text(self) -> str:
+        """状态 as its owner reads it; a long wait in the queue says what it likely means."""
+        if self.waited_too_long:
+            minutes = int((timezone.now() - self.created_at).total_seconds() // 60)
+            return f"排队中（已等待 {minutes} 分钟，后台任务进程可能未运行，请联系系统管理员）"
+        return self.get_status_display()
 
     @property
     def has_retry(self) -> bool:

@@ -58,7 +58,7 @@ def _row(export: ExportFile) -> dict[str, Any]:
     return {
         "id": export.pk,
         "status": export.status,
-        "status_display": export.get_status_display(),
+        "status_display": export.status_text,
         "progress": export.progress,
         "processed": export.processed,
         "total": export.total,

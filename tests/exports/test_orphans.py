@@ -182,3 +182,16 @@ def test_a_build_closed_as_abandoned_meanwhile_stays_failed(queued_export: Expor
     assert closed.status == ExportStatus.FAILED and closed.message == services.ORPHANED and not closed.file
     assert list(Notification.objects.values_list("title", flat=True)) == [f"导出文件生成失败：{closed.title}"]
     assert not any((Path(closed.file.storage.location) / "exports").rglob("*.xlsx"))
+
+
+def test_a_file_no_worker_takes_tells_its_owner_after_ten_minutes_and_a_new_one_does_not(
+        queued_export: ExportFile, county_a_clerk: Any, client_for: Any) -> None:
+    client = client_for(county_a_clerk)
+    page = client.get(reverse("admin:exports")).content.decode()
+    assert "排队中" in page and "后台任务进程可能未运行" not in page
+    ExportFile.objects.filter(pk=queued_export.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=25))
+    page = client.get(reverse("admin:exports")).content.decode()
+    assert "排队中（已等待 25 分钟，后台任务进程可能未运行，请联系系统管理员）" in page
+    rows = client.get(reverse("admin:exports_progress")).json()["files"]
+    assert rows[0]["status_display"].startswith("排队中（已等待 25 分钟") and rows[0]["running"]
+    assert fresh(queued_export).status == ExportStatus.PENDING  # still queued: a worker may yet take it
