@@ -66,8 +66,6 @@ class ArchiveMaterialInline(ScopedInline):
     deleted. The archive rules forbid taking material out of a file, and deleting a
     基本称职 or 不称职 year or a 处分 would silently lift what it holds back."""
 
-    can_delete = False
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

@@ -78,15 +78,11 @@ class ExportFile(models.Model):
         return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
 
     @property
-    def waited_too_long(self) -> bool:
-        return self.status == ExportStatus.PENDING and timezone.now() - self.created_at > QUEUE_PATIENCE
-
-    @property
     def status_text(self) -> str:
         """状态 as its owner reads it; a long wait in the queue says what it likely means."""
-        if self.waited_too_long:
-            minutes = int((timezone.now() - self.created_at).total_seconds() // 60)
-            return f"排队中（已等待 {minutes} 分钟，后台任务进程可能未运行，请联系系统管理员）"
+        waited = timezone.now() - self.created_at
+        if self.status == ExportStatus.PENDING and waited > QUEUE_PATIENCE:
+            return f"排队中（已等待 {int(waited.total_seconds() // 60)} 分钟，后台任务进程可能未运行，请联系系统管理员）"
         return self.get_status_display()
 
     @property
