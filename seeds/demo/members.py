@@ -70,7 +70,9 @@ def ensure_members(branches: list[PartyOrganisation], rng: random.Random) -> int
     for serial, number, born in planned:
         if number in have:
             continue
-        branch = branches[serial % len(branches)]
+        # Consecutive serials share a branch: the ID numbers' sex digits alternate, so each
+        # branch has both men and women (serial % branches would give a branch one sex).
+        branch = branches[(serial // 2) % len(branches)]
         joined = born.replace(year=born.year + 22 + serial % 10)
         if joined > today - datetime.timedelta(days=400):
             joined = today - datetime.timedelta(days=800)

@@ -31,6 +31,10 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
     assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
     assert all(m.branch.unit.path.startswith(orgs["community"].unit.path) for m in Member.objects.select_related("branch__unit"))
+    sexes: dict[int, set[str]] = {}
+    for branch_id, gender in Member.objects.values_list("branch_id", "gender"):
+        sexes.setdefault(branch_id, set()).add(gender)
+    assert all(len(found) == 2 for found in sexes.values()), "a demo branch whose members are all one sex"
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
             AuditLog.objects.count(), RectificationItem.objects.count()) == counts
