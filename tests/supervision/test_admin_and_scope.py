@@ -113,6 +113,9 @@ def test_the_file_audit_actions_complete_and_resolve(tree, county_a_clerk, clien
     assert audit.status == FileAuditStatus.SUSPECTED
     form = client.post(url, {"action": "resolve_audits", "_selected_action": [audit.pk]})
     assert "查核结论" in form.content.decode() or "说明" in form.content.decode()
+    page = form.content.decode().split('<div id="content-main">', 1)  # inside the styled content area
+    assert len(page) == 2 and '<fieldset class="module aligned">' in page[1] and 'name="text"' in page[1]
+    assert '<div class="submit-row">' in page[1]
     client.post(url, {"action": "resolve_audits", "_selected_action": [audit.pk], "apply": "1",
                       "day": "2026-04-01", "text": "经组织认定入党时间无误"})
     audit.refresh_from_db()

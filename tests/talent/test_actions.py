@@ -49,6 +49,7 @@ def test_the_return_action_needs_a_reason_and_closes_the_request(make_card, coun
     client = client_for(county_a_clerk)
     blank = client.post(url, {"action": "return_request", "_selected_action": [request.pk], "apply": "1", "reason": ""})
     assert blank.status_code == 200
+    assert_styled_action_form(blank.content.decode(), "reason")
     client.post(url, {"action": "return_request", "_selected_action": [request.pk], "apply": "1",
                       "reason": "缺少纳税证明"})
     request.refresh_from_db()
@@ -102,3 +103,15 @@ def test_an_enrollees_plan_is_edited_in_the_change_form_with_version_checking(le
     assert enrollment.training_plan == "赴中国农科院访学三个月" and enrollment.version == 2
     stale = client.post(url, {**form, "training_plan": "改为赴兰州大学访学"})
     assert stale.status_code == 200 and "保存冲突" in stale.content.decode()
+
+
+def assert_styled_action_form(page: str, field: str) -> None:
+    """An action's own form is drawn inside the page's content area, each field in a row of
+    the kernel's field list with its error beside it, and the buttons in a submit row: the
+    admin's stylesheet gives form controls their borders only there, and a form outside it
+    showed bare text boxes a clerk could not see."""
+    main = page.split('<div id="content-main">', 1)
+    assert len(main) == 2, "the action form is outside #content-main"
+    body = main[1]
+    assert '<fieldset class="module aligned">' in body and f'name="{field}"' in body
+    assert '<div class="form-row errors">' in body and '<div class="submit-row">' in body
