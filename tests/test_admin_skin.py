@@ -136,3 +136,22 @@ def test_the_stylesheets_and_fonts_are_the_projects_own_files() -> None:
             body = f.read()
         assert not re.search(rb"url\(\s*[\"']?(?:https?:)?//", body), path
         assert b"fonts.googleapis" not in body, path
+
+
+# The admin's stylesheet draws class-less form controls, tables and buttons (Django's markup)
+# only inside #content-main, as Django's own pages put them: a page of the project's own
+# whose content block starts anywhere else shows bare text boxes and unruled tables.
+OWN_CONTENT = re.compile(r"{%\s*block content\s*%}\s*(.{0,40})", re.S)
+
+
+def test_every_own_admin_page_puts_its_content_inside_content_main() -> None:
+    from .test_headers import project_templates
+
+    pages = [p for p in project_templates() if '{% extends "admin/base_site.html" %}' in p.read_text(encoding="utf-8")]
+    assert len(pages) > 10
+    outside = []
+    for page in pages:
+        found = OWN_CONTENT.search(page.read_text(encoding="utf-8"))
+        if found and not found.group(1).startswith('<div id="content-main"'):
+            outside.append(page.name + ": " + found.group(1).split("\n")[0])
+    assert outside == []
