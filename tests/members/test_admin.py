@@ -244,3 +244,26 @@ def test_the_dues_ledger_is_searched_by_the_members_name_or_id_number(orgs, memb
     rows = client.get(url, {"q": member.id_number}).context["cl"].result_list
     assert [r.member_id for r in rows] == [member.pk]
     assert not client.get(url, {"q": "李"}).context["cl"].result_list
+
+
+def test_the_activist_step_offers_full_members_own_branch_first_namesakes_told_apart(
+        orgs, client_for, county_a_clerk):
+    first = add_member(orgs["community"], "何国庆")
+    namesake = add_member(orgs["community"], "何国庆")
+    elsewhere = add_member(orgs["village"], "赵红星")
+    on_probation = add_member(orgs["community"], "钱预备", category="probationary", joined_on=days_ago(100))
+    applicant = new_applicant(orgs["community"], applied_on=days_ago(40))
+    services.applicant_talk(applicant=applicant, talked_on=days_ago(30), actor=SYSTEM)
+    url = reverse("admin:members_applicant_changelist")
+    client = client_for(county_a_clerk)
+    form = client.post(url, {"action": "make_activist", "_selected_action": [applicant.pk]})
+    offered = {choice.value: label for choice, label in form.context["form"].fields["contact_1"].choices
+               if choice != ""}
+    assert list(offered)[:2] == [first.pk, namesake.pk], "the applicant's own branch comes first"
+    assert elsewhere.pk in offered and on_probation.pk not in offered, "any 正式党员 in the county, no 预备党员"
+    assert offered[first.pk] != offered[namesake.pk]
+    assert offered[first.pk] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
+    client.post(url, {"action": "make_activist", "_selected_action": [applicant.pk], "apply": "1",
+                      "day": days_ago(20).isoformat(), "contact_1": namesake.pk})
+    applicant.refresh_from_db()
+    assert applicant.contact_1_id == namesake.pk and applicant.activist_on == days_ago(20)

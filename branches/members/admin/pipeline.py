@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_actions import action_with_form
@@ -31,14 +31,26 @@ class TalkForm(forms.Form):
                                   help_text="收到入党申请书一个月后才谈话的，必须填写。")
 
 
+class ContactField(forms.ModelChoiceField):
+    """A 培养联系人 named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.branch.name}，尾号{obj.masked_id_number[-4:]}）"
+
+
 class ActivistForm(forms.Form):
     day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
-    contact_1 = forms.ModelChoiceField(label="培养联系人一", queryset=Member.objects.none())
-    contact_2 = forms.ModelChoiceField(label="培养联系人二", queryset=Member.objects.none(), required=False)
+    contact_1 = ContactField(label="培养联系人一", queryset=Member.objects.none())
+    contact_2 = ContactField(label="培养联系人二", queryset=Member.objects.none(), required=False)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, branch_ids: Any = (), **kwargs: Any) -> None:
+        """The choices are the 正式党员 on the roll in the clerk's jurisdiction (as the service
+        accepts), those of the applicants' own branches first: the branch committee usually
+        names its own members."""
         super().__init__(*args, **kwargs)
+        own = Case(When(branch_id__in=list(branch_ids), then=Value(0)), default=Value(1))
         full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
+        full = full.select_related("branch").order_by(own, "branch__path", "name", "id")
         self.fields["contact_1"].queryset = full
         self.fields["contact_2"].queryset = full
 
@@ -130,7 +142,8 @@ class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, 
                           lambda a, d, u: services.applicant_make_activist(
                               applicant=a, decided_on=d["day"], actor=u,
                               contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
-                          user=request.user)
+                          user=request.user,
+                          branch_ids=queryset.order_by().values_list("branch_id", flat=True).distinct())
 
     @admin.action(description="登记培养考察", permissions=["change"])
     def review(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
