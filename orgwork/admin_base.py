@@ -17,9 +17,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.http import HttpRequest, HttpResponse
@@ -195,6 +195,25 @@ class VersionCheckForm(forms.ModelForm):
         return cleaned
 
 
+REFUSAL_ATTRIBUTE = "_orgwork_save_refusal"
+
+
+class RefusedForm(forms.BaseForm):
+    """A model form drawn again after its save was refused: the refusal's messages on the
+    fields they name (on the form as a whole for fields it does not show), so the clerk
+    sees why and can correct the entry."""
+
+    refusal: ValidationError
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        messages_by_field = getattr(self.refusal, "error_dict", None) or {NON_FIELD_ERRORS: self.refusal.error_list}
+        for field, errors in messages_by_field.items():
+            shown = field if field in self.fields else None
+            for error in errors:
+                self.add_error(shown, error.messages if isinstance(error, ValidationError) else error)
+
+
 class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction, and whose
     list honours only its declared filters (``orgwork.admin_changelist``)."""
@@ -234,7 +253,30 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if self.is_versioned() and obj is not None and not issubclass(self.form, VersionCheckForm):
             kwargs["form"] = type(f"Versioned{self.form.__name__}", (VersionCheckForm, self.form), {})
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
+        if refusal is not None:
+            form = type(f"Refused{form.__name__}", (RefusedForm, form), {"refusal": refusal})
+        return form
+
+    def _changeform_view(self, request: HttpRequest, object_id: str | None, form_url: str,
+                         extra_context: dict[str, Any] | None) -> Any:
+        """The add and change pages, where a service's refusal on saving is shown on the form.
+
+        A page's form checks what the model checks, but the service its ``save_model``
+        calls may refuse more (a member with a transfer still open, a record changed
+        meanwhile), after the form was found valid. Django would answer that with a 500;
+        here the attempt is rolled back to its savepoint and the page drawn again from the
+        same submission, with the refusal on the fields it names (``RefusedForm``).
+        """
+        if request.method != "POST" or getattr(request, REFUSAL_ATTRIBUTE, None) is not None:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            setattr(request, REFUSAL_ATTRIBUTE, refusal)
+            return super()._changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change and self.is_versioned():

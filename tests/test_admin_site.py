@@ -57,3 +57,22 @@ def test_the_changelist_shows_the_sidebar(view_only_auditor: User, client_for: A
     sidebar = page.split('id="nav-sidebar"', 1)[1].split("</nav>", 1)[0]
     current = re.search(r'<a href="/admin/cadres/cadre/" class="[^"]*\bactive\b[^"]*">', sidebar)
     assert current is not None and "干部管理" in sidebar
+
+
+def test_a_refusal_on_saving_lands_on_its_fields_or_on_the_form_as_a_whole() -> None:
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from orgwork.admin_base import RefusedForm
+
+    def drawn_again(refusal: ValidationError) -> forms.Form:
+        form_class = type("Entry", (RefusedForm, forms.Form), {"refusal": refusal, "name": forms.CharField()})
+        form = form_class(data={"name": "王建国"})
+        assert not form.is_valid()
+        return form
+
+    on_field = drawn_again(ValidationError({"name": "该党员已有未办结的组织关系转接。", "hidden": "版本已变更。"}))
+    assert on_field.errors["name"] == ["该党员已有未办结的组织关系转接。"]
+    assert on_field.non_field_errors() == ["版本已变更。"]
+    whole = drawn_again(ValidationError("该记录已被他人修改，请刷新后重试。"))
+    assert whole.non_field_errors() == ["该记录已被他人修改，请刷新后重试。"] and "name" not in whole.errors
