@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.urls import reverse
 
 from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
+from orgwork.admin_site import autocomplete_source
 from orgwork.imports.admin import ImportExportMixin
 
 from ..members.selectors import RosterCount, roster_counts
@@ -88,6 +89,21 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
               "related_records"]
     readonly_fields = ["roster_members", "related_records"]
     inlines = [SecretaryInline]
+
+    # Autocomplete choices name the unit and the code too: 第1党支部 exists in many townships.
+    autocomplete_select_related = ["unit"]
+
+    def autocomplete_label(self, obj: PartyOrganisation) -> str:
+        return f"{obj.name}（{obj.unit.name}，{obj.code}）"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
+                           search_term: str) -> tuple[QuerySet[Any], bool]:
+        """A 组织关系转接 within the province may go to any branch of it: the receiving branch
+        is searched among them all (names and codes only), for those who may start one."""
+        if (autocomplete_source(request) == ("members", "transfer", "to_branch")
+                and request.user.has_perm("members.add_transfer")):
+            queryset = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH).order_by("path")
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         last = BranchAssessment.objects.filter(organisation=OuterRef("pk")).exclude(status="").order_by("-year")

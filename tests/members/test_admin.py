@@ -13,6 +13,8 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.admin.roster import MemberAdmin
 from branches.members.models import Applicant, DuesRecord, Member, Transfer, TransferState
+from orgwork.accounts import roles
+from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
 
 from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant
@@ -107,6 +109,23 @@ def test_the_transfer_form_starts_a_transfer_from_the_members_branch(orgs, membe
     assert response.status_code == 302
     t = Transfer.objects.get(letter_number="甘转2号")
     assert t.from_branch_id == orgs["community"].pk and t.state == TransferState.PENDING
+
+
+def test_a_second_open_transfer_is_refused_on_the_form_not_with_a_server_error(orgs, member, client_for,
+                                                                            county_a_clerk):
+    """The form cannot know of the open transfer; the service refuses it on saving, and the
+    page shows why, with what was typed kept and nothing written."""
+    client = client_for(county_a_clerk)
+    entry = {"member": member.pk, "to_branch": orgs["county_b"].pk, "destination": "", "letter_number": "甘转3号",
+             "started_on": days_ago(1).isoformat()}
+    assert client.post(reverse("admin:members_transfer_add"), entry).status_code == 302
+    audited = AuditLog.objects.count()
+    again = client.post(reverse("admin:members_transfer_add"), {**entry, "letter_number": "甘转4号"})
+    assert again.status_code == 200
+    form = again.context["adminform"].form
+    assert form.errors == {"member": ["该党员已有未办结的组织关系转接。"]}
+    assert 'value="甘转4号"' in again.content.decode()
+    assert not Transfer.objects.filter(letter_number="甘转4号").exists() and AuditLog.objects.count() == audited
 
 
 def test_the_dues_page_refuses_a_short_payment(orgs, member, client_for, county_a_clerk):
@@ -267,3 +286,39 @@ def test_the_activist_step_offers_full_members_own_branch_first_namesakes_told_a
                       "day": days_ago(20).isoformat(), "contact_1": namesake.pk})
     applicant.refresh_from_db()
     assert applicant.contact_1_id == namesake.pk and applicant.activist_on == days_ago(20)
+
+
+AUTOCOMPLETE = reverse("admin:autocomplete")
+
+
+def autocomplete(client, field: str, term: str) -> list[dict[str, str]]:
+    response = client.get(AUTOCOMPLETE, {"app_label": "members", "model_name": "transfer", "field_name": field,
+                                         "term": term})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_the_transfer_form_finds_the_member_by_name_among_the_clerks_members_on_the_roll(orgs, client_for,
+                                                                                       county_a_clerk):
+    first = add_member(orgs["community"], "何国庆")
+    namesake = add_member(orgs["village"], "何国庆")
+    gone = add_member(orgs["community"], "何离世")
+    services.member_set_status(member=gone, status="deceased", actor=SYSTEM)
+    add_member(orgs["county_b"], "何外县")
+    found = autocomplete(client_for(county_a_clerk), "member", "何")
+    assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "on the roll, in the clerk's county"
+    labels = {r["id"]: r["text"] for r in found}
+    assert labels[str(first.pk)] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
+    assert labels[str(namesake.pk)].startswith("何国庆（城关镇红星村党支部，尾号")
+    assert first.id_number not in str(found)
+
+
+def test_the_transfer_form_finds_a_receiving_branch_anywhere_in_the_province(orgs, tree, make_staff, client_for,
+                                                                          county_a_clerk):
+    found = autocomplete(client_for(county_a_clerk), "to_branch", "七里河")
+    assert [r["text"] for r in found] == [f"七里河区第一党支部（{orgs['county_b'].unit.name}，B-1）"]
+    assert [r["id"] for r in autocomplete(client_for(county_a_clerk), "to_branch", "B-1")] == [str(orgs["county_b"].pk)]
+    # Someone who may not start a transfer searches only the branches of their own county.
+    reader = make_staff("county_a_reader", tree["county_a"], roles.READ_ONLY)
+    assert autocomplete(client_for(reader), "to_branch", "七里河") == []
+    assert [r["id"] for r in autocomplete(client_for(reader), "to_branch", "东岗")] == [str(orgs["community"].pk)]

@@ -15,6 +15,12 @@ from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import dates
 
+def member_label(member: Any) -> str:
+    """A member named so that namesakes can be told apart, with the ID number's tail only:
+    何国庆（城关区第1党支部，尾号016X）. Reads ``member.branch``."""
+    return f"{member.name}（{member.branch.name}，尾号{member.masked_id_number[-4:]}）"
+
+
 class DateForm(forms.Form):
     day = forms.DateField(label="日期", initial=dates.today)
 

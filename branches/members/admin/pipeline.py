@@ -19,7 +19,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import ActivistReview, Applicant, Member, MemberCategory, MemberStatus
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
 from .roster import branches_for
 
 UNMASK = "members.view_unmasked_id_number"
@@ -35,7 +35,7 @@ class ContactField(forms.ModelChoiceField):
     """A 培养联系人 named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
 
     def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.name}（{obj.branch.name}，尾号{obj.masked_id_number[-4:]}）"
+        return member_label(obj)
 
 
 class ActivistForm(forms.Form):

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
+from orgwork.admin_site import autocomplete_source
 from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
@@ -20,7 +21,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import Member, MemberStatus, Transfer
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
 
 UNMASK = "members.view_unmasked_id_number"
 
@@ -68,6 +69,19 @@ class MemberAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, Sco
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     ordering = ["branch_id", "name", "id"]
     actions = ["set_status"]
+
+    # The 组织关系转接 form picks its member by name or ID number (autocomplete), each shown
+    # with branch and ID number tail.
+    autocomplete_select_related = ["branch"]
+
+    def autocomplete_label(self, obj: Member) -> str:
+        return member_label(obj)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Member],
+                           search_term: str) -> tuple[QuerySet[Member], bool]:
+        if autocomplete_source(request) == ("members", "transfer", "member"):
+            queryset = queryset.filter(status=MemberStatus.ACTIVE)  # only a member on the roll moves
+        return super().get_search_results(request, queryset, search_term)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[RosterChangeList]:
         return RosterChangeList
@@ -122,8 +136,10 @@ class TransferAdmin(ScopedModelAdmin):
     search_fields = ["=letter_number", "^member__name"]
     actions = ["send", "receive", "send_back"]
     form = TransferStartForm
-    # The receiving branch may be anywhere in the province: its id, not a list of every branch.
-    raw_id_fields = ["member", "to_branch"]
+    # Both picked by typing: the member by name or ID number among the clerk's own, the
+    # receiving branch by name or 组织代码 among every branch of the province
+    # (PartyOrganisationAdmin.get_search_results widens the search for this field).
+    autocomplete_fields = ["member", "to_branch"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
         in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
