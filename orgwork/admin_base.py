@@ -240,6 +240,16 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
             filters.append(entry)
         return filters
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """An autocomplete field shows its chosen record as the search results named it
+        (the related admin's ``autocomplete_label``), when the page is drawn again too."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        label = getattr(related, "autocomplete_label", None)
+        if field is not None and label is not None and db_field.name in self.get_autocomplete_fields(request):
+            field.label_from_instance = label
+        return field
+
     def is_versioned(self) -> bool:
         return issubclass(self.model, Versioned)
 

@@ -125,6 +125,9 @@ def test_a_second_open_transfer_is_refused_on_the_form_not_with_a_server_error(o
     form = again.context["adminform"].form
     assert form.errors == {"member": ["该党员已有未办结的组织关系转接。"]}
     assert 'value="甘转4号"' in again.content.decode()
+    # The chosen member and branch are shown as the search named them.
+    assert f"王建国（东岗社区党支部，尾号{member.id_number[-4:]}）" in again.content.decode()
+    assert f"七里河区第一党支部（{orgs['county_b'].unit.name}，B-1）" in again.content.decode()
     assert not Transfer.objects.filter(letter_number="甘转4号").exists() and AuditLog.objects.count() == audited
 
 
