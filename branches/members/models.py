@@ -310,11 +310,16 @@ class Applicant(Audited):
         errors: dict[str, str] = {}
         if self.id_number:
             fill_from_id_number(self)
+            # As on the roster: a birth date typed apart from the number would also move the
+            # age the application is judged by (at least 18).
+            found = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
+                                               month_only=False)
+            errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:
                 errors["branch"] = message
-        if self.applied_on and self.birth_date:
+        if self.applied_on and self.birth_date and "birth_date" not in errors:
             message = rules.application_age_error(self.birth_date, self.applied_on)
             if message:
                 errors["applied_on"] = message

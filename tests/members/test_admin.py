@@ -17,6 +17,7 @@ from orgwork.accounts import roles
 from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
 
+from . import conftest
 from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +326,14 @@ def test_the_transfer_form_finds_a_receiving_branch_anywhere_in_the_province(org
     reader = make_staff("county_a_reader", tree["county_a"], roles.READ_ONLY)
     assert autocomplete(client_for(reader), "to_branch", "七里河") == []
     assert [r["id"] for r in autocomplete(client_for(reader), "to_branch", "东岗")] == [str(orgs["community"].pk)]
+
+
+def test_the_application_form_refuses_a_birth_date_apart_from_the_id_number(orgs, client_for, county_a_clerk):
+    minor = conftest.make_id(days_ago(17 * 366))
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "李晓", "id_number": minor, "gender": "", "birth_date": "1990-01-01", "branch": orgs["community"].pk,
+        "applied_on": days_ago(10).isoformat(),
+    })
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["birth_date"][0].startswith("出生年月与身份证号不一致")
+    assert not Applicant.objects.exists()

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from branches.members import rules, services
 from branches.members.models import Applicant, Member, MemberCategory, MemberStatus, Stage
 from orgwork.audit.models import AuditLog
+from orgwork.common import idnumber
 
-from .conftest import SYSTEM, activist, add_member, candidate, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, activist, add_member, candidate, days_ago, make_id, new_applicant, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,23 @@ def test_an_application_before_eighteen_is_refused(orgs):
     with pytest.raises(ValidationError) as error:
         new_applicant(orgs["community"], applied_on=days_ago(10), born=days_ago(17 * 366))
     assert "年满18周岁" in str(error.value.message_dict["applied_on"])
+
+
+def test_a_typed_birth_date_cannot_make_a_minor_an_adult(orgs):
+    """The birth date and sex of an application are the ID number's: typed otherwise they are
+    refused, as on the roster, and the age rule is not judged on the typed date."""
+    minor = make_id(days_ago(17 * 366))
+    with pytest.raises(ValidationError) as error:
+        services.applicant_apply(applicant=Applicant(name="李晓", id_number=minor, branch=orgs["community"],
+                                                     birth_date=datetime.date(1990, 1, 1), applied_on=days_ago(10)),
+                                 actor=SYSTEM)
+    assert error.value.message_dict["birth_date"][0].startswith("出生年月与身份证号不一致")
+    with pytest.raises(ValidationError) as error:
+        services.applicant_apply(applicant=Applicant(name="李晓", id_number=make_id(datetime.date(1998, 5, 1)),
+                                                     branch=orgs["community"], gender=idnumber.FEMALE,
+                                                     applied_on=days_ago(10)), actor=SYSTEM)
+    assert error.value.message_dict["gender"][0].startswith("性别与身份证号不一致")
+    assert not Applicant.objects.exists()
 
 
 def test_an_application_into_a_committee_is_refused(orgs):
