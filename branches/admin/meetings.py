@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.models import AuditAction
@@ -114,8 +116,13 @@ class MeetingAdmin(ImportExportMixin, ScopedModelAdmin):
     def _report_context(self, request: HttpRequest, title: str) -> tuple[PeriodForm, dict[str, Any]]:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        form = PeriodForm(request.GET or None, user=request.user)
-        context = {**self.admin_site.each_context(request), "title": title, "opts": self.opts, "form": form}
+        # Opened without a query, the page answers for the last whole month (as the 台账 of
+        # branches missing meetings does) instead of waiting for 查询.
+        data = request.GET if request.GET else PeriodForm.last_month()
+        form = PeriodForm(data, user=request.user)
+        query = urlencode([(key, value) for key, value in data.items() if key not in ("format", "p")])
+        context = {**self.admin_site.each_context(request), "title": title, "opts": self.opts, "form": form,
+                   "query": query}
         return form, context
 
     def rates_view(self, request: HttpRequest) -> HttpResponse:
@@ -183,9 +190,12 @@ class PeriodForm(forms.Form):
         self.fields["unit"].choices = [("", "全部（本人管辖范围）")] + [
             (u.code, "　" * max(0, u.depth - home_depth) + u.name) for u in visible if u.depth <= home_depth + 2
         ]
-        if not self.is_bound:
-            today = timezone.localdate()
-            self.initial.update({"year": today.year, "month": today.month})
+
+    @staticmethod
+    def last_month() -> dict[str, Any]:
+        """The form's data for the last whole month, within the user's whole jurisdiction."""
+        previous = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        return {"year": previous.year, "kind": "month", "month": previous.month, "by": "subtree"}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

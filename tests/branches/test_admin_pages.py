@@ -104,3 +104,21 @@ def test_assessment_actions_run_the_workflow(orgs: Any, rural_standard: Any, cou
     client_for(city_officer).post(url, {"action": "review", "_selected_action": [assessment.pk]})
     assessment.refresh_from_db()
     assert (assessment.state, assessment.status, assessment.star_level) == (AssessmentState.REVIEWED, "passed", 3)
+
+
+def test_the_missing_list_opened_without_a_query_answers_for_last_month(orgs: Any, county_a_clerk: Any,
+                                                                       client_for: Any) -> None:
+    from django.utils import timezone
+
+    previous = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    response = client_for(county_a_clerk).get(reverse("admin:branches_meeting_missing"))
+    page = response.content.decode()
+    assert response.status_code == 200 and f"缺会名单（{previous.year}年{previous.month}月）" in page
+    assert "东岗社区党支部" in page  # no meeting recorded: it is on the list
+    # The export link carries the period shown, so the file is the list on the page.
+    export = f"?year={previous.year}&amp;kind=month&amp;month={previous.month}&amp;by=subtree&amp;format=xlsx"
+    assert export in page
+    sheet = client_for(county_a_clerk).get(reverse("admin:branches_meeting_missing"),
+                                           {"year": previous.year, "kind": "month", "month": previous.month,
+                                            "by": "subtree", "format": "xlsx"})
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxmlformats")
