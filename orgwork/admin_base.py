@@ -214,6 +214,37 @@ class RefusedForm(forms.BaseForm):
                 self.add_error(shown, error.messages if isinstance(error, ValidationError) else error)
 
 
+# Labels a related record's field takes its record's name in front of (单位 + 名称 → 单位名称).
+GENERIC_LABELS = ("名称", "姓名", "代码", "编号", "简称", "全称")
+
+
+def search_hint(model: type[models.Model], search_fields: Any) -> str | None:
+    """What a list's search box matches, in Chinese, from its ``search_fields``:
+    ``["=letter_number", "^member__name"]`` gives 输入完整介绍信编号或党员姓名开头. None if a
+    field cannot be named (the box then keeps the skin's own placeholder)."""
+    labels = []
+    for entry in search_fields:
+        mode, path = (entry[0], entry[1:]) if entry[:1] in "^=@" else ("", entry)
+        current, relation, field = model, None, None
+        try:
+            for part in path.split("__"):
+                field = current._meta.get_field(part)
+                if field.is_relation and field.related_model is not None and part != path.split("__")[-1]:
+                    relation, current = field, field.related_model
+        except Exception:  # a lookup Django resolves otherwise (a transform, an annotation)
+            return None
+        if field is None or field.is_relation:
+            return None
+        label = str(field.verbose_name)
+        if relation is not None and label in GENERIC_LABELS:
+            label = str(relation.verbose_name) + label
+        labels.append({"^": f"{label}开头", "=": f"完整{label}"}.get(mode, label))
+    if not labels:
+        return None
+    unique = list(dict.fromkeys(labels))
+    return "输入" + ("、".join(unique[:-1]) + "或" if len(unique) > 1 else "") + unique[-1]
+
+
 class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction, and whose
     list honours only its declared filters (``orgwork.admin_changelist``)."""
@@ -226,6 +257,12 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
     one_pass_result_rows = True
     # Lookups the changelist honours beyond its list_filter (orgwork.admin_changelist).
     extra_list_lookups: tuple[str, ...] = ()
+
+    def __init__(self, model: type[models.Model], admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        if self.search_help_text is None and self.search_fields:
+            # The search box says what it matches, not the skin's 输入以搜索.
+            self.search_help_text = search_hint(model, self.search_fields)
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(request), request.user)
