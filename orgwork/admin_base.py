@@ -17,7 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models, router, transaction
 from django.utils.functional import cached_property
@@ -225,13 +225,14 @@ def search_hint(model: type[models.Model], search_fields: Any) -> str | None:
     labels = []
     for entry in search_fields:
         mode, path = (entry[0], entry[1:]) if entry[:1] in "^=@" else ("", entry)
+        parts = path.split("__")
         current, relation, field = model, None, None
         try:
-            for part in path.split("__"):
+            for index, part in enumerate(parts):
                 field = current._meta.get_field(part)
-                if field.is_relation and field.related_model is not None and part != path.split("__")[-1]:
+                if index < len(parts) - 1:  # a relation to follow
                     relation, current = field, field.related_model
-        except Exception:  # a lookup Django resolves otherwise (a transform, an annotation)
+        except (FieldDoesNotExist, AttributeError):  # a transform or lookup rather than a field
             return None
         if field is None or field.is_relation:
             return None
