@@ -23,7 +23,9 @@ from . import DemoContext, bulk
 
 MEMBERS = 300
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
-GIVEN = ["建国", "志强", "海燕", "春梅", "明华", "文静", "永红", "立新", "小军", "丽娟", "国庆", "卫东", "淑芬", "晓梅"]
+# Given names by the sex the ID number gives, so that a 丽娟 is not listed as 男.
+GIVEN = {idnumber.MALE: ["建国", "志强", "明华", "立新", "小军", "国庆", "卫东", "永刚"],
+         idnumber.FEMALE: ["海燕", "春梅", "文静", "永红", "丽娟", "淑芬", "晓梅", "秀英"]}
 DUES_CATEGORIES = ["employed", "employed", "employed", "farmer", "retired", "student"]
 OWING_EVERY = 25  # one member in 25 is behind with the dues; a few of them six months or more
 
@@ -77,7 +79,8 @@ def ensure_members(branches: list[PartyOrganisation], rng: random.Random) -> int
         if joined > today - datetime.timedelta(days=400):
             joined = today - datetime.timedelta(days=800)
         probationary = serial % 40 == 0
-        name = SURNAMES[serial % len(SURNAMES)] + GIVEN[rng.randrange(len(GIVEN))]
+        given = GIVEN[idnumber.gender_of(number)]
+        name = SURNAMES[serial % len(SURNAMES)] + given[rng.randrange(len(given))]
         category = DUES_CATEGORIES[serial % len(DUES_CATEGORIES)]
         rows.append((name, number, idnumber.gender_of(number), born, branch.pk,
                      MemberCategory.PROBATIONARY if probationary else MemberCategory.FULL,

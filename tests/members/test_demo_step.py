@@ -35,6 +35,9 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     for branch_id, gender in Member.objects.values_list("branch_id", "gender"):
         sexes.setdefault(branch_id, set()).add(gender)
     assert all(len(found) == 2 for found in sexes.values()), "a demo branch whose members are all one sex"
+    roster = [(name, gender) for name, gender in Member.objects.values_list("name", "gender")
+              if name[0] in step.SURNAMES]  # not the applicants the pipeline admitted (预备党员甲…)
+    assert len(roster) >= step.MEMBERS and all(name[1:] in step.GIVEN[gender] for name, gender in roster)
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
             AuditLog.objects.count(), RectificationItem.objects.count()) == counts
