@@ -20,6 +20,25 @@ from django.template.response import TemplateResponse
 MAX_LISTED_FAILURES = 10
 
 
+def refusal(obj: Any, error: ValidationError) -> str:
+    """One record's refusal: 「发展对象甲」：未完成政治审查；未经公示 (its reasons without their
+    own full stops, which the summary puts back once)."""
+    return f"「{obj}」：" + "；".join(message.rstrip("。；") for message in error.messages)
+
+
+def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条") -> str:
+    """The message after a batch: 发展党员：成功 1 条，未办理 1 条。「发展对象甲」：…。 Each
+    refusal is a sentence of its own; past ``MAX_LISTED_FAILURES`` they are counted."""
+    text = f"{verb}：成功 {done} {unit}"
+    if not failures:
+        return text + "。"
+    shown = failures[:MAX_LISTED_FAILURES]
+    text += f"，未办理 {len(failures)} {unit}。" + "".join(f"{line}。" for line in shown)
+    if len(failures) > len(shown):
+        text += f"另有 {len(failures) - len(shown)} {unit}未列出。"
+    return text
+
+
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,
                    service: Callable[[Any], Any]) -> None:
     """Call ``service`` for each object; collect refusals; one summary message."""
@@ -29,13 +48,9 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects:
             service(obj)
             done += 1
         except ValidationError as error:
-            failures.append(f"{obj}：{'；'.join(error.messages)}")
-    text = f"{verb}：成功 {done} 条"
-    if failures:
-        shown = failures[:MAX_LISTED_FAILURES]
-        more = f"等 {len(failures)} 条" if len(failures) > len(shown) else f"{len(failures)} 条"
-        text += f"，未办理 {more}：" + "；".join(shown)
-    model_admin.message_user(request, text, messages.WARNING if failures else messages.SUCCESS)
+            failures.append(refusal(obj, error))
+    model_admin.message_user(request, batch_summary(verb, done, failures),
+                             messages.WARNING if failures else messages.SUCCESS)
 
 
 def action_with_form(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any], *,

@@ -76,3 +76,19 @@ def test_a_refusal_on_saving_lands_on_its_fields_or_on_the_form_as_a_whole() -> 
     assert on_field.non_field_errors() == ["版本已变更。"]
     whole = drawn_again(ValidationError("该记录已被他人修改，请刷新后重试。"))
     assert whole.non_field_errors() == ["该记录已被他人修改，请刷新后重试。"] and "name" not in whole.errors
+
+
+def test_a_batch_summary_gives_each_refusal_one_sentence_and_counts_the_unlisted() -> None:
+    from django.core.exceptions import ValidationError
+
+    from orgwork.admin_actions import MAX_LISTED_FAILURES, batch_summary, refusal
+
+    refused = refusal("发展对象甲", ValidationError(["发展对象未完成政治审查，不能提交支部大会讨论。",
+                                                  "发展对象未经公示，不能提交支部大会讨论。"]))
+    assert batch_summary("支部大会接收为预备党员", 1, [refused]) == (
+        "支部大会接收为预备党员：成功 1 条，未办理 1 条。「发展对象甲」：发展对象未完成政治审查，不能提交支部大会讨论；"
+        "发展对象未经公示，不能提交支部大会讨论。")
+    assert batch_summary("谈话", 2, []) == "谈话：成功 2 条。"
+    many = batch_summary("销号", 0, [refusal(n, ValidationError("不能销号。")) for n in range(MAX_LISTED_FAILURES + 3)],
+                         unit="项")
+    assert many.endswith("「9」：不能销号。另有 3 项未列出。") and many.count("「") == MAX_LISTED_FAILURES

@@ -17,11 +17,12 @@ from django.db import models
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from orgwork.admin_actions import batch_summary, refusal
+
 from .. import transitions as T
 from ..services import STEP_SERVICES
 from .forms import ApprovalForm, ClosureRequestForm, ExtendForm, ReasonForm
 
-FAILURES_SHOWN = 10
 
 
 class WorkflowActionsMixin:
@@ -50,18 +51,12 @@ class WorkflowActionsMixin:
                 service(item=item, actor=request.user, **kwargs)
                 done += 1
             except ValidationError as error:
-                failures.append(f"「{item}」：{'；'.join(error.messages)}")
+                failures.append(refusal(item, error))
         if done == 0 and not failures:
             self.message_user(request, f"{transition.label}：没有可办理的事项（所选事项不存在或不在您的管辖范围内）。",
                               messages.WARNING)
             return
-        text = f"{transition.label}：成功 {done} 项"
-        if failures:
-            shown = failures[:FAILURES_SHOWN]
-            more = f"（另有 {len(failures) - len(shown)} 项未列出）" if len(failures) > len(shown) else ""
-            text += f"，未办理 {len(failures)} 项。" + "；".join(shown) + more
-        else:
-            text += "。"
+        text = batch_summary(transition.label, done, failures, unit="项")
         level = messages.SUCCESS if not failures else (messages.WARNING if done else messages.ERROR)
         self.message_user(request, text, level)
 
