@@ -15,6 +15,7 @@ from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import dates
 
+
 def member_label(member: Any) -> str:
     """A member named so that namesakes can be told apart, with the ID number's tail only:
     何国庆（城关区第1党支部，尾号016X）. Reads ``member.branch``."""
