@@ -59,9 +59,10 @@ class DuesCategory(models.TextChoices):
 
 
 
-def fill_from_id_number(record: Any) -> None:
+def fill_from_id_number(record: Any) -> dict[str, str]:
     """The ID number normalised and checked (GB 11643); birth date and gender taken from
-    it where the record leaves them blank. Shared by the roster and the applicants."""
+    it where the record leaves them blank. Shared by the roster and the applicants.
+    Returns the fields typed apart from the number (``birth_date``, ``gender``) with why."""
     try:
         record.id_number = idnumber.clean(record.id_number)
     except ValidationError as error:
@@ -70,6 +71,9 @@ def fill_from_id_number(record: Any) -> None:
         record.birth_date = idnumber.birth_date_of(record.id_number)
     if not record.gender:
         record.gender = idnumber.gender_of(record.id_number)
+    found = idnumber.consistency_errors(record.id_number, birth=record.birth_date, gender=record.gender or None,
+                                        month_only=False)
+    return {"birth_date" if field == "birth" else field: message for field, message in found.items()}
 
 class Member(Audited):
     """党员 (党员名册的一行).
@@ -155,10 +159,7 @@ class Member(Audited):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.id_number:
-            fill_from_id_number(self)
-            found = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
-                                               month_only=False)
-            errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
+            errors.update(fill_from_id_number(self))
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:
@@ -309,12 +310,9 @@ class Applicant(Audited):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.id_number:
-            fill_from_id_number(self)
             # As on the roster: a birth date typed apart from the number would also move the
             # age the application is judged by (at least 18).
-            found = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
-                                               month_only=False)
-            errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
+            errors.update(fill_from_id_number(self))
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:

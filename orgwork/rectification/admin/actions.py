@@ -24,7 +24,6 @@ from ..services import STEP_SERVICES
 from .forms import ApprovalForm, ClosureRequestForm, ExtendForm, ReasonForm
 
 
-
 class WorkflowActionsMixin:
     """Needs ``self`` to be a ModelAdmin; the permission hooks name the custom permissions."""
 
