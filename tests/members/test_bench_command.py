@@ -19,8 +19,11 @@ LINE = (r"members_p50_ms=[\d.]+ stock_p50_ms=[\d.]+ ratio=[\d.]+ arrears_ms=[\d.
 def test_bench_members_builds_reuses_and_prints_the_summary_line() -> None:
     out = io.StringIO()
     call_command("bench_members", members=200, months=3, repeat=1, stdout=out)
-    match = re.fullmatch(LINE, out.getvalue().strip().splitlines()[-1])
+    lines = out.getvalue().strip().splitlines()
+    match = re.fullmatch(LINE, lines[-1])
     assert match, out.getvalue()
+    assert re.fullmatch(r"默认选项的 ModelAdmin（另计全表总数、每页 100 行）：p50 [\d.]+ 毫秒，为本系统名册的 [\d.]+ 倍",
+                        lines[-2]), lines[-2]
     assert int(match.group(1)) == Member.objects.count() == 200
     assert int(match.group(2)) == DuesRecord.objects.count() == 600
     owing = [m.pk for m in selectors.arrears_naive()]
@@ -48,3 +51,16 @@ def test_bench_members_with_reuse_and_no_data_says_to_build_first() -> None:
 
     with pytest.raises(CommandError, match="没有可复用的基准数据"):
         call_command("bench_members", reuse=True, stdout=io.StringIO())
+
+
+def test_the_stock_contestant_counts_once_and_pages_as_ours_while_the_reference_keeps_djangos_defaults() -> None:
+    from django.contrib.admin import ModelAdmin
+
+    from branches.members.benchmarks import DefaultStockMemberAdmin, StockMemberAdmin, default_site, stock_site
+    from orgwork.admin_base import ScopedModelAdmin
+
+    tuned, default = stock_site._registry[Member], default_site._registry[Member]
+    assert isinstance(tuned, StockMemberAdmin) and type(default) is DefaultStockMemberAdmin
+    assert tuned.show_full_result_count is False and tuned.list_per_page == ScopedModelAdmin.list_per_page
+    assert default.show_full_result_count is ModelAdmin.show_full_result_count is True
+    assert default.list_per_page == ModelAdmin.list_per_page == 100

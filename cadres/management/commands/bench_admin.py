@@ -6,7 +6,7 @@ Fills the cadre table up to ``--rows`` (reusing what is there; new rows go in wi
 COPY), then times four requests through Django's test client for each admin: the plain
 list, two filters, a name search, and a deep page. The two admins are timed scenario
 by scenario, one straight after the other (see ``measure``). While timing, the process is kept on
-one CPU (``--no-pin`` to leave it free; see ``pinned``). The last line reads
+one CPU (``--no-pin`` to leave it free; see :func:`orgwork.common.benchmarking.pinned`). The last line reads
 ``p50_ms=<ms> stock_p50_ms=<ms> ratio=<stock/ours> queries=<n>``, where the p50s are the
 medians over the plain, filtered and search requests and ``queries`` is the number of SQL
 queries our plain list page runs.
@@ -14,14 +14,11 @@ queries our plain list page runs.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
-import os
 import random
 import statistics
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -37,6 +34,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import idnumber, pinyin
+from orgwork.common.benchmarking import pinned
 from orgwork.units.models import Unit, UnitLevel
 
 from ...models import Cadre, CadreStatus, Rank
@@ -47,7 +45,7 @@ SCENARIOS = ("plain", "filtered", "search", "deep")
 
 
 class Command(BaseCommand):
-    help = "干部列表页性能基准：与 Django 默认 ModelAdmin 对比（可先自动填充数据）。"
+    help = "干部列表页性能基准：与原生 ModelAdmin（用其最快的原生选项）对比（可先自动填充数据）。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--rows", type=int, default=1_000_000, help="干部表至少要有的行数（默认 100 万）")
@@ -64,7 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"cadres={Cadre.objects.count()} added={added} counties={len(counties)}")
         ours_user, stock_user = self.ensure_users()
         with override_settings(ROOT_URLCONF="cadres.benchmarks", SECURE_SSL_REDIRECT=False, DEBUG=False), \
-                self.pinned(not options["no_pin"]):
+                pinned(not options["no_pin"], self.stdout.write):
             contestants = {"ours": (ours_user, "/admin/cadres/cadre/"), "stock": (stock_user, "/stock/cadres/cadre/")}
             measured = self.measure(contestants, repeat, filtered="rank__exact={rank}&status__exact=active")
         ours, stock = measured["ours"], measured["stock"]
@@ -176,23 +174,6 @@ class Command(BaseCommand):
         stock, _ = User.objects.get_or_create(username="bench_stock", defaults={"unit": root, "is_staff": True})
         stock.groups.set([Group.objects.get(name=CADRE_SUPERVISION)])
         return ours, stock
-
-    @contextlib.contextmanager
-    def pinned(self, pin: bool) -> Iterator[None]:
-        """Both contestants are timed in this process; on Linux it is kept on one CPU
-        while they are, so that the scheduler moving it between cores (which on a small
-        virtual machine doubles a request's time now and then) does not decide the
-        result. PostgreSQL's processes stay free to use every CPU."""
-        cpus = sorted(os.sched_getaffinity(0)) if pin and hasattr(os, "sched_setaffinity") else []
-        if len(cpus) < 2:
-            yield
-            return
-        os.sched_setaffinity(0, {cpus[-1]})
-        self.stdout.write(f"计时期间本进程固定在 CPU {cpus[-1]} 上（--no-pin 可取消）。")
-        try:
-            yield
-        finally:
-            os.sched_setaffinity(0, cpus)
 
     def measure(self, contestants: dict[str, tuple[Any, str]], repeat: int, filtered: str) -> dict[str, Any]:
         """Each scenario's requests, one contestant's after the other's, which of them

@@ -1,0 +1,29 @@
+"""What the benchmark commands share (基准测试公用).
+
+Both contestants of a benchmark are timed in one process. On Linux that process is kept
+on one CPU while they are: the scheduler moving it between the cores of a small virtual
+machine doubles a request's time now and then, and that would decide the result.
+PostgreSQL's processes stay free to use every CPU.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def pinned(pin: bool, say: Callable[[str], None]) -> Iterator[None]:
+    """Keep this process on its last CPU inside the block (when ``pin`` and the system
+    allows it, with two CPUs or more), and say so through ``say``."""
+    cpus = sorted(os.sched_getaffinity(0)) if pin and hasattr(os, "sched_setaffinity") else []
+    if len(cpus) < 2:
+        yield
+        return
+    os.sched_setaffinity(0, {cpus[-1]})
+    say(f"计时期间本进程固定在 CPU {cpus[-1]} 上（--no-pin 可取消）。")
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cpus)
