@@ -1,10 +1,11 @@
-"""The changelist benchmark's two contestants and its URL configuration.
+"""The changelist benchmark's contestants and its URL configuration.
 
 ``bench_admin`` serves the project's cadre admin and a stock ``ModelAdmin`` of the same
 model (unfold's, as every admin page here is unfold's) side by side (the same ten
 columns, the filters and search the scenarios use), so one run compares them on the same
-table. The stock admin has the stock options that make its list fastest: it does not
-count the whole table a second time (``show_full_result_count``) and shows our page size.
+table. The stock admin keeps Django's default options, as the benchmark's target is set
+against; the same admin with the stock options that make its list fastest (no second
+count of the whole table, our page size) is served beside it and reported as well.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from orgwork.admin_base import ScopedModelAdmin
 from .models import Cadre
 
 stock_site = UnfoldAdminSite(name="stock")
+fast_site = UnfoldAdminSite(name="stock_fast")
 
 
 class StockCadreAdmin(ModelAdmin):
@@ -30,13 +32,21 @@ class StockCadreAdmin(ModelAdmin):
     search_fields = ["name", "id_number"]
     # Django's own page: the cadre app's template carries buttons only our admin serves.
     change_list_template = "admin/change_list.html"
+
+
+class FastStockCadreAdmin(StockCadreAdmin):
+    """The same with the stock options that make its list faster: it counts the filtered
+    rows once, not the whole table again, and shows as many rows a page as ours."""
+
     show_full_result_count = False
     list_per_page = ScopedModelAdmin.list_per_page
 
 
 stock_site.register(Cadre, StockCadreAdmin)
+fast_site.register(Cadre, FastStockCadreAdmin)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("stock/", stock_site.urls),
+    path("stock-fast/", fast_site.urls),
 ]

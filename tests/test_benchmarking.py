@@ -34,17 +34,27 @@ def test_pinned_without_pin_leaves_the_process_free_and_says_nothing() -> None:
     assert said == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_bench_admin_fills_the_table_and_ends_with_its_summary_line_against_the_fast_stock_admin() -> None:
-    from cadres.benchmarks import stock_site
+def test_bench_admin_keeps_djangos_defaults_on_its_stock_admin_and_times_the_fastest_stock_options_beside_it() -> None:
+    from django.contrib.admin import ModelAdmin
+
+    from cadres.benchmarks import FastStockCadreAdmin, StockCadreAdmin, fast_site, stock_site
     from orgwork.admin_base import ScopedModelAdmin
 
-    stock = stock_site._registry[Cadre]
-    assert stock.show_full_result_count is False and stock.list_per_page == ScopedModelAdmin.list_per_page
+    stock, fast = stock_site._registry[Cadre], fast_site._registry[Cadre]
+    assert type(stock) is StockCadreAdmin and type(fast) is FastStockCadreAdmin
+    assert stock.show_full_result_count is True and stock.list_per_page == ModelAdmin.list_per_page
+    assert fast.show_full_result_count is False and fast.list_per_page == ScopedModelAdmin.list_per_page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_admin_fills_the_table_and_ends_with_its_summary_line() -> None:
     out = io.StringIO()
     call_command("bench_admin", rows=120, repeat=1, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert re.fullmatch(r"p50_ms=[\d.]+ stock_p50_ms=[\d.]+ ratio=[\d.]+ queries=\d+", lines[-1]), out.getvalue()
+    assert re.fullmatch(r"原生选项最快的 ModelAdmin（不另计全表总数、每页 50 行）：p50 [\d.]+ 毫秒，为本系统列表的 [\d.]+ 倍",
+                        lines[-2]), lines[-2]
     assert Cadre.objects.count() == 120
     for scenario in ("plain", "filtered", "search", "deep"):
-        assert any(re.fullmatch(rf"{scenario}\s+ours_p50_ms=[\d.]+ stock_p50_ms=[\d.]+", line) for line in lines)
+        assert any(re.fullmatch(rf"{scenario}\s+ours_p50_ms=[\d.]+ stock_p50_ms=[\d.]+ fast_stock_p50_ms=[\d.]+", line)
+                   for line in lines), scenario

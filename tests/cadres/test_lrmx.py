@@ -170,3 +170,16 @@ def test_the_commands_export_and_import_within_the_users_scope(full_cadre, count
     assert Cadre.objects.get(pk=full_cadre.pk).proposed_post == "城关区委常委"
     log = AuditLog.objects.filter(action=AuditAction.UPDATE, object_id=str(full_cadre.pk)).latest("id")
     assert (log.actor, log.source) == (county_a_clerk, "command")
+
+
+def test_importing_the_same_file_of_a_cadre_with_a_current_post_changes_nothing(full_cadre, county_a_clerk) -> None:
+    from cadres.models import Post, Rank
+    from cadres.services import post_appoint
+    from orgwork.common.contract import SystemActor
+
+    post_appoint(post=Post(cadre=full_cadre, title="城关区发展和改革局局长", rank=Rank.COUNTY_DEPUTY,
+                           appointed_on=datetime.date(2021, 3, 1)), actor=SystemActor("tests"))
+    cadre = Cadre.objects.get(pk=full_cadre.pk)
+    content = lrmx.export_person(cadre)
+    outcome = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=True)
+    assert (outcome.created, outcome.changed) == (False, []), outcome.summary()

@@ -53,14 +53,14 @@ def test_bench_members_with_reuse_and_no_data_says_to_build_first() -> None:
         call_command("bench_members", reuse=True, stdout=io.StringIO())
 
 
-def test_the_stock_contestant_counts_once_and_pages_as_ours_while_the_reference_keeps_djangos_defaults() -> None:
+def test_the_ratio_is_taken_against_the_stock_admin_counting_once_with_our_page_size() -> None:
     from django.contrib.admin import ModelAdmin
 
-    from branches.members.benchmarks import DefaultStockMemberAdmin, StockMemberAdmin, default_site, stock_site
+    from branches.members.benchmarks import FastStockMemberAdmin, StockMemberAdmin, fast_site, stock_site
     from orgwork.admin_base import ScopedModelAdmin
 
-    tuned, default = stock_site._registry[Member], default_site._registry[Member]
-    assert isinstance(tuned, StockMemberAdmin) and type(default) is DefaultStockMemberAdmin
-    assert tuned.show_full_result_count is False and tuned.list_per_page == ScopedModelAdmin.list_per_page
+    fast, default = fast_site._registry[Member], stock_site._registry[Member]
+    assert type(fast) is FastStockMemberAdmin and type(default) is StockMemberAdmin
+    assert fast.show_full_result_count is False and fast.list_per_page == ScopedModelAdmin.list_per_page
     assert default.show_full_result_count is ModelAdmin.show_full_result_count is True
     assert default.list_per_page == ModelAdmin.list_per_page == 100
