@@ -21,6 +21,10 @@ from ..models import BranchAssessment, OrgKind, PartyOrganisation, Secretary, St
 from ..services import party_org_save, secretary_delete, secretary_save
 
 
+# The autocomplete requests that pick the 党支部 a person is enrolled in.
+BRANCH_ONLY_SOURCES = (("members", "member", "branch"), ("members", "applicant", "branch"))
+
+
 class SecretaryInline(ScopedStackedInline):
     model = Secretary
     fields = [("name", "education", "birth_month"), ("is_full_time", "is_double_leader")]
@@ -99,10 +103,13 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
                            search_term: str) -> tuple[QuerySet[Any], bool]:
         """A 组织关系转接 within the province may go to any branch of it: the receiving branch
-        is searched among them all (names and codes only), for those who may start one."""
-        if (autocomplete_source(request) == ("members", "transfer", "to_branch")
-                and request.user.has_perm("members.add_transfer")):
+        is searched among them all (names and codes only), for those who may start one. A
+        member's or an applicant's branch is searched among the 党支部 in scope."""
+        source = autocomplete_source(request)
+        if source == ("members", "transfer", "to_branch") and request.user.has_perm("members.add_transfer"):
             queryset = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH).order_by("path")
+        elif source in BRANCH_ONLY_SOURCES:  # members and applicants are enrolled in a 党支部
+            queryset = queryset.filter(kind=OrgKind.BRANCH)
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

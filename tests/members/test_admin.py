@@ -269,34 +269,52 @@ def test_the_dues_ledger_is_searched_by_the_members_name_or_id_number(orgs, memb
     assert not client.get(url, {"q": "李"}).context["cl"].result_list
 
 
-def test_the_activist_step_offers_full_members_own_branch_first_namesakes_told_apart(
+def test_the_activist_step_picks_contacts_by_name_among_full_members_namesakes_told_apart(
         orgs, client_for, county_a_clerk):
     first = add_member(orgs["community"], "何国庆")
     namesake = add_member(orgs["community"], "何国庆")
-    elsewhere = add_member(orgs["village"], "赵红星")
-    on_probation = add_member(orgs["community"], "钱预备", category="probationary", joined_on=days_ago(100))
+    add_member(orgs["community"], "何预备", category="probationary", joined_on=days_ago(100))
+    add_member(orgs["county_b"], "何外县")
     applicant = new_applicant(orgs["community"], applied_on=days_ago(40))
     services.applicant_talk(applicant=applicant, talked_on=days_ago(30), actor=SYSTEM)
     url = reverse("admin:members_applicant_changelist")
     client = client_for(county_a_clerk)
     form = client.post(url, {"action": "make_activist", "_selected_action": [applicant.pk]})
-    offered = {choice.value: label for choice, label in form.context["form"].fields["contact_1"].choices
-               if choice != ""}
-    assert list(offered)[:2] == [first.pk, namesake.pk], "the applicant's own branch comes first"
-    assert elsewhere.pk in offered and on_probation.pk not in offered, "any 正式党员 in the county, no 预备党员"
-    assert offered[first.pk] != offered[namesake.pk]
-    assert offered[first.pk] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
+    # Not a list of the county's members: a search box (select2) that asks as the clerk types.
+    page = form.content.decode()
+    assert "何国庆" not in page and 'data-field-name="contact_1"' in page and "admin/js/autocomplete.js" in page
+    for field in ("contact_1", "contact_2"):
+        found = autocomplete(client, field, "何", model="applicant")
+        assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "正式党员 on the roll in the county"
+        labels = {r["id"]: r["text"] for r in found}
+        assert labels[str(first.pk)] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
+        assert labels[str(first.pk)] != labels[str(namesake.pk)]
     client.post(url, {"action": "make_activist", "_selected_action": [applicant.pk], "apply": "1",
                       "day": days_ago(20).isoformat(), "contact_1": namesake.pk})
     applicant.refresh_from_db()
     assert applicant.contact_1_id == namesake.pk and applicant.activist_on == days_ago(20)
 
 
+def test_a_contact_posted_from_outside_the_offer_is_refused_on_the_form(orgs, client_for, county_a_clerk):
+    on_probation = add_member(orgs["community"], "钱预备", category="probationary", joined_on=days_ago(100))
+    elsewhere = add_member(orgs["county_b"], "赵外县")
+    applicant = new_applicant(orgs["community"], applied_on=days_ago(40))
+    services.applicant_talk(applicant=applicant, talked_on=days_ago(30), actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    for contact in (on_probation, elsewhere):
+        page = client.post(reverse("admin:members_applicant_changelist"), {
+            "action": "make_activist", "_selected_action": [applicant.pk], "apply": "1",
+            "day": days_ago(20).isoformat(), "contact_1": contact.pk})
+        assert page.status_code == 200 and "contact_1" in page.context["form"].errors
+        applicant.refresh_from_db()
+        assert applicant.contact_1_id is None and applicant.activist_on is None
+
+
 AUTOCOMPLETE = reverse("admin:autocomplete")
 
 
-def autocomplete(client, field: str, term: str) -> list[dict[str, str]]:
-    response = client.get(AUTOCOMPLETE, {"app_label": "members", "model_name": "transfer", "field_name": field,
+def autocomplete(client, field: str, term: str, model: str = "transfer") -> list[dict[str, str]]:
+    response = client.get(AUTOCOMPLETE, {"app_label": "members", "model_name": model, "field_name": field,
                                          "term": term})
     assert response.status_code == 200
     return response.json()["results"]
@@ -337,3 +355,18 @@ def test_the_application_form_refuses_a_birth_date_apart_from_the_id_number(orgs
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["birth_date"][0].startswith("出生年月与身份证号不一致")
     assert not Applicant.objects.exists()
+
+
+@pytest.mark.parametrize("model", ["member", "applicant"])
+def test_a_new_member_or_applicant_picks_the_branch_by_name_among_the_clerks_branches(orgs, client_for,
+                                                                                     county_a_clerk, model):
+    client = client_for(county_a_clerk)
+    page = client.get(reverse(f"admin:members_{model}_add")).content.decode()
+    # A province has tens of thousands of branches: none is listed, they are searched.
+    assert 'data-field-name="branch"' in page and "东岗社区党支部" not in page
+    assert [r["text"] for r in autocomplete(client, "branch", "东岗", model=model)] == [
+        f"东岗社区党支部（{orgs['community'].unit.name}，A-SQ）"]
+    assert autocomplete(client, "branch", "城关区委", model=model) == [], "a 党委 holds no members directly"
+    assert autocomplete(client, "branch", "七里河", model=model) == [], "another county's branches are not offered"
+    assert {r["id"] for r in autocomplete(client, "branch", "", model=model)} == {
+        str(orgs["community"].pk), str(orgs["village"].pk)}

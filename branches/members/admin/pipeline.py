@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Case, QuerySet, Value, When
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_actions import action_with_form
@@ -32,7 +33,12 @@ class TalkForm(forms.Form):
 
 
 class ContactField(forms.ModelChoiceField):
-    """A 培养联系人 named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
+    """A 培养联系人, picked by name or ID number (a county holds tens of thousands of
+    members) and named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(queryset=Member.objects.none(),
+                         widget=AutocompleteSelect(Applicant._meta.get_field(name), admin.site), **kwargs)
 
     def label_from_instance(self, obj: Member) -> str:
         return member_label(obj)
@@ -40,19 +46,16 @@ class ContactField(forms.ModelChoiceField):
 
 class ActivistForm(forms.Form):
     day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
-    contact_1 = ContactField(label="培养联系人一", queryset=Member.objects.none())
-    contact_2 = ContactField(label="培养联系人二", queryset=Member.objects.none(), required=False)
+    contact_1 = ContactField("contact_1", label="培养联系人一")
+    contact_2 = ContactField("contact_2", label="培养联系人二", required=False)
 
-    def __init__(self, *args: Any, user: Any = None, branch_ids: Any = (), **kwargs: Any) -> None:
-        """The choices are the 正式党员 on the roll in the clerk's jurisdiction (as the service
-        accepts), those of the applicants' own branches first: the branch committee usually
-        names its own members."""
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        """A contact is a 正式党员 on the roll in the clerk's jurisdiction, as the service
+        accepts; the autocomplete offers those (``MemberAdmin.get_search_results``)."""
         super().__init__(*args, **kwargs)
-        own = Case(When(branch_id__in=list(branch_ids), then=Value(0)), default=Value(1))
         full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
-        full = full.select_related("branch").order_by(own, "branch__path", "name", "id")
-        self.fields["contact_1"].queryset = full
-        self.fields["contact_2"].queryset = full
+        self.fields["contact_1"].queryset = full.select_related("branch")
+        self.fields["contact_2"].queryset = full.select_related("branch")
 
 
 class ReviewForm(forms.Form):
@@ -96,6 +99,7 @@ class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, 
     list_filter = [UnitSubtreeFilter, "stage"]
     list_select_related = ["branch"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
+    autocomplete_fields = ["branch"]  # tens of thousands in a province: picked by name or code
     inlines = [ReviewInline]
     actions = ["talk", "make_activist", "review", "make_candidate", "record_preparation", "admit", "approve", "oath",
                "make_full", "extend", "cancel"]
@@ -142,8 +146,7 @@ class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, 
                           lambda a, d, u: services.applicant_make_activist(
                               applicant=a, decided_on=d["day"], actor=u,
                               contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
-                          user=request.user,
-                          branch_ids=queryset.order_by().values_list("branch_id", flat=True).distinct())
+                          user=request.user)
 
     @admin.action(description="登记培养考察", permissions=["change"])
     def review(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:

@@ -20,10 +20,12 @@ from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
 from .. import services
-from ..models import Member, MemberStatus, Transfer
+from ..models import Member, MemberCategory, MemberStatus, Transfer
 from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
 
 UNMASK = "members.view_unmasked_id_number"
+# The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
+CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
 
 
 def branches_for(request: HttpRequest) -> QuerySet[PartyOrganisation]:
@@ -70,8 +72,10 @@ class MemberAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, Sco
     ordering = ["branch_id", "name", "id"]
     actions = ["set_status"]
 
-    # The 组织关系转接 form picks its member by name or ID number (autocomplete), each shown
-    # with branch and ID number tail.
+    # A province holds tens of thousands of branches: the branch is picked by name or code.
+    autocomplete_fields = ["branch"]
+    # The 组织关系转接 form and the 培养联系人 pick members by name or ID number
+    # (autocomplete), each shown with branch and ID number tail.
     autocomplete_select_related = ["branch"]
 
     def autocomplete_label(self, obj: Member) -> str:
@@ -79,8 +83,11 @@ class MemberAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, Sco
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Member],
                            search_term: str) -> tuple[QuerySet[Member], bool]:
-        if autocomplete_source(request) == ("members", "transfer", "member"):
+        source = autocomplete_source(request)
+        if source == ("members", "transfer", "member"):
             queryset = queryset.filter(status=MemberStatus.ACTIVE)  # only a member on the roll moves
+        elif source in CONTACT_SOURCES:  # a 培养联系人 is a 正式党员 on the roll, as the service requires
+            queryset = queryset.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE)
         return super().get_search_results(request, queryset, search_term)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[RosterChangeList]:
