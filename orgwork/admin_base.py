@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models, router, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +37,7 @@ from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
 from orgwork.routers import reading_from_replica
 from orgwork.units.models import PATH_SEPARATOR, Unit
-from orgwork.units.scope import is_scoped, scope_field_of, scope_queryset, units_visible_to
+from orgwork.units.scope import home_unit, is_scoped, scope_field_of, scope_queryset, sees_everything, units_visible_to
 
 HISTORY_LIMIT = 500
 EXACT_COUNT_LIMIT = 1_000
@@ -45,6 +47,15 @@ ESTIMATE_SECONDS = 30
 # Estimates of large lists, by query: every page of a list, and every reload, has the
 # same count, and an estimate a few seconds old is as good as a new one.
 _estimates: TimedCache[int] = TimedCache(ESTIMATE_SECONDS, 512)
+# The 单位（含下级） filter's choices per jurisdiction. Units change seldom: a unit saved or
+# deleted in this process clears them at once, in another process within the minute.
+UNIT_CHOICES_SECONDS = 60
+_unit_choices: TimedCache[list[tuple[str, str]]] = TimedCache(UNIT_CHOICES_SECONDS, 256)
+
+
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="orgwork.admin_base.unit_choices")
+def _forget_unit_choices(**kwargs: Any) -> None:
+    _unit_choices.clear()
 
 
 class EstimatedCountPaginator(Paginator):
@@ -113,13 +124,21 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     max_depth_below_home = 2
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        home = getattr(request.user, "unit", None)
-        base_depth = home.depth if home is not None and not request.user.is_superuser else 1
+        """The units of the user's jurisdiction down to two levels below their own, kept
+        a minute per jurisdiction (``_unit_choices``): every list page draws them."""
+        user = request.user
+        home = home_unit(user)
+        everything = sees_everything(user)
+        base_depth = home.depth if home is not None and not everything else 1
+        key = (everything, home.path if home is not None else None, base_depth, self.max_depth_below_home)
+        return list(_unit_choices.get_or_set(key, lambda: self._unit_choices(user, base_depth)))
+
+    def _unit_choices(self, user: Any, base_depth: int) -> list[tuple[str, str]]:
         # Deeper units are left out in SQL: a province has some 1,500 units, of which
         # the list shows the hundred down to the counties.
         segment = f"[^{re.escape(PATH_SEPARATOR)}]+{re.escape(PATH_SEPARATOR)}"
         units = (
-            units_visible_to(request.user)
+            units_visible_to(user)
             .filter(path__regex=f"^({segment}){{1,{base_depth + self.max_depth_below_home}}}$")
             .values_list("code", "name", "path")
         )

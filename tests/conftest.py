@@ -50,12 +50,15 @@ def _test_settings(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_estimates() -> Iterator[None]:
-    # Each test rolls its rows back; a list's estimate must not outlive them.
-    from orgwork.admin_base import _estimates
+    # Each test rolls its rows back; a list's estimate, and the unit filter's choices
+    # (a tree built with bulk_create sends no signal), must not outlive them.
+    from orgwork.admin_base import _estimates, _unit_choices
 
     _estimates.clear()
+    _unit_choices.clear()
     yield
     _estimates.clear()
+    _unit_choices.clear()
 
 
 def make_unit(code: str, name: str, parent: Unit | None, level: str = UnitLevel.COUNTY,

@@ -242,6 +242,27 @@ def test_the_unit_filter_offers_the_home_unit_and_two_levels_below(tree, provinc
     assert choices(county_a_clerk) == [("620102", "城关区"), ("620102001", "　城关镇")]
 
 
+def test_the_unit_filter_reads_the_tree_once_per_jurisdiction_and_sees_a_saved_unit_at_once(
+        tree, province_officer, county_a_clerk, django_assert_num_queries) -> None:
+    from orgwork.common.contract import SystemActor
+    from orgwork.units.services import unit_save
+
+    def choices(user: Any) -> list[tuple[str, str]]:
+        request = RequestFactory().get("/")
+        request.user = user
+        return UnitSubtreeFilter(request, {}, Cadre, None).lookup_choices
+
+    first = choices(county_a_clerk)
+    with django_assert_num_queries(0):  # the next page of any list in the same jurisdiction
+        assert choices(county_a_clerk) == first
+    assert ("620103", "　　七里河区") in choices(province_officer), "another jurisdiction, its own choices"
+    assert "620103" not in dict(choices(county_a_clerk))
+    renamed = tree["township_a"]
+    renamed.name = "城关街道"
+    unit_save(unit=renamed, actor=SystemActor("tests"))
+    assert choices(county_a_clerk) == [("620102", "城关区"), ("620102001", "　城关街道")]
+
+
 def test_past_a_thousand_rows_the_count_is_the_planners_estimate(db: Any) -> None:
     Group.objects.bulk_create(Group(name=f"组{i:04d}") for i in range(1500))
     with connection.cursor() as cursor:
