@@ -15,7 +15,7 @@ from django.urls import path
 from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
-from orgwork.admin_base import ScopedModelAdmin
+from orgwork.common.benchmarking import FastStockOptions
 
 from .models import Cadre
 
@@ -34,12 +34,8 @@ class StockCadreAdmin(ModelAdmin):
     change_list_template = "admin/change_list.html"
 
 
-class FastStockCadreAdmin(StockCadreAdmin):
-    """The same with the stock options that make its list faster: it counts the filtered
-    rows once, not the whole table again, and shows as many rows a page as ours."""
-
-    show_full_result_count = False
-    list_per_page = ScopedModelAdmin.list_per_page
+class FastStockCadreAdmin(FastStockOptions, StockCadreAdmin):
+    """The same with the stock options that make its list fastest."""
 
 
 stock_site.register(Cadre, StockCadreAdmin)

@@ -14,7 +14,7 @@ from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 from django.urls import path
 
-from orgwork.admin_base import ScopedModelAdmin
+from orgwork.common.benchmarking import FastStockOptions
 
 from .models import Member
 
@@ -33,12 +33,8 @@ class StockMemberAdmin(ModelAdmin):
     change_list_template = "admin/change_list.html"
 
 
-class FastStockMemberAdmin(StockMemberAdmin):
-    """The same with the stock options that make its list faster: it counts the filtered
-    rows once, not the whole table again, and shows as many rows a page as ours."""
-
-    show_full_result_count = False
-    list_per_page = ScopedModelAdmin.list_per_page
+class FastStockMemberAdmin(FastStockOptions, StockMemberAdmin):
+    """The same with the stock options that make its list fastest."""
 
 
 stock_site.register(Member, StockMemberAdmin)

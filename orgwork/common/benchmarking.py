@@ -12,6 +12,8 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 
+from orgwork.admin_base import ScopedModelAdmin
+
 
 @contextlib.contextmanager
 def pinned(pin: bool, say: Callable[[str], None]) -> Iterator[None]:
@@ -27,3 +29,12 @@ def pinned(pin: bool, say: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         os.sched_setaffinity(0, cpus)
+
+
+class FastStockOptions:
+    """The stock ``ModelAdmin`` options that make a list fastest, for a stock contestant
+    at its strongest: it counts the filtered rows once, not the whole table again, and
+    shows as many rows a page as the project's lists."""
+
+    show_full_result_count = False
+    list_per_page = ScopedModelAdmin.list_per_page

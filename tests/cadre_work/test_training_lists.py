@@ -115,9 +115,11 @@ def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, provin
             complete(course, cadre)
 
     add(5)
+    for url, params in urls:  # a server's pages after the first: the unit filter's choices are kept
+        count_queries(client, url, params)
     few = [count_queries(client, url, params) for url, params in urls]
     # Pinned as measured (worklist, classes, attendance, completions, courses).
-    assert few == [8, 9, 9, 9, 7]
+    assert few == [8, 8, 8, 8, 6]
     assert ClassAttendance.objects.count() == 5
     add(45)
     assert below_minimum(province_officer, YEAR).count() == 50
