@@ -131,9 +131,9 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         everything = sees_everything(user)
         base_depth = home.depth if home is not None and not everything else 1
         key = (everything, home.path if home is not None else None, base_depth, self.max_depth_below_home)
-        return list(_unit_choices.get_or_set(key, lambda: self._unit_choices(user, base_depth)))
+        return list(_unit_choices.get_or_set(key, lambda: self._read_choices(user, base_depth)))
 
-    def _unit_choices(self, user: Any, base_depth: int) -> list[tuple[str, str]]:
+    def _read_choices(self, user: Any, base_depth: int) -> list[tuple[str, str]]:
         # Deeper units are left out in SQL: a province has some 1,500 units, of which
         # the list shows the hundred down to the counties.
         segment = f"[^{re.escape(PATH_SEPARATOR)}]+{re.escape(PATH_SEPARATOR)}"
