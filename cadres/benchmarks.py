@@ -15,7 +15,7 @@ from django.urls import path
 from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
-from orgwork.common.benchmarking import FastStockOptions
+from orgwork.benchmarking import FastStockOptions
 
 from .models import Cadre
 

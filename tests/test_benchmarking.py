@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from cadres.models import Cadre
-from orgwork.common.benchmarking import pinned
+from orgwork.benchmarking import pinned
 
 
 def test_pinned_keeps_the_process_on_its_last_cpu_inside_and_gives_every_cpu_back_after() -> None:

@@ -14,7 +14,7 @@ from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 from django.urls import path
 
-from orgwork.common.benchmarking import FastStockOptions
+from orgwork.benchmarking import FastStockOptions
 
 from .models import Member
 

@@ -7,7 +7,7 @@ COPY), then times four requests through Django's test client for each admin: the
 list, two filters, a name search, and a deep page. The admins are timed scenario by
 scenario, one straight after the other (see ``measure``). While timing, the process is
 kept on one CPU (``--no-pin`` to leave it free; see
-:func:`orgwork.common.benchmarking.pinned`). The last line reads
+:func:`orgwork.benchmarking.pinned`). The last line reads
 ``p50_ms=<ms> stock_p50_ms=<ms> ratio=<stock/ours> queries=<n>``, where the p50s are the
 medians over the plain, filtered and search requests, the stock admin is Django's with
 its default options (as the target is set), and ``queries`` is the number of SQL queries
@@ -37,7 +37,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import idnumber, pinyin
-from orgwork.common.benchmarking import pinned
+from orgwork.benchmarking import pinned
 from orgwork.units.models import Unit, UnitLevel
 
 from ...benchmarks import FastStockCadreAdmin

@@ -5,7 +5,7 @@ changelist and the arrears list timed against what a Django developer would firs
 
 ``--reuse`` times the data already built by an earlier run and writes nothing (the
 checks that would top it up scan the twenty million ledger rows once per month). While
-timing, the process is kept on one CPU (:func:`orgwork.common.benchmarking.pinned`;
+timing, the process is kept on one CPU (:func:`orgwork.benchmarking.pinned`;
 ``--no-pin`` leaves it free).
 
 The members go into the 党支部 of ``bench_branches``'s own unit tree (基准测试省, about
@@ -48,7 +48,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import idnumber
-from orgwork.common.benchmarking import pinned
+from orgwork.benchmarking import pinned
 from orgwork.units.models import Unit
 
 from ... import rules, selectors
