@@ -62,18 +62,23 @@ LABEL_SLOT = "~orgwork-label~"
 URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
 
 
-def result_list_context(cl: ChangeList) -> dict[str, Any]:
+def result_list_context(cl: ChangeList, headers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The context of ``change_list_results.html``: one pass per row where that is
-    possible, Django's ``result_list`` otherwise."""
+    possible, Django's ``result_list`` otherwise. ``headers``: the column headers where
+    the caller draws its own (unfold's), instead of Django's."""
     if getattr(cl, "formset", None) is not None or not getattr(cl.model_admin, "one_pass_result_rows", False):
-        return result_list(cl)
-    headers = list(result_headers(cl))
+        found = result_list(cl)
+        if headers is not None:
+            found["result_headers"] = headers
+        return found
+    if headers is None:
+        headers = list(result_headers(cl))
     columns = page_columns(cl)
     return {
         "cl": cl,
         "result_hidden_fields": [],  # only a list_editable formset has any
         "result_headers": headers,
-        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h.get("sorted")),
         # A row's cells joined into one string: the template writes them side by side
         # ("<tr>{% for item in result %}{{ item }}{% endfor %}</tr>"), so the page is the
         # same, without five hundred template variables to resolve.

@@ -24,12 +24,12 @@ register = template.Library()
 
 
 def scoped_result_list(context: Any, cl: Any) -> dict[str, Any]:
-    found = result_list_context(cl)
+    # unfold's headers (its select-all checkbox), computed once: Django's would be thrown away.
+    found = result_list_context(cl, headers=list(unfold_list.result_headers(cl)))
     # Each row's cells side by side, as one string, whichever way they were rendered: the
     # page is then the same either way, whatever whitespace the row template puts between items.
     found["results"] = [row if len(row) == 1 else ResultList(row.form, [SafeString("".join(row))])
                         for row in found["results"]]
-    found["result_headers"] = list(unfold_list.result_headers(cl))
     for obj, row in zip(cl.result_list, found["results"]):
         row.instance = obj  # unfold's row actions ask each row for its object
     found["actions_row"] = context.get("actions_row")
