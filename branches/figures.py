@@ -12,12 +12,12 @@ from orgwork import dashboard
 from .cadence import Period
 from .filters import last_full_month
 from .models import WeakCaseState
-from .selectors import branches_missing_meetings, weak_cases_visible_to
+from .selectors import count_branches_missing_meetings, weak_cases_visible_to
 
 
 def missing_meetings(user: Any) -> tuple[int, str | None]:
     month = last_full_month()
-    count = len(branches_missing_meetings(period=Period.of_month(month.year, month.month), user=user))
+    count = count_branches_missing_meetings(period=Period.of_month(month.year, month.month), user=user)
     link = reverse("admin:worklist", args=["branches_missing_meetings"]) + "?" + urlencode(
         {"year": month.year, "month": month.month})
     return count, link

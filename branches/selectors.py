@@ -325,6 +325,21 @@ class MissingBranch:
         return "、".join(f"{MeetingKind(k).label}缺{n}次" for k, n in self.shortfalls.items())
 
 
+def _missing_cte(units: QuerySet[Unit], period: Period, source: str | None) -> tuple[str, tuple[Any, ...], dict[int, int], str]:
+    """The CTEs up to ``per_branch`` (slots held per 党支部 in scope), the cadence's
+    required slots, and the condition a branch falls short of it on."""
+    required = {k: required_slots(k, period) for k in KIND_VALUES if required_slots(k, period) > 0}
+    cte, params = _held_cte(units, period, source)
+    short = " OR ".join(f"s{k} < {n}" for k, n in required.items()) or "FALSE"
+    sql = f"""{cte},
+per_branch AS (
+  SELECT b.id, b.unit_id,
+{_slots_columns(period)}
+  FROM branch b LEFT JOIN held h ON h.org_id = b.id
+)"""
+    return sql, params, required, short
+
+
 def branches_missing_meetings(*, period: Period, units: QuerySet[Unit] | None = None, user: Any = None,
                               limit: int | None = None, source: str | None = None) -> list[MissingBranch]:
     """缺会名单: 党支部 in scope that have not held, in ``period``, what the cadence asks for
@@ -332,20 +347,13 @@ def branches_missing_meetings(*, period: Period, units: QuerySet[Unit] | None = 
     quarter). Pass ``units`` or ``user`` (then the user's jurisdiction)."""
     if units is None:
         units = units_visible_to(user)
-    required = {k: required_slots(k, period) for k in KIND_VALUES if required_slots(k, period) > 0}
-    cte, params = _held_cte(units, period, source)
-    having = " OR ".join(f"s{k} < {n}" for k, n in required.items()) or "FALSE"
-    sql = f"""{cte},
-per_branch AS (
-  SELECT b.id, b.unit_id,
-{_slots_columns(period)}
-  FROM branch b LEFT JOIN held h ON h.org_id = b.id
-)
+    cte, params, required, short = _missing_cte(units, period, source)
+    sql = f"""{cte}
 SELECT o.id, o.code, o.name, u.code, u.full_name, {", ".join(f"p.s{k}" for k in KIND_VALUES)}
 FROM per_branch p
 JOIN branches_partyorganisation o ON o.id = p.id
 JOIN units_unit u ON u.id = p.unit_id
-WHERE {having}
+WHERE {short}
 ORDER BY u.path, o.path"""
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -353,6 +361,13 @@ ORDER BY u.path, o.path"""
         MissingBranch(org_id, code, name, unit_code, unit_name, {k: int(v or 0) for k, v in zip(KIND_VALUES, held)}, required)
         for org_id, code, name, unit_code, unit_name, *held in _run(sql, params)
     ]
+
+
+def count_branches_missing_meetings(*, period: Period, user: Any, source: str | None = None) -> int:
+    """How many 党支部 the 缺会名单 of ``period`` holds for ``user``, without reading their
+    names or sorting them (the dashboard's figure)."""
+    cte, params, _, short = _missing_cte(units_visible_to(user), period, source)
+    return int(_run(f"{cte}\nSELECT COUNT(*) FROM per_branch WHERE {short}", params)[0][0])
 
 
 def meetings_of_branch(organisation: PartyOrganisation, period: Period) -> QuerySet[Meeting]:

@@ -10,7 +10,7 @@ import pytest
 
 from branches.cadence import Period, local_date, required_kinds, required_slots, slots_held
 from branches.models import Meeting, MeetingKind as K, month_number
-from branches.selectors import branches_missing_meetings, meeting_rates
+from branches.selectors import branches_missing_meetings, count_branches_missing_meetings, meeting_rates
 from branches.services import meeting_record
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
@@ -158,6 +158,17 @@ class TestMissingList:
     def test_the_province_list_covers_every_county(self, province_officer: Any, q1_meetings: None) -> None:
         names = {m.name for m in branches_missing_meetings(user=province_officer, period=Period.of_month(2025, 4))}
         assert names == {"东岗社区党支部", "城关镇红星村党支部", "七里河区第一党支部"}
+
+    @pytest.mark.parametrize("source", ["summary", "meetings"])
+    def test_the_dashboard_count_is_the_length_of_the_list_for_every_clerk_and_period(
+            self, source: str, county_a_clerk: Any, county_b_clerk: Any, province_officer: Any, q1_meetings: None) -> None:
+        seen = []
+        for user in (county_a_clerk, county_b_clerk, province_officer):
+            for period in (Period.of_month(2025, 1), Period.of_month(2025, 4), Period.of_quarter(2025, 1)):
+                listed = branches_missing_meetings(user=user, period=period, source=source)
+                assert count_branches_missing_meetings(user=user, period=period, source=source) == len(listed)
+                seen.append(len(listed))
+        assert 0 in seen and max(seen) == 3  # the cases differ: an empty list, a whole province
 
     def test_moving_a_branch_to_another_county_moves_its_meetings_in_the_figures(self, tree: Any, orgs: Any, q1_meetings: None) -> None:
         from branches.services import party_org_save
