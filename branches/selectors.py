@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -258,6 +259,32 @@ SELECT unit_id, COUNT(*), {sums} FROM per_branch GROUP BY unit_id"""
     return result
 
 
+def meeting_held_by_unit_and_month(units: QuerySet[Unit], months: Sequence[Period],
+                                   source: str | None = None) -> dict[Period, dict[int, tuple[int, dict[int, int]]]]:
+    """:func:`meeting_held_by_unit` of each one-month period in ``months``, keyed by it: one
+    query per calendar year, reading the year's mask once and each month's bits out of it."""
+    if any(month.months != 1 for month in months):
+        raise ValueError("meeting_held_by_unit_and_month takes one-month periods only")
+    result: dict[Period, dict[int, tuple[int, dict[int, int]]]] = {}
+    for year in sorted({month.year for month in months}):
+        in_year = [month for month in months if month.year == year]
+        cte, params = _held_cte(units, Period.of_year(year), source)
+        # The year's mask holds month m's kinds from bit (m - 1) * KINDS: shifted down, it is that month's mask.
+        sums = ", ".join(f"SUM({_slots_sql(k, month, f'(h.mask >> {KINDS * (month.first_month - 1)})')})"
+                         for month in in_year for k in KIND_VALUES)
+        sql = f"""{cte}
+SELECT b.unit_id, COUNT(*), {sums}
+FROM branch b LEFT JOIN held h ON h.org_id = b.id
+GROUP BY b.unit_id"""
+        per_month: list[dict[int, tuple[int, dict[int, int]]]] = [{} for _ in in_year]
+        for unit_id, branches, *held in _run(sql, params):
+            for index, found in enumerate(per_month):
+                counts = held[index * KINDS:(index + 1) * KINDS]
+                found[unit_id] = (branches, {k: int(v or 0) for k, v in zip(KIND_VALUES, counts)})
+        result.update(zip(in_year, per_month))
+    return result
+
+
 def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree", root: Unit | None = None,
                   source: str | None = None) -> RatesReport:
     """三会一课开展率: held / required cadence slots per meeting kind, as percentages.
@@ -267,8 +294,20 @@ def meeting_rates(*, units: QuerySet[Unit], period: Period, by: str = "subtree",
     """
     if by == "branch":
         return _rates_by_branch(units, period, source)
-    per_unit = meeting_held_by_unit(units, period, source)
     groups, paths = unit_groups(units, root)
+    return _rates_by_subtree(meeting_held_by_unit(units, period, source), groups, paths, period)
+
+
+def monthly_meeting_rates(*, units: QuerySet[Unit], months: Sequence[Period], source: str | None = None) -> list[RatesReport]:
+    """``meeting_rates(by="subtree")`` of each of ``months`` (one-month periods), in their
+    order: the units grouped once, and one query per calendar year instead of one per month."""
+    groups, paths = unit_groups(units)
+    held = meeting_held_by_unit_and_month(units, months, source)
+    return [_rates_by_subtree(held[month], groups, paths, month) for month in months]
+
+
+def _rates_by_subtree(per_unit: dict[int, tuple[int, dict[int, int]]], groups: list[UnitGroup],
+                      paths: dict[int, str], period: Period) -> RatesReport:
     total = RateRow(None, "合计", period=period)
     rows = [RateRow(g.unit_id, g.label, period=period) for g in groups]
     for unit_id, (branches, held) in per_unit.items():

@@ -22,7 +22,7 @@ from .cadence import Period
 from .figures import register_figures
 from .filters import MissingMeetingsFilter, WeakCasesFilter, last_full_month
 from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
-from .selectors import meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
+from .selectors import monthly_meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
 
 SECTION = "基层党建"
 SLUG_MISSING = "branches_missing_meetings"
@@ -64,7 +64,7 @@ def meeting_rates_panel(user: Any) -> dashboard.PanelData:
     months; each point links to that unit's 缺会名单 for the month."""
     units = units_visible_to(user)
     months = recent_months(RATE_MONTHS)
-    reports = [meeting_rates(units=units, period=Period.of_month(m.year, m.month)) for m in months]
+    reports = monthly_meeting_rates(units=units, months=[Period.of_month(m.year, m.month) for m in months])
     codes = dict(Unit.objects.filter(pk__in=[r.key for r in reports[0].rows if r.key]).values_list("pk", "code"))
     by_key = [{row.key: row for row in report.rows} for report in reports]
     series: list[dashboard.Series] = []

@@ -10,7 +10,12 @@ import pytest
 
 from branches.cadence import Period, local_date, required_kinds, required_slots, slots_held
 from branches.models import Meeting, MeetingKind as K, month_number
-from branches.selectors import branches_missing_meetings, count_branches_missing_meetings, meeting_rates
+from branches.selectors import (
+    branches_missing_meetings,
+    count_branches_missing_meetings,
+    meeting_rates,
+    monthly_meeting_rates,
+)
 from branches.services import meeting_record
 from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
@@ -132,6 +137,28 @@ class TestRates:
         assert report.total.rate(K.COMMITTEE_MEETING) == Decimal("100.0")
         by_branch = meeting_rates(units=units_visible_to(county_b_clerk), period=Period.of_quarter(2025, 1), by="branch")
         assert [row.label for row in by_branch.rows] == ["七里河区第一党支部"]
+
+
+class TestMonthlyRates:
+    """The dashboard's six months of rates are read in one query per year; each month must
+    be the report ``meeting_rates`` gives for it alone."""
+
+    @pytest.mark.parametrize("source", ["summary", "meetings"])
+    def test_each_month_equals_its_own_report_across_a_new_year(
+            self, source: str, county_a_clerk: Any, province_officer: Any, q1_meetings: None) -> None:
+        months = [Period.of_month(2024, 11), Period.of_month(2024, 12), Period.of_month(2025, 1),
+                  Period.of_month(2025, 2), Period.of_month(2025, 3), Period.of_month(2025, 4)]
+        for user in (county_a_clerk, province_officer):
+            units = units_visible_to(user)
+            together = monthly_meeting_rates(units=units, months=months, source=source)
+            alone = [meeting_rates(units=units, period=month, source=source) for month in months]
+            assert together == alone
+        held = [report.total.held.get(K.THEME_DAY, 0) for report in together]
+        assert held[:2] == [0, 0] and sum(held) > 0  # the months differ, so a shifted bit would show
+
+    def test_a_quarter_is_refused(self, province_officer: Any) -> None:
+        with pytest.raises(ValueError):
+            monthly_meeting_rates(units=units_visible_to(province_officer), months=[Period.of_quarter(2025, 1)])
 
 
 class TestMissingList:
