@@ -58,6 +58,7 @@ class OrgworkAdminSite(UnfoldAdminSite):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._app_lists: TimedCache[list[dict[str, Any]]] = TimedCache(APP_LIST_SECONDS, APP_LIST_ENTRIES)
+        self._sidebars: TimedCache[list[dict[str, Any]]] = TimedCache(APP_LIST_SECONDS, APP_LIST_ENTRIES * 4)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         """The app list of the navigation sidebar (and the index), reused for a minute.
@@ -76,6 +77,23 @@ class OrgworkAdminSite(UnfoldAdminSite):
         request.orgwork_app_list_key = key  # type: ignore[attr-defined]  # the sidebar's cache key
         apps = self._app_lists.get_or_set(key, lambda: super(OrgworkAdminSite, self).get_app_list(request))
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in apps]
+
+    def get_sidebar_list(self, request: HttpRequest) -> list[dict[str, Any]]:
+        """The sidebar's groups (:func:`orgwork.navigation.sidebar` with each entry's
+        current mark), reused for a minute, like the app list they are made from.
+
+        unfold copies the groups and marks the current entry afresh for every page; for
+        our sidebar that depends on nothing but the app list's key (the account and its
+        permissions, which also decide its 台账) and the path the request is on, since its
+        entries carry no per-request callbacks. The groups are shared: read, never changed.
+        """
+        if getattr(request, "orgwork_app_list_key", None) is None:
+            self.get_app_list(request)  # sets the key (the page has usually built the list already)
+        app_list_key = getattr(request, "orgwork_app_list_key", None)
+        if app_list_key is None:
+            return super().get_sidebar_list(request)
+        return self._sidebars.get_or_set((app_list_key, request.path),
+                                         lambda: super(OrgworkAdminSite, self).get_sidebar_list(request))
 
     def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

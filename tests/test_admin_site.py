@@ -1,5 +1,5 @@
-"""The admin site's navigation: the app list is reused between pages, but never across
-accounts and never past a change of permissions."""
+"""The admin site's navigation: the app list and the sidebar built from it are reused
+between pages, but never across accounts and never past a change of permissions."""
 
 from __future__ import annotations
 
@@ -50,6 +50,39 @@ def test_callers_get_their_own_copies(view_only_auditor: User) -> None:
     first[0]["name"] = "changed"
     second = app_list_for(view_only_auditor)
     assert second[0]["models"] and second[0]["name"] != "changed"
+
+
+def sidebar_for(user: User, path: str) -> list[dict[str, Any]]:
+    request = RequestFactory().get(path)
+    request.user = User.objects.get(pk=user.pk)
+    return admin.site.get_sidebar_list(request)
+
+
+def entries(groups: list[dict[str, Any]]) -> dict[str, bool]:
+    """{link: marked current} of every sidebar entry."""
+    return {str(item["link"]): item["active"] for group in groups for item in group["items"]}
+
+
+def test_the_sidebar_groups_follow_the_account_its_permissions_and_the_page(personas: dict[str, User]) -> None:
+    clerk, auditor = personas["county_a_clerk"], personas["view_only_auditor"]
+    on_cadres = entries(sidebar_for(clerk, "/admin/cadres/cadre/"))
+    assert entries(sidebar_for(clerk, "/admin/cadres/cadre/")) == on_cadres
+    assert on_cadres["/admin/cadres/cadre/"] is True
+    assert [link for link, current in on_cadres.items() if current] == ["/admin/cadres/cadre/"]
+    # Another page of the same account: the mark moves, nothing else.
+    on_talent = entries(sidebar_for(clerk, "/admin/talent/person/"))
+    assert on_talent.keys() == on_cadres.keys()
+    assert [link for link, current in on_talent.items() if current] == ["/admin/talent/person/"]
+    # Another account on the same page has its own entries.
+    assert entries(sidebar_for(personas["security_admin"], "/admin/cadres/cadre/")).keys() != on_cadres.keys()
+    # A permission granted shows on the next page.
+    view_log = Permission.objects.get(codename="view_auditlog", content_type__app_label="audit")
+    assert "/admin/audit/auditlog/" not in on_cadres
+    clerk.user_permissions.add(view_log)
+    assert "/admin/audit/auditlog/" in entries(sidebar_for(clerk, "/admin/cadres/cadre/"))
+    clerk.user_permissions.remove(view_log)
+    assert entries(sidebar_for(clerk, "/admin/cadres/cadre/")) == on_cadres
+    assert "/admin/cadres/cadre/" in entries(sidebar_for(auditor, "/admin/cadres/cadre/"))
 
 
 def test_the_changelist_shows_the_sidebar(view_only_auditor: User, client_for: Any) -> None:
