@@ -303,17 +303,25 @@ def monthly_meeting_rates(*, units: QuerySet[Unit], months: Sequence[Period], so
     order: the units grouped once, and one query per calendar year instead of one per month."""
     groups, paths = unit_groups(units)
     held = meeting_held_by_unit_and_month(units, months, source)
-    return [_rates_by_subtree(held[month], groups, paths, month) for month in months]
+    covering: dict[int, tuple[int, ...]] = {}
+    return [_rates_by_subtree(held[month], groups, paths, month, covering) for month in months]
 
 
 def _rates_by_subtree(per_unit: dict[int, tuple[int, dict[int, int]]], groups: list[UnitGroup],
-                      paths: dict[int, str], period: Period) -> RatesReport:
+                      paths: dict[int, str], period: Period,
+                      covering: dict[int, tuple[int, ...]] | None = None) -> RatesReport:
+    """One row per group of ``groups``, adding up each unit into the groups that cover it.
+    ``covering`` keeps, per unit, which groups those are, for the next period's report."""
+    if covering is None:
+        covering = {}
     total = RateRow(None, "合计", period=period)
     rows = [RateRow(g.unit_id, g.label, period=period) for g in groups]
     for unit_id, (branches, held) in per_unit.items():
-        path = paths.get(unit_id, "")
-        targets = [total] + [row for row, g in zip(rows, groups) if g.covers(path)]
-        for row in targets:
+        found = covering.get(unit_id)
+        if found is None:
+            path = paths.get(unit_id, "")
+            found = covering[unit_id] = tuple(i for i, g in enumerate(groups) if g.covers(path))
+        for row in [total, *(rows[i] for i in found)]:
             row.branches += branches
             for kind, n in held.items():
                 row.held[kind] += n
