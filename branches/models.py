@@ -107,6 +107,10 @@ class PartyOrganisation(Versioned, Audited):
         ordering = ["path"]
         indexes = [
             models.Index(fields=["path"], name="party_org_path_idx", opclasses=["varchar_pattern_ops"]),
+            # The list's order (path, then newest first, as the admin makes it total): the
+            # pattern index above serves prefixes, not this order, and a province's list
+            # otherwise sorts every organisation for its first fifty.
+            models.Index(fields=["path", "-id"], name="party_org_path_order_idx"),
             models.Index(fields=["unit", "kind"], name="party_org_unit_kind_idx"),
             models.Index(fields=["domain"], name="party_org_domain_idx"),
             models.Index(fields=["kind"], name="party_org_kind_idx"),
