@@ -221,6 +221,20 @@ def test_the_filters_are_rendered_as_django_renders_them(cadres, province_office
     assert 'font-semibold text-primary-600"' in django and "&lt;i&gt;七里河区&lt;/i&gt;" in django  # a choice marked chosen
 
 
+@pytest.mark.parametrize("params", [
+    {}, {"unit_tree": "6201", "o": "-3.1"}, {"q": "<b> & 'O'Brien 王", "rank__exact": Rank.COUNTY_CHIEF},
+    {"q": "orgworkunitslot"},  # the placeholder itself in the query: Django's way is taken
+    {"_facets": "1"},
+])
+def test_the_unit_filter_links_are_the_ones_django_builds(cadres, province_officer, params) -> None:
+    cl = changelist_for(admin.site._registry[Cadre], province_officer, **params)
+    spec = next(spec for spec in cl.filter_specs if isinstance(spec, UnitSubtreeFilter))
+    spec.lookup_choices = [*spec.lookup_choices, ("a b&c/中+%=", "编码须转义的单位")]
+    ours = list(spec.choices(cl))
+    assert ours == list(admin.SimpleListFilter.choices(spec, cl))
+    assert len(ours) > 3 and sum(choice["selected"] for choice in ours) == 1
+
+
 def test_a_filter_with_a_template_of_its_own_keeps_it(cadres, province_officer, monkeypatch) -> None:
     cl = changelist_for(admin.site._registry[Cadre], province_officer)
     monkeypatch.setattr(cl.filter_specs[1], "template", "admin/orgwork/filter_test_sentinel.html", raising=False)
