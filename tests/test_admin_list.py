@@ -5,6 +5,7 @@ choices; estimated counts."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from django.utils.html import escape, format_html
 
 from cadres.admin.cadre import CadreAdmin
 from cadres.models import Authority, Cadre, CadreStatus, Gender, Grade, Rank
+from unfold.templatetags import unfold_list
+
 from orgwork.admin_base import EstimatedCountPaginator, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_list import ChangeLinks, list_filters_html, page_columns, result_list_context
 from orgwork.units.models import Unit
@@ -178,6 +181,29 @@ def test_change_links_quote_a_key_as_reverse_does(cadres, province_officer, key)
     context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
     expected = escape(add_preserved_filters(context, cl.url_for_result(obj))) if key != "" else None
     assert ChangeLinks(cl).href(obj) == expected
+
+
+def test_a_row_whose_form_is_refused_shows_why_across_every_column(cadres, province_officer) -> None:
+    from django.template import Context, Template
+
+    class Editable(EveryColumnAdmin):
+        list_display_links = ["name"]
+        list_editable = ["current_post"]
+
+    model_admin = Editable(Cadre, admin.site)
+    request = request_for(province_officer)
+    cl = model_admin.get_changelist_instance(request)
+    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    refused = cl.formset.forms[0]
+    refused.errors  # an unbound form's (empty) errors and data, as after a refused save
+    refused.cleaned_data = {}
+    refused.add_error(None, "该行已被他人修改")
+    page = Template("{% load orgwork_admin_list %}{% scoped_result_list cl %}").render(
+        Context({"cl": cl, "request": request, "opts": cl.opts}))
+    columns = len(list(unfold_list.result_headers(cl)))
+    assert re.search(rf'<td class="text-left" colspan="{columns}">.*该行已被他人修改', page, re.S)
+    assert page.count("该行已被他人修改") == 1 and page.count('class="data-row') == len(cl.result_list)
+    assert 'name="form-0-current_post"' in page
 
 
 def test_a_list_editable_changelist_keeps_djangos_rendering(cadres, province_officer) -> None:

@@ -32,6 +32,10 @@ def scoped_result_list(context: Any, cl: Any) -> dict[str, Any]:
                         for row in found["results"]]
     for obj, row in zip(cl.result_list, found["results"]):
         row.instance = obj  # unfold's row actions ask each row for its object
+        # The row's markup by name: "{{ result.0 }}" on a list first fails a key and an
+        # attribute lookup, and the template engine then lists the row's attributes with
+        # dir() to tell the two failures apart: a millisecond on a page of fifty rows.
+        row.html = row[0]
     found["actions_row"] = context.get("actions_row")
     found["has_add_permission"] = cl.model_admin.has_add_permission(context["request"])
     return found
