@@ -84,6 +84,26 @@ def test_october_and_november_keep_distinct_labels_and_every_legend_entry_is_dra
     assert "其他14项（平均）" in svg
 
 
+def test_long_unit_names_push_the_legend_down_and_widen_the_picture_to_the_left() -> None:
+    import re
+
+    def drawn(labels: list[str]) -> tuple[float, float, str]:
+        series = [dashboard.Series(name, [1] * len(labels)) for name in ("发现问题", "已整改")]
+        svg = str(svg_chart(dashboard.PanelData(labels=labels, series=series, unit="个"), "整改进度"))
+        min_x = float(re.search(r'viewBox="(-?\d+) ', svg).group(1))
+        legend_y = float(re.search(r'<rect x="\d+" y="(\d+)" width="10" height="10"', svg).group(1))
+        return min_x, legend_y, svg
+
+    short_x, short_legend, _ = drawn(["城关区", "七里河区"])
+    # The province's list: a long name first, and twenty ticks, so its tick is near the axis.
+    long_x, long_legend, svg = drawn(["省公路交通建设集团有限公司", "临夏回族自治州", *[f"第{i}县" for i in range(18)]])
+    assert short_x == 0 and long_x < 0  # the first label would run off the left edge
+    # A 9-character label turned by 30° reaches some 63 px below the axis, past the 58 kept for
+    # labels: the legend starts lower.
+    assert long_legend - short_legend >= 10
+    assert "<title>省公路交通建设集团有限公司</title>省公路交通建设集…" in svg  # cut on the axis, whole on hover
+
+
 def test_the_worklist_unit_choice_is_a_tree_down_to_the_counties(world: Any, province_officer: Any,
                                                                   client_for: Any) -> None:
     from orgwork.units.models import Unit

@@ -18,6 +18,10 @@ LEFT, RIGHT, TOP, LABELS = 48, 12, 12, 58
 LEGEND_ROW = 16
 MAX_SERIES = 6  # more lines than this cannot be told apart: the rest become 其他
 LABEL_CHARS = 9  # "2026年10月" whole, so that October and November differ
+LABEL_ANGLE = 30  # degrees the axis labels are turned by
+LABEL_DROP = 16  # from the axis to a label's end
+LABEL_GLYPH = 1.1  # a label's 11-pixel glyphs against the widths _text_width counts
+LABEL_GAP = 8  # between the lowest label and the legend
 
 
 def nice_max(value: float) -> float:
@@ -105,10 +109,17 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     top = tick_values[-1] or 1
     plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / len(labels)
-    legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + LABELS) if len(series) > 1 else ([], 0)
-    height = TOP + PLOT_HEIGHT + LABELS + legend_h + 4
-    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top, counts=counts)]
+    shown = [label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…" for label in labels]
+    # A label is drawn from its tick leftwards and, turned by 30°, downwards: the legend goes
+    # below the lowest label, and the picture widens to the left for a long first label.
+    spans = [_text_width(text) * LABEL_GLYPH for text in shown]
+    labels_h = max(LABELS, LABEL_DROP + max(spans) * math.sin(math.radians(LABEL_ANGLE)) + LABEL_GAP)
+    overhang = math.ceil(max(0.0, *(span * math.cos(math.radians(LABEL_ANGLE)) - (LEFT + slot * (i + 0.5))
+                          for i, span in enumerate(spans))))
+    legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + labels_h) if len(series) > 1 else ([], 0)
+    height = TOP + PLOT_HEIGHT + labels_h + legend_h + 4
+    parts = [f'<svg class="orgwork-chart" viewBox="{-overhang} 0 {WIDTH + overhang} {height:.0f}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top, counts=counts)]
     base = TOP + PLOT_HEIGHT
     if data.kind == "line":
         for si, s in enumerate(series):
@@ -128,11 +139,11 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
                 x = LEFT + slot * i + slot * 0.15 + width * si
                 attrs = f'x="{x:.1f}" y="{base - h:.1f}" width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"'
                 parts.append(_mark("rect", attrs, s.link(i), f"{s.name} {labels[i]}：{v}{data.unit}"))
-    for i, label in enumerate(labels):
+    for i, (label, text) in enumerate(zip(labels, shown)):
         x = LEFT + slot * (i + 0.5)
-        text = escape(label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…")
-        parts.append(f'<text x="{x:.1f}" y="{base + 16}" text-anchor="end" font-size="11" fill="#333" '
-                     f'transform="rotate(-30 {x:.1f} {base + 16})">{text}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{base + LABEL_DROP}" text-anchor="end" font-size="11" fill="#333" '
+                     f'transform="rotate(-{LABEL_ANGLE} {x:.1f} {base + LABEL_DROP})"><title>{escape(label)}</title>'
+                     f'{escape(text)}</text>')
     parts.extend(legend)
     parts.append("</svg>")
     return mark_safe("".join(parts))
