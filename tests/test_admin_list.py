@@ -183,17 +183,24 @@ def test_change_links_quote_a_key_as_reverse_does(cadres, province_officer, key)
     assert ChangeLinks(cl).href(obj) == expected
 
 
+class EditableAdmin(EveryColumnAdmin):
+    list_display_links = ["name"]
+    list_editable = ["current_post"]
+
+
+def editable_changelist(user: Any) -> tuple[Any, Any]:
+    """A list_editable changelist with its formset, as changelist_view builds it, and its request."""
+    model_admin = EditableAdmin(Cadre, admin.site)
+    request = request_for(user)
+    cl = model_admin.get_changelist_instance(request)
+    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    return cl, request
+
+
 def test_a_row_whose_form_is_refused_shows_why_across_every_column(cadres, province_officer) -> None:
     from django.template import Context, Template
 
-    class Editable(EveryColumnAdmin):
-        list_display_links = ["name"]
-        list_editable = ["current_post"]
-
-    model_admin = Editable(Cadre, admin.site)
-    request = request_for(province_officer)
-    cl = model_admin.get_changelist_instance(request)
-    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    cl, request = editable_changelist(province_officer)
     refused = cl.formset.forms[0]
     refused.errors  # an unbound form's (empty) errors and data, as after a refused save
     refused.cleaned_data = {}
@@ -207,14 +214,7 @@ def test_a_row_whose_form_is_refused_shows_why_across_every_column(cadres, provi
 
 
 def test_a_list_editable_changelist_keeps_djangos_rendering(cadres, province_officer) -> None:
-    class Editable(EveryColumnAdmin):
-        list_display_links = ["name"]
-        list_editable = ["current_post"]
-
-    model_admin = Editable(Cadre, admin.site)
-    request = request_for(province_officer)
-    cl = model_admin.get_changelist_instance(request)
-    cl.formset = model_admin.get_changelist_formset(request)(queryset=cl.result_list)
+    cl, _ = editable_changelist(province_officer)
     context = result_list_context(cl)
     assert context["result_hidden_fields"]  # the formset's hidden keys: Django's rendering
     assert cells(context) == cells(result_list(cl))
