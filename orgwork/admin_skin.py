@@ -10,17 +10,39 @@ from ``orgwork/skin/locale``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.admin import AdminSite
 from unfold.admin import ModelAdmin
+
+# Columns of those admins that are methods without a description: Django would head them
+# with the method's name in English ("Status").
+DESCRIPTIONS: dict[tuple[str, str], str] = {
+    ("axes.accessattempt", "status"): "锁定状态",
+}
+
+
+def _described(method: Callable[..., Any], description: str) -> Callable[..., Any]:
+    def shown(self: Any, obj: Any) -> Any:
+        return method(self, obj)
+
+    shown.short_description = description  # type: ignore[attr-defined]
+    return shown
 
 
 def reskin(site: AdminSite) -> None:
     """Put every admin still on Django's plain ``ModelAdmin`` on unfold's: django-axes's
     three, and any registered that way (the audit trail's). The admin class keeps its own
-    options and methods; unfold's ``ModelAdmin`` comes after it, before Django's."""
+    options and methods; unfold's ``ModelAdmin`` comes after it, before Django's. A method
+    column without a description gets its Chinese one from :data:`DESCRIPTIONS`."""
     for model, model_admin in list(site._registry.items()):
         if isinstance(model_admin, ModelAdmin):
             continue
         stock = type(model_admin)
+        attrs: dict[str, Any] = {"__module__": stock.__module__}
+        for (label, name), description in DESCRIPTIONS.items():
+            if label == model._meta.label_lower and callable(getattr(stock, name, None)):
+                attrs[name] = _described(getattr(stock, name), description)
         site.unregister(model)
-        site.register(model, type(stock.__name__, (stock, ModelAdmin), {"__module__": stock.__module__}))
+        site.register(model, type(stock.__name__, (stock, ModelAdmin), attrs))

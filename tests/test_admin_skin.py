@@ -45,6 +45,22 @@ def test_every_admin_and_inline_is_unfolds_and_so_is_the_site() -> None:
             assert issubclass(inline, (TabularInline, StackedInline)), inline
 
 
+def test_every_column_and_read_only_field_of_every_admin_is_headed_in_chinese() -> None:
+    """A method without a description is headed by its name in English ("Indented name",
+    "Status"): every column, and every read-only field of a record's page, has a Chinese one."""
+    from django.contrib.admin.utils import label_for_field
+
+    english = []
+    for model, model_admin in admin.site._registry.items():
+        for name in [*model_admin.list_display, *model_admin.readonly_fields]:
+            if name in ("action_checkbox", "__str__"):
+                continue
+            label = str(label_for_field(name, model, model_admin=model_admin))
+            if not re.search(r"[\u4e00-\u9fff]", label):
+                english.append((model._meta.label, name, label))
+    assert english == []
+
+
 def test_the_sidebar_names_every_registered_model_in_a_group_of_the_departments_work() -> None:
     named = {label for _, entries in GROUPS for label, _ in entries}
     registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}

@@ -145,7 +145,6 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
             count = roster_counts([obj])[obj.pk]
         return str(count)
 
-    @admin.display(description="组织名称", ordering="path")
     @admin.display(description="相关记录")
     def related_records(self, obj: PartyOrganisation) -> str:
         """Links to the organisation's 三会一课 and 标准化评定, found by its code (both lists
@@ -156,6 +155,7 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         assessments = f"{reverse('admin:branches_branchassessment_changelist')}?{urlencode({'q': obj.code})}"
         return format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a>', meetings, assessments)
 
+    @admin.display(description="组织名称", ordering="path")
     def indented_name(self, obj: PartyOrganisation) -> str:
         return format_html("{}{}", "　" * max(0, obj.depth - 1), obj.name)
 

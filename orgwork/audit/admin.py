@@ -62,9 +62,13 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     list_per_page = 100
     show_full_result_count = False
-    readonly_fields = [*(f.name for f in AuditLog._meta.fields if f.name not in ("message", "changes")),
+    readonly_fields = ["number", *(f.name for f in AuditLog._meta.fields if f.name not in ("id", "message", "changes")),
                        "shown_message", "shown_changes"]
     fields = readonly_fields  # the stored note and changes only through the two above
+
+    @admin.display(description="日志编号")
+    def number(self, obj: AuditLog) -> int:
+        return obj.pk
 
     @admin.display(description="说明")
     def shown_message(self, obj: AuditLog) -> str:

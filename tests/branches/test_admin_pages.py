@@ -122,3 +122,17 @@ def test_the_missing_list_opened_without_a_query_answers_for_last_month(orgs: An
                                            {"year": previous.year, "kind": "month", "month": previous.month,
                                             "by": "subtree", "format": "xlsx"})
     assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_organisation_list_is_headed_and_sorted_by_the_name_and_the_page_names_its_records(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    import re
+
+    client = client_for(county_a_clerk)
+    page = client.get(reverse("admin:branches_partyorganisation_changelist")).content.decode()
+    headers = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    # The first column, sortable, and marked as the order the list is in (the tree path).
+    assert re.search(r'<a href="\?o=-0">\s*组织名称\s*</a>', headers) and "sorted ascending" in headers
+    assert "Indented" not in page
+    record = client.get(reverse("admin:branches_partyorganisation_change", args=[orgs["village"].pk])).content.decode()
+    assert "相关记录" in record and "三会一课记录</a>" in record
