@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from orgwork import dashboard
-from orgwork.worklists.templatetags.charts import MAX_SERIES, fold_series, svg_chart, ticks
+from orgwork.worklists.templatetags.charts import MAX_SERIES, UPRIGHT_MAX, fold_series, svg_chart, ticks
 
 from .test_dashboard_panels import count_behind, world  # noqa: F401  (fixture)
 
@@ -89,19 +89,42 @@ def test_long_unit_names_push_the_legend_down_and_widen_the_picture_to_the_left(
 
     def drawn(labels: list[str]) -> tuple[float, float, str]:
         series = [dashboard.Series(name, [1] * len(labels)) for name in ("发现问题", "已整改")]
-        svg = str(svg_chart(dashboard.PanelData(labels=labels, series=series, unit="个"), "整改进度"))
+        svg = str(svg_chart(dashboard.PanelData(labels=labels, series=series, kind="line", unit="个"), "整改进度"))
         min_x = float(re.search(r'viewBox="(-?\d+) ', svg).group(1))
         legend_y = float(re.search(r'<rect x="\d+" y="(\d+)" width="10" height="10"', svg).group(1))
         return min_x, legend_y, svg
 
     short_x, short_legend, _ = drawn(["城关区", "七里河区"])
-    # The province's list: a long name first, and twenty ticks, so its tick is near the axis.
+    # A line over twenty units, a long name first, so its tick is near the axis (bars over as
+    # many lie on their side: the next test).
     long_x, long_legend, svg = drawn(["省公路交通建设集团有限公司", "临夏回族自治州", *[f"第{i}县" for i in range(18)]])
     assert short_x == 0 and long_x < 0  # the first label would run off the left edge
     # A 9-character label turned by 30° reaches some 63 px below the axis, past the 58 kept for
     # labels: the legend starts lower.
     assert long_legend - short_legend >= 10
     assert "<title>省公路交通建设集团有限公司</title>省公路交通建设集…" in svg  # cut on the axis, whole on hover
+
+
+def test_a_bar_chart_of_many_units_lies_on_its_side_with_every_name_level_and_every_bar_linked() -> None:
+    import re
+
+    def drawn(count: int) -> str:
+        labels = ["省公路交通建设集团有限公司", *[f"第{i}县" for i in range(count - 1)]]
+        series = [dashboard.Series(name, [i % 7 for i in range(count)], [f"/list/{name}/{i}" for i in range(count)])
+                  for name in ("发现问题", "已整改", "延期", "逾期")]
+        return str(svg_chart(dashboard.PanelData(labels=labels, series=series, unit="项"), "整改进度"))
+
+    upright, twenty, forty = drawn(UPRIGHT_MAX), drawn(20), drawn(40)
+    assert "rotate(" in upright
+    assert "rotate(" not in twenty  # names are level, not turned
+    height = lambda svg: float(re.search(r'viewBox="0 0 \d+ (\d+)"', svg).group(1))  # noqa: E731
+    assert height(forty) > height(twenty) * 1.8  # the chart grows downwards with its rows, not narrower
+    assert "<title>省公路交通建设集团有限公司</title>省公路交通建设集团有限…" in twenty
+    assert all(f">第{i}县</text>" in twenty for i in range(19))
+    bars = re.findall(r'<a href="/list/([^/]+)/(\d+)"><rect ', twenty)
+    assert len(bars) == 20 * 4 and len(set(bars)) == 80  # each unit's four bars, each to its own list
+    assert twenty.count('width="10" height="10"') == 4  # the legend
+    assert "逾期 第3县：4项" in twenty  # each bar's figure on hover
 
 
 def test_the_worklist_unit_choice_is_a_tree_down_to_the_counties(world: Any, province_officer: Any,

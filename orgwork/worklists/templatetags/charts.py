@@ -22,6 +22,14 @@ LABEL_ANGLE = 30  # degrees the axis labels are turned by
 LABEL_DROP = 16  # from the axis to a label's end
 LABEL_GLYPH = 1.1  # a label's 11-pixel glyphs against the widths _text_width counts
 LABEL_GAP = 8  # between the lowest label and the legend
+# A bar chart of more categories than this (the units below a province or a city) lies on
+# its side: one row per category, its name level and readable, the chart as tall as it needs.
+UPRIGHT_MAX = 8
+ROW_LABEL_CHARS = 12  # a name longer than this is cut, whole on hover
+ROW_BAR = 14  # a row's bars: one series takes 14 px, several share 20 (at least 4 each)
+ROW_BARS = 20
+ROW_GAP = 8
+VALUE_AXIS = 20  # the value ticks above the first row
 
 
 def nice_max(value: float) -> float:
@@ -82,7 +90,7 @@ def _axis(tick_values: list[float], top: float, *, counts: bool) -> list[str]:
     parts = []
     for v in tick_values:
         y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * (v / top)
-        label = f"{v:.0f}" if counts or top >= 4 else f"{v:.1f}"
+        label = _tick_label(v, top, counts=counts)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{label}</text>')
     return parts
@@ -98,6 +106,44 @@ def _is_count(data: Any, series: list[Any]) -> bool:
     return data.unit != "%" and all(float(v).is_integer() for s in series for v in s.values)
 
 
+def _tick_label(value: float, top: float, *, counts: bool) -> str:
+    return f"{value:.0f}" if counts or top >= 4 else f"{value:.1f}"
+
+
+def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: list[float], title: str, *,
+                counts: bool) -> SafeString:
+    """Many categories as rows: name on the left, bars to the right, value ticks on top."""
+    top = tick_values[-1] or 1
+    shown = [label if len(label) <= ROW_LABEL_CHARS else label[: ROW_LABEL_CHARS - 1] + "…" for label in labels]
+    left = math.ceil(max(_text_width(text) * LABEL_GLYPH for text in shown)) + 8
+    plot_w = WIDTH - left - RIGHT
+    bar = ROW_BAR if len(series) == 1 else max(4, ROW_BARS // len(series))
+    row = bar * len(series) + ROW_GAP
+    base = TOP + VALUE_AXIS
+    plot_h = row * len(labels)
+    legend, legend_h = _legend(series, base + plot_h + LABEL_GAP) if len(series) > 1 else ([], 0)
+    height = base + plot_h + LABEL_GAP + legend_h + 4
+    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    for v in tick_values:
+        x = left + plot_w * (v / top)
+        parts.append(f'<line x1="{x:.1f}" y1="{base - 4}" x2="{x:.1f}" y2="{base + plot_h}" stroke="#e3e3e3"/>')
+        parts.append(f'<text x="{x:.1f}" y="{base - 8}" text-anchor="middle" font-size="11" fill="#666">'
+                     f'{_tick_label(v, top, counts=counts)}</text>')
+    for i, (label, text) in enumerate(zip(labels, shown)):
+        y = base + row * i + ROW_GAP / 2
+        parts.append(f'<text x="{left - 8}" y="{y + bar * len(series) / 2 + 4:.1f}" text-anchor="end" font-size="11" '
+                     f'fill="#333"><title>{escape(label)}</title>{escape(text)}</text>')
+        for si, s in enumerate(series):
+            v = s.values[i]
+            attrs = (f'x="{left}" y="{y + bar * si:.1f}" width="{plot_w * (v / top):.1f}" height="{bar - 1}" '
+                     f'fill="{PALETTE[si % len(PALETTE)]}"')
+            parts.append(_mark("rect", attrs, s.link(i), f"{s.name} {label}：{v}{data.unit}"))
+    parts.extend(legend)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
 @register.simple_tag
 def svg_chart(data: Any, title: str = "") -> SafeString:
     labels = list(data.labels)
@@ -106,6 +152,8 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     series = fold_series(list(data.series), unit=data.unit)
     counts = _is_count(data, series)
     tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
+    if data.kind != "line" and len(labels) > UPRIGHT_MAX:
+        return _lying_bars(data, labels, series, tick_values, title, counts=counts)
     top = tick_values[-1] or 1
     plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / len(labels)
