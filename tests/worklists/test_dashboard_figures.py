@@ -58,8 +58,13 @@ def test_a_count_axis_has_whole_number_ticks_only() -> None:
     assert ticks(37, counts=True)[-1] >= 37
 
 
-def test_a_rate_axis_may_have_fractional_ticks() -> None:
+def test_a_rate_axis_may_have_fractional_ticks_and_labels_them_as_they_are() -> None:
     assert ticks(0.8, counts=False)[-1] == 1
+    assert ticks(40, counts=False) == [0, 12.5, 25, 37.5, 50]
+    series = [dashboard.Series("使用率", [40.0, 20.0])]
+    svg = str(svg_chart(dashboard.PanelData(labels=["县处级正职", "县处级副职"], series=series, unit="%"), "使用率"))
+    assert all(f">{tick}</text>" in svg for tick in ("0", "12.5", "25", "37.5", "50"))
+    assert ">12</text>" not in svg and ">38</text>" not in svg
 
 
 def test_nineteen_lines_become_five_and_their_average_as_other() -> None:

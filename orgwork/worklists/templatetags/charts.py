@@ -86,11 +86,11 @@ def _legend(series: list[Any], top: float) -> tuple[list[str], float]:
     return parts, (y - top + LEGEND_ROW) if series else 0
 
 
-def _axis(tick_values: list[float], top: float, *, counts: bool) -> list[str]:
+def _axis(tick_values: list[float], top: float) -> list[str]:
     parts = []
     for v in tick_values:
         y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * (v / top)
-        label = _tick_label(v, top, counts=counts)
+        label = _tick_label(v)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{label}</text>')
     return parts
@@ -106,12 +106,12 @@ def _is_count(data: Any, series: list[Any]) -> bool:
     return data.unit != "%" and all(float(v).is_integer() for s in series for v in s.values)
 
 
-def _tick_label(value: float, top: float, *, counts: bool) -> str:
-    return f"{value:.0f}" if counts or top >= 4 else f"{value:.1f}"
+def _tick_label(value: float) -> str:
+    """A tick as it is: a rate axis up to 50 % reads 0, 12.5, 25, 37.5, 50 (not 12 and 38)."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
-def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: list[float], title: str, *,
-                counts: bool) -> SafeString:
+def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: list[float], title: str) -> SafeString:
     """Many categories as rows: name on the left, bars to the right, value ticks on top."""
     top = tick_values[-1] or 1
     shown = [label if len(label) <= ROW_LABEL_CHARS else label[: ROW_LABEL_CHARS - 1] + "…" for label in labels]
@@ -129,7 +129,7 @@ def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: li
         x = left + plot_w * (v / top)
         parts.append(f'<line x1="{x:.1f}" y1="{base - 4}" x2="{x:.1f}" y2="{base + plot_h}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{x:.1f}" y="{base - 8}" text-anchor="middle" font-size="11" fill="#666">'
-                     f'{_tick_label(v, top, counts=counts)}</text>')
+                     f'{_tick_label(v)}</text>')
     for i, (label, text) in enumerate(zip(labels, shown)):
         y = base + row * i + ROW_GAP / 2
         parts.append(f'<text x="{left - 8}" y="{y + bar * len(series) / 2 + 4:.1f}" text-anchor="end" font-size="11" '
@@ -153,7 +153,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     counts = _is_count(data, series)
     tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
     if data.kind != "line" and len(labels) > UPRIGHT_MAX:
-        return _lying_bars(data, labels, series, tick_values, title, counts=counts)
+        return _lying_bars(data, labels, series, tick_values, title)
     top = tick_values[-1] or 1
     plot_w = WIDTH - LEFT - RIGHT
     slot = plot_w / len(labels)
@@ -167,7 +167,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + labels_h) if len(series) > 1 else ([], 0)
     height = TOP + PLOT_HEIGHT + labels_h + legend_h + 4
     parts = [f'<svg class="orgwork-chart" viewBox="{-overhang} 0 {WIDTH + overhang} {height:.0f}" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top, counts=counts)]
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top)]
     base = TOP + PLOT_HEIGHT
     if data.kind == "line":
         for si, s in enumerate(series):
