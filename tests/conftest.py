@@ -79,10 +79,21 @@ def tree(db: Any) -> dict[str, Unit]:
             "township_a": township_a, "other_city": other_city}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The role groups are written once into the test database, so that each test's
+    rollback returns to them: ``setup_roles`` costs about a hundred queries."""
+    with django_db_blocker.unblock():
+        roles.setup_roles()
+
+
 @pytest.fixture
 def role_groups(db: Any) -> dict[str, Group]:
-    roles.setup_roles()
-    return {g.name: g for g in Group.objects.all()}
+    groups = {g.name: g for g in Group.objects.all()}
+    if not groups.keys() >= set(roles.ALL_ROLES):  # a transactional test before this one emptied the tables
+        roles.setup_roles()
+        groups = {g.name: g for g in Group.objects.all()}
+    return groups
 
 
 @pytest.fixture
