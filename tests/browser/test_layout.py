@@ -1,8 +1,8 @@
 """Every admin page as a clerk sees it, in Debian's Chromium at 1440×900: each list and one
 record page of every model, as a province officer, a county clerk and the three
 administrators (三员). A page fails if it is wider than the window, if a table column is
-narrower than four characters, if a word of the English denylist shows, or if it answers 500.
-The screenshots are kept under var/screenshots/ to be looked at."""
+narrower than four characters, if a dashboard chart reaches past its panel, if a word of the
+English denylist shows, or if it answers 500. The screenshots are kept under var/screenshots/ to be looked at."""
 
 from __future__ import annotations
 
@@ -61,8 +61,15 @@ MEASURE = """
       wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 3).join(".")}`);
     }
   }
+  // A chart reaching past the panel it is drawn in (into the next one, or cut off).
+  const spilt = [];
+  for (const chart of document.querySelectorAll(".dash-panel svg")) {
+    const panel = chart.closest(".dash-panel").getBoundingClientRect(), r = chart.getBoundingClientRect();
+    if (r.left < panel.left - 1 || r.right > panel.right + 1) spilt.push(chart.getAttribute("aria-label"));
+  }
   return {
     wide,
+    spilt,
     page: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
     window: window.innerWidth,
     narrow,
@@ -100,12 +107,15 @@ def check(page: Any, url: str, path: str, shot: str, problems: list[str]) -> int
         return status
     if status != 200:
         return status
-    page.wait_for_load_state("networkidle")
+    # goto has waited for the load event: the styles and scripts are in. Only the web fonts
+    # may still be on their way, and they change every width measured below.
+    page.evaluate("document.fonts.ready.then(() => true)")
     seen = page.evaluate(MEASURE)
     if seen["page"] > seen["window"]:
         problems.append(f"{shot}: the page is {seen['page']}px wide in a {seen['window']}px window "
                         f"({' › '.join(seen['wide'])})")
     problems.extend(f"{shot}: column {column}" for column in seen["narrow"])
+    problems.extend(f"{shot}: the chart {chart} reaches past its panel" for chart in seen["spilt"])
     problems.extend(f"{shot}: English {match.group(0)!r}" for match in DENYLIST.finditer(seen["text"]))
     page.screenshot(path=str(SCREENSHOTS / f"layout-{shot}.png"))
     return status
