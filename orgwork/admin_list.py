@@ -28,7 +28,8 @@ from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
     admin_list_filter,
     result_headers,
-    result_list,
+    result_hidden_fields,
+    results,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
@@ -66,19 +67,20 @@ def result_list_context(cl: ChangeList, headers: list[dict[str, Any]] | None = N
     """The context of ``change_list_results.html``: one pass per row where that is
     possible, Django's ``result_list`` otherwise. ``headers``: the column headers where
     the caller draws its own (unfold's), instead of Django's."""
-    if getattr(cl, "formset", None) is not None or not getattr(cl.model_admin, "one_pass_result_rows", False):
-        found = result_list(cl)
-        if headers is not None:
-            found["result_headers"] = headers
-        return found
     if headers is None:
         headers = list(result_headers(cl))
-    columns = page_columns(cl)
-    return {
+    found = {
         "cl": cl,
-        "result_hidden_fields": [],  # only a list_editable formset has any
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h.get("sorted")),
+    }
+    if getattr(cl, "formset", None) is not None or not getattr(cl.model_admin, "one_pass_result_rows", False):
+        # Django's rows (as its result_list tag builds them, without computing the headers again).
+        return {**found, "result_hidden_fields": list(result_hidden_fields(cl)), "results": list(results(cl))}
+    columns = page_columns(cl)
+    return {
+        **found,
+        "result_hidden_fields": [],  # only a list_editable formset has any
         # A row's cells joined into one string: the template writes them side by side
         # ("<tr>{% for item in result %}{{ item }}{% endfor %}</tr>"), so the page is the
         # same, without five hundred template variables to resolve.

@@ -217,7 +217,12 @@ def test_a_list_editable_changelist_keeps_djangos_rendering(cadres, province_off
     cl, _ = editable_changelist(province_officer)
     context = result_list_context(cl)
     assert context["result_hidden_fields"]  # the formset's hidden keys: Django's rendering
-    assert cells(context) == cells(result_list(cl))
+    django = result_list(cl)
+    assert cells(context) == cells(django)
+    assert {key: context[key] for key in ("result_headers", "num_sorted_fields")} == \
+        {key: django[key] for key in ("result_headers", "num_sorted_fields")}
+    assert [str(field) for field in context["result_hidden_fields"]] == \
+        [str(field) for field in django["result_hidden_fields"]]
     assert any('name="form-0-current_post"' in cell for cell in cells(context)[0])
 
 
