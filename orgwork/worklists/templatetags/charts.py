@@ -106,6 +106,12 @@ def _is_count(data: Any, series: list[Any]) -> bool:
     return data.unit != "%" and all(float(v).is_integer() for s in series for v in s.values)
 
 
+def _svg_open(overhang: float, height: float, title: str) -> str:
+    """The chart's opening tag: WIDTH wide, plus ``overhang`` to the left of the axis."""
+    return (f'<svg class="orgwork-chart" viewBox="{-overhang} 0 {WIDTH + overhang} {height:.0f}" role="img" '
+            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">')
+
+
 def _tick_label(value: float) -> str:
     """A tick as it is: a rate axis up to 50 % reads 0, 12.5, 25, 37.5, 50 (not 12 and 38)."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.4f}".rstrip("0")
@@ -123,8 +129,7 @@ def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: li
     plot_h = row * len(labels)
     legend, legend_h = _legend(series, base + plot_h + LABEL_GAP) if len(series) > 1 else ([], 0)
     height = base + plot_h + LABEL_GAP + legend_h + 4
-    parts = [f'<svg class="orgwork-chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [_svg_open(0, height, title)]
     for v in tick_values:
         x = left + plot_w * (v / top)
         parts.append(f'<line x1="{x:.1f}" y1="{base - 4}" x2="{x:.1f}" y2="{base + plot_h}" stroke="#e3e3e3"/>')
@@ -166,8 +171,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
                           for i, span in enumerate(spans))))
     legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + labels_h) if len(series) > 1 else ([], 0)
     height = TOP + PLOT_HEIGHT + labels_h + legend_h + 4
-    parts = [f'<svg class="orgwork-chart" viewBox="{-overhang} 0 {WIDTH + overhang} {height:.0f}" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">', *_axis(tick_values, top)]
+    parts = [_svg_open(overhang, height, title), *_axis(tick_values, top)]
     base = TOP + PLOT_HEIGHT
     if data.kind == "line":
         for si, s in enumerate(series):
