@@ -2,7 +2,8 @@
 record page of every model, as a province officer, a county clerk and the three
 administrators (三员). A page fails if it is wider than the window, if a table column is
 narrower than four characters, if a dashboard chart reaches past its panel, if a word of the
-English denylist shows, or if it answers 500. The screenshots are kept under var/screenshots/ to be looked at."""
+English denylist shows, or if it answers 500. The screenshots are kept under
+var/screenshots/ to be looked at."""
 
 from __future__ import annotations
 
