@@ -93,8 +93,9 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
 class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     unmask_permission = UNMASK
-    list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "talked_on", "activist_on",
-                    "candidate_on", "vote_on", "probation_ends_on"]
+    # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
+    list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "activist_on", "candidate_on",
+                    "vote_on", "probation_ends_on"]
     list_filter = [UnitSubtreeFilter, "stage"]
     list_select_related = ["branch"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)

@@ -1,0 +1,86 @@
+"""The member lists a clerk works from (党员名册, 发展党员, 组织关系转接) show every column
+in a 1440-px window, in Debian's Chromium: no column is pushed out of sight behind a
+sideways scroll. Long headers (确定为入党积极分子日期) wrap over their dates instead, a
+sorted column's arrows go under its header, and no column is narrower than four
+characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from branches.members import services
+from branches.members.models import Member
+
+from ..members.conftest import SYSTEM, add_member, candidate, days_ago, orgs, probationary  # noqa: F401  (fixture)
+from .conftest import SCREENSHOTS
+from .test_csp_in_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The table against the box it scrolls in, and each header's width and height.
+MEASURE = """
+() => {
+  const table = document.querySelector("#result_list");
+  const heads = [...table.querySelectorAll("thead th")].filter(th => th.innerText.trim() && !th.querySelector("input"));
+  return {
+    table: table.scrollWidth,
+    box: table.parentElement.clientWidth,
+    em: parseFloat(getComputedStyle(table).fontSize),
+    heads: heads.map(th => {
+      const text = th.querySelector(".text"), arrows = th.querySelector(".sortoptions");
+      return {label: text.innerText.trim(), width: th.getBoundingClientRect().width,
+              lines: Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(text).lineHeight)),
+              arrowsBeside: !!arrows && arrows.getBoundingClientRect().top < text.getBoundingClientRect().bottom - 1};
+    }),
+  };
+}
+"""
+
+
+def roster_of_every_kind(orgs: dict[str, Any]) -> None:
+    """Members with every column filled: flags set, dues owed, a probationary member from
+    the pipeline, applicants at each stage, a transfer under way."""
+    village = orgs["village"]
+    contact = add_member(village, "张志强")
+    floating = add_member(village, "欧阳秀英")
+    Member.objects.filter(pk=floating.pk).update(is_floating=True, is_lost=True, unpaid_months=7)
+    for n in range(3):
+        add_member(orgs["community"], f"王丽娟{n}")
+    candidate(village, contact, applied_days_ago=700)
+    probationary(village, contact, vote_days_ago=100)
+    transfer = services.transfer_start(member=contact, letter_number="城关转〔2026〕19号", started_on=days_ago(40),
+                                       to_branch=orgs["community"], actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(35), actor=SYSTEM)
+
+
+@pytest.mark.parametrize("path", [
+    "/admin/members/member/",
+    "/admin/members/applicant/",
+    "/admin/members/applicant/?o=-6",  # sorted by 确定为入党积极分子日期: its arrows show
+    "/admin/members/transfer/",
+])
+def test_a_county_clerk_sees_every_column_of_the_member_lists_at_1440_px(
+    browser: Any, http_server: Any, personas: dict[str, Any], orgs: dict[str, Any], path: str
+) -> None:
+    roster_of_every_kind(orgs)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    response = page.goto(http_server.url + path)
+    assert response is not None and response.status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    seen = page.evaluate(MEASURE)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"member-lists-{path.strip('/').replace('/', '-').replace('?', '-')}.png"))
+    context.close()
+
+    assert seen["table"] <= seen["box"] + 1, f"{path}: the table is {seen['table']}px in a {seen['box']}px box"
+    assert len(seen["heads"]) >= 8
+    for head in seen["heads"]:
+        assert head["width"] >= 4 * seen["em"] - 1, head
+        # A header wraps onto two lines at most; a sorted column's arrows stand beside a
+        # header on one line, or go under it rather than squeeze it into a narrow strip.
+        assert head["lines"] <= 2, head
+        assert head["lines"] == 1 or not head["arrowsBeside"], head
