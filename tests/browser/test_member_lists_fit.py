@@ -2,16 +2,19 @@
 in a 1440-px window, in Debian's Chromium: no column is pushed out of sight behind a
 sideways scroll. Long headers (确定为入党积极分子日期) wrap over their dates instead, a
 sorted column's arrows go under its header, and no column is narrower than four
-characters."""
+characters. A 台账 (在途的组织关系转接) has the page's whole width, its dates on one line,
+and its saved queries open from the bar over the table."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from branches.members import services
 from branches.members.models import Member
+from branches.members.worklists import SLUG_TRANSIT
 
 from ..members.conftest import SYSTEM, add_member, candidate, days_ago, orgs, probationary  # noqa: F401  (fixture)
 from .conftest import SCREENSHOTS
@@ -84,3 +87,40 @@ def test_a_county_clerk_sees_every_column_of_the_member_lists_at_1440_px(
         # header on one line, or go under it rather than squeeze it into a narrow strip.
         assert head["lines"] <= 2, head
         assert head["lines"] == 1 or not head["arrowsBeside"], head
+
+
+def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_it(
+    browser: Any, http_server: Any, personas: dict[str, Any], orgs: dict[str, Any]
+) -> None:
+    roster_of_every_kind(orgs)  # one transfer in transit, its letter sent 35 days ago
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    path = reverse("admin:worklist", args=[SLUG_TRANSIT])
+    assert page.goto(http_server.url + path).status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    widths = page.evaluate("""() => ({
+      content: document.querySelector("#content-main").clientWidth,
+      box: document.querySelector(".orgwork-table-box").clientWidth,
+      tableTop: document.querySelector("#result_list").getBoundingClientRect().top,
+      dates: [...document.querySelectorAll("#result_list td.nowrap")].map(td => [td.innerText, getComputedStyle(td).whiteSpace]),
+    })""")
+    # The table has the page's width: no column of saved queries beside it.
+    assert widths["box"] >= widths["content"] - 2, widths
+    # The letter's date (开出日期) stays on one line.
+    assert widths["dates"] == [[days_ago(35).isoformat(), "nowrap"]], widths["dates"]
+
+    panel = page.locator(".worklist-saved-panel")
+    assert not panel.is_visible()
+    page.click(".worklist-saved > summary")
+    assert panel.is_visible()
+    # It opens over the table: the table does not move down.
+    assert page.evaluate("document.querySelector('#result_list').getBoundingClientRect().top") == widths["tableTop"]
+    page.fill(".worklist-saved-panel input[name=name]", "在途转接")
+    page.click(".worklist-saved-panel input[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text(".worklist-saved > summary") == "保存的查询（1）"
+    page.click(".worklist-saved > summary")
+    assert "在途转接" in panel.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "member-lists-worklist-saved.png"))
+    context.close()
