@@ -3,7 +3,7 @@ in a 1440-px window, in Debian's Chromium: no column is pushed out of sight behi
 sideways scroll. Long headers (确定为入党积极分子日期) wrap over their dates instead, a
 sorted column's arrows go under its header, and no column is narrower than four
 characters. A 台账 (在途的组织关系转接) has the page's whole width, its dates on one line,
-and its saved queries open from the bar over the table."""
+its long texts free to wrap, and its saved queries open from the bar over the table."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     transfer = services.transfer_start(member=contact, letter_number="城关转〔2026〕19号", started_on=days_ago(40),
                                        to_branch=orgs["community"], actor=SYSTEM)
     services.transfer_send(transfer=transfer, sent_on=days_ago(35), actor=SYSTEM)
+    leaving = services.transfer_start(member=floating, letter_number="城关转〔2026〕20号", started_on=days_ago(20),
+                                      destination="四川省成都市武侯区委组织部", actor=SYSTEM)
+    services.transfer_send(transfer=leaving, sent_on=days_ago(15), actor=SYSTEM)
 
 
 @pytest.mark.parametrize("path", [
@@ -104,11 +107,14 @@ def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_
       box: document.querySelector(".orgwork-table-box").clientWidth,
       tableTop: document.querySelector("#result_list").getBoundingClientRect().top,
       dates: [...document.querySelectorAll("#result_list td.nowrap")].map(td => [td.innerText, getComputedStyle(td).whiteSpace]),
+      long: [...document.querySelectorAll("#result_list td.wrap")].map(td => [td.innerText, getComputedStyle(td).wordBreak]),
     })""")
     # The table has the page's width: no column of saved queries beside it.
     assert widths["box"] >= widths["content"] - 2, widths
-    # The letter's date (开出日期) stays on one line.
-    assert widths["dates"] == [[days_ago(35).isoformat(), "nowrap"]], widths["dates"]
+    # The letters' dates (开出日期) stay on one line; a long destination may break anywhere,
+    # the branches' names (城关镇红星村党支部) stay whole.
+    assert sorted(widths["dates"]) == [[days_ago(35).isoformat(), "nowrap"], [days_ago(15).isoformat(), "nowrap"]]
+    assert widths["long"] == [["省外：四川省成都市武侯区委组织部", "normal"]], widths["long"]
 
     panel = page.locator(".worklist-saved-panel")
     assert not panel.is_visible()
