@@ -11,7 +11,8 @@ entry becomes a :class:`Column` that turns an object into its ``<td>`` (or ``<th
 the change links are one reversed URL with each object's key put in. The values, the
 escaping and the markup are Django's, cell for cell (``tests/test_admin_list.py`` renders
 both ways and compares), so the admin's stylesheet and scripts and any per-model
-``change_list_results.html`` keep working. A changelist with a ``list_editable`` formset,
+``change_list_results.html`` keep working. One class is added: ``wrap`` on a cell of
+plain text longer than twelve characters (:func:`orgwork.common.display.is_long_text`). A changelist with a ``list_editable`` formset,
 or one whose admin turns ``one_pass_result_rows`` off, is rendered by Django.
 """
 
@@ -55,6 +56,8 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
+
+from orgwork.common.display import is_long_text
 
 # Stand in for an object's key and name while a URL or a checkbox is built once for the
 # page; neither the admin's key quoting, URL quoting nor HTML escaping changes them.
@@ -223,9 +226,13 @@ class Column:
             if isinstance(value, str) and value.strip() == "":
                 value = ""
             shown = self.show_attribute(value, attr) if self.by_object else self.show(value)
+            if isinstance(shown, models.Model):  # a related record, shown by its name
+                shown = str(shown)
             classes = self.value_classes
             if self.field is None and isinstance(value, (datetime.date, datetime.time)):
                 classes += " nowrap"
+            elif is_long_text(shown) and not isinstance(value, (datetime.date, datetime.time)):
+                classes += " wrap"
         inner = escaped(shown) if self.links is None else self.links.around(obj, shown)
         return SafeString(f'<{self.tag} class="{classes}">{inner}</{self.tag}>')
 

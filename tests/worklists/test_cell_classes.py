@@ -18,6 +18,7 @@ from orgwork.worklists.templatetags.worklist_cells import cell_class
     ("甘南藏族自治州碌曲县·西川乡", "wrap"),
     ("城关区委组织部副部长助理", ""),  # twelve characters: whole
     ("乡科级正职", ""),
+    ("620102********0965", ""),  # no Chinese: it breaks at spaces only, and has none
     (42, ""),
     (None, ""),
 ])

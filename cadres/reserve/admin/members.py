@@ -77,7 +77,7 @@ class ReserveMemberAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixi
     record_steps = MEMBER_STEPS
     import_resource = "reserve_members"
     # The pool's name says its level (兰州市 县处级正职后备干部库): no column of the level beside it.
-    list_display = ("cadre", "cadre_unit", "pool_name", "birth", "status", "recommended_on", "inspected_on",
+    list_display = ("cadre", "cadre_unit", "pool", "birth", "status", "recommended_on", "inspected_on",
                     "entered_on", "exit_reason", "exited_on")
     list_filter = (UnitSubtreeFilter, "level", "status", GenerationFilter, "exit_reason", PoolFilter)
     list_select_related = ("cadre", "cadre__unit", "pool", "pool__unit")
@@ -108,12 +108,6 @@ class ReserveMemberAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixi
     @admin.display(description="单位", ordering="cadre__unit__path")
     def cadre_unit(self, obj: ReserveMember) -> str:
         return obj.cadre.unit.full_name
-
-    @admin.display(description="后备干部库", ordering="pool")
-    def pool_name(self, obj: ReserveMember) -> str:
-        # Not the foreign key itself, which Django keeps on one line: the name wraps after
-        # its unit, leaving the dates room at 1440 px.
-        return str(obj.pool)
 
     @admin.display(description="出生年月", ordering="cadre__birth_month")
     def birth(self, obj: ReserveMember) -> str:

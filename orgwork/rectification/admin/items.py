@@ -75,7 +75,7 @@ class ProgressChangeList(HonouredChangeList):
 class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
     import_resource = "rectification_items"
     form = ItemForm
-    list_display = ["__str__", "checklist_title", "responsible_unit", "responsible_person", "deadline", "state",
+    list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
                     "overdue_flag", "reopen_count"]
     list_filter = ["source", "state", UnitSubtreeFilter, ResponsiblePersonFilter, OverdueFilter, ExtendedFilter]
     list_select_related = ["checklist", "responsible_unit"]
@@ -118,13 +118,6 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ProgressChangeList
-
-    @admin.display(description="问题清单", ordering="checklist")
-    def checklist_title(self, obj: RectificationItem) -> str:
-        # Not the foreign key itself, which Django keeps on one line: a list's full title
-        # with its document number (…问题整改清单（城民生〔2026〕1号）) may wrap before its
-        # number, and leaves the item's own problem text room beside it.
-        return str(obj.checklist)
 
     @admin.display(description="逾期", ordering="is_overdue")
     def overdue_flag(self, obj: RectificationItem) -> str:
