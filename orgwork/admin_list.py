@@ -12,8 +12,9 @@ the change links are one reversed URL with each object's key put in. The values,
 escaping and the markup are Django's, cell for cell (``tests/test_admin_list.py`` renders
 both ways and compares), so the admin's stylesheet and scripts and any per-model
 ``change_list_results.html`` keep working. One class is added: ``wrap`` on a cell of
-plain text longer than twelve characters (:func:`orgwork.common.display.is_long_text`). A changelist with a ``list_editable`` formset,
-or one whose admin turns ``one_pass_result_rows`` off, is rendered by Django.
+Chinese text longer than twelve characters (:func:`orgwork.common.display.is_long_text`).
+A changelist with a ``list_editable`` formset, or one whose admin turns
+``one_pass_result_rows`` off, is rendered by Django.
 """
 
 from __future__ import annotations

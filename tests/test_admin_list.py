@@ -143,7 +143,6 @@ def assert_rendered_as_django_does(cl: Any) -> list[list[str]]:
     ours, django = result_list_context(cl), result_list(cl)
     assert [[as_django(cell) for cell in row] for row in our_cells(cl)] == cells(django)
     # The template writes a row's cells side by side: ours come joined, one per row.
-    assert [["".join(as_django(cell) for cell in row)] for row in our_cells(cl)] == [["".join(row)] for row in cells(django)]
     assert cells(ours) == [["".join(row)] for row in our_cells(cl)]
     assert ours["result_headers"] == django["result_headers"]
     assert ours["num_sorted_fields"] == django["num_sorted_fields"]
@@ -171,9 +170,9 @@ def test_a_cell_of_long_plain_text_may_wrap_and_nothing_else_does(cadres, provin
     # masked ID number (18 characters, none of them Chinese) and a callable's markup do not.
     assert ("field-name", True) in wrapped and ("field-unit", True) in wrapped
     assert ("field-unit", False) in wrapped
-    assert not any(wraps for column, wraps in wrapped
-                   if column in ("field-birth_month", "field-work_started_on", "field-id", "field-badge", "field-started",
-                                 "field-masked_id_number"))
+    whole = ("field-birth_month", "field-work_started_on", "field-id", "field-badge", "field-started",
+             "field-masked_id_number")
+    assert not any(wraps for column, wraps in wrapped if column in whole)
     unit_cells = [row[columns.index("field-unit")] for row in our_cells(cl)]
     assert '<td class="field-unit nowrap wrap">兰州市&lt;i&gt;七里河区&lt;/i&gt;</td>' in unit_cells
 

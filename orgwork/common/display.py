@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-# Text longer than this many characters (a checklist's full title, a unit's full name) may
-# break between any two characters; shorter text (乡科级正职, 城关区第1党支部) stays whole.
+# Text longer than this many characters (a checklist's full title, a unit's full name)
+# wraps; shorter text (乡科级正职, 城关区第1党支部) stays whole.
 LONG_TEXT = 12
 
 
 def is_long_text(value: Any) -> bool:
-    """Whether ``value`` is plain Chinese text (not markup, not a date) long enough to wrap:
-    its cell takes the class ``wrap``, which lets it break between any two characters,
-    instead of holding its column as wide as the whole text on one line (Django keeps a
-    related record's name on one line, and the lists keep Chinese words whole). Text
-    without Chinese (an ID number, a code) breaks only at spaces either way."""
+    """Whether ``value`` is plain Chinese text (not markup, not a date) long enough to wrap.
+    Its cell takes the class ``wrap`` (``admin.css``): it breaks at a space or a punctuation
+    mark where it can and between any two characters where a run is still too long for its
+    column, instead of holding the column as wide as the whole text on one line (Django
+    keeps a related record's name on one line, and the lists keep Chinese words whole).
+    Text without Chinese (an ID number, a code) breaks only at spaces either way."""
     return type(value) is str and len(value) > LONG_TEXT and any("\u4e00" <= ch <= "\u9fff" for ch in value)

@@ -106,8 +106,10 @@ def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_
       content: document.querySelector("#content-main").clientWidth,
       box: document.querySelector(".orgwork-table-box").clientWidth,
       tableTop: document.querySelector("#result_list").getBoundingClientRect().top,
-      dates: [...document.querySelectorAll("#result_list td.nowrap")].map(td => [td.innerText, getComputedStyle(td).whiteSpace]),
-      long: [...document.querySelectorAll("#result_list td.wrap")].map(td => [td.innerText, getComputedStyle(td).overflowWrap]),
+      dates: [...document.querySelectorAll("#result_list td.nowrap")]
+        .map(td => [td.innerText, getComputedStyle(td).whiteSpace]),
+      long: [...document.querySelectorAll("#result_list td.wrap")]
+        .map(td => [td.innerText, getComputedStyle(td).overflowWrap]),
     })""")
     # The table has the page's width: no column of saved queries beside it.
     assert widths["box"] >= widths["content"] - 2, widths
