@@ -6,7 +6,8 @@ evidence to upload) and the call of the domain service — the SAME service the 
 batch action calls, so every rule and the single audit row hold on this path too.
 
 :class:`RecordStepsMixin` turns an admin's ``record_steps`` into unfold ``actions_detail``
-buttons at the top of the change page. A button is shown only to a user who holds the
+buttons at the top of the change page (and, with ``changes_only_by_steps``, leaves out the
+save buttons of a page on which nothing can be edited). A button is shown only to a user who holds the
 step's permission, and only while the record's state allows the step; its URL refuses
 anyone else (403). The step's page shows the form; a refusal of the service comes back
 on the form in Chinese, never as a 500.
@@ -90,6 +91,9 @@ class RecordStepsMixin:
 
     record_steps: tuple[RecordStep, ...] = ()
     step_template = "admin/orgwork/record_step.html"
+    # A record that, once saved, changes only through its steps (every field read-only)
+    # shows no save buttons on its page: they would save nothing.
+    changes_only_by_steps = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -133,6 +137,13 @@ class RecordStepsMixin:
             if step is None or self.step_allowed(request, record, step):
                 shown.append(action)
         return shown
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if self.changes_only_by_steps:
+            extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                             "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
     def record_page(self, record: Any) -> str:
         opts = self.model._meta  # type: ignore[attr-defined]

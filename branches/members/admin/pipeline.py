@@ -1,5 +1,6 @@
 """发展党员 in the admin: the application is added through the form; every later step is
-an action that asks for its date (and reason, contacts or months) and calls the service."""
+a button on the record's page and a batch action on the list, each asking for its date
+(and reason, contacts or months) and calling the service (``.steps``)."""
 
 from __future__ import annotations
 
@@ -7,70 +8,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
-from orgwork.common import dates
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
-from orgwork.units.scope import scope_queryset
 
 from .. import services
-from ..models import ActivistReview, Applicant, Member, MemberCategory, MemberStatus
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
+from ..models import ActivistReview, Applicant
+from .common import DateForm, MaskedIdNumberMixin, ReasonForm
 from .roster import branches_for
+from .steps import APPLICANT_STEPS, ActivistForm, ExtendForm, PreparationForm, ReviewForm, TalkForm
 
 UNMASK = "members.view_unmasked_id_number"
-
-
-class TalkForm(forms.Form):
-    day = forms.DateField(label="谈话日期", initial=dates.today)
-    late_reason = forms.CharField(label="逾期谈话原因", max_length=200, required=False,
-                                  help_text="收到入党申请书一个月后才谈话的，必须填写。")
-
-
-class ContactField(forms.ModelChoiceField):
-    """A 培养联系人, picked by name or ID number (a county holds tens of thousands of
-    members) and named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
-
-    def __init__(self, name: str, **kwargs: Any) -> None:
-        super().__init__(queryset=Member.objects.none(),
-                         widget=AutocompleteSelect(Applicant._meta.get_field(name), admin.site), **kwargs)
-
-    def label_from_instance(self, obj: Member) -> str:
-        return member_label(obj)
-
-
-class ActivistForm(forms.Form):
-    day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
-    contact_1 = ContactField("contact_1", label="培养联系人一")
-    contact_2 = ContactField("contact_2", label="培养联系人二", required=False)
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        """A contact is a 正式党员 on the roll in the clerk's jurisdiction, as the service
-        accepts; the autocomplete offers those (``MemberAdmin.get_search_results``)."""
-        super().__init__(*args, **kwargs)
-        full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
-        self.fields["contact_1"].queryset = self.fields["contact_2"].queryset = full.select_related("branch")
-
-
-class ReviewForm(forms.Form):
-    day = forms.DateField(label="考察日期", initial=dates.today)
-    summary = forms.CharField(label="考察意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class PreparationForm(forms.Form):
-    political_review_on = forms.DateField(label="政治审查完成日期", required=False)
-    training_days = forms.IntegerField(label="集中培训天数", min_value=0, required=False)
-    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, required=False)
-    publicity_on = forms.DateField(label="公示结束日期", required=False)
-
-
-class ExtendForm(forms.Form):
-    months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
 
 
 class ReviewInline(ScopedInline):
@@ -90,8 +43,11 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
+class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin,
+                     ScopedModelAdmin):
     import_resource = "members_applicants"
+    record_steps = APPLICANT_STEPS
+    changes_only_by_steps = True
     unmask_permission = UNMASK
     # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
     list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "activist_on", "candidate_on",

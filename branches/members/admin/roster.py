@@ -14,6 +14,7 @@ from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
 from orgwork.admin_actions import action_with_form, run_per_object
+from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
@@ -22,6 +23,7 @@ from orgwork.units.scope import scope_queryset
 from .. import services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
 from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
+from .steps import TRANSFER_STEPS
 
 UNMASK = "members.view_unmasked_id_number"
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
@@ -132,9 +134,13 @@ class TransferStartForm(forms.ModelForm):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ScopedModelAdmin):
-    """组织关系转接: started by the sending branch, received or returned by the receiving one.
-    A clerk sees the transfers leaving and those arriving in their jurisdiction."""
+class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    """组织关系转接: started by the sending branch, received or returned by the receiving one
+    (buttons on the transfer's page, batch actions on the list). A clerk sees the transfers
+    leaving and those arriving in their jurisdiction."""
+
+    record_steps = TRANSFER_STEPS
+    changes_only_by_steps = True
 
     list_display = ["member", "from_branch", "to_branch", "destination", "letter_number", "state", "started_on",
                     "sent_on", "received_on"]
@@ -152,6 +158,14 @@ class TransferAdmin(ScopedModelAdmin):
         in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
         return (Transfer.objects.filter(Q(from_branch__in=in_scope) | Q(to_branch__in=in_scope))
                 .select_related("member", "from_branch", "to_branch"))
+
+    def step_allowed(self, request: HttpRequest, record: Any, step: Any) -> bool:
+        """确认转出 is the sending side's, 接收 and 退回 the receiving side's: each button shows
+        only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
+        if not super().step_allowed(request, record, step):
+            return False
+        side = record.from_branch_id if step.name == "send_step" else record.to_branch_id
+        return side is not None and branches_for(request).filter(pk=side).exists()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         if obj is None:

@@ -75,6 +75,7 @@ class RecommendForm(forms.ModelForm):
 class ReserveMemberAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
     form = RecommendForm
     record_steps = MEMBER_STEPS
+    changes_only_by_steps = True
     import_resource = "reserve_members"
     # The pool's name says its level (兰州市 县处级正职后备干部库): no column of the level beside it.
     list_display = ("cadre", "cadre_unit", "pool", "birth", "status", "recommended_on", "inspected_on",

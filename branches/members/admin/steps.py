@@ -1,0 +1,163 @@
+"""发展党员 and 组织关系转接: the steps on a record's own page (记录页面上的办理按钮), declared
+with :class:`orgwork.admin_steps.RecordStep`, and the small forms they share with the
+lists' batch actions. A button shows only at the stage where its step applies (谈话 for an
+applicant not yet talked to, 上级党委审批 for a 预备党员 not yet approved, …); each calls
+the same service as the batch action, so every time rule, the exceptions with their
+reason and the single audit row hold on this path too, and a refusal comes back on the
+form in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+
+from orgwork.admin_steps import RecordStep
+from orgwork.common import dates
+from orgwork.units.scope import scope_queryset
+
+from .. import services
+from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
+from .common import DateForm, ReasonForm, member_label
+
+APPLICANT = "members.change_applicant"  # the permission every 发展党员 service requires
+TRANSFER = "members.change_transfer"
+
+
+class TalkForm(forms.Form):
+    day = forms.DateField(label="谈话日期", initial=dates.today)
+    late_reason = forms.CharField(label="逾期谈话原因", max_length=200, required=False,
+                                  help_text="收到入党申请书一个月后才谈话的，必须填写。")
+
+
+class ContactField(forms.ModelChoiceField):
+    """A 培养联系人, picked by name or ID number (a county holds tens of thousands of
+    members) and named so that namesakes can be told apart: 何国庆（城关区第1党支部，尾号016X）."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(queryset=Member.objects.none(),
+                         widget=AutocompleteSelect(Applicant._meta.get_field(name), admin.site), **kwargs)
+
+    def label_from_instance(self, obj: Member) -> str:
+        return member_label(obj)
+
+
+class ActivistForm(forms.Form):
+    day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
+    contact_1 = ContactField("contact_1", label="培养联系人一")
+    contact_2 = ContactField("contact_2", label="培养联系人二", required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        """A contact is a 正式党员 on the roll in the clerk's jurisdiction, as the service
+        accepts; the autocomplete offers those (``MemberAdmin.get_search_results``)."""
+        super().__init__(*args, **kwargs)
+        full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
+        self.fields["contact_1"].queryset = self.fields["contact_2"].queryset = full.select_related("branch")
+
+
+class ReviewForm(forms.Form):
+    day = forms.DateField(label="考察日期", initial=dates.today)
+    summary = forms.CharField(label="考察意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PreparationForm(forms.Form):
+    political_review_on = forms.DateField(label="政治审查完成日期", required=False)
+    training_days = forms.IntegerField(label="集中培训天数", min_value=0, required=False)
+    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, required=False)
+    publicity_on = forms.DateField(label="公示结束日期", required=False)
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
+
+
+# ---------------------------------------------------------------- 发展党员
+
+
+def _about(applicant: Applicant, words: str) -> str:
+    return f"{applicant.get_stage_display()}{applicant.name}（{applicant.branch.name}）将办理「{words}」。"
+
+
+def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
+          **extra: Any) -> RecordStep:
+    """A step whose button says ``label`` (short: up to four of them share the page's
+    header) and whose page and message say ``words`` (the step's full name)."""
+    return RecordStep(name=f"{name}_step", label=label, permission=APPLICANT, applies=applies, run=run, form=form,
+                      icon=icon, verb=f"办理{words}", summary=lambda a: _about(a, words), **extra)
+
+
+def _probationary(applicant: Applicant, approved: bool) -> bool:
+    return applicant.stage == Stage.PROBATIONARY and (applicant.approved_on is not None) == approved
+
+
+def _cancel(applicant: Applicant, actor: Any, data: dict[str, Any]) -> Any:
+    return services.applicant_cancel(applicant=applicant, reason=data["reason"], actor=actor)
+
+
+APPLICANT_STEPS = (
+    _step("talk", "登记谈话", "谈话", lambda a: a.stage == Stage.APPLIED and a.talked_on is None,
+          lambda a, u, d: services.applicant_talk(applicant=a, talked_on=d["day"], late_reason=d["late_reason"],
+                                                  actor=u), TalkForm, "forum"),
+    _step("make_activist", "确定积极分子", "确定为入党积极分子",
+          lambda a: a.stage == Stage.APPLIED and a.talked_on is not None,
+          lambda a, u, d: services.applicant_make_activist(
+              applicant=a, decided_on=d["day"], actor=u,
+              contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
+          ActivistForm, "person_add", form_takes_user=True),
+    _step("review", "培养考察", "登记培养考察", lambda a: a.stage in (Stage.ACTIVIST, Stage.CANDIDATE),
+          lambda a, u, d: services.applicant_review(applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u),
+          ReviewForm, "fact_check"),
+    _step("make_candidate", "确定发展对象", "确定为发展对象", lambda a: a.stage == Stage.ACTIVIST,
+          lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u), DateForm,
+          "how_to_reg"),
+    _step("record_preparation", "政审培训公示", "登记政审、培训、公示", lambda a: a.stage == Stage.CANDIDATE,
+          lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
+          "assignment_turned_in"),
+    _step("admit", "支部大会接收", "支部大会接收为预备党员", lambda a: a.stage == Stage.CANDIDATE,
+          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u), DateForm, "how_to_vote"),
+    _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
+          lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u), DateForm,
+          "approval"),
+    _step("oath", "入党宣誓", "入党宣誓", lambda a: _probationary(a, approved=True) and a.oath_on is None,
+          lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag"),
+    _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
+          lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), DateForm,
+          "verified"),
+    _step("extend", "延长预备期", "延长预备期", lambda a: _probationary(a, approved=True),
+          lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u), ExtendForm,
+          "more_time"),
+    # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
+    # 支部大会, the file is closed: 终止培养).
+    _step("withdraw", "终止培养", "终止培养",
+          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block"),
+    _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY, _cancel,
+          ReasonForm, "block"),
+)
+
+
+# ---------------------------------------------------------------- 组织关系转接
+
+
+def _transfer_about(transfer: Transfer, label: str) -> str:
+    to = transfer.to_branch.name if transfer.to_branch_id else f"省外：{transfer.destination}"
+    return (f"{transfer.member.name}的组织关系由{transfer.from_branch.name}转往{to}（介绍信{transfer.letter_number}，"
+            f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
+
+
+def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms.Form], icon: str) -> RecordStep:
+    return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=lambda t: t.state == state,
+                      run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label))
+
+
+TRANSFER_STEPS = (
+    _transfer_step("send", "确认转出", TransferState.PENDING,
+                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u), DateForm, "outbox"),
+    _transfer_step("receive", "接收组织关系", TransferState.IN_TRANSIT,
+                   lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u), DateForm,
+                   "move_to_inbox"),
+    _transfer_step("send_back", "退回介绍信", TransferState.IN_TRANSIT,
+                   lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
+                   "undo"),
+)

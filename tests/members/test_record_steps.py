@@ -1,0 +1,121 @@
+"""The steps of 发展党员 and 组织关系转接 on the record's own page: each button shows at the
+stage (or on the side) where it applies, calls the same service as the list's batch
+action, and a refusal comes back on its form in Chinese with nothing written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.models import Applicant, Member, MemberCategory, Stage, Transfer, TransferState
+from orgwork.audit.models import AuditLog
+
+from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, new_applicant, probationary
+
+pytestmark = pytest.mark.django_db
+
+BUTTON = re.compile(r'href="/admin/members/(?:applicant|transfer)/\d+/([a-z-]+)/"')
+
+
+def page(client, record) -> str:
+    kind = record._meta.model_name
+    response = client.get(reverse(f"admin:members_{kind}_change", args=[record.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def buttons(html: str) -> list[str]:
+    return [path for path in BUTTON.findall(html) if path not in ("history", "change")]
+
+
+def step_url(record, path: str) -> str:
+    return f"/admin/members/{record._meta.model_name}/{record.pk}/{path}/"
+
+
+def test_an_applicants_page_offers_the_steps_of_its_stage_and_no_save_button(orgs, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    contact = add_member(orgs["community"], "张志强")
+    applied = new_applicant(orgs["community"], applied_on=days_ago(20), name="申请人")
+    talked = new_applicant(orgs["community"], applied_on=days_ago(20), name="已谈话")
+    services.applicant_talk(applicant=talked, talked_on=days_ago(10), actor=SYSTEM)
+    waiting = probationary(orgs["community"], contact, vote_days_ago=40)
+    Applicant.objects.filter(pk=waiting.pk).update(approved_on=None)  # the higher committee has not yet approved
+    waiting = Applicant.objects.get(pk=waiting.pk)
+    expected = {
+        applied: ["talk", "withdraw"],
+        talked: ["make-activist", "withdraw"],
+        activist(orgs["community"], contact): ["review", "make-candidate", "withdraw"],
+        candidate(orgs["community"], contact): ["review", "record-preparation", "admit", "withdraw"],
+        waiting: ["approve", "disqualify"],
+        probationary(orgs["community"], contact, vote_days_ago=100): ["oath", "make-full", "extend", "disqualify"],
+    }
+    for applicant, steps in expected.items():
+        html = page(client, applicant)
+        assert buttons(html) == steps, (applicant.get_stage_display(), buttons(html))
+        assert 'name="_save"' not in html and 'name="_continue"' not in html
+    full = Applicant.objects.get(pk=probationary(orgs["community"], contact, vote_days_ago=400).pk)
+    services.applicant_oath(applicant=full, oath_on=days_ago(300), actor=SYSTEM)
+    services.applicant_make_full(applicant=full, decided_on=TODAY, actor=SYSTEM)
+    assert buttons(page(client, full)) == []
+
+
+def test_a_late_talk_on_the_applicants_page_without_a_reason_is_refused_on_its_form(orgs, client_for,
+                                                                                    county_a_clerk):
+    a = new_applicant(orgs["community"], applied_on=days_ago(90))
+    client = client_for(county_a_clerk)  # its login is audited
+    audited = AuditLog.objects.count()
+    response = client.post(step_url(a, "talk"), {"day": days_ago(5).isoformat(), "late_reason": ""})
+    assert response.status_code == 200 and "一个月内" in response.content.decode()
+    assert Applicant.objects.get(pk=a.pk).talked_on is None and AuditLog.objects.count() == audited
+    done = client.post(step_url(a, "talk"), {"day": days_ago(5).isoformat(), "late_reason": "申请人外出务工"})
+    assert done.status_code == 302 and done["Location"] == reverse("admin:members_applicant_change", args=[a.pk])
+    assert Applicant.objects.get(pk=a.pk).talk_late_reason == "申请人外出务工"
+    assert AuditLog.objects.count() == audited + 1
+
+
+def test_the_admit_button_puts_a_prepared_candidate_on_the_roll_as_probationary(orgs, client_for, county_a_clerk):
+    contact = add_member(orgs["community"], "张志强")
+    c = candidate(orgs["community"], contact)
+    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat()})
+    assert response.status_code == 302
+    c = Applicant.objects.get(pk=c.pk)
+    assert c.stage == Stage.PROBATIONARY and c.vote_on == days_ago(3)
+    assert Member.objects.get(pk=c.member_id).category == MemberCategory.PROBATIONARY
+
+
+def test_the_admit_button_refuses_a_candidate_whose_checks_are_missing_on_its_form(orgs, client_for,
+                                                                                   county_a_clerk):
+    contact = add_member(orgs["community"], "张志强")
+    c = candidate(orgs["community"], contact, prepared=False)
+    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat()})
+    assert response.status_code == 200 and "政治审查" in response.content.decode()
+    assert Applicant.objects.get(pk=c.pk).stage == Stage.CANDIDATE
+
+
+def test_a_step_of_another_stage_or_of_another_county_is_refused(orgs, client_for, county_a_clerk, county_b_clerk):
+    a = new_applicant(orgs["community"], applied_on=days_ago(20))
+    assert client_for(county_a_clerk).get(step_url(a, "approve")).status_code == 403
+    assert client_for(county_b_clerk).get(step_url(a, "talk")).status_code == 404
+    assert Applicant.objects.get(pk=a.pk).talked_on is None
+
+
+def test_the_transfer_page_gives_the_sending_side_its_button_and_the_receiving_side_theirs(
+        orgs, member, client_for, county_a_clerk, county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转9号",
+                                started_on=days_ago(9), actor=SYSTEM)
+    sending, receiving = client_for(county_a_clerk), client_for(county_b_clerk)
+    html = page(sending, t)
+    assert buttons(html) == ["send"] and 'name="_save"' not in html
+    assert buttons(page(receiving, t)) == []
+    assert sending.post(step_url(t, "send"), {"day": days_ago(8).isoformat()}).status_code == 302
+    assert buttons(page(sending, t)) == []
+    assert buttons(page(receiving, t)) == ["receive", "send-back"]
+    assert sending.get(step_url(t, "receive")).status_code == 403
+    early = receiving.post(step_url(t, "receive"), {"day": days_ago(9).isoformat()})
+    assert early.status_code == 200 and "不能早于开出介绍信日期" in early.content.decode()
+    assert receiving.post(step_url(t, "receive"), {"day": days_ago(1).isoformat()}).status_code == 302
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
+    assert Member.objects.get(pk=member.pk).branch_id == orgs["county_b"].pk
