@@ -1,5 +1,5 @@
-"""The steps of 发展党员 and 组织关系转接 on the record's own page: each button shows at the
-stage (or on the side) where it applies, calls the same service as the list's batch
+"""The steps of a 党员, a 发展党员 file and a 组织关系转接 on the record's own page: each
+button shows at the stage (or on the side) where it applies, calls the same service as the list's batch
 action, and a refusal comes back on its form in Chinese with nothing written."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, 
 
 pytestmark = pytest.mark.django_db
 
-BUTTON = re.compile(r'href="/admin/members/(?:applicant|transfer)/\d+/([a-z-]+)/"')
+BUTTON = re.compile(r'href="/admin/members/(?:applicant|transfer|member)/\d+/([a-z-]+)/"')
 
 
 def page(client, record) -> str:
@@ -119,3 +119,30 @@ def test_the_transfer_page_gives_the_sending_side_its_button_and_the_receiving_s
     assert receiving.post(step_url(t, "receive"), {"day": days_ago(1).isoformat()}).status_code == 302
     assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
     assert Member.objects.get(pk=member.pk).branch_id == orgs["county_b"].pk
+
+
+def test_a_members_page_starts_a_transfer_once_and_then_offers_it_no_more(orgs, member, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    assert buttons(page(client, member)) == ["transfer", "status"]
+    missing = client.post(step_url(member, "transfer"), {"to_branch": orgs["county_b"].pk, "letter_number": "",
+                                                         "started_on": days_ago(1).isoformat()})
+    assert missing.status_code == 200 and not Transfer.objects.filter(member=member).exists()
+    done = client.post(step_url(member, "transfer"), {"to_branch": orgs["county_b"].pk,
+                                                      "letter_number": "城关转〔2026〕5号",
+                                                      "started_on": days_ago(1).isoformat()})
+    assert done.status_code == 302
+    t = Transfer.objects.get(member=member)
+    assert (t.from_branch_id, t.to_branch_id, t.state) == (orgs["community"].pk, orgs["county_b"].pk,
+                                                           TransferState.PENDING)
+    assert buttons(page(client, member)) == ["status"]
+    assert client.get(step_url(member, "transfer")).status_code == 403
+
+
+def test_a_members_page_changes_the_status_through_the_service_but_never_to_transferred_out(
+        orgs, member, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    refused = client.post(step_url(member, "status"), {"status": "transferred_out"})
+    assert refused.status_code == 200 and Member.objects.get(pk=member.pk).status == "active"
+    assert client.post(step_url(member, "status"), {"status": "deceased"}).status_code == 302
+    assert Member.objects.get(pk=member.pk).status == "deceased"
+    assert buttons(page(client, member)) == ["status"]  # no transfer for a member off the roll

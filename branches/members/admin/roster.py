@@ -23,7 +23,7 @@ from orgwork.units.scope import scope_queryset
 from .. import services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
 from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
-from .steps import TRANSFER_STEPS
+from .steps import MEMBER_STEPS, TRANSFER_STEPS, StatusForm
 
 UNMASK = "members.view_unmasked_id_number"
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
@@ -32,11 +32,6 @@ CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant
 
 def branches_for(request: HttpRequest) -> QuerySet[PartyOrganisation]:
     return scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), request.user).order_by("path")
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="党籍状态", choices=[c for c in MemberStatus.choices
-                                                      if c[0] != MemberStatus.TRANSFERRED_OUT])
 
 
 # What a roster row shows (list_display, the masked number and 党龄 included): the page
@@ -59,10 +54,13 @@ class RosterChangeList(HonouredChangeList):
 
 
 @admin.register(Member)
-class MemberAdmin(MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
+class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin,
+                  ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
-    (``ScopedModelAdmin``)."""
+    (``ScopedModelAdmin``). A member's page offers 办理组织关系转接 and 变更党籍状态."""
+
+    record_steps = MEMBER_STEPS
 
     import_resource = "members_roster"
     unmask_permission = UNMASK

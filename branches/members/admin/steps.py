@@ -1,4 +1,4 @@
-"""发展党员 and 组织关系转接: the steps on a record's own page (记录页面上的办理按钮), declared
+"""党员, 发展党员 and 组织关系转接: the steps on a record's own page (记录页面上的办理按钮), declared
 with :class:`orgwork.admin_steps.RecordStep`, and the small forms they share with the
 lists' batch actions. A button shows only at the stage where its step applies (谈话 for an
 applicant not yet talked to, 上级党委审批 for a 预备党员 not yet approved, …); each calls
@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_steps import RecordStep
 from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
@@ -134,6 +135,51 @@ APPLICANT_STEPS = (
           lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block"),
     _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY, _cancel,
           ReasonForm, "block"),
+)
+
+
+# ---------------------------------------------------------------- 党员
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="党籍状态", choices=[c for c in MemberStatus.choices
+                                                      if c[0] != MemberStatus.TRANSFERRED_OUT])
+
+
+class TransferStartStepForm(forms.Form):
+    """The transfer form of the 组织关系转接 list, for the member whose page it is: the
+    receiving branch picked by name or 组织代码 among every branch of the province."""
+
+    to_branch = forms.ModelChoiceField(
+        label="转入党支部（省内）", required=False, queryset=PartyOrganisation.objects.filter(kind=OrgKind.BRANCH),
+        widget=AutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
+    destination = forms.CharField(label="转往单位（省外）", max_length=200, required=False)
+    letter_number = forms.CharField(label="介绍信编号", max_length=50)
+    started_on = forms.DateField(label="申请日期", initial=dates.today)
+
+
+def _member_about(member: Member, words: str) -> str:
+    return (f"党员{member.name}（{member.branch.name}，{member.get_category_display()}，"
+            f"党籍状态：{member.get_status_display()}）将办理「{words}」。")
+
+
+def _in_transfer(member: Member) -> bool:
+    """Whether the member has a transfer not yet finished (the service allows one at a time)."""
+    return member.transfers.filter(state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists()
+
+
+MEMBER_STEPS = (
+    RecordStep(name="transfer_step", label="办理组织关系转接", permission="members.add_transfer", icon="move_up",
+               applies=lambda m: m.status == MemberStatus.ACTIVE and not _in_transfer(m), form=TransferStartStepForm,
+               run=lambda m, u, d: services.transfer_start(member=m, to_branch=d["to_branch"],
+                                                           destination=d["destination"],
+                                                           letter_number=d["letter_number"],
+                                                           started_on=d["started_on"], actor=u),
+               verb="申请组织关系转接", summary=lambda m: _member_about(m, "组织关系转接")),
+    RecordStep(name="status_step", label="变更党籍状态", permission="members.change_member", icon="badge",
+               applies=lambda m: m.status != MemberStatus.TRANSFERRED_OUT, form=StatusForm,
+               run=lambda m, u, d: services.member_set_status(member=m, status=d["status"], actor=u),
+               verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态")),
 )
 
 
