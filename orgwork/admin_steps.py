@@ -34,6 +34,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from unfold.enums import ActionVariant
 
+from orgwork.admin_actions import action_with_form
 from orgwork.audit.models import AuditLog
 from orgwork.audit.presentation import readable_entries
 
@@ -144,6 +145,17 @@ class RecordStepsMixin:
             extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
                              "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def batch_step(self, request: HttpRequest, queryset: models.QuerySet[Any], step_name: str, *, action: str,
+                   title: str, **form_kwargs: Any) -> HttpResponse | None:
+        """The list's batch action ``action`` that takes the step ``step_name`` on every
+        selected record: the step's form asked once, its service call per record. The list
+        and the record's page thus run one and the same call."""
+        step = self._steps()[step_name]
+        form_class = step.form or RefusalOnlyForm
+        return action_with_form(self, request, queryset, form_class=form_class,  # type: ignore[arg-type]
+                                title=title, action=action, form_kwargs=form_kwargs,
+                                service=lambda record, data: step.run(record, request.user, data))
 
     def record_page(self, record: Any) -> str:
         opts = self.model._meta  # type: ignore[attr-defined]

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common.search import PersonSearchMixin
@@ -19,9 +17,9 @@ from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import ActivistReview, Applicant
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm
+from .common import MaskedIdNumberMixin
 from .roster import branches_for
-from .steps import APPLICANT_STEPS, ActivistForm, ExtendForm, PreparationForm, ReviewForm, TalkForm
+from .steps import APPLICANT_STEPS
 
 UNMASK = "members.view_unmasked_id_number"
 
@@ -86,65 +84,54 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin,
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def _step(self, request: HttpRequest, queryset: QuerySet[Applicant], name: str, title: str,
-              form_class: type[forms.Form], call: Any, **form_kwargs: Any) -> HttpResponse | None:
-        return action_with_form(self, request, queryset, form_class=form_class, title=title, action=name,
-                                service=lambda a, d: call(a, d, request.user), form_kwargs=form_kwargs)
+    def _step(self, request: HttpRequest, queryset: QuerySet[Applicant], action: str, title: str,
+              step_name: str = "", **form_kwargs: Any) -> HttpResponse | None:
+        """The batch action ``action``: the record page's step of the same name (or
+        ``step_name``) on every selected file."""
+        return self.batch_step(request, queryset, f"{step_name or action}_step", action=action, title=title,
+                               **form_kwargs)
 
     @admin.action(description="谈话", permissions=["change"])
     def talk(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "talk", "谈话", TalkForm, lambda a, d, u: services.applicant_talk(
-            applicant=a, talked_on=d["day"], late_reason=d["late_reason"], actor=u))
+        return self._step(request, queryset, "talk", "谈话")
 
     @admin.action(description="确定为入党积极分子", permissions=["change"])
     def make_activist(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "make_activist", "确定为入党积极分子", ActivistForm,
-                          lambda a, d, u: services.applicant_make_activist(
-                              applicant=a, decided_on=d["day"], actor=u,
-                              contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
-                          user=request.user)
+        return self._step(request, queryset, "make_activist", "确定为入党积极分子", user=request.user)
 
     @admin.action(description="登记培养考察", permissions=["change"])
     def review(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "review", "登记培养考察", ReviewForm, lambda a, d, u: services.applicant_review(
-            applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u))
+        return self._step(request, queryset, "review", "登记培养考察")
 
     @admin.action(description="确定为发展对象", permissions=["change"])
     def make_candidate(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "make_candidate", "确定为发展对象", DateForm,
-                          lambda a, d, u: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u))
+        return self._step(request, queryset, "make_candidate", "确定为发展对象")
 
     @admin.action(description="登记政审、培训、公示", permissions=["change"])
     def record_preparation(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "record_preparation", "登记政审、培训、公示", PreparationForm,
-                          lambda a, d, u: services.applicant_record_preparation(applicant=a, actor=u, **d))
+        return self._step(request, queryset, "record_preparation", "登记政审、培训、公示")
 
     @admin.action(description="支部大会接收为预备党员", permissions=["change"])
     def admit(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "admit", "支部大会接收为预备党员", DateForm,
-                          lambda a, d, u: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u))
+        return self._step(request, queryset, "admit", "支部大会接收为预备党员")
 
     @admin.action(description="上级党委审批", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "approve", "上级党委审批", DateForm,
-                          lambda a, d, u: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u))
+        return self._step(request, queryset, "approve", "上级党委审批")
 
     @admin.action(description="入党宣誓", permissions=["change"])
     def oath(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "oath", "入党宣誓", DateForm,
-                          lambda a, d, u: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u))
+        return self._step(request, queryset, "oath", "入党宣誓")
 
     @admin.action(description="预备党员转正", permissions=["change"])
     def make_full(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "make_full", "预备党员转正", DateForm,
-                          lambda a, d, u: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u))
+        return self._step(request, queryset, "make_full", "预备党员转正")
 
     @admin.action(description="延长预备期", permissions=["change"])
     def extend(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "extend", "延长预备期", ExtendForm,
-                          lambda a, d, u: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u))
+        return self._step(request, queryset, "extend", "延长预备期")
 
     @admin.action(description="取消预备党员资格或终止培养", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", ReasonForm,
-                          lambda a, d, u: services.applicant_cancel(applicant=a, reason=d["reason"], actor=u))
+        # One service for both: on a 预备党员 it is 取消预备党员资格, before the 支部大会 终止培养.
+        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", step_name="withdraw")

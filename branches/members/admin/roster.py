@@ -13,7 +13,7 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
-from orgwork.admin_actions import action_with_form, run_per_object
+from orgwork.admin_actions import run_per_object
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
@@ -22,8 +22,8 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
-from .common import DateForm, MaskedIdNumberMixin, ReasonForm, member_label
-from .steps import MEMBER_STEPS, TRANSFER_STEPS, StatusForm
+from .common import MaskedIdNumberMixin, member_label
+from .steps import MEMBER_STEPS, TRANSFER_STEPS
 
 UNMASK = "members.view_unmasked_id_number"
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
@@ -119,10 +119,7 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, Pe
 
     @admin.action(description="变更党籍状态（出党、停止党籍、去世）", permissions=["change"])
     def set_status(self, request: HttpRequest, queryset: QuerySet[Member]) -> HttpResponse | None:
-        return action_with_form(self, request, queryset, form_class=StatusForm, title="变更党籍状态",
-                                action="set_status",
-                                service=lambda m, data: services.member_set_status(member=m, status=data["status"],
-                                                                                   actor=request.user))
+        return self.batch_step(request, queryset, "status_step", action="set_status", title="变更党籍状态")
 
 
 class TransferStartForm(forms.ModelForm):
@@ -196,9 +193,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     @admin.action(description="确认转出（开出介绍信）", permissions=["change"])
     def send(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
-        return action_with_form(self, request, queryset, form_class=DateForm, title="确认转出", action="send",
-                                service=lambda t, d: services.transfer_send(transfer=t, sent_on=d["day"],
-                                                                            actor=request.user))
+        return self.batch_step(request, queryset, "send_step", action="send", title="确认转出")
 
     @admin.action(description="接收组织关系", permissions=["change"])
     def receive(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> None:
@@ -208,6 +203,4 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     @admin.action(description="退回介绍信", permissions=["change"])
     def send_back(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
-        return action_with_form(self, request, queryset, form_class=ReasonForm, title="退回介绍信", action="send_back",
-                                service=lambda t, d: services.transfer_return(transfer=t, reason=d["reason"],
-                                                                              actor=request.user))
+        return self.batch_step(request, queryset, "send_back_step", action="send_back", title="退回介绍信")
