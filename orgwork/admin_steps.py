@@ -7,8 +7,9 @@ batch action calls, so every rule and the single audit row hold on this path too
 
 :class:`RecordStepsMixin` turns an admin's ``record_steps`` into unfold ``actions_detail``
 buttons at the top of the change page (and, with ``changes_only_by_steps``, leaves out the
-save buttons of a page on which nothing can be edited). A button is shown only to a user who holds the
-step's permission, and only while the record's state allows the step; its URL refuses
+save buttons of a page on which nothing can be edited), and gives the list's batch actions
+the same steps (:meth:`RecordStepsMixin.batch_step`). A button is shown only to a user who
+holds the step's permission, and only while the record's state allows the step; its URL refuses
 anyone else (403). The step's page shows the form; a refusal of the service comes back
 on the form in Chinese, never as a 500.
 

@@ -1,8 +1,9 @@
 """How list cells are laid out by what they hold (列表单元格的排版), shared by the admin's
-changelists (:mod:`orgwork.admin_list`) and the 台账 tables."""
+changelists (:mod:`orgwork.admin_list`) and the 台账 tables (the ``cell_class`` filter)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 # Text longer than this many characters (a checklist's full title, a unit's full name)
@@ -18,3 +19,12 @@ def is_long_text(value: Any) -> bool:
     keeps a related record's name on one line, and the lists keep Chinese words whole).
     Text without Chinese (an ID number, a code) breaks only at spaces either way."""
     return type(value) is str and len(value) > LONG_TEXT and any("\u4e00" <= ch <= "\u9fff" for ch in value)
+
+
+def cell_class(value: Any) -> str:
+    """The class of a 台账 cell holding ``value``: ``nowrap`` for a date or a time, which
+    broken at its hyphen (2025- / 03-10) is misread; ``wrap`` for long Chinese text, as on
+    the admin's lists; none for the rest."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "nowrap"
+    return "wrap" if is_long_text(value) else ""

@@ -18,7 +18,7 @@ from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
-from orgwork.units.scope import scope_queryset
+from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
@@ -159,8 +159,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
         if not super().step_allowed(request, record, step):
             return False
-        side = record.from_branch_id if step.name == "send_step" else record.to_branch_id
-        return side is not None and branches_for(request).filter(pk=side).exists()
+        side = record.from_branch if step.name == "send_step" else record.to_branch
+        return side is not None and in_scope(side, request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         if obj is None:
