@@ -8,9 +8,10 @@ confirmation and every action only ever see records inside the user's unit subtr
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -59,6 +60,24 @@ _unit_choices: TimedCache[list[tuple[str, str]]] = TimedCache(UNIT_CHOICES_SECON
 @receiver([post_save, post_delete], sender=Unit, dispatch_uid="orgwork.admin_base.unit_choices")
 def _forget_unit_choices(**kwargs: Any) -> None:
     _unit_choices.clear()
+
+
+def once_per_record(method: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """An admin method shown as a read-only field that queries, worked out once per
+    record: unfold asks for such a field three times on a record page (to choose the
+    row's classes, to build the field, to draw its contents). The value is kept on the
+    record instance, which lives for one request."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def once(self: Any, obj: Any) -> Any:
+        if obj is None or obj.pk is None:
+            return method(self, obj)
+        worked_out = obj.__dict__.setdefault("_orgwork_once", {})
+        if name not in worked_out:
+            worked_out[name] = method(self, obj)
+        return worked_out[name]
+    return once
 
 
 class EstimatedCountPaginator(Paginator):
@@ -309,6 +328,18 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(request), request.user)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """The record, scoped, fetched once per page view: the form, the record's steps,
+        its timeline and the full-ID audit each ask for it. Only a GET shares it; a POST
+        fills the instance from the form before deciding, so each ask there reads afresh."""
+        if request.method not in ("GET", "HEAD"):
+            return super().get_object(request, object_id, from_field)
+        fetched = request.__dict__.setdefault("_orgwork_records", {})
+        key = (self.model, str(object_id), from_field)
+        if key not in fetched:
+            fetched[key] = super().get_object(request, object_id, from_field)
+        return fetched[key]
+
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         filters: list[Any] = []
         for entry in super().get_list_filter(request):
@@ -420,12 +451,30 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
         return TemplateResponse(request, "admin/orgwork/object_history.html", context)
 
 
+class ParentKnownFormSet:
+    """An inline formset whose rows know their parent record: Django sets only the
+    foreign key's id on each row, so a row named after its parent (a 考察记录 is "姓名
+    日期") read the parent again, once per row."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        fk, parent = self.fk, self.instance  # type: ignore[attr-defined]
+        if parent.pk is not None and fk.remote_field.field_name == parent._meta.pk.name \
+                and getattr(form.instance, fk.attname) == parent.pk:
+            fk.set_cached_value(form.instance, parent)
+        return form
+
+
 class ScopedInlineMixin(ScopedFormFieldsMixin):
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
         return scope_queryset(qs, request.user) if is_scoped(self.model) else qs  # type: ignore[attr-defined]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        return type(formset.__name__, (ParentKnownFormSet, formset), {})
 
 
 class ScopedInline(ScopedInlineMixin, UnfoldTabularInline):
@@ -442,6 +491,7 @@ __all__ = [
     "ScopedStackedInline",
     "ScopedRelatedFieldListFilter",
     "UnitSubtreeFilter",
+    "once_per_record",
 ]
 
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.urls import reverse
 
-from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter
+from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter, once_per_record
 from orgwork.admin_site import autocomplete_source
 from orgwork.imports.admin import ImportExportMixin
 
@@ -133,6 +133,7 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         return cl
 
     @admin.display(description="在册党员（名册统计）")
+    @once_per_record
     def roster_members(self, obj: PartyOrganisation) -> str:
         """The list: a branch's own members. The page: a branch's, or those of every
         branch below a 党委 or 党总支."""

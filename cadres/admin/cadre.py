@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, once_per_record, warning_flag
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import secrets
@@ -188,6 +188,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     # ------------------------------------------------------------ form
     @admin.display(description="本年度学时")
+    @once_per_record
     def training_hours(self, obj: Cadre) -> str:
         """教育培训: this year's 学时, class and online apart (one query, on the record page only)."""
         year = timezone.localdate().year

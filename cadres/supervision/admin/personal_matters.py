@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, once_per_record
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.imports.admin import ImportExportMixin
 
@@ -97,6 +97,7 @@ class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
         return False
 
     @admin.display(description="复核")
+    @once_per_record
     def reproduction(self, obj: SpotCheckDraw) -> str:
         random_ids = sorted(obj.checks.filter(selection="random").values_list("cadre_id", flat=True))
         if spot_check_redraw(obj) == random_ids:
