@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cadres.models import Rank
 from orgwork import dashboard
+from orgwork.common.display import dated
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .filters import YOUNG, MembersFilter, OffQuotaFilter
@@ -45,6 +46,14 @@ def pool_rate(pool: ReservePool) -> str:
     return "" if rate is None else f"{rate:.1f}%"
 
 
+def pool_label(member: Any) -> str:
+    return f"{member.pool.unit.full_name}·{member.pool.get_level_display()}"
+
+
+def birth_and_age(member: Any) -> str:
+    return f"{member.cadre.birth_month:%Y.%m}（{age_on(member.cadre.birth_month, timezone.localdate())}岁）"
+
+
 def register_all() -> None:
     register(WorkList(
         slug=MEMBERS, title="后备干部名册", section=SECTION, permission="reserve.view_reservemember",
@@ -56,7 +65,7 @@ def register_all() -> None:
             Column("身份证号", "cadre.id_number", sensitive=True),
             Column("单位", "cadre.unit.full_name"),
             Column("现任职务", "cadre.current_post"),
-            Column("后备干部库", lambda m: f"{m.pool.unit.full_name}·{m.pool.get_level_display()}"),
+            Column("后备干部库", pool_label),
             Column("出生年月", lambda m: f"{m.cadre.birth_month:%Y.%m}"),
             Column("年龄", lambda m: age_on(m.cadre.birth_month, timezone.localdate())),
             Column("状态", "get_status_display"),
@@ -67,6 +76,21 @@ def register_all() -> None:
             Column("入库日期", "entered_on"),
             Column("出库日期", "exited_on"),
             Column("出库原因", "get_exit_reason_display"),
+        ),
+        # Fifteen columns do not fit a 1440-px window: the page puts each date beside what
+        # it dates and leaves the ID number to the record page and the sheet.
+        screen_columns=(
+            Column("姓名", "cadre.name"),
+            Column("单位", "cadre.unit.full_name"),
+            Column("现任职务", "cadre.current_post"),
+            Column("后备干部库", pool_label),
+            Column("出生年月（年龄）", birth_and_age),
+            Column("状态", "get_status_display"),
+            Column("推荐人（单位）", "recommended_by"),
+            Column("推荐日期", "recommended_on"),
+            Column("考察", lambda m: dated(m.inspected_on, m.get_inspection_conclusion_display())),
+            Column("入库日期", "entered_on"),
+            Column("出库", lambda m: dated(m.exited_on, m.get_exit_reason_display())),
         ),
     ))
     register(WorkList(

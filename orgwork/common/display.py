@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 # Text longer than this many characters (a checklist's full title, a unit's full name)
 # wraps; shorter text (乡科级正职, 城关区第1党支部) stays whole.
 LONG_TEXT = 12
@@ -28,3 +31,11 @@ def cell_class(value: Any) -> str:
     if isinstance(value, (datetime.date, datetime.time)):
         return "nowrap"
     return "wrap" if is_long_text(value) else ""
+
+
+def dated(day: datetime.date | None, what: str) -> SafeString | str:
+    """A date and what happened on it, in one 台账 cell ("2025-05-20 考察合格"): the date
+    stays whole and the words wrap under it. Blank while nothing has happened."""
+    if day is None:
+        return ""
+    return format_html('<span class="nowrap">{}</span> {}', f"{day:%Y-%m-%d}", what)

@@ -11,7 +11,9 @@ A domain app registers its lists in ``AppConfig.ready``::
 ``filterset_class`` is a django-filter FilterSet over it. Rows may be model instances or
 dicts (for aggregated lists); a column reads a dotted attribute or key path, or calls a
 function. Sensitive columns (ID numbers) are masked unless the user holds
-``unmask_permission``. ``expected_empty`` marks an integrity check: any row is a fault.
+``unmask_permission``. ``screen_columns``, where given, are what the page shows in place
+of ``columns`` (a wide register shows a date and its reason in one cell, so that every
+column fits the window); the exported sheet always has ``columns``, one value a cell. ``expected_empty`` marks an integrity check: any row is a fault.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ class WorkList:
     unmask_permission: str | None = None
     expected_empty: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    screen_columns: tuple[Column, ...] = ()
+
+    @property
+    def shown_columns(self) -> tuple[Column, ...]:
+        """The page's columns (the sheet's are ``columns``)."""
+        return self.screen_columns or self.columns
 
     def visible_to(self, user: Any) -> bool:
         return bool(user.is_active and user.is_staff and user.has_perm(self.permission))

@@ -47,9 +47,9 @@ def filtered(worklist: registry.WorkList, request: HttpRequest) -> tuple[Any, An
     return filterset, filterset.qs
 
 
-def cell_values(worklist: registry.WorkList, row: Any, unmask: bool) -> list[Any]:
+def cell_values(columns: tuple[registry.Column, ...], row: Any, unmask: bool) -> list[Any]:
     values = []
-    for column in worklist.columns:
+    for column in columns:
         value = column.read(row)
         if column.sensitive and not unmask:
             value = secrets.mask(value, secrets.ID_NUMBER)
@@ -90,7 +90,7 @@ def export_content(worklist: registry.WorkList, user: Any, rows: Any, filters: d
             count[0] += 1
             if progress is not None:
                 progress(count[0])
-            yield [escape_cell(v) for v in cell_values(worklist, row, unmask)]
+            yield [escape_cell(v) for v in cell_values(worklist.columns, row, unmask)]
 
     sensitive = {i for i, c in enumerate(worklist.columns) if c.sensitive}
     content = write_xlsx([c.header for c in worklist.columns], body(), sensitive)
@@ -156,10 +156,11 @@ def list_view(site: AdminSite, request: HttpRequest, slug: str) -> HttpResponse:
         page = paginator.get_page(request.GET.get("p"))
         unmask = can_unmask(worklist, request.user)
         table = [
-            {"cells": cell_values(worklist, row, unmask), "link": worklist.row_link(row) if worklist.row_link else None}
+            {"cells": cell_values(worklist.shown_columns, row, unmask),
+             "link": worklist.row_link(row) if worklist.row_link else None}
             for row in page.object_list
         ]
-        if unmask and table and any(c.sensitive for c in worklist.columns):
+        if unmask and table and any(c.sensitive for c in worklist.shown_columns):
             secrets.record_full_view(user=request.user, purpose=f"台账「{worklist.title}」（{len(table)} 行）")
         params = filter_params(request)
         query = urlencode(params, doseq=True)

@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from cadres.models import Rank
 from cadres.reserve.models import ExitReason
 from cadres.reserve.services import reserve_exit, reserve_pool_save
+from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.common import idnumber
 from tests.samples.cadres import SAMPLES, cadre_in
 from tests.samples.reserve import enter, pool_in, recommend
@@ -102,3 +104,46 @@ def test_the_dashboard_cards_and_charts_equal_the_lists_they_link_to(pools: Any,
             assert client.get(series.link(index)).context["count"] == count
     (_, rates), = [(p, d) for p, d in response.context["panels"] if p.slug == "reserve_use_rate"]
     assert rates.series[0].values == [50.0, 0]  # 乡科级正职: one of the year's two members promoted
+
+
+def test_the_members_page_puts_each_date_beside_its_outcome_and_the_sheet_keeps_every_column(
+        pools: Any, county_a_clerk: Any, client_for: Any) -> None:
+    """Fifteen columns do not fit a 1440-px window: the page shows eleven, the sheet all
+    fifteen, one value a cell, so that it can be sorted and filtered."""
+    member = pools["chief"].members.get(cadre__name="九一年生")
+    reserve_exit(member=member, reason=ExitReason.PROMOTED, exited_on=D(2026, 6, 30), actor=SAMPLES)
+    client = client_for(county_a_clerk)
+    response = client.get(members_url(), {"status": "exited"})
+    headers = [c.header for c in response.context["worklist"].shown_columns]
+    assert headers == ["姓名", "单位", "现任职务", "后备干部库", "出生年月（年龄）", "状态", "推荐人（单位）", "推荐日期",
+                       "考察", "入库日期", "出库"]
+    (row,) = response.context["table"]
+    cells = dict(zip(headers, row["cells"]))
+    assert cells["出生年月（年龄）"].startswith("1991.02（") and cells["出生年月（年龄）"].endswith("岁）")
+    assert cells["考察"] == '<span class="nowrap">2026-04-20</span> 考察合格，同意入库'
+    assert cells["出库"] == '<span class="nowrap">2026-06-30</span> 提拔使用'
+    html = response.content.decode()
+    assert '<td><span class="nowrap">2026-06-30</span> 提拔使用</td>' in html
+    assert "身份证号" not in html.split('id="result_list"')[1]  # on the record page and the sheet only
+
+    sheet = client.get(members_url(), {"status": "exited", "_export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "身份证号", "单位", "现任职务", "后备干部库", "出生年月", "年龄", "状态", "推荐人（单位）",
+                       "推荐日期", "考察日期", "考察结论", "入库日期", "出库日期", "出库原因")
+    sheet_row = dict(zip(rows[0], rows[1]))
+    assert (sheet_row["出库日期"].date(), sheet_row["出库原因"], sheet_row["考察结论"]) == (
+        D(2026, 6, 30), "提拔使用", "考察合格，同意入库")
+
+
+def test_a_members_page_without_the_id_column_records_no_full_view(pools: Any, county_a_clerk: Any,
+                                                                    client_for: Any) -> None:
+    county_a_clerk.user_permissions.add(Permission.objects.get(codename="view_unmasked_id_number",
+                                                               content_type__app_label="cadres"))
+    client = client_for(type(county_a_clerk).objects.get(pk=county_a_clerk.pk))
+    assert client.get(members_url()).status_code == 200
+    assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE).exists()
+    sheet = client.get(members_url(), {"_export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    full = {m.cadre.id_number for m in pools["chief"].members.all()}
+    assert full <= {r[1] for r in rows[1:]}  # the sheet has them in full, and says so in its audit row
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).latest("id").changes["unmasked"] is True
