@@ -159,6 +159,13 @@ class BranchAssessmentAdmin(ScopedModelAdmin):
             fields += ["organisation", "year"]
         return fields
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """An assessment opened by mistake can go while nothing is submitted. Once the
+        branch has assessed itself, its scores, and after review its 评定结果, 星级 and any
+        示范 title, are on the books: deleting it would quietly undo them."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.state == AssessmentState.DRAFT)
+
     def save_model(self, request: HttpRequest, obj: BranchAssessment, form: Any, change: bool) -> None:
         if not change:
             # The version in force is chosen by the service, which also makes the item lines.

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from branches.models import AssessmentState, Domain, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
+from branches.models import AssessmentState, BranchAssessment, Domain, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
 from branches.selectors import standard_version_in_force
 from branches.services import (
     assessment_grade,
@@ -151,3 +152,28 @@ class TestModelQuota:
         with pytest.raises(ValidationError) as raised:
             assessment_nominate_model(assessment=reviewed(orgs["village"], "99", city_officer), actor=city_officer)
         assert "「兰州市」" in str(raised.value)
+
+
+class TestDeletion:
+    """An assessment opened by mistake can be deleted while nothing is submitted; after the
+    self-assessment its scores, and after review its 评定结果 and 星级, stay on the books."""
+
+    def test_an_assessment_can_be_deleted_only_before_its_self_assessment(self, orgs: Any, rural_standard: Any,
+                                                                          county_a_clerk: Any, client_for: Any) -> None:
+        client = client_for(county_a_clerk)
+        draft = assessment_open(organisation=orgs["village"], year=2024, actor=county_a_clerk)
+        submitted = assessment_submit_self(
+            assessment=assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk),
+            actor=county_a_clerk, scores=scores_for(draft, "90"))
+        done = reviewed(orgs["village"], "90", county_a_clerk, year=2023)
+        for kept in (submitted, done):
+            page = client.get(reverse("admin:branches_branchassessment_change", args=[kept.pk])).content.decode()
+            assert reverse("admin:branches_branchassessment_delete", args=[kept.pk]) not in page
+            url = reverse("admin:branches_branchassessment_delete", args=[kept.pk])
+            assert client.get(url).status_code == 403 and client.post(url, {"post": "yes"}).status_code == 403
+        page = client.get(reverse("admin:branches_branchassessment_change", args=[draft.pk])).content.decode()
+        delete = reverse("admin:branches_branchassessment_delete", args=[draft.pk])
+        assert delete in page
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert set(BranchAssessment.objects.values_list("pk", flat=True)) == {submitted.pk, done.pk}
+        assert AuditLog.objects.filter(action=AuditAction.DELETE, object_id=str(draft.pk)).count() == 1
