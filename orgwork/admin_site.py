@@ -119,12 +119,13 @@ class OrgworkAdminSite(UnfoldAdminSite):
         ]
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        from orgwork.dashboard import figures_for, panels_for
+        from orgwork.dashboard import figures_for, one_drawing, panels_for
         from orgwork.routers import reading_from_replica
 
         with reading_from_replica():
-            panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
-            figures = figures_for(request.user)
+            with one_drawing():
+                panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
+                figures = figures_for(request.user)
             response = super().index(request, {"panels": panels, "figures": figures, **(extra_context or {})})
             return response.render()
 

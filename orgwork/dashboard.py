@@ -14,9 +14,44 @@ outside) with its numbers as a table beneath, exportable to xlsx.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+# While the dashboard is drawn: what the figures shared by several cards and charts came to.
+_drawing: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("dashboard_drawing", default=None)
+
+
+@contextmanager
+def one_drawing() -> Iterator[None]:
+    """Draw the dashboard's cards and charts as one: a figure several of them read is
+    worked out once (:func:`shared`)."""
+    token = _drawing.set({})
+    try:
+        yield
+    finally:
+        _drawing.reset(token)
+
+
+def shared(func: Callable[..., Result]) -> Callable[..., Result]:
+    """A selector several cards and charts read (a jurisdiction's 后备干部 totals): worked
+    out once per user and arguments while the dashboard is drawn (:func:`one_drawing`);
+    called anywhere else (a 台账, an export, a command), it computes each time."""
+    @functools.wraps(func)
+    def once(user: Any, *args: Any, **kwargs: Any) -> Result:
+        drawn = _drawing.get()
+        if drawn is None:
+            return func(user, *args, **kwargs)
+        key = (func, getattr(user, "pk", None), args, tuple(sorted(kwargs.items())))
+        if key not in drawn:
+            drawn[key] = func(user, *args, **kwargs)
+        return drawn[key]
+    return once
 
 
 @dataclass

@@ -15,16 +15,12 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .filters import YOUNG, MembersFilter, OffQuotaFilter
 from .models import MemberStatus, ReservePool
-from .selectors import (
-    GENERATIONS,
-    age_on,
-    figures_by_level,
-    mean_age,
-    members_for_list,
-    pools_off_quota,
-    totals,
-    use_rate,
-)
+from . import selectors
+from .selectors import GENERATIONS, age_on, mean_age, members_for_list, pools_off_quota, use_rate
+
+# The cards and the two charts read the same figures: once per drawing of the dashboard.
+totals = dashboard.shared(selectors.totals)
+figures_by_level = dashboard.shared(selectors.figures_by_level)
 
 SECTION = "后备干部"
 UNMASK = "cadres.view_unmasked_id_number"
@@ -138,11 +134,11 @@ IN_POOL = {"status": MemberStatus.IN_POOL}
 
 
 def in_pool_figure(user: Any) -> tuple[int, str | None]:
-    return totals(user)["in_pool"], worklist_link(MEMBERS, **IN_POOL)
+    return totals(user, on=timezone.localdate())["in_pool"], worklist_link(MEMBERS, **IN_POOL)
 
 
 def young_figure(user: Any) -> tuple[int, str | None]:
-    figures = totals(user)
+    figures = totals(user, on=timezone.localdate())
     return figures["young"], worklist_link(MEMBERS, generation=YOUNG, **IN_POOL)
 
 

@@ -20,6 +20,9 @@ from . import rules, selectors
 from .filters import AbsenceListFilter, AssignmentListFilter
 from .models import AssignmentKind, AssignmentStatus
 
+# The year's two headline figures are read by two cards and the panel: once per drawing.
+headline = dashboard.shared(selectors.headline)
+
 SECTION = "挂职与驻村"
 UNMASK = "cadres.view_unmasked_id_number"
 SLUG_ACTIVE = "secondment_active"
@@ -57,19 +60,19 @@ def overdue_days(obj: Any) -> int:
 
 def replaced(user: Any) -> tuple[int, str | None]:
     year = timezone.localdate().year
-    return selectors.headline(user, year)["replaced"], changelist({"left_year": year, "end": "replaced"})
+    return headline(user, year)["replaced"], changelist({"left_year": year, "end": "replaced"})
 
 
 def accountable(user: Any) -> tuple[int, str | None]:
     year = timezone.localdate().year
-    return selectors.headline(user, year)["accountable"], changelist({"left_year": year, "end": "accountable"})
+    return headline(user, year)["accountable"], changelist({"left_year": year, "end": "accountable"})
 
 
 def panel(user: Any) -> dashboard.PanelData:
     """在岗 and 本年调整撤换 per kind, with the year's two headline figures in the note."""
     year = timezone.localdate().year
     counts = selectors.kind_counts(user)
-    head = selectors.headline(user, year)
+    head = headline(user, year)
     kinds = list(AssignmentKind)
     active = [counts.get(k.value, {}).get("active", 0) for k in kinds]
     gone = [counts.get(k.value, {}).get("replaced", 0) for k in kinds]

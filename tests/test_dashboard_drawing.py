@@ -1,0 +1,59 @@
+"""The dashboard draws its cards and charts as one: a figure several of them read (a
+jurisdiction's 后备干部 totals, the year's 驻村 调整撤换) is worked out once per drawing,
+per user; the same selector called from a 台账, an export or a command computes each time."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orgwork.dashboard import one_drawing, shared
+
+
+def test_a_shared_figure_is_worked_out_once_per_drawing_user_and_arguments() -> None:
+    calls = []
+
+    @shared
+    def figure(user: Any, year: int | None = None, *, on: str = "") -> tuple[Any, ...]:
+        calls.append((user.pk, year, on))
+        return (user.pk, year, on)
+
+    clerk, officer = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    assert figure(clerk) == figure(clerk) == (1, None, "")
+    assert len(calls) == 2  # outside a drawing each call computes
+    with one_drawing():
+        assert [figure(clerk), figure(clerk), figure(officer), figure(clerk, 2026), figure(clerk, on="x")] == [
+            (1, None, ""), (1, None, ""), (2, None, ""), (1, 2026, ""), (1, None, "x")]
+    assert calls[2:] == [(1, None, ""), (2, None, ""), (1, 2026, ""), (1, None, "x")]
+    with one_drawing():  # the next drawing reads afresh
+        figure(clerk)
+    assert len(calls) == 7
+    figure(clerk)
+    assert len(calls) == 8
+
+
+@pytest.mark.django_db
+def test_the_dashboard_reads_the_reserve_totals_and_the_secondment_headline_once(
+        personas: dict[str, Any], client_for: Any) -> None:
+    client = client_for(personas["province_officer"])
+    client.get(reverse("admin:index"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    shown = {figure.slug for figure, _, _ in response.context["figures"]}
+    assert {"reserve_in_pool", "reserve_young", "secondment_replaced", "secondment_accountable"} <= shown, shown
+    charts = {panel.slug for panel, _ in response.context["panels"]}
+    assert {"reserve_generations", "reserve_use_rate"} <= charts, charts
+
+    def read(pattern: str) -> int:
+        return sum(1 for q in queries.captured_queries if re.search(pattern, q["sql"]))
+
+    assert read(r'AS "young" FROM "reserve_reservemember" INNER JOIN "cadres_cadre" ON [^G]*$') == 1  # totals
+    assert read(r'SELECT "reserve_reservemember"."level" AS "level"') == 1  # per level
+    assert read(r'AS "replaced", COUNT\(') == 1  # the year's 调整撤换 and 问责处理
