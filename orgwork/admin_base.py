@@ -335,7 +335,7 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
         if request.method not in ("GET", "HEAD"):
             return super().get_object(request, object_id, from_field)
         fetched = request.__dict__.setdefault("_orgwork_records", {})
-        key = (self.model, str(object_id), from_field)
+        key = (self, str(object_id), from_field)  # this admin's scope, not another's of the model
         if key not in fetched:
             fetched[key] = super().get_object(request, object_id, from_field)
         return fetched[key]
