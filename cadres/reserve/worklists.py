@@ -46,8 +46,20 @@ def pool_label(member: Any) -> str:
     return f"{member.pool.unit.full_name}·{member.pool.get_level_display()}"
 
 
-def birth_and_age(member: Any) -> str:
-    return f"{member.cadre.birth_month:%Y.%m}（{age_on(member.cadre.birth_month, timezone.localdate())}岁）"
+def birth_month(member: Any) -> str:
+    return f"{member.cadre.birth_month:%Y.%m}"
+
+
+def age(member: Any) -> int:
+    return age_on(member.cadre.birth_month, timezone.localdate())
+
+
+# The 后备干部名册's columns; the page and the sheet share all but the dated ones.
+NAME, UNIT = Column("姓名", "cadre.name"), Column("单位", "cadre.unit.full_name")
+POST, STATUS = Column("现任职务", "cadre.current_post"), Column("状态", "get_status_display")
+POOL = Column("后备干部库", pool_label)
+RECOMMENDED = (Column("推荐人（单位）", "recommended_by"), Column("推荐日期", "recommended_on"))
+ENTERED = Column("入库日期", "entered_on")
 
 
 def register_all() -> None:
@@ -57,36 +69,17 @@ def register_all() -> None:
         row_link=lambda m: reverse("admin:reserve_reservemember_change", args=[m.pk]),
         description="各级后备干部库的推荐、考察、在库和调整出库情况，可按库、层次、出生年代、状态筛选并导出。",
         columns=(
-            Column("姓名", "cadre.name"),
-            Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.full_name"),
-            Column("现任职务", "cadre.current_post"),
-            Column("后备干部库", pool_label),
-            Column("出生年月", lambda m: f"{m.cadre.birth_month:%Y.%m}"),
-            Column("年龄", lambda m: age_on(m.cadre.birth_month, timezone.localdate())),
-            Column("状态", "get_status_display"),
-            Column("推荐人（单位）", "recommended_by"),
-            Column("推荐日期", "recommended_on"),
-            Column("考察日期", "inspected_on"),
-            Column("考察结论", "get_inspection_conclusion_display"),
-            Column("入库日期", "entered_on"),
-            Column("出库日期", "exited_on"),
-            Column("出库原因", "get_exit_reason_display"),
+            NAME, Column("身份证号", "cadre.id_number", sensitive=True), UNIT, POST, POOL,
+            Column("出生年月", birth_month), Column("年龄", age), STATUS, *RECOMMENDED,
+            Column("考察日期", "inspected_on"), Column("考察结论", "get_inspection_conclusion_display"), ENTERED,
+            Column("出库日期", "exited_on"), Column("出库原因", "get_exit_reason_display"),
         ),
         # Fifteen columns do not fit a 1440-px window: the page puts each date beside what
         # it dates and leaves the ID number to the record page and the sheet.
         screen_columns=(
-            Column("姓名", "cadre.name"),
-            Column("单位", "cadre.unit.full_name"),
-            Column("现任职务", "cadre.current_post"),
-            Column("后备干部库", pool_label),
-            Column("出生年月（年龄）", birth_and_age),
-            Column("状态", "get_status_display"),
-            Column("推荐人（单位）", "recommended_by"),
-            Column("推荐日期", "recommended_on"),
-            Column("考察", lambda m: dated(m.inspected_on, m.get_inspection_conclusion_display())),
-            Column("入库日期", "entered_on"),
-            Column("出库", lambda m: dated(m.exited_on, m.get_exit_reason_display())),
+            NAME, UNIT, POST, POOL, Column("出生年月（年龄）", lambda m: f"{birth_month(m)}（{age(m)}岁）"), STATUS,
+            *RECOMMENDED, Column("考察", lambda m: dated(m.inspected_on, m.get_inspection_conclusion_display())),
+            ENTERED, Column("出库", lambda m: dated(m.exited_on, m.get_exit_reason_display())),
         ),
     ))
     register(WorkList(
