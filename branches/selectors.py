@@ -21,6 +21,7 @@ from django.db.models import Avg, BooleanField, Case, Count, F, Q, QuerySet, Val
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from orgwork.dashboard import once_per_drawing
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset, units_visible_to
 
@@ -181,8 +182,10 @@ def _slots_sql(kind: int, period: Period, column: str = "h.mask") -> str:
 
 
 def _covers_most_units(units: QuerySet[Unit]) -> bool:
-    """Whether the scope holds at least half of all units (a province officer)."""
-    return units.order_by().count() * 2 >= Unit.objects.count()
+    """Whether the scope holds at least half of all units (a province officer): asked by
+    several of the dashboard's panels, counted once per drawing."""
+    return once_per_drawing((_covers_most_units, *_units_sql(units)),
+                            lambda: units.order_by().count() * 2 >= Unit.objects.count())
 
 
 def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) -> tuple[str, tuple[Any, ...]]:

@@ -38,19 +38,25 @@ def one_drawing() -> Iterator[None]:
         _drawing.reset(token)
 
 
+def once_per_drawing(key: tuple[Any, ...], compute: Callable[[], Result]) -> Result:
+    """``compute()``, worked out once per ``key`` while the dashboard is drawn
+    (:func:`one_drawing`), and each time anywhere else."""
+    drawn = _drawing.get()
+    if drawn is None:
+        return compute()
+    if key not in drawn:
+        drawn[key] = compute()
+    return drawn[key]
+
+
 def shared(func: Callable[..., Result]) -> Callable[..., Result]:
     """A selector several cards and charts read (a jurisdiction's 后备干部 totals): worked
     out once per user and arguments while the dashboard is drawn (:func:`one_drawing`);
     called anywhere else (a 台账, an export, a command), it computes each time."""
     @functools.wraps(func)
     def once(user: Any, *args: Any, **kwargs: Any) -> Result:
-        drawn = _drawing.get()
-        if drawn is None:
-            return func(user, *args, **kwargs)
         key = (func, getattr(user, "pk", None), args, tuple(sorted(kwargs.items())))
-        if key not in drawn:
-            drawn[key] = func(user, *args, **kwargs)
-        return drawn[key]
+        return once_per_drawing(key, lambda: func(user, *args, **kwargs))
     return once
 
 

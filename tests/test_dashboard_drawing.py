@@ -57,3 +57,21 @@ def test_the_dashboard_reads_the_reserve_totals_and_the_secondment_headline_once
     assert read(r'AS "young" FROM "reserve_reservemember" INNER JOIN "cadres_cadre" ON [^G]*$') == 1  # totals
     assert read(r'SELECT "reserve_reservemember"."level" AS "level"') == 1  # per level
     assert read(r'AS "replaced", COUNT\(') == 1  # the year's 调整撤换 and 问责处理
+
+
+@pytest.mark.django_db
+def test_the_party_panels_ask_once_whether_the_scope_holds_most_units(
+        personas: dict[str, Any], client_for: Any) -> None:
+    """The 三会一课 panels each read the meetings' yearly roll-up; whether to narrow it to
+    the scope's units is decided by two counts of units, asked once for the drawing."""
+    client = client_for(personas["province_officer"])
+    client.get(reverse("admin:index"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    charts = {panel.slug for panel, _ in response.context["panels"]}
+    rollup = [q["sql"] for q in queries.captured_queries if "FROM branches_meetingyear" in q["sql"]]
+    assert len(rollup) >= 2, charts  # two panels or more read the roll-up
+    all_units = [q["sql"] for q in queries.captured_queries
+                 if re.fullmatch(r'SELECT COUNT\(\*\) AS "__count" FROM "units_unit"', q["sql"])]
+    assert len(all_units) == 1
