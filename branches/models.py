@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -439,6 +440,15 @@ def month_number(day: datetime.date) -> int:
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Read once per queryset, as its rows are: the admin's date hierarchy asks for
+        the list's first and last date, then :meth:`dates` asks for them again."""
+        read = self.__dict__.setdefault("_aggregated", {})
+        key = repr((args, sorted(kwargs.items())))
+        if key not in read:
+            read[key] = super().aggregate(*args, **kwargs)
+        return dict(read[key])
+
     def dates(self, field_name: str, kind: str, order: str = "ASC") -> list[datetime.date]:  # type: ignore[override]
         """The admin's date hierarchy asks for the DISTINCT years/months/days of the list,
         which scans millions of rows; the periods between the first and last date (two

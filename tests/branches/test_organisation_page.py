@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.admin.meetings import AtLeast, CappedCountPaginator
@@ -47,3 +49,19 @@ def test_a_meeting_count_that_stops_at_its_cap_reads_as_at_least_the_cap(orgs: A
     page = client_for(county_a_clerk).get(reverse("admin:branches_meeting_changelist"))
     assert page.context["cl"].result_count == Meeting.objects.count() == 5
     assert not isinstance(page.context["cl"].result_count, AtLeast)
+
+
+def test_the_meeting_list_reads_its_first_and_last_date_once(orgs: Any, county_a_clerk: Any,
+                                                             client_for: Any) -> None:
+    """The date hierarchy picks its level from the list's first and last date, then lists
+    the years between them: one read of the two dates serves both."""
+    add_meeting(orgs["community"], K.THEME_DAY, datetime.date(2024, 11, 5))
+    add_meeting(orgs["community"], K.THEME_DAY, datetime.date(2025, 3, 5))
+    client = client_for(county_a_clerk)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("admin:branches_meeting_changelist"))
+    assert page.status_code == 200
+    bounds = [q["sql"] for q in queries.captured_queries if 'MIN("branches_meeting"."held_on")' in q["sql"]]
+    assert len(bounds) == 1, bounds
+    text = page.content.decode()
+    assert "held_on__year=2024" in text and "held_on__year=2025" in text  # the years between them
