@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 
 from orgwork.audit.models import Audited
-from orgwork.common import idnumber
+from orgwork.common import dates, idnumber, secrets
 
 from . import rules
 
@@ -84,12 +84,11 @@ class Member(Audited):
     """
 
     scope_field = "branch__unit"
-    audit_redacted_fields = ("id_number",)
 
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField(
         "身份证号", max_length=18, unique=True,
-        error_messages={"unique": "该身份证号已登记为党员（可能在其他支部），请勿重复登记。"},
+        error_messages={"unique": secrets.ID_NUMBER_UNAVAILABLE},
     )
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -166,6 +165,11 @@ class Member(Audited):
                 errors["branch"] = message
         errors.update(rules.member_dates_errors(category=self.category, joined_on=self.joined_on, full_on=self.full_on,
                                                 birth_date=self.birth_date))
+        today = dates.today()
+        for name, label in (("joined_on", "入党日期"), ("full_on", "转正日期")):
+            day = getattr(self, name)
+            if name not in errors and isinstance(day, datetime.date) and (message := rules.future_error(day, label, today)):
+                errors[name] = message
         if errors:
             raise ValidationError(errors)
 
@@ -249,11 +253,10 @@ class Applicant(Audited):
     """
 
     scope_field = "branch__unit"
-    audit_redacted_fields = ("id_number",)
 
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("身份证号", max_length=18, unique=True,
-                                 error_messages={"unique": "该身份证号已有入党申请记录。"})
+                                 error_messages={"unique": secrets.ID_NUMBER_UNAVAILABLE})
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="党支部", on_delete=models.PROTECT,
@@ -325,6 +328,10 @@ class Applicant(Audited):
             message = rules.talk_error(self.applied_on, self.talked_on, self.talk_late_reason)
             if message:
                 errors["talked_on"] = message
+        if (self.pk is None and self.id_number and "id_number" not in errors
+                and Member.objects.filter(id_number=self.id_number, status=MemberStatus.ACTIVE).exists()):
+            # Already a member on the roll (in any county: the message does not say where).
+            errors["id_number"] = secrets.ID_NUMBER_UNAVAILABLE
         if errors:
             raise ValidationError(errors)
 

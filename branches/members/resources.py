@@ -41,6 +41,10 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
                "probation_extended_months", "full_on", "closed_reason")
 
 
+def _shown(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def branch_widget() -> ScopedForeignKeyWidget:
     widget = org_widget()
     widget.not_found_message = "党支部代码「{value}」不存在或不在您的管辖范围内。"
@@ -62,7 +66,6 @@ class MemberResource(ScopedModelResource):
 
     slug = "members_roster"
     verbose_name = "党员名册"
-    masked_fields = ("id_number",)
     header_aliases = {**ID_ALIASES, "类别": "党员类别", "入党时间": "入党日期", "转正时间": "转正日期"}
     example_row = {COL_NAME: "王建国", COL_ID: EXAMPLE_ID, "性别": "男", COL_BRANCH: "620102001001",
                    "党员类别": "正式党员", "入党日期": "2005-07-01", "转正日期": "2006-07-01", "流动党员": "否",
@@ -90,6 +93,7 @@ class MemberResource(ScopedModelResource):
         fields = ("name", "id_number", "gender", "branch", "category", "joined_on", "full_on", "is_floating",
                   "is_lost", "dues_category", "income_base", "arrears_reason", "status")
         import_id_fields = ("id_number",)
+        identity_check = ("name",)  # a row whose name is not the member's on record is refused, not a rename
         skip_unchanged = True
         clean_model_instances = True
 
@@ -106,8 +110,8 @@ class MemberResource(ScopedModelResource):
         stored = getattr(original, "_audit_loaded", {})
         if stored.get("branch_id") != instance.branch_id:
             raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接，不能在名册表中直接改支部。"})
-        if stored.get("category") != instance.category and Applicant.objects.filter(member_id=original.pk).exists():
-            raise ValidationError({"category": "经发展党员程序接收的预备党员，须经支部大会讨论转正，不能在名册表中直接改类别。"})
+        if held := services.file_held_errors(instance, stored):
+            raise ValidationError(held)
 
 
 class ApplicantResource(ScopedModelResource):
@@ -121,7 +125,6 @@ class ApplicantResource(ScopedModelResource):
 
     slug = "members_applicants"
     verbose_name = "发展党员"
-    masked_fields = ("id_number",)
     header_aliases = {**ID_ALIASES, "申请日期": "递交入党申请书日期", "入党申请日期": "递交入党申请书日期",
                       "支部大会日期": "支部大会讨论接收日期", "接收预备党员日期": "支部大会讨论接收日期",
                       "审批日期": "上级党委审批日期", "宣誓日期": "入党宣誓日期", "延长预备期": "延长预备期（月）",
@@ -185,6 +188,7 @@ class ApplicantResource(ScopedModelResource):
         values = {name: getattr(instance, name) for name in FILE_FIELDS}
         if stored:
             self.check_kept(stored, values)
+            self.check_recorded(instance, stored, values)
         errors = rules.file_errors(values, dates.today())
         errors.update({k: v for k, v in self.step_errors(instance, stored).items() if k not in errors})
         if errors:
@@ -202,7 +206,9 @@ class ApplicantResource(ScopedModelResource):
         needs a 考察 on or before that day, on the sheet or on record."""
         errors: dict[str, str] = {}
         ids = (instance.contact_1_id, instance.contact_2_id)
-        if instance.activist_on and not stored.get("activist_on") and ids == (None, None):
+        if ids != (None, None) and not instance.activist_on:
+            errors["contact_1"] = "培养联系人在确定为入党积极分子时指定：请同时填写确定为入党积极分子日期，或删去培养联系人。"
+        elif instance.activist_on and not stored.get("activist_on") and ids == (None, None):
             errors["contact_1"] = "确定为入党积极分子须指定一至两名培养联系人，请填写培养联系人的身份证号。"
         elif ids != (stored.get("contact_1_id"), stored.get("contact_2_id")) and ids != (None, None):
             contacts = [m for m in (instance.contact_1, instance.contact_2) if m is not None]
@@ -215,6 +221,26 @@ class ApplicantResource(ScopedModelResource):
                     applicant_id=instance.pk, reviewed_on__lte=candidate_on).exists()):
                 errors["reviewed_on"] = rules.NO_REVIEW
         return errors
+
+    @staticmethod
+    def check_recorded(instance: Applicant, stored: dict[str, Any], values: dict[str, Any]) -> None:
+        """An application file moves only forward, as on its page: the sheet may fill in a
+        step not yet recorded, never clear or change one on record, nor rename the
+        applicant or move the file to another branch (a move is a 组织关系转接)."""
+        errors: dict[str, str] = {}
+        if instance.name != stored.get("name"):
+            errors["name"] = "已有申请人档案的姓名不能在表中修改；请核对身份证号。"
+        if instance.branch_id != stored.get("branch_id"):
+            errors["branch"] = "已有申请人档案不能在表中转到其他党支部；转到其他支部须办理组织关系转接。"
+        for name in FILE_FIELDS:
+            if name in ("reviewed_on", "probation_extended_months"):  # kept above: a later 考察, an extension
+                continue
+            before = stored.get(name)
+            if before not in (None, "", 0) and values[name] != before:
+                label = Applicant._meta.get_field(name).verbose_name
+                errors[name] = f"档案中已记录的{label}（{_shown(before)}）不能在表中清空或修改。"
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def check_kept(stored: dict[str, Any], values: dict[str, Any]) -> None:
@@ -248,7 +274,6 @@ class DuesPaymentResource(ScopedModelResource):
 
     slug = "members_dues"
     verbose_name = "党费交纳"
-    masked_fields = ("member",)
     header_aliases = {**ID_ALIASES, "所属月份": "月份", "实交": "实交金额（元）", "实交金额": "实交金额（元）",
                       "交纳时间": "交纳日期"}
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "王建国", "月份": "2026-03", "应交金额（元）": "45.00",

@@ -39,6 +39,22 @@ def _not_future(day: datetime.date, field: str, label: str) -> None:
 
 # --- 党员名册 ---------------------------------------------------------------------------
 
+# What the roster takes from a member's 发展党员 file: 入党日期 is the 支部大会's vote,
+# 转正 and the category follow the file's steps.
+FILE_HELD = ("category", "joined_on", "full_on")
+
+
+def file_held_errors(member: Member, stored: dict[str, Any]) -> dict[str, str]:
+    """The roster fields of a member admitted through the pipeline that differ from
+    ``stored`` (the values on record): the file holds them, the form and the sheet may not
+    change them."""
+    changed = [name for name in FILE_HELD if stored.get(name) != getattr(member, name)]
+    if not changed or not Applicant.objects.filter(member_id=member.pk).exists():
+        return {}
+    return {name: f"该党员经发展党员程序接收，{Member._meta.get_field(name).verbose_name}以其发展党员档案为准"
+                  "（入党日期为支部大会讨论接收之日，转正须经支部大会讨论），不能在名册中修改。" for name in changed}
+
+
 def member_save(*, member: Member, actor: Any) -> Member:
     """Add a member to the roster or correct one: the model's rules, the branch in scope."""
     adding = member._state.adding
@@ -50,8 +66,8 @@ def member_save(*, member: Member, actor: Any) -> Member:
                 raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接。"})
             if stored.status != member.status:
                 raise ValidationError({"status": "党籍状态通过“变更党籍状态”或组织关系转接办理。"})
-            if stored.category != member.category and Applicant.objects.filter(member_id=member.pk).exists():
-                raise ValidationError({"category": "经发展党员程序接收的预备党员，须经支部大会讨论转正。"})
+            if held := file_held_errors(member, {name: getattr(stored, name) for name in FILE_HELD}):
+                raise ValidationError(held)
         if member.branch_id:
             _require_branch_in_scope(member.branch, actor)
         member.full_clean()
@@ -67,6 +83,17 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
     def apply(locked: Member) -> list[str]:
         if locked.status == status:
             return []
+        if locked.status == MemberStatus.TRANSFERRED_OUT:
+            raise ValidationError({"status": f"「{locked}」的组织关系已转出，党籍状态随转接办理，不能在此变更。"})
+        open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()
+                     if locked.category == MemberCategory.PROBATIONARY else None)
+        if open_file is not None:
+            # The file and the roster move together: 取消预备党员资格 closes both.
+            if status != MemberStatus.DECEASED:
+                raise ValidationError({"status": f"「{locked}」是预备党员，其发展党员档案尚未办结："
+                                                 "取消预备党员资格请在发展党员档案中办理。"})
+            open_file.stage, open_file.closed_reason = Stage.WITHDRAWN, "预备党员去世"
+            save_audited(open_file, actor=actor, fields=["stage", "closed_reason"], message="预备党员去世，发展程序终止")
         locked.status = status
         return ["status"]
 

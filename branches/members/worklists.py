@@ -17,7 +17,6 @@ from . import rules, selectors
 from .models import Applicant, Stage, Transfer, TransferState
 
 SECTION = "党员与发展党员"
-UNMASK = "members.view_unmasked_id_number"
 
 SLUG_REVIEW = "members_activists_due_review"
 SLUG_CHECKS = "members_candidates_missing_checks"

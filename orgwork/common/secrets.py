@@ -35,7 +35,10 @@ from . import idnumber
 ID_NUMBER = "id_number"
 PHONE = "phone"
 ADDRESS = "address"
-KIND_LABELS = {ID_NUMBER: "身份证号", PHONE: "联系电话", ADDRESS: "住址"}
+# A birth date taken from the ID number: beside the masked number (whose hidden digits
+# are exactly the birth date) it would give the whole number back; shown as its month.
+BIRTH_DATE = "birth_date"
+KIND_LABELS = {ID_NUMBER: "身份证号", PHONE: "联系电话", ADDRESS: "住址", BIRTH_DATE: "出生日期"}
 
 # Any cause to refuse an ID number that names no record, no person and no unit (查无此人
 # and 属于其他单位 read alike, so a number cannot be probed across jurisdictions).
@@ -58,11 +61,16 @@ class Declaration:
 
 
 # The one declaration. Family members (A36) hold no ID number, phone or address today;
-# a model that gains one (party members, family contacts) is added here and nowhere else.
+# a model that gains one (family contacts) is added here and nowhere else. A cadre keeps
+# only the month of birth; a party member and an applicant keep the day, taken from the
+# number, and declare it.
+_MEMBER_DATA = {"id_number": ID_NUMBER, "birth_date": BIRTH_DATE}
 SENSITIVE: dict[str, Declaration] = {
     "cadres.cadre": Declaration({"id_number": ID_NUMBER}, "cadres.view_unmasked_id_number"),
     "talent.person": Declaration({"id_number": ID_NUMBER, "phone": PHONE}, "talent.view_unmasked_id_number"),
     "accounts.user": Declaration({"mobile": PHONE}, "accounts.view_unmasked_mobile"),
+    "members.member": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
+    "members.applicant": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
 }
 
 # Sheet headers under which personal data arrives, whatever the model (an assessments
@@ -110,7 +118,13 @@ def mask_address(value: str) -> str:
     return value[:6] + "****" if len(value) > 6 else "****"
 
 
-_MASKERS = {ID_NUMBER: idnumber.mask, PHONE: mask_phone, ADDRESS: mask_address}
+def mask_birth_date(value: str) -> str:
+    """``1980.05``: the year and month of a date (``1980-05-17``), never the day."""
+    year, month = value[:4], value[5:7]
+    return f"{year}.{month}" if len(value) >= 7 and year.isdigit() and month.isdigit() else "****"
+
+
+_MASKERS = {ID_NUMBER: idnumber.mask, PHONE: mask_phone, ADDRESS: mask_address, BIRTH_DATE: mask_birth_date}
 
 
 def mask(value: Any, kind: str = ID_NUMBER) -> Any:

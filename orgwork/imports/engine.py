@@ -32,7 +32,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Lookup, Q
-from import_export.widgets import CharWidget, Widget
+from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, IntegerWidget, Widget
 
 from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditSource
@@ -41,7 +41,7 @@ from orgwork.common import secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank, picker
-from .widgets import IDNumberWidget, ScopedForeignKeyWidget
+from .widgets import IDNumberWidget, ScopedForeignKeyWidget, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
 
 CHUNK_SIZE = 5000
@@ -222,7 +222,7 @@ class Column:
     attribute: str
     model_field: models.Field
     widget: Any
-    kind: str  # "fk", "widget" or "plain"
+    kind: str  # "fk", "number", "widget" or "plain"
     # Cleaned values by raw cell: sheets repeat the same months, codes and units
     # thousands of times, and a widget's answer depends on the cell alone.
     cache: dict[tuple[type, Any], Any] | None = None
@@ -385,11 +385,16 @@ class ImportEngine:
     def _columns(self) -> list[Column]:
         columns = []
         for fld in self.resource.get_import_fields():
-            if not fld.attribute or not fld.column_name or "__" in fld.attribute:
+            # A read-only column is shown for the reader (a 党籍状态, a 计入学时 the system
+            # works out): the sheet never writes it.
+            if fld.readonly or not fld.attribute or not fld.column_name or "__" in fld.attribute:
                 continue
             model_field = self.model._meta.get_field(fld.attribute)
             if isinstance(fld.widget, ScopedForeignKeyWidget):
                 kind = "fk"
+            elif (isinstance(fld.widget, (IntegerWidget, DecimalWidget, FloatWidget))
+                  and isinstance(model_field, (models.IntegerField, models.DecimalField))):
+                kind = "number"  # read strictly (number_for): never rounded, never a crash
             elif fld.widget is None or type(fld.widget) in (Widget, CharWidget):
                 kind = "plain"
             else:
@@ -425,6 +430,8 @@ class ImportEngine:
             # check reports it instead of a model's clean() tripping over "".
             mf = column.model_field
             return "" if isinstance(mf, (models.CharField, models.TextField)) and not mf.null else None
+        if column.kind == "number":
+            return number_for(column.model_field, value)
         return column.widget.clean(value)
 
     def _clean_column(self, column: Column, raws: list[Any]) -> list[Any]:

@@ -8,7 +8,9 @@ and column header.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +24,36 @@ from orgwork.units.scope import scope_queryset
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
+    """A number cell for an integer or decimal model field, strictly: text that is not a
+    number, an integer field given a fraction (3.7 天) or more decimals than the field
+    keeps (4500.555 元) is refused, never rounded; the field's own validators (不小于 0)
+    then apply. Full-width digits and thousands separators are read as typed."""
+    if isinstance(value, bool):
+        raise ValidationError(f"「{value}」不是数字。")
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    else:
+        text = repr(value) if isinstance(value, float) else str(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"「{value}」不是数字。") from None
+    if not number.is_finite():
+        raise ValidationError(f"「{value}」不是数字。")
+    result: int | Decimal
+    if isinstance(field, models.DecimalField):
+        if number != number.quantize(Decimal(1).scaleb(-field.decimal_places), rounding="ROUND_DOWN"):
+            raise ValidationError(f"「{value}」最多保留 {field.decimal_places} 位小数。")
+        result = number
+    else:
+        if number != number.to_integral_value():
+            raise ValidationError(f"「{value}」应填写整数。")
+        result = int(number)
+    field.run_validators(result)
+    return result
 
 
 class DateWidget(Widget):

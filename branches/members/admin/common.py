@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
-from orgwork.common import dates
+from orgwork.common import dates, secrets
 
 
 def member_label(member: Any) -> str:
@@ -30,14 +30,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class MaskedIdNumberMixin:
-    """身份证号 masked in the list and on the page unless the user holds ``unmask_permission``;
-    every page that shows full numbers writes a 查看敏感信息 audit row."""
-
-    unmask_permission = ""
+class MaskedPersonalDataMixin:
+    """A member's or applicant's personal data (``orgwork.common.secrets``: the ID number
+    and the birth date taken from it) masked in the list and on the page unless the user
+    holds the model's right; every page that shows full numbers writes a 查看敏感信息
+    audit row. Without the right the page shows the birth month (``出生年月``): the day
+    beside the masked number would give the whole number back."""
 
     def can_unmask(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(self.unmask_permission)
+        return secrets.may_unmask(request.user, self.model)  # type: ignore[attr-defined]
+
+    @admin.display(description="出生年月")
+    def birth_month(self, obj: Any) -> str:
+        return dates.format_month(obj.birth_date)
+
+    def birth_field(self, request: HttpRequest, obj: Any) -> str:
+        return "birth_date" if obj is None or self.can_unmask(request) else "birth_month"
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj: Any) -> str:
@@ -52,7 +60,7 @@ class MaskedIdNumberMixin:
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
         if obj is not None and not self.can_unmask(request):
-            fields.append("masked_id_number")
+            fields += ["masked_id_number", "birth_month"]
         return fields
 
     def id_field(self, request: HttpRequest, obj: Any) -> str:

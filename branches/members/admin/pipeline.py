@@ -17,11 +17,10 @@ from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import ActivistReview, Applicant
-from .common import MaskedIdNumberMixin
+from .common import MaskedPersonalDataMixin
 from .roster import branches_for
 from .steps import APPLICANT_STEPS
 
-UNMASK = "members.view_unmasked_id_number"
 
 
 class ReviewInline(ScopedInline):
@@ -41,12 +40,11 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin,
+class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
                      ScopedModelAdmin):
     import_resource = "members_applicants"
     record_steps = APPLICANT_STEPS
     changes_only_by_steps = True
-    unmask_permission = UNMASK
     # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
     list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "activist_on", "candidate_on",
                     "vote_on", "probation_ends_on"]
@@ -59,7 +57,7 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin,
                "make_full", "extend", "cancel"]
 
     def get_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
-        base = ["name", self.id_field(request, obj), "gender", "birth_date", "branch", "applied_on"]
+        base = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "applied_on"]
         return base if obj is None else base + STEP_FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:

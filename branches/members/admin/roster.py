@@ -22,10 +22,9 @@ from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
-from .common import MaskedIdNumberMixin, member_label
+from .common import MaskedPersonalDataMixin, member_label
 from .steps import MEMBER_STEPS, TRANSFER_STEPS
 
-UNMASK = "members.view_unmasked_id_number"
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
 CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
 
@@ -54,7 +53,7 @@ class RosterChangeList(HonouredChangeList):
 
 
 @admin.register(Member)
-class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, PersonSearchMixin, ImportExportMixin,
+class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
                   ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
@@ -63,7 +62,6 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, Pe
     record_steps = MEMBER_STEPS
 
     import_resource = "members_roster"
-    unmask_permission = UNMASK
     list_display = ["name", "masked_id_number", "gender", "branch", "category", "joined_on", "full_on",
                     "standing", "status", "is_floating", "is_lost", "unpaid_months"]
     list_filter = [UnitSubtreeFilter, "category", "status", "dues_category", "is_floating", "is_lost"]
@@ -98,9 +96,9 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedIdNumberMixin, Pe
         return fields + ["branch"] if obj is not None else fields  # a move is a transfer
 
     def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
-        return ["name", self.id_field(request, obj), "gender", "birth_date", "branch", "category", "joined_on",
-                "full_on", "standing", "status", "is_floating", "is_lost", "dues_category", "income_base",
-                "unpaid_months", "arrears_reason"]
+        return ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "category",
+                "joined_on", "full_on", "standing", "status", "is_floating", "is_lost", "dues_category",
+                "income_base", "unpaid_months", "arrears_reason"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":

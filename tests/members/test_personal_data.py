@@ -1,0 +1,123 @@
+"""A party member's and an applicant's personal data through the one door
+(``orgwork.common.secrets``): the ID number, and the birth date taken from it, which
+beside the masked number would give the whole number back. Masked for a clerk without
+the right on every page, sheet and trail; full, and recorded, for one who holds it."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import io
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from branches.members.models import Applicant, Member
+from orgwork.accounts.models import User
+from orgwork.audit.models import AuditAction, AuditLog
+from orgwork.common import secrets
+
+from .conftest import activist, add_member, make_id
+
+pytestmark = pytest.mark.django_db
+FULL_NUMBER = re.compile(r"(?<!\d)[1-9]\d{16}[\dX](?!\d)")
+BORN = datetime.date(1975, 3, 9)
+rewrite = importlib.import_module("orgwork.audit.migrations.0008_member_data_masked")
+
+
+def with_the_right(user: User) -> User:
+    for permission in Permission.objects.filter(content_type__app_label="members", codename="view_unmasked_id_number"):
+        user.user_permissions.add(permission)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def contact(orgs: Any) -> Member:
+    return add_member(orgs["community"], "联系人", id_number=make_id(BORN))
+
+
+def test_the_applicant_sheet_export_masks_the_contacts_numbers_without_the_right(orgs, contact, client_for,
+                                                                                 county_a_clerk):
+    activist(orgs["community"], contact)
+    url = reverse("admin:members_applicant_export")
+    sheet = load_workbook(io.BytesIO(client_for(county_a_clerk).get(url).content)).active
+    cells = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    assert contact.masked_id_number in cells
+    assert not FULL_NUMBER.search(cells), cells
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).latest("id").changes["unmasked"] is False
+    holder = with_the_right(county_a_clerk)
+    sheet = load_workbook(io.BytesIO(client_for(holder).get(url).content)).active
+    cells = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    assert contact.id_number in cells
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).latest("id").changes["unmasked"] is True
+
+
+def test_the_roster_export_gives_full_numbers_to_a_holder_of_the_right(orgs, contact, client_for, county_a_clerk):
+    url = reverse("admin:members_member_export")
+    masked = load_workbook(io.BytesIO(client_for(county_a_clerk).get(url).content)).active
+    assert contact.masked_id_number in [c for row in masked.iter_rows(values_only=True) for c in row]
+    full = load_workbook(io.BytesIO(client_for(with_the_right(county_a_clerk)).get(url).content)).active
+    assert contact.id_number in [c for row in full.iter_rows(values_only=True) for c in row]
+
+
+@pytest.mark.parametrize("model", ["member", "applicant"])
+def test_a_record_page_without_the_right_shows_the_birth_month_and_the_number_cannot_be_rebuilt(
+        orgs, contact, client_for, county_a_clerk, model):
+    record = contact if model == "member" else activist(orgs["community"], contact)
+    page = client_for(county_a_clerk).get(reverse(f"admin:members_{model}_change", args=[record.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and record.masked_id_number in text
+    born = record.birth_date
+    assert f"{born:%Y.%m}" in text and born.isoformat() not in text and f"{born:%Y%m%d}" not in text
+    assert not FULL_NUMBER.search(text)
+    history = client_for(county_a_clerk).get(reverse(f"admin:members_{model}_history", args=[record.pk]))
+    assert history.status_code == 200 and born.isoformat() not in history.content.decode()
+
+
+def test_a_holder_of_the_right_sees_and_corrects_the_birth_date_and_the_view_is_recorded(
+        orgs, contact, client_for, county_a_clerk):
+    holder = with_the_right(county_a_clerk)
+    page = client_for(holder).get(reverse("admin:members_member_change", args=[contact.pk]))
+    assert 'name="birth_date"' in page.content.decode()
+    assert AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, object_id=str(contact.pk)).exists()
+
+
+def test_the_trail_keeps_a_members_birth_date_as_its_month_with_a_keyed_hash(orgs, contact):
+    created = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member),
+                                      object_id=str(contact.pk), action=AuditAction.CREATE).get()
+    assert created.changes["birth_date"] == [None, {"masked": "1975.03", "hmac": secrets.keyed_hash(BORN)}]
+    assert created.changes["id_number"][1]["masked"] == contact.masked_id_number
+    assert BORN.isoformat() not in str(created.changes) and contact.id_number not in str(created.changes)
+
+
+def test_the_migration_masks_the_birth_dates_the_trail_kept_in_clear(orgs, contact):
+    legacy = AuditLog.objects.create(action=AuditAction.UPDATE, content_type=ContentType.objects.get_for_model(Member),
+                                     object_id=str(contact.pk), object_repr=contact.name,
+                                     changes={"birth_date": [None, BORN.isoformat()], "id_number": [None, "***"],
+                                              "name": ["旧名", contact.name]})
+    rewrite.forward(apps, type("Editor", (), {"connection": connection})())
+    legacy.refresh_from_db()
+    assert legacy.changes["birth_date"] == [None, {"masked": "1975.03", "hmac": secrets.keyed_hash(BORN.isoformat())}]
+    assert legacy.changes["id_number"] == [None, "***"] and legacy.changes["name"] == ["旧名", contact.name]
+
+
+def test_the_member_add_form_answers_alike_for_a_number_in_another_county_and_one_at_home(
+        orgs, client_for, county_a_clerk):
+    elsewhere = add_member(orgs["county_b"], "王五", id_number=make_id(datetime.date(1970, 1, 2)))
+    at_home = add_member(orgs["community"], "赵六", id_number=make_id(datetime.date(1970, 1, 3)))
+    answers = []
+    for taken in (elsewhere, at_home):
+        page = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
+            "name": "新人", "id_number": taken.id_number, "branch": orgs["community"].pk, "category": "full",
+            "joined_on": "2000-07-01", "full_on": "2001-07-01", "dues_category": "employed", "income_base": "3000"})
+        assert page.status_code == 200
+        answers.append(page.context["adminform"].form.errors.get("id_number"))
+    assert answers[0] == answers[1] == [secrets.ID_NUMBER_UNAVAILABLE]
+    assert not Applicant.objects.exists()
