@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -162,6 +163,23 @@ class RectificationItem(Versioned, Audited):
                                    on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField("挂账时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    @classmethod
+    def narrow_to(cls, queryset: models.QuerySet[RectificationItem], user: Any) -> models.QuerySet[RectificationItem]:
+        """An item raised from a record (a party member's 自行脱党 review, a cadre's
+        assessment) names that record: it is seen by those who may view that kind of
+        record, in their jurisdiction (``orgwork.units.scope.scope_queryset``). Items
+        put on the books by hand are seen by all in scope."""
+        viewable = []
+        for permission in user.get_all_permissions() if hasattr(user, "get_all_permissions") else ():
+            app_label, _, codename = permission.partition(".")
+            if codename.startswith("view_"):
+                try:
+                    model = apps.get_model(app_label, codename[5:])
+                except LookupError:  # a right named view_… that is not a model's (view_unmasked_id_number)
+                    continue
+                viewable.append(ContentType.objects.get_for_model(model).pk)  # cached after the first
+        return queryset.filter(models.Q(source_content_type__isnull=True) | models.Q(source_content_type__in=viewable))
 
     class Meta:
         verbose_name = "整改事项"

@@ -82,6 +82,9 @@ def scope_queryset(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M
     field = scope_field_of(queryset.model)
     if sees_everything(user):
         return queryset
+    narrow = getattr(queryset.model, "narrow_to", None)  # a model's own need-to-know, beside the units
+    if narrow is not None:
+        queryset = narrow(queryset, user)
     unit = home_unit(user)
     if unit is None:
         return nothing(queryset)
