@@ -174,7 +174,8 @@ def test_the_pages_show_the_masked_values(seeded: dict[str, Any], personas: dict
 def _granted(user: User, *labels: str) -> User:
     for label in labels:
         app_label, codename = label.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        # One right may be a permission of several models of its app (members: 党员, 入党申请人).
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
     return User.objects.get(pk=user.pk)
 
 

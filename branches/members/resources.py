@@ -32,6 +32,7 @@ COL_NAME = "姓名"
 COL_BRANCH = "党支部代码"
 ID_ALIASES = {"公民身份号码": COL_ID, "身份证号码": COL_ID, "组织代码": COL_BRANCH, "支部代码": COL_BRANCH}
 EXAMPLE_ID = "62010219800517123X"
+EXAMPLE_BRANCH = "PB620102-001"  # a 党支部's 组织代码 as the system writes them
 CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
 ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部大会 vote: on the roster
 # The fields of an application file the sheet carries and rules.file_errors checks.
@@ -67,7 +68,7 @@ class MemberResource(ScopedModelResource):
     slug = "members_roster"
     verbose_name = "党员名册"
     header_aliases = {**ID_ALIASES, "类别": "党员类别", "入党时间": "入党日期", "转正时间": "转正日期"}
-    example_row = {COL_NAME: "王建国", COL_ID: EXAMPLE_ID, "性别": "男", COL_BRANCH: "620102001001",
+    example_row = {COL_NAME: "王建国", COL_ID: EXAMPLE_ID, "性别": "男", COL_BRANCH: EXAMPLE_BRANCH,
                    "党员类别": "正式党员", "入党日期": "2005-07-01", "转正日期": "2006-07-01", "流动党员": "否",
                    "失联党员": "否", "党费类别": "在职", "党费计算基数（元/月）": "4500", "欠缴原因": ""}
 
@@ -129,7 +130,7 @@ class ApplicantResource(ScopedModelResource):
                       "支部大会日期": "支部大会讨论接收日期", "接收预备党员日期": "支部大会讨论接收日期",
                       "审批日期": "上级党委审批日期", "宣誓日期": "入党宣誓日期", "延长预备期": "延长预备期（月）",
                       "取消原因": "取消资格或终止培养原因", "终止培养原因": "取消资格或终止培养原因"}
-    example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: "620102001001", "递交入党申请书日期": "2022-03-01",
+    example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: EXAMPLE_BRANCH, "递交入党申请书日期": "2022-03-01",
                    "谈话日期": "2022-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2022-05-10",
                    "培养联系人一身份证号": "620102197507011231", "培养联系人二身份证号": "",
                    "最近一次培养考察日期": "2023-05-08", "确定为发展对象日期": "2023-06-12", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
@@ -305,7 +306,8 @@ class DuesPaymentResource(ScopedModelResource):
         if original is None:
             raise ValidationError({"month": "该党员该月的应交党费尚未生成，不能登记交纳。"})
         errors = services.dues_payment_error(due=original.due, paid=instance.paid, paid_on=instance.paid_on,
-                                             month=original.month)
+                                             month=original.month,
+                                             paid_before=getattr(original, "_audit_loaded", {}).get("paid_on"))
         if errors:
             raise ValidationError(errors)
 

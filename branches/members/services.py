@@ -555,10 +555,16 @@ def _write_dues(rows: list[DuesRecord], month: datetime.date, actor: Any) -> int
     return len(created)
 
 
-def dues_pay(*, record: DuesRecord, paid: Decimal, paid_on: datetime.date, actor: Any) -> DuesRecord:
-    """交纳党费: the full amount due, on a day not in the future."""
+def dues_pay(*, record: DuesRecord, paid: Decimal, paid_on: datetime.date, actor: Any,
+             unpaid_only: bool = False) -> DuesRecord:
+    """交纳党费: the full amount due, on a day not in the future. ``unpaid_only``: a month
+    already paid is refused instead of corrected."""
     def apply(locked: DuesRecord) -> list[str]:
-        message = dues_payment_error(due=locked.due, paid=paid, paid_on=paid_on, month=locked.month)
+        if unpaid_only and locked.paid_on is not None:
+            raise ValidationError(f"{locked.month:%Y年%m月}党费已于 {locked.paid_on:%Y-%m-%d} 交纳 {locked.paid} 元，"
+                                  "未重复登记。")
+        message = dues_payment_error(due=locked.due, paid=paid, paid_on=paid_on, month=locked.month,
+                                     paid_before=locked.paid_on)
         if message:
             raise ValidationError(message)
         if locked.paid_on == paid_on and locked.paid == paid:
@@ -573,10 +579,19 @@ def dues_pay(*, record: DuesRecord, paid: Decimal, paid_on: datetime.date, actor
     return locked
 
 
+def dues_pay_in_full(*, record: DuesRecord, paid_on: datetime.date, actor: Any) -> DuesRecord:
+    """足额交纳 of a month not yet paid (the list's batch action): a month already paid
+    keeps its payment."""
+    return dues_pay(record=record, paid=record.due, paid_on=paid_on, actor=actor, unpaid_only=True)
+
+
 def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.date | None,
-                       month: datetime.date) -> dict[str, str]:
-    """The rule of one payment, for the form, the service and the sheet."""
+                       month: datetime.date, paid_before: datetime.date | None = None) -> dict[str, str]:
+    """The rule of one payment, for the form, the service and the sheet. ``paid_before``:
+    the day a payment on record was made; blank cells or fields never erase it."""
     if paid is None and paid_on is None:
+        if paid_before is not None:
+            return {"paid": f"该月党费已于 {paid_before:%Y-%m-%d} 登记交纳，不能留空清除；登记有误请改填正确的金额和日期。"}
         return {}
     if paid is None or paid_on is None:
         return {"paid" if paid is None else "paid_on": "实交金额和交纳日期须同时填写。"}

@@ -51,6 +51,8 @@ PREVIEW_COLUMNS = 5
 # Columns that name a row's record, shown in the preview beside its key (see ``preview_headers``).
 NAME_HEADERS = frozenset({"姓名", "单位名称", "组织名称", "清单名称", "书记姓名", "问题描述", "职务名称"})
 REQUIRED_MESSAGE = "此项为必填项，不能为空。"
+# Headers a sheet carries for its reader, not data: not worth a warning.
+NOT_DATA_HEADERS = frozenset({"序号", "备注"})
 CHANGED_MESSAGE = "校验后数据已有变化，请重新校验"
 SCOPE_PATH = "_import_scope_path"
 _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})
@@ -192,6 +194,8 @@ class ImportResult:
     fingerprint: list[str] = field(default_factory=list)
     # A validation's first rows (``PREVIEW_ROWS``), as ``ImportEngine._preview_row`` makes them.
     preview: list[dict[str, Any]] = field(default_factory=list)
+    # Headers of the sheet that are not imported (``ImportEngine.ignored_headers``).
+    ignored_headers: list[str] = field(default_factory=list)
     # A commit's written rows: the primary keys of the new and of the changed records.
     new_pks: list[Any] = field(default_factory=list)
     updated_pks: list[Any] = field(default_factory=list)
@@ -566,7 +570,7 @@ class ImportEngine:
     # --- the run ----------------------------------------------------------------
 
     def run(self, sheet: Sheet, *, commit: bool = False) -> ImportResult:
-        result = ImportResult()
+        result = ImportResult(ignored_headers=self.ignored_headers(sheet))
         actor = current_actor()
         source = AuditSource.IMPORT
         with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip), \
@@ -589,6 +593,13 @@ class ImportEngine:
                 raise FileError(f"写入数据库时违反了数据约束（可能有人同时修改了数据），全部未导入。请重新校验后再导入。（{detail}）") from None
             result.committed = True
         return result
+
+    def ignored_headers(self, sheet: Sheet) -> list[str]:
+        """The sheet's headers the import leaves alone: headers the template does not know
+        (a misspelt 党费计算基数) and the template's read-only columns (党籍状态)."""
+        read_only = {f.column_name for f in self.resource.fields.values() if f.readonly}
+        shown_only = [h for h in sheet.columns.values() if h in read_only]
+        return [h for h in sheet.unknown_headers if h not in NOT_DATA_HEADERS] + shown_only
 
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
         present = [c for c in self.columns if c.header in sheet.columns.values()]

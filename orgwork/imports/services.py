@@ -173,6 +173,14 @@ class ProgressReporter:
             self._conn = None
 
 
+def ignored_note(headers: list[str]) -> str:
+    """The sentence that names a sheet's columns the import leaves alone, "" for none."""
+    if not headers:
+        return ""
+    return (f"注意：表中的「{'」「'.join(headers)}」列不在导入模板中或仅供查看，不会导入；"
+            "如果是要导入的数据，请按模板改正列名后重新上传。")
+
+
 def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
     job.rows = result.rows
     job.new_count = result.new
@@ -282,8 +290,9 @@ def _validate(job: ImportJob) -> str:
         fields = _store_result(job, result)
         job.status = JobStatus.AWAITING
         job.validated_at = timezone.now()
-        job.message = "校验通过，请确认导入。" if result.ok and result.rows else (
+        job.message = ("校验通过，请确认导入。" if result.ok and result.rows else (
             "文件中没有数据行。" if not result.rows else f"有 {result.error_rows} 行数据有误，请修改后重新上传。")
+            ) + ignored_note(result.ignored_headers)
         job.save(update_fields=[*fields, "status", "validated_at", "message"])
     return job.status
 

@@ -66,7 +66,10 @@ class DateWidget(Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
         if is_blank(value):
             return None
-        return dates.parse_date(value)
+        day = dates.parse_date(value)
+        # A month column (党费的所属月份, 出生年月) names the month: its first day, whatever
+        # day was typed, so that the row finds the month's record.
+        return day.replace(day=1) if self.month_only and day is not None else day
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         if not value:

@@ -71,3 +71,12 @@ def test_unreadable_files_and_wrong_arguments_exit_2(tmp_path: Path, importer: A
     assert run("units", str(good), "--user", "nobody") == 2
     assert run("units", str(good)) == 2
     assert run("units", str(good), "--user", county_b_clerk.username) == 2  # no import permission
+
+
+def test_columns_the_template_does_not_know_are_named_and_left_alone(tmp_path: Path, importer: Any,
+                                                                     capsys: Any) -> None:
+    """A misspelt header is not a silent loss: the run names it (序号 and 备注 excepted)."""
+    path = xlsx(tmp_path / "u.xlsx", [["序号", *HEAD, "单位简介"], ["1", "620102002", "东岗街道", "620102", "乡镇", "乡级", "略"]])
+    assert run("units", str(path), "--user", importer.username) == 0
+    err = capsys.readouterr().err
+    assert "「单位简介」列不在导入模板中或仅供查看，不会导入" in err and "序号" not in err

@@ -202,3 +202,53 @@ def test_a_probationary_member_is_expelled_only_through_the_file_and_a_death_clo
     closed = Applicant.objects.get(pk=file.pk)
     assert (closed.stage, closed.closed_reason) == (Stage.WITHDRAWN, "预备党员去世")
     assert Member.objects.get(pk=admitted.pk).category == MemberCategory.PROBATIONARY
+
+
+# --- dues: a payment on record is corrected, never erased or overwritten -------------------
+
+DUES_HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
+
+
+def paid_month(member: Member) -> Any:
+    from branches.members.models import DuesRecord
+
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    return services.dues_pay(record=record, paid=Decimal("120.00"), paid_on=TODAY, actor=SYSTEM)
+
+
+def test_blank_cells_or_fields_never_erase_a_payment_on_record(tmp_path, orgs, member, client_for, county_a_clerk):
+    from branches.members.models import DuesRecord
+    from branches.members.resources import DuesPaymentResource
+
+    record = paid_month(member)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "", ""]], DuesPaymentResource,
+                 county_a_clerk)
+    assert not result.committed and "不能留空清除" in messages(result)
+    page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
+                                           {"paid": "", "paid_on": ""})
+    assert page.status_code == 200 and "不能留空清除" in page.content.decode()
+    assert DuesRecord.objects.get(pk=record.pk).paid == Decimal("120.00")
+
+
+def test_the_pay_in_full_action_leaves_a_month_already_paid_as_it_was(orgs, member, client_for, county_a_clerk):
+    from branches.members.models import DuesRecord
+
+    record = paid_month(member)
+    page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_changelist"),
+                                           {"action": "pay_in_full", "_selected_action": [record.pk]}, follow=True)
+    assert "未重复登记" in page.content.decode()
+    stored = DuesRecord.objects.get(pk=record.pk)
+    assert (stored.paid, stored.paid_on) == (Decimal("120.00"), TODAY)
+
+
+def test_a_dues_sheet_month_written_as_a_day_finds_that_months_record(tmp_path, orgs, member, county_a_clerk):
+    from branches.members.models import DuesRecord
+    from branches.members.resources import DuesPaymentResource
+
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    day = TODAY.replace(day=15)  # the month's record is dated the 1st
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, day.isoformat(), "40", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert DuesRecord.objects.get(member=member).paid == Decimal("40")

@@ -121,3 +121,33 @@ def test_the_member_add_form_answers_alike_for_a_number_in_another_county_and_on
         answers.append(page.context["adminform"].form.errors.get("id_number"))
     assert answers[0] == answers[1] == [secrets.ID_NUMBER_UNAVAILABLE]
     assert not Applicant.objects.exists()
+
+
+def test_a_lapse_review_is_seen_by_the_party_building_clerks_and_not_by_other_business_roles(
+        tree, orgs, contact, make_staff, client_for):
+    """The 自行脱党 review names a member: the checklist shows it to those who may read the
+    roster, not to a 干部监督 or 人才工作 clerk of the same county."""
+    from django.core.management import call_command
+
+    from branches.members import rules, services
+    from orgwork.accounts import roles
+    from orgwork.rectification.models import RectificationItem
+    from orgwork.rectification.selectors import items_visible_to
+
+    from .conftest import SYSTEM, TODAY
+
+    for back in range(6, 0, -1):
+        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
+    call_command("members_check_arrears")
+    item = RectificationItem.objects.get(source_object_id=str(contact.pk))
+    party = make_staff("party_clerk", tree["county_a"], roles.PARTY_BUILDING)
+    cadre = make_staff("cadre_clerk", tree["county_a"], roles.CADRE_SUPERVISION)
+    talent = make_staff("talent_clerk", tree["county_a"], roles.TALENT_WORK)
+    assert list(items_visible_to(party)) == [item]
+    url = reverse("admin:rectification_rectificationitem_changelist")
+    assert contact.name in client_for(party).get(url).content.decode()
+    for other in (cadre, talent):
+        assert not items_visible_to(other).exists()
+        assert contact.name not in client_for(other).get(url).content.decode()
+        assert client_for(other).get(reverse("admin:rectification_rectificationitem_change",
+                                             args=[item.pk])).status_code in (302, 404)

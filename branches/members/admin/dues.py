@@ -51,7 +51,7 @@ class PaymentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         errors = services.dues_payment_error(due=self.instance.due, paid=data.get("paid"), paid_on=data.get("paid_on"),
-                                             month=self.instance.month)
+                                             month=self.instance.month, paid_before=self.instance.paid_on)
         if errors:
             raise ValidationError(errors)
         return data
@@ -143,4 +143,4 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     def pay_in_full(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> None:
         today = dates.today()
         run_per_object(self, request, queryset, "登记足额交纳",
-                       lambda r: services.dues_pay(record=r, paid=r.due, paid_on=today, actor=request.user))
+                       lambda r: services.dues_pay_in_full(record=r, paid_on=today, actor=request.user))

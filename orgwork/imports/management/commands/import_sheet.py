@@ -19,6 +19,7 @@ from orgwork.imports import registry
 from orgwork.imports.access import can_import
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import FileError, open_sheet
+from orgwork.imports.services import ignored_note
 
 EXIT_INVALID_ROWS = 1
 EXIT_UNREADABLE = 2
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as fh:
                 json.dump(result.report(), fh, ensure_ascii=False, indent=2)
+        if note := ignored_note(result.ignored_headers):
+            self.stderr.write(note)
         for error in result.errors[:50]:
             self.stderr.write(f"第 {error.row} 行 {error.column}：{error.message}")
         if result.error_count > 50:
