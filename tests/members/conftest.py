@@ -100,3 +100,17 @@ def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: i
     a = candidate(branch, contact, applied_days_ago=vote_days_ago + 470)
     a = services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
     return services.applicant_approve(applicant=a, approved_on=days_ago(vote_days_ago - 30), actor=SYSTEM)
+
+
+def run_sheet(tmp_path: Any, rows: list[list[Any]], resource: Any, user: Any) -> Any:
+    """Import ``rows`` (the header first) as a CSV through the bulk engine, committing."""
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+
+    path = tmp_path / "sheet.csv"
+    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n", encoding="utf-8")
+    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=True)
+
+
+def sheet_messages(result: Any) -> str:
+    return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +16,10 @@ from branches.members import services
 from branches.members.models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 from branches.members.resources import ApplicantResource, MemberResource
 from orgwork.common import secrets
-from orgwork.imports.engine import run_import
-from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, TODAY, add_member, activist, days_ago, make_id, probationary
+from .conftest import SYSTEM, TODAY, activist, add_member, days_ago, make_id, probationary
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
 
 pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
@@ -28,14 +27,6 @@ APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申�
                   "培养联系人一身份证号", "集中培训天数"]
 
 
-def run(tmp_path: Path, rows: list[list[Any]], resource: Any, user: Any) -> Any:
-    path = tmp_path / "sheet.csv"
-    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n", encoding="utf-8")
-    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=True)
-
-
-def messages(result: Any) -> str:
-    return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)
 
 
 def roster_row(name: str, number: str, **cells: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +11,11 @@ import pytest
 from branches.members import rules, services
 from branches.members.models import Applicant, DuesRecord, Member, Stage
 from branches.members.resources import ApplicantResource, DuesPaymentResource, MemberResource
-from orgwork.imports.engine import run_import
-from orgwork.imports.reader import open_sheet
 from orgwork.rectification.models import RectificationItem
 
 from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
 
 pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
@@ -24,14 +23,6 @@ APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申�
                   "确定为发展对象日期", "培养联系人一身份证号", "最近一次培养考察日期"]
 
 
-def run(tmp_path: Path, rows: list[list[Any]], resource: Any, user: Any) -> Any:
-    path = tmp_path / "sheet.csv"
-    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in rows) + "\r\n", encoding="utf-8")
-    return run_import(resource, user, open_sheet(str(path), path.name, resource), commit=True)
-
-
-def messages(result: Any) -> str:
-    return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)
 
 
 def test_the_roster_sheet_registers_members_with_their_birth_dates(tmp_path, orgs, county_a_clerk):
