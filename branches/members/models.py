@@ -168,7 +168,9 @@ class Member(Audited):
         today = dates.today()
         for name, label in (("joined_on", "入党日期"), ("full_on", "转正日期")):
             day = getattr(self, name)
-            if name not in errors and isinstance(day, datetime.date) and (message := rules.future_error(day, label, today)):
+            if name in errors or not isinstance(day, datetime.date):
+                continue
+            if message := rules.future_error(day, label, today):
                 errors[name] = message
         if errors:
             raise ValidationError(errors)

@@ -22,7 +22,6 @@ from .roster import branches_for
 from .steps import APPLICANT_STEPS
 
 
-
 class ReviewInline(ScopedInline):
     model = ActivistReview
     fields = ["reviewed_on", "summary"]
@@ -40,8 +39,8 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
-                     ScopedModelAdmin):
+class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin,
+                     ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     record_steps = APPLICANT_STEPS
     changes_only_by_steps = True
