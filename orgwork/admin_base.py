@@ -17,6 +17,7 @@ from urllib.parse import quote_plus
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -411,6 +412,18 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
             if hasattr(response, "render"):
                 response.render()  # evaluate the lazy queries while the replica is chosen
             return response
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        """A batch action's selection as posted: keys that are not this model's (typed or
+        forged) are refused with a message, not a server error."""
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, "所选记录无效，未执行任何操作。", messages.WARNING)
+            return None
+        return super().response_action(request, queryset)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The stock bulk delete runs queryset.delete(): no per-object rules, no audit rows.

@@ -20,7 +20,7 @@ from typing import Any
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -277,8 +277,8 @@ class Applicant(Audited):
                                    help_text="考察记录中最近的一次，随每次考察更新。")
     candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True)
     political_review_on = models.DateField("政治审查完成日期", null=True, blank=True)
-    training_days = models.PositiveSmallIntegerField("集中培训天数", default=0)
-    training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0)
+    training_days = models.PositiveSmallIntegerField("集中培训天数", default=0, validators=[MaxValueValidator(366)])
+    training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0, validators=[MaxValueValidator(3000)])
     publicity_on = models.DateField("公示结束日期", null=True, blank=True)
     vote_on = models.DateField("支部大会讨论接收日期", null=True, blank=True)
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)

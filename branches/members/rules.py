@@ -307,10 +307,19 @@ def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: 
     return {}
 
 
+# How far back a month's dues may still be generated (a ledger started late, a branch
+# catching up): older months would make arrears, and 自行脱党 reviews, of dues never asked for.
+DUES_GENERATE_BACK_MONTHS = 12
+
+
 def dues_month_error(month: datetime.date, today: datetime.date) -> str:
-    """应交党费 is generated for a month that has begun, never ahead of time."""
+    """应交党费 is generated for a month that has begun, never ahead of time, and not more
+    than a year back."""
     if (month.year, month.month) > (today.year, today.month):
         return f"{month:%Y.%m}尚未到来，不能提前生成党费。"
+    earliest = add_months(today.replace(day=1), -DUES_GENERATE_BACK_MONTHS)
+    if month < earliest:
+        return f"只能生成最近{DUES_GENERATE_BACK_MONTHS}个月（{earliest:%Y.%m}以后）的党费。"
     return ""
 
 

@@ -85,6 +85,12 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
             return []
         if locked.status == MemberStatus.TRANSFERRED_OUT:
             raise ValidationError({"status": f"「{locked}」的组织关系已转出，党籍状态随转接办理，不能在此变更。"})
+        if locked.status == MemberStatus.DECEASED:
+            raise ValidationError({"status": f"「{locked}」已登记去世，党籍状态不能再变更。"})
+        if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
+            raise ValidationError({"status": f"「{locked}」有未办结的组织关系转接，请先办结或退回介绍信。"})
+        if status == MemberStatus.ACTIVE and Applicant.objects.filter(member_id=locked.pk, stage=Stage.CANCELLED).exists():
+            raise ValidationError({"status": f"「{locked}」已被取消预备党员资格，不能恢复为在册。"})
         open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()
                      if locked.category == MemberCategory.PROBATIONARY else None)
         if open_file is not None:
@@ -92,7 +98,8 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
             if status != MemberStatus.DECEASED:
                 raise ValidationError({"status": f"「{locked}」是预备党员，其发展党员档案尚未办结："
                                                  "取消预备党员资格请在发展党员档案中办理。"})
-            open_file.stage, open_file.closed_reason = Stage.WITHDRAWN, "预备党员去世"
+            # Past the 支部大会, a closed file is 取消 (as rules.file_stage reads it on the sheet).
+            open_file.stage, open_file.closed_reason = Stage.CANCELLED, "预备党员去世"
             save_audited(open_file, actor=actor, fields=["stage", "closed_reason"], message="预备党员去世，发展程序终止")
         locked.status = status
         return ["status"]
@@ -114,6 +121,8 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
         if not letter_number.strip():
             raise ValidationError({"letter_number": "请填写介绍信编号。"})
         _not_future(started_on, "started_on", "申请日期")
+        if started_on < locked.joined_on:
+            raise ValidationError({"started_on": f"申请日期不能早于入党日期（{locked.joined_on:%Y-%m-%d}）。"})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
         transfer = Transfer(member=locked, from_branch_id=locked.branch_id, to_branch=to_branch,
@@ -128,6 +137,7 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
     def apply(locked: Transfer) -> list[str]:
         if locked.state != TransferState.PENDING:
             raise ValidationError({"state": f"只有「待转出确认」的转接可以确认转出，当前为「{locked.get_state_display()}」。"})
+        _on_the_roll(locked.member)
         _not_future(sent_on, "sent_on", "开出介绍信日期")
         if sent_on < locked.started_on:
             raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
@@ -136,6 +146,14 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
 
     return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
                    label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION)
+
+
+def _on_the_roll(member: Member) -> None:
+    """A relationship moves only for a member on the roll (not one who died or left the
+    Party while the letter was on its way)."""
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"member": f"「{member}」的党籍状态为{member.get_status_display()}，组织关系不能转接；"
+                                         "请退回介绍信。"})
 
 
 def _lock_for_receiver(transfer: Transfer, actor: Any) -> Transfer:
@@ -162,9 +180,10 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
         _not_future(received_on, "received_on", "接收日期")
         if received_on < (locked.sent_on or locked.started_on):
             raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+        member = Member.objects.select_for_update().get(pk=locked.member_id)
+        _on_the_roll(member)
         locked.state, locked.received_on = TransferState.RECEIVED, received_on
         save_audited(locked, actor=actor, fields=["state", "received_on"], action=AuditAction.TRANSITION)
-        member = Member.objects.select_for_update().get(pk=locked.member_id)
         if locked.to_branch_id is not None:
             member.branch_id = locked.to_branch_id
             save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
@@ -215,9 +234,22 @@ def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply
                    label="发展党员", what="入党申请人", apply=guarded, action=AuditAction.TRANSITION, message=label)
 
 
+def _file_member(applicant: Applicant, actor: Any) -> Member:
+    """The roster record of a 预备党员's file, locked: on the roll and in the actor's
+    jurisdiction (a member whose relationship moved is handled where it now is)."""
+    member = Member.objects.select_for_update().filter(pk=applicant.member_id).first()
+    if member is None or not in_scope(member, actor):
+        raise ValidationError({"stage": f"「{applicant}」的组织关系已转至其他党组织，请由其现所在党组织办理。"})
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"stage": f"「{applicant}」在党员名册中的党籍状态为{member.get_status_display()}，不能办理。"})
+    return member
+
+
 def applicant_talk(*, applicant: Applicant, talked_on: datetime.date, actor: Any, late_reason: str = "") -> Applicant:
     """谈话: within one month of the application, or later with the reason recorded."""
     def apply(locked: Applicant) -> list[str]:
+        if locked.talked_on is not None:
+            raise ValidationError({"talked_on": f"已于 {locked.talked_on:%Y-%m-%d} 登记谈话，不能再次登记。"})
         _not_future(talked_on, "talked_on", "谈话日期")
         message = rules.talk_error(locked.applied_on, talked_on, late_reason)
         if message:
@@ -319,6 +351,7 @@ def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_
         for name, value in (("political_review_on", political_review_on), ("training_days", training_days),
                             ("training_hours", training_hours), ("publicity_on", publicity_on)):
             if value is not None and getattr(locked, name) != value:
+                Applicant._meta.get_field(name).run_validators(value)  # 天数、学时 within bounds
                 if isinstance(value, datetime.date):
                     label = Applicant._meta.get_field(name).verbose_name
                     _not_future(value, name, label)
@@ -327,6 +360,8 @@ def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_
                         raise ValidationError({name: message})
                 setattr(locked, name, value)
                 changed.append(name)
+        if not changed:
+            raise ValidationError({"political_review_on": "没有填写新的政审、培训或公示情况。"})
         return changed
 
     return _step(applicant, actor, Stage.CANDIDATE, apply, "登记政审、培训、公示")
@@ -373,6 +408,8 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
 def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
     """入党宣誓: after the higher committee's approval."""
     def apply(locked: Applicant) -> list[str]:
+        if locked.oath_on is not None:
+            raise ValidationError({"oath_on": f"已于 {locked.oath_on:%Y-%m-%d} 入党宣誓，不能再次登记。"})
         message = rules.oath_error(locked.approved_on, oath_on)
         if message:
             raise ValidationError({"oath_on": message})
@@ -393,7 +430,7 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, acto
         if message:
             raise ValidationError({"full_on": message})
         _not_future(decided_on, "full_on", "支部大会日期")
-        member = Member.objects.select_for_update().get(pk=locked.member_id)
+        member = _file_member(locked, actor)
         member.category, member.full_on = MemberCategory.FULL, ends
         save_audited(member, actor=actor, fields=["category", "full_on"], message="预备党员转正")
         locked.stage, locked.full_on = Stage.FULL, ends
@@ -405,6 +442,8 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, acto
 def applicant_extend_probation(*, applicant: Applicant, months: int, actor: Any) -> Applicant:
     """延长预备期: 6 to 12 months, once."""
     def apply(locked: Applicant) -> list[str]:
+        if locked.approved_on is None:
+            raise ValidationError({"approved_on": "上级党委尚未审批，不能延长预备期。"})
         message = rules.extension_error(months, locked.probation_extended_months)
         if message:
             raise ValidationError({"probation_extended_months": message})
@@ -421,7 +460,7 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any) -> Applic
 
     def apply(locked: Applicant) -> list[str]:
         if locked.stage == Stage.PROBATIONARY:
-            member = Member.objects.select_for_update().get(pk=locked.member_id)
+            member = _file_member(locked, actor)
             member.status = MemberStatus.EXPELLED
             save_audited(member, actor=actor, fields=["status"], message=f"取消预备党员资格：{reason.strip()}")
             locked.stage = Stage.CANCELLED

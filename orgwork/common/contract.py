@@ -169,7 +169,11 @@ def perform(
     require_permission(actor, permission, label)
     with transaction.atomic():
         locked = lock_in_scope(queryset, pk, actor, what=what)
+        loaded = getattr(locked, "_audit_loaded", None)
         fields = list(apply(locked))
+        if loaded is not None:  # a step that sets what the record already holds writes nothing
+            fields = [name for name in fields
+                      if getattr(locked, (attname := locked._meta.get_field(name).attname)) != loaded.get(attname)]
         if fields:
             save_audited(locked, actor=actor, fields=fields, action=action, message=message)
     return locked

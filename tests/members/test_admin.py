@@ -98,8 +98,10 @@ def test_the_receive_action_moves_the_member_for_the_receiving_clerk(orgs, membe
     services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
     client = client_for(county_b_clerk)
     assert t in client.get(reverse("admin:members_transfer_changelist")).context["cl"].result_list
-    client.post(reverse("admin:members_transfer_changelist"), {"action": "receive", "_selected_action": [t.pk]})
+    client.post(reverse("admin:members_transfer_changelist"), {"action": "receive", "_selected_action": [t.pk],
+                                                               "apply": "1", "day": days_ago(2).isoformat()})
     assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
+    assert Transfer.objects.get(pk=t.pk).received_on == days_ago(2)  # the day asked, as on the transfer's page
     assert Member.objects.get(pk=member.pk).branch_id == orgs["county_b"].pk
 
 

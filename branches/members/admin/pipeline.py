@@ -131,4 +131,5 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     @admin.action(description="取消预备党员资格或终止培养", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
         # One service for both: on a 预备党员 it is 取消预备党员资格, before the 支部大会 终止培养.
-        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", step_name="withdraw")
+        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", step_name="withdraw",
+                          also=("disqualify_step",))

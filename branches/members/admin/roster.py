@@ -13,9 +13,7 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
-from orgwork.admin_actions import run_per_object
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
-from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import in_scope, scope_queryset
@@ -157,7 +155,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
         if not super().step_allowed(request, record, step):
             return False
-        side = record.from_branch if step.name == "send_step" else record.to_branch
+        # Out of the province the sending side records the receipt (or the letter's return).
+        side = record.from_branch if step.name == "send_step" or record.to_branch_id is None else record.to_branch
         return side is not None and in_scope(side, request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
@@ -194,10 +193,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         return self.batch_step(request, queryset, "send_step", action="send", title="确认转出")
 
     @admin.action(description="接收组织关系", permissions=["change"])
-    def receive(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> None:
-        today = dates.today()
-        run_per_object(self, request, queryset, "接收组织关系",
-                       lambda t: services.transfer_receive(transfer=t, received_on=today, actor=request.user))
+    def receive(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
+        return self.batch_step(request, queryset, "receive_step", action="receive", title="接收组织关系")
 
     @admin.action(description="退回介绍信", permissions=["change"])
     def send_back(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:

@@ -65,8 +65,8 @@ class ReviewForm(forms.Form):
 
 class PreparationForm(forms.Form):
     political_review_on = forms.DateField(label="政治审查完成日期", required=False)
-    training_days = forms.IntegerField(label="集中培训天数", min_value=0, required=False)
-    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, required=False)
+    training_days = forms.IntegerField(label="集中培训天数", min_value=0, max_value=366, required=False)
+    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, max_value=3000, required=False)
     publicity_on = forms.DateField(label="公示结束日期", required=False)
 
 
@@ -126,7 +126,8 @@ APPLICANT_STEPS = (
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
           lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), DateForm,
           "verified"),
-    _step("extend", "延长预备期", "延长预备期", lambda a: _probationary(a, approved=True),
+    _step("extend", "延长预备期", "延长预备期",
+          lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u), ExtendForm,
           "more_time"),
     # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
