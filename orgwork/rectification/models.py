@@ -170,6 +170,12 @@ class RectificationItem(Versioned, Audited):
         assessment) names that record: it is seen by those who may view that kind of
         record, in their jurisdiction (``orgwork.units.scope.scope_queryset``). Items
         put on the books by hand are seen by all in scope."""
+        return queryset.filter(cls.visible_q(user))
+
+    @staticmethod
+    def visible_q(user: Any, prefix: str = "") -> models.Q:
+        """The condition of :meth:`narrow_to`, for counts that reach items through a
+        relation (``prefix="items__"``)."""
         viewable = []
         for permission in user.get_all_permissions() if hasattr(user, "get_all_permissions") else ():
             app_label, _, codename = permission.partition(".")
@@ -179,7 +185,8 @@ class RectificationItem(Versioned, Audited):
                 except LookupError:  # a right named view_… that is not a model's (view_unmasked_id_number)
                     continue
                 viewable.append(ContentType.objects.get_for_model(model).pk)  # cached after the first
-        return queryset.filter(models.Q(source_content_type__isnull=True) | models.Q(source_content_type__in=viewable))
+        return (models.Q(**{f"{prefix}source_content_type__isnull": True})
+                | models.Q(**{f"{prefix}source_content_type__in": viewable}))
 
     class Meta:
         verbose_name = "整改事项"

@@ -95,28 +95,30 @@ def _rate(found: str, rectified: str) -> Round:
     )
 
 
-def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None, *,
+def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None, *, user: Any = None,
                              now: datetime.datetime | None = None) -> models.QuerySet[Checklist]:
-    """Checklists annotated with found, rectified, on_time, extended, overdue and rate (整改率, %).
+    """Checklists annotated with found, rectified, on_time, extended, overdue and rate (整改率, %),
+    counting the items ``user`` may see (``RectificationItem.narrow_to``; all without a user).
 
     All counts come from one join with conditional aggregates.
     """
     qs = Checklist.objects.all() if queryset is None else queryset
     today = deadline_today(now)
+    seen = Q() if user is None else RectificationItem.visible_q(user, "items__")
     return qs.annotate(
-        found=Count("items"),
-        rectified=Count("items", filter=rectified_q("items__")),
-        on_time=Count("items", filter=on_time_q("items__")),
-        extended=Count("items", filter=extended_q("items__")),
-        overdue=Count("items", filter=overdue_q(today=today, prefix="items__")),
+        found=Count("items", filter=seen),
+        rectified=Count("items", filter=rectified_q("items__") & seen),
+        on_time=Count("items", filter=on_time_q("items__") & seen),
+        extended=Count("items", filter=extended_q("items__") & seen),
+        overdue=Count("items", filter=overdue_q(today=today, prefix="items__") & seen),
     ).annotate(rate=_rate("found", "rectified"))
 
 
-def _count_in_subtree(condition: Q) -> Coalesce:
+def _count_in_subtree(condition: Q, user: Any = None) -> Coalesce:
     # Func(COUNT) rather than Count(): Count() would add a GROUP BY to the subquery.
     items = (
         RectificationItem.objects.filter(responsible_unit__path__startswith=OuterRef("path"))
-        .filter(condition)
+        .filter(condition if user is None else condition & RectificationItem.visible_q(user))
         .order_by()
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")[:1]
@@ -124,16 +126,18 @@ def _count_in_subtree(condition: Q) -> Coalesce:
     return Coalesce(Subquery(items, output_field=models.IntegerField()), 0)
 
 
-def rectification_progress(*, units: models.QuerySet[Unit], now: datetime.datetime | None = None) -> models.QuerySet[Unit]:
-    """``units`` annotated with the progress of every item whose responsible unit lies in
-    each unit's subtree: found, rectified, on_time, extended, overdue and rate (%)."""
+def rectification_progress(*, units: models.QuerySet[Unit], user: Any = None,
+                           now: datetime.datetime | None = None) -> models.QuerySet[Unit]:
+    """``units`` annotated with the progress of every item (that ``user`` may see) whose
+    responsible unit lies in each unit's subtree: found, rectified, on_time, extended,
+    overdue and rate (%)."""
     today = deadline_today(now)
     return units.annotate(
-        found=_count_in_subtree(Q()),
-        rectified=_count_in_subtree(rectified_q()),
-        on_time=_count_in_subtree(on_time_q()),
-        extended=_count_in_subtree(extended_q()),
-        overdue=_count_in_subtree(overdue_q(today=today)),
+        found=_count_in_subtree(Q(), user),
+        rectified=_count_in_subtree(rectified_q(), user),
+        on_time=_count_in_subtree(on_time_q(), user),
+        extended=_count_in_subtree(extended_q(), user),
+        overdue=_count_in_subtree(overdue_q(today=today), user),
     ).annotate(rate=_rate("found", "rectified"))
 
 

@@ -62,7 +62,7 @@ def changelist(params: dict[str, Any]) -> str:
 
 def progress_panel(user: Any) -> dashboard.PanelData:
     """发现问题 vs 已整改 (and 延期, 逾期) per unit below the user's own, each bar linked to the item list."""
-    rows = list(rectification_progress(units=panel_units(user).order_by("sort_order", "path")))
+    rows = list(rectification_progress(units=panel_units(user).order_by("sort_order", "path"), user=user))
     return dashboard.PanelData(
         labels=[u.name for u in rows],
         series=[

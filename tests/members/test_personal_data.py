@@ -146,7 +146,15 @@ def test_a_lapse_review_is_seen_by_the_party_building_clerks_and_not_by_other_bu
     assert list(items_visible_to(party)) == [item]
     url = reverse("admin:rectification_rectificationitem_changelist")
     assert contact.name in client_for(party).get(url).content.decode()
+    from orgwork.rectification.selectors import checklists_with_progress, rectification_progress
+    from orgwork.units.models import Unit
+
+    county = Unit.objects.filter(pk=tree["county_a"].pk)
+    assert rectification_progress(units=county, user=party).get().found == 1
+    assert checklists_with_progress(user=party).get(pk=item.checklist_id).found == 1
     for other in (cadre, talent):
+        assert rectification_progress(units=county, user=other).get().found == 0  # the counts say what the list shows
+        assert checklists_with_progress(user=other).get(pk=item.checklist_id).found == 0
         assert not items_visible_to(other).exists()
         assert contact.name not in client_for(other).get(url).content.decode()
         assert client_for(other).get(reverse("admin:rectification_rectificationitem_change",

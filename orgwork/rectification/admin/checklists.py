@@ -66,7 +66,7 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     change_list_template = "admin/rectification/checklist/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
-        return checklists_with_progress(super().get_queryset(request))
+        return checklists_with_progress(super().get_queryset(request), user=request.user)
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.progress_view)
@@ -83,7 +83,7 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
         rows = []
         if chosen is not None:
             units = visible.filter(Q(pk=chosen.pk) | Q(parent=chosen)).order_by("path")
-            rows = list(rectification_progress(units=units))
+            rows = list(rectification_progress(units=units, user=request.user))
         context = {
             **self.admin_site.each_context(request),
             "title": f"整改进度：{chosen}" if chosen else "整改进度",
