@@ -164,14 +164,7 @@ class Member(Audited):
             if message:
                 errors["branch"] = message
         errors.update(rules.member_dates_errors(category=self.category, joined_on=self.joined_on, full_on=self.full_on,
-                                                birth_date=self.birth_date))
-        today = dates.today()
-        for name, label in (("joined_on", "入党日期"), ("full_on", "转正日期")):
-            day = getattr(self, name)
-            if name in errors or not isinstance(day, datetime.date):
-                continue
-            if message := rules.future_error(day, label, today):
-                errors[name] = message
+                                                birth_date=self.birth_date, today=dates.today()))
         if errors:
             raise ValidationError(errors)
 

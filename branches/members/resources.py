@@ -42,6 +42,11 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
                "probation_extended_months", "full_on", "closed_reason")
 
 
+# Steps on record whose refusal says where else they are held.
+KEPT_MESSAGES = {"vote_on": "已接收为预备党员（入党日期已记入党员名册），支部大会讨论接收日期不能在表中修改。",
+                 "approved_on": "上级党委已审批，审批日期不能在表中修改。"}
+
+
 def _shown(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
@@ -188,8 +193,7 @@ class ApplicantResource(ScopedModelResource):
             instance._state.fields_cache.pop("contact_2", None)
         values = {name: getattr(instance, name) for name in FILE_FIELDS}
         if stored:
-            self.check_kept(stored, values)
-            self.check_recorded(instance, stored, values)
+            self.check_kept(instance, stored, values)
         errors = rules.file_errors(values, dates.today())
         errors.update({k: v for k, v in self.step_errors(instance, stored).items() if k not in errors})
         if errors:
@@ -224,42 +228,33 @@ class ApplicantResource(ScopedModelResource):
         return errors
 
     @staticmethod
-    def check_recorded(instance: Applicant, stored: dict[str, Any], values: dict[str, Any]) -> None:
-        """An application file moves only forward, as on its page: the sheet may fill in a
-        step not yet recorded, never clear or change one on record, nor rename the
-        applicant or move the file to another branch (a move is a 组织关系转接)."""
+    def check_kept(instance: Applicant, stored: dict[str, Any], values: dict[str, Any]) -> None:
+        """What a stored file already holds that the sheet may not rewrite. A closed file
+        changes no more; an open one moves only forward, as on its page: the sheet may fill
+        in a step not yet recorded, never clear or change one on record (the vote's date is
+        the member's 入党日期), nor rename the applicant or move the file to another branch
+        (a move is a 组织关系转接); an extension on record is the one allowed."""
+        stage = stored.get("stage")
+        if stage in CLOSED_STAGES:
+            if any(stored.get(name) != value for name, value in values.items()):
+                raise ValidationError({"id_number": f"该申请人已是{Stage(stage).label}，发展程序已办结，不能再修改。"})
+            return
         errors: dict[str, str] = {}
         if instance.name != stored.get("name"):
             errors["name"] = "已有申请人档案的姓名不能在表中修改；请核对身份证号。"
         if instance.branch_id != stored.get("branch_id"):
             errors["branch"] = "已有申请人档案不能在表中转到其他党支部；转到其他支部须办理组织关系转接。"
         for name in FILE_FIELDS:
-            if name in ("reviewed_on", "probation_extended_months"):  # kept above: a later 考察, an extension
-                continue
             before = stored.get(name)
-            if before not in (None, "", 0) and values[name] != before:
+            if name == "reviewed_on" or before in (None, "", 0) or values[name] == before:
+                continue  # a later 考察 moves the date on (prepare_instance)
+            if name == "probation_extended_months":
+                errors[name] = rules.extension_error(values[name], before)
+            else:
                 label = Applicant._meta.get_field(name).verbose_name
-                errors[name] = f"档案中已记录的{label}（{_shown(before)}）不能在表中清空或修改。"
+                errors[name] = KEPT_MESSAGES.get(name) or f"档案中已记录的{label}（{_shown(before)}）不能在表中清空或修改。"
         if errors:
             raise ValidationError(errors)
-
-    @staticmethod
-    def check_kept(stored: dict[str, Any], values: dict[str, Any]) -> None:
-        """What a stored file already holds that the sheet may not rewrite."""
-        stage = stored.get("stage")
-        if stage in CLOSED_STAGES:
-            if any(stored.get(name) != value for name, value in values.items()):
-                raise ValidationError({"id_number": f"该申请人已是{Stage(stage).label}，发展程序已办结，不能再修改。"})
-            return
-        if stored.get("member_id"):
-            if values["vote_on"] != stored.get("vote_on"):
-                raise ValidationError({"vote_on": "已接收为预备党员（入党日期已记入党员名册），支部大会讨论接收日期不能在表中修改。"})
-            if stored.get("approved_on") and values["approved_on"] != stored.get("approved_on"):
-                raise ValidationError({"approved_on": "上级党委已审批，审批日期不能在表中修改。"})
-        extended = stored.get("probation_extended_months") or 0
-        if extended and values["probation_extended_months"] != extended:
-            raise ValidationError({"probation_extended_months": rules.extension_error(
-                values["probation_extended_months"], extended)})
 
     def after_import_commit(self, records: models.QuerySet[Applicant]) -> None:
         services.applicant_reviews_from_sheet(applicant_ids=records.filter(reviewed_on__isnull=False)

@@ -65,8 +65,11 @@ def branch_error(branch: Any) -> str:
 
 
 def member_dates_errors(*, category: str, joined_on: datetime.date | None, full_on: datetime.date | None,
-                        birth_date: datetime.date | None) -> dict[str, str]:
+                        birth_date: datetime.date | None, today: datetime.date) -> dict[str, str]:
     errors: dict[str, str] = {}
+    for name, day, label in (("joined_on", joined_on, "入党日期"), ("full_on", full_on, "转正日期")):
+        if isinstance(day, datetime.date) and (message := future_error(day, label, today)):
+            errors[name] = message
     if category == "full" and full_on is None:
         errors["full_on"] = "正式党员须填写转正日期。"
     if category == "probationary" and full_on is not None:

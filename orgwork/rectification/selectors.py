@@ -114,11 +114,11 @@ def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None,
     ).annotate(rate=_rate("found", "rectified"))
 
 
-def _count_in_subtree(condition: Q, user: Any = None) -> Coalesce:
+def _count_in_subtree(condition: Q) -> Coalesce:
     # Func(COUNT) rather than Count(): Count() would add a GROUP BY to the subquery.
     items = (
         RectificationItem.objects.filter(responsible_unit__path__startswith=OuterRef("path"))
-        .filter(condition if user is None else condition & RectificationItem.visible_q(user))
+        .filter(condition)
         .order_by()
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")[:1]
@@ -132,12 +132,13 @@ def rectification_progress(*, units: models.QuerySet[Unit], user: Any = None,
     responsible unit lies in each unit's subtree: found, rectified, on_time, extended,
     overdue and rate (%)."""
     today = deadline_today(now)
+    seen = Q() if user is None else RectificationItem.visible_q(user)
     return units.annotate(
-        found=_count_in_subtree(Q(), user),
-        rectified=_count_in_subtree(rectified_q(), user),
-        on_time=_count_in_subtree(on_time_q(), user),
-        extended=_count_in_subtree(extended_q(), user),
-        overdue=_count_in_subtree(overdue_q(today=today), user),
+        found=_count_in_subtree(seen),
+        rectified=_count_in_subtree(rectified_q() & seen),
+        on_time=_count_in_subtree(on_time_q() & seen),
+        extended=_count_in_subtree(extended_q() & seen),
+        overdue=_count_in_subtree(overdue_q(today=today) & seen),
     ).annotate(rate=_rate("found", "rectified"))
 
 
