@@ -195,6 +195,7 @@ class PostResource(ScopedModelResource):
             "appointment_document", "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document",
         )
         import_id_fields = ("cadre", "title", "appointed_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 
@@ -228,6 +229,7 @@ class AssessmentResource(ScopedModelResource):
         model = Assessment
         fields = ("cadre", "cadre_name", "year", "grade", "political_score", "remarks")
         import_id_fields = ("cadre", "year")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

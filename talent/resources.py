@@ -113,7 +113,8 @@ class EnrollmentResource(TalentResource):
                    "聘期开始": "2024-01-01", "聘期结束": "", "个性化培养方案": "依托重点实验室开展攻关"}
 
     person = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
-    name = fields.Field(column_name=COL_NAME, readonly=True)  # shown for the reader; the talent sheet sets it
+    # Shown for the reader and checked against the person (the talent sheet sets it).
+    name = fields.Field(attribute="person__name", column_name=COL_NAME, readonly=True)
     programme = fields.Field(attribute="programme", column_name=COL_PROGRAMME, widget=ProgrammeWidget())
     batch_year = fields.Field(attribute="batch_year", column_name=COL_BATCH, widget=IntegerWidget())
     term_start = fields.Field(attribute="term_start", column_name="聘期开始", widget=DateWidget())
@@ -126,6 +127,7 @@ class EnrollmentResource(TalentResource):
         model = Enrollment
         fields = ("person", "name", "programme", "batch_year", "term_start", "term_end", "training_plan", "status")
         import_id_fields = ("person", "programme", "batch_year")
+        identity_check = ("name",)
         skip_unchanged = True
         clean_model_instances = True
 
@@ -149,9 +151,6 @@ class EnrollmentResource(TalentResource):
                                                  f"{programme.quota_per_batch} 人，已满。"})
         self._taken[key] += 1
 
-    def dehydrate_name(self, obj: Enrollment) -> str:
-        return obj.person.name
-
     def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().select_related("person", "programme")
 
@@ -162,14 +161,11 @@ class _EnrolleeYearResource(TalentResource):
     masked_fields = ("person",)
 
     person = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
-    name = fields.Field(column_name=COL_NAME, readonly=True)
+    name = fields.Field(attribute="person__name", column_name=COL_NAME, readonly=True)
     programme = fields.Field(attribute="programme", column_name=COL_PROGRAMME, widget=ProgrammeWidget())
 
     def prepare_instance(self, instance: Any, original: Any) -> None:
         instance.match_enrollment()
-
-    def dehydrate_name(self, obj: Any) -> str:
-        return obj.person.name
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().select_related("person", "programme")
@@ -194,6 +190,7 @@ class FundingResource(_EnrolleeYearResource):
         model = Funding
         fields = ("person", "name", "programme", "year", "amount", "granted_on", "note")
         import_id_fields = ("person", "programme", "year")
+        identity_check = ("name",)
         skip_unchanged = True
         clean_model_instances = True
 
@@ -219,6 +216,7 @@ class TermReviewResource(_EnrolleeYearResource):
         model = TermReview
         fields = ("person", "name", "programme", "review_year", "grade", "reviewed_on", "comment")
         import_id_fields = ("person", "programme", "review_year")
+        identity_check = ("name",)
         skip_unchanged = True
         clean_model_instances = True
 

@@ -90,6 +90,7 @@ class ReserveMemberResource(ScopedModelResource):
         fields = ("pool", "cadre", "cadre_name", "recommended_by", "recommended_on", "recommendation",
                   "inspected_on", "inspection_conclusion", "inspection_opinion")
         import_id_fields = ("pool", "cadre", "recommended_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

@@ -60,6 +60,7 @@ class AssignmentResource(ScopedModelResource):
         fields = ("kind", "cadre", "cadre_name", "sending_unit", "host_unit", "post", "township", "village",
                   "starts_on", "ends_on", "remarks")
         import_id_fields = ("cadre", "kind", "starts_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 
@@ -188,6 +189,7 @@ class DutyCheckResource(ScopedModelResource):
         model = DutyCheck
         fields = ("assignment", "cadre_name", "checked_on", "checker", "present", "note")
         import_id_fields = ("assignment", "checked_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

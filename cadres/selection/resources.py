@@ -47,6 +47,7 @@ class SelectionEvaluationResource(ScopedModelResource):
         model = SelectionEvaluation
         fields = ("cadre", "cadre_name", "unit", "year", "evaluated_on", "good", "fairly_good", "average", "poor")
         import_id_fields = ("cadre", "year")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

@@ -79,6 +79,7 @@ class HandlingRecordResource(ScopedModelResource):
         fields = ("cadre", "cadre_name", "handling_type", "source", "decided_on", "document_number", "handler",
                   "facts", "inquiry_reply", "inquiry_replied_on", "inquiry_accepted")
         import_id_fields = ("cadre", "handling_type", "decided_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 
@@ -130,6 +131,7 @@ class DisciplineFindingResource(ScopedModelResource):
         model = DisciplineFinding
         fields = ("cadre", "cadre_name", "kind", "decided_on", "document_number", "deciding_organ", "summary")
         import_id_fields = ("cadre", "kind", "decided_on")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 
@@ -167,6 +169,7 @@ class PersonalMattersReportResource(ScopedModelResource):
         fields = ("cadre", "cadre_name", "year", "submitted_on", "marital_changes", "property_summary",
                   "travel_summary", "remarks")
         import_id_fields = ("cadre", "year")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

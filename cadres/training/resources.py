@@ -66,6 +66,7 @@ class ClassAttendanceResource(ScopedModelResource):
         model = ClassAttendance
         fields = ("training_class", "cadre", "cadre_name", "day", "status", "remarks")
         import_id_fields = ("training_class", "cadre", "day")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 
@@ -115,6 +116,7 @@ class OnlineCompletionResource(ScopedModelResource):
         model = OnlineCompletion
         fields = ("course", "course_name", "cadre", "cadre_name", "completed_on", "credited_hours")
         import_id_fields = ("course", "cadre")
+        identity_check = ("cadre_name",)  # the 姓名 shown must be the cadre's on record
         clean_model_instances = True
         skip_unchanged = True
 

@@ -506,7 +506,8 @@ class ImportEngine:
         column (a list per column, in the order of the rows). The first chunks are
         smaller (a fifth, then doubling): the database starts writing as soon as a
         few rows are checked instead of idling through a whole chunk."""
-        positions = [sheet.headers.index(c.header) for c in present]
+        # The named columns' cells (see ``_named_columns``) come after the present ones.
+        positions = [sheet.headers.index(c.header) for c in present] + [p for _, p, _ in self._named]
         numbers: list[int] = []
         records: list[list[Any]] = []
         size = max(1, self.chunk_size // 5)
@@ -606,6 +607,7 @@ class ImportEngine:
         self._present = present
         self._assign = self._assignments(present)
         self._identity = [(c.attname, c.header) for c in present if c.attribute in self._identity_names]
+        self._named = self._named_columns(sheet)
         self._key_widget = next((c.widget for c in present if c.attribute == self.key_attributes[0]), None)
         self._self_refs = [position for position, c in enumerate(present)
                            if c.kind == "fk" and c.model_field.related_model is self.model
@@ -660,6 +662,7 @@ class ImportEngine:
         expected = self.expected_fingerprint
         chunks = 0
         for numbers, raw_columns in self._chunks(sheet, present):
+            named = raw_columns[len(present):]
             self._prefetch(raw_columns, present)
             cells = [self._clean_column(column, raws) for column, raws in zip(present, raw_columns)]
             if self._self_refs:
@@ -673,7 +676,9 @@ class ImportEngine:
                 if errors and any(e.column in key_headers for e in errors):
                     key = None
                 elif any(map(is_blank, key)):
-                    errors.append(RowError(number, key_columns[0].header, REQUIRED_MESSAGE))
+                    blank = next(a for a, k in zip(self.key_attributes, key) if is_blank(k))
+                    errors.append(RowError(number, self.key_headers.get(blank) or key_columns[0].header,
+                                           REQUIRED_MESSAGE))
                     key = None
                 elif key in seen:
                     shown = secrets.mask_text("、".join(str(k) for k in key))  # a row message never prints an ID
@@ -681,8 +686,8 @@ class ImportEngine:
                                            f"与第 {seen[key]} 行重复（{key_columns[0].header}「{shown}」）。"))
                 else:
                     seen[key] = number
-                rows.append((number, row_cells, key, errors))
-            keys = list({key: None for _, _, key, _ in rows if key is not None})
+                rows.append((number, row_cells, key, errors, [column[index] for column in named]))
+            keys = list({key: None for _, _, key, _, _ in rows if key is not None})
             existing = self._existing(keys, lock=writer is not None)
             digest = self._digest(existing)
             result.fingerprint.append(digest)
@@ -694,9 +699,9 @@ class ImportEngine:
                 writer.start()
             errors_before = len(result.errors)
             built = []
-            for number, values, key, errors in rows:
+            for number, values, key, errors, names in rows:
                 original = existing.get(self._db_key(key)) if key is not None else None
-                outcome = self._build(number, values, original, errors, result)
+                outcome = self._build(number, values, original, errors, result, names)
                 if outcome is None:
                     continue
                 if self._self_refs and outcome[0] == "new" and key is not None:
@@ -829,10 +834,11 @@ class ImportEngine:
         return tuple(getattr(k, "pk", k) for k in key)
 
     def _build(self, number: int, cells: tuple[Any, ...], original: Any, errors: list[RowError],
-               result: ImportResult) -> tuple[str, models.Model, dict[str, Any] | None, str] | None:
+               result: ImportResult, names: list[Any] = ()) -> tuple[str, models.Model, dict[str, Any] | None, str] | None:
         """The row's instance (``cells`` in the order of the sheet's columns), checked.
         ``errors`` are the row's errors found so far (its cells, its key): the row is
-        still built from its good cells and checked, so that every error is reported."""
+        still built from its good cells and checked, so that every error is reported.
+        ``names``: the row's cells of the named columns (``_named_columns``)."""
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             # Worded like any other refusal of the key: it does not tell that the record
@@ -864,6 +870,8 @@ class ImportEngine:
                 setattr(instance, attribute, value)  # a one-to-one: its descriptor links both ways
         if original is not None and self._identity:
             self._check_identity(number, stored, original, failed, errors)
+        if names:
+            self._check_names(number, instance, names, errors)
         for attr, message in self._model_errors(instance, original, tolerant=bool(errors)):
             header = self._header_of(attr)
             if attr and header in failed:
@@ -923,6 +931,40 @@ class ImportEngine:
             shown = str(old)[0] + "*"
             errors.append(RowError(number, header, f"{header}与系统中该{key_label}的{self.model._meta.verbose_name}"
                                                    f"不一致（系统中为 {shown}）"))
+
+    def _named_columns(self, sheet: Sheet) -> list[tuple[str, int, list[str]]]:
+        """The read-only columns of ``Meta.identity_check`` in the sheet: a name shown
+        beside the key of the person the row is about (the 姓名 beside a member's or a
+        cadre's ID number). Each as (header, position of its cell in a record, the path
+        to the name from the row's record, ``cadre__name`` split)."""
+        named = []
+        for name in self._identity_names:
+            fld = self.resource.fields.get(name)
+            if fld is None or not fld.readonly or not fld.attribute or fld.column_name not in sheet.headers:
+                continue
+            named.append((fld.column_name, sheet.headers.index(fld.column_name), fld.attribute.split("__")))
+        return named
+
+    def _check_names(self, number: int, instance: models.Model, cells: list[Any], errors: list[RowError]) -> None:
+        """A name the row shows must be the name on record of the person its key cell
+        found (an ID number typed into the wrong row is refused, not filed under someone
+        else). Spaces do not count (王  明 is 王明); a blank cell is not checked. Only the
+        first character of the name on record is shown."""
+        for (header, _, path), cell in zip(self._named, cells):
+            written = "".join(_text(cell).split()) if not is_blank(cell) else ""
+            person = instance
+            for step in path[:-1]:
+                person = getattr(person, step, None)  # cached by the key cell's widget
+                if person is None:
+                    break
+            if not written or person is None:
+                continue  # no name given, or the key cell failed and says so itself
+            on_record = getattr(person, path[-1], "") or ""
+            if written == "".join(on_record.split()):
+                continue
+            label = next((c.header for c in self._present if c.attribute == path[0]), "编号")
+            errors.append(RowError(number, header, f"{header}与系统中该{label}的{person._meta.verbose_name}不一致"
+                                                   f"（系统中为 {on_record[:1]}*）"))
 
     def _assignments(self, present: list[Column]) -> tuple[Callable[[tuple[Any, ...]], tuple[Any, ...]], list[str],
                                                             list[tuple[int, str, str, bool, str | None]]]:

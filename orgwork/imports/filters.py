@@ -22,7 +22,7 @@ from .models import ImportJob, ImportJobRow, JobStatus, RowAction
 
 PARAMETER = "import_job"
 ACTIONS = {"new": RowAction.NEW, "updated": RowAction.UPDATED}
-_VALUE = re.compile(r"(\d{1,12})-(new|updated)")
+_VALUE = re.compile(r"([0-9]{1,12})-(new|updated)")  # ASCII digits: int("１") is 1
 
 
 def filter_value(job: ImportJob, action: str) -> str:

@@ -100,3 +100,14 @@ def test_a_name_corrected_by_the_fast_engine_moves_the_pinyin_keys_too(county_a_
     run("曾志强")
     cadre = Cadre.objects.get(id_number=number)
     assert (cadre.name, cadre.name_pinyin, cadre.name_initials) == ("曾志强", "zengzhiqiang", "zzq")
+
+
+def test_an_assessment_sheet_refuses_a_name_that_is_not_the_cadres(make_cadre, county_a_clerk, tmp_path) -> None:
+    """An ID number typed into the wrong row would file the grade under someone else."""
+    cadre = make_cadre()
+    result = import_rows(AssessmentResource, county_a_clerk, ["身份证号", "姓名", "考核年度", "考核等次", "政治素质测评得分"],
+                         [[cadre.id_number, "李四", "2024", "合格", "78"]], tmp_path)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("姓名", f"姓名与系统中该身份证号的干部不一致（系统中为 {cadre.name[0]}*）")]
+    assert not cadre.assessments.exists()

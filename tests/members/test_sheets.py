@@ -118,3 +118,43 @@ def test_the_member_sheets_are_offered_to_the_party_building_role_and_not_to_the
     for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
         assert can_import(county_a_clerk, resource)
         assert not can_import(view_only_auditor, resource)
+
+
+DUES_NAMED_HEAD = ["身份证号", "姓名", "月份", "实交金额（元）", "交纳日期"]
+
+
+def test_a_dues_sheet_row_for_an_unknown_member_says_that_and_nothing_more(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    stranger = make_id(datetime.date(1966, 6, 6))
+    result = run(tmp_path, [DUES_HEAD, [stranger, f"{TODAY:%Y-%m}", "20", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("身份证号", "该身份证号的党员不在名册中或不在您的管辖范围内。")]
+
+
+def test_a_dues_sheet_row_without_a_month_names_the_month_only(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, "", "20", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    assert [e.column for e in result.errors] == ["月份"], messages(result)
+
+
+def test_a_dues_sheet_refuses_a_name_that_is_not_the_members(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    due = DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).due
+    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, "李四", f"{TODAY:%Y-%m}", f"{due}", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [("姓名", "姓名与系统中该身份证号的党员不一致（系统中为 王*）")]
+    assert DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).paid_on is None
+
+
+def test_a_dues_sheet_with_the_members_name_or_none_is_taken(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    due = DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).due
+    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, member.name, f"{TODAY:%Y-%m}", f"{due}",
+                                              TODAY.isoformat()]], DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).paid == due

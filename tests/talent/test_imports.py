@@ -130,3 +130,17 @@ def test_services_and_sheets_share_the_same_quota_rule(leading, enroll) -> None:
     for _ in range(3):
         enroll(leading)
     assert services.enrollment_quota_error(programme=leading, batch_year=2024) is not None
+
+
+def test_the_roster_sheet_refuses_a_name_that_is_not_the_persons(tmp_path, county_a_clerk, leading, make_person) -> None:
+    person = make_person(unit="county_a")
+    head = ["身份证号", "姓名", "人才计划", "入选批次", "聘期开始"]
+    wrong = run(tmp_path, [head, [person.id_number, "另一人", "甘肃省领军人才", 2024, "2024-01-01"]],
+                EnrollmentResource, county_a_clerk)
+    assert errors_of(wrong) == [(2, "姓名", f"姓名与系统中该身份证号的人才不一致（系统中为 {person.name[0]}*）")]
+    assert not Enrollment.objects.exists()
+    # The same name with a space in it (a two-character name padded in Excel) is the person's.
+    spaced = person.name[0] + "  " + person.name[1:]
+    right = run(tmp_path, [head, [person.id_number, spaced, "甘肃省领军人才", 2024, "2024-01-01"]],
+                EnrollmentResource, county_a_clerk)
+    assert right.committed, errors_of(right)
