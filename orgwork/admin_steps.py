@@ -21,7 +21,7 @@ the history of the records that belong to it (a case's checks, a document's loan
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -64,6 +64,9 @@ class RecordStep:
     # HTML between that line and the form, from the record and the form as it stands: what
     # the step will change (the members a yearly adjustment takes out, by the date chosen).
     details: Callable[[Any, forms.Form], str] | None = None
+    # The form field under which a refusal about a record's field goes, where their names
+    # differ: the service refuses its ``talked_on``, the form asks for a ``day``.
+    refusal_fields: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -74,12 +77,13 @@ class RecordStep:
         return self.verb or self.label
 
 
-def apply_refusal(form: forms.Form, error: ValidationError) -> None:
-    """Put the service's refusal on the form: under its field when the form has that field,
-    above the form otherwise."""
+def apply_refusal(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """Put the service's refusal on the form: under its field when the form has that field
+    (by its own name, or the one ``fields`` gives for it), above the form otherwise."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.message_dict.items():
+            name = (fields or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
 
@@ -195,7 +199,7 @@ class RecordStepsMixin:
                 try:
                     step.run(record, request.user, form.cleaned_data)
                 except ValidationError as error:
-                    apply_refusal(form, error)
+                    apply_refusal(form, error, step.refusal_fields)
                 else:
                     done = f"「{record}」已{step.words}。"
                     self.message_user(request, done, messages.SUCCESS)  # type: ignore[attr-defined]

@@ -686,7 +686,7 @@ class ImportEngine:
                                            f"与第 {seen[key]} 行重复（{key_columns[0].header}「{shown}」）。"))
                 else:
                     seen[key] = number
-                rows.append((number, row_cells, key, errors, [column[index] for column in named]))
+                rows.append((number, row_cells, key, errors, [column[index] for column in named] if named else ()))
             keys = list({key: None for _, _, key, _, _ in rows if key is not None})
             existing = self._existing(keys, lock=writer is not None)
             digest = self._digest(existing)

@@ -243,3 +243,35 @@ def test_a_dues_sheet_month_written_as_a_day_finds_that_months_record(tmp_path, 
                  DuesPaymentResource, county_a_clerk)
     assert result.committed, messages(result)
     assert DuesRecord.objects.get(member=member).paid == Decimal("40")
+
+
+# --- a step page's refusal stands under the field it is about ----------------------------
+
+def test_a_step_pages_date_refusal_stands_under_its_date_not_above_the_form(orgs, member, client_for,
+                                                                             county_a_clerk):
+    client = client_for(county_a_clerk)
+    applicant = probationary(orgs["community"], member, vote_days_ago=200)
+    page = client.post(reverse("admin:members_applicant_oath_step", args=[applicant.pk]),
+                       {"day": (applicant.approved_on - datetime.timedelta(days=1)).isoformat()})
+    form = page.context["form"]
+    assert form.errors["day"] and not form.non_field_errors(), form.errors
+    assert Applicant.objects.get(pk=applicant.pk).oath_on is None
+
+    transfer = services.transfer_start(member=member, letter_number="甘转9号", started_on=days_ago(5),
+                                       destination="四川省成都市", actor=SYSTEM)
+    page = client.post(reverse("admin:members_transfer_send_step", args=[transfer.pk]),
+                       {"day": days_ago(6).isoformat()})
+    form = page.context["form"]
+    assert "不能早于申请日期" in " ".join(form.errors["day"]) and not form.non_field_errors()
+    assert Transfer.objects.get(pk=transfer.pk).state == TransferState.PENDING
+
+
+def test_a_full_membership_decided_before_the_year_is_out_is_refused_under_its_date(orgs, member, client_for,
+                                                                                      county_a_clerk):
+    applicant = probationary(orgs["community"], member, vote_days_ago=200)
+    services.applicant_oath(applicant=applicant, oath_on=days_ago(150), actor=SYSTEM)
+    page = client_for(county_a_clerk).post(reverse("admin:members_applicant_make_full_step", args=[applicant.pk]),
+                                           {"day": TODAY.isoformat()})
+    form = page.context["form"]
+    assert form.errors["day"] and not form.non_field_errors(), form.errors
+    assert Applicant.objects.get(pk=applicant.pk).stage == Stage.PROBATIONARY

@@ -100,42 +100,46 @@ def _cancel(applicant: Applicant, actor: Any, data: dict[str, Any]) -> Any:
 APPLICANT_STEPS = (
     _step("talk", "登记谈话", "谈话", lambda a: a.stage == Stage.APPLIED and a.talked_on is None,
           lambda a, u, d: services.applicant_talk(applicant=a, talked_on=d["day"], late_reason=d["late_reason"],
-                                                  actor=u), TalkForm, "forum"),
+                                                  actor=u), TalkForm, "forum", refusal_fields={"talked_on": "day"}),
     _step("make_activist", "确定积极分子", "确定为入党积极分子",
           lambda a: a.stage == Stage.APPLIED and a.talked_on is not None,
           lambda a, u, d: services.applicant_make_activist(
               applicant=a, decided_on=d["day"], actor=u,
               contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
-          ActivistForm, "person_add", form_takes_user=True),
+          ActivistForm, "person_add", form_takes_user=True,
+          refusal_fields={"activist_on": "day", "talked_on": "day"}),
     _step("review", "培养考察", "登记培养考察", lambda a: a.stage in (Stage.ACTIVIST, Stage.CANDIDATE),
           lambda a, u, d: services.applicant_review(applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u),
-          ReviewForm, "fact_check"),
+          ReviewForm, "fact_check", refusal_fields={"reviewed_on": "day"}),
     _step("make_candidate", "确定发展对象", "确定为发展对象", lambda a: a.stage == Stage.ACTIVIST,
           lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u), DateForm,
-          "how_to_reg"),
+          "how_to_reg", refusal_fields={"candidate_on": "day"}),
     _step("record_preparation", "政审培训公示", "登记政审、培训、公示", lambda a: a.stage == Stage.CANDIDATE,
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
           "assignment_turned_in"),
     _step("admit", "支部大会接收", "支部大会接收为预备党员", lambda a: a.stage == Stage.CANDIDATE,
-          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u), DateForm, "how_to_vote"),
+          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u), DateForm, "how_to_vote",
+          refusal_fields={"vote_on": "day"}),
     _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
           lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u), DateForm,
-          "approval"),
+          "approval", refusal_fields={"approved_on": "day"}),
     _step("oath", "入党宣誓", "入党宣誓", lambda a: _probationary(a, approved=True) and a.oath_on is None,
-          lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag"),
+          lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag",
+          refusal_fields={"oath_on": "day"}),
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
           lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), DateForm,
-          "verified"),
+          "verified", refusal_fields={"full_on": "day"}),
     _step("extend", "延长预备期", "延长预备期",
           lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u), ExtendForm,
-          "more_time"),
+          "more_time", refusal_fields={"probation_extended_months": "months"}),
     # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
     # 支部大会, the file is closed: 终止培养).
     _step("withdraw", "终止培养", "终止培养",
-          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block"),
+          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block",
+          refusal_fields={"closed_reason": "reason"}),
     _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY, _cancel,
-          ReasonForm, "block"),
+          ReasonForm, "block", refusal_fields={"closed_reason": "reason"}),
 )
 
 
@@ -193,18 +197,23 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
             f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
 
 
-def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms.Form], icon: str) -> RecordStep:
+def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms.Form], icon: str,
+                   refused: str) -> RecordStep:
+    """``refused``: the transfer's field whose refusal goes under the form's one field."""
+    field = next(iter(form.base_fields))
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=lambda t: t.state == state,
-                      run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label))
+                      run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label),
+                      refusal_fields={refused: field})
 
 
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", TransferState.PENDING,
-                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u), DateForm, "outbox"),
+                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u), DateForm, "outbox",
+                   "sent_on"),
     _transfer_step("receive", "接收组织关系", TransferState.IN_TRANSIT,
                    lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u), DateForm,
-                   "move_to_inbox"),
+                   "move_to_inbox", "received_on"),
     _transfer_step("send_back", "退回介绍信", TransferState.IN_TRANSIT,
                    lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
-                   "undo"),
+                   "undo", "returned_reason"),
 )
