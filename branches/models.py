@@ -94,7 +94,6 @@ class PartyOrganisation(Versioned, Audited):
     )
     unit = models.ForeignKey("units.Unit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="party_organisations")
     domain = models.CharField("领域", max_length=20, choices=Domain.choices)
-    members_count = models.PositiveIntegerField("党员人数", default=0)
     venue_area = models.DecimalField(
         "活动场所面积（㎡）", max_digits=8, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))], help_text="有独立活动场所的填写；没有的留空。",

@@ -109,7 +109,6 @@ class PartyOrganisationResource(ScopedModelResource):
     parent = fields.Field(attribute="parent", column_name="上级党组织代码", widget=org_widget())
     unit = fields.Field(attribute="unit", column_name="所在单位代码", widget=UnitWidget())
     domain = fields.Field(attribute="domain", column_name="领域", widget=ChoiceWidget(Domain.choices, {"村": "农村", "机关事业单位": "机关", "国企": "国有企业", "学校": "中小学"}))
-    members_count = fields.Field(attribute="members_count", column_name="党员人数", widget=CountWidget("党员人数"))
     venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
 
     header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
@@ -117,13 +116,13 @@ class PartyOrganisationResource(ScopedModelResource):
 
     class Meta:
         model = PartyOrganisation
-        fields = ("code", "name", "kind", "parent", "unit", "domain", "members_count", "venue_area")
+        fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area")
         import_id_fields = ("code",)
         skip_unchanged = True
         clean_model_instances = True
 
     example_row = {"组织代码": "620102001001", "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
-                   "上级党组织代码": "620102001", "所在单位代码": "620102001", "领域": "农村", "党员人数": 36,
+                   "上级党组织代码": "620102001", "所在单位代码": "620102001", "领域": "农村",
                    "活动场所面积（㎡）": 150}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:

@@ -79,8 +79,7 @@ class VenueFilter(admin.SimpleListFilter):
 @admin.register(PartyOrganisation)
 class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "party_orgs"
-    # 党员人数 as counted from the roster (branches.members.selectors.roster_counts); the
-    # typed members_count is shown only on the page, labelled as the reported figure.
+    # 党员人数 as counted from the roster (branches.members.selectors.roster_counts).
     list_display = ["indented_name", "code", "kind", "domain", "unit", "roster_members", "venue", "secretary_name",
                     "last_status"]
     list_filter = [UnitSubtreeFilter, "kind", "domain", StandardStatusFilter, VenueFilter]
@@ -89,7 +88,7 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     autocomplete_fields = ["parent", "unit"]
     ordering = ["path"]
     # The tree path and the version number are the system's own bookkeeping: not shown.
-    fields = ["code", "name", "kind", "parent", "unit", "domain", "roster_members", "members_count", "venue_area",
+    fields = ["code", "name", "kind", "parent", "unit", "domain", "roster_members", "venue_area",
               "related_records"]
     readonly_fields = ["roster_members", "related_records"]
     inlines = [SecretaryInline]
@@ -115,13 +114,6 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         last = BranchAssessment.objects.filter(organisation=OuterRef("pk")).exclude(status="").order_by("-year")
         return super().get_queryset(request).annotate(_last_status=Subquery(last.values("status")[:1]))
-
-    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "members_count" and field is not None:
-            field.label = "填报党员人数"
-            field.help_text = "报表上填报的数字，仅供核对；党员人数以党员名册统计（上一行）为准。"
-        return field
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         """The page's branches counted from the roster in one query, whatever the page size."""

@@ -61,8 +61,7 @@ def roster_counts(organisations: Iterable[PartyOrganisation]) -> dict[int, Roste
 
 
 def branch_member_counts(user: Any) -> QuerySet[PartyOrganisation]:
-    """党支部 in scope with ``roster_count`` (在册党员 counted from the roster) beside the
-    typed ``members_count`` of the branch record."""
+    """党支部 in scope with ``roster_count``: 在册党员 counted from the roster."""
     return (scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), user)
             .annotate(roster_count=Count("party_members", filter=Q(party_members__status=MemberStatus.ACTIVE)))
             .select_related("unit").order_by("path"))

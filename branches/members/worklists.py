@@ -143,9 +143,9 @@ def register_all() -> None:
         slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",
         queryset=selectors.branch_member_counts,
         row_link=lambda b: reverse("admin:branches_partyorganisation_change", args=[b.pk]),
-        description="“名册在册人数”按党员名册统计；“填报人数”是党组织信息中填写的党员人数，两者不一致的请核对。",
+        description="在册党员人数按党员名册统计（在册的正式党员和预备党员）。",
         columns=(Column("党支部", "name"), Column("组织代码", "code"), Column("所在单位", "unit.name"),
-                 Column("名册在册人数", "roster_count"), Column("填报人数", "members_count")),
+                 Column("在册党员人数", "roster_count")),
     ))
     dashboard.register(dashboard.Panel(
         slug="members_work", title="党员与发展党员待办", permission="members.view_member", compute=work_panel, order=60,

@@ -97,7 +97,7 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))
 
 
-ORG_FIELDS = ["code", "name", "unit", "kind", "domain", "parent", "members_count", "venue_area", "path"]
+ORG_FIELDS = ["code", "name", "unit", "kind", "domain", "parent", "venue_area", "path"]
 
 
 def planned_organisations(per_township: int, per_county: int) -> list[tuple]:  # type: ignore[type-arg]
@@ -140,9 +140,8 @@ def ensure_organisations(rng: random.Random, per_township: int, per_county: int)
                 if org_kind != kind or code in existing:
                     continue
                 path = f"{existing[parent]}{code}/" if parent else f"{code}/"
-                branch = kind == OrgKind.BRANCH
                 rows.append((code, name, unit.pk, kind, domain, parents[parent] if parent else None,
-                             rng.randint(8, 40) if branch else rng.randint(60, 400), venue_for(domain, rng), path))
+                             venue_for(domain, rng), path))
                 reprs.append(name)
                 paths.append(unit.path)
                 existing[code] = path
@@ -230,7 +229,7 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
             # One generator per branch, drawn through every month whether written or not:
             # a month a lagging branch left empty stays empty on the next run.
             rng = random.Random(seed * 1_000_003 + branch.pk)
-            expected = branch.members_count or 10
+            expected = rng.randint(8, 40)  # the branch's 应到人数
             groups = 1 + expected // 10  # 党小组: each meets monthly
             for month, number in zip(months, numbers):
                 held = [(kind, month.replace(day=rng.randint(1, 28)), max(0, expected - rng.randint(0, 3)))

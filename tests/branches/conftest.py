@@ -28,9 +28,9 @@ TEST_ACTOR = SystemActor("tests")
 
 
 def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH, parent: PartyOrganisation | None = None,
-             domain: str = Domain.COMMUNITY, venue_area: Any = None, members: int = 20) -> PartyOrganisation:
+             domain: str = Domain.COMMUNITY, venue_area: Any = None) -> PartyOrganisation:
     return party_org_save(organisation=PartyOrganisation(
-        code=code, name=name, unit=unit, kind=kind, parent=parent, domain=domain, members_count=members,
+        code=code, name=name, unit=unit, kind=kind, parent=parent, domain=domain,
         venue_area=Decimal(str(venue_area)) if venue_area is not None else None), actor=TEST_ACTOR)
 
 

@@ -359,7 +359,7 @@ class TestPathMoveAudit:
         other = make_org("A-DW3", "城关区委第二党委", tree["county_a"], OrgKind.COMMITTEE, domain=Domain.ORGAN)
         general = PartyOrganisation.objects.get(pk=orgs["general"].pk)
         data = {"code": "A-ZZ", "name": general.name, "kind": general.kind, "parent": other.pk, "unit": general.unit_id,
-                "domain": general.domain, "members_count": general.members_count, "venue_area": "",
+                "domain": general.domain, "venue_area": "",
                 "seen_version": general.version, "secretary-TOTAL_FORMS": 0, "secretary-INITIAL_FORMS": 0,
                 "secretary-MIN_NUM_FORMS": 0, "secretary-MAX_NUM_FORMS": 1}
         response = client_for(county_a_clerk).post(reverse("admin:branches_partyorganisation_change", args=[general.pk]), data)
@@ -433,10 +433,10 @@ class TestContract:
         assert audit_rows_of(case)[0].changes["rectification_item_id"] == [None, case.rectification_item_id]
         community = PartyOrganisation.objects.get(pk=orgs["community"].pk)
         before = len(audit_rows_of(community))
-        community.members_count = 33
+        community.venue_area = Decimal("330.0")
         party_org_save(organisation=community, actor=county_a_clerk)
         rows = audit_rows_of(community)
-        assert len(rows) == before + 1 and rows[-1].changes == {"members_count": [20, 33]}
+        assert len(rows) == before + 1 and rows[-1].changes == {"venue_area": ["210.0", "330.0"]}, rows[-1].changes
         meeting = meeting_record(organisation=community, kind=MeetingKind.THEME_DAY, held_on=timezone.localdate(),
                                  topic="主题党日", expected=5, present=5, actor=county_a_clerk)
         assert len(audit_rows_of(meeting)) == 1
@@ -445,7 +445,7 @@ class TestContract:
                                                                                client_for: Any) -> None:
         community = PartyOrganisation.objects.get(pk=orgs["community"].pk)
         data = {"code": community.code, "name": community.name, "kind": community.kind, "parent": community.parent_id,
-                "unit": community.unit_id, "domain": community.domain, "members_count": community.members_count,
+                "unit": community.unit_id, "domain": community.domain,
                 "venue_area": "210.0", "seen_version": community.version,
                 "secretary-TOTAL_FORMS": 1, "secretary-INITIAL_FORMS": 0, "secretary-MIN_NUM_FORMS": 0,
                 "secretary-MAX_NUM_FORMS": 1, "secretary-0-name": "李书记", "secretary-0-education": "bachelor",

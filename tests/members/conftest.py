@@ -38,7 +38,7 @@ def make_id(born: datetime.date, male: bool = True) -> str:
 def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,
              parent: PartyOrganisation | None = None) -> PartyOrganisation:
     return party_org_save(organisation=PartyOrganisation(code=code, name=name, unit=unit, kind=kind, parent=parent,
-                                                         domain=Domain.COMMUNITY, members_count=3), actor=SystemActor("fixture"))
+                                                         domain=Domain.COMMUNITY), actor=SystemActor("fixture"))
 
 
 def days_ago(days: int) -> datetime.date:

@@ -43,26 +43,23 @@ def test_a_committee_counts_the_members_of_every_branch_below_it(orgs):
     assert (committee.full, committee.probationary) == (2, 2)
 
 
-def test_a_branch_without_members_counts_zero_not_its_typed_figure(orgs):
-    assert orgs["community"].members_count == 3
+def test_a_branch_without_members_counts_zero(orgs):
     assert selectors.roster_counts([orgs["community"]])[orgs["community"].pk].total == 0
 
 
-def test_the_organisation_list_shows_the_roster_count_and_not_the_typed_one(orgs, client_for, province_officer):
+def test_the_organisation_list_shows_the_roster_count(orgs, client_for, province_officer):
     fill(orgs)
     response = client_for(province_officer).get(ORG_LIST)
     body = response.content.decode()
     assert "在册党员（名册统计）" in body and "3（正式 2，预备 1）" in body
-    assert "members_count" not in response.context["cl"].list_display
 
 
-def test_the_organisation_page_shows_the_roster_count_and_labels_the_typed_one_as_reported(orgs, client_for,
-                                                                                           province_officer):
+def test_the_organisation_page_shows_the_roster_count_and_asks_for_no_typed_one(orgs, client_for, province_officer):
     fill(orgs)
     body = client_for(province_officer).get(
         reverse("admin:branches_partyorganisation_change", args=[orgs["community"].pk])).content.decode()
     assert "3（正式 2，预备 1）" in body
-    assert "填报党员人数" in body and "以党员名册统计" in body
+    assert "填报党员人数" not in body and 'name="members_count"' not in body
     committee = client_for(province_officer).get(
         reverse("admin:branches_partyorganisation_change", args=[orgs["committee"].pk])).content.decode()
     assert "4（正式 2，预备 2）" in committee

@@ -34,7 +34,7 @@ def branch_in(unit: Unit) -> PartyOrganisation:
     n = next(_seq)
     return party_org_save(organisation=PartyOrganisation(
         code=f"S{unit.code}B{n}", name=f"{unit.name}样例第{n}党支部", kind=OrgKind.BRANCH, unit=unit,
-        domain=Domain.COMMUNITY, members_count=12, venue_area=Decimal("210")), actor=SystemActor("samples"))
+        domain=Domain.COMMUNITY, venue_area=Decimal("210")), actor=SystemActor("samples"))
 
 
 @sample_for(PartyOrganisation)

@@ -122,7 +122,7 @@ class Command(BaseCommand):
             code = f"BC{township.code[len(ROOT_CODE):]}"
             committees[township.pk] = code
             if code not in have:
-                rows.append((1, code, f"{township.name}党委", OrgKind.COMMITTEE, None, township.pk, Domain.RURAL, 0, None, f"{code}/"))
+                rows.append((1, code, f"{township.name}党委", OrgKind.COMMITTEE, None, township.pk, Domain.RURAL, None, f"{code}/"))
         created = self.copy_organisations(rows)
         parent_ids = dict(PartyOrganisation.objects.filter(code__in=committees.values()).values_list("code", "id"))
         rows = []
@@ -135,13 +135,13 @@ class Command(BaseCommand):
             domain = BRANCH_DOMAINS[n % len(BRANCH_DOMAINS)]
             venue = None if domain not in (Domain.RURAL, Domain.COMMUNITY) else 80 + (n * 37) % 200
             rows.append((1, code, f"{township.name}第{n}党支部", OrgKind.BRANCH, parent_ids[parent_code], township.pk,
-                         domain, 10 + n % 60, venue, f"{parent_code}/{code}/"))
+                         domain, venue, f"{parent_code}/{code}/"))
         return created + self.copy_organisations(rows)
 
     def copy_organisations(self, rows: list[tuple[Any, ...]]) -> int:
         if not rows:
             return 0
-        columns = "version, code, name, kind, parent_id, unit_id, domain, members_count, venue_area, path"
+        columns = "version, code, name, kind, parent_id, unit_id, domain, venue_area, path"
         with transaction.atomic(), connection.cursor() as cursor:
             with cursor.copy(f"COPY branches_partyorganisation ({columns}) FROM STDIN") as copy:
                 for row in rows:
@@ -163,8 +163,8 @@ SELECT o.id, o.unit_id, k.kind,
        make_date(%s, %s, (1 + ((o.id * 7 + k.kind * 5 + k.seq * 11) %% 28))::int),
        %s,
        ({topics})[1 + ((o.id + k.kind + %s) %% {len(TOPICS)})],
-       o.members_count,
-       o.members_count - ((o.id + k.kind) %% 3)
+       10 + o.id %% 60,
+       10 + o.id %% 60 - ((o.id + k.kind) %% 3)
 FROM branches_partyorganisation o
 CROSS JOIN (VALUES {pattern}) AS k(kind, seq)
 WHERE o.kind = %s AND o.path LIKE 'BC%%'
