@@ -597,8 +597,10 @@ class ImportEngine:
 
     def ignored_headers(self, sheet: Sheet) -> list[str]:
         """The sheet's headers the import leaves alone: headers the template does not know
-        (a misspelt 党费计算基数) and the template's read-only columns (党籍状态)."""
-        read_only = {f.column_name for f in self.resource.fields.values() if f.readonly}
+        (a misspelt 党费计算基数) and the template's read-only columns (党籍状态), except
+        those it checks (the 姓名 beside an ID number, ``_named_columns``)."""
+        read_only = {f.column_name for name, f in self.resource.fields.items()
+                     if f.readonly and name not in self._identity_names}
         shown_only = [h for h in sheet.columns.values() if h in read_only]
         return [h for h in sheet.unknown_headers if h not in NOT_DATA_HEADERS] + shown_only
 
