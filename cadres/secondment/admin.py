@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -106,17 +106,22 @@ def _summary(a: Assignment) -> str:
 
 
 def _step(name: str, label: str, permission: str, run: Callable[..., Any], form: type[forms.Form], icon: str,
-          applies: Callable[[Assignment], bool] = _in_post, verb: str = "") -> RecordStep:
+          applies: Callable[[Assignment], bool] = _in_post, verb: str = "",
+          refusal_fields: dict[str, str] | None = None) -> RecordStep:
     return RecordStep(name=name, label=label, verb=verb, permission=permission, applies=applies, run=run, form=form,
                       icon=icon, form_takes_user=issubclass(form, RecallStepForm),
-                      summary=lambda a: f"{_summary(a)}将办理「{verb or label}」。")
+                      summary=lambda a: f"{_summary(a)}将办理「{verb or label}」。",
+                      refusal_fields=refusal_fields or {})
 
 
 # Every step but the assessment only while the assignment is in post (an assessment may follow the end).
+# The one refusal of a check or an assessment not keyed by a field is its model's uniqueness:
+# a second check on the same day, a second assessment for the same year.
 ASSIGNMENT_STEPS = (
-    _step("check_step", "登记在岗抽查", "secondment.add_dutycheck", _check, DutyCheckStepForm, "fact_check"),
+    _step("check_step", "登记在岗抽查", "secondment.add_dutycheck", _check, DutyCheckStepForm, "fact_check",
+          refusal_fields={NON_FIELD_ERRORS: "checked_on"}),
     _step("assess_step", "年度考核", "secondment.add_assignmentassessment", _assess, AssessStepForm, "grading",
-          applies=lambda a: True, verb="登记年度考核"),
+          applies=lambda a: True, verb="登记年度考核", refusal_fields={NON_FIELD_ERRORS: "year"}),
     _step("complete_step", "期满离岗", "secondment.change_assignment", _ender(AssignmentStatus.COMPLETED),
           CompleteStepForm, "event_available"),
     _step("recall_step", "召回", "secondment.change_assignment", _ender(AssignmentStatus.RECALLED),

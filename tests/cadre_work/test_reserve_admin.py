@@ -93,6 +93,35 @@ def test_the_inspect_button_takes_the_member_in_and_the_exit_button_takes_them_o
     assert "办理记录" in timeline and "优秀" in timeline and "任镇长" in timeline
 
 
+def test_the_quota_refusal_of_a_passing_inspection_stands_under_its_conclusion(
+        pool: Any, tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    enter(pool, cadre_in(tree["county_a"], birth=D(1988, 1, 1)))
+    waiting = recommend(pool, cadre_in(tree["county_a"], birth=D(1989, 1, 1)))
+    client = client_for(county_a_clerk)
+    before = AuditLog.objects.count()
+    response = client.post(step_url("reservemember", waiting, "inspect_step"),
+                           {"inspected_on": "2026-04-01", "conclusion": "passed", "opinion": ""})
+    form = response.context["form"]
+    assert "名额1名已满" in " ".join(form.errors["conclusion"]) and not form.non_field_errors(), form.errors
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.inspected_on) == (MemberStatus.RECOMMENDED, None)
+    assert AuditLog.objects.count() == before
+
+
+def test_an_exit_for_another_reason_without_a_note_is_refused_under_the_note(
+        pool: Any, tree: Any, county_a_clerk: Any, client_for: Any) -> None:
+    member = enter(pool, cadre_in(tree["county_a"], birth=D(1989, 1, 1)))
+    client = client_for(county_a_clerk)
+    before = AuditLog.objects.count()
+    response = client.post(step_url("reservemember", member, "exit_step"),
+                           {"reason": ExitReason.OTHER, "exited_on": "2026-10-01", "note": ""})
+    form = response.context["form"]
+    assert form.errors["note"] == ["出库原因为“其他”的，须写明调整说明。"] and not form.non_field_errors(), form.errors
+    member.refresh_from_db()
+    assert (member.status, member.exit_reason) == (MemberStatus.IN_POOL, "")
+    assert AuditLog.objects.count() == before
+
+
 def test_another_countys_clerk_cannot_reach_the_steps(pool: Any, tree: Any, county_b_clerk: Any,
                                                       client_for: Any) -> None:
     member = recommend(pool, cadre_in(tree["county_a"], birth=D(1989, 1, 1)))

@@ -19,6 +19,7 @@ from cadres.secondment.models import (
     AssignmentStatus,
     DutyCheck,
 )
+from cadres.secondment.services import assignment_assess
 from orgwork.audit.models import AuditLog
 from orgwork.codes import lookup
 from orgwork.rectification.models import RectificationItem
@@ -169,6 +170,35 @@ def test_the_check_button_records_absences_and_the_second_goes_on_the_checklist(
         assert response.status_code == 302
     assert DutyCheck.objects.filter(assignment=a, present=False).count() == 2
     assert RectificationItem.objects.filter(problem__contains=cadre_a.name).count() == 1
+
+
+def test_a_second_check_on_the_same_day_is_refused_under_its_date(tree, cadre_a, county_a_clerk, client_for):
+    a = station(cadre_a, township=tree["township_a"])
+    check(a, days_ago(2), present=True)
+    client = client_for(county_a_clerk)
+    before = AuditLog.objects.count()
+    response = client.post(step_url(a, "check_step"), {
+        "checked_on": days_ago(2).isoformat(), "checker": "县委组织部", "present": "0", "note": ""})
+    form = response.context["form"]
+    assert form.errors["checked_on"] == ["该选派干部当日已有抽查记录。"] and not form.non_field_errors(), form.errors
+    assert list(DutyCheck.objects.filter(assignment=a).values_list("present", flat=True)) == [True]
+    assert AuditLog.objects.count() == before
+
+
+def test_a_second_assessment_for_the_same_year_is_refused_under_its_year(tree, cadre_a, county_a_clerk,
+                                                                          client_for):
+    a = station(cadre_a, township=tree["township_a"])
+    assignment_assess(assessment=AssignmentAssessment(assignment=a, year=TODAY.year, grade=AssessmentGrade.COMPETENT),
+                      actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    before = AuditLog.objects.count()
+    response = client.post(step_url(a, "assess_step"), {
+        "year": TODAY.year, "grade": AssessmentGrade.EXCELLENT, "remarks": ""})
+    form = response.context["form"]
+    assert form.errors["year"] == ["该选派干部本年度已有考核结果。"] and not form.non_field_errors(), form.errors
+    assert list(AssignmentAssessment.objects.filter(assignment=a).values_list("grade", flat=True)) == [
+        AssessmentGrade.COMPETENT]
+    assert AuditLog.objects.count() == before
 
 
 def test_the_spot_check_form_refuses_a_day_outside_the_time_in_post(tree, cadre_a, county_a_clerk, client_for):

@@ -55,10 +55,12 @@ def _exit(member: ReserveMember, actor: Any, data: dict[str, Any]) -> Any:
 MEMBER_STEPS = (
     RecordStep(name="inspect_step", label="登记考察", permission=PERMISSION, icon="fact_check",
                applies=lambda m: m.status == MemberStatus.RECOMMENDED, run=_inspect, form=InspectForm,
+               refusal_fields={"inspection_conclusion": "conclusion"},
                summary=lambda m: f"{m.cadre.name}于{m.recommended_on:%Y-%m-%d}由{m.recommended_by}推荐进入"
                                  f"{m.pool}。考察合格即入库（名额{m.pool.quota}名）。"),
     RecordStep(name="exit_step", label="调整出库", permission=PERMISSION, icon="logout",
                applies=lambda m: m.status == MemberStatus.IN_POOL, run=_exit, form=ExitForm,
+               refusal_fields={"exit_reason": "reason", "exit_note": "note"},
                summary=lambda m: f"{m.cadre.name}于{m.entered_on:%Y-%m-%d}进入{m.pool}，将调整出库。"),
 )
 
