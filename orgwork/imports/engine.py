@@ -283,6 +283,15 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_NAME_DOTS = str.maketrans("", "", "·•‧・．.")
+
+
+def _name_key(name: str) -> str:
+    """A person's name as compared: without spaces (王  明, padded in Excel) and without
+    the dot between the parts of a name, which sheets write in half a dozen ways."""
+    return "".join(name.split()).translate(_NAME_DOTS)
+
+
 def _cell_text(value: Any) -> str:
     """A cell as the preview shows it: as typed, an Excel date as 2026-03-01."""
     if value is None:
@@ -950,10 +959,11 @@ class ImportEngine:
     def _check_names(self, number: int, instance: models.Model, cells: list[Any], errors: list[RowError]) -> None:
         """A name the row shows must be the name on record of the person its key cell
         found (an ID number typed into the wrong row is refused, not filed under someone
-        else). Spaces do not count (王  明 is 王明); a blank cell is not checked. Only the
-        first character of the name on record is shown."""
+        else). Spaces and the dot inside a name do not count (王  明 is 王明, 阿不都·热合曼
+        is 阿不都热合曼); a blank cell is not checked. Only the first character of the name
+        on record is shown."""
         for (header, _, path), cell in zip(self._named, cells):
-            written = "".join(_text(cell).split()) if not is_blank(cell) else ""
+            written = _name_key(_text(cell)) if not is_blank(cell) else ""
             person = instance
             for step in path[:-1]:
                 person = getattr(person, step, None)  # cached by the key cell's widget
@@ -962,7 +972,7 @@ class ImportEngine:
             if not written or person is None:
                 continue  # no name given, or the key cell failed and says so itself
             on_record = getattr(person, path[-1], "") or ""
-            if written == "".join(on_record.split()):
+            if written == _name_key(on_record):
                 continue
             label = next((c.header for c in self._present if c.attribute == path[0]), "编号")
             errors.append(RowError(number, header, f"{header}与系统中该{label}的{person._meta.verbose_name}不一致"

@@ -144,3 +144,13 @@ def test_the_roster_sheet_refuses_a_name_that_is_not_the_persons(tmp_path, count
     right = run(tmp_path, [head, [person.id_number, spaced, "甘肃省领军人才", 2024, "2024-01-01"]],
                 EnrollmentResource, county_a_clerk)
     assert right.committed, errors_of(right)
+
+
+def test_a_name_check_ignores_the_dot_a_sheet_writes_inside_a_name(tmp_path, county_a_clerk, leading,
+                                                                   make_person) -> None:
+    person = make_person(unit="county_a")
+    Person.objects.filter(pk=person.pk).update(name="阿不都热合曼")
+    head = ["身份证号", "姓名", "人才计划", "入选批次", "聘期开始"]
+    result = run(tmp_path, [head, [person.id_number, "阿不都·热合曼", "甘肃省领军人才", 2024, "2024-01-01"]],
+                 EnrollmentResource, county_a_clerk)
+    assert result.committed, errors_of(result)
