@@ -54,9 +54,10 @@ def test_the_overdue_transfer_list_is_scoped_to_the_sending_or_receiving_county(
     assert "七转1号" not in page(client_for(personas["county_a_clerk"]), worklists.SLUG_OVERDUE)
 
 
-def test_the_branch_count_list_shows_the_roster_count_beside_the_typed_one(orgs, member, client_for, county_a_clerk):
+def test_the_branch_count_list_shows_the_roster_count_only(orgs, member, client_for, county_a_clerk):
     body = page(client_for(county_a_clerk), worklists.SLUG_COUNTS)
-    assert "名册在册人数" in body and "东岗社区党支部" in body and "七里河区第一党支部" not in body
+    assert "在册党员人数" in body and "东岗社区党支部" in body and "七里河区第一党支部" not in body
+    assert "填报" not in body
 
 
 def test_the_dashboard_panel_counts_each_list_and_links_to_it(orgs, member, county_a_clerk):
