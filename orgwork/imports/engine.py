@@ -22,7 +22,7 @@ import hashlib
 import itertools
 import threading
 from contextlib import contextmanager
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -845,7 +845,8 @@ class ImportEngine:
         return tuple(getattr(k, "pk", k) for k in key)
 
     def _build(self, number: int, cells: tuple[Any, ...], original: Any, errors: list[RowError],
-               result: ImportResult, names: list[Any] = ()) -> tuple[str, models.Model, dict[str, Any] | None, str] | None:
+               result: ImportResult,
+               names: Sequence[Any] = ()) -> tuple[str, models.Model, dict[str, Any] | None, str] | None:
         """The row's instance (``cells`` in the order of the sheet's columns), checked.
         ``errors`` are the row's errors found so far (its cells, its key): the row is
         still built from its good cells and checked, so that every error is reported.
@@ -956,7 +957,7 @@ class ImportEngine:
             named.append((fld.column_name, sheet.headers.index(fld.column_name), fld.attribute.split("__")))
         return named
 
-    def _check_names(self, number: int, instance: models.Model, cells: list[Any], errors: list[RowError]) -> None:
+    def _check_names(self, number: int, instance: models.Model, cells: Sequence[Any], errors: list[RowError]) -> None:
         """A name the row shows must be the name on record of the person its key cell
         found (an ID number typed into the wrong row is refused, not filed under someone
         else). Spaces and the dot inside a name do not count (王  明 is 王明, 阿不都·热合曼
