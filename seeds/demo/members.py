@@ -3,16 +3,25 @@ one audit row each), twelve months of dues with some members behind (paid months
 unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
 and two transfers — one received, one in transit for over a month — through the services.
 Every step skips what is already there (members by ID number, applicants by ID number,
-dues by member and month)."""
+dues by member and month).
+
+One sheet goes to ``var/demo-sheets/`` for trying the upload by hand (as
+``chengguan_party``): 城关区党费交纳（有错误）.xlsx, last month's payments of three members
+who owe it, with two mistakes: two members' ID numbers swapped between their rows, and one
+of those rows without its month. Fixed, it pays the three months.
+"""
 
 from __future__ import annotations
 
 import datetime
 import random
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from openpyxl import Workbook
 
 from branches.members import rules, services
 from branches.members.models import Applicant, DuesRecord, Member, MemberCategory, Transfer
@@ -22,6 +31,8 @@ from orgwork.common import dates, idnumber
 from . import DemoContext, bulk
 
 MEMBERS = 300
+DUES_SHEET = "城关区党费交纳（有错误）.xlsx"
+DUES_HEAD = ["身份证号", "姓名", "月份", "应交金额（元）", "实交金额（元）", "交纳日期"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 # Given names by the sex the ID number gives, so that a 丽娟 is not listed as 男.
 GIVEN = {idnumber.MALE: ["建国", "志强", "明华", "立新", "小军", "国庆", "卫东", "永刚"],
@@ -46,6 +57,7 @@ def build(ctx: DemoContext) -> None:
     dues = ensure_dues(ctx.actor)
     transfers = ensure_transfers(branches, ctx.actor)
     lapses = services.members_check_arrears(actor=ctx.actor)
+    write_dues_sheet()
     ctx.say(f"党员：新增 {added} 人，党费记录新增 {dues} 条，发展党员新增 {applicants} 人，组织关系转接新增 {transfers} 件，"
             f"连续欠缴6个月列入整改 {lapses} 人")
 
@@ -132,6 +144,29 @@ def ensure_dues(actor: Any) -> int:
     generated = sum(services.dues_generate_month(month=month, actor=actor) for month in months)
     services.dues_recount(m.pk for m in members)
     return len(rows) + generated
+
+
+def write_dues_sheet() -> None:
+    """The dues sheet with two mistakes (see the module's docstring); none when the demo
+    county has fewer than three members owing last month."""
+    month = demo_months()[-1]
+    owing = list(DuesRecord.objects.filter(member__branch__in=demo_branches(), month=month, paid_on__isnull=True)
+                 .select_related("member").order_by("member__id_number")[:3])
+    if len(owing) < 3:
+        return
+    rows = [[r.member.id_number, r.member.name, f"{month:%Y-%m}", f"{r.due:.2f}", f"{r.due:.2f}",
+             f"{month + datetime.timedelta(days=14):%Y-%m-%d}"] for r in owing]
+    rows[1][0], rows[2][0] = rows[2][0], rows[1][0]  # two numbers swapped between their rows
+    rows[2][2] = ""  # and one of the two rows without its month
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "党费交纳"
+    sheet.append(DUES_HEAD)
+    for row in rows:
+        sheet.append(row)
+    folder = Path(settings.VAR_DIR) / "demo-sheets"
+    folder.mkdir(parents=True, exist_ok=True)
+    book.save(folder / DUES_SHEET)
 
 
 def ago(days: int) -> datetime.date:

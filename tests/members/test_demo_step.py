@@ -41,3 +41,29 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
             AuditLog.objects.count(), RectificationItem.objects.count()) == counts
+
+
+def test_the_demo_dues_sheet_shows_its_two_mistakes_and_pays_three_months_once_fixed(orgs, settings, tmp_path,
+                                                                                     county_a_clerk):
+    from openpyxl import load_workbook
+
+    from branches.members.resources import DuesPaymentResource
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+
+    settings.VAR_DIR = tmp_path
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    path = tmp_path / "demo-sheets" / step.DUES_SHEET
+    result = run_import(DuesPaymentResource, county_a_clerk, open_sheet(str(path), path.name, DuesPaymentResource),
+                        commit=True)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "姓名"), (4, "姓名"), (4, "月份")]
+    assert not result.committed
+
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["A3"].value, sheet["A4"].value = sheet["A4"].value, sheet["A3"].value
+    sheet["C4"].value = sheet["C2"].value
+    book.save(path)
+    fixed = run_import(DuesPaymentResource, county_a_clerk, open_sheet(str(path), path.name, DuesPaymentResource),
+                       commit=True)
+    assert fixed.committed and fixed.updated == 3, [(e.row, e.column, e.message) for e in fixed.errors]
