@@ -21,6 +21,7 @@ from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWi
 from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
 from orgwork.audit.context import current_actor
 
+from .members.selectors import roster_totals_by_path
 from .services import meeting_prepare, party_org_prepare, party_orgs_sync_descendants
 
 
@@ -110,13 +111,15 @@ class PartyOrganisationResource(ScopedModelResource):
     unit = fields.Field(attribute="unit", column_name="所在单位代码", widget=UnitWidget())
     domain = fields.Field(attribute="domain", column_name="领域", widget=ChoiceWidget(Domain.choices, {"村": "农村", "机关事业单位": "机关", "国企": "国有企业", "学校": "中小学"}))
     venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
+    # Counted from the roster when the sheet is exported; an uploaded sheet's figure is not read.
+    roster_count = fields.Field(column_name="在册党员人数", readonly=True)
 
     header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
                       "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）"}
 
     class Meta:
         model = PartyOrganisation
-        fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area")
+        fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area", "roster_count")
         import_id_fields = ("code",)
         skip_unchanged = True
         clean_model_instances = True
@@ -128,6 +131,13 @@ class PartyOrganisationResource(ScopedModelResource):
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row's rules and its path."""
         party_org_prepare(organisation=instance, original=original)
+
+    def dehydrate_roster_count(self, organisation: PartyOrganisation) -> int:
+        """在册党员 from the roster, a 党委 counting every branch below it: counted for the
+        whole export at its first row."""
+        if getattr(self, "_roster_totals", None) is None:
+            self._roster_totals = roster_totals_by_path(self.user)
+        return self._roster_totals.get(organisation.path, 0)
 
     def after_import_commit(self, organisations: Any) -> None:
         """The engine wrote the rows in bulk: moved organisations take their descendants'

@@ -83,3 +83,28 @@ def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_p
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
     assert queries_for_page(client, 3) == queries_for_page(client, 15)
+
+
+def test_the_organisations_sheet_exports_the_roster_count_and_never_reads_it_back(orgs, county_a_clerk, tmp_path):
+    from branches.models import PartyOrganisation
+    from branches.resources import PartyOrganisationResource
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.exporting import export_rows
+    from orgwork.imports.reader import open_sheet
+
+    fill(orgs)
+    ours = PartyOrganisation.objects.filter(code__startswith="A-").order_by("path")
+    headers, rows = export_rows(PartyOrganisationResource(county_a_clerk), ours)
+    rows = list(rows)
+    counts = {row[0]: row[headers.index("在册党员人数")] for row in rows}
+    # 东岗社区 3 on the roll (the deceased member is not), 红星村 1, the committee above both 4.
+    assert counts == {"A-DW": 4, "A-SQ": 3, "A-CUN": 1}
+
+    rows[1][headers.index("在册党员人数")] = 999  # a figure typed into the sheet changes nothing
+    path = tmp_path / "orgs.csv"
+    path.write_text("\r\n".join(",".join("" if v is None else str(v) for v in row) for row in [headers, *rows]) + "\r\n",
+                    encoding="utf-8")
+    result = run_import(PartyOrganisationResource, county_a_clerk,
+                        open_sheet(str(path), path.name, PartyOrganisationResource), commit=True)
+    assert result.committed and result.unchanged == 3, [(e.row, e.column, e.message) for e in result.errors]
+    assert result.ignored_headers == ["在册党员人数"]
