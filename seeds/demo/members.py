@@ -7,8 +7,9 @@ dues by member and month).
 
 One sheet goes to ``var/demo-sheets/`` for trying the upload by hand (as
 ``chengguan_party``): 城关区党费交纳（有错误）.xlsx, last month's payments of three members
-who owe it, with two mistakes: two members' ID numbers swapped between their rows, and one
-of those rows without its month. Fixed, it pays the three months.
+who owe it, with two mistakes: two members' names swapped between their rows (each row's
+ID number and amount are the member's), and one of those rows without its month. Fixed, it
+pays the three months.
 """
 
 from __future__ import annotations
@@ -148,15 +149,20 @@ def ensure_dues(actor: Any) -> int:
 
 def write_dues_sheet() -> None:
     """The dues sheet with two mistakes (see the module's docstring); none when the demo
-    county has fewer than three members owing last month."""
+    county has fewer than three members, by three names, owing last month."""
     month = demo_months()[-1]
-    owing = list(DuesRecord.objects.filter(member__branch__in=demo_branches(), month=month, paid_on__isnull=True)
-                 .select_related("member").order_by("member__id_number")[:3])
-    if len(owing) < 3:
+    owing: list[DuesRecord] = []
+    for record in (DuesRecord.objects.filter(member__branch__in=demo_branches(), month=month, paid_on__isnull=True)
+                   .select_related("member").order_by("member__id_number")):
+        if record.member.name not in {r.member.name for r in owing}:  # names that tell them apart
+            owing.append(record)
+        if len(owing) == 3:
+            break
+    else:
         return
     rows = [[r.member.id_number, r.member.name, f"{month:%Y-%m}", f"{r.due:.2f}", f"{r.due:.2f}",
              f"{month + datetime.timedelta(days=14):%Y-%m-%d}"] for r in owing]
-    rows[1][0], rows[2][0] = rows[2][0], rows[1][0]  # two numbers swapped between their rows
+    rows[1][1], rows[2][1] = rows[2][1], rows[1][1]  # two names swapped between their rows
     rows[2][2] = ""  # and one of the two rows without its month
     book = Workbook()
     sheet = book.active

@@ -61,7 +61,7 @@ def test_the_demo_dues_sheet_shows_its_two_mistakes_and_pays_three_months_once_f
 
     book = load_workbook(path)
     sheet = book.active
-    sheet["A3"].value, sheet["A4"].value = sheet["A4"].value, sheet["A3"].value
+    sheet["B3"].value, sheet["B4"].value = sheet["B4"].value, sheet["B3"].value
     sheet["C4"].value = sheet["C2"].value
     book.save(path)
     fixed = run_import(DuesPaymentResource, county_a_clerk, open_sheet(str(path), path.name, DuesPaymentResource),
