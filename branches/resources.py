@@ -113,6 +113,7 @@ class PartyOrganisationResource(ScopedModelResource):
     venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
     # Counted from the roster when the sheet is exported; an uploaded sheet's figure is not read.
     roster_count = fields.Field(column_name="在册党员人数", readonly=True)
+    _roster_totals: dict[str, int] | None = None  # by path, for the whole export (dehydrate_roster_count)
 
     header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
                       "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）"}
@@ -135,7 +136,7 @@ class PartyOrganisationResource(ScopedModelResource):
     def dehydrate_roster_count(self, organisation: PartyOrganisation) -> int:
         """在册党员 from the roster, a 党委 counting every branch below it: counted for the
         whole export at its first row."""
-        if getattr(self, "_roster_totals", None) is None:
+        if self._roster_totals is None:
             self._roster_totals = roster_totals_by_path(self.user)
         return self._roster_totals.get(organisation.path, 0)
 

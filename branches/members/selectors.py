@@ -55,10 +55,10 @@ def roster_totals_by_path(user: Any) -> dict[str, int]:
 
 
 def roster_counts(organisations: Iterable[PartyOrganisation]) -> dict[int, RosterCount]:
-    """在册党员 per organisation, from the roster, never from the typed figure: a 党支部
-    counts its own members (all the branches given in one grouped query, on the
-    status-and-branch index); a 党委 or 党总支 counts those of every branch below it (one
-    query each). Every organisation given has an entry."""
+    """在册党员 per organisation, from the roster: a 党支部 counts its own members (all the
+    branches given in one grouped query, on the status-and-branch index); a 党委 or 党总支
+    counts those of every branch below it (one query each). Every organisation given has an
+    entry."""
     organisations = list(organisations)
     branches = [o.pk for o in organisations if o.kind == OrgKind.BRANCH]
     grouped: dict[int, dict[str, int]] = {o.pk: {} for o in organisations}

@@ -81,12 +81,21 @@ def _about(applicant: Applicant, words: str) -> str:
     return f"{applicant.get_stage_display()}{applicant.name}（{applicant.branch.name}）将办理「{words}」。"
 
 
+def _under_first_field(form: type[forms.Form], refused: tuple[str, ...]) -> dict[str, str]:
+    """The services' fields named in ``refused`` (the date a step records), each refused
+    under the first field of the step's form (the day it asks for)."""
+    first = next(iter(form.base_fields))
+    return {name: first for name in refused}
+
+
 def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
-          **extra: Any) -> RecordStep:
+          refused: tuple[str, ...] = (), **extra: Any) -> RecordStep:
     """A step whose button says ``label`` (short: up to four of them share the page's
-    header) and whose page and message say ``words`` (the step's full name)."""
+    header) and whose page and message say ``words`` (the step's full name); a refusal of
+    a field in ``refused`` stands under the form's first field."""
     return RecordStep(name=f"{name}_step", label=label, permission=APPLICANT, applies=applies, run=run, form=form,
-                      icon=icon, verb=f"办理{words}", summary=lambda a: _about(a, words), **extra)
+                      icon=icon, verb=f"办理{words}", summary=lambda a: _about(a, words),
+                      refusal_fields=_under_first_field(form, refused), **extra)
 
 
 def _probationary(applicant: Applicant, approved: bool) -> bool:
@@ -100,46 +109,46 @@ def _cancel(applicant: Applicant, actor: Any, data: dict[str, Any]) -> Any:
 APPLICANT_STEPS = (
     _step("talk", "登记谈话", "谈话", lambda a: a.stage == Stage.APPLIED and a.talked_on is None,
           lambda a, u, d: services.applicant_talk(applicant=a, talked_on=d["day"], late_reason=d["late_reason"],
-                                                  actor=u), TalkForm, "forum", refusal_fields={"talked_on": "day"}),
+                                                  actor=u), TalkForm, "forum", refused=("talked_on",)),
     _step("make_activist", "确定积极分子", "确定为入党积极分子",
           lambda a: a.stage == Stage.APPLIED and a.talked_on is not None,
           lambda a, u, d: services.applicant_make_activist(
               applicant=a, decided_on=d["day"], actor=u,
               contacts=[c for c in (d["contact_1"], d["contact_2"]) if c is not None]),
           ActivistForm, "person_add", form_takes_user=True,
-          refusal_fields={"activist_on": "day", "talked_on": "day"}),
+          refused=("activist_on", "talked_on")),
     _step("review", "培养考察", "登记培养考察", lambda a: a.stage in (Stage.ACTIVIST, Stage.CANDIDATE),
           lambda a, u, d: services.applicant_review(applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u),
-          ReviewForm, "fact_check", refusal_fields={"reviewed_on": "day"}),
+          ReviewForm, "fact_check", refused=("reviewed_on",)),
     _step("make_candidate", "确定发展对象", "确定为发展对象", lambda a: a.stage == Stage.ACTIVIST,
           lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u), DateForm,
-          "how_to_reg", refusal_fields={"candidate_on": "day"}),
+          "how_to_reg", refused=("candidate_on",)),
     _step("record_preparation", "政审培训公示", "登记政审、培训、公示", lambda a: a.stage == Stage.CANDIDATE,
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
           "assignment_turned_in"),
     _step("admit", "支部大会接收", "支部大会接收为预备党员", lambda a: a.stage == Stage.CANDIDATE,
           lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u), DateForm, "how_to_vote",
-          refusal_fields={"vote_on": "day"}),
+          refused=("vote_on",)),
     _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
           lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u), DateForm,
-          "approval", refusal_fields={"approved_on": "day"}),
+          "approval", refused=("approved_on",)),
     _step("oath", "入党宣誓", "入党宣誓", lambda a: _probationary(a, approved=True) and a.oath_on is None,
           lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag",
-          refusal_fields={"oath_on": "day"}),
+          refused=("oath_on",)),
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
           lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), DateForm,
-          "verified", refusal_fields={"full_on": "day"}),
+          "verified", refused=("full_on",)),
     _step("extend", "延长预备期", "延长预备期",
           lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u), ExtendForm,
-          "more_time", refusal_fields={"probation_extended_months": "months"}),
+          "more_time", refused=("probation_extended_months",)),
     # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
     # 支部大会, the file is closed: 终止培养).
     _step("withdraw", "终止培养", "终止培养",
           lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block",
-          refusal_fields={"closed_reason": "reason"}),
+          refused=("closed_reason",)),
     _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY, _cancel,
-          ReasonForm, "block", refusal_fields={"closed_reason": "reason"}),
+          ReasonForm, "block", refused=("closed_reason",)),
 )
 
 
@@ -200,10 +209,9 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
 def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms.Form], icon: str,
                    refused: str) -> RecordStep:
     """``refused``: the transfer's field whose refusal goes under the form's one field."""
-    field = next(iter(form.base_fields))
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=lambda t: t.state == state,
                       run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label),
-                      refusal_fields={refused: field})
+                      refusal_fields=_under_first_field(form, (refused,)))
 
 
 TRANSFER_STEPS = (
