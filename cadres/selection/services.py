@@ -230,7 +230,7 @@ def departure_check_save(*, check: DepartureCheck, actor: Any) -> DepartureCheck
     require_permission(actor, "selection.change_departurecheck", "修改离任检查")
     locked = _lock(check, actor, "checked_on", "离任检查")
     if locked.status != CheckStatus.CHECKING:
-        raise ValidationError({"checked_on": "该离任检查已办结，不能再修改。"}, code="state")
+        raise ValidationError({"status": "该离任检查已办结，不能再修改。"}, code="state")
     fields = ["checked_on", "inspectors", "summary"]
     for name in fields:
         setattr(locked, name, getattr(check, name))
@@ -247,7 +247,7 @@ def departure_add_finding(*, check: DepartureCheck, description: str, is_problem
     require_permission(actor, "selection.change_departurecheck", "登记离任检查发现")
     locked = _lock(check, actor, "description", "离任检查")
     if locked.status != CheckStatus.CHECKING:
-        raise ValidationError({"description": "该离任检查已办结，不能再登记检查发现。"}, code="state")
+        raise ValidationError({"status": "该离任检查已办结，不能再登记检查发现。"}, code="state")
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请填写发现情况。"})

@@ -185,7 +185,8 @@ def vetting_record_check(*, check: VettingCheck, result: str, checked_on: dateti
     _require_perm(actor, "supervision.change_vettingcheck", "登记核查结果")
     locked = _lock(check, actor, "result")
     if locked.case.status != VettingStatus.REVIEWING:
-        raise ValidationError({"result": f"该审查已{locked.case.get_status_display()}，不能再修改核查结果。"})
+        raise ValidationError({"status": f"该审查已{locked.case.get_status_display()}，不能再修改核查结果。"},
+                              code="state")
     locked.result = result
     locked.checked_on = checked_on
     locked.handler = handler.strip()

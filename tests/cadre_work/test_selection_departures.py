@@ -12,8 +12,15 @@ from django.urls import reverse
 
 from cadres.models import Post, Rank
 from cadres.selection.models import CheckStatus, DepartureCheck
-from cadres.selection.services import departure_add_finding, departure_check_conclude, departure_check_open
+from cadres.selection.admin.steps import FindingForm
+from cadres.selection.services import (
+    departure_add_finding,
+    departure_check_conclude,
+    departure_check_open,
+    departure_check_save,
+)
 from cadres.selection.worklists import selection_panel
+from orgwork.admin_steps import apply_refusal
 from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 from orgwork.worklists.registry import get as get_worklist
@@ -84,6 +91,27 @@ def test_a_concluded_check_takes_no_more_findings(tree, county_a_clerk) -> None:
     departure_check_conclude(check=check, actor=county_a_clerk)
     with pytest.raises(ValidationError, match="已办结"):
         departure_add_finding(check=check, description="补充", is_problem=True, actor=county_a_clerk)
+
+
+def test_a_concluded_checks_refusals_stand_above_the_step_form_not_under_a_field(tree, county_a_clerk) -> None:
+    check = departure_check_open(post=secretary_who_left(tree["county_a"]), checked_on=datetime.date(2025, 9, 1),
+                                 inspectors="检查组", actor=county_a_clerk)
+    departure_add_finding(check=check, description="未发现问题", is_problem=False, actor=county_a_clerk)
+    departure_check_conclude(check=check, actor=county_a_clerk)
+    with pytest.raises(ValidationError) as finding:
+        departure_add_finding(check=check, description="补充", is_problem=False, actor=county_a_clerk)
+    check.checked_on = datetime.date(2025, 9, 2)
+    with pytest.raises(ValidationError) as correction:
+        departure_check_save(check=check, actor=county_a_clerk)
+    assert finding.value.message_dict == {"status": ["该离任检查已办结，不能再登记检查发现。"]}
+    assert correction.value.message_dict == {"status": ["该离任检查已办结，不能再修改。"]}
+    form = FindingForm({"description": "补充"})
+    assert form.is_valid()
+    apply_refusal(form, finding.value)
+    assert form.non_field_errors() == ["该离任检查已办结，不能再登记检查发现。"]
+    assert not form["description"].errors
+    check.refresh_from_db()
+    assert check.checked_on == datetime.date(2025, 9, 1) and check.findings.count() == 1
 
 
 def test_the_add_form_offers_only_principals_who_left_and_refuses_another_post(tree, county_a_clerk, client_for) -> None:

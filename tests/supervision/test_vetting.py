@@ -24,6 +24,7 @@ from cadres.supervision.models import (
     VettingResult,
     VettingStatus,
 )
+from cadres.supervision.admin.steps import VettingCheckStepForm
 from cadres.supervision.selectors import blockers_for
 from cadres.supervision.services import (
     file_audit_complete,
@@ -37,6 +38,7 @@ from cadres.supervision.services import (
     vetting_record_check,
     vetting_terminate,
 )
+from orgwork.admin_steps import apply_refusal
 from tests.samples.supervision import report_for
 
 from .helpers import assess, handle
@@ -92,6 +94,25 @@ def test_a_check_that_found_a_problem_also_stops_clearing(cadre_a, county_a_cler
     vetting_record_check(check=petition, result=VettingResult.CONCERN, checked_on=TODAY, handler="赵干事",
                          conclusion="反映违规经商问题属实", actor=county_a_clerk)
     assert "反映违规经商问题属实" in refusal(case, county_a_clerk)
+
+
+def test_a_check_on_a_terminated_case_is_refused_above_the_step_form_not_under_its_result(
+        cadre_a, county_a_clerk) -> None:
+    case = open_case(cadre_a, county_a_clerk)
+    vetting_terminate(case=case, reason="拟任人选调整", actor=county_a_clerk)
+    check = case.checks.get(kind=VettingCheckKind.FILE_AUDIT)
+    with pytest.raises(ValidationError) as refused:
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵干事",
+                             conclusion="档案齐全", actor=county_a_clerk)
+    assert list(refused.value.message_dict) == ["status"]
+    form = VettingCheckStepForm({"check": check.pk, "result": VettingResult.CLEAR, "checked_on": TODAY.isoformat(),
+                                 "handler": "赵干事"}, case=case)
+    assert form.is_valid(), form.errors
+    apply_refusal(form, refused.value)
+    assert form.non_field_errors() == [f"该审查已{VettingStatus.TERMINATED.label}，不能再修改核查结果。"]
+    assert not form["result"].errors
+    check.refresh_from_db()
+    assert check.result == VettingResult.PENDING
 
 
 def test_a_case_with_every_check_done_and_no_blocker_is_cleared(cadre_a, county_a_clerk) -> None:
