@@ -70,6 +70,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("members.transfer", "move_up"),
         ("members.applicant", "person_add"),
         ("members.duesrecord", "payments"),
+        ("members.appraisal", "fact_check"),
     ]),
     ("人才工作", [
         ("talent.programme", "school"),

@@ -9,9 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from orgwork.imports.registry import register
 
-        from .resources import ApplicantResource, DuesPaymentResource, MemberResource
+        from .resources import AppraisalResource, ApplicantResource, DuesPaymentResource, MemberResource
 
-        for resource in (MemberResource, ApplicantResource, DuesPaymentResource):
+        for resource in (MemberResource, ApplicantResource, DuesPaymentResource, AppraisalResource):
             register(resource)
 
         from . import worklists

@@ -380,3 +380,73 @@ class DuesRecord(Audited):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
+
+
+class AppraisalGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    BASIC = "basic", "基本合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
+class Disposal(models.TextChoices):
+    """组织处置 of a member found 不合格."""
+
+    CORRECT = "correct", "限期改正"
+    PERSUADE = "persuade", "劝其退党"
+    REMOVE = "remove", "除名"
+    PROBATION = "probation", "延长预备期或取消预备党员资格"
+
+
+class CorrectionResult(models.TextChoices):
+    CORRECTED = "corrected", "已改正"
+    NOT_CORRECTED = "not_corrected", "未改正，劝其退党"
+
+
+class Appraisal(Audited):
+    """民主评议党员: one member's result for one year, decided by the 支部大会, and the
+    organisational disposal of one found 不合格 (with the 限期改正 period and its
+    期满评定). Rules: :func:`rules.appraisal_errors`, :func:`rules.correction_review_error`."""
+
+    scope_field = "member__branch__unit"
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="appraisals")
+    year = models.PositiveSmallIntegerField("评议年度", validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    grade = models.CharField("评定等次", max_length=20, choices=AppraisalGrade.choices)
+    decided_on = models.DateField("支部大会评定日期")
+    disposal = models.CharField("组织处置", max_length=20, choices=Disposal.choices, blank=True,
+                                help_text="仅评为不合格的党员填写。")
+    correct_by = models.DateField("限期改正期满日期", null=True, blank=True,
+                                  help_text="限期改正的填写，期限一般为一年。")
+    reviewed_on = models.DateField("期满评定日期", null=True, blank=True, editable=False)
+    review_result = models.CharField("期满评定结果", max_length=20, choices=CorrectionResult.choices, blank=True,
+                                     editable=False)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "民主评议结果"
+        verbose_name_plural = "民主评议党员"
+        ordering = ["-year", "member_id"]
+        permissions = [("import_appraisal", "可导入民主评议结果"), ("export_appraisal", "可导出民主评议结果")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="members_appraisal_one_per_year",
+                                    violation_error_message="该党员该年度的民主评议结果已登记。"),
+        ]
+        indexes = [
+            models.Index(fields=["-year", "member"], name="members_appraisal_year_idx"),
+            # The 限期改正 awaiting their 期满评定: few, read by their end date.
+            models.Index(fields=["correct_by"], name="members_appraisal_due_idx",
+                         condition=Q(disposal="correct", reviewed_on__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}年度"
+
+    def clean(self) -> None:
+        member = self.member if self.member_id else None
+        errors = rules.appraisal_errors(
+            year=self.year, grade=self.grade, decided_on=self.decided_on, disposal=self.disposal,
+            correct_by=self.correct_by, category=getattr(member, "category", None),
+            joined_on=getattr(member, "joined_on", None), status=getattr(member, "status", None), today=dates.today())
+        if errors:
+            raise ValidationError(errors)

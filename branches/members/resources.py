@@ -1,4 +1,5 @@
-"""Member sheets (导入模板): the roster, the applicants' key dates and dues payments.
+"""Member sheets (导入模板): the roster, the applicants' key dates, dues payments and the
+year's 民主评议 results.
 
 Cells are parsed by the widgets (ID numbers, dates, choices, branches by 组织代码 within
 the importer's scope); each row is checked by the model's ``clean()`` and by
@@ -25,7 +26,8 @@ from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ByIdNumberWidget, ScopedForeignKeyWidget
 
 from . import rules, services
-from .models import ActivistReview, Applicant, DuesCategory, DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage
+from .models import (ActivistReview, Applicant, Appraisal, AppraisalGrade, CorrectionResult, Disposal, DuesCategory,
+                     DuesRecord, Gender, Member, MemberCategory, MemberStatus, Stage)
 
 COL_ID = "身份证号"
 COL_NAME = "姓名"
@@ -313,3 +315,46 @@ class DuesPaymentResource(ScopedModelResource):
         # The whole jurisdiction, not just the rows: a sheet is when a clerk looks at arrears,
         # and the partial index keeps the candidates (six months or more unpaid) few.
         services.members_check_arrears(actor=self.user or SystemActor("members_dues_sheet"))
+
+
+class AppraisalResource(ScopedModelResource):
+    """民主评议党员: one member's result for one year, by ID number and year; a second
+    sheet for the same year corrects the results it carries. The rules are the form's
+    (:func:`rules.appraisal_errors`, the model's ``clean``); a result closed by its
+    期满评定 is not rewritten."""
+
+    slug = "members_appraisals"
+    verbose_name = "民主评议党员"
+    header_aliases = {**ID_ALIASES, "年度": "评议年度", "等次": "评定等次", "评议等次": "评定等次",
+                      "评定日期": "支部大会评定日期", "处置": "组织处置", "组织处置方式": "组织处置",
+                      "期满日期": "限期改正期满日期", "限期改正期限": "限期改正期满日期"}
+    example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "王建国", "评议年度": "2025", "评定等次": "合格",
+                   "支部大会评定日期": "2026-01-15", "组织处置": "", "限期改正期满日期": "", "备注": ""}
+
+    member = fields.Field(attribute="member", column_name=COL_ID, widget=MemberWidget())
+    name = fields.Field(attribute="member__name", column_name=COL_NAME, readonly=True)
+    year = fields.Field(attribute="year", column_name="评议年度", widget=IntegerWidget())
+    grade = fields.Field(attribute="grade", column_name="评定等次", widget=ChoiceWidget(AppraisalGrade.choices))
+    decided_on = fields.Field(attribute="decided_on", column_name="支部大会评定日期", widget=DateWidget())
+    disposal = fields.Field(attribute="disposal", column_name="组织处置", widget=ChoiceWidget(
+        Disposal.choices, {"延长预备期": "延长预备期或取消预备党员资格", "取消预备党员资格": "延长预备期或取消预备党员资格",
+                           "劝退": "劝其退党"}))
+    correct_by = fields.Field(attribute="correct_by", column_name="限期改正期满日期", widget=DateWidget())
+    note = fields.Field(attribute="note", column_name="备注")
+    review_result = fields.Field(attribute="review_result", column_name="期满评定结果", readonly=True,
+                                 widget=ChoiceWidget(CorrectionResult.choices))
+
+    class Meta:
+        model = Appraisal
+        fields = ("member", "name", "year", "grade", "decided_on", "disposal", "correct_by", "note", "review_result")
+        import_id_fields = ("member", "year")
+        identity_check = ("name",)
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def prepare_instance(self, instance: Appraisal, original: Appraisal | None) -> None:
+        instance.disposal = instance.disposal or ""
+        instance.note = (instance.note or "").strip()
+        if original is not None and (message := services.appraisal_kept_error(
+                getattr(original, "_audit_loaded", {}), instance)):
+            raise ValidationError({"grade": message})

@@ -356,3 +356,62 @@ def longest_unpaid_run(months_unpaid: list[datetime.date]) -> int:
         best = max(best, run)
         previous = month
     return best
+
+
+# --- 民主评议党员 -----------------------------------------------------------------------
+# 《中国共产党党员教育管理工作条例》: members are appraised once a year, 优秀 / 合格 /
+# 基本合格 / 不合格; a member found 不合格 is given an organisational disposal by the
+# 支部大会: 限期改正 (generally for one year), 劝其退党, or 除名 for one who will not leave;
+# a 预备党员 found 不合格 has the 预备期 extended or the 预备党员资格 cancelled. When a
+# 限期改正 period ends, the branch discusses whether the member has corrected.
+
+CORRECTION_MAX_MONTHS = 12
+DISPOSAL_CHOICES_MESSAGE = "限期改正、劝其退党或除名"
+
+
+def appraisal_errors(*, year: int | None, grade: str, decided_on: datetime.date | None, disposal: str,
+                     correct_by: datetime.date | None, category: str | None, joined_on: datetime.date | None,
+                     status: str | None, today: datetime.date) -> dict[str, str]:
+    """The rules of one member's 民主评议 result, by the field each one is about."""
+    errors: dict[str, str] = {}
+    if status is not None and status != "active":
+        errors["member"] = "只有在册党员参加民主评议。"
+    if year is not None:
+        if year > today.year:
+            errors["year"] = f"评议年度不能晚于今年（{today.year}年）。"
+        elif joined_on is not None and joined_on.year > year:
+            errors["year"] = f"该党员{joined_on.year}年入党，不参加{year}年度的民主评议。"
+    if decided_on is not None:
+        if decided_on > today:
+            errors["decided_on"] = "支部大会评定日期不能晚于今天。"
+        elif year is not None and not year <= decided_on.year <= year + 1:
+            errors["decided_on"] = f"{year}年度的民主评议应在{year}年内或次年评定。"
+    if grade == "unqualified":
+        if not disposal:
+            errors["disposal"] = ("评为不合格的党员须作出组织处置：正式党员" + DISPOSAL_CHOICES_MESSAGE
+                                  + "，预备党员延长预备期或取消预备党员资格。")
+        elif category == "probationary" and disposal != "probation":
+            errors["disposal"] = "预备党员评为不合格的，组织处置为延长预备期或取消预备党员资格。"
+        elif category == "full" and disposal == "probation":
+            errors["disposal"] = f"正式党员评为不合格的，组织处置为{DISPOSAL_CHOICES_MESSAGE}。"
+    elif grade and disposal:
+        errors["disposal"] = "只有评为不合格的党员才作组织处置。"
+    if disposal == "correct" and "disposal" not in errors:
+        if correct_by is None:
+            errors["correct_by"] = "限期改正须填写期满日期（期限一般为一年）。"
+        elif decided_on is not None and not decided_on < correct_by <= add_months(decided_on, CORRECTION_MAX_MONTHS):
+            errors["correct_by"] = (f"限期改正的期满日期应在评定日期（{decided_on:%Y-%m-%d}）之后、"
+                                    f"{CORRECTION_MAX_MONTHS}个月以内。")
+    elif correct_by is not None and disposal != "correct":
+        errors["correct_by"] = "只有限期改正才填写期满日期。"
+    return errors
+
+
+def correction_review_error(*, correct_by: datetime.date, reviewed_on: datetime.date,
+                            today: datetime.date) -> str:
+    """限期改正期满评定: held when the period has ended, not later than today."""
+    if reviewed_on > today:
+        return "期满评定日期不能晚于今天。"
+    if reviewed_on < correct_by:
+        return f"限期改正至{correct_by:%Y-%m-%d}期满，期满后才能讨论是否改正。"
+    return ""

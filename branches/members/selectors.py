@@ -17,7 +17,7 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
+from .models import Applicant, Appraisal, Disposal, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -138,3 +138,12 @@ def probation_ending(user: Any, today: datetime.date | None = None, within_days:
         ends_by |= Q(probation_extended_months=months,
                      vote_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
     return applicants_visible_to(user).filter(ends_by, stage=Stage.PROBATIONARY).order_by("vote_on", "pk")
+
+
+def corrections_due(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Appraisal]:
+    """限期改正 whose period ends within ``within_days`` (or has ended) without a 期满评定,
+    on their partial index."""
+    limit = (today or dates.today()) + datetime.timedelta(days=within_days)
+    return (scope_queryset(Appraisal.objects.filter(disposal=Disposal.CORRECT, reviewed_on__isnull=True,
+                                                    correct_by__lte=limit), user)
+            .select_related("member__branch").order_by("correct_by", "pk"))

@@ -19,8 +19,8 @@ from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules
-from .models import (ActivistReview, Applicant, DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer,
-                     TransferState)
+from .models import (ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, Member,
+                     MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
@@ -106,6 +106,58 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
 
     return perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
                    label="维护党员名册", what="党员", apply=apply)
+
+
+# --- 民主评议党员 ------------------------------------------------------------------------
+
+APPRAISAL_KEPT = ("member_id", "year", "grade", "decided_on", "disposal", "correct_by", "note")
+
+
+def appraisal_kept_error(stored: dict[str, Any], appraisal: Appraisal) -> str:
+    """A result whose 限期改正 has had its 期满评定 is closed: it changes no more."""
+    if stored.get("reviewed_on") and any(stored.get(name) != getattr(appraisal, name) for name in APPRAISAL_KEPT):
+        return "该党员的限期改正已作期满评定，民主评议结果不能再修改。"
+    return ""
+
+
+def appraisal_save(*, appraisal: Appraisal, actor: Any) -> Appraisal:
+    """登记民主评议结果 or correct one: the member on the roll and in scope, the rules of
+    :func:`rules.appraisal_errors` (the model's ``clean``), one result a member a year."""
+    adding = appraisal._state.adding
+    require_permission(actor, "members.add_appraisal" if adding else "members.change_appraisal", "登记民主评议结果")
+    with transaction.atomic():
+        if not adding:
+            stored = lock_in_scope(Appraisal.objects.all(), appraisal.pk, actor, what="民主评议结果")
+            if stored.member_id != appraisal.member_id:
+                raise ValidationError({"member": "民主评议结果不能改记到其他党员名下。"})
+            if message := appraisal_kept_error(stored._audit_loaded, appraisal):
+                raise ValidationError(message)
+        if appraisal.member_id:
+            _require_branch_in_scope(appraisal.member.branch, actor, field="member")
+        appraisal.note = appraisal.note.strip()
+        appraisal.full_clean()
+        save_audited(appraisal, actor=actor)
+    return appraisal
+
+
+def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, corrected: bool, actor: Any) -> Appraisal:
+    """限期改正期满评定: the 支部大会 discusses, once the period has ended, whether the
+    member has corrected; one who has not is persuaded to leave the Party."""
+    def apply(locked: Appraisal) -> list[str]:
+        if locked.disposal != Disposal.CORRECT:
+            raise ValidationError({"disposal": "只有限期改正的党员才作期满评定。"})
+        if locked.reviewed_on is not None:
+            raise ValidationError({"reviewed_on": f"已于 {locked.reviewed_on:%Y-%m-%d} 作期满评定。"})
+        message = rules.correction_review_error(correct_by=locked.correct_by, reviewed_on=reviewed_on,
+                                                today=dates.today())
+        if message:
+            raise ValidationError({"reviewed_on": message})
+        locked.reviewed_on = reviewed_on
+        locked.review_result = CorrectionResult.CORRECTED if corrected else CorrectionResult.NOT_CORRECTED
+        return ["reviewed_on", "review_result"]
+
+    return perform(Appraisal.objects.all(), appraisal.pk, actor=actor, permission="members.change_appraisal",
+                   label="限期改正期满评定", what="民主评议结果", apply=apply, action=AuditAction.TRANSITION)
 
 
 # --- 组织关系转接 ------------------------------------------------------------------------

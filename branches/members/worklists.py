@@ -25,6 +25,7 @@ SLUG_TRANSIT = "members_transfers_in_transit"
 SLUG_OVERDUE = "members_transfers_overdue"
 SLUG_ARREARS = "members_dues_arrears"
 SLUG_COUNTS = "members_per_branch"
+SLUG_CORRECTIONS = "members_corrections_due"
 
 
 def applicant_link(applicant: Any) -> str:
@@ -37,6 +38,10 @@ def transfer_link(transfer: Any) -> str:
 
 def member_link(member: Any) -> str:
     return reverse("admin:members_member_change", args=[member.pk])
+
+
+def appraisal_link(appraisal: Any) -> str:
+    return reverse("admin:members_appraisal_change", args=[appraisal.pk])
 
 
 def to_side(transfer: Any) -> str:
@@ -138,6 +143,14 @@ def register_all() -> None:
         description="有未交月份的党员，按欠缴月数排列；连续6个月不交纳且无正当理由的，已列入整改清单作自行脱党审查。",
         columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("欠缴月数", "unpaid_months"),
                  Column("欠缴原因", "arrears_reason")),
+    ))
+    register(WorkList(
+        slug=SLUG_CORRECTIONS, title="30天内限期改正期满的党员", section=SECTION, permission="members.view_appraisal",
+        queryset=selectors.corrections_due, row_link=appraisal_link,
+        description="民主评议中评为不合格、限期改正的党员，期满应召开支部大会评定是否改正；未改正的劝其退党。"
+                    "已期满尚未评定的也列在这里。",
+        columns=(Column("姓名", "member.name"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
+                 Column("限期改正期满", "correct_by")),
     ))
     register(WorkList(
         slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",

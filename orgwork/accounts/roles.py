@@ -184,7 +184,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.import_meeting", "branches.export_meeting",
         "branches.add_meetingyear", "branches.change_meetingyear", "branches.delete_meetingyear",
         "branches.view_meetingyear",
-        # 党员名册、组织关系转接、发展党员、党费 (branches.members)
+        # 党员名册、组织关系转接、发展党员、党费、民主评议党员 (branches.members)
         "members.add_member", "members.change_member", "members.delete_member", "members.view_member",
         "members.import_member", "members.export_member",
         "members.add_transfer", "members.change_transfer", "members.delete_transfer", "members.view_transfer",
@@ -194,6 +194,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "members.view_activistreview",
         "members.add_duesrecord", "members.change_duesrecord", "members.delete_duesrecord",
         "members.view_duesrecord", "members.import_duesrecord", "members.export_duesrecord",
+        "members.add_appraisal", "members.change_appraisal", "members.delete_appraisal", "members.view_appraisal",
+        "members.import_appraisal", "members.export_appraisal",
         "branches.add_standard", "branches.change_standard", "branches.delete_standard", "branches.view_standard",
         "branches.add_standardversion", "branches.change_standardversion", "branches.delete_standardversion",
         "branches.view_standardversion",
@@ -252,7 +254,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
         "branches.view_assessmentitemscore", "branches.view_weakbranchcase",
         "members.view_member", "members.view_transfer", "members.view_applicant", "members.view_activistreview",
-        "members.view_duesrecord",
+        "members.view_duesrecord", "members.view_appraisal",
         "talent.view_programme", "talent.view_person", "talent.view_enrollment", "talent.view_funding",
         "talent.view_termreview", "talent.view_reward", "talent.view_trainingplanfile", "talent.view_servicecard",
         "talent.view_greenchannelrequest", "talent.view_expertliaison", "talent.view_liaisoncontact",

@@ -1,3 +1,4 @@
-"""Members and recruitment in the admin: the roster and transfers, the pipeline, dues."""
+"""Members and recruitment in the admin: the roster and transfers, the pipeline, dues,
+the yearly 民主评议党员."""
 
-from . import dues, pipeline, roster  # noqa: F401  (registers the admins)
+from . import appraisals, dues, pipeline, roster  # noqa: F401  (registers the admins)

@@ -80,8 +80,8 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Member],
                            search_term: str) -> tuple[QuerySet[Member], bool]:
         source = autocomplete_source(request)
-        if source == ("members", "transfer", "member"):
-            queryset = queryset.filter(status=MemberStatus.ACTIVE)  # only a member on the roll moves
+        if source in (("members", "transfer", "member"), ("members", "appraisal", "member")):
+            queryset = queryset.filter(status=MemberStatus.ACTIVE)  # only a member on the roll moves or is appraised
         elif source in CONTACT_SOURCES:  # a 培养联系人 is a 正式党员 on the roll, as the service requires
             queryset = queryset.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE)
         return super().get_search_results(request, queryset, search_term)

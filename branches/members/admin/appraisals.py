@@ -1,0 +1,99 @@
+"""民主评议党员 in the admin: the year's results, one per member, entered on a form or by
+the sheet; a 限期改正 is closed by its 期满评定, a step on the result's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin
+from orgwork.common import dates
+from orgwork.common.search import PersonSearchMixin
+from orgwork.imports.admin import ImportExportMixin
+from orgwork.units.scope import scope_queryset
+
+from .. import services
+from ..models import Appraisal, Disposal, Member, MemberStatus
+from .common import member_label
+
+
+class AppraisalForm(forms.ModelForm):
+    """The result's rules (:func:`rules.appraisal_errors`, through the model's ``clean``)
+    show under their fields; a result closed by its 期满评定 says so above the form."""
+
+    class Meta:
+        model = Appraisal
+        fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and (message := services.appraisal_kept_error(self.instance._audit_loaded,
+                                                                           self.instance)):
+            raise ValidationError(message)
+        return data
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="期满评定日期（支部大会）", initial=dates.today)
+    corrected = forms.TypedChoiceField(label="评定结果", coerce=lambda value: value == "yes",
+                                       choices=[("yes", "已改正，恢复为合格党员"), ("no", "未改正，劝其退党")])
+
+
+def _awaiting_review(appraisal: Appraisal) -> bool:
+    return appraisal.disposal == Disposal.CORRECT and appraisal.reviewed_on is None
+
+
+APPRAISAL_STEPS = (
+    RecordStep(name="review_step", label="限期改正期满评定", permission="members.change_appraisal",
+               applies=_awaiting_review, form=ReviewForm, icon="gavel",
+               summary=lambda a: f"{member_label(a.member)} {a.year}年度评为不合格，限期改正至 {a.correct_by:%Y-%m-%d}。",
+               run=lambda a, u, d: services.appraisal_review(appraisal=a, reviewed_on=d["reviewed_on"],
+                                                             corrected=d["corrected"], actor=u)),
+)
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
+    """民主评议党员. The list by year, grade and disposal; the member picked by name or ID
+    number among the clerk's members on the roll."""
+
+    record_steps = APPRAISAL_STEPS
+    import_resource = "members_appraisals"
+    form = AppraisalForm
+    list_display = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
+    list_filter = [UnitSubtreeFilter, "year", "grade", "disposal", "review_result"]
+    list_select_related = ["member"]
+    search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
+    person_lookup_prefix = "member__"
+    ordering = ["-year", "member_id"]
+    autocomplete_fields = ["member"]
+
+    def get_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
+        fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]
+        return fields + ["reviewed_on", "review_result"] if obj is not None and obj.reviewed_on else fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["member", "reviewed_on", "review_result"]  # a result is not moved to another member
+        return fields
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "member":
+            kwargs["queryset"] = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appraisal]:
+        return super().get_queryset(request).select_related("member__branch")
+
+    def save_model(self, request: HttpRequest, obj: Appraisal, form: Any, change: bool) -> None:
+        services.appraisal_save(appraisal=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a result entered wrongly is corrected, and the correction audited

@@ -1,0 +1,221 @@
+"""民主评议党员: each result's rule on the form, the sheet and the service; one result a
+member a year; the 限期改正 closed by its 期满评定 on the result's page; the list of
+periods ending; scope and the masked ID number on the sheet the list exports."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from branches.members import services
+from branches.members.models import Appraisal, AppraisalGrade, CorrectionResult, Disposal, Member, MemberCategory
+from branches.members.resources import AppraisalResource
+from branches.members.selectors import corrections_due
+from orgwork.audit.models import AuditAction, AuditLog
+
+from .conftest import SYSTEM, TODAY, add_member, make_id
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
+
+pytestmark = pytest.mark.django_db
+HEAD = ["身份证号", "姓名", "评议年度", "评定等次", "支部大会评定日期", "组织处置", "限期改正期满日期"]
+LAST_YEAR = TODAY.year - 1
+# The 支部大会 of last year's appraisal: early this year, or today when this year is younger.
+DECIDED = min(datetime.date(TODAY.year, 1, 10), TODAY)
+FULL_NUMBER = re.compile(r"(?<!\d)[1-9]\d{16}[\dX](?!\d)")
+
+
+def result(member: Member, grade: str = AppraisalGrade.QUALIFIED, *, year: int = LAST_YEAR,
+           decided_on: datetime.date = DECIDED, disposal: str = "", correct_by: datetime.date | None = None,
+           actor: Any = SYSTEM) -> Appraisal:
+    return services.appraisal_save(appraisal=Appraisal(member=member, year=year, grade=grade, decided_on=decided_on,
+                                                       disposal=disposal, correct_by=correct_by), actor=actor)
+
+
+def refusal(**kwargs: Any) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as refused:
+        result(**kwargs)
+    return refused.value.message_dict
+
+
+def form_post(member: Member, **values: Any) -> dict[str, Any]:
+    data = {"member": member.pk, "year": LAST_YEAR, "grade": AppraisalGrade.QUALIFIED,
+            "decided_on": DECIDED.isoformat(), "disposal": "", "correct_by": "", "note": ""}
+    data.update(values)
+    return data
+
+
+def form_errors(response: Any) -> dict[str, list[str]]:
+    assert response.status_code == 200, response.status_code
+    return {name: list(errors) for name, errors in response.context["adminform"].form.errors.items()}
+
+
+ADD = reverse("admin:members_appraisal_add")
+
+
+def test_a_member_found_unqualified_is_refused_without_a_disposal_by_the_service(member) -> None:
+    assert "须作出组织处置" in refusal(member=member, grade=AppraisalGrade.UNQUALIFIED)["disposal"][0]
+    assert not Appraisal.objects.exists()
+
+
+def test_a_member_found_unqualified_is_refused_without_a_disposal_on_the_form(member, county_a_clerk,
+                                                                             client_for) -> None:
+    response = client_for(county_a_clerk).post(ADD, form_post(member, grade=AppraisalGrade.UNQUALIFIED))
+    assert "须作出组织处置" in form_errors(response)["disposal"][0]
+    assert not Appraisal.objects.exists()
+
+
+def test_a_member_found_unqualified_is_refused_without_a_disposal_on_the_sheet(tmp_path, member,
+                                                                              county_a_clerk) -> None:
+    row = [member.id_number, member.name, LAST_YEAR, "不合格", DECIDED.isoformat(), "", ""]
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert not outcome.committed and "组织处置:" in messages(outcome) and "须作出组织处置" in messages(outcome)
+    assert not Appraisal.objects.exists()
+
+
+def test_a_disposal_is_only_for_a_member_found_unqualified(member) -> None:
+    assert refusal(member=member, grade=AppraisalGrade.BASIC, disposal=Disposal.PERSUADE)["disposal"] == [
+        "只有评为不合格的党员才作组织处置。"]
+
+
+def test_a_correction_period_ends_within_a_year_of_the_decision_on_every_path(tmp_path, member, county_a_clerk,
+                                                                              client_for) -> None:
+    too_late = DECIDED + datetime.timedelta(days=400)
+    assert "12个月以内" in refusal(member=member, grade=AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
+                                   correct_by=too_late)["correct_by"][0]
+    assert "须填写期满日期" in refusal(member=member, grade=AppraisalGrade.UNQUALIFIED,
+                                     disposal=Disposal.CORRECT)["correct_by"][0]
+    response = client_for(county_a_clerk).post(ADD, form_post(member, grade=AppraisalGrade.UNQUALIFIED,
+                                                              disposal=Disposal.CORRECT,
+                                                              correct_by=too_late.isoformat()))
+    assert "12个月以内" in form_errors(response)["correct_by"][0]
+    row = [member.id_number, member.name, LAST_YEAR, "不合格", DECIDED.isoformat(), "限期改正", too_late.isoformat()]
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert not outcome.committed and "限期改正期满日期:" in messages(outcome)
+    row[6] = (DECIDED + datetime.timedelta(days=180)).isoformat()
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert outcome.committed, messages(outcome)
+    assert Appraisal.objects.get().correct_by == DECIDED + datetime.timedelta(days=180)
+
+
+def test_a_probationary_member_found_unqualified_has_the_probation_extended_or_cancelled(orgs) -> None:
+    probationary = add_member(orgs["community"], "预备", category=MemberCategory.PROBATIONARY,
+                              joined_on=datetime.date(LAST_YEAR, 3, 1))
+    assert "延长预备期或取消预备党员资格" in refusal(member=probationary, grade=AppraisalGrade.UNQUALIFIED,
+                                                    disposal=Disposal.REMOVE)["disposal"][0]
+    full = add_member(orgs["community"], "正式")
+    assert "限期改正、劝其退党或除名" in refusal(member=full, grade=AppraisalGrade.UNQUALIFIED,
+                                              disposal=Disposal.PROBATION)["disposal"][0]
+    kept = result(probationary, AppraisalGrade.UNQUALIFIED, disposal=Disposal.PROBATION)
+    assert kept.get_disposal_display() == "延长预备期或取消预备党员资格"
+
+
+def test_a_year_before_the_member_joined_or_after_this_one_is_refused(orgs) -> None:
+    newcomer = add_member(orgs["community"], "新党员", category=MemberCategory.PROBATIONARY,
+                          joined_on=datetime.date(TODAY.year, 1, 1))
+    assert refusal(member=newcomer, year=LAST_YEAR)["year"] == [f"该党员{TODAY.year}年入党，不参加{LAST_YEAR}年度的民主评议。"]
+    assert "不能晚于今年" in refusal(member=newcomer, year=TODAY.year + 1)["year"][0]
+    old = add_member(orgs["community"], "老党员")
+    assert "应在" in refusal(member=old, year=LAST_YEAR - 2)["decided_on"][0]
+
+
+def test_one_result_a_member_a_year_a_second_sheet_corrects_it_and_the_form_refuses_a_second(
+        tmp_path, member, county_a_clerk, client_for) -> None:
+    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    assert run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk).committed
+    row[3] = "优秀"
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert outcome.committed, messages(outcome)
+    assert list(Appraisal.objects.values_list("grade", flat=True)) == [AppraisalGrade.EXCELLENT]
+    response = client_for(county_a_clerk).post(ADD, form_post(member))
+    assert "该党员该年度的民主评议结果已登记。" in response.content.decode()
+    assert Appraisal.objects.count() == 1
+
+
+def test_a_sheet_row_whose_name_is_not_the_members_is_refused(tmp_path, member, county_a_clerk) -> None:
+    row = [member.id_number, "李四", LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert not outcome.committed and "姓名与系统中该身份证号的党员不一致" in messages(outcome)
+
+
+def test_a_clerk_cannot_appraise_a_member_of_another_county_by_service_or_sheet(tmp_path, orgs, county_b_clerk,
+                                                                               client_for) -> None:
+    member = add_member(orgs["community"])
+    assert "管辖范围" in refusal(member=member, actor=county_b_clerk)["member"][0]
+    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_b_clerk)
+    assert not outcome.committed and "不在名册中或不在您的管辖范围内" in messages(outcome)
+    result(member)
+    page = client_for(county_b_clerk).get(reverse("admin:members_appraisal_changelist")).content.decode()
+    assert member.name not in page
+    assert client_for(county_b_clerk).get(
+        reverse("admin:members_appraisal_change", args=[Appraisal.objects.get().pk])).status_code in (302, 404)
+
+
+def test_the_review_waits_for_the_period_to_end_and_then_closes_the_result(member) -> None:
+    correct_by = TODAY + datetime.timedelta(days=10)
+    decided_on = min(DECIDED, correct_by - datetime.timedelta(days=30))
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=decided_on, disposal=Disposal.CORRECT,
+                       correct_by=correct_by)
+    with pytest.raises(ValidationError) as early:
+        services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=True, actor=SYSTEM)
+    assert "期满后才能讨论是否改正" in early.value.message_dict["reviewed_on"][0]
+    Appraisal.objects.filter(pk=appraisal.pk).update(correct_by=TODAY - datetime.timedelta(days=1))
+    appraisal.refresh_from_db()
+    reviewed = services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+    assert reviewed.review_result == CorrectionResult.NOT_CORRECTED
+    reviewed.grade = AppraisalGrade.QUALIFIED
+    with pytest.raises(ValidationError, match="已作期满评定"):
+        services.appraisal_save(appraisal=reviewed, actor=SYSTEM)
+    assert Appraisal.objects.get().grade == AppraisalGrade.UNQUALIFIED
+
+
+def test_the_review_step_on_the_results_page_records_it_with_one_audit_row(member, county_a_clerk,
+                                                                          client_for) -> None:
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
+                       year=LAST_YEAR - 1, disposal=Disposal.CORRECT,
+                       correct_by=DECIDED - datetime.timedelta(days=40))
+    client = client_for(county_a_clerk)
+    page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
+    step = f"/admin/members/appraisal/{appraisal.pk}/review/"
+    assert step in client.get(page).content.decode()
+    future = client.post(step, {"reviewed_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "corrected": "yes"})
+    assert future.status_code == 200 and "期满评定日期不能晚于今天。" in future.content.decode()
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    assert client.post(step, {"reviewed_on": TODAY.isoformat(), "corrected": "yes"}).status_code == 302
+    appraisal.refresh_from_db()
+    assert (appraisal.reviewed_on, appraisal.review_result) == (TODAY, CorrectionResult.CORRECTED)
+    rows = AuditLog.objects.filter(id__gt=last).values_list("action", "object_id")
+    assert list(rows) == [(AuditAction.TRANSITION, str(appraisal.pk))]
+    assert client.get(step).status_code == 403  # closed: the step is no longer offered
+
+
+def test_the_list_of_corrections_ending_holds_the_next_thirty_days_in_scope(orgs, county_a_clerk, county_b_clerk,
+                                                                         client_for) -> None:
+    decided = TODAY - datetime.timedelta(days=30)
+    late = {"year": decided.year - 1, "decided_on": decided, "disposal": Disposal.CORRECT}
+    soon = result(add_member(orgs["community"], "甲"), AppraisalGrade.UNQUALIFIED,
+                  correct_by=TODAY + datetime.timedelta(days=20), **late)
+    result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, correct_by=TODAY + datetime.timedelta(days=60),
+           **late)
+    result(add_member(orgs["community"], "丙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
+    assert list(corrections_due(county_a_clerk)) == [soon]
+    assert not corrections_due(county_b_clerk).exists()
+    page = client_for(county_a_clerk).get(reverse("admin:worklist", args=["members_corrections_due"]))
+    assert page.status_code == 200 and "甲" in page.content.decode() and "乙" not in page.content.decode()
+
+
+def test_the_results_export_masks_the_id_number_without_the_right(member, county_a_clerk, client_for) -> None:
+    result(member)
+    sheet = load_workbook(io.BytesIO(client_for(county_a_clerk).get(
+        reverse("admin:members_appraisal_export")).content)).active
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert member.masked_id_number in cells and member.name in cells
+    assert not FULL_NUMBER.search(" ".join(cells))
