@@ -1,15 +1,20 @@
 """Demo party members in the first county's branches: a roster of a few hundred (bulk,
 one audit row each), twelve months of dues with some members behind (paid months in bulk,
-unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
-and two transfers — one received, one in transit for over a month — through the services.
-Every step skips what is already there (members by ID number, applicants by ID number,
-dues by member and month).
+unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline,
+two transfers — one received, one in transit for over a month — and last year's 民主评议
+of one branch (one member 限期改正, the period ending within three weeks), through the
+services. Every step skips what is already there (members by ID number, applicants by ID
+number, dues by member and month, results by member and year).
 
-One sheet goes to ``var/demo-sheets/`` for trying the upload by hand (as
-``chengguan_party``): 城关区党费交纳（有错误）.xlsx, last month's payments of three members
-who owe it, with two mistakes: two members' names swapped between their rows (each row's
-ID number and amount are the member's), and one of those rows without its month. Fixed, it
-pays the three months.
+Two sheets go to ``var/demo-sheets/`` for trying the upload by hand (as
+``chengguan_party``):
+- 城关区党费交纳（有错误）.xlsx, last month's payments of three members who owe it, with
+  two mistakes: two members' names swapped between their rows (each row's ID number and
+  amount are the member's), and one of those rows without its month. Fixed, it pays the
+  three months;
+- 城关区民主评议（有错误）.xlsx, last year's results of another branch's first five
+  members, one 不合格 without its 组织处置. With 限期改正 and a 限期改正期满日期 within a
+  year of the 支部大会, it imports the five.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from branches.members import rules, services
-from branches.members.models import Applicant, DuesRecord, Member, MemberCategory, Transfer
+from branches.members.models import (Applicant, Appraisal, AppraisalGrade, Disposal, DuesRecord, Member, MemberCategory,
+                                     Transfer)
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.common import dates, idnumber
 
@@ -34,6 +40,8 @@ from . import DemoContext, bulk
 MEMBERS = 300
 DUES_SHEET = "城关区党费交纳（有错误）.xlsx"
 DUES_HEAD = ["身份证号", "姓名", "月份", "应交金额（元）", "实交金额（元）", "交纳日期"]
+APPRAISAL_SHEET = "城关区民主评议（有错误）.xlsx"
+APPRAISAL_HEAD = ["身份证号", "姓名", "评议年度", "评定等次", "支部大会评定日期", "组织处置", "限期改正期满日期", "备注"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 # Given names by the sex the ID number gives, so that a 丽娟 is not listed as 男.
 GIVEN = {idnumber.MALE: ["建国", "志强", "明华", "立新", "小军", "国庆", "卫东", "永刚"],
@@ -58,9 +66,11 @@ def build(ctx: DemoContext) -> None:
     dues = ensure_dues(ctx.actor)
     transfers = ensure_transfers(branches, ctx.actor)
     lapses = services.members_check_arrears(actor=ctx.actor)
+    appraised = ensure_appraisals(branches, ctx.actor)
     write_dues_sheet()
+    write_appraisal_sheet(branches)
     ctx.say(f"党员：新增 {added} 人，党费记录新增 {dues} 条，发展党员新增 {applicants} 人，组织关系转接新增 {transfers} 件，"
-            f"连续欠缴6个月列入整改 {lapses} 人")
+            f"连续欠缴6个月列入整改 {lapses} 人，民主评议结果新增 {appraised} 条")
 
 
 def demo_branches() -> list[PartyOrganisation]:
@@ -249,3 +259,58 @@ def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:
                                       started_on=ago(50), actor=actor)
     services.transfer_send(transfer=overdue, sent_on=ago(45), actor=actor)
     return 2
+
+
+def appraisal_day() -> tuple[int, datetime.date]:
+    """Last year's 民主评议 and the day of its 支部大会: mid-January, or today before then."""
+    today = dates.today()
+    return today.year - 1, min(datetime.date(today.year, 1, 15), today)
+
+
+def ensure_appraisals(branches: list[PartyOrganisation], actor: Any) -> int:
+    """Last year's results of the second branch's members on the roll: two 优秀, one
+    基本合格, one 不合格 with 限期改正 ending within three weeks (so the 台账 of periods
+    ending lists it), the others 合格."""
+    if len(branches) < 2:
+        return 0
+    year, decided = appraisal_day()
+    members = list(Member.objects.filter(branch=branches[1], status="active", category=MemberCategory.FULL,
+                                         joined_on__year__lte=year).order_by("pk"))
+    done = set(Appraisal.objects.filter(member__in=members, year=year).values_list("member_id", flat=True))
+    correct_by = min(dates.today() + datetime.timedelta(days=20), rules.add_months(decided, rules.CORRECTION_MAX_MONTHS))
+    added = 0
+    for index, member in enumerate(members):
+        if member.pk in done:
+            continue
+        grade = {0: AppraisalGrade.EXCELLENT, 1: AppraisalGrade.EXCELLENT, 2: AppraisalGrade.BASIC,
+                 3: AppraisalGrade.UNQUALIFIED}.get(index, AppraisalGrade.QUALIFIED)
+        unqualified = grade == AppraisalGrade.UNQUALIFIED
+        services.appraisal_save(appraisal=Appraisal(
+            member=member, year=year, grade=grade, decided_on=decided,
+            disposal=Disposal.CORRECT if unqualified else "", correct_by=correct_by if unqualified else None,
+            note="多次无故不参加组织生活，经教育仍未改正" if unqualified else ""), actor=actor)
+        added += 1
+    return added
+
+
+def write_appraisal_sheet(branches: list[PartyOrganisation]) -> None:
+    """The 民主评议 sheet with one mistake (see the module's docstring), for the first
+    branch (the results on record are the second's); none when the demo county has fewer
+    than two branches or the first has fewer than five members to appraise."""
+    if len(branches) < 2:
+        return
+    year, decided = appraisal_day()
+    members = list(Member.objects.filter(branch=branches[0], status="active", category=MemberCategory.FULL,
+                                         joined_on__year__lte=year).order_by("pk")[:5])
+    if len(members) < 5:
+        return
+    grades = ["优秀", "合格", "合格", "不合格", "基本合格"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "民主评议党员"
+    sheet.append(APPRAISAL_HEAD)
+    for member, grade in zip(members, grades):
+        sheet.append([member.id_number, member.name, year, grade, f"{decided:%Y-%m-%d}", "", "", ""])
+    folder = Path(settings.VAR_DIR) / "demo-sheets"
+    folder.mkdir(parents=True, exist_ok=True)
+    book.save(folder / APPRAISAL_SHEET)

@@ -3,12 +3,13 @@ transfers (one overdue); a second run adds nothing."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 
 from branches.members import selectors
-from branches.members.models import Applicant, DuesRecord, Member, Stage, Transfer
+from branches.members.models import Applicant, Appraisal, AppraisalGrade, DuesRecord, Member, Stage, Transfer
 from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 from seeds.demo import DemoContext
@@ -23,13 +24,16 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     ctx = DemoContext(scale="small", stdout=io.StringIO())
     step.build(ctx)
     counts = (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
-              AuditLog.objects.count(), RectificationItem.objects.count())
+              AuditLog.objects.count(), RectificationItem.objects.count(), Appraisal.objects.count())
     assert counts[0] >= step.MEMBERS and counts[1] > step.MEMBERS * 10
     stages = set(Applicant.objects.values_list("stage", flat=True))
     assert stages >= {Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL}
     assert selectors.transfers_overdue(SYSTEM).count() == 1
     assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
     assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
+    grades = set(Appraisal.objects.values_list("grade", flat=True))
+    assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
+    assert selectors.corrections_due(SYSTEM).count() == 1
     assert all(m.branch.unit.path.startswith(orgs["community"].unit.path) for m in Member.objects.select_related("branch__unit"))
     sexes: dict[int, set[str]] = {}
     for branch_id, gender in Member.objects.values_list("branch_id", "gender"):
@@ -40,7 +44,7 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert len(roster) >= step.MEMBERS and all(name[1:] in step.GIVEN[gender] for name, gender in roster)
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
-            AuditLog.objects.count(), RectificationItem.objects.count()) == counts
+            AuditLog.objects.count(), RectificationItem.objects.count(), Appraisal.objects.count()) == counts
 
 
 def test_the_demo_dues_sheet_shows_its_two_mistakes_and_pays_three_months_once_fixed(orgs, settings, tmp_path,
@@ -67,3 +71,32 @@ def test_the_demo_dues_sheet_shows_its_two_mistakes_and_pays_three_months_once_f
     fixed = run_import(DuesPaymentResource, county_a_clerk, open_sheet(str(path), path.name, DuesPaymentResource),
                        commit=True)
     assert fixed.committed and fixed.updated == 3, [(e.row, e.column, e.message) for e in fixed.errors]
+
+
+def test_the_demo_appraisal_sheet_refuses_its_unqualified_row_and_imports_five_once_fixed(orgs, settings, tmp_path,
+                                                                                         county_a_clerk):
+    from openpyxl import load_workbook
+
+    from branches.members.resources import AppraisalResource
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+
+    settings.VAR_DIR = tmp_path
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    before = Appraisal.objects.count()
+    path = tmp_path / "demo-sheets" / step.APPRAISAL_SHEET
+    result = run_import(AppraisalResource, county_a_clerk, open_sheet(str(path), path.name, AppraisalResource),
+                        commit=True)
+    assert [(e.row, e.column) for e in result.errors] == [(5, "组织处置")], [e.message for e in result.errors]
+    assert not result.committed and Appraisal.objects.count() == before
+
+    book = load_workbook(path)
+    sheet = book.active
+    year, decided = step.appraisal_day()
+    sheet["F5"].value = "限期改正"
+    sheet["G5"].value = (decided + datetime.timedelta(days=180)).isoformat()
+    book.save(path)
+    fixed = run_import(AppraisalResource, county_a_clerk, open_sheet(str(path), path.name, AppraisalResource),
+                       commit=True)
+    assert fixed.committed and fixed.new == 5, [(e.row, e.column, e.message) for e in fixed.errors]
+    assert Appraisal.objects.filter(year=year, disposal="correct").count() == 2
