@@ -17,7 +17,7 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import Applicant, Appraisal, Disposal, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
+from .models import Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -147,3 +147,12 @@ def corrections_due(user: Any, today: datetime.date | None = None, within_days: 
     return (scope_queryset(Appraisal.objects.filter(disposal=Disposal.CORRECT, reviewed_on__isnull=True,
                                                     correct_by__lte=limit), user)
             .select_related("member__branch").order_by("correct_by", "pk"))
+
+
+def disposals_pending(user: Any) -> QuerySet[Appraisal]:
+    """Members still on the roll whose result says they leave: 劝其退党 or 除名, or a
+    限期改正 found 未改正 at its 期满评定."""
+    leaving = (Q(disposal__in=[Disposal.PERSUADE, Disposal.REMOVE])
+               | Q(review_result=CorrectionResult.NOT_CORRECTED))
+    return (scope_queryset(Appraisal.objects.filter(leaving, member__status=MemberStatus.ACTIVE), user)
+            .select_related("member__branch").order_by("-year", "member_id"))

@@ -26,6 +26,7 @@ SLUG_OVERDUE = "members_transfers_overdue"
 SLUG_ARREARS = "members_dues_arrears"
 SLUG_COUNTS = "members_per_branch"
 SLUG_CORRECTIONS = "members_corrections_due"
+SLUG_DISPOSALS = "members_disposals_pending"
 
 
 def applicant_link(applicant: Any) -> str:
@@ -153,6 +154,14 @@ def register_all() -> None:
                  Column("限期改正期满", "correct_by")),
     ))
     register(WorkList(
+        slug=SLUG_DISPOSALS, title="组织处置尚未落实的党员", section=SECTION, permission="members.view_appraisal",
+        queryset=selectors.disposals_pending, row_link=appraisal_link,
+        description="民主评议中作出劝其退党、除名处置，或限期改正期满仍未改正的党员，仍在党员名册中。"
+                    "除名经上级党组织批准、劝退的本人退党后，请在党员页面“变更党籍状态”为出党。",
+        columns=(Column("姓名", "member.name"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
+                 Column("组织处置", "get_disposal_display"), Column("期满评定", "get_review_result_display")),
+    ))
+    register(WorkList(
         slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",
         queryset=selectors.branch_member_counts,
         row_link=lambda b: reverse("admin:branches_partyorganisation_change", args=[b.pk]),
@@ -172,6 +181,8 @@ PANEL_ITEMS = (
     ("转接在途", SLUG_TRANSIT, lambda u: selectors.transfers_in_transit(u).count()),
     ("转接逾期", SLUG_OVERDUE, lambda u: selectors.transfers_overdue(u).count()),
     ("欠缴党费", SLUG_ARREARS, lambda u: selectors.arrears(u).count()),
+    ("限期改正期满", SLUG_CORRECTIONS, lambda u: selectors.corrections_due(u).count()),
+    ("处置待落实", SLUG_DISPOSALS, lambda u: selectors.disposals_pending(u).count()),
 )
 
 

@@ -2,8 +2,8 @@
 one audit row each), twelve months of dues with some members behind (paid months in bulk,
 unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline,
 two transfers — one received, one in transit for over a month — and last year's 民主评议
-of one branch (one member 限期改正, the period ending within three weeks), through the
-services. Every step skips what is already there (members by ID number, applicants by ID
+of one branch (one member 限期改正, the period ending within three weeks, one 劝其退党 still
+on the roll), through the services. Every step skips what is already there (members by ID number, applicants by ID
 number, dues by member and month, results by member and year).
 
 Two sheets go to ``var/demo-sheets/`` for trying the upload by hand (as
@@ -267,10 +267,19 @@ def appraisal_day() -> tuple[int, datetime.date]:
     return today.year - 1, min(datetime.date(today.year, 1, 15), today)
 
 
+# The second branch's first members by id: (等次, 组织处置, 备注); the others are 合格.
+DEMO_APPRAISALS = {
+    0: (AppraisalGrade.EXCELLENT, "", ""), 1: (AppraisalGrade.EXCELLENT, "", ""), 2: (AppraisalGrade.BASIC, "", ""),
+    3: (AppraisalGrade.UNQUALIFIED, Disposal.CORRECT, "多次无故不参加组织生活，经教育仍未改正"),
+    4: (AppraisalGrade.UNQUALIFIED, Disposal.PERSUADE, "理想信念动摇，经批评教育仍无转变"),
+}
+
+
 def ensure_appraisals(branches: list[PartyOrganisation], actor: Any) -> int:
-    """Last year's results of the second branch's members on the roll: two 优秀, one
+    """Last year's results of the second branch's full members on the roll: two 优秀, one
     基本合格, one 不合格 with 限期改正 ending within three weeks (so the 台账 of periods
-    ending lists it), the others 合格."""
+    ending lists it), one 不合格 to be persuaded to leave (on the 台账 of disposals not yet
+    carried out), the others 合格."""
     if len(branches) < 2:
         return 0
     year, decided = appraisal_day()
@@ -282,13 +291,10 @@ def ensure_appraisals(branches: list[PartyOrganisation], actor: Any) -> int:
     for index, member in enumerate(members):
         if member.pk in done:
             continue
-        grade = {0: AppraisalGrade.EXCELLENT, 1: AppraisalGrade.EXCELLENT, 2: AppraisalGrade.BASIC,
-                 3: AppraisalGrade.UNQUALIFIED}.get(index, AppraisalGrade.QUALIFIED)
-        unqualified = grade == AppraisalGrade.UNQUALIFIED
+        grade, disposal, note = DEMO_APPRAISALS.get(index, (AppraisalGrade.QUALIFIED, "", ""))
         services.appraisal_save(appraisal=Appraisal(
-            member=member, year=year, grade=grade, decided_on=decided,
-            disposal=Disposal.CORRECT if unqualified else "", correct_by=correct_by if unqualified else None,
-            note="多次无故不参加组织生活，经教育仍未改正" if unqualified else ""), actor=actor)
+            member=member, year=year, grade=grade, decided_on=decided, disposal=disposal,
+            correct_by=correct_by if disposal == Disposal.CORRECT else None, note=note), actor=actor)
         added += 1
     return added
 

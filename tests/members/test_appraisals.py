@@ -15,9 +15,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from branches.members import services
-from branches.members.models import Appraisal, AppraisalGrade, CorrectionResult, Disposal, Member, MemberCategory
+from branches.members.models import (Appraisal, AppraisalGrade, CorrectionResult, Disposal, Member, MemberCategory,
+                                     MemberStatus)
 from branches.members.resources import AppraisalResource
-from branches.members.selectors import corrections_due
+from branches.members.selectors import corrections_due, disposals_pending
+from orgwork import dashboard
 from orgwork.audit.models import AuditAction, AuditLog
 
 from .conftest import SYSTEM, TODAY, add_member, make_id
@@ -219,3 +221,20 @@ def test_the_results_export_masks_the_id_number_without_the_right(member, county
     cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert member.masked_id_number in cells and member.name in cells
     assert not FULL_NUMBER.search(" ".join(cells))
+
+
+def test_a_member_to_leave_stays_on_the_pending_list_until_the_roster_says_so(orgs, county_a_clerk,
+                                                                             client_for) -> None:
+    removed = add_member(orgs["community"], "甲")
+    result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
+    result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
+           correct_by=TODAY + datetime.timedelta(days=60), decided_on=TODAY - datetime.timedelta(days=30),
+           year=(TODAY - datetime.timedelta(days=30)).year - 1)
+    assert [a.member for a in disposals_pending(county_a_clerk)] == [removed]
+    data = dashboard.get("members_work").compute(county_a_clerk)
+    values = dict(zip(data.labels, data.series[0].values))
+    assert values["处置待落实"] == 1 and values["限期改正期满"] == 0
+    page = client_for(county_a_clerk).get(reverse("admin:worklist", args=["members_disposals_pending"]))
+    assert page.status_code == 200 and "除名" in page.content.decode()
+    services.member_set_status(member=removed, status=MemberStatus.EXPELLED, actor=SYSTEM)
+    assert not disposals_pending(county_a_clerk).exists()

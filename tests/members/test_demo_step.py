@@ -33,7 +33,7 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
-    assert selectors.corrections_due(SYSTEM).count() == 1
+    assert selectors.corrections_due(SYSTEM).count() == 1 and selectors.disposals_pending(SYSTEM).count() == 1
     assert all(m.branch.unit.path.startswith(orgs["community"].unit.path) for m in Member.objects.select_related("branch__unit"))
     sexes: dict[int, set[str]] = {}
     for branch_id, gender in Member.objects.values_list("branch_id", "gender"):
