@@ -36,6 +36,7 @@ from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_changelist import HonouredListMixin
+from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple
 from orgwork.audit.presentation import readable_entries
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -203,16 +204,24 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
 
 
 class ScopedFormFieldsMixin:
-    """Scope the choices of every FK and M2M field, including autocomplete widgets."""
+    """Scope the choices of every FK and M2M field, including autocomplete widgets, which
+    are the key-checked ones (:mod:`orgwork.admin_widgets`)."""
+
+    def _autocomplete_widget(self, db_field: Any, request: HttpRequest, kwargs: dict[str, Any],
+                             widget: type[Any]) -> None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs and is_scoped(db_field.related_model):
             kwargs["queryset"] = scoped_choices(db_field.related_model, request)
+        self._autocomplete_widget(db_field, request, kwargs, KeyCheckedAutocompleteSelect)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs and is_scoped(db_field.remote_field.model):
             kwargs["queryset"] = scoped_choices(db_field.remote_field.model, request)
+        self._autocomplete_widget(db_field, request, kwargs, KeyCheckedAutocompleteSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 

@@ -197,6 +197,11 @@ def test_the_review_step_on_the_results_page_records_it_with_one_audit_row(membe
     rows = AuditLog.objects.filter(id__gt=last).values_list("action", "object_id")
     assert list(rows) == [(AuditAction.TRANSITION, str(appraisal.pk))]
     assert client.get(step).status_code == 403  # closed: the step is no longer offered
+    running = result(add_member(member.branch, "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
+                     correct_by=TODAY + datetime.timedelta(days=10), decided_on=TODAY - datetime.timedelta(days=30),
+                     year=(TODAY - datetime.timedelta(days=30)).year - 1)
+    running_page = client.get(reverse("admin:members_appraisal_change", args=[running.pk])).content.decode()
+    assert f"/admin/members/appraisal/{running.pk}/review/" not in running_page  # offered once the period ends
 
 
 def test_the_list_of_corrections_ending_holds_the_next_thirty_days_in_scope(orgs, county_a_clerk, county_b_clerk,

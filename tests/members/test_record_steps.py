@@ -167,3 +167,18 @@ def test_the_lists_batch_actions_take_the_same_steps_as_the_record_pages(orgs, m
     client.post(reverse("admin:members_member_changelist"),
                 {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended"})
     assert Member.objects.get(pk=contact.pk).status == "suspended"
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999"])
+def test_a_step_form_that_picks_by_typing_refuses_a_value_that_is_not_a_key_under_its_field(
+        orgs, member, client_for, county_a_clerk, value):
+    client = client_for(county_a_clerk)
+    response = client.post(step_url(member, "transfer"), {"to_branch": value, "letter_number": "城组转〔2026〕9号",
+                                                          "started_on": TODAY.isoformat()})
+    assert response.status_code == 200 and response.context["form"].errors["to_branch"]
+    applicant = services.applicant_talk(applicant=new_applicant(orgs["community"], applied_on=days_ago(40)),
+                                        talked_on=days_ago(30), actor=SYSTEM)
+    response = client.post(step_url(applicant, "make-activist"), {"day": TODAY.isoformat(), "contact_1": value})
+    assert response.status_code == 200 and response.context["form"].errors["contact_1"]
+    assert not Transfer.objects.exists()
+    assert Applicant.objects.get(pk=applicant.pk).stage == Stage.APPLIED

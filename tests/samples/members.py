@@ -6,7 +6,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from branches.members.models import Applicant, DuesRecord, Member, Transfer
+from branches.members.models import Applicant, Appraisal, DuesRecord, Member, Transfer
 from orgwork.common import idnumber
 from orgwork.units.models import Unit
 
@@ -44,3 +44,9 @@ def applicant_sample(unit: Unit) -> Applicant:
 @sample_for(DuesRecord)
 def dues_sample(unit: Unit) -> DuesRecord:
     return DuesRecord.objects.create(member=member_sample(unit), month=datetime.date(2026, 1, 1), due=Decimal("40"))
+
+
+@sample_for(Appraisal)
+def appraisal_sample(unit: Unit) -> Appraisal:
+    return Appraisal.objects.create(member=member_sample(unit), year=2025, grade="qualified",
+                                    decided_on=datetime.date(2026, 1, 15))

@@ -46,7 +46,9 @@ class ReviewForm(forms.Form):
 
 
 def _awaiting_review(appraisal: Appraisal) -> bool:
-    return appraisal.disposal == Disposal.CORRECT and appraisal.reviewed_on is None
+    """A 限期改正 whose period has ended and has had no 期满评定 (the service asks again)."""
+    return (appraisal.disposal == Disposal.CORRECT and appraisal.reviewed_on is None
+            and appraisal.correct_by is not None and appraisal.correct_by <= dates.today())
 
 
 APPRAISAL_STEPS = (
@@ -66,13 +68,17 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
     record_steps = APPRAISAL_STEPS
     import_resource = "members_appraisals"
     form = AppraisalForm
-    list_display = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
+    list_display = ["member", "branch", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
     list_filter = [UnitSubtreeFilter, "year", "grade", "disposal", "review_result"]
-    list_select_related = ["member"]
+    list_select_related = ["member__branch"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-year", "member_id"]
     autocomplete_fields = ["member"]
+
+    @admin.display(description="党支部", ordering="member__branch__path")
+    def branch(self, obj: Appraisal) -> str:
+        return obj.member.branch.name  # namesakes in a county are told apart by their branch
 
     def get_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
         fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]

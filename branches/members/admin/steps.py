@@ -12,10 +12,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_steps import RecordStep
+from orgwork.admin_widgets import KeyCheckedAutocompleteSelect
 from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
@@ -39,7 +39,7 @@ class ContactField(forms.ModelChoiceField):
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(queryset=Member.objects.none(),
-                         widget=AutocompleteSelect(Applicant._meta.get_field(name), admin.site), **kwargs)
+                         widget=KeyCheckedAutocompleteSelect(Applicant._meta.get_field(name), admin.site), **kwargs)
 
     def label_from_instance(self, obj: Member) -> str:
         return member_label(obj)
@@ -166,7 +166,7 @@ class TransferStartStepForm(forms.Form):
 
     to_branch = forms.ModelChoiceField(
         label="转入党支部（省内）", required=False, queryset=PartyOrganisation.objects.filter(kind=OrgKind.BRANCH),
-        widget=AutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
+        widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
     destination = forms.CharField(label="转往单位（省外）", max_length=200, required=False)
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     started_on = forms.DateField(label="申请日期", initial=dates.today)
