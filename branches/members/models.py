@@ -315,7 +315,9 @@ class Applicant(Audited):
             message = rules.branch_error(self.branch)
             if message:
                 errors["branch"] = message
-        if self.applied_on and self.birth_date and "birth_date" not in errors:
+        if self.applied_on and (message := rules.future_error(self.applied_on, "递交入党申请书日期", dates.today())):
+            errors["applied_on"] = message  # as every later step's date, and the sheet's whole-file check
+        elif self.applied_on and self.birth_date and "birth_date" not in errors:
             message = rules.application_age_error(self.birth_date, self.applied_on)
             if message:
                 errors["applied_on"] = message

@@ -81,8 +81,8 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
         raise ValidationError({"status": "转出须通过组织关系转接办理。"})
 
     def apply(locked: Member) -> list[str]:
-        if locked.status == status:
-            return []
+        if locked.status == status:  # said, not passed over: the clerk meant a change
+            raise ValidationError({"status": f"「{locked}」的党籍状态已是{MemberStatus(status).label}，未作变更。"})
         if locked.status == MemberStatus.TRANSFERRED_OUT:
             raise ValidationError({"status": f"「{locked}」的组织关系已转出，党籍状态随转接办理，不能在此变更。"})
         if locked.status == MemberStatus.DECEASED:

@@ -87,6 +87,9 @@ def validate(value: str) -> str:
     """
     if value in _valid:
         return value
+    if "*" in value:  # copied from a list or an export, where numbers are shown masked (``mask``)
+        raise ValidationError("这是列表或导出文件中遮盖过的身份证号（中间以 * 代替），请填写完整的18位身份证号。",
+                              code="masked")
     if len(value) == 15 and value.isdigit():
         raise ValidationError("这是15位旧身份证号，请填写18位身份证号。", code="old_format")
     if len(value) != 18:

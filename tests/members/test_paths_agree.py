@@ -15,6 +15,7 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 from branches.members.resources import ApplicantResource, MemberResource
+from orgwork.audit.models import AuditLog
 from orgwork.common import secrets
 
 from .conftest import SYSTEM, TODAY, activist, add_member, days_ago, make_id, probationary
@@ -137,6 +138,25 @@ def test_a_member_on_the_roll_cannot_apply_again_on_the_form_or_the_sheet(tmp_pa
     assert not Applicant.objects.filter(id_number=member.id_number).exists()
 
 
+def test_an_application_dated_after_today_is_refused_on_the_form_the_service_and_the_sheet(
+        tmp_path, orgs, client_for, county_a_clerk):
+    later = (TODAY + datetime.timedelta(days=28)).isoformat()
+    number = make_id(datetime.date(1998, 8, 8))
+    page = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "未来", "id_number": number, "branch": orgs["community"].pk, "applied_on": later,
+        "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0"})
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["applied_on"] == ["递交入党申请书日期不能晚于今天。"]
+    with pytest.raises(ValidationError, match="递交入党申请书日期不能晚于今天"):
+        services.applicant_apply(applicant=Applicant(name="未来", id_number=number, branch=orgs["community"],
+                                                     applied_on=TODAY + datetime.timedelta(days=28)),
+                                 actor=county_a_clerk)
+    result = run(tmp_path, [APPLICANT_HEAD, ["未来", number, "A-SQ", later, "", "", "", ""]], ApplicantResource,
+                 county_a_clerk)
+    assert not result.committed and "递交入党申请书日期不能晚于今天" in messages(result)
+    assert not Applicant.objects.filter(id_number=number).exists()
+
+
 # --- the roster follows the file and the transfers ---------------------------------------
 
 def test_the_dates_of_a_member_admitted_through_the_pipeline_are_kept_on_the_form_and_the_sheet(
@@ -180,6 +200,16 @@ def test_a_member_whose_relationship_went_out_cannot_be_put_back_on_the_roll(org
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
     with pytest.raises(ValidationError, match="已转出"):
         services.member_set_status(member=member, status=MemberStatus.ACTIVE, actor=county_a_clerk)
+
+
+def test_a_status_change_to_the_status_the_member_has_is_refused_under_it_not_reported_done(
+        orgs, member, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    page = client.post(f"/admin/members/member/{member.pk}/status/", {"status": MemberStatus.ACTIVE})
+    assert page.status_code == 200
+    assert page.context["form"].errors["status"] == [f"「{member}」的党籍状态已是在册，未作变更。"]
+    assert not AuditLog.objects.filter(id__gt=last).exists()
 
 
 def test_a_probationary_member_is_expelled_only_through_the_file_and_a_death_closes_it(orgs, member, county_a_clerk):

@@ -159,3 +159,14 @@ def test_a_dues_sheet_with_the_members_name_or_none_is_taken(tmp_path, orgs, mem
     assert result.committed, messages(result)
     assert DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).paid == due
     assert result.ignored_headers == []  # the name is checked: the job page does not call it ignored
+
+
+def test_a_sheet_made_from_an_export_with_masked_numbers_is_told_to_fill_in_the_whole_number(
+        tmp_path, orgs, member, county_a_clerk):
+    head = ["身份证号", "姓名", "月份", "实交金额（元）", "交纳日期"]
+    month = services.month_start(days_ago(40))
+    row = [member.masked_id_number, member.name, f"{month:%Y-%m}", "20.00", days_ago(30).isoformat()]
+    result = run(tmp_path, [head, row], DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("身份证号", "这是列表或导出文件中遮盖过的身份证号（中间以 * 代替），请填写完整的18位身份证号。")]
