@@ -57,3 +57,13 @@ def test_a_creation_row_shows_new_values_without_an_arrow(tree: dict[str, Unit],
     created = AuditLog.objects.filter(object_id=str(tree["township_a"].pk), action=AuditAction.CREATE)
     assert created.exists()
     assert "单位名称：城关镇" in html and "（空） →" not in html
+
+
+def test_a_system_actor_reads_as_what_it_does_and_an_account_as_itself() -> None:
+    from orgwork.audit.actors import actor_shown
+
+    assert actor_shown("system:seed_demo") == "系统（演示数据）"
+    assert actor_shown("system:members_generate_dues") == "系统（每月生成党费）"
+    assert actor_shown("system:fixture") == "系统" and actor_shown("") == "系统"
+    assert actor_shown("chengguan_party") == "chengguan_party"
+    assert str(SystemActor("send_reminders")) == "系统（发送提醒）"

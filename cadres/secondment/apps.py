@@ -11,7 +11,10 @@ class SecondmentConfig(AppConfig):
 
     def ready(self) -> None:
         from cadres import extensions
+        from orgwork.audit.actors import name_system_actor
         from orgwork.imports.registry import register
+
+        name_system_actor("secondment_duty_sheet", "在岗抽查表导入")
 
         from . import worklists
         from .printing import resume_lines

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from orgwork.audit.actors import actor_shown
 from orgwork.common.fields import LogJSONField
 
 
@@ -103,3 +104,8 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def actor_shown(self) -> str:
+        """操作人 on the record's pages: a system actor by what it does (:mod:`.actors`)."""
+        return actor_shown(self.actor_name)

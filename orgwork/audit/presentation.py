@@ -50,13 +50,19 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | Non
         return None
 
 
+def _points_at_one(field: models.Field[Any, Any] | None) -> bool:
+    """A foreign key or a one-to-one key of the record itself: its id is shown as the
+    record it names (an applicant's 党员名册记录 as the member, not 305)."""
+    return field is not None and field.concrete and field.is_relation and (field.many_to_one or field.one_to_one)
+
+
 def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, str]) -> str:
     value = secrets.shown_value(value)
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
         return "是" if value else "否"
-    if field is not None and field.is_relation and field.many_to_one:
+    if _points_at_one(field):
         return related.get(value, related.get(str(value), f"编号 {value}"))
     if field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
@@ -91,7 +97,7 @@ def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any)
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
             field = _field(model, name)
-            if field is not None and field.is_relation and field.many_to_one and isinstance(pair, list):
+            if _points_at_one(field) and isinstance(pair, list):
                 wanted[name].update(v for v in pair if v not in (None, ""))
     names: dict[str, dict[Any, str]] = {}
     for name, ids in wanted.items():

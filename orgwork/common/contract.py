@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from orgwork.audit.actors import SYSTEM_PREFIX, system_actor_shown
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import concrete_values, diff, entry_for, record_many
 from orgwork.units.scope import scope_queryset
@@ -56,7 +57,7 @@ class SystemActor:
 
     @property
     def username(self) -> str:
-        return f"system:{self.name}"
+        return f"{SYSTEM_PREFIX}{self.name}"
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         return True
@@ -68,7 +69,7 @@ class SystemActor:
         return self.username
 
     def __str__(self) -> str:
-        return f"系统（{self.name}）"
+        return system_actor_shown(self.name)
 
 
 def is_system(actor: Any) -> bool:

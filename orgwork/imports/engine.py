@@ -194,8 +194,10 @@ class ImportResult:
     fingerprint: list[str] = field(default_factory=list)
     # A validation's first rows (``PREVIEW_ROWS``), as ``ImportEngine._preview_row`` makes them.
     preview: list[dict[str, Any]] = field(default_factory=list)
-    # Headers of the sheet that are not imported (``ImportEngine.ignored_headers``).
+    # Headers of the sheet that are not imported (``ImportEngine.ignored_headers``), and
+    # those of them that are the template's own columns shown for the reader (党籍状态).
     ignored_headers: list[str] = field(default_factory=list)
+    shown_only_headers: list[str] = field(default_factory=list)
     # A commit's written rows: the primary keys of the new and of the changed records.
     new_pks: list[Any] = field(default_factory=list)
     updated_pks: list[Any] = field(default_factory=list)
@@ -580,7 +582,7 @@ class ImportEngine:
     # --- the run ----------------------------------------------------------------
 
     def run(self, sheet: Sheet, *, commit: bool = False) -> ImportResult:
-        result = ImportResult(ignored_headers=self.ignored_headers(sheet))
+        result = ImportResult(ignored_headers=self.ignored_headers(sheet), shown_only_headers=self.shown_only_headers(sheet))
         actor = current_actor()
         source = AuditSource.IMPORT
         with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip), \
@@ -608,10 +610,14 @@ class ImportEngine:
         """The sheet's headers the import leaves alone: headers the template does not know
         (a misspelt 党费计算基数) and the template's read-only columns (党籍状态), except
         those it checks (the 姓名 beside an ID number, ``_named_columns``)."""
+        return [h for h in sheet.unknown_headers if h not in NOT_DATA_HEADERS] + self.shown_only_headers(sheet)
+
+    def shown_only_headers(self, sheet: Sheet) -> list[str]:
+        """The template's read-only columns the sheet has (党籍状态, 应交金额): shown for the
+        reader, never read back."""
         read_only = {f.column_name for name, f in self.resource.fields.items()
                      if f.readonly and name not in self._identity_names}
-        shown_only = [h for h in sheet.columns.values() if h in read_only]
-        return [h for h in sheet.unknown_headers if h not in NOT_DATA_HEADERS] + shown_only
+        return [h for h in sheet.columns.values() if h in read_only]
 
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
         present = [c for c in self.columns if c.header in sheet.columns.values()]

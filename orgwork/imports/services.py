@@ -20,7 +20,7 @@ import datetime
 import hashlib
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,12 +173,18 @@ class ProgressReporter:
             self._conn = None
 
 
-def ignored_note(headers: list[str]) -> str:
-    """The sentence that names a sheet's columns the import leaves alone, "" for none."""
-    if not headers:
-        return ""
-    return (f"注意：表中的「{'」「'.join(headers)}」列不在导入模板中或仅供查看，不会导入；"
-            "如果是要导入的数据，请按模板改正列名后重新上传。")
+def ignored_note(headers: Sequence[str], shown_only: Sequence[str] = ()) -> str:
+    """The sentences that name a sheet's columns the import leaves alone, "" for none:
+    headers the template does not know (perhaps misspelt: the clerk is told to check), and
+    the template's own read-only columns (told only that they are not read back)."""
+    unknown = [h for h in headers if h not in shown_only]
+    note = ""
+    if unknown:
+        note += (f"注意：表中的「{'」「'.join(unknown)}」列不在导入模板中，不会导入；"
+                 "如果是要导入的数据，请按模板改正列名后重新上传。")
+    if shown_only:
+        note += f"表中的「{'」「'.join(shown_only)}」列在模板中仅供查看，不会导入。"
+    return note
 
 
 def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
@@ -292,7 +298,7 @@ def _validate(job: ImportJob) -> str:
         job.validated_at = timezone.now()
         job.message = ("校验通过，请确认导入。" if result.ok and result.rows else (
             "文件中没有数据行。" if not result.rows else f"有 {result.error_rows} 行数据有误，请修改后重新上传。")
-            ) + ignored_note(result.ignored_headers)
+            ) + ignored_note(result.ignored_headers, result.shown_only_headers)
         job.save(update_fields=[*fields, "status", "validated_at", "message"])
     return job.status
 

@@ -79,4 +79,4 @@ def test_columns_the_template_does_not_know_are_named_and_left_alone(tmp_path: P
     path = xlsx(tmp_path / "u.xlsx", [["序号", *HEAD, "单位简介"], ["1", "620102002", "东岗街道", "620102", "乡镇", "乡级", "略"]])
     assert run("units", str(path), "--user", importer.username) == 0
     err = capsys.readouterr().err
-    assert "「单位简介」列不在导入模板中或仅供查看，不会导入" in err and "序号" not in err
+    assert "「单位简介」列不在导入模板中，不会导入" in err and "序号" not in err

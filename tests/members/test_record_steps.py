@@ -182,3 +182,16 @@ def test_a_step_form_that_picks_by_typing_refuses_a_value_that_is_not_a_key_unde
     assert response.status_code == 200 and response.context["form"].errors["contact_1"]
     assert not Transfer.objects.exists()
     assert Applicant.objects.get(pk=applicant.pk).stage == Stage.APPLIED
+
+
+def test_an_admitted_applicants_timeline_names_the_roster_record_and_the_system_in_chinese(
+        orgs, member, client_for, county_a_clerk):
+    file = probationary(orgs["community"], member, vote_days_ago=100)
+    admitted = Member.objects.get(pk=file.member_id)
+    client = client_for(county_a_clerk)
+    for url in (f"/admin/members/applicant/{file.pk}/change/", f"/admin/members/applicant/{file.pk}/history/"):
+        html = client.get(url).content.decode()
+        assert f"党员名册记录：（空） → {admitted.name}" in html, url
+        assert f"→ {admitted.pk}<" not in html and "system:" not in html
+    written = AuditLog.objects.filter(object_id=str(file.pk)).exclude(actor_name="").first()
+    assert written.actor_name == "system:test" and written.actor_shown == "系统"

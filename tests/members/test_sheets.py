@@ -170,3 +170,19 @@ def test_a_sheet_made_from_an_export_with_masked_numbers_is_told_to_fill_in_the_
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [
         ("身份证号", "这是列表或导出文件中遮盖过的身份证号（中间以 * 代替），请填写完整的18位身份证号。")]
+
+
+def test_the_templates_own_view_only_column_is_named_as_such_and_a_misspelt_one_as_unknown(
+        tmp_path, orgs, county_a_clerk):
+    from orgwork.imports.services import ignored_note
+
+    number = make_id(datetime.date(1980, 2, 3))
+    head = ROSTER_HEAD + ["党籍状态", "党费基数"]
+    row = ["张三", number, "A-SQ", "正式党员", "2005-07-01", "2006-07-01", "在职", "5000", "", "5000"]
+    result = run(tmp_path, [head, row], MemberResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert (result.ignored_headers, result.shown_only_headers) == (["党费基数", "党籍状态"], ["党籍状态"])
+    assert ignored_note(result.ignored_headers, result.shown_only_headers) == (
+        "注意：表中的「党费基数」列不在导入模板中，不会导入；如果是要导入的数据，请按模板改正列名后重新上传。"
+        "表中的「党籍状态」列在模板中仅供查看，不会导入。")
+    assert ignored_note([], []) == ""

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as fh:
                 json.dump(result.report(), fh, ensure_ascii=False, indent=2)
-        if note := ignored_note(result.ignored_headers):
+        if note := ignored_note(result.ignored_headers, result.shown_only_headers):
             self.stderr.write(note)
         for error in result.errors[:50]:
             self.stderr.write(f"第 {error.row} 行 {error.column}：{error.message}")
