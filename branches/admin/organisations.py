@@ -135,18 +135,25 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         if count is None:
             if hasattr(obj, "_roster_count"):  # a 党委 or 党总支 in the list
                 return "—"
-            count = roster_counts([obj])[obj.pk]
+            count = obj._roster_count = roster_counts([obj])[obj.pk]  # the page's 登记三会一课 reads it too
         return str(count)
 
     @admin.display(description="相关记录")
     def related_records(self, obj: PartyOrganisation) -> str:
         """Links to the organisation's 三会一课 and 标准化评定, found by its code (both lists
-        search an exact code through their index)."""
+        search an exact code through their index); for a 党支部, 登记三会一课 opens the
+        meeting form with the branch chosen and 应到人数 taken from the roster (在册党员, the
+        clerk corrects it for a 支委会 or 党小组会)."""
         if not obj.pk:
             return "—"
         meetings = f"{reverse('admin:branches_meeting_changelist')}?{urlencode({'q': obj.code})}"
         assessments = f"{reverse('admin:branches_branchassessment_changelist')}?{urlencode({'q': obj.code})}"
-        return format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a>', meetings, assessments)
+        links = format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a>', meetings, assessments)
+        if obj.kind != OrgKind.BRANCH:
+            return links
+        count: RosterCount | None = getattr(obj, "_roster_count", None) or roster_counts([obj])[obj.pk]
+        add = f"{reverse('admin:branches_meeting_add')}?{urlencode({'organisation': obj.pk, 'expected': count.total})}"
+        return format_html('{} · <a href="{}">登记三会一课（应到 {} 人，按名册）</a>', links, add, count.total)
 
     @admin.display(description="组织名称", ordering="path")
     def indented_name(self, obj: PartyOrganisation) -> str:

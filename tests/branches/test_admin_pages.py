@@ -136,3 +136,20 @@ def test_the_organisation_list_is_headed_and_sorted_by_the_name_and_the_page_nam
     assert "Indented" not in page
     record = client.get(reverse("admin:branches_partyorganisation_change", args=[orgs["village"].pk])).content.decode()
     assert "相关记录" in record and "三会一课记录</a>" in record
+
+
+def test_a_branchs_page_opens_the_meeting_form_with_the_branch_and_its_roster_count(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from tests.members.conftest import add_member
+
+    for name in ("甲", "乙", "丙"):
+        add_member(orgs["village"], name)
+    client = client_for(county_a_clerk)
+    record = client.get(reverse("admin:branches_partyorganisation_change", args=[orgs["village"].pk])).content.decode()
+    add = reverse("admin:branches_meeting_add") + f"?organisation={orgs['village'].pk}&amp;expected=3"
+    assert f'<a href="{add}">登记三会一课（应到 3 人，按名册）</a>' in record
+    form = client.get(add.replace("&amp;", "&")).context["adminform"].form
+    assert (form.initial["organisation"], form.initial["expected"]) == (str(orgs["village"].pk), "3")
+    committee = client.get(reverse("admin:branches_partyorganisation_change",
+                                   args=[orgs["committee"].pk])).content.decode()
+    assert "登记三会一课" not in committee
