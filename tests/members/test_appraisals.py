@@ -243,3 +243,14 @@ def test_a_member_to_leave_stays_on_the_pending_list_until_the_roster_says_so(or
     assert page.status_code == 200 and "除名" in page.content.decode()
     services.member_set_status(member=removed, status=MemberStatus.EXPELLED, actor=SYSTEM)
     assert not disposals_pending(county_a_clerk).exists()
+
+
+def test_the_list_filters_by_year_without_reading_the_years_from_the_table(member, county_a_clerk,
+                                                                          client_for) -> None:
+    result(member)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:members_appraisal_changelist")
+    assert member.name in client.get(url, {"year": str(LAST_YEAR)}).content.decode()
+    assert member.name not in client.get(url, {"year": str(LAST_YEAR - 1)}).content.decode()
+    page = client.get(url, {"year": "２０２５"})  # full-width digits: not a year, the whole list
+    assert page.status_code == 200 and member.name in page.content.decode()
