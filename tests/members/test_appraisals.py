@@ -254,3 +254,9 @@ def test_the_list_filters_by_year_without_reading_the_years_from_the_table(membe
     assert member.name not in client.get(url, {"year": str(LAST_YEAR - 1)}).content.decode()
     page = client.get(url, {"year": "２０２５"})  # full-width digits: not a year, the whole list
     assert page.status_code == 200 and member.name in page.content.decode()
+
+
+def test_a_new_result_starts_as_qualified_for_the_year_being_appraised(county_a_clerk, client_for) -> None:
+    form = client_for(county_a_clerk).get(ADD).context["adminform"].form
+    expected_year = TODAY.year - 1 if TODAY.month <= 6 else TODAY.year
+    assert (form.initial["grade"], form.initial["year"]) == (AppraisalGrade.QUALIFIED, expected_year)

@@ -19,7 +19,7 @@ from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
 from .. import services
-from ..models import Appraisal, Disposal, Member, MemberStatus
+from ..models import Appraisal, AppraisalGrade, Disposal, Member, MemberStatus
 from .common import member_label
 
 
@@ -95,6 +95,14 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
     @admin.display(description="党支部", ordering="member__branch__path")
     def branch(self, obj: Appraisal) -> str:
         return obj.member.branch.name  # namesakes in a county are told apart by their branch
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new result: 合格 (the usual one, never a silent 优秀), for the year being
+        appraised: the past year until mid-year, when the 支部大会 of the year is still
+        to come, this year after it."""
+        today = dates.today()
+        year = today.year - 1 if today.month <= 6 else today.year
+        return {"grade": AppraisalGrade.QUALIFIED, "year": year, **super().get_changeform_initial_data(request)}
 
     def get_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
         fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]
