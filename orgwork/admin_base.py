@@ -428,7 +428,7 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
         pk = self.model._meta.pk
         try:
             for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                pk.to_python(value)
+                pk.run_validators(pk.to_python(value))  # the column's range too: 20 digits is no key
         except ValidationError:
             self.message_user(request, "所选记录无效，未执行任何操作。", messages.WARNING)
             return None

@@ -85,3 +85,14 @@ def test_the_threshold_is_a_setting(case: WeakBranchCase, county_a_clerk: Any, s
     with pytest.raises(ValidationError) as raised:
         weak_case_close(case=case, actor=county_a_clerk)
     assert "未达到 95% 的销号要求" in str(raised.value)
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_the_category_filter_finds_the_same_cases_on_either_database(case: WeakBranchCase, vendor: str,
+                                                                     county_a_clerk: Any, client_for: Any) -> None:
+    from branches.admin.weak import category_q
+
+    assert list(WeakBranchCase.objects.filter(category_q(WeakCategory.RULES, vendor))) == [case]
+    assert not WeakBranchCase.objects.filter(category_q(WeakCategory.SERVICE, vendor)).exists()
+    page = client_for(county_a_clerk).get("/admin/branches/weakbranchcase/", {"category": WeakCategory.RULES})
+    assert page.status_code == 200 and case.organisation.name in page.content.decode()

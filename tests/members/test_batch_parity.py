@@ -86,9 +86,11 @@ def test_training_beyond_a_year_is_refused_on_the_page_not_a_server_error(orgs, 
     assert Applicant.objects.get(pk=file.pk).training_days == 0
 
 
-def test_a_forged_selection_is_refused_with_a_message_not_a_server_error(orgs, member, client_for, county_a_clerk):
+@pytest.mark.parametrize("forged", ["abc", "99999999999999999999"])  # no key; beyond the key column
+def test_a_forged_selection_is_refused_with_a_message_not_a_server_error(orgs, member, client_for, county_a_clerk,
+                                                                         forged):
     page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"),
-                                           {"action": "set_status", "_selected_action": ["abc"], "apply": "1",
+                                           {"action": "set_status", "_selected_action": [forged], "apply": "1",
                                             "status": MemberStatus.SUSPENDED}, follow=True)
     assert page.status_code == 200 and "所选记录无效" in page.content.decode()
 
