@@ -413,7 +413,7 @@ class Appraisal(Audited):
     scope_field = "member__branch__unit"
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="appraisals")
-    year = models.PositiveSmallIntegerField("评议年度", validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField("评议年度")
     grade = models.CharField("评定等次", max_length=20, choices=AppraisalGrade.choices)
     decided_on = models.DateField("支部大会评定日期")
     disposal = models.CharField("组织处置", max_length=20, choices=Disposal.choices, blank=True,
@@ -449,6 +449,7 @@ class Appraisal(Audited):
         errors = rules.appraisal_errors(
             year=self.year, grade=self.grade, decided_on=self.decided_on, disposal=self.disposal,
             correct_by=self.correct_by, category=getattr(member, "category", None),
-            joined_on=getattr(member, "joined_on", None), status=getattr(member, "status", None), today=dates.today())
+            joined_on=getattr(member, "joined_on", None),
+            status=getattr(member, "status", None) if self._state.adding else None, today=dates.today())
         if errors:
             raise ValidationError(errors)

@@ -369,22 +369,32 @@ CORRECTION_MAX_MONTHS = 12
 DISPOSAL_CHOICES_MESSAGE = "限期改正、劝其退党或除名"
 
 
+FIRST_APPRAISAL_YEAR = 1949
+
+
 def appraisal_errors(*, year: int | None, grade: str, decided_on: datetime.date | None, disposal: str,
                      correct_by: datetime.date | None, category: str | None, joined_on: datetime.date | None,
                      status: str | None, today: datetime.date) -> dict[str, str]:
-    """The rules of one member's 民主评议 result, by the field each one is about."""
+    """The rules of one member's 民主评议 result, by the field each one is about.
+    ``status``: the member's, for a result being recorded (None when correcting one: a
+    result recorded while the member was on the roll may be corrected after they left)."""
     errors: dict[str, str] = {}
     if status is not None and status != "active":
         errors["member"] = "只有在册党员参加民主评议。"
+    plausible = year is not None and FIRST_APPRAISAL_YEAR <= year <= today.year
     if year is not None:
         if year > today.year:
             errors["year"] = f"评议年度不能晚于今年（{today.year}年）。"
+        elif year < FIRST_APPRAISAL_YEAR:
+            errors["year"] = f"评议年度不能早于{FIRST_APPRAISAL_YEAR}年。"
         elif joined_on is not None and joined_on.year > year:
             errors["year"] = f"该党员{joined_on.year}年入党，不参加{year}年度的民主评议。"
     if decided_on is not None:
         if decided_on > today:
             errors["decided_on"] = "支部大会评定日期不能晚于今天。"
-        elif year is not None and not year <= decided_on.year <= year + 1:
+        elif joined_on is not None and decided_on < joined_on:
+            errors["decided_on"] = f"支部大会评定日期不能早于该党员的入党日期（{joined_on:%Y-%m-%d}）。"
+        elif plausible and not year <= decided_on.year <= year + 1:  # type: ignore[operator]
             errors["decided_on"] = f"{year}年度的民主评议应在{year}年内或次年评定。"
     if grade == "unqualified":
         if not disposal:

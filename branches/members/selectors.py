@@ -141,11 +141,11 @@ def probation_ending(user: Any, today: datetime.date | None = None, within_days:
 
 
 def corrections_due(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Appraisal]:
-    """限期改正 whose period ends within ``within_days`` (or has ended) without a 期满评定,
-    on their partial index."""
+    """限期改正 of members still on the roll whose period ends within ``within_days`` (or
+    has ended) without a 期满评定, on their partial index."""
     limit = (today or dates.today()) + datetime.timedelta(days=within_days)
     return (scope_queryset(Appraisal.objects.filter(disposal=Disposal.CORRECT, reviewed_on__isnull=True,
-                                                    correct_by__lte=limit), user)
+                                                    correct_by__lte=limit, member__status=MemberStatus.ACTIVE), user)
             .select_related("member__branch").order_by("correct_by", "pk"))
 
 

@@ -133,6 +133,8 @@ def appraisal_save(*, appraisal: Appraisal, actor: Any) -> Appraisal:
             if message := appraisal_kept_error(stored._audit_loaded, appraisal):
                 raise ValidationError(message)
         if appraisal.member_id:
+            # The member as the roll holds them now (a status changed meanwhile counts), held still.
+            appraisal.member = Member.objects.select_for_update().get(pk=appraisal.member_id)
             _require_branch_in_scope(appraisal.member.branch, actor, field="member")
         appraisal.note = appraisal.note.strip()
         appraisal.full_clean()
@@ -148,6 +150,9 @@ def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, correc
             raise ValidationError({"disposal": "只有限期改正的党员才作期满评定。"})
         if locked.reviewed_on is not None:
             raise ValidationError({"reviewed_on": f"已于 {locked.reviewed_on:%Y-%m-%d} 作期满评定。"})
+        if locked.member.status != MemberStatus.ACTIVE:
+            raise ValidationError({"status": f"「{locked.member}」已{locked.member.get_status_display()}，"
+                                             "不在党员名册中，无须作期满评定。"})
         message = rules.correction_review_error(correct_by=locked.correct_by, reviewed_on=reviewed_on,
                                                 today=dates.today())
         if message:

@@ -698,9 +698,12 @@ class ImportEngine:
                                            REQUIRED_MESSAGE))
                     key = None
                 elif key in seen:
-                    shown = secrets.mask_text("、".join(str(k) for k in key))  # a row message never prints an ID
+                    # A person found by ID number is named by the masked number the column holds:
+                    # a row message never prints an ID in full.
+                    shown = secrets.mask_text("、".join(str(getattr(k, "masked_id_number", k)) for k in key))
+                    headers = "、".join(column.header for column in key_columns)
                     errors.append(RowError(number, key_columns[0].header,
-                                           f"与第 {seen[key]} 行重复（{key_columns[0].header}「{shown}」）。"))
+                                           f"与第 {seen[key]} 行重复（{headers}「{shown}」）。"))
                 else:
                     seen[key] = number
                 rows.append((number, row_cells, key, errors, [column[index] for column in named] if named else ()))

@@ -260,3 +260,56 @@ def test_a_new_result_starts_as_qualified_for_the_year_being_appraised(county_a_
     form = client_for(county_a_clerk).get(ADD).context["adminform"].form
     expected_year = TODAY.year - 1 if TODAY.month <= 6 else TODAY.year
     assert (form.initial["grade"], form.initial["year"]) == (AppraisalGrade.QUALIFIED, expected_year)
+
+
+def test_a_member_who_left_the_roll_keeps_a_correctable_result_but_no_review_or_due_date(
+        orgs, county_a_clerk, client_for) -> None:
+    decided = TODAY - datetime.timedelta(days=60)
+    gone = add_member(orgs["community"], "甲")
+    appraisal = result(gone, AppraisalGrade.UNQUALIFIED, year=decided.year - 1, decided_on=decided,
+                       disposal=Disposal.CORRECT, correct_by=TODAY - datetime.timedelta(days=1))
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, actor=SYSTEM)
+    assert not corrections_due(county_a_clerk).exists()
+    with pytest.raises(ValidationError, match="无须作期满评定"):
+        services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
+    assert f"/admin/members/appraisal/{appraisal.pk}/review/" not in client.get(page).content.decode()
+    saved = client.post(page, form_post(gone, year=decided.year - 1, grade=AppraisalGrade.UNQUALIFIED,
+                                        decided_on=decided.isoformat(), disposal=Disposal.CORRECT,
+                                        correct_by=(TODAY - datetime.timedelta(days=1)).isoformat(), note="补记"))
+    assert saved.status_code == 302
+    assert Appraisal.objects.get(pk=appraisal.pk).note == "补记"
+    with pytest.raises(ValidationError, match="只有在册党员参加民主评议"):
+        result(gone, year=decided.year - 2, decided_on=decided - datetime.timedelta(days=365))
+
+
+def test_a_result_is_not_decided_before_the_member_joined_and_a_bad_year_gets_one_message(orgs) -> None:
+    joined = datetime.date(LAST_YEAR, 9, 25)
+    newcomer = add_member(orgs["community"], "新", category=MemberCategory.PROBATIONARY, joined_on=joined)
+    assert refusal(member=newcomer, year=LAST_YEAR, decided_on=datetime.date(LAST_YEAR, 1, 10))["decided_on"] == [
+        f"支部大会评定日期不能早于该党员的入党日期（{joined:%Y-%m-%d}）。"]
+    assert refusal(member=newcomer, year=1900) == {"year": ["评议年度不能早于1949年。"]}
+
+
+def test_a_result_closed_by_its_review_is_shown_read_only(member, county_a_clerk, client_for) -> None:
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
+                       year=LAST_YEAR - 1, disposal=Disposal.CORRECT, correct_by=DECIDED - datetime.timedelta(days=40))
+    services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=True, actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    page = client.get(reverse("admin:members_appraisal_change", args=[appraisal.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert "已改正" in page.content.decode()
+    refused = client.post(reverse("admin:members_appraisal_change", args=[appraisal.pk]),
+                          form_post(member, grade=AppraisalGrade.QUALIFIED))
+    assert refused.status_code == 403
+    assert Appraisal.objects.get(pk=appraisal.pk).grade == AppraisalGrade.UNQUALIFIED
+
+
+def test_a_sheet_row_repeating_a_member_and_year_names_both_columns_and_the_masked_number(
+        tmp_path, member, county_a_clerk) -> None:
+    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    outcome = run(tmp_path, [HEAD, row, row], AppraisalResource, county_a_clerk)
+    assert not outcome.committed
+    assert [(e.row, e.message) for e in outcome.errors] == [
+        (3, f"与第 2 行重复（身份证号、评议年度「{member.masked_id_number}、{LAST_YEAR}」）。")]

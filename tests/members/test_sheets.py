@@ -169,7 +169,7 @@ def test_a_sheet_made_from_an_export_with_masked_numbers_is_told_to_fill_in_the_
     result = run(tmp_path, [head, row], DuesPaymentResource, county_a_clerk)
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [
-        ("身份证号", "这是列表或导出文件中遮盖过的身份证号（中间以 * 代替），请填写完整的18位身份证号。")]
+        ("身份证号", "这是列表、导出文件或错误标注表中遮盖过的身份证号（中间以 * 代替）：请在原表中改正后上传，或填写完整的18位身份证号。")]
 
 
 def test_the_templates_own_view_only_column_is_named_as_such_and_a_misspelt_one_as_unknown(

@@ -62,9 +62,11 @@ class ReviewForm(forms.Form):
 
 
 def _awaiting_review(appraisal: Appraisal) -> bool:
-    """A 限期改正 whose period has ended and has had no 期满评定 (the service asks again)."""
+    """A 限期改正 of a member on the roll whose period has ended and has had no 期满评定
+    (the service asks again)."""
     return (appraisal.disposal == Disposal.CORRECT and appraisal.reviewed_on is None
-            and appraisal.correct_by is not None and appraisal.correct_by <= dates.today())
+            and appraisal.correct_by is not None and appraisal.correct_by <= dates.today()
+            and appraisal.member.status == MemberStatus.ACTIVE)
 
 
 APPRAISAL_STEPS = (
@@ -124,6 +126,12 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     def save_model(self, request: HttpRequest, obj: Appraisal, form: Any, change: bool) -> None:
         services.appraisal_save(appraisal=obj, actor=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A result closed by its 期满评定 is read, not edited (its page keeps no save button).
+        if obj is not None and obj.reviewed_on is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a result entered wrongly is corrected, and the correction audited
