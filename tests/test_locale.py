@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -38,3 +39,11 @@ def test_the_index_has_no_english_table_headers(client_for: Any, county_a_clerk:
     html = client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
     for english in ("Model name", "Add link", "None available", "选择 干部 来修改"):
         assert english not in html
+
+
+def test_a_null_character_is_named_as_such_not_as_an_empty_string() -> None:
+    from django import forms
+
+    with translation.override("zh-hans"), pytest.raises(forms.ValidationError) as refused:
+        forms.CharField().clean("党支部\x00")
+    assert refused.value.messages == ["不能含有空字符（NUL），请删去后重新填写。"]
