@@ -337,7 +337,7 @@ def deliveries_send(*, actor: Any, now: datetime.datetime | None = None) -> dict
                 delivery.next_try_at = now + backoff(delivery.attempts)
                 counts["failed"] += 1
                 logger.warning("提醒邮件发送失败（第%s次），将于%s重试：%s", delivery.attempts,
-                               delivery.next_try_at, delivery.last_error)
+                               f"{timezone.localtime(delivery.next_try_at):%Y-%m-%d %H:%M}", delivery.last_error)
                 _retry_later(delivery.next_try_at)
             else:
                 delivery.status = DeliveryStatus.SENT
