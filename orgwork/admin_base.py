@@ -36,7 +36,7 @@ from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_changelist import HonouredListMixin
-from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple
+from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds
 from orgwork.audit.presentation import readable_entries
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -426,10 +426,7 @@ class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmi
         """A batch action's selection as posted: keys that are not this model's (typed or
         forged) are refused with a message, not a server error."""
         pk = self.model._meta.pk
-        try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                pk.run_validators(pk.to_python(value))  # the column's range too: 20 digits is no key
-        except ValidationError:
+        if not all(key_holds(pk, value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
             self.message_user(request, "所选记录无效，未执行任何操作。", messages.WARNING)
             return None
         return super().response_action(request, queryset)

@@ -17,22 +17,26 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 
 
+def key_holds(field: Any, value: Any) -> bool:
+    """Whether the key column ``field`` can hold the posted ``value``: it converts, and it
+    is within the column's range (20 digits is no integer key). Autocomplete widgets and
+    batch-action selections ask it before looking anything up."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
 class KeyCheckedAutocompleteMixin:
     """``optgroups`` looks up only values the related key field accepts."""
 
     field: Any
 
-    def _holds(self, value: Any) -> bool:
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         remote = self.field.remote_field
         target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        try:
-            target.clean(value, None)  # to_python, and the column's range validators
-        except (ValidationError, TypeError, ValueError, OverflowError):
-            return False
-        return True
-
-    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
-        held = [v for v in value if v in (None, "") or self._holds(v)]
+        held = [v for v in value if v in (None, "") or key_holds(target, v)]
         return super().optgroups(name, held, attr)  # type: ignore[misc]
 
 

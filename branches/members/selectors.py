@@ -17,7 +17,8 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
+from .models import (Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory, MemberStatus, Stage,
+                     Transfer, TransferState)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -37,22 +36,6 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appraisal]) -> QuerySet[Appraisal]:
         value = self.value()
         return queryset.filter(year=int(value)) if value and value.isascii() and value.isdigit() else queryset
-
-
-class AppraisalForm(forms.ModelForm):
-    """The result's rules (:func:`rules.appraisal_errors`, through the model's ``clean``)
-    show under their fields; a result closed by its 期满评定 says so above the form."""
-
-    class Meta:
-        model = Appraisal
-        fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.instance.pk and (message := services.appraisal_kept_error(self.instance._audit_loaded,
-                                                                           self.instance)):
-            raise ValidationError(message)
-        return data
 
 
 class ReviewForm(forms.Form):
@@ -85,10 +68,8 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     record_steps = APPRAISAL_STEPS
     import_resource = "members_appraisals"
-    form = AppraisalForm
     list_display = ["member", "branch", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
     list_filter = [UnitSubtreeFilter, YearFilter, "grade", "disposal", "review_result"]
-    list_select_related = ["member__branch"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-year", "member_id"]
@@ -122,6 +103,7 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Appraisal]:
+        # The list's 党员 and 党支部, the page's step (the member's status) and its summary.
         return super().get_queryset(request).select_related("member__branch")
 
     def save_model(self, request: HttpRequest, obj: Appraisal, form: Any, change: bool) -> None:
