@@ -177,6 +177,10 @@ class RecordStepsMixin:
         opts = self.model._meta  # type: ignore[attr-defined]
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
 
+    def step_unavailable(self, record: Any, step: RecordStep) -> str:
+        state = f"（当前状态：{record.get_status_display()}）" if hasattr(record, "get_status_display") else ""
+        return f"「{record}」{state}当前不能办理「{step.label}」，未作任何更改。可办理的事项见本页上方的按钮。"
+
     def step_form_kwargs(self, request: HttpRequest, record: Any, step: RecordStep) -> dict[str, Any]:
         kwargs = step.form_kwargs(record) if step.form_kwargs else {}
         if step.form_takes_user:
@@ -188,9 +192,14 @@ class RecordStepsMixin:
         record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
         if record is None:
             raise Http404(f"该{opts.verbose_name}不存在或不在您的管辖范围内。")
-        if not self.step_allowed(request, record, step):
+        if not request.user.has_perm(step.permission):
             raise PermissionDenied
         page = self.record_page(record)
+        if not self.step_allowed(request, record, step):
+            # A stale tab or a typed address: the record has moved on (or the step is the
+            # other side's). Back to its page, which shows the steps that do apply.
+            self.message_user(request, self.step_unavailable(record, step), messages.WARNING)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(page)
         form_class = step.form or RefusalOnlyForm
         kwargs = self.step_form_kwargs(request, record, step)
         if request.method == "POST":

@@ -25,6 +25,7 @@ from orgwork.codes import lookup
 from orgwork.rectification.models import RectificationItem
 from seeds.reference import load_reference
 from tests.samples.cadres import cadre_in
+from tests.steps import assert_step_unavailable
 
 from .secondment_helpers import (  # noqa: F401  (fixtures)
     SYSTEM,
@@ -125,7 +126,7 @@ def test_an_ended_assignment_offers_no_step_but_the_assessment_and_cannot_be_edi
     assert a.status == AssignmentStatus.COMPLETED
     html = client.get(page(a)).content.decode()
     assert step_url(a, "assess_step") in html and step_url(a, "recall_step") not in html
-    assert client.get(step_url(a, "check_step")).status_code == 403
+    assert_step_unavailable(client, step_url(a, "check_step"), post=False)
     assert client.post(reverse("admin:secondment_assignment_delete", args=[a.pk])).status_code == 403
 
 

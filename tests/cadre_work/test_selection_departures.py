@@ -25,6 +25,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 from orgwork.worklists.registry import get as get_worklist
 from tests.samples.cadres import cadre_in
+from tests.steps import assert_step_unavailable
 
 from .selection_samples import appoint, handle, promoted_cadre, queries_for_page_sizes, queries_of
 
@@ -161,7 +162,7 @@ def test_the_conclude_button_shows_the_refusal_on_its_form_and_concluding_writes
     departure_add_finding(check=check, description="未发现问题", is_problem=False, actor=county_a_clerk)
     assert client.post(url).status_code == 302
     assert rows.count() == before + 1
-    assert client.get(url).status_code == 403  # concluded: the step is gone
+    assert_step_unavailable(client, url, post=False)  # concluded: the step is gone
     timeline = client.get(reverse("admin:selection_departurecheck_change", args=[check.pk])).content.decode()
     assert "办理记录" in timeline and "离任检查办结" in timeline and "离任检查发现「" in timeline
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.rectification.models import ItemState, RectificationItem
+from tests.steps import assert_step_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_an_extension_without_a_reason_comes_back_on_its_form(item_in: Any, coun
 def test_a_step_the_state_does_not_allow_is_refused_even_by_its_url(item_in: Any, city_officer: Any,
                                                                    client_for: Any) -> None:
     item = item_in(ItemState.IN_PROGRESS)
-    assert client_for(city_officer).post(step_url(item, "approve_step"), {"note": ""}).status_code == 403
+    assert_step_unavailable(client_for(city_officer), step_url(item, "approve_step"), {"note": ""})
     item.refresh_from_db()
     assert item.state == ItemState.IN_PROGRESS
 
