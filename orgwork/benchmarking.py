@@ -12,7 +12,22 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
 from orgwork.admin_base import ScopedModelAdmin
+
+
+def require_migrated() -> None:
+    """Refuse, in Chinese, to build or time anything on a database that has not been
+    migrated (a new database named in ``DATABASE_URL``): the first query would otherwise
+    end in a traceback about a missing table."""
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise CommandError(f"数据库尚未迁移（{len(pending)} 个迁移未执行）：请先对同一数据库运行 "
+                           "python manage.py migrate，再运行本命令。")
 
 
 @contextlib.contextmanager

@@ -58,3 +58,39 @@ def test_bench_admin_fills_the_table_and_ends_with_its_summary_line() -> None:
     for scenario in ("plain", "filtered", "search", "deep"):
         assert any(re.fullmatch(rf"{scenario}\s+ours_p50_ms=[\d.]+ stock_p50_ms=[\d.]+ fast_stock_p50_ms=[\d.]+", line)
                    for line in lines), scenario
+
+
+@pytest.mark.parametrize("command", ["bench_members", "bench_admin", "bench_branches", "bench_import",
+                                     "bench_cadre_work"])
+def test_a_benchmark_on_a_database_never_migrated_says_to_migrate_first_and_writes_nothing(command: str) -> None:
+    """A new database named in DATABASE_URL, no migration run: the command stops with a
+    Chinese message before its first query, not with a traceback about a missing table."""
+    import subprocess
+    import sys
+    import uuid
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmarks run on PostgreSQL only")
+    params = connection.get_connection_params()
+    name = f"orgwork_unmigrated_{uuid.uuid4().hex[:8]}"
+    admin_dsn = {key: params[key] for key in ("host", "port", "user", "password") if params.get(key)}
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin_dsn) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = "postgres://{user}@{host}:{port}/{name}".format(
+            user=params.get("user", "postgres"), host=params.get("host", "127.0.0.1"), port=params.get("port", 5432),
+            name=name)
+        run = subprocess.run([sys.executable, "manage.py", command], cwd=settings.BASE_DIR, text=True,
+                             capture_output=True, env={**os.environ, "DATABASE_URL": url}, timeout=120)
+        assert run.returncode == 1, run.stderr
+        assert "数据库尚未迁移" in run.stderr and "python manage.py migrate" in run.stderr
+        assert "Traceback" not in run.stderr
+        with psycopg.connect(dbname=name, **admin_dsn) as fresh:
+            assert fresh.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin_dsn) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orgwork.benchmarking import require_migrated
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
@@ -70,6 +71,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("bench_branches 需要 PostgreSQL（DATABASE_URL=postgres://…）。")
+        require_migrated()
         branches, months = options["branches"], options["months"]
         if branches < 1 or not 1 <= months <= 12:
             raise CommandError("--branches 至少为 1，--months 应在 1 到 12 之间。")

@@ -37,7 +37,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import idnumber, pinyin
-from orgwork.benchmarking import pinned
+from orgwork.benchmarking import pinned, require_migrated
 from orgwork.units.models import Unit, UnitLevel
 
 from ...benchmarks import FastStockCadreAdmin
@@ -59,6 +59,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("基准测试需要 PostgreSQL（设置 DATABASE_URL）。")
+        require_migrated()
         rows, repeat = options["rows"], max(1, options["repeat"])
         with acting_as(None, source="command"):
             counties = self.ensure_units()

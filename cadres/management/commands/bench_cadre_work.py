@@ -27,6 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orgwork.benchmarking import require_migrated
 from orgwork.worklists import registry as worklists
 
 APPS = ("selection", "reserve", "training", "secondment")
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=9, help="每页计时次数（默认 9）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated()
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"账号 {options['user']} 不存在（先运行 seed_demo）。")

@@ -48,7 +48,7 @@ from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import idnumber
-from orgwork.benchmarking import pinned
+from orgwork.benchmarking import pinned, require_migrated
 from orgwork.units.models import Unit
 
 from ... import rules, selectors
@@ -81,6 +81,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("bench_members 需要 PostgreSQL（DATABASE_URL=postgres://…）。")
+        require_migrated()
         members, months, repeat = options["members"], options["months"], options["repeat"]
         if members < 1 or not 1 <= months <= 12 or repeat < 1:
             raise CommandError("--members 至少为 1，--months 应在 1 到 12 之间，--repeat 至少为 1。")

@@ -46,6 +46,7 @@ from import_export import resources
 from import_export.widgets import ForeignKeyWidget
 from openpyxl import Workbook
 
+from orgwork.benchmarking import require_migrated
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditLog, AuditSource
 from orgwork.common import idnumber
@@ -190,6 +191,7 @@ class Command(BaseCommand):
                             help="registered resource slug (default: cadres; units if cadres is not registered)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated()
         rows, slug = options["rows"], options["resource"]
         if rows <= 0:
             raise CommandError("--rows 必须大于 0。", returncode=2)
