@@ -52,7 +52,7 @@ PREVIEW_COLUMNS = 5
 NAME_HEADERS = frozenset({"姓名", "单位名称", "组织名称", "清单名称", "书记姓名", "问题描述", "职务名称"})
 REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 # Headers a sheet carries for its reader, not data: not worth a warning.
-NOT_DATA_HEADERS = frozenset({"序号", "备注"})
+NOT_DATA_HEADERS = frozenset({"序号", "备注", "错误说明"})  # 错误说明: the error workbook's own column
 CHANGED_MESSAGE = "校验后数据已有变化，请重新校验"
 SCOPE_PATH = "_import_scope_path"
 _SIMPLE_TYPES = frozenset({str, int, float, bool, type(None)})

@@ -30,6 +30,7 @@ from orgwork.common import secrets
 from . import registry
 from .access import can_unmask, governing_model
 from .models import ImportJob
+from .restore import mark
 from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
 from .widgets import IDNumberWidget
 
@@ -271,6 +272,8 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
             note.fill = ERROR_FILL
             cells.append(note)
         sheet.append(cells)
+    if not unmask:  # so that the workbook, corrected, can be uploaded as it is (restore)
+        mark(workbook, job)
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as tmp:
         name = tmp.name
     try:

@@ -39,6 +39,7 @@ from .access import can_abandon, can_import
 from .engine import ImportResult, run_import
 from .models import RUNNING_STATUSES, ImportJob, ImportJobRow, JobStatus, RowAction
 from .reader import FileError, check_extension, check_upload_size, open_sheet
+from .restore import restore_masked
 from .writer import copy_lines
 
 logger = logging.getLogger(__name__)
@@ -289,16 +290,18 @@ def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, cras
 
 def _validate(job: ImportJob) -> str:
     with acting_as(job.uploader, source=AuditSource.TASK):
-        ran, result = _step(job, lambda: _run(job, commit=False), step="validation",
-                            lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。")
+        # A corrected error workbook gets its masked numbers back first (restore).
+        ran, outcome = _step(job, lambda: (restore_masked(job), _run(job, commit=False)), step="validation",
+                             lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。")
         if not ran:
             return JobStatus.FAILED
+        restored, result = outcome
         fields = _store_result(job, result)
         job.status = JobStatus.AWAITING
         job.validated_at = timezone.now()
         job.message = ("校验通过，请确认导入。" if result.ok and result.rows else (
             "文件中没有数据行。" if not result.rows else f"有 {result.error_rows} 行数据有误，请修改后重新上传。")
-            ) + ignored_note(result.ignored_headers, result.shown_only_headers)
+            ) + restored + ignored_note(result.ignored_headers, result.shown_only_headers)
         job.save(update_fields=[*fields, "status", "validated_at", "message"])
     return job.status
 
