@@ -130,6 +130,13 @@ DATABASES = {
         conn_health_checks=True,
     ),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database has the web server's threads and the import worker writing at
+    # once. Each transaction takes the write lock as it begins, waiting up to 20 seconds
+    # for it, instead of failing with "database is locked" when two transactions that
+    # have read both try to write; WAL lets pages read while a write is under way.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica: changelists, exports and dashboards read from it.
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
