@@ -179,7 +179,7 @@ class RecordStepsMixin:
 
     def step_unavailable(self, record: Any, step: RecordStep) -> str:
         state = f"（当前状态：{record.get_status_display()}）" if hasattr(record, "get_status_display") else ""
-        return f"「{record}」{state}当前不能办理「{step.label}」，未作任何更改。可办理的事项见本页上方的按钮。"
+        return f"「{record}」{state}当前不能办理「{step.label}」，未作任何更改。"
 
     def step_form_kwargs(self, request: HttpRequest, record: Any, step: RecordStep) -> dict[str, Any]:
         kwargs = step.form_kwargs(record) if step.form_kwargs else {}
