@@ -51,7 +51,9 @@ class RecordStep:
 
     name: str  # the action's name; its URL is named admin:<app>_<model>_<name>
     label: str  # the button
-    permission: str  # "app_label.codename", the one the service requires
+    # "app_label.codename", the one the service requires; several when the step changes
+    # records of several kinds (落实组织处置 writes the result and takes the member off the roll)
+    permission: str | tuple[str, ...]
     applies: Callable[[Any], bool]
     run: Callable[[Any, Any, dict[str, Any]], Any]
     form: type[forms.Form] | None = None
@@ -111,7 +113,12 @@ class RecordStepsMixin:
         return {step.name: step for step in self.record_steps}
 
     def step_allowed(self, request: HttpRequest, record: Any, step: RecordStep) -> bool:
-        return record is not None and request.user.has_perm(step.permission) and bool(step.applies(record))
+        return record is not None and self.holds_step_right(request, step) and bool(step.applies(record))
+
+    @staticmethod
+    def holds_step_right(request: HttpRequest, step: RecordStep) -> bool:
+        wanted = (step.permission,) if isinstance(step.permission, str) else step.permission
+        return request.user.has_perms(wanted)
 
     def _get_instance_method(self, method_name: str) -> Callable[..., Any]:
         step = self._steps().get(method_name)
@@ -192,7 +199,7 @@ class RecordStepsMixin:
         record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
         if record is None:
             raise Http404(f"该{opts.verbose_name}不存在或不在您的管辖范围内。")
-        if not request.user.has_perm(step.permission):
+        if not self.holds_step_right(request, step):
             raise PermissionDenied
         page = self.record_page(record)
         if not self.step_allowed(request, record, step):

@@ -405,6 +405,13 @@ class CorrectionResult(models.TextChoices):
     NOT_CORRECTED = "not_corrected", "未改正，劝其退党"
 
 
+class LeavingOutcome(models.TextChoices):
+    """How a member found 不合格 leaves the Party when the disposal is carried out."""
+
+    WITHDRAWN = "withdrawn", "本人同意退党，予以退党"
+    REMOVED = "removed", "予以除名"
+
+
 class Appraisal(Audited):
     """民主评议党员: one member's result for one year, decided by the 支部大会, and the
     organisational disposal of one found 不合格 (with the 限期改正 period and its
@@ -423,6 +430,11 @@ class Appraisal(Audited):
     reviewed_on = models.DateField("期满评定日期", null=True, blank=True, editable=False)
     review_result = models.CharField("期满评定结果", max_length=20, choices=CorrectionResult.choices, blank=True,
                                      editable=False)
+    # 落实组织处置: the higher committee's approval, with which the member leaves the roll.
+    outcome = models.CharField("处置落实结果", max_length=20, choices=LeavingOutcome.choices, blank=True,
+                               editable=False)
+    approved_on = models.DateField("上级党组织批准日期", null=True, blank=True, editable=False)
+    approved_by = models.CharField("批准机关", max_length=100, blank=True, editable=False)
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

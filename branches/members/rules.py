@@ -425,3 +425,16 @@ def correction_review_error(*, correct_by: datetime.date, reviewed_on: datetime.
     if reviewed_on < correct_by:
         return f"限期改正至{correct_by:%Y-%m-%d}期满，期满后才能讨论是否改正。"
     return ""
+
+
+def carry_out_error(*, decided_on: datetime.date, reviewed_on: datetime.date | None, approved_on: datetime.date,
+                    today: datetime.date) -> str:
+    """落实组织处置: the higher committee approves after the 支部大会 that decided (the
+    评定, or the 期满评定 that found the member 未改正), and not later than today."""
+    if approved_on > today:
+        return "批准日期不能晚于今天。"
+    decided = reviewed_on or decided_on
+    if approved_on < decided:
+        what = "期满评定" if reviewed_on else "支部大会评定"
+        return f"批准日期不能早于{what}日期（{decided:%Y-%m-%d}）：先由支部大会讨论决定，再报上级党组织批准。"
+    return ""

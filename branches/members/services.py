@@ -19,8 +19,8 @@ from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules
-from .models import (ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, Member,
-                     MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+from .models import (ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, LeavingOutcome,
+                     Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
@@ -114,8 +114,13 @@ APPRAISAL_KEPT = ("member_id", "year", "grade", "decided_on", "disposal", "corre
 
 
 def appraisal_kept_error(stored: dict[str, Any], appraisal: Appraisal) -> str:
-    """A result whose 限期改正 has had its 期满评定 is closed: it changes no more."""
-    if stored.get("reviewed_on") and any(stored.get(name) != getattr(appraisal, name) for name in APPRAISAL_KEPT):
+    """A result whose 限期改正 has had its 期满评定, or whose disposal has been carried out
+    with the higher organisation's approval, is closed: it changes no more."""
+    if not any(stored.get(name) != getattr(appraisal, name) for name in APPRAISAL_KEPT):
+        return ""
+    if stored.get("approved_on"):
+        return "该党员的组织处置已经上级党组织批准落实，民主评议结果不能再修改。"
+    if stored.get("reviewed_on"):
         return "该党员的限期改正已作期满评定，民主评议结果不能再修改。"
     return ""
 
@@ -163,6 +168,48 @@ def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, correc
 
     return perform(Appraisal.objects.all(), appraisal.pk, actor=actor, permission="members.change_appraisal",
                    label="限期改正期满评定", what="民主评议结果", apply=apply, action=AuditAction.TRANSITION)
+
+
+def leaves_the_party(appraisal: Appraisal) -> bool:
+    """The result says the member leaves: 劝其退党 or 除名, or a 限期改正 found 未改正."""
+    return (appraisal.disposal in (Disposal.PERSUADE, Disposal.REMOVE)
+            or appraisal.review_result == CorrectionResult.NOT_CORRECTED)
+
+
+def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: datetime.date, approved_by: str,
+                        actor: Any) -> Appraisal:
+    """落实组织处置: the higher Party organisation has approved that a member found 不合格
+    leaves, by 退党 (one persuaded who agrees) or by 除名. The approval is recorded on the
+    result and the member leaves the roll (出党) in the same transaction."""
+    require_permission(actor, ["members.change_appraisal", "members.change_member"], "落实组织处置")
+
+    def apply(locked: Appraisal) -> list[str]:
+        if not leaves_the_party(locked):
+            raise ValidationError({"disposal": "只有组织处置为劝其退党、除名，或期满评定为未改正的，才落实出党。"})
+        if locked.approved_on is not None:
+            raise ValidationError({"approved_on": f"已于 {locked.approved_on:%Y-%m-%d} 经批准落实。"})
+        if locked.member.status != MemberStatus.ACTIVE:
+            raise ValidationError({"status": f"「{locked.member}」已{locked.member.get_status_display()}，"
+                                             "不在党员名册中。"})
+        if outcome not in LeavingOutcome.values:
+            raise ValidationError({"outcome": "请选择处置落实结果。"})
+        if outcome == LeavingOutcome.WITHDRAWN and locked.disposal == Disposal.REMOVE:
+            raise ValidationError({"outcome": "组织处置为除名的，落实结果只能是除名。"})
+        if not approved_by.strip():
+            raise ValidationError({"approved_by": "请填写批准机关。"})
+        message = rules.carry_out_error(decided_on=locked.decided_on, reviewed_on=locked.reviewed_on,
+                                        approved_on=approved_on, today=dates.today())
+        if message:
+            raise ValidationError({"approved_on": message})
+        locked.outcome, locked.approved_on, locked.approved_by = outcome, approved_on, approved_by.strip()
+        return ["outcome", "approved_on", "approved_by"]
+
+    with transaction.atomic():
+        done = perform(Appraisal.objects.select_related("member"), appraisal.pk, actor=actor,
+                       permission="members.change_appraisal", label="落实组织处置", what="民主评议结果", apply=apply,
+                       action=AuditAction.TRANSITION)
+        done.member = member_set_status(member=done.member, status=MemberStatus.EXPELLED, actor=actor)
+    return done
 
 
 # --- 组织关系转接 ------------------------------------------------------------------------

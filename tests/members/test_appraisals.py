@@ -10,17 +10,21 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from branches.members import services
-from branches.members.models import (Appraisal, AppraisalGrade, CorrectionResult, Disposal, Member, MemberCategory,
-                                     MemberStatus)
+from branches.members.models import (Appraisal, AppraisalGrade, CorrectionResult, Disposal, LeavingOutcome, Member,
+                                     MemberCategory, MemberStatus)
 from branches.members.resources import AppraisalResource
 from branches.members.selectors import corrections_due, disposals_pending
 from orgwork import dashboard
+from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
+
+from tests.steps import assert_step_unavailable
 
 from .conftest import SYSTEM, TODAY, add_member, make_id
 from .conftest import run_sheet as run
@@ -196,7 +200,7 @@ def test_the_review_step_on_the_results_page_records_it_with_one_audit_row(membe
     assert (appraisal.reviewed_on, appraisal.review_result) == (TODAY, CorrectionResult.CORRECTED)
     rows = AuditLog.objects.filter(id__gt=last).values_list("action", "object_id")
     assert list(rows) == [(AuditAction.TRANSITION, str(appraisal.pk))]
-    assert client.get(step).status_code == 403  # closed: the step is no longer offered
+    assert_step_unavailable(client, step, post=False)  # closed: the step is no longer offered
     running = result(add_member(member.branch, "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
                      correct_by=TODAY + datetime.timedelta(days=10), decided_on=TODAY - datetime.timedelta(days=30),
                      year=(TODAY - datetime.timedelta(days=30)).year - 1)
@@ -313,3 +317,98 @@ def test_a_sheet_row_repeating_a_member_and_year_names_both_columns_and_the_mask
     assert not outcome.committed
     assert [(e.row, e.message) for e in outcome.errors] == [
         (3, f"与第 2 行重复（身份证号、评议年度「{member.masked_id_number}、{LAST_YEAR}」）。")]
+
+
+def carry_out(appraisal: Appraisal, outcome: str = LeavingOutcome.REMOVED, approved_on: datetime.date = TODAY,
+              approved_by: str = "中共测试区委员会", actor: Any = SYSTEM) -> Appraisal:
+    return services.appraisal_carry_out(appraisal=appraisal, outcome=outcome, approved_on=approved_on,
+                                        approved_by=approved_by, actor=actor)
+
+
+def test_carrying_out_a_removal_records_the_approval_takes_the_member_off_the_roll_and_closes_the_result(
+        orgs, county_a_clerk) -> None:
+    member = add_member(orgs["community"], "甲")
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
+    for kwargs, field, words in [
+        ({"outcome": LeavingOutcome.WITHDRAWN}, "outcome", "落实结果只能是除名"),
+        ({"approved_on": DECIDED - datetime.timedelta(days=1)}, "approved_on", "不能早于支部大会评定日期"),
+        ({"approved_on": TODAY + datetime.timedelta(days=1)}, "approved_on", "不能晚于今天"),
+        ({"approved_by": "  "}, "approved_by", "请填写批准机关"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            carry_out(appraisal, **kwargs)
+        assert words in refused.value.message_dict[field][0]
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    done = carry_out(appraisal)
+    assert (done.outcome, done.approved_on, done.approved_by) == (LeavingOutcome.REMOVED, TODAY, "中共测试区委员会")
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
+    rows = AuditLog.objects.filter(id__gt=last).values_list("content_type__model", "object_id")
+    assert sorted(rows) == sorted([("appraisal", str(appraisal.pk)), ("member", str(member.pk))])
+    assert not disposals_pending(county_a_clerk).exists()
+    with pytest.raises(ValidationError, match="已于"):
+        carry_out(done)
+    done.grade = AppraisalGrade.QUALIFIED
+    with pytest.raises(ValidationError, match="已经上级党组织批准落实"):
+        services.appraisal_save(appraisal=done, actor=SYSTEM)
+
+
+def test_only_a_result_that_says_the_member_leaves_is_carried_out(member) -> None:
+    correcting = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
+                        year=LAST_YEAR - 1, disposal=Disposal.CORRECT, correct_by=DECIDED - datetime.timedelta(days=40))
+    with pytest.raises(ValidationError) as refused:
+        carry_out(correcting)
+    assert "才落实出党" in refused.value.message_dict["disposal"][0]
+    reviewed = services.appraisal_review(appraisal=correcting, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+    with pytest.raises(ValidationError) as early:
+        carry_out(reviewed, approved_on=TODAY - datetime.timedelta(days=1))
+    assert "不能早于期满评定日期" in early.value.message_dict["approved_on"][0]
+    done = carry_out(reviewed, outcome=LeavingOutcome.WITHDRAWN)  # persuaded, and agreed
+    assert done.outcome == LeavingOutcome.WITHDRAWN and done.member.status == MemberStatus.EXPELLED
+
+
+def test_the_carry_out_step_on_the_results_page_refuses_under_its_field_then_closes_the_result(
+        orgs, county_a_clerk, client_for) -> None:
+    member = add_member(orgs["community"], "甲")
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
+    client = client_for(county_a_clerk)
+    page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
+    step = f"/admin/members/appraisal/{appraisal.pk}/carry-out/"
+    assert step in client.get(page).content.decode()
+    early = client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": (DECIDED - datetime.timedelta(
+        days=1)).isoformat(), "approved_by": "中共测试区委员会"})
+    assert early.status_code == 200
+    assert "不能早于支部大会评定日期" in str(early.context["form"].errors["approved_on"])
+    assert client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": TODAY.isoformat(),
+                              "approved_by": "中共测试区委员会"}).status_code == 302
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
+    html = client.get(page).content.decode()
+    assert "中共测试区委员会" in html and "本人同意退党" in html and 'name="_save"' not in html
+    assert_step_unavailable(client, step, post=False)
+
+
+def test_the_carry_out_needs_the_right_to_change_the_roster_as_well(orgs, county_a_clerk, client_for) -> None:
+    member = add_member(orgs["community"], "甲")
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
+    county_a_clerk.groups.clear()  # the results' rights only, not the roster's
+    county_a_clerk.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="members", codename__in=["view_appraisal", "change_appraisal", "view_member"]))
+    clerk = User.objects.get(pk=county_a_clerk.pk)
+    assert clerk.has_perm("members.change_appraisal") and not clerk.has_perm("members.change_member")
+    with pytest.raises(ValidationError, match="落实组织处置"):
+        carry_out(appraisal, actor=clerk)
+    client = client_for(clerk)
+    step = f"/admin/members/appraisal/{appraisal.pk}/carry-out/"
+    assert step not in client.get(reverse("admin:members_appraisal_change", args=[appraisal.pk])).content.decode()
+    assert client.post(step, {"outcome": LeavingOutcome.REMOVED, "approved_on": TODAY.isoformat(),
+                              "approved_by": "中共测试区委员会"}).status_code == 403
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_a_sheet_does_not_rewrite_a_result_carried_out(tmp_path, orgs, county_a_clerk) -> None:
+    member = add_member(orgs["community"], "甲")
+    carry_out(result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE))
+    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
+    assert "已经上级党组织批准落实" in messages(outcome)
+    assert Appraisal.objects.get().grade == AppraisalGrade.UNQUALIFIED

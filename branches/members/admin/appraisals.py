@@ -18,7 +18,7 @@ from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
 from .. import services
-from ..models import Appraisal, AppraisalGrade, Disposal, Member, MemberStatus
+from ..models import Appraisal, AppraisalGrade, Disposal, LeavingOutcome, Member, MemberStatus
 from .common import member_label
 
 
@@ -52,12 +52,38 @@ def _awaiting_review(appraisal: Appraisal) -> bool:
             and appraisal.member.status == MemberStatus.ACTIVE)
 
 
+class CarryOutForm(forms.Form):
+    outcome = forms.ChoiceField(label="处置落实结果", choices=LeavingOutcome.choices)
+    approved_on = forms.DateField(label="上级党组织批准日期", initial=dates.today)
+    approved_by = forms.CharField(label="批准机关", max_length=100,
+                                  help_text="如：中共兰州市城关区委员会。")
+
+
+def _awaiting_carry_out(appraisal: Appraisal) -> bool:
+    """劝其退党, 除名 or 未改正, the member still on the roll, no approval recorded."""
+    return (services.leaves_the_party(appraisal) and appraisal.approved_on is None
+            and appraisal.member.status == MemberStatus.ACTIVE)
+
+
+def _carry_out_summary(appraisal: Appraisal) -> str:
+    decided = (f"{appraisal.reviewed_on:%Y-%m-%d} 期满评定为未改正" if appraisal.reviewed_on
+               else f"{appraisal.decided_on:%Y-%m-%d} 支部大会决定{appraisal.get_disposal_display()}")
+    return (f"{member_label(appraisal.member)} {appraisal.year}年度评为不合格，{decided}。"
+            "经上级党组织批准后在此登记：该党员同时移出党员名册（党籍状态：出党）。")
+
+
 APPRAISAL_STEPS = (
     RecordStep(name="review_step", label="限期改正期满评定", permission="members.change_appraisal",
                applies=_awaiting_review, form=ReviewForm, icon="gavel",
                summary=lambda a: f"{member_label(a.member)} {a.year}年度评为不合格，限期改正至 {a.correct_by:%Y-%m-%d}。",
                run=lambda a, u, d: services.appraisal_review(appraisal=a, reviewed_on=d["reviewed_on"],
                                                              corrected=d["corrected"], actor=u)),
+    RecordStep(name="carry_out_step", label="落实组织处置（出党）",
+               permission=("members.change_appraisal", "members.change_member"), applies=_awaiting_carry_out,
+               form=CarryOutForm, icon="person_remove", verb="落实组织处置", summary=_carry_out_summary,
+               run=lambda a, u, d: services.appraisal_carry_out(
+                   appraisal=a, outcome=d["outcome"], approved_on=d["approved_on"], approved_by=d["approved_by"],
+                   actor=u)),
 )
 
 
@@ -89,12 +115,17 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     def get_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
         fields = ["member", "year", "grade", "decided_on", "disposal", "correct_by", "note"]
-        return fields + ["reviewed_on", "review_result"] if obj is not None and obj.reviewed_on else fields
+        if obj is not None and obj.reviewed_on:
+            fields += ["reviewed_on", "review_result"]
+        if obj is not None and obj.approved_on:
+            fields += ["outcome", "approved_on", "approved_by"]
+        return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Appraisal | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            fields += ["member", "reviewed_on", "review_result"]  # a result is not moved to another member
+            # a result is not moved to another member; the steps' fields are theirs
+            fields += ["member", "reviewed_on", "review_result", "outcome", "approved_on", "approved_by"]
         return fields
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -110,8 +141,8 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
         services.appraisal_save(appraisal=obj, actor=request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A result closed by its 期满评定 is read, not edited (its page keeps no save button).
-        if obj is not None and obj.reviewed_on is not None:
+        # A result closed by its 期满评定 or carried out is read, not edited (no save button).
+        if obj is not None and (obj.reviewed_on is not None or obj.approved_on is not None):
             return False
         return super().has_change_permission(request, obj)
 
