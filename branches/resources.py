@@ -16,7 +16,7 @@ from import_export import fields
 from import_export.widgets import Widget
 
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank, number_for
 
 from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
 from orgwork.audit.context import current_actor
@@ -50,19 +50,14 @@ class CountWidget(Widget):
 
 
 class AreaWidget(Widget):
-    """面积（㎡）: a non-negative number; a unit suffix (平方米, ㎡) is tolerated."""
+    """面积（㎡）: the number as the form takes it (no more decimals or digits than the
+    field keeps, never rounded, not negative); a unit suffix (平方米, ㎡) is tolerated."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
         if is_blank(value):
             return None
         text = str(value).strip().replace("平方米", "").replace("㎡", "").replace("m2", "").strip()
-        try:
-            number = Decimal(text).quantize(Decimal("0.1"))
-        except InvalidOperation:
-            raise ValidationError(f"面积「{value}」不是数字。") from None
-        if number < 0:
-            raise ValidationError(f"面积「{value}」不能为负数。")
-        return number
+        return number_for(PartyOrganisation._meta.get_field("venue_area"), text)  # runs 不小于 0
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "" if value is None else str(value)

@@ -47,3 +47,26 @@ def test_a_null_character_is_named_as_such_not_as_an_empty_string() -> None:
     with translation.override("zh-hans"), pytest.raises(forms.ValidationError) as refused:
         forms.CharField().clean("党支部\x00")
     assert refused.value.messages == ["不能含有空字符（NUL），请删去后重新填写。"]
+
+
+def test_a_number_refused_by_its_field_is_told_in_plain_chinese() -> None:
+    from decimal import Decimal
+
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.db import models
+
+    area = models.DecimalField(max_digits=8, decimal_places=1)
+    with translation.override("zh-hans"):
+        for value, message in [(Decimal("123456789"), "数字总共不能超过 8 位。"),
+                               (Decimal("1.25"), "小数不能超过 1 位。"),
+                               (Decimal("12345678"), "整数部分不能超过 7 位。")]:
+            with pytest.raises(ValidationError) as refused:
+                area.run_validators(value)
+            assert refused.value.messages == [message]
+        with pytest.raises(ValidationError) as too_big:
+            forms.IntegerField(max_value=100).clean("101")
+        assert too_big.value.messages == ["不能大于 100。"]
+        with pytest.raises(ValidationError) as not_whole:
+            models.IntegerField().to_python("2026.5")
+        assert not_whole.value.messages == ["「2026.5」不是整数。"]

@@ -57,6 +57,25 @@ def test_organisations_import_with_paths_and_cell_messages(tmp_path: Path, orgs:
     assert (created.kind, created.path, str(created.venue_area)) == (OrgKind.BRANCH, "A-DW/A-ZZ/A-CUN9/", "130.0")
 
 
+def test_an_area_is_refused_as_the_form_refuses_it_never_rounded_nor_left_to_fail_at_the_commit(
+        tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    header = ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域", "活动场所面积（㎡）"]
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, [
+        header,
+        ["A-CUN7", "城关镇七村党支部", "支部", "A-ZZ", "620102001", "农村", 12.345],
+        ["A-CUN8", "城关镇八村党支部", "支部", "A-ZZ", "620102001", "农村", "99999999"],
+        ["A-CUN9", "城关镇九村党支部", "支部", "A-ZZ", "620102001", "农村", "-5"],
+    ])
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=True)
+    assert not result.committed
+    assert errors_of(result) == [
+        (2, "活动场所面积（㎡）", "「12.345」最多保留 1 位小数。"),
+        (3, "活动场所面积（㎡）", "整数部分不能超过 7 位。"),
+        (4, "活动场所面积（㎡）", "不能小于 0。"),
+    ]
+    assert not PartyOrganisation.objects.filter(code__in=["A-CUN7", "A-CUN8", "A-CUN9"]).exists()
+
+
 def test_an_organisation_sheet_cannot_break_the_nesting_rules(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
     sheet = sheet_of(tmp_path, PartyOrganisationResource, [
         ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域"],
