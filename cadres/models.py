@@ -250,7 +250,8 @@ class Cadre(Versioned, Audited):
             models.Index(fields=["is_naked_official"], name="cadre_naked_idx", condition=Q(is_naked_official=True)),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code"),
+            models.CheckConstraint(condition=Q(gender__in=[idnumber.MALE, idnumber.FEMALE]), name="cadre_gender_code",
+                                   violation_error_message="性别须为男或女。"),
             models.UniqueConstraint(fields=["id_number"], name="cadre_id_number_unique"),
             models.CheckConstraint(
                 condition=rank_grade_authority_q(), name="cadre_rank_grade_authority",

@@ -20,6 +20,7 @@ import datetime
 import gc
 import hashlib
 import itertools
+import logging
 import threading
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Lookup, Q
 from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, IntegerWidget, Widget
@@ -37,7 +39,7 @@ from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, Intege
 from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditSource
 from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
-from orgwork.common import secrets
+from orgwork.common import checks, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank, picker
@@ -50,6 +52,7 @@ PREVIEW_ROWS = 50
 PREVIEW_COLUMNS = 5
 # Columns that name a row's record, shown in the preview beside its key (see ``preview_headers``).
 NAME_HEADERS = frozenset({"姓名", "单位名称", "组织名称", "清单名称", "书记姓名", "问题描述", "职务名称"})
+logger = logging.getLogger(__name__)
 REQUIRED_MESSAGE = "此项为必填项，不能为空。"
 # Headers a sheet carries for its reader, not data: not worth a warning.
 NOT_DATA_HEADERS = frozenset({"序号", "备注", "错误说明"})  # 错误说明: the error workbook's own column
@@ -601,8 +604,8 @@ class ImportEngine:
             except IntegrityError as exc:
                 # Checked rows can still collide with a change made meanwhile, or with a
                 # constraint the row checks do not cover: the transaction is rolled back.
-                detail = str(exc).splitlines()[0][:200]
-                raise FileError(f"写入数据库时违反了数据约束（可能有人同时修改了数据），全部未导入。请重新校验后再导入。（{detail}）") from None
+                raise FileError("写入数据库时违反了数据约束" + _constraint_named(exc) + "（可能有人同时修改了数据），全部未导入。"
+                                "请重新校验后再导入。") from None
             result.committed = True
         return result
 
@@ -1139,7 +1142,24 @@ class ImportEngine:
         except Exception:
             if not tolerant:
                 raise
+        # The table's CHECK constraints, here rather than as a failed commit (checks).
+        errors.extend((name, message) for name, message in checks.broken(instance)
+                      if all(e[0] != name or e[1] != message for e in errors))
         return errors
+
+
+def _constraint_named(error: IntegrityError) -> str:
+    """「message」 of the project constraint the database names in ``error``, or "" (the
+    database's own English is logged, not shown)."""
+    text = str(error)
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name in text and getattr(constraint, "violation_error_message", None):
+                message = str(constraint.get_violation_error_message())
+                if "%(" not in message and "约束" not in message:
+                    return f"「{message.rstrip('。')}」"
+    logger.warning("import commit refused by the database: %s", text.splitlines()[0][:300])
+    return ""
 
 
 def run_import(resource_class: type[Any], user: Any, sheet: Sheet, *, commit: bool,

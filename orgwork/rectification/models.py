@@ -93,7 +93,8 @@ class Checklist(Audited):
                 fields=["unit", "document_number"], condition=~models.Q(document_number=""), name="rect_checklist_docno_unique",
                 violation_error_message="该单位已有相同文号的问题清单。",
             ),
-            models.CheckConstraint(condition=models.Q(year__gte=1949) & models.Q(year__lte=2100), name="rect_checklist_year_range"),
+            models.CheckConstraint(condition=models.Q(year__gte=1949) & models.Q(year__lte=2100), name="rect_checklist_year_range",
+                                   violation_error_message="年度应在1949年至2100年之间。"),
         ]
         indexes = [
             models.Index(fields=["source", "-year"], name="rect_checklist_source_idx"),
@@ -201,10 +202,12 @@ class RectificationItem(Versioned, Audited):
             ("export_rectificationitem", "可以导出整改事项"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(state__in=ItemState.values), name="rect_item_state_valid"),
+            models.CheckConstraint(condition=models.Q(state__in=ItemState.values), name="rect_item_state_valid",
+                                   violation_error_message="整改状态不是可选值。"),
             models.CheckConstraint(
                 condition=~models.Q(state=ItemState.CLOSED) | models.Q(closed_at__isnull=False, reviewed_by__isnull=False),
                 name="rect_item_closed_has_reviewer",
+                violation_error_message="已销号的整改事项须有销号时间和审核人。",
             ),
             # A deadline is set with its original, and an extension only moves it later.
             models.CheckConstraint(

@@ -633,3 +633,18 @@ def test_the_current_principal_post_of_a_serving_cadre_cannot_be_deleted_from_it
     assert client.get(reverse("admin:cadres_post_delete", args=[post.pk])).status_code == 403
     assert client.post(reverse("admin:cadres_post_delete", args=[post.pk]), {"post": "yes"}).status_code == 403
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_posts_sheet_row_breaking_a_table_check_is_refused_at_validation_under_its_column(make_cadre, county_a_clerk,
+                                                                                            tmp_path) -> None:
+    """The database's CHECK constraints are checked row by row at validation (the
+    commit used to fail as a whole, in English, blaming a concurrent change)."""
+    cadre = make_cadre(rank=Rank.TOWNSHIP_DEPUTY)
+    backwards = [cadre.id_number, "城关镇组织委员", "乡科级副职", "否", "否", "2005-03-01", "2004-03-01"]
+    current_but_removed = [cadre.id_number, "城关镇宣传委员", "乡科级副职", "否", "是", "2005-03-01", "2006-03-01"]
+    result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD, [backwards, current_but_removed], tmp_path)
+    assert not result.committed
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "免职时间", "免职时间不能早于任职时间。"),
+        (3, "是否现任", "已填写免职时间的职务不能是现任职务。"),
+    ]

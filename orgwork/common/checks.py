@@ -1,0 +1,190 @@
+"""A model's check constraints evaluated in Python (数据库检查约束的逐行校验).
+
+The database refuses a row that breaks a ``CheckConstraint``. A form asks the database
+first, one query a constraint (``Model.validate_constraints``). A sheet of a hundred
+thousand rows cannot: it would pay a query a row, and then the commit would fail as a
+whole on a row nobody named. So each constraint's condition is compiled once into a
+Python predicate with SQL's three-valued logic: a comparison with NULL is unknown, and
+a CHECK holds unless its condition is false. The import engine runs the predicates on
+every row at validation, and a broken one is reported under the row with the
+constraint's own message.
+
+The lookups our constraints use are compiled: ``exact``, ``in``, ``isnull``, ``gt``,
+``gte``, ``lt``, ``lte``, ``range``, with values or ``F()`` of the same row, under
+AND, OR and NOT. :func:`unsupported` names any other, and a test holds every
+constraint of every model to that list, so that none goes unchecked unnoticed.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Q
+
+Truth = bool | None  # None: unknown (NULL), which a CHECK lets pass
+Predicate = Callable[[models.Model], Truth]
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
+}
+SUPPORTED = frozenset({*_COMPARISONS, "in", "isnull", "range"})
+
+
+class Unsupported(Exception):
+    """A condition this module cannot evaluate in Python."""
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not getattr(field, "concrete", False) or getattr(field, "many_to_many", False):
+        raise Unsupported(name)
+    return field.attname  # type: ignore[union-attr]
+
+
+def _split(model: type[models.Model], key: str) -> tuple[str, str]:
+    name, _, lookup = key.partition("__")
+    lookup = lookup or "exact"
+    if lookup not in SUPPORTED:
+        raise Unsupported(key)
+    return _attname(model, name), lookup
+
+
+def _operand(model: type[models.Model], value: Any) -> Callable[[models.Model], Any]:
+    if isinstance(value, F):
+        attname = _attname(model, value.name)
+        return lambda obj: getattr(obj, attname, None)
+    if hasattr(value, "resolve_expression"):
+        raise Unsupported(repr(value))
+    return lambda obj: value
+
+
+def _leaf(model: type[models.Model], key: str, value: Any) -> Predicate:
+    attname, lookup = _split(model, key)
+    if lookup == "isnull":
+        wanted = bool(value)
+        return lambda obj: (getattr(obj, attname, None) is None) == wanted
+    if lookup == "in":
+        choices = [_operand(model, v) for v in value]
+
+        def within(obj: models.Model) -> Truth:
+            mine = getattr(obj, attname, None)
+            if mine is None:
+                return None
+            return any(mine == choice(obj) for choice in choices)
+        return within
+    if lookup == "range":
+        low, high = (_operand(model, v) for v in value)
+
+        def between(obj: models.Model) -> Truth:
+            mine, a, b = getattr(obj, attname, None), low(obj), high(obj)
+            if mine is None or a is None or b is None:
+                return None
+            return a <= mine <= b
+        return between
+    compare, other = _COMPARISONS[lookup], _operand(model, value)
+
+    def compared(obj: models.Model) -> Truth:
+        mine, theirs = getattr(obj, attname, None), other(obj)
+        if mine is None or theirs is None:
+            return None
+        return compare(mine, theirs)
+    return compared
+
+
+def _and(parts: list[Predicate]) -> Predicate:
+    def conjunction(obj: models.Model) -> Truth:
+        unknown = False
+        for part in parts:
+            truth = part(obj)
+            if truth is False:
+                return False
+            unknown = unknown or truth is None
+        return None if unknown else True
+    return conjunction
+
+
+def _or(parts: list[Predicate]) -> Predicate:
+    def disjunction(obj: models.Model) -> Truth:
+        unknown = False
+        for part in parts:
+            truth = part(obj)
+            if truth is True:
+                return True
+            unknown = unknown or truth is None
+        return None if unknown else False
+    return disjunction
+
+
+def compile_condition(model: type[models.Model], condition: Q) -> Predicate:
+    parts = [compile_condition(model, child) if isinstance(child, Q) else _leaf(model, *child)
+             for child in condition.children]
+    combined = _or(parts) if condition.connector == Q.OR else _and(parts)
+    if not condition.negated:
+        return combined
+
+    def negation(obj: models.Model) -> Truth:
+        truth = combined(obj)
+        return None if truth is None else not truth
+    return negation
+
+
+def _condition(constraint: models.CheckConstraint) -> Q:
+    return constraint.condition  # type: ignore[no-any-return]
+
+
+def referenced_fields(model: type[models.Model], condition: Q) -> list[str]:
+    """The field names a condition reads, in order of appearance."""
+    names: list[str] = []
+    for child in condition.children:
+        found = referenced_fields(model, child) if isinstance(child, Q) else [child[0].partition("__")[0]] + (
+            [child[1].name] if isinstance(child[1], F) else [])
+        names.extend(name for name in found if name not in names)
+    return names
+
+
+def unsupported(model: type[models.Model]) -> list[str]:
+    """The model's check constraints that cannot be evaluated here, by name."""
+    missing = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            try:
+                compile_condition(model, _condition(constraint))
+            except Unsupported:
+                missing.append(constraint.name)
+    return missing
+
+
+@functools.cache
+def model_checks(model: type[models.Model]) -> tuple[tuple[models.CheckConstraint, Predicate, str], ...]:
+    """The model's check constraints, compiled: (constraint, predicate, the field its
+    message goes under: the first one the condition reads)."""
+    compiled = []
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        try:
+            predicate = compile_condition(model, _condition(constraint))
+        except Unsupported:
+            continue  # left to the database; ``unsupported`` names it, and a test forbids it
+        fields = referenced_fields(model, _condition(constraint))
+        compiled.append((constraint, predicate, fields[0] if fields else ""))
+    return tuple(compiled)
+
+
+def broken(instance: models.Model) -> list[tuple[str, str]]:
+    """(field name, message) for each check constraint the unsaved ``instance`` breaks.
+    A value of the wrong type (text where a date belongs) makes a comparison unknown:
+    its field's own check reports it."""
+    found = []
+    for constraint, predicate, field in model_checks(type(instance)):
+        try:
+            holds = predicate(instance)
+        except TypeError:
+            continue
+        if holds is False:
+            found.append((field, str(constraint.get_violation_error_message())))
+    return found
