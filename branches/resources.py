@@ -174,7 +174,7 @@ class MeetingResource(ScopedModelResource):
     organisation = fields.Field(attribute="organisation", column_name="组织代码", widget=org_widget())
     kind = fields.Field(attribute="kind", column_name="会议类型", widget=ChoiceWidget(
         MeetingKind.choices, {"支部委员会": "支委会", "支部党员大会": "党员大会", "党员大会会议": "党员大会", "主题党日活动": "主题党日"}))
-    held_on = fields.Field(attribute="held_on", column_name="召开日期", widget=DateWidget())
+    held_on = fields.Field(attribute="held_on", column_name="召开日期", widget=DateWidget(need_day=True))
     topic = fields.Field(attribute="topic", column_name="主题")
     expected = fields.Field(attribute="expected", column_name="应到人数", widget=CountWidget("应到人数"))
     present = fields.Field(attribute="present", column_name="实到人数", widget=CountWidget("实到人数"))

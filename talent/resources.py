@@ -87,7 +87,7 @@ class PersonResource(TalentResource):
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
     gender = fields.Field(attribute="gender", column_name="性别", widget=ChoiceWidget(Gender.choices))
-    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=DateWidget())
+    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=DateWidget(need_day=True))
     unit = fields.Field(attribute="unit", column_name="工作单位", widget=UnitWidget())
     specialty = fields.Field(attribute="field", column_name="专业领域")
     professional_title = fields.Field(attribute="professional_title", column_name="专业技术职称")
@@ -117,8 +117,8 @@ class EnrollmentResource(TalentResource):
     name = fields.Field(attribute="person__name", column_name=COL_NAME, readonly=True)
     programme = fields.Field(attribute="programme", column_name=COL_PROGRAMME, widget=ProgrammeWidget())
     batch_year = fields.Field(attribute="batch_year", column_name=COL_BATCH, widget=IntegerWidget())
-    term_start = fields.Field(attribute="term_start", column_name="聘期开始", widget=DateWidget())
-    term_end = fields.Field(attribute="term_end", column_name="聘期结束", widget=DateWidget())
+    term_start = fields.Field(attribute="term_start", column_name="聘期开始", widget=DateWidget(need_day=True))
+    term_end = fields.Field(attribute="term_end", column_name="聘期结束", widget=DateWidget(need_day=True))
     training_plan = fields.Field(attribute="training_plan", column_name="个性化培养方案")
     status = fields.Field(attribute="status", column_name="状态", readonly=True,
                           widget=ChoiceWidget(EnrollmentStatus.choices))
@@ -183,7 +183,7 @@ class FundingResource(_EnrolleeYearResource):
 
     year = fields.Field(attribute="year", column_name="资助年度", widget=IntegerWidget())
     amount = fields.Field(attribute="amount", column_name="资助金额（元）", widget=DecimalWidget())
-    granted_on = fields.Field(attribute="granted_on", column_name="拨付日期", widget=DateWidget())
+    granted_on = fields.Field(attribute="granted_on", column_name="拨付日期", widget=DateWidget(need_day=True))
     note = fields.Field(attribute="note", column_name="备注")
 
     class Meta:
@@ -209,7 +209,7 @@ class TermReviewResource(_EnrolleeYearResource):
 
     review_year = fields.Field(attribute="review_year", column_name="考核年度", widget=IntegerWidget())
     grade = fields.Field(attribute="grade", column_name="考核等次", widget=ChoiceWidget(ReviewGrade.choices))
-    reviewed_on = fields.Field(attribute="reviewed_on", column_name="考核日期", widget=DateWidget())
+    reviewed_on = fields.Field(attribute="reviewed_on", column_name="考核日期", widget=DateWidget(need_day=True))
     comment = fields.Field(attribute="comment", column_name="考核意见")
 
     class Meta:

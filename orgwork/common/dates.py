@@ -2,8 +2,12 @@
 
 Accepts what Chinese paperwork and Excel produce: ``1975.06``, ``1975.6``, ``1975年6月``,
 ``1975年6月1日``, ``1975-06-01``, ``1975/6/1``, ``1975-06``, ``19750601``, ``197506``,
-Excel serial numbers, and ``date``/``datetime`` objects. A month without a day is the
-first of that month.
+Excel serial numbers in a number cell, and ``date``/``datetime`` objects. A month without
+a day is the first of that month, unless the field needs the day (``need_day``: an
+application, a meeting, a deadline), where it is refused rather than made up.
+
+Digits typed as text are never read as an Excel serial (``75.06`` and ``20150`` are not
+days of 1900 or 1955), and a number cell is a serial only when it falls in 1920–2100.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from django.utils import timezone
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-year bug
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# A number cell read as a serial: 1920-01-01 to 2100-12-31. Below, it is a mistyped year
+# or month (75.06, 2015), not a day anybody on a roll was born or appointed.
+SERIAL_RANGE = (7306, 73415)
 
 _PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[.\-/年](?P<m>\d{1,2})(?:[.\-/月](?P<d>\d{1,2})日?|月)?$"),
@@ -47,9 +54,11 @@ def today() -> datetime.date:
     return local.date()
 
 
-def _build(year: int, month: int, day: int | None, raw: Any) -> datetime.date:
+def _build(year: int, month: int, day: int | None, raw: Any, need_day: bool = False) -> datetime.date:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError(f"日期「{raw}」的年份超出范围。", code="invalid_date")
+    if day is None and need_day:
+        raise ValidationError(f"日期「{raw}」只写到月，请写到日，如 {year}-{month:02d}-15。", code="need_day")
     try:
         return datetime.date(year, month, day or 1)
     except ValueError:
@@ -62,16 +71,20 @@ def from_excel_serial(serial: float, raw: Any = None) -> datetime.date:
     return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
 
-def _from_number(value: float | int) -> datetime.date:
+def _unrecognised(value: Any) -> ValidationError:
+    return ValidationError(f"无法识别的日期「{value}」，请写成 1975.06、1975年6月 或 1975-06-01。", code="invalid_date")
+
+
+def _from_number(value: float | int, need_day: bool = False) -> datetime.date:
     if isinstance(value, int) or float(value).is_integer():
         number = int(value)
-        if 19000101 <= number <= 21001231:
-            return parse_date(str(number))
-        if 190001 <= number <= 210012:
-            return parse_date(str(number))
+        if 19000101 <= number <= 21001231 or 190001 <= number <= 210012:
+            return parse_date(str(number), need_day=need_day)
         if MIN_YEAR <= number <= MAX_YEAR:
             raise ValidationError(f"日期「{number}」只有年份，请写到月份，如 {number}.06。", code="invalid_date")
-        return from_excel_serial(number, value)
+        if SERIAL_RANGE[0] <= number <= SERIAL_RANGE[1]:
+            return from_excel_serial(number, value)
+        raise _unrecognised(number)
     # A year.month typed into a numeric cell: 1975.06 is kept, but 1975.10 became 1975.1.
     text = repr(float(value))
     year_text, _, fraction = text.partition(".")
@@ -82,12 +95,13 @@ def _from_number(value: float | int) -> datetime.date:
                 code="ambiguous_month",
             )
         if len(fraction) <= 2:
-            return _build(int(year_text), int(fraction.ljust(1, "0")), None, text)
-    return from_excel_serial(float(value), value)
+            return _build(int(year_text), int(fraction.ljust(1, "0")), None, text, need_day)
+    raise _unrecognised(text)
 
 
-def parse_date(value: Any) -> datetime.date:
-    """A ``date`` from any accepted spelling; ``ValidationError`` with a Chinese message otherwise."""
+def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
+    """A ``date`` from any accepted spelling; ``ValidationError`` with a Chinese message
+    otherwise. ``need_day``: a month without its day is refused."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -95,7 +109,7 @@ def parse_date(value: Any) -> datetime.date:
     if isinstance(value, bool) or value is None:
         raise ValidationError("日期不能为空。", code="required")
     if isinstance(value, (int, float)):
-        return _from_number(value)
+        return _from_number(value, need_day)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     if not text:
         raise ValidationError("日期不能为空。", code="required")
@@ -105,12 +119,8 @@ def parse_date(value: Any) -> datetime.date:
         match = pattern.match(text)
         if match:
             day = match.group("d")
-            return _build(int(match.group("y")), int(match.group("m")), int(day) if day else None, value)
-    if re.fullmatch(r"\d{1,6}(\.\d+)?", text):
-        return _from_number(float(text))
-    raise ValidationError(
-        f"无法识别的日期「{value}」，请写成 1975.06、1975年6月 或 1975-06-01。", code="invalid_date"
-    )
+            return _build(int(match.group("y")), int(match.group("m")), int(day) if day else None, value, need_day)
+    raise _unrecognised(value)
 
 
 def parse_optional_date(value: Any) -> datetime.date | None:

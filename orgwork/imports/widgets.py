@@ -57,16 +57,19 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
 
 
 class DateWidget(Widget):
-    """Any date spelling the kernel parser accepts; rendered as ``1975.06`` or ``1975-06-01``."""
+    """Any date spelling the kernel parser accepts; rendered as ``1975.06`` or ``1975-06-01``.
+    ``need_day``: the column is a day its form asks for whole (an application, a
+    meeting, a deadline), so a month alone is refused, not taken as its first day."""
 
-    def __init__(self, month_only: bool = False) -> None:
+    def __init__(self, month_only: bool = False, need_day: bool = False) -> None:
         super().__init__(coerce_to_string=True)
         self.month_only = month_only
+        self.need_day = need_day
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
         if is_blank(value):
             return None
-        day = dates.parse_date(value)
+        day = dates.parse_date(value, need_day=self.need_day)
         # A month column (党费的所属月份, 出生年月) names the month: its first day, whatever
         # day was typed, so that the row finds the month's record.
         return day.replace(day=1) if self.month_only and day is not None else day

@@ -73,7 +73,7 @@ class ChecklistResource(ScopedModelResource):
                           widget=ChoiceWidget(ChecklistSource.choices, aliases=SOURCE_ALIASES))
     title = fields.Field(attribute="title", column_name="清单名称")
     document_number = fields.Field(attribute="document_number", column_name="清单文号")
-    document_date = fields.Field(attribute="document_date", column_name="印发日期", widget=DateWidget())
+    document_date = fields.Field(attribute="document_date", column_name="印发日期", widget=DateWidget(need_day=True))
     unit = fields.Field(attribute="unit", column_name="所涉单位", widget=UnitWidget())
     year = fields.Field(attribute="year", column_name="年度")
 
@@ -110,7 +110,7 @@ class RectificationItemResource(ScopedModelResource):
     responsible_person = fields.Field(attribute="responsible_person", column_name="责任人")
     lead_leader = fields.Field(attribute="lead_leader", column_name="牵头领导")
     measure = fields.Field(attribute="measure", column_name="整改措施")
-    deadline = fields.Field(attribute="deadline", column_name="整改时限", widget=DateWidget())
+    deadline = fields.Field(attribute="deadline", column_name="整改时限", widget=DateWidget(need_day=True))
 
     header_aliases = {
         "来源": "问题来源", "问题类别": "问题来源", "文号": "清单文号", "清单": "清单文号", "反馈文号": "清单文号",

@@ -52,7 +52,7 @@ def test_the_roster_sheet_never_writes_the_status_column(tmp_path, orgs, member,
 @pytest.mark.parametrize(("cell", "words"), [
     ("四千", "「四千」不是数字"),
     ("4500.555", "最多保留 2 位小数"),
-    ("-100", "大于或等于0"),
+    ("-100", "不能小于 0"),
 ])
 def test_the_roster_sheet_refuses_a_number_it_would_have_to_guess_and_writes_nothing(
         tmp_path, orgs, county_a_clerk, cell, words):
@@ -70,6 +70,15 @@ def test_the_roster_sheet_reads_a_number_typed_with_separators_or_full_width_dig
     assert result.committed, messages(result)
     assert Member.objects.get(id_number=first).income_base == Decimal("4500.50")
     assert Member.objects.get(id_number=second).income_base == Decimal("4500")
+
+
+def test_a_month_without_its_day_is_refused_on_the_roster_sheet_as_on_its_form(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1982, 5, 5))
+    result = run(tmp_path, [ROSTER_HEAD, roster_row("张三", number, 入党日期="2015.07", 转正日期="2016-07-01")],
+                 MemberResource, county_a_clerk)
+    assert not result.committed
+    assert "2:入党日期:日期「2015.07」只写到月，请写到日" in messages(result)
+    assert not Member.objects.filter(id_number=number).exists()
 
 
 def test_the_applicant_sheet_refuses_a_fraction_of_a_training_day(tmp_path, orgs, county_a_clerk):

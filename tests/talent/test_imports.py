@@ -52,7 +52,7 @@ def test_a_talent_in_another_county_is_a_row_error(tmp_path, county_a_clerk) -> 
 def test_the_roster_sheet_respects_the_batch_quota_counting_rows_above(tmp_path, county_a_clerk, leading) -> None:
     run(tmp_path, people_rows("620102", "620102", "620102", "620102"), PersonResource, county_a_clerk)
     roster = [["身份证号", "人才计划", "入选批次", "聘期开始"]] + [
-        [id_number_for(i + 300, BORN), "甘肃省领军人才", 2024, "2024.01"] for i in range(4)]
+        [id_number_for(i + 300, BORN), "甘肃省领军人才", 2024, "2024-01-01"] for i in range(4)]
     result = run(tmp_path, roster, EnrollmentResource, county_a_clerk)
     assert not result.committed
     assert errors_of(result) == [(5, "入选批次", "「甘肃省领军人才」2024年批次名额为 3 人，已满。")]

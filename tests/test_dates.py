@@ -1,0 +1,44 @@
+"""The one date parser (orgwork.common.dates): what it reads, what it refuses and never
+guesses: digits typed as text are not Excel serials, and a field that needs the day does
+not get the first of the month made up for it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from orgwork.common.dates import parse_date
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    ("1975.06", D(1975, 6, 1)), ("1975年6月", D(1975, 6, 1)), ("1975-06-01", D(1975, 6, 1)),
+    ("1975/6/1", D(1975, 6, 1)), ("197506", D(1975, 6, 1)), ("19750601", D(1975, 6, 1)),
+    (1975.06, D(1975, 6, 1)), (19750601, D(1975, 6, 1)),
+    (27181, D(1974, 6, 1)),  # a number cell in the serial range (1920–2100): Excel's day
+])
+def test_the_usual_spellings_read_as_dates(value: object, day: datetime.date) -> None:
+    assert parse_date(value) == day
+
+
+@pytest.mark.parametrize("value", ["75.06", "05.02", "20150", "1", "45000", 75.06, 5.02, 1, 500])
+def test_short_numbers_are_refused_not_read_as_days_of_1900(value: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_date(value)
+    assert "无法识别的日期" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize("value", ["2026-10", "2026.10", "2026年10月", "202610", 202610, 2015.07])
+def test_a_field_that_needs_the_day_refuses_a_month_alone(value: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_date(value, need_day=True)
+    assert "只写到月，请写到日" in refused.value.messages[0]
+    assert parse_date(value).day == 1  # a month field takes it as the month
+
+
+def test_a_field_that_needs_the_day_reads_a_whole_date_in_every_spelling() -> None:
+    for value in ("2026-10-15", "2026年10月15日", "20261015", 20261015, D(2026, 10, 15)):
+        assert parse_date(value, need_day=True) == D(2026, 10, 15)
