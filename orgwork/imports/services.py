@@ -297,11 +297,17 @@ def _validate(job: ImportJob) -> str:
             return JobStatus.FAILED
         restored, result = outcome
         fields = _store_result(job, result)
-        job.status = JobStatus.AWAITING
         job.validated_at = timezone.now()
-        job.message = ("校验通过，请确认导入。" if result.ok and result.rows else (
-            "文件中没有数据行。" if not result.rows else f"有 {result.error_rows} 行数据有误，请修改后重新上传。")
-            ) + restored + ignored_note(result.ignored_headers, result.shown_only_headers)
+        note = restored + ignored_note(result.ignored_headers, result.shown_only_headers)
+        if not result.rows:  # nothing to confirm: the job ends here rather than wait a day
+            job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+            job.message = "表头下面没有数据行，未导入任何内容。请填写数据后重新上传。" + note
+            job.save(update_fields=[*fields, "status", "validated_at", "finished_at", "message"])
+            remove_file(job)
+            return job.status
+        job.status = JobStatus.AWAITING
+        job.message = ("校验通过，请确认导入。" if result.ok else
+                       f"有 {result.error_rows} 行数据有误，请修改后重新上传。") + note
         job.save(update_fields=[*fields, "status", "validated_at", "message"])
     return job.status
 

@@ -27,6 +27,18 @@ def upload(user: Any, rows: list[list[Any]], name: str = "干部.xlsx") -> Impor
                                uploaded=SimpleUploadedFile(name, workbook_bytes(rows)))
 
 
+def test_a_sheet_with_a_header_and_no_rows_ends_the_job_at_once_and_keeps_no_file(
+        media: Path, test_resource: Any, county_a_clerk: Any) -> None:
+    job = upload(county_a_clerk, [HEAD])
+    assert services.job_validate(job_id=job.pk) == JobStatus.FAILED
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None and job.rows == 0
+    assert job.message.startswith("表头下面没有数据行，未导入任何内容。")
+    assert not job.file and not list(Path(media).rglob("*.xlsx"))
+    with pytest.raises(ValidationError):  # nothing left to confirm
+        services.job_confirm(job=job, user=county_a_clerk)
+
+
 def test_a_job_goes_from_upload_to_done(media: Path, test_resource: Any, county_a_clerk: Any,
                                         django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
