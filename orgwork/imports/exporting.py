@@ -145,8 +145,13 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
 
 
 def template_xlsx(resource_class: type[Any]) -> bytes:
-    """导入模板: the header row, one example row, every column formatted as text so that
-    Excel keeps ID numbers and months (1975.10) exactly as typed."""
+    """导入模板: the header row and empty rows below it, every column formatted as text so
+    that Excel keeps ID numbers and months (1975.10) exactly as typed.
+
+    The example is not a row: a row under the header would be imported (a real member
+    named 王建国) or refused, whichever it is. Each header cell carries its example as a
+    comment, and a second sheet, 填写说明, lists every column with its example. The
+    import reads the first sheet only."""
     resource = resource_class()
     headers = [f.column_name for f in resource.get_import_fields() if f.column_name]
     example = getattr(resource_class, "example_row", {}) or {}
@@ -157,15 +162,23 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
         cell = sheet.cell(row=1, column=col, value=header)
         cell.font = HEADER_FONT
         cell.number_format = TEXT_FORMAT
-        example_cell = sheet.cell(row=2, column=col, value=str(example.get(header, "")))
-        example_cell.number_format = TEXT_FORMAT
+        if example.get(header):
+            cell.comment = Comment(f"示例：{example[header]}", "导入模板")
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
         sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-    # Rows people add below the example inherit the text format from the column style.
-    for row in range(3, 1002):
+    # The rows people fill in keep the text format (the column style alone is not enough).
+    for row in range(2, 1002):
         for col in range(1, len(headers) + 1):
             sheet.cell(row=row, column=col).number_format = TEXT_FORMAT
+    notes = workbook.create_sheet("填写说明")
+    notes.append([_header_cell(notes, "列名"), _header_cell(notes, "示例")])
+    for header in headers:
+        notes.append([header, str(example.get(header, ""))])
+    notes.append([])
+    notes.append(["在第一个工作表的表头下面逐行填写，从第 2 行开始；不要填写示例行。本说明页不导入。"])
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

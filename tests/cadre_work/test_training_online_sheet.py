@@ -113,7 +113,7 @@ def test_the_online_template_downloads_with_its_chinese_columns_and_an_example(c
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.content)).active
     assert [c.value for c in sheet[1]] == HEAD
-    assert sheet[2][0].value == "GSWX-001"
+    assert sheet[2][0].value is None and sheet[1][0].comment.text == "示例：GSWX-001"  # beside, not under
 
 
 def test_the_list_exports_the_clerks_completions_with_id_numbers_masked(tree, county_a_clerk, client_for) -> None:

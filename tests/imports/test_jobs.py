@@ -170,8 +170,10 @@ def test_the_annotated_error_workbook_marks_the_bad_cells(media: Path, test_reso
     assert sheet.cell(row=2, column=len(HEAD) + 1).value is None
 
 
-def test_the_template_has_text_columns_and_an_example_row(test_resource: Any, county_a_clerk: Any,
-                                                          client_for: Any) -> None:
+def test_the_template_has_text_columns_and_its_examples_beside_not_under_the_header(
+        test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    """An example row would be imported as a real record (or refused): the template
+    has none, and shows each column's example as the header's comment and on 填写说明."""
     import io
 
     from openpyxl import load_workbook
@@ -179,10 +181,15 @@ def test_the_template_has_text_columns_and_an_example_row(test_resource: Any, co
     answer = client_for(county_a_clerk).get(reverse("admin:imports_importjob_template", args=["units"]))
     assert answer.status_code == 403  # no import permission on units
     answer = client_for(county_a_clerk).get(reverse("admin:imports_importjob_template", args=["test_cadres"]))
-    sheet = load_workbook(io.BytesIO(answer.content)).active
+    book = load_workbook(io.BytesIO(answer.content))
+    sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]] == HEAD
-    assert sheet.cell(row=2, column=1).value == "张三" and sheet.cell(row=2, column=4).value == "620102197506010011"
+    assert all(cell.value is None for row in sheet.iter_rows(min_row=2) for cell in row)
+    assert sheet.cell(row=1, column=1).comment.text.startswith("示例：张三")
+    assert sheet.cell(row=1, column=4).comment.text.startswith("示例：620102197506010011")
     assert sheet.cell(row=1, column=4).number_format == "@" and sheet.cell(row=50, column=4).number_format == "@"
+    notes = {row[0]: row[1] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row and row[1]}
+    assert notes["姓名"] == "张三" and notes["身份证号"] == "620102197506010011"
 
 
 def test_a_macro_workbook_is_refused_at_upload(media: Path, test_resource: Any, county_a_clerk: Any) -> None:
