@@ -149,6 +149,30 @@ def xlsx_extent(archive: zipfile.ZipFile, *, rows_over: int, columns_over: int) 
     return reach
 
 
+# A formula whose result the file does not hold: ``<f>…</f>`` (or a shared ``<f …/>``)
+# then an empty or missing ``<v>`` before the cell closes. Excel and WPS save each
+# formula's result; a workbook written by a program and never opened in one holds none,
+# and the reader sees such a cell as empty.
+_UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
+                         rb"\s*</(?:\w+:)?c>")
+_CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[1-9][0-9]{0,6})"')
+
+
+def uncomputed_formula(archive: zipfile.ZipFile) -> str | None:
+    """The reference (``B2``) of the first cell of the first sheet holding a formula
+    without its result, or None."""
+    for name in first_sheet_parts(archive):
+        tail = b""
+        for chunk in _chunks(archive, name):
+            text = tail + chunk
+            match = _UNCOMPUTED.search(text)
+            if match:
+                cells = _CELL_START.findall(text, 0, match.start())
+                return cells[-1].decode() if cells else "?"
+            tail = chunk[-256:]
+    return None
+
+
 def _matched_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
     rows = columns = 0
     for chunk in _chunks(archive, name):

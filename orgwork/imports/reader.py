@@ -150,6 +150,11 @@ def check_xlsx_container(path: str) -> None:
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
             _check_xlsx_area(archive)
+            uncomputed = extent.uncomputed_formula(archive)
+            if uncomputed is not None:
+                raise FileError(f"第一个工作表的 {uncomputed} 单元格是公式，但文件中没有它的计算结果（文件由程序生成，"
+                                "未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
+                                "保存后再上传，或把公式改为数值。")
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
     except (EOFError, zlib.error):

@@ -103,3 +103,21 @@ def test_csv_encodings_are_detected() -> None:
 def test_binary_content_in_a_csv_is_refused() -> None:
     with pytest.raises(FileError):
         decode_csv(b"a,b\x00\x01\x02")
+
+
+def test_a_formula_without_its_saved_result_is_refused_with_the_cell_named(tmp_path: Path) -> None:
+    """A workbook written by a program and never opened in Excel or WPS holds its formulas
+    but not their results; the reader would see those cells as empty (a name reported
+    missing, a number taken as 0)."""
+    import zipfile
+
+    path = xlsx(tmp_path / "formulas.xlsx", [HEAD, person(1, 姓名="=CONCATENATE(\"张\",\"三\")")])
+    sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" in sheet_xml  # openpyxl writes the formula and no result
+    message = refused(path)
+    assert "A2 单元格是公式，但文件中没有它的计算结果" in message and "打开、保存后再上传" in message
+    saved = rewrite_zip(path, tmp_path / "saved.xlsx", replace={
+        "xl/worksheets/sheet1.xml": sheet_xml.replace(b"<v />", b"<v>\xe5\xbc\xa0\xe4\xb8\x89</v>").replace(
+            b"<c r=\"A2\">", b"<c r=\"A2\" t=\"str\">")})
+    rows = list(open_sheet(str(saved), saved.name, CadreSheet).rows())
+    assert rows[0][1]["姓名"] == "张三"  # the result Excel saved is read
