@@ -703,8 +703,11 @@ class ImportEngine:
                 elif key in seen:
                     # A person found by ID number is named by the masked number the column holds:
                     # a row message never prints an ID in full.
-                    shown = secrets.mask_text("、".join(str(getattr(k, "masked_id_number", k)) for k in key))
-                    headers = "、".join(column.header for column in key_columns)
+                    # The cells as typed (办结, 2026-03-15), not the stored codes (admonishment).
+                    typed = [_cell_text(raw_columns[p][index]) for p in key_positions]
+                    shown = secrets.mask_text("、".join(str(getattr(k, "masked_id_number", None) or t)
+                                                       for k, t in zip(key, typed)))
+                    headers = "、".join(present[p].header for p in key_positions)  # in the values' order
                     errors.append(RowError(number, key_columns[0].header,
                                            f"与第 {seen[key]} 行重复（{headers}「{shown}」）。"))
                 else:

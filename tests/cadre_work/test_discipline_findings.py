@@ -196,7 +196,7 @@ def test_the_findings_template_downloads_with_its_chinese_columns_and_an_example
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.content)).active
     assert [c.value for c in sheet[1]] == SHEET_HEAD
-    assert sheet[2][2].value == "党内警告"
+    assert sheet[2][2].value is None and sheet[1][2].comment.text == "示例：党内警告"  # beside, not under
 
 
 # ---------------------------------------------------------------- the list and the page
@@ -375,3 +375,13 @@ def test_a_finding_has_no_delete_so_its_influence_period_cannot_be_deleted_away(
     assert "delete_selected" not in client.get(LIST).content.decode()
     assert not county_a_clerk.has_perm("supervision.delete_disciplinefinding")
     assert DisciplineFinding.objects.filter(pk=finding.pk).exists()
+
+
+def test_a_repeated_findings_row_is_named_by_its_cells_as_typed_not_by_stored_codes(tree, county_a_clerk,
+                                                                                    tmp_path) -> None:
+    one = cadre_in(tree["county_a"], name="甲")
+    result = run_findings_sheet(county_a_clerk, [sheet_row(one), sheet_row(one)], tmp_path)
+    assert not result.committed and not DisciplineFinding.objects.exists()
+    text = messages_of(result)
+    assert f"「{one.masked_id_number}、党内警告、2026-06-01」" in text
+    assert "party_warning" not in text and one.id_number not in text
