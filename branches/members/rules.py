@@ -82,6 +82,8 @@ def member_dates_errors(*, category: str, joined_on: datetime.date | None, full_
 
 
 def application_age_error(birth_date: datetime.date, applied_on: datetime.date) -> str:
+    if applied_on < birth_date:
+        return f"递交入党申请书日期早于出生日期（{birth_date:%Y-%m-%d}），请核对。"
     if years_between(birth_date, applied_on) < MIN_AGE:
         return f"递交入党申请书时须年满{MIN_AGE}周岁（申请时{years_between(birth_date, applied_on)}岁）。"
     return ""

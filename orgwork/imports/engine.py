@@ -278,8 +278,14 @@ def _through_cache(cache: dict[Any, Any], keys: list[Any], make: Callable[[int],
 
 def _messages(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
+        return joined(exc.messages)
     return str(exc) or "格式不正确。"
+
+
+def joined(messages: Sequence[Any]) -> str:
+    """Several messages of one cell in one sentence: 不能大于 100；数字总共不能超过 5 位。"""
+    parts = [str(m).rstrip("。") for m in messages if str(m)]
+    return "；".join(parts) + "。" if parts else ""
 
 
 def _text(value: Any) -> str:

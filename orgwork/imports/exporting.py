@@ -30,6 +30,7 @@ from orgwork.common import secrets
 from . import registry
 from .access import can_unmask, governing_model
 from .models import ImportJob
+from .engine import joined
 from .restore import mark
 from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
 from .widgets import IDNumberWidget
@@ -267,7 +268,7 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
         for e in errors:  # a cell with several errors shows them all
             position = header_cells.get(e["column"])
             message = shown(e["message"])
-            bad[position] = f"{bad[position]}；{message}" if position in bad else message
+            bad[position] = f"{bad[position].rstrip('。')}；{message}" if position in bad else message
         cells = []
         for i, value in enumerate(raw):
             if not unmask:
@@ -277,8 +278,8 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
                 cell.fill = ERROR_FILL
                 cell.comment = Comment(bad[i], "导入校验")
             cells.append(cell)
-        message = shown("；".join(f"{e['column']}：{e['message']}" if e.get("column") else e["message"]
-                                  for e in errors))
+        message = shown(joined([f"{e['column']}：{e['message']}" if e.get("column") else e["message"]
+                                for e in errors]))
         if message:
             cells.extend(WriteOnlyCell(sheet, value=None) for _ in range(width - len(cells)))
             note = WriteOnlyCell(sheet, value=message)

@@ -356,9 +356,12 @@ def _excel_rows(path: str) -> tuple[Any, int]:
 
 
 def _csv_rows(text: str) -> Any:
-    # "Text (tab delimited)" saved with a .csv name: tabs and no commas in the first line.
+    # "Text (tab delimited)" saved with a .csv name: tabs and no commas in the first line;
+    # a CSV from a European-locale Excel: semicolons and no commas.
     first = text[: text.find("\n")] if "\n" in text else text
-    delimiter = "\t" if "\t" in first and "," not in first else ","
+    delimiter = ","
+    if "," not in first:
+        delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

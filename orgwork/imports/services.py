@@ -322,6 +322,8 @@ def job_confirm(*, job: ImportJob, user: Any) -> ImportJob:
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.confirmed_at is not None:
             return locked
+        if locked.status == JobStatus.AWAITING and locked.error_rows:
+            raise ValidationError({"status": f"有 {locked.error_rows} 行数据有误，不能确认导入。请修改后重新上传。"})
         if not locked.can_confirm:
             raise ValidationError({"status": f"导入任务当前为「{locked.get_status_display()}」，不能确认导入。"})
         locked.confirmed_by = user

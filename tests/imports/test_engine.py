@@ -366,3 +366,10 @@ def test_foreign_keys_checked_during_the_copy_are_deferred_again_afterwards(
         with pytest.raises(IntegrityError), transaction.atomic():
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("UPDATE cadres_cadre SET unit_id = %s WHERE id = %s", [cadre.unit_id, cadre.pk])
+
+
+def test_several_messages_of_one_cell_read_as_one_sentence() -> None:
+    from orgwork.imports.engine import joined
+
+    assert joined(["不能大于 100。", "数字总共不能超过 5 位。"]) == "不能大于 100；数字总共不能超过 5 位。"
+    assert joined([]) == ""

@@ -74,8 +74,9 @@ def test_a_job_with_errors_cannot_be_confirmed(media: Path, test_resource: Any, 
     job.refresh_from_db()
     assert job.status == JobStatus.AWAITING and job.error_rows == 1
     assert job.errors == [{"row": 3, "column": "性别", "message": job.errors[0]["message"]}]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.job_confirm(job=job, user=county_a_clerk)
+    assert refused.value.message_dict["status"] == ["有 1 行数据有误，不能确认导入。请修改后重新上传。"]
     assert services.job_commit(job_id=job.pk) == "skipped"
     assert not Cadre.objects.exists()
 

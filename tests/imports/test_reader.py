@@ -121,3 +121,10 @@ def test_a_formula_without_its_saved_result_is_refused_with_the_cell_named(tmp_p
             b"<c r=\"A2\">", b"<c r=\"A2\" t=\"str\">")})
     rows = list(open_sheet(str(saved), saved.name, CadreSheet).rows())
     assert rows[0][1]["姓名"] == "张三"  # the result Excel saved is read
+
+
+def test_a_csv_separated_by_semicolons_is_read_like_one_separated_by_commas(tmp_path: Path) -> None:
+    path = tmp_path / "分号.csv"
+    path.write_text(";".join(HEAD) + "\n" + ";".join(str(v) for v in person(1)) + "\n", encoding="utf-8")
+    rows = list(open_sheet(str(path), path.name, CadreSheet).rows())
+    assert len(rows) == 1 and rows[0][1]["姓名"] == person(1)[0]

@@ -23,6 +23,12 @@ def test_an_application_before_eighteen_is_refused(orgs):
     assert "年满18周岁" in str(error.value.message_dict["applied_on"])
 
 
+def test_an_application_dated_before_the_birth_says_so_not_a_negative_age(orgs):
+    with pytest.raises(ValidationError) as error:
+        new_applicant(orgs["community"], applied_on=days_ago(40 * 366), born=days_ago(30 * 366))
+    assert str(error.value.message_dict["applied_on"][0]).startswith("递交入党申请书日期早于出生日期")
+
+
 def test_a_typed_birth_date_cannot_make_a_minor_an_adult(orgs):
     """The birth date and sex of an application are the ID number's: typed otherwise they are
     refused, as on the roster, and the age rule is not judged on the typed date."""
