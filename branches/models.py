@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
+from orgwork.common import dates
 from orgwork.common.versioning import Versioned
 
 PATH_SEPARATOR = "/"
@@ -188,6 +189,8 @@ class Secretary(Audited):
             self.birth_month = self.birth_month.replace(day=1)
         if self.birth_month and self.birth_month > timezone.localdate():
             raise ValidationError({"birth_month": "出生年月不能晚于今天。"})
+        if self.birth_month and dates.months_between(self.birth_month, dates.today()) < 18 * 12:
+            raise ValidationError({"birth_month": "党组织书记须是年满18岁的党员，请核对出生年月。"})
 
 
 # ---------------------------------------------------------------------------

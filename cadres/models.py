@@ -293,6 +293,13 @@ class Cadre(Versioned, Audited):
             errors.setdefault(field, message)
         if self.party_joined_on and self.birth_month and self.party_joined_on < self.birth_month:
             errors["party_joined_on"] = "入党时间不能早于出生年月。"
+        elif (self.party_joined_on and self.birth_month
+              and dates.months_between(self.birth_month, self.party_joined_on) < 18 * 12):
+            errors["party_joined_on"] = "入党时须年满18岁：入党时间与出生年月相差不足18年，请核对。"
+        if dates.after_today(self.party_joined_on):
+            errors.setdefault("party_joined_on", "入党时间不能晚于今天。")
+        if dates.after_today(self.work_started_on):
+            errors["work_started_on"] = "参加工作时间不能晚于今天。"
         if self.work_started_on and self.birth_month and self.work_started_on < self.birth_month:
             errors["work_started_on"] = "参加工作时间不能早于出生年月。"
         if self.party_joined_on and self.political_status and self.political_status not in PARTY_MEMBER_STATUSES:
@@ -365,6 +372,10 @@ class Post(CadreChild):
             errors["publicity_end"] = "任前公示结束日期不能早于开始日期。"
         if self.publicity_start and self.appointed_on and self.publicity_start > self.appointed_on:
             errors["publicity_start"] = "任前公示应在任职之前开始。"
+        if dates.after_today(self.appointed_on):
+            errors["appointed_on"] = "任职时间不能晚于今天。"
+        if dates.after_today(self.removed_on):
+            errors["removed_on"] = "免职时间不能晚于今天。"
         if errors:
             raise ValidationError(errors)
 
@@ -520,6 +531,8 @@ class Assessment(CadreChild):
         return self.political_score is not None and self.political_score < REVIEW_BELOW_SCORE
 
     def clean(self) -> None:
+        if self.year and self.year > dates.today().year:
+            raise ValidationError({"year": f"考核年度不能晚于今年（{dates.today().year}年）。"})
         if self.grade != AssessmentGrade.EXCELLENT:
             return
         if self.political_score is None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre
 from orgwork.audit.models import Audited
+from orgwork.common import dates
 
 
 # ---------------------------------------------------------------------------
@@ -134,6 +135,8 @@ class HandlingRecord(Audited):
                 errors["inquiry_accepted"] = "尚未填写函询回复，不能认定是否采信。"
             if self.inquiry_replied_on and self.decided_on and self.inquiry_replied_on < self.decided_on:
                 errors["inquiry_replied_on"] = "回复日期不能早于函询日期。"
+            elif dates.after_today(self.inquiry_replied_on):
+                errors["inquiry_replied_on"] = "回复日期不能晚于今天。"
         if self.decided_on and self.decided_on > timezone.localdate():
             errors["decided_on"] = "决定日期不能晚于今天。"
         if errors:
@@ -380,6 +383,15 @@ class PersonalMattersReport(Audited):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.year}年度个人有关事项报告"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.year and self.year > dates.today().year:
+            errors["year"] = f"报告年度不能晚于今年（{dates.today().year}年）。"
+        if dates.after_today(self.submitted_on):
+            errors["submitted_on"] = "报告日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class DrawMethod(models.TextChoices):

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from cadres.models import Cadre, Rank
 from orgwork.audit.models import Audited
+from orgwork.common import dates
 
 
 class TrainingMinimum(Audited):
@@ -202,3 +203,7 @@ class OnlineCompletion(Audited):
 
     def __str__(self) -> str:
         return f"{self.cadre.name}：{self.course.name}"
+
+    def clean(self) -> None:
+        if dates.after_today(self.completed_on):
+            raise ValidationError({"completed_on": "完成日期不能晚于今天。"})

@@ -123,6 +123,16 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
     raise _unrecognised(value)
 
 
+def after_today(value: datetime.date | None) -> bool:
+    """A date in the future (a month field compares its first day)."""
+    return value is not None and value > today()
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole months from ``earlier`` to ``later`` (1990.05 to 2008.05: 216)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
 def parse_optional_date(value: Any) -> datetime.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

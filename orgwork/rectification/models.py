@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
+from orgwork.common import dates
 from orgwork.common.versioning import Versioned
 from orgwork.units.models import Unit
 
@@ -107,8 +108,15 @@ class Checklist(Audited):
         return f"{self.title}（{self.document_number}）" if self.document_number else self.title
 
     def clean(self) -> None:
-        if self.document_date and self.year and self.document_date.year > self.year + 1:
-            raise ValidationError({"document_date": "印发日期与清单年度相差过大，请核对。"})
+        errors: dict[str, str] = {}
+        if self.year and self.year > dates.today().year:
+            errors["year"] = f"清单年度不能晚于今年（{dates.today().year}年）。"
+        if dates.after_today(self.document_date):
+            errors["document_date"] = "印发日期不能晚于今天。"
+        elif self.document_date and self.year and self.document_date.year > self.year + 1:
+            errors["document_date"] = "印发日期与清单年度相差过大，请核对。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class RectificationItem(Versioned, Audited):

@@ -648,3 +648,15 @@ def test_a_posts_sheet_row_breaking_a_table_check_is_refused_at_validation_under
         (2, "免职时间", "免职时间不能早于任职时间。"),
         (3, "是否现任", "已填写免职时间的职务不能是现任职务。"),
     ]
+
+
+def test_an_assessment_for_next_year_is_refused_on_the_sheet_and_the_form(make_cadre, county_a_clerk, client_for,
+                                                                         tmp_path) -> None:
+    cadre = make_cadre()
+    row = [cadre.id_number, TODAY.year + 1, "称职", ""]
+    result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, [row], tmp_path)
+    assert not result.committed and f"考核年度不能晚于今年（{TODAY.year}年）。" in messages_of(result)
+    response = client_for(county_a_clerk).post(reverse("admin:cadres_assessment_add"), {
+        "cadre": cadre.pk, "year": TODAY.year + 1, "grade": "competent", "political_score": ""})
+    assert response.status_code == 200 and "考核年度不能晚于今年" in response.content.decode()
+    assert not cadre.assessments.exists()
