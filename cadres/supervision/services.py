@@ -437,6 +437,8 @@ def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, du
     locked = _lock(document, actor, "document")
     if locked.status != TravelDocumentStatus.IN_CUSTODY:
         raise ValidationError({"document": f"{locked}当前状态为「{locked.get_status_display()}」，不能借出。"})
+    if lent_on > timezone.localdate():
+        raise ValidationError({"lent_on": "借出日期不能晚于今天。"})
     if locked.expires_on and locked.expires_on < due_on:
         raise ValidationError({"due_on": f"证件有效期至{locked.expires_on:%Y-%m-%d}，早于应交还日期。"})
     loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),
@@ -450,15 +452,24 @@ def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, du
 
 
 @transaction.atomic
-def travel_document_return(*, document: TravelDocument, returned_on: datetime.date, actor: Any) -> TravelDocumentLoan:
-    """交还: closes the open loan and puts the document back in custody."""
+def travel_document_return(*, document: TravelDocument, returned_on: datetime.date, actor: Any,
+                           loan: TravelDocumentLoan | None = None) -> TravelDocumentLoan:
+    """交还: closes the open loan and puts the document back in custody. ``loan``: the
+    loan the clerk chose (the list's action), which must be that open loan."""
     _require_perm(actor, "supervision.change_traveldocumentloan", "交还证件")
     locked = _lock(document, actor, "document")
+    chosen = loan
     loan = (
         TravelDocumentLoan.objects.select_for_update().filter(document=locked, returned_on__isnull=True).first()
     )
+    if chosen is not None and (loan is None or loan.pk != chosen.pk):
+        if chosen.returned_on is not None:
+            raise ValidationError({"returned_on": f"这次借用已于 {chosen.returned_on:%Y-%m-%d} 交还。"})
+        raise ValidationError({"document": "这不是该证件当前未交还的借用记录。"})
     if locked.status != TravelDocumentStatus.LENT or loan is None:
         raise ValidationError({"document": f"{locked}未借出，无需交还。"})
+    if returned_on > timezone.localdate():
+        raise ValidationError({"returned_on": "交还日期不能晚于今天。"})
     if returned_on < loan.lent_on:
         raise ValidationError({"returned_on": "交还日期不能早于借出日期。"})
     loan.returned_on = returned_on

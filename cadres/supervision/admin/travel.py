@@ -141,7 +141,7 @@ class TravelDocumentLoanAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModel
         today = timezone.localdate()
         run_per_object(self, request, queryset,
                        lambda loan: travel_document_return(document=loan.document, returned_on=today,
-                                                           actor=request.user),
+                                                           actor=request.user, loan=loan),
                        done="已交还入库")
 
 
