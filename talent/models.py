@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from orgwork.common.display import already
 from orgwork.audit.models import Audited
 from orgwork.common import idnumber
 from orgwork.common.versioning import Versioned
@@ -384,7 +385,7 @@ class Funding(EnrolleeYearRecord):
         if message:
             errors["amount"] = message
         if self._state.adding and enrollment.status != EnrollmentStatus.ACTIVE:
-            errors["enrollment"] = f"「{enrollment}」已{enrollment.get_status_display()}，不再拨付资助。"
+            errors["enrollment"] = f"「{enrollment}」{already(enrollment.get_status_display())}，不再拨付资助。"
         if self.year and enrollment.term_end and not enrollment.term_start.year <= self.year <= enrollment.term_end.year:
             errors["year"] = f"资助年度应在聘期内（{enrollment.term_start.year}—{enrollment.term_end.year}年）。"
         if errors:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.common.contract import lock_in_scope, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
@@ -119,7 +120,7 @@ def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.
     if reason not in ExitReason.values:
         raise ValidationError({"exit_reason": "请选择退出原因。"})
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise ValidationError({"status": f"「{enrollment}」已{enrollment.get_status_display()}，不能再办理退出。"})
+        raise ValidationError({"status": f"「{enrollment}」{already(enrollment.get_status_display())}，不能再办理退出。"})
     if exit_date < enrollment.term_start:
         raise ValidationError({"exit_date": "退出日期不能早于聘期开始。"})
     enrollment.status = EnrollmentStatus.EXITED

@@ -25,3 +25,9 @@ def test_a_date_typed_with_slashes_or_chinese_is_still_read() -> None:
     with translation.override("zh-hans"):
         field = forms.DateField()
         assert field.clean("2022/09/01") == field.clean("2022年09月01日") == datetime.date(2022, 9, 1)
+
+
+def test_a_state_reads_with_one_already() -> None:
+    from orgwork.common.display import already
+
+    assert already("已通过") == "已通过" and already("出党") == "已出党"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Subquery
 
 from branches.models import PartyOrganisation
+from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.common import dates
 from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_permission, save_audited
@@ -156,7 +157,7 @@ def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, correc
         if locked.reviewed_on is not None:
             raise ValidationError({"reviewed_on": f"已于 {locked.reviewed_on:%Y-%m-%d} 作期满评定。"})
         if locked.member.status != MemberStatus.ACTIVE:
-            raise ValidationError({"status": f"「{locked.member}」已{locked.member.get_status_display()}，"
+            raise ValidationError({"status": f"「{locked.member}」{already(locked.member.get_status_display())}，"
                                              "不在党员名册中，无须作期满评定。"})
         message = rules.correction_review_error(correct_by=locked.correct_by, reviewed_on=reviewed_on,
                                                 today=dates.today())
@@ -189,7 +190,7 @@ def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: date
         if locked.approved_on is not None:
             raise ValidationError({"approved_on": f"已于 {locked.approved_on:%Y-%m-%d} 经批准落实。"})
         if locked.member.status != MemberStatus.ACTIVE:
-            raise ValidationError({"status": f"「{locked.member}」已{locked.member.get_status_display()}，"
+            raise ValidationError({"status": f"「{locked.member}」{already(locked.member.get_status_display())}，"
                                              "不在党员名册中。"})
         if outcome not in LeavingOutcome.values:
             raise ValidationError({"outcome": "请选择处置落实结果。"})

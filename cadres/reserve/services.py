@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre, CadreStatus
 from cadres.supervision.models import DisciplineFinding
+from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common.contract import lock_in_scope, require_permission, save_audited
@@ -53,7 +54,7 @@ def entry_refusals(*, pool: ReservePool, cadre: Cadre, on: datetime.date, exclud
     if not cadre.unit.path.startswith(pool.unit.path):
         errors.setdefault("cadre", []).append(f"{cadre.name}不在{pool.unit}（含下级）的干部范围内。")
     if cadre.status != CadreStatus.ACTIVE:
-        errors.setdefault("cadre", []).append(f"{cadre.name}已{cadre.get_status_display()}，不能进入后备干部库。")
+        errors.setdefault("cadre", []).append(f"{cadre.name}{already(cadre.get_status_display())}，不能进入后备干部库。")
     age = age_on(cadre.birth_month, on)
     if age > pool.age_limit:
         errors.setdefault("cadre", []).append(

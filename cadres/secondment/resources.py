@@ -18,6 +18,7 @@ from import_export import fields
 from import_export.widgets import CharWidget, Widget
 
 from cadres.resources import CadreByIDWidget
+from orgwork.common.display import already
 from orgwork.audit.context import current_actor
 from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
@@ -73,7 +74,7 @@ class AssignmentResource(ScopedModelResource):
 
     def prepare_instance(self, instance: Assignment, original: Assignment | None) -> None:
         if original is not None and original.status != AssignmentStatus.ACTIVE:
-            raise ValidationError({"starts_on": f"该选派已{original.get_status_display()}，不能再由表格修改。"})
+            raise ValidationError({"starts_on": f"该选派{already(original.get_status_display())}，不能再由表格修改。"})
         if instance.cadre_id is None or instance.starts_on is None or instance.ends_on is None:
             return  # the missing cell is reported by its column
         instance.village = (instance.village or "").strip()

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from orgwork.common.display import already
 from .models import AssessmentGrade, Assignment, AssignmentKind, AssignmentStatus, VILLAGE_KINDS
 
 # 在岗抽查: this many 不在岗 findings in one calendar year put the assignment on the
@@ -98,7 +99,7 @@ def end_errors(a: Assignment, *, status: str, left_on: datetime.date | None, rea
     future; 召回 and 轮换 give a reason; 轮换 names the replacement, who is someone else."""
     errors: dict[str, str] = {}
     if a.status != AssignmentStatus.ACTIVE:
-        return {"status": f"该选派已{a.get_status_display()}，不能再办理。"}
+        return {"status": f"该选派{already(a.get_status_display())}，不能再办理。"}
     if left_on is None:
         errors["left_on"] = "请填写离岗日期。"
     elif left_on <= a.starts_on:

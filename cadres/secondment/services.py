@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cadres.models import Cadre
+from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common.contract import lock_in_scope, require_permission, save_audited
@@ -96,7 +97,7 @@ def assignment_save(*, assignment: Assignment, actor: Any) -> Assignment:
     if not adding:
         stored = _lock(assignment, actor, "cadre")
         if stored.status != AssignmentStatus.ACTIVE:
-            raise ValidationError({"status": f"该选派已{stored.get_status_display()}，不能再修改。"}, code="state")
+            raise ValidationError({"status": f"该选派{already(stored.get_status_display())}，不能再修改。"}, code="state")
         if stored.cadre_id != assignment.cadre_id:
             raise ValidationError({"cadre": "选派登记后不能更换干部；换人请办理轮换。"})
         if getattr(assignment, "_audit_loaded", None) is None:

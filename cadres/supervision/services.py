@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cadres.models import Cadre
+from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values, record
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
@@ -185,7 +186,7 @@ def vetting_record_check(*, check: VettingCheck, result: str, checked_on: dateti
     _require_perm(actor, "supervision.change_vettingcheck", "登记核查结果")
     locked = _lock(check, actor, "result")
     if locked.case.status != VettingStatus.REVIEWING:
-        raise ValidationError({"status": f"该审查已{locked.case.get_status_display()}，不能再修改核查结果。"},
+        raise ValidationError({"status": f"该审查{already(locked.case.get_status_display())}，不能再修改核查结果。"},
                               code="state")
     locked.result = result
     locked.checked_on = checked_on
@@ -208,7 +209,7 @@ def vetting_clear(*, case: VettingCase, actor: Any) -> VettingCase:
     _require_perm(actor, "supervision.change_vettingcase", "审查通过")
     locked = _lock(case, actor, "status")
     if locked.status != VettingStatus.REVIEWING:
-        raise ValidationError({"status": f"该审查已{locked.get_status_display()}。"}, code="state")
+        raise ValidationError({"status": f"该审查{already(locked.get_status_display())}。"}, code="state")
     # Lock the cadre too: a decision recorded meanwhile must not slip between check and save.
     Cadre.objects.select_for_update(of=("self",)).filter(pk=locked.cadre_id).first()
     reasons = clearing_refusals(locked)
@@ -235,7 +236,7 @@ def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingC
         raise ValidationError({"termination_reason": "终止审查须填写原因。"})
     locked = _lock(case, actor, "status")
     if locked.status != VettingStatus.REVIEWING:
-        raise ValidationError({"status": f"该审查已{locked.get_status_display()}。"}, code="state")
+        raise ValidationError({"status": f"该审查{already(locked.get_status_display())}。"}, code="state")
     locked.status = VettingStatus.TERMINATED
     locked.termination_reason = reason
     locked.concluded_at = timezone.now()
@@ -388,7 +389,7 @@ def file_audit_complete(*, audit: FileAudit, actor: Any) -> FileAudit:
     _require_perm(actor, "supervision.change_fileaudit", "审核完成")
     locked = _lock(audit, actor, "status")
     if locked.status != FileAuditStatus.AUDITING:
-        raise ValidationError({"status": f"该审核已{locked.get_status_display()}。"}, code="state")
+        raise ValidationError({"status": f"该审核{already(locked.get_status_display())}。"}, code="state")
     results = set(locked.findings.values_list("result", flat=True))
     if not results:
         raise ValidationError({"status": "请先逐项录入三龄两历一身份的审核认定。"})

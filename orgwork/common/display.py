@@ -39,3 +39,9 @@ def dated(day: datetime.date | None, what: str) -> SafeString | str:
     if day is None:
         return ""
     return format_html('<span class="nowrap">{}</span> {}', f"{day:%Y-%m-%d}", what)
+
+
+def already(state: str) -> str:
+    """A state in the sentence 「该审查已…」: 已 before it, unless the label has its own
+    (已通过, 已终止): not 已已通过."""
+    return state if state.startswith("已") else f"已{state}"

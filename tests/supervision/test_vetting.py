@@ -109,7 +109,7 @@ def test_a_check_on_a_terminated_case_is_refused_above_the_step_form_not_under_i
                                  "handler": "赵干事"}, case=case)
     assert form.is_valid(), form.errors
     apply_refusal(form, refused.value)
-    assert form.non_field_errors() == [f"该审查已{VettingStatus.TERMINATED.label}，不能再修改核查结果。"]
+    assert form.non_field_errors() == ["该审查已终止，不能再修改核查结果。"]  # one 已
     assert not form["result"].errors
     check.refresh_from_db()
     assert check.result == VettingResult.PENDING

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
+from orgwork.common.display import already
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
@@ -28,7 +29,7 @@ class VettingCheckForm(forms.ModelForm):
         cleaned = super().clean()
         case = self.instance.case if self.instance.case_id else None
         if case is not None and case.status != VettingStatus.REVIEWING and self.has_changed():
-            raise forms.ValidationError(f"该审查已{case.get_status_display()}，不能再修改核查结果。")
+            raise forms.ValidationError(f"该审查{already(case.get_status_display())}，不能再修改核查结果。")
         return cleaned
 
 
