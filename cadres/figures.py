@@ -20,8 +20,10 @@ def serving(user: Any) -> tuple[int, str | None]:
 
 
 def under_influence(user: Any) -> tuple[int, str | None]:
+    # The cadres, not one of the two kinds of record: the list behind the figure holds
+    # those under a 组织处理 and those under a 党纪政务处分, as the count does.
     count = cadres_under_influence(user, on=timezone.localdate()).count()
-    return count, reverse("admin:supervision_handlingrecord_changelist") + "?influence=running"
+    return count, reverse("admin:cadres_cadre_changelist") + "?influence=running"
 
 
 def register_figures() -> None:

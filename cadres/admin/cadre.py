@@ -29,7 +29,8 @@ from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
 from ..services import assessment_save, cadre_posts_save, cadre_record_unmasked_view, cadre_save
 from ..training.selectors import hours_of
-from .filters import AgeBandFilter, GenerationFilter, MeritCandidateFilter, MinorityFilter, NonPartyFilter, WomenFilter
+from .filters import (AgeBandFilter, GenerationFilter, InfluenceFilter, MeritCandidateFilter, MinorityFilter,
+                      NonPartyFilter, WomenFilter)
 from .forms import AssessmentForm, CadreForm, DayField, PostForm, PostInlineFormSet
 from .search import CadreSearchMixin
 
@@ -129,7 +130,8 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
                     "authority", "status"]
     list_display_links = ["name"]
     list_filter = [UnitSubtreeFilter, "rank", "grade", "authority", "status", AgeBandFilter, GenerationFilter,
-                   WomenFilter, MinorityFilter, NonPartyFilter, "is_naked_official", MeritCandidateFilter]
+                   WomenFilter, MinorityFilter, NonPartyFilter, "is_naked_official", MeritCandidateFilter,
+                   InfluenceFilter]
     list_select_related = ["unit"]
     search_fields = ["name"]  # the search itself: CadreSearchMixin (exact ID, pinyin prefix, name prefix)
     autocomplete_fields = ["unit"]

@@ -106,3 +106,24 @@ class OverQuotaFilter(admin.SimpleListFilter):
         if self.value() == "0":
             return queryset.filter(actual__lte=F("approved"))
         return queryset
+
+
+class InfluenceFilter(admin.SimpleListFilter):
+    """影响期: cadres inside the 影响期 of a 组织处理 or a 党纪政务处分 today, the dashboard's
+    影响期内干部 (:func:`cadres.supervision.selectors.cadres_under_influence`)."""
+
+    title = "影响期"
+    parameter_name = "influence"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("running", "影响期内（组织处理或党纪政务处分）")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from django.db.models import OuterRef
+        from django.utils import timezone
+
+        from cadres.supervision.selectors import under_influence
+
+        if self.value() != "running":
+            return queryset
+        return queryset.filter(under_influence(OuterRef("pk"), on=timezone.localdate()))

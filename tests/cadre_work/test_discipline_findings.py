@@ -385,3 +385,22 @@ def test_a_repeated_findings_row_is_named_by_its_cells_as_typed_not_by_stored_co
     text = messages_of(result)
     assert f"「{one.masked_id_number}、党内警告、2026-06-01」" in text
     assert "party_warning" not in text and one.id_number not in text
+
+
+def test_the_dashboard_figure_of_cadres_under_influence_links_to_a_list_of_the_same_cadres(
+        tree, county_a_clerk, client_for) -> None:
+    """影响期内干部 counts cadres under a 组织处理 or a 党纪政务处分; its link led to the
+    handling records only, one kind of the two."""
+    from cadres.figures import under_influence
+    from cadres.supervision.models import HandlingType
+    from orgwork.common import dates
+    from tests.supervision.helpers import handle
+
+    handled, disciplined = cadre_in(tree["county_a"], name="甲"), cadre_in(tree["county_a"], name="乙")
+    handle(handled, HandlingType.ADMONISHMENT, dates.today() - datetime.timedelta(days=10))
+    find(disciplined, dates.today() - datetime.timedelta(days=10))
+    cadre_in(tree["county_a"], name="丙")  # under neither
+    count, link = under_influence(county_a_clerk)
+    assert count == 2 and link.endswith("/admin/cadres/cadre/?influence=running")
+    listed = client_for(county_a_clerk).get(link).content.decode()
+    assert "甲" in listed and "乙" in listed and "丙" not in listed
