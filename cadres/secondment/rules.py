@@ -49,7 +49,7 @@ def _span(a: Assignment) -> str:
 
 def assignment_shape_errors(a: Assignment) -> dict[str, str]:
     """挂职 names a host unit (and no village); 驻村 names a township and a village (and no
-    host unit); the term ends after it starts."""
+    host unit); the term ends after it starts, and starts no later than today."""
     errors: dict[str, str] = {}
     if a.kind == AssignmentKind.SECONDMENT:
         if not a.host_unit_id:
@@ -65,6 +65,8 @@ def assignment_shape_errors(a: Assignment) -> dict[str, str]:
             errors["host_unit"] = "驻村不填写挂职单位，请填写所在乡镇和村名。"
     if a.starts_on and a.ends_on and a.ends_on <= a.starts_on:
         errors["ends_on"] = "选派期满日期须晚于开始日期。"
+    if a.starts_on and a.starts_on > timezone.localdate():  # it would count as 在岗 before it starts
+        errors["starts_on"] = "选派开始日期不能晚于今天：干部到岗后再登记。"
     return errors
 
 

@@ -53,6 +53,9 @@ class ClassStatus(models.TextChoices):
     CLOSED = "closed", "已结业"
 
 
+HOURS_PER_DAY = 8  # 脱产培训每天按8学时计
+
+
 class TrainingClass(Audited):
     """培训班: one class run by an organising unit, with its dates, place and the 学时 it
     credits for full attendance (spread evenly over its days)."""
@@ -93,6 +96,10 @@ class TrainingClass(Audited):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "结业日期不能早于开班日期。"})
+        # 脱产培训每天按8学时计: a class cannot credit more than its days allow.
+        if self.starts_on and self.ends_on and self.hours is not None and self.hours > self.days * HOURS_PER_DAY:
+            raise ValidationError({"hours": f"学时不能超过培训天数 × {HOURS_PER_DAY}（{self.days} 天最多 "
+                                            f"{self.days * HOURS_PER_DAY} 学时）。"})
 
     @property
     def days(self) -> int:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.db import transaction
 
 from cadres.models import Cadre
@@ -123,6 +124,8 @@ def training_class_close(*, training_class: TrainingClass, closed_on: datetime.d
     locked = lock_in_scope(TrainingClass.objects.all(), training_class.pk, actor, what="培训班")
     if locked.status == ClassStatus.CLOSED:
         raise ValidationError({"status": "该培训班已结业。"}, code="state")
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "结业办理日期不能晚于今天。"})
     if closed_on < locked.ends_on:
         raise ValidationError({"closed_on": f"结业办理日期不能早于培训班结业日期（{locked.ends_on:%Y-%m-%d}）。"})
     if not locked.attendances.exists():
@@ -153,6 +156,8 @@ def attendance_check_and_credit(attendance: ClassAttendance) -> None:
     if training_class.status == ClassStatus.CLOSED:
         raise ValidationError({"training_class": f"「{training_class.name}」已结业，学员名单和考勤不能再修改。"},
                               code="closed")
+    if attendance.day is not None and attendance.day > timezone.localdate():
+        raise ValidationError({"day": "考勤日期不能晚于今天：培训当天或之后再登记。"}, code="future")
     if attendance.day is not None and not training_class.covers(attendance.day):
         raise ValidationError({"day": f"考勤日期须在培训班日期之内（{training_class.starts_on:%Y-%m-%d} 至 "
                                       f"{training_class.ends_on:%Y-%m-%d}）。"}, code="outside_dates")

@@ -180,3 +180,10 @@ def test_each_change_writes_exactly_one_audit_row(tree, cadre_a):
     services.assignment_end(assignment=assignment, status=AssignmentStatus.COMPLETED, left_on=days_ago(1),
                             actor=SYSTEM)
     assert AuditLog.objects.count() == before + 3
+
+
+def test_an_assignment_starting_after_today_is_refused_rather_than_counted_as_in_post(tree, cadre_a):
+    with pytest.raises(ValidationError) as refused:
+        second(cadre_a, host=tree["county_b"], start=days_ago(-30))
+    assert refused.value.message_dict["starts_on"] == ["选派开始日期不能晚于今天：干部到岗后再登记。"]
+    assert not Assignment.objects.exists()

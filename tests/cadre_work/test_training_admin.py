@@ -46,7 +46,7 @@ def test_the_class_form_refuses_new_hours_once_the_roster_has_attendance(tree, c
     week = class_in(tree["county_a"])
     attend(week, county_cadre(tree["county_a"]))
     response = client_for(county_a_clerk).post(reverse("admin:training_trainingclass_change", args=[week.pk]),
-                                               class_post(week, [], hours="80"))
+                                               class_post(week, [], hours="36"))
     assert response.status_code == 200 and "该培训班已登记学员考勤，不能再修改。" in response.content.decode()
     week.refresh_from_db()
     assert week.hours == 40
@@ -147,3 +147,25 @@ def test_a_county_records_a_completion_of_a_province_course_once_through_the_for
     response = client.post(url, {**data, "completed_on": "2026-05-01"})
     assert response.status_code == 200 and "学时只计一次" in response.content.decode()
     assert OnlineCompletion.objects.count() == 1
+
+
+def test_a_class_credits_at_most_eight_hours_a_day_and_is_not_closed_or_attended_on_a_day_to_come(
+        tree, county_a_clerk) -> None:
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from cadres.training import services as training
+    from cadres.training.models import TrainingClass
+    from orgwork.common import dates
+
+    week = class_in(tree["county_a"])
+    one_day = TrainingClass(code="T-1D", name="一日班", unit=week.unit, starts_on=week.starts_on,
+                            ends_on=week.starts_on, hours=500)
+    with pytest.raises(ValidationError) as refused:
+        one_day.clean()
+    assert refused.value.message_dict["hours"] == ["学时不能超过培训天数 × 8（1 天最多 8 学时）。"]
+    with pytest.raises(ValidationError) as later:
+        training.training_class_close(training_class=week, closed_on=dates.today() + datetime.timedelta(days=30),
+                                      actor=county_a_clerk)
+    assert later.value.message_dict["closed_on"] == ["结业办理日期不能晚于今天。"]
