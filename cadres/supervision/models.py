@@ -298,6 +298,10 @@ class VettingCase(Audited):
     def __str__(self) -> str:
         return f"{self.cadre} 拟任{self.proposed_post}"
 
+    def clean(self) -> None:
+        if dates.after_today(self.nominated_on):
+            raise ValidationError({"nominated_on": "提名日期不能晚于今天。"})
+
 
 class VettingCheckKind(models.TextChoices):
     """四必."""
@@ -348,6 +352,10 @@ class VettingCheck(Audited):
                 errors["handler"] = "已有核查结果的，须填写经办人。"
             if not self.conclusion.strip() and not self.evidence:
                 errors["conclusion"] = "已有核查结果的，须填写核查情况或上传佐证材料。"
+        if dates.after_today(self.checked_on):
+            errors["checked_on"] = "核查日期不能晚于今天。"
+        elif self.checked_on and self.case_id and self.checked_on < self.case.nominated_on:
+            errors["checked_on"] = f"核查日期不能早于提名日期（{self.case.nominated_on:%Y-%m-%d}）。"
         if errors:
             raise ValidationError(errors)
 
@@ -501,6 +509,13 @@ class SpotCheck(Audited):
     def is_discrepancy(self) -> bool:
         return self.outcome in DISCREPANCIES
 
+    def clean(self) -> None:
+        if dates.after_today(self.checked_on):
+            raise ValidationError({"checked_on": "核查日期不能晚于今天。"})
+        report = self.report if self.report_id else None
+        if self.checked_on and report is not None and self.checked_on < report.submitted_on:
+            raise ValidationError({"checked_on": f"核查日期不能早于所核查报告的报告日期（{report.submitted_on:%Y-%m-%d}）。"})
+
 
 # ---------------------------------------------------------------------------
 # 干部档案专项审核 (三龄两历一身份)
@@ -538,6 +553,10 @@ class FileAudit(Audited):
 
     def __str__(self) -> str:
         return f"{self.cadre} 档案审核（{self.audited_on:%Y-%m-%d}）"
+
+    def clean(self) -> None:
+        if dates.after_today(self.audited_on):
+            raise ValidationError({"audited_on": "审核日期不能晚于今天。"})
 
 
 class FileAuditItem(models.TextChoices):

@@ -77,6 +77,15 @@ def _require_cadre_in_scope(cadre_id: Any, actor: Any) -> None:
         raise ValidationError({"cadre": "该干部不存在或不在您的管辖范围内。"}, code="scope")
 
 
+def _day_between(day: datetime.date, field: str, label: str, earliest: datetime.date | None,
+                 earliest_label: str) -> None:
+    """A step's day: not still to come, and not before the day the record it closes began."""
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{label}不能晚于今天。"})
+    if earliest is not None and day < earliest:
+        raise ValidationError({field: f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d}）。"})
+
+
 def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
     for name in fields:
         setattr(target, name, getattr(source, name))
@@ -325,6 +334,7 @@ def spot_check_record_outcome(*, check: SpotCheck, outcome: str, checked_on: dat
     locked = _lock(check, actor, "outcome")
     locked.outcome = outcome
     locked.checked_on = checked_on
+    locked.clean()  # the day: not to come, not before the report
     locked.findings = findings.strip()
     locked.handling = handling.strip()
     # A consistent report needs no handling; a discrepancy must be resolved explicitly.
@@ -348,6 +358,7 @@ def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling
         return locked
     if not handling and not locked.handling:
         raise ValidationError({"handling": "办理处理完毕须写明处理情况。"})
+    _day_between(resolved_on, "resolved_on", "处理完毕日期", locked.checked_on, "核查日期")
     locked.resolved_on = resolved_on
     if handling:
         locked.handling = handling
@@ -416,6 +427,7 @@ def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: dateti
     locked = _lock(audit, actor, "status")
     if locked.status != FileAuditStatus.SUSPECTED:
         raise ValidationError({"status": "只有疑似造假、暂缓选任的审核需要查结。"}, code="state")
+    _day_between(resolved_on, "resolved_on", "查结日期", locked.audited_on, "审核日期")
     locked.status = FileAuditStatus.RESOLVED
     locked.resolution = resolution
     locked.resolved_on = resolved_on

@@ -225,3 +225,35 @@ def test_the_clear_action_reports_one_summary(cadre_a, cadre_b, county_a_clerk, 
     ready.refresh_from_db()
     blocked.refresh_from_db()
     assert (ready.status, blocked.status) == (VettingStatus.CLEARED, VettingStatus.REVIEWING)
+
+
+def test_the_supervision_steps_refuse_a_day_to_come_or_before_the_record_began(cadre_a, county_a_clerk) -> None:
+    """提名, 核查, 抽查核查, 处理完毕 and 查结 on a day still to come, or before the day the
+    record they close began, were saved; the worklists then emptied on a future day."""
+    later = TODAY + datetime.timedelta(days=30)
+    with pytest.raises(ValidationError, match="提名日期不能晚于今天"):
+        vetting_open(cadre=cadre_a, proposed_post="某局局长", nominated_by="组织部", nominated_on=later,
+                     actor=county_a_clerk)
+    case = open_case(cadre_a, county_a_clerk)
+    check = case.checks.first()
+    with pytest.raises(ValidationError, match="核查日期不能早于提名日期"):
+        vetting_record_check(check=check, result=VettingResult.CLEAR, handler="李核查", conclusion="无问题",
+                             checked_on=case.nominated_on - datetime.timedelta(days=1), actor=county_a_clerk)
+    audit = FileAudit.objects.create(cadre=cadre_a, audited_on=TODAY, auditor="王审核")
+    FileAuditFinding.objects.create(audit=audit, item=FileAuditItem.BIRTH, result=FindingResult.SUSPECTED, note="涂改")
+    file_audit_complete(audit=audit, actor=county_a_clerk)
+    with pytest.raises(ValidationError, match="查结日期不能早于审核日期"):
+        file_audit_resolve(audit=audit, resolution="笔误", resolved_on=TODAY - datetime.timedelta(days=1),
+                           actor=county_a_clerk)
+    with pytest.raises(ValidationError, match="审核日期不能晚于今天"):
+        FileAudit(cadre=cadre_a, audited_on=later, auditor="王审核").clean()
+    resolve_spot_check = spot_check_blocker(cadre_a, county_a_clerk)  # checked today
+    check = cadre_a.spot_checks.get()
+    with pytest.raises(ValidationError, match="处理完毕日期不能晚于今天"):
+        spot_check_resolve(check=check, resolved_on=later, handling="诫勉", actor=county_a_clerk)
+    with pytest.raises(ValidationError, match="处理完毕日期不能早于核查日期"):
+        spot_check_resolve(check=check, resolved_on=TODAY - datetime.timedelta(days=1), handling="诫勉",
+                           actor=county_a_clerk)
+    resolve_spot_check()
+    check.refresh_from_db()
+    assert check.resolved_on == TODAY
