@@ -188,6 +188,13 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     def unit_name(self, obj: Cadre) -> str:
         return str(obj.unit)
 
+    # Every form that picks a cadre by typing (年度考核, 组织处理, 凡提四必, 后备干部…) names
+    # each with unit and ID number tail: a province holds many 冯强.
+    autocomplete_select_related = ["unit"]
+
+    def autocomplete_label(self, obj: Cadre) -> str:
+        return f"{obj.name}（{obj.unit.name}，尾号{obj.masked_id_number[-4:]}）"
+
     # ------------------------------------------------------------ form
     @admin.display(description="本年度学时")
     @once_per_record
