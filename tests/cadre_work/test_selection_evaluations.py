@@ -97,6 +97,7 @@ def test_the_evaluation_form_refuses_a_cadre_not_promoted_that_year(tree, county
         "good": 5, "fairly_good": 5, "average": 2, "poor": 9})
     assert response.status_code == 200
     assert "不属于新提拔干部" in response.content.decode()
+    assert "新提拔干部评议须选择干部" not in response.content.decode()  # the cadre was chosen
     assert not SelectionEvaluation.objects.exists() and not RectificationItem.objects.exists()
 
 

@@ -80,6 +80,9 @@ class SelectionEvaluationForm(forms.ModelForm):
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, errors)
+            # An error takes the cadre out of cleaned_data; the record keeps it, so that the
+            # model's own check does not add 须选择干部 beside a cadre the clerk chose.
+            self.instance.cadre = probe.cadre
         return cleaned
 
 
