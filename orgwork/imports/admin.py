@@ -78,18 +78,26 @@ class UploadForm(forms.Form):
         if uploaded is None or not self.resources:
             return data
         chosen = data.get("resource") or ""
+        # Among every kind, not only the clerk's: a 年度考核 sheet uploaded by a
+        # party-building clerk is named as what it is, not taken for the nearest kind
+        # the clerk may import (民主评议党员, by its 身份证号 and 姓名).
+        every = registry.all_resources()
         try:
-            suggested, scores = _suggest(uploaded, self.resources)
+            suggested, scores = _suggest(uploaded, every)
         except FileError as exc:
             self.add_error("file", exc.message)
             return data
-        if not chosen:
+        if suggested is not None and suggested not in self.resources and (
+                not chosen or scores[suggested] > scores.get(chosen, 0)):
+            self.add_error("resource", f"文件的表头与「{every[suggested].verbose_name}」相符，您没有导入该类数据的权限。"
+                                       "如果确是其他类型的数据，请选择导入类型后重新上传。")
+        elif not chosen:
             if suggested is None:
                 self.add_error("resource", "无法从表头识别导入类型，请选择导入类型。")
             else:
                 data["resource"] = suggested
         elif suggested is not None and suggested != chosen and scores[suggested] > scores.get(chosen, 0):
-            self.add_error("resource", f"文件的表头与「{self.resources[suggested].verbose_name}」相符，"
+            self.add_error("resource", f"文件的表头与「{every[suggested].verbose_name}」相符，"
                                        f"与所选「{self.resources[chosen].verbose_name}」不符，请核对导入类型。")
         return data
 

@@ -37,6 +37,19 @@ def test_a_kind_the_headers_contradict_is_sent_back_before_anything_is_stored(me
     assert not ImportJob.objects.exists()
 
 
+def test_a_sheet_of_a_kind_the_clerk_may_not_import_is_named_not_taken_for_another(
+        media: Path, make_staff: Any, tree: Any, client_for: Any) -> None:
+    """A party-building clerk's 年度考核 sheet was recognised as 民主评议党员 (the nearest
+    kind the clerk may import) and then refused for missing columns."""
+    from orgwork.accounts import roles
+
+    party_clerk = make_staff("party_clerk_kind", tree["county_a"], roles.PARTY_BUILDING)
+    answer = upload(client_for(party_clerk), "", template_xlsx(AssessmentResource))
+    assert answer.status_code == 200
+    assert "文件的表头与「年度考核」相符，您没有导入该类数据的权限" in answer.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_the_kind_that_matches_is_accepted_as_chosen(media: Path, county_a_clerk: Any, client_for: Any) -> None:
     assert upload(client_for(county_a_clerk), "cadres", template_xlsx(CadreResource)).status_code == 302
     assert ImportJob.objects.get().resource == "cadres"
