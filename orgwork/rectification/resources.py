@@ -32,7 +32,10 @@ SOURCE_ALIASES = {
 class ChecklistWidget(ScopedForeignKeyWidget):
     """清单文号: the checklist with that document number among the user's checklists."""
 
-    not_found_message = "文号为「{value}」的问题清单不存在或不在您的管辖范围内，请先登记问题清单。"
+    # Not 请先登记: a checklist the city issued exists, and registering it again would make a
+    # duplicate. Its items come in through the unit that holds it.
+    not_found_message = ("文号为「{value}」的问题清单不在您管辖范围内登记的清单中：上级印发的清单，其整改事项由清单所属单位导入；"
+                         "本单位的新清单，请先登记问题清单再导入。")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Checklist, field="document_number", **kwargs)

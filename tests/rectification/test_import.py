@@ -80,7 +80,8 @@ def test_bad_cells_and_rows_are_reported_in_chinese_and_nothing_is_written(tmp_p
     result = run(path, city_officer, commit=True)
     assert not result.committed and RectificationItem.objects.count() == 0
     messages = {row: message for row, _, message in errors_of(result)}
-    assert "文号为「不存在〔2026〕9号」的问题清单不存在或不在您的管辖范围内" in messages[3]
+    assert "文号为「不存在〔2026〕9号」的问题清单不在您管辖范围内登记的清单中" in messages[3]
+    assert "请先登记问题清单再导入" in messages[3] and "上级印发的清单" in messages[3]
     assert "「走访」不是可选值" in messages[4]
     assert "与所属清单" in messages[5] and "不一致" in messages[5]
     assert "6205" in messages[6] and "不在您的管辖范围内" in messages[6]
