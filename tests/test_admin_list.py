@@ -384,3 +384,11 @@ def test_the_cadre_list_runs_as_many_queries_for_thirty_rows_as_for_three(cadres
     assert len(many) == len(few), "\n".join(many)
     page = client.get(reverse(CHANGELIST)).content.decode()
     assert page.count('<tr class="') >= 30 and "测试26" in page and "科员26" in page
+
+
+def test_a_long_run_of_latin_letters_may_wrap_but_an_id_number_or_a_code_does_not() -> None:
+    from orgwork.common.display import is_long_text
+
+    assert is_long_text("Trip-to-HongKongMacauSingapore-" * 6)  # a destination typed without spaces
+    assert not is_long_text("620102197506010033") and not is_long_text("PB620102-001")
+    assert is_long_text("城关区人民政府办公室副主任科员")

@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString
 # Text longer than this many characters (a checklist's full title, a unit's full name)
 # wraps; shorter text (乡科级正职, 城关区第1党支部) stays whole.
 LONG_TEXT = 12
+# Longer than an ID number (18), a 组织代码 or a document number: text, however written.
+LONG_LATIN = 40
 
 
 def is_long_text(value: Any) -> bool:
@@ -20,8 +22,12 @@ def is_long_text(value: Any) -> bool:
     mark where it can and between any two characters where a run is still too long for its
     column, instead of holding the column as wide as the whole text on one line (Django
     keeps a related record's name on one line, and the lists keep Chinese words whole).
-    Text without Chinese (an ID number, a code) breaks only at spaces either way."""
-    return type(value) is str and len(value) > LONG_TEXT and any("\u4e00" <= ch <= "\u9fff" for ch in value)
+    Text without Chinese (an ID number, a code) breaks only at spaces either way, unless it
+    runs longer than any code (a destination typed in Latin letters without a space would
+    hold its column, and the table, wider than the page)."""
+    if type(value) is not str or len(value) <= LONG_TEXT:
+        return False
+    return len(value) > LONG_LATIN or any("\u4e00" <= ch <= "\u9fff" for ch in value)
 
 
 def cell_class(value: Any) -> str:
