@@ -285,6 +285,11 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
             )
         locked.requested_by = user_of(actor)
         locked.requested_at = timezone.now()
+        # A new request after a return starts a new review: the page shows no 审核人 or
+        # 退回原因 of the round before (the trail keeps them) as if this one were reviewed.
+        if locked.reviewed_by_id or locked.return_reason:
+            locked.reviewed_by, locked.reviewed_at, locked.return_reason = None, None, ""
+            fields += ["reviewed_by", "reviewed_at", "return_reason"]
         return fields
 
     return _run(T.REQUEST_CLOSURE, item=item, actor=actor, apply=apply)

@@ -410,3 +410,17 @@ def test_the_extend_action_refuses_an_item_awaiting_sign_off_in_its_summary(item
     [message] = messages_of(response)
     assert message.startswith("延期：成功 0 项，未办理 1 项。「待审事项」：不能延期：该事项已申请销号")
     assert fresh(item).deadline == JUNE_30
+
+
+def test_a_new_request_after_a_return_starts_a_new_review(item_in, personas):
+    """The page showed the previous round's 审核人, 审核时间 and 退回原因 beside a fresh
+    申请销号, so the item looked reviewed already."""
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    services.STEP_SERVICES["send_back"](item=item, actor=personas["city_officer"], reason="缺少会议记录")
+    returned = fresh(item)
+    assert returned.reviewed_by == personas["city_officer"] and returned.return_reason == "缺少会议记录"
+    services.STEP_SERVICES["request_closure"](item=returned, actor=personas["county_a_clerk"], account="补充会议记录")
+    again = fresh(item)
+    assert again.state == ItemState.CLOSURE_REQUESTED
+    assert (again.reviewed_by, again.reviewed_at, again.return_reason) == (None, None, "")
+    assert audit_rows(item).filter(changes__has_key="return_reason").exists()  # the trail keeps the round before
