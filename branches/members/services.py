@@ -148,6 +148,13 @@ def appraisal_save(*, appraisal: Appraisal, actor: Any) -> Appraisal:
     return appraisal
 
 
+def _appraised_on_the_roll(appraisal: Appraisal, then: str = "") -> None:
+    """A step on a result needs its member on the roll (as the roll stands)."""
+    member = appraisal.member
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"status": f"「{member}」{already(member.get_status_display())}，不在党员名册中。{then}"})
+
+
 def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, corrected: bool, actor: Any) -> Appraisal:
     """限期改正期满评定: the 支部大会 discusses, once the period has ended, whether the
     member has corrected; one who has not is persuaded to leave the Party."""
@@ -156,9 +163,7 @@ def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, correc
             raise ValidationError({"disposal": "只有限期改正的党员才作期满评定。"})
         if locked.reviewed_on is not None:
             raise ValidationError({"reviewed_on": f"已于 {locked.reviewed_on:%Y-%m-%d} 作期满评定。"})
-        if locked.member.status != MemberStatus.ACTIVE:
-            raise ValidationError({"status": f"「{locked.member}」{already(locked.member.get_status_display())}，"
-                                             "不在党员名册中，无须作期满评定。"})
+        _appraised_on_the_roll(locked, "无须作期满评定。")
         message = rules.correction_review_error(correct_by=locked.correct_by, reviewed_on=reviewed_on,
                                                 today=dates.today())
         if message:
@@ -189,9 +194,7 @@ def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: date
             raise ValidationError({"disposal": "只有组织处置为劝其退党、除名，或期满评定为未改正的，才落实出党。"})
         if locked.approved_on is not None:
             raise ValidationError({"approved_on": f"已于 {locked.approved_on:%Y-%m-%d} 经批准落实。"})
-        if locked.member.status != MemberStatus.ACTIVE:
-            raise ValidationError({"status": f"「{locked.member}」{already(locked.member.get_status_display())}，"
-                                             "不在党员名册中。"})
+        _appraised_on_the_roll(locked)
         if outcome not in LeavingOutcome.values:
             raise ValidationError({"outcome": "请选择处置落实结果。"})
         if outcome == LeavingOutcome.WITHDRAWN and locked.disposal == Disposal.REMOVE:

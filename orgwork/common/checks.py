@@ -95,34 +95,24 @@ def _leaf(model: type[models.Model], key: str, value: Any) -> Predicate:
     return compared
 
 
-def _and(parts: list[Predicate]) -> Predicate:
-    def conjunction(obj: models.Model) -> Truth:
+def _combine(parts: list[Predicate], absorbing: bool) -> Predicate:
+    """AND (``absorbing`` False: one false part makes it false) or OR (True), each with
+    SQL's unknown: otherwise unknown if a part is, else the other truth value."""
+    def combined(obj: models.Model) -> Truth:
         unknown = False
         for part in parts:
             truth = part(obj)
-            if truth is False:
-                return False
+            if truth is absorbing:
+                return absorbing
             unknown = unknown or truth is None
-        return None if unknown else True
-    return conjunction
-
-
-def _or(parts: list[Predicate]) -> Predicate:
-    def disjunction(obj: models.Model) -> Truth:
-        unknown = False
-        for part in parts:
-            truth = part(obj)
-            if truth is True:
-                return True
-            unknown = unknown or truth is None
-        return None if unknown else False
-    return disjunction
+        return None if unknown else not absorbing
+    return combined
 
 
 def compile_condition(model: type[models.Model], condition: Q) -> Predicate:
     parts = [compile_condition(model, child) if isinstance(child, Q) else _leaf(model, *child)
              for child in condition.children]
-    combined = _or(parts) if condition.connector == Q.OR else _and(parts)
+    combined = _combine(parts, absorbing=condition.connector == Q.OR)
     if not condition.negated:
         return combined
 
