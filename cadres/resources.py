@@ -237,7 +237,17 @@ class AssessmentResource(ScopedModelResource):
         return super().get_queryset().select_related("cadre", "cadre__unit")
 
     def prepare_instance(self, instance: Assessment, original: Assessment | None) -> None:
-        rules.check_assessment(instance)
+        """The row's rules together, as the form gives them: the score (``clean``) and the
+        影响期 (``rules.check_assessment``)."""
+        errors: dict[str, list[str]] = {}
+        for check in (instance.clean, lambda: rules.check_assessment(instance)):
+            try:
+                check()
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def after_import_commit(self, written: Any) -> None:
         """Below 80, 基本称职, 不称职: the same follow-up item the form path opens."""

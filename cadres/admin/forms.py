@@ -198,7 +198,8 @@ class AssessmentForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()
-        if self.errors or self.instance.cadre_id is None:
+        # The 影响期 rule beside the score rule: a row breaking both is told both.
+        if self.instance.cadre_id is None or not self.instance.year or {"cadre", "year"} & set(self.errors):
             return
         try:
             rules.check_assessment(self.instance)

@@ -672,3 +672,19 @@ def test_a_cadre_picked_by_typing_is_named_with_unit_and_id_tail_so_namesakes_di
     assert labels[str(first.pk)] == f"冯强（{first.unit.name}，尾号{first.id_number[-4:]}）"
     assert labels[str(first.pk)] != labels[str(namesake.pk)]
     assert first.id_number not in str(labels)
+
+
+def test_excellent_below_90_inside_an_influence_period_is_told_both_on_the_sheet_and_the_form(
+        make_cadre, county_a_clerk, client_for, tmp_path) -> None:
+    """Each path reported one of the two, and not the same one."""
+    cadre = serving(make_cadre)
+    admonish(cadre)
+    result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD,
+                       [[cadre.id_number, str(TODAY.year), "优秀", "85"]], tmp_path)
+    text = messages_of(result)
+    assert not result.committed and "低于 90 分" in text and "不得确定为“优秀”等次" in text
+    response = client_for(county_a_clerk).post(reverse("admin:cadres_assessment_add"), {
+        "cadre": cadre.pk, "year": TODAY.year, "grade": AssessmentGrade.EXCELLENT, "political_score": "85"})
+    page = page_text(response)
+    assert response.status_code == 200 and "低于 90 分" in page and "不得确定为“优秀”等次" in page
+    assert not Assessment.objects.exists()
