@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cadres.models import Cadre
+from orgwork.common import dates
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values, record
@@ -80,7 +81,7 @@ def _require_cadre_in_scope(cadre_id: Any, actor: Any) -> None:
 def _day_between(day: datetime.date, field: str, label: str, earliest: datetime.date | None,
                  earliest_label: str) -> None:
     """A step's day: not still to come, and not before the day the record it closes began."""
-    if day > timezone.localdate():
+    if dates.after_today(day):
         raise ValidationError({field: f"{label}不能晚于今天。"})
     if earliest is not None and day < earliest:
         raise ValidationError({field: f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d}）。"})
@@ -450,8 +451,7 @@ def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, du
     locked = _lock(document, actor, "document")
     if locked.status != TravelDocumentStatus.IN_CUSTODY:
         raise ValidationError({"document": f"{locked}当前状态为「{locked.get_status_display()}」，不能借出。"})
-    if lent_on > timezone.localdate():
-        raise ValidationError({"lent_on": "借出日期不能晚于今天。"})
+    _day_between(lent_on, "lent_on", "借出日期", None, "")
     if locked.expires_on and locked.expires_on < due_on:
         raise ValidationError({"due_on": f"证件有效期至{locked.expires_on:%Y-%m-%d}，早于应交还日期。"})
     loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),
@@ -481,8 +481,7 @@ def travel_document_return(*, document: TravelDocument, returned_on: datetime.da
         raise ValidationError({"document": "这不是该证件当前未交还的借用记录。"})
     if locked.status != TravelDocumentStatus.LENT or loan is None:
         raise ValidationError({"document": f"{locked}未借出，无需交还。"})
-    if returned_on > timezone.localdate():
-        raise ValidationError({"returned_on": "交还日期不能晚于今天。"})
+    _day_between(returned_on, "returned_on", "交还日期", None, "")
     if returned_on < loan.lent_on:
         raise ValidationError({"returned_on": "交还日期不能早于借出日期。"})
     loan.returned_on = returned_on

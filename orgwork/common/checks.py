@@ -122,47 +122,35 @@ def compile_condition(model: type[models.Model], condition: Q) -> Predicate:
     return negation
 
 
-def _condition(constraint: models.CheckConstraint) -> Q:
-    return constraint.condition  # type: ignore[no-any-return]
-
-
-def referenced_fields(model: type[models.Model], condition: Q) -> list[str]:
-    """The field names a condition reads, in order of appearance."""
-    names: list[str] = []
+def _first_field(condition: Q) -> str:
+    """The first field a condition reads (a constraint's message goes under it)."""
     for child in condition.children:
-        found = referenced_fields(model, child) if isinstance(child, Q) else [child[0].partition("__")[0]] + (
-            [child[1].name] if isinstance(child[1], F) else [])
-        names.extend(name for name in found if name not in names)
-    return names
-
-
-def unsupported(model: type[models.Model]) -> list[str]:
-    """The model's check constraints that cannot be evaluated here, by name."""
-    missing = []
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, models.CheckConstraint):
-            try:
-                compile_condition(model, _condition(constraint))
-            except Unsupported:
-                missing.append(constraint.name)
-    return missing
+        name = _first_field(child) if isinstance(child, Q) else child[0].partition("__")[0]
+        if name:
+            return name
+    return ""
 
 
 @functools.cache
-def model_checks(model: type[models.Model]) -> tuple[tuple[models.CheckConstraint, Predicate, str], ...]:
-    """The model's check constraints, compiled: (constraint, predicate, the field its
-    message goes under: the first one the condition reads)."""
-    compiled = []
+def _compiled(model: type[models.Model]) -> tuple[tuple[tuple[models.CheckConstraint, Predicate, str], ...],
+                                                  tuple[str, ...]]:
+    """The model's check constraints compiled, as (constraint, predicate, the field its
+    message goes under), and the names of those that cannot be."""
+    compiled, missing = [], []
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue
         try:
-            predicate = compile_condition(model, _condition(constraint))
+            compiled.append((constraint, compile_condition(model, constraint.condition),
+                             _first_field(constraint.condition)))
         except Unsupported:
-            continue  # left to the database; ``unsupported`` names it, and a test forbids it
-        fields = referenced_fields(model, _condition(constraint))
-        compiled.append((constraint, predicate, fields[0] if fields else ""))
-    return tuple(compiled)
+            missing.append(constraint.name)  # left to the database; a test forbids it
+    return tuple(compiled), tuple(missing)
+
+
+def unsupported(model: type[models.Model]) -> list[str]:
+    """The model's check constraints that cannot be evaluated here, by name."""
+    return list(_compiled(model)[1])
 
 
 def broken(instance: models.Model) -> list[tuple[str, str]]:
@@ -170,7 +158,7 @@ def broken(instance: models.Model) -> list[tuple[str, str]]:
     A value of the wrong type (text where a date belongs) makes a comparison unknown:
     its field's own check reports it."""
     found = []
-    for constraint, predicate, field in model_checks(type(instance)):
+    for constraint, predicate, field in _compiled(type(instance))[0]:
         try:
             holds = predicate(instance)
         except TypeError:

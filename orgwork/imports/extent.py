@@ -126,27 +126,38 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             yield block[:cut]
 
 
-def xlsx_extent(archive: zipfile.ZipFile, *, rows_over: int, columns_over: int) -> tuple[int, int] | None:
-    """``None`` when no cell with a value in the first sheet lies below row ``rows_over``
-    or right of column ``columns_over`` (the sheet then fits in that rectangle);
-    otherwise the rows and columns its cells with a value reach."""
+def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int,
+              columns_over: int) -> tuple[tuple[int, int] | None, str | None]:
+    """One pass over the first sheet's XML for what must be known before it is opened:
+
+    * how far it reaches: ``None`` when no cell with a value lies below row ``rows_over``
+      or right of column ``columns_over`` (the sheet then fits in that rectangle),
+      otherwise the rows and columns its cells with a value reach;
+    * the reference (``B2``) of the first cell holding a formula without its result, or
+      ``None`` (see ``_UNCOMPUTED``)."""
     reach: tuple[int, int] | None = None
+    uncomputed: str | None = None
     outlier = _outlier(rows_over, columns_over)
     for name in first_sheet_parts(archive):
         odd = beyond = False
+        formulas = _FormulaWatch()
         for chunk in _chunks(archive, name):
             if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
                 odd = True
                 break
             beyond = beyond or outlier.search(chunk) is not None
+            uncomputed = uncomputed or formulas.feed(chunk)
         if odd:
             found = _parsed_extent(archive, name)
+            if uncomputed is None:  # the pass stopped early: watch the rest on its own
+                watch = _FormulaWatch(_ANY_HINTS)
+                uncomputed = next((ref for chunk in _chunks(archive, name) if (ref := watch.feed(chunk))), None)
         elif beyond:
             found = _matched_extent(archive, name)
         else:
             continue
         reach = (max(found[0], reach[0]), max(found[1], reach[1])) if reach else found
-    return reach
+    return reach, uncomputed
 
 
 # A formula whose result the file does not hold: ``<f>…</f>`` (or a shared ``<f …/>``)
@@ -156,21 +167,29 @@ def xlsx_extent(archive: zipfile.ZipFile, *, rows_over: int, columns_over: int) 
 _UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
                          rb"\s*</(?:\w+:)?c>")
 _CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[1-9][0-9]{0,6})"')
+# No formula tag without ``<f``, or ``:f`` with a namespace prefix (a sheet written that
+# way takes the parser's path, ``_PREFIXED``, and is watched on its own); most sheets have none.
+_PLAIN_HINTS = (b"<f",)
+_ANY_HINTS = (b"<f", b":f")
 
 
-def uncomputed_formula(archive: zipfile.ZipFile) -> str | None:
-    """The reference (``B2``) of the first cell of the first sheet holding a formula
-    without its result, or None."""
-    for name in first_sheet_parts(archive):
-        tail = b""
-        for chunk in _chunks(archive, name):
-            text = tail + chunk
-            match = _UNCOMPUTED.search(text)
-            if match:
-                cells = _CELL_START.findall(text, 0, match.start())
-                return cells[-1].decode() if cells else "?"
-            tail = chunk[-256:]
-    return None
+class _FormulaWatch:
+    """Fed a sheet's chunks in order, answers the first formula cell without its result.
+    The pattern runs only where a formula tag can be (a plain byte search otherwise), on
+    the chunk with the end of the one before, where a cell cut in two begins."""
+
+    def __init__(self, hints: tuple[bytes, ...] = _PLAIN_HINTS) -> None:
+        self.tail = b""
+        self.hints = hints
+
+    def feed(self, chunk: bytes) -> str | None:
+        window = self.tail + chunk if any(hint in chunk or hint in self.tail for hint in self.hints) else b""
+        self.tail = chunk[-256:]
+        match = _UNCOMPUTED.search(window) if window else None
+        if match is None:
+            return None
+        cells = _CELL_START.findall(window, 0, match.start())
+        return cells[-1].decode() if cells else "?"
 
 
 def _matched_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:

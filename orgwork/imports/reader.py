@@ -149,8 +149,7 @@ def check_xlsx_container(path: str) -> None:
                 _check_prolog(prolog)
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
-            _check_xlsx_area(archive)
-            uncomputed = extent.uncomputed_formula(archive)
+            uncomputed = _check_xlsx_area(archive)
             if uncomputed is not None:
                 raise FileError(f"第一个工作表的 {uncomputed} 单元格是公式，但文件中没有它的计算结果（文件由程序生成，"
                                 "未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
@@ -195,16 +194,20 @@ def _check_area(reach: tuple[int, int] | None) -> None:
                         "请删除多余的行和列，或拆分成多个文件后再导入。")
 
 
-def _check_xlsx_area(archive: zipfile.ZipFile) -> None:
+def _check_xlsx_area(archive: zipfile.ZipFile) -> str | None:
+    """Refuse a first sheet reaching too far; return its first formula cell without a
+    result, if any (both from one pass over its XML, ``extent.xlsx_scan``)."""
     last_row = limit("IMPORT_MAX_ROWS", MAX_ROWS) + ROW_ALLOWANCE
     # Narrower than this, no sheet within the row limit can exceed the cell limit.
     wide_from = max(1, min(limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), limit("IMPORT_MAX_CELLS", MAX_CELLS) // last_row))
     try:
-        _check_area(extent.xlsx_extent(archive, rows_over=last_row, columns_over=wide_from))
+        reach, uncomputed = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from)
     except extent.UnsafeXML:
         raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。") from None
     except extent.Unreadable:
         raise FileError("工作簿的 XML 格式错误，文件可能已损坏。请用 Excel 重新保存后再导入。") from None
+    _check_area(reach)
+    return uncomputed
 
 
 def check_xls_container(path: str) -> None:

@@ -502,3 +502,14 @@ def test_a_blank_birth_month_is_a_row_error(tmp_path: Path, county_a_clerk: Any)
     result = run_import(CadreSheet, county_a_clerk, open_sheet(str(path), path.name, CadreSheet), commit=True)
     assert not result.committed and [e.column for e in result.errors] == ["出生年月"]
     assert not Cadre.objects.exists()
+
+
+def test_a_formula_without_its_result_is_found_in_a_sheet_written_with_prefixes_too(tmp_path: Path) -> None:
+    prefixed = (b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+                b'<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></x:row>'
+                b'<x:row r="2"><x:c r="A2"><x:f>1+1</x:f></x:c></x:row>'
+                b"</x:sheetData></x:worksheet>")
+    base = xlsx(tmp_path / "base.xlsx", [["x"]])
+    target = rewrite_zip(base, tmp_path / "prefixed.xlsx", replace={"xl/worksheets/sheet1.xml": prefixed})
+    assert "A2 单元格是公式，但文件中没有它的计算结果" in refused(target)
