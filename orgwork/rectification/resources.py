@@ -2,13 +2,18 @@
 
 Columns: 问题来源, 清单文号, 问题描述, 责任单位, 责任人, 牵头领导, 整改措施, 整改时限. The
 checklist (问题清单) is registered first in the admin; rows name it by its document
-number. Cells are checked by their widgets, rows by ``RectificationItem.clean`` (the
-source matches the checklist, the responsible unit lies within the checklist's unit,
-the deadline is not before the document) and by :meth:`prepare_instance`.
+number. A checklist without one (the standing checklist that a spot check or an
+assessment puts its items on, or one registered without a document) is named by its
+system number instead (:func:`checklist_reference`), so that an exported list imports
+back onto the same items. Cells are checked by their widgets, rows by
+``RectificationItem.clean`` (the source matches the checklist, the responsible unit lies
+within the checklist's unit, the deadline is not before the document) and by
+:meth:`prepare_instance`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,19 +34,46 @@ SOURCE_ALIASES = {
 }
 
 
+# 「无文号：城关区2026年其他问题清单（系统编号57）」: the number decides, the title is for the reader.
+_SYSTEM_NUMBERED = re.compile(r"^无文号[:：].*[（(]\s*系统编号\s*(\d{1,18})\s*[)）]$", re.DOTALL)
+
+
+def checklist_reference(checklist: Checklist) -> str:
+    """What the 清单文号 column says for ``checklist``: its document number, or, for a
+    checklist that has none, its title and system number, which an import reads back."""
+    if checklist.document_number:
+        return checklist.document_number
+    return f"无文号：{checklist.title}（系统编号{checklist.pk}）"
+
+
+def system_number(value: Any) -> int | None:
+    """The system number a 清单文号 cell gives for a checklist without a document number, else None."""
+    found = _SYSTEM_NUMBERED.match(str(value).strip())
+    return int(found.group(1)) if found else None
+
+
 class ChecklistWidget(ScopedForeignKeyWidget):
-    """清单文号: the checklist with that document number among the user's checklists."""
+    """清单文号: the checklist with that document number among the user's checklists, or,
+    for a checklist without one, the checklist with the system number the cell gives."""
 
     # Not 请先登记: a checklist the city issued exists, and registering it again would make a
     # duplicate. Its items come in through the unit that holds it.
     not_found_message = ("文号为「{value}」的问题清单不在您管辖范围内登记的清单中：上级印发的清单，其整改事项由清单所属单位导入；"
                          "本单位的新清单，请先登记问题清单再导入。")
+    numbered_not_found_message = "「{value}」所指的无文号问题清单不存在或不在您的管辖范围内。"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Checklist, field="document_number", **kwargs)
 
     def prefetch(self, values: Iterable[Any]) -> None:
         values = [v for v in values if not is_blank(v)]
+        numbered = {key: number for key in {str(v).strip() for v in values} - self._cache.keys()
+                    if (number := system_number(key)) is not None}
+        if numbered:
+            # One query for the chunk; a number not found is left to ``lookup``, which says so.
+            found = self.get_queryset(None, None).in_bulk(set(numbered.values()))
+            self._cache.update((key, found[number]) for key, number in numbered.items() if number in found)
+        values = [v for v in values if str(v).strip() not in numbered]
         super().prefetch(values)
         # Two visible checklists with one number: forget the prefetched one so that
         # ``lookup`` runs and reports the ambiguity.
@@ -54,6 +86,12 @@ class ChecklistWidget(ScopedForeignKeyWidget):
             self._cache.pop(number, None)
 
     def lookup(self, value: str, row: Any) -> Checklist:
+        number = system_number(value)
+        if number is not None:
+            checklist = self.get_queryset(value, row).filter(pk=number).first()
+            if checklist is None:
+                raise ValidationError(self.numbered_not_found_message.format(value=value), code="not_found")
+            return checklist
         found = list(self.get_queryset(value, row).filter(document_number=value)[:2])
         if len(found) == 1:
             return found[0]
@@ -63,7 +101,7 @@ class ChecklistWidget(ScopedForeignKeyWidget):
         raise ValidationError(self.not_found_message.format(value=value), code="not_found")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.document_number if value else ""
+        return checklist_reference(value) if value else ""
 
 
 class ChecklistResource(ScopedModelResource):

@@ -1,0 +1,159 @@
+"""An exported 整改事项 list imports back as it is: items the system put on the books (a
+spot check's 漏报, on a standing checklist without a 文号) are named by their checklist's
+system number and found again, never duplicated; a new row still needs its 清单文号."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadres.supervision.models import SpotCheckDraw, SpotCheckOutcome
+from cadres.supervision.services import spot_check_draw, spot_check_open_rectification, spot_check_record_outcome
+from orgwork.audit.models import AuditLog
+from orgwork.imports import services as jobs
+from orgwork.imports.models import ImportJob, JobStatus
+from orgwork.rectification import services
+from orgwork.rectification.models import Checklist, ChecklistSource, RectificationItem
+from tests.imports.conftest import media  # noqa: F401  (fixture)
+from tests.imports.sheets import workbook_bytes
+from tests.samples.cadres import cadre_in
+from tests.samples.supervision import report_for
+
+pytestmark = pytest.mark.django_db
+EXPORT = "admin:rectification_rectificationitem_export"
+REQUIRED = "此项为必填项，不能为空。"
+
+
+@pytest.fixture
+def spot_check_item(tree: dict[str, Any], county_a_clerk: Any) -> RectificationItem:
+    """A 漏报 found by 随机抽查 in county A, put on the books by 开立整改事项."""
+    cadre = cadre_in(tree["county_a"], name="李志强")
+    report_for(cadre, year=2025)
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=5),
+                           actor=county_a_clerk)
+    check = draw.checks.get()
+    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=datetime.date(2026, 4, 1),
+                              findings="漏报配偶经商情况", handling="批评教育", actor=county_a_clerk)
+    return spot_check_open_rectification(check=check, actor=county_a_clerk)
+
+
+@pytest.fixture
+def county_items(tree: dict[str, Any], county_a_clerk: Any) -> list[RectificationItem]:
+    """Items put on the books by hand in county A: one on a checklist with a 文号, one on a
+    checklist registered without one (a 专题民主生活会's list)."""
+    numbered = Checklist.objects.create(source=ChecklistSource.INSPECTION, title="区委巡察反馈问题清单",
+                                        document_number="城巡反〔2026〕2号", document_date=datetime.date(2026, 3, 1),
+                                        unit=tree["county_a"], year=2026)
+    unnumbered = Checklist.objects.create(source=ChecklistSource.DEMOCRATIC_LIFE, title="区委常委班子民主生活会查摆问题",
+                                          unit=tree["county_a"], year=2026)
+    return [
+        services.rectification_open_item(unit=tree["county_a"], source=numbered.source, checklist=numbered,
+                                         problem="干部档案管理不规范", measure="专项审核", actor=county_a_clerk,
+                                         deadline=datetime.date(2026, 12, 31)),
+        services.rectification_open_item(unit=tree["county_a"], source=unnumbered.source, checklist=unnumbered,
+                                         problem="调查研究不够深入", measure="建立调研制度", actor=county_a_clerk),
+    ]
+
+
+def exported(client: Any, fmt: str = "xlsx") -> bytes:
+    response = client.get(reverse(EXPORT), {"_export": fmt} if fmt == "csv" else {})
+    assert response.status_code == 200
+    return response.content
+
+
+def imported(user: Any, name: str, content: bytes) -> ImportJob:
+    """The file through the job's steps, as the worker runs them: validate, confirm, commit."""
+    job = jobs.job_create(user=user, resource="rectification_items", uploaded=SimpleUploadedFile(name, content))
+    jobs.job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    if job.status == JobStatus.AWAITING and not job.error_rows:
+        jobs.job_confirm(job=job, user=user)
+        jobs.job_commit(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def item_rows() -> list[tuple[Any, ...]]:
+    return list(RectificationItem.objects.order_by("pk").values_list(
+        "pk", "checklist_id", "problem", "responsible_unit_id", "responsible_person", "measure", "deadline", "state",
+        "version"))
+
+
+def item_audit_rows() -> int:
+    return AuditLog.objects.filter(content_type__model="rectificationitem").count()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_list_with_a_spot_check_item_imports_back_as_it_is_with_nothing_new_or_changed(
+        fmt: str, media: Path, spot_check_item: RectificationItem, county_items: list[RectificationItem],
+        county_a_clerk: Any, client_for: Any) -> None:
+    content = exported(client_for(county_a_clerk), fmt)
+    before, audited = item_rows(), item_audit_rows()
+
+    job = imported(county_a_clerk, f"整改事项.{fmt}", content)
+
+    assert (job.status, job.errors) == (JobStatus.DONE, [])
+    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (3, 0, 0, 3)
+    assert (item_rows(), item_audit_rows()) == (before, audited)
+
+
+def test_the_checklist_column_names_a_checklist_without_a_document_number_by_its_title_and_system_number(
+        spot_check_item: RectificationItem, county_items: list[RectificationItem], county_a_clerk: Any,
+        client_for: Any) -> None:
+    sheet = load_workbook(io.BytesIO(exported(client_for(county_a_clerk)))).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    by_problem = {row[header.index("问题描述")]: row[header.index("清单文号")] for row in rows}
+    standing = spot_check_item.checklist
+    assert standing.is_standing and standing.document_number == ""
+    assert by_problem[spot_check_item.problem] == f"无文号：{standing.title}（系统编号{standing.pk}）"
+    assert by_problem["调查研究不够深入"] == f"无文号：区委常委班子民主生活会查摆问题（系统编号{county_items[1].checklist_id}）"
+    assert by_problem["干部档案管理不规范"] == "城巡反〔2026〕2号"  # a checklist's 文号 is written as before
+
+
+def test_a_changed_cell_of_a_spot_check_item_updates_that_item_and_adds_none(
+        media: Path, spot_check_item: RectificationItem, county_a_clerk: Any, client_for: Any) -> None:
+    sheet = load_workbook(io.BytesIO(exported(client_for(county_a_clerk)))).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows[0][header.index("整改措施")] = "批评教育，责令补报"
+
+    job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows]))
+
+    assert (job.status, job.new_count, job.updated_count) == (JobStatus.DONE, 0, 1)
+    assert RectificationItem.objects.count() == 1
+    spot_check_item.refresh_from_db()
+    assert spot_check_item.measure == "批评教育，责令补报"
+
+
+def test_a_new_row_without_a_checklist_number_is_still_refused_and_nothing_is_written(
+        media: Path, spot_check_item: RectificationItem, county_a_clerk: Any, client_for: Any) -> None:
+    sheet = load_workbook(io.BytesIO(exported(client_for(county_a_clerk)))).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    new = dict.fromkeys(header, None) | {"问题来源": "其他", "问题描述": "新发现的问题", "责任单位": "620102"}
+
+    job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows, [new[h] for h in header]]))
+
+    assert job.status == JobStatus.AWAITING and job.error_rows == 1
+    assert job.errors == [{"row": 3, "column": "清单文号", "message": REQUIRED}]
+    assert list(RectificationItem.objects.all()) == [spot_check_item]
+
+
+def test_a_system_number_outside_the_importers_jurisdiction_is_refused_like_an_unknown_checklist(
+        media: Path, spot_check_item: RectificationItem, county_a_clerk: Any, county_b_clerk: Any,
+        client_for: Any) -> None:
+    content = exported(client_for(county_a_clerk))
+
+    job = imported(county_b_clerk, "整改事项.xlsx", content)
+
+    standing = spot_check_item.checklist
+    reference = f"无文号：{standing.title}（系统编号{standing.pk}）"
+    assert job.status == JobStatus.AWAITING and job.error_rows == 1
+    assert {"row": 2, "column": "清单文号",
+            "message": f"「{reference}」所指的无文号问题清单不存在或不在您的管辖范围内。"} in job.errors
+    assert RectificationItem.objects.count() == 1
