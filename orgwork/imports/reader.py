@@ -228,14 +228,16 @@ ENCODING_ADVICE = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”（
 def decode_csv(data: bytes) -> str:
     """Strict UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (a superset of
     GBK). Nothing is guessed: a file in any other encoding is refused, never read as
-    mojibake."""
+    mojibake, and so is a file whose lines mix two encodings (the message names the odd
+    lines: ``mixed_encoding_message``)."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
                 text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError:
-                raise FileError(f"CSV 文件标明的字符编码与内容不符，无法读取。{ENCODING_ADVICE}") from None
+                mixed = mixed_encoding_message(data[len(bom):], declared_utf8=True) if encoding == "utf-8" else ""
+                raise FileError(mixed or f"CSV 文件标明的字符编码与内容不符，无法读取。{ENCODING_ADVICE}") from None
             if "\x00" in text:
                 raise FileError("文件内容不是文本表格（含有二进制数据）。")
             return text
@@ -248,33 +250,102 @@ def decode_csv(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = mixed_encoding_message(data)
+    if mixed:
+        raise FileError(mixed)
     try:
-        text: str | None = data.decode("gb18030")
+        return data.decode("gb18030")
     except UnicodeDecodeError:
-        text = None
-    line = _utf8_line(data)
-    if line:
-        raise FileError(f"CSV 文件混用了两种字符编码：第 {line} 行是 UTF-8，其他行不是，"
-                        f"按任何一种读取都会有乱码。{ENCODING_ADVICE}")
-    if text is None:
-        raise FileError(f"无法识别 CSV 文件的字符编码（只接受 UTF-8 和 GB18030/GBK）。{ENCODING_ADVICE}")
-    return text
+        raise FileError(f"无法识别 CSV 文件的字符编码（只接受 UTF-8 和 GB18030/GBK）。{ENCODING_ADVICE}") from None
 
 
-def _utf8_line(data: bytes) -> int:
-    """The first line of a non-UTF-8 file that is itself UTF-8 Chinese (a sheet pasted
-    together from two sources), or 0. Two CJK characters in valid UTF-8 are practically
-    never GBK text by chance."""
-    for number, line in enumerate(data.split(b"\n"), start=1):
+# A byte that is not UTF-8, as ``surrogateescape`` keeps it (no UTF-8 text holds one).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+SHOWN_LINES = 5
+
+
+def mixed_encoding_message(data: bytes, *, declared_utf8: bool = False) -> str:
+    """The refusal of a CSV whose lines are in two encodings (a sheet pasted together from
+    two sources: a GBK line in a UTF-8 file, or the other way round), naming the lines in
+    the minority; "" for a file that is not such a mix. A line is UTF-8 when it decodes
+    as UTF-8 with two or more Chinese characters (two in valid UTF-8 are practically never
+    GBK text by chance), and of the other encoding when it does not decode as UTF-8.
+    ``declared_utf8``: the file starts with a UTF-8 BOM (a spreadsheet opens it as UTF-8),
+    so its lines that are not UTF-8 are the odd ones, however many.
+
+    Lines are named as a spreadsheet numbers its rows, the header row counted (the rows
+    every other message of the import names); where a cell holding a line break above
+    makes a text editor's line number differ, that number is given as well."""
+    text = data.decode("utf-8", "surrogateescape")
+    lines = list(io.StringIO(text, newline=""))  # split where the CSV reader splits
+    utf8: list[int] = []
+    other: list[int] = []
+    for number, line in enumerate(lines, start=1):
         if line.isascii():
             continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if sum(1 for ch in text if ch >= "\u0800") >= 2:
-            return number
-    return 0
+        if _NOT_UTF8.search(line):
+            other.append(number)
+        elif sum(1 for ch in line if ch >= "\u0800") >= 2:
+            utf8.append(number)
+    if not (other and utf8):
+        return ""
+    # The file's own encoding is its majority's; a tie goes to the encoding of the first such line.
+    if declared_utf8 or len(utf8) > len(other) or (len(utf8) == len(other) and utf8[0] < other[0]):
+        odd, kept = other, "UTF-8 编码"
+        in_gbk = all(_is_gb18030(lines[n - 1].encode("utf-8", "surrogateescape")) for n in odd)
+        what = "是 GBK（GB18030）编码" if in_gbk else "不是 UTF-8 编码"
+    else:
+        odd, kept, what = utf8, "GBK（GB18030）编码", "是 UTF-8 编码"
+    where = _where(odd, _rows_of_lines(text, odd[:SHOWN_LINES]))
+    this = "该行" if len(odd) == 1 else "这些行"
+    return (f"CSV 文件混用了两种字符编码，按任何一种读取都会有乱码：文件其他行是 {kept}，{where}{what}"
+            f"（可能是从另一个文件复制过来的）。一个 CSV 文件只能用一种编码：请重新录入{this}（或从原表格重新复制），"
+            "再将整个文件另存为“CSV UTF-8（逗号分隔）”，或统一另存为 GBK 编码的 CSV，然后导入；"
+            "也可以直接上传 .xlsx 文件。")
+
+
+def _is_gb18030(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _rows_of_lines(text: str, lines: list[int]) -> dict[int, int]:
+    """The spreadsheet row of each of ``lines`` (text line numbers): the CSV record it
+    belongs to, counted as the import counts rows. A quoted cell holding a line break
+    spans several lines in one row. A line the CSV reader cannot reach (a broken quote
+    above it) is left out."""
+    rows: dict[int, int] = {}
+    wanted, final = set(lines), max(lines)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    last = 0
+    try:
+        for row, _ in enumerate(reader, start=1):
+            for line in wanted.intersection(range(last + 1, reader.line_num + 1)):
+                rows[line] = row
+            last = reader.line_num
+            if last >= final:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _where(lines: list[int], rows: dict[int, int]) -> str:
+    """「第 7 行」, 「第 7、9 行」 or 「第 7、9、11、13、15 行等 12 行」, by spreadsheet row; where a
+    text editor numbers them otherwise, 「表格第 7 行（在记事本等文本编辑器中是第 8 行…）」."""
+    shown = lines[:SHOWN_LINES]
+    more = f"等 {len(lines)} 行" if len(lines) > len(shown) else ""
+    if any(line not in rows for line in shown):
+        return f"在记事本等文本编辑器中的第 {'、'.join(map(str, shown))} 行{more}"
+    where = f"第 {'、'.join(str(rows[line]) for line in shown)} 行{more}"
+    if any(rows[line] != line for line in shown):
+        # The row as WPS or Excel shows it, and the line as a text editor does.
+        where = (f"表格{where}（在记事本等文本编辑器中是第 {'、'.join(map(str, shown))} 行，"
+                 "因为上面有单元格内换行）")
+    return where
 
 
 # --- the sheet ---------------------------------------------------------------------
@@ -358,13 +429,17 @@ def _excel_rows(path: str) -> tuple[Any, int]:
     return rows, height
 
 
-def _csv_rows(text: str) -> Any:
+def _delimiter(text: str) -> str:
     # "Text (tab delimited)" saved with a .csv name: tabs and no commas in the first line;
     # a CSV from a European-locale Excel: semicolons and no commas.
     first = text[: text.find("\n")] if "\n" in text else text
-    delimiter = ","
-    if "," not in first:
-        delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
+    if "," in first:
+        return ","
+    return "\t" if "\t" in first else ";" if ";" in first else ","
+
+
+def _csv_rows(text: str) -> Any:
+    delimiter = _delimiter(text)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -299,6 +299,69 @@ def test_a_csv_mixing_gbk_and_utf8_lines_is_refused_not_read_as_mojibake(tmp_pat
     assert "第 3 行是 UTF-8" in message and "乱码" in message
 
 
+def ten_rows_with_a_gbk_row(gbk_row: int, *, bom: bool = False, line_break_in_row: int = 0) -> bytes:
+    """A header and nine cadres in UTF-8, except row ``gbk_row``, which is in GBK (a row
+    pasted in from another file); ``line_break_in_row``: that row's 现任职务 is a quoted
+    cell holding a line break, as Excel writes one typed with Alt+Enter."""
+    rows = [HEAD] + [person(i) for i in range(1, 10)]
+    lines = [",".join(str(v) for v in row) for row in rows]
+    if line_break_in_row:
+        lines[line_break_in_row - 1] = lines[line_break_in_row - 1].rsplit(",", 1)[0] + ',"科员\r\n兼团委书记"'
+    data = b"".join(line.encode("gbk" if position == gbk_row else "utf-8") + b"\r\n"
+                    for position, line in enumerate(lines, start=1))
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+def test_a_gbk_line_in_a_utf8_csv_is_named_by_its_own_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(ten_rows_with_a_gbk_row(7))
+    message = refused(path)
+    assert "文件其他行是 UTF-8 编码，第 7 行是 GBK（GB18030）编码" in message
+    assert "第 1 行" not in message and "乱码" in message
+    assert "请重新录入该行" in message and "另存为“CSV UTF-8（逗号分隔）”，或统一另存为 GBK 编码的 CSV" in message
+
+
+def test_a_gbk_line_in_a_csv_saved_as_utf8_with_a_bom_is_named_too(tmp_path: Path) -> None:
+    # Excel's 「CSV UTF-8（逗号分隔）」 starts the file with a BOM.
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(ten_rows_with_a_gbk_row(7, bom=True))
+    message = refused(path)
+    assert "第 7 行是 GBK（GB18030）编码" in message and "标明的字符编码与内容不符" not in message
+
+
+def test_below_a_cell_with_a_line_break_the_row_is_named_as_a_spreadsheet_shows_it_and_the_text_line_beside_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    # Row 3 takes two lines of text, so the GBK row 7 is the text's line 8.
+    path.write_bytes(ten_rows_with_a_gbk_row(7, line_break_in_row=3))
+    message = refused(path)
+    assert "表格第 7 行（在记事本等文本编辑器中是第 8 行，因为上面有单元格内换行）是 GBK（GB18030）编码" in message
+    # The same row, all in UTF-8, is the reader's row 7: the message counts rows as every row error does.
+    path.write_bytes(ten_rows_with_a_gbk_row(0, line_break_in_row=3))
+    sheet = open_sheet(str(path), path.name, CadreSheet)
+    assert [number for number, row in sheet.rows() if row["姓名"] == "张6"] == [7]
+
+
+def test_several_gbk_lines_are_all_named_up_to_five(tmp_path: Path) -> None:
+    rows = [HEAD] + [person(i) for i in range(1, 20)]
+    odd = {3, 5, 8, 9, 12, 15, 18}
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"".join(",".join(str(v) for v in row).encode("gbk" if n in odd else "utf-8") + b"\r\n"
+                              for n, row in enumerate(rows, start=1)))
+    message = refused(path)
+    assert "第 3、5、8、9、12 行等 7 行是 GBK（GB18030）编码" in message and "请重新录入这些行" in message
+
+
+@pytest.mark.django_db
+def test_an_upload_with_a_gbk_line_fails_its_job_with_the_line_named(
+        media: Path, test_resource: Any, county_a_clerk: Any) -> None:
+    job = services.job_create(user=county_a_clerk, resource="test_cadres",
+                              uploaded=SimpleUploadedFile("干部.csv", ten_rows_with_a_gbk_row(7)))
+    assert services.job_validate(job_id=job.pk) == JobStatus.FAILED
+    job.refresh_from_db()
+    assert "第 7 行是 GBK（GB18030）编码" in job.message and not Cadre.objects.exists()
+
+
 def test_random_bytes_are_refused(tmp_path: Path) -> None:
     import random
 
