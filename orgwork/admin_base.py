@@ -36,6 +36,7 @@ from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_changelist import HonouredListMixin
+from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds
 from orgwork.audit.presentation import readable_entries
 from orgwork.audit.models import AuditLog
@@ -316,9 +317,10 @@ def search_hint(model: type[models.Model], search_fields: Any) -> str | None:
     return "输入" + ("、".join(unique[:-1]) + "或" if len(unique) > 1 else "") + unique[-1]
 
 
-class ScopedModelAdmin(HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmin):
+class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsMixin, UnfoldModelAdmin):
     """A ModelAdmin that only ever reaches records in the user's jurisdiction, and whose
-    list honours only its declared filters (``orgwork.admin_changelist``)."""
+    list honours only its declared filters (``orgwork.admin_changelist``). A record
+    outside it reads as one that does not exist (``orgwork.admin_not_found``)."""
 
     list_per_page = 50
     show_full_result_count = False

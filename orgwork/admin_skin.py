@@ -16,6 +16,8 @@ from typing import Any
 from django.contrib.admin import AdminSite
 from unfold.admin import ModelAdmin
 
+from orgwork.admin_not_found import RecordNotFoundMixin
+
 # Columns of those admins that are methods without a description: Django would head them
 # with the method's name in English ("Status").
 DESCRIPTIONS: dict[tuple[str, str], str] = {
@@ -34,8 +36,9 @@ def _described(method: Callable[..., Any], description: str) -> Callable[..., An
 def reskin(site: AdminSite) -> None:
     """Put every admin still on Django's plain ``ModelAdmin`` on unfold's: django-axes's
     three, and any registered that way (the audit trail's). The admin class keeps its own
-    options and methods; unfold's ``ModelAdmin`` comes after it, before Django's. A method
-    column without a description gets its Chinese one from :data:`DESCRIPTIONS`."""
+    options and methods; unfold's ``ModelAdmin`` comes after it, before Django's, and a
+    missing record is told as on every other admin (:class:`RecordNotFoundMixin`). A
+    method column without a description gets its Chinese one from :data:`DESCRIPTIONS`."""
     for model, model_admin in list(site._registry.items()):
         if isinstance(model_admin, ModelAdmin):
             continue
@@ -45,4 +48,4 @@ def reskin(site: AdminSite) -> None:
             if label == model._meta.label_lower and callable(getattr(stock, name, None)):
                 attrs[name] = _described(getattr(stock, name), description)
         site.unregister(model)
-        site.register(model, type(stock.__name__, (stock, ModelAdmin), attrs))
+        site.register(model, type(stock.__name__, (RecordNotFoundMixin, stock, ModelAdmin), attrs))

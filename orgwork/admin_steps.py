@@ -36,6 +36,7 @@ from django.urls import reverse
 from unfold.enums import ActionVariant
 
 from orgwork.admin_actions import action_with_form
+from orgwork.admin_not_found import not_found_message
 from orgwork.audit.models import AuditLog
 from orgwork.audit.presentation import readable_entries
 
@@ -198,7 +199,7 @@ class RecordStepsMixin:
         opts = self.model._meta  # type: ignore[attr-defined]
         record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
         if record is None:
-            raise Http404(f"该{opts.verbose_name}不存在或不在您的管辖范围内。")
+            raise Http404(not_found_message(opts, object_id))
         if not self.holds_step_right(request, step):
             raise PermissionDenied
         page = self.record_page(record)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, once_per_record, warning_flag
+from orgwork.admin_not_found import not_found_message
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import secrets
@@ -274,7 +275,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     def _cadre_or_404(self, request: HttpRequest, object_id: str) -> Cadre:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404("干部不存在或不在您的管辖范围内。")
+            raise Http404(not_found_message(self.opts, object_id))
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         return obj

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from cadres.models import Cadre
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_not_found import not_found_message
 from orgwork.units.scope import scope_queryset
 from orgwork.imports.admin import ImportExportMixin
 
@@ -104,7 +105,7 @@ class HandlingRecordAdmin(ImportExportMixin, ScopedModelAdmin):
             raise PermissionDenied
         cadre = scope_queryset(Cadre.objects.select_related("unit").filter(pk=cadre_id), request.user).first()
         if cadre is None:
-            raise Http404("该干部不存在或不在您的管辖范围内。")
+            raise Http404(not_found_message(Cadre._meta, cadre_id))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{cadre.name}的监督档案",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from unfold.decorators import action
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_not_found import not_found_message
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import ClassAttendance, ClassStatus, TrainingClass, TrainingMinimum
@@ -186,7 +187,7 @@ class TrainingClassAdmin(ScopedModelAdmin):
     def close_step(self, request: HttpRequest, object_id: Any) -> HttpResponse:
         item = self.get_object(request, str(object_id))
         if item is None:
-            raise Http404("该培训班不存在或不在您的管辖范围内。")
+            raise Http404(not_found_message(self.opts, object_id))
         if not self.has_close_step_permission(request, object_id):
             raise PermissionDenied
         page = reverse("admin:training_trainingclass_change", args=[item.pk])
