@@ -116,25 +116,23 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         return super().get_queryset(request).annotate(_last_status=Subquery(last.values("status")[:1]))
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
-        """The page's branches counted from the roster in one query, whatever the page size."""
+        """The page's organisations counted from the roster in two queries, whatever the page size."""
         cl = super().get_changelist_instance(request)
         page = list(cl.result_list)  # the page's rows, kept by the queryset for the rendering
-        counts = roster_counts([o for o in page if o.kind == OrgKind.BRANCH])
+        counts = roster_counts(page)
         for organisation in page:
-            organisation._roster_count = counts.get(organisation.pk)
+            organisation._roster_count = counts[organisation.pk]
         return cl
 
     @admin.display(description="在册党员（名册统计）")
     @once_per_record
     def roster_members(self, obj: PartyOrganisation) -> str:
-        """The list: a branch's own members. The page: a branch's, or those of every
-        branch below a 党委 or 党总支."""
+        """A branch's own members, or those of every branch below a 党委 or 党总支: the same
+        count on the list as on the page."""
         if obj.pk is None:
             return "—"
         count: RosterCount | None = getattr(obj, "_roster_count", None)
         if count is None:
-            if hasattr(obj, "_roster_count"):  # a 党委 or 党总支 in the list
-                return "—"
             count = obj._roster_count = roster_counts([obj])[obj.pk]  # the page's 登记三会一课 reads it too
         return str(count)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,7 @@ from django.urls import reverse
 from branches.admin.organisations import PartyOrganisationAdmin
 from branches.members import selectors, services
 from branches.members.models import MemberCategory, MemberStatus
+from branches.models import OrgKind
 
 from .conftest import SYSTEM, add_member, make_org
 
@@ -83,6 +86,50 @@ def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_p
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
     assert queries_for_page(client, 3) == queries_for_page(client, 15)
+
+
+ROSTER_COUNT = re.compile(r"\d+（正式 \d+，预备 \d+）")
+
+
+def counts_on_the_list(client) -> dict[str, str]:
+    """The 在册党员 cell of each row of the organisation list, by the row's code."""
+    body = client.get(ORG_LIST).content.decode()
+    rows = {}
+    for row in body.split("<tr")[1:]:
+        code = re.search(r">([A-Z]-[A-Z0-9-]+)<", row)
+        if code:
+            count = ROSTER_COUNT.search(row)
+            rows[code.group(1)] = count.group(0) if count else "—"
+    return rows
+
+
+def count_on_the_page(client, organisation) -> str:
+    body = client.get(reverse("admin:branches_partyorganisation_change", args=[organisation.pk])).content.decode()
+    [count] = ROSTER_COUNT.findall(body)
+    return count
+
+
+def test_a_committee_shows_on_the_list_the_count_its_page_shows(orgs, tree, client_for, province_officer):
+    fill(orgs)
+    general = make_org("A-ZZ", "城关区委第一党总支", tree["county_a"], OrgKind.GENERAL_BRANCH, parent=orgs["committee"])
+    add_member(make_org("A-ZZ1", "第一党总支第一党支部", tree["county_a"], parent=general), "庚")
+    client = client_for(province_officer)
+    on_the_list = counts_on_the_list(client)
+    assert on_the_list["A-DW"] == "5（正式 3，预备 2）" and on_the_list["A-ZZ"] == "1（正式 1，预备 0）"
+    for organisation in [*orgs.values(), general]:
+        assert on_the_list[organisation.code] == count_on_the_page(client, organisation), organisation.code
+
+
+def test_the_organisation_list_counts_its_committees_in_the_same_queries_for_any_page_size(orgs, tree, client_for,
+                                                                                           province_officer):
+    fill(orgs)
+    for i in range(6):  # after the first page of three: six committees, each above a branch with a member
+        committee = make_org(f"A-Y{i}", f"测试第{i}党委", tree["county_a"], OrgKind.COMMITTEE)
+        add_member(make_org(f"A-Y{i}-1", f"测试第{i}党委第一党支部", tree["county_a"], parent=committee), f"委员{i}")
+    client = client_for(province_officer)
+    client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
+    assert queries_for_page(client, 3) == queries_for_page(client, 15)
+    assert counts_on_the_list(client)["A-Y5"] == "1（正式 1，预备 0）"
 
 
 def test_the_organisations_sheet_exports_the_roster_count_and_never_reads_it_back(orgs, county_a_clerk, tmp_path):
