@@ -6,7 +6,8 @@ One pass over the sheet in chunks keeps memory bounded:
    foreign keys — looked up once per chunk, never per row);
 2. each row becomes a model instance — the existing record with the new values, or a
    new one — checked with ``clean_fields``/``clean`` (uniqueness is checked in bulk:
-   duplicates within the file, existing records by natural key);
+   duplicates within the file, existing records by natural key, or by the system number
+   a key cell gives, ``SystemNumber``);
 3. an existing record or a target unit outside the uploader's jurisdiction is a row error;
 4. with ``commit=True`` the new and changed rows of a chunk are written at once (COPY on
    PostgreSQL) with their audit rows; unchanged rows are not touched. The whole run is
@@ -43,7 +44,7 @@ from orgwork.common import checks, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .reader import FileError, Sheet, is_blank, picker
-from .widgets import IDNumberWidget, ScopedForeignKeyWidget, number_for
+from .widgets import IDNumberWidget, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
 
 CHUNK_SIZE = 5000
@@ -397,6 +398,10 @@ class ImportEngine:
         self._header_order: dict[str, int] = {}
         self._present: list[Column] = []
         self._key_widget: Any = None
+        # Key columns whose cells may name a record by its system number: positions in the
+        # sheet's columns (see ``SystemNumber``).
+        self._numbering: list[int] = []
+        self._matched: dict[Any, int] = {}  # with numbering: the row that found each record
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
         # The preview (a validation only): the shown columns as (header, position in the
         # sheet's records, attribute of a unit column or None), and the first rows as read.
@@ -560,6 +565,11 @@ class ImportEngine:
                 column.widget.prefetch(set(raws))
 
     def _existing(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
+        if self._numbering:
+            numbered = [key for key in keys if type(key[0]) is SystemNumber]
+            if numbered:
+                keys = [key for key in keys if type(key[0]) is not SystemNumber]
+                return {**self._existing(keys, lock), **self._numbered(numbered, lock)}
         if not keys:
             return {}
         manager = self.model._default_manager
@@ -579,6 +589,16 @@ class ImportEngine:
             qs = qs.select_for_update(of=("self",))
         attnames = [self.model._meta.get_field(a).attname for a in self.key_attributes]
         return {tuple(getattr(obj, a) for a in attnames): obj for obj in qs}
+
+    def _numbered(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
+        """The records that rows name by their system number, among the importer's own
+        (the resource's scoped queryset): a number elsewhere finds nothing, as a number
+        that does not exist."""
+        qs = self.resource.get_queryset().filter(pk__in=[key[0].value for key in keys])
+        qs = qs.annotate(**{SCOPE_PATH: F(self.scope_path_lookup)})
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        return {(SystemNumber(obj.pk),): obj for obj in qs}
 
     def _in_scope(self, path: str | None) -> bool:
         if self.everything:
@@ -635,10 +655,12 @@ class ImportEngine:
         self._identity = [(c.attname, c.header) for c in present if c.attribute in self._identity_names]
         self._named = self._named_columns(sheet)
         self._key_widget = next((c.widget for c in present if c.attribute == self.key_attributes[0]), None)
+        self._numbering = [position for position, c in enumerate(present)
+                           if c.attribute in self.key_attributes and getattr(c.widget, "gives_system_numbers", False)]
         self._self_refs = [position for position, c in enumerate(present)
                            if c.kind == "fk" and c.model_field.related_model is self.model
                            and len(self.key_attributes) == 1 and getattr(c.widget, "field", None) == self.key_attributes[0]]
-        self._seen, self._sheet_new = {}, {}
+        self._seen, self._sheet_new, self._matched = {}, {}, {}
         self._header_order = {header: position for position, header in enumerate(sheet.headers)}
         self._plain = self._plain_checks(present)
         self._required_columns = self._required(present)
@@ -651,8 +673,9 @@ class ImportEngine:
             missing = [self.key_headers.get(a, a) for a in self.key_attributes if a not in found]
             raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
         hook = getattr(self.resource, "after_import_commit", None)
-        writer = BulkWriter(self.model, present, self.key_attributes,
-                            new_changes=self._new_changes_json_many) if commit else None
+        # A row found by its number may change the natural key's other columns (a checklist's unit).
+        writer = BulkWriter(self.model, present, self.key_attributes, new_changes=self._new_changes_json_many,
+                            update_keys=bool(self._numbering)) if commit else None
         self._new_changes_wanted = writer is not None
         self._new_changes_as_json = writer is not None and writer.takes_json_changes
         if writer is None:
@@ -694,12 +717,23 @@ class ImportEngine:
             if self._self_refs:
                 self._refer_to_earlier_rows(cells, raw_columns, key_positions[0])
             cell_errors = self._cell_errors(cells, present, numbers)
-            rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...] | None, list[RowError]]] = []
+            rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...] | None, list[RowError], Any, str]] = []
             for index, (number, row_cells) in enumerate(zip(numbers, zip(*cells))):
                 result.rows += 1
                 errors = cell_errors.get(index) or []
                 key: tuple[Any, ...] | None = tuple([row_cells[p] for p in key_positions])
-                if errors and any(e.column in key_headers for e in errors):
+                # The cell that names the row's record by its number, if one does, and its header.
+                named_by = self._named_by_number(row_cells) if self._numbering else None
+                by_number = named_by[0] if named_by is not None else ""
+                if named_by is not None:
+                    # The number decides which record the row is: the other key cells are its values.
+                    key = (named_by[1],)
+                    if key in seen:
+                        errors.append(RowError(number, by_number, f"与第 {seen[key]} 行重复（{by_number}「{key[0].cell}」）。"))
+                        key = None
+                    else:
+                        seen[key] = number
+                elif errors and any(e.column in key_headers for e in errors):
                     key = None
                 elif any(map(is_blank, key)):
                     blank = next(a for a, k in zip(self.key_attributes, key) if is_blank(k))
@@ -718,8 +752,9 @@ class ImportEngine:
                                            f"与第 {seen[key]} 行重复（{headers}「{shown}」）。"))
                 else:
                     seen[key] = number
-                rows.append((number, row_cells, key, errors, [column[index] for column in named] if named else ()))
-            keys = list({key: None for _, _, key, _, _ in rows if key is not None})
+                rows.append((number, row_cells, key, errors, [column[index] for column in named] if named else (),
+                             by_number))
+            keys = list({key: None for _, _, key, _, _, _ in rows if key is not None})
             existing = self._existing(keys, lock=writer is not None)
             digest = self._digest(existing)
             result.fingerprint.append(digest)
@@ -731,8 +766,19 @@ class ImportEngine:
                 writer.start()
             errors_before = len(result.errors)
             built = []
-            for number, values, key, errors, names in rows:
+            for number, values, key, errors, names, by_number in rows:
                 original = existing.get(self._db_key(key)) if key is not None else None
+                if by_number and key is not None and original is None:
+                    # Worded alike whether the number exists elsewhere or not at all.
+                    errors.append(RowError(number, by_number, f"「{key[0].cell}」所指的{self.model._meta.verbose_name}"
+                                                              "不存在或不在您的管辖范围内。"))
+                elif self._numbering and original is not None:
+                    # One record, two rows: one naming it by its number, one by its natural key.
+                    first = self._matched.setdefault(original.pk, number)
+                    if first != number:
+                        errors.append(RowError(number, by_number or key_columns[0].header,
+                                               f"与第 {first} 行是同一条{self.model._meta.verbose_name}。"))
+                        original = None
                 outcome = self._build(number, values, original, errors, result, names)
                 if outcome is None:
                     continue
@@ -883,6 +929,8 @@ class ImportEngine:
             original = copy.copy(original)
         if errors or self._self_refs:
             cells = self._usable_cells(number, cells, errors)
+        if self._numbering:
+            cells = self._numbers_as_stored(cells, original)
         failed = {e.column for e in errors}
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
@@ -947,6 +995,27 @@ class ImportEngine:
                 # Not written in this run (a validation): a stand-in key that no stored row has.
                 target.pk = next(self._provisional)
             usable[position] = target
+        return tuple(usable)
+
+    def _named_by_number(self, cells: tuple[Any, ...]) -> tuple[str, SystemNumber] | None:
+        for position in self._numbering:
+            if type(cells[position]) is SystemNumber:
+                return self._present[position].header, cells[position]
+        return None
+
+    def _numbers_as_stored(self, cells: tuple[Any, ...], original: Any) -> tuple[Any, ...]:
+        """A key cell that named the record by its number stands for what the record
+        holds there (a checklist's empty 文号); for a row that found none, a blank."""
+        if not any(type(cells[p]) is SystemNumber for p in self._numbering):
+            return cells
+        usable = list(cells)
+        for position in self._numbering:
+            if type(usable[position]) is SystemNumber:
+                column = self._present[position]
+                if original is not None:
+                    usable[position] = getattr(original, column.attname)
+                else:
+                    usable[position] = "" if column.text or not column.model_field.null else None
         return tuple(usable)
 
     def _check_identity(self, number: int, stored: dict[str, Any], original: Any, failed: set[str],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +25,18 @@ from orgwork.units.scope import scope_queryset
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class SystemNumber:
+    """A key cell that names a stored record by its system number (its primary key)
+    rather than by its natural key: a checklist without a 文号 is written
+    「无文号：…（系统编号57）」. The import engine finds the row's record by the number,
+    among the importer's records, and the record keeps the stored value the cell stands
+    for. A widget that returns one declares ``gives_system_numbers``."""
+
+    value: int
+    cell: str = field(default="", compare=False)  # as typed, for the row's messages
 
 
 def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:

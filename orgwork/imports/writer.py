@@ -196,13 +196,17 @@ class BulkWriter:
     """
 
     def __init__(self, model: type[models.Model], present: list[Column], key_attributes: list[str],
-                 new_changes: Callable[[list[models.Model]], list[str]] | None = None, keep_pks: bool = False) -> None:
+                 new_changes: Callable[[list[models.Model]], list[str]] | None = None, keep_pks: bool = False,
+                 update_keys: bool = False) -> None:
         self.model = model
         # New rows' audit changes as JSON text, for a chunk at once (``takes_json_changes``).
         self.new_changes = new_changes
         self.opts = model._meta
         self.present = present
         self.key_attnames = [self.opts.get_field(a).attname for a in key_attributes]
+        # A changed row is found by its key and leaves the key alone, unless rows may be
+        # found by their number instead (``update_keys``): then its key columns are values too.
+        self.kept_attnames = [] if update_keys else self.key_attnames
         self.new: list[Pending] = []
         self.updated: list[Pending] = []
         self.keep_pks = keep_pks
@@ -214,7 +218,7 @@ class BulkWriter:
                               if not f.primary_key and not getattr(f, "generated", False)]
         imported = {c.attname for c in present}
         self.update_fields = [f for f in self.insert_fields
-                              if (f.attname in imported and f.attname not in self.key_attnames)
+                              if (f.attname in imported and f.attname not in self.kept_attnames)
                               or getattr(f, "auto_now", False)]
         self.versioned = any(f.name == VERSION_FIELD for f in self.insert_fields)
         self.update_fields = [f for f in self.update_fields if f.name != VERSION_FIELD]
@@ -475,7 +479,7 @@ class BulkWriter:
         return list(self.update_fields) + [
             f for f in self.insert_fields
             if f.name in changed and f not in self.update_fields and f.name != VERSION_FIELD
-            and f.attname not in self.key_attnames
+            and f.attname not in self.kept_attnames
         ]
 
     def _move_versions(self, instances: list[models.Model]) -> None:

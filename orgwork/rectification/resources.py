@@ -20,9 +20,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from import_export import fields
+from import_export.widgets import Widget
 
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+from orgwork.imports.widgets import (ChoiceWidget, DateWidget, ScopedForeignKeyWidget, SystemNumber, UnitWidget,
+                                     is_blank)
 
 from .models import Checklist, ChecklistSource, RectificationItem
 from .services import rectification_item_check_row, rectification_items_log_opened
@@ -104,8 +106,26 @@ class ChecklistWidget(ScopedForeignKeyWidget):
         return checklist_reference(value) if value else ""
 
 
+class DocumentNumberWidget(Widget):
+    """清单文号 of the checklist sheet: the 文号, or, for a checklist without one, the
+    「无文号：…（系统编号N）」 the export writes (:func:`checklist_reference`), which names
+    that checklist by its number: the import finds it again, and it keeps its empty 文号."""
+
+    gives_system_numbers = True
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str | SystemNumber:
+        text = str(value).strip()
+        number = system_number(text)
+        return text if number is None else SystemNumber(number, text)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value or ""
+
+
 class ChecklistResource(ScopedModelResource):
-    """问题清单: one row per document (问题来源, 清单名称, 文号, 印发日期, 所涉单位, 年度)."""
+    """问题清单: one row per document (问题来源, 清单名称, 文号, 印发日期, 所涉单位, 年度). A
+    checklist without a 文号 is named by its title and system number, as in the 整改事项
+    sheet, so that an exported list imports back onto the same checklists."""
 
     slug = "rectification_checklists"
     verbose_name = "问题清单"
@@ -113,7 +133,7 @@ class ChecklistResource(ScopedModelResource):
     source = fields.Field(attribute="source", column_name="问题来源",
                           widget=ChoiceWidget(ChecklistSource.choices, aliases=SOURCE_ALIASES))
     title = fields.Field(attribute="title", column_name="清单名称")
-    document_number = fields.Field(attribute="document_number", column_name="清单文号")
+    document_number = fields.Field(attribute="document_number", column_name="清单文号", widget=DocumentNumberWidget())
     document_date = fields.Field(attribute="document_date", column_name="印发日期", widget=DateWidget(need_day=True))
     unit = fields.Field(attribute="unit", column_name="所涉单位", widget=UnitWidget())
     year = fields.Field(attribute="year", column_name="年度")
@@ -130,8 +150,11 @@ class ChecklistResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    def dehydrate_document_number(self, checklist: Checklist) -> str:
+        return checklist_reference(checklist)
+
     def prepare_instance(self, instance: Checklist, original: Checklist | None) -> None:
-        if not instance.document_number:
+        if original is None and not instance.document_number:
             raise ValidationError({"document_number": "请填写清单文号：整改事项按文号归入清单。"})
         if instance.year is None and instance.document_date:
             instance.year = instance.document_date.year

@@ -8,10 +8,14 @@ from typing import Any
 
 import pytest
 
+from cadres.supervision.models import SpotCheckDraw, SpotCheckOutcome
+from cadres.supervision.services import spot_check_draw, spot_check_open_rectification, spot_check_record_outcome
 from orgwork.accounts.models import User
 from orgwork.rectification import services
 from orgwork.rectification.models import Checklist, ChecklistSource, ItemState, RectificationItem
 from orgwork.units.models import Unit
+from tests.samples.cadres import cadre_in
+from tests.samples.supervision import report_for
 
 
 @pytest.fixture
@@ -62,6 +66,38 @@ def item_in(open_item: Callable[..., RectificationItem], county_a_clerk: User, c
         return item
 
     return make
+
+
+@pytest.fixture
+def spot_check_item(tree: dict[str, Unit], county_a_clerk: User) -> RectificationItem:
+    """A 漏报 found by 随机抽查 in county A, put on the books by 开立整改事项 (on county A's
+    standing checklist, which has no 文号)."""
+    cadre = cadre_in(tree["county_a"], name="李志强")
+    report_for(cadre, year=2025)
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=5),
+                           actor=county_a_clerk)
+    check = draw.checks.get()
+    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=datetime.date(2026, 4, 1),
+                              findings="漏报配偶经商情况", handling="批评教育", actor=county_a_clerk)
+    return spot_check_open_rectification(check=check, actor=county_a_clerk)
+
+
+@pytest.fixture
+def county_items(tree: dict[str, Unit], county_a_clerk: User) -> list[RectificationItem]:
+    """Items put on the books by hand in county A: one on a checklist with a 文号, one on a
+    checklist registered without one (a 专题民主生活会's list)."""
+    numbered = Checklist.objects.create(source=ChecklistSource.INSPECTION, title="区委巡察反馈问题清单",
+                                        document_number="城巡反〔2026〕2号", document_date=datetime.date(2026, 3, 1),
+                                        unit=tree["county_a"], year=2026)
+    unnumbered = Checklist.objects.create(source=ChecklistSource.DEMOCRATIC_LIFE, title="区委常委班子民主生活会查摆问题",
+                                          unit=tree["county_a"], year=2026)
+    return [
+        services.rectification_open_item(unit=tree["county_a"], source=numbered.source, checklist=numbered,
+                                         problem="干部档案管理不规范", measure="专项审核", actor=county_a_clerk,
+                                         deadline=datetime.date(2026, 12, 31)),
+        services.rectification_open_item(unit=tree["county_a"], source=unnumbered.source, checklist=unnumbered,
+                                         problem="调查研究不够深入", measure="建立调研制度", actor=county_a_clerk),
+    ]
 
 
 @pytest.fixture(autouse=True)

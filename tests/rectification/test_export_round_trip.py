@@ -4,80 +4,23 @@ system number and found again, never duplicated; a new row still needs its 清�
 
 from __future__ import annotations
 
-import datetime
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadres.supervision.models import SpotCheckDraw, SpotCheckOutcome
-from cadres.supervision.services import spot_check_draw, spot_check_open_rectification, spot_check_record_outcome
 from orgwork.audit.models import AuditLog
-from orgwork.imports import services as jobs
-from orgwork.imports.models import ImportJob, JobStatus
-from orgwork.rectification import services
-from orgwork.rectification.models import Checklist, ChecklistSource, RectificationItem
+from orgwork.imports.models import JobStatus
+from orgwork.rectification.models import RectificationItem
 from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
-from tests.samples.cadres import cadre_in
-from tests.samples.supervision import report_for
+
+from .roundtrip import exported, imported
 
 pytestmark = pytest.mark.django_db
-EXPORT = "admin:rectification_rectificationitem_export"
 REQUIRED = "此项为必填项，不能为空。"
-
-
-@pytest.fixture
-def spot_check_item(tree: dict[str, Any], county_a_clerk: Any) -> RectificationItem:
-    """A 漏报 found by 随机抽查 in county A, put on the books by 开立整改事项."""
-    cadre = cadre_in(tree["county_a"], name="李志强")
-    report_for(cadre, year=2025)
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=5),
-                           actor=county_a_clerk)
-    check = draw.checks.get()
-    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=datetime.date(2026, 4, 1),
-                              findings="漏报配偶经商情况", handling="批评教育", actor=county_a_clerk)
-    return spot_check_open_rectification(check=check, actor=county_a_clerk)
-
-
-@pytest.fixture
-def county_items(tree: dict[str, Any], county_a_clerk: Any) -> list[RectificationItem]:
-    """Items put on the books by hand in county A: one on a checklist with a 文号, one on a
-    checklist registered without one (a 专题民主生活会's list)."""
-    numbered = Checklist.objects.create(source=ChecklistSource.INSPECTION, title="区委巡察反馈问题清单",
-                                        document_number="城巡反〔2026〕2号", document_date=datetime.date(2026, 3, 1),
-                                        unit=tree["county_a"], year=2026)
-    unnumbered = Checklist.objects.create(source=ChecklistSource.DEMOCRATIC_LIFE, title="区委常委班子民主生活会查摆问题",
-                                          unit=tree["county_a"], year=2026)
-    return [
-        services.rectification_open_item(unit=tree["county_a"], source=numbered.source, checklist=numbered,
-                                         problem="干部档案管理不规范", measure="专项审核", actor=county_a_clerk,
-                                         deadline=datetime.date(2026, 12, 31)),
-        services.rectification_open_item(unit=tree["county_a"], source=unnumbered.source, checklist=unnumbered,
-                                         problem="调查研究不够深入", measure="建立调研制度", actor=county_a_clerk),
-    ]
-
-
-def exported(client: Any, fmt: str = "xlsx") -> bytes:
-    response = client.get(reverse(EXPORT), {"_export": fmt} if fmt == "csv" else {})
-    assert response.status_code == 200
-    return response.content
-
-
-def imported(user: Any, name: str, content: bytes) -> ImportJob:
-    """The file through the job's steps, as the worker runs them: validate, confirm, commit."""
-    job = jobs.job_create(user=user, resource="rectification_items", uploaded=SimpleUploadedFile(name, content))
-    jobs.job_validate(job_id=job.pk)
-    job.refresh_from_db()
-    if job.status == JobStatus.AWAITING and not job.error_rows:
-        jobs.job_confirm(job=job, user=user)
-        jobs.job_commit(job_id=job.pk)
-        job.refresh_from_db()
-    return job
 
 
 def item_rows() -> list[tuple[Any, ...]]:
