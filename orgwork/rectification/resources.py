@@ -18,13 +18,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from import_export import fields
 from import_export.widgets import Widget
 
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import (ChoiceWidget, DateWidget, ScopedForeignKeyWidget, SystemNumber, UnitWidget,
                                      is_blank)
+from orgwork.units.scope import home_unit, scope_queryset, sees_everything
 
 from .models import Checklist, ChecklistSource, RectificationItem
 from .services import rectification_item_check_row, rectification_items_log_opened
@@ -56,7 +57,11 @@ def system_number(value: Any) -> int | None:
 
 class ChecklistWidget(ScopedForeignKeyWidget):
     """清单文号: the checklist with that document number among the user's checklists, or,
-    for a checklist without one, the checklist with the system number the cell gives."""
+    for a checklist without one, the checklist with the system number the cell gives.
+
+    The user's checklists are those of their jurisdiction and those a higher unit issued
+    on which they have items (a county's items on the city's list): a row finds its item
+    there and updates it; a new row there is refused (``rules.check_new_item_checklist``)."""
 
     # Not 请先登记: a checklist the city issued exists, and registering it again would make a
     # duplicate. Its items come in through the unit that holds it.
@@ -66,6 +71,14 @@ class ChecklistWidget(ScopedForeignKeyWidget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Checklist, field="document_number", **kwargs)
+
+    def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> QuerySet[Checklist]:
+        own = super().get_queryset(value, row, *args, **kwargs).select_related("unit")
+        home = home_unit(self.user)
+        if sees_everything(self.user) or home is None or home.parent_id is None:
+            return own  # all of them, or none
+        worked_on = scope_queryset(RectificationItem.objects.all(), self.user).values("checklist_id")
+        return Checklist.objects.select_related("unit").filter(Q(pk__in=own.values("pk")) | Q(pk__in=worked_on))
 
     def prefetch(self, values: Iterable[Any]) -> None:
         values = [v for v in values if not is_blank(v)]

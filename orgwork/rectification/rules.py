@@ -9,6 +9,10 @@ locked row) and the sheet import (the resource's ``prepare_instance``):
   asked, and a struck-off item is history; only 回头看 (reopen) reopens it;
 - the deadline of an item that has one moves only by 延期, with a reason
   (:func:`orgwork.rectification.services.rectification_extend_deadline`).
+
+And one for a new item, :func:`check_new_item_checklist`: it goes on a checklist of the
+actor's jurisdiction. A county works on its items of the city's checklist (it changes
+them as above) but does not add to it: the city puts its items on the books.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from .models import ItemState, RectificationItem
+from orgwork.units.scope import home_unit, sees_everything
+
+from .models import Checklist, ItemState, RectificationItem
 
 FROZEN_STATES = (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED)
 # 问题、责任、措施、时限 and the written account the reviewer reads.
@@ -70,6 +76,19 @@ def check_item_edit(*, stored: Mapping[str, Any] | None, proposed: Mapping[str, 
         raise ValidationError({name: message for name in changed}, code="frozen")
     if "deadline" in changed and stored.get(_ATTNAMES["deadline"]) is not None:
         raise ValidationError({"deadline": EXTEND_HINT}, code="use_extend")
+
+
+def check_new_item_checklist(*, checklist: Checklist, actor: Any) -> None:
+    """Refuse a new item on a checklist that a unit above the actor's issued (the county's
+    clerk on the city's list). Raises ``ValidationError({"checklist": 中文})``."""
+    if sees_everything(actor):
+        return
+    home = home_unit(actor)
+    if home is not None and checklist.unit.is_within(home):
+        return
+    raise ValidationError({"checklist": f"问题清单「{checklist}」由{checklist.unit}印发：上级印发的清单，"
+                                        "其整改事项由清单所属单位导入；本单位负责的已有事项可以修改。"},
+                          code="higher_checklist")
 
 
 def settle_original_deadline(item: RectificationItem) -> list[str]:

@@ -167,9 +167,10 @@ def _put_on_books(item: RectificationItem, *, actor: Any) -> RectificationItem:
 
 @transaction.atomic
 def rectification_item_create(*, item: RectificationItem, actor: Any) -> RectificationItem:
-    """挂账 of an item filled in by hand (the admin form, a checklist's inline rows):
-    one audit row and the 挂账 entry of its timeline."""
+    """挂账 of an item filled in by hand (the admin form, a checklist's inline rows), on a
+    checklist of the actor's jurisdiction: one audit row and the 挂账 entry of its timeline."""
     require_permission(actor, ADD_PERMISSION, "新增整改事项")
+    rules.check_new_item_checklist(checklist=item.checklist, actor=actor)
     return _put_on_books(item, actor=actor)
 
 
@@ -210,10 +211,14 @@ def rectification_items_log_opened(*, items: models.QuerySet[RectificationItem],
 
 
 def rectification_item_check_row(*, item: RectificationItem, original: RectificationItem | None, actor: Any) -> None:
-    """A sheet's row, before the engine writes it: a new item is prepared as any 挂账 is;
-    an existing one may change only what :func:`rules.check_item_edit` allows."""
+    """A sheet's row, before the engine writes it: a new item goes on a checklist of the
+    actor's jurisdiction and is prepared as any 挂账 is; an existing one (the county's
+    item on the city's checklist too) may change only what :func:`rules.check_item_edit`
+    allows."""
     if original is None:
         rectification_item_prepare(item=item, actor=actor)
+        if item.checklist_id is not None:
+            rules.check_new_item_checklist(checklist=item.checklist, actor=actor)
         return
     # The engine loaded the row from the database: what it held is kept beside the new cells.
     rules.check_item_edit(stored=original._audit_loaded, proposed=rules.content_values(item))
