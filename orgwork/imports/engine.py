@@ -7,7 +7,8 @@ One pass over the sheet in chunks keeps memory bounded:
 2. each row becomes a model instance — the existing record with the new values, or a
    new one — checked with ``clean_fields``/``clean`` (uniqueness is checked in bulk:
    duplicates within the file, existing records by natural key, or by the system number
-   a key cell gives, ``SystemNumber``);
+   a row gives, ``SystemNumber``: in a key cell, or in the resource's read-only number
+   column, ``Meta.number_field``);
 3. an existing record or a target unit outside the uploader's jurisdiction is a row error;
 4. with ``commit=True`` the new and changed rows of a chunk are written at once (COPY on
    PostgreSQL) with their audit rows; unchanged rows are not touched. The whole run is
@@ -23,6 +24,7 @@ import hashlib
 import itertools
 import logging
 import threading
+import unicodedata
 from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -401,7 +403,14 @@ class ImportEngine:
         # Key columns whose cells may name a record by its system number: positions in the
         # sheet's columns (see ``SystemNumber``).
         self._numbering: list[int] = []
-        self._matched: dict[Any, int] = {}  # with numbering: the row that found each record
+        # The read-only column that gives each row's record by its system number
+        # (``Meta.number_field``, a 事项编号 the export writes): its header and position in
+        # the sheet's records, when the sheet has it.
+        self._number_name = getattr(self.resource._meta, "number_field", None)
+        self._number_column: tuple[str, int] | None = None
+        self._by_number = False  # rows may name their record by number (either way above)
+        self._matched: dict[Any, int] = {}  # with numbers: the row that found each record
+        self._ambiguous: set[tuple[Any, ...]] = set()  # natural keys that find several records
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
         # The preview (a validation only): the shown columns as (header, position in the
         # sheet's records, attribute of a unit column or None), and the first rows as read.
@@ -531,8 +540,11 @@ class ImportEngine:
         column (a list per column, in the order of the rows). The first chunks are
         smaller (a fifth, then doubling): the database starts writing as soon as a
         few rows are checked instead of idling through a whole chunk."""
-        # The named columns' cells (see ``_named_columns``) come after the present ones.
+        # The named columns' cells (see ``_named_columns``) come after the present ones,
+        # then the number column's.
         positions = [sheet.headers.index(c.header) for c in present] + [p for _, p, _ in self._named]
+        if self._number_column is not None:
+            positions.append(self._number_column[1])
         numbers: list[int] = []
         records: list[list[Any]] = []
         size = max(1, self.chunk_size // 5)
@@ -565,7 +577,7 @@ class ImportEngine:
                 column.widget.prefetch(set(raws))
 
     def _existing(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
-        if self._numbering:
+        if self._by_number:
             numbered = [key for key in keys if type(key[0]) is SystemNumber]
             if numbered:
                 keys = [key for key in keys if type(key[0]) is not SystemNumber]
@@ -588,7 +600,19 @@ class ImportEngine:
         if lock:
             qs = qs.select_for_update(of=("self",))
         attnames = [self.model._meta.get_field(a).attname for a in self.key_attributes]
-        return {tuple(getattr(obj, a) for a in attnames): obj for obj in qs}
+        found = list(qs)
+        existing = {tuple(getattr(obj, a) for a in attnames): obj for obj in found}
+        if len(existing) < len(found):
+            # A natural key the table does not keep unique (an item's checklist and problem):
+            # a row cannot tell which record it is (see ``_ambiguity``).
+            counted: dict[tuple[Any, ...], int] = {}
+            for obj in found:
+                key = tuple(getattr(obj, a) for a in attnames)
+                counted[key] = counted.get(key, 0) + 1
+            shared = {key for key, count in counted.items() if count > 1}
+            self._ambiguous |= shared
+            existing = {key: obj for key, obj in existing.items() if key not in shared}
+        return existing
 
     def _numbered(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
         """The records that rows name by their system number, among the importer's own
@@ -645,7 +669,7 @@ class ImportEngine:
         """The template's read-only columns the sheet has (党籍状态, 应交金额): shown for the
         reader, never read back."""
         read_only = {f.column_name for name, f in self.resource.fields.items()
-                     if f.readonly and name not in self._identity_names}
+                     if f.readonly and name not in self._identity_names and name != self._number_name}
         return [h for h in sheet.columns.values() if h in read_only]
 
     def _run(self, sheet: Sheet, result: ImportResult, *, commit: bool) -> None:
@@ -657,10 +681,14 @@ class ImportEngine:
         self._key_widget = next((c.widget for c in present if c.attribute == self.key_attributes[0]), None)
         self._numbering = [position for position, c in enumerate(present)
                            if c.attribute in self.key_attributes and getattr(c.widget, "gives_system_numbers", False)]
+        number_field = self.resource.fields.get(self._number_name) if self._number_name else None
+        self._number_column = ((number_field.column_name, sheet.headers.index(number_field.column_name))
+                               if number_field is not None and number_field.column_name in sheet.headers else None)
+        self._by_number = bool(self._numbering or self._number_column)
         self._self_refs = [position for position, c in enumerate(present)
                            if c.kind == "fk" and c.model_field.related_model is self.model
                            and len(self.key_attributes) == 1 and getattr(c.widget, "field", None) == self.key_attributes[0]]
-        self._seen, self._sheet_new, self._matched = {}, {}, {}
+        self._seen, self._sheet_new, self._matched, self._ambiguous = {}, {}, {}, set()
         self._header_order = {header: position for position, header in enumerate(sheet.headers)}
         self._plain = self._plain_checks(present)
         self._required_columns = self._required(present)
@@ -675,7 +703,7 @@ class ImportEngine:
         hook = getattr(self.resource, "after_import_commit", None)
         # A row found by its number may change the natural key's other columns (a checklist's unit).
         writer = BulkWriter(self.model, present, self.key_attributes, new_changes=self._new_changes_json_many,
-                            update_keys=bool(self._numbering)) if commit else None
+                            update_keys=self._by_number) if commit else None
         self._new_changes_wanted = writer is not None
         self._new_changes_as_json = writer is not None and writer.takes_json_changes
         if writer is None:
@@ -711,7 +739,8 @@ class ImportEngine:
         expected = self.expected_fingerprint
         chunks = 0
         for numbers, raw_columns in self._chunks(sheet, present):
-            named = raw_columns[len(present):]
+            named = raw_columns[len(present):len(present) + len(self._named)]
+            typed_numbers = raw_columns[-1] if self._number_column is not None else None
             self._prefetch(raw_columns, present)
             cells = [self._clean_column(column, raws) for column, raws in zip(present, raw_columns)]
             if self._self_refs:
@@ -723,7 +752,13 @@ class ImportEngine:
                 errors = cell_errors.get(index) or []
                 key: tuple[Any, ...] | None = tuple([row_cells[p] for p in key_positions])
                 # The cell that names the row's record by its number, if one does, and its header.
-                named_by = self._named_by_number(row_cells) if self._numbering else None
+                named_by = None
+                bad_number = False
+                if typed_numbers is not None and not is_blank(typed_numbers[index]):
+                    named_by = self._number_in_column(number, typed_numbers[index], errors)
+                    bad_number = named_by is None
+                elif self._numbering:
+                    named_by = self._named_by_number(row_cells)
                 by_number = named_by[0] if named_by is not None else ""
                 if named_by is not None:
                     # The number decides which record the row is: the other key cells are its values.
@@ -733,7 +768,7 @@ class ImportEngine:
                         key = None
                     else:
                         seen[key] = number
-                elif errors and any(e.column in key_headers for e in errors):
+                elif bad_number or (errors and any(e.column in key_headers for e in errors)):
                     key = None
                 elif any(map(is_blank, key)):
                     blank = next(a for a, k in zip(self.key_attributes, key) if is_blank(k))
@@ -772,7 +807,9 @@ class ImportEngine:
                     # Worded alike whether the number exists elsewhere or not at all.
                     errors.append(RowError(number, by_number, f"「{key[0].cell}」所指的{self.model._meta.verbose_name}"
                                                               "不存在或不在您的管辖范围内。"))
-                elif self._numbering and original is not None:
+                elif by_number == "" and self._ambiguous and key is not None and self._db_key(key) in self._ambiguous:
+                    errors.append(RowError(number, key_columns[0].header, self._ambiguity(key_positions)))
+                elif self._by_number and original is not None:
                     # One record, two rows: one naming it by its number, one by its natural key.
                     first = self._matched.setdefault(original.pk, number)
                     if first != number:
@@ -996,6 +1033,27 @@ class ImportEngine:
                 target.pk = next(self._provisional)
             usable[position] = target
         return tuple(usable)
+
+    def _number_in_column(self, row: int, cell: Any, errors: list[RowError]) -> tuple[str, SystemNumber] | None:
+        """The number column's cell (``Meta.number_field``) as (its header, the number); a
+        cell that is not a number is the row's error."""
+        assert self._number_column is not None
+        header = self._number_column[0]
+        text = _text(cell)
+        digits = unicodedata.normalize("NFKC", text)
+        if digits.isdigit() and len(digits) <= 18 and int(digits) > 0:
+            return header, SystemNumber(int(digits), text)
+        errors.append(RowError(row, header, f"{header}「{text}」不是系统中的编号：导出表中的行请保留原编号，新增的行此列留空。"))
+        return None
+
+    def _ambiguity(self, key_positions: list[int]) -> str:
+        """A row whose natural key finds several records (``_existing``) is refused, and
+        told how to name the one it means."""
+        headers = "、".join(self._present[p].header for p in key_positions)
+        what = self.model._meta.verbose_name
+        number_field = self.resource.fields.get(self._number_name) if self._number_name else None
+        hint = (f"：请填写「{number_field.column_name}」（导出的{what}表中有此列）" if number_field is not None else "")
+        return f"{headers}相同的{what}在系统中不止一条，不能确定是哪一条{hint}。"
 
     def _named_by_number(self, cells: tuple[Any, ...]) -> tuple[str, SystemNumber] | None:
         for position in self._numbering:

@@ -154,7 +154,10 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     comment, and a second sheet, 填写说明, lists every column with its example. The
     import reads the first sheet only."""
     resource = resource_class()
-    headers = [f.column_name for f in resource.get_import_fields() if f.column_name]
+    # The number column (``Meta.number_field``) is the export's: a new row has none, and a
+    # 事项编号 column in a blank template would be filled in as 1, 2, 3.
+    number = resource.fields.get(getattr(resource._meta, "number_field", None) or "")
+    headers = [f.column_name for f in resource.get_import_fields() if f.column_name and f is not number]
     example = getattr(resource_class, "example_row", {}) or {}
     workbook = Workbook()
     sheet = workbook.active

@@ -1,8 +1,12 @@
 """整改问题清单导入: the sheets inspection teams send back.
 
-Columns: 问题来源, 清单文号, 问题描述, 责任单位, 责任人, 牵头领导, 整改措施, 整改时限. The
-checklist (问题清单) is registered first in the admin; rows name it by its document
-number. A checklist without one (the standing checklist that a spot check or an
+Columns: 事项编号, 问题来源, 清单文号, 问题描述, 责任单位, 责任人, 牵头领导, 整改措施, 整改时限.
+The checklist (问题清单) is registered first in the admin; rows name it by its document
+number. A row finds its item by its checklist and problem or, in a sheet the system
+exported, by its 事项编号 (read only: the export writes it, a new row leaves it blank), so
+that two items with one problem on one checklist (an item opened again for the same spot
+check after the first was struck off) are told apart, and an edited 问题描述 updates its
+item. A checklist without one (the standing checklist that a spot check or an
 assessment puts its items on, or one registered without a document) is named by its
 system number instead (:func:`checklist_reference`), so that an exported list imports
 back onto the same items. Cells are checked by their widgets, rows by
@@ -179,6 +183,7 @@ class RectificationItemResource(ScopedModelResource):
     slug = "rectification_items"
     verbose_name = "整改问题清单"
 
+    number = fields.Field(attribute="pk", column_name="事项编号", readonly=True)
     source = fields.Field(attribute="source", column_name="问题来源",
                           widget=ChoiceWidget(ChecklistSource.choices, aliases=SOURCE_ALIASES))
     checklist = fields.Field(attribute="checklist", column_name="清单文号", widget=ChecklistWidget())
@@ -201,9 +206,10 @@ class RectificationItemResource(ScopedModelResource):
 
     class Meta:
         model = RectificationItem
-        fields = ("source", "checklist", "problem", "responsible_unit", "responsible_person", "lead_leader",
+        fields = ("number", "source", "checklist", "problem", "responsible_unit", "responsible_person", "lead_leader",
                   "measure", "deadline")
         import_id_fields = ("checklist", "problem")
+        number_field = "number"  # a 事项编号 names the row's item (see the engine's SystemNumber)
         skip_unchanged = True
         clean_model_instances = True
 

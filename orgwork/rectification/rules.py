@@ -8,7 +8,9 @@ locked row) and the sheet import (the resource's ``prepare_instance``):
 - from 申请销号 on the content is frozen (内容锁定): the reviewer signs off on what was
   asked, and a struck-off item is history; only 回头看 (reopen) reopens it;
 - the deadline of an item that has one moves only by 延期, with a reason
-  (:func:`orgwork.rectification.services.rectification_extend_deadline`).
+  (:func:`orgwork.rectification.services.rectification_extend_deadline`);
+- an item stays on the checklist it was put on the books with (its page shows the
+  checklist read only; a sheet that names the item by its 事项编号 cannot move it).
 
 And one for a new item, :func:`check_new_item_checklist`: it goes on a checklist of the
 actor's jurisdiction. A county works on its items of the city's checklist (it changes
@@ -31,6 +33,7 @@ FROZEN_STATES = (ItemState.CLOSURE_REQUESTED, ItemState.CLOSED)
 CONTENT_FIELDS = ("checklist", "problem", "measure", "responsible_unit", "responsible_person", "lead_leader",
                   "deadline", "account")
 EXTEND_HINT = "调整整改时限请使用「延期」并说明理由。"
+STAYS_ON_CHECKLIST = "整改事项挂账后不能改到其他问题清单；属于其他清单的问题，请在该清单下作为新事项挂账。"
 
 _ATTNAMES = {name: RectificationItem._meta.get_field(name).attname for name in CONTENT_FIELDS}
 
@@ -70,12 +73,15 @@ def check_item_edit(*, stored: Mapping[str, Any] | None, proposed: Mapping[str, 
     changed = changed_content(stored, proposed)
     if not changed:
         return
+    errors = {"checklist": STAYS_ON_CHECKLIST} if "checklist" in changed else {}
     state = stored.get("state")
     if state in FROZEN_STATES:
         message = frozen_message(state)
-        raise ValidationError({name: message for name in changed}, code="frozen")
-    if "deadline" in changed and stored.get(_ATTNAMES["deadline"]) is not None:
-        raise ValidationError({"deadline": EXTEND_HINT}, code="use_extend")
+        errors.update({name: message for name in changed if name not in errors})
+    elif "deadline" in changed and stored.get(_ATTNAMES["deadline"]) is not None:
+        errors["deadline"] = EXTEND_HINT
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_new_item_checklist(*, checklist: Checklist, actor: Any) -> None:
