@@ -78,9 +78,11 @@ def fill_from_id_number(record: Any) -> dict[str, str]:
 class Member(Audited):
     """党员 (党员名册的一行).
 
-    ``unpaid_months`` is the number of unpaid months in the dues ledger, kept by the dues
-    services (:func:`dues_generate_month`, :func:`dues_pay`) so the arrears list reads one
-    indexed column instead of aggregating a ledger of twenty million rows.
+    ``unpaid_months`` is the number of unpaid months in the dues ledger that have ended
+    (the current month is paid within the month), kept by the dues services
+    (:func:`dues_generate_month`, :func:`dues_pay`, :func:`dues_recount_ended_month`) so
+    the arrears list reads one indexed column instead of aggregating a ledger of twenty
+    million rows.
     """
 
     scope_field = "branch__unit"

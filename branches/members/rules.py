@@ -349,11 +349,13 @@ def monthly_dues(*, category: str, income_base: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def longest_unpaid_run(months_unpaid: list[datetime.date]) -> int:
-    """The longest run of consecutive unpaid months (``months_unpaid`` are month starts)."""
+def longest_unpaid_run(months_unpaid: list[datetime.date], today: datetime.date) -> int:
+    """The longest run of consecutive unpaid months (``months_unpaid`` are month starts)
+    among the months that have ended: the current month is paid within the month."""
+    current = today.replace(day=1)
     best = run = 0
     previous: datetime.date | None = None
-    for month in sorted(months_unpaid):
+    for month in sorted(m for m in months_unpaid if m < current):
         run = run + 1 if previous is not None and add_months(previous, 1) == month else 1
         best = max(best, run)
         previous = month

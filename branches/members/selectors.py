@@ -121,7 +121,9 @@ def arrears(user: Any) -> QuerySet[Member]:
 
 def arrears_naive() -> QuerySet[Member]:
     """The same list as the plain ORM aggregate over the ledger (the bench's baseline)."""
-    return (Member.objects.annotate(unpaid=Count("dues", filter=Q(dues__paid_on__isnull=True)))
+    current = dates.today().replace(day=1)  # the current month is not in arrears yet
+    return (Member.objects.annotate(unpaid=Count("dues", filter=Q(dues__paid_on__isnull=True,
+                                                                  dues__month__lt=current)))
             .filter(unpaid__gt=0).order_by("-unpaid", "pk"))
 
 

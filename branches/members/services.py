@@ -644,17 +644,32 @@ def month_start(day: datetime.date) -> datetime.date:
 
 def dues_recount(member_ids: Iterable[int]) -> None:
     """Bring the derived ``unpaid_months`` counter back in line with the ledger (a counter,
-    not a business value: not audited)."""
+    not a business value: not audited). Only months that have ended count: a member pays
+    within the month, so the current month is not yet in arrears."""
     ids = list(member_ids)
     if not ids:
         return
-    counts = dict(DuesRecord.objects.filter(member_id__in=ids, paid_on__isnull=True)
+    counts = dict(DuesRecord.objects.filter(member_id__in=ids, paid_on__isnull=True,
+                                            month__lt=month_start(dates.today()))
                   .values("member_id").annotate(n=Count("id")).values_list("member_id", "n"))
     changed = [m for m in Member.objects.filter(pk__in=ids).only("pk", "unpaid_months")
                if m.unpaid_months != counts.get(m.pk, 0)]
     for member in changed:
         member.unpaid_months = counts.get(member.pk, 0)
     Member.objects.bulk_update(changed, ["unpaid_months"], batch_size=2000)
+
+
+def dues_recount_ended_month() -> int:
+    """When a month ends its unpaid dues fall into arrears: the members with an unpaid row
+    for the month just ended get their counter recounted. Run daily by
+    ``members_check_arrears`` (idempotent: a member already counted is not written again).
+    Returns how many members were looked at."""
+    ended = rules.add_months(month_start(dates.today()), -1)
+    ids = list(DuesRecord.objects.filter(month=ended, paid_on__isnull=True).values_list("member_id", flat=True))
+    for start in range(0, len(ids), GENERATE_CHUNK):
+        with transaction.atomic():
+            dues_recount(ids[start:start + GENERATE_CHUNK])
+    return len(ids)
 
 
 def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None = None) -> int:
@@ -697,8 +712,10 @@ def _write_dues(rows: list[DuesRecord], month: datetime.date, actor: Any) -> int
     created = DuesRecord.objects.bulk_create(rows)
     audit_rows(((r, {"due": [None, str(r.due)]}) for r in created), actor=actor, action=AuditAction.CREATE,
                message=f"生成{month:%Y年%m月}应交党费")
-    # A derived counter, not a business value: kept set-wise, not audited.
-    Member.objects.filter(pk__in=[r.member_id for r in created]).update(unpaid_months=F("unpaid_months") + 1)
+    # A derived counter, not a business value: kept set-wise, not audited. The current
+    # month is not in arrears yet (dues_recount_ended_month counts it when it ends).
+    if month < month_start(dates.today()):
+        Member.objects.filter(pk__in=[r.member_id for r in created]).update(unpaid_months=F("unpaid_months") + 1)
     return len(created)
 
 
@@ -769,7 +786,7 @@ def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None
         unpaid.setdefault(member_id, []).append(month)
     opened = 0
     for member in candidates:
-        if rules.longest_unpaid_run(unpaid.get(member.pk, [])) < rules.ARREARS_LAPSE_MONTHS:
+        if rules.longest_unpaid_run(unpaid.get(member.pk, []), dates.today()) < rules.ARREARS_LAPSE_MONTHS:
             continue
         rectification_open_item(
             unit=member.branch.unit, source=ARREARS_SOURCE, source_object=member, actor=actor,

@@ -133,7 +133,7 @@ def test_monthly_dues_follow_the_rate_table(category, income, due):
 
 
 def test_generating_a_month_is_idempotent_and_counts_arrears(orgs, member):
-    month = TODAY.replace(day=1)
+    month = rules.add_months(TODAY.replace(day=1), -1)
     before = AuditLog.objects.count()
     assert services.dues_generate_month(month=month, actor=SYSTEM) == 1
     assert AuditLog.objects.count() == before + 1

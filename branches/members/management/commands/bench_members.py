@@ -169,10 +169,11 @@ class Command(BaseCommand):
                 cursor.execute(
                     """
                     UPDATE members_member m SET unpaid_months = d.n
-                    FROM (SELECT member_id, count(*) AS n FROM members_duesrecord WHERE paid_on IS NULL
-                          GROUP BY member_id) d
+                    FROM (SELECT member_id, count(*) AS n FROM members_duesrecord
+                          WHERE paid_on IS NULL AND month < %(first)s GROUP BY member_id) d
                     WHERE d.member_id = m.id AND m.unpaid_months <> d.n
-                    """
+                    """,
+                    {"first": first},
                 )
         return added
 
