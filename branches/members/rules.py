@@ -349,6 +349,19 @@ def monthly_dues(*, category: str, income_base: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# A payment above this many times the month's 应交 is most likely a typing slip (3600.00
+# for 36.00); a member may pay more of their own will (自愿多交党费), so such an amount is
+# taken only when confirmed on the record's page.
+DUES_CONFIRM_MULTIPLE = 10
+
+
+def dues_amount_error(*, due: Decimal, paid: Decimal, confirmed: bool) -> str:
+    if paid > due * DUES_CONFIRM_MULTIPLE and not confirmed:
+        return (f"实交 {paid} 元超过应交 {due} 元的{DUES_CONFIRM_MULTIPLE}倍，请核对金额；"
+                "确系自愿多交党费的，请在该党费记录的页面登记并勾选“确认自愿多交”。")
+    return ""
+
+
 def longest_unpaid_run(months_unpaid: list[datetime.date], today: datetime.date) -> int:
     """The longest run of consecutive unpaid months (``months_unpaid`` are month starts)
     among the months that have ended: the current month is paid within the month."""

@@ -719,16 +719,30 @@ def _write_dues(rows: list[DuesRecord], month: datetime.date, actor: Any) -> int
     return len(created)
 
 
+DUES_CORRECT_WHERE = "登记有误的，请在该党费记录的页面更正。"
+
+
+def dues_recorded_error(*, record: DuesRecord, paid: Decimal | None, paid_on: datetime.date | None,
+                        where: str = "") -> str:
+    """A payment on record is not recorded again nor changed by the batch action or the
+    sheet; it is corrected on the record's page (``where`` says so)."""
+    stored = getattr(record, "_audit_loaded", {})
+    paid_before, amount_before = stored.get("paid_on", record.paid_on), stored.get("paid", record.paid)
+    if paid_before is None or (paid_before, amount_before) == (paid_on, paid):
+        return ""
+    return f"{record.month:%Y年%m月}党费已于 {paid_before:%Y-%m-%d} 交纳 {amount_before} 元，未重复登记。{where}"
+
+
 def dues_pay(*, record: DuesRecord, paid: Decimal, paid_on: datetime.date, actor: Any,
-             unpaid_only: bool = False) -> DuesRecord:
+             unpaid_only: bool = False, confirmed: bool = False) -> DuesRecord:
     """交纳党费: the full amount due, on a day not in the future. ``unpaid_only``: a month
-    already paid is refused instead of corrected."""
+    already paid is refused instead of corrected. ``confirmed``: an amount far above the
+    amount due was confirmed as 自愿多交 (:func:`rules.dues_amount_error`)."""
     def apply(locked: DuesRecord) -> list[str]:
         if unpaid_only and locked.paid_on is not None:
-            raise ValidationError(f"{locked.month:%Y年%m月}党费已于 {locked.paid_on:%Y-%m-%d} 交纳 {locked.paid} 元，"
-                                  "未重复登记。")
+            raise ValidationError(dues_recorded_error(record=locked, paid=None, paid_on=None))
         message = dues_payment_error(due=locked.due, paid=paid, paid_on=paid_on, month=locked.month,
-                                     paid_before=locked.paid_on)
+                                     paid_before=locked.paid_on, confirmed=confirmed)
         if message:
             raise ValidationError(message)
         if locked.paid_on == paid_on and locked.paid == paid:
@@ -750,7 +764,8 @@ def dues_pay_in_full(*, record: DuesRecord, paid_on: datetime.date, actor: Any) 
 
 
 def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.date | None,
-                       month: datetime.date, paid_before: datetime.date | None = None) -> dict[str, str]:
+                       month: datetime.date, paid_before: datetime.date | None = None,
+                       confirmed: bool = False) -> dict[str, str]:
     """The rule of one payment, for the form, the service and the sheet. ``paid_before``:
     the day a payment on record was made; blank cells or fields never erase it."""
     if paid is None and paid_on is None:
@@ -761,6 +776,8 @@ def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.
         return {"paid" if paid is None else "paid_on": "实交金额和交纳日期须同时填写。"}
     if paid < due:
         return {"paid": f"实交 {paid} 元少于应交 {due} 元：党费应按月足额交纳。"}
+    if message := rules.dues_amount_error(due=due, paid=paid, confirmed=confirmed):
+        return {"paid": message}
     if paid_on > dates.today():
         return {"paid_on": "交纳日期不能晚于今天。"}
     if paid_on < rules.add_months(month, -12):

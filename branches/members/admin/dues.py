@@ -42,7 +42,13 @@ class PaidFilter(admin.SimpleListFilter):
 
 
 class PaymentForm(forms.ModelForm):
-    """The payment's rule shows on the form (:func:`services.dues_payment_error`)."""
+    """The payment's rule shows on the form (:func:`services.dues_payment_error`). A
+    payment on record may be corrected here (and only here); an amount far above the
+    amount due needs 确认自愿多交."""
+
+    confirmed = forms.BooleanField(
+        label="确认自愿多交", required=False,
+        help_text=f"实交金额超过应交金额{rules.DUES_CONFIRM_MULTIPLE}倍的，须确认系党员自愿多交党费。")
 
     class Meta:
         model = DuesRecord
@@ -51,7 +57,8 @@ class PaymentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         errors = services.dues_payment_error(due=self.instance.due, paid=data.get("paid"), paid_on=data.get("paid_on"),
-                                             month=self.instance.month, paid_before=self.instance.paid_on)
+                                             month=self.instance.month, paid_before=self.instance.paid_on,
+                                             confirmed=bool(data.get("confirmed")))
         if errors:
             raise ValidationError(errors)
         return data
@@ -92,7 +99,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
     form = PaymentForm
-    fields = ["member", "month", "due", "paid", "paid_on"]
+    fields = ["member", "month", "due", "paid", "paid_on", "confirmed"]
     readonly_fields = ["member", "month", "due"]
     actions = ["pay_in_full"]
 
@@ -103,7 +110,8 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: DuesRecord, form: Any, change: bool) -> None:
-        services.dues_pay(record=obj, paid=obj.paid, paid_on=obj.paid_on, actor=request.user)
+        services.dues_pay(record=obj, paid=obj.paid, paid_on=obj.paid_on, actor=request.user,
+                          confirmed=bool(form.cleaned_data.get("confirmed")))
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.generate_view)

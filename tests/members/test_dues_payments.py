@@ -1,0 +1,119 @@
+"""A payment on record: the batch action and the sheet leave it as it is, the record's
+page corrects it; an amount far above the amount due is taken only when confirmed."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.models import DuesRecord, Member
+from branches.members.resources import DuesPaymentResource
+
+from .conftest import SYSTEM, TODAY
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
+
+pytestmark = pytest.mark.django_db
+
+HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
+FIRST = TODAY.replace(day=1)
+
+
+def paid_on_the_first(member: Member) -> DuesRecord:
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    return services.dues_pay(record=record, paid=record.due, paid_on=FIRST, actor=SYSTEM)
+
+
+def stored(record: DuesRecord) -> tuple[Any, Any]:
+    fresh = DuesRecord.objects.get(pk=record.pk)
+    return fresh.paid, fresh.paid_on
+
+
+def test_the_dues_sheet_refuses_to_change_the_day_of_a_payment_on_record(tmp_path, orgs, member, county_a_clerk):
+    record = paid_on_the_first(member)
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", str(record.due), TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    text = messages(result)
+    assert f"已于 {FIRST:%Y-%m-%d} 交纳 {record.due} 元，未重复登记" in text and "记录的页面更正" in text
+    assert stored(record) == (record.due, FIRST)
+
+
+def test_the_dues_sheet_refuses_to_change_the_amount_of_a_payment_on_record(tmp_path, orgs, member, county_a_clerk):
+    record = paid_on_the_first(member)
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", str(record.due + 1), FIRST.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "未重复登记" in messages(result)
+    assert stored(record) == (record.due, FIRST)
+
+
+def test_the_dues_sheet_passes_over_a_payment_it_repeats_as_recorded(tmp_path, orgs, member, county_a_clerk):
+    record = paid_on_the_first(member)
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", str(record.due), FIRST.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert stored(record) == (record.due, FIRST)
+
+
+def test_the_batch_action_gives_the_same_reason_for_a_month_already_paid(orgs, member, client_for, county_a_clerk):
+    record = paid_on_the_first(member)
+    page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_changelist"),
+                                           {"action": "pay_in_full", "_selected_action": [record.pk]}, follow=True)
+    assert f"已于 {FIRST:%Y-%m-%d} 交纳 {record.due} 元，未重复登记" in page.content.decode()
+
+
+def test_the_record_page_corrects_the_day_of_a_payment_on_record(orgs, member, client_for, county_a_clerk):
+    record = paid_on_the_first(member)
+    page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
+                                           {"paid": str(record.due), "paid_on": TODAY.isoformat()})
+    assert page.status_code == 302
+    assert stored(record) == (record.due, TODAY)
+
+
+def test_the_record_page_refuses_a_hundredfold_amount_unless_confirmed(orgs, member, client_for, county_a_clerk):
+    record = paid_on_the_first(member)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:members_duesrecord_change", args=[record.pk])
+    typo = record.due * 100
+    page = client.post(url, {"paid": str(typo), "paid_on": FIRST.isoformat()})
+    assert page.status_code == 200 and "确认自愿多交" in page.content.decode()
+    assert stored(record) == (record.due, FIRST)
+    page = client.post(url, {"paid": str(typo), "paid_on": FIRST.isoformat(), "confirmed": "on"})
+    assert page.status_code == 302
+    assert stored(record) == (typo, FIRST)
+
+
+def test_the_payment_service_refuses_a_hundredfold_amount_unless_confirmed(orgs, member):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    with pytest.raises(ValidationError) as error:
+        services.dues_pay(record=record, paid=record.due * 100, paid_on=TODAY, actor=SYSTEM)
+    assert "10倍" in error.value.message_dict["paid"][0]
+    services.dues_pay(record=record, paid=record.due * 100, paid_on=TODAY, actor=SYSTEM, confirmed=True)
+    assert stored(record) == (record.due * 100, TODAY)
+
+
+def test_the_dues_sheet_refuses_a_hundredfold_amount_and_says_where_to_confirm_it(tmp_path, orgs, member,
+                                                                                  county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", str(record.due * 100), TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "确认自愿多交" in messages(result)
+    assert stored(record) == (None, None)
+
+
+def test_twice_the_amount_due_is_taken_without_confirmation(tmp_path, orgs, member, county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", str(record.due * 2), TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert stored(record) == (record.due * 2, TODAY)
