@@ -104,9 +104,10 @@ class Member(Audited):
     status = models.CharField("党籍状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     dues_category = models.CharField("党费类别", max_length=20, choices=DuesCategory.choices,
                                      default=DuesCategory.EMPLOYED)
-    income_base = models.DecimalField("党费计算基数（元/月）", **MONEY, default=Decimal("0"),
+    income_base = models.DecimalField("党费计算基数（元/月）", **MONEY, null=True, blank=True,
                                       validators=[MinValueValidator(Decimal("0"))],
-                                      help_text="在职党员填月工资收入中的固定部分；学生、农民、离退休按固定标准，可填0。")
+                                      help_text="在职党员填月工资收入中的固定部分（须大于0，未填写的不生成党费）；"
+                                                "离退休党员填月离退休费；学生、农民按固定标准，可不填。")
     unpaid_months = models.PositiveIntegerField("欠缴月数", default=0, editable=False)
     arrears_reason = models.CharField("欠缴原因", max_length=200, blank=True,
                                       help_text="有正当理由未交纳党费的，写明理由；不作自行脱党处理。")
@@ -136,12 +137,21 @@ class Member(Audited):
             # The arrears list: only the few members who owe anything.
             models.Index(fields=["-unpaid_months", "id"], name="members_member_arrears_idx",
                          condition=Q(unpaid_months__gt=0)),
+            # 在职党员未填写党费计算基数: few, listed for the clerks to fill.
+            models.Index(fields=["branch", "name", "id"], name="members_member_nobase_idx",
+                         condition=Q(dues_category="employed", income_base__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(category="probationary") | Q(full_on__isnull=False),
                 name="members_member_full_has_date",
                 violation_error_message="正式党员须填写转正日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(dues_category__in=rules.INCOME_BASE_REQUIRED) | Q(income_base__isnull=True)
+                | Q(income_base__gt=0),
+                name="members_member_employed_base",
+                violation_error_message=rules.INCOME_BASE_MISSING,
             ),
         ]
 
@@ -165,10 +175,16 @@ class Member(Audited):
             message = rules.branch_error(self.branch)
             if message:
                 errors["branch"] = message
+        if message := rules.income_base_error(category=self.dues_category, income_base=self.income_base):
+            errors["income_base"] = message
         errors.update(rules.member_dates_errors(category=self.category, joined_on=self.joined_on, full_on=self.full_on,
                                                 birth_date=self.birth_date, today=dates.today()))
         if errors:
             raise ValidationError(errors)
+
+
+# 在职党员未填写党费计算基数: no dues are generated for them until the base is filled.
+MISSING_INCOME_BASE = Q(dues_category__in=rules.INCOME_BASE_REQUIRED, income_base__isnull=True)
 
 
 class TransferState(models.TextChoices):

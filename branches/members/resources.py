@@ -106,8 +106,6 @@ class MemberResource(ScopedModelResource):
         clean_model_instances = True
 
     def prepare_instance(self, instance: Member, original: Member | None) -> None:
-        if instance.income_base is None:
-            instance.income_base = 0
         if not instance.category:
             instance.category = MemberCategory.FULL
         if not instance.dues_category:

@@ -19,8 +19,8 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import (Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory, MemberStatus, Stage,
-                     Transfer, TransferState)
+from .models import (MISSING_INCOME_BASE, Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory,
+                     MemberStatus, Stage, Transfer, TransferState)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -117,6 +117,12 @@ def arrears(user: Any) -> QuerySet[Member]:
     """欠缴党费的党员: the denormalised counter and its partial index, no ledger aggregate."""
     return (scope_queryset(Member.objects.filter(unpaid_months__gt=0), user)
             .select_related("branch").order_by("-unpaid_months", "pk"))
+
+
+def missing_income_base(user: Any) -> QuerySet[Member]:
+    """在职党员未填写党费计算基数: on the roll, no dues generated for them until filled."""
+    return (scope_queryset(Member.objects.filter(MISSING_INCOME_BASE, status=MemberStatus.ACTIVE), user)
+            .select_related("branch").order_by("branch_id", "name", "id"))
 
 
 def arrears_naive() -> QuerySet[Member]:

@@ -20,8 +20,8 @@ from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules
-from .models import (ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, LeavingOutcome,
-                     Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
+                     LeavingOutcome, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
@@ -672,6 +672,25 @@ def dues_recount_ended_month() -> int:
     return len(ids)
 
 
+def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:
+    """The members on the roster in scope (one branch of it) still without the month's row."""
+    members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
+                             actor)
+    if branch is not None:
+        _require_branch_in_scope(branch, actor)
+        members = members.filter(branch=branch)
+    return members.exclude(dues__month=month)
+
+
+def dues_without_base(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None = None) -> int:
+    """How many 在职党员 the month's generation passes over for want of a 党费计算基数."""
+    return _dues_pending(month=month_start(month), actor=actor, branch=branch).filter(MISSING_INCOME_BASE).count()
+
+
+DUES_BASE_WHERE = ("请在党员名册中为其填写党费计算基数（工作清单“在职党员未填写党费计算基数”列出这些党员），"
+                   "再生成一次即补上。")
+
+
 def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None = None) -> int:
     """生成当月应交党费: one ledger row per member in the roster (在册) who has none for the
     month, the amount from :func:`rules.monthly_dues`. Idempotent. Returns rows added.
@@ -683,12 +702,9 @@ def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrgani
     message = rules.dues_month_error(month, dates.today())
     if message:
         raise ValidationError({"month": message})
-    members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
-                             actor)
-    if branch is not None:
-        _require_branch_in_scope(branch, actor)
-        members = members.filter(branch=branch)
-    pending = members.exclude(dues__month=month).values_list("pk", "dues_category", "income_base").order_by("pk")
+    # 在职党员 without a 党费计算基数 get no row (never 应交 0.00): dues_without_base counts them.
+    pending = (_dues_pending(month=month, actor=actor, branch=branch).exclude(MISSING_INCOME_BASE)
+               .values_list("pk", "dues_category", "income_base").order_by("pk"))
     added = 0
     with transaction.atomic():
         chunk: list[DuesRecord] = []

@@ -25,6 +25,7 @@ SLUG_TRANSIT = "members_transfers_in_transit"
 SLUG_OVERDUE = "members_transfers_overdue"
 SLUG_ARREARS = "members_dues_arrears"
 SLUG_COUNTS = "members_per_branch"
+SLUG_NO_BASE = "members_dues_no_base"
 SLUG_CORRECTIONS = "members_corrections_due"
 SLUG_DISPOSALS = "members_disposals_pending"
 
@@ -146,6 +147,13 @@ def register_all() -> None:
                  Column("欠缴原因", "arrears_reason")),
     ))
     register(WorkList(
+        slug=SLUG_NO_BASE, title="在职党员未填写党费计算基数", section=SECTION, permission="members.view_member",
+        queryset=selectors.missing_income_base, row_link=member_link,
+        description="在职党员按月工资收入中的固定部分交纳党费；未填写计算基数的，生成党费时跳过，"
+                    "请在党员页面填写“党费计算基数”后重新生成该月党费。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("入党日期", "joined_on")),
+    ))
+    register(WorkList(
         slug=SLUG_CORRECTIONS, title="30天内限期改正期满的党员", section=SECTION, permission="members.view_appraisal",
         queryset=selectors.corrections_due, row_link=appraisal_link,
         description="民主评议中评为不合格、限期改正的党员，期满应召开支部大会评定是否改正；未改正的劝其退党。"
@@ -181,6 +189,7 @@ PANEL_ITEMS = (
     ("转接在途", SLUG_TRANSIT, lambda u: selectors.transfers_in_transit(u).count()),
     ("转接逾期", SLUG_OVERDUE, lambda u: selectors.transfers_overdue(u).count()),
     ("欠缴党费", SLUG_ARREARS, lambda u: selectors.arrears(u).count()),
+    ("未填党费基数", SLUG_NO_BASE, lambda u: selectors.missing_income_base(u).count()),
     ("限期改正期满", SLUG_CORRECTIONS, lambda u: selectors.corrections_due(u).count()),
     ("处置待落实", SLUG_DISPOSALS, lambda u: selectors.disposals_pending(u).count()),
 )

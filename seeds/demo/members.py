@@ -1,7 +1,8 @@
 """Demo party members in the first county's branches: a roster of a few hundred (bulk,
 one audit row each), twelve months of dues with some members behind (paid months in bulk,
-unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline,
-two transfers — one received, one in transit for over a month — and last year's 民主评议
+unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
+(the admitted ones with their income base filled, all but 预备党员甲: the list of 在职党员
+未填写党费计算基数 shows one), two transfers — one received, one in transit for over a month — and last year's 民主评议
 of one branch (one member 限期改正, the period ending within three weeks, one 劝其退党 still
 on the roll), through the services. Every step skips what is already there (members by ID number, applicants by ID
 number, dues by member and month, results by member and year).
@@ -63,6 +64,7 @@ def build(ctx: DemoContext) -> None:
     rng = random.Random(ctx.seed + 23)
     added = ensure_members(branches, rng)
     applicants = ensure_applicants(branches, ctx.actor)  # before the dues: the admitted pay theirs too
+    fill_admitted_bases(ctx.actor)
     dues = ensure_dues(ctx.actor)
     transfers = ensure_transfers(branches, ctx.actor)
     lapses = services.members_check_arrears(actor=ctx.actor)
@@ -141,6 +143,8 @@ def ensure_dues(actor: Any) -> int:
     have = set(DuesRecord.objects.filter(member__in=members, month__in=months).values_list("member_id", "month"))
     rows, reprs, paths = [], [], []
     for member in members:
+        if member.dues_category in rules.INCOME_BASE_REQUIRED and member.income_base is None:
+            continue  # as dues_generate_month: no 应交 0.00, the member is on the list to fill
         owed = owed_months(member.pk)
         due = rules.monthly_dues(category=member.dues_category, income_base=member.income_base)
         for index, month in enumerate(months):
@@ -242,6 +246,20 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
     if goal in ("probationary", "probation_ending"):
         return
     services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on + datetime.timedelta(days=5), actor=actor)
+
+
+# Left without a 党费计算基数, as a member just admitted may be: on the list to fill.
+BASE_NOT_YET_FILLED = "预备党员甲"
+
+
+def fill_admitted_bases(actor: Any) -> None:
+    """The members admitted through the pipeline have their income base filled on the
+    roster, as a clerk does (all but one)."""
+    for member in (Member.objects.filter(application__isnull=False, income_base__isnull=True,
+                                         dues_category__in=rules.INCOME_BASE_REQUIRED)
+                   .exclude(name=BASE_NOT_YET_FILLED).order_by("pk")):
+        member.income_base = Decimal(3500 + member.pk % 20 * 100)
+        services.member_save(member=member, actor=actor)
 
 
 def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:

@@ -100,3 +100,9 @@ def test_the_demo_appraisal_sheet_refuses_its_unqualified_row_and_imports_five_o
                        commit=True)
     assert fixed.committed and fixed.new == 5, [(e.row, e.column, e.message) for e in fixed.errors]
     assert Appraisal.objects.filter(year=year, disposal="correct").count() == 2
+
+
+def test_the_demo_writes_no_zero_dues_for_employed_members_and_lists_the_one_base_not_yet_filled(orgs):
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    assert not DuesRecord.objects.filter(member__dues_category="employed", due__lte=0).exists()
+    assert [m.name for m in selectors.missing_income_base(SYSTEM)] == [step.BASE_NOT_YET_FILLED]

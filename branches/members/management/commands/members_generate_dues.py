@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from orgwork.common import dates
 from orgwork.common.contract import SystemActor
 
-from ...services import dues_generate_month
+from ...services import DUES_BASE_WHERE, dues_generate_month, dues_without_base
 
 
 class Command(BaseCommand):
@@ -24,8 +24,11 @@ class Command(BaseCommand):
             month = dates.parse_date(options["month"]) if options["month"] else dates.today()
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
+        actor = SystemActor("members_generate_dues")
         try:
-            added = dues_generate_month(month=month, actor=SystemActor("members_generate_dues"))
+            added = dues_generate_month(month=month, actor=actor)
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from None
         self.stdout.write(f"{month:%Y年%m月}应交党费：新增 {added} 条")
+        if skipped := dues_without_base(month=month, actor=actor):
+            self.stderr.write(f"有 {skipped} 名在职党员未填写党费计算基数，未生成其党费。{DUES_BASE_WHERE}")
