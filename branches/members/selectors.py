@@ -19,8 +19,8 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import (MISSING_INCOME_BASE, Applicant, Appraisal, CorrectionResult, Disposal, Member, MemberCategory,
-                     MemberStatus, Stage, Transfer, TransferState)
+from .models import (MISSING_INCOME_BASE, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, Member,
+                     MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -117,6 +117,13 @@ def arrears(user: Any) -> QuerySet[Member]:
     """欠缴党费的党员: the denormalised counter and its partial index, no ledger aggregate."""
     return (scope_queryset(Member.objects.filter(unpaid_months__gt=0), user)
             .select_related("branch").order_by("-unpaid_months", "pk"))
+
+
+def arrears_months(member: Member) -> list[datetime.date]:
+    """The member's months in arrears: unpaid, and ended (the counter's months)."""
+    return list(DuesRecord.objects.filter(member=member, paid_on__isnull=True,
+                                          month__lt=dates.today().replace(day=1))
+                .order_by("month").values_list("month", flat=True))
 
 
 def missing_income_base(user: Any) -> QuerySet[Member]:

@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
@@ -18,7 +20,7 @@ from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import in_scope, scope_queryset
 
-from .. import services
+from .. import selectors, services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
 from .common import MaskedPersonalDataMixin, member_label
 from .steps import MEMBER_STEPS, TRANSFER_STEPS
@@ -90,13 +92,13 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
         return RosterChangeList
 
     def get_readonly_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
-        fields = [*super().get_readonly_fields(request, obj), "status", "unpaid_months", "standing"]
+        fields = [*super().get_readonly_fields(request, obj), "status", "unpaid_months", "standing", "dues_months"]
         return fields + ["branch"] if obj is not None else fields  # a move is a transfer
 
     def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
         return ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "category",
                 "joined_on", "full_on", "standing", "status", "is_floating", "is_lost", "dues_category",
-                "income_base", "unpaid_months", "arrears_reason"]
+                "income_base", "unpaid_months", "dues_months", "arrears_reason"]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":
@@ -106,6 +108,20 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     @admin.display(description="党龄（年）")
     def standing(self, obj: Member) -> Any:
         return obj.standing_years if obj.standing_years is not None else "预备期"
+
+    @admin.display(description="党费记录")
+    def dues_months(self, obj: Member) -> Any:
+        """The member's months in the ledger, and the months in arrears each linked."""
+        if obj.pk is None:
+            return "—"
+        ledger = reverse("admin:members_duesrecord_changelist")
+        whole = format_html('<a href="{}?member={}">查看该党员各月党费</a>', ledger, obj.pk)
+        if not obj.unpaid_months:  # the counter: no ledger read for a member who owes nothing
+            return whole
+        months = selectors.arrears_months(obj)
+        links = format_html_join("、", '<a href="{}?member={}&amp;month={}">{}</a>',
+                                 ((ledger, obj.pk, f"{m:%Y-%m}", f"{m:%Y.%m}") for m in months))
+        return format_html("{}；欠缴月份：{}", whole, links)
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
         services.member_save(member=obj, actor=request.user)

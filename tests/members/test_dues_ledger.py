@@ -1,0 +1,78 @@
+"""The 党费 ledger tells namesakes apart (党支部, the masked ID number), filters by 月份,
+and a member's page links to that member's months and months in arrears."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from branches.members import rules, services
+from branches.members.admin.dues import DuesRecordAdmin
+from branches.members.models import DuesRecord
+
+from .conftest import SYSTEM, TODAY, add_member
+
+pytestmark = pytest.mark.django_db
+
+LEDGER = reverse("admin:members_duesrecord_changelist")
+LAST_MONTH = rules.add_months(TODAY.replace(day=1), -1)
+
+
+def two_namesakes(orgs):
+    first = add_member(orgs["community"], "吴卫东")
+    second = add_member(orgs["village"], "吴卫东")
+    for month in (rules.add_months(LAST_MONTH, -1), LAST_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    return first, second
+
+
+def test_the_dues_ledger_shows_each_namesakes_branch_and_masked_id_number(orgs, client_for, county_a_clerk):
+    first, second = two_namesakes(orgs)
+    page = client_for(county_a_clerk).get(LEDGER, {"q": "吴卫东"}).content.decode()
+    for member in (first, second):
+        assert member.branch.name in page and member.masked_id_number in page
+        assert member.id_number not in page
+
+
+def test_the_dues_ledger_filters_by_month(orgs, client_for, county_a_clerk):
+    two_namesakes(orgs)
+    rows = client_for(county_a_clerk).get(LEDGER, {"month": f"{LAST_MONTH:%Y-%m}"}).context["cl"].result_list
+    assert len(rows) == 2 and {r.month for r in rows} == {LAST_MONTH}
+
+
+def test_a_members_page_links_to_their_months_and_their_months_in_arrears(orgs, client_for, county_a_clerk):
+    first, second = two_namesakes(orgs)
+    client = client_for(county_a_clerk)
+    page = client.get(reverse("admin:members_member_change", args=[first.pk])).content.decode()
+    assert f"{LEDGER}?member={first.pk}" in page
+    assert f"{LEDGER}?member={first.pk}&amp;month={LAST_MONTH:%Y-%m}" in page and f"{LAST_MONTH:%Y.%m}" in page
+    rows = client.get(LEDGER, {"member": first.pk}).context["cl"].result_list
+    assert {r.member_id for r in rows} == {first.pk} and len(rows) == 2
+
+
+def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(orgs, client_for, county_b_clerk):
+    first, _ = two_namesakes(orgs)
+    assert not client_for(county_b_clerk).get(LEDGER, {"member": first.pk}).context["cl"].result_list
+
+
+def queries_for_page(client, size: int) -> int:
+    DuesRecordAdmin.list_per_page = size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LEDGER).status_code == 200
+        return len(captured)
+    finally:
+        DuesRecordAdmin.list_per_page = 50
+
+
+def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
+    for i in range(15):
+        add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
+    services.dues_generate_month(month=LAST_MONTH, actor=SYSTEM)
+    assert DuesRecord.objects.count() == 15
+    client = client_for(province_officer)
+    client.get(LEDGER)
+    assert queries_for_page(client, 3) == queries_for_page(client, 15)
