@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from orgwork.imports.exporting import escape_cell
+
 
 def safe_cell(value: Any) -> Any:
-    # A text cell that Excel would read as a formula is written as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    # openpyxl writes a text starting with "=" as a formula; any other text is a text cell.
+    return escape_cell(value)
 
 
 def xlsx_response(filename: str, header: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> HttpResponse:

@@ -1,7 +1,10 @@
 """Sheets that leave the system (导出、导入模板、错误标注表).
 
-Every cell that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return at the start) is written with a leading apostrophe; personal data (the
+A cell that a spreadsheet would read as a formula is written with a leading apostrophe:
+in a CSV, which has no types, a field starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return; in an .xlsx, where a text cell is text whatever it starts with, only a
+text starting with ``=`` (which openpyxl would write as a formula). So -100 or +86 in an
+.xlsx stays as typed. Personal data (the
 fields ``orgwork.common.secrets`` declares) is masked unless the user holds the model's
 right; every export and every error workbook is written to the audit trail.
 """
@@ -35,7 +38,8 @@ from .restore import mark
 from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
 from .widgets import IDNumberWidget
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_FORMULA_START = "="
 TEXT_FORMAT = "@"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADER_FONT = Font(bold=True)
@@ -43,8 +47,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value: Any) -> Any:
-    """``'=1+1``: a cell a spreadsheet would evaluate is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """An .xlsx cell: ``'=1+1`` (openpyxl writes a text starting with ``=`` as a formula);
+    any other text is a text cell and is kept as typed."""
+    if isinstance(value, str) and value.startswith(XLSX_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def escape_csv_cell(value: Any) -> Any:
+    """A CSV field: ``'-1+2``, ``'@SUM(A1)`` (a CSV has no text type: Excel evaluates them)."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -74,7 +86,7 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str
 
     def rows() -> Iterable[list[Any]]:
         for obj in queryset.iterator(chunk_size=2000):
-            yield [escape_cell(resource.export_field(f, obj)) for f in fields]
+            yield [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
 
     return headers, rows()
 
@@ -86,7 +98,7 @@ def write_xlsx(headers: list[str], rows: Iterable[list[Any]], text_columns: set[
     for row in rows:
         cells = []
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value="" if value is None else value)
+            cell = WriteOnlyCell(sheet, value="" if value is None else escape_cell(value))
             if text_columns and i in text_columns:
                 cell.number_format = TEXT_FORMAT
             cells.append(cell)
@@ -107,7 +119,7 @@ def write_csv(headers: list[str], rows: Iterable[list[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else escape_csv_cell(v) for v in row])
     # With a BOM, Excel opens the Chinese text correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.imports.exporting import escape_cell
+from orgwork.imports.exporting import escape_cell, escape_csv_cell
 
 from .conftest import HEAD, grant, person
 from .sheets import xlsx
@@ -32,7 +32,14 @@ def cadres(tmp_path: Path, test_resource: Any, county_a_clerk: Any, county_b_cle
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+86", "'+86"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
     ("张三", "张三"), (5, 5), (None, None)])
-def test_formula_like_cells_are_escaped(value: Any, expected: Any) -> None:
+def test_formula_like_csv_fields_are_escaped(value: Any, expected: Any) -> None:
+    assert escape_csv_cell(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+86", "+86"), ("-100", "-100"), ("@SUM(A1)", "@SUM(A1)"), ("张三", "张三"), (-100, -100),
+    (None, None)])
+def test_only_a_text_starting_with_an_equals_sign_is_escaped_in_an_xlsx(value: Any, expected: Any) -> None:
     assert escape_cell(value) == expected
 
 
@@ -43,8 +50,9 @@ def test_the_export_is_scoped_escaped_masked_and_audited(cadres: None, county_a_
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEAD and len(rows) == 4  # county_b's cadre is not in county_a's export
     names = {r[0] for r in rows[1:]}
-    assert "'@SUM(A1)" in names
-    assert "'-1+2" in {r[6] for r in rows[1:]}
+    assert "@SUM(A1)" in names  # a text cell in an .xlsx: as typed, never a formula
+    assert "-1+2" in {r[6] for r in rows[1:]}
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     ids = [r[3] for r in rows[1:]]
     assert all(i[6:14] == "********" for i in ids)
     entry = AuditLog.objects.get(action=AuditAction.EXPORT)
