@@ -171,6 +171,9 @@ class Member(Audited):
         errors: dict[str, str] = {}
         if self.id_number:
             errors.update(fill_from_id_number(self))
+            if (self._state.adding and "id_number" not in errors and Member.objects.filter(
+                    id_number=self.id_number, status=MemberStatus.TRANSFERRED_OUT).exists()):
+                errors["id_number"] = rules.TRANSFERRED_OUT_BACK
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:
@@ -199,14 +202,18 @@ class Transfer(Audited):
 
     Inside the province both branches are in the system and the receiving branch's clerk
     confirms receipt; out of the province ``destination`` names the receiving
-    organisation and the sending clerk records the returned receipt (回执).
+    organisation and the sending clerk records the returned receipt (回执). A transfer into
+    the province (省外转入) has no sending branch: ``origin`` names the organisation outside
+    that issued the letter, and the receiving branch records it as received.
     """
 
     scope_field = "from_branch__unit"
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
     from_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转出党支部", on_delete=models.PROTECT,
-                                    related_name="transfers_out")
+                                    related_name="transfers_out", null=True, blank=True,
+                                    help_text="省外转入的留空并填写转出单位。")
+    origin = models.CharField("转出单位（省外）", max_length=200, blank=True)
     to_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转入党支部", on_delete=models.PROTECT,
                                   related_name="transfers_in", null=True, blank=True,
                                   help_text="省内转接选择转入党支部；转出本省的留空并填写去向。")
@@ -231,10 +238,20 @@ class Transfer(Audited):
             models.UniqueConstraint(fields=["member"], condition=Q(state__in=["pending", "in_transit"]),
                                     name="members_transfer_one_open",
                                     violation_error_message="该党员已有未办结的组织关系转接。"),
+            # One side is in the province: the sending branch, or (省外转入) the receiving one.
+            models.CheckConstraint(
+                condition=Q(from_branch__isnull=False, origin="") | (Q(from_branch__isnull=True, to_branch__isnull=False)
+                                                                     & ~Q(origin="")),
+                name="members_transfer_sending_side",
+                violation_error_message="省外转入须填写转出单位并选择转入党支部；省内转出的不填转出单位。"),
         ]
 
     def __str__(self) -> str:
         return f"{self.member}（{self.letter_number}）"
+
+    @property
+    def from_outside(self) -> bool:
+        return self.from_branch_id is None
 
     @property
     def inside_province(self) -> bool:

@@ -114,6 +114,8 @@ class MemberResource(ScopedModelResource):
             return
         # The engine fills the stored record in place: compare with the values it was loaded with.
         stored = getattr(original, "_audit_loaded", {})
+        if stored.get("status") == MemberStatus.TRANSFERRED_OUT:  # not 未变: the row would read as back on the roll
+            raise ValidationError({"id_number": rules.TRANSFERRED_OUT_BACK})
         if stored.get("branch_id") != instance.branch_id:
             raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接，不能在名册表中直接改支部。"})
         if held := services.file_held_errors(instance, stored):

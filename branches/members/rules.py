@@ -298,6 +298,12 @@ def file_stage(values: dict[str, Any]) -> str:
     return "applied"
 
 
+# A member whose relationship left the province is off the roll: he comes back by a
+# transfer into the province, on his own record, never by a roster row.
+TRANSFERRED_OUT_BACK = ("该党员的组织关系已转出本省，不在名册中；转回本省的，请在其党员页面办理「省外转入」"
+                        "（填写省外党组织开出的介绍信），不能在名册中重新登记或恢复。")
+
+
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:
     if to_branch is None and not destination.strip():
         return {"destination": "省内转接请选择转入党支部；转出本省请填写转往单位。"}

@@ -315,6 +315,65 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
     return locked
 
 
+def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | None, origin: str, letter_number: str,
+                             sent_on: datetime.date | None, received_on: datetime.date | None,
+                             actor: Any) -> Transfer:
+    """省外转入: a member's relationship comes from a Party organisation outside the
+    province, which issued the letter (``sent_on``); the receiving branch confirms receipt
+    (``received_on``). A member the registry holds as 转出 (who left the province
+    earlier) comes back on that record, 在册 in the receiving branch; a new person
+    (``member`` not yet saved) enters the roster there. The transfer is recorded as
+    received, with its letter, in the same transaction."""
+    adding = member._state.adding
+    require_permission(actor, ["members.add_transfer", "members.add_member" if adding else "members.change_member"],
+                       "办理省外转入")
+    errors: dict[str, str] = {}
+    if to_branch is None:
+        errors["to_branch"] = "请选择转入党支部。"
+    if not origin.strip():
+        errors["origin"] = "请填写转出单位（省外党组织）。"
+    if not letter_number.strip():
+        errors["letter_number"] = "请填写介绍信编号。"
+    if sent_on is None:
+        errors["sent_on"] = "请填写开出介绍信日期。"
+    if received_on is None:
+        errors["received_on"] = "请填写接收日期。"
+    if errors:
+        raise ValidationError(errors)
+    assert to_branch is not None and sent_on is not None and received_on is not None
+    _require_branch_in_scope(to_branch, actor, "to_branch")
+    if message := rules.branch_error(to_branch):
+        raise ValidationError({"to_branch": message})
+    _not_future(sent_on, "sent_on", "开出介绍信日期")
+    _not_future(received_on, "received_on", "接收日期")
+    if received_on < sent_on:
+        raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+    with transaction.atomic():
+        message = f"组织关系由省外转入（{origin.strip()}，介绍信 {letter_number.strip()}）"
+        if adding:
+            member.branch, member.status = to_branch, MemberStatus.ACTIVE
+            member.full_clean()
+            save_audited(member, actor=actor, message=message)
+            locked = member
+        else:
+            # Not scoped by the old branch: one who left the province is taken back wherever he arrives.
+            locked = Member.objects.select_for_update().get(pk=member.pk)
+            if locked.status != MemberStatus.TRANSFERRED_OUT:
+                raise ValidationError({"member": f"「{locked}」的党籍状态为{locked.get_status_display()}，"
+                                                 "只有组织关系已转出本省的党员可以办理省外转入。"})
+            gone = locked.transfers.filter(state=TransferState.RECEIVED).aggregate(day=Max("received_on"))["day"]
+            if gone is not None and sent_on < gone:
+                raise ValidationError({"sent_on": f"开出介绍信日期不能早于该党员转出本省的日期（{gone:%Y-%m-%d}）。"})
+            locked.branch, locked.status = to_branch, MemberStatus.ACTIVE
+            save_audited(locked, actor=actor, fields=["branch", "status"], message=f"{message}，恢复在册")
+        transfer = Transfer(member=locked, from_branch=None, origin=origin.strip(), to_branch=to_branch,
+                            letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
+                            sent_on=sent_on, received_on=received_on)
+        transfer.full_clean(exclude=["member", "to_branch"])
+        save_audited(transfer, actor=actor)
+    return transfer
+
+
 # --- 发展党员 --------------------------------------------------------------------------
 
 def applicant_apply(*, applicant: Applicant, actor: Any) -> Applicant:

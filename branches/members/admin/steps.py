@@ -172,6 +172,19 @@ class TransferStartStepForm(forms.Form):
     started_on = forms.DateField(label="申请日期", initial=dates.today)
 
 
+class TransferInStepForm(forms.Form):
+    """省外转入 for a member whose relationship left the province: the letter from the
+    organisation outside and the receiving branch's receipt."""
+
+    to_branch = forms.ModelChoiceField(
+        label="转入党支部", queryset=PartyOrganisation.objects.filter(kind=OrgKind.BRANCH),
+        widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
+    origin = forms.CharField(label="转出单位（省外）", max_length=200, help_text="开出介绍信的省外党组织。")
+    letter_number = forms.CharField(label="介绍信编号", max_length=50)
+    sent_on = forms.DateField(label="开出介绍信日期")
+    received_on = forms.DateField(label="接收日期", initial=dates.today)
+
+
 def _member_about(member: Member, words: str) -> str:
     return (f"党员{member.name}（{member.branch.name}，{member.get_category_display()}，"
             f"党籍状态：{member.get_status_display()}）将办理「{words}」。")
@@ -194,6 +207,12 @@ MEMBER_STEPS = (
                applies=lambda m: m.status != MemberStatus.TRANSFERRED_OUT, form=StatusForm,
                run=lambda m, u, d: services.member_set_status(member=m, status=d["status"], actor=u),
                verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态")),
+    RecordStep(name="transfer_in_step", label="省外转入", permission="members.add_transfer", icon="login",
+               applies=lambda m: m.status == MemberStatus.TRANSFERRED_OUT, form=TransferInStepForm,
+               run=lambda m, u, d: services.transfer_in_from_outside(
+                   member=m, to_branch=d["to_branch"], origin=d["origin"], letter_number=d["letter_number"],
+                   sent_on=d["sent_on"], received_on=d["received_on"], actor=u),
+               verb="办理省外转入", summary=lambda m: _member_about(m, "省外转入（恢复在册）")),
 )
 
 
@@ -202,7 +221,8 @@ MEMBER_STEPS = (
 
 def _transfer_about(transfer: Transfer, label: str) -> str:
     to = transfer.to_branch.name if transfer.to_branch_id else f"省外：{transfer.destination}"
-    return (f"{transfer.member.name}的组织关系由{transfer.from_branch.name}转往{to}（介绍信{transfer.letter_number}，"
+    source = transfer.from_branch.name if transfer.from_branch_id else f"省外：{transfer.origin}"
+    return (f"{transfer.member.name}的组织关系由{source}转往{to}（介绍信{transfer.letter_number}，"
             f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
 
 

@@ -1,0 +1,98 @@
+"""省外转入: a member whose relationship left the province comes back on his own record,
+by a transfer from outside the province, on every path that could otherwise take him back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.models import Member, MemberStatus, Transfer, TransferState
+from branches.members.resources import MemberResource
+from orgwork.audit.models import AuditLog
+
+from .conftest import SYSTEM, days_ago
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
+from .test_record_steps import buttons, page, step_url
+
+pytestmark = pytest.mark.django_db
+ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
+
+
+def transferred_out(member: Member, actor) -> Member:
+    t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number="城组转〔2026〕9号",
+                                started_on=days_ago(200), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(199), actor=actor)
+    services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
+    member.refresh_from_db()
+    assert member.status == MemberStatus.TRANSFERRED_OUT
+    return member
+
+
+def test_a_member_transferred_out_of_the_province_comes_back_on_the_roll_by_a_transfer_in(orgs, member,
+                                                                                         county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    t = services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
+                                          letter_number="京海转〔2026〕31号", sent_on=days_ago(10),
+                                          received_on=days_ago(3), actor=county_a_clerk)
+    back = Member.objects.get(pk=member.pk)
+    assert (back.status, back.branch_id) == (MemberStatus.ACTIVE, orgs["village"].pk)
+    assert (t.from_branch_id, t.origin, t.to_branch_id, t.state, t.received_on) == (
+        None, "北京市海淀区某街道党工委", orgs["village"].pk, TransferState.RECEIVED, days_ago(3))
+    assert AuditLog.objects.filter(message__contains="省外转入").exists()
+
+
+def test_a_transfer_in_from_outside_needs_the_letter_and_a_branch_in_the_clerks_jurisdiction(orgs, member,
+                                                                                           county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    with pytest.raises(ValidationError) as error:
+        services.transfer_in_from_outside(member=gone, to_branch=orgs["community"], origin="", letter_number="",
+                                          sent_on=days_ago(10), received_on=days_ago(3), actor=county_a_clerk)
+    assert {"origin", "letter_number"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        services.transfer_in_from_outside(member=gone, to_branch=orgs["county_b"], origin="北京市某党工委",
+                                          letter_number="京转1号", sent_on=days_ago(10), received_on=days_ago(3),
+                                          actor=county_a_clerk)
+    assert "管辖范围" in str(error.value)
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+def test_only_a_member_transferred_out_can_be_transferred_in_from_outside(orgs, member, county_a_clerk):
+    with pytest.raises(ValidationError) as error:
+        services.transfer_in_from_outside(member=member, to_branch=orgs["village"], origin="北京市某党工委",
+                                          letter_number="京转1号", sent_on=days_ago(10), received_on=days_ago(3),
+                                          actor=county_a_clerk)
+    assert "转出本省" in str(error.value)
+
+
+def test_a_members_page_offers_the_transfer_in_to_a_member_transferred_out(orgs, member, client_for, county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    client = client_for(county_a_clerk)
+    assert buttons(page(client, gone)) == ["transfer-in"]
+    done = client.post(step_url(gone, "transfer-in"), {
+        "to_branch": orgs["community"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
+        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+    assert done.status_code == 302
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+    assert Transfer.objects.filter(member=member, origin="北京市海淀区某街道党工委").exists()
+
+
+def test_the_roster_form_sends_a_member_transferred_out_to_the_transfer_in(orgs, member, client_for, county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    response = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
+        "name": gone.name, "id_number": gone.id_number, "branch": orgs["community"].pk, "category": "full",
+        "joined_on": "2000-07-01", "full_on": "2001-07-01", "dues_category": "employed", "income_base": "3000"})
+    assert response.status_code == 200
+    assert "省外转入" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["A-SQ", "A-CUN"])
+def test_a_roster_sheet_row_for_a_member_transferred_out_is_refused_not_unchanged(tmp_path, orgs, member,
+                                                                                  county_a_clerk, code):
+    gone = transferred_out(member, county_a_clerk)
+    result = run(tmp_path, [ROSTER_HEAD, [gone.name, gone.id_number, code, "正式党员", "2000-07-01", "2001-07-01",
+                                          "在职", "4000"]], MemberResource, county_a_clerk)
+    assert not result.committed and "省外转入" in messages(result)
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
