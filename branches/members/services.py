@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from branches.models import PartyOrganisation
 from orgwork.common.display import already
@@ -76,6 +76,13 @@ def member_save(*, member: Member, actor: Any) -> Member:
     return member
 
 
+def _disposal_not_carried_out(member: Member) -> Appraisal | None:
+    """The member's 民主评议 result that says he leaves (劝其退党、除名, or 未改正) and
+    whose disposal has not been carried out with the higher organisation's approval."""
+    leaving = Q(disposal__in=[Disposal.PERSUADE, Disposal.REMOVE]) | Q(review_result=CorrectionResult.NOT_CORRECTED)
+    return member.appraisals.filter(leaving, approved_on__isnull=True).order_by("-year").first()
+
+
 def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
     """党籍状态 change (出党、停止党籍、去世); 转出 only through a transfer."""
     if status == MemberStatus.TRANSFERRED_OUT:
@@ -90,6 +97,11 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
             raise ValidationError({"status": f"「{locked}」已登记去世，党籍状态不能再变更。"})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"status": f"「{locked}」有未办结的组织关系转接，请先办结或退回介绍信。"})
+        if status == MemberStatus.EXPELLED and (pending := _disposal_not_carried_out(locked)) is not None:
+            raise ValidationError({"status": f"「{locked}」{pending.year}年度民主评议的组织处置"
+                                             f"（{pending.get_disposal_display() or pending.get_review_result_display()}）"
+                                             "尚未落实：出党请在该民主评议结果页面办理「落实组织处置（出党）」，"
+                                             "登记上级党组织批准日期和批准机关。"})
         if status == MemberStatus.ACTIVE and Applicant.objects.filter(member_id=locked.pk, stage=Stage.CANCELLED).exists():
             raise ValidationError({"status": f"「{locked}」已被取消预备党员资格，不能恢复为在册。"})
         open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()

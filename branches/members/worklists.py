@@ -165,7 +165,8 @@ def register_all() -> None:
         slug=SLUG_DISPOSALS, title="组织处置尚未落实的党员", section=SECTION, permission="members.view_appraisal",
         queryset=selectors.disposals_pending, row_link=appraisal_link,
         description="民主评议中作出劝其退党、除名处置，或限期改正期满仍未改正的党员，仍在党员名册中。"
-                    "除名经上级党组织批准、劝退的本人退党后，请在党员页面“变更党籍状态”为出党。",
+                    "除名经上级党组织批准、劝退的本人退党后，请打开该党员的民主评议结果，办理「落实组织处置（出党）」，"
+                    "登记批准日期和批准机关，党籍状态随之变为出党。",
         columns=(Column("姓名", "member.name"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
                  Column("组织处置", "get_disposal_display"), Column("期满评定", "get_review_result_display")),
     ))

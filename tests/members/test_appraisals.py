@@ -232,10 +232,10 @@ def test_the_results_export_masks_the_id_number_without_the_right(member, county
     assert not FULL_NUMBER.search(" ".join(cells))
 
 
-def test_a_member_to_leave_stays_on_the_pending_list_until_the_roster_says_so(orgs, county_a_clerk,
-                                                                             client_for) -> None:
+def test_a_member_to_leave_stays_on_the_pending_list_until_the_disposal_is_carried_out(orgs, county_a_clerk,
+                                                                                       client_for) -> None:
     removed = add_member(orgs["community"], "甲")
-    result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
+    appraisal = result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
     result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
            correct_by=TODAY + datetime.timedelta(days=60), decided_on=TODAY - datetime.timedelta(days=30),
            year=(TODAY - datetime.timedelta(days=30)).year - 1)
@@ -245,8 +245,35 @@ def test_a_member_to_leave_stays_on_the_pending_list_until_the_roster_says_so(or
     assert values["处置待落实"] == 1 and values["限期改正期满"] == 0
     page = client_for(county_a_clerk).get(reverse("admin:worklist", args=["members_disposals_pending"]))
     assert page.status_code == 200 and "除名" in page.content.decode()
-    services.member_set_status(member=removed, status=MemberStatus.EXPELLED, actor=SYSTEM)
+    assert "落实组织处置（出党）" in page.content.decode() and "变更党籍状态" not in page.content.decode()
+    carry_out(appraisal)
     assert not disposals_pending(county_a_clerk).exists()
+
+
+def test_a_member_with_a_removal_not_carried_out_cannot_be_set_to_expelled_by_the_service(orgs) -> None:
+    removed = add_member(orgs["community"], "甲")
+    appraisal = result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
+    with pytest.raises(ValidationError) as error:
+        services.member_set_status(member=removed, status=MemberStatus.EXPELLED, actor=SYSTEM)
+    assert "落实组织处置（出党）" in str(error.value)
+    assert Member.objects.get(pk=removed.pk).status == MemberStatus.ACTIVE
+    carry_out(appraisal)
+    assert Member.objects.get(pk=removed.pk).status == MemberStatus.EXPELLED
+    assert Appraisal.objects.get(pk=appraisal.pk).approved_by == "中共测试区委员会"
+
+
+def test_a_member_persuaded_to_leave_cannot_be_set_to_expelled_on_the_status_page_or_by_the_batch_action(
+        orgs, county_a_clerk, client_for) -> None:
+    persuaded = add_member(orgs["community"], "乙")
+    result(persuaded, AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
+    client = client_for(county_a_clerk)
+    page = client.post(f"/admin/members/member/{persuaded.pk}/status/", {"status": "expelled"})
+    assert page.status_code == 200 and "落实组织处置（出党）" in page.content.decode()
+    batch = client.post(reverse("admin:members_member_changelist"),
+                        {"action": "set_status", "_selected_action": [persuaded.pk], "apply": "1",
+                         "status": "expelled"}, follow=True)
+    assert "落实组织处置（出党）" in batch.content.decode()
+    assert Member.objects.get(pk=persuaded.pk).status == MemberStatus.ACTIVE
 
 
 def test_the_list_filters_by_year_without_reading_the_years_from_the_table(member, county_a_clerk,
