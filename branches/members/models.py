@@ -238,6 +238,15 @@ class Transfer(Audited):
             models.UniqueConstraint(fields=["member"], condition=Q(state__in=["pending", "in_transit"]),
                                     name="members_transfer_one_open",
                                     violation_error_message="该党员已有未办结的组织关系转接。"),
+            # A letter issued in the province is one transfer, province-wide (its number names the
+            # issuer); one from outside is told apart by the issuer's name, since another
+            # province numbers its own letters. A letter sent back frees its number.
+            models.UniqueConstraint(fields=["letter_number"], condition=Q(from_branch__isnull=False)
+                                    & ~Q(state="returned"), name="members_transfer_letter_unique",
+                                    violation_error_message="该介绍信编号已被其他组织关系转接使用，请核对编号。"),
+            models.UniqueConstraint(fields=["origin", "letter_number"], condition=Q(from_branch__isnull=True)
+                                    & ~Q(state="returned"), name="members_transfer_in_letter_unique",
+                                    violation_error_message="该省外党组织的这份介绍信已登记转入，请核对编号。"),
             # One side is in the province: the sending branch, or (省外转入) the receiving one.
             models.CheckConstraint(
                 condition=Q(from_branch__isnull=False, origin="") | (Q(from_branch__isnull=True, to_branch__isnull=False)

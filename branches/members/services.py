@@ -230,6 +230,20 @@ def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: date
 
 # --- 组织关系转接 ------------------------------------------------------------------------
 
+def _letter_in_use(letter_number: str, origin: str = "") -> None:
+    """A letter number is one transfer's (:class:`Transfer`'s constraints): the province's
+    own letters among themselves, a letter from outside per issuing organisation; a letter
+    sent back (退回) frees its number."""
+    letters = Transfer.objects.exclude(state=TransferState.RETURNED).filter(letter_number=letter_number)
+    if origin:
+        if letters.filter(from_branch__isnull=True, origin=origin).exists():
+            raise ValidationError({"letter_number": f"「{origin}」开出的介绍信「{letter_number}」已登记转入，"
+                                                    "不能重复登记，请核对编号。"})
+    elif letters.filter(from_branch__isnull=False).exists():
+        raise ValidationError({"letter_number": f"介绍信编号「{letter_number}」已被其他组织关系转接使用，"
+                                                "同一编号只能用于一份介绍信（退回的除外），请核对编号。"})
+
+
 def transfer_start(*, member: Member, letter_number: str, started_on: datetime.date, actor: Any,
                    to_branch: PartyOrganisation | None = None, destination: str = "") -> Transfer:
     """开具介绍信的申请: a transfer 待转出确认 from the member's current branch."""
@@ -245,6 +259,7 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
             raise ValidationError({"started_on": f"申请日期不能早于入党日期（{locked.joined_on:%Y-%m-%d}）。"})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
+        _letter_in_use(letter_number.strip())
         transfer = Transfer(member=locked, from_branch_id=locked.branch_id, to_branch=to_branch,
                             destination=destination.strip(), letter_number=letter_number.strip(), started_on=started_on)
         transfer.full_clean(exclude=["member", "from_branch", "to_branch"])
@@ -360,6 +375,7 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
     _not_future(received_on, "received_on", "接收日期")
     if received_on < sent_on:
         raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+    _letter_in_use(letter_number.strip(), origin.strip())
     with transaction.atomic():
         message = f"组织关系由省外转入（{origin.strip()}，介绍信 {letter_number.strip()}）"
         if adding:

@@ -63,8 +63,8 @@ def test_members_per_branch_are_counted_from_the_roster(orgs, county_a_clerk):
 # --- transfers ---------------------------------------------------------------------------
 
 def started(member: Member, **kwargs) -> Transfer:
-    return services.transfer_start(member=member, letter_number="甘组转〔2026〕1号", started_on=days_ago(40),
-                                   actor=SYSTEM, **kwargs)
+    kwargs.setdefault("letter_number", "甘组转〔2026〕1号")
+    return services.transfer_start(member=member, started_on=days_ago(40), actor=SYSTEM, **kwargs)
 
 
 def test_a_transfer_inside_the_province_is_received_by_the_receiving_countys_clerk(orgs, member, county_a_clerk,
@@ -116,7 +116,7 @@ def test_transfers_in_transit_over_thirty_days_are_overdue(orgs, member, county_
     other = add_member(orgs["community"], "钱")
     late = started(member, to_branch=orgs["county_b"])
     services.transfer_send(transfer=late, sent_on=days_ago(31), actor=SYSTEM)
-    recent = started(other, to_branch=orgs["county_b"])
+    recent = started(other, to_branch=orgs["county_b"], letter_number="甘组转〔2026〕2号")
     services.transfer_send(transfer=recent, sent_on=days_ago(5), actor=SYSTEM)
     assert set(selectors.transfers_in_transit(county_a_clerk)) == {late, recent}
     assert list(selectors.transfers_overdue(county_a_clerk)) == [late]

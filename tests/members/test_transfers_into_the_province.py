@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from branches.members import services
@@ -12,7 +13,7 @@ from branches.members.models import Member, MemberStatus, Transfer, TransferStat
 from branches.members.resources import MemberResource
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, days_ago
+from .conftest import SYSTEM, add_member, days_ago
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 from .test_record_steps import buttons, page, step_url
@@ -96,3 +97,76 @@ def test_a_roster_sheet_row_for_a_member_transferred_out_is_refused_not_unchange
                                           "在职", "4000"]], MemberResource, county_a_clerk)
     assert not result.committed and "省外转入" in messages(result)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+# --- 介绍信编号: one letter, one transfer ---------------------------------------------
+
+
+def test_a_letter_number_issued_in_the_province_is_refused_a_second_time_by_the_service(orgs, member):
+    services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="演示转〔2026〕2号",
+                            started_on=days_ago(5), actor=SYSTEM)
+    other = add_member(orgs["village"], "李四")
+    with pytest.raises(ValidationError) as error:
+        services.transfer_start(member=other, to_branch=orgs["county_b"], letter_number=" 演示转〔2026〕2号 ",
+                                started_on=days_ago(5), actor=SYSTEM)
+    assert "已被其他组织关系转接使用" in error.value.message_dict["letter_number"][0]
+
+
+def test_the_database_refuses_a_letter_number_twice_whatever_the_path(orgs, member):
+    services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="演示转〔2026〕2号",
+                            started_on=days_ago(5), actor=SYSTEM)
+    other = add_member(orgs["village"], "李四")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(member=other, from_branch=orgs["village"], to_branch=orgs["county_b"],
+                                letter_number="演示转〔2026〕2号", started_on=days_ago(5))
+
+
+def test_a_letter_sent_back_frees_its_number(orgs, member, county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕7号",
+                                started_on=days_ago(5), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_return(transfer=t, reason="抬头有误", actor=county_b_clerk)
+    again = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕7号",
+                                    started_on=days_ago(2), actor=SYSTEM)
+    assert again.state == TransferState.PENDING
+
+
+def test_the_transfer_form_and_the_members_page_refuse_a_letter_number_in_use(orgs, member, client_for,
+                                                                            county_a_clerk):
+    services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="演示转〔2026〕2号",
+                            started_on=days_ago(5), actor=SYSTEM)
+    other = add_member(orgs["village"], "李四")
+    client = client_for(county_a_clerk)
+    form = client.post(reverse("admin:members_transfer_add"), {
+        "member": other.pk, "to_branch": orgs["county_b"].pk, "destination": "", "letter_number": "演示转〔2026〕2号",
+        "started_on": days_ago(1).isoformat()})
+    assert form.status_code == 200 and "已被其他组织关系转接使用" in form.content.decode()
+    step = client.post(step_url(other, "transfer"), {"to_branch": orgs["county_b"].pk,
+                                                     "letter_number": "演示转〔2026〕2号",
+                                                     "started_on": days_ago(1).isoformat()})
+    assert step.status_code == 200 and "已被其他组织关系转接使用" in step.content.decode()
+    assert Transfer.objects.filter(letter_number="演示转〔2026〕2号").count() == 1
+
+
+def test_a_letter_from_outside_is_told_apart_by_its_issuer(orgs, member, county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    # Another province may number a letter as one of ours: its issuer tells them apart.
+    services.transfer_in_from_outside(member=gone, to_branch=orgs["community"], origin="北京市海淀区某街道党工委",
+                                      letter_number="城组转〔2026〕9号", sent_on=days_ago(10),
+                                      received_on=days_ago(3), actor=county_a_clerk)
+    second = add_member(orgs["village"], "李四")
+    gone_again = transferred_out_with(second, county_a_clerk, "城组转〔2026〕10号")
+    with pytest.raises(ValidationError) as error:
+        services.transfer_in_from_outside(member=gone_again, to_branch=orgs["community"],
+                                          origin="北京市海淀区某街道党工委", letter_number="城组转〔2026〕9号",
+                                          sent_on=days_ago(10), received_on=days_ago(3), actor=county_a_clerk)
+    assert "已登记转入" in error.value.message_dict["letter_number"][0]
+
+
+def transferred_out_with(member: Member, actor, letter: str) -> Member:
+    t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number=letter,
+                                started_on=days_ago(200), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(199), actor=actor)
+    services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
+    member.refresh_from_db()
+    return member
