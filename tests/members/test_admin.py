@@ -373,3 +373,15 @@ def test_a_new_member_or_applicant_picks_the_branch_by_name_among_the_clerks_bra
     assert autocomplete(client, "branch", "七里河", model=model) == [], "another county's branches are not offered"
     assert {r["id"] for r in autocomplete(client, "branch", "", model=model)} == {
         str(orgs["community"].pk), str(orgs["village"].pk)}
+
+
+def test_receiving_by_the_batch_a_transfer_whose_receiving_branch_is_not_the_clerks_says_why(orgs, member, client_for,
+                                                                                           county_a_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕20号",
+                                started_on=days_ago(9), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    response = post_action(client_for(county_a_clerk), reverse("admin:members_transfer_changelist"), "receive",
+                           [t.pk], day=days_ago(1).isoformat())
+    text = response.content.decode()
+    assert "转入党支部不在您的管辖范围内" in text and "当前不能办理" not in text
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
