@@ -385,3 +385,16 @@ def test_receiving_by_the_batch_a_transfer_whose_receiving_branch_is_not_the_cle
     text = response.content.decode()
     assert "转入党支部不在您的管辖范围内" in text and "当前不能办理" not in text
     assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+
+
+def test_the_transfer_list_shows_both_sides_in_one_column_and_the_dates_in_another(orgs, member, client_for,
+                                                                                  county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕21号",
+                                started_on=days_ago(9), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=days_ago(2), actor=county_b_clerk)
+    response = client_for(county_b_clerk).get(reverse("admin:members_transfer_changelist"))
+    assert response.context["cl"].list_display[-5:] == ["member", "route", "letter_number", "state", "dates"]
+    text = response.content.decode()
+    assert "东岗社区党支部<br>→ 七里河区第一党支部" in text
+    assert f"开出 {days_ago(8):%Y-%m-%d}<br>接收 {days_ago(2):%Y-%m-%d}" in text

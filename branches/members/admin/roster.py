@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
@@ -149,8 +150,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = TRANSFER_STEPS
     changes_only_by_steps = True
 
-    list_display = ["member", "from_branch", "to_branch", "destination", "letter_number", "state", "started_on",
-                    "sent_on", "received_on"]
+    # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
+    list_display = ["member", "route", "letter_number", "state", "dates"]
     list_filter = ["state"]
     list_select_related = ["member", "from_branch", "to_branch"]
     search_fields = ["=letter_number", "^member__name"]
@@ -160,6 +161,18 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     # receiving branch by name or 组织代码 among every branch of the province
     # (PartyOrganisationAdmin.get_search_results widens the search for this field).
     autocomplete_fields = ["member", "to_branch"]
+
+    @admin.display(description="转出 → 转入")
+    def route(self, obj: Transfer) -> str:
+        source = obj.from_branch.name if obj.from_branch_id else f"省外：{obj.origin}"
+        to = obj.to_branch.name if obj.to_branch_id else f"省外：{obj.destination}"
+        return format_html("{}<br>→ {}", source, to)
+
+    @admin.display(description="申请 / 开出介绍信 / 接收日期", ordering="started_on")
+    def dates(self, obj: Transfer) -> str:
+        shown = [f"{label} {day:%Y-%m-%d}" for label, day in (("申请", obj.started_on), ("开出", obj.sent_on),
+                                                              ("接收", obj.received_on)) if day is not None]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in shown))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
         in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
