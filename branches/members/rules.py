@@ -73,8 +73,8 @@ def member_dates_errors(*, category: str, joined_on: datetime.date | None, full_
     if category == "full" and full_on is None:
         errors["full_on"] = "正式党员须填写转正日期。"
     if category == "probationary" and full_on is not None:
-        errors["full_on"] = "预备党员尚未转正，不应填写转正日期。"
-    if joined_on and full_on and full_on < add_months(joined_on, PROBATION_MONTHS):
+        errors["full_on"] = "预备党员尚未转正，不应填写转正日期。"  # said first: the date should not be there at all
+    elif joined_on and full_on and full_on < add_months(joined_on, PROBATION_MONTHS):
         errors["full_on"] = "转正日期不能早于入党日期满一年（预备期为一年）。"
     if joined_on and birth_date and years_between(birth_date, joined_on) < MIN_AGE:
         errors["joined_on"] = f"入党时须年满{MIN_AGE}岁。"

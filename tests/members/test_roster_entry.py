@@ -1,0 +1,48 @@
+"""What a clerk types into the roster: the form, the sheet and the service read it alike."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.models import Member
+from branches.members.resources import MemberResource
+
+from .conftest import SYSTEM, make_id
+from .conftest import run_sheet as run
+from .conftest import sheet_messages as messages
+
+pytestmark = pytest.mark.django_db
+ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
+NOT_YET_FULL = "预备党员尚未转正，不应填写转正日期。"
+
+
+def test_a_probationary_member_with_a_full_date_is_told_it_should_not_be_there_by_the_service(orgs):
+    member = Member(name="张三", id_number=make_id(datetime.date(1990, 1, 1)), branch=orgs["community"],
+                    category="probationary", joined_on=datetime.date(2026, 1, 1), full_on=datetime.date(2026, 11, 1),
+                    income_base=Decimal("0"))
+    with pytest.raises(ValidationError) as error:
+        services.member_save(member=member, actor=SYSTEM)
+    assert error.value.message_dict["full_on"] == [NOT_YET_FULL]
+
+
+def test_a_probationary_member_with_a_full_date_is_told_it_should_not_be_there_on_the_form(orgs, client_for,
+                                                                                         county_a_clerk):
+    response = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
+        "name": "张三", "id_number": make_id(datetime.date(1990, 1, 1)), "branch": orgs["community"].pk,
+        "category": "probationary", "joined_on": "2026-01-01", "full_on": "2026-11-01", "dues_category": "employed",
+        "income_base": "3000"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["full_on"] == [NOT_YET_FULL]
+
+
+def test_a_probationary_member_with_a_full_date_is_told_it_should_not_be_there_on_the_sheet(tmp_path, orgs,
+                                                                                          county_a_clerk):
+    result = run(tmp_path, [ROSTER_HEAD, ["张三", make_id(datetime.date(1990, 1, 1)), "A-SQ", "预备党员", "2026-01-01",
+                                          "2026-11-01", "在职", "3000"]], MemberResource, county_a_clerk)
+    assert not result.committed and NOT_YET_FULL in messages(result) and "满一年" not in messages(result)
