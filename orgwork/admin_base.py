@@ -39,6 +39,7 @@ from orgwork.admin_changelist import HonouredListMixin
 from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds
 from orgwork.audit.presentation import readable_entries
+from orgwork.common import secrets
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
@@ -204,6 +205,9 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         return queryset.filter(**{f"{field}__in": ids})
 
 
+ID_NUMBER_INPUT_LENGTH = 40  # 18 characters and the spaces a paste brings along
+
+
 class ScopedFormFieldsMixin:
     """Scope the choices of every FK and M2M field, including autocomplete widgets, which
     are the key-checked ones (:mod:`orgwork.admin_widgets`)."""
@@ -212,6 +216,14 @@ class ScopedFormFieldsMixin:
                              widget: type[Any]) -> None:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
             kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and secrets.sensitive_fields(db_field.model).get(db_field.name) == secrets.ID_NUMBER:
+            # A number pasted with spaces around it: the input takes it whole and the field
+            # strips it; an 18-character maxlength would cut off its last character.
+            field.widget.attrs["maxlength"] = str(ID_NUMBER_INPUT_LENGTH)
+        return field
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs and is_scoped(db_field.related_model):

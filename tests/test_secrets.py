@@ -287,3 +287,12 @@ def test_a_worklist_shown_with_full_id_numbers_is_recorded_and_masked_without_th
     clerk = granted(county_a_clerk, "cadres.view_unmasked_id_number")
     assert cadre.id_number in client_for(clerk).get(url).content.decode()
     assert "政治素质测评低于80分" in AuditLog.objects.get(action=AuditAction.VIEW_SENSITIVE, actor=clerk).message
+
+
+@pytest.mark.parametrize("add", ["admin:cadres_cadre_add", "admin:talent_person_add", "admin:members_member_add",
+                                 "admin:members_applicant_add"])
+def test_every_id_number_input_takes_a_number_pasted_with_spaces_around_it(add: str, county_a_clerk: Any,
+                                                                           client_for: Any) -> None:
+    page = client_for(county_a_clerk).get(reverse(add)).content.decode()
+    tag = page.split('name="id_number"')[1].split(">")[0]
+    assert 'maxlength="18"' not in tag and 'maxlength="40"' in tag

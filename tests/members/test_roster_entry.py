@@ -46,3 +46,13 @@ def test_a_probationary_member_with_a_full_date_is_told_it_should_not_be_there_o
     result = run(tmp_path, [ROSTER_HEAD, ["张三", make_id(datetime.date(1990, 1, 1)), "A-SQ", "预备党员", "2026-01-01",
                                           "2026-11-01", "在职", "3000"]], MemberResource, county_a_clerk)
     assert not result.committed and NOT_YET_FULL in messages(result) and "满一年" not in messages(result)
+def test_the_roster_form_takes_an_id_number_pasted_with_spaces_around_it(orgs, client_for, county_a_clerk):
+    number = make_id(datetime.date(1980, 2, 3))
+    client = client_for(county_a_clerk)
+    page = client.get(reverse("admin:members_member_add")).content.decode()
+    assert 'maxlength="18"' not in page.split('name="id_number"')[1].split(">")[0]
+    response = client.post(reverse("admin:members_member_add"), {
+        "name": "张三", "id_number": f" {number} ", "branch": orgs["community"].pk, "category": "full",
+        "joined_on": "2005-07-01", "full_on": "2006-07-01", "dues_category": "employed", "income_base": "3000"})
+    assert response.status_code == 302
+    assert Member.objects.filter(id_number=number).exists()
