@@ -90,7 +90,7 @@ class YesNoWidget(Widget):
 
 
 def org_widget() -> ScopedForeignKeyWidget:
-    widget = ScopedForeignKeyWidget(PartyOrganisation, field="code")
+    widget = ScopedForeignKeyWidget(PartyOrganisation, field="code", any_case=True)
     widget.not_found_message = "党组织代码「{value}」不存在或不在您的管辖范围内。"
     return widget
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from import_export.widgets import ForeignKeyWidget, Widget
 
 from orgwork.common import dates, idnumber
@@ -153,10 +154,18 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
 
     not_found_message = "「{value}」不存在或不在您的管辖范围内。"
 
-    def __init__(self, model: type[models.Model], field: str = "pk", **kwargs: Any) -> None:
+    def __init__(self, model: type[models.Model], field: str = "pk", *, any_case: bool = False,
+                 **kwargs: Any) -> None:
+        """``any_case``: the key is a code written in capitals by convention, which a clerk
+        may type in small letters (pb620102-001); it is matched whatever its case (should
+        two codes differ only by case, the one in capitals)."""
         super().__init__(model, field=field, **kwargs)
+        self.any_case = any_case
         self.user: Any = None
         self._cache: dict[str, Any] = {}
+
+    def _key(self, value: str) -> str:
+        return value.upper() if self.any_case else value
 
     def bind_user(self, user: Any) -> None:
         self.user = user
@@ -165,12 +174,16 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
     def prefetch(self, values: Iterable[Any]) -> None:
         """Look up many cell values in one query (the import engine calls this per chunk);
         values that are not found are remembered so that ``clean`` raises without a query."""
-        keys = {str(v).strip() for v in values if not is_blank(v)} - self._cache.keys()
+        typed = {str(v).strip() for v in values if not is_blank(v)}
+        keys = {self._key(v) for v in typed} - self._cache.keys()
         if not keys:
             return
-        found = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys})
-        for obj in found:
-            self._cache[str(getattr(obj, self.field))] = obj
+        found = list(self.get_queryset(None, None).filter(**{f"{self.field}__in": keys | typed}))
+        if self.any_case and (rest := keys - {self._key(str(getattr(obj, self.field))) for obj in found}):
+            # Stored in small letters (the capitals are a convention): read on the key's upper case.
+            found += self.get_queryset(None, None).annotate(_any_case=Upper(self.field)).filter(_any_case__in=rest)
+        for obj in sorted(found, key=lambda obj: str(getattr(obj, self.field)) != self._key(str(getattr(obj, self.field)))):
+            self._cache.setdefault(self._key(str(getattr(obj, self.field))), obj)
         for key in keys - self._cache.keys():
             self._cache[key] = _NotFound(self.not_found_message.format(value=key))
 
@@ -178,10 +191,13 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         return scope_queryset(self.model._default_manager.all(), self.user)
 
     def lookup(self, value: str, row: Any) -> Any:
-        try:
-            return self.get_queryset(value, row).get(**{self.field: value})
-        except self.model.DoesNotExist:
-            raise ValidationError(self.not_found_message.format(value=value), code="not_found") from None
+        visible = self.get_queryset(value, row)
+        found = visible.filter(**{self.field: value}).first()
+        if found is None and self.any_case:
+            found = visible.filter(**{f"{self.field}__iexact": value}).order_by(self.field).first()
+        if found is None:
+            raise ValidationError(self.not_found_message.format(value=value), code="not_found")
+        return found
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):
@@ -189,12 +205,12 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         key = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             key = str(int(value))  # a code typed into a numeric cell
-        if key not in self._cache:
+        if self._key(key) not in self._cache:
             try:
-                self._cache[key] = self.lookup(key, row)
+                self._cache[self._key(key)] = self.lookup(key, row)
             except ValidationError as exc:
-                self._cache[key] = _NotFound(exc.messages[0])
-        found = self._cache[key]
+                self._cache[self._key(key)] = _NotFound(exc.messages[0])
+        found = self._cache[self._key(key)]
         if isinstance(found, _NotFound):
             raise ValidationError(found.message, code="not_found")
         return found

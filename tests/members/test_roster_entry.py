@@ -56,3 +56,11 @@ def test_the_roster_form_takes_an_id_number_pasted_with_spaces_around_it(orgs, c
         "joined_on": "2005-07-01", "full_on": "2006-07-01", "dues_category": "employed", "income_base": "3000"})
     assert response.status_code == 302
     assert Member.objects.filter(id_number=number).exists()
+
+
+def test_a_roster_sheet_finds_a_branch_code_typed_in_lower_case_with_spaces(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1980, 2, 3))
+    result = run(tmp_path, [ROSTER_HEAD, ["张三", number, " a-sq ", "正式党员", "2005-07-01", "2006-07-01", "在职",
+                                          "5000"]], MemberResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert Member.objects.get(id_number=number).branch_id == orgs["community"].pk
