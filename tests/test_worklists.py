@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from urllib.parse import quote
 from typing import Any
 
 import django_filters
 import pytest
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from orgwork import dashboard
@@ -18,6 +20,7 @@ from orgwork.units.models import Unit, UnitLevel
 from orgwork.units.scope import scope_queryset
 from orgwork.worklists import registry
 from orgwork.worklists.models import SavedList
+from orgwork.worklists.views import export_filename
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -168,3 +171,18 @@ def test_a_large_list_export_is_built_by_the_worker_with_the_owners_scope_and_ma
     assert len(rows) == 2 and rows[1][0] == "城关镇" and set(rows[1][1]) == {"*"}  # filtered, masked
     entry = AuditLog.objects.get(action=AuditAction.EXPORT, changes__worklist="test_units")
     assert entry.actor == county_a_clerk and entry.changes["filters"] == {"level": ["township"]}
+
+
+def test_an_exported_list_is_named_by_its_chinese_title_in_the_header_browsers_read(
+        unit_list: Any, county_a_clerk: Any, client_for: Any) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:worklist", args=["test_units"]), {"_export": "xlsx"})
+    day = timezone.localdate().strftime("%Y%m%d")
+    kind, _, encoded = response["Content-Disposition"].partition("''")
+    assert kind.lower() == "attachment; filename*=utf-8" and encoded == quote(f"单位名单-{day}.xlsx")
+
+
+def test_every_list_exports_under_its_chinese_title() -> None:
+    for worklist in registry.all_lists():
+        name = export_filename(worklist)
+        assert name.startswith(worklist.title.replace(" ", "-")[:4]) and worklist.slug not in name, name
+        assert not set('\\/:*?"<>|') & set(name), name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
@@ -106,7 +108,10 @@ def export_content(worklist: registry.WorkList, user: Any, rows: Any, filters: d
 
 
 def export_filename(worklist: registry.WorkList) -> str:
-    return f"{worklist.slug}-{timezone.localdate():%Y%m%d}.xlsx"
+    """The list's Chinese title and the day, as the templates and error workbooks are named
+    (a character no file name may hold becomes a dash)."""
+    title = re.sub(r'[\\/:*?"<>|\s]+', "-", worklist.title).strip("-") or worklist.slug
+    return f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any) -> HttpResponse:
@@ -118,7 +123,7 @@ def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any
                       params={"slug": worklist.slug, "path": request.path, "query": query})
     content = export_content(worklist, request.user, rows, filter_params(request))
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(worklist)}"'
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(worklist))
     return response
 
 
