@@ -3,6 +3,9 @@ by a transfer from outside the province, on every path that could otherwise take
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +16,7 @@ from branches.members.models import Member, MemberStatus, Transfer, TransferStat
 from branches.members.resources import MemberResource
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, add_member, days_ago
+from .conftest import SYSTEM, add_member, days_ago, make_id
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 from .test_record_steps import buttons, page, step_url
@@ -170,3 +173,23 @@ def transferred_out_with(member: Member, actor, letter: str) -> Member:
     services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
     member.refresh_from_db()
     return member
+
+
+def test_a_new_person_transferred_in_from_outside_enters_the_roster_with_the_letter(orgs, county_a_clerk):
+    person = Member(name="赵六", id_number=make_id(datetime.date(1985, 4, 2)), category="full",
+                    joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("0"))
+    t = services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
+                                          letter_number="沪徐转〔2026〕8号", sent_on=days_ago(6), received_on=days_ago(1),
+                                          actor=county_a_clerk)
+    added = Member.objects.get(pk=t.member_id)
+    assert (added.branch_id, added.status, t.state) == (orgs["village"].pk, MemberStatus.ACTIVE, TransferState.RECEIVED)
+
+
+def test_the_transfer_page_of_a_transfer_in_names_the_organisation_outside(orgs, member, client_for, county_a_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    t = services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
+                                          letter_number="京海转〔2026〕31号", sent_on=days_ago(10),
+                                          received_on=days_ago(3), actor=county_a_clerk)
+    client = client_for(county_a_clerk)
+    assert "北京市海淀区某街道党工委" in page(client, t)
+    assert "省外：北京市海淀区某街道党工委" in client.get(reverse("admin:members_transfer_changelist")).content.decode()

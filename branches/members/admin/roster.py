@@ -204,7 +204,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         if obj is None:
             return []
-        return ["member", "from_branch", "to_branch", "destination", "letter_number", "state", "started_on",
+        return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
                 "sent_on", "received_on", "returned_reason"]
 
     def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
