@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0009_organisation_count_from_roster'),
-        ('members', '0009_transfer_from_outside'),
+        ('members', '0010_transfer_from_outside'),
     ]
 
     operations = [

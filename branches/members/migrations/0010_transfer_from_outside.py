@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0009_organisation_count_from_roster'),
-        ('members', '0008_appraisal_carry_out'),
+        ('members', '0009_income_base_filled'),
     ]
 
     operations = [
