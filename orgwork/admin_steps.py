@@ -29,7 +29,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -39,6 +39,10 @@ from orgwork.admin_actions import action_with_form
 from orgwork.admin_not_found import not_found_message
 from orgwork.audit.models import AuditLog
 from orgwork.audit.presentation import readable_entries
+
+
+class _RolledBack(Exception):
+    """Undoes a step's call made only to learn why it is refused."""
 
 
 @dataclass(frozen=True)
@@ -175,11 +179,27 @@ class RecordStepsMixin:
             allowed = next((s for s in (step, *(steps[name] for name in also))
                             if self.step_allowed(request, record, s)), None)
             if allowed is None:
-                raise ValidationError(f"当前不能办理「{step.words}」。")
+                raise ValidationError(self.batch_refusal(request, record, step, data))
             return allowed.run(record, request.user, data)
 
         return action_with_form(self, request, queryset, form_class=form_class,  # type: ignore[arg-type]
                                 title=title, action=action, form_kwargs=form_kwargs, service=run)
+
+    @staticmethod
+    def batch_refusal(request: HttpRequest, record: Any, step: RecordStep, data: dict[str, Any]) -> str:
+        """Why a selected record is passed over: the step named once, and the service's
+        own reason (the sentence its page would give), found by a call rolled back
+        whatever it does."""
+        reasons: list[str] = []
+        try:
+            with transaction.atomic():
+                step.run(record, request.user, data)
+                raise _RolledBack
+        except ValidationError as error:
+            reasons = [message.rstrip("。；") for message in error.messages]
+        except _RolledBack:
+            pass
+        return f"当前不能{step.words}" + (f"（{'；'.join(reasons)}）" if reasons else "") + "。"
 
     def record_page(self, record: Any) -> str:
         opts = self.model._meta  # type: ignore[attr-defined]

@@ -60,6 +60,29 @@ def test_an_oath_is_recorded_once_and_an_extension_waits_for_the_approval(orgs, 
     assert Applicant.objects.get(pk=voted.pk).probation_extended_months == 0
 
 
+def test_a_batch_refusal_names_the_step_once_and_gives_the_reason_its_service_gives(orgs, client_for,
+                                                                                   county_a_clerk):
+    applied = new_applicant(orgs["community"], applied_on=days_ago(60))
+    services.applicant_talk(applicant=applied, talked_on=days_ago(40), late_reason="外出务工", actor=SYSTEM)
+    written = AuditLog.objects.filter(object_id=str(applied.pk))
+    before = written.count()
+    text = batch(client_for(county_a_clerk), "applicant", "talk", [applied.pk], day=days_ago(30).isoformat(),
+                 late_reason="补谈")
+    assert (f"「{applied.name}」：当前不能办理谈话（已于 {days_ago(40):%Y-%m-%d} 登记谈话，不能再次登记）。"
+            in text), text
+    assert "办理「办理" not in text
+    assert written.count() == before  # the call that found the reason was rolled back
+    assert Applicant.objects.get(pk=applied.pk).talk_late_reason == "外出务工"
+
+
+def test_a_batch_extension_before_the_approval_says_the_approval_is_missing(orgs, member, client_for,
+                                                                            county_a_clerk):
+    voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
+                                     vote_on=days_ago(20), actor=SYSTEM)
+    text = batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6")
+    assert "当前不能办理延长预备期（上级党委尚未审批，不能延长预备期）。" in text, text
+
+
 def test_a_step_that_sets_what_the_record_holds_writes_no_audit_row(orgs, member):
     from orgwork.common.contract import perform
 
