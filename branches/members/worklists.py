@@ -61,6 +61,16 @@ def missing_checks(applicant: Any) -> str:
     return "、".join(missing)
 
 
+def last_review(applicant: Any) -> Any:
+    """The latest 考察 on record; one never reviewed says so (the 积极分子 date is not a 考察)."""
+    return applicant.reviewed_on or "未考察"
+
+
+def review_due(applicant: Any) -> datetime.date:
+    """Six months after the latest 考察, or after the designation for one never reviewed."""
+    return rules.add_months(applicant.reviewed_on or applicant.activist_on, rules.REVIEW_EVERY_MONTHS)
+
+
 TRANSFER_COLUMNS = (
     Column("党员", "member.name"), Column("转出党支部", "from_branch.name"), Column("转入", to_side),
     Column("介绍信编号", "letter_number"), Column("开出日期", "sent_on"),
@@ -109,9 +119,9 @@ def register_all() -> None:
     register(WorkList(
         slug=SLUG_REVIEW, title="应开展培养考察的入党积极分子", section=SECTION, permission="members.view_applicant",
         queryset=selectors.activists_due_review, row_link=applicant_link,
-        description="入党积极分子每半年考察一次；上次考察（或确定为积极分子）已超过六个月的列在这里。",
+        description="入党积极分子每半年考察一次；上次考察（从未考察的，自确定为积极分子起）已超过六个月的列在这里。",
         columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("确定为积极分子", "activist_on"),
-                 Column("上次考察", "last_review")),
+                 Column("上次考察", last_review), Column("应考察日期", review_due)),
     ))
     register(WorkList(
         slug=SLUG_CHECKS, title="政审、培训或公示未完成的发展对象", section=SECTION, permission="members.view_applicant",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from branches.members import services, worklists
+from branches.members import rules, services, worklists
 from orgwork import dashboard
 
 from .conftest import SYSTEM, activist, add_member, candidate, days_ago, probationary
@@ -25,6 +25,28 @@ def test_an_activist_without_a_review_for_six_months_is_due(orgs, member, client
     body = page(client_for(county_a_clerk), worklists.SLUG_REVIEW)
     assert reverse("admin:members_applicant_change", args=[due.pk]) in body
     assert reverse("admin:members_applicant_change", args=[fresh.pk]) not in body
+
+
+def test_an_activist_never_reviewed_shows_no_review_and_a_due_date_from_the_designation(orgs, member, client_for,
+                                                                                       county_a_clerk):
+    never = activist(orgs["community"], member, applied_days_ago=300)
+    body = page(client_for(county_a_clerk), worklists.SLUG_REVIEW)
+    assert "未考察" in body and "应考察日期" in body
+    row = body[body.index(reverse("admin:members_applicant_change", args=[never.pk])):]
+    row = row[:row.index("</tr>")]
+    assert row.count(f"{never.activist_on:%Y-%m-%d}") == 1  # the designation, not shown again as a 考察
+    assert f"{rules.add_months(never.activist_on, 6):%Y-%m-%d}" in row
+
+
+def test_an_activist_reviewed_long_ago_shows_that_review_and_the_date_the_next_was_due(orgs, member, client_for,
+                                                                                       county_a_clerk):
+    late = activist(orgs["community"], member, applied_days_ago=500)
+    services.applicant_review(applicant=late, reviewed_on=days_ago(300), summary="表现良好", actor=SYSTEM)
+    body = page(client_for(county_a_clerk), worklists.SLUG_REVIEW)
+    row = body[body.index(reverse("admin:members_applicant_change", args=[late.pk])):]
+    row = row[:row.index("</tr>")]
+    assert f"{days_ago(300):%Y-%m-%d}" in row and f"{rules.add_months(days_ago(300), 6):%Y-%m-%d}" in row
+    assert "未考察" not in row
 
 
 def test_a_candidate_missing_training_is_listed_with_what_is_missing(orgs, member, client_for, county_a_clerk):
