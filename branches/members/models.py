@@ -288,7 +288,7 @@ class Applicant(Audited):
 
     Each step is one service in :mod:`branches.members.services`; a step taken out of
     time is refused unless the rules allow an exception and its reason is recorded
-    (``talk_late_reason``).
+    (``talk_late_reason``, ``review_late_reason``).
     """
 
     scope_field = "branch__unit"
@@ -313,6 +313,9 @@ class Applicant(Audited):
     reviewed_on = models.DateField("最近一次培养考察日期", null=True, blank=True, editable=False,
                                    help_text="考察记录中最近的一次，随每次考察更新。")
     candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True)
+    review_late_reason = models.CharField("考察逾期原因", max_length=200, blank=True,
+                                          help_text="两次考察（或确定为积极分子至首次考察、末次考察至确定为发展对象）"
+                                                    "间隔超过六个月的，须写明原因。")
     political_review_on = models.DateField("政治审查完成日期", null=True, blank=True)
     training_days = models.PositiveSmallIntegerField("集中培训天数", default=0, validators=[MaxValueValidator(366)])
     training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0, validators=[MaxValueValidator(3000)])

@@ -39,6 +39,7 @@ CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
 ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部大会 vote: on the roster
 # The fields of an application file the sheet carries and rules.file_errors checks.
 FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "reviewed_on", "candidate_on",
+               "review_late_reason",
                "political_review_on",
                "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
                "probation_extended_months", "full_on", "closed_reason")
@@ -140,7 +141,8 @@ class ApplicantResource(ScopedModelResource):
     example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: EXAMPLE_BRANCH, "递交入党申请书日期": "2022-03-01",
                    "谈话日期": "2022-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2022-05-10",
                    "培养联系人一身份证号": "620102197507011231", "培养联系人二身份证号": "",
-                   "最近一次培养考察日期": "2023-05-08", "确定为发展对象日期": "2023-06-12", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
+                   "最近一次培养考察日期": "2022-11-10", "确定为发展对象日期": "2023-05-10",
+                   "考察逾期原因": "", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
                    "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
                    "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
                    "转正日期": "2024-08-01", "取消资格或终止培养原因": ""}
@@ -156,6 +158,7 @@ class ApplicantResource(ScopedModelResource):
     contact_2 = fields.Field(attribute="contact_2", column_name="培养联系人二身份证号", widget=MemberWidget())
     reviewed_on = fields.Field(attribute="reviewed_on", column_name="最近一次培养考察日期", widget=DateWidget(need_day=True))
     candidate_on = fields.Field(attribute="candidate_on", column_name="确定为发展对象日期", widget=DateWidget(need_day=True))
+    review_late_reason = fields.Field(attribute="review_late_reason", column_name="考察逾期原因")
     political_review_on = fields.Field(attribute="political_review_on", column_name="政治审查完成日期",
                                        widget=DateWidget(need_day=True))
     training_days = fields.Field(attribute="training_days", column_name="集中培训天数", widget=IntegerWidget())
@@ -173,7 +176,7 @@ class ApplicantResource(ScopedModelResource):
     class Meta:
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
-                  "contact_1", "contact_2", "reviewed_on", "candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on",
+                  "contact_1", "contact_2", "reviewed_on", "candidate_on", "review_late_reason", "political_review_on", "training_days", "training_hours", "publicity_on",
                   "vote_on", "approved_on", "oath_on", "probation_extended_months", "full_on", "closed_reason",
                   "stage")
         import_id_fields = ("id_number",)
@@ -185,6 +188,7 @@ class ApplicantResource(ScopedModelResource):
         instance.training_hours = instance.training_hours or 0
         instance.probation_extended_months = instance.probation_extended_months or 0
         instance.talk_late_reason = (instance.talk_late_reason or "").strip()
+        instance.review_late_reason = (instance.review_late_reason or "").strip()
         instance.closed_reason = (instance.closed_reason or "").strip()
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
         if stored.get("reviewed_on") and (instance.reviewed_on is None or instance.reviewed_on < stored["reviewed_on"]):
@@ -210,7 +214,9 @@ class ApplicantResource(ScopedModelResource):
         """The two steps whose rules need more than dates, checked when the sheet takes
         them: 确定为入党积极分子 names one or two 培养联系人 (full members on the roster,
         in the importer's scope — the widget looks them up there), and 确定为发展对象
-        needs a 考察 on or before that day, on the sheet or on record."""
+        needs a 考察 on or before that day, on the sheet or on record, and no stretch of
+        more than six months without one (:func:`rules.review_gap_error`) through the
+        考察 on record and the sheet's latest."""
         errors: dict[str, str] = {}
         ids = (instance.contact_1_id, instance.contact_2_id)
         if ids != (None, None) and not instance.activist_on:
@@ -223,10 +229,15 @@ class ApplicantResource(ScopedModelResource):
                 errors["contact_1"] = message
         candidate_on = instance.candidate_on
         if candidate_on and candidate_on != stored.get("candidate_on") and instance.activist_on:
-            on_sheet = instance.reviewed_on is not None and instance.reviewed_on <= candidate_on
-            if not on_sheet and not (instance.pk and ActivistReview.objects.filter(
-                    applicant_id=instance.pk, reviewed_on__lte=candidate_on).exists()):
+            reviews = list(ActivistReview.objects.filter(applicant_id=instance.pk).values_list(
+                "reviewed_on", flat=True)) if instance.pk else []
+            if instance.reviewed_on is not None:
+                reviews.append(instance.reviewed_on)
+            if not any(day <= candidate_on for day in reviews):
                 errors["reviewed_on"] = rules.NO_REVIEW
+            elif message := rules.review_gap_error(instance.activist_on, reviews, candidate_on,
+                                                   instance.review_late_reason):
+                errors["candidate_on"] = message
         return errors
 
     @staticmethod

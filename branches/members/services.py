@@ -522,17 +522,22 @@ def applicant_reviews_from_sheet(*, applicant_ids: Iterable[int], actor: Any) ->
     return len(new)
 
 
-def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
-    """确定发展对象: after at least a year as 积极分子, with the half-yearly 考察 kept."""
+def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date, actor: Any,
+                             late_reason: str = "") -> Applicant:
+    """确定发展对象: after at least a year as 积极分子, with the half-yearly 考察 kept
+    (a longer stretch without one only with its reason recorded)."""
     def apply(locked: Applicant) -> list[str]:
         _not_future(decided_on, "candidate_on", "确定日期")
         errors = rules.candidate_errors(activist_on=locked.activist_on, candidate_on=decided_on)
         if errors:
             raise ValidationError(errors)
-        if not locked.reviews.filter(reviewed_on__lte=decided_on).exists():
+        reviews = list(locked.reviews.values_list("reviewed_on", flat=True))
+        if not any(day <= decided_on for day in reviews):
             raise ValidationError({"candidate_on": rules.NO_REVIEW})
-        locked.stage, locked.candidate_on = Stage.CANDIDATE, decided_on
-        return ["stage", "candidate_on"]
+        if message := rules.review_gap_error(locked.activist_on, reviews, decided_on, late_reason):
+            raise ValidationError({"candidate_on": message})
+        locked.stage, locked.candidate_on, locked.review_late_reason = Stage.CANDIDATE, decided_on, late_reason.strip()
+        return ["stage", "candidate_on", "review_late_reason"]
 
     return _step(applicant, actor, Stage.ACTIVIST, apply, "确定为发展对象")
 

@@ -228,9 +228,11 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
     a = services.applicant_make_activist(applicant=a, decided_on=ago(days - 40), contacts=[contact], actor=actor)
     if goal == "activist":
         return
-    services.applicant_review(applicant=a, reviewed_on=ago(days - 220), summary="学习认真，表现积极", actor=actor)
+    services.applicant_review(applicant=a, reviewed_on=ago(days - 210), summary="学习认真，表现积极", actor=actor)
     if goal == "activist_reviewed":
         return
+    # 每半年考察一次: no stretch of more than six months without a 考察 up to the 发展对象 decision.
+    services.applicant_review(applicant=a, reviewed_on=ago(days - 380), summary="理论学习扎实，能发挥模范作用", actor=actor)
     a = services.applicant_make_candidate(applicant=a, decided_on=ago(days - 420), actor=actor)
     if goal == "candidate":
         services.applicant_record_preparation(applicant=a, training_days=2, actor=actor)

@@ -87,7 +87,9 @@ def activist(branch: PartyOrganisation, contact: Member, *, applied_days_ago: in
 def candidate(branch: PartyOrganisation, contact: Member, *, applied_days_ago: int = 800,
               prepared: bool = True) -> Applicant:
     a = activist(branch, contact, applied_days_ago=applied_days_ago)
-    services.applicant_review(applicant=a, reviewed_on=days_ago(applied_days_ago - 220), summary="表现良好", actor=SYSTEM)
+    for after in (210, 380):  # every six months, as at the 发展对象 decision the rule asks
+        services.applicant_review(applicant=a, reviewed_on=days_ago(applied_days_ago - after), summary="表现良好",
+                                  actor=SYSTEM)
     a = services.applicant_make_candidate(applicant=a, decided_on=days_ago(applied_days_ago - 420), actor=SYSTEM)
     if prepared:
         a = services.applicant_record_preparation(applicant=a, political_review_on=days_ago(applied_days_ago - 440),

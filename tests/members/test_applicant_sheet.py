@@ -41,14 +41,21 @@ def day(offset: int) -> str:
     return (APPLIED + datetime.timedelta(days=offset)).isoformat()
 
 
+# A sheet carries only the latest 考察: a file with one 考察 between its 积极分子 date and its
+# 发展对象 decision, six months from each (no stretch longer than six months without one).
+ACTIVIST = APPLIED + datetime.timedelta(days=40 - max(0, (APPLIED + datetime.timedelta(days=40)).day - 28))  # not a 29th-31st
+REVIEW = rules.add_months(ACTIVIST, rules.REVIEW_EVERY_MONTHS)
+CANDIDATE = rules.add_months(ACTIVIST, rules.ACTIVIST_MIN_MONTHS)
+
+
 def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -> list[str]:
     """A file that went the whole way by the rules, up to 入党宣誓; ``cells`` change columns by header."""
     row = {"姓名": name, "身份证号": number or make_id(datetime.date(1990, 5, 1)), "党支部代码": "A-SQ",
-           "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": day(40),
-           "确定为发展对象日期": day(420), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
+           "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": ACTIVIST.isoformat(),
+           "确定为发展对象日期": CANDIDATE.isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
            "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": day(220)}
+           "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat()}
     row.update(cells)
     return [str(row[h]) for h in HEAD]
 
@@ -259,7 +266,7 @@ def test_the_review_on_the_sheet_becomes_a_review_record_once_with_one_audit_row
     assert run(tmp_path, file_row(), user=county_a_clerk).committed
     applicant = Applicant.objects.get(name="赵明")
     review = ActivistReview.objects.get(applicant=applicant)
-    assert (review.reviewed_on, applicant.reviewed_on) == (APPLIED + datetime.timedelta(days=220),) * 2
+    assert (review.reviewed_on, applicant.reviewed_on) == (REVIEW,) * 2
     assert applicant.contact_1.id_number == CONTACT_ID
     trail = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(ActivistReview),
                                     object_id=str(review.pk))
@@ -270,7 +277,7 @@ def test_the_review_on_the_sheet_becomes_a_review_record_once_with_one_audit_row
 
 def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs, member, county_a_clerk):
     file = candidate(orgs["community"], member, prepared=False)
-    reviewed = file.reviews.get().reviewed_on
+    reviewed = file.reviews.latest("reviewed_on").reviewed_on
     row = {"姓名": file.name, "身份证号": file.id_number, "党支部代码": "A-SQ",
            "递交入党申请书日期": file.applied_on.isoformat(), "谈话日期": file.talked_on.isoformat(), "逾期谈话原因": "",
            "确定为入党积极分子日期": file.activist_on.isoformat(), "确定为发展对象日期": file.candidate_on.isoformat(),
@@ -285,7 +292,7 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
 
 def test_a_review_taken_in_the_system_moves_the_latest_review_date(orgs, member):
     file = candidate(orgs["community"], member)
-    first = file.reviews.get().reviewed_on
+    first = file.reviews.latest("reviewed_on").reviewed_on
     services.applicant_review(applicant=file, reviewed_on=TODAY - datetime.timedelta(days=3), summary="表现良好",
                               actor=SYSTEM)
     file.refresh_from_db()

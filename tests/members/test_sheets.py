@@ -71,10 +71,10 @@ def test_an_applicant_sheet_refuses_a_late_talk_without_a_reason(tmp_path, orgs,
 
 def test_an_applicant_sheet_derives_the_stage_and_keeps_the_activist_year(tmp_path, orgs, member, county_a_clerk):
     early = ["王五", make_id(datetime.date(1998, 1, 1)), "A-SQ", "2024-01-02", "2024-01-20", "", "2024-03-01",
-             "2024-09-01", member.id_number, "2024-08-20"]
+             "2024-09-01", member.id_number, "2024-09-01"]  # one 考察, six months from each end
     result = run(tmp_path, [APPLICANT_HEAD, early], ApplicantResource, county_a_clerk)
     assert not result.committed and "一年以上" in messages(result)
-    early[7] = "2025-03-05"
+    early[7] = "2025-03-01"
     result = run(tmp_path, [APPLICANT_HEAD, early], ApplicantResource, county_a_clerk)
     assert result.committed, messages(result)
     assert Applicant.objects.get(name="王五").stage == Stage.CANDIDATE

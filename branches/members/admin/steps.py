@@ -63,6 +63,12 @@ class ReviewForm(forms.Form):
     summary = forms.CharField(label="考察意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CandidateForm(forms.Form):
+    day = forms.DateField(label="确定为发展对象日期", initial=dates.today)
+    late_reason = forms.CharField(label="考察逾期原因", max_length=200, required=False,
+                                  help_text="入党积极分子每半年考察一次；间隔超过六个月的，必须填写。")
+
+
 class PreparationForm(forms.Form):
     political_review_on = forms.DateField(label="政治审查完成日期", required=False)
     training_days = forms.IntegerField(label="集中培训天数", min_value=0, max_value=366, required=False)
@@ -121,7 +127,8 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_review(applicant=a, reviewed_on=d["day"], summary=d["summary"], actor=u),
           ReviewForm, "fact_check", refused=("reviewed_on",)),
     _step("make_candidate", "确定发展对象", "确定为发展对象", lambda a: a.stage == Stage.ACTIVIST,
-          lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"], actor=u), DateForm,
+          lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"],
+                                                            late_reason=d["late_reason"], actor=u), CandidateForm,
           "how_to_reg", refused=("candidate_on",)),
     _step("record_preparation", "政审培训公示", "登记政审、培训、公示", lambda a: a.stage == Stage.CANDIDATE,
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
