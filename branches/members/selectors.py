@@ -161,6 +161,13 @@ def candidates_missing_checks(user: Any) -> QuerySet[Applicant]:
             .order_by("candidate_on", "pk"))
 
 
+def approvals_pending(user: Any) -> QuerySet[Applicant]:
+    """预备党员 voted in by the 支部大会 and not yet approved by the higher committee, the
+    earliest vote (the nearest or longest-passed deadline) first."""
+    return (applicants_visible_to(user).filter(stage=Stage.PROBATIONARY, approved_on__isnull=True)
+            .order_by("vote_on", "pk"))
+
+
 def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Applicant]:
     """预备党员 whose 预备期 ends within ``within_days`` (or has ended without a decision)."""
     limit = (today or dates.today()) + datetime.timedelta(days=within_days)

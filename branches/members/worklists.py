@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from orgwork import dashboard
+from orgwork.common import dates
 from orgwork.notifications import registry as notifications
 from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
@@ -21,6 +22,7 @@ SECTION = "党员与发展党员"
 SLUG_REVIEW = "members_activists_due_review"
 SLUG_CHECKS = "members_candidates_missing_checks"
 SLUG_PROBATION = "members_probation_ending"
+SLUG_APPROVAL = "members_approval_pending"
 SLUG_TRANSIT = "members_transfers_in_transit"
 SLUG_OVERDUE = "members_transfers_overdue"
 SLUG_ARREARS = "members_dues_arrears"
@@ -69,6 +71,16 @@ def last_review(applicant: Any) -> Any:
 def review_due(applicant: Any) -> datetime.date:
     """Six months after the latest 考察, or after the designation for one never reviewed."""
     return rules.add_months(applicant.reviewed_on or applicant.activist_on, rules.REVIEW_EVERY_MONTHS)
+
+
+def approval_deadline(applicant: Any) -> datetime.date:
+    """上级党委审批 within three months of the 支部大会 vote."""
+    return rules.add_months(applicant.vote_on, rules.APPROVAL_WITHIN_MONTHS)
+
+
+def approval_days_left(applicant: Any) -> str:
+    left = (approval_deadline(applicant) - dates.today()).days
+    return f"已逾期{-left}天" if left < 0 else f"{left}天"
 
 
 TRANSFER_COLUMNS = (
@@ -129,6 +141,13 @@ def register_all() -> None:
         description="发展对象提交支部大会讨论前须完成政治审查、集中培训（不少于3天或24学时）和公示。",
         columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("确定为发展对象", "candidate_on"),
                  Column("未完成", missing_checks)),
+    ))
+    register(WorkList(
+        slug=SLUG_APPROVAL, title="支部大会通过后待上级党委审批的预备党员", section=SECTION,
+        permission="members.view_applicant", queryset=selectors.approvals_pending, row_link=applicant_link,
+        description="支部大会讨论通过的预备党员，上级党委应在三个月内审批；已逾期的排在前面，请督促及时审批。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("支部大会接收", "vote_on"),
+                 Column("审批期限", approval_deadline), Column("剩余天数", approval_days_left)),
     ))
     register(WorkList(
         slug=SLUG_PROBATION, title="30天内预备期满的预备党员", section=SECTION, permission="members.view_applicant",
@@ -196,6 +215,7 @@ def register_all() -> None:
 PANEL_ITEMS = (
     ("积极分子待考察", SLUG_REVIEW, lambda u: selectors.activists_due_review(u).count()),
     ("发展对象缺项", SLUG_CHECKS, lambda u: selectors.candidates_missing_checks(u).count()),
+    ("待上级审批", SLUG_APPROVAL, lambda u: selectors.approvals_pending(u).count()),
     ("预备期将满", SLUG_PROBATION, lambda u: selectors.probation_ending(u).count()),
     ("转接在途", SLUG_TRANSIT, lambda u: selectors.transfers_in_transit(u).count()),
     ("转接逾期", SLUG_OVERDUE, lambda u: selectors.transfers_overdue(u).count()),

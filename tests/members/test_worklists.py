@@ -8,7 +8,9 @@ from django.urls import reverse
 from branches.members import rules, services, worklists
 from orgwork import dashboard
 
-from .conftest import SYSTEM, activist, add_member, candidate, days_ago, probationary
+from branches.members.models import Applicant
+
+from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,59 @@ def test_the_dashboard_panel_counts_each_list_and_links_to_it(orgs, member, coun
     values = dict(zip(data.labels, data.series[0].values))
     assert values["发展对象缺项"] == 1 and values["欠缴党费"] == 0
     assert data.series[0].links[1] == reverse("admin:worklist", args=[worklists.SLUG_CHECKS])
+
+
+def admitted(orgs, member, *, vote_days_ago: int, name: str):
+    a = candidate(orgs["community"], member, applied_days_ago=vote_days_ago + 470)
+    Applicant.objects.filter(pk=a.pk).update(name=name)
+    return services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
+
+
+def test_a_probationary_member_awaiting_approval_is_listed_with_the_deadline_and_days_left_overdue_first(
+        orgs, member, client_for, county_a_clerk):
+    recent = admitted(orgs, member, vote_days_ago=20, name="新接收")
+    late = admitted(orgs, member, vote_days_ago=100, name="逾期未批")
+    approved = probationary(orgs["village"], member, vote_days_ago=60)
+    body = page(client_for(county_a_clerk), worklists.SLUG_APPROVAL)
+    assert "支部大会通过后待上级党委审批的预备党员" in body and "审批期限" in body and "剩余天数" in body
+    assert reverse("admin:members_applicant_change", args=[approved.pk]) not in body
+    late_at = body.index(reverse("admin:members_applicant_change", args=[late.pk]))
+    recent_at = body.index(reverse("admin:members_applicant_change", args=[recent.pk]))
+    assert late_at < recent_at
+    deadline = rules.add_months(days_ago(100), rules.APPROVAL_WITHIN_MONTHS)
+    late_row = body[late_at:body.index("</tr>", late_at)]
+    assert f"{deadline:%Y-%m-%d}" in late_row and f"已逾期{(TODAY - deadline).days}天" in late_row
+    recent_row = body[recent_at:body.index("</tr>", recent_at)]
+    left = (rules.add_months(days_ago(20), rules.APPROVAL_WITHIN_MONTHS) - TODAY).days
+    assert f"{left}天" in recent_row and "已逾期" not in recent_row
+
+
+def test_the_approval_list_costs_the_same_queries_for_one_row_as_for_three(orgs, member, client_for, county_a_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county_a_clerk)
+    url = reverse("admin:worklist", args=[worklists.SLUG_APPROVAL])
+
+    def cost(rows: int) -> int:
+        while len(client.get(url).context["table"]) < rows:
+            admitted(orgs, member, vote_days_ago=30, name="待审批")
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(url).context["table"]) == rows
+        return len(queries)
+
+    assert cost(1) == cost(3)
+
+
+def test_the_approval_list_is_exported_with_its_deadline_and_counted_on_the_dashboard(orgs, member, client_for,
+                                                                                      county_a_clerk):
+    from tests.worklists.conftest import exported
+
+    admitted(orgs, member, vote_days_ago=100, name="逾期未批")
+    rows = exported(client_for(county_a_clerk), worklists.SLUG_APPROVAL)
+    header = [str(cell) for cell in rows[0] if cell]
+    assert header[:5] == ["姓名", "党支部", "支部大会接收", "审批期限", "剩余天数"], rows[:2]
+    deadline = rules.add_months(days_ago(100), rules.APPROVAL_WITHIN_MONTHS)
+    assert any("逾期未批" in row and f"已逾期{(TODAY - deadline).days}天" in row for row in rows), rows
+    panel = dashboard.get("members_work").compute(county_a_clerk)
+    assert dict(zip(panel.labels, panel.series[0].values))["待上级审批"] == 1
