@@ -324,7 +324,11 @@ class Applicant(Audited):
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
     oath_on = models.DateField("入党宣誓日期", null=True, blank=True)
     probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
+    extension_meeting_on = models.DateField("延长预备期支部大会日期", null=True, blank=True,
+                                            help_text="预备期满后支部大会讨论决定延长预备期的日期。")
     full_on = models.DateField("转正日期", null=True, blank=True)
+    full_meeting_on = models.DateField("讨论转正支部大会日期", null=True, blank=True,
+                                       help_text="预备期满后支部大会讨论同意转正的日期；转正日期为预备期满之日。")
     closed_reason = models.CharField("取消资格或终止培养原因", max_length=200, blank=True)
     member = models.OneToOneField(Member, verbose_name="党员名册记录", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="application", editable=False)

@@ -42,7 +42,7 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
                "review_late_reason",
                "political_review_on",
                "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
-               "probation_extended_months", "full_on", "closed_reason")
+               "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "closed_reason")
 
 
 # Steps on record whose refusal says where else they are held.
@@ -145,7 +145,7 @@ class ApplicantResource(ScopedModelResource):
                    "考察逾期原因": "", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
                    "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
                    "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
-                   "转正日期": "2024-08-01", "取消资格或终止培养原因": ""}
+                   "延长预备期支部大会日期": "", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06", "取消资格或终止培养原因": ""}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -169,7 +169,11 @@ class ApplicantResource(ScopedModelResource):
     oath_on = fields.Field(attribute="oath_on", column_name="入党宣誓日期", widget=DateWidget(need_day=True))
     probation_extended_months = fields.Field(attribute="probation_extended_months", column_name="延长预备期（月）",
                                              widget=IntegerWidget())
+    extension_meeting_on = fields.Field(attribute="extension_meeting_on", column_name="延长预备期支部大会日期",
+                                        widget=DateWidget(need_day=True))
     full_on = fields.Field(attribute="full_on", column_name="转正日期", widget=DateWidget(need_day=True))
+    full_meeting_on = fields.Field(attribute="full_meeting_on", column_name="讨论转正支部大会日期",
+                                   widget=DateWidget(need_day=True))
     closed_reason = fields.Field(attribute="closed_reason", column_name="取消资格或终止培养原因")
     stage = fields.Field(attribute="stage", column_name="发展阶段", readonly=True, widget=ChoiceWidget(Stage.choices))
 
@@ -177,8 +181,8 @@ class ApplicantResource(ScopedModelResource):
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
                   "contact_1", "contact_2", "reviewed_on", "candidate_on", "review_late_reason", "political_review_on", "training_days", "training_hours", "publicity_on",
-                  "vote_on", "approved_on", "oath_on", "probation_extended_months", "full_on", "closed_reason",
-                  "stage")
+                  "vote_on", "approved_on", "oath_on", "probation_extended_months", "extension_meeting_on", "full_on",
+                  "full_meeting_on", "closed_reason", "stage")
         import_id_fields = ("id_number",)
         skip_unchanged = True
         clean_model_instances = True

@@ -216,6 +216,13 @@ def full_error(ends_on: datetime.date, decided_on: datetime.date) -> str:
     return ""
 
 
+def extension_meeting_error(ends_on: datetime.date, decided_on: datetime.date) -> str:
+    """延长预备期, as 转正, is decided by the 支部大会 when the (one-year) 预备期 has ended."""
+    if decided_on < ends_on:
+        return f"预备期至 {ends_on:%Y-%m-%d} 期满，期满前不能讨论延长预备期。"
+    return ""
+
+
 def extension_error(months: int, already_extended: int) -> str:
     if already_extended:
         return "预备期只能延长一次。"
@@ -231,7 +238,8 @@ FILE_DATES = (
     ("reviewed_on", "最近一次培养考察日期"), ("candidate_on", "确定为发展对象日期"),
     ("political_review_on", "政治审查完成日期"),
     ("publicity_on", "公示结束日期"), ("vote_on", "支部大会讨论接收日期"), ("approved_on", "上级党委审批日期"),
-    ("oath_on", "入党宣誓日期"), ("full_on", "转正日期"),
+    ("oath_on", "入党宣誓日期"), ("extension_meeting_on", "延长预备期支部大会日期"), ("full_on", "转正日期"),
+    ("full_meeting_on", "讨论转正支部大会日期"),
 )
 # Each step needs the one before it: (field, the field it needs, what is missing).
 FILE_NEEDS = (
@@ -242,6 +250,8 @@ FILE_NEEDS = (
     ("approved_on", "vote_on", "须先经支部大会讨论接收为预备党员。"),
     ("oath_on", "approved_on", "上级党委审批后方可组织入党宣誓。"),
     ("full_on", "approved_on", "上级党委尚未审批，不能转正。"),
+    ("extension_meeting_on", "probation_extended_months", "未延长预备期，不应填写延长预备期支部大会日期。"),
+    ("full_meeting_on", "full_on", "未转正，不应填写讨论转正支部大会日期。"),
 )
 
 
@@ -252,7 +262,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
     延长预备期 of six to twelve months, 转正 on the day the 预备期 ends, 取消 only
     before 转正. ``values`` holds the fields of :data:`FILE_DATES` and
     ``talk_late_reason``, ``training_days``, ``training_hours``,
-    ``probation_extended_months``, ``closed_reason``. The first problem of each field
+    ``probation_extended_months``, ``closed_reason``, and the 支部大会 dates of an
+    extension and of the 转正 where the sheet gives them (each on or after the day the
+    预备期 it decides on ends). The first problem of each field
     is reported."""
     errors: dict[str, str] = {}
 
@@ -293,11 +305,16 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
             add({"probation_extended_months": "须先经支部大会讨论接收为预备党员。"})
         elif message := extension_error(extended, 0):
             add({"probation_extended_months": message})
+    if extended and get("extension_meeting_on") and get("vote_on") and (message := extension_meeting_error(
+            probation_end(get("vote_on")), get("extension_meeting_on"))):
+        add({"extension_meeting_on": message})
     if get("full_on") and get("vote_on"):
         ends = probation_end(get("vote_on"), extended)
         if get("full_on") != ends:
             add({"full_on": f"转正日期为预备期满之日（{ends:%Y-%m-%d}），"
                             f"{'延长预备期' if extended else '预备期一年'}后方能转正。"})
+        elif get("full_meeting_on") and (message := full_error(ends, get("full_meeting_on"))):
+            add({"full_meeting_on": message})
     if (get("closed_reason") or "").strip() and get("full_on"):
         add({"closed_reason": "已转正的党员不能取消预备党员资格或终止培养。"})
     return errors

@@ -621,7 +621,8 @@ def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) 
 
 
 def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
-    """转正: by the 支部大会 when the 预备期 has ended, never before; 转正日期 is the day it ended."""
+    """转正: by the 支部大会 when the 预备期 has ended, never before; 转正日期 is the day it
+    ended, the meeting's date is recorded with it."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on is None:
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
@@ -633,22 +634,27 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, acto
         member = _file_member(locked, actor)
         member.category, member.full_on = MemberCategory.FULL, ends
         save_audited(member, actor=actor, fields=["category", "full_on"], message="预备党员转正")
-        locked.stage, locked.full_on = Stage.FULL, ends
-        return ["stage", "full_on"]
+        locked.stage, locked.full_on, locked.full_meeting_on = Stage.FULL, ends, decided_on
+        return ["stage", "full_on", "full_meeting_on"]
 
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "预备党员转正")
 
 
-def applicant_extend_probation(*, applicant: Applicant, months: int, actor: Any) -> Applicant:
-    """延长预备期: 6 to 12 months, once."""
+def applicant_extend_probation(*, applicant: Applicant, months: int, decided_on: datetime.date,
+                               actor: Any) -> Applicant:
+    """延长预备期: 6 to 12 months, once, decided by the 支部大会 when the year has ended; the
+    meeting's date is recorded."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on is None:
             raise ValidationError({"approved_on": "上级党委尚未审批，不能延长预备期。"})
         message = rules.extension_error(months, locked.probation_extended_months)
         if message:
             raise ValidationError({"probation_extended_months": message})
-        locked.probation_extended_months = months
-        return ["probation_extended_months"]
+        if message := rules.extension_meeting_error(rules.probation_end(locked.vote_on), decided_on):
+            raise ValidationError({"extension_meeting_on": message})
+        _not_future(decided_on, "extension_meeting_on", "支部大会日期")
+        locked.probation_extended_months, locked.extension_meeting_on = months, decided_on
+        return ["probation_extended_months", "extension_meeting_on"]
 
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "延长预备期")
 

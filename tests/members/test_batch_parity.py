@@ -54,9 +54,11 @@ def test_an_oath_is_recorded_once_and_an_extension_waits_for_the_approval(orgs, 
         services.applicant_oath(applicant=sworn, oath_on=days_ago(10), actor=county_a_clerk)
     voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
                                      vote_on=days_ago(20), actor=SYSTEM)
-    assert "当前不能办理" in batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6")
+    assert "当前不能办理" in batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6",
+                 day=days_ago(0).isoformat())
     with pytest.raises(ValidationError, match="尚未审批"):
-        services.applicant_extend_probation(applicant=voted, months=6, actor=county_a_clerk)
+        services.applicant_extend_probation(applicant=voted, months=6, decided_on=days_ago(0),
+                                            actor=county_a_clerk)
     assert Applicant.objects.get(pk=voted.pk).probation_extended_months == 0
 
 
@@ -79,7 +81,8 @@ def test_a_batch_extension_before_the_approval_says_the_approval_is_missing(orgs
                                                                             county_a_clerk):
     voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
                                      vote_on=days_ago(20), actor=SYSTEM)
-    text = batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6")
+    text = batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6",
+                 day=days_ago(0).isoformat())
     assert "当前不能办理延长预备期（上级党委尚未审批，不能延长预备期）。" in text, text
 
 

@@ -172,11 +172,11 @@ def test_becoming_full_sets_the_category_and_the_date_the_probation_ended(orgs, 
 def test_probation_is_extended_once_by_six_to_twelve_months(orgs, member):
     a = probationary(orgs["community"], member, vote_days_ago=400)
     with pytest.raises(ValidationError):
-        services.applicant_extend_probation(applicant=a, months=3, actor=SYSTEM)
-    a = services.applicant_extend_probation(applicant=a, months=6, actor=SYSTEM)
+        services.applicant_extend_probation(applicant=a, months=3, decided_on=days_ago(30), actor=SYSTEM)
+    a = services.applicant_extend_probation(applicant=a, months=6, decided_on=days_ago(30), actor=SYSTEM)
     assert a.probation_ends_on == rules.add_months(days_ago(400), 18)
     with pytest.raises(ValidationError) as error:
-        services.applicant_extend_probation(applicant=a, months=6, actor=SYSTEM)
+        services.applicant_extend_probation(applicant=a, months=6, decided_on=days_ago(0), actor=SYSTEM)
     assert "只能延长一次" in str(error.value)
     with pytest.raises(ValidationError):  # the extended year has not ended
         services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)

@@ -76,7 +76,11 @@ class PreparationForm(forms.Form):
     publicity_on = forms.DateField(label="公示结束日期", required=False)
 
 
-class ExtendForm(forms.Form):
+class MeetingForm(forms.Form):
+    day = forms.DateField(label="支部大会日期", initial=dates.today, help_text="预备期满后召开的支部大会。")
+
+
+class ExtendForm(MeetingForm):
     months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
 
 
@@ -95,13 +99,13 @@ def _under_first_field(form: type[forms.Form], refused: tuple[str, ...]) -> dict
 
 
 def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
-          refused: tuple[str, ...] = (), **extra: Any) -> RecordStep:
+          refused: tuple[str, ...] = (), refusal_map: dict[str, str] | None = None, **extra: Any) -> RecordStep:
     """A step whose button says ``label`` (short: up to four of them share the page's
     header) and whose page and message say ``words`` (the step's full name); a refusal of
     a field in ``refused`` stands under the form's first field."""
     return RecordStep(name=f"{name}_step", label=label, permission=APPLICANT, applies=applies, run=run, form=form,
                       icon=icon, verb=f"办理{words}", summary=lambda a: _about(a, words),
-                      refusal_fields=_under_first_field(form, refused), **extra)
+                      refusal_fields={**_under_first_field(form, refused), **(refusal_map or {})}, **extra)
 
 
 def _probationary(applicant: Applicant, approved: bool) -> bool:
@@ -143,12 +147,13 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag",
           refused=("oath_on",)),
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
-          lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), DateForm,
+          lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), MeetingForm,
           "verified", refused=("full_on",)),
     _step("extend", "延长预备期", "延长预备期",
           lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
-          lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], actor=u), ExtendForm,
-          "more_time", refused=("probation_extended_months",)),
+          lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], decided_on=d["day"],
+                                                              actor=u), ExtendForm,
+          "more_time", refused=("extension_meeting_on",), refusal_map={"probation_extended_months": "months"}),
     # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
     # 支部大会, the file is closed: 终止培养).
     _step("withdraw", "终止培养", "终止培养",
