@@ -167,6 +167,12 @@ class Member(Audited):
         """党龄: whole years since 转正日期 (a 预备党员 has none yet)."""
         return rules.standing_years(self.full_on)
 
+    def has_application_file(self) -> bool:
+        """Whether a 发展党员 file holds this member's 预备期 (its vote, extension and 转正):
+        linked, or the file being admitted under the same ID number."""
+        files = Q(id_number=self.id_number) | (Q(member_id=self.pk) if self.pk else Q(pk__in=[]))
+        return Applicant.objects.filter(files).exists()
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.id_number:
@@ -182,6 +188,11 @@ class Member(Audited):
             errors["income_base"] = message
         errors.update(rules.member_dates_errors(category=self.category, joined_on=self.joined_on, full_on=self.full_on,
                                                 birth_date=self.birth_date, today=dates.today()))
+        if (self.category == MemberCategory.PROBATIONARY and isinstance(self.joined_on, datetime.date)
+                and "joined_on" not in errors
+                and (message := rules.probation_overdue_error(self.joined_on, dates.today()))
+                and not self.has_application_file()):
+            errors["joined_on"] = message
         if errors:
             raise ValidationError(errors)
 

@@ -23,6 +23,7 @@ TRAINING_MIN_HOURS = 24
 APPROVAL_WITHIN_MONTHS = 3
 PROBATION_MONTHS = 12
 EXTENSION_MIN, EXTENSION_MAX = 6, 12
+PROBATION_MAX_MONTHS = PROBATION_MONTHS + EXTENSION_MAX  # the year and the longest extension
 ARREARS_LAPSE_MONTHS = 6
 TRANSFER_OVERDUE_DAYS = 30
 
@@ -79,6 +80,16 @@ def member_dates_errors(*, category: str, joined_on: datetime.date | None, full_
     if joined_on and birth_date and years_between(birth_date, joined_on) < MIN_AGE:
         errors["joined_on"] = f"入党时须年满{MIN_AGE}岁。"
     return errors
+
+
+def probation_overdue_error(joined_on: datetime.date, today: datetime.date) -> str:
+    """A 预备党员 is one for a year, two at most with an extension: one whose 入党日期 is
+    further back has been made full (or lost the status) and is recorded so."""
+    latest = add_months(today, -PROBATION_MAX_MONTHS)
+    if joined_on < latest:
+        return (f"预备期为一年，延长最多一年：入党日期在{latest:%Y-%m-%d}之前的不能登记为预备党员，"
+                "应按正式党员登记并填写转正日期，或核对入党日期。")
+    return ""
 
 
 def application_age_error(birth_date: datetime.date, applied_on: datetime.date) -> str:

@@ -168,14 +168,19 @@ def approvals_pending(user: Any) -> QuerySet[Applicant]:
             .order_by("vote_on", "pk"))
 
 
-def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Applicant]:
-    """预备党员 whose 预备期 ends within ``within_days`` (or has ended without a decision)."""
+def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Member]:
+    """预备党员 on the roll whose 预备期 ends within ``within_days`` (or has ended without a
+    decision), each once: one year from the 入党日期 (the 支部大会 vote), plus the extension
+    their 发展党员 file records; one entered on the roster alone has no file and no
+    extension. Where they are now (a member moves with a transfer, the file does not)."""
     limit = (today or dates.today()) + datetime.timedelta(days=within_days)
-    ends_by = Q(probation_extended_months=0, vote_on__lte=rules.add_months(limit, -rules.PROBATION_MONTHS))
+    ends_by = Q(extended_months=0, joined_on__lte=rules.add_months(limit, -rules.PROBATION_MONTHS))
     for months in range(rules.EXTENSION_MIN, rules.EXTENSION_MAX + 1):
-        ends_by |= Q(probation_extended_months=months,
-                     vote_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
-    return applicants_visible_to(user).filter(ends_by, stage=Stage.PROBATIONARY).order_by("vote_on", "pk")
+        ends_by |= Q(extended_months=months,
+                     joined_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
+    return (members_visible_to(user).filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE)
+            .annotate(extended_months=Coalesce("application__probation_extended_months", 0)).filter(ends_by)
+            .select_related("branch", "application").order_by("joined_on", "pk"))
 
 
 def corrections_due(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Appraisal]:

@@ -73,6 +73,22 @@ def review_due(applicant: Any) -> datetime.date:
     return rules.add_months(applicant.reviewed_on or applicant.activist_on, rules.REVIEW_EVERY_MONTHS)
 
 
+def file_of(member: Any) -> Any:
+    """The member's 发展党员 file (read with the list), or None for one on the roster alone."""
+    return member.application if hasattr(member, "application") else None
+
+
+def probation_link(member: Any) -> str:
+    file = file_of(member)
+    return applicant_link(file) if file is not None else member_link(member)
+
+
+def probation_ends(member: Any) -> datetime.date | None:
+    """预备期满: as the file has it (with any extension), or a year from the 入党日期."""
+    file = file_of(member)
+    return file.probation_ends_on if file is not None else rules.probation_end(member.joined_on)
+
+
 def approval_deadline(applicant: Any) -> datetime.date:
     """上级党委审批 within three months of the 支部大会 vote."""
     return rules.add_months(applicant.vote_on, rules.APPROVAL_WITHIN_MONTHS)
@@ -151,10 +167,12 @@ def register_all() -> None:
     ))
     register(WorkList(
         slug=SLUG_PROBATION, title="30天内预备期满的预备党员", section=SECTION, permission="members.view_applicant",
-        queryset=selectors.probation_ending, row_link=applicant_link,
-        description="预备期满应及时召开支部大会讨论转正、延长预备期或取消预备党员资格；已满未讨论的也列在这里。",
-        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("支部大会接收", "vote_on"),
-                 Column("预备期满", "probation_ends_on")),
+        queryset=selectors.probation_ending, row_link=probation_link,
+        description="预备期满应及时召开支部大会讨论转正、延长预备期或取消预备党员资格；已满未讨论的也列在这里。"
+                    "经发展党员程序接收的按其档案（含延长预备期）计算，名册中直接登记的预备党员按入党日期满一年计算。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("入党日期", "joined_on"),
+                 Column("预备期满", probation_ends),
+                 Column("发展党员档案", lambda m: "有" if file_of(m) is not None else "名册登记")),
     ))
     register(WorkList(
         slug=SLUG_TRANSIT, title="在途的组织关系转接", section=SECTION, permission="members.view_transfer",

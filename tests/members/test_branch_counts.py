@@ -15,7 +15,7 @@ from branches.members import selectors, services
 from branches.members.models import MemberCategory, MemberStatus
 from branches.models import OrgKind
 
-from .conftest import SYSTEM, add_member, make_org
+from .conftest import SYSTEM, add_member, days_ago, make_org
 
 pytestmark = pytest.mark.django_db
 ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
@@ -24,10 +24,10 @@ ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
 def fill(orgs):
     add_member(orgs["community"], "甲")
     add_member(orgs["community"], "乙")
-    add_member(orgs["community"], "丙", category=MemberCategory.PROBATIONARY)
+    add_member(orgs["community"], "丙", category=MemberCategory.PROBATIONARY, joined_on=days_ago(100))
     gone = add_member(orgs["community"], "丁")
     services.member_set_status(member=gone, status=MemberStatus.DECEASED, actor=SYSTEM)
-    add_member(orgs["village"], "戊", category=MemberCategory.PROBATIONARY)
+    add_member(orgs["village"], "戊", category=MemberCategory.PROBATIONARY, joined_on=days_ago(100))
     add_member(orgs["county_b"], "己")
 
 
