@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_applicant_review_late_reason'),
+        ('members', '0012_applicant_review_late_reason'),
     ]
 
     operations = [

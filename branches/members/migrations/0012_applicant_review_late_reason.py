@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_appraisal_carry_out'),
+        ('members', '0011_transfer_letter_unique'),
     ]
 
     operations = [
