@@ -177,7 +177,7 @@ def transferred_out_with(member: Member, actor, letter: str) -> Member:
 
 def test_a_new_person_transferred_in_from_outside_enters_the_roster_with_the_letter(orgs, county_a_clerk):
     person = Member(name="赵六", id_number=make_id(datetime.date(1985, 4, 2)), category="full",
-                    joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("0"))
+                    joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("4200"))
     t = services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
                                           letter_number="沪徐转〔2026〕8号", sent_on=days_ago(6), received_on=days_ago(1),
                                           actor=county_a_clerk)
