@@ -198,6 +198,8 @@ PIPELINE = [
     ("申请人甲", 20, "applied"), ("申请人乙", 70, "talked_late"), ("积极分子甲", 300, "activist"),
     ("积极分子乙", 500, "activist_reviewed"), ("发展对象甲", 560, "candidate"), ("发展对象乙", 600, "candidate_ready"),
     ("预备党员甲", 700, "probationary"), ("预备党员乙", 820, "probation_ending"), ("已转正甲", 1300, "full"),
+    # Voted in by the 支部大会 fifty days ago, the higher committee's approval still to come.
+    ("待审批甲", 520, "admitted"),
 ]
 
 
@@ -243,6 +245,8 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
         return
     vote = ago(days - 470)
     a = services.applicant_admit(applicant=a, vote_on=vote, actor=actor)
+    if goal == "admitted":
+        return
     a = services.applicant_approve(applicant=a, approved_on=vote + datetime.timedelta(days=40), actor=actor)
     a = services.applicant_oath(applicant=a, oath_on=vote + datetime.timedelta(days=50), actor=actor)
     if goal in ("probationary", "probation_ending"):

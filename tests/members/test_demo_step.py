@@ -31,6 +31,7 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert selectors.transfers_overdue(SYSTEM).count() == 1
     assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
     assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
+    assert list(selectors.approvals_pending(SYSTEM).values_list("name", flat=True)) == ["待审批甲"]
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
     assert selectors.corrections_due(SYSTEM).count() == 1 and selectors.disposals_pending(SYSTEM).count() == 1
