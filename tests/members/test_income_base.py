@@ -47,6 +47,14 @@ def test_the_roster_sheet_refuses_an_employed_member_with_a_base_of_zero(tmp_pat
     assert not result.committed and "党费计算基数" in messages(result)
 
 
+
+def test_the_roster_sheet_says_a_zero_base_once_although_the_model_and_the_table_both_refuse_it(tmp_path, orgs,
+                                                                                              county_a_clerk):
+    row = ["零基数", make_id(datetime.date(1980, 1, 1)), "A-SQ", "正式党员", "2005-07-01", "2006-07-01", "在职", "0"]
+    result = run(tmp_path, [ROSTER_HEAD, row], MemberResource, county_a_clerk)
+    said = [e.message for e in result.errors if "党费计算基数" in e.message]
+    assert len(said) == 1, said
+
 def test_a_student_needs_no_income_base(orgs):
     member = add_member(orgs["community"], income="0", dues_category="student")
     services.dues_generate_month(month=TODAY, actor=SYSTEM)
