@@ -116,3 +116,17 @@ def run_sheet(tmp_path: Any, rows: list[list[Any]], resource: Any, user: Any) ->
 
 def sheet_messages(result: Any) -> str:
     return "；".join(f"{e.row}:{e.column}:{e.message}" for e in result.errors)
+
+
+# The 培养联系人 of the applicants' sheets in the step tests.
+CONTACT_ID = make_id(datetime.date(1970, 1, 1))
+
+
+@pytest.fixture
+def contact(orgs: dict[str, PartyOrganisation]) -> Member:
+    return add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
+
+
+def column_messages(result: Any) -> str:
+    """A sheet run's errors as 列:说明, joined."""
+    return "；".join(f"{e.column}:{e.message}" for e in result.errors)

@@ -16,10 +16,10 @@ from django.urls import reverse
 from branches.members import rules, services
 from branches.members.models import Applicant
 from branches.members.resources import ApplicantResource
-from orgwork.imports.engine import run_import
-from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id, probationary
+from .conftest import CONTACT_ID, SYSTEM, TODAY, days_ago, make_id, probationary
+from .conftest import column_messages as errors
+from .conftest import run_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,6 @@ HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日�
         "最近一次培养考察日期", "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "公示结束日期",
         "支部大会讨论接收日期", "上级党委审批日期", "延长预备期（月）", "延长预备期支部大会日期", "转正日期",
         "讨论转正支部大会日期"]
-CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 ACTIVIST = days_ago(1400).replace(day=10)
 VOTE = rules.add_months(ACTIVIST, 14)
 
@@ -98,18 +97,7 @@ def sheet(tmp_path: Path, user: Any, *, extended: str = "", extension_meeting: s
            rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
            rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), VOTE.isoformat(),
            (VOTE + datetime.timedelta(days=30)).isoformat(), extended, extension_meeting, full_on, full_meeting]
-    path = tmp_path / "applicants.csv"
-    path.write_text("\r\n".join(",".join(r) for r in [HEAD, row]) + "\r\n", encoding="utf-8")
-    return run_import(ApplicantResource, user, open_sheet(str(path), path.name, ApplicantResource), commit=True)
-
-
-def errors(result: Any) -> str:
-    return "；".join(f"{e.column}:{e.message}" for e in result.errors)
-
-
-@pytest.fixture
-def contact(orgs):
-    return add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
+    return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 
 def test_a_sheet_extension_decided_before_the_year_ends_is_refused(tmp_path, orgs, contact, county_a_clerk):

@@ -17,10 +17,10 @@ from django.urls import reverse
 from branches.members import rules, services
 from branches.members.models import Applicant, Stage
 from branches.members.resources import ApplicantResource
-from orgwork.imports.engine import run_import
-from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, activist, add_member, days_ago, make_id
+from .conftest import CONTACT_ID, SYSTEM, activist, days_ago, make_id
+from .conftest import column_messages as errors
+from .conftest import run_sheet
 
 pytestmark = pytest.mark.django_db
 GAP = "超过六个月没有考察记录"
@@ -90,7 +90,6 @@ def test_the_batch_action_refuses_a_stretch_without_a_review_with_the_same_reaso
 
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "确定为入党积极分子日期", "培养联系人一身份证号",
         "最近一次培养考察日期", "确定为发展对象日期", "考察逾期原因"]
-CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
 
 def sheet(tmp_path: Path, user: Any, *, activist_on: datetime.date, reviewed_on: datetime.date,
@@ -98,18 +97,7 @@ def sheet(tmp_path: Path, user: Any, *, activist_on: datetime.date, reviewed_on:
     row = ["赵明", make_id(datetime.date(1990, 5, 1)), "A-SQ", (activist_on - datetime.timedelta(days=40)).isoformat(),
            (activist_on - datetime.timedelta(days=30)).isoformat(), activist_on.isoformat(), CONTACT_ID,
            reviewed_on.isoformat(), candidate_on.isoformat(), reason]
-    path = tmp_path / "applicants.csv"
-    path.write_text("\r\n".join(",".join(r) for r in [HEAD, row]) + "\r\n", encoding="utf-8")
-    return run_import(ApplicantResource, user, open_sheet(str(path), path.name, ApplicantResource), commit=True)
-
-
-def errors(result: Any) -> str:
-    return "；".join(f"{e.column}:{e.message}" for e in result.errors)
-
-
-@pytest.fixture
-def contact(orgs):
-    return add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
+    return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 
 def test_a_sheet_row_whose_latest_review_is_a_year_before_the_decision_is_refused(tmp_path, orgs, contact,

@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from orgwork.audit.models import AuditLog
 from orgwork.imports import services as jobs
 from orgwork.imports.models import ImportJob, JobStatus
+from orgwork.rectification.models import RectificationItem
 
 ITEMS = "rectification_items"
 CHECKLISTS = "rectification_checklists"
@@ -41,3 +43,25 @@ def sheet_rows(content: bytes) -> tuple[list[Any], list[list[Any]]]:
     """An exported workbook's header and rows, as lists a test may edit."""
     header, *rows = [list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
     return header, rows
+
+
+def item_rows() -> list[tuple[Any, ...]]:
+    return list(RectificationItem.objects.order_by("pk").values_list(
+        "pk", "checklist_id", "source", "problem", "responsible_unit_id", "responsible_person", "lead_leader",
+        "measure", "deadline", "state", "version"))
+
+
+def item_audit_rows() -> int:
+    return AuditLog.objects.filter(content_type__model="rectificationitem").count()
+
+
+def assert_items_import_back_unchanged(client: Any, user: Any, fmt: str, rows: int) -> None:
+    """The user's 整改事项 export, imported as it is: every row 未变, nothing written."""
+    content = exported(client, fmt)
+    before, audited = item_rows(), item_audit_rows()
+
+    job = imported(user, f"整改事项.{fmt}", content)
+
+    assert (job.status, job.errors) == (JobStatus.DONE, [])
+    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (rows, 0, 0, rows)
+    assert (item_rows(), item_audit_rows()) == (before, audited)

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from orgwork.audit.models import AuditLog
 from orgwork.imports.models import JobStatus
 from orgwork.rectification import services
 from orgwork.rectification.models import Checklist, ItemState, RectificationItem
@@ -23,7 +22,7 @@ from orgwork.units.models import Unit
 from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
 
-from .roundtrip import exported, imported, sheet_rows
+from .roundtrip import assert_items_import_back_unchanged, exported, imported, item_rows, sheet_rows
 
 pytestmark = pytest.mark.django_db
 DOC = "兰巡反〔2026〕1号"
@@ -40,16 +39,6 @@ def city_items(item_in: Callable[..., RectificationItem], tree: dict[str, Unit])
     ]
 
 
-def item_rows() -> list[tuple[Any, ...]]:
-    return list(RectificationItem.objects.order_by("pk").values_list(
-        "pk", "checklist_id", "source", "problem", "responsible_unit_id", "responsible_person", "lead_leader",
-        "measure", "deadline", "state", "version"))
-
-
-def item_audit_rows() -> int:
-    return AuditLog.objects.filter(content_type__model="rectificationitem").count()
-
-
 def county_sheet(client_for: Any, clerk: Any) -> tuple[list[Any], list[list[Any]]]:
     return sheet_rows(exported(client_for(clerk)))
 
@@ -57,14 +46,7 @@ def county_sheet(client_for: Any, clerk: Any) -> tuple[list[Any], list[list[Any]
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_countys_export_of_its_items_on_a_city_checklist_imports_back_as_it_is(
         fmt: str, media: Path, city_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
-    content = exported(client_for(county_a_clerk), fmt)
-    before, audited = item_rows(), item_audit_rows()
-
-    job = imported(county_a_clerk, f"整改事项.{fmt}", content)
-
-    assert (job.status, job.errors) == (JobStatus.DONE, [])
-    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (2, 0, 0, 2)
-    assert (item_rows(), item_audit_rows()) == (before, audited)
+    assert_items_import_back_unchanged(client_for(county_a_clerk), county_a_clerk, fmt, 2)
 
 
 def test_a_countys_edited_row_updates_its_item_on_the_city_checklist_and_adds_none(

@@ -11,40 +11,22 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from orgwork.audit.models import AuditLog
 from orgwork.imports.models import JobStatus
 from orgwork.rectification.models import RectificationItem
 from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
 
-from .roundtrip import exported, imported
+from .roundtrip import assert_items_import_back_unchanged, exported, imported
 
 pytestmark = pytest.mark.django_db
 REQUIRED = "此项为必填项，不能为空。"
-
-
-def item_rows() -> list[tuple[Any, ...]]:
-    return list(RectificationItem.objects.order_by("pk").values_list(
-        "pk", "checklist_id", "problem", "responsible_unit_id", "responsible_person", "measure", "deadline", "state",
-        "version"))
-
-
-def item_audit_rows() -> int:
-    return AuditLog.objects.filter(content_type__model="rectificationitem").count()
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_exported_list_with_a_spot_check_item_imports_back_as_it_is_with_nothing_new_or_changed(
         fmt: str, media: Path, spot_check_item: RectificationItem, county_items: list[RectificationItem],
         county_a_clerk: Any, client_for: Any) -> None:
-    content = exported(client_for(county_a_clerk), fmt)
-    before, audited = item_rows(), item_audit_rows()
-
-    job = imported(county_a_clerk, f"整改事项.{fmt}", content)
-
-    assert (job.status, job.errors) == (JobStatus.DONE, [])
-    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (3, 0, 0, 3)
-    assert (item_rows(), item_audit_rows()) == (before, audited)
+    assert_items_import_back_unchanged(client_for(county_a_clerk), county_a_clerk, fmt, 3)
 
 
 def test_the_checklist_column_names_a_checklist_without_a_document_number_by_its_title_and_system_number(

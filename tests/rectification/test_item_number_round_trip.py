@@ -17,7 +17,6 @@ import pytest
 
 from cadres.supervision.models import SpotCheck
 from cadres.supervision.services import spot_check_open_rectification
-from orgwork.audit.models import AuditLog
 from orgwork.imports.exporting import template_xlsx
 from orgwork.imports.models import JobStatus
 from orgwork.rectification import services
@@ -26,7 +25,7 @@ from orgwork.rectification.resources import RectificationItemResource
 from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
 
-from .roundtrip import exported, imported, sheet_rows
+from .roundtrip import assert_items_import_back_unchanged, exported, imported, item_rows, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +45,6 @@ def opened_again(spot_check_item: RectificationItem, county_a_clerk: Any,
     return spot_check_item, again
 
 
-def item_rows() -> list[tuple[Any, ...]]:
-    return list(RectificationItem.objects.order_by("pk").values_list(
-        "pk", "checklist_id", "problem", "responsible_unit_id", "responsible_person", "measure", "deadline", "state",
-        "version"))
-
-
-def item_audit_rows() -> int:
-    return AuditLog.objects.filter(content_type__model="rectificationitem").count()
-
-
 def row_of(header: list[Any], rows: list[list[Any]], item: RectificationItem) -> list[Any]:
     return next(row for row in rows if str(row[header.index("事项编号")]) == str(item.pk))
 
@@ -64,14 +53,7 @@ def row_of(header: list[Any], rows: list[list[Any]], item: RectificationItem) ->
 def test_an_exported_list_with_an_item_opened_again_after_the_first_was_struck_off_imports_back_as_it_is(
         fmt: str, media: Path, opened_again: tuple[RectificationItem, RectificationItem], county_a_clerk: Any,
         client_for: Any) -> None:
-    content = exported(client_for(county_a_clerk), fmt)
-    before, audited = item_rows(), item_audit_rows()
-
-    job = imported(county_a_clerk, f"整改事项.{fmt}", content)
-
-    assert (job.status, job.errors) == (JobStatus.DONE, [])
-    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (2, 0, 0, 2)
-    assert (item_rows(), item_audit_rows()) == (before, audited)
+    assert_items_import_back_unchanged(client_for(county_a_clerk), county_a_clerk, fmt, 2)
 
 
 def test_the_export_gives_each_item_its_number_in_the_first_column(
