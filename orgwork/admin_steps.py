@@ -28,7 +28,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -199,6 +199,8 @@ class RecordStepsMixin:
             reasons = [message.rstrip("。；") for message in error.messages]
         except _RolledBack:
             pass
+        except (ObjectDoesNotExist, PermissionDenied, ValueError, TypeError, AttributeError):
+            pass  # a service that trips over a record it was never meant for: refused without a reason
         return f"当前不能{step.words}" + (f"（{'；'.join(reasons)}）" if reasons else "") + "。"
 
     def record_page(self, record: Any) -> str:

@@ -77,6 +77,22 @@ def test_a_batch_refusal_names_the_step_once_and_gives_the_reason_its_service_gi
     assert Applicant.objects.get(pk=applied.pk).talk_late_reason == "外出务工"
 
 
+
+@pytest.mark.parametrize("trip", [Applicant.DoesNotExist, AttributeError])
+def test_a_batch_refusal_whose_service_trips_over_the_record_is_refused_without_a_reason_not_a_500(
+        orgs, rf, county_a_clerk, trip):
+    from orgwork.admin_steps import RecordStep, RecordStepsMixin
+
+    def service(record: Any, actor: Any, data: dict[str, Any]) -> Any:
+        raise trip("not a record this step is for")
+
+    step = RecordStep(name="talk", label="办理谈话", permission="members.change_applicant", applies=lambda r: True,
+                      run=service, verb="谈话")
+    request = rf.post("/")
+    request.user = county_a_clerk
+    refused = RecordStepsMixin.batch_refusal(request, new_applicant(orgs["community"], applied_on=days_ago(5)), step, {})
+    assert refused == f"当前不能{step.words}。"
+
 def test_a_batch_extension_before_the_approval_says_the_approval_is_missing(orgs, member, client_for,
                                                                             county_a_clerk):
     voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
