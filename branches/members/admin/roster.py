@@ -184,22 +184,15 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
         if not super().step_allowed(request, record, step):
             return False
-        if getattr(request, "transfer_side_by_service", False):
-            return True
         # Out of the province the sending side records the receipt (or the letter's return).
         side = record.from_branch if step.name == "send_step" or record.to_branch_id is None else record.to_branch
         return side is not None and in_scope(side, request.user)
 
-    def batch_step(self, request: HttpRequest, queryset: QuerySet[Transfer], step_name: str, *, action: str,
-                   title: str, **kwargs: Any) -> HttpResponse | None:
+    def batch_step_allowed(self, request: HttpRequest, record: Transfer, step: Any) -> bool:
         # The list holds both sides' transfers. Where the page would just not offer the other
         # side's button, the batch lets the service judge the side, so a refused row says why
         # (转入党支部不在您的管辖范围内), in the words of the step's own refusal.
-        request.transfer_side_by_service = True  # type: ignore[attr-defined]
-        try:
-            return super().batch_step(request, queryset, step_name, action=action, title=title, **kwargs)
-        finally:
-            request.transfer_side_by_service = False  # type: ignore[attr-defined]
+        return super().step_allowed(request, record, step)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         if obj is None:
