@@ -222,9 +222,15 @@ class RecordStepsMixin:
             kwargs["user"] = request.user  # e.g. a replacement chosen among the user's own cadres
         return kwargs
 
+    def step_record(self, request: HttpRequest, object_id: Any, step: RecordStep) -> Any:
+        """The record a step's page acts on: the user's own, as the record's page finds it.
+        An admin whose service takes a record from elsewhere for one step (the receiving
+        side of a move) widens this for that step alone; the service still decides."""
+        return self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]  # scoped
+
     def take_step(self, request: HttpRequest, object_id: Any, step: RecordStep) -> HttpResponse:
         opts = self.model._meta  # type: ignore[attr-defined]
-        record = self.get_object(request, unquote(str(object_id)))  # type: ignore[attr-defined]
+        record = self.step_record(request, object_id, step)
         if record is None:
             raise Http404(not_found_message(opts, object_id))
         if not self.holds_step_right(request, step):

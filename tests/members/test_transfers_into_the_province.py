@@ -7,14 +7,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from branches.members import services
+from branches.members.admin.steps import OUTSIDE_JURISDICTION
 from branches.members.models import Member, MemberStatus, Transfer, TransferState
 from branches.members.resources import MemberResource
+from orgwork.accounts import roles
 from orgwork.audit.models import AuditLog
+from tests.steps import assert_step_unavailable
 
 from .conftest import SYSTEM, add_member, days_ago, make_id
 from .conftest import run_sheet as run
@@ -193,3 +197,55 @@ def test_the_transfer_page_of_a_transfer_in_names_the_organisation_outside(orgs,
     client = client_for(county_a_clerk)
     assert "北京市海淀区某街道党工委" in page(client, t)
     assert "省外：北京市海淀区某街道党工委" in client.get(reverse("admin:members_transfer_changelist")).content.decode()
+
+
+# --- 省外转入 is the receiving side's -------------------------------------------------
+
+
+def audit_rows_of(record) -> list[AuditLog]:
+    return list(AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(type(record)),
+                                        object_id=str(record.pk)))
+
+
+def test_the_receiving_clerk_of_another_county_takes_back_a_member_who_left_the_province(orgs, member, client_for,
+                                                                                       county_a_clerk,
+                                                                                       county_b_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    client = client_for(county_b_clerk)
+    assert client.get(reverse("admin:members_member_change", args=[gone.pk])).status_code == 302, "not his page"
+    assert client.get(step_url(gone, "transfer-in")).status_code == 200
+    audited = AuditLog.objects.count()
+    done = client.post(step_url(gone, "transfer-in"), {
+        "to_branch": orgs["county_b"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
+        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+    assert done.status_code == 302 and done["Location"] == reverse("admin:members_member_change", args=[gone.pk])
+    back = Member.objects.get(pk=gone.pk)
+    assert (back.status, back.branch_id) == (MemberStatus.ACTIVE, orgs["county_b"].pk)
+    assert client.get(done["Location"]).status_code == 200, "now in the receiving clerk's roster"
+    t = Transfer.objects.get(member=gone, origin="北京市海淀区某街道党工委")
+    assert AuditLog.objects.count() == audited + 2  # the member's return and the transfer, once each
+    assert len([row for row in audit_rows_of(back) if "省外转入" in row.message]) == 1
+    assert len(audit_rows_of(t)) == 1
+
+
+def test_the_transfer_in_step_refuses_a_branch_outside_the_clerks_jurisdiction(orgs, member, client_for,
+                                                                               county_a_clerk, county_b_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    refused = client_for(county_b_clerk).post(step_url(gone, "transfer-in"), {
+        "to_branch": orgs["community"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
+        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["to_branch"] == [OUTSIDE_JURISDICTION]
+    assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
+    assert not Transfer.objects.filter(origin="北京市海淀区某街道党工委").exists()
+
+
+def test_only_a_member_who_left_the_province_is_reached_from_another_county_and_only_by_a_clerk_with_branches(
+        orgs, tree, member, make_staff, client_for, county_a_clerk, county_b_clerk):
+    on_the_roll = add_member(orgs["village"], "李四")
+    assert client_for(county_b_clerk).get(step_url(on_the_roll, "transfer-in")).status_code == 404
+    assert client_for(county_b_clerk).get(step_url(on_the_roll, "status")).status_code == 404
+    gone = transferred_out(member, county_a_clerk)
+    no_branches = make_staff("tianshui_clerk", tree["other_city"], *roles.BUSINESS_ROLES)
+    assert_step_unavailable(client_for(no_branches), step_url(gone, "transfer-in"), post=False)
+    assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT

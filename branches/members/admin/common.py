@@ -9,11 +9,20 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from branches.models import OrgKind, PartyOrganisation
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
 from orgwork.common import dates, secrets
+from orgwork.units.scope import scope_queryset
+
+
+def branches_for(user: Any) -> QuerySet[PartyOrganisation]:
+    """The 党支部 of the user's jurisdiction: where a member or an applicant is entered,
+    dues are generated, or a member transferred in is received."""
+    return scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), user).order_by("path")
 
 
 def member_label(member: Any) -> str:

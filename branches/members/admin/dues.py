@@ -23,8 +23,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import rules, services
 from ..models import DuesRecord, Member
-from .common import member_label
-from .roster import branches_for
+from .common import branches_for, member_label
 
 GENERATE_PERMISSION = "members.add_duesrecord"
 
@@ -122,7 +121,7 @@ class GenerateDuesForm(forms.Form):
 
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches_for(request)
+        self.fields["branch"].queryset = branches_for(request.user)
         self.fields["month"].initial = dates.format_month(dates.today())
 
     def clean_month(self) -> Any:

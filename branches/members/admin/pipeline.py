@@ -17,8 +17,7 @@ from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import ActivistReview, Applicant
-from .common import MaskedPersonalDataMixin
-from .roster import branches_for
+from .common import MaskedPersonalDataMixin, branches_for
 from .steps import APPLICANT_STEPS
 
 
@@ -72,7 +71,7 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":
-            kwargs["queryset"] = branches_for(request)
+            kwargs["queryset"] = branches_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Applicant, form: Any, change: bool) -> None:

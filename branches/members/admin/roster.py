@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -16,22 +17,19 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
-from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
+from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin
+from orgwork.admin_widgets import key_holds
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import selectors, services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
-from .common import MaskedPersonalDataMixin, member_label
-from .steps import MEMBER_STEPS, TRANSFER_STEPS
+from .common import MaskedPersonalDataMixin, branches_for, member_label
+from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS
 
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
 CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
-
-
-def branches_for(request: HttpRequest) -> QuerySet[PartyOrganisation]:
-    return scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), request.user).order_by("path")
 
 
 # What a roster row shows (list_display, the masked number and 党龄 included): the page
@@ -58,7 +56,8 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
                   ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
-    (``ScopedModelAdmin``). A member's page offers 办理组织关系转接 and 变更党籍状态."""
+    (``ScopedModelAdmin``). A member's page offers 办理组织关系转接 and 变更党籍状态; one
+    who left the province, 省外转入 to whichever clerk receives him (``step_record``)."""
 
     record_steps = MEMBER_STEPS
 
@@ -103,7 +102,7 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":
-            kwargs["queryset"] = branches_for(request)
+            kwargs["queryset"] = branches_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="党龄（年）")
@@ -126,6 +125,25 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
         services.member_save(member=obj, actor=request.user)
+
+    def step_record(self, request: HttpRequest, object_id: Any, step: RecordStep) -> Member | None:
+        """省外转入 is the receiving side's: one who left the province is taken back wherever
+        he arrives (:func:`services.transfer_in_from_outside`), so the clerk of any
+        jurisdiction reaches his 省外转入, though not his page. Any other record out of
+        scope is not found."""
+        record = super().step_record(request, object_id, step)
+        key = unquote(str(object_id))
+        if record is None and step.name == TRANSFER_IN_STEP and key_holds(Member._meta.pk, key):
+            record = Member.objects.select_related("branch").filter(
+                pk=key, status=MemberStatus.TRANSFERRED_OUT).first()
+        return record
+
+    def step_allowed(self, request: HttpRequest, record: Any, step: RecordStep) -> bool:
+        """省外转入 is offered to a clerk with a 党支部 of their own to receive into (the
+        form offers only those)."""
+        if not super().step_allowed(request, record, step):
+            return False
+        return step.name != TRANSFER_IN_STEP or branches_for(request.user).exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # members leave the roster through a status or a transfer, never by deletion

@@ -21,7 +21,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
-from .common import DateForm, ReasonForm, member_label
+from .common import DateForm, ReasonForm, branches_for, member_label
 
 APPLICANT = "members.change_applicant"  # the permission every 发展党员 service requires
 TRANSFER = "members.change_transfer"
@@ -184,17 +184,27 @@ class TransferStartStepForm(forms.Form):
     started_on = forms.DateField(label="申请日期", initial=dates.today)
 
 
+OUTSIDE_JURISDICTION = "请在您管辖范围内的党支部中选择转入党支部。"
+
+
 class TransferInStepForm(forms.Form):
-    """省外转入 for a member whose relationship left the province: the letter from the
-    organisation outside and the receiving branch's receipt."""
+    """省外转入: the letter from the organisation outside the province and the receiving
+    branch's receipt. The receiving side acts: the branch is one of the clerk's own,
+    searched as a member's branch is (``PartyOrganisationAdmin.get_search_results``);
+    another posted is refused under the field, in the same words whether it exists or not."""
 
     to_branch = forms.ModelChoiceField(
-        label="转入党支部", queryset=PartyOrganisation.objects.filter(kind=OrgKind.BRANCH),
-        widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
+        label="转入党支部", queryset=PartyOrganisation.objects.none(),
+        error_messages={"invalid_choice": OUTSIDE_JURISDICTION},
+        widget=KeyCheckedAutocompleteSelect(Member._meta.get_field("branch"), admin.site))
     origin = forms.CharField(label="转出单位（省外）", max_length=200, help_text="开出介绍信的省外党组织。")
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     sent_on = forms.DateField(label="开出介绍信日期")
     received_on = forms.DateField(label="接收日期", initial=dates.today)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = branches_for(user)
 
 
 def _member_about(member: Member, words: str) -> str:
@@ -206,6 +216,8 @@ def _in_transfer(member: Member) -> bool:
     """Whether the member has a transfer not yet finished (the service allows one at a time)."""
     return member.transfers.filter(state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists()
 
+
+TRANSFER_IN_STEP = "transfer_in_step"  # the receiving side's (MemberAdmin.step_record)
 
 MEMBER_STEPS = (
     RecordStep(name="transfer_step", label="办理组织关系转接", permission="members.add_transfer", icon="move_up",
@@ -219,8 +231,9 @@ MEMBER_STEPS = (
                applies=lambda m: m.status != MemberStatus.TRANSFERRED_OUT, form=StatusForm,
                run=lambda m, u, d: services.member_set_status(member=m, status=d["status"], actor=u),
                verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态")),
-    RecordStep(name="transfer_in_step", label="省外转入", permission="members.add_transfer", icon="login",
+    RecordStep(name=TRANSFER_IN_STEP, label="省外转入", permission="members.add_transfer", icon="login",
                applies=lambda m: m.status == MemberStatus.TRANSFERRED_OUT, form=TransferInStepForm,
+               form_takes_user=True,
                run=lambda m, u, d: services.transfer_in_from_outside(
                    member=m, to_branch=d["to_branch"], origin=d["origin"], letter_number=d["letter_number"],
                    sent_on=d["sent_on"], received_on=d["received_on"], actor=u),
