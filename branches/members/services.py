@@ -375,6 +375,9 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
     _not_future(received_on, "received_on", "接收日期")
     if received_on < sent_on:
         raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+    if adding and isinstance(member.joined_on, datetime.date) and sent_on < member.joined_on:
+        # As a letter issued in the province (transfer_start): only a member's relationship moves.
+        raise ValidationError({"sent_on": f"开出介绍信日期不能早于入党日期（{member.joined_on:%Y-%m-%d}）。"})
     _letter_in_use(letter_number.strip(), origin.strip())
     with transaction.atomic():
         message = f"组织关系由省外转入（{origin.strip()}，介绍信 {letter_number.strip()}）"

@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from branches.members import services
+from branches.members import rules, services
 from branches.members.admin.steps import OUTSIDE_JURISDICTION
 from branches.members.models import Member, MemberStatus, Transfer, TransferState
 from branches.members.resources import MemberResource
 from orgwork.accounts import roles
 from orgwork.audit.models import AuditLog
+from orgwork.common.secrets import ID_NUMBER_UNAVAILABLE
 from tests.steps import assert_step_unavailable
 
 from .conftest import SYSTEM, add_member, days_ago, make_id
@@ -249,3 +250,107 @@ def test_only_a_member_who_left_the_province_is_reached_from_another_county_and_
     no_branches = make_staff("tianshui_clerk", tree["other_city"], *roles.BUSINESS_ROLES)
     assert_step_unavailable(client_for(no_branches), step_url(gone, "transfer-in"), post=False)
     assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+# --- 登记省外转入: a person new to the province, from the transfers list --------------
+
+FROM_OUTSIDE = reverse("admin:members_transfer_from_outside")
+NEW_ID = "11010519491231002X"
+
+
+def letter(**changes) -> dict[str, str]:
+    """The page's fields for 赵六, arriving with a letter from 上海市徐汇区某党委."""
+    return {"origin": "上海市徐汇区某党委", "letter_number": "沪徐转〔2026〕8号", "sent_on": days_ago(6).isoformat(),
+            "received_on": days_ago(1).isoformat(), "to_branch": "", "name": "赵六", "id_number": NEW_ID,
+            "category": "full", "joined_on": "1975-07-01", "full_on": "1976-07-01", "dues_category": "employed",
+            "income_base": "4200", **changes}
+
+
+def test_a_county_clerk_registers_a_person_new_to_the_province_from_the_transfers_list(orgs, client_for,
+                                                                                     county_a_clerk):
+    client = client_for(county_a_clerk)
+    assert f'href="{FROM_OUTSIDE}"' in client.get(reverse("admin:members_transfer_changelist")).content.decode()
+    form = client.get(FROM_OUTSIDE)
+    assert form.status_code == 200 and 'data-field-name="branch"' in form.content.decode()
+    audited = AuditLog.objects.count()
+    # The number as typed on a letter: a lower-case x and stray spaces.
+    done = client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, id_number=f" {NEW_ID.lower()} "))
+    assert done.status_code == 302, done.content.decode()[:3000]
+    added = Member.objects.get(id_number=NEW_ID)
+    assert done["Location"] == reverse("admin:members_member_change", args=[added.pk])
+    assert (added.name, added.branch_id, added.status, added.birth_date, added.income_base) == (
+        "赵六", orgs["village"].pk, MemberStatus.ACTIVE, datetime.date(1949, 12, 31), Decimal("4200"))
+    t = Transfer.objects.get(member=added)
+    assert (t.from_branch_id, t.origin, t.letter_number, t.to_branch_id, t.state, t.sent_on, t.received_on) == (
+        None, "上海市徐汇区某党委", "沪徐转〔2026〕8号", orgs["village"].pk, TransferState.RECEIVED, days_ago(6),
+        days_ago(1))
+    assert AuditLog.objects.count() == audited + 2  # the member and the transfer, once each
+    assert [row.action for row in audit_rows_of(added)] == ["create"]
+    assert [row.action for row in audit_rows_of(t)] == ["create"]
+    page_html = client.get(done["Location"]).content.decode()
+    assert added.masked_id_number in page_html and NEW_ID not in page_html
+
+
+def test_the_transfer_in_page_refuses_a_branch_outside_the_clerks_jurisdiction(orgs, client_for, county_a_clerk):
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["county_b"].pk))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["to_branch"] == [OUTSIDE_JURISDICTION]
+    assert not Member.objects.filter(id_number=NEW_ID).exists() and not Transfer.objects.exists()
+
+
+def test_the_transfer_in_page_refuses_an_id_number_on_the_roster_without_saying_where(orgs, client_for,
+                                                                                     county_a_clerk):
+    add_member(orgs["county_b"], "赵六", id_number=NEW_ID)  # another county's member
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["id_number"] == [ID_NUMBER_UNAVAILABLE]
+    assert "七里河" not in refused.content.decode()
+    assert Member.objects.filter(id_number=NEW_ID).count() == 1 and not Transfer.objects.exists()
+
+
+def test_the_transfer_in_page_sends_a_member_who_left_the_province_to_his_own_transfer_in(orgs, member, client_for,
+                                                                                         county_a_clerk,
+                                                                                         county_b_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    client = client_for(county_b_clerk)
+    refused = client.post(FROM_OUTSIDE, letter(to_branch=orgs["county_b"].pk, id_number=gone.id_number))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["id_number"] == [rules.TRANSFERRED_OUT_BACK]
+    assert f'href="{step_url(gone, "transfer-in")}"' in refused.content.decode()
+    assert client.get(step_url(gone, "transfer-in")).status_code == 200
+    assert Member.objects.filter(id_number=gone.id_number).count() == 1
+    assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+def test_the_transfer_in_page_refuses_a_letter_already_registered_from_the_same_issuer(orgs, client_for,
+                                                                                      county_a_clerk):
+    client = client_for(county_a_clerk)
+    assert client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk)).status_code == 302
+    second = make_id(datetime.date(1950, 2, 3))
+    refused = client.post(FROM_OUTSIDE, letter(to_branch=orgs["community"].pk, name="钱七", id_number=second))
+    assert refused.status_code == 200 and "已登记转入" in refused.context["form"].errors["letter_number"][0]
+    assert not Member.objects.filter(id_number=second).exists()
+    # Another issuer numbers its own letters: the same number from it is another letter.
+    other = client.post(FROM_OUTSIDE, letter(to_branch=orgs["community"].pk, name="钱七", id_number=second,
+                                             origin="北京市海淀区某街道党工委"))
+    assert other.status_code == 302
+    assert Transfer.objects.filter(letter_number="沪徐转〔2026〕8号").count() == 2
+
+
+def test_the_transfer_in_page_refuses_a_letter_issued_before_the_person_joined(orgs, client_for, county_a_clerk):
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(
+        to_branch=orgs["village"].pk, category="probationary", joined_on=days_ago(3).isoformat(), full_on=""))
+    assert refused.status_code == 200 and "不能早于入党日期" in refused.context["form"].errors["sent_on"][0]
+    assert not Member.objects.filter(id_number=NEW_ID).exists()
+
+
+def test_a_user_without_the_rights_to_enter_members_cannot_reach_the_transfer_in_page(orgs, tree, make_staff,
+                                                                                    client_for, view_only_auditor):
+    reader = make_staff("county_a_reader", tree["county_a"], roles.READ_ONLY)
+    for user in (reader, view_only_auditor):
+        client = client_for(user)
+        assert client.get(reverse("admin:members_transfer_changelist")).status_code == 200
+        assert FROM_OUTSIDE not in client.get(reverse("admin:members_transfer_changelist")).content.decode()
+        assert client.get(FROM_OUTSIDE).status_code == 403
+        assert client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk)).status_code == 403
+    assert not Member.objects.filter(id_number=NEW_ID).exists() and not Transfer.objects.exists()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -17,7 +19,7 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
-from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin
+from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.admin_widgets import key_holds
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
@@ -26,7 +28,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 from .. import selectors, services
 from ..models import Member, MemberCategory, MemberStatus, Transfer
 from .common import MaskedPersonalDataMixin, branches_for, member_label
-from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS
+from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS, TransferInNewMemberForm
 
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
 CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
@@ -129,8 +131,8 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     def step_record(self, request: HttpRequest, object_id: Any, step: RecordStep) -> Member | None:
         """省外转入 is the receiving side's: one who left the province is taken back wherever
         he arrives (:func:`services.transfer_in_from_outside`), so the clerk of any
-        jurisdiction reaches his 省外转入, though not his page. Any other record out of
-        scope is not found."""
+        jurisdiction reaches his 省外转入 (from 登记省外转入, by the ID number on the
+        letter), though not his page. Any other record out of scope is not found."""
         record = super().step_record(request, object_id, step)
         key = unquote(str(object_id))
         if record is None and step.name == TRANSFER_IN_STEP and key_holds(Member._meta.pk, key):
@@ -159,14 +161,20 @@ class TransferStartForm(forms.ModelForm):
         fields = ["member", "to_branch", "destination", "letter_number", "started_on"]
 
 
+# 登记省外转入 of a person new to the province: the rights its service requires.
+TRANSFER_IN_PERMISSIONS = ("members.add_transfer", "members.add_member")
+
+
 @admin.register(Transfer)
 class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     """组织关系转接: started by the sending branch, received or returned by the receiving one
     (buttons on the transfer's page, batch actions on the list). A clerk sees the transfers
-    leaving and those arriving in their jurisdiction."""
+    leaving and those arriving in their jurisdiction. 登记省外转入 (a page of its own, from
+    the list) enters a person new to the province with the letter from outside."""
 
     record_steps = TRANSFER_STEPS
     changes_only_by_steps = True
+    change_list_template = "admin/members/transfer/change_list.html"
 
     # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
     list_display = ["member", "route", "letter_number", "state", "dates"]
@@ -240,6 +248,48 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.transfer_in_view)
+        return [path("from-outside/", view, name="members_transfer_from_outside"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra = {"may_transfer_in": request.user.has_perms(TRANSFER_IN_PERMISSIONS),
+                 "transfer_in_url": reverse("admin:members_transfer_from_outside")}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def transfer_in_view(self, request: HttpRequest) -> HttpResponse:
+        """登记省外转入: a person new to the province, with the letter from outside, enters
+        the roster in one of the clerk's branches through :func:`services.transfer_in_from_outside`
+        (the member's and the transfer's audit rows). An ID number of a member who left the
+        province is refused, with his own 省外转入 to take instead."""
+        if not request.user.has_perms(TRANSFER_IN_PERMISSIONS):
+            raise PermissionDenied
+        form = TransferInNewMemberForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                transfer = services.transfer_in_from_outside(
+                    member=form.instance, to_branch=data["to_branch"], origin=data["origin"],
+                    letter_number=data["letter_number"], sent_on=data["sent_on"], received_on=data["received_on"],
+                    actor=request.user)
+            except ValidationError as error:
+                apply_refusal(form, error)
+            else:
+                self.message_user(request, f"「{transfer.member}」的组织关系已由省外转入{transfer.to_branch}，"
+                                           "已进入党员名册。", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:members_member_change", args=[transfer.member_id]))
+        returning = form.returning_member() if form.is_bound else None
+        context = {
+            **self.admin_site.each_context(request), "title": "登记省外转入", "opts": self.opts, "form": form,
+            "fieldsets": [(title, [form[name] for name in names]) for title, names in (
+                ("组织关系介绍信", form.LETTER), ("党员信息", TransferInNewMemberForm.Meta.fields))],
+            "returning_url": (reverse(f"admin:members_member_{TRANSFER_IN_STEP}", args=[returning.pk])
+                              if returning is not None else ""),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/members/transfer/from_outside.html", context)
 
     @admin.action(description="确认转出（开出介绍信）", permissions=["change"])
     def send(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:

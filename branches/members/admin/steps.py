@@ -19,7 +19,7 @@ from orgwork.admin_widgets import KeyCheckedAutocompleteSelect
 from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
-from .. import services
+from .. import rules, services
 from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 from .common import DateForm, ReasonForm, branches_for, member_label
 
@@ -205,6 +205,28 @@ class TransferInStepForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = branches_for(user)
+
+
+class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
+    """省外转入 of a person new to the province (组织关系介绍信 from another province's
+    organisation): the letter, the receiving branch and the person as the roster holds
+    them, checked by the model's rules (the ID number by GB 11643 and not yet on the
+    roster, the dates, the dues base). Saved by :func:`services.transfer_in_from_outside`,
+    never by the form."""
+
+    class Meta:
+        model = Member
+        fields = ["name", "id_number", "category", "joined_on", "full_on", "dues_category", "income_base"]
+
+    LETTER = ["origin", "letter_number", "sent_on", "received_on", "to_branch"]
+    field_order = [*LETTER, *Meta.fields]
+
+    def returning_member(self) -> Member | None:
+        """The member whose relationship left the province under this ID number (the
+        model's rule refused it): he comes back on his own record, by its 省外转入."""
+        if rules.TRANSFERRED_OUT_BACK not in self.errors.get("id_number", []):
+            return None
+        return Member.objects.filter(id_number=self.instance.id_number, status=MemberStatus.TRANSFERRED_OUT).first()
 
 
 def _member_about(member: Member, words: str) -> str:
