@@ -11,8 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from branches.members import rules, services
+from branches.members.admin.roster import transfer_in_url
 from branches.members.admin.steps import OUTSIDE_JURISDICTION
 from branches.members.models import Member, MemberStatus, Transfer, TransferState
 from branches.members.resources import MemberResource
@@ -30,8 +32,8 @@ pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
 
 
-def transferred_out(member: Member, actor) -> Member:
-    t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number="城组转〔2026〕9号",
+def transferred_out(member: Member, actor, letter_number: str = "城组转〔2026〕9号") -> Member:
+    t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number=letter_number,
                                 started_on=days_ago(200), actor=SYSTEM)
     services.transfer_send(transfer=t, sent_on=days_ago(199), actor=actor)
     services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
@@ -214,9 +216,10 @@ def test_the_receiving_clerk_of_another_county_takes_back_a_member_who_left_the_
     gone = transferred_out(member, county_a_clerk)
     client = client_for(county_b_clerk)
     assert client.get(reverse("admin:members_member_change", args=[gone.pk])).status_code == 302, "not his page"
-    assert client.get(step_url(gone, "transfer-in")).status_code == 200
+    url = passed_on(client, gone)
+    assert client.get(url).status_code == 200
     audited = AuditLog.objects.count()
-    done = client.post(step_url(gone, "transfer-in"), {
+    done = client.post(url, {
         "to_branch": orgs["county_b"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
         "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
     assert done.status_code == 302 and done["Location"] == reverse("admin:members_member_change", args=[gone.pk])
@@ -229,10 +232,16 @@ def test_the_receiving_clerk_of_another_county_takes_back_a_member_who_left_the_
     assert len(audit_rows_of(t)) == 1
 
 
+def passed_on(client, gone: Member) -> str:
+    """The link 登记省外转入 gives a clerk who typed the ID number of a member who left."""
+    refused = client.post(FROM_OUTSIDE, letter(id_number=gone.id_number))
+    return refused.context["returning_url"]
+
+
 def test_the_transfer_in_step_refuses_a_branch_outside_the_clerks_jurisdiction(orgs, member, client_for,
                                                                                county_a_clerk, county_b_clerk):
     gone = transferred_out(member, county_a_clerk)
-    refused = client_for(county_b_clerk).post(step_url(gone, "transfer-in"), {
+    refused = client_for(county_b_clerk).post(transfer_in_url(county_b_clerk, gone), {
         "to_branch": orgs["community"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
         "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
     assert refused.status_code == 200
@@ -248,8 +257,22 @@ def test_only_a_member_who_left_the_province_is_reached_from_another_county_and_
     assert client_for(county_b_clerk).get(step_url(on_the_roll, "status")).status_code == 404
     gone = transferred_out(member, county_a_clerk)
     no_branches = make_staff("tianshui_clerk", tree["other_city"], *roles.BUSINESS_ROLES)
-    assert_step_unavailable(client_for(no_branches), step_url(gone, "transfer-in"), post=False)
+    assert_step_unavailable(client_for(no_branches), transfer_in_url(no_branches, gone), post=False)
     assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
+
+
+def test_another_countys_clerk_reaches_a_departed_members_transfer_in_only_with_the_pass_of_the_transfer_in_page(
+        orgs, member, client_for, county_a_clerk, county_b_clerk):
+    gone = transferred_out(member, county_a_clerk)
+    other_gone = transferred_out(add_member(orgs["village"], "李四"), county_a_clerk, "城组转〔2026〕10号")
+    client = client_for(county_b_clerk)
+    bare = client.get(step_url(gone, "transfer-in"))
+    assert bare.status_code == 404 and gone.name not in bare.content.decode()
+    assert client.get(transfer_in_url(county_a_clerk, gone)).status_code == 404, "another clerk's pass"
+    forged = transfer_in_url(county_b_clerk, other_gone).replace(f"/{other_gone.pk}/", f"/{gone.pk}/")
+    assert client.get(forged).status_code == 404, "a pass for another member"
+    assert client.get(transfer_in_url(county_b_clerk, gone)).status_code == 200
+    assert client_for(county_a_clerk).get(step_url(gone, "transfer-in")).status_code == 200, "his own county's, as ever"
 
 
 # --- 登记省外转入: a person new to the province, from the transfers list --------------
@@ -316,8 +339,10 @@ def test_the_transfer_in_page_sends_a_member_who_left_the_province_to_his_own_tr
     refused = client.post(FROM_OUTSIDE, letter(to_branch=orgs["county_b"].pk, id_number=gone.id_number))
     assert refused.status_code == 200
     assert refused.context["form"].errors["id_number"] == [rules.TRANSFERRED_OUT_BACK]
-    assert f'href="{step_url(gone, "transfer-in")}"' in refused.content.decode()
-    assert client.get(step_url(gone, "transfer-in")).status_code == 200
+    url = refused.context["returning_url"]
+    assert url.startswith(step_url(gone, "transfer-in") + "?pass=")
+    assert f'href="{escape(url)}"' in refused.content.decode()
+    assert client.get(url).status_code == 200
     assert Member.objects.filter(id_number=gone.id_number).count() == 1
     assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
 

@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -32,6 +34,32 @@ from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS, TransferInNew
 
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
 CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
+
+
+# A clerk outside a departed member's jurisdiction reaches his 省外转入 only from 登记省外转入,
+# having typed his ID number there: the link carries a pass signed for that clerk and that
+# member, so no one walks the numbers of members who left to read their names and branches.
+TRANSFER_IN_PASS = "pass"
+TRANSFER_IN_PASS_SECONDS = 8 * 3600  # a working day
+
+
+def _pass_salt(user: Any) -> str:
+    return f"members.transfer_in:{user.pk}"
+
+
+def transfer_in_url(user: Any, member: Member) -> str:
+    """The 省外转入 of ``member`` (who left the province), with ``user``'s pass."""
+    token = signing.dumps(str(member.pk), salt=_pass_salt(user))
+    return (reverse(f"admin:members_member_{TRANSFER_IN_STEP}", args=[member.pk])
+            + "?" + urlencode({TRANSFER_IN_PASS: token}))
+
+
+def holds_transfer_in_pass(request: HttpRequest, key: str) -> bool:
+    try:
+        return signing.loads(request.GET.get(TRANSFER_IN_PASS, ""), salt=_pass_salt(request.user),
+                             max_age=TRANSFER_IN_PASS_SECONDS) == key
+    except signing.BadSignature:  # a pass expired, forged, of another clerk or none at all
+        return False
 
 
 # What a roster row shows (list_display, the masked number and 党龄 included): the page
@@ -131,11 +159,13 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     def step_record(self, request: HttpRequest, object_id: Any, step: RecordStep) -> Member | None:
         """省外转入 is the receiving side's: one who left the province is taken back wherever
         he arrives (:func:`services.transfer_in_from_outside`), so the clerk of any
-        jurisdiction reaches his 省外转入 (from 登记省外转入, by the ID number on the
-        letter), though not his page. Any other record out of scope is not found."""
+        jurisdiction reaches his 省外转入 from 登记省外转入, by the ID number on the letter
+        and the pass that page gives (:func:`transfer_in_url`), though not his page. Any
+        other record out of scope, or without the pass, is not found."""
         record = super().step_record(request, object_id, step)
         key = unquote(str(object_id))
-        if record is None and step.name == TRANSFER_IN_STEP and key_holds(Member._meta.pk, key):
+        if (record is None and step.name == TRANSFER_IN_STEP and key_holds(Member._meta.pk, key)
+                and holds_transfer_in_pass(request, key)):
             record = Member.objects.select_related("branch").filter(
                 pk=key, status=MemberStatus.TRANSFERRED_OUT).first()
         return record
@@ -284,8 +314,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             **self.admin_site.each_context(request), "title": "登记省外转入", "opts": self.opts, "form": form,
             "fieldsets": [(title, [form[name] for name in names]) for title, names in (
                 ("组织关系介绍信", form.LETTER), ("党员信息", TransferInNewMemberForm.Meta.fields))],
-            "returning_url": (reverse(f"admin:members_member_{TRANSFER_IN_STEP}", args=[returning.pk])
-                              if returning is not None else ""),
+            "returning_url": transfer_in_url(request.user, returning) if returning is not None else "",
             "media": self.media + form.media,
         }
         request.current_app = self.admin_site.name
