@@ -82,10 +82,15 @@ def member_dates_errors(*, category: str, joined_on: datetime.date | None, full_
     return errors
 
 
+def probation_overdue_before(today: datetime.date) -> datetime.date:
+    """The 入党日期 before which no one is still a 预备党员 on ``today``."""
+    return add_months(today, -PROBATION_MAX_MONTHS)
+
+
 def probation_overdue_error(joined_on: datetime.date, today: datetime.date) -> str:
     """A 预备党员 is one for a year, two at most with an extension: one whose 入党日期 is
     further back has been made full (or lost the status) and is recorded so."""
-    latest = add_months(today, -PROBATION_MAX_MONTHS)
+    latest = probation_overdue_before(today)
     if joined_on < latest:
         return (f"预备期为一年，延长最多一年：入党日期在{latest:%Y-%m-%d}之前的不能登记为预备党员，"
                 "应按正式党员登记并填写转正日期，或核对入党日期。")

@@ -183,6 +183,17 @@ def probation_ending(user: Any, today: datetime.date | None = None, within_days:
             .select_related("branch", "application").order_by("joined_on", "pk"))
 
 
+def roster_probationers_overdue(user: Any, today: datetime.date | None = None) -> QuerySet[Member]:
+    """完整性检查: 预备党员 on the roll and on the roster alone (no 发展党员 file, whose steps
+    decide 转正) whose 入党日期 is further back than the longest 预备期
+    (:func:`rules.probation_overdue_error`). The roster refuses such a record now; one stored
+    before the rule held stays until it is corrected, and is listed here."""
+    return (members_visible_to(user).filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE,
+                                            application__isnull=True,
+                                            joined_on__lt=rules.probation_overdue_before(today or dates.today()))
+            .select_related("branch").order_by("joined_on", "pk"))
+
+
 def corrections_due(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Appraisal]:
     """限期改正 of members still on the roll whose period ends within ``within_days`` (or
     has ended) without a 期满评定, on their partial index."""

@@ -30,6 +30,7 @@ SLUG_COUNTS = "members_per_branch"
 SLUG_NO_BASE = "members_dues_no_base"
 SLUG_CORRECTIONS = "members_corrections_due"
 SLUG_DISPOSALS = "members_disposals_pending"
+SLUG_PROBATION_OVERDUE = "members_roster_probation_overdue"
 
 
 def applicant_link(applicant: Any) -> str:
@@ -216,6 +217,16 @@ def register_all() -> None:
                     "登记批准日期和批准机关，党籍状态随之变为出党。",
         columns=(Column("姓名", "member.name"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
                  Column("组织处置", "get_disposal_display"), Column("期满评定", "get_review_result_display")),
+    ))
+    register(WorkList(
+        slug=SLUG_PROBATION_OVERDUE, title="名册登记入党已满两年仍为预备党员（完整性检查）", section=SECTION,
+        permission="members.view_member", queryset=selectors.roster_probationers_overdue, row_link=member_link,
+        expected_empty=True,
+        description="预备期为一年，延长最多一年，入党满两年的不会仍是预备党员。名册现已拒绝这样的登记；"
+                    "此前登记的仍列在这里，请核对：已转正的，在党员页面改为正式党员并填写转正日期；入党日期有误的，"
+                    "更正入党日期；已取消预备党员资格的，变更党籍状态。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("入党日期", "joined_on"),
+                 Column("满两年", lambda m: rules.add_months(m.joined_on, rules.PROBATION_MAX_MONTHS))),
     ))
     register(WorkList(
         slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",

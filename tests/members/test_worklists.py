@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from branches.members import rules, services, worklists
 from orgwork import dashboard
 
-from branches.members.models import Applicant
+from branches.members.models import Applicant, Member
 
-from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, probationary
+from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, make_id, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,32 @@ def test_the_approval_list_is_exported_with_its_deadline_and_counted_on_the_dash
     assert any("逾期未批" in row and f"已逾期{(TODAY - deadline).days}天" in row for row in rows), rows
     panel = dashboard.get("members_work").compute(county_a_clerk)
     assert dict(zip(panel.labels, panel.series[0].values))["待上级审批"] == 1
+
+
+def test_a_roster_probationer_stored_before_the_two_year_rule_is_listed_by_the_integrity_check(
+        orgs, member, client_for, county_a_clerk, county_b_clerk):
+    """The roster refuses a 预备党员 who joined more than two years ago; one stored before
+    the rule stays until corrected, and the integrity list names it for the clerk."""
+    stale = add_member(orgs["community"], "李预备", category="probationary", joined_on=days_ago(200),
+                       id_number=make_id(datetime.date(1980, 1, 2)))
+    Member.objects.filter(pk=stale.pk).update(joined_on=days_ago(800))  # as stored before the rule held
+    recent = add_member(orgs["village"], "张预备", category="probationary", joined_on=days_ago(300),
+                        id_number=make_id(datetime.date(1981, 1, 2)))
+    elsewhere = add_member(orgs["county_b"], "赵预备", category="probationary", joined_on=days_ago(200),
+                           id_number=make_id(datetime.date(1982, 1, 2)))
+    Member.objects.filter(pk=elsewhere.pk).update(joined_on=days_ago(800))
+    filed = probationary(orgs["community"], member, vote_days_ago=200)  # a 发展党员 file: its steps decide 转正
+    Member.objects.filter(pk=filed.member_id).update(joined_on=days_ago(800))
+
+    body = page(client_for(county_a_clerk), worklists.SLUG_PROBATION_OVERDUE)
+    link = lambda m: reverse("admin:members_member_change", args=[m.pk])  # noqa: E731
+    assert link(stale) in body and "完整性检查未通过" in body
+    assert link(recent) not in body and link(elsewhere) not in body
+    assert reverse("admin:members_member_change", args=[filed.member_id]) not in body
+    assert f"{rules.add_months(days_ago(800), rules.PROBATION_MAX_MONTHS):%Y-%m-%d}" in body
+
+    corrected = Member.objects.get(pk=stale.pk)  # the clerk's correction: made full a year after joining
+    corrected.category, corrected.full_on = "full", days_ago(435)
+    services.member_save(member=corrected, actor=SYSTEM)
+    assert "（完整性检查通过）" in page(client_for(county_a_clerk), worklists.SLUG_PROBATION_OVERDUE)
+    assert link(elsewhere) in page(client_for(county_b_clerk), worklists.SLUG_PROBATION_OVERDUE)
