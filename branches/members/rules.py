@@ -349,8 +349,9 @@ def file_stage(values: dict[str, Any]) -> str:
 
 # A member whose relationship left the province is off the roll: he comes back by a
 # transfer into the province, on his own record, never by a roster row.
-TRANSFERRED_OUT_BACK = ("该党员的组织关系已转出本省，不在名册中；转回本省的，请在其党员页面办理「省外转入」"
-                        "（填写省外党组织开出的介绍信），不能在名册中重新登记或恢复。")
+TRANSFERRED_OUT_BACK = ("该党员的组织关系已转出本省，不在名册中；转回本省的，请办理「省外转入」（在组织关系转接列表的"
+                        "「登记省外转入」页面填写其身份证号，或在其党员页面），填写省外党组织开出的介绍信，"
+                        "不能在名册中重新登记或恢复。")
 
 
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:
