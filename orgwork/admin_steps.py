@@ -164,23 +164,19 @@ class RecordStepsMixin:
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
     def batch_step(self, request: HttpRequest, queryset: models.QuerySet[Any], step_name: str, *, action: str,
-                   title: str, also: tuple[str, ...] = (), **form_kwargs: Any) -> HttpResponse | None:
+                   title: str, **form_kwargs: Any) -> HttpResponse | None:
         """The list's batch action ``action`` that takes the step ``step_name`` on every
         selected record: the step's form asked once, its service call per record. The list
         and the record's page thus run one and the same call, where the page would offer
-        it. ``also``: steps of the same form and service under another name at another
-        stage (终止培养 before the 支部大会, 取消预备党员资格 after it)."""
-        steps = self._steps()
-        step = steps[step_name]
+        it."""
+        step = self._steps()[step_name]
         form_class = step.form or RefusalOnlyForm
 
         def run(record: Any, data: dict[str, Any]) -> Any:
             # The record's page offers a step only where it applies; the list asks the same.
-            allowed = next((s for s in (step, *(steps[name] for name in also))
-                            if self.batch_step_allowed(request, record, s)), None)
-            if allowed is None:
+            if not self.batch_step_allowed(request, record, step):
                 raise ValidationError(self.batch_refusal(request, record, step, data))
-            return allowed.run(record, request.user, data)
+            return step.run(record, request.user, data)
 
         return action_with_form(self, request, queryset, form_class=form_class,  # type: ignore[arg-type]
                                 title=title, action=action, form_kwargs=form_kwargs, service=run)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from orgwork.audit.models import Audited
 from orgwork.common import dates, idnumber, secrets
@@ -341,6 +341,9 @@ class Applicant(Audited):
     full_meeting_on = models.DateField("讨论转正支部大会日期", null=True, blank=True,
                                        help_text="预备期满后支部大会讨论同意转正的日期；转正日期为预备期满之日。")
     closed_reason = models.CharField("取消资格或终止培养原因", max_length=200, blank=True)
+    cancel_meeting_on = models.DateField("取消预备党员资格支部大会日期", null=True, blank=True,
+                                         help_text="支部大会讨论决定取消预备党员资格的日期（预备期内或期满后），"
+                                                   "报上级党委审批；终止培养的不填。")
     member = models.OneToOneField(Member, verbose_name="党员名册记录", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="application", editable=False)
 
@@ -353,6 +356,16 @@ class Applicant(Audited):
         indexes = [
             models.Index(fields=["stage", "branch"], name="members_applicant_stage_idx"),
             models.Index(fields=["branch", "applied_on"], name="members_applicant_branch_idx"),
+        ]
+        constraints = [
+            # Required by the services and the sheet when they cancel; a file closed as
+            # 取消 without a meeting (one cancelled before the date was kept, or whose
+            # 预备党员 died) has none.
+            models.CheckConstraint(
+                condition=Q(cancel_meeting_on__isnull=True) | Q(stage="cancelled", vote_on__lte=F("cancel_meeting_on")),
+                name="members_applicant_cancel_meeting",
+                violation_error_message="取消预备党员资格的支部大会日期只用于已接收为预备党员的档案，且不能早于接收的支部大会日期。",
+            ),
         ]
 
     def __str__(self) -> str:

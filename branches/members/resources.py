@@ -42,7 +42,8 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
                "review_late_reason",
                "political_review_on",
                "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
-               "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "closed_reason")
+               "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "closed_reason",
+               "cancel_meeting_on")
 
 
 # Steps on record whose refusal says where else they are held.
@@ -137,7 +138,8 @@ class ApplicantResource(ScopedModelResource):
     header_aliases = {**ID_ALIASES, "申请日期": "递交入党申请书日期", "入党申请日期": "递交入党申请书日期",
                       "支部大会日期": "支部大会讨论接收日期", "接收预备党员日期": "支部大会讨论接收日期",
                       "审批日期": "上级党委审批日期", "宣誓日期": "入党宣誓日期", "延长预备期": "延长预备期（月）",
-                      "取消原因": "取消资格或终止培养原因", "终止培养原因": "取消资格或终止培养原因"}
+                      "取消原因": "取消资格或终止培养原因", "终止培养原因": "取消资格或终止培养原因",
+                      "取消资格支部大会日期": "取消预备党员资格支部大会日期"}
     example_row = {COL_NAME: "李晓", COL_ID: EXAMPLE_ID, COL_BRANCH: EXAMPLE_BRANCH, "递交入党申请书日期": "2022-03-01",
                    "谈话日期": "2022-03-20", "逾期谈话原因": "", "确定为入党积极分子日期": "2022-05-10",
                    "培养联系人一身份证号": "620102197507011231", "培养联系人二身份证号": "",
@@ -145,7 +147,8 @@ class ApplicantResource(ScopedModelResource):
                    "考察逾期原因": "", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
                    "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
                    "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
-                   "延长预备期支部大会日期": "", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06", "取消资格或终止培养原因": ""}
+                   "延长预备期支部大会日期": "", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06", "取消资格或终止培养原因": "",
+                   "取消预备党员资格支部大会日期": ""}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -175,6 +178,8 @@ class ApplicantResource(ScopedModelResource):
     full_meeting_on = fields.Field(attribute="full_meeting_on", column_name="讨论转正支部大会日期",
                                    widget=DateWidget(need_day=True))
     closed_reason = fields.Field(attribute="closed_reason", column_name="取消资格或终止培养原因")
+    cancel_meeting_on = fields.Field(attribute="cancel_meeting_on", column_name="取消预备党员资格支部大会日期",
+                                     widget=DateWidget(need_day=True))
     stage = fields.Field(attribute="stage", column_name="发展阶段", readonly=True, widget=ChoiceWidget(Stage.choices))
 
     class Meta:
@@ -182,7 +187,7 @@ class ApplicantResource(ScopedModelResource):
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
                   "contact_1", "contact_2", "reviewed_on", "candidate_on", "review_late_reason", "political_review_on", "training_days", "training_hours", "publicity_on",
                   "vote_on", "approved_on", "oath_on", "probation_extended_months", "extension_meeting_on", "full_on",
-                  "full_meeting_on", "closed_reason", "stage")
+                  "full_meeting_on", "closed_reason", "cancel_meeting_on", "stage")
         import_id_fields = ("id_number",)
         skip_unchanged = True
         clean_model_instances = True
@@ -215,13 +220,17 @@ class ApplicantResource(ScopedModelResource):
 
     @staticmethod
     def step_errors(instance: Applicant, stored: dict[str, Any]) -> dict[str, str]:
-        """The two steps whose rules need more than dates, checked when the sheet takes
-        them: 确定为入党积极分子 names one or two 培养联系人 (full members on the roster,
-        in the importer's scope — the widget looks them up there), and 确定为发展对象
+        """The steps whose rules need more than the file's dates, checked when the sheet
+        takes them: 确定为入党积极分子 names one or two 培养联系人 (full members on the
+        roster, in the importer's scope — the widget looks them up there); 确定为发展对象
         needs a 考察 on or before that day, on the sheet or on record, and no stretch of
         more than six months without one (:func:`rules.review_gap_error`) through the
-        考察 on record and the sheet's latest."""
+        考察 on record and the sheet's latest; 取消预备党员资格 needs the date of the
+        支部大会 that decided it (a file closed before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
+        if (instance.closed_reason and instance.vote_on and not instance.cancel_meeting_on
+                and stored.get("stage") != Stage.CANCELLED):
+            errors["cancel_meeting_on"] = rules.CANCEL_MEETING_MISSING
         ids = (instance.contact_1_id, instance.contact_2_id)
         if ids != (None, None) and not instance.activist_on:
             errors["contact_1"] = "培养联系人在确定为入党积极分子时指定：请同时填写确定为入党积极分子日期，或删去培养联系人。"

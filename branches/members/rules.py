@@ -239,6 +239,17 @@ def extension_meeting_error(ends_on: datetime.date, decided_on: datetime.date) -
     return ""
 
 
+CANCEL_MEETING_MISSING = "取消预备党员资格须经支部大会讨论决定，请填写支部大会日期。"
+
+
+def cancel_meeting_error(vote_on: datetime.date, decided_on: datetime.date) -> str:
+    """取消预备党员资格 is decided by the 支部大会, during the 预备期 or after it: on a day
+    not before the meeting that admitted the member."""
+    if decided_on < vote_on:
+        return f"取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期（{vote_on:%Y-%m-%d}）。"
+    return ""
+
+
 def extension_error(months: int, already_extended: int) -> str:
     if already_extended:
         return "预备期只能延长一次。"
@@ -255,7 +266,7 @@ FILE_DATES = (
     ("political_review_on", "政治审查完成日期"),
     ("publicity_on", "公示结束日期"), ("vote_on", "支部大会讨论接收日期"), ("approved_on", "上级党委审批日期"),
     ("oath_on", "入党宣誓日期"), ("extension_meeting_on", "延长预备期支部大会日期"), ("full_on", "转正日期"),
-    ("full_meeting_on", "讨论转正支部大会日期"),
+    ("full_meeting_on", "讨论转正支部大会日期"), ("cancel_meeting_on", "取消预备党员资格支部大会日期"),
 )
 # Each step needs the one before it: (field, the field it needs, what is missing).
 FILE_NEEDS = (
@@ -268,6 +279,8 @@ FILE_NEEDS = (
     ("full_on", "approved_on", "上级党委尚未审批，不能转正。"),
     ("extension_meeting_on", "probation_extended_months", "未延长预备期，不应填写延长预备期支部大会日期。"),
     ("full_meeting_on", "full_on", "未转正，不应填写讨论转正支部大会日期。"),
+    ("cancel_meeting_on", "closed_reason", "未取消预备党员资格，不应填写取消预备党员资格支部大会日期。"),
+    ("cancel_meeting_on", "vote_on", "尚未经支部大会接收为预备党员：终止培养不填写取消预备党员资格支部大会日期。"),
 )
 
 
@@ -280,8 +293,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
     ``talk_late_reason``, ``training_days``, ``training_hours``,
     ``probation_extended_months``, ``closed_reason``, and the 支部大会 dates of an
     extension and of the 转正 where the sheet gives them (each on or after the day the
-    预备期 it decides on ends). The first problem of each field
-    is reported."""
+    预备期 it decides on ends) and of a 取消 (not before the vote; the sheet requires it
+    when it takes the 取消, :meth:`ApplicantResource.step_errors`). The first problem of
+    each field is reported."""
     errors: dict[str, str] = {}
 
     def add(found: dict[str, str]) -> None:
@@ -333,6 +347,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
             add({"full_meeting_on": message})
     if (get("closed_reason") or "").strip() and get("full_on"):
         add({"closed_reason": "已转正的党员不能取消预备党员资格或终止培养。"})
+    if get("cancel_meeting_on") and get("vote_on") and (message := cancel_meeting_error(get("vote_on"),
+                                                                                         get("cancel_meeting_on"))):
+        add({"cancel_meeting_on": message})
     return errors
 
 

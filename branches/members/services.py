@@ -662,22 +662,33 @@ def applicant_extend_probation(*, applicant: Applicant, months: int, decided_on:
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "延长预备期")
 
 
-def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any) -> Applicant:
-    """取消预备党员资格 (a 预备党员), or 终止培养 (earlier stages); the reason is recorded."""
+def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
+                     decided_on: datetime.date | None = None) -> Applicant:
+    """取消预备党员资格 of a 预备党员, decided by the 支部大会 on ``decided_on`` (during the
+    预备期 or after it, not before the vote that admitted him; reported to the higher
+    committee), or 终止培养 of an applicant not yet admitted (no 支部大会 date). The
+    reason is recorded."""
     if not reason.strip():
         raise ValidationError({"closed_reason": "请写明原因。"})
 
     def apply(locked: Applicant) -> list[str]:
-        if locked.stage == Stage.PROBATIONARY:
-            member = _file_member(locked, actor)
-            member.status = MemberStatus.EXPELLED
-            save_audited(member, actor=actor, fields=["status"], message=f"取消预备党员资格：{reason.strip()}")
-            locked.stage = Stage.CANCELLED
-        else:
-            locked.stage = Stage.WITHDRAWN
-        locked.closed_reason = reason.strip()
-        return ["stage", "closed_reason"]
+        if locked.stage != Stage.PROBATIONARY:
+            locked.stage, locked.closed_reason = Stage.WITHDRAWN, reason.strip()
+            return ["stage", "closed_reason"]
+        if decided_on is None:
+            raise ValidationError({"cancel_meeting_on": rules.CANCEL_MEETING_MISSING})
+        _not_future(decided_on, "cancel_meeting_on", "支部大会日期")
+        if message := rules.cancel_meeting_error(locked.vote_on, decided_on):
+            raise ValidationError({"cancel_meeting_on": message})
+        member = _file_member(locked, actor)
+        member.status = MemberStatus.EXPELLED
+        save_audited(member, actor=actor, fields=["status"], message=f"取消预备党员资格：{reason.strip()}")
+        locked.stage, locked.closed_reason, locked.cancel_meeting_on = Stage.CANCELLED, reason.strip(), decided_on
+        return ["stage", "closed_reason", "cancel_meeting_on"]
 
+    # A 支部大会 date is a 取消 of a 预备党员: an earlier stage is refused, not closed (终止培养).
+    if decided_on is not None:
+        return _step(applicant, actor, Stage.PROBATIONARY, apply, "取消预备党员资格")
     return _step(applicant, actor, [Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY], apply,
                  "取消资格或终止培养")
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
         "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
         "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
-        "培养联系人一身份证号", "最近一次培养考察日期"]
+        "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期"]
 APPLIED = days_ago(1200)
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
@@ -55,7 +55,7 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
            "确定为发展对象日期": CANDIDATE.isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
            "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat()}
+           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat()}
     row.update(cells)
     return [str(row[h]) for h in HEAD]
 
@@ -150,10 +150,12 @@ def test_a_later_step_without_the_one_before_it_is_refused(tmp_path, orgs, count
 
 
 def test_a_cancellation_after_the_vote_takes_the_member_off_as_expelled(tmp_path, orgs, county_a_clerk):
-    result = run(tmp_path, file_row(**{"取消资格或终止培养原因": "预备期间违反党的纪律"}), user=county_a_clerk)
+    result = run(tmp_path, file_row(**{"取消资格或终止培养原因": "预备期间违反党的纪律",
+                                       "取消预备党员资格支部大会日期": day(600)}), user=county_a_clerk)
     assert result.committed, messages(result)
     applicant = Applicant.objects.get(name="赵明")
     assert applicant.stage == Stage.CANCELLED and applicant.member.status == MemberStatus.EXPELLED
+    assert applicant.cancel_meeting_on == APPLIED + datetime.timedelta(days=600)
 
 
 def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_record(tmp_path, orgs, county_a_clerk):
@@ -210,8 +212,10 @@ def test_a_file_whose_id_number_is_already_on_the_roster_is_not_admitted_again(t
 
 def test_a_closed_file_cannot_be_changed_by_the_sheet(tmp_path, orgs, county_a_clerk):
     number = make_id(datetime.date(1990, 5, 1))
-    assert run(tmp_path, file_row(number=number, **{"取消资格或终止培养原因": "违纪"}), user=county_a_clerk).committed
-    result = run(tmp_path, file_row(number=number, **{"取消资格或终止培养原因": "另一原因"}), user=county_a_clerk)
+    closed = {"取消资格或终止培养原因": "违纪", "取消预备党员资格支部大会日期": day(600)}
+    assert run(tmp_path, file_row(number=number, **closed), user=county_a_clerk).committed
+    result = run(tmp_path, file_row(number=number, **{**closed, "取消资格或终止培养原因": "另一原因"}),
+                 user=county_a_clerk)
     assert not result.committed and "发展程序已办结" in messages(result)
 
 
@@ -283,7 +287,8 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
            "确定为入党积极分子日期": file.activist_on.isoformat(), "确定为发展对象日期": file.candidate_on.isoformat(),
            "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "", "公示结束日期": "", "支部大会讨论接收日期": "",
            "上级党委审批日期": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "培养联系人一身份证号": "", "最近一次培养考察日期": ""}
+           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": "",
+               "最近一次培养考察日期": ""}
     result = run(tmp_path, [row[h] for h in HEAD], user=county_a_clerk)
     assert result.committed, messages(result)
     file.refresh_from_db()

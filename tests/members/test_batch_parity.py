@@ -170,7 +170,8 @@ def test_a_file_whose_member_moved_to_another_county_is_not_closed_from_the_old_
                                        started_on=days_ago(5), actor=SYSTEM)
     services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
     services.transfer_receive(transfer=transfer, received_on=days_ago(3), actor=SYSTEM)
-    text = batch(client_for(county_a_clerk), "applicant", "cancel", [file.pk], reason="违纪")
+    text = batch(client_for(county_a_clerk), "applicant", "disqualify", [file.pk], reason="违纪",
+                 day=days_ago(2).isoformat())
     assert "现所在党组织办理" in text
     assert Member.objects.get(pk=moved.pk).status == MemberStatus.ACTIVE
     assert Applicant.objects.get(pk=file.pk).stage == Stage.PROBATIONARY
@@ -178,7 +179,7 @@ def test_a_file_whose_member_moved_to_another_county_is_not_closed_from_the_old_
 
 def test_a_member_whose_file_was_cancelled_or_who_died_is_not_put_back_on_the_roll(orgs, member, county_a_clerk):
     file = probationary(orgs["community"], member, vote_days_ago=100)
-    services.applicant_cancel(applicant=file, reason="违纪", actor=SYSTEM)
+    services.applicant_cancel(applicant=file, reason="违纪", decided_on=days_ago(2), actor=SYSTEM)
     with pytest.raises(ValidationError, match="不能恢复为在册"):
         services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.ACTIVE,
                                    actor=county_a_clerk)
@@ -202,10 +203,16 @@ def test_a_transfer_cannot_be_dated_before_the_member_joined(orgs, member, count
     assert not Transfer.objects.exists()
 
 
-def test_the_batch_cancel_closes_files_at_either_stage_as_their_pages_would(orgs, member, client_for, county_a_clerk):
+def test_the_batch_withdrawal_and_disqualification_close_each_its_own_stage_as_the_pages_would(
+        orgs, member, client_for, county_a_clerk):
     vetted = probationary(orgs["community"], member, vote_days_ago=100)
     applied = new_applicant(orgs["community"], applied_on=days_ago(20), name="申请人")
     sworn = activist(orgs["community"], member)
-    batch(client_for(county_a_clerk), "applicant", "cancel", [vetted.pk, applied.pk, sworn.pk], reason="本人申请")
+    client = client_for(county_a_clerk)
+    text = batch(client, "applicant", "withdraw", [vetted.pk, applied.pk, sworn.pk], reason="本人申请")
+    assert "当前不能办理终止培养" in text
     assert [Applicant.objects.get(pk=a.pk).stage for a in (vetted, applied, sworn)] == [
-        Stage.CANCELLED, Stage.WITHDRAWN, Stage.WITHDRAWN]
+        Stage.PROBATIONARY, Stage.WITHDRAWN, Stage.WITHDRAWN]
+    batch(client, "applicant", "disqualify", [vetted.pk], reason="不履行党员义务", day=days_ago(5).isoformat())
+    stored = Applicant.objects.get(pk=vetted.pk)
+    assert (stored.stage, stored.cancel_meeting_on) == (Stage.CANCELLED, days_ago(5))

@@ -186,7 +186,7 @@ def test_cancelling_a_probationary_member_takes_them_off_the_roster(orgs, member
     a = probationary(orgs["community"], member, vote_days_ago=200)
     with pytest.raises(ValidationError):
         services.applicant_cancel(applicant=a, reason="  ", actor=SYSTEM)
-    a = services.applicant_cancel(applicant=a, reason="不履行党员义务", actor=SYSTEM)
+    a = services.applicant_cancel(applicant=a, reason="不履行党员义务", decided_on=days_ago(10), actor=SYSTEM)
     assert a.stage == Stage.CANCELLED
     assert Member.objects.get(pk=a.member_id).status == MemberStatus.EXPELLED
 

@@ -150,14 +150,17 @@ def test_a_members_page_changes_the_status_through_the_service_but_never_to_tran
 
 
 def test_the_lists_batch_actions_take_the_same_steps_as_the_record_pages(orgs, member, client_for, county_a_clerk):
-    """The batch actions run the record page's steps: 取消预备党员资格或终止培养 on a 预备党员
-    and on an applicant at once, 确认转出 on a transfer, 变更党籍状态 on a member."""
+    """The batch actions run the record page's steps: 取消预备党员资格 on a 预备党员 and
+    终止培养 on an applicant, 确认转出 on a transfer, 变更党籍状态 on a member."""
     client = client_for(county_a_clerk)
     contact = add_member(orgs["community"], "张志强")
     vetted = probationary(orgs["community"], contact, vote_days_ago=100)
     applied = new_applicant(orgs["community"], applied_on=days_ago(20), name="申请人")
     client.post(reverse("admin:members_applicant_changelist"),
-                {"action": "cancel", "_selected_action": [vetted.pk, applied.pk], "apply": "1", "reason": "本人申请"})
+                {"action": "disqualify", "_selected_action": [vetted.pk], "apply": "1", "reason": "本人申请",
+                 "day": days_ago(3).isoformat()})
+    client.post(reverse("admin:members_applicant_changelist"),
+                {"action": "withdraw", "_selected_action": [applied.pk], "apply": "1", "reason": "本人申请"})
     assert Applicant.objects.get(pk=vetted.pk).stage == Stage.CANCELLED
     assert Applicant.objects.get(pk=applied.pk).stage == Stage.WITHDRAWN
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转11号",

@@ -35,7 +35,7 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
                "candidate_on", "review_late_reason",
                "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "approved_on",
                "oath_on", "probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
-               "closed_reason", "member"]
+               "closed_reason", "cancel_meeting_on", "member"]
 
 
 @admin.register(Applicant)
@@ -53,7 +53,7 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     autocomplete_fields = ["branch"]  # tens of thousands in a province: picked by name or code
     inlines = [ReviewInline]
     actions = ["talk", "make_activist", "review", "make_candidate", "record_preparation", "admit", "approve", "oath",
-               "make_full", "extend", "cancel"]
+               "make_full", "extend", "withdraw", "disqualify"]
 
     def get_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
         base = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "applied_on"]
@@ -82,11 +82,10 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
         return False
 
     def _step(self, request: HttpRequest, queryset: QuerySet[Applicant], action: str, title: str,
-              step_name: str = "", **form_kwargs: Any) -> HttpResponse | None:
-        """The batch action ``action``: the record page's step of the same name (or
-        ``step_name``) on every selected file."""
-        return self.batch_step(request, queryset, f"{step_name or action}_step", action=action, title=title,
-                               **form_kwargs)
+              **form_kwargs: Any) -> HttpResponse | None:
+        """The batch action ``action``: the record page's step of the same name on every
+        selected file."""
+        return self.batch_step(request, queryset, f"{action}_step", action=action, title=title, **form_kwargs)
 
     @admin.action(description="谈话", permissions=["change"])
     def talk(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
@@ -128,8 +127,11 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     def extend(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
         return self._step(request, queryset, "extend", "延长预备期")
 
-    @admin.action(description="取消预备党员资格或终止培养", permissions=["change"])
-    def cancel(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
-        # One service for both: on a 预备党员 it is 取消预备党员资格, before the 支部大会 终止培养.
-        return self._step(request, queryset, "cancel", "取消预备党员资格或终止培养", step_name="withdraw",
-                          also=("disqualify_step",))
+    @admin.action(description="终止培养", permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        return self._step(request, queryset, "withdraw", "终止培养")
+
+    @admin.action(description="取消预备党员资格", permissions=["change"])
+    def disqualify(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        # Apart from 终止培养: the 支部大会 that decided it is asked for, and required.
+        return self._step(request, queryset, "disqualify", "取消预备党员资格")

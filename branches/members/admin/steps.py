@@ -84,6 +84,11 @@ class ExtendForm(MeetingForm):
     months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
 
 
+class DisqualifyForm(ReasonForm):
+    day = forms.DateField(label="支部大会日期", initial=dates.today,
+                          help_text="讨论决定取消预备党员资格的支部大会，预备期内或期满后召开。")
+
+
 # ---------------------------------------------------------------- 发展党员
 
 
@@ -110,10 +115,6 @@ def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[
 
 def _probationary(applicant: Applicant, approved: bool) -> bool:
     return applicant.stage == Stage.PROBATIONARY and (applicant.approved_on is not None) == approved
-
-
-def _cancel(applicant: Applicant, actor: Any, data: dict[str, Any]) -> Any:
-    return services.applicant_cancel(applicant=applicant, reason=data["reason"], actor=actor)
 
 
 APPLICANT_STEPS = (
@@ -154,13 +155,15 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], decided_on=d["day"],
                                                               actor=u), ExtendForm,
           "more_time", refused=("extension_meeting_on",), refusal_map={"probation_extended_months": "months"}),
-    # One service, named for what it is at each stage (细则: 取消预备党员资格; before the
-    # 支部大会, the file is closed: 终止培养).
+    # One service, named for what it is at each stage (细则: 取消预备党员资格, decided by the
+    # 支部大会; before the 支部大会 the file is closed: 终止培养).
     _step("withdraw", "终止培养", "终止培养",
-          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE), _cancel, ReasonForm, "block",
+          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE),
+          lambda a, u, d: services.applicant_cancel(applicant=a, reason=d["reason"], actor=u), ReasonForm, "block",
           refused=("closed_reason",)),
-    _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY, _cancel,
-          ReasonForm, "block", refused=("closed_reason",)),
+    _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY,
+          lambda a, u, d: services.applicant_cancel(applicant=a, reason=d["reason"], decided_on=d["day"], actor=u),
+          DisqualifyForm, "block", refused=("closed_reason",), refusal_map={"cancel_meeting_on": "day"}),
 )
 
 
