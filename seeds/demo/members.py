@@ -2,7 +2,8 @@
 one audit row each), twelve months of dues with some members behind (paid months in bulk,
 unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
 (the admitted ones with their income base filled, all but 预备党员甲: the list of 在职党员
-未填写党费计算基数 shows one), two transfers — one received, one in transit for over a month — and last year's 民主评议
+未填写党费计算基数 shows one; 取消资格甲 had the status cancelled by the 支部大会 during the
+预备期, on a date the file records), two transfers — one received, one in transit for over a month — and last year's 民主评议
 of one branch (one member 限期改正, the period ending within three weeks, one 劝其退党 still
 on the roll), through the services. Every step skips what is already there (members by ID number, applicants by ID
 number, dues by member and month, results by member and year).
@@ -200,6 +201,8 @@ PIPELINE = [
     ("预备党员甲", 700, "probationary"), ("预备党员乙", 820, "probation_ending"), ("已转正甲", 1300, "full"),
     # Voted in by the 支部大会 fifty days ago, the higher committee's approval still to come.
     ("待审批甲", 520, "admitted"),
+    # 取消预备党员资格 by the 支部大会 during the 预备期, the meeting's date on the file.
+    ("取消资格甲", 750, "cancelled"),
 ]
 
 
@@ -250,6 +253,10 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
     a = services.applicant_approve(applicant=a, approved_on=vote + datetime.timedelta(days=40), actor=actor)
     a = services.applicant_oath(applicant=a, oath_on=vote + datetime.timedelta(days=50), actor=actor)
     if goal in ("probationary", "probation_ending"):
+        return
+    if goal == "cancelled":
+        services.applicant_cancel(applicant=a, reason="预备期内无正当理由连续六个月不参加党的组织生活",
+                                  decided_on=vote + datetime.timedelta(days=200), actor=actor)
         return
     services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on + datetime.timedelta(days=5), actor=actor)
 

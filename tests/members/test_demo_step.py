@@ -27,7 +27,9 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
               AuditLog.objects.count(), RectificationItem.objects.count(), Appraisal.objects.count())
     assert counts[0] >= step.MEMBERS and counts[1] > step.MEMBERS * 10
     stages = set(Applicant.objects.values_list("stage", flat=True))
-    assert stages >= {Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL}
+    assert stages >= {Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED}
+    (cancelled,) = Applicant.objects.filter(stage=Stage.CANCELLED)
+    assert cancelled.vote_on < cancelled.cancel_meeting_on < cancelled.probation_ends_on
     assert selectors.transfers_overdue(SYSTEM).count() == 1
     assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
     assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
