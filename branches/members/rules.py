@@ -45,6 +45,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def latest_start(end: datetime.date, months: int) -> datetime.date:
+    """The latest day from which ``months`` months (:func:`add_months`) end on or before
+    ``end``: a period ending on a month's last day may start on any later day of its first
+    month (2025-08-31 + 6 months is 2026-02-28)."""
+    start = add_months(end, -months)
+    if end.day == calendar.monthrange(end.year, end.month)[1]:
+        start = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
 def years_between(start: datetime.date, end: datetime.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 

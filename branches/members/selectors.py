@@ -168,19 +168,23 @@ def approvals_pending(user: Any) -> QuerySet[Applicant]:
             .order_by("vote_on", "pk"))
 
 
-def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Member]:
-    """预备党员 on the roll whose 预备期 ends within ``within_days`` (or has ended without a
+def probations_ending_by(until: datetime.date) -> QuerySet[Member]:
+    """预备党员 on the roll whose 预备期 ends on or before ``until`` (or has ended without a
     decision), each once: one year from the 入党日期 (the 支部大会 vote), plus the extension
     their 发展党员 file records; one entered on the roster alone has no file and no
     extension. Where they are now (a member moves with a transfer, the file does not)."""
-    limit = (today or dates.today()) + datetime.timedelta(days=within_days)
-    ends_by = Q(extended_months=0, joined_on__lte=rules.add_months(limit, -rules.PROBATION_MONTHS))
+    ends_by = Q(extended_months=0, joined_on__lte=rules.latest_start(until, rules.PROBATION_MONTHS))
     for months in range(rules.EXTENSION_MIN, rules.EXTENSION_MAX + 1):
-        ends_by |= Q(extended_months=months,
-                     joined_on__lte=rules.add_months(limit, -(rules.PROBATION_MONTHS + months)))
-    return (members_visible_to(user).filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE)
+        ends_by |= Q(extended_months=months, joined_on__lte=rules.latest_start(until, rules.PROBATION_MONTHS + months))
+    return (Member.objects.filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE)
             .annotate(extended_months=Coalesce("application__probation_extended_months", 0)).filter(ends_by)
             .select_related("branch", "application").order_by("joined_on", "pk"))
+
+
+def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Member]:
+    """The 预备期将满 list: :func:`probations_ending_by` the day ``within_days`` ahead, in
+    the user's scope."""
+    return scope_queryset(probations_ending_by((today or dates.today()) + datetime.timedelta(days=within_days)), user)
 
 
 def roster_probationers_overdue(user: Any, today: datetime.date | None = None) -> QuerySet[Member]:

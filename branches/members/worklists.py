@@ -15,7 +15,7 @@ from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
 
 from . import rules, selectors
-from .models import Applicant, Stage, Transfer, TransferState
+from .models import Transfer, TransferState
 
 SECTION = "党员与发展党员"
 
@@ -108,18 +108,12 @@ TRANSFER_COLUMNS = (
 
 def probations_due(until: datetime.date) -> Iterator[DueItem]:
     """到期事项来源: 预备党员 whose 预备期 ends on or before ``until`` (the 支部大会 must
-    discuss 转正); the rule's lead time (30 days) makes it "ending within 30 days"."""
-    # No extension ends a 预备期 earliest: a vote later than this cannot end by ``until``.
-    latest_vote = rules.add_months(until, -rules.PROBATION_MONTHS)
-    rows = (Applicant.objects.filter(stage=Stage.PROBATIONARY, vote_on__lte=latest_vote)
-            .values_list("pk", "name", "branch__name", "vote_on", "probation_extended_months", "branch__unit_id")
-            .order_by("vote_on", "pk"))
-    for pk, name, branch, vote_on, extended, unit_id in rows.iterator(chunk_size=2000):
-        ends_on = rules.probation_end(vote_on, extended)
-        if ends_on is None or ends_on > until:
-            continue
-        yield DueItem(pk=pk, title=f"{branch}预备党员{name}预备期满讨论转正", deadline=ends_on, unit_id=unit_id,
-                      link=reverse("admin:members_applicant_change", args=[pk]))
+    discuss 转正), admitted by a 发展党员 file or entered on the roster alone, each once,
+    where they are now: the 预备期将满 list's own (:func:`selectors.probations_ending_by`).
+    The rule's lead time (30 days) makes it "ending within 30 days". Keyed by the member."""
+    for member in selectors.probations_ending_by(until).iterator(chunk_size=2000):
+        yield DueItem(pk=member.pk, title=f"{member.branch.name}预备党员{member.name}预备期满讨论转正",
+                      deadline=probation_ends(member), unit_id=member.branch.unit_id, link=probation_link(member))
 
 
 def transfers_due(until: datetime.date) -> Iterator[DueItem]:

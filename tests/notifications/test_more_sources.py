@@ -98,7 +98,7 @@ def test_a_probation_ending_within_30_days_reaches_the_party_building_clerk_of_t
     ending = probationary(orgs["community"], contact, vote_days_ago=350)  # 预备期 ends in about 15 days
     probationary(orgs["community"], contact, vote_days_ago=200)  # half a year left
     (item,) = registry.get("members_probation_end").due(TODAY + datetime.timedelta(days=30))
-    assert item.pk == ending.pk and item.deadline == ending.probation_ends_on and "李晓" in item.title
+    assert item.pk == ending.member_id and item.deadline == ending.probation_ends_on and "李晓" in item.title
     assert reminded(county_a_clerk, "members_probation_end", TODAY) == [Stage.SOON]
     assert reminded(county_b_clerk, "members_probation_end", TODAY) == []
 
