@@ -32,7 +32,9 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert cancelled.vote_on < cancelled.cancel_meeting_on < cancelled.probation_ends_on
     assert selectors.transfers_overdue(SYSTEM).count() == 1
     assert selectors.arrears(SYSTEM).exists() and counts[5] >= 1
-    assert selectors.probation_ending(SYSTEM).exists() and selectors.candidates_missing_checks(SYSTEM).exists()
+    ending = selectors.probation_ending(SYSTEM)
+    assert ending.filter(application__isnull=True).exists() and ending.filter(application__isnull=False).exists()
+    assert selectors.candidates_missing_checks(SYSTEM).exists()
     assert list(selectors.approvals_pending(SYSTEM).values_list("name", flat=True)) == ["待审批甲"]
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
