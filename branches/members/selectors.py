@@ -161,11 +161,19 @@ def candidates_missing_checks(user: Any) -> QuerySet[Applicant]:
             .order_by("candidate_on", "pk"))
 
 
-def approvals_pending(user: Any) -> QuerySet[Applicant]:
+def approvals_awaited(due_by: datetime.date | None = None) -> QuerySet[Applicant]:
     """预备党员 voted in by the 支部大会 and not yet approved by the higher committee, the
-    earliest vote (the nearest or longest-passed deadline) first."""
-    return (applicants_visible_to(user).filter(stage=Stage.PROBATIONARY, approved_on__isnull=True)
-            .order_by("vote_on", "pk"))
+    earliest vote (the nearest or longest-passed deadline) first; ``due_by``: only those
+    whose three months for the approval end on or before that day."""
+    awaited = Applicant.objects.filter(stage=Stage.PROBATIONARY, approved_on__isnull=True)
+    if due_by is not None:
+        awaited = awaited.filter(vote_on__lte=rules.latest_start(due_by, rules.APPROVAL_WITHIN_MONTHS))
+    return awaited.select_related("branch").order_by("vote_on", "pk")
+
+
+def approvals_pending(user: Any) -> QuerySet[Applicant]:
+    """The list of 预备党员 awaiting the higher committee's approval, in the user's scope."""
+    return scope_queryset(approvals_awaited(), user)
 
 
 def probations_ending_by(until: datetime.date) -> QuerySet[Member]:

@@ -116,6 +116,17 @@ def probations_due(until: datetime.date) -> Iterator[DueItem]:
                       deadline=probation_ends(member), unit_id=member.branch.unit_id, link=probation_link(member))
 
 
+def approvals_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: 预备党员 voted in by the 支部大会 whose three months for the higher
+    committee's approval end on or before ``until`` without it, the list of approvals
+    pending's own (:func:`selectors.approvals_awaited`); the file's branch's unit follows
+    them up, the unit above hears of those long overdue."""
+    for applicant in selectors.approvals_awaited(due_by=until).iterator(chunk_size=2000):
+        yield DueItem(pk=applicant.pk, title=f"{applicant.branch.name}预备党员{applicant.name}待上级党委审批",
+                      deadline=approval_deadline(applicant), unit_id=applicant.branch.unit_id,
+                      link=applicant_link(applicant))
+
+
 def transfers_due(until: datetime.date) -> Iterator[DueItem]:
     """到期事项来源: transfers 在途 ``TRANSFER_OVERDUE_DAYS`` after the letter was issued; the
     sending branch's unit follows them up."""
@@ -132,6 +143,9 @@ def register_sources() -> None:
     notifications.register(DeadlineSource(
         key="members_probation_end", title="预备党员预备期满", due=probations_due,
         list_url=lambda: reverse("admin:worklist", args=[SLUG_PROBATION])))
+    notifications.register(DeadlineSource(
+        key="members_approval_due", title="预备党员上级党委审批期限", due=approvals_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_APPROVAL])))
     notifications.register(DeadlineSource(
         key="members_transfer_transit", title="组织关系转接在途超过30天", due=transfers_due,
         list_url=lambda: reverse("admin:worklist", args=[SLUG_OVERDUE])))

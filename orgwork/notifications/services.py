@@ -62,7 +62,7 @@ def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
     return rule
 
 
-# The rules the data migrations seed (0002_default_rules and 0004 keep their own copies).
+# The rules the data migrations seed (0002_default_rules, 0004 and 0006 keep their own copies).
 DEFAULT_RULES = (
     ("整改清单事项到期提醒", "rectification_item", ["干部监督", "基层党建", "人才工作"], 7, True, 3),
     ("软弱涣散党组织整顿时限提醒", "branches_weak_case", ["基层党建"], 7, True, 3),
@@ -73,6 +73,8 @@ DEFAULT_RULES = (
     ("个人有关事项抽查发现问题处理提醒", "supervision_spot_check_finding", ["干部监督"], 7, True, 7),
     ("预备党员预备期满提醒", "members_probation_end", ["基层党建"], 30, True, 7),
     ("组织关系转接在途超时提醒", "members_transfer_transit", ["基层党建"], 0, True, 7),
+    # 0006_approval_default_rule
+    ("预备党员上级党委审批期限提醒", "members_approval_due", ["基层党建"], 15, True, 7),
 )
 
 

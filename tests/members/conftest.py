@@ -98,6 +98,13 @@ def candidate(branch: PartyOrganisation, contact: Member, *, applied_days_ago: i
     return a
 
 
+def admitted(orgs: dict[str, PartyOrganisation], contact: Member, *, vote_days_ago: int, name: str) -> Applicant:
+    """A 发展对象 of the community branch voted in by the 支部大会, not yet approved."""
+    a = candidate(orgs["community"], contact, applied_days_ago=vote_days_ago + 470)
+    Applicant.objects.filter(pk=a.pk).update(name=name)
+    return services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
+
+
 def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: int) -> Applicant:
     a = candidate(branch, contact, applied_days_ago=vote_days_ago + 470)
     a = services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)

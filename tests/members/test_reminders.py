@@ -1,6 +1,8 @@
 """The members' reminders (到期事项来源): 预备期满 of every 预备党员 — admitted by a 发展党员
 file or entered on the roster alone — each member once, from the 预备期将满 list's own
-query; a reminder already sent keeps its key when the source moves from files to members."""
+query (a reminder already sent keeps its key when the source moves from files to members);
+and the three months within which the higher committee approves a 预备党员 voted in by the
+支部大会, from the list of approvals pending."""
 
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ from orgwork.notifications import registry
 from orgwork.notifications import services as notifications
 from orgwork.notifications.models import Notification, ReminderRule, Stage
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, probationary
+from .conftest import SYSTEM, TODAY, add_member, admitted, days_ago, probationary
 
 pytestmark = pytest.mark.django_db
 PROBATION = "members_probation_end"
+APPROVAL = "members_approval_due"
 
 
 def due(source: str, until: datetime.date) -> dict[int, registry.DueItem]:
@@ -113,3 +116,45 @@ def test_re_keying_moves_a_key_onto_the_one_another_reminder_of_the_day_leaves(c
     MIGRATION.rekey(apps, {1: 2, 2: 3})
     assert [Notification.objects.get(pk=n.pk).source_key for n in (first, second)] == [
         f"{PROBATION}:2:{Stage.SOON}", f"{PROBATION}:3:{Stage.SOON}"]
+
+
+# ---- 上级党委审批 within three months of the 支部大会
+
+def test_the_approval_deadline_is_a_source_with_a_default_rule_fifteen_days_ahead():
+    assert registry.get(APPROVAL).list_url() == reverse("admin:worklist", args=["members_approval_pending"])
+    rule = ReminderRule.objects.get(source=APPROVAL)
+    assert (rule.is_active, rule.roles, rule.days_before, rule.remind_on_day, rule.escalate_after_days) == (
+        True, ["基层党建"], 15, True, 7)
+
+
+def test_a_vote_awaiting_approval_is_due_when_its_three_months_end_and_leaves_once_approved(
+        orgs, member, county_a_clerk, county_b_clerk):
+    from branches.members import services
+
+    waiting = admitted(orgs, member, vote_days_ago=80, name="待审批")
+    admitted(orgs, member, vote_days_ago=20, name="新接收")
+    probationary(orgs["community"], member, vote_days_ago=85)  # approved
+    deadline = rules.add_months(days_ago(80), rules.APPROVAL_WITHIN_MONTHS)
+    assert due(APPROVAL, deadline - datetime.timedelta(days=1)) == {}
+    (item,) = due(APPROVAL, deadline).values()
+    assert (item.pk, item.deadline, item.unit_id) == (waiting.pk, deadline, orgs["community"].unit_id)
+    assert "待审批" in item.title and item.link == reverse("admin:members_applicant_change", args=[waiting.pk])
+    sent = reminders(county_a_clerk, APPROVAL)
+    assert [(n.stage, n.due_on) for n in sent] == [(Stage.SOON, deadline)] and "待审批" in sent[0].body
+    assert reminders(county_b_clerk, APPROVAL) == []
+    services.applicant_approve(applicant=waiting, approved_on=TODAY, actor=SYSTEM)
+    assert waiting.pk not in due(APPROVAL, deadline + datetime.timedelta(days=365))
+
+
+def test_an_approval_long_overdue_reaches_the_unit_above(orgs, member, county_a_clerk, city_officer):
+    late = admitted(orgs, member, vote_days_ago=110, name="逾期未批")
+    assert [n.stage for n in reminders(county_a_clerk, APPROVAL)] == [Stage.OVERDUE]
+    (above,) = reminders(city_officer, APPROVAL)
+    assert above.stage == Stage.ESCALATED and above.link == reverse("admin:members_applicant_change", args=[late.pk])
+
+
+def test_the_approval_reminders_name_the_approval_lists_files(orgs, member):
+    for days, name in ((100, "逾期未批"), (80, "将到期"), (10, "新接收")):
+        admitted(orgs, member, vote_days_ago=days, name=name)
+    far = TODAY + datetime.timedelta(days=rules.APPROVAL_WITHIN_MONTHS * 31)
+    assert sorted(due(APPROVAL, far)) == sorted(a.pk for a in selectors.approvals_pending(SYSTEM))

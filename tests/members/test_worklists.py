@@ -10,9 +10,9 @@ from django.urls import reverse
 from branches.members import rules, services, worklists
 from orgwork import dashboard
 
-from branches.members.models import Applicant, Member
+from branches.members.models import Member
 
-from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, make_id, probationary
+from .conftest import SYSTEM, TODAY, activist, add_member, admitted, candidate, days_ago, make_id, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +94,6 @@ def test_the_dashboard_panel_counts_each_list_and_links_to_it(orgs, member, coun
     values = dict(zip(data.labels, data.series[0].values))
     assert values["发展对象缺项"] == 1 and values["欠缴党费"] == 0
     assert data.series[0].links[1] == reverse("admin:worklist", args=[worklists.SLUG_CHECKS])
-
-
-def admitted(orgs, member, *, vote_days_ago: int, name: str):
-    a = candidate(orgs["community"], member, applied_days_ago=vote_days_ago + 470)
-    Applicant.objects.filter(pk=a.pk).update(name=name)
-    return services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
 
 
 def test_a_probationary_member_awaiting_approval_is_listed_with_the_deadline_and_days_left_overdue_first(
