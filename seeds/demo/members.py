@@ -202,8 +202,9 @@ PIPELINE = [
     ("申请人甲", 20, "applied"), ("申请人乙", 70, "talked_late"), ("积极分子甲", 300, "activist"),
     ("积极分子乙", 500, "activist_reviewed"), ("发展对象甲", 560, "candidate"), ("发展对象乙", 600, "candidate_ready"),
     ("预备党员甲", 700, "probationary"), ("预备党员乙", 820, "probation_ending"), ("已转正甲", 1300, "full"),
-    # Voted in by the 支部大会 fifty days ago, the higher committee's approval still to come.
-    ("待审批甲", 520, "admitted"),
+    # Voted in by the 支部大会 eighty days ago, the higher committee's approval still to come:
+    # the three months end within the fortnight the reminder gives.
+    ("待审批甲", 550, "admitted"),
     # 取消预备党员资格 by the 支部大会 during the 预备期, the meeting's date on the file.
     ("取消资格甲", 750, "cancelled"),
 ]

@@ -36,6 +36,8 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     assert ending.filter(application__isnull=True).exists() and ending.filter(application__isnull=False).exists()
     assert selectors.candidates_missing_checks(SYSTEM).exists()
     assert list(selectors.approvals_pending(SYSTEM).values_list("name", flat=True)) == ["待审批甲"]
+    reminded_by = datetime.date.today() + datetime.timedelta(days=15)  # the default rule's lead
+    assert [a.name for a in selectors.approvals_awaited(due_by=reminded_by)] == ["待审批甲"]
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
     assert selectors.corrections_due(SYSTEM).count() == 1 and selectors.disposals_pending(SYSTEM).count() == 1
