@@ -358,13 +358,13 @@ class Applicant(Audited):
             models.Index(fields=["branch", "applied_on"], name="members_applicant_branch_idx"),
         ]
         constraints = [
-            # Required by the services and the sheet when they cancel; a file closed as
-            # 取消 without a meeting (one cancelled before the date was kept, or whose
-            # 预备党员 died) has none.
+            # Not NOT NULL: a file closed as 取消 without a meeting (cancelled before the
+            # date was kept, or its 预备党员 died) has none; the services and the sheet
+            # require it when they cancel.
             models.CheckConstraint(
-                condition=Q(cancel_meeting_on__isnull=True) | Q(stage="cancelled", vote_on__lte=F("cancel_meeting_on")),
+                condition=Q(cancel_meeting_on__isnull=True) | Q(vote_on__lte=F("cancel_meeting_on")),
                 name="members_applicant_cancel_meeting",
-                violation_error_message="取消预备党员资格的支部大会日期只用于已接收为预备党员的档案，且不能早于接收的支部大会日期。",
+                violation_error_message=rules.CANCEL_MEETING_EARLY,
             ),
         ]
 

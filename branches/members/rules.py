@@ -250,14 +250,15 @@ def extension_meeting_error(ends_on: datetime.date, decided_on: datetime.date) -
 
 
 CANCEL_MEETING_MISSING = "取消预备党员资格须经支部大会讨论决定，请填写支部大会日期。"
+# Also the table's constraint (members_applicant_cancel_meeting), in the same words: a
+# sheet row that breaks both is told once.
+CANCEL_MEETING_EARLY = "取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期。"
 
 
 def cancel_meeting_error(vote_on: datetime.date, decided_on: datetime.date) -> str:
     """取消预备党员资格 is decided by the 支部大会, during the 预备期 or after it: on a day
     not before the meeting that admitted the member."""
-    if decided_on < vote_on:
-        return f"取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期（{vote_on:%Y-%m-%d}）。"
-    return ""
+    return CANCEL_MEETING_EARLY if decided_on < vote_on else ""
 
 
 def extension_error(months: int, already_extended: int) -> str:

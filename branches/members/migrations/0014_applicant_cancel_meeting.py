@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='applicant',
-            constraint=models.CheckConstraint(condition=models.Q(('cancel_meeting_on__isnull', True), models.Q(('stage', 'cancelled'), ('vote_on__lte', models.F('cancel_meeting_on'))), _connector='OR'), name='members_applicant_cancel_meeting', violation_error_message='取消预备党员资格的支部大会日期只用于已接收为预备党员的档案，且不能早于接收的支部大会日期。'),
+            constraint=models.CheckConstraint(condition=models.Q(('cancel_meeting_on__isnull', True), ('vote_on__lte', models.F('cancel_meeting_on')), _connector='OR'), name='members_applicant_cancel_meeting', violation_error_message='取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期。'),
         ),
     ]
