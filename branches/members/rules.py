@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -148,20 +149,27 @@ def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.d
     return ""
 
 
-def review_gap_error(activist_on: datetime.date, reviews: list[datetime.date], candidate_on: datetime.date,
+def review_gap(activist_on: datetime.date, reviews: Iterable[datetime.date],
+               candidate_on: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The first stretch, from the designation through each 考察 to the 发展对象 decision,
+    that passed six months without a 考察: its two ends, or None."""
+    previous = activist_on
+    for day in [*sorted({d for d in reviews if activist_on <= d <= candidate_on}), candidate_on]:
+        if day > add_months(previous, REVIEW_EVERY_MONTHS):
+            return previous, day
+        previous = day
+    return None
+
+
+def review_gap_error(activist_on: datetime.date, reviews: Iterable[datetime.date], candidate_on: datetime.date,
                      late_reason: str) -> str:
     """细则: 党组织每半年对入党积极分子进行一次考察. At the 发展对象 decision, no stretch
     from the designation through each 考察 to the decision may pass six months without
     one; a longer stretch only with its reason recorded (as a late 谈话)."""
-    if late_reason.strip():
+    if late_reason.strip() or (gap := review_gap(activist_on, reviews, candidate_on)) is None:
         return ""
-    previous = activist_on
-    for day in [*sorted({d for d in reviews if activist_on <= d <= candidate_on}), candidate_on]:
-        if day > add_months(previous, REVIEW_EVERY_MONTHS):
-            return (f"入党积极分子须每半年考察一次：{previous:%Y-%m-%d}至{day:%Y-%m-%d}之间超过六个月没有考察记录，"
-                    "不能确定为发展对象；确有原因的，须填写考察逾期原因。")
-        previous = day
-    return ""
+    return (f"入党积极分子须每半年考察一次：{gap[0]:%Y-%m-%d}至{gap[1]:%Y-%m-%d}之间超过六个月没有考察记录，"
+            "不能确定为发展对象；确有原因的，须填写考察逾期原因。")
 
 
 def candidate_errors(*, activist_on: datetime.date, candidate_on: datetime.date) -> dict[str, str]:

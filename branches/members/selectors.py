@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from branches.models import PATH_SEPARATOR, OrgKind, PartyOrganisation
@@ -19,8 +19,8 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import (MISSING_INCOME_BASE, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord, Member,
-                     MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
+                     Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -169,6 +169,29 @@ def approvals_awaited(due_by: datetime.date | None = None) -> QuerySet[Applicant
     if due_by is not None:
         awaited = awaited.filter(vote_on__lte=rules.latest_start(due_by, rules.APPROVAL_WITHIN_MONTHS))
     return awaited.select_related("branch").order_by("vote_on", "pk")
+
+
+def review_gap_unexplained(applicant: Applicant) -> Any:
+    """The file's first stretch of more than six months without a 考察 before its 发展对象
+    decision, when no reason is recorded (:func:`rules.review_gap`; reads the file's
+    reviews, prefetched by :func:`review_gaps_unexplained`); None otherwise."""
+    if applicant.review_late_reason.strip() or applicant.activist_on is None or applicant.candidate_on is None:
+        return None
+    return rules.review_gap(applicant.activist_on, [r.reviewed_on for r in applicant.reviews.all()],
+                            applicant.candidate_on)
+
+
+def review_gaps_unexplained(user: Any) -> QuerySet[Applicant]:
+    """完整性检查 (发展党员质量): files whose 发展对象 decision was recorded, before the
+    half-yearly rule held, after a stretch of more than six months without a 考察 and
+    with no reason, the earliest decision first. The rule is applied as the services apply
+    it, to each candidate file's dates (two queries: the files, their reviews)."""
+    files = (applicants_visible_to(user).filter(candidate_on__isnull=False, activist_on__isnull=False,
+                                                review_late_reason="")
+             .prefetch_related(Prefetch("reviews", ActivistReview.objects.only("applicant_id", "reviewed_on"))))
+    gapped = [f.pk for f in files.iterator(chunk_size=2000) if review_gap_unexplained(f) is not None]
+    return (applicants_visible_to(user).filter(pk__in=gapped).prefetch_related("reviews")
+            .order_by("candidate_on", "pk"))
 
 
 def approvals_pending(user: Any) -> QuerySet[Applicant]:

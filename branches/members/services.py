@@ -545,6 +545,31 @@ def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date,
     return _step(applicant, actor, Stage.ACTIVIST, apply, "确定为发展对象")
 
 
+# Every stage a file reaches once its 发展对象 decision is on record.
+PAST_CANDIDATE = (Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
+REVIEW_GAP_NONE = "该档案确定为发展对象前的培养考察间隔均未超过六个月，无需补记考察逾期原因。"
+
+
+def applicant_explain_review_gap(*, applicant: Applicant, reason: str, actor: Any) -> Applicant:
+    """补记考察逾期原因: a file whose 发展对象 decision was recorded, before the half-yearly
+    rule was held, with a stretch of more than six months without a 考察 and no reason
+    (:func:`rules.review_gap`) takes the reason afterwards, at any later stage (发展党员质量
+    检查). The decision stands; the reason is recorded once and audited."""
+    def apply(locked: Applicant) -> list[str]:
+        if locked.review_late_reason.strip():
+            raise ValidationError({"review_late_reason": f"已填写考察逾期原因（{locked.review_late_reason}），不能再次补记。"})
+        reviews = locked.reviews.values_list("reviewed_on", flat=True)
+        if (locked.activist_on is None or locked.candidate_on is None
+                or rules.review_gap(locked.activist_on, reviews, locked.candidate_on) is None):
+            raise ValidationError({"review_late_reason": REVIEW_GAP_NONE})
+        if not reason.strip():
+            raise ValidationError({"review_late_reason": "请填写考察逾期原因。"})
+        locked.review_late_reason = reason.strip()
+        return ["review_late_reason"]
+
+    return _step(applicant, actor, PAST_CANDIDATE, apply, "补记考察逾期原因")
+
+
 def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_review_on: datetime.date | None = None,
                                  training_days: int | None = None, training_hours: int | None = None,
                                  publicity_on: datetime.date | None = None) -> Applicant:

@@ -31,6 +31,7 @@ SLUG_NO_BASE = "members_dues_no_base"
 SLUG_CORRECTIONS = "members_corrections_due"
 SLUG_DISPOSALS = "members_disposals_pending"
 SLUG_PROBATION_OVERDUE = "members_roster_probation_overdue"
+SLUG_REVIEW_GAPS = "members_review_gaps_unexplained"
 
 
 def applicant_link(applicant: Any) -> str:
@@ -77,6 +78,12 @@ def review_due(applicant: Any) -> datetime.date:
 def file_of(member: Any) -> Any:
     """The member's 发展党员 file (read with the list), or None for one on the roster alone."""
     return member.application if hasattr(member, "application") else None
+
+
+def unexplained_gap(applicant: Any) -> str:
+    """The stretch without a 考察, as 2024-01-05至2024-09-10."""
+    gap = selectors.review_gap_unexplained(applicant)
+    return f"{gap[0]:%Y-%m-%d}至{gap[1]:%Y-%m-%d}" if gap else ""
 
 
 def probation_link(member: Any) -> str:
@@ -235,6 +242,16 @@ def register_all() -> None:
                     "更正入党日期；已取消预备党员资格的，变更党籍状态。",
         columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("入党日期", "joined_on"),
                  Column("满两年", lambda m: rules.add_months(m.joined_on, rules.PROBATION_MAX_MONTHS))),
+    ))
+    register(WorkList(
+        slug=SLUG_REVIEW_GAPS, title="培养考察间隔超过六个月未说明原因的发展党员档案（完整性检查）", section=SECTION,
+        permission="members.view_applicant", queryset=selectors.review_gaps_unexplained, row_link=applicant_link,
+        expected_empty=True,
+        description="入党积极分子每半年考察一次；确定为发展对象前有超过六个月没有考察、又未写明原因的，"
+                    "系统现已拒绝确定为发展对象。此前登记的档案列在这里，请在档案页面办理「补记考察原因」，"
+                    "据实写明未按时考察的原因（考察已开展而漏登的，写明考察日期和情况）。",
+        columns=(Column("姓名", "name"), Column("党支部", "branch.name"), Column("发展阶段", "get_stage_display"),
+                 Column("确定为发展对象", "candidate_on"), Column("未考察期间", unexplained_gap)),
     ))
     register(WorkList(
         slug=SLUG_COUNTS, title="各党支部党员人数（名册统计）", section=SECTION, permission="members.view_member",

@@ -19,7 +19,7 @@ from orgwork.admin_widgets import KeyCheckedAutocompleteSelect
 from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 from .common import DateForm, ReasonForm, branches_for, member_label
 
@@ -113,6 +113,11 @@ def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[
                       refusal_fields={**_under_first_field(form, refused), **(refusal_map or {})}, **extra)
 
 
+class ReviewGapForm(forms.Form):
+    reason = forms.CharField(label="考察逾期原因", max_length=200,
+                             help_text="确定为发展对象前培养考察间隔超过六个月的原因，据实补记。")
+
+
 def _probationary(applicant: Applicant, approved: bool) -> bool:
     return applicant.stage == Stage.PROBATIONARY and (applicant.approved_on is not None) == approved
 
@@ -135,6 +140,10 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_make_candidate(applicant=a, decided_on=d["day"],
                                                             late_reason=d["late_reason"], actor=u), CandidateForm,
           "how_to_reg", refused=("candidate_on",)),
+    _step("explain_review_gap", "补记考察原因", "补记考察逾期原因",
+          lambda a: selectors.review_gap_unexplained(a) is not None,
+          lambda a, u, d: services.applicant_explain_review_gap(applicant=a, reason=d["reason"], actor=u),
+          ReviewGapForm, "edit_note", refused=("review_late_reason",)),
     _step("record_preparation", "政审培训公示", "登记政审、培训、公示", lambda a: a.stage == Stage.CANDIDATE,
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
           "assignment_turned_in"),
