@@ -17,8 +17,7 @@ D = datetime.date
 @pytest.mark.parametrize(("value", "day"), [
     ("1975.06", D(1975, 6, 1)), ("1975年6月", D(1975, 6, 1)), ("1975-06-01", D(1975, 6, 1)),
     ("1975/6/1", D(1975, 6, 1)), ("197506", D(1975, 6, 1)), ("19750601", D(1975, 6, 1)),
-    (1975.06, D(1975, 6, 1)), (19750601, D(1975, 6, 1)),
-    (27181, D(1974, 6, 1)),  # a number cell in the serial range (1920–2100): Excel's day
+    (1975.06, D(1975, 6, 1)), (19750601, D(1975, 6, 1)), (19750601.0, D(1975, 6, 1)), (197506, D(1975, 6, 1)),
 ])
 def test_the_usual_spellings_read_as_dates(value: object, day: datetime.date) -> None:
     assert parse_date(value) == day
@@ -29,6 +28,22 @@ def test_short_numbers_are_refused_not_read_as_days_of_1900(value: object) -> No
     with pytest.raises(ValidationError) as refused:
         parse_date(value)
     assert "无法识别的日期" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize("value", [20150, 20150.0, 27181, 45000.0, "20150", "27181"])
+def test_a_number_cell_is_never_an_excel_serial(value: object) -> None:
+    # A cell with a date format reaches the parser as a date; a number is what was typed.
+    with pytest.raises(ValidationError) as refused:
+        parse_date(value)
+    digits = str(int(float(value)))
+    assert refused.value.messages == [f"无法识别的日期「{digits}」，请写成 1975.06、1975年6月 或 1975-06-01。"]
+
+
+@pytest.mark.parametrize("value", [2015, 2015.0, "2015"])
+def test_a_year_alone_is_refused_alike_as_a_number_and_as_text(value: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_date(value)
+    assert refused.value.messages == ["日期「2015」只有年份，请写到月份，如 2015.06。"]
 
 
 @pytest.mark.parametrize("value", ["2026-10", "2026.10", "2026年10月", "202610", 202610, 2015.07])

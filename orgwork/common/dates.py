@@ -2,12 +2,14 @@
 
 Accepts what Chinese paperwork and Excel produce: ``1975.06``, ``1975.6``, ``1975年6月``,
 ``1975年6月1日``, ``1975-06-01``, ``1975/6/1``, ``1975-06``, ``19750601``, ``197506``,
-Excel serial numbers in a number cell, and ``date``/``datetime`` objects. A month without
-a day is the first of that month, unless the field needs the day (``need_day``: an
-application, a meeting, a deadline), where it is refused rather than made up.
+and ``date``/``datetime`` objects. A month without a day is the first of that month,
+unless the field needs the day (``need_day``: an application, a meeting, a deadline),
+where it is refused rather than made up.
 
-Digits typed as text are never read as an Excel serial (``75.06`` and ``20150`` are not
-days of 1900 or 1955), and a number cell is a serial only when it falls in 1920–2100.
+Digits are never read as an Excel serial (``75.06`` and ``20150`` are not days of 1900 or
+1955), whether typed as text or into a number cell: the sheet reader gives a cell with a
+date format (Excel's, WPS's, ``yyyy"年"m"月"d"日"``) as a ``date``, so a number reaching
+the parser is what the clerk typed, and reads as the same digits typed as text.
 """
 
 from __future__ import annotations
@@ -21,11 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-year bug
 MIN_YEAR, MAX_YEAR = 1900, 2100
-# A number cell read as a serial: 1920-01-01 to 2100-12-31. Below, it is a mistyped year
-# or month (75.06, 2015), not a day anybody on a roll was born or appointed.
-SERIAL_RANGE = (7306, 73415)
 
 _PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[.\-/年](?P<m>\d{1,2})(?:[.\-/月](?P<d>\d{1,2})日?|月)?$"),
@@ -65,26 +63,13 @@ def _build(year: int, month: int, day: int | None, raw: Any, need_day: bool = Fa
         raise ValidationError(f"日期「{raw}」不存在。", code="invalid_date") from None
 
 
-def from_excel_serial(serial: float, raw: Any = None) -> datetime.date:
-    if not 1 <= serial < 2958466:
-        raise ValidationError(f"无法识别的日期「{raw if raw is not None else serial}」。", code="invalid_date")
-    return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-
-
 def _unrecognised(value: Any) -> ValidationError:
     return ValidationError(f"无法识别的日期「{value}」，请写成 1975.06、1975年6月 或 1975-06-01。", code="invalid_date")
 
 
 def _from_number(value: float | int, need_day: bool = False) -> datetime.date:
     if isinstance(value, int) or float(value).is_integer():
-        number = int(value)
-        if 19000101 <= number <= 21001231 or 190001 <= number <= 210012:
-            return parse_date(str(number), need_day=need_day)
-        if MIN_YEAR <= number <= MAX_YEAR:
-            raise ValidationError(f"日期「{number}」只有年份，请写到月份，如 {number}.06。", code="invalid_date")
-        if SERIAL_RANGE[0] <= number <= SERIAL_RANGE[1]:
-            return from_excel_serial(number, value)
-        raise _unrecognised(number)
+        return parse_date(str(int(value)), need_day=need_day)  # 20150301.0 is 20150301
     # A year.month typed into a numeric cell: 1975.06 is kept, but 1975.10 became 1975.1.
     text = repr(float(value))
     year_text, _, fraction = text.partition(".")
@@ -120,6 +105,8 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
         if match:
             day = match.group("d")
             return _build(int(match.group("y")), int(match.group("m")), int(day) if day else None, value, need_day)
+    if text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise ValidationError(f"日期「{value}」只有年份，请写到月份，如 {text}.06。", code="invalid_date")
     raise _unrecognised(value)
 
 

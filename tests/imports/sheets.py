@@ -41,6 +41,27 @@ def xlsx(path: Path, rows: Sequence[Sequence[Any]], *, title: str | None = None,
     return path
 
 
+def xls(path: Path, cells: dict[tuple[int, int], Any]) -> Path:
+    """An Excel 97-2003 workbook with ``cells`` at (row, column), from 0; a date is written
+    as a date cell (a number with a date format), as Excel saves one."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("干部")
+    day = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for (row, column), value in cells.items():
+        if isinstance(value, datetime.date):
+            sheet.write(row, column, value, day)
+        else:
+            sheet.write(row, column, value)
+    book.save(str(path))
+    return path
+
+
+def xls_rows(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    return xls(path, {(r, c): value for r, row in enumerate(rows) for c, value in enumerate(row) if value is not None})
+
+
 def csv_bytes(rows: Sequence[Sequence[Any]]) -> str:
     return "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\r\n"
 

@@ -17,7 +17,7 @@ from orgwork.units.resources import UnitResource
 
 from .conftest import HEAD, grant, person
 from .resources import CadreSheet
-from .sheets import csv_file, id_for, xlsx
+from .sheets import csv_file, id_for, xls_rows, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -128,13 +128,42 @@ def test_full_width_digits_lower_x_and_spaces_are_normalised(tmp_path: Path, cou
 
 
 @pytest.mark.parametrize("cell", ["1975.06", "1975.6", "1975年6月", "1975-06-01", "1975/6/1", "19750601", "197506",
-                                  27546, datetime.date(1975, 6, 1)])
+                                  19750601, 197506, 1975.06, datetime.date(1975, 6, 1)])
 def test_every_date_spelling_is_read(tmp_path: Path, county_a_clerk: Any, run_sheet: Any, cell: Any) -> None:
     born = datetime.date(1975, 6, 1)
     row = person(1, 出生年月=cell, 身份证号=id_for(born, 1), 入党时间="2000.07")
     result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, row]), county_a_clerk, commit=True)
     assert result.ok, errors_of(result)
     assert Cadre.objects.get().birth_month == born
+
+
+SHEET_WRITERS = {"xlsx": xlsx, "xls": xls_rows, "csv": csv_file}
+
+
+@pytest.mark.parametrize("kind", SHEET_WRITERS)
+def test_a_number_in_a_date_column_is_refused_not_read_as_an_excel_serial(tmp_path: Path, county_a_clerk: Any,
+                                                                          run_sheet: Any, kind: str) -> None:
+    # As Excel serials, 20150 is 1955-03-01 and 27546 is 1975-06-01; a clerk typing either
+    # into a cell without a date format sees the number, not a date.
+    rows = [HEAD, person(1, 出生年月=20150), person(2, 入党时间=27546)]
+    result = run_sheet(SHEET_WRITERS[kind](tmp_path / f"a.{kind}", rows), county_a_clerk, commit=True)
+    assert errors_of(result) == [
+        (2, "出生年月", "无法识别的日期「20150」，请写成 1975.06、1975年6月 或 1975-06-01。"),
+        (3, "入党时间", "无法识别的日期「27546」，请写成 1975.06、1975年6月 或 1975-06-01。"),
+    ]
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize("kind", SHEET_WRITERS)
+def test_a_date_cell_and_its_digits_typed_as_a_number_or_as_text_read_alike(tmp_path: Path, county_a_clerk: Any,
+                                                                            run_sheet: Any, kind: str) -> None:
+    born = datetime.date(1975, 6, 1)
+    rows = [HEAD, *(person(i, 出生年月=cell, 身份证号=id_for(born, i), 入党时间="2000.07")
+                    for i, cell in enumerate([born, 19750601, "19750601", 197506, "197506"]))]
+    result = run_sheet(SHEET_WRITERS[kind](tmp_path / f"a.{kind}", rows), county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert set(Cadre.objects.values_list("birth_month", flat=True)) == {born}
+    assert Cadre.objects.count() == 5
 
 
 def test_duplicates_within_the_file_name_the_first_row(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:

@@ -37,7 +37,7 @@ from orgwork.imports.reader import FileError, decode_csv, open_sheet
 
 from .conftest import HEAD, grant, person
 from .resources import CadreSheet
-from .sheets import csv_file, rewrite_zip, workbook_bytes, xlsx
+from .sheets import csv_file, rewrite_zip, workbook_bytes, xls, xlsx
 
 BOUND_MB = 200
 BOUND_SECONDS = 60
@@ -177,17 +177,6 @@ def test_a_sheet_within_the_column_limit_but_too_large_an_area_is_refused(tmp_pa
     settings.IMPORT_MAX_CELLS = 1000
     far = b'<row r="200"><c r="BH200" t="inlineStr"><is><t>x</t></is></c></row>'  # 200 rows × 60 columns
     assert "200 行 × 60 列，超过 1000 个单元格的上限" in refused(workbook(tmp_path, "area.xlsx", data_rows(2) + far))
-
-
-def xls(path: Path, cells: dict[tuple[int, int], Any]) -> Path:
-    import xlwt
-
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("干部")
-    for (row, column), value in cells.items():
-        sheet.write(row, column, value)
-    book.save(str(path))
-    return path
 
 
 def test_an_old_xls_workbook_is_measured_before_it_is_opened(tmp_path: Path, probe: Any) -> None:
