@@ -18,7 +18,7 @@ from import_export.widgets import CharWidget
 from cadres.models import Rank
 from cadres.resources import CadreByIDWidget
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget
+from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, any_case_first
 
 from .models import InspectionConclusion, ReserveMember, ReservePool
 from .services import SheetState, member_sheet_prepare
@@ -44,8 +44,8 @@ class PoolWidget(ScopedForeignKeyWidget):
         code, _, level = value.replace("／", "/").partition("/")
         pool = None
         if level.strip() in LEVEL_BY_LABEL:
-            pool = self.get_queryset(value, row).filter(unit__code=code.strip(),
-                                                        level=LEVEL_BY_LABEL[level.strip()]).first()
+            pool = any_case_first(self.get_queryset(value, row).filter(level=LEVEL_BY_LABEL[level.strip()]),
+                                  "unit__code", code.strip())
         if pool is None:
             raise ValidationError(self.not_found_message.format(value=value), code="not_found")
         return pool

@@ -135,6 +135,15 @@ class ChoiceWidget(Widget):
         return dict(self.choices).get(value, value or "")
 
 
+def any_case_first(queryset: models.QuerySet[Any], field: str, value: str) -> Any:
+    """The record whose code ``field`` is ``value`` as typed, else whatever its case (of
+    two codes differing only by case, the one in capitals); None if there is none."""
+    found = queryset.filter(**{field: value}).first()
+    if found is None:
+        found = queryset.filter(**{f"{field}__iexact": value}).order_by(field).first()
+    return found
+
+
 class _NotFound:
     """A cached negative lookup: the message to raise for this cell value."""
 
@@ -192,9 +201,10 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
 
     def lookup(self, value: str, row: Any) -> Any:
         visible = self.get_queryset(value, row)
-        found = visible.filter(**{self.field: value}).first()
-        if found is None and self.any_case:
-            found = visible.filter(**{f"{self.field}__iexact": value}).order_by(self.field).first()
+        if self.any_case:
+            found = any_case_first(visible, self.field, value)
+        else:
+            found = visible.filter(**{self.field: value}).first()
         if found is None:
             raise ValidationError(self.not_found_message.format(value=value), code="not_found")
         return found
@@ -217,48 +227,49 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
 
 
 class UnitWidget(ScopedForeignKeyWidget):
-    """单位: a unit code, or a full name that is unique within the user's scope."""
+    """单位: a unit code, whatever its case (``any_case``), or a full name that is unique
+    within the user's scope."""
 
     not_found_message = "单位「{value}」不存在或不在您的管辖范围内。"
+    ambiguous_message = "单位名称「{value}」在您的管辖范围内不唯一，请填写单位代码。"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Unit, field="code", **kwargs)
+        super().__init__(Unit, field="code", any_case=True, **kwargs)
 
     def lookup(self, value: str, row: Any) -> Unit:
-        visible = self.get_queryset(value, row)
-        unit = visible.filter(code=value).first()
-        if unit is not None:
-            return unit
-        named = list(visible.filter(name=value)[:2])
-        if len(named) == 1:
-            return named[0]
+        try:
+            return super().lookup(value, row)
+        except ValidationError:
+            pass
+        named = list(self.get_queryset(value, row).filter(name=value)[:2])
         if len(named) > 1:
-            raise ValidationError(f"单位名称「{value}」在您的管辖范围内不唯一，请填写单位代码。", code="ambiguous")
-        raise ValidationError(self.not_found_message.format(value=value), code="not_found")
+            raise ValidationError(self.ambiguous_message.format(value=value), code="ambiguous")
+        if not named:
+            raise ValidationError(self.not_found_message.format(value=value), code="not_found")
+        return named[0]
 
     def prefetch(self, values: Iterable[Any]) -> None:
-        keys = set()
-        for v in values:
-            if is_blank(v):
-                continue
-            keys.add(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
-        keys -= self._cache.keys()
-        if not keys:
+        typed = {str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()
+                 for v in values if not is_blank(v)}
+        fresh = {v for v in typed if self._key(v) not in self._cache}
+        if not fresh:
             return
-        visible = self.get_queryset(None, None)
+        super().prefetch(fresh)
+        # A cell that is no unit's code may be a unit's name.
+        names = {v for v in fresh if isinstance(self._cache[self._key(v)], _NotFound)}
+        if not names:
+            return
         by_name: dict[str, list[Unit]] = {}
-        for unit in visible.filter(models.Q(code__in=keys) | models.Q(name__in=keys)):
-            if unit.code in keys:
-                self._cache[unit.code] = unit
+        for unit in self.get_queryset(None, None).filter(name__in=names):
             by_name.setdefault(unit.name, []).append(unit)
-        for key in keys - self._cache.keys():
-            named = by_name.get(key, [])
+        for name in names:
+            named = by_name.get(name, [])
             if len(named) == 1:
-                self._cache[key] = named[0]
-            elif len(named) > 1:
-                self._cache[key] = _NotFound(f"单位名称「{key}」在您的管辖范围内不唯一，请填写单位代码。")
+                self._cache[self._key(name)] = named[0]
+            elif named:
+                self._cache[self._key(name)] = _NotFound(self.ambiguous_message.format(value=name))
             else:
-                self._cache[key] = _NotFound(self.not_found_message.format(value=key))
+                self._cache[self._key(name)] = _NotFound(self.not_found_message.format(value=name))
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""

@@ -22,6 +22,7 @@ from orgwork.imports.reader import open_sheet
 from seeds.demo import DemoContext
 from seeds.demo import cadres as demo_cadres
 from seeds.demo import reserve as demo_reserve
+from tests.conftest import make_unit
 from tests.samples.cadres import cadre_in
 from tests.samples.reserve import pool_in, recommend
 from tests.supervision.helpers import handle
@@ -58,6 +59,16 @@ def test_a_sheet_recommends_and_inspects_through_the_engine(tree: Any, county_a_
     member = ReserveMember.objects.get(cadre=passed)
     assert (member.level, member.entered_on) == (Rank.TOWNSHIP_CHIEF, D(2026, 4, 15))
     assert AuditLog.objects.filter(content_type__model="reservemember").count() == 3
+
+
+def test_a_sheet_finds_a_pool_whose_unit_code_is_typed_in_small_letters(tree: Any, county_a_clerk: Any,
+                                                                        tmp_path: Path) -> None:
+    bureau = make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+    pool = pool_in(bureau, quota=3)
+    cadre = cadre_in(bureau, birth=D(1988, 1, 1))
+    result = import_rows(tmp_path, county_a_clerk, [row("620102zzb/乡科级正职", cadre)])
+    assert result.committed, result.errors
+    assert ReserveMember.objects.get(cadre=cadre).pool == pool
 
 
 def test_a_sheet_row_beyond_the_quota_is_refused_and_nothing_is_stored(tree: Any, county_a_clerk: Any,

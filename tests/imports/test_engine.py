@@ -12,8 +12,10 @@ import pytest
 from cadres.models import Cadre
 from orgwork.audit.models import AuditAction, AuditLog, AuditSource
 from orgwork.imports.reader import FileError, open_sheet
+from orgwork.imports.widgets import UnitWidget
 from orgwork.units.models import Unit
 from orgwork.units.resources import UnitResource
+from tests.conftest import make_unit
 
 from .conftest import HEAD, grant, person
 from .resources import CadreSheet
@@ -182,6 +184,50 @@ def test_a_unit_outside_the_scope_is_a_row_error(tmp_path: Path, county_a_clerk:
 def test_a_unit_may_be_named_instead_of_coded(tmp_path: Path, county_a_clerk: Any, run_sheet: Any) -> None:
     result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 单位="城关镇")]), county_a_clerk, commit=True)
     assert result.ok and Cadre.objects.get().unit.code == "620102001"
+
+
+@pytest.fixture
+def lettered_unit(tree: dict[str, Unit]) -> Unit:
+    """A unit whose code has letters, written in capitals as codes are."""
+    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+
+
+def test_a_unit_code_is_found_whatever_its_case(tmp_path: Path, county_a_clerk: Any, run_sheet: Any,
+                                               lettered_unit: Unit) -> None:
+    rows = [HEAD, person(1, 单位=" 620102zzb "), person(2, 单位="620102Zzb"), person(3, 单位="城关镇")]
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", rows), county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert dict(Cadre.objects.values_list("name", "unit__code")) == {"张1": "620102ZZB", "张2": "620102ZZB",
+                                                                   "张3": "620102001"}
+
+
+def test_a_unit_code_in_another_case_is_found_without_a_prefetch_and_in_capitals_first(
+        county_a_clerk: Any, lettered_unit: Unit) -> None:
+    small = make_unit("620102zzb", "另一个单位", lettered_unit.parent)
+    widget = UnitWidget()
+    widget.bind_user(county_a_clerk)
+    assert widget.clean("620102zzb") == small  # typed as stored
+    widget.bind_user(county_a_clerk)
+    assert widget.clean("620102Zzb") == lettered_unit
+    widget.bind_user(county_a_clerk)
+    widget.prefetch(["620102Zzb"])
+    assert widget.clean("620102Zzb") == lettered_unit
+
+
+def test_a_unit_code_in_small_letters_outside_the_scope_is_not_found(tmp_path: Path, county_b_clerk: Any,
+                                                                     run_sheet: Any, lettered_unit: Unit) -> None:
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 单位="620102zzb")]), county_b_clerk)
+    (row, column, message), = errors_of(result)
+    assert (row, column) == (2, "单位") and "不在您的管辖范围内" in message
+
+
+def test_the_units_sheet_finds_a_parent_code_typed_in_small_letters(tmp_path: Path, county_a_clerk: Any,
+                                                                   run_sheet: Any, lettered_unit: Unit) -> None:
+    rows = [["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"],
+            ["620102ZZB01", "组织科", "620102zzb", "其他", "乡级"]]
+    result = run_sheet(xlsx(tmp_path / "u.xlsx", rows), county_a_clerk, resource=UnitResource, commit=True)
+    assert result.committed, errors_of(result)
+    assert Unit.objects.get(code="620102ZZB01").parent == lettered_unit
 
 
 def test_an_existing_record_outside_the_scope_is_a_row_error(tmp_path: Path, county_a_clerk: Any,
