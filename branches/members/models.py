@@ -455,6 +455,10 @@ class DuesRecord(Audited):
         return f"{self.member} {self.month:%Y-%m}"
 
     @property
+    def month_display(self) -> str:
+        return dates.format_month(self.month)
+
+    @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
 

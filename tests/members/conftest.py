@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from branches.members import services
 from branches.members.models import Applicant, Member, MemberCategory
@@ -33,6 +34,14 @@ def make_id(born: datetime.date, male: bool = True) -> str:
     seq = next(_serial) % 500 * 2 + (1 if male else 0)
     first = f"620102{born:%Y%m%d}{seq:03d}"
     return first + idnumber.check_character(first)
+
+
+def with_the_right(user: Any) -> Any:
+    """``user`` holding the right to members' whole ID numbers, as a fresh object (the
+    permission cache is per instance)."""
+    for permission in Permission.objects.filter(content_type__app_label="members", codename="view_unmasked_id_number"):
+        user.user_permissions.add(permission)
+    return type(user).objects.get(pk=user.pk)
 
 
 def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,

@@ -13,7 +13,10 @@ from branches.members import rules, services
 from branches.members.admin.dues import DuesRecordAdmin
 from branches.members.models import DuesRecord
 
-from .conftest import SYSTEM, TODAY, add_member
+from orgwork.imports.models import JobStatus
+from tests.rectification.roundtrip import imported, sheet_rows
+
+from .conftest import SYSTEM, TODAY, add_member, with_the_right
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,44 @@ def test_a_members_page_links_to_their_months_and_their_months_in_arrears(orgs, 
     assert f"{LEDGER}?member={first.pk}&amp;month={LAST_MONTH:%Y-%m}" in page and f"{LAST_MONTH:%Y.%m}" in page
     rows = client.get(LEDGER, {"member": first.pk}).context["cl"].result_list
     assert {r.member_id for r in rows} == {first.pk} and len(rows) == 2
+
+
+def test_the_dues_ledger_shows_a_month_as_a_month_and_still_sorts_by_it(orgs, client_for, county_a_clerk):
+    two_namesakes(orgs)
+    client = client_for(county_a_clerk)
+    response = client.get(LEDGER)
+    page = response.content.decode()
+    assert f"{LAST_MONTH:%Y.%m}" in page and LAST_MONTH.isoformat() not in page
+    column = response.context["cl"].list_display.index("month_shown")
+    for order, months in ((column, [rules.add_months(LAST_MONTH, -1), LAST_MONTH]),
+                          (-column, [LAST_MONTH, rules.add_months(LAST_MONTH, -1)])):
+        rows = client.get(LEDGER, {"o": order}).context["cl"].result_list
+        assert [r.month for r in rows] == [months[0], months[0], months[1], months[1]]
+
+
+def test_a_dues_records_page_shows_its_month_as_a_month(orgs, client_for, county_a_clerk):
+    first, _ = two_namesakes(orgs)
+    record = DuesRecord.objects.get(member=first, month=LAST_MONTH)
+    page = client_for(county_a_clerk).get(reverse("admin:members_duesrecord_change", args=[record.pk])).content.decode()
+    assert f"{LAST_MONTH:%Y.%m}" in page and LAST_MONTH.isoformat() not in page
+
+
+def test_the_dues_export_writes_months_as_months_and_imports_back_unchanged(orgs, client_for, county_a_clerk):
+    first, _ = two_namesakes(orgs)
+    record = DuesRecord.objects.get(member=first, month=LAST_MONTH)
+    services.dues_pay(record=record, paid=record.due, paid_on=TODAY, actor=SYSTEM)
+    clerk = with_the_right(county_a_clerk)  # whole ID numbers, which a sheet needs
+    response = client_for(clerk).get(reverse("admin:members_duesrecord_export"))
+    assert response.status_code == 200
+    header, rows = sheet_rows(response.content)
+    months = {row[header.index("月份")] for row in rows}
+    assert months == {f"{rules.add_months(LAST_MONTH, -1):%Y.%m}", f"{LAST_MONTH:%Y.%m}"}
+    before = list(DuesRecord.objects.order_by("pk").values_list("pk", "month", "due", "paid", "paid_on"))
+
+    job = imported(clerk, "党费收缴.xlsx", response.content, resource="members_dues")
+    assert (job.status, job.errors) == (JobStatus.DONE, [])
+    assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (4, 0, 0, 4)
+    assert list(DuesRecord.objects.order_by("pk").values_list("pk", "month", "due", "paid", "paid_on")) == before
 
 
 def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(orgs, client_for, county_b_clerk):

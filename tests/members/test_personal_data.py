@@ -13,29 +13,21 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from branches.members.models import Applicant, Member
-from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.common import secrets
 
-from .conftest import activist, add_member, make_id
+from .conftest import activist, add_member, make_id, with_the_right
 
 pytestmark = pytest.mark.django_db
 FULL_NUMBER = re.compile(r"(?<!\d)[1-9]\d{16}[\dX](?!\d)")
 BORN = datetime.date(1975, 3, 9)
 rewrite = importlib.import_module("orgwork.audit.migrations.0008_member_data_masked")
-
-
-def with_the_right(user: User) -> User:
-    for permission in Permission.objects.filter(content_type__app_label="members", codename="view_unmasked_id_number"):
-        user.user_permissions.add(permission)
-    return User.objects.get(pk=user.pk)
 
 
 @pytest.fixture

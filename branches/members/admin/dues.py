@@ -140,16 +140,20 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_dues"
     change_list_template = "admin/members/duesrecord/change_list.html"
     # Namesakes told apart by branch and the masked ID number (never the whole number).
-    list_display = ["member", "branch_name", "masked_id_number", "month", "due", "paid", "paid_on"]
+    list_display = ["member", "branch_name", "masked_id_number", "month_shown", "due", "paid", "paid_on"]
     list_filter = [UnitSubtreeFilter, MonthFilter, PaidFilter, MemberFilter]
     list_select_related = ["member__branch"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
     form = PaymentForm
-    fields = ["member", "month", "due", "paid", "paid_on", "confirmed"]
-    readonly_fields = ["member", "month", "due"]
+    fields = ["member", "month_shown", "due", "paid", "paid_on", "confirmed"]
+    readonly_fields = ["member", "month_shown", "due"]
     actions = ["pay_in_full"]
+
+    @admin.display(description="月份", ordering="month")
+    def month_shown(self, obj: DuesRecord) -> str:
+        return obj.month_display  # 2026.11, as every month is written
 
     @admin.display(description="党支部")
     def branch_name(self, obj: DuesRecord) -> str:
