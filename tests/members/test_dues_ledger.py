@@ -1,18 +1,19 @@
-"""The 党费 ledger tells namesakes apart (党支部, the masked ID number), filters by 月份,
-and a member's page links to that member's months and months in arrears."""
+"""The 党费 ledger tells namesakes apart (党支部, the masked ID number), filters and sorts
+by 月份, written 2026.11, and a member's page links to that member's months and months in
+arrears for a user who may read the ledger."""
 
 from __future__ import annotations
 
+import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import pytest
-
 from branches.members import rules, services
 from branches.members.admin.dues import DuesRecordAdmin
 from branches.members.models import DuesRecord
-
+from orgwork.accounts import roles
 from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
 
@@ -92,6 +93,33 @@ def test_the_dues_export_writes_months_as_months_and_imports_back_unchanged(orgs
     assert (job.status, job.errors) == (JobStatus.DONE, [])
     assert (job.rows, job.new_count, job.updated_count, job.unchanged_count) == (4, 0, 0, 4)
     assert list(DuesRecord.objects.order_by("pk").values_list("pk", "month", "due", "paid", "paid_on")) == before
+
+
+@pytest.fixture
+def roster_reader(tree, make_staff):
+    """A narrower role, as the security administrator may make one: the roster, not the ledger."""
+    group = Group.objects.create(name="党员名册查阅")
+    group.permissions.set(roles.permissions_named(["members.view_member"]))
+    user = make_staff("roster_reader", tree["county_a"])
+    user.groups.add(group)
+    return user
+
+
+def test_a_members_page_shows_no_dues_link_to_a_user_whom_the_ledger_refuses(orgs, client_for, roster_reader):
+    first, _ = two_namesakes(orgs)
+    client = client_for(roster_reader)
+    response = client.get(reverse("admin:members_member_change", args=[first.pk]))
+    assert response.status_code == 200 and first.name in response.content.decode()
+    assert LEDGER not in response.content.decode() and "党费记录" not in response.content.decode()
+    assert client.get(LEDGER, {"member": first.pk}).status_code == 403
+
+
+def test_a_members_page_shows_the_dues_link_to_a_user_who_may_read_the_ledger(orgs, client_for, view_only_auditor):
+    first, _ = two_namesakes(orgs)
+    client = client_for(view_only_auditor)
+    page = client.get(reverse("admin:members_member_change", args=[first.pk])).content.decode()
+    assert f"{LEDGER}?member={first.pk}" in page
+    assert client.get(LEDGER, {"member": first.pk}).status_code == 200
 
 
 def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(orgs, client_for, county_b_clerk):

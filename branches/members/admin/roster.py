@@ -28,7 +28,7 @@ from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import selectors, services
-from ..models import Member, MemberCategory, MemberStatus, Transfer
+from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer
 from .common import MaskedPersonalDataMixin, branches_for, member_label
 from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS, TransferInNewMemberForm
 
@@ -126,9 +126,12 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
         return fields + ["branch"] if obj is not None else fields  # a move is a transfer
 
     def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
-        return ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "category",
-                "joined_on", "full_on", "standing", "status", "is_floating", "is_lost", "dues_category",
-                "income_base", "unpaid_months", "dues_months", "arrears_reason"]
+        fields = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "category",
+                  "joined_on", "full_on", "standing", "status", "is_floating", "is_lost", "dues_category",
+                  "income_base", "unpaid_months", "dues_months", "arrears_reason"]
+        if not self.admin_site.get_model_admin(DuesRecord).has_view_or_change_permission(request):
+            fields.remove("dues_months")  # links to a ledger that would refuse the user
+        return fields
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":
