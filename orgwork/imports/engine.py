@@ -8,7 +8,8 @@ One pass over the sheet in chunks keeps memory bounded:
    new one — checked with ``clean_fields``/``clean`` (uniqueness is checked in bulk:
    duplicates within the file, existing records by natural key, or by the system number
    a row gives, ``SystemNumber``: in a key cell, or in the resource's read-only number
-   column, ``Meta.number_field``);
+   column, ``Meta.number_field``, where the row's natural key must still describe the
+   record the number names);
 3. an existing record or a target unit outside the uploader's jurisdiction is a row error;
 4. with ``commit=True`` the new and changed rows of a chunk are written at once (COPY on
    PostgreSQL) with their audit rows; unchanged rows are not touched. The whole run is
@@ -37,6 +38,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Lookup, Q
+from django.utils.text import Truncator
 from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, IntegerWidget, Widget
 
 from orgwork.audit.context import acting_as, current_actor
@@ -807,6 +809,11 @@ class ImportEngine:
                     # Worded alike whether the number exists elsewhere or not at all.
                     errors.append(RowError(number, by_number, f"「{key[0].cell}」所指的{self.model._meta.verbose_name}"
                                                               "不存在或不在您的管辖范围内。"))
+                elif by_number and original is not None and (
+                        otherwise := self._described_otherwise(by_number, key, values, original, key_positions)):
+                    # Not written onto the record the number names, which may be another one.
+                    errors.append(RowError(number, by_number, otherwise))
+                    original = None
                 elif by_number == "" and self._ambiguous and key is not None and self._db_key(key) in self._ambiguous:
                     errors.append(RowError(number, key_columns[0].header, self._ambiguity(key_positions)))
                 elif self._by_number and original is not None:
@@ -1045,6 +1052,22 @@ class ImportEngine:
             return header, SystemNumber(int(digits), text)
         errors.append(RowError(row, header, f"{header}「{text}」不是系统中的编号：导出表中的行请保留原编号，新增的行此列留空。"))
         return None
+
+    def _described_otherwise(self, header: str, key: tuple[Any, ...], cells: tuple[Any, ...], original: Any,
+                             key_positions: list[int]) -> str:
+        """A row that names its record by number must describe that record: the natural
+        key's own text (an item's 问题描述) must be the record's. If not, the number was
+        mistyped and names another record (another item of the same checklist), or the text
+        was edited, which is done on the record's page. "" when the row agrees. A key cell
+        naming another record (the item's 清单) is left to the domain's rules."""
+        differing = [(self._present[p].header, getattr(original, self._present[p].attname)) for p in key_positions
+                     if self._present[p].kind != "fk" and type(cells[p]) is str and cells[p]
+                     and cells[p] != getattr(original, self._present[p].attname)]
+        if not differing:
+            return ""
+        headers = "、".join(h for h, _ in differing)
+        return (f"{header} {key[0].cell} 是「{Truncator(str(differing[0][1])).chars(40)}」的编号，与本行的{headers}不一致；"
+                f"请核对{header}，修改{headers}请在{self.model._meta.verbose_name}页面办理。")
 
     def _ambiguity(self, key_positions: list[int]) -> str:
         """A row whose natural key finds several records (``_existing``) is refused, and

@@ -3,9 +3,11 @@
 A spot check's 漏报 is put on the books, struck off, and opened again for the same check:
 two items of the standing checklist with the same 问题描述. The export writes each
 item's 事项编号 (read only), and the import finds a row's item by it, so the exported
-list imports back as it is, an edited row updates the item it came from (its 问题描述
-too) and the struck-off item stays as it was struck off. A row without a number is
-matched by its checklist and problem as before, and refused when that finds two items."""
+list imports back as it is, an edited row updates the item it came from and the struck-off
+item stays as it was struck off. A row whose 问题描述 is not that of the item its number
+names is refused: the number is mistyped, or the description was edited, which is done on
+the item's page. A row without a number is matched by its checklist and problem as
+before, and refused when that finds two items."""
 
 from __future__ import annotations
 
@@ -80,18 +82,41 @@ def test_an_edited_row_updates_the_item_its_number_names_and_not_the_struck_off_
     assert item_rows()[0] == closed_before
 
 
-def test_an_edited_problem_description_updates_its_item_instead_of_adding_one(
+def test_an_edited_problem_description_is_refused_and_sent_to_the_items_page(
         media: Path, county_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
     item = county_items[0]
     header, rows = sheet_rows(exported(client_for(county_a_clerk)))
     row_of(header, rows, item)[header.index("问题描述")] = "干部档案管理不规范，部分档案材料缺失"
+    before = item_rows()
 
     job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows]))
 
-    assert (job.status, job.new_count, job.updated_count) == (JobStatus.DONE, 0, 1)
-    assert RectificationItem.objects.count() == 2
-    item.refresh_from_db()
-    assert item.problem == "干部档案管理不规范，部分档案材料缺失"
+    assert job.status == JobStatus.AWAITING and job.error_rows == 1
+    assert [(e["column"], e["message"]) for e in job.errors] == [
+        ("事项编号", f"事项编号 {item.pk} 是「干部档案管理不规范」的编号，与本行的问题描述不一致；"
+                     "请核对事项编号，修改问题描述请在整改事项页面办理。")]
+    assert item_rows() == before
+
+
+def test_a_mistyped_number_naming_another_item_of_the_checklist_is_refused_and_neither_item_changes(
+        media: Path, county_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
+    item = county_items[0]
+    other = services.rectification_open_item(unit=item.responsible_unit, source=item.source, checklist=item.checklist,
+                                             problem="干部选拔任用纪实不全", measure="补齐纪实材料",
+                                             actor=county_a_clerk, deadline=datetime.date(2026, 12, 31))
+    header, rows = sheet_rows(exported(client_for(county_a_clerk)))
+    row = row_of(header, rows, item)
+    row[header.index("事项编号")] = str(other.pk)  # the number of the item beside it
+    row[header.index("整改措施")] = "专项审核，补齐缺失材料"
+    before = item_rows()
+
+    job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, row]))
+
+    assert job.status == JobStatus.AWAITING and job.error_rows == 1
+    assert [(e["column"], e["message"]) for e in job.errors] == [
+        ("事项编号", f"事项编号 {other.pk} 是「干部选拔任用纪实不全」的编号，与本行的问题描述不一致；"
+                     "请核对事项编号，修改问题描述请在整改事项页面办理。")]
+    assert item_rows() == before
 
 
 def test_a_struck_off_item_is_not_changed_by_a_sheet(
