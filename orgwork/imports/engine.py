@@ -510,20 +510,25 @@ class ImportEngine:
     def _refer_to_earlier_rows(self, cells: list[list[Any]], raw_columns: list[list[Any]], key_position: int) -> None:
         """A reference to this model that the database does not know, but that names the
         key of an earlier row of the sheet (a unit tree in one file: each parent listed
-        before its children), becomes a ``_SheetRef`` to that row."""
+        before its children), becomes a ``_SheetRef`` to that row. A code the column's
+        widget finds whatever its case (``any_case``) names the row in any case too."""
         keys = cells[key_position]
-        here: dict[Any, int] = {}
-        for position, key in enumerate(keys):
-            if type(key) is str and key:
-                here.setdefault(key, position)
         for column_position in self._self_refs:
+            fold = getattr(self._present[column_position].widget, "_key", None) or str
+            here: dict[str, tuple[int, str]] = {}
+            for position, key in enumerate(keys):
+                if type(key) is str and key:
+                    here.setdefault(fold(key), (position, key))
+            before = {fold(k[0]): k[0] for k in self._seen if type(k[0]) is str} if self._seen else {}
             values, raws = cells[column_position], raw_columns[column_position]
             for position, value in enumerate(values):
                 if type(value) is not _CellError or is_blank(raws[position]):
                     continue
-                key = _text(raws[position])
-                earlier = here.get(key)
-                if (key,) in self._seen or (earlier is not None and earlier < position):
+                typed = fold(_text(raws[position]))
+                earlier, key = here.get(typed, (position, ""))
+                if typed in before:
+                    values[position] = _SheetRef((before[typed],))
+                elif earlier < position:
                     values[position] = _SheetRef((key,))
 
     def _clean_or_error(self, column: Column, raw: Any) -> Any:

@@ -11,6 +11,7 @@ import pytest
 
 from cadres.models import Cadre
 from orgwork.audit.models import AuditAction, AuditLog, AuditSource
+from orgwork.imports.engine import ImportEngine
 from orgwork.imports.reader import FileError, open_sheet
 from orgwork.imports.widgets import UnitWidget
 from orgwork.units.models import Unit
@@ -221,13 +222,18 @@ def test_a_unit_code_in_small_letters_outside_the_scope_is_not_found(tmp_path: P
     assert (row, column) == (2, "单位") and "不在您的管辖范围内" in message
 
 
-def test_the_units_sheet_finds_a_parent_code_typed_in_small_letters(tmp_path: Path, county_a_clerk: Any,
-                                                                   run_sheet: Any, lettered_unit: Unit) -> None:
+@pytest.mark.parametrize("chunk_size", [1, 1000])
+def test_the_units_sheet_finds_a_parent_code_typed_in_small_letters_stored_or_above_in_the_sheet(
+        tmp_path: Path, county_a_clerk: Any, lettered_unit: Unit, chunk_size: int) -> None:
     rows = [["单位代码", "单位名称", "上级单位代码", "单位类型", "行政层级"],
-            ["620102ZZB01", "组织科", "620102zzb", "其他", "乡级"]]
-    result = run_sheet(xlsx(tmp_path / "u.xlsx", rows), county_a_clerk, resource=UnitResource, commit=True)
+            ["620102ZZB01", "组织科", "620102zzb", "其他", "乡级"],
+            ["620102ZZB0101", "组织科一股", "620102zzb01", "其他", "乡级"]]
+    path = xlsx(tmp_path / "u.xlsx", rows)
+    result = ImportEngine(UnitResource, county_a_clerk, chunk_size=chunk_size).run(
+        open_sheet(str(path), path.name, UnitResource), commit=True)
     assert result.committed, errors_of(result)
     assert Unit.objects.get(code="620102ZZB01").parent == lettered_unit
+    assert Unit.objects.get(code="620102ZZB0101").parent.code == "620102ZZB01"
 
 
 def test_an_existing_record_outside_the_scope_is_a_row_error(tmp_path: Path, county_a_clerk: Any,
