@@ -299,6 +299,12 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _one_line_break(text: str) -> str:
+    """Text with its line breaks written alike: an .xlsx gives back a page's \r\n as \n
+    (XML keeps no \r)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 _NAME_DOTS = str.maketrans("", "", "·•‧・．.")
 
 
@@ -1065,9 +1071,14 @@ class ImportEngine:
         mistyped and names another record (another item of the same checklist), or the text
         was edited, which is done on the record's page. "" when the row agrees. A key cell
         naming another record (the item's 清单) is left to the domain's rules."""
-        differing = [(self._present[p].header, getattr(original, self._present[p].attname)) for p in key_positions
-                     if self._present[p].kind != "fk" and type(cells[p]) is str and cells[p]
-                     and cells[p] != getattr(original, self._present[p].attname)]
+        differing: list[tuple[str, Any]] = []
+        for p in key_positions:
+            column, typed = self._present[p], cells[p]
+            if column.kind == "fk" or type(typed) is not str or not typed:
+                continue
+            stored = getattr(original, column.attname)
+            if _one_line_break(typed) != _one_line_break(str(stored)):
+                differing.append((column.header, stored))
         if not differing:
             return ""
         headers = "、".join(h for h, _ in differing)

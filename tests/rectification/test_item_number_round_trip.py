@@ -98,6 +98,17 @@ def test_an_edited_problem_description_is_refused_and_sent_to_the_items_page(
     assert item_rows() == before
 
 
+def test_a_problem_typed_on_the_page_with_line_breaks_is_still_its_items_in_an_exported_workbook(
+        media: Path, county_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
+    item = county_items[0]
+    RectificationItem.objects.filter(pk=item.pk).update(problem="干部档案管理不规范：\r\n部分档案材料缺失")  # as a browser sends it
+
+    job = imported(county_a_clerk, "整改事项.xlsx", exported(client_for(county_a_clerk)))  # the workbook keeps \n only
+
+    assert (job.status, job.errors, job.new_count) == (JobStatus.DONE, [], 0)
+    assert RectificationItem.objects.count() == 2
+
+
 def test_a_mistyped_number_naming_another_item_of_the_checklist_is_refused_and_neither_item_changes(
         media: Path, county_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
     item = county_items[0]
