@@ -234,7 +234,7 @@ def register_all() -> None:
                  Column("组织处置", "get_disposal_display"), Column("期满评定", "get_review_result_display")),
     ))
     register(WorkList(
-        slug=SLUG_PROBATION_OVERDUE, title="名册登记入党已满两年仍为预备党员（完整性检查）", section=SECTION,
+        slug=SLUG_PROBATION_OVERDUE, title="名册中入党满两年仍为预备党员（完整性检查）", section=SECTION,
         permission="members.view_member", queryset=selectors.roster_probationers_overdue, row_link=member_link,
         expected_empty=True,
         description="预备期为一年，延长最多一年，入党满两年的不会仍是预备党员。名册现已拒绝这样的登记；"
@@ -244,7 +244,7 @@ def register_all() -> None:
                  Column("满两年", lambda m: rules.add_months(m.joined_on, rules.PROBATION_MAX_MONTHS))),
     ))
     register(WorkList(
-        slug=SLUG_REVIEW_GAPS, title="培养考察间隔超过六个月未说明原因的发展党员档案（完整性检查）", section=SECTION,
+        slug=SLUG_REVIEW_GAPS, title="培养考察逾期未说明原因的档案（完整性检查）", section=SECTION,
         permission="members.view_applicant", queryset=selectors.review_gaps_unexplained, row_link=applicant_link,
         expected_empty=True,
         description="入党积极分子每半年考察一次；确定为发展对象前有超过六个月没有考察、又未写明原因的，"
