@@ -208,6 +208,12 @@ class RecordStepsMixin:
         opts = self.model._meta  # type: ignore[attr-defined]
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
 
+    def step_back(self, request: HttpRequest, record: Any, step: RecordStep) -> tuple[str, str]:
+        """Where the step's page leads back to, and the link's words: the record's page.
+        An admin whose step reaches a record outside the user's jurisdiction (see
+        ``step_record``) leads back to where the user came from instead."""
+        return self.record_page(record), f"返回{self.model._meta.verbose_name}"  # type: ignore[attr-defined]
+
     def step_unavailable(self, record: Any, step: RecordStep) -> str:
         state = f"（当前状态：{record.get_status_display()}）" if hasattr(record, "get_status_display") else ""
         return f"「{record}」{state}当前不能办理「{step.label}」，未作任何更改。"
@@ -267,7 +273,7 @@ class RecordStepsMixin:
             "details": step.details(record, form) if step.details else "",
             "form": form,
             "step": step,
-            "page": page,
+            "back": self.step_back(request, record, step),
             "multipart": form.is_multipart(),
             "media": self.media + form.media,  # type: ignore[attr-defined]
         }

@@ -271,7 +271,9 @@ def test_another_countys_clerk_reaches_a_departed_members_transfer_in_only_with_
     assert client.get(transfer_in_url(county_a_clerk, gone)).status_code == 404, "another clerk's pass"
     forged = transfer_in_url(county_b_clerk, other_gone).replace(f"/{other_gone.pk}/", f"/{gone.pk}/")
     assert client.get(forged).status_code == 404, "a pass for another member"
-    assert client.get(transfer_in_url(county_b_clerk, gone)).status_code == 200
+    opened = client.get(transfer_in_url(county_b_clerk, gone))
+    assert opened.status_code == 200
+    assert f'href="{reverse("admin:members_transfer_from_outside")}"' in opened.content.decode(), "back to his page"
     assert client_for(county_a_clerk).get(step_url(gone, "transfer-in")).status_code == 200, "his own county's, as ever"
 
 

@@ -173,6 +173,13 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
                 pk=key, status=MemberStatus.TRANSFERRED_OUT).first()
         return record
 
+    def step_back(self, request: HttpRequest, record: Any, step: RecordStep) -> tuple[str, str]:
+        """A clerk who reached a departed member's 省外转入 from 登记省外转入 goes back there:
+        the member's page is not his."""
+        if in_scope(record, request.user):
+            return super().step_back(request, record, step)
+        return reverse("admin:members_transfer_from_outside"), "返回登记省外转入"
+
     def step_allowed(self, request: HttpRequest, record: Any, step: RecordStep) -> bool:
         """省外转入 is offered to a clerk with a 党支部 of their own to receive into (the
         form offers only those)."""
