@@ -40,6 +40,7 @@ from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds
 from orgwork.audit.presentation import readable_entries
 from orgwork.common import secrets
+from orgwork.common.numbers import PlainDecimalField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
@@ -218,6 +219,8 @@ class ScopedFormFieldsMixin:
             kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.DecimalField) and "form_class" not in kwargs:
+            kwargs["form_class"] = PlainDecimalField  # 1e3 is not an amount anyone typed
         field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if field is not None and secrets.sensitive_fields(db_field.model).get(db_field.name) == secrets.ID_NUMBER:
             # A number pasted with spaces around it: the input takes it whole and the field

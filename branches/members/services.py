@@ -923,8 +923,11 @@ def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.
     the day a payment on record was made; blank cells or fields never erase it."""
     if paid is None and paid_on is None:
         if paid_before is not None:
-            return {"paid": f"该月党费已于 {paid_before:%Y-%m-%d} 登记交纳，不能留空清除；登记有误请改填正确的金额和日期。"}
+            return {"paid": f"该月党费已于 {paid_before:%Y-%m-%d} 登记交纳，不能留空清除；"
+                            "登记有误的，请在该党费记录的页面改填正确的金额和日期。"}
         return {}
+    if paid is not None and paid < 0:
+        return {"paid": f"实交金额不能为负数（{paid}）。"}
     if paid is None or paid_on is None:
         return {"paid" if paid is None else "paid_on": "实交金额和交纳日期须同时填写。"}
     if paid < due:

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from import_export.widgets import ForeignKeyWidget, Widget
 
-from orgwork.common import dates, idnumber
+from orgwork.common import dates, idnumber, numbers
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
 
@@ -49,6 +49,7 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
         raise ValidationError(f"「{value}」不是数字。")
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        numbers.refuse_exponent(text, value)
     else:
         text = repr(value) if isinstance(value, float) else str(value)
     try:

@@ -117,3 +117,32 @@ def test_twice_the_amount_due_is_taken_without_confirmation(tmp_path, orgs, memb
                  DuesPaymentResource, county_a_clerk)
     assert result.committed, messages(result)
     assert stored(record) == (record.due * 2, TODAY)
+
+
+def test_an_amount_in_scientific_notation_is_refused_on_the_page_and_in_the_sheet(tmp_path, orgs, member, client_for,
+                                                                                 county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
+                                           {"paid": "1e3", "paid_on": TODAY.isoformat()})
+    assert page.status_code == 200 and page.context["adminform"].form.errors["paid"] == ["「1e3」不是数字。"]
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", "1.5E+2", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "「1.5E+2」不是数字。" in messages(result)
+    assert stored(record) == (None, None)
+
+
+def test_a_negative_amount_is_told_as_negative_and_too_many_decimals_only_as_such(tmp_path, orgs, member, client_for,
+                                                                                  county_a_clerk):
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    url = reverse("admin:members_duesrecord_change", args=[record.pk])
+    client = client_for(county_a_clerk)
+    negative = client.post(url, {"paid": "-148.5", "paid_on": TODAY.isoformat()}).context["adminform"].form
+    assert negative.errors["paid"] == ["实交金额不能为负数（-148.5）。"]
+    decimals = client.post(url, {"paid": "148.505", "paid_on": TODAY.isoformat()}).context["adminform"].form
+    assert "同时填写" not in str(decimals.errors) and decimals.errors["paid"]
+    result = run(tmp_path, [HEAD, [member.id_number, f"{TODAY:%Y-%m}", "-126", TODAY.isoformat()]],
+                 DuesPaymentResource, county_a_clerk)
+    assert not result.committed and "实交金额不能为负数（-126）。" in messages(result)
+    assert stored(record) == (None, None)

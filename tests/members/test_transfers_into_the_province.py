@@ -381,3 +381,10 @@ def test_a_user_without_the_rights_to_enter_members_cannot_reach_the_transfer_in
         assert client.get(FROM_OUTSIDE).status_code == 403
         assert client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk)).status_code == 403
     assert not Member.objects.filter(id_number=NEW_ID).exists() and not Transfer.objects.exists()
+
+
+def test_the_transfer_in_page_refuses_a_dues_base_in_scientific_notation(orgs, client_for, county_a_clerk):
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["community"].pk, income_base="1e4"))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["income_base"] == ["「1e4」不是数字。"]
+    assert not Member.objects.filter(id_number=NEW_ID).exists()

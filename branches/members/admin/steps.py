@@ -17,6 +17,7 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_steps import RecordStep
 from orgwork.admin_widgets import KeyCheckedAutocompleteSelect
 from orgwork.common import dates
+from orgwork.common.numbers import PlainDecimalField
 from orgwork.units.scope import scope_queryset
 
 from .. import rules, selectors, services
@@ -229,6 +230,7 @@ class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["name", "id_number", "category", "joined_on", "full_on", "dues_category", "income_base"]
+        field_classes = {"income_base": PlainDecimalField}
 
     LETTER = ["origin", "letter_number", "sent_on", "received_on", "to_branch"]
     field_order = [*LETTER, *Meta.fields]
