@@ -83,6 +83,9 @@ class PartyOrganisation(Versioned, Audited):
     """
 
     scope_field = "unit"
+    # A 党组织's name is no secret: a transfer's receiving 党支部 is picked among the whole
+    # province's, so a record's 办理记录 names it wherever it is (as it names a unit).
+    named_in_any_trail = True
 
     code = models.CharField(
         "组织代码", max_length=30, unique=True, validators=[org_code_validator],

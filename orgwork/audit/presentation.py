@@ -89,7 +89,8 @@ def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, 
 def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any) -> dict[str, dict[Any, str]]:
     """For each foreign key named in the entries, the display names of the ids they hold
     (one query per related model for the whole page). Records are named only inside the
-    reader's jurisdiction; units by their place wherever they are (a place is no secret)."""
+    reader's jurisdiction; units by their place wherever they are (a place is no secret),
+    as is any model that declares ``named_in_any_trail`` (its names are public)."""
     from orgwork.units.models import Unit
     from orgwork.units.scope import is_scoped, scope_queryset
 
@@ -104,7 +105,7 @@ def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any)
         field = _field(model, name)
         target = field.related_model  # type: ignore[union-attr]
         rows = target._default_manager.filter(pk__in=list(ids))
-        if is_scoped(target) and target is not Unit:
+        if is_scoped(target) and target is not Unit and not getattr(target, "named_in_any_trail", False):
             rows = scope_queryset(rows, user)
         found = {obj.pk: str(obj) for obj in rows}
         names[name] = {**found, **{str(k): v for k, v in found.items()}}

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from branches.members import rules, selectors, services
 from branches.members.models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
@@ -225,3 +226,15 @@ def test_the_generate_command_adds_a_month_once(orgs, member):
     call_command("members_generate_dues", month=f"{TODAY:%Y-%m}", stdout=out)
     assert "新增 1 条" in out.getvalue() and "新增 0 条" in out.getvalue()
     assert DuesRecord.objects.filter(member=member).count() == 1
+
+
+def test_a_transfers_trail_names_the_receiving_branch_of_another_county_not_its_number(orgs, member, client_for,
+                                                                                     county_a_clerk):
+    """A 党组织's name is no secret (the receiving branch is picked province-wide): the
+    sending clerk's 办理记录 names it, not 编号 N."""
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕21号",
+                                started_on=days_ago(5), actor=county_a_clerk)
+    html = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[t.pk])).content.decode()
+    trail = html[html.index("办理记录"):]
+    assert orgs["county_b"].name in trail
+    assert f"编号 {orgs['county_b'].pk}" not in trail
