@@ -163,6 +163,12 @@ class Member(Audited):
         return idnumber.mask(self.id_number)
 
     @property
+    def name_and_tail(self) -> str:
+        """The name with the ID number's last four, so that namesakes of one branch are
+        told apart in a list: 周丽娟（尾号1281）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
+
+    @property
     def standing_years(self) -> int | None:
         """党龄: whole years since 转正日期 (a 预备党员 has none yet)."""
         return rules.standing_years(self.full_on)
@@ -374,6 +380,11 @@ class Applicant(Audited):
     @property
     def masked_id_number(self) -> str:
         return idnumber.mask(self.id_number)
+
+    @property
+    def name_and_tail(self) -> str:
+        """As :attr:`Member.name_and_tail`: 周丽娟（尾号1281）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
 
     @property
     def probation_ends_on(self) -> datetime.date | None:

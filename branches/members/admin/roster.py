@@ -217,7 +217,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     change_list_template = "admin/members/transfer/change_list.html"
 
     # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
-    list_display = ["member", "route", "letter_number", "state", "dates"]
+    list_display = ["member_shown", "route", "letter_number", "state", "dates"]
     list_filter = ["state"]
     list_select_related = ["member", "from_branch", "to_branch"]
     search_fields = ["=letter_number", "^member__name"]
@@ -227,6 +227,10 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     # receiving branch by name or 组织代码 among every branch of the province
     # (PartyOrganisationAdmin.get_search_results widens the search for this field).
     autocomplete_fields = ["member", "to_branch"]
+
+    @admin.display(description="党员", ordering="member__name")
+    def member_shown(self, obj: Transfer) -> str:
+        return obj.member.name_and_tail  # two 周丽娟 of one branch, told apart
 
     @admin.display(description="转出 → 转入")
     def route(self, obj: Transfer) -> str:
