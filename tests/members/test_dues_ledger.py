@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from branches.members import rules, services
@@ -45,6 +46,14 @@ def test_the_dues_ledger_filters_by_month(orgs, client_for, county_a_clerk):
     two_namesakes(orgs)
     rows = client_for(county_a_clerk).get(LEDGER, {"month": f"{LAST_MONTH:%Y-%m}"}).context["cl"].result_list
     assert len(rows) == 2 and {r.month for r in rows} == {LAST_MONTH}
+
+
+@pytest.mark.parametrize("query", [{"month": "abc"}, {"month": "2026-13"}])
+def test_a_month_that_is_none_shows_the_whole_ledger_and_says_so(orgs, client_for, county_a_clerk, query):
+    two_namesakes(orgs)
+    response = client_for(county_a_clerk).get(LEDGER, query)
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 4
+    assert "查询条件无效，已显示未经筛选的列表。" in [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_a_members_page_links_to_their_months_and_their_months_in_arrears(orgs, client_for, county_a_clerk):

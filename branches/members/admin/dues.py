@@ -58,10 +58,9 @@ class MonthFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> QuerySet[DuesRecord]:
         if not self.value():
             return queryset
-        try:
-            month = datetime.datetime.strptime(self.value(), "%Y-%m").date()
-        except ValueError:
-            return queryset.none()
+        # A month that is none (2026-13, abc) raises ValueError: the list is shown
+        # unfiltered, with a message saying so (HonouredChangeList), not emptied in silence.
+        month = datetime.datetime.strptime(self.value(), "%Y-%m").date()
         return queryset.filter(month=month)
 
 
