@@ -87,6 +87,12 @@ def test_the_admit_button_puts_a_prepared_candidate_on_the_roll_as_probationary(
     assert Member.objects.get(pk=c.member_id).category == MemberCategory.PROBATIONARY
 
 
+def test_a_steps_one_date_says_which_date_it_is(orgs, client_for, county_a_clerk):
+    contact = add_member(orgs["community"], "张志强")
+    form = client_for(county_a_clerk).get(step_url(candidate(orgs["community"], contact), "admit")).context["form"]
+    assert form.fields["day"].label == "支部大会讨论接收日期"
+
+
 def test_the_admit_button_refuses_a_candidate_whose_checks_are_missing_on_its_form(orgs, client_for,
                                                                                    county_a_clerk):
     contact = add_member(orgs["community"], "张志强")

@@ -35,6 +35,12 @@ class DateForm(forms.Form):
     day = forms.DateField(label="日期", initial=dates.today)
 
 
+def day_form(label: str, help_text: str = "") -> type[DateForm]:
+    """A step's form of one date that says which date it is (上级党委审批日期), not 日期."""
+    field = forms.DateField(label=label, initial=dates.today, help_text=help_text)
+    return type("DayForm", (DateForm,), {"day": field, "__module__": __name__})
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 

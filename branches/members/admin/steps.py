@@ -22,7 +22,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import rules, selectors, services
 from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
-from .common import DateForm, ReasonForm, branches_for, member_label
+from .common import ReasonForm, branches_for, day_form, member_label
 
 APPLICANT = "members.change_applicant"  # the permission every 发展党员 service requires
 TRANSFER = "members.change_transfer"
@@ -149,14 +149,16 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
           "assignment_turned_in"),
     _step("admit", "支部大会接收", "支部大会接收为预备党员", lambda a: a.stage == Stage.CANDIDATE,
-          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u), DateForm, "how_to_vote",
+          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u),
+          day_form("支部大会讨论接收日期"), "how_to_vote",
           refused=("vote_on",)),
     _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
-          lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u), DateForm,
+          lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u),
+          day_form("上级党委审批日期", "支部大会通过后三个月内。"),
           "approval", refused=("approved_on",)),
     _step("oath", "入党宣誓", "入党宣誓", lambda a: _probationary(a, approved=True) and a.oath_on is None,
-          lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), DateForm, "flag",
-          refused=("oath_on",)),
+          lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), day_form("入党宣誓日期"),
+          "flag", refused=("oath_on",)),
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
           lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), MeetingForm,
           "verified", refused=("full_on",)),
@@ -297,10 +299,12 @@ def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms
 
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", TransferState.PENDING,
-                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u), DateForm, "outbox",
+                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u),
+                   day_form("开出介绍信日期"), "outbox",
                    "sent_on"),
     _transfer_step("receive", "接收组织关系", TransferState.IN_TRANSIT,
-                   lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u), DateForm,
+                   lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u),
+                   day_form("接收日期"),
                    "move_to_inbox", "received_on"),
     _transfer_step("send_back", "退回介绍信", TransferState.IN_TRANSIT,
                    lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
