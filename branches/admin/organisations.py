@@ -93,11 +93,12 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     readonly_fields = ["roster_members", "related_records"]
     inlines = [SecretaryInline]
 
-    # Autocomplete choices name the unit and the code too: 第1党支部 exists in many townships.
+    # Autocomplete choices name the unit by its place and the code too: 第1党支部 exists in
+    # many townships, and 西川乡 in more than one county.
     autocomplete_select_related = ["unit"]
 
     def autocomplete_label(self, obj: PartyOrganisation) -> str:
-        return f"{obj.name}（{obj.unit.name}，{obj.code}）"
+        return f"{obj.name}（{obj.unit}，{obj.code}）"
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any],
                            search_term: str) -> tuple[QuerySet[Any], bool]:

@@ -131,7 +131,7 @@ def test_a_second_open_transfer_is_refused_on_the_form_not_with_a_server_error(o
     assert 'value="甘转4号"' in again.content.decode()
     # The chosen member and branch are shown as the search named them.
     assert f"王建国（东岗社区党支部，尾号{member.id_number[-4:]}）" in again.content.decode()
-    assert f"七里河区第一党支部（{orgs['county_b'].unit.name}，B-1）" in again.content.decode()
+    assert f"七里河区第一党支部（{orgs['county_b'].unit}，B-1）" in again.content.decode()
     assert not Transfer.objects.filter(letter_number="甘转4号").exists() and AuditLog.objects.count() == audited
 
 
@@ -341,7 +341,7 @@ def test_the_transfer_form_finds_the_member_by_name_among_the_clerks_members_on_
 def test_the_transfer_form_finds_a_receiving_branch_anywhere_in_the_province(orgs, tree, make_staff, client_for,
                                                                           county_a_clerk):
     found = autocomplete(client_for(county_a_clerk), "to_branch", "七里河")
-    assert [r["text"] for r in found] == [f"七里河区第一党支部（{orgs['county_b'].unit.name}，B-1）"]
+    assert [r["text"] for r in found] == [f"七里河区第一党支部（{orgs['county_b'].unit}，B-1）"]  # by its place
     assert [r["id"] for r in autocomplete(client_for(county_a_clerk), "to_branch", "B-1")] == [str(orgs["county_b"].pk)]
     # Someone who may not start a transfer searches only the branches of their own county.
     reader = make_staff("county_a_reader", tree["county_a"], roles.READ_ONLY)
@@ -368,7 +368,7 @@ def test_a_new_member_or_applicant_picks_the_branch_by_name_among_the_clerks_bra
     # A province has tens of thousands of branches: none is listed, they are searched.
     assert 'data-field-name="branch"' in page and "东岗社区党支部" not in page
     assert [r["text"] for r in autocomplete(client, "branch", "东岗", model=model)] == [
-        f"东岗社区党支部（{orgs['community'].unit.name}，A-SQ）"]
+        f"东岗社区党支部（{orgs['community'].unit}，A-SQ）"]
     assert autocomplete(client, "branch", "城关区委", model=model) == [], "a 党委 holds no members directly"
     assert autocomplete(client, "branch", "七里河", model=model) == [], "another county's branches are not offered"
     assert {r["id"] for r in autocomplete(client, "branch", "", model=model)} == {
