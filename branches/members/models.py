@@ -339,6 +339,8 @@ class Applicant(Audited):
     publicity_on = models.DateField("公示结束日期", null=True, blank=True)
     vote_on = models.DateField("支部大会讨论接收日期", null=True, blank=True)
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
+    approval_late_reason = models.CharField("审批逾期原因", max_length=200, blank=True,
+                                            help_text="支部大会通过三个月后才审批的，须写明原因。")
     oath_on = models.DateField("入党宣誓日期", null=True, blank=True)
     probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
     extension_meeting_on = models.DateField("延长预备期支部大会日期", null=True, blank=True,

@@ -41,7 +41,7 @@ ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部�
 FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "reviewed_on", "candidate_on",
                "review_late_reason",
                "political_review_on",
-               "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "oath_on",
+               "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "approval_late_reason", "oath_on",
                "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "closed_reason",
                "cancel_meeting_on")
 
@@ -146,7 +146,7 @@ class ApplicantResource(ScopedModelResource):
                    "最近一次培养考察日期": "2022-11-10", "确定为发展对象日期": "2023-05-10",
                    "考察逾期原因": "", "政治审查完成日期": "2023-07-01", "集中培训天数": "3",
                    "集中培训学时": "", "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01",
-                   "上级党委审批日期": "2023-09-15", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
+                   "上级党委审批日期": "2023-09-15", "审批逾期原因": "", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
                    "延长预备期支部大会日期": "", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06", "取消资格或终止培养原因": "",
                    "取消预备党员资格支部大会日期": ""}
 
@@ -169,6 +169,7 @@ class ApplicantResource(ScopedModelResource):
     publicity_on = fields.Field(attribute="publicity_on", column_name="公示结束日期", widget=DateWidget(need_day=True))
     vote_on = fields.Field(attribute="vote_on", column_name="支部大会讨论接收日期", widget=DateWidget(need_day=True))
     approved_on = fields.Field(attribute="approved_on", column_name="上级党委审批日期", widget=DateWidget(need_day=True))
+    approval_late_reason = fields.Field(attribute="approval_late_reason", column_name="审批逾期原因")
     oath_on = fields.Field(attribute="oath_on", column_name="入党宣誓日期", widget=DateWidget(need_day=True))
     probation_extended_months = fields.Field(attribute="probation_extended_months", column_name="延长预备期（月）",
                                              widget=IntegerWidget())
@@ -186,7 +187,7 @@ class ApplicantResource(ScopedModelResource):
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
                   "contact_1", "contact_2", "reviewed_on", "candidate_on", "review_late_reason", "political_review_on", "training_days", "training_hours", "publicity_on",
-                  "vote_on", "approved_on", "oath_on", "probation_extended_months", "extension_meeting_on", "full_on",
+                  "vote_on", "approved_on", "approval_late_reason", "oath_on", "probation_extended_months", "extension_meeting_on", "full_on",
                   "full_meeting_on", "closed_reason", "cancel_meeting_on", "stage")
         import_id_fields = ("id_number",)
         skip_unchanged = True
@@ -198,6 +199,7 @@ class ApplicantResource(ScopedModelResource):
         instance.probation_extended_months = instance.probation_extended_months or 0
         instance.talk_late_reason = (instance.talk_late_reason or "").strip()
         instance.review_late_reason = (instance.review_late_reason or "").strip()
+        instance.approval_late_reason = (instance.approval_late_reason or "").strip()
         instance.closed_reason = (instance.closed_reason or "").strip()
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
         if stored.get("reviewed_on") and (instance.reviewed_on is None or instance.reviewed_on < stored["reviewed_on"]):

@@ -229,11 +229,16 @@ def oath_error(approved_on: datetime.date | None, oath_on: datetime.date) -> str
     return ""
 
 
-def approval_error(vote_on: datetime.date, approved_on: datetime.date) -> str:
+APPROVAL_LATE = "上级党委应在支部大会通过后三个月内审批；审批确已逾期的，须填写审批逾期原因后登记。"
+
+
+def approval_error(vote_on: datetime.date, approved_on: datetime.date, late_reason: str = "") -> str:
+    """上级党委审批 within three months of the 支部大会; a later approval, which did happen,
+    is recorded only with its reason (as a late 谈话 or 考察)."""
     if approved_on < vote_on:
         return "上级党委审批日期不能早于支部大会日期。"
-    if approved_on > add_months(vote_on, APPROVAL_WITHIN_MONTHS):
-        return "上级党委应在支部大会通过后三个月内审批；已超过期限。"
+    if approved_on > add_months(vote_on, APPROVAL_WITHIN_MONTHS) and not late_reason.strip():
+        return APPROVAL_LATE
     return ""
 
 
@@ -344,7 +349,8 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         add(admission_errors(political_review_on=get("political_review_on"), training_days=get("training_days") or 0,
                              training_hours=get("training_hours") or 0, publicity_on=get("publicity_on"),
                              vote_on=get("vote_on"), candidate_on=get("candidate_on")))
-    if get("approved_on") and get("vote_on") and (message := approval_error(get("vote_on"), get("approved_on"))):
+    if get("approved_on") and get("vote_on") and (message := approval_error(get("vote_on"), get("approved_on"),
+                                                                            get("approval_late_reason") or "")):
         add({"approved_on": message})
     if get("oath_on") and get("approved_on") and (message := oath_error(get("approved_on"), get("oath_on"))):
         add({"oath_on": message})

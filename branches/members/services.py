@@ -618,17 +618,18 @@ def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any)
     return _step(applicant, actor, Stage.CANDIDATE, apply, "接收为预备党员")
 
 
-def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor: Any) -> Applicant:
-    """上级党委审批: within three months of the 支部大会."""
+def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor: Any,
+                      late_reason: str = "") -> Applicant:
+    """上级党委审批: within three months of the 支部大会, later only with its reason."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on:
             raise ValidationError({"approved_on": "上级党委已审批。"})
         _not_future(approved_on, "approved_on", "审批日期")
-        message = rules.approval_error(locked.vote_on, approved_on)
+        message = rules.approval_error(locked.vote_on, approved_on, late_reason)
         if message:
             raise ValidationError({"approved_on": message})
-        locked.approved_on = approved_on
-        return ["approved_on"]
+        locked.approved_on, locked.approval_late_reason = approved_on, late_reason.strip()
+        return ["approved_on", "approval_late_reason"]
 
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "上级党委审批")
 

@@ -24,7 +24,7 @@ from .conftest import SYSTEM, TODAY, add_member, candidate, days_ago, make_id, p
 pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
         "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
-        "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
+        "上级党委审批日期", "审批逾期原因", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
         "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期"]
 APPLIED = days_ago(1200)
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
@@ -54,7 +54,7 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
            "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": ACTIVIST.isoformat(),
            "确定为发展对象日期": CANDIDATE.isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
-           "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
+           "审批逾期原因": "", "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
            "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat()}
     row.update(cells)
     return [str(row[h]) for h in HEAD]
@@ -125,6 +125,26 @@ def test_an_approval_more_than_three_months_after_the_vote_is_refused_as_the_ser
     assert f"上级党委审批日期:{refused.value.message_dict['approved_on'][0]}" in messages(result)
 
 
+def test_an_approval_after_three_months_is_recorded_with_its_reason_on_the_sheet_the_service_and_the_page(
+        tmp_path, orgs, member, client_for, county_a_clerk):
+    """A late approval did happen: it is recorded, with the reason the 细则's exception asks for."""
+    reason = "上级党委换届，审批会议推迟"
+    result = run(tmp_path, file_row(**{"上级党委审批日期": day(460 + 100), "入党宣誓日期": day(570)},
+                                    **{"审批逾期原因": reason}), user=county_a_clerk)
+    assert result.committed, messages(result)
+    assert Applicant.objects.get(name="赵明").approval_late_reason == reason
+    admitted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=1200),
+                                        vote_on=VOTE, actor=SYSTEM)
+    late = VOTE + datetime.timedelta(days=100)
+    client = client_for(county_a_clerk)
+    url = f"/admin/members/applicant/{admitted.pk}/approve/"
+    refused = client.post(url, {"day": late.isoformat(), "late_reason": ""})
+    assert refused.status_code == 200 and rules.APPROVAL_LATE in refused.content.decode()
+    assert client.post(url, {"day": late.isoformat(), "late_reason": reason}).status_code == 302
+    approved = Applicant.objects.get(pk=admitted.pk)
+    assert (approved.approved_on, approved.approval_late_reason) == (late, reason)
+
+
 def test_a_vote_without_political_review_training_or_publicity_is_refused(tmp_path, orgs, county_a_clerk):
     result = run(tmp_path, file_row(**{"政治审查完成日期": "", "集中培训天数": "1", "公示结束日期": ""}),
                  user=county_a_clerk)
@@ -179,7 +199,7 @@ def test_the_sheet_carries_a_probationary_file_of_the_system_to_full_and_the_mem
     path.write_text(",".join(HEAD) + "\r\n" + ",".join(
         [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(), file.talked_on.isoformat(), "",
          file.activist_on.isoformat(), file.candidate_on.isoformat(), file.political_review_on.isoformat(), "3", "",
-         file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", "",
+         file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", "", "",
          ends.isoformat(), ""]) + "\r\n", encoding="utf-8")
     result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
                         commit=True)
@@ -286,8 +306,8 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
            "递交入党申请书日期": file.applied_on.isoformat(), "谈话日期": file.talked_on.isoformat(), "逾期谈话原因": "",
            "确定为入党积极分子日期": file.activist_on.isoformat(), "确定为发展对象日期": file.candidate_on.isoformat(),
            "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "", "公示结束日期": "", "支部大会讨论接收日期": "",
-           "上级党委审批日期": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": "",
+           "上级党委审批日期": "", "审批逾期原因": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "",
+           "取消资格或终止培养原因": "", "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": "",
                "最近一次培养考察日期": ""}
     result = run(tmp_path, [row[h] for h in HEAD], user=county_a_clerk)
     assert result.committed, messages(result)

@@ -34,6 +34,7 @@ class ReviewInline(ScopedInline):
 STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact_1", "contact_2", "reviewed_on",
                "candidate_on", "review_late_reason",
                "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "approved_on",
+               "approval_late_reason",
                "oath_on", "probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
                "closed_reason", "cancel_meeting_on", "member"]
 

@@ -28,6 +28,12 @@ APPLICANT = "members.change_applicant"  # the permission every 发展党员 serv
 TRANSFER = "members.change_transfer"
 
 
+class ApproveForm(forms.Form):
+    day = forms.DateField(label="上级党委审批日期", initial=dates.today, help_text="支部大会通过后三个月内。")
+    late_reason = forms.CharField(label="审批逾期原因", max_length=200, required=False,
+                                  help_text="支部大会通过三个月后才审批的，必须填写。")
+
+
 class TalkForm(forms.Form):
     day = forms.DateField(label="谈话日期", initial=dates.today)
     late_reason = forms.CharField(label="逾期谈话原因", max_length=200, required=False,
@@ -153,8 +159,8 @@ APPLICANT_STEPS = (
           day_form("支部大会讨论接收日期"), "how_to_vote",
           refused=("vote_on",)),
     _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
-          lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"], actor=u),
-          day_form("上级党委审批日期", "支部大会通过后三个月内。"),
+          lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"],
+                                                     late_reason=d["late_reason"], actor=u), ApproveForm,
           "approval", refused=("approved_on",)),
     _step("oath", "入党宣誓", "入党宣誓", lambda a: _probationary(a, approved=True) and a.oath_on is None,
           lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), day_form("入党宣誓日期"),
