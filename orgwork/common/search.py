@@ -10,12 +10,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from . import idnumber
 
+MASKED_SEARCH = ("列表中的身份证号已遮盖（中间以 * 代替），不能按遮盖后的号码搜索；"
+                 "请输入完整的身份证号或姓名开头。")
 _ID_SHAPE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 _LATIN = re.compile(r"^[a-z]+$")
 
@@ -52,4 +55,7 @@ class PersonSearchMixin:
                            search_term: str) -> tuple[QuerySet[Any], bool]:
         if not search_term.strip():
             return queryset, False
+        if "*" in search_term and not request.path.endswith("/autocomplete/"):
+            # A number copied from a list, masked: it finds no one, and the list says why.
+            messages.info(request, MASKED_SEARCH, fail_silently=True)
         return queryset.filter(person_search_q(search_term, self.person_lookup_prefix, self.person_latin_fields)), False

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from branches.members import rules, services
 from branches.members.admin.dues import DuesRecordAdmin
 from branches.members.models import DuesRecord
 from orgwork.accounts import roles
+from orgwork.common.search import MASKED_SEARCH
 from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
 
@@ -154,3 +155,15 @@ def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_f
     client = client_for(province_officer)
     client.get(LEDGER)
     assert queries_for_page(client, 3) == queries_for_page(client, 15)
+
+
+def test_a_masked_number_copied_from_a_list_finds_no_one_and_the_list_says_why(orgs, client_for, county_a_clerk):
+    first, _ = two_namesakes(orgs)
+    client = client_for(county_a_clerk)
+    for url in (LEDGER, reverse("admin:members_member_changelist")):
+        response = client.get(url, {"q": first.masked_id_number})
+        assert response.status_code == 200 and len(response.context["cl"].result_list) == 0
+        assert MASKED_SEARCH in [str(m) for m in get_messages(response.wsgi_request)]
+    full = client.get(LEDGER, {"q": first.id_number})
+    assert len(full.context["cl"].result_list) == 2
+    assert MASKED_SEARCH not in [str(m) for m in get_messages(full.wsgi_request)]
