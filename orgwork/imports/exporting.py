@@ -34,7 +34,7 @@ from . import registry
 from .access import can_unmask, governing_model
 from .models import ImportJob
 from .engine import joined
-from .restore import mark
+from .restore import ExportSources, mark, mark_export
 from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
 from .widgets import IDNumberWidget
 
@@ -68,10 +68,35 @@ def _text_columns(resource: Any) -> set[int]:
             or resource.masked_kind(f) is not None}
 
 
-def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str], Iterable[list[Any]]]:
+def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str]]:
+    """The export columns whose masked ID number names a record: position → (the record's
+    model label, the attribute of a row that holds its pk)."""
+    model = resource._meta.model
+    keys: dict[int, tuple[str, str]] = {}
+    for i, f in enumerate(fields):
+        if resource.unmask or resource.masked_kind(f) != secrets.ID_NUMBER:
+            continue
+        if secrets.sensitive_fields(model).get(f.attribute or "") == secrets.ID_NUMBER:
+            keys[i] = (model._meta.label_lower, "pk")
+            continue
+        target = getattr(f.widget, "model", None)
+        try:
+            attname = model._meta.get_field(f.attribute or "").attname
+        except FieldDoesNotExist:
+            continue
+        if target is not None and secrets.sensitive_fields(target).get(getattr(f.widget, "field", "")) == secrets.ID_NUMBER:
+            keys[i] = (target._meta.label_lower, attname)
+    return keys
+
+
+def export_rows(resource: Any, queryset: models.QuerySet[Any],
+                sources: ExportSources | None = None) -> tuple[list[str], Iterable[list[Any]]]:
+    """The header and the rows of an export; ``sources`` collects the records behind its
+    masked ID numbers (for the mark that lets the file be uploaded again)."""
     headers = [str(h) for h in resource.get_export_headers()]
     fields = resource.get_export_fields()
     model = queryset.model
+    keys = _number_keys(resource, fields) if sources is not None else {}
     related = set()
     for f in fields:
         # One join instead of a query per row for every foreign key the sheet renders.
@@ -86,12 +111,19 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any]) -> tuple[list[str
 
     def rows() -> Iterable[list[Any]]:
         for obj in queryset.iterator(chunk_size=2000):
-            yield [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
+            row = [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
+            for i, (label, attribute) in keys.items():
+                pk = getattr(obj, attribute)
+                if pk is not None and isinstance(row[i], str) and "*" in row[i]:
+                    sources.add(headers[i], label, row[i], pk)  # type: ignore[union-attr]
+            yield row
 
     return headers, rows()
 
 
-def write_xlsx(headers: list[str], rows: Iterable[list[Any]], text_columns: set[int] | None = None) -> bytes:
+def write_xlsx(headers: list[str], rows: Iterable[list[Any]], text_columns: set[int] | None = None,
+               finish: Callable[[Any], None] | None = None) -> bytes:
+    """``finish(workbook)`` adds what follows the rows (another sheet) before it is saved."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Sheet1")
     sheet.append([_header_cell(sheet, h) for h in headers])
@@ -103,6 +135,8 @@ def write_xlsx(headers: list[str], rows: Iterable[list[Any]], text_columns: set[
                 cell.number_format = TEXT_FORMAT
             cells.append(cell)
         sheet.append(cells)
+    if finish is not None:
+        finish(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -132,7 +166,10 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
     governing = governing_model(resource_class)
     unmask = governing is not None and can_unmask(user, governing)
     resource = resource_class(user=user, unmask=unmask)
-    headers, rows = export_rows(resource, queryset)
+    # A masked .xlsx names the records behind its masks, so that it can be filled in and
+    # uploaded as it is (orgwork.imports.restore); a CSV has nowhere to carry it.
+    sources = ExportSources() if fmt != "csv" and not unmask and getattr(resource_class, "slug", "") else None
+    headers, rows = export_rows(resource, queryset, sources)
     counted: list[int] = [0]
 
     def counting(source: Iterable[list[Any]]) -> Iterable[list[Any]]:
@@ -145,7 +182,8 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
     if fmt == "csv":
         content = write_csv(headers, counting(rows))
     else:
-        content = write_xlsx(headers, counting(rows), _text_columns(resource))
+        content = write_xlsx(headers, counting(rows), _text_columns(resource), finish=None if sources is None else (
+            lambda workbook: mark_export(workbook, resource=resource_class.slug, user=user, sources=sources)))
     record(
         None,
         action=AuditAction.EXPORT,

@@ -14,20 +14,33 @@ column is matched with the value of the same column in the original whose mask i
 text, and the upload is rewritten with the values put back (:func:`restore_masked`).
 Nothing is shown to anyone. The job's message says how many were put back, and which
 could not be (a mask that two different numbers share, or a number the original does not
-hold). Those cells stay masked and the row is refused as the original sheet's would be.
+hold: an original that was itself a masked sheet gives no number back). Those cells stay
+masked and the row is refused as the original sheet's would be.
+
+An export (导出) made for a user without the right is uploaded again the same way: the
+weekly "export the ledger, fill in the payments, upload it". Its very hidden sheet
+carries a signed mark (:func:`mark_export`) naming the sheet type, the exporting user and,
+per column, each masked text with the record(s) it was made from. On upload the mark must
+be signed by this system, younger than ``EXPORT_MARK_VALID``, of the job's sheet type and
+the uploader's own; each masked cell whose text names one record is given that record's
+number, read from the database, if the record is in the uploader's jurisdiction and its
+number still masks to that text. A text two records share is not guessed. As for an
+error workbook, nothing is shown and no 查看敏感信息 is written: nobody sees a number.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core import signing
 
 from orgwork.common import secrets
-from orgwork.units.scope import in_scope
+from orgwork.units.scope import in_scope, scope_queryset
 
 from . import registry
 from .access import job_kind_visible
@@ -37,6 +50,12 @@ from .reader import FileError, _excel_rows, find_header, header_lookup, open_she
 MARKER_SHEET = "orgwork-来源"
 _SALT = "orgwork.imports.error-workbook"
 _AMBIGUOUS = object()  # two different originals share the mask
+_GONE = object()  # the exported record is out of the uploader's jurisdiction, or its number changed
+
+EXPORT_MARKER_SHEET = "orgwork-导出"
+_EXPORT_SALT = "orgwork.imports.export"
+EXPORT_MARK_VALID = datetime.timedelta(days=7)
+_CELL = 32000  # a cell holds at most 32,767 characters: a long mark takes several rows
 
 
 def mark(workbook: Any, job: ImportJob) -> None:
@@ -47,19 +66,55 @@ def mark(workbook: Any, job: ImportJob) -> None:
     sheet.append([signing.dumps(job.pk, salt=_SALT)])
 
 
-def marked_job_id(path: str) -> int | None:
-    """The job an uploaded workbook was annotated from, or None (no mark, or a mark that
-    was not written by this system)."""
+class ExportSources:
+    """What a masked export collects as it writes: per column, each masked text and the
+    records (model label, pk) whose numbers it masks. A ledger repeats a member on many
+    rows; each text is kept once."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, tuple[str, dict[str, set[Any]]]] = {}
+
+    def add(self, header: str, label: str, masked: str, pk: Any) -> None:
+        self.columns.setdefault(header, (label, {}))[1].setdefault(masked, set()).add(pk)
+
+    def payload(self) -> dict[str, Any]:
+        return {header: [label, {text: sorted(pks)[0] if len(pks) == 1 else sorted(pks)
+                                 for text, pks in texts.items()}]
+                for header, (label, texts) in self.columns.items()}
+
+
+def mark_export(workbook: Any, *, resource: str, user: Any, sources: ExportSources) -> None:
+    """Add to a (write-only) export workbook the very hidden sheet naming its sheet type,
+    its user and the records behind its masked numbers, signed; nothing when none was masked."""
+    if not sources.columns:
+        return
+    token = signing.dumps({"r": resource, "u": user.pk, "c": sources.payload()}, salt=_EXPORT_SALT, compress=True)
+    sheet = workbook.create_sheet(EXPORT_MARKER_SHEET)
+    sheet.sheet_state = "veryHidden"
+    for start in range(0, len(token), _CELL):
+        sheet.append([token[start:start + _CELL]])
+
+
+def _marker_token(path: str, name: str) -> str | None:
+    """The text of a marker sheet's first column, its rows joined; None without the sheet."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(path)
-        if MARKER_SHEET not in workbook.sheet_names:
+        if name not in workbook.sheet_names:
             return None
-        rows = workbook.get_sheet_by_name(MARKER_SHEET).to_python()
+        rows = workbook.get_sheet_by_name(name).to_python()
     except Exception:  # a workbook the reader will refuse in its own words
         return None
-    token = rows[0][0] if rows and rows[0] else None
+    return "".join(str(row[0]) for row in rows if row and row[0] not in (None, ""))
+
+
+def marked_job_id(path: str) -> int | None:
+    """The job an uploaded workbook was annotated from, or None (no mark, or a mark that
+    was not written by this system)."""
+    token = _marker_token(path, MARKER_SHEET)
+    if token is None:
+        return None
     try:
         return int(signing.loads(str(token), salt=_SALT))
     except (signing.BadSignature, TypeError, ValueError):
@@ -84,7 +139,7 @@ def _originals(source: ImportJob, kinds: dict[str, str]) -> dict[str, dict[str, 
     for _, cells in sheet.records():
         for i, header in positions:
             value = cells[i]
-            if value is None:
+            if value is None or "*" in str(value):  # an original that was a masked sheet itself
                 continue
             masked = str(secrets.mask_cell(value, kinds[header]))
             known = found[header].get(masked)
@@ -109,10 +164,48 @@ def _write(path: str, rows: Iterable[list[Any]]) -> None:
         raise
 
 
+def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | None, str]:
+    """Each masked text of an export's columns → the number of its one record, read from
+    the database within the uploader's jurisdiction; or None and why the mark is refused
+    ("" for no mark, or one this system did not sign)."""
+    token = _marker_token(path, EXPORT_MARKER_SHEET)
+    if not token:
+        return None, ""
+    try:
+        signed = signing.loads(token, salt=_EXPORT_SALT, max_age=EXPORT_MARK_VALID)
+        columns, resource, user_id = signed["c"], signed["r"], signed["u"]
+    except signing.SignatureExpired:
+        return None, (f"这是 {EXPORT_MARK_VALID.days} 天以前导出的文件，已超过还原期限，表中被遮蔽的号码无法还原："
+                      "请重新导出后填写上传，或填写完整号码。")
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None, ""
+    if user_id != job.uploader_id:
+        return None, "这是其他用户导出的文件，表中被遮蔽的号码只能在导出人本人上传时还原：请自行导出后填写上传，或填写完整号码。"
+    if resource != job.resource:
+        return None, "这个导出文件与本次选择的导入类型不符，表中被遮蔽的号码无法还原：请选择与导出列表相同的导入类型。"
+    found: dict[str, dict[str, Any]] = {}
+    for header, (label, texts) in columns.items():
+        model = apps.get_model(label)
+        # The number field as the one declaration names it (orgwork.common.secrets).
+        field = next(name for name, kind in secrets.sensitive_fields(model).items() if kind == secrets.ID_NUMBER)
+        single = {text: pk for text, pk in texts.items() if not isinstance(pk, list)}
+        numbers = dict(scope_queryset(model._default_manager.filter(pk__in=set(single.values())), job.uploader)
+                       .values_list("pk", field))
+        known: dict[str, Any] = {}
+        for text, pk in texts.items():
+            if isinstance(pk, list):
+                known[text] = _AMBIGUOUS
+                continue
+            number = numbers.get(pk)
+            known[text] = number if number and secrets.mask(number, secrets.ID_NUMBER) == text else _GONE
+        found[header] = known
+    return found, ""
+
+
 def restore_masked(job: ImportJob) -> str:
-    """Put back the masked personal data of a corrected error workbook (see the module's
-    docstring), rewriting the job's stored upload. Returns the sentence for the job's
-    message, "" when the upload is not such a workbook."""
+    """Put back the masked personal data of a corrected error workbook or of a masked
+    export (see the module's docstring), rewriting the job's stored upload. Returns the
+    sentence for the job's message, "" when the upload is neither."""
     from .exporting import _sensitive_headers  # it imports this module
 
     path = job.file.path
@@ -120,7 +213,12 @@ def restore_masked(job: ImportJob) -> str:
         return ""
     source_id = marked_job_id(path)
     if source_id is None:
-        return ""
+        exported, refused = _exported(job, path)
+        if exported is None:
+            return refused
+        return _put_back(job, path, exported, "已按导出文件还原 {} 个被遮蔽的号码。",
+                         "导出时有两个记录的号码遮蔽后相同",
+                         "记录已不在您的管辖范围内、号码已更改，或导出文件中没有")[1]
     source = _source(job, source_id)
     if source is None:
         return (f"这是导入任务 {source_id} 的错误标注表，但该任务的原始文件已不可用（任务已完成或已放弃、超过保留期限，"
@@ -130,31 +228,43 @@ def restore_masked(job: ImportJob) -> str:
         originals = _originals(source, kinds)
     except FileError:
         return f"导入任务 {source_id} 的原始文件无法读取，表中被遮蔽的号码无法还原：请在原表中改正后上传。"
+    restored, note = _put_back(job, path, originals, f"已按导入任务 {source_id} 的原始文件还原 {{}} 个被遮蔽的号码。",
+                               "有两个号码遮蔽后相同", "原表中没有")
+    if note and not restored:  # an original that was itself a masked sheet: not one number to give
+        note = f"导入任务 {source_id} 的原始文件中也没有完整号码，表中被遮蔽的号码无法还原。" + note
+    return note
+
+
+def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done: str,
+              ambiguous: str, missing: str) -> tuple[int, str]:
+    """Rewrite the upload with each masked cell of a ``known`` column replaced by its
+    value; the sentence says how many, and names the cells that keep their masks."""
     resource_class = registry.get(job.resource)
     raw_rows, _ = _excel_rows(path)
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
-    targets = {i: originals[header] for i, header in columns.items() if header in originals}
-    restored, missed = 0, []
+    targets = {i: known[header] for i, header in columns.items() if header in known}
+    restored = 0
+    missed: dict[str, list[str]] = {ambiguous: [], missing: []}
     rows: list[list[Any]] = []
     for number, raw in raw_rows():
         row = list(raw)
         if number > header_row:
-            for i, known in targets.items():
+            for i, values in targets.items():
                 cell = row[i] if i < len(row) else None
                 if not isinstance(cell, str) or "*" not in cell:
                     continue
-                value = known.get(cell.strip())
-                if value is None or value is _AMBIGUOUS:
-                    missed.append(f"第 {number} 行「{columns[i]}」")
+                value = values.get(cell.strip())
+                if value is None or value is _AMBIGUOUS or value is _GONE:
+                    missed[ambiguous if value is _AMBIGUOUS else missing].append(f"第 {number} 行「{columns[i]}」")
                 else:
                     row[i] = value
                     restored += 1
         rows.append(row)
     if restored:
         _write(path, rows)
-    note = f"已按导入任务 {source_id} 的原始文件还原 {restored} 个被遮蔽的号码。" if restored else ""
-    if missed:
-        shown = "、".join(missed[:5]) + ("等" if len(missed) > 5 else "")
-        note += (f"{shown}的号码无法还原（原表中没有，或有两个号码遮蔽后相同），请填写完整号码，"
-                 "或在原表中改正后上传。")
-    return note
+    note = done.format(restored) if restored else ""
+    for why, cells in missed.items():
+        if cells:
+            shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+            note += f"{shown}的号码无法还原（{why}），请填写完整号码，或在原表中改正后上传。"
+    return restored, note
