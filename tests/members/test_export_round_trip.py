@@ -246,3 +246,18 @@ def test_the_applicants_and_the_appraisals_exported_masked_upload_unchanged(memb
     appraisals = uploaded(county_a_clerk, "members_appraisals", saved(exported(client_for, county_a_clerk, "appraisal")))
     assert "已按导出文件还原 3 个被遮蔽的号码" in appraisals.message
     assert (appraisals.error_rows, appraisals.unchanged_count) == (0, 3), appraisals.errors
+
+
+def test_a_ledger_built_by_the_worker_round_trips_as_well(ledger, client_for, county_a_clerk, monkeypatch):
+    from orgwork.exports import services as export_services
+    from orgwork.exports.models import ExportFile
+
+    monkeypatch.setattr(export_services, "INLINE_LIMIT", 2)  # three rows: the worker writes the file
+    client_for(county_a_clerk).get(reverse("admin:members_duesrecord_export"))
+    export = ExportFile.objects.get(owner=county_a_clerk)
+    assert export_services.export_build(export_id=export.pk) == "ready"
+    export.refresh_from_db()
+    with export.file.open("rb") as fh:
+        job = uploaded(county_a_clerk, "members_dues", fh.read())
+    assert "已按导出文件还原 3 个被遮蔽的号码" in job.message
+    assert (job.error_rows, job.unchanged_count) == (0, 3), job.errors
