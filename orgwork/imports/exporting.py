@@ -68,31 +68,33 @@ def _text_columns(resource: Any) -> set[int]:
             or resource.masked_kind(f) is not None}
 
 
-def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str]]:
-    """The export columns whose masked ID number names a record: position → (the record's
-    model label, the attribute of a row that holds its pk)."""
+def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str, str]]:
+    """The export columns whose masked personal data names a record's declared field:
+    position → (the record's model label, that field, the attribute of a row that holds
+    the record's pk). An ID number, and a phone beside it: a masked phone uploaded again
+    must come back too, or it would be written over the real one."""
     model = resource._meta.model
-    keys: dict[int, tuple[str, str]] = {}
+    keys: dict[int, tuple[str, str, str]] = {}
     for i, f in enumerate(fields):
-        if resource.unmask or resource.masked_kind(f) != secrets.ID_NUMBER:
+        if resource.unmask or resource.masked_kind(f) is None:
             continue
-        if secrets.sensitive_fields(model).get(f.attribute or "") == secrets.ID_NUMBER:
-            keys[i] = (model._meta.label_lower, "pk")
+        if f.attribute in secrets.sensitive_fields(model):
+            keys[i] = (model._meta.label_lower, f.attribute, "pk")
             continue
         target = getattr(f.widget, "model", None)
         try:
             attname = model._meta.get_field(f.attribute or "").attname
         except FieldDoesNotExist:
             continue
-        if target is not None and secrets.sensitive_fields(target).get(getattr(f.widget, "field", "")) == secrets.ID_NUMBER:
-            keys[i] = (target._meta.label_lower, attname)
+        if target is not None and getattr(f.widget, "field", "") in secrets.sensitive_fields(target):
+            keys[i] = (target._meta.label_lower, f.widget.field, attname)
     return keys
 
 
 def export_rows(resource: Any, queryset: models.QuerySet[Any],
                 sources: ExportSources | None = None) -> tuple[list[str], Iterable[list[Any]]]:
     """The header and the rows of an export; ``sources`` collects the records behind its
-    masked ID numbers (for the mark that lets the file be uploaded again)."""
+    masked numbers (for the mark that lets the file be uploaded again)."""
     headers = [str(h) for h in resource.get_export_headers()]
     fields = resource.get_export_fields()
     model = queryset.model
@@ -112,10 +114,10 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any],
     def rows() -> Iterable[list[Any]]:
         for obj in queryset.iterator(chunk_size=2000):
             row = [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
-            for i, (label, attribute) in keys.items():
+            for i, (label, field, attribute) in keys.items():
                 pk = getattr(obj, attribute)
                 if pk is not None and isinstance(row[i], str) and "*" in row[i]:
-                    sources.add(headers[i], label, row[i], pk)  # type: ignore[union-attr]
+                    sources.add(headers[i], label, field, row[i], pk)  # type: ignore[union-attr]
             yield row
 
     return headers, rows()

@@ -20,11 +20,12 @@ masked and the row is refused as the original sheet's would be.
 An export (导出) made for a user without the right is uploaded again the same way: the
 weekly "export the ledger, fill in the payments, upload it". Its very hidden sheet
 carries a signed mark (:func:`mark_export`) naming the sheet type, the exporting user and,
-per column, each masked text with the record(s) it was made from. On upload the mark must
-be signed by this system, younger than ``EXPORT_MARK_VALID``, of the job's sheet type and
-the uploader's own; each masked cell whose text names one record is given that record's
-number, read from the database, if the record is in the uploader's jurisdiction and its
-number still masks to that text. A text two records share is not guessed. As for an
+per column, the declared field it shows and each masked text with the record(s) it was
+made from. On upload the mark must be signed by this system, younger than
+``EXPORT_MARK_VALID``, of the job's sheet type and the uploader's own; each masked cell
+whose text names one record is given that record's value (an ID number, a talent's
+phone), read from the database, if the record is in the uploader's jurisdiction and its
+value still masks to that text. A text two records share is not guessed. As for an
 error workbook, nothing is shown and no 查看敏感信息 is written: nobody sees a number.
 """
 
@@ -67,20 +68,20 @@ def mark(workbook: Any, job: ImportJob) -> None:
 
 
 class ExportSources:
-    """What a masked export collects as it writes: per column, each masked text and the
-    records (model label, pk) whose numbers it masks. A ledger repeats a member on many
-    rows; each text is kept once."""
+    """What a masked export collects as it writes: per column, the declared field it
+    shows (model label, field name), and each masked text with the records (pks) whose
+    value it masks. A ledger repeats a member on many rows; each text is kept once."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, tuple[str, dict[str, set[Any]]]] = {}
+        self.columns: dict[str, tuple[str, str, dict[str, set[Any]]]] = {}
 
-    def add(self, header: str, label: str, masked: str, pk: Any) -> None:
-        self.columns.setdefault(header, (label, {}))[1].setdefault(masked, set()).add(pk)
+    def add(self, header: str, label: str, field: str, masked: str, pk: Any) -> None:
+        self.columns.setdefault(header, (label, field, {}))[2].setdefault(masked, set()).add(pk)
 
     def payload(self) -> dict[str, Any]:
-        return {header: [label, {text: sorted(pks)[0] if len(pks) == 1 else sorted(pks)
-                                 for text, pks in texts.items()}]
-                for header, (label, texts) in self.columns.items()}
+        return {header: [label, field, {text: sorted(pks)[0] if len(pks) == 1 else sorted(pks)
+                                        for text, pks in texts.items()}]
+                for header, (label, field, texts) in self.columns.items()}
 
 
 def mark_export(workbook: Any, *, resource: str, user: Any, sources: ExportSources) -> None:
@@ -165,8 +166,8 @@ def _write(path: str, rows: Iterable[list[Any]]) -> None:
 
 
 def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | None, str]:
-    """Each masked text of an export's columns → the number of its one record, read from
-    the database within the uploader's jurisdiction; or None and why the mark is refused
+    """Each masked text of an export's columns → the value of its one record's declared
+    field, read from the database within the uploader's jurisdiction; or None and why the mark is refused
     ("" for no mark, or one this system did not sign)."""
     token = _marker_token(path, EXPORT_MARKER_SHEET)
     if not token:
@@ -184,10 +185,11 @@ def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | No
     if resource != job.resource:
         return None, "这个导出文件与本次选择的导入类型不符，表中被遮蔽的号码无法还原：请选择与导出列表相同的导入类型。"
     found: dict[str, dict[str, Any]] = {}
-    for header, (label, texts) in columns.items():
+    for header, (label, field, texts) in columns.items():
         model = apps.get_model(label)
-        # The number field as the one declaration names it (orgwork.common.secrets).
-        field = next(name for name, kind in secrets.sensitive_fields(model).items() if kind == secrets.ID_NUMBER)
+        kind = secrets.sensitive_fields(model).get(field)  # only a field the one declaration names
+        if kind is None:
+            continue
         single = {text: pk for text, pk in texts.items() if not isinstance(pk, list)}
         numbers = dict(scope_queryset(model._default_manager.filter(pk__in=set(single.values())), job.uploader)
                        .values_list("pk", field))
@@ -197,7 +199,7 @@ def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | No
                 known[text] = _AMBIGUOUS
                 continue
             number = numbers.get(pk)
-            known[text] = number if number and secrets.mask(number, secrets.ID_NUMBER) == text else _GONE
+            known[text] = number if number and secrets.mask(number, kind) == text else _GONE
         found[header] = known
     return found, ""
 
@@ -249,6 +251,8 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
     for number, raw in raw_rows():
         row = list(raw)
         if number > header_row:
+            found: dict[int, Any] = {}
+            whole = True
             for i, values in targets.items():
                 cell = row[i] if i < len(row) else None
                 if not isinstance(cell, str) or "*" not in cell:
@@ -256,9 +260,15 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
                 value = values.get(cell.strip())
                 if value is None or value is _AMBIGUOUS or value is _GONE:
                     missed[ambiguous if value is _AMBIGUOUS else missing].append(f"第 {number} 行「{columns[i]}」")
+                    whole = False
                 else:
+                    found[i] = value
+            # A row keeps all its masks if one cannot come back: its masked ID number refuses
+            # it, rather than a masked phone beside a restored number being written as data.
+            if whole:
+                for i, value in found.items():
                     row[i] = value
-                    restored += 1
+                restored += len(found)
         rows.append(row)
     if restored:
         _write(path, rows)
@@ -266,5 +276,5 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
     for why, cells in missed.items():
         if cells:
             shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
-            note += f"{shown}的号码无法还原（{why}），请填写完整号码，或在原表中改正后上传。"
+            note += f"{shown}的号码无法还原（{why}），所在行的号码均未还原：请填写完整号码，或在原表中改正后上传。"
     return restored, note
