@@ -20,6 +20,7 @@ from branches.members.models import DuesRecord, Member
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.imports import restore, services
 from orgwork.imports.models import ImportJob
+from tests.imports.test_error_workbook_upload import twins
 
 from .conftest import SYSTEM, TODAY, add_member, make_id, with_the_right
 
@@ -148,21 +149,6 @@ def test_an_expired_mark_says_so_and_restores_nothing(ledger, client_for, county
     job = uploaded(county_a_clerk, "members_roster", saved(workbook))
     assert "已超过还原期限" in job.message and "请重新导出" in job.message
     assert job.error_rows == 3 and MASKED_MESSAGE in str(job.errors)
-
-
-def twins() -> tuple[str, str]:
-    """Two valid numbers of 620102 with the same mask."""
-    from orgwork.common import idnumber
-
-    seen: dict[str, str] = {}
-    day = datetime.date(1960, 1, 1)
-    while True:
-        first17 = f"620102{day:%Y%m%d}001"
-        number = first17 + idnumber.check_character(first17)
-        if number[-4:] in seen:
-            return seen[number[-4:]], number
-        seen[number[-4:]] = number
-        day += datetime.timedelta(days=1)
 
 
 def test_a_mask_two_members_share_is_not_guessed_and_its_rows_are_named(members, orgs, client_for, county_a_clerk):
