@@ -146,3 +146,19 @@ def contact(orgs: dict[str, PartyOrganisation]) -> Member:
 def column_messages(result: Any) -> str:
     """A sheet run's errors as 列:说明, joined."""
     return "；".join(f"{e.column}:{e.message}" for e in result.errors)
+
+
+def queries_for_page(client: Any, model_admin: type, url: str, size: int) -> int:
+    """The queries of ``url``'s changelist with ``size`` rows a page (``model_admin``'s
+    ``list_per_page`` set for the one request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kept = model_admin.list_per_page
+    model_admin.list_per_page = size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+    finally:
+        model_admin.list_per_page = kept

@@ -18,7 +18,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
 
 from . import conftest
-from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant
+from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant, queries_for_page
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:members_member_changelist")
@@ -35,22 +35,12 @@ def test_a_county_clerk_does_not_see_another_countys_members(orgs, client_for, c
     assert hidden not in response.context["cl"].result_list
 
 
-def queries_for_page(client, size: int) -> int:
-    MemberAdmin.list_per_page = size
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(CHANGELIST).status_code == 200
-        return len(captured)
-    finally:
-        MemberAdmin.list_per_page = 50
-
-
 def test_the_roster_changelist_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
     for i in range(30):
         add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
     client = client_for(province_officer)
     client.get(CHANGELIST)  # a server's page after the first: the unit filter's choices are kept
-    small, large = queries_for_page(client, 5), queries_for_page(client, 30)
+    small, large = (queries_for_page(client, MemberAdmin, CHANGELIST, size) for size in (5, 30))
     assert small == large
     assert large <= 14
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.admin.organisations import PartyOrganisationAdmin
@@ -15,7 +13,7 @@ from branches.members import selectors, services
 from branches.members.models import MemberCategory, MemberStatus
 from branches.models import OrgKind
 
-from .conftest import SYSTEM, add_member, days_ago, make_org
+from .conftest import SYSTEM, add_member, days_ago, make_org, queries_for_page
 
 pytestmark = pytest.mark.django_db
 ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
@@ -68,16 +66,6 @@ def test_the_organisation_page_shows_the_roster_count_and_asks_for_no_typed_one(
     assert "4（正式 2，预备 2）" in committee
 
 
-def queries_for_page(client, size: int) -> int:
-    PartyOrganisationAdmin.list_per_page = size
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(ORG_LIST).status_code == 200
-        return len(captured)
-    finally:
-        PartyOrganisationAdmin.list_per_page = 50
-
-
 def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_page_size(orgs, tree, client_for,
                                                                                          province_officer):
     for i in range(12):
@@ -85,7 +73,8 @@ def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_p
         add_member(branch, f"成员{i}")
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
-    assert queries_for_page(client, 3) == queries_for_page(client, 15)
+    assert queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 3) == \
+        queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 15)
 
 
 ROSTER_COUNT = re.compile(r"\d+（正式 \d+，预备 \d+）")
@@ -128,7 +117,8 @@ def test_the_organisation_list_counts_its_committees_in_the_same_queries_for_any
         add_member(make_org(f"A-Y{i}-1", f"测试第{i}党委第一党支部", tree["county_a"], parent=committee), f"委员{i}")
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
-    assert queries_for_page(client, 3) == queries_for_page(client, 15)
+    assert queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 3) == \
+        queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 15)
     assert counts_on_the_list(client)["A-Y5"] == "1（正式 1，预备 0）"
 
 

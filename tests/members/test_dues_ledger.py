@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.members import rules, services
@@ -19,7 +17,7 @@ from orgwork.common.search import MASKED_SEARCH
 from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
 
-from .conftest import SYSTEM, TODAY, add_member, with_the_right
+from .conftest import SYSTEM, TODAY, add_member, queries_for_page, with_the_right
 
 pytestmark = pytest.mark.django_db
 
@@ -137,16 +135,6 @@ def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(org
     assert not client_for(county_b_clerk).get(LEDGER, {"member": first.pk}).context["cl"].result_list
 
 
-def queries_for_page(client, size: int) -> int:
-    DuesRecordAdmin.list_per_page = size
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(LEDGER).status_code == 200
-        return len(captured)
-    finally:
-        DuesRecordAdmin.list_per_page = 50
-
-
 def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
     for i in range(15):
         add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
@@ -154,7 +142,8 @@ def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_f
     assert DuesRecord.objects.count() == 15
     client = client_for(province_officer)
     client.get(LEDGER)
-    assert queries_for_page(client, 3) == queries_for_page(client, 15)
+    assert queries_for_page(client, DuesRecordAdmin, LEDGER, 3) == \
+        queries_for_page(client, DuesRecordAdmin, LEDGER, 15)
 
 
 def test_a_masked_number_copied_from_a_list_finds_no_one_and_the_list_says_why(orgs, client_for, county_a_clerk):
