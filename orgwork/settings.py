@@ -270,6 +270,8 @@ UNFOLD = {
     "SITE_HEADER": "组织工作管理系统",
     "SITE_SUBHEADER": "组织部",
     "SITE_SYMBOL": "account_balance",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml",
+                       "href": lambda request: static("orgwork/favicon.svg")}],
     "SITE_URL": None,  # no public site to go back to
     "THEME": "light",
     "BORDER_RADIUS": "4px",

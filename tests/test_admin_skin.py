@@ -154,6 +154,18 @@ def test_the_stylesheets_and_fonts_are_the_projects_own_files() -> None:
         assert b"fonts.googleapis" not in body, path
 
 
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/login/", "/admin/no-such-page/"])
+def test_every_page_names_the_projects_own_icon_so_no_browser_asks_for_a_missing_favicon(
+        url: str, province_officer: User, client: Any, client_for: Any) -> None:
+    """Without an icon named in the page, a browser asks for /favicon.ico, gets the 404 page
+    and logs an error on every page a clerk opens."""
+    page = (client if url.endswith("/login/") else client_for(province_officer)).get(url).content.decode()
+    icons = re.findall(r'<link rel="icon"[^>]*href="([^"]+)"', page)
+    assert icons == ["/static/orgwork/favicon.svg"], icons
+    assert finders.find("orgwork/favicon.svg")
+
+
 # The admin's stylesheet draws class-less form controls, tables and buttons (Django's markup)
 # only inside #content-main, as Django's own pages put them: a page of the project's own
 # whose content block starts anywhere else shows bare text boxes and unruled tables.
