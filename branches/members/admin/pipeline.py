@@ -16,7 +16,7 @@ from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
-from ..models import ActivistReview, Applicant
+from ..models import ActivistReview, Applicant, Stage
 from .common import MaskedPersonalDataMixin, branches_for
 from .steps import APPLICANT_STEPS
 
@@ -39,6 +39,33 @@ STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact
                "closed_reason", "cancel_meeting_on", "member"]
 
 
+# The record page of a file, in the 细则's chapters: a chapter shows once the file has
+# reached it or holds a date of it, so a new applicant's page is not thirty empty lines.
+FILE_CHAPTERS = [
+    ("入党申请", Stage.APPLIED, ["stage", "talked_on", "talk_late_reason"]),
+    ("入党积极分子的确定和培养教育", Stage.ACTIVIST,
+     ["activist_on", "contact_1", "contact_2", "reviewed_on", "review_late_reason"]),
+    ("发展对象的确定和考察", Stage.CANDIDATE,
+     ["candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on"]),
+    ("预备党员的接收", Stage.PROBATIONARY, ["vote_on", "approved_on", "approval_late_reason", "oath_on"]),
+    ("预备党员的教育考察和转正", Stage.PROBATIONARY,
+     ["probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "member"]),
+    ("终止培养或取消预备党员资格", None, ["closed_reason", "cancel_meeting_on"]),
+]
+STAGE_ORDER = [Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL]
+CLOSED = (Stage.CANCELLED, Stage.WITHDRAWN)
+
+
+def _chapter_shown(applicant: Applicant, reached_with: str | None, names: list[str]) -> bool:
+    """A chapter (``reached_with`` the stage that opens it, None for the closing one) shows
+    when the file is at or past that stage, or when any of its fields holds something."""
+    if any(getattr(applicant, name, None) not in (None, "", 0) for name in names if name != "stage"):
+        return True
+    if reached_with is None:
+        return applicant.stage in CLOSED
+    return applicant.stage in STAGE_ORDER and STAGE_ORDER.index(applicant.stage) >= STAGE_ORDER.index(reached_with)
+
+
 @admin.register(Applicant)
 class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin,
                      ImportExportMixin, ScopedModelAdmin):
@@ -59,6 +86,20 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     def get_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
         base = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "applied_on"]
         return base if obj is None else base + STEP_FIELDS
+
+    def get_fieldsets(self, request: HttpRequest, obj: Applicant | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        fields = [name for _, options in fieldsets for name in options["fields"]]
+        charted = {name for _, _, names in FILE_CHAPTERS for name in names}
+        person = [name for name in fields if name not in charted]  # the person, and the form's own
+        chapters = []
+        for title, reached_with, names in FILE_CHAPTERS:
+            shown = [name for name in names if name in fields]
+            if _chapter_shown(obj, reached_with, shown):
+                chapters.append((title, {"fields": person + shown if not chapters else shown}))
+        return chapters
 
     def get_readonly_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
