@@ -102,6 +102,7 @@ def weak_by_domain_panel(user: Any) -> dashboard.PanelData:
         ],
         unit="个",
         link=reverse("admin:worklist", args=[SLUG_WEAK]),
+        empty="管辖范围内没有正在整顿的软弱涣散党组织。",
     )
 
 

@@ -78,6 +78,15 @@ class PanelData:
     unit: str = ""
     link: str | None = None  # the list behind the whole panel
     note: str = ""
+    empty: str = "管辖范围内暂无数据。"  # said instead of a chart with nothing on it
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to draw: no labels, or counts that are all 0 (an axis from 0 to 1 and no
+        bar reads as a broken chart). A rate of 0 % is a value and is drawn."""
+        if not self.labels:
+            return True
+        return self.unit != "%" and not any(value for s in self.series for value in s.values)
 
     def rows(self) -> list[list[Any]]:
         """The table under the chart: one row per label, one column per series."""

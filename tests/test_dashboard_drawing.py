@@ -75,3 +75,29 @@ def test_the_party_panels_ask_once_whether_the_scope_holds_most_units(
     all_units = [q["sql"] for q in queries.captured_queries
                  if re.fullmatch(r'SELECT COUNT\(\*\) AS "__count" FROM "units_unit"', q["sql"])]
     assert len(all_units) == 1
+
+
+def test_a_count_chart_with_nothing_to_count_says_so_and_a_rate_of_nought_is_drawn() -> None:
+    from orgwork.dashboard import PanelData, Series
+
+    nothing = PanelData(labels=["中小学"], series=[Series("整顿中", [0]), Series("逾期未销号", [0])], unit="个")
+    assert nothing.is_empty and PanelData(labels=[], series=[]).is_empty
+    assert not PanelData(labels=["中小学"], series=[Series("整顿中", [0]), Series("逾期未销号", [1])], unit="个").is_empty
+    assert not PanelData(labels=["2026年11月"], series=[Series("开展率", [0])], unit="%", kind="line").is_empty
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_an_empty_panels_sentence_instead_of_an_empty_chart(
+        personas: dict[str, Any], client_for: Any) -> None:
+    """A 软弱涣散 case struck off leaves its domain with two zeros: the panel says there is
+    none in the jurisdiction instead of drawing an axis from 0 to 1 without a bar."""
+    response = client_for(personas["province_officer"]).get(reverse("admin:index"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for panel, data in response.context["panels"]:
+        section = page.split(f'id="panel-{panel.slug}"', 1)[1].split("</section>", 1)[0]
+        if data.is_empty:
+            assert f'<p class="dash-empty">{data.empty}</p>' in section and "<svg" not in section, panel.slug
+        else:
+            assert "<svg" in section and "dash-empty" not in section, panel.slug
+    assert any(data.is_empty for _, data in response.context["panels"])  # a fresh database has empty ones

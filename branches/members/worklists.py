@@ -287,5 +287,5 @@ def work_panel(user: Any) -> dashboard.PanelData:
         labels=[label for label, _, _ in PANEL_ITEMS],
         series=[dashboard.Series("人数", [count(user) for _, _, count in PANEL_ITEMS], links)],
         unit="人", link=reverse("admin:worklist", args=[SLUG_ARREARS]),
-        note="点击各项查看台账。",
+        note="点击各项查看台账。", empty="管辖范围内党员与发展党员各项台账均为空，暂无待办。",
     )

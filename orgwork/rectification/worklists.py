@@ -77,6 +77,7 @@ def progress_panel(user: Any) -> dashboard.PanelData:
         ],
         unit="项",
         link=reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]),
+        empty="管辖范围内尚无挂账的问题。",
     )
 
 
