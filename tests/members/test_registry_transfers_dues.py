@@ -123,6 +123,21 @@ def test_transfers_in_transit_over_thirty_days_are_overdue(orgs, member, county_
     assert list(selectors.transfers_overdue(county_a_clerk)) == [late]
 
 
+def test_the_transfers_list_counts_the_days_in_transit_and_marks_those_the_overdue_list_holds(
+        orgs, member, client_for, county_a_clerk):
+    from django.urls import reverse
+
+    other = add_member(orgs["community"], "钱")
+    late = started(member, to_branch=orgs["county_b"])
+    services.transfer_send(transfer=late, sent_on=days_ago(31), actor=SYSTEM)
+    recent = started(other, to_branch=orgs["county_b"], letter_number="甘组转〔2026〕2号")
+    services.transfer_send(transfer=recent, sent_on=days_ago(30), actor=SYSTEM)
+    page = client_for(county_a_clerk).get(reverse("admin:members_transfer_changelist")).content.decode()
+    assert '在途<br><span class="orgwork-warning">逾期，已31天</span>' in page
+    assert "在途<br>已30天" in page  # thirty days is not yet overdue, as on the overdue list
+    assert list(selectors.transfers_overdue(county_a_clerk)) == [late]
+
+
 # --- dues ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("category", "income", "due"), [

@@ -23,12 +23,13 @@ from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
 from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.admin_widgets import key_holds
+from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import in_scope, scope_queryset
 
-from .. import selectors, services
-from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer
+from .. import rules, selectors, services
+from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
 from .common import MaskedPersonalDataMixin, branches_for, member_label
 from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS, TransferInNewMemberForm
 
@@ -217,7 +218,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     change_list_template = "admin/members/transfer/change_list.html"
 
     # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
-    list_display = ["member_shown", "route", "letter_number", "state", "dates"]
+    list_display = ["member_shown", "route", "letter_number", "state_shown", "dates"]
     list_filter = ["state"]
     list_select_related = ["member", "from_branch", "to_branch"]
     search_fields = ["=letter_number", "^member__name"]
@@ -237,6 +238,17 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         source = obj.from_branch.name if obj.from_branch_id else f"省外：{obj.origin}"
         to = obj.to_branch.name if obj.to_branch_id else f"省外：{obj.destination}"
         return format_html("{}<br>→ {}", source, to)
+
+    @admin.display(description="状态", ordering="state")
+    def state_shown(self, obj: Transfer) -> str:
+        """在途 with its days since the letter was issued, in red once past the 30 days the
+        overdue list counts (the list shows what to chase, not only the 台账)."""
+        if obj.state != TransferState.IN_TRANSIT or obj.sent_on is None:
+            return obj.get_state_display()
+        days = (dates.today() - obj.sent_on).days
+        if days > rules.TRANSFER_OVERDUE_DAYS:
+            return format_html('{}<br><span class="orgwork-warning">逾期，已{}天</span>', obj.get_state_display(), days)
+        return format_html("{}<br>已{}天", obj.get_state_display(), days)
 
     @admin.display(description="申请 / 开出介绍信 / 接收日期", ordering="started_on")
     def dates(self, obj: Transfer) -> str:
