@@ -287,6 +287,16 @@ def test_the_list_filters_by_year_without_reading_the_years_from_the_table(membe
     assert page.status_code == 200 and member.name in page.content.decode()
 
 
+def test_the_list_tells_two_namesakes_of_one_branch_apart_by_their_id_numbers_tail(
+        orgs, county_a_clerk, client_for) -> None:
+    first, second = add_member(orgs["community"], "郭建国"), add_member(orgs["community"], "郭建国")
+    result(first), result(second)
+    page = client_for(county_a_clerk).get(reverse("admin:members_appraisal_changelist")).content.decode()
+    assert first.name_and_tail != second.name_and_tail
+    assert first.name_and_tail in page and second.name_and_tail in page
+    assert first.id_number not in page
+
+
 def test_a_new_result_starts_as_qualified_for_the_year_being_appraised(county_a_clerk, client_for) -> None:
     form = client_for(county_a_clerk).get(ADD).context["adminform"].form
     expected_year = TODAY.year - 1 if TODAY.month <= 6 else TODAY.year

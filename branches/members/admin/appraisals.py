@@ -94,16 +94,20 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     record_steps = APPRAISAL_STEPS
     import_resource = "members_appraisals"
-    list_display = ["member", "branch", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
+    list_display = ["member_shown", "branch", "year", "grade", "decided_on", "disposal", "correct_by", "review_result"]
     list_filter = [UnitSubtreeFilter, YearFilter, "grade", "disposal", "review_result"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-year", "member_id"]
     autocomplete_fields = ["member"]
 
+    @admin.display(description="党员", ordering="member__name")
+    def member_shown(self, obj: Appraisal) -> str:
+        return obj.member.name_and_tail  # two 郭建国 of one branch, told apart
+
     @admin.display(description="党支部", ordering="member__branch__path")
     def branch(self, obj: Appraisal) -> str:
-        return obj.member.branch.name  # namesakes in a county are told apart by their branch
+        return obj.member.branch.name
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new result: 合格 (the usual one, never a silent 优秀), for the year being
