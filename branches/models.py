@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
@@ -26,6 +27,7 @@ from orgwork.common import dates
 from orgwork.common.versioning import Versioned
 
 PATH_SEPARATOR = "/"
+ORG_CODE_TWIN_MESSAGE = "组织代码已存在（不区分大小写），不能重复。"
 org_code_validator = RegexValidator(
     r"^[0-9A-Za-z_-]{1,30}$", "组织代码只能由字母、数字、下划线或短横线组成，最长30位。"
 )
@@ -106,6 +108,12 @@ class PartyOrganisation(Versioned, Audited):
 
     class Meta:
         permissions = [("import_partyorganisation", "可导入党组织"), ("export_partyorganisation", "可导出党组织")]
+        constraints = [
+            # pb620102-001 and PB620102-001 are one code (see Unit's); its index also serves
+            # a sheet's own-code lookup.
+            models.UniqueConstraint(Upper("code"), name="party_org_code_any_case_unique",
+                                    violation_error_message=ORG_CODE_TWIN_MESSAGE),
+        ]
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["path"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from orgwork.audit.models import Audited
 
 PATH_SEPARATOR = "/"
 PLACE_SEPARATOR = "·"
+CODE_TWIN_MESSAGE = "单位代码已存在（不区分大小写），不能重复。"
 code_validator = RegexValidator(r"^[0-9A-Za-z_-]{1,30}$", "单位代码只能由字母、数字、下划线或短横线组成，最长30位。")
 
 
@@ -67,6 +69,12 @@ class Unit(Audited):
         verbose_name_plural = "单位"
         ordering = ["path"]
         permissions = [("import_unit", "可导入单位"), ("export_unit", "可导出单位")]
+        constraints = [
+            # Codes hold letters written in capitals by convention and typed in either case:
+            # gs01a and GS01A are one code. Its index also serves a sheet's own-code lookup.
+            models.UniqueConstraint(Upper("code"), name="unit_code_any_case_unique",
+                                    violation_error_message=CODE_TWIN_MESSAGE),
+        ]
         indexes = [
             # Prefix LIKE on PostgreSQL needs the pattern operator class.
             models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
