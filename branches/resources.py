@@ -117,6 +117,7 @@ class PartyOrganisationResource(ScopedModelResource):
         model = PartyOrganisation
         fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area", "roster_count")
         import_id_fields = ("code",)
+        import_id_any_case = True  # pb620102-001 finds PB620102-001 (a UniqueConstraint on the upper case)
         skip_unchanged = True
         clean_model_instances = True
 

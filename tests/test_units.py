@@ -175,3 +175,75 @@ def test_a_units_sheet_gives_new_units_their_place_names(tree: dict[str, Unit], 
     result = run_import(UnitResource, county_a_clerk, open_sheet(str(path), path.name, UnitResource), commit=True)
     assert result.committed, result.report()
     assert Unit.objects.get(code="620102003").full_name == "兰州市城关区·东关街道"
+
+
+# --- a code is one code whatever its case (gs01a is GS01A) ----------------------------
+
+def _units_sheet(tmp_path: Any, *rows: str) -> Any:
+    from orgwork.imports.reader import open_sheet
+    from orgwork.units.resources import UnitResource
+
+    path = tmp_path / "units.csv"
+    path.write_text("单位代码,单位名称,上级单位代码,单位类型,行政层级\r\n" + "".join(f"{r}\r\n" for r in rows),
+                    encoding="utf-8")
+    return open_sheet(str(path), path.name, UnitResource)
+
+
+@pytest.fixture
+def lettered(tree: dict[str, Unit]) -> Unit:
+    """A unit whose code has letters, written in capitals as codes are."""
+    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+
+
+def test_a_units_sheet_with_its_own_code_in_small_letters_updates_the_unit_and_keeps_its_code(
+        lettered: Unit, county_a_clerk: Any, role_groups: Any, tmp_path: Any) -> None:
+    from orgwork.imports.engine import run_import
+    from orgwork.units.resources import UnitResource
+
+    county_a_clerk.groups.add(role_groups["系统管理员"])
+    sheet = _units_sheet(tmp_path, "620102zzb,城关区委组织部（更名）,620102,党委,县级")
+    result = run_import(UnitResource, county_a_clerk, sheet, commit=True)
+    assert (result.committed, result.new, result.updated) == (True, 0, 1), result.report()
+    unit = Unit.objects.get(pk=lettered.pk)
+    assert (unit.code, unit.name, unit.path) == ("620102ZZB", "城关区委组织部（更名）", "62/6201/620102/620102ZZB/")
+    assert Unit.objects.filter(code__iexact="620102zzb").count() == 1
+
+
+def test_two_rows_of_a_units_sheet_whose_codes_differ_only_by_case_are_one_unit_twice(
+        tree: dict[str, Unit], county_a_clerk: Any, role_groups: Any, tmp_path: Any) -> None:
+    from orgwork.imports.engine import run_import
+    from orgwork.units.resources import UnitResource
+
+    county_a_clerk.groups.add(role_groups["系统管理员"])
+    sheet = _units_sheet(tmp_path, "620102ZZC,组织科,620102,其他,乡级", "620102zzc,组织科二,620102,其他,乡级")
+    result = run_import(UnitResource, county_a_clerk, sheet, commit=True)
+    assert not result.committed
+    assert [(e.row, e.column) for e in result.errors] == [(3, "单位代码")]
+    assert "与第 2 行重复" in result.errors[0].message
+    assert not Unit.objects.filter(code__iexact="620102zzc").exists()
+
+
+def test_a_unit_code_differing_only_by_case_is_refused_by_the_service(lettered: Unit, tree: dict[str, Unit]) -> None:
+    with pytest.raises(ValidationError) as error:
+        unit_save(unit=Unit(code="620102zzb", name="同码异写", parent=tree["county_a"]), actor=SystemActor("fixture"))
+    assert "单位代码已存在（不区分大小写），不能重复。" in error.value.messages
+
+
+def test_the_unit_form_refuses_a_code_differing_only_by_case(
+        lettered: Unit, county_a_clerk: Any, tree: dict[str, Unit], client_for: Any, role_groups: Any) -> None:
+    county_a_clerk.groups.add(role_groups["系统管理员"])
+    response = client_for(county_a_clerk).post(
+        reverse("admin:units_unit_add"),
+        {"code": "620102Zzb", "name": "同码异写", "parent": tree["county_a"].pk, "unit_type": "other",
+         "level": "township", "sort_order": 0},
+    )
+    assert response.status_code == 200
+    assert "单位代码已存在（不区分大小写），不能重复。" in str(response.context["adminform"].form.errors)
+    assert list(Unit.objects.filter(code__iexact="620102zzb").values_list("code", flat=True)) == ["620102ZZB"]
+
+
+def test_the_database_holds_no_two_unit_codes_differing_only_by_case(lettered: Unit, tree: dict[str, Unit]) -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Unit.objects.create(code="620102zzb", name="绕过服务", parent=tree["county_a"], path="x/")

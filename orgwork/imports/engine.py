@@ -38,6 +38,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Lookup, Q
+from django.db.models.functions import Upper
 from django.utils.text import Truncator
 from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, IntegerWidget, Widget
 
@@ -370,6 +371,11 @@ class ImportEngine:
         self.key_attributes = [by_name[name].attribute if name in by_name else name
                                for name in self.resource._meta.import_id_fields]
         self.key_headers = {c.attribute: c.header for c in self.columns}
+        # A code kept unique whatever its case (``Meta.import_id_any_case``, a 单位代码 or
+        # 组织代码 under a UniqueConstraint on its upper case): a row finds its record
+        # whatever the case it is typed in, and an update keeps the stored spelling.
+        self._key_any_case = (bool(getattr(self.resource._meta, "import_id_any_case", False))
+                              and len(self.key_attributes) == 1)
         self.home = home_unit(user)
         self.everything = sees_everything(user)
         scope_field = getattr(self.model, "scope_field", None)
@@ -524,7 +530,7 @@ class ImportEngine:
             here: dict[str, tuple[int, str]] = {}
             for position, key in enumerate(keys):
                 if type(key) is str and key:
-                    here.setdefault(fold(key), (position, key))
+                    here.setdefault(fold(key), (position, self._own_key(key)))
             before = {fold(k[0]): k[0] for k in self._seen if type(k[0]) is str} if self._seen else {}
             values, raws = cells[column_position], raw_columns[column_position]
             for position, value in enumerate(values):
@@ -598,7 +604,11 @@ class ImportEngine:
         if not keys:
             return {}
         manager = self.model._default_manager
-        if len(self.key_attributes) == 1 and connection.vendor == "postgresql":
+        if self._key_any_case:
+            # Served by the index of the constraint on the code's upper case.
+            qs = (manager.annotate(_import_own_key=Upper(self.key_attributes[0]))
+                  .filter(_import_own_key__in=[k[0] for k in keys]))
+        elif len(self.key_attributes) == 1 and connection.vendor == "postgresql":
             attname = self.model._meta.get_field(self.key_attributes[0]).attname
             qs = manager.filter(EqualsAny(F(attname), [getattr(k[0], "pk", k[0]) for k in keys]))
         elif len(self.key_attributes) == 1:
@@ -614,18 +624,23 @@ class ImportEngine:
             qs = qs.select_for_update(of=("self",))
         attnames = [self.model._meta.get_field(a).attname for a in self.key_attributes]
         found = list(qs)
-        existing = {tuple(getattr(obj, a) for a in attnames): obj for obj in found}
+        existing = {tuple(self._own_key(getattr(obj, a)) for a in attnames): obj for obj in found}
         if len(existing) < len(found):
             # A natural key the table does not keep unique (an item's checklist and problem):
             # a row cannot tell which record it is (see ``_ambiguity``).
             counted: dict[tuple[Any, ...], int] = {}
             for obj in found:
-                key = tuple(getattr(obj, a) for a in attnames)
+                key = tuple(self._own_key(getattr(obj, a)) for a in attnames)
                 counted[key] = counted.get(key, 0) + 1
             shared = {key for key, count in counted.items() if count > 1}
             self._ambiguous |= shared
             existing = {key: obj for key, obj in existing.items() if key not in shared}
         return existing
+
+    def _own_key(self, value: Any) -> Any:
+        """A cell of the record's own key as the run compares it: a code kept unique
+        whatever its case in upper case (``_key_any_case``), any other as it is."""
+        return value.upper() if self._key_any_case and type(value) is str else value
 
     def _numbered(self, keys: list[tuple[Any, ...]], lock: bool) -> dict[tuple[Any, ...], Any]:
         """The records that rows name by their system number, among the importer's own
@@ -764,6 +779,8 @@ class ImportEngine:
                 result.rows += 1
                 errors = cell_errors.get(index) or []
                 key: tuple[Any, ...] | None = tuple([row_cells[p] for p in key_positions])
+                if self._key_any_case:
+                    key = (self._own_key(key[0]),)
                 # The cell that names the row's record by its number, if one does, and its header.
                 named_by = None
                 bad_number = False
@@ -989,6 +1006,8 @@ class ImportEngine:
         failed = {e.column for e in errors}
         instance = original if original is not None else self._new_instance()
         stored = instance.__dict__
+        # gs01a updates GS01A and leaves its code as stored (a new spelling would be a new path).
+        kept = (self.key_attributes[0], stored[self.key_attributes[0]]) if self._key_any_case and original else None
         plain, plain_attnames, others = self._assign
         stored.update(zip(plain_attnames, plain(cells)))
         for position, attribute, attname, keeps_default, target in others:
@@ -1004,6 +1023,8 @@ class ImportEngine:
                 instance._state.fields_cache[attribute] = value
             else:
                 setattr(instance, attribute, value)  # a one-to-one: its descriptor links both ways
+        if kept is not None:
+            stored[kept[0]] = kept[1]
         if original is not None and self._identity:
             self._check_identity(number, stored, original, failed, errors)
         if names:

@@ -47,4 +47,5 @@ class UnitResource(ScopedModelResource):
         model = Unit
         fields = ("code", "name", "parent", "unit_type", "level")
         import_id_fields = ("code",)
+        import_id_any_case = True  # gs01a finds GS01A (a UniqueConstraint on the upper case)
         skip_unchanged = True

@@ -162,3 +162,32 @@ def test_an_organisations_sheet_with_the_old_member_count_column_imports_and_nam
     result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=True)
     assert result.committed and result.ignored_headers == ["党员人数"], errors_of(result)
     assert PartyOrganisation.objects.filter(code="A-CUN8").exists()
+
+
+def test_an_organisations_sheet_with_its_own_code_in_small_letters_updates_the_organisation(
+        tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, [
+        ["组织代码", "组织名称", "组织类别", "上级党组织代码", "所在单位代码", "领域"],
+        ["a-cun", "城关镇红星村党支部（更名）", "党支部", "a-zz", "620102001", "农村"],
+    ])
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=True)
+    assert (result.committed, result.new, result.updated) == (True, 0, 1), errors_of(result)
+    village = PartyOrganisation.objects.get(pk=orgs["village"].pk)
+    assert (village.code, village.name, village.path) == ("A-CUN", "城关镇红星村党支部（更名）", "A-DW/A-ZZ/A-CUN/")
+    assert PartyOrganisation.objects.filter(code__iexact="a-cun").count() == 1
+
+
+def test_an_organisation_code_differing_only_by_case_is_refused_on_the_service_and_in_the_database(
+        orgs: Any, tree: Any, county_a_clerk: Any) -> None:
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from branches.services import party_org_save
+
+    with pytest.raises(ValidationError) as error:
+        party_org_save(organisation=PartyOrganisation(code="a-cun", name="同码异写", unit=tree["township_a"],
+                                                      parent=orgs["general"], domain="rural"), actor=county_a_clerk)
+    assert "组织代码已存在（不区分大小写），不能重复。" in error.value.messages
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartyOrganisation.objects.create(code="a-cun", name="绕过服务", unit=tree["township_a"], domain="rural", path="x/")
