@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from orgwork.common.display import already
 from orgwork.audit.models import Audited
-from orgwork.common import idnumber
+from orgwork.common import idnumber, secrets
 from orgwork.common.versioning import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -167,16 +167,21 @@ class Person(Audited):
         return idnumber.mask(self.id_number)
 
     def clean(self) -> None:
-        if not self.id_number:
-            return
-        try:
-            self.id_number = idnumber.clean(self.id_number)
-        except ValidationError as error:
-            raise ValidationError({"id_number": error.messages}) from None
-        errors = idnumber.consistency_errors(self.id_number, birth=self.birth_date, gender=self.gender or None,
-                                             month_only=False)
+        errors: dict[str, list[str] | str] = {}
+        # A phone pasted from a masked list or export (138****5678) is no phone.
+        if refused := secrets.masked_refusal(self.phone, secrets.PHONE, "联系电话"):
+            errors["phone"] = [refused]
+        if self.id_number:
+            try:
+                self.id_number = idnumber.clean(self.id_number)
+            except ValidationError as error:
+                errors["id_number"] = error.messages
+            else:
+                found = idnumber.consistency_errors(self.id_number, birth=self.birth_date,
+                                                    gender=self.gender or None, month_only=False)
+                errors.update({"birth_date" if k == "birth" else k: v for k, v in found.items()})
         if errors:
-            raise ValidationError({"birth_date" if k == "birth" else k: v for k, v in errors.items()})
+            raise ValidationError(errors)
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -78,6 +78,10 @@ def gender_of(value: str) -> str:
     return MALE if int(value[16]) % 2 == 1 else FEMALE
 
 
+MASKED_MESSAGE = ("这是列表、导出文件或错误标注表中遮盖过的身份证号（中间以 * 代替）："
+                  "请在原表中改正后上传，或填写完整的18位身份证号。")
+
+
 def validate(value: str) -> str:
     """Raise ``ValidationError`` with a Chinese message unless ``value`` is a valid
     18-character number in normal form; return it.
@@ -88,8 +92,7 @@ def validate(value: str) -> str:
     if value in _valid:
         return value
     if "*" in value:  # copied from a list, an export or an error workbook, which show numbers masked (``mask``)
-        raise ValidationError("这是列表、导出文件或错误标注表中遮盖过的身份证号（中间以 * 代替）："
-                              "请在原表中改正后上传，或填写完整的18位身份证号。", code="masked")
+        raise ValidationError(MASKED_MESSAGE, code="masked")
     if len(value) == 15 and value.isdigit():
         raise ValidationError("这是15位旧身份证号，请填写18位身份证号。", code="old_format")
     if len(value) != 18:

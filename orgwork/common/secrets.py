@@ -134,6 +134,19 @@ def mask(value: Any, kind: str = ID_NUMBER) -> Any:
     return _MASKERS[kind](str(value))
 
 
+def masked_refusal(value: Any, kind: str, label: str | None = None) -> str | None:
+    """Why ``value`` cannot be stored as personal data of ``kind`` (遮蔽值): it still holds a
+    mask (``138****5678``), copied from a list, an export or an error workbook whose masks
+    could not be put back; None for any other value. ``label`` names the column or field
+    (联系电话, 手机号码), by default the kind's name."""
+    if not isinstance(value, str) or "*" not in value:
+        return None
+    if kind == ID_NUMBER:
+        return idnumber.MASKED_MESSAGE
+    label = label or KIND_LABELS[kind]
+    return f"这是列表、导出文件或错误标注表中遮盖过的{label}（中间以 * 代替）：请在原表中改正后上传，或填写完整的{label}。"
+
+
 # An ID number (18 characters, or an old 15-digit one) and a mainland mobile number that
 # stand alone in a text: not inside a longer run of digits or letters.
 _ID18_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")

@@ -243,9 +243,13 @@ class Column:
     cache: dict[tuple[type, Any], Any] | None = None
     text: bool = False  # a plain text column: cleaned inline by the engine
     failed: bool = False  # some cell of it has failed: cached answers may be errors
+    # The kind of personal data the column holds (``ScopedModelResource.masked_kind``): a
+    # cell still masked after the restore (``orgwork.imports.restore``) is refused.
+    masked: str | None = None
 
     def __post_init__(self) -> None:
-        self.text = self.kind == "plain" and isinstance(self.model_field, (models.CharField, models.TextField))
+        self.text = (self.kind == "plain" and isinstance(self.model_field, (models.CharField, models.TextField))
+                     and self.masked is None)
 
     @property
     def attname(self) -> str:
@@ -452,7 +456,8 @@ class ImportEngine:
             else:
                 kind = "widget"
             cache = {} if kind != "plain" and not isinstance(fld.widget, IDNumberWidget) else None
-            columns.append(Column(fld.column_name, fld.attribute, model_field, fld.widget, kind, cache))
+            columns.append(Column(fld.column_name, fld.attribute, model_field, fld.widget, kind, cache,
+                                  masked=self.resource.masked_kind(fld)))
         return columns
 
     # --- cells ------------------------------------------------------------------
@@ -475,6 +480,9 @@ class ImportEngine:
         return mf.to_python(value)
 
     def _clean_cell(self, column: Column, value: Any) -> Any:
+        if column.masked is not None and (refused := secrets.masked_refusal(value, column.masked, column.header)):
+            # A masked phone beside an ID number typed in full would be stored as its mask.
+            raise ValidationError(refused, code="masked")
         if column.kind == "plain":
             return self._clean_plain(column, value)
         if is_blank(value):

@@ -263,8 +263,9 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
                     whole = False
                 else:
                     found[i] = value
-            # A row keeps all its masks if one cannot come back: its masked ID number refuses
-            # it, rather than a masked phone beside a restored number being written as data.
+            # A row keeps all its masks if one cannot come back: each masked cell refuses it
+            # (the engine refuses a mask in every personal-data column, a phone beside an ID
+            # number typed in full too), rather than a masked phone being written as data.
             if whole:
                 for i, value in found.items():
                     row[i] = value

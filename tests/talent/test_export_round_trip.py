@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -53,3 +54,60 @@ def test_a_phone_changed_since_the_export_keeps_its_whole_row_masked(
     assert job.error_rows == 1 and "遮盖过的身份证号" in str(job.errors)
     assert Person.objects.get(pk=changed.pk).phone == "13500001111"
     assert Person.objects.get(pk=kept.pk).phone == "13987654321"
+
+
+def test_a_row_with_its_id_number_typed_in_full_and_a_phone_that_cannot_come_back_is_refused_under_the_phone(
+        settings, tmp_path, make_person, client_for, county_a_clerk):
+    """The row's masks stay (one cannot come back), but its ID number is typed in full:
+    the masked phone refuses it, and nothing of the sheet is written."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    changed, kept = make_person(phone="13812345678"), make_person(phone="13987654321")
+    answer = client_for(county_a_clerk).get(reverse("admin:talent_person_export"))
+    Person.objects.filter(pk=changed.pk).update(phone="13500001111")
+    workbook = load_workbook(io.BytesIO(answer.content))
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    id_column, phone_column = headers.index("身份证号") + 1, headers.index("联系电话") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, phone_column).value == "138****5678")
+    sheet.cell(row, id_column).value = changed.id_number  # typed in full by the clerk
+    for other in range(2, sheet.max_row + 1):
+        if other != row:
+            sheet.cell(other, headers.index("专业领域") + 1).value = "改过的领域"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = services.job_create(user=county_a_clerk, resource="talent_people",
+                              uploaded=SimpleUploadedFile("人才.xlsx", buffer.getvalue()))
+    services.job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    assert "「联系电话」的号码无法还原" in job.message
+    assert [(e["row"], e["column"]) for e in job.errors] == [(row, "联系电话")], job.errors
+    assert "遮盖过的联系电话" in job.errors[0]["message"] and "填写完整的联系电话" in job.errors[0]["message"]
+    assert job.error_rows == 1
+    with pytest.raises(ValidationError):
+        services.job_confirm(job=job, user=county_a_clerk)
+    assert dict(Person.objects.values_list("pk", "phone")) == {changed.pk: "13500001111", kept.pk: "13987654321"}
+    assert set(Person.objects.values_list("field", flat=True)) != {"改过的领域"}
+
+
+def test_a_talent_sheet_without_a_mark_refuses_a_masked_phone_under_its_column(
+        tmp_path, make_person, county_a_clerk):
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+    from talent.resources import PersonResource
+
+    person = make_person(phone="13812345678")
+    path = tmp_path / "人才.csv"
+    path.write_text("姓名,身份证号,工作单位,联系电话\r\n"
+                    f"{person.name},{person.id_number},{person.unit.code},139****4321\r\n", encoding="utf-8")
+    result = run_import(PersonResource, county_a_clerk, open_sheet(str(path), path.name, PersonResource), commit=True)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "联系电话")]
+    assert not result.committed and Person.objects.get().phone == "13812345678"
+
+
+def test_the_talent_form_path_refuses_a_masked_phone(make_person):
+    person = make_person(phone="13812345678")
+    person.phone = "138****5678"
+    with pytest.raises(ValidationError) as error:
+        person.full_clean()
+    assert error.value.message_dict["phone"] == [
+        "这是列表、导出文件或错误标注表中遮盖过的联系电话（中间以 * 代替）：请在原表中改正后上传，或填写完整的联系电话。"]
