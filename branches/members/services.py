@@ -118,7 +118,7 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
         return ["status"]
 
     return perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
-                   label="维护党员名册", what="党员", apply=apply)
+                   label="维护党员名册", what="党员", apply=apply, message="变更党籍状态")
 
 
 # --- 民主评议党员 ------------------------------------------------------------------------
@@ -185,7 +185,8 @@ def appraisal_review(*, appraisal: Appraisal, reviewed_on: datetime.date, correc
         return ["reviewed_on", "review_result"]
 
     return perform(Appraisal.objects.all(), appraisal.pk, actor=actor, permission="members.change_appraisal",
-                   label="限期改正期满评定", what="民主评议结果", apply=apply, action=AuditAction.TRANSITION)
+                   label="限期改正期满评定", what="民主评议结果", apply=apply, action=AuditAction.TRANSITION,
+                   message="限期改正期满评定")
 
 
 def leaves_the_party(appraisal: Appraisal) -> bool:
@@ -223,12 +224,21 @@ def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: date
     with transaction.atomic():
         done = perform(Appraisal.objects.select_related("member"), appraisal.pk, actor=actor,
                        permission="members.change_appraisal", label="落实组织处置", what="民主评议结果", apply=apply,
-                       action=AuditAction.TRANSITION)
+                       action=AuditAction.TRANSITION, message="落实组织处置")
         done.member = member_set_status(member=done.member, status=MemberStatus.EXPELLED, actor=actor)
     return done
 
 
 # --- 组织关系转接 ------------------------------------------------------------------------
+
+# The step each transfer's audit row names (办理记录 reads 「接收组织关系」 above the changes),
+# in the words of the buttons and list actions that take it.
+TRANSFER_STARTED = "申请组织关系转接（开具介绍信）"
+TRANSFER_SENT = "确认转出（开出介绍信）"
+TRANSFER_RECEIVED = "接收组织关系"
+TRANSFER_RETURNED = "退回介绍信"
+TRANSFER_IN = "登记省外转入"
+
 
 def _letter_in_use(letter_number: str, origin: str = "") -> None:
     """A letter number is one transfer's (:class:`Transfer`'s constraints): the province's
@@ -263,7 +273,7 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
         transfer = Transfer(member=locked, from_branch_id=locked.branch_id, to_branch=to_branch,
                             destination=destination.strip(), letter_number=letter_number.strip(), started_on=started_on)
         transfer.full_clean(exclude=["member", "from_branch", "to_branch"])
-        save_audited(transfer, actor=actor)
+        save_audited(transfer, actor=actor, message=TRANSFER_STARTED)
     return transfer
 
 
@@ -280,7 +290,8 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
         return ["state", "sent_on"]
 
     return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
-                   label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION)
+                   label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION,
+                   message=TRANSFER_SENT)
 
 
 def _on_the_roll(member: Member) -> None:
@@ -318,7 +329,8 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         _on_the_roll(member)
         locked.state, locked.received_on = TransferState.RECEIVED, received_on
-        save_audited(locked, actor=actor, fields=["state", "received_on"], action=AuditAction.TRANSITION)
+        save_audited(locked, actor=actor, fields=["state", "received_on"], action=AuditAction.TRANSITION,
+                     message=TRANSFER_RECEIVED)
         if locked.to_branch_id is not None:
             member.branch_id = locked.to_branch_id
             save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
@@ -338,7 +350,8 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
         if locked.state != TransferState.IN_TRANSIT:
             raise ValidationError({"state": f"只有「在途」的转接可以退回，当前为「{locked.get_state_display()}」。"})
         locked.state, locked.returned_reason = TransferState.RETURNED, reason.strip()
-        save_audited(locked, actor=actor, fields=["state", "returned_reason"], action=AuditAction.TRANSITION)
+        save_audited(locked, actor=actor, fields=["state", "returned_reason"], action=AuditAction.TRANSITION,
+                     message=TRANSFER_RETURNED)
     return locked
 
 
@@ -401,7 +414,7 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
                             letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
                             sent_on=sent_on, received_on=received_on)
         transfer.full_clean(exclude=["member", "to_branch"])
-        save_audited(transfer, actor=actor)
+        save_audited(transfer, actor=actor, message=TRANSFER_IN)
     return transfer
 
 
@@ -493,7 +506,7 @@ def applicant_review(*, applicant: Applicant, reviewed_on: datetime.date, summar
         if not summary.strip():
             raise ValidationError({"summary": "请填写考察意见。"})
         review = ActivistReview(applicant=locked, reviewed_on=reviewed_on, summary=summary.strip())
-        save_audited(review, actor=actor)
+        save_audited(review, actor=actor, message="培养考察")
         _follow_reviews([locked.pk])
     return review
 

@@ -1,0 +1,71 @@
+"""组织关系转接的办理记录: each step's audit row names the step, and the record page shows it."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from branches.members import services
+from branches.members.models import Member, MemberStatus, Transfer
+from orgwork.audit.models import AuditLog
+
+from .conftest import SYSTEM, days_ago, make_id
+
+pytestmark = pytest.mark.django_db
+
+
+def trail_messages(transfer: Transfer) -> list[str]:
+    return list(AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Transfer),
+                                        object_id=str(transfer.pk)).order_by("at", "id").values_list("message",
+                                                                                                      flat=True))
+
+
+def test_every_step_of_a_transfer_inside_the_province_names_itself_in_the_trail(orgs, member, county_a_clerk,
+                                                                                county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕41号",
+                                started_on=days_ago(40), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=county_a_clerk)
+    services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_b_clerk)
+    assert trail_messages(t) == [services.TRANSFER_STARTED, services.TRANSFER_SENT, services.TRANSFER_RECEIVED]
+    assert services.TRANSFER_RECEIVED == "接收组织关系"
+
+
+def test_a_letter_sent_back_names_the_return_in_the_trail(orgs, member, county_b_clerk):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕42号",
+                                started_on=days_ago(40), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=SYSTEM)
+    services.transfer_return(transfer=t, reason="介绍信抬头有误", actor=county_b_clerk)
+    assert trail_messages(t)[-1] == "退回介绍信"
+
+
+def test_a_transfer_in_from_outside_names_its_registration_in_the_trail(orgs, county_a_clerk):
+    newcomer = Member(name="陈远", id_number=make_id(datetime.date(1985, 3, 4)), category="full",
+                      joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1),
+                      income_base=Decimal("4200"))
+    t = services.transfer_in_from_outside(member=newcomer, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
+                                          letter_number="京海转〔2026〕77号", sent_on=days_ago(10),
+                                          received_on=days_ago(3), actor=county_a_clerk)
+    assert trail_messages(t) == ["登记省外转入"]
+
+
+def test_the_transfers_record_page_shows_the_step_of_each_row(orgs, member, client_for, county_a_clerk):
+    t = services.transfer_start(member=member, destination="陕西省西安市雁塔区某街道党工委",
+                                letter_number="城组转〔2026〕43号", started_on=days_ago(40), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(30), actor=county_a_clerk)
+    services.transfer_receive(transfer=t, received_on=days_ago(2), actor=county_a_clerk)
+    html = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[t.pk])).content.decode()
+    trail = html[html.index('id="record-timeline"'):]
+    for step in ("申请组织关系转接（开具介绍信）", "确认转出（开出介绍信）", "接收组织关系"):
+        assert step in trail
+    assert trail.index("接收组织关系") < trail.index("确认转出（开出介绍信）")  # newest first
+
+
+def test_a_change_of_standing_names_itself_in_the_members_trail(orgs, member):
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, actor=SYSTEM)
+    entry = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member),
+                                    object_id=str(member.pk)).latest("at", "id")
+    assert entry.message == "变更党籍状态"
