@@ -1,7 +1,8 @@
 """Admin actions that run a service per selected record (批量办理), shared by the apps.
 
 ``run_per_object`` calls the service for each record, collects the refusals and ends
-with one summary message; ``action_with_form`` first asks for a date, a reason or a
+with one summary message (:func:`batch_summary`: a line of counts, then the refusals one
+a line); ``action_with_form`` first asks for a date, a reason or a
 choice on a small page, then does the same.
 """
 
@@ -16,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 MAX_LISTED_FAILURES = 10
 
@@ -26,22 +29,32 @@ def refusal(obj: Any, error: ValidationError) -> str:
     return f"「{obj}」：" + "；".join(message.rstrip("。；") for message in error.messages)
 
 
-def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条") -> str:
-    """The message after a batch: 发展党员：成功 1 条，未办理 1 条。「发展对象甲」：…。 Each
-    refusal is a sentence of its own; past ``MAX_LISTED_FAILURES`` they are counted."""
-    text = f"{verb}：成功 {done} {unit}"
+def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条") -> SafeString:
+    """The message after a batch (批量办理结果): one summary line — 发展党员：已办理 1 人，未办理
+    1 人。 — and the refusals as a list (:func:`refusal_list`)."""
+    head = f"{verb}：已办理 {done} {unit}"
     if not failures:
-        return text + "。"
+        return format_html("{}。", head)
+    return refusal_list(f"{head}，未办理 {len(failures)} {unit}。", failures, unit)
+
+
+def refusal_list(summary: str, failures: list[str], unit: str = "条") -> SafeString:
+    """The summary line, then the refusals one record a line with its reasons; past
+    ``MAX_LISTED_FAILURES`` they are counted. Names and reasons come from data: escaped
+    here, once (the message is safe HTML, which the messages framework keeps as such)."""
     shown = failures[:MAX_LISTED_FAILURES]
-    text += f"，未办理 {len(failures)} {unit}。" + "".join(f"{line}。" for line in shown)
-    if len(failures) > len(shown):
-        text += f"另有 {len(failures) - len(shown)} {unit}未列出。"
-    return text
+    more = len(failures) - len(shown)
+    return format_html(
+        '<p class="orgwork-batch-summary">{}</p><ul class="orgwork-batch-refusals">{}</ul>{}',
+        summary, format_html_join("", "<li>{}。</li>", ((line,) for line in shown)),
+        format_html('<p class="orgwork-batch-more">另有 {} {}未列出。</p>', more, unit) if more else "",
+    )
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,
                    service: Callable[[Any], Any]) -> None:
-    """Call ``service`` for each object; collect refusals; one summary message."""
+    """Call ``service`` for each object; collect refusals; one summary message, counted in
+    the admin's ``batch_unit`` (人 on the lists of people, 条 otherwise)."""
     done, failures = 0, []
     for obj in objects:
         try:
@@ -49,7 +62,8 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects:
             done += 1
         except ValidationError as error:
             failures.append(refusal(obj, error))
-    model_admin.message_user(request, batch_summary(verb, done, failures),
+    unit = getattr(model_admin, "batch_unit", "条")
+    model_admin.message_user(request, batch_summary(verb, done, failures, unit),
                              messages.WARNING if failures else messages.SUCCESS)
 
 

@@ -111,17 +111,29 @@ def test_a_refusal_on_saving_lands_on_its_fields_or_on_the_form_as_a_whole() -> 
     assert whole.non_field_errors() == ["该记录已被他人修改，请刷新后重试。"] and "name" not in whole.errors
 
 
-def test_a_batch_summary_gives_each_refusal_one_sentence_and_counts_the_unlisted() -> None:
+def test_a_batch_summary_lists_each_refusal_on_a_line_and_counts_the_unlisted() -> None:
     from django.core.exceptions import ValidationError
 
     from orgwork.admin_actions import MAX_LISTED_FAILURES, batch_summary, refusal
 
     refused = refusal("发展对象甲", ValidationError(["发展对象未完成政治审查，不能提交支部大会讨论。",
                                                   "发展对象未经公示，不能提交支部大会讨论。"]))
-    assert batch_summary("支部大会接收为预备党员", 1, [refused]) == (
-        "支部大会接收为预备党员：成功 1 条，未办理 1 条。「发展对象甲」：发展对象未完成政治审查，不能提交支部大会讨论；"
-        "发展对象未经公示，不能提交支部大会讨论。")
-    assert batch_summary("谈话", 2, []) == "谈话：成功 2 条。"
+    assert batch_summary("支部大会接收为预备党员", 1, [refused], unit="人") == (
+        '<p class="orgwork-batch-summary">支部大会接收为预备党员：已办理 1 人，未办理 1 人。</p>'
+        '<ul class="orgwork-batch-refusals"><li>「发展对象甲」：发展对象未完成政治审查，不能提交支部大会讨论；'
+        "发展对象未经公示，不能提交支部大会讨论。</li></ul>")
+    assert batch_summary("谈话", 2, []) == "谈话：已办理 2 条。"
     many = batch_summary("销号", 0, [refusal(n, ValidationError("不能销号。")) for n in range(MAX_LISTED_FAILURES + 3)],
                          unit="项")
-    assert many.endswith("「9」：不能销号。另有 3 项未列出。") and many.count("「") == MAX_LISTED_FAILURES
+    assert many.count("<li>") == MAX_LISTED_FAILURES and "<li>「9」：不能销号。</li>" in many
+    assert many.endswith('<p class="orgwork-batch-more">另有 3 项未列出。</p>')
+
+
+def test_a_batch_summary_escapes_the_names_and_reasons_it_lists() -> None:
+    from django.core.exceptions import ValidationError
+
+    from orgwork.admin_actions import batch_summary, refusal
+
+    shown = batch_summary("谈话", 0, [refusal("<script>alert(1)</script>", ValidationError("A & B <b>不能</b>。"))])
+    assert "<script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "A &amp; B &lt;b&gt;不能&lt;/b&gt;" in shown

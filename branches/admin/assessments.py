@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from orgwork.admin_actions import batch_summary, refusal
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import AssessmentItemScore, AssessmentState, BranchAssessment
@@ -36,11 +37,9 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset
             call(obj)
             done += 1
         except ValidationError as error:
-            failures.append(f"{obj}：{'；'.join(error.messages)}")
-    if done:
-        model_admin.message_user(request, f"{verb}成功 {done} 条。", messages.SUCCESS)
-    if failures:
-        model_admin.message_user(request, f"{verb}未成功 {len(failures)} 条：" + " ".join(failures[:20]), messages.ERROR)
+            failures.append(refusal(obj, error))
+    level = messages.SUCCESS if not failures else (messages.WARNING if done else messages.ERROR)
+    model_admin.message_user(request, batch_summary(verb, done, failures), level)
 
 
 class AssessmentForm(forms.ModelForm):

@@ -98,7 +98,7 @@ def test_assessment_actions_run_the_workflow(orgs: Any, rural_standard: Any, cou
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SELF_ASSESSED and assessment.self_score == 85
     response = client_for(city_officer).post(url, {"action": "review", "_selected_action": [assessment.pk]}, follow=True)
-    assert "未成功" in response.content.decode()  # no reviewed item scores typed yet
+    assert "审核定级：已办理 0 条，未办理 1 条。" in response.content.decode()  # no reviewed item scores typed yet
     for item_id, score in scores_for(assessment, 81).items():
         AssessmentItemScore.objects.filter(assessment=assessment, item_id=item_id).update(reviewed_score=score)
     client_for(city_officer).post(url, {"action": "review", "_selected_action": [assessment.pk]})

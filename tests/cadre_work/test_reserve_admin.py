@@ -275,7 +275,7 @@ def test_the_list_actions_adjust_several_pools_and_take_members_out_with_one_sum
                                               "apply": "1", "reason": "other", "exited_on": "2026-11-30",
                                               "note": "调任市直单位"}, follow=True)
     text = response.content.decode()
-    assert "成功 1 条" in text and "不在库中，不能调整出库" in text
+    assert "已办理 1 条" in text and "不在库中，不能调整出库" in text
     leaving.refresh_from_db(), waiting.refresh_from_db()
     assert (leaving.status, leaving.exit_note) == (MemberStatus.EXITED, "调任市直单位")
     assert waiting.status == MemberStatus.RECOMMENDED

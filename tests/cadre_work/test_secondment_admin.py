@@ -295,7 +295,7 @@ def test_the_batch_action_ends_the_terms_in_post_and_names_the_ones_it_cannot(tr
         "action": "complete_selected", "_selected_action": [in_post.pk, ended.pk], "apply": "1",
         "left_on": days_ago(1).isoformat()}, follow=True)
     text = response.content.decode()
-    assert "成功 1 条" in text and "不能再办理" in text
+    assert "已办理 1 条" in text and "不能再办理" in text
     in_post.refresh_from_db()
     ended.refresh_from_db()
     assert (in_post.status, in_post.left_on) == (AssignmentStatus.COMPLETED, days_ago(1))

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from orgwork.rectification.models import Checklist, ChecklistSource, ItemState, RectificationItem
 
@@ -26,7 +27,7 @@ def post_action(client: Any, action: str, items: list[RectificationItem], **extr
 
 def messages_of(response: Any) -> list[str]:
     """The messages shown on the page the action ended on (reading them uses them up)."""
-    return [str(m) for m in response.context["messages"]]
+    return [strip_tags(str(m)) for m in response.context["messages"]]  # a batch's refusals are a list
 
 
 def state_of(item: RectificationItem) -> str:
@@ -37,7 +38,7 @@ def test_starting_a_batch_ends_with_one_summary(item_in, county_a_clerk, client_
     items = [item_in(ItemState.ON_BOOKS, problem=f"问题{i}") for i in range(3)]
     response = post_action(client_for(county_a_clerk), "start_action", items)
     assert response.redirect_chain
-    assert messages_of(response) == ["开始整改：成功 3 项。"]
+    assert messages_of(response) == ["开始整改：已办理 3 项。"]
     assert {state_of(i) for i in items} == {ItemState.IN_PROGRESS}
 
 
@@ -46,7 +47,7 @@ def test_a_mixed_batch_reports_what_was_refused_and_why(item_in, county_a_clerk,
     done = item_in(ItemState.CLOSED, problem="已销号的问题")
     response = post_action(client_for(county_a_clerk), "start_action", [ready, done])
     [message] = messages_of(response)
-    assert message.startswith("开始整改：成功 1 项，未办理 1 项。「已销号的问题」：不能开始整改：该事项已经销号")
+    assert message.startswith("开始整改：已办理 1 项，未办理 1 项。「已销号的问题」：不能开始整改：该事项已经销号")
     assert (state_of(ready), state_of(done)) == (ItemState.IN_PROGRESS, ItemState.CLOSED)
 
 
@@ -62,7 +63,7 @@ def test_sending_back_shows_a_reason_page_and_insists_on_a_reason(item_in, city_
     assert state_of(item) == ItemState.CLOSURE_REQUESTED
     done = post_action(client, "send_back_action", [item], apply="1", reason="整改报告未盖章")
     assert done.redirect_chain
-    assert messages_of(done) == ["退回：成功 1 项。"]
+    assert messages_of(done) == ["退回：已办理 1 项。"]
     item.refresh_from_db()
     assert (item.state, item.return_reason) == (ItemState.IN_PROGRESS, "整改报告未盖章")
 
@@ -72,9 +73,9 @@ def test_requesting_closure_without_evidence_is_refused_per_item(item_in, county
     client = client_for(county_a_clerk)
     response = post_action(client, "request_closure_action", [bare], apply="1", account="")
     assert messages_of(response) == [
-        "申请销号：成功 0 项，未办理 1 项。「无材料」：申请销号须有佐证材料：请上传附件或填写书面整改情况说明。"]
+        "申请销号：已办理 0 项，未办理 1 项。「无材料」：申请销号须有佐证材料：请上传附件或填写书面整改情况说明。"]
     response = post_action(client, "request_closure_action", [bare], apply="1", account="已建立台账")
-    assert messages_of(response) == ["申请销号：成功 1 项。"]
+    assert messages_of(response) == ["申请销号：已办理 1 项。"]
     assert state_of(bare) == ItemState.CLOSURE_REQUESTED
 
 
@@ -83,9 +84,9 @@ def test_the_requester_approving_their_own_request_is_refused_in_the_summary(ite
     item = item_in(ItemState.CLOSURE_REQUESTED, problem="自审")
     response = post_action(client_for(county_a_clerk), "approve_action", [item], apply="1")
     assert messages_of(response) == [
-        "销号：成功 0 项，未办理 1 项。「自审」：不能销号：审核人不能是销号申请人本人，请由其他同志审核。"]
+        "销号：已办理 0 项，未办理 1 项。「自审」：不能销号：审核人不能是销号申请人本人，请由其他同志审核。"]
     response = post_action(client_for(city_officer), "approve_action", [item], apply="1")
-    assert messages_of(response) == ["销号：成功 1 项。"]
+    assert messages_of(response) == ["销号：已办理 1 项。"]
     assert state_of(item) == ItemState.CLOSED
 
 
@@ -94,7 +95,7 @@ def test_reopening_through_the_admin_needs_a_reason(item_in, city_officer, clien
     client = client_for(city_officer)
     assert not post_action(client, "reopen_action", [item], apply="1", reason="").redirect_chain
     response = post_action(client, "reopen_action", [item], apply="1", reason="回头看发现反弹")
-    assert messages_of(response) == ["回头看重新挂账：成功 1 项。"]
+    assert messages_of(response) == ["回头看重新挂账：已办理 1 项。"]
     assert state_of(item) == ItemState.REOPENED
 
 
@@ -248,7 +249,7 @@ def test_evidence_uploaded_on_the_change_page_is_attributed_and_counts_as_eviden
     [evidence] = item.evidence.all()
     assert (evidence.description, evidence.uploaded_by) == ("整改报告", county_a_clerk)
     response = post_action(client_for(county_a_clerk), "request_closure_action", [item], apply="1", account="")
-    assert messages_of(response) == ["申请销号：成功 1 项。"]
+    assert messages_of(response) == ["申请销号：已办理 1 项。"]
 
 
 def test_evidence_cannot_be_added_on_the_page_once_closure_is_requested(item_in, county_a_clerk, client_for):

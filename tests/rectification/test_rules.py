@@ -285,7 +285,7 @@ def test_the_extend_action_moves_the_deadline_with_a_reason(item_in, county_a_cl
     refused = post_action(client, "extend_action", [item], apply="1", new_deadline="2026-09-30", reason=" ")
     assert not refused.redirect_chain and fresh(item).deadline == JUNE_30
     done = post_action(client, "extend_action", [item], apply="1", new_deadline="2026-09-30", reason="需提请全委会审议")
-    assert messages_of(done) == ["延期：成功 1 项。"]
+    assert messages_of(done) == ["延期：已办理 1 项。"]
     assert (fresh(item).deadline, fresh(item).original_deadline) == (LATER, JUNE_30)
 
 
@@ -408,7 +408,7 @@ def test_the_extend_action_refuses_an_item_awaiting_sign_off_in_its_summary(item
     response = post_action(client_for(county_a_clerk), "extend_action", [item], apply="1",
                            new_deadline="2026-09-30", reason="来不及")
     [message] = messages_of(response)
-    assert message.startswith("延期：成功 0 项，未办理 1 项。「待审事项」：不能延期：该事项已申请销号")
+    assert message.startswith("延期：已办理 0 项，未办理 1 项。「待审事项」：不能延期：该事项已申请销号")
     assert fresh(item).deadline == JUNE_30
 
 

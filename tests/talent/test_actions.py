@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils.html import strip_tags
 from django.urls import reverse
 
 from talent import services
@@ -27,7 +28,7 @@ def test_the_review_action_asks_for_the_grade_then_applies_it(leading, enroll, c
                              "review_year": 2026, "grade": "excellent", "reviewed_on": "2026-12-01", "comment": ""})
     assert done.status_code == 302
     assert Reward.objects.filter(enrollment__in=[first, second]).count() == 2
-    assert [str(m) for m in get_messages(done.wsgi_request)] == ["登记聘期考核：成功 2 条。"]
+    assert [str(m) for m in get_messages(done.wsgi_request)] == ["登记聘期考核：已办理 2 条。"]
 
 
 def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county_a_clerk, client_for) -> None:
@@ -38,8 +39,8 @@ def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county
         "reason": "own_request", "exit_date": "2025-05-01", "note": ""})
     active.refresh_from_db()
     assert active.status == EnrollmentStatus.EXITED
-    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
-    assert message.startswith(f"办理退出：成功 1 条，未办理 1 条。「{gone}」：") and "已期满" in message
+    (message,) = [strip_tags(str(m)) for m in get_messages(response.wsgi_request)]
+    assert message.startswith(f"办理退出：已办理 1 条，未办理 1 条。「{gone}」：") and "已期满" in message
     assert message.endswith("。") and "。；" not in message and "。。" not in message
 
 

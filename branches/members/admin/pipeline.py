@@ -71,6 +71,7 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
                      ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     record_steps = APPLICANT_STEPS
+    batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
     changes_only_by_steps = True
     # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
     list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "activist_on", "candidate_on",

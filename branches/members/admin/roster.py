@@ -91,6 +91,7 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     who left the province, 省外转入 to whichever clerk receives him (``step_record``)."""
 
     record_steps = MEMBER_STEPS
+    batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
 
     import_resource = "members_roster"
     list_display = ["name", "masked_id_number", "gender", "branch", "category", "joined_on", "full_on",
@@ -214,6 +215,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     the list) enters a person new to the province with the letter from outside."""
 
     record_steps = TRANSFER_STEPS
+    batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
     changes_only_by_steps = True
     change_list_template = "admin/members/transfer/change_list.html"
 

@@ -14,9 +14,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-
-def error_text(exc: ValidationError) -> str:
-    return "".join(exc.messages)
+from orgwork.admin_actions import refusal, refusal_list
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any],
@@ -28,13 +26,13 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset
         try:
             service(obj)
         except ValidationError as exc:
-            failures.append(f"{obj}：{error_text(exc)}")
+            failures.append(refusal(obj, exc))
         else:
             succeeded += 1
     if failures:
-        model_admin.message_user(
-            request, f"{done} {succeeded} 条；{len(failures)} 条未办理——" + "；".join(failures), messages.WARNING
-        )
+        # The kernel's shape: the counts on one line, then one refused record a line.
+        model_admin.message_user(request, refusal_list(f"{done} {succeeded} 条，未办理 {len(failures)} 条。", failures),
+                                 messages.WARNING)
     else:
         model_admin.message_user(request, f"{done} {succeeded} 条。", messages.SUCCESS)
 
