@@ -243,7 +243,7 @@ def parse(data: bytes) -> LrmxPerson:
         values[attr] = _parse_value(_child_text(root, tag), kind, LABELS.get(attr, tag), errors)
     raw_id = _child_text(root, "ShenFenZheng")
     try:
-        values["id_number"] = idnumber.clean(raw_id) if raw_id else ""
+        values["id_number"] = idnumber.clean(raw_id, on_sheet=True) if raw_id else ""
     except ValidationError as exc:
         errors.append(f"身份证号：{exc.messages[0]}")
         values["id_number"] = ""

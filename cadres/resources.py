@@ -48,7 +48,7 @@ class CadreByIDWidget(ScopedForeignKeyWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):
             raise ValidationError("身份证号不能为空。", code="required")
-        return super().clean(idnumber.clean(value), row, **kwargs)
+        return super().clean(idnumber.clean(value, on_sheet=True), row, **kwargs)
 
     def lookup(self, value: str, row: Any) -> Any:
         try:
@@ -60,7 +60,7 @@ class CadreByIDWidget(ScopedForeignKeyWidget):
         normalised = []
         for value in values:
             try:
-                normalised.append(idnumber.clean(value))
+                normalised.append(idnumber.clean(value, on_sheet=True))
             except ValidationError:
                 continue  # reported by clean() for that row
         parent = getattr(super(), "prefetch", None)

@@ -121,7 +121,7 @@ class AssignmentByIDWidget(ScopedForeignKeyWidget):
         keys = set()
         for value in values:
             try:
-                keys.add(idnumber.clean(value))
+                keys.add(idnumber.clean(value, on_sheet=True))
             except ValidationError:
                 continue  # reported by clean() for that row
         keys -= self._cache.keys()
@@ -139,7 +139,7 @@ class AssignmentByIDWidget(ScopedForeignKeyWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):
             raise ValidationError("身份证号不能为空。", code="required")
-        return super().clean(idnumber.clean(value), row, **kwargs)
+        return super().clean(idnumber.clean(value, on_sheet=True), row, **kwargs)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.cadre.id_number if value else ""

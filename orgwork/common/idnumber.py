@@ -33,6 +33,14 @@ EXCEL_NUMBER_MESSAGE = (
 )
 
 
+# A masked number (``mask``) typed or pasted back: the words depend on where it came in.
+# A sheet or a file copied it from a list, an export or an error workbook and is mended
+# in the original; a form (admin page, step page) simply wants the whole number.
+MASKED_ON_SHEET = ("这是列表、导出文件或错误标注表中遮盖过的身份证号（中间以 * 代替）："
+                   "请在原表中改正后上传，或填写完整的18位身份证号。")
+MASKED_ON_FORM = "身份证号不能是遮蔽后的号码，请填写完整的18位身份证号。"
+
+
 _DIGIT_OFFSET = ord("0") * sum(WEIGHTS)  # the weighted sum of the digits' code points, less this
 
 
@@ -78,13 +86,11 @@ def gender_of(value: str) -> str:
     return MALE if int(value[16]) % 2 == 1 else FEMALE
 
 
-MASKED_MESSAGE = ("这是列表、导出文件或错误标注表中遮盖过的身份证号（中间以 * 代替）："
-                  "请在原表中改正后上传，或填写完整的18位身份证号。")
-
-
-def validate(value: str) -> str:
+def validate(value: str, *, on_sheet: bool = False) -> str:
     """Raise ``ValidationError`` with a Chinese message unless ``value`` is a valid
-    18-character number in normal form; return it.
+    18-character number in normal form; return it. ``on_sheet``: the value is a cell of
+    an uploaded sheet or file (its masked-number wording says to mend the original);
+    otherwise it was typed on a form, the wording a model's ``clean`` gives too.
 
     Valid numbers are remembered (a sheet's row is checked by its widget and again by
     the model): a number valid once stays valid, its birth date only recedes.
@@ -92,7 +98,7 @@ def validate(value: str) -> str:
     if value in _valid:
         return value
     if "*" in value:  # copied from a list, an export or an error workbook, which show numbers masked (``mask``)
-        raise ValidationError(MASKED_MESSAGE, code="masked")
+        raise ValidationError(MASKED_ON_SHEET if on_sheet else MASKED_ON_FORM, code="masked")
     if len(value) == 15 and value.isdigit():
         raise ValidationError("这是15位旧身份证号，请填写18位身份证号。", code="old_format")
     if len(value) != 18:
@@ -111,9 +117,9 @@ def validate(value: str) -> str:
     return value
 
 
-def clean(raw: Any) -> str:
-    """Normalise then validate: the path for form fields and spreadsheet cells."""
-    return validate(normalise(raw))
+def clean(raw: Any, *, on_sheet: bool = False) -> str:
+    """Normalise then validate: the path for form fields and (``on_sheet``) spreadsheet cells."""
+    return validate(normalise(raw), on_sheet=on_sheet)
 
 
 def mask(value: str | None) -> str:

@@ -134,16 +134,19 @@ def mask(value: Any, kind: str = ID_NUMBER) -> Any:
     return _MASKERS[kind](str(value))
 
 
-def masked_refusal(value: Any, kind: str, label: str | None = None) -> str | None:
+def masked_refusal(value: Any, kind: str, label: str | None = None, *, on_sheet: bool = False) -> str | None:
     """Why ``value`` cannot be stored as personal data of ``kind`` (遮蔽值): it still holds a
     mask (``138****5678``), copied from a list, an export or an error workbook whose masks
     could not be put back; None for any other value. ``label`` names the column or field
-    (联系电话, 手机号码), by default the kind's name."""
+    (联系电话, 手机号码), by default the kind's name. ``on_sheet``: a cell of an uploaded
+    sheet, told to mend the original; otherwise typed on a form (as ``idnumber.validate``)."""
     if not isinstance(value, str) or "*" not in value:
         return None
     if kind == ID_NUMBER:
-        return idnumber.MASKED_MESSAGE
+        return idnumber.MASKED_ON_SHEET if on_sheet else idnumber.MASKED_ON_FORM
     label = label or KIND_LABELS[kind]
+    if not on_sheet:
+        return f"{label}不能是遮蔽后的号码，请填写完整的{label}。"
     return f"这是列表、导出文件或错误标注表中遮盖过的{label}（中间以 * 代替）：请在原表中改正后上传，或填写完整的{label}。"
 
 

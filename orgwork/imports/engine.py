@@ -480,7 +480,8 @@ class ImportEngine:
         return mf.to_python(value)
 
     def _clean_cell(self, column: Column, value: Any) -> Any:
-        if column.masked is not None and (refused := secrets.masked_refusal(value, column.masked, column.header)):
+        if column.masked is not None and (
+                refused := secrets.masked_refusal(value, column.masked, column.header, on_sheet=True)):
             # A masked phone beside an ID number typed in full would be stored as its mask.
             raise ValidationError(refused, code="masked")
         if column.kind == "plain":

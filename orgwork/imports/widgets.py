@@ -102,7 +102,7 @@ class IDNumberWidget(Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         if is_blank(value):
             return ""
-        return idnumber.clean(value)
+        return idnumber.clean(value, on_sheet=True)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value or ""
@@ -297,7 +297,7 @@ class ByIdNumberWidget(ScopedForeignKeyWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):
             return None
-        return super().clean(idnumber.clean(value), row, **kwargs)
+        return super().clean(idnumber.clean(value, on_sheet=True), row, **kwargs)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.id_number if value else ""
