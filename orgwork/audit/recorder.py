@@ -155,16 +155,22 @@ def on_save(sender: type[models.Model], instance: Audited, created: bool, raw: b
     _snapshot(instance)
 
 
-def on_delete(sender: type[models.Model], instance: Audited, **kwargs: Any) -> None:
+def deleted_changes(instance: models.Model) -> dict[str, list[Any]]:
+    """``{field name: [value held, None]}`` of a row being deleted (personal data masked)."""
     before = getattr(instance, "_audit_loaded", None) or concrete_values(instance)
     sensitive = secrets.sensitive_fields(instance)
     redacted = set(getattr(instance, "audit_redacted_fields", ())) - set(sensitive)
-    changes = {
+    return {
         f.name: [REDACTED if f.name in redacted else kept(before.get(f.attname), sensitive.get(f.name)), None]
         for f in instance._meta.concrete_fields
         if before.get(f.attname) not in (None, "")
     }
-    record(instance, action=AuditAction.DELETE, changes=changes)
+
+
+def on_delete(sender: type[models.Model], instance: Audited, **kwargs: Any) -> None:
+    if instance.__dict__.get("_audit_explicit"):  # a contract delete audits itself
+        return
+    record(instance, action=AuditAction.DELETE, changes=deleted_changes(instance))
 
 
 def connect_handlers() -> None:

@@ -28,7 +28,7 @@ from django.db import models, transaction
 
 from orgwork.audit.actors import SYSTEM_PREFIX, system_actor_shown
 from orgwork.audit.models import AuditAction, AuditLog
-from orgwork.audit.recorder import concrete_values, diff, entry_for, record_many
+from orgwork.audit.recorder import concrete_values, deleted_changes, diff, entry_for, record_many
 from orgwork.units.scope import scope_queryset
 
 M = TypeVar("M", bound=models.Model)
@@ -144,6 +144,21 @@ def save_audited(
         return None
     entry = entry_for(instance, action=action or (AuditAction.CREATE if created else AuditAction.UPDATE),
                       changes=changes, message=message, actor=actor)
+    entry.save()
+    return entry
+
+
+def delete_audited(instance: models.Model, *, actor: Any, message: str = "") -> AuditLog:
+    """Delete a row a service has locked and write one audit row (删除) naming ``actor``,
+    with the values the row held and why (``message``)."""
+    require_actor(actor)
+    entry = entry_for(instance, action=AuditAction.DELETE, changes=deleted_changes(instance), message=message,
+                      actor=actor)  # built first: the row's key is gone once it is deleted
+    instance._audit_explicit = True  # the post_delete handler leaves this delete to us
+    try:
+        instance.delete()
+    finally:
+        instance.__dict__.pop("_audit_explicit", None)
     entry.save()
     return entry
 
