@@ -102,6 +102,10 @@ class Member(Audited):
     is_floating = models.BooleanField("流动党员", default=False)
     is_lost = models.BooleanField("失联党员", default=False)
     status = models.CharField("党籍状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    # The latest change of 党籍状态 (出党、停止党籍、去世、转出本省, or back 在册): when and on
+    # what grounds; earlier changes stay in the audit trail. Set only by the services.
+    status_changed_on = models.DateField("党籍状态变更日期", null=True, blank=True, editable=False)
+    status_reason = models.CharField("党籍状态变更原因或依据", max_length=200, blank=True, editable=False)
     dues_category = models.CharField("党费类别", max_length=20, choices=DuesCategory.choices,
                                      default=DuesCategory.EMPLOYED)
     income_base = models.DecimalField("党费计算基数（元/月）", **MONEY, null=True, blank=True,
@@ -146,6 +150,18 @@ class Member(Audited):
                 condition=Q(category="probationary") | Q(full_on__isnull=False),
                 name="members_member_full_has_date",
                 violation_error_message="正式党员须填写转正日期。",
+            ),
+            # Rows that left before the date was kept have none: the date is required by the
+            # services (rules.status_change_errors), the database holds what can be checked cheaply.
+            models.CheckConstraint(
+                condition=Q(status_changed_on__isnull=True) | Q(status_changed_on__gte=F("joined_on")),
+                name="members_member_status_after_joining",
+                violation_error_message=rules.STATUS_BEFORE_JOINING,
+            ),
+            models.CheckConstraint(
+                condition=Q(status_reason="") | Q(status_changed_on__isnull=False),
+                name="members_member_status_reason_dated",
+                violation_error_message=rules.STATUS_DATE_MISSING,
             ),
             models.CheckConstraint(
                 condition=~Q(dues_category__in=rules.INCOME_BASE_REQUIRED) | Q(income_base__isnull=True)

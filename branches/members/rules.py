@@ -410,6 +410,43 @@ def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: 
     return {}
 
 
+# --- 变更党籍状态 (出党、停止党籍、去世, and back 在册) ---------------------------------
+
+STATUS_DATE_MISSING = "请填写党籍状态变更日期。"
+STATUS_BEFORE_JOINING = "党籍状态变更日期不能早于入党日期。"
+# The statuses whose change must say on what grounds (a decision with its 文号): leaving
+# by 出党 or 停止党籍, and coming back 在册 (恢复党籍, or a change recorded in error).
+# 去世 needs only the date (the reason may note how it was learnt); 转出 is a transfer's.
+STATUS_REASON_REQUIRED = {
+    "expelled": "出党须写明原因或依据（如除名、开除党籍的决定及文号，或本人退党）。",
+    "suspended": "停止党籍须写明原因或依据（如停止党籍的决定及文号）。",
+    "active": "恢复在册须写明依据（如恢复党籍的决定及文号，或原变更登记有误）。",
+}
+STATUS_REASON_MAX = 200
+
+
+def status_change_errors(*, status: str, changed_on: datetime.date | None, reason: str,
+                         joined_on: datetime.date, previous_on: datetime.date | None,
+                         today: datetime.date) -> dict[str, str]:
+    """变更党籍状态: the day of the change (变更日期) is required, not after today, not before
+    入党日期 nor before the change it follows; the reason or grounds (变更原因/依据) is
+    required for 出党、停止党籍 and for coming back 在册 (:data:`STATUS_REASON_REQUIRED`)."""
+    errors: dict[str, str] = {}
+    if changed_on is None:
+        errors["status_changed_on"] = STATUS_DATE_MISSING
+    elif message := future_error(changed_on, "党籍状态变更日期", today):
+        errors["status_changed_on"] = message
+    elif changed_on < joined_on:
+        errors["status_changed_on"] = f"党籍状态变更日期不能早于入党日期（{joined_on:%Y-%m-%d}）。"
+    elif previous_on is not None and changed_on < previous_on:
+        errors["status_changed_on"] = f"党籍状态变更日期不能早于上一次变更的日期（{previous_on:%Y-%m-%d}）。"
+    if status in STATUS_REASON_REQUIRED and not reason.strip():
+        errors["status_reason"] = STATUS_REASON_REQUIRED[status]
+    elif len(reason.strip()) > STATUS_REASON_MAX:
+        errors["status_reason"] = f"变更原因或依据不能超过{STATUS_REASON_MAX}字。"
+    return errors
+
+
 # How far back a month's dues may still be generated (a ledger started late, a branch
 # catching up): older months would make arrears, and 自行脱党 reviews, of dues never asked for.
 DUES_GENERATE_BACK_MONTHS = 12

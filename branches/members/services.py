@@ -83,10 +83,21 @@ def _disposal_not_carried_out(member: Member) -> Appraisal | None:
     return member.appraisals.filter(leaving, approved_on__isnull=True).order_by("-year").first()
 
 
-def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
-    """党籍状态 change (出党、停止党籍、去世); 转出 only through a transfer."""
+STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
+
+
+def member_set_status(*, member: Member, status: str, changed_on: datetime.date | None, actor: Any,
+                      reason: str = "") -> Member:
+    """变更党籍状态 (出党、停止党籍、去世, or back 在册); 转出 only through a transfer.
+
+    The day of the change (变更日期, ``changed_on``) and its reason or grounds (变更原因/依据,
+    ``reason``: a decision's 文号, how a death was learnt) are kept on the member and in
+    the one audit row, by :func:`rules.status_change_errors`. Coming back 在册 records the
+    day and grounds of that change in the same fields (the change it undoes stays in the
+    audit trail)."""
     if status == MemberStatus.TRANSFERRED_OUT:
         raise ValidationError({"status": "转出须通过组织关系转接办理。"})
+    reason = (reason or "").strip()
 
     def apply(locked: Member) -> list[str]:
         if locked.status == status:  # said, not passed over: the clerk meant a change
@@ -104,6 +115,11 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
                                              "登记上级党组织批准日期和批准机关。"})
         if status == MemberStatus.ACTIVE and Applicant.objects.filter(member_id=locked.pk, stage=Stage.CANCELLED).exists():
             raise ValidationError({"status": f"「{locked}」已被取消预备党员资格，不能恢复为在册。"})
+        errors = rules.status_change_errors(status=status, changed_on=changed_on, reason=reason,
+                                            joined_on=locked.joined_on, previous_on=locked.status_changed_on,
+                                            today=dates.today())
+        if errors:
+            raise ValidationError(errors)
         open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()
                      if locked.category == MemberCategory.PROBATIONARY else None)
         if open_file is not None:
@@ -114,8 +130,8 @@ def member_set_status(*, member: Member, status: str, actor: Any) -> Member:
             # Past the 支部大会, a closed file is 取消 (as rules.file_stage reads it on the sheet).
             open_file.stage, open_file.closed_reason = Stage.CANCELLED, "预备党员去世"
             save_audited(open_file, actor=actor, fields=["stage", "closed_reason"], message="预备党员去世，发展程序终止")
-        locked.status = status
-        return ["status"]
+        locked.status, locked.status_changed_on, locked.status_reason = status, changed_on, reason
+        return STATUS_FIELDS
 
     return perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
                    label="维护党员名册", what="党员", apply=apply, message="变更党籍状态")
@@ -225,7 +241,9 @@ def appraisal_carry_out(*, appraisal: Appraisal, outcome: str, approved_on: date
         done = perform(Appraisal.objects.select_related("member"), appraisal.pk, actor=actor,
                        permission="members.change_appraisal", label="落实组织处置", what="民主评议结果", apply=apply,
                        action=AuditAction.TRANSITION, message="落实组织处置")
-        done.member = member_set_status(member=done.member, status=MemberStatus.EXPELLED, actor=actor)
+        done.member = member_set_status(member=done.member, status=MemberStatus.EXPELLED, changed_on=approved_on,
+                                        reason=f"民主评议不合格，{LeavingOutcome(outcome).label}"
+                                               f"（{approved_by.strip()}批准）"[:rules.STATUS_REASON_MAX], actor=actor)
     return done
 
 
@@ -335,8 +353,10 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             member.branch_id = locked.to_branch_id
             save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
         else:
-            member.status = MemberStatus.TRANSFERRED_OUT
-            save_audited(member, actor=actor, fields=["status"], message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
+            member.status, member.status_changed_on = MemberStatus.TRANSFERRED_OUT, received_on
+            member.status_reason = f"组织关系转往{locked.destination}（介绍信 {locked.letter_number}）"[:rules.STATUS_REASON_MAX]
+            save_audited(member, actor=actor, fields=STATUS_FIELDS,
+                         message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
     return locked
 
 
@@ -408,8 +428,9 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
             gone = locked.transfers.filter(state=TransferState.RECEIVED).aggregate(day=Max("received_on"))["day"]
             if gone is not None and sent_on < gone:
                 raise ValidationError({"sent_on": f"开出介绍信日期不能早于该党员转出本省的日期（{gone:%Y-%m-%d}）。"})
-            locked.branch, locked.status = to_branch, MemberStatus.ACTIVE
-            save_audited(locked, actor=actor, fields=["branch", "status"], message=f"{message}，恢复在册")
+            locked.branch, locked.status, locked.status_changed_on = to_branch, MemberStatus.ACTIVE, received_on
+            locked.status_reason = message[:rules.STATUS_REASON_MAX]
+            save_audited(locked, actor=actor, fields=["branch", *STATUS_FIELDS], message=f"{message}，恢复在册")
         transfer = Transfer(member=locked, from_branch=None, origin=origin.strip(), to_branch=to_branch,
                             letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
                             sent_on=sent_on, received_on=received_on)
@@ -720,8 +741,9 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         if message := rules.cancel_meeting_error(locked.vote_on, decided_on):
             raise ValidationError({"cancel_meeting_on": message})
         member = _file_member(locked, actor)
-        member.status = MemberStatus.EXPELLED
-        save_audited(member, actor=actor, fields=["status"], message=f"取消预备党员资格：{reason.strip()}")
+        member.status, member.status_changed_on = MemberStatus.EXPELLED, decided_on
+        member.status_reason = f"取消预备党员资格：{reason.strip()}"[:rules.STATUS_REASON_MAX]
+        save_audited(member, actor=actor, fields=STATUS_FIELDS, message=f"取消预备党员资格：{reason.strip()}")
         locked.stage, locked.closed_reason, locked.cancel_meeting_on = Stage.CANCELLED, reason.strip(), decided_on
         return ["stage", "closed_reason", "cancel_meeting_on"]
 
@@ -755,19 +777,26 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
         for applicant in files:
             category = MemberCategory.FULL if applicant.stage == Stage.FULL else MemberCategory.PROBATIONARY
             full_on = applicant.full_on if applicant.stage == Stage.FULL else None
-            status = MemberStatus.EXPELLED if applicant.stage == Stage.CANCELLED else MemberStatus.ACTIVE
+            cancelled = applicant.stage == Stage.CANCELLED
+            status = MemberStatus.EXPELLED if cancelled else MemberStatus.ACTIVE
+            # 取消预备党员资格: left on the day of the 支部大会 (the sheet requires it), for the reason given.
+            changed_on = applicant.cancel_meeting_on if cancelled else None
+            reason = f"取消预备党员资格：{applicant.closed_reason}"[:rules.STATUS_REASON_MAX] if cancelled else ""
             member = linked.get(applicant.member_id) if applicant.member_id else None
             if member is None:
                 member = Member(name=applicant.name, id_number=applicant.id_number, gender=applicant.gender,
                                 birth_date=applicant.birth_date, branch_id=applicant.branch_id, category=category,
-                                joined_on=applicant.vote_on, full_on=full_on, status=status)
+                                joined_on=applicant.vote_on, full_on=full_on, status=status,
+                                status_changed_on=changed_on, status_reason=reason)
                 member.full_clean(validate_unique=False)  # the sheet checked the number against the roster
                 new.append((applicant, member))
                 continue
             # 转正 and 取消 move a member on; a file still 预备 leaves the member as it is.
             target = {"category": category if applicant.stage == Stage.FULL else member.category,
                       "full_on": full_on if applicant.stage == Stage.FULL else member.full_on,
-                      "status": status if applicant.stage == Stage.CANCELLED else member.status}
+                      "status": status if cancelled else member.status,
+                      "status_changed_on": changed_on if cancelled else member.status_changed_on,
+                      "status_reason": reason if cancelled else member.status_reason}
             changes = {name: [str(getattr(member, name)), str(value)] for name, value in target.items()
                        if getattr(member, name) != value}
             if changes:
@@ -779,10 +808,13 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
         for (applicant, _), member in zip(new, created):
             applicant.member = member
         Applicant.objects.bulk_update([a for a, _ in new], ["member"])
-        audit_rows(((m, {"category": [None, m.category], "joined_on": [None, str(m.joined_on)]}) for m in created),
+        audit_rows(((m, {"category": [None, m.category], "joined_on": [None, str(m.joined_on)],
+                         **({"status": [None, m.status], "status_changed_on": [None, str(m.status_changed_on)],
+                             "status_reason": [None, m.status_reason]} if m.status != MemberStatus.ACTIVE else {})})
+                    for m in created),
                    actor=actor, action=AuditAction.CREATE, message="发展党员表导入：支部大会接收为预备党员")
         if changed:
-            Member.objects.bulk_update([m for m, _ in changed], ["category", "full_on", "status"])
+            Member.objects.bulk_update([m for m, _ in changed], ["category", "full_on", *STATUS_FIELDS])
             audit_rows(changed, actor=actor, message="发展党员表导入：预备党员转正或取消预备党员资格")
     return len(created) + len(changed)
 

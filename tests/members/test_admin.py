@@ -318,7 +318,7 @@ def test_the_transfer_form_finds_the_member_by_name_among_the_clerks_members_on_
     first = add_member(orgs["community"], "何国庆")
     namesake = add_member(orgs["village"], "何国庆")
     gone = add_member(orgs["community"], "何离世")
-    services.member_set_status(member=gone, status="deceased", actor=SYSTEM)
+    services.member_set_status(member=gone, status="deceased", changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     add_member(orgs["county_b"], "何外县")
     found = autocomplete(client_for(county_a_clerk), "member", "何")
     assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "on the roll, in the clerk's county"

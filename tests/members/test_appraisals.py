@@ -254,7 +254,7 @@ def test_a_member_with_a_removal_not_carried_out_cannot_be_set_to_expelled_by_th
     removed = add_member(orgs["community"], "甲")
     appraisal = result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
     with pytest.raises(ValidationError) as error:
-        services.member_set_status(member=removed, status=MemberStatus.EXPELLED, actor=SYSTEM)
+        services.member_set_status(member=removed, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     assert "落实组织处置（出党）" in str(error.value)
     assert Member.objects.get(pk=removed.pk).status == MemberStatus.ACTIVE
     carry_out(appraisal)
@@ -267,11 +267,11 @@ def test_a_member_persuaded_to_leave_cannot_be_set_to_expelled_on_the_status_pag
     persuaded = add_member(orgs["community"], "乙")
     result(persuaded, AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
     client = client_for(county_a_clerk)
-    page = client.post(f"/admin/members/member/{persuaded.pk}/status/", {"status": "expelled"})
+    page = client.post(f"/admin/members/member/{persuaded.pk}/status/", {"status": "expelled", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
     assert page.status_code == 200 and "落实组织处置（出党）" in page.content.decode()
     batch = client.post(reverse("admin:members_member_changelist"),
                         {"action": "set_status", "_selected_action": [persuaded.pk], "apply": "1",
-                         "status": "expelled"}, follow=True)
+                         "status": "expelled", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}, follow=True)
     assert "落实组织处置（出党）" in batch.content.decode()
     assert Member.objects.get(pk=persuaded.pk).status == MemberStatus.ACTIVE
 
@@ -309,7 +309,7 @@ def test_a_member_who_left_the_roll_keeps_a_correctable_result_but_no_review_or_
     gone = add_member(orgs["community"], "甲")
     appraisal = result(gone, AppraisalGrade.UNQUALIFIED, year=decided.year - 1, decided_on=decided,
                        disposal=Disposal.CORRECT, correct_by=TODAY - datetime.timedelta(days=1))
-    services.member_set_status(member=gone, status=MemberStatus.DECEASED, actor=SYSTEM)
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     assert not corrections_due(county_a_clerk).exists()
     with pytest.raises(ValidationError, match="无须作期满评定"):
         services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=False, actor=SYSTEM)

@@ -133,7 +133,7 @@ def test_a_forged_selection_is_refused_with_a_message_not_a_server_error(orgs, m
                                                                          forged):
     page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"),
                                            {"action": "set_status", "_selected_action": [forged], "apply": "1",
-                                            "status": MemberStatus.SUSPENDED}, follow=True)
+                                            "status": MemberStatus.SUSPENDED, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}, follow=True)
     assert page.status_code == 200 and "所选记录无效" in page.content.decode()
 
 
@@ -142,7 +142,7 @@ def test_a_member_whose_letter_is_on_its_way_keeps_the_status_until_it_is_settle
                                        destination="北京市某党支部", actor=SYSTEM)
     services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
     with pytest.raises(ValidationError, match="未办结的组织关系转接"):
-        services.member_set_status(member=member, status=MemberStatus.DECEASED, actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.DECEASED)  # as an older release could leave it
     with pytest.raises(ValidationError, match="组织关系不能转接"):
         services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=county_a_clerk)
@@ -182,10 +182,10 @@ def test_a_member_whose_file_was_cancelled_or_who_died_is_not_put_back_on_the_ro
     services.applicant_cancel(applicant=file, reason="违纪", decided_on=days_ago(2), actor=SYSTEM)
     with pytest.raises(ValidationError, match="不能恢复为在册"):
         services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.ACTIVE,
-                                   actor=county_a_clerk)
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, actor=county_a_clerk)
+                                   changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     with pytest.raises(ValidationError, match="已登记去世"):
-        services.member_set_status(member=member, status=MemberStatus.ACTIVE, actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
 
 
 def test_dues_are_generated_for_the_last_twelve_months_only(orgs, member, county_a_clerk):

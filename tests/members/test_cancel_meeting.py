@@ -183,6 +183,6 @@ def test_a_file_closed_on_the_death_of_its_member_goes_through_the_sheet_again_u
     assert sheet(tmp_path, county_a_clerk, number=number).committed
     file = Applicant.objects.get(name="赵明")
     services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.DECEASED,
-                               actor=SYSTEM)
+                               changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     again = sheet(tmp_path, county_a_clerk, number=number, reason="预备党员去世")
     assert again.committed and again.unchanged == 1, errors(again)

@@ -205,17 +205,17 @@ def test_a_member_whose_relationship_went_out_cannot_be_put_back_on_the_roll(org
         services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
     client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
-        "action": "set_status", "_selected_action": [member.pk], "apply": "1", "status": MemberStatus.ACTIVE})
+        "action": "set_status", "_selected_action": [member.pk], "apply": "1", "status": MemberStatus.ACTIVE, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
     with pytest.raises(ValidationError, match="已转出"):
-        services.member_set_status(member=member, status=MemberStatus.ACTIVE, actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
 
 
 def test_a_status_change_to_the_status_the_member_has_is_refused_under_it_not_reported_done(
         orgs, member, client_for, county_a_clerk):
     client = client_for(county_a_clerk)
     last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    page = client.post(f"/admin/members/member/{member.pk}/status/", {"status": MemberStatus.ACTIVE})
+    page = client.post(f"/admin/members/member/{member.pk}/status/", {"status": MemberStatus.ACTIVE, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
     assert page.status_code == 200
     assert page.context["form"].errors["status"] == [f"「{member}」的党籍状态已是在册，未作变更。"]
     assert not AuditLog.objects.filter(id__gt=last).exists()
@@ -225,9 +225,9 @@ def test_a_probationary_member_is_expelled_only_through_the_file_and_a_death_clo
     file = probationary(orgs["community"], member, vote_days_ago=100)
     admitted = Member.objects.get(pk=file.member_id)
     with pytest.raises(ValidationError, match="发展党员档案中办理"):
-        services.member_set_status(member=admitted, status=MemberStatus.EXPELLED, actor=county_a_clerk)
+        services.member_set_status(member=admitted, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     assert Member.objects.get(pk=admitted.pk).status == MemberStatus.ACTIVE
-    services.member_set_status(member=admitted, status=MemberStatus.DECEASED, actor=county_a_clerk)
+    services.member_set_status(member=admitted, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     assert Member.objects.get(pk=admitted.pk).status == MemberStatus.DECEASED
     closed = Applicant.objects.get(pk=file.pk)
     assert (closed.stage, closed.closed_reason) == (Stage.CANCELLED, "预备党员去世")

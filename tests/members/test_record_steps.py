@@ -150,7 +150,7 @@ def test_a_members_page_changes_the_status_through_the_service_but_never_to_tran
     client = client_for(county_a_clerk)
     refused = client.post(step_url(member, "status"), {"status": "transferred_out"})
     assert refused.status_code == 200 and Member.objects.get(pk=member.pk).status == "active"
-    assert client.post(step_url(member, "status"), {"status": "deceased"}).status_code == 302
+    assert client.post(step_url(member, "status"), {"status": "deceased", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}).status_code == 302
     assert Member.objects.get(pk=member.pk).status == "deceased"
     assert buttons(page(client, member)) == ["status"]  # no transfer for a member off the roll
 
@@ -175,7 +175,7 @@ def test_the_lists_batch_actions_take_the_same_steps_as_the_record_pages(orgs, m
                 {"action": "send", "_selected_action": [t.pk], "apply": "1", "day": days_ago(8).isoformat()})
     assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
     client.post(reverse("admin:members_member_changelist"),
-                {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended"})
+                {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
     assert Member.objects.get(pk=contact.pk).status == "suspended"
 
 

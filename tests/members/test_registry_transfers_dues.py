@@ -54,7 +54,7 @@ def test_members_per_branch_are_counted_from_the_roster(orgs, county_a_clerk):
     add_member(orgs["community"], "甲")
     add_member(orgs["community"], "乙")
     gone = add_member(orgs["community"], "丙")
-    services.member_set_status(member=gone, status=MemberStatus.DECEASED, actor=SYSTEM)
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     add_member(orgs["county_b"], "丁")
     rows = {b.name: b for b in selectors.branch_member_counts(county_a_clerk)}
     assert rows["东岗社区党支部"].roster_count == 2
@@ -229,7 +229,7 @@ def test_correcting_a_member_cannot_change_the_standing_outside_its_action(orgs,
     member.status = MemberStatus.EXPELLED
     with pytest.raises(ValidationError):
         services.member_save(member=member, actor=SYSTEM)
-    services.member_set_status(member=member, status=MemberStatus.EXPELLED, actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
 
 

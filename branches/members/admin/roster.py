@@ -124,13 +124,14 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
         return RosterChangeList
 
     def get_readonly_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
-        fields = [*super().get_readonly_fields(request, obj), "status", "unpaid_months", "standing", "dues_months"]
+        fields = [*super().get_readonly_fields(request, obj), "status", "status_changed_on", "status_reason",
+                  "unpaid_months", "standing", "dues_months"]
         return fields + ["branch"] if obj is not None else fields  # a move is a transfer
 
     def get_fields(self, request: HttpRequest, obj: Member | None = None) -> list[str]:
         fields = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "category",
-                  "joined_on", "full_on", "standing", "status", "is_floating", "is_lost", "dues_category",
-                  "income_base", "unpaid_months", "dues_months", "arrears_reason"]
+                  "joined_on", "full_on", "standing", "status", "status_changed_on", "status_reason", "is_floating",
+                  "is_lost", "dues_category", "income_base", "unpaid_months", "dues_months", "arrears_reason"]
         if not self.admin_site.get_model_admin(DuesRecord).has_view_or_change_permission(request):
             fields.remove("dues_months")  # links to a ledger that would refuse the user
         return fields

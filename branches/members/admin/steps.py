@@ -189,8 +189,19 @@ APPLICANT_STEPS = (
 
 
 class StatusForm(forms.Form):
+    """变更党籍状态 (the member's page and the roster's batch action): the new status, the
+    day and the grounds, checked by :func:`services.member_set_status`."""
+
     status = forms.ChoiceField(label="党籍状态", choices=[c for c in MemberStatus.choices
                                                       if c[0] != MemberStatus.TRANSFERRED_OUT])
+    changed_on = forms.DateField(label="变更日期", required=False,
+                                 help_text="除名、停止党籍决定的日期，或去世日期；不能晚于今天，不能早于入党日期。")
+    reason = forms.CharField(label="变更原因或依据", max_length=rules.STATUS_REASON_MAX, required=False,
+                             help_text="出党、停止党籍和恢复在册须填写，如决定文号；去世的可说明情况。")
+
+
+# The service's fields, refused under the form's.
+STATUS_REFUSALS = {"status_changed_on": "changed_on", "status_reason": "reason"}
 
 
 class TransferStartStepForm(forms.Form):
@@ -273,8 +284,10 @@ MEMBER_STEPS = (
                verb="申请组织关系转接", summary=lambda m: _member_about(m, "组织关系转接")),
     RecordStep(name="status_step", label="变更党籍状态", permission="members.change_member", icon="badge",
                applies=lambda m: m.status != MemberStatus.TRANSFERRED_OUT, form=StatusForm,
-               run=lambda m, u, d: services.member_set_status(member=m, status=d["status"], actor=u),
-               verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态")),
+               run=lambda m, u, d: services.member_set_status(member=m, status=d["status"], changed_on=d["changed_on"],
+                                                              reason=d["reason"], actor=u),
+               verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态"),
+               refusal_fields=STATUS_REFUSALS),
     RecordStep(name=TRANSFER_IN_STEP, label="省外转入", permission="members.add_transfer", icon="login",
                applies=lambda m: m.status == MemberStatus.TRANSFERRED_OUT, form=TransferInStepForm,
                form_takes_user=True,
