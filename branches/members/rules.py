@@ -447,6 +447,15 @@ def status_change_errors(*, status: str, changed_on: datetime.date | None, reaso
     return errors
 
 
+def dues_first_month_gone(*, status: str, left_on: datetime.date) -> datetime.date:
+    """党费 on leaving the roll (离开名册后的党费): the first month whose unpaid dues are no
+    longer asked for. A member who leaves (组织关系转出本省、出党、停止党籍) pays up to and
+    including the month of leaving (转出: the month the letter is issued) and owes nothing
+    after it; for one who died (去世) nothing is asked from the month of death on."""
+    month = left_on.replace(day=1)
+    return month if status == "deceased" else add_months(month, 1)
+
+
 # How far back a month's dues may still be generated (a ledger started late, a branch
 # catching up): older months would make arrears, and 自行脱党 reviews, of dues never asked for.
 DUES_GENERATE_BACK_MONTHS = 12

@@ -114,8 +114,11 @@ def transfers_overdue(user: Any, today: datetime.date | None = None) -> QuerySet
 
 
 def arrears(user: Any) -> QuerySet[Member]:
-    """欠缴党费的党员: the denormalised counter and its partial index, no ledger aggregate."""
-    return (scope_queryset(Member.objects.filter(unpaid_months__gt=0), user)
+    """欠缴党费的党员: the denormalised counter and its partial index, no ledger aggregate.
+    Members on the roll (在册) only: one who has left is no longer chased (his months after
+    leaving are gone, :func:`services.dues_close_on_leaving`; the month of leaving stays in
+    the ledger)."""
+    return (scope_queryset(Member.objects.filter(unpaid_months__gt=0, status=MemberStatus.ACTIVE), user)
             .select_related("branch").order_by("-unpaid_months", "pk"))
 
 

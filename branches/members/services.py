@@ -16,7 +16,8 @@ from branches.models import PartyOrganisation
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.common import dates
-from orgwork.common.contract import audit_rows, lock_in_scope, perform, require_permission, save_audited
+from orgwork.common.contract import (audit_rows, delete_audited, lock_in_scope, perform, require_permission,
+                                     save_audited)
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules
@@ -94,7 +95,8 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
     ``reason``: a decision's 文号, how a death was learnt) are kept on the member and in
     the one audit row, by :func:`rules.status_change_errors`. Coming back 在册 records the
     day and grounds of that change in the same fields (the change it undoes stays in the
-    audit trail)."""
+    audit trail). A member who leaves has his unpaid dues after leaving removed in the same
+    transaction (:func:`dues_close_on_leaving`)."""
     if status == MemberStatus.TRANSFERRED_OUT:
         raise ValidationError({"status": "转出须通过组织关系转接办理。"})
     reason = (reason or "").strip()
@@ -133,8 +135,13 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
         locked.status, locked.status_changed_on, locked.status_reason = status, changed_on, reason
         return STATUS_FIELDS
 
-    return perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
-                   label="维护党员名册", what="党员", apply=apply, message="变更党籍状态")
+    with transaction.atomic():
+        done = perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
+                       label="维护党员名册", what="党员", apply=apply, message="变更党籍状态")
+        if status != MemberStatus.ACTIVE:
+            assert changed_on is not None
+            dues_close_on_leaving(member=done, status=status, left_on=changed_on, actor=actor)
+    return done
 
 
 # --- 民主评议党员 ------------------------------------------------------------------------
@@ -357,6 +364,9 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             member.status_reason = f"组织关系转往{locked.destination}（介绍信 {locked.letter_number}）"[:rules.STATUS_REASON_MAX]
             save_audited(member, actor=actor, fields=STATUS_FIELDS,
                          message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
+            # 转出当月: the month the letter was issued is the last one paid here.
+            dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT,
+                                  left_on=locked.sent_on or locked.started_on, actor=actor)
     return locked
 
 
@@ -744,6 +754,7 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         member.status, member.status_changed_on = MemberStatus.EXPELLED, decided_on
         member.status_reason = f"取消预备党员资格：{reason.strip()}"[:rules.STATUS_REASON_MAX]
         save_audited(member, actor=actor, fields=STATUS_FIELDS, message=f"取消预备党员资格：{reason.strip()}")
+        dues_close_on_leaving(member=member, status=MemberStatus.EXPELLED, left_on=decided_on, actor=actor)
         locked.stage, locked.closed_reason, locked.cancel_meeting_on = Stage.CANCELLED, reason.strip(), decided_on
         return ["stage", "closed_reason", "cancel_meeting_on"]
 
@@ -816,6 +827,10 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
         if changed:
             Member.objects.bulk_update([m for m, _ in changed], ["category", "full_on", *STATUS_FIELDS])
             audit_rows(changed, actor=actor, message="发展党员表导入：预备党员转正或取消预备党员资格")
+            for member, changes in changed:
+                if "status" in changes and member.status != MemberStatus.ACTIVE and member.status_changed_on:
+                    dues_close_on_leaving(member=member, status=member.status, left_on=member.status_changed_on,
+                                          actor=actor)
     return len(created) + len(changed)
 
 
@@ -853,6 +868,30 @@ def dues_recount_ended_month() -> int:
         with transaction.atomic():
             dues_recount(ids[start:start + GENERATE_CHUNK])
     return len(ids)
+
+
+LEAVING_WORDS = {MemberStatus.TRANSFERRED_OUT: "组织关系转出本省", MemberStatus.EXPELLED: "出党",
+                 MemberStatus.SUSPENDED: "停止党籍", MemberStatus.DECEASED: "去世"}
+
+
+def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date, actor: Any) -> int:
+    """党费 of a member who leaves the roll (离开名册后的党费), in the caller's transaction,
+    on a member the caller holds locked: his unpaid months from
+    :func:`rules.dues_first_month_gone` on are no longer asked for and are deleted, each
+    with its audit row (删除) naming the actor and why; months paid are kept, and so is the
+    month of leaving for one who transfers out, is expelled or suspended (he pays up to
+    and including it). The arrears counter is recounted. Returns the rows deleted."""
+    first = rules.dues_first_month_gone(status=status, left_on=left_on)
+    rows = list(DuesRecord.objects.select_for_update(of=("self",)).select_related("member__branch__unit")
+                .filter(member_id=member.pk, paid_on__isnull=True, month__gte=first).order_by("month"))
+    words = LEAVING_WORDS.get(status, MemberStatus(status).label)
+    for row in rows:
+        delete_audited(row, actor=actor, message=f"党员{words}（{left_on:%Y-%m-%d}），"
+                                                 f"{row.month:%Y年%m月}党费不再收缴，删除未交的应交党费")
+    if rows:
+        dues_recount([member.pk])
+        member.unpaid_months = Member.objects.values_list("unpaid_months", flat=True).get(pk=member.pk)
+    return len(rows)
 
 
 def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:

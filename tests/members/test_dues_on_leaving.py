@@ -1,0 +1,158 @@
+"""党费 when a member leaves the roll (离开名册后的党费): he pays up to and including the
+month of leaving (转出: the month the letter is issued), nothing after it (去世: nothing
+from the month of death); his unpaid months after it are deleted in the same
+transaction, one audit row each; the arrears counter and list stop chasing him; and no
+month's dues are generated for a member not on the roll."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches.members import rules, selectors, services
+from branches.members.models import DuesRecord, Member, MemberStatus
+from orgwork.audit.models import AuditAction, AuditLog
+
+from .conftest import SYSTEM, TODAY, add_member, probationary
+
+pytestmark = pytest.mark.django_db
+THIS_MONTH = TODAY.replace(day=1)
+M1, M2, M3 = (rules.add_months(THIS_MONTH, -n) for n in (1, 2, 3))  # one, two and three months ago
+
+
+def ledger(member: Member, months=(M3, M2, M1, THIS_MONTH)) -> Member:
+    for month in months:
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    return Member.objects.get(pk=member.pk)
+
+
+def months_of(member: Member) -> list[datetime.date]:
+    return list(DuesRecord.objects.filter(member=member).order_by("month").values_list("month", flat=True))
+
+
+def in_month(month: datetime.date, day: int = 10) -> datetime.date:
+    return min(month.replace(day=day), TODAY)
+
+
+@pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED])
+def test_a_member_who_leaves_owes_the_month_of_leaving_but_not_the_later_unpaid_months(member, status):
+    member = ledger(member)
+    assert member.unpaid_months == 3
+    services.member_set_status(member=member, status=status, changed_on=in_month(M2), reason="决定", actor=SYSTEM)
+    assert months_of(member) == [M3, M2]
+    assert Member.objects.get(pk=member.pk).unpaid_months == 2
+
+
+def test_a_deceased_members_unpaid_month_of_death_and_later_months_are_deleted(member):
+    ledger(member)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
+    assert months_of(member) == [M3]
+    assert Member.objects.get(pk=member.pk).unpaid_months == 1
+
+
+def test_months_already_paid_after_leaving_are_kept(member):
+    ledger(member)
+    paid = DuesRecord.objects.get(member=member, month=M1)
+    services.dues_pay(record=paid, paid=paid.due, paid_on=in_month(M1, 5), actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+                               actor=SYSTEM)
+    assert months_of(member) == [M3, M2, M1]
+
+
+def test_each_deleted_dues_row_has_one_audit_row_naming_the_actor_and_why(member, county_a_clerk):
+    ledger(member)
+    doomed = set(DuesRecord.objects.filter(member=member, month__gt=M2).values_list("pk", flat=True))
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+                               actor=county_a_clerk)
+    rows = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(DuesRecord),
+                                   action=AuditAction.DELETE)
+    assert sorted(int(r.object_id) for r in rows) == sorted(doomed)
+    assert {r.actor_id for r in rows} == {county_a_clerk.pk}
+    assert all("出党" in r.message and "不再收缴" in r.message for r in rows)
+    assert all(r.changes["due"][1] is None for r in rows)
+
+
+def test_a_refused_status_change_deletes_no_dues(member):
+    ledger(member)
+    with pytest.raises(ValidationError):
+        services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="",
+                                   actor=SYSTEM)
+    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+
+
+def test_the_arrears_list_and_count_no_longer_chase_a_member_who_left(orgs, member, county_a_clerk):
+    stays = ledger(add_member(orgs["community"], "李四"))
+    ledger(member)
+    assert set(selectors.arrears(county_a_clerk)) == {member, stays}
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M3), reason="决定",
+                               actor=SYSTEM)
+    assert list(selectors.arrears(county_a_clerk)) == [stays]
+    assert Member.objects.get(pk=member.pk).unpaid_months == 1  # the month of leaving stays on the ledger
+    assert selectors.arrears_months(Member.objects.get(pk=member.pk)) == [M3]
+
+
+def test_the_members_page_removes_the_later_dues_through_the_status_step(member, client_for, county_a_clerk):
+    ledger(member)
+    client_for(county_a_clerk).post(f"/admin/members/member/{member.pk}/status/", {
+        "status": "deceased", "changed_on": f"{in_month(M1):%Y-%m-%d}", "reason": ""})
+    assert months_of(member) == [M3, M2]
+
+
+def test_a_transfer_out_of_the_province_keeps_dues_up_to_the_month_of_the_letter(member, county_a_clerk):
+    ledger(member)
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕21号",
+                                started_on=in_month(M2, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    assert months_of(member) == [M3, M2]
+    assert Member.objects.get(pk=member.pk).unpaid_months == 2
+    assert member not in selectors.arrears(county_a_clerk)
+
+
+def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, county_b_clerk):
+    ledger(member)
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕22号",
+                                started_on=in_month(M2, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_b_clerk)
+    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+
+
+def test_a_probationer_whose_qualification_is_cancelled_owes_nothing_after_the_meetings_month(orgs):
+    contact = add_member(orgs["community"], "联系人")
+    file = probationary(orgs["community"], contact, vote_days_ago=200)
+    member = Member.objects.get(pk=file.member_id)
+    member.income_base = 4000
+    services.member_save(member=member, actor=SYSTEM)
+    ledger(member)
+    services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
+    assert months_of(member) == [M3, M2]
+
+
+@pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED, MemberStatus.DECEASED])
+def test_dues_are_never_generated_for_a_member_not_on_the_roll(orgs, member, status):
+    services.member_set_status(member=member, status=status, changed_on=in_month(M3), reason="决定", actor=SYSTEM)
+    on_roll = add_member(orgs["community"], "李四")
+    for month in (M2, M1, THIS_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [] and months_of(on_roll) == [M2, M1, THIS_MONTH]
+
+
+def test_dues_are_never_generated_for_a_member_transferred_out_of_the_province(member, county_a_clerk):
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕23号",
+                                started_on=in_month(M3, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M3, 2), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=in_month(M3, 3), actor=county_a_clerk)
+    services.dues_generate_month(month=M1, actor=SYSTEM)
+    assert months_of(member) == []
+
+
+def test_the_generate_page_passes_over_a_member_who_left(orgs, member, client_for, county_a_clerk):
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M3), actor=SYSTEM)
+    client_for(county_a_clerk).post(reverse("admin:members_duesrecord_generate"),
+                                    {"month": f"{M1:%Y.%m}", "branch": ""})
+    assert months_of(member) == []
