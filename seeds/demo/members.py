@@ -5,7 +5,8 @@ unpaid months through ``dues_generate_month``), applicants at every stage of the
 未填写党费计算基数 shows one; 取消资格甲 had the status cancelled by the 支部大会 during the
 预备期, on a date the file records), two transfers — one received, one in transit for over a month — and last year's 民主评议
 of one branch (one member 限期改正, the period ending within three weeks, one 劝其退党 still
-on the roll), through the services. Every step skips what is already there (members by ID number, applicants by ID
+on the roll), and one member who left the Party (出党) two months ago, with the day and the
+grounds of the change, his later unpaid month removed from the ledger, through the services. Every step skips what is already there (members by ID number, applicants by ID
 number, dues by member and month, results by member and year).
 
 Two sheets go to ``var/demo-sheets/`` for trying the upload by hand (as
@@ -67,13 +68,14 @@ def build(ctx: DemoContext) -> None:
     applicants = ensure_applicants(branches, ctx.actor)  # before the dues: the admitted pay theirs too
     fill_admitted_bases(ctx.actor)
     dues = ensure_dues(ctx.actor)
+    departed = ensure_departed(branches, ctx.actor)
     transfers = ensure_transfers(branches, ctx.actor)
     lapses = services.members_check_arrears(actor=ctx.actor)
     appraised = ensure_appraisals(branches, ctx.actor)
     write_dues_sheet()
     write_appraisal_sheet(branches)
     ctx.say(f"党员：新增 {added} 人，党费记录新增 {dues} 条，发展党员新增 {applicants} 人，组织关系转接新增 {transfers} 件，"
-            f"连续欠缴6个月列入整改 {lapses} 人，民主评议结果新增 {appraised} 条")
+            f"连续欠缴6个月列入整改 {lapses} 人，民主评议结果新增 {appraised} 条，出党 {departed} 人")
 
 
 def demo_branches() -> list[PartyOrganisation]:
@@ -277,6 +279,24 @@ def fill_admitted_bases(actor: Any) -> None:
                    .exclude(name=BASE_NOT_YET_FILLED).order_by("pk")):
         member.income_base = Decimal(3500 + member.pk % 20 * 100)
         services.member_save(member=member, actor=actor)
+
+
+DEPARTED_REASON = "本人要求退党，经支部大会讨论同意，报城关区委备案（演示）"
+
+
+def ensure_departed(branches: list[PartyOrganisation], actor: Any) -> int:
+    """One member of the first branch who is behind with his dues leaves the Party (出党)
+    in the month before last, through 变更党籍状态: the page shows the day and the grounds,
+    the ledger keeps his month of leaving and loses the later unpaid month."""
+    if Member.objects.filter(branch__in=branches, status_reason=DEPARTED_REASON).exists():
+        return 0
+    leaving = (Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+                                     unpaid_months__gt=0, application__isnull=True).order_by("pk").first())
+    if leaving is None:
+        return 0
+    day = max(rules.add_months(dates.today().replace(day=1), -2).replace(day=15), leaving.joined_on)
+    services.member_set_status(member=leaving, status="expelled", changed_on=day, reason=DEPARTED_REASON, actor=actor)
+    return 1
 
 
 def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:

@@ -41,6 +41,9 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
     assert selectors.corrections_due(SYSTEM).count() == 1 and selectors.disposals_pending(SYSTEM).count() == 1
+    (departed,) = Member.objects.filter(status="expelled", status_reason=step.DEPARTED_REASON)
+    assert departed.status_changed_on is not None and departed not in selectors.arrears(SYSTEM)
+    assert not departed.dues.filter(month__gt=departed.status_changed_on, paid_on__isnull=True).exists()
     assert all(m.branch.unit.path.startswith(orgs["community"].unit.path) for m in Member.objects.select_related("branch__unit"))
     sexes: dict[int, set[str]] = {}
     for branch_id, gender in Member.objects.values_list("branch_id", "gender"):
