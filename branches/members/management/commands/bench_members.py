@@ -122,7 +122,7 @@ class Command(BaseCommand):
                                                            code__startswith="BB").order_by("code")
                           .values_list("pk", flat=True))
         columns = ("name, id_number, gender, birth_date, branch_id, category, joined_on, full_on, is_floating, is_lost, "
-                   "status, dues_category, income_base, unpaid_months, arrears_reason")
+                   "status, status_reason, dues_category, income_base, unpaid_months, arrears_reason")
         with transaction.atomic(), connection.cursor() as cursor:
             with cursor.copy(f"COPY members_member ({columns}) FROM STDIN") as copy:
                 for serial in range(have, target):
@@ -135,7 +135,7 @@ class Command(BaseCommand):
                         idnumber.gender_of(number), born, branch_ids[serial % len(branch_ids)],
                         "probationary" if probationary else "full", joined,
                         None if probationary else rules.add_months(joined, 12),
-                        serial % 53 == 0, serial % 211 == 0, "active",
+                        serial % 53 == 0, serial % 211 == 0, "active", "",
                         ("employed", "retired", "farmer", "student")[serial % 4], 2000 + (serial * 37) % 12000,
                         0, "",
                     ))
