@@ -895,9 +895,12 @@ def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date
 
 
 def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:
-    """The members on the roster in scope (one branch of it) still without the month's row."""
-    members = scope_queryset(Member.objects.filter(status=MemberStatus.ACTIVE, joined_on__lt=rules.add_months(month, 1)),
-                             actor)
+    """The members on the roster in scope (one branch of it) still without the month's row.
+    One back on the roll (恢复在册, 省外转入) owes from the month he came back, not for the
+    months he was away (his ``status_changed_on`` is the day he came back)."""
+    next_month = rules.add_months(month, 1)
+    members = scope_queryset(Member.objects.filter(Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=next_month),
+                                                   status=MemberStatus.ACTIVE, joined_on__lt=next_month), actor)
     if branch is not None:
         _require_branch_in_scope(branch, actor)
         members = members.filter(branch=branch)

@@ -156,3 +156,13 @@ def test_the_generate_page_passes_over_a_member_who_left(orgs, member, client_fo
     client_for(county_a_clerk).post(reverse("admin:members_duesrecord_generate"),
                                     {"month": f"{M1:%Y.%m}", "branch": ""})
     assert months_of(member) == []
+
+
+def test_a_member_back_on_the_roll_owes_from_the_month_he_came_back_not_for_the_months_away(member):
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M3), reason="决定",
+                               actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=in_month(M1), reason="恢复党籍决定",
+                               actor=SYSTEM)
+    for month in (M2, M1, THIS_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [M1, THIS_MONTH]
