@@ -790,9 +790,10 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
             full_on = applicant.full_on if applicant.stage == Stage.FULL else None
             cancelled = applicant.stage == Stage.CANCELLED
             status = MemberStatus.EXPELLED if cancelled else MemberStatus.ACTIVE
-            # 取消预备党员资格: left on the day of the 支部大会 (the sheet requires it), for the reason given.
+            # 取消预备党员资格: left on the day of the 支部大会 (the sheet requires it), for the reason
+            # given; a file closed before the date was kept leaves the member's record as it is.
             changed_on = applicant.cancel_meeting_on if cancelled else None
-            reason = f"取消预备党员资格：{applicant.closed_reason}"[:rules.STATUS_REASON_MAX] if cancelled else ""
+            reason = f"取消预备党员资格：{applicant.closed_reason}"[:rules.STATUS_REASON_MAX] if changed_on else ""
             member = linked.get(applicant.member_id) if applicant.member_id else None
             if member is None:
                 member = Member(name=applicant.name, id_number=applicant.id_number, gender=applicant.gender,
@@ -806,8 +807,8 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
             target = {"category": category if applicant.stage == Stage.FULL else member.category,
                       "full_on": full_on if applicant.stage == Stage.FULL else member.full_on,
                       "status": status if cancelled else member.status,
-                      "status_changed_on": changed_on if cancelled else member.status_changed_on,
-                      "status_reason": reason if cancelled else member.status_reason}
+                      "status_changed_on": changed_on or member.status_changed_on,
+                      "status_reason": reason if changed_on else member.status_reason}
             changes = {name: [str(getattr(member, name)), str(value)] for name, value in target.items()
                        if getattr(member, name) != value}
             if changes:
