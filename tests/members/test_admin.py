@@ -389,3 +389,25 @@ def test_the_transfer_list_shows_both_sides_in_one_column_and_the_dates_in_anoth
     assert f"{member.name}（尾号{member.id_number[-4:]}）" in text  # two namesakes of one branch, told apart
     assert "东岗社区党支部<br>→ 七里河区第一党支部" in text
     assert f"开出 {days_ago(8):%Y-%m-%d}<br>接收 {days_ago(2):%Y-%m-%d}" in text
+
+
+def test_the_member_page_is_in_three_parts_and_shows_a_status_change_only_once_there_is_one(
+        orgs, member, client_for, county_a_clerk):
+    from branches.members.models import MemberStatus
+
+    def parts(pk: int) -> dict[str, list[str]]:
+        response = client_for(county_a_clerk).get(reverse("admin:members_member_change", args=[pk]))
+        assert response.status_code == 200
+        return {fieldset.name: [line.field["name"] if isinstance(line.field, dict) else line.field.name
+                                for fieldline in fieldset for line in fieldline]
+                for fieldset in response.context["adminform"]}
+
+    shown = parts(member.pk)
+    assert list(shown) == ["基本信息", "党籍", "党费"]
+    assert {"name", "gender"} <= set(shown["基本信息"]) and {"status", "joined_on"} <= set(shown["党籍"])
+    assert "income_base" in shown["党费"] and "status_changed_on" not in shown["党籍"]
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=days_ago(3), reason="",
+                               actor=SYSTEM)
+    assert {"status_changed_on", "status_reason"} <= set(parts(member.pk)["党籍"])
+    add = client_for(county_a_clerk).get(reverse("admin:members_member_add")).context["adminform"]
+    assert [fieldset.name for fieldset in add] == ["基本信息", "党籍", "党费"]

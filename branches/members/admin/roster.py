@@ -69,6 +69,12 @@ ROSTER_COLUMNS = ("name", "id_number", "gender", "branch__name", "category", "jo
                   "is_floating", "is_lost", "unpaid_months")
 
 
+# The parts of a member's page (MemberAdmin.get_fieldsets); the rest is the person.
+MEMBER_PARTY_FIELDS = ("branch", "category", "joined_on", "full_on", "standing", "status", "status_changed_on",
+                       "status_reason", "is_floating", "is_lost")
+MEMBER_DUES_FIELDS = ("dues_category", "income_base", "unpaid_months", "dues_months", "arrears_reason")
+
+
 class RosterChangeList(HonouredChangeList):
     """The page's rows with only the shown columns; everything else the changelist hands
     on (actions, exports) keeps whole records."""
@@ -134,7 +140,18 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
                   "is_lost", "dues_category", "income_base", "unpaid_months", "dues_months", "arrears_reason"]
         if not self.admin_site.get_model_admin(DuesRecord).has_view_or_change_permission(request):
             fields.remove("dues_months")  # links to a ledger that would refuse the user
+        if obj is None or (obj.status == MemberStatus.ACTIVE and obj.status_changed_on is None):
+            fields = [f for f in fields if f not in ("status_changed_on", "status_reason")]  # nothing changed yet
         return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Member | None = None) -> Any:
+        """The page in three parts, as a 党员信息采集表 reads: the person, the 党籍, the dues."""
+        fields = [name for _, options in super().get_fieldsets(request, obj) for name in options["fields"]]
+        dues = [f for f in fields if f in MEMBER_DUES_FIELDS]
+        party = [f for f in fields if f in MEMBER_PARTY_FIELDS]
+        person = [f for f in fields if f not in dues and f not in party]
+        return [(title, {"fields": names}) for title, names in
+                (("基本信息", person), ("党籍", party), ("党费", dues)) if names]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "branch":
