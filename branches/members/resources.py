@@ -97,11 +97,16 @@ class MemberResource(ScopedModelResource):
     arrears_reason = fields.Field(attribute="arrears_reason", column_name="欠缴原因")
     status = fields.Field(attribute="status", column_name="党籍状态", readonly=True,
                           widget=ChoiceWidget(MemberStatus.choices))
+    # Shown, never read back: a 党籍状态 changes by its step (变更党籍状态), with its date and grounds.
+    status_changed_on = fields.Field(attribute="status_changed_on", column_name="党籍状态变更日期", readonly=True,
+                                     widget=DateWidget(need_day=True))
+    status_reason = fields.Field(attribute="status_reason", column_name="党籍状态变更原因或依据", readonly=True)
 
     class Meta:
         model = Member
         fields = ("name", "id_number", "gender", "branch", "category", "joined_on", "full_on", "is_floating",
-                  "is_lost", "dues_category", "income_base", "arrears_reason", "status")
+                  "is_lost", "dues_category", "income_base", "arrears_reason", "status", "status_changed_on",
+                  "status_reason")
         import_id_fields = ("id_number",)
         identity_check = ("name",)  # a row whose name is not the member's on record is refused, not a rename
         skip_unchanged = True

@@ -247,3 +247,21 @@ def test_a_ledger_built_by_the_worker_round_trips_as_well(ledger, client_for, co
         job = uploaded(county_a_clerk, "members_dues", fh.read())
     assert "已按导出文件还原 3 个被遮蔽的号码" in job.message
     assert (job.error_rows, job.unchanged_count) == (0, 3), job.errors
+
+
+def test_the_roster_export_shows_a_status_changes_date_and_grounds_and_comes_back_unchanged(
+        members, client_for, county_a_clerk):
+    from branches.members.models import MemberStatus
+
+    member_services.member_set_status(member=members[0], status=MemberStatus.EXPELLED, changed_on=TODAY,
+                                      reason="县委组织部除名决定（城组〔2026〕9号）", actor=SYSTEM)
+    workbook = exported(client_for, county_a_clerk, "member")
+    rows = {row[column(workbook, "姓名")].value: row for row in workbook.worksheets[0].iter_rows(min_row=2)}
+    gone = rows[members[0].name]
+    assert gone[column(workbook, "党籍状态")].value == "出党"
+    assert gone[column(workbook, "党籍状态变更日期")].value == f"{TODAY:%Y-%m-%d}"
+    assert gone[column(workbook, "党籍状态变更原因或依据")].value == "县委组织部除名决定（城组〔2026〕9号）"
+    assert rows[members[1].name][column(workbook, "党籍状态变更日期")].value in (None, "")
+    job = uploaded(county_a_clerk, "members_roster", saved(workbook))
+    assert (job.error_rows, job.unchanged_count, job.rows) == (0, 3, 3), job.errors
+    assert Member.objects.get(pk=members[0].pk).status == MemberStatus.EXPELLED
