@@ -255,6 +255,8 @@ class Transfer(Audited):
     state = models.CharField("状态", max_length=20, choices=TransferState.choices, default=TransferState.PENDING)
     started_on = models.DateField("申请日期")
     sent_on = models.DateField("开出介绍信日期", null=True, blank=True)
+    dues_paid_to = models.DateField("党费交至", null=True, blank=True,
+                                    help_text="开出介绍信时按党费收缴记录注明的党费交到的月份（该月1日）。")
     received_on = models.DateField("接收日期", null=True, blank=True)
     returned_reason = models.CharField("退回原因", max_length=200, blank=True)
 

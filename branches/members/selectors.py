@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from branches.models import PATH_SEPARATOR, OrgKind, PartyOrganisation
@@ -127,6 +127,16 @@ def arrears_months(member: Member) -> list[datetime.date]:
     return list(DuesRecord.objects.filter(member=member, paid_on__isnull=True,
                                           month__lt=dates.today().replace(day=1))
                 .order_by("month").values_list("month", flat=True))
+
+
+def dues_paid_to(member: Member) -> datetime.date | None:
+    """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
+    member's ledger paid with no unpaid month before it; None when none is."""
+    first_unpaid = member.dues.filter(paid_on__isnull=True).aggregate(month=Min("month"))["month"]
+    paid = member.dues.filter(paid_on__isnull=False)
+    if first_unpaid is not None:
+        paid = paid.filter(month__lt=first_unpaid)
+    return paid.aggregate(month=Max("month"))["month"]
 
 
 def missing_income_base(user: Any) -> QuerySet[Member]:

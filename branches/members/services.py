@@ -20,7 +20,7 @@ from orgwork.common.contract import (audit_rows, delete_audited, lock_in_scope, 
                                      save_audited)
 from orgwork.units.scope import in_scope, scope_queryset
 
-from . import rules
+from . import rules, selectors
 from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
                      LeavingOutcome, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
@@ -311,8 +311,10 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
         _not_future(sent_on, "sent_on", "开出介绍信日期")
         if sent_on < locked.started_on:
             raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
+        # The letter says how far the dues are paid (党费交到X年X月), read from the ledger.
         locked.state, locked.sent_on = TransferState.IN_TRANSIT, sent_on
-        return ["state", "sent_on"]
+        locked.dues_paid_to = selectors.dues_paid_to(locked.member)
+        return ["state", "sent_on", "dues_paid_to"]
 
     return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
                    label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION,

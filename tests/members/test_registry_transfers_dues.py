@@ -125,8 +125,6 @@ def test_transfers_in_transit_over_thirty_days_are_overdue(orgs, member, county_
 
 def test_the_transfers_list_counts_the_days_in_transit_and_marks_those_the_overdue_list_holds(
         orgs, member, client_for, county_a_clerk):
-    from django.urls import reverse
-
     other = add_member(orgs["community"], "钱")
     late = started(member, to_branch=orgs["county_b"])
     services.transfer_send(transfer=late, sent_on=days_ago(31), actor=SYSTEM)
@@ -136,6 +134,41 @@ def test_the_transfers_list_counts_the_days_in_transit_and_marks_those_the_overd
     assert '在途<br><span class="orgwork-warning">逾期，已31天</span>' in page
     assert "在途<br>已30天" in page  # thirty days is not yet overdue, as on the overdue list
     assert list(selectors.transfers_overdue(county_a_clerk)) == [late]
+
+
+def three_months(member: Member, paid: tuple[bool, bool, bool]) -> list[datetime.date]:
+    """The member's ledger for the three months before this one, paid as ``paid`` says."""
+    months = [rules.add_months(TODAY.replace(day=1), -back) for back in (3, 2, 1)]
+    for month, is_paid in zip(months, paid):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+        if is_paid:
+            services.dues_pay_in_full(record=DuesRecord.objects.get(member=member, month=month), paid_on=TODAY,
+                                      actor=SYSTEM)
+    return months
+
+
+@pytest.mark.parametrize(("paid", "paid_to"), [
+    ((True, True, True), 2),  # every month paid: the last one
+    ((True, False, True), 0),  # a month unpaid: the month before it, a later payment notwithstanding
+    ((False, True, True), None),  # nothing paid without a gap before it
+])
+def test_the_letter_says_how_far_the_dues_are_paid_from_the_ledger(orgs, member, paid, paid_to):
+    months = three_months(member, paid)
+    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
+                                      actor=SYSTEM)
+    assert transfer.dues_paid_to == (None if paid_to is None else months[paid_to])
+    audited = AuditLog.objects.latest("pk").changes  # the letter's one audit row
+    assert audited["state"][1] == TransferState.IN_TRANSIT
+    assert audited.get("dues_paid_to", [None, None])[1] == (None if paid_to is None else f"{months[paid_to]:%Y-%m-%d}")
+
+
+def test_the_transfer_page_shows_the_letters_dues_month(orgs, member, client_for, county_a_clerk):
+    months = three_months(member, (True, True, False))
+    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
+                                      actor=SYSTEM)
+    page = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[transfer.pk]))
+    assert page.status_code == 200
+    assert "党费交至" in page.content.decode() and f"{months[1]:%Y.%m}" in page.content.decode()
 
 
 # --- dues ------------------------------------------------------------------------------

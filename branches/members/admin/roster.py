@@ -270,6 +270,13 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             return format_html('{}<br><span class="orgwork-warning">逾期，已{}天</span>', obj.get_state_display(), days)
         return format_html("{}<br>已{}天", obj.get_state_display(), days)
 
+    @admin.display(description="党费交至")
+    def dues_paid_to_shown(self, obj: Transfer) -> str:
+        """As the letter says it (党费交到2026.10); a letter issued with no month paid says so."""
+        if obj.sent_on is None or obj.from_branch_id is None:
+            return "—"  # no letter issued here yet, or one from outside the province
+        return dates.format_month(obj.dues_paid_to) if obj.dues_paid_to else "无已交党费记录"
+
     @admin.display(description="申请 / 开出介绍信 / 接收日期", ordering="started_on")
     def dates(self, obj: Transfer) -> str:
         shown = [f"{label} {day:%Y-%m-%d}" for label, day in (("申请", obj.started_on), ("开出", obj.sent_on),
@@ -300,7 +307,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if obj is None:
             return []
         return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
-                "sent_on", "received_on", "returned_reason"]
+                "sent_on", "dues_paid_to_shown", "received_on", "returned_reason"]
 
     def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         return list(TransferStartForm.Meta.fields) if obj is None else self.get_readonly_fields(request, obj)

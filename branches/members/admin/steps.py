@@ -319,7 +319,8 @@ def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", TransferState.PENDING,
                    lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u),
-                   day_form("开出介绍信日期"), "outbox",
+                   day_form("开出介绍信日期", "介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
+                                              "转出前应交清党费。"), "outbox",
                    "sent_on"),
     _transfer_step("receive", "接收组织关系", TransferState.IN_TRANSIT,
                    lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u),
