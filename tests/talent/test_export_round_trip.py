@@ -18,6 +18,17 @@ from talent.models import Person
 pytestmark = pytest.mark.django_db
 
 
+def uploaded(user, workbook):
+    """The workbook saved as Excel saves it, uploaded as a talent sheet and checked."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = services.job_create(user=user, resource="talent_people",
+                              uploaded=SimpleUploadedFile("人才.xlsx", buffer.getvalue()))
+    services.job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def test_a_masked_talent_export_uploaded_unchanged_keeps_the_numbers_and_phones(
         settings, tmp_path, make_person, client_for, county_a_clerk):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -26,12 +37,7 @@ def test_a_masked_talent_export_uploaded_unchanged_keeps_the_numbers_and_phones(
     workbook = load_workbook(io.BytesIO(answer.content))
     cells = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
     assert "138****5678" in cells and "13812345678" not in cells
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    job = services.job_create(user=county_a_clerk, resource="talent_people",
-                              uploaded=SimpleUploadedFile("人才.xlsx", buffer.getvalue()))
-    services.job_validate(job_id=job.pk)
-    job.refresh_from_db()
+    job = uploaded(county_a_clerk, workbook)
     assert "已按导出文件还原 4 个被遮蔽的号码" in job.message
     assert (job.error_rows, job.unchanged_count) == (0, 2), job.errors
     services.job_confirm(job=job, user=county_a_clerk)
@@ -73,12 +79,7 @@ def test_a_row_with_its_id_number_typed_in_full_and_a_phone_that_cannot_come_bac
     for other in range(2, sheet.max_row + 1):
         if other != row:
             sheet.cell(other, headers.index("专业领域") + 1).value = "改过的领域"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    job = services.job_create(user=county_a_clerk, resource="talent_people",
-                              uploaded=SimpleUploadedFile("人才.xlsx", buffer.getvalue()))
-    services.job_validate(job_id=job.pk)
-    job.refresh_from_db()
+    job = uploaded(county_a_clerk, workbook)
     assert "「联系电话」的号码无法还原" in job.message
     assert [(e["row"], e["column"]) for e in job.errors] == [(row, "联系电话")], job.errors
     assert "遮盖过的联系电话" in job.errors[0]["message"] and "填写完整的联系电话" in job.errors[0]["message"]
