@@ -65,7 +65,8 @@ def test_the_transfers_record_page_shows_the_step_of_each_row(orgs, member, clie
 
 
 def test_a_change_of_standing_names_itself_in_the_members_trail(orgs, member):
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=days_ago(2),
+                               actor=SYSTEM)
     entry = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member),
                                     object_id=str(member.pk)).latest("at", "id")
     assert entry.message == "变更党籍状态"
