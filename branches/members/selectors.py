@@ -129,11 +129,13 @@ def arrears_months(member: Member) -> list[datetime.date]:
                 .order_by("month").values_list("month", flat=True))
 
 
-def dues_paid_to(member: Member) -> datetime.date | None:
+def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
-    member's ledger paid with no unpaid month before it; None when none is."""
-    first_unpaid = member.dues.filter(paid_on__isnull=True).aggregate(month=Min("month"))["month"]
-    paid = member.dues.filter(paid_on__isnull=False)
+    member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before
+    it; None when none is. A payment recorded after the letter does not change it."""
+    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=as_of)
+    first_unpaid = member.dues.filter(unpaid_then).aggregate(month=Min("month"))["month"]
+    paid = member.dues.exclude(unpaid_then)
     if first_unpaid is not None:
         paid = paid.filter(month__lt=first_unpaid)
     return paid.aggregate(month=Max("month"))["month"]

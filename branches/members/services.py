@@ -313,7 +313,7 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
             raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
         # The letter says how far the dues are paid (党费交到X年X月), read from the ledger.
         locked.state, locked.sent_on = TransferState.IN_TRANSIT, sent_on
-        locked.dues_paid_to = selectors.dues_paid_to(locked.member)
+        locked.dues_paid_to = selectors.dues_paid_to(locked.member, as_of=sent_on)
         return ["state", "sent_on", "dues_paid_to"]
 
     return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",

@@ -162,6 +162,15 @@ def test_the_letter_says_how_far_the_dues_are_paid_from_the_ledger(orgs, member,
     assert audited.get("dues_paid_to", [None, None])[1] == (None if paid_to is None else f"{months[paid_to]:%Y-%m-%d}")
 
 
+def test_a_payment_recorded_after_the_letters_date_is_not_on_the_letter(orgs, member):
+    months = three_months(member, (True, True, False))
+    DuesRecord.objects.filter(member=member, month=months[0]).update(paid_on=days_ago(5))
+    DuesRecord.objects.filter(member=member, month=months[1]).update(paid_on=days_ago(1))
+    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=days_ago(2),
+                                      actor=SYSTEM)
+    assert transfer.dues_paid_to == months[0]  # on the letter's day the second month was still owed
+
+
 def test_the_transfer_page_shows_the_letters_dues_month(orgs, member, client_for, county_a_clerk):
     months = three_months(member, (True, True, False))
     transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
