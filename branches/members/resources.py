@@ -235,9 +235,11 @@ class ApplicantResource(ScopedModelResource):
         考察 on record and the sheet's latest; 取消预备党员资格 needs the date of the
         支部大会 that decided it (a file closed before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
-        if (instance.closed_reason and instance.vote_on and not instance.cancel_meeting_on
-                and stored.get("stage") != Stage.CANCELLED):
-            errors["cancel_meeting_on"] = rules.CANCEL_MEETING_MISSING
+        if instance.closed_reason and instance.vote_on and stored.get("stage") != Stage.CANCELLED:
+            if message := rules.death_cancel_error(instance.closed_reason):
+                errors["closed_reason"] = message  # a file the system closed on a death is kept, not refused
+            elif not instance.cancel_meeting_on:
+                errors["cancel_meeting_on"] = rules.CANCEL_MEETING_MISSING
         ids = (instance.contact_1_id, instance.contact_2_id)
         if ids != (None, None) and not instance.activist_on:
             errors["contact_1"] = "培养联系人在确定为入党积极分子时指定：请同时填写确定为入党积极分子日期，或删去培养联系人。"

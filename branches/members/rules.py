@@ -268,6 +268,18 @@ CANCEL_MEETING_MISSING = "取消预备党员资格须经支部大会讨论决定
 CANCEL_MEETING_EARLY = "取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期。"
 
 
+# A 预备党员 who died is not disqualified: 取消预备党员资格 records him as 出党. His death is
+# recorded on the roster (变更党籍状态: 去世), which closes his file (as 预备党员去世).
+DEATH_WORDS = ("去世", "逝世", "病故", "病逝", "死亡", "身故")
+DEATH_NOT_CANCEL = ("预备党员去世不按取消预备党员资格办理（取消的记为出党）：请在党员名册中对其办理「变更党籍状态」为去世，"
+                    "发展党员档案随之办结。")
+
+
+def death_cancel_error(reason: str) -> str:
+    """取消预备党员资格 given a death as its reason (因病去世): refused, with where to record it."""
+    return DEATH_NOT_CANCEL if any(word in reason for word in DEATH_WORDS) else ""
+
+
 def cancel_meeting_error(vote_on: datetime.date, decided_on: datetime.date) -> str:
     """取消预备党员资格 is decided by the 支部大会, during the 预备期 or after it: on a day
     not before the meeting that admitted the member."""

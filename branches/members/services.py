@@ -747,6 +747,8 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         if locked.stage != Stage.PROBATIONARY:
             locked.stage, locked.closed_reason = Stage.WITHDRAWN, reason.strip()
             return ["stage", "closed_reason"]
+        if message := rules.death_cancel_error(reason):
+            raise ValidationError({"closed_reason": message})
         if decided_on is None:
             raise ValidationError({"cancel_meeting_on": rules.CANCEL_MEETING_MISSING})
         _not_future(decided_on, "cancel_meeting_on", "支部大会日期")

@@ -186,3 +186,40 @@ def test_a_file_closed_on_the_death_of_its_member_goes_through_the_sheet_again_u
                                changed_on=TODAY, reason="支部决定", actor=SYSTEM)
     again = sheet(tmp_path, county_a_clerk, number=number, reason="预备党员去世")
     assert again.committed and again.unchanged == 1, errors(again)
+
+
+# ---- a 预备党员 who died is recorded as 去世, not disqualified (which reads as 出党)
+
+def test_a_cancellation_giving_a_death_as_its_reason_is_refused_and_says_where_to_record_it(orgs, member):
+    a = probationary(orgs["community"], member, vote_days_ago=100)
+    with pytest.raises(ValidationError) as error:
+        services.applicant_cancel(applicant=a, reason="因病去世", decided_on=days_ago(20), actor=SYSTEM)
+    assert error.value.message_dict["closed_reason"] == [rules.DEATH_NOT_CANCEL]
+    assert Applicant.objects.get(pk=a.pk).stage == Stage.PROBATIONARY
+    assert Member.objects.get(pk=a.member_id).status == MemberStatus.ACTIVE
+    services.member_set_status(member=Member.objects.get(pk=a.member_id), status=MemberStatus.DECEASED,
+                               changed_on=days_ago(20), actor=SYSTEM)  # where it belongs
+    assert Applicant.objects.get(pk=a.pk).stage == Stage.CANCELLED
+    assert Member.objects.get(pk=a.member_id).status == MemberStatus.DECEASED
+
+
+def test_the_batch_disqualification_refuses_a_death_as_its_reason(orgs, member, client_for, county_a_clerk):
+    a = probationary(orgs["community"], member, vote_days_ago=100)
+    answer = client_for(county_a_clerk).post(reverse("admin:members_applicant_changelist"), {
+        "action": "disqualify", "_selected_action": [a.pk], "apply": "1", "reason": "病故",
+        "day": days_ago(20).isoformat()}, follow=True)
+    assert "预备党员去世不按取消预备党员资格办理" in answer.content.decode()
+    assert Member.objects.get(pk=a.member_id).status == MemberStatus.ACTIVE
+
+
+def test_a_withdrawal_before_the_vote_may_give_a_death_as_its_reason(orgs, member):
+    a = activist(orgs["community"], member)
+    services.applicant_cancel(applicant=a, reason="本人因病去世", actor=SYSTEM)
+    assert Applicant.objects.get(pk=a.pk).stage == Stage.WITHDRAWN  # not a member: no 出党 to mistake
+
+
+def test_a_sheet_cancellation_giving_a_death_as_its_reason_is_refused(tmp_path, orgs, contact, county_a_clerk):
+    result = sheet(tmp_path, county_a_clerk, reason="预备期内病逝", meeting=(VOTE + datetime.timedelta(days=90)).isoformat())
+    assert not result.committed and rules.DEATH_NOT_CANCEL in errors(result), errors(result)
+    assert not Applicant.objects.filter(name="赵明").exists()
+

@@ -265,3 +265,22 @@ def test_the_roster_export_shows_a_status_changes_date_and_grounds_and_comes_bac
     job = uploaded(county_a_clerk, "members_roster", saved(workbook))
     assert (job.error_rows, job.unchanged_count, job.rows) == (0, 3, 3), job.errors
     assert Member.objects.get(pk=members[0].pk).status == MemberStatus.EXPELLED
+
+
+def test_a_file_closed_by_its_members_death_comes_back_unchanged_from_its_export(members, orgs, client_for,
+                                                                                 county_a_clerk):
+    """The applicants' sheet refuses a 取消 that gives a death as its reason (that is 去世, on
+    the roster); the file the system itself closed so (预备党员去世) is not refused again."""
+    from branches.members.models import Applicant, MemberStatus, Stage
+
+    from .conftest import days_ago, probationary
+
+    file = probationary(orgs["community"], members[0], vote_days_ago=100)
+    member_services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.DECEASED,
+                                      changed_on=days_ago(3), actor=SYSTEM)
+    assert Applicant.objects.get(pk=file.pk).closed_reason == "预备党员去世"
+    job = uploaded(county_a_clerk, "members_applicants",
+                   saved(exported(client_for, with_the_right(county_a_clerk), "applicant")))
+    assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
+    assert Applicant.objects.get(pk=file.pk).stage == Stage.CANCELLED
+    assert Member.objects.get(pk=file.member_id).status == MemberStatus.DECEASED
