@@ -358,6 +358,10 @@ def preview_headers(resource: Any) -> list[str]:
     return chosen[:PREVIEW_COLUMNS]
 
 
+# Rows whose record is found by a pair of columns are looked up this many a query.
+PAIRS_PER_QUERY = 400
+
+
 class ImportEngine:
     """Validate (and optionally commit) one sheet for one user with one resource."""
 
@@ -623,16 +627,28 @@ class ImportEngine:
         elif len(self.key_attributes) == 1:
             qs = manager.filter(**{f"{self.key_attributes[0]}__in": [k[0] for k in keys]})
         else:
-            condition = Q()
-            for key in keys:
-                condition |= Q(**dict(zip(self.key_attributes, key)))
-            qs = manager.filter(condition)
-        # Unscoped on purpose: a record outside the scope must be found to be refused.
-        qs = qs.annotate(**{SCOPE_PATH: F(self.scope_path_lookup)})
-        if lock:
-            qs = qs.select_for_update(of=("self",))
+            # A pair of columns (a member and a month): an OR of the pairs, a slice of them a
+            # query. A county's year of dues in one OR is past SQLite's expression depth (1000).
+            slices = []
+            for start in range(0, len(keys), PAIRS_PER_QUERY):
+                condition = Q()
+                for key in keys[start:start + PAIRS_PER_QUERY]:
+                    condition |= Q(**dict(zip(self.key_attributes, key)))
+                slices.append(manager.filter(condition))
+            return self._found(slices, lock)
+        return self._found([qs], lock)
+
+    def _found(self, slices: list[Any], lock: bool) -> dict[tuple[Any, ...], Any]:
+        """The records the queries ``slices`` find, by the rows' key; a key two records share
+        is left to ``_ambiguity``."""
+        found = []
+        for qs in slices:
+            # Unscoped on purpose: a record outside the scope must be found to be refused.
+            qs = qs.annotate(**{SCOPE_PATH: F(self.scope_path_lookup)})
+            if lock:
+                qs = qs.select_for_update(of=("self",))
+            found.extend(qs)
         attnames = [self.model._meta.get_field(a).attname for a in self.key_attributes]
-        found = list(qs)
         existing = {tuple(self._own_key(getattr(obj, a)) for a in attnames): obj for obj in found}
         if len(existing) < len(found):
             # A natural key the table does not keep unique (an item's checklist and problem):

@@ -146,3 +146,25 @@ def test_a_negative_amount_is_told_as_negative_and_too_many_decimals_only_as_suc
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed and "实交金额不能为负数（-126）。" in messages(result)
     assert stored(record) == (None, None)
+
+
+def test_a_dues_sheet_of_more_rows_than_one_lookup_takes_finds_every_month(tmp_path, orgs, monkeypatch,
+                                                                           county_a_clerk):
+    """Rows found by a member and a month are looked up a slice at a time (one OR of a
+    county's year of dues was past SQLite's expression depth and failed the demo's upload):
+    with slices of two, five members' months are all found and each paid once."""
+    from orgwork.imports import engine
+
+    from .conftest import add_member, make_id
+
+    monkeypatch.setattr(engine, "PAIRS_PER_QUERY", 2)
+    people = [add_member(orgs["community"], f"党员{i}", id_number=make_id(datetime.date(1970 + i, 3, 9)))
+              for i in range(5)]
+    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    rows = [[m.id_number, f"{TODAY:%Y-%m}", str(DuesRecord.objects.get(member=m).due), FIRST.isoformat()]
+            for m in people]
+    result = run(tmp_path, [HEAD, *rows], DuesPaymentResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert all(DuesRecord.objects.get(member=m).paid_on == FIRST for m in people)
+    again = run(tmp_path, [HEAD, *rows], DuesPaymentResource, county_a_clerk)
+    assert again.committed and again.unchanged == 5, messages(again)
