@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -272,6 +273,20 @@ def job_validate(*, job_id: int) -> str:
         JOB_LOCKS.release(job.pk)
 
 
+def _dropped_by_the_database(error: Exception) -> bool:
+    """The connection is gone, or the database ended the statement (cancelled, terminated,
+    a locked SQLite file): the message for a lost connection is true. A statement the
+    database refused as it stands (SQLite: expression tree too large) is a fault of ours."""
+    cause = error.__cause__
+    if isinstance(error, InterfaceError) or cause is None:
+        return True
+    if isinstance(cause, psycopg.Error):
+        # Class 08 (connection exception) and 57 (operator intervention), or no state at
+        # all: the connection itself failed.
+        return cause.sqlstate is None or cause.sqlstate.startswith(("08", "57"))
+    return "locked" in str(cause)
+
+
 def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str) -> tuple[bool, Any]:
     """Run a job's step; any failure ends the job 失败 with the message for its cause (the
     file, the database connection, or a fault of ours). Returns (ran, what work returned)."""
@@ -279,9 +294,13 @@ def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, cras
         return True, work()
     except FileError as exc:
         _fail(job, exc.message)
-    except (OperationalError, InterfaceError):
-        logger.warning("import job %s lost its database connection during %s", job.pk, step, exc_info=True)
-        _fail(job, lost)
+    except (OperationalError, InterfaceError) as exc:
+        if _dropped_by_the_database(exc):
+            logger.warning("import job %s lost its database connection during %s", job.pk, step, exc_info=True)
+            _fail(job, lost)
+        else:  # the database refused our statement (SQLite: expression tree too large): a fault of ours
+            logger.exception("import job %s failed in the database during %s", job.pk, step)
+            _fail(job, crashed)
     except Exception:
         logger.exception("import job %s failed during %s", job.pk, step)
         _fail(job, crashed)

@@ -199,3 +199,37 @@ def test_a_macro_workbook_is_refused_at_upload(media: Path, test_resource: Any, 
     with pytest.raises(ValidationError, match=r"\.csv"):
         upload(county_a_clerk, [HEAD, person(1)], name="干部.docx")
     assert not ImportJob.objects.exists()
+
+
+def test_a_statement_the_database_refuses_is_not_told_as_a_lost_connection(
+        media: Path, test_resource: Any, county_a_clerk: Any) -> None:
+    """SQLite refusing an expression too deep, with the connection alive, is a fault of
+    ours: the job says 系统错误, not that the connection broke."""
+    from django.db import OperationalError
+
+    def refused() -> None:
+        import sqlite3
+
+        try:  # as Django raises it: its error, the driver's as the cause
+            raise sqlite3.OperationalError("Expression tree is too large (maximum depth 1000)")
+        except sqlite3.OperationalError as cause:
+            raise OperationalError(*cause.args) from cause
+
+    job = upload(county_a_clerk, [HEAD, person(1)])
+    assert services._step(job, refused, step="validation", lost=services.VALIDATION_CONNECTION_LOST,
+                          crashed="校验时发生系统错误") == (False, None)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (JobStatus.FAILED, "校验时发生系统错误")
+
+    def terminated() -> None:
+        import psycopg
+
+        try:  # pg_terminate_backend, as the driver reports it
+            raise psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+        except psycopg.Error as cause:
+            raise OperationalError(*cause.args) from cause
+
+    second = upload(county_a_clerk, [HEAD, person(2)])
+    services._step(second, terminated, step="validation", lost=services.VALIDATION_CONNECTION_LOST, crashed="x")
+    second.refresh_from_db()
+    assert second.message == services.VALIDATION_CONNECTION_LOST
