@@ -25,8 +25,11 @@ MAX_LISTED_FAILURES = 10
 
 def refusal(obj: Any, error: ValidationError) -> str:
     """One record's refusal: 「发展对象甲」：未完成政治审查；未经公示 (its reasons without their
-    own full stops, which the summary puts back once)."""
-    return f"「{obj}」：" + "；".join(message.rstrip("。；") for message in error.messages)
+    own full stops, which the summary puts back once). A record with a ``batch_label``
+    (a person: name, ID number's tail and branch) is named by it, so that two 胡文静 of a
+    county are told apart."""
+    shown = getattr(obj, "batch_label", None) or str(obj)
+    return f"「{shown}」：" + "；".join(message.rstrip("。；") for message in error.messages)
 
 
 def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条") -> SafeString:

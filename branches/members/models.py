@@ -185,6 +185,11 @@ class Member(Audited):
         return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
 
     @property
+    def batch_label(self) -> str:
+        """How a batch action's result names the member (批量办理结果): 胡文静（尾号0749，东关镇第2村党支部）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
+
+    @property
     def standing_years(self) -> int | None:
         """党龄: whole years since 转正日期 (a 预备党员 has none yet)."""
         return rules.standing_years(self.full_on)
@@ -405,6 +410,11 @@ class Applicant(Audited):
     def name_and_tail(self) -> str:
         """As :attr:`Member.name_and_tail`: 周丽娟（尾号1281）."""
         return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
+
+    @property
+    def batch_label(self) -> str:
+        """As :attr:`Member.batch_label`: 申请人甲（尾号9007，城关区第1党支部）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
 
     @property
     def probation_ends_on(self) -> datetime.date | None:

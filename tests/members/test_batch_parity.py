@@ -70,7 +70,7 @@ def test_a_batch_refusal_names_the_step_once_and_gives_the_reason_its_service_gi
     before = written.count()
     text = batch(client_for(county_a_clerk), "applicant", "talk", [applied.pk], day=days_ago(30).isoformat(),
                  late_reason="补谈")
-    assert (f"「{applied.name}」：当前不能办理谈话（已于 {days_ago(40):%Y-%m-%d} 登记谈话，不能再次登记）。"
+    assert (f"「{applied.batch_label}」：当前不能办理谈话（已于 {days_ago(40):%Y-%m-%d} 登记谈话，不能再次登记）。"
             in text), text
     assert "办理「办理" not in text
     assert written.count() == before  # the call that found the reason was rolled back
