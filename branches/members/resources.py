@@ -247,8 +247,14 @@ class ApplicantResource(ScopedModelResource):
             errors["contact_1"] = "确定为入党积极分子须指定一至两名培养联系人，请填写培养联系人的身份证号。"
         elif ids != (stored.get("contact_1_id"), stored.get("contact_2_id")) and ids != (None, None):
             contacts = [m for m in (instance.contact_1, instance.contact_2) if m is not None]
-            if message := rules.contacts_error(contacts):
-                errors["contact_1"] = message
+            # Each contact's refusal under its own column (联系人二 marked, not 联系人一).
+            named = {field: message for field, contact in (("contact_1", instance.contact_1),
+                                                           ("contact_2", instance.contact_2))
+                     if contact is not None and (message := rules.contact_error(contact))}
+            if named:
+                errors.update(named)
+            elif message := rules.contacts_error(contacts):
+                errors["contact_2" if len(contacts) == 2 else "contact_1"] = message
         candidate_on = instance.candidate_on
         if candidate_on and candidate_on != stored.get("candidate_on") and instance.activist_on:
             reviews = list(ActivistReview.objects.filter(applicant_id=instance.pk).values_list(

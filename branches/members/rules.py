@@ -125,16 +125,20 @@ def talk_error(applied_on: datetime.date, talked_on: datetime.date, late_reason:
     return ""
 
 
+def contact_error(contact: Any) -> str:
+    """A 培养联系人 is a 正式党员 on the roll."""
+    if contact.category != "full" or contact.status != "active":
+        return f"培养联系人「{contact}」须是在册的正式党员。"
+    return ""
+
+
 def contacts_error(contacts: list[Any]) -> str:
     """One or two 培养联系人, each a 正式党员 in good standing."""
     if not 1 <= len(contacts) <= 2:
         return "须指定一至两名培养联系人。"
     if len({c.pk for c in contacts}) != len(contacts):
         return "两名培养联系人不能是同一人。"
-    for contact in contacts:
-        if contact.category != "full" or contact.status != "active":
-            return f"培养联系人「{contact}」须是在册的正式党员。"
-    return ""
+    return next((message for contact in contacts if (message := contact_error(contact))), "")
 
 
 NO_REVIEW = "没有培养考察记录（每半年一次），不能确定为发展对象。"

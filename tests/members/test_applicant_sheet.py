@@ -270,6 +270,20 @@ def test_a_probationary_member_cannot_be_a_contact_on_the_sheet_as_in_the_servic
         services.applicant_make_activist(applicant=rejected, decided_on=days_ago(150), contacts=[junior], actor=SYSTEM)
 
 
+def test_a_second_contact_who_is_not_a_full_member_is_refused_under_the_second_contacts_column(
+        tmp_path, orgs, county_a_clerk):
+    junior = add_member(orgs["community"], "预备党员乙", category=MemberCategory.PROBATIONARY,
+                        joined_on=days_ago(100), id_number=make_id(datetime.date(1995, 3, 3)))
+    path = tmp_path / "applicants.csv"
+    rows = [HEAD + ["培养联系人二身份证号"], file_row() + [junior.id_number]]
+    path.write_text("\r\n".join(",".join(row) for row in rows) + "\r\n", encoding="utf-8")
+    result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
+                        commit=True)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("培养联系人二身份证号", "培养联系人「预备党员乙」须是在册的正式党员。")]  # not under 联系人一, who is a full member
+
+
 def test_a_contact_from_another_county_is_not_found_on_the_sheet(tmp_path, orgs, county_a_clerk):
     stranger = add_member(orgs["county_b"], "外区党员", id_number=make_id(datetime.date(1968, 8, 8)))
     result = run(tmp_path, file_row(**{"培养联系人一身份证号": stranger.id_number}), user=county_a_clerk)
