@@ -220,6 +220,10 @@ class Member(Audited):
                 and (message := rules.probation_overdue_error(self.joined_on, dates.today()))
                 and not self.has_application_file()):
             errors["joined_on"] = message
+        if (isinstance(self.joined_on, datetime.date) and self.status_changed_on is not None
+                and "joined_on" not in errors and self.joined_on > self.status_changed_on):
+            # Said under 入党日期, the column a clerk changed (the date of the change is shown only).
+            errors["joined_on"] = f"入党日期不能晚于党籍状态变更日期（{self.status_changed_on:%Y-%m-%d}）。"
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -131,6 +131,19 @@ def _first_field(condition: Q) -> str:
     return ""
 
 
+def _fields_read(condition: Q) -> frozenset[str]:
+    """Every field a condition reads, on either side of a comparison (F("joined_on"))."""
+    names: set[str] = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _fields_read(child)
+            continue
+        names.add(child[0].partition("__")[0])
+        if isinstance(child[1], models.F):
+            names.add(child[1].name.partition("__")[0])
+    return frozenset(names)
+
+
 @functools.cache
 def _compiled(model: type[models.Model]) -> tuple[tuple[tuple[models.CheckConstraint, Predicate, str], ...],
                                                   tuple[str, ...]]:
@@ -153,12 +166,17 @@ def unsupported(model: type[models.Model]) -> list[str]:
     return list(_compiled(model)[1])
 
 
-def broken(instance: models.Model) -> list[tuple[str, str]]:
+def broken(instance: models.Model, refused: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(field name, message) for each check constraint the unsaved ``instance`` breaks.
     A value of the wrong type (text where a date belongs) makes a comparison unknown:
-    its field's own check reports it."""
+    its field's own check reports it. A constraint reading a field in ``refused`` (already
+    refused by the model's own check, in its own words) is not asked, as Django's
+    ``full_clean`` leaves it."""
     found = []
+    refused = frozenset(refused)
     for constraint, predicate, field in _compiled(type(instance))[0]:
+        if refused & _fields_read(constraint.condition):
+            continue
         try:
             holds = predicate(instance)
         except TypeError:

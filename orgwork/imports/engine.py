@@ -1366,7 +1366,8 @@ class ImportEngine:
         # The table's CHECK constraints, here rather than as a failed commit (checks); a
         # constraint that says what the model's check said already, under another of its
         # columns, is not said twice.
-        errors.extend((name, message) for name, message in checks.broken(instance)
+        refused = {e[0] for e in errors if e[0]}
+        errors.extend((name, message) for name, message in checks.broken(instance, refused)
                       if all(e[1] != message for e in errors))
         return errors
 

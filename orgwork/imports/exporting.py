@@ -197,6 +197,9 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
     return content
 
 
+SHOWN_ONLY_NOTE = "仅供查看，导入时不读取：在此列填写或修改不会改变系统中的记录，请在系统中办理相应手续。"
+
+
 def template_xlsx(resource_class: type[Any]) -> bytes:
     """导入模板: the header row and empty rows below it, every column formatted as text so
     that Excel keeps ID numbers and months (1975.10) exactly as typed.
@@ -210,6 +213,8 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     # 事项编号 column in a blank template would be filled in as 1, 2, 3.
     number = resource.fields.get(getattr(resource._meta, "number_field", None) or "")
     headers = [f.column_name for f in resource.get_import_fields() if f.column_name and f is not number]
+    # Columns an export shows and an upload never reads (党籍状态: changed by its step).
+    shown_only = {f.column_name for f in resource.get_import_fields() if f.readonly}
     example = getattr(resource_class, "example_row", {}) or {}
     workbook = Workbook()
     sheet = workbook.active
@@ -218,7 +223,9 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
         cell = sheet.cell(row=1, column=col, value=header)
         cell.font = HEADER_FONT
         cell.number_format = TEXT_FORMAT
-        if example.get(header):
+        if header in shown_only:
+            cell.comment = Comment(SHOWN_ONLY_NOTE, "导入模板")
+        elif example.get(header):
             cell.comment = Comment(f"示例：{example[header]}", "导入模板")
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
@@ -228,13 +235,14 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
         for col in range(1, len(headers) + 1):
             sheet.cell(row=row, column=col).number_format = TEXT_FORMAT
     notes = workbook.create_sheet("填写说明")
-    notes.append([_header_cell(notes, "列名"), _header_cell(notes, "示例")])
+    notes.append([_header_cell(notes, "列名"), _header_cell(notes, "示例"), _header_cell(notes, "说明")])
     for header in headers:
-        notes.append([header, str(example.get(header, ""))])
+        notes.append([header, str(example.get(header, "")), SHOWN_ONLY_NOTE if header in shown_only else ""])
     notes.append([])
     notes.append(["在第一个工作表的表头下面逐行填写，从第 2 行开始；不要填写示例行。本说明页不导入。"])
     notes.column_dimensions["A"].width = 28
     notes.column_dimensions["B"].width = 40
+    notes.column_dimensions["C"].width = 48
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

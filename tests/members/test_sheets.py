@@ -186,3 +186,41 @@ def test_the_templates_own_view_only_column_is_named_as_such_and_a_misspelt_one_
         "注意：表中的「党费基数」列不在导入模板中，不会导入；如果是要导入的数据，请按模板改正列名后重新上传。"
         "表中的「党籍状态」列在模板中仅供查看，不会导入。")
     assert ignored_note([], []) == ""
+
+
+def test_the_roster_templates_shown_only_columns_say_so_on_the_header_and_in_its_notes(orgs, client_for,
+                                                                                      county_a_clerk):
+    """党籍状态 and its date and grounds are in the template (an export carries them) but an
+    upload never reads them: the header's comment and 填写说明 say so, where a clerk who fills
+    in 出党 would otherwise read 未变 with no word why."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from orgwork.imports.exporting import SHOWN_ONLY_NOTE
+
+    answer = client_for(county_a_clerk).get(reverse("admin:imports_importjob_template", args=["members_roster"]))
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    headers = {cell.value: cell for cell in book.worksheets[0][1]}
+    shown_only = ["党籍状态", "党籍状态变更日期", "党籍状态变更原因或依据"]
+    assert all(headers[h].comment.text == SHOWN_ONLY_NOTE for h in shown_only)
+    assert not headers["入党日期"].comment or headers["入党日期"].comment.text != SHOWN_ONLY_NOTE
+    notes = {row[0]: row[2] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row and row[0]}
+    assert [h for h, note in notes.items() if note == SHOWN_ONLY_NOTE] == shown_only
+
+
+def test_a_joining_date_after_the_status_change_is_refused_under_the_joining_date_with_the_change_date(
+        tmp_path, orgs, county_a_clerk):
+    from branches.members.models import MemberStatus
+
+    member = add_member(orgs["community"], "王建国", joined_on=datetime.date(2000, 7, 1))
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=datetime.date(2005, 6, 1),
+                               reason="失去联系超过六个月，经支部大会决定停止党籍", actor=SYSTEM)
+    row = [member.name, member.id_number, "A-SQ", "正式党员", "2006-07-01", "2007-07-01", "在职", "4000"]
+    result = run(tmp_path, [ROSTER_HEAD, row], MemberResource, county_a_clerk)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("入党日期", "入党日期不能晚于党籍状态变更日期（2005-06-01）。")], messages(result)
+    assert Member.objects.get(pk=member.pk).joined_on == datetime.date(2000, 7, 1)
