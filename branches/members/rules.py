@@ -463,6 +463,14 @@ def status_change_errors(*, status: str, changed_on: datetime.date | None, reaso
     return errors
 
 
+def left_the_party_error(*, name: str, left_on: datetime.date | None) -> str:
+    """A member who has left the Party (出党) is no longer a member: his death or a
+    停止党籍 is not recorded against him; the one change left is 恢复党籍 (back 在册).
+    A member 停止党籍 (out of contact) is still the Party's: his death may be recorded."""
+    when = f"已于{left_on:%Y-%m-%d}出党" if left_on else "已出党"
+    return f"「{name}」{when}，不再登记为党员去世或停止党籍；恢复党籍的，请变更为“在册”。"
+
+
 def dues_first_month_gone(*, status: str, left_on: datetime.date) -> datetime.date:
     """党费 on leaving the roll (离开名册后的党费): the first month whose unpaid dues are no
     longer asked for. A member who leaves (组织关系转出本省、出党、停止党籍) pays up to and

@@ -108,6 +108,8 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
             raise ValidationError({"status": f"「{locked}」的组织关系已转出，党籍状态随转接办理，不能在此变更。"})
         if locked.status == MemberStatus.DECEASED:
             raise ValidationError({"status": f"「{locked}」已登记去世，党籍状态不能再变更。"})
+        if locked.status == MemberStatus.EXPELLED and status != MemberStatus.ACTIVE:
+            raise ValidationError({"status": rules.left_the_party_error(name=str(locked), left_on=locked.status_changed_on)})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"status": f"「{locked}」有未办结的组织关系转接，请先办结或退回介绍信。"})
         if status == MemberStatus.EXPELLED and (pending := _disposal_not_carried_out(locked)) is not None:

@@ -217,3 +217,58 @@ def test_a_probationer_admitted_and_cancelled_by_the_applicants_sheet_is_dated_b
     assert status_of(Member.objects.get(pk=file.member_id)) == (MemberStatus.EXPELLED, days_ago(7),
                                                                 "取消预备党员资格：预备期内不履行义务")
 
+
+
+# --- a member who has left the Party (出党) -----------------------------------------------
+
+def expelled(member: Member, on: datetime.date) -> Member:
+    return services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=on, reason=DECISION,
+                                      actor=SYSTEM)
+
+
+@pytest.mark.parametrize("status", [MemberStatus.DECEASED, MemberStatus.SUSPENDED])
+def test_a_member_who_has_left_the_party_cannot_be_recorded_as_dead_or_suspended(member, status):
+    expelled(member, days_ago(10))
+    with pytest.raises(ValidationError) as error:
+        services.member_set_status(member=member, status=status, changed_on=days_ago(2), reason="家属告知",
+                                   actor=SYSTEM)
+    assert error.value.message_dict["status"] == [
+        f"「{member.name}」已于{days_ago(10):%Y-%m-%d}出党，不再登记为党员去世或停止党籍；恢复党籍的，请变更为“在册”。"]
+    assert status_of(member) == (MemberStatus.EXPELLED, days_ago(10), DECISION)
+
+
+def test_a_member_who_has_left_the_party_can_be_brought_back_on_the_roll(member):
+    expelled(member, days_ago(10))
+    services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=days_ago(2),
+                               reason="甘城组发〔2026〕20号恢复党籍决定", actor=SYSTEM)
+    assert status_of(member) == (MemberStatus.ACTIVE, days_ago(2), "甘城组发〔2026〕20号恢复党籍决定")
+
+
+def test_the_death_of_a_suspended_member_may_be_recorded(member):
+    """停止党籍 is for a member out of contact: he is still the Party's, and his death is recorded."""
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=days_ago(10),
+                               reason="失去联系", actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=days_ago(2), actor=SYSTEM)
+    assert status_of(member)[:2] == (MemberStatus.DECEASED, days_ago(2))
+
+
+def test_the_roster_batch_action_refuses_the_death_of_a_member_who_has_left_the_party(
+        orgs, member, client_for, county_a_clerk):
+    expelled(member, days_ago(10))
+    other = add_member(orgs["community"], "李四")
+    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
+        "action": "set_status", "_selected_action": [member.pk, other.pk], "apply": "1", "status": "deceased",
+        "changed_on": f"{days_ago(1):%Y-%m-%d}", "reason": ""}, follow=True)
+    assert f"已于{days_ago(10):%Y-%m-%d}出党，不再登记为党员去世或停止党籍" in page.content.decode()
+    assert status_of(member) == (MemberStatus.EXPELLED, days_ago(10), DECISION)
+    assert status_of(other)[0] == MemberStatus.DECEASED
+
+
+def test_the_status_step_shows_the_refusal_under_the_status_of_a_member_who_has_left_the_party(
+        member, client_for, county_a_clerk):
+    expelled(member, days_ago(10))
+    page = client_for(county_a_clerk).post(f"/admin/members/member/{member.pk}/status/", {
+        "status": "deceased", "changed_on": f"{days_ago(1):%Y-%m-%d}", "reason": ""})
+    assert page.status_code == 200
+    assert "不再登记为党员去世或停止党籍" in str(page.context["form"].errors["status"])
+    assert status_of(member)[0] == MemberStatus.EXPELLED
