@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 
 from branches.models import PartyOrganisation
 from orgwork.common.display import already
@@ -364,13 +364,14 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             member.branch_id = locked.to_branch_id
             save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
         else:
-            member.status, member.status_changed_on = MemberStatus.TRANSFERRED_OUT, received_on
+            # One leaving date: the relationship left with the letter (开出介绍信日期), the
+            # month of leaving for the dues too; the receipt's date stays on the transfer.
+            left_on = locked.sent_on or locked.started_on
+            member.status, member.status_changed_on = MemberStatus.TRANSFERRED_OUT, left_on
             member.status_reason = f"组织关系转往{locked.destination}（介绍信 {locked.letter_number}）"[:rules.STATUS_REASON_MAX]
             save_audited(member, actor=actor, fields=STATUS_FIELDS,
                          message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
-            # 转出当月: the month the letter was issued is the last one paid here.
-            dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT,
-                                  left_on=locked.sent_on or locked.started_on, actor=actor)
+            dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT, left_on=left_on, actor=actor)
     return locked
 
 
@@ -904,10 +905,16 @@ def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date
 def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:
     """The members on the roster in scope (one branch of it) still without the month's row.
     One back on the roll (恢复在册, 省外转入) owes from the month he came back, not for the
-    months he was away (his ``status_changed_on`` is the day he came back)."""
+    months he was away (his ``status_changed_on`` is the day he came back). One whose
+    letter out of the province is on its way (在途) owes up to the letter's month: he is
+    still 在册 until the receipt, but has left with the letter; if it comes back (退回)
+    he stays, and generating a later month again adds his row."""
     next_month = rules.add_months(month, 1)
+    leaving = Transfer.objects.filter(member=OuterRef("pk"), state=TransferState.IN_TRANSIT, to_branch__isnull=True,
+                                      from_branch__isnull=False, sent_on__lt=month)
     members = scope_queryset(Member.objects.filter(Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=next_month),
-                                                   status=MemberStatus.ACTIVE, joined_on__lt=next_month), actor)
+                                                   status=MemberStatus.ACTIVE, joined_on__lt=next_month)
+                             .exclude(Exists(leaving)), actor)
     if branch is not None:
         _require_branch_in_scope(branch, actor)
         members = members.filter(branch=branch)

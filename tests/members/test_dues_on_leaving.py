@@ -113,6 +113,52 @@ def test_a_transfer_out_of_the_province_keeps_dues_up_to_the_month_of_the_letter
     assert member not in selectors.arrears(county_a_clerk)
 
 
+def test_a_transfer_out_of_the_province_leaves_on_the_letters_date_for_the_roster_and_the_dues(member, county_a_clerk):
+    ledger(member)
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕31号",
+                                started_on=in_month(M2, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    left_on = Member.objects.get(pk=member.pk).status_changed_on
+    assert left_on == in_month(M2, 3)
+    assert months_of(member) == [M3, M2]  # the letter's month is the last one paid here
+
+
+def letter_on_its_way(member: Member, number: str, sent_on: datetime.date):
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number=number,
+                                started_on=sent_on, actor=SYSTEM)
+    return services.transfer_send(transfer=t, sent_on=sent_on, actor=SYSTEM)
+
+
+def test_no_month_after_the_letters_month_is_generated_while_a_letter_out_of_the_province_is_on_its_way(orgs, member):
+    letter_on_its_way(member, "甘转〔2026〕32号", in_month(M2, 3))
+    staying = add_member(orgs["community"], "李四")
+    for month in (M3, M2, M1, THIS_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [M3, M2]
+    assert months_of(staying) == [M3, M2, M1, THIS_MONTH]
+
+
+def test_a_letter_inside_the_province_on_its_way_stops_no_months(orgs, member):
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕33号",
+                                started_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    for month in (M1, THIS_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [M1, THIS_MONTH]
+
+
+def test_a_member_whose_letter_is_returned_stays_and_the_later_months_are_generated_again(member, county_a_clerk):
+    t = letter_on_its_way(member, "甘转〔2026〕34号", in_month(M2, 3))
+    services.dues_generate_month(month=M1, actor=SYSTEM)
+    assert months_of(member) == []
+    services.transfer_return(transfer=t, reason="接收方查无此单位", actor=county_a_clerk)
+    services.dues_generate_month(month=M1, actor=SYSTEM)
+    services.dues_generate_month(month=THIS_MONTH, actor=SYSTEM)
+    assert months_of(member) == [M1, THIS_MONTH]
+    assert Member.objects.get(pk=member.pk).unpaid_months == 1
+
+
 def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, county_b_clerk):
     ledger(member)
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕22号",

@@ -184,13 +184,16 @@ def test_cancelling_a_probationer_records_the_meeting_as_the_status_change(orgs)
                                                                 "取消预备党员资格：不履行党员义务")
 
 
-def test_a_transfer_out_of_the_province_records_the_receipt_as_the_status_change(member, county_a_clerk):
+def test_a_transfer_out_of_the_province_is_dated_by_its_letter_and_keeps_the_receipt_on_the_transfer(
+        member, county_a_clerk):
+    """One leaving date: the relationship left with the letter, the month the dues stop too."""
     t = services.transfer_start(member=member, destination="陕西省西安市某党支部", letter_number="甘转〔2026〕7号",
                                 started_on=days_ago(20), actor=SYSTEM)
     services.transfer_send(transfer=t, sent_on=days_ago(18), actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=days_ago(3), actor=county_a_clerk)
-    assert status_of(member) == (MemberStatus.TRANSFERRED_OUT, days_ago(3),
+    t = services.transfer_receive(transfer=t, received_on=days_ago(3), actor=county_a_clerk)
+    assert status_of(member) == (MemberStatus.TRANSFERRED_OUT, days_ago(18),
                                  "组织关系转往陕西省西安市某党支部（介绍信 甘转〔2026〕7号）")
+    assert t.received_on == days_ago(3)
 
 
 def test_a_return_from_outside_the_province_records_its_date(orgs, member, county_a_clerk):
