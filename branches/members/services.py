@@ -430,7 +430,10 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
     with transaction.atomic():
         message = f"组织关系由省外转入（{origin.strip()}，介绍信 {letter_number.strip()}）"
         if adding:
-            member.branch, member.status = to_branch, MemberStatus.ACTIVE
+            # Recorded as a returning member's 省外转入 is: he is on the roll from the receipt,
+            # and owes dues from its month on (_dues_pending), not for the months before.
+            member.branch, member.status, member.status_changed_on = to_branch, MemberStatus.ACTIVE, received_on
+            member.status_reason = message[:rules.STATUS_REASON_MAX]
             member.full_clean()
             save_audited(member, actor=actor, message=message)
             locked = member

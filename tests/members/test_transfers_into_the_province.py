@@ -23,7 +23,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.common.secrets import ID_NUMBER_UNAVAILABLE
 from tests.steps import assert_step_unavailable
 
-from .conftest import SYSTEM, add_member, days_ago, make_id
+from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 from .test_record_steps import buttons, page, step_url
@@ -190,6 +190,32 @@ def test_a_new_person_transferred_in_from_outside_enters_the_roster_with_the_let
                                           actor=county_a_clerk)
     added = Member.objects.get(pk=t.member_id)
     assert (added.branch_id, added.status, t.state) == (orgs["village"].pk, MemberStatus.ACTIVE, TransferState.RECEIVED)
+
+
+def person_new_to_the_province(orgs, actor, *, received_on: datetime.date) -> Member:
+    person = Member(name="周转入", id_number=make_id(datetime.date(1986, 5, 3)), category="full",
+                    joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("4200"))
+    t = services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
+                                          letter_number="沪徐转〔2026〕18号", received_on=received_on,
+                                          sent_on=received_on - datetime.timedelta(days=5), actor=actor)
+    return Member.objects.get(pk=t.member_id)
+
+
+def test_a_person_new_to_the_province_is_recorded_on_the_roll_from_the_receipt_as_a_returning_member_is(
+        orgs, county_a_clerk):
+    added = person_new_to_the_province(orgs, county_a_clerk, received_on=days_ago(1))
+    assert (added.status_changed_on, added.status_reason) == (
+        days_ago(1), "组织关系由省外转入（上海市徐汇区某党委，介绍信 沪徐转〔2026〕18号）")
+
+
+def test_a_person_new_to_the_province_owes_dues_from_the_month_of_the_receipt_not_before(orgs, county_a_clerk):
+    this_month = TODAY.replace(day=1)
+    before, earlier = rules.add_months(this_month, -1), rules.add_months(this_month, -2)
+    added = person_new_to_the_province(orgs, county_a_clerk, received_on=this_month)
+    for month in (earlier, before, this_month):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert list(added.dues.values_list("month", flat=True)) == [this_month]
+    assert Member.objects.get(pk=added.pk).unpaid_months == 0
 
 
 def test_the_transfer_page_of_a_transfer_in_names_the_organisation_outside(orgs, member, client_for, county_a_clerk):
