@@ -32,13 +32,18 @@ def refusal(obj: Any, error: ValidationError) -> str:
     return f"「{shown}」：" + "；".join(message.rstrip("。；") for message in error.messages)
 
 
-def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条") -> SafeString:
+def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条",
+                  notes: list[str] | None = None) -> SafeString:
     """The message after a batch (批量办理结果): one summary line — 发展党员：已办理 1 人，未办理
-    1 人。 — and the refusals as a list (:func:`refusal_list`)."""
+    1 人。 — the refusals as a list (:func:`refusal_list`), then what else the step did
+    to the records done (``notes``, one a line: 「吴卫东」：删除未交党费2个月（…）)."""
     head = f"{verb}：已办理 {done} {unit}"
-    if not failures:
-        return format_html("{}。", head)
-    return refusal_list(f"{head}，未办理 {len(failures)} {unit}。", failures, unit)
+    summary = (format_html("{}。", head) if not failures
+               else refusal_list(f"{head}，未办理 {len(failures)} {unit}。", failures, unit))
+    if not notes:
+        return summary
+    return format_html('{}<ul class="orgwork-batch-notes">{}</ul>', summary,
+                       format_html_join("", "<li>{}。</li>", ((line,) for line in notes)))
 
 
 def refusal_list(summary: str, failures: list[str], unit: str = "条") -> SafeString:
@@ -55,31 +60,35 @@ def refusal_list(summary: str, failures: list[str], unit: str = "条") -> SafeSt
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,
-                   service: Callable[[Any], Any]) -> None:
+                   service: Callable[[Any], Any], note: Callable[[Any], str] | None = None) -> None:
     """Call ``service`` for each object; collect refusals; one summary message, counted in
-    the admin's ``batch_unit`` (人 on the lists of people, 条 otherwise)."""
-    done, failures = 0, []
+    the admin's ``batch_unit`` (人 on the lists of people, 条 otherwise). ``note``: what
+    else a call did, read from what it returned, listed under the summary."""
+    done, failures, notes = 0, [], []
     for obj in objects:
         try:
-            service(obj)
+            result = service(obj)
             done += 1
         except ValidationError as error:
             failures.append(refusal(obj, error))
+        else:
+            if note is not None and (line := note(result)):
+                notes.append(f"「{obj}」：{line}")
     unit = getattr(model_admin, "batch_unit", "条")
-    model_admin.message_user(request, batch_summary(verb, done, failures, unit),
+    model_admin.message_user(request, batch_summary(verb, done, failures, unit, notes),
                              messages.WARNING if failures else messages.SUCCESS)
 
 
 def action_with_form(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any], *,
                      form_class: type[forms.Form], title: str, action: str,
                      service: Callable[[Any, dict[str, Any]], Any], form_kwargs: dict[str, Any] | None = None,
-                     ) -> HttpResponse | None:
+                     note: Callable[[Any], str] | None = None) -> HttpResponse | None:
     """An action that first asks for a date, a reason or a choice, then runs per object."""
     kwargs = form_kwargs or {}
     if "apply" in request.POST:
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
-            run_per_object(model_admin, request, queryset, title, lambda obj: service(obj, form.cleaned_data))
+            run_per_object(model_admin, request, queryset, title, lambda obj: service(obj, form.cleaned_data), note)
             return None
     else:
         form = form_class(**kwargs)

@@ -74,6 +74,9 @@ class RecordStep:
     # The form field under which a refusal about a record's field goes, where their names
     # differ: the service refuses its ``talked_on``, the form asks for a ``day``.
     refusal_fields: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # What the success sentence adds, from what ``run`` returned: what else the step did
+    # (变更党籍状态 deleting unpaid dues), on the page and in the batch's result alike.
+    done_note: Callable[[Any], str] | None = None
 
     @property
     def path(self) -> str:
@@ -82,6 +85,9 @@ class RecordStep:
     @property
     def words(self) -> str:
         return self.verb or self.label
+
+    def note(self, result: Any) -> str:
+        return self.done_note(result) if self.done_note else ""
 
 
 def apply_refusal(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
@@ -179,7 +185,8 @@ class RecordStepsMixin:
             return step.run(record, request.user, data)
 
         return action_with_form(self, request, queryset, form_class=form_class,  # type: ignore[arg-type]
-                                title=title, action=action, form_kwargs=form_kwargs, service=run)
+                                title=title, action=action, form_kwargs=form_kwargs, service=run,
+                                note=step.note if step.done_note else None)
 
     def batch_step_allowed(self, request: HttpRequest, record: Any, step: RecordStep) -> bool:
         """Whether the list's batch runs ``step`` on ``record``: where the record's page would
@@ -249,11 +256,12 @@ class RecordStepsMixin:
             form = form_class(request.POST, request.FILES, **kwargs)
             if form.is_valid():
                 try:
-                    step.run(record, request.user, form.cleaned_data)
+                    result = step.run(record, request.user, form.cleaned_data)
                 except ValidationError as error:
                     apply_refusal(form, error, step.refusal_fields)
                 else:
-                    done = f"「{record}」已{step.words}。"
+                    note = step.note(result)
+                    done = f"「{record}」已{step.words}" + (f"；{note}" if note else "") + "。"
                     self.message_user(request, done, messages.SUCCESS)  # type: ignore[attr-defined]
                     return HttpResponseRedirect(page)
         else:

@@ -96,7 +96,9 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
     the one audit row, by :func:`rules.status_change_errors`. Coming back 在册 records the
     day and grounds of that change in the same fields (the change it undoes stays in the
     audit trail). A member who leaves has his unpaid dues after leaving removed in the same
-    transaction (:func:`dues_close_on_leaving`)."""
+    transaction (:func:`dues_close_on_leaving`): the member's audit row says which months
+    (:func:`dues_deleted_note`), and so may the step that called, from the returned
+    member's ``dues_deleted`` (their months)."""
     if status == MemberStatus.TRANSFERRED_OUT:
         raise ValidationError({"status": "转出须通过组织关系转接办理。"})
     reason = (reason or "").strip()
@@ -109,7 +111,8 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
         if locked.status == MemberStatus.DECEASED:
             raise ValidationError({"status": f"「{locked}」已登记去世，党籍状态不能再变更。"})
         if locked.status == MemberStatus.EXPELLED and status != MemberStatus.ACTIVE:
-            raise ValidationError({"status": rules.left_the_party_error(name=str(locked), left_on=locked.status_changed_on)})
+            raise ValidationError({"status": rules.left_the_party_error(name=str(locked),
+                                                                        left_on=locked.status_changed_on)})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"status": f"「{locked}」有未办结的组织关系转接，请先办结或退回介绍信。"})
         if status == MemberStatus.EXPELLED and (pending := _disposal_not_carried_out(locked)) is not None:
@@ -134,15 +137,21 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
             # Past the 支部大会, a closed file is 取消 (as rules.file_stage reads it on the sheet).
             open_file.stage, open_file.closed_reason = Stage.CANCELLED, "预备党员去世"
             save_audited(open_file, actor=actor, fields=["stage", "closed_reason"], message="预备党员去世，发展程序终止")
+        if status != MemberStatus.ACTIVE:
+            assert changed_on is not None
+            gone[:] = _dues_gone(member_id=locked.pk, status=status, left_on=changed_on)
         locked.status, locked.status_changed_on, locked.status_reason = status, changed_on, reason
         return STATUS_FIELDS
 
+    gone: list[DuesRecord] = []  # found under the member's lock, before his audit row is written
     with transaction.atomic():
         done = perform(Member.objects.all(), member.pk, actor=actor, permission="members.change_member",
-                       label="维护党员名册", what="党员", apply=apply, message="变更党籍状态")
-        if status != MemberStatus.ACTIVE:
+                       label="维护党员名册", what="党员", apply=apply,
+                       message=lambda _: "；".join(filter(None, ["变更党籍状态", dues_deleted_note(gone)])))
+        if gone:
             assert changed_on is not None
-            dues_close_on_leaving(member=done, status=status, left_on=changed_on, actor=actor)
+            dues_close_on_leaving(member=done, status=status, left_on=changed_on, actor=actor, rows=gone)
+        done.dues_deleted = [row.month for row in gone]
     return done
 
 
@@ -369,9 +378,12 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             left_on = locked.sent_on or locked.started_on
             member.status, member.status_changed_on = MemberStatus.TRANSFERRED_OUT, left_on
             member.status_reason = f"组织关系转往{locked.destination}（介绍信 {locked.letter_number}）"[:rules.STATUS_REASON_MAX]
+            gone = _dues_gone(member_id=member.pk, status=MemberStatus.TRANSFERRED_OUT, left_on=left_on)
             save_audited(member, actor=actor, fields=STATUS_FIELDS,
-                         message=f"组织关系转出本省（介绍信 {locked.letter_number}）")
-            dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT, left_on=left_on, actor=actor)
+                         message="；".join(filter(None, [f"组织关系转出本省（介绍信 {locked.letter_number}）",
+                                                         dues_deleted_note(gone)])))
+            dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT, left_on=left_on, actor=actor,
+                                  rows=gone)
     return locked
 
 
@@ -885,16 +897,35 @@ LEAVING_WORDS = {MemberStatus.TRANSFERRED_OUT: "组织关系转出本省", Membe
                  MemberStatus.SUSPENDED: "停止党籍", MemberStatus.DECEASED: "去世"}
 
 
-def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date, actor: Any) -> int:
+def _dues_gone(*, member_id: int, status: str, left_on: datetime.date) -> list[DuesRecord]:
+    """The unpaid months of a member who leaves that are no longer asked for (from
+    :func:`rules.dues_first_month_gone` on), locked, oldest first."""
+    first = rules.dues_first_month_gone(status=status, left_on=left_on)
+    return list(DuesRecord.objects.select_for_update(of=("self",)).select_related("member__branch__unit")
+                .filter(member_id=member_id, paid_on__isnull=True, month__gte=first).order_by("month"))
+
+
+def dues_deleted_note(rows: Sequence[DuesRecord | datetime.date]) -> str:
+    """What leaving did to the ledger, for the member's audit row and the step's message:
+    删除未交党费2个月（2026.10、2026.11）; nothing when no month was deleted."""
+    months = [row.month if isinstance(row, DuesRecord) else row for row in rows]
+    if not months:
+        return ""
+    return f"删除未交党费{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}）"
+
+
+def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date, actor: Any,
+                          rows: list[DuesRecord] | None = None) -> int:
     """党费 of a member who leaves the roll (离开名册后的党费), in the caller's transaction,
     on a member the caller holds locked: his unpaid months from
     :func:`rules.dues_first_month_gone` on are no longer asked for and are deleted, each
     with its audit row (删除) naming the actor and why; months paid are kept, and so is the
     month of leaving for one who transfers out, is expelled or suspended (he pays up to
-    and including it). The arrears counter is recounted. Returns the rows deleted."""
-    first = rules.dues_first_month_gone(status=status, left_on=left_on)
-    rows = list(DuesRecord.objects.select_for_update(of=("self",)).select_related("member__branch__unit")
-                .filter(member_id=member.pk, paid_on__isnull=True, month__gte=first).order_by("month"))
+    and including it). The arrears counter is recounted. ``rows``: those months as
+    :func:`_dues_gone` found them already (for the member's audit row to name them).
+    Returns the rows deleted."""
+    if rows is None:
+        rows = _dues_gone(member_id=member.pk, status=status, left_on=left_on)
     words = LEAVING_WORDS.get(status, MemberStatus(status).label)
     for row in rows:
         delete_audited(row, actor=actor, message=f"党员{words}（{left_on:%Y-%m-%d}），"

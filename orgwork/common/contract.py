@@ -178,10 +178,11 @@ def perform(
     what: str,
     apply: Callable[[M], Sequence[str]],
     action: str = AuditAction.UPDATE,
-    message: str = "",
+    message: str | Callable[[M], str] = "",
 ) -> M:
     """The whole contract for one row: actor, permission, lock in scope, ``apply`` (which
-    checks the rule, sets fields and returns their names, or raises), save, one audit row."""
+    checks the rule, sets fields and returns their names, or raises), save, one audit row.
+    ``message`` may be read from the row once ``apply`` has run (what the step found)."""
     require_permission(actor, permission, label)
     with transaction.atomic():
         locked = lock_in_scope(queryset, pk, actor, what=what)
@@ -191,7 +192,8 @@ def perform(
             fields = [name for name in fields
                       if getattr(locked, (attname := locked._meta.get_field(name).attname)) != loaded.get(attname)]
         if fields:
-            save_audited(locked, actor=actor, fields=fields, action=action, message=message)
+            save_audited(locked, actor=actor, fields=fields, action=action,
+                         message=message(locked) if callable(message) else message)
     return locked
 
 

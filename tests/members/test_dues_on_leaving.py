@@ -212,3 +212,62 @@ def test_a_member_back_on_the_roll_owes_from_the_month_he_came_back_not_for_the_
     for month in (M2, M1, THIS_MONTH):
         services.dues_generate_month(month=month, actor=SYSTEM)
     assert months_of(member) == [M1, THIS_MONTH]
+
+
+# --- the clerk is told which unpaid months leaving deleted ---------------------------------
+
+def member_rows(member: Member) -> list[AuditLog]:
+    return list(AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member),
+                                        object_id=str(member.pk)).order_by("pk"))
+
+
+def deleted_words(*months: datetime.date) -> str:
+    return f"删除未交党费{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}）"
+
+
+def test_the_members_one_audit_row_of_the_change_names_the_unpaid_months_deleted(member):
+    ledger(member)
+    before = len(member_rows(member))
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+                               actor=SYSTEM)
+    rows = member_rows(member)[before:]
+    assert [r.message for r in rows] == [f"变更党籍状态；{deleted_words(M1, THIS_MONTH)}"]
+
+
+def test_a_change_that_deletes_no_dues_says_only_the_change(member):
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M2),
+                               reason="失去联系", actor=SYSTEM)
+    assert member_rows(member)[-1].message == "变更党籍状态"
+
+
+def test_the_members_audit_row_of_a_transfer_out_of_the_province_names_the_unpaid_months_deleted(
+        member, county_a_clerk):
+    ledger(member)
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕35号",
+                                started_on=in_month(M2, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    assert member_rows(member)[-1].message == (f"组织关系转出本省（介绍信 甘转〔2026〕35号）；"
+                                               f"{deleted_words(M1, THIS_MONTH)}")
+
+
+def test_the_status_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
+    ledger(member)
+    page = client_for(county_a_clerk).post(f"/admin/members/member/{member.pk}/status/", {
+        "status": "expelled", "changed_on": f"{in_month(M2):%Y-%m-%d}", "reason": "决定"}, follow=True)
+    shown = [str(m) for m in page.context["messages"]]
+    assert shown == [f"「{member.name}」已变更党籍状态；{deleted_words(M1, THIS_MONTH)}。"]
+
+
+def test_the_roster_batch_result_names_the_unpaid_months_deleted_for_each_member(orgs, member, client_for,
+                                                                                 county_a_clerk):
+    ledger(member, months=(M3, M2, M1))
+    other = add_member(orgs["community"], "李四")
+    services.dues_generate_month(month=THIS_MONTH, actor=SYSTEM)  # 李四 is in the ledger from this month
+    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
+        "action": "set_status", "_selected_action": [member.pk, other.pk], "apply": "1", "status": "deceased",
+        "changed_on": f"{in_month(M1):%Y-%m-%d}", "reason": ""}, follow=True)
+    html = page.content.decode()
+    assert "变更党籍状态：已办理 2 人。" in html
+    assert f"「{member.name}」：{deleted_words(M1, THIS_MONTH)}。" in html
+    assert f"「李四」：{deleted_words(THIS_MONTH)}。" in html
