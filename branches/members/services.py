@@ -384,6 +384,7 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
                                                          dues_deleted_note(gone)])))
             dues_close_on_leaving(member=member, status=MemberStatus.TRANSFERRED_OUT, left_on=left_on, actor=actor,
                                   rows=gone)
+            locked.dues_deleted = [row.month for row in gone]  # for the step's message
     return locked
 
 
@@ -775,8 +776,10 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         member = _file_member(locked, actor)
         member.status, member.status_changed_on = MemberStatus.EXPELLED, decided_on
         member.status_reason = f"取消预备党员资格：{reason.strip()}"[:rules.STATUS_REASON_MAX]
-        save_audited(member, actor=actor, fields=STATUS_FIELDS, message=f"取消预备党员资格：{reason.strip()}")
-        dues_close_on_leaving(member=member, status=MemberStatus.EXPELLED, left_on=decided_on, actor=actor)
+        gone = _dues_gone(member_id=member.pk, status=MemberStatus.EXPELLED, left_on=decided_on)
+        save_audited(member, actor=actor, fields=STATUS_FIELDS,
+                     message="；".join(filter(None, [f"取消预备党员资格：{reason.strip()}", dues_deleted_note(gone)])))
+        dues_close_on_leaving(member=member, status=MemberStatus.EXPELLED, left_on=decided_on, actor=actor, rows=gone)
         locked.stage, locked.closed_reason, locked.cancel_meeting_on = Stage.CANCELLED, reason.strip(), decided_on
         return ["stage", "closed_reason", "cancel_meeting_on"]
 

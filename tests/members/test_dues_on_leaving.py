@@ -271,3 +271,25 @@ def test_the_roster_batch_result_names_the_unpaid_months_deleted_for_each_member
     assert "变更党籍状态：已办理 2 人。" in html
     assert f"「{member.name}」：{deleted_words(M1, THIS_MONTH)}。" in html
     assert f"「李四」：{deleted_words(THIS_MONTH)}。" in html
+
+
+def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
+    ledger(member)
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕36号",
+                                started_on=in_month(M2, 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    page = client_for(county_a_clerk).post(f"/admin/members/transfer/{t.pk}/receive/",
+                                           {"day": f"{in_month(M1, 2):%Y-%m-%d}"}, follow=True)
+    [shown] = [str(m) for m in page.context["messages"]]
+    assert shown.endswith(f"已办理接收组织关系；{deleted_words(M1, THIS_MONTH)}。")
+
+
+def test_the_members_audit_row_of_a_cancelled_probationer_names_the_unpaid_months_deleted(orgs):
+    contact = add_member(orgs["community"], "联系人")
+    file = probationary(orgs["community"], contact, vote_days_ago=200)
+    member = Member.objects.get(pk=file.member_id)
+    member.income_base = 4000
+    services.member_save(member=member, actor=SYSTEM)
+    ledger(member)
+    services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
+    assert member_rows(member)[-1].message == f"取消预备党员资格：不履行党员义务；{deleted_words(M1, THIS_MONTH)}"

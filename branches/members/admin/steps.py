@@ -274,6 +274,12 @@ def _in_transfer(member: Member) -> bool:
 
 TRANSFER_IN_STEP = "transfer_in_step"  # the receiving side's (MemberAdmin.step_record)
 
+
+def _dues_deleted(done: Any) -> str:
+    """What leaving did to the member's unpaid dues, as the service left it on its result."""
+    return services.dues_deleted_note(getattr(done, "dues_deleted", []))
+
+
 MEMBER_STEPS = (
     RecordStep(name="transfer_step", label="办理组织关系转接", permission="members.add_transfer", icon="move_up",
                applies=lambda m: m.status == MemberStatus.ACTIVE and not _in_transfer(m), form=TransferStartStepForm,
@@ -288,7 +294,7 @@ MEMBER_STEPS = (
                                                               reason=d["reason"], actor=u),
                verb="变更党籍状态", summary=lambda m: _member_about(m, "变更党籍状态"),
                refusal_fields=STATUS_REFUSALS,
-               done_note=lambda done: services.dues_deleted_note(getattr(done, "dues_deleted", []))),
+               done_note=_dues_deleted),
     RecordStep(name=TRANSFER_IN_STEP, label="省外转入", permission="members.add_transfer", icon="login",
                applies=lambda m: m.status == MemberStatus.TRANSFERRED_OUT, form=TransferInStepForm,
                form_takes_user=True,
@@ -314,7 +320,7 @@ def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms
     """``refused``: the transfer's field whose refusal goes under the form's one field."""
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=lambda t: t.state == state,
                       run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label),
-                      refusal_fields=_under_first_field(form, (refused,)))
+                      refusal_fields=_under_first_field(form, (refused,)), done_note=_dues_deleted)
 
 
 TRANSFER_STEPS = (
