@@ -28,8 +28,12 @@ def refusal(obj: Any, error: ValidationError) -> str:
     own full stops, which the summary puts back once). A record with a ``batch_label``
     (a person: name, ID number's tail and branch) is named by it, so that two 胡文静 of a
     county are told apart."""
-    shown = getattr(obj, "batch_label", None) or str(obj)
-    return f"「{shown}」：" + "；".join(message.rstrip("。；") for message in error.messages)
+    return f"「{shown(obj)}」：" + "；".join(message.rstrip("。；") for message in error.messages)
+
+
+def shown(obj: Any) -> str:
+    """A record as a batch's form and result name it: its ``batch_label`` if it has one."""
+    return getattr(obj, "batch_label", None) or str(obj)
 
 
 def batch_summary(verb: str, done: int, failures: list[str], unit: str = "条",
@@ -73,7 +77,7 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects:
             failures.append(refusal(obj, error))
         else:
             if note is not None and (line := note(result)):
-                notes.append(f"「{obj}」：{line}")
+                notes.append(f"「{shown(obj)}」：{line}")
     unit = getattr(model_admin, "batch_unit", "条")
     model_admin.message_user(request, batch_summary(verb, done, failures, unit, notes),
                              messages.WARNING if failures else messages.SUCCESS)

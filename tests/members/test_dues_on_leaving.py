@@ -269,8 +269,8 @@ def test_the_roster_batch_result_names_the_unpaid_months_deleted_for_each_member
         "changed_on": f"{in_month(M1):%Y-%m-%d}", "reason": ""}, follow=True)
     html = page.content.decode()
     assert "变更党籍状态：已办理 2 人。" in html
-    assert f"「{member.name}」：{deleted_words(M1, THIS_MONTH)}。" in html
-    assert f"「李四」：{deleted_words(THIS_MONTH)}。" in html
+    assert f"「{member.batch_label}」：{deleted_words(M1, THIS_MONTH)}。" in html  # namesakes told apart
+    assert f"「{other.batch_label}」：{deleted_words(THIS_MONTH)}。" in html
 
 
 def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
