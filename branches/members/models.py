@@ -250,6 +250,7 @@ class Transfer(Audited):
     """
 
     scope_field = "from_branch__unit"
+    month_fields = ("dues_paid_to",)  # the trail writes 2026.09, as the page does
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
     from_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转出党支部", on_delete=models.PROTECT,
@@ -475,6 +476,7 @@ class DuesRecord(Audited):
     """党费收缴登记 (one member, one month): what is due and what was paid."""
 
     scope_field = "member__branch__unit"
+    month_fields = ("month",)  # the trail writes 2026.11, as the ledger does
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues")
     month = models.DateField("月份", help_text="该月1日。")

@@ -73,6 +73,9 @@ def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, 
         return "、".join(str(v) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{k}：{v}" for k, v in value.items())
+    if (field is not None and field.name in getattr(field.model, "month_fields", ())
+            and isinstance(value, str) and len(value) == 10):
+        return f"{value[:4]}.{value[5:7]}"  # a month kept as its first day: 2026.09, as its page writes it
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:  # a timestamp kept as ISO text
             moment = datetime.datetime.fromisoformat(value)

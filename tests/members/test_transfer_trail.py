@@ -70,3 +70,19 @@ def test_a_change_of_standing_names_itself_in_the_members_trail(orgs, member):
     entry = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member),
                                     object_id=str(member.pk)).latest("at", "id")
     assert entry.message == "变更党籍状态"
+
+
+def test_the_trail_writes_the_letters_dues_month_as_the_page_does(orgs, member):
+    from branches.members.models import DuesRecord
+    from orgwork.audit.presentation import readable_changes
+
+    services.dues_generate_month(month=days_ago(40), actor=SYSTEM)
+    record = DuesRecord.objects.get(member=member)
+    services.dues_pay(record=record, paid=record.due, paid_on=days_ago(2), actor=SYSTEM)
+    transfer = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕88号",
+                                       started_on=days_ago(1), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(0), actor=SYSTEM)
+    entry = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Transfer),
+                                    object_id=str(transfer.pk)).latest("at", "id")
+    rows = {row.label: row.new for row in readable_changes(Transfer, entry.changes)}
+    assert rows["党费交至"] == f"{record.month:%Y.%m}"
