@@ -341,6 +341,12 @@ class DuesPaymentResource(ScopedModelResource):
         if original is None:
             if instance.member_id is None or instance.month is None:
                 return  # the key cell that failed says what is wrong
+            member = instance.member
+            if member.status != MemberStatus.ACTIVE:
+                # Not "generate it first": no month is generated for a member off the roll.
+                since = f"于{member.status_changed_on:%Y-%m-%d}" if member.status_changed_on else ""
+                raise ValidationError({"month": f"该党员已{since}{member.get_status_display()}，不在名册中，"
+                                                f"{instance.month:%Y.%m}的党费不再收缴，不能登记交纳。"})
             raise ValidationError({"month": "该党员该月的应交党费尚未生成，不能登记交纳。"})
         paid_before = getattr(original, "_audit_loaded", {}).get("paid_on")
         errors = services.dues_payment_error(due=original.due, paid=instance.paid, paid_on=instance.paid_on,

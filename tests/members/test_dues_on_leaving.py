@@ -293,3 +293,20 @@ def test_the_members_audit_row_of_a_cancelled_probationer_names_the_unpaid_month
     ledger(member)
     services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
     assert member_rows(member)[-1].message == f"取消预备党员资格：不履行党员义务；{deleted_words(M1, THIS_MONTH)}"
+
+
+def test_the_dues_sheet_tells_a_month_after_leaving_is_no_longer_collected_rather_than_not_yet_generated(
+        tmp_path, member, county_a_clerk):
+    from branches.members.resources import DuesPaymentResource
+
+    from .conftest import run_sheet, sheet_messages
+
+    ledger(member)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
+    head = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
+    row = [member.id_number, f"{M1:%Y-%m}", "40", f"{in_month(M1):%Y-%m-%d}"]
+    result = run_sheet(tmp_path, [head, row], DuesPaymentResource, county_a_clerk)
+    assert not result.committed
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("月份", f"该党员已于{in_month(M2):%Y-%m-%d}去世，不在名册中，{M1:%Y.%m}的党费不再收缴，不能登记交纳。")], \
+        sheet_messages(result)
