@@ -23,6 +23,13 @@ from django.utils.safestring import SafeString
 MAX_LISTED_FAILURES = 10
 
 
+def confirm_label(words: str) -> str:
+    """The button that carries a step out: 确认 and the step, said once. A step whose name
+    already starts with 确认 (确认转出) reads just that, not 确认办理确认转出."""
+    bare = words.removeprefix("办理")
+    return bare if bare.startswith("确认") else f"确认{words}"
+
+
 def refusal(obj: Any, error: ValidationError) -> str:
     """One record's refusal: 「发展对象甲」：未完成政治审查；未经公示 (its reasons without their
     own full stops, which the summary puts back once). A record with a ``batch_label``
@@ -99,6 +106,6 @@ def action_with_form(model_admin: admin.ModelAdmin, request: HttpRequest, querys
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title, "opts": model_admin.model._meta, "objects": list(queryset[:200]), "form": form,
-        "action": action,
+        "action": action, "submit_label": confirm_label(title),
     }
     return TemplateResponse(request, "admin/orgwork/action_form.html", context)

@@ -35,7 +35,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from unfold.enums import ActionVariant
 
-from orgwork.admin_actions import action_with_form
+from orgwork.admin_actions import action_with_form, confirm_label
 from orgwork.admin_not_found import not_found_message
 from orgwork.audit.models import AuditLog
 from orgwork.audit.presentation import readable_entries
@@ -88,6 +88,11 @@ class RecordStep:
 
     def note(self, result: Any) -> str:
         return self.done_note(result) if self.done_note else ""
+
+    @property
+    def submit_label(self) -> str:
+        """The form's button (确认办理谈话; a step named 确认转出 reads just 确认转出)."""
+        return confirm_label(self.words)
 
 
 def apply_refusal(form: forms.Form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
