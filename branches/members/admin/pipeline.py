@@ -84,6 +84,14 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     actions = ["talk", "make_activist", "review", "make_candidate", "record_preparation", "admit", "approve", "oath",
                "make_full", "extend", "withdraw", "disqualify"]
 
+    def get_inlines(self, request: HttpRequest, obj: Applicant | None) -> list[type[ReviewInline]]:
+        """The 考察记录 shows once the file has reached 入党积极分子 or holds a review, as the
+        chapters do: an applicant's page has no empty table of reviews that cannot be."""
+        if obj is None:
+            return []
+        reached = obj.stage in STAGE_ORDER and STAGE_ORDER.index(obj.stage) >= STAGE_ORDER.index(Stage.ACTIVIST)
+        return list(self.inlines) if reached or obj.reviews.exists() else []
+
     def get_fields(self, request: HttpRequest, obj: Applicant | None = None) -> list[str]:
         base = ["name", self.id_field(request, obj), "gender", self.birth_field(request, obj), "branch", "applied_on"]
         return base if obj is None else base + STEP_FIELDS
