@@ -254,12 +254,10 @@ class Transfer(Audited):
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
     from_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转出党支部", on_delete=models.PROTECT,
-                                    related_name="transfers_out", null=True, blank=True,
-                                    help_text="省外转入的留空并填写转出单位。")
+                                    related_name="transfers_out", null=True, blank=True)
     origin = models.CharField("转出单位（省外）", max_length=200, blank=True)
     to_branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="转入党支部", on_delete=models.PROTECT,
-                                  related_name="transfers_in", null=True, blank=True,
-                                  help_text="省内转接选择转入党支部；转出本省的留空并填写去向。")
+                                  related_name="transfers_in", null=True, blank=True)
     destination = models.CharField("转往单位（省外）", max_length=200, blank=True)
     letter_number = models.CharField("介绍信编号", max_length=50)
     state = models.CharField("状态", max_length=20, choices=TransferState.choices, default=TransferState.PENDING)

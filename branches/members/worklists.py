@@ -139,10 +139,11 @@ def transfers_due(until: datetime.date) -> Iterator[DueItem]:
     sending branch's unit follows them up."""
     days = datetime.timedelta(days=rules.TRANSFER_OVERDUE_DAYS)
     rows = (Transfer.objects.filter(state=TransferState.IN_TRANSIT, sent_on__lte=until - days)
-            .values_list("pk", "member__name", "letter_number", "sent_on", "from_branch__unit_id")
+            .values_list("pk", "member__name", "letter_number", "sent_on", "from_branch__unit_id", "to_branch_id")
             .order_by("sent_on", "pk"))
-    for pk, name, letter, sent_on, unit_id in rows.iterator(chunk_size=2000):
-        yield DueItem(pk=pk, title=f"党员{name}组织关系转接（介绍信{letter}）接收", deadline=sent_on + days,
+    for pk, name, letter, sent_on, unit_id, to_branch_id in rows.iterator(chunk_size=2000):
+        awaited = "接收" if to_branch_id is not None else "回执"  # out of the province: the receipt returned
+        yield DueItem(pk=pk, title=f"党员{name}组织关系转接（介绍信{letter}）{awaited}", deadline=sent_on + days,
                       unit_id=unit_id, link=reverse("admin:members_transfer_change", args=[pk]))
 
 
@@ -193,13 +194,13 @@ def register_all() -> None:
     register(WorkList(
         slug=SLUG_TRANSIT, title="在途的组织关系转接", section=SECTION, permission="members.view_transfer",
         queryset=selectors.transfers_in_transit, row_link=transfer_link,
-        description="已开出介绍信、转入党支部尚未接收的组织关系转接（转出和转入本辖区的都在内）。",
+        description="已开出介绍信、转入党支部尚未接收（转往省外的尚未登记回执）的组织关系转接（转出和转入本辖区的都在内）。",
         columns=TRANSFER_COLUMNS,
     ))
     register(WorkList(
         slug=SLUG_OVERDUE, title="在途超过30天的组织关系转接", section=SECTION, permission="members.view_transfer",
         queryset=selectors.transfers_overdue, row_link=transfer_link,
-        description="开出介绍信超过30天仍未接收，请督促转入党支部接收或查明退回原因。",
+        description="开出介绍信超过30天仍未接收或未收到回执，请督促转入党支部接收、催收省外回执或查明退回原因。",
         columns=TRANSFER_COLUMNS,
     ))
     register(WorkList(

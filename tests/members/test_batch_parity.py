@@ -156,8 +156,8 @@ def test_the_sending_side_records_the_receipt_of_a_letter_out_of_the_province_on
                                        destination="北京市某党支部", actor=SYSTEM)
     services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
     client = client_for(county_a_clerk)
-    assert client.get(step_page(transfer, "receive")).status_code == 200
-    assert client.post(step_page(transfer, "receive"), {"day": days_ago(1).isoformat()}).status_code == 302
+    assert client.get(step_page(transfer, "receipt")).status_code == 200  # 登记回执, not 接收组织关系
+    assert client.post(step_page(transfer, "receipt"), {"day": days_ago(1).isoformat()}).status_code == 302
     assert Transfer.objects.get(pk=transfer.pk).received_on == days_ago(1)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
 

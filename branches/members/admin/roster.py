@@ -31,7 +31,8 @@ from orgwork.units.scope import in_scope, scope_queryset
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
 from .common import MaskedPersonalDataMixin, branches_for, member_label
-from .steps import MEMBER_STEPS, TRANSFER_IN_STEP, TRANSFER_STEPS, TransferInNewMemberForm
+from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
+                    TransferInNewMemberForm)
 
 # The autocomplete requests of the 确定为入党积极分子 form (the applicant's two contacts).
 CONTACT_SOURCES = (("members", "applicant", "contact_1"), ("members", "applicant", "contact_2"))
@@ -210,15 +211,25 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # members leave the roster through a status or a transfer, never by deletion
 
-    @admin.action(description="变更党籍状态（出党、停止党籍、去世）", permissions=["change"])
+    @admin.action(description="变更党籍状态（出党、停止党籍、去世、恢复在册）", permissions=["change"])
     def set_status(self, request: HttpRequest, queryset: QuerySet[Member]) -> HttpResponse | None:
         return self.batch_step(request, queryset, "status_step", action="set_status", title="变更党籍状态")
 
 
 class TransferStartForm(forms.ModelForm):
+    """The entry form of a transfer; how to fill its two sides is said here, not on the
+    record's read-only page."""
+
     class Meta:
         model = Transfer
         fields = ["member", "to_branch", "destination", "letter_number", "started_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the fields, not in Meta.help_texts: the admin shows those under read-only fields too.
+        super().__init__(*args, **kwargs)
+        for name, help_text in (("to_branch", TO_BRANCH_HELP), ("destination", DESTINATION_HELP)):
+            if name in self.fields:
+                self.fields[name].help_text = help_text
 
 
 # 登记省外转入 of a person new to the province: the rights its service requires.
@@ -242,7 +253,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     list_filter = ["state"]
     list_select_related = ["member", "from_branch", "to_branch"]
     search_fields = ["=letter_number", "^member__name"]
-    actions = ["send", "receive", "send_back"]
+    actions = ["send", "receive", "record_receipt", "send_back"]
     form = TransferStartForm
     # Both picked by typing: the member by name or ID number among the clerk's own, the
     # receiving branch by name or 组织代码 among every branch of the province
@@ -277,11 +288,18 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             return "—"  # no letter issued here yet, or one from outside the province
         return dates.format_month(obj.dues_paid_to) if obj.dues_paid_to else "无已交党费记录"
 
-    @admin.display(description="申请 / 开出介绍信 / 接收日期", ordering="started_on")
+    @admin.display(description="申请 / 开出介绍信 / 接收或回执日期", ordering="started_on")
     def dates(self, obj: Transfer) -> str:
+        received = "接收" if obj.to_branch_id or not obj.destination else "回执"
         shown = [f"{label} {day:%Y-%m-%d}" for label, day in (("申请", obj.started_on), ("开出", obj.sent_on),
-                                                              ("接收", obj.received_on)) if day is not None]
+                                                              (received, obj.received_on)) if day is not None]
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in shown))
+
+    @admin.display(description="回执日期")
+    def receipt_on(self, obj: Transfer) -> Any:
+        """A transfer out of the province is received by no branch here: its date is that of
+        the receipt (回执) the sending clerk recorded."""
+        return obj.received_on or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Transfer]:
         in_scope = scope_queryset(PartyOrganisation.objects.all(), request.user).values("pk")
@@ -289,7 +307,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
                 .select_related("member", "from_branch", "to_branch"))
 
     def step_allowed(self, request: HttpRequest, record: Any, step: Any) -> bool:
-        """确认转出 is the sending side's, 接收 and 退回 the receiving side's: each button shows
+        """确认转出 is the sending side's, 接收 and 退回 the receiving side's (登记回执 the sending
+        side's again, for a transfer out of the province): each button shows
         only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
         if not super().step_allowed(request, record, step):
             return False
@@ -303,11 +322,21 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         # (转入党支部不在您的管辖范围内), in the words of the step's own refusal.
         return super().step_allowed(request, record, step)
 
+    def batch_refusal(self, request: HttpRequest, record: Any, step: RecordStep, data: dict[str, Any]) -> str:
+        """A transfer in transit picked for the other of 接收 and 登记回执 is told which to take."""
+        if step.name in ("receive_step", "receipt_step") and record.state == TransferState.IN_TRANSIT:
+            if record.to_branch_id is None and step.name == "receive_step":
+                return "转往省外的组织关系没有转入党支部接收，请用「登记回执」。"
+            if record.to_branch_id is not None and step.name == "receipt_step":
+                return "省内转接由转入党支部「接收组织关系」，无需登记回执。"
+        return super().batch_refusal(request, record, step, data)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         if obj is None:
             return []
+        received = "received_on" if obj.to_branch_id or not obj.destination else "receipt_on"
         return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
-                "sent_on", "dues_paid_to_shown", "received_on", "returned_reason"]
+                "sent_on", "dues_paid_to_shown", received, "returned_reason"]
 
     def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         return list(TransferStartForm.Meta.fields) if obj is None else self.get_readonly_fields(request, obj)
@@ -380,6 +409,10 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     @admin.action(description="接收组织关系", permissions=["change"])
     def receive(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
         return self.batch_step(request, queryset, "receive_step", action="receive", title="接收组织关系")
+
+    @admin.action(description="登记回执（转往省外）", permissions=["change"])
+    def record_receipt(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:
+        return self.batch_step(request, queryset, "receipt_step", action="record_receipt", title="登记回执")
 
     @admin.action(description="退回介绍信", permissions=["change"])
     def send_back(self, request: HttpRequest, queryset: QuerySet[Transfer]) -> HttpResponse | None:

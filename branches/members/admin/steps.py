@@ -192,10 +192,12 @@ class StatusForm(forms.Form):
     """变更党籍状态 (the member's page and the roster's batch action): the new status, the
     day and the grounds, checked by :func:`services.member_set_status`."""
 
-    status = forms.ChoiceField(label="党籍状态", choices=[c for c in MemberStatus.choices
-                                                      if c[0] != MemberStatus.TRANSFERRED_OUT])
+    # Starts on 请选择, never on the member's own status: the clerk chooses the change.
+    status = forms.ChoiceField(label="党籍状态", choices=[("", "请选择"), *(
+        c for c in MemberStatus.choices if c[0] != MemberStatus.TRANSFERRED_OUT)])
     changed_on = forms.DateField(label="变更日期", required=False,
-                                 help_text="除名、停止党籍决定的日期，或去世日期；不能晚于今天，不能早于入党日期。")
+                                 help_text="出党（除名、退党）、停止党籍或恢复党籍的决定日期，或去世日期；"
+                                           "不能晚于今天，不能早于入党日期。")
     reason = forms.CharField(label="变更原因或依据", max_length=rules.STATUS_REASON_MAX, required=False,
                              help_text="出党、停止党籍和恢复在册须填写，如决定文号；去世的可说明情况。")
 
@@ -204,14 +206,20 @@ class StatusForm(forms.Form):
 STATUS_REFUSALS = {"status_changed_on": "changed_on", "status_reason": "reason"}
 
 
+# How the two sides of a transfer are filled in: on its entry forms only (the record's
+# read-only page has nothing to fill in).
+TO_BRANCH_HELP = "省内转接选择转入党支部；转出本省的留空并填写去向。"
+DESTINATION_HELP = "转出本省的，填写接收组织关系的省外党组织。"
+
+
 class TransferStartStepForm(forms.Form):
     """The transfer form of the 组织关系转接 list, for the member whose page it is: the
     receiving branch picked by name or 组织代码 among every branch of the province."""
 
     to_branch = forms.ModelChoiceField(
         label="转入党支部（省内）", required=False, queryset=PartyOrganisation.objects.filter(kind=OrgKind.BRANCH),
-        widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site))
-    destination = forms.CharField(label="转往单位（省外）", max_length=200, required=False)
+        widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site), help_text=TO_BRANCH_HELP)
+    destination = forms.CharField(label="转往单位（省外）", max_length=200, required=False, help_text=DESTINATION_HELP)
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     started_on = forms.DateField(label="申请日期", initial=dates.today)
 
@@ -315,25 +323,41 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
             f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
 
 
-def _transfer_step(name: str, label: str, state: str, run: Any, form: type[forms.Form], icon: str,
+def _transfer_step(name: str, label: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
                    refused: str) -> RecordStep:
-    """``refused``: the transfer's field whose refusal goes under the form's one field."""
-    return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=lambda t: t.state == state,
-                      run=run, form=form, icon=icon, verb=f"办理{label}", summary=lambda t: _transfer_about(t, label),
+    """``refused``: the transfer's field whose refusal goes under the form's one field. A
+    step named for what it confirms (确认转出) is said as it is, elsewhere 办理 the step."""
+    verb = label if label.startswith("确认") else f"办理{label}"
+    return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=applies,
+                      run=run, form=form, icon=icon, verb=verb, summary=lambda t: _transfer_about(t, label),
                       refusal_fields=_under_first_field(form, (refused,)), done_note=_dues_deleted)
 
 
+def _in_state(state: str, *, leaves_province: bool | None = None) -> Any:
+    """The step applies in ``state``; with ``leaves_province``, only to a transfer that
+    leaves the province (to_branch empty) or only to one that stays in it."""
+    def applies(t: Transfer) -> bool:
+        return t.state == state and (leaves_province is None or (t.to_branch_id is None) == leaves_province)
+    return applies
+
+
+def _receive(t: Transfer, u: Any, d: dict[str, Any]) -> Any:
+    return services.transfer_receive(transfer=t, received_on=d["day"], actor=u)
+
+
 TRANSFER_STEPS = (
-    _transfer_step("send", "确认转出", TransferState.PENDING,
+    _transfer_step("send", "确认转出", _in_state(TransferState.PENDING),
                    lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u),
                    day_form("开出介绍信日期", "介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
                                               "转出前应交清党费。"), "outbox",
                    "sent_on"),
-    _transfer_step("receive", "接收组织关系", TransferState.IN_TRANSIT,
-                   lambda t, u, d: services.transfer_receive(transfer=t, received_on=d["day"], actor=u),
-                   day_form("接收日期"),
-                   "move_to_inbox", "received_on"),
-    _transfer_step("send_back", "退回介绍信", TransferState.IN_TRANSIT,
+    _transfer_step("receive", "接收组织关系", _in_state(TransferState.IN_TRANSIT, leaves_province=False), _receive,
+                   day_form("接收日期"), "move_to_inbox", "received_on"),
+    # Out of the province no branch here receives: the sending clerk records the receipt
+    # (回执) the organisation outside returns, by the same service call.
+    _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _receive,
+                   day_form("回执日期", "转往省外的组织关系，按接收单位退回的回执登记。"), "receipt_long", "received_on"),
+    _transfer_step("send_back", "退回介绍信", _in_state(TransferState.IN_TRANSIT),
                    lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
                    "undo", "returned_reason"),
 )
