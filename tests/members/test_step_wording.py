@@ -89,6 +89,8 @@ def test_a_transfer_out_of_the_province_records_its_receipt_in_its_own_words(org
     assert "登记回执" in form and "回执日期" in form and 'value="确认办理登记回执"' in form
     assert "接收组织关系" not in form and "接收日期" not in form
     assert_step_unavailable(client, step_url(t, "receive"), post=False)
+    early = client.post(step_url(t, "receipt"), {"day": days_ago(9).isoformat()})
+    assert early.status_code == 200 and "回执日期不能早于开出介绍信日期" in early.content.decode()
     assert client.post(step_url(t, "receipt"), {"day": days_ago(2).isoformat()}).status_code == 302
     t.refresh_from_db()
     assert (t.state, t.received_on) == (TransferState.RECEIVED, days_ago(2))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_steps import RecordStep
@@ -345,6 +346,17 @@ def _receive(t: Transfer, u: Any, d: dict[str, Any]) -> Any:
     return services.transfer_receive(transfer=t, received_on=d["day"], actor=u)
 
 
+def _record_receipt(t: Transfer, u: Any, d: dict[str, Any]) -> Any:
+    """The same call as 接收; its refusals of the date name the date the form asks for."""
+    try:
+        return _receive(t, u, d)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({name: [m.replace("接收日期", "回执日期") for m in messages]
+                               for name, messages in error.message_dict.items()}) from error
+
+
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", _in_state(TransferState.PENDING),
                    lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u),
@@ -355,7 +367,7 @@ TRANSFER_STEPS = (
                    day_form("接收日期"), "move_to_inbox", "received_on"),
     # Out of the province no branch here receives: the sending clerk records the receipt
     # (回执) the organisation outside returns, by the same service call.
-    _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _receive,
+    _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _record_receipt,
                    day_form("回执日期", "转往省外的组织关系，按接收单位退回的回执登记。"), "receipt_long", "received_on"),
     _transfer_step("send_back", "退回介绍信", _in_state(TransferState.IN_TRANSIT),
                    lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
