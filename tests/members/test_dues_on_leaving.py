@@ -278,10 +278,10 @@ def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(membe
     t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕36号",
                                 started_on=in_month(M2, 1), actor=SYSTEM)
     services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
-    page = client_for(county_a_clerk).post(f"/admin/members/transfer/{t.pk}/receive/",
+    page = client_for(county_a_clerk).post(f"/admin/members/transfer/{t.pk}/receipt/",  # 登记回执: out of the province
                                            {"day": f"{in_month(M1, 2):%Y-%m-%d}"}, follow=True)
     [shown] = [str(m) for m in page.context["messages"]]
-    assert shown.endswith(f"已办理接收组织关系；{deleted_words(M1, THIS_MONTH)}。")
+    assert shown.endswith(f"已办理登记回执；{deleted_words(M1, THIS_MONTH)}。"), shown
 
 
 def test_the_members_audit_row_of_a_cancelled_probationer_names_the_unpaid_months_deleted(orgs):
