@@ -324,6 +324,7 @@ class Stage(models.TextChoices):
     FULL = "full", "已转正"
     CANCELLED = "cancelled", "取消预备党员资格"
     WITHDRAWN = "withdrawn", "终止培养"
+    DECEASED = "deceased", "预备期内去世"  # closed by the member's death, not a decision against him
 
 
 class Applicant(Audited):

@@ -35,8 +35,8 @@ COL_BRANCH = "党支部代码"
 ID_ALIASES = {"公民身份号码": COL_ID, "身份证号码": COL_ID, "组织代码": COL_BRANCH, "支部代码": COL_BRANCH}
 EXAMPLE_ID = "62010219800517123X"
 EXAMPLE_BRANCH = "PB620102-001"  # a 党支部's 组织代码 as the system writes them
-CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
-ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)  # past the 支部大会 vote: on the roster
+CLOSED_STAGES = (Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN, Stage.DECEASED)
+ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.DECEASED)  # past the 支部大会 vote: on the roster
 # The fields of an application file the sheet carries and rules.file_errors checks.
 FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "reviewed_on", "candidate_on",
                "review_late_reason",
@@ -235,7 +235,7 @@ class ApplicantResource(ScopedModelResource):
         考察 on record and the sheet's latest; 取消预备党员资格 needs the date of the
         支部大会 that decided it (a file closed before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
-        if instance.closed_reason and instance.vote_on and stored.get("stage") != Stage.CANCELLED:
+        if instance.closed_reason and instance.vote_on and stored.get("stage") not in (Stage.CANCELLED, Stage.DECEASED):
             if message := rules.death_cancel_error(instance.closed_reason):
                 errors["closed_reason"] = message  # a file the system closed on a death is kept, not refused
             elif not instance.cancel_meeting_on:

@@ -135,7 +135,7 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
                 raise ValidationError({"status": f"「{locked}」是预备党员，其发展党员档案尚未办结："
                                                  "取消预备党员资格请在发展党员档案中办理。"})
             # Past the 支部大会, a closed file is 取消 (as rules.file_stage reads it on the sheet).
-            open_file.stage, open_file.closed_reason = Stage.CANCELLED, "预备党员去世"
+            open_file.stage, open_file.closed_reason = Stage.DECEASED, rules.DIED_REASON
             save_audited(open_file, actor=actor, fields=["stage", "closed_reason"], message="预备党员去世，发展程序终止")
         if status != MemberStatus.ACTIVE:
             assert changed_on is not None
@@ -611,7 +611,7 @@ def applicant_make_candidate(*, applicant: Applicant, decided_on: datetime.date,
 
 
 # Every stage a file reaches once its 发展对象 decision is on record.
-PAST_CANDIDATE = (Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN)
+PAST_CANDIDATE = (Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.WITHDRAWN, Stage.DECEASED)
 REVIEW_GAP_NONE = "该档案确定为发展对象前的培养考察间隔均未超过六个月，无需补记考察逾期原因。"
 
 
@@ -800,7 +800,7 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
     :func:`applicant_cancel` do. One audit row per member added or changed. Returns
     how many members were added or changed."""
     require_permission(actor, ["members.change_applicant", "members.add_member", "members.change_member"], "发展党员")
-    admitted = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED)
+    admitted = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.DECEASED)
     with transaction.atomic():
         files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), stage__in=admitted), actor)
                      .select_for_update(of=("self",)).order_by("pk"))

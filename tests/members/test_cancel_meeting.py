@@ -199,7 +199,7 @@ def test_a_cancellation_giving_a_death_as_its_reason_is_refused_and_says_where_t
     assert Member.objects.get(pk=a.member_id).status == MemberStatus.ACTIVE
     services.member_set_status(member=Member.objects.get(pk=a.member_id), status=MemberStatus.DECEASED,
                                changed_on=days_ago(20), actor=SYSTEM)  # where it belongs
-    assert Applicant.objects.get(pk=a.pk).stage == Stage.CANCELLED
+    assert Applicant.objects.get(pk=a.pk).stage == Stage.DECEASED
     assert Member.objects.get(pk=a.member_id).status == MemberStatus.DECEASED
 
 

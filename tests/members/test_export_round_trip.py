@@ -282,5 +282,5 @@ def test_a_file_closed_by_its_members_death_comes_back_unchanged_from_its_export
     job = uploaded(county_a_clerk, "members_applicants",
                    saved(exported(client_for, with_the_right(county_a_clerk), "applicant")))
     assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
-    assert Applicant.objects.get(pk=file.pk).stage == Stage.CANCELLED
+    assert Applicant.objects.get(pk=file.pk).stage == Stage.DECEASED
     assert Member.objects.get(pk=file.member_id).status == MemberStatus.DECEASED

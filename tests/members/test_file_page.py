@@ -47,8 +47,8 @@ def test_a_withdrawn_file_shows_the_chapters_it_reached_and_why_it_ended(orgs, c
     applicant = services.applicant_cancel(applicant=Applicant.objects.get(pk=applicant.pk), reason="本人申请撤回",
                                           actor=SYSTEM)
     chapters = chapters_of(client_for(county_a_clerk), applicant)
-    assert list(chapters) == ["入党申请", "终止培养或取消预备党员资格"]
-    assert "closed_reason" in chapters["终止培养或取消预备党员资格"]
+    assert list(chapters) == ["入党申请", "发展程序终止"]
+    assert "closed_reason" in chapters["发展程序终止"]
 
 
 def test_a_chapter_the_file_has_not_reached_still_shows_anything_recorded_in_it(orgs, client_for, county_a_clerk):

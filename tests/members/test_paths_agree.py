@@ -230,7 +230,7 @@ def test_a_probationary_member_is_expelled_only_through_the_file_and_a_death_clo
     services.member_set_status(member=admitted, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     assert Member.objects.get(pk=admitted.pk).status == MemberStatus.DECEASED
     closed = Applicant.objects.get(pk=file.pk)
-    assert (closed.stage, closed.closed_reason) == (Stage.CANCELLED, "预备党员去世")
+    assert (closed.stage, closed.closed_reason) == (Stage.DECEASED, "预备党员去世")  # not a 取消: no decision against him
     assert Member.objects.get(pk=admitted.pk).category == MemberCategory.PROBATIONARY
 
 

@@ -50,10 +50,10 @@ FILE_CHAPTERS = [
     ("预备党员的接收", Stage.PROBATIONARY, ["vote_on", "approved_on", "approval_late_reason", "oath_on"]),
     ("预备党员的教育考察和转正", Stage.PROBATIONARY,
      ["probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "member"]),
-    ("终止培养或取消预备党员资格", None, ["closed_reason", "cancel_meeting_on"]),
+    ("发展程序终止", None, ["closed_reason", "cancel_meeting_on"]),
 ]
 STAGE_ORDER = [Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL]
-CLOSED = (Stage.CANCELLED, Stage.WITHDRAWN)
+CLOSED = (Stage.CANCELLED, Stage.WITHDRAWN, Stage.DECEASED)
 
 
 def _chapter_shown(applicant: Applicant, reached_with: str | None, names: list[str]) -> bool:
