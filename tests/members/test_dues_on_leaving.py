@@ -168,7 +168,8 @@ def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, c
     assert months_of(member) == [M3, M2, M1, THIS_MONTH]
 
 
-def test_a_probationer_whose_qualification_is_cancelled_owes_nothing_after_the_meetings_month(orgs):
+def cancelled_probationer(orgs) -> Member:
+    """A 预备党员 with four months of dues, whose qualification the 支部大会 cancelled two months ago."""
     contact = add_member(orgs["community"], "联系人")
     file = probationary(orgs["community"], contact, vote_days_ago=200)
     member = Member.objects.get(pk=file.member_id)
@@ -176,6 +177,11 @@ def test_a_probationer_whose_qualification_is_cancelled_owes_nothing_after_the_m
     services.member_save(member=member, actor=SYSTEM)
     ledger(member)
     services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
+    return member
+
+
+def test_a_probationer_whose_qualification_is_cancelled_owes_nothing_after_the_meetings_month(orgs):
+    member = cancelled_probationer(orgs)
     assert months_of(member) == [M3, M2]
 
 
@@ -285,13 +291,7 @@ def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(membe
 
 
 def test_the_members_audit_row_of_a_cancelled_probationer_names_the_unpaid_months_deleted(orgs):
-    contact = add_member(orgs["community"], "联系人")
-    file = probationary(orgs["community"], contact, vote_days_ago=200)
-    member = Member.objects.get(pk=file.member_id)
-    member.income_base = 4000
-    services.member_save(member=member, actor=SYSTEM)
-    ledger(member)
-    services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
+    member = cancelled_probationer(orgs)
     assert member_rows(member)[-1].message == f"取消预备党员资格：不履行党员义务；{deleted_words(M1, THIS_MONTH)}"
 
 
