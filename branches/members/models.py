@@ -75,7 +75,31 @@ def fill_from_id_number(record: Any) -> dict[str, str]:
                                         month_only=False)
     return {"birth_date" if field == "birth" else field: message for field, message in found.items()}
 
-class Member(Audited):
+
+class NamedPerson:
+    """How a member or an applicant (a name, an ID number, a branch) is named in lists."""
+
+    name: str
+    id_number: str
+    branch: Any
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumber.mask(self.id_number)
+
+    @property
+    def name_and_tail(self) -> str:
+        """The name with the ID number's last four, so that namesakes of one branch are
+        told apart in a list: 周丽娟（尾号1281）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
+
+    @property
+    def batch_label(self) -> str:
+        """How a batch action's result names the member (批量办理结果): 胡文静（尾号0749，东关镇第2村党支部）."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
+
+
+class Member(NamedPerson, Audited):
     """党员 (党员名册的一行).
 
     ``unpaid_months`` is the number of unpaid months in the dues ledger that have ended
@@ -173,21 +197,6 @@ class Member(Audited):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_id_number(self) -> str:
-        return idnumber.mask(self.id_number)
-
-    @property
-    def name_and_tail(self) -> str:
-        """The name with the ID number's last four, so that namesakes of one branch are
-        told apart in a list: 周丽娟（尾号1281）."""
-        return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
-
-    @property
-    def batch_label(self) -> str:
-        """How a batch action's result names the member (批量办理结果): 胡文静（尾号0749，东关镇第2村党支部）."""
-        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
 
     @property
     def standing_years(self) -> int | None:
@@ -327,7 +336,7 @@ class Stage(models.TextChoices):
     DECEASED = "deceased", "预备期内去世"  # closed by the member's death, not a decision against him
 
 
-class Applicant(Audited):
+class Applicant(NamedPerson, Audited):
     """发展党员 (一名申请人的入党材料): the dated steps from 入党申请 to 转正.
 
     Each step is one service in :mod:`branches.members.services`; a step taken out of
@@ -405,20 +414,6 @@ class Applicant(Audited):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_id_number(self) -> str:
-        return idnumber.mask(self.id_number)
-
-    @property
-    def name_and_tail(self) -> str:
-        """As :attr:`Member.name_and_tail`: 周丽娟（尾号1281）."""
-        return f"{self.name}（尾号{self.masked_id_number[-4:]}）"
-
-    @property
-    def batch_label(self) -> str:
-        """As :attr:`Member.batch_label`: 申请人甲（尾号9007，城关区第1党支部）."""
-        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
 
     @property
     def probation_ends_on(self) -> datetime.date | None:

@@ -145,17 +145,17 @@ def _fields_read(condition: Q) -> frozenset[str]:
 
 
 @functools.cache
-def _compiled(model: type[models.Model]) -> tuple[tuple[tuple[models.CheckConstraint, Predicate, str], ...],
-                                                  tuple[str, ...]]:
+def _compiled(model: type[models.Model]) -> tuple[
+        tuple[tuple[models.CheckConstraint, Predicate, str, frozenset[str]], ...], tuple[str, ...]]:
     """The model's check constraints compiled, as (constraint, predicate, the field its
-    message goes under), and the names of those that cannot be."""
+    message goes under, the fields it reads), and the names of those that cannot be."""
     compiled, missing = [], []
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue
         try:
             compiled.append((constraint, compile_condition(model, constraint.condition),
-                             _first_field(constraint.condition)))
+                             _first_field(constraint.condition), _fields_read(constraint.condition)))
         except Unsupported:
             missing.append(constraint.name)  # left to the database; a test forbids it
     return tuple(compiled), tuple(missing)
@@ -174,8 +174,8 @@ def broken(instance: models.Model, refused: Iterable[str] = ()) -> list[tuple[st
     ``full_clean`` leaves it."""
     found = []
     refused = frozenset(refused)
-    for constraint, predicate, field in _compiled(type(instance))[0]:
-        if refused & _fields_read(constraint.condition):
+    for constraint, predicate, field, reads in _compiled(type(instance))[0]:
+        if refused & reads:
             continue
         try:
             holds = predicate(instance)
