@@ -297,12 +297,15 @@ class ApplicantResource(ScopedModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def after_import_commit(self, records: models.QuerySet[Applicant]) -> None:
+    def after_import_commit(self, records: models.QuerySet[Applicant]) -> list[str]:
+        """The roster follows the files; the job's message names the unpaid months a
+        取消预备党员资格 deleted."""
         services.applicant_reviews_from_sheet(applicant_ids=records.filter(reviewed_on__isnull=False)
                                               .values_list("pk", flat=True),
                                               actor=self.user or SystemActor("members_applicants_sheet"))
-        services.applicants_to_roster(applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
-                                      actor=self.user or SystemActor("members_applicants_sheet"))
+        return services.applicants_to_roster(
+            applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
+            actor=self.user or SystemActor("members_applicants_sheet")).notes
 
 
 class DuesPaymentResource(ScopedModelResource):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -781,6 +781,7 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
                      message="；".join(filter(None, [f"取消预备党员资格：{reason.strip()}", dues_deleted_note(gone)])))
         dues_close_on_leaving(member=member, status=MemberStatus.EXPELLED, left_on=decided_on, actor=actor, rows=gone)
         locked.stage, locked.closed_reason, locked.cancel_meeting_on = Stage.CANCELLED, reason.strip(), decided_on
+        locked.dues_deleted = [row.month for row in gone]  # for the step's message
         return ["stage", "closed_reason", "cancel_meeting_on"]
 
     # A 支部大会 date is a 取消 of a 预备党员: an earlier stage is refused, not closed (终止培养).
@@ -790,26 +791,34 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
                  "取消资格或终止培养")
 
 
-def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
+class RosterFollow(NamedTuple):
+    """What :func:`applicants_to_roster` did: how many members it added or changed, and a
+    line for each member whose unpaid months a 取消 deleted (「…」：删除未交党费…)."""
+
+    count: int
+    notes: list[str]
+
+
+def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> RosterFollow:
     """The roster follows application files brought in whole by the applicants' sheet
     (their dates checked there by :func:`rules.file_errors`, the rules of the steps
     above): a file past the 支部大会 vote without a roster record gets one, as
     :func:`applicant_admit` makes it (预备党员 from the day of the vote), already 正式
     if the sheet also carries the 转正 and 出党 if it carries the 取消; a file already on
     the roster moves its member on as :func:`applicant_make_full` and
-    :func:`applicant_cancel` do. One audit row per member added or changed. Returns
-    how many members were added or changed."""
+    :func:`applicant_cancel` do. One audit row per member added or changed."""
     require_permission(actor, ["members.change_applicant", "members.add_member", "members.change_member"], "发展党员")
     admitted = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.DECEASED)
     with transaction.atomic():
         files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), stage__in=admitted), actor)
                      .select_for_update(of=("self",)).order_by("pk"))
         if not files:
-            return 0
+            return RosterFollow(0, [])
         linked = {m.pk: m for m in Member.objects.select_for_update().filter(
             pk__in=[a.member_id for a in files if a.member_id])}
         new: list[tuple[Applicant, Member]] = []
         changed: list[tuple[Member, dict[str, Any]]] = []
+        notes: list[str] = []
         for applicant in files:
             category = MemberCategory.FULL if applicant.stage == Stage.FULL else MemberCategory.PROBATIONARY
             full_on = applicant.full_on if applicant.stage == Stage.FULL else None
@@ -855,9 +864,12 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> int:
             audit_rows(changed, actor=actor, message="发展党员表导入：预备党员转正或取消预备党员资格")
             for member, changes in changed:
                 if "status" in changes and member.status != MemberStatus.ACTIVE and member.status_changed_on:
+                    gone = _dues_gone(member_id=member.pk, status=member.status, left_on=member.status_changed_on)
                     dues_close_on_leaving(member=member, status=member.status, left_on=member.status_changed_on,
-                                          actor=actor)
-    return len(created) + len(changed)
+                                          actor=actor, rows=gone)
+                    if gone:
+                        notes.append(f"「{member.batch_label}」：{dues_deleted_note(gone)}")
+    return RosterFollow(len(created) + len(changed), notes)
 
 
 # --- 党费 -------------------------------------------------------------------------------

@@ -210,6 +210,9 @@ class ImportResult:
     # A commit's written rows: the primary keys of the new and of the changed records.
     new_pks: list[Any] = field(default_factory=list)
     updated_pks: list[Any] = field(default_factory=list)
+    # What a commit's consequences did beyond the rows, one line each, for the job's message
+    # (a resource's ``after_import_commit`` may return them).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -774,7 +777,8 @@ class ImportEngine:
         if writer is not None and result.ok and hook is not None and writer.written_pks:
             # Consequences a resource attaches to its rows (a review's reward or exit) run
             # in the same transaction: the import and its consequences stand or fall together.
-            hook(self.model._default_manager.filter(pk__in=writer.written_pks))
+            # Those the clerk must be told of come back as lines for the job's message.
+            result.notes = list(hook(self.model._default_manager.filter(pk__in=writer.written_pks)) or [])
         if self.progress is not None:
             self.progress(result.rows, result.rows)
 

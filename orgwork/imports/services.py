@@ -208,6 +208,11 @@ def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
     return fields
 
 
+def consequences_note(notes: list[str]) -> str:
+    """A commit's consequences beyond its rows, for the job's message: 随之办理：「…」：…；「…」：…。"""
+    return f"随之办理：{'；'.join(notes)}。" if notes else ""
+
+
 def _record_written_rows(job: ImportJob, result: ImportResult) -> None:
     """The keys of the records the commit created and changed (``ImportJobRow``), in
     the commit's transaction: one COPY on PostgreSQL, whatever the number of rows."""
@@ -385,7 +390,8 @@ def _commit(job: ImportJob) -> None:
         else:
             _record_written_rows(job, result)
             job.status = JobStatus.DONE
-            job.message = f"导入完成：新增 {result.new} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。"
+            job.message = (f"导入完成：新增 {result.new} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。"
+                           + consequences_note(result.notes))
         job.finished_at = timezone.now()
         job.save(update_fields=[*fields, "status", "message", "finished_at"])
 

@@ -168,14 +168,17 @@ def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, c
     assert months_of(member) == [M3, M2, M1, THIS_MONTH]
 
 
+def earning(member: Member) -> Member:
+    """The member with an income, so that his months in the ledger are owed (a new 预备党员 has none yet)."""
+    member.income_base = 4000
+    return services.member_save(member=member, actor=SYSTEM)
+
+
 def cancelled_probationer(orgs) -> Member:
     """A 预备党员 with four months of dues, whose qualification the 支部大会 cancelled two months ago."""
     contact = add_member(orgs["community"], "联系人")
     file = probationary(orgs["community"], contact, vote_days_ago=200)
-    member = Member.objects.get(pk=file.member_id)
-    member.income_base = 4000
-    services.member_save(member=member, actor=SYSTEM)
-    ledger(member)
+    member = ledger(earning(Member.objects.get(pk=file.member_id)))
     services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
     return member
 
@@ -310,3 +313,46 @@ def test_the_dues_sheet_tells_a_month_after_leaving_is_no_longer_collected_rathe
     assert [(e.column, e.message) for e in result.errors] == [
         ("月份", f"该党员已于{in_month(M2):%Y-%m-%d}去世，不在名册中，{M1:%Y.%m}的党费不再收缴，不能登记交纳。")], \
         sheet_messages(result)
+
+
+def test_the_disqualify_steps_success_message_names_the_unpaid_months_deleted(orgs, client_for, county_a_clerk):
+    contact = add_member(orgs["community"], "联系人")
+    file = probationary(orgs["community"], contact, vote_days_ago=200)
+    ledger(earning(Member.objects.get(pk=file.member_id)))
+    page = client_for(county_a_clerk).post(f"/admin/members/applicant/{file.pk}/disqualify/",
+                                           {"reason": "不履行党员义务", "day": f"{in_month(M2):%Y-%m-%d}"}, follow=True)
+    [shown] = [str(m) for m in page.context["messages"]]
+    assert shown.endswith(f"已办理取消预备党员资格；{deleted_words(M1, THIS_MONTH)}。"), shown
+
+
+def test_the_applicants_sheet_job_names_the_unpaid_months_its_cancellation_deleted(orgs, county_a_clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orgwork.imports import services as imports
+    from orgwork.imports.models import JobStatus
+
+    from .conftest import make_id
+    from .test_applicant_sheet import CONTACT_ID, HEAD, day, file_row
+
+    add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
+
+    def imported(*rows: list[str]):
+        text = "\r\n".join(",".join(row) for row in [HEAD, *rows]) + "\r\n"
+        job = imports.job_create(user=county_a_clerk, resource="members_applicants",
+                                 uploaded=SimpleUploadedFile("发展党员.csv", text.encode()))
+        imports.job_validate(job_id=job.pk)
+        imports.job_confirm(job=job, user=county_a_clerk)
+        assert imports.job_commit(job_id=job.pk) == JobStatus.DONE
+        job.refresh_from_db()
+        return job
+
+    number = make_id(datetime.date(1990, 5, 1))
+    first = imported(file_row(number=number))
+    assert "随之办理" not in first.message  # nothing deleted, nothing told
+    member = ledger(earning(Member.objects.get(name="赵明")))
+    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+    job = imported(file_row(number=number, **{"取消资格或终止培养原因": "预备期间违反党的纪律", "取消预备党员资格支部大会日期": day(600)}))
+    member.refresh_from_db()
+    assert member.status == MemberStatus.EXPELLED and months_of(member) == []
+    assert job.message.endswith(
+        f"随之办理：「{member.batch_label}」：{deleted_words(M3, M2, M1, THIS_MONTH)}。"), job.message

@@ -216,7 +216,7 @@ def test_a_probationer_admitted_and_cancelled_by_the_applicants_sheet_is_dated_b
     file = probationary(orgs["community"], contact, vote_days_ago=100)
     file.stage, file.cancel_meeting_on, file.closed_reason = "cancelled", days_ago(7), "预备期内不履行义务"
     file.save(update_fields=["stage", "cancel_meeting_on", "closed_reason"])
-    assert services.applicants_to_roster(applicant_ids=[file.pk], actor=SYSTEM) == 1
+    assert services.applicants_to_roster(applicant_ids=[file.pk], actor=SYSTEM).count == 1
     assert status_of(Member.objects.get(pk=file.member_id)) == (MemberStatus.EXPELLED, days_ago(7),
                                                                 "取消预备党员资格：预备期内不履行义务")
 

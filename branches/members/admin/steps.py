@@ -111,6 +111,11 @@ def _under_first_field(form: type[forms.Form], refused: tuple[str, ...]) -> dict
     return {name: first for name in refused}
 
 
+def _dues_deleted(done: Any) -> str:
+    """What leaving did to the member's unpaid dues, as the service left it on its result."""
+    return services.dues_deleted_note(getattr(done, "dues_deleted", []))
+
+
 def _step(name: str, label: str, words: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
           refused: tuple[str, ...] = (), refusal_map: dict[str, str] | None = None, **extra: Any) -> RecordStep:
     """A step whose button says ``label`` (short: up to four of them share the page's
@@ -182,7 +187,8 @@ APPLICANT_STEPS = (
           refused=("closed_reason",)),
     _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY,
           lambda a, u, d: services.applicant_cancel(applicant=a, reason=d["reason"], decided_on=d["day"], actor=u),
-          DisqualifyForm, "block", refused=("closed_reason",), refusal_map={"cancel_meeting_on": "day"}),
+          DisqualifyForm, "block", refused=("closed_reason",), refusal_map={"cancel_meeting_on": "day"},
+          done_note=_dues_deleted),
 )
 
 
@@ -282,11 +288,6 @@ def _in_transfer(member: Member) -> bool:
 
 
 TRANSFER_IN_STEP = "transfer_in_step"  # the receiving side's (MemberAdmin.step_record)
-
-
-def _dues_deleted(done: Any) -> str:
-    """What leaving did to the member's unpaid dues, as the service left it on its result."""
-    return services.dues_deleted_note(getattr(done, "dues_deleted", []))
 
 
 MEMBER_STEPS = (
