@@ -4,7 +4,7 @@ a key at all.
 Django's ``AutocompleteSelect`` draws a form again with the chosen record looked up by
 the value posted. A value the key column cannot hold (``abc`` for an integer id, a number
 beyond its range) made that lookup raise, and the page answered 500 instead of the
-field's own 选择一个有效的选项. These widgets leave such values out of the lookup: the
+field's own refusal (所选的值不在可选范围内). These widgets leave such values out of the lookup: the
 field still refuses them, under itself. Every admin form takes them
 (``orgwork.admin_base.ScopedFormFieldsMixin``); a step form names them itself.
 """

@@ -70,3 +70,18 @@ def test_a_number_refused_by_its_field_is_told_in_plain_chinese() -> None:
         with pytest.raises(ValidationError) as not_whole:
             models.IntegerField().to_python("2026.5")
         assert not_whole.value.messages == ["「2026.5」不是整数。"]
+
+
+def test_a_value_too_long_or_not_among_the_choices_is_told_in_plain_chinese() -> None:
+    """What only a tampered or pasted submission meets: Django's Chinese said 确保该变量包含不超过 …
+    字符 and 选择一个有效的选项。 b 不在可用的选项中。"""
+    from django import forms
+
+    with translation.override("zh-hans"):
+        for field, value, message in [
+                (forms.CharField(max_length=200), "字" * 201, "最多填写 200 个字（现为 201 个）。"),
+                (forms.CharField(min_length=2), "字", "至少填写 2 个字（现为 1 个）。"),
+                (forms.ChoiceField(choices=[("active", "在册")]), "gone", "「gone」不是可选的值，请从列表中选择。")]:
+            with pytest.raises(forms.ValidationError) as refused:
+                field.clean(value)
+            assert refused.value.messages == [message]

@@ -158,7 +158,7 @@ def test_the_finding_page_refuses_the_same_finding_twice_on_the_form(tree, count
 def test_the_finding_page_offers_no_cadre_of_another_county(tree, county_b_clerk, client_for) -> None:
     cadre = cadre_in(tree["county_a"])
     response = client_for(county_b_clerk).post(ADD, form(cadre))
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 200 and "所选的值不在可选范围内" in response.content.decode()
     assert not DisciplineFinding.objects.exists()
 
 
