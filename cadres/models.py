@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from orgwork.audit.models import Audited
 from orgwork.codes import lookup as codes
@@ -134,6 +135,14 @@ def rank_grade_authority_q() -> Q:
         allowed |= Q(rank=str(rank), grade__in=["", *sorted(str(g) for g in grades)],
                      authority__in=["", *sorted(str(a) for a in AUTHORITIES_FOR_RANK[rank])])
     return allowed
+
+
+# 三龄 plausibility (三龄两历一身份): no work before 16 (劳动法), a serving cadre at least 18
+# (公务员法) and not past 70 — beyond the latest retirement of any post, a typo in the year
+# or a status left at 在职 after retirement.
+WORK_MIN_AGE = 16
+SERVING_MIN_AGE = 18
+SERVING_MAX_AGE = 70
 
 
 class CadreStatus(models.TextChoices):
@@ -302,6 +311,17 @@ class Cadre(Versioned, Audited):
             errors["work_started_on"] = "参加工作时间不能晚于今天。"
         if self.work_started_on and self.birth_month and self.work_started_on < self.birth_month:
             errors["work_started_on"] = "参加工作时间不能早于出生年月。"
+        elif (self.work_started_on and self.birth_month
+              and dates.months_between(self.birth_month, self.work_started_on) < WORK_MIN_AGE * 12):
+            errors["work_started_on"] = (f"参加工作时须年满{WORK_MIN_AGE}周岁：参加工作时间与出生年月相差不足"
+                                         f"{WORK_MIN_AGE}年，请核对。")
+        if self.birth_month and self.status == CadreStatus.ACTIVE and "birth_month" not in errors:
+            age = self.age_on(timezone.localdate())
+            if age < SERVING_MIN_AGE:
+                errors["birth_month"] = f"在职干部须年满{SERVING_MIN_AGE}周岁：按出生年月现年{age}岁，请核对。"
+            elif age > SERVING_MAX_AGE:
+                errors["birth_month"] = (f"按出生年月现年{age}岁，在职干部不应超过{SERVING_MAX_AGE}周岁：请核对出生年月；"
+                                         f"已离开工作岗位的，干部状态应为退休。")
         if self.party_joined_on and self.political_status and self.political_status not in PARTY_MEMBER_STATUSES:
             errors.setdefault("political_status", "填写了入党时间的干部，政治面貌应为中共党员或中共预备党员。")
         if errors:

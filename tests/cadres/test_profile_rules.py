@@ -100,3 +100,32 @@ def test_saving_an_existing_cadre_moves_its_version_on(tree) -> None:
     cadre.current_post = "城关区发展和改革局局长"
     cadre_save(cadre=cadre, actor=SYSTEM)
     assert Cadre.objects.get(pk=cadre.pk).version == 2
+
+
+# ---- 三龄: ages that cannot be a serving cadre's
+
+def test_work_started_before_the_sixteenth_birthday_is_refused(tree) -> None:
+    errors = errors_of(profile(tree["county_a"], work_started_on=datetime.date(1991, 5, 1)))
+    assert errors["work_started_on"] == ["参加工作时须年满16周岁：参加工作时间与出生年月相差不足16年，请核对。"]
+
+
+def test_work_started_in_the_month_of_the_sixteenth_birthday_is_accepted(tree) -> None:
+    assert cadre_save(cadre=profile(tree["county_a"], work_started_on=datetime.date(1991, 6, 1)), actor=SYSTEM).pk
+
+
+def test_a_serving_cadre_under_eighteen_is_refused(tree) -> None:
+    born = datetime.date.today().replace(day=1, year=datetime.date.today().year - 17)
+    number = make_id_number("620102", born, 13)
+    errors = errors_of(profile(tree["county_a"], birth_month=born, id_number=number))
+    assert errors["birth_month"] == ["在职干部须年满18周岁：按出生年月现年17岁，请核对。"]
+
+
+def test_a_serving_cadre_past_seventy_is_refused_and_the_same_person_retired_is_kept(tree) -> None:
+    born = datetime.date(1940, 3, 1)
+    number = make_id_number("620102", datetime.date(1940, 3, 1), 13)
+    errors = errors_of(profile(tree["county_a"], birth_month=born, id_number=number))
+    age = Cadre(birth_month=born).age_on(datetime.date.today())
+    assert errors["birth_month"] == [f"按出生年月现年{age}岁，在职干部不应超过70周岁：请核对出生年月；已离开工作岗位的，干部状态应为退休。"]
+    retired = cadre_save(cadre=profile(tree["county_a"], birth_month=born, id_number=number, status="retired"),
+                         actor=SYSTEM)
+    assert Cadre.objects.get(pk=retired.pk).status == "retired"

@@ -688,3 +688,32 @@ def test_excellent_below_90_inside_an_influence_period_is_told_both_on_the_sheet
     page = page_text(response)
     assert response.status_code == 200 and "低于 90 分" in page and "不得确定为“优秀”等次" in page
     assert not Assessment.objects.exists()
+
+
+# ---------------------------------------------------------------- 三龄
+
+def test_a_cadres_sheet_refuses_a_fourteen_year_old_and_an_eighty_six_year_old_serving_cadre(tree, county_a_clerk,
+                                                                                            tmp_path) -> None:
+    from seeds.demo.cadres import make_id_number
+
+    young = make_id_number("620102", datetime.date(2012, 3, 1), 13)
+    old = make_id_number("620102", datetime.date(1940, 3, 1), 15)
+    head = [*CADRES_HEAD, "参加工作时间"]
+    rows = [["测试少年", "男", "2012.03", young, tree["county_a"].code, "科员", "", "一级科员", "县管", "2026.01"],
+            ["测试老人", "男", "1940.03", old, tree["county_a"].code, "城关镇镇长", "乡科级正职", "一级主任科员", "县管", "1958.01"]]
+    result = run_sheet(CadreResource, county_a_clerk, head, rows, tmp_path)
+    assert not result.committed
+    shown = messages_of(result)
+    assert "参加工作时须年满16周岁" in shown and "在职干部须年满18周岁" in shown
+    assert "在职干部不应超过70周岁" in shown
+    assert not Cadre.objects.filter(name__in=["测试少年", "测试老人"]).exists()
+
+
+def test_the_cadre_form_refuses_work_started_before_the_sixteenth_birthday(make_cadre, county_a_clerk,
+                                                                          client_for) -> None:
+    cadre = serving(make_cadre)
+    client = client_for(county_a_clerk)
+    data = form_data(client.get(change_url(cadre)))
+    data["work_started_on"] = f"{cadre.birth_month.year + 15}-{cadre.birth_month.month:02d}"
+    response = client.post(change_url(cadre), data)
+    assert response.status_code == 200 and "参加工作时须年满16周岁" in page_text(response)
