@@ -273,7 +273,12 @@ class Transfer(Audited):
     started_on = models.DateField("申请日期")
     sent_on = models.DateField("开出介绍信日期", null=True, blank=True)
     dues_paid_to = models.DateField("党费交至", null=True, blank=True,
-                                    help_text="开出介绍信时按党费收缴记录注明的党费交到的月份（该月1日）。")
+                                    help_text="介绍信注明的党费交到的月份（该月1日）：本省开出的按党费收缴记录注明，"
+                                              "省外转入的照省外介绍信登记。")
+    valid_days = models.PositiveSmallIntegerField(
+        "有效期（天）", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(rules.LETTER_VALID_DAYS_MAX)],
+        help_text="介绍信注明的有效期，开出介绍信时填写；党员须在有效期内办理接转手续。")
     received_on = models.DateField("接收日期", null=True, blank=True)
     returned_reason = models.CharField("退回原因", max_length=200, blank=True)
 
@@ -305,6 +310,11 @@ class Transfer(Audited):
                                                                      & ~Q(origin="")),
                 name="members_transfer_sending_side",
                 violation_error_message="省外转入须填写转出单位并选择转入党支部；省内转出的不填转出单位。"),
+            # Empty on the letters issued before the validity was recorded.
+            models.CheckConstraint(
+                condition=Q(valid_days__isnull=True) | Q(valid_days__gte=1, valid_days__lte=rules.LETTER_VALID_DAYS_MAX),
+                name="members_transfer_valid_days_range",
+                violation_error_message=f"介绍信有效期应为1至{rules.LETTER_VALID_DAYS_MAX}天。"),
         ]
 
     def __str__(self) -> str:
@@ -317,6 +327,11 @@ class Transfer(Audited):
     @property
     def inside_province(self) -> bool:
         return self.to_branch_id is not None
+
+    @property
+    def valid_until(self) -> datetime.date | None:
+        """有效至: the letter's last valid day (none when it states no validity)."""
+        return rules.letter_valid_until(self.sent_on, self.valid_days)
 
     def clean(self) -> None:
         errors = rules.transfer_errors(from_branch_id=self.from_branch_id, to_branch=self.to_branch if

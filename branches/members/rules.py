@@ -27,6 +27,9 @@ EXTENSION_MIN, EXTENSION_MAX = 6, 12
 PROBATION_MAX_MONTHS = PROBATION_MONTHS + EXTENSION_MAX  # the year and the longest extension
 ARREARS_LAPSE_MONTHS = 6
 TRANSFER_OVERDUE_DAYS = 30
+# 介绍信有效期: the letter states 有效期X天, in practice 10 to 30 days, never beyond three months.
+LETTER_VALID_DAYS_DEFAULT = 30
+LETTER_VALID_DAYS_MAX = 90
 
 # 党费标准: monthly income brackets (upper bound inclusive, rate) and fixed monthly amounts.
 # Override with settings.MEMBER_DUES_RATES = {"brackets": [...], "fixed": {...}}.
@@ -414,6 +417,29 @@ def file_stage(values: dict[str, Any]) -> str:
 TRANSFERRED_OUT_BACK = ("该党员的组织关系已转出本省，不在名册中；转回本省的，请办理「省外转入」（在组织关系转接列表的"
                         "「登记省外转入」页面填写其身份证号，或在其党员页面），填写省外党组织开出的介绍信，"
                         "不能在名册中重新登记或恢复。")
+
+
+def letter_valid_days_error(days: Any) -> str:
+    """介绍信有效期: whole days, from 1 to three months (90 days)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= LETTER_VALID_DAYS_MAX:
+        return f"介绍信有效期应为1至{LETTER_VALID_DAYS_MAX}天（通常为10至30天，最长不超过3个月）。"
+    return ""
+
+
+def letter_valid_until(sent_on: datetime.date | None, valid_days: int | None) -> datetime.date | None:
+    """有效至: the letter's last valid day, ``valid_days`` after it was issued."""
+    if sent_on is None or valid_days is None:
+        return None
+    return sent_on + datetime.timedelta(days=valid_days)
+
+
+def letter_expired_error(valid_until: datetime.date | None, received_on: datetime.date) -> str:
+    """党员必须在有效期内办理接转手续: a letter received after its validity is sent back
+    for re-issue (退回 stays open); a letter that states no validity is not checked."""
+    if valid_until is None or received_on <= valid_until:
+        return ""
+    until = f"{valid_until.year}年{valid_until.month}月{valid_until.day}日"
+    return f"介绍信已过有效期（有效至{until}）：请退回介绍信，由转出党组织重新开具。"
 
 
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:

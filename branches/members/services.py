@@ -313,8 +313,14 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
     return transfer
 
 
-def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> Transfer:
-    """转出确认: the sending branch issues the letter; the transfer is 在途."""
+def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any,
+                  valid_days: int | None = None) -> Transfer:
+    """转出确认: the sending branch issues the letter; the transfer is 在途. ``valid_days``:
+    the 有效期 the letter states (1–90 days; none for a caller that records no validity,
+    whose letter is then never refused as expired)."""
+    if valid_days is not None and (message := rules.letter_valid_days_error(valid_days)):
+        raise ValidationError({"valid_days": message})
+
     def apply(locked: Transfer) -> list[str]:
         if locked.state != TransferState.PENDING:
             raise ValidationError({"state": f"只有「待转出确认」的转接可以确认转出，当前为「{locked.get_state_display()}」。"})
@@ -323,9 +329,9 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any) -> 
         if sent_on < locked.started_on:
             raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
         # The letter says how far the dues are paid (党费交到X年X月), read from the ledger.
-        locked.state, locked.sent_on = TransferState.IN_TRANSIT, sent_on
+        locked.state, locked.sent_on, locked.valid_days = TransferState.IN_TRANSIT, sent_on, valid_days
         locked.dues_paid_to = selectors.dues_paid_to(locked.member, as_of=sent_on)
-        return ["state", "sent_on", "dues_paid_to"]
+        return ["state", "sent_on", "valid_days", "dues_paid_to"]
 
     return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
                    label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION,
@@ -364,6 +370,11 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
         _not_future(received_on, "received_on", "接收日期")
         if received_on < (locked.sent_on or locked.started_on):
             raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+        # Inside the province the member hands the letter in himself, within its validity;
+        # out of it the receipt only records what the organisation outside already did.
+        if locked.to_branch_id is not None and (message := rules.letter_expired_error(locked.valid_until,
+                                                                                        received_on)):
+            raise ValidationError({"received_on": message})
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         _on_the_roll(member)
         locked.state, locked.received_on = TransferState.RECEIVED, received_on
@@ -389,7 +400,8 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
 
 
 def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
-    """退回: the receiving side sends the letter back (wrong branch, missing papers)."""
+    """退回: the receiving side sends the letter back (wrong branch, missing papers, past
+    its validity)."""
     require_permission(actor, "members.change_transfer", "办理组织关系转接")
     if not reason.strip():
         raise ValidationError({"returned_reason": "请写明退回原因。"})

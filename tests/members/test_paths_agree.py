@@ -299,7 +299,7 @@ def test_a_step_pages_date_refusal_stands_under_its_date_not_above_the_form(orgs
     transfer = services.transfer_start(member=member, letter_number="甘转9号", started_on=days_ago(5),
                                        destination="四川省成都市", actor=SYSTEM)
     page = client.post(reverse("admin:members_transfer_send_step", args=[transfer.pk]),
-                       {"day": days_ago(6).isoformat()})
+                       {"day": days_ago(6).isoformat(), "valid_days": "30"})
     form = page.context["form"]
     assert "不能早于申请日期" in " ".join(form.errors["day"]) and not form.non_field_errors()
     assert Transfer.objects.get(pk=transfer.pk).state == TransferState.PENDING

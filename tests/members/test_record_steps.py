@@ -117,7 +117,7 @@ def test_the_transfer_page_gives_the_sending_side_its_button_and_the_receiving_s
     html = page(sending, t)
     assert buttons(html) == ["send"] and 'name="_save"' not in html
     assert buttons(page(receiving, t)) == []
-    assert sending.post(step_url(t, "send"), {"day": days_ago(8).isoformat()}).status_code == 302
+    assert sending.post(step_url(t, "send"), {"day": days_ago(8).isoformat(), "valid_days": "30"}).status_code == 302
     assert buttons(page(sending, t)) == []
     assert buttons(page(receiving, t)) == ["receive", "send-back"]
     assert_step_unavailable(sending, step_url(t, "receive"), post=False)  # the receiving side's step
@@ -172,7 +172,8 @@ def test_the_lists_batch_actions_take_the_same_steps_as_the_record_pages(orgs, m
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转11号",
                                 started_on=days_ago(9), actor=SYSTEM)
     client.post(reverse("admin:members_transfer_changelist"),
-                {"action": "send", "_selected_action": [t.pk], "apply": "1", "day": days_ago(8).isoformat()})
+                {"action": "send", "_selected_action": [t.pk], "apply": "1", "day": days_ago(8).isoformat(),
+                 "valid_days": "30"})
     assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
     client.post(reverse("admin:members_member_changelist"),
                 {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})

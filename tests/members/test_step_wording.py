@@ -57,7 +57,7 @@ def test_the_confirm_transfer_step_and_its_batch_form_say_confirm_once(orgs, mem
                         {"action": "send", "_selected_action": [t.pk]}).content.decode()
     for html in (step, batch):
         assert 'value="确认转出"' in html and "确认办理确认" not in html and "确认确认" not in html
-    done = client.post(step_url(t, "send"), {"day": days_ago(8).isoformat()})
+    done = client.post(step_url(t, "send"), {"day": days_ago(8).isoformat(), "valid_days": "30"})
     assert [str(m) for m in get_messages(done.wsgi_request)] == [f"「{t}」已确认转出。"]
 
 

@@ -23,6 +23,7 @@ from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_site import autocomplete_source
 from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.admin_widgets import key_holds
+from orgwork.audit.presentation import ChangeRow
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
@@ -273,13 +274,19 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     @admin.display(description="状态", ordering="state")
     def state_shown(self, obj: Transfer) -> str:
         """在途 with its days since the letter was issued, in red once past the 30 days the
-        overdue list counts (the list shows what to chase, not only the 台账)."""
+        overdue list counts (the list shows what to chase, not only the 台账), and a letter
+        past its 有效期 marked, to be sent back."""
         if obj.state != TransferState.IN_TRANSIT or obj.sent_on is None:
             return obj.get_state_display()
-        days = (dates.today() - obj.sent_on).days
+        today = dates.today()
+        days = (today - obj.sent_on).days
+        # A letter past its 有效期 is to be sent back for re-issue, however few days it took.
+        expired = (mark_safe('<br><span class="orgwork-warning">介绍信已过有效期</span>')
+                   if obj.valid_until is not None and today > obj.valid_until else "")
         if days > rules.TRANSFER_OVERDUE_DAYS:
-            return format_html('{}<br><span class="orgwork-warning">逾期，已{}天</span>', obj.get_state_display(), days)
-        return format_html("{}<br>已{}天", obj.get_state_display(), days)
+            return format_html('{}<br><span class="orgwork-warning">逾期，已{}天</span>{}', obj.get_state_display(),
+                               days, expired)
+        return format_html("{}<br>已{}天{}", obj.get_state_display(), days, expired)
 
     @admin.display(description="党费交至")
     def dues_paid_to_shown(self, obj: Transfer) -> str:
@@ -287,6 +294,16 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if obj.sent_on is None or obj.from_branch_id is None:
             return "—"  # no letter issued here yet, or one from outside the province
         return dates.format_month(obj.dues_paid_to) if obj.dues_paid_to else "无已交党费记录"
+
+    @admin.display(description="有效至")
+    def valid_until_shown(self, obj: Transfer) -> str:
+        """The letter's last valid day, and whether it has passed while the letter is on its way."""
+        if obj.valid_until is None:
+            return "—"  # not issued yet, or issued before the validity was recorded
+        if obj.state == TransferState.IN_TRANSIT and dates.today() > obj.valid_until:
+            return format_html('{} <span class="orgwork-warning">已过有效期，应退回重新开具</span>',
+                               f"{obj.valid_until:%Y-%m-%d}")
+        return f"{obj.valid_until:%Y-%m-%d}"
 
     @admin.display(description="申请 / 开出介绍信 / 接收或回执日期", ordering="started_on")
     def dates(self, obj: Transfer) -> str:
@@ -316,6 +333,19 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         side = record.from_branch if step.name == "send_step" or record.to_branch_id is None else record.to_branch
         return side is not None and in_scope(side, request.user)
 
+    def record_timeline(self, request: HttpRequest, record: Transfer) -> list[dict[str, Any]]:
+        """The 有效期 recorded with the letter is followed in the trail by the day it runs to (有效至)."""
+        rows = super().record_timeline(request, record)
+        valid = Transfer._meta.get_field("valid_days").verbose_name
+        for row in rows:
+            changes = []
+            for change in row["changes"]:
+                changes.append(change)
+                if change.label == valid and record.valid_until is not None:
+                    changes.append(ChangeRow("有效至", "", f"{record.valid_until:%Y-%m-%d}"))
+            row["changes"] = changes
+        return rows
+
     def batch_step_allowed(self, request: HttpRequest, record: Transfer, step: Any) -> bool:
         # The list holds both sides' transfers. Where the page would just not offer the other
         # side's button, the batch lets the service judge the side, so a refused row says why
@@ -335,8 +365,9 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if obj is None:
             return []
         received = "received_on" if obj.to_branch_id or not obj.destination else "receipt_on"
+        validity = ["valid_days", "valid_until_shown"] if obj.from_branch_id else []  # a letter issued here
         return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
-                "sent_on", "dues_paid_to_shown", received, "returned_reason"]
+                "sent_on", *validity, "dues_paid_to_shown", received, "returned_reason"]
 
     def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         return list(TransferStartForm.Meta.fields) if obj is None else self.get_readonly_fields(request, obj)

@@ -327,7 +327,7 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
 
 def _transfer_step(name: str, label: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
                    refused: str) -> RecordStep:
-    """``refused``: the transfer's field whose refusal goes under the form's one field. A
+    """``refused``: the transfer's field whose refusal goes under the form's first field. A
     step named for what it confirms (确认转出) is said as it is, elsewhere 办理 the step."""
     verb = label if label.startswith("确认") else f"办理{label}"
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=applies,
@@ -358,12 +358,33 @@ def _record_receipt(t: Transfer, u: Any, d: dict[str, Any]) -> Any:
                                for name, messages in error.message_dict.items()}) from error
 
 
+class SendForm(forms.Form):
+    """确认转出 (the step page and the list's batch action): the day the letter is issued
+    and the 有效期 it states, checked again by :func:`services.transfer_send`."""
+
+    day = forms.DateField(label="开出介绍信日期", initial=dates.today,
+                          help_text="介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
+                                    "转出前应交清党费。")
+    valid_days = forms.IntegerField(
+        label="有效期（天）", initial=rules.LETTER_VALID_DAYS_DEFAULT, min_value=1, max_value=rules.LETTER_VALID_DAYS_MAX,
+        help_text=f"介绍信注明的有效期，一般为10至30天，最长不超过{rules.LETTER_VALID_DAYS_MAX}天；"
+                  "党员须在有效期内到接收党组织办理接转手续，过期的退回重新开具。",
+        error_messages={"min_value": rules.letter_valid_days_error(0),
+                        "max_value": rules.letter_valid_days_error(0),
+                        "invalid": rules.letter_valid_days_error(0)})
+
+
+class SendBackForm(ReasonForm):
+    reason = forms.CharField(label="退回原因", max_length=200,
+                             help_text="如介绍信抬头有误、材料不全、介绍信已过有效期；退回后由转出党组织重新开具。")
+
+
+
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", _in_state(TransferState.PENDING),
-                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], actor=u),
-                   day_form("开出介绍信日期", "介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
-                                              "转出前应交清党费。"), "outbox",
-                   "sent_on"),
+                   lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], valid_days=d["valid_days"],
+                                                          actor=u),
+                   SendForm, "outbox", "sent_on"),
     _transfer_step("receive", "接收组织关系", _in_state(TransferState.IN_TRANSIT, leaves_province=False), _receive,
                    day_form("接收日期"), "move_to_inbox", "received_on"),
     # Out of the province no branch here receives: the sending clerk records the receipt
@@ -371,6 +392,6 @@ TRANSFER_STEPS = (
     _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _record_receipt,
                    day_form("回执日期", "转往省外的组织关系，按接收单位退回的回执登记。"), "receipt_long", "received_on"),
     _transfer_step("send_back", "退回介绍信", _in_state(TransferState.IN_TRANSIT),
-                   lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), ReasonForm,
+                   lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), SendBackForm,
                    "undo", "returned_reason"),
 )
