@@ -30,6 +30,8 @@ TRANSFER_OVERDUE_DAYS = 30
 # 介绍信有效期: the letter states 有效期X天, in practice 10 to 30 days, never beyond three months.
 LETTER_VALID_DAYS_DEFAULT = 30
 LETTER_VALID_DAYS_MAX = 90
+# A 党费交至 on a letter from outside may run ahead of the receipt (paid in advance), not by years.
+DUES_PAID_AHEAD_MAX_MONTHS = 12
 
 # 党费标准: monthly income brackets (upper bound inclusive, rate) and fixed monthly amounts.
 # Override with settings.MEMBER_DUES_RATES = {"brackets": [...], "fixed": {...}}.
@@ -440,6 +442,25 @@ def letter_expired_error(valid_until: datetime.date | None, received_on: datetim
         return ""
     until = f"{valid_until.year}年{valid_until.month}月{valid_until.day}日"
     return f"介绍信已过有效期（有效至{until}）：请退回介绍信，由转出党组织重新开具。"
+
+
+def dues_paid_to_error(paid_to: datetime.date, received_on: datetime.date) -> str:
+    """党费交至 on a letter from outside: a month paid ahead of the receipt is possible, a
+    year beyond it is not believable (a mistyped year)."""
+    latest = add_months(received_on.replace(day=1), DUES_PAID_AHEAD_MAX_MONTHS)
+    if paid_to > latest:
+        return (f"党费交至{paid_to:%Y.%m}晚于接收日期所在月份{DUES_PAID_AHEAD_MAX_MONTHS}个月以上，"
+                "请核对介绍信上的月份。")
+    return ""
+
+
+def dues_first_owed(*, received_on: datetime.date, paid_to: datetime.date | None) -> datetime.date:
+    """The first month a member transferred in from outside owes dues here: the month after
+    the letter's 党费交至 (arrears follow the member, a month paid ahead is not asked
+    again), or the month of the receipt when the letter names none."""
+    if paid_to is None:
+        return received_on.replace(day=1)
+    return add_months(paid_to.replace(day=1), 1)
 
 
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:

@@ -417,13 +417,18 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
 
 def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | None, origin: str, letter_number: str,
                              sent_on: datetime.date | None, received_on: datetime.date | None,
-                             actor: Any) -> Transfer:
+                             actor: Any, dues_paid_to: datetime.date | None = None) -> Transfer:
     """省外转入: a member's relationship comes from a Party organisation outside the
     province, which issued the letter (``sent_on``); the receiving branch confirms receipt
     (``received_on``). A member the registry holds as 转出 (who left the province
     earlier) comes back on that record, 在册 in the receiving branch; a new person
     (``member`` not yet saved) enters the roster there. The transfer is recorded as
-    received, with its letter, in the same transaction."""
+    received, with its letter, in the same transaction.
+
+    ``dues_paid_to``: the letter's 党费交至 (any day of the month), kept on the transfer;
+    he owes dues from the month after it (:func:`rules.dues_first_owed`, the arrears
+    follow him), or from the receipt's month when the letter names none. The result
+    carries ``dues_owed_from`` for the step's message."""
     adding = member._state.adding
     require_permission(actor, ["members.add_transfer", "members.add_member" if adding else "members.change_member"],
                        "办理省外转入")
@@ -448,6 +453,10 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
     _not_future(received_on, "received_on", "接收日期")
     if received_on < sent_on:
         raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+    if dues_paid_to is not None:
+        dues_paid_to = month_start(dues_paid_to)
+        if message := rules.dues_paid_to_error(dues_paid_to, received_on):
+            raise ValidationError({"dues_paid_to": message})
     if adding and isinstance(member.joined_on, datetime.date) and sent_on < member.joined_on:
         # As a letter issued in the province (transfer_start): only a member's relationship moves.
         raise ValidationError({"sent_on": f"开出介绍信日期不能早于入党日期（{member.joined_on:%Y-%m-%d}）。"})
@@ -476,10 +485,31 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
             save_audited(locked, actor=actor, fields=["branch", *STATUS_FIELDS], message=f"{message}，恢复在册")
         transfer = Transfer(member=locked, from_branch=None, origin=origin.strip(), to_branch=to_branch,
                             letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
-                            sent_on=sent_on, received_on=received_on)
+                            sent_on=sent_on, received_on=received_on, dues_paid_to=dues_paid_to)
         transfer.full_clean(exclude=["member", "to_branch"])
         save_audited(transfer, actor=actor, message=TRANSFER_IN)
+    transfer.dues_owed_from = rules.dues_first_owed(received_on=received_on, paid_to=dues_paid_to)
     return transfer
+
+
+def dues_owed_note(transfer: Transfer, today: datetime.date | None = None) -> str:
+    """What a 省外转入 left him owing, for the step's message: the months up to this one
+    (生成应交党费 adds them, 已生成的月份再生成一次即补上), or when the first month is to come."""
+    first = getattr(transfer, "dues_owed_from", None)
+    if first is None:
+        return ""
+    this_month = month_start(today or dates.today())
+    paid = f"介绍信注明党费交至{transfer.dues_paid_to:%Y.%m}，" if transfer.dues_paid_to else ""
+    if first > this_month:
+        return f"{paid}自{first:%Y.%m}起交纳党费，目前不欠缴"
+    months = []
+    month = first
+    while month <= this_month:
+        months.append(month)
+        month = rules.add_months(month, 1)
+    shown = "、".join(f"{m:%Y.%m}" for m in months) if len(months) <= 6 else (
+        f"{months[0]:%Y.%m}至{months[-1]:%Y.%m}")
+    return (f"{paid}应交党费{len(months)}个月（{shown}），生成各月应交党费时列入（已生成的月份再生成一次即补上）")
 
 
 # --- 发展党员 --------------------------------------------------------------------------
@@ -966,14 +996,21 @@ def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date
 def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:
     """The members on the roster in scope (one branch of it) still without the month's row.
     One back on the roll (恢复在册, 省外转入) owes from the month he came back, not for the
-    months he was away (his ``status_changed_on`` is the day he came back). One whose
+    months he was away (his ``status_changed_on`` is the day he came back); one whose
+    letter from outside names its 党费交至, from the month after it. One whose
     letter out of the province is on its way (在途) owes up to the letter's month: he is
     still 在册 until the receipt, but has left with the letter; if it comes back (退回)
     he stays, and generating a later month again adds his row."""
     next_month = rules.add_months(month, 1)
     leaving = Transfer.objects.filter(member=OuterRef("pk"), state=TransferState.IN_TRANSIT, to_branch__isnull=True,
                                       from_branch__isnull=False, sent_on__lt=month)
-    members = scope_queryset(Member.objects.filter(Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=next_month),
+    # Back on the roll by a 省外转入 whose letter names its 党费交至: he owes from the month
+    # after it instead (rules.dues_first_owed), before the receipt's month or after it. His
+    # arrival is his last change of standing (a later one starts from its own month).
+    arrived = Transfer.objects.filter(member=OuterRef("pk"), from_branch__isnull=True, state=TransferState.RECEIVED,
+                                      received_on=OuterRef("status_changed_on"), dues_paid_to__isnull=False)
+    back = (Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=next_month)) & ~Exists(arrived)
+    members = scope_queryset(Member.objects.filter(back | Exists(arrived.filter(dues_paid_to__lt=month)),
                                                    status=MemberStatus.ACTIVE, joined_on__lt=next_month)
                              .exclude(Exists(leaving)), actor)
     if branch is not None:

@@ -290,9 +290,12 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     @admin.display(description="党费交至")
     def dues_paid_to_shown(self, obj: Transfer) -> str:
-        """As the letter says it (党费交到2026.10); a letter issued with no month paid says so."""
-        if obj.sent_on is None or obj.from_branch_id is None:
-            return "—"  # no letter issued here yet, or one from outside the province
+        """As the letter says it (党费交到2026.10); a letter issued with no month paid says so,
+        one from outside the province that names none too."""
+        if obj.from_branch_id is None:
+            return dates.format_month(obj.dues_paid_to) if obj.dues_paid_to else "介绍信未注明"
+        if obj.sent_on is None:
+            return "—"  # no letter issued yet
         return dates.format_month(obj.dues_paid_to) if obj.dues_paid_to else "无已交党费记录"
 
     @admin.display(description="有效至")
@@ -415,12 +418,13 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
                 transfer = services.transfer_in_from_outside(
                     member=form.instance, to_branch=data["to_branch"], origin=data["origin"],
                     letter_number=data["letter_number"], sent_on=data["sent_on"], received_on=data["received_on"],
-                    actor=request.user)
+                    dues_paid_to=data["dues_paid_to"], actor=request.user)
             except ValidationError as error:
                 apply_refusal(form, error)
             else:
+                owed = services.dues_owed_note(transfer)
                 self.message_user(request, f"「{transfer.member}」的组织关系已由省外转入{transfer.to_branch}，"
-                                           "已进入党员名册。", messages.SUCCESS)
+                                           f"已进入党员名册{'；' + owed if owed else ''}。", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:members_member_change", args=[transfer.member_id]))
         returning = form.returning_member() if form.is_bound else None
         context = {

@@ -234,6 +234,18 @@ class TransferStartStepForm(forms.Form):
 OUTSIDE_JURISDICTION = "请在您管辖范围内的党支部中选择转入党支部。"
 
 
+def dues_month_field() -> forms.CharField:
+    """党费交至 as the letter from outside writes it (2026.06), optional."""
+    return forms.CharField(label="党费交至", max_length=20, required=False,
+                           help_text="省外介绍信注明的党费交到的月份，如 2026.06；此后各月的党费在本省交纳"
+                                     "（含此前欠交的月份）。介绍信未注明的留空，自接收当月起交纳。")
+
+
+def clean_dues_month(form: forms.Form) -> Any:
+    value = form.cleaned_data.get("dues_paid_to")
+    return services.month_start(dates.parse_date(value)) if value and str(value).strip() else None
+
+
 class TransferInStepForm(forms.Form):
     """省外转入: the letter from the organisation outside the province and the receiving
     branch's receipt. The receiving side acts: the branch is one of the clerk's own,
@@ -248,10 +260,14 @@ class TransferInStepForm(forms.Form):
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     sent_on = forms.DateField(label="开出介绍信日期")
     received_on = forms.DateField(label="接收日期", initial=dates.today)
+    dues_paid_to = dues_month_field()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = branches_for(user)
+
+    def clean_dues_paid_to(self) -> Any:
+        return clean_dues_month(self)
 
 
 class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
@@ -266,7 +282,7 @@ class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
         fields = ["name", "id_number", "category", "joined_on", "full_on", "dues_category", "income_base"]
         field_classes = {"income_base": PlainDecimalField}
 
-    LETTER = ["origin", "letter_number", "sent_on", "received_on", "to_branch"]
+    LETTER = ["origin", "letter_number", "sent_on", "received_on", "dues_paid_to", "to_branch"]
     field_order = [*LETTER, *Meta.fields]
 
     def returning_member(self) -> Member | None:
@@ -290,6 +306,11 @@ def _in_transfer(member: Member) -> bool:
 TRANSFER_IN_STEP = "transfer_in_step"  # the receiving side's (MemberAdmin.step_record)
 
 
+def _dues_owed(done: Any) -> str:
+    """The months a member transferred in from outside now owes (services.dues_owed_note)."""
+    return services.dues_owed_note(done)
+
+
 MEMBER_STEPS = (
     RecordStep(name="transfer_step", label="办理组织关系转接", permission="members.add_transfer", icon="move_up",
                applies=lambda m: m.status == MemberStatus.ACTIVE and not _in_transfer(m), form=TransferStartStepForm,
@@ -310,8 +331,8 @@ MEMBER_STEPS = (
                form_takes_user=True,
                run=lambda m, u, d: services.transfer_in_from_outside(
                    member=m, to_branch=d["to_branch"], origin=d["origin"], letter_number=d["letter_number"],
-                   sent_on=d["sent_on"], received_on=d["received_on"], actor=u),
-               verb="办理省外转入", summary=lambda m: _member_about(m, "省外转入（恢复在册）")),
+                   sent_on=d["sent_on"], received_on=d["received_on"], dues_paid_to=d["dues_paid_to"], actor=u),
+               verb="办理省外转入", summary=lambda m: _member_about(m, "省外转入（恢复在册）"), done_note=_dues_owed),
 )
 
 
