@@ -333,6 +333,11 @@ class Transfer(Audited):
         """有效至: the letter's last valid day (none when it states no validity)."""
         return rules.letter_valid_until(self.sent_on, self.valid_days)
 
+    @property
+    def leaves_province(self) -> bool:
+        """Issued here to an organisation outside the province: its receipt is the 回执."""
+        return self.to_branch_id is None and self.from_branch_id is not None
+
     def clean(self) -> None:
         errors = rules.transfer_errors(from_branch_id=self.from_branch_id, to_branch=self.to_branch if
                                        self.to_branch_id else None, destination=self.destination)

@@ -273,6 +273,7 @@ TRANSFER_STARTED = "申请组织关系转接（开具介绍信）"
 TRANSFER_SENT = "确认转出（开出介绍信）"
 TRANSFER_RECEIVED = "接收组织关系"
 TRANSFER_RETURNED = "退回介绍信"
+TRANSFER_CAME_BACK = "介绍信被退回（省外党组织未接收）"  # a letter out of the province, come back
 TRANSFER_IN = "登记省外转入"
 
 
@@ -401,7 +402,8 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
 
 def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
     """退回: the receiving side sends the letter back (wrong branch, missing papers, past
-    its validity)."""
+    its validity); out of the province the sending clerk records the letter come back
+    unreceived (介绍信被退回)."""
     require_permission(actor, "members.change_transfer", "办理组织关系转接")
     if not reason.strip():
         raise ValidationError({"returned_reason": "请写明退回原因。"})
@@ -411,7 +413,7 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
             raise ValidationError({"state": f"只有「在途」的转接可以退回，当前为「{locked.get_state_display()}」。"})
         locked.state, locked.returned_reason = TransferState.RETURNED, reason.strip()
         save_audited(locked, actor=actor, fields=["state", "returned_reason"], action=AuditAction.TRANSITION,
-                     message=TRANSFER_RETURNED)
+                     message=TRANSFER_CAME_BACK if locked.leaves_province else TRANSFER_RETURNED)
     return locked
 
 

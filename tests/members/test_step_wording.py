@@ -84,7 +84,7 @@ def test_a_transfer_out_of_the_province_records_its_receipt_in_its_own_words(org
                                                                             county_a_clerk):
     client = client_for(county_a_clerk)
     t = sent(member, destination=OUTSIDE)
-    assert buttons(page(client, t)) == ["receipt", "send-back"]
+    assert buttons(page(client, t)) == ["receipt", "came-back"]  # no branch here sends it back
     form = client.get(step_url(t, "receipt")).content.decode()
     assert "登记回执" in form and "回执日期" in form and 'value="确认办理登记回执"' in form
     assert "接收组织关系" not in form and "接收日期" not in form

@@ -332,17 +332,24 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         only to a clerk whose jurisdiction holds that side's branch (the service asks again)."""
         if not super().step_allowed(request, record, step):
             return False
+        if step.name == "send_back_step" and record.leaves_province:
+            return False  # its page offers 介绍信被退回 instead: no branch here sends it back
         # Out of the province the sending side records the receipt (or the letter's return).
         side = record.from_branch if step.name == "send_step" or record.to_branch_id is None else record.to_branch
         return side is not None and in_scope(side, request.user)
 
     def record_timeline(self, request: HttpRequest, record: Transfer) -> list[dict[str, Any]]:
-        """The 有效期 recorded with the letter is followed in the trail by the day it runs to (有效至)."""
+        """The trail in the transfer's own words: a letter out of the province is received by
+        no branch here, its date is the 回执日期; the 有效期 recorded with the letter is
+        followed by the day it runs to (有效至)."""
         rows = super().record_timeline(request, record)
+        received = Transfer._meta.get_field("received_on").verbose_name
         valid = Transfer._meta.get_field("valid_days").verbose_name
         for row in rows:
             changes = []
             for change in row["changes"]:
+                if record.leaves_province and change.label == received:
+                    change = ChangeRow("回执日期", change.old, change.new)
                 changes.append(change)
                 if change.label == valid and record.valid_until is not None:
                     changes.append(ChangeRow("有效至", "", f"{record.valid_until:%Y-%m-%d}"))

@@ -347,10 +347,10 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
 
 
 def _transfer_step(name: str, label: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
-                   refused: str) -> RecordStep:
+                   refused: str, verb: str = "") -> RecordStep:
     """``refused``: the transfer's field whose refusal goes under the form's first field. A
     step named for what it confirms (确认转出) is said as it is, elsewhere 办理 the step."""
-    verb = label if label.startswith("确认") else f"办理{label}"
+    verb = verb or (label if label.startswith("确认") else f"办理{label}")
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=applies,
                       run=run, form=form, icon=icon, verb=verb, summary=lambda t: _transfer_about(t, label),
                       refusal_fields=_under_first_field(form, (refused,)), done_note=_dues_deleted)
@@ -400,6 +400,10 @@ class SendBackForm(ReasonForm):
                              help_text="如介绍信抬头有误、材料不全、介绍信已过有效期；退回后由转出党组织重新开具。")
 
 
+class CameBackForm(ReasonForm):
+    reason = forms.CharField(label="退回原因", max_length=200,
+                             help_text="省外党组织未接收、将介绍信退回本支部的，登记其退回原因；党员仍在本支部名册。")
+
 
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", _in_state(TransferState.PENDING),
@@ -412,7 +416,12 @@ TRANSFER_STEPS = (
     # (回执) the organisation outside returns, by the same service call.
     _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _record_receipt,
                    day_form("回执日期", "转往省外的组织关系，按接收单位退回的回执登记。"), "receipt_long", "received_on"),
+    # The list's 退回介绍信 takes both; the page of a letter out of the province offers it as
+    # what happened there: the organisation outside did not receive it (TransferAdmin.step_allowed).
     _transfer_step("send_back", "退回介绍信", _in_state(TransferState.IN_TRANSIT),
                    lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), SendBackForm,
                    "undo", "returned_reason"),
+    _transfer_step("came_back", "介绍信被退回", _in_state(TransferState.IN_TRANSIT, leaves_province=True),
+                   lambda t, u, d: services.transfer_return(transfer=t, reason=d["reason"], actor=u), CameBackForm,
+                   "undo", "returned_reason", verb="登记介绍信被退回"),
 )
