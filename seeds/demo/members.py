@@ -3,7 +3,9 @@ one audit row each), twelve months of dues with some members behind (paid months
 unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
 (the admitted ones with their income base filled, all but 预备党员甲: the list of 在职党员
 未填写党费计算基数 shows one; 取消资格甲 had the status cancelled by the 支部大会 during the
-预备期, on a date the file records), two transfers — one received, one in transit for over a month — and last year's 民主评议
+预备期, on a date the file records), two transfers — one received, one in transit for over a month, its
+letter's 有效期 of 30 days run out — and one person transferred in from outside the province whose
+letter's 党费交至 leaves him two months behind, and last year's 民主评议
 of one branch (one member 限期改正, the period ending within three weeks, one 劝其退党 still
 on the roll), and one member who left the Party (出党) two months ago, with the day and the
 grounds of the change, his later unpaid month removed from the ledger, through the services. Every step skips what is already there (members by ID number, applicants by ID
@@ -69,7 +71,7 @@ def build(ctx: DemoContext) -> None:
     fill_admitted_bases(ctx.actor)
     dues = ensure_dues(ctx.actor)
     departed = ensure_departed(branches, ctx.actor)
-    transfers = ensure_transfers(branches, ctx.actor)
+    transfers = ensure_transfers(branches, ctx.actor) + ensure_transfer_in(branches, ctx.actor)
     lapses = services.members_check_arrears(actor=ctx.actor)
     appraised = ensure_appraisals(branches, ctx.actor)
     write_dues_sheet()
@@ -151,6 +153,8 @@ def ensure_dues(actor: Any) -> int:
     for member in members:
         if member.dues_category in rules.INCOME_BASE_REQUIRED and member.income_base is None:
             continue  # as dues_generate_month: no 应交 0.00, the member is on the list to fill
+        if member.status_changed_on is not None:
+            continue  # back on the roll (the 省外转入): his months are the service's, from the letter's 党费交至
         owed = owed_months(member.pk)
         due = rules.monthly_dues(category=member.dues_category, income_base=member.income_base)
         for index, month in enumerate(months):
@@ -308,12 +312,40 @@ def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:
         return 0
     received = services.transfer_start(member=movers[0], to_branch=branches[1], letter_number="演示转〔2026〕1号",
                                        started_on=ago(20), actor=actor)
-    services.transfer_send(transfer=received, sent_on=ago(18), actor=actor)
+    services.transfer_send(transfer=received, sent_on=ago(18), valid_days=rules.LETTER_VALID_DAYS_DEFAULT, actor=actor)
     services.transfer_receive(transfer=received, received_on=ago(10), actor=actor)
+    # Its 30 days' validity ran out a fortnight ago: the list marks it, 接收 refuses it, 退回 remains.
     overdue = services.transfer_start(member=movers[1], to_branch=branches[-1], letter_number="演示转〔2026〕2号",
                                       started_on=ago(50), actor=actor)
-    services.transfer_send(transfer=overdue, sent_on=ago(45), actor=actor)
+    services.transfer_send(transfer=overdue, sent_on=ago(45), valid_days=rules.LETTER_VALID_DAYS_DEFAULT, actor=actor)
     return 2
+
+
+TRANSFER_IN_LETTER = ("上海市徐汇区某街道党工委", "沪徐转〔2026〕演示1号")
+
+
+def ensure_transfer_in(branches: list[PartyOrganisation], actor: Any) -> int:
+    """A person new to the province, registered twelve days ago with a letter whose 党费交至
+    is three months before the receipt's month: the two months between follow him as
+    arrears, with the months since, generated as the step's message tells the clerk."""
+    origin, letter = TRANSFER_IN_LETTER
+    if Transfer.objects.filter(origin=origin, letter_number=letter).exists():
+        return 0
+    number = demo_id(990, datetime.date(1988, 6, 15))
+    if Member.objects.filter(id_number=number).exists():
+        return 0
+    received = ago(12)
+    person = Member(name="秦" + GIVEN[idnumber.gender_of(number)][2], id_number=number, category=MemberCategory.FULL,
+                    joined_on=datetime.date(2012, 7, 1), full_on=datetime.date(2013, 7, 1), dues_category="employed",
+                    income_base=Decimal("4800"))
+    transfer = services.transfer_in_from_outside(
+        member=person, to_branch=branches[0], origin=origin, letter_number=letter, sent_on=ago(20), received_on=received,
+        dues_paid_to=rules.add_months(received.replace(day=1), -3), actor=actor)
+    month = transfer.dues_owed_from
+    while month <= dates.today():
+        services.dues_generate_month(month=month, actor=actor, branch=branches[0])
+        month = rules.add_months(month, 1)
+    return 1
 
 
 def appraisal_day() -> tuple[int, datetime.date]:

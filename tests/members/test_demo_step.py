@@ -1,5 +1,6 @@
 """The demo step for members: a roster, dues with arrears, every pipeline stage, two
-transfers (one overdue); a second run adds nothing."""
+transfers (one overdue, its letter past its validity) and one in from outside the province
+behind with its dues; a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -116,3 +117,18 @@ def test_the_demo_writes_no_zero_dues_for_employed_members_and_lists_the_one_bas
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert not DuesRecord.objects.filter(member__dues_category="employed", due__lte=0).exists()
     assert [m.name for m in selectors.missing_income_base(SYSTEM)] == [step.BASE_NOT_YET_FILLED]
+
+
+def test_the_demo_shows_a_letter_past_its_validity_and_a_transfer_in_behind_with_its_dues(orgs):
+    from branches.members import rules
+    from orgwork.common import dates
+
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    issued = Transfer.objects.filter(letter_number__startswith="演示转")
+    assert set(issued.values_list("valid_days", flat=True)) == {rules.LETTER_VALID_DAYS_DEFAULT}
+    assert any(t.state == "in_transit" and t.valid_until < dates.today() for t in issued)
+    arrived = Transfer.objects.get(from_branch__isnull=True, letter_number=step.TRANSFER_IN_LETTER[1])
+    first = rules.add_months(arrived.dues_paid_to, 1)
+    assert first < arrived.received_on.replace(day=1)  # months behind, followed here
+    owed = list(arrived.member.dues.filter(paid_on__isnull=True).order_by("month").values_list("month", flat=True))
+    assert owed[0] == first and not arrived.member.dues.filter(month__lt=first).exists()
