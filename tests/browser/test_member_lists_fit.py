@@ -55,7 +55,8 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     probationary(village, contact, vote_days_ago=100)
     transfer = services.transfer_start(member=contact, letter_number="城关转〔2026〕19号", started_on=days_ago(40),
                                        to_branch=orgs["community"], actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(35), actor=SYSTEM)
+    # Overdue and past its 30 days' validity: the state column carries both marks.
+    services.transfer_send(transfer=transfer, sent_on=days_ago(35), valid_days=30, actor=SYSTEM)
     leaving = services.transfer_start(member=floating, letter_number="城关转〔2026〕20号", started_on=days_ago(20),
                                       destination="四川省成都市武侯区委组织部", actor=SYSTEM)
     services.transfer_send(transfer=leaving, sent_on=days_ago(15), actor=SYSTEM)
