@@ -277,8 +277,7 @@ class Transfer(Audited):
                                               "省外转入的照省外介绍信登记。")
     valid_days = models.PositiveSmallIntegerField(
         "有效期（天）", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(rules.LETTER_VALID_DAYS_MAX)],
-        help_text="介绍信注明的有效期，开出介绍信时填写；党员须在有效期内办理接转手续。")
+        validators=[MinValueValidator(1), MaxValueValidator(rules.LETTER_VALID_DAYS_MAX)])  # help on 确认转出's form
     received_on = models.DateField("接收日期", null=True, blank=True)
     returned_reason = models.CharField("退回原因", max_length=200, blank=True)
 

@@ -183,6 +183,7 @@ def test_the_transfers_page_and_trail_show_the_validity_and_the_day_it_runs_to(o
     fields, trail = html[:html.index('id="record-timeline"')], html[html.index('id="record-timeline"'):]
     until = f"{days_ago(5):%Y-%m-%d}"
     assert "有效期（天）" in fields and "有效至" in fields and until in fields
+    assert "党员须在有效期内" not in fields  # the entry form's help, not the read-only page's
     assert "有效期（天）：（空） → 15" in trail and f"有效至：{until}" in trail
 
 

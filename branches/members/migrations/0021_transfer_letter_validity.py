@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='transfer',
             name='valid_days',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='介绍信注明的有效期，开出介绍信时填写；党员须在有效期内办理接转手续。', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='有效期（天）'),
+            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='有效期（天）'),
         ),
         migrations.AlterField(
             model_name='transfer',
