@@ -65,6 +65,10 @@ class Series:
     name: str
     values: list[float | int]
     links: list[str | None] = field(default_factory=list)
+    # A column of the table only, in a unit of its own (占比 % beside the counts it is a
+    # share of): not drawn, since a share and a count on one axis read as the same thing.
+    unit: str | None = None
+    drawn: bool = True
 
     def link(self, index: int) -> str | None:
         return self.links[index] if index < len(self.links) else None
@@ -86,11 +90,21 @@ class PanelData:
         bar reads as a broken chart). A rate of 0 % is a value and is drawn."""
         if not self.labels:
             return True
-        return self.unit != "%" and not any(value for s in self.series for value in s.values)
+        return self.unit != "%" and not any(value for s in self.drawn_series for value in s.values)
+
+    @property
+    def drawn_series(self) -> list[Series]:
+        return [s for s in self.series if s.drawn]
 
     def rows(self) -> list[list[Any]]:
         """The table under the chart: one row per label, one column per series."""
         return [[label, *[s.values[i] for s in self.series]] for i, label in enumerate(self.labels)]
+
+    def shown_rows(self) -> list[list[Any]]:
+        """The table as the page shows it: each figure with its series' unit (12人, 25.0%)."""
+        units = [self.unit if s.unit is None else s.unit for s in self.series]
+        return [[label, *[f"{value}{unit}" for value, unit in zip(values, units)]]
+                for label, *values in self.rows()]
 
     @property
     def headers(self) -> list[str]:

@@ -67,6 +67,20 @@ def test_a_rate_axis_may_have_fractional_ticks_and_labels_them_as_they_are() -> 
     assert ">12</text>" not in svg and ">38</text>" not in svg
 
 
+def test_a_share_beside_its_counts_is_a_column_of_the_table_not_a_bar_of_the_chart() -> None:
+    data = dashboard.PanelData(labels=["男党员", "女党员"], unit="人", series=[
+        dashboard.Series("人数", [3, 1], ["/m", "/f"]),
+        dashboard.Series("占比（%）", [75.0, 25.0], unit="%", drawn=False)])
+    svg = str(svg_chart(data, "党员队伍结构"))
+
+    assert data.rows() == [["男党员", 3, 75.0], ["女党员", 1, 25.0]]  # the export's numbers
+    assert data.shown_rows() == [["男党员", "3人", "75.0%"], ["女党员", "1人", "25.0%"]]
+    assert svg.count("<rect") == 2 and "占比" not in svg and ">3</text>" in svg  # an axis of counts
+    empty = dashboard.PanelData(labels=["男党员"], unit="人", series=[
+        dashboard.Series("人数", [0]), dashboard.Series("占比（%）", [0.0], unit="%", drawn=False)])
+    assert empty.is_empty
+
+
 def test_nineteen_lines_become_five_and_their_average_as_other() -> None:
     series = [dashboard.Series(f"县区{i}", [float(i), float(i + 1)]) for i in range(19)]
     folded = fold_series(series, unit="%")

@@ -152,9 +152,10 @@ def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: li
 @register.simple_tag
 def svg_chart(data: Any, title: str = "") -> SafeString:
     labels = list(data.labels)
-    if not labels or not data.series:
+    drawn = data.drawn_series  # a table-only column (占比) is not drawn
+    if not labels or not drawn:
         return format_html('<p class="help">{}</p>', "暂无数据。")
-    series = fold_series(list(data.series), unit=data.unit)
+    series = fold_series(drawn, unit=data.unit)
     counts = _is_count(data, series)
     tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
     if data.kind != "line" and len(labels) > UPRIGHT_MAX:
