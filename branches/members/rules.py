@@ -65,6 +65,16 @@ def years_between(start: datetime.date, end: datetime.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The day ``years`` before ``day`` (28 February for a 29th): whoever was born, or
+    became a 正式党员, on or before it has ``years`` whole years on ``day``
+    (:func:`years_between`), so an age or a 党龄 band is a range of dates."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def standing_years(full_on: datetime.date | None, today: datetime.date | None = None) -> int | None:
     """党龄 counts from 转正日期, in whole years."""
     if full_on is None:

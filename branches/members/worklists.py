@@ -14,7 +14,7 @@ from orgwork.notifications import registry as notifications
 from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
 
-from . import rules, selectors
+from . import rules, selectors, structure
 from .models import Transfer, TransferState
 
 SECTION = "党员与发展党员"
@@ -264,6 +264,10 @@ def register_all() -> None:
     ))
     dashboard.register(dashboard.Panel(
         slug="members_work", title="党员与发展党员待办", permission="members.view_member", compute=work_panel, order=60,
+    ))
+    dashboard.register(dashboard.Panel(
+        slug="members_structure", title="党员队伍结构", permission="members.view_member",
+        compute=structure.structure_panel, order=61,
     ))
 
 

@@ -32,6 +32,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
 from .common import MaskedPersonalDataMixin, branches_for, member_label
+from .filters import AgeBandFilter, StandingBandFilter
 from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
                     TransferInNewMemberForm)
 
@@ -104,7 +105,8 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     import_resource = "members_roster"
     list_display = ["name", "masked_id_number", "gender", "branch", "category", "joined_on", "full_on",
                     "standing", "status", "is_floating", "is_lost", "unpaid_months"]
-    list_filter = [UnitSubtreeFilter, "category", "status", "dues_category", "is_floating", "is_lost"]
+    list_filter = [UnitSubtreeFilter, "category", "status", "gender", AgeBandFilter, StandingBandFilter, "dues_category",
+                   "is_floating", "is_lost"]
     list_select_related = ["branch"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     ordering = ["branch_id", "name", "id"]
