@@ -1,8 +1,8 @@
 """Demo party members in the first county's branches: a roster of a few hundred (bulk,
 one audit row each), twelve months of dues with some members behind (paid months in bulk,
 unpaid months through ``dues_generate_month``), applicants at every stage of the pipeline
-(the admitted ones with their income base filled, all but 预备党员甲: the list of 在职党员
-未填写党费计算基数 shows one; 取消资格甲 had the status cancelled by the 支部大会 during the
+(the admitted ones with their income base filled, all but 董欣怡: the list of 在职党员
+未填写党费计算基数 shows one; 韩雪 had the status cancelled by the 支部大会 during the
 预备期, on a date the file records), two transfers — one received, one in transit for over a month, its
 letter's 有效期 of 30 days run out — and one person transferred in from outside the province whose
 letter's 党费交至 leaves him two months behind, and last year's 民主评议
@@ -203,17 +203,21 @@ def ago(days: int) -> datetime.date:
     return dates.today() - datetime.timedelta(days=days)
 
 
-# (name, days since the application, how far the file goes)
+# (name, days since the application, how far the file goes). The names' surnames are not the
+# roster's (SURNAMES), and each given name fits the sex its ID number gives (serial 900 on:
+# even a woman, odd a man).
 PIPELINE = [
-    ("申请人甲", 20, "applied"), ("申请人乙", 70, "talked_late"), ("积极分子甲", 300, "activist"),
-    ("积极分子乙", 500, "activist_reviewed"), ("发展对象甲", 560, "candidate"), ("发展对象乙", 600, "candidate_ready"),
-    ("预备党员甲", 700, "probationary"), ("预备党员乙", 820, "probation_ending"), ("已转正甲", 1300, "full"),
+    ("邓雅琴", 20, "applied"), ("冯浩然", 70, "talked_late"), ("曹思雨", 300, "activist"),
+    ("彭子轩", 500, "activist_reviewed"), ("曾梦瑶", 560, "candidate"), ("田宇航", 600, "candidate_ready"),
+    ("董欣怡", 700, "probationary"), ("袁博文", 820, "probation_ending"), ("潘静怡", 1300, "full"),
     # Voted in by the 支部大会 eighty days ago, the higher committee's approval still to come:
     # the three months end within the fortnight the reminder gives.
-    ("待审批甲", 550, "admitted"),
+    ("蒋明轩", 550, "admitted"),
     # 取消预备党员资格 by the 支部大会 during the 预备期, the meeting's date on the file.
-    ("取消资格甲", 750, "cancelled"),
+    ("韩雪", 750, "cancelled"),
 ]
+# Who the demo's pipeline files are, by how far they go (the tests and README name them).
+AWAITING_APPROVAL = "蒋明轩"
 
 
 def ensure_applicants(branches: list[PartyOrganisation], actor: Any) -> int:
@@ -272,7 +276,7 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
 
 
 # Left without a 党费计算基数, as a member just admitted may be: on the list to fill.
-BASE_NOT_YET_FILLED = "预备党员甲"
+BASE_NOT_YET_FILLED = "董欣怡"
 
 
 def fill_admitted_bases(actor: Any) -> None:

@@ -36,9 +36,9 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
     ending = selectors.probation_ending(SYSTEM)
     assert ending.filter(application__isnull=True).exists() and ending.filter(application__isnull=False).exists()
     assert selectors.candidates_missing_checks(SYSTEM).exists()
-    assert list(selectors.approvals_pending(SYSTEM).values_list("name", flat=True)) == ["待审批甲"]
+    assert list(selectors.approvals_pending(SYSTEM).values_list("name", flat=True)) == [step.AWAITING_APPROVAL]
     reminded_by = datetime.date.today() + datetime.timedelta(days=15)  # the default rule's lead
-    assert [a.name for a in selectors.approvals_awaited(due_by=reminded_by)] == ["待审批甲"]
+    assert [a.name for a in selectors.approvals_awaited(due_by=reminded_by)] == [step.AWAITING_APPROVAL]
     grades = set(Appraisal.objects.values_list("grade", flat=True))
     assert grades == {AppraisalGrade.EXCELLENT, AppraisalGrade.QUALIFIED, AppraisalGrade.BASIC, AppraisalGrade.UNQUALIFIED}
     assert selectors.corrections_due(SYSTEM).count() == 1 and selectors.disposals_pending(SYSTEM).count() == 1
@@ -51,7 +51,7 @@ def test_the_demo_step_builds_every_stage_and_is_idempotent(orgs):
         sexes.setdefault(branch_id, set()).add(gender)
     assert all(len(found) == 2 for found in sexes.values()), "a demo branch whose members are all one sex"
     roster = [(name, gender) for name, gender in Member.objects.values_list("name", "gender")
-              if name[0] in step.SURNAMES]  # not the applicants the pipeline admitted (预备党员甲…)
+              if name[0] in step.SURNAMES]  # not the applicants the pipeline admitted (董欣怡…)
     assert len(roster) >= step.MEMBERS and all(name[1:] in step.GIVEN[gender] for name, gender in roster)
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     assert (Member.objects.count(), DuesRecord.objects.count(), Applicant.objects.count(), Transfer.objects.count(),
