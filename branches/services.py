@@ -22,6 +22,7 @@ from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import concrete_values, diff, entry_for, record, record_many
 from orgwork.common.contract import (
     audit_rows,
+    delete_audited,
     is_system,
     lock_in_scope,
     perform,
@@ -634,6 +635,30 @@ def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = N
         raise ValidationError({"surveyed_on": "测评结果须同时填写知情度、满意度和测评日期。"})
 
 
+def weak_case_delete_refusal(case: WeakBranchCase) -> str:
+    """Why a case may not be deleted ("" when it may): once it is struck off (已销号) or
+    on the rectification checklist, the year's identification, its survey and the
+    checklist item's source are on the books; only a case entered by mistake that is
+    neither may be removed."""
+    if case.state != WeakCaseState.RECTIFYING:
+        return f"「{case}」{case.get_state_display()}，在册的整顿台账不能删除。"
+    if case.rectification_item_id:
+        return f"「{case}」已挂入整改清单，在册的整顿台账不能删除；录错的内容请在原记录上更正。"
+    return ""
+
+
+def weak_case_delete(*, case: WeakBranchCase, actor: Any) -> None:
+    """删除误录的整顿台账: actor, permission, scope, only while
+    :func:`weak_case_delete_refusal` allows, one audit row with the values it held."""
+    require_permission(actor, "branches.delete_weakbranchcase", "删除软弱涣散整顿台账")
+    with transaction.atomic():
+        locked = lock_in_scope(WeakBranchCase.objects.select_related("organisation"), case.pk, actor, what="整顿台账")
+        refusal = weak_case_delete_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        delete_audited(locked, actor=actor)
+
+
 def weak_case_save(*, case: WeakBranchCase, actor: Any, link_rectification: bool = True) -> WeakBranchCase:
     """Create or edit a case (the admin form): actor, permission, scope, the case's rules,
     one audit row; a new case goes onto the rectification checklist in the same transaction."""
@@ -806,6 +831,8 @@ __all__ = [
     "secretary_save",
     "weak_case_check",
     "weak_case_close",
+    "weak_case_delete",
+    "weak_case_delete_refusal",
     "weak_case_link_rectification",
     "weak_case_open",
     "weak_case_record_survey",

@@ -16,7 +16,15 @@ from django.http import HttpRequest
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import WeakBranchCase, WeakCategory
-from ..services import weak_case_check, weak_case_close, weak_case_link_rectification, weak_case_save, weak_survey_threshold
+from ..services import (
+    weak_case_check,
+    weak_case_close,
+    weak_case_delete,
+    weak_case_delete_refusal,
+    weak_case_link_rectification,
+    weak_case_save,
+    weak_survey_threshold,
+)
 from .assessments import run_per_object
 
 
@@ -87,6 +95,10 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
     def category_list(self, obj: WeakBranchCase) -> str:
         return obj.category_labels()
 
+    @admin.display(description="软弱涣散类型")
+    def category_labels(self, obj: WeakBranchCase) -> str:
+        return obj.category_labels()
+
     @admin.display(description="已挂入整改清单", boolean=True)
     def on_checklist(self, obj: WeakBranchCase) -> bool:
         return bool(obj.rectification_item_id)
@@ -94,10 +106,25 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
         fieldsets[2][1]["description"] = f"知情度、满意度均达到 {weak_survey_threshold()}% 后方可销号。"
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only, the list of categories reads as their labels (组织生活不正常、制度不落实),
+            # not as the stored JSON keys.
+            first = fieldsets[0][1]
+            first["fields"] = ["category_labels" if f == "categories" else f for f in first["fields"]]
         return fieldsets
 
     def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
         weak_case_save(case=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A case struck off or on the rectification checklist is on the books: no 删除,
+        # its delete URL answers 403 (weak_case_delete refuses it on every other path).
+        if obj is not None and weak_case_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: WeakBranchCase) -> None:
+        weak_case_delete(case=obj, actor=request.user)
 
     @admin.action(description="挂入整改清单", permissions=["change"])
     def link_rectification(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -96,3 +96,69 @@ def test_the_category_filter_finds_the_same_cases_on_either_database(case: WeakB
     assert not WeakBranchCase.objects.filter(category_q(WeakCategory.SERVICE, vendor)).exists()
     page = client_for(county_a_clerk).get("/admin/branches/weakbranchcase/", {"category": WeakCategory.RULES})
     assert page.status_code == 200 and case.organisation.name in page.content.decode()
+
+
+# ---------------------------------------------------------------- a case on the books is not deleted
+
+
+def delete_url(case: WeakBranchCase) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:branches_weakbranchcase_delete", args=[case.pk])
+
+
+def change_url(case: WeakBranchCase) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:branches_weakbranchcase_change", args=[case.pk])
+
+
+def unlinked_case(orgs: Any, actor: Any) -> WeakBranchCase:
+    """A case entered by mistake, not (yet) on the checklist."""
+    return weak_case_open(
+        organisation=orgs["community"], year=2025, categories=[WeakCategory.RULES], problems="误录", plan="误录",
+        contact_leader="李副书记", deadline=datetime.date(2025, 12, 31), actor=actor, link_rectification=False)
+
+
+def test_a_case_on_the_rectification_checklist_cannot_be_deleted_from_its_page(
+        case: WeakBranchCase, county_a_clerk: Any, client_for: Any) -> None:
+    client = client_for(county_a_clerk)
+    assert delete_url(case) not in client.get(change_url(case)).content.decode()
+    assert client.post(delete_url(case), {"post": "yes"}).status_code == 403
+    assert WeakBranchCase.objects.filter(pk=case.pk).exists()
+
+
+def test_a_struck_off_case_cannot_be_deleted_from_its_page(case: WeakBranchCase, county_a_clerk: Any,
+                                                          client_for: Any, province_officer: Any) -> None:
+    weak_case_record_survey(case=case, awareness=91.5, satisfaction=88, surveyed_on=datetime.date(2025, 11, 20),
+                            actor=county_a_clerk)
+    weak_case_close(case=case, actor=province_officer)
+    assert client_for(county_a_clerk).post(delete_url(case), {"post": "yes"}).status_code == 403
+    assert WeakBranchCase.objects.get(pk=case.pk).state == WeakCaseState.CLOSED
+
+
+def test_the_delete_service_refuses_a_case_on_the_books_in_chinese(case: WeakBranchCase, county_a_clerk: Any) -> None:
+    from branches.services import weak_case_delete
+
+    with pytest.raises(ValidationError) as raised:
+        weak_case_delete(case=case, actor=county_a_clerk)
+    assert "已挂入整改清单，在册的整顿台账不能删除" in str(raised.value)
+    assert RectificationItem.objects.filter(pk=case.rectification_item_id).exists()
+
+
+def test_a_case_entered_by_mistake_and_not_on_the_checklist_can_still_be_deleted_with_an_audit_row(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    mistaken = unlinked_case(orgs, county_a_clerk)
+    response = client_for(county_a_clerk).post(delete_url(mistaken), {"post": "yes"})
+    assert response.status_code == 302
+    assert not WeakBranchCase.objects.filter(pk=mistaken.pk).exists()
+    entry = AuditLog.objects.get(object_id=str(mistaken.pk), content_type__model="weakbranchcase",
+                                 action=AuditAction.DELETE)
+    assert entry.actor == county_a_clerk
+
+
+def test_the_read_only_page_names_the_categories_in_chinese(case: WeakBranchCase, view_only_auditor: Any,
+                                                           client_for: Any) -> None:
+    html = client_for(view_only_auditor).get(change_url(case)).content.decode()
+    assert "组织生活不正常、制度不落实" in html
+    assert "organisational_life" not in html
