@@ -208,20 +208,32 @@ def secretary_delete(*, secretary: Secretary, actor: Any) -> None:
 # ---------------------------------------------------------------------------
 
 
-def backentry_check(*, held_on: datetime.date, actor: Any, reason: str = "", today: datetime.date | None = None) -> bool:
+def backentry_late(held_on: datetime.date, today: datetime.date | None = None) -> bool:
+    """Whether a meeting held on ``held_on`` lies before the back-entry window (补录期限)."""
+    return held_on < (today or timezone.localdate()) - datetime.timedelta(days=backentry_days())
+
+
+def backentry_check(*, held_on: datetime.date, actor: Any, reason: str = "", today: datetime.date | None = None,
+                    verb: str = "录入") -> bool:
     """The back-entry rule (补录期限), one for every path: raise if ``actor`` may not enter
-    a meeting held on ``held_on``; True when it is a late entry (补录) that is allowed
-    because the actor holds the back-entry permission and gave a reason."""
+    (``verb`` 录入) or change (修改) a meeting held on ``held_on``; True when it is a late
+    entry (补录) that is allowed because the actor holds the back-entry permission and
+    gave a reason."""
     today = today or timezone.localdate()
     if held_on > today:
         raise ValidationError({"held_on": "召开日期不能晚于今天。"})
     days = backentry_days()
-    if held_on >= today - datetime.timedelta(days=days):
+    if not backentry_late(held_on, today):
         return False
     if actor is None or not actor.has_perm(BACKENTRY_PERMISSION):
-        raise ValidationError({"held_on": f"召开日期早于 {days} 天的补录期限，普通用户不能录入；请由有补录权限的负责同志说明原因后补录。"})
+        if verb == "录入":
+            raise ValidationError({"held_on": f"召开日期早于 {days} 天的补录期限，普通用户不能录入；请由有补录权限的负责同志说明原因后补录。"})
+        raise ValidationError({"held_on": f"该会议召开于 {held_on:%Y-%m-%d}，早于 {days} 天的补录期限，普通用户不能{verb}；"
+                                          f"请由有补录权限的负责同志说明原因后{verb}。"})
     if not (reason or "").strip():
-        raise ValidationError({"backentry_reason": f"召开日期早于 {days} 天的补录期限，补录须填写原因。"})
+        if verb == "录入":
+            raise ValidationError({"backentry_reason": f"召开日期早于 {days} 天的补录期限，补录须填写原因。"})
+        raise ValidationError({"backentry_reason": f"该会议召开于 {held_on:%Y-%m-%d}，早于 {days} 天的补录期限，{verb}须填写补录原因。"})
     return True
 
 
@@ -233,23 +245,60 @@ def meeting_fill_derived(meeting: Meeting) -> Meeting:
     return meeting
 
 
+# What a meeting record says; a row sent again that says the same changes nothing.
+MEETING_CONTENT = ("organisation_id", "kind", "held_on", "topic", "expected", "present")
+
+
 def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = None,
                     today: datetime.date | None = None) -> bool:
     """The rules of one meeting row, shared by the form, the sheet and the service: the
-    derived copies, and the back-entry window for a new row or a changed date (the
-    reason kept only on a late entry). Returns whether it is a late entry."""
+    derived copies, and the back-entry window — for a new row, for a new date, and for
+    any change to a meeting held before the window (the 补录 right and a reason, as for
+    entering it late). The reason is kept only on a late entry. ``original`` is the
+    stored row (the sheet passes the row itself: its stored values are the loaded ones).
+    Returns whether it is a late entry."""
     meeting_fill_derived(meeting)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
-    if original is not None and original.held_on == meeting.held_on:
-        # A row sent again with the reason left blank keeps the reason it was entered with
-        # (read from the loaded values: the sheet fills the stored row itself).
-        stored = (getattr(original, "_audit_loaded", None) or {}).get("backentry_reason", original.backentry_reason)
-        meeting.backentry_reason = meeting.backentry_reason or stored or ""
+    if original is None:
+        late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
+        if not late:
+            meeting.backentry_reason = ""
+        return late
+    stored = getattr(original, "_audit_loaded", None) or concrete_values(original)
+    # A row sent again with the reason left blank keeps the reason it was entered with.
+    reason = meeting.backentry_reason or stored.get("backentry_reason") or ""
+    if all(getattr(meeting, name) == stored.get(name) for name in MEETING_CONTENT):
+        meeting.backentry_reason = reason
         return False
-    late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
-    if not late:
-        meeting.backentry_reason = ""
+    held_before = stored.get("held_on") or meeting.held_on
+    late = backentry_check(held_on=held_before, actor=actor, reason=reason, today=today, verb="修改")
+    if meeting.held_on != held_before:
+        late = backentry_check(held_on=meeting.held_on, actor=actor, reason=reason, today=today) or late
+    meeting.backentry_reason = reason if late else ""
     return late
+
+
+def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
+    """Why ``actor`` may not delete ``meeting`` ("" when they may): a meeting held before
+    the back-entry window counts in months already reported (开展率, 缺会名单), so only
+    one who holds the 补录 right removes it."""
+    if backentry_late(meeting.held_on, today) and (actor is None or not actor.has_perm(BACKENTRY_PERMISSION)):
+        return (f"该会议召开于 {meeting.held_on:%Y-%m-%d}，早于 {backentry_days()} 天的补录期限，已计入开展率和缺会名单，"
+                f"普通用户不能删除；确属重复或录错的，请由有补录权限的负责同志处理。")
+    return ""
+
+
+def meeting_delete(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> None:
+    """删除一条三会一课记录 (重复或录错的): actor, permission, scope, the back-entry
+    window, one audit row with the values it held."""
+    require_permission(actor, "branches.delete_meeting", "删除三会一课记录")
+    with transaction.atomic():
+        locked = lock_in_scope(Meeting.objects.all(), meeting.pk, actor, what="三会一课记录")
+        refusal = meeting_delete_refusal(meeting=locked, actor=actor, today=today)
+        if refusal:
+            raise ValidationError(refusal)
+        delete_audited(locked, actor=actor,
+                       message="删除超过补录期限的会议记录" if backentry_late(locked.held_on, today) else "")
 
 
 def meeting_save(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> Meeting:
@@ -266,7 +315,8 @@ def meeting_save(*, meeting: Meeting, actor: Any, today: datetime.date | None = 
         _require_organisation_in_scope(actor, meeting.organisation)
         late = meeting_prepare(meeting=meeting, actor=actor, original=original, today=today)
         meeting.full_clean()
-        save_audited(meeting, actor=actor, message=f"超期补录：{meeting.backentry_reason}" if late else "")
+        late_word = "超期补录" if creating else "超期修改"
+        save_audited(meeting, actor=actor, message=f"{late_word}：{meeting.backentry_reason}" if late else "")
     return meeting
 
 
@@ -815,7 +865,10 @@ __all__ = [
     "assessment_review",
     "assessment_submit_self",
     "backentry_check",
+    "backentry_late",
     "item_score_check",
+    "meeting_delete",
+    "meeting_delete_refusal",
     "meeting_prepare",
     "meeting_record",
     "meeting_save",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from orgwork.imports.admin import ImportExportMixin
 from ..cadence import Period, required_kinds
 from ..models import Meeting, MeetingKind
 from ..selectors import branches_missing_meetings, meeting_rates
-from ..services import backentry_check, backentry_days, meeting_save
+from ..services import backentry_days, meeting_delete, meeting_delete_refusal, meeting_prepare, meeting_save
 from .export import xlsx_response
 
 
@@ -59,17 +60,16 @@ class MeetingForm(forms.ModelForm):
 
     user: Any = None
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        held_on = data.get("held_on")
-        changed_date = not self.instance.pk or "held_on" in self.changed_data
-        if held_on is not None and changed_date:
-            try:  # the rule the sheet and the service apply as well
-                backentry_check(held_on=held_on, actor=self.user, reason=data.get("backentry_reason", ""))
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
-        return data
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now carries the form's values
+        meeting = self.instance
+        if meeting.organisation_id is None or meeting.held_on is None or "held_on" in self.errors:
+            return
+        try:  # the rule the sheet and the service apply as well (a copy: the service prepares the row itself)
+            meeting_prepare(meeting=copy.copy(meeting), actor=self.user, original=meeting if meeting.pk else None)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
 
 @admin.register(Meeting)
@@ -92,11 +92,22 @@ class MeetingAdmin(ImportExportMixin, ScopedModelAdmin):
         form.user = request.user
         if "backentry_reason" in form.base_fields:
             form.base_fields["backentry_reason"].help_text = (
-                f"召开日期早于 {backentry_days()} 天时必填，只有具备补录权限的人员可以补录；原因记入审计日志。")
+                f"召开日期早于 {backentry_days()} 天时必填（录入或修改这样的会议记录），只有具备补录权限的人员可以补录或修改；"
+                "原因记入审计日志。")
         return form
 
     def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
         meeting_save(meeting=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A meeting before the back-entry window counts in reported months: a plain clerk
+        # sees no 删除 and its delete URL answers 403 (meeting_delete refuses it elsewhere).
+        if obj is not None and meeting_delete_refusal(meeting=obj, actor=request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Meeting) -> None:
+        meeting_delete(meeting=obj, actor=request.user)
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name

@@ -92,3 +92,121 @@ def test_the_admin_form_takes_a_recent_meeting_from_a_clerk(orgs: Any, county_a_
     response = client_for(county_a_clerk).post(reverse("admin:branches_meeting_add"), meeting_post(orgs["community"], recent))
     assert response.status_code == 302
     assert Meeting.objects.get().held_on == recent
+
+
+# ---------------------------------------------------------------- changing or deleting an old meeting
+
+
+def old_meeting(org: Any) -> Meeting:
+    from .conftest import add_meeting
+
+    return add_meeting(org, MeetingKind.GROUP_MEETING, timezone.localdate() - datetime.timedelta(days=60), present=18)
+
+
+def change_post(meeting: Meeting, reason: str = "", **values: Any) -> dict[str, Any]:
+    data = {"organisation": meeting.organisation_id, "kind": meeting.kind, "held_on": meeting.held_on.isoformat(),
+            "topic": meeting.topic, "expected": meeting.expected, "present": meeting.present, "backentry_reason": reason}
+    return {**data, **values}
+
+
+def test_a_clerk_cannot_change_a_meeting_older_than_the_window_on_the_form(orgs: Any, county_a_clerk: Any,
+                                                                           client_for: Any) -> None:
+    meeting = old_meeting(orgs["community"])
+    url = reverse("admin:branches_meeting_change", args=[meeting.pk])
+    response = client_for(county_a_clerk).post(url, change_post(meeting, "改错了", present=1))
+    assert response.status_code == 200
+    assert "早于 30 天的补录期限，普通用户不能修改" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).present == 18
+
+
+def test_a_clerk_cannot_move_an_old_meeting_into_the_window(orgs: Any, county_a_clerk: Any) -> None:
+    from branches.services import meeting_save
+
+    meeting = old_meeting(orgs["community"])
+    meeting.held_on = timezone.localdate() - datetime.timedelta(days=2)
+    with pytest.raises(ValidationError) as raised:
+        meeting_save(meeting=meeting, actor=county_a_clerk)
+    assert "普通用户不能修改" in str(raised.value)
+
+
+def test_a_supervisor_changes_an_old_meeting_only_with_a_reason_which_is_audited(orgs: Any, supervisor: Any,
+                                                                                 client_for: Any) -> None:
+    meeting = old_meeting(orgs["community"])
+    url = reverse("admin:branches_meeting_change", args=[meeting.pk])
+    client = client_for(supervisor)
+    response = client.post(url, change_post(meeting, present=17))
+    assert response.status_code == 200 and "修改须填写补录原因" in response.content.decode()
+    response = client.post(url, change_post(meeting, "签到表核对后更正实到人数", present=17))
+    assert response.status_code == 302
+    changed = Meeting.objects.get(pk=meeting.pk)
+    assert (changed.present, changed.backentry_reason) == (17, "签到表核对后更正实到人数")
+    assert AuditLog.objects.filter(object_id=str(meeting.pk), action=AuditAction.UPDATE,
+                                   message="超期修改：签到表核对后更正实到人数").exists()
+
+
+def test_a_clerk_still_corrects_a_recent_meeting(orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    meeting = enter_today(orgs["community"], county_a_clerk, timezone.localdate() - datetime.timedelta(days=3))
+    url = reverse("admin:branches_meeting_change", args=[meeting.pk])
+    assert client_for(county_a_clerk).post(url, change_post(meeting, present=15)).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).present == 15
+
+
+def enter_today(org: Any, actor: Any, held_on: datetime.date) -> Meeting:
+    return meeting_record(organisation=org, kind=MeetingKind.THEME_DAY, held_on=held_on, topic="主题党日", expected=20,
+                          present=18, actor=actor)
+
+
+def test_a_clerk_cannot_delete_a_meeting_older_than_the_window(orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    meeting = old_meeting(orgs["community"])
+    client = client_for(county_a_clerk)
+    delete_url = reverse("admin:branches_meeting_delete", args=[meeting.pk])
+    page = client.get(reverse("admin:branches_meeting_change", args=[meeting.pk])).content.decode()
+    assert delete_url not in page
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_the_delete_service_refuses_an_old_meeting_to_a_clerk_in_chinese(orgs: Any, county_a_clerk: Any) -> None:
+    from branches.services import meeting_delete
+
+    meeting = old_meeting(orgs["community"])
+    with pytest.raises(ValidationError) as raised:
+        meeting_delete(meeting=meeting, actor=county_a_clerk)
+    assert "普通用户不能删除" in str(raised.value)
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_clerk_deletes_a_recent_duplicate_and_a_supervisor_an_old_one_each_with_an_audit_row(
+        orgs: Any, county_a_clerk: Any, supervisor: Any, client_for: Any) -> None:
+    recent = enter_today(orgs["community"], county_a_clerk, timezone.localdate() - datetime.timedelta(days=3))
+    old = old_meeting(orgs["community"])
+    for actor, meeting in ((county_a_clerk, recent), (supervisor, old)):
+        url = reverse("admin:branches_meeting_delete", args=[meeting.pk])
+        assert client_for(actor).post(url, {"post": "yes"}).status_code == 302
+        assert not Meeting.objects.filter(pk=meeting.pk).exists()
+        assert AuditLog.objects.get(object_id=str(meeting.pk), content_type__model="meeting",
+                                    action=AuditAction.DELETE).actor == actor
+
+
+def test_a_meetings_sheet_cannot_change_an_old_meeting_for_a_clerk_but_may_send_it_again_unchanged(
+        tmp_path: Any, orgs: Any, county_a_clerk: Any, supervisor: Any) -> None:
+    from orgwork.imports.engine import run_import
+    from branches.resources import MeetingResource
+
+    from .test_imports import errors_of, sheet_of
+
+    meeting = old_meeting(orgs["community"])
+    header = ["组织代码", "会议类型", "召开日期", "主题", "应到人数", "实到人数", "补录原因"]
+    row = ["A-SQ", "党小组会", meeting.held_on.isoformat(), meeting.topic, 20]
+    changed = sheet_of(tmp_path, MeetingResource, [header, [*row, 1, "改错了"]])
+    result = run_import(MeetingResource, county_a_clerk, changed, commit=True)
+    assert any(r == 2 and "普通用户不能修改" in m for r, _, m in errors_of(result))
+    assert Meeting.objects.get(pk=meeting.pk).present == 18
+    same = sheet_of(tmp_path, MeetingResource, [header, [*row, 18, ""]])
+    assert run_import(MeetingResource, county_a_clerk, same, commit=True).ok
+    no_reason = sheet_of(tmp_path, MeetingResource, [header, [*row, 17, ""]])
+    result = run_import(MeetingResource, supervisor, no_reason, commit=True)
+    assert any("修改须填写补录原因" in m for _, _, m in errors_of(result))
+    with_reason = sheet_of(tmp_path, MeetingResource, [header, [*row, 17, "签到表核对后更正"]])
+    assert run_import(MeetingResource, supervisor, with_reason, commit=True).ok
+    assert Meeting.objects.get(pk=meeting.pk).present == 17
