@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
-from orgwork.common.contract import lock_in_scope, require_permission, save_audited, user_of
+from orgwork.common.contract import delete_audited, lock_in_scope, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
 
 from .models import (
@@ -174,6 +174,28 @@ def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, actor: 
     funding.full_clean()
     save_audited(funding, actor=actor, fields=None if funding.pk is None else ["amount", "granted_on", "note"])
     return funding
+
+
+def funding_delete_refusal(funding: Funding) -> str:
+    """Why a funding record may not be deleted ("" when it may): money already paid out
+    (拨付日期 set) is on the books — the programme's and the unit's 累计资助 count it — and
+    is corrected on its record, never removed. A grant not yet disbursed may be withdrawn."""
+    if funding.granted_on is not None:
+        return (f"「{funding}」已于 {funding.granted_on:%Y-%m-%d} 拨付，计入累计资助，已拨付的资助经费不能删除；"
+                "金额或年度有误的，请在原记录上更正并在备注中说明。")
+    return ""
+
+
+@transaction.atomic
+def funding_delete(*, funding: Funding, actor: Any) -> None:
+    """撤销未拨付的资助: actor, permission, scope, only while nothing is disbursed, one
+    audit row with the values it held."""
+    require_permission(actor, "talent.delete_funding", "删除资助经费")
+    locked = lock_in_scope(Funding.objects.all(), funding.pk, actor, what="资助经费")
+    refusal = funding_delete_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+    delete_audited(locked, actor=actor)
 
 
 # ---------------------------------------------------------------- term reviews (聘期考核)

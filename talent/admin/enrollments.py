@@ -10,6 +10,8 @@ from django.db.models import DecimalField, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 
+from unfold.forms import PaginationInlineFormSet
+
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_actions import action_with_form, run_per_object
@@ -50,8 +52,26 @@ class PlanFileInline(ScopedInline):
     readonly_fields = ["uploaded_at"]
 
 
+class FundingFormSet(PaginationInlineFormSet):
+    """The enrollee page's funding rows: a disbursed row's 删除 box is refused, as the
+    funding list refuses it (``services.funding_delete_refusal``)."""
+
+    def clean(self) -> None:
+        super().clean()
+        refusals = []
+        for form in self.deleted_forms:
+            stored = form.instance
+            if stored.pk is not None:
+                stored = Funding.objects.filter(pk=stored.pk).first() or stored  # as stored, not as typed
+                refusals.append(services.funding_delete_refusal(stored))
+        refusals = [r for r in refusals if r]
+        if refusals:
+            raise forms.ValidationError(refusals)
+
+
 class FundingInline(ScopedInline):
     model = Funding
+    formset = FundingFormSet
     fields = ["year", "amount", "granted_on", "note"]
 
 
@@ -158,6 +178,15 @@ class FundingAdmin(ImportExportMixin, ScopedModelAdmin):
     search_fields = ["^person__name"]
     autocomplete_fields = ["enrollment"]
     fields = ["enrollment", "year", "amount", "granted_on", "note"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Money paid out is on the books: no 删除, the delete URL answers 403.
+        if obj is not None and services.funding_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Funding) -> None:
+        services.funding_delete(funding=obj, actor=request.user)
 
     def save_model(self, request: HttpRequest, obj: Funding, form: Any, change: bool) -> None:
         saved = services.funding_grant(enrollment=obj.enrollment, year=obj.year, amount=obj.amount,

@@ -80,3 +80,63 @@ def test_totals_per_programme_and_per_unit_subtree_are_summed_in_one_query(
 
     assert {r["programme__name"]: r["total"] for r in funding_totals_by_programme(county_b_clerk)} == {
         "甘肃省领军人才": Decimal("200000")}
+
+
+# ---------------------------------------------------------------- disbursed money is not deleted
+
+
+def funding_url(funding: Funding, view: str) -> str:
+    from django.urls import reverse
+
+    return reverse(f"admin:talent_funding_{view}", args=[funding.pk])
+
+
+def test_disbursed_funding_offers_no_delete_and_its_delete_url_is_refused(top_leading, enroll, county_a_clerk,
+                                                                          client_for) -> None:
+    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal("2400000"),
+                                     granted_on=datetime.date(2024, 4, 15), actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    assert funding_url(funding, "delete") not in client.get(funding_url(funding, "change")).content.decode()
+    assert client.post(funding_url(funding, "delete"), {"post": "yes"}).status_code == 403
+    assert funding_totals_by_programme(county_a_clerk)[0]["total"] == Decimal("2400000")
+
+
+def test_the_delete_service_refuses_disbursed_funding_in_chinese(top_leading, enroll, county_a_clerk) -> None:
+    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal("2400000"),
+                                     granted_on=datetime.date(2024, 4, 15), actor=SYSTEM)
+    with pytest.raises(ValidationError) as error:
+        services.funding_delete(funding=funding, actor=county_a_clerk)
+    assert "已于 2024-04-15 拨付" in str(error.value) and "不能删除" in str(error.value)
+    assert Funding.objects.filter(pk=funding.pk).exists()
+
+
+def test_the_enrollee_page_refuses_to_delete_a_disbursed_funding_row(top_leading, enroll, county_a_clerk,
+                                                                    client_for) -> None:
+    from django.urls import reverse
+
+    enrollment = enroll(top_leading)
+    funding = services.funding_grant(enrollment=enrollment, year=2024, amount=Decimal("2400000"),
+                                     granted_on=datetime.date(2024, 4, 15), actor=SYSTEM)
+    url = reverse("admin:talent_enrollment_change", args=[enrollment.pk])
+    client = client_for(county_a_clerk)
+    page = client.get(url)
+    from tests.test_versioning import form_data
+
+    data = form_data(page)
+    prefix = next(f.formset.prefix for f in page.context["inline_admin_formsets"] if f.formset.model is Funding)
+    data[f"{prefix}-0-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "已拨付的资助经费不能删除" in response.content.decode()
+    assert Funding.objects.filter(pk=funding.pk).exists()
+
+
+def test_funding_not_yet_disbursed_may_be_withdrawn_with_an_audit_row(top_leading, enroll, county_a_clerk,
+                                                                      client_for) -> None:
+    from orgwork.audit.models import AuditAction, AuditLog
+
+    funding = services.funding_grant(enrollment=enroll(top_leading), year=2024, amount=Decimal("600000"), actor=SYSTEM)
+    assert client_for(county_a_clerk).post(funding_url(funding, "delete"), {"post": "yes"}).status_code == 302
+    assert not Funding.objects.filter(pk=funding.pk).exists()
+    assert AuditLog.objects.get(object_id=str(funding.pk), content_type__model="funding",
+                                action=AuditAction.DELETE).actor == county_a_clerk
