@@ -25,6 +25,13 @@ from .members.selectors import roster_totals_by_path
 from .services import meeting_prepare, party_org_prepare, party_orgs_sync_descendants
 
 
+# 组织代码 as the system writes them (the examples of the templates' 填写说明): a 党委 is
+# PC and its unit's code, its 党支部 PB, the unit's code and a number.
+EXAMPLE_UNIT = "620102001"
+EXAMPLE_COMMITTEE = f"PC{EXAMPLE_UNIT}"
+EXAMPLE_BRANCH = f"PB{EXAMPLE_UNIT}-001"
+
+
 class CountWidget(Widget):
     """A whole number of people (≥ 0); ``12.0`` from Excel is accepted as 12."""
 
@@ -121,8 +128,8 @@ class PartyOrganisationResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
-    example_row = {"组织代码": "620102001001", "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
-                   "上级党组织代码": "620102001", "所在单位代码": "620102001", "领域": "农村",
+    example_row = {"组织代码": EXAMPLE_BRANCH, "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
+                   "上级党组织代码": EXAMPLE_COMMITTEE, "所在单位代码": EXAMPLE_UNIT, "领域": "农村",
                    "活动场所面积（㎡）": 150}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
@@ -164,6 +171,9 @@ class SecretaryResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    example_row = {"组织代码": EXAMPLE_BRANCH, "书记姓名": "张建华", "是否专职": "否", "是否双带头人": "是",
+                   "出生年月": "1975.10", "学历": "大学本科"}
+
 
 class MeetingResource(ScopedModelResource):
     """三会一课记录. Rows older than the back-entry window need the supervisor permission
@@ -191,7 +201,7 @@ class MeetingResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
-    example_row = {"组织代码": "620102001001", "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
+    example_row = {"组织代码": EXAMPLE_BRANCH, "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
                    "应到人数": 7, "实到人数": 7, "补录原因": ""}
 
     def prepare_instance(self, instance: Meeting, original: Any) -> None:

@@ -191,3 +191,42 @@ def test_an_organisation_code_differing_only_by_case_is_refused_on_the_service_a
     assert "组织代码已存在（不区分大小写），不能重复。" in error.value.messages
     with pytest.raises(IntegrityError), transaction.atomic():
         PartyOrganisation.objects.create(code="a-cun", name="绕过服务", unit=tree["township_a"], domain="rural", path="x/")
+
+
+def template_notes(resource: Any) -> dict[str, str]:
+    """The 填写说明 sheet of a downloaded template: column → its example."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from orgwork.imports.exporting import template_xlsx
+
+    notes = load_workbook(io.BytesIO(template_xlsx(resource)))["填写说明"]
+    rows = list(notes.iter_rows(min_row=2, values_only=True))
+    headers = [f.column_name for f in resource().get_import_fields() if f.column_name and not f.readonly]
+    return {row[0]: row[1] or "" for row in rows if row and row[0] in headers}
+
+
+def test_the_templates_give_organisation_codes_as_the_system_writes_them_and_an_example_for_every_column() -> None:
+    import re
+
+    for resource in (PartyOrganisationResource, SecretaryResource, MeetingResource):
+        notes = template_notes(resource)
+        assert re.fullmatch(r"PB\d{9}-\d{3}", notes["组织代码"]), resource.verbose_name
+        blank = [header for header, example in notes.items() if not example and header != "补录原因"]
+        assert not blank, (resource.verbose_name, blank)
+    assert re.fullmatch(r"PC\d{9}", template_notes(PartyOrganisationResource)["上级党组织代码"])
+
+
+def test_the_secretary_templates_example_row_imports(tmp_path: Path, tree: Any, county_a_clerk: Any) -> None:
+    from branches.resources import EXAMPLE_BRANCH
+
+    from .conftest import make_org
+
+    make_org(EXAMPLE_BRANCH, "城关镇东岗村党支部", tree["township_a"], domain="rural")
+    example = SecretaryResource.example_row
+    sheet = sheet_of(tmp_path, SecretaryResource, [list(example), list(example.values())])
+    assert run_import(SecretaryResource, county_a_clerk, sheet, commit=True).ok
+    secretary = Secretary.objects.get(organisation__code=EXAMPLE_BRANCH)
+    assert (secretary.name, secretary.birth_month, secretary.education) == (
+        "张建华", datetime.date(1975, 10, 1), Education.BACHELOR)
