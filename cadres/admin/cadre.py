@@ -48,13 +48,18 @@ DATES = {models.DateField: {"form_class": DayField}}
 
 
 class PostInline(ScopedInline):
+    """任职经历 on the cadre's page: the columns a clerk reads down before printing the
+    任免审批表, all of them visible at 1440 px. The 批准机关, 任前公示 and 免职 of a post are
+    on the post's own page (the row's link), where the same rules hold (``Post.clean``,
+    ``services.post_remove``)."""
+
     model = Post
     form = PostForm
     formset = PostInlineFormSet
     formfield_overrides = DATES
-    fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
-              "approving_body", "publicity_start", "publicity_end", "removed_on", "removal_document"]
+    fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document"]
     autocomplete_fields = ["unit"]
+    show_change_link = True
 
 
 class EducationInline(ScopedInline):

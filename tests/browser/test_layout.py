@@ -39,8 +39,9 @@ DENYLIST = re.compile(
     r"|[\u4e00-\u9fff]s\b"
 )
 
-# What the page measures of itself: its width, and every table column narrower than four
-# of its own characters (a checkbox or a single-icon column is exempt: it holds no words).
+# What the page measures of itself: its width, every table column narrower than four of its
+# own characters (a checkbox or a single-icon column is exempt: it holds no words), and a
+# record's table of rows wider than its box.
 MEASURE = """
 () => {
   const narrow = [];
@@ -68,9 +69,18 @@ MEASURE = """
     const panel = chart.closest(".dash-panel").getBoundingClientRect(), r = chart.getBoundingClientRect();
     if (r.left < panel.left - 1 || r.right > panel.right + 1) spilt.push(chart.getAttribute("aria-label"));
   }
+  // A table of rows on a record's page (a tabular inline) wider than its box: its last
+  // columns are reached only by a scrollbar of its own.
+  const sideways = [];
+  for (const table of document.querySelectorAll("#content-main [id$=-group] table")) {
+    if (table.offsetParent === null) continue;
+    const box = table.parentElement.getBoundingClientRect().width, width = table.getBoundingClientRect().width;
+    if (width > box + 1) sideways.push(`${table.closest("[id$=-group]").id} ${Math.round(width)}px in ${Math.round(box)}px`);
+  }
   return {
     wide,
     spilt,
+    sideways,
     page: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
     window: window.innerWidth,
     narrow,
@@ -117,6 +127,7 @@ def check(page: Any, url: str, path: str, shot: str, problems: list[str]) -> int
                         f"({' › '.join(seen['wide'])})")
     problems.extend(f"{shot}: column {column}" for column in seen["narrow"])
     problems.extend(f"{shot}: the chart {chart} reaches past its panel" for chart in seen["spilt"])
+    problems.extend(f"{shot}: the table of rows {table} scrolls sideways" for table in seen["sideways"])
     problems.extend(f"{shot}: English {match.group(0)!r}" for match in DENYLIST.finditer(seen["text"]))
     page.screenshot(path=str(SCREENSHOTS / f"layout-{shot}.png"))
     return status
