@@ -1,0 +1,50 @@
+"""A cadre's page shows the 任职经历 table whole in a 1440-px window, in Debian's Chromium:
+a post's title and 文号 are readable in their cells, and no column is pushed behind the
+table's own scrollbar (the clerk reads this table before printing the 任免审批表)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from cadres.models import Post, Rank
+from cadres.services import post_appoint
+from tests.samples.cadres import SAMPLES, cadre_in
+
+from .conftest import SCREENSHOTS
+from .test_csp_in_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_posts_table_on_a_cadres_page_fits_at_1440_px_with_its_title_readable(
+    browser: Any, http_server: Any, personas: dict[str, Any], tree: dict[str, Any]
+) -> None:
+    cadre = cadre_in(tree["county_a"], name="邵英")
+    for title, on, document in [("城关区教育局副局长（主持工作）", datetime.date(2022, 9, 1), "城关委发〔2022〕45号"),
+                                ("城关区教育局办公室主任", datetime.date(2018, 3, 1), "城关教发〔2018〕12号")]:
+        post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title=title, rank=Rank.TOWNSHIP_DEPUTY, appointed_on=on,
+                               appointment_document=document, is_current=on.year == 2022), actor=SAMPLES)
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    assert page.goto(http_server.url + reverse("admin:cadres_cadre_change", args=[cadre.pk])).status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    seen = page.evaluate("""() => {
+      const table = document.querySelector("#posts-group table");
+      const title = table.querySelector("td.field-title input");
+      const em = parseFloat(getComputedStyle(title).fontSize);
+      return {table: table.getBoundingClientRect().width, box: table.parentElement.getBoundingClientRect().width,
+              title: title.getBoundingClientRect().width / em,
+              rows: table.querySelectorAll("tbody tr.has_original, tbody tr:has(td.original)").length};
+    }""")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "cadre-posts-1440.png"), full_page=True)
+    context.close()
+
+    assert seen["table"] <= seen["box"] + 1, f"the table is {seen['table']}px in a {seen['box']}px box"
+    assert seen["title"] >= 8, f"the title cell shows {seen['title']:.1f} characters"
