@@ -564,13 +564,17 @@ class Assessment(CadreChild):
 
 
 class PositionQuota(Audited):
-    """职数: the leadership positions a unit is authorised to fill at one rank."""
+    """职数: the leadership positions a unit is authorised to fill at one rank (核定职数,
+    set by the level above with a 批准文号)."""
 
     scope_field = "unit"
 
     unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="position_quotas")
     rank = models.CharField("职务层次", max_length=20, choices=Rank.choices)
     approved = models.PositiveSmallIntegerField("核定职数")
+    # 职数 are approved by the level above (编制部门/上级组织部门): the document that set the
+    # current number. Required whenever 核定职数 is set or changed (cadres.rules.check_quota).
+    approval_document = models.CharField("批准文号", max_length=100, blank=True)
     remarks = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from orgwork.units.scope import home_unit, sees_everything
+
 from .models import (
     AUTHORITIES_FOR_RANK,
     GRADE_BANDS,
@@ -223,3 +225,45 @@ def check_assessment(assessment: Any) -> None:
     record = influence_in_force(assessment.cadre_id, first=first, last=last)
     if record is not None:
         raise ValidationError({"grade": _influence_sentence(record, f"{assessment.year}年度不得确定为“优秀”等次")})
+
+
+# ---------------------------------------------------------------------------
+# 职数: approved by the level above
+# ---------------------------------------------------------------------------
+
+OWN_QUOTA_MESSAGE = "职数由上级核定：不能核定或修改本单位的职数，请报上级组织部门核定。"
+
+
+def may_set_quota(actor: Any, unit: Any) -> bool:
+    """Whether ``actor`` may set the 职数 of ``unit``: only of a unit below their own home
+    unit (a clerk never approves his own unit's numbers). System actors and superusers
+    stand for the approving level and may set any."""
+    if sees_everything(actor):
+        return True
+    home = home_unit(actor)
+    if home is None or unit is None:
+        return False
+    return unit.pk != home.pk and unit.path.startswith(home.path)
+
+
+def check_quota(quota: Any, *, actor: Any, before: Any = None) -> None:
+    """职数: set by the level above (:func:`may_set_quota`), and every new or changed
+    核定职数 carries the 批准文号 of the document that approved it — a changed number
+    with the old document's number is refused, as the old document did not approve it."""
+    errors: dict[str, str] = {}
+    units = [quota.unit if quota.unit_id else None]
+    if before is not None and before.unit_id != quota.unit_id:
+        units.append(before.unit)
+    if any(unit is not None and not may_set_quota(actor, unit) for unit in units):
+        errors["unit"] = OWN_QUOTA_MESSAGE
+    number = (quota.approval_document or "").strip()
+    if before is None or before.approved != quota.approved:
+        if not number:
+            errors["approval_document"] = "核定或调整职数须填写批准文号。"
+        elif before is not None and number == (before.approval_document or "").strip():
+            errors["approval_document"] = (
+                f"核定职数由 {before.approved} 调整为 {quota.approved}，须填写批准本次调整的文号"
+                f"（「{number}」是原核定文号）。"
+            )
+    if errors:
+        raise ValidationError(errors)

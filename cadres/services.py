@@ -26,7 +26,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import REVIEW_BELOW_SCORE, Assessment, AssessmentGrade, Cadre, CadreStatus, Post
+from .models import REVIEW_BELOW_SCORE, Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota, Post
 
 logger = logging.getLogger(__name__)
 
@@ -412,3 +412,31 @@ def assessments_follow_up(*, assessments: models.QuerySet[Assessment], actor: An
 def cadre_record_unmasked_view(*, cadre: Cadre, actor: Any = None, purpose: str) -> None:
     """Who saw a full ID number, when and where (查看敏感信息)."""
     secrets.record_full_view(user=actor, instance=cadre, fields=["id_number"], purpose=purpose)
+
+
+# ---------------------------------------------------------------------------
+# 职数
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def position_quota_save(*, quota: PositionQuota, actor: Any, validate: bool = True) -> PositionQuota:
+    """职数: set or change one unit's 核定职数 for one rank.
+
+    Refused (``rules.check_quota``): a unit that is not below the actor's own (职数 are
+    approved by the level above), a new or changed number without its 批准文号.
+    """
+    adding = quota._state.adding or quota.pk is None
+    require_permission(actor, "cadres.add_positionquota" if adding else "cadres.change_positionquota", "核定职数")
+    before = None
+    if not adding:
+        before = lock_in_scope(PositionQuota.objects.select_related("unit"), quota.pk, actor, what="职数")
+        if getattr(quota, "_audit_loaded", None) is None:
+            quota._audit_loaded = concrete_values(before)
+    if quota.unit_id is not None:
+        _require_unit_in_scope(quota.unit_id, actor)
+    quota.approval_document = (quota.approval_document or "").strip()
+    if validate:
+        quota.full_clean()
+    rules.check_quota(quota, actor=actor, before=before)
+    save_audited(quota, actor=actor)
+    return quota

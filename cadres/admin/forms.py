@@ -15,7 +15,7 @@ from orgwork.codes import lookup
 from orgwork.common import dates, secrets
 
 from .. import rules
-from ..models import Assessment, Cadre, CadreStatus, Post
+from ..models import Assessment, Cadre, CadreStatus, PositionQuota, Post
 
 MAX_PHOTO_BYTES = 1024 * 1024
 
@@ -203,5 +203,28 @@ class AssessmentForm(forms.ModelForm):
             return
         try:
             rules.check_assessment(self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+class PositionQuotaForm(forms.ModelForm):
+    """职数: the rule of who sets it and with which 批准文号 (``rules.check_quota``) shows
+    on the form. ``actor`` is set by the admin's ``get_form``."""
+
+    actor: Any = None
+
+    class Meta:
+        model = PositionQuota
+        fields = "__all__"
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if "unit" in self.errors or self.instance.unit_id is None:
+            return
+        before = None
+        if self.instance.pk is not None:
+            before = PositionQuota.objects.select_related("unit").filter(pk=self.instance.pk).first()
+        try:
+            rules.check_quota(self.instance, actor=self.actor, before=before)
         except ValidationError as exc:
             self._update_errors(exc)

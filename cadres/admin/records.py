@@ -13,9 +13,10 @@ from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Assessment, CadreStatus, Post, PositionQuota
 from ..selectors import FOLLOW_UPS, with_occupancy
-from ..services import assessment_save, post_appoint
+from ..rules import may_set_quota
+from ..services import assessment_save, position_quota_save, post_appoint
 from .filters import NeedsReviewFilter, OverQuotaFilter
-from .forms import AssessmentForm, DayField, StandalonePostForm
+from .forms import AssessmentForm, DayField, PositionQuotaForm, StandalonePostForm
 from .search import CadreSearchMixin
 
 
@@ -80,13 +81,32 @@ class AssessmentAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
 @admin.register(PositionQuota)
 class PositionQuotaAdmin(ScopedModelAdmin):
-    list_display = ["unit", "rank", "approved", "actual", "over"]
+    form = PositionQuotaForm
+    list_display = ["unit", "rank", "approved", "approval_document", "actual", "over"]
     list_filter = [UnitSubtreeFilter, "rank", OverQuotaFilter]
     list_select_related = ["unit"]
     search_fields = ["^unit__code", "unit__name"]
     autocomplete_fields = ["unit"]
     ordering = ["unit__path", "rank"]
-    fields = ["unit", "rank", "approved", "remarks"]
+    fields = ["unit", "rank", "approved", "approval_document", "remarks"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request: HttpRequest, obj: PositionQuota, form: Any, change: bool) -> None:
+        position_quota_save(quota=obj, actor=request.user, validate=False)
+
+    # 职数 are set by the level above: a unit's own staff read them, never change or delete them.
+    def has_change_permission(self, request: HttpRequest, obj: PositionQuota | None = None) -> bool:
+        if obj is not None and not may_set_quota(request.user, obj.unit):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PositionQuota | None = None) -> bool:
+        if obj is not None and not may_set_quota(request.user, obj.unit):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return with_occupancy(super().get_queryset(request))

@@ -202,10 +202,11 @@ def build_quotas(units: list[Unit]) -> int:
             continue
         over = position % 4 == 1 and count > 1
         approved = count - 1 if over else count + 1
-        fresh.append((unit_id, rank, approved))
+        # Set by the level above, each with its approving document (cadres.rules.check_quota).
+        fresh.append((unit_id, rank, approved, f"组编〔2025〕{len(fresh) + 1}号"))
         reprs.append(f"{by_pk[unit_id]} {labels[rank]} {approved}名")
         paths.append(by_pk[unit_id].path)
-    bulk.insert(PositionQuota, ["unit", "rank", "approved"], fresh, reprs=reprs, unit_paths=paths)
+    bulk.insert(PositionQuota, ["unit", "rank", "approved", "approval_document"], fresh, reprs=reprs, unit_paths=paths)
     return len(fresh)
 
 
