@@ -15,6 +15,8 @@ Every state change goes through ``services``; blockers and timelines are in ``se
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cadres.models import Cadre
+from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
 
@@ -398,6 +401,10 @@ class PersonalMattersReport(Audited):
             errors["year"] = f"报告年度不能晚于今年（{dates.today().year}年）。"
         if dates.after_today(self.submitted_on):
             errors["submitted_on"] = "报告日期不能晚于今天。"
+        elif self.year and self.submitted_on and self.submitted_on < datetime.date(self.year, 1, 1):
+            # A report on year N is filed during or after year N (normally early N+1).
+            errors["submitted_on"] = (f"报告日期（{self.submitted_on:%Y-%m-%d}）早于报告年度{self.year}年，"
+                                      f"不能早于{self.year}年1月1日；请核对报告年度或报告日期。")
         if errors:
             raise ValidationError(errors)
 
@@ -433,6 +440,9 @@ class SpotCheckDraw(Audited):
     targeted_total = models.PositiveIntegerField("重点抽查人数", default=0, editable=False)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+", editable=False)
+    # A draw made by the system (the demo seeder, a command) has no account: its name
+    # (``system:<name>``'s <name>) is kept here, shown as 系统（演示数据） (orgwork.audit.actors).
+    drawn_by_system = models.CharField("系统抽取", max_length=100, blank=True, editable=False)
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True, editable=False)
 
     class Meta:
@@ -446,12 +456,29 @@ class SpotCheckDraw(Audited):
                 name="draw_ratio_or_count",
                 violation_error_message="按比例抽取须填写比例，按人数抽取须填写人数。",
             ),
+            # One draw per unit and report year: a draw that could be repeated until the
+            # sample suits would not make the sample trustworthy.
+            models.UniqueConstraint(
+                fields=["unit", "year"], name="draw_once_per_unit_year",
+                violation_error_message="该单位该报告年度已经抽取过，每个单位每个报告年度只能抽取一次，抽取结果不能重抽。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}年度抽查（种子 {self.seed}）"
 
+    @property
+    def drawer_shown(self) -> str:
+        """抽取人 as a reader sees it: the account, or the system job that drew."""
+        if self.drawn_by_id:
+            return str(self.drawn_by)
+        return system_actor_shown(self.drawn_by_system) if self.drawn_by_system else "—"
+
     def clean(self) -> None:
+        # Reports on year N are filed from year N on (PersonalMattersReport.clean): a year
+        # still to come has no reports to draw from.
+        if self.year and self.year > dates.today().year:
+            raise ValidationError({"year": f"报告年度不能晚于今年（{dates.today().year}年）。"})
         if self.method == DrawMethod.RATIO and self.ratio is None:
             raise ValidationError({"ratio": "按比例抽取须填写抽取比例。"})
         if self.method == DrawMethod.COUNT and not self.count:

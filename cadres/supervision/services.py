@@ -23,7 +23,14 @@ from orgwork.common import dates
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values, record
-from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
+from orgwork.common.contract import (
+    is_system,
+    lock_in_scope,
+    require_actor,
+    require_permission,
+    save_audited,
+    user_of,
+)
 from orgwork.rectification.models import ChecklistSource
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
@@ -277,6 +284,24 @@ def draw_population(*, unit: Unit, year: int) -> sampling.Population:
     return sampling.normalise(rows)
 
 
+def draw_count_errors(draw: SpotCheckDraw, population_size: int) -> dict[str, str]:
+    """按人数: a count larger than the population is refused, saying how many there are,
+    rather than silently drawing everyone."""
+    if draw.method != DrawMethod.COUNT or not draw.count or draw.count <= population_size:
+        return {}
+    if population_size == 0:
+        return {"count": f"{draw.unit} {draw.year}年度没有已报告个人有关事项的干部，无可抽取。"}
+    return {"count": f"抽取人数{draw.count}人超过总体人数{population_size}人（{draw.unit} {draw.year}年度已报告的干部）；"
+                     f"请填写不超过{population_size}的人数（填{population_size}即抽取全部{population_size}人）。"}
+
+
+def spot_check_draw_errors(draw: SpotCheckDraw) -> dict[str, str]:
+    """What the form shows before the draw: the rules that need the population."""
+    if draw.unit_id is None or not draw.year:
+        return {}
+    return draw_count_errors(draw, len(draw_population(unit=draw.unit, year=draw.year)))
+
+
 @transaction.atomic
 def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     """随机抽取: snapshot the population, draw from the seed, add every nominated cadre
@@ -292,6 +317,8 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     draw.full_clean()
     population = draw_population(unit=draw.unit, year=draw.year)
     size = len(population)
+    if errors := draw_count_errors(draw, size):
+        raise ValidationError(errors)
     total = (
         sampling.size_for_ratio(size, draw.ratio) if draw.method == DrawMethod.RATIO else min(draw.count or 0, size)
     )
@@ -303,6 +330,7 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     draw.random_total = len(chosen)
     draw.targeted_total = len(targeted)
     draw.drawn_by = user_of(actor)
+    draw.drawn_by_system = actor.name if is_system(actor) else ""
     draw.drawn_at = timezone.now()
     save_audited(draw, actor=actor, action=AuditAction.TRANSITION,
                  message=f"随机抽取：总体{size}人，随机抽取{len(chosen)}人，重点抽查{len(targeted)}人，种子{draw.seed}")

@@ -72,6 +72,9 @@ def report_sample(unit: Unit) -> PersonalMattersReport:
 
 @sample_for(SpotCheckDraw)
 def draw_sample(unit: Unit) -> SpotCheckDraw:
+    drawn = SpotCheckDraw.objects.filter(unit=unit, year=2024).first()  # one draw per unit and year
+    if drawn is not None:
+        return drawn
     report_for(cadre_in(unit, name="样例抽查"), year=2024)
     return spot_check_draw(draw=SpotCheckDraw(unit=unit, year=2024, method="count", count=1, seed=7), actor=SAMPLES)
 

@@ -16,6 +16,7 @@ from ..models import DISCREPANCIES, PersonalMattersReport, SpotCheck, SpotCheckD
 from ..services import (
     personal_matters_record_view,
     spot_check_draw,
+    spot_check_draw_errors,
     spot_check_open_rectification,
     spot_check_record_outcome,
     spot_check_redraw,
@@ -68,16 +69,23 @@ class SpotCheckDrawForm(forms.ModelForm):
         model = SpotCheckDraw
         fields = ("unit", "year", "method", "ratio", "count", "stratified", "seed")
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        for field, message in spot_check_draw_errors(self.instance).items():
+            self.add_error(field, message)
+
 
 @admin.register(SpotCheckDraw)
 class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
     form = SpotCheckDrawForm
     list_display = ("unit", "year", "method", "ratio", "count", "stratified", "population_size", "random_total",
-                    "targeted_total", "seed", "drawn_by", "drawn_at")
+                    "targeted_total", "seed", "drawer", "drawn_at")
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("unit", "drawn_by")
     inlines = (SpotCheckInline,)
-    readonly_fields = ("population_size", "population_hash", "random_total", "targeted_total", "drawn_by",
+    readonly_fields = ("population_size", "population_hash", "random_total", "targeted_total", "drawer",
                        "drawn_at", "reproduction")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
@@ -87,7 +95,7 @@ class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
         if obj is None:
             return [main]
         return [main, ("抽取记录", {"fields": ["population_size", "population_hash", "random_total",
-                                           "targeted_total", "drawn_by", "drawn_at", "reproduction"]})]
+                                           "targeted_total", "drawer", "drawn_at", "reproduction"]})]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A draw is a record of what happened: it can be read, never edited.
@@ -95,6 +103,10 @@ class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="抽取人", ordering="drawn_by")
+    def drawer(self, obj: SpotCheckDraw) -> str:
+        return obj.drawer_shown
 
     @admin.display(description="复核")
     @once_per_record
