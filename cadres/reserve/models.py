@@ -19,6 +19,26 @@ from django.utils import timezone
 
 from cadres.models import Cadre, Rank
 from orgwork.audit.models import Audited
+from orgwork.units.models import UnitLevel
+
+# 干部管理权限: an organisation department keeps reserves only for the levels it manages.
+# 省部级 are 中管 (no province keeps their pool); the province manages 厅局级, a city
+# 县处级, a county 乡科级 — each also keeps the pools below its own ceiling. A township
+# (or a department at county level) keeps no higher than 乡科级.
+RANK_ORDER = [Rank.PROVINCE_CHIEF, Rank.PROVINCE_DEPUTY, Rank.BUREAU_CHIEF, Rank.BUREAU_DEPUTY,
+              Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.TOWNSHIP_CHIEF, Rank.TOWNSHIP_DEPUTY]
+HIGHEST_LEVEL_KEPT = {
+    UnitLevel.PROVINCE: Rank.BUREAU_CHIEF,
+    UnitLevel.CITY: Rank.COUNTY_CHIEF,
+    UnitLevel.COUNTY: Rank.TOWNSHIP_CHIEF,
+    UnitLevel.TOWNSHIP: Rank.TOWNSHIP_CHIEF,
+}
+
+
+def levels_kept_by(unit_level: str) -> list[str]:
+    """后备层次 a unit of ``unit_level`` (行政层级) may keep a pool for, highest first."""
+    ceiling = HIGHEST_LEVEL_KEPT.get(unit_level, Rank.TOWNSHIP_CHIEF)
+    return RANK_ORDER[RANK_ORDER.index(ceiling):]
 
 
 class ReservePool(Audited):
@@ -47,6 +67,18 @@ class ReservePool(Audited):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_level_display()}后备干部库"
+
+    def clean(self) -> None:
+        if not self.unit_id or not self.level:
+            return
+        kept = levels_kept_by(self.unit.level)
+        if self.level not in kept:
+            labels = dict(Rank.choices)
+            raise ValidationError({"level": (
+                f"{self.unit}是{self.unit.get_level_display()}单位，只能建立其管理的"
+                f"{'、'.join(labels[level] for level in kept)}后备干部库；"
+                f"{labels[self.level]}后备干部由上级管理，不能在本单位建库。"
+            )})
 
 
 class MemberStatus(models.TextChoices):

@@ -28,7 +28,7 @@ D = datetime.date
 def test_a_province_officer_sees_every_column_of_the_reserve_register_at_1440_px(
     browser: Any, http_server: Any, personas: dict[str, Any], tree: dict[str, Any]
 ) -> None:
-    chief = pool_in(tree["county_a"], level=Rank.COUNTY_DEPUTY, quota=4)
+    chief = pool_in(tree["county_a"], level=Rank.TOWNSHIP_CHIEF, quota=4)
     deputy = pool_in(tree["township_a"], level=Rank.TOWNSHIP_DEPUTY, quota=2)
     promoted = enter(chief, cadre_in(tree["county_a"], name="欧阳建国", birth=D(1982, 2, 1)))
     reserve_exit(member=promoted, reason=ExitReason.PROMOTED, exited_on=D(2026, 6, 30), actor=SAMPLES)

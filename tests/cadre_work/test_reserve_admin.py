@@ -208,7 +208,7 @@ def test_a_list_costs_the_same_queries_for_5_rows_and_for_50(url: str, params: d
     assert five == pinned
     fill(pools[0], tree["township_a"], 45, 5)
     for level in (Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.BUREAU_DEPUTY):
-        pool_in(tree["county_b"], level=level, quota=2)
+        pool_in(tree["province"], level=level, quota=2)
     assert count_queries(client, reverse(url), params) == five
 
 
@@ -225,14 +225,14 @@ def test_a_worklist_costs_the_same_queries_for_5_rows_and_for_50(slug: str, para
     pool = pool_in(tree["county_a"], quota=60)
     fill(pool, tree["county_a"], 5, 0)
     for code in range(4):
-        pool_in(tree["county_b"], level=[Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.TOWNSHIP_DEPUTY,
+        pool_in(tree["province"], level=[Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.TOWNSHIP_DEPUTY,
                                          Rank.BUREAU_DEPUTY][code], quota=1)
     count_queries(client, url, params)
     five = count_queries(client, url, params)
     assert five == pinned
     fill(pool, tree["township_a"], 45, 5)
     for level in (Rank.COUNTY_CHIEF, Rank.COUNTY_DEPUTY, Rank.TOWNSHIP_DEPUTY):
-        pool_in(tree["township_a"], level=level, quota=3)
+        pool_in(tree["city"], level=level, quota=3)
     assert count_queries(client, url, params) == five
 
 

@@ -70,16 +70,16 @@ def test_the_members_list_exports_xlsx_with_id_numbers_masked(pools: Any, county
                                                  for name in ("八二年生", "九一年生", "八九年生")}
 
 
-def test_the_quota_list_shows_pools_below_and_over_their_quota(pools: Any, province_officer: Any,
+def test_the_quota_list_shows_pools_below_and_over_their_quota(pools: Any, tree: Any, province_officer: Any,
                                                                client_for: Any) -> None:
     # Lowering the 名额 under the members in the pool is allowed; the pool then shows as 超出.
     pools["chief"].quota = 1
     reserve_pool_save(pool=pools["chief"], actor=SAMPLES)
-    pool_in(pools["chief"].unit, level=Rank.COUNTY_DEPUTY, quota=2)
+    pool_in(tree["city"], level=Rank.COUNTY_DEPUTY, quota=2)
     client = client_for(province_officer)
     response = client.get(reverse("admin:worklist", args=["reserve_pools_off_quota"]))
     table = {(row["cells"][0], row["cells"][1]): row["cells"][4] for row in response.context["table"]}
-    assert table == {("兰州市城关区", "乡科级正职"): "超1名", ("兰州市城关区", "县处级副职"): "缺2名"}
+    assert table == {("兰州市城关区", "乡科级正职"): "超1名", ("兰州市", "县处级副职"): "缺2名"}
     below = client.get(reverse("admin:worklist", args=["reserve_pools_off_quota"]), {"state": "below"})
     assert [row["cells"][4] for row in below.context["table"]] == ["缺2名"]
 

@@ -15,7 +15,10 @@ from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
-from ..models import ReserveMember, ReservePool
+from cadres.models import Rank
+from orgwork.units.scope import home_unit, sees_everything
+
+from ..models import ReserveMember, ReservePool, levels_kept_by
 from ..selectors import annotate_pool_figures, mean_age, use_rate
 from ..services import reserve_adjust, reserve_pool_save
 from .steps import POOL_STEPS, AdjustForm
@@ -69,6 +72,15 @@ class ReservePoolAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return annotate_pool_figures(super().get_queryset(request))
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Offer only the levels the user's own unit manages (ReservePool.clean says why a
+        # lower unit chosen on the form may keep fewer).
+        home = home_unit(request.user)
+        if db_field.name == "level" and home is not None and not sees_everything(request.user):
+            kept = levels_kept_by(home.level)
+            kwargs["choices"] = [("", "---------"), *((v, label) for v, label in Rank.choices if v in kept)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def timeline_records(self, record: ReservePool) -> list[Any]:
         """The pool's 办理记录 with its members' (推荐, 考察, 出库)."""
