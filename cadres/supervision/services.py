@@ -231,9 +231,10 @@ def vetting_clear(*, case: VettingCase, actor: Any) -> VettingCase:
     Cadre.objects.select_for_update(of=("self",)).filter(pk=locked.cadre_id).first()
     reasons = clearing_refusals(locked)
     if reasons:
-        raise ValidationError(
-            {"status": [f"{locked.cadre}不能通过凡提四必审查："] + reasons}, code="blocked"
-        )
+        # One sentence, the reasons joined: a header of its own would be joined to the first
+        # reason by a batch summary as 「：；」.
+        joined = "；".join(reason.rstrip("。；") for reason in reasons)
+        raise ValidationError({"status": f"{locked.cadre}不能通过凡提四必审查：{joined}。"}, code="blocked")
     locked.status = VettingStatus.CLEARED
     locked.concluded_at = timezone.now()
     locked.concluded_by = user_of(actor)

@@ -221,7 +221,7 @@ def test_the_clear_action_reports_one_summary(cadre_a, cadre_b, county_a_clerk, 
         {"action": "clear_cases", "_selected_action": [ready.pk, blocked.pk]}, follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert len(messages) == 1 and "审查通过 1 条，未办理 1 条。" in messages[0]
+    assert len(messages) == 1 and "审查通过：已办理 1 条，未办理 1 条。" in messages[0]
     assert messages[0].count("<li>") == 1  # the refused case on a line of its own
     ready.refresh_from_db()
     blocked.refresh_from_db()

@@ -14,12 +14,13 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from orgwork.admin_actions import refusal, refusal_list
+from orgwork.admin_actions import batch_summary, refusal
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any],
                    service: Callable[[Any], Any], *, done: str) -> None:
-    """Call ``service(obj)`` for each selected object; one summary message at the end."""
+    """Call ``service(obj)`` for each selected object; one summary message at the end, in
+    the kernel's shape (``done`` is the step's name): 审查通过：已办理 1 条，未办理 1 条。"""
     succeeded = 0
     failures: list[str] = []
     for obj in queryset:
@@ -29,12 +30,8 @@ def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset
             failures.append(refusal(obj, exc))
         else:
             succeeded += 1
-    if failures:
-        # The kernel's shape: the counts on one line, then one refused record a line.
-        model_admin.message_user(request, refusal_list(f"{done} {succeeded} 条，未办理 {len(failures)} 条。", failures),
-                                 messages.WARNING)
-    else:
-        model_admin.message_user(request, f"{done} {succeeded} 条。", messages.SUCCESS)
+    model_admin.message_user(request, batch_summary(done, succeeded, failures),
+                             messages.WARNING if failures else messages.SUCCESS)
 
 
 def ask_then_run(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any], *,

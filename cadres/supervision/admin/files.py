@@ -74,5 +74,5 @@ class FileAuditAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             self, request, queryset, form_class=DatedTextForm, title="疑似造假查结（查结日期与查核结论）",
             service=lambda audit, data: file_audit_resolve(audit=audit, resolution=data["text"],
                                                            resolved_on=data["day"], actor=request.user),
-            done="已查结并解除暂缓",
+            done="查结并解除暂缓",
         )

@@ -182,7 +182,7 @@ class SpotCheckAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def open_rectification(self, request: HttpRequest, queryset: Any) -> None:
         run_per_object(self, request, queryset,
                        lambda check: spot_check_open_rectification(check=check, actor=request.user),
-                       done="已开立（或已存在）整改事项")
+                       done="开立整改事项（已开立的不重复开立）")
 
     @admin.action(description="漏报瞒报处理完毕", permissions=["change"])
     def resolve_checks(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
@@ -190,5 +190,5 @@ class SpotCheckAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             self, request, queryset, form_class=DatedTextForm, title="漏报瞒报处理完毕（日期与处理情况）",
             service=lambda check, data: spot_check_resolve(check=check, resolved_on=data["day"], handling=data["text"],
                                                            actor=request.user),
-            done="已办理处理完毕",
+            done="漏报瞒报处理完毕",
         )

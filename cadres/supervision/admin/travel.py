@@ -63,7 +63,7 @@ class TravelDocumentAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmi
         return ask_then_run(
             self, request, queryset, form_class=ReturnForm, title="证件交还入库",
             service=lambda doc, data: travel_document_return(document=doc, returned_on=data["day"], actor=request.user),
-            done="已交还入库",
+            done="交还入库",
         )
 
     @admin.action(description="注销证件", permissions=["change"])
@@ -71,7 +71,7 @@ class TravelDocumentAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmi
         return ask_then_run(
             self, request, queryset, form_class=ReasonForm, title="注销因私出入境证件",
             service=lambda doc, data: travel_document_cancel(document=doc, reason=data["reason"], actor=request.user),
-            done="已注销",
+            done="注销",
         )
 
 
@@ -142,7 +142,7 @@ class TravelDocumentLoanAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModel
         run_per_object(self, request, queryset,
                        lambda loan: travel_document_return(document=loan.document, returned_on=today,
                                                            actor=request.user, loan=loan),
-                       done="已交还入库")
+                       done="交还入库")
 
 
 @admin.register(TravelViolation)

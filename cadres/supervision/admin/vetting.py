@@ -74,7 +74,8 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     date_hierarchy = "nominated_on"
     inlines = (VettingCheckInline,)
     actions = ("clear_cases", "terminate_cases")
-    readonly_fields = ("status", "blockers_explained", "concluded_at", "concluded_by", "termination_reason")
+    readonly_fields = ("status", "blockers_explained", "current_blockers", "concluded_at", "concluded_by",
+                       "termination_reason")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A case is on the books from its nomination: it is cleared or terminated, never deleted.
@@ -93,7 +94,11 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         main = (None, {"fields": ["cadre", "proposed_post", "nominated_by", "nominated_on"]})
         if obj is None:
             return [main]
-        return [main, ("审查情况", {"fields": ["status", "blockers_explained", "concluded_at", "concluded_by",
+        # A concluded case shows today's blockers instead of the reasons it could not pass:
+        # the list's 现存阻却情形 column points here (a blocker found after passing is the
+        # 带病提拔 look-back the clerk must act on).
+        explained = "blockers_explained" if obj.status == VettingStatus.REVIEWING else "current_blockers"
+        return [main, ("审查情况", {"fields": ["status", explained, "concluded_at", "concluded_by",
                                           "termination_reason"]})]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
@@ -108,7 +113,7 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def checks_done(self, obj: VettingCase) -> bool:
         return not obj.has_open_checks
 
-    @admin.display(description="存在阻却情形")
+    @admin.display(description="现存阻却情形")
     def blocked(self, obj: VettingCase) -> str:
         low = obj.latest_score is not None and obj.latest_score < 80
         return warning_flag(obj.has_influence or obj.has_suspected_file or obj.has_discrepancy or low, "存在")
@@ -121,6 +126,15 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if not reasons:
             return "四项核查均已完成且无问题，无阻却情形，可以审查通过。"
         return format_html('<ul class="errorlist">{}</ul>', format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
+
+    @admin.display(description="现存阻却情形")
+    def current_blockers(self, obj: VettingCase) -> str:
+        """Blockers standing today for a concluded case (those at the time of passing were none)."""
+        reasons = [b.message for b in blockers_for(obj.cadre)]
+        if not reasons:
+            return "目前无阻却情形。"
+        return format_html('<p>审查结束后该干部目前存在以下阻却情形，请核查：</p><ul class="errorlist">{}</ul>',
+                           format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
 
     def save_model(self, request: HttpRequest, obj: VettingCase, form: Any, change: bool) -> None:
         if change:
@@ -160,5 +174,5 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         return ask_then_run(
             self, request, queryset, form_class=ReasonForm, title="终止凡提四必审查",
             service=lambda case, data: vetting_terminate(case=case, actor=request.user, reason=data["reason"]),
-            done="已终止审查",
+            done="终止审查",
         )
