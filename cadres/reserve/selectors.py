@@ -111,7 +111,7 @@ def adjustment_proposals(pool: ReservePool, *, on: datetime.date | None = None) 
         age = age_on(member.cadre.birth_month, on)
         if age > pool.age_limit:
             proposals.append(ExitProposal(member, ExitReason.OVER_AGE,
-                                          f"{on:%Y-%m-%d}时年满{age}岁，超过本库年龄上限{pool.age_limit}岁。"))
+                                          f"截至{on:%Y-%m-%d}已满{age}岁，超过本库年龄上限{pool.age_limit}岁。"))
         elif member.latest_grade in BAD_GRADES:
             proposals.append(ExitProposal(member, ExitReason.INCOMPETENT,
                                           f"{member.latest_year}年度考核为{AssessmentGrade(member.latest_grade).label}。"))

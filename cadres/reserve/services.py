@@ -58,7 +58,8 @@ def entry_refusals(*, pool: ReservePool, cadre: Cadre, on: datetime.date, exclud
     age = age_on(cadre.birth_month, on)
     if age > pool.age_limit:
         errors.setdefault("cadre", []).append(
-            f"{cadre.name}{on:%Y-%m-%d}时年满{age}岁，超过本库年龄上限{pool.age_limit}岁。")
+            f"{cadre.name}在{'考察日期' if entering else '推荐日期'}（{on:%Y-%m-%d}）已满{age}岁，"
+            f"超过本库年龄上限{pool.age_limit}岁。")
     record = influence_running(cadre.pk, on)
     if isinstance(record, DisciplineFinding):
         errors.setdefault("cadre", []).append(

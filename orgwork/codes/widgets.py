@@ -28,7 +28,8 @@ class CodeWidget(Widget):
         for stored, text in self.choices:
             if name in (stored, text):
                 return stored
-        allowed = "、".join(text for _, text in self.choices)
+        # Each choice in its own quotes: a choice may hold a comma (「考察合格，同意入库」).
+        allowed = "".join(f"「{text}」" for _, text in self.choices)
         raise ValidationError(f"{self.label or '取值'}「{name}」不是可选值，可选：{allowed}。", code="invalid_choice")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:

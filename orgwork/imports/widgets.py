@@ -129,7 +129,8 @@ class ChoiceWidget(Widget):
         key = str(value).strip()
         if key in self.lookup:
             return self.lookup[key]
-        allowed = "、".join(text for _, text in self.choices)
+        # Each choice in its own quotes: a choice may hold a comma (「考察合格，同意入库」).
+        allowed = "".join(f"「{text}」" for _, text in self.choices)
         raise ValidationError(f"「{key}」不是可选值，可选：{allowed}。", code="invalid_choice")
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
