@@ -78,7 +78,9 @@ def cadre_overlap_error(a: Assignment, others: Iterable[Assignment]) -> str | No
         if other is a or (a.pk is not None and other.pk == a.pk):
             continue
         if overlaps(a.starts_on, period_end(a), other.starts_on, period_end(other)):
-            return (f"{a.cadre.name}在{_span(other)}已{other.get_kind_display()}（{other.place}），"
+            # 已挂职 / 已任驻村第一书记: the village posts are held (任), a 挂职 is done.
+            held = "" if other.kind == AssignmentKind.SECONDMENT else "任"
+            return (f"{a.cadre.name}在{_span(other)}已{held}{other.get_kind_display()}（{other.place}），"
                     f"选派期间不能重叠。")
     return None
 

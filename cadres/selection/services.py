@@ -21,6 +21,7 @@ from cadres.models import Cadre, Post
 from cadres.supervision.models import DisciplineFinding, HandlingRecord, VettingCase, VettingStatus
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
+from orgwork.common import dates
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
@@ -123,6 +124,11 @@ def evaluation_prepare(evaluation: SelectionEvaluation, *, line: Dissatisfaction
     """The rules of one evaluation row, for the form, the service and the sheet: a cadre
     evaluated must be newly promoted that year, in the unit or below it; the 不满意率 is
     compared with the line in force."""
+    this_year = dates.today().year
+    if evaluation.year and evaluation.year > this_year:
+        # Said before the promotion is looked for: a year to come has none, and the clerk
+        # should read that the year is wrong, not that the cadre was not promoted.
+        raise ValidationError({"year": f"评议年度不能晚于今年（{this_year}年）。"})
     if evaluation.kind == EvaluationKind.CADRE and evaluation.cadre_id:
         cadre = evaluation.cadre
         unit = evaluation.unit

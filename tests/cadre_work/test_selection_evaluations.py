@@ -186,7 +186,7 @@ def test_a_report_needs_its_text_or_an_attachment(tree, county_a_clerk) -> None:
 
 
 def test_the_evaluation_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_officer, client_for) -> None:
-    for year in range(2000, 2030):
+    for year in range(2000, 2026):  # past years only: a year to come is refused
         for unit in (tree["county_a"], tree["county_b"]):
             evaluation_save(evaluation=work_evaluation(unit, year=year, poor=20 if year % 2 else 1),
                             actor=province_officer)
