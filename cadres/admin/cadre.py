@@ -218,6 +218,11 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and request.user.has_perm(TRAINING_PERMISSION):
             fieldsets = [*fieldsets, ("教育培训", {"fields": ["training_hours"]})]
+        if obj is not None and not self.has_change_permission(request, obj):
+            # The upload is a form field, not a value: a read-only page has nothing to show
+            # for it (Django would label it 「Photo upload」 from its name).
+            fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f != "photo_upload"]})
+                         for name, options in fieldsets]
         if obj is None or can_unmask(request):
             return fieldsets
         swapped = []
