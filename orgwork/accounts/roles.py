@@ -66,8 +66,10 @@ _RECTIFICATION = (
     "rectification.request_closure_rectificationitem", "rectification.approve_closure_rectificationitem",
     "rectification.reopen_rectificationitem", "rectification.extend_deadline_rectificationitem",
 )
-# 提醒规则 are kept by the business roles (switched off, never deleted); each reads its own
-# messages (站内消息: the inbox shows an account's own and nobody else's).
+# 提醒规则 are kept by the business roles (switched off, never deleted) — by the province's
+# own staff only, each for their line of work; a city or county clerk reads them
+# (notifications.services.keeps_reminder_rules). Each reads its own messages (站内消息:
+# the inbox shows an account's own and nobody else's).
 _REMINDERS = (
     "notifications.add_reminderrule", "notifications.change_reminderrule", "notifications.view_reminderrule",
     "notifications.view_notification",

@@ -109,13 +109,30 @@ class ReminderRuleForm(forms.ModelForm):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
-    """提醒规则: province-wide configuration, every holder of the right sees it whole."""
+class ReminderRuleAdmin(ScopedModelAdmin):
+    """提醒规则: province-wide configuration, every holder of the right reads it whole; the
+    province's own staff change the rules of their line of work
+    (``services.keeps_reminder_rules``, ``services.reminder_rule_line_error``), a city or
+    county clerk reads them."""
 
     form = ReminderRuleForm
     list_display = ("name", "source_title", "roles_shown", "days_before", "remind_on_day", "escalate_after_days",
                     "send_sms", "is_active")
     list_filter = ("is_active",)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[ReminderRule]:
+        # A province-wide table belongs to no unit: whoever holds the permission reads it whole.
+        return ReminderRule.objects.all()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return services.keeps_reminder_rules(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return services.keeps_reminder_rules(request.user)
+        return services.reminder_rule_open_to(request.user, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a rule is switched off, not deleted: its messages keep pointing at it

@@ -32,9 +32,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
-from orgwork.common.contract import require_actor, require_permission, save_audited
+from orgwork.common.contract import is_system, require_actor, require_permission, save_audited
 from orgwork.common.secrets import mask_text
 from orgwork.units.models import Unit
+from orgwork.units.scope import home_unit, sees_everything
 
 from . import registry
 from .models import Channel, Delivery, DeliveryStatus, Notification, ReminderRule, Stage
@@ -48,15 +49,62 @@ BACKOFF_MAX = datetime.timedelta(hours=6)
 
 # ---- rules -------------------------------------------------------------------------
 
+def keeps_reminder_rules(actor: Any) -> bool:
+    """提醒规则 are the province's: changed by the province's own staff (an account of the
+    root unit holding the right), or by the system; a city or county clerk reads them."""
+    if is_system(actor) or sees_everything(actor):
+        return True
+    unit = home_unit(actor)
+    return unit is not None and unit.parent_id is None
+
+
+def _roles_held(actor: Any) -> set[str] | None:
+    """The business roles the actor holds; None for the system and a superuser (all)."""
+    if is_system(actor) or sees_everything(actor):
+        return None
+    return set(actor.groups.values_list("name", flat=True))
+
+
+def reminder_rule_line_error(*, actor: Any, before: list[str], after: list[str]) -> str:
+    """A province clerk keeps the rules of their own line of work (业务条线): a rule that
+    goes to none of their roles is read only, and the receiving roles of another line are
+    neither added nor taken away. "" when the change is theirs to make."""
+    held = _roles_held(actor)
+    if held is None:
+        return ""
+    if before and not set(before) & held:
+        return f"该提醒规则发给{'、'.join(before)}，不属于您的业务条线，您只能查阅。"
+    foreign = sorted((set(before) ^ set(after)) - held)
+    if foreign:
+        return f"不能增删其他业务条线的接收角色（{'、'.join(foreign)}）：由该条线的省级工作人员维护。"
+    return ""
+
+
+def reminder_rule_open_to(actor: Any, rule: ReminderRule) -> bool:
+    """Whether the actor may change this rule (the admin shows it read-only otherwise)."""
+    return keeps_reminder_rules(actor) and not reminder_rule_line_error(
+        actor=actor, before=list(rule.roles or []), after=list(rule.roles or []))
+
+
 def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
-    """Create or change a rule: permission, the rule's own checks, one audit row."""
+    """Create or change a rule: permission, the province's own staff only, within their
+    line of work, the rule's own checks, one audit row."""
     creating = rule._state.adding
     require_permission(actor, "notifications.add_reminderrule" if creating else "notifications.change_reminderrule",
                        "维护提醒规则")
+    if not keeps_reminder_rules(actor):
+        raise ValidationError("提醒规则全省统一，由省级组织部门维护；市县工作人员只能查阅。", code="province_only")
     rule.full_clean()
     with transaction.atomic():
+        before: list[str] = []
         if not creating:
-            ReminderRule.objects.select_for_update().filter(pk=rule.pk).first()
+            stored = ReminderRule.objects.select_for_update().filter(pk=rule.pk).first()
+            if stored is None:
+                raise ValidationError("该提醒规则不存在。")
+            before = list(stored.roles or [])
+        error = reminder_rule_line_error(actor=actor, before=before, after=list(rule.roles or []))
+        if error:
+            raise ValidationError({"roles": error}, code="other_line")
         save_audited(rule, actor=actor, fields=None if creating else RULE_FIELDS,
                      action=AuditAction.CREATE if creating else AuditAction.UPDATE)
     return rule
