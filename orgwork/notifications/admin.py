@@ -19,7 +19,16 @@ from orgwork.admin_base import ScopedModelAdmin
 from orgwork.common.secrets import mask_phone
 
 from . import registry, services
-from .models import Channel, Delivery, Notification, ReminderRule
+from .models import Channel, Delivery, Notification, ReminderRule, Stage
+
+
+def in_app_url(url: str) -> str:
+    """``url`` if it is a path inside this site ("/admin/…"), else "": a message's link is
+    drawn as a link only to a page of the system, never to another host or scheme."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) else ""
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -46,6 +55,10 @@ class NotificationAdmin(ScopedModelAdmin):
     search_fields = ("title", "body")
     actions = ["mark_read"]
     list_per_page = 50
+    # The page a clerk opens: what the message says and where to act on it, never the
+    # internal keys (事项来源, 事项标识) the daily pass files it under.
+    fields = ("title", "stage", "body", "due_on", "day", "created_at", "read_at", "item_link", "worklist_link")
+    readonly_fields = ("item_link", "worklist_link")
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Notification]:
         # One's own, which lie in one's jurisdiction anyway: a superior does not read a clerk's inbox.
@@ -76,6 +89,27 @@ class NotificationAdmin(ScopedModelAdmin):
         if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("admin:notifications_notification_changelist")
         return HttpResponseRedirect(target)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Opening one's own message marks it read, as the list's 标记为已读 does (no audit
+        row: reading one's messages changes no business record)."""
+        if request.method == "GET" and str(object_id).isdigit():
+            services.notifications_mark_read(user=request.user, ids=[int(object_id)])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="事项链接")
+    def item_link(self, obj: Notification) -> str:
+        url = in_app_url(obj.link)
+        if not url:
+            return "—"
+        return format_html('<a href="{}" class="text-primary-600 underline">{}</a>', url,
+                           "查看" if obj.stage == Stage.NOTICE else "办理")
+
+    @admin.display(description="清单链接")
+    def worklist_link(self, obj: Notification) -> str:
+        url = in_app_url(obj.list_link)
+        return format_html('<a href="{}" class="text-primary-600 underline">{}</a>', url, "查看清单") if url else "—"
 
     @admin.display(description="标题")
     def title_link(self, obj: Notification) -> str:
