@@ -15,6 +15,7 @@ _LABELS: dict[str, str] = {
     "send_reminders": "发送提醒",
     "deliver_mail": "发送邮件",
     "purge_exports": "清理导出文件",
+    "import_job": "导入任务",
 }
 
 

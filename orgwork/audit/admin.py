@@ -56,19 +56,26 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     record are shown through the same door, so a row written before that never shows
     a full number either."""
 
-    list_display = ["at", "actor_name", "action", "source", "content_type_name", "object_repr", "ip", "success"]
+    list_display = ["at", "shown_actor", "action", "source", "content_type_name", "object_repr", "ip", "success"]
     list_filter = ["action", "source", "success", ContentTypeFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["=actor_name", "=object_id", "object_repr"]
     date_hierarchy = "at"
     list_per_page = 100
     show_full_result_count = False
-    readonly_fields = ["number", *(f.name for f in AuditLog._meta.fields if f.name not in ("id", "message", "changes")),
+    # 操作人账号 as on a record's 历史 page: a system actor by what it does (系统（演示数据）),
+    # not by the key it is kept under (system:seed_demo), nor blank.
+    readonly_fields = ["number", *(("shown_actor" if f.name == "actor_name" else f.name) for f in AuditLog._meta.fields
+                                   if f.name not in ("id", "message", "changes")),
                        "shown_message", "shown_changes"]
     fields = readonly_fields  # the stored note and changes only through the two above
 
     @admin.display(description="日志编号")
     def number(self, obj: AuditLog) -> int:
         return obj.pk
+
+    @admin.display(description="操作人账号", ordering="actor_name")
+    def shown_actor(self, obj: AuditLog) -> str:
+        return obj.actor_shown
 
     @admin.display(description="说明")
     def shown_message(self, obj: AuditLog) -> str:

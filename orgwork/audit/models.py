@@ -103,7 +103,10 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        # Local time (Asia/Shanghai), as the list and the page's 时间 show it; the actor as
+        # the pages name it (系统（演示数据）), not by the key it is kept under.
+        at = timezone.localtime(self.at) if timezone.is_aware(self.at) else self.at
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_shown} {self.get_action_display()} {self.object_repr}"
 
     @property
     def actor_shown(self) -> str:

@@ -30,9 +30,10 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orgwork.audit.context import acting_as
+from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditAction, AuditSource
 from orgwork.audit.recorder import record
+from orgwork.common.contract import SystemActor
 from orgwork.common.workers import WorkerLock, fail_lost_task_results, on_postgres
 
 from . import registry
@@ -115,6 +116,9 @@ def job_create(*, user: Any, resource: str, uploaded: UploadedFile) -> ImportJob
     return job
 
 
+JOB_ACTOR = SystemActor("import_job")
+
+
 def _claim(job_id: int, *, from_status: str, to_status: str, **conditions: Any) -> ImportJob | None:
     """Move the job from one status to the next if nobody else holds or moved it. On
     PostgreSQL the job lock is taken under the row lock, before the new status is
@@ -133,7 +137,10 @@ def _claim(job_id: int, *, from_status: str, to_status: str, **conditions: Any) 
             job.status = to_status
             job.processed = 0
             job.heartbeat_at = timezone.now()
-            job.save(update_fields=["status", "processed", "heartbeat_at"])
+            # The worker takes the job up: the trail names it 系统（导入任务）, not nobody.
+            ctx = current_actor()
+            with acting_as(ctx.user or JOB_ACTOR, source=ctx.source, ip=ctx.ip):
+                job.save(update_fields=["status", "processed", "heartbeat_at"])
     except BaseException:
         if locked:
             JOB_LOCKS.release(job_id)
