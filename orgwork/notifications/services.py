@@ -322,13 +322,19 @@ def digests_build(*, actor: Any, today: datetime.date | None = None, now: dateti
     return made
 
 
-def sms_text(user: Any, notifications: list[Notification]) -> str:
-    """A short text with no personal data: how many items of which lists, and where to look."""
+def sms_text(user: Any, notifications: list[Notification], total: int | None = None) -> str:
+    """A short text with no personal data: how many items of which lists, and where to look.
+    ``notifications`` are those of the rules that ask for 短信; ``total`` is all of the day's
+    reminders (the mail's count): when more, the text says so, so its number is never read
+    as the day's whole."""
     by_source: dict[str, int] = defaultdict(int)
     for n in notifications:
         by_source[n.source] += 1
     parts = "、".join(f"{(registry.get(k).title if registry.get(k) else k)}{count}条" for k, count in by_source.items())
-    return f"【组织工作提醒】您今天有{len(notifications)}条到期提醒（{parts}），请登录组织工作管理系统查看。"
+    if total is None or total <= len(notifications):
+        return f"【组织工作提醒】您今天有{len(notifications)}条到期提醒（{parts}），请登录组织工作管理系统查看。"
+    return (f"【组织工作提醒】您今天有{total}条到期提醒，其中需短信提醒的{len(notifications)}条（{parts}），"
+            "请登录组织工作管理系统查看。")
 
 
 def sms_build(*, actor: Any, today: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
@@ -348,7 +354,9 @@ def sms_build(*, actor: Any, today: datetime.date | None = None, now: datetime.d
         with transaction.atomic():
             if Delivery.objects.filter(recipient=user, channel=Channel.SMS, day=today).exists():
                 continue  # one text a day
-            text = sms_text(user, notifications)
+            total = (Notification.objects.filter(recipient=user, day=today).exclude(stage=Stage.NOTICE)
+                     .count())
+            text = sms_text(user, notifications, total)
             Delivery.objects.create(recipient=user, channel=Channel.SMS, day=today, address=user.mobile,
                                     subject="短信提醒", body=text, item_count=len(notifications),
                                     next_try_at=now or timezone.now())

@@ -142,3 +142,23 @@ def test_the_delivery_log_shows_a_texts_number_masked(settings: Any, mobiles: di
     html = client_for(mobiles["system_admin"]).get(
         reverse("admin:notifications_delivery_change", args=[delivery.pk])).content.decode()
     assert "139****5678" in html and MOBILE not in html
+
+
+def test_a_text_that_covers_only_the_rules_asking_for_sms_says_the_days_total_beside_them(
+        settings: Any, mobiles: dict[str, User]) -> None:
+    from orgwork.notifications.models import Notification, ReminderRule, Stage
+
+    clerk = mobiles["county_a_clerk"]
+    rectification = ReminderRule.objects.get(source="rectification_item")
+    rectification.send_sms = True
+    rectification.save()
+    weak = ReminderRule.objects.get(source="branches_weak_case")
+    for i in range(3):
+        Notification.objects.create(recipient=clerk, rule=rectification, source="rectification_item",
+                                    source_key=f"r:{i}", stage=Stage.DUE, title=f"整改{i}")
+    for i in range(2):
+        Notification.objects.create(recipient=clerk, rule=weak, source="branches_weak_case",
+                                    source_key=f"w:{i}", stage=Stage.DUE, title=f"整顿{i}")
+    assert services.sms_build(actor=SystemActor("t")) == 1
+    text = Delivery.objects.get(channel=Channel.SMS, recipient=clerk).body
+    assert text.startswith("【组织工作提醒】您今天有5条到期提醒，其中需短信提醒的3条（整改清单事项3条）")
