@@ -30,7 +30,7 @@ from django.utils.http import content_disposition_header
 from django_tasks_db.models import DBTaskResult
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
-
+from orgwork.admin_widgets import skin_file_input
 from orgwork.common import secrets
 from orgwork.exports.models import ExportKind
 from orgwork.exports.services import too_large_for_a_request, too_many_rows
@@ -61,7 +61,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 class UploadForm(forms.Form):
     resource = forms.ChoiceField(label="导入类型", required=False,
                                  help_text="留空则按表头自动识别；选定的类型与表头不符时会提示。")
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx/.xls）或 CSV 文件；请使用下载的导入模板。")
+    file = skin_file_input(forms.FileField(label="文件", help_text="Excel（.xlsx/.xls）或 CSV 文件；请使用下载的导入模板。"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
