@@ -37,7 +37,8 @@ from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_changelist import HonouredListMixin
 from orgwork.admin_not_found import RecordNotFoundMixin
-from orgwork.admin_widgets import KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds
+from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
+                                   skin_file_inputs)
 from orgwork.audit.presentation import readable_entries
 from orgwork.common import secrets
 from orgwork.common.numbers import PlainDecimalField
@@ -390,8 +391,38 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
     def is_versioned(self) -> bool:
         return issubclass(self.model, Versioned)
 
+    def _shown_when_read_only(self, name: Any) -> bool:
+        """Whether a page field has something to show on a read-only page: a model field, an
+        attribute of the model or a display method. A field of the form alone (照片 to
+        upload, 确认自愿多交) has nothing: read-only, it showed as 「Photo upload」「-」."""
+        if callable(name) or hasattr(self, name) or hasattr(self.model, name):
+            return True
+        try:
+            self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        return True
+
+    def _without_form_only_fields(self, fieldsets: Any) -> list[tuple[Any, dict[str, Any]]]:
+        kept = []
+        for name, options in fieldsets:
+            rows = []
+            for row in options.get("fields", ()):
+                if isinstance(row, (list, tuple)):
+                    row = tuple(f for f in row if self._shown_when_read_only(f))
+                    if row:
+                        rows.append(row)
+                elif self._shown_when_read_only(row):
+                    rows.append(row)
+            if rows:
+                kept.append((name, {**options, "fields": rows}))
+        return kept
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # 只读查阅: the form's own fields (to upload, to confirm) are not shown.
+            fieldsets = self._without_form_only_fields(fieldsets)
         if obj is None or not self.is_versioned() or VERSION_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         name, options = fieldsets[-1]
@@ -404,7 +435,7 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
         refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
         if refusal is not None:
             form = type(f"Refused{form.__name__}", (RefusedForm, form), {"refusal": refusal})
-        return form
+        return skin_file_inputs(form)
 
     def _changeform_view(self, request: HttpRequest, object_id: str | None, form_url: str,
                          extra_context: dict[str, Any] | None) -> Any:
