@@ -955,6 +955,11 @@ class ImportEngine:
             if unit_attribute and instance is not None:
                 unit = getattr(instance, unit_attribute, None)
                 shown = "" if unit is None else str(unit)
+            elif unit_attribute:
+                # A row with errors has no record to read the unit from: its code still
+                # shown by the unit's place when it is found (the lookup is cached), as
+                # is done on a good row; as typed only when it is not.
+                shown = self._unit_shown(unit_attribute, value)
             else:
                 shown = _cell_text(value)
             cells.append([header, shown])
@@ -966,6 +971,17 @@ class ImportEngine:
             "changes": outcome[2] if action == "updated" and isinstance(outcome[2], dict) else {},
             "errors": [{"column": e.column, "message": e.message} for e in errors],
         }
+
+    def _unit_shown(self, attribute: str, value: Any) -> str:
+        column = next((c for c in self.columns if c.attribute == attribute and c.kind == "fk"), None)
+        if column is not None and not is_blank(value):
+            try:
+                unit = column.widget.clean(value)
+            except (ValidationError, ValueError, TypeError):
+                unit = None
+            if unit is not None:
+                return str(unit)
+        return _cell_text(value)
 
     def _digest(self, existing: dict[tuple[Any, ...], Any]) -> str:
         """What the rows' keys found in the database, as a short digest: every stored

@@ -139,3 +139,11 @@ def test_every_registered_import_kind_has_preview_columns() -> None:
         headers = preview_headers(resource_class())
         columns = {f.column_name for f in resource_class().get_import_fields()}
         assert headers and set(headers) <= columns, slug
+
+
+def test_a_row_with_errors_shows_its_unit_by_its_place_when_the_code_is_found_and_as_typed_when_not(
+        media: Path, test_resource: Any, county_a_clerk: Any, tree: dict[str, Any]) -> None:
+    job = upload(county_a_clerk, [HEAD, person(1, 性别="?"), person(2, 单位="999999", 性别="?"), person(3)])
+    units = [dict(row["cells"])["单位"] for row in job.preview]
+    assert [row["action"] for row in job.preview] == ["error", "error", "new"]
+    assert units == [str(tree["county_a"]), "999999", str(tree["county_a"])]
