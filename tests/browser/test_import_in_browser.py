@@ -53,6 +53,8 @@ def test_a_clerk_imports_a_cadre_sheet_in_the_browser(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     page = browser.new_page(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "county_a_clerk")
     page.fill("#id_password", PASSWORD)
@@ -62,6 +64,10 @@ def test_a_clerk_imports_a_cadre_sheet_in_the_browser(
     page.goto(f"{live_server.url}/admin/imports/importjob/add/")
     page.select_option("select[name=resource]", "cadres")
     page.set_input_files("input[type=file]", str(sheet))
+    # The skin's picker shows the chosen file's name; its script found no box and threw before.
+    assert page.eval_on_selector("input[type=file]",
+                                 "el => el.closest('label').querySelector('input[type=text]').value") == sheet.name
+    assert script_errors == []
     page.click("input[type=submit]")
 
     page.wait_for_selector("#import-status:text('待确认')", timeout=60_000)
