@@ -171,6 +171,16 @@ class ReminderRuleAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a rule is switched off, not deleted: its messages keep pointing at it
 
+    # Read-only (a city or county clerk), the source and roles by their names, not the
+    # stored key and list (branches_weak_case, ["基层党建"]).
+    READ_ONLY_SHOWN = {"source": "source_title", "roles": "roles_shown"}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [self.READ_ONLY_SHOWN.get(name, name) for name in fields]
+        return fields
+
     @admin.display(description="事项来源")
     def source_title(self, obj: ReminderRule) -> str:
         return obj.source_title
