@@ -49,15 +49,16 @@ DATES = {models.DateField: {"form_class": DayField}}
 
 class PostInline(ScopedInline):
     """任职经历 on the cadre's page: the columns a clerk reads down before printing the
-    任免审批表, all of them visible at 1440 px. The 批准机关, 任前公示 and 免职 of a post are
-    on the post's own page (the row's link), where the same rules hold (``Post.clean``,
-    ``services.post_remove``)."""
+    任免审批表, all of them visible at 1440 px; an old post is ended (免职时间) and the new one
+    entered in the same save. The 批准机关, 任前公示 and 免职文号 of a post are on the post's
+    own page (the row's link), where the same rules hold (``Post.clean``)."""
 
     model = Post
     form = PostForm
     formset = PostInlineFormSet
     formfield_overrides = DATES
-    fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document"]
+    fields = ["title", "unit", "rank", "is_principal", "is_current", "appointed_on", "appointment_document",
+              "removed_on"]
     autocomplete_fields = ["unit"]
     show_change_link = True
 
