@@ -110,3 +110,27 @@ def test_a_report_dated_before_its_report_year_is_refused_on_the_sheet(cadre_a, 
     assert "不能早于2025年1月1日" in str(row.error_dict)
     report = PersonalMattersReport(cadre=cadre_a, year=2025, submitted_on=datetime.date(2025, 1, 1))
     report.full_clean()  # the first day of the report year is fine
+
+
+def test_the_migration_names_a_unit_drawn_twice_in_a_year_instead_of_failing_on_the_constraint(tree) -> None:
+    """Draws made twice before the rule: the migration says which, in Chinese, and stops."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests.samples.supervision import draw_sample
+
+    migration = importlib.import_module("cadres.supervision.migrations.0005_draw_once_per_unit_year")
+    constraint = next(c for c in SpotCheckDraw._meta.constraints if c.name == "draw_once_per_unit_year")
+    migration.refuse_repeated_draws(apps, None)  # nothing repeated: nothing said
+    with connection.schema_editor() as editor:  # the table as it was before the migration
+        editor.remove_constraint(SpotCheckDraw, constraint)
+    first = draw_sample(tree["county_a"])
+    again = SpotCheckDraw.objects.get(pk=first.pk)
+    again.pk, again.seed = None, 8
+    SpotCheckDraw.objects.bulk_create([again])
+    with pytest.raises(RuntimeError) as stopped:
+        migration.refuse_repeated_draws(apps, None)
+    assert str(stopped.value) == ("以下单位同一报告年度有多次个人有关事项抽查，须先确定保留哪一次再迁移："
+                                  f"{tree['county_a'].name}2024年度（2次）")

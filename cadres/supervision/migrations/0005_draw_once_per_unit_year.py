@@ -4,6 +4,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def refuse_repeated_draws(apps, schema_editor):
+    """A unit drawn twice for one report year before draws were held to one: say which,
+    rather than let the unique constraint fail with the database's words. The department
+    decides which draw stands (the other's checks are struck off by hand), then migrates."""
+    from django.db.models import Count
+
+    draws = apps.get_model("supervision", "spotcheckdraw").objects
+    repeated = list(draws.values("unit_id", "year").annotate(n=Count("pk")).filter(n__gt=1)
+                    .values_list("unit__name", "year", "n")[:20])
+    if repeated:
+        named = "、".join(f"{unit}{year}年度（{n}次）" for unit, year, n in repeated)
+        raise RuntimeError(f"以下单位同一报告年度有多次个人有关事项抽查，须先确定保留哪一次再迁移：{named}")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,6 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_repeated_draws, migrations.RunPython.noop),
         migrations.AddField(
             model_name='spotcheckdraw',
             name='drawn_by_system',
