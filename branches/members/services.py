@@ -26,6 +26,8 @@ from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, 
 
 SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
+# 整改时限 of a 自行脱党 review: the branch talks with the member and decides within three months.
+ARREARS_TERM = datetime.timedelta(days=90)
 
 
 def _require_branch_in_scope(branch: PartyOrganisation, actor: Any, field: str = "branch") -> None:
@@ -1168,6 +1170,7 @@ def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None
             problem=f"党员{member.name}（{member.branch}）连续{rules.ARREARS_LAPSE_MONTHS}个月以上不交纳党费且无正当理由，"
                     "应按自行脱党审查处理。",
             measure="支部谈话了解情况，经教育仍不交纳的，按自行脱党予以除名。",
+            deadline=dates.today() + ARREARS_TERM,
         )
         opened += 1
     return opened

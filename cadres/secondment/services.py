@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cadres.models import Cadre
 from orgwork.common.display import already
@@ -33,6 +34,8 @@ from .models import (
 
 # 问题来源 of the items 在岗抽查 puts on the rectification checklist: the checks are 暗访.
 ABSENCE_SOURCE = ChecklistSource.UNANNOUNCED_VISIT
+# 整改时限 of an absence: the talk (约谈提醒) and the finding of why, within a month.
+ABSENCE_TERM = datetime.timedelta(days=30)
 
 
 def _require_cadre_in_scope(cadre_id: Any, actor: Any, field: str = "cadre") -> Cadre:
@@ -195,6 +198,7 @@ def absence_follow_up(*, assignment: Assignment, year: int, actor: Any) -> bool:
                  f"不在岗{absences}次。"),
         measure="派出单位会同所在地组织部门约谈提醒，核实缺岗原因；仍不在岗的予以召回。",
         responsible_unit=assignment.sending_unit, responsible_person=cadre.name,
+        deadline=timezone.localdate() + ABSENCE_TERM,
     )
     return True
 

@@ -12,6 +12,15 @@ locked row) and the sheet import (the resource's ``prepare_instance``):
 - an item stays on the checklist it was put on the books with (its page shows the
   checklist read only; a sheet that names the item by its 事项编号 cannot move it).
 
+延期 (:func:`check_extension`): the new deadline lies after today and at most
+:data:`MAX_EXTENSION_MONTHS` months after the later of today and the current deadline
+(one extension buys at most half a year; a longer one is a new decision, taken again
+after that half year); an item of a checklist that a unit above the actor's issued is
+extended only with the issuing level's approval (批准单位及文号), written into the trail.
+
+Every item on the books carries a 整改时限: one opened by another module without its own
+deadline gets :data:`DEFAULT_TERM` from the day it is opened (:func:`default_deadline`).
+
 And one for a new item, :func:`check_new_item_checklist`: it goes on a checklist of the
 actor's jurisdiction. A county works on its items of the city's checklist (it changes
 them as above) but does not add to it: the city puts its items on the books.
@@ -19,6 +28,8 @@ them as above) but does not add to it: the city puts its items on the books.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +45,11 @@ CONTENT_FIELDS = ("checklist", "problem", "measure", "responsible_unit", "respon
                   "deadline", "account")
 EXTEND_HINT = "调整整改时限请使用「延期」并说明理由。"
 STAYS_ON_CHECKLIST = "整改事项挂账后不能改到其他问题清单；属于其他清单的问题，请在该清单下作为新事项挂账。"
+
+# 整改时限 of an item another module opens without one: three months, the term the
+# assessments (年度考核、政治素质考核) and 民主评议 give theirs.
+DEFAULT_TERM = datetime.timedelta(days=90)
+MAX_EXTENSION_MONTHS = 6
 
 _ATTNAMES = {name: RectificationItem._meta.get_field(name).attname for name in CONTENT_FIELDS}
 
@@ -104,3 +120,52 @@ def settle_original_deadline(item: RectificationItem) -> list[str]:
         item.original_deadline = item.deadline
         return ["original_deadline"]
     return []
+
+
+def default_deadline(opened_on: datetime.date) -> datetime.date:
+    """The 整改时限 of an item opened on ``opened_on`` without one of its own."""
+    return opened_on + DEFAULT_TERM
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has fewer)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def issued_above(*, checklist: Checklist, actor: Any) -> bool:
+    """The checklist was issued by a unit above the actor's own (the province's list, read
+    by a county). A system actor and a superuser act for every level."""
+    if sees_everything(actor):
+        return False
+    home = home_unit(actor)
+    return home is not None and not checklist.unit.is_within(home)
+
+
+def check_extension(*, item: RectificationItem, new_deadline: datetime.date, today: datetime.date,
+                    approval: str, actor: Any) -> None:
+    """Refuse a 延期 of ``item`` (its current deadline, its checklist) to ``new_deadline``.
+    Raises ``ValidationError({field: 中文})``."""
+    if item.deadline is None:
+        raise ValidationError({"new_deadline": "该事项尚未确定整改时限，请在事项中填写整改时限，无需延期。"},
+                              code="no_deadline")
+    if new_deadline <= item.deadline:
+        raise ValidationError(
+            {"new_deadline": f"延期后的整改时限须晚于现整改时限 {item.deadline:%Y-%m-%d}。"}, code="not_later")
+    if new_deadline <= today:
+        raise ValidationError(
+            {"new_deadline": f"延期后的整改时限 {new_deadline:%Y-%m-%d} 不晚于今天（{today:%Y-%m-%d}），"
+                             "延期后仍已逾期：请填写今后的日期。"}, code="not_future")
+    start = max(today, item.deadline)
+    latest = add_months(start, MAX_EXTENSION_MONTHS)
+    if new_deadline > latest:
+        raise ValidationError(
+            {"new_deadline": f"每次延期最长{MAX_EXTENSION_MONTHS}个月：延期后的整改时限最晚为 {latest:%Y-%m-%d}"
+                             f"（自{'今天' if start == today else '现整改时限'}起算）；确需更长时间的，到期前再次申请延期。"},
+            code="too_long")
+    checklist = item.checklist
+    if not (approval or "").strip() and issued_above(checklist=checklist, actor=actor):
+        raise ValidationError(
+            {"approval": f"问题清单「{checklist}」是上级清单（所涉单位：{checklist.unit}）：延期须经清单印发单位同意，"
+                         "请填写批准单位及文号（如：省委组织部 甘组函〔2026〕12号）。"}, code="approval_required")

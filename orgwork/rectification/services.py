@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
+from orgwork.common import dates
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
@@ -95,7 +96,9 @@ def rectification_open_item(
     Without ``checklist`` the item goes into the standing checklist of (source, unit,
     current year). ``source_object`` is the record that raised the problem; while an
     item opened for it is not struck off, opening again returns that item unchanged,
-    so callers may call this on every save of their record. The responsible unit
+    so callers may call this on every save of their record. Without ``deadline`` the
+    item gets :data:`rules.DEFAULT_TERM` from today: nothing is on the books without a
+    整改时限, or it could never be overdue nor reminded. The responsible unit
     defaults to ``unit``. Callers check their own permissions: this is the seam other
     services use, not a button; the actor is still required (a command's is a
     ``SystemActor``) and named in the audit row.
@@ -126,7 +129,8 @@ def rectification_open_item(
         responsible_person=responsible_person,
         lead_leader=lead_leader,
         measure=measure,
-        deadline=deadline,
+        # Every item on the books has a 整改时限: a module that gives none gets the default term.
+        deadline=deadline or rules.default_deadline(dates.today()),
         state=ItemState.ON_BOOKS,
         source_content_type=ct,
         source_object_id=object_id,
@@ -379,23 +383,24 @@ def rectification_reopen(*, item: RectificationItem, actor: Any, reason: str) ->
 
 @transaction.atomic
 def rectification_extend_deadline(*, item: RectificationItem, actor: Any, new_deadline: datetime.date,
-                                  reason: str) -> RectificationItem:
+                                  reason: str, approval: str = "") -> RectificationItem:
     """延期: move the deadline later, with the reason, as a step of its own (one audit
-    row and a timeline entry). The original deadline stays: 按期整改 is counted by it."""
+    row and a timeline entry). The original deadline stays: 按期整改 is counted by it.
+    The new deadline and, for a checklist issued above the actor, the approval
+    (批准单位及文号) obey :func:`rules.check_extension`; the approval is written into the
+    trail with the reason."""
     reason = _require_reason(reason, "延期")
+    approval = (approval or "").strip()
     if not isinstance(new_deadline, datetime.date):
         raise ValidationError({"new_deadline": "请填写延期后的整改时限。"}, code="required")
 
     said: list[str] = []
 
     def apply(locked: RectificationItem) -> list[str]:
-        if locked.deadline is None:
-            raise ValidationError({"new_deadline": "该事项尚未确定整改时限，请在事项中填写整改时限，无需延期。"},
-                                  code="no_deadline")
-        if new_deadline <= locked.deadline:
-            raise ValidationError(
-                {"new_deadline": f"延期后的整改时限须晚于现整改时限 {locked.deadline:%Y-%m-%d}。"}, code="not_later")
-        said.append(f"整改时限由 {locked.deadline:%Y-%m-%d} 延至 {new_deadline:%Y-%m-%d}，理由：{reason}")
+        rules.check_extension(item=locked, new_deadline=new_deadline, today=dates.today(), approval=approval,
+                              actor=actor)
+        approved = f"；批准：{approval}" if approval else ""
+        said.append(f"整改时限由 {locked.deadline:%Y-%m-%d} 延至 {new_deadline:%Y-%m-%d}，理由：{reason}{approved}")
         locked.deadline = new_deadline
         return ["deadline", *rules.settle_original_deadline(locked)]
 

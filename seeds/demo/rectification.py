@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from orgwork.accounts.models import User
 from orgwork.audit.context import acting_as
-from orgwork.rectification import services
+from orgwork.common import dates
+from orgwork.rectification import rules, services
 from orgwork.rectification.models import Checklist, ChecklistSource, ItemState, RectificationItem
 from orgwork.rectification.selectors import rectification_totals
 from orgwork.units.models import Unit, UnitLevel
@@ -151,10 +152,13 @@ def walk(item: RectificationItem, state: str, workers: tuple[User, User, User], 
         services.rectification_start(item=item, actor=worker)
     if n % 6 == 1 and item.deadline is not None:
         # Some items needed more time: 延期 with a reason (按期 is still counted by the original deadline).
+        # A new deadline lies ahead of today; the list's issuing level approves a lower unit's 延期.
+        approval = (f"{item.checklist.unit.name}委组织部同意延期（{dates.today().year}年第{n}号复函）"
+                    if rules.issued_above(checklist=item.checklist, actor=worker) else "")
         with as_(worker):
             services.rectification_extend_deadline(
-                item=item, actor=worker, new_deadline=item.deadline + datetime.timedelta(days=60),
-                reason="整改涉及制度修订，需提请党委（党组）会议审定")
+                item=item, actor=worker, new_deadline=max(item.deadline, dates.today()) + datetime.timedelta(days=60),
+                reason="整改涉及制度修订，需提请党委（党组）会议审定", approval=approval)
     sent_back = state == ItemState.IN_PROGRESS and n % 4 == 0
     if state == ItemState.IN_PROGRESS and not sent_back:
         return

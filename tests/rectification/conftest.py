@@ -18,6 +18,20 @@ from tests.samples.cadres import cadre_in
 from tests.samples.supervision import report_for
 
 
+# 延期 is measured from today (a new deadline after it, at most six months on): the tests
+# that extend the items of these 2026 fixtures run on a day before their deadlines.
+EXTENSION_DAY = datetime.date(2026, 6, 1)
+# The city issued the checklist these items belong to: a county's 延期 names its approval.
+CITY_APPROVAL = "兰州市委组织部 兰组函〔2026〕3号"
+
+
+@pytest.fixture
+def extension_day(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
+    """Today is 2026-06-01 for the rules of 延期."""
+    monkeypatch.setattr("orgwork.common.dates.today", lambda: EXTENSION_DAY)
+    return EXTENSION_DAY
+
+
 @pytest.fixture
 def city_checklist(tree: dict[str, Unit]) -> Checklist:
     """A city inspection's feedback list (巡视反馈) covering 兰州市 and its counties."""

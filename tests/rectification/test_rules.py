@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.common.contract import SystemActor
+from tests.rectification.conftest import CITY_APPROVAL
 from orgwork.rectification import rules, services
 from orgwork.rectification.models import ItemState, ItemTransition, RectificationItem
 from orgwork.rectification.selectors import checklists_with_progress, rectification_progress, rectification_totals
@@ -24,7 +25,7 @@ from orgwork.units.models import Unit
 from .test_admin import change_form_data, messages_of, post_action
 from .test_import import DOC, errors_of, run, sheet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("extension_day")]
 
 JUNE_30 = datetime.date(2026, 6, 30)
 LATER = datetime.date(2026, 9, 30)
@@ -47,7 +48,8 @@ STEPS = [
     (ItemState.CLOSURE_REQUESTED, "approve", "city_officer", {}),
     (ItemState.CLOSURE_REQUESTED, "send_back", "city_officer", {"reason": "缺少会议记录"}),
     (ItemState.CLOSED, "reopen", "city_officer", {"reason": "回头看发现反弹"}),
-    (ItemState.IN_PROGRESS, "extend", "county_a_clerk", {"new_deadline": LATER, "reason": "需提请全委会审议"}),
+    (ItemState.IN_PROGRESS, "extend", "county_a_clerk", {"new_deadline": LATER, "reason": "需提请全委会审议",
+                                                         "approval": CITY_APPROVAL}),
 ]
 
 
@@ -225,9 +227,15 @@ def test_a_sheet_cannot_move_the_deadline_of_an_existing_item(tmp_path, item_in,
     assert fresh(item).deadline == JUNE_30
 
 
+def without_deadline(item: RectificationItem) -> RectificationItem:
+    """An item put on the books before every item had to carry a 整改时限."""
+    RectificationItem.objects.filter(pk=item.pk).update(deadline=None, original_deadline=None)
+    return fresh(item)
+
+
 def test_a_sheet_puts_new_items_on_the_books_with_their_original_deadline_and_may_give_one_a_first_deadline(
         tmp_path, item_in, city_checklist, city_officer):
-    bare = item_in(ItemState.ON_BOOKS, problem="未定时限", deadline=None)
+    bare = without_deadline(item_in(ItemState.ON_BOOKS, problem="未定时限"))
     path = sheet(tmp_path, [
         [1, "巡视反馈", DOC, "新问题", "620102", "李华", "", "专项整治", "2026.08.31"],
         [2, "巡视反馈", DOC, "未定时限", "620102", "张明", "", "修订议事规则", "2026.07.31"],
@@ -259,13 +267,13 @@ def test_an_extension_needs_a_reason_and_a_later_date(item_in, county_a_clerk, n
 def test_an_extension_keeps_the_original_deadline_and_tells_the_timeline_why(item_in, county_a_clerk):
     item = item_in(ItemState.IN_PROGRESS)
     services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=LATER,
-                                           reason="需提请全委会审议")
+                                           reason="需提请全委会审议", approval=CITY_APPROVAL)
     stored = fresh(item)
     assert (stored.deadline, stored.original_deadline, stored.state, stored.is_extended) == (
         LATER, JUNE_30, ItemState.IN_PROGRESS, True)
     last = stored.transitions.order_by("-id").first()
     assert (last.label, last.actor) == ("延期", county_a_clerk)
-    assert last.note == "整改时限由 2026-06-30 延至 2026-09-30，理由：需提请全委会审议"
+    assert last.note == f"整改时限由 2026-06-30 延至 2026-09-30，理由：需提请全委会审议；批准：{CITY_APPROVAL}"
     row = audit_rows(item).order_by("-id").first()
     assert row.changes == {"deadline": ["2026-06-30", "2026-09-30"]} and "需提请全委会审议" in row.message
 
@@ -284,7 +292,8 @@ def test_the_extend_action_moves_the_deadline_with_a_reason(item_in, county_a_cl
     assert "确认延期" in page.content.decode()
     refused = post_action(client, "extend_action", [item], apply="1", new_deadline="2026-09-30", reason=" ")
     assert not refused.redirect_chain and fresh(item).deadline == JUNE_30
-    done = post_action(client, "extend_action", [item], apply="1", new_deadline="2026-09-30", reason="需提请全委会审议")
+    done = post_action(client, "extend_action", [item], apply="1", new_deadline="2026-09-30", reason="需提请全委会审议",
+                       approval=CITY_APPROVAL)
     assert messages_of(done) == ["延期：已办理 1 项。"]
     assert (fresh(item).deadline, fresh(item).original_deadline) == (LATER, JUNE_30)
 
@@ -301,8 +310,8 @@ def test_an_item_closed_after_its_original_deadline_is_not_on_time_however_far_i
         item_in, county_a_clerk, city_officer, city_checklist, tree):
     punctual = item_in(ItemState.CLOSED, problem="按期销号", deadline=datetime.date(2099, 1, 1))
     late = item_in(ItemState.IN_PROGRESS, problem="延期后销号", deadline=datetime.date(2026, 4, 30))
-    services.rectification_extend_deadline(item=late, actor=county_a_clerk, new_deadline=datetime.date(2099, 1, 1),
-                                           reason="需上级审批")
+    services.rectification_extend_deadline(item=late, actor=county_a_clerk, new_deadline=datetime.date(2026, 11, 30),
+                                           reason="需上级审批", approval=CITY_APPROVAL)
     services.rectification_request_closure(item=late, actor=county_a_clerk, account="已完成")
     services.rectification_approve_closure(item=late, actor=city_officer)
     row = checklists_with_progress().get(pk=city_checklist.pk)
@@ -318,7 +327,8 @@ def test_the_progress_page_and_the_dashboard_show_the_extended_items(item_in, co
     from orgwork import dashboard
 
     item = item_in(ItemState.IN_PROGRESS)
-    services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=LATER, reason="需审议")
+    services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=LATER, reason="需审议",
+                                           approval=CITY_APPROVAL)
     page = client_for(city_officer).get(reverse("admin:rectification_progress"))
     assert "延期事项" in page.content.decode()
     assert {u.code: u.extended for u in page.context["rows"]}["620102"] == 1
@@ -377,7 +387,7 @@ def test_an_item_added_on_a_checklists_inline_row_keeps_its_original_deadline(ci
 
 
 def test_an_item_without_a_deadline_may_be_given_one_on_its_page(item_in, county_a_clerk, client_for):
-    item = item_in(ItemState.ON_BOOKS, problem="待定时限", deadline=None)
+    item = without_deadline(item_in(ItemState.ON_BOOKS, problem="待定时限"))
     url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
     response = client_for(county_a_clerk).post(url, change_form_data(item, deadline="2026-12-31"))
     assert response.status_code == 302

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orgwork.audit.models import AuditAction, AuditLog
+from tests.rectification.conftest import CITY_APPROVAL
 from orgwork.rectification import services
 from orgwork.rectification import transitions as T
 from orgwork.rectification.models import ItemState, ItemTransition, RectificationItem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("extension_day")]
 
 STEP_ARGS = {
     "start": {},
@@ -22,7 +23,8 @@ STEP_ARGS = {
     "approve": {},
     "send_back": {"reason": "佐证材料不足"},
     "reopen": {"reason": "回头看发现问题反弹"},
-    "extend": {"new_deadline": datetime.date(2026, 12, 31), "reason": "涉及制度修订，需提请全委会审议"},
+    "extend": {"new_deadline": datetime.date(2026, 12, 30), "reason": "涉及制度修订，需提请全委会审议",
+               "approval": CITY_APPROVAL},
 }
 # Who takes each step in the matrix: county A works on the item, the city reviews it.
 STEP_ACTOR = {"start": "county_a_clerk", "request_closure": "county_a_clerk", "approve": "city_officer",

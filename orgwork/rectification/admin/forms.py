@@ -39,8 +39,12 @@ class ExtendForm(forms.Form):
     """延期: the new deadline and why."""
 
     new_deadline = forms.DateField(label="延期后的整改时限", widget=forms.DateInput(attrs={"type": "date"}),
-                                   help_text="须晚于现整改时限；原定整改时限保留，按期整改仍按原定时限统计。")
+                                   help_text=f"须晚于现整改时限和今天，每次最长延期{rules.MAX_EXTENSION_MONTHS}个月；"
+                                             "原定整改时限保留，按期整改仍按原定时限统计。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
+    approval = forms.CharField(label="批准单位及文号", required=False, max_length=200,
+                               help_text="上级印发的问题清单中的事项，延期须经印发单位同意，请填写批准单位及文号；"
+                                         "本级及下级清单的事项可不填。")
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
