@@ -11,6 +11,8 @@ from orgwork.worklists.filters import UnitSubtreeFilter, WorkListFilterSet
 
 from .models import ChecklistSource, ItemState, RectificationItem
 
+# The item changelist's 本级事项 filter (``admin.filters.OwnUnitFilter``), which the dashboard links to.
+OWN_UNIT_PARAMETER = "own_unit"
 OVERDUE = "overdue"
 RETURNED = "returned"
 

@@ -142,6 +142,17 @@ def rectification_progress(*, units: models.QuerySet[Unit], user: Any = None,
     ).annotate(rate=_rate("found", "rectified"))
 
 
+def rectification_progress_own(*, unit: Unit, user: Any = None,
+                                now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The progress of the items (that ``user`` may see) whose responsible unit is ``unit``
+    itself (本级), not one below it: beside :func:`rectification_progress` of the units
+    directly below, it makes up the whole subtree."""
+    items = RectificationItem.objects.filter(responsible_unit=unit)
+    if user is not None:
+        items = items.filter(RectificationItem.visible_q(user))
+    return rectification_totals(items, now=now)
+
+
 def rectification_totals(queryset: models.QuerySet[RectificationItem], *,
                          now: datetime.datetime | None = None) -> dict[str, Any]:
     """One row of totals for any item queryset (a filtered changelist, a dashboard tile)."""

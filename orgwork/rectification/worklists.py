@@ -20,9 +20,9 @@ from orgwork.units.scope import home_unit, scope_queryset, sees_everything
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .figures import register_figures
-from .filters import OverdueOrReturnedFilter, returned_q
+from .filters import OWN_UNIT_PARAMETER, OverdueOrReturnedFilter, returned_q
 from .models import ItemState, RectificationItem
-from .selectors import items_visible_to, rectification_progress
+from .selectors import items_visible_to, rectification_progress, rectification_progress_own
 
 SLUG_OVERDUE_OR_RETURNED = "rectification_overdue_or_returned"
 
@@ -60,20 +60,51 @@ def changelist(params: dict[str, Any]) -> str:
     return reverse("admin:rectification_rectificationitem_changelist") + "?" + urlencode(params)
 
 
+class _Row:
+    """One bar of the progress panel: a unit's subtree, or the home unit's own items (本级)."""
+
+    def __init__(self, label: str, counts: Any, own: Unit | None = None, code: str = "") -> None:
+        self.label, self.own, self.code = label, own, code
+        for name in ("found", "rectified", "extended", "overdue"):
+            setattr(self, name, counts[name] if isinstance(counts, dict) else getattr(counts, name))
+
+    def items(self, **params: Any) -> str:
+        where = {OWN_UNIT_PARAMETER: self.own.code} if self.own is not None else {"unit_tree": self.code}
+        return changelist({**where, **params})
+
+    def overdue_link(self) -> str:
+        # The worklist's unit filter takes the subtree: 本级's overdue items are the item list's.
+        if self.own is not None:
+            return self.items(overdue="yes")
+        return (reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]) + "?"
+                + urlencode({"problem_kind": "overdue", "unit": self.code}))
+
+
+def progress_rows(user: Any) -> list[_Row]:
+    """The units directly below the user's own, and first the items of the user's own unit
+    (本级) when it has any: together they count every item of the item list."""
+    rows = [_Row(u.name, u, code=u.code)
+            for u in rectification_progress(units=panel_units(user).order_by("sort_order", "path"), user=user)]
+    home = home_unit(user)
+    if home is not None:
+        own = rectification_progress_own(unit=home, user=user)
+        if own["found"]:
+            rows.insert(0, _Row(f"{home.name}（本级）", own, own=home))
+    return rows
+
+
 def progress_panel(user: Any) -> dashboard.PanelData:
-    """发现问题 vs 已整改 (and 延期, 逾期) per unit below the user's own, each bar linked to the item list."""
-    rows = list(rectification_progress(units=panel_units(user).order_by("sort_order", "path"), user=user))
+    """发现问题 vs 已整改 (and 延期, 逾期) per unit below the user's own and for the user's own
+    unit (本级), each bar linked to the item list."""
+    rows = progress_rows(user)
     return dashboard.PanelData(
-        labels=[u.name for u in rows],
+        labels=[r.label for r in rows],
         series=[
-            dashboard.Series("发现问题", [u.found for u in rows], [changelist({"unit_tree": u.code}) for u in rows]),
-            dashboard.Series("已整改", [u.rectified for u in rows],
-                             [changelist({"unit_tree": u.code, "state__exact": ItemState.CLOSED}) for u in rows]),
-            dashboard.Series("延期", [u.extended for u in rows],
-                             [changelist({"unit_tree": u.code, "extended": "yes"}) for u in rows]),
-            dashboard.Series("逾期", [u.overdue for u in rows],
-                             [reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]) + "?"
-                              + urlencode({"problem_kind": "overdue", "unit": u.code}) for u in rows]),
+            dashboard.Series("发现问题", [r.found for r in rows], [r.items() for r in rows]),
+            dashboard.Series("已整改", [r.rectified for r in rows],
+                             [r.items(state__exact=ItemState.CLOSED) for r in rows]),
+            dashboard.Series("延期", [r.extended for r in rows], [r.items(extended="yes") for r in rows]),
+            dashboard.Series("逾期", [r.overdue for r in rows], [r.overdue_link() for r in rows]),
         ],
         unit="项",
         link=reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]),

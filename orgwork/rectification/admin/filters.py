@@ -1,4 +1,5 @@
-"""List filters of the item changelist: overdue (逾期), extended (延期) and responsible person (责任人)."""
+"""List filters of the item changelist: overdue (逾期), extended (延期), responsible person (责任人)
+and the items of the user's own unit (本级)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,26 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from orgwork.units.scope import home_unit
+
+from ..filters import OWN_UNIT_PARAMETER
 from ..selectors import deadline_today, extended_q, overdue_q
+
+
+class OwnUnitFilter(admin.SimpleListFilter):
+    """本级事项: the items whose responsible unit is the user's own unit itself, not one below
+    it (the dashboard's 本级 bar opens this list)."""
+
+    title = "本级事项"
+    parameter_name = OWN_UNIT_PARAMETER
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        home = home_unit(request.user)
+        return [(home.code, f"{home.name}（本级）")] if home is not None else []
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # The list is already in the user's jurisdiction: a code outside it finds nothing.
+        return queryset.filter(responsible_unit__code=self.value()) if self.value() else queryset
 
 
 class OverdueFilter(admin.SimpleListFilter):
