@@ -21,7 +21,7 @@ from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, Subq
 from django.db.models.functions import Coalesce, NullIf, Round, TruncDate
 
 from orgwork.units.models import Unit
-from orgwork.units.scope import scope_queryset
+from orgwork.units.scope import scope_queryset, sees_everything, units_visible_to
 
 from .models import Checklist, ItemState, RectificationItem
 
@@ -105,6 +105,10 @@ def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None,
     qs = Checklist.objects.all() if queryset is None else queryset
     today = deadline_today(now)
     seen = Q() if user is None else RectificationItem.visible_q(user, "items__")
+    if user is not None and not sees_everything(user):
+        # A checklist issued above the user (read for the items it holds in the user's
+        # jurisdiction) counts those items only; on the user's own, all items lie within.
+        seen &= Q(items__responsible_unit__in=units_visible_to(user))
     return qs.annotate(
         found=Count("items", filter=seen),
         rectified=Count("items", filter=rectified_q("items__") & seen),
@@ -112,6 +116,18 @@ def checklists_with_progress(queryset: models.QuerySet[Checklist] | None = None,
         extended=Count("items", filter=extended_q("items__") & seen),
         overdue=Count("items", filter=overdue_q(today=today, prefix="items__") & seen),
     ).annotate(rate=_rate("found", "rectified"))
+
+
+def checklists_visible_to(user: Any, queryset: models.QuerySet[Checklist] | None = None
+                          ) -> models.QuerySet[Checklist]:
+    """The checklists ``user`` may read: those of their jurisdiction, and those issued above
+    it that hold an item whose responsible unit lies in it (the province's list with the
+    county's items, read only; see ``admin.checklists.ChecklistAdmin``)."""
+    qs = Checklist.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return qs
+    holding = scope_queryset(RectificationItem.objects.all(), user).values("checklist_id")
+    return scope_queryset(qs, user) | qs.filter(pk__in=holding)
 
 
 def _count_in_subtree(condition: Q) -> Coalesce:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -17,9 +17,17 @@ from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Checklist, RectificationItem
-from ..selectors import checklists_with_progress, rectification_progress
+from .. import rules
+from ..selectors import checklists_visible_to, checklists_with_progress, rectification_progress
 from ..services import rectification_item_create, rectification_item_update
 from .forms import ItemForm
+
+
+OWN_ONLY = "_orgwork_own_checklists_only"
+
+
+def _issued_above(request: HttpRequest, obj: Any) -> bool:
+    return isinstance(obj, Checklist) and rules.issued_above(checklist=obj, actor=request.user)
 
 
 class ItemInlineForm(VersionCheckForm, ItemForm):
@@ -44,6 +52,14 @@ class ItemInline(ScopedInline):
     verbose_name = "整改事项"
     verbose_name_plural = "整改事项（问题 · 责任 · 整改措施）"
 
+    # On a checklist issued above the clerk (read only) the clerk's items are listed, not
+    # edited here: each opens on its own page, where the clerk works on it.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not _issued_above(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and not _issued_above(request, obj)
+
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("problem", "measure") and field is not None:
@@ -66,7 +82,27 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     change_list_template = "admin/rectification/checklist/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
-        return checklists_with_progress(super().get_queryset(request), user=request.user)
+        # Beside its own checklists a clerk reads those issued above that hold items of the
+        # clerk's jurisdiction: the counts and the rows below are those items only.
+        # The export is the clerk's own checklists only: a sheet imports back what the clerk
+        # may write, and the upper ones are read only.
+        if getattr(request, OWN_ONLY, False):
+            return checklists_with_progress(super().get_queryset(request), user=request.user)
+        base = super(ScopedModelAdmin, self).get_queryset(request)
+        return checklists_with_progress(checklists_visible_to(request.user, base), user=request.user)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        setattr(request, OWN_ONLY, True)
+        return super().export_view(request)
+
+    def issued_above(self, request: HttpRequest, obj: Checklist | None) -> bool:
+        return obj is not None and rules.issued_above(checklist=obj, actor=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Checklist | None = None) -> bool:
+        return super().has_change_permission(request, obj) and not self.issued_above(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Checklist | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self.issued_above(request, obj)
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.progress_view)
