@@ -152,6 +152,9 @@ def rectification_item_prepare(*, item: RectificationItem, actor: Any) -> None:
     """The fields a new item takes from its opening, whichever path writes it (the form,
     a checklist's inline rows, a sheet): 挂账 state, the checklist's source, who put it on
     the books and the original deadline."""
+    if item.deadline is None:
+        # Without a 整改时限 an item is never overdue nor reminded: 挂账 sets one.
+        raise ValidationError({"deadline": "请填写整改时限：挂账的问题须有整改时限。"}, code="no_deadline")
     item.state = ItemState.ON_BOOKS
     if not item.source and item.checklist_id:
         item.source = item.checklist.source

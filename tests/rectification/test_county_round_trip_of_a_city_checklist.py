@@ -131,7 +131,8 @@ def test_a_county_cannot_import_another_countys_item_on_the_city_checklist(
 def test_the_item_form_service_refuses_a_county_a_new_item_on_the_city_checklist_as_the_sheet_does(
         city_checklist: Checklist, county_a_clerk: Any, city_officer: Any, tree: dict[str, Unit]) -> None:
     def item() -> RectificationItem:
-        return RectificationItem(checklist=city_checklist, problem="新发现的问题", responsible_unit=tree["county_a"])
+        return RectificationItem(checklist=city_checklist, problem="新发现的问题", responsible_unit=tree["county_a"],
+                                 deadline=datetime.date(2026, 12, 31))
 
     with pytest.raises(ValidationError) as refused:
         services.rectification_item_create(item=item(), actor=county_a_clerk)

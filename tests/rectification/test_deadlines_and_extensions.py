@@ -16,6 +16,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.rectification import rules, services
 from orgwork.rectification.models import ChecklistSource, ItemState, RectificationItem
 from tests.cadre_work.secondment_helpers import cadre_a, check, same_year_days, station  # noqa: F401  (fixtures)
+from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.members.conftest import SYSTEM, TODAY, member, orgs  # noqa: F401  (fixtures)
 
 from .conftest import CITY_APPROVAL
@@ -146,3 +147,37 @@ def test_the_extend_action_refuses_a_past_deadline_in_its_summary(june, item_in,
     assert fresh(item).deadline == datetime.date(2026, 4, 30)
 
 
+
+
+# --- 挂账 by hand needs a 整改时限 ----------------------------------------------------------
+
+def test_an_item_put_on_the_books_by_hand_without_a_deadline_is_refused(city_checklist, tree, city_officer):
+    item = RectificationItem(checklist=city_checklist, problem="新发现的问题", responsible_unit=tree["county_a"])
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_item_create(item=item, actor=city_officer)
+    assert refused.value.message_dict == {"deadline": ["请填写整改时限：挂账的问题须有整改时限。"]}
+    assert not RectificationItem.objects.exists()
+
+
+def test_the_add_form_refuses_an_item_without_a_deadline_on_the_form(city_checklist, tree, city_officer,
+                                                                     client_for: Any):
+    from django.urls import reverse
+
+    data = {"checklist": city_checklist.pk, "problem": "新发现的问题", "responsible_unit": tree["county_a"].pk,
+            "responsible_person": "", "lead_leader": "", "measure": "", "deadline": "", "account": "",
+            "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0", "evidence-MIN_NUM_FORMS": "0",
+            "evidence-MAX_NUM_FORMS": "1000", "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0",
+            "transitions-MIN_NUM_FORMS": "0", "transitions-MAX_NUM_FORMS": "1000"}
+    response = client_for(city_officer).post(reverse("admin:rectification_rectificationitem_add"), data)
+    assert response.status_code == 200 and "挂账的问题须有整改时限" in response.content.decode()
+    assert not RectificationItem.objects.exists()
+
+
+def test_a_sheet_row_of_a_new_item_without_a_deadline_is_refused(media, city_checklist, city_officer, tmp_path):
+    from .test_import import DOC, errors_of, run, sheet
+
+    path = sheet(tmp_path, [[1, "巡视反馈", DOC, "新问题", "620102", "李华", "", "专项整治", ""]])
+    result = run(path, city_officer, commit=True)
+    assert not result.committed
+    assert "挂账的问题须有整改时限" in str(errors_of(result))
+    assert not RectificationItem.objects.exists()

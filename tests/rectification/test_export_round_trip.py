@@ -60,7 +60,8 @@ def test_a_new_row_without_a_checklist_number_is_still_refused_and_nothing_is_wr
         media: Path, spot_check_item: RectificationItem, county_a_clerk: Any, client_for: Any) -> None:
     sheet = load_workbook(io.BytesIO(exported(client_for(county_a_clerk)))).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    new = dict.fromkeys(header, None) | {"问题来源": "其他", "问题描述": "新发现的问题", "责任单位": "620102"}
+    new = dict.fromkeys(header, None) | {"问题来源": "其他", "问题描述": "新发现的问题", "责任单位": "620102",
+                                          "整改时限": "2026.12.31"}
 
     job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows, [new[h] for h in header]]))
 

@@ -248,7 +248,7 @@ def test_a_new_row_leaves_the_number_blank_and_is_put_on_the_books(
         media: Path, county_items: list[RectificationItem], county_a_clerk: Any, client_for: Any) -> None:
     header, rows = sheet_rows(exported(client_for(county_a_clerk)))
     new = dict.fromkeys(header, None) | {"问题来源": "巡视反馈", "清单文号": "城巡反〔2026〕2号",
-                                          "问题描述": "党费收缴不及时", "责任单位": "620102"}
+                                          "问题描述": "党费收缴不及时", "责任单位": "620102", "整改时限": "2026.12.31"}
 
     job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows, [new[h] for h in header]]))
 
