@@ -7,10 +7,11 @@ beats collecting a band of a tenth of the roll and sorting it."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, Callable
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from orgwork.common import dates
@@ -18,27 +19,32 @@ from orgwork.common import dates
 from .. import structure
 
 
-class AgeBandFilter(admin.SimpleListFilter):
+class BandFilter(admin.SimpleListFilter):
+    """A filter by one of ``structure``'s bands, and the line counted apart after them."""
+
+    bands: dict[str, structure.Band]
+    apart: tuple[str, str]  # (key, label)
+    condition: Callable[[str, datetime.date], Q | None]
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [*((key, band.label) for key, band in self.bands.items()), self.apart]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        condition = type(self).condition(self.value() or "", dates.today())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class AgeBandFilter(BandFilter):
     title = "年龄段"
     parameter_name = "age"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [*((key, band.label) for key, band in structure.AGE_BANDS.items()),
-                (structure.AGE_UNKNOWN, structure.AGE_UNKNOWN_LABEL)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        condition = structure.age_condition(self.value() or "", dates.today())
-        return queryset if condition is None else queryset.filter(condition)
+    bands = structure.AGE_BANDS
+    apart = (structure.AGE_UNKNOWN, structure.AGE_UNKNOWN_LABEL)
+    condition = staticmethod(structure.age_condition)
 
 
-class StandingBandFilter(admin.SimpleListFilter):
+class StandingBandFilter(BandFilter):
     title = "党龄段"
     parameter_name = "standing"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [*((key, band.label) for key, band in structure.STANDING_BANDS.items()),
-                (structure.PROBATION, structure.PROBATION_LABEL)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        condition = structure.standing_condition(self.value() or "", dates.today())
-        return queryset if condition is None else queryset.filter(condition)
+    bands = structure.STANDING_BANDS
+    apart = (structure.PROBATION, structure.PROBATION_LABEL)
+    condition = staticmethod(structure.standing_condition)
