@@ -7,6 +7,7 @@ month's dues are generated for a member not on the roll."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -102,12 +103,23 @@ def test_the_members_page_removes_the_later_dues_through_the_status_step(member,
     assert months_of(member) == [M3, M2]
 
 
+def letter_on_its_way(member: Member, number: str, sent_on: datetime.date):
+    """A letter out of the province (转出本省), applied for and issued on ``sent_on``."""
+    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number=number,
+                                started_on=sent_on, actor=SYSTEM)
+    return services.transfer_send(transfer=t, sent_on=sent_on, actor=SYSTEM)
+
+
+def left_the_province(member: Member, number: str, sent_on: datetime.date, receipt_on: datetime.date,
+                      clerk: Any) -> None:
+    """The letter issued on ``sent_on`` and its receipt (回执) registered on ``receipt_on``."""
+    t = letter_on_its_way(member, number, sent_on)
+    services.transfer_receive(transfer=t, received_on=receipt_on, actor=clerk)
+
+
 def test_a_transfer_out_of_the_province_keeps_dues_up_to_the_month_of_the_letter(member, county_a_clerk):
     ledger(member)
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕21号",
-                                started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    left_the_province(member, "甘转〔2026〕21号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
     assert months_of(member) == [M3, M2]
     assert Member.objects.get(pk=member.pk).unpaid_months == 2
     assert member not in selectors.arrears(county_a_clerk)
@@ -115,19 +127,10 @@ def test_a_transfer_out_of_the_province_keeps_dues_up_to_the_month_of_the_letter
 
 def test_a_transfer_out_of_the_province_leaves_on_the_letters_date_for_the_roster_and_the_dues(member, county_a_clerk):
     ledger(member)
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕31号",
-                                started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    left_the_province(member, "甘转〔2026〕31号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
     left_on = Member.objects.get(pk=member.pk).status_changed_on
     assert left_on == in_month(M2, 3)
     assert months_of(member) == [M3, M2]  # the letter's month is the last one paid here
-
-
-def letter_on_its_way(member: Member, number: str, sent_on: datetime.date):
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number=number,
-                                started_on=sent_on, actor=SYSTEM)
-    return services.transfer_send(transfer=t, sent_on=sent_on, actor=SYSTEM)
 
 
 def test_no_month_after_the_letters_month_is_generated_while_a_letter_out_of_the_province_is_on_its_way(orgs, member):
@@ -198,10 +201,7 @@ def test_dues_are_never_generated_for_a_member_not_on_the_roll(orgs, member, sta
 
 
 def test_dues_are_never_generated_for_a_member_transferred_out_of_the_province(member, county_a_clerk):
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕23号",
-                                started_on=in_month(M3, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M3, 2), actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=in_month(M3, 3), actor=county_a_clerk)
+    left_the_province(member, "甘转〔2026〕23号", in_month(M3, 2), in_month(M3, 3), county_a_clerk)
     services.dues_generate_month(month=M1, actor=SYSTEM)
     assert months_of(member) == []
 
@@ -252,10 +252,7 @@ def test_a_change_that_deletes_no_dues_says_only_the_change(member):
 def test_the_members_audit_row_of_a_transfer_out_of_the_province_names_the_unpaid_months_deleted(
         member, county_a_clerk):
     ledger(member)
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕35号",
-                                started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_a_clerk)
+    left_the_province(member, "甘转〔2026〕35号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
     assert member_rows(member)[-1].message == (f"组织关系转出本省（介绍信 甘转〔2026〕35号）；"
                                                f"{deleted_words(M1, THIS_MONTH)}")
 
@@ -284,9 +281,7 @@ def test_the_roster_batch_result_names_the_unpaid_months_deleted_for_each_member
 
 def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
     ledger(member)
-    t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕36号",
-                                started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    t = letter_on_its_way(member, "甘转〔2026〕36号", in_month(M2, 3))
     page = client_for(county_a_clerk).post(f"/admin/members/transfer/{t.pk}/receipt/",  # 登记回执: out of the province
                                            {"day": f"{in_month(M1, 2):%Y-%m-%d}"}, follow=True)
     [shown] = [str(m) for m in page.context["messages"]]
