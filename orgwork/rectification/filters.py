@@ -39,6 +39,18 @@ class OverdueOrReturnedFilter(WorkListFilterSet):
         return queryset
 
 
+class WithoutDeadlineFilter(WorkListFilterSet):
+    """未定整改时限的整改事项."""
+
+    year = django_filters.NumberFilter(field_name="checklist__year", label="清单年度")
+    source = django_filters.ChoiceFilter(label="问题来源", choices=ChecklistSource.choices, empty_label="全部")
+    unit = UnitSubtreeFilter("responsible_unit", label="责任单位（含下级）", to_field_name="code")
+
+    class Meta:
+        model = RectificationItem
+        fields: list[str] = []
+
+
 def returned_q() -> Q:
     """Sent back (退回) and not yet asked again: back to 整改中 with the reviewer's reason."""
     return Q(state=ItemState.IN_PROGRESS) & ~Q(return_reason="")

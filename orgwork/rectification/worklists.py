@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from orgwork import dashboard
@@ -20,11 +21,12 @@ from orgwork.units.scope import home_unit, scope_queryset, sees_everything
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .figures import register_figures
-from .filters import OWN_UNIT_PARAMETER, OverdueOrReturnedFilter, returned_q
+from .filters import OWN_UNIT_PARAMETER, OverdueOrReturnedFilter, WithoutDeadlineFilter, returned_q
 from .models import ItemState, RectificationItem
 from .selectors import items_visible_to, rectification_progress, rectification_progress_own
 
 SLUG_OVERDUE_OR_RETURNED = "rectification_overdue_or_returned"
+SLUG_WITHOUT_DEADLINE = "rectification_without_deadline"
 
 
 def overdue_or_returned(user: Any) -> QuerySet[RectificationItem]:
@@ -36,6 +38,18 @@ def overdue_or_returned(user: Any) -> QuerySet[RectificationItem]:
         .filter(Q(is_overdue=True) | Q(is_returned=True))
         .select_related("checklist", "responsible_unit")
         .order_by("deadline", "pk")
+    )
+
+
+def without_deadline(user: Any) -> QuerySet[RectificationItem]:
+    """Items on the books (not struck off) with no 整改时限: they are never overdue nor reminded.
+    The rules now refuse such an item; those put on the books by hand before remain."""
+    return (
+        items_visible_to(user)
+        .filter(deadline__isnull=True)
+        .exclude(state=ItemState.CLOSED)
+        .select_related("checklist", "responsible_unit")
+        .order_by("checklist__year", "created_at", "pk")
     )
 
 
@@ -141,6 +155,21 @@ def register_all() -> None:
             Column("整改状态", "get_state_display"),
             Column("逾期", lambda item: yes_no(item.is_overdue)),
             Column("退回原因", "return_reason"),
+        ),
+    ))
+    register(WorkList(
+        slug=SLUG_WITHOUT_DEADLINE, title="未定整改时限的整改事项（完整性检查）", section="整改清单",
+        permission="rectification.view_rectificationitem", queryset=without_deadline,
+        filterset_class=WithoutDeadlineFilter, row_link=item_link, expected_empty=True,
+        description="没有整改时限的事项不会逾期，也不会提醒。系统现已要求每个挂账事项都有整改时限；"
+                    "此前手工登记、未填时限的事项列在这里，请打开事项，按整改措施商定的完成时间填写整改时限。",
+        columns=(
+            Column("问题描述", "problem"),
+            Column("问题清单", "checklist.title"),
+            Column("责任单位", "responsible_unit.full_name"),
+            Column("责任人", "responsible_person"),
+            Column("整改状态", "get_state_display"),
+            Column("挂账日期", lambda item: timezone.localdate(item.created_at)),
         ),
     ))
     dashboard.register(dashboard.Panel(

@@ -49,6 +49,21 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WithoutDeadlineFilter(admin.SimpleListFilter):
+    """整改时限: the items with none set (put on the books by hand before every item needed one)."""
+
+    title = "整改时限"
+    parameter_name = "deadline_set"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("no", "未定时限"), ("yes", "已定时限")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if self.value() in ("no", "yes"):
+            return queryset.filter(deadline__isnull=self.value() == "no")
+        return queryset
+
+
 class ExtendedFilter(admin.SimpleListFilter):
     """是否延期: the deadline was moved past the original one by the 延期 step."""
 

@@ -22,7 +22,7 @@ from ..services import (rectification_add_evidence, rectification_change_evidenc
                         rectification_item_update, rectification_remove_evidence)
 from .actions import WorkflowActionsMixin
 from .steps import ItemPageStepsMixin
-from .filters import ExtendedFilter, OverdueFilter, OwnUnitFilter, ResponsiblePersonFilter
+from .filters import ExtendedFilter, OverdueFilter, OwnUnitFilter, ResponsiblePersonFilter, WithoutDeadlineFilter
 from .forms import ItemForm
 
 # Once closure has been requested the evidence is what the reviewer signs off: it stays as it is.
@@ -78,7 +78,7 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
                     "overdue_flag", "reopen_count"]
     list_filter = ["source", "state", UnitSubtreeFilter, OwnUnitFilter, ResponsiblePersonFilter, OverdueFilter,
-                   ExtendedFilter]
+                   ExtendedFilter, WithoutDeadlineFilter]
     list_select_related = ["checklist", "responsible_unit"]
     search_fields = ["problem", "^responsible_person"]
     autocomplete_fields = ["checklist", "responsible_unit"]
