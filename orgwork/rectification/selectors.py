@@ -130,6 +130,15 @@ def checklists_visible_to(user: Any, queryset: models.QuerySet[Checklist] | None
     return scope_queryset(qs, user) | qs.filter(pk__in=holding)
 
 
+def checklists_exported_by(user: Any, queryset: models.QuerySet[Checklist] | None = None
+                           ) -> models.QuerySet[Checklist]:
+    """The checklists a 问题清单 export of ``user``'s holds: those of their own jurisdiction,
+    which the sheet imports back. One issued above the user (read only, beside their own in
+    ``checklists_visible_to``) stays out of the file, whether the file is written in the
+    request or by the worker (``ChecklistAdmin.get_export_queryset``)."""
+    return scope_queryset(Checklist.objects.all() if queryset is None else queryset, user)
+
+
 def _count_in_subtree(condition: Q) -> Coalesce:
     # Func(COUNT) rather than Count(): Count() would add a GROUP BY to the subquery.
     items = (

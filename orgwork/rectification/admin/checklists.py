@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -18,12 +18,10 @@ from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Checklist, RectificationItem
 from .. import rules
-from ..selectors import checklists_visible_to, checklists_with_progress, rectification_progress
+from ..selectors import (checklists_exported_by, checklists_visible_to, checklists_with_progress,
+                         rectification_progress)
 from ..services import rectification_item_create, rectification_item_update
 from .forms import ItemForm
-
-
-OWN_ONLY = "_orgwork_own_checklists_only"
 
 
 def _issued_above(request: HttpRequest, obj: Any) -> bool:
@@ -84,16 +82,13 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
         # Beside its own checklists a clerk reads those issued above that hold items of the
         # clerk's jurisdiction: the counts and the rows below are those items only.
-        # The export is the clerk's own checklists only: a sheet imports back what the clerk
-        # may write, and the upper ones are read only.
-        if getattr(request, OWN_ONLY, False):
-            return checklists_with_progress(super().get_queryset(request), user=request.user)
         base = super(ScopedModelAdmin, self).get_queryset(request)
         return checklists_with_progress(checklists_visible_to(request.user, base), user=request.user)
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        setattr(request, OWN_ONLY, True)
-        return super().export_view(request)
+    def get_export_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
+        # The export is the clerk's own checklists only: a sheet imports back what the clerk
+        # may write, and the upper ones are read only. The worker's file reads this too.
+        return checklists_exported_by(request.user, super().get_export_queryset(request))
 
     def issued_above(self, request: HttpRequest, obj: Checklist | None) -> bool:
         return obj is not None and rules.issued_above(checklist=obj, actor=request.user)
