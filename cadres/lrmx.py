@@ -7,6 +7,13 @@ leaves out of the stored 简历 again; ``ZhaoPian`` is a base64 JPEG.
 Import matches the cadre by ID number within the importing user's scope. A file that
 cannot be read, or any value in it that fails a rule, refuses the whole file: nothing
 is written.
+
+A file exported for a user without the right to full ID numbers carries the masked
+number and, in ``OrgworkDaoChu``, the signed mark of a masked export (the one a sheet
+export carries: ``orgwork.imports.restore``) naming the exporting user and the cadre. The
+same user importing it within seven days has the number put back from that cadre's
+record, unseen; anyone else, a file too old, or a masked number the mark does not name
+is refused in Chinese.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from orgwork.common import dates, idnumber, secrets
+from orgwork.imports import restore
 from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, units_visible_to
 
@@ -87,6 +95,13 @@ LABELS = {
     "work_started_on": "参加工作时间", "age_reckoned_on": "计算年龄时间", "form_filled_on": "填表时间",
     "relation": "称谓",
 }
+ID_ELEMENT = "ShenFenZheng"
+# The signed mark of a masked export (``restore.export_token``): after ``Version``, where a
+# reader that does not know it ignores it.
+MARK_ELEMENT = "OrgworkDaoChu"
+MARK_RESOURCE = "cadres_lrmx"  # the kind of file the mark is for: a sheet's mark does not count here
+NOT_RESTORED = ("文件中被遮蔽的身份证号无法还原：该号码不是导出时这名干部的号码（文件中的号码被改动过，或干部的身份证号"
+                "已更改），或该干部已不在您的管辖范围内。请重新导出后修改上传，或填写完整的18位身份证号。")
 GENDER_BY_TEXT = {"男": Gender.MALE, "女": Gender.FEMALE, Gender.MALE: Gender.MALE, Gender.FEMALE: Gender.FEMALE}
 
 
@@ -102,10 +117,15 @@ class LrmxPerson:
     family: list[dict[str, Any]] = field(default_factory=list)
     photo: bytes | None = None
     version: str = ""
+    mark: str = ""  # a masked file's signed mark: its number is put back on import (``import_person``)
 
     @property
     def id_number(self) -> str:
         return self.values["id_number"]
+
+    @property
+    def masked(self) -> bool:
+        return "*" in self.values["id_number"]
 
 
 @dataclass
@@ -163,10 +183,11 @@ def assessments_text(cadre: Cadre, years: int = 3) -> str:
     return "；".join(f"{a.year}年度考核{a.get_grade_display()}" for a in rows) + ("。" if rows else "")
 
 
-def export_person(cadre: Cadre, *, mask_id: bool = False) -> bytes:
+def export_person(cadre: Cadre, *, mask_id: bool = False, user: Any = None) -> bytes:
     """The ``.lrmx`` bytes for one cadre. The ID number is written in full unless
-    ``mask_id`` (callers decide by the viewer's permission); a masked file cannot be
-    imported again, since import matches by ID number."""
+    ``mask_id`` (callers decide by the viewer's permission). A masked file made for
+    ``user`` carries the signed mark that lets that user import it back (see the module's
+    docstring); one masked without a user cannot be imported again."""
     root = ET.Element(ROOT)
     for tag, attr, kind in ELEMENTS:
         if attr == "rewards_summary":
@@ -185,9 +206,15 @@ def export_person(cadre: Cadre, *, mask_id: bool = False) -> bytes:
             ET.SubElement(item, tag).text = _render(getattr(member, attr), kind)
     for tag, attr, kind in TRAILING_ELEMENTS:
         ET.SubElement(root, tag).text = _render(getattr(cadre, attr), kind)
-    ET.SubElement(root, "ShenFenZheng").text = idnumber.mask(cadre.id_number) if mask_id else cadre.id_number
+    masked = idnumber.mask(cadre.id_number)
+    ET.SubElement(root, ID_ELEMENT).text = masked if mask_id else cadre.id_number
     ET.SubElement(root, "ZhaoPian").text = base64.b64encode(bytes(cadre.photo)).decode("ascii") if cadre.photo else ""
     ET.SubElement(root, "Version").text = VERSION
+    if mask_id and user is not None and cadre.id_number:
+        sources = restore.ExportSources()
+        sources.add(ID_ELEMENT, Cadre._meta.label_lower, "id_number", masked, cadre.pk)
+        ET.SubElement(root, MARK_ELEMENT).text = restore.export_token(resource=MARK_RESOURCE, user=user,
+                                                                     sources=sources)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -241,12 +268,16 @@ def parse(data: bytes) -> LrmxPerson:
     values: dict[str, Any] = {}
     for tag, attr, kind in ELEMENTS + TRAILING_ELEMENTS:
         values[attr] = _parse_value(_child_text(root, tag), kind, LABELS.get(attr, tag), errors)
-    raw_id = _child_text(root, "ShenFenZheng")
-    try:
-        values["id_number"] = idnumber.clean(raw_id, on_sheet=True) if raw_id else ""
-    except ValidationError as exc:
-        errors.append(f"身份证号：{exc.messages[0]}")
-        values["id_number"] = ""
+    raw_id = _child_text(root, ID_ELEMENT)
+    mark = _child_text(root, MARK_ELEMENT)
+    if "*" in raw_id and mark:
+        values["id_number"] = raw_id  # a masked export's: put back, or refused, on import (``import_person``)
+    else:
+        try:
+            values["id_number"] = idnumber.clean(raw_id, on_sheet=True) if raw_id else ""
+        except ValidationError as exc:
+            errors.append(f"身份证号：{exc.messages[0]}")
+            values["id_number"] = ""
     if not raw_id:
         errors.append("文件中没有身份证号（ShenFenZheng），无法与干部信息对应。")
     for attr in ("name", "gender", "birth_month"):
@@ -275,12 +306,37 @@ def parse(data: bytes) -> LrmxPerson:
             if not photo.startswith(JPEG_MAGIC):
                 errors.append("照片（ZhaoPian）不是 JPEG 图片。")
                 photo = None
-    if values.get("id_number") and values.get("birth_month") and values.get("gender"):
-        mismatch = idnumber.consistency_errors(values["id_number"], birth=values["birth_month"], gender=values["gender"])
-        errors.extend(mismatch.values())
+    if values.get("id_number") and "*" not in values["id_number"]:
+        errors.extend(_consistency_errors(values))
     if errors:
         raise LrmxError(errors)
-    return LrmxPerson(values=values, family=family, photo=photo, version=_child_text(root, "Version"))
+    return LrmxPerson(values=values, family=family, photo=photo, version=_child_text(root, "Version"),
+                      mark=mark if "*" in values["id_number"] else "")
+
+
+def _consistency_errors(values: dict[str, Any]) -> list[str]:
+    if not (values.get("birth_month") and values.get("gender")):
+        return []
+    return list(idnumber.consistency_errors(values["id_number"], birth=values["birth_month"],
+                                            gender=values["gender"]).values())
+
+
+def _restored(person: LrmxPerson, user: Any) -> LrmxPerson:
+    """A masked export's file with its ID number put back from the cadre it was exported
+    from, by the sheets' rule (``restore.exported_values``): the mark is this system's,
+    the importing user's own, younger than seven days, and names that masked number, whose
+    cadre lies in the user's jurisdiction and still has that number. Nobody is shown it."""
+    known, refused = restore.exported_values(person.mark, resource=MARK_RESOURCE, user=user)
+    if known is None:
+        raise LrmxError(refused or idnumber.MASKED_ON_SHEET)
+    number = restore.restored_value(known.get(ID_ELEMENT, {}), person.id_number)
+    if number is None:
+        raise LrmxError(NOT_RESTORED)
+    values = {**person.values, "id_number": number}
+    mismatch = _consistency_errors(values)
+    if mismatch:
+        raise LrmxError(mismatch)
+    return LrmxPerson(values=values, family=person.family, photo=person.photo, version=person.version)
 
 
 def _field_label(name: str) -> str:
@@ -290,7 +346,10 @@ def _field_label(name: str) -> str:
 def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, commit: bool = False) -> LrmxOutcome:
     """Write one file's cadre: update the cadre with that ID number in ``user``'s scope,
     or create one in ``unit`` (default: the user's home unit). Family members are
-    replaced by the file's. Without ``commit`` everything runs, then rolls back."""
+    replaced by the file's. Without ``commit`` everything runs, then rolls back. A masked
+    export's file has its number put back first, or is refused (``_restored``)."""
+    if person.masked:
+        person = _restored(person, user)
     with transaction.atomic():
         existing = Cadre.objects.filter(id_number=person.id_number).first()
         if existing is not None and not scope_queryset(Cadre.objects.filter(pk=existing.pk), user).exists():

@@ -304,7 +304,8 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
         if not request.user.has_perm("cadres.export_cadre"):
             raise PermissionDenied
         unmask = can_unmask(request)
-        content = lrmx.export_person(cadre, mask_id=not unmask)
+        # A masked file names its user: that user may import it back within seven days.
+        content = lrmx.export_person(cadre, mask_id=not unmask, user=request.user)
         record(cadre, action=AuditAction.EXPORT, actor=request.user,
                message="导出任免审批表（.lrmx）" + ("，含完整身份证号" if unmask else "，身份证号已遮蔽"))
         if unmask:

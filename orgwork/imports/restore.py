@@ -27,6 +27,10 @@ whose text names one record is given that record's value (an ID number, a talent
 phone), read from the database, if the record is in the uploader's jurisdiction and its
 value still masks to that text. A text two records share is not guessed. As for an
 error workbook, nothing is shown and no 查看敏感信息 is written: nobody sees a number.
+
+A 任免审批表 ``.lrmx`` exported with its ID number masked carries the same signed mark
+(:func:`export_token`) in an element of its own, and is imported back on the same
+conditions through :func:`exported_values` (``cadres.lrmx``).
 """
 
 from __future__ import annotations
@@ -84,12 +88,19 @@ class ExportSources:
                 for header, (label, field, texts) in self.columns.items()}
 
 
+def export_token(*, resource: str, user: Any, sources: ExportSources) -> str:
+    """The signed mark of a masked export: its sheet type (or file kind), its user and the
+    records behind its masked numbers. A workbook keeps it in a very hidden sheet
+    (:func:`mark_export`), a 任免审批表 ``.lrmx`` in an element of its own (``cadres.lrmx``)."""
+    return signing.dumps({"r": resource, "u": user.pk, "c": sources.payload()}, salt=_EXPORT_SALT, compress=True)
+
+
 def mark_export(workbook: Any, *, resource: str, user: Any, sources: ExportSources) -> None:
     """Add to a (write-only) export workbook the very hidden sheet naming its sheet type,
     its user and the records behind its masked numbers, signed; nothing when none was masked."""
     if not sources.columns:
         return
-    token = signing.dumps({"r": resource, "u": user.pk, "c": sources.payload()}, salt=_EXPORT_SALT, compress=True)
+    token = export_token(resource=resource, user=user, sources=sources)
     sheet = workbook.create_sheet(EXPORT_MARKER_SHEET)
     sheet.sheet_state = "veryHidden"
     for start in range(0, len(token), _CELL):
@@ -166,23 +177,28 @@ def _write(path: str, rows: Iterable[list[Any]]) -> None:
 
 
 def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | None, str]:
-    """Each masked text of an export's columns → the value of its one record's declared
-    field, read from the database within the uploader's jurisdiction; or None and why the mark is refused
-    ("" for no mark, or one this system did not sign)."""
-    token = _marker_token(path, EXPORT_MARKER_SHEET)
+    """What the mark of an uploaded export gives back (:func:`exported_values`)."""
+    return exported_values(_marker_token(path, EXPORT_MARKER_SHEET), resource=job.resource, user=job.uploader)
+
+
+def exported_values(token: str | None, *, resource: str, user: Any) -> tuple[dict[str, dict[str, Any]] | None, str]:
+    """For the mark ``token`` of a masked export uploaded by ``user`` as ``resource``: each
+    masked text of its columns → the value of its one record's declared field, read from
+    the database within the user's jurisdiction (:func:`restored_value` reads one); or None
+    and why the mark is refused ("" for no mark, or one this system did not sign)."""
     if not token:
         return None, ""
     try:
         signed = signing.loads(token, salt=_EXPORT_SALT, max_age=EXPORT_MARK_VALID)
-        columns, resource, user_id = signed["c"], signed["r"], signed["u"]
+        columns, signed_resource, user_id = signed["c"], signed["r"], signed["u"]
     except signing.SignatureExpired:
         return None, (f"这是 {EXPORT_MARK_VALID.days} 天以前导出的文件，已超过还原期限，表中被遮蔽的号码无法还原："
                       "请重新导出后填写上传，或填写完整号码。")
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None, ""
-    if user_id != job.uploader_id:
+    if user_id != user.pk:
         return None, "这是其他用户导出的文件，表中被遮蔽的号码只能在导出人本人上传时还原：请自行导出后填写上传，或填写完整号码。"
-    if resource != job.resource:
+    if signed_resource != resource:
         return None, "这个导出文件与本次选择的导入类型不符，表中被遮蔽的号码无法还原：请选择与导出列表相同的导入类型。"
     found: dict[str, dict[str, Any]] = {}
     for header, (label, field, texts) in columns.items():
@@ -191,7 +207,7 @@ def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | No
         if kind is None:
             continue
         single = {text: pk for text, pk in texts.items() if not isinstance(pk, list)}
-        numbers = dict(scope_queryset(model._default_manager.filter(pk__in=set(single.values())), job.uploader)
+        numbers = dict(scope_queryset(model._default_manager.filter(pk__in=set(single.values())), user)
                        .values_list("pk", field))
         known: dict[str, Any] = {}
         for text, pk in texts.items():
@@ -202,6 +218,15 @@ def _exported(job: ImportJob, path: str) -> tuple[dict[str, dict[str, Any]] | No
             known[text] = number if number and secrets.mask(number, kind) == text else _GONE
         found[header] = known
     return found, ""
+
+
+def restored_value(known: dict[str, Any], text: str) -> Any | None:
+    """The value a masked ``text`` of an export's column comes back as (``known`` is that
+    column of :func:`exported_values`); None when it cannot: a text two records share, a
+    record out of the uploader's jurisdiction or whose value changed, a text the export
+    did not hold."""
+    value = known.get(text.strip())
+    return None if value is None or value is _AMBIGUOUS or value is _GONE else value
 
 
 def restore_masked(job: ImportJob) -> str:
