@@ -99,12 +99,19 @@ class WorkListFilterSet(django_filters.FilterSet):
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         if self.defaults:
-            filled = data.copy() if data is not None else QueryDict(mutable=True)
-            for name, default in self.defaults.items():
-                if name not in filled:
-                    filled[name] = str(default())
-            data = filled
+            data = self.filled(data)
         super().__init__(data, *args, **kwargs)
+
+    @classmethod
+    def filled(cls, data: Any = None) -> QueryDict:
+        """``data`` with today's defaults for the parameters it leaves out. A file queued
+        for the worker stores its query filled (``views.export_response``): built after
+        midnight or asked for again (重新生成), it is still the period the page showed."""
+        filled = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, default in cls.defaults.items():
+            if name not in filled:
+                filled[name] = str(default())
+        return filled
         for name, filter_ in self.filters.items():
             # A year Python's dates cannot hold ("0", "2147483648") would pass the number
             # field and fail as the query is built: the form refuses it instead.

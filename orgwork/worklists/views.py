@@ -118,7 +118,13 @@ def export_response(worklist: registry.WorkList, request: HttpRequest, rows: Any
     """A small list is written at once; a large one is queued for the worker and the page
     goes to the user's export files (``orgwork.exports``)."""
     if too_large_for_a_request(rows):
-        query = urlencode(filter_params(request), doseq=True)
+        params = request.GET.copy()
+        for reserved in RESERVED:
+            params.pop(reserved, None)
+        filled = getattr(worklist.filterset_class, "filled", None)
+        # The period a default gave the page (this year, last month) is stored with the
+        # file: the worker may build it after the day, month or year is over.
+        query = (filled(params) if filled is not None else params).urlencode()
         return queued(request, kind=ExportKind.WORKLIST, title=f"台账「{worklist.title}」",
                       params={"slug": worklist.slug, "path": request.path, "query": query})
     content = export_content(worklist, request.user, rows, filter_params(request))
