@@ -96,8 +96,7 @@ LABELS = {
     "relation": "称谓",
 }
 ID_ELEMENT = "ShenFenZheng"
-# The signed mark of a masked export (``restore.export_token``): after ``Version``, where a
-# reader that does not know it ignores it.
+# The signed mark of a masked export (``restore.export_token``), the file's last element.
 MARK_ELEMENT = "OrgworkDaoChu"
 MARK_RESOURCE = "cadres_lrmx"  # the kind of file the mark is for: a sheet's mark does not count here
 NOT_RESTORED = ("文件中被遮蔽的身份证号无法还原：该号码不是导出时这名干部的号码（文件中的号码被改动过，或干部的身份证号"
