@@ -6,7 +6,8 @@
   (:data:`DISCIPLINE_MONTHS`).
 - 凡提四必: :class:`VettingCase` with its four :class:`VettingCheck` rows.
 - 个人有关事项报告: :class:`PersonalMattersReport`, the 随机抽查/重点抽查 draw
-  (:class:`SpotCheckDraw`) and its :class:`SpotCheck` outcomes.
+  (:class:`SpotCheckDraw`), its 补充抽取 (:class:`SupplementaryDraw`) and its
+  :class:`SpotCheck` outcomes.
 - 干部档案专项审核 (三龄两历一身份): :class:`FileAudit` and :class:`FileAuditFinding`.
 - 因私出入境证件: :class:`TravelDocument`, :class:`TravelDocumentLoan`, :class:`TravelViolation`.
 
@@ -485,6 +486,72 @@ class SpotCheckDraw(Audited):
             raise ValidationError({"count": "按人数抽取须填写抽取人数。"})
 
 
+class SupplementReason(models.TextChoices):
+    """补抽原因."""
+
+    UNVERIFIABLE = "unverifiable", "所抽人员无法核查（调离、退休、去世等）"
+    EXPANSION = "expansion", "上级要求扩大抽查比例"
+
+
+class SupplementaryDraw(Audited):
+    """补充抽取: a second, smaller draw belonging to a year's draw (:class:`SpotCheckDraw`),
+    which stays the one draw of its unit and report year.
+
+    It draws only from the year's recorded population (the draw's ``population``) less
+    every cadre already drawn in it (original and earlier supplementary draws, random and
+    targeted); that remaining population is stored with its SHA-256, so that
+    ``sampling.draw(population, seed=seed, total=count, stratified=False)`` re-runs it.
+    A 无法核查 draw replaces the named random checks, which stay in the record marked 无法核查
+    (``SpotCheck.replaced_in``); an 上级要求 draw names the ordering body's 文号.
+    """
+
+    scope_field = "draw__unit"
+
+    draw = models.ForeignKey(SpotCheckDraw, verbose_name="所属抽查", on_delete=models.PROTECT,
+                             related_name="supplements")
+    sequence = models.PositiveSmallIntegerField("补充抽取次序", editable=False)
+    reason = models.CharField("补抽原因", max_length=20, choices=SupplementReason.choices)
+    explanation = models.TextField("说明")
+    ordered_by = models.CharField("要求单位", max_length=100, blank=True,
+                                  help_text="上级要求扩大抽查比例的，填写作出要求的单位。")
+    order_document = models.CharField("要求文号", max_length=100, blank=True, help_text="如：甘组通〔2026〕8号")
+    count = models.PositiveIntegerField("补抽人数")
+    seed = models.BigIntegerField("随机种子")
+    population = models.JSONField("抽取总体（未抽中的人员）", default=list, editable=False)
+    population_hash = models.CharField("总体摘要（SHA-256）", max_length=64, editable=False, blank=True)
+    population_size = models.PositiveIntegerField("总体人数", default=0, editable=False)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", editable=False)
+    drawn_by_system = models.CharField("系统抽取", max_length=100, blank=True, editable=False)
+    drawn_at = models.DateTimeField("抽取时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "补充抽取"
+        verbose_name_plural = "补充抽取"
+        ordering = ["draw", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "sequence"], name="supplement_sequence_per_draw",
+                                    violation_error_message="该抽查的这一次补充抽取已登记。"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="supplement_draws_someone",
+                                   violation_error_message="补充抽取至少抽取1人。"),
+            models.CheckConstraint(
+                condition=~Q(reason="expansion") | (~Q(ordered_by="") & ~Q(order_document="")),
+                name="supplement_expansion_names_the_order",
+                violation_error_message="上级要求扩大抽查比例的补充抽取，须填写要求单位和要求文号。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.unit} {self.draw.year}年度第{self.sequence}次补充抽取"
+
+    @property
+    def drawer_shown(self) -> str:
+        """抽取人 as a reader sees it (see :attr:`SpotCheckDraw.drawer_shown`)."""
+        if self.drawn_by_id:
+            return str(self.drawn_by)
+        return system_actor_shown(self.drawn_by_system) if self.drawn_by_system else "—"
+
+
 class SpotCheckSelection(models.TextChoices):
     RANDOM = "random", "随机抽查"
     TARGETED = "targeted", "重点抽查"
@@ -495,6 +562,18 @@ class SpotCheckOutcome(models.TextChoices):
     CONSISTENT = "consistent", "一致"
     OMITTED = "omitted", "漏报"
     CONCEALED = "concealed", "瞒报"
+    # Set only by a 补充抽取 that replaces the check (services.spot_check_supplement).
+    UNVERIFIABLE = "unverifiable", "无法核查"
+
+
+class UnverifiableReason(models.TextChoices):
+    """无法核查的原因 of one drawn cadre."""
+
+    TRANSFERRED = "transferred", "调离"
+    RETIRED = "retired", "退休"
+    DECEASED = "deceased", "去世"
+    SICK_LEAVE = "sick_leave", "长期病假"
+    OTHER = "other", "其他（见补充抽取说明）"
 
 
 DISCREPANCIES = (SpotCheckOutcome.OMITTED, SpotCheckOutcome.CONCEALED)
@@ -516,6 +595,15 @@ class SpotCheck(Audited):
     findings = models.TextField("核查情况", blank=True)
     handling = models.TextField("处理情况", blank=True)
     resolved_on = models.DateField("处理完毕日期", null=True, blank=True, editable=False)
+    # The 补充抽取 that drew this cadre (none: the year's original draw).
+    supplement = models.ForeignKey(SupplementaryDraw, verbose_name="补充抽取", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="checks", editable=False)
+    # A drawn cadre who cannot be verified keeps the place, marked 无法核查, with the reason
+    # and the 补充抽取 that replaced them.
+    unverifiable_reason = models.CharField("无法核查原因", max_length=20, choices=UnverifiableReason.choices,
+                                           blank=True, editable=False)
+    replaced_in = models.ForeignKey(SupplementaryDraw, verbose_name="由补充抽取替换", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaced_checks", editable=False)
 
     class Meta:
         verbose_name = "抽查核实"
@@ -526,7 +614,14 @@ class SpotCheck(Audited):
             models.Index(fields=["outcome", "selection"], name="spotcheck_outcome_idx"),
         ]
         constraints = [
+            # Across the original and every supplementary draw: nobody is drawn twice in a year.
             models.UniqueConstraint(fields=["draw", "cadre"], name="spotcheck_once_per_draw"),
+            models.CheckConstraint(
+                condition=(Q(outcome="unverifiable") & ~Q(unverifiable_reason="") & Q(replaced_in__isnull=False))
+                | (~Q(outcome="unverifiable") & Q(unverifiable_reason="", replaced_in__isnull=True)),
+                name="spotcheck_unverifiable_is_replaced",
+                violation_error_message="无法核查的抽查核实须有无法核查原因和替换它的补充抽取，其他核查结果不填。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -535,6 +630,11 @@ class SpotCheck(Audited):
     @property
     def is_discrepancy(self) -> bool:
         return self.outcome in DISCREPANCIES
+
+    @property
+    def round_label(self) -> str:
+        """抽取批次: 原抽取, or 第N次补充抽取."""
+        return f"第{self.supplement.sequence}次补充抽取" if self.supplement_id else "原抽取"
 
     def clean(self) -> None:
         if dates.after_today(self.checked_on):

@@ -262,7 +262,7 @@ def discrepancies_unhandled(user: Any) -> QuerySet[SpotCheck]:
     """个人有关事项抽查核实发现漏报、瞒报，尚未处理完毕."""
     return (
         scope_queryset(SpotCheck.objects.filter(unresolved_discrepancy_q()), user)
-        .select_related("cadre", "cadre__unit", "draw")
+        .select_related("cadre", "cadre__unit", "draw", "supplement")
         .order_by("checked_on", "pk")
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -52,9 +53,12 @@ from .models import (
     SpotCheckDraw,
     SpotCheckOutcome,
     SpotCheckSelection,
+    SupplementaryDraw,
+    SupplementReason,
     TravelDocument,
     TravelDocumentLoan,
     TravelDocumentStatus,
+    UnverifiableReason,
     VettingCase,
     VettingCheck,
     VettingCheckKind,
@@ -352,16 +356,146 @@ def spot_check_redraw(draw: SpotCheckDraw) -> list[int]:
     return sampling.draw(draw.population, seed=draw.seed, total=draw.random_total, stratified=draw.stratified)
 
 
+def supplement_population(draw: SpotCheckDraw) -> sampling.Population:
+    """补充抽取的总体: the draw's recorded population less everyone already drawn in it
+    (original and earlier supplementary draws, random and targeted alike)."""
+    drawn = set(draw.checks.values_list("cadre_id", flat=True))
+    return sampling.normalise(pair for pair in draw.population if int(pair[0]) not in drawn)
+
+
+def supplement_count_errors(*, reason: str, count: int | None, replaced: int, remaining: int) -> dict[str, str]:
+    """补抽人数: at least 1 and no more than the people not yet drawn. Replacing cadres who
+    cannot be verified draws exactly as many as it replaces (all that remain, when fewer
+    remain): fewer would shrink the year's sample, more is an expansion, which only a
+    higher level orders."""
+    if remaining == 0:
+        return {"count": "该年度抽查总体中的人员都已抽取，没有可补充抽取的人员。"}
+    if reason == SupplementReason.UNVERIFIABLE:
+        expected = min(replaced, remaining)
+        if count is None or count == expected:
+            return {}
+        if count > replaced:
+            return {"count": f"补抽人数{count}人多于被替换的{replaced}人：替换无法核查的人员只补抽同样的人数；"
+                             "需要多抽的属于扩大抽查，请选择「上级要求扩大抽查比例」并填写要求单位和文号。"}
+        if count > remaining:
+            return {"count": f"未抽取的人员只剩{remaining}人，补抽人数请填写{remaining}（或留空）。"}
+        return {"count": f"补抽人数{count}人少于被替换的{replaced}人：替换后抽查人数不能减少，"
+                         f"请填写{expected}（或留空，按被替换人数补抽）。"}
+    if count is None:
+        return {"count": "请填写补抽人数。"}
+    if count < 1:
+        return {"count": "补抽人数至少为1人。"}
+    if count > remaining:
+        return {"count": f"补抽人数{count}人超过尚未抽取的{remaining}人；请填写不超过{remaining}的人数。"}
+    return {}
+
+
+@transaction.atomic
+def spot_check_supplement(*, draw: SpotCheckDraw, reason: str, explanation: str, actor: Any,
+                          replaced: Mapping[Any, str] | None = None, count: int | None = None,
+                          seed: int | None = None, ordered_by: str = "",
+                          order_document: str = "") -> SupplementaryDraw:
+    """补充抽取: a recorded, reproducible second draw belonging to ``draw`` (which stays the
+    one draw of its unit and year). ``replaced`` maps each drawn check (or its id) that
+    cannot be verified to its :class:`UnverifiableReason`; those checks stay in the record
+    marked 无法核查. An 上级要求 draw names ``ordered_by`` and its ``order_document``. The
+    new cadres are drawn by ``sampling.draw`` from :func:`supplement_population` with
+    ``seed`` (generated and recorded when None), unstratified: a few places allotted by
+    unit would always go to the largest units."""
+    replaced = dict(replaced or {})
+    _require_perm(actor, "supervision.add_spotcheckdraw", "补充抽取")
+    if replaced:
+        _require_perm(actor, "supervision.change_spotcheck", "登记无法核查")
+    locked = _lock(draw, actor, "draw")
+    explanation = (explanation or "").strip()
+    ordered_by, order_document = (ordered_by or "").strip(), (order_document or "").strip()
+    errors: dict[str, str] = {}
+    if reason not in SupplementReason.values:
+        errors["reason"] = "请选择补抽原因。"
+    if not explanation:
+        errors["explanation"] = "补充抽取须写明说明。"
+    if reason == SupplementReason.EXPANSION:
+        if not ordered_by:
+            errors["ordered_by"] = "上级要求扩大抽查比例的，须填写作出要求的单位。"
+        if not order_document:
+            errors["order_document"] = "上级要求扩大抽查比例的，须填写要求文号。"
+        if replaced:
+            errors["replaced"] = "扩大抽查不替换已抽取的人员；有人员无法核查的，请另行以「所抽人员无法核查」补充抽取。"
+    checks: list[SpotCheck] = []
+    reasons = {getattr(key, "pk", key): value for key, value in replaced.items()}
+    if reason == SupplementReason.UNVERIFIABLE:
+        ids = set(reasons)
+        by_id = {c.pk: c for c in SpotCheck.objects.select_for_update(of=("self",)).select_related("cadre")
+                 .filter(draw=locked, pk__in=ids)}
+        checks = sorted(by_id.values(), key=lambda c: c.cadre_id)
+        if not replaced:
+            errors["replaced"] = "请选择无法核查的已抽取人员。"
+        elif len(by_id) != len(ids):
+            errors["replaced"] = "所选人员不是本次抽查抽取的人员。"
+        elif bad := [c for c in checks if c.selection != SpotCheckSelection.RANDOM]:
+            errors["replaced"] = f"{'、'.join(c.cadre.name for c in bad)}是重点抽查对象，不能由随机补充抽取替换。"
+        elif done := [c for c in checks if c.outcome != SpotCheckOutcome.PENDING]:
+            errors["replaced"] = ("、".join(f"{c.cadre.name}（{c.get_outcome_display()}）" for c in done)
+                                  + "已有核查结果，不能再登记为无法核查。")
+        elif missing := [c for c in checks if reasons[c.pk] not in UnverifiableReason.values]:
+            errors["replaced"] = f"请选择{'、'.join(c.cadre.name for c in missing)}无法核查的原因。"
+    if errors:
+        raise ValidationError(errors)
+    population = supplement_population(locked)
+    size = len(population)
+    if errors := supplement_count_errors(reason=reason, count=count, replaced=len(checks), remaining=size):
+        raise ValidationError(errors)
+    if count is None:
+        count = min(len(checks), size)
+    if seed is None:
+        seed = secrets.randbelow(2**53)
+    chosen = sampling.draw(population, seed=seed, total=count, stratified=False)
+    last = locked.supplements.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    supplement = SupplementaryDraw(
+        draw=locked, sequence=last + 1, reason=reason, explanation=explanation, ordered_by=ordered_by,
+        order_document=order_document, count=count, seed=seed, population=[list(pair) for pair in population],
+        population_hash=sampling.population_hash(population), population_size=size, drawn_by=user_of(actor),
+        drawn_by_system=actor.name if is_system(actor) else "", drawn_at=timezone.now(),
+    )
+    supplement.full_clean()
+    names = "、".join(f"{c.cadre.name}（{UnverifiableReason(reasons[c.pk]).label}）" for c in checks)
+    save_audited(supplement, actor=actor, action=AuditAction.TRANSITION, message=(
+        f"补充抽取（{supplement.get_reason_display()}）：尚未抽取的总体{size}人，补抽{count}人，种子{seed}"
+        + (f"；替换无法核查的{names}" if checks else "")
+        + (f"；依据{ordered_by}{order_document}" if reason == SupplementReason.EXPANSION else "")))
+    for check in checks:
+        check.outcome = SpotCheckOutcome.UNVERIFIABLE
+        check.unverifiable_reason = reasons[check.pk]
+        check.replaced_in = supplement
+        save_audited(check, actor=actor, fields=["outcome", "unverifiable_reason", "replaced_in"],
+                     action=AuditAction.TRANSITION,
+                     message=f"无法核查（{check.get_unverifiable_reason_display()}），由第{supplement.sequence}次补充抽取替换")
+    reports = dict(PersonalMattersReport.objects.filter(year=locked.year, cadre_id__in=chosen)
+                   .values_list("cadre_id", "id"))
+    for cadre_id in chosen:
+        save_audited(SpotCheck(draw=locked, cadre_id=cadre_id, report_id=reports.get(cadre_id),
+                               selection=SpotCheckSelection.RANDOM, supplement=supplement), actor=actor)
+    return supplement
+
+
+def spot_check_supplement_redraw(supplement: SupplementaryDraw) -> list[int]:
+    """Re-run a recorded 补充抽取 from its stored seed and remaining population."""
+    return sampling.draw(supplement.population, seed=supplement.seed, total=supplement.count, stratified=False)
+
+
 @transaction.atomic
 def spot_check_record_outcome(*, check: SpotCheck, outcome: str, checked_on: datetime.date, findings: str = "",
                               handling: str = "", actor: Any) -> SpotCheck:
     """核查结果: 一致, 漏报 or 瞒报. A discrepancy stays unresolved until handled."""
     _require_perm(actor, "supervision.change_spotcheck", "登记核查结果")
-    if outcome not in SpotCheckOutcome.values or outcome == SpotCheckOutcome.PENDING:
-        raise ValidationError({"outcome": "核查结果应为一致、漏报或瞒报。"})
+    if outcome not in SpotCheckOutcome.values or outcome in (SpotCheckOutcome.PENDING, SpotCheckOutcome.UNVERIFIABLE):
+        raise ValidationError({"outcome": "核查结果应为一致、漏报或瞒报（无法核查的人员通过补充抽取登记）。"})
     if outcome in DISCREPANCIES and not findings.strip():
         raise ValidationError({"findings": "漏报、瞒报的，须写明核查情况。"})
     locked = _lock(check, actor, "outcome")
+    if locked.outcome == SpotCheckOutcome.UNVERIFIABLE:
+        raise ValidationError({"outcome": f"{locked.cadre.name}已登记为无法核查并由补充抽取替换，不能再登记核查结果。"},
+                              code="state")
     locked.outcome = outcome
     locked.checked_on = checked_on
     locked.clean()  # the day: not to come, not before the report

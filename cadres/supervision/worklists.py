@@ -115,6 +115,7 @@ def register_all() -> None:
             Column("报告年度", "draw.year"),
             Column("抽查类型", "get_selection_display"),
             Column("核查结果", "get_outcome_display"),
+            Column("抽取批次", "round_label"),
             Column("核查日期", "checked_on"),
             Column("核查情况", "findings"),
         ),

@@ -1,4 +1,6 @@
-"""个人有关事项 admin: reports (each opening logged), draws and spot-check outcomes."""
+"""个人有关事项 admin: reports (each opening logged), draws with their 补充抽取, and
+spot-check outcomes. A draw's page shows the original draw's checks, its supplementary
+draws and their checks apart."""
 
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import DISCREPANCIES, PersonalMattersReport, SpotCheck, SpotCheckDraw, SpotCheckOutcome
+from ..models import (
+    DISCREPANCIES,
+    PersonalMattersReport,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckOutcome,
+    SupplementaryDraw,
+)
 from ..services import (
     personal_matters_record_view,
     spot_check_draw,
@@ -21,9 +30,10 @@ from ..services import (
     spot_check_record_outcome,
     spot_check_redraw,
     spot_check_resolve,
+    spot_check_supplement_redraw,
 )
 from .base import DatedTextForm, ask_then_run, run_per_object
-from .steps import SPOT_CHECK_STEPS
+from .steps import DRAW_STEPS, SPOT_CHECK_STEPS
 
 
 @admin.register(PersonalMattersReport)
@@ -51,17 +61,74 @@ class PersonalMattersReportAdmin(ImportExportMixin, ScopedModelAdmin):
 
 
 class SpotCheckInline(ScopedInline):
+    """原抽取的抽查核实: the cadres the year's draw itself chose (随机 and 重点)."""
+
     model = SpotCheck
-    fields = ("cadre", "selection", "outcome", "checked_on", "resolved_on")
+    verbose_name = "抽查核实（原抽取）"
+    verbose_name_plural = "抽查核实（原抽取）"
+    fields = ("cadre", "selection", "outcome", "unverifiable_reason", "checked_on", "resolved_on")
     readonly_fields = fields
     can_delete = False
     show_change_link = True
+    supplementary = False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(supplement__isnull=not self.supplementary).select_related(
+            "cadre", "supplement")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SupplementCheckInline(SpotCheckInline):
+    """补充抽取的抽查核实: the cadres drawn by the draw's 补充抽取, each with its round."""
+
+    verbose_name = "抽查核实（补充抽取）"
+    verbose_name_plural = "抽查核实（补充抽取）"
+    fields = ("cadre", "round_label", "outcome", "unverifiable_reason", "checked_on", "resolved_on")
+    readonly_fields = fields
+    supplementary = True
+
+    @admin.display(description="抽取批次")
+    def round_label(self, obj: SpotCheck) -> str:
+        return obj.round_label
+
+
+class SupplementaryDrawInline(ScopedInline):
+    """补充抽取记录: read-only, as the draw itself. Readable by whoever reads the draw."""
+
+    model = SupplementaryDraw
+    fields = ("sequence", "reason", "explanation", "ordered_by", "order_document", "population_size", "count",
+              "seed", "drawer", "drawn_at", "replaced")
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("drawn_by")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("supervision.view_spotcheckdraw")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="抽取人")
+    def drawer(self, obj: SupplementaryDraw) -> str:
+        return obj.drawer_shown
+
+    @admin.display(description="替换的无法核查人员")
+    def replaced(self, obj: SupplementaryDraw) -> str:
+        rows = obj.replaced_checks.select_related("cadre").order_by("cadre_id")
+        return "、".join(f"{c.cadre.name}（{c.get_unverifiable_reason_display()}）" for c in rows) or "—"
 
 
 class SpotCheckDrawForm(forms.ModelForm):
@@ -78,13 +145,14 @@ class SpotCheckDrawForm(forms.ModelForm):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
+class SpotCheckDrawAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+    record_steps = DRAW_STEPS
     form = SpotCheckDrawForm
     list_display = ("unit", "year", "method", "ratio", "count", "stratified", "population_size", "random_total",
                     "targeted_total", "seed", "drawer", "drawn_at")
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("unit", "drawn_by")
-    inlines = (SpotCheckInline,)
+    inlines = (SpotCheckInline, SupplementaryDrawInline, SupplementCheckInline)
     readonly_fields = ("population_size", "population_hash", "random_total", "targeted_total", "drawer",
                        "drawn_at", "reproduction")
 
@@ -97,9 +165,16 @@ class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
         return [main, ("抽取记录", {"fields": ["population_size", "population_hash", "random_total",
                                            "targeted_total", "drawer", "drawn_at", "reproduction"]})]
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A draw not yet made has no checks: the add page shows the draw's own fields only.
+        return self.inlines if obj is not None else ()
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A draw is a record of what happened: it can be read, never edited.
+        # A draw is a record of what happened: it can be read, never edited (补充抽取 is a step).
         return False if obj is not None else super().has_change_permission(request, obj)
+
+    def timeline_records(self, record: SpotCheckDraw) -> list[Any]:
+        return [record, *record.supplements.order_by("sequence")]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -111,10 +186,18 @@ class SpotCheckDrawAdmin(RecordTimelineMixin, ScopedModelAdmin):
     @admin.display(description="复核")
     @once_per_record
     def reproduction(self, obj: SpotCheckDraw) -> str:
-        random_ids = sorted(obj.checks.filter(selection="random").values_list("cadre_id", flat=True))
+        random_ids = sorted(obj.checks.filter(selection="random", supplement__isnull=True)
+                            .values_list("cadre_id", flat=True))
         if spot_check_redraw(obj) == random_ids:
-            return "按记录的种子和总体重新抽取，结果与本次抽取一致。"
-        return "按记录的种子和总体重新抽取，结果与本次抽取不一致，请核查！"
+            said = ["按记录的种子和总体重新抽取，结果与本次抽取一致。"]
+        else:
+            said = ["按记录的种子和总体重新抽取，结果与本次抽取不一致，请核查！"]
+        for supplement in obj.supplements.order_by("sequence"):
+            drawn = sorted(supplement.checks.values_list("cadre_id", flat=True))
+            same = spot_check_supplement_redraw(supplement) == drawn
+            said.append(f"第{supplement.sequence}次补充抽取按记录的种子和尚未抽取的总体重新抽取，"
+                        + ("结果一致。" if same else "结果不一致，请核查！"))
+        return "".join(said)
 
     def save_model(self, request: HttpRequest, obj: SpotCheckDraw, form: Any, change: bool) -> None:
         spot_check_draw(draw=obj, actor=request.user)
@@ -124,6 +207,12 @@ class SpotCheckForm(forms.ModelForm):
     class Meta:
         model = SpotCheck
         fields = ("outcome", "checked_on", "findings", "handling")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "outcome" in self.fields:  # 无法核查 is registered by a 补充抽取 only
+            self.fields["outcome"].choices = [c for c in SpotCheckOutcome.choices
+                                              if c[0] != SpotCheckOutcome.UNVERIFIABLE]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -151,17 +240,46 @@ class OpenDiscrepancyFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RoundFilter(admin.SimpleListFilter):
+    title = "抽取批次"
+    parameter_name = "round"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("original", "原抽取"), ("supplement", "补充抽取")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() in ("original", "supplement"):
+            return queryset.filter(supplement__isnull=self.value() == "original")
+        return queryset
+
+
 @admin.register(SpotCheck)
 class SpotCheckAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = SPOT_CHECK_STEPS
     form = SpotCheckForm
-    list_display = ("cadre", "draw", "selection", "outcome", "checked_on", "resolved_on")
-    list_filter = (UnitSubtreeFilter, "selection", "outcome", OpenDiscrepancyFilter)
-    list_select_related = ("cadre", "cadre__unit", "draw", "draw__unit")
+    list_display = ("cadre", "draw", "round_label", "selection", "outcome", "checked_on", "resolved_on")
+    list_filter = (UnitSubtreeFilter, "selection", RoundFilter, "outcome", OpenDiscrepancyFilter)
+    list_select_related = ("cadre", "cadre__unit", "draw", "draw__unit", "supplement")
     search_fields = ("cadre__name",)
-    readonly_fields = ("draw", "cadre", "selection", "resolved_on")
-    fields = ("draw", "cadre", "selection", "outcome", "checked_on", "findings", "handling", "resolved_on")
+    readonly_fields = ("draw", "cadre", "round_label", "selection", "unverifiable_reason", "replaced_in",
+                       "resolved_on")
     actions = ("open_rectification", "resolve_checks")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.outcome == SpotCheckOutcome.UNVERIFIABLE:
+            return ["draw", "cadre", "round_label", "selection", "outcome", "unverifiable_reason", "replaced_in"]
+        return ["draw", "cadre", "round_label", "selection", "outcome", "checked_on", "findings", "handling",
+                "resolved_on"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # 无法核查 stays as the 补充抽取 recorded it.
+        if obj is not None and obj.outcome == SpotCheckOutcome.UNVERIFIABLE:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="抽取批次", ordering="supplement__sequence")
+    def round_label(self, obj: SpotCheck) -> str:
+        return obj.round_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # checks come from a draw

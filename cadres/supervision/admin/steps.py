@@ -4,6 +4,8 @@ Declared with ``orgwork.admin_steps.RecordStep``: each calls the same service as
 list's batch action (``..services``), so its rules and its audit row hold here too.
 
 - 凡提四必 case: 登记核查结果 (one of the four checks, with evidence), 审查通过, 终止审查.
+- Spot-check draw: 补充抽取 (replacing drawn cadres who cannot be verified, or an
+  expansion ordered by a higher level).
 - Spot check: 登记核查结果, 处理完毕, 开立整改事项.
 - File audit: 审核完成, 查结.
 - Travel document: 借出, 交还, 注销; a loan: 交还.
@@ -23,7 +25,11 @@ from ..models import (
     FileAudit,
     FileAuditStatus,
     SpotCheck,
+    SpotCheckDraw,
     SpotCheckOutcome,
+    SpotCheckSelection,
+    SupplementReason,
+    UnverifiableReason,
     TravelDocument,
     TravelDocumentStatus,
     VettingCase,
@@ -36,6 +42,8 @@ from ..services import (
     spot_check_open_rectification,
     spot_check_record_outcome,
     spot_check_resolve,
+    spot_check_supplement,
+    supplement_population,
     travel_document_cancel,
     travel_document_lend,
     travel_document_return,
@@ -110,9 +118,64 @@ VETTING_STEPS = (
 # ---------------------------------------------------------------- 个人有关事项抽查
 
 
+class SupplementStepForm(forms.Form):
+    """补充抽取: the reason, the 说明, and for 无法核查 one choice per drawn cadre still to be
+    checked (left at 继续核查, or the reason the cadre cannot be verified)."""
+
+    reason = forms.ChoiceField(label="补抽原因", choices=[("", "请选择"), *SupplementReason.choices])
+    explanation = text_field("说明")
+    count = forms.IntegerField(label="补抽人数", required=False, min_value=1,
+                               help_text="替换无法核查人员的，留空即按被替换人数补抽；扩大抽查的须填写。")
+    ordered_by = forms.CharField(label="要求单位", max_length=100, required=False,
+                                 help_text="上级要求扩大抽查比例的填写，如：中共甘肃省委组织部。")
+    order_document = forms.CharField(label="要求文号", max_length=100, required=False,
+                                     help_text="上级要求扩大抽查比例的填写，如：甘组通〔2026〕8号。")
+    seed = forms.IntegerField(label="随机种子", required=False, min_value=0, max_value=2**63 - 1,
+                              help_text="留空则自动生成并记录。")
+
+    def __init__(self, *args: Any, draw: SpotCheckDraw, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pending = (draw.checks.filter(selection=SpotCheckSelection.RANDOM, outcome=SpotCheckOutcome.PENDING)
+                   .select_related("cadre", "supplement").order_by("supplement__sequence", "cadre_id"))
+        self.replaceable = {f"replace_{check.pk}": check for check in pending}
+        for name, check in self.replaceable.items():
+            self.fields[name] = forms.ChoiceField(
+                label=f"{check.cadre.name}（{check.cadre.unit}，{check.round_label}）", required=False,
+                choices=[("", "继续核查"), *UnverifiableReason.choices],
+                help_text="所补充抽取的原因为「所抽人员无法核查」时，选择该人员无法核查的原因。")
+
+
+def _supplement(draw: SpotCheckDraw, actor: Any, data: dict[str, Any]) -> Any:
+    replaced = {int(name.removeprefix("replace_")): value for name, value in data.items()
+                if name.startswith("replace_") and value}
+    return spot_check_supplement(draw=draw, reason=data["reason"], explanation=data["explanation"],
+                                 replaced=replaced, count=data.get("count"), seed=data.get("seed"),
+                                 ordered_by=data.get("ordered_by", ""), order_document=data.get("order_document", ""),
+                                 actor=actor)
+
+
+def _draw_summary(draw: SpotCheckDraw) -> str:
+    drawn = draw.checks.count()
+    rounds = draw.supplements.count()
+    return (f"「{draw}」：总体{draw.population_size}人，已抽取{drawn}人（含补充抽取{rounds}次），"
+            f"尚未抽取{len(supplement_population(draw))}人。补充抽取只从尚未抽取的人员中抽取，"
+            "抽取结果与原抽取分开记录；被替换的人员保留在抽查记录中，标为「无法核查」。")
+
+
+DRAW_STEPS = (
+    RecordStep(name="supplement_step", label="补充抽取", permission="supervision.add_spotcheckdraw",
+               applies=lambda draw: draw.drawn_at is not None, form=SupplementStepForm, icon="person_add",
+               form_kwargs=lambda draw: {"draw": draw}, summary=_draw_summary,
+               run=_supplement,
+               done_note=lambda supplement: (f"第{supplement.sequence}次补充抽取{supplement.count}人"
+                                             f"（种子{supplement.seed}）")),
+)
+
+
 class OutcomeStepForm(forms.Form):
     outcome = forms.ChoiceField(label="核查结果",
-                                choices=[c for c in SpotCheckOutcome.choices if c[0] != SpotCheckOutcome.PENDING])
+                                choices=[c for c in SpotCheckOutcome.choices
+                                         if c[0] not in (SpotCheckOutcome.PENDING, SpotCheckOutcome.UNVERIFIABLE)])
     checked_on = day_field("核查日期")
     findings = text_field("核查情况", required=False)
     handling = text_field("处理情况", required=False)
