@@ -1,6 +1,6 @@
 """Demo 干部监督 data in one county (城关区 when present): a handling record of every type
 (some within their influence period), personal-matters reports and a stratified draw
-with 一致 / 漏报 / 瞒报 outcomes (some 瞒报 unhandled past their 30 days), file audits (one
+(one drawn cadre retired, replaced by a 补充抽取) with 一致 / 漏报 / 瞒报 outcomes (some 瞒报 unhandled past their 30 days), file audits (one
 suspected falsification), three vetting cases (one cleared, one blocked, one still 审查中
 past its 30 days), travel documents with an overdue loan, and three 党纪政务处分 (two
 within their influence period, one expired).
@@ -32,10 +32,12 @@ from cadres.supervision.models import (
     SpotCheckDraw,
     SpotCheckOutcome,
     SpotCheckSelection,
+    SupplementReason,
     TravelDocument,
     TravelDocumentType,
     TravelViolation,
     TravelViolationKind,
+    UnverifiableReason,
     VettingResult,
 )
 from cadres.supervision.selectors import blockers_for
@@ -47,6 +49,7 @@ from cadres.supervision.services import (
     spot_check_open_rectification,
     spot_check_record_outcome,
     spot_check_resolve,
+    spot_check_supplement,
     travel_document_cancel,
     travel_document_lend,
     travel_document_return,
@@ -122,6 +125,15 @@ def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> Sp
         actor=SEED,
     )
     randoms = list(draw.checks.filter(selection=SpotCheckSelection.RANDOM).select_related("cadre", "draw"))
+    if randoms:
+        # The last one drawn has retired before the check: a 补充抽取 draws one in their
+        # stead, who takes their place in the outcomes below.
+        retired = randoms.pop()
+        supplement = spot_check_supplement(
+            draw=draw, reason=SupplementReason.UNVERIFIABLE, seed=ctx.seed + 1, actor=SEED,
+            replaced={retired.pk: UnverifiableReason.RETIRED},
+            explanation=f"{retired.cadre.name}已于抽查前办理退休手续，无法核查，按原比例补充抽取1人。")
+        randoms += list(supplement.checks.select_related("cadre", "draw"))
     for i, check in enumerate(randoms):
         # Checked 35 to 6 days ago: the first 瞒报 findings still unhandled are past or near
         # their 30 days (到期提醒「个人有关事项抽查发现问题处理」).
@@ -247,4 +259,5 @@ def build(ctx: DemoContext) -> None:
         _travel(cadres[-4:], today)
         findings = _discipline(cadres[1:4], county, today)
     ctx.say(f"干部监督：{county.name}组织处理 {len(HANDLING)} 条，党纪政务处分 {findings} 条，"
-            f"个人有关事项报告 {len(cadres)} 份，随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人。")
+            f"个人有关事项报告 {len(cadres)} 份，随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人，"
+            f"补充抽取 {draw.supplements.count()} 次。")

@@ -596,6 +596,8 @@ def every_supervision_service(actor: Any) -> list[Any]:
         lambda: s.vetting_clear(case=VettingCase(), actor=actor),
         lambda: s.vetting_terminate(case=VettingCase(), reason="撤回提名", actor=actor),
         lambda: s.spot_check_draw(draw=SpotCheckDraw(), actor=actor),
+        lambda: s.spot_check_supplement(draw=SpotCheckDraw(), reason="expansion", explanation="扩大抽查", count=1,
+                                        actor=actor),
         lambda: s.spot_check_record_outcome(check=SpotCheck(), outcome="consistent", checked_on=TODAY, actor=actor),
         lambda: s.spot_check_resolve(check=SpotCheck(), resolved_on=TODAY, handling="批评教育", actor=actor),
         lambda: s.spot_check_open_rectification(check=SpotCheck(), actor=actor),

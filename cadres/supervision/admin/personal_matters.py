@@ -101,6 +101,8 @@ class SupplementaryDrawInline(ScopedInline):
     """补充抽取记录: read-only, as the draw itself. Readable by whoever reads the draw."""
 
     model = SupplementaryDraw
+    verbose_name = "补充抽取记录"
+    verbose_name_plural = "补充抽取记录"
     fields = ("sequence", "reason", "explanation", "ordered_by", "order_document", "population_size", "count",
               "seed", "drawer", "drawn_at", "replaced")
     readonly_fields = fields

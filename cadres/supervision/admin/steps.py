@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 
 from orgwork.admin_steps import RecordStep
@@ -29,9 +30,9 @@ from ..models import (
     SpotCheckOutcome,
     SpotCheckSelection,
     SupplementReason,
-    UnverifiableReason,
     TravelDocument,
     TravelDocumentStatus,
+    UnverifiableReason,
     VettingCase,
     VettingResult,
     VettingStatus,
@@ -136,13 +137,13 @@ class SupplementStepForm(forms.Form):
     def __init__(self, *args: Any, draw: SpotCheckDraw, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pending = (draw.checks.filter(selection=SpotCheckSelection.RANDOM, outcome=SpotCheckOutcome.PENDING)
-                   .select_related("cadre", "supplement").order_by("supplement__sequence", "cadre_id"))
+                   .select_related("cadre", "cadre__unit", "supplement")
+                   .order_by(F("supplement__sequence").asc(nulls_first=True), "cadre_id"))
         self.replaceable = {f"replace_{check.pk}": check for check in pending}
         for name, check in self.replaceable.items():
             self.fields[name] = forms.ChoiceField(
                 label=f"{check.cadre.name}（{check.cadre.unit}，{check.round_label}）", required=False,
-                choices=[("", "继续核查"), *UnverifiableReason.choices],
-                help_text="所补充抽取的原因为「所抽人员无法核查」时，选择该人员无法核查的原因。")
+                choices=[("", "继续核查"), *UnverifiableReason.choices])
 
 
 def _supplement(draw: SpotCheckDraw, actor: Any, data: dict[str, Any]) -> Any:
@@ -159,7 +160,8 @@ def _draw_summary(draw: SpotCheckDraw) -> str:
     rounds = draw.supplements.count()
     return (f"「{draw}」：总体{draw.population_size}人，已抽取{drawn}人（含补充抽取{rounds}次），"
             f"尚未抽取{len(supplement_population(draw))}人。补充抽取只从尚未抽取的人员中抽取，"
-            "抽取结果与原抽取分开记录；被替换的人员保留在抽查记录中，标为「无法核查」。")
+            "抽取结果与原抽取分开记录。所抽人员无法核查的，在表单下方的待核查人员中选择其无法核查的原因"
+            "（其余保持「继续核查」），补抽人数与被替换人数相同；被替换的人员保留在抽查记录中，标为「无法核查」。")
 
 
 DRAW_STEPS = (
