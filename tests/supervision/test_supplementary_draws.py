@@ -486,3 +486,10 @@ def test_no_sheet_creates_draws_supplementary_draws_or_spot_checks() -> None:
     models = {resource._meta.model for resource in all_resources().values()}
     assert not models & {SpotCheckDraw, SupplementaryDraw, SpotCheck}
     assert any(model.__name__ == "PersonalMattersReport" for model in models)  # the registry is really read
+
+
+def test_the_draws_list_counts_each_draws_supplementary_draws(tree, draw, county_a_clerk, client_for) -> None:
+    replace_one(draw, county_a_clerk)
+    expand(draw, county_a_clerk, count=3)
+    page = client_for(county_a_clerk).get(reverse("admin:supervision_spotcheckdraw_changelist")).content.decode()
+    assert "2次，4人" in page

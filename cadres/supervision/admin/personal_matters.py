@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import F, Func, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, once_per_record
@@ -151,7 +152,7 @@ class SpotCheckDrawAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin
     record_steps = DRAW_STEPS
     form = SpotCheckDrawForm
     list_display = ("unit", "year", "method", "ratio", "count", "stratified", "population_size", "random_total",
-                    "targeted_total", "seed", "drawer", "drawn_at")
+                    "targeted_total", "supplemented", "seed", "drawer", "drawn_at")
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("unit", "drawn_by")
     inlines = (SpotCheckInline, SupplementaryDrawInline, SupplementCheckInline)
@@ -166,6 +167,19 @@ class SpotCheckDrawAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin
             return [main]
         return [main, ("抽取记录", {"fields": ["population_size", "population_hash", "random_total",
                                            "targeted_total", "drawer", "drawn_at", "reproduction"]})]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Subqueries, not Count()/Sum() over a join: those would add a GROUP BY to the list.
+        rounds = SupplementaryDraw.objects.filter(draw=OuterRef("pk")).order_by().values("draw")
+        return super().get_queryset(request).annotate(
+            supplement_rounds=Subquery(rounds.annotate(n=Func(F("pk"), function="COUNT")).values("n")),
+            supplement_people=Subquery(rounds.annotate(n=Func(F("count"), function="SUM")).values("n")),
+        )
+
+    @admin.display(description="补充抽取")
+    def supplemented(self, obj: SpotCheckDraw) -> str:
+        rounds = getattr(obj, "supplement_rounds", None) or 0
+        return f"{rounds}次，{obj.supplement_people}人" if rounds else "—"
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
         # A draw not yet made has no checks: the add page shows the draw's own fields only.
