@@ -493,3 +493,49 @@ def test_the_draws_list_counts_each_draws_supplementary_draws(tree, draw, county
     expand(draw, county_a_clerk, count=3)
     page = client_for(county_a_clerk).get(reverse("admin:supervision_spotcheckdraw_changelist")).content.decode()
     assert "2次，4人" in page
+
+
+def test_the_draws_page_refuses_an_expansion_larger_than_those_not_yet_drawn(draw, county_a_clerk,
+                                                                            client_for) -> None:
+    response = client_for(county_a_clerk).post(step_page(draw), {
+        "reason": EXPANSION, "explanation": "扩大抽查。", "count": "17", "ordered_by": "市委组织部",
+        "order_document": "兰组通〔2026〕8号"})
+    assert response.status_code == 200
+    assert "补抽人数17人超过尚未抽取的16人；请填写不超过16的人数。" in response.content.decode()
+    assert not SupplementaryDraw.objects.exists()
+
+
+def test_the_draws_page_offers_only_random_checks_still_to_be_checked_for_replacement(
+    tree, reporting, county_a_clerk, client_for
+) -> None:
+    vetting_open(cadre=reporting[0], proposed_post="副局长", nominated_by="县委组织部", nominated_on=DAY,
+                 actor=county_a_clerk)
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=2, seed=3),
+                           actor=county_a_clerk)
+    targeted = draw.checks.get(selection=SpotCheckSelection.TARGETED)
+    checked, pending = random_checks(draw)
+    spot_check_record_outcome(check=checked, outcome=SpotCheckOutcome.CONSISTENT, checked_on=DAY, actor=county_a_clerk)
+    client = client_for(county_a_clerk)
+    form = client.get(step_page(draw)).content.decode()
+    assert f'name="replace_{pending.pk}"' in form
+    assert f'name="replace_{targeted.pk}"' not in form and f'name="replace_{checked.pk}"' not in form
+    response = client.post(step_page(draw), {"reason": UNVERIFIABLE, "explanation": "调离。",
+                                             f"replace_{targeted.pk}": "transferred"})  # a forged field
+    assert response.status_code == 200 and "请选择无法核查的已抽取人员。" in response.content.decode()
+    targeted.refresh_from_db()
+    assert targeted.outcome == SpotCheckOutcome.PENDING and not SupplementaryDraw.objects.exists()
+
+
+def test_a_supplementary_draw_from_the_page_writes_one_audit_row_for_each_record_it_changes(
+    draw, county_a_clerk, client_for
+) -> None:
+    first = random_checks(draw)[0]
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    client_for(county_a_clerk).post(step_page(draw), {"reason": UNVERIFIABLE, "explanation": "去世。",
+                                                      f"replace_{first.pk}": "deceased"})
+    supplement = SupplementaryDraw.objects.get()
+    rows = sorted((row.content_type.model, row.object_id) for row in
+                  AuditLog.objects.filter(pk__gt=last, action__in=[AuditAction.TRANSITION, AuditAction.CREATE,
+                                                                   AuditAction.UPDATE]).select_related("content_type"))
+    assert rows == sorted([("supplementarydraw", str(supplement.pk)), ("spotcheck", str(first.pk)),
+                           ("spotcheck", str(supplement.checks.get().pk))])
