@@ -366,7 +366,7 @@ def test_a_clerk_replaces_an_unverifiable_cadre_from_the_draws_page(draw, county
     first = random_checks(draw)[0]
     form = client.get(step_page(draw)).content.decode()
     assert "补抽原因" in form and "所抽人员无法核查（调离、退休、去世等）" in form and "上级要求扩大抽查比例" in form
-    assert first.cadre.name in form and "继续核查" in form and "尚未抽取16人" in form
+    assert first.cadre.name in form and "继续核查" in form and "已抽取4人，尚未抽取16人" in form
     response = client.post(step_page(draw), {"reason": UNVERIFIABLE, "explanation": "该同志已退休。", "seed": "99",
                                              f"replace_{first.pk}": UnverifiableReason.RETIRED})
     assert response.status_code == 302 and response["Location"].endswith(draw_page(draw))

@@ -156,12 +156,12 @@ def _supplement(draw: SpotCheckDraw, actor: Any, data: dict[str, Any]) -> Any:
 
 
 def _draw_summary(draw: SpotCheckDraw) -> str:
-    drawn = draw.checks.count()
     rounds = draw.supplements.count()
-    return (f"「{draw}」：总体{draw.population_size}人，已抽取{drawn}人（含补充抽取{rounds}次），"
-            f"尚未抽取{len(supplement_population(draw))}人。补充抽取只从尚未抽取的人员中抽取，"
-            "抽取结果与原抽取分开记录。所抽人员无法核查的，在表单下方的待核查人员中选择其无法核查的原因"
-            "（其余保持「继续核查」），补抽人数与被替换人数相同；被替换的人员保留在抽查记录中，标为「无法核查」。")
+    drawn = f"已抽取{draw.checks.count()}人" + (f"（含{rounds}次补充抽取）" if rounds else "")
+    return (f"「{draw}」：总体{draw.population_size}人，{drawn}，尚未抽取{len(supplement_population(draw))}人。"
+            "补充抽取只从尚未抽取的人员中抽取，抽取结果与原抽取分开记录。所抽人员无法核查的，"
+            "在表单下方的待核查人员中选择其无法核查的原因（其余保持「继续核查」），补抽人数与被替换人数相同；"
+            "被替换的人员保留在抽查记录中，标为「无法核查」。")
 
 
 DRAW_STEPS = (
