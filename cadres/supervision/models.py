@@ -461,7 +461,8 @@ class SpotCheckDraw(Audited):
             # sample suits would not make the sample trustworthy.
             models.UniqueConstraint(
                 fields=["unit", "year"], name="draw_once_per_unit_year",
-                violation_error_message="该单位该报告年度已经抽取过，每个单位每个报告年度只能抽取一次，抽取结果不能重抽。",
+                violation_error_message=("该单位该报告年度已经抽取过，每个单位每个报告年度只能抽取一次，抽取结果不能重抽；"
+                                         "所抽人员无法核查或上级要求扩大抽查的，请在该次抽查的页面办理「补充抽取」。"),
             ),
         ]
 

@@ -314,7 +314,7 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     unit, year, method, ratio or count, stratified and optionally seed."""
     _require_perm(actor, "supervision.add_spotcheckdraw", "随机抽取")
     if draw.pk is not None:
-        raise ValidationError("该批次已抽取，不能重新抽取；如需重抽请新建批次。")
+        raise ValidationError("该批次已抽取，不能重新抽取；需要再抽的，请在该批次的页面办理「补充抽取」。")
     if not scope_queryset(Unit.objects.filter(pk=draw.unit_id), actor).exists():
         raise ValidationError({"unit": "抽查范围不在您的管辖范围内。"}, code="scope")
     if draw.seed is None:

@@ -144,11 +144,21 @@ def test_the_same_seed_reproduces_the_same_supplementary_sample(draw, county_a_c
 
 def test_the_year_is_still_drawn_once_after_a_supplementary_draw(tree, draw, county_a_clerk) -> None:
     replace_one(draw, county_a_clerk)
-    with pytest.raises(ValidationError, match="只能抽取一次"):
+    with pytest.raises(ValidationError, match="只能抽取一次.*请在该次抽查的页面办理「补充抽取」"):
         spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=2),
                         actor=county_a_clerk)
     assert SpotCheckDraw.objects.count() == 1
     assert SupplementaryDraw.objects.get().draw == draw
+
+
+def test_the_year_is_still_drawn_once_on_the_draw_form_after_a_supplementary_draw(tree, draw, county_a_clerk,
+                                                                                   client_for) -> None:
+    replace_one(draw, county_a_clerk)
+    response = client_for(county_a_clerk).post(reverse("admin:supervision_spotcheckdraw_add"), {
+        "unit": tree["county_a"].pk, "year": 2025, "method": "count", "ratio": "", "count": "1", "seed": "2"})
+    assert response.status_code == 200
+    assert "每个单位每个报告年度只能抽取一次" in response.content.decode()
+    assert SpotCheckDraw.objects.count() == 1 and draw.checks.count() == 5
 
 
 def test_a_supplementary_draw_needs_a_reason_and_an_explanation_from_the_service(draw, county_a_clerk) -> None:
