@@ -314,6 +314,11 @@ class Transfer(Audited):
                 condition=Q(valid_days__isnull=True) | Q(valid_days__gte=1, valid_days__lte=rules.LETTER_VALID_DAYS_MAX),
                 name="members_transfer_valid_days_range",
                 violation_error_message=f"介绍信有效期应为1至{rules.LETTER_VALID_DAYS_MAX}天。"),
+            # A letter is received (or its 回执 dated) on or after the day it was issued.
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(sent_on__isnull=True) | Q(received_on__gte=F("sent_on")),
+                name="members_transfer_received_after_sent",
+                violation_error_message="接收日期（回执日期）不能早于开出介绍信日期。"),
         ]
 
     def __str__(self) -> str:

@@ -445,13 +445,54 @@ def letter_valid_until(sent_on: datetime.date | None, valid_days: int | None) ->
     return sent_on + datetime.timedelta(days=valid_days)
 
 
+LETTER_VALID_DAYS_MISSING = (f"请填写介绍信有效期（天）：开出的介绍信须注明有效期，一般为10至30天，"
+                             f"最长不超过{LETTER_VALID_DAYS_MAX}天。")
+LETTER_FROM_OUTSIDE_VALID_DAYS_MISSING = "请填写省外介绍信注明的有效期（天）。"
+
+
+def letter_valid_days_required_error(days: Any, missing: str = LETTER_VALID_DAYS_MISSING) -> str:
+    """A letter issued or registered from now on states its 有效期 (``missing`` says which
+    letter); the letters issued before it was recorded keep none and are not checked."""
+    if days is None or days == "":
+        return missing
+    return letter_valid_days_error(days)
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def letter_expired_error(valid_until: datetime.date | None, received_on: datetime.date) -> str:
     """党员必须在有效期内办理接转手续: a letter received after its validity is sent back
     for re-issue (退回 stays open); a letter that states no validity is not checked."""
     if valid_until is None or received_on <= valid_until:
         return ""
-    until = f"{valid_until.year}年{valid_until.month}月{valid_until.day}日"
-    return f"介绍信已过有效期（有效至{until}）：请退回介绍信，由转出党组织重新开具。"
+    return f"介绍信已过有效期（有效至{_day(valid_until)}）：请退回介绍信，由转出党组织重新开具。"
+
+
+def receipt_expired_error(valid_until: datetime.date | None, received_on: datetime.date) -> str:
+    """回执 of a letter out of the province: the organisation outside receives the member
+    within the letter's validity; a receipt dated after it is not recorded. The letter
+    has run out: the clerk records it as come back (介绍信被退回) and issues a new one."""
+    if valid_until is None or received_on <= valid_until:
+        return ""
+    return (f"回执日期（{_day(received_on)}）晚于介绍信有效期，介绍信已于{_day(valid_until)}到期：不能登记回执。"
+            "请登记「介绍信被退回」，再为该党员重新开具介绍信。")
+
+
+def letter_from_outside_errors(*, sent_on: datetime.date, valid_days: int,
+                               received_on: datetime.date) -> dict[str, str]:
+    """登记省外转入: the letter from outside is received on or after the day it was issued
+    and within its 有效期; one that ran out goes back to the organisation outside, which
+    issues a new one."""
+    if received_on < sent_on:
+        return {"received_on": f"接收日期不能早于省外介绍信的开出日期（{_day(sent_on)}）。"}
+    until = letter_valid_until(sent_on, valid_days)
+    assert until is not None
+    if received_on > until:
+        return {"received_on": f"接收日期（{_day(received_on)}）晚于省外介绍信的有效期，介绍信已于{_day(until)}到期："
+                               "不能凭此介绍信登记转入，请退回开出介绍信的省外党组织重新开具，凭新介绍信登记。"}
+    return {}
 
 
 def dues_paid_to_error(paid_to: datetime.date, received_on: datetime.date) -> str:

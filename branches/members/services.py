@@ -316,12 +316,11 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
     return transfer
 
 
-def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any,
-                  valid_days: int | None = None) -> Transfer:
+def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, valid_days: int | None) -> Transfer:
     """转出确认: the sending branch issues the letter; the transfer is 在途. ``valid_days``:
-    the 有效期 the letter states (1–90 days; none for a caller that records no validity,
-    whose letter is then never refused as expired)."""
-    if valid_days is not None and (message := rules.letter_valid_days_error(valid_days)):
+    the 有效期 the letter states, required (1–90 days); only the letters issued before it
+    was recorded (migration ``members.0021``) have none, and are not checked."""
+    if message := rules.letter_valid_days_required_error(valid_days):
         raise ValidationError({"valid_days": message})
 
     def apply(locked: Transfer) -> list[str]:
@@ -370,13 +369,16 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
         locked = _lock_for_receiver(transfer, actor)
         if locked.state != TransferState.IN_TRANSIT:
             raise ValidationError({"state": f"只有「在途」的转接可以接收，当前为「{locked.get_state_display()}」。"})
-        _not_future(received_on, "received_on", "接收日期")
+        # Out of the province the date is that of the receipt (回执) the organisation outside returned.
+        label = "回执日期" if locked.leaves_province else "接收日期"
+        _not_future(received_on, "received_on", label)
         if received_on < (locked.sent_on or locked.started_on):
-            raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
-        # Inside the province the member hands the letter in himself, within its validity;
-        # out of it the receipt only records what the organisation outside already did.
-        if locked.to_branch_id is not None and (message := rules.letter_expired_error(locked.valid_until,
-                                                                                        received_on)):
+            raise ValidationError({"received_on": f"{label}不能早于开出介绍信日期"
+                                                  f"（{locked.sent_on or locked.started_on:%Y-%m-%d}）。"})
+        # The member hands the letter in within its validity, inside the province and out of
+        # it alike; a receipt dated after it means the letter ran out and comes back.
+        check = rules.receipt_expired_error if locked.leaves_province else rules.letter_expired_error
+        if message := check(locked.valid_until, received_on):
             raise ValidationError({"received_on": message})
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         _on_the_roll(member)
@@ -420,14 +422,16 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
 
 
 def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | None, origin: str, letter_number: str,
-                             sent_on: datetime.date | None, received_on: datetime.date | None,
+                             sent_on: datetime.date | None, valid_days: int | None, received_on: datetime.date | None,
                              actor: Any, dues_paid_to: datetime.date | None = None) -> Transfer:
     """省外转入: a member's relationship comes from a Party organisation outside the
-    province, which issued the letter (``sent_on``); the receiving branch confirms receipt
-    (``received_on``). A member the registry holds as 转出 (who left the province
-    earlier) comes back on that record, 在册 in the receiving branch; a new person
-    (``member`` not yet saved) enters the roster there. The transfer is recorded as
-    received, with its letter, in the same transaction.
+    province, which issued the letter (``sent_on``, its 开出日期) valid ``valid_days``
+    days (its 有效期, required: the registrations before it was recorded have none); the
+    receiving branch confirms receipt (``received_on``), on or after the letter's day and
+    within its validity (:func:`rules.letter_from_outside_errors`). A member the
+    registry holds as 转出 (who left the province earlier) comes back on that record, 在册
+    in the receiving branch; a new person (``member`` not yet saved) enters the roster
+    there. The transfer is recorded as received, with its letter, in the same transaction.
 
     ``dues_paid_to``: the letter's 党费交至 (any day of the month), kept on the transfer;
     he owes dues from the month after it (:func:`rules.dues_first_owed`, the arrears
@@ -444,19 +448,21 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
     if not letter_number.strip():
         errors["letter_number"] = "请填写介绍信编号。"
     if sent_on is None:
-        errors["sent_on"] = "请填写开出介绍信日期。"
+        errors["sent_on"] = "请填写省外介绍信的开出日期。"
+    if message := rules.letter_valid_days_required_error(valid_days, rules.LETTER_FROM_OUTSIDE_VALID_DAYS_MISSING):
+        errors["valid_days"] = message
     if received_on is None:
         errors["received_on"] = "请填写接收日期。"
     if errors:
         raise ValidationError(errors)
-    assert to_branch is not None and sent_on is not None and received_on is not None
+    assert to_branch is not None and sent_on is not None and received_on is not None and valid_days is not None
     _require_branch_in_scope(to_branch, actor, "to_branch")
     if message := rules.branch_error(to_branch):
         raise ValidationError({"to_branch": message})
     _not_future(sent_on, "sent_on", "开出介绍信日期")
     _not_future(received_on, "received_on", "接收日期")
-    if received_on < sent_on:
-        raise ValidationError({"received_on": "接收日期不能早于开出介绍信日期。"})
+    if errors := rules.letter_from_outside_errors(sent_on=sent_on, valid_days=valid_days, received_on=received_on):
+        raise ValidationError(errors)
     if dues_paid_to is not None:
         dues_paid_to = month_start(dues_paid_to)
         if message := rules.dues_paid_to_error(dues_paid_to, received_on):
@@ -489,7 +495,7 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
             save_audited(locked, actor=actor, fields=["branch", *STATUS_FIELDS], message=f"{message}，恢复在册")
         transfer = Transfer(member=locked, from_branch=None, origin=origin.strip(), to_branch=to_branch,
                             letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
-                            sent_on=sent_on, received_on=received_on, dues_paid_to=dues_paid_to)
+                            sent_on=sent_on, valid_days=valid_days, received_on=received_on, dues_paid_to=dues_paid_to)
         transfer.full_clean(exclude=["member", "to_branch"])
         save_audited(transfer, actor=actor, message=TRANSFER_IN)
     transfer.dues_owed_from = rules.dues_first_owed(received_on=received_on, paid_to=dues_paid_to)

@@ -343,7 +343,8 @@ def ensure_transfer_in(branches: list[PartyOrganisation], actor: Any) -> int:
                     joined_on=datetime.date(2012, 7, 1), full_on=datetime.date(2013, 7, 1), dues_category="employed",
                     income_base=Decimal("4800"))
     transfer = services.transfer_in_from_outside(
-        member=person, to_branch=branches[0], origin=origin, letter_number=letter, sent_on=ago(20), received_on=received,
+        member=person, to_branch=branches[0], origin=origin, letter_number=letter, sent_on=ago(20),
+        valid_days=rules.LETTER_VALID_DAYS_DEFAULT, received_on=received,
         dues_paid_to=rules.add_months(received.replace(day=1), -3), actor=actor)
     month = transfer.dues_owed_from
     while month <= dates.today():

@@ -59,7 +59,7 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     services.transfer_send(transfer=transfer, sent_on=days_ago(35), valid_days=30, actor=SYSTEM)
     leaving = services.transfer_start(member=floating, letter_number="城关转〔2026〕20号", started_on=days_ago(20),
                                       destination="四川省成都市武侯区委组织部", actor=SYSTEM)
-    services.transfer_send(transfer=leaving, sent_on=days_ago(15), actor=SYSTEM)
+    services.transfer_send(transfer=leaving, sent_on=days_ago(15), valid_days=30, actor=SYSTEM)
 
 
 @pytest.mark.parametrize("path, columns", [

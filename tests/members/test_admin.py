@@ -85,7 +85,7 @@ def test_the_talk_action_records_the_talk(orgs, client_for, county_a_clerk):
 def test_the_receive_action_moves_the_member_for_the_receiving_clerk(orgs, member, client_for, county_b_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="A1", started_on=days_ago(9),
                                 actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), valid_days=30, actor=SYSTEM)
     client = client_for(county_b_clerk)
     assert t in client.get(reverse("admin:members_transfer_changelist")).context["cl"].result_list
     client.post(reverse("admin:members_transfer_changelist"), {"action": "receive", "_selected_action": [t.pk],
@@ -369,7 +369,7 @@ def test_receiving_by_the_batch_a_transfer_whose_receiving_branch_is_not_the_cle
                                                                                            county_a_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕20号",
                                 started_on=days_ago(9), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), valid_days=30, actor=SYSTEM)
     response = post_action(client_for(county_a_clerk), reverse("admin:members_transfer_changelist"), "receive",
                            [t.pk], day=days_ago(1).isoformat())
     text = response.content.decode()
@@ -381,7 +381,7 @@ def test_the_transfer_list_shows_both_sides_in_one_column_and_the_dates_in_anoth
                                                                                   county_b_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕21号",
                                 started_on=days_ago(9), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), valid_days=30, actor=SYSTEM)
     services.transfer_receive(transfer=t, received_on=days_ago(2), actor=county_b_clerk)
     response = client_for(county_b_clerk).get(reverse("admin:members_transfer_changelist"))
     assert response.context["cl"].list_display[-5:] == ["member_shown", "route", "letter_number", "state_shown", "dates"]

@@ -140,7 +140,7 @@ def test_a_forged_selection_is_refused_with_a_message_not_a_server_error(orgs, m
 def test_a_member_whose_letter_is_on_its_way_keeps_the_status_until_it_is_settled(orgs, member, county_a_clerk):
     transfer = services.transfer_start(member=member, letter_number="甘转2号", started_on=days_ago(5),
                                        destination="北京市某党支部", actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     with pytest.raises(ValidationError, match="未办结的组织关系转接"):
         services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.DECEASED)  # as an older release could leave it
@@ -154,7 +154,7 @@ def test_the_sending_side_records_the_receipt_of_a_letter_out_of_the_province_on
         orgs, member, client_for, county_a_clerk):
     transfer = services.transfer_start(member=member, letter_number="甘转3号", started_on=days_ago(5),
                                        destination="北京市某党支部", actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     client = client_for(county_a_clerk)
     assert client.get(step_page(transfer, "receipt")).status_code == 200  # 登记回执, not 接收组织关系
     assert client.post(step_page(transfer, "receipt"), {"day": days_ago(1).isoformat()}).status_code == 302
@@ -168,7 +168,7 @@ def test_a_file_whose_member_moved_to_another_county_is_not_closed_from_the_old_
     moved = Member.objects.get(pk=file.member_id)
     transfer = services.transfer_start(member=moved, to_branch=orgs["county_b"], letter_number="甘转4号",
                                        started_on=days_ago(5), actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     services.transfer_receive(transfer=transfer, received_on=days_ago(3), actor=SYSTEM)
     text = batch(client_for(county_a_clerk), "applicant", "disqualify", [file.pk], reason="违纪",
                  day=days_ago(2).isoformat())

@@ -1,6 +1,6 @@
 """The demo step for members: a roster, dues with arrears, every pipeline stage, two
 transfers (one overdue, its letter past its validity) and one in from outside the province
-behind with its dues; a second run adds nothing."""
+with its letter's validity, behind with its dues; a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -132,3 +132,11 @@ def test_the_demo_shows_a_letter_past_its_validity_and_a_transfer_in_behind_with
     assert first < arrived.received_on.replace(day=1)  # months behind, followed here
     owed = list(arrived.member.dues.filter(paid_on__isnull=True).order_by("month").values_list("month", flat=True))
     assert owed[0] == first and not arrived.member.dues.filter(month__lt=first).exists()
+
+
+def test_the_demo_registers_its_transfer_in_with_the_letters_validity(orgs):
+    from branches.members import rules
+
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    arrived = Transfer.objects.get(from_branch__isnull=True, letter_number=step.TRANSFER_IN_LETTER[1])
+    assert arrived.valid_days == rules.LETTER_VALID_DAYS_DEFAULT and arrived.valid_until >= arrived.received_on

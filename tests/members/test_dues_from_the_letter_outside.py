@@ -35,7 +35,8 @@ def arrived(orgs: Any, *, received_on: datetime.date, dues_paid_to: datetime.dat
                     joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("4200"))
     return services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
                                              letter_number="沪徐转〔2026〕28号", sent_on=received_on - datetime.timedelta(days=5),
-                                             received_on=received_on, dues_paid_to=dues_paid_to, actor=actor)
+                                             valid_days=30, received_on=received_on, dues_paid_to=dues_paid_to,
+                                             actor=actor)
 
 
 def owed_after_generating(member_id: int, months: list[datetime.date]) -> list[datetime.date]:
@@ -69,7 +70,8 @@ def test_a_letter_without_a_dues_month_leaves_him_owing_from_the_receipts_month(
 def test_a_member_coming_back_owes_from_the_month_after_his_letters_dues_month(orgs, member, county_a_clerk):
     gone = transferred_out(member, county_a_clerk)
     services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
-                                      letter_number="京海转〔2026〕51号", sent_on=month(1), received_on=THIS_MONTH,
+                                      letter_number="京海转〔2026〕51号", sent_on=month(1),
+                                      valid_days=30, received_on=THIS_MONTH,
                                       dues_paid_to=month(3), actor=county_a_clerk)
     generated = owed_after_generating(gone.pk, [month(3), month(2), month(1), month(0)])
     assert [m for m in generated if m >= month(3)] == [month(2), month(1), month(0)]
@@ -133,7 +135,8 @@ def test_a_members_own_transfer_in_takes_the_dues_month_and_says_which_months_ar
     client = client_for(county_b_clerk)
     done = client.post(passed_on(client, gone), {
         "to_branch": orgs["county_b"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕52号",
-        "sent_on": days_ago(0).isoformat(), "received_on": days_ago(0).isoformat(), "dues_paid_to": f"{month(1):%Y.%m}"})
+        "sent_on": days_ago(0).isoformat(), "valid_days": "30", "received_on": days_ago(0).isoformat(),
+        "dues_paid_to": f"{month(1):%Y.%m}"})
     assert done.status_code == 302
     assert Transfer.objects.get(member=gone, origin="北京市海淀区某街道党工委").dues_paid_to == month(1)
     [message] = [str(m) for m in get_messages(done.wsgi_request)]

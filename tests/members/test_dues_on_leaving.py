@@ -107,7 +107,7 @@ def letter_on_its_way(member: Member, number: str, sent_on: datetime.date):
     """A letter out of the province (转出本省), applied for and issued on ``sent_on``."""
     t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number=number,
                                 started_on=sent_on, actor=SYSTEM)
-    return services.transfer_send(transfer=t, sent_on=sent_on, actor=SYSTEM)
+    return services.transfer_send(transfer=t, sent_on=sent_on, valid_days=90, actor=SYSTEM)
 
 
 def left_the_province(member: Member, number: str, sent_on: datetime.date, receipt_on: datetime.date,
@@ -145,7 +145,7 @@ def test_no_month_after_the_letters_month_is_generated_while_a_letter_out_of_the
 def test_a_letter_inside_the_province_on_its_way_stops_no_months(orgs, member):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕33号",
                                 started_on=in_month(M2, 3), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), valid_days=30, actor=SYSTEM)
     for month in (M1, THIS_MONTH):
         services.dues_generate_month(month=month, actor=SYSTEM)
     assert months_of(member) == [M1, THIS_MONTH]
@@ -166,7 +166,7 @@ def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, c
     ledger(member)
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕22号",
                                 started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), valid_days=90, actor=SYSTEM)
     services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_b_clerk)
     assert months_of(member) == [M3, M2, M1, THIS_MONTH]
 

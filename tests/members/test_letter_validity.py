@@ -30,10 +30,14 @@ def started(member: Member, *, to_branch: Any = None, destination: str = "", let
 
 
 def sent(member: Member, *, valid_days: int | None = 30, sent_days_ago: int = 40, **kwargs: Any) -> Transfer:
-    """A letter issued ``sent_days_ago`` days ago, valid ``valid_days`` days."""
-    return services.transfer_send(transfer=started(member, days=sent_days_ago + 5, **kwargs),
-                                  sent_on=days_ago(sent_days_ago),
-                                  valid_days=valid_days, actor=SYSTEM)
+    """A letter issued ``sent_days_ago`` days ago, valid ``valid_days`` days; with none, a
+    letter issued before the validity was recorded (migration members.0021 left it empty)."""
+    t = services.transfer_send(transfer=started(member, days=sent_days_ago + 5, **kwargs),
+                               sent_on=days_ago(sent_days_ago), valid_days=valid_days or 30, actor=SYSTEM)
+    if valid_days is None:
+        Transfer.objects.filter(pk=t.pk).update(valid_days=None)
+        t.refresh_from_db()
+    return t
 
 
 def step_url(t: Transfer, path: str) -> str:
@@ -62,6 +66,33 @@ def test_a_letter_is_issued_with_its_validity_and_runs_to_that_many_days_after_i
     t = sent(member, to_branch=orgs["county_b"], valid_days=15, sent_days_ago=20)
     t.refresh_from_db()
     assert (t.valid_days, t.valid_until) == (15, days_ago(5))
+
+
+def test_a_letter_without_its_validity_is_refused_by_the_service_in_chinese(orgs, member):
+    t = started(member, to_branch=orgs["county_b"])
+    with pytest.raises(ValidationError) as refused:
+        services.transfer_send(transfer=t, sent_on=days_ago(40), valid_days=None, actor=SYSTEM)
+    assert refused.value.message_dict["valid_days"] == [
+        "请填写介绍信有效期（天）：开出的介绍信须注明有效期，一般为10至30天，最长不超过90天。"]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.PENDING
+
+
+def test_the_send_step_refuses_a_letter_without_its_validity_under_its_field(orgs, member, client_for,
+                                                                           county_a_clerk):
+    t = started(member, to_branch=orgs["county_b"])
+    refused = client_for(county_a_clerk).post(step_url(t, "send"), {"day": days_ago(40).isoformat(),
+                                                                     "valid_days": ""})
+    assert refused.status_code == 200 and refused.context["form"].errors["valid_days"]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.PENDING
+
+
+def test_the_lists_send_without_a_validity_issues_no_letter(orgs, member, client_for, county_a_clerk):
+    t = started(member, to_branch=orgs["county_b"])
+    asked = client_for(county_a_clerk).post(reverse("admin:members_transfer_changelist"), {
+        "action": "send", "_selected_action": [t.pk], "apply": "1", "day": days_ago(40).isoformat(),
+        "valid_days": ""})
+    assert asked.status_code == 200 and asked.context["form"].errors["valid_days"]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.PENDING
 
 
 @pytest.mark.parametrize("days", [0, 91, 365, -5, True])
@@ -145,11 +176,78 @@ def test_a_letter_issued_before_the_validity_was_recorded_is_not_checked(orgs, m
     assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
 
 
-def test_a_receipt_out_of_the_province_is_recorded_whatever_the_letters_validity(orgs, member, county_a_clerk):
-    # The organisation outside has already received him; the 回执 only records it.
+# ---------------------------------------------------------------- the 回执 of a letter out of the province
+
+RECEIPT_EXPIRED = ("回执日期（{r.year}年{r.month}月{r.day}日）晚于介绍信有效期，介绍信已于{d.year}年{d.month}月{d.day}日到期："
+                   "不能登记回执。请登记「介绍信被退回」，再为该党员重新开具介绍信。")
+
+
+def test_a_receipt_dated_after_the_letter_ran_out_is_refused_by_the_service(orgs, member, county_a_clerk):
+    t = sent(member, destination=OUTSIDE)  # issued 40 days ago, valid 30: ran to ten days ago
+    with pytest.raises(ValidationError) as refused:
+        services.transfer_receive(transfer=t, received_on=days_ago(9), actor=county_a_clerk)
+    assert refused.value.message_dict["received_on"] == [RECEIPT_EXPIRED.format(r=days_ago(9), d=days_ago(10))]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+    assert Member.objects.get(pk=member.pk).status == "active"
+
+
+def test_a_receipt_dated_on_the_letters_last_valid_day_is_recorded(orgs, member, county_a_clerk):
     t = sent(member, destination=OUTSIDE)
+    services.transfer_receive(transfer=t, received_on=days_ago(10), actor=county_a_clerk)
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
+
+
+def test_a_receipt_dated_before_the_letter_was_issued_is_refused_by_the_service(orgs, member, county_a_clerk):
+    t = sent(member, destination=OUTSIDE)
+    with pytest.raises(ValidationError) as refused:
+        services.transfer_receive(transfer=t, received_on=days_ago(41), actor=county_a_clerk)
+    assert refused.value.message_dict["received_on"] == [f"回执日期不能早于开出介绍信日期（{days_ago(40):%Y-%m-%d}）。"]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+
+
+def test_the_database_refuses_a_receipt_dated_before_the_letter_whatever_the_path(orgs, member):
+    t = sent(member, destination=OUTSIDE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.filter(pk=t.pk).update(state=TransferState.RECEIVED, received_on=days_ago(41))
+
+
+def test_a_receipt_of_a_letter_issued_before_the_validity_was_recorded_is_not_checked(orgs, member, county_a_clerk):
+    t = sent(member, destination=OUTSIDE, valid_days=None, sent_days_ago=100)
     services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_a_clerk)
     assert Transfer.objects.get(pk=t.pk).state == TransferState.RECEIVED
+
+
+def test_the_receipt_step_refuses_a_receipt_after_the_letter_ran_out_and_says_what_to_do(orgs, member, client_for,
+                                                                                       county_a_clerk):
+    t = sent(member, destination=OUTSIDE)
+    refused = client_for(county_a_clerk).post(step_url(t, "receipt"), {"day": days_ago(2).isoformat()})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["day"] == [RECEIPT_EXPIRED.format(r=days_ago(2), d=days_ago(10))]
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+    early = client_for(county_a_clerk).post(step_url(t, "receipt"), {"day": days_ago(41).isoformat()})
+    assert early.context["form"].errors["day"] == [f"回执日期不能早于开出介绍信日期（{days_ago(40):%Y-%m-%d}）。"]
+
+
+def test_the_lists_receipt_names_each_letter_that_ran_out_and_records_the_others(orgs, member, client_for,
+                                                                                county_a_clerk):
+    expired = sent(member, destination=OUTSIDE)
+    fresh = sent(add_member(orgs["community"], "李红梅"), destination=OUTSIDE, letter="城组转〔2026〕66号",
+                 sent_days_ago=5)
+    message = batch(client_for(county_a_clerk), "record_receipt", [expired.pk, fresh.pk], day=days_ago(2).isoformat())
+    assert "登记回执：已办理 1 人，未办理 1 人" in message
+    [line] = re.findall(r"<li>(.*?)</li>", message)
+    assert line.startswith("「王建国（城组转〔2026〕61号）」：")
+    assert f"介绍信已于{days_ago(10).year}年{days_ago(10).month}月{days_ago(10).day}日到期" in line
+    assert "请登记「介绍信被退回」，再为该党员重新开具介绍信" in line
+    assert (Transfer.objects.get(pk=expired.pk).state, Transfer.objects.get(pk=fresh.pk).state) == (
+        TransferState.IN_TRANSIT, TransferState.RECEIVED)
+    assert Member.objects.get(pk=member.pk).status == "active"
+
+
+def test_a_letter_out_of_the_province_that_ran_out_is_recorded_as_come_back(orgs, member, county_a_clerk):
+    t = sent(member, destination=OUTSIDE)
+    services.transfer_return(transfer=t, reason="介绍信已过有效期，省外党组织未接收", actor=county_a_clerk)
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.RETURNED
 
 
 def test_the_receive_step_refuses_an_expired_letter_under_its_date(orgs, member, client_for, county_b_clerk):

@@ -199,7 +199,7 @@ def test_a_joining_date_after_today_is_refused_on_the_form_and_the_sheet(tmp_pat
 def test_a_member_whose_relationship_went_out_cannot_be_put_back_on_the_roll(orgs, member, client_for, county_a_clerk):
     transfer = services.transfer_start(member=member, letter_number="甘转1号", started_on=days_ago(5),
                                        destination="北京市某党支部", actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     transfer = Transfer.objects.get(pk=transfer.pk)
     if transfer.state != TransferState.RECEIVED:  # out of the province: received on the other side's word
         services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=SYSTEM)

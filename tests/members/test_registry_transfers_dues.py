@@ -72,7 +72,7 @@ def test_a_transfer_inside_the_province_is_received_by_the_receiving_countys_cle
                                                                                   county_b_clerk):
     t = started(member, to_branch=orgs["county_b"])
     assert t.state == TransferState.PENDING
-    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), valid_days=60, actor=county_a_clerk)
     with pytest.raises(ValidationError):  # the sending side does not receive its own letter
         services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_a_clerk)
     services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_b_clerk)
@@ -85,7 +85,7 @@ def test_a_transfer_out_of_the_province_needs_a_destination_and_ends_as_transfer
         started(member)
     assert "转往单位" in error.value.message_dict["destination"][0]
     t = started(member, destination="陕西省西安市雁塔区某街道党工委")
-    services.transfer_send(transfer=t, sent_on=days_ago(30), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(30), valid_days=30, actor=county_a_clerk)
     services.transfer_receive(transfer=t, received_on=days_ago(2), actor=county_a_clerk)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
 
@@ -105,7 +105,7 @@ def test_a_transfer_to_the_same_branch_is_refused(orgs, member):
 
 def test_a_returned_transfer_leaves_the_member_where_they_were_and_needs_a_reason(orgs, member, county_b_clerk):
     t = started(member, to_branch=orgs["county_b"])
-    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), valid_days=30, actor=SYSTEM)
     with pytest.raises(ValidationError):
         services.transfer_return(transfer=t, reason="", actor=county_b_clerk)
     services.transfer_return(transfer=t, reason="介绍信抬头有误", actor=county_b_clerk)
@@ -116,9 +116,9 @@ def test_a_returned_transfer_leaves_the_member_where_they_were_and_needs_a_reaso
 def test_transfers_in_transit_over_thirty_days_are_overdue(orgs, member, county_a_clerk):
     other = add_member(orgs["community"], "钱")
     late = started(member, to_branch=orgs["county_b"])
-    services.transfer_send(transfer=late, sent_on=days_ago(31), actor=SYSTEM)
+    services.transfer_send(transfer=late, sent_on=days_ago(31), valid_days=30, actor=SYSTEM)
     recent = started(other, to_branch=orgs["county_b"], letter_number="甘组转〔2026〕2号")
-    services.transfer_send(transfer=recent, sent_on=days_ago(5), actor=SYSTEM)
+    services.transfer_send(transfer=recent, sent_on=days_ago(5), valid_days=30, actor=SYSTEM)
     assert set(selectors.transfers_in_transit(county_a_clerk)) == {late, recent}
     assert list(selectors.transfers_overdue(county_a_clerk)) == [late]
 
@@ -127,9 +127,9 @@ def test_the_transfers_list_counts_the_days_in_transit_and_marks_those_the_overd
         orgs, member, client_for, county_a_clerk):
     other = add_member(orgs["community"], "钱")
     late = started(member, to_branch=orgs["county_b"])
-    services.transfer_send(transfer=late, sent_on=days_ago(31), actor=SYSTEM)
+    services.transfer_send(transfer=late, sent_on=days_ago(31), valid_days=30, actor=SYSTEM)
     recent = started(other, to_branch=orgs["county_b"], letter_number="甘组转〔2026〕2号")
-    services.transfer_send(transfer=recent, sent_on=days_ago(30), actor=SYSTEM)
+    services.transfer_send(transfer=recent, sent_on=days_ago(30), valid_days=30, actor=SYSTEM)
     page = client_for(county_a_clerk).get(reverse("admin:members_transfer_changelist")).content.decode()
     assert '在途<br><span class="orgwork-warning">逾期，已31天</span>' in page
     assert "在途<br>已30天" in page  # thirty days is not yet overdue, as on the overdue list
@@ -155,7 +155,7 @@ def three_months(member: Member, paid: tuple[bool, bool, bool]) -> list[datetime
 def test_the_letter_says_how_far_the_dues_are_paid_from_the_ledger(orgs, member, paid, paid_to):
     months = three_months(member, paid)
     transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
-                                      actor=SYSTEM)
+                                      valid_days=30, actor=SYSTEM)
     assert transfer.dues_paid_to == (None if paid_to is None else months[paid_to])
     audited = AuditLog.objects.latest("pk").changes  # the letter's one audit row
     assert audited["state"][1] == TransferState.IN_TRANSIT
@@ -167,14 +167,14 @@ def test_a_payment_recorded_after_the_letters_date_is_not_on_the_letter(orgs, me
     DuesRecord.objects.filter(member=member, month=months[0]).update(paid_on=days_ago(5))
     DuesRecord.objects.filter(member=member, month=months[1]).update(paid_on=days_ago(1))
     transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=days_ago(2),
-                                      actor=SYSTEM)
+                                      valid_days=30, actor=SYSTEM)
     assert transfer.dues_paid_to == months[0]  # on the letter's day the second month was still owed
 
 
 def test_the_transfer_page_shows_the_letters_dues_month(orgs, member, client_for, county_a_clerk):
     months = three_months(member, (True, True, False))
     transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
-                                      actor=SYSTEM)
+                                      valid_days=30, actor=SYSTEM)
     page = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[transfer.pk]))
     assert page.status_code == 200
     assert "党费交至" in page.content.decode() and f"{months[1]:%Y.%m}" in page.content.decode()

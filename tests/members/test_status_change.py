@@ -189,7 +189,7 @@ def test_a_transfer_out_of_the_province_is_dated_by_its_letter_and_keeps_the_rec
     """One leaving date: the relationship left with the letter, the month the dues stop too."""
     t = services.transfer_start(member=member, destination="陕西省西安市某党支部", letter_number="甘转〔2026〕7号",
                                 started_on=days_ago(20), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(18), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(18), valid_days=30, actor=SYSTEM)
     t = services.transfer_receive(transfer=t, received_on=days_ago(3), actor=county_a_clerk)
     assert status_of(member) == (MemberStatus.TRANSFERRED_OUT, days_ago(18),
                                  "组织关系转往陕西省西安市某党支部（介绍信 甘转〔2026〕7号）")
@@ -199,11 +199,11 @@ def test_a_transfer_out_of_the_province_is_dated_by_its_letter_and_keeps_the_rec
 def test_a_return_from_outside_the_province_records_its_date(orgs, member, county_a_clerk):
     t = services.transfer_start(member=member, destination="陕西省某党支部", letter_number="甘转〔2026〕8号",
                                 started_on=days_ago(40), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(38), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(38), valid_days=30, actor=SYSTEM)
     services.transfer_receive(transfer=t, received_on=days_ago(30), actor=county_a_clerk)
     services.transfer_in_from_outside(member=Member.objects.get(pk=member.pk), to_branch=orgs["community"],
                                       origin="陕西省某党支部", letter_number="陕转〔2026〕2号", sent_on=days_ago(6),
-                                      received_on=days_ago(2), actor=county_a_clerk)
+                                      valid_days=30, received_on=days_ago(2), actor=county_a_clerk)
     status, day, reason = status_of(member)
     assert (status, day) == (MemberStatus.ACTIVE, days_ago(2)) and "陕转〔2026〕2号" in reason
 

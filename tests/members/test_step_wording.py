@@ -42,7 +42,7 @@ def buttons(html: str) -> list[str]:
 def sent(member: Member, *, to_branch=None, destination: str = "", letter: str = "城组转〔2026〕21号") -> Transfer:
     t = services.transfer_start(member=member, to_branch=to_branch, destination=destination, letter_number=letter,
                                 started_on=days_ago(9), actor=SYSTEM)
-    return services.transfer_send(transfer=t, sent_on=days_ago(8), actor=SYSTEM)
+    return services.transfer_send(transfer=t, sent_on=days_ago(8), valid_days=30, actor=SYSTEM)
 
 
 # ---------------------------------------------------------------- 确认 said once

@@ -28,7 +28,7 @@ def test_every_step_of_a_transfer_inside_the_province_names_itself_in_the_trail(
                                                                                 county_b_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕41号",
                                 started_on=days_ago(40), actor=county_a_clerk)
-    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), valid_days=60, actor=county_a_clerk)
     services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_b_clerk)
     assert trail_messages(t) == [services.TRANSFER_STARTED, services.TRANSFER_SENT, services.TRANSFER_RECEIVED]
     assert services.TRANSFER_RECEIVED == "接收组织关系"
@@ -37,7 +37,7 @@ def test_every_step_of_a_transfer_inside_the_province_names_itself_in_the_trail(
 def test_a_letter_sent_back_names_the_return_in_the_trail(orgs, member, county_b_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕42号",
                                 started_on=days_ago(40), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(35), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(35), valid_days=30, actor=SYSTEM)
     services.transfer_return(transfer=t, reason="介绍信抬头有误", actor=county_b_clerk)
     assert trail_messages(t)[-1] == "退回介绍信"
 
@@ -48,14 +48,14 @@ def test_a_transfer_in_from_outside_names_its_registration_in_the_trail(orgs, co
                       income_base=Decimal("4200"))
     t = services.transfer_in_from_outside(member=newcomer, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
                                           letter_number="京海转〔2026〕77号", sent_on=days_ago(10),
-                                          received_on=days_ago(3), actor=county_a_clerk)
+                                          valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     assert trail_messages(t) == ["登记省外转入"]
 
 
 def test_the_transfers_record_page_shows_the_step_of_each_row(orgs, member, client_for, county_a_clerk):
     t = services.transfer_start(member=member, destination="陕西省西安市雁塔区某街道党工委",
                                 letter_number="城组转〔2026〕43号", started_on=days_ago(40), actor=county_a_clerk)
-    services.transfer_send(transfer=t, sent_on=days_ago(30), actor=county_a_clerk)
+    services.transfer_send(transfer=t, sent_on=days_ago(30), valid_days=30, actor=county_a_clerk)
     services.transfer_receive(transfer=t, received_on=days_ago(2), actor=county_a_clerk)
     html = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[t.pk])).content.decode()
     trail = html[html.index('id="record-timeline"'):]
@@ -81,7 +81,7 @@ def test_the_trail_writes_the_letters_dues_month_as_the_page_does(orgs, member):
     services.dues_pay(record=record, paid=record.due, paid_on=days_ago(2), actor=SYSTEM)
     transfer = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕88号",
                                        started_on=days_ago(1), actor=SYSTEM)
-    services.transfer_send(transfer=transfer, sent_on=days_ago(0), actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=days_ago(0), valid_days=30, actor=SYSTEM)
     entry = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Transfer),
                                     object_id=str(transfer.pk)).latest("at", "id")
     rows = {row.label: row.new for row in readable_changes(Transfer, entry.changes)}

@@ -35,7 +35,7 @@ ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入
 def transferred_out(member: Member, actor, letter_number: str = "城组转〔2026〕9号") -> Member:
     t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number=letter_number,
                                 started_on=days_ago(200), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(199), actor=actor)
+    services.transfer_send(transfer=t, sent_on=days_ago(199), valid_days=30, actor=actor)
     services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
     member.refresh_from_db()
     assert member.status == MemberStatus.TRANSFERRED_OUT
@@ -47,7 +47,7 @@ def test_a_member_transferred_out_of_the_province_comes_back_on_the_roll_by_a_tr
     gone = transferred_out(member, county_a_clerk)
     t = services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
                                           letter_number="京海转〔2026〕31号", sent_on=days_ago(10),
-                                          received_on=days_ago(3), actor=county_a_clerk)
+                                          valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     back = Member.objects.get(pk=member.pk)
     assert (back.status, back.branch_id) == (MemberStatus.ACTIVE, orgs["village"].pk)
     assert (t.from_branch_id, t.origin, t.to_branch_id, t.state, t.received_on) == (
@@ -60,11 +60,13 @@ def test_a_transfer_in_from_outside_needs_the_letter_and_a_branch_in_the_clerks_
     gone = transferred_out(member, county_a_clerk)
     with pytest.raises(ValidationError) as error:
         services.transfer_in_from_outside(member=gone, to_branch=orgs["community"], origin="", letter_number="",
-                                          sent_on=days_ago(10), received_on=days_ago(3), actor=county_a_clerk)
+                                          sent_on=days_ago(10),
+                                          valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     assert {"origin", "letter_number"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
         services.transfer_in_from_outside(member=gone, to_branch=orgs["county_b"], origin="北京市某党工委",
-                                          letter_number="京转1号", sent_on=days_ago(10), received_on=days_ago(3),
+                                          letter_number="京转1号", sent_on=days_ago(10),
+                                          valid_days=30, received_on=days_ago(3),
                                           actor=county_a_clerk)
     assert "管辖范围" in str(error.value)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
@@ -73,7 +75,8 @@ def test_a_transfer_in_from_outside_needs_the_letter_and_a_branch_in_the_clerks_
 def test_only_a_member_transferred_out_can_be_transferred_in_from_outside(orgs, member, county_a_clerk):
     with pytest.raises(ValidationError) as error:
         services.transfer_in_from_outside(member=member, to_branch=orgs["village"], origin="北京市某党工委",
-                                          letter_number="京转1号", sent_on=days_ago(10), received_on=days_ago(3),
+                                          letter_number="京转1号", sent_on=days_ago(10),
+                                          valid_days=30, received_on=days_ago(3),
                                           actor=county_a_clerk)
     assert "转出本省" in str(error.value)
 
@@ -84,7 +87,7 @@ def test_a_members_page_offers_the_transfer_in_to_a_member_transferred_out(orgs,
     assert buttons(page(client, gone)) == ["transfer-in"]
     done = client.post(step_url(gone, "transfer-in"), {
         "to_branch": orgs["community"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
-        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+        "sent_on": days_ago(10).isoformat(), "valid_days": "30", "received_on": days_ago(3).isoformat()})
     assert done.status_code == 302
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
     assert Transfer.objects.filter(member=member, origin="北京市海淀区某街道党工委").exists()
@@ -134,7 +137,7 @@ def test_the_database_refuses_a_letter_number_twice_whatever_the_path(orgs, memb
 def test_a_letter_sent_back_frees_its_number(orgs, member, county_b_clerk):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕7号",
                                 started_on=days_ago(5), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(4), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     services.transfer_return(transfer=t, reason="抬头有误", actor=county_b_clerk)
     again = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕7号",
                                     started_on=days_ago(2), actor=SYSTEM)
@@ -163,20 +166,21 @@ def test_a_letter_from_outside_is_told_apart_by_its_issuer(orgs, member, county_
     # Another province may number a letter as one of ours: its issuer tells them apart.
     services.transfer_in_from_outside(member=gone, to_branch=orgs["community"], origin="北京市海淀区某街道党工委",
                                       letter_number="城组转〔2026〕9号", sent_on=days_ago(10),
-                                      received_on=days_ago(3), actor=county_a_clerk)
+                                      valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     second = add_member(orgs["village"], "李四")
     gone_again = transferred_out_with(second, county_a_clerk, "城组转〔2026〕10号")
     with pytest.raises(ValidationError) as error:
         services.transfer_in_from_outside(member=gone_again, to_branch=orgs["community"],
                                           origin="北京市海淀区某街道党工委", letter_number="城组转〔2026〕9号",
-                                          sent_on=days_ago(10), received_on=days_ago(3), actor=county_a_clerk)
+                                          sent_on=days_ago(10),
+                                          valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     assert "已登记转入" in error.value.message_dict["letter_number"][0]
 
 
 def transferred_out_with(member: Member, actor, letter: str) -> Member:
     t = services.transfer_start(member=member, destination="北京市海淀区某街道党工委", letter_number=letter,
                                 started_on=days_ago(200), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(199), actor=actor)
+    services.transfer_send(transfer=t, sent_on=days_ago(199), valid_days=30, actor=actor)
     services.transfer_receive(transfer=t, received_on=days_ago(190), actor=actor)
     member.refresh_from_db()
     return member
@@ -186,7 +190,8 @@ def test_a_new_person_transferred_in_from_outside_enters_the_roster_with_the_let
     person = Member(name="赵六", id_number=make_id(datetime.date(1985, 4, 2)), category="full",
                     joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("4200"))
     t = services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
-                                          letter_number="沪徐转〔2026〕8号", sent_on=days_ago(6), received_on=days_ago(1),
+                                          letter_number="沪徐转〔2026〕8号", sent_on=days_ago(6),
+                                          valid_days=30, received_on=days_ago(1),
                                           actor=county_a_clerk)
     added = Member.objects.get(pk=t.member_id)
     assert (added.branch_id, added.status, t.state) == (orgs["village"].pk, MemberStatus.ACTIVE, TransferState.RECEIVED)
@@ -196,7 +201,7 @@ def person_new_to_the_province(orgs, actor, *, received_on: datetime.date) -> Me
     person = Member(name="周转入", id_number=make_id(datetime.date(1986, 5, 3)), category="full",
                     joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1), income_base=Decimal("4200"))
     t = services.transfer_in_from_outside(member=person, to_branch=orgs["village"], origin="上海市徐汇区某党委",
-                                          letter_number="沪徐转〔2026〕18号", received_on=received_on,
+                                          letter_number="沪徐转〔2026〕18号", valid_days=30, received_on=received_on,
                                           sent_on=received_on - datetime.timedelta(days=5), actor=actor)
     return Member.objects.get(pk=t.member_id)
 
@@ -222,7 +227,7 @@ def test_the_transfer_page_of_a_transfer_in_names_the_organisation_outside(orgs,
     gone = transferred_out(member, county_a_clerk)
     t = services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
                                           letter_number="京海转〔2026〕31号", sent_on=days_ago(10),
-                                          received_on=days_ago(3), actor=county_a_clerk)
+                                          valid_days=30, received_on=days_ago(3), actor=county_a_clerk)
     client = client_for(county_a_clerk)
     assert "北京市海淀区某街道党工委" in page(client, t)
     assert "省外：北京市海淀区某街道党工委" in client.get(reverse("admin:members_transfer_changelist")).content.decode()
@@ -247,7 +252,7 @@ def test_the_receiving_clerk_of_another_county_takes_back_a_member_who_left_the_
     audited = AuditLog.objects.count()
     done = client.post(url, {
         "to_branch": orgs["county_b"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
-        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+        "sent_on": days_ago(10).isoformat(), "valid_days": "30", "received_on": days_ago(3).isoformat()})
     assert done.status_code == 302 and done["Location"] == reverse("admin:members_member_change", args=[gone.pk])
     back = Member.objects.get(pk=gone.pk)
     assert (back.status, back.branch_id) == (MemberStatus.ACTIVE, orgs["county_b"].pk)
@@ -269,7 +274,7 @@ def test_the_transfer_in_step_refuses_a_branch_outside_the_clerks_jurisdiction(o
     gone = transferred_out(member, county_a_clerk)
     refused = client_for(county_b_clerk).post(transfer_in_url(county_b_clerk, gone), {
         "to_branch": orgs["community"].pk, "origin": "北京市海淀区某街道党工委", "letter_number": "京海转〔2026〕31号",
-        "sent_on": days_ago(10).isoformat(), "received_on": days_ago(3).isoformat()})
+        "sent_on": days_ago(10).isoformat(), "valid_days": "30", "received_on": days_ago(3).isoformat()})
     assert refused.status_code == 200
     assert refused.context["form"].errors["to_branch"] == [OUTSIDE_JURISDICTION]
     assert Member.objects.get(pk=gone.pk).status == MemberStatus.TRANSFERRED_OUT
@@ -312,9 +317,9 @@ NEW_ID = "11010519491231002X"
 def letter(**changes) -> dict[str, str]:
     """The page's fields for 赵六, arriving with a letter from 上海市徐汇区某党委."""
     return {"origin": "上海市徐汇区某党委", "letter_number": "沪徐转〔2026〕8号", "sent_on": days_ago(6).isoformat(),
-            "received_on": days_ago(1).isoformat(), "to_branch": "", "name": "赵六", "id_number": NEW_ID,
-            "category": "full", "joined_on": "1975-07-01", "full_on": "1976-07-01", "dues_category": "employed",
-            "income_base": "4200", **changes}
+            "valid_days": "30", "received_on": days_ago(1).isoformat(), "to_branch": "", "name": "赵六",
+            "id_number": NEW_ID, "category": "full", "joined_on": "1975-07-01", "full_on": "1976-07-01",
+            "dues_category": "employed", "income_base": "4200", **changes}
 
 
 def test_a_county_clerk_registers_a_person_new_to_the_province_from_the_transfers_list(orgs, client_for,

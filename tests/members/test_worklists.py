@@ -71,12 +71,12 @@ def test_the_overdue_transfer_list_is_scoped_to_the_sending_or_receiving_county(
                                                                                 county_b_clerk, personas):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转9号",
                                 started_on=days_ago(60), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=days_ago(45), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(45), valid_days=30, actor=SYSTEM)
     assert "甘转9号" in page(client_for(county_b_clerk), worklists.SLUG_OVERDUE)
     other = add_member(orgs["county_b"], "七里河党员")
     t2 = services.transfer_start(member=other, destination="四川省某党委", letter_number="七转1号",
                                  started_on=days_ago(60), actor=SYSTEM)
-    services.transfer_send(transfer=t2, sent_on=days_ago(45), actor=SYSTEM)
+    services.transfer_send(transfer=t2, sent_on=days_ago(45), valid_days=30, actor=SYSTEM)
     assert "七转1号" not in page(client_for(personas["county_a_clerk"]), worklists.SLUG_OVERDUE)
 
 

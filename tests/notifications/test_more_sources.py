@@ -108,10 +108,10 @@ def test_a_transfer_in_transit_over_30_days_is_due_for_the_sending_county_until_
     moving, recent = add_member(orgs["community"], "张移"), add_member(orgs["community"], "赵新")
     old = members.transfer_start(member=moving, letter_number="L-001", started_on=days_ago(40), actor=SYSTEM,
                                  to_branch=orgs["county_b"])
-    old = members.transfer_send(transfer=old, sent_on=days_ago(35), actor=SYSTEM)
+    old = members.transfer_send(transfer=old, sent_on=days_ago(35), valid_days=60, actor=SYSTEM)
     new = members.transfer_start(member=recent, letter_number="L-002", started_on=days_ago(12), actor=SYSTEM,
                                  to_branch=orgs["county_b"])
-    members.transfer_send(transfer=new, sent_on=days_ago(10), actor=SYSTEM)
+    members.transfer_send(transfer=new, sent_on=days_ago(10), valid_days=30, actor=SYSTEM)
     (item,) = registry.get("members_transfer_transit").due(TODAY)
     assert item.pk == old.pk and item.deadline == days_ago(5) and "L-001" in item.title
     assert reminded(county_a_clerk, "members_transfer_transit", TODAY) == [Stage.OVERDUE]

@@ -377,7 +377,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if obj is None:
             return []
         received = "received_on" if obj.to_branch_id or not obj.destination else "receipt_on"
-        validity = ["valid_days", "valid_until_shown"] if obj.from_branch_id else []  # a letter issued here
+        # A letter issued here, or one from outside registered with its 有效期 (the earlier ones have none).
+        validity = ["valid_days", "valid_until_shown"] if obj.from_branch_id or obj.valid_days else []
         return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
                 "sent_on", *validity, "dues_paid_to_shown", received, "returned_reason"]
 
@@ -426,8 +427,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
             try:
                 transfer = services.transfer_in_from_outside(
                     member=form.instance, to_branch=data["to_branch"], origin=data["origin"],
-                    letter_number=data["letter_number"], sent_on=data["sent_on"], received_on=data["received_on"],
-                    dues_paid_to=data["dues_paid_to"], actor=request.user)
+                    letter_number=data["letter_number"], sent_on=data["sent_on"], valid_days=data["valid_days"],
+                    received_on=data["received_on"], dues_paid_to=data["dues_paid_to"], actor=request.user)
             except ValidationError as error:
                 apply_refusal(form, error)
             else:

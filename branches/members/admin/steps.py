@@ -258,7 +258,14 @@ class TransferInStepForm(forms.Form):
         widget=KeyCheckedAutocompleteSelect(Member._meta.get_field("branch"), admin.site))
     origin = forms.CharField(label="转出单位（省外）", max_length=200, help_text="开出介绍信的省外党组织。")
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
-    sent_on = forms.DateField(label="开出介绍信日期")
+    sent_on = forms.DateField(label="开出介绍信日期", help_text="省外介绍信上的开出日期。")
+    valid_days = forms.IntegerField(
+        label="有效期（天）", min_value=1, max_value=rules.LETTER_VALID_DAYS_MAX,
+        help_text="省外介绍信注明的有效期；接收日期须在开出日期起的有效期内，过期的退回省外党组织重新开具。",
+        error_messages={"required": rules.LETTER_FROM_OUTSIDE_VALID_DAYS_MISSING,
+                        "min_value": rules.letter_valid_days_error(0),
+                        "max_value": rules.letter_valid_days_error(0),
+                        "invalid": rules.letter_valid_days_error(0)})
     received_on = forms.DateField(label="接收日期", initial=dates.today)
     dues_paid_to = dues_month_field()
 
@@ -282,7 +289,7 @@ class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
         fields = ["name", "id_number", "category", "joined_on", "full_on", "dues_category", "income_base"]
         field_classes = {"income_base": PlainDecimalField}
 
-    LETTER = ["origin", "letter_number", "sent_on", "received_on", "dues_paid_to", "to_branch"]
+    LETTER = ["origin", "letter_number", "sent_on", "valid_days", "received_on", "dues_paid_to", "to_branch"]
     field_order = [*LETTER, *Meta.fields]
 
     def returning_member(self) -> Member | None:
@@ -331,7 +338,8 @@ MEMBER_STEPS = (
                form_takes_user=True,
                run=lambda m, u, d: services.transfer_in_from_outside(
                    member=m, to_branch=d["to_branch"], origin=d["origin"], letter_number=d["letter_number"],
-                   sent_on=d["sent_on"], received_on=d["received_on"], dues_paid_to=d["dues_paid_to"], actor=u),
+                   sent_on=d["sent_on"], valid_days=d["valid_days"], received_on=d["received_on"],
+                   dues_paid_to=d["dues_paid_to"], actor=u),
                verb="办理省外转入", summary=lambda m: _member_about(m, "省外转入（恢复在册）"), done_note=_dues_owed),
 )
 
