@@ -278,6 +278,10 @@ class Transfer(Audited):
     valid_days = models.PositiveSmallIntegerField(
         "有效期（天）", null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(rules.LETTER_VALID_DAYS_MAX)])  # help on 确认转出's form
+    # 确认转出 while months before the letter's month are unpaid: why (困难党员经批准减免);
+    # set only by services.transfer_send, on the letter it let through.
+    dues_exception = models.CharField("党费未交清例外原因", max_length=rules.DUES_EXCEPTION_MAX, blank=True,
+                                      editable=False)
     received_on = models.DateField("接收日期", null=True, blank=True)
     returned_reason = models.CharField("退回原因", max_length=200, blank=True)
 
@@ -319,6 +323,11 @@ class Transfer(Audited):
                 condition=Q(received_on__isnull=True) | Q(sent_on__isnull=True) | Q(received_on__gte=F("sent_on")),
                 name="members_transfer_received_after_sent",
                 violation_error_message="接收日期（回执日期）不能早于开出介绍信日期。"),
+            # The exception is that of a letter issued here, with unpaid months before its month.
+            models.CheckConstraint(
+                condition=Q(dues_exception="") | Q(from_branch__isnull=False, sent_on__isnull=False),
+                name="members_transfer_dues_exception_sent",
+                violation_error_message="党费未交清例外原因只记在本省开出的介绍信上。"),
         ]
 
     def __str__(self) -> str:

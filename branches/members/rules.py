@@ -30,6 +30,7 @@ TRANSFER_OVERDUE_DAYS = 30
 # 介绍信有效期: the letter states 有效期X天, in practice 10 to 30 days, never beyond three months.
 LETTER_VALID_DAYS_DEFAULT = 30
 LETTER_VALID_DAYS_MAX = 90
+DUES_EXCEPTION_MAX = 200  # 党费未交清例外原因
 # A 党费交至 on a letter from outside may run ahead of the receipt (paid in advance), not by years.
 DUES_PAID_AHEAD_MAX_MONTHS = 12
 
@@ -493,6 +494,18 @@ def letter_from_outside_errors(*, sent_on: datetime.date, valid_days: int,
         return {"received_on": f"接收日期（{_day(received_on)}）晚于省外介绍信的有效期，介绍信已于{_day(until)}到期："
                                "不能凭此介绍信登记转入，请退回开出介绍信的省外党组织重新开具，凭新介绍信登记。"}
     return {}
+
+
+def dues_unsettled_error(unpaid: list[datetime.date], sent_on: datetime.date, exception: str) -> str:
+    """党员转出前应交清转出当月以前的党费 (the letter states 党费交至): months before the
+    letter's month unpaid by its day are refused, unless the clerk records the exception
+    and its reason (例外原因, e.g. 困难党员经批准减免), as a late step of the recruitment
+    file records its reason."""
+    if not unpaid or exception.strip():
+        return ""
+    shown = "、".join(f"{m:%Y.%m}" for m in unpaid)
+    return (f"截至开出介绍信日期（{_day(sent_on)}）尚有{len(unpaid)}个月党费未交纳（{shown}）：党员转出前应交清"
+            f"转出当月以前的党费。请先登记交纳；经批准减免等例外情形的，填写例外原因后再确认转出。")
 
 
 def dues_paid_to_error(paid_to: datetime.date, received_on: datetime.date) -> str:

@@ -141,6 +141,15 @@ def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     return paid.aggregate(month=Max("month"))["month"]
 
 
+def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[datetime.date]:
+    """The months before the letter's month that were not paid by the letter's day (as
+    :func:`dues_paid_to` reads the ledger), oldest first: a member transferring out
+    settles them before 确认转出 (:func:`rules.dues_unsettled_error`)."""
+    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=sent_on)
+    return list(member.dues.filter(unpaid_then, month__lt=sent_on.replace(day=1)).order_by("month")
+                .values_list("month", flat=True))
+
+
 def missing_income_base(user: Any) -> QuerySet[Member]:
     """在职党员未填写党费计算基数: on the roll, no dues generated for them until filled."""
     return (scope_queryset(Member.objects.filter(MISSING_INCOME_BASE, status=MemberStatus.ACTIVE), user)

@@ -316,12 +316,22 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
     return transfer
 
 
-def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, valid_days: int | None) -> Transfer:
-    """转出确认: the sending branch issues the letter; the transfer is 在途. ``valid_days``:
-    the 有效期 the letter states, required (1–90 days); only the letters issued before it
-    was recorded (migration ``members.0021``) have none, and are not checked."""
+def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, valid_days: int | None,
+                  dues_exception: str = "") -> Transfer:
+    """转出确认: the sending branch issues the letter; the transfer is 在途.
+
+    ``valid_days``: the 有效期 the letter states, required (1–90 days); only the letters
+    issued before it was recorded (migration ``members.0021``) have none. The member has
+    paid every month before the letter's month by its day (党员转出前应交清党费, the letter
+    states 党费交至); otherwise the letter is refused, naming the months, unless
+    ``dues_exception`` gives the reason for the exception (困难党员经批准减免), which is
+    kept on the transfer and in its audit row with the months it covers."""
     if message := rules.letter_valid_days_required_error(valid_days):
         raise ValidationError({"valid_days": message})
+    exception = (dues_exception or "").strip()
+    if len(exception) > rules.DUES_EXCEPTION_MAX:
+        raise ValidationError({"dues_exception": f"例外原因不能超过{rules.DUES_EXCEPTION_MAX}字。"})
+    unpaid: list[datetime.date] = []  # the months the exception covers, for the audit row
 
     def apply(locked: Transfer) -> list[str]:
         if locked.state != TransferState.PENDING:
@@ -330,14 +340,31 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, val
         _not_future(sent_on, "sent_on", "开出介绍信日期")
         if sent_on < locked.started_on:
             raise ValidationError({"sent_on": "开出介绍信日期不能早于申请日期。"})
+        unpaid[:] = selectors.dues_unpaid_before_letter(locked.member, sent_on)
+        if message := rules.dues_unsettled_error(unpaid, sent_on, exception):
+            raise ValidationError({"dues_exception": message})
         # The letter says how far the dues are paid (党费交到X年X月), read from the ledger.
         locked.state, locked.sent_on, locked.valid_days = TransferState.IN_TRANSIT, sent_on, valid_days
         locked.dues_paid_to = selectors.dues_paid_to(locked.member, as_of=sent_on)
-        return ["state", "sent_on", "valid_days", "dues_paid_to"]
+        # Kept only on a letter it let through: a reason typed for a batch is not written on
+        # the letters of members who owed nothing.
+        locked.dues_exception = exception if unpaid else ""
+        return ["state", "sent_on", "valid_days", "dues_paid_to", "dues_exception"]
 
-    return perform(Transfer.objects.all(), transfer.pk, actor=actor, permission="members.change_transfer",
-                   label="办理组织关系转接", what="组织关系转接", apply=apply, action=AuditAction.TRANSITION,
-                   message=TRANSFER_SENT)
+    done = perform(Transfer.objects.all(), transfer.pk, actor=actor,
+                   permission="members.change_transfer", label="办理组织关系转接", what="组织关系转接", apply=apply,
+                   action=AuditAction.TRANSITION,
+                   message=lambda _: "；".join(filter(None, [TRANSFER_SENT, dues_exception_note(unpaid)])))
+    done.dues_unsettled = list(unpaid) if done.dues_exception else []  # for the step's message
+    return done
+
+
+def dues_exception_note(months: Sequence[datetime.date]) -> str:
+    """What 确认转出 let through by its exception, for the audit row and the step's message:
+    党费未交清2个月（2026.08、2026.09），按例外原因开出介绍信; nothing when all were paid."""
+    if not months:
+        return ""
+    return f"党费未交清{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}），按例外原因开出介绍信"
 
 
 def _on_the_roll(member: Member) -> None:

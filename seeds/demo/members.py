@@ -71,7 +71,8 @@ def build(ctx: DemoContext) -> None:
     fill_admitted_bases(ctx.actor)
     dues = ensure_dues(ctx.actor)
     departed = ensure_departed(branches, ctx.actor)
-    transfers = ensure_transfers(branches, ctx.actor) + ensure_transfer_in(branches, ctx.actor)
+    transfers = (ensure_transfers(branches, ctx.actor) + ensure_transfer_behind_with_dues(branches, ctx.actor)
+                 + ensure_transfer_in(branches, ctx.actor))
     lapses = services.members_check_arrears(actor=ctx.actor)
     appraised = ensure_appraisals(branches, ctx.actor)
     write_dues_sheet()
@@ -323,6 +324,25 @@ def ensure_transfers(branches: list[PartyOrganisation], actor: Any) -> int:
                                       started_on=ago(50), actor=actor)
     services.transfer_send(transfer=overdue, sent_on=ago(45), valid_days=rules.LETTER_VALID_DAYS_DEFAULT, actor=actor)
     return 2
+
+
+BEHIND_WITH_DUES_LETTER = "演示转〔2026〕3号"
+
+
+def ensure_transfer_behind_with_dues(branches: list[PartyOrganisation], actor: Any) -> int:
+    """A transfer 待转出确认 of a member of the first branch behind with his dues: its
+    确认转出 is refused, naming the unpaid months, until they are paid or an exception's
+    reason (例外原因) is recorded."""
+    if len(branches) < 2 or Transfer.objects.filter(letter_number=BEHIND_WITH_DUES_LETTER).exists():
+        return 0
+    behind = (Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+                                    unpaid_months__gt=0, application__isnull=True)
+              .exclude(transfers__state__in=["pending", "in_transit"]).order_by("-pk").first())
+    if behind is None:
+        return 0
+    services.transfer_start(member=behind, to_branch=branches[1], letter_number=BEHIND_WITH_DUES_LETTER,
+                            started_on=ago(3), actor=actor)
+    return 1
 
 
 TRANSFER_IN_LETTER = ("上海市徐汇区某街道党工委", "沪徐转〔2026〕演示1号")

@@ -1,5 +1,6 @@
 """The demo step for members: a roster, dues with arrears, every pipeline stage, two
-transfers (one overdue, its letter past its validity) and one in from outside the province
+transfers (one overdue, its letter past its validity), one awaiting 确认转出 whose member is
+behind with his dues (refused until paid or excepted) and one in from outside the province
 with its letter's validity, behind with its dues; a second run adds nothing."""
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def test_the_demo_shows_a_letter_past_its_validity_and_a_transfer_in_behind_with
     from orgwork.common import dates
 
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
-    issued = Transfer.objects.filter(letter_number__startswith="演示转")
+    issued = Transfer.objects.filter(letter_number__startswith="演示转", sent_on__isnull=False)
     assert set(issued.values_list("valid_days", flat=True)) == {rules.LETTER_VALID_DAYS_DEFAULT}
     assert any(t.state == "in_transit" and t.valid_until < dates.today() for t in issued)
     arrived = Transfer.objects.get(from_branch__isnull=True, letter_number=step.TRANSFER_IN_LETTER[1])
@@ -140,3 +141,18 @@ def test_the_demo_registers_its_transfer_in_with_the_letters_validity(orgs):
     step.build(DemoContext(scale="small", stdout=io.StringIO()))
     arrived = Transfer.objects.get(from_branch__isnull=True, letter_number=step.TRANSFER_IN_LETTER[1])
     assert arrived.valid_days == rules.LETTER_VALID_DAYS_DEFAULT and arrived.valid_until >= arrived.received_on
+
+
+def test_the_demo_holds_a_letter_refused_for_the_members_unpaid_dues(orgs):
+    from django.core.exceptions import ValidationError
+
+    from branches.members import rules, services
+    from orgwork.common import dates
+
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    pending = Transfer.objects.get(letter_number=step.BEHIND_WITH_DUES_LETTER)
+    assert pending.state == "pending" and pending.member.unpaid_months > 0
+    with pytest.raises(ValidationError) as refused:
+        services.transfer_send(transfer=pending, sent_on=dates.today(), valid_days=rules.LETTER_VALID_DAYS_DEFAULT,
+                               actor=SYSTEM)
+    assert f"尚有{pending.member.unpaid_months}个月党费未交纳" in refused.value.message_dict["dues_exception"][0]

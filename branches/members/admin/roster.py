@@ -379,8 +379,9 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         received = "received_on" if obj.to_branch_id or not obj.destination else "receipt_on"
         # A letter issued here, or one from outside registered with its 有效期 (the earlier ones have none).
         validity = ["valid_days", "valid_until_shown"] if obj.from_branch_id or obj.valid_days else []
+        exception = ["dues_exception"] if obj.dues_exception else []
         return ["member", "from_branch", "origin", "to_branch", "destination", "letter_number", "state", "started_on",
-                "sent_on", *validity, "dues_paid_to_shown", received, "returned_reason"]
+                "sent_on", *validity, "dues_paid_to_shown", *exception, received, "returned_reason"]
 
     def get_fields(self, request: HttpRequest, obj: Transfer | None = None) -> list[str]:
         return list(TransferStartForm.Meta.fields) if obj is None else self.get_readonly_fields(request, obj)

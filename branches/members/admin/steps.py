@@ -355,13 +355,13 @@ def _transfer_about(transfer: Transfer, label: str) -> str:
 
 
 def _transfer_step(name: str, label: str, applies: Any, run: Any, form: type[forms.Form], icon: str,
-                   refused: str, verb: str = "") -> RecordStep:
+                   refused: str, verb: str = "", done_note: Any = _dues_deleted) -> RecordStep:
     """``refused``: the transfer's field whose refusal goes under the form's first field. A
     step named for what it confirms (确认转出) is said as it is, elsewhere 办理 the step."""
     verb = verb or (label if label.startswith("确认") else f"办理{label}")
     return RecordStep(name=f"{name}_step", label=label, permission=TRANSFER, applies=applies,
                       run=run, form=form, icon=icon, verb=verb, summary=lambda t: _transfer_about(t, label),
-                      refusal_fields=_under_first_field(form, (refused,)), done_note=_dues_deleted)
+                      refusal_fields=_under_first_field(form, (refused,)), done_note=done_note)
 
 
 def _in_state(state: str, *, leaves_province: bool | None = None) -> Any:
@@ -401,6 +401,15 @@ class SendForm(forms.Form):
         error_messages={"min_value": rules.letter_valid_days_error(0),
                         "max_value": rules.letter_valid_days_error(0),
                         "invalid": rules.letter_valid_days_error(0)})
+    dues_exception = forms.CharField(
+        label="例外原因", max_length=rules.DUES_EXCEPTION_MAX, required=False,
+        help_text="转出当月以前各月的党费须交清后才开出介绍信；未交清而经批准的例外情形（如困难党员经批准减免），"
+                  "写明原因及批准情况，记入转接的办理记录。已交清的不填。")
+
+
+def _sent(done: Transfer) -> str:
+    """What 确认转出 let through by an exception (the unpaid months), as the service left it."""
+    return services.dues_exception_note(getattr(done, "dues_unsettled", []))
 
 
 class SendBackForm(ReasonForm):
@@ -416,8 +425,8 @@ class CameBackForm(ReasonForm):
 TRANSFER_STEPS = (
     _transfer_step("send", "确认转出", _in_state(TransferState.PENDING),
                    lambda t, u, d: services.transfer_send(transfer=t, sent_on=d["day"], valid_days=d["valid_days"],
-                                                          actor=u),
-                   SendForm, "outbox", "sent_on"),
+                                                          dues_exception=d["dues_exception"], actor=u),
+                   SendForm, "outbox", "sent_on", done_note=_sent),
     _transfer_step("receive", "接收组织关系", _in_state(TransferState.IN_TRANSIT, leaves_province=False), _receive,
                    day_form("接收日期"), "move_to_inbox", "received_on"),
     # Out of the province no branch here receives: the sending clerk records the receipt
