@@ -244,6 +244,14 @@ def test_the_lists_receipt_names_each_letter_that_ran_out_and_records_the_others
     assert Member.objects.get(pk=member.pk).status == "active"
 
 
+def test_the_lists_receipt_refuses_a_receipt_dated_before_the_letter(orgs, member, client_for, county_a_clerk):
+    t = sent(member, destination=OUTSIDE, sent_days_ago=5)
+    message = batch(client_for(county_a_clerk), "record_receipt", [t.pk], day=days_ago(6).isoformat())
+    assert "登记回执：已办理 0 人，未办理 1 人" in message
+    assert f"回执日期不能早于开出介绍信日期（{days_ago(5):%Y-%m-%d}）" in message
+    assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+
+
 def test_a_letter_out_of_the_province_that_ran_out_is_recorded_as_come_back(orgs, member, county_a_clerk):
     t = sent(member, destination=OUTSIDE)
     services.transfer_return(transfer=t, reason="介绍信已过有效期，省外党组织未接收", actor=county_a_clerk)
