@@ -211,6 +211,27 @@ def test_the_database_refuses_a_receipt_dated_before_the_letter_whatever_the_pat
         Transfer.objects.filter(pk=t.pk).update(state=TransferState.RECEIVED, received_on=days_ago(41))
 
 
+def test_the_migration_names_a_transfer_received_before_its_letter_instead_of_failing_on_the_constraint(orgs, member):
+    """Dates recorded out of order before the database held them: the migration says which
+    letter, in Chinese, and stops."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("branches.members.migrations.0022_transfer_received_after_sent")
+    constraint = next(c for c in Transfer._meta.constraints if c.name == "members_transfer_received_after_sent")
+    with connection.schema_editor() as editor:  # the table as it was before the migration
+        editor.remove_constraint(Transfer, constraint)
+    t = sent(member, destination=OUTSIDE)
+    migration.refuse_receipts_before_letters(apps, None)  # nothing out of order: nothing said
+    Transfer.objects.filter(pk=t.pk).update(state=TransferState.RECEIVED, received_on=days_ago(41))
+    with pytest.raises(RuntimeError) as stopped:
+        migration.refuse_receipts_before_letters(apps, None)
+    assert str(stopped.value) == ("以下组织关系转接的接收日期（回执日期）早于开出介绍信日期，须先更正日期再迁移："
+                                  f"{t.letter_number}（开出{days_ago(40):%Y-%m-%d}，接收{days_ago(41):%Y-%m-%d}）")
+
+
 def test_a_receipt_of_a_letter_issued_before_the_validity_was_recorded_is_not_checked(orgs, member, county_a_clerk):
     t = sent(member, destination=OUTSIDE, valid_days=None, sent_days_ago=100)
     services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_a_clerk)

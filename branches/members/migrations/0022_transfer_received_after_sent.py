@@ -3,6 +3,20 @@
 from django.db import migrations, models
 
 
+def refuse_receipts_before_letters(apps, schema_editor):
+    """A transfer received (or receipted) before its letter was issued, recorded before the
+    database held the two in order: say which, rather than let the check constraint fail
+    with the database's words. The clerk corrects the dates on record, then migrates."""
+    from django.db.models import F
+
+    transfers = apps.get_model("members", "transfer").objects
+    wrong = list(transfers.filter(received_on__lt=F("sent_on"))
+                 .values_list("letter_number", "sent_on", "received_on")[:20])
+    if wrong:
+        named = "、".join(f"{number}（开出{sent:%Y-%m-%d}，接收{received:%Y-%m-%d}）" for number, sent, received in wrong)
+        raise RuntimeError(f"以下组织关系转接的接收日期（回执日期）早于开出介绍信日期，须先更正日期再迁移：{named}")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -11,6 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_receipts_before_letters, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='transfer',
             constraint=models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('sent_on__isnull', True), ('received_on__gte', models.F('sent_on')), _connector='OR'), name='members_transfer_received_after_sent', violation_error_message='接收日期（回执日期）不能早于开出介绍信日期。'),
