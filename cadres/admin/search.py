@@ -20,3 +20,4 @@ class CadreSearchMixin(PersonSearchMixin):
 
     person_latin_fields = PINYIN_FIELDS
     search_help_text = "输入姓名开头、拼音或首字母（如 zgf）、或完整身份证号"
+    masked_search_help_text = "输入姓名开头、拼音或首字母（如 zgf）（按身份证号查找须有查看完整身份证号的权限）"

@@ -62,12 +62,13 @@ class Declaration:
 
 # The one declaration. Family members (A36) hold no ID number, phone or address today;
 # a model that gains one (family contacts) is added here and nowhere else. A cadre keeps
-# only the month of birth; a party member and an applicant keep the day, taken from the
-# number, and declare it.
+# only the month of birth; a party member, an applicant and a talent keep the day, taken
+# from the number, and declare it.
 _MEMBER_DATA = {"id_number": ID_NUMBER, "birth_date": BIRTH_DATE}
 SENSITIVE: dict[str, Declaration] = {
     "cadres.cadre": Declaration({"id_number": ID_NUMBER}, "cadres.view_unmasked_id_number"),
-    "talent.person": Declaration({"id_number": ID_NUMBER, "phone": PHONE}, "talent.view_unmasked_id_number"),
+    "talent.person": Declaration({"id_number": ID_NUMBER, "birth_date": BIRTH_DATE, "phone": PHONE},
+                                 "talent.view_unmasked_id_number"),
     "accounts.user": Declaration({"mobile": PHONE}, "accounts.view_unmasked_mobile"),
     "members.member": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
     "members.applicant": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),

@@ -15,6 +15,7 @@ from unfold.forms import PaginationInlineFormSet
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_actions import action_with_form, run_per_object
+from orgwork.common.search import IdSearchGuard
 from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
@@ -86,7 +87,7 @@ class ReviewInline(ScopedInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, ScopedModelAdmin):
+class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, IdSearchGuard, ImportExportMixin, ScopedModelAdmin):
     record_steps = ENROLLMENT_STEPS
     import_resource = "talent_enrollments"
     form = EnrollmentForm
@@ -95,6 +96,8 @@ class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, 
     list_filter = [UnitSubtreeFilter, ProgrammeFilter, "status", "batch_year"]
     list_select_related = ["person", "person__unit", "programme"]
     search_fields = ["^person__name", "=person__id_number"]
+    search_help_text = "输入姓名开头或完整身份证号"
+    person_lookup_prefix = "person__"  # a whole number is searched only with the right (IdSearchGuard)
     autocomplete_fields = ["person"]
     readonly_fields = ["status", "exit_reason", "exit_date", "exit_note"]
     fieldsets = (

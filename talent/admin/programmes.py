@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
-from orgwork.common import secrets
+from orgwork.common import dates, secrets
+from orgwork.common.search import IdSearchGuard
 from orgwork.units.scope import scope_queryset
 from orgwork.imports.admin import ImportExportMixin
 
@@ -77,9 +78,11 @@ class PersonForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportMixin, ScopedModelAdmin):
-    """人才信息. ID numbers are masked unless the user holds the unmasking permission;
-    every page that shows full numbers writes a 查看敏感信息 audit row."""
+class PersonAdmin(IdSearchGuard, ImportExportMixin, ScopedModelAdmin):
+    """人才信息. ID numbers are masked unless the user holds the unmasking permission, and
+    so is the birth date taken from them (its month is shown: the day beside the masked
+    number would give the whole number back); every page that shows full numbers writes a
+    查看敏感信息 audit row. A whole number is searched only with the right (IdSearchGuard)."""
     import_resource = "talent_people"
     form = PersonForm
 
@@ -87,6 +90,7 @@ class PersonAdmin(ImportExportMixin, ScopedModelAdmin):
     list_filter = [UnitSubtreeFilter, "gender"]
     list_select_related = ["unit"]
     search_fields = ["^name", "=id_number"]
+    search_help_text = "输入姓名开头或完整身份证号"
     autocomplete_fields = ["unit"]
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
@@ -114,15 +118,20 @@ class PersonAdmin(ImportExportMixin, ScopedModelAdmin):
     def masked_phone(self, obj: Person) -> str:
         return secrets.mask(obj.phone, secrets.PHONE)
 
+    @admin.display(description="出生年月")
+    def birth_month(self, obj: Person) -> str:
+        return dates.format_month(obj.birth_date)
+
     def get_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         full = obj is None or can_unmask(request)
-        number, phone = ("id_number", "phone") if full else ("masked_id_number", "masked_phone")
-        return ["name", number, "gender", "birth_date", "unit", "field", "professional_title", phone]
+        number, birth, phone = (("id_number", "birth_date", "phone") if full
+                                else ("masked_id_number", "birth_month", "masked_phone"))
+        return ["name", number, "gender", birth, "unit", "field", "professional_title", phone]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not can_unmask(request):
-            fields += ["masked_id_number", "masked_phone"]
+            fields += ["masked_id_number", "birth_month", "masked_phone"]
         return fields
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
