@@ -83,9 +83,11 @@ class InfluencePeriodRule(Audited):
 
 
 class HandlingRecord(Audited):
-    """组织处理/问责决定 (the 组织处理决定书 and, for 函询, the 函询回复)."""
+    """组织处理/问责决定 (the 组织处理决定书 and, for 函询, the 函询回复). The 主要事实 and
+    the 函询回复 stay out of the trail's values (see :class:`PersonalMattersReport`)."""
 
     scope_field = "cadre__unit"
+    audit_redacted_fields = ("facts", "inquiry_reply")
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="handling_records")
     handling_type = models.CharField("处理方式", max_length=30, choices=HandlingType.choices)
@@ -369,9 +371,12 @@ class VettingCheck(Audited):
 # ---------------------------------------------------------------------------
 
 class PersonalMattersReport(Audited):
-    """领导干部个人有关事项报告表 (one per cadre per year). Sensitive: each view is logged."""
+    """领导干部个人有关事项报告表 (one per cadre per year). Sensitive: each view is logged,
+    and the trail keeps that a matter changed, never what it says (the audit
+    administrator reads the trail and no business secret)."""
 
     scope_field = "cadre__unit"
+    audit_redacted_fields = ("marital_changes", "property_summary", "travel_summary", "remarks")
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
                               related_name="personal_matters_reports")
@@ -581,9 +586,12 @@ DISCREPANCIES = (SpotCheckOutcome.OMITTED, SpotCheckOutcome.CONCEALED)
 
 
 class SpotCheck(Audited):
-    """抽查核实结果: one cadre in a draw, the outcome and its handling."""
+    """抽查核实结果: one cadre in a draw, the outcome and its handling. What the check
+    found and how it was handled stay out of the trail's values (see
+    :class:`PersonalMattersReport`)."""
 
     scope_field = "cadre__unit"
+    audit_redacted_fields = ("findings", "handling")
 
     draw = models.ForeignKey(SpotCheckDraw, verbose_name="抽查批次", on_delete=models.PROTECT, related_name="checks")
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="spot_checks")
