@@ -101,6 +101,13 @@ class WorkListFilterSet(django_filters.FilterSet):
         if self.defaults:
             data = self.filled(data)
         super().__init__(data, *args, **kwargs)
+        for name, filter_ in self.filters.items():
+            # A year Python's dates cannot hold ("0", "2147483648") would pass the number
+            # field and fail as the query is built: the form refuses it instead.
+            if isinstance(filter_, django_filters.NumberFilter) and (
+                    name == "year" or filter_.field_name.endswith("year")):
+                filter_.extra.setdefault("min_value", 1)
+                filter_.extra.setdefault("max_value", 9999)
 
     @classmethod
     def filled(cls, data: Any = None) -> QueryDict:
@@ -112,13 +119,6 @@ class WorkListFilterSet(django_filters.FilterSet):
             if name not in filled:
                 filled[name] = str(default())
         return filled
-        for name, filter_ in self.filters.items():
-            # A year Python's dates cannot hold ("0", "2147483648") would pass the number
-            # field and fail as the query is built: the form refuses it instead.
-            if isinstance(filter_, django_filters.NumberFilter) and (
-                    name == "year" or filter_.field_name.endswith("year")):
-                filter_.extra.setdefault("min_value", 1)
-                filter_.extra.setdefault("max_value", 9999)
 
 
 class RowList(list):  # type: ignore[type-arg]
