@@ -81,6 +81,10 @@ class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
 
 
+# The years a date can hold: a year filter outside them is a form error, not a query.
+YEAR_MIN, YEAR_MAX = 1, 9999
+
+
 def this_year() -> int:
     return timezone.localdate().year
 
@@ -102,12 +106,13 @@ class WorkListFilterSet(django_filters.FilterSet):
             data = self.filled(data)
         super().__init__(data, *args, **kwargs)
         for name, filter_ in self.filters.items():
-            # A year Python's dates cannot hold ("0", "2147483648") would pass the number
-            # field and fail as the query is built: the form refuses it instead.
+            # A year Python's dates cannot hold ("0", "10000", "2147483648") would pass the
+            # number field and fail as the query is built (``__year`` turns it into a date
+            # range): the form refuses it instead, as any bad filter value.
             if isinstance(filter_, django_filters.NumberFilter) and (
                     name == "year" or filter_.field_name.endswith("year")):
-                filter_.extra.setdefault("min_value", 1)
-                filter_.extra.setdefault("max_value", 9999)
+                filter_.extra.setdefault("min_value", YEAR_MIN)
+                filter_.extra.setdefault("max_value", YEAR_MAX)
 
     @classmethod
     def filled(cls, data: Any = None) -> QueryDict:
