@@ -6,7 +6,8 @@ lines the cadre domain's records add (挂职, 驻村: ``cadres.extensions``), wh
 leaves out of the stored 简历 again; ``ZhaoPian`` is a base64 JPEG.
 Import matches the cadre by ID number within the importing user's scope. A file that
 cannot be read, or any value in it that fails a rule, refuses the whole file: nothing
-is written.
+is written. 现任职务 follows the cadre's current principal post (任职经历) when there is one:
+the file's is then not written, and the outcome says so.
 
 A file exported for a user without the right to full ID numbers carries the masked
 number and, in ``OrgworkDaoChu``, the signed mark of a masked export (the one a sheet
@@ -37,7 +38,7 @@ from orgwork.units.scope import home_unit, scope_queryset, units_visible_to
 
 from .extensions import merged_resume_text, unmerge_resume
 from .models import Cadre, FamilyMember, Gender
-from .services import cadre_save
+from .services import cadre_save, current_principal_post
 
 VERSION = "1.0"
 ROOT = "Person"
@@ -101,6 +102,8 @@ MARK_ELEMENT = "OrgworkDaoChu"
 MARK_RESOURCE = "cadres_lrmx"  # the kind of file the mark is for: a sheet's mark does not count here
 NOT_RESTORED = ("文件中被遮蔽的身份证号无法还原：该号码不是导出时这名干部的号码（文件中的号码被改动过，或干部的身份证号"
                 "已更改），或该干部已不在您的管辖范围内。请重新导出后修改上传，或填写完整的18位身份证号。")
+POST_NOT_WRITTEN = ("现任职务由任职经历中的现任主职务生成，文件中的现任职务未写入（现任职务仍为「{post}」；"
+                    "职务变动请在任职经历中登记任免）")
 GENDER_BY_TEXT = {"男": Gender.MALE, "女": Gender.FEMALE, Gender.MALE: Gender.MALE, Gender.FEMALE: Gender.FEMALE}
 
 
@@ -133,12 +136,23 @@ class LrmxOutcome:
     created: bool
     changed: list[str]
     committed: bool
+    notes: list[str] = field(default_factory=list)  # what the file says that was not written, and why
+
+    @property
+    def writes(self) -> bool:
+        return self.created or bool(self.changed)
 
     def summary(self) -> str:
-        verb = "新增" if self.created else "更新"
-        what = "、".join(self.changed) if self.changed else "无变化"
-        done = "已写入" if self.committed else "试导入（未写入）"
-        return f"{done}：{verb}干部 {self.cadre.name}（{idnumber.mask(self.cadre.id_number)}）；变更项：{what}"
+        who = f"干部 {self.cadre.name}（{idnumber.mask(self.cadre.id_number)}）"
+        if self.writes:
+            verb = "新增" if self.created else "更新"
+            done = "已写入" if self.committed else "试导入（未写入）"
+            what = "、".join(self.changed) if self.changed else "无"
+            text = f"{done}：{verb}{who}；变更项：{what}"
+        else:
+            done = "未写入" if self.committed else "试导入（未写入）"
+            text = f"{done}：{who}的信息与文件一致，没有需要写入的变更"
+        return "；".join([text, *self.notes])
 
 
 # ---------------------------------------------------------------- writing
@@ -362,8 +376,16 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
         else:
             cadre = Cadre.objects.select_for_update().get(pk=existing.pk)
         changed: list[str] = []
+        notes: list[str] = []
+        principal = current_principal_post(cadre) if existing is not None else None
         for attr, value in person.values.items():
             if attr == "id_number":
+                continue
+            if attr == "current_post" and principal is not None:
+                # 现任职务 follows the current principal post (任职经历), as on the form: the
+                # file's is not written, and the clerk is told so rather than shown a change.
+                if value != principal.title:
+                    notes.append(POST_NOT_WRITTEN.format(post=principal.title))
                 continue
             if attr == "resume" and existing is not None:
                 value = unmerge_resume(value, cadre)  # the lines export added come from the records
@@ -394,7 +416,7 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
             raise LrmxError(_messages(exc)) from None
         if not commit:
             transaction.set_rollback(True)
-    return LrmxOutcome(cadre=cadre, created=existing is None, changed=changed, committed=commit)
+    return LrmxOutcome(cadre=cadre, created=existing is None, changed=changed, committed=commit, notes=notes)
 
 
 def _messages(exc: ValidationError) -> list[str]:

@@ -93,11 +93,17 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     return cadre
 
 
+def current_principal_post(cadre: Cadre) -> Post | None:
+    """The cadre's current principal post (现任主职务), whose title and rank the profile's
+    现任职务 and 职务层次 follow; None for a new cadre or one without it."""
+    if cadre.pk is None:
+        return None
+    return Post.objects.filter(cadre_id=cadre.pk, is_current=True, is_principal=True).only("title", "rank").first()
+
+
 def _follow_current_post(cadre: Cadre) -> None:
     """现任职务 and 职务层次 are the current principal post's (when the cadre has one)."""
-    if cadre.pk is None:
-        return
-    post = Post.objects.filter(cadre_id=cadre.pk, is_current=True, is_principal=True).only("title", "rank").first()
+    post = current_principal_post(cadre)
     if post is not None:
         cadre.current_post = post.title
         cadre.rank = post.rank or cadre.rank

@@ -329,7 +329,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
                 problems = list(exc.messages)
             else:
                 if outcome.committed:
-                    self.message_user(request, outcome.summary(), messages.SUCCESS)
+                    self.message_user(request, outcome.summary(), messages.SUCCESS if outcome.writes else messages.INFO)
                     return HttpResponseRedirect(reverse("admin:cadres_cadre_change", args=[outcome.cadre.pk]))
         context = {
             **self.admin_site.each_context(request),

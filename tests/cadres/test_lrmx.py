@@ -183,3 +183,83 @@ def test_importing_the_same_file_of_a_cadre_with_a_current_post_changes_nothing(
     content = lrmx.export_person(cadre)
     outcome = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=True)
     assert (outcome.created, outcome.changed) == (False, []), outcome.summary()
+
+
+def appointed(cadre: Cadre) -> Cadre:
+    """The cadre with a current principal post, which its 现任职务 follows."""
+    from cadres.models import Post, Rank
+    from cadres.services import post_appoint
+    from orgwork.common.contract import SystemActor
+
+    post_appoint(post=Post(cadre=cadre, title="城关区发展和改革局局长", rank=Rank.COUNTY_DEPUTY,
+                           appointed_on=datetime.date(2021, 3, 1)), actor=SystemActor("tests"))
+    return Cadre.objects.get(pk=cadre.pk)
+
+
+def test_a_current_post_edited_in_the_file_is_said_not_written_when_it_follows_the_principal_post(
+        full_cadre, county_a_clerk) -> None:
+    cadre = appointed(full_cadre)
+    version, logs = cadre.version, AuditLog.objects.filter(object_id=str(cadre.pk)).count()
+    content = lrmx.export_person(cadre).replace("<XianRenZhiWu>城关区发展和改革局局长".encode(),
+                                                "<XianRenZhiWu>伪造的现任职务".encode())
+
+    outcome = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=True)
+
+    assert outcome.changed == [] and not outcome.writes
+    summary = outcome.summary()
+    assert "已写入" not in summary and "现任职务：" not in summary
+    assert summary.startswith("未写入：干部 曾建华")
+    assert "文件中的现任职务未写入（现任职务仍为「城关区发展和改革局局长」" in summary
+    cadre.refresh_from_db()
+    assert (cadre.current_post, cadre.version) == ("城关区发展和改革局局长", version)
+    assert AuditLog.objects.filter(object_id=str(cadre.pk)).count() == logs
+
+
+def test_an_edited_file_lists_only_the_fields_it_really_changes_beside_an_unwritten_current_post(
+        full_cadre, county_a_clerk) -> None:
+    cadre = appointed(full_cadre)
+    content = lrmx.export_person(cadre).replace("<XianRenZhiWu>城关区发展和改革局局长".encode(),
+                                                "<XianRenZhiWu>伪造的现任职务".encode())
+    content = content.replace("城关区副区长".encode(), "城关区委常委".encode())
+
+    trial = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=False)
+    outcome = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=True)
+
+    assert trial.summary().startswith("试导入（未写入）：更新干部 曾建华")
+    assert "变更项：拟任职务；现任职务由任职经历中的现任主职务生成，文件中的现任职务未写入" in trial.summary()
+    assert outcome.changed == ["拟任职务"]
+    assert outcome.summary().startswith("已写入：更新干部 曾建华") and "变更项：拟任职务；" in outcome.summary()
+    log = AuditLog.objects.filter(action=AuditAction.UPDATE, object_id=str(cadre.pk)).latest("id")
+    assert "proposed_post" in log.changes and "current_post" not in log.changes
+    cadre.refresh_from_db()
+    assert (cadre.proposed_post, cadre.current_post) == ("城关区委常委", "城关区发展和改革局局长")
+
+
+def test_a_current_post_in_the_file_is_written_for_a_cadre_without_posts(full_cadre, county_a_clerk) -> None:
+    content = lrmx.export_person(full_cadre).replace("<XianRenZhiWu>城关区发展和改革局局长".encode(),
+                                                     "<XianRenZhiWu>城关区财政局局长".encode())
+
+    outcome = lrmx.import_person(lrmx.parse(content), user=county_a_clerk, commit=True)
+
+    assert outcome.changed == ["现任职务"] and outcome.notes == []
+    assert Cadre.objects.get(pk=full_cadre.pk).current_post == "城关区财政局局长"
+
+
+def test_the_import_page_says_an_edited_current_post_was_not_written(full_cadre, county_a_clerk, client_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    cadre = appointed(full_cadre)
+    content = lrmx.export_person(cadre).replace("<XianRenZhiWu>城关区发展和改革局局长".encode(),
+                                                "<XianRenZhiWu>伪造的现任职务".encode())
+    client = client_for(county_a_clerk)
+    url = reverse("admin:cadres_cadre_import_lrmx")
+
+    trial = client.post(url, {"file": SimpleUploadedFile("a.lrmx", content)})
+    written = client.post(url, {"file": SimpleUploadedFile("a.lrmx", content), "commit": "on"}, follow=True)
+
+    assert "文件中的现任职务未写入" in trial.content.decode() and "变更项" not in trial.content.decode()
+    shown = [str(m) for m in written.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith("未写入：干部 曾建华"), shown
+    assert "文件中的现任职务未写入" in shown[0] and "已写入" not in shown[0]
+    assert Cadre.objects.get(pk=cadre.pk).current_post == "城关区发展和改革局局长"
