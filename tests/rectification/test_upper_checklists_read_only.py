@@ -88,3 +88,32 @@ def test_the_countys_checklist_export_leaves_out_the_citys_checklist_it_cannot_i
 
     header, rows = sheet_rows(exported(client_for(county_a_clerk), "xlsx", CHECKLISTS))
     assert "兰巡反〔2026〕1号" not in [row[header.index("清单文号")] for row in rows]
+
+
+EXPORT_NOTE = "不含当前列表中上级印发、本单位只读的清单"
+
+
+@pytest.fixture
+def own_checklist(city_checklist: Checklist, tree: dict[str, Any]) -> Checklist:
+    """城关区's own checklist, which its export holds."""
+    return Checklist.objects.create(source=city_checklist.source, title="城关区自查问题清单", document_number="城组〔2026〕1号",
+                                    document_date=city_checklist.document_date, unit=tree["county_a"], year=2026)
+
+
+def test_the_countys_checklist_list_says_its_export_leaves_out_the_citys_checklist_and_why(
+        shared, city_checklist, own_checklist, county_a_clerk, client_for):
+    page = client_for(county_a_clerk).get(CHECKLISTS)
+
+    assert {c.pk for c in page.context["cl"].result_list} == {city_checklist.pk, own_checklist.pk}
+    note = page.context["cl"].export_note
+    assert f"{EXPORT_NOTE} 1 个" in note and "不能导入回系统" in note
+    assert '<p class="help" id="checklist-export-note">' in page.content.decode()
+
+
+def test_the_checklist_list_says_nothing_of_upper_checklists_when_the_export_holds_every_row(
+        shared, city_checklist, own_checklist, county_a_clerk, city_officer, client_for):
+    assert EXPORT_NOTE not in client_for(city_officer).get(CHECKLISTS).content.decode()  # the city's own checklist
+    # Searched down to its own checklist, the county's list is what its export holds.
+    page = client_for(county_a_clerk).get(CHECKLISTS, {"q": "城关区自查"})
+    assert [c.pk for c in page.context["cl"].result_list] == [own_checklist.pk]
+    assert page.context["cl"].export_note == "" and EXPORT_NOTE not in page.content.decode()

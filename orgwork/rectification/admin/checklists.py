@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import cached_property
 
+from orgwork.admin_changelist import HonouredChangeList
 from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
@@ -65,6 +68,26 @@ class ItemInline(ScopedInline):
         return field
 
 
+class ChecklistChangeList(HonouredChangeList):
+    """The 问题清单 list, with what its 导出 leaves out said beside the table."""
+
+    @cached_property
+    def export_note(self) -> str:
+        """The checklists issued above the clerk (read only here) do not import back, so the
+        file holds the clerk's own: a clerk sending "the list I see" upward would otherwise
+        send less without knowing. Read by the page only, never by the export itself."""
+        own = checklists_exported_by(self.user, Checklist.objects.all()).values("pk")
+        left_out = self.queryset.order_by().exclude(pk__in=own).count()
+        if not left_out:
+            return ""
+        return (f"导出文件只含本单位（含下级）的问题清单，不含当前列表中上级印发、本单位只读的清单 {left_out} 个："
+                "这些清单由印发单位维护，导出后也不能导入回系统。页面上的发现问题、已整改、整改率等统计也不在导出文件中。")
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        self.user = request.user
+
+
 @admin.register(Checklist)
 class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "rectification_checklists"
@@ -89,6 +112,9 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
         # The export is the clerk's own checklists only: a sheet imports back what the clerk
         # may write, and the upper ones are read only. The worker's file reads this too.
         return checklists_exported_by(request.user, super().get_export_queryset(request))
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ChecklistChangeList
 
     def issued_above(self, request: HttpRequest, obj: Checklist | None) -> bool:
         return obj is not None and rules.issued_above(checklist=obj, actor=request.user)
