@@ -31,7 +31,6 @@ from django_tasks_db.models import DBTaskResult
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_widgets import skin_file_input
-from orgwork.common import secrets
 from orgwork.exports.models import ExportKind
 from orgwork.exports.services import too_large_for_a_request, too_many_rows
 from orgwork.exports.views import queued
@@ -41,7 +40,7 @@ from .access import can_abandon, can_export, can_import, importable_resources, m
 from .exporting import XLSX_TYPE, error_workbook, export_queryset, template_xlsx
 from .filters import ImportedRowsFilter
 from .models import RUNNING_STATUSES, ImportJob, JobStatus
-from .preview import job_preview, written_links
+from .preview import job_preview, shown_message, written_links
 from .reader import FileError, suggest_resource
 
 # The task table holds job arguments for every unit; staff follow their jobs on
@@ -218,9 +217,10 @@ class ImportJobAdmin(ScopedModelAdmin):
             "opts": self.opts,
             "job": job,
             "resource_title": resource_class.verbose_name,
-            # Row messages quote cells: never a full ID or mobile number on the page.
-            "errors": [{**e, "message": secrets.mask_text(e.get("message"))} for e in job.errors[:PREVIEW_ERRORS]],
-            "job_message": secrets.mask_text(job.message),
+            # Row messages quote cells: never a full ID or mobile number on the page, nor a
+            # long value whole (the error workbook keeps it).
+            "errors": [{**e, "message": shown_message(e.get("message"))} for e in job.errors[:PREVIEW_ERRORS]],
+            "job_message": shown_message(job.message),
             "more_errors": max(0, job.error_count - PREVIEW_ERRORS),
             "may_confirm": job.can_confirm and can_import(request.user, resource_class),
             "may_abandon": job.status in (JobStatus.PENDING, JobStatus.AWAITING) and job.confirmed_at is None
@@ -248,7 +248,7 @@ class ImportJobAdmin(ScopedModelAdmin):
             "total": job.total,
             "percent": job.percent,
             "running": job.is_running,
-            "message": secrets.mask_text(job.message),
+            "message": shown_message(job.message),
         })
 
     def errors_view(self, request: HttpRequest, job_id: int) -> HttpResponse:

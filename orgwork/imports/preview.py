@@ -6,11 +6,14 @@ do, the resource's key columns as read, an updated row's changes as the audit tr
 keeps them, and its errors. This module makes them a table for the reader: personal
 data masked unless the reader holds the right that governs the sheet (then shown in
 full, and recorded as 查看敏感信息), changes in plain Chinese ("职务：旧 → 新", related
-records named only within the reader's jurisdiction), any number in a message masked.
+records named only within the reader's jurisdiction), any number in a message masked,
+a long value quoted in a message or shown in a cell cut short (``shown_message``): the
+error workbook keeps every cell whole.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +31,29 @@ from .filters import PARAMETER, filter_value
 from .models import ImportJob, ImportJobRow, JobStatus, RowAction
 
 ACTION_LABELS = {"new": "新增", "updated": "更新", "unchanged": "未变", "error": "有误"}
+
+QUOTE_LIMIT = 50  # characters of a value a message quotes on a page
+CELL_LIMIT = 200  # characters of a cell the preview shows
+MESSAGE_LIMIT = 500  # characters of a whole message, whatever it quotes
+_QUOTED = re.compile(r"「([^「」]*)」")
+
+
+def shortened(value: Any, limit: int) -> Any:
+    """``value`` cut to its first ``limit`` characters, saying how long it was."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    return f"{value[:limit]}…（共{len(value)}字）"
+
+
+def shown_message(message: Any) -> Any:
+    """A row's message as a page shows it: a quoted value (「…」) longer than
+    ``QUOTE_LIMIT`` characters is cut short, and so is a message longer than
+    ``MESSAGE_LIMIT``; the number in it is masked. A 5,000-character cell quoted whole
+    stretched the job page to dozens of screens."""
+    if not isinstance(message, str):
+        return message
+    cut = _QUOTED.sub(lambda m: f"「{shortened(m.group(1), QUOTE_LIMIT)}」", message)
+    return shortened(secrets.mask_text(cut), MESSAGE_LIMIT)
 
 
 @dataclass
@@ -76,12 +102,13 @@ def job_preview(job: ImportJob, user: Any, *, full: bool = False) -> Preview | N
             else:
                 masked = kind is not None and bool(value)
                 any_masked = any_masked or masked
-                cells.append(secrets.mask_cell(value, kind) or "")
+                cells.append(shortened(secrets.mask_cell(value, kind) or "", CELL_LIMIT))
         action = row.get("action", "error")
         rows.append(PreviewRow(
             row=row.get("row", 0), action=action, label=ACTION_LABELS.get(action, action), cells=cells,
-            changes=[f"{c.label}：{secrets.mask_text(c.old)} → {secrets.mask_text(c.new)}" for c in changes],
-            errors=[secrets.mask_text(f"{e['column']}：{e['message']}" if e.get("column") else e["message"])
+            changes=[f"{c.label}：{shortened(secrets.mask_text(c.old), CELL_LIMIT)} → "
+                     f"{shortened(secrets.mask_text(c.new), CELL_LIMIT)}" for c in changes],
+            errors=[shown_message(f"{e['column']}：{e['message']}" if e.get("column") else e["message"])
                     for e in row.get("errors", [])],
         ))
     if shown_in_full:
