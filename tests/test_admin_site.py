@@ -137,3 +137,10 @@ def test_a_batch_summary_escapes_the_names_and_reasons_it_lists() -> None:
     shown = batch_summary("谈话", 0, [refusal("<script>alert(1)</script>", ValidationError("A & B <b>不能</b>。"))])
     assert "<script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert "A &amp; B &lt;b&gt;不能&lt;/b&gt;" in shown
+
+
+def test_favicon_ico_leads_to_the_sites_icon_for_anyone(client: Any) -> None:
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == static("orgwork/favicon.svg")

@@ -4,6 +4,7 @@ buttons, and a changelist whose query count does not grow with the page."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,6 +153,15 @@ def test_the_print_page_shows_the_appointment_form(make_cadre, county_a_clerk, g
     assert idnumber.mask(cadre.id_number) in body and cadre.id_number not in body
     body = client_for(grant_unmask(county_a_clerk)).get(url).content.decode()
     assert cadre.id_number in body and sensitive_views(cadre) == 1
+
+
+def test_the_print_page_names_the_sites_icon_as_the_admin_pages_do(make_cadre, county_a_clerk, client_for) -> None:
+    cadre = make_cadre()
+    client = client_for(county_a_clerk)
+    body = client.get(reverse("admin:cadres_cadre_print", args=[cadre.pk])).content.decode()
+    admin_page = client.get(reverse("admin:cadres_cadre_change", args=[cadre.pk])).content.decode()
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', body)
+    assert icon is not None and icon.group(1).endswith("favicon.svg") and icon.group(1) in admin_page
 
 
 def test_print_and_lrmx_are_out_of_reach_for_another_county(make_cadre, county_b_clerk, client_for) -> None:
