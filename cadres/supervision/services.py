@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cadres.models import Cadre
@@ -300,10 +300,46 @@ def draw_count_errors(draw: SpotCheckDraw, population_size: int) -> dict[str, st
                      f"请填写不超过{population_size}的人数（填{population_size}即抽取全部{population_size}人）。"}
 
 
+# PostgreSQL advisory lock namespace: (DRAW_YEAR_LOCK, report year) is held by a draw's
+# transaction while it looks for an overlapping draw of that year and records its own.
+DRAW_YEAR_LOCK = 0x5344
+
+
+def overlapping_draw(*, unit: Unit, year: int) -> SpotCheckDraw | None:
+    """The draw of ``year`` whose population overlaps ``unit``'s: a draw for the unit
+    itself, for a unit above it (whose subtree holds it) or below it (inside its subtree).
+    A draw's population is its unit's whole subtree, so two such draws would draw the same
+    cadres twice in one year."""
+    ancestors = [unit.path[:i + 1] for i, char in enumerate(unit.path) if char == "/"]
+    return (SpotCheckDraw.objects.select_related("unit")
+            .filter(year=year)
+            .filter(models.Q(unit__path__in=ancestors) | models.Q(unit__path__startswith=unit.path))
+            .order_by("unit__path", "pk").first())
+
+
+def overlap_errors(draw: SpotCheckDraw) -> dict[str, str]:
+    """已有覆盖同一范围的抽查: refused, naming the year's draw to supplement instead."""
+    existing = overlapping_draw(unit=draw.unit, year=draw.year)
+    if existing is None:
+        return {}
+    named = f"「{existing.unit} {existing.year}年度抽查」"
+    if existing.unit_id == draw.unit_id:
+        where = f"该单位该报告年度已经抽取过（{named}）"
+    elif draw.unit.is_within(existing.unit):
+        where = f"{draw.unit}在{existing.unit}的抽查范围内，已有{named}"
+    else:
+        where = f"{draw.unit}的范围包含{existing.unit}，已有{named}"
+    return {"unit": f"{where}，同一批干部一个报告年度只能抽取一次；所抽人员无法核查或上级要求扩大抽查的，"
+                    f"请在{named}的页面办理「补充抽取」。"}
+
+
 def spot_check_draw_errors(draw: SpotCheckDraw) -> dict[str, str]:
-    """What the form shows before the draw: the rules that need the population."""
+    """What the form shows before the draw: an overlapping draw of the year, and the
+    rules that need the population."""
     if draw.unit_id is None or not draw.year:
         return {}
+    if errors := overlap_errors(draw):
+        return errors
     return draw_count_errors(draw, len(draw_population(unit=draw.unit, year=draw.year)))
 
 
@@ -320,6 +356,12 @@ def spot_check_draw(*, draw: SpotCheckDraw, actor: Any) -> SpotCheckDraw:
     if draw.seed is None:
         draw.seed = secrets.randbelow(2**53)
     draw.full_clean()
+    # Draws of one report year wait for each other here, so that two overlapping draws
+    # made at the same moment cannot both find the other absent.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAW_YEAR_LOCK, draw.year])
+    if errors := overlap_errors(draw):
+        raise ValidationError(errors, code="overlap")
     population = draw_population(unit=draw.unit, year=draw.year)
     size = len(population)
     if errors := draw_count_errors(draw, size):
