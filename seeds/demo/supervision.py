@@ -16,7 +16,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.models import Cadre
+from cadres.models import Cadre, CadreStatus
+from cadres.services import cadre_save
 from cadres.supervision.models import (
     PARTY_KINDS,
     DisciplineFinding,
@@ -129,6 +130,9 @@ def _draw(ctx: DemoContext, county: Unit, year: int, today: datetime.date) -> Sp
         # The last one drawn has retired before the check: a 补充抽取 draws one in their
         # stead, who takes their place in the outcomes below.
         retired = randoms.pop()
+        cadre = Cadre.objects.get(pk=retired.cadre_id)
+        cadre.status = CadreStatus.RETIRED  # on the record first: 退休 must agree with it
+        cadre_save(cadre=cadre, actor=SEED)
         supplement = spot_check_supplement(
             draw=draw, reason=SupplementReason.UNVERIFIABLE, seed=ctx.seed + 1, actor=SEED,
             replaced={retired.pk: UnverifiableReason.RETIRED},

@@ -80,7 +80,7 @@ def test_an_unhandled_spot_check_finding_is_due_30_days_after_the_check_until_it
     for cadre in (omitted, consistent):
         report_for(cadre, year=2025)
     draw = supervision.spot_check_draw(
-        draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="ratio", ratio=100, seed=1), actor=county_a_clerk)
+        draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="ratio", ratio=100), actor=county_a_clerk)
     finding = supervision.spot_check_record_outcome(check=draw.checks.get(cadre=omitted), outcome=SpotCheckOutcome.OMITTED,
                                                     checked_on=D(2026, 4, 1), findings="漏报配偶经商", actor=SYSTEM)
     supervision.spot_check_record_outcome(check=draw.checks.get(cadre=consistent), outcome=SpotCheckOutcome.CONSISTENT,

@@ -88,7 +88,7 @@ def spot_check_item(tree: dict[str, Unit], county_a_clerk: User) -> Rectificatio
     standing checklist, which has no 文号)."""
     cadre = cadre_in(tree["county_a"], name="李志强")
     report_for(cadre, year=2025)
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=5),
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                            actor=county_a_clerk)
     check = draw.checks.get()
     spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.OMITTED, checked_on=datetime.date(2026, 4, 1),

@@ -31,14 +31,14 @@ def reporting(tree: dict[str, Any]) -> list[Any]:
 
 
 def form(unit: Any, year: int, **extra: Any) -> dict[str, Any]:
-    return {"unit": unit.pk, "year": year, "method": "ratio", "ratio": "20", "count": "", "seed": "",
+    return {"unit": unit.pk, "year": year, "method": "ratio", "ratio": "20", "count": "",
             "checks-TOTAL_FORMS": "0", "checks-INITIAL_FORMS": "0", **extra}
 
 
 def test_a_unit_is_drawn_only_once_for_a_report_year_on_the_form(tree, reporting, county_a_clerk, client_for) -> None:
     client = client_for(county_a_clerk)
     assert client.post(ADD, form(tree["county_a"], 2025)).status_code == 302
-    response = client.post(ADD, form(tree["county_a"], 2025, seed="12345"))
+    response = client.post(ADD, form(tree["county_a"], 2025))
     assert response.status_code == 200
     assert "每个单位每个报告年度只能抽取一次" in response.content.decode()
     assert SpotCheckDraw.objects.count() == 1
@@ -46,10 +46,10 @@ def test_a_unit_is_drawn_only_once_for_a_report_year_on_the_form(tree, reporting
 
 
 def test_a_second_draw_for_the_same_unit_and_year_is_refused_by_the_service(tree, reporting, county_a_clerk) -> None:
-    spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=1),
+    spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                     actor=county_a_clerk)
     with pytest.raises(ValidationError, match="只能抽取一次"):
-        spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=2),
+        spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                         actor=county_a_clerk)
     assert SpotCheck.objects.count() == 1
 
@@ -87,7 +87,7 @@ def test_a_count_larger_than_the_population_is_refused_naming_the_population(
 
 
 def test_a_draw_by_the_system_names_the_system_as_drawer(tree, reporting) -> None:
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=1),
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                            actor=SystemActor("seed_demo"))
     assert draw.drawn_by is None
     assert draw.drawer_shown == "系统（演示数据）"

@@ -167,7 +167,7 @@ def file_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
 
 def spot_check_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
     report_for(cadre, year=2025)
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=cadre.unit, year=2025, method="ratio", ratio=100, seed=1),
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=cadre.unit, year=2025, method="ratio", ratio=100),
                            actor=actor)
     check = draw.checks.get(cadre=cadre)
     spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=TODAY,

@@ -46,7 +46,7 @@ def test_a_passed_case_page_shows_the_blocker_the_list_flags(cadre_a, county_a_c
 
 def test_the_resolve_batch_summary_reads_like_the_others(tree, cadre_a, county_a_clerk, client_for) -> None:
     report_for(cadre_a, year=2025)
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1, seed=1),
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                            actor=county_a_clerk)
     check = draw.checks.get()
     spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=TODAY,

@@ -104,8 +104,8 @@ class SupplementaryDrawInline(ScopedInline):
     model = SupplementaryDraw
     verbose_name = "补充抽取记录"
     verbose_name_plural = "补充抽取记录"
-    fields = ("sequence", "reason", "explanation", "ordered_by", "order_document", "population_size", "count",
-              "seed", "drawer", "drawn_at", "replaced")
+    fields = ("sequence", "reason", "explanation", "ordered_by", "order_document", "approved_by", "approval_document",
+              "population_size", "count", "seed", "drawer", "drawn_at", "replaced")
     readonly_fields = fields
     can_delete = False
 
@@ -137,7 +137,8 @@ class SupplementaryDrawInline(ScopedInline):
 class SpotCheckDrawForm(forms.ModelForm):
     class Meta:
         model = SpotCheckDraw
-        fields = ("unit", "year", "method", "ratio", "count", "stratified", "seed")
+        # No 随机种子: the system generates and records it (services._refuse_a_chosen_seed).
+        fields = ("unit", "year", "method", "ratio", "count", "stratified")
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -156,16 +157,16 @@ class SpotCheckDrawAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("unit", "drawn_by")
     inlines = (SpotCheckInline, SupplementaryDrawInline, SupplementCheckInline)
-    readonly_fields = ("population_size", "population_hash", "random_total", "targeted_total", "drawer",
+    readonly_fields = ("seed", "population_size", "population_hash", "random_total", "targeted_total", "drawer",
                        "drawn_at", "reproduction")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
-        main = (None, {"fields": ["unit", "year", "method", "ratio", "count", "stratified", "seed"],
+        main = (None, {"fields": ["unit", "year", "method", "ratio", "count", "stratified"],
                        "description": "总体为所选单位（含下级）已报告该年度个人有关事项的干部；审查中的被提名干部"
-                                      "全部列为重点抽查。随机种子留空则自动生成；抽取后不可修改。"})
+                                      "全部列为重点抽查。随机种子由系统随机生成并记录，供复核；抽取后不可修改。"})
         if obj is None:
             return [main]
-        return [main, ("抽取记录", {"fields": ["population_size", "population_hash", "random_total",
+        return [main, ("抽取记录", {"fields": ["seed", "population_size", "population_hash", "random_total",
                                            "targeted_total", "drawer", "drawn_at", "reproduction"]})]
 
     def get_queryset(self, request: HttpRequest) -> Any:

@@ -121,7 +121,8 @@ VETTING_STEPS = (
 
 class SupplementStepForm(forms.Form):
     """补充抽取: the reason, the 说明, and for 无法核查 one choice per drawn cadre still to be
-    checked (left at 继续核查, or the reason the cadre cannot be verified)."""
+    checked (left at 继续核查, or the reason the cadre cannot be verified). No 随机种子: the
+    system generates and records it."""
 
     reason = forms.ChoiceField(label="补抽原因", choices=[("", "请选择"), *SupplementReason.choices])
     explanation = text_field("说明")
@@ -131,8 +132,10 @@ class SupplementStepForm(forms.Form):
                                  help_text="上级要求扩大抽查比例的填写，如：中共甘肃省委组织部。")
     order_document = forms.CharField(label="要求文号", max_length=100, required=False,
                                      help_text="上级要求扩大抽查比例的填写，如：甘组通〔2026〕8号。")
-    seed = forms.IntegerField(label="随机种子", required=False, min_value=0, max_value=2**63 - 1,
-                              help_text="留空则自动生成并记录。")
+    approved_by = forms.CharField(label="批准领导或机构", max_length=100, required=False,
+                                  help_text="有人员因长期病假或其他原因无法核查的填写，如：县委组织部部务会。")
+    approval_document = forms.CharField(label="批准文号或批示", max_length=200, required=False,
+                                        help_text="如：城组函〔2026〕3号，或“同意。张明 2026.4.2”的批示。")
 
     def __init__(self, *args: Any, draw: SpotCheckDraw, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,9 +153,10 @@ def _supplement(draw: SpotCheckDraw, actor: Any, data: dict[str, Any]) -> Any:
     replaced = {int(name.removeprefix("replace_")): value for name, value in data.items()
                 if name.startswith("replace_") and value}
     return spot_check_supplement(draw=draw, reason=data["reason"], explanation=data["explanation"],
-                                 replaced=replaced, count=data.get("count"), seed=data.get("seed"),
+                                 replaced=replaced, count=data.get("count"),
                                  ordered_by=data.get("ordered_by", ""), order_document=data.get("order_document", ""),
-                                 actor=actor)
+                                 approved_by=data.get("approved_by", ""),
+                                 approval_document=data.get("approval_document", ""), actor=actor)
 
 
 def _draw_summary(draw: SpotCheckDraw) -> str:
@@ -161,7 +165,9 @@ def _draw_summary(draw: SpotCheckDraw) -> str:
     return (f"「{draw}」：总体{draw.population_size}人，{drawn}，尚未抽取{len(supplement_population(draw))}人。"
             "补充抽取只从尚未抽取的人员中抽取，抽取结果与原抽取分开记录。所抽人员无法核查的，"
             "在表单下方的待核查人员中选择其无法核查的原因（其余保持「继续核查」），补抽人数与被替换人数相同；"
-            "被替换的人员保留在抽查记录中，标为「无法核查」。")
+            "被替换的人员保留在抽查记录中，标为「无法核查」。以调离、退休、去世为由的，须先在干部信息中登记"
+            "（状态、单位或任职）；以长期病假或其他为由的，须填写批准的领导或机构及批准文号或批示；"
+            "补充抽取抽中的人员不能再以「其他」为由替换。")
 
 
 DRAW_STEPS = (
