@@ -475,8 +475,9 @@ def _unverifiable_errors(checks: list[SpotCheck], reasons: Mapping[int, str], dr
     「其他」 would otherwise be a free re-draw until the sample suits."""
     errors: dict[str, str] = {}
     if again := [c for c in checks if reasons[c.pk] == UnverifiableReason.OTHER and c.supplement_id]:
-        errors["replaced"] = ("、".join(f"{c.cadre.name}（{c.round_label}抽中）" for c in again)
-                              + "是补充抽取抽中的人员，不能再以「其他」原因由补充抽取替换；请按原计划核查。")
+        errors["replaced"] = ("、".join(f"{c.cadre.name}是{c.round_label}抽中的人员" for c in again)
+                              + "，不能再以「其他」原因由补充抽取替换：请照常核查；确因调离、退休、去世或长期病假"
+                              "无法核查的，按该原因登记。")
         return errors
     if disagree := [text for c in checks if reasons[c.pk] in ON_RECORD
                     for text in [_record_disagrees(c, reasons[c.pk], draw)] if text]:

@@ -191,7 +191,8 @@ def test_a_cadre_brought_in_by_a_supplementary_draw_is_not_replaced_again_for_ot
     with pytest.raises(ValidationError) as refused:
         replace(draw, drawn, UnverifiableReason.OTHER, county_a_clerk, **APPROVAL)
     assert refused.value.message_dict["replaced"] == [
-        f"{drawn.cadre.name}（第1次补充抽取抽中）是补充抽取抽中的人员，不能再以「其他」原因由补充抽取替换；请按原计划核查。"]
+        f"{drawn.cadre.name}是第1次补充抽取抽中的人员，不能再以「其他」原因由补充抽取替换：请照常核查；"
+        "确因调离、退休、去世或长期病假无法核查的，按该原因登记。"]
     assert SupplementaryDraw.objects.count() == 1
     update_record(drawn, status=CadreStatus.DECEASED)  # a reason on the record still replaces them
     assert replace(draw, drawn, UnverifiableReason.DECEASED, county_a_clerk).sequence == 2
@@ -205,5 +206,5 @@ def test_a_cadre_brought_in_by_a_supplementary_draw_is_not_replaced_again_for_ot
         "reason": UNVERIFIABLE, "explanation": "其他原因无法核查。", f"replace_{drawn.pk}": UnverifiableReason.OTHER,
         **APPROVAL})
     assert response.status_code == 200
-    assert "是补充抽取抽中的人员，不能再以「其他」原因由补充抽取替换" in response.content.decode()
+    assert "是第1次补充抽取抽中的人员，不能再以「其他」原因由补充抽取替换" in response.content.decode()
     assert SupplementaryDraw.objects.count() == 1
