@@ -80,6 +80,8 @@ class MemberResource(ScopedModelResource):
     example_row = {COL_NAME: "王建国", COL_ID: EXAMPLE_ID, "性别": "男", COL_BRANCH: EXAMPLE_BRANCH,
                    "党员类别": "正式党员", "入党日期": "2005-07-01", "转正日期": "2006-07-01", "流动党员": "否",
                    "失联党员": "否", "党费类别": "在职", "党费计算基数（元/月）": "4500", "欠缴原因": ""}
+    column_notes = {COL_BRANCH: "已在名册中的党员不能在本表中改支部：转到其他党支部须办理组织关系转接，"
+                                "与系统中不一致的行不导入。"}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -154,6 +156,10 @@ class ApplicantResource(ScopedModelResource):
                    "上级党委审批日期": "2023-09-15", "审批逾期原因": "", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "",
                    "延长预备期支部大会日期": "", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06", "取消资格或终止培养原因": "",
                    "取消预备党员资格支部大会日期": ""}
+    column_notes = {COL_NAME: "新增的申请人填写其姓名；已有档案的，须与系统中该身份证号的申请人的姓名一致，"
+                              "不一致的行不导入（本表不能修改姓名）。",
+                    COL_BRANCH: "已有档案不能在本表中转到其他党支部：转到其他支部须办理组织关系转接，"
+                                "与系统中不一致的行不导入。"}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())

@@ -200,6 +200,45 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
 SHOWN_ONLY_NOTE = "仅供查看，导入时不读取：在此列填写或修改不会改变系统中的记录，请在系统中办理相应手续。"
 
 
+def column_notes(resource_class: type[Any]) -> dict[str, str]:
+    """Header → what 填写说明 says of the column, for the columns the import treats apart:
+    a read-only column is not read (:data:`SHOWN_ONLY_NOTE`), except a name of
+    ``Meta.identity_check``, which the import checks against the person its key cell
+    finds; a written name of ``Meta.identity_check`` may not rename a record on file.
+    A resource's own ``column_notes`` say what else its import refuses (a 党支部代码
+    that would move a member)."""
+    resource = resource_class()
+    model = resource_class._meta.model
+    checked = tuple(getattr(resource._meta, "identity_check", ()) or ())
+    by_attribute = {f.attribute: f.column_name for f in resource.get_import_fields() if f.attribute}
+    notes: dict[str, str] = {}
+    for name, f in resource.fields.items():
+        if not f.column_name:
+            continue
+        if name not in checked:
+            if f.readonly:
+                notes[f.column_name] = SHOWN_ONLY_NOTE
+            continue
+        path = (f.attribute or name).split("__")
+        person = model
+        if len(path) > 1:
+            try:
+                person = model._meta.get_field(path[0]).related_model
+            except FieldDoesNotExist:
+                pass
+        key = by_attribute.get(path[0]) if len(path) > 1 else next(
+            (by_attribute.get(k) for k in resource._meta.import_id_fields if by_attribute.get(k)), None)
+        who = f"该{key or '编号'}的{person._meta.verbose_name}"
+        if f.readonly:
+            notes[f.column_name] = (f"导入时核对：须是系统中{who}的{f.column_name}，不一致的行不导入；"
+                                    f"可以不填，但填写或修改本列不会改变系统中的{f.column_name}。")
+        else:
+            notes[f.column_name] = (f"新增的{person._meta.verbose_name}填写其{f.column_name}；已在系统中的，须与系统中{who}的{f.column_name}一致，"
+                                    f"不一致的行不导入（本表不能修改{f.column_name}，请在系统中该记录的页面修改）。")
+    notes.update(getattr(resource_class, "column_notes", {}) or {})
+    return notes
+
+
 def template_xlsx(resource_class: type[Any]) -> bytes:
     """导入模板: the header row and empty rows below it, every column formatted as text so
     that Excel keeps ID numbers and months (1975.10) exactly as typed.
@@ -213,8 +252,9 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     # 事项编号 column in a blank template would be filled in as 1, 2, 3.
     number = resource.fields.get(getattr(resource._meta, "number_field", None) or "")
     headers = [f.column_name for f in resource.get_import_fields() if f.column_name and f is not number]
-    # Columns an export shows and an upload never reads (党籍状态: changed by its step).
-    shown_only = {f.column_name for f in resource.get_import_fields() if f.readonly}
+    # Columns an export shows and an upload never reads (党籍状态: changed by its step), and
+    # those it checks (the 姓名 beside an ID number).
+    said = column_notes(resource_class)
     example = getattr(resource_class, "example_row", {}) or {}
     workbook = Workbook()
     sheet = workbook.active
@@ -223,8 +263,11 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
         cell = sheet.cell(row=1, column=col, value=header)
         cell.font = HEADER_FONT
         cell.number_format = TEXT_FORMAT
-        if header in shown_only:
+        if said.get(header) == SHOWN_ONLY_NOTE:
             cell.comment = Comment(SHOWN_ONLY_NOTE, "导入模板")
+        elif said.get(header):
+            cell.comment = Comment((f"示例：{example[header]}\n" if example.get(header) else "") + said[header],
+                                   "导入模板")
         elif example.get(header):
             cell.comment = Comment(f"示例：{example[header]}", "导入模板")
         letter = cell.column_letter
@@ -237,7 +280,7 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     notes = workbook.create_sheet("填写说明")
     notes.append([_header_cell(notes, "列名"), _header_cell(notes, "示例"), _header_cell(notes, "说明")])
     for header in headers:
-        notes.append([header, str(example.get(header, "")), SHOWN_ONLY_NOTE if header in shown_only else ""])
+        notes.append([header, str(example.get(header, "")), said.get(header, "")])
     notes.append([])
     notes.append(["在第一个工作表的表头下面逐行填写，从第 2 行开始；不要填写示例行。本说明页不导入。"])
     notes.column_dimensions["A"].width = 28
