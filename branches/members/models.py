@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from orgwork.audit.models import Audited
-from orgwork.common import dates, idnumber, secrets
+from orgwork.common import dates, idnumber, names, secrets
 
 from . import rules
 
@@ -82,10 +82,20 @@ class NamedPerson:
     name: str
     id_number: str
     branch: Any
+    _state: Any
 
     @property
     def masked_id_number(self) -> str:
         return idnumber.mask(self.id_number)
+
+    def name_errors(self) -> dict[str, str]:
+        """A name written now holds only what a name may (:func:`orgwork.common.names.name_error`);
+        a name on record that is not rewritten is left as it is (a step on the record
+        must not fail for it)."""
+        if not self._state.adding and self.name == getattr(self, "_audit_loaded", {}).get("name"):
+            return {}
+        message = names.name_error(self.name)
+        return {"name": message} if message else {}
 
     @property
     def name_and_tail(self) -> str:
@@ -210,7 +220,7 @@ class Member(NamedPerson, Audited):
         return Applicant.objects.filter(files).exists()
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.name_errors()
         if self.id_number:
             errors.update(fill_from_id_number(self))
             if (self._state.adding and "id_number" not in errors and Member.objects.filter(
@@ -454,7 +464,7 @@ class Applicant(NamedPerson, Audited):
         return rules.probation_end(self.vote_on, self.probation_extended_months)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.name_errors()
         if self.id_number:
             # As on the roster: a birth date typed apart from the number would also move the
             # age the application is judged by (at least 18).
