@@ -259,7 +259,7 @@ def register_all() -> None:
         queryset=selectors.branch_member_counts,
         row_link=lambda b: reverse("admin:branches_partyorganisation_change", args=[b.pk]),
         description="在册党员人数按党员名册统计（在册的正式党员和预备党员）。",
-        columns=(Column("党支部", "name"), Column("组织代码", "code"), Column("所在单位", "unit.name"),
+        columns=(Column("党支部", "name"), Column("组织代码", "code"), Column("所在单位", "unit.full_name"),
                  Column("在册党员人数", "roster_count")),
     ))
     dashboard.register(dashboard.Panel(

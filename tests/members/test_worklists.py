@@ -86,6 +86,18 @@ def test_the_branch_count_list_shows_the_roster_count_only(orgs, member, client_
     assert "填报" not in body
 
 
+def test_the_branch_count_list_names_each_branchs_unit_by_its_full_name(orgs, member, client_for, province_officer,
+                                                                        tree):
+    """Many counties have a 城关镇: the bare name cannot be placed by a province user."""
+    township = tree["township_a"]
+    township.refresh_from_db()
+    assert township.full_name != township.name and township.full_name.endswith(township.name)
+    body = page(client_for(province_officer), worklists.SLUG_COUNTS)
+    row = body[body.index("城关镇红星村党支部"):]
+    row = row[:row.index("</tr>")]
+    assert f">{township.full_name}<" in row.replace("\n", "").replace(" ", "")
+
+
 def test_the_dashboard_panel_counts_each_list_and_links_to_it(orgs, member, county_a_clerk):
     candidate(orgs["community"], member, prepared=False)
     panel = dashboard.get("members_work")
