@@ -11,6 +11,7 @@ import datetime
 from typing import Any, Callable
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -30,8 +31,15 @@ class BandFilter(admin.SimpleListFilter):
         return [*((key, band.label) for key, band in self.bands.items()), self.apart]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        condition = type(self).condition(self.value() or "", dates.today())
-        return queryset if condition is None else queryset.filter(condition)
+        if not self.value():
+            return queryset
+        condition = type(self).condition(self.value(), dates.today())
+        if condition is None:
+            # A key that is no band (an edited or stale link): the list is shown unfiltered
+            # with a message saying so (HonouredChangeList), as for any filter value that
+            # cannot be applied, not as if it were the band.
+            raise IncorrectLookupParameters(f"{self.title}「{self.value()}」不是可选的分段")
+        return queryset.filter(condition)
 
 
 class AgeBandFilter(BandFilter):
