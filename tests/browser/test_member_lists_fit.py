@@ -50,7 +50,7 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     floating = add_member(village, "欧阳秀英")
     Member.objects.filter(pk=floating.pk).update(is_floating=True, is_lost=True, unpaid_months=7)
     for n in range(3):
-        add_member(orgs["community"], f"王丽娟{n}")
+        add_member(orgs["community"], "王丽娟" + "甲乙丙"[n])  # namesakes told apart: a name holds no digits
     candidate(village, contact, applied_days_ago=700)
     probationary(village, contact, vote_days_ago=100)
     transfer = services.transfer_start(member=contact, letter_number="城关转〔2026〕19号", started_on=days_ago(40),

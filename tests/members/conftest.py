@@ -50,6 +50,11 @@ def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,
                                                          domain=Domain.COMMUNITY), actor=SystemActor("fixture"))
 
 
+def numbered(prefix: str, n: int) -> str:
+    """A name told apart by a number written in Chinese (党员一二): a name holds no digits."""
+    return prefix + "".join("零一二三四五六七八九"[int(d)] for d in str(n))
+
+
 def days_ago(days: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=days)
 

@@ -13,7 +13,7 @@ from branches.members import selectors, services
 from branches.members.models import MemberCategory, MemberStatus
 from branches.models import OrgKind
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_org, queries_for_page
+from .conftest import SYSTEM, TODAY, add_member, days_ago, make_org, numbered, queries_for_page
 
 pytestmark = pytest.mark.django_db
 ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
@@ -70,7 +70,7 @@ def test_the_organisation_list_counts_its_branches_in_the_same_queries_for_any_p
                                                                                          province_officer):
     for i in range(12):
         branch = make_org(f"A-X{i}", f"测试第{i}党支部", tree["county_a"], parent=orgs["committee"])
-        add_member(branch, f"成员{i}")
+        add_member(branch, numbered("成员", i))
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
     assert queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 3) == \
@@ -114,7 +114,7 @@ def test_the_organisation_list_counts_its_committees_in_the_same_queries_for_any
     fill(orgs)
     for i in range(6):  # after the first page of three: six committees, each above a branch with a member
         committee = make_org(f"A-Y{i}", f"测试第{i}党委", tree["county_a"], OrgKind.COMMITTEE)
-        add_member(make_org(f"A-Y{i}-1", f"测试第{i}党委第一党支部", tree["county_a"], parent=committee), f"委员{i}")
+        add_member(make_org(f"A-Y{i}-1", f"测试第{i}党委第一党支部", tree["county_a"], parent=committee), numbered("委员", i))
     client = client_for(province_officer)
     client.get(ORG_LIST)  # a server's page after the first: the unit filter's choices are kept
     assert queries_for_page(client, PartyOrganisationAdmin, ORG_LIST, 3) == \

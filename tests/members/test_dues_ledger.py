@@ -17,7 +17,7 @@ from orgwork.common.search import MASKED_SEARCH, MASKED_SEARCH_NAME_ONLY
 from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
 
-from .conftest import SYSTEM, TODAY, add_member, queries_for_page, with_the_right
+from .conftest import SYSTEM, TODAY, add_member, numbered, queries_for_page, with_the_right
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(org
 
 def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
     for i in range(15):
-        add_member(orgs["community" if i % 2 else "county_b"], f"党员{i}")
+        add_member(orgs["community" if i % 2 else "county_b"], numbered("党员", i))
     services.dues_generate_month(month=LAST_MONTH, actor=SYSTEM)
     assert DuesRecord.objects.count() == 15
     client = client_for(province_officer)

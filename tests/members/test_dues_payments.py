@@ -155,10 +155,10 @@ def test_a_dues_sheet_of_more_rows_than_one_lookup_takes_finds_every_month(tmp_p
     with slices of two, five members' months are all found and each paid once."""
     from orgwork.imports import engine
 
-    from .conftest import add_member, make_id
+    from .conftest import add_member, make_id, numbered
 
     monkeypatch.setattr(engine, "PAIRS_PER_QUERY", 2)
-    people = [add_member(orgs["community"], f"党员{i}", id_number=make_id(datetime.date(1970 + i, 3, 9)))
+    people = [add_member(orgs["community"], numbered("党员", i), id_number=make_id(datetime.date(1970 + i, 3, 9)))
               for i in range(5)]
     services.dues_generate_month(month=TODAY, actor=SYSTEM)
     rows = [[m.id_number, f"{TODAY:%Y-%m}", str(DuesRecord.objects.get(member=m).due), FIRST.isoformat()]

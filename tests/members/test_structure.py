@@ -64,7 +64,7 @@ def test_a_member_aged_exactly_30_is_in_the_youngest_band_and_one_aged_31_in_the
 def test_a_member_who_turns_31_tomorrow_is_still_in_30_and_under(orgs, county_a_clerk) -> None:
     today = dates.today()
     born = rules.years_before(today, 31) + datetime.timedelta(days=1)  # 31 tomorrow: still 30 today
-    services.member_save(member=Member(name="明天满31岁", id_number=make_id(born), branch=orgs["community"],
+    services.member_save(member=Member(name="明天满三十一岁", id_number=make_id(born), branch=orgs["community"],
                                        category=MemberCategory.FULL, joined_on=datetime.date(2015, 7, 1),
                                        full_on=datetime.date(2016, 7, 1)), actor=SYSTEM)
 
