@@ -359,7 +359,7 @@ class DuesPaymentResource(ScopedModelResource):
             raise ValidationError({"month": "该党员该月的应交党费尚未生成，不能登记交纳。"})
         paid_before = getattr(original, "_audit_loaded", {}).get("paid_on")
         errors = services.dues_payment_error(due=original.due, paid=instance.paid, paid_on=instance.paid_on,
-                                             month=original.month, paid_before=paid_before)
+                                             month=original.month, paid_before=paid_before, read_on="sheet")
         if not errors and (message := services.dues_recorded_error(
                 record=original, paid=instance.paid, paid_on=instance.paid_on, where=services.DUES_CORRECT_WHERE)):
             errors = {"paid_on": message}

@@ -652,10 +652,18 @@ def monthly_dues(*, category: str, income_base: Decimal | None) -> Decimal:
 DUES_CONFIRM_MULTIPLE = 10
 
 
-def dues_amount_error(*, due: Decimal, paid: Decimal, confirmed: bool) -> str:
+def dues_amount_error(*, due: Decimal, paid: Decimal, confirmed: bool, read_on: str = "") -> str:
+    """An amount far above the amount due, not confirmed. What to do is said for where
+    the message is read (``read_on``): on the record's page (``"page"``) the box is right
+    there; a sheet's row (``"sheet"``) cannot be confirmed, so the row is taken out and
+    the payment registered on the record's page; a service caller is sent to the page."""
     if paid > due * DUES_CONFIRM_MULTIPLE and not confirmed:
-        return (f"实交 {paid} 元超过应交 {due} 元的{DUES_CONFIRM_MULTIPLE}倍，请核对金额；"
-                "确系自愿多交党费的，请在该党费记录的页面登记并勾选“确认自愿多交”。")
+        head = f"实交 {paid} 元超过应交 {due} 元的{DUES_CONFIRM_MULTIPLE}倍，请核对金额；确系自愿多交党费的，"
+        if read_on == "page":
+            return head + "请勾选“确认自愿多交”后保存。"
+        if read_on == "sheet":
+            return head + "表中不能确认，请从表中删去该行，在该党费记录的页面登记并勾选“确认自愿多交”。"
+        return head + "请在该党费记录的页面登记并勾选“确认自愿多交”。"
     return ""
 
 

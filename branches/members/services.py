@@ -1155,13 +1155,16 @@ def dues_pay_in_full(*, record: DuesRecord, paid_on: datetime.date, actor: Any) 
 
 def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.date | None,
                        month: datetime.date, paid_before: datetime.date | None = None,
-                       confirmed: bool = False) -> dict[str, str]:
+                       confirmed: bool = False, read_on: str = "") -> dict[str, str]:
     """The rule of one payment, for the form, the service and the sheet. ``paid_before``:
-    the day a payment on record was made; blank cells or fields never erase it."""
+    the day a payment on record was made; blank cells or fields never erase it.
+    ``read_on``: where the message is read ("page": the record's page, where what to do is
+    done; "sheet": a row of the dues sheet), so that it says what to do from there."""
     if paid is None and paid_on is None:
         if paid_before is not None:
+            where = "" if read_on == "page" else "在该党费记录的页面"
             return {"paid": f"该月党费已于 {paid_before:%Y-%m-%d} 登记交纳，不能留空清除；"
-                            "登记有误的，请在该党费记录的页面改填正确的金额和日期。"}
+                            f"登记有误的，请{where}改填正确的金额和日期。"}
         return {}
     if paid is not None and paid < 0:
         return {"paid": f"实交金额不能为负数（{paid}）。"}
@@ -1169,7 +1172,7 @@ def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.
         return {"paid" if paid is None else "paid_on": "实交金额和交纳日期须同时填写。"}
     if paid < due:
         return {"paid": f"实交 {paid} 元少于应交 {due} 元：党费应按月足额交纳。"}
-    if message := rules.dues_amount_error(due=due, paid=paid, confirmed=confirmed):
+    if message := rules.dues_amount_error(due=due, paid=paid, confirmed=confirmed, read_on=read_on):
         return {"paid": message}
     if paid_on > dates.today():
         return {"paid_on": "交纳日期不能晚于今天。"}

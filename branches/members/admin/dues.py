@@ -106,7 +106,7 @@ class PaymentForm(forms.ModelForm):
             return data  # the field's own message (小数位数, 不是数字) says it; the rule would misread it as blank
         errors = services.dues_payment_error(due=self.instance.due, paid=data.get("paid"), paid_on=data.get("paid_on"),
                                              month=self.instance.month, paid_before=self.instance.paid_on,
-                                             confirmed=bool(data.get("confirmed")))
+                                             confirmed=bool(data.get("confirmed")), read_on="page")
         if errors:
             raise ValidationError(errors)
         return data
