@@ -20,7 +20,16 @@ SEPARATORS = frozenset("·•・‧ -\u0f0b")  # \u0f0b: the tsheg between Tibet
 # Control characters (Cc), format characters such as zero-width spaces, the BOM and
 # direction marks (Cf), line and paragraph separators (Zl, Zp), and spaces other than the
 # plain one (a no-break space, an ideographic space: Zs).
-_UNSEEN = {"Cc", "Cf", "Zl", "Zp", "Zs", "Co", "Cn", "Cs"}
+_UNSEEN = {"Cc", "Cf", "Zl", "Zp", "Zs", "Cs"}
+
+
+def _rare_character(char: str) -> bool:
+    """A 生僻字 as people's names are written with it: a private-use character (the
+    GB 18030 and font-vendor code points many registries enter rare characters with), or
+    a code point of the ideographic planes newer than this Python's Unicode tables (CJK
+    extensions H and after). Both are letters of a name, not unseen characters."""
+    kind = unicodedata.category(char)
+    return kind == "Co" or (kind == "Cn" and 0x20000 <= ord(char) <= 0x3FFFF)
 INVISIBLE = ("{label}中有看不见的字符（如零宽空格、控制字符、方向标记或特殊空格），"
              "从其他文件复制的{label}常带有这类字符：请删去{label}后重新输入。")
 NOT_A_LETTER = ("{label}中不能有「{char}」：{label}只能由汉字或字母组成，少数民族和外籍人员{label}中间的"
@@ -39,7 +48,7 @@ def name_error(name: str, label: str = "姓名") -> str | None:
     previous = ""
     for char in name:
         kind = unicodedata.category(char)
-        if kind.startswith("L"):
+        if kind.startswith("L") or _rare_character(char):
             previous = "letter"
         elif kind in ("Mn", "Mc") and previous == "letter":
             continue  # a vowel sign or an accent on the letter before it

@@ -36,7 +36,9 @@ BAD_NAMES = {
     "张三1": "姓名中不能有「1」",
     "-王明": "姓名须以汉字或字母开头和结尾",
 }
-GOOD_NAMES = ["阿卜杜·热合曼", "阿卜杜•热合曼", "Anna Maria", "让-保罗·萨特"]
+# 生僻字 as registries enter them: a private-use code point, and one of an ideographic
+# extension newer than the Unicode tables (U+31350, CJK extension H).
+GOOD_NAMES = ["阿卜杜·热合曼", "阿卜杜•热合曼", "Anna Maria", "让-保罗·萨特", "王\ue000", "张\U00031350"]
 
 
 def roster_row(name: str) -> list[str]:
