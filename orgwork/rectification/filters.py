@@ -17,12 +17,9 @@ OVERDUE = "overdue"
 RETURNED = "returned"
 
 
-class OverdueOrReturnedFilter(WorkListFilterSet):
-    """逾期或被退回的整改事项."""
+class ItemListFilter(WorkListFilterSet):
+    """The filters every 整改事项 台账 offers: the checklist's year, the source, the unit."""
 
-    problem_kind = django_filters.ChoiceFilter(
-        label="情形", choices=[(OVERDUE, "逾期未销号"), (RETURNED, "销号申请被退回")], method="filter_kind",
-        empty_label="全部")
     year = django_filters.NumberFilter(field_name="checklist__year", label="清单年度")
     source = django_filters.ChoiceFilter(label="问题来源", choices=ChecklistSource.choices, empty_label="全部")
     unit = UnitSubtreeFilter("responsible_unit", label="责任单位（含下级）", to_field_name="code")
@@ -30,6 +27,21 @@ class OverdueOrReturnedFilter(WorkListFilterSet):
     class Meta:
         model = RectificationItem
         fields: list[str] = []
+
+
+class OverdueOrReturnedFilter(ItemListFilter):
+    """逾期或被退回的整改事项: 情形 first, then the common filters."""
+
+    problem_kind = django_filters.ChoiceFilter(
+        label="情形", choices=[(OVERDUE, "逾期未销号"), (RETURNED, "销号申请被退回")], method="filter_kind",
+        empty_label="全部")
+
+    class Meta(ItemListFilter.Meta):
+        pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.move_to_end("problem_kind", last=False)
 
     def filter_kind(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == OVERDUE:
@@ -39,16 +51,8 @@ class OverdueOrReturnedFilter(WorkListFilterSet):
         return queryset
 
 
-class WithoutDeadlineFilter(WorkListFilterSet):
+class WithoutDeadlineFilter(ItemListFilter):
     """未定整改时限的整改事项."""
-
-    year = django_filters.NumberFilter(field_name="checklist__year", label="清单年度")
-    source = django_filters.ChoiceFilter(label="问题来源", choices=ChecklistSource.choices, empty_label="全部")
-    unit = UnitSubtreeFilter("responsible_unit", label="责任单位（含下级）", to_field_name="code")
-
-    class Meta:
-        model = RectificationItem
-        fields: list[str] = []
 
 
 def returned_q() -> Q:

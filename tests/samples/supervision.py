@@ -65,6 +65,15 @@ def report_for(cadre, year: int = 2025) -> PersonalMattersReport:
     return report
 
 
+def reporting_cadres(unit: Unit, count: int, year: int = 2025, prefix: str = "县干部") -> list:
+    """``count`` cadres of ``unit`` (县干部0, 县干部1 …), each with a report for ``year``:
+    a draw's population."""
+    cadres = [cadre_in(unit, name=f"{prefix}{i}") for i in range(count)]
+    for cadre in cadres:
+        report_for(cadre, year=year)
+    return cadres
+
+
 @sample_for(PersonalMattersReport)
 def report_sample(unit: Unit) -> PersonalMattersReport:
     return report_for(cadre_in(unit, name="样例报告"))

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from cadres.supervision.models import SpotCheck, SpotCheckDraw, SupplementaryDraw, SupplementReason
 from cadres.supervision.services import spot_check_draw, spot_check_supplement
-from tests.samples.cadres import cadre_in
-from tests.samples.supervision import report_for
+from tests.samples.supervision import reporting_cadres
 
 from .helpers import SYSTEM
 
@@ -26,10 +25,7 @@ CHOSEN = 13
 
 @pytest.fixture
 def reporting(tree: dict[str, Any]) -> list[Any]:
-    cadres = [cadre_in(tree["county_a"], name=f"县干部{i}") for i in range(12)]
-    for cadre in cadres:
-        report_for(cadre, year=2025)
-    return cadres
+    return reporting_cadres(tree["county_a"], 12)
 
 
 @pytest.fixture

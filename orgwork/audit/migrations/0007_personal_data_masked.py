@@ -10,7 +10,9 @@ same function back before it commits, so no other session ever sees it relaxed.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import migrations
@@ -77,7 +79,7 @@ def rewrite_rows(apps: Any, connection: Any, sensitive: dict[tuple[str, str], di
         return 0
     table = connection.ops.quote_name(AuditLog._meta.db_table)
     postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, append_only_relaxed(cursor, postgres):
         # Candidates: rows of a declared model, and any row with eleven digits in a row
         # (an ID or mobile number may sit in a note or a filter).
         digits = "~ '[0-9]{11}'" if postgres else "GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*'"
@@ -86,10 +88,6 @@ def rewrite_rows(apps: Any, connection: Any, sensitive: dict[tuple[str, str], di
         select = (f"SELECT id, content_type_id, changes, message FROM {table} WHERE id > %s "
                   f"AND (content_type_id IN ({types}){texts}) "
                   f"ORDER BY id LIMIT {BATCH}")
-        if postgres:
-            cursor.execute("SELECT pg_get_functiondef('audit_auditlog_append_only'::regproc)")
-            original = cursor.fetchone()[0]
-            cursor.execute(ALLOW_UPDATE)
         done = 0
         last = 0
         while True:
@@ -105,11 +103,22 @@ def rewrite_rows(apps: Any, connection: Any, sensitive: dict[tuple[str, str], di
                 if new_changes != loaded or new_message != (message or ""):
                     batch.append((pk, json.dumps(new_changes, ensure_ascii=False), new_message))
             done += _update(cursor, table, batch, postgres)
-        if postgres:
-            # The refusing function, exactly as it was. On an error the whole transaction,
-            # the relaxed function with it, is rolled back.
-            cursor.execute(original)
     return done
+
+
+@contextlib.contextmanager
+def append_only_relaxed(cursor: Any, postgres: bool) -> Iterator[None]:
+    """Inside: the append-only trigger lets UPDATE through (PostgreSQL; SQLite has no
+    such trigger). After: the refusing function, exactly as it was. On an error the whole
+    transaction, the relaxed function with it, is rolled back."""
+    if not postgres:
+        yield
+        return
+    cursor.execute("SELECT pg_get_functiondef('audit_auditlog_append_only'::regproc)")
+    original = cursor.fetchone()[0]
+    cursor.execute(ALLOW_UPDATE)
+    yield
+    cursor.execute(original)
 
 
 def _update(cursor: Any, table: str, batch: list[tuple[int, str, str]], postgres: bool) -> int:

@@ -48,11 +48,7 @@ def forward(apps: Any, schema_editor: Any) -> None:
     types = ", ".join(str(pk) for pk in by_type)
     select = (f"SELECT id, content_type_id, changes, message FROM {table} WHERE id > %s AND content_type_id IN ({types}) "
               f"ORDER BY id LIMIT {earlier.BATCH}")
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SELECT pg_get_functiondef('audit_auditlog_append_only'::regproc)")
-            original = cursor.fetchone()[0]
-            cursor.execute(earlier.ALLOW_UPDATE)
+    with connection.cursor() as cursor, earlier.append_only_relaxed(cursor, postgres):
         last = 0
         while True:
             cursor.execute(select, [last])
@@ -67,8 +63,6 @@ def forward(apps: Any, schema_editor: Any) -> None:
                 if new != loaded:
                     batch.append((pk, json.dumps(new, ensure_ascii=False), message or ""))
             earlier._update(cursor, table, batch, postgres)
-        if postgres:
-            cursor.execute(original)  # the refusing function, exactly as it was
 
 
 class Migration(migrations.Migration):
