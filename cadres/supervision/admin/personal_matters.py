@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import F, Func, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, once_per_record
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
@@ -104,10 +105,23 @@ class SupplementaryDrawInline(ScopedInline):
     model = SupplementaryDraw
     verbose_name = "补充抽取记录"
     verbose_name_plural = "补充抽取记录"
-    fields = ("sequence", "reason", "explanation", "ordered_by", "order_document", "approved_by", "approval_document",
-              "population_size", "count", "seed", "drawer", "drawn_at", "replaced")
+    # Paired values share a column (要求单位及文号, 批准, 总体/补抽, 抽取人及时间), so that the
+    # table fits the page at 1440 px.
+    fields = ("sequence", "reason", "explanation", "order", "approval", "sizes", "seed", "drawer", "replaced")
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description="要求单位及文号")
+    def order(self, obj: SupplementaryDraw) -> str:
+        return "，".join(filter(None, [obj.ordered_by, obj.order_document])) or "—"
+
+    @admin.display(description="批准领导或机构及文号")
+    def approval(self, obj: SupplementaryDraw) -> str:
+        return "，".join(filter(None, [obj.approved_by, obj.approval_document])) or "—"
+
+    @admin.display(description="总体/补抽人数")
+    def sizes(self, obj: SupplementaryDraw) -> str:
+        return f"{obj.population_size}/{obj.count}"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("drawn_by")
@@ -124,9 +138,9 @@ class SupplementaryDrawInline(ScopedInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="抽取人")
+    @admin.display(description="抽取人及时间")
     def drawer(self, obj: SupplementaryDraw) -> str:
-        return obj.drawer_shown
+        return f"{obj.drawer_shown}，{timezone.localtime(obj.drawn_at):%Y-%m-%d %H:%M}"
 
     @admin.display(description="替换的无法核查人员")
     def replaced(self, obj: SupplementaryDraw) -> str:
