@@ -245,17 +245,23 @@ def test_an_expansion_replaces_nobody_on_the_service(draw, county_a_clerk) -> No
     assert first.outcome == SpotCheckOutcome.PENDING
 
 
-def test_only_a_random_check_still_to_be_checked_of_this_draw_can_be_replaced_on_the_service(
-    tree, reporting, county_a_clerk, county_b_clerk
-) -> None:
-    vetting_open(cadre=reporting[0], proposed_post="副局长", nominated_by="县委组织部", nominated_on=DAY,
-                 actor=county_a_clerk)
+def nominee_and_checked_draw(tree: dict[str, Any], reporting: list[Any], clerk: Any) -> tuple[Any, ...]:
+    """County A's draw with a nominee checked by 重点抽查 and two random checks, the first
+    already checked 一致: (draw, targeted, checked, pending)."""
+    vetting_open(cadre=reporting[0], proposed_post="副局长", nominated_by="县委组织部", nominated_on=DAY, actor=clerk)
     # The system's seed, so that the nominee is not also drawn at random.
     draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=2, seed=3),
                            actor=SYSTEM)
     targeted = draw.checks.get(selection=SpotCheckSelection.TARGETED)
     checked, pending = random_checks(draw)
-    spot_check_record_outcome(check=checked, outcome=SpotCheckOutcome.CONSISTENT, checked_on=DAY, actor=county_a_clerk)
+    spot_check_record_outcome(check=checked, outcome=SpotCheckOutcome.CONSISTENT, checked_on=DAY, actor=clerk)
+    return draw, targeted, checked, pending
+
+
+def test_only_a_random_check_still_to_be_checked_of_this_draw_can_be_replaced_on_the_service(
+    tree, reporting, county_a_clerk, county_b_clerk
+) -> None:
+    draw, targeted, checked, pending = nominee_and_checked_draw(tree, reporting, county_a_clerk)
     other = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_b"], year=2025, method="count", count=1),
                             actor=county_b_clerk).checks.get()
 
@@ -541,14 +547,7 @@ def test_the_draws_page_refuses_an_expansion_larger_than_those_not_yet_drawn(dra
 def test_the_draws_page_offers_only_random_checks_still_to_be_checked_for_replacement(
     tree, reporting, county_a_clerk, client_for
 ) -> None:
-    vetting_open(cadre=reporting[0], proposed_post="副局长", nominated_by="县委组织部", nominated_on=DAY,
-                 actor=county_a_clerk)
-    # The system's seed, so that the nominee is not also drawn at random.
-    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=2, seed=3),
-                           actor=SYSTEM)
-    targeted = draw.checks.get(selection=SpotCheckSelection.TARGETED)
-    checked, pending = random_checks(draw)
-    spot_check_record_outcome(check=checked, outcome=SpotCheckOutcome.CONSISTENT, checked_on=DAY, actor=county_a_clerk)
+    draw, targeted, checked, pending = nominee_and_checked_draw(tree, reporting, county_a_clerk)
     client = client_for(county_a_clerk)
     form = client.get(step_page(draw)).content.decode()
     assert f'name="replace_{pending.pk}"' in form
