@@ -471,12 +471,25 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
             return response
 
     def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
-        """A batch action's selection as posted: keys that are not this model's (typed or
-        forged) are refused with a message, not a server error."""
+        """A batch action's selection as posted (批量操作的所选记录): keys that are not this
+        model's (typed or forged) are refused with a message, not a server error; and a
+        selection naming a record the list does not hold (outside the user's jurisdiction —
+        a forged or stale ``_selected_action`` — or gone from the list since the page was
+        drawn) is refused whole with a notice, not run on the rest as if that record had not
+        been chosen. The notice does not say which of the two it is, nor what the record is."""
         pk = self.model._meta.pk
-        if not all(key_holds(pk, value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(key_holds(pk, value) for value in selected):
             self.message_user(request, "所选记录无效，未执行任何操作。", messages.WARNING)
             return None
+        if selected and request.POST.get("select_across") != "1":
+            wanted = {pk.to_python(value) for value in selected}
+            if missing := wanted - set(queryset.filter(pk__in=wanted).values_list("pk", flat=True)):
+                self.message_user(
+                    request, f"所选记录中有 {len(missing)} 条不在您的管辖范围内或已不在当前列表中"
+                             f"（编号 {'、'.join(str(k) for k in sorted(missing))}），未执行任何操作。"
+                             "请刷新列表后重新选择。", messages.WARNING)
+                return None
         return super().response_action(request, queryset)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:

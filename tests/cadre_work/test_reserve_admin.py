@@ -279,3 +279,18 @@ def test_the_list_actions_adjust_several_pools_and_take_members_out_with_one_sum
     leaving.refresh_from_db(), waiting.refresh_from_db()
     assert (leaving.status, leaving.exit_note) == (MemberStatus.EXITED, "调任市直单位")
     assert waiting.status == MemberStatus.RECOMMENDED
+
+
+def test_a_pool_batch_with_a_pool_of_another_county_is_refused_whole(tree: Any, county_a_clerk: Any,
+                                                                     client_for: Any) -> None:
+    """A forged selection naming county B's pool: county A's pool is not adjusted either."""
+    ours = pool_in(tree["county_a"], quota=3, age_limit=40)
+    old = enter(ours, cadre_in(tree["county_a"], name="年长者", birth=D(1985, 6, 1)))
+    theirs = pool_in(tree["county_b"], quota=3)
+    response = client_for(county_a_clerk).post(reverse(POOLS), {
+        "action": "adjust_pools", "_selected_action": [ours.pk, theirs.pk], "apply": "1", "exited_on": "2026-11-30"},
+        follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "所选记录中有 1 条不在您的管辖范围内或已不在当前列表中" in message and "未执行任何操作" in message
+    old.refresh_from_db()
+    assert old.status == MemberStatus.IN_POOL and old.exit_reason == ""

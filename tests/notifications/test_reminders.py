@@ -209,8 +209,11 @@ def test_the_bell_counts_ones_unread_messages_and_opening_one_marks_it_read(
     response = client.get(reverse("admin:notifications_notification_open", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert '<span class="notification-count">1</span>' in client.get(reverse("admin:index")).content.decode()
-    client.post(reverse("admin:notifications_notification_changelist"),
-                {"action": "mark_read", "_selected_action": [n.pk for n in Notification.objects.all()]})
+    changelist = reverse("admin:notifications_notification_changelist")
+    client.post(changelist, {"action": "mark_read", "_selected_action": [n.pk for n in Notification.objects.all()]})
+    assert services.unread_count(clerk) == 1  # a selection with another's message is refused whole
+    client.post(changelist, {"action": "mark_read",
+                             "_selected_action": [n.pk for n in Notification.objects.filter(recipient=clerk)]})
     assert services.unread_count(clerk) == 0
     assert Notification.objects.get(title="别人的").read_at is None
     assert "notification-count" not in client.get(reverse("admin:index")).content.decode()

@@ -104,10 +104,21 @@ def test_a_county_b_clerk_cannot_act_on_county_a_items_with_forged_ids(item_in, 
     requested = item_in(ItemState.CLOSURE_REQUESTED, problem="城关区待审")
     client = client_for(county_b_clerk)
     response = post_action(client, "start_action", [on_books])
-    assert messages_of(response) == ["开始整改：没有可办理的事项（所选事项不存在或不在您的管辖范围内）。"]
+    assert messages_of(response) == [f"所选记录中有 1 条不在您的管辖范围内或已不在当前列表中（编号 {on_books.pk}），"
+                                     "未执行任何操作。请刷新列表后重新选择。"]
     post_action(client, "approve_action", [requested], apply="1")
     post_action(client, "send_back_action", [requested], apply="1", reason="伪造")
     assert (state_of(on_books), state_of(requested)) == (ItemState.ON_BOOKS, ItemState.CLOSURE_REQUESTED)
+
+
+def test_a_batch_with_an_item_of_another_county_is_refused_whole_not_run_on_the_rest(item_in, county_a_clerk,
+                                                                                     client_for, tree):
+    ours = item_in(ItemState.ON_BOOKS, problem="城关区问题")
+    theirs = item_in(ItemState.ON_BOOKS, problem="七里河区问题", unit=tree["county_b"])
+    response = post_action(client_for(county_a_clerk), "start_action", [ours, theirs])
+    [message] = messages_of(response)
+    assert message.startswith("所选记录中有 1 条不在您的管辖范围内或已不在当前列表中") and "七里河区问题" not in message
+    assert (state_of(ours), state_of(theirs)) == (ItemState.ON_BOOKS, ItemState.ON_BOOKS)
 
 
 def actions_offered(client: Any) -> set[str]:

@@ -117,3 +117,17 @@ def assert_styled_action_form(page: str, field: str) -> None:
     body = main[1]
     assert '<fieldset class="module aligned">' in body and f'name="{field}"' in body
     assert '<div class="form-row errors">' in body and '<div class="submit-row">' in body
+
+
+def test_a_review_batch_with_an_enrollment_of_another_county_is_refused_whole(leading, enroll, county_a_clerk,
+                                                                              client_for) -> None:
+    """A forged selection naming a county B enrollment is not run on county A's rest."""
+    ours, theirs = enroll(leading), enroll(leading, unit="county_b")
+    done = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_changelist"), {
+        "action": "record_review", "_selected_action": [ours.pk, theirs.pk], "apply": "1",
+        "review_year": 2026, "grade": "excellent", "reviewed_on": "2026-12-01", "comment": ""})
+    assert done.status_code == 302
+    [message] = [str(m) for m in get_messages(done.wsgi_request)]
+    assert message == (f"所选记录中有 1 条不在您的管辖范围内或已不在当前列表中（编号 {theirs.pk}），未执行任何操作。"
+                       "请刷新列表后重新选择。")
+    assert not Reward.objects.filter(enrollment__in=[ours, theirs]).exists()

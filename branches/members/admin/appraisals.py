@@ -19,7 +19,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import services
 from ..models import Appraisal, AppraisalGrade, Disposal, LeavingOutcome, Member, MemberStatus
-from .common import WholeSelectionMixin, member_label
+from .common import member_label
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -88,7 +88,7 @@ APPRAISAL_STEPS = (
 
 
 @admin.register(Appraisal)
-class AppraisalAdmin(WholeSelectionMixin, RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
+class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     """民主评议党员. The list by year, grade and disposal; the member picked by name or ID
     number among the clerk's members on the roll."""
 

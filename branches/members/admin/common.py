@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
-from orgwork.admin_widgets import key_holds
 from orgwork.common import dates, secrets
 from orgwork.units.scope import scope_queryset
 
@@ -31,29 +29,6 @@ def member_label(member: Any) -> str:
     """A member named so that namesakes can be told apart, with the ID number's tail only:
     何国庆（城关区第1党支部，尾号016X）. Reads ``member.branch``."""
     return f"{member.name}（{member.branch.name}，尾号{member.masked_id_number[-4:]}）"
-
-
-class WholeSelectionMixin:
-    """For the members lists' batch actions: a selection naming a record the list does not
-    hold (outside the user's jurisdiction — a forged or stale ``_selected_action`` — or
-    gone from the list since the page was drawn) is refused whole with a notice, as on a
-    selection of keys that are no keys (``ScopedModelAdmin.response_action``), not run on
-    the rest as if that record had not been chosen. The notice does not say which of the
-    two it is, nor what the record is."""
-
-    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
-        pk = self.model._meta.pk  # type: ignore[attr-defined]
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if (selected and request.POST.get("select_across") != "1"
-                and all(key_holds(pk, value) for value in selected)):  # else refused by the scoped admin
-            wanted = {pk.to_python(value) for value in selected}
-            if missing := wanted - set(queryset.filter(pk__in=wanted).values_list("pk", flat=True)):
-                self.message_user(  # type: ignore[attr-defined]
-                    request, f"所选记录中有 {len(missing)} 条不在您的管辖范围内或已不在当前列表中"
-                             f"（编号 {'、'.join(str(k) for k in sorted(missing))}），未执行任何操作。"
-                             "请刷新列表后重新选择。", messages.WARNING)
-                return None
-        return super().response_action(request, queryset)  # type: ignore[misc]
 
 
 class DateForm(forms.Form):

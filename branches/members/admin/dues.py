@@ -23,7 +23,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import rules, services
 from ..models import DuesRecord, Member
-from .common import WholeSelectionMixin, branches_for, member_label
+from .common import branches_for, member_label
 
 GENERATE_PERMISSION = "members.add_duesrecord"
 
@@ -134,7 +134,7 @@ class GenerateDuesForm(forms.Form):
 
 
 @admin.register(DuesRecord)
-class DuesRecordAdmin(WholeSelectionMixin, PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
+class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     """党费收缴. The ledger's rows come from 生成某月党费 (a page of its own, through
     :func:`services.dues_generate_month`); payments are recorded on them."""
 

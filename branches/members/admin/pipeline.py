@@ -17,7 +17,7 @@ from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import ActivistReview, Applicant, Stage
-from .common import MaskedPersonalDataMixin, WholeSelectionMixin, branches_for
+from .common import MaskedPersonalDataMixin, branches_for
 from .steps import APPLICANT_STEPS
 
 
@@ -67,7 +67,7 @@ def _chapter_shown(applicant: Applicant, reached_with: str | None, names: list[s
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(WholeSelectionMixin, RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin,
+class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin,
                      ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     record_steps = APPLICANT_STEPS

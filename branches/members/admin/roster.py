@@ -31,7 +31,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
-from .common import MaskedPersonalDataMixin, WholeSelectionMixin, branches_for, member_label
+from .common import MaskedPersonalDataMixin, branches_for, member_label
 from .filters import AgeBandFilter, StandingBandFilter
 from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
                     TransferInNewMemberForm)
@@ -92,7 +92,7 @@ class RosterChangeList(HonouredChangeList):
 
 
 @admin.register(Member)
-class MemberAdmin(WholeSelectionMixin, RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
+class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
                   ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
@@ -240,7 +240,7 @@ TRANSFER_IN_PERMISSIONS = ("members.add_transfer", "members.add_member")
 
 
 @admin.register(Transfer)
-class TransferAdmin(WholeSelectionMixin, RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     """组织关系转接: started by the sending branch, received or returned by the receiving one
     (buttons on the transfer's page, batch actions on the list). A clerk sees the transfers
     leaving and those arriving in their jurisdiction. 登记省外转入 (a page of its own, from
