@@ -136,15 +136,18 @@ def consistency_errors(value: str, *, birth: datetime.date | None, gender: str |
     """Errors where the profile disagrees with what the number encodes.
 
     Profiles record the birth month (``1975.06``), so by default only year and month
-    are compared.
+    are compared. The message names the number's birth month, never its day: the masked
+    number (620102********0033) hides exactly its birth date, so a message that gave the
+    day, beside the masked number on a job page or in an error workbook, would give the
+    whole number back.
     """
     errors: dict[str, str] = {}
     born = birth_date_of(value)
     if birth is not None and born is not None:
-        same = (born.year, born.month) == (birth.year, birth.month) if month_only else born == birth
-        if not same:
-            shown = f"{born:%Y.%m}" if month_only else f"{born:%Y-%m-%d}"
-            errors["birth"] = f"出生年月与身份证号不一致：身份证号中为 {shown}。"
+        if (born.year, born.month) != (birth.year, birth.month):
+            errors["birth"] = f"出生年月与身份证号不一致：身份证号中为 {born:%Y.%m}。"
+        elif not month_only and born != birth:
+            errors["birth"] = f"出生日期与身份证号不一致：身份证号中为 {born:%Y.%m} 的另一日，请核对。"
     if gender in (MALE, FEMALE) and gender_of(value) != gender:
         errors["gender"] = "性别与身份证号不一致：身份证号第17位{}数表示{}。".format(
             "奇" if gender_of(value) == MALE else "偶", "男" if gender_of(value) == MALE else "女"

@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -31,7 +32,19 @@ def test_a_talents_page_and_history_without_the_right_show_the_birth_month_not_t
     assert person.masked_id_number in page and "1978.03" in page
     assert "1978-03-09" not in page and "19780309" not in page and 'name="birth_date"' not in page
     history = client.get(reverse("admin:talent_person_history", args=[person.pk])).content.decode()
-    assert history.count("1978.03") >= 0 and "1978-03-09" not in history
+    assert "1978.03" in history and "1978-03-09" not in history
+
+
+def test_a_birth_date_a_day_off_the_id_number_is_refused_without_giving_the_numbers_day(make_person) -> None:
+    """The refusal reaches a job page and an error workbook beside the masked number: it
+    names the month, not the day the number holds (the masked digits are that day)."""
+    person = make_person(birth_date=BORN)
+    person.birth_date = BORN + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean()
+    [message] = refused.value.message_dict["birth_date"]
+    assert message == "出生日期与身份证号不一致：身份证号中为 1978.03 的另一日，请核对。"
+    assert "09" not in message.replace("1978.03", "")
 
 
 def test_the_audit_trail_keeps_a_talents_birth_date_masked(make_person) -> None:
