@@ -18,9 +18,8 @@ from import_export import fields
 from import_export.widgets import CharWidget, DecimalWidget, IntegerWidget, Widget
 
 from orgwork.codes.widgets import CodeWidget
-from orgwork.common import idnumber
 from orgwork.imports.resources import ScopedModelResource
-from orgwork.imports.widgets import ChoiceWidget, DateWidget, IDNumberWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+from orgwork.imports.widgets import ByIdNumberWidget, ChoiceWidget, DateWidget, IDNumberWidget, UnitWidget, is_blank
 
 from .models import Assessment, AssessmentGrade, Authority, Cadre, Gender, Grade, Post, Rank
 from orgwork.audit.context import current_actor
@@ -36,39 +35,20 @@ from .services import (
 )
 
 
-class CadreByIDWidget(ScopedForeignKeyWidget):
-    """干部, identified by 身份证号 (normalised first), within the uploader's scope."""
+class CadreByIDWidget(ByIdNumberWidget):
+    """干部, identified by 身份证号 (normalised first), within the uploader's scope; a row
+    without a number is refused (the column names the cadre the row is about)."""
 
     # No number in the message: an error report must not print full ID numbers back.
     not_found_message = "该身份证号的干部不存在或不在您的管辖范围内。"
 
     def __init__(self) -> None:
-        super().__init__(Cadre, field="id_number")
+        super().__init__(Cadre)
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):
             raise ValidationError("身份证号不能为空。", code="required")
-        return super().clean(idnumber.clean(value, on_sheet=True), row, **kwargs)
-
-    def lookup(self, value: str, row: Any) -> Any:
-        try:
-            return self.get_queryset(value, row).get(id_number=value)
-        except Cadre.DoesNotExist:
-            raise ValidationError(self.not_found_message.format(value=idnumber.mask(value)), code="not_found") from None
-
-    def prefetch(self, values: Any) -> None:
-        normalised = []
-        for value in values:
-            try:
-                normalised.append(idnumber.clean(value, on_sheet=True))
-            except ValidationError:
-                continue  # reported by clean() for that row
-        parent = getattr(super(), "prefetch", None)
-        if parent is not None:
-            parent(normalised)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value.id_number if value else ""
+        return super().clean(value, row, **kwargs)
 
 
 class YesNoWidget(Widget):

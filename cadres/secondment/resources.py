@@ -18,12 +18,14 @@ from import_export import fields
 from import_export.widgets import CharWidget, Widget
 
 from cadres.resources import CadreByIDWidget
+from cadres.models import Cadre
 from orgwork.common.display import already
 from orgwork.audit.context import current_actor
 from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank
+from orgwork.imports.probing import refuse_near_misses
 
 from . import rules
 from .models import Assignment, AssignmentKind, AssignmentStatus, DutyCheck
@@ -114,6 +116,7 @@ class AssignmentByIDWidget(ScopedForeignKeyWidget):
     def lookup(self, value: str, row: Any) -> Any:
         found = self._latest(self.get_queryset(value, row).filter(cadre__id_number=value)[:1])
         if value not in found:
+            refuse_near_misses(Cadre, self.user, [value])
             raise ValidationError(self.not_found_message, code="not_found")
         return found[value]
 
@@ -130,6 +133,7 @@ class AssignmentByIDWidget(ScopedForeignKeyWidget):
         found = self._latest(self.get_queryset(None, None).filter(cadre__id_number__in=keys))
         for key in keys:
             self._cache[key] = found[key] if key in found else self._not_found()
+        refuse_near_misses(Cadre, self.user, keys - found.keys())
 
     def _not_found(self) -> Any:
         from orgwork.imports.widgets import _NotFound

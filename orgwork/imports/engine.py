@@ -48,6 +48,7 @@ from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
 from orgwork.common import checks, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
+from .probing import ProbeRefused
 from .reader import FileError, Sheet, is_blank, picker
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
@@ -696,14 +697,17 @@ class ImportEngine:
         source = AuditSource.IMPORT
         with acting_as(self.user if actor.user is None else actor.user, source=source, ip=actor.ip), \
                 _fewer_collections():
-            if not commit:
-                self._run(sheet, result, commit=False)
-                return result
             try:
+                if not commit:
+                    self._run(sheet, result, commit=False)
+                    return result
                 with transaction.atomic():
                     self._run(sheet, result, commit=True)
                     if not result.ok:
                         raise _Abort
+            except ProbeRefused as refused:  # audited once nothing of the run is left to roll back
+                refused.audit()
+                raise refused.as_file_error() from None
             except _Abort:
                 result.new = result.updated = 0
                 return result

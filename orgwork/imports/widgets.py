@@ -23,6 +23,8 @@ from orgwork.common import dates, idnumber, numbers
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
 
+from .probing import refuse_near_misses
+
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -293,7 +295,16 @@ class ByIdNumberWidget(ScopedForeignKeyWidget):
             return None
 
     def prefetch(self, values: Iterable[Any]) -> None:
-        super().prefetch(v for v in map(self._normal, values) if v)
+        wanted = {v for v in map(self._normal, values) if v}
+        super().prefetch(wanted)
+        refuse_near_misses(self.model, self.user, (v for v in wanted if isinstance(self._cache.get(v), _NotFound)))
+
+    def lookup(self, value: str, row: Any) -> Any:
+        try:
+            return super().lookup(value, row)
+        except ValidationError:
+            refuse_near_misses(self.model, self.user, [value])
+            raise
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         if is_blank(value):

@@ -30,8 +30,10 @@ from cadres.supervision.services import (
 from orgwork.audit.models import AuditLog
 from orgwork.common.contract import SystemActor
 from orgwork.imports.engine import ImportResult, run_import
-from orgwork.imports.reader import open_sheet
+from orgwork.imports.probing import NEAR_MISS_MESSAGE
+from orgwork.imports.reader import FileError, open_sheet
 from orgwork.rectification.models import RectificationItem
+from tests.probing import resembling
 from tests.test_versioning import form_data
 
 SYSTEM = SystemActor("tests")
@@ -233,6 +235,18 @@ def test_an_assessments_sheet_refuses_excellent_without_a_political_score(make_c
                        tmp_path)
     assert not result.committed and "须填写政治素质测评得分" in messages_of(result)
     assert not Assessment.objects.exists()
+
+
+def test_an_assessments_sheet_trying_a_number_of_a_cadres_masked_form_is_refused_whole(
+        make_cadre, county_a_clerk, tmp_path) -> None:
+    """Without the right to whole numbers, a number that finds no cadre yet masks as one of
+    the clerk's cadres refuses the sheet, naming no row (``orgwork.imports.probing``)."""
+    cadre = serving(make_cadre)
+    rows = [[resembling(cadre.id_number), "2025", "称职", ""], [cadre.id_number, "2025", "称职", ""]]
+    with pytest.raises(FileError) as refused:
+        run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, rows, tmp_path)
+    assert refused.value.message == NEAR_MISS_MESSAGE and not Assessment.objects.exists()
+    assert AuditLog.objects.filter(action="view_sensitive", success=False, object_id=str(cadre.pk)).exists()
 
 
 def test_the_database_refuses_excellent_below_90_even_in_bulk(make_cadre) -> None:
