@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from orgwork.audit.models import Audited
 from orgwork.codes import lookup as codes
-from orgwork.common import dates, idnumber
+from orgwork.common import dates, idnumber, names
 from orgwork.common.fields import AsciiKeyField
 from orgwork.common.versioning import Versioned
 
@@ -284,7 +284,7 @@ class Cadre(Versioned, Audited):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = names.written_name_errors(self)
         if self.birth_month:
             self.birth_month = self.birth_month.replace(day=1)
         if self.id_number:

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from orgwork.common.display import already
 from orgwork.audit.models import Audited
-from orgwork.common import idnumber, secrets
+from orgwork.common import idnumber, names, secrets
 from orgwork.common.versioning import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -167,7 +167,7 @@ class Person(Audited):
         return idnumber.mask(self.id_number)
 
     def clean(self) -> None:
-        errors: dict[str, list[str] | str] = {}
+        errors: dict[str, list[str] | str] = {**names.written_name_errors(self)}
         # A phone pasted from a masked list or export (138****5678) is no phone.
         if refused := secrets.masked_refusal(self.phone, secrets.PHONE, "联系电话"):
             errors["phone"] = [refused]

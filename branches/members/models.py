@@ -89,13 +89,8 @@ class NamedPerson:
         return idnumber.mask(self.id_number)
 
     def name_errors(self) -> dict[str, str]:
-        """A name written now holds only what a name may (:func:`orgwork.common.names.name_error`);
-        a name on record that is not rewritten is left as it is (a step on the record
-        must not fail for it)."""
-        if not self._state.adding and self.name == getattr(self, "_audit_loaded", {}).get("name"):
-            return {}
-        message = names.name_error(self.name)
-        return {"name": message} if message else {}
+        """A name written now holds only what a name may (:func:`orgwork.common.names.written_name_errors`)."""
+        return names.written_name_errors(self)
 
     @property
     def name_and_tail(self) -> str:

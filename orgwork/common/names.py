@@ -13,6 +13,7 @@ it), and characters that are not letters of a name (emoji, digits, <, >, =, a fo
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -67,3 +68,16 @@ def validate_name(name: str) -> None:
     """The rule as a validator (a form field's, a model field's)."""
     if message := name_error(name):
         raise ValidationError(message, code="name")
+
+
+def written_name_errors(instance: Any, field: str = "name", label: str = "姓名") -> dict[str, str]:
+    """The rule for a record's name as it is saved (新录入或改写的姓名): a name written now
+    holds only what a name may; a name on record that is not rewritten is left as it is,
+    so that a step on an older record does not fail for a name entered before the rule.
+    ``instance`` is an audited model instance (its loaded values in ``_audit_loaded``)."""
+    value = getattr(instance, field)
+    loaded = getattr(instance, "_audit_loaded", None) or {}  # a service may have set it to None
+    if not instance._state.adding and field in loaded and value == loaded[field]:
+        return {}
+    message = name_error(value, label)
+    return {field: message} if message else {}
