@@ -28,6 +28,7 @@ from orgwork.admin_list import ChangeLinks, list_filters_html, page_columns, res
 from orgwork.units.models import Unit
 from seeds.reference import load_reference
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 
 HOSTILE = """<script>alert("一")</script> & 'O'Brien"""
 CHANGELIST = "admin:cadres_cadre_changelist"
@@ -379,7 +380,7 @@ def test_the_cadre_list_runs_as_many_queries_for_thirty_rows_as_for_three(cadres
     client.get(reverse(CHANGELIST))  # the session's and the sidebar's first-time work
     few = queries()
     for i in range(27):
-        cadre_in(tree["county_a" if i % 2 else "township_a"], name=f"测试{i:02d}", current_post=f"科员{i}")
+        cadre_in(tree["county_a" if i % 2 else "township_a"], name=numbered("测试", i, 2), current_post=f"科员{i}")
     many = queries()
     assert len(many) == len(few), "\n".join(many)
     page = client.get(reverse(CHANGELIST)).content.decode()

@@ -15,6 +15,7 @@ from cadres.supervision.models import SpotCheckDraw, SpotCheckOutcome, Supplemen
 from cadres.supervision.services import spot_check_draw
 from orgwork.common.contract import SystemActor
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.supervision import report_for
 
 from .conftest import SCREENSHOTS
@@ -28,7 +29,7 @@ def test_a_clerk_replaces_a_retired_cadre_by_a_supplementary_draw_in_the_browser
 ) -> None:
     url = http_server.url
     for i in range(10):
-        report_for(cadre_in(tree["county_a"], name=f"县干部{i}"), year=2025)
+        report_for(cadre_in(tree["county_a"], name=numbered("县干部", i, 2)), year=2025)
     draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=3),
                            actor=personas["county_a_clerk"])
     retired = draw.checks.order_by("cadre_id").first()

@@ -23,6 +23,7 @@ from cadres.supervision.services import vetting_open
 from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.reserve import enter, pool_in, recommend
 
 from .discipline_helpers import SHEET_HEAD, SYSTEM, find, messages_of, run_findings_sheet, sheet_row
@@ -280,7 +281,7 @@ def test_the_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_
     from .selection_samples import queries_for_page_sizes
 
     for i in range(12):
-        find(cadre_in(tree["county_a" if i % 2 else "county_b"], name=f"干部{i}"),
+        find(cadre_in(tree["county_a" if i % 2 else "county_b"], name=numbered("干部", i, 2)),
              D(2026, 1, 1) + datetime.timedelta(days=i))
     small, large = queries_for_page_sizes(client_for(province_officer), LIST, admin.site._registry[DisciplineFinding])
     assert small == large

@@ -16,6 +16,7 @@ from cadres.reserve.models import ExitReason, MemberStatus, ReserveMember
 from cadres.supervision.models import HandlingType
 from orgwork.audit.models import AuditLog
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.reserve import enter, pool_in, recommend
 from tests.supervision.helpers import handle
 from tests.steps import assert_step_unavailable
@@ -185,7 +186,7 @@ def count_queries(client: Any, url: str, params: dict[str, Any] | None = None) -
 
 def fill(pool: Any, unit: Any, n: int, start: int) -> None:
     for i in range(n):
-        enter(pool, cadre_in(unit, name=f"后备{start + i}", birth=D(1982 + (start + i) % 14, 1, 1)))
+        enter(pool, cadre_in(unit, name=numbered("后备", start + i, 2), birth=D(1982 + (start + i) % 14, 1, 1)))
 
 
 # Session, user, permissions, the home unit, the filters' choices (pools; the units are

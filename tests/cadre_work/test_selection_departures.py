@@ -25,6 +25,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 from orgwork.worklists.registry import get as get_worklist
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.steps import assert_step_unavailable
 
 from .selection_samples import appoint, handle, promoted_cadre, queries_for_page_sizes, queries_of
@@ -193,7 +194,7 @@ def test_the_dashboard_panel_counts_each_list_and_links_to_it(tree, city_officer
 def test_the_unchecked_list_and_the_check_list_cost_the_same_queries_for_any_page_size(
         tree, province_officer, client_for) -> None:
     for i in range(12):
-        post = secretary_who_left(tree["county_a" if i % 2 else "county_b"], name=f"书记{i}",
+        post = secretary_who_left(tree["county_a" if i % 2 else "county_b"], name=numbered("书记", i, 2),
                                   left_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i))
         if i < 6:
             departure_check_open(post=post, checked_on=datetime.date(2025, 9, 1), inspectors="检查组",
@@ -205,5 +206,5 @@ def test_the_unchecked_list_and_the_check_list_cost_the_same_queries_for_any_pag
     client.get(WORKLIST)
     six_rows = queries_of(client, WORKLIST)
     for i in range(6):
-        secretary_who_left(tree["county_a"], name=f"后任{i}", left_on=datetime.date(2025, 3, 1) + datetime.timedelta(days=i))
+        secretary_who_left(tree["county_a"], name=numbered("后任", i, 2), left_on=datetime.date(2025, 3, 1) + datetime.timedelta(days=i))
     assert queries_of(client, WORKLIST) == six_rows  # twelve rows now, on one page: no query per row

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cadres.selection.models import EvaluationKind, SelectionEvaluation, SelectionReport
 from cadres.selection.services import evaluation_save, selection_report_save
+from tests.samples.names import numbered
 
 from .selection_samples import handle, promoted_cadre, queries_for_page_sizes, queries_of
 
@@ -42,7 +43,7 @@ def test_the_over_line_and_open_look_back_lists_cost_the_same_queries_for_three_
         for i in range(start, start + count):
             evaluation_save(evaluation=over_line(tree["county_a" if i % 2 else "county_b"], 2000 + i),
                             actor=province_officer)
-            handle(promoted_cadre(tree["county_a"], name=f"干部{i}"), datetime.date(2026, 1, 1))
+            handle(promoted_cadre(tree["county_a"], name=numbered("干部", i, 2)), datetime.date(2026, 1, 1))
 
     add(0, 3)
     client.get(over), client.get(open_look_backs)

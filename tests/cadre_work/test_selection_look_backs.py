@@ -19,6 +19,7 @@ from cadres.supervision.resources import HandlingRecordResource
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.steps import assert_step_unavailable
 
 from .selection_samples import appoint, cleared_case, handle, promoted_cadre, queries_for_page_sizes
@@ -126,7 +127,7 @@ def test_another_county_cannot_reach_the_look_back(tree, county_b_clerk, client_
 
 def test_the_look_back_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_officer, client_for) -> None:
     for i in range(12):
-        cadre = promoted_cadre(tree["county_a" if i % 2 else "county_b"], name=f"干部{i}")
+        cadre = promoted_cadre(tree["county_a" if i % 2 else "county_b"], name=numbered("干部", i, 2))
         handle(cadre, datetime.date(2026, 1, 1) + datetime.timedelta(days=i))
     client = client_for(province_officer)
     small, large = queries_for_page_sizes(client, LOOK_BACKS, admin.site._registry[LookBack])

@@ -24,6 +24,7 @@ from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.common import idnumber
 
 from orgwork.common.contract import SystemActor
+from tests.samples.names import numbered
 
 SYSTEM = SystemActor("tests")
 
@@ -140,7 +141,7 @@ def test_the_changelist_query_count_does_not_grow_with_the_page(make_cadre, tree
     # the chosen unit, the page itself (units joined), the session refresh: nothing per row.
     assert len(one_row) <= CHANGELIST_QUERY_CEILING
     for i in range(30):
-        make_cadre(tree["township_a"] if i % 2 else tree["county_b"], name=f"干部{i}")
+        make_cadre(tree["township_a"] if i % 2 else tree["county_b"], name=numbered("干部", i, 2))
     with django_assert_num_queries(len(one_row)):
         response = client.get(reverse(CHANGELIST), params)
     assert len(response.context["cl"].result_list) == 31

@@ -13,6 +13,7 @@ from cadres.selectors import over_quota, quotas_with_occupancy
 from cadres.services import post_appoint, post_remove
 
 from orgwork.common.contract import SystemActor
+from tests.samples.names import numbered
 
 SYSTEM = SystemActor("tests")
 
@@ -29,7 +30,7 @@ def test_over_quota_counts_active_cadres_of_that_rank_in_that_unit(make_cadre, t
     quota(township, CHIEF, 1)
     quota(county_b, DEPUTY, 1)
     for i in range(3):
-        make_cadre(township, name=f"副职{i}", rank=DEPUTY)
+        make_cadre(township, name=numbered("副职", i, 2), rank=DEPUTY)
     make_cadre(township, name="退休者", rank=DEPUTY, status=CadreStatus.RETIRED)  # not counted
     make_cadre(township, name="正职", rank=CHIEF)
     make_cadre(county_b, name="七里河副职", rank=DEPUTY)

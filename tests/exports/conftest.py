@@ -15,6 +15,7 @@ from django.db import connection
 from cadres.models import Cadre
 from orgwork.units.models import Unit
 from tests.imports.sheets import id_for
+from tests.samples.names import numbered
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 120) -> None:
@@ -34,7 +35,7 @@ def many_cadres(tree: dict[str, Unit]) -> Callable[..., int]:
         rows = []
         for i in range(start, start + count):
             born = datetime.date(1960, 1, 1) + datetime.timedelta(days=i // 500)
-            rows.append(Cadre(name=f"干部{i}", gender="1", birth_month=born.replace(day=1),
+            rows.append(Cadre(name=numbered("干部", i, 5), gender="1", birth_month=born.replace(day=1),
                               id_number=id_for(born, i), unit=unit or tree["county_a"]))
         Cadre.objects.bulk_create(rows, batch_size=5000)
         return count

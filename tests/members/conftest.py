@@ -24,6 +24,7 @@ from branches.services import party_org_save
 from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
+from tests.samples.names import numbered  # noqa: F401 (the members' tests import it from here)
 
 SYSTEM = SystemActor("test")
 TODAY = datetime.date.today()
@@ -48,11 +49,6 @@ def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,
              parent: PartyOrganisation | None = None) -> PartyOrganisation:
     return party_org_save(organisation=PartyOrganisation(code=code, name=name, unit=unit, kind=kind, parent=parent,
                                                          domain=Domain.COMMUNITY), actor=SystemActor("fixture"))
-
-
-def numbered(prefix: str, n: int) -> str:
-    """A name told apart by a number written in Chinese (党员一二): a name holds no digits."""
-    return prefix + "".join("零一二三四五六七八九"[int(d)] for d in str(n))
 
 
 def days_ago(days: int) -> datetime.date:

@@ -32,6 +32,7 @@ from orgwork.units.models import Unit
 
 from . import sample_for
 from .cadres import SAMPLES, cadre_in
+from .names import numbered
 
 DAY = datetime.date(2026, 3, 16)
 
@@ -66,9 +67,9 @@ def report_for(cadre, year: int = 2025) -> PersonalMattersReport:
 
 
 def reporting_cadres(unit: Unit, count: int, year: int = 2025, prefix: str = "县干部") -> list:
-    """``count`` cadres of ``unit`` (县干部0, 县干部1 …), each with a report for ``year``:
+    """``count`` cadres of ``unit`` (县干部零零, 县干部零一 …), each with a report for ``year``:
     a draw's population."""
-    cadres = [cadre_in(unit, name=f"{prefix}{i}") for i in range(count)]
+    cadres = [cadre_in(unit, name=numbered(prefix, i, 2)) for i in range(count)]
     for cadre in cadres:
         report_for(cadre, year=year)
     return cadres

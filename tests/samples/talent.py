@@ -25,6 +25,7 @@ from talent.models import (
 )
 
 from . import sample_for
+from .names import numbered
 
 _seq = itertools.count(1)
 
@@ -39,7 +40,7 @@ def id_number_for(seq: int, born: datetime.date = datetime.date(1980, 5, 17), ma
 def person_in(unit: Unit, name: str = "样例人才") -> Person:
     n = next(_seq)
     born = datetime.date(1970 + n % 25, 1 + n % 12, 1 + n % 28)
-    return Person.objects.create(name=f"{name}{n}", id_number=id_number_for(n, born), unit=unit, field="材料科学",
+    return Person.objects.create(name=numbered(name, n, 3), id_number=id_number_for(n, born), unit=unit, field="材料科学",
                                  professional_title="研究员")
 
 

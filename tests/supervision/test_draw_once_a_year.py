@@ -17,6 +17,7 @@ from cadres.supervision.services import spot_check_draw
 from orgwork.common import dates
 from orgwork.common.contract import SystemActor
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.supervision import report_for
 
 ADD = "/admin/supervision/spotcheckdraw/add/"
@@ -24,7 +25,7 @@ ADD = "/admin/supervision/spotcheckdraw/add/"
 
 @pytest.fixture
 def reporting(tree: dict[str, Any]) -> list[Any]:
-    cadres = [cadre_in(tree["county_a"], name=f"县干部{i}") for i in range(5)]
+    cadres = [cadre_in(tree["county_a"], name=numbered("县干部", i, 2)) for i in range(5)]
     for cadre in cadres:
         report_for(cadre, year=2025)
     return cadres

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from cadres.supervision.models import SpotCheck, SpotCheckDraw
 from cadres.supervision.services import spot_check_draw
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.supervision import report_for
 
 from .helpers import SYSTEM
@@ -25,8 +26,8 @@ ADD = "/admin/supervision/spotcheckdraw/add/"
 @pytest.fixture
 def reporting(tree: dict[str, Any]) -> list[Any]:
     """Three cadres of 城关区 itself and three of its township 城关镇, one of 七里河区, with 2024 and 2025 reports."""
-    cadres = ([cadre_in(tree["county_a"], name=f"区干部{i}") for i in range(3)]
-              + [cadre_in(tree["township_a"], name=f"镇干部{i}") for i in range(3)]
+    cadres = ([cadre_in(tree["county_a"], name=numbered("区干部", i, 2)) for i in range(3)]
+              + [cadre_in(tree["township_a"], name=numbered("镇干部", i, 2)) for i in range(3)]
               + [cadre_in(tree["county_b"], name="七里河干部")])
     for cadre in cadres:
         report_for(cadre, year=2024)

@@ -25,6 +25,7 @@ from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.rectification.models import ItemState
 from orgwork.rectification.selectors import rectification_items_for
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from tests.samples.supervision import report_for
 
 from orgwork.common.contract import SystemActor
@@ -77,8 +78,8 @@ def test_a_ratio_rounds_half_up_and_never_draws_nobody() -> None:
 @pytest.fixture
 def reporting_county(tree, county_a_clerk):
     """Twelve cadres in county A and three in its township, each with a 2025 report."""
-    cadres = [cadre_in(tree["county_a"], name=f"县干部{i}") for i in range(12)]
-    cadres += [cadre_in(tree["township_a"], name=f"镇干部{i}") for i in range(3)]
+    cadres = [cadre_in(tree["county_a"], name=numbered("县干部", i, 2)) for i in range(12)]
+    cadres += [cadre_in(tree["township_a"], name=numbered("镇干部", i, 2)) for i in range(3)]
     for cadre in cadres:
         report_for(cadre, year=2025)
     report_for(cadre_in(tree["county_b"], name="七里河干部"), year=2025)  # outside the subtree

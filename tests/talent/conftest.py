@@ -17,6 +17,7 @@ from orgwork.units.models import Unit
 from talent import services
 from talent.models import BenefitArea, Enrollment, Person, Programme, ProgrammeType, ServiceCard
 
+from ..samples.names import numbered
 from ..samples.talent import id_number_for
 
 # Fixtures are written by the system; the tests' own steps name their actors.
@@ -49,7 +50,7 @@ def make_person(tree: dict[str, Unit]) -> Callable[..., Person]:
     def make(unit: str = "county_a", name: str = "", **fields: Any) -> Person:
         n = next(_seq)
         return services.person_save(person=Person(
-            name=name or f"人才{n}", id_number=id_number_for(n, datetime.date(1978, 3, 9)), unit=tree[unit],
+            name=name or numbered("人才", n, 3), id_number=id_number_for(n, datetime.date(1978, 3, 9)), unit=tree[unit],
             field="作物育种", professional_title="研究员", **fields), actor=SYSTEM)
 
     return make

@@ -15,6 +15,7 @@ from talent import services
 from talent.models import Enrollment, EnrollmentStatus, Funding, Person, ReviewGrade, Reward, TermReview
 from talent.resources import EnrollmentResource, FundingResource, PersonResource, TermReviewResource
 
+from ..samples.names import numbered
 from ..samples.talent import id_number_for
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def errors_of(result: Any) -> list[tuple[int, str, str]]:
 
 def people_rows(*units: str) -> list[list[Any]]:
     head = ["姓名", "身份证号", "性别", "工作单位", "专业领域", "专业技术职称"]
-    return [head] + [[f"导入{i}", id_number_for(i + 300, BORN), "男", unit, "中医药", "主任医师"]
+    return [head] + [[numbered("导入", i), id_number_for(i + 300, BORN), "男", unit, "中医药", "主任医师"]
                      for i, unit in enumerate(units)]
 
 

@@ -14,6 +14,7 @@ from cadres.services import assessment_save
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 
 from .conftest import column, open_list
 from django.utils import timezone
@@ -128,9 +129,9 @@ def test_a_unit_staffed_beyond_its_quota_is_on_the_over_quota_list(
     def quota(unit: Unit, rank: str, approved: int, staffed: int, retired: int = 0) -> None:
         PositionQuota.objects.create(unit=unit, rank=rank, approved=approved)
         for i in range(staffed):
-            cadre_in(unit, name=f"在职{i}", rank=rank)
+            cadre_in(unit, name=numbered("在职", i, 2), rank=rank)
         for i in range(retired):
-            cadre_in(unit, name=f"退休{i}", rank=rank, status=CadreStatus.RETIRED)
+            cadre_in(unit, name=numbered("退休", i, 2), rank=rank, status=CadreStatus.RETIRED)
 
     quota(tree["county_a"], Rank.TOWNSHIP_DEPUTY, approved=1, staffed=3)
     quota(tree["county_a"], Rank.COUNTY_CHIEF, approved=1, staffed=1, retired=2)

@@ -21,6 +21,7 @@ from orgwork.units.models import Unit
 from talent.models import Enrollment, Programme, ReviewGrade, TermReview
 from tests.branches.conftest import make_org
 from tests.samples.cadres import cadre_in
+from tests.samples.names import numbered
 from django.utils import timezone
 
 
@@ -33,7 +34,7 @@ _seq = iter(range(1, 10_000))
 
 
 def low_score(tree: dict[str, Unit], **_: Any) -> None:
-    cadre = cadre_in(tree["county_a"], name=f"低分{next(_seq)}")
+    cadre = cadre_in(tree["county_a"], name=numbered("低分", next(_seq), 2))
     assessment_save(assessment=Assessment(cadre=cadre, year=2024, grade=AssessmentGrade.COMPETENT,
                                           political_score=Decimal("70")), actor=SYSTEM)
 
