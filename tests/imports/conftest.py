@@ -16,6 +16,7 @@ from django.db import connection
 from orgwork.accounts.models import User
 from orgwork.imports.engine import ImportResult, run_import
 from orgwork.imports.reader import open_sheet
+from tests.samples.names import numbered
 
 from .resources import CadreSheet
 from .sheets import id_for
@@ -25,7 +26,7 @@ HEAD = ["姓名", "性别", "出生年月", "身份证号", "入党时间", "单
 
 def person(i: int, **changes: Any) -> list[Any]:
     born = datetime.date(1970 + i % 30, i % 12 + 1, 1)
-    values = {"姓名": f"张{i}", "性别": "男", "出生年月": f"{born:%Y.%m}", "身份证号": id_for(born, i),
+    values = {"姓名": numbered("张", i), "性别": "男", "出生年月": f"{born:%Y.%m}", "身份证号": id_for(born, i),
               "入党时间": f"{born.year + 25}.07", "单位": "620102", "现任职务": "科员"}
     values.update(changes)
     return [values[h] for h in HEAD]

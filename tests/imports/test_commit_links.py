@@ -18,6 +18,7 @@ from orgwork.imports import registry, services
 from orgwork.imports.filters import ImportedRowsFilter
 from orgwork.imports.models import ImportJob, ImportJobRow, JobStatus, RowAction
 from orgwork.imports.preview import written_links
+from tests.samples.names import numbered
 
 from .conftest import HEAD, person
 from .sheets import workbook_bytes, xlsx
@@ -55,8 +56,8 @@ def second_job(media: Path, test_resource: Any, county_a_clerk: Any, run_sheet: 
 def test_a_commit_records_exactly_the_rows_it_created_and_changed(second_job: ImportJob) -> None:
     by_name = dict(Cadre.objects.values_list("name", "pk"))
     rows = set(ImportJobRow.objects.filter(job=second_job).values_list("action", "object_id"))
-    assert rows == {(RowAction.NEW, by_name["张5"]), (RowAction.NEW, by_name["张6"]), (RowAction.NEW, by_name["张7"]),
-                    (RowAction.UPDATED, by_name["张1"]), (RowAction.UPDATED, by_name["张2"])}
+    assert rows == {(RowAction.NEW, by_name["张五"]), (RowAction.NEW, by_name["张六"]), (RowAction.NEW, by_name["张七"]),
+                    (RowAction.UPDATED, by_name["张一"]), (RowAction.UPDATED, by_name["张二"])}
 
 
 def test_the_finished_job_links_to_its_new_and_changed_rows(second_job: ImportJob, county_a_clerk: Any,
@@ -66,8 +67,8 @@ def test_the_finished_job_links_to_its_new_and_changed_rows(second_job: ImportJo
     assert "查看新增的 3 条" in page and "查看更新的 2 条" in page
     new, updated = written_links(second_job)
     assert new.url in page.replace("&amp;", "&") and updated.url in page.replace("&amp;", "&")
-    assert listed(client, new.url) == {"张5", "张6", "张7"}
-    assert listed(client, updated.url) == {"张1", "张2"}
+    assert listed(client, new.url) == {"张五", "张六", "张七"}
+    assert listed(client, updated.url) == {"张一", "张二"}
 
 
 def test_the_filtered_list_names_the_job_in_its_filter_panel(second_job: ImportJob, county_a_clerk: Any,
@@ -116,11 +117,11 @@ def test_the_links_list_nothing_outside_the_readers_jurisdiction(second_job: Imp
                                                                  tree: dict[str, Any], client_for: Any) -> None:
     new, _ = written_links(second_job)
     # A record the job created, moved to another county since: the county's list no longer holds it.
-    Cadre.objects.filter(name="张7").update(unit=tree["county_b"])
-    assert listed(client_for(county_a_clerk), new.url) == {"张5", "张6"}
+    Cadre.objects.filter(name="张七").update(unit=tree["county_b"])
+    assert listed(client_for(county_a_clerk), new.url) == {"张五", "张六"}
     # The city above both sees the job and all three.
-    assert listed(client_for(city_officer), new.url) == {"张5", "张6", "张7"}
-    # The other county does not see the job at all: its link lists nothing, not even 张7.
+    assert listed(client_for(city_officer), new.url) == {"张五", "张六", "张七"}
+    # The other county does not see the job at all: its link lists nothing, not even 张七.
     assert listed(client_for(county_b_clerk), new.url) == set()
 
 
@@ -132,7 +133,7 @@ def test_a_value_that_names_no_visible_job_lists_nothing_and_never_fails(second_
     answer = client_for(county_a_clerk).get(url, {"import_job": value})
     assert answer.status_code == 200
     names = {row.name for row in answer.context["cl"].result_list}
-    assert not names or names == {f"张{i}" for i in range(1, 8)}  # empty, or the filter was refused whole
+    assert not names or names == {numbered("张", i) for i in range(1, 8)}  # empty, or the filter was refused whole
 
 
 def test_a_job_of_another_model_lists_nothing(second_job: ImportJob, county_a_clerk: Any, client_for: Any) -> None:

@@ -328,7 +328,7 @@ def test_below_a_cell_with_a_line_break_the_row_is_named_as_a_spreadsheet_shows_
     # The same row, all in UTF-8, is the reader's row 7: the message counts rows as every row error does.
     path.write_bytes(ten_rows_with_a_gbk_row(0, line_break_in_row=3))
     sheet = open_sheet(str(path), path.name, CadreSheet)
-    assert [number for number, row in sheet.rows() if row["姓名"] == "张6"] == [7]
+    assert [number for number, row in sheet.rows() if row["姓名"] == "张六"] == [7]
 
 
 def test_several_gbk_lines_are_all_named_up_to_five(tmp_path: Path) -> None:
@@ -376,12 +376,11 @@ def test_formula_payloads_are_imported_as_text_and_exported_escaped(tmp_path: Pa
     writer = csv.writer(buffer)
     writer.writerow(HEAD)
     for i, payload in enumerate(PAYLOADS, start=1):
-        writer.writerow(person(i, 姓名=payload, 现任职务=payload))
+        writer.writerow(person(i, 现任职务=payload))
     source = tmp_path / "payloads.csv"
     source.write_text(buffer.getvalue(), encoding="utf-8")
     result = run_import(CadreSheet, user, open_sheet(str(source), source.name, CadreSheet), commit=True)
     assert result.committed and result.new == len(PAYLOADS)
-    assert sorted(Cadre.objects.values_list("name", flat=True)) == sorted(PAYLOADS)
     assert set(Cadre.objects.values_list("current_post", flat=True)) == set(PAYLOADS)
 
     exported = tmp_path / "exported.xlsx"
@@ -389,9 +388,9 @@ def test_formula_payloads_are_imported_as_text_and_exported_escaped(tmp_path: Pa
                                          fmt="xlsx", filters={}))
     sheet = load_workbook(exported).active
     header = [c.value for c in sheet[1]]
-    names = [row[header.index("姓名")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    posts = [row[header.index("现任职务")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     # In an .xlsx only a text starting with "=" would become a formula: the others are text cells.
-    assert sorted(names) == sorted(("'" + p) if p.startswith("=") else p for p in PAYLOADS)
+    assert sorted(posts) == sorted(("'" + p) if p.startswith("=") else p for p in PAYLOADS)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell at all
     text = export_queryset(resource_class=CadreSheet, user=user, queryset=Cadre.objects.all(), fmt="csv",
                            filters={}).decode("utf-8-sig")
@@ -401,7 +400,24 @@ def test_formula_payloads_are_imported_as_text_and_exported_escaped(tmp_path: Pa
     # The export comes back as it went out: the escape is not added to the data.
     again = run_import(CadreSheet, user, open_sheet(str(exported), exported.name, CadreSheet), commit=True)
     assert (again.new, again.updated, again.unchanged) == (0, 0, len(PAYLOADS))
-    assert sorted(Cadre.objects.values_list("name", flat=True)) == sorted(PAYLOADS)
+    assert set(Cadre.objects.values_list("current_post", flat=True)) == set(PAYLOADS)
+
+
+@pytest.mark.django_db
+def test_formula_payloads_in_the_name_column_are_refused_whole(tmp_path: Path, county_a_clerk: Any) -> None:
+    """A name holds only letters (``orgwork.common.names``): a formula is no name, whatever it starts with."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEAD)
+    for i, payload in enumerate(PAYLOADS, start=1):
+        writer.writerow(person(i, 姓名=payload))
+    source = tmp_path / "payloads.csv"
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    result = run_import(CadreSheet, county_a_clerk, open_sheet(str(source), source.name, CadreSheet), commit=True)
+    assert not result.committed and not Cadre.objects.exists()
+    assert [(e.row, e.column) for e in result.errors] == [(i, "姓名") for i in range(2, 2 + len(PAYLOADS))]
+    assert all(e.message.startswith("姓名中不能有「") or e.message.startswith("姓名须以汉字或字母开头")
+               for e in result.errors)
 
 
 @pytest.mark.django_db

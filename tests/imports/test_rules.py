@@ -25,6 +25,7 @@ from orgwork.imports.reader import open_sheet
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.units.models import Unit
 from orgwork.units.resources import UnitResource
+from tests.samples.names import numbered
 
 from .conftest import HEAD, person
 from .resources import CadreSheet
@@ -50,7 +51,7 @@ def imported_entries() -> int:
 
 def hand_made(i: int, tree: dict[str, Unit], **fields: Any) -> Cadre:
     born = datetime.date(1970 + i % 30, i % 12 + 1, 1)
-    values = {"name": f"张{i}", "gender": "1", "birth_month": born, "id_number": id_for(born, i),
+    values = {"name": numbered("张", i), "gender": "1", "birth_month": born, "id_number": id_for(born, i),
               "unit": tree["county_a"], "current_post": "科员"}
     values.update(fields)
     return Cadre.objects.create(**values)
@@ -69,7 +70,7 @@ def test_a_cadre_added_by_hand_between_preview_and_confirm_makes_the_confirm_ref
     assert services.job_commit(job_id=job.pk) == JobStatus.FAILED
     job.refresh_from_db()
     assert job.message.startswith(CHANGED_MESSAGE)
-    assert list(Cadre.objects.values_list("name", "current_post")) == [("张2", "手工录入")]
+    assert list(Cadre.objects.values_list("name", "current_post")) == [("张二", "手工录入")]
     assert imported_entries() == 0
 
 
@@ -167,7 +168,7 @@ def test_a_name_that_differs_from_the_registered_cadre_of_that_id_number_is_flag
 
 def test_the_same_name_for_the_same_id_number_updates_the_cadre(
         tmp_path: Path, county_a_clerk: Any, tree: dict[str, Unit], run_sheet: Any) -> None:
-    hand_made(1, tree, name="张1")
+    hand_made(1, tree, name="张一")
     result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 现任职务="副科长")]), county_a_clerk, commit=True)
     assert result.committed and result.updated == 1
     assert Cadre.objects.get().current_post == "副科长"
@@ -238,7 +239,7 @@ class WrongTypeSheet(CadreSheet):
     slug = "test_cadres_wrong_type"
 
     def prepare_instance(self, instance: Any, original: Any) -> None:
-        if instance.name == "张2":
+        if instance.name == "张二":
             instance.party_joined_on = "不详"  # a hook that puts text in a date field
 
 
