@@ -23,6 +23,7 @@ from orgwork.audit.models import AuditAction, AuditLog
 from seeds.demo import DemoContext
 from seeds.demo import cadres as demo_cadres
 from seeds.demo import training as demo_training
+from tests.samples.names import numbered
 
 from .training_helpers import SYSTEM, YEAR, attend_all_days, class_in, complete, county_cadre, course_in
 
@@ -109,7 +110,7 @@ def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, provin
     def add(n: int) -> None:
         for i in range(n):
             course = course_in(tree["county_a"])
-            cadre = county_cadre(tree["county_a"], f"学员{i}")
+            cadre = county_cadre(tree["county_a"], numbered("学员", i, 2))
             week = class_in(tree["county_a"], days=1, hours="8")
             attend_all_days(week, cadre)
             complete(course, cadre)
