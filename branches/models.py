@@ -23,7 +23,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
-from orgwork.common import dates
+from orgwork.common import dates, names
 from orgwork.common.versioning import Versioned
 
 PATH_SEPARATOR = "/"
@@ -196,12 +196,15 @@ class Secretary(Audited):
         return f"{self.organisation} 书记 {self.name}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = names.written_name_errors(self)
         if self.birth_month and self.birth_month.day != 1:
             self.birth_month = self.birth_month.replace(day=1)
         if self.birth_month and self.birth_month > timezone.localdate():
-            raise ValidationError({"birth_month": "出生年月不能晚于今天。"})
-        if self.birth_month and dates.months_between(self.birth_month, dates.today()) < 18 * 12:
-            raise ValidationError({"birth_month": "党组织书记须是年满18岁的党员，请核对出生年月。"})
+            errors["birth_month"] = "出生年月不能晚于今天。"
+        elif self.birth_month and dates.months_between(self.birth_month, dates.today()) < 18 * 12:
+            errors["birth_month"] = "党组织书记须是年满18岁的党员，请核对出生年月。"
+        if errors:
+            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------

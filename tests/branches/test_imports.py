@@ -104,6 +104,20 @@ def test_secretaries_import_by_organisation_code(tmp_path: Path, orgs: Any, coun
         "李娟", True, datetime.date(1986, 5, 1), Education.BACHELOR)
 
 
+def test_a_secretaries_sheet_holds_the_name_rule_and_writes_nothing(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+    """The name rule of members, cadres and talents (``orgwork.common.names``): a zero-width
+    space or a digit in a secretary's name refuses the sheet, row by row, in Chinese."""
+    sheet = sheet_of(tmp_path, SecretaryResource, [
+        ["组织代码", "书记姓名", "是否专职", "是否双带头人", "出生年月", "学历"],
+        ["A-SQ", "张\u200b书记", "是", "否", "1986.05", "本科"],
+        ["A-CUN", "王书记3", "是", "否", "1980.01", "大专"],
+    ])
+    result = run_import(SecretaryResource, county_a_clerk, sheet, commit=True)
+    assert not result.committed and [(e.row, e.column) for e in result.errors] == [(2, "书记姓名"), (3, "书记姓名")]
+    assert "看不见的字符" in result.errors[0].message and "不能有「3」" in result.errors[1].message
+    assert not Secretary.objects.exists()
+
+
 def test_imported_meetings_reach_the_rates_and_old_ones_are_refused(tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
     today = timezone.localdate()
     recent, old = today - datetime.timedelta(days=2), today - datetime.timedelta(days=60)
