@@ -534,6 +534,12 @@ class DuesRecord(Audited):
         return f"{self.member} {self.month:%Y-%m}"
 
     @property
+    def batch_label(self) -> str:
+        """How a batch action's result names the month (批量办理结果), namesakes told apart:
+        王晓梅（尾号0005，城关区第1党支部） 2025-12. Reads ``member.branch``."""
+        return f"{self.member.batch_label} {self.month:%Y-%m}"
+
+    @property
     def month_display(self) -> str:
         return dates.format_month(self.month)
 

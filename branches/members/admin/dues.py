@@ -214,5 +214,5 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     @admin.action(description="登记为今日足额交纳", permissions=["change"])
     def pay_in_full(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> None:
         today = dates.today()
-        run_per_object(self, request, queryset, "登记足额交纳",
+        run_per_object(self, request, queryset.select_related("member__branch"), "登记足额交纳",
                        lambda r: services.dues_pay_in_full(record=r, paid_on=today, actor=request.user))
