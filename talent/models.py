@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from orgwork.common.display import already
 from orgwork.audit.models import Audited
-from orgwork.common import idnumber, names, secrets
+from orgwork.common import idnumber, names, phones, secrets
 from orgwork.common.versioning import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -171,6 +171,11 @@ class Person(Audited):
         # A phone pasted from a masked list or export (138****5678) is no phone.
         if refused := secrets.masked_refusal(self.phone, secrets.PHONE, "联系电话"):
             errors["phone"] = [refused]
+        elif self.phone and self.written_now("phone"):
+            # A number written now is kept in one form (１３８ ０００１ ２２２２ → 13800012222).
+            self.phone, refused = phones.normal_phone(self.phone)
+            if refused:
+                errors["phone"] = [refused]
         if self.id_number:
             try:
                 self.id_number = idnumber.clean(self.id_number)

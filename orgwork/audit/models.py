@@ -33,6 +33,14 @@ class Audited(models.Model):
         instance._audit_loaded = dict(zip(field_names, values))
         return instance
 
+    def written_now(self, field: str) -> bool:
+        """Whether ``field``'s value is being written now (新录入或改写): the record is new,
+        or the value differs from the one loaded. A rule newer than the records it reads
+        (a name's characters, a phone's form) holds a value written now and leaves one on
+        record alone, so that a step on an older record does not fail for it."""
+        loaded = getattr(self, "_audit_loaded", None) or {}  # a service may have set it to None
+        return self._state.adding or field not in loaded or getattr(self, field) != loaded[field]
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", "新增"

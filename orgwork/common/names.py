@@ -75,9 +75,7 @@ def written_name_errors(instance: Any, field: str = "name", label: str = "姓名
     holds only what a name may; a name on record that is not rewritten is left as it is,
     so that a step on an older record does not fail for a name entered before the rule.
     ``instance`` is an audited model instance (its loaded values in ``_audit_loaded``)."""
-    value = getattr(instance, field)
-    loaded = getattr(instance, "_audit_loaded", None) or {}  # a service may have set it to None
-    if not instance._state.adding and field in loaded and value == loaded[field]:
+    if not instance.written_now(field):
         return {}
-    message = name_error(value, label)
+    message = name_error(getattr(instance, field), label)
     return {field: message} if message else {}
