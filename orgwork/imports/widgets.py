@@ -8,6 +8,7 @@ and column header.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,6 +43,15 @@ class SystemNumber:
     cell: str = field(default="", compare=False)  # as typed, for the row's messages
 
 
+YEAR_SUFFIX = re.compile(r"\s*年度?$")
+
+
+def _is_year(field: models.Field[Any, Any]) -> bool:
+    """A column of years (考核年度, 报告年度, 批次年份)."""
+    return (field.name == "year" or field.name.endswith("_year")
+            or str(field.verbose_name).endswith(("年度", "年份")))
+
+
 def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
     """A number cell for an integer or decimal model field, strictly: text that is not a
     number, an integer field given a fraction (3.7 天) or more decimals than the field
@@ -51,6 +61,8 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
         raise ValidationError(f"「{value}」不是数字。")
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        if _is_year(field):
+            text = YEAR_SUFFIX.sub("", text)  # 2025年 and 2025年度, as a year is written
         numbers.refuse_exponent(text, value)
     else:
         text = repr(value) if isinstance(value, float) else str(value)

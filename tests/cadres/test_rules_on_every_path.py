@@ -249,6 +249,18 @@ def test_an_assessments_sheet_trying_a_number_of_a_cadres_masked_form_is_refused
     assert AuditLog.objects.filter(action="view_sensitive", success=False, object_id=str(cadre.pk)).exists()
 
 
+def test_an_assessments_sheet_takes_a_year_written_with_its_character(make_cadre, county_a_clerk, tmp_path) -> None:
+    """考核年度 written 2025年 or 2025年度, as years are written, is the year 2025; other text is refused."""
+    first, second, third = serving(make_cadre), serving(make_cadre), serving(make_cadre)
+    rows = [[first.id_number, "2025年", "称职", ""], [second.id_number, "２０２４年度", "称职", ""],
+            [third.id_number, "2025年上半年", "称职", ""]]
+    result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, rows, tmp_path)
+    assert not result.committed and [(e.row, e.message) for e in result.errors] == [(4, "「2025年上半年」不是数字。")]
+    result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, rows[:2], tmp_path)
+    assert result.committed
+    assert sorted(Assessment.objects.values_list("year", flat=True)) == [2024, 2025]
+
+
 def test_the_database_refuses_excellent_below_90_even_in_bulk(make_cadre) -> None:
     cadre = serving(make_cadre)
     with pytest.raises(IntegrityError), transaction.atomic():
