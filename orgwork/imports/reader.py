@@ -426,7 +426,24 @@ def _excel_rows(path: str) -> tuple[Any, int]:
         # iter_rows starts at the sheet's first row, so the position is the row number.
         yield from enumerate(sheet.iter_rows(), start=1)
 
+    rows.merged = list(getattr(sheet, "merged_cell_ranges", None) or [])  # type: ignore[attr-defined]
     return rows, height
+
+
+def refuse_merged_data_cells(raw_rows: Any, header_row: int) -> None:
+    """合并单元格 below the header: a merged cell holds its value in its first cell only, so
+    the rows it spans below the first would be read blank (学历 merged over two people's
+    rows gives the second none). Refused, naming the ranges; a title merged above the
+    header, as sheets arrive, is left alone."""
+    from openpyxl.utils import get_column_letter
+
+    spans = sorted((top + 1, left + 1, bottom + 1, right + 1)
+                   for (top, left), (bottom, right) in getattr(raw_rows, "merged", ()) if bottom + 1 > header_row)
+    if spans:
+        named = "、".join(f"{get_column_letter(l)}{t}:{get_column_letter(r)}{b}" for t, l, b, r in spans[:3])
+        more = f"等 {len(spans)} 处" if len(spans) > 3 else ""
+        raise FileError(f"第一个工作表的 {named}{more} 是合并单元格：合并后只有左上角一格有内容，其余各行各列会被读成空白。"
+                        "请取消合并，在每一行填写完整后重新上传（表头上方合并的标题行不受影响）。")
 
 
 def _delimiter(text: str) -> str:
@@ -528,6 +545,7 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
     header_row, columns, unknown = find_header(raw_rows, lookup, hint=hint)
+    refuse_merged_data_cells(raw_rows, header_row)
     required = _key_headers(resource_class)
     missing = [h for h in required if h not in columns.values()]
     if missing:

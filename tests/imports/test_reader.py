@@ -128,3 +128,23 @@ def test_a_csv_separated_by_semicolons_is_read_like_one_separated_by_commas(tmp_
     path.write_text(";".join(HEAD) + "\n" + ";".join(str(v) for v in person(1)) + "\n", encoding="utf-8")
     rows = list(open_sheet(str(path), path.name, CadreSheet).rows())
     assert len(rows) == 1 and rows[0][1]["姓名"] == person(1)[0]
+
+
+def test_a_cell_merged_over_two_peoples_rows_is_refused_naming_the_range(tmp_path: Path) -> None:
+    """学历 merged over two rows: the second person's would be read blank, without a word."""
+    from openpyxl import load_workbook
+
+    path = xlsx(tmp_path / "merged.xlsx", [HEAD, person(1), person(2)], title="干部信息")
+    book = load_workbook(path)
+    column = HEAD.index("姓名") + 2  # the column after 姓名, whichever it is
+    book.active.merge_cells(start_row=4, start_column=column, end_row=5, end_column=column)
+    book.save(path)
+    message = refused(path)
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[column - 1]
+    assert message.startswith(f"第一个工作表的 {letter}4:{letter}5 是合并单元格") and "请取消合并" in message
+
+
+def test_a_title_merged_above_the_header_is_read_as_before(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "title.xlsx", [HEAD, person(1)], title="干部信息", merge_title=True)
+    sheet = open_sheet(str(path), path.name, CadreSheet)
+    assert sheet.header_row == 3
