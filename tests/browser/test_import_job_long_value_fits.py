@@ -32,19 +32,25 @@ def sheet_with_a_long_gender() -> bytes:
     return buffer.getvalue()
 
 
+def job_page(browser: Any, http_server: Any, clerk: Any) -> tuple[Any, Any]:
+    """The page of a validated job of the long-value sheet, as ``clerk`` (without the right
+    to whole ID numbers) sees it at 1440 px: (the browser context, the page)."""
+    call_command("seed_reference", verbosity=0)
+    job = services.job_create(user=clerk, resource="cadres",
+                              uploaded=SimpleUploadedFile("长值.xlsx", sheet_with_a_long_gender()))
+    services.job_validate(job_id=job.pk)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, clerk.username)
+    assert page.goto(http_server.url + reverse("admin:imports_importjob_change", args=[job.pk])).status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return context, page
+
+
 def test_an_import_job_with_a_5000_character_value_fits_the_window_at_1440_px(
     browser: Any, http_server: Any, media: Any, county_a_clerk: Any
 ) -> None:
-    call_command("seed_reference", verbosity=0)
-    job = services.job_create(user=county_a_clerk, resource="cadres",
-                              uploaded=SimpleUploadedFile("长值.xlsx", sheet_with_a_long_gender()))
-    services.job_validate(job_id=job.pk)
-
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    log_in(page, http_server.url, "county_a_clerk")
-    assert page.goto(http_server.url + reverse("admin:imports_importjob_change", args=[job.pk])).status == 200
-    page.evaluate("document.fonts.ready.then(() => true)")
+    context, page = job_page(browser, http_server, county_a_clerk)
     width = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     errors = page.inner_text("table.import-errors")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -67,16 +73,7 @@ def test_an_import_jobs_masked_numbers_and_column_names_stay_on_one_line_at_1440
 ) -> None:
     """The preview's masked ID numbers broke as 620102********0 / 02x, and 错误明细's
     column names as 身份证 / 号: the long messages beside them took the width."""
-    call_command("seed_reference", verbosity=0)
-    job = services.job_create(user=county_a_clerk, resource="cadres",
-                              uploaded=SimpleUploadedFile("长值.xlsx", sheet_with_a_long_gender()))
-    services.job_validate(job_id=job.pk)
-
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    log_in(page, http_server.url, "county_a_clerk")
-    assert page.goto(http_server.url + reverse("admin:imports_importjob_change", args=[job.pk])).status == 200
-    page.evaluate("document.fonts.ready.then(() => true)")
+    context, page = job_page(browser, http_server, county_a_clerk)
     numbers = page.locator("table.import-preview td", has_text="********")
     assert numbers.count() >= 2
     assert {numbers.nth(i).evaluate(LINES_OF) for i in range(numbers.count())} == {1}

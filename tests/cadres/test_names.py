@@ -24,19 +24,12 @@ from orgwork.common.contract import SystemActor
 from orgwork.imports.engine import ImportResult, run_import
 from orgwork.imports.reader import open_sheet
 from seeds.demo.cadres import make_id_number
+from tests.samples.names import BAD_NAMES, INVISIBLE
 from tests.test_versioning import form_data
 
 pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("tests")
 BORN = datetime.date(1976, 4, 1)
-INVISIBLE = "姓名中有看不见的字符"
-BAD_NAMES = {
-    "张三1": "姓名中不能有「1」",
-    "=HYPERLINK(\"http://evil\",\"点我\")": "姓名中不能有「=」",
-    "零宽\u200b字符": INVISIBLE,
-    "\ufeff王明": INVISIBLE,
-    "表情\U0001F600干部": "姓名中不能有「\U0001F600」",
-}
 INLINES = {f"{prefix}-{key}": value for prefix in ("posts", "educations", "assessments", "rewards", "family")
            for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}
 

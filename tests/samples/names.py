@@ -13,3 +13,20 @@ def numbered(prefix: str, n: int, width: int = 1) -> str:
     start of another (干部一 is the start of 干部一三) and a test that a page does not show one
     cannot be fooled by the other."""
     return prefix + "".join(DIGITS[int(d)] for d in str(n).zfill(width))
+
+
+# What a name may not hold, each with the start of its refusal: the one list the name
+# rule's tests of members, cadres and talents try on every path.
+INVISIBLE = "姓名中有看不见的字符"
+BAD_NAMES = {
+    "表情\U0001F600党员": "姓名中不能有「\U0001F600」",
+    "零宽\u200b字符": INVISIBLE,
+    "\ufeff王明": INVISIBLE,
+    "王\u202e明": INVISIBLE,
+    "王\x07明": INVISIBLE,
+    "<script>alert(1)</script>": "姓名中不能有「<」",
+    "=HYPERLINK(\"http://evil\"，\"点我\")": "姓名中不能有「=」",
+    "@SUM(1+1)": "姓名中不能有「@」",
+    "张三1": "姓名中不能有「1」",
+    "-王明": "姓名须以汉字或字母开头和结尾",
+}

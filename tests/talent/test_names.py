@@ -22,19 +22,12 @@ from talent import services
 from talent.models import Person
 from talent.resources import PersonResource
 
+from ..samples.names import BAD_NAMES, INVISIBLE
 from ..samples.talent import id_number_for
 
 pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("tests")
 BORN = datetime.date(1981, 3, 9)
-INVISIBLE = "姓名中有看不见的字符"
-BAD_NAMES = {
-    "张三1": "姓名中不能有「1」",
-    "=HYPERLINK(\"http://evil\",\"点我\")": "姓名中不能有「=」",
-    "零宽\u200b字符": INVISIBLE,
-    "王\u202e明": INVISIBLE,
-    "表情\U0001F600人才": "姓名中不能有「\U0001F600」",
-}
 
 
 def written() -> tuple[int, int]:
