@@ -182,15 +182,16 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
     def __init__(self, model: type[models.Model], field: str = "pk", *, any_case: bool = False,
                  **kwargs: Any) -> None:
         """``any_case``: the key is a code written in capitals by convention, which a clerk
-        may type in small letters (pb620102-001); it is matched whatever its case (should
-        two codes differ only by case, the one in capitals)."""
+        may type in small letters (pb620102-001) or, with a Chinese input method, in
+        full-width characters (ＰＢ６２０１０２－００１); it is matched whatever its case
+        and width (should two codes differ only by case, the one in capitals)."""
         super().__init__(model, field=field, **kwargs)
         self.any_case = any_case
         self.user: Any = None
         self._cache: dict[str, Any] = {}
 
     def _key(self, value: str) -> str:
-        return value.upper() if self.any_case else value
+        return unicodedata.normalize("NFKC", value).upper() if self.any_case else value
 
     def bind_user(self, user: Any) -> None:
         self.user = user
@@ -218,7 +219,7 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
     def lookup(self, value: str, row: Any) -> Any:
         visible = self.get_queryset(value, row)
         if self.any_case:
-            found = any_case_first(visible, self.field, value)
+            found = any_case_first(visible, self.field, unicodedata.normalize("NFKC", value))
         else:
             found = visible.filter(**{self.field: value}).first()
         if found is None:

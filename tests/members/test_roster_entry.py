@@ -64,3 +64,26 @@ def test_a_roster_sheet_finds_a_branch_code_typed_in_lower_case_with_spaces(tmp_
                                           "5000"]], MemberResource, county_a_clerk)
     assert result.committed, messages(result)
     assert Member.objects.get(id_number=number).branch_id == orgs["community"].pk
+
+
+
+def full_width(text: str) -> str:
+    """As a Chinese input method left in full-width mode types it: ＡＢＣ－１２３ for ABC-123."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_a_roster_sheet_takes_a_branch_code_typed_in_full_width_small_letters(tmp_path, orgs, county_a_clerk):
+    number = make_id(datetime.date(1988, 5, 6))
+    result = run(tmp_path, [ROSTER_HEAD, ["李四", number, full_width("a-sq"), "正式党员", "2015-07-01", "2016-07-01",
+                                          "在职", "3000"]], MemberResource, county_a_clerk)
+    assert result.committed, messages(result)
+    assert Member.objects.get(id_number=number).branch == orgs["community"]
+
+
+def test_a_full_width_code_of_a_branch_outside_the_jurisdiction_is_refused_as_any_other(tmp_path, orgs,
+                                                                                      county_a_clerk):
+    result = run(tmp_path, [ROSTER_HEAD, ["李四", make_id(datetime.date(1988, 5, 6)), full_width("B-1"), "正式党员",
+                                          "2015-07-01", "2016-07-01", "在职", "3000"]], MemberResource, county_a_clerk)
+    assert not result.committed
+    assert "党支部代码「B-1」不存在或不在您的管辖范围内。" in messages(result)
+    assert not Member.objects.filter(name="李四").exists()
