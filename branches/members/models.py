@@ -200,6 +200,10 @@ class Member(NamedPerson, Audited):
             ),
         ]
 
+    # The 发展党员 file whose 支部大会 vote enters this new member on the roll
+    # (services.applicant_admit); not stored.
+    admitted_by: Applicant | None = None
+
     def __str__(self) -> str:
         return self.name
 
@@ -214,13 +218,25 @@ class Member(NamedPerson, Audited):
         files = Q(id_number=self.id_number) | (Q(member_id=self.pk) if self.pk else Q(pk__in=[]))
         return Applicant.objects.filter(files).exists()
 
+    def held_by_open_file(self) -> bool:
+        """Whether a 发展党员 file not yet at its 支部大会 vote (入党申请人, 积极分子, 发展对象)
+        holds this ID number, other than the file admitting this member (``admitted_by``).
+        Such a person enters the roll by that file's vote only, wherever the number is typed."""
+        files = Applicant.objects.filter(id_number=self.id_number, member__isnull=True, stage__in=BEFORE_VOTE)
+        if self.admitted_by is not None:
+            files = files.exclude(pk=self.admitted_by.pk)
+        return files.exists()
+
     def clean(self) -> None:
         errors: dict[str, str] = self.name_errors()
         if self.id_number:
             errors.update(fill_from_id_number(self))
-            if (self._state.adding and "id_number" not in errors and Member.objects.filter(
-                    id_number=self.id_number, status=MemberStatus.TRANSFERRED_OUT).exists()):
-                errors["id_number"] = rules.TRANSFERRED_OUT_BACK
+            if self._state.adding and "id_number" not in errors:
+                if Member.objects.filter(id_number=self.id_number, status=MemberStatus.TRANSFERRED_OUT).exists():
+                    errors["id_number"] = rules.TRANSFERRED_OUT_BACK
+                elif self.held_by_open_file():
+                    # As for a number on the roll: the message does not say where, nor that it is a file.
+                    errors["id_number"] = secrets.ID_NUMBER_UNAVAILABLE
         if self.branch_id is not None:
             message = rules.branch_error(self.branch)
             if message:
@@ -372,6 +388,10 @@ class Stage(models.TextChoices):
     CANCELLED = "cancelled", "取消预备党员资格"
     WITHDRAWN = "withdrawn", "终止培养"
     DECEASED = "deceased", "预备期内去世"  # closed by the member's death, not a decision against him
+
+
+# Before the 支部大会 vote: the person is not on the roll yet, and enters it by the file's vote.
+BEFORE_VOTE = (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE)
 
 
 class Applicant(NamedPerson, Audited):

@@ -754,6 +754,7 @@ def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any)
         member = Member(name=locked.name, id_number=locked.id_number, gender=locked.gender,
                         birth_date=locked.birth_date, branch_id=locked.branch_id,
                         category=MemberCategory.PROBATIONARY, joined_on=vote_on)
+        member.admitted_by = locked
         member.full_clean()
         save_audited(member, actor=actor, message="支部大会接收为预备党员")
         locked.stage, locked.vote_on, locked.member = Stage.PROBATIONARY, vote_on, member

@@ -22,7 +22,7 @@ from orgwork.common.numbers import PlainDecimalField
 from orgwork.units.scope import scope_queryset
 
 from .. import rules, selectors, services
-from ..models import Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
+from ..models import BEFORE_VOTE, Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
 from .common import ReasonForm, branches_for, day_form, member_label
 
 APPLICANT = "members.change_applicant"  # the permission every 发展党员 service requires
@@ -182,7 +182,7 @@ APPLICANT_STEPS = (
     # One service, named for what it is at each stage (细则: 取消预备党员资格, decided by the
     # 支部大会; before the 支部大会 the file is closed: 终止培养).
     _step("withdraw", "终止培养", "终止培养",
-          lambda a: a.stage in (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE),
+          lambda a: a.stage in BEFORE_VOTE,
           lambda a, u, d: services.applicant_cancel(applicant=a, reason=d["reason"], actor=u), ReasonForm, "block",
           refused=("closed_reason",)),
     _step("disqualify", "取消预备党员资格", "取消预备党员资格", lambda a: a.stage == Stage.PROBATIONARY,
