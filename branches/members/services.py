@@ -306,6 +306,11 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
         _not_future(started_on, "started_on", "申请日期")
         if started_on < locked.joined_on:
             raise ValidationError({"started_on": f"申请日期不能早于入党日期（{locked.joined_on:%Y-%m-%d}）。"})
+        # Nor before he came to the branch he leaves: the trail of his moves runs forward.
+        arrived = (Transfer.objects.filter(member=locked, state=TransferState.RECEIVED)
+                   .aggregate(on=Max("received_on"))["on"])
+        if arrived is not None and started_on < arrived:
+            raise ValidationError({"started_on": f"申请日期不能早于上一次组织关系转接的接收日期（{arrived:%Y-%m-%d}）。"})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
         _letter_in_use(letter_number.strip())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from branches.members import services
@@ -86,3 +88,51 @@ def test_the_trail_writes_the_letters_dues_month_as_the_page_does(orgs, member):
                                     object_id=str(transfer.pk)).latest("at", "id")
     rows = {row.label: row.new for row in readable_changes(Transfer, entry.changes)}
     assert rows["党费交至"] == f"{record.month:%Y.%m}"
+
+
+def moved_to_county_b(orgs: Any, member: Member, *, received_days_ago: int) -> Transfer:
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕90号",
+                                started_on=days_ago(received_days_ago + 6), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(received_days_ago + 5), valid_days=30, actor=SYSTEM)
+    return services.transfer_receive(transfer=t, received_on=days_ago(received_days_ago), actor=SYSTEM)
+
+
+def test_a_transfer_dated_before_the_member_arrived_in_the_branch_is_refused_by_the_service(orgs, member):
+    moved_to_county_b(orgs, member, received_days_ago=10)
+    with pytest.raises(ValidationError) as error:
+        services.transfer_start(member=member, to_branch=orgs["community"], letter_number="七组转〔2026〕5号",
+                                started_on=days_ago(11), actor=SYSTEM)
+    assert error.value.message_dict["started_on"] == [
+        f"申请日期不能早于上一次组织关系转接的接收日期（{days_ago(10):%Y-%m-%d}）。"]
+    assert member.transfers.count() == 1
+
+
+def test_a_transfer_dated_on_the_day_the_member_arrived_is_taken(orgs, member):
+    moved_to_county_b(orgs, member, received_days_ago=10)
+    t = services.transfer_start(member=member, to_branch=orgs["community"], letter_number="七组转〔2026〕6号",
+                                started_on=days_ago(10), actor=SYSTEM)
+    assert t.from_branch_id == orgs["county_b"].pk
+
+
+def test_a_transfer_dated_before_the_member_arrived_is_refused_on_the_form(orgs, member, client_for, county_b_clerk):
+    moved_to_county_b(orgs, member, received_days_ago=10)
+    response = client_for(county_b_clerk).post(reverse("admin:members_transfer_add"), {
+        "member": member.pk, "to_branch": orgs["community"].pk, "destination": "", "letter_number": "七组转〔2026〕7号",
+        "started_on": days_ago(30).isoformat()})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "started_on": [f"申请日期不能早于上一次组织关系转接的接收日期（{days_ago(10):%Y-%m-%d}）。"]}
+    assert member.transfers.count() == 1
+
+
+def test_a_member_back_from_outside_the_province_cannot_be_moved_on_from_before_his_return(orgs, county_a_clerk):
+    newcomer = Member(name="陈远", id_number=make_id(datetime.date(1985, 3, 4)), category="full",
+                      joined_on=datetime.date(2010, 7, 1), full_on=datetime.date(2011, 7, 1),
+                      income_base=Decimal("4200"))
+    services.transfer_in_from_outside(member=newcomer, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
+                                      letter_number="京海转〔2026〕78号", sent_on=days_ago(10), valid_days=30,
+                                      received_on=days_ago(4), actor=county_a_clerk)
+    with pytest.raises(ValidationError) as error:
+        services.transfer_start(member=newcomer, to_branch=orgs["community"], letter_number="城组转〔2026〕91号",
+                                started_on=days_ago(5), actor=county_a_clerk)
+    assert list(error.value.message_dict) == ["started_on"]
