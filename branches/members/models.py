@@ -88,10 +88,6 @@ class NamedPerson:
     def masked_id_number(self) -> str:
         return idnumber.mask(self.id_number)
 
-    def name_errors(self) -> dict[str, str]:
-        """A name written now holds only what a name may (:func:`orgwork.common.names.written_name_errors`)."""
-        return names.written_name_errors(self)
-
     @property
     def name_and_tail(self) -> str:
         """The name with the ID number's last four, so that namesakes of one branch are
@@ -228,7 +224,7 @@ class Member(NamedPerson, Audited):
         return files.exists()
 
     def clean(self) -> None:
-        errors: dict[str, str] = self.name_errors()
+        errors: dict[str, str] = names.written_name_errors(self)
         if self.id_number:
             errors.update(fill_from_id_number(self))
             if self._state.adding and "id_number" not in errors:
@@ -479,7 +475,7 @@ class Applicant(NamedPerson, Audited):
         return rules.probation_end(self.vote_on, self.probation_extended_months)
 
     def clean(self) -> None:
-        errors: dict[str, str] = self.name_errors()
+        errors: dict[str, str] = names.written_name_errors(self)
         if self.id_number:
             # As on the roster: a birth date typed apart from the number would also move the
             # age the application is judged by (at least 18).

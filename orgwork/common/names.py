@@ -13,9 +13,12 @@ it), and characters that are not letters of a name (emoji, digits, <, >, =, a fo
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from orgwork.audit.models import Audited
 
 SEPARATORS = frozenset("·•・‧ -\u0f0b")  # \u0f0b: the tsheg between Tibetan syllables
 # Control characters (Cc), format characters such as zero-width spaces, the BOM and
@@ -31,6 +34,8 @@ def _rare_character(char: str) -> bool:
     extensions H and after). Both are letters of a name, not unseen characters."""
     kind = unicodedata.category(char)
     return kind == "Co" or (kind == "Cn" and 0x20000 <= ord(char) <= 0x3FFFF)
+
+
 INVISIBLE = ("{label}中有看不见的字符（如零宽空格、控制字符、方向标记或特殊空格），"
              "从其他文件复制的{label}常带有这类字符：请删去{label}后重新输入。")
 NOT_A_LETTER = ("{label}中不能有「{char}」：{label}只能由汉字或字母组成，少数民族和外籍人员{label}中间的"
@@ -70,12 +75,12 @@ def validate_name(name: str) -> None:
         raise ValidationError(message, code="name")
 
 
-def written_name_errors(instance: Any, field: str = "name", label: str = "姓名") -> dict[str, str]:
-    """The rule for a record's name as it is saved (新录入或改写的姓名): a name written now
-    holds only what a name may; a name on record that is not rewritten is left as it is,
-    so that a step on an older record does not fail for a name entered before the rule.
-    ``instance`` is an audited model instance (its loaded values in ``_audit_loaded``)."""
-    if not instance.written_now(field):
+def written_name_errors(instance: Audited) -> dict[str, str]:
+    """The rule for a record's ``name`` as it is saved (新录入或改写的姓名), for its model's
+    ``clean()``: a name written now holds only what a name may; a name on record that is
+    not rewritten is left as it is (``Audited.written_now``), so that a step on an older
+    record does not fail for a name entered before the rule."""
+    if not instance.written_now("name"):
         return {}
-    message = name_error(getattr(instance, field), label)
-    return {field: message} if message else {}
+    message = name_error(instance.name)  # type: ignore[attr-defined]
+    return {"name": message} if message else {}
