@@ -173,9 +173,10 @@ class Person(Audited):
             errors["phone"] = [refused]
         elif self.phone and self.written_now("phone"):
             # A number written now is kept in one form (１３８ ０００１ ２２２２ → 13800012222).
-            self.phone, refused = phones.normal_phone(self.phone)
-            if refused:
-                errors["phone"] = [refused]
+            if normal := phones.normal_phone(self.phone):
+                self.phone = normal
+            else:
+                errors["phone"] = [phones.NOT_A_PHONE]
         if self.id_number:
             try:
                 self.id_number = idnumber.clean(self.id_number)

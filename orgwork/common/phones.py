@@ -21,13 +21,13 @@ NOT_A_PHONE = ("联系电话不是有效的电话号码：请填写11位手机�
                "或带区号的固定电话（如 0931-8888888，有分机的写作 0931-8888888-123）。")
 
 
-def normal_phone(value: str) -> tuple[str, str | None]:
-    """``(the number as kept, None)``, or ``(value, why not)`` for what is no number."""
-    text = unicodedata.normalize("NFKC", value)
-    text = re.sub(r"[\s()（）]", "", text.replace("—", "-").replace("－", "-"))
+def normal_phone(value: str) -> str | None:
+    """The number as kept, or None for what is no number (refused with ``NOT_A_PHONE``)."""
+    # NFKC makes full-width digits, hyphens, brackets and spaces plain.
+    text = re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", value).replace("—", "-"))
     if match := MOBILE.fullmatch(text.replace("-", "")):
-        return match.group(1), None
+        return match.group(1)
     if match := FIXED.fullmatch(text):
         area, number, extension = match.groups()
-        return f"{area}-{number}" + (f"-{extension}" if extension else ""), None
-    return value, NOT_A_PHONE
+        return f"{area}-{number}" + (f"-{extension}" if extension else "")
+    return None
