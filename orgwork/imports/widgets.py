@@ -47,9 +47,9 @@ YEAR_SUFFIX = re.compile(r"\s*年度?$")
 
 
 def _is_year(field: models.Field[Any, Any]) -> bool:
-    """A column of years (考核年度, 报告年度, 批次年份)."""
-    return (field.name == "year" or field.name.endswith("_year")
-            or str(field.verbose_name).endswith(("年度", "年份")))
+    """A column of years (考核年度 ``year``, 入选批次 ``batch_year``): the models name every
+    year field so."""
+    return field.name == "year" or field.name.endswith("_year")
 
 
 def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
