@@ -344,7 +344,7 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
         with open(path, "rb") as fh:
             raw_rows = _csv_rows(decode_csv(fh.read()))
     else:
-        raw_rows, _ = _excel_rows(path)
+        raw_rows, _, _ = _excel_rows(path)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误标注")
     header_cells: dict[str, int] = {}

@@ -412,8 +412,9 @@ class Sheet:
             yield number, cells
 
 
-def _excel_rows(path: str) -> tuple[Any, int]:
-    """Rows of the first sheet, and its reported height (phantom rows included)."""
+def _excel_rows(path: str) -> tuple[Any, int, list[Any]]:
+    """Rows of the first sheet, its reported height (phantom rows included) and its merged
+    ranges (``((top, left), (bottom, right))``, counted from 0)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -426,21 +427,19 @@ def _excel_rows(path: str) -> tuple[Any, int]:
         # iter_rows starts at the sheet's first row, so the position is the row number.
         yield from enumerate(sheet.iter_rows(), start=1)
 
-    rows.merged = list(getattr(sheet, "merged_cell_ranges", None) or [])  # type: ignore[attr-defined]
-    return rows, height
+    return rows, height, list(sheet.merged_cell_ranges or [])
 
 
-def refuse_merged_data_cells(raw_rows: Any, header_row: int) -> None:
+def refuse_merged_data_cells(merged: list[Any], header_row: int) -> None:
     """合并单元格 below the header: a merged cell holds its value in its first cell only, so
     the rows it spans below the first would be read blank (学历 merged over two people's
     rows gives the second none). Refused, naming the ranges; a title merged above the
     header, as sheets arrive, is left alone."""
-    from openpyxl.utils import get_column_letter
-
     spans = sorted((top + 1, left + 1, bottom + 1, right + 1)
-                   for (top, left), (bottom, right) in getattr(raw_rows, "merged", ()) if bottom + 1 > header_row)
+                   for (top, left), (bottom, right) in merged if bottom + 1 > header_row)
     if spans:
-        named = "、".join(f"{get_column_letter(l)}{t}:{get_column_letter(r)}{b}" for t, l, b, r in spans[:3])
+        named = "、".join(f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
+                         for top, left, bottom, right in spans[:3])
         more = f"等 {len(spans)} 处" if len(spans) > 3 else ""
         raise FileError(f"第一个工作表的 {named}{more} 是合并单元格：合并后只有左上角一格有内容，其余各行各列会被读成空白。"
                         "请取消合并，在每一行填写完整后重新上传（表头上方合并的标题行不受影响）。")
@@ -540,12 +539,12 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     except OSError:
         raise FileError("上传的文件已不存在，请重新上传。") from None
     check_upload_size(size)
-    kind, raw_rows, estimated = _checked_rows(path, filename)
+    kind, raw_rows, estimated, merged = _checked_rows(path, filename)
     lookup = header_lookup(resource_class)
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
     header_row, columns, unknown = find_header(raw_rows, lookup, hint=hint)
-    refuse_merged_data_cells(raw_rows, header_row)
+    refuse_merged_data_cells(merged, header_row)
     required = _key_headers(resource_class)
     missing = [h for h in required if h not in columns.values()]
     if missing:
@@ -554,27 +553,26 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
                  estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows)
 
 
-def _checked_rows(path: str, filename: str) -> tuple[str, Any, int]:
-    """The file's kind, its raw rows (a callable) and their estimated count, once its
-    container has been checked."""
+def _checked_rows(path: str, filename: str) -> tuple[str, Any, int, list[Any]]:
+    """The file's kind, its raw rows (a callable), their estimated count and its merged
+    ranges (none in a CSV), once its container has been checked."""
     kind = sniff_kind(path, filename)
     if kind == "xlsx":
         check_xlsx_container(path)
     elif kind == "xls":
         check_xls_container(path)
     if kind in {"xlsx", "xls"}:
-        raw_rows, estimated = _excel_rows(path)
-        return kind, raw_rows, estimated
+        return kind, *_excel_rows(path)
     with open(path, "rb") as fh:
         # Blank lines at the end (a million of them, or commas only) are not rows.
         text = decode_csv(fh.read()).rstrip("\r\n\t ,")
-    return kind, _csv_rows(text), text.count("\n") + 1
+    return kind, _csv_rows(text), text.count("\n") + 1, []
 
 
 def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
     """导入类型识别: the kind whose headers the sheet's first rows match best, and how many
     headers each kind matched. None when no kind matches, or two match equally well."""
-    _, raw_rows, _ = _checked_rows(path, filename)
+    _, raw_rows, _, _ = _checked_rows(path, filename)
     head = []
     for _, raw in raw_rows():
         head.append(raw)

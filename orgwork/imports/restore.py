@@ -267,7 +267,7 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
     """Rewrite the upload with each masked cell of a ``known`` column replaced by its
     value; the sentence says how many, and names the cells that keep their masks."""
     resource_class = registry.get(job.resource)
-    raw_rows, _ = _excel_rows(path)
+    raw_rows, _, _ = _excel_rows(path)
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
     targets = {i: known[header] for i, header in columns.items() if header in known}
     restored = 0
