@@ -48,7 +48,7 @@ from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
 from orgwork.common import checks, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
-from .probing import ProbeRefused
+from .probing import NEAR_MISS_MESSAGE, ProbeRefused
 from .reader import FileError, Sheet, is_blank, picker
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
@@ -707,7 +707,7 @@ class ImportEngine:
                         raise _Abort
             except ProbeRefused as refused:  # audited once nothing of the run is left to roll back
                 refused.audit()
-                raise refused.as_file_error() from None
+                raise FileError(NEAR_MISS_MESSAGE) from None
             except _Abort:
                 result.new = result.updated = 0
                 return result

@@ -42,7 +42,8 @@ SLICE = 200  # numbers per query: an OR of prefix-and-tail pairs
 class ProbeRefused(Exception):
     """The sheet is refused (see the module docstring); ``audit`` writes the failed
     查看敏感信息 row on the person the number resembles. The import run calls it once
-    the run's transaction, if any, is rolled back, so that the row stays."""
+    the run's transaction, if any, is rolled back, so that the row stays, and refuses the
+    file with :data:`NEAR_MISS_MESSAGE`."""
 
     def __init__(self, resembled: models.Model) -> None:
         super().__init__(NEAR_MISS_MESSAGE)
@@ -50,11 +51,6 @@ class ProbeRefused(Exception):
 
     def audit(self) -> None:
         record(self.resembled, action=AuditAction.VIEW_SENSITIVE, success=False, message=PROBE_AUDIT_MESSAGE)
-
-    def as_file_error(self) -> Exception:
-        from .reader import FileError
-
-        return FileError(NEAR_MISS_MESSAGE)
 
 
 def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[Any]) -> None:
