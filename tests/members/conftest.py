@@ -24,7 +24,6 @@ from branches.services import party_org_save
 from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
-from tests.samples.names import numbered  # noqa: F401 (the members' tests import it from here)
 
 SYSTEM = SystemActor("test")
 TODAY = datetime.date.today()

@@ -16,9 +16,10 @@ from branches.members.models import Applicant, DuesRecord, Member, Transfer, Tra
 from orgwork.accounts import roles
 from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
+from tests.samples.names import numbered
 
 from . import conftest
-from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant, numbered, queries_for_page
+from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant, queries_for_page
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:members_member_changelist")

@@ -12,8 +12,9 @@ from branches.admin.organisations import PartyOrganisationAdmin
 from branches.members import selectors, services
 from branches.members.models import MemberCategory, MemberStatus
 from branches.models import OrgKind
+from tests.samples.names import numbered
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_org, numbered, queries_for_page
+from .conftest import SYSTEM, TODAY, add_member, days_ago, make_org, queries_for_page
 
 pytestmark = pytest.mark.django_db
 ORG_LIST = reverse("admin:branches_partyorganisation_changelist")

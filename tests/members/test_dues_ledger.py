@@ -16,8 +16,9 @@ from orgwork.accounts import roles
 from orgwork.common.search import MASKED_SEARCH, MASKED_SEARCH_NAME_ONLY
 from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
+from tests.samples.names import numbered
 
-from .conftest import SYSTEM, TODAY, add_member, numbered, queries_for_page, with_the_right
+from .conftest import SYSTEM, TODAY, add_member, queries_for_page, with_the_right
 
 pytestmark = pytest.mark.django_db
 

@@ -157,8 +157,9 @@ def test_a_dues_sheet_of_more_rows_than_one_lookup_takes_finds_every_month(tmp_p
     county's year of dues was past SQLite's expression depth and failed the demo's upload):
     with slices of two, five members' months are all found and each paid once."""
     from orgwork.imports import engine
+    from tests.samples.names import numbered
 
-    from .conftest import add_member, make_id, numbered
+    from .conftest import add_member, make_id
 
     monkeypatch.setattr(engine, "PAIRS_PER_QUERY", 2)
     people = [add_member(orgs["community"], numbered("党员", i), id_number=make_id(datetime.date(1970 + i, 3, 9)))
