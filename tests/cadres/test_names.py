@@ -5,9 +5,7 @@ or unseen characters. A name on record from before the rule does not stop other 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,9 @@ from cadres.resources import CadreResource
 from cadres.services import cadre_save, post_appoint
 from orgwork.audit.models import AuditLog
 from orgwork.common.contract import SystemActor
-from orgwork.imports.engine import ImportResult, run_import
-from orgwork.imports.reader import open_sheet
+from orgwork.imports.engine import ImportResult
 from seeds.demo.cadres import make_id_number
+from tests.imports.sheets import run_example_sheet
 from tests.samples.names import BAD_NAMES, INVISIBLE
 from tests.test_versioning import form_data
 
@@ -45,17 +43,11 @@ def add_form(name: str, unit: Any, sequence: int = 11) -> dict[str, Any]:
 
 
 def run_sheet(tmp_path: Path, user: Any, rows: list[dict[str, str]]) -> ImportResult:
-    """A CSV file (a "=…" cell stays text, as a clerk's pasted formula arrives) through the engine."""
-    headers = list(CadreResource.example_row)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([headers] + [[row[h] for h in headers] for row in rows])
-    path = tmp_path / "cadres.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return run_import(CadreResource, user, open_sheet(str(path), path.name, CadreResource), commit=True)
+    return run_example_sheet(tmp_path, CadreResource, user, rows)
 
 
 def sheet_row(name: str, sequence: int) -> dict[str, str]:
-    return {**CadreResource.example_row, "姓名": name, "出生年月": f"{BORN:%Y.%m}", "身份证号": number(sequence)}
+    return {"姓名": name, "出生年月": f"{BORN:%Y.%m}", "身份证号": number(sequence)}
 
 
 def serving(make_cadre: Any, name: str) -> Cadre:

@@ -3,6 +3,7 @@ hostile files (zip bombs, entity bombs, renamed binaries)."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import zipfile
@@ -13,6 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from orgwork.common import idnumber
+from orgwork.imports.engine import ImportResult, run_import
+from orgwork.imports.reader import open_sheet
 
 
 def id_for(birth: datetime.date, seq: int, male: bool = True) -> str:
@@ -69,6 +72,28 @@ def csv_bytes(rows: Sequence[Sequence[Any]]) -> str:
 def csv_file(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> Path:
     path.write_bytes(csv_bytes(rows).encode(encoding))
     return path
+
+
+def quoted_csv(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    """A UTF-8 CSV quoted as a spreadsheet program saves one (a cell holding a comma or a
+    quote is quoted); a "=…" cell stays text, as a clerk's pasted formula arrives."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def example_sheet(path: Path, resource_class: Any, rows: Sequence[dict[str, Any]]) -> Path:
+    """A CSV (:func:`quoted_csv`) of ``resource_class``'s example columns, each row its
+    ``example_row`` with the cells ``rows`` change."""
+    headers = list(resource_class.example_row)
+    return quoted_csv(path, [headers, *([{**resource_class.example_row, **row}[h] for h in headers] for row in rows)])
+
+
+def run_example_sheet(tmp_path: Path, resource_class: Any, user: Any, rows: Sequence[dict[str, Any]]) -> ImportResult:
+    """An :func:`example_sheet` of ``rows`` imported by ``user``, committing if it is valid."""
+    path = example_sheet(tmp_path / f"{resource_class.__name__}.csv", resource_class, rows)
+    return run_import(resource_class, user, open_sheet(str(path), path.name, resource_class), commit=True)
 
 
 def rewrite_zip(source: Path, target: Path, *, extra: dict[str, bytes] | None = None,

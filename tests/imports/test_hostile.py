@@ -37,7 +37,7 @@ from orgwork.imports.reader import FileError, decode_csv, open_sheet
 
 from .conftest import HEAD, grant, person
 from .resources import CadreSheet
-from .sheets import csv_file, rewrite_zip, workbook_bytes, xls, xlsx
+from .sheets import csv_file, quoted_csv, rewrite_zip, workbook_bytes, xls, xlsx
 
 BOUND_MB = 200
 BOUND_SECONDS = 60
@@ -372,13 +372,7 @@ def test_gbk_and_gb18030_still_decode() -> None:
 @pytest.mark.django_db
 def test_formula_payloads_are_imported_as_text_and_exported_escaped(tmp_path: Path, county_a_clerk: Any) -> None:
     user = grant(county_a_clerk, "cadres.view_unmasked_id_number")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEAD)
-    for i, payload in enumerate(PAYLOADS, start=1):
-        writer.writerow(person(i, 现任职务=payload))
-    source = tmp_path / "payloads.csv"
-    source.write_text(buffer.getvalue(), encoding="utf-8")
+    source = quoted_csv(tmp_path / "payloads.csv", [HEAD, *(person(i, 现任职务=p) for i, p in enumerate(PAYLOADS, start=1))])
     result = run_import(CadreSheet, user, open_sheet(str(source), source.name, CadreSheet), commit=True)
     assert result.committed and result.new == len(PAYLOADS)
     assert set(Cadre.objects.values_list("current_post", flat=True)) == set(PAYLOADS)
@@ -406,13 +400,7 @@ def test_formula_payloads_are_imported_as_text_and_exported_escaped(tmp_path: Pa
 @pytest.mark.django_db
 def test_formula_payloads_in_the_name_column_are_refused_whole(tmp_path: Path, county_a_clerk: Any) -> None:
     """A name holds only letters (``orgwork.common.names``): a formula is no name, whatever it starts with."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEAD)
-    for i, payload in enumerate(PAYLOADS, start=1):
-        writer.writerow(person(i, 姓名=payload))
-    source = tmp_path / "payloads.csv"
-    source.write_text(buffer.getvalue(), encoding="utf-8")
+    source = quoted_csv(tmp_path / "payloads.csv", [HEAD, *(person(i, 姓名=p) for i, p in enumerate(PAYLOADS, start=1))])
     result = run_import(CadreSheet, county_a_clerk, open_sheet(str(source), source.name, CadreSheet), commit=True)
     assert not result.committed and not Cadre.objects.exists()
     assert [(e.row, e.column) for e in result.errors] == [(i, "姓名") for i in range(2, 2 + len(PAYLOADS))]

@@ -4,9 +4,7 @@ record from before the rule does not stop other changes."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +14,12 @@ from django.urls import reverse
 
 from orgwork.audit.models import AuditLog
 from orgwork.common.contract import SystemActor
-from orgwork.imports.engine import ImportResult, run_import
-from orgwork.imports.reader import open_sheet
+from orgwork.imports.engine import ImportResult
 from talent import services
 from talent.models import Person
 from talent.resources import PersonResource
 
+from ..imports.sheets import run_example_sheet
 from ..samples.names import BAD_NAMES, INVISIBLE
 from ..samples.talent import id_number_for
 
@@ -36,14 +34,9 @@ def written() -> tuple[int, int]:
 
 
 def run_sheet(tmp_path: Path, user: Any, names: list[str]) -> ImportResult:
-    headers = list(PersonResource.example_row)
-    rows = [{**PersonResource.example_row, "姓名": name, "身份证号": id_number_for(600 + i, BORN),
-             "出生日期": f"{BORN:%Y-%m-%d}"} for i, name in enumerate(names)]
-    buffer = io.StringIO()  # CSV: a "=…" cell stays text, as a clerk's pasted formula arrives
-    csv.writer(buffer).writerows([headers] + [[row[h] for h in headers] for row in rows])
-    path = tmp_path / "people.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return run_import(PersonResource, user, open_sheet(str(path), path.name, PersonResource), commit=True)
+    return run_example_sheet(tmp_path, PersonResource, user, [
+        {"姓名": name, "身份证号": id_number_for(600 + i, BORN), "出生日期": f"{BORN:%Y-%m-%d}"}
+        for i, name in enumerate(names)])
 
 
 @pytest.mark.parametrize("name", list(BAD_NAMES))

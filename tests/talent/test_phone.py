@@ -5,9 +5,7 @@ before is left as it is."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +14,12 @@ from django.urls import reverse
 
 from orgwork.common.contract import SystemActor
 from orgwork.common.phones import NOT_A_PHONE
-from orgwork.imports.engine import ImportResult, run_import
-from orgwork.imports.reader import open_sheet
+from orgwork.imports.engine import ImportResult
 from talent import services
 from talent.models import Person
 from talent.resources import PersonResource
 
+from ..imports.sheets import run_example_sheet
 from ..samples.talent import id_number_for
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +28,9 @@ BORN = datetime.date(1982, 4, 8)
 
 
 def run_sheet(tmp_path: Path, user: Any, phones: list[str]) -> ImportResult:
-    headers = list(PersonResource.example_row)
-    rows = [{**PersonResource.example_row, "姓名": f"人才{'甲乙丙丁'[i]}", "身份证号": id_number_for(700 + i, BORN),
-             "出生日期": f"{BORN:%Y-%m-%d}", "联系电话": phone} for i, phone in enumerate(phones)]
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([headers] + [[row[h] for h in headers] for row in rows])
-    path = tmp_path / "people.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return run_import(PersonResource, user, open_sheet(str(path), path.name, PersonResource), commit=True)
+    return run_example_sheet(tmp_path, PersonResource, user, [
+        {"姓名": f"人才{'甲乙丙丁'[i]}", "身份证号": id_number_for(700 + i, BORN), "出生日期": f"{BORN:%Y-%m-%d}",
+         "联系电话": phone} for i, phone in enumerate(phones)])
 
 
 def test_a_talent_sheet_keeps_full_width_and_spaced_numbers_in_one_plain_form(county_a_clerk, tmp_path) -> None:
