@@ -21,6 +21,7 @@ from orgwork.imports import services as import_services
 from orgwork.imports.models import JobStatus
 from orgwork.imports.probing import NEAR_MISS_MESSAGE
 from orgwork.imports.reader import FileError
+from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
 from tests.probing import resembling
 
@@ -30,12 +31,6 @@ from .conftest import sheet_messages as messages
 
 pytestmark = pytest.mark.django_db
 HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -60,7 +55,7 @@ def test_a_dues_sheet_trying_numbers_of_a_members_masked_form_is_refused_whole_a
     assert owing.id_number not in entry.message
 
 
-def test_the_job_fails_with_the_one_message_and_lists_no_row(owing, county_a_clerk) -> None:
+def test_the_job_fails_with_the_one_message_and_lists_no_row(media, owing, county_a_clerk) -> None:
     job = import_services.job_create(user=county_a_clerk, resource="members_dues", uploaded=SimpleUploadedFile(
         "党费.xlsx", workbook_bytes(rows_for(owing.id_number, resembling(owing.id_number)))))
     import_services.job_validate(job_id=job.pk)
