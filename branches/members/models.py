@@ -82,7 +82,6 @@ class NamedPerson:
     name: str
     id_number: str
     branch: Any
-    _state: Any
 
     @property
     def masked_id_number(self) -> str:
