@@ -476,7 +476,8 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
         selection naming a record the list does not hold (outside the user's jurisdiction —
         a forged or stale ``_selected_action`` — or gone from the list since the page was
         drawn) is refused whole with a notice, not run on the rest as if that record had not
-        been chosen. The notice does not say which of the two it is, nor what the record is."""
+        been chosen. The notice names those records by their 编号 only: not which of the two
+        it is, nor what the record holds."""
         pk = self.model._meta.pk
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if not all(key_holds(pk, value) for value in selected):
