@@ -275,10 +275,17 @@ def full_error(ends_on: datetime.date, decided_on: datetime.date) -> str:
     return ""
 
 
-def extension_meeting_error(ends_on: datetime.date, decided_on: datetime.date) -> str:
-    """延长预备期, as 转正, is decided by the 支部大会 when the (one-year) 预备期 has ended."""
+def extension_meeting_error(vote_on: datetime.date, months: int, decided_on: datetime.date) -> str:
+    """延长预备期 by ``months``, as 转正, is decided by the 支部大会 when the (one-year)
+    预备期 has ended, and before the extended one would end: a meeting held after that
+    extends nothing, it decides 转正 or 取消预备党员资格."""
+    ends_on = probation_end(vote_on)
     if decided_on < ends_on:
         return f"预备期至 {ends_on:%Y-%m-%d} 期满，期满前不能讨论延长预备期。"
+    extended_to = probation_end(vote_on, months)
+    if decided_on >= extended_to:
+        return (f"延长{months}个月的预备期至 {extended_to:%Y-%m-%d} 期满，不晚于这次支部大会，延长不了预备期："
+                "支部大会应讨论转正或取消预备党员资格。")
     return ""
 
 
@@ -395,7 +402,7 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         elif message := extension_error(extended, 0):
             add({"probation_extended_months": message})
     if extended and get("extension_meeting_on") and get("vote_on") and (message := extension_meeting_error(
-            probation_end(get("vote_on")), get("extension_meeting_on"))):
+            get("vote_on"), extended, get("extension_meeting_on"))):
         add({"extension_meeting_on": message})
     if get("full_on") and get("vote_on"):
         ends = probation_end(get("vote_on"), extended)

@@ -829,7 +829,7 @@ def applicant_extend_probation(*, applicant: Applicant, months: int, decided_on:
         message = rules.extension_error(months, locked.probation_extended_months)
         if message:
             raise ValidationError({"probation_extended_months": message})
-        if message := rules.extension_meeting_error(rules.probation_end(locked.vote_on), decided_on):
+        if message := rules.extension_meeting_error(locked.vote_on, months, decided_on):
             raise ValidationError({"extension_meeting_on": message})
         _not_future(decided_on, "extension_meeting_on", "支部大会日期")
         locked.probation_extended_months, locked.extension_meeting_on = months, decided_on

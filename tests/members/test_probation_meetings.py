@@ -43,6 +43,31 @@ def test_an_extension_decided_when_the_year_has_ended_records_its_meeting(orgs, 
     assert (stored.probation_extended_months, stored.extension_meeting_on) == (6, ends)
 
 
+EXTENDS_NOTHING = "不晚于这次支部大会，延长不了预备期：支部大会应讨论转正或取消预备党员资格。"
+
+
+def test_an_extension_whose_months_ended_before_its_meeting_is_refused_by_the_service(orgs, member):
+    a = probationary(orgs["community"], member, vote_days_ago=600)  # the year ended about eight months ago
+    with pytest.raises(ValidationError) as error:
+        services.applicant_extend_probation(applicant=a, months=6, decided_on=days_ago(1), actor=SYSTEM)
+    extended_to = rules.probation_end(days_ago(600), 6)
+    assert error.value.message_dict["extension_meeting_on"] == [
+        f"延长6个月的预备期至 {extended_to:%Y-%m-%d} 期满，{EXTENDS_NOTHING}"]
+    assert Applicant.objects.get(pk=a.pk).probation_extended_months == 0
+    done = services.applicant_extend_probation(applicant=a, months=12, decided_on=days_ago(1), actor=SYSTEM)
+    assert Applicant.objects.get(pk=done.pk).probation_ends_on > days_ago(1)  # twelve months still reach past it
+
+
+def test_an_extension_ending_on_the_day_of_its_meeting_is_refused_on_the_step_form(orgs, member, client_for,
+                                                                                  county_a_clerk):
+    a = probationary(orgs["community"], member, vote_days_ago=600)
+    meeting = rules.probation_end(days_ago(600), 6)
+    response = client_for(county_a_clerk).post(f"/admin/members/applicant/{a.pk}/extend/",
+                                               {"day": meeting.isoformat(), "months": "6"})
+    assert response.status_code == 200 and EXTENDS_NOTHING in response.content.decode()
+    assert Applicant.objects.get(pk=a.pk).probation_extended_months == 0
+
+
 def test_the_full_step_records_the_meeting_date_beside_the_date_the_probation_ended(orgs, member, client_for,
                                                                                     county_a_clerk):
     a = probationary(orgs["community"], member, vote_days_ago=400)
@@ -122,3 +147,10 @@ def test_a_sheet_takes_the_meeting_dates_of_an_extension_and_of_the_full_step(tm
     stored = Applicant.objects.get(name="赵明")
     assert (stored.extension_meeting_on, stored.full_meeting_on) == (year_end + datetime.timedelta(days=2),
                                                                      ends + datetime.timedelta(days=5))
+
+
+def test_a_sheet_extension_whose_months_ended_before_its_meeting_is_refused(tmp_path, orgs, contact, county_a_clerk):
+    ends = rules.probation_end(VOTE, 6)
+    result = sheet(tmp_path, county_a_clerk, extended="6", extension_meeting=(ends + datetime.timedelta(days=30)).isoformat(),
+                   full_on=ends.isoformat(), full_meeting=(ends + datetime.timedelta(days=30)).isoformat())
+    assert not result.committed and EXTENDS_NOTHING in errors(result), errors(result)
