@@ -494,8 +494,10 @@ class Applicant(NamedPerson, Audited):
             if message:
                 errors["talked_on"] = message
         if (self.pk is None and self.id_number and "id_number" not in errors
-                and Member.objects.filter(id_number=self.id_number, status=MemberStatus.ACTIVE).exists()):
-            # Already a member on the roll (in any county: the message does not say where).
+                and Member.objects.filter(id_number=self.id_number).exists()):
+            # On the roster, in any county (the message does not say where): a member on the
+            # roll, or one who left it, whose file could never be admitted (admission puts a
+            # new record on the roster; 重新入党 is not handled here).
             errors["id_number"] = secrets.ID_NUMBER_UNAVAILABLE
         if errors:
             raise ValidationError(errors)

@@ -314,3 +314,18 @@ def test_a_full_membership_decided_before_the_year_is_out_is_refused_under_its_d
     form = page.context["form"]
     assert form.errors["day"] and not form.non_field_errors(), form.errors
     assert Applicant.objects.get(pk=applicant.pk).stage == Stage.PROBATIONARY
+
+
+def test_a_member_who_left_the_party_cannot_open_a_file_that_could_never_be_admitted(tmp_path, orgs, member,
+                                                                                    client_for, county_a_clerk):
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=days_ago(30), actor=SYSTEM,
+                               reason="本人要求退党")
+    page = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": member.name, "id_number": member.id_number, "branch": orgs["community"].pk,
+        "applied_on": days_ago(3).isoformat(), "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0"})
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["id_number"] == [secrets.ID_NUMBER_UNAVAILABLE]
+    result = run(tmp_path, [APPLICANT_HEAD, [member.name, member.id_number, "A-SQ", days_ago(3).isoformat(), "", "",
+                                             "", ""]], ApplicantResource, county_a_clerk)
+    assert not result.committed and secrets.ID_NUMBER_UNAVAILABLE in messages(result)
+    assert not Applicant.objects.filter(id_number=member.id_number).exists()
