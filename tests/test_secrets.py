@@ -79,6 +79,19 @@ def test_each_kind_has_its_mask() -> None:
     assert secrets.mask_text("共 12 行，第 3 行") == "共 12 行，第 3 行"
 
 
+def test_a_birth_month_reads_as_a_mask_only_in_a_birth_date_column() -> None:
+    """A birth date is masked as its month, which has no star: a sheet's cell of a birth
+    date column reading 1980.05 is a mask (a whole date was typed as a day), elsewhere not."""
+    assert secrets.is_masked("1980.05", secrets.BIRTH_DATE) and secrets.is_masked("****", secrets.BIRTH_DATE)
+    assert not secrets.is_masked("1980.05", None) and not secrets.is_masked("1980.05", secrets.ID_NUMBER)
+    assert not secrets.is_masked("1980-05-17", secrets.BIRTH_DATE)
+    assert not secrets.is_masked(datetime.date(1980, 5, 17), secrets.BIRTH_DATE)
+    assert secrets.is_masked(secrets.mask("1980-05-17", secrets.BIRTH_DATE), secrets.BIRTH_DATE)
+    refused = secrets.masked_refusal("1980.05", secrets.BIRTH_DATE, "出生日期", on_sheet=True)
+    assert refused is not None and "遮盖过的出生日期" in refused and "填写完整的出生日期（年月日）" in refused
+    assert secrets.masked_refusal("1980-05-17", secrets.BIRTH_DATE, on_sheet=True) is None
+
+
 def test_the_right_of_each_declared_model_is_a_real_permission() -> None:
     for label, declared in secrets.SENSITIVE.items():
         apps.get_model(label)

@@ -135,14 +135,33 @@ def mask(value: Any, kind: str = ID_NUMBER) -> Any:
     return _MASKERS[kind](str(value))
 
 
+_BIRTH_MONTH = re.compile(r"\d{4}\.\d{2}")
+
+
+def is_masked(value: Any, kind: str | None) -> bool:
+    """Whether a cell's text is what masking writes for ``kind`` (遮蔽值): a text with its
+    stars (``138****5678``, ``****``), or for a birth date its month alone (``1980.05``),
+    which has none. A date cell, a number or a full value is not."""
+    if not isinstance(value, str):
+        return False
+    return "*" in value or (kind == BIRTH_DATE and _BIRTH_MONTH.fullmatch(value.strip()) is not None)
+
+
 def masked_refusal(value: Any, kind: str, label: str | None = None, *, on_sheet: bool = False) -> str | None:
     """Why ``value`` cannot be stored as personal data of ``kind`` (遮蔽值): it still holds a
-    mask (``138****5678``), copied from a list, an export or an error workbook whose masks
-    could not be put back; None for any other value. ``label`` names the column or field
-    (联系电话, 手机号码), by default the kind's name. ``on_sheet``: a cell of an uploaded
-    sheet, told to mend the original; otherwise typed on a form (as ``idnumber.validate``)."""
-    if not isinstance(value, str) or "*" not in value:
+    mask (``138****5678``, a birth date's month ``1980.05``), copied from a list, an export
+    or an error workbook whose masks could not be put back; None for any other value.
+    ``label`` names the column or field (联系电话, 手机号码), by default the kind's name.
+    ``on_sheet``: a cell of an uploaded sheet, told to mend the original; otherwise typed
+    on a form (as ``idnumber.validate``)."""
+    if not is_masked(value, kind):
         return None
+    if kind == BIRTH_DATE:  # its mask, the month, is also a date not written to the day
+        label = label or KIND_LABELS[kind]
+        if not on_sheet:
+            return f"{label}不能是遮蔽后的年月，请填写完整的{label}（年月日）。"
+        return (f"{label}只有年月或以 * 代替，是列表、导出文件或错误标注表中遮盖过的{label}，或未写到日："
+                f"请在原表中改正后上传，或填写完整的{label}（年月日）。")
     if kind == ID_NUMBER:
         return idnumber.MASKED_ON_SHEET if on_sheet else idnumber.MASKED_ON_FORM
     label = label or KIND_LABELS[kind]
