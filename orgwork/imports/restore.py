@@ -9,19 +9,23 @@ So the workbook says where it came from. A masked workbook carries a very hidden
 with the signed number of its import job (:func:`mark`). When a job's upload carries that
 mark, the worker, before validating, looks up the earlier job's stored upload. That job
 must be of the same sheet type, still hold its file, be within the uploader's
-jurisdiction and be one the uploader may import. Each masked cell of a personal-data
-column is matched with the value of the same column in the original whose mask is that
-text, and the upload is rewritten with the values put back (:func:`restore_masked`).
+jurisdiction and be one the uploader may import. Every cell the workbook masked is put
+back: each masked cell of a personal-data column (an ID number, a phone, a talent's birth
+date shown as its month ``1980.05``, which has no star) is matched with the value of the
+same column in the original whose mask is that text, as is another column's text whose
+numbers were masked, and the upload is rewritten with the values put back
+(:func:`restore_masked`).
 Nothing is shown to anyone. The job's message says how many were put back, and which
 could not be (a mask that two different numbers share, or a number the original does not
-hold: an original that was itself a masked sheet gives no number back). Those cells stay
-masked and the row is refused as the original sheet's would be.
+hold: an original that was itself a masked sheet gives no number back; a birth month two
+talents share). Those cells stay masked and the row is refused as the original sheet's
+would be.
 
 An export (导出) made for a user without the right is uploaded again the same way: the
 weekly "export the ledger, fill in the payments, upload it". Its very hidden sheet
 carries a signed mark (:func:`mark_export`) naming the sheet type, the exporting user and,
-per column, the declared field it shows and each masked text with the record(s) it was
-made from. On upload the mark must be signed by this system, younger than
+per column, the declared field it shows and each masked text (a birth date's month
+too) with the record(s) it was made from. On upload the mark must be signed by this system, younger than
 ``EXPORT_MARK_VALID``, of the job's sheet type and the uploader's own; each masked cell
 whose text names one record is given that record's value (an ID number, a talent's
 phone), read from the database, if the record is in the uploader's jurisdiction and its
@@ -144,19 +148,27 @@ def _source(job: ImportJob, source_id: int) -> ImportJob | None:
 
 
 def _originals(source: ImportJob, kinds: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Each personal-data column's masked texts in the source's upload → the value."""
+    """Each column's masked texts in the source's upload → the value, as the error
+    workbook wrote them (``secrets.mask_cell``): a personal-data column's value masked
+    whole (an ID number, a phone, a birth date as its month), any other text with the
+    numbers in it masked. A value that was itself a mask (an original that was a masked
+    sheet) gives nothing; a text with nothing masked is not kept."""
     sheet = open_sheet(source.file.path, source.original_name, registry.get(source.resource))
-    positions = [(i, header) for i, header in enumerate(sheet.headers) if header in kinds]
-    found: dict[str, dict[str, Any]] = {header: {} for _, header in positions}
+    found: dict[str, dict[str, Any]] = {header: {} for header in sheet.headers}
+    positions = list(enumerate(sheet.headers))
     for _, cells in sheet.records():
         for i, header in positions:
-            value = cells[i]
-            if value is None or "*" in str(value):  # an original that was a masked sheet itself
+            value, kind = cells[i], kinds.get(header)
+            if value is None or secrets.is_masked(value, kind):
                 continue
-            masked = str(secrets.mask_cell(value, kinds[header]))
+            masked = secrets.mask_cell(value, kind)
+            if kind is None and masked == value:  # a text with no number in it: nothing to put back
+                continue
+            masked = str(masked)
             known = found[header].get(masked)
             found[header][masked] = value if known is None or known == value else _AMBIGUOUS
-    return found
+    # A personal-data column is kept empty: its masks are then named as not put back.
+    return {header: texts for header, texts in found.items() if texts or header in kinds}
 
 
 def _write(path: str, rows: Iterable[list[Any]]) -> None:
@@ -243,8 +255,8 @@ def restore_masked(job: ImportJob) -> str:
         exported, refused = _exported(job, path)
         if exported is None:
             return refused
-        return _put_back(job, path, exported, "已按导出文件还原 {} 个被遮蔽的号码。",
-                         "导出时有两个记录的号码遮蔽后相同",
+        return _put_back(job, path, exported, _sensitive_headers(job), "已按导出文件还原 {} 个被遮蔽的{}。",
+                         "导出时有两个记录的{}遮蔽后相同",
                          "记录已不在您的管辖范围内、号码已更改，或导出文件中没有")[1]
     source = _source(job, source_id)
     if source is None:
@@ -255,36 +267,50 @@ def restore_masked(job: ImportJob) -> str:
         originals = _originals(source, kinds)
     except FileError:
         return f"导入任务 {source_id} 的原始文件无法读取，表中被遮蔽的号码无法还原：请在原表中改正后上传。"
-    restored, note = _put_back(job, path, originals, f"已按导入任务 {source_id} 的原始文件还原 {{}} 个被遮蔽的号码。",
-                               "有两个号码遮蔽后相同", "原表中没有")
+    restored, note = _put_back(job, path, originals, kinds, f"已按导入任务 {source_id} 的原始文件还原 {{}} 个被遮蔽的{{}}。",
+                               "有两个{}遮蔽后相同", "原表中没有", texts=True)
     if note and not restored:  # an original that was itself a masked sheet: not one number to give
         note = f"导入任务 {source_id} 的原始文件中也没有完整号码，表中被遮蔽的号码无法还原。" + note
     return note
 
 
-def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done: str,
-              ambiguous: str, missing: str) -> tuple[int, str]:
+def _noun(kind: str | None) -> str:
+    """What a masked cell of ``kind`` is called in the job's message."""
+    return "日期" if kind == secrets.BIRTH_DATE else "号码" if kind is not None else "文字"
+
+
+def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds: dict[str, str], done: str,
+              ambiguous: str, missing: str, *, texts: bool = False) -> tuple[int, str]:
     """Rewrite the upload with each masked cell of a ``known`` column replaced by its
-    value; the sentence says how many, and names the cells that keep their masks."""
+    value; the sentence says how many, and names the cells that keep their masks.
+
+    A personal-data column's cell is masked when it reads as a mask of its kind
+    (``kinds``; a birth date's month has no star). With ``texts`` (an error workbook),
+    ``known`` holds other columns too, whose texts had numbers masked: there only a text
+    ``known`` holds is one the workbook masked (the clerk's own text with a star
+    in it is left alone)."""
     resource_class = registry.get(job.resource)
     raw_rows, _, _ = _excel_rows(path)
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
-    targets = {i: known[header] for i, header in columns.items() if header in known}
+    targets = {i: (known[header], kinds.get(header), header in kinds or not texts)
+               for i, header in columns.items() if header in known}
     restored = 0
-    missed: dict[str, list[str]] = {ambiguous: [], missing: []}
+    nouns: set[str] = set()
+    missed: dict[tuple[str, str], list[str]] = {}
     rows: list[list[Any]] = []
     for number, raw in raw_rows():
         row = list(raw)
         if number > header_row:
             found: dict[int, Any] = {}
             whole = True
-            for i, values in targets.items():
+            for i, (values, kind, declared) in targets.items():
                 cell = row[i] if i < len(row) else None
-                if not isinstance(cell, str) or "*" not in cell:
+                if not secrets.is_masked(cell, kind) or (not declared and cell.strip() not in values):
                     continue
                 value = values.get(cell.strip())
                 if value is None or value is _AMBIGUOUS or value is _GONE:
-                    missed[ambiguous if value is _AMBIGUOUS else missing].append(f"第 {number} 行「{columns[i]}」")
+                    why = ambiguous.format(_noun(kind)) if value is _AMBIGUOUS else missing
+                    missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
                     whole = False
                 else:
                     found[i] = value
@@ -294,13 +320,18 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], done:
             if whole:
                 for i, value in found.items():
                     row[i] = value
+                    nouns.add(_noun(targets[i][1]))
                 restored += len(found)
         rows.append(row)
     if restored:
         _write(path, rows)
-    note = done.format(restored) if restored else ""
-    for why, cells in missed.items():
-        if cells:
-            shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+    note = done.format(restored, "和".join(n for n in ("号码", "日期", "文字") if n in nouns)) if restored else ""
+    for (why, noun), cells in missed.items():
+        shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+        if noun == "号码":
             note += f"{shown}的号码无法还原（{why}），所在行的号码均未还原：请填写完整号码，或在原表中改正后上传。"
+        else:
+            full = "完整的出生日期（年月日）" if noun == "日期" else "原来的文字"
+            note += (f"{shown}的{noun}无法还原（{why}），所在行被遮蔽的号码和{noun}均未还原："
+                     f"请填写{full}，或在原表中改正后上传。")
     return restored, note
