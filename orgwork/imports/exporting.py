@@ -71,8 +71,9 @@ def _text_columns(resource: Any) -> set[int]:
 def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str, str]]:
     """The export columns whose masked personal data names a record's declared field:
     position → (the record's model label, that field, the attribute of a row that holds
-    the record's pk). An ID number, and a phone beside it: a masked phone uploaded again
-    must come back too, or it would be written over the real one."""
+    the record's pk). An ID number, and a phone and a birth date beside it: a masked
+    phone uploaded again must come back too, or it would be written over the real one,
+    and a birth date shown as its month would refuse the row."""
     model = resource._meta.model
     keys: dict[int, tuple[str, str, str]] = {}
     for i, f in enumerate(fields):
@@ -99,6 +100,7 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any],
     fields = resource.get_export_fields()
     model = queryset.model
     keys = _number_keys(resource, fields) if sources is not None else {}
+    kinds = {i: secrets.sensitive_fields(label)[field] for i, (label, field, _) in keys.items()}
     related = set()
     for f in fields:
         # One join instead of a query per row for every foreign key the sheet renders.
@@ -116,7 +118,7 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any],
             row = [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
             for i, (label, field, attribute) in keys.items():
                 pk = getattr(obj, attribute)
-                if pk is not None and isinstance(row[i], str) and "*" in row[i]:
+                if pk is not None and secrets.is_masked(row[i], kinds[i]):
                     sources.add(headers[i], label, field, row[i], pk)  # type: ignore[union-attr]
             yield row
 

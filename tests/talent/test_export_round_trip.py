@@ -1,9 +1,11 @@
-"""A talent list exported with masked ID and phone numbers, uploaded again by the clerk
-who exported it: both come back from the records (orgwork.imports.restore), so a masked
-phone is never written over the real one."""
+"""A talent list exported with masked ID and phone numbers and birth dates shown as their
+month, uploaded again by the clerk who exported it: they come back from the records
+(orgwork.imports.restore), so a masked phone is never written over the real one and a
+birth date never refuses its row."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -13,7 +15,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from orgwork.imports import services
+from talent import services as talent_services
 from talent.models import Person
+
+from ..samples.names import numbered
+from ..samples.talent import id_number_for
+from .conftest import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +119,41 @@ def test_the_talent_form_path_refuses_a_masked_phone(make_person):
     with pytest.raises(ValidationError) as error:
         person.full_clean()
     assert error.value.message_dict["phone"] == ["联系电话不能是遮蔽后的号码，请填写完整的联系电话。"]  # a form's words
+
+
+def born_talent(tree, seq, born, phone):
+    """A talent whose birth date, from the number, is ``born``."""
+    return talent_services.person_save(person=Person(
+        name=numbered("人才", seq, 3), id_number=id_number_for(seq, born), birth_date=born, unit=tree["county_a"],
+        field="作物育种", professional_title="研究员", phone=phone), actor=SYSTEM)
+
+
+def test_a_masked_talent_export_uploaded_unchanged_keeps_the_birth_dates(
+        settings, tmp_path, tree, client_for, county_a_clerk):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    people = [born_talent(tree, 501, datetime.date(1975, 3, 9), "13812345678"),
+              born_talent(tree, 502, datetime.date(1986, 11, 2), "13987654321")]
+    answer = client_for(county_a_clerk).get(reverse("admin:talent_person_export"))
+    workbook = load_workbook(io.BytesIO(answer.content))
+    cells = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
+    assert "1975.03" in cells and "1986.11" in cells and not any("1975-03-09" in str(c) for c in cells)
+    job = uploaded(county_a_clerk, workbook)
+    assert "已按导出文件还原 6 个被遮蔽的号码和日期" in job.message
+    assert (job.error_rows, job.unchanged_count) == (0, 2), job.errors
+    services.job_confirm(job=job, user=county_a_clerk)
+    services.job_commit(job_id=job.pk)
+    assert sorted(Person.objects.values_list("birth_date", flat=True)) == sorted(p.birth_date for p in people)
+
+
+def test_an_exported_birth_month_two_talents_share_is_not_guessed(
+        settings, tmp_path, tree, client_for, county_a_clerk):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    born_talent(tree, 511, datetime.date(1980, 5, 17), "13812345678")
+    born_talent(tree, 512, datetime.date(1980, 5, 3), "13987654321")
+    answer = client_for(county_a_clerk).get(reverse("admin:talent_person_export"))
+    job = uploaded(county_a_clerk, load_workbook(io.BytesIO(answer.content)))
+    assert "的日期无法还原（导出时有两个记录的日期遮蔽后相同）" in job.message
+    assert job.error_rows == 2 and "遮盖过的出生日期" in str(job.errors)
+    assert "1980-05-17" not in str(job.errors) + job.message
+    assert sorted(Person.objects.values_list("birth_date", flat=True)) == [datetime.date(1980, 5, 3),
+                                                                           datetime.date(1980, 5, 17)]
