@@ -70,10 +70,12 @@ def _text_columns(resource: Any) -> set[int]:
 
 def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str, str]]:
     """The export columns whose masked personal data names a record's declared field:
-    position → (the record's model label, that field, the attribute of a row that holds
-    the record's pk). An ID number, and a phone and a birth date beside it: a masked
-    phone uploaded again must come back too, or it would be written over the real one,
-    and a birth date shown as its month would refuse the row."""
+    position → (the record's model label, that field, the dotted attributes of a row that
+    lead to the record's pk). An ID number, and a phone and a birth date beside it: a
+    masked phone uploaded again must come back too, or it would be written over the real
+    one, and a birth date shown as its month would refuse the row. A column that finds its
+    record through another (在岗抽查's 身份证号 names the cadre of an assignment) follows
+    the widget's path to the record that declares the field."""
     model = resource._meta.model
     keys: dict[int, tuple[str, str, str]] = {}
     for i, f in enumerate(fields):
@@ -87,9 +89,28 @@ def _number_keys(resource: Any, fields: list[Any]) -> dict[int, tuple[str, str, 
             attname = model._meta.get_field(f.attribute or "").attname
         except FieldDoesNotExist:
             continue
-        if target is not None and getattr(f.widget, "field", "") in secrets.sensitive_fields(target):
-            keys[i] = (target._meta.label_lower, f.widget.field, attname)
+        if target is None:
+            continue
+        *through, field = str(getattr(f.widget, "field", "")).split("__")
+        try:
+            for position, name in enumerate(through):
+                relation = target._meta.get_field(name)
+                target = relation.related_model
+                attname = ".".join([str(f.attribute), *through[:position], relation.attname])
+        except FieldDoesNotExist:
+            continue
+        if field in secrets.sensitive_fields(target):
+            keys[i] = (target._meta.label_lower, field, attname)
     return keys
+
+
+def _pk_of(obj: Any, attribute: str) -> Any:
+    """The pk a dotted path of attributes leads to from a row's object; None on the way stops it."""
+    for name in attribute.split("."):
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return obj
 
 
 def export_rows(resource: Any, queryset: models.QuerySet[Any],
@@ -117,7 +138,7 @@ def export_rows(resource: Any, queryset: models.QuerySet[Any],
         for obj in queryset.iterator(chunk_size=2000):
             row = [resource.export_field(f, obj) for f in fields]  # escaped by the writer of the format
             for i, (label, field, attribute) in keys.items():
-                pk = getattr(obj, attribute)
+                pk = _pk_of(obj, attribute)
                 if pk is not None and secrets.is_masked(row[i], kinds[i]):
                     sources.add(headers[i], label, field, row[i], pk)  # type: ignore[union-attr]
             yield row

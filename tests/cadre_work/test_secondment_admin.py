@@ -3,13 +3,16 @@ each rule shown on the path it is taken, and the lists' query cost."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cadres.secondment.models import (
     AssessmentGrade,
@@ -22,6 +25,7 @@ from cadres.secondment.models import (
 from cadres.secondment.services import assignment_assess
 from orgwork.audit.models import AuditLog
 from orgwork.codes import lookup
+from orgwork.imports import services as import_services
 from orgwork.rectification.models import RectificationItem
 from seeds.reference import load_reference
 from tests.samples.cadres import cadre_in
@@ -300,3 +304,21 @@ def test_the_batch_action_ends_the_terms_in_post_and_names_the_ones_it_cannot(tr
     ended.refresh_from_db()
     assert (in_post.status, in_post.left_on) == (AssignmentStatus.COMPLETED, days_ago(1))
     assert ended.status == AssignmentStatus.RECALLED
+
+
+def test_a_masked_duty_check_export_uploaded_unchanged_finds_its_cadres_again(settings, tmp_path, tree, cadre_a,
+                                                                             county_a_clerk, client_for):
+    """在岗抽查's 身份证号 names the cadre of an assignment: the export's mark follows the
+    assignment to the cadre, so the masked number comes back and the row is the same check."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    check(station(cadre_a, township=tree["township_a"]), days_ago(3), present=True)
+    answer = client_for(county_a_clerk).get(reverse("admin:secondment_dutycheck_export"))
+    cells = [c for row in load_workbook(io.BytesIO(answer.content)).worksheets[0].iter_rows(values_only=True)
+             for c in row]
+    assert cadre_a.masked_id_number in cells and cadre_a.id_number not in cells
+    job = import_services.job_create(user=county_a_clerk, resource="secondment_duty_checks",
+                                     uploaded=SimpleUploadedFile("在岗抽查.xlsx", answer.content))
+    import_services.job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    assert "已按导出文件还原 1 个被遮蔽的号码" in job.message
+    assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
