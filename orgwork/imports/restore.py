@@ -47,8 +47,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core import signing
+from django.core.exceptions import ValidationError
 
-from orgwork.common import secrets
+from orgwork.common import idnumber, secrets
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import registry
@@ -274,6 +275,23 @@ def restore_masked(job: ImportJob) -> str:
     return note
 
 
+def _row_id_number(row: list[Any], found: dict[int, Any], column: int | None) -> str:
+    """The row's ID number as it will be imported: put back, or typed whole."""
+    if column is None:
+        return ""
+    value = found.get(column, row[column] if column < len(row) else None)
+    try:
+        return idnumber.validate(idnumber.normalise(value), on_sheet=True)
+    except ValidationError:
+        return ""
+
+
+def _born_in(mask: str, number: str) -> datetime.date | None:
+    """The birth date of the ID ``number`` when it falls in the month ``mask`` shows."""
+    born = idnumber.birth_date_of(number) if number else None
+    return born if born is not None and secrets.mask_birth_date(born.isoformat()) == mask.strip() else None
+
+
 def _noun(kind: str | None) -> str:
     """What a masked cell of ``kind`` is called in the job's message."""
     return "日期" if kind == secrets.BIRTH_DATE else "号码" if kind is not None else "文字"
@@ -294,6 +312,10 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
     targets = {i: (known[header], kinds.get(header), header in kinds or not texts)
                for i, header in columns.items() if header in known}
+    # Birth dates last: one that cannot come back by its mask is read from the row's own ID
+    # number, put back or typed whole, whose birth date falls in that month.
+    targets = dict(sorted(targets.items(), key=lambda item: item[1][1] == secrets.BIRTH_DATE))
+    id_column = next((i for i, header in columns.items() if kinds.get(header) == secrets.ID_NUMBER), None)
     restored = 0
     nouns: set[str] = set()
     missed: dict[tuple[str, str], list[str]] = {}
@@ -308,6 +330,8 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                 if not secrets.is_masked(cell, kind) or (not declared and cell.strip() not in values):
                     continue
                 value = values.get(cell.strip())
+                if kind == secrets.BIRTH_DATE and (value is None or value is _AMBIGUOUS or value is _GONE):
+                    value = _born_in(cell, _row_id_number(row, found, id_column)) or value
                 if value is None or value is _AMBIGUOUS or value is _GONE:
                     why = ambiguous.format(_noun(kind)) if value is _AMBIGUOUS else missing
                     missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")

@@ -2,8 +2,9 @@
 the right to full personal data (查看敏感信息). The workbook shows each birth date as its
 month (1980.05), as it shows the ID number masked: the number's hidden digits are that
 date. The import puts the birth dates back from the earlier job's stored upload by the
-same rule as the numbers (orgwork.imports.restore), so the rows that had no error are
-not refused for a birth date the clerk never saw."""
+same rule as the numbers (orgwork.imports.restore), or, where two originals share the
+month, from the row's own ID number, so the rows that had no error are not refused for a
+birth date the clerk never saw."""
 
 from __future__ import annotations
 
@@ -112,20 +113,37 @@ def test_a_corrected_talent_error_workbook_imports_every_row_with_its_birth_date
     assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE).exists()  # nobody saw a number
 
 
-def test_a_masked_birth_date_two_originals_share_is_not_guessed_and_its_row_is_refused(
-        county_a_clerk, client_for) -> None:
+def test_a_birth_month_two_originals_share_comes_back_from_the_rows_own_id_number(county_a_clerk, client_for) -> None:
     one, other = datetime.date(1980, 5, 17), datetime.date(1980, 5, 3)  # both shown as 1980.05
     rows = [talent(411, one), talent(412, other), talent(413, datetime.date(1990, 7, 1), 性别="难说")]
     first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
     workbook = error_workbook(client_for(county_a_clerk), first)
 
     second = validated(county_a_clerk, corrected(workbook))
-    assert "第 2 行「出生日期」、第 3 行「出生日期」的日期无法还原（有两个日期遮蔽后相同）" in second.message
-    assert "还原 3 个被遮蔽的号码和日期" in second.message  # the third row's number, date and phone
-    assert second.error_rows == 2
+    assert second.error_rows == 0 and second.rows == 3, second.errors
+    assert f"已按导入任务 {first.pk} 的原始文件还原 9 个被遮蔽的号码和日期" in second.message
+    services.job_confirm(job=second, user=county_a_clerk)
+    assert services.job_commit(job_id=second.pk) == JobStatus.DONE
+    assert sorted(Person.objects.values_list("id_number", "birth_date")) == sorted(
+        (row[1], born) for row, born in zip(rows, [one, other, datetime.date(1990, 7, 1)]))
+
+
+def test_a_shared_birth_month_is_not_guessed_beside_a_number_of_another_month(county_a_clerk, client_for) -> None:
+    """The clerk typed a whole new ID number born in June over the masked one: the masked
+    1980.05 beside it is one of two originals and the number does not say which."""
+    one, other = datetime.date(1980, 5, 17), datetime.date(1980, 5, 3)
+    rows = [talent(431, one), talent(432, other, 性别="难说")]
+    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
+    workbook = error_workbook(client_for(county_a_clerk), first)
+    workbook.worksheets[0].cell(row=3, column=HEAD.index("身份证号") + 1).value = id_number_for(434, datetime.date(1981, 6, 6))
+
+    second = validated(county_a_clerk, corrected(workbook))
+    assert "第 3 行「出生日期」的日期无法还原（有两个日期遮蔽后相同）" in second.message
+    assert second.error_rows == 1
     refused = {(e["row"], e["column"]): e["message"] for e in second.errors}
-    assert refused[(2, "出生日期")].startswith(MASKED_BIRTH_DATE) and refused[(3, "出生日期")].startswith(MASKED_BIRTH_DATE)
-    assert one.isoformat() not in str(second.errors) and other.isoformat() not in str(second.errors)
+    assert refused[(3, "出生日期")].startswith(MASKED_BIRTH_DATE)
+    assert one.isoformat() not in str(second.errors) + second.message
+    assert other.isoformat() not in str(second.errors) + second.message
     assert not Person.objects.exists()
 
 

@@ -145,15 +145,15 @@ def test_a_masked_talent_export_uploaded_unchanged_keeps_the_birth_dates(
     assert sorted(Person.objects.values_list("birth_date", flat=True)) == sorted(p.birth_date for p in people)
 
 
-def test_an_exported_birth_month_two_talents_share_is_not_guessed(
+def test_an_exported_birth_month_two_talents_share_comes_back_from_each_rows_id_number(
         settings, tmp_path, tree, client_for, county_a_clerk):
     settings.MEDIA_ROOT = tmp_path / "media"
     born_talent(tree, 511, datetime.date(1980, 5, 17), "13812345678")
     born_talent(tree, 512, datetime.date(1980, 5, 3), "13987654321")
     answer = client_for(county_a_clerk).get(reverse("admin:talent_person_export"))
     job = uploaded(county_a_clerk, load_workbook(io.BytesIO(answer.content)))
-    assert "的日期无法还原（导出时有两个记录的日期遮蔽后相同）" in job.message
-    assert job.error_rows == 2 and "遮盖过的出生日期" in str(job.errors)
+    assert "已按导出文件还原 6 个被遮蔽的号码和日期" in job.message and "无法还原" not in job.message
+    assert (job.error_rows, job.unchanged_count) == (0, 2), job.errors
     assert "1980-05-17" not in str(job.errors) + job.message
     assert sorted(Person.objects.values_list("birth_date", flat=True)) == [datetime.date(1980, 5, 3),
                                                                            datetime.date(1980, 5, 17)]
