@@ -213,10 +213,13 @@ def export_queryset(*, resource_class: type[Any], user: Any, queryset: models.Qu
         None,
         action=AuditAction.EXPORT,
         content_type=ContentType.objects.get_for_model(model),
-        message=f"导出{model._meta.verbose_name} {counted[0]} 条（{fmt}）",
+        message=f"导出{model._meta.verbose_name} {counted[0]} 条（{fmt}）" + ("，含完整个人信息" if unmask else ""),
         changes={"rows": counted[0], "format": fmt, "filters": filters, "unmasked": unmask},
         unit_path=getattr(getattr(user, "unit", None), "path", "") or "",
     )
+    if unmask:  # the largest full view of all: found under 查看敏感信息 with the pages and workbooks
+        secrets.record_full_view(user=user, model=governing,
+                                 purpose=f"导出{model._meta.verbose_name} {counted[0]} 条（{fmt}）")
     return content
 
 

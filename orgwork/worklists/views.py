@@ -100,10 +100,12 @@ def export_content(worklist: registry.WorkList, user: Any, rows: Any, filters: d
         None,
         action=AuditAction.EXPORT,
         actor=user,
-        message=f"导出台账「{worklist.title}」{count[0]} 条",
+        message=f"导出台账「{worklist.title}」{count[0]} 条" + ("，含完整个人信息" if unmask and sensitive else ""),
         changes={"worklist": worklist.slug, "rows": count[0], "filters": filters, "unmasked": unmask},
         unit_path=getattr(getattr(user, "unit", None), "path", "") or "",
     )
+    if unmask and sensitive:
+        secrets.record_full_view(user=user, purpose=f"导出台账「{worklist.title}」（{count[0]} 行）")
     return content
 
 

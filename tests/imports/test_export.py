@@ -75,7 +75,17 @@ def test_full_id_numbers_need_the_unmask_permission(cadres: None, county_a_clerk
     ids = [r[3] for r in list(sheet.iter_rows(values_only=True))[1:]]
     assert all("*" not in i and len(i) == 18 for i in ids)
     assert sheet.cell(row=2, column=4).number_format == "@"
-    assert AuditLog.objects.get(action=AuditAction.EXPORT).changes["unmasked"] is True
+    exported = AuditLog.objects.get(action=AuditAction.EXPORT)
+    assert exported.changes["unmasked"] is True and exported.message.endswith("，含完整个人信息")
+    # Found with the record pages and error workbooks under 查看敏感信息, where the auditor looks.
+    viewed = AuditLog.objects.get(action=AuditAction.VIEW_SENSITIVE)
+    assert viewed.actor == user and viewed.message == f"查看完整身份证号：导出干部 {len(ids)} 条（xlsx）"
+
+
+def test_a_masked_export_writes_no_full_view(cadres: None, county_a_clerk: Any, client_for: Any) -> None:
+    client_for(county_a_clerk).get(reverse(EXPORT))
+    assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE).exists()
+    assert not AuditLog.objects.get(action=AuditAction.EXPORT).message.endswith("，含完整个人信息")
 
 
 def test_export_and_import_need_explicit_permissions(cadres: None, view_only_auditor: Any, county_a_clerk: Any,

@@ -113,6 +113,9 @@ def test_the_export_shows_full_ids_only_to_someone_granted_them(
     rows = exported(client_for(granted), SLUG, {"year": "2024"})
 
     assert [row[1] for row in rows[1:]] == [low_scores["a"].id_number]
+    assert AuditLog.objects.get(action=AuditAction.EXPORT).message.endswith("1 条，含完整个人信息")
+    viewed = AuditLog.objects.get(action=AuditAction.VIEW_SENSITIVE)
+    assert viewed.actor == granted and viewed.message.endswith("（1 行）") and "导出台账" in viewed.message
 
 
 def test_the_card_export_masks_the_holders_id_and_keeps_a_leading_at_sign_as_text(
