@@ -208,6 +208,10 @@ class ImportResult:
     # those of them that are the template's own columns shown for the reader (党籍状态).
     ignored_headers: list[str] = field(default_factory=list)
     shown_only_headers: list[str] = field(default_factory=list)
+    # The cells read whose value is a formula's saved result: the first few, and how many
+    # (``Sheet.formula_cells_read``).
+    formula_cells: list[str] = field(default_factory=list)
+    formula_count: int = 0
     # A commit's written rows: the primary keys of the new and of the changed records.
     new_pks: list[Any] = field(default_factory=list)
     updated_pks: list[Any] = field(default_factory=list)
@@ -700,9 +704,11 @@ class ImportEngine:
             try:
                 if not commit:
                     self._run(sheet, result, commit=False)
+                    self._formulas_read(sheet, result)
                     return result
                 with transaction.atomic():
                     self._run(sheet, result, commit=True)
+                    self._formulas_read(sheet, result)
                     if not result.ok:
                         raise _Abort
             except ProbeRefused as refused:  # audited once nothing of the run is left to roll back
@@ -718,6 +724,9 @@ class ImportEngine:
                                 "请重新校验后再导入。") from None
             result.committed = True
         return result
+
+    def _formulas_read(self, sheet: Sheet, result: ImportResult) -> None:
+        result.formula_cells, result.formula_count = sheet.formula_cells_read(skip=result.shown_only_headers)
 
     def ignored_headers(self, sheet: Sheet) -> list[str]:
         """The sheet's headers the import leaves alone: headers the template does not know

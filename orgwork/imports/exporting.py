@@ -370,7 +370,7 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
         with open(path, "rb") as fh:
             raw_rows = _csv_rows(decode_csv(fh.read()))
     else:
-        raw_rows, _, _ = _excel_rows(path)
+        raw_rows = _excel_rows(path)[0]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误标注")
     header_cells: dict[str, int] = {}

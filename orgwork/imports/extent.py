@@ -21,7 +21,8 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from array import array
+from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 from xml.parsers import expat
 
@@ -127,69 +128,168 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
 
 
 def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int,
-              columns_over: int) -> tuple[tuple[int, int] | None, str | None]:
+              columns_over: int) -> tuple[tuple[int, int] | None, FormulaCells]:
     """One pass over the first sheet's XML for what must be known before it is opened:
 
     * how far it reaches: ``None`` when no cell with a value lies below row ``rows_over``
       or right of column ``columns_over`` (the sheet then fits in that rectangle),
       otherwise the rows and columns its cells with a value reach;
-    * the reference (``B2``) of the first cell holding a formula without its result, or
-      ``None`` (see ``_UNCOMPUTED``)."""
+    * its formula cells and its cells holding an error value (``FormulaCells``)."""
     reach: tuple[int, int] | None = None
-    uncomputed: str | None = None
+    formulas = FormulaCells()
     outlier = _outlier(rows_over, columns_over)
     for name in first_sheet_parts(archive):
         odd = beyond = False
-        formulas = _FormulaWatch()
+        part = FormulaCells()
+        watch = _FormulaWatch(part)
         for chunk in _chunks(archive, name):
             if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
                 odd = True
                 break
             beyond = beyond or outlier.search(chunk) is not None
-            uncomputed = uncomputed or formulas.feed(chunk)
+            watch.feed(chunk)
         if odd:
             found = _parsed_extent(archive, name)
-            if uncomputed is None:  # the pass stopped early: watch the rest on its own
-                watch = _FormulaWatch(_ANY_HINTS)
-                uncomputed = next((ref for chunk in _chunks(archive, name) if (ref := watch.feed(chunk))), None)
-        elif beyond:
+            # The pass stopped early: watch the whole part again, on its own.
+            part = FormulaCells()
+            watch = _FormulaWatch(part, _ANY_HINTS)
+            for chunk in _chunks(archive, name):
+                watch.feed(chunk)
+        formulas.merge(part)
+        if not odd:
+            if not beyond:
+                continue
             found = _matched_extent(archive, name)
-        else:
-            continue
         reach = (max(found[0], reach[0]), max(found[1], reach[1])) if reach else found
-    return reach, uncomputed
+    return reach, formulas
 
 
-# A formula whose result the file does not hold: ``<f>…</f>`` (or a shared ``<f …/>``)
-# then an empty or missing ``<v>`` before the cell closes. Excel and WPS save each
-# formula's result; a workbook written by a program and never opened in one holds none,
-# and the reader sees such a cell as empty.
-_UNCOMPUTED = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
-                         rb"\s*</(?:\w+:)?c>")
-_CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[1-9][0-9]{0,6})"')
+class FormulaCells:
+    """公式单元格: the first sheet's cells holding a formula, by whether the file holds
+    the formula's result, and its cells holding an error value (#N/A, #REF!…, most often
+    a lookup that found nothing). The spreadsheet library reads an error, and a formula
+    without its result, as an empty cell; a formula with its result as the result.
+
+    Rows are kept per column (1-based, in the order of the sheet), four bytes a cell."""
+
+    SHOWN = 3  # cells a message names
+
+    def __init__(self) -> None:
+        self.computed: dict[int, array] = {}
+        self.errors: dict[int, array] = {}
+        self.uncomputed: list[tuple[int, int]] = []  # the first ``SHOWN``; (0, 0) for a cell without a reference
+        self.uncomputed_count = 0
+        self.spread_budget = 1_000_000  # cells array formulas may fill, all told
+
+    def merge(self, other: FormulaCells) -> None:
+        """Add another part's cells (a workbook that does not say which part is its first sheet)."""
+        for mine, theirs in ((self.computed, other.computed), (self.errors, other.errors)):
+            for column, rows in theirs.items():
+                mine.setdefault(column, array("L")).extend(rows)
+        self.uncomputed = (self.uncomputed + other.uncomputed)[:self.SHOWN]
+        self.uncomputed_count += other.uncomputed_count
+
+    def add(self, kind: str, row: int, column: int) -> None:
+        if kind == "uncomputed":
+            self.uncomputed_count += 1
+            if len(self.uncomputed) < self.SHOWN:
+                self.uncomputed.append((row, column))
+        elif row and column:
+            target = self.computed if kind == "computed" else self.errors
+            target.setdefault(column, array("L")).append(row)
+
+    @property
+    def uncomputed_named(self) -> list[str]:
+        return [f"{column_letters(c)}{r}" if r else "?" for r, c in self.uncomputed]
+
+    def among(self, kind: str, columns: Iterable[int], rows: Container[int]) -> tuple[list[str], int]:
+        """The ``kind`` cells (``computed`` or ``errors``) in ``columns`` (1-based) whose
+        row is in ``rows``: the first ``SHOWN`` by position in the sheet, and how many."""
+        cells = self.computed if kind == "computed" else self.errors
+        count, first = 0, []
+        for column in columns:
+            taken = [row for row in cells.get(column, ()) if row in rows]
+            count += len(taken)
+            first += [(row, column) for row in taken[:self.SHOWN]]
+        return [f"{column_letters(c)}{r}" for r, c in sorted(first)[:self.SHOWN]], count
+
+    def rows_of(self, kind: str, columns: Iterable[int]) -> set[int]:
+        cells = self.computed if kind == "computed" else self.errors
+        return {row for column in columns for row in cells.get(column, ())}
+
+
+# A cell holding a formula: ``<f>…</f>`` (or a shared one's ``<f …/>``), then its result
+# ``<v>…</v>``, empty or missing when the file holds none. Excel and WPS save each
+# formula's result; a workbook written by a program and never opened in one holds none.
+# A text result may be empty (``=IF(A2="","",…)``): ``t="str"`` with an empty ``<v>`` is
+# a result. Namespace prefixes are allowed (``<x:c>``), and attributes in any order.
+_FORMULA_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*)>\s*<\1f\b([^>]*?)(?:/>|>[^<]*</\1f>)\s*"
+                           rb"(?:<\1v\s*/>|<\1v>([^<]*)</\1v>)?\s*</\1c>")
+# A cell holding an error value (a formula's, or one pasted as a value): ``t="e"``.
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*>')
+_REF = re.compile(rb'\br="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_ARRAY_RANGE = re.compile(rb'\bref="([A-Z]{1,3})([1-9][0-9]{0,6}):([A-Z]{1,3})([1-9][0-9]{0,6})"')
 # No formula tag without ``<f``, or ``:f`` with a namespace prefix (a sheet written that
 # way takes the parser's path, ``_PREFIXED``, and is watched on its own); most sheets have none.
 _PLAIN_HINTS = (b"<f",)
 _ANY_HINTS = (b"<f", b":f")
+_ERROR_HINT = b't="e"'
+_TAIL_LIMIT = 1 << 16
+
+
+def _position(attributes: bytes) -> tuple[int, int]:
+    match = _REF.search(attributes)
+    return (int(match.group(2)), column_number(match.group(1).decode())) if match else (0, 0)
 
 
 class _FormulaWatch:
-    """Fed a sheet's chunks in order, answers the first formula cell without its result.
-    The pattern runs only where a formula tag can be (a plain byte search otherwise), on
-    the chunk with the end of the one before, where a cell cut in two begins."""
+    """Fed a sheet's chunks in order, records its formula and error cells. The patterns
+    run only where such a cell can be (a plain byte search otherwise), on the chunk with
+    what followed the last whole cell of the one before, where a cell cut in two begins."""
 
-    def __init__(self, hints: tuple[bytes, ...] = _PLAIN_HINTS) -> None:
+    def __init__(self, found: FormulaCells, hints: tuple[bytes, ...] = _PLAIN_HINTS) -> None:
+        self.found = found
         self.tail = b""
         self.hints = hints
 
-    def feed(self, chunk: bytes) -> str | None:
-        window = self.tail + chunk if any(hint in chunk or hint in self.tail for hint in self.hints) else b""
-        self.tail = chunk[-256:]
-        match = _UNCOMPUTED.search(window) if window else None
-        if match is None:
-            return None
-        cells = _CELL_START.findall(window, 0, match.start())
-        return cells[-1].decode() if cells else "?"
+    def feed(self, chunk: bytes) -> None:
+        window = self.tail + chunk
+        # Only whole cells are read here; what follows the last one is read with the next chunk.
+        last = window.rfind(b"c>")
+        whole = max(last + 2 if last >= 0 else 0, len(window) - _TAIL_LIMIT)
+        self.tail = window[whole:]
+        formulas = any(hint in window for hint in self.hints)
+        errors = _ERROR_HINT in window
+        if formulas:
+            for match in _FORMULA_CELL.finditer(window, 0, whole):
+                kind = _TYPE.search(match.group(2))
+                kind = kind.group(1) if kind else b"n"
+                if kind == b"e":
+                    continue  # an error value: below
+                row, column = _position(match.group(2))
+                result = match.group(4)
+                computed = result is not None and (kind == b"str" or bool(result.strip()))
+                state = "computed" if computed else "uncomputed"
+                spread = _ARRAY_RANGE.search(match.group(3)) if b"array" in match.group(3) else None
+                if spread and row:  # an array formula's result fills its range; only its first cell holds the <f>
+                    top, left = int(spread.group(2)), column_number(spread.group(1).decode())
+                    # A range beyond any sheet the limits allow is cut to what the budget leaves.
+                    right = min(column_number(spread.group(3).decode()), left + 255)
+                    width = right - left + 1
+                    bottom = min(int(spread.group(4)), top + max(self.found.spread_budget // width, 1) - 1)
+                    area = (bottom - top + 1) * width
+                    if area > self.found.spread_budget:
+                        continue
+                    self.found.spread_budget -= area
+                    for r in range(top, bottom + 1):
+                        for c in range(left, right + 1):
+                            self.found.add(state, r, c)
+                else:
+                    self.found.add(state, row, column)
+        if errors:
+            for match in _ERROR_CELL.finditer(window, 0, whole):
+                self.found.add("errors", *_position(match.group(0)))
 
 
 def _matched_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
@@ -267,11 +367,14 @@ def _parsed_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
 # BIFF records of cells with a value; BLANK and MULBLANK (formatting only) do not count.
 _XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
 _XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
+_XLS_FORMULA, _XLS_BOOLERR = 0x0006, 0x0205
 
 
-def xls_extent(data: bytes) -> tuple[int, int]:
+def xls_extent(data: bytes, formulas: FormulaCells | None = None) -> tuple[int, int]:
     """The rows and columns the first sheet's cells with a value reach (every sheet's,
-    when the workbook's list of sheets cannot be read)."""
+    when the workbook's list of sheets cannot be read); its formula and error cells
+    into ``formulas``. A FORMULA record always holds a result: Excel and WPS save the
+    one they show, and a program (xlwt) an empty text, which reads as an empty cell."""
     from xlrd.compdoc import CompDoc
 
     try:
@@ -298,10 +401,23 @@ def xls_extent(data: bytes) -> tuple[int, int]:
                 break
         elif kind in _XLS_VALUE_CELLS and length >= 4:
             row, column = struct.unpack_from("<HH", stream, body)
+            if formulas is not None:
+                _xls_formula(formulas, kind, stream, body, length, row, column)
             if kind == _XLS_MULRK and length >= 6:  # several cells: the last column ends the record
                 column = struct.unpack_from("<H", stream, body + length - 2)[0]
             rows, columns = max(rows, row + 1), max(columns, column + 1)
     return rows, columns
+
+
+def _xls_formula(formulas: FormulaCells, kind: int, stream: bytes, body: int, length: int,
+                 row: int, column: int) -> None:
+    """A FORMULA record (its result an error when the result's last two bytes are FFFF
+    and its first is 2), or a BOOLERR record holding an error."""
+    if kind == _XLS_FORMULA and length >= 14:
+        error = stream[body + 12:body + 14] == b"\xff\xff" and stream[body + 6] == 2
+        formulas.add("errors" if error else "computed", row + 1, column + 1)
+    elif kind == _XLS_BOOLERR and length >= 8 and stream[body + 7] == 1:
+        formulas.add("errors", row + 1, column + 1)
 
 
 def _records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:

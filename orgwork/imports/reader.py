@@ -25,10 +25,10 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -119,8 +119,9 @@ def sniff_kind(path: str, filename: str) -> str:
     raise FileError("只能导入 .xlsx、.xls 或 .csv 文件。")  # unreachable: check_extension
 
 
-def check_xlsx_container(path: str) -> None:
-    """Refuse zip bombs, truncated archives, macros and XML with a DTD before parsing."""
+def check_xlsx_container(path: str) -> extent.FormulaCells:
+    """Refuse zip bombs, truncated archives, macros, XML with a DTD and formulas without
+    their saved result before parsing; the first sheet's formula and error cells."""
     max_entries = limit("IMPORT_MAX_ZIP_ENTRIES", 2000)
     max_total = limit("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
     max_ratio = limit("IMPORT_MAX_COMPRESSION_RATIO", 200)
@@ -149,11 +150,9 @@ def check_xlsx_container(path: str) -> None:
                 _check_prolog(prolog)
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
-            uncomputed = _check_xlsx_area(archive)
-            if uncomputed is not None:
-                raise FileError(f"第一个工作表的 {uncomputed} 单元格是公式，但文件中没有它的计算结果（文件由程序生成，"
-                                "未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
-                                "保存后再上传，或把公式改为数值。")
+            formulas = _check_xlsx_area(archive)
+            refuse_uncomputed_formulas(formulas)
+            return formulas
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
     except (EOFError, zlib.error):
@@ -194,30 +193,52 @@ def _check_area(reach: tuple[int, int] | None) -> None:
                         "请删除多余的行和列，或拆分成多个文件后再导入。")
 
 
-def _check_xlsx_area(archive: zipfile.ZipFile) -> str | None:
-    """Refuse a first sheet reaching too far; return its first formula cell without a
-    result, if any (both from one pass over its XML, ``extent.xlsx_scan``)."""
+def _check_xlsx_area(archive: zipfile.ZipFile) -> extent.FormulaCells:
+    """Refuse a first sheet reaching too far; return its formula and error cells (both
+    from one pass over its XML, ``extent.xlsx_scan``)."""
     last_row = limit("IMPORT_MAX_ROWS", MAX_ROWS) + ROW_ALLOWANCE
     # Narrower than this, no sheet within the row limit can exceed the cell limit.
     wide_from = max(1, min(limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), limit("IMPORT_MAX_CELLS", MAX_CELLS) // last_row))
     try:
-        reach, uncomputed = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from)
+        reach, formulas = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from)
     except extent.UnsafeXML:
         raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。") from None
     except extent.Unreadable:
         raise FileError("工作簿的 XML 格式错误，文件可能已损坏。请用 Excel 重新保存后再导入。") from None
     _check_area(reach)
-    return uncomputed
+    return formulas
 
 
-def check_xls_container(path: str) -> None:
-    """The .xls counterpart of the area check, from the sheet's cell records."""
+def cells_named(cells: list[str], count: int) -> str:
+    """「C5」, 「C5、C6」 or 「C5、C6、C7 等 12 个」 (the message adds 单元格)."""
+    return "、".join(cells) + (f" 等 {count} 个" if count > len(cells) else " ")
+
+
+def refuse_uncomputed_formulas(formulas: extent.FormulaCells) -> None:
+    """公式没有计算结果: a workbook written by a program and never opened in Excel or WPS
+    holds its formulas but not their results, and the reader would see those cells as
+    empty (a name reported missing, a dues base taken as 0). Refused, naming the cells,
+    wherever they are on the first sheet: one in the header row would hide a column."""
+    if not formulas.uncomputed_count:
+        return
+    named = cells_named(formulas.uncomputed_named, formulas.uncomputed_count)
+    them = "它" if formulas.uncomputed_count == 1 else "它们"
+    raise FileError(f"第一个工作表的 {named}单元格是公式，但文件中没有{them}的计算结果（文件由程序生成，"
+                    f"未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
+                    "保存后再上传，或把公式复制后“选择性粘贴为数值”。")
+
+
+def check_xls_container(path: str) -> extent.FormulaCells:
+    """The .xls counterpart of the area check, from the sheet's cell records; the first
+    sheet's formula and error cells."""
     with open(path, "rb") as fh:
         data = fh.read()
+    formulas = extent.FormulaCells()
     try:
-        _check_area(extent.xls_extent(data))
+        _check_area(extent.xls_extent(data, formulas))
     except extent.Unreadable:
         raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。") from None
+    return formulas
 
 
 # --- decoding CSV ------------------------------------------------------------------
@@ -360,6 +381,12 @@ class Sheet:
     unknown_headers: list[str]
     estimated_rows: int
     _raw_rows: Any = field(repr=False, default=None)
+    # The first sheet's formula and error cells (.xlsx), and the rows holding one that
+    # ``records`` has read as data.
+    formulas: extent.FormulaCells | None = field(repr=False, default=None)
+    # The library's rows start at the sheet's first column with content: index 0 is that column.
+    first_column: int = 0
+    _formula_rows_read: set[int] = field(repr=False, default_factory=set)
 
     @property
     def headers(self) -> list[str]:
@@ -379,7 +406,10 @@ class Sheet:
 
         A text cell our export escaped (``'=1+1``) reads as the value it escaped, so an
         exported sheet imports unchanged. More than ``IMPORT_MAX_ROWS`` data rows, or a
-        NUL character (which no database text column takes), refuse the whole file.
+        NUL character (which no database text column takes), refuse the whole file, and
+        so does an error value (#N/A) in a column read, once every row has been read,
+        naming the cells (``refuse_error_cells``). The rows read holding a formula's saved
+        result are kept for ``formula_cells_read``.
         """
         indexes = list(self.columns)
         if not indexes:
@@ -390,6 +420,12 @@ class Sheet:
         max_rows = limit("IMPORT_MAX_ROWS", MAX_ROWS)
         escaped = ESCAPED_FORMULA_STARTS
         count = 0
+        formulas = self.formulas
+        watched: set[int] = set()
+        if formulas is not None:
+            read_columns = [i + 1 + self.first_column for i in indexes]
+            watched = formulas.rows_of("computed", read_columns) | formulas.rows_of("errors", read_columns)
+        self._formula_rows_read = read = set()
         for number, raw in self._raw_rows():
             if number <= self.header_row or not raw:
                 continue
@@ -409,12 +445,37 @@ class Sheet:
             if count > max_rows:
                 raise FileError(f"数据超过 {max_rows} 行的上限（第 {number} 行起超出），全部未导入。"
                                 "请拆分成多个文件分批导入。")
+            if watched and number in watched:
+                read.add(number)
             yield number, cells
+        if formulas is not None and read:
+            refuse_error_cells(*formulas.among("errors", read_columns, read))
+
+    def formula_cells_read(self, *, skip: Collection[str] = ()) -> tuple[list[str], int]:
+        """The cells of the rows ``records`` read, in the columns read (less ``skip``),
+        whose value is a formula's saved result: the first few (``C5``) and how many."""
+        if self.formulas is None or not self._formula_rows_read:
+            return [], 0
+        columns = [i + 1 + self.first_column for i, header in self.columns.items() if header not in skip]
+        return self.formulas.among("computed", columns, self._formula_rows_read)
 
 
-def _excel_rows(path: str) -> tuple[Any, int, list[Any]]:
-    """Rows of the first sheet, its reported height (phantom rows included) and its merged
-    ranges (``((top, left), (bottom, right))``, counted from 0)."""
+def refuse_error_cells(cells: list[str], count: int) -> None:
+    """错误值: a cell holding #N/A, #REF!, #VALUE!… (most often a lookup that found
+    nothing) reads as empty, so an empty rank or a missing name would be imported or
+    reported in its place. Refused, naming the cells; a row holding nothing else (a
+    lookup filled down below the data) is no data row and is left alone."""
+    if not count:
+        return
+    raise FileError(f"第一个工作表的 {cells_named(cells, count)}单元格是错误值（如 #N/A、#REF!、#VALUE!，"
+                    "多是查找公式没有找到对应的内容），无法读取，全部未导入。请在 Excel 或 WPS 中改正公式或填写"
+                    "正确的内容后再上传。")
+
+
+def _excel_rows(path: str) -> tuple[Any, int, list[Any], int]:
+    """Rows of the first sheet, its reported height (phantom rows included), its merged
+    ranges (``((top, left), (bottom, right))``, counted from 0) and its first column
+    (counted from 0: a sheet that starts at column B reads its cells from there)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -427,7 +488,8 @@ def _excel_rows(path: str) -> tuple[Any, int, list[Any]]:
         # iter_rows starts at the sheet's first row, so the position is the row number.
         yield from enumerate(sheet.iter_rows(), start=1)
 
-    return rows, height, list(sheet.merged_cell_ranges or [])
+    first_column = int(sheet.start[1]) if sheet.start else 0
+    return rows, height, list(sheet.merged_cell_ranges or []), first_column
 
 
 def refuse_merged_data_cells(merged: list[Any], header_row: int) -> None:
@@ -539,7 +601,7 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     except OSError:
         raise FileError("上传的文件已不存在，请重新上传。") from None
     check_upload_size(size)
-    kind, raw_rows, estimated, merged = _checked_rows(path, filename)
+    kind, raw_rows, estimated, merged, formulas, first_column = _checked_rows(path, filename)
     lookup = header_lookup(resource_class)
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
@@ -550,29 +612,42 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     if missing:
         raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
     return Sheet(kind=kind, header_row=header_row, columns=columns, unknown_headers=unknown,
-                 estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows)
+                 estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows,
+                 formulas=formulas, first_column=first_column)
 
 
-def _checked_rows(path: str, filename: str) -> tuple[str, Any, int, list[Any]]:
-    """The file's kind, its raw rows (a callable), their estimated count and its merged
-    ranges (none in a CSV), once its container has been checked."""
+class RawSheet(NamedTuple):
+    """A file's first sheet once its container has been checked (:func:`_checked_rows`)."""
+
+    kind: str
+    rows: Any  # a callable giving (row number, cells)
+    estimated: int  # rows, phantom ones included
+    merged: list[Any]  # merged ranges (none in a CSV)
+    formulas: extent.FormulaCells | None  # formula and error cells (none in a CSV)
+    first_column: int
+
+
+def _checked_rows(path: str, filename: str) -> RawSheet:
+    """The file's first sheet, once its container has been checked."""
     kind = sniff_kind(path, filename)
+    formulas = None
     if kind == "xlsx":
-        check_xlsx_container(path)
+        formulas = check_xlsx_container(path)
     elif kind == "xls":
-        check_xls_container(path)
+        formulas = check_xls_container(path)
     if kind in {"xlsx", "xls"}:
-        return kind, *_excel_rows(path)
+        rows, estimated, merged, first_column = _excel_rows(path)
+        return RawSheet(kind, rows, estimated, merged, formulas, first_column)
     with open(path, "rb") as fh:
         # Blank lines at the end (a million of them, or commas only) are not rows.
         text = decode_csv(fh.read()).rstrip("\r\n\t ,")
-    return kind, _csv_rows(text), text.count("\n") + 1, []
+    return RawSheet(kind, _csv_rows(text), text.count("\n") + 1, [], None, 0)
 
 
 def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:
     """导入类型识别: the kind whose headers the sheet's first rows match best, and how many
     headers each kind matched. None when no kind matches, or two match equally well."""
-    _, raw_rows, _, _ = _checked_rows(path, filename)
+    raw_rows = _checked_rows(path, filename).rows
     head = []
     for _, raw in raw_rows():
         head.append(raw)

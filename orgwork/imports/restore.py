@@ -308,7 +308,7 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     ``known`` holds is one the workbook masked (the clerk's own text with a star
     in it is left alone)."""
     resource_class = registry.get(job.resource)
-    raw_rows, _, _ = _excel_rows(path)
+    raw_rows = _excel_rows(path)[0]
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
     targets = {i: (known[header], kinds.get(header), header in kinds or not texts)
                for i, header in columns.items() if header in known}

@@ -40,7 +40,7 @@ from . import registry
 from .access import can_abandon, can_import
 from .engine import ImportResult, run_import
 from .models import RUNNING_STATUSES, ImportJob, ImportJobRow, JobStatus, RowAction
-from .reader import FileError, check_extension, check_upload_size, open_sheet
+from .reader import FileError, cells_named, check_extension, check_upload_size, open_sheet
 from .restore import restore_masked
 from .writer import copy_lines
 
@@ -196,6 +196,16 @@ def ignored_note(headers: Sequence[str], shown_only: Sequence[str] = ()) -> str:
     return note
 
 
+def formula_note(cells: Sequence[str], count: int) -> str:
+    """The sentence that tells the clerk which cells held a formula and were taken as the
+    result the file saved with it (the value Excel or WPS showed when it was saved, not
+    one worked out again now: a =TODAY() keeps its day), "" for none."""
+    if not count:
+        return ""
+    return (f"注意：{cells_named(list(cells), count)}单元格是公式，已按其保存的计算结果导入"
+            "（即文件最后一次保存时显示的值，不会重新计算）；如有疑问，请核对这些单元格的显示值。")
+
+
 def _store_result(job: ImportJob, result: ImportResult) -> list[str]:
     job.rows = result.rows
     job.new_count = result.new
@@ -329,7 +339,8 @@ def _validate(job: ImportJob) -> str:
         restored, result = outcome
         fields = _store_result(job, result)
         job.validated_at = timezone.now()
-        note = restored + ignored_note(result.ignored_headers, result.shown_only_headers)
+        note = (restored + formula_note(result.formula_cells, result.formula_count)
+                + ignored_note(result.ignored_headers, result.shown_only_headers))
         if not result.rows:  # nothing to confirm: the job ends here rather than wait a day
             job.status, job.finished_at = JobStatus.FAILED, timezone.now()
             job.message = "表头下面没有数据行，未导入任何内容。请填写数据后重新上传。" + note
@@ -398,6 +409,7 @@ def _commit(job: ImportJob) -> None:
             _record_written_rows(job, result)
             job.status = JobStatus.DONE
             job.message = (f"导入完成：新增 {result.new} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。"
+                           + formula_note(result.formula_cells, result.formula_count)
                            + consequences_note(result.notes))
         job.finished_at = timezone.now()
         job.save(update_fields=[*fields, "status", "message", "finished_at"])
