@@ -28,9 +28,11 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import idnumber
+from .phones import normal_phone
 
 ID_NUMBER = "id_number"
 PHONE = "phone"
@@ -126,6 +128,24 @@ def mask_birth_date(value: str) -> str:
 
 
 _MASKERS = {ID_NUMBER: idnumber.mask, PHONE: mask_phone, ADDRESS: mask_address, BIRTH_DATE: mask_birth_date}
+
+
+def stored_form(value: Any, kind: str | None) -> Any:
+    """A cell of personal data as it will be stored: an ID number or a telephone number
+    typed in full-width digits or with spaces (``６２０１０２ １９７５…``) in the one form
+    the register keeps, so that a page showing what an import will write shows that,
+    masked or whole. A value that has no such form (an ID number Excel made a number,
+    what is no telephone number) is returned as typed, for the row's error to explain."""
+    if not isinstance(value, str) or not value:
+        return value
+    if kind == ID_NUMBER:
+        try:
+            return idnumber.normalise(value)
+        except ValidationError:
+            return value
+    if kind == PHONE:
+        return normal_phone(value)[0]
+    return value
 
 
 def mask(value: Any, kind: str = ID_NUMBER) -> Any:

@@ -4,8 +4,9 @@ The validation keeps the sheet's first rows on the job (``ImportJob.preview``, m
 the engine as it checks them — see ``ImportEngine._collect_preview``): what each would
 do, the resource's key columns as read, an updated row's changes as the audit trail
 keeps them, and its errors. This module makes them a table for the reader: personal
-data masked unless the reader holds the right that governs the sheet (then shown in
-full, and recorded as 查看敏感信息), changes in plain Chinese ("职务：旧 → 新", related
+data in the form it will be stored (an ID number typed in full-width digits or with
+spaces as it is kept, ``secrets.stored_form``) and masked unless the reader holds the
+right that governs the sheet (then shown in full, and recorded as 查看敏感信息), changes in plain Chinese ("职务：旧 → 新", related
 records named only within the reader's jurisdiction), any number in a message masked,
 a long value quoted in a message or shown in a cell cut short (``shown_message``): the
 error workbook keeps every cell whole.
@@ -96,6 +97,8 @@ def job_preview(job: ImportJob, user: Any, *, full: bool = False) -> Preview | N
         cells = []
         for header, value in row.get("cells", []):
             kind = sensitive.get(header)
+            # What will be stored, not as typed: １２３ and 1 2 3 are one number.
+            value = secrets.stored_form(value, kind)
             if kind is not None and unmask and value:
                 shown_in_full = True
                 cells.append(value)

@@ -147,3 +147,23 @@ def test_a_row_with_errors_shows_its_unit_by_its_place_when_the_code_is_found_an
     units = [dict(row["cells"])["单位"] for row in job.preview]
     assert [row["action"] for row in job.preview] == ["error", "error", "new"]
     assert units == [str(tree["county_a"]), "999999", str(tree["county_a"])]
+
+
+def full_width(text: str) -> str:
+    return text.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+
+
+def test_an_id_number_typed_in_full_width_digits_with_spaces_is_previewed_as_it_will_be_stored(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    numbers = [person(i)[HEAD.index("身份证号")] for i in (1, 2)]
+    typed = [f"{full_width(n[:6])} {full_width(n[6:14])}\u3000{full_width(n[14:])}" for n in numbers]
+    job = upload(county_a_clerk, [HEAD, person(1, 身份证号=typed[0]), person(2, 身份证号=typed[1], 性别="?")])
+    assert [row["action"] for row in job.preview] == ["new", "error"]
+    url = reverse("admin:imports_importjob_change", args=[job.pk])
+    text = client_for(county_a_clerk).get(url).content.decode()
+    for number in numbers:  # the good row and the one with an error alike
+        assert number[:6] + "********" + number[-4:] in text
+        assert full_width(number[:6]) not in text and full_width(number[-4:]) not in text
+    unmasking = grant(county_a_clerk, "cadres.view_unmasked_id_number")
+    full = client_for(unmasking).get(url + "?full=1").content.decode()
+    assert all(number in full for number in numbers) and not any(t in full for t in typed)
