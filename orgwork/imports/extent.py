@@ -223,8 +223,8 @@ class FormulaCells:
 # formula's result; a workbook written by a program and never opened in one holds none.
 # A text result may be empty (``=IF(A2="","",…)``): ``t="str"`` with an empty ``<v>`` is
 # a result. Namespace prefixes are allowed (``<x:c>``), and attributes in any order.
-_FORMULA_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*)>\s*<\1f\b([^>]*?)(?:/>|>[^<]*</\1f>)\s*"
-                           rb"(?:<\1v\s*/>|<\1v>([^<]*)</\1v>)?\s*</\1c>")
+_FORMULA_CELL = re.compile(rb'<((?:\w+:)?)c\b((?: r="([A-Z]{1,3})([1-9][0-9]{0,6})")?[^>]*)>\s*<\1f\b([^>]*?)'
+                           rb"(?:/>|>[^<]*</\1f>)\s*(?:<\1v\s*/>|<\1v>([^<]*)</\1v>)?\s*</\1c>")
 # A cell holding an error value (a formula's, or one pasted as a value): ``t="e"``.
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*>')
 _REF = re.compile(rb'\br="([A-Z]{1,3})([1-9][0-9]{0,6})"')
@@ -250,6 +250,7 @@ class _FormulaWatch:
 
     def __init__(self, found: FormulaCells, hints: tuple[bytes, ...] = _PLAIN_HINTS) -> None:
         self.found = found
+        self.columns: dict[bytes, int] = {}  # column letters → number, met again on every row
         self.tail = b""
         self.hints = hints
 
@@ -262,34 +263,56 @@ class _FormulaWatch:
         formulas = any(hint in window for hint in self.hints)
         errors = _ERROR_HINT in window
         if formulas:
-            for match in _FORMULA_CELL.finditer(window, 0, whole):
-                kind = _TYPE.search(match.group(2))
+            found, columns = self.found, self.columns
+            for match in self._formula_cells(window, whole):
+                _, attributes, letters, digits, formula, result = match.groups()
+                kind = _TYPE.search(attributes) if b"t=" in attributes else None
                 kind = kind.group(1) if kind else b"n"
                 if kind == b"e":
                     continue  # an error value: below
-                row, column = _position(match.group(2))
-                result = match.group(4)
+                if letters is not None:  # r= first, as every writer puts it
+                    column = columns.get(letters) or columns.setdefault(letters, column_number(letters.decode()))
+                    row = int(digits)
+                else:
+                    row, column = _position(attributes)
                 computed = result is not None and (kind == b"str" or bool(result.strip()))
                 state = "computed" if computed else "uncomputed"
-                spread = _ARRAY_RANGE.search(match.group(3)) if b"array" in match.group(3) else None
+                spread = _ARRAY_RANGE.search(formula) if b"array" in formula else None
                 if spread and row:  # an array formula's result fills its range; only its first cell holds the <f>
                     top, left = int(spread.group(2)), column_number(spread.group(1).decode())
                     # A range beyond any sheet the limits allow is cut to what the budget leaves.
                     right = min(column_number(spread.group(3).decode()), left + 255)
                     width = right - left + 1
-                    bottom = min(int(spread.group(4)), top + max(self.found.spread_budget // width, 1) - 1)
+                    bottom = min(int(spread.group(4)), top + max(found.spread_budget // width, 1) - 1)
                     area = (bottom - top + 1) * width
-                    if area > self.found.spread_budget:
+                    if area > found.spread_budget:
                         continue
-                    self.found.spread_budget -= area
+                    found.spread_budget -= area
                     for r in range(top, bottom + 1):
                         for c in range(left, right + 1):
-                            self.found.add(state, r, c)
+                            found.add(state, r, c)
                 else:
-                    self.found.add(state, row, column)
+                    found.add(state, row, column)
         if errors:
             for match in _ERROR_CELL.finditer(window, 0, whole):
                 self.found.add("errors", *_position(match.group(0)))
+
+    def _formula_cells(self, window: bytes, whole: int) -> Iterator[re.Match[bytes]]:
+        """The formula cells of ``window[:whole]``. Without namespace prefixes, from each
+        ``<f`` back to its cell's ``<c``: the pattern then starts at a few places, not at
+        every tag of the sheet (three times faster on a column of formulas)."""
+        if self.hints is not _PLAIN_HINTS:
+            yield from _FORMULA_CELL.finditer(window, 0, whole)
+            return
+        at = window.find(b"<f", 0, whole)
+        while at >= 0:
+            start = window.rfind(b"<c", 0, at)
+            match = _FORMULA_CELL.match(window, start, whole) if start >= 0 else None
+            if match is not None and match.end() > at:
+                yield match
+                at = window.find(b"<f", match.end(), whole)
+            else:  # a <formula> of a rule, not a cell's
+                at = window.find(b"<f", at + 2, whole)
 
 
 def _matched_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:

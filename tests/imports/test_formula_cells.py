@@ -194,3 +194,13 @@ def test_formulas_of_an_xls_workbook_are_named_by_their_cells(
     job = upload(county_a_clerk, path.read_bytes(), name="干部.xls")
     # xlwt saves an empty text as every formula's result: it is read as that, and named.
     assert "注意：G2 单元格是公式，已按其保存的计算结果导入" in job.message, job.message
+
+
+def test_a_sheet_that_starts_right_of_column_a_names_its_formula_cells_where_they_are(tmp_path: Path) -> None:
+    # Nothing in column A: the library's rows start at B, the cells' names do not.
+    rows = [[None, *HEAD]] + [[None, *person(i, 现任职务='="副"&"主任"')] for i in range(1, 3)]
+    path = tmp_path / "from_b.xlsx"
+    path.write_bytes(workbook(rows, results={"H2": ("str", "副主任"), "H3": ("str", "副主任")}))
+    sheet = open_sheet(str(path), path.name, CadreSheet)
+    assert [cells[HEAD.index("现任职务")] for _, cells in sheet.records()] == ["副主任", "副主任"]
+    assert sheet.formula_cells_read() == (["H2", "H3"], 2)
