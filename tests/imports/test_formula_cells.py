@@ -204,3 +204,29 @@ def test_a_sheet_that_starts_right_of_column_a_names_its_formula_cells_where_the
     sheet = open_sheet(str(path), path.name, CadreSheet)
     assert [cells[HEAD.index("现任职务")] for _, cells in sheet.records()] == ["副主任", "副主任"]
     assert sheet.formula_cells_read() == (["H2", "H3"], 2)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_imports_saved_results_and_its_job_names_the_formula_cells(start_worker: Any,
+                                                                           county_a_clerk: Any) -> None:
+    from orgwork.units.models import Unit
+
+    from .conftest import grant
+    from .test_worker import HEAD as UNIT_HEAD, wait_for
+
+    user = grant(county_a_clerk, "units.import_unit")
+    rows = [UNIT_HEAD] + [[f"62010290{i:02d}", f'="新街道"&{i}', "620102", "乡镇", "乡级"] for i in range(4)]
+    start_worker()
+    job = services.job_create(user=user, resource="units", uploaded=SimpleUploadedFile(
+        "u.xlsx", workbook(rows, results={f"B{i + 2}": ("str", f"新街道{i}") for i in range(4)})))
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == JobStatus.AWAITING)
+    job.refresh_from_db()
+    note = "注意：B2、B3、B4 等 4 个单元格是公式，已按其保存的计算结果导入"
+    assert note in job.message
+    services.job_confirm(job=job, user=user)
+    wait_for(lambda: ImportJob.objects.get(pk=job.pk).status in (JobStatus.DONE, JobStatus.FAILED))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and note in job.message, job.message
+    assert sorted(Unit.objects.filter(code__startswith="62010290").values_list("name", flat=True)) == [
+        f"新街道{i}" for i in range(4)]
