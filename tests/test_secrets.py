@@ -92,6 +92,15 @@ def test_a_birth_month_reads_as_a_mask_only_in_a_birth_date_column() -> None:
     assert secrets.masked_refusal("1980-05-17", secrets.BIRTH_DATE, on_sheet=True) is None
 
 
+def test_a_number_typed_in_full_width_digits_or_with_spaces_takes_its_stored_form_before_it_is_masked() -> None:
+    assert secrets.stored_form("６２０１０２ １９７５０６０１\u3000００３x", secrets.ID_NUMBER) == "62010219750601003X"
+    assert secrets.stored_form("１３８ ０００１ ２２２２", secrets.PHONE) == "13800012222"
+    # What has no stored form stays as typed, for its row's error to explain.
+    assert secrets.stored_form("6.20102E+17", secrets.ID_NUMBER) == "6.20102E+17"
+    assert secrets.stored_form("不详", secrets.PHONE) == "不详"
+    assert secrets.stored_form("甘肃省 兰州市", secrets.ADDRESS) == "甘肃省 兰州市"
+
+
 def test_the_right_of_each_declared_model_is_a_real_permission() -> None:
     for label, declared in secrets.SENSITIVE.items():
         apps.get_model(label)
