@@ -80,3 +80,15 @@ def test_columns_the_template_does_not_know_are_named_and_left_alone(tmp_path: P
     assert run("units", str(path), "--user", importer.username) == 0
     err = capsys.readouterr().err
     assert "「单位简介」列不在导入模板中，不会导入" in err and "序号" not in err
+
+
+def test_the_command_says_which_cells_held_a_formula_it_took_the_saved_result_of(
+        tmp_path: Path, importer: Any, capsys: Any) -> None:
+    from .test_formula_cells import workbook
+
+    path = tmp_path / "u.xlsx"
+    path.write_bytes(workbook([HEAD, ["620102002", '="东岗"&"街道"', "620102", "乡镇", "乡级"]],
+                              results={"B2": ("str", "东岗街道")}))
+    assert run("units", str(path), "--user", importer.username, "--commit") == 0
+    assert "注意：B2 单元格是公式，已按其保存的计算结果导入" in capsys.readouterr().err
+    assert Unit.objects.get(code="620102002").name == "东岗街道"

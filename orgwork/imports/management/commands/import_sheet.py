@@ -19,7 +19,7 @@ from orgwork.imports import registry
 from orgwork.imports.access import can_import
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import FileError, open_sheet
-from orgwork.imports.services import ignored_note
+from orgwork.imports.services import formula_note, ignored_note
 
 EXIT_INVALID_ROWS = 1
 EXIT_UNREADABLE = 2
@@ -66,6 +66,8 @@ class Command(BaseCommand):
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as fh:
                 json.dump(result.report(), fh, ensure_ascii=False, indent=2)
+        if note := formula_note(result.formula_cells, result.formula_count):
+            self.stderr.write(note)
         if note := ignored_note(result.ignored_headers, result.shown_only_headers):
             self.stderr.write(note)
         for error in result.errors[:50]:
