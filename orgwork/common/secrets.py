@@ -144,7 +144,8 @@ def stored_form(value: Any, kind: str | None) -> Any:
         except ValidationError:
             return value
     if kind == PHONE:
-        return normal_phone(value)[0]
+        phone = normal_phone(value)
+        return value if phone is None else phone
     return value
 
 
