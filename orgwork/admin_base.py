@@ -153,6 +153,7 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     title = "单位（含下级）"
     parameter_name = "unit_tree"
     max_depth_below_home = 2
+    checks_own_values = True  # any unit of the jurisdiction, listed or deeper; see queryset()
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         """The units of the user's jurisdiction down to two levels below their own, kept

@@ -14,6 +14,14 @@ never shows. Here a changelist honours only:
 Anything else is left out and the user is told so in Chinese (messages framework);
 a malformed page, ordering or filter value gives the first page, the default order or
 the unfiltered list, with a message — never a 500 and never the stock 400 page.
+
+A filter value means something only when the filter offers it: a choice of the field's
+choices, one of a simple filter's ``lookups``, a key of the related model's type. Any
+other value (``?status__exact=zzz``, ``?paid=xx``), or a value of a filter that came out
+offering nothing, gives the unfiltered list with the message, rather than an empty list
+or the whole list in silence. A simple filter that lists only the likeliest of its values
+(a year, a month, a unit down to two levels) says ``checks_own_values = True`` and raises
+``IncorrectLookupParameters`` itself for a value that is none.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.filters import ChoicesFieldListFilter, FieldListFilter, SimpleListFilter
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import (
     ALL_VAR,
@@ -112,6 +121,35 @@ def positive_int(raw: str) -> bool:
         return False
 
 
+def offered(value: Any, choices: Iterable[tuple[Any, Any]]) -> bool:
+    return str(value) in {str(key) for key, _ in choices}
+
+
+def meaningless_value(spec: Any) -> str | None:
+    """The parameter of a filter whose value the filter does not offer (see the module
+    docstring), or None."""
+    if isinstance(spec, SimpleListFilter):
+        value = spec.value()
+        if value is None or getattr(spec, "checks_own_values", False):
+            return None
+        return None if offered(value, spec.lookup_choices) else spec.parameter_name
+    if not isinstance(spec, FieldListFilter):
+        return None
+    field = spec.field
+    for key, values in spec.used_parameters.items():
+        if key.endswith("__isnull"):
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            try:
+                if field.is_relation:
+                    field.target_field.to_python(value)  # a key of the related model's type
+                elif isinstance(spec, ChoicesFieldListFilter) and not offered(field.to_python(value), field.flatchoices):
+                    return key
+            except ValidationError:
+                return key
+    return None
+
+
 class SearchForm(ChangeListSearchForm):
     """The search box, with a message of our own for a NUL character (Django's
     translation of its own reads 不允许是用空字符串)."""
@@ -182,6 +220,9 @@ class HonouredChangeList(ChangeList):
 
     def get_filters(self, request: HttpRequest) -> Any:
         specs, has_filters, remaining, _, active = super().get_filters(request)
+        for spec in specs:
+            if (key := meaningless_value(spec)) is not None:
+                raise IncorrectLookupParameters(f"筛选条件 {key} 的值不是可选的值")
         honoured = set(getattr(self.model_admin, "extra_list_lookups", ()))
         if self.date_hierarchy:
             honoured |= {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
@@ -202,6 +243,15 @@ class HonouredChangeList(ChangeList):
         if self.refused and not getattr(self, "refusal_told", False):
             self.refusal_told = True
             tell(request, f"已忽略无法识别的查询条件：{shown(self.refused)}。列表只按页面上提供的筛选条件过滤。")
+        # Django drops a filter that offers nothing (a simple filter whose lookups came
+        # back empty for this value) and its parameter with it: the list would be the
+        # whole list as if filtered.
+        taken = set(remaining) | {p for spec in specs for p in spec.expected_parameters()}
+        if self.date_hierarchy:
+            taken |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        dropped = [key for key in self.get_filters_params() if key not in taken]
+        if dropped:
+            raise IncorrectLookupParameters(f"筛选条件 {shown(dropped)} 未能应用")
         duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in remaining) or any(
             lookup_spawns_duplicates(self.lookup_opts, spec.field_path)
             for spec in specs if getattr(spec, "field_path", None) and getattr(spec, "used_parameters", None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
@@ -82,14 +83,17 @@ class MeritCandidateFilter(admin.SimpleListFilter):
 
     title = "记三等功候选"
     parameter_name = "merit"
+    checks_own_values = True  # any last year of three: the two latest are listed
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         last = timezone.localdate().year - 1
         return [(str(y), f"{y - 2}—{y}年连续优秀") for y in (last, last - 1)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if not (self.value() or "").isdigit():
+        if self.value() is None:
             return queryset
+        if not (self.value().isascii() and self.value().isdigit() and len(self.value()) == 4):
+            raise IncorrectLookupParameters(f"{self.title}「{self.value()}」不是年份")
         return queryset.filter(pk__in=merit_candidates(request.user, last_year=int(self.value())).values("pk"))
 
 

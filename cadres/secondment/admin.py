@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -199,6 +200,7 @@ class CheckStateFilter(admin.SimpleListFilter):
 class LeftYearFilter(admin.SimpleListFilter):
     title = "离岗年度"
     parameter_name = "left_year"
+    checks_own_values = True  # any year: an older one is as good as those listed
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         year = timezone.localdate().year
@@ -206,9 +208,11 @@ class LeftYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit() and len(value) == 4:
-            return queryset.filter(left_on__year=int(value))
-        return queryset
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) == 4):
+            raise IncorrectLookupParameters(f"{self.title}「{value}」不是年份")
+        return queryset.filter(left_on__year=int(value))
 
 
 class EndFilter(admin.SimpleListFilter):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -28,6 +29,7 @@ class YearFilter(admin.SimpleListFilter):
 
     title = "评议年度"
     parameter_name = "year"
+    checks_own_values = True  # any year: an older one is as good as those listed
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         this_year = dates.today().year
@@ -35,7 +37,11 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Appraisal]) -> QuerySet[Appraisal]:
         value = self.value()
-        return queryset.filter(year=int(value)) if value and value.isascii() and value.isdigit() else queryset
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) == 4):
+            raise IncorrectLookupParameters(f"{self.title}「{value}」不是年份")
+        return queryset.filter(year=int(value))
 
 
 class ReviewForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -49,6 +50,7 @@ class MonthFilter(admin.SimpleListFilter):
     title = "月份"
     parameter_name = "month"
     MONTHS = 24
+    checks_own_values = True  # any month: an older one is as good as those listed
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         first = dates.today().replace(day=1)
@@ -69,6 +71,7 @@ class MemberFilter(admin.SimpleListFilter):
 
     title = "党员"
     parameter_name = "member"
+    checks_own_values = True  # any member's id; one outside the clerk's scope has no months here
 
     def chosen(self) -> int | None:
         value = self.value() or ""
@@ -78,13 +81,20 @@ class MemberFilter(admin.SimpleListFilter):
         pk = self.chosen()
         member = (scope_queryset(Member.objects.select_related("branch"), request.user).filter(pk=pk).first()
                   if pk else None)
-        return [(str(pk), member_label(member))] if member else []
+        if pk is None:
+            return []
+        # Offered while chosen, found or not: an id of no member of the clerk's has no months.
+        return [(str(pk), member_label(member) if member else "无此党员（不在管辖范围内或已删除）")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> QuerySet[DuesRecord]:
         if self.value() is None:
             return queryset
         pk = self.chosen()
-        return queryset.filter(member_id=pk) if pk else queryset.none()
+        if pk is None:
+            # Not an id at all (an edited link): the whole ledger, with the message every
+            # filter value that cannot be applied gives (HonouredChangeList).
+            raise IncorrectLookupParameters(f"{self.title}「{self.value()}」不是党员编号")
+        return queryset.filter(member_id=pk)
 
 
 class PaymentForm(forms.ModelForm):

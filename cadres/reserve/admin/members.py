@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -44,6 +45,7 @@ class PoolFilter(admin.SimpleListFilter):
 
     title = "后备干部库"
     parameter_name = "pool"
+    checks_own_values = True  # any pool's id: the first 500 are listed
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         pools = scope_queryset(ReservePool.objects.select_related("unit"), request.user).order_by("unit__path", "level")
@@ -51,7 +53,11 @@ class PoolFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        return queryset.filter(pool_id=int(value)) if value and value.isdigit() and len(value) < 10 else queryset
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) < 10):
+            raise IncorrectLookupParameters(f"{self.title}「{value}」不是后备干部库编号")
+        return queryset.filter(pool_id=int(value))
 
 
 class RecommendForm(forms.ModelForm):

@@ -21,6 +21,7 @@ class OwnUnitFilter(admin.SimpleListFilter):
 
     title = "本级事项"
     parameter_name = OWN_UNIT_PARAMETER
+    checks_own_values = True  # any unit code: the list is already in the user's jurisdiction
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         home = home_unit(request.user)
@@ -87,6 +88,7 @@ class ResponsiblePersonFilter(admin.SimpleListFilter):
     title = "责任人"
     parameter_name = "person"
     limit = 200
+    checks_own_values = True  # any name: the first 200 are listed, a name nobody has finds nothing
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         names = (
