@@ -15,6 +15,7 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import Member
 from branches.members.worklists import SLUG_TRANSIT
+from seeds.demo.members import ensure_applicants
 
 from ..members.conftest import SYSTEM, add_member, candidate, days_ago, orgs, probationary  # noqa: F401  (fixture)
 from .conftest import SCREENSHOTS
@@ -44,9 +45,12 @@ MEASURE = """
 
 def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     """Members with every column filled: flags set, dues owed, a probationary member from
-    the pipeline, applicants at each stage, a transfer under way."""
+    the pipeline, applicants at each stage, a transfer under way. The 发展党员 list holds the
+    demo's files besides (``seeds.demo.members``): every stage at once, 取消预备党员资格 its
+    longest, every date of the list filled on some row."""
     village = orgs["village"]
     contact = add_member(village, "张志强")
+    ensure_applicants([village], SYSTEM)
     floating = add_member(village, "欧阳秀英")
     Member.objects.filter(pk=floating.pk).update(is_floating=True, is_lost=True, unpaid_months=7)
     for n in range(3):
