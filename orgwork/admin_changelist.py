@@ -143,8 +143,9 @@ def meaningless_value(spec: Any) -> str | None:
             try:
                 if field.is_relation:
                     field.target_field.to_python(value)  # a key of the related model's type
-                elif isinstance(spec, ChoicesFieldListFilter) and not offered(field.to_python(value), field.flatchoices):
-                    return key
+                elif isinstance(spec, ChoicesFieldListFilter):
+                    if not offered(field.to_python(value), field.flatchoices):
+                        return key
             except ValidationError:
                 return key
     return None

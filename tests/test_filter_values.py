@@ -166,7 +166,10 @@ def test_a_member_the_clerk_may_not_see_is_not_among_the_rows_of_the_unfiltered_
     assert Member.objects.count() == 3
 
 
-@pytest.mark.parametrize("query, whole", [({"groups__id__exact": "abc"}, True), ({"groups__id__exact": "999999"}, False)])
+@pytest.mark.parametrize("query, whole", [
+    ({"groups__id__exact": "abc"}, True),
+    ({"groups__id__exact": "999999"}, False),
+])
 def test_a_related_filters_key_that_is_not_a_number_takes_the_same_path_and_an_unknown_number_finds_nobody(
     personas: dict[str, User], client_for: Any, query: dict[str, str], whole: bool
 ) -> None:
