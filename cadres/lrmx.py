@@ -33,6 +33,7 @@ from django.db import transaction
 
 from orgwork.common import dates, idnumber, secrets
 from orgwork.imports import restore
+from orgwork.imports.probing import audit_refusal
 from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, scope_queryset, units_visible_to
 
@@ -360,7 +361,16 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
     """Write one file's cadre: update the cadre with that ID number in ``user``'s scope,
     or create one in ``unit`` (default: the user's home unit). Family members are
     replaced by the file's. Without ``commit`` everything runs, then rolls back. A masked
-    export's file has its number put back first, or is refused (``_restored``)."""
+    export's file has its number put back first, or is refused (``_restored``). A new
+    cadre's number that resembles another's is refused and audited (``cadre_save``)."""
+    try:
+        return _import_person(person, user=user, unit=unit, commit=commit)
+    except LrmxError as error:
+        audit_refusal(error.__cause__)  # past the rollback, so that the row stays
+        raise
+
+
+def _import_person(person: LrmxPerson, *, user: Any, unit: Unit | None, commit: bool) -> LrmxOutcome:
     if person.masked:
         person = _restored(person, user)
     with transaction.atomic():
@@ -413,7 +423,7 @@ def import_person(person: LrmxPerson, *, user: Any, unit: Unit | None = None, co
                     row.save()
                 changed.append("家庭主要成员")
         except ValidationError as exc:
-            raise LrmxError(_messages(exc)) from None
+            raise LrmxError(_messages(exc)) from exc
         if not commit:
             transaction.set_rollback(True)
     return LrmxOutcome(cadre=cadre, created=existing is None, changed=changed, committed=commit, notes=notes)

@@ -22,6 +22,7 @@ from orgwork.audit.recorder import concrete_values
 from orgwork.common import pinyin, secrets
 from orgwork.common.contract import audit_rows, lock_in_scope, require_permission, save_audited
 from orgwork.common.versioning import bump_version
+from orgwork.imports.probing import refuse_new_near_miss
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
 
@@ -87,6 +88,7 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     rules.check_cadre(cadre, before=before)  # before the constraints: it says which field is wrong
     if validate:
         cadre.validate_constraints()
+    refuse_new_near_miss(cadre, actor)
     if not adding:
         bump_version(cadre)
     save_audited(cadre, actor=actor)

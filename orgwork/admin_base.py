@@ -45,6 +45,7 @@ from orgwork.common.numbers import PlainDecimalField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
+from orgwork.imports.probing import audit_refusal
 from orgwork.routers import reading_from_replica
 from orgwork.units.models import PATH_SEPARATOR, Unit
 from orgwork.units.scope import home_unit, is_scoped, scope_field_of, scope_queryset, sees_everything, units_visible_to
@@ -454,6 +455,7 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return super()._changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as refusal:
+            audit_refusal(refusal)  # a near-miss ID number's audit row, past the rollback
             setattr(request, REFUSAL_ATTRIBUTE, refusal)
             return super()._changeform_view(request, object_id, form_url, extra_context)
 

@@ -23,6 +23,7 @@ from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
 from orgwork.common.contract import delete_audited, lock_in_scope, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
+from orgwork.imports.probing import refuse_new_near_miss
 
 from .models import (
     AREA_DEADLINE_DAYS,
@@ -59,6 +60,7 @@ def person_save(*, person: Person, actor: Any) -> Person:
         lock_in_scope(Person.objects.all(), person.pk, actor, what="人才")
     _unit_in_scope(person.unit_id, actor)
     person.full_clean()
+    refuse_new_near_miss(person, actor)
     save_audited(person, actor=actor)
     return person
 

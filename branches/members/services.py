@@ -18,6 +18,7 @@ from orgwork.audit.models import AuditAction
 from orgwork.common import dates
 from orgwork.common.contract import (audit_rows, delete_audited, lock_in_scope, perform, require_permission,
                                      save_audited)
+from orgwork.imports.probing import refuse_new_near_miss
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules, selectors
@@ -75,6 +76,7 @@ def member_save(*, member: Member, actor: Any) -> Member:
         if member.branch_id:
             _require_branch_in_scope(member.branch, actor)
         member.full_clean()
+        refuse_new_near_miss(member, actor)
         save_audited(member, actor=actor)
     return member
 
@@ -511,6 +513,7 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
             member.branch, member.status, member.status_changed_on = to_branch, MemberStatus.ACTIVE, received_on
             member.status_reason = message[:rules.STATUS_REASON_MAX]
             member.full_clean()
+            refuse_new_near_miss(member, actor)
             save_audited(member, actor=actor, message=message)
             locked = member
         else:
@@ -564,6 +567,7 @@ def applicant_apply(*, applicant: Applicant, actor: Any) -> Applicant:
             _require_branch_in_scope(applicant.branch, actor)
         applicant.stage = Stage.APPLIED
         applicant.full_clean()
+        refuse_new_near_miss(applicant, actor)
         save_audited(applicant, actor=actor)
     return applicant
 

@@ -48,7 +48,7 @@ from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
 from orgwork.common import checks, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
-from .probing import NEAR_MISS_MESSAGE, ProbeRefused
+from .probing import NEAR_MISS_MESSAGE, ProbeRefused, refuse_near_misses
 from .reader import FileError, Sheet, is_blank, picker
 from .widgets import IDNumberWidget, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
@@ -441,6 +441,11 @@ class ImportEngine:
         self._by_number = False  # rows may name their record by number (either way above)
         self._matched: dict[Any, int] = {}  # with numbers: the row that found each record
         self._ambiguous: set[tuple[Any, ...]] = set()  # natural keys that find several records
+        # A sheet keyed by a declared ID number (a roster, not a 党费 sheet, which names its
+        # people through ByIdNumberWidget); the new numbers of the run's earlier chunks.
+        self._registers_by_id_number = (self.key_attributes == ["id_number"] and
+                                        secrets.sensitive_fields(self.model).get("id_number") == secrets.ID_NUMBER)
+        self._registered: set[str] = set()
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
         # The preview (a validation only): the shown columns as (header, position in the
         # sheet's records, attribute of a unit column or None), and the first rows as read.
@@ -670,6 +675,17 @@ class ImportEngine:
             existing = {key: obj for key, obj in existing.items() if key not in shared}
         return existing
 
+    def _refuse_near_misses(self, keys: list[tuple[Any, ...]], existing: dict[tuple[Any, ...], Any]) -> None:
+        """A sheet that registers people by ID number (党员名册, 发展党员, 人才, 干部): the
+        numbers of its new rows, for a user without the right to whole numbers, must not
+        resemble a person of his jurisdiction (:func:`probing.refuse_near_misses`), or
+        「新增」 and 「未变」 tell the candidates apart."""
+        if not self._registers_by_id_number:
+            return
+        new = [key[0] for key in keys if type(key[0]) is str and key not in existing]
+        refuse_near_misses(self.model, self.user, new, registered=self._registered)
+        self._registered.update(new)
+
     def _own_key(self, value: Any) -> Any:
         """A cell of the record's own key as the run compares it: a code kept unique
         whatever its case in upper case (``_key_any_case``), any other as it is."""
@@ -758,6 +774,7 @@ class ImportEngine:
                            if c.kind == "fk" and c.model_field.related_model is self.model
                            and len(self.key_attributes) == 1 and getattr(c.widget, "field", None) == self.key_attributes[0]]
         self._seen, self._sheet_new, self._matched, self._ambiguous = {}, {}, {}, set()
+        self._registered = set()
         self._header_order = {header: position for position, header in enumerate(sheet.headers)}
         self._plain = self._plain_checks(present)
         self._required_columns = self._required(present)
@@ -863,6 +880,7 @@ class ImportEngine:
                              by_number))
             keys = list({key: None for _, _, key, _, _, _ in rows if key is not None})
             existing = self._existing(keys, lock=writer is not None)
+            self._refuse_near_misses(keys, existing)
             digest = self._digest(existing)
             result.fingerprint.append(digest)
             if expected is not None and (chunks >= len(expected) or expected[chunks] != digest):

@@ -1,11 +1,13 @@
-"""Sheets that try out ID numbers (身份证号试探).
+"""Sheets and forms that try out ID numbers (身份证号试探).
 
 A user without the right to whole ID numbers sees a person's number masked as
 620102********016X and the birth month beside it (1966.05): only the day is hidden, and
 of the month's days two or three give the number's check character. A sheet that names
-the person by each candidate number (a 党费 sheet, a roster sheet) answered for each:
-"not in the roster" for the wrong ones, and for the right one its ordinary row — one
-upload gave the whole number back, which the lists' search refuses to do.
+the person by each candidate number answered for each: a 党费 sheet "not in the roster"
+for the wrong ones and its ordinary row for the right one; a sheet that registers people
+by number (党员名册, 发展党员, 人才, 干部) 「新增」 for the wrong ones and 「未变」/「更新」
+for the right one — one upload gave the whole number back, which the lists' search
+refuses to do. An add form (and 登记省外转入) answered alike, one number a try.
 
 :func:`refuse_near_misses` closes that: a number the sheet names that finds no record,
 yet masks to the same form as a person of the importer's jurisdiction (the same first
@@ -14,28 +16,45 @@ sheet with one message that names no row, so that the rows found and not found a
 told apart; and writes a failed 查看敏感信息 audit row on the person the number resembles,
 for the security auditor. A holder of the right is not asked: he sees the numbers.
 A typing error that keeps place, birth month, tail and check character all right is
-rare; the message says what to compare against the source sheet.
+rare; the message says what to compare against the source sheet, and that a person who
+is indeed another one is registered by someone who holds the right.
+
+Sheets that look people up call it from ``ByIdNumberWidget`` with the numbers that found
+no one; sheets that register people, from the import engine with the keys of the rows
+that found no record (the new rows), chunk by chunk. The services that add a person one
+at a time (a member, an applicant, a talent, a cadre, 省外转入) call
+:func:`refuse_new_near_miss`, which raises :class:`NearMissRefused`: a
+``ValidationError`` on the ID number, whose audit row is written by whoever ends the
+refused transaction (the admin's add page, 登记省外转入), so that the row stays.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.db.models import Q
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
-from orgwork.common import secrets
+from orgwork.common import idnumber, secrets
 from orgwork.units.scope import scope_queryset
 
 NEAR_MISS_MESSAGE = (
     "表中有身份证号与您管辖范围内某人的身份证号遮盖后相同（前6位、出生年月和末4位都相同），却不是此人的号码。"
     "没有查看完整身份证号权限的用户，不能用表格逐个核对这样的号码：整表未导入，也不逐行列出校验结果；"
-    "此次导入已记入审计日志。如系录入错误，请与来源表格逐一核对表中人员的身份证号后重新导入。"
+    "此次导入已记入审计日志。如系录入错误，请与来源表格逐一核对表中人员的身份证号后重新导入；"
+    "如核对无误确为另一人，请由有查看完整身份证号权限的人员办理。"
+)
+NEAR_MISS_FORM_MESSAGE = (
+    "该身份证号与您管辖范围内某人的身份证号遮盖后相同（前6位、出生年月和末4位都相同），却不是此人的号码，未登记；"
+    "此次登记已记入审计日志。如系录入错误，请与来源材料核对后重新填写；"
+    "如核对无误确为另一人，请由有查看完整身份证号权限的人员办理。"
 )
 PROBE_AUDIT_MESSAGE = "导入的表格中有与此人身份证号遮盖后相同、却不是其号码的身份证号（疑似试探完整身份证号），整表未导入"
+FORM_PROBE_AUDIT_MESSAGE = "登记时填写的身份证号与此人的身份证号遮盖后相同、却不是其号码（疑似试探完整身份证号），未登记"
 SLICE = 200  # numbers per query: an OR of prefix-and-tail pairs
 
 
@@ -53,11 +72,60 @@ class ProbeRefused(Exception):
         record(self.resembled, action=AuditAction.VIEW_SENSITIVE, success=False, message=PROBE_AUDIT_MESSAGE)
 
 
-def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[Any]) -> None:
+class NearMissRefused(ValidationError):
+    """登记被拒 (身份证号试探): a person added one at a time by a number that masks to the
+    same form as another's (:func:`refuse_new_near_miss`). A ``ValidationError`` on the
+    ID number for the form; :meth:`audit` writes the failed 查看敏感信息 row on the person
+    it resembles, once the refused transaction is rolled back (at once when there is none)."""
+
+    def __init__(self, resembled: models.Model, actor: Any, field: str = "id_number") -> None:
+        super().__init__({field: NEAR_MISS_FORM_MESSAGE}, code="near_miss")
+        self.resembled, self.actor, self.audited = resembled, actor, False
+
+    def audit(self) -> None:
+        if not self.audited:
+            record(self.resembled, action=AuditAction.VIEW_SENSITIVE, success=False, actor=self.actor,
+                   message=FORM_PROBE_AUDIT_MESSAGE)
+            self.audited = True
+
+
+def audit_refusal(error: BaseException) -> None:
+    """Write the audit row of a refusal caught after its transaction's rollback, if it
+    carries one (:class:`NearMissRefused`)."""
+    if isinstance(error, NearMissRefused):
+        error.audit()
+
+
+def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
+    """Raise :class:`NearMissRefused` if ``instance``, a record being added, carries an ID
+    number that finds no record yet masks to the same form as a person of the actor's
+    jurisdiction, for an actor without the right to whole numbers (see the module
+    docstring). A number that finds its record is left to the uniqueness check."""
+    if not instance._state.adding:
+        return
+    try:
+        number = idnumber.normalise(getattr(instance, "id_number", None))
+    except ValidationError:
+        return  # the model's own check says what is wrong with it
+    model = type(instance)
+    if model._default_manager.filter(id_number=number).exists():
+        return
+    try:
+        refuse_near_misses(model, actor, [number])
+    except ProbeRefused as refused:
+        error = NearMissRefused(refused.resembled, actor)
+        if not connection.in_atomic_block:
+            error.audit()
+        raise error from None
+
+
+def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[Any],
+                       registered: Container[str] = ()) -> None:
     """Raise :class:`ProbeRefused` if one of the ``missing`` numbers — numbers a
     sheet names that found no record of ``model`` — masks to the same form as the ID
     number of a ``model`` record within ``user``'s jurisdiction, for a user who may not
-    see ``model``'s whole numbers."""
+    see ``model``'s whole numbers. ``registered``: numbers the same sheet added in its
+    earlier chunks, whose people are not resembled (two new people of one masked form)."""
     if (user is None or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER
             or secrets.may_unmask(user, model)):
         return
@@ -69,6 +137,7 @@ def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[A
         condition = Q()
         for number in numbers[start:start + SLICE]:
             condition |= Q(id_number__startswith=number[:12], id_number__endswith=number[-4:])
-        resembled = visible.filter(condition).exclude(id_number__in=numbers).order_by("pk").first()
+        resembling = visible.filter(condition).exclude(id_number__in=numbers).order_by("pk")
+        resembled = next((p for p in resembling.iterator() if p.id_number not in registered), None)
         if resembled is not None:
             raise ProbeRefused(resembled)

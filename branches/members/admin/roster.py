@@ -27,6 +27,7 @@ from orgwork.audit.presentation import ChangeRow
 from orgwork.common import dates
 from orgwork.common.search import PersonSearchMixin
 from orgwork.imports.admin import ImportExportMixin
+from orgwork.imports.probing import audit_refusal
 from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import rules, selectors, services
@@ -431,6 +432,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
                     letter_number=data["letter_number"], sent_on=data["sent_on"], valid_days=data["valid_days"],
                     received_on=data["received_on"], dues_paid_to=data["dues_paid_to"], actor=request.user)
             except ValidationError as error:
+                audit_refusal(error)  # a near-miss ID number's audit row, past the rollback
                 apply_refusal(form, error)
             else:
                 owed = services.dues_owed_note(transfer)
