@@ -60,6 +60,10 @@ class Declaration:
     unmask_permission: str
     # Column headers of this model's sheets that carry the same data under other names.
     headers: tuple[str, ...] = field(default=())
+    # Other models whose ID numbers this one's checks refuse (an applicant's number held by
+    # a member on the roll): a number tried on this model's sheets and forms tells about
+    # their people too (身份证号试探, ``orgwork.imports.probing``).
+    numbers_answer_for: tuple[str, ...] = field(default=())
 
 
 # The one declaration. Family members (A36) hold no ID number, phone or address today;
@@ -73,7 +77,8 @@ SENSITIVE: dict[str, Declaration] = {
                                  "talent.view_unmasked_id_number"),
     "accounts.user": Declaration({"mobile": PHONE}, "accounts.view_unmasked_mobile"),
     "members.member": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
-    "members.applicant": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
+    "members.applicant": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number",
+                                     numbers_answer_for=("members.member",)),
 }
 
 # Sheet headers under which personal data arrives, whatever the model (an assessments

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
@@ -124,20 +125,36 @@ def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[A
     """Raise :class:`ProbeRefused` if one of the ``missing`` numbers — numbers a
     sheet names that found no record of ``model`` — masks to the same form as the ID
     number of a ``model`` record within ``user``'s jurisdiction, for a user who may not
-    see ``model``'s whole numbers. ``registered``: numbers the same sheet added in its
-    earlier chunks, whose people are not resembled (two new people of one masked form)."""
-    if (user is None or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER
-            or secrets.may_unmask(user, model)):
+    see ``model``'s whole numbers; and so of the models whose numbers ``model``'s checks
+    refuse (``Declaration.numbers_answer_for``: an applicants sheet answers 「已被使用」 for
+    a member's number). ``registered``: numbers the same sheet added in its earlier
+    chunks, whose people are not resembled (two new people of one masked form)."""
+    if user is None or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
         return
     numbers = sorted({n for n in missing if isinstance(n, str) and len(n) == 18})
     if not numbers:
         return
-    visible = scope_queryset(model._default_manager.all(), user)
-    for start in range(0, len(numbers), SLICE):
-        condition = Q()
-        for number in numbers[start:start + SLICE]:
-            condition |= Q(id_number__startswith=number[:12], id_number__endswith=number[-4:])
-        resembling = visible.filter(condition).exclude(id_number__in=numbers).order_by("pk")
-        resembled = next((p for p in resembling.iterator() if p.id_number not in registered), None)
-        if resembled is not None:
-            raise ProbeRefused(resembled)
+    forms: dict[tuple[str, str], set[str]] = {}
+    for number in numbers:
+        forms.setdefault(_form(number), set()).add(number)
+    declared = secrets.declaration(model)
+    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
+    for people in (model, *others):
+        if secrets.may_unmask(user, people):
+            continue
+        visible = scope_queryset(people._default_manager.all(), user)
+        for start in range(0, len(numbers), SLICE):
+            condition = Q()
+            for number in numbers[start:start + SLICE]:
+                condition |= Q(id_number__startswith=number[:12], id_number__endswith=number[-4:])
+            # Resembled by another number of its form: not by its own (a member's number on
+            # an applicants sheet is refused as 「已被使用」, whatever else the sheet holds).
+            resembled = next((p for p in visible.filter(condition).order_by("pk").iterator()
+                              if p.id_number not in registered and forms[_form(p.id_number)] - {p.id_number}), None)
+            if resembled is not None:
+                raise ProbeRefused(resembled)
+
+
+def _form(number: str) -> tuple[str, str]:
+    """What the masked number shows: the first twelve characters and the last four."""
+    return number[:12], number[-4:]

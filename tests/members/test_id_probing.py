@@ -146,6 +146,18 @@ def test_an_applicants_sheet_trying_numbers_of_an_applicants_masked_form_is_refu
     assert Applicant.objects.count() == 1 and probe_audited(applicant, county_a_clerk)
 
 
+def test_an_applicants_sheet_trying_numbers_of_a_members_masked_form_is_refused_whole_and_audited(
+        tmp_path, orgs, county_a_clerk) -> None:
+    """The applicants sheet refuses a member's number (「已被使用」): its candidates would tell it."""
+    member = add_member(orgs["community"], "何秀英")
+    rows = [APPLICANTS_HEAD, *(["何秀英", n, "A-SQ", "2024-03-01"] for n in (resembling(member.id_number),
+                                                                            member.id_number))]
+    with pytest.raises(FileError) as refused:
+        run(tmp_path, rows, ApplicantResource, county_a_clerk)
+    assert refused.value.message == NEAR_MISS_MESSAGE
+    assert not Applicant.objects.exists() and probe_audited(member, county_a_clerk)
+
+
 def test_the_member_add_form_refuses_a_number_of_a_members_masked_form_and_audits_it(
         orgs, client_for, county_a_clerk) -> None:
     member = add_member(orgs["community"], "何秀英")
