@@ -25,7 +25,8 @@ that found no record (the new rows), chunk by chunk. The services that add a per
 at a time (a member, an applicant, a talent, a cadre, 省外转入) call
 :func:`refuse_new_near_miss`, which raises :class:`NearMissRefused`: a
 ``ValidationError`` on the ID number, whose audit row is written by whoever ends the
-refused transaction (the admin's add page, 登记省外转入), so that the row stays.
+refused transaction (the admin's add page, 登记省外转入, a new cadre's ``.lrmx``), so
+that the row stays.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 
 from orgwork.audit.models import AuditAction
@@ -77,7 +78,7 @@ class NearMissRefused(ValidationError):
     """登记被拒 (身份证号试探): a person added one at a time by a number that masks to the
     same form as another's (:func:`refuse_new_near_miss`). A ``ValidationError`` on the
     ID number for the form; :meth:`audit` writes the failed 查看敏感信息 row on the person
-    it resembles, once the refused transaction is rolled back (at once when there is none)."""
+    it resembles, called by whoever ends the refused transaction (``audit_refusal``)."""
 
     def __init__(self, resembled: models.Model, actor: Any, field: str = "id_number") -> None:
         super().__init__({field: NEAR_MISS_FORM_MESSAGE}, code="near_miss")
@@ -114,10 +115,7 @@ def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
     try:
         refuse_near_misses(model, actor, [number])
     except ProbeRefused as refused:
-        error = NearMissRefused(refused.resembled, actor)
-        if not connection.in_atomic_block:
-            error.audit()
-        raise error from None
+        raise NearMissRefused(refused.resembled, actor) from None
 
 
 def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[Any],
