@@ -180,6 +180,17 @@ def test_the_applicant_service_refuses_a_number_of_an_applicants_masked_form(org
     assert Applicant.objects.count() == 1 and probe_audited(applicant, county_a_clerk)
 
 
+def test_the_applicant_add_form_refuses_a_number_of_a_members_masked_form_and_audits_it(
+        orgs, client_for, county_a_clerk) -> None:
+    member = add_member(orgs["community"], "何秀英")
+    response = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
+        "name": "何秀英", "id_number": resembling(member.id_number), "branch": orgs["community"].pk,
+        "applied_on": "2024-03-01", "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["id_number"] == [NEAR_MISS_FORM_MESSAGE]
+    assert not Applicant.objects.exists() and probe_audited(member, county_a_clerk)
+
+
 def test_the_transfer_in_from_outside_page_refuses_a_number_of_a_members_masked_form_and_audits_it(
         orgs, client_for, county_a_clerk) -> None:
     member = add_member(orgs["community"], "何秀英")
