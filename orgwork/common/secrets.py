@@ -76,7 +76,10 @@ SENSITIVE: dict[str, Declaration] = {
     "talent.person": Declaration({"id_number": ID_NUMBER, "birth_date": BIRTH_DATE, "phone": PHONE},
                                  "talent.view_unmasked_id_number"),
     "accounts.user": Declaration({"mobile": PHONE}, "accounts.view_unmasked_mobile"),
-    "members.member": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number"),
+    # Each refuses the other's numbers (an applicant's before the 支部大会 vote on the roster, a
+    # member's on a 发展党员 file), so a number tried on either tells of both.
+    "members.member": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number",
+                                  numbers_answer_for=("members.applicant",)),
     "members.applicant": Declaration(_MEMBER_DATA, "members.view_unmasked_id_number",
                                      numbers_answer_for=("members.member",)),
 }

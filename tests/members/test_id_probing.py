@@ -169,6 +169,28 @@ def test_the_member_add_form_refuses_a_number_of_a_members_masked_form_and_audit
     assert Member.objects.count() == 1 and probe_audited(member, county_a_clerk)
 
 
+def test_a_roster_sheet_trying_numbers_of_an_applicants_masked_form_is_refused_whole_and_audited(
+        tmp_path, orgs, county_a_clerk) -> None:
+    """The roster refuses the number of a 发展党员 file before its vote (「已被使用」): its candidates would tell it."""
+    applicant = new_applicant(orgs["community"], applied_on=datetime.date(2024, 3, 1))
+    rows = [ROSTER_HEAD, *([applicant.name, n, "A-SQ", "正式党员", "2020-01-01", "2021-01-01", "在职", "3000"]
+                           for n in (resembling(applicant.id_number), applicant.id_number))]
+    with pytest.raises(FileError) as refused:
+        run(tmp_path, rows, MemberResource, county_a_clerk)
+    assert refused.value.message == NEAR_MISS_MESSAGE
+    assert not Member.objects.exists() and probe_audited(applicant, county_a_clerk)
+
+
+def test_the_member_add_form_refuses_a_number_of_an_applicants_masked_form_and_audits_it(
+        orgs, client_for, county_a_clerk) -> None:
+    applicant = new_applicant(orgs["community"], applied_on=datetime.date(2024, 3, 1))
+    response = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
+        **member_form(resembling(applicant.id_number), orgs), "joined_on": "2020-01-01", "full_on": "2021-01-01"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"id_number": [NEAR_MISS_FORM_MESSAGE]}
+    assert not Member.objects.exists() and probe_audited(applicant, county_a_clerk)
+
+
 def test_the_applicant_service_refuses_a_number_of_an_applicants_masked_form(orgs, county_a_clerk) -> None:
     applicant = new_applicant(orgs["community"], applied_on=datetime.date(2024, 3, 1))
     with pytest.raises(NearMissRefused) as refused:
