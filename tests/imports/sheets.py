@@ -134,3 +134,25 @@ def workbook_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def validated_job(user: Any, resource: str, content: bytes, name: str) -> Any:
+    """An import job of ``content`` uploaded as ``name``, validated in this process."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orgwork.imports import services
+
+    job = services.job_create(user=user, resource=resource, uploaded=SimpleUploadedFile(name, content))
+    services.job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def downloaded_error_workbook(client: Any, job: Any) -> Any:
+    """The job's error workbook as the clerk downloads it, opened."""
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    answer = client.get(reverse("admin:imports_importjob_errors", args=[job.pk]))
+    assert answer.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(answer.streaming_content) if answer.streaming else answer.content))

@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from openpyxl import Workbook, load_workbook
 
 from cadres.models import Cadre
 from orgwork.common import idnumber
@@ -21,32 +18,15 @@ from orgwork.imports.models import ImportJob, JobStatus
 from orgwork.imports.restore import MARKER_SHEET
 
 from .conftest import HEAD, person
+from .sheets import downloaded_error_workbook, validated_job, workbook_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.urls")]
 ID = HEAD.index("身份证号")
 GENDER = HEAD.index("性别")
 
 
-def sheet_bytes(rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def validated(user: Any, content: bytes, name: str = "干部.xlsx") -> ImportJob:
-    job = services.job_create(user=user, resource="test_cadres", uploaded=SimpleUploadedFile(name, content))
-    services.job_validate(job_id=job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def error_workbook(client: Any, job: ImportJob) -> Any:
-    answer = client.get(reverse("admin:imports_importjob_errors", args=[job.pk]))
-    assert answer.status_code == 200
-    return load_workbook(io.BytesIO(b"".join(answer.streaming_content) if answer.streaming else answer.content))
+    return validated_job(user, "test_cadres", content, name)
 
 
 def corrected(workbook: Any, **cells: Any) -> bytes:
@@ -66,9 +46,9 @@ def corrected(workbook: Any, **cells: Any) -> bytes:
 def test_a_corrected_error_workbook_uploaded_as_it_is_imports_with_its_full_numbers(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
     rows = [person(1), person(2, 性别="难说"), person(3)]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     assert first.error_rows == 1 and not Cadre.objects.exists()
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     masked = [row[ID].value for row in workbook.worksheets[0].iter_rows(min_row=2)]
     assert all("********" in value for value in masked)
     assert workbook[MARKER_SHEET].sheet_state == "veryHidden"
@@ -85,12 +65,12 @@ def test_a_corrected_error_workbook_uploaded_as_it_is_imports_with_its_full_numb
 def test_a_workbook_corrected_in_two_rounds_puts_the_numbers_back_each_time(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
     rows = [person(1), person(2, 性别="难说"), person(3, 出生年月="某年")]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     client = client_for(county_a_clerk)
-    second = validated(county_a_clerk, corrected(error_workbook(client, first)))  # the gender only
+    second = validated(county_a_clerk, corrected(downloaded_error_workbook(client, first)))  # the gender only
     assert second.error_rows == 1 and "还原 3 个" in second.message
     born = idnumber.birth_date_of(rows[2][ID])
-    third = validated(county_a_clerk, corrected(error_workbook(client, second), C4=f"{born:%Y.%m}"))
+    third = validated(county_a_clerk, corrected(downloaded_error_workbook(client, second), C4=f"{born:%Y.%m}"))
     assert third.error_rows == 0 and f"已按导入任务 {second.pk} 的原始文件还原 3 个" in third.message
     services.job_confirm(job=third, user=county_a_clerk)
     assert services.job_commit(job_id=third.pk) == JobStatus.DONE
@@ -99,8 +79,8 @@ def test_a_workbook_corrected_in_two_rounds_puts_the_numbers_back_each_time(
 
 def test_a_workbook_whose_job_was_abandoned_keeps_its_masks_and_imports_nothing(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
-    first = validated(county_a_clerk, sheet_bytes([HEAD, person(1), person(2, 性别="难说")]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, person(1), person(2, 性别="难说")]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     services.job_abandon(job=first, user=county_a_clerk)  # its stored upload goes with it
     second = validated(county_a_clerk, corrected(workbook))
     assert f"这是导入任务 {first.pk} 的错误标注表，但该任务的原始文件已不可用" in second.message
@@ -110,8 +90,8 @@ def test_a_workbook_whose_job_was_abandoned_keeps_its_masks_and_imports_nothing(
 
 def test_another_countys_clerk_cannot_have_a_jobs_numbers_put_back_through_its_workbook(
         media: Path, test_resource: Any, county_a_clerk: Any, county_b_clerk: Any, client_for: Any) -> None:
-    first = validated(county_a_clerk, sheet_bytes([HEAD, person(1), person(2, 性别="难说")]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, person(1), person(2, 性别="难说")]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     second = validated(county_b_clerk, corrected(workbook))
     assert "原始文件已不可用" in second.message and second.error_rows == 2
     assert not Cadre.objects.exists()
@@ -119,8 +99,8 @@ def test_another_countys_clerk_cannot_have_a_jobs_numbers_put_back_through_its_w
 
 def test_a_mark_not_signed_by_the_system_is_ignored(media: Path, test_resource: Any, county_a_clerk: Any,
                                                    client_for: Any) -> None:
-    first = validated(county_a_clerk, sheet_bytes([HEAD, person(1), person(2, 性别="难说")]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, person(1), person(2, 性别="难说")]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     workbook[MARKER_SHEET]["A1"] = str(first.pk)  # a hand-made reference
     second = validated(county_a_clerk, corrected(workbook))
     assert "还原" not in second.message and second.error_rows == 2
@@ -147,8 +127,8 @@ def test_a_mask_two_numbers_share_is_not_guessed_and_its_row_is_named(
     born = [idnumber.birth_date_of(n) for n in (one, other)]
     rows = [person(1, 身份证号=one, 出生年月=f"{born[0]:%Y.%m}"), person(2, 身份证号=other, 出生年月=f"{born[1]:%Y.%m}"),
             person(3, 性别="难说")]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     second = validated(county_a_clerk, corrected(workbook))
     assert "已按导入任务" in second.message and "还原 1 个被遮蔽的号码" in second.message
     assert "第 2 行「身份证号」、第 3 行「身份证号」的号码无法还原" in second.message

@@ -23,7 +23,7 @@ from orgwork.imports.reader import open_sheet
 
 from .conftest import HEAD, person
 from .resources import CadreSheet
-from .sheets import xls_rows
+from .sheets import validated_job, xls_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.urls")]
 
@@ -60,10 +60,7 @@ def workbook(rows: list[list[Any]], *, results: dict[str, tuple[str, str]] | Non
 
 
 def upload(user: Any, data: bytes, name: str = "干部.xlsx") -> ImportJob:
-    job = services.job_create(user=user, resource="test_cadres", uploaded=SimpleUploadedFile(name, data))
-    services.job_validate(job_id=job.pk)
-    job.refresh_from_db()
-    return job
+    return validated_job(user, "test_cadres", data, name)
 
 
 def commit(job: ImportJob, user: Any) -> ImportJob:

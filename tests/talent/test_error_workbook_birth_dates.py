@@ -13,9 +13,6 @@ import io
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from openpyxl import Workbook, load_workbook
 
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.imports import services
@@ -23,6 +20,7 @@ from orgwork.imports.models import ImportJob, JobStatus
 from orgwork.imports.restore import MARKER_SHEET
 from talent.models import Person
 
+from ..imports.sheets import downloaded_error_workbook, validated_job, workbook_bytes
 from ..samples.names import numbered
 from ..samples.talent import id_number_for
 
@@ -46,26 +44,8 @@ def talent(seq: int, born: datetime.date, birth_cell: Any = None, **cells: Any) 
     return list(row.values())
 
 
-def sheet_bytes(rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def validated(user: Any, content: bytes, name: str = "人才.xlsx") -> ImportJob:
-    job = services.job_create(user=user, resource="talent_people", uploaded=SimpleUploadedFile(name, content))
-    services.job_validate(job_id=job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def error_workbook(client: Any, job: ImportJob) -> Any:
-    answer = client.get(reverse("admin:imports_importjob_errors", args=[job.pk]))
-    assert answer.status_code == 200
-    return load_workbook(io.BytesIO(b"".join(answer.streaming_content) if answer.streaming else answer.content))
+    return validated_job(user, "talent_people", content, name)
 
 
 def corrected(workbook: Any) -> bytes:
@@ -90,10 +70,10 @@ def test_a_corrected_talent_error_workbook_imports_every_row_with_its_birth_date
     births = [datetime.date(1975, 3, 9), datetime.date(1980, 5, 17), datetime.date(1986, 11, 2)]
     rows = [talent(401, births[0]), talent(402, births[1], 性别="难说"),
             talent(403, births[2], birth_cell=births[2].isoformat())]  # a date typed as text
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     assert first.error_rows == 1 and not Person.objects.exists()
 
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     assert workbook[MARKER_SHEET].sheet_state == "veryHidden"
     assert [row[BORN_COLUMN] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)] == [
         "1975.03", "1980.05", "1986.11"]
@@ -116,8 +96,8 @@ def test_a_corrected_talent_error_workbook_imports_every_row_with_its_birth_date
 def test_a_birth_month_two_originals_share_comes_back_from_the_rows_own_id_number(county_a_clerk, client_for) -> None:
     one, other = datetime.date(1980, 5, 17), datetime.date(1980, 5, 3)  # both shown as 1980.05
     rows = [talent(411, one), talent(412, other), talent(413, datetime.date(1990, 7, 1), 性别="难说")]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
 
     second = validated(county_a_clerk, corrected(workbook))
     assert second.error_rows == 0 and second.rows == 3, second.errors
@@ -133,8 +113,8 @@ def test_a_shared_birth_month_is_not_guessed_beside_a_number_of_another_month(co
     1980.05 beside it is one of two originals and the number does not say which."""
     one, other = datetime.date(1980, 5, 17), datetime.date(1980, 5, 3)
     rows = [talent(431, one), talent(432, other, 性别="难说")]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     workbook.worksheets[0].cell(row=3, column=HEAD.index("身份证号") + 1).value = id_number_for(434, datetime.date(1981, 6, 6))
 
     second = validated(county_a_clerk, corrected(workbook))
@@ -152,8 +132,8 @@ def test_a_number_inside_a_text_cell_comes_back_as_it_was_typed(county_a_clerk, 
     back whole, or the masked one would be stored."""
     title = "研究员（联系人 13912345678）"
     rows = [talent(421, datetime.date(1977, 4, 4), 专业技术职称=title), talent(422, datetime.date(1979, 8, 8), 性别="难说")]
-    first = validated(county_a_clerk, sheet_bytes([HEAD, *rows]))
-    workbook = error_workbook(client_for(county_a_clerk), first)
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     assert "139****5678" in shown_text(workbook) and "13912345678" not in shown_text(workbook)
 
     second = validated(county_a_clerk, corrected(workbook))
