@@ -522,12 +522,21 @@ class ActivistReview(Audited):
 
 
 class DuesRecord(Audited):
-    """党费收缴登记 (one member, one month): what is due and what was paid."""
+    """党费收缴登记 (one member, one month): what is due and what was paid.
 
-    scope_field = "member__branch__unit"
+    A month's dues are the collecting branch's (``branch``, the member's when the month
+    was generated), not the member's wherever he goes: a transfer inside the province
+    leaves the months collected before the letter with the branch that collected them —
+    its ledger and monthly figures, and only its clerks correct them — and hands the
+    months from the letter's on, still unpaid, to the receiving branch
+    (:func:`services.transfer_receive`)."""
+
+    scope_field = "branch__unit"
     month_fields = ("month",)  # the trail writes 2026.11, as the ledger does
 
     member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues")
+    branch = models.ForeignKey("branches.PartyOrganisation", verbose_name="收缴党支部", on_delete=models.PROTECT,
+                               related_name="+", editable=False)
     month = models.DateField("月份", help_text="该月1日。")
     due = models.DecimalField("应交（元）", **MONEY)
     paid = models.DecimalField("实交（元）", **MONEY, null=True, blank=True)
@@ -545,6 +554,7 @@ class DuesRecord(Audited):
         indexes = [
             models.Index(fields=["member", "month"], name="members_dues_unpaid_idx", condition=Q(paid_on__isnull=True)),
             models.Index(fields=["-month", "member"], name="members_dues_month_idx"),
+            models.Index(fields=["branch", "-month", "member"], name="members_dues_branch_idx"),
         ]
 
     def __str__(self) -> str:

@@ -314,12 +314,18 @@ class ApplicantResource(ScopedModelResource):
             actor=self.user or SystemActor("members_applicants_sheet")).notes
 
 
+DUES_OF_ANOTHER_BRANCH = "该月党费由该党员组织关系转出前所在的党支部收缴和登记，不在您的管辖范围内，不能在此登记交纳。"
+
+
 class DuesPaymentResource(ScopedModelResource):
     """党费交纳登记: payments against the months already generated, by ID number and month.
     After the sheet, the arrears counters follow and the 自行脱党 check runs."""
 
     slug = "members_dues"
     verbose_name = "党费交纳"
+    # A month the sheet names that is on the ledger, out of scope: the member is in the
+    # clerk's jurisdiction (MemberWidget), the month was collected by the branch he left.
+    out_of_scope_error = ("月份", DUES_OF_ANOTHER_BRANCH)
     header_aliases = {**ID_ALIASES, "所属月份": "月份", "实交": "实交金额（元）", "实交金额": "实交金额（元）",
                       "交纳时间": "交纳日期"}
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "王建国", "月份": "2026-03", "应交金额（元）": "45.00",
@@ -356,6 +362,8 @@ class DuesPaymentResource(ScopedModelResource):
                 since = f"于{member.status_changed_on:%Y-%m-%d}" if member.status_changed_on else ""
                 raise ValidationError({"month": f"该党员已{since}{member.get_status_display()}，不在名册中，"
                                                 f"{instance.month:%Y.%m}的党费不再收缴，不能登记交纳。"})
+            if DuesRecord.objects.filter(member_id=instance.member_id, month=instance.month).exists():
+                return  # collected by the branch he left: out_of_scope_error says so
             raise ValidationError({"month": "该党员该月的应交党费尚未生成，不能登记交纳。"})
         paid_before = getattr(original, "_audit_loaded", {}).get("paid_on")
         errors = services.dues_payment_error(due=original.due, paid=instance.paid, paid_on=instance.paid_on,

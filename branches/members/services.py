@@ -395,6 +395,16 @@ def _lock_for_receiver(transfer: Transfer, actor: Any) -> Transfer:
     return lock_in_scope(base, transfer.pk, actor, what="组织关系转接")
 
 
+def _dues_follow(transfer: Transfer) -> None:
+    """The receiving branch collects the months from the letter's on that are still unpaid
+    (党员转出前应交清党费: the months before it are the sending branch's, paid or excused);
+    the rest of the ledger stays with the branch that collected it. A derived owner, set
+    with the receipt's own audit row, not one of its own."""
+    letter_month = month_start(transfer.sent_on or transfer.started_on)
+    DuesRecord.objects.filter(member_id=transfer.member_id, paid_on__isnull=True,
+                              month__gte=letter_month).update(branch_id=transfer.to_branch_id)
+
+
 def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: Any) -> Transfer:
     """接收: the receiving branch confirms; the member moves there (or, out of the
     province, leaves the roster as 转出)."""
@@ -422,6 +432,7 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
         if locked.to_branch_id is not None:
             member.branch_id = locked.to_branch_id
             save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
+            _dues_follow(locked)
         else:
             # One leaving date: the relationship left with the letter (开出介绍信日期), the
             # month of leaving for the dues too; the receipt's date stays on the transfer.
@@ -1088,13 +1099,17 @@ def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrgani
         raise ValidationError({"month": message})
     # 在职党员 without a 党费计算基数 get no row (never 应交 0.00): dues_without_base counts them.
     pending = (_dues_pending(month=month, actor=actor, branch=branch).exclude(MISSING_INCOME_BASE)
-               .values_list("pk", "dues_category", "income_base").order_by("pk"))
+               .values_list("pk", "branch_id", "dues_category", "income_base").order_by("pk"))
     added = 0
+    # Each row's branch and its unit, read once per branch: the audit row is scoped by them.
+    branches: dict[int, PartyOrganisation] = {}
     with transaction.atomic():
         chunk: list[DuesRecord] = []
-        for pk, category, income in pending.iterator(chunk_size=GENERATE_CHUNK):
-            chunk.append(DuesRecord(member_id=pk, month=month, due=rules.monthly_dues(category=category,
-                                                                                    income_base=income)))
+        for pk, branch_id, category, income in pending.iterator(chunk_size=GENERATE_CHUNK):
+            if branch_id not in branches:
+                branches[branch_id] = PartyOrganisation.objects.select_related("unit").get(pk=branch_id)
+            chunk.append(DuesRecord(member_id=pk, branch=branches[branch_id], month=month,
+                                    due=rules.monthly_dues(category=category, income_base=income)))
             if len(chunk) == GENERATE_CHUNK:
                 added += _write_dues(chunk, month, actor)
                 chunk = []

@@ -1069,8 +1069,12 @@ class ImportEngine:
         key_header = self.key_headers.get(self.key_attributes[0], "")
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             # Worded like any other refusal of the key: it does not tell that the record
-            # exists elsewhere, nor where.
-            errors.append(RowError(number, key_header, secrets.unavailable_message(key_header or "编号")))
+            # exists elsewhere, nor where; unless the resource words it itself
+            # (``out_of_scope_error``: a 党费 month of a member in scope, collected before
+            # his transfer by the branch he left).
+            header, message = (getattr(self.resource, "out_of_scope_error", None)
+                               or (key_header, secrets.unavailable_message(key_header or "编号")))
+            errors.append(RowError(number, header, message))
             original = None  # the rest is checked as for a new record: nothing stored shows
         elif original is not None and errors:
             # A row in error changes nothing shared (a repeated key finds the same record).

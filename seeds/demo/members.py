@@ -161,11 +161,11 @@ def ensure_dues(actor: Any) -> int:
         for index, month in enumerate(months):
             if (member.pk, month) in have or month < member.joined_on.replace(day=1) or index >= len(months) - owed:
                 continue
-            rows.append((member.pk, month, due, due, month + datetime.timedelta(days=9)))
+            rows.append((member.pk, member.branch_id, month, due, due, month + datetime.timedelta(days=9)))
             reprs.append(f"{member} {month:%Y-%m}")
             paths.append(member.branch.unit.path)
     with transaction.atomic():
-        bulk.insert(DuesRecord, ["member", "month", "due", "paid", "paid_on"], rows, reprs=reprs, unit_paths=paths,
+        bulk.insert(DuesRecord, ["member", "branch", "month", "due", "paid", "paid_on"], rows, reprs=reprs, unit_paths=paths,
                     message="演示数据：党费交纳")
     generated = sum(services.dues_generate_month(month=month, actor=actor) for month in months)
     services.dues_recount(m.pk for m in members)

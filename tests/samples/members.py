@@ -43,7 +43,9 @@ def applicant_sample(unit: Unit) -> Applicant:
 
 @sample_for(DuesRecord)
 def dues_sample(unit: Unit) -> DuesRecord:
-    return DuesRecord.objects.create(member=member_sample(unit), month=datetime.date(2026, 1, 1), due=Decimal("40"))
+    member = member_sample(unit)
+    return DuesRecord.objects.create(member=member, branch_id=member.branch_id, month=datetime.date(2026, 1, 1),
+                                     due=Decimal("40"))
 
 
 @sample_for(Appraisal)

@@ -153,7 +153,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     # Namesakes told apart by branch and the masked ID number (never the whole number).
     list_display = ["member", "branch_name", "masked_id_number", "month_shown", "due", "paid", "paid_on"]
     list_filter = [UnitSubtreeFilter, MonthFilter, PaidFilter, MemberFilter]
-    list_select_related = ["member__branch"]
+    list_select_related = ["member__branch", "branch"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
@@ -166,9 +166,9 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     def month_shown(self, obj: DuesRecord) -> str:
         return obj.month_display  # 2026.11, as every month is written
 
-    @admin.display(description="党支部")
+    @admin.display(description="收缴党支部")
     def branch_name(self, obj: DuesRecord) -> str:
-        return obj.member.branch.name
+        return obj.branch.name
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj: DuesRecord) -> str:

@@ -152,8 +152,8 @@ class Command(BaseCommand):
                 month = rules.add_months(first, -back)
                 cursor.execute(
                     """
-                    INSERT INTO members_duesrecord (member_id, month, due, paid, paid_on)
-                    SELECT m.id, %(month)s, 40.00,
+                    INSERT INTO members_duesrecord (member_id, branch_id, month, due, paid, paid_on)
+                    SELECT m.id, m.branch_id, %(month)s, 40.00,
                            CASE WHEN m.id %% %(every)s = 0 AND %(back)s <= m.id %% 9 THEN NULL ELSE 40.00 END,
                            CASE WHEN m.id %% %(every)s = 0 AND %(back)s <= m.id %% 9 THEN NULL ELSE %(paid_on)s END
                     FROM members_member m
