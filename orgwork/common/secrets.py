@@ -208,6 +208,19 @@ _PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-
 _NUMBER_IN_TEXT = re.compile(r"(?<![0-9.])(\d\.\d{5})\d+([eE]\+?\d+)")
 
 
+# What mask_text leaves of a number: 620102********123X, 620102*****1234, 139****5678.
+_MASKED_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{6}\*{8}\d{3}[0-9Xx]|\d{6}\*{5}\d{4}|1[3-9]\d\*{4}\d{4})"
+                             r"(?![0-9A-Za-z])")
+MASKED_IN_TEXT = ("文字中有遮盖过的身份证号或手机号码（中间以 * 代替），是从列表、导出文件或错误标注表中抄来的："
+                  "请填写原来的完整内容，或在原表中改正后上传。")
+
+
+def holds_masked_number(text: str) -> bool:
+    """Whether free text holds a number as :func:`mask_text` masks it: imported, the
+    text would keep the stars for the number."""
+    return "*" in text and _MASKED_IN_TEXT.search(text) is not None
+
+
 def mask_text(text: Any) -> Any:
     """Free text (a row's error message, an audit note) with every ID number and mobile
     number in it masked. Non-text values are returned as they are."""

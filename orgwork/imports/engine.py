@@ -517,7 +517,15 @@ class ImportEngine:
         holds a ``_CellError`` with its message (see ``_cell_errors``)."""
         if column.text:
             # Plain text: the reader has stripped it and made blanks None.
-            return ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
+            texts = ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
+            if any("*" in text for text in texts):
+                # A number masked in a list, an export or an error workbook whose text could
+                # not be put back (orgwork.imports.restore) would be stored with its stars.
+                for position, text in enumerate(texts):
+                    if secrets.holds_masked_number(text):
+                        texts[position] = _CellError(secrets.MASKED_IN_TEXT)
+                        column.failed = True
+            return texts
         cache = column.cache
         if cache is None:
             cells = [self._clean_or_error(column, raw) for raw in raws]

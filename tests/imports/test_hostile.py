@@ -570,3 +570,18 @@ def test_a_formula_without_its_result_is_found_in_a_sheet_written_with_prefixes_
     base = xlsx(tmp_path / "base.xlsx", [["x"]])
     target = rewrite_zip(base, tmp_path / "prefixed.xlsx", replace={"xl/worksheets/sheet1.xml": prefixed})
     assert "A2 单元格是公式，但文件中没有它的计算结果" in refused(target)
+
+
+@pytest.mark.django_db
+def test_a_text_cell_holding_a_masked_number_is_refused_not_stored_with_its_stars(tmp_path: Path,
+                                                                                 county_a_clerk: Any) -> None:
+    from orgwork.common import secrets
+
+    path = csv_file(tmp_path / "干部.csv", [HEAD, person(1, 现任职务="科员（联系人 139****5678）"),
+                                            person(2, 现任职务="科员（身份证 620102********123X 另附）"),
+                                            person(3, 现任职务="五*星科员"), person(4, 现任职务="科员 13912345678")])
+    result = run_import(CadreSheet, county_a_clerk, open_sheet(str(path), path.name, CadreSheet), commit=True)
+    assert not result.committed
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "现任职务", secrets.MASKED_IN_TEXT), (3, "现任职务", secrets.MASKED_IN_TEXT)]
+    assert not Cadre.objects.exists()
