@@ -1016,7 +1016,7 @@ def _dues_gone(*, member_id: int, status: str, left_on: datetime.date) -> list[D
     """The unpaid months of a member who leaves that are no longer asked for (from
     :func:`rules.dues_first_month_gone` on), locked, oldest first."""
     first = rules.dues_first_month_gone(status=status, left_on=left_on)
-    return list(DuesRecord.objects.select_for_update(of=("self",)).select_related("member__branch__unit")
+    return list(DuesRecord.objects.select_for_update(of=("self",)).select_related("member", "branch__unit")
                 .filter(member_id=member_id, paid_on__isnull=True, month__gte=first).order_by("month"))
 
 
