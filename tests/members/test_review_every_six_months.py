@@ -102,7 +102,7 @@ def sheet(tmp_path: Path, user: Any, *, activist_on: datetime.date, reviewed_on:
 
 def test_a_sheet_row_whose_latest_review_is_a_year_before_the_decision_is_refused(tmp_path, orgs, contact,
                                                                                    county_a_clerk):
-    start = days_ago(400).replace(day=10)  # six months on from the 10th is the 10th
+    start = days_ago(430).replace(day=10)  # the 10th: six months on is the 10th; 13 months on is still past
     result = sheet(tmp_path, county_a_clerk, activist_on=start, reviewed_on=start + datetime.timedelta(days=30),
                    candidate_on=rules.add_months(start, 12) + datetime.timedelta(days=4))
     assert not result.committed and GAP in errors(result), errors(result)
@@ -111,14 +111,14 @@ def test_a_sheet_row_whose_latest_review_is_a_year_before_the_decision_is_refuse
 
 def test_a_sheet_row_whose_only_review_is_long_after_the_designation_is_refused(tmp_path, orgs, contact,
                                                                                  county_a_clerk):
-    start = days_ago(400).replace(day=10)  # six months on from the 10th is the 10th
+    start = days_ago(430).replace(day=10)  # the 10th: six months on is the 10th; 13 months on is still past
     result = sheet(tmp_path, county_a_clerk, activist_on=start, reviewed_on=rules.add_months(start, 9),
                    candidate_on=rules.add_months(start, 13))
     assert not result.committed and GAP in errors(result), errors(result)
 
 
 def test_a_sheet_row_covered_every_six_months_or_with_a_reason_is_taken(tmp_path, orgs, contact, county_a_clerk):
-    start = days_ago(400).replace(day=10)  # six months on from the 10th is the 10th
+    start = days_ago(430).replace(day=10)  # the 10th: six months on is the 10th; 13 months on is still past
     assert sheet(tmp_path, county_a_clerk, activist_on=start, reviewed_on=rules.add_months(start, 6),
                  candidate_on=rules.add_months(start, 12)).committed
     Applicant.objects.all().delete()
