@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.actors import actor_shown
+from orgwork.common import secrets
 from orgwork.common.fields import LogJSONField
 
 
@@ -32,6 +34,22 @@ class Audited(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._audit_loaded = dict(zip(field_names, values))
         return instance
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """The fields' own checks, and then no text field written now may hold a number
+        as the lists mask it (:func:`secrets.masked_text_errors`): a 备注 with
+        联系人 139****5678 copied from a list would keep its stars for good."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        checked = [f.name for f in self._meta.concrete_fields
+                   if f.name not in errors and not (exclude and f.name in exclude)]
+        for name, message in secrets.masked_text_errors(self, checked).items():
+            errors[name] = [ValidationError(message, code="masked_in_text")]
+        if errors:
+            raise ValidationError(errors)
 
     def written_now(self, field: str) -> bool:
         """Whether ``field``'s value is being written now (新录入或改写): the record is new,

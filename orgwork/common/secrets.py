@@ -215,10 +215,37 @@ MASKED_IN_TEXT = ("文字中有遮盖过的身份证号或手机号码（中间�
                   "请填写原来的完整内容，或在原表中改正后上传。")
 
 
+# The same on a page's form, an action's reason or a command's value.
+MASKED_IN_TYPED_TEXT = ("文字中有遮盖过的身份证号或手机号码（中间以 * 代替），是从列表、导出文件或打印件中抄来的："
+                        "请填写完整号码，或删去该号码。")
+
+
 def holds_masked_number(text: str) -> bool:
     """Whether free text holds a number as :func:`mask_text` masks it: imported, the
     text would keep the stars for the number."""
     return "*" in text and _MASKED_IN_TEXT.search(text) is not None
+
+
+def masked_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
+    """遮盖号码抄入文字: the text fields of ``instance`` (those in ``names``, or all) whose
+    value is written now (``written_now``: a new record, or a value changed) and holds a
+    number as the lists mask it, each with the message to show there. Stored, the record
+    would keep the stars for good, and no one could tell what number was meant. A value on
+    record before is left alone, so that a step on an older record does not fail for it.
+    A declared sensitive field (an ID number, a phone) is not text: its own check refuses
+    its masked form (:func:`masked_refusal`)."""
+    written_now = getattr(instance, "written_now", None)
+    declared = sensitive_fields(instance)
+    errors: dict[str, str] = {}
+    for f in instance._meta.concrete_fields:
+        if (names is not None and f.name not in names) or f.name in declared:
+            continue
+        if not isinstance(f, (models.CharField, models.TextField)) or f.choices:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(value, str) and holds_masked_number(value) and (written_now is None or written_now(f.name)):
+            errors[f.name] = MASKED_IN_TYPED_TEXT
+    return errors
 
 
 def mask_text(text: Any) -> Any:
