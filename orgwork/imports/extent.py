@@ -24,6 +24,7 @@ import zipfile
 from array import array
 from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
+from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
 from defusedxml import ElementTree
@@ -86,19 +87,48 @@ def _outlier(rows_over: int, columns_over: int) -> re.Pattern[bytes]:
     return re.compile(f'<c r="(?:{wide}[1-9][0-9]{{0,6}}|[A-Z]{{1,3}}{tall})"[^>]*(?<!/)>'.encode())
 
 
-def first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+# xl/workbook.xml and its relations are read whole, as a tree: a few kilobytes as
+# spreadsheet programs write them (thousands of defined names make a few hundred).
+WORKBOOK_PART_LIMIT = 4 << 20
+
+
+class TooLarge(Exception):
+    """A part read whole (the workbook's list of sheets, or its relations) is larger than
+    any spreadsheet program writes one."""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> Element | None:
+    """The part ``name`` as a tree, read at most ``WORKBOOK_PART_LIMIT`` bytes (``TooLarge``
+    beyond); None when it is missing or malformed: the spreadsheet library will say so."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    with archive.open(info) as part:
+        data = part.read(WORKBOOK_PART_LIMIT + 1)
+    if len(data) > WORKBOOK_PART_LIMIT:
+        raise TooLarge(name)
+    try:
+        return ElementTree.fromstring(data)
+    except Exception:  # malformed XML, or entities (defusedxml's own error types)
+        return None
+
+
+def first_sheet_parts(archive: zipfile.ZipFile, workbook: Element | None = None) -> list[str]:
     """The part holding the first sheet (the one the reader opens); every worksheet part
-    when the workbook does not say which it is."""
+    when the workbook (``xl/workbook.xml``'s tree) does not say which it is."""
     names = {info.filename for info in archive.infolist()}
     worksheets = sorted(n for n in names if "worksheets/" in n.lower() and n.lower().endswith(".xml"))
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # missing or unreadable: the spreadsheet library will say so
+    relations = _small_part(archive, "xl/_rels/workbook.xml.rels") if workbook is not None else None
+    if workbook is None or relations is None:
         return worksheets
-    first = next((e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"), None)
+    first = next((e for e in workbook.iter() if _local(e.tag) == "sheet"), None)
     rel_id = next((v for k, v in (first.attrib.items() if first is not None else [])
-                   if k.rsplit("}", 1)[-1] == "id"), None)
+                   if _local(k) == "id"), None)
     for relation in relations.iter():
         if rel_id is not None and relation.attrib.get("Id") == rel_id:
             target = relation.attrib.get("Target", "")
@@ -106,6 +136,24 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> list[str]:
             if path in names:
                 return [path]
     return worksheets
+
+
+def recalculates_on_opening(workbook: Element | None) -> bool:
+    """The workbook asks to be calculated in full when it is opened (``<calcPr
+    fullCalcOnLoad="1">``): the results it holds for its formulas are not to be taken as
+    results. A program that writes formulas without working them out says so (XlsxWriter
+    saves 0, or whatever value it is given, as every formula's result; openpyxl saves none).
+    Excel calculates such a workbook as it opens it and saves it without the request.
+
+    The other calculation properties say nothing of the saved results' worth: ``calcMode``
+    (manual) and ``forceFullCalc`` say how the program calculates, and ``calcCompleted="0"``
+    (Excel in manual mode, saved without calculating) leaves what Excel showed when it saved."""
+    if workbook is None:
+        return False
+    for element in workbook:  # calcPr is a child of <workbook>
+        if _local(element.tag) == "calcPr":
+            return element.attrib.get("fullCalcOnLoad", "").strip() in {"1", "true"}
+    return False
 
 
 def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
@@ -134,13 +182,17 @@ def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int,
     * how far it reaches: ``None`` when no cell with a value lies below row ``rows_over``
       or right of column ``columns_over`` (the sheet then fits in that rectangle),
       otherwise the rows and columns its cells with a value reach;
-    * its formula cells and its cells holding an error value (``FormulaCells``)."""
+    * its formula cells and its cells holding an error value (``FormulaCells``); in a
+      workbook that asks to be recalculated on opening (``recalculates_on_opening``) a
+      formula's saved result is none."""
     reach: tuple[int, int] | None = None
-    formulas = FormulaCells()
+    workbook = _small_part(archive, "xl/workbook.xml")
+    disowned = recalculates_on_opening(workbook)
+    formulas = FormulaCells(results_disowned=disowned)
     outlier = _outlier(rows_over, columns_over)
-    for name in first_sheet_parts(archive):
+    for name in first_sheet_parts(archive, workbook):
         odd = beyond = False
-        part = FormulaCells()
+        part = FormulaCells(results_disowned=disowned)
         watch = _FormulaWatch(part)
         for chunk in _chunks(archive, name):
             if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
@@ -151,7 +203,7 @@ def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int,
         if odd:
             found = _parsed_extent(archive, name)
             # The pass stopped early: watch the whole part again, on its own.
-            part = FormulaCells()
+            part = FormulaCells(results_disowned=disowned)
             watch = _FormulaWatch(part, _ANY_HINTS)
             for chunk in _chunks(archive, name):
                 watch.feed(chunk)
@@ -170,15 +222,22 @@ class FormulaCells:
     a lookup that found nothing). The spreadsheet library reads an error, and a formula
     without its result, as an empty cell; a formula with its result as the result.
 
+    In a workbook that disowns its saved results (``results_disowned``: it asks to be
+    recalculated on opening) every formula cell is ``uncomputed``; those that held a
+    result nonetheless (a 0 a program wrote, or an error value) are counted as
+    ``disowned_count`` too.
+
     Rows are kept per column (1-based, in the order of the sheet), four bytes a cell."""
 
     SHOWN = 3  # cells a message names
 
-    def __init__(self) -> None:
+    def __init__(self, *, results_disowned: bool = False) -> None:
         self.computed: dict[int, array] = {}
         self.errors: dict[int, array] = {}
         self.uncomputed: list[tuple[int, int]] = []  # the first ``SHOWN``; (0, 0) for a cell without a reference
         self.uncomputed_count = 0
+        self.results_disowned = results_disowned
+        self.disowned_count = 0
         self.spread_budget = 1_000_000  # cells array formulas may fill, all told
 
     def merge(self, other: FormulaCells) -> None:
@@ -188,9 +247,11 @@ class FormulaCells:
                 mine.setdefault(column, array("L")).extend(rows)
         self.uncomputed = (self.uncomputed + other.uncomputed)[:self.SHOWN]
         self.uncomputed_count += other.uncomputed_count
+        self.disowned_count += other.disowned_count
 
     def add(self, kind: str, row: int, column: int) -> None:
-        if kind == "uncomputed":
+        if kind in {"uncomputed", "disowned"}:
+            self.disowned_count += kind == "disowned"
             self.uncomputed_count += 1
             if len(self.uncomputed) < self.SHOWN:
                 self.uncomputed.append((row, column))
@@ -268,15 +329,15 @@ class _FormulaWatch:
                 _, attributes, letters, digits, formula, result = match.groups()
                 kind = _TYPE.search(attributes) if b"t=" in attributes else None
                 kind = kind.group(1) if kind else b"n"
-                if kind == b"e":
+                if kind == b"e" and not found.results_disowned:
                     continue  # an error value: below
                 if letters is not None:  # r= first, as every writer puts it
                     column = columns.get(letters) or columns.setdefault(letters, column_number(letters.decode()))
                     row = int(digits)
                 else:
                     row, column = _position(attributes)
-                computed = result is not None and (kind == b"str" or bool(result.strip()))
-                state = "computed" if computed else "uncomputed"
+                computed = result is not None and (kind in {b"str", b"e"} or bool(result.strip()))
+                state = ("disowned" if found.results_disowned else "computed") if computed else "uncomputed"
                 spread = _ARRAY_RANGE.search(formula) if b"array" in formula else None
                 if spread and row:  # an array formula's result fills its range; only its first cell holds the <f>
                     top, left = int(spread.group(2)), column_number(spread.group(1).decode())

@@ -121,7 +121,8 @@ def sniff_kind(path: str, filename: str) -> str:
 
 def check_xlsx_container(path: str) -> extent.FormulaCells:
     """Refuse zip bombs, truncated archives, macros, XML with a DTD and formulas without
-    their saved result before parsing; the first sheet's formula and error cells."""
+    their saved result (or whose result the workbook disowns) before parsing; the first
+    sheet's formula and error cells."""
     max_entries = limit("IMPORT_MAX_ZIP_ENTRIES", 2000)
     max_total = limit("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
     max_ratio = limit("IMPORT_MAX_COMPRESSION_RATIO", 200)
@@ -205,6 +206,9 @@ def _check_xlsx_area(archive: zipfile.ZipFile) -> extent.FormulaCells:
         raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。") from None
     except extent.Unreadable:
         raise FileError("工作簿的 XML 格式错误，文件可能已损坏。请用 Excel 重新保存后再导入。") from None
+    except extent.TooLarge:
+        raise FileError("工作簿的结构信息（工作表和名称的清单）异常大，疑似恶意文件，已拒绝。"
+                        "请把需要导入的数据复制到新工作簿后再导入。") from None
     _check_area(reach)
     return formulas
 
@@ -218,11 +222,19 @@ def refuse_uncomputed_formulas(formulas: extent.FormulaCells) -> None:
     """公式没有计算结果: a workbook written by a program and never opened in Excel or WPS
     holds its formulas but not their results, and the reader would see those cells as
     empty (a name reported missing, a dues base taken as 0). Refused, naming the cells,
-    wherever they are on the first sheet: one in the header row would hide a column."""
+    wherever they are on the first sheet: one in the header row would hide a column.
+
+    So is a workbook whose formulas hold a result it disowns (it asks to be recalculated
+    on opening, ``extent.recalculates_on_opening``): a program wrote 0, or any value it
+    was given, in place of each result, and the reader would take that for the data."""
     if not formulas.uncomputed_count:
         return
     named = cells_named(formulas.uncomputed_named, formulas.uncomputed_count)
     them = "它" if formulas.uncomputed_count == 1 else "它们"
+    if formulas.disowned_count:
+        raise FileError(f"第一个工作表的 {named}单元格是公式，但文件由程序生成，标明要在打开时重新计算，文件中为{them}"
+                        "保存的结果（多为 0 或空白）不是 Excel 或 WPS 计算出来的，不能作为数据导入，全部未导入。"
+                        "请在 Excel 或 WPS 中打开，等公式计算出结果后保存，再上传；或把公式复制后“选择性粘贴为数值”。")
     raise FileError(f"第一个工作表的 {named}单元格是公式，但文件中没有{them}的计算结果（文件由程序生成，"
                     f"未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
                     "保存后再上传，或把公式复制后“选择性粘贴为数值”。")

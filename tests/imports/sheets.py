@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,6 +120,19 @@ BILLION_LAUGHS = (
     b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
     b"<si><t>&lol3;</t></si></sst>"
 )
+
+
+# openpyxl and XlsxWriter, which write formulas without working them out, ask for a full
+# calculation on opening; Excel and WPS calculate, and save their own calculation properties.
+EXCEL_CALC_PR = b'<calcPr calcId="191029"/>'
+
+
+def as_excel_saves(workbook_xml: bytes) -> bytes:
+    """``xl/workbook.xml`` with the calculation properties as Excel saves them, for a test
+    that writes into a sheet the results Excel would save."""
+    saved, found = re.subn(rb"<calcPr\b[^>]*/>", EXCEL_CALC_PR, workbook_xml)
+    assert found == 1
+    return saved
 
 
 def truncated(source: Path, target: Path) -> Path:

@@ -23,7 +23,7 @@ from orgwork.imports.reader import open_sheet
 
 from .conftest import HEAD, person
 from .resources import CadreSheet
-from .sheets import validated_job, xls_rows
+from .sheets import as_excel_saves, validated_job, xls_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.urls")]
 
@@ -34,7 +34,8 @@ def workbook(rows: list[list[Any]], *, results: dict[str, tuple[str, str]] | Non
              title: str | None = None) -> bytes:
     """An .xlsx of ``rows``, a cell starting with = a formula, as openpyxl writes it (no
     result); ``results`` gives cells (``G2``) the type and result Excel would save with
-    them (``("str", "副主任")``, ``("e", "#N/A")``)."""
+    them (``("str", "副主任")``, ``("e", "#N/A")``), and the workbook Excel's calculation
+    properties."""
     book = Workbook()
     if title:
         book.active.append([title])
@@ -51,11 +52,15 @@ def workbook(rows: list[list[Any]], *, results: dict[str, tuple[str, str]] | Non
         xml, found = re.subn(rf'<c r="{ref}"><f>(.*?)</f><v ?/?>(?:</v>)?</c>',
                              lambda m: f'<c r="{ref}" t="{kind}"><f>{m.group(1)}</f><v>{value}</v></c>', xml)
         assert found == 1, ref
+    return repacked(source, {"xl/worksheets/sheet1.xml": xml.encode(),
+                             "xl/workbook.xml": as_excel_saves(source.read("xl/workbook.xml"))})
+
+
+def repacked(source: zipfile.ZipFile, replace: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info.filename, xml if info.filename == "xl/worksheets/sheet1.xml"
-                            else source.read(info.filename))
+            target.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
     return out.getvalue()
 
 
@@ -173,9 +178,8 @@ def test_shared_and_array_formulas_are_found_in_every_cell_they_fill(tmp_path: P
         xml, found = re.subn(rf'<c r="G{row}" t="inlineStr"><is><t>科员</t></is></c>', cell, xml)
         assert found == 1
     path = tmp_path / "shared.xlsx"
-    with zipfile.ZipFile(path, "w") as target:
-        for info in source.infolist():
-            target.writestr(info.filename, xml if info.filename.endswith("sheet1.xml") else source.read(info.filename))
+    path.write_bytes(repacked(source, {"xl/worksheets/sheet1.xml": xml.encode(),
+                                       "xl/workbook.xml": as_excel_saves(source.read("xl/workbook.xml"))}))
     sheet = open_sheet(str(path), path.name, CadreSheet)
     assert [cells[HEAD.index("现任职务")] for _, cells in sheet.records()] == ["副主任", "副主任", "A", "A"]
     assert sheet.formula_cells_read() == (["G2", "G3", "G4"], 4)

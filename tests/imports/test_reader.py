@@ -12,7 +12,7 @@ from orgwork.imports.reader import FileError, decode_csv, open_sheet
 
 from .conftest import HEAD, person
 from .resources import CadreSheet
-from .sheets import BILLION_LAUGHS, rewrite_zip, truncated, xlsx, zip_bomb
+from .sheets import BILLION_LAUGHS, as_excel_saves, rewrite_zip, truncated, xlsx, zip_bomb
 
 
 def refused(path: Path, name: str | None = None) -> str:
@@ -118,7 +118,8 @@ def test_a_formula_without_its_saved_result_is_refused_with_the_cell_named(tmp_p
     assert "A2 单元格是公式，但文件中没有它的计算结果" in message and "打开、保存后再上传" in message
     saved = rewrite_zip(path, tmp_path / "saved.xlsx", replace={
         "xl/worksheets/sheet1.xml": sheet_xml.replace(b"<v />", b"<v>\xe5\xbc\xa0\xe4\xb8\x89</v>").replace(
-            b"<c r=\"A2\">", b"<c r=\"A2\" t=\"str\">")})
+            b"<c r=\"A2\">", b"<c r=\"A2\" t=\"str\">"),
+        "xl/workbook.xml": as_excel_saves(zipfile.ZipFile(path).read("xl/workbook.xml"))})
     rows = list(open_sheet(str(saved), saved.name, CadreSheet).rows())
     assert rows[0][1]["姓名"] == "张三"  # the result Excel saved is read
 
