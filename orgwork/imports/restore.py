@@ -55,7 +55,8 @@ from orgwork.units.scope import in_scope, scope_queryset
 from . import registry
 from .access import job_kind_visible
 from .models import ImportJob
-from .reader import FileError, _excel_rows, find_header, header_lookup, open_sheet, sniff_kind
+from .reader import (FileError, _excel_rows, check_xlsx_container, find_header, header_lookup, open_sheet,
+                     refuse_error_cells, sniff_kind)
 
 MARKER_SHEET = "orgwork-来源"
 _SALT = "orgwork.imports.error-workbook"
@@ -308,8 +309,14 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     ``known`` holds is one the workbook masked (the clerk's own text with a star
     in it is left alone)."""
     resource_class = registry.get(job.resource)
-    raw_rows = _excel_rows(path)[0]
+    # The rewrite keeps the values the cells show and nothing of their formulas: the upload
+    # is checked as the validation checks it first, or a formula without its result, or
+    # with one the workbook disowns (a program's 0), would come out of it as a value.
+    formulas = check_xlsx_container(path)
+    raw_rows, _, _, first_column = _excel_rows(path)
     header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
+    read_columns = [i + 1 + first_column for i in columns]
+    data_rows: set[int] = set()
     targets = {i: (known[header], kinds.get(header), header in kinds or not texts)
                for i, header in columns.items() if header in known}
     # Birth dates last: one that cannot come back by its mask is read from the row's own ID
@@ -323,6 +330,9 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     for number, raw in raw_rows():
         row = list(raw)
         if number > header_row:
+            if any(not (row[i] is None or (isinstance(row[i], str) and not row[i].strip()))
+                   for i in columns if i < len(row)):
+                data_rows.add(number)
             found: dict[int, Any] = {}
             whole = True
             for i, (values, kind, declared) in targets.items():
@@ -348,6 +358,9 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                 restored += len(found)
         rows.append(row)
     if restored:
+        # An error value (#N/A) reads as empty, and would be written so: refused as the
+        # validation refuses it, in a column read, in a data row.
+        refuse_error_cells(*formulas.among("errors", read_columns, data_rows))
         _write(path, rows)
     note = done.format(restored, "和".join(n for n in ("号码", "日期", "文字") if n in nouns)) if restored else ""
     for (why, noun), cells in missed.items():

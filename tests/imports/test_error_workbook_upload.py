@@ -77,6 +77,21 @@ def test_a_workbook_corrected_in_two_rounds_puts_the_numbers_back_each_time(
     assert sorted(Cadre.objects.values_list("id_number", flat=True)) == sorted(row[ID] for row in rows)
 
 
+@pytest.mark.parametrize(("value", "refusal"), [
+    ("#N/A", "第一个工作表的 G3 单元格是错误值"),
+    ('="副"&"主任"', "第一个工作表的 G3 单元格是公式，但文件中没有它的计算结果"),
+])
+def test_a_cell_the_reader_would_see_empty_is_refused_before_the_numbers_are_put_back(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any, value: str, refusal: str) -> None:
+    # The numbers are put back by rewriting the upload with the values its cells show: an
+    # error value, or a formula saved without its result, would come out of it empty.
+    first = validated(county_a_clerk, workbook_bytes([HEAD, person(1), person(2, 性别="难说")]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    second = validated(county_a_clerk, corrected(workbook, G3=value))
+    assert second.status == JobStatus.FAILED and second.message.startswith(refusal), second.message
+    assert not Cadre.objects.exists()
+
+
 def test_a_workbook_whose_job_was_abandoned_keeps_its_masks_and_imports_nothing(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
     first = validated(county_a_clerk, workbook_bytes([HEAD, person(1), person(2, 性别="难说")]))

@@ -18,10 +18,11 @@ from cadres.models import Cadre
 from orgwork.imports import extent
 from orgwork.imports.models import JobStatus
 from orgwork.imports.reader import FileError, open_sheet
+from orgwork.imports.restore import MARKER_SHEET
 
 from .conftest import HEAD, person
 from .resources import CadreSheet
-from .sheets import as_excel_saves
+from .sheets import as_excel_saves, downloaded_error_workbook, validated_job, workbook_bytes
 from .test_formula_cells import commit, repacked, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.imports.urls")]
@@ -30,9 +31,11 @@ POST = '="副"&"主任"'  # 现任职务, column G
 REFUSED = "但文件由程序生成，标明要在打开时重新计算"
 
 
-def written_by_xlsxwriter(rows: list[list[Any]], *, values: dict[tuple[int, int], Any] | None = None) -> bytes:
+def written_by_xlsxwriter(rows: list[list[Any]], *, values: dict[tuple[int, int], Any] | None = None,
+                          hidden: dict[str, list[list[Any]]] | None = None) -> bytes:
     """An .xlsx of ``rows`` as XlsxWriter writes it: a text starting with = is a formula,
-    saved with 0 as its result, or with the value ``values`` gives its (row, column) from 0."""
+    saved with 0 as its result, or with the value ``values`` gives its (row, column) from 0;
+    ``hidden`` adds very hidden sheets."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer)
     sheet = book.add_worksheet()
@@ -44,6 +47,11 @@ def written_by_xlsxwriter(rows: list[list[Any]], *, values: dict[tuple[int, int]
                 sheet.write_formula(r, c, value, None, (values or {}).get((r, c), 0))
             else:
                 sheet.write_string(r, c, value) if isinstance(value, str) else sheet.write(r, c, value)
+    for name, cells in (hidden or {}).items():
+        extra = book.add_worksheet(name)
+        for r, row in enumerate(cells):
+            extra.write_row(r, 0, row)
+        extra.very_hidden()
     book.close()
     return buffer.getvalue()
 
@@ -175,3 +183,25 @@ def test_a_list_of_sheets_larger_than_any_program_writes_is_refused_unread(
     monkeypatch.undo()
     assert open_sheet(str(path), path.name, CadreSheet).headers == HEAD
 
+
+def test_an_error_workbook_rewritten_by_a_program_with_formulas_is_refused_before_its_numbers_are_put_back(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    # The masked numbers are put back by rewriting the upload with its values: a formula's
+    # 0 would come out of that as a value like any other.
+    first = validated_job(county_a_clerk, "test_cadres", workbook_bytes([HEAD, person(1), person(2, 性别="难说")]),
+                          "干部.xlsx")
+    assert first.error_rows == 1
+    opened = downloaded_error_workbook(client_for(county_a_clerk), first)
+    rows = [[cell.value for cell in row] for row in opened.worksheets[0].iter_rows()]
+    rows[2][HEAD.index("性别")] = "男"
+    rows[2][HEAD.index("现任职务")] = POST
+    mark = [[cell.value for cell in row] for row in opened[MARKER_SHEET].iter_rows()]
+    data = written_by_xlsxwriter(rows, hidden={MARKER_SHEET: mark})
+    second = upload(county_a_clerk, data, name="干部（错误标注）.xlsx")
+    assert second.status == JobStatus.FAILED
+    assert second.message.startswith(f"第一个工作表的 G3 单元格是公式，{REFUSED}"), second.message
+    assert not Cadre.objects.exists()
+    # Calculated and saved by Excel, the same workbook gets its numbers back and imports.
+    third = upload(county_a_clerk, saved_by_excel(data, {"G3": "副主任"}), name="干部（错误标注）.xlsx")
+    assert third.status == JobStatus.AWAITING and third.error_count == 0, third.message
+    assert f"已按导入任务 {first.pk} 的原始文件还原 2 个被遮蔽的号码" in third.message
