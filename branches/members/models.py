@@ -103,7 +103,8 @@ class Member(NamedPerson, Audited):
     """党员 (党员名册的一行).
 
     ``unpaid_months`` is the number of unpaid months in the dues ledger that have ended
-    (the current month is paid within the month), kept by the dues services
+    (the current month is paid within the month) and that no letter let through by its
+    exception (``DuesRecord.excused_by``), kept by the dues services
     (:func:`dues_generate_month`, :func:`dues_pay`, :func:`dues_recount_ended_month`) so
     the arrears list reads one indexed column instead of aggregating a ledger of twenty
     million rows.
@@ -529,7 +530,9 @@ class DuesRecord(Audited):
     leaves the months collected before the letter with the branch that collected them —
     its ledger and monthly figures, and only its clerks correct them — and hands the
     months from the letter's on, still unpaid, to the receiving branch
-    (:func:`services.transfer_receive`)."""
+    (:func:`services.transfer_receive`). A month before the letter's month that the letter
+    let through unpaid by its exception (``excused_by``) stays unpaid here with that
+    reason (例外), and is not counted in arrears."""
 
     scope_field = "branch__unit"
     month_fields = ("month",)  # the trail writes 2026.11, as the ledger does
@@ -541,6 +544,13 @@ class DuesRecord(Audited):
     due = models.DecimalField("应交（元）", **MONEY)
     paid = models.DecimalField("实交（元）", **MONEY, null=True, blank=True)
     paid_on = models.DateField("交纳日期", null=True, blank=True)
+    # 按例外开出介绍信: a month before a letter's month let through unpaid by the letter's
+    # exception (党费未交清例外原因). It stays unpaid in this ledger, with a recorded reason,
+    # and is not in arrears. Set by services.transfer_send, cleared by transfer_return.
+    # No index of its own: the rows are read through their member, and a transfer is never
+    # deleted; adding the column stays instant on a ledger of twenty million rows.
+    excused_by = models.ForeignKey(Transfer, verbose_name="按例外开出介绍信", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", editable=False, db_index=False)
 
     class Meta:
         verbose_name = "党费记录"
@@ -573,6 +583,11 @@ class DuesRecord(Audited):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
+
+
+# The months of a ledger in arrears once ended (欠缴): unpaid, and not let through by a
+# letter's exception (those are unpaid with a recorded reason, DuesRecord.excused_by).
+DUES_OWED = Q(paid_on__isnull=True, excused_by__isnull=True)
 
 
 class AppraisalGrade(models.TextChoices):

@@ -19,7 +19,7 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
+from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
                      Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 
@@ -123,18 +123,21 @@ def arrears(user: Any) -> QuerySet[Member]:
 
 
 def arrears_months(member: Member) -> list[datetime.date]:
-    """The member's months in arrears: unpaid, and ended (the counter's months)."""
-    return list(DuesRecord.objects.filter(member=member, paid_on__isnull=True,
-                                          month__lt=dates.today().replace(day=1))
+    """The member's months in arrears: unpaid, ended, and not let through by a letter's
+    exception (the counter's months)."""
+    return list(DuesRecord.objects.filter(DUES_OWED, member=member, month__lt=dates.today().replace(day=1))
                 .order_by("month").values_list("month", flat=True))
 
 
 def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
     member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before
-    it; None when none is. A payment recorded after the letter does not change it."""
+    it; None when none is. A payment recorded after the letter does not change it. A month
+    an earlier letter let through by its exception is settled for a later letter (it does
+    not stop the months paid since), though not itself paid."""
     unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=as_of)
-    first_unpaid = member.dues.filter(unpaid_then).aggregate(month=Min("month"))["month"]
+    first_unpaid = (member.dues.filter(unpaid_then, excused_by__isnull=True)
+                    .aggregate(month=Min("month"))["month"])
     paid = member.dues.exclude(unpaid_then)
     if first_unpaid is not None:
         paid = paid.filter(month__lt=first_unpaid)
@@ -144,9 +147,12 @@ def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
 def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[datetime.date]:
     """The months before the letter's month that were not paid by the letter's day (as
     :func:`dues_paid_to` reads the ledger), oldest first: a member transferring out
-    settles them before 确认转出 (:func:`rules.dues_unsettled_error`)."""
+    settles them before 确认转出 (:func:`rules.dues_unsettled_error`). A month an earlier
+    letter let through by its exception is settled with its reason: a later letter (from
+    the branch that received him) is not refused for it, nor does its exception cover it."""
     unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=sent_on)
-    return list(member.dues.filter(unpaid_then, month__lt=sent_on.replace(day=1)).order_by("month")
+    return list(member.dues.filter(unpaid_then, month__lt=sent_on.replace(day=1), excused_by__isnull=True)
+                .order_by("month")
                 .values_list("month", flat=True))
 
 
@@ -157,9 +163,11 @@ def missing_income_base(user: Any) -> QuerySet[Member]:
 
 
 def arrears_naive() -> QuerySet[Member]:
-    """The same list as the plain ORM aggregate over the ledger (the bench's baseline)."""
+    """The same list as the plain ORM aggregate over the ledger (the bench's baseline):
+    the months that have ended, unpaid and not let through by a letter's exception."""
     current = dates.today().replace(day=1)  # the current month is not in arrears yet
     return (Member.objects.annotate(unpaid=Count("dues", filter=Q(dues__paid_on__isnull=True,
+                                                                  dues__excused_by__isnull=True,
                                                                   dues__month__lt=current)))
             .filter(unpaid__gt=0).order_by("-unpaid", "pk"))
 

@@ -22,8 +22,8 @@ from orgwork.imports.probing import refuse_new_near_miss
 from orgwork.units.scope import in_scope, scope_queryset
 
 from . import rules, selectors
-from .models import (MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
-                     LeavingOutcome, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal,
+                     DuesRecord, LeavingOutcome, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 SHEET_REVIEW = "据发展党员表登记的培养考察。"
 ARREARS_SOURCE = "other"  # 问题来源 of the 自行脱党 review items on the rectification checklist
@@ -332,7 +332,9 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, val
     paid every month before the letter's month by its day (党员转出前应交清党费, the letter
     states 党费交至); otherwise the letter is refused, naming the months, unless
     ``dues_exception`` gives the reason for the exception (困难党员经批准减免), which is
-    kept on the transfer and in its audit row with the months it covers."""
+    kept on the transfer and in its audit row with the months it covers. Those months
+    stay unpaid in the sending branch's ledger, marked as let through by this letter
+    (:func:`_dues_excuse`): unpaid with a recorded reason, not in arrears."""
     if message := rules.letter_valid_days_required_error(valid_days):
         raise ValidationError({"valid_days": message})
     exception = (dues_exception or "").strip()
@@ -358,12 +360,42 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, val
         locked.dues_exception = exception if unpaid else ""
         return ["state", "sent_on", "valid_days", "dues_paid_to", "dues_exception"]
 
-    done = perform(Transfer.objects.all(), transfer.pk, actor=actor,
-                   permission="members.change_transfer", label="办理组织关系转接", what="组织关系转接", apply=apply,
-                   action=AuditAction.TRANSITION,
-                   message=lambda _: "；".join(filter(None, [TRANSFER_SENT, dues_exception_note(unpaid)])))
+    with transaction.atomic():
+        done = perform(Transfer.objects.all(), transfer.pk, actor=actor,
+                       permission="members.change_transfer", label="办理组织关系转接", what="组织关系转接",
+                       apply=apply, action=AuditAction.TRANSITION,
+                       message=lambda _: "；".join(filter(None, [TRANSFER_SENT, dues_exception_note(unpaid)])))
+        if done.dues_exception:
+            _dues_excuse(done, unpaid)
     done.dues_unsettled = list(unpaid) if done.dues_exception else []  # for the step's message
     return done
+
+
+def _dues_excuse(transfer: Transfer, months: Sequence[datetime.date]) -> None:
+    """The months a letter let through by its exception are marked on the ledger as its
+    (``DuesRecord.excused_by``) and leave the arrears counter. A derived mark, written
+    with the letter's own audit row (which names the months), not one of its own."""
+    DuesRecord.objects.filter(member_id=transfer.member_id, month__in=list(months)).update(excused_by=transfer)
+    dues_recount([transfer.member_id])
+
+
+def _dues_unexcuse(transfer: Transfer) -> list[datetime.date]:
+    """A letter that does not go takes its exception with it: the months it let through
+    are back in arrears (those still unpaid). Returns the months, oldest first."""
+    rows = DuesRecord.objects.filter(member_id=transfer.member_id, excused_by=transfer)
+    months = sorted(rows.values_list("month", flat=True))
+    if months:
+        rows.update(excused_by=None)
+        dues_recount([transfer.member_id])
+    return months
+
+
+def dues_unexcused_note(months: Sequence[datetime.date]) -> str:
+    """What sending a letter back did to the months its exception let through, for its
+    audit row: 按例外开出时未交清的2个月（2026.08、2026.09）不再按例外处理."""
+    if not months:
+        return ""
+    return f"按例外开出时未交清的{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}）不再按例外处理"
 
 
 def dues_exception_note(months: Sequence[datetime.date]) -> str:
@@ -452,7 +484,9 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
 def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
     """退回: the receiving side sends the letter back (wrong branch, missing papers, past
     its validity); out of the province the sending clerk records the letter come back
-    unreceived (介绍信被退回)."""
+    unreceived (介绍信被退回). A letter issued by an exception takes it with it: the months
+    it let through are in arrears again (the member is still the sending branch's), named
+    in the return's audit row."""
     require_permission(actor, "members.change_transfer", "办理组织关系转接")
     if not reason.strip():
         raise ValidationError({"returned_reason": "请写明退回原因。"})
@@ -461,8 +495,10 @@ def transfer_return(*, transfer: Transfer, reason: str, actor: Any) -> Transfer:
         if locked.state != TransferState.IN_TRANSIT:
             raise ValidationError({"state": f"只有「在途」的转接可以退回，当前为「{locked.get_state_display()}」。"})
         locked.state, locked.returned_reason = TransferState.RETURNED, reason.strip()
+        back = _dues_unexcuse(locked)
         save_audited(locked, actor=actor, fields=["state", "returned_reason"], action=AuditAction.TRANSITION,
-                     message=TRANSFER_CAME_BACK if locked.leaves_province else TRANSFER_RETURNED)
+                     message="；".join(filter(None, [TRANSFER_CAME_BACK if locked.leaves_province else TRANSFER_RETURNED,
+                                                     dues_unexcused_note(back)])))
     return locked
 
 
@@ -981,12 +1017,12 @@ def month_start(day: datetime.date) -> datetime.date:
 def dues_recount(member_ids: Iterable[int]) -> None:
     """Bring the derived ``unpaid_months`` counter back in line with the ledger (a counter,
     not a business value: not audited). Only months that have ended count: a member pays
-    within the month, so the current month is not yet in arrears."""
+    within the month, so the current month is not yet in arrears; nor do the months a
+    letter let through by its exception (unpaid with a recorded reason)."""
     ids = list(member_ids)
     if not ids:
         return
-    counts = dict(DuesRecord.objects.filter(member_id__in=ids, paid_on__isnull=True,
-                                            month__lt=month_start(dates.today()))
+    counts = dict(DuesRecord.objects.filter(DUES_OWED, member_id__in=ids, month__lt=month_start(dates.today()))
                   .values("member_id").annotate(n=Count("id")).values_list("member_id", "n"))
     changed = [m for m in Member.objects.filter(pk__in=ids).only("pk", "unpaid_months")
                if m.unpaid_months != counts.get(m.pk, 0)]
@@ -1001,7 +1037,7 @@ def dues_recount_ended_month() -> int:
     ``members_check_arrears`` (idempotent: a member already counted is not written again).
     Returns how many members were looked at."""
     ended = rules.add_months(month_start(dates.today()), -1)
-    ids = list(DuesRecord.objects.filter(month=ended, paid_on__isnull=True).values_list("member_id", flat=True))
+    ids = list(DuesRecord.objects.filter(DUES_OWED, month=ended).values_list("member_id", flat=True))
     for start in range(0, len(ids), GENERATE_CHUNK):
         with transaction.atomic():
             dues_recount(ids[start:start + GENERATE_CHUNK])
@@ -1208,7 +1244,8 @@ def dues_payment_error(*, due: Decimal, paid: Decimal | None, paid_on: datetime.
 
 def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None) -> int:
     """自行脱党 review: a member with six consecutive months unpaid and no recorded reason
-    goes on the rectification checklist (once per member while the item is open).
+    goes on the rectification checklist (once per member while the item is open). A month
+    a letter let through by its exception has its reason recorded: it is not one of them.
     Returns the number of members on the checklist for this reason."""
     from orgwork.rectification.services import rectification_open_item
 
@@ -1219,7 +1256,7 @@ def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None
         candidates = candidates.filter(pk__in=list(member_ids))
     candidates = list(candidates.select_related("branch", "branch__unit"))
     unpaid: dict[int, list[datetime.date]] = {}
-    for member_id, month in DuesRecord.objects.filter(member__in=candidates, paid_on__isnull=True).values_list(
+    for member_id, month in DuesRecord.objects.filter(DUES_OWED, member__in=candidates).values_list(
             "member_id", "month"):
         unpaid.setdefault(member_id, []).append(month)
     opened = 0

@@ -170,7 +170,8 @@ class Command(BaseCommand):
                     """
                     UPDATE members_member m SET unpaid_months = d.n
                     FROM (SELECT member_id, count(*) AS n FROM members_duesrecord
-                          WHERE paid_on IS NULL AND month < %(first)s GROUP BY member_id) d
+                          WHERE paid_on IS NULL AND excused_by_id IS NULL AND month < %(first)s
+                          GROUP BY member_id) d
                     WHERE d.member_id = m.id AND m.unpaid_months <> d.n
                     """,
                     {"first": first},
