@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from branches.members import services
+from branches.members import rules, services
 from branches.members.models import Member
 from branches.members.worklists import SLUG_TRANSIT
 from seeds.demo.members import ensure_applicants
 
-from ..members.conftest import SYSTEM, add_member, candidate, days_ago, orgs, probationary  # noqa: F401  (fixture)
+from ..members.conftest import (SYSTEM, TODAY, add_member, candidate, days_ago, orgs,  # noqa: F401  (fixture)
+                                probationary)
 from .conftest import SCREENSHOTS
 from .test_csp_in_browser import log_in
 
@@ -95,6 +96,41 @@ def test_a_county_clerk_sees_every_column_of_the_member_lists_at_1440_px(
         # header on one line, or go under it rather than squeeze it into a narrow strip.
         assert head["lines"] <= 2, head
         assert head["lines"] == 1 or not head["arrowsBeside"], head
+
+
+def test_the_dues_ledger_keeps_every_column_in_sight_with_a_months_long_exception_reason_at_1440_px(
+    browser: Any, http_server: Any, personas: dict[str, Any], orgs: dict[str, Any]
+) -> None:
+    """A month let through by a letter's exception reads 未交（按例外转出：<reason>） in the 实交
+    column; a reason as long as the letter allows is cut to a few lines there."""
+    member = add_member(orgs["community"], "欧阳秀英")
+    add_member(orgs["community"], "王丽娟")
+    this_month = TODAY.replace(day=1)
+    for back in (2, 1, 0):
+        services.dues_generate_month(month=rules.add_months(this_month, -back), actor=SYSTEM)
+    transfer = services.transfer_start(member=member, letter_number="城关转〔2026〕21号", started_on=TODAY,
+                                       to_branch=orgs["village"], actor=SYSTEM)
+    reason = ("困难党员经批准减免（城关区委组织部2026年第3号批复），因病长期住院治疗，" * 10)[:rules.DUES_EXCEPTION_MAX]
+    services.transfer_send(transfer=transfer, sent_on=TODAY, valid_days=30, dues_exception=reason, actor=SYSTEM)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    response = page.goto(http_server.url + reverse("admin:members_duesrecord_changelist"))
+    assert response is not None and response.status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    seen = page.evaluate(MEASURE)
+    cells = page.locator("#result_list td span[title]")
+    assert cells.count() == 2 and cells.first.get_attribute("title") == reason  # the whole reason on hover
+    assert cells.first.inner_text() == f"未交（按例外转出：{reason[:39]}…）"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "member-lists-dues-excused.png"), full_page=True)
+    context.close()
+
+    assert seen["table"] <= seen["box"] + 1, f"the table is {seen['table']}px in a {seen['box']}px box"
+    assert len(seen["heads"]) == 7, [head["label"] for head in seen["heads"]]
+    for head in seen["heads"]:
+        assert head["width"] >= 4 * seen["em"] - 1, head
+        assert head["lines"] <= 2, head
 
 
 def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_it(

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_actions import run_per_object
@@ -23,22 +24,30 @@ from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
 from .. import rules, services
-from ..models import DuesRecord, Member
+from ..models import DUES_OWED, DuesRecord, Member
 from .common import branches_for, member_label
 
 GENERATE_PERMISSION = "members.add_duesrecord"
+EXCUSED_SHOWN_MAX = 40  # characters of an exception's reason in the ledger's 实交 cell
 
 
 class PaidFilter(admin.SimpleListFilter):
+    """交纳情况: 未交 is every unpaid month; the months a letter let through by its
+    exception (按例外转出, not in arrears) and the others (计入欠缴) apart as well."""
+
     title = "交纳情况"
     parameter_name = "paid"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("no", "未交"), ("yes", "已交")]
+        return [("no", "未交"), ("owed", "未交（计入欠缴）"), ("excused", "未交（按例外转出）"), ("yes", "已交")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> QuerySet[DuesRecord]:
         if self.value() == "no":
             return queryset.filter(paid_on__isnull=True)
+        if self.value() == "owed":
+            return queryset.filter(DUES_OWED)
+        if self.value() == "excused":
+            return queryset.filter(paid_on__isnull=True, excused_by__isnull=False)
         if self.value() == "yes":
             return queryset.filter(paid_on__isnull=False)
         return queryset
@@ -151,20 +160,44 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_dues"
     change_list_template = "admin/members/duesrecord/change_list.html"
     # Namesakes told apart by branch and the masked ID number (never the whole number).
-    list_display = ["member", "branch_name", "masked_id_number", "month_shown", "due", "paid", "paid_on"]
+    list_display = ["member", "branch_name", "masked_id_number", "month_shown", "due", "paid_shown", "paid_on"]
     list_filter = [UnitSubtreeFilter, MonthFilter, PaidFilter, MemberFilter]
-    list_select_related = ["member__branch", "branch"]
+    list_select_related = ["member__branch", "branch", "excused_by"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
     form = PaymentForm
-    fields = ["member", "month_shown", "due", "paid", "paid_on", "confirmed"]
-    readonly_fields = ["member", "month_shown", "due"]
+    fields = ["member", "month_shown", "due", "excused_shown", "paid", "paid_on", "confirmed"]
+    readonly_fields = ["member", "month_shown", "due", "excused_shown"]
     actions = ["pay_in_full"]
 
     @admin.display(description="月份", ordering="month")
     def month_shown(self, obj: DuesRecord) -> str:
         return obj.month_display  # 2026.11, as every month is written
+
+    @admin.display(description="实交（元）", ordering="paid")
+    def paid_shown(self, obj: DuesRecord) -> Any:
+        """The amount paid; a month a letter let through unpaid by its exception says so,
+        with the reason, so that the sending clerk tells it from a month in arrears. A
+        reason longer than a few lines is cut in the list (whole on hover and on the page)."""
+        if obj.paid is None and obj.excused_by is not None:
+            reason = obj.excused_by.dues_exception
+            shown = reason if len(reason) <= EXCUSED_SHOWN_MAX else reason[:EXCUSED_SHOWN_MAX - 1] + "…"
+            return format_html('<span title="{}">未交（按例外转出：{}）</span>', reason, shown)
+        return obj.paid if obj.paid is not None else self.get_empty_value_display()
+
+    @admin.display(description="按例外开出介绍信")
+    def excused_shown(self, obj: DuesRecord) -> str:
+        transfer = obj.excused_by
+        assert transfer is not None  # shown only then (get_fields)
+        return (f"介绍信 {transfer.letter_number}（{transfer.sent_on:%Y-%m-%d} 开出），"
+                f"例外原因：{transfer.dues_exception}")
+
+    def get_fields(self, request: HttpRequest, obj: DuesRecord | None = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        if obj is None or obj.excused_by_id is None:
+            fields.remove("excused_shown")
+        return fields
 
     @admin.display(description="收缴党支部")
     def branch_name(self, obj: DuesRecord) -> str:
