@@ -72,7 +72,7 @@ def build(ctx: DemoContext) -> None:
     dues = ensure_dues(ctx.actor)
     departed = ensure_departed(branches, ctx.actor)
     transfers = (ensure_transfers(branches, ctx.actor) + ensure_transfer_behind_with_dues(branches, ctx.actor)
-                 + ensure_transfer_in(branches, ctx.actor))
+                 + ensure_transfer_by_exception(branches, ctx.actor) + ensure_transfer_in(branches, ctx.actor))
     lapses = services.members_check_arrears(actor=ctx.actor)
     appraised = ensure_appraisals(branches, ctx.actor)
     write_dues_sheet()
@@ -342,6 +342,30 @@ def ensure_transfer_behind_with_dues(branches: list[PartyOrganisation], actor: A
         return 0
     services.transfer_start(member=behind, to_branch=branches[1], letter_number=BEHIND_WITH_DUES_LETTER,
                             started_on=ago(3), actor=actor)
+    return 1
+
+
+EXCEPTED_LETTER = "演示转〔2026〕4号"
+EXCEPTION_REASON = "困难党员，经城关区委批准减免"
+
+
+def ensure_transfer_by_exception(branches: list[PartyOrganisation], actor: Any) -> int:
+    """A letter issued a week ago for a member of the first branch behind with his dues,
+    by an exception with its reason (困难党员经批准减免), and received: the months it let
+    through stay unpaid in the first branch's ledger as 未交（按例外转出：…）, and the
+    receiving branch's arrears do not count them."""
+    if len(branches) < 2 or Transfer.objects.filter(letter_number=EXCEPTED_LETTER).exists():
+        return 0
+    behind = (Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+                                    unpaid_months__gt=0, application__isnull=True, transfers__isnull=True)
+              .order_by("pk").first())
+    if behind is None:
+        return 0
+    letter = services.transfer_start(member=behind, to_branch=branches[1], letter_number=EXCEPTED_LETTER,
+                                     started_on=ago(9), actor=actor)
+    services.transfer_send(transfer=letter, sent_on=ago(8), valid_days=rules.LETTER_VALID_DAYS_DEFAULT,
+                           dues_exception=EXCEPTION_REASON, actor=actor)
+    services.transfer_receive(transfer=letter, received_on=ago(4), actor=actor)
     return 1
 
 

@@ -156,3 +156,14 @@ def test_the_demo_holds_a_letter_refused_for_the_members_unpaid_dues(orgs):
         services.transfer_send(transfer=pending, sent_on=dates.today(), valid_days=rules.LETTER_VALID_DAYS_DEFAULT,
                                actor=SYSTEM)
     assert f"尚有{pending.member.unpaid_months}个月党费未交纳" in refused.value.message_dict["dues_exception"][0]
+
+
+def test_the_demo_holds_a_letter_received_whose_unpaid_months_its_exception_let_through(orgs):
+    step.build(DemoContext(scale="small", stdout=io.StringIO()))
+    letter = Transfer.objects.get(letter_number=step.EXCEPTED_LETTER)
+    assert (letter.state, letter.dues_exception) == ("received", step.EXCEPTION_REASON)
+    excused = DuesRecord.objects.filter(excused_by=letter)
+    assert excused.exists() and all(row.paid_on is None and row.branch_id == letter.from_branch_id for row in excused)
+    assert letter.member.unpaid_months == DuesRecord.objects.filter(
+        member=letter.member, paid_on__isnull=True, excused_by__isnull=True,
+        month__lt=datetime.date.today().replace(day=1)).count()
