@@ -95,3 +95,28 @@ def test_a_value_on_record_before_does_not_stop_an_edit_of_another_field(
     assert client.post(url, data).status_code == 302
     stored = Cadre.objects.get(pk=cadre.pk)
     assert (stored.native_place, stored.expertise) == ("甘肃榆中", "联系人 139****5678")
+
+
+WHOLE = "配偶 620102197506010034 在外地"  # an ID number whose check character holds
+
+
+def test_a_whole_id_number_typed_into_a_text_field_is_refused_on_the_form_and_by_the_service(
+        cadre: Cadre, county_a_clerk: Any, client_for: Any) -> None:
+    from orgwork.common import freetext
+
+    client = client_for(county_a_clerk)
+    url, data = change_page(client, cadre)
+    data["expertise"] = WHOLE
+    response = client.post(url, data)
+    assert response.context["adminform"].form.errors["expertise"] == [freetext.WHOLE_ID_NUMBER]
+    cadre.expertise = WHOLE.replace("620102197506010034", "６２０１０２１９７５０６０１００３４")
+    with pytest.raises(ValidationError) as refused:
+        cadre_save(cadre=cadre, actor=SYSTEM)
+    assert refused.value.message_dict == {"expertise": [freetext.WHOLE_ID_NUMBER]}
+    assert Cadre.objects.get(pk=cadre.pk).expertise != cadre.expertise
+
+
+def test_eighteen_digits_that_are_no_id_number_are_saved(cadre: Cadre) -> None:
+    cadre.expertise = "档案编号 620102197506010033"  # its check character does not hold
+    cadre_save(cadre=cadre, actor=SYSTEM)
+    assert Cadre.objects.get(pk=cadre.pk).expertise == "档案编号 620102197506010033"

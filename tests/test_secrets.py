@@ -79,6 +79,16 @@ def test_each_kind_has_its_mask() -> None:
     assert secrets.mask_text("共 12 行，第 3 行") == "共 12 行，第 3 行"
 
 
+@pytest.mark.parametrize("text, masked", [
+    ("ID620102197506010033", "ID620102********0033"),
+    ("Tel13812345678，身份证62010219750601003X号", "Tel138****5678，身份证620102********003X号"),
+    ("联系 １３８１２３４５６７８ 转", "联系 １３８****５６７８ 转"),
+    ("单号20240101123456789012", "单号20240101123456789012"),  # a longer run of digits is no number of a person
+])
+def test_a_number_beside_a_letter_or_in_full_width_digits_is_masked_in_text(text: str, masked: str) -> None:
+    assert secrets.mask_text(text) == masked
+
+
 def test_a_birth_month_reads_as_a_mask_only_in_a_birth_date_column() -> None:
     """A birth date is masked as its month, which has no star: a sheet's cell of a birth
     date column reading 1980.05 is a mask (a whole date was typed as a day), elsewhere not."""

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.actors import actor_shown
-from orgwork.common import secrets
+from orgwork.common import freetext
 from orgwork.common.fields import LogJSONField
 
 
@@ -36,9 +36,9 @@ class Audited(models.Model):
         return instance
 
     def clean_fields(self, exclude: Any = None) -> None:
-        """The fields' own checks, and then no text field written now may hold a number
-        as the lists mask it (:func:`secrets.masked_text_errors`): a 备注 with
-        联系人 139****5678 copied from a list would keep its stars for good."""
+        """The fields' own checks, and then what no text field written now may hold
+        (:mod:`orgwork.common.freetext`): a number as the lists mask it (a 备注 with
+        联系人 139****5678 copied from a list), or only characters that cannot be seen."""
         errors: dict[str, Any] = {}
         try:
             super().clean_fields(exclude=exclude)
@@ -46,8 +46,8 @@ class Audited(models.Model):
             errors = exc.update_error_dict(errors)
         checked = [f.name for f in self._meta.concrete_fields
                    if f.name not in errors and not (exclude and f.name in exclude)]
-        for name, message in secrets.masked_text_errors(self, checked).items():
-            errors[name] = [ValidationError(message, code="masked_in_text")]
+        for name, message in freetext.written_text_errors(self, checked).items():
+            errors[name] = [ValidationError(message, code="free_text")]
         if errors:
             raise ValidationError(errors)
 

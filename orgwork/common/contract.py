@@ -29,7 +29,7 @@ from django.db import models, transaction
 from orgwork.audit.actors import SYSTEM_PREFIX, system_actor_shown
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import concrete_values, deleted_changes, diff, entry_for, record_many
-from orgwork.common import secrets
+from orgwork.common import freetext
 from orgwork.units.scope import scope_queryset
 
 M = TypeVar("M", bound=models.Model)
@@ -128,9 +128,10 @@ def save_audited(
     write one audit row for what changed. Returns it, or None when nothing changed."""
     require_actor(actor)
     created = instance._state.adding
-    # The one door every service writes through: a masked number typed into a text field
-    # (an action's 退回原因, a command's value) is refused here as on a page's form.
-    if refused := secrets.masked_text_errors(instance, None if created else fields):
+    # The one door every service writes through: free text no field may hold (a masked
+    # number, only unseen characters) in an action's 退回原因 or a command's value is
+    # refused here as on a page's form (orgwork.common.freetext).
+    if refused := freetext.written_text_errors(instance, None if created else fields):
         raise ValidationError(refused)
     before = None if created else getattr(instance, "_audit_loaded", None)
     instance._audit_explicit = True  # the post_save handler leaves this save to us

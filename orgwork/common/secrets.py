@@ -200,22 +200,27 @@ def masked_refusal(value: Any, kind: str, label: str | None = None, *, on_sheet:
 
 
 # An ID number (18 characters, or an old 15-digit one) and a mainland mobile number that
-# stand alone in a text: not inside a longer run of digits or letters.
-_ID18_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_ID15_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5}(\d{4})(?![0-9A-Za-z])")
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])")
+# stand alone in a text: not inside a longer run of digits. A letter beside one does not
+# make it another thing (ID620102…, Tel13912345678, 电话：13912345678转); \d takes
+# full-width digits as well.
+_ID18_IN_TEXT = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXxＸｘ])(?!\d)")
+_ID15_IN_TEXT = re.compile(r"(?<!\d)(\d{6})\d{5}(\d{4})(?!\d)")
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)([1１][3-9３-９]\d)\d{4}(\d{4})(?!\d)")
 # An ID number Excel turned into a number (6.20102197506010e+17): the birth date shows.
 _NUMBER_IN_TEXT = re.compile(r"(?<![0-9.])(\d\.\d{5})\d+([eE]\+?\d+)")
 
 
-# What mask_text leaves of a number: 620102********123X, 620102*****1234, 139****5678.
-_MASKED_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{6}\*{8}\d{3}[0-9Xx]|\d{6}\*{5}\d{4}|1[3-9]\d\*{4}\d{4})"
-                             r"(?![0-9A-Za-z])")
+# What mask_text leaves of a number (620102********123X, 620102*****1234, 139****5678), as
+# it is copied or typed again: full-width digits or stars (１３９＊＊＊＊５６７８), a letter
+# before it (TEL139****5678).
+_STAR = "[*＊]"
+_MASKED_IN_TEXT = re.compile(rf"(?<!\d)(?:\d{{6}}{_STAR}{{8}}\d{{3}}[\dXxＸｘ]|\d{{6}}{_STAR}{{5}}\d{{4}}"
+                             rf"|[1１][3-9３-９]\d{_STAR}{{4}}\d{{4}})(?!\d)")
 MASKED_IN_TEXT = ("文字中有遮盖过的身份证号或手机号码（中间以 * 代替），是从列表、导出文件或错误标注表中抄来的："
                   "请填写原来的完整内容，或在原表中改正后上传。")
 
 
-# The same on a page's form, an action's reason or a command's value.
+# The same on a page's form, an action's reason or a command's value (orgwork.common.freetext).
 MASKED_IN_TYPED_TEXT = ("文字中有遮盖过的身份证号或手机号码（中间以 * 代替），是从列表、导出文件或打印件中抄来的："
                         "请填写完整号码，或删去该号码。")
 
@@ -223,29 +228,7 @@ MASKED_IN_TYPED_TEXT = ("文字中有遮盖过的身份证号或手机号码（�
 def holds_masked_number(text: str) -> bool:
     """Whether free text holds a number as :func:`mask_text` masks it: imported, the
     text would keep the stars for the number."""
-    return "*" in text and _MASKED_IN_TEXT.search(text) is not None
-
-
-def masked_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
-    """遮盖号码抄入文字: the text fields of ``instance`` (those in ``names``, or all) whose
-    value is written now (``written_now``: a new record, or a value changed) and holds a
-    number as the lists mask it, each with the message to show there. Stored, the record
-    would keep the stars for good, and no one could tell what number was meant. A value on
-    record before is left alone, so that a step on an older record does not fail for it.
-    A declared sensitive field (an ID number, a phone) is not text: its own check refuses
-    its masked form (:func:`masked_refusal`)."""
-    written_now = getattr(instance, "written_now", None)
-    declared = sensitive_fields(instance)
-    errors: dict[str, str] = {}
-    for f in instance._meta.concrete_fields:
-        if (names is not None and f.name not in names) or f.name in declared:
-            continue
-        if not isinstance(f, (models.CharField, models.TextField)) or f.choices:
-            continue
-        value = getattr(instance, f.attname)
-        if isinstance(value, str) and holds_masked_number(value) and (written_now is None or written_now(f.name)):
-            errors[f.name] = MASKED_IN_TYPED_TEXT
-    return errors
+    return ("*" in text or "＊" in text) and _MASKED_IN_TEXT.search(text) is not None
 
 
 def mask_text(text: Any) -> Any:

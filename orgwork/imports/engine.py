@@ -45,7 +45,7 @@ from import_export.widgets import CharWidget, DecimalWidget, FloatWidget, Intege
 from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditSource
 from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
-from orgwork.common import checks, secrets
+from orgwork.common import checks, freetext, secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .probing import NEAR_MISS_MESSAGE, ProbeRefused, refuse_near_misses
@@ -518,12 +518,13 @@ class ImportEngine:
         if column.text:
             # Plain text: the reader has stripped it and made blanks None.
             texts = ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
-            if any("*" in text for text in texts):
+            if any(map(freetext.may_hold_something_refused, texts)):
                 # A number masked in a list, an export or an error workbook whose text could
-                # not be put back (orgwork.imports.restore) would be stored with its stars.
+                # not be put back (orgwork.imports.restore) would be stored with its stars;
+                # a cell of unseen characters only would count as written (orgwork.common.freetext).
                 for position, text in enumerate(texts):
-                    if secrets.holds_masked_number(text):
-                        texts[position] = _CellError(secrets.MASKED_IN_TEXT)
+                    if message := freetext.text_error(text, typed=False):
+                        texts[position] = _CellError(message)
                         column.failed = True
             return texts
         cache = column.cache

@@ -1,0 +1,105 @@
+"""A record's free text (文字栏: 备注, 原因, 工作单位及职务…): what no text field may hold,
+whatever it is for, on every path that writes one.
+
+- A number as the lists mask it (联系人 139****5678, copied from a list, an export or a
+  print): stored, the record would keep the stars for good, and no one could tell what
+  number was meant (:func:`secrets.holds_masked_number`).
+- A whole ID number (one whose check character holds): an ID number is registered in its
+  own field and shown masked to whoever lacks the right; in a 备注 it would be shown whole
+  to everyone who may read the 备注, on every page, list and export.
+- Nothing but characters that cannot be seen (a zero-width space, a control character, an
+  ideographic space): it reads as blank on every page, yet counts as written, so a required
+  reason (例外原因, 出党原因, 欠缴原因) would be given by nothing.
+
+Business models check the text fields written now in ``clean_fields``
+(:class:`orgwork.audit.models.Audited`); the services' one write door
+(:func:`orgwork.common.contract.save_audited`) checks them again for the steps that write
+without a form; the import engine checks a sheet's text cells as it reads them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import models
+
+from . import idnumber, secrets
+
+# Control and format characters (zero-width spaces, the BOM, direction marks), separators
+# and spaces of every kind, and the fillers that draw nothing (Hangul fillers, the blank
+# Braille pattern).
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs", "Cs"})
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+# Seventeen digits and a check character standing alone (not inside a longer run of
+# digits; \d takes full-width digits too).
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{17})([\dXxＸｘ])(?!\d)")
+_QUICK = re.compile(r"[*＊]|\d{17}")
+
+WHOLE_ID_NUMBER = ("文字中有完整的身份证号：身份证号只登记在身份证号一栏，并按权限遮盖显示；文字中需要指明某人的，"
+                   "请写姓名和身份证号后四位。")
+SHOWS_NOTHING = ("只有看不见的字符（如零宽空格、控制字符或特殊空格），等于没有填写：请填写实际内容；"
+                 "不需要填写的请留空。")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` is not empty but holds only characters that cannot be seen."""
+    return bool(text) and all(
+        char.isspace() or char in _FILLERS or unicodedata.category(char) in _UNSEEN for char in text)
+
+
+def may_hold_something_refused(text: str) -> bool:
+    """A quick look for a column of cells: whether :func:`text_error` could refuse
+    ``text`` (a star, seventeen digits in a row, or a first character that cannot be seen)."""
+    first = text[:1]
+    return (first != "" and (not first.isprintable() or first.isspace() or first in _FILLERS)) or (
+        _QUICK.search(text) is not None)
+
+
+def holds_whole_id_number(text: str) -> bool:
+    """Whether ``text`` holds a whole ID number (eighteen characters whose check character
+    holds), full-width digits included."""
+    for match in _ID_IN_TEXT.finditer(text):
+        digits = unicodedata.normalize("NFKC", match.group(1))
+        if digits.isascii() and idnumber.check_character(digits) == unicodedata.normalize("NFKC", match.group(2)).upper():
+            return True
+    return False
+
+
+def text_error(text: str, *, typed: bool = True) -> str | None:
+    """What free text may not hold, as the message for its field or cell; None if it may
+    be stored. ``typed``: the message for a form or a step (a sheet's names the sheet)."""
+    if not text:
+        return None
+    if shows_nothing(text):
+        return SHOWS_NOTHING
+    if secrets.holds_masked_number(text):
+        return secrets.MASKED_IN_TYPED_TEXT if typed else secrets.MASKED_IN_TEXT
+    if holds_whole_id_number(text):
+        return WHOLE_ID_NUMBER
+    return None
+
+
+def written_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
+    """The text fields of ``instance`` (those in ``names``, or all) written now
+    (``written_now``: a new record, or a value changed) that hold what :func:`text_error`
+    refuses, each with its message. A value on record before is left alone, so that a step
+    on an older record does not fail for it. A declared sensitive field (an ID number, a
+    phone) is not free text: its own check refuses its masked form
+    (:func:`secrets.masked_refusal`)."""
+    written_now = getattr(instance, "written_now", None)
+    declared = secrets.sensitive_fields(instance)
+    wanted = None if names is None else set(names)
+    errors: dict[str, str] = {}
+    for f in instance._meta.concrete_fields:
+        if (wanted is not None and f.name not in wanted) or f.name in declared:
+            continue
+        if not isinstance(f, (models.CharField, models.TextField)) or f.choices:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(value, str) and (message := text_error(value)) and (written_now is None
+                                                                          or written_now(f.name)):
+            errors[f.name] = message
+    return errors
