@@ -297,7 +297,7 @@ CANCEL_MEETING_EARLY = "取消预备党员资格的支部大会日期不能早�
 
 # A 预备党员 who died is not disqualified: 取消预备党员资格 records him as 出党. His death is
 # recorded on the roster (变更党籍状态: 去世), which closes his file (as 预备党员去世).
-DEATH_WORDS = ("去世", "逝世", "病故", "病逝", "死亡", "身故")
+DEATH_WORDS = ("去世", "逝世", "离世", "过世", "辞世", "亡故", "身亡", "病故", "病逝", "死亡", "身故")
 # The closing reason the roster writes on the file of a 预备党员 who died (stage 预备期内去世).
 DIED_REASON = "预备党员去世"
 DEATH_NOT_CANCEL = ("预备党员去世不按取消预备党员资格办理（取消的记为出党）：请在党员名册中对其办理「变更党籍状态」为去世，"

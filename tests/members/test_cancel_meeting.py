@@ -203,6 +203,15 @@ def test_a_cancellation_giving_a_death_as_its_reason_is_refused_and_says_where_t
     assert Member.objects.get(pk=a.member_id).status == MemberStatus.DECEASED
 
 
+@pytest.mark.parametrize("reason", ["因病离世", "意外身亡", "已亡故", "家属告知已过世", "辞世"])
+def test_a_cancellation_giving_a_death_in_other_words_is_refused_too(orgs, member, reason):
+    a = probationary(orgs["community"], member, vote_days_ago=100)
+    with pytest.raises(ValidationError) as error:
+        services.applicant_cancel(applicant=a, reason=reason, decided_on=days_ago(20), actor=SYSTEM)
+    assert error.value.message_dict["closed_reason"] == [rules.DEATH_NOT_CANCEL]
+    assert Member.objects.get(pk=a.member_id).status == MemberStatus.ACTIVE
+
+
 def test_the_batch_disqualification_refuses_a_death_as_its_reason(orgs, member, client_for, county_a_clerk):
     a = probationary(orgs["community"], member, vote_days_ago=100)
     answer = client_for(county_a_clerk).post(reverse("admin:members_applicant_changelist"), {
