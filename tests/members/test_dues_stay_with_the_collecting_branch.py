@@ -98,3 +98,12 @@ def test_rows_written_before_take_the_branch_of_the_move_after_them(moved, orgs)
         backfill(None, editor)
     assert {r.month: r.branch_id for r in moved.dues.all()} == {
         **{m: orgs["community"].pk for m in EARLIER}, THIS_MONTH: orgs["county_b"].pk}
+
+
+def test_the_sending_countys_ledger_names_a_member_who_moved_away_by_the_months_it_kept(
+        moved, orgs, client_for, county_a_clerk):
+    page = client_for(county_a_clerk).get(reverse("admin:members_duesrecord_changelist"), {"member": moved.pk})
+    assert sorted(r.month for r in page.context["cl"].result_list) == EARLIER
+    body = page.content.decode()
+    assert f"{moved.name}（原{orgs['community'].name}，尾号{moved.masked_id_number[-4:]}，已转出本辖区）" in body
+    assert "无此党员" not in body

@@ -88,12 +88,19 @@ class MemberFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         pk = self.chosen()
-        member = (scope_queryset(Member.objects.select_related("branch"), request.user).filter(pk=pk).first()
-                  if pk else None)
         if pk is None:
             return []
+        member = scope_queryset(Member.objects.select_related("branch"), request.user).filter(pk=pk).first()
+        if member is not None:
+            return [(str(pk), member_label(member))]
+        # A member who moved away leaves the months his branch here collected (the ledger
+        # is scoped by the collecting branch): named by those months, not as no member.
+        row = model_admin.get_queryset(request).filter(member_id=pk).select_related("member", "branch").first()
+        if row is not None:
+            return [(str(pk), f"{row.member.name}（原{row.branch.name}，尾号{row.member.masked_id_number[-4:]}，"
+                              "已转出本辖区）")]
         # Offered while chosen, found or not: an id of no member of the clerk's has no months.
-        return [(str(pk), member_label(member) if member else "无此党员（不在管辖范围内或已删除）")]
+        return [(str(pk), "无此党员（不在管辖范围内或已删除）")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[DuesRecord]) -> QuerySet[DuesRecord]:
         if self.value() is None:
