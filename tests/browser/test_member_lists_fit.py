@@ -24,6 +24,8 @@ from .test_csp_in_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# A name from outside the province as a letter gives it, sixty characters without a break.
+LONG_DESTINATION = "四川省成都市武侯区玉林街道玉林东路社区党委第二党支部" + "暨四川省成都市武侯区玉林街道非公有制经济组织联合党支部"
 # The table against the box it scrolls in, and each header's width and height.
 MEASURE = """
 () => {
@@ -63,7 +65,7 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
     # Overdue and past its 30 days' validity: the state column carries both marks.
     services.transfer_send(transfer=transfer, sent_on=days_ago(35), valid_days=30, actor=SYSTEM)
     leaving = services.transfer_start(member=floating, letter_number="城关转〔2026〕20号", started_on=days_ago(20),
-                                      destination="四川省成都市武侯区委组织部", actor=SYSTEM)
+                                      destination=LONG_DESTINATION, actor=SYSTEM)
     services.transfer_send(transfer=leaving, sent_on=days_ago(15), valid_days=30, actor=SYSTEM)
 
 
@@ -157,7 +159,7 @@ def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_
     # The letters' dates (开出日期) stay on one line; a long destination may break anywhere,
     # the branches' names (城关镇红星村党支部) stay whole.
     assert sorted(widths["dates"]) == [[days_ago(35).isoformat(), "nowrap"], [days_ago(15).isoformat(), "nowrap"]]
-    assert widths["long"] == [["省外：四川省成都市武侯区委组织部", "anywhere"]], widths["long"]
+    assert widths["long"] == [[f"省外：{LONG_DESTINATION}", "anywhere"]], widths["long"]
 
     panel = page.locator(".worklist-saved-panel")
     assert not panel.is_visible()

@@ -272,7 +272,10 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     def route(self, obj: Transfer) -> str:
         source = obj.from_branch.name if obj.from_branch_id else f"省外：{obj.origin}"
         to = obj.to_branch.name if obj.to_branch_id else f"省外：{obj.destination}"
-        return format_html("{}<br>→ {}", source, to)
+        # A name from outside the province is typed as the letter gives it, sixty characters
+        # unbroken at times: it wraps within the column rather than widen the table.
+        return format_html('<span class="orgwork-breaks">{}</span><br>→ <span class="orgwork-breaks">{}</span>',
+                           source, to)
 
     @admin.display(description="状态", ordering="state")
     def state_shown(self, obj: Transfer) -> str:
