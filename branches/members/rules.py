@@ -515,13 +515,23 @@ def dues_unsettled_error(unpaid: list[datetime.date], sent_on: datetime.date, ex
             f"转出当月以前的党费。请先登记交纳；经批准减免等例外情形的，填写例外原因后再确认转出。")
 
 
-def dues_paid_to_error(paid_to: datetime.date, received_on: datetime.date) -> str:
+def dues_paid_to_error(paid_to: datetime.date, received_on: datetime.date,
+                       joined_on: datetime.date | None = None) -> str:
     """党费交至 on a letter from outside: a month paid ahead of the receipt is possible, a
-    year beyond it is not believable (a mistyped year)."""
-    latest = add_months(received_on.replace(day=1), DUES_PAID_AHEAD_MAX_MONTHS)
-    if paid_to > latest:
+    year beyond it is not believable (a mistyped year). Behind it, the months after it are
+    owed here, generated as any month's dues: no further back than generation reaches
+    (``DUES_GENERATE_BACK_MONTHS`` before the receipt's month), and none before he joined
+    the Party (a month before his joining month says nothing was paid)."""
+    month = received_on.replace(day=1)
+    if paid_to > add_months(month, DUES_PAID_AHEAD_MAX_MONTHS):
         return (f"党费交至{paid_to:%Y.%m}晚于接收日期所在月份{DUES_PAID_AHEAD_MAX_MONTHS}个月以上，"
                 "请核对介绍信上的月份。")
+    if joined_on is not None and paid_to < add_months(joined_on.replace(day=1), -1):
+        return (f"党费交至{paid_to:%Y.%m}早于入党日期（{joined_on:%Y-%m-%d}）：入党前不交党费，请核对介绍信上的月份；"
+                f"入党后一直未交的，填入党前一个月（{add_months(joined_on.replace(day=1), -1):%Y.%m}）。")
+    if paid_to < add_months(month, -(DUES_GENERATE_BACK_MONTHS + 1)):
+        return (f"党费交至{paid_to:%Y.%m}早于接收日期所在月份{DUES_GENERATE_BACK_MONTHS}个月以上：欠缴的党费只能"
+                f"补记最近{DUES_GENERATE_BACK_MONTHS}个月，请核对介绍信上的月份；确系长期未交的，请与转出的省外党组织核实后再登记。")
     return ""
 
 

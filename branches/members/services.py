@@ -546,7 +546,8 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
         raise ValidationError(errors)
     if dues_paid_to is not None:
         dues_paid_to = month_start(dues_paid_to)
-        if message := rules.dues_paid_to_error(dues_paid_to, received_on):
+        joined_on = member.joined_on if isinstance(member.joined_on, datetime.date) else None
+        if message := rules.dues_paid_to_error(dues_paid_to, received_on, joined_on):
             raise ValidationError({"dues_paid_to": message})
     if adding and isinstance(member.joined_on, datetime.date) and sent_on < member.joined_on:
         # As a letter issued in the province (transfer_start): only a member's relationship moves.

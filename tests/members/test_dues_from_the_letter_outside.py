@@ -97,6 +97,24 @@ def test_a_dues_month_more_than_a_year_after_the_receipt_is_refused_as_implausib
     assert t.dues_paid_to == rules.add_months(THIS_MONTH, 12)
 
 
+@pytest.mark.parametrize("paid_to", [datetime.date(1900, 1, 1), datetime.date(2010, 5, 1)])
+def test_a_dues_month_before_the_member_joined_is_refused(orgs, paid_to):
+    with pytest.raises(ValidationError) as refused:
+        arrived(orgs, received_on=THIS_MONTH, dues_paid_to=paid_to)  # he joined on 2010-07-01
+    assert "早于入党日期（2010-07-01）" in refused.value.message_dict["dues_paid_to"][0]
+    assert not Transfer.objects.exists()
+
+
+def test_a_dues_month_further_back_than_dues_can_be_generated_is_refused(orgs):
+    with pytest.raises(ValidationError) as refused:
+        arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(14))
+    assert "只能补记最近12个月" in refused.value.message_dict["dues_paid_to"][0]
+    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(13))
+    assert t.dues_owed_from == month(12)
+    generated = owed_after_generating(t.member_id, [month(back) for back in range(12, -1, -1)])
+    assert generated[0] == month(12) and len(generated) == 13
+
+
 def test_the_note_names_the_months_owed_or_when_dues_begin(orgs):
     behind = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(3))
     note = services.dues_owed_note(behind)
@@ -125,6 +143,13 @@ def test_the_transfer_in_page_refuses_an_implausible_dues_month_under_its_field(
         to_branch=orgs["village"].pk, dues_paid_to=f"{rules.add_months(THIS_MONTH, 14):%Y.%m}"))
     assert refused.status_code == 200
     assert "请核对介绍信上的月份" in " ".join(refused.context["form"].errors["dues_paid_to"])
+    assert not Member.objects.filter(id_number=NEW_ID).exists()
+
+
+def test_the_transfer_in_page_refuses_a_dues_month_of_a_century_ago_under_its_field(orgs, client_for, county_a_clerk):
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, dues_paid_to="1900.01"))
+    assert refused.status_code == 200
+    assert "早于入党日期" in " ".join(refused.context["form"].errors["dues_paid_to"])
     assert not Member.objects.filter(id_number=NEW_ID).exists()
 
 
