@@ -57,6 +57,14 @@ def test_the_generate_page_for_one_branch_leaves_the_other_branches_alone(orgs, 
     assert not DuesRecord.objects.filter(member=here).exists()
 
 
+def test_the_generate_pages_branches_are_told_apart_by_their_unit_and_code(orgs, client_for, province_officer):
+    form = client_for(province_officer).get(GENERATE).context["form"]
+    labels = [label for value, label in form.fields["branch"].choices if value]
+    village = orgs["village"]
+    assert f"{village.name}（{village.unit}，{village.code}）" in labels
+    assert len(labels) == len(set(labels))
+
+
 def test_the_generate_page_refuses_a_future_month_in_chinese(orgs, member, client_for, county_a_clerk):
     response = client_for(county_a_clerk).post(GENERATE, {"month": f"{NEXT_MONTH:%Y.%m}", "branch": ""})
     assert response.status_code == 200

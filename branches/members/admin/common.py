@@ -22,7 +22,16 @@ from orgwork.units.scope import scope_queryset
 def branches_for(user: Any) -> QuerySet[PartyOrganisation]:
     """The 党支部 of the user's jurisdiction: where a member or an applicant is entered,
     dues are generated, or a member transferred in is received."""
-    return scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), user).order_by("path")
+    return (scope_queryset(PartyOrganisation.objects.filter(kind=OrgKind.BRANCH), user)
+            .select_related("unit").order_by("path"))
+
+
+def branch_label(branch: PartyOrganisation) -> str:
+    """A 党支部 in a drop-down of a province's branches, told apart from its namesakes in
+    other townships and counties (城关镇第1村党支部 is eighty of them): by its unit and its
+    组织代码, as the search picking one names it (PartyOrganisationAdmin.autocomplete_label).
+    Reads ``branch.unit``."""
+    return f"{branch.name}（{branch.unit}，{branch.code}）"
 
 
 def member_label(member: Any) -> str:

@@ -25,7 +25,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import rules, services
 from ..models import DUES_OWED, DuesRecord, Member
-from .common import branches_for, member_label
+from .common import branch_label, branches_for, member_label
 
 GENERATE_PERMISSION = "members.add_duesrecord"
 EXCUSED_SHOWN_MAX = 40  # characters of an exception's reason in the ledger's 实交 cell
@@ -149,6 +149,7 @@ class GenerateDuesForm(forms.Form):
     def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches_for(request.user)
+        self.fields["branch"].label_from_instance = branch_label
         self.fields["month"].initial = dates.format_month(dates.today())
 
     def clean_month(self) -> Any:

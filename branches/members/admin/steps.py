@@ -23,7 +23,7 @@ from orgwork.units.scope import scope_queryset
 
 from .. import rules, selectors, services
 from ..models import BEFORE_VOTE, Applicant, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState
-from .common import ReasonForm, branches_for, day_form, member_label
+from .common import ReasonForm, branch_label, branches_for, day_form, member_label
 
 APPLICANT = "members.change_applicant"  # the permission every 发展党员 service requires
 TRANSFER = "members.change_transfer"
@@ -272,6 +272,7 @@ class TransferInStepForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = branches_for(user)
+        self.fields["to_branch"].label_from_instance = branch_label
 
     def clean_dues_paid_to(self) -> Any:
         return clean_dues_month(self)
