@@ -74,9 +74,12 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
         raise ValidationError(f"「{value}」不是数字。")
     result: int | Decimal
     if isinstance(field, models.DecimalField):
-        if number != number.quantize(Decimal(1).scaleb(-field.decimal_places), rounding="ROUND_DOWN"):
+        places = Decimal(1).scaleb(-field.decimal_places)
+        if number != number.quantize(places, rounding="ROUND_DOWN"):
             raise ValidationError(f"「{value}」最多保留 {field.decimal_places} 位小数。")
-        result = number
+        # A spreadsheet's number (the float 6000.0) as the field keeps it (6000.00), in the
+        # preview's 5600.00 → 6000.00 and in any message naming it; text as it was typed.
+        result = number.quantize(places) if isinstance(value, float) else number
     else:
         if number != number.to_integral_value():
             raise ValidationError(f"「{value}」应填写整数。")

@@ -27,3 +27,13 @@ def test_every_year_field_takes_a_year_written_with_its_character(field: models.
 def test_a_number_field_that_is_no_year_refuses_the_character() -> None:
     with pytest.raises(ValidationError):
         number_for(models.PositiveSmallIntegerField("天数", name="days"), "2025年")
+
+
+def test_a_money_cell_read_as_a_float_is_kept_with_the_fields_own_decimals() -> None:
+    """6000 typed in a spreadsheet arrives as the float 6000.0: the preview and any message
+    name it as the ledger keeps it (6000.00), not as 6000.0."""
+    field = models.DecimalField("实交（元）", name="paid", max_digits=10, decimal_places=2)
+    assert str(number_for(field, 6000.0)) == "6000.00"
+    assert str(number_for(field, "4500.5")) == "4500.5"  # text as it was typed
+    with pytest.raises(ValidationError):
+        number_for(field, 4500.555)
