@@ -114,7 +114,8 @@ TEMPLATES = [
             # orgwork is installed as an AdminConfig (whose app is django.contrib.admin), so
             # Django does not look in orgwork/templatetags: the kernel's tags are named here.
             "libraries": {"orgwork_admin_list": "orgwork.templatetags.orgwork_admin_list",
-                          "orgwork_navigation": "orgwork.templatetags.orgwork_navigation"},
+                          "orgwork_navigation": "orgwork.templatetags.orgwork_navigation",
+                          "orgwork_readonly": "orgwork.templatetags.orgwork_readonly"},
         },
     },
 ]

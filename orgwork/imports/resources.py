@@ -60,6 +60,10 @@ class ScopedModelResource(resources.ModelResource):
 
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         value = super().export_field(field, instance, **kwargs)
-        if not self.unmask and (kind := self.masked_kind(field)) is not None:
+        if self.unmask:
+            return value
+        if (kind := self.masked_kind(field)) is not None:
             return secrets.mask(value, kind)
-        return value
+        # An ID or mobile number typed into free text (a 欠缴原因 naming whom to call)
+        # leaves masked as the trail shows it, for whoever may not see whole numbers.
+        return secrets.mask_text(value)

@@ -151,3 +151,43 @@ def test_a_lapse_review_is_seen_by_the_party_building_clerks_and_not_by_other_bu
         assert contact.name not in client_for(other).get(url).content.decode()
         assert client_for(other).get(reverse("admin:rectification_rectificationitem_change",
                                              args=[item.pk])).status_code in (302, 404)
+
+
+# --- numbers typed into free text -----------------------------------------------------------
+
+TYPED = "外出务工，联系人电话13912345678"
+
+
+@pytest.fixture
+def owing_with_a_phone_in_the_reason(orgs: Any) -> Member:
+    member = add_member(orgs["community"], "王欠缴")
+    Member.objects.filter(pk=member.pk).update(unpaid_months=2, arrears_reason=TYPED)
+    return Member.objects.get(pk=member.pk)
+
+
+def test_a_phone_typed_into_a_reason_is_masked_on_a_read_only_record_page_without_the_right(
+        owing_with_a_phone_in_the_reason, client_for, view_only_auditor, county_a_clerk):
+    member = owing_with_a_phone_in_the_reason
+    url = reverse("admin:members_member_change", args=[member.pk])
+    text = client_for(view_only_auditor).get(url).content.decode()
+    assert "外出务工，联系人电话139****5678" in text and "13912345678" not in text
+    # The clerk who may change the record edits the text as it was typed.
+    assert "13912345678" in client_for(county_a_clerk).get(url).content.decode()
+
+
+def test_a_phone_typed_into_a_reason_leaves_masked_in_the_roster_export_and_the_arrears_worklist(
+        owing_with_a_phone_in_the_reason, client_for, county_a_clerk):
+    from branches.members import worklists
+    from tests.worklists.conftest import exported
+
+    client = client_for(county_a_clerk)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("admin:members_member_export")).content)).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "外出务工，联系人电话139****5678" in cells and TYPED not in cells
+    page = client.get(reverse("admin:worklist", args=[worklists.SLUG_ARREARS])).content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    rows = exported(client, worklists.SLUG_ARREARS)
+    assert not any("13912345678" in str(cell) for row in rows for cell in row)
+    holder = client_for(with_the_right(county_a_clerk))
+    full = load_workbook(io.BytesIO(holder.get(reverse("admin:members_member_export")).content)).active
+    assert TYPED in [c for row in full.iter_rows(values_only=True) for c in row]
