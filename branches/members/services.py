@@ -368,6 +368,7 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, val
         if done.dues_exception:
             _dues_excuse(done, unpaid)
     done.dues_unsettled = list(unpaid) if done.dues_exception else []  # for the step's message
+    done.exception_unused = bool(exception) and not unpaid  # typed, and nothing for it to cover
     return done
 
 

@@ -172,6 +172,16 @@ def test_the_send_step_with_the_exceptions_reason_issues_the_letter_and_says_so(
     assert f"党费未交清例外原因：（空） → {EXCEPTION}" in shown_trail
 
 
+def test_the_send_step_says_an_exceptions_reason_was_not_kept_when_nothing_was_owed(orgs, member, client_for,
+                                                                                 county_a_clerk):
+    t = started(member, orgs)
+    done = client_for(county_a_clerk).post(step(t), {"day": TODAY.isoformat(), "valid_days": "30",
+                                                     "dues_exception": EXCEPTION}, follow=True)
+    [message] = [str(m) for m in done.context["messages"]]
+    assert message == f"「{t}」已确认转出；转出当月以前的党费已交清，填写的例外原因未记入。"
+    assert Transfer.objects.get(pk=t.pk).dues_exception == ""
+
+
 # ---------------------------------------------------------------- the list's batch
 
 

@@ -408,8 +408,14 @@ class SendForm(forms.Form):
                   "写明原因及批准情况，记入转接的办理记录。已交清的不填。")
 
 
+EXCEPTION_UNUSED = "转出当月以前的党费已交清，填写的例外原因未记入"
+
+
 def _sent(done: Transfer) -> str:
-    """What 确认转出 let through by an exception (the unpaid months), as the service left it."""
+    """What 确认转出 let through by an exception (the unpaid months), as the service left it;
+    or that the 例外原因 typed was not kept, nothing being unpaid (not dropped in silence)."""
+    if getattr(done, "exception_unused", False):
+        return EXCEPTION_UNUSED
     return services.dues_exception_note(getattr(done, "dues_unsettled", []))
 
 
