@@ -45,9 +45,12 @@ SHOWS_NOTHING = ("只有看不见的字符（如零宽空格、控制字符或�
 
 
 def shows_nothing(text: str) -> bool:
-    """Whether ``text`` is not empty but holds only characters that cannot be seen."""
-    return bool(text) and all(
-        char.isspace() or char in _FILLERS or unicodedata.category(char) in _UNSEEN for char in text)
+    """Whether ``text`` holds only characters that cannot be seen, some of which are not
+    spaces: blank text (spaces, an ideographic space) is blank to every check that strips
+    it (a required reason's), a zero-width space is not."""
+    inner = text.strip()
+    return bool(inner) and all(
+        char.isspace() or char in _FILLERS or unicodedata.category(char) in _UNSEEN for char in inner)
 
 
 def may_hold_something_refused(text: str) -> bool:
