@@ -350,18 +350,18 @@ EXCEPTION_REASON = "困难党员，经城关区委批准减免"
 
 
 def ensure_transfer_by_exception(branches: list[PartyOrganisation], actor: Any) -> int:
-    """A letter issued a week ago for a member of the first branch behind with his dues,
-    by an exception with its reason (困难党员经批准减免), and received: the months it let
-    through stay unpaid in the first branch's ledger as 未交（按例外转出：…）, and the
+    """A letter issued a week ago for a member behind with his dues, by an exception with
+    its reason (困难党员经批准减免), and received in another branch of the county: the months
+    it let through stay unpaid in his old branch's ledger as 未交（按例外转出：…）, and the
     receiving branch's arrears do not count them."""
     if len(branches) < 2 or Transfer.objects.filter(letter_number=EXCEPTED_LETTER).exists():
         return 0
-    behind = (Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+    behind = (Member.objects.filter(branch__in=branches[:-1], category=MemberCategory.FULL, status="active",
                                     unpaid_months__gt=0, application__isnull=True, transfers__isnull=True)
               .order_by("pk").first())
     if behind is None:
         return 0
-    letter = services.transfer_start(member=behind, to_branch=branches[1], letter_number=EXCEPTED_LETTER,
+    letter = services.transfer_start(member=behind, to_branch=branches[-1], letter_number=EXCEPTED_LETTER,
                                      started_on=ago(9), actor=actor)
     services.transfer_send(transfer=letter, sent_on=ago(8), valid_days=rules.LETTER_VALID_DAYS_DEFAULT,
                            dues_exception=EXCEPTION_REASON, actor=actor)
