@@ -19,8 +19,8 @@ from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from . import rules
-from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal, DuesRecord,
-                     Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal,
+                     DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:

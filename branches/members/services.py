@@ -358,15 +358,14 @@ def transfer_send(*, transfer: Transfer, sent_on: datetime.date, actor: Any, val
         # Kept only on a letter it let through: a reason typed for a batch is not written on
         # the letters of members who owed nothing.
         locked.dues_exception = exception if unpaid else ""
+        if unpaid:
+            _dues_excuse(locked, unpaid)  # in the step's transaction, under its lock
         return ["state", "sent_on", "valid_days", "dues_paid_to", "dues_exception"]
 
-    with transaction.atomic():
-        done = perform(Transfer.objects.all(), transfer.pk, actor=actor,
-                       permission="members.change_transfer", label="办理组织关系转接", what="组织关系转接",
-                       apply=apply, action=AuditAction.TRANSITION,
-                       message=lambda _: "；".join(filter(None, [TRANSFER_SENT, dues_exception_note(unpaid)])))
-        if done.dues_exception:
-            _dues_excuse(done, unpaid)
+    done = perform(Transfer.objects.all(), transfer.pk, actor=actor,
+                   permission="members.change_transfer", label="办理组织关系转接", what="组织关系转接", apply=apply,
+                   action=AuditAction.TRANSITION,
+                   message=lambda _: "；".join(filter(None, [TRANSFER_SENT, dues_exception_note(unpaid)])))
     done.dues_unsettled = list(unpaid) if done.dues_exception else []  # for the step's message
     done.exception_unused = bool(exception) and not unpaid  # typed, and nothing for it to cover
     return done
@@ -391,20 +390,21 @@ def _dues_unexcuse(transfer: Transfer) -> list[datetime.date]:
     return months
 
 
+def _months_counted(months: Sequence[datetime.date]) -> str:
+    """2个月（2026.08、2026.09）: how the notes below name a run of months."""
+    return f"{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}）"
+
+
 def dues_unexcused_note(months: Sequence[datetime.date]) -> str:
     """What sending a letter back did to the months its exception let through, for its
     audit row: 按例外开出时未交清的2个月（2026.08、2026.09）不再按例外处理."""
-    if not months:
-        return ""
-    return f"按例外开出时未交清的{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}）不再按例外处理"
+    return f"按例外开出时未交清的{_months_counted(months)}不再按例外处理" if months else ""
 
 
 def dues_exception_note(months: Sequence[datetime.date]) -> str:
     """What 确认转出 let through by its exception, for the audit row and the step's message:
     党费未交清2个月（2026.08、2026.09），按例外原因开出介绍信; nothing when all were paid."""
-    if not months:
-        return ""
-    return f"党费未交清{len(months)}个月（{'、'.join(f'{m:%Y.%m}' for m in months)}），按例外原因开出介绍信"
+    return f"党费未交清{_months_counted(months)}，按例外原因开出介绍信" if months else ""
 
 
 def _on_the_roll(member: Member) -> None:

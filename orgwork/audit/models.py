@@ -38,7 +38,8 @@ class Audited(models.Model):
     def clean_fields(self, exclude: Any = None) -> None:
         """The fields' own checks, and then what no text field written now may hold
         (:mod:`orgwork.common.freetext`): a number as the lists mask it (a 备注 with
-        联系人 139****5678 copied from a list), or only characters that cannot be seen."""
+        联系人 139****5678 copied from a list), a whole ID number, or only characters that
+        cannot be seen."""
         errors: dict[str, Any] = {}
         try:
             super().clean_fields(exclude=exclude)

@@ -129,7 +129,7 @@ def save_audited(
     require_actor(actor)
     created = instance._state.adding
     # The one door every service writes through: free text no field may hold (a masked
-    # number, only unseen characters) in an action's 退回原因 or a command's value is
+    # or a whole ID number, only unseen characters) in an action's 退回原因 or a command's value is
     # refused here as on a page's form (orgwork.common.freetext).
     if refused := freetext.written_text_errors(instance, None if created else fields):
         raise ValidationError(refused)

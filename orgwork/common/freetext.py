@@ -65,8 +65,8 @@ def holds_whole_id_number(text: str) -> bool:
     """Whether ``text`` holds a whole ID number (eighteen characters whose check character
     holds), full-width digits included."""
     for match in _ID_IN_TEXT.finditer(text):
-        digits = unicodedata.normalize("NFKC", match.group(1))
-        if digits.isascii() and idnumber.check_character(digits) == unicodedata.normalize("NFKC", match.group(2)).upper():
+        digits, check = (unicodedata.normalize("NFKC", part) for part in match.groups())
+        if digits.isascii() and idnumber.check_character(digits) == check.upper():
             return True
     return False
 

@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.safestring import SafeString, mark_safe
 
 from . import idnumber
 from .phones import normal_phone
@@ -233,13 +234,15 @@ def holds_masked_number(text: str) -> bool:
 
 def mask_text(text: Any) -> Any:
     """Free text (a row's error message, an audit note) with every ID number and mobile
-    number in it masked. Non-text values are returned as they are."""
+    number in it masked. Non-text values are returned as they are, markup as markup."""
     if not isinstance(text, str) or len(text) < 11:
         return text
-    text = _ID18_IN_TEXT.sub(r"\1********\2", text)
-    text = _ID15_IN_TEXT.sub(r"\1*****\2", text)
-    text = _NUMBER_IN_TEXT.sub(r"\1****\2", text)
-    return _PHONE_IN_TEXT.sub(r"\1****\2", text)
+    masked = _ID18_IN_TEXT.sub(r"\1********\2", text)
+    masked = _ID15_IN_TEXT.sub(r"\1*****\2", masked)
+    masked = _NUMBER_IN_TEXT.sub(r"\1****\2", masked)
+    masked = _PHONE_IN_TEXT.sub(r"\1****\2", masked)
+    # Masking digits adds no markup: a cell or a field drawn as markup stays markup.
+    return mark_safe(masked) if isinstance(text, SafeString) else masked
 
 
 def mask_cell(value: Any, kind: str | None) -> Any:

@@ -18,7 +18,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString, mark_safe
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
@@ -57,10 +56,8 @@ def cell_values(columns: tuple[registry.Column, ...], row: Any, unmask: bool) ->
         if column.sensitive and not unmask:
             value = secrets.mask(value, secrets.ID_NUMBER)
         elif not unmask and isinstance(value, str):
-            # A number typed into free text (欠缴原因: 联系人 13912345678) is masked as in the
-            # trail; masking digits adds no markup to a cell that is markup.
-            masked = secrets.mask_text(value)
-            value = mark_safe(masked) if isinstance(value, SafeString) else masked
+            # A number typed into free text (欠缴原因: 联系人 13912345678) is masked as in the trail.
+            value = secrets.mask_text(value)
         values.append(value)
     return values
 
