@@ -25,6 +25,7 @@ from django.utils import timezone
 from orgwork.audit.models import Audited
 from orgwork.common import dates, names
 from orgwork.common.versioning import Versioned
+from orgwork.units.models import PLACE_SEPARATOR
 
 PATH_SEPARATOR = "/"
 ORG_CODE_TWIN_MESSAGE = "组织代码已存在（不区分大小写），不能重复。"
@@ -131,6 +132,21 @@ class PartyOrganisation(Versioned, Audited):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def placed_name(self) -> str:
+        """The name with its place (所在地·名称), so that namesakes in a province's lists and
+        messages can be told apart: 城关镇第1村党支部 is one in each county with a 城关镇.
+        The unit's full name stands before it, once: 兰州市城关区·东关镇第1村党支部 for a
+        branch named after its unit, 兰州市城关区·东关镇·机关第一党支部 for one that is not.
+        Reads ``self.unit`` (select it with the organisation)."""
+        place = str(self.unit)
+        if not place or place == self.name:
+            return self.name
+        own = self.unit.name
+        if own and self.name.startswith(own) and place.endswith(own):
+            return place[: len(place) - len(own)] + self.name
+        return f"{place}{PLACE_SEPARATOR}{self.name}"
 
     @property
     def depth(self) -> int:

@@ -57,3 +57,17 @@ def test_a_field_that_needs_the_day_refuses_a_month_alone(value: object) -> None
 def test_a_field_that_needs_the_day_reads_a_whole_date_in_every_spelling() -> None:
     for value in ("2026-10-15", "2026年10月15日", "20261015", 20261015, D(2026, 10, 15)):
         assert parse_date(value, need_day=True) == D(2026, 10, 15)
+
+
+@pytest.mark.parametrize(("value", "month"), [("9999.99", 99), ("2026.13", 13), ("2026-00-10", 0), (2026.13, 13)])
+def test_a_month_that_does_not_exist_is_named_before_the_year(value: object, month: int) -> None:
+    # 9999.99 has no month 99 whatever its year: the clerk is told which part to correct first.
+    with pytest.raises(ValidationError) as refused:
+        parse_date(value)
+    assert refused.value.messages == [f"日期「{value}」的月份「{month}」不存在，月份应为1到12。"]
+
+
+def test_a_year_out_of_range_with_a_real_month_is_named_as_the_year() -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_date("3026.06")
+    assert refused.value.messages == ["日期「3026.06」的年份超出范围。"]

@@ -95,8 +95,10 @@ class NamedPerson:
 
     @property
     def batch_label(self) -> str:
-        """How a batch action's result names the member (批量办理结果): 胡文静（尾号0749，东关镇第2村党支部）."""
-        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.name}）"
+        """How a batch action's result names the member (批量办理结果), the branch with its
+        place (a province's batch spans its namesakes): 胡文静（尾号0749，兰州市城关区·东关镇第2村党支部）.
+        Reads ``branch.unit``."""
+        return f"{self.name}（尾号{self.masked_id_number[-4:]}，{self.branch.placed_name}）"
 
 
 class Member(NamedPerson, Audited):
@@ -573,7 +575,7 @@ class DuesRecord(Audited):
     @property
     def batch_label(self) -> str:
         """How a batch action's result names the month (批量办理结果), namesakes told apart:
-        王晓梅（尾号0005，城关区第1党支部） 2025-12. Reads ``member.branch``."""
+        王晓梅（尾号0005，兰州市城关区第1党支部） 2025-12. Reads ``member.branch.unit``."""
         return f"{self.member.batch_label} {self.month:%Y-%m}"
 
     @property

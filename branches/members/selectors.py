@@ -104,7 +104,7 @@ def transfers_in_transit(user: Any) -> QuerySet[Transfer]:
     in_scope = scope_queryset(PartyOrganisation.objects.all(), user).values("pk")
     return (Transfer.objects.filter(state=TransferState.IN_TRANSIT)
             .filter(Q(from_branch__in=in_scope) | Q(to_branch__in=in_scope))
-            .select_related("member", "from_branch", "to_branch").order_by("sent_on", "pk"))
+            .select_related("member", "from_branch__unit", "to_branch__unit").order_by("sent_on", "pk"))
 
 
 def transfers_overdue(user: Any, today: datetime.date | None = None) -> QuerySet[Transfer]:
@@ -119,7 +119,7 @@ def arrears(user: Any) -> QuerySet[Member]:
     leaving are gone, :func:`services.dues_close_on_leaving`; the month of leaving stays in
     the ledger)."""
     return (scope_queryset(Member.objects.filter(unpaid_months__gt=0, status=MemberStatus.ACTIVE), user)
-            .select_related("branch").order_by("-unpaid_months", "pk"))
+            .select_related("branch__unit").order_by("-unpaid_months", "pk"))
 
 
 def arrears_months(member: Member) -> list[datetime.date]:
@@ -159,7 +159,7 @@ def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[da
 def missing_income_base(user: Any) -> QuerySet[Member]:
     """在职党员未填写党费计算基数: on the roll, no dues generated for them until filled."""
     return (scope_queryset(Member.objects.filter(MISSING_INCOME_BASE, status=MemberStatus.ACTIVE), user)
-            .select_related("branch").order_by("branch_id", "name", "id"))
+            .select_related("branch__unit").order_by("branch_id", "name", "id"))
 
 
 def arrears_naive() -> QuerySet[Member]:
@@ -173,7 +173,7 @@ def arrears_naive() -> QuerySet[Member]:
 
 
 def applicants_visible_to(user: Any) -> QuerySet[Applicant]:
-    return scope_queryset(Applicant.objects.all(), user).select_related("branch")
+    return scope_queryset(Applicant.objects.all(), user).select_related("branch__unit")
 
 
 def activists_due_review(user: Any, today: datetime.date | None = None) -> QuerySet[Applicant]:
@@ -200,7 +200,7 @@ def approvals_awaited(due_by: datetime.date | None = None) -> QuerySet[Applicant
     awaited = Applicant.objects.filter(stage=Stage.PROBATIONARY, approved_on__isnull=True)
     if due_by is not None:
         awaited = awaited.filter(vote_on__lte=rules.latest_start(due_by, rules.APPROVAL_WITHIN_MONTHS))
-    return awaited.select_related("branch").order_by("vote_on", "pk")
+    return awaited.select_related("branch__unit").order_by("vote_on", "pk")
 
 
 def review_gap_unexplained(applicant: Applicant) -> Any:
@@ -241,7 +241,7 @@ def probations_ending_by(until: datetime.date) -> QuerySet[Member]:
         ends_by |= Q(extended_months=months, joined_on__lte=rules.latest_start(until, rules.PROBATION_MONTHS + months))
     return (Member.objects.filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE)
             .annotate(extended_months=Coalesce("application__probation_extended_months", 0)).filter(ends_by)
-            .select_related("branch", "application").order_by("joined_on", "pk"))
+            .select_related("branch__unit", "application").order_by("joined_on", "pk"))
 
 
 def probation_ending(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Member]:
@@ -258,7 +258,7 @@ def roster_probationers_overdue(user: Any, today: datetime.date | None = None) -
     return (members_visible_to(user).filter(category=MemberCategory.PROBATIONARY, status=MemberStatus.ACTIVE,
                                             application__isnull=True,
                                             joined_on__lt=rules.probation_overdue_before(today or dates.today()))
-            .select_related("branch").order_by("joined_on", "pk"))
+            .select_related("branch__unit").order_by("joined_on", "pk"))
 
 
 def corrections_due(user: Any, today: datetime.date | None = None, within_days: int = 30) -> QuerySet[Appraisal]:
@@ -267,7 +267,7 @@ def corrections_due(user: Any, today: datetime.date | None = None, within_days: 
     limit = (today or dates.today()) + datetime.timedelta(days=within_days)
     return (scope_queryset(Appraisal.objects.filter(disposal=Disposal.CORRECT, reviewed_on__isnull=True,
                                                     correct_by__lte=limit, member__status=MemberStatus.ACTIVE), user)
-            .select_related("member__branch").order_by("correct_by", "pk"))
+            .select_related("member__branch__unit").order_by("correct_by", "pk"))
 
 
 def disposals_pending(user: Any) -> QuerySet[Appraisal]:
@@ -276,4 +276,4 @@ def disposals_pending(user: Any) -> QuerySet[Appraisal]:
     leaving = (Q(disposal__in=[Disposal.PERSUADE, Disposal.REMOVE])
                | Q(review_result=CorrectionResult.NOT_CORRECTED))
     return (scope_queryset(Appraisal.objects.filter(leaving, member__status=MemberStatus.ACTIVE), user)
-            .select_related("member__branch").order_by("-year", "member_id"))
+            .select_related("member__branch__unit").order_by("-year", "member_id"))

@@ -51,7 +51,7 @@ def appraisal_link(appraisal: Any) -> str:
 
 
 def to_side(transfer: Any) -> str:
-    return transfer.to_branch.name if transfer.to_branch_id else f"省外：{transfer.destination}"
+    return transfer.to_branch.placed_name if transfer.to_branch_id else f"省外：{transfer.destination}"
 
 
 def missing_checks(applicant: Any) -> str:
@@ -108,7 +108,7 @@ def approval_days_left(applicant: Any) -> str:
 
 
 TRANSFER_COLUMNS = (
-    Column("党员", "member.name_and_tail"), Column("转出党支部", "from_branch.name"), Column("转入", to_side),
+    Column("党员", "member.name_and_tail"), Column("转出党支部", "from_branch.placed_name"), Column("转入", to_side),
     Column("介绍信编号", "letter_number"), Column("开出日期", "sent_on"),
 )
 
@@ -119,7 +119,7 @@ def probations_due(until: datetime.date) -> Iterator[DueItem]:
     where they are now: the 预备期将满 list's own (:func:`selectors.probations_ending_by`).
     The rule's lead time (30 days) makes it "ending within 30 days". Keyed by the member."""
     for member in selectors.probations_ending_by(until).iterator(chunk_size=2000):
-        yield DueItem(pk=member.pk, title=f"{member.branch.name}预备党员{member.name}预备期满讨论转正",
+        yield DueItem(pk=member.pk, title=f"{member.branch.placed_name}预备党员{member.name}预备期满讨论转正",
                       deadline=probation_ends(member), unit_id=member.branch.unit_id, link=probation_link(member))
 
 
@@ -129,7 +129,7 @@ def approvals_due(until: datetime.date) -> Iterator[DueItem]:
     pending's own (:func:`selectors.approvals_awaited`); the file's branch's unit follows
     them up, the unit above hears of those long overdue."""
     for applicant in selectors.approvals_awaited(due_by=until).iterator(chunk_size=2000):
-        yield DueItem(pk=applicant.pk, title=f"{applicant.branch.name}预备党员{applicant.name}待上级党委审批",
+        yield DueItem(pk=applicant.pk, title=f"{applicant.branch.placed_name}预备党员{applicant.name}待上级党委审批",
                       deadline=approval_deadline(applicant), unit_id=applicant.branch.unit_id,
                       link=applicant_link(applicant))
 
@@ -165,21 +165,21 @@ def register_all() -> None:
         slug=SLUG_REVIEW, title="应开展培养考察的入党积极分子", section=SECTION, permission="members.view_applicant",
         queryset=selectors.activists_due_review, row_link=applicant_link,
         description="入党积极分子每半年考察一次；上次考察（从未考察的，自确定为积极分子起）已超过六个月的列在这里。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("确定为积极分子", "activist_on"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("确定为积极分子", "activist_on"),
                  Column("上次考察", last_review), Column("应考察日期", review_due)),
     ))
     register(WorkList(
         slug=SLUG_CHECKS, title="政审、培训或公示未完成的发展对象", section=SECTION, permission="members.view_applicant",
         queryset=selectors.candidates_missing_checks, row_link=applicant_link,
         description="发展对象提交支部大会讨论前须完成政治审查、集中培训（不少于3天或24学时）和公示。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("确定为发展对象", "candidate_on"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("确定为发展对象", "candidate_on"),
                  Column("未完成", missing_checks)),
     ))
     register(WorkList(
         slug=SLUG_APPROVAL, title="支部大会通过后待上级党委审批的预备党员", section=SECTION,
         permission="members.view_applicant", queryset=selectors.approvals_pending, row_link=applicant_link,
         description="支部大会讨论通过的预备党员，上级党委应在三个月内审批；已逾期的排在前面，请督促及时审批。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("支部大会接收", "vote_on"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("支部大会接收", "vote_on"),
                  Column("审批期限", approval_deadline), Column("剩余天数", approval_days_left)),
     ))
     register(WorkList(
@@ -187,7 +187,7 @@ def register_all() -> None:
         queryset=selectors.probation_ending, row_link=probation_link,
         description="预备期满应及时召开支部大会讨论转正、延长预备期或取消预备党员资格；已满未讨论的也列在这里。"
                     "经发展党员程序接收的按其档案（含延长预备期）计算，名册中直接登记的预备党员按入党日期满一年计算。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("入党日期", "joined_on"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("入党日期", "joined_on"),
                  Column("预备期满", probation_ends),
                  Column("发展党员档案", lambda m: "有" if file_of(m) is not None else "名册登记")),
     ))
@@ -207,7 +207,7 @@ def register_all() -> None:
         slug=SLUG_ARREARS, title="欠缴党费的党员", section=SECTION, permission="members.view_duesrecord",
         queryset=selectors.arrears, row_link=member_link,
         description="有未交月份的党员，按欠缴月数排列；连续6个月不交纳且无正当理由的，已列入整改清单作自行脱党审查。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("欠缴月数", "unpaid_months"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("欠缴月数", "unpaid_months"),
                  Column("欠缴原因", "arrears_reason")),
     ))
     register(WorkList(
@@ -215,14 +215,14 @@ def register_all() -> None:
         queryset=selectors.missing_income_base, row_link=member_link,
         description="在职党员按月工资收入中的固定部分交纳党费；未填写计算基数的，生成党费时跳过，"
                     "请在党员页面填写“党费计算基数”后重新生成该月党费。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("入党日期", "joined_on")),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("入党日期", "joined_on")),
     ))
     register(WorkList(
         slug=SLUG_CORRECTIONS, title="30天内限期改正期满的党员", section=SECTION, permission="members.view_appraisal",
         queryset=selectors.corrections_due, row_link=appraisal_link,
         description="民主评议中评为不合格、限期改正的党员，期满应召开支部大会评定是否改正；未改正的劝其退党。"
                     "已期满尚未评定的也列在这里。",
-        columns=(Column("姓名", "member.name_and_tail"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
+        columns=(Column("姓名", "member.name_and_tail"), Column("党支部", "member.branch.placed_name"), Column("评议年度", "year"),
                  Column("限期改正期满", "correct_by")),
     ))
     register(WorkList(
@@ -231,7 +231,7 @@ def register_all() -> None:
         description="民主评议中作出劝其退党、除名处置，或限期改正期满仍未改正的党员，仍在党员名册中。"
                     "除名经上级党组织批准、劝退的本人退党后，请打开该党员的民主评议结果，办理「落实组织处置（出党）」，"
                     "登记批准日期和批准机关，党籍状态随之变为出党。",
-        columns=(Column("姓名", "member.name_and_tail"), Column("党支部", "member.branch.name"), Column("评议年度", "year"),
+        columns=(Column("姓名", "member.name_and_tail"), Column("党支部", "member.branch.placed_name"), Column("评议年度", "year"),
                  Column("组织处置", "get_disposal_display"), Column("期满评定", "get_review_result_display")),
     ))
     register(WorkList(
@@ -241,7 +241,7 @@ def register_all() -> None:
         description="预备期为一年，延长最多一年，入党满两年的不会仍是预备党员。名册现已拒绝这样的登记；"
                     "此前登记的仍列在这里，请核对：已转正的，在党员页面改为正式党员并填写转正日期；入党日期有误的，"
                     "更正入党日期；已取消预备党员资格的，变更党籍状态。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("入党日期", "joined_on"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("入党日期", "joined_on"),
                  Column("满两年", lambda m: rules.add_months(m.joined_on, rules.PROBATION_MAX_MONTHS))),
     ))
     register(WorkList(
@@ -251,7 +251,7 @@ def register_all() -> None:
         description="入党积极分子每半年考察一次；确定为发展对象前有超过六个月没有考察、又未写明原因的，"
                     "系统现已拒绝确定为发展对象。此前登记的档案列在这里，请在档案页面办理「补记考察原因」，"
                     "据实写明未按时考察的原因（考察已开展而漏登的，写明考察日期和情况）。",
-        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.name"), Column("发展阶段", "get_stage_display"),
+        columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("发展阶段", "get_stage_display"),
                  Column("确定为发展对象", "candidate_on"), Column("未考察期间", unexplained_gap)),
     ))
     register(WorkList(

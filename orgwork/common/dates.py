@@ -53,6 +53,8 @@ def today() -> datetime.date:
 
 
 def _build(year: int, month: int, day: int | None, raw: Any, need_day: bool = False) -> datetime.date:
+    if not 1 <= month <= 12:  # named first: 9999.99 has no month 99, whatever its year
+        raise ValidationError(f"日期「{raw}」的月份「{month}」不存在，月份应为1到12。", code="invalid_date")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError(f"日期「{raw}」的年份超出范围。", code="invalid_date")
     if day is None and need_day:

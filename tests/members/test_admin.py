@@ -392,8 +392,8 @@ def test_the_transfer_list_shows_both_sides_in_one_column_and_the_dates_in_anoth
     assert response.context["cl"].list_display[-5:] == ["member_shown", "route", "letter_number", "state_shown", "dates"]
     text = response.content.decode()
     assert f"{member.name}（尾号{member.id_number[-4:]}）" in text  # two namesakes of one branch, told apart
-    assert ('<span class="orgwork-breaks">东岗社区党支部</span><br>→ '
-            '<span class="orgwork-breaks">七里河区第一党支部</span>') in text
+    assert ('<span class="orgwork-breaks">兰州市城关区·东岗社区党支部</span><br>→ '
+            '<span class="orgwork-breaks">兰州市七里河区第一党支部</span>') in text  # each side with its place
     assert f"开出 {days_ago(8):%Y-%m-%d}<br>接收 {days_ago(2):%Y-%m-%d}" in text
 
 

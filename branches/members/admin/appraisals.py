@@ -113,7 +113,7 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     @admin.display(description="党支部", ordering="member__branch__path")
     def branch(self, obj: Appraisal) -> str:
-        return obj.member.branch.name
+        return obj.member.branch.placed_name
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new result: 合格 (the usual one, never a silent 优秀), for the year being
@@ -145,7 +145,7 @@ class AppraisalAdmin(RecordStepsMixin, RecordTimelineMixin, PersonSearchMixin, I
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Appraisal]:
         # The list's 党员 and 党支部, the page's step (the member's status) and its summary.
-        return super().get_queryset(request).select_related("member__branch")
+        return super().get_queryset(request).select_related("member__branch__unit")
 
     def save_model(self, request: HttpRequest, obj: Appraisal, form: Any, change: bool) -> None:
         services.appraisal_save(appraisal=obj, actor=request.user)

@@ -170,7 +170,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     # Namesakes told apart by branch and the masked ID number (never the whole number).
     list_display = ["member", "branch_name", "masked_id_number", "month_shown", "due", "paid_shown", "paid_on"]
     list_filter = [UnitSubtreeFilter, MonthFilter, PaidFilter, MemberFilter]
-    list_select_related = ["member__branch", "branch", "excused_by"]
+    list_select_related = ["member__branch__unit", "branch__unit", "excused_by"]
     search_fields = ["member__name"]  # the search itself: PersonSearchMixin on the member
     person_lookup_prefix = "member__"
     ordering = ["-month", "member_id"]
@@ -209,7 +209,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
 
     @admin.display(description="收缴党支部")
     def branch_name(self, obj: DuesRecord) -> str:
-        return obj.branch.name
+        return obj.branch.placed_name
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj: DuesRecord) -> str:
@@ -247,7 +247,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                where = f"「{branch}」" if branch else "管辖范围内"
+                where = f"「{branch.placed_name}」" if branch else "管辖范围内"
                 if skipped := services.dues_without_base(month=month, branch=branch, actor=request.user):
                     self.message_user(request, f"{where}有 {skipped} 名在职党员未填写党费计算基数，未生成其{month:%Y.%m}党费。"
                                       + services.DUES_BASE_WHERE, messages.WARNING)

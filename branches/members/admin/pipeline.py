@@ -74,10 +74,10 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
     changes_only_by_steps = True
     # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
-    list_display = ["name", "masked_id_number", "branch", "stage", "applied_on", "activist_on", "candidate_on",
+    list_display = ["name", "masked_id_number", "branch_shown", "stage", "applied_on", "activist_on", "candidate_on",
                     "vote_on", "probation_ends_on"]
     list_filter = [UnitSubtreeFilter, "stage"]
-    list_select_related = ["branch"]
+    list_select_related = ["branch__unit"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     autocomplete_fields = ["branch"]  # tens of thousands in a province: picked by name or code
     inlines = [ReviewInline]
@@ -115,6 +115,10 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
         if obj is not None:  # after the application, the file changes only by its steps
             fields += ["name", "id_number", "gender", "birth_date", "branch", "applied_on", *STEP_FIELDS]
         return fields
+
+    @admin.display(description="党支部", ordering="branch__path")
+    def branch_shown(self, obj: Applicant) -> str:
+        return obj.branch.placed_name
 
     @admin.display(description="预备期满")
     def probation_ends_on(self, obj: Applicant) -> Any:

@@ -68,8 +68,9 @@ def holds_transfer_in_pass(request: HttpRequest, key: str) -> bool:
 
 
 # What a roster row shows (list_display, the masked number and 党龄 included): the page
-# reads these columns and the branch's name, not the member's and the branch's whole rows.
-ROSTER_COLUMNS = ("name", "id_number", "gender", "branch__name", "category", "joined_on", "full_on", "status",
+# reads these columns and the branch's name and place, not the member's and the branch's whole rows.
+ROSTER_COLUMNS = ("name", "id_number", "gender", "branch__name", "branch__unit__name", "branch__unit__full_name",
+                  "category", "joined_on", "full_on", "status",
                   "is_floating", "is_lost", "unpaid_months")
 
 
@@ -104,11 +105,11 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
 
     import_resource = "members_roster"
-    list_display = ["name", "masked_id_number", "gender", "branch", "category", "joined_on", "full_on",
+    list_display = ["name", "masked_id_number", "gender", "branch_shown", "category", "joined_on", "full_on",
                     "standing", "status", "is_floating", "is_lost", "unpaid_months"]
     list_filter = [UnitSubtreeFilter, "category", "status", "gender", AgeBandFilter, StandingBandFilter, "dues_category",
                    "is_floating", "is_lost"]
-    list_select_related = ["branch"]
+    list_select_related = ["branch__unit"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     ordering = ["branch_id", "name", "id"]
     actions = ["set_status"]
@@ -162,6 +163,10 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
         if db_field.name == "branch":
             kwargs["queryset"] = branches_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="党支部", ordering="branch__path")
+    def branch_shown(self, obj: Member) -> str:
+        return obj.branch.placed_name
 
     @admin.display(description="党龄（年）")
     def standing(self, obj: Member) -> Any:
@@ -255,7 +260,7 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
     list_display = ["member_shown", "route", "letter_number", "state_shown", "dates"]
     list_filter = ["state"]
-    list_select_related = ["member", "from_branch", "to_branch"]
+    list_select_related = ["member", "from_branch__unit", "to_branch__unit"]
     search_fields = ["=letter_number", "^member__name"]
     actions = ["send", "receive", "record_receipt", "send_back"]
     form = TransferStartForm
@@ -270,8 +275,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
 
     @admin.display(description="转出 → 转入")
     def route(self, obj: Transfer) -> str:
-        source = obj.from_branch.name if obj.from_branch_id else f"省外：{obj.origin}"
-        to = obj.to_branch.name if obj.to_branch_id else f"省外：{obj.destination}"
+        source = obj.from_branch.placed_name if obj.from_branch_id else f"省外：{obj.origin}"
+        to = obj.to_branch.placed_name if obj.to_branch_id else f"省外：{obj.destination}"
         # A name from outside the province is typed as the letter gives it, sixty characters
         # unbroken at times: it wraps within the column rather than widen the table.
         return format_html('<span class="orgwork-breaks">{}</span><br>→ <span class="orgwork-breaks">{}</span>',

@@ -101,7 +101,7 @@ class DisqualifyForm(ReasonForm):
 
 
 def _about(applicant: Applicant, words: str) -> str:
-    return f"{applicant.get_stage_display()}{applicant.name}（{applicant.branch.name}）将办理「{words}」。"
+    return f"{applicant.get_stage_display()}{applicant.name}（{applicant.branch.placed_name}）将办理「{words}」。"
 
 
 def _under_first_field(form: type[forms.Form], refused: tuple[str, ...]) -> dict[str, str]:
@@ -302,7 +302,7 @@ class TransferInNewMemberForm(TransferInStepForm, forms.ModelForm):
 
 
 def _member_about(member: Member, words: str) -> str:
-    return (f"党员{member.name}（{member.branch.name}，{member.get_category_display()}，"
+    return (f"党员{member.name}（{member.branch.placed_name}，{member.get_category_display()}，"
             f"党籍状态：{member.get_status_display()}）将办理「{words}」。")
 
 
@@ -349,8 +349,8 @@ MEMBER_STEPS = (
 
 
 def _transfer_about(transfer: Transfer, label: str) -> str:
-    to = transfer.to_branch.name if transfer.to_branch_id else f"省外：{transfer.destination}"
-    source = transfer.from_branch.name if transfer.from_branch_id else f"省外：{transfer.origin}"
+    to = transfer.to_branch.placed_name if transfer.to_branch_id else f"省外：{transfer.destination}"
+    source = transfer.from_branch.placed_name if transfer.from_branch_id else f"省外：{transfer.origin}"
     return (f"{transfer.member.name}的组织关系由{source}转往{to}（介绍信{transfer.letter_number}，"
             f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
 
