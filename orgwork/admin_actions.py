@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 MAX_LISTED_FAILURES = 10
+# 选中全部 runs a batch on the whole filtered list, up to this many records
+# (ScopedModelAdmin.response_action refuses more); its form page names the first
+# LISTED_ON_FORM of them and counts the rest.
+BATCH_MAX = 2000
+LISTED_ON_FORM = 200
 
 
 def confirm_label(words: str) -> str:
@@ -104,8 +110,25 @@ def action_with_form(model_admin: admin.ModelAdmin, request: HttpRequest, querys
     else:
         form = form_class(**kwargs)
     context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title, "opts": model_admin.model._meta, "objects": list(queryset[:200]), "form": form,
-        "action": action, "submit_label": confirm_label(title),
+        **model_admin.admin_site.each_context(request), **selection_context(request, queryset),
+        "title": title, "opts": model_admin.model._meta, "form": form, "action": action,
+        "submit_label": confirm_label(title),
     }
     return TemplateResponse(request, "admin/orgwork/action_form.html", context)
+
+
+def selection_context(request: HttpRequest, queryset: models.QuerySet[Any]) -> dict[str, Any]:
+    """What a batch's form page carries to its second post (批量办理的所选记录): the records
+    as chosen — the ticked keys, or 选中全部 (``select_across``), which the changelist turns
+    back into the whole filtered list from the page's own query string — and the count and
+    first ``LISTED_ON_FORM`` of them to name."""
+    across = request.POST.get("select_across") == "1"
+    listed = list(queryset[:LISTED_ON_FORM])
+    total = queryset.count() if across or len(listed) == LISTED_ON_FORM else len(listed)
+    return {
+        "objects": listed, "total": total, "unlisted": total - len(listed), "select_across": "1" if across else "0",
+        # Under 选中全部 the ticked keys go along unused: the changelist runs no action
+        # posted without one.
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if across else [str(obj.pk) for obj in listed],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }

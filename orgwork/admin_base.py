@@ -35,6 +35,7 @@ from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
+from orgwork.admin_actions import BATCH_MAX
 from orgwork.admin_changelist import HonouredListMixin
 from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
@@ -486,7 +487,15 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
         if not all(key_holds(pk, value) for value in selected):
             self.message_user(request, "所选记录无效，未执行任何操作。", messages.WARNING)
             return None
-        if selected and request.POST.get("select_across") != "1":
+        if request.POST.get("select_across") == "1":
+            # 选中全部 N 条: the whole filtered list. A province's list holds a million
+            # members; one batch runs a service per record, so it is bounded, and said so.
+            if (total := queryset.count()) > BATCH_MAX:
+                self.message_user(
+                    request, f"一次最多批量办理 {BATCH_MAX} 条，当前列表共 {total} 条，未执行任何操作。"
+                             "请先用筛选缩小范围，再分批办理。", messages.WARNING)
+                return None
+        elif selected:
             wanted = {pk.to_python(value) for value in selected}
             if missing := wanted - set(queryset.filter(pk__in=wanted).values_list("pk", flat=True)):
                 self.message_user(

@@ -8,13 +8,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from orgwork.admin_actions import batch_summary, refusal
+from orgwork.admin_actions import batch_summary, refusal, selection_context
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any],
@@ -47,12 +46,10 @@ def ask_then_run(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: 
         form = form_class()
     context = {
         **model_admin.admin_site.each_context(request),
+        **selection_context(request, queryset),
         "title": title,
         "form": form,
-        "objects": list(queryset[:200]),
         "action": request.POST.get("action", ""),
-        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/supervision/action_form.html", context)
