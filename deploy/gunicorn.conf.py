@@ -13,4 +13,7 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Access lines without what a search typed, ID numbers masked (a list's search and the
+# autocomplete send the typed text in the address).
+logger_class = "orgwork.log_scrub.GunicornLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

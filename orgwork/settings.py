@@ -351,9 +351,20 @@ IMPORT_MAX_CELLS = 5_000_000
 # The largest 佐证材料 file accepted on a rectification item (orgwork.rectification.evidence).
 RECTIFICATION_EVIDENCE_MAX_MB = int(os.environ.get("RECTIFICATION_EVIDENCE_MAX_MB", "20"))
 
+# Every line leaves without what a search typed and with ID numbers masked
+# (orgwork.log_scrub); the development server's request lines too, which Django's
+# default configuration writes through a handler of their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub": {"()": "orgwork.log_scrub.ScrubFilter"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["scrub"]},
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

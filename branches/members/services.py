@@ -1089,6 +1089,10 @@ def dues_close_on_leaving(*, member: Member, status: str, left_on: datetime.date
     return len(rows)
 
 
+# Off the roll, yet owing the month they left in (and any before it not generated then).
+LEFT_OWING_THE_MONTH = (MemberStatus.EXPELLED, MemberStatus.SUSPENDED)
+
+
 def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation | None) -> Any:
     """The members on the roster in scope (one branch of it) still without the month's row.
     One back on the roll (恢复在册, 省外转入) owes from the month he came back, not for the
@@ -1096,7 +1100,11 @@ def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation
     letter from outside names its 党费交至, from the month after it. One whose
     letter out of the province is on its way (在途) owes up to the letter's month: he is
     still 在册 until the receipt, but has left with the letter; if it comes back (退回)
-    he stays, and generating a later month again adds his row."""
+    he stays, and generating a later month again adds his row. One expelled (出党, 取消预备
+    党员资格 included) or suspended (停止党籍) in the month or after it still owes it: he pays
+    up to and including the month he left (:func:`rules.dues_first_month_gone`), whether
+    the month was generated before he left or after; one who died after the month, the
+    months before his death."""
     next_month = rules.add_months(month, 1)
     leaving = Transfer.objects.filter(member=OuterRef("pk"), state=TransferState.IN_TRANSIT, to_branch__isnull=True,
                                       from_branch__isnull=False, sent_on__lt=month)
@@ -1106,8 +1114,10 @@ def _dues_pending(*, month: datetime.date, actor: Any, branch: PartyOrganisation
     arrived = Transfer.objects.filter(member=OuterRef("pk"), from_branch__isnull=True, state=TransferState.RECEIVED,
                                       received_on=OuterRef("status_changed_on"), dues_paid_to__isnull=False)
     back = (Q(status_changed_on__isnull=True) | Q(status_changed_on__lt=next_month)) & ~Exists(arrived)
-    members = scope_queryset(Member.objects.filter(back | Exists(arrived.filter(dues_paid_to__lt=month)),
-                                                   status=MemberStatus.ACTIVE, joined_on__lt=next_month)
+    on_roll = (back | Exists(arrived.filter(dues_paid_to__lt=month))) & Q(status=MemberStatus.ACTIVE)
+    left_since = (Q(status__in=LEFT_OWING_THE_MONTH, status_changed_on__gte=month)
+                  | Q(status=MemberStatus.DECEASED, status_changed_on__gte=next_month))
+    members = scope_queryset(Member.objects.filter(on_roll | left_since, joined_on__lt=next_month)
                              .exclude(Exists(leaving)), actor)
     if branch is not None:
         _require_branch_in_scope(branch, actor)

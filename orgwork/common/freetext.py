@@ -10,6 +10,9 @@ whatever it is for, on every path that writes one.
 - Nothing but characters that cannot be seen (a zero-width space, a control character, an
   ideographic space): it reads as blank on every page, yet counts as written, so a required
   reason (例外原因, 出党原因, 欠缴原因) would be given by nothing.
+- Nothing but punctuation and symbols (。。。, ……, ——, /): seen, but saying nothing, it too
+  would give a required reason; in an optional field it stands for a blank, which is left
+  blank.
 
 Business models check the text fields written now in ``clean_fields``
 (:class:`orgwork.audit.models.Audited`); the services' one write door
@@ -42,6 +45,7 @@ WHOLE_ID_NUMBER = ("文字中有完整的身份证号：身份证号只登记在
                    "请写姓名和身份证号后四位。")
 SHOWS_NOTHING = ("只有看不见的字符（如零宽空格、控制字符或特殊空格），等于没有填写：请填写实际内容；"
                  "不需要填写的请留空。")
+SAYS_NOTHING = "只有标点或符号，等于没有填写：请写明实际内容；不需要填写的请留空。"
 
 
 def shows_nothing(text: str) -> bool:
@@ -53,12 +57,19 @@ def shows_nothing(text: str) -> bool:
         char.isspace() or char in _FILLERS or unicodedata.category(char) in _UNSEEN for char in inner)
 
 
+def says_nothing(text: str) -> bool:
+    """Whether ``text`` holds something to see but neither a letter (a Chinese character
+    included) nor a digit: punctuation and symbols only (。。。, ……, ——, /, ☆)."""
+    inner = text.strip()
+    return bool(inner) and not any(char.isalnum() for char in inner)
+
+
 def may_hold_something_refused(text: str) -> bool:
     """A quick look for a column of cells: whether :func:`text_error` could refuse
-    ``text`` (a star, seventeen digits in a row, or a first character that cannot be seen)."""
+    ``text`` (a star, seventeen digits in a row, a first character that cannot be seen, or
+    one that is neither a letter nor a digit)."""
     first = text[:1]
-    return (first != "" and (not first.isprintable() or first.isspace() or first in _FILLERS)) or (
-        _QUICK.search(text) is not None)
+    return (first != "" and (not first.isalnum() or first in _FILLERS)) or _QUICK.search(text) is not None
 
 
 def holds_whole_id_number(text: str) -> bool:
@@ -78,6 +89,8 @@ def text_error(text: str, *, typed: bool = True) -> str | None:
         return None
     if shows_nothing(text):
         return SHOWS_NOTHING
+    if says_nothing(text):
+        return SAYS_NOTHING
     if secrets.holds_masked_number(text):
         return secrets.MASKED_IN_TYPED_TEXT if typed else secrets.MASKED_IN_TEXT
     if holds_whole_id_number(text):

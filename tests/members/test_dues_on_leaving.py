@@ -207,6 +207,24 @@ def test_dues_are_never_generated_for_a_member_not_on_the_roll(orgs, member, sta
     assert months_of(member) == [] and months_of(on_roll) == [M2, M1, THIS_MONTH]
 
 
+@pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED])
+def test_the_month_of_leaving_generated_after_he_left_is_still_owed(orgs, member, status):
+    # Expelled on the 10th of a month whose dues had not been generated yet: he pays up to
+    # and including it, so generating it afterwards asks him for it, and for nothing after.
+    services.member_set_status(member=member, status=status, changed_on=in_month(M2), reason="决定", actor=SYSTEM)
+    for month in (M3, M2, M1, THIS_MONTH):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [M3, M2]
+    assert DuesRecord.objects.get(member=member, month=M2).branch_id == member.branch_id
+
+
+def test_the_month_of_death_generated_after_it_is_not_asked_for(orgs, member):
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
+    for month in (M3, M2, M1):
+        services.dues_generate_month(month=month, actor=SYSTEM)
+    assert months_of(member) == [M3]
+
+
 def test_dues_are_never_generated_for_a_member_transferred_out_of_the_province(member, county_a_clerk):
     left_the_province(member, "甘转〔2026〕23号", in_month(M3, 2), in_month(M3, 3), county_a_clerk)
     services.dues_generate_month(month=M1, actor=SYSTEM)
