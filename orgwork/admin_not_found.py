@@ -30,5 +30,17 @@ class RecordNotFoundMixin:
     out-of-scope id with :func:`not_found_message`, back on the workbench."""
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponseRedirect:
+        key, slash, rest = unquote(str(object_id)).partition("/")
+        if slash:
+            # A mistyped page of a record (…/applicant/1/nonexist-step/ reaches here as the
+            # id "1/nonexist-step"): the record's own page, if the user may open it, says so.
+            found = self.get_object(request, key) if key else None  # type: ignore[attr-defined]
+            if found is not None:
+                shown = rest.strip("/")[:LONGEST_QUOTED_ID]
+                self.message_user(request, f"{opts.verbose_name}页面上没有「{shown}」这一项，已打开该{opts.verbose_name}。",  # type: ignore[attr-defined]
+                                  messages.WARNING)
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[key],
+                                                    current_app=self.admin_site.name))  # type: ignore[attr-defined]
+            object_id = key
         self.message_user(request, not_found_message(opts, object_id), messages.WARNING)  # type: ignore[attr-defined]
         return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))  # type: ignore[attr-defined]

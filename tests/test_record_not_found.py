@@ -103,3 +103,20 @@ def test_a_record_page_that_is_not_found_gets_the_chinese_404_without_talk_of_de
         html = response.content.decode()
         assert response.status_code == 404 and "<h1>页面不存在</h1>" in html
         assert "删除" not in html
+
+
+def test_a_mistyped_page_of_a_record_opens_the_record_and_says_the_page_is_not_there(
+        records: dict[str, Any], county_a_clerk: User, client_for: Any) -> None:
+    member = records["members_member"]()
+    response = client_for(county_a_clerk).get(f"/admin/members/member/{member.pk}/nonexist-step/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:members_member_change", args=[member.pk])
+    assert said(response) == ["党员页面上没有「nonexist-step」这一项，已打开该党员。"]
+
+
+def test_a_mistyped_page_of_a_record_outside_the_jurisdiction_reads_as_not_found(
+        records: dict[str, Any], county_b_clerk: User, client_for: Any) -> None:
+    member = records["members_member"]()
+    outside = client_for(county_b_clerk).get(f"/admin/members/member/{member.pk}/nonexist-step/", follow=True)
+    missing = client_for(county_b_clerk).get(f"/admin/members/member/{MISSING_ID}/nonexist-step/", follow=True)
+    assert said(outside) == [expected("党员", member.pk)] and said(missing) == [expected("党员", MISSING_ID)]
+    assert outside.redirect_chain[-1][0] == missing.redirect_chain[-1][0] == reverse("admin:index")

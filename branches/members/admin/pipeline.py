@@ -122,6 +122,10 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
 
     @admin.display(description="预备期满")
     def probation_ends_on(self, obj: Applicant) -> Any:
+        """The day the 预备期 ends or ended; none for a file whose 预备期 was cut short
+        (取消预备党员资格, 预备期内去世): a date there would read as a 转正 still to come."""
+        if obj.stage in (Stage.CANCELLED, Stage.DECEASED):
+            return "—"
         return obj.probation_ends_on
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

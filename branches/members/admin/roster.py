@@ -297,7 +297,8 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if days > rules.TRANSFER_OVERDUE_DAYS:
             return format_html('{}<br><span class="orgwork-warning">逾期，已{}天</span>{}', obj.get_state_display(),
                                days, expired)
-        return format_html("{}<br>已{}天{}", obj.get_state_display(), days, expired)
+        since = "今天开出" if days == 0 else f"已{days}天"
+        return format_html("{}<br>{}{}", obj.get_state_display(), since, expired)
 
     @admin.display(description="党费交至")
     def dues_paid_to_shown(self, obj: Transfer) -> str:
