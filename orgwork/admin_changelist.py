@@ -46,7 +46,7 @@ from django.contrib.admin.views.main import (
     ChangeListSearchForm,
 )
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpRequest, QueryDict
 
 logger = logging.getLogger(__name__)
@@ -151,6 +151,28 @@ def meaningless_value(spec: Any) -> str | None:
     return None
 
 
+def unoffered_field_value(model: Any, key: str, values: list[str]) -> str | None:
+    """A value of a field filter's parameter written without its ``__exact`` (``?category=zzz``,
+    which Django applies as it stands and answers with an empty list) that the field cannot
+    hold or does not offer among its choices, or None."""
+    if "__" in key.removesuffix("__exact"):
+        return None  # a related field's path, a lookup of its own: the filters check those
+    try:
+        field = model._meta.get_field(key.removesuffix("__exact"))
+    except FieldDoesNotExist:
+        return None
+    if field.is_relation:
+        return None
+    for value in values:
+        try:
+            typed = field.to_python(value)
+        except ValidationError:
+            return value
+        if field.choices and not offered(typed, field.flatchoices):
+            return value
+    return None
+
+
 class SearchForm(ChangeListSearchForm):
     """The search box, with a message of our own for a NUL character (Django's
     translation of its own reads 不允许是用空字符串)."""
@@ -241,6 +263,9 @@ class HonouredChangeList(ChangeList):
             self.refused.append(key)
             del remaining[key]
             self.drop(key)
+        for key in remaining:
+            if (bad := unoffered_field_value(self.model, key, self.filter_params.get(key) or [])) is not None:
+                raise IncorrectLookupParameters(f"筛选条件 {key} 的值 {bad!r} 不是可选的值")
         if self.refused and not getattr(self, "refusal_told", False):
             self.refusal_told = True
             tell(request, f"已忽略无法识别的查询条件：{shown(self.refused)}。列表只按页面上提供的筛选条件过滤。")
