@@ -418,12 +418,17 @@ def _on_the_roll(member: Member) -> None:
 def _lock_for_receiver(transfer: Transfer, actor: Any) -> Transfer:
     """The receiving side: inside the province the receiving branch's jurisdiction, out of
     it the sending branch's (which records the returned receipt)."""
-    base = Transfer.objects.select_related("to_branch", "member")
+    base = Transfer.objects.select_related("to_branch__unit", "member")
     row = base.filter(pk=transfer.pk).first()
     if row is not None and row.to_branch_id is not None:
         visible = scope_queryset(PartyOrganisation.objects.filter(pk=row.to_branch_id), actor).exists()
         if visible:
             return base.select_for_update(of=("self",)).get(pk=transfer.pk)
+        if row.from_branch_id is not None and scope_queryset(
+                PartyOrganisation.objects.filter(pk=row.from_branch_id), actor).exists():
+            # The sending side, which sees the transfer in its own list: told who receives it.
+            raise ValidationError(f"转入党支部「{row.to_branch.placed_name}」不在您的管辖范围内："
+                                  "组织关系由转入方接收，转出方不能代为接收。", code="scope")
         raise ValidationError("该组织关系转接不存在或转入党支部不在您的管辖范围内。", code="scope")
     return lock_in_scope(base, transfer.pk, actor, what="组织关系转接")
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -378,8 +379,22 @@ def test_receiving_by_the_batch_a_transfer_whose_receiving_branch_is_not_the_cle
     response = post_action(client_for(county_a_clerk), reverse("admin:members_transfer_changelist"), "receive",
                            [t.pk], day=days_ago(1).isoformat())
     text = response.content.decode()
-    assert "转入党支部不在您的管辖范围内" in text and "当前不能办理" not in text
+    # The sending county sees the transfer in its list: it is told who receives it.
+    assert ("转入党支部「兰州市七里河区第一党支部」不在您的管辖范围内：组织关系由转入方接收，转出方不能代为接收" in text
+            and "该组织关系转接不存在" not in text and "当前不能办理" not in text)
     assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
+
+
+def test_receiving_a_transfer_neither_side_of_which_is_the_clerks_reveals_nothing(orgs, member, county_b_clerk,
+                                                                                 tree):
+    from .conftest import make_org
+    elsewhere = make_org("C-1", "天水市第一党支部", tree["other_city"])
+    t = services.transfer_start(member=member, to_branch=elsewhere, letter_number="城组转〔2026〕22号",
+                                started_on=days_ago(9), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=days_ago(8), valid_days=30, actor=SYSTEM)
+    with pytest.raises(ValidationError) as refused:
+        services.transfer_receive(transfer=t, received_on=days_ago(1), actor=county_b_clerk)
+    assert refused.value.messages == ["该组织关系转接不存在或转入党支部不在您的管辖范围内。"]
 
 
 def test_the_transfer_list_shows_both_sides_in_one_column_and_the_dates_in_another(orgs, member, client_for,
