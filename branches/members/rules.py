@@ -544,9 +544,12 @@ def dues_first_owed(*, received_on: datetime.date, paid_to: datetime.date | None
     return add_months(paid_to.replace(day=1), 1)
 
 
+ROUTE_MISSING = "省内转接请选择转入党支部；转出本省请填写转往单位。"
+
+
 def transfer_errors(*, from_branch_id: int | None, to_branch: Any, destination: str) -> dict[str, str]:
     if to_branch is None and not destination.strip():
-        return {"destination": "省内转接请选择转入党支部；转出本省请填写转往单位。"}
+        return {"destination": ROUTE_MISSING}
     if to_branch is not None and destination.strip():
         return {"destination": "已选择省内转入党支部，不必再填写省外转往单位。"}
     if to_branch is not None:

@@ -432,3 +432,13 @@ def test_the_member_page_is_in_three_parts_and_shows_a_status_change_only_once_t
     assert {"status_changed_on", "status_reason"} <= set(parts(member.pk)["党籍"])
     add = client_for(county_a_clerk).get(reverse("admin:members_member_add")).context["adminform"]
     assert [fieldset.name for fieldset in add] == ["基本信息", "党籍", "党费"]
+
+
+def test_a_receiving_branch_key_that_names_no_branch_is_one_error_under_its_field(orgs, member, client_for,
+                                                                                 county_a_clerk):
+    response = client_for(county_a_clerk).post(reverse("admin:members_transfer_add"), {
+        "member": member.pk, "to_branch": "999999", "destination": "", "letter_number": "城组转〔2026〕51号",
+        "started_on": days_ago(1).isoformat()})
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["to_branch"]
+    assert not Transfer.objects.exists()

@@ -240,6 +240,13 @@ class TransferStartForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].help_text = help_text
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # A receiving branch that could not be read (a key no branch has) is one mistake,
+        # said under its field: not also 「请选择转入党支部」 under the destination.
+        if "to_branch" in self._errors and self._errors.get("destination") == [rules.ROUTE_MISSING]:
+            del self._errors["destination"]
+
 
 # 登记省外转入 of a person new to the province: the rights its service requires.
 TRANSFER_IN_PERMISSIONS = ("members.add_transfer", "members.add_member")
