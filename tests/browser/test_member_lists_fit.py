@@ -175,3 +175,38 @@ def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_
     assert "在途转接" in panel.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "member-lists-worklist-saved.png"))
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/admin/members/member/", "/admin/cadres/cadre/"])
+def test_a_lists_search_hint_is_read_whole_in_its_box_at_1440_px(
+    browser: Any, http_server: Any, personas: dict[str, Any], orgs: dict[str, Any], path: str
+) -> None:
+    """The hint of a clerk without the right to whole ID numbers is the longest (输入姓名开头、
+    拼音或首字母（如 zgf）（按身份证号查找须有查看完整身份证号的权限）): unfold's 24rem box cut it off."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    response = page.goto(http_server.url + path)
+    assert response is not None and response.status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    hint = page.evaluate("""() => {
+      const box = document.querySelector("#searchbar");
+      const probe = document.createElement("span");
+      probe.style.font = getComputedStyle(box).font;
+      probe.style.whiteSpace = "pre";
+      probe.textContent = box.placeholder;
+      document.body.appendChild(probe);
+      const needed = probe.getBoundingClientRect().width;
+      probe.remove();
+      const style = getComputedStyle(box);
+      return {text: box.placeholder, needed: needed,
+              room: box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+              title: box.title, table: document.querySelector("#result_list")?.scrollWidth ?? 0,
+              page: document.documentElement.scrollWidth};
+    }""")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-hint-{path.strip('/').replace('/', '-')}.png"))
+    context.close()
+    assert "按身份证号查找须有查看完整身份证号的权限" in hint["text"] and hint["title"] == hint["text"]
+    assert hint["needed"] <= hint["room"], hint
+    assert hint["page"] <= 1440, hint
