@@ -194,7 +194,7 @@ def test_every_scoped_list_with_a_search_box_says_what_it_matches() -> None:
     unnamed = [label for label, model_admin in searched.items()
                if not (model_admin.search_help_text or "").startswith("输入")]
     assert unnamed == []
-    assert searched["members.Transfer"].search_help_text == "输入完整介绍信编号或党员姓名开头"
+    assert searched["members.Transfer"].search_help_text == "输入完整介绍信编号、党员姓名开头或完整身份证号"
     assert searched["branches.PartyOrganisation"].search_help_text == "输入组织代码开头或组织名称"
     assert searched["supervision.HandlingRecord"].search_help_text == "输入干部姓名或文号"
     # A lookup it cannot name leaves the skin's own placeholder rather than a wrong hint.

@@ -177,7 +177,7 @@ def test_a_worklist_table_takes_the_pages_width_and_its_saved_queries_open_over_
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/admin/members/member/", "/admin/cadres/cadre/"])
+@pytest.mark.parametrize("path", ["/admin/members/member/", "/admin/cadres/cadre/", "/admin/members/transfer/"])
 def test_a_lists_search_hint_is_read_whole_in_its_box_at_1440_px(
     browser: Any, http_server: Any, personas: dict[str, Any], orgs: dict[str, Any], path: str
 ) -> None:

@@ -442,3 +442,20 @@ def test_a_receiving_branch_key_that_names_no_branch_is_one_error_under_its_fiel
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["to_branch"]
     assert not Transfer.objects.exists()
+
+
+def test_a_members_whole_id_number_finds_his_transfers_for_whoever_may_see_it_and_says_why_to_others(
+        orgs, member, client_for, county_a_clerk):
+    from django.contrib.messages import get_messages
+
+    from orgwork.common.search import NO_RIGHT_ID_SEARCH
+
+    from .conftest import with_the_right
+    t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕61号",
+                                started_on=days_ago(3), actor=SYSTEM)
+    url = reverse("admin:members_transfer_changelist")
+    refused = client_for(county_a_clerk).get(url, {"q": member.id_number})
+    assert list(refused.context["cl"].result_list) == []
+    assert NO_RIGHT_ID_SEARCH in [str(m) for m in get_messages(refused.wsgi_request)]
+    found = client_for(with_the_right(county_a_clerk)).get(url, {"q": member.id_number})
+    assert list(found.context["cl"].result_list) == [t]

@@ -25,7 +25,7 @@ from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixi
 from orgwork.admin_widgets import key_holds
 from orgwork.audit.presentation import ChangeRow
 from orgwork.common import dates
-from orgwork.common.search import PersonSearchMixin
+from orgwork.common.search import IdSearchGuard, PersonSearchMixin, id_number_term
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.imports.probing import audit_refusal
 from orgwork.units.scope import in_scope, scope_queryset
@@ -253,7 +253,7 @@ TRANSFER_IN_PERMISSIONS = ("members.add_transfer", "members.add_member")
 
 
 @admin.register(Transfer)
-class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+class TransferAdmin(IdSearchGuard, RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     """组织关系转接: started by the sending branch, received or returned by the receiving one
     (buttons on the transfer's page, batch actions on the list). A clerk sees the transfers
     leaving and those arriving in their jurisdiction. 登记省外转入 (a page of its own, from
@@ -269,12 +269,23 @@ class TransferAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     list_filter = ["state"]
     list_select_related = ["member", "from_branch__unit", "to_branch__unit"]
     search_fields = ["=letter_number", "^member__name"]
+    # A member's whole ID number finds his transfers for whoever may see it; anyone else
+    # is told why it finds none (IdSearchGuard), as on the roster.
+    person_lookup_prefix = "member__"
+    search_help_text = "输入完整介绍信编号、党员姓名开头或完整身份证号"
+    masked_search_help_text = "输入完整介绍信编号或党员姓名开头（按身份证号查找须有查看完整身份证号的权限）"
     actions = ["send", "receive", "record_receipt", "send_back"]
     form = TransferStartForm
     # Both picked by typing: the member by name or ID number among the clerk's own, the
     # receiving branch by name or 组织代码 among every branch of the province
     # (PartyOrganisationAdmin.get_search_results widens the search for this field).
     autocomplete_fields = ["member", "to_branch"]
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Transfer],
+                           search_term: str) -> tuple[QuerySet[Transfer], bool]:
+        if (as_id := id_number_term(search_term)) and not self.id_search_refused(request, search_term):
+            return queryset.filter(member__id_number=as_id), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="党员", ordering="member__name")
     def member_shown(self, obj: Transfer) -> str:
