@@ -85,3 +85,13 @@ def test_a_value_too_long_or_not_among_the_choices_is_told_in_plain_chinese() ->
             with pytest.raises(forms.ValidationError) as refused:
                 field.clean(value)
             assert refused.value.messages == [message]
+
+
+def test_the_command_search_answers_in_chinese(client_for: Any, county_a_clerk: Any) -> None:
+    client = client_for(county_a_clerk)
+    found = client.get("/admin/search/", {"s": "干部", "extended": "1"})
+    assert found.status_code == 200
+    html = found.content.decode()
+    assert "共找到" in html and "条结果" in html and not re.search(r">[^<]*\bFound\b", html)
+    nothing = client.get("/admin/search/", {"s": "无此功能页面zzz", "extended": "1"}).content.decode()
+    assert "没有找到匹配的结果" in nothing and "No results" not in nothing
