@@ -15,11 +15,20 @@ date shown as its month ``1980.05``, which has no star) is matched with the valu
 same column in the original whose mask is that text, as is another column's text whose
 numbers were masked, and the upload is rewritten with the values put back
 (:func:`restore_masked`).
+The workbook keeps the original's rows where they were (its row 7 is the original's row 7),
+so a row is first put back from its own row of the original (:class:`OriginalRows`): when
+the row is still that row — every cell the job did not mark red reads as the workbook
+wrote it, a number typed whole is the original's — each masked cell comes back from that
+row's value if its mask is that value's, and a mask that is not (a changed tail) is
+refused, never looked for elsewhere. So two numbers of one county that mask alike
+(620102********9035) come back each from its own row. Only a row that cannot be tied to
+its original (moved, inserted, a cell not marked red changed) is matched with the whole
+original by its mask, as before.
 Nothing is shown to anyone. The job's message says how many were put back, and which
-could not be (a mask that two different numbers share, or a number the original does not
-hold: an original that was itself a masked sheet gives no number back; a birth month two
-talents share). Those cells stay masked and the row is refused as the original sheet's
-would be.
+could not be (a mask that two different numbers share, for a row not tied to its own; a
+mask that is not its own row's; or a number the original does not hold: an original that
+was itself a masked sheet gives no number back; a birth month two talents share). Those
+cells stay masked and the row is refused as the original sheet's would be.
 
 An export (导出) made for a user without the right is uploaded again the same way: the
 weekly "export the ledger, fill in the payments, upload it". Its very hidden sheet
@@ -40,6 +49,7 @@ conditions through :func:`exported_values` (``cadres.lrmx``).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -55,8 +65,8 @@ from orgwork.units.scope import in_scope, scope_queryset
 from . import registry
 from .access import job_kind_visible
 from .models import ImportJob
-from .reader import (FileError, _excel_rows, check_xlsx_container, find_header, header_lookup, open_sheet,
-                     refuse_error_cells, sniff_kind)
+from .reader import (ESCAPED_FORMULA_STARTS, FileError, _excel_rows, check_xlsx_container, find_header,
+                     header_lookup, open_sheet, refuse_error_cells, sniff_kind)
 
 MARKER_SHEET = "orgwork-来源"
 _SALT = "orgwork.imports.error-workbook"
@@ -149,28 +159,113 @@ def _source(job: ImportJob, source_id: int) -> ImportJob | None:
     return source
 
 
-def _originals(source: ImportJob, kinds: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _plain(value: Any) -> str:
+    """A cell as text, for telling whether a row still reads as the workbook wrote it: a
+    blank is "", a text stripped and unescaped (``'=1+1``) as the reader reads it, a date
+    cell saved at midnight as its day, a whole number without its ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        return text[1:] if text[:1] == "'" and text[1:2] in ESCAPED_FORMULA_STARTS else text
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class OriginalRows:
+    """The original upload of an error workbook, row by row (错误标注表按原行还原).
+
+    The workbook writes every row of the original where it was, so its row N is the
+    original's row N as long as the clerk moved nothing. Kept per row: a digest of the
+    cells outside the personal-data columns as the workbook wrote them (their numbers
+    masked), leaving out the cells the job marked red, which the clerk is meant to change;
+    and the values of the personal-data columns and of the texts whose numbers were masked.
+    """
+
+    def __init__(self, *, header_row: int, headers: list[str], kinds: dict[str, str], errors: list[dict[str, Any]]):
+        self.header_row = header_row
+        self.kinds = kinds
+        self.compared = [h for h in headers if h not in kinds]  # the digest's columns, in order
+        self.red: dict[int, set[str]] = {}
+        for error in errors:
+            self.red.setdefault(int(error["row"]), set()).add(str(error.get("column") or ""))
+        self.rows: dict[int, tuple[bytes, dict[str, Any]]] = {}
+
+    def _digest(self, number: int, cell: Any) -> bytes:
+        red = self.red.get(number, ())
+        shown = "\x1f".join(_plain(cell(h)) for h in self.compared if h not in red)
+        return hashlib.blake2b(shown.encode(), digest_size=16).digest()
+
+    def add(self, number: int, cells: dict[str, Any]) -> None:
+        values = {h: v for h, v in cells.items() if v is not None and (
+            h in self.kinds or (isinstance(v, str) and secrets.mask_cell(v, None) != v))}
+        self.rows[number] = (self._digest(number, lambda h: secrets.mask_cell(cells.get(h), None)), values)
+
+    def tied(self, number: int, header_row: int, cell: Any) -> dict[str, Any] | None:
+        """The original values of the upload's row ``number`` (``cell(header)`` reads it),
+        if the row is still the original's: None if it cannot be told (another header row,
+        a row the original did not have, a cell not marked red that changed, a number not
+        marked red typed over with another)."""
+        if header_row != self.header_row or number not in self.rows:
+            return None
+        digest, values = self.rows[number]
+        if digest != self._digest(number, cell):
+            return None
+        red = self.red.get(number, ())
+        for header, kind in self.kinds.items():
+            typed = cell(header)
+            if header in red or secrets.is_masked(typed, kind):
+                continue  # a mask is checked against the row's own value, when it is put back
+            if _plain(typed).upper() != _plain(values.get(header)).upper():
+                return None
+        return values
+
+
+class Originals:
+    """What an error workbook's job held: each column's masked texts → value over the
+    whole file (:func:`_originals`), the rows (:class:`OriginalRows`), and whether any
+    personal-data cell of it was whole (an original that was a masked sheet had none)."""
+
+    def __init__(self, texts: dict[str, dict[str, Any]], rows: OriginalRows, whole: bool) -> None:
+        self.texts, self.rows, self.whole = texts, rows, whole
+
+
+def _originals(source: ImportJob, kinds: dict[str, str]) -> Originals:
     """Each column's masked texts in the source's upload → the value, as the error
     workbook wrote them (``secrets.mask_cell``): a personal-data column's value masked
     whole (an ID number, a phone, a birth date as its month), any other text with the
     numbers in it masked. A value that was itself a mask (an original that was a masked
-    sheet) gives nothing; a text with nothing masked is not kept."""
+    sheet) gives nothing; a text with nothing masked is not kept. And the same, row by row."""
     sheet = open_sheet(source.file.path, source.original_name, registry.get(source.resource))
     found: dict[str, dict[str, Any]] = {header: {} for header in sheet.headers}
     positions = list(enumerate(sheet.headers))
-    for _, cells in sheet.records():
+    rows = OriginalRows(header_row=sheet.header_row, headers=sheet.headers,
+                        kinds={h: k for h, k in kinds.items() if h in found}, errors=source.errors or [])
+    whole = False
+    for number, cells in sheet.records():
+        kept: dict[str, Any] = {}
         for i, header in positions:
             value, kind = cells[i], kinds.get(header)
             if value is None or secrets.is_masked(value, kind):
+                if value is not None and kind is None:
+                    kept[header] = value  # a text that has stars of its own: compared as it is
                 continue
+            kept[header] = value
+            whole = whole or kind is not None
             masked = secrets.mask_cell(value, kind)
             if kind is None and masked == value:  # a text with no number in it: nothing to put back
                 continue
             masked = str(masked)
             known = found[header].get(masked)
             found[header][masked] = value if known is None or known == value else _AMBIGUOUS
+        rows.add(number, kept)
     # A personal-data column is kept empty: its masks are then named as not put back.
-    return {header: texts for header, texts in found.items() if texts or header in kinds}
+    return Originals({header: texts for header, texts in found.items() if texts or header in kinds}, rows, whole)
 
 
 def _write(path: str, rows: Iterable[list[Any]]) -> None:
@@ -269,9 +364,10 @@ def restore_masked(job: ImportJob) -> str:
         originals = _originals(source, kinds)
     except FileError:
         return f"导入任务 {source_id} 的原始文件无法读取，表中被遮蔽的号码无法还原：请在原表中改正后上传。"
-    restored, note = _put_back(job, path, originals, kinds, f"已按导入任务 {source_id} 的原始文件还原 {{}} 个被遮蔽的{{}}。",
-                               "有两个{}遮蔽后相同", "原表中没有", texts=True)
-    if note and not restored:  # an original that was itself a masked sheet: not one number to give
+    restored, note = _put_back(job, path, originals.texts, kinds, f"已按导入任务 {source_id} 的原始文件还原 {{}} 个被遮蔽的{{}}。",
+                               "有两个{}遮蔽后相同", "原表中没有", texts=True,
+                               rows=originals.rows)
+    if note and not restored and not originals.whole:  # an original that was itself a masked sheet
         note = f"导入任务 {source_id} 的原始文件中也没有完整号码，表中被遮蔽的号码无法还原。" + note
     return note
 
@@ -299,7 +395,8 @@ def _noun(kind: str | None) -> str:
 
 
 def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds: dict[str, str], done: str,
-              ambiguous: str, missing: str, *, texts: bool = False) -> tuple[int, str]:
+              ambiguous: str, missing: str, *, texts: bool = False,
+              rows: OriginalRows | None = None) -> tuple[int, str]:
     """Rewrite the upload with each masked cell of a ``known`` column replaced by its
     value; the sentence says how many, and names the cells that keep their masks.
 
@@ -307,7 +404,8 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     (``kinds``; a birth date's month has no star). With ``texts`` (an error workbook),
     ``known`` holds other columns too, whose texts had numbers masked: there only a text
     ``known`` holds is one the workbook masked (the clerk's own text with a star
-    in it is left alone)."""
+    in it is left alone). With ``rows`` (an error workbook), a row still tied to its own
+    row of the original takes that row's values, and only those (:class:`OriginalRows`)."""
     resource_class = registry.get(job.resource)
     # The rewrite keeps the values the cells show and nothing of their formulas: the upload
     # is checked as the validation checks it first, or a formula without its result, or
@@ -326,7 +424,9 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     restored = 0
     nouns: set[str] = set()
     missed: dict[tuple[str, str], list[str]] = {}
-    rows: list[list[Any]] = []
+    unmoored = False  # a mask two originals share, in a row no longer tied to its own
+    written: list[list[Any]] = []
+    where = {header: i for i, header in columns.items()}
     for number, raw in raw_rows():
         row = list(raw)
         if number > header_row:
@@ -335,8 +435,19 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                 data_rows.add(number)
             found: dict[int, Any] = {}
             whole = True
+            own = None if rows is None else rows.tied(number, header_row, _reader(row, where))
             for i, (values, kind, declared) in targets.items():
                 cell = row[i] if i < len(row) else None
+                if own is not None and secrets.is_masked(cell, kind):
+                    # The row's own original, or nothing: a mask that is not its own is refused.
+                    value = own.get(columns[i])
+                    if value is not None and str(secrets.mask_cell(value, kind)).strip() == cell.strip():
+                        found[i] = value
+                    elif declared:
+                        why = missing if value is None else f"与原表同一行的{_noun(kind)}不符"
+                        missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
+                        whole = False
+                    continue
                 if not secrets.is_masked(cell, kind) or (not declared and cell.strip() not in values):
                     continue
                 value = values.get(cell.strip())
@@ -344,6 +455,7 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                     value = _born_in(cell, _row_id_number(row, found, id_column)) or value
                 if value is None or value is _AMBIGUOUS or value is _GONE:
                     why = ambiguous.format(_noun(kind)) if value is _AMBIGUOUS else missing
+                    unmoored = unmoored or (rows is not None and value is _AMBIGUOUS)
                     missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
                     whole = False
                 else:
@@ -356,12 +468,12 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                     row[i] = value
                     nouns.add(_noun(targets[i][1]))
                 restored += len(found)
-        rows.append(row)
+        written.append(row)
     if restored:
         # An error value (#N/A) reads as empty, and would be written so: refused as the
         # validation refuses it, in a column read, in a data row.
         refuse_error_cells(*formulas.among("errors", read_columns, data_rows))
-        _write(path, rows)
+        _write(path, written)
     note = done.format(restored, "和".join(n for n in ("号码", "日期", "文字") if n in nouns)) if restored else ""
     for (why, noun), cells in missed.items():
         shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
@@ -371,4 +483,15 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
             full = "完整的出生日期（年月日）" if noun == "日期" else "原来的文字"
             note += (f"{shown}的{noun}无法还原（{why}），所在行被遮蔽的号码和{noun}均未还原："
                      f"请填写{full}，或在原表中改正后上传。")
+    if unmoored:
+        note += ("遮蔽后相同的号码只按原表的同一行还原，以上各行已与原表的同一行不同"
+                 "（行被移动、插入或删除，或改动了未标红的单元格）。")
     return restored, note
+
+
+def _reader(row: list[Any], where: dict[str, int]) -> Any:
+    """``cell(header)`` of an uploaded row: its cell in that column, None beyond its end."""
+    def cell(header: str) -> Any:
+        i = where.get(header)
+        return row[i] if i is not None and i < len(row) else None
+    return cell

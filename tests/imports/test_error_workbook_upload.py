@@ -136,7 +136,43 @@ def twins() -> tuple[str, str]:
         day += datetime.timedelta(days=1)
 
 
-def test_a_mask_two_numbers_share_is_not_guessed_and_its_row_is_named(
+def saved(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def masked_ids(workbook: Any, first_row: int = 2) -> list[str]:
+    return [row[ID].value for row in workbook.worksheets[0].iter_rows(min_row=first_row)]
+
+
+def test_numbers_that_mask_alike_come_back_each_from_its_own_row(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    """One county, one area code: 620102197001059035 and 620102197001139035 both read
+    620102********9035. The workbook keeps the original's rows, so each comes back from
+    its own row; the title rows above the header and a date cell change nothing."""
+    one, other = twins()
+    joined = datetime.datetime(1995, 7, 1)  # a date cell, written and read back as one
+    rows = [person(1, 身份证号=one, 出生年月=f"{idnumber.birth_date_of(one):%Y.%m}", 入党时间=joined),
+            person(2, 身份证号=other, 出生年月=f"{idnumber.birth_date_of(other):%Y.%m}", 入党时间=joined),
+            person(3, 性别="难说")]
+    first = validated(county_a_clerk, workbook_bytes([["城关区科级干部名册"], ["填报单位：城关区委组织部"], HEAD, *rows]))
+    assert first.error_rows == 1, first.errors
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    shown = masked_ids(workbook, first_row=4)
+    assert shown[0] == shown[1] and "********" in shown[0]
+
+    workbook.worksheets[0].cell(row=6, column=GENDER + 1).value = "男"  # the one red cell
+    second = validated(county_a_clerk, saved(workbook))
+    assert second.error_rows == 0 and second.rows == 3, (second.message, second.errors)
+    assert f"已按导入任务 {first.pk} 的原始文件还原 3 个被遮蔽的号码。" in second.message
+    assert "无法还原" not in second.message
+    services.job_confirm(job=second, user=county_a_clerk)
+    assert services.job_commit(job_id=second.pk) == JobStatus.DONE
+    assert dict(Cadre.objects.values_list("name", "id_number")) == {row[0]: row[ID] for row in rows}
+
+
+def test_a_mask_two_numbers_share_is_not_guessed_in_rows_that_were_moved_and_its_row_is_named(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
     one, other = twins()
     born = [idnumber.birth_date_of(n) for n in (one, other)]
@@ -144,8 +180,51 @@ def test_a_mask_two_numbers_share_is_not_guessed_and_its_row_is_named(
             person(3, 性别="难说")]
     first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    sheet = workbook.worksheets[0]
+    swapped = [[c.value for c in sheet[3]], [c.value for c in sheet[2]]]  # sorted by name, say
+    for number, values in zip((2, 3), swapped):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column).value = value
     second = validated(county_a_clerk, corrected(workbook))
-    assert "已按导入任务" in second.message and "还原 1 个被遮蔽的号码" in second.message
-    assert "第 2 行「身份证号」、第 3 行「身份证号」的号码无法还原" in second.message
-    assert second.error_rows == 2
+    assert "还原 1 个被遮蔽的号码" in second.message
+    assert "第 2 行「身份证号」、第 3 行「身份证号」的号码无法还原（有两个号码遮蔽后相同）" in second.message
+    assert "遮蔽后相同的号码只按原表的同一行还原" in second.message
+    assert "原始文件中也没有完整号码" not in second.message
+    assert second.error_rows == 2 and "遮盖过的身份证号" in str(second.errors)
+    assert one not in second.message + str(second.errors) and other not in second.message + str(second.errors)
     assert not Cadre.objects.exists()
+
+
+def test_a_masked_number_whose_tail_was_changed_is_refused_not_found_in_another_row(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    """Row 2's mask typed over with row 4's: today's match over the whole file would give
+    row 2 row 4's number; the row's own original says it is not its own."""
+    rows = [person(1), person(2, 性别="难说"), person(3)]
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    sheet = workbook.worksheets[0]
+    sheet.cell(row=2, column=ID + 1).value = sheet.cell(row=4, column=ID + 1).value
+    second = validated(county_a_clerk, corrected(workbook))
+    assert "还原 2 个被遮蔽的号码" in second.message
+    assert "第 2 行「身份证号」的号码无法还原（与原表同一行的号码不符）" in second.message
+    refused = {(e["row"], e["column"]) for e in second.errors}
+    assert (2, "身份证号") in refused and second.error_rows == 1
+    assert rows[2][ID] not in str(second.errors) + second.message
+
+
+def test_rows_that_cannot_be_tied_to_their_own_do_not_say_the_original_lacked_whole_numbers(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    one, other = twins()
+    born = [idnumber.birth_date_of(n) for n in (one, other)]
+    rows = [person(1, 身份证号=one, 出生年月=f"{born[0]:%Y.%m}", 性别="难说"),
+            person(2, 身份证号=other, 出生年月=f"{born[1]:%Y.%m}")]
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    sheet = workbook.worksheets[0]
+    sheet.cell(row=2, column=GENDER + 1).value = "男"
+    sheet.insert_rows(2)  # a blank row inserted: every row has moved down
+    second = validated(county_a_clerk, saved(workbook))
+    assert "还原" not in second.message.split("无法还原")[0]  # nothing came back
+    assert "第 3 行「身份证号」、第 4 行「身份证号」的号码无法还原（有两个号码遮蔽后相同）" in second.message
+    assert "原始文件中也没有完整号码" not in second.message
+    assert second.error_rows == 2, second.errors
