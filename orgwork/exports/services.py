@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +46,8 @@ PROGRESS_STEP = 500
 # PostgreSQL advisory lock namespace: (EXPORT_LOCK, file id) is held by the worker building it.
 EXPORT_LOCK = 0x4558
 EXPORT_LOCKS = WorkerLock(EXPORT_LOCK)
+# PostgreSQL advisory lock namespace: (REQUEST_LOCK, owner id) while a request looks for its file.
+REQUEST_LOCK = 0x4552
 # Off PostgreSQL: a file without progress for this long has lost its worker.
 RUNNING_STALE_AFTER = datetime.timedelta(minutes=30)
 ORPHANED = "生成中断（后台任务未完成），请重新生成。"
@@ -84,6 +86,27 @@ def export_request(*, owner: Any, kind: str, title: str, params: dict[str, Any],
                unit_path=getattr(getattr(owner, "unit", None), "path", "") or "")
         transaction.on_commit(lambda: build_export.enqueue(export.pk))
     return export
+
+
+def export_request_once(*, owner: Any, kind: str, title: str, params: dict[str, Any],
+                        fresh_after: datetime.datetime | None = None) -> tuple[ExportFile, bool]:
+    """The owner's file of this kind and these parameters 排队中, 生成中 or 已生成 (not
+    expired, and for one 已生成 asked for after ``fresh_after``), or a new one queued:
+    (the file, whether it was queued now). A second click on a large download does not
+    build the same file twice. Two requests at once are taken one after the other."""
+    require_actor(owner)
+    exports_close_orphans(owner=owner)  # a build whose worker died is no file to wait for
+    with transaction.atomic():
+        if on_postgres() and getattr(owner, "pk", None):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REQUEST_LOCK, owner.pk])
+        same = files_of(owner).filter(kind=kind, params=params).exclude(status=ExportStatus.FAILED)
+        if fresh_after is not None:
+            same = same.exclude(status=ExportStatus.READY, created_at__lt=fresh_after)
+        existing = same.order_by("-created_at", "-pk").first()
+        if existing is not None:
+            return existing, False
+        return export_request(owner=owner, kind=kind, title=title, params=params), True
 
 
 class Progress:

@@ -5,6 +5,7 @@ gone (``services.exports_close_orphans``)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import (FileResponse, Http404, HttpRequest, HttpResponse, HttpR
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from . import services
 from .models import ExportFile, ExportStatus
@@ -22,16 +24,31 @@ from .models import ExportFile, ExportStatus
 LISTED = 100
 
 
-def queued(request: HttpRequest, *, kind: str, title: str, params: dict[str, Any]) -> HttpResponse:
-    """Queue the file and go to the user's export files at once."""
+def queued(request: HttpRequest, *, kind: str, title: str, params: dict[str, Any], once: bool = False,
+           fresh_after: datetime.datetime | None = None) -> HttpResponse:
+    """Queue the file and go to the user's export files at once. With ``once`` (an error
+    workbook), the user's same file already asked for is named instead of a second one
+    (``services.export_request_once``)."""
     if not request.user.is_staff:
         raise PermissionDenied
     try:
-        export = services.export_request(owner=request.user, kind=kind, title=title, params=params)
+        if once:
+            export, new = services.export_request_once(owner=request.user, kind=kind, title=title, params=params,
+                                                       fresh_after=fresh_after)
+        else:
+            export, new = services.export_request(owner=request.user, kind=kind, title=title, params=params), True
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"「{export.title}」正在后台生成，完成后将在站内消息中通知您，可在本页查看进度并下载。")
+        if new:
+            messages.success(request, f"「{export.title}」正在后台生成，完成后将在站内消息中通知您，可在本页查看进度并下载。")
+        elif export.is_ready:
+            messages.success(request, format_html(
+                "「{}」已经生成，无需再次生成：<a href=\"{}\">下载</a>（{}前有效）。", export.title,
+                reverse("admin:export_download", args=[export.pk]), f"{timezone.localtime(export.expires_at):%Y-%m-%d}"))
+        else:
+            messages.info(request, f"「{export.title}」已在后台生成中（{export.status_text}），无需再次申请："
+                                   "完成后将在站内消息中通知您，可在本页查看进度并下载。")
     return HttpResponseRedirect(reverse("admin:exports"))
 
 

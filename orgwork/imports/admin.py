@@ -256,8 +256,12 @@ class ImportJobAdmin(ScopedModelAdmin):
         if not job.errors or not job.file:
             raise Http404("该任务没有错误明细或文件已清理。")
         if too_many_rows(job.total or job.rows or 0):  # a large sheet: the worker annotates it
+            # One file per job, user and masking: a second click names the file asked for
+            # already; one built before the job's errors last changed does not count.
+            written = max((t for t in (job.validated_at, job.finished_at) if t is not None), default=None)
             return queued(request, kind=ExportKind.ERROR_WORKBOOK, title=f"错误标注表：{job.original_name}",
-                          params={"job": job.pk})
+                          params={"job": job.pk, "unmasked": may_unmask_job(request.user, job)}, once=True,
+                          fresh_after=written)
         stem = job.original_name.rsplit(".", 1)[0]
         return _download(error_workbook(job, user=request.user, unmask=may_unmask_job(request.user, job)),
                          f"{stem}-错误标注.xlsx", XLSX_TYPE)
