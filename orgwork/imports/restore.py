@@ -18,15 +18,16 @@ numbers were masked, and the upload is rewritten with the values put back
 The workbook keeps the original's rows where they were (its row 7 is the original's row 7),
 so a row is first put back from its own row of the original (:class:`OriginalRows`): when
 the row is still that row — every cell the job did not mark red reads as the workbook
-wrote it, a number typed whole is the original's — each masked cell comes back from that
-row's value if its mask is that value's, and a mask that is not (a changed tail) is
-refused, never looked for elsewhere. So two numbers of one county that mask alike
-(620102********9035) come back each from its own row. Only a row that cannot be tied to
-its original (moved, inserted, a cell not marked red changed) is matched with the whole
-original by its mask, as before.
+wrote it, a number typed whole is the original's — or, moved, reads as exactly one row of
+the original without red cells, each masked cell comes back from that row's value if its
+mask is that value's, and a mask that is not (a changed tail) is refused, never looked for
+elsewhere. So two numbers of one county that mask alike (620102********9035) come back
+each from its own row. Only a row that cannot be tied to one of the original's (a cell not
+marked red changed, a moved row that reads as two) is matched with the whole original by
+its mask, as before.
 Nothing is shown to anyone. The job's message says how many were put back, and which
 could not be (a mask that two different numbers share, for a row not tied to its own; a
-mask that is not its own row's; or a number the original does not hold: an original that
+mask that is not its row's; or a number the original does not hold: an original that
 was itself a masked sheet gives no number back; a birth month two talents share). Those
 cells stay masked and the row is refused as the original sheet's would be.
 
@@ -185,6 +186,8 @@ class OriginalRows:
     cells outside the personal-data columns as the workbook wrote them (their numbers
     masked), leaving out the cells the job marked red, which the clerk is meant to change;
     and the values of the personal-data columns and of the texts whose numbers were masked.
+    A row without red cells is also found by its digest wherever it has moved (rows sorted,
+    a row deleted above it), when no other row of the original reads the same.
     """
 
     def __init__(self, *, header_row: int, headers: list[str], kinds: dict[str, str], errors: list[dict[str, Any]]):
@@ -195,28 +198,34 @@ class OriginalRows:
         for error in errors:
             self.red.setdefault(int(error["row"]), set()).add(str(error.get("column") or ""))
         self.rows: dict[int, tuple[bytes, dict[str, Any]]] = {}
+        self.by_content: dict[bytes, int | None] = {}  # None: two rows read the same
 
-    def _digest(self, number: int, cell: Any) -> bytes:
-        red = self.red.get(number, ())
+    def _digest(self, cell: Any, red: Any = ()) -> bytes:
         shown = "\x1f".join(_plain(cell(h)) for h in self.compared if h not in red)
         return hashlib.blake2b(shown.encode(), digest_size=16).digest()
 
     def add(self, number: int, cells: dict[str, Any]) -> None:
         values = {h: v for h, v in cells.items() if v is not None and (
             h in self.kinds or (isinstance(v, str) and secrets.mask_cell(v, None) != v))}
-        self.rows[number] = (self._digest(number, lambda h: secrets.mask_cell(cells.get(h), None)), values)
+        digest = self._digest(lambda h: secrets.mask_cell(cells.get(h), None), self.red.get(number, ()))
+        self.rows[number] = (digest, values)
+        if number not in self.red:
+            self.by_content[digest] = None if digest in self.by_content else number
 
     def tied(self, number: int, header_row: int, cell: Any) -> dict[str, Any] | None:
         """The original values of the upload's row ``number`` (``cell(header)`` reads it),
-        if the row is still the original's: None if it cannot be told (another header row,
-        a row the original did not have, a cell not marked red that changed, a number not
-        marked red typed over with another)."""
-        if header_row != self.header_row or number not in self.rows:
+        if the row is still one row of the original: its own row, or the one row without
+        red cells it reads as. None if it cannot be told (a cell not marked red changed, a
+        row two rows of the original read as, a number not marked red typed over with
+        another)."""
+        own = self.rows.get(number) if header_row == self.header_row else None
+        found: int | None = number
+        if own is None or own[0] != self._digest(cell, self.red.get(number, ())):
+            found = self.by_content.get(self._digest(cell))
+        if found is None:
             return None
-        digest, values = self.rows[number]
-        if digest != self._digest(number, cell):
-            return None
-        red = self.red.get(number, ())
+        values = self.rows[found][1]
+        red = self.red.get(found, ())
         for header, kind in self.kinds.items():
             typed = cell(header)
             if header in red or secrets.is_masked(typed, kind):
@@ -444,7 +453,7 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                     if value is not None and str(secrets.mask_cell(value, kind)).strip() == cell.strip():
                         found[i] = value
                     elif declared:
-                        why = missing if value is None else f"与原表同一行的{_noun(kind)}不符"
+                        why = missing if value is None else f"与原表对应行的{_noun(kind)}不符"
                         missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
                         whole = False
                     continue
@@ -484,8 +493,8 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
             note += (f"{shown}的{noun}无法还原（{why}），所在行被遮蔽的号码和{noun}均未还原："
                      f"请填写{full}，或在原表中改正后上传。")
     if unmoored:
-        note += ("遮蔽后相同的号码只按原表的同一行还原，以上各行已与原表的同一行不同"
-                 "（行被移动、插入或删除，或改动了未标红的单元格）。")
+        note += ("遮蔽后相同的号码只按原表中对应的行还原，以上各行在原表中找不到对应的行"
+                 "（改动了未标红的单元格，或与别的行内容相同又移动了位置）。")
     return restored, note
 
 

@@ -172,26 +172,51 @@ def test_numbers_that_mask_alike_come_back_each_from_its_own_row(
     assert dict(Cadre.objects.values_list("name", "id_number")) == {row[0]: row[ID] for row in rows}
 
 
-def test_a_mask_two_numbers_share_is_not_guessed_in_rows_that_were_moved_and_its_row_is_named(
-        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+def twin_rows() -> list[list[Any]]:
     one, other = twins()
     born = [idnumber.birth_date_of(n) for n in (one, other)]
-    rows = [person(1, 身份证号=one, 出生年月=f"{born[0]:%Y.%m}"), person(2, 身份证号=other, 出生年月=f"{born[1]:%Y.%m}"),
+    return [person(1, 身份证号=one, 出生年月=f"{born[0]:%Y.%m}"), person(2, 身份证号=other, 出生年月=f"{born[1]:%Y.%m}"),
             person(3, 性别="难说")]
+
+
+def swap_rows(sheet: Any, one: int, other: int) -> None:
+    """Two rows trade places, as sorting the sheet by a column does."""
+    first, second = [c.value for c in sheet[one]], [c.value for c in sheet[other]]
+    for number, values in ((one, second), (other, first)):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column).value = value
+
+
+def test_rows_sorted_in_the_workbook_still_come_back_each_from_its_own(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    rows = twin_rows()
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    swap_rows(workbook.worksheets[0], 2, 3)
+    second = validated(county_a_clerk, corrected(workbook))
+    assert second.error_rows == 0 and "还原 3 个被遮蔽的号码。" in second.message, second.message
+    services.job_confirm(job=second, user=county_a_clerk)
+    assert services.job_commit(job_id=second.pk) == JobStatus.DONE
+    assert dict(Cadre.objects.values_list("name", "id_number")) == {row[0]: row[ID] for row in rows}
+
+
+def test_a_mask_two_numbers_share_is_not_guessed_in_a_row_that_cannot_be_tied_and_its_row_is_named(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    rows = twin_rows()
     first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     sheet = workbook.worksheets[0]
-    swapped = [[c.value for c in sheet[3]], [c.value for c in sheet[2]]]  # sorted by name, say
-    for number, values in zip((2, 3), swapped):
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=number, column=column).value = value
+    swap_rows(sheet, 2, 3)
+    for number in (2, 3):  # a cell not marked red changed as well: neither row reads as its own
+        sheet.cell(row=number, column=HEAD.index("现任职务") + 1).value = "副科长"
     second = validated(county_a_clerk, corrected(workbook))
     assert "还原 1 个被遮蔽的号码" in second.message
     assert "第 2 行「身份证号」、第 3 行「身份证号」的号码无法还原（有两个号码遮蔽后相同）" in second.message
-    assert "遮蔽后相同的号码只按原表的同一行还原" in second.message
+    assert "遮蔽后相同的号码只按原表中对应的行还原" in second.message
     assert "原始文件中也没有完整号码" not in second.message
     assert second.error_rows == 2 and "遮盖过的身份证号" in str(second.errors)
-    assert one not in second.message + str(second.errors) and other not in second.message + str(second.errors)
+    numbers = {rows[0][ID], rows[1][ID]}
+    assert not any(n in second.message + str(second.errors) for n in numbers)
     assert not Cadre.objects.exists()
 
 
@@ -206,7 +231,7 @@ def test_a_masked_number_whose_tail_was_changed_is_refused_not_found_in_another_
     sheet.cell(row=2, column=ID + 1).value = sheet.cell(row=4, column=ID + 1).value
     second = validated(county_a_clerk, corrected(workbook))
     assert "还原 2 个被遮蔽的号码" in second.message
-    assert "第 2 行「身份证号」的号码无法还原（与原表同一行的号码不符）" in second.message
+    assert "第 2 行「身份证号」的号码无法还原（与原表对应行的号码不符）" in second.message
     refused = {(e["row"], e["column"]) for e in second.errors}
     assert (2, "身份证号") in refused and second.error_rows == 1
     assert rows[2][ID] not in str(second.errors) + second.message
@@ -214,17 +239,33 @@ def test_a_masked_number_whose_tail_was_changed_is_refused_not_found_in_another_
 
 def test_rows_that_cannot_be_tied_to_their_own_do_not_say_the_original_lacked_whole_numbers(
         media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
-    one, other = twins()
-    born = [idnumber.birth_date_of(n) for n in (one, other)]
-    rows = [person(1, 身份证号=one, 出生年月=f"{born[0]:%Y.%m}", 性别="难说"),
-            person(2, 身份证号=other, 出生年月=f"{born[1]:%Y.%m}")]
+    """Nothing comes back, yet the original held every number whole: the job does not say
+    it lacked them (it said so for any sheet whose masks all failed)."""
+    rows = twin_rows()[:2]
+    rows[0][GENDER] = "难说"
     first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
     workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
     sheet = workbook.worksheets[0]
     sheet.cell(row=2, column=GENDER + 1).value = "男"
     sheet.insert_rows(2)  # a blank row inserted: every row has moved down
+    for number in (3, 4):
+        sheet.cell(row=number, column=HEAD.index("现任职务") + 1).value = "副科长"
     second = validated(county_a_clerk, saved(workbook))
     assert "还原" not in second.message.split("无法还原")[0]  # nothing came back
     assert "第 3 行「身份证号」、第 4 行「身份证号」的号码无法还原（有两个号码遮蔽后相同）" in second.message
     assert "原始文件中也没有完整号码" not in second.message
     assert second.error_rows == 2, second.errors
+
+
+def test_a_row_moved_down_by_an_inserted_row_still_comes_back_from_its_own(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    rows = twin_rows()
+    first = validated(county_a_clerk, workbook_bytes([HEAD, *rows]))
+    workbook = downloaded_error_workbook(client_for(county_a_clerk), first)
+    sheet = workbook.worksheets[0]
+    sheet.cell(row=4, column=GENDER + 1).value = "男"
+    sheet.insert_rows(2)
+    second = validated(county_a_clerk, saved(workbook))
+    # The two twins are found by what their rows read; the red row, changed, by nothing:
+    # its own number is the only one of its mask, found over the whole original.
+    assert second.error_rows == 0 and "还原 3 个被遮蔽的号码。" in second.message, second.message
