@@ -65,8 +65,10 @@ def _build(year: int, month: int, day: int | None, raw: Any, need_day: bool = Fa
         raise ValidationError(f"日期「{raw}」不存在。", code="invalid_date") from None
 
 
-def _unrecognised(value: Any) -> ValidationError:
-    return ValidationError(f"无法识别的日期「{value}」，请写成 1975.06、1975年6月 或 1975-06-01。", code="invalid_date")
+def _unrecognised(value: Any, need_day: bool = False) -> ValidationError:
+    # A field that needs the day refuses a month alone: its suggestions are whole dates.
+    spellings = "2026-03-15 或 2026年3月15日" if need_day else "1975.06、1975年6月 或 1975-06-01"
+    return ValidationError(f"无法识别的日期「{value}」，请写成 {spellings}。", code="invalid_date")
 
 
 def _from_number(value: float | int, need_day: bool = False) -> datetime.date:
@@ -83,7 +85,7 @@ def _from_number(value: float | int, need_day: bool = False) -> datetime.date:
             )
         if len(fraction) <= 2:
             return _build(int(year_text), int(fraction.ljust(1, "0")), None, text, need_day)
-    raise _unrecognised(text)
+    raise _unrecognised(text, need_day)
 
 
 def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
@@ -108,8 +110,10 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
             day = match.group("d")
             return _build(int(match.group("y")), int(match.group("m")), int(day) if day else None, value, need_day)
     if text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise ValidationError(f"日期「{value}」只有年份，请写到月份，如 {text}.06。", code="invalid_date")
-    raise _unrecognised(value)
+        example = f"{text}-06-15" if need_day else f"{text}.06"
+        raise ValidationError(f"日期「{value}」只有年份，请写到{'日' if need_day else '月份'}，如 {example}。",
+                              code="invalid_date")
+    raise _unrecognised(value, need_day)
 
 
 def after_today(value: datetime.date | None) -> bool:
