@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from . import dates
+from . import dates, names
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
@@ -27,10 +27,11 @@ _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
-EXCEL_NUMBER_MESSAGE = (
-    "身份证号「{value}」被 Excel 存成了数字，最后几位已经丢失，无法恢复。"
-    "请把该列单元格格式设为“文本”，重新填写完整的18位号码后再导入。"
-)
+# Not the value: a number above 2**53 cannot hold 18 digits exactly, so whatever it
+# reads back as (620102198910186752 for 620102198910186810) are digits nobody typed.
+EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”后重新填写完整的18位号码。"
+# The words a name holding a zero-width space gets (``names.INVISIBLE``).
+INVISIBLE_MESSAGE = names.INVISIBLE.format(label="身份证号")
 
 
 # A masked number (``mask``) typed or pasted back: the words depend on where it came in.
@@ -58,20 +59,25 @@ def _canonical(text: str) -> bool:
 def normalise(raw: Any) -> str:
     """Full-width digits to ASCII, spaces removed, ``x`` upper-cased.
 
-    A number (an Excel numeric cell) or scientific notation is refused: Excel keeps
-    15 significant digits, so the last digits are already gone.
+    A number (an Excel numeric cell, whatever its size) or scientific notation is
+    refused: Excel keeps 15 significant digits, so the last digits are already gone.
+    Spaces of every kind (a no-break space, an ideographic space) are removed as plain
+    ones are; a character that cannot be seen and is no space (a zero-width space, the
+    BOM, a direction mark) is refused in the words a name gets (``names.name_error``).
     """
     if raw is None:
         return ""
     if isinstance(raw, bool):
         raise ValidationError("身份证号格式不正确。", code="invalid")
     if isinstance(raw, (int, float)):
-        raise ValidationError(EXCEL_NUMBER_MESSAGE.format(value=raw), code="excel_number")
+        raise ValidationError(EXCEL_NUMBER_MESSAGE, code="excel_number")
     if type(raw) is str and _canonical(raw):
         return raw
     text = _SPACES.sub("", unicodedata.normalize("NFKC", str(raw))).upper()
+    if not text.isprintable() and names.holds_unseen(text):
+        raise ValidationError(INVISIBLE_MESSAGE, code="invisible")
     if _SCIENTIFIC.match(text):
-        raise ValidationError(EXCEL_NUMBER_MESSAGE.format(value=text), code="excel_number")
+        raise ValidationError(EXCEL_NUMBER_MESSAGE, code="excel_number")
     return text
 
 

@@ -43,14 +43,18 @@ NOT_A_LETTER = ("{label}中不能有「{char}」：{label}只能由汉字或字�
 EDGES = "{label}须以汉字或字母开头和结尾，间隔号「·」、空格和连字符只能写在两个字之间，且不能连用。"
 
 
+def holds_unseen(text: str) -> bool:
+    """Whether ``text`` holds a character that cannot be seen, other than a plain space."""
+    return any(char != " " and unicodedata.category(char) in _UNSEEN for char in text)
+
+
 def name_error(name: str, label: str = "姓名") -> str | None:
     """The Chinese message for what a person's name may not hold, None for a name that
     is only letters and the separators between them."""
     if not name:
         return None
-    for char in name:
-        if char != " " and unicodedata.category(char) in _UNSEEN:
-            return INVISIBLE.format(label=label)
+    if holds_unseen(name):
+        return INVISIBLE.format(label=label)
     previous = ""
     for char in name:
         kind = unicodedata.category(char)

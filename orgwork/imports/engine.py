@@ -308,7 +308,11 @@ def joined(messages: Sequence[Any]) -> str:
 
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 620102 typed into a numeric cell arrives as 620102.0
+        # 620102 typed into a numeric cell arrives as 620102.0. Beyond 2**53 a float no
+        # longer holds every integer: an ID number typed as a number (620102198910186810)
+        # reads back as 620102198910186752, digits nobody typed; it is shown as Excel
+        # shows it (6.20102E+17), never as those digits.
+        return str(int(value)) if abs(value) < 2**53 else repr(value)
     return str(value).strip()
 
 
