@@ -35,7 +35,8 @@ from .access import can_unmask, governing_model
 from .models import ImportJob
 from .engine import joined
 from .restore import ExportSources, mark, mark_export
-from .reader import FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup, sniff_kind
+from .reader import (NOTES_SHEET, FileError, _csv_rows, _excel_rows, decode_csv, find_header, header_lookup,
+                     sheet_to_read, sniff_kind)
 from .widgets import IDNumberWidget
 
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -272,7 +273,7 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     The example is not a row: a row under the header would be imported (a real member
     named 王建国) or refused, whichever it is. Each header cell carries its example as a
     comment, and a second sheet, 填写说明, lists every column with its example. The
-    import reads the first sheet only."""
+    import never reads 填写说明 (``reader.choose_sheet``)."""
     resource = resource_class()
     # The number column (``Meta.number_field``) is the export's: a new row has none, and a
     # 事项编号 column in a blank template would be filled in as 1, 2, 3.
@@ -303,7 +304,7 @@ def template_xlsx(resource_class: type[Any]) -> bytes:
     for row in range(2, 1002):
         for col in range(1, len(headers) + 1):
             sheet.cell(row=row, column=col).number_format = TEXT_FORMAT
-    notes = workbook.create_sheet("填写说明")
+    notes = workbook.create_sheet(NOTES_SHEET)
     notes.append([_header_cell(notes, "列名"), _header_cell(notes, "示例"), _header_cell(notes, "说明")])
     for header in headers:
         notes.append([header, str(example.get(header, "")), said.get(header, "")])
@@ -370,7 +371,7 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
         with open(path, "rb") as fh:
             raw_rows = _csv_rows(decode_csv(fh.read()))
     else:
-        raw_rows = _excel_rows(path)[0]
+        raw_rows = _excel_rows(path, sheet_to_read(path, kind))[0]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误标注")
     header_cells: dict[str, int] = {}
@@ -378,7 +379,7 @@ def _error_workbook(job: ImportJob, *, unmask: bool, progress: Callable[[int], N
     # The header row as the import found it, its cells by the column names errors use
     # (an alias such as 公民身份号码 stands for 身份证号).
     try:
-        header_row, columns, _ = find_header(raw_rows, header_lookup(registry.get(job.resource)))
+        header_row, columns = find_header(raw_rows, header_lookup(registry.get(job.resource)))[:2]
     except (FileError, KeyError):
         header_row, columns = 0, {}
     sensitive = {} if unmask else _sensitive_headers(job)

@@ -1,4 +1,6 @@
-"""How far a workbook's first sheet reaches (使用区域), measured before it is opened.
+"""How far the sheet an import reads reaches (使用区域), measured before it is opened, with
+the workbook's list of sheets (which is shown, which holds data) and the sheet's hidden
+rows and columns, read on the same pass.
 
 The spreadsheet library behind the reader allocates a sheet's whole used area at once,
 empty cells included: two cells, A1 and XFD1048576, in a 5 KB .xlsx would ask it for 17
@@ -24,6 +26,7 @@ import zipfile
 from array import array
 from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -138,6 +141,87 @@ def first_sheet_parts(archive: zipfile.ZipFile, workbook: Element | None = None)
     return worksheets
 
 
+class SheetEntry(NamedTuple):
+    """A sheet as the workbook lists it, in its order: its name, whether it is shown
+    (not ``hidden`` or ``veryHidden``), and where it is: an .xlsx's part (None when the
+    workbook's relations do not name one), an .xls's offset of its first record."""
+
+    name: str
+    visible: bool
+    where: Any
+
+
+def _part_path(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+def xlsx_sheets(archive: zipfile.ZipFile) -> list[SheetEntry]:
+    """The workbook's sheets in order (``xl/workbook.xml``); [] when it cannot say."""
+    workbook = _small_part(archive, "xl/workbook.xml")
+    if workbook is None:
+        return []
+    relations = _small_part(archive, "xl/_rels/workbook.xml.rels")
+    names = {info.filename for info in archive.infolist()}
+    parts: dict[str, str] = {}
+    for relation in relations.iter() if relations is not None else ():
+        path = _part_path(relation.attrib.get("Target", ""))
+        if relation.attrib.get("Id") and path in names:
+            parts[relation.attrib["Id"]] = path
+    sheets = []
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+        state = element.attrib.get("state", "visible")
+        sheets.append(SheetEntry(element.attrib.get("name", ""), state not in {"hidden", "veryHidden"},
+                                 parts.get(rel_id)))
+    return sheets
+
+
+# A value of a cell: ``<v>`` with text, or an inline string.
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is>")
+
+
+def xlsx_holds_values(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet ``part`` has a cell with a value; read up to its first one."""
+    return any(_VALUE.search(chunk) is not None for chunk in _chunks(archive, part))
+
+
+class Hidden:
+    """隐藏行和隐藏列: the rows and the spans of columns (1-based) the sheet marks hidden;
+    a filter hides rows so, and so does 隐藏 on a row's or a column's menu."""
+
+    def __init__(self) -> None:
+        self.rows: set[int] = set()
+        self.column_spans: list[tuple[int, int]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.column_spans)
+
+    def column(self, number: int) -> bool:
+        return any(first <= number <= last for first, last in self.column_spans)
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the hidden rows and columns of an .xlsx sheet's chunk of XML."""
+        if b'hidden="' not in chunk:
+            return
+        for match in _HIDDEN_ROW.finditer(chunk):
+            number = _ROW_NUMBER.search(match.group(0))
+            if number:
+                self.rows.add(int(number.group(1)))
+        for match in _HIDDEN_COLUMNS.finditer(chunk):
+            first, last = _COL_MIN.search(match.group(0)), _COL_MAX.search(match.group(0))
+            if first and last:
+                self.column_spans.append((int(first.group(1)), int(last.group(1))))
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+_HIDDEN_COLUMNS = re.compile(rb'<(?:\w+:)?col\b[^>]*?\shidden="(?:1|true)"[^>]*>')
+_COL_MIN = re.compile(rb'\smin="([0-9]{1,5})"')
+_COL_MAX = re.compile(rb'\smax="([0-9]{1,5})"')
+
+
 def recalculates_on_opening(workbook: Element | None) -> bool:
     """The workbook asks to be calculated in full when it is opened (``<calcPr
     fullCalcOnLoad="1">``): the results it holds for its formulas are not to be taken as
@@ -175,45 +259,50 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             yield block[:cut]
 
 
-def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int,
-              columns_over: int) -> tuple[tuple[int, int] | None, FormulaCells]:
-    """One pass over the first sheet's XML for what must be known before it is opened:
+def xlsx_scan(archive: zipfile.ZipFile, *, rows_over: int, columns_over: int,
+              part: str | None = None) -> tuple[tuple[int, int] | None, FormulaCells, Hidden]:
+    """One pass over the XML of the sheet ``part`` (by default the first) for what must be
+    known before it is opened:
 
     * how far it reaches: ``None`` when no cell with a value lies below row ``rows_over``
       or right of column ``columns_over`` (the sheet then fits in that rectangle),
       otherwise the rows and columns its cells with a value reach;
     * its formula cells and its cells holding an error value (``FormulaCells``); in a
       workbook that asks to be recalculated on opening (``recalculates_on_opening``) a
-      formula's saved result is none."""
+      formula's saved result is none;
+    * its hidden rows and columns (``Hidden``)."""
     reach: tuple[int, int] | None = None
+    hidden = Hidden()
     workbook = _small_part(archive, "xl/workbook.xml")
     disowned = recalculates_on_opening(workbook)
     formulas = FormulaCells(results_disowned=disowned)
     outlier = _outlier(rows_over, columns_over)
-    for name in first_sheet_parts(archive, workbook):
+    for name in [part] if part else first_sheet_parts(archive, workbook):
         odd = beyond = False
-        part = FormulaCells(results_disowned=disowned)
-        watch = _FormulaWatch(part)
+        found_here = FormulaCells(results_disowned=disowned)
+        watch = _FormulaWatch(found_here)
         for chunk in _chunks(archive, name):
             if _ODD_CELL.search(chunk) or _PREFIXED.search(chunk):
                 odd = True
                 break
             beyond = beyond or outlier.search(chunk) is not None
             watch.feed(chunk)
+            hidden.feed(chunk)
         if odd:
             found = _parsed_extent(archive, name)
             # The pass stopped early: watch the whole part again, on its own.
-            part = FormulaCells(results_disowned=disowned)
-            watch = _FormulaWatch(part, _ANY_HINTS)
+            found_here = FormulaCells(results_disowned=disowned)
+            watch = _FormulaWatch(found_here, _ANY_HINTS)
             for chunk in _chunks(archive, name):
                 watch.feed(chunk)
-        formulas.merge(part)
+                hidden.feed(chunk)
+        formulas.merge(found_here)
         if not odd:
             if not beyond:
                 continue
             found = _matched_extent(archive, name)
         reach = (max(found[0], reach[0]), max(found[1], reach[1])) if reach else found
-    return reach, formulas
+    return reach, formulas, hidden
 
 
 class FormulaCells:
@@ -452,13 +541,10 @@ def _parsed_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
 _XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
 _XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
 _XLS_FORMULA, _XLS_BOOLERR = 0x0006, 0x0205
+_XLS_ROW, _XLS_COLINFO = 0x0208, 0x007D
 
 
-def xls_extent(data: bytes, formulas: FormulaCells | None = None) -> tuple[int, int]:
-    """The rows and columns the first sheet's cells with a value reach (every sheet's,
-    when the workbook's list of sheets cannot be read); its formula and error cells
-    into ``formulas``. A FORMULA record always holds a result: Excel and WPS save the
-    one they show, and a program (xlwt) an empty text, which reads as an empty cell."""
+def _xls_stream(data: bytes) -> bytes:
     from xlrd.compdoc import CompDoc
 
     try:
@@ -468,13 +554,45 @@ def xls_extent(data: bytes, formulas: FormulaCells | None = None) -> tuple[int, 
         stream = None
     if not stream:
         raise Unreadable
-    start, whole = 0, True
+    return stream
+
+
+def xls_sheets(data: bytes) -> list[SheetEntry]:
+    """The workbook's worksheets in order (its BOUNDSHEET records: where each begins,
+    whether it is hidden, its name); [] when it lists none."""
+    stream = _xls_stream(data)
+    sheets = []
     for kind, body, length in _records(stream, 0):
-        if kind == _XLS_BOUNDSHEET and length >= 4:
-            start, whole = struct.unpack_from("<I", stream, body)[0], False
-            break
         if kind == _XLS_EOF:
             break
+        if kind != _XLS_BOUNDSHEET or length < 8:
+            continue
+        start, state, sheet_type, count, wide = struct.unpack_from("<IBBBB", stream, body)
+        if sheet_type != 0:  # a chart, a macro sheet, a module: no cells to import
+            continue
+        raw = stream[body + 8:body + 8 + count * (2 if wide & 1 else 1)]
+        name = raw.decode("utf-16-le" if wide & 1 else "latin-1", "replace")
+        sheets.append(SheetEntry(name, state & 3 == 0, start))
+    return sheets
+
+
+def xls_extent(data: bytes, formulas: FormulaCells | None = None, *, start: int | None = None,
+               hidden: Hidden | None = None) -> tuple[int, int]:
+    """The rows and columns the cells with a value reach of the sheet beginning at
+    ``start`` (by default the first; every sheet's, when the workbook's list of sheets
+    cannot be read); its formula and error cells into ``formulas``, its hidden rows and
+    columns into ``hidden``. A FORMULA record always holds a result: Excel and WPS save
+    the one they show, and a program (xlwt) an empty text, which reads as an empty cell."""
+    stream = _xls_stream(data)
+    whole = False
+    if start is None:
+        start, whole = 0, True
+        for kind, body, length in _records(stream, 0):
+            if kind == _XLS_BOUNDSHEET and length >= 4:
+                start, whole = struct.unpack_from("<I", stream, body)[0], False
+                break
+            if kind == _XLS_EOF:
+                break
     rows = columns = depth = 0
     for kind, body, length in _records(stream, start):
         if kind == _XLS_BOF:
@@ -490,7 +608,30 @@ def xls_extent(data: bytes, formulas: FormulaCells | None = None) -> tuple[int, 
             if kind == _XLS_MULRK and length >= 6:  # several cells: the last column ends the record
                 column = struct.unpack_from("<H", stream, body + length - 2)[0]
             rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif hidden is not None and kind == _XLS_ROW and length >= 14:
+            if struct.unpack_from("<H", stream, body + 12)[0] & 0x20:  # fDyZero: the row is hidden
+                hidden.rows.add(struct.unpack_from("<H", stream, body)[0] + 1)
+        elif hidden is not None and kind == _XLS_COLINFO and length >= 10:
+            first, last = struct.unpack_from("<HH", stream, body)
+            if struct.unpack_from("<H", stream, body + 8)[0] & 0x01:  # fHidden
+                hidden.column_spans.append((first + 1, last + 1))
     return rows, columns
+
+
+def xls_holds_values(data: bytes, start: int) -> bool:
+    """Whether the sheet beginning at ``start`` has a cell with a value."""
+    stream = _xls_stream(data)
+    depth = 0
+    for kind, _, length in _records(stream, start):
+        if kind == _XLS_BOF:
+            depth += 1
+        elif kind == _XLS_EOF:
+            depth -= 1
+            if depth <= 0:
+                return False
+        elif kind in _XLS_VALUE_CELLS and length >= 4:
+            return True
+    return False
 
 
 def _xls_formula(formulas: FormulaCells, kind: int, stream: bytes, body: int, length: int,

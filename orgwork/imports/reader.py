@@ -1,9 +1,12 @@
 """Reading the sheets people really send (读取上报表格).
 
 ``open_sheet(path, filename, resource_class)`` checks the file (size, type by its
-first bytes, zip bombs, XML entity tricks, macros), finds the header row below any
-title rows, maps headers and their aliases to the resource's columns, and returns a
-:class:`Sheet` whose ``rows()`` yields ``(sheet row number, {column header: value})``.
+first bytes, zip bombs, XML entity tricks, macros), chooses the sheet to read (the first
+visible one with data, ``choose_sheet``), finds the header row below any title rows, maps
+headers and their aliases to the resource's columns, and returns a :class:`Sheet` whose
+``rows()`` yields ``(sheet row number, {column header: value})``. What the clerk does not
+see or cannot tell apart is refused rather than read: a second sheet of data, hidden rows
+and columns of data, merged cells, a column named twice, data under an empty header cell.
 
 Every refusal is a :class:`FileError` with a Chinese message for the person who
 uploaded the file; nothing about a bad file reaches the validation engine.
@@ -12,7 +15,7 @@ Limits (settings, with their defaults): ``IMPORT_MAX_UPLOAD_MB`` (20),
 ``IMPORT_MAX_ZIP_ENTRIES`` (2,000), ``IMPORT_MAX_UNCOMPRESSED_MB`` (400),
 ``IMPORT_MAX_COMPRESSION_RATIO`` (200), ``IMPORT_MAX_COLUMNS`` (200 columns with content),
 ``IMPORT_MAX_ROWS`` (100,000 data rows) and ``IMPORT_MAX_CELLS`` (5,000,000: rows × columns
-of the area a workbook's first sheet uses). The spreadsheet library allocates that whole
+of the area the sheet read uses). The spreadsheet library allocates that whole
 area at once, so a workbook is measured first (``extent``).
 """
 
@@ -119,10 +122,39 @@ def sniff_kind(path: str, filename: str) -> str:
     raise FileError("只能导入 .xlsx、.xls 或 .csv 文件。")  # unreachable: check_extension
 
 
-def check_xlsx_container(path: str) -> extent.FormulaCells:
+NOTES_SHEET = "填写说明"  # the template's second sheet (``exporting.template_xlsx``), never read
+
+
+class Checked(NamedTuple):
+    """What the container checks found of the sheet to read (:func:`choose_sheet`)."""
+
+    formulas: extent.FormulaCells  # its formula and error cells
+    sheet: str | None  # its name; None for the first
+    hidden: extent.Hidden  # its hidden rows and columns
+
+
+def choose_sheet(sheets: list[extent.SheetEntry],
+                 holds_values: Callable[[extent.SheetEntry], bool]) -> extent.SheetEntry | None:
+    """读取哪个工作表: the first visible sheet that holds data, the template's own 填写说明
+    left aside; a hidden sheet (a 说明 hidden in front of the data) is never read. Two
+    visible sheets with data are refused, naming them: a row on the second would be
+    dropped without a word, or the wrong sheet read. None when the workbook lists none."""
+    shown = [sheet for sheet in sheets if sheet.visible]
+    candidates = [sheet for sheet in shown if sheet.name != NOTES_SHEET] or shown or sheets[:1]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    with_data = [sheet for sheet in candidates if holds_values(sheet)]
+    if len(with_data) > 1:
+        raise FileError(f"工作簿中有多个工作表有数据（{'、'.join(sheet.name for sheet in with_data)}）：请把要导入的数据"
+                        "放在一个工作表中，删除或清空其他工作表后重新上传，全部未导入。")
+    return (with_data or candidates)[0]
+
+
+def check_xlsx_container(path: str) -> Checked:
     """Refuse zip bombs, truncated archives, macros, XML with a DTD and formulas without
-    their saved result (or whose result the workbook disowns) before parsing; the first
-    sheet's formula and error cells."""
+    their saved result (or whose result the workbook disowns) before parsing; the sheet
+    to read (:func:`choose_sheet`), its formula and error cells and its hidden rows and
+    columns."""
     max_entries = limit("IMPORT_MAX_ZIP_ENTRIES", 2000)
     max_total = limit("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
     max_ratio = limit("IMPORT_MAX_COMPRESSION_RATIO", 200)
@@ -151,9 +183,9 @@ def check_xlsx_container(path: str) -> extent.FormulaCells:
                 _check_prolog(prolog)
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
-            formulas = _check_xlsx_area(archive)
-            refuse_uncomputed_formulas(formulas)
-            return formulas
+            checked = _check_xlsx_area(archive)
+            refuse_uncomputed_formulas(checked.formulas)
+            return checked
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
     except (EOFError, zlib.error):
@@ -194,14 +226,17 @@ def _check_area(reach: tuple[int, int] | None) -> None:
                         "请删除多余的行和列，或拆分成多个文件后再导入。")
 
 
-def _check_xlsx_area(archive: zipfile.ZipFile) -> extent.FormulaCells:
-    """Refuse a first sheet reaching too far; return its formula and error cells (both
-    from one pass over its XML, ``extent.xlsx_scan``)."""
+def _check_xlsx_area(archive: zipfile.ZipFile) -> Checked:
+    """Refuse a sheet to read reaching too far; return it with its formula and error
+    cells and its hidden rows and columns (from one pass over its XML, ``extent.xlsx_scan``)."""
     last_row = limit("IMPORT_MAX_ROWS", MAX_ROWS) + ROW_ALLOWANCE
     # Narrower than this, no sheet within the row limit can exceed the cell limit.
     wide_from = max(1, min(limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), limit("IMPORT_MAX_CELLS", MAX_CELLS) // last_row))
     try:
-        reach, formulas = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from)
+        chosen = choose_sheet(extent.xlsx_sheets(archive),
+                              lambda sheet: sheet.where is not None and extent.xlsx_holds_values(archive, sheet.where))
+        reach, formulas, hidden = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from,
+                                                   part=chosen.where if chosen else None)
     except extent.UnsafeXML:
         raise FileError("工作簿的 XML 中含有 DTD/实体声明，疑似恶意文件，已拒绝。") from None
     except extent.Unreadable:
@@ -210,7 +245,7 @@ def _check_xlsx_area(archive: zipfile.ZipFile) -> extent.FormulaCells:
         raise FileError("工作簿的结构信息（工作表和名称的清单）异常大，疑似恶意文件，已拒绝。"
                         "请把需要导入的数据复制到新工作簿后再导入。") from None
     _check_area(reach)
-    return formulas
+    return Checked(formulas, chosen.name if chosen else None, hidden)
 
 
 def cells_named(cells: list[str], count: int) -> str:
@@ -240,17 +275,19 @@ def refuse_uncomputed_formulas(formulas: extent.FormulaCells) -> None:
                     "保存后再上传，或把公式复制后“选择性粘贴为数值”。")
 
 
-def check_xls_container(path: str) -> extent.FormulaCells:
-    """The .xls counterpart of the area check, from the sheet's cell records; the first
-    sheet's formula and error cells."""
+def check_xls_container(path: str) -> Checked:
+    """The .xls counterpart of the area check, from the sheet's cell records; the sheet
+    to read (:func:`choose_sheet`), its formula and error cells, its hidden rows and columns."""
     with open(path, "rb") as fh:
         data = fh.read()
     formulas = extent.FormulaCells()
+    hidden = extent.Hidden()
     try:
-        _check_area(extent.xls_extent(data, formulas))
+        chosen = choose_sheet(extent.xls_sheets(data), lambda sheet: extent.xls_holds_values(data, sheet.where))
+        _check_area(extent.xls_extent(data, formulas, start=chosen.where if chosen else None, hidden=hidden))
     except extent.Unreadable:
         raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。") from None
-    return formulas
+    return Checked(formulas, chosen.name if chosen else None, hidden)
 
 
 # --- decoding CSV ------------------------------------------------------------------
@@ -398,6 +435,8 @@ class Sheet:
     formulas: extent.FormulaCells | None = field(repr=False, default=None)
     # The library's rows start at the sheet's first column with content: index 0 is that column.
     first_column: int = 0
+    # The column indexes with a header cell (``Header.titled``); None: every column has one.
+    titled: frozenset[int] | None = field(repr=False, default=None)
     _formula_rows_read: set[int] = field(repr=False, default_factory=set)
 
     @property
@@ -420,8 +459,9 @@ class Sheet:
         exported sheet imports unchanged. More than ``IMPORT_MAX_ROWS`` data rows, or a
         NUL character (which no database text column takes), refuse the whole file, and
         so does an error value (#N/A) in a column read, once every row has been read,
-        naming the cells (``refuse_error_cells``). The rows read holding a formula's saved
-        result are kept for ``formula_cells_read``.
+        naming the cells (``refuse_error_cells``), and a value below the header in a column
+        whose header cell is empty (``refuse_untitled_data``). The rows read holding a
+        formula's saved result are kept for ``formula_cells_read``.
         """
         indexes = list(self.columns)
         if not indexes:
@@ -438,10 +478,17 @@ class Sheet:
             read_columns = [i + 1 + self.first_column for i in indexes]
             watched = formulas.rows_of("computed", read_columns) | formulas.rows_of("errors", read_columns)
         self._formula_rows_read = read = set()
+        titled = self.titled
+        # Columns without a header: those before the last titled one with an empty header
+        # cell, and any beyond it. Looked at only in a sheet that has such a column.
+        edge = max(titled) + 1 if titled else 0
+        untitled = [i for i in range(edge) if i not in titled] if titled is not None else []
         for number, raw in self._raw_rows():
             if number <= self.header_row or not raw:
                 continue
             width = len(raw)
+            if titled is not None and (width > edge or untitled):
+                self.refuse_untitled_data(number, raw, untitled, edge)
             picked = pick(raw) if width > last else [raw[i] if i < width else None for i in indexes]
             cells = [(value.strip() or None) if type(value) is str else value for value in picked]
             if cells.count(None) == len(cells):
@@ -462,6 +509,17 @@ class Sheet:
             yield number, cells
         if formulas is not None and read:
             refuse_error_cells(*formulas.among("errors", read_columns, read))
+
+    def refuse_untitled_data(self, number: int, raw: list[Any], untitled: list[int], edge: int) -> None:
+        """没有列名的列: a value in a column whose header cell is empty would be dropped
+        without a word (a column the clerk added, or a header deleted by mistake). Refused,
+        naming the column and the row."""
+        width = len(raw)
+        for i in [*untitled, *range(edge, width)]:
+            if i < width and not is_blank(raw[i]):
+                letters = column_letters(i + 1 + self.first_column)
+                raise FileError(f"第{letters}列有数据（第 {number} 行）但没有列名：这一列不会被导入，全部未导入。"
+                                f"请在表头填写模板中的列名，或删除该列的数据后重新上传。")
 
     def formula_cells_read(self, *, skip: Collection[str] = ()) -> tuple[list[str], int]:
         """The cells of the rows ``records`` read, in the columns read (less ``skip``),
@@ -484,14 +542,16 @@ def refuse_error_cells(cells: list[str], count: int) -> None:
                     "正确的内容后再上传。")
 
 
-def _excel_rows(path: str) -> tuple[Any, int, list[Any], int]:
-    """Rows of the first sheet, its reported height (phantom rows included), its merged
+def _excel_rows(path: str, sheet_name: str | None = None) -> tuple[Any, int, list[Any], int]:
+    """Rows of the sheet ``sheet_name`` (by default the first; the checks choose it:
+    :func:`choose_sheet`), its reported height (phantom rows included), its merged
     ranges (``((top, left), (bottom, right))``, counted from 0) and its first column
     (counted from 0: a sheet that starts at column B reads its cells from there)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+        workbook = CalamineWorkbook.from_path(path)
+        sheet = workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
         height = int(sheet.end[0] + 1) if sheet.end else 0
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileError(f"无法读取工作簿：文件已损坏或格式不受支持（{type(exc).__name__}）。") from None
@@ -568,11 +628,21 @@ def _match(raw: list[Any], lookup: dict[str, str]) -> dict[int, str]:
     return found
 
 
-def find_header(raw_rows: Any, lookup: dict[str, str], *, hint: str = "") -> tuple[int, dict[int, str], list[str]]:
+class Header(NamedTuple):
+    row: int  # 1-based sheet row number of the (last) header row
+    columns: dict[int, str]  # column index → canonical column header
+    unknown: list[str]  # header texts that name no column of the template
+    titled: frozenset[int]  # column indexes with a header cell, known or not
+
+
+def find_header(raw_rows: Any, lookup: dict[str, str], *, hint: str = "", first_column: int = 0) -> Header:
     """The row among the first ones that matches the most known headers.
 
     A two-level header (a merged group title above the real headers) is merged: columns
     the chosen row leaves unmatched are taken from the row below when that row names them.
+    A column named twice (「公民身份号码」 twice, or beside its alias 「身份证号」) is
+    refused (``refuse_repeated_headers``): which of the two to read would be a guess.
+    ``first_column``: the sheet's first column (counted from 0), for the letters a message names.
     """
     head: list[tuple[int, list[Any]]] = []
     for number, raw in raw_rows():
@@ -593,17 +663,75 @@ def find_header(raw_rows: Any, lookup: dict[str, str], *, hint: str = "") -> tup
             raise FileError(f"第 {number} 行的内容延伸到第 {used} 列（{column_letters(used)} 列），超过 {max_columns} 列"
                             "的上限。请删除右侧多余的列，或只把需要导入的列复制到新工作簿后再导入。")
     header_row = head[best_index][0]
+    header_rows = [head[best_index][1]]
     if best_index + 1 < len(head):
         below = _match(head[best_index + 1][1], lookup)
         extra = {i: h for i, h in below.items() if i not in best and h not in best.values()}
         if extra:
             best = {**best, **extra}
             header_row = head[best_index + 1][0]
+            header_rows.append(head[best_index + 1][1])
+    refuse_repeated_headers(header_rows, lookup, first_column)
     unknown = [
         str(cell).strip() for i, cell in enumerate(head[best_index][1])
         if isinstance(cell, str) and cell.strip() and i not in best
     ]
-    return header_row, dict(sorted(best.items())), unknown
+    titled = frozenset(i for raw in header_rows for i, cell in enumerate(raw) if not is_blank(cell)) | set(best)
+    return Header(header_row, dict(sorted(best.items())), unknown, titled)
+
+
+def refuse_repeated_headers(header_rows: list[list[Any]], lookup: dict[str, str], first_column: int = 0) -> None:
+    """重复的列: two header cells naming one column of the template (the same name twice,
+    or a name and its alias) in different columns. Refused, naming both: the reader
+    would read one and drop the other's data as a column not in the template."""
+    found: dict[str, dict[int, str]] = {}
+    for raw in header_rows:
+        for index, cell in enumerate(raw):
+            if isinstance(cell, str) and (header := lookup.get(normalise_header(cell))):
+                found.setdefault(header, {}).setdefault(index, cell.strip())
+    for header, cells in found.items():
+        if len(cells) < 2:
+            continue
+        letters = [column_letters(i + 1 + first_column) for i in sorted(cells)]
+        spellings = list(dict.fromkeys(cells[i] for i in sorted(cells)))
+        if len(spellings) == 1:
+            what = f"「{spellings[0]}」列出现了{'两' if len(cells) == 2 else len(cells)}次（{'、'.join(letters)}列）"
+        else:
+            named = "和".join(f"「{cells[i]}」（{column_letters(i + 1 + first_column)}列）" for i in sorted(cells))
+            what = f"{named}是同一列（{header}），重复了"
+        raise FileError(f"表头中{what}：无法确定该导入哪一列，全部未导入。请删除多余的列或改正列名后重新上传。")
+
+
+def refuse_hidden_data(raw_rows: Any, hidden: extent.Hidden, header_row: int, columns: dict[int, str],
+                       first_column: int) -> None:
+    """隐藏行、隐藏列: a row hidden below the header (most often filtered out on purpose,
+    or forgotten) that holds data in a column read, and a column read that is hidden and
+    holds data, are refused, naming them: the clerk sees neither, and either would be
+    imported as if shown. Read once more only when the sheet hides something."""
+    hidden_columns = {i for i in columns if hidden.column(i + 1 + first_column)}
+    rows: list[int] = []
+    shown_columns: set[int] = set()
+    if not any(number > header_row for number in hidden.rows) and not hidden_columns:
+        return
+    for number, raw in raw_rows():
+        if number <= header_row:
+            continue
+        width = len(raw)
+        if number in hidden.rows and any(i < width and not is_blank(raw[i]) for i in columns):
+            rows.append(number)
+        for i in hidden_columns:
+            if i < width and not is_blank(raw[i]):
+                shown_columns.add(i)
+    if rows:
+        named = "、".join(map(str, rows[:5])) + (f"行等 {len(rows)} 行" if len(rows) > 5 else "行")
+        them = "该行" if len(rows) == 1 else "这些行"
+        raise FileError(f"第{named}是隐藏行：隐藏的行多是筛选掉或暂不导入的数据，导入时却会和其他行一样写入，"
+                        f"全部未导入。请取消隐藏（或清除筛选）并确认要导入，或删除{them}后重新上传。")
+    if shown_columns:
+        named = "、".join(f"{column_letters(i + 1 + first_column)}列（{columns[i]}）" for i in sorted(shown_columns))
+        them = "该列" if len(shown_columns) == 1 else "这些列"
+        raise FileError(f"第{named}是隐藏列：隐藏的列中的数据也会导入，全部未导入。"
+                        f"请取消隐藏并确认要导入，或删除{them}后重新上传。")
 
 
 def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
@@ -613,23 +741,25 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     except OSError:
         raise FileError("上传的文件已不存在，请重新上传。") from None
     check_upload_size(size)
-    kind, raw_rows, estimated, merged, formulas, first_column = _checked_rows(path, filename)
+    kind, raw_rows, estimated, merged, formulas, first_column, hidden = _checked_rows(path, filename)
     lookup = header_lookup(resource_class)
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
-    header_row, columns, unknown = find_header(raw_rows, lookup, hint=hint)
+    header_row, columns, unknown, titled = find_header(raw_rows, lookup, hint=hint, first_column=first_column)
     refuse_merged_data_cells(merged, header_row)
+    if hidden:
+        refuse_hidden_data(raw_rows, hidden, header_row, columns, first_column)
     required = _key_headers(resource_class)
     missing = [h for h in required if h not in columns.values()]
     if missing:
         raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
     return Sheet(kind=kind, header_row=header_row, columns=columns, unknown_headers=unknown,
                  estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows,
-                 formulas=formulas, first_column=first_column)
+                 formulas=formulas, first_column=first_column, titled=titled)
 
 
 class RawSheet(NamedTuple):
-    """A file's first sheet once its container has been checked (:func:`_checked_rows`)."""
+    """A file's sheet to read once its container has been checked (:func:`_checked_rows`)."""
 
     kind: str
     rows: Any  # a callable giving (row number, cells)
@@ -637,23 +767,37 @@ class RawSheet(NamedTuple):
     merged: list[Any]  # merged ranges (none in a CSV)
     formulas: extent.FormulaCells | None  # formula and error cells (none in a CSV)
     first_column: int
+    hidden: extent.Hidden  # hidden rows and columns (none in a CSV)
 
 
 def _checked_rows(path: str, filename: str) -> RawSheet:
-    """The file's first sheet, once its container has been checked."""
+    """The file's sheet to read (:func:`choose_sheet`), once its container has been checked."""
     kind = sniff_kind(path, filename)
-    formulas = None
-    if kind == "xlsx":
-        formulas = check_xlsx_container(path)
-    elif kind == "xls":
-        formulas = check_xls_container(path)
     if kind in {"xlsx", "xls"}:
-        rows, estimated, merged, first_column = _excel_rows(path)
-        return RawSheet(kind, rows, estimated, merged, formulas, first_column)
+        checked = check_xlsx_container(path) if kind == "xlsx" else check_xls_container(path)
+        rows, estimated, merged, first_column = _excel_rows(path, checked.sheet)
+        return RawSheet(kind, rows, estimated, merged, checked.formulas, first_column, checked.hidden)
     with open(path, "rb") as fh:
         # Blank lines at the end (a million of them, or commas only) are not rows.
         text = decode_csv(fh.read()).rstrip("\r\n\t ,")
-    return RawSheet(kind, _csv_rows(text), text.count("\n") + 1, [], None, 0)
+    return RawSheet(kind, _csv_rows(text), text.count("\n") + 1, [], None, 0, extent.Hidden())
+
+
+def sheet_to_read(path: str, kind: str) -> str | None:
+    """The name of the sheet an .xlsx or .xls upload is read from (:func:`choose_sheet`),
+    for a reader that does not check the file again (the error workbook)."""
+    try:
+        if kind == "xlsx":
+            with zipfile.ZipFile(path) as archive:
+                chosen = choose_sheet(extent.xlsx_sheets(archive), lambda sheet: sheet.where is not None
+                                      and extent.xlsx_holds_values(archive, sheet.where))
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            chosen = choose_sheet(extent.xls_sheets(data), lambda sheet: extent.xls_holds_values(data, sheet.where))
+    except (FileError, zipfile.BadZipFile, extent.Unreadable, extent.TooLarge, OSError):
+        return None
+    return chosen.name if chosen else None
 
 
 def suggest_resource(path: str, filename: str, resource_classes: dict[str, Any]) -> tuple[str | None, dict[str, int]]:

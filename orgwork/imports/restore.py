@@ -66,8 +66,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 from . import registry
 from .access import job_kind_visible
 from .models import ImportJob
-from .reader import (ESCAPED_FORMULA_STARTS, FileError, _excel_rows, check_xlsx_container, find_header,
-                     header_lookup, open_sheet, refuse_error_cells, sniff_kind)
+from .reader import ESCAPED_FORMULA_STARTS, FileError, open_sheet, refuse_error_cells, sniff_kind
 
 MARKER_SHEET = "orgwork-来源"
 _SALT = "orgwork.imports.error-workbook"
@@ -416,12 +415,15 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     in it is left alone). With ``rows`` (an error workbook), a row still tied to its own
     row of the original takes that row's values, and only those (:class:`OriginalRows`)."""
     resource_class = registry.get(job.resource)
-    # The rewrite keeps the values the cells show and nothing of their formulas: the upload
-    # is checked as the validation checks it first, or a formula without its result, or
-    # with one the workbook disowns (a program's 0), would come out of it as a value.
-    formulas = check_xlsx_container(path)
-    raw_rows, _, _, first_column = _excel_rows(path)
-    header_row, columns, _ = find_header(raw_rows, header_lookup(resource_class))
+    # The rewrite keeps the values the cells show of the one sheet read, and nothing of
+    # their formulas, merges, hidden rows and columns or other sheets: the upload is
+    # checked as the validation checks it first, or a formula without its result (or
+    # with one the workbook disowns, a program's 0), a hidden row or a second sheet's
+    # data would come out of it as a plain sheet the validation takes.
+    sheet = open_sheet(path, job.original_name, resource_class)
+    formulas, raw_rows, first_column = sheet.formulas, sheet._raw_rows, sheet.first_column
+    header_row, columns = sheet.header_row, sheet.columns
+    assert formulas is not None  # an .xlsx
     read_columns = [i + 1 + first_column for i in columns]
     data_rows: set[int] = set()
     targets = {i: (known[header], kinds.get(header), header in kinds or not texts)
