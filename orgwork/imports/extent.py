@@ -541,7 +541,7 @@ def _parsed_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
 _XLS_VALUE_CELLS = frozenset({0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
 _XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x0085
 _XLS_FORMULA, _XLS_BOOLERR = 0x0006, 0x0205
-_XLS_ROW, _XLS_COLINFO = 0x0208, 0x007D
+_XLS_ROW, _XLS_COLINFO, _XLS_CODEPAGE = 0x0208, 0x007D, 0x0042
 
 
 def _xls_stream(data: bytes) -> bytes:
@@ -558,21 +558,34 @@ def _xls_stream(data: bytes) -> bytes:
 
 
 def xls_sheets(data: bytes) -> list[SheetEntry]:
-    """The workbook's worksheets in order (its BOUNDSHEET records: where each begins,
-    whether it is hidden, its name); [] when it lists none."""
+    """The workbook's sheets in order (its BOUNDSHEET records: where each begins, whether
+    it is shown, its name); a chart, macro or module sheet counts as not shown, having no
+    cells to import. [] when it lists none."""
     stream = _xls_stream(data)
     sheets = []
+    biff8, codepage = True, "cp1252"
     for kind, body, length in _records(stream, 0):
         if kind == _XLS_EOF:
             break
-        if kind != _XLS_BOUNDSHEET or length < 8:
-            continue
-        start, state, sheet_type, count, wide = struct.unpack_from("<IBBBB", stream, body)
-        if sheet_type != 0:  # a chart, a macro sheet, a module: no cells to import
-            continue
-        raw = stream[body + 8:body + 8 + count * (2 if wide & 1 else 1)]
-        name = raw.decode("utf-16-le" if wide & 1 else "latin-1", "replace")
-        sheets.append(SheetEntry(name, state & 3 == 0, start))
+        if kind == _XLS_BOF and length >= 2:
+            biff8 = struct.unpack_from("<H", stream, body)[0] >= 0x0600
+        elif kind == _XLS_CODEPAGE and length >= 2:
+            # Excel 95 writes names in the workbook's code page (936 in China), Excel 97 and
+            # later in UTF-16 or its low bytes.
+            number = struct.unpack_from("<H", stream, body)[0]
+            codepage = f"cp{number}" if number not in {1200, 32768, 32769} else codepage
+        elif kind == _XLS_BOUNDSHEET and length >= 7:
+            start, state, sheet_type, count = struct.unpack_from("<IBBB", stream, body)
+            if biff8 and length >= 8:
+                wide = stream[body + 7] & 1
+                raw = stream[body + 8:body + 8 + count * (2 if wide else 1)]
+                name = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+            else:
+                try:
+                    name = stream[body + 7:body + 7 + count].decode(codepage, "replace")
+                except LookupError:
+                    name = stream[body + 7:body + 7 + count].decode("latin-1")
+            sheets.append(SheetEntry(name, state & 3 == 0 and sheet_type == 0, start))
     return sheets
 
 

@@ -551,7 +551,9 @@ def _excel_rows(path: str, sheet_name: str | None = None) -> tuple[Any, int, lis
 
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheet = workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
+        # A name the library spells otherwise (an odd code page) leaves the first sheet, as before.
+        known = sheet_name is not None and sheet_name in workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(sheet_name) if known else workbook.get_sheet_by_index(0)
         height = int(sheet.end[0] + 1) if sheet.end else 0
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileError(f"无法读取工作簿：文件已损坏或格式不受支持（{type(exc).__name__}）。") from None
