@@ -131,6 +131,16 @@ class Checked(NamedTuple):
     formulas: extent.FormulaCells  # its formula and error cells
     sheet: str | None  # its name; None for the first
     hidden: extent.Hidden  # its hidden rows and columns
+    where: str  # the sheet as messages name it (``sheet_named``)
+
+
+FIRST_SHEET = "第一个工作表"
+
+
+def sheet_named(sheets: list[extent.SheetEntry], chosen: extent.SheetEntry | None) -> str:
+    """The sheet read as a message names it: 第一个工作表, or by its name when a sheet
+    before it (a hidden 说明) is not read."""
+    return FIRST_SHEET if chosen is None or chosen == sheets[0] else f"工作表「{chosen.name}」"
 
 
 def choose_sheet(sheets: list[extent.SheetEntry],
@@ -184,7 +194,7 @@ def check_xlsx_container(path: str) -> Checked:
                 if info.filename == "[Content_Types].xml" and b"macroEnabled" in prolog:
                     raise FileError("工作簿是启用宏的格式，不予导入。请另存为 .xlsx 文件。")
             checked = _check_xlsx_area(archive)
-            refuse_uncomputed_formulas(checked.formulas)
+            refuse_uncomputed_formulas(checked.formulas, checked.where)
             return checked
     except zipfile.BadZipFile:
         raise FileError("文件已损坏或不完整（可能上传中断），无法打开。请重新保存后上传。") from None
@@ -233,8 +243,9 @@ def _check_xlsx_area(archive: zipfile.ZipFile) -> Checked:
     # Narrower than this, no sheet within the row limit can exceed the cell limit.
     wide_from = max(1, min(limit("IMPORT_MAX_COLUMNS", MAX_COLUMNS), limit("IMPORT_MAX_CELLS", MAX_CELLS) // last_row))
     try:
-        chosen = choose_sheet(extent.xlsx_sheets(archive),
-                              lambda sheet: sheet.where is not None and extent.xlsx_holds_values(archive, sheet.where))
+        sheets = extent.xlsx_sheets(archive)
+        chosen = choose_sheet(sheets, lambda sheet: sheet.where is not None
+                              and extent.xlsx_holds_values(archive, sheet.where))
         reach, formulas, hidden = extent.xlsx_scan(archive, rows_over=last_row, columns_over=wide_from,
                                                    part=chosen.where if chosen else None)
     except extent.UnsafeXML:
@@ -245,7 +256,7 @@ def _check_xlsx_area(archive: zipfile.ZipFile) -> Checked:
         raise FileError("工作簿的结构信息（工作表和名称的清单）异常大，疑似恶意文件，已拒绝。"
                         "请把需要导入的数据复制到新工作簿后再导入。") from None
     _check_area(reach)
-    return Checked(formulas, chosen.name if chosen else None, hidden)
+    return Checked(formulas, chosen.name if chosen else None, hidden, sheet_named(sheets, chosen))
 
 
 def cells_named(cells: list[str], count: int) -> str:
@@ -253,7 +264,7 @@ def cells_named(cells: list[str], count: int) -> str:
     return "、".join(cells) + (f" 等 {count} 个" if count > len(cells) else " ")
 
 
-def refuse_uncomputed_formulas(formulas: extent.FormulaCells) -> None:
+def refuse_uncomputed_formulas(formulas: extent.FormulaCells, where: str = FIRST_SHEET) -> None:
     """公式没有计算结果: a workbook written by a program and never opened in Excel or WPS
     holds its formulas but not their results, and the reader would see those cells as
     empty (a name reported missing, a dues base taken as 0). Refused, naming the cells,
@@ -267,10 +278,10 @@ def refuse_uncomputed_formulas(formulas: extent.FormulaCells) -> None:
     named = cells_named(formulas.uncomputed_named, formulas.uncomputed_count)
     them = "它" if formulas.uncomputed_count == 1 else "它们"
     if formulas.disowned_count:
-        raise FileError(f"第一个工作表的 {named}单元格是公式，但文件由程序生成，标明要在打开时重新计算，文件中为{them}"
+        raise FileError(f"{where}的 {named}单元格是公式，但文件由程序生成，标明要在打开时重新计算，文件中为{them}"
                         "保存的结果（多为 0 或空白）不是 Excel 或 WPS 计算出来的，不能作为数据导入，全部未导入。"
                         "请在 Excel 或 WPS 中打开，等公式计算出结果后保存，再上传；或把公式复制后“选择性粘贴为数值”。")
-    raise FileError(f"第一个工作表的 {named}单元格是公式，但文件中没有{them}的计算结果（文件由程序生成，"
+    raise FileError(f"{where}的 {named}单元格是公式，但文件中没有{them}的计算结果（文件由程序生成，"
                     f"未在 Excel 或 WPS 中打开保存过），无法读取其中的值，全部未导入。请在 Excel 或 WPS 中打开、"
                     "保存后再上传，或把公式复制后“选择性粘贴为数值”。")
 
@@ -283,11 +294,12 @@ def check_xls_container(path: str) -> Checked:
     formulas = extent.FormulaCells()
     hidden = extent.Hidden()
     try:
-        chosen = choose_sheet(extent.xls_sheets(data), lambda sheet: extent.xls_holds_values(data, sheet.where))
+        sheets = extent.xls_sheets(data)
+        chosen = choose_sheet(sheets, lambda sheet: extent.xls_holds_values(data, sheet.where))
         _check_area(extent.xls_extent(data, formulas, start=chosen.where if chosen else None, hidden=hidden))
     except extent.Unreadable:
         raise FileError("文件已损坏或不是有效的 Excel 97-2003 工作簿，无法打开。请重新保存后上传。") from None
-    return Checked(formulas, chosen.name if chosen else None, hidden)
+    return Checked(formulas, chosen.name if chosen else None, hidden, sheet_named(sheets, chosen))
 
 
 # --- decoding CSV ------------------------------------------------------------------
@@ -437,6 +449,7 @@ class Sheet:
     first_column: int = 0
     # The column indexes with a header cell (``Header.titled``); None: every column has one.
     titled: frozenset[int] | None = field(repr=False, default=None)
+    where: str = FIRST_SHEET  # the sheet as messages name it (``sheet_named``)
     _formula_rows_read: set[int] = field(repr=False, default_factory=set)
 
     @property
@@ -508,7 +521,7 @@ class Sheet:
                 read.add(number)
             yield number, cells
         if formulas is not None and read:
-            refuse_error_cells(*formulas.among("errors", read_columns, read))
+            refuse_error_cells(*formulas.among("errors", read_columns, read), where=self.where)
 
     def refuse_untitled_data(self, number: int, raw: list[Any], untitled: list[int], edge: int) -> None:
         """没有列名的列: a value in a column whose header cell is empty would be dropped
@@ -530,14 +543,14 @@ class Sheet:
         return self.formulas.among("computed", columns, self._formula_rows_read)
 
 
-def refuse_error_cells(cells: list[str], count: int) -> None:
+def refuse_error_cells(cells: list[str], count: int, *, where: str = FIRST_SHEET) -> None:
     """错误值: a cell holding #N/A, #REF!, #VALUE!… (most often a lookup that found
     nothing) reads as empty, so an empty rank or a missing name would be imported or
     reported in its place. Refused, naming the cells; a row holding nothing else (a
     lookup filled down below the data) is no data row and is left alone."""
     if not count:
         return
-    raise FileError(f"第一个工作表的 {cells_named(cells, count)}单元格是错误值（如 #N/A、#REF!、#VALUE!，"
+    raise FileError(f"{where}的 {cells_named(cells, count)}单元格是错误值（如 #N/A、#REF!、#VALUE!，"
                     "多是查找公式没有找到对应的内容），无法读取，全部未导入。请在 Excel 或 WPS 中改正公式或填写"
                     "正确的内容后再上传。")
 
@@ -566,7 +579,7 @@ def _excel_rows(path: str, sheet_name: str | None = None) -> tuple[Any, int, lis
     return rows, height, list(sheet.merged_cell_ranges or []), first_column
 
 
-def refuse_merged_data_cells(merged: list[Any], header_row: int) -> None:
+def refuse_merged_data_cells(merged: list[Any], header_row: int, where: str = FIRST_SHEET) -> None:
     """合并单元格 below the header: a merged cell holds its value in its first cell only, so
     the rows it spans below the first would be read blank (学历 merged over two people's
     rows gives the second none). Refused, naming the ranges; a title merged above the
@@ -577,7 +590,7 @@ def refuse_merged_data_cells(merged: list[Any], header_row: int) -> None:
         named = "、".join(f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
                          for top, left, bottom, right in spans[:3])
         more = f"等 {len(spans)} 处" if len(spans) > 3 else ""
-        raise FileError(f"第一个工作表的 {named}{more} 是合并单元格：合并后只有左上角一格有内容，其余各行各列会被读成空白。"
+        raise FileError(f"{where}的 {named}{more} 是合并单元格：合并后只有左上角一格有内容，其余各行各列会被读成空白。"
                         "请取消合并，在每一行填写完整后重新上传（表头上方合并的标题行不受影响）。")
 
 
@@ -743,12 +756,12 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
     except OSError:
         raise FileError("上传的文件已不存在，请重新上传。") from None
     check_upload_size(size)
-    kind, raw_rows, estimated, merged, formulas, first_column, hidden = _checked_rows(path, filename)
+    kind, raw_rows, estimated, merged, formulas, first_column, hidden, where = _checked_rows(path, filename)
     lookup = header_lookup(resource_class)
     # A CSV in another encoding reads as mojibake, and its header matches nothing.
     hint = f"如果表头看起来正确，可能是字符编码不对：{ENCODING_ADVICE}" if kind == "csv" else ""
     header_row, columns, unknown, titled = find_header(raw_rows, lookup, hint=hint, first_column=first_column)
-    refuse_merged_data_cells(merged, header_row)
+    refuse_merged_data_cells(merged, header_row, where)
     if hidden:
         refuse_hidden_data(raw_rows, hidden, header_row, columns, first_column)
     required = _key_headers(resource_class)
@@ -757,7 +770,7 @@ def open_sheet(path: str, filename: str, resource_class: Any) -> Sheet:
         raise FileError(f"表头缺少必需的列：{'、'.join(missing)}。请使用下载的导入模板。")
     return Sheet(kind=kind, header_row=header_row, columns=columns, unknown_headers=unknown,
                  estimated_rows=max(0, estimated - header_row), _raw_rows=raw_rows,
-                 formulas=formulas, first_column=first_column, titled=titled)
+                 formulas=formulas, first_column=first_column, titled=titled, where=where)
 
 
 class RawSheet(NamedTuple):
@@ -770,6 +783,7 @@ class RawSheet(NamedTuple):
     formulas: extent.FormulaCells | None  # formula and error cells (none in a CSV)
     first_column: int
     hidden: extent.Hidden  # hidden rows and columns (none in a CSV)
+    where: str  # the sheet as messages name it
 
 
 def _checked_rows(path: str, filename: str) -> RawSheet:
@@ -778,11 +792,11 @@ def _checked_rows(path: str, filename: str) -> RawSheet:
     if kind in {"xlsx", "xls"}:
         checked = check_xlsx_container(path) if kind == "xlsx" else check_xls_container(path)
         rows, estimated, merged, first_column = _excel_rows(path, checked.sheet)
-        return RawSheet(kind, rows, estimated, merged, checked.formulas, first_column, checked.hidden)
+        return RawSheet(kind, rows, estimated, merged, checked.formulas, first_column, checked.hidden, checked.where)
     with open(path, "rb") as fh:
         # Blank lines at the end (a million of them, or commas only) are not rows.
         text = decode_csv(fh.read()).rstrip("\r\n\t ,")
-    return RawSheet(kind, _csv_rows(text), text.count("\n") + 1, [], None, 0, extent.Hidden())
+    return RawSheet(kind, _csv_rows(text), text.count("\n") + 1, [], None, 0, extent.Hidden(), FIRST_SHEET)
 
 
 def sheet_to_read(path: str, kind: str) -> str | None:

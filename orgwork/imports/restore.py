@@ -483,7 +483,7 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     if restored:
         # An error value (#N/A) reads as empty, and would be written so: refused as the
         # validation refuses it, in a column read, in a data row.
-        refuse_error_cells(*formulas.among("errors", read_columns, data_rows))
+        refuse_error_cells(*formulas.among("errors", read_columns, data_rows), where=sheet.where)
         _write(path, written)
     note = done.format(restored, "和".join(n for n in ("号码", "日期", "文字") if n in nouns)) if restored else ""
     for (why, noun), cells in missed.items():

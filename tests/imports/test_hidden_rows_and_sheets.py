@@ -194,3 +194,10 @@ def test_a_corrected_error_workbook_with_a_second_sheet_of_data_is_refused(
     assert second.status == JobStatus.FAILED
     assert second.message.startswith("工作簿中有多个工作表有数据（错误标注、补充）")
     assert not Cadre.objects.exists()
+
+
+def test_a_message_about_the_sheet_read_names_it_when_a_hidden_sheet_comes_first(tmp_path: Path) -> None:
+    workbook = book(("说明", [["这是隐藏的说明"]]), ("干部名册", [HEAD, person(1), person(2)]))
+    workbook["说明"].sheet_state = "hidden"
+    workbook["干部名册"].merge_cells("G2:G3")
+    assert refusal(saved(workbook, tmp_path / "merged.xlsx")).startswith("工作表「干部名册」的 G2:G3 是合并单元格")
