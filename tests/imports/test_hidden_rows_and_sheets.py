@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from cadres.models import Cadre
-from orgwork.imports.models import JobStatus
+from cadres.resources import CadreResource
+from orgwork.imports.exporting import template_xlsx
+from orgwork.imports.models import ImportJob, JobStatus
 from orgwork.imports.reader import FileError, open_sheet, suggest_resource
 
 from .conftest import HEAD, person
@@ -201,3 +205,23 @@ def test_a_message_about_the_sheet_read_names_it_when_a_hidden_sheet_comes_first
     workbook["说明"].sheet_state = "hidden"
     workbook["干部名册"].merge_cells("G2:G3")
     assert refusal(saved(workbook, tmp_path / "merged.xlsx")).startswith("工作表「干部名册」的 G2:G3 是合并单元格")
+
+
+def test_the_upload_page_recognises_a_template_behind_a_hidden_sheet_and_refuses_two_sheets_of_data(
+        media: Path, county_a_clerk: Any, client_for: Any) -> None:
+    def upload(workbook: Workbook) -> Any:
+        return client_for(county_a_clerk).post(reverse("admin:imports_importjob_add"), {
+            "resource": "", "file": SimpleUploadedFile("报送.xlsx", content(workbook))})
+
+    template = load_workbook(io.BytesIO(template_xlsx(CadreResource)))
+    notes = template.create_sheet("说明", 0)
+    notes.append(["本表由某某系统导出"])
+    notes.sheet_state = "hidden"
+    template.active = 1
+    assert upload(template).status_code == 302
+    assert ImportJob.objects.get().resource == "cadres"
+
+    template.create_sheet("Sheet2").append(["姓名", "张三"])
+    answer = upload(template)
+    assert answer.status_code == 200 and ImportJob.objects.count() == 1
+    assert "工作簿中有多个工作表有数据（干部基本信息、Sheet2）" in answer.content.decode()
