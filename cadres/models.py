@@ -173,9 +173,9 @@ class Cadre(Versioned, Audited):
     ethnicity = models.CharField("民族", max_length=20, default=HAN)
     native_place = models.CharField("籍贯", max_length=50, blank=True)
     birthplace = models.CharField("出生地", max_length=50, blank=True)
-    political_status = models.CharField(
-        "政治面貌", max_length=20, default="中共党员", blank=True
-    )
+    # No default: a path that does not say it (a sheet without the column) must not make
+    # anyone a Party member; clean() derives only what is certain (入党时间 → 中共党员).
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
     party_joined_on = models.DateField("入党时间", null=True, blank=True)
     work_started_on = models.DateField("参加工作时间", null=True, blank=True)
     health = models.CharField("健康状况", max_length=20, blank=True)
@@ -225,8 +225,9 @@ class Cadre(Versioned, Audited):
     is_minority = models.GeneratedField(
         expression=~Q(ethnicity=HAN), output_field=models.BooleanField(verbose_name="少数民族干部"), db_persist=True, verbose_name="少数民族干部"
     )
+    # Known to be outside the Party: a 政治面貌 not stated is not counted either way.
     is_non_party = models.GeneratedField(
-        expression=~Q(political_status__in=PARTY_MEMBER_STATUSES),
+        expression=~Q(political_status="") & ~Q(political_status__in=PARTY_MEMBER_STATUSES),
         output_field=models.BooleanField(verbose_name="党外干部"),
         db_persist=True, verbose_name="党外干部",
     )
@@ -322,6 +323,10 @@ class Cadre(Versioned, Audited):
             elif age > SERVING_MAX_AGE:
                 errors["birth_month"] = (f"按出生年月现年{age}岁，在职干部不应超过{SERVING_MAX_AGE}周岁：请核对出生年月；"
                                          f"已离开工作岗位的，干部状态应为退休。")
+        if self._state.adding and self.party_joined_on and not self.political_status:
+            # The one thing certain when 政治面貌 is not given. Only for a new record: a
+            # sheet writes a stored record's columns it carries, and no others.
+            self.political_status = PARTY_MEMBER_STATUSES[0]
         if self.party_joined_on and self.political_status and self.political_status not in PARTY_MEMBER_STATUSES:
             errors.setdefault("political_status", "填写了入党时间的干部，政治面貌应为中共党员或中共预备党员。")
         if errors:

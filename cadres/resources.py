@@ -76,6 +76,8 @@ class CadreResource(ScopedModelResource):
     birth_month = fields.Field(attribute="birth_month", column_name="出生年月", widget=DateWidget(month_only=True))
     native_place = fields.Field(attribute="native_place", column_name="籍贯", widget=CharWidget())
     id_number = fields.Field(attribute="id_number", column_name="身份证号", widget=IDNumberWidget())
+    political_status = fields.Field(attribute="political_status", column_name="政治面貌",
+                                    widget=CodeWidget("political_status", "政治面貌"))
     party_joined_on = fields.Field(attribute="party_joined_on", column_name="入党时间", widget=DateWidget(month_only=True))
     work_started_on = fields.Field(attribute="work_started_on", column_name="参加工作时间", widget=DateWidget(month_only=True))
     fulltime_education = fields.Field(attribute="fulltime_education", column_name="学历", widget=CodeWidget("education", "学历"))
@@ -94,6 +96,7 @@ class CadreResource(ScopedModelResource):
         "身份证": "身份证号",
         "出生日期": "出生年月",
         "出生年月日": "出生年月",
+        "政治面目": "政治面貌",
         "入党日期": "入党时间",
         "参加工作日期": "参加工作时间",
         "全日制学历": "学历",
@@ -114,7 +117,7 @@ class CadreResource(ScopedModelResource):
     class Meta:
         model = Cadre
         fields = (
-            "name", "gender", "ethnicity", "birth_month", "native_place", "id_number", "party_joined_on",
+            "name", "gender", "ethnicity", "birth_month", "native_place", "id_number", "political_status", "party_joined_on",
             "work_started_on", "fulltime_education", "fulltime_degree", "fulltime_education_school", "unit",
             "current_post", "rank", "grade", "authority",
         )
@@ -126,7 +129,7 @@ class CadreResource(ScopedModelResource):
 
     example_row = {
         "姓名": "张建华", "性别": "男", "民族": "汉族", "出生年月": "1975.06", "籍贯": "甘肃榆中",
-        "身份证号": "620102197506150013", "入党时间": "1998.07", "参加工作时间": "1997.07", "学历": "大学",
+        "身份证号": "620102197506150013", "政治面貌": "中共党员", "入党时间": "1998.07", "参加工作时间": "1997.07", "学历": "大学",
         "学位": "经济学学士", "毕业院校及专业": "兰州大学经济学专业", "单位": "620102", "现任职务": "城关区发展和改革局局长",
         "职务层次": "乡科级正职", "职级": "一级主任科员", "管理权限": "县管",
     }
@@ -140,9 +143,16 @@ class CadreResource(ScopedModelResource):
             instance.version = (original.version or 0) + 1
         check_sheet_cadre(instance, original)
 
-    def after_import_commit(self, written: Any) -> None:
-        """The 现任职务 and 职务层次 columns are the cadre's current principal post."""
+    def after_import_commit(self, written: Any) -> list[str]:
+        """The 现任职务 and 职务层次 columns are the cadre's current principal post. The
+        clerk is told of cadres whose 政治面貌 is still unknown (no column or a blank
+        cell, and no 入党时间): 党外干部 does not count them until it is filled in."""
         cadres_reconcile_sheet_posts(cadres=written, actor=current_actor().user)
+        unknown = written.filter(political_status="").count()
+        if not unknown:
+            return []
+        return [f"有 {unknown} 名干部的政治面貌未填写（表中没有“政治面貌”列或该列为空，且未填写入党时间），"
+                "统计党外干部时不计入；请在干部信息中补填，或在表中填写“政治面貌”列后重新导入。"]
 
 
 class PostResource(ScopedModelResource):

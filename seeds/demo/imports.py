@@ -80,7 +80,7 @@ def _newcomer_rows(people: list[tuple[Any, ...]], start: int, units: list[Unit])
         form = MONTH_FORMS[index % len(MONTH_FORMS)]
         rows.append({
             "姓名": name, "性别": gender, "民族": "汉族", "出生年月": form(birth), "籍贯": "甘肃兰州",
-            "身份证号": _id_number(birth, gender, index), "入党时间": f"{birth.year + 22}.07",
+            "身份证号": _id_number(birth, gender, index), "政治面貌": "中共党员", "入党时间": f"{birth.year + 22}.07",
             "参加工作时间": f"{birth.year + 23}.08", "学历": "大学", "学位": "管理学学士",
             "毕业院校及专业": "兰州大学行政管理专业", "单位": units[index % len(units)].code, "现任职务": post,
             "职务层次": rank, "职级": grade, "管理权限": "县管",
