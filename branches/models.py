@@ -192,6 +192,7 @@ class Secretary(Audited):
     """党组织书记 (支部书记): the current secretary of one organisation."""
 
     scope_field = "organisation__unit"
+    month_fields = ("birth_month",)  # the trail writes 1985.03, as the sheet does
 
     organisation = models.OneToOneField(
         PartyOrganisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="secretary"

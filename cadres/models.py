@@ -164,6 +164,8 @@ class Cadre(Versioned, Audited):
     """
 
     scope_field = "unit"
+    # Months kept as their first day: the trail writes 1975.06, as the form and the sheet do.
+    month_fields = ("birth_month", "party_joined_on", "work_started_on")
     audit_redacted_fields = ("photo",)  # the ID number is kept masked, with a keyed hash (orgwork.common.secrets)
 
     # A01 基本信息

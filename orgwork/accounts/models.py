@@ -26,6 +26,9 @@ class User(Audited, AbstractUser):
     """工作人员. A staff member sees the subtree of ``unit`` and nothing else."""
 
     scope_field = "unit"
+    # A record's trail names its 挂账人 or 上传人 as it names who acted (操作人账号), in any
+    # jurisdiction: 姓名（账号）, nothing personal (``orgwork.audit.presentation``).
+    named_in_any_trail = True
     audit_redacted_fields = ("password",)
     audit_ignored_fields = ("last_login",)
 

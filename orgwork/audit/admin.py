@@ -16,7 +16,7 @@ from orgwork.common import secrets
 from orgwork.units.scope import home_unit, sees_everything
 
 from .models import AuditLog
-from .presentation import readable_changes
+from .presentation import readable_changes, readable_entries
 
 
 def content_type_label(content_type: ContentType) -> str:
@@ -89,7 +89,11 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
         model = obj.content_type.model_class() if obj.content_type_id else None
         if model is None:
             return json.dumps(changes, ensure_ascii=False) if changes else "—"
-        rows = readable_changes(model, changes)
+        reader = getattr(obj, "reader", None)
+        # Related records named as on the record's own 变更记录, as the reader may read
+        # them (``get_object`` leaves the reader on the entry): 单位 by its full name,
+        # not 编号 8.
+        rows = readable_entries(model, [obj], reader)[0][1] if reader is not None else readable_changes(model, changes)
         if not rows:
             return "—"
         return format_html_join(mark_safe("<br>"), "{}：{} → {}", ((r.label, r.old, r.new) for r in rows))
@@ -97,6 +101,12 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     @admin.display(description="对象类型", ordering="content_type")
     def content_type_name(self, obj: AuditLog) -> str:
         return content_type_label(obj.content_type) if obj.content_type_id else "—"
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> AuditLog | None:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.reader = request.user  # type: ignore[attr-defined]  # for shown_changes, which gets no request
+        return obj
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditLog]:
         qs = super().get_queryset(request)

@@ -4,7 +4,10 @@ A kept change is ``{field name: [old, new]}`` with raw values (codes, ids, boole
 :func:`readable_changes` turns it into rows a clerk reads — 「职务层次：乡科级副职 →
 乡科级正职」 — leaving out the columns the system keeps for itself (version counters,
 materialised paths, pinyin sort keys). Personal data stays masked
-(``orgwork.common.secrets.shown_value``).
+(``orgwork.common.secrets.shown_value``). A foreign key reads as the record it names, by
+its ``str()`` (a unit by its full name), through the same door: an ID or mobile number
+in that name is masked. A field a model lists in ``month_fields`` (a month kept as its
+first day) reads as its page writes it, 1980.05.
 """
 
 from __future__ import annotations
@@ -110,7 +113,9 @@ def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any)
         rows = target._default_manager.filter(pk__in=list(ids))
         if is_scoped(target) and target is not Unit and not getattr(target, "named_in_any_trail", False):
             rows = scope_queryset(rows, user)
-        found = {obj.pk: str(obj) for obj in rows}
+        # Names through the one door: a name that is free text (a problem's first line)
+        # may hold an ID or mobile number typed into it.
+        found = {obj.pk: str(secrets.mask_text(str(obj))) for obj in rows}
         names[name] = {**found, **{str(k): v for k, v in found.items()}}
     return names
 
