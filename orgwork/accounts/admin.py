@@ -19,6 +19,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.context import current_actor
@@ -39,14 +41,49 @@ class PermissionsField(forms.ModelMultipleChoiceField):
         return roles.permission_display(obj)
 
 
+# A rights field shown read-only is drawn by its twin below: Django would print each
+# right's stored name, which for its own rights is English ("Can view 工作人员").
+RIGHTS_SHOWN = {"permissions": "permissions_shown", "user_permissions": "user_permissions_shown"}
+
+
+def rights_list(permissions: Any) -> SafeString | str:
+    """Rights by their Chinese names, one a line, in the order of the app and the model."""
+    names = sorted(roles.permission_display(p) for p in permissions.select_related("content_type"))
+    return format_html_join(mark_safe("<br>"), "{}", ((name,) for name in names)) if names else "—"
+
+
 class ChinesePermissionsMixin:
-    """Offers rights by their Chinese names, in the order of the app and the model."""
+    """Offers rights by their Chinese names, in the order of the app and the model, and
+    shows them so where they are read-only (a role its viewer holds, an account's rights
+    on the system administrator's page)."""
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionsField
             kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    @admin.display(description=Group._meta.get_field("permissions").verbose_name)
+    def permissions_shown(self, obj: Group) -> SafeString | str:
+        return rights_list(obj.permissions)
+
+    @admin.display(description=User._meta.get_field("user_permissions").verbose_name)
+    def user_permissions_shown(self, obj: User) -> SafeString | str:
+        return rights_list(obj.user_permissions)
+
+    def rights_read_only(self, request: HttpRequest, obj: Any) -> set[str]:
+        """The rights fields this request sees read-only: all on a page it may only view."""
+        if obj is not None and not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+            return set(RIGHTS_SHOWN)
+        return set(RIGHTS_SHOWN) & set(self.get_readonly_fields(request, obj))  # type: ignore[attr-defined]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        shown = self.rights_read_only(request, obj) if obj is not None else set()
+        if not shown:
+            return fieldsets
+        return [(name, {**options, "fields": [RIGHTS_SHOWN[f] if f in shown else f for f in options["fields"]]})
+                for name, options in fieldsets]
 
 
 def _ids(values: list[str]) -> set[int]:
@@ -234,6 +271,7 @@ class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
         # Nobody grants themselves rights or moves themselves to a wider jurisdiction.
         if obj.pk == user.pk:
             fields += list(SELF_PROTECTED_FIELDS)
+        fields += [RIGHTS_SHOWN[f] for f in ROLE_FIELDS if f in fields and f in RIGHTS_SHOWN]
         return list(dict.fromkeys(fields))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
