@@ -64,6 +64,30 @@ def composition_problem(role_names: Iterable[str]) -> str:
     return ""
 
 
+def serves(user: User) -> bool:
+    """An account that can carry out an administrator's duty: enabled, and let into the admin."""
+    return bool(user.is_active and user.is_staff)
+
+
+def last_administrator_problem(user: User, *, keeps: Iterable[str] | None = None, serving: bool = True) -> str:
+    """The three administrators' duties stay staffed: the last serving holder of 系统管理员,
+    安全管理员 or 审计管理员 keeps the role and stays enabled, or nobody could keep accounts,
+    give roles or read the audit trail (``keeps``: the roles the account will hold; None,
+    those it holds; ``serving``: whether it stays enabled). Asked of the stored account,
+    for every actor, the server operator too; the services lock the role first."""
+    if user.pk is None or not serves(user):
+        return ""
+    held = set(user.groups.filter(name__in=roles.ADMINISTRATOR_ROLES).values_list("name", flat=True))
+    lost = held if not serving else held - set(keeps if keeps is not None else held)
+    for role in sorted(lost):
+        others = User.objects.filter(groups__name=role, is_active=True, is_staff=True).exclude(pk=user.pk)
+        if not others.exists():
+            what = "停用此账号" if not serving else f"撤销其{role}角色"
+            return (f"账号 {user.username} 是目前唯一在用的{role}：{what}后将无人履行{role}的职责（三员分立）。"
+                    f"请先为另一个账号分配{role}角色。")
+    return ""
+
+
 def _scope_problem(actor: Any, user: User) -> str:
     if _is_operator(actor) or sees_everything(actor) or user.pk is None:
         return ""
@@ -102,7 +126,9 @@ def save_refusal(actor: Any, before: User, after: User, changed: Iterable[str]) 
         return "不能修改本人账号的所属单位或启用状态。"
     if before.is_superuser and not (_is_operator(actor) or actor.is_superuser):
         return "只有超级管理员可以修改超级管理员账号。"
-    return _scope_problem(actor, before) or (_unit_problem(actor, after.unit_id) if "unit" in changed else "")
+    return (_scope_problem(actor, before) or (_unit_problem(actor, after.unit_id) if "unit" in changed else "")
+            or (last_administrator_problem(before, serving=False)
+                if changed & {"is_active", "is_staff"} and not serves(after) else ""))
 
 
 def password_reset_refusal(actor: Any, user: User) -> str:
@@ -155,7 +181,7 @@ def roles_refusal(actor: Any, user: User, groups: Iterable[Group], permissions: 
     if excess:
         what = f"角色「{_names(names)}」" if names else "没有角色的账号"
         return f"{what}不能持有这些权限（见角色权限表）：{_names(excess)}。"
-    return ""
+    return last_administrator_problem(user, keeps=names)
 
 
 def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Permission]) -> str:

@@ -22,7 +22,7 @@ from orgwork.units.models import Unit
 
 from . import duties
 from .models import UNIT_REQUIRED, User
-from .roles import ALL_ROLES, permission_label
+from .roles import ADMINISTRATOR_ROLES, ALL_ROLES, permission_label
 
 T = TypeVar("T")
 
@@ -64,6 +64,13 @@ def _guarded(check: Callable[[], str], change: Callable[[], T], *, actor: Any, t
 
 def _lock(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _lock_administrator_roles(user: User) -> None:
+    """Lock the administrator roles ``user`` holds, so that two accounts cannot each be
+    removed from a role as "not the last holder" at the same time (one waits for the
+    other, then counts again): ``duties.last_administrator_problem``."""
+    list(Group.objects.select_for_update().filter(name__in=ADMINISTRATOR_ROLES, user=user).order_by("pk"))
 
 
 def group_names(groups: Iterable[Group]) -> list[str]:
@@ -112,6 +119,7 @@ def account_save(*, actor: Any, user: User) -> User:
 
     def check() -> str:
         before = _lock(user)
+        _lock_administrator_roles(before)
         attnames = {f: User._meta.get_field(f).attname for f in fields}
         changed.update(f for f, attname in attnames.items() if getattr(before, attname) != getattr(user, attname))
         return duties.save_refusal(actor, before, user, changed)
@@ -156,7 +164,9 @@ def account_set_roles(*, actor: Any, user: User, groups: Iterable[Group],
     permissions = None if permissions is None else list(permissions)
 
     def check() -> str:
-        return duties.roles_refusal(actor, _lock(user), groups, permissions)
+        locked = _lock(user)
+        _lock_administrator_roles(locked)
+        return duties.roles_refusal(actor, locked, groups, permissions)
 
     def change() -> User:
         user.groups.set(groups)
