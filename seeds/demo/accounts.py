@@ -6,7 +6,10 @@ go to the logging backend (``orgwork.notifications.sms``) and reach nobody."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from orgwork.accounts import roles
+from orgwork.accounts.models import User
 from orgwork.accounts.services import account_save, staff_create_or_update
 
 from . import DemoContext
@@ -31,14 +34,26 @@ ACCOUNTS = [
 
 
 def build(ctx: DemoContext) -> None:
+    """The accounts, run again as often as the demo is: an account already there keeps
+    its password, which its owner may have changed since (resetting it to the published
+    one would undo that, and the password history refuses it anyway); the seeder says
+    so instead. An account the rules will not bring back to its demo role or unit (the
+    last 审计管理员 given another role in the meantime, say) is reported and left as it is."""
     roles.setup_roles()
-    ctx.say("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    ctx.say("演示账号（新建账号的密码为 %s；已有账号的密码保持不变）：" % DEMO_PASSWORD)
     for username, unit_code, role, label, mobile in ACCOUNTS:
-        # The demo password is published: it need not be changed at the first login.
-        user, _ = staff_create_or_update(username=username, unit_code=unit_code, role=role, password=DEMO_PASSWORD,
-                                         temporary_password=False)
-        if (user.email, user.mobile) != (f"{username}@{DEMO_MAIL_DOMAIN}", mobile):
-            user.email = f"{username}@{DEMO_MAIL_DOMAIN}"
-            user.mobile = mobile
-            account_save(actor=None, user=user)
-        ctx.say(f"  {username:<18} {label}")
+        existing = User.objects.filter(username=username).first()
+        try:
+            # The demo password is published: it need not be changed at the first login.
+            user, _ = staff_create_or_update(username=username, unit_code=unit_code, role=role,
+                                             password=DEMO_PASSWORD if existing is None else None,
+                                             temporary_password=False)
+            if (user.email, user.mobile) != (f"{username}@{DEMO_MAIL_DOMAIN}", mobile):
+                user.email = f"{username}@{DEMO_MAIL_DOMAIN}"
+                user.mobile = mobile
+                account_save(actor=None, user=user)
+        except ValidationError as exc:
+            ctx.say(f"  {username:<18} {label}：未更新（{'；'.join(exc.messages)}）")
+            continue
+        kept = existing is not None and not user.check_password(DEMO_PASSWORD)
+        ctx.say(f"  {username:<18} {label}" + ("（密码已修改过，保持不变，不是演示密码）" if kept else ""))
