@@ -121,12 +121,16 @@ class OrgworkAdminSite(UnfoldAdminSite):
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         from orgwork.dashboard import figures_for, one_drawing, panels_for
         from orgwork.routers import reading_from_replica
+        from orgwork.worklists.registry import lists_for
 
         with reading_from_replica():
             with one_drawing():
                 panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
                 figures = figures_for(request.user)
-            response = super().index(request, {"panels": panels, "figures": figures, **(extra_context or {})})
+            # The 台账 button only for who may open one of them (not the 三员: a page saying
+            # 您没有可查看的台账 is no destination).
+            context = {"panels": panels, "figures": figures, "has_worklists": bool(lists_for(request.user))}
+            response = super().index(request, {**context, **(extra_context or {})})
             return response.render()
 
     def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:
