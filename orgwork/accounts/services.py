@@ -70,7 +70,7 @@ def _lock_administrator_roles(user: User) -> None:
     """Lock the administrator roles ``user`` holds, so that two accounts cannot each be
     removed from a role as "not the last holder" at the same time (one waits for the
     other, then counts again): ``duties.last_administrator_problem``."""
-    list(Group.objects.select_for_update().filter(name__in=ADMINISTRATOR_ROLES, user=user).order_by("pk"))
+    list(Group.objects.select_for_update(of=("self",)).filter(name__in=ADMINISTRATOR_ROLES, user=user).order_by("pk"))
 
 
 def group_names(groups: Iterable[Group]) -> list[str]:
