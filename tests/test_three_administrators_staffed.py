@@ -113,3 +113,48 @@ def test_create_staff_may_move_an_audit_administrator_once_another_holds_the_rol
     make_staff("audit_admin_2", tree["province"], roles.AUDIT_ADMIN)
     call_command("create_staff", "audit_admin", "--unit", "62", "--role", roles.CADRE_SUPERVISION, stdout=StringIO())
     assert held(personas["audit_admin"]) == [roles.CADRE_SUPERVISION]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_audit_administrators_removed_at_once_leave_one_of_them_holding_the_role(
+        personas: dict[str, User], make_staff: Any, tree: Any, monkeypatch: Any) -> None:
+    """Each removal counts the other as still holding the role; the role's lock makes the
+    second count wait for the first removal, so the second is refused. Without it, both
+    counts would pass (the barrier lets the two meet between counting and writing)."""
+    import threading
+
+    from django.db import connection
+
+    from orgwork.accounts import duties
+
+    first, second = personas["audit_admin"], make_staff("audit_admin_2", tree["province"], roles.AUDIT_ADMIN)
+    counted = threading.Barrier(2, timeout=2)
+    ask = duties.last_administrator_problem
+
+    def counting_then_meeting(user: User, **kwargs: Any) -> str:
+        answer = ask(user, **kwargs)
+        try:
+            counted.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other removal is waiting for the lock, as it should
+        return answer
+
+    monkeypatch.setattr(duties, "last_administrator_problem", counting_then_meeting)
+    outcomes: dict[str, str] = {}
+
+    def remove(holder: User) -> None:
+        try:
+            services.account_set_roles(actor=None, user=holder, groups=[])
+            outcomes[holder.username] = "removed"
+        except ValidationError:
+            outcomes[holder.username] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=remove, args=(holder,)) for holder in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["refused", "removed"]
+    assert User.objects.filter(groups__name=roles.AUDIT_ADMIN, is_active=True).count() == 1
