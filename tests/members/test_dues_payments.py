@@ -69,7 +69,7 @@ def test_the_batch_action_gives_the_same_reason_for_a_month_already_paid(orgs, m
     assert f"已于 {FIRST:%Y-%m-%d} 交纳 {record.due} 元，未重复登记" in page.content.decode()
     # The month named so that namesakes of one branch are told apart.
     tail = member.masked_id_number[-4:]
-    assert f"「{member.name}（尾号{tail}，{member.branch.name}） {TODAY:%Y-%m}」" in page.content.decode()
+    assert f"「{member.name}（尾号{tail}，{member.branch.placed_name}） {TODAY:%Y-%m}」" in page.content.decode()
 
 
 def test_the_record_page_corrects_the_day_of_a_payment_on_record(orgs, member, client_for, county_a_clerk):

@@ -43,7 +43,8 @@ def test_the_roster_sheet_never_writes_the_status_column(tmp_path, orgs, member,
     new = make_id(datetime.date(1981, 4, 4))
     result = run(tmp_path, [head, roster_row("新党员", new, 党籍状态="出党"),
                             roster_row(member.name, member.id_number, 入党日期="2000-07-01", 转正日期="2001-07-01",
-                                       党费计算基数="4000", 党籍状态="转出")], MemberResource, county_a_clerk)
+                                       党籍状态="转出", **{"党费计算基数（元/月）": "4000"})], MemberResource,
+                            county_a_clerk)
     assert result.committed, messages(result)
     assert Member.objects.get(id_number=new).status == MemberStatus.ACTIVE
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
