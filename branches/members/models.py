@@ -353,6 +353,18 @@ class Transfer(Audited):
         return f"{self.member}（{self.letter_number}）"
 
     @property
+    def source_shown(self) -> str:
+        """转出方 as lists and messages name it: the branch with its place, or 省外：the
+        organisation the letter from outside names. Reads ``from_branch.unit``."""
+        return self.from_branch.placed_name if self.from_branch_id else f"省外：{self.origin}"
+
+    @property
+    def destination_shown(self) -> str:
+        """转入方 as lists and messages name it: the branch with its place, or 省外：the
+        organisation the letter goes to. Reads ``to_branch.unit``."""
+        return self.to_branch.placed_name if self.to_branch_id else f"省外：{self.destination}"
+
+    @property
     def from_outside(self) -> bool:
         return self.from_branch_id is None
 

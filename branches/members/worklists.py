@@ -50,10 +50,6 @@ def appraisal_link(appraisal: Any) -> str:
     return reverse("admin:members_appraisal_change", args=[appraisal.pk])
 
 
-def to_side(transfer: Any) -> str:
-    return transfer.to_branch.placed_name if transfer.to_branch_id else f"省外：{transfer.destination}"
-
-
 def missing_checks(applicant: Any) -> str:
     missing = []
     if applicant.political_review_on is None:
@@ -108,7 +104,7 @@ def approval_days_left(applicant: Any) -> str:
 
 
 TRANSFER_COLUMNS = (
-    Column("党员", "member.name_and_tail"), Column("转出党支部", "from_branch.placed_name"), Column("转入", to_side),
+    Column("党员", "member.name_and_tail"), Column("转出党支部", "from_branch.placed_name"), Column("转入", "destination_shown"),
     Column("介绍信编号", "letter_number"), Column("开出日期", "sent_on"),
 )
 

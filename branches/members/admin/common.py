@@ -34,6 +34,16 @@ def branch_label(branch: PartyOrganisation) -> str:
     return f"{branch.name}（{branch.unit}，{branch.code}）"
 
 
+class PlacedBranchColumn:
+    """The list column 党支部 of records that belong to a branch, the branch named with its
+    place (``PartyOrganisation.placed_name``): a province's list holds many namesakes.
+    Select ``branch__unit`` with the list's rows."""
+
+    @admin.display(description="党支部", ordering="branch__path")
+    def branch_shown(self, obj: Any) -> str:
+        return obj.branch.placed_name
+
+
 def member_label(member: Any) -> str:
     """A member named so that namesakes can be told apart, with the ID number's tail only:
     何国庆（城关区第1党支部，尾号016X）. Reads ``member.branch``."""

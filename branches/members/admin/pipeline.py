@@ -17,7 +17,7 @@ from orgwork.imports.admin import ImportExportMixin
 
 from .. import services
 from ..models import ActivistReview, Applicant, Stage
-from .common import MaskedPersonalDataMixin, branches_for
+from .common import MaskedPersonalDataMixin, PlacedBranchColumn, branches_for
 from .steps import APPLICANT_STEPS
 
 
@@ -67,8 +67,8 @@ def _chapter_shown(applicant: Applicant, reached_with: str | None, names: list[s
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin,
-                     ImportExportMixin, ScopedModelAdmin):
+class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PlacedBranchColumn,
+                     PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
     import_resource = "members_applicants"
     record_steps = APPLICANT_STEPS
     batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
@@ -115,10 +115,6 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
         if obj is not None:  # after the application, the file changes only by its steps
             fields += ["name", "id_number", "gender", "birth_date", "branch", "applied_on", *STEP_FIELDS]
         return fields
-
-    @admin.display(description="党支部", ordering="branch__path")
-    def branch_shown(self, obj: Applicant) -> str:
-        return obj.branch.placed_name
 
     @admin.display(description="预备期满")
     def probation_ends_on(self, obj: Applicant) -> Any:

@@ -32,7 +32,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
-from .common import MaskedPersonalDataMixin, branches_for, member_label
+from .common import MaskedPersonalDataMixin, PlacedBranchColumn, branches_for, member_label
 from .filters import AgeBandFilter, StandingBandFilter
 from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
                     TransferInNewMemberForm)
@@ -94,8 +94,8 @@ class RosterChangeList(HonouredChangeList):
 
 
 @admin.register(Member)
-class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PersonSearchMixin, ImportExportMixin,
-                  ScopedModelAdmin):
+class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin, PlacedBranchColumn, PersonSearchMixin,
+                  ImportExportMixin, ScopedModelAdmin):
     """党员名册. The list reads one page of members with their branches' names in one
     query of the shown columns, whatever the page size; the total is estimated
     (``ScopedModelAdmin``). A member's page offers 办理组织关系转接 and 变更党籍状态; one
@@ -163,10 +163,6 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
         if db_field.name == "branch":
             kwargs["queryset"] = branches_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="党支部", ordering="branch__path")
-    def branch_shown(self, obj: Member) -> str:
-        return obj.branch.placed_name
 
     @admin.display(description="党龄（年）")
     def standing(self, obj: Member) -> Any:
@@ -293,12 +289,10 @@ class TransferAdmin(IdSearchGuard, RecordStepsMixin, RecordTimelineMixin, Scoped
 
     @admin.display(description="转出 → 转入")
     def route(self, obj: Transfer) -> str:
-        source = obj.from_branch.placed_name if obj.from_branch_id else f"省外：{obj.origin}"
-        to = obj.to_branch.placed_name if obj.to_branch_id else f"省外：{obj.destination}"
         # A name from outside the province is typed as the letter gives it, sixty characters
         # unbroken at times: it wraps within the column rather than widen the table.
         return format_html('<span class="orgwork-breaks">{}</span><br>→ <span class="orgwork-breaks">{}</span>',
-                           source, to)
+                           obj.source_shown, obj.destination_shown)
 
     @admin.display(description="状态", ordering="state")
     def state_shown(self, obj: Transfer) -> str:

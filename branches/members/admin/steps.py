@@ -349,9 +349,8 @@ MEMBER_STEPS = (
 
 
 def _transfer_about(transfer: Transfer, label: str) -> str:
-    to = transfer.to_branch.placed_name if transfer.to_branch_id else f"省外：{transfer.destination}"
-    source = transfer.from_branch.placed_name if transfer.from_branch_id else f"省外：{transfer.origin}"
-    return (f"{transfer.member.name}的组织关系由{source}转往{to}（介绍信{transfer.letter_number}，"
+    return (f"{transfer.member.name}的组织关系由{transfer.source_shown}转往{transfer.destination_shown}"
+            f"（介绍信{transfer.letter_number}，"
             f"当前状态：{transfer.get_state_display()}），将办理「{label}」。")
 
 
