@@ -51,3 +51,13 @@ class OverQuotaFilter(WorkListFilterSet):
     class Meta:
         model = PositionQuota
         fields: list[str] = []
+
+
+class CadreUnitFilter(WorkListFilterSet):
+    """Cadre rows narrowed to a unit and the units below it."""
+
+    unit = UnitSubtreeFilter("unit", to_field_name="code")
+
+    class Meta:
+        model = Cadre
+        fields: list[str] = []

@@ -12,7 +12,15 @@ from django.db.models.functions import Coalesce
 
 from orgwork.units.scope import scope_queryset
 
-from .models import EXCELLENT_MIN_SCORE, Assessment, AssessmentGrade, Cadre, CadreStatus, PositionQuota
+from .models import (
+    EXCELLENT_MIN_SCORE,
+    PARTY_MEMBER_STATUSES,
+    Assessment,
+    AssessmentGrade,
+    Cadre,
+    CadreStatus,
+    PositionQuota,
+)
 
 # 年度考核 follow-ups (DOMAIN §2).
 FOLLOW_UPS = {
@@ -29,6 +37,17 @@ def cadres_for_list(user: Any) -> QuerySet[Cadre]:
     return cadres_visible_to(user).select_related("unit").defer(
         "photo", "resume", "rewards_summary", "assessment_summary", "appointment_reason"
     )
+
+def party_status_unchecked(user: Any) -> QuerySet[Cadre]:
+    """干部 in post recorded as 中共党员 or 中共预备党员 with no 入党时间: the 政治面貌 to check
+    against the roster. Sheets before ``cadres.0013`` filled a blank 政治面貌 with 中共党员,
+    and nothing else tells those cadres from real members."""
+    return (
+        cadres_for_list(user)
+        .filter(status=CadreStatus.ACTIVE, political_status__in=PARTY_MEMBER_STATUSES, party_joined_on__isnull=True)
+        .order_by("unit__path", "name_pinyin", "pk")
+    )
+
 
 def born_between(qs: QuerySet[Cadre], first_year: int, last_year: int) -> QuerySet[Cadre]:
     """70后 is 1970–1979: a range on the indexed birth month, not a function on it."""

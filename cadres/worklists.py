@@ -13,7 +13,7 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .admin.filters import AGE_BANDS, GENERATIONS
 from .figures import register_figures
-from .filters import AssessmentListFilter, MeritCandidateFilter, OverQuotaFilter
+from .filters import AssessmentListFilter, CadreUnitFilter, MeritCandidateFilter, OverQuotaFilter
 from .models import Assessment, AssessmentGrade, Cadre, CadreStatus
 from .selectors import (
     MERIT_STREAK_YEARS,
@@ -23,6 +23,7 @@ from .selectors import (
     excellent_below_line,
     grade_distribution,
     over_quota,
+    party_status_unchecked,
 )
 
 SECTION = "干部监督"
@@ -118,6 +119,20 @@ def register_all() -> None:
             Column("单位", "unit.full_name"),
             Column("现任职务", "current_post"),
             Column("职务层次", "get_rank_display"),
+        ),
+    ))
+    register(WorkList(
+        slug="cadres_party_status_unchecked", title="政治面貌待核实：中共党员未填入党时间的在职干部", section=SECTION,
+        permission="cadres.view_cadre", queryset=party_status_unchecked, filterset_class=CadreUnitFilter,
+        unmask_permission=UNMASK, row_link=lambda c: cadre_link(c.pk),
+        description="政治面貌为中共党员或中共预备党员而未填写入党时间的在职干部。较早导入的干部表缺少“政治面貌”一列时，"
+                    "曾一律记为中共党员；请对照党员名册核实，补填入党时间或更正政治面貌。",
+        columns=(
+            Column("姓名", "name"),
+            Column("身份证号", "id_number", sensitive=True),
+            Column("单位", "unit.full_name"),
+            Column("现任职务", "current_post"),
+            Column("政治面貌", "political_status"),
         ),
     ))
     register(WorkList(

@@ -141,3 +141,24 @@ def test_a_unit_staffed_beyond_its_quota_is_on_the_over_quota_list(
 
     assert response.context["table"][0]["cells"] == ["兰州市城关区", "乡科级副职", 1, 3, 2]
     assert response.context["count"] == 1
+
+
+def test_a_cadre_in_post_recorded_as_a_party_member_without_a_joining_date_is_on_the_list_to_check(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    unchecked = cadre_in(tree["township_a"], name="待核实", political_status="中共党员")
+    cadre_in(tree["county_a"], name="有入党时间", political_status="中共党员",
+             party_joined_on=timezone.datetime(2001, 7, 1).date())
+    cadre_in(tree["county_a"], name="群众干部", political_status="群众")
+    cadre_in(tree["county_a"], name="未填面貌")
+    cadre_in(tree["county_a"], name="已退休", political_status="中共党员", status=CadreStatus.RETIRED)
+    cadre_in(tree["county_b"], name="外区待核实", political_status="中共预备党员")
+
+    response = open_list(client_for(county_a_clerk), "cadres_party_status_unchecked")
+
+    assert column(response) == ["待核实"]
+    assert column(response, 4) == ["中共党员"]
+    assert response.context["table"][0]["link"].endswith(f"/cadres/cadre/{unchecked.pk}/change/")
+    narrowed = open_list(client_for(county_a_clerk), "cadres_party_status_unchecked",
+                         {"unit": tree["county_a"].code})
+    assert column(narrowed) == ["待核实"]
