@@ -86,6 +86,15 @@ class ChinesePermissionsMixin:
                 for name, options in fieldsets]
 
 
+def refused(request: HttpRequest, *, target: Any, message: str, attempted: dict[str, Any],
+            url: str) -> HttpResponseRedirect:
+    """A submitted change the user may not make (a page or button it was not offered):
+    the reason shown on the page it returns to, and the attempt audited."""
+    services.record_refusal(actor=request.user, target=target, message=message, attempted=attempted)
+    messages.error(request, message)
+    return HttpResponseRedirect(url)
+
+
 def _ids(values: list[str]) -> set[int]:
     return {int(v) for v in values if str(v).isdigit()}
 
@@ -320,11 +329,9 @@ class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:
         # Opening the page without the right is a plain 403; submitting it is an attempt.
         if request.method == "POST" and not self.has_add_permission(request) and self.has_view_permission(request):
-            message = duties.create_refusal(request.user, User(is_staff=True))
-            services.record_refusal(actor=request.user, target=None, message=message,
-                                    attempted={"create": request.POST.get("username", "")})
-            messages.error(request, message)
-            return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+            return refused(request, target=None, message=duties.create_refusal(request.user, User(is_staff=True)),
+                           attempted={"create": request.POST.get("username", "")},
+                           url=reverse("admin:accounts_user_changelist"))
         return super().add_view(request, form_url, extra_context)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
@@ -399,12 +406,10 @@ class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
             name = group.name if group is not None else request.POST.get("name", "")
             message = duties.role_refusal(request.user, group or Group(name=name), name,
                                           group.permissions.all() if group is not None else []) or "您不能修改此角色。"
-            services.record_refusal(actor=request.user, target=group, message=message,
-                                    attempted={"role": name, "permissions": request.POST.getlist("permissions")})
-            messages.error(request, message)
-            if group is None:
-                return HttpResponseRedirect(reverse("admin:auth_group_changelist"))
-            return HttpResponseRedirect(reverse("admin:auth_group_change", args=[group.pk]))
+            return refused(request, target=group, message=message,
+                           attempted={"role": name, "permissions": request.POST.getlist("permissions")},
+                           url=reverse("admin:auth_group_change", args=[group.pk]) if group is not None
+                           else reverse("admin:auth_group_changelist"))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
