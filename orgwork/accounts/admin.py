@@ -334,6 +334,20 @@ class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
                            url=reverse("admin:accounts_user_changelist"))
         return super().add_view(request, form_url, extra_context)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are disabled, never deleted (duties.delete_refusal); the bulk delete is
+        # gone with every scoped admin's.
+        return False
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        # Opening the page is a plain 403; submitting it is an attempt.
+        target = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and target is not None and self.has_view_permission(request, target):
+            return refused(request, target=target, message=duties.delete_refusal(target),
+                           attempted={"delete": target.username},
+                           url=reverse("admin:accounts_user_change", args=[target.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         target = self.get_object(request, unquote(id))
         if target is not None and self.has_view_permission(request, target):

@@ -88,6 +88,18 @@ def last_administrator_problem(user: User, *, keeps: Iterable[str] | None = None
     return ""
 
 
+ACCOUNT_KEPT = "工作人员账号不能删除：账号的操作记录和审计日志须始终能对应到本人。不再使用的账号请停用。"
+
+
+def delete_refusal(user: User) -> str:
+    """Deleting an account: nobody's, whoever asks. The trail names its actor by the
+    account (and protects it), the records it signed keep pointing at it, its export
+    requests would go with it, and a freed username could be given to someone else; an
+    account no longer used is disabled instead (停用, kept by ``save_refusal``). For the
+    last serving holder of an administrator role the reason also says what comes first."""
+    return ACCOUNT_KEPT + last_administrator_problem(user, serving=False)
+
+
 def _scope_problem(actor: Any, user: User) -> str:
     if _is_operator(actor) or sees_everything(actor) or user.pk is None:
         return ""
