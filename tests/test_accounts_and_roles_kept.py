@@ -1,5 +1,6 @@
-"""What 三员分立 keeps in place: accounts are disabled, never deleted. On every path that
-could break it — the record's delete page, the list's bulk delete — and each refusal says why in Chinese, changes
+"""What 三员分立 keeps in place: accounts are disabled, never deleted; the roles of the
+role table are never deleted. Each on every path that could break it — the record's
+delete page, the list's bulk delete, the services — and each refusal says why in Chinese, changes
 nothing and leaves an unsuccessful 权限变更 row, as the other 三员分立 refusals do."""
 
 from __future__ import annotations
@@ -7,16 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orgwork.accounts import duties, roles
+from orgwork.accounts import duties, roles, services
 from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .test_separation_of_duties import refused_once
+from .test_separation_of_duties import perm, refused_once, role_url
 
 pytestmark = pytest.mark.django_db
 KEPT = "工作人员账号不能删除"
+BUILT_IN = "不能删除：角色权限表中的角色始终保留"
 
 
 @pytest.fixture
@@ -25,7 +30,12 @@ def root(tree: Any) -> User:
 
 
 def delete_url(target: Any) -> str:
-    return reverse("admin:accounts_user_delete", args=[target.pk])
+    name = "admin:accounts_user_delete" if isinstance(target, User) else "admin:auth_group_delete"
+    return reverse(name, args=[target.pk])
+
+
+def rights(group: Group) -> set[int]:
+    return set(group.permissions.values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------------------
@@ -80,4 +90,65 @@ def test_the_refusal_names_the_last_administrator_only_while_it_is_the_last(
     assert duties.delete_refusal(auditor) == duties.ACCOUNT_KEPT
 
 
-# ---------------------------------------------------------------------
+# ---------------------------------------------------------------------------
+# Roles of the table: never deleted
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [*roles.ADMINISTRATOR_ROLES, roles.CADRE_SUPERVISION])
+def test_a_superuser_cannot_delete_a_role_of_the_table(
+        personas: dict[str, User], role_groups: Any, root: User, client_for: Any, role: str) -> None:
+    group = role_groups[role]
+    members, held = set(group.user_set.values_list("pk", flat=True)), rights(group)
+    page = client_for(root).post(delete_url(group), {"post": "yes"}, follow=True).content.decode()
+    assert f"内置角色「{role}」{BUILT_IN}" in page
+    assert set(group.user_set.values_list("pk", flat=True)) == members and rights(group) == held
+    refused_once(root, group, BUILT_IN)
+
+
+def test_no_role_of_the_table_offers_a_delete_and_the_role_list_has_no_bulk_delete(
+        role_groups: Any, root: User, client_for: Any) -> None:
+    client = client_for(root)
+    auditing = role_groups[roles.AUDIT_ADMIN]
+    assert delete_url(auditing) not in client.get(role_url(auditing)).content.decode()
+    assert client.get(delete_url(auditing)).status_code == 403
+    changelist = reverse("admin:auth_group_changelist")
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    chosen = [g.pk for g in role_groups.values()]
+    answer = client.post(changelist, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"})
+    assert answer.status_code in (200, 302)
+    assert Group.objects.filter(pk__in=chosen).count() == len(chosen)
+
+
+def test_the_role_service_refuses_to_delete_a_role_of_the_table_for_the_server_operator_too(
+        role_groups: Any) -> None:
+    auditing = role_groups[roles.AUDIT_ADMIN]
+    with pytest.raises(ValidationError, match=BUILT_IN):
+        services.role_delete(actor=None, group=auditing)
+    assert Group.objects.filter(pk=auditing.pk).exists()
+    refused_once(None, auditing, BUILT_IN)
+
+
+def test_the_security_administrator_cannot_delete_a_role(
+        personas: dict[str, User], client_for: Any) -> None:
+    secadmin = personas["security_admin"]
+    helpers = Group.objects.create(name="协助组")
+    page = client_for(secadmin).post(delete_url(helpers), {"post": "yes"}, follow=True).content.decode()
+    assert "您没有删除角色的权限。" in page
+    assert Group.objects.filter(pk=helpers.pk).exists()
+    refused_once(secadmin, helpers, "没有删除角色的权限")
+
+
+def test_a_superuser_deletes_a_custom_role_and_the_trail_names_its_members_and_rights(
+        personas: dict[str, User], root: User, client_for: Any) -> None:
+    helpers = Group.objects.create(name="协助组")
+    helpers.permissions.add(perm("cadres.view_cadre"))
+    personas["county_a_clerk"].groups.add(helpers)
+    pk = helpers.pk
+    assert client_for(root).post(delete_url(helpers), {"post": "yes"}).status_code == 302
+    assert not Group.objects.filter(pk=pk).exists()
+    row = AuditLog.objects.get(content_type=ContentType.objects.get_for_model(Group), object_id=str(pk),
+                               action=AuditAction.PERMISSION, success=True, message="删除角色「协助组」")
+    assert row.actor == root
+    assert row.changes["deleted"] == {"role": "协助组", "permissions": ["cadres.view_cadre"],
+                                      "members": ["county_a_clerk"]}

@@ -388,7 +388,8 @@ class RoleForm(forms.ModelForm):
 @admin.register(Group)
 class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves; every role stays
-    within the role table (``orgwork.accounts.roles``)."""
+    within the role table (``orgwork.accounts.roles``), and the table's roles are never
+    deleted."""
 
     form = RoleForm
 
@@ -402,9 +403,28 @@ class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and request.user.groups.filter(pk=obj.pk).exists():
+        if obj is not None and duties.role_delete_refusal(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # The stock bulk delete runs queryset.delete(): no rule per role, no audit row.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        # Opening the page without the right is a plain 403; submitting it is an attempt.
+        group = self.get_object(request, unquote(object_id))
+        if (request.method == "POST" and group is not None and not self.has_delete_permission(request, group)
+                and self.has_view_permission(request, group)):
+            return refused(request, target=group,
+                           message=duties.role_delete_refusal(request.user, group) or "您不能删除此角色。",
+                           attempted={"delete": group.name}, url=reverse("admin:auth_group_change", args=[group.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request: HttpRequest, obj: Group) -> None:
+        services.role_delete(actor=request.user, group=obj)
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict[str, Any] | None = None) -> Any:

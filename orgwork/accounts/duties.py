@@ -230,3 +230,16 @@ def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Perm
         if excess:
             return f"账号 {member.username} 担任此角色，将因此持有超出其角色的权限：{_names(excess)}。"
     return ""
+
+
+def role_delete_refusal(actor: Any, group: Group) -> str:
+    """Deleting a role: never one of the role table (``setup_roles`` would bring the group
+    back, not who held it: an administrator's duty would go with it), never one the actor
+    holds; otherwise whoever holds ``auth.delete_group`` (no role of the table does)."""
+    if group.name in roles.ROLE_PERMISSIONS:
+        return f"内置角色「{group.name}」不能删除：角色权限表中的角色始终保留，担任它的账号靠它履行职责。"
+    if not _holds(actor, "auth.delete_group"):
+        return "您没有删除角色的权限。"
+    if not _is_operator(actor) and actor.groups.filter(pk=group.pk).exists():
+        return "不能删除本人所担任的角色。"
+    return ""

@@ -198,6 +198,23 @@ def role_save(*, actor: Any, group: Group, permissions: Iterable[Permission]) ->
                     attempted={"role": group.name, "permissions": permission_labels(permissions)})
 
 
+def role_delete(*, actor: Any, group: Group) -> None:
+    """Delete a role outside the role table (``duties.role_delete_refusal``). Its members
+    lose it without an m2m signal, so the one 权限变更 row names them and its rights."""
+
+    def check() -> str:
+        return duties.role_delete_refusal(actor, Group.objects.select_for_update().get(pk=group.pk))
+
+    def change() -> None:
+        held = {"role": group.name, "permissions": permission_labels(group.permissions.all()),
+                "members": sorted(group.user_set.values_list("username", flat=True))}
+        record(group, action=AuditAction.PERMISSION, actor=_user(actor), message=f"删除角色「{group.name}」",
+               changes={"deleted": held})
+        group.delete()
+
+    _guarded(check, change, actor=actor, target=group, attempted={"delete": group.name})
+
+
 def staff_create_or_update(*, username: str, unit_code: str, role: str, password: str | None = None,
                            temporary_password: bool = True) -> tuple[User, bool]:
     """Create or update a staff account with one role and one home unit, as the server
