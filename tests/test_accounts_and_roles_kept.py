@@ -1,6 +1,7 @@
 """What 三员分立 keeps in place: accounts are disabled, never deleted; the roles of the
-role table are never deleted. Each on every path that could break it — the record's
-delete page, the list's bulk delete, the services — and each refusal says why in Chinese, changes
+role table are never deleted; an administrator role holds exactly its line of the table.
+Each on every path that could break it — the record's delete page, the list's bulk
+delete, the services, ``check --deploy`` — and each refusal says why in Chinese, changes
 nothing and leaves an unsuccessful 权限变更 row, as the other 三员分立 refusals do."""
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from orgwork.accounts import duties, roles, services
 from orgwork.accounts.models import User
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .test_separation_of_duties import perm, refused_once, role_url
+from .test_separation_of_duties import form_errors, of, perm, post_data, refused_once, role_url, separation_errors
 
 pytestmark = pytest.mark.django_db
 KEPT = "工作人员账号不能删除"
 BUILT_IN = "不能删除：角色权限表中的角色始终保留"
+STRIPPED = "不能去掉（三员分立）"
 
 
 @pytest.fixture
@@ -152,3 +154,50 @@ def test_a_superuser_deletes_a_custom_role_and_the_trail_names_its_members_and_r
     assert row.actor == root
     assert row.changes["deleted"] == {"role": "协助组", "permissions": ["cadres.view_cadre"],
                                       "members": ["county_a_clerk"]}
+
+
+# ---------------------------------------------------------------------------
+# An administrator role holds exactly its line of the table
+# ---------------------------------------------------------------------------
+
+
+def test_the_security_administrator_cannot_take_the_audit_trail_from_the_audit_administrators_role(
+        personas: dict[str, User], role_groups: Any, client_for: Any) -> None:
+    secadmin, auditing = personas["security_admin"], role_groups[roles.AUDIT_ADMIN]
+    client = client_for(secadmin)
+    data = post_data(client.get(role_url(auditing)).context["adminform"].form)
+    data["permissions"] = []
+    response = client.post(role_url(auditing), data)
+    assert response.status_code == 200
+    assert f"管理员角色「审计管理员」的权限以角色权限表为准，{STRIPPED}：audit.view_auditlog。" in form_errors(response)
+    assert rights(auditing) == {perm("audit.view_auditlog").pk}
+    refused_once(secadmin, auditing, STRIPPED)
+
+
+@pytest.mark.parametrize("role", roles.ADMINISTRATOR_ROLES)
+def test_the_role_service_keeps_each_administrator_role_to_its_line(role_groups: Any, role: str) -> None:
+    group = role_groups[role]
+    held = list(group.permissions.all())
+    with pytest.raises(ValidationError, match=STRIPPED):
+        services.role_save(actor=None, group=group, permissions=held[1:])
+    assert rights(group) == {p.pk for p in held}
+    refused_once(None, group, STRIPPED)
+
+
+def test_the_security_administrator_may_narrow_a_business_role_below_its_line(
+        personas: dict[str, User], role_groups: Any, client_for: Any) -> None:
+    secadmin, reader = personas["security_admin"], role_groups[roles.READ_ONLY]
+    dropped = perm("cadres.view_cadre")
+    client = client_for(secadmin)
+    data = post_data(client.get(role_url(reader)).context["adminform"].form)
+    data["permissions"] = [pk for pk in data["permissions"] if pk != dropped.pk]
+    assert client.post(role_url(reader), data).status_code == 302
+    assert dropped.pk not in rights(reader)
+    revoked = of(reader).get(action=AuditAction.PERMISSION, success=True, actor=secadmin)
+    assert "撤销权限：cadres.view_cadre" in revoked.message
+
+
+def test_check_deploy_fails_on_an_administrator_role_stripped_of_a_right(role_groups: Any) -> None:
+    role_groups[roles.AUDIT_ADMIN].permissions.remove(perm("audit.view_auditlog"))
+    errors = separation_errors()
+    assert "管理员角色「审计管理员」缺少角色权限表中的权限：audit.view_auditlog" in errors

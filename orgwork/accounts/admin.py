@@ -388,8 +388,8 @@ class RoleForm(forms.ModelForm):
 @admin.register(Group)
 class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves; every role stays
-    within the role table (``orgwork.accounts.roles``), and the table's roles are never
-    deleted."""
+    within the role table (``orgwork.accounts.roles``), an administrator role is exactly
+    its line, and the table's roles are never deleted."""
 
     form = RoleForm
 

@@ -17,7 +17,7 @@ def separation_problems() -> list[str]:
     from django.contrib.auth.models import Group
 
     from . import roles
-    from .duties import composition_problem
+    from .duties import composition_problem, labels_of
     from .models import User
 
     problems = []
@@ -39,6 +39,10 @@ def separation_problems() -> list[str]:
             extra = rights & (roles.NEVER_GRANTED | roles.personal_rights())
             if extra:
                 problems.append(f"角色「{name}」拥有不能放入角色的权限：{'、'.join(sorted(extra))}。")
+    for name in Group.objects.filter(name__in=roles.ADMINISTRATOR_ROLES).order_by("name").values_list("name", flat=True):
+        missing = labels_of(roles.permissions_for(name)) - group_rights[name]
+        if missing:
+            problems.append(f"管理员角色「{name}」缺少角色权限表中的权限：{'、'.join(sorted(missing))}。")
 
     held_roles: dict[str, list[str]] = defaultdict(list)
     for username, name in User.groups.through.objects.filter(user__is_active=True, user__is_superuser=False) \

@@ -198,9 +198,10 @@ def roles_refusal(actor: Any, user: User, groups: Iterable[Group], permissions: 
 
 def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Permission]) -> str:
     """Creating or editing a role: the security administrator's, never a role it holds
-    itself; a role of the table stays within its line of the table; no role holds a
-    right of ``NEVER_GRANTED`` or one that is given person by person; and no member of
-    the role comes to hold more than the table allows their roles."""
+    itself; a role of the table stays within its line of the table (an administrator
+    role holds exactly its line); no role holds a right of ``NEVER_GRANTED`` or one that
+    is given person by person; and no member of the role comes to hold more than the
+    table allows their roles."""
     rights = labels_of(permissions)
     creating = group.pk is None
     if not _holds(actor, "auth.add_group" if creating else "auth.change_group"):
@@ -220,6 +221,12 @@ def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Perm
         excess = rights - roles.role_rights(name)
         if excess:
             return f"角色「{name}」的权限以角色权限表为准，不能加入：{_names(excess)}。"
+        # An administrator role is exactly its line: stripped, a duty of another
+        # administrator (the audit trail's reader, say) would go unperformed. A business
+        # role may be narrowed below its line.
+        missing = labels_of(roles.permissions_for(name)) - rights if name in roles.ADMINISTRATOR_ROLES else set()
+        if missing:
+            return f"管理员角色「{name}」的权限以角色权限表为准，不能去掉（三员分立）：{_names(missing)}。"
     if creating:
         return ""
     for member in User.objects.filter(groups=group).prefetch_related("groups"):
