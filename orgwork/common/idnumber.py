@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from . import dates, names
+from . import dates, names, numbers
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
@@ -29,7 +29,7 @@ _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
 # Not the value: a number above 2**53 cannot hold 18 digits exactly, so whatever it
 # reads back as (620102198910186752 for 620102198910186810) are digits nobody typed.
-EXCEL_NUMBER_MESSAGE = "身份证号被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”后重新填写完整的18位号码。"
+EXCEL_NUMBER_MESSAGE = numbers.excel_number_message("身份证号", "完整的18位号码")
 # The words a name holding a zero-width space gets (``names.INVISIBLE``).
 INVISIBLE_MESSAGE = names.INVISIBLE.format(label="身份证号")
 

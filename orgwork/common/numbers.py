@@ -5,10 +5,58 @@ alike, instead of being stored as a number nobody typed."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+# Excel keeps 15 significant digits of a number typed into a cell: from the 16th on it
+# stores zeros (and a double cannot hold every integer past 2**53 anyway).
+EXCEL_DIGITS = 15
+
+
+def excel_number_message(label: str, what: str = "") -> str:
+    """The words for a number Excel stored as a number and cut short (an ID number, a
+    phone, a 文号 typed into a cell formatted 常规): ``what`` is what to type again."""
+    return f"{label}被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”后重新填写{what or '完整内容'}。"
+
+
+def typed_text(value: int | float, label: str) -> str:
+    """A number cell of a text column (姓名, 联系电话, 文号, 备注) as the digits that were
+    typed: 13912345678.0 is ``13912345678``, 12.5 is ``12.5`` and 1e-07 ``0.0000001``,
+    never a float's ``.0`` or exponent. A number Excel cannot hold exactly — more than 15
+    significant digits, which a typed number loses (an 18-digit number, a 16-digit card)
+    and a computed one carries (0.1+0.2) — is refused (``excel_number_message``), not
+    stored as digits nobody typed."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise not_a_number(value)
+        if not value.is_integer():
+            exact = Decimal(repr(value))  # the shortest text that reads back as this float
+            if len(exact.as_tuple().digits) > EXCEL_DIGITS:
+                raise ValidationError(excel_number_message(label), code="excel_number")
+            return format(exact, "f")
+        value = int(value)
+    if abs(value) >= 10**EXCEL_DIGITS:
+        raise ValidationError(excel_number_message(label), code="excel_number")
+    return str(value)
+
+
+# A number as Excel and WPS show it when its digits do not fit (6.20102E+17, 1.23457E+11):
+# what a CSV saved from a number cell holds, the digits past the sixth gone.
+_EXCEL_SCIENTIFIC = re.compile(r"[+-]?\d(\.\d+)?E\+\d+")
+HAS_EXPONENT = re.compile(r"\dE\+\d")  # a quick look for a column of cells
+
+
+def refuse_excel_scientific(text: str, label: str) -> None:
+    """Text that is a number in Excel's scientific form (``6.20102E+17``) in a text column:
+    a CSV saved from a sheet whose number cell Excel had already cut short. Refused in the
+    words a number cell gets (``typed_text``)."""
+    if _EXCEL_SCIENTIFIC.fullmatch(text):
+        raise ValidationError(excel_number_message(label), code="excel_number")
 
 
 def not_a_number(value: Any) -> ValidationError:

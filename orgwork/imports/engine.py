@@ -46,6 +46,7 @@ from orgwork.audit.context import acting_as, current_actor
 from orgwork.audit.models import AuditSource
 from orgwork.audit.recorder import REDACTED, jsonable, unit_path_of
 from orgwork.common import checks, freetext, secrets
+from orgwork.common.numbers import HAS_EXPONENT, refuse_excel_scientific, typed_text
 from orgwork.units.scope import home_unit, sees_everything
 
 from .probing import NEAR_MISS_MESSAGE, ProbeRefused, refuse_near_misses
@@ -486,7 +487,15 @@ class ImportEngine:
     def _clean_plain(self, column: Column, value: Any) -> Any:
         mf = column.model_field
         if isinstance(mf, (models.CharField, models.TextField)):
-            return "" if value is None else _text(value)
+            if type(value) is float or type(value) is int:
+                # A phone, a 文号 or a name typed into a number cell: its digits, or refused
+                # when Excel has cut them short (never 6.2e+17 stored as text).
+                return typed_text(value, column.header)
+            if value is None:
+                return ""
+            text = _text(value)
+            refuse_excel_scientific(text, column.header)
+            return text
         if value is None:
             return None
         if isinstance(mf, models.BooleanField):
@@ -514,20 +523,45 @@ class ImportEngine:
             return "" if isinstance(mf, (models.CharField, models.TextField)) and not mf.null else None
         if column.kind == "number":
             return number_for(column.model_field, value)
+        if ((type(value) is float or type(value) is int) and column.kind == "widget"
+                and isinstance(column.model_field, (models.CharField, models.TextField))
+                and not isinstance(column.widget, IDNumberWidget)):
+            # A text field's own widget (a 文号, a choice) reads the number's digits, not
+            # 2026001.0; an ID number keeps its own words for a number cell.
+            value = typed_text(value, column.header)
         return column.widget.clean(value)
+
+    @staticmethod
+    def _scientific_error(column: Column, text: str) -> str:
+        """Why a text cell cannot be kept: a number in Excel's scientific form
+        (``6.20102E+17``, a CSV saved from a number cell); "" otherwise."""
+        try:
+            refuse_excel_scientific(text, column.header)
+        except ValidationError as exc:
+            return _messages(exc)
+        return ""
 
     def _clean_column(self, column: Column, raws: list[Any]) -> list[Any]:
         """One column of a chunk, cleaned: a list as long as ``raws``. A cell that fails
         holds a ``_CellError`` with its message (see ``_cell_errors``)."""
         if column.text:
             # Plain text: the reader has stripped it and made blanks None.
-            texts = ["" if raw is None else raw if type(raw) is str else _text(raw) for raw in raws]
-            if any(map(freetext.may_hold_something_refused, texts)):
+            if set(map(type, raws)) <= _TEXT_OR_BLANK:
+                texts = ["" if raw is None else raw for raw in raws]
+                checked = any(map(freetext.may_hold_something_refused, texts)) or any(map(HAS_EXPONENT.search, texts))
+            else:
+                # Number cells among them: each as its digits, or a _CellError when Excel
+                # has cut it short (numbers.typed_text).
+                texts = ["" if raw is None else raw if type(raw) is str else self._clean_or_error(column, raw)
+                         for raw in raws]
+                checked = True
+            if checked:
                 # A number masked in a list, an export or an error workbook whose text could
                 # not be put back (orgwork.imports.restore) would be stored with its stars;
                 # a cell of unseen characters only would count as written (orgwork.common.freetext).
                 for position, text in enumerate(texts):
-                    if message := freetext.text_error(text, typed=False):
+                    if type(text) is str and (message := freetext.text_error(text, typed=False)
+                                              or self._scientific_error(column, text)):
                         texts[position] = _CellError(message)
                         column.failed = True
             return texts

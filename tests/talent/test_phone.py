@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from orgwork.common.contract import SystemActor
 from orgwork.common.phones import NOT_A_PHONE
-from orgwork.imports.engine import ImportResult
+from orgwork.imports.engine import ImportResult, run_import
+from orgwork.imports.reader import open_sheet
 from talent import services
 from talent.models import Person
 from talent.resources import PersonResource
 
-from ..imports.sheets import run_example_sheet
+from ..imports.sheets import run_example_sheet, xlsx
 from ..samples.talent import id_number_for
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,18 @@ def test_a_number_on_record_from_before_does_not_stop_a_change_to_another_field(
     person.field = "新材料"
     services.person_save(person=person, actor=SYSTEM)
     assert Person.objects.get(pk=person.pk).field == "新材料"
+
+
+def test_a_phone_typed_into_a_number_cell_is_kept_as_its_digits_and_one_excel_cut_short_is_refused(
+        county_a_clerk, tmp_path) -> None:
+    headers = list(PersonResource.example_row)
+    rows = [{**PersonResource.example_row, "姓名": f"人才{'甲乙'[i]}", "身份证号": id_number_for(720 + i, BORN),
+             "出生日期": f"{BORN:%Y-%m-%d}", "联系电话": phone} for i, phone in enumerate([13912345678, 93188888881234567])]
+    path = xlsx(tmp_path / "phones.xlsx", [headers, *([row[h] for h in headers] for row in rows)])
+    result = run_import(PersonResource, county_a_clerk, open_sheet(str(path), path.name, PersonResource), commit=True)
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (3, "联系电话", "联系电话被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”后重新填写完整内容。")]
+    path = xlsx(tmp_path / "phone.xlsx", [headers, [rows[0][h] for h in headers]])
+    assert run_import(PersonResource, county_a_clerk, open_sheet(str(path), path.name, PersonResource),
+                      commit=True).committed
+    assert Person.objects.get().phone == "13912345678"
