@@ -129,9 +129,16 @@ def clean(raw: Any, *, on_sheet: bool = False) -> str:
 
 
 def mask(value: str | None) -> str:
-    """``620102********123X``: area code and last four, the birth date hidden."""
+    """``620102********123X``: area code and last four, the birth date hidden.
+
+    A number holding a character nobody sees (a zero-width space pasted with it, refused
+    by ``normalise``) is masked as the number the clerk sees, in the form it is kept:
+    masked as typed, its 19 characters would show a tail that is not the number's and
+    read as some other number on a job page or in an error workbook."""
     if not value:
         return ""
+    if not value.isprintable():
+        value = _SPACES.sub("", unicodedata.normalize("NFKC", names.without_unseen(value))).upper()
     if len(value) < 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]

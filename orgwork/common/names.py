@@ -48,6 +48,12 @@ def holds_unseen(text: str) -> bool:
     return any(char != " " and unicodedata.category(char) in _UNSEEN for char in text)
 
 
+def without_unseen(text: str) -> str:
+    """``text`` less the characters that cannot be seen (and the spaces): what a clerk sees
+    of a cell holding a zero-width space or a direction mark."""
+    return "".join(char for char in text if unicodedata.category(char) not in _UNSEEN)
+
+
 def name_error(name: str, label: str = "姓名") -> str | None:
     """The Chinese message for what a person's name may not hold, None for a name that
     is only letters and the separators between them."""

@@ -3,15 +3,21 @@ Excel made a number of (orgwork.common.idnumber.normalise)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from cadres.models import Cadre
+from orgwork.common import idnumber
+from orgwork.imports import services
+from orgwork.imports.models import JobStatus
+from orgwork.imports.preview import job_preview
 
 from .conftest import HEAD, person
-from .sheets import xlsx
+from .sheets import downloaded_error_workbook, validated_job, workbook_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 ID = HEAD.index("身份证号")
@@ -57,3 +63,49 @@ def test_a_small_id_number_in_a_numeric_cell_gets_the_same_message(tmp_path: Pat
     result = run_sheet(xlsx(tmp_path / "number.xlsx", [HEAD, person(1, 身份证号=620102)]), county_a_clerk)
     assert [e[2] for e in errors_of(result)] == ["身份证号被 Excel 存成了数字，后几位已丢失："
                                                  "请把该列设为“文本”后重新填写完整的18位号码。"]
+
+
+@pytest.mark.urls("tests.imports.urls")
+def test_an_id_number_with_a_zero_width_space_is_shown_masked_as_the_number_the_clerk_sees(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    # Masked as typed, its 19 characters showed nine stars and a tail of three digits and
+    # the unseen one: a number that is not the one on the sheet.
+    number = person(1)[ID]
+    job = validated_job(county_a_clerk, "test_cadres", workbook_bytes([HEAD, person(1, 身份证号=number + "\u200b"),
+                                                                        person(2)]), "干部.xlsx")
+    assert job.error_rows == 1
+    preview = job_preview(job, county_a_clerk)
+    assert preview is not None
+    shown = dict(zip(preview.headers, preview.rows[0].cells))["身份证号"]
+    assert shown == idnumber.mask(number) == f"{number[:6]}********{number[-4:]}"
+    assert any("看不见的字符" in error for error in preview.rows[0].errors)
+    client = client_for(county_a_clerk)
+    workbook = downloaded_error_workbook(client, job)
+    assert workbook.worksheets[0]["D2"].value == idnumber.mask(number)
+    assert "*********" not in client.get(reverse("admin:imports_importjob_change", args=[job.pk])).content.decode()
+
+
+@pytest.mark.urls("tests.imports.urls")
+def test_the_error_workbook_of_such_a_number_uploaded_again_names_the_unseen_character_and_imports_once_retyped(
+        media: Path, test_resource: Any, county_a_clerk: Any, client_for: Any) -> None:
+    number = person(1)[ID]
+    first = validated_job(county_a_clerk, "test_cadres", workbook_bytes([HEAD, person(1, 身份证号=number + "\u200b")]),
+                          "干部.xlsx")
+    client = client_for(county_a_clerk)
+    workbook = downloaded_error_workbook(client, first)
+
+    def saved() -> bytes:
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    # As it is: its own number comes back, and with it the same words, not "号码不符".
+    again = validated_job(county_a_clerk, "test_cadres", saved(), "干部（错误标注）.xlsx")
+    assert "还原 1 个" in again.message
+    assert [e["message"] for e in again.errors] == [idnumber.INVISIBLE_MESSAGE]
+    workbook.worksheets[0]["D2"] = number  # retyped, as the message says
+    retyped = validated_job(county_a_clerk, "test_cadres", saved(), "干部（错误标注）.xlsx")
+    assert retyped.error_rows == 0
+    services.job_confirm(job=retyped, user=county_a_clerk)
+    assert services.job_commit(job_id=retyped.pk) == JobStatus.DONE
+    assert Cadre.objects.get().id_number == number
