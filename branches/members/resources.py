@@ -168,8 +168,10 @@ class ApplicantResource(ScopedModelResource):
     talked_on = fields.Field(attribute="talked_on", column_name="谈话日期", widget=DateWidget(need_day=True))
     talk_late_reason = fields.Field(attribute="talk_late_reason", column_name="逾期谈话原因")
     activist_on = fields.Field(attribute="activist_on", column_name="确定为入党积极分子日期", widget=DateWidget(need_day=True))
-    contact_1 = fields.Field(attribute="contact_1", column_name="培养联系人一身份证号", widget=MemberWidget())
-    contact_2 = fields.Field(attribute="contact_2", column_name="培养联系人二身份证号", widget=MemberWidget())
+    contact_1 = fields.Field(attribute="contact_1", column_name="培养联系人一身份证号",
+                             widget=MemberWidget(keeps_masked=True))
+    contact_2 = fields.Field(attribute="contact_2", column_name="培养联系人二身份证号",
+                             widget=MemberWidget(keeps_masked=True))
     reviewed_on = fields.Field(attribute="reviewed_on", column_name="最近一次培养考察日期", widget=DateWidget(need_day=True))
     candidate_on = fields.Field(attribute="candidate_on", column_name="确定为发展对象日期", widget=DateWidget(need_day=True))
     review_late_reason = fields.Field(attribute="review_late_reason", column_name="考察逾期原因")

@@ -51,7 +51,7 @@ from orgwork.units.scope import home_unit, sees_everything
 
 from .probing import NEAR_MISS_MESSAGE, ProbeRefused, refuse_near_misses
 from .reader import FileError, Sheet, is_blank, picker
-from .widgets import IDNumberWidget, ScopedForeignKeyWidget, SystemNumber, number_for
+from .widgets import IDNumberWidget, KeptMasked, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
 
 CHUNK_SIZE = 5000
@@ -512,6 +512,8 @@ class ImportEngine:
     def _clean_cell(self, column: Column, value: Any) -> Any:
         if column.masked is not None and (
                 refused := secrets.masked_refusal(value, column.masked, column.header, on_sheet=True)):
+            if column.kind == "fk" and getattr(column.widget, "keeps_masked", False):
+                return KeptMasked(str(value).strip(), refused)  # the record on file, if it is its mask (_build)
             # A masked phone beside an ID number typed in full would be stored as its mask.
             raise ValidationError(refused, code="masked")
         if column.kind == "plain":
@@ -1143,6 +1145,12 @@ class ImportEngine:
                 continue  # a required column left blank keeps the default / the stored value
             if target is None:
                 stored[attname] = value
+            elif type(value) is KeptMasked:
+                # Kept as on file, or refused as a masked cell: never a record looked up by it.
+                if not self._keeps_on_file(original, position, value):
+                    header = self._present[position].header
+                    errors.append(RowError(number, header, value.refusal))
+                    failed.add(header)
             elif target:
                 # What the foreign-key descriptor does for a many-to-one: the key and the
                 # cached object (the unit's path is read from it for the scope check).
@@ -1180,6 +1188,18 @@ class ImportEngine:
         if not changes:
             return "unchanged", instance, {}, unit_path
         return "updated", instance, changes, unit_path
+
+    def _keeps_on_file(self, original: Any, position: int, cell: KeptMasked) -> bool:
+        """Whether a masked cell (:class:`KeptMasked`) is the record the row's record holds
+        in that column: its number masks to the cell's text. The record is read whatever
+        the importer's scope (a 培养联系人 moved to another county stays the contact);
+        nothing of it is shown."""
+        if original is None:
+            return False
+        column = self._present[position]
+        on_file = getattr(original, column.attribute, None)
+        number = getattr(on_file, column.widget.field, None) if on_file is not None else None
+        return bool(number) and secrets.mask(number, column.masked or secrets.ID_NUMBER) == cell.text
 
     def _usable_cells(self, number: int, cells: tuple[Any, ...], errors: list[RowError]) -> tuple[Any, ...]:
         """The row's cells with failed ones blank and references to earlier rows resolved."""

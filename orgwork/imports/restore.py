@@ -432,6 +432,10 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
     # number, put back or typed whole, whose birth date falls in that month.
     targets = dict(sorted(targets.items(), key=lambda item: item[1][1] == secrets.BIRTH_DATE))
     id_column = next((i for i, header in columns.items() if kinds.get(header) == secrets.ID_NUMBER), None)
+    # Columns naming another record the row holds (培养联系人): a mask that cannot come back
+    # stays, standing for the record on file (widgets.KeptMasked), and keeps no other mask.
+    on_file = {i for i, header in columns.items() if header in _kept_on_file(resource_class)}
+    left: dict[str, list[str]] = {}
     restored = 0
     nouns: set[str] = set()
     missed: dict[tuple[str, str], list[str]] = {}
@@ -454,6 +458,9 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                     value = own.get(columns[i])
                     if value is not None and str(secrets.mask_cell(value, kind)).strip() == cell.strip():
                         found[i] = value
+                    elif i in on_file:
+                        why = missing if value is None else f"与原表对应行的{_noun(kind)}不符"
+                        left.setdefault(why, []).append(f"第 {number} 行「{columns[i]}」")
                     elif declared:
                         why = missing if value is None else f"与原表对应行的{_noun(kind)}不符"
                         missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
@@ -464,7 +471,10 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
                 value = values.get(cell.strip())
                 if kind == secrets.BIRTH_DATE and (value is None or value is _AMBIGUOUS or value is _GONE):
                     value = _born_in(cell, _row_id_number(row, found, id_column)) or value
-                if value is None or value is _AMBIGUOUS or value is _GONE:
+                if (value is None or value is _AMBIGUOUS or value is _GONE) and i in on_file:
+                    why = ambiguous.format(_noun(kind)) if value is _AMBIGUOUS else missing
+                    left.setdefault(why, []).append(f"第 {number} 行「{columns[i]}」")
+                elif value is None or value is _AMBIGUOUS or value is _GONE:
                     why = ambiguous.format(_noun(kind)) if value is _AMBIGUOUS else missing
                     unmoored = unmoored or (rows is not None and value is _AMBIGUOUS)
                     missed.setdefault((why, _noun(kind)), []).append(f"第 {number} 行「{columns[i]}」")
@@ -494,10 +504,21 @@ def _put_back(job: ImportJob, path: str, known: dict[str, dict[str, Any]], kinds
             full = "完整的出生日期（年月日）" if noun == "日期" else "原来的文字"
             note += (f"{shown}的{noun}无法还原（{why}），所在行被遮蔽的号码和{noun}均未还原："
                      f"请填写{full}，或在原表中改正后上传。")
+    for why, cells in left.items():
+        shown = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+        note += (f"{shown}的号码无法还原（{why}），按档案中已记录的人员核对：遮蔽后与之相同的，保留档案中的记录不变；"
+                 "要更换的，请填写完整号码。")
     if unmoored:
         note += ("遮蔽后相同的号码只按原表中对应的行还原，以上各行在原表中找不到对应的行"
                  "（改动了未标红的单元格，或与别的行内容相同又移动了位置）。")
     return restored, note
+
+
+def _kept_on_file(resource_class: Any) -> set[str]:
+    """The headers of the columns whose masked cell stands for the record on file
+    (``ByIdNumberWidget(keeps_masked=True)``: 培养联系人)."""
+    return {str(f.column_name) for f in resource_class().get_import_fields()
+            if getattr(f.widget, "keeps_masked", False) and f.column_name}
 
 
 def _reader(row: list[Any], where: dict[str, int]) -> Any:

@@ -43,6 +43,20 @@ class SystemNumber:
     cell: str = field(default="", compare=False)  # as typed, for the row's messages
 
 
+@dataclass(frozen=True)
+class KeptMasked:
+    """A masked ID number (``620102********2018``) in a column that names another record by
+    its number (培养联系人一身份证号), where the widget ``keeps_masked``: an export or error
+    workbook uploaded again whose mask could not be put back (the contact has since moved
+    to another county). It stands for the record on file, unchanged, when that record's
+    number masks to this text; anything else (a new row, another mask) is refused in the
+    words a masked cell gets (``refusal``). It never names a record the importer cannot
+    reach: it only keeps the one the row already holds."""
+
+    text: str
+    refusal: str = field(compare=False)
+
+
 YEAR_SUFFIX = re.compile(r"\s*年度?$")
 
 
@@ -298,10 +312,13 @@ class UnitWidget(ScopedForeignKeyWidget):
 class ByIdNumberWidget(ScopedForeignKeyWidget):
     """A person's record by their ID number, within the importer's scope. The cell is
     normalised first (full-width digits, spaces, a lower-case x) and an Excel number is
-    refused with instructions; the not-found message never prints the number back."""
+    refused with instructions; the not-found message never prints the number back.
+    ``keeps_masked``: the column names a record the row holds besides its key (a
+    培养联系人), and a masked cell stands for the one on file (:class:`KeptMasked`)."""
 
-    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
+    def __init__(self, model: type[models.Model], *, keeps_masked: bool = False, **kwargs: Any) -> None:
         super().__init__(model, field="id_number", **kwargs)
+        self.keeps_masked = keeps_masked
 
     @staticmethod
     def _normal(value: Any) -> str | None:
