@@ -46,9 +46,10 @@ class SystemNumber:
 @dataclass(frozen=True)
 class KeptMasked:
     """A masked ID number (``620102********2018``) in a column that names another record by
-    its number (培养联系人一身份证号), where the widget ``keeps_masked``: an export or error
-    workbook uploaded again whose mask could not be put back (the contact has since moved
-    to another county). It stands for the record on file, unchanged, when that record's
+    its number (培养联系人一身份证号), where the widget ``keeps_masked``: most often an
+    export or error workbook uploaded again whose mask could not be put back (the contact
+    has since moved to another county), or a mask copied from the list onto any sheet. It
+    stands for the record on file, unchanged, when that record's
     number masks to this text; anything else (a new row, another mask) is refused in the
     words a masked cell gets (``refusal``). It never names a record the importer cannot
     reach: it only keeps the one the row already holds."""

@@ -110,3 +110,15 @@ def test_its_error_workbook_corrected_keeps_the_contact_on_file_too(moved_away: 
     second = uploaded(county_a_clerk, "members_applicants", saved(errors))
     assert (second.error_rows, second.unchanged_count) == (0, 1), second.errors
     assert f"已按导入任务 {first.pk} 的原始文件还原 1 个被遮蔽的号码" in second.message
+
+
+def test_a_sheet_without_the_mark_keeps_the_contact_whose_mask_it_copied(moved_away: Any, contact: Member,
+                                                                        county_a_clerk: Any) -> None:
+    from orgwork.imports.restore import EXPORT_MARKER_SHEET
+
+    applicant, workbook = moved_away
+    del workbook[EXPORT_MARKER_SHEET]  # retyped into a sheet of the clerk's own, the applicant's number in full
+    next(workbook.worksheets[0].iter_rows(min_row=2))[column(workbook, "身份证号")].value = applicant.id_number
+    job = uploaded(county_a_clerk, "members_applicants", saved(workbook))
+    assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
+    assert "还原" not in job.message
