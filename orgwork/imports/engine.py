@@ -550,7 +550,9 @@ class ImportEngine:
             # Plain text: the reader has stripped it and made blanks None.
             if set(map(type, raws)) <= _TEXT_OR_BLANK:
                 texts = ["" if raw is None else raw for raw in raws]
-                checked = any(map(freetext.may_hold_something_refused, texts)) or any(map(HAS_EXPONENT.search, texts))
+                # Excel's scientific form looked for in the column's text joined first: one scan.
+                checked = any(map(freetext.may_hold_something_refused, texts)) or (
+                    "E+" in "\x1f".join(texts) and any(map(HAS_EXPONENT.search, texts)))
             else:
                 # Number cells among them: each as its digits, or a _CellError when Excel
                 # has cut it short (numbers.typed_text).
