@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -94,8 +95,8 @@ class NotificationAdmin(ScopedModelAdmin):
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """Opening one's own message marks it read, as the list's 标记为已读 does (no audit
         row: reading one's messages changes no business record)."""
-        if request.method == "GET" and str(object_id).isdigit():
-            services.notifications_mark_read(user=request.user, ids=[int(object_id)])
+        if request.method == "GET" and (notification := self.get_object(request, unquote(object_id))) is not None:
+            services.notifications_mark_read(user=request.user, ids=[notification.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="事项链接")

@@ -67,3 +67,13 @@ def test_opening_someone_elses_message_by_its_number_marks_nothing(
     assert response.status_code in (302, 404)
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "0"])
+def test_a_message_number_beyond_any_record_opens_no_error_page_and_marks_nothing(
+        number: str, county_a_clerk: User, client_for: Callable[[User], Any]) -> None:
+    mine = message(county_a_clerk)
+    response = client_for(county_a_clerk).get(f"/admin/notifications/notification/{number}/change/")
+    assert response.status_code in (302, 404)
+    mine.refresh_from_db()
+    assert mine.read_at is None
