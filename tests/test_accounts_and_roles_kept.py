@@ -169,7 +169,7 @@ def test_the_security_administrator_cannot_take_the_audit_trail_from_the_audit_a
     data["permissions"] = []
     response = client.post(role_url(auditing), data)
     assert response.status_code == 200
-    assert f"管理员角色「审计管理员」的权限以角色权限表为准，{STRIPPED}：audit.view_auditlog。" in form_errors(response)
+    assert f"管理员角色「审计管理员」的权限以角色权限表为准，{STRIPPED}：审计 · 审计日志 · 可查看审计日志。" in form_errors(response)
     assert rights(auditing) == {perm("audit.view_auditlog").pk}
     refused_once(secadmin, auditing, STRIPPED)
 

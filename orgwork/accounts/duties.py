@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import FieldDoesNotExist
 
 from orgwork.units.scope import in_scope, sees_everything, units_visible_to
 
@@ -39,6 +40,19 @@ def _holds(actor: Any, perm: str) -> bool:
 
 def _names(items: Iterable[str]) -> str:
     return "、".join(sorted(items))
+
+
+def _field_name(name: str) -> str:
+    try:
+        return str(User._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _rights(labels: Iterable[str]) -> str:
+    """Rights named for the reader of a refusal, by their Chinese names
+    (``roles.permission_display``), not ``app.codename``."""
+    return "、".join(roles.permission_display(p) for p in roles.permissions_named(labels))
 
 
 def labels_of(permissions: Iterable[Permission]) -> set[str]:
@@ -129,7 +143,7 @@ def save_refusal(actor: Any, before: User, after: User, changed: Iterable[str]) 
         return ""
     beyond = changed - set(BASIC_FIELDS) - set(SUPERUSER_FIELDS)
     if beyond:
-        return f"这些字段不能在此修改：{_names(beyond)}。"
+        return f"这些字段不能在此修改：{_names(_field_name(f) for f in beyond)}。"
     if changed & set(SUPERUSER_FIELDS) and not (_is_operator(actor) or actor.is_superuser):
         return "只有超级管理员可以修改“超级管理员”和“工作人员”标记。"
     if not _holds(actor, "accounts.change_user"):
@@ -188,11 +202,11 @@ def roles_refusal(actor: Any, user: User, groups: Iterable[Group], permissions: 
     held = rights_of_groups(groups) | own
     forbidden = held & roles.NEVER_GRANTED
     if forbidden:
-        return f"任何账号都不能持有写入或删除审计日志的权限：{_names(forbidden)}。"
+        return f"任何账号都不能持有写入或删除审计日志的权限：{_rights(forbidden)}。"
     excess = held - roles.allowed_rights(names)
     if excess:
         what = f"角色「{_names(names)}」" if names else "没有角色的账号"
-        return f"{what}不能持有这些权限（见角色权限表）：{_names(excess)}。"
+        return f"{what}不能持有这些权限（见角色权限表）：{_rights(excess)}。"
     return last_administrator_problem(user, keeps=names)
 
 
@@ -213,20 +227,20 @@ def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Perm
         return f"内置角色「{old_name}」不能改名。"
     forbidden = rights & roles.NEVER_GRANTED
     if forbidden:
-        return f"任何角色都不能持有写入或删除审计日志的权限：{_names(forbidden)}。"
+        return f"任何角色都不能持有写入或删除审计日志的权限：{_rights(forbidden)}。"
     personal = rights & roles.personal_rights()
     if personal:
-        return f"这些权限只能由安全管理员逐人授予，不能放入角色：{_names(personal)}。"
+        return f"这些权限只能由安全管理员逐人授予，不能放入角色：{_rights(personal)}。"
     if name in roles.ROLE_PERMISSIONS:
         excess = rights - roles.role_rights(name)
         if excess:
-            return f"角色「{name}」的权限以角色权限表为准，不能加入：{_names(excess)}。"
+            return f"角色「{name}」的权限以角色权限表为准，不能加入：{_rights(excess)}。"
         # An administrator role is exactly its line: stripped, a duty of another
         # administrator (the audit trail's reader, say) would go unperformed. A business
         # role may be narrowed below its line.
         missing = labels_of(roles.permissions_for(name)) - rights if name in roles.ADMINISTRATOR_ROLES else set()
         if missing:
-            return f"管理员角色「{name}」的权限以角色权限表为准，不能去掉（三员分立）：{_names(missing)}。"
+            return f"管理员角色「{name}」的权限以角色权限表为准，不能去掉（三员分立）：{_rights(missing)}。"
     if creating:
         return ""
     for member in User.objects.filter(groups=group).prefetch_related("groups"):
@@ -235,7 +249,7 @@ def role_refusal(actor: Any, group: Group, name: str, permissions: Iterable[Perm
         held = rights_of_groups(others) | rights | labels_of(member.user_permissions.select_related("content_type"))
         excess = held - roles.allowed_rights(names)
         if excess:
-            return f"账号 {member.username} 担任此角色，将因此持有超出其角色的权限：{_names(excess)}。"
+            return f"账号 {member.username} 担任此角色，将因此持有超出其角色的权限：{_rights(excess)}。"
     return ""
 
 
