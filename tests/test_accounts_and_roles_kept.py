@@ -201,3 +201,37 @@ def test_check_deploy_fails_on_an_administrator_role_stripped_of_a_right(role_gr
     role_groups[roles.AUDIT_ADMIN].permissions.remove(perm("audit.view_auditlog"))
     errors = separation_errors()
     assert "管理员角色「审计管理员」缺少角色权限表中的权限：audit.view_auditlog" in errors
+
+
+# ---------------------------------------------------------------------------
+# An account's logins and rights are audit trail: the 审计管理员's to read
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["county_a_clerk", "system_admin", "security_admin"])
+def test_an_accounts_history_of_logins_and_roles_is_neither_offered_nor_opened_outside_the_audit_trail(
+        who: str, personas: dict[str, User], role_groups: Any, client_for: Any) -> None:
+    colleague = personas["county_a_clerk"] if who != "county_a_clerk" else personas["county_b_clerk"]
+    colleague.refresh_from_db()
+    client = client_for(personas[who])
+    page = client.get(reverse("admin:accounts_user_change", args=[colleague.pk]))
+    history = reverse("admin:accounts_user_history", args=[colleague.pk])
+    if page.status_code == 200:
+        assert history not in page.content.decode()
+    assert client.get(history).status_code == 403
+    role = role_groups[roles.PARTY_BUILDING]
+    assert client.get(reverse("admin:auth_group_history", args=[role.pk])).status_code in (403, 302)
+
+
+def test_a_clerk_picking_a_colleague_sees_no_sign_in_dates_and_the_system_administrator_does(
+        personas: dict[str, User], client_for: Any) -> None:
+    colleague = personas["county_a_clerk"]
+    User.objects.filter(pk=colleague.pk).update(last_login="2026-11-30T09:15:00+08:00")
+    for who, shown in (("province_officer", False), ("security_admin", False), ("system_admin", True)):
+        client = client_for(personas[who])
+        listing = client.get(reverse("admin:accounts_user_changelist"))
+        assert listing.status_code == 200
+        assert ("last_login" in listing.context["cl"].list_display) is shown, who
+        page = client.get(reverse("admin:accounts_user_change", args=[colleague.pk]))
+        assert page.status_code == 200
+        assert ("上次登录" in page.content.decode()) is shown, who

@@ -31,7 +31,11 @@ from .models import UNIT_REQUIRED, User
 
 SELF_PROTECTED_FIELDS = ("is_superuser", "is_staff", "is_active", "groups", "user_permissions", "unit")
 ROLE_FIELDS = ("groups", "user_permissions")
-ALWAYS_READ_ONLY = ["last_login", "date_joined", "password_changed_at", "password_must_change"]
+# When an account last signed in, its password changed or it must change: what the
+# system administrator keeps accounts by (a long-unused one is disabled), not a
+# colleague's to read.
+SIGN_IN_DATES = ("last_login", "date_joined", "password_changed_at", "password_must_change")
+ALWAYS_READ_ONLY = list(SIGN_IN_DATES)
 
 
 class PermissionsField(forms.ModelMultipleChoiceField):
@@ -84,6 +88,28 @@ class ChinesePermissionsMixin:
             return fieldsets
         return [(name, {**options, "fields": [RIGHTS_SHOWN[f] if f in shown else f for f in options["fields"]]})
                 for name, options in fieldsets]
+
+
+AUDIT_READER = "audit.view_auditlog"
+
+
+class AuditTrailHistory:
+    """变更记录 of an account or a role: its logins, roles and rights, which is audit
+    trail and the 审计管理员's to read (三员分立; the audit log's pages) — not a business
+    clerk's who picks a colleague in a form, nor the system or security administrator's
+    whose own work it records. The link is not offered, and the page is refused, to
+    anyone without the audit log's view right."""
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        if not request.user.has_perm(AUDIT_READER):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> Any:
+        if not request.user.has_perm(AUDIT_READER):
+            extra_context = {**(extra_context or {}), "show_history": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
 
 def refused(request: HttpRequest, *, target: Any, message: str, attempted: dict[str, Any],
@@ -232,7 +258,7 @@ class PasswordResetForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
+class UserAdmin(AuditTrailHistory, ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "last_login"]
     list_filter = [UnitSubtreeFilter, "is_active", "groups"]
     list_select_related = ["unit"]
@@ -283,8 +309,18 @@ class UserAdmin(ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
         fields += [RIGHTS_SHOWN[f] for f in ROLE_FIELDS if f in fields and f in RIGHTS_SHOWN]
         return list(dict.fromkeys(fields))
 
+    def keeps_accounts(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser or request.user.has_perm("accounts.change_user"))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)
+        return shown if self.keeps_accounts(request) else [f for f in shown if f not in SIGN_IN_DATES]
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.keeps_accounts(request):
+            fieldsets = [(name, options) for name, options in fieldsets
+                         if not set(options["fields"]) <= set(SIGN_IN_DATES)]
         if obj is not None and not secrets.may_unmask(request.user, User):
             # The mobile number is personal data: masked, and kept by who may see it whole.
             fieldsets = [(name, {**options, "fields": [("masked_mobile" if f == "mobile" else f)
@@ -386,7 +422,7 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
+class RoleAdmin(AuditTrailHistory, ChinesePermissionsMixin, GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves; every role stays
     within the role table (``orgwork.accounts.roles``), an administrator role is exactly
     its line, and the table's roles are never deleted."""
