@@ -235,3 +235,13 @@ def test_a_clerk_picking_a_colleague_sees_no_sign_in_dates_and_the_system_admini
         page = client.get(reverse("admin:accounts_user_change", args=[colleague.pk]))
         assert page.status_code == 200
         assert ("上次登录" in page.content.decode()) is shown, who
+
+
+def test_the_role_pages_call_a_role_a_role_not_a_group(personas: dict[str, User], role_groups: Any,
+                                                        client_for: Any) -> None:
+    client = client_for(personas["security_admin"])
+    for url in (reverse("admin:auth_group_changelist"),
+                reverse("admin:auth_group_change", args=[role_groups[roles.PARTY_BUILDING].pk])):
+        html = client.get(url).content.decode()
+        assert "角色与权限" in html and "认证和授权" not in html
+        assert "组" not in html.replace("组织", "")

@@ -67,3 +67,14 @@ def test_a_system_actor_reads_as_what_it_does_and_an_account_as_itself() -> None
     assert actor_shown("system:fixture") == "系统" and actor_shown("") == "系统"
     assert actor_shown("chengguan_party") == "chengguan_party"
     assert str(SystemActor("send_reminders")) == "系统（发送提醒）"
+
+
+def test_a_role_granted_and_a_right_taken_read_as_words_and_chinese_names() -> None:
+    from django.contrib.auth.models import Group
+
+    from orgwork.accounts.models import User
+
+    rows = readable_changes(User, {"groups": {"action": "授予", "items": ["基层党建", "干部监督"]}})
+    assert [(r.label, r.old, r.new) for r in rows] == [("角色", "", "授予：基层党建、干部监督")]
+    rows = readable_changes(Group, {"permissions": {"action": "撤销", "items": ["audit.view_auditlog"]}})
+    assert [(r.label, r.new) for r in rows] == [("权限", "撤销：审计 · 审计日志 · 可查看审计日志")]

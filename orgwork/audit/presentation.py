@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
@@ -120,6 +121,25 @@ def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any)
     return names
 
 
+def _is_grant(change: Any) -> bool:
+    return isinstance(change, dict) and set(change) == {"action", "items"}
+
+
+def _granted(field: models.Field[Any, Any] | None, change: dict[str, Any]) -> str:
+    """Roles or rights granted or taken (``orgwork.accounts.signals``: ``{"action": "授予",
+    "items": [...]}``) as 「授予：基层党建」; a right, kept as ``app.codename``, by its
+    Chinese name (``roles.permission_display``)."""
+    items = [str(item) for item in change["items"]]
+    if field is not None and field.is_relation and field.related_model is Permission:
+        from orgwork.accounts.roles import permission_display, permission_label
+
+        rights = Permission.objects.select_related("content_type").filter(
+            codename__in={item.partition(".")[2] for item in items})
+        names = {permission_label(p): permission_display(p) for p in rights}
+        items = [names.get(item, item) for item in items]
+    return f"{change['action']}：{'、'.join(items) or EMPTY}"
+
+
 def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
                      related: dict[str, dict[Any, str]] | None = None) -> list[ChangeRow]:
     rows = []
@@ -129,7 +149,8 @@ def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
         if is_internal(field, name, model):
             continue
         if not isinstance(pair, list) or len(pair) != 2:
-            rows.append(ChangeRow(str(getattr(field, "verbose_name", name)), "", _plain(pair, field, {})))
+            shown = _granted(field, pair) if _is_grant(pair) else _plain(pair, field, {})
+            rows.append(ChangeRow(str(getattr(field, "verbose_name", name)), "", shown))
             continue
         label = str(field.verbose_name) if field is not None else name
         names = related.get(name, {})
