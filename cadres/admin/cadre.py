@@ -200,7 +200,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     autocomplete_select_related = ["unit"]
 
     def autocomplete_label(self, obj: Cadre) -> str:
-        return f"{obj.name}（{obj.unit.name}，尾号{obj.masked_id_number[-4:]}）"
+        return f"{obj.name}（{obj.unit}，尾号{obj.masked_id_number[-4:]}）"
 
     # ------------------------------------------------------------ form
     @admin.display(description="本年度学时")

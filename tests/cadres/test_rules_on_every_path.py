@@ -690,14 +690,15 @@ def test_an_assessment_for_next_year_is_refused_on_the_sheet_and_the_form(make_c
     assert not cadre.assessments.exists()
 
 
-def test_a_cadre_picked_by_typing_is_named_with_unit_and_id_tail_so_namesakes_differ(make_cadre, county_a_clerk,
+def test_a_cadre_picked_by_typing_is_named_with_the_units_full_name_and_id_tail_so_namesakes_differ(make_cadre, county_a_clerk,
                                                                                     client_for) -> None:
     first, namesake = make_cadre(name="冯强"), make_cadre(name="冯强")
     response = client_for(county_a_clerk).get(reverse("admin:autocomplete"), {
         "app_label": "cadres", "model_name": "assessment", "field_name": "cadre", "term": "冯强"})
     assert response.status_code == 200
     labels = {r["id"]: r["text"] for r in response.json()["results"]}
-    assert labels[str(first.pk)] == f"冯强（{first.unit.name}，尾号{first.id_number[-4:]}）"
+    # The unit by its place: every county has its 城关镇, every 城关镇 its 党政办.
+    assert labels[str(first.pk)] == f"冯强（{first.unit.full_name}，尾号{first.id_number[-4:]}）"
     assert labels[str(first.pk)] != labels[str(namesake.pk)]
     assert first.id_number not in str(labels)
 
