@@ -245,3 +245,12 @@ def test_the_role_pages_call_a_role_a_role_not_a_group(personas: dict[str, User]
         html = client.get(url).content.decode()
         assert "角色与权限" in html and "认证和授权" not in html
         assert "组" not in html.replace("组织", "")
+
+
+def test_an_account_without_a_name_is_headed_by_its_username_as_written(personas: dict[str, User],
+                                                                        client_for: Any) -> None:
+    clerk = personas["county_a_clerk"]
+    User.objects.filter(pk=clerk.pk).update(first_name="", last_name="")
+    html = client_for(personas["system_admin"]).get(
+        reverse("admin:accounts_user_change", args=[clerk.pk])).content.decode()
+    assert "county_a_clerk" in html and "County_a_clerk" not in html
