@@ -16,3 +16,10 @@ class BranchesConfig(AppConfig):
         from . import worklists
 
         worklists.register_all()
+
+        # A weak branch's checklist item is struck off only after its survey (测评达标后方可销号).
+        from orgwork.rectification import closing
+
+        from .services import weak_case_closing_refusal
+
+        closing.register("branches.weakbranchcase", weak_case_closing_refusal)

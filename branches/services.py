@@ -782,6 +782,31 @@ def weak_survey_passes(case: WeakBranchCase) -> bool:
             and case.awareness_rate >= threshold and case.satisfaction_rate >= threshold)
 
 
+def _survey_shortfall(case: WeakBranchCase) -> str | None:
+    """The rates of the case's survey below the threshold (``知情度 76.0%``), "" when both
+    reach it, None before the survey."""
+    if case.awareness_rate is None or case.satisfaction_rate is None:
+        return None
+    threshold = weak_survey_threshold()
+    return "、".join(f"{name} {value}%" for name, value in (("知情度", case.awareness_rate),
+                                                            ("满意度", case.satisfaction_rate)) if value < threshold)
+
+
+def weak_case_closing_refusal(case: WeakBranchCase) -> str:
+    """销号条件 of the case's checklist item (整改事项), registered with the kernel's
+    :mod:`orgwork.rectification.closing` from ``BranchesConfig.ready``: the item is put up
+    for 销号 and struck off only once the 知情度满意度测评 reaches the threshold, whichever
+    page or step does it. "" when it may be."""
+    short = _survey_shortfall(case)
+    threshold = weak_survey_threshold()
+    rule = f"软弱涣散基层党组织整顿须经知情度满意度测评，知情度、满意度均达到 {threshold}% 后方可销号"
+    if short is None:
+        return f"该事项来自软弱涣散整顿台账「{case}」，尚未开展测评：{rule}；请先在整顿台账中记录测评结果。"
+    if short:
+        return f"该事项来自软弱涣散整顿台账「{case}」，{short}，未达到销号要求：{rule}。"
+    return ""
+
+
 def _survey_account(case: WeakBranchCase) -> str:
     return (f"知情度满意度测评（{case.surveyed_on:%Y-%m-%d}）：知情度 {case.awareness_rate}%，"
             f"满意度 {case.satisfaction_rate}%，达到 {weak_survey_threshold()}% 的销号要求。")
@@ -840,13 +865,11 @@ def weak_case_close(*, case: WeakBranchCase, actor: Any, closed_on: datetime.dat
         locked = lock_in_scope(WeakBranchCase.objects.select_related("organisation__unit"), case.pk, actor, what="整顿台账")
         if locked.state == WeakCaseState.CLOSED:
             return locked
-        threshold = weak_survey_threshold()
-        if locked.awareness_rate is None or locked.satisfaction_rate is None:
+        short = _survey_shortfall(locked)
+        if short is None:
             raise ValidationError({"state": "尚未开展知情度满意度测评，不能销号。"})
-        short = [f"{name} {value}%" for name, value in (("知情度", locked.awareness_rate), ("满意度", locked.satisfaction_rate))
-                 if value < threshold]
         if short:
-            raise ValidationError({"state": f"{'、'.join(short)}，未达到 {threshold}% 的销号要求，不能销号。"})
+            raise ValidationError({"state": f"{short}，未达到 {weak_survey_threshold()}% 的销号要求，不能销号。"})
         item = _request_checklist_closure(locked, actor)
         if item is not None and item.state == ItemState.CLOSURE_REQUESTED:
             rectification_approve_closure(item=item, actor=actor, note=f"软弱涣散整顿测评达标销号。{_survey_account(locked)}")
@@ -884,6 +907,7 @@ __all__ = [
     "secretary_save",
     "weak_case_check",
     "weak_case_close",
+    "weak_case_closing_refusal",
     "weak_case_delete",
     "weak_case_delete_refusal",
     "weak_case_link_rectification",

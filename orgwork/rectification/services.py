@@ -31,7 +31,7 @@ from orgwork.common.contract import lock_in_scope, require_actor, require_permis
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
 
-from . import rules
+from . import closing, rules
 from . import transitions as T
 from .models import Checklist, ChecklistSource, Evidence, ItemState, ItemTransition, RectificationItem
 
@@ -282,11 +282,15 @@ def rectification_start(*, item: RectificationItem, actor: Any) -> Rectification
 
 @transaction.atomic
 def rectification_request_closure(*, item: RectificationItem, actor: Any, account: str = "") -> RectificationItem:
-    """申请销号: 整改中 → 申请销号. Needs evidence: an attachment or a written account.
-    From here on the item's content is frozen (see :mod:`.rules`)."""
+    """申请销号: 整改中 → 申请销号. Needs evidence: an attachment or a written account,
+    and, for an item whose source record has a closing rule of its own (a 软弱涣散 branch's
+    测评, :mod:`.closing`), that rule to hold. From here on the item's content is frozen
+    (see :mod:`.rules`)."""
     account = (account or "").strip()
+    source = closing.lock_source(item)
 
     def apply(locked: RectificationItem) -> list[str]:
+        _require_source_rule(source, T.REQUEST_CLOSURE)
         fields = ["requested_by", "requested_at"]
         if account:
             locked.account = account
@@ -309,9 +313,12 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
 
 @transaction.atomic
 def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: str = "") -> RectificationItem:
-    """销号: 申请销号 → 已销号, signed off by a reviewer who is not the requester."""
+    """销号: 申请销号 → 已销号, signed off by a reviewer who is not the requester, and only
+    while the source record's own closing rule holds (:mod:`.closing`)."""
+    source = closing.lock_source(item)
 
     def apply(locked: RectificationItem) -> list[str]:
+        _require_source_rule(source, T.APPROVE)
         if locked.requested_by_id is not None and locked.requested_by_id == actor.pk:
             raise ValidationError(
                 {"reviewed_by": "不能销号：审核人不能是销号申请人本人，请由其他同志审核。"}, code="self_review"
@@ -327,6 +334,11 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
         return ["reviewed_by", "reviewed_at", "closed_at"]
 
     return _run(T.APPROVE, item=item, actor=actor, apply=apply, note=note.strip())
+
+
+def _require_source_rule(source: models.Model | None, transition: T.Transition) -> None:
+    if refused := closing.refusal(source):
+        raise ValidationError({"state": f"不能{transition.label}：{refused}"}, code="source_rule")
 
 
 def _require_reason(reason: str, label: str) -> str:

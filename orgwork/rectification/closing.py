@@ -1,0 +1,57 @@
+"""销号条件 of an item's source record (来源记录): the rule a domain app sets for striking
+off the items its records put on the books.
+
+An item opened by another module (:func:`.services.rectification_open_item` with a
+``source_object``) may carry a closing rule of its own: a 软弱涣散 branch's item is struck
+off only after the 知情度满意度测评 reaches the threshold. This kernel app imports no
+domain app, so the domain app registers its rule here from its ``AppConfig.ready``,
+naming its model by label; 申请销号 and 销号 ask :func:`refusal` on every path (the
+record page's steps, the list's batch actions, the services the other apps and the demo
+seeder call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import RectificationItem
+
+# The source record → why its item may not be struck off yet ("" when it may).
+ClosingRule = Callable[[Any], str]
+
+_RULES: dict[str, ClosingRule] = {}
+
+
+def register(model_label: str, rule: ClosingRule) -> None:
+    """Set the closing rule of the items whose source is a ``model_label`` record
+    (``"branches.weakbranchcase"``)."""
+    _RULES[model_label.lower()] = rule
+
+
+def lock_source(item: RectificationItem) -> models.Model | None:
+    """The item's source record, locked, when its model has a closing rule; None otherwise.
+
+    Taken before the item's own row: the domain app's steps lock their record first and
+    the item after (a case's 销号 strikes off its item), so the same order here keeps two
+    concurrent steps from waiting on each other."""
+    source = (RectificationItem.objects.filter(pk=item.pk)
+              .values_list("source_content_type_id", "source_object_id").first())
+    if source is None or source[0] is None:
+        return None
+    content_type = ContentType.objects.get_for_id(source[0])
+    model = content_type.model_class()
+    if model is None or model._meta.label_lower not in _RULES:
+        return None
+    return model._default_manager.select_for_update(of=("self",)).filter(pk=source[1]).first()
+
+
+def refusal(source: models.Model | None) -> str:
+    """Why the item whose source is ``source`` (from :func:`lock_source`) may not be struck
+    off yet, in Chinese; "" when it may."""
+    if source is None:
+        return ""
+    return _RULES[source._meta.label_lower](source)
