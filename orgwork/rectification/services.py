@@ -26,7 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction
-from orgwork.common import dates
+from orgwork.common import dates, freetext, secrets
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.common.versioning import bump_version
 from orgwork.units.models import Unit
@@ -48,9 +48,12 @@ def _transition_message(label: str, from_state: str, to_state: str) -> str:
 
 def _timeline(item: RectificationItem, *, name: str, label: str, from_state: str, actor: Any,
               note: str = "") -> ItemTransition:
-    """The per-item timeline row (整改流转记录); the audit row is the step's save."""
+    """The per-item timeline row (整改流转记录); the audit row is the step's save. Its note
+    never carries an ID or mobile number, as the audit row's message does not
+    (:func:`orgwork.common.secrets.mask_text`)."""
     return ItemTransition.objects.create(item=item, name=name, label=label, from_state=from_state,
-                                         to_state=item.state, actor=user_of(actor), at=timezone.now(), note=note)
+                                         to_state=item.state, actor=user_of(actor), at=timezone.now(),
+                                         note=secrets.mask_text(note))
 
 
 # ---------------------------------------------------------------------------
@@ -315,6 +318,7 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
 def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: str = "") -> RectificationItem:
     """销号: 申请销号 → 已销号, signed off by a reviewer who is not the requester, and only
     while the source record's own closing rule holds (:mod:`.closing`)."""
+    note = _free_text(note, "note")
     source = closing.lock_source(item)
 
     def apply(locked: RectificationItem) -> list[str]:
@@ -341,8 +345,19 @@ def _require_source_rule(source: models.Model | None, transition: T.Transition) 
         raise ValidationError({"state": f"不能{transition.label}：{refused}"}, code="source_rule")
 
 
+def _free_text(text: str, field: str) -> str:
+    """A step's text that lives only in the timeline and the audit message (延期理由, 批准
+    单位及文号, 审核意见): refused as any record's free text is
+    (:func:`orgwork.common.freetext.text_error`: only punctuation, unseen characters, a
+    masked or a whole ID number)."""
+    text = (text or "").strip()
+    if message := freetext.text_error(text):
+        raise ValidationError({field: message}, code="free_text")
+    return text
+
+
 def _require_reason(reason: str, label: str) -> str:
-    reason = (reason or "").strip()
+    reason = _free_text(reason, "reason")
     if not reason:
         raise ValidationError({"reason": f"{label}须填写原因。"}, code="reason_required")
     return reason
@@ -405,7 +420,7 @@ def rectification_extend_deadline(*, item: RectificationItem, actor: Any, new_de
     (批准单位及文号) obey :func:`rules.check_extension`; the approval is written into the
     trail with the reason."""
     reason = _require_reason(reason, "延期")
-    approval = (approval or "").strip()
+    approval = _free_text(approval, "approval")
     if not isinstance(new_deadline, datetime.date):
         raise ValidationError({"new_deadline": "请填写延期后的整改时限。"}, code="required")
 

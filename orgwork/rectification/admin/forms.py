@@ -8,15 +8,26 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from orgwork.common import freetext
+
 from .. import rules
 from ..models import RectificationItem
+
+
+def _checked_text(text: str) -> str:
+    """A step's free text, refused on the form as the service refuses it (only punctuation,
+    unseen characters, a masked or a whole ID number): a batch shows it once, on its page."""
+    text = text.strip()
+    if message := freetext.text_error(text):
+        raise forms.ValidationError(message)
+    return text
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason = _checked_text(self.cleaned_data["reason"])
         if not reason:
             raise forms.ValidationError("请填写原因。")
         return reason
@@ -34,6 +45,9 @@ class ApprovalForm(forms.Form):
     note = forms.CharField(label="审核意见", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
+    def clean_note(self) -> str:
+        return _checked_text(self.cleaned_data["note"])
+
 
 class ExtendForm(forms.Form):
     """延期: the new deadline and why."""
@@ -47,10 +61,13 @@ class ExtendForm(forms.Form):
                                          "本级及下级清单的事项可不填。")
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason = _checked_text(self.cleaned_data["reason"])
         if not reason:
             raise forms.ValidationError("请填写延期理由。")
         return reason
+
+    def clean_approval(self) -> str:
+        return _checked_text(self.cleaned_data["approval"])
 
 
 class ItemForm(forms.ModelForm):

@@ -1,0 +1,108 @@
+"""A step's own text — 延期理由, 批准单位及文号, 审核意见 — is refused as any record's free
+text is (``orgwork.common.freetext``): only punctuation, unseen characters, a masked or a
+whole ID number; and the timeline (整改流转记录) keeps no ID or mobile number, as the
+audit trail keeps none."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from orgwork.audit.models import AuditLog
+from orgwork.common import freetext
+from orgwork.rectification import services
+from orgwork.rectification.models import ItemState, ItemTransition, RectificationItem
+
+from .conftest import CITY_APPROVAL
+from .test_admin import post_action
+from .test_item_page_steps import step_url
+
+pytestmark = pytest.mark.django_db
+
+JUNE_30 = datetime.date(2026, 6, 30)
+SEPTEMBER_30 = datetime.date(2026, 9, 30)
+ID_NUMBER = "620102198007210036"
+MOBILE = "13912345678"
+
+
+@pytest.fixture
+def june(extension_day: datetime.date) -> datetime.date:
+    return extension_day
+
+
+def deadline_of(item: RectificationItem) -> datetime.date:
+    return RectificationItem.objects.get(pk=item.pk).deadline
+
+
+def extend(item: RectificationItem, actor: Any, *, reason: str, approval: str = CITY_APPROVAL) -> RectificationItem:
+    return services.rectification_extend_deadline(item=item, actor=actor, new_deadline=SEPTEMBER_30, reason=reason,
+                                                  approval=approval)
+
+
+@pytest.mark.parametrize("reason, approval, field", [
+    ("。。。", CITY_APPROVAL, "reason"),
+    ("涉及制度修订", "……", "approval"),
+    ("\u200b", CITY_APPROVAL, "reason"),
+])
+def test_an_extension_whose_reason_or_approval_says_nothing_is_refused(june, item_in, county_a_clerk, reason,
+                                                                       approval, field):
+    item = item_in(ItemState.IN_PROGRESS)
+    with pytest.raises(ValidationError) as refused:
+        extend(item, county_a_clerk, reason=reason, approval=approval)
+    assert list(refused.value.message_dict) == [field]
+    assert deadline_of(item) == JUNE_30
+    assert not ItemTransition.objects.filter(item=item, name="extend").exists()
+
+
+@pytest.mark.parametrize("field", ["reason", "approval"])
+def test_an_extension_with_a_whole_id_number_in_its_text_is_refused(june, item_in, county_a_clerk, field):
+    item = item_in(ItemState.IN_PROGRESS)
+    texts = {"reason": "涉及制度修订", "approval": CITY_APPROVAL, field: f"经本人（{ID_NUMBER}）同意"}
+    with pytest.raises(ValidationError) as refused:
+        extend(item, county_a_clerk, **texts)
+    assert refused.value.message_dict[field] == [freetext.WHOLE_ID_NUMBER]
+    assert deadline_of(item) == JUNE_30
+
+
+def test_a_mobile_number_in_an_extension_reason_is_kept_masked_in_the_timeline_and_the_trail(
+        june, item_in, county_a_clerk):
+    item = item_in(ItemState.IN_PROGRESS)
+    extend(item, county_a_clerk, reason=f"待联系人（{MOBILE}）回复")
+    note = ItemTransition.objects.get(item=item, name="extend").note
+    assert "139****5678" in note and MOBILE not in note
+    assert not AuditLog.objects.filter(object_id=str(item.pk), message__contains=MOBILE).exists()
+    assert deadline_of(item) == SEPTEMBER_30
+
+
+def test_a_review_note_with_a_whole_id_number_is_refused(item_in, city_officer):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_approve_closure(item=item, actor=city_officer, note=f"经核实 {ID_NUMBER} 已整改")
+    assert refused.value.message_dict["note"] == [freetext.WHOLE_ID_NUMBER]
+    assert RectificationItem.objects.get(pk=item.pk).state == ItemState.CLOSURE_REQUESTED
+
+
+def test_the_extend_step_on_the_record_page_refuses_an_approval_of_dots(june, item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.IN_PROGRESS)
+    page = client_for(county_a_clerk).post(step_url(item, "extend_step"), {
+        "new_deadline": "2026-09-30", "reason": "。。。", "approval": "……"})
+    assert page.status_code == 200 and freetext.SAYS_NOTHING in page.content.decode()
+    assert deadline_of(item) == JUNE_30
+
+
+def test_the_extend_action_refuses_an_id_number_on_its_form(june, item_in, county_a_clerk, client_for):
+    item = item_in(ItemState.IN_PROGRESS)
+    page = post_action(client_for(county_a_clerk), "extend_action", [item], apply="1", new_deadline="2026-09-30",
+                       reason=f"本人身份证号 {ID_NUMBER}", approval=CITY_APPROVAL)
+    assert freetext.WHOLE_ID_NUMBER in page.content.decode()
+    assert deadline_of(item) == JUNE_30
+
+
+def test_the_send_back_step_still_refuses_a_reason_of_dashes(item_in, city_officer, client_for):
+    requested = item_in(ItemState.CLOSURE_REQUESTED)
+    page = client_for(city_officer).post(step_url(requested, "send_back_step"), {"reason": "——"})
+    assert page.status_code == 200 and freetext.SAYS_NOTHING in page.content.decode()
+    assert RectificationItem.objects.get(pk=requested.pk).state == ItemState.CLOSURE_REQUESTED
