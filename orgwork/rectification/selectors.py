@@ -139,6 +139,15 @@ def checklists_exported_by(user: Any, queryset: models.QuerySet[Checklist] | Non
     return scope_queryset(Checklist.objects.all() if queryset is None else queryset, user)
 
 
+def checklists_open_to_new_items(user: Any, queryset: models.QuerySet[Checklist] | None = None
+                                 ) -> models.QuerySet[Checklist]:
+    """The checklists ``user`` may put a new item on (挂账): those of their own jurisdiction,
+    the set :func:`.rules.check_new_item_checklist` allows. The new item's checklist picker
+    offers these only; one issued above the user, read beside them, is the issuing unit's
+    to add to."""
+    return scope_queryset(Checklist.objects.all() if queryset is None else queryset, user)
+
+
 def _count_in_subtree(condition: Q) -> Coalesce:
     # Func(COUNT) rather than Count(): Count() would add a GROUP BY to the subquery.
     items = (

@@ -15,16 +15,21 @@ from django.urls import path
 from django.utils.functional import cached_property
 
 from orgwork.admin_changelist import HonouredChangeList
+from orgwork.admin_site import autocomplete_source
 from orgwork.admin_base import VERSION_FIELD, ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, VersionCheckForm
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Checklist, RectificationItem
 from .. import rules
-from ..selectors import (checklists_exported_by, checklists_visible_to, checklists_with_progress,
-                         rectification_progress)
+from ..selectors import (checklists_exported_by, checklists_open_to_new_items, checklists_visible_to,
+                         checklists_with_progress, rectification_progress)
 from ..services import rectification_item_create, rectification_item_update
 from .forms import ItemForm
+
+
+# The autocomplete request of the 问题清单 field on an item's form.
+ITEM_CHECKLIST_PICKER = ("rectification", "rectificationitem", "checklist")
 
 
 def _issued_above(request: HttpRequest, obj: Any) -> bool:
@@ -107,6 +112,15 @@ class ChecklistAdmin(ImportExportMixin, ScopedModelAdmin):
         # clerk's jurisdiction: the counts and the rows below are those items only.
         base = super(ScopedModelAdmin, self).get_queryset(request)
         return checklists_with_progress(checklists_visible_to(request.user, base), user=request.user)
+
+    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet[Checklist],
+                           search_term: str) -> tuple[models.QuerySet[Checklist], bool]:
+        """The checklist picker of an item offers only the checklists the user may put an
+        item on (the rule of :func:`rules.check_new_item_checklist`): a county reads the
+        city's list here but does not add to it."""
+        if autocomplete_source(request) == ITEM_CHECKLIST_PICKER:
+            queryset = checklists_open_to_new_items(request.user, queryset)
+        return super().get_search_results(request, queryset, search_term)
 
     def get_export_queryset(self, request: HttpRequest) -> models.QuerySet[Checklist]:
         # The export is the clerk's own checklists only: a sheet imports back what the clerk

@@ -25,6 +25,9 @@ from .steps import ItemPageStepsMixin
 from .filters import ExtendedFilter, OverdueFilter, OwnUnitFilter, ResponsiblePersonFilter, WithoutDeadlineFilter
 from .forms import ItemForm
 
+CHECKLIST_NOT_OFFERED = ("只能在本单位（含下级）的问题清单中新增整改事项：上级印发的清单，其整改事项由清单所属单位挂账；"
+                         "本单位负责的已有事项可在事项页面办理。")
+
 # Once closure has been requested the evidence is what the reviewer signs off: it stays as it is.
 EVIDENCE_FROZEN = FROZEN_STATES
 
@@ -111,6 +114,14 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
             # 申请销号 and after: the content is what the reviewer signs off (see rules).
             return fields + [name for name in CONTENT_FIELDS if name not in fields]
         return fields + ["checklist"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "checklist" and field is not None:
+            # Its choices are the checklists of the clerk's jurisdiction (the picker offers no
+            # other): one chosen otherwise is refused by the rule's words, not the stock ones.
+            field.error_messages["invalid_choice"] = CHECKLIST_NOT_OFFERED
+        return field
 
     def has_delete_permission(self, request: HttpRequest, obj: RectificationItem | None = None) -> bool:
         # An item put on the books stays on the books: the progress figures and the audit
