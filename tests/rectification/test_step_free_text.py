@@ -106,3 +106,19 @@ def test_the_send_back_step_still_refuses_a_reason_of_dashes(item_in, city_offic
     page = client_for(city_officer).post(step_url(requested, "send_back_step"), {"reason": "——"})
     assert page.status_code == 200 and freetext.SAYS_NOTHING in page.content.decode()
     assert RectificationItem.objects.get(pk=requested.pk).state == ItemState.CLOSURE_REQUESTED
+
+
+def test_timeline_notes_written_before_have_their_numbers_masked_by_the_migration(june, item_in, county_a_clerk):
+    import importlib
+
+    from django.apps import apps
+
+    item = item_in(ItemState.IN_PROGRESS)
+    extend(item, county_a_clerk, reason="涉及制度修订")
+    row = ItemTransition.objects.get(item=item, name="extend")
+    # A note as 延期 wrote it before its text was checked and masked.
+    ItemTransition.objects.filter(pk=row.pk).update(note=f"理由：本人 {ID_NUMBER}，电话 {MOBILE}")
+    migration = importlib.import_module("orgwork.rectification.migrations.0007_timeline_notes_masked")
+    migration.mask_notes(apps, None)
+    assert ItemTransition.objects.get(pk=row.pk).note == "理由：本人 620102********0036，电话 139****5678"
+    assert ItemTransition.objects.get(item=item, name="open").note == ""
