@@ -151,47 +151,62 @@ def cadre_sync_current_post(*, cadre: Cadre, actor: Any) -> None:
 
 def cadres_reconcile_sheet_posts(*, cadres: models.QuerySet[Cadre], actor: Any, on: datetime.date | None = None) -> int:
     """The cadres sheet (干部基本信息表) carries each cadre's current post in its 现任职务
-    and 职务层次 columns. After the sheet is written: a cadre with a current principal post
-    whose title or 职务层次 the sheet changed has that post corrected; a serving cadre
-    without one gets it, dated the import day (the 任职经历 page or the posts sheet
-    corrects the date and adds the 文号). Returns how many posts were written."""
+    and 职务层次 columns. After the sheet is written, a serving cadre without a current
+    principal post gets one, dated the import day (the 任职经历 page corrects the date and
+    adds the 文号). A cadre who has one keeps it as it is: the sheet has no 任职时间 or 文号,
+    so it cannot record a new appointment, and rewriting the post would rewrite the
+    history (``check_sheet_cadre`` refuses such a row). Returns how many posts were written."""
     on = on or timezone.localdate()
     rows = list(cadres.filter(status=CadreStatus.ACTIVE).exclude(current_post="")
+                .filter(~models.Exists(Post.objects.filter(cadre=models.OuterRef("pk"), is_current=True, is_principal=True)))
                 .values_list("pk", "unit_id", "current_post", "rank"))
     if not rows:
         return 0
-    ids = [r[0] for r in rows]
-    current = {p.cadre_id: p for p in Post.objects.select_for_update(of=("self",))
-               .filter(cadre_id__in=ids, is_current=True, is_principal=True).select_related("cadre__unit")}
-    fresh: list[Post] = []
-    corrected: list[tuple[Post, dict[str, Any]]] = []
-    for pk, unit_id, title, rank in rows:
-        post = current.get(pk)
-        if post is None:
-            fresh.append(Post(cadre_id=pk, unit_id=unit_id, title=title, rank=rank, is_current=True,
-                              is_principal=True, appointed_on=on))
-            continue
-        diff = {f: [getattr(post, f), v] for f, v in (("title", title), ("rank", rank)) if v and getattr(post, f) != v}
-        if diff:
-            for name, (_, value) in diff.items():
-                setattr(post, name, value)
-            corrected.append((post, diff))
-    if corrected:
-        Post.objects.bulk_update([p for p, _ in corrected], ["title", "rank"])
-        audit_rows(corrected, actor=actor, message="按干部信息表更新现任职务")
-    if fresh:
-        created = Post.objects.bulk_create(fresh)
-        written = Post.objects.filter(pk__in=[p.pk for p in created]).select_related("cadre__unit")
-        audit_rows([(p, {"title": [None, p.title], "rank": [None, p.rank], "appointed_on": [None, str(p.appointed_on)]})
-                    for p in written], actor=actor, action=AuditAction.CREATE, message="按干部信息表登记现任职务")
-    return len(corrected) + len(fresh)
+    fresh = [Post(cadre_id=pk, unit_id=unit_id, title=title, rank=rank, is_current=True, is_principal=True,
+                  appointed_on=on) for pk, unit_id, title, rank in rows]
+    created = Post.objects.bulk_create(fresh)
+    written = Post.objects.filter(pk__in=[p.pk for p in created]).select_related("cadre__unit")
+    audit_rows([(p, {"title": [None, p.title], "rank": [None, p.rank], "appointed_on": [None, str(p.appointed_on)]})
+                for p in written], actor=actor, action=AuditAction.CREATE, message="按干部信息表登记现任职务")
+    return len(fresh)
+
+
+SHEET_POST_CHANGE = ("该干部的现任职务是任职经历中的现任主职务「{title}」（{rank}，{since:%Y-%m-%d}任职），"
+                     "干部信息表不能改动：职务变动请在任职经历中登记新职务及其任职时间、任职文号（干部信息页的"
+                     "任职经历表，或任职经历页面新增），原职务随之免去；表中的现任职务、职务层次留空或照录原值即可。")
+
+
+def _follow_post_on_sheet(cadre: Cadre, original: Cadre) -> None:
+    """现任职务 and 职务层次 on a cadres-sheet row for a cadre who holds a current principal
+    post: blank cells follow the post; a different value is refused (the sheet carries no
+    appointment date, so it can neither end the post nor date a new one)."""
+    post = (Post.objects.filter(cadre_id=original.pk, is_current=True, is_principal=True)
+            .only("title", "rank", "appointed_on").first())
+    if post is None:
+        return
+    title = (cadre.current_post or "").strip()
+    changed = []
+    if title and title != post.title:
+        changed.append("current_post")
+    if post.rank and cadre.rank and cadre.rank != post.rank:
+        changed.append("rank")
+    if changed:
+        message = SHEET_POST_CHANGE.format(title=post.title, rank=post.get_rank_display() or "职务层次未填",
+                                           since=post.appointed_on)
+        raise ValidationError({changed[0]: message})
+    cadre.current_post = post.title
+    cadre.rank = post.rank or cadre.rank
 
 
 def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> None:
     """Rules of one cadres-sheet row (the rules every other path applies in ``cadre_save``):
-    a new serving cadre carries its current post; the combination and promotion rules."""
+    a new serving cadre carries its current post; an existing cadre's 现任职务 and 职务层次
+    follow the current principal post, as on the page and in ``.lrmx``
+    (:func:`_follow_post_on_sheet`); the combination and promotion rules."""
     if original is None and cadre.status == CadreStatus.ACTIVE and not (cadre.current_post or "").strip():
         raise ValidationError({"current_post": "在职干部须填写现任职务（导入后登记为其现任主职务）。"})
+    if original is not None:
+        _follow_post_on_sheet(cadre, original)
     stored = _stored(original)
     rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
                       cadre_id=None if original is None else original.pk)

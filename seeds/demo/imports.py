@@ -41,6 +41,7 @@ from .cadres import make_id_number
 CLERK = "chengguan_cadre"
 COUNTY = "620102"
 REPORT = "城关区干部名册（2026年报送）.xlsx"
+CORRECTED_PLACE = "甘肃皋兰"  # not one of the demo cadres' places: each corrected row is an update
 WITH_ERRORS = "城关区干部名册（有错误）.xlsx"
 FOR_UPLOAD = "城关区新任干部（GBK）.csv"
 
@@ -89,22 +90,18 @@ def _newcomer_rows(people: list[tuple[Any, ...]], start: int, units: list[Unit])
 
 
 def _report_rows(user: User, units: list[Unit]) -> list[dict[str, Any]]:
-    """Three of the county's cadres as the export gives them, promoted; five newcomers."""
+    """Three of the county's cadres as the export gives them, their 籍贯 corrected (a post
+    changes through 任职经历, not this sheet); five newcomers."""
     known = Cadre.objects.filter(unit__in=units).order_by("id_number")[:3]
     headers, rows = export_rows(CadreResource(user, unmask=True), known)
-    promoted = []
-    for values in rows:
-        row = dict(zip(headers, values))
-        if not row["现任职务"].endswith("（主持工作）"):
-            row["现任职务"] += "（主持工作）"
-        promoted.append(row)
+    corrected = [{**dict(zip(headers, values)), "籍贯": CORRECTED_PLACE} for values in rows]
     fresh = _newcomer_rows(NEWCOMERS[:5], 0, units)
     number = fresh[2]["身份证号"]
     if number.endswith("X"):
         fresh[2]["身份证号"] = number[:-1] + "x"  # as typed; the importer normalises it
     else:
         fresh[2]["身份证号"] = " ".join([number[:6], number[6:14], number[14:]])  # spaced, as typed
-    return promoted + fresh
+    return corrected + fresh
 
 
 def _error_rows(units: list[Unit]) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def test_the_demo_imports_a_county_report_keeps_a_faulty_sheet_waiting_and_runs_
 
     report = ImportJob.objects.get(original_name=demo_imports.REPORT)
     assert (report.status, report.new_count, report.updated_count, report.error_rows) == (JobStatus.DONE, 5, 3, 0)
-    assert Cadre.objects.filter(current_post__endswith="（主持工作）").count() == 3
+    assert Cadre.objects.filter(native_place=demo_imports.CORRECTED_PLACE).count() == 3
     written = AuditLog.objects.filter(source=AuditSource.IMPORT, actor=clerk,
                                       content_type=ContentType.objects.get_for_model(Cadre))
     assert written.filter(action=AuditAction.CREATE).count() == 5
