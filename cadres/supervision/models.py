@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import Cadre
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre
 from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
@@ -256,6 +256,34 @@ class DisciplineFinding(Audited):
     def clean(self) -> None:
         if self.decided_on and self.decided_on > timezone.localdate():
             raise ValidationError({"decided_on": "处分决定日期不能晚于今天。"})
+        refusal = self.party_membership_refusal()
+        if refusal:
+            raise ValidationError({"kind": refusal})
+
+    def party_membership_refusal(self) -> str | None:
+        """党纪处分 is given to Party members (《中国共产党纪律处分条例》); a non-member's
+        wrongdoing takes a 政务处分. Refused: a 党纪处分 for a cadre known not to be a member
+        at the decision — 政治面貌 recorded and not 中共党员/中共预备党员 (unless a 开除党籍 on
+        file, on or after this decision, is why), or 入党时间 after the decision. A blank
+        政治面貌 is unknown, not non-Party (as for 党外干部), and is not refused."""
+        if self.kind not in PARTY_KINDS or self.cadre_id is None:
+            return None
+        cadre = self.cadre
+        party_kind = f"党纪处分（{self.get_kind_display()}）只适用于中共党员"
+        joined = cadre.party_joined_on
+        if joined and self.decided_on and self.decided_on < joined:
+            return (f"{party_kind}：{cadre.name}的入党时间为 {joined:%Y.%m}，晚于处分决定日期 "
+                    f"{self.decided_on:%Y-%m-%d}。请核对处分决定日期和入党时间。")
+        status = cadre.political_status
+        if not status or status in PARTY_MEMBER_STATUSES:
+            return None
+        expelled = DisciplineFinding.objects.filter(cadre_id=self.cadre_id, kind=DisciplineKind.PARTY_EXPULSION)
+        if self.decided_on:
+            expelled = expelled.filter(decided_on__gte=self.decided_on)
+        if expelled.exclude(pk=self.pk).exists():
+            return None  # a member then, expelled since
+        return (f"{party_kind}：{cadre.name}的政治面貌为「{status}」。确是党员的，请先在干部信息中改正政治面貌；"
+                "非党员的违纪违法行为适用政务处分（政务警告、记过、记大过、降级、撤职、开除公职）。")
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.models import Cadre, CadreStatus
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre, CadreStatus
 from cadres.services import cadre_save
 from cadres.supervision.models import (
     PARTY_KINDS,
@@ -224,15 +224,28 @@ def _discipline(cadres: list[Cadre], county: Unit, today: datetime.date) -> int:
     none if they have one."""
     if DisciplineFinding.objects.filter(cadre__in=cadres).exists():
         return 0
-    for index, (kind, days, organ, facts) in enumerate(FINDINGS):
+    free, written = list(cadres), 0
+    # 党纪处分 first, each to a cadre who was a Party member at the decision; a finding no
+    # free cadre fits is left out.
+    for index, (kind, days, organ, facts) in sorted(enumerate(FINDINGS), key=lambda f: f[1][0] not in PARTY_KINDS):
         decided_on = today - datetime.timedelta(days=days)
+        fits = [c for c in free if kind not in PARTY_KINDS or _member_on(c, decided_on)]
+        if not fits:
+            continue
+        free.remove(fits[0])
+        written += 1
         discipline_finding_save(finding=DisciplineFinding(
-            cadre=cadres[index], kind=kind, decided_on=decided_on,
+            cadre=fits[0], kind=kind, decided_on=decided_on,
             document_number=f"城{'纪' if kind in PARTY_KINDS else '监'}处〔{decided_on.year}〕{index + 2}号",
             deciding_organ=organ.format(county=county.name),
             summary=f"经查，该同志{facts}，依规依纪依法给予{kind.label}处分。",
         ), actor=SEED)
-    return len(FINDINGS)
+    return written
+
+
+def _member_on(cadre: Cadre, day: datetime.date) -> bool:
+    return cadre.political_status in PARTY_MEMBER_STATUSES and (cadre.party_joined_on is None
+                                                                or cadre.party_joined_on <= day)
 
 
 def build(ctx: DemoContext) -> None:
