@@ -9,7 +9,7 @@ transaction (with the rows locked); the sheet resources call them from
 - 提拔/晋升职级 (:func:`check_promotion`): a higher 职务层次 or 职级 is refused while an
   影响期 — of a 组织处理 or of a 党纪政务处分 — runs on the appointment day, and — for
   appointments on or after ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必
-  case for the cadre.
+  case that vetted this step (its 拟任职务层次) and has not answered for another promotion.
 - 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 (either source)
   that touches the assessment year (the score rules themselves are row rules in
   ``Assessment.clean``).
@@ -119,29 +119,68 @@ def _influence_sentence(record: Any, what: str) -> str:
             f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{what}。")
 
 
-def vetting_refusal(cadre_id: int, on: datetime.date) -> str | None:
+NO_VETTING = ("该干部没有已通过的凡提四必审查（档案必审、个人有关事项必核、纪检监察机关意见必听、线索具体的信访举报必查），"
+              "不得提拔或晋升职级。")
+
+
+def vetting_covers(case: Any, *, rank: str, title: str) -> bool:
+    """Whether a 凡提四必 case vetted this step: its 拟任职务层次 is the new 职务层次; a case
+    recorded without one (before it was asked) by its 拟任职务, word for word."""
+    if case.proposed_rank:
+        return case.proposed_rank == rank
+    return bool(title.strip()) and case.proposed_post.strip() == title.strip()
+
+
+def _spent_on(case: Any, cadre_id: int, on: datetime.date, post_id: int | None) -> Post | None:
+    """The promotion (任职经历) this cleared case already answered for, if any: one case, one promotion."""
+    from .selection.selectors import promotions_of
+
+    return next((p for p in reversed(promotions_of(cadre_id, since=case.nominated_on, until=on))
+                 if p.pk != post_id and vetting_covers(case, rank=p.rank, title=p.title)), None)
+
+
+def vetting_refusal(cadre_id: int, on: datetime.date, *, rank: str = "", title: str = "",
+                    post_id: int | None = None) -> str | None:
     """凡提四必: an appointment on or after the start date needs a cleared case nominated
-    within the year before it."""
+    within the year before it, that vetted this step (:func:`vetting_covers`: the new
+    职务层次 ``rank``, or the post ``title`` for a case without one) and has not answered for
+    another promotion already (``post_id`` is the post being written, when it is stored)."""
     from .supervision.models import VettingCase, VettingStatus
 
     if on < vetting_required_from():
         return None
-    cleared = VettingCase.objects.filter(
+    cleared = list(VettingCase.objects.filter(
         cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on,
         nominated_on__gte=on - datetime.timedelta(days=VETTING_VALID_DAYS),
-    ).exists()
-    if cleared:
-        return None
-    return "该干部没有已通过的凡提四必审查（档案必审、个人有关事项必核、纪检监察机关意见必听、线索具体的信访举报必查），不得提拔或晋升职级。"
+    ).order_by("nominated_on", "id"))
+    if not cleared:
+        return NO_VETTING
+    step = _label(Rank, rank) if rank else "职务层次未填"
+    covering = [c for c in cleared if vetting_covers(c, rank=rank, title=title)]
+    spent = None
+    for case in covering:
+        spent = _spent_on(case, cadre_id, on, post_id)
+        if spent is None:
+            return None
+    if covering:
+        return (f"该干部通过的凡提四必审查（拟任{covering[-1].proposed_post}，提名日期 {covering[-1].nominated_on:%Y-%m-%d}）"
+                f"已用于提拔为「{spent.title}」（{spent.appointed_on:%Y-%m-%d}任职）：一次审查只用于一次提拔，"
+                "本次提拔或晋升须另行审查。")
+    case = cleared[-1]
+    vetted = _label(Rank, case.proposed_rank) if case.proposed_rank else "未登记拟任职务层次"
+    return (f"该干部通过的凡提四必审查是为拟任「{case.proposed_post}」（{vetted}）进行的，不能用于本次提拔或晋升"
+            f"（{step}{f'「{title}」' if title else ''}）：请为本次提拔发起凡提四必审查，并登记拟任职务层次。")
 
 
 def check_promotion(*, cadre_id: int | None, held_rank: str, held_grade: str, rank: str, grade: str,
-                    on: datetime.date, field: str) -> None:
+                    on: datetime.date, field: str, title: str = "", post_id: int | None = None) -> None:
     """提拔 or 晋升职级 on ``on``: refused inside an 影响期, and without a cleared 凡提四必
-    case for appointments from ``VETTING_REQUIRED_FROM``. Not a promotion: nothing to check."""
+    case for this step for appointments from ``VETTING_REQUIRED_FROM``
+    (:func:`vetting_refusal`). Not a promotion: nothing to check."""
     if cadre_id is None or not is_promotion(held_rank=held_rank, held_grade=held_grade, rank=rank, grade=grade):
         return
-    reasons = [r for r in (influence_refusal(cadre_id, on), vetting_refusal(cadre_id, on)) if r]
+    reasons = [r for r in (influence_refusal(cadre_id, on),
+                           vetting_refusal(cadre_id, on, rank=rank, title=title, post_id=post_id)) if r]
     if reasons:
         raise ValidationError({field: reasons})
 
@@ -171,7 +210,7 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
         return
     held_rank, held_grade = held if held is not None else held_rank_and_grade(post.cadre_id)
     check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",
-                    on=post.appointed_on, field="rank")
+                    on=post.appointed_on, field="rank", title=post.title, post_id=post.pk)
     cadre = post.cadre
     errors = combination_errors(rank=post.rank, grade=cadre.grade, authority=cadre.authority)
     if errors:
@@ -189,7 +228,7 @@ def check_cadre(cadre: Cadre, *, before: tuple[str, str] | None = None, on: date
     held_rank, held_grade = before if before is not None else held_rank_and_grade(cadre_id)
     field = "grade" if GRADE_ORDER.get(cadre.grade, 0) > GRADE_ORDER.get(held_grade, 0) else "rank"
     check_promotion(cadre_id=cadre_id, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
-                    grade=cadre.grade, on=on or timezone.localdate(), field=field)
+                    grade=cadre.grade, on=on or timezone.localdate(), field=field, title=cadre.current_post or "")
 
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.models import Cadre, Post
+from cadres.rules import vetting_covers
 from cadres.supervision.models import DisciplineFinding, HandlingRecord, VettingCase, VettingStatus
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
@@ -304,13 +305,16 @@ def _signer(case: VettingCase | None) -> str:
 
 def vetting_case_for(post: Post) -> VettingCase | None:
     """The 凡提四必 case behind a promotion: the newest one nominated in the year before the
-    appointment, a cleared one first."""
+    appointment, a cleared one that vetted this step (``cadres.rules.vetting_covers``) first,
+    then any cleared one, then any."""
     window = post.appointed_on - datetime.timedelta(days=365)
     cases = (VettingCase.objects.filter(cadre_id=post.cadre_id, nominated_on__lte=post.appointed_on,
                                         nominated_on__gte=window)
              .select_related("concluded_by").order_by("-nominated_on", "-id"))
     cases = list(cases)
-    return next((c for c in cases if c.status == VettingStatus.CLEARED), cases[0] if cases else None)
+    cleared = [c for c in cases if c.status == VettingStatus.CLEARED]
+    covering = [c for c in cleared if vetting_covers(c, rank=post.rank, title=post.title)]
+    return next(iter(covering or cleared or cases), None)
 
 
 @transaction.atomic

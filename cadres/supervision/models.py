@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import PARTY_MEMBER_STATUSES, Cadre
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank
 from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
@@ -303,6 +303,10 @@ class VettingCase(Audited):
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="vetting_cases")
     proposed_post = models.CharField("拟任职务", max_length=200)
+    # The step vetted: a cleared case answers for one promotion to this 职务层次
+    # (``cadres.rules.vetting_refusal``). Blank on cases recorded before it was asked.
+    proposed_rank = models.CharField("拟任职务层次", max_length=30, choices=Rank.choices, blank=True,
+                                     help_text="审查通过后只用于提拔到这一职务层次（或在这一职务层次晋升职级），且只用一次。")
     nominated_by = models.CharField("提名单位（人）", max_length=100)
     nominated_on = models.DateField("提名日期")
     status = models.CharField("状态", max_length=20, choices=VettingStatus.choices, default=VettingStatus.REVIEWING,

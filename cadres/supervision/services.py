@@ -185,14 +185,16 @@ def discipline_finding_save(*, finding: DisciplineFinding, actor: Any, validate:
 
 @transaction.atomic
 def vetting_open(*, cadre: Cadre, proposed_post: str, nominated_by: str, nominated_on: datetime.date,
-                 actor: Any) -> VettingCase:
-    """提名: open a vetting case with its four checks, all pending."""
+                 actor: Any, proposed_rank: str = "") -> VettingCase:
+    """提名: open a vetting case with its four checks, all pending. ``proposed_rank`` (拟任职务层次)
+    is the step the case vets: once cleared it answers for one promotion to that 职务层次
+    (``cadres.rules.vetting_refusal``)."""
     _require_perm(actor, "supervision.add_vettingcase", "发起凡提四必审查")
     _require_cadre_in_scope(cadre.pk, actor)
     if VettingCase.objects.filter(cadre=cadre, status=VettingStatus.REVIEWING).exists():
         raise ValidationError({"cadre": f"{cadre.name}已有审查中的凡提四必案件，不能重复发起。"}, code="duplicate")
-    case = VettingCase(cadre=cadre, proposed_post=proposed_post.strip(), nominated_by=nominated_by.strip(),
-                       nominated_on=nominated_on)
+    case = VettingCase(cadre=cadre, proposed_post=proposed_post.strip(), proposed_rank=proposed_rank,
+                       nominated_by=nominated_by.strip(), nominated_on=nominated_on)
     case.full_clean()
     save_audited(case, actor=actor)
     for kind in VettingCheckKind.values:

@@ -95,7 +95,7 @@ def _vetted_promotion(cadre: Cadre, unit: Unit, before: tuple[str, str, datetime
     """A career of two posts, the second a promotion cleared by 凡提四必 a month before."""
     _appoint(cadre, unit, *before)
     title, rank, on = after
-    case = vetting_open(cadre=cadre, proposed_post=title, nominated_by=f"中共{unit.name}委员会组织部",
+    case = vetting_open(cadre=cadre, proposed_post=title, proposed_rank=rank, nominated_by=f"中共{unit.name}委员会组织部",
                         nominated_on=on - datetime.timedelta(days=30), actor=SEED)
     for check in case.checks.all():
         vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=on - datetime.timedelta(days=20),

@@ -16,7 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cadres.models import PARTY_MEMBER_STATUSES, Cadre, CadreStatus
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre, CadreStatus, Rank
 from cadres.services import cadre_save
 from cadres.supervision.models import (
     PARTY_KINDS,
@@ -178,7 +178,8 @@ def _vetting(cadres: list[Cadre], blocked: Cadre, today: datetime.date) -> None:
                               (slow, "区教育局局长", 33)):
         if cadre is None:
             continue
-        case = vetting_open(cadre=cadre, proposed_post=post, nominated_by="区委组织部",
+        # A 局长 of a county-level bureau is 乡科级正职.
+        case = vetting_open(cadre=cadre, proposed_post=post, proposed_rank=Rank.TOWNSHIP_CHIEF, nominated_by="区委组织部",
                             nominated_on=today - datetime.timedelta(days=days), actor=SEED)
         if cadre is slow:
             # The four checks are still open 33 days after the nomination: past the 30 days

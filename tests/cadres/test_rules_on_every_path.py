@@ -81,8 +81,8 @@ def admonish(cadre: Cadre, days_ago: int = 30) -> HandlingRecord:
     ), actor=SYSTEM)
 
 
-def cleared_vetting(cadre: Cadre) -> None:
-    case = vetting_open(cadre=cadre, proposed_post="镇长", nominated_by="城关区委组织部",
+def cleared_vetting(cadre: Cadre, rank: str = Rank.TOWNSHIP_CHIEF) -> None:
+    case = vetting_open(cadre=cadre, proposed_post="镇长", proposed_rank=rank, nominated_by="城关区委组织部",
                         nominated_on=TODAY - datetime.timedelta(days=10), actor=SYSTEM)
     for check in case.checks.all():
         vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵明",

@@ -22,7 +22,8 @@ def test_a_case_opened_in_the_admin_gets_its_four_checks_and_they_are_recorded_i
 ) -> None:
     client = client_for(county_a_clerk)
     response = client.post(reverse("admin:supervision_vettingcase_add"), {
-        "cadre": cadre_a.pk, "proposed_post": "区财政局局长", "nominated_by": "区委组织部", "nominated_on": "2026-03-02",
+        "cadre": cadre_a.pk, "proposed_post": "区财政局局长", "proposed_rank": "township_chief", "nominated_by": "区委组织部",
+        "nominated_on": "2026-03-02",
     })
     assert response.status_code == 302
     case = VettingCase.objects.get(cadre=cadre_a)

@@ -48,7 +48,12 @@ class VettingCheckInline(ScopedInline):
 class VettingCaseForm(forms.ModelForm):
     class Meta:
         model = VettingCase
-        fields = ("cadre", "proposed_post", "nominated_by", "nominated_on")
+        fields = ("cadre", "proposed_post", "proposed_rank", "nominated_by", "nominated_on")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "proposed_rank" in self.fields and not self.instance.pk:
+            self.fields["proposed_rank"].required = True  # a new case names the step it vets
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -66,7 +71,8 @@ class VettingCaseForm(forms.ModelForm):
 class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = VETTING_STEPS
     form = VettingCaseForm
-    list_display = ("cadre", "proposed_post", "nominated_by", "nominated_on", "status", "checks_done", "blocked")
+    list_display = ("cadre", "proposed_post", "proposed_rank", "nominated_by", "nominated_on", "status", "checks_done",
+                    "blocked")
     list_filter = (UnitSubtreeFilter, "status")
     list_select_related = ("cadre", "cadre__unit")
     search_fields = ("cadre__name", "proposed_post")
@@ -91,7 +97,7 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         return vetting_cases_with_flags(super().get_queryset(request))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
-        main = (None, {"fields": ["cadre", "proposed_post", "nominated_by", "nominated_on"]})
+        main = (None, {"fields": ["cadre", "proposed_post", "proposed_rank", "nominated_by", "nominated_on"]})
         if obj is None:
             return [main]
         # A concluded case shows today's blockers instead of the reasons it could not pass:
@@ -102,6 +108,9 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
                                           "termination_reason"]})]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None and obj.status != VettingStatus.REVIEWING:
+            # What was vetted is fixed once the case is concluded: a cleared case answers for that step only.
+            return (*self.readonly_fields, "cadre", "proposed_post", "proposed_rank", "nominated_by", "nominated_on")
         if obj is not None:
             return (*self.readonly_fields, "cadre")
         return self.readonly_fields
@@ -140,8 +149,8 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = vetting_open(cadre=obj.cadre, proposed_post=obj.proposed_post, nominated_by=obj.nominated_by,
-                               nominated_on=obj.nominated_on, actor=request.user)
+        created = vetting_open(cadre=obj.cadre, proposed_post=obj.proposed_post, proposed_rank=obj.proposed_rank,
+                               nominated_by=obj.nominated_by, nominated_on=obj.nominated_on, actor=request.user)
         obj.pk = created.pk
         obj._state.adding = False
 

@@ -1,0 +1,138 @@
+"""One cleared 凡提四必 case answers for the step it vetted — its 拟任职务层次 (a case recorded
+without one: its 拟任职务, by name) — and for one promotion only, on the 任职经历 service, the
+cadre page and the profile's 职级."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cadres.models import Authority, Cadre, Grade, Post, Rank
+from cadres.selection.selectors import promotions_of
+from cadres.services import cadre_save, post_appoint
+from cadres.supervision.models import VettingCase, VettingResult
+from cadres.supervision.services import vetting_clear, vetting_open, vetting_record_check
+from orgwork.common.contract import SystemActor
+
+SYSTEM = SystemActor("tests")
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def vetting_from_yesterday(settings: Any) -> None:
+    settings.VETTING_REQUIRED_FROM = TODAY - datetime.timedelta(days=1)
+
+
+def town_head(make_cadre: Any) -> Cadre:
+    """A 乡科级正职 (一级主任科员, 市管) since 2023-06-01."""
+    cadre = make_cadre(name="李秀英", grade=Grade.PRINCIPAL_CLERK_1, authority=Authority.CITY)
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
+                           appointed_on=datetime.date(2023, 6, 1)), actor=SYSTEM)
+    cadre.refresh_from_db()
+    return cadre
+
+
+def cleared(cadre: Cadre, post: str, rank: str = "", days_ago: int = 10) -> VettingCase:
+    case = vetting_open(cadre=cadre, proposed_post=post, proposed_rank=rank, nominated_by="城关区委组织部",
+                        nominated_on=TODAY - datetime.timedelta(days=days_ago), actor=SYSTEM)
+    for check in case.checks.all():
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵明",
+                             conclusion="经核查，未发现影响提拔使用的问题。", actor=SYSTEM)
+    return vetting_clear(case=case, actor=SYSTEM)
+
+
+def appoint(cadre: Cadre, title: str, rank: str) -> Post:
+    return post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title=title, rank=rank, appointed_on=TODAY),
+                        actor=SYSTEM)
+
+
+def refusal(call: Any) -> str:
+    with pytest.raises(ValidationError) as caught:
+        call()
+    return " ".join(caught.value.messages)
+
+
+def test_a_case_cleared_for_a_township_post_does_not_answer_for_a_county_level_promotion(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
+    shown = refusal(lambda: appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY))
+    assert "是为拟任「城关镇党委书记」（乡科级正职）进行的" in shown and "县处级副职「城关区副区长」" in shown
+    assert Post.objects.get(cadre=cadre).title == "城关镇镇长" and promotions_of(cadre.pk) == []
+
+
+def test_a_case_answers_for_its_own_step_but_not_for_the_next_one(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    deputy = appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    assert [p.pk for p in promotions_of(cadre.pk)] == [deputy.pk]
+    shown = refusal(lambda: appoint(cadre, "城关区区长", Rank.COUNTY_CHIEF))
+    assert "是为拟任「城关区副区长」（县处级副职）进行的" in shown
+    assert Post.objects.get(cadre=cadre, is_current=True).pk == deputy.pk
+
+
+def test_a_case_spent_on_a_promotion_does_not_answer_for_a_higher_grade_as_well(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    cadre.grade = Grade.RESEARCHER_4
+    shown = refusal(lambda: cadre_save(cadre=cadre, actor=SYSTEM))
+    assert "已用于提拔为「城关区副区长」" in shown and "一次审查只用于一次提拔" in shown
+    assert Cadre.objects.get(pk=cadre.pk).grade == Grade.PRINCIPAL_CLERK_1
+
+
+def test_correcting_the_promotion_it_answered_for_is_not_a_second_use(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    post = appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    post.appointment_document = "城委发〔2026〕12号"
+    post_appoint(post=post, actor=SYSTEM)
+    assert Post.objects.get(pk=post.pk).appointment_document == "城委发〔2026〕12号"
+
+
+def test_a_case_recorded_without_a_rank_answers_only_for_the_post_it_names(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长")
+    shown = refusal(lambda: appoint(cadre, "城关区区长", Rank.COUNTY_CHIEF))
+    assert "（未登记拟任职务层次）" in shown
+    assert appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY).is_current
+
+
+def test_the_vetting_page_asks_for_the_rank_a_new_case_vets(make_cadre, county_a_clerk, client_for) -> None:
+    cadre = town_head(make_cadre)
+    response = client_for(county_a_clerk).post(reverse("admin:supervision_vettingcase_add"), {
+        "cadre": cadre.pk, "proposed_post": "城关区副区长", "proposed_rank": "", "nominated_by": "区委组织部",
+        "nominated_on": f"{TODAY:%Y-%m-%d}"})
+    assert response.status_code == 200 and not VettingCase.objects.exists()
+    assert "proposed_rank" in response.context["adminform"].form.errors
+
+
+def test_a_cleared_case_shows_what_it_vetted_without_letting_it_be_changed(make_cadre, county_a_clerk,
+                                                                          client_for) -> None:
+    case = cleared(town_head(make_cadre), "城关区副区长", Rank.COUNTY_DEPUTY)
+    response = client_for(county_a_clerk).get(reverse("admin:supervision_vettingcase_change", args=[case.pk]))
+    form = response.context["adminform"].form
+    assert "proposed_rank" not in form.fields and "proposed_post" not in form.fields
+    assert "县处级副职" in response.content.decode()
+
+
+def test_the_cadre_page_refuses_a_promotion_the_case_did_not_vet(make_cadre, county_a_clerk, client_for) -> None:
+    from tests.test_versioning import form_data
+
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
+    url = reverse("admin:cadres_cadre_change", args=[cadre.pk])
+    client = client_for(county_a_clerk)
+    data = form_data(client.get(url))
+    new = int(data["posts-TOTAL_FORMS"])
+    data.update({"posts-TOTAL_FORMS": str(new + 1), f"posts-{new}-title": "城关区副区长",
+                 f"posts-{new}-rank": Rank.COUNTY_DEPUTY, f"posts-{new}-is_principal": "on",
+                 f"posts-{new}-is_current": "on", f"posts-{new}-appointed_on": f"{TODAY:%Y.%m.%d}"})
+    response = client.post(url, data)
+    assert response.status_code == 200 and "是为拟任「城关镇党委书记」" in response.content.decode()
+    assert Post.objects.filter(cadre=cadre).count() == 1
