@@ -1,6 +1,7 @@
 """One cleared 凡提四必 case answers for the step it vetted — its 拟任职务层次 (a case recorded
-without one: its 拟任职务, by name) — and for one promotion only, on the 任职经历 service, the
-cadre page and the profile's 职级."""
+without one: its 拟任职务, by name) — and for one promotion only: on the 任职经历 service, the
+cadre page, the vetting page, the profile's 职级, the cadres sheet and the posts sheet
+(real xlsx workbooks through the import engine)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadres.models import Authority, Cadre, Grade, Post, Rank
+from cadres.resources import PostResource
 from cadres.selection.selectors import promotions_of
 from cadres.services import cadre_save, post_appoint
 from cadres.supervision.models import VettingCase, VettingResult
 from cadres.supervision.services import vetting_clear, vetting_open, vetting_record_check
 from orgwork.common.contract import SystemActor
+from orgwork.imports.engine import run_import
+from orgwork.imports.reader import open_sheet
+from tests.imports.sheets import xlsx
+from tests.test_versioning import form_data
+
+from .test_sheet_post_changes import cadres_sheet, row_for
 
 SYSTEM = SystemActor("tests")
 TODAY = timezone.localdate()
@@ -122,8 +130,6 @@ def test_a_cleared_case_shows_what_it_vetted_without_letting_it_be_changed(make_
 
 
 def test_the_cadre_page_refuses_a_promotion_the_case_did_not_vet(make_cadre, county_a_clerk, client_for) -> None:
-    from tests.test_versioning import form_data
-
     cadre = town_head(make_cadre)
     cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
     url = reverse("admin:cadres_cadre_change", args=[cadre.pk])
@@ -136,3 +142,29 @@ def test_the_cadre_page_refuses_a_promotion_the_case_did_not_vet(make_cadre, cou
     response = client.post(url, data)
     assert response.status_code == 200 and "是为拟任「城关镇党委书记」" in response.content.decode()
     assert Post.objects.filter(cadre=cadre).count() == 1
+
+
+def test_a_cadres_sheet_cannot_raise_the_grade_on_a_case_spent_on_the_promotion(make_cadre, county_a_clerk,
+                                                                                tmp_path) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    result = cadres_sheet(county_a_clerk, [row_for(cadre, "城关区副区长", "县处级副职", "四级调研员", "市管")], tmp_path)
+    assert not result.committed
+    assert "已用于提拔为「城关区副区长」" in " ".join(str(e) for e in result.errors)
+    assert Cadre.objects.get(pk=cadre.pk).grade == Grade.PRINCIPAL_CLERK_1
+
+
+def test_a_posts_sheet_cannot_promote_on_a_case_cleared_for_another_rank(make_cadre, county_a_clerk,
+                                                                         tmp_path) -> None:
+    cadre = make_cadre(name="李秀英", rank=Rank.TOWNSHIP_CHIEF, grade=Grade.PRINCIPAL_CLERK_1,
+                       authority=Authority.CITY)  # registered without its posts yet
+    cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
+    path = xlsx(tmp_path / "任职经历.xlsx", [
+        ["身份证号", "职务名称", "职务层次", "是否主职", "是否现任", "任职时间", "免职时间"],
+        [cadre.id_number, "城关区副区长", "县处级副职", "是", "是", f"{TODAY:%Y-%m-%d}", ""],
+    ], text_columns=[0])
+    result = run_import(PostResource, county_a_clerk, open_sheet(str(path), path.name, PostResource), commit=True)
+    assert not result.committed
+    assert "是为拟任「城关镇党委书记」（乡科级正职）进行的" in " ".join(str(e) for e in result.errors)
+    assert not Post.objects.filter(cadre=cadre).exists()
