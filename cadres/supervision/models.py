@@ -280,7 +280,9 @@ class DisciplineFinding(Audited):
         expelled = DisciplineFinding.objects.filter(cadre_id=self.cadre_id, kind=DisciplineKind.PARTY_EXPULSION)
         if self.decided_on:
             expelled = expelled.filter(decided_on__gte=self.decided_on)
-        if expelled.exclude(pk=self.pk).exists():
+        if self.kind != DisciplineKind.PARTY_EXPULSION:
+            expelled = expelled.exclude(pk=self.pk)  # a stored 开除党籍 saved again is itself the one on file
+        if expelled.exists():
             return None  # a member then, expelled since
         return (f"{party_kind}：{cadre.name}的政治面貌为「{status}」。确是党员的，请先在干部信息中改正政治面貌；"
                 "非党员的违纪违法行为适用政务处分（政务警告、记过、记大过、降级、撤职、开除公职）。")

@@ -101,3 +101,15 @@ def test_the_finding_page_refuses_party_discipline_for_a_cadre_of_the_masses(tre
     assert response.status_code == 200
     assert "只适用于中共党员" in response.content.decode()
     assert not DisciplineFinding.objects.exists()
+
+
+def test_an_expulsion_on_file_is_read_again_from_its_sheet_after_the_status_was_changed(
+        tree, county_a_clerk, tmp_path) -> None:
+    cadre = member(tree["county_a"])
+    row = sheet_row(cadre, "开除党籍", "2026-06-01", "城纪处〔2026〕12号")
+    assert findings_sheet(county_a_clerk, [row], tmp_path).committed
+    cadre.political_status, cadre.party_joined_on = "群众", None
+    cadre_save(cadre=cadre, actor=SYSTEM)
+    result = findings_sheet(county_a_clerk, [row], tmp_path)
+    assert result.committed, result.errors
+    assert DisciplineFinding.objects.get().kind == DisciplineKind.PARTY_EXPULSION
