@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from .models import (
@@ -63,10 +64,7 @@ def aged_between(qs: QuerySet[Cadre], youngest: int, oldest: int | None, on: dat
     return qs
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return dates.years_before(day, years)
 
 def merit_candidates(user: Any, *, last_year: int) -> QuerySet[Cadre]:
     """记三等功 candidates: rated 优秀 in each of the ``MERIT_STREAK_YEARS`` years up to ``last_year``."""

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from orgwork.common.display import already
 from orgwork.audit.models import Audited
-from orgwork.common import idnumber, names, phones, secrets
+from orgwork.common import dates, idnumber, names, phones, secrets
 from orgwork.common.versioning import Versioned
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -303,14 +303,7 @@ class TrainingPlanFile(Audited):
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """``day`` moved by whole months; the 31st becomes the month's last day where needed."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
+    return dates.add_months(day, months)
 
 
 class EnrolleeYearRecord(Audited):

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
+from orgwork.common import dates
+
 MIN_AGE = 18
 TALK_WITHIN_MONTHS = 1
 REVIEW_EVERY_MONTHS = 6
@@ -47,9 +49,7 @@ DEFAULT_DUES_RATES: dict[str, Any] = {
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (the month's last day when it has fewer)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dates.add_months(day, months)
 
 
 def latest_start(end: datetime.date, months: int) -> datetime.date:
@@ -70,10 +70,7 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
     """The day ``years`` before ``day`` (28 February for a 29th): whoever was born, or
     became a 正式党员, on or before it has ``years`` whole years on ``day``
     (:func:`years_between`), so an age or a 党龄 band is a range of dates."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return dates.years_before(day, years)
 
 
 def standing_years(full_on: datetime.date | None, today: datetime.date | None = None) -> int | None:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cadres.models import Post, Rank
 from cadres.rules import is_promotion
+from orgwork.common import dates
 from orgwork.units.scope import scope_queryset
 
 from .models import CheckStatus, DepartureCheck, LookBack, SelectionEvaluation
@@ -35,10 +36,7 @@ def promotions_of(cadre_id: int, *, since: datetime.date | None = None,
 
 
 def five_years_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - LOOK_BACK_YEARS)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - LOOK_BACK_YEARS, day=28)
+    return dates.years_before(day, LOOK_BACK_YEARS)
 
 
 def principal_post_q(prefix: str = "") -> Q:

@@ -7,15 +7,13 @@ that month's last day when it is shorter (2026-08-31 + 6 months → 2027-02-28).
 
 from __future__ import annotations
 
-import calendar
 import datetime
+
+from orgwork.common import dates
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dates.add_months(day, months)
 
 
 def influence_end(decided_on: datetime.date, months: int) -> datetime.date | None:

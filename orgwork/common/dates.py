@@ -14,6 +14,7 @@ the parser is what the clerk typed, and reads as the same digits typed as text.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import time
@@ -24,6 +25,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# The one range every stored date lies in (日期范围), whichever path wrote it: the parser
+# refuses another year, and ``Audited.clean_fields`` and the write door refuse a date a
+# form's own field or a command let through (0001-01-01 is a date to Python, not to a file).
+FLOOR, CEILING = datetime.date(MIN_YEAR, 1, 1), datetime.date(MAX_YEAR, 12, 31)
 
 _PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[.\-/年](?P<m>\d{1,2})(?:[.\-/月](?P<d>\d{1,2})日?|月)?$"),
@@ -114,6 +119,73 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
         raise ValidationError(f"日期「{value}」只有年份，请写到{'日' if need_day else '月份'}，如 {example}。",
                               code="invalid_date")
     raise _unrecognised(value, need_day)
+
+
+def in_range(value: datetime.date | None) -> bool:
+    """``value`` is empty or lies within :data:`FLOOR`–:data:`CEILING` (a datetime by its day)."""
+    if value is None:
+        return True
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return FLOOR <= day <= CEILING
+
+
+def range_error(value: datetime.date) -> str:
+    return f"日期「{value:%Y-%m-%d}」的年份超出范围，应在{MIN_YEAR}年至{MAX_YEAR}年之间。"
+
+
+def written_date_errors(instance: Any, names: Any = None) -> dict[str, str]:
+    """The date fields of a model ``instance`` (those in ``names``, or all) written now
+    (``written_now``: a new record, or a value changed) that lie outside the range, each
+    with its message. A value on record before is left alone, so that a step on an older
+    record does not fail for it."""
+    from django.db import models
+
+    written_now = getattr(instance, "written_now", None)
+    wanted = None if names is None else set(names)
+    errors: dict[str, str] = {}
+    for f in instance._meta.concrete_fields:
+        if not isinstance(f, models.DateField) or (wanted is not None and f.name not in wanted):
+            continue
+        value = getattr(instance, f.attname)
+        if (isinstance(value, datetime.date) and not in_range(value)
+                and (written_now is None or written_now(f.name))):
+            errors[f.name] = range_error(value)
+    return errors
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (29 February to the 28th); never before the first
+    day Python holds, so a date near year 1 is compared, not an error."""
+    if day.year - years < datetime.MINYEAR:
+        return datetime.date.min
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later (29 February to the 28th); the last day Python holds
+    at most."""
+    if day.year + years > datetime.MAXYEAR:
+        return datetime.date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later, or earlier for a negative number (the
+    month's last day when it is shorter: 2026-08-31 + 6 → 2027-02-28); the first or last
+    day Python holds at most, so arithmetic near year 1 or 9999 compares, not fails."""
+    index = day.year * 12 + day.month - 1 + months
+    if index < datetime.MINYEAR * 12:
+        return datetime.date.min
+    if index >= (datetime.MAXYEAR + 1) * 12:
+        return datetime.date.max
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def after_today(value: datetime.date | None) -> bool:

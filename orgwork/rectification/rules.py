@@ -28,12 +28,13 @@ them as above) but does not add to it: the city puts its items on the books.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from orgwork.common import dates
 
 from orgwork.units.scope import home_unit, sees_everything
 
@@ -129,9 +130,7 @@ def default_deadline(opened_on: datetime.date) -> datetime.date:
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (the month's last day when it has fewer)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dates.add_months(day, months)
 
 
 def issued_above(*, checklist: Checklist, actor: Any) -> bool:
