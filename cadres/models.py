@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -286,6 +286,18 @@ class Cadre(Versioned, Audited):
         born = self.birth_month
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    def before_working_age_error(self, day: datetime.date | None, label: str) -> str | None:
+        """``day`` falls before the cadre turned ``WORK_MIN_AGE`` (年满16周岁, the age the
+        参加工作时间 itself is held to): no post, 处分, 组织处理, 后备推荐 or 凡提四必 of this
+        cadre can be dated then. Compared by the birth month, as 参加工作时间 is."""
+        if day is None or self.birth_month is None:
+            return None
+        of_age = dates.years_after(self.birth_month.replace(day=1), WORK_MIN_AGE)
+        if day >= of_age:
+            return None
+        return (f"{label}不能早于该干部年满{WORK_MIN_AGE}周岁（出生年月{dates.format_month(self.birth_month)}，"
+                f"{of_age.year}年{of_age.month}月年满）：请核对。")
+
     def clean(self) -> None:
         errors: dict[str, str] = names.written_name_errors(self)
         if self.birth_month:
@@ -342,6 +354,25 @@ class CadreChild(Audited):
 
     class Meta:
         abstract = True
+
+
+def cadre_of(record: models.Model) -> Cadre | None:
+    """The cadre a record is about, if one is set yet (an inline's row of a cadre being
+    added has the unsaved cadre; a half-filled form has none)."""
+    try:
+        return record.cadre  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+
+
+def working_age_errors(record: models.Model, **labels: str) -> dict[str, str]:
+    """For each date field named (``appointed_on="任职时间"``), the refusal of a date before
+    the record's cadre turned 16 (:meth:`Cadre.before_working_age_error`)."""
+    cadre = cadre_of(record)
+    if cadre is None:
+        return {}
+    return {name: message for name, label in labels.items()
+            if (message := cadre.before_working_age_error(getattr(record, name), label))}
 
 
 class Post(CadreChild):
@@ -401,6 +432,8 @@ class Post(CadreChild):
             errors["publicity_start"] = "任前公示应在任职之前开始。"
         if dates.after_today(self.appointed_on):
             errors["appointed_on"] = "任职时间不能晚于今天。"
+        for name, message in working_age_errors(self, appointed_on="任职时间").items():
+            errors.setdefault(name, message)
         if dates.after_today(self.removed_on):
             errors["removed_on"] = "免职时间不能晚于今天。"
         if errors:

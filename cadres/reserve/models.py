@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import Cadre, Rank
+from cadres.models import Cadre, Rank, working_age_errors
 from orgwork.audit.models import Audited
 from orgwork.units.models import UnitLevel
 
@@ -178,6 +178,8 @@ class ReserveMember(Audited):
         errors: dict[str, str] = {}
         if self.recommended_on and self.recommended_on > timezone.localdate():
             errors["recommended_on"] = "推荐日期不能晚于今天。"
+        for name, message in working_age_errors(self, recommended_on="推荐日期").items():
+            errors.setdefault(name, message)
         if self.inspected_on and self.recommended_on and self.inspected_on < self.recommended_on:
             errors["inspected_on"] = "考察日期不能早于推荐日期。"
         if self.inspection_conclusion and not self.inspected_on:

@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank, working_age_errors
 from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
@@ -145,6 +145,8 @@ class HandlingRecord(Audited):
                 errors["inquiry_replied_on"] = "回复日期不能晚于今天。"
         if self.decided_on and self.decided_on > timezone.localdate():
             errors["decided_on"] = "决定日期不能晚于今天。"
+        for name, message in working_age_errors(self, decided_on="决定日期").items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -256,6 +258,8 @@ class DisciplineFinding(Audited):
     def clean(self) -> None:
         if self.decided_on and self.decided_on > timezone.localdate():
             raise ValidationError({"decided_on": "处分决定日期不能晚于今天。"})
+        if errors := working_age_errors(self, decided_on="处分决定日期"):
+            raise ValidationError(errors)
         refusal = self.party_membership_refusal()
         if refusal:
             raise ValidationError({"kind": refusal})
@@ -341,6 +345,8 @@ class VettingCase(Audited):
     def clean(self) -> None:
         if dates.after_today(self.nominated_on):
             raise ValidationError({"nominated_on": "提名日期不能晚于今天。"})
+        if errors := working_age_errors(self, nominated_on="提名日期"):
+            raise ValidationError(errors)
 
 
 class VettingCheckKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from orgwork.audit.actors import actor_shown
-from orgwork.common import freetext
+from orgwork.common import dates, freetext
 from orgwork.common.fields import LogJSONField
 
 
@@ -39,7 +39,9 @@ class Audited(models.Model):
         """The fields' own checks, and then what no text field written now may hold
         (:mod:`orgwork.common.freetext`): a number as the lists mask it (a 备注 with
         联系人 139****5678 copied from a list), a whole ID number, or only characters that
-        cannot be seen."""
+        cannot be seen; and no date written now lies outside the years a file holds
+        (:func:`orgwork.common.dates.written_date_errors`: a form's date field takes
+        0001-01-01, which the sheet refuses)."""
         errors: dict[str, Any] = {}
         try:
             super().clean_fields(exclude=exclude)
@@ -49,6 +51,8 @@ class Audited(models.Model):
                    if f.name not in errors and not (exclude and f.name in exclude)]
         for name, message in freetext.written_text_errors(self, checked).items():
             errors[name] = [ValidationError(message, code="free_text")]
+        for name, message in dates.written_date_errors(self, checked).items():
+            errors[name] = [ValidationError(message, code="invalid_date")]
         if errors:
             raise ValidationError(errors)
 

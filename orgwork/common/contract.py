@@ -29,7 +29,7 @@ from django.db import models, transaction
 from orgwork.audit.actors import SYSTEM_PREFIX, system_actor_shown
 from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.audit.recorder import concrete_values, deleted_changes, diff, entry_for, record_many
-from orgwork.common import freetext
+from orgwork.common import dates, freetext
 from orgwork.units.scope import scope_queryset
 
 M = TypeVar("M", bound=models.Model)
@@ -131,7 +131,9 @@ def save_audited(
     # The one door every service writes through: free text no field may hold (a masked
     # or a whole ID number, only unseen characters) in an action's 退回原因 or a command's value is
     # refused here as on a page's form (orgwork.common.freetext).
-    if refused := freetext.written_text_errors(instance, None if created else fields):
+    # Dates likewise: none written now outside the years the sheet and the forms accept.
+    if refused := {**freetext.written_text_errors(instance, None if created else fields),
+                   **dates.written_date_errors(instance, None if created else fields)}:
         raise ValidationError(refused)
     before = None if created else getattr(instance, "_audit_loaded", None)
     instance._audit_explicit = True  # the post_save handler leaves this save to us
