@@ -23,6 +23,7 @@ from orgwork.rectification.models import RectificationItem
 
 from .selection_samples import promoted_cadre, queries_for_page_sizes
 from tests.samples.cadres import cadre_in
+from tests.test_versioning import form_data
 
 pytestmark = pytest.mark.django_db
 EVALUATIONS = reverse("admin:selection_selectionevaluation_changelist")
@@ -205,3 +206,17 @@ def test_the_evaluation_sheet_template_downloads_with_its_chinese_headers(county
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).active
     headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
     assert headers[:4] == ["身份证号", "姓名", "评议单位", "年度"] and "差" in headers
+
+
+def test_an_evaluation_is_corrected_on_its_page_and_a_year_one_date_is_refused_there(tree, county_a_clerk,
+                                                                                    client_for) -> None:
+    evaluation = evaluation_save(evaluation=work_evaluation(tree["county_a"]), actor=county_a_clerk)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:selection_selectionevaluation_change", args=[evaluation.pk])
+    data = form_data(client.get(url))
+    response = client.post(url, dict(data, evaluated_on="0001-01-01"))
+    assert response.status_code == 200 and "年份超出范围" in response.content.decode()
+    response = client.post(url, dict(data, poor="16"))
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.poor == 16

@@ -74,7 +74,8 @@ class SelectionEvaluationForm(forms.ModelForm):
         if self.errors:
             return cleaned
         # The service's rule, shown on the form (the service checks it again when saving).
-        probe = SelectionEvaluation(**{name: cleaned.get(name) for name in self.Meta.fields})
+        # This class's fields: the admin's subclass also names the page's read-only results.
+        probe = SelectionEvaluation(**{name: cleaned.get(name) for name in SelectionEvaluationForm.Meta.fields})
         try:
             evaluation_prepare(probe)
         except ValidationError as exc:
