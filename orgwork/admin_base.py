@@ -41,7 +41,7 @@ from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
                                    skin_file_inputs)
 from orgwork.audit.presentation import readable_entries
-from orgwork.common import secrets
+from orgwork.common import dates, secrets
 from orgwork.common.numbers import PlainDecimalField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -226,6 +226,10 @@ class ScopedFormFieldsMixin:
         if isinstance(db_field, models.DecimalField) and "form_class" not in kwargs:
             kwargs["form_class"] = PlainDecimalField  # 1e3 is not an amount anyone typed
         field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if (field is not None and isinstance(db_field, models.DateField)
+                and not isinstance(db_field, models.DateTimeField)):
+            # Refused on the field, before a form's clean() computes from 0001-01-01.
+            field.validators.append(dates.validate_in_range)
         if field is not None and secrets.sensitive_fields(db_field.model).get(db_field.name) == secrets.ID_NUMBER:
             # A number pasted with spaces around it: the input takes it whole and the field
             # strips it; an 18-character maxlength would cut off its last character.

@@ -22,6 +22,7 @@ from cadres.models import Cadre
 from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
+from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
@@ -46,7 +47,7 @@ DAY = forms.DateInput(attrs={"type": "date"})
 # ---------------------------------------------------------------------------
 
 class DutyCheckStepForm(forms.Form):
-    checked_on = forms.DateField(label="抽查日期", widget=DAY)
+    checked_on = dates.DateFormField(label="抽查日期", widget=DAY)
     checker = forms.CharField(label="抽查人", max_length=50)
     present = forms.TypedChoiceField(label="抽查结果", choices=[("1", "在岗"), ("0", "不在岗")],
                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
@@ -60,11 +61,11 @@ class AssessStepForm(forms.Form):
 
 
 class CompleteStepForm(forms.Form):
-    left_on = forms.DateField(label="离岗日期", widget=DAY)
+    left_on = dates.DateFormField(label="离岗日期", widget=DAY)
 
 
 class RecallStepForm(forms.Form):
-    left_on = forms.DateField(label="离岗日期", widget=DAY)
+    left_on = dates.DateFormField(label="离岗日期", widget=DAY)
     reason = forms.CharField(label="召回原因", widget=forms.Textarea(attrs={"rows": 3}))
     held_accountable = forms.BooleanField(label="问责处理", required=False,
                                           help_text="对本人作出问责处理的勾选（计入“问责处理”人数）。")

@@ -21,6 +21,7 @@ import time
 import unicodedata
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -131,6 +132,19 @@ def in_range(value: datetime.date | None) -> bool:
 
 def range_error(value: datetime.date) -> str:
     return f"日期「{value:%Y-%m-%d}」的年份超出范围，应在{MIN_YEAR}年至{MAX_YEAR}年之间。"
+
+
+def validate_in_range(value: Any) -> None:
+    """A form field's validator: the date lies within :data:`FLOOR`–:data:`CEILING`."""
+    if isinstance(value, datetime.date) and not in_range(value):
+        raise ValidationError(range_error(value), code="invalid_date")
+
+
+class DateFormField(forms.DateField):
+    """A step's or an action's date (日期): Django's date field, held to the years a file
+    holds, so the service behind it never computes from year 1 or 9999."""
+
+    default_validators = [validate_in_range]
 
 
 def written_date_errors(instance: Any, names: Any = None) -> dict[str, str]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from orgwork.admin_actions import action_with_form, run_per_object
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
+from orgwork.common import dates
 
 from .. import services
 from ..models import (AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, RequestStatus,
@@ -82,7 +83,7 @@ class GreenChannelRequestForm(forms.ModelForm):
     """The add form: the card must be valid on the submission date and open the area;
     an empty deadline takes the area's promised number of days."""
 
-    deadline = forms.DateField(label="办结时限", required=False,
+    deadline = dates.DateFormField(label="办结时限", required=False,
                                help_text="留空按事项类别自动计算（如户籍10天、就医3天）。")
 
     class Meta:

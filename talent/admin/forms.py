@@ -6,12 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from orgwork.common import dates
+
 from ..models import ExitReason, ReviewGrade
 
 
 class ExitForm(forms.Form):
     reason = forms.ChoiceField(label="退出原因", choices=ExitReason.choices)
-    exit_date = forms.DateField(label="退出日期", initial=timezone.localdate)
+    exit_date = dates.DateFormField(label="退出日期", initial=timezone.localdate)
     note = forms.CharField(label="退出说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -19,7 +21,7 @@ class ReviewForm(forms.Form):
     review_year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100,
                                      initial=lambda: timezone.localdate().year)
     grade = forms.ChoiceField(label="考核等次", choices=ReviewGrade.choices)
-    reviewed_on = forms.DateField(label="考核日期", initial=timezone.localdate)
+    reviewed_on = dates.DateFormField(label="考核日期", initial=timezone.localdate)
     comment = forms.CharField(label="考核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

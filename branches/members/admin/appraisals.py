@@ -45,7 +45,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class ReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label="期满评定日期（支部大会）", initial=dates.today)
+    reviewed_on = dates.DateFormField(label="期满评定日期（支部大会）", initial=dates.today)
     corrected = forms.TypedChoiceField(label="评定结果", coerce=lambda value: value == "yes",
                                        choices=[("yes", "已改正，恢复为合格党员"), ("no", "未改正，劝其退党")])
 
@@ -60,7 +60,7 @@ def _awaiting_review(appraisal: Appraisal) -> bool:
 
 class CarryOutForm(forms.Form):
     outcome = forms.ChoiceField(label="处置落实结果", choices=LeavingOutcome.choices)
-    approved_on = forms.DateField(label="上级党组织批准日期", initial=dates.today)
+    approved_on = dates.DateFormField(label="上级党组织批准日期", initial=dates.today)
     approved_by = forms.CharField(label="批准机关", max_length=100,
                                   help_text="如：中共兰州市城关区委员会。")
 

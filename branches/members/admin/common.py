@@ -51,12 +51,12 @@ def member_label(member: Any) -> str:
 
 
 class DateForm(forms.Form):
-    day = forms.DateField(label="日期", initial=dates.today)
+    day = dates.DateFormField(label="日期", initial=dates.today)
 
 
 def day_form(label: str, help_text: str = "") -> type[DateForm]:
     """A step's form of one date that says which date it is (上级党委审批日期), not 日期."""
-    field = forms.DateField(label=label, initial=dates.today, help_text=help_text)
+    field = dates.DateFormField(label=label, initial=dates.today, help_text=help_text)
     return type("DayForm", (DateForm,), {"day": field, "__module__": __name__})
 
 

@@ -30,13 +30,13 @@ TRANSFER = "members.change_transfer"
 
 
 class ApproveForm(forms.Form):
-    day = forms.DateField(label="上级党委审批日期", initial=dates.today, help_text="支部大会通过后三个月内。")
+    day = dates.DateFormField(label="上级党委审批日期", initial=dates.today, help_text="支部大会通过后三个月内。")
     late_reason = forms.CharField(label="审批逾期原因", max_length=200, required=False,
                                   help_text="支部大会通过三个月后才审批的，必须填写。")
 
 
 class TalkForm(forms.Form):
-    day = forms.DateField(label="谈话日期", initial=dates.today)
+    day = dates.DateFormField(label="谈话日期", initial=dates.today)
     late_reason = forms.CharField(label="逾期谈话原因", max_length=200, required=False,
                                   help_text="收到入党申请书一个月后才谈话的，必须填写。")
 
@@ -54,7 +54,7 @@ class ContactField(forms.ModelChoiceField):
 
 
 class ActivistForm(forms.Form):
-    day = forms.DateField(label="支部委员会决定日期", initial=dates.today)
+    day = dates.DateFormField(label="支部委员会决定日期", initial=dates.today)
     contact_1 = ContactField("contact_1", label="培养联系人一")
     contact_2 = ContactField("contact_2", label="培养联系人二", required=False)
 
@@ -67,25 +67,25 @@ class ActivistForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    day = forms.DateField(label="考察日期", initial=dates.today)
+    day = dates.DateFormField(label="考察日期", initial=dates.today)
     summary = forms.CharField(label="考察意见", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CandidateForm(forms.Form):
-    day = forms.DateField(label="确定为发展对象日期", initial=dates.today)
+    day = dates.DateFormField(label="确定为发展对象日期", initial=dates.today)
     late_reason = forms.CharField(label="考察逾期原因", max_length=200, required=False,
                                   help_text="入党积极分子每半年考察一次；间隔超过六个月的，必须填写。")
 
 
 class PreparationForm(forms.Form):
-    political_review_on = forms.DateField(label="政治审查完成日期", required=False)
+    political_review_on = dates.DateFormField(label="政治审查完成日期", required=False)
     training_days = forms.IntegerField(label="集中培训天数", min_value=0, max_value=366, required=False)
     training_hours = forms.IntegerField(label="集中培训学时", min_value=0, max_value=3000, required=False)
-    publicity_on = forms.DateField(label="公示结束日期", required=False)
+    publicity_on = dates.DateFormField(label="公示结束日期", required=False)
 
 
 class MeetingForm(forms.Form):
-    day = forms.DateField(label="支部大会日期", initial=dates.today, help_text="预备期满后召开的支部大会。")
+    day = dates.DateFormField(label="支部大会日期", initial=dates.today, help_text="预备期满后召开的支部大会。")
 
 
 class ExtendForm(MeetingForm):
@@ -93,7 +93,7 @@ class ExtendForm(MeetingForm):
 
 
 class DisqualifyForm(ReasonForm):
-    day = forms.DateField(label="支部大会日期", initial=dates.today,
+    day = dates.DateFormField(label="支部大会日期", initial=dates.today,
                           help_text="讨论决定取消预备党员资格的支部大会，预备期内或期满后召开。")
 
 
@@ -202,7 +202,7 @@ class StatusForm(forms.Form):
     # Starts on 请选择, never on the member's own status: the clerk chooses the change.
     status = forms.ChoiceField(label="党籍状态", choices=[("", "请选择"), *(
         c for c in MemberStatus.choices if c[0] != MemberStatus.TRANSFERRED_OUT)])
-    changed_on = forms.DateField(label="变更日期", required=False,
+    changed_on = dates.DateFormField(label="变更日期", required=False,
                                  help_text="出党（除名、退党）、停止党籍或恢复党籍的决定日期，或去世日期；"
                                            "不能晚于今天，不能早于入党日期。")
     reason = forms.CharField(label="变更原因或依据", max_length=rules.STATUS_REASON_MAX, required=False,
@@ -228,7 +228,7 @@ class TransferStartStepForm(forms.Form):
         widget=KeyCheckedAutocompleteSelect(Transfer._meta.get_field("to_branch"), admin.site), help_text=TO_BRANCH_HELP)
     destination = forms.CharField(label="转往单位（省外）", max_length=200, required=False, help_text=DESTINATION_HELP)
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
-    started_on = forms.DateField(label="申请日期", initial=dates.today)
+    started_on = dates.DateFormField(label="申请日期", initial=dates.today)
 
 
 OUTSIDE_JURISDICTION = "请在您管辖范围内的党支部中选择转入党支部。"
@@ -258,7 +258,7 @@ class TransferInStepForm(forms.Form):
         widget=KeyCheckedAutocompleteSelect(Member._meta.get_field("branch"), admin.site))
     origin = forms.CharField(label="转出单位（省外）", max_length=200, help_text="开出介绍信的省外党组织。")
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
-    sent_on = forms.DateField(label="开出介绍信日期", help_text="省外介绍信上的开出日期。")
+    sent_on = dates.DateFormField(label="开出介绍信日期", help_text="省外介绍信上的开出日期。")
     valid_days = forms.IntegerField(
         label="有效期（天）", min_value=1, max_value=rules.LETTER_VALID_DAYS_MAX,
         help_text="省外介绍信注明的有效期；接收日期须在开出日期起的有效期内，过期的退回省外党组织重新开具。",
@@ -266,7 +266,7 @@ class TransferInStepForm(forms.Form):
                         "min_value": rules.letter_valid_days_error(0),
                         "max_value": rules.letter_valid_days_error(0),
                         "invalid": rules.letter_valid_days_error(0)})
-    received_on = forms.DateField(label="接收日期", initial=dates.today)
+    received_on = dates.DateFormField(label="接收日期", initial=dates.today)
     dues_paid_to = dues_month_field()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -391,7 +391,7 @@ class SendForm(forms.Form):
     """确认转出 (the step page and the list's batch action): the day the letter is issued
     and the 有效期 it states, checked again by :func:`services.transfer_send`."""
 
-    day = forms.DateField(label="开出介绍信日期", initial=dates.today,
+    day = dates.DateFormField(label="开出介绍信日期", initial=dates.today,
                           help_text="介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
                                     "转出前应交清党费。")
     valid_days = forms.IntegerField(

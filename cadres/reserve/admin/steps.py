@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from orgwork.admin_steps import RecordStep
+from orgwork.common import dates
 
 from ..models import ExitReason, InspectionConclusion, MemberStatus, ReserveMember, ReservePool
 from ..selectors import adjustment_proposals
@@ -23,19 +24,19 @@ PERMISSION = "reserve.change_reservemember"  # the one every reserve service req
 
 
 class InspectForm(forms.Form):
-    inspected_on = forms.DateField(label="考察日期", widget=DATE_INPUT)
+    inspected_on = dates.DateFormField(label="考察日期", widget=DATE_INPUT)
     conclusion = forms.ChoiceField(label="考察结论", choices=InspectionConclusion.choices)
     opinion = forms.CharField(label="考察意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExitForm(forms.Form):
     reason = forms.ChoiceField(label="出库原因", choices=ExitReason.choices)
-    exited_on = forms.DateField(label="出库日期", widget=DATE_INPUT, initial=timezone.localdate)
+    exited_on = dates.DateFormField(label="出库日期", widget=DATE_INPUT, initial=timezone.localdate)
     note = forms.CharField(label="调整说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AdjustForm(forms.Form):
-    exited_on = forms.DateField(label="出库日期", widget=DATE_INPUT, initial=timezone.localdate,
+    exited_on = dates.DateFormField(label="出库日期", widget=DATE_INPUT, initial=timezone.localdate,
                                 help_text="年龄、考核和影响期均按此日计算。")
 
 

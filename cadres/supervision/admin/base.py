@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from orgwork.admin_actions import batch_summary, refusal, selection_context
+from orgwork.common import dates
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any],
@@ -60,5 +61,5 @@ class ReasonForm(forms.Form):
 
 
 class DatedTextForm(forms.Form):
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = dates.DateFormField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from orgwork.admin_steps import RecordStep
+from orgwork.common import dates
 
 from ..models import (
     DISCREPANCIES,
@@ -55,7 +56,7 @@ from ..services import (
 
 
 def day_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, initial=timezone.localdate if required else None,
+    return dates.DateFormField(label=label, required=required, initial=timezone.localdate if required else None,
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 

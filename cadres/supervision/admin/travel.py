@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
+from orgwork.common import dates
 
 from ..models import TravelDocument, TravelDocumentLoan, TravelDocumentStatus, TravelViolation
 from ..services import travel_document_cancel, travel_document_lend, travel_document_return
@@ -29,7 +30,7 @@ class LoanInline(ScopedInline):
 
 
 class ReturnForm(forms.Form):
-    day = forms.DateField(label="交还日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = dates.DateFormField(label="交还日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @admin.register(TravelDocument)

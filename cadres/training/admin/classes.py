@@ -17,6 +17,7 @@ from unfold.decorators import action
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_not_found import not_found_message
+from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import ClassAttendance, ClassStatus, TrainingClass, TrainingMinimum
@@ -131,7 +132,7 @@ class ClassForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label="结业办理日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = dates.DateFormField(label="结业办理日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @admin.register(TrainingClass)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from orgwork.common import freetext
+from orgwork.common import dates, freetext
 
 from .. import rules
 from ..models import RectificationItem
@@ -52,7 +52,7 @@ class ApprovalForm(forms.Form):
 class ExtendForm(forms.Form):
     """延期: the new deadline and why."""
 
-    new_deadline = forms.DateField(label="延期后的整改时限", widget=forms.DateInput(attrs={"type": "date"}),
+    new_deadline = dates.DateFormField(label="延期后的整改时限", widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text=f"须晚于现整改时限和今天，每次最长延期{rules.MAX_EXTENSION_MONTHS}个月；"
                                              "原定整改时限保留，按期整改仍按原定时限统计。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
