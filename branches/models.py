@@ -500,6 +500,9 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return result if order == "ASC" else list(reversed(result))
 
 
+EXPECTED_NOBODY = "应到人数至少为1：没有应到人员的会议不算开展，请填写应参加会议的人数。"
+
+
 class Meeting(Audited):
     """三会一课及主题党日 记录（组织生活登记）.
 
@@ -539,6 +542,10 @@ class Meeting(Audited):
         constraints = [
             models.CheckConstraint(condition=models.Q(present__lte=models.F("expected")), name="meeting_present_lte_expected",
                                    violation_error_message="实到人数不能多于应到人数。"),
+            # Rows before migration 0011 are not checked (NOT VALID on PostgreSQL): no
+            # number of attendees can be made up for them.
+            models.CheckConstraint(condition=models.Q(expected__gte=1), name="meeting_expected_someone",
+                                   violation_error_message=EXPECTED_NOBODY),
         ]
         indexes = [
             # Rates and missing lists: a range of months, grouped by organisation and kind,
@@ -553,6 +560,10 @@ class Meeting(Audited):
         return f"{self.organisation} {self.held_on:%Y-%m-%d} {self.get_kind_display()}"
 
     def clean(self) -> None:
+        """应到人数 at least one (a meeting nobody was expected at is not one held, and
+        would count toward the 开展率), 实到人数 no more than 应到人数."""
+        if self.expected is not None and self.expected < 1:
+            raise ValidationError({"expected": EXPECTED_NOBODY})
         if self.present is not None and self.expected is not None and self.present > self.expected:
             raise ValidationError({"present": "实到人数不能多于应到人数。"})
 

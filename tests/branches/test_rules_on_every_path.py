@@ -122,6 +122,55 @@ class TestBackEntryOnTheSheet:
 
 
 # ---------------------------------------------------------------------------
+# 应到人数 at least one: a meeting nobody was expected at is not one held
+# ---------------------------------------------------------------------------
+
+NOBODY = "应到人数至少为1"
+
+
+class TestSomeoneExpected:
+    def test_the_service_refuses_a_meeting_with_nobody_expected(self, orgs: Any, county_a_clerk: Any) -> None:
+        with pytest.raises(ValidationError) as refused:
+            meeting_record(organisation=orgs["village"], kind=MeetingKind.THEME_DAY, held_on=timezone.localdate(),
+                           topic="主题党日", expected=0, present=0, actor=county_a_clerk)
+        assert NOBODY in refused.value.message_dict["expected"][0]
+        assert not Meeting.objects.exists()
+
+    def test_the_meeting_form_refuses_nobody_expected_under_the_field(self, orgs: Any, county_a_clerk: Any,
+                                                                      client_for: Any) -> None:
+        response = client_for(county_a_clerk).post(reverse("admin:branches_meeting_add"), {
+            "organisation": orgs["village"].pk, "kind": MeetingKind.THEME_DAY,
+            "held_on": timezone.localdate().isoformat(), "topic": "主题党日", "expected": 0, "present": 0,
+            "backentry_reason": ""})
+        assert response.status_code == 200
+        assert NOBODY in response.context["adminform"].form.errors["expected"][0]
+        assert not Meeting.objects.exists()
+
+    def test_a_meetings_sheet_refuses_a_theme_day_with_nobody_expected_or_more_present(
+            self, tmp_path: Path, orgs: Any, county_a_clerk: Any) -> None:
+        today = timezone.localdate().isoformat()
+        sheet = sheet_of(tmp_path, MeetingResource, [
+            MEETING_HEADER, ["A-SQ", "主题党日", today, "主题党日", 0, 0, ""],
+            ["A-SQ", "支委会", today, "研究工作", 7, 8, ""]])
+        result = run_import(MeetingResource, county_a_clerk, sheet, commit=True)
+        errors = errors_of(result)
+        assert (2, "应到人数") in [(row, column) for row, column, _ in errors]
+        assert any(row == 2 and NOBODY in message for row, _, message in errors)
+        assert any(row == 3 and "实到人数不能多于应到人数" in message for row, _, message in errors)
+        assert not Meeting.objects.exists()
+
+    def test_the_database_refuses_a_bulk_loaded_meeting_with_nobody_expected(self, orgs: Any) -> None:
+        from django.db import IntegrityError, transaction
+
+        from branches.services import meetings_bulk_load
+
+        rows = [(orgs["village"], MeetingKind.THEME_DAY, datetime.date(2025, 5, 1), "主题党日", 0, 0)]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            meetings_bulk_load(rows=rows, actor=TEST_ACTOR)
+        assert not Meeting.objects.exists()
+
+
+# ---------------------------------------------------------------------------
 # 软弱涣散销号 settles the checklist item
 # ---------------------------------------------------------------------------
 
