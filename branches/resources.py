@@ -202,7 +202,9 @@ class MeetingResource(ScopedModelResource):
         clean_model_instances = True
 
     example_row = {"组织代码": EXAMPLE_BRANCH, "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
-                   "应到人数": 7, "实到人数": 7, "补录原因": ""}
+                   "应到人数": 7, "实到人数": 7, "补录原因": "原纸质台账补录"}
+    column_notes = {"应到人数": "至少为1；实到人数不能多于应到人数。",
+                    "补录原因": "召开日期超出补录期限的填写（只有具备补录权限的人员可以补录），其余留空。"}
 
     def prepare_instance(self, instance: Meeting, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row goes to the same rule as the

@@ -174,6 +174,19 @@ class PostResource(ScopedModelResource):
     removed_on = fields.Field(attribute="removed_on", column_name="免职时间", widget=DateWidget())
     removal_document = fields.Field(attribute="removal_document", column_name="免职文号", widget=CharWidget())
 
+    example_row = {
+        "身份证号": "620102197506150013", "姓名": "张建华", "职务名称": "城关区发展和改革局局长", "任职单位": "620102",
+        "职务层次": "乡科级正职", "是否主职": "是", "是否现任": "是", "任职时间": "2021.03",
+        "任职文号": "城委〔2021〕15号", "批准机关": "中共兰州市城关区委员会", "任前公示开始": "2021-02-20",
+        "任前公示结束": "2021-02-26", "免职时间": "2024.05", "免职文号": "城委〔2024〕8号",
+    }
+    column_notes = {
+        "职务层次": "可填：" + "、".join(str(label) for _, label in Rank.choices) + "。",
+        "是否主职": "填“是”或“否”：主职是干部的主要职务，每名干部只能有一个现任主职。",
+        "是否现任": "填“是”或“否”：已免去的职务填“否”，并填写免职时间。",
+        "任职时间": "可只写到月，如 2021.03；不能早于该干部年满16周岁。",
+        "免职时间": "现任职务留空；不能早于任职时间。",
+    }
     masked_fields = ("cadre",)
     header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "职务": "职务名称", "任职日期": "任职时间",
                       "免职日期": "免职时间", "文号": "任职文号"}
@@ -211,6 +224,12 @@ class AssessmentResource(ScopedModelResource):
     political_score = fields.Field(attribute="political_score", column_name="政治素质测评得分", widget=DecimalWidget())
     remarks = fields.Field(attribute="remarks", column_name="备注", widget=CharWidget())
 
+    example_row = {"身份证号": "620102197506150013", "姓名": "张建华", "考核年度": "2025", "考核等次": "优秀",
+                   "政治素质测评得分": "92", "备注": "年度考核述职测评第一名"}
+    column_notes = {
+        "考核等次": "可填：" + "、".join(str(label) for _, label in AssessmentGrade.choices) + "。",
+        "政治素质测评得分": "0至100分；确定为“优秀”的须不低于90分。",
+    }
     masked_fields = ("cadre",)
     header_aliases = {"公民身份号码": "身份证号", "身份证号码": "身份证号", "年度": "考核年度", "等次": "考核等次",
                       "考核结果": "考核等次", "政治素质得分": "政治素质测评得分", "测评得分": "政治素质测评得分"}

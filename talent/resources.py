@@ -82,7 +82,7 @@ class PersonResource(TalentResource):
     header_aliases = {"公民身份号码": COL_ID, "身份证号码": COL_ID, "单位": "工作单位", "职称": "专业技术职称",
                       "领域": "专业领域"}
     example_row = {COL_NAME: "张明远", COL_ID: EXAMPLE_ID, "性别": "男", "出生日期": "1980-05-17",
-                   "工作单位": "620102", "专业领域": "材料科学", "专业技术职称": "研究员", "联系电话": ""}
+                   "工作单位": "620102", "专业领域": "材料科学", "专业技术职称": "研究员", "联系电话": "13919312345"}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -110,7 +110,7 @@ class EnrollmentResource(TalentResource):
     masked_fields = ("person",)
     header_aliases = {**ID_ALIASES, "批次": COL_BATCH, "入选年度": COL_BATCH, "培养方案": "个性化培养方案"}
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省领军人才", COL_BATCH: "2024",
-                   "聘期开始": "2024-01-01", "聘期结束": "", "个性化培养方案": "依托重点实验室开展攻关"}
+                   "聘期开始": "2024-01-01", "聘期结束": "2028-12-31", "个性化培养方案": "依托重点实验室开展攻关"}
 
     person = fields.Field(attribute="person", column_name=COL_ID, widget=PersonWidget())
     # Shown for the reader and checked against the person (the talent sheet sets it).
@@ -179,7 +179,7 @@ class FundingResource(_EnrolleeYearResource):
     verbose_name = "人才资助经费"
     header_aliases = {**ID_ALIASES, "年度": "资助年度", "金额": "资助金额（元）", "资助金额": "资助金额（元）"}
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省拔尖领军人才", "资助年度": "2025",
-                   "资助金额（元）": "1500000", "拨付日期": "2025-03-31", "备注": ""}
+                   "资助金额（元）": "1500000", "拨付日期": "2025-03-31", "备注": "首期拨付"}
 
     year = fields.Field(attribute="year", column_name="资助年度", widget=IntegerWidget())
     amount = fields.Field(attribute="amount", column_name="资助金额（元）", widget=DecimalWidget())
@@ -205,7 +205,7 @@ class TermReviewResource(_EnrolleeYearResource):
     verbose_name = "人才聘期考核"
     header_aliases = {**ID_ALIASES, "年度": "考核年度", "等次": "考核等次", "考核结果": "考核等次", "意见": "考核意见"}
     example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省领军人才", "考核年度": "2026",
-                   "考核等次": "优秀", "考核日期": "2026-12-15", "考核意见": ""}
+                   "考核等次": "优秀", "考核日期": "2026-12-15", "考核意见": "完成年度目标任务"}
 
     review_year = fields.Field(attribute="review_year", column_name="考核年度", widget=IntegerWidget())
     grade = fields.Field(attribute="grade", column_name="考核等次", widget=ChoiceWidget(ReviewGrade.choices))
