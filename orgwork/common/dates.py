@@ -97,10 +97,12 @@ def _from_number(value: float | int, need_day: bool = False) -> datetime.date:
 def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
     """A ``date`` from any accepted spelling; ``ValidationError`` with a Chinese message
     otherwise. ``need_day``: a month without its day is refused."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
     if isinstance(value, datetime.date):
-        return value
+        # A date cell holds any day Excel can (to 9999-12-31): the same years as typed text.
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if not in_range(day):
+            raise ValidationError(range_error(day), code="invalid_date")
+        return day
     if isinstance(value, bool) or value is None:
         raise ValidationError("日期不能为空。", code="required")
     if isinstance(value, (int, float)):

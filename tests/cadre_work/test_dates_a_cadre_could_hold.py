@@ -151,3 +151,16 @@ def _errors(instance: Any) -> dict[str, list[str]]:
     except ValidationError as error:
         return error.message_dict
     return {}
+
+
+def test_a_date_cell_of_year_9999_on_a_handling_sheet_is_refused_like_typed_text(tree, county_a_clerk,
+                                                                                 tmp_path) -> None:
+    cadre = cadre_in(tree["county_a"])
+    path = xlsx(tmp_path / "组织处理.xlsx", [
+        ["身份证号", "姓名", "处理方式", "线索来源", "决定日期", "文号", "承办人", "主要事实"],
+        [cadre.id_number, cadre.name, "诫勉", "巡视", datetime.datetime(9999, 12, 31), "城组通〔2026〕9号", "刘明",
+         "违规发放津贴"]], text_columns=[0])
+    result = run_import(HandlingRecordResource, county_a_clerk,
+                        open_sheet(str(path), path.name, HandlingRecordResource), commit=True)
+    assert not result.committed and OUT_OF_RANGE in messages_of(result)
+    assert not HandlingRecord.objects.exists()
