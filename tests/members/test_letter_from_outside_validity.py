@@ -182,10 +182,11 @@ def test_a_registration_from_outside_made_before_the_validity_was_recorded_shows
     assert "开出介绍信日期" in fields and "有效期（天）" not in fields and "有效至" not in fields
 
 
+@pytest.mark.parametrize("field", ["sent_on", "received_on", "joined_on", "full_on"])
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
-def test_the_transfer_in_page_refuses_a_letter_dated_in_a_year_no_file_holds_instead_of_failing(
-        orgs, client_for, county_a_clerk, day):
-    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, sent_on=day))
+def test_the_transfer_in_page_refuses_a_date_in_a_year_no_file_holds_instead_of_failing(
+        orgs, client_for, county_a_clerk, day, field):
+    refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, **{field: day}))
     assert refused.status_code == 200
-    assert "年份超出范围" in refused.context["form"].errors["sent_on"][0]
+    assert "年份超出范围" in refused.context["form"].errors[field][0]
     assert not Member.objects.filter(id_number=NEW_ID).exists()
