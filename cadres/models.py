@@ -366,13 +366,16 @@ def cadre_of(record: models.Model) -> Cadre | None:
 
 
 def working_age_errors(record: models.Model, **labels: str) -> dict[str, str]:
-    """For each date field named (``appointed_on="任职时间"``), the refusal of a date before
-    the record's cadre turned 16 (:meth:`Cadre.before_working_age_error`)."""
+    """For each date field named (``appointed_on="任职时间"``) and written now, the refusal
+    of a date before the record's cadre turned 16 (:meth:`Cadre.before_working_age_error`).
+    A date on record before the rule is left alone, so that a step on it does not fail."""
     cadre = cadre_of(record)
     if cadre is None:
         return {}
+    written_now = getattr(record, "written_now", None)
     return {name: message for name, label in labels.items()
-            if (message := cadre.before_working_age_error(getattr(record, name), label))}
+            if (written_now is None or written_now(name))
+            and (message := cadre.before_working_age_error(getattr(record, name), label))}
 
 
 class Post(CadreChild):

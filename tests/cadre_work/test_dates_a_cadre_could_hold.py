@@ -164,3 +164,22 @@ def test_a_date_cell_of_year_9999_on_a_handling_sheet_is_refused_like_typed_text
                         open_sheet(str(path), path.name, HandlingRecordResource), commit=True)
     assert not result.committed and OUT_OF_RANGE in messages_of(result)
     assert not HandlingRecord.objects.exists()
+
+
+def test_a_post_on_record_before_the_rule_is_still_corrected_though_taken_up_before_sixteen(tree) -> None:
+    from cadres.services import cadre_posts_save, post_appoint
+
+    cadre = cadre_in(tree["county_a"], birth=D(1980, 7, 1))
+    post_appoint(post=Post(cadre=cadre, unit=tree["county_a"], title="城关镇副镇长", rank=Rank.TOWNSHIP_DEPUTY,
+                           appointed_on=D(2019, 3, 1)), actor=SYSTEM)
+    Post.objects.bulk_create([Post(cadre=cadre, title="城关镇团委书记", is_principal=False, is_current=False,
+                                   appointed_on=D(1995, 1, 1), removed_on=D(2000, 1, 1))])  # kept from before the rule
+    old = Post.objects.get(cadre=cadre, title="城关镇团委书记")
+    old.appointment_document = "城团〔1995〕1号"
+    cadre.refresh_from_db()
+    cadre_posts_save(cadre=cadre, posts=[old], deleted=[], actor=SYSTEM)
+    assert Post.objects.get(pk=old.pk).appointment_document == "城团〔1995〕1号"
+    old.appointed_on = D(1995, 2, 1)  # a date written now is held to the rule
+    with pytest.raises(ValidationError) as refused:
+        cadre_posts_save(cadre=cadre, posts=[old], deleted=[], actor=SYSTEM)
+    assert TOO_YOUNG in str(refused.value)
