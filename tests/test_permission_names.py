@@ -1,5 +1,5 @@
 """Rights by their Chinese names wherever a role's or an account's rights are listed:
-offered for choosing and shown read-only alike — 「认证和授权 · 组 · 可新增组」, never
+offered for choosing and shown read-only alike — 「角色与权限 · 角色 · 可新增角色」, never
 Django's stored 「Can add group」 or 「Can view 工作人员」."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_the_security_administrator_reads_the_rights_of_the_role_it_holds_in_chi
     role = Group.objects.get(name=roles.SECURITY_ADMIN)
     html = page(client_for(personas["security_admin"]), reverse("admin:auth_group_change", args=[role.pk]))
     assert not ENGLISH.search(html)
-    for name in ("账号与角色 · 工作人员 · 可查看工作人员", "认证和授权 · 组 · 可新增组", "认证和授权 · 权限 · 可查看权限",
+    for name in ("账号与角色 · 工作人员 · 可查看工作人员", "角色与权限 · 角色 · 可新增角色", "角色与权限 · 权限 · 可查看权限",
                  "登录安全 · 登录尝试 · 可查看登录尝试", "账号与角色 · 工作人员 · 分配角色和个人权限"):
         assert name in html
 
@@ -37,7 +37,7 @@ def test_a_role_the_security_administrator_edits_offers_every_right_in_chinese(p
     group = Group.objects.get(name=role)
     html = page(client_for(personas["security_admin"]), reverse("admin:auth_group_change", args=[group.pk]))
     assert not ENGLISH.search(html)
-    assert "认证和授权 · 组 · 可修改组" in html and "会话 · 会话 · 可查看会话" in html
+    assert "角色与权限 · 角色 · 可修改角色" in html and "会话 · 会话 · 可查看会话" in html
 
 
 def test_the_system_administrator_reads_an_accounts_own_rights_in_chinese(personas, client_for) -> None:
