@@ -51,3 +51,10 @@ def test_the_security_administrator_offers_an_accounts_rights_in_chinese(persona
     html = page(client_for(personas["security_admin"]),
                 reverse("admin:accounts_user_change", args=[personas["county_a_clerk"].pk]))
     assert "干部管理 · 干部 · 可查看干部" in html and not ENGLISH.search(html)
+
+
+def test_the_two_box_chooser_of_rights_speaks_chinese(personas, client_for) -> None:
+    script = page(client_for(personas["security_admin"]), reverse("admin:jsi18n"))
+    for english, chinese in (("Choose all %s", "全部%s选入"), ("Remove all %s", "全部%s移出"),
+                             ("(click to clear)", "（点击清除过滤）")):
+        assert f'"{english}": "{chinese.encode("unicode_escape").decode()}"' in script, english
