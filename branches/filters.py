@@ -13,7 +13,7 @@ from django.utils import timezone
 from orgwork.worklists.filters import RowList, UnitSubtreeFilter, WorkListFilterSet, visible_units
 
 from .cadence import Period
-from .models import Domain, PartyOrganisation, WeakBranchCase, WeakCaseState
+from .models import Domain, Meeting, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import branches_missing_meetings
 
 MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
@@ -91,3 +91,13 @@ class WeakCasesFilter(WorkListFilterSet):
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(is_overdue=value == "1")
+
+
+class MeetingUnitFilter(WorkListFilterSet):
+    """三会一课 records narrowed to a unit and the units below it."""
+
+    unit = UnitSubtreeFilter("unit", label="单位（含下级）", to_field_name="code")
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []

@@ -15,13 +15,13 @@ from orgwork import dashboard
 from orgwork.notifications import registry as notifications
 from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.units.models import Unit
-from orgwork.units.scope import units_visible_to
+from orgwork.units.scope import scope_queryset, units_visible_to
 from orgwork.worklists.registry import Column, WorkList, register
 
 from .cadence import Period
 from .figures import register_figures
-from .filters import MissingMeetingsFilter, WeakCasesFilter, last_full_month
-from .models import Domain, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
+from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
+from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import monthly_meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
 
 SECTION = "基层党建"
@@ -37,6 +37,13 @@ def branches_of(user: Any) -> QuerySet[PartyOrganisation]:
 
 def weak_cases(user: Any) -> QuerySet[WeakBranchCase]:
     return weak_cases_visible_to(user).select_related("organisation", "organisation__unit").order_by("deadline", "pk")
+
+
+def meetings_nobody_expected(user: Any) -> QuerySet[Meeting]:
+    """三会一课 records with 应到人数 0: refused on every path since the rule came in (and by a
+    constraint on new rows), so a row here was written before it and still counts as held."""
+    return (scope_queryset(Meeting.objects.filter(expected=0), user)
+            .select_related("organisation", "organisation__unit").order_by("-held_on", "pk"))
 
 
 def list_url(slug: str, params: dict[str, Any]) -> str:
@@ -131,6 +138,21 @@ def register_all() -> None:
             Column("所在单位", "unit_name"),
             *(Column(f"{kind.label}（已开/应开）", held_of(kind.value)) for kind in MeetingKind),
             Column("缺少", lambda row: row.shortfall_text),
+        ),
+    ))
+    register(WorkList(
+        slug="branches_meetings_nobody_expected", title="应到人数为0的会议记录（完整性检查）", section=SECTION,
+        permission="branches.view_meeting", queryset=meetings_nobody_expected, filterset_class=MeetingUnitFilter,
+        row_link=lambda meeting: reverse("admin:branches_meeting_change", args=[meeting.pk]), expected_empty=True,
+        description="应到人数至少为1：系统录入时已拒绝应到0人的会议；此名单中的记录是此前录入的，仍计入开展率，"
+                    "请核实后更正应到、实到人数，或删除并未召开的会议记录。",
+        columns=(
+            Column("党组织", "organisation.placed_name"),
+            Column("会议类型", "get_kind_display"),
+            Column("召开日期", "held_on"),
+            Column("主题", "topic"),
+            Column("应到人数", "expected"),
+            Column("实到人数", "present"),
         ),
     ))
     register(WorkList(

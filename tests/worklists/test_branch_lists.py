@@ -106,3 +106,27 @@ def test_a_weak_branch_past_its_deadline_is_on_the_overdue_list(
     assert column(overdue, -1) == [10]
     assert sorted(column(everything)) == sorted(["红星村党支部", "东岗村党支部"])
     assert column(open_list(client_for(county_b_clerk), "branches_weak_overdue")) == ["七里河村党支部"]
+
+
+def test_a_meeting_written_before_the_rule_with_nobody_expected_is_on_the_completeness_check(
+    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
+    from django.db import connection
+
+    from branches.models import Meeting
+
+    # Rows from before the rule: the constraint that now refuses them is lifted for this test's transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
+    ours = make_org("A-1", "城关第一党支部", tree["county_a"])
+    theirs = make_org("B-1", "七里河第一党支部", tree["county_b"])
+    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
+    add_meeting(ours, K.GROUP_MEETING, datetime.date(2026, 9, 11))
+    add_meeting(theirs, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
+    Meeting.objects.filter(organisation__in=[ours, theirs], present=0).update(expected=0)
+
+    response = open_list(client_for(county_a_clerk), "branches_meetings_nobody_expected")
+
+    assert response.context["count"] == 1
+    assert column(response, 4) == [0] and column(response, 1) == ["主题党日"]
+    assert response.context["table"][0]["link"].endswith(f"/branches/meeting/{empty.pk}/change/")
