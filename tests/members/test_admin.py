@@ -122,7 +122,7 @@ def test_a_second_open_transfer_is_refused_on_the_form_not_with_a_server_error(o
     assert form.errors == {"member": ["该党员已有未办结的组织关系转接。"]}
     assert 'value="甘转4号"' in again.content.decode()
     # The chosen member and branch are shown as the search named them.
-    assert f"王建国（东岗社区党支部，尾号{member.id_number[-4:]}）" in again.content.decode()
+    assert f"王建国（{member.branch.placed_name}，尾号{member.id_number[-4:]}）" in again.content.decode()
     assert f"七里河区第一党支部（{orgs['county_b'].unit}，B-1）" in again.content.decode()
     assert not Transfer.objects.filter(letter_number="甘转4号").exists() and AuditLog.objects.count() == audited
 
@@ -286,7 +286,7 @@ def test_the_activist_step_picks_contacts_by_name_among_full_members_namesakes_t
         found = autocomplete(client, field, "何", model="applicant")
         assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "正式党员 on the roll in the county"
         labels = {r["id"]: r["text"] for r in found}
-        assert labels[str(first.pk)] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
+        assert labels[str(first.pk)] == f"何国庆（{first.branch.placed_name}，尾号{first.id_number[-4:]}）"
         assert labels[str(first.pk)] != labels[str(namesake.pk)]
     client.post(url, {"action": "make_activist", "_selected_action": [applicant.pk], "apply": "1",
                       "day": days_ago(20).isoformat(), "contact_1": namesake.pk})
@@ -329,8 +329,10 @@ def test_the_transfer_form_finds_the_member_by_name_among_the_clerks_members_on_
     found = autocomplete(client_for(county_a_clerk), "member", "何")
     assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "on the roll, in the clerk's county"
     labels = {r["id"]: r["text"] for r in found}
-    assert labels[str(first.pk)] == f"何国庆（东岗社区党支部，尾号{first.id_number[-4:]}）"
-    assert labels[str(namesake.pk)].startswith("何国庆（城关镇红星村党支部，尾号")
+    assert labels[str(first.pk)] == f"何国庆（{first.branch.placed_name}，尾号{first.id_number[-4:]}）"
+    # The branch by its place: every county with a 城关镇 has its 城关镇红星村党支部.
+    assert labels[str(namesake.pk)].startswith(f"何国庆（{namesake.branch.placed_name}，尾号")
+    assert namesake.branch.placed_name != "城关镇红星村党支部"
     assert first.id_number not in str(found)
 
 

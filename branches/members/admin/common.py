@@ -45,9 +45,10 @@ class PlacedBranchColumn:
 
 
 def member_label(member: Any) -> str:
-    """A member named so that namesakes can be told apart, with the ID number's tail only:
-    何国庆（城关区第1党支部，尾号016X）. Reads ``member.branch``."""
-    return f"{member.name}（{member.branch.name}，尾号{member.masked_id_number[-4:]}）"
+    """A member named so that namesakes can be told apart, with his branch by its place and
+    the ID number's tail only: 何国庆（兰州市城关区·城关镇红星村党支部，尾号016X）. Reads
+    ``member.branch.unit`` (select them with the member)."""
+    return f"{member.name}（{member.branch.placed_name}，尾号{member.masked_id_number[-4:]}）"
 
 
 class DateForm(forms.Form):

@@ -90,7 +90,7 @@ class MemberFilter(admin.SimpleListFilter):
         pk = self.chosen()
         if pk is None:
             return []
-        member = scope_queryset(Member.objects.select_related("branch"), request.user).filter(pk=pk).first()
+        member = scope_queryset(Member.objects.select_related("branch__unit"), request.user).filter(pk=pk).first()
         if member is not None:
             return [(str(pk), member_label(member))]
         # A member who moved away leaves the months his branch here collected (the ledger

@@ -118,7 +118,7 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     autocomplete_fields = ["branch"]
     # The 组织关系转接 form and the 培养联系人 pick members by name or ID number
     # (autocomplete), each shown with branch and ID number tail.
-    autocomplete_select_related = ["branch"]
+    autocomplete_select_related = ["branch__unit"]
 
     def autocomplete_label(self, obj: Member) -> str:
         return member_label(obj)

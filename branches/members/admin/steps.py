@@ -63,7 +63,7 @@ class ActivistForm(forms.Form):
         accepts; the autocomplete offers those (``MemberAdmin.get_search_results``)."""
         super().__init__(*args, **kwargs)
         full = scope_queryset(Member.objects.filter(category=MemberCategory.FULL, status=MemberStatus.ACTIVE), user)
-        self.fields["contact_1"].queryset = self.fields["contact_2"].queryset = full.select_related("branch")
+        self.fields["contact_1"].queryset = self.fields["contact_2"].queryset = full.select_related("branch__unit")
 
 
 class ReviewForm(forms.Form):
