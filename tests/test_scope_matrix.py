@@ -107,12 +107,15 @@ def test_scope_matrix(label: str, personas: dict[str, Any], tree: dict[str, Any]
                 assert response.status_code == 302 and "/login/" in response["Location"], (name, url)
             continue
         can = perms(model_admin, user)
+        # An account's history is audit trail, its reader's alone (AuditTrailHistory.history_permission).
+        history_permission = getattr(model_admin, "history_permission", None)
+        can["history"] = can["view"] and (history_permission is None or user.has_perm(history_permission))
         sees = name in within_a
         expected = {
             "changelist": 200 if can["view"] else 403,
             "add": 200 if can["add"] else 403,
             "change": 403 if not can["view"] else (200 if sees else 302),
-            "history": 403 if not can["view"] else (200 if sees else 302),
+            "history": 403 if not can["history"] else (200 if sees else 302),
             # A record the rules keep (a serving cadre's current principal post) is not deleted.
             "delete": 403 if not can["delete"] else (302 if not sees else (200 if deletable(model_admin, user, record)
                                                                             else 403)),

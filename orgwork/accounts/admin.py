@@ -100,14 +100,16 @@ class AuditTrailHistory:
     whose own work it records. The link is not offered, and the page is refused, to
     anyone without the audit log's view right."""
 
+    history_permission = AUDIT_READER
+
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
-        if not request.user.has_perm(AUDIT_READER):
+        if not request.user.has_perm(self.history_permission):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
                         extra_context: dict[str, Any] | None = None) -> Any:
-        if not request.user.has_perm(AUDIT_READER):
+        if not request.user.has_perm(self.history_permission):
             extra_context = {**(extra_context or {}), "show_history": False}
         return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
