@@ -120,3 +120,20 @@ def test_eighteen_digits_that_are_no_id_number_are_saved(cadre: Cadre) -> None:
     cadre.expertise = "档案编号 620102197506010033"  # its check character does not hold
     cadre_save(cadre=cadre, actor=SYSTEM)
     assert Cadre.objects.get(pk=cadre.pk).expertise == "档案编号 620102197506010033"
+
+
+@pytest.mark.parametrize("written", ["配偶 6201 0219 7506 0100 34 在外地", "配偶620102-19750601-0034", "配偶 620102 197506010034",
+                                     "电话13912345678 620102197506010034", "配偶 ６２０１０２　１９７５０６０１　００３４"])
+def test_a_whole_id_number_written_in_groups_is_refused_as_one_written_in_a_run(written: str) -> None:
+    from orgwork.common import freetext
+
+    assert freetext.may_hold_something_refused(written)
+    assert freetext.text_error(written) == freetext.WHOLE_ID_NUMBER
+
+
+@pytest.mark.parametrize("written", ["电话 0931-8888888 转 1234567", "文号 620102 19751301 0032",
+                                     "档案 6201 0219 7506 0100 33", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9"])
+def test_numbers_in_groups_that_make_no_id_number_are_saved(written: str) -> None:
+    from orgwork.common import freetext
+
+    assert freetext.text_error(written) is None

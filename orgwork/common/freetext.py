@@ -37,9 +37,13 @@ _UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs", "Cs"})
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 # Seventeen digits and a check character standing alone (not inside a longer run of
-# digits; \d takes full-width digits too).
-_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{17})([\dXxＸｘ])(?!\d)")
-_QUICK = re.compile(r"[*＊]|\d{17}")
+# digits; \d takes full-width digits too), or the same written in groups (6201 0219 6610
+# 0800 11, 620102-19661008-0011): a space, a hyphen or a full-width space between digits.
+_SEPARATOR = "[ \\-－‐\u3000]"
+_ID_WRITTEN = re.compile(rf"((?:\d{_SEPARATOR}?){{17}})([\dXxＸｘ])(?!\d)")
+_DIGIT_STARTS = re.compile(r"(?<!\d)\d")
+_SEPARATORS = re.compile(_SEPARATOR)
+_QUICK = re.compile(rf"[*＊]|(?:\d{_SEPARATOR}?){{17}}")
 
 WHOLE_ID_NUMBER = ("文字中有完整的身份证号：身份证号只登记在身份证号一栏，并按权限遮盖显示；文字中需要指明某人的，"
                    "请写姓名和身份证号后四位。")
@@ -74,10 +78,20 @@ def may_hold_something_refused(text: str) -> bool:
 
 def holds_whole_id_number(text: str) -> bool:
     """Whether ``text`` holds a whole ID number (eighteen characters whose check character
-    holds), full-width digits included."""
-    for match in _ID_IN_TEXT.finditer(text):
-        digits, check = (unicodedata.normalize("NFKC", part) for part in match.groups())
-        if digits.isascii() and idnumber.check_character(digits) == check.upper():
+    holds), full-width digits included, written in one run or in groups. Written in groups,
+    its birth date must be a date too, so that numbers that merely stand side by side (a
+    phone beside a 文号) are seldom taken for one. Each run of digits is tried where it
+    starts, so a number before it cannot swallow its first digits."""
+    for start in _DIGIT_STARTS.finditer(text):
+        match = _ID_WRITTEN.match(text, start.start())
+        if match is None:
+            continue
+        written, check = match.groups()
+        digits = unicodedata.normalize("NFKC", _SEPARATORS.sub("", written))
+        check = unicodedata.normalize("NFKC", check).upper()
+        if not digits.isascii() or idnumber.check_character(digits) != check:
+            continue
+        if digits == unicodedata.normalize("NFKC", written) or idnumber.birth_date_of(digits + check) is not None:
             return True
     return False
 
