@@ -17,6 +17,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -39,10 +40,34 @@ ALWAYS_READ_ONLY = list(SIGN_IN_DATES)
 
 
 class PermissionsField(forms.ModelMultipleChoiceField):
-    """The rights on an account or a role, each by its Chinese name (``roles.permission_display``)."""
+    """The rights on an account or a role, each by its Chinese name (``roles.permission_display``).
+    ``offered``: the rights the chooser lists (``rights_offered``); any right is still read
+    from a submitted page, so that one never offered is refused by the role table's rule,
+    with its reason and an audit row, not as an unknown choice."""
+
+    def __init__(self, *args: Any, offered: Any = None, **kwargs: Any) -> None:
+        self.offered = offered
+        super().__init__(*args, **kwargs)
+
+    def _get_choices(self) -> Any:
+        choices = super()._get_choices()
+        if getattr(self, "offered", None) is not None:
+            choices.queryset = self.offered
+        return choices
+
+    choices = property(_get_choices, forms.ModelMultipleChoiceField.choices.fset)  # type: ignore[attr-defined]
 
     def label_from_instance(self, obj: Permission) -> str:
         return roles.permission_display(obj)
+
+
+def rights_offered() -> Any:
+    """The rights the chooser offers: those the role table can give (``roles.grantable_rights``;
+    not, say, the task queue's own records), and any a role or an account holds already, so
+    that saving a page never drops a right it did not show."""
+    table = [p.pk for p in roles.permissions_named(roles.grantable_rights())]
+    return (Permission.objects.filter(Q(pk__in=table) | Q(group__isnull=False) | Q(user__isnull=False))
+            .distinct().select_related("content_type"))
 
 
 # A rights field shown read-only is drawn by its twin below: Django would print each
@@ -65,6 +90,7 @@ class ChinesePermissionsMixin:
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionsField
             kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
+            kwargs.setdefault("offered", rights_offered())
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
     @admin.display(description=Group._meta.get_field("permissions").verbose_name)

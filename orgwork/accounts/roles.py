@@ -302,6 +302,12 @@ def personal_rights() -> frozenset[str]:
     return frozenset(right for rights in PERSONAL_GRANTS.values() for right in rights)
 
 
+def grantable_rights() -> frozenset[str]:
+    """Every right the table gives some role or lets be given to some account: all an
+    account can come to hold (``allowed_rights`` of every role at once)."""
+    return allowed_rights(ALL_ROLES)
+
+
 def permission_label(permission: Permission) -> str:
     return f"{permission.content_type.app_label}.{permission.codename}"
 
