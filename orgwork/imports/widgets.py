@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 from import_export.widgets import ForeignKeyWidget, Widget
 
@@ -262,8 +263,8 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
 
 
 class UnitWidget(ScopedForeignKeyWidget):
-    """单位: a unit code, whatever its case (``any_case``), or a full name that is unique
-    within the user's scope."""
+    """单位: a unit code, whatever its case (``any_case``), a name that is unique within the
+    user's scope, or the full name the pages show (兰州市城关区·东关镇)."""
 
     not_found_message = "单位「{value}」不存在或不在您的管辖范围内。"
     ambiguous_message = "单位名称「{value}」在您的管辖范围内不唯一，请填写单位代码。"
@@ -276,7 +277,7 @@ class UnitWidget(ScopedForeignKeyWidget):
             return super().lookup(value, row)
         except ValidationError:
             pass
-        named = list(self.get_queryset(value, row).filter(name=value)[:2])
+        named = list(self.get_queryset(value, row).filter(Q(name=value) | Q(full_name=value))[:2])
         if len(named) > 1:
             raise ValidationError(self.ambiguous_message.format(value=value), code="ambiguous")
         if not named:
@@ -295,8 +296,9 @@ class UnitWidget(ScopedForeignKeyWidget):
         if not names:
             return
         by_name: dict[str, list[Unit]] = {}
-        for unit in self.get_queryset(None, None).filter(name__in=names):
-            by_name.setdefault(unit.name, []).append(unit)
+        for unit in self.get_queryset(None, None).filter(Q(name__in=names) | Q(full_name__in=names)):
+            for typed in {unit.name, unit.full_name} & names:
+                by_name.setdefault(typed, []).append(unit)
         for name in names:
             named = by_name.get(name, [])
             if len(named) == 1:

@@ -451,3 +451,15 @@ def test_several_messages_of_one_cell_read_as_one_sentence() -> None:
 
     assert joined(["不能大于 100。", "数字总共不能超过 5 位。"]) == "不能大于 100；数字总共不能超过 5 位。"
     assert joined([]) == ""
+
+
+def test_a_unit_written_by_its_full_name_as_the_pages_show_it_is_found_with_or_without_a_prefetch(
+        tmp_path: Path, county_a_clerk: Any, run_sheet: Any, tree: dict[str, Unit]) -> None:
+    township = tree["township_a"]
+    assert township.full_name != township.name
+    result = run_sheet(xlsx(tmp_path / "a.xlsx", [HEAD, person(1, 单位=township.full_name)]), county_a_clerk, commit=True)
+    assert result.ok, errors_of(result)
+    assert Cadre.objects.get(name="张一").unit == township
+    widget = UnitWidget()
+    widget.bind_user(county_a_clerk)
+    assert widget.clean(township.full_name) == township
