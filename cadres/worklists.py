@@ -47,6 +47,12 @@ def changelist(model: str, params: dict[str, Any]) -> str:
     return reverse(f"admin:cadres_{model}_changelist") + "?" + urlencode(params)
 
 
+CADRE_COLUMNS = (
+    Column("姓名", "name"),
+    Column("身份证号", "id_number", sensitive=True),
+    Column("单位", "unit.full_name"),
+    Column("现任职务", "current_post"),
+)
 ASSESSMENT_COLUMNS = (
     Column("姓名", "cadre.name"),
     Column("身份证号", "cadre.id_number", sensitive=True),
@@ -113,13 +119,7 @@ def register_all() -> None:
         permission="cadres.view_cadre", queryset=merit_pool, filterset_class=MeritCandidateFilter,
         unmask_permission=UNMASK, row_link=lambda c: cadre_link(c.pk),
         description=f"截至所选年度连续{MERIT_STREAK_YEARS}年年度考核为“优秀”的干部，按规定记三等功。",
-        columns=(
-            Column("姓名", "name"),
-            Column("身份证号", "id_number", sensitive=True),
-            Column("单位", "unit.full_name"),
-            Column("现任职务", "current_post"),
-            Column("职务层次", "get_rank_display"),
-        ),
+        columns=(*CADRE_COLUMNS, Column("职务层次", "get_rank_display")),
     ))
     register(WorkList(
         slug="cadres_party_status_unchecked", title="政治面貌待核实：中共党员未填入党时间的在职干部", section=SECTION,
@@ -127,13 +127,7 @@ def register_all() -> None:
         unmask_permission=UNMASK, row_link=lambda c: cadre_link(c.pk),
         description="政治面貌为中共党员或中共预备党员而未填写入党时间的在职干部。较早导入的干部表缺少“政治面貌”一列时，"
                     "曾一律记为中共党员；请对照党员名册核实，补填入党时间或更正政治面貌。",
-        columns=(
-            Column("姓名", "name"),
-            Column("身份证号", "id_number", sensitive=True),
-            Column("单位", "unit.full_name"),
-            Column("现任职务", "current_post"),
-            Column("政治面貌", "political_status"),
-        ),
+        columns=(*CADRE_COLUMNS, Column("政治面貌", "political_status")),
     ))
     register(WorkList(
         slug="cadres_over_quota", title="超职数配备的单位", section=SECTION,
