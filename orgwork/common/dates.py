@@ -103,6 +103,8 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
         if not in_range(day):
             raise ValidationError(range_error(day), code="invalid_date")
         return day
+    if isinstance(value, datetime.time):
+        raise _time_error(value)
     if isinstance(value, bool) or value is None:
         raise ValidationError("日期不能为空。", code="required")
     if isinstance(value, (int, float)):
@@ -133,7 +135,20 @@ def in_range(value: datetime.date | None) -> bool:
 
 
 def range_error(value: datetime.date) -> str:
-    return f"日期「{value:%Y-%m-%d}」的年份超出范围，应在{MIN_YEAR}年至{MAX_YEAR}年之间。"
+    # isoformat, not %Y: strftime writes year 1 as "1", so 0001-01-01 read as 「1-01-01」.
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return f"日期「{day.isoformat()}」的年份超出范围，应在{MIN_YEAR}年至{MAX_YEAR}年之间。"
+
+
+def _time_error(value: datetime.time) -> ValidationError:
+    # A date cell holding less than one day reads back as a time of day: 1899-12-31 is
+    # stored by Excel as 0 and shows as 00:00:00. Say so, rather than 「无法识别的日期「00:00:00」」.
+    shown = value.strftime("%H:%M:%S")
+    if value == datetime.time():
+        return ValidationError(
+            f"单元格中没有日期，只有时间「{shown}」：早于{MIN_YEAR}年的日期（如 1899-12-31）Excel 会存成这样。"
+            f"日期应在{MIN_YEAR}年至{MAX_YEAR}年之间，请核对后重填。", code="invalid_date")
+    return ValidationError(f"单元格中没有日期，只有时间「{shown}」，请填写日期，如 2026-03-15。", code="invalid_date")
 
 
 def validate_in_range(value: Any) -> None:

@@ -112,8 +112,14 @@ def validate(value: str, *, on_sheet: bool = False) -> str:
     if not _SHAPE.match(value):
         raise ValidationError("身份证号前17位必须是数字，最后一位是数字或 X。", code="invalid")
     born = birth_date_of(value)
-    if born is None or born.year < 1900 or born > dates.today():
+    if born is None:
         raise ValidationError(f"身份证号中的出生日期「{value[6:14]}」不存在。", code="birth_date")
+    # The date exists: say which way it is wrong, not that it does not exist.
+    if born.year < dates.MIN_YEAR:
+        raise ValidationError(f"身份证号中的出生日期「{value[6:14]}」早于{dates.MIN_YEAR}年，超出范围，请核对号码是否抄错。",
+                              code="birth_date")
+    if born > dates.today():
+        raise ValidationError(f"身份证号中的出生日期「{value[6:14]}」晚于今天，请核对号码是否抄错。", code="birth_date")
     expected = check_character(value[:17])
     if value[17] != expected:
         raise ValidationError("身份证号校验位不正确，请核对号码是否抄错。", code="check_digit")
