@@ -13,6 +13,7 @@ unit that employs them; everything about that person is scoped by that unit.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -204,6 +205,17 @@ class ExitReason(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# 聘期开始 lies in the batch's year (入选批次) or the next one: a batch chosen late in the
+# year starts its terms the following January. A start decades away is a mistyped year.
+TERM_START_YEARS_AFTER_BATCH = 1
+
+
+def term_start_batch_error(batch_year: int, term_start: datetime.date) -> str:
+    """The message for a 聘期开始 too far from its 入选批次 (one wording for every path)."""
+    return (f"聘期开始 {term_start.isoformat()} 与入选批次（{batch_year}年）不符：聘期应在入选当年或次年开始"
+            f"（{batch_year}年1月1日至{batch_year + TERM_START_YEARS_AFTER_BATCH}年12月31日）。")
+
+
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -257,9 +269,20 @@ class Enrollment(Versioned, Audited):
         return add_months(self.term_start, self.programme.term_months) - datetime.timedelta(days=1)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.term_start and not self.term_end and self.programme_id:
+        errors: dict[str, Any] = {}
+        computed = self.term_start and not self.term_end and self.programme_id
+        if computed:
             self.term_end = self.default_term_end()
+            if not dates.in_range(self.term_end):
+                # The clerk typed the start, not this end: name what was typed and why.
+                errors["term_start"] = (
+                    f"聘期结束（按聘期开始 {self.term_start.isoformat()} 和{self.programme.term_months}个月的聘期"
+                    f"推算为 {self.term_end.isoformat()}）超出{dates.MIN_YEAR}–{dates.MAX_YEAR}年，请核对聘期开始。")
+                self.term_end = None  # not stored, and not refused again under its own name
+        if (self.term_start and self.batch_year and (self.written_now("term_start") or self.written_now("batch_year"))
+                and not self.batch_year <= self.term_start.year <= self.batch_year + TERM_START_YEARS_AFTER_BATCH):
+            message = term_start_batch_error(self.batch_year, self.term_start)
+            errors["term_start"] = [errors["term_start"], message] if "term_start" in errors else message
         if self.term_start and self.term_end and self.term_end < self.term_start:
             errors["term_end"] = "聘期结束不能早于聘期开始。"
         if self.status == EnrollmentStatus.EXITED:

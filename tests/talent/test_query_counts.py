@@ -21,7 +21,7 @@ LISTS = ["enrollment", "person", "programme", "funding", "termreview", "reward",
 
 def add_rows(n: int, leading, enroll, make_card) -> None:
     for i in range(n):
-        enrollment = enroll(leading, batch_year=2010 + i, term_start=datetime.date(2024, 1, 1))
+        enrollment = enroll(leading, batch_year=2023 + i % 2, term_start=datetime.date(2024, 1, 1))  # the batch year or the one before
         services.funding_grant(enrollment=enrollment, year=2024, amount=200000, actor=SYSTEM)
         services.term_review_record(enrollment=enrollment, review_year=2025, grade=ReviewGrade.EXCELLENT,
                                     reviewed_on=datetime.date(2025, 12, 1), actor=SYSTEM)

@@ -51,7 +51,8 @@ def weak_case(tree: dict[str, Unit], **_: Any) -> None:
 
 
 def unqualified(tree: dict[str, Unit], enroll: Callable[..., Enrollment], leading: Programme, **_: Any) -> None:
-    enrollment = enroll(leading, batch_year=2000 + next(_seq) % 25)  # a batch holds three
+    batch = 2000 + next(_seq) % 25  # a batch holds three
+    enrollment = enroll(leading, batch_year=batch, term_start=datetime.date(batch, 1, 1))
     TermReview.objects.create(enrollment=enrollment, person=enrollment.person, programme=enrollment.programme,
                               review_year=2025, grade=ReviewGrade.UNQUALIFIED, reviewed_on=datetime.date(2025, 12, 1))
 
