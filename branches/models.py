@@ -681,3 +681,19 @@ class WeakBranchCase(Audited):
         unknown = [v for v in values if v not in WeakCategory.values]
         if unknown:
             raise ValidationError({"categories": f"未知的类型：{'、'.join(map(str, unknown))}。"})
+        if message := self.survey_date_error():
+            raise ValidationError({"surveyed_on": message})
+
+    def survey_date_error(self) -> str:
+        """测评日期 lies between the start of the 排查年度 (the case is not registered
+        before it) and today; "" when it does, or when neither was written now (a survey on
+        record before the rule is left alone)."""
+        day = self.surveyed_on
+        if not isinstance(day, datetime.date) or not (self.written_now("surveyed_on") or self.written_now("year")):
+            return ""
+        if dates.after_today(day):
+            return f"测评日期 {day.isoformat()} 晚于今天：只能记录已经开展的测评。"
+        if self.year and day.year < self.year:
+            return (f"测评日期 {day.isoformat()} 早于该党组织列入软弱涣散整顿的排查年度（{self.year}年）："
+                    f"测评应在列入整顿之后开展，不早于 {self.year}-01-01。")
+        return ""
