@@ -81,3 +81,21 @@ def test_the_roster_sheet_refuses_a_term_far_from_its_batch(tmp_path: Path, coun
     assert not result.committed
     assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "聘期开始", FAR)]
     assert not Enrollment.objects.exists()
+
+
+def test_a_roster_date_cell_before_1900_is_named_as_out_of_range(tmp_path: Path, county_a_clerk: Any, leading: Any,
+                                                                  make_person: Any) -> None:
+    import openpyxl
+
+    person = make_person()
+    book = openpyxl.Workbook()
+    book.active.append(["身份证号", "人才计划", "入选批次", "聘期开始"])
+    book.active.append([person.id_number, "甘肃省领军人才", 2026, D(1899, 12, 31)])
+    book.save(tmp_path / "roster.xlsx")
+    path = str(tmp_path / "roster.xlsx")
+    result = run_import(EnrollmentResource, county_a_clerk, open_sheet(path, "roster.xlsx", EnrollmentResource),
+                        commit=True)
+    ((row, column, message),) = [(e.row, e.column, e.message) for e in result.errors]
+    assert (row, column) == (2, "聘期开始")
+    assert message.startswith("单元格中没有日期，只有时间「00:00:00」：早于1900年的日期（如 1899-12-31）")
+    assert "无法识别" not in message
