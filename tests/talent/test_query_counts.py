@@ -21,7 +21,8 @@ LISTS = ["enrollment", "person", "programme", "funding", "termreview", "reward",
 
 def add_rows(n: int, leading, enroll, make_card) -> None:
     for i in range(n):
-        enrollment = enroll(leading, batch_year=2023 + i % 2, term_start=datetime.date(2024, 1, 1))  # the batch year or the one before
+        # 聘期开始 in the batch year or the next: batches 2023 and 2024 both start in 2024.
+        enrollment = enroll(leading, batch_year=2023 + i % 2, term_start=datetime.date(2024, 1, 1))
         services.funding_grant(enrollment=enrollment, year=2024, amount=200000, actor=SYSTEM)
         services.term_review_record(enrollment=enrollment, review_year=2025, grade=ReviewGrade.EXCELLENT,
                                     reviewed_on=datetime.date(2025, 12, 1), actor=SYSTEM)
