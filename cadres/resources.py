@@ -32,6 +32,7 @@ from .services import (
     cadres_sync_current_post,
     check_sheet_cadre,
     check_sheet_post,
+    vetting_cases_spend,
 )
 
 
@@ -134,6 +135,11 @@ class CadreResource(ScopedModelResource):
         "职务层次": "乡科级正职", "职级": "一级主任科员", "管理权限": "县管",
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # 晋升职级 rows: the 凡提四必 case each spends, by cadre, recorded once the sheet is written.
+        self._vetting_uses: dict[int, rules.VettingUse] = {}
+
     def prepare_instance(self, instance: Cadre, original: Cadre | None) -> None:
         """Per row, before validation: the stored pinyin keys follow the name; an update
         moves the version on; the rules of ``cadre_save`` (combination, promotion, a new
@@ -141,13 +147,20 @@ class CadreResource(ScopedModelResource):
         cadre_fill_pinyin(instance)
         if original is not None:
             instance.version = (original.version or 0) + 1
-        check_sheet_cadre(instance, original)
+        use = check_sheet_cadre(instance, original)
+        if use is not None and original is not None:
+            self._vetting_uses[original.pk] = use
 
     def after_import_commit(self, written: Any) -> list[str]:
         """The 现任职务 and 职务层次 columns are the cadre's current principal post. The
         clerk is told of cadres whose 政治面貌 is still unknown (no column or a blank
-        cell, and no 入党时间): 党外干部 does not count them until it is filled in."""
-        cadres_reconcile_sheet_posts(cadres=written, actor=current_actor().user)
+        cell, and no 入党时间): 党外干部 does not count them until it is filled in. A
+        晋升职级 row spends its 凡提四必 case, as on the cadre page (``vetting_cases_spend``)."""
+        actor = current_actor().user
+        if self._vetting_uses:
+            ids = set(written.filter(pk__in=list(self._vetting_uses)).values_list("pk", flat=True))
+            vetting_cases_spend(uses=[use for pk, use in self._vetting_uses.items() if pk in ids], actor=actor)
+        cadres_reconcile_sheet_posts(cadres=written, actor=actor)
         unknown = written.filter(political_status="").count()
         if not unknown:
             return []

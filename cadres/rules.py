@@ -9,7 +9,8 @@ transaction (with the rows locked); the sheet resources call them from
 - 提拔/晋升职级 (:func:`check_promotion`): a higher 职务层次 or 职级 is refused while an
   影响期 — of a 组织处理 or of a 党纪政务处分 — runs on the appointment day, and — for
   appointments on or after ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必
-  case that vetted this step (its 拟任职务层次) and has not answered for another promotion.
+  case that vetted this step (its 拟任职务层次) and has not answered for another promotion
+  (任职经历) or 职级 raise (recorded on the case by the writer of the profile).
 - 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 (either source)
   that touches the assessment year (the score rules themselves are row rules in
   ``Assessment.clean``).
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,12 +132,47 @@ def vetting_covers(case: Any, *, rank: str, title: str) -> bool:
     return bool(title.strip()) and case.proposed_post.strip() == title.strip()
 
 
-def _spent_on(case: Any, cadre_id: int, on: datetime.date, post_id: int | None) -> Post | None:
-    """The promotion (任职经历) this cleared case already answered for, if any: one case, one promotion."""
+def _spent_on(case: Any, cadre_id: int, on: datetime.date, post_id: int | None) -> str | None:
+    """What this cleared case already answered for, if anything — a 职级 raise recorded on
+    the case (``used_on``), or a promotion in 任职经历 — in words: one case, one step."""
     from .selection.selectors import promotions_of
 
-    return next((p for p in reversed(promotions_of(cadre_id, since=case.nominated_on, until=on))
+    if case.used_on is not None:
+        return f"{case.used_for}（{case.used_on:%Y-%m-%d}）"
+    post = next((p for p in reversed(promotions_of(cadre_id, since=case.nominated_on, until=on))
                  if p.pk != post_id and vetting_covers(case, rank=p.rank, title=p.title)), None)
+    return None if post is None else f"提拔为「{post.title}」（{post.appointed_on:%Y-%m-%d}任职）"
+
+
+def vetting_decision(cadre_id: int, on: datetime.date, *, rank: str = "", title: str = "",
+                     post_id: int | None = None) -> tuple[Any, str | None]:
+    """凡提四必: (the cleared case that pays for this step, None) or (None, the refusal).
+    Before the start date neither: (None, None). See :func:`vetting_refusal`."""
+    from .supervision.models import VettingCase, VettingStatus
+
+    if on < vetting_required_from():
+        return None, None
+    cleared = list(VettingCase.objects.filter(
+        cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on,
+        nominated_on__gte=on - datetime.timedelta(days=VETTING_VALID_DAYS),
+    ).order_by("nominated_on", "id"))
+    if not cleared:
+        return None, NO_VETTING
+    step = _label(Rank, rank) if rank else "职务层次未填"
+    covering = [c for c in cleared if vetting_covers(c, rank=rank, title=title)]
+    spent = None
+    for case in covering:
+        spent = _spent_on(case, cadre_id, on, post_id)
+        if spent is None:
+            return case, None
+    if covering:
+        return None, (f"该干部通过的凡提四必审查（拟任{covering[-1].proposed_post}，提名日期 "
+                      f"{covering[-1].nominated_on:%Y-%m-%d}）已用于{spent}：一次审查只用于一次提拔或一次晋升职级，"
+                      "本次提拔或晋升须另行审查。")
+    case = cleared[-1]
+    vetted = _label(Rank, case.proposed_rank) if case.proposed_rank else "未登记拟任职务层次"
+    return None, (f"该干部通过的凡提四必审查是为拟任「{case.proposed_post}」（{vetted}）进行的，不能用于本次提拔或晋升"
+                  f"（{step}{f'「{title}」' if title else ''}）：请为本次提拔发起凡提四必审查，并登记拟任职务层次。")
 
 
 def vetting_refusal(cadre_id: int, on: datetime.date, *, rank: str = "", title: str = "",
@@ -144,45 +180,24 @@ def vetting_refusal(cadre_id: int, on: datetime.date, *, rank: str = "", title: 
     """凡提四必: an appointment on or after the start date needs a cleared case nominated
     within the year before it, that vetted this step (:func:`vetting_covers`: the new
     职务层次 ``rank``, or the post ``title`` for a case without one) and has not answered for
-    another promotion already (``post_id`` is the post being written, when it is stored)."""
-    from .supervision.models import VettingCase, VettingStatus
-
-    if on < vetting_required_from():
-        return None
-    cleared = list(VettingCase.objects.filter(
-        cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on,
-        nominated_on__gte=on - datetime.timedelta(days=VETTING_VALID_DAYS),
-    ).order_by("nominated_on", "id"))
-    if not cleared:
-        return NO_VETTING
-    step = _label(Rank, rank) if rank else "职务层次未填"
-    covering = [c for c in cleared if vetting_covers(c, rank=rank, title=title)]
-    spent = None
-    for case in covering:
-        spent = _spent_on(case, cadre_id, on, post_id)
-        if spent is None:
-            return None
-    if covering:
-        return (f"该干部通过的凡提四必审查（拟任{covering[-1].proposed_post}，提名日期 {covering[-1].nominated_on:%Y-%m-%d}）"
-                f"已用于提拔为「{spent.title}」（{spent.appointed_on:%Y-%m-%d}任职）：一次审查只用于一次提拔，"
-                "本次提拔或晋升须另行审查。")
-    case = cleared[-1]
-    vetted = _label(Rank, case.proposed_rank) if case.proposed_rank else "未登记拟任职务层次"
-    return (f"该干部通过的凡提四必审查是为拟任「{case.proposed_post}」（{vetted}）进行的，不能用于本次提拔或晋升"
-            f"（{step}{f'「{title}」' if title else ''}）：请为本次提拔发起凡提四必审查，并登记拟任职务层次。")
+    another promotion or 职级 raise already (``post_id`` is the post being written, when it
+    is stored)."""
+    return vetting_decision(cadre_id, on, rank=rank, title=title, post_id=post_id)[1]
 
 
 def check_promotion(*, cadre_id: int | None, held_rank: str, held_grade: str, rank: str, grade: str,
-                    on: datetime.date, field: str, title: str = "", post_id: int | None = None) -> None:
+                    on: datetime.date, field: str, title: str = "", post_id: int | None = None) -> Any:
     """提拔 or 晋升职级 on ``on``: refused inside an 影响期, and without a cleared 凡提四必
     case for this step for appointments from ``VETTING_REQUIRED_FROM``
-    (:func:`vetting_refusal`). Not a promotion: nothing to check."""
+    (:func:`vetting_refusal`). Not a promotion: nothing to check. Returns the case that
+    pays for the step (None when none is needed)."""
     if cadre_id is None or not is_promotion(held_rank=held_rank, held_grade=held_grade, rank=rank, grade=grade):
-        return
-    reasons = [r for r in (influence_refusal(cadre_id, on),
-                           vetting_refusal(cadre_id, on, rank=rank, title=title, post_id=post_id)) if r]
+        return None
+    case, refused = vetting_decision(cadre_id, on, rank=rank, title=title, post_id=post_id)
+    reasons = [r for r in (influence_refusal(cadre_id, on), refused) if r]
     if reasons:
         raise ValidationError({field: reasons})
+    return case
 
 
 def held_rank_and_grade(cadre_id: int | None) -> tuple[str, str]:
@@ -217,18 +232,36 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
         raise ValidationError({"rank": list(errors.values())})
 
 
+class VettingUse(NamedTuple):
+    """A cleared 凡提四必 case paying for a raise on the profile (晋升职级), which leaves no
+    任职经历 row: the writer records it on the case (``cadres.services.vetting_cases_spend``)."""
+
+    case_id: int
+    on: datetime.date
+    used_for: str
+
+
 def check_cadre(cadre: Cadre, *, before: tuple[str, str] | None = None, on: datetime.date | None = None,
-                cadre_id: int | None = None) -> None:
+                cadre_id: int | None = None) -> VettingUse | None:
     """Rules of the profile: 职务层次/职级/管理权限 go together; a higher 职级 (or a 职务层次
-    raised on the profile itself) is a promotion. ``before`` is (rank, grade) as stored."""
+    raised on the profile itself) is a promotion. ``before`` is (rank, grade) as stored.
+    Returns the 凡提四必 case the raise spends, for the writer to record (None: no raise,
+    or one before ``VETTING_REQUIRED_FROM``)."""
     check_combination(rank=cadre.rank, grade=cadre.grade, authority=cadre.authority)
     cadre_id = cadre_id or cadre.pk
     if cadre_id is None:
-        return
+        return None
     held_rank, held_grade = before if before is not None else held_rank_and_grade(cadre_id)
-    field = "grade" if GRADE_ORDER.get(cadre.grade, 0) > GRADE_ORDER.get(held_grade, 0) else "rank"
-    check_promotion(cadre_id=cadre_id, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
-                    grade=cadre.grade, on=on or timezone.localdate(), field=field, title=cadre.current_post or "")
+    raised_grade = GRADE_ORDER.get(cadre.grade, 0) > GRADE_ORDER.get(held_grade, 0)
+    on = on or timezone.localdate()
+    case = check_promotion(cadre_id=cadre_id, held_rank=held_rank, held_grade=held_grade, rank=cadre.rank,
+                           grade=cadre.grade, on=on, field="grade" if raised_grade else "rank",
+                           title=cadre.current_post or "")
+    if case is None:
+        return None
+    used_for = (f"晋升职级为「{_label(Grade, cadre.grade)}」" if raised_grade
+                else f"职务层次提升为「{_label(Rank, cadre.rank)}」")
+    return VettingUse(case.pk, on, used_for)
 
 
 # ---------------------------------------------------------------------------

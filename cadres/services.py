@@ -85,14 +85,37 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     cadre_fill_pinyin(cadre)
     if validate:
         cadre.full_clean(validate_constraints=False)
-    rules.check_cadre(cadre, before=before)  # before the constraints: it says which field is wrong
+    use = rules.check_cadre(cadre, before=before)  # before the constraints: it says which field is wrong
     if validate:
         cadre.validate_constraints()
     refuse_new_near_miss(cadre, actor)
     if not adding:
         bump_version(cadre)
     save_audited(cadre, actor=actor)
+    vetting_cases_spend(uses=[use] if use is not None else [], actor=actor)
     return cadre
+
+
+def vetting_cases_spend(*, uses: Sequence[rules.VettingUse], actor: Any) -> int:
+    """凡提四必: record on each cleared case the 职级 raise it paid for (使用日期, 用于), so
+    that it answers for no second step (``rules._spent_on``). Part of the write of the
+    profile (``cadre_save``, the cadres sheet), in its transaction: the clerk's right to
+    change the cadre is the right asked. A case spent meanwhile refuses the write.
+    Returns how many cases were recorded."""
+    from .supervision.models import VettingCase
+
+    by_case = {use.case_id: use for use in uses}
+    if not by_case:
+        return 0
+    cases = VettingCase.objects.select_for_update(of=("self",)).filter(pk__in=list(by_case)).select_related("cadre__unit")
+    for case in cases:
+        if case.used_on is not None:
+            raise ValidationError({"grade": f"该干部通过的凡提四必审查（拟任{case.proposed_post}）已用于{case.used_for}"
+                                            f"（{case.used_on:%Y-%m-%d}）：一次审查只用于一次提拔或一次晋升职级。"})
+        use = by_case[case.pk]
+        case.used_on, case.used_for = use.on, use.used_for
+        save_audited(case, actor=actor, fields=["used_on", "used_for"], message=f"凡提四必审查用于{use.used_for}")
+    return len(by_case)
 
 
 def current_principal_post(cadre: Cadre) -> Post | None:
@@ -198,18 +221,20 @@ def _follow_post_on_sheet(cadre: Cadre, original: Cadre) -> None:
     cadre.rank = post.rank or cadre.rank
 
 
-def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> None:
+def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> rules.VettingUse | None:
     """Rules of one cadres-sheet row (the rules every other path applies in ``cadre_save``):
     a new serving cadre carries its current post; an existing cadre's 现任职务 and 职务层次
     follow the current principal post, as on the page and in ``.lrmx``
-    (:func:`_follow_post_on_sheet`); the combination and promotion rules."""
+    (:func:`_follow_post_on_sheet`); the combination and promotion rules. Returns the
+    凡提四必 case a 职级 raise spends, for the sheet to record once written
+    (:func:`vetting_cases_spend`)."""
     if original is None and cadre.status == CadreStatus.ACTIVE and not (cadre.current_post or "").strip():
         raise ValidationError({"current_post": "在职干部须填写现任职务（导入后登记为其现任主职务）。"})
     if original is not None:
         _follow_post_on_sheet(cadre, original)
     stored = _stored(original)
-    rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
-                      cadre_id=None if original is None else original.pk)
+    return rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
+                             cadre_id=None if original is None else original.pk)
 
 
 def _stored(original: Any) -> dict[str, Any]:

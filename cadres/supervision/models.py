@@ -322,6 +322,10 @@ class VettingCase(Audited):
                                      on_delete=models.PROTECT, related_name="+", editable=False)
     termination_reason = models.TextField("终止原因", blank=True, editable=False)
     created_at = models.DateTimeField("立案时间", default=timezone.now, editable=False)
+    # A 职级 raise on the profile leaves no 任职经历 row: the case records that it paid for
+    # it (``cadres.services.cadre_save``, the cadres sheet), so it answers for no second step.
+    used_on = models.DateField("使用日期", null=True, blank=True, editable=False)
+    used_for = models.CharField("用于", max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = "凡提四必审查"

@@ -81,7 +81,7 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     inlines = (VettingCheckInline,)
     actions = ("clear_cases", "terminate_cases")
     readonly_fields = ("status", "blockers_explained", "current_blockers", "concluded_at", "concluded_by",
-                       "termination_reason")
+                       "termination_reason", "used_on", "used_for")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A case is on the books from its nomination: it is cleared or terminated, never deleted.
@@ -104,8 +104,10 @@ class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
         # the list's 现存阻却情形 column points here (a blocker found after passing is the
         # 带病提拔 look-back the clerk must act on).
         explained = "blockers_explained" if obj.status == VettingStatus.REVIEWING else "current_blockers"
+        # A case spent on a 职级 raise says so (a promotion in 任职经历 shows on the cadre's page).
+        used = ["used_on", "used_for"] if obj.used_on is not None else []
         return [main, ("审查情况", {"fields": ["status", explained, "concluded_at", "concluded_by",
-                                          "termination_reason"]})]
+                                          "termination_reason", *used]})]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is not None and obj.status != VettingStatus.REVIEWING:
