@@ -140,7 +140,12 @@ class DisciplineFindingResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "cadre__unit")
 
+    # 影响期截止日 follows the kind and the decision date: a refused date leaves nothing to check it by.
+    derived_from = {"influence_ends_on": ("kind", "decided_on")}
+
     def prepare_instance(self, instance: DisciplineFinding, original: DisciplineFinding | None) -> None:
+        if instance.decided_on is None:
+            return  # the date's cell was refused (or left blank) and says so itself
         discipline_finding_fill_period(instance)
 
     def after_import_commit(self, records: Any) -> None:

@@ -1491,6 +1491,10 @@ class ImportEngine:
         # constraint that says what the model's check said already, under another of its
         # columns, is not said twice.
         refused = {e[0] for e in errors if e[0]}
+        # A value the resource derives from a refused one (a period from its start date) is
+        # not asked about either: its constraint would blame a column the sheet may not have.
+        refused |= {name for name, sources in getattr(self.resource, "derived_from", {}).items()
+                    if refused.intersection(sources)}
         errors.extend((name, message) for name, message in checks.broken(instance, refused)
                       if all(e[1] != message for e in errors))
         return errors

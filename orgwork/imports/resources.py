@@ -29,6 +29,9 @@ class ScopedModelResource(resources.ModelResource):
     header_aliases: dict[str, str] = {}
     # 导入模板的示例行: column header → example value.
     example_row: dict[str, str] = {}
+    # Fields ``prepare_instance`` derives from others (an end date from a start date): when a
+    # source is refused, the derived field's check constraints are not asked either.
+    derived_from: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, user: Any = None, unmask: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

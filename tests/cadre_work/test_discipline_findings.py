@@ -405,3 +405,33 @@ def test_the_dashboard_figure_of_cadres_under_influence_links_to_a_list_of_the_s
     assert count == 2 and link.endswith("/admin/cadres/cadre/?influence=running")
     listed = client_for(county_a_clerk).get(link).content.decode()
     assert "甲" in listed and "乙" in listed and "丙" not in listed
+
+
+
+def findings_workbook(user: Any, rows: list[list[str]], folder: Any) -> Any:
+    """An xlsx workbook built with openpyxl, through the import engine, committed when no row has an error."""
+    from cadres.supervision.resources import DisciplineFindingResource
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+    from tests.imports.sheets import xlsx
+
+    path = xlsx(folder / "党纪政务处分.xlsx", [SHEET_HEAD, *rows], text_columns=[0, 3])
+    return run_import(DisciplineFindingResource, user, open_sheet(str(path), path.name, DisciplineFindingResource),
+                      commit=True)
+
+
+@pytest.mark.parametrize("day", ["1899-12-31", ""])
+def test_a_findings_sheet_with_a_refused_or_blank_decision_date_says_only_what_is_wrong_with_the_date(
+        tree, county_a_clerk, tmp_path, day) -> None:
+    cadre = cadre_in(tree["county_a"], name="甲")
+    result = findings_workbook(county_a_clerk, [sheet_row(cadre, day=day)], tmp_path)
+    assert not result.committed and not DisciplineFinding.objects.exists()
+    assert [e.column for e in result.errors] == ["处分决定日期"], messages_of(result)
+    assert "影响期截止日" not in messages_of(result)
+
+
+def test_a_findings_sheet_with_a_good_date_still_records_its_period(tree, county_a_clerk, tmp_path) -> None:
+    cadre = cadre_in(tree["county_a"], name="甲")
+    result = findings_workbook(county_a_clerk, [sheet_row(cadre, day="2026.4.1")], tmp_path)
+    assert result.committed, result.errors
+    assert DisciplineFinding.objects.get().influence_ends_on == D(2027, 4, 1)
