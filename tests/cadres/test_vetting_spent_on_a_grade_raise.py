@@ -133,3 +133,12 @@ def test_a_cadres_sheet_that_is_only_checked_spends_no_case(make_cadre, county_a
     assert checked.ok and not checked.committed
     case.refresh_from_db()
     assert case.used_on is None
+
+
+def test_the_vetting_page_shows_what_the_case_was_used_for(make_cadre, county_a_clerk, client_for) -> None:
+    cadre = town_head(make_cadre)
+    case = cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
+    raise_grade(cadre, Grade.RESEARCHER_4)
+    page = client_for(county_a_clerk).get(reverse("admin:supervision_vettingcase_change", args=[case.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "晋升职级为「四级调研员」" in text and "使用日期" in text
