@@ -68,7 +68,8 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     """Create or update a cadre (干部基本信息).
 
     Refused: 职务层次/职级/管理权限 that do not go together, a higher 职级 inside an 影响期
-    or without 凡提四必 (``rules.check_cadre``). 现任职务 and 职务层次 follow the current
+    or without 凡提四必 (``rules.check_cadre``); the case a 职级 raise passes on is recorded
+    as spent on it (:func:`vetting_cases_spend`). 现任职务 and 职务层次 follow the current
     principal post when the cadre has posts. ``validate=False`` is for callers that
     already ran ``full_clean`` (the admin form).
     """
