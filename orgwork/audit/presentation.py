@@ -118,6 +118,7 @@ def _related_names(model: type[models.Model], entries: Iterable[Any], user: Any)
         # may hold an ID or mobile number typed into it.
         found = {obj.pk: str(secrets.mask_text(str(obj))) for obj in rows}
         names[name] = {**found, **{str(k): v for k, v in found.items()}}
+    names.update(_rights_named_in(model, [entry.changes for entry in entries]))
     return names
 
 
@@ -125,35 +126,51 @@ def _is_grant(change: Any) -> bool:
     return isinstance(change, dict) and set(change) == {"action", "items"}
 
 
-def _granted(field: models.Field[Any, Any] | None, change: dict[str, Any]) -> str:
-    """Roles or rights granted or taken (``orgwork.accounts.signals``: ``{"action": "授予",
-    "items": [...]}``) as 「授予：基层党建」; a right, kept as ``app.codename``, by its
-    Chinese name (``roles.permission_display``)."""
-    items = [str(item) for item in change["items"]]
-    if field is not None and field.is_relation and field.related_model is Permission:
-        from orgwork.accounts.roles import permission_display, permission_label
+def _names_rights(field: models.Field[Any, Any] | None) -> bool:
+    return field is not None and field.is_relation and field.related_model is Permission
 
-        rights = Permission.objects.select_related("content_type").filter(
-            codename__in={item.partition(".")[2] for item in items})
-        names = {permission_label(p): permission_display(p) for p in rights}
-        items = [names.get(item, item) for item in items]
+
+def _rights_named(labels: set[str]) -> dict[Any, str]:
+    """Rights kept as ``app.codename`` by their Chinese names (``roles.permission_display``):
+    one query for all the labels of a page."""
+    from orgwork.accounts.roles import permission_display, permission_label
+
+    rights = Permission.objects.select_related("content_type").filter(
+        codename__in={label.partition(".")[2] for label in labels})
+    return {permission_label(p): permission_display(p) for p in rights}
+
+
+def _rights_named_in(model: type[models.Model], kept: Iterable[dict[str, Any] | None]) -> dict[str, dict[Any, str]]:
+    """For each rights field whose grants the changes hold, its rights' Chinese names."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for changes in kept:
+        for name, change in (changes or {}).items():
+            if _is_grant(change) and _names_rights(_field(model, name)):
+                wanted[name].update(str(item) for item in change["items"])
+    return {name: _rights_named(labels) for name, labels in wanted.items()}
+
+
+def _granted(change: dict[str, Any], names: dict[Any, str]) -> str:
+    """Roles or rights granted or taken (``orgwork.accounts.signals``: ``{"action": "授予",
+    "items": [...]}``) as 「授予：基层党建」, a right by its name in ``names``."""
+    items = [names.get(str(item), str(item)) for item in change["items"]]
     return f"{change['action']}：{'、'.join(items) or EMPTY}"
 
 
 def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
                      related: dict[str, dict[Any, str]] | None = None) -> list[ChangeRow]:
     rows = []
-    related = related or {}
+    related = related if related is not None else _rights_named_in(model, [changes])
     for name, pair in (changes or {}).items():
         field = _field(model, name)
         if is_internal(field, name, model):
             continue
+        names = related.get(name, {})
         if not isinstance(pair, list) or len(pair) != 2:
-            shown = _granted(field, pair) if _is_grant(pair) else _plain(pair, field, {})
+            shown = _granted(pair, names) if _is_grant(pair) else _plain(pair, field, {})
             rows.append(ChangeRow(str(getattr(field, "verbose_name", name)), "", shown))
             continue
         label = str(field.verbose_name) if field is not None else name
-        names = related.get(name, {})
         rows.append(ChangeRow(label, _plain(pair[0], field, names), _plain(pair[1], field, names)))
     return rows
 
