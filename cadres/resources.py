@@ -143,11 +143,11 @@ class CadreResource(ScopedModelResource):
     def prepare_instance(self, instance: Cadre, original: Cadre | None) -> None:
         """Per row, before validation: the stored pinyin keys follow the name; an update
         moves the version on; the rules of ``cadre_save`` (combination, promotion, a new
-        serving cadre carries its current post)."""
+        serving cadre carries its current post, the 管理权限 the clerk's department gives)."""
         cadre_fill_pinyin(instance)
         if original is not None:
             instance.version = (original.version or 0) + 1
-        use = check_sheet_cadre(instance, original)
+        use = check_sheet_cadre(instance, original, actor=current_actor().user)
         if use is not None and original is not None:
             self._vetting_uses[original.pk] = use
 

@@ -16,6 +16,8 @@ transaction (with the rows locked); the sheet resources call them from
   ``Assessment.clean``).
 - 干部信息 (:func:`check_combination`): 职务层次, 职级 and 管理权限 must go together
   (:data:`GRADE_BANDS`, :data:`AUTHORITIES_FOR_RANK`).
+- 管理权限 (:func:`check_authority_given`): given only by the department that manages
+  the cadre — a county clerk records 县管, not 市管 (:data:`AUTHORITIES_GIVEN_BY`).
 - 现任主职务 (:func:`check_current_principal_count`): a serving cadre has exactly one.
 """
 
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from orgwork.units.models import UnitLevel
 from orgwork.units.scope import home_unit, sees_everything
 
 from .models import (
@@ -71,6 +74,58 @@ def check_combination(*, rank: str, grade: str, authority: str) -> None:
     errors = combination_errors(rank=rank, grade=grade, authority=authority)
     if errors:
         raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# 管理权限: given by the department that manages the cadre (分级管理)
+# ---------------------------------------------------------------------------
+
+# The 管理权限 a department may give, by its unit's 行政层级: its own level's and those
+# below — the province any, a city 市管 or 县管, a county (and a township under it) 县管.
+# 其他 (部门管理 and the like) is any department's.
+AUTHORITIES_GIVEN_BY: dict[str, frozenset[str]] = {
+    UnitLevel.PROVINCE: frozenset(Authority.values),
+    UnitLevel.CITY: frozenset({Authority.CITY, Authority.COUNTY, Authority.OTHER}),
+    UnitLevel.COUNTY: frozenset({Authority.COUNTY, Authority.OTHER}),
+    UnitLevel.TOWNSHIP: frozenset({Authority.COUNTY, Authority.OTHER}),
+}
+# Who decides a 管理权限 a lower department may not give.
+AUTHORITY_DECIDED_BY = {Authority.PROVINCE: "省委组织部", Authority.CITY: "市（州）委组织部"}
+
+
+def authorities_given_by(actor: Any) -> frozenset[str]:
+    """The 管理权限 ``actor`` may give a cadre (:data:`AUTHORITIES_GIVEN_BY`). System actors
+    and superusers stand for the province; an account without a home unit gives none."""
+    if sees_everything(actor):
+        return frozenset(Authority.values)
+    home = home_unit(actor)
+    return AUTHORITIES_GIVEN_BY.get(home.level, frozenset()) if home is not None else frozenset()
+
+
+def check_authority_given(*, actor: Any, authority: str, before: str | None) -> None:
+    """干部管理权限 is the managing department's to give: a new or changed 管理权限 — and
+    the one it replaces — must be among those the actor's department gives
+    (:func:`authorities_given_by`). A 管理权限 written as stored is not a change: a county
+    clerk keeps the record of a 市管 cadre of his county without touching it."""
+    authority, before = authority or "", before or ""
+    if authority == before:
+        return
+    given = authorities_given_by(actor)
+    beyond = next((value for value in (authority, before) if value and value not in given), None)
+    if beyond is None:
+        return
+    home = home_unit(actor)
+    level = home.get_level_display() if home is not None else "无所属单位"
+    names = [_label(Authority, value) for value in Authority.values if value in given]
+    allowed = "或".join(["、".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    decided_by = AUTHORITY_DECIDED_BY.get(beyond, "上级组织部门")
+    if beyond == before:
+        message = (f"该干部为{_label(Authority, before)}干部，管理权限由{decided_by}确定，"
+                   f"您所在单位（{level}）不能改动。")
+    else:
+        message = (f"{_label(Authority, authority)}干部的管理权限由{decided_by}确定：您所在单位（{level}）"
+                   + (f"只能登记为{allowed}。" if allowed else "不能登记管理权限。"))
+    raise ValidationError({"authority": message}, code="authority")
 
 
 # ---------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _lock_cadre(cadre_id: Any, actor: Any) -> Cadre:
 def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     """Create or update a cadre (干部基本信息).
 
-    Refused: 职务层次/职级/管理权限 that do not go together, a higher 职级 inside an 影响期
+    Refused: a 管理权限 the actor's department does not give (``rules.check_authority_given``),
+    职务层次/职级/管理权限 that do not go together, a higher 职级 inside an 影响期
     or without 凡提四必 (``rules.check_cadre``); the case a 职级 raise passes on is recorded
     as spent on it (:func:`vetting_cases_spend`). 现任职务 and 职务层次 follow the current
     principal post when the cadre has posts. ``validate=False`` is for callers that
@@ -82,6 +83,7 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
         before = (locked.rank, locked.grade)
         if getattr(cadre, "_audit_loaded", None) is None:
             cadre._audit_loaded = concrete_values(locked)
+    rules.check_authority_given(actor=actor, authority=cadre.authority, before=None if adding else locked.authority)
     _follow_current_post(cadre)
     cadre_fill_pinyin(cadre)
     if validate:
@@ -222,11 +224,12 @@ def _follow_post_on_sheet(cadre: Cadre, original: Cadre) -> None:
     cadre.rank = post.rank or cadre.rank
 
 
-def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> rules.VettingUse | None:
+def check_sheet_cadre(cadre: Cadre, original: Cadre | None, *, actor: Any) -> rules.VettingUse | None:
     """Rules of one cadres-sheet row (the rules every other path applies in ``cadre_save``):
     a new serving cadre carries its current post; an existing cadre's 现任职务 and 职务层次
     follow the current principal post, as on the page and in ``.lrmx``
-    (:func:`_follow_post_on_sheet`); the combination and promotion rules. Returns the
+    (:func:`_follow_post_on_sheet`); the 管理权限 is one the actor's department gives; the
+    combination and promotion rules. Returns the
     凡提四必 case a 职级 raise spends, for the sheet to record once written
     (:func:`vetting_cases_spend`)."""
     if original is None and cadre.status == CadreStatus.ACTIVE and not (cadre.current_post or "").strip():
@@ -234,6 +237,8 @@ def check_sheet_cadre(cadre: Cadre, original: Cadre | None) -> rules.VettingUse 
     if original is not None:
         _follow_post_on_sheet(cadre, original)
     stored = _stored(original)
+    rules.check_authority_given(actor=actor, authority=cadre.authority,
+                                before=None if original is None else stored.get("authority", ""))
     return rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
                              cadre_id=None if original is None else original.pk)
 

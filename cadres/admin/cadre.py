@@ -24,7 +24,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
-from .. import extensions, lrmx
+from .. import extensions, lrmx, rules
 from ..models import Assessment, Cadre, Education, FamilyMember, Post, RewardPunishment
 from ..printing import appointment_form_context
 from ..selectors import cadres_for_list
@@ -242,6 +242,11 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # see the class docstring: a cadre leaves by 状态, never by deletion
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # 管理权限 offers what the clerk's department gives (cadres.rules.check_authority_given).
+        return type(form.__name__, (form,), {"authorities_given": rules.authorities_given_by(request.user)})
 
     def save_model(self, request: HttpRequest, obj: Cadre, form: Any, change: bool) -> None:
         photo = form.cleaned_data.get("photo_upload")

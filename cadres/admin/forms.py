@@ -90,6 +90,8 @@ class CadreForm(forms.ModelForm):
 
     # Derived from the posts (任职经历): shown, never typed.
     DERIVED = ("current_post", "rank")
+    # The 管理权限 the clerk's department gives (set by CadreAdmin.get_form); None: all.
+    authorities_given: frozenset[str] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +103,10 @@ class CadreForm(forms.ModelForm):
             current = getattr(self.instance, name, "") or ""
             extra = [(current, current)] if current and current not in names else []  # an old value stays visible
             field.widget = forms.Select(choices=[("", "---------"), *extra, *((n, n) for n in names)])
+        authority = self.fields.get("authority")
+        if authority is not None and self.authorities_given is not None:
+            kept = {*self.authorities_given, self.instance.authority or ""}  # a stored value stays visible
+            authority.choices = [(value, label) for value, label in authority.choices if value == "" or value in kept]
         for name in self.DERIVED:
             if name in self.fields:
                 self.fields[name].disabled = True

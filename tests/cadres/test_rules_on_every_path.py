@@ -427,10 +427,10 @@ def test_a_cadres_sheet_refuses_a_new_serving_cadre_without_a_current_post(count
     assert not result.committed and "在职干部须填写现任职务" in messages_of(result)
 
 
-def test_the_cadre_form_refuses_a_township_deputy_as_first_class_inspector(make_cadre, county_a_clerk,
+def test_the_cadre_form_refuses_a_township_deputy_as_first_class_inspector(make_cadre, province_officer,
                                                                            client_for) -> None:
     cadre = serving(make_cadre)
-    client = client_for(county_a_clerk)
+    client = client_for(province_officer)  # the department that may give 省管 at all
     data = form_data(client.get(change_url(cadre)))
     data.update({"grade": Grade.INSPECTOR_1, "authority": Authority.PROVINCE})
     response = client.post(change_url(cadre), data)
@@ -439,12 +439,12 @@ def test_the_cadre_form_refuses_a_township_deputy_as_first_class_inspector(make_
     assert "不能任「一级巡视员」职级" in body and "管理权限不能是「省管」" in body
 
 
-def test_a_cadres_sheet_refuses_a_township_deputy_managed_by_the_province(county_a_clerk, tmp_path) -> None:
+def test_a_cadres_sheet_refuses_a_township_deputy_managed_by_the_province(province_officer, tmp_path) -> None:
     from seeds.demo.cadres import make_id_number
 
     number = make_id_number("620102", datetime.date(1982, 4, 9), 31)
     row = ["赵立新", "男", "1982.04", number, "620102", "城关区民政局副局长", "乡科级副职", "一级巡视员", "省管"]
-    result = run_sheet(CadreResource, county_a_clerk, CADRES_HEAD, [row], tmp_path)
+    result = run_sheet(CadreResource, province_officer, CADRES_HEAD, [row], tmp_path)
     assert not result.committed
     assert "不能任「一级巡视员」职级" in messages_of(result) and "管理权限不能是「省管」" in messages_of(result)
 
