@@ -7,7 +7,11 @@ import django_filters
 from orgwork.worklists.filters import UnitSubtreeFilter, WorkListFilterSet
 
 from .models import (
+    DisciplineFinding,
+    DisciplineKind,
     FileAudit,
+    HandlingRecord,
+    HandlingType,
     SpotCheck,
     SpotCheckOutcome,
     SpotCheckSelection,
@@ -57,4 +61,30 @@ class OverdueLoansFilter(WorkListFilterSet):
 
     class Meta:
         model = TravelDocumentLoan
+        fields: list[str] = []
+
+
+class HandlingNotCarriedOutFilter(WorkListFilterSet):
+    handling_type = django_filters.ChoiceFilter(
+        label="处理方式", empty_label="全部",
+        choices=[(t.value, t.label) for t in (HandlingType.POST_ADJUSTMENT, HandlingType.ORDERED_RESIGNATION,
+                                              HandlingType.DISMISSAL, HandlingType.DEMOTION)])
+    year = django_filters.NumberFilter(field_name="decided_on__year", label="决定年度")
+    unit = UnitSubtreeFilter("cadre__unit", to_field_name="code")
+
+    class Meta:
+        model = HandlingRecord
+        fields: list[str] = []
+
+
+class FindingsNotCarriedOutFilter(WorkListFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label="处分种类", empty_label="全部",
+        choices=[(k.value, k.label) for k in (DisciplineKind.PARTY_EXPULSION, DisciplineKind.PUBLIC_DISMISSAL,
+                                              DisciplineKind.PUBLIC_EXPULSION)])
+    year = django_filters.NumberFilter(field_name="decided_on__year", label="决定年度")
+    unit = UnitSubtreeFilter("cadre__unit", to_field_name="code")
+
+    class Meta:
+        model = DisciplineFinding
         fields: list[str] = []

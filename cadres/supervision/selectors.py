@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cadres.models import REVIEW_BELOW_SCORE, Assessment, Cadre
+from cadres.models import PARTY_MEMBER_STATUSES, REVIEW_BELOW_SCORE, Assessment, Cadre, CadreStatus, Post
 from orgwork.rectification.selectors import rectification_items_for
 from orgwork.units.scope import scope_queryset
 
@@ -19,12 +19,14 @@ from .models import (
     DISCREPANCIES,
     FOR_GOOD_KINDS,
     DisciplineFinding,
+    DisciplineKind,
     FileAudit,
     FileAuditFinding,
     FileAuditItem,
     FileAuditStatus,
     FindingResult,
     HandlingRecord,
+    HandlingType,
     SpotCheck,
     TravelDocumentLoan,
     VettingCase,
@@ -342,3 +344,59 @@ def supervision_timeline(cadre: Cadre) -> list[TimelineEntry]:
                                          f"整改事项：{item.get_state_display()}", item.problem[:120], item))
     entries.sort(key=lambda e: e.day, reverse=True)
     return entries
+
+
+# ---------------------------------------------------------------------------
+# Decisions the registry has not followed yet (组织处理、处分决定的落实)
+# ---------------------------------------------------------------------------
+
+# 组织处理 that take the cadre out of his post or lower it, and the 政务处分 that do: each
+# is carried out through 任职经历 (the post ended, a new one appointed) or 干部状态.
+POST_ENDING_HANDLING = (HandlingType.POST_ADJUSTMENT, HandlingType.ORDERED_RESIGNATION, HandlingType.DISMISSAL,
+                        HandlingType.DEMOTION)
+POST_ENDING_DISCIPLINE = (DisciplineKind.PUBLIC_DISMISSAL, DisciplineKind.PUBLIC_EXPULSION)
+
+
+def _post_held_before_decision() -> QuerySet[Post]:
+    """The serving cadre's current principal post taken before the decision: the post the
+    decision was about, still held."""
+    return Post.objects.filter(Q(appointed_on__lt=OuterRef("decided_on")) | Q(appointed_on__isnull=True),
+                               cadre=OuterRef("cadre_id"), is_current=True, is_principal=True,
+                               cadre__status=CadreStatus.ACTIVE)
+
+
+def _with_post_held(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    held = _post_held_before_decision().order_by("-appointed_on")
+    return queryset.annotate(post_held=Subquery(held.values("title")[:1]),
+                             post_held_since=Subquery(held.values("appointed_on")[:1]))
+
+
+def handling_not_carried_out(user: Any) -> QuerySet[HandlingRecord]:
+    """调整职务, 责令辞职, 免职 and 降职 whose cadre is still 在职 in the principal post he
+    held before the decision: the decision is on file, but 任职经历 and 干部状态 do not
+    show it carried out. Oldest decisions first."""
+    records = HandlingRecord.objects.filter(Exists(_post_held_before_decision()),
+                                            handling_type__in=POST_ENDING_HANDLING)
+    return (_with_post_held(scope_queryset(records, user)).select_related("cadre", "cadre__unit")
+            .order_by("decided_on", "pk"))
+
+
+def findings_not_carried_out(user: Any) -> QuerySet[DisciplineFinding]:
+    """撤职 and 开除公职 whose cadre is still 在职 in the principal post he held before the
+    decision, and 开除党籍 whose cadre is still recorded as 中共党员 or 中共预备党员: the
+    处分 is on file, the registry does not show it carried out. Oldest decisions first."""
+    findings = DisciplineFinding.objects.filter(
+        Q(Exists(_post_held_before_decision()), kind__in=POST_ENDING_DISCIPLINE)
+        | Q(kind=DisciplineKind.PARTY_EXPULSION, cadre__political_status__in=PARTY_MEMBER_STATUSES))
+    return (_with_post_held(scope_queryset(findings, user)).select_related("cadre", "cadre__unit")
+            .order_by("decided_on", "pk"))
+
+
+def not_carried_out_reason(row: HandlingRecord | DisciplineFinding) -> str:
+    """What a row of :func:`handling_not_carried_out` or :func:`findings_not_carried_out`
+    still waits for, in a sentence."""
+    if isinstance(row, DisciplineFinding) and row.kind == DisciplineKind.PARTY_EXPULSION:
+        return f"已开除党籍，干部信息中的政治面貌仍为{row.cadre.political_status}：请更正政治面貌（填有入党时间的一并清空，原值留在修改记录中）。"
+    what = row.get_handling_type_display() if isinstance(row, HandlingRecord) else row.get_kind_display()
+    since = f"（{row.post_held_since:%Y-%m-%d}任职）" if getattr(row, "post_held_since", None) else ""
+    return f"{what}后仍任「{getattr(row, 'post_held', '') or '原职务'}」{since}：请在任职经历中登记免职或新任职务，或修改干部状态。"

@@ -14,10 +14,12 @@ from orgwork.notifications import registry as notifications
 from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.worklists.registry import Column, WorkList, register
 
-from .filters import DiscrepanciesFilter, OverdueLoansFilter, SuspectedFilesFilter, VettingDuringInfluenceFilter
+from .filters import (DiscrepanciesFilter, FindingsNotCarriedOutFilter, HandlingNotCarriedOutFilter, OverdueLoansFilter,
+                      SuspectedFilesFilter, VettingDuringInfluenceFilter)
 from .models import FileAuditItem, SpotCheck, TravelDocumentLoan, TravelDocumentType, VettingCase, VettingStatus
-from .selectors import (discrepancies_unhandled, files_suspected, influence_end_of, overdue_loans,
-                        unresolved_discrepancy_q, vetting_during_influence)
+from .selectors import (discrepancies_unhandled, files_suspected, findings_not_carried_out, handling_not_carried_out,
+                        influence_end_of, not_carried_out_reason, overdue_loans, unresolved_discrepancy_q,
+                        vetting_during_influence)
 
 SECTION = "干部监督"
 UNMASK = "cadres.view_unmasked_id_number"
@@ -88,6 +90,42 @@ def register_sources() -> None:
 
 def register_all() -> None:
     register_sources()
+    register(WorkList(
+        slug="supervision_handling_not_carried_out", title="组织处理后仍任原职的干部", section=SECTION,
+        permission="supervision.view_handlingrecord", queryset=handling_not_carried_out,
+        filterset_class=HandlingNotCarriedOutFilter, unmask_permission=UNMASK,
+        row_link=lambda r: reverse("admin:cadres_cadre_change", args=[r.cadre_id]),
+        description="已作出调整职务、责令辞职、免职或降职决定，干部信息中仍为在职、仍任决定前的主职务的干部。"
+                    "请在任职经历中登记免职或新任职务（或修改干部状态），使干部信息与决定一致。",
+        columns=(
+            Column("姓名", "cadre.name"),
+            Column("身份证号", "cadre.id_number", sensitive=True),
+            Column("单位", "cadre.unit.full_name"),
+            Column("处理方式", "get_handling_type_display"),
+            Column("决定日期", "decided_on"),
+            Column("文号", "document_number"),
+            Column("仍任职务", "post_held"),
+            Column("任职时间", "post_held_since"),
+            Column("待办", not_carried_out_reason),
+        ),
+    ))
+    register(WorkList(
+        slug="supervision_findings_not_carried_out", title="处分后干部信息未变更的干部", section=SECTION,
+        permission="supervision.view_disciplinefinding", queryset=findings_not_carried_out,
+        filterset_class=FindingsNotCarriedOutFilter, unmask_permission=UNMASK,
+        row_link=lambda r: reverse("admin:cadres_cadre_change", args=[r.cadre_id]),
+        description="受撤职、开除公职处分后仍在职、仍任原主职务的干部，和受开除党籍处分后政治面貌仍为中共党员的干部。"
+                    "请在任职经历、干部状态或政治面貌中落实处分决定。",
+        columns=(
+            Column("姓名", "cadre.name"),
+            Column("身份证号", "cadre.id_number", sensitive=True),
+            Column("单位", "cadre.unit.full_name"),
+            Column("处分种类", "get_kind_display"),
+            Column("处分决定日期", "decided_on"),
+            Column("处分决定文号", "document_number"),
+            Column("待办", not_carried_out_reason),
+        ),
+    ))
     register(WorkList(
         slug="supervision_vetting_during_influence", title="影响期内被提名的干部", section=SECTION,
         permission="supervision.view_vettingcase", queryset=vetting_during_influence,

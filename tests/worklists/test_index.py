@@ -11,7 +11,8 @@ from orgwork.worklists import registry
 DOMAIN_LISTS = {
     "cadres_low_political_score", "cadres_excellent_below_90", "cadres_merit_candidates", "cadres_over_quota",
     "supervision_vetting_during_influence", "supervision_discrepancies_unhandled", "supervision_files_suspected",
-    "supervision_travel_overdue", "branches_missing_meetings", "branches_weak_overdue",
+    "supervision_travel_overdue", "supervision_handling_not_carried_out",
+    "supervision_findings_not_carried_out", "branches_missing_meetings", "branches_weak_overdue",
     "rectification_overdue_or_returned", "talent_unqualified_not_exited", "talent_cards_expiring",
     "talent_green_requests_overdue",
 }
