@@ -871,12 +871,27 @@ def weak_case_close(*, case: WeakBranchCase, actor: Any, closed_on: datetime.dat
         if short:
             raise ValidationError({"state": f"{short}，未达到 {weak_survey_threshold()}% 的销号要求，不能销号。"})
         item = _request_checklist_closure(locked, actor)
-        if item is not None and item.state == ItemState.CLOSURE_REQUESTED:
-            rectification_approve_closure(item=item, actor=actor, note=f"软弱涣散整顿测评达标销号。{_survey_account(locked)}")
+        # The case first: striking its item off then finds it closed (weak_case_item_struck_off).
         locked.state, locked.closed_on = WeakCaseState.CLOSED, closed_on or timezone.localdate()
         save_audited(locked, actor=actor, fields=["state", "closed_on"], action=AuditAction.TRANSITION,
                      message=f"测评达标销号（知情度 {locked.awareness_rate}%，满意度 {locked.satisfaction_rate}%）")
+        if item is not None and item.state == ItemState.CLOSURE_REQUESTED:
+            rectification_approve_closure(item=item, actor=actor, note=f"软弱涣散整顿测评达标销号。{_survey_account(locked)}")
     return locked
+
+
+def weak_case_item_struck_off(case: WeakBranchCase, actor: Any) -> None:
+    """The case's checklist item was struck off (销号) on the checklist's own page or in
+    a batch — which the closing rule allows only once the survey passed: the case is
+    closed with it, in the same transaction, by the same reviewer, so the 整顿台账 does
+    not read 整顿中 beside an item already 已销号. Registered with the kernel's
+    :mod:`orgwork.rectification.closing` from ``BranchesConfig.ready``; a case
+    :func:`weak_case_close` closed first is left as it is."""
+    if case.state == WeakCaseState.CLOSED:
+        return
+    case.state, case.closed_on = WeakCaseState.CLOSED, timezone.localdate()
+    save_audited(case, actor=actor, fields=["state", "closed_on"], action=AuditAction.TRANSITION,
+                 message=f"整改事项销号，整顿随之销号（知情度 {case.awareness_rate}%，满意度 {case.satisfaction_rate}%）")
 
 
 __all__ = [
@@ -910,6 +925,7 @@ __all__ = [
     "weak_case_closing_refusal",
     "weak_case_delete",
     "weak_case_delete_refusal",
+    "weak_case_item_struck_off",
     "weak_case_link_rectification",
     "weak_case_open",
     "weak_case_record_survey",

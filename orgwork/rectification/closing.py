@@ -22,14 +22,21 @@ from .models import RectificationItem
 
 # The source record → why its item may not be struck off yet ("" when it may).
 ClosingRule = Callable[[Any], str]
+# What the source record does once its item is struck off: (source, actor) → None, in the
+# transaction of the 销号.
+StruckOff = Callable[[Any, Any], None]
 
 _RULES: dict[str, ClosingRule] = {}
+_STRUCK_OFF: dict[str, StruckOff] = {}
 
 
-def register(model_label: str, rule: ClosingRule) -> None:
+def register(model_label: str, rule: ClosingRule, *, struck_off: StruckOff | None = None) -> None:
     """Set the closing rule of the items whose source is a ``model_label`` record
-    (``"branches.weakbranchcase"``)."""
+    (``"branches.weakbranchcase"``), and what the record does when its item is struck
+    off (a 软弱涣散 case is closed with it), whichever page or step strikes it off."""
     _RULES[model_label.lower()] = rule
+    if struck_off is not None:
+        _STRUCK_OFF[model_label.lower()] = struck_off
 
 
 def lock_source(item: RectificationItem) -> models.Model | None:
@@ -55,3 +62,12 @@ def refusal(source: models.Model | None) -> str:
     if source is None:
         return ""
     return _RULES[source._meta.label_lower](source)
+
+
+def follow_struck_off(source: models.Model | None, actor: Any) -> None:
+    """Tell the source record (from :func:`lock_source`) that its item was struck off."""
+    if source is None:
+        return
+    follow = _STRUCK_OFF.get(source._meta.label_lower)
+    if follow is not None:
+        follow(source, actor)

@@ -317,7 +317,8 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
 @transaction.atomic
 def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: str = "") -> RectificationItem:
     """销号: 申请销号 → 已销号, signed off by a reviewer who is not the requester, and only
-    while the source record's own closing rule holds (:mod:`.closing`)."""
+    while the source record's own closing rule holds (:mod:`.closing`); the source record
+    then follows (a 软弱涣散 case is closed with its item)."""
     note = _free_text(note, "note")
     source = closing.lock_source(item)
 
@@ -337,7 +338,9 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
         locked.closed_at = now
         return ["reviewed_by", "reviewed_at", "closed_at"]
 
-    return _run(T.APPROVE, item=item, actor=actor, apply=apply, note=note.strip())
+    closed = _run(T.APPROVE, item=item, actor=actor, apply=apply, note=note.strip())
+    closing.follow_struck_off(source, actor)  # a 软弱涣散 case is closed with its item
+    return closed
 
 
 def _require_source_rule(source: models.Model | None, transition: T.Transition) -> None:

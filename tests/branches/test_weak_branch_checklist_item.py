@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from branches.models import WeakBranchCase, WeakCaseState, WeakCategory
 from branches.services import weak_case_close, weak_case_open, weak_case_record_survey
@@ -108,3 +109,38 @@ def test_a_passing_survey_strikes_off_the_case_and_its_item_together(case, count
     assert closed.state == WeakCaseState.CLOSED
     assert item_of(case).state == ItemState.CLOSED
 
+
+
+def case_audit_messages(case: WeakBranchCase) -> list[str]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from orgwork.audit.models import AuditLog
+
+    return list(AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(WeakBranchCase),
+                                        object_id=str(case.pk)).order_by("pk").values_list("message", flat=True))
+
+
+def test_striking_off_the_item_on_its_own_page_closes_the_case_with_it(case, county_a_clerk, city_officer,
+                                                                       client_for):
+    weak_case_record_survey(case=case, awareness="88", satisfaction="91", surveyed_on=SURVEYED, actor=county_a_clerk)
+    item = item_of(case)
+    assert item.state == ItemState.CLOSURE_REQUESTED
+    page = client_for(city_officer).post(step_url(item, "approve_step"), {"note": "同意销号"})
+    assert page.status_code == 302
+    closed = WeakBranchCase.objects.get(pk=case.pk)
+    assert (item_of(case).state, closed.state, closed.closed_on) == (ItemState.CLOSED, WeakCaseState.CLOSED,
+                                                                     timezone.localdate())
+    assert case_audit_messages(case)[-1] == "整改事项销号，整顿随之销号（知情度 88.0%，满意度 91.0%）"
+
+
+def test_striking_off_the_item_in_a_batch_closes_the_case_with_it(case, county_a_clerk, city_officer, client_for):
+    weak_case_record_survey(case=case, awareness="88", satisfaction="91", surveyed_on=SURVEYED, actor=county_a_clerk)
+    post_action(client_for(city_officer), "approve_action", [item_of(case)], apply="1", note="同意销号")
+    assert WeakBranchCase.objects.get(pk=case.pk).state == WeakCaseState.CLOSED
+
+
+def test_closing_the_case_writes_one_closing_row_on_the_case(case, county_a_clerk, city_officer):
+    weak_case_record_survey(case=case, awareness="80", satisfaction="92.5", surveyed_on=SURVEYED, actor=county_a_clerk)
+    weak_case_close(case=case, actor=city_officer)
+    closing_rows = [m for m in case_audit_messages(case) if "销号" in m]
+    assert closing_rows == ["测评达标销号（知情度 80.0%，满意度 92.5%）"]
