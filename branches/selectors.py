@@ -197,7 +197,8 @@ def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) 
     ``source="meetings"``, the meeting table itself — the same mask, aggregated from
     some sixty times as many rows. For a scope that is most of the tree the roll-up is
     read unfiltered and narrowed by the join to the branches in scope (cheaper than
-    probing the unit list per row)."""
+    probing the unit list per row). Either way a meeting nobody was expected at (应到人数 0,
+    written before the rule) is not one held (migration ``branches.0012``)."""
     units_sql, units_params = _units_sql(units)
     if source is None:
         source = "summary" if connection.vendor == "postgresql" else "meetings"
@@ -219,7 +220,7 @@ def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) 
   SELECT m.organisation_id AS org_id,
          CAST(SUM(DISTINCT CAST(1 AS BIGINT) << ((m.month_no - {first}) * {KINDS} + m.kind - 1)) AS BIGINT) AS mask
   FROM branches_meeting m
-  WHERE m.month_no BETWEEN %s AND %s AND m.unit_id IN ({units_sql})
+  WHERE m.month_no BETWEEN %s AND %s AND m.expected >= 1 AND m.unit_id IN ({units_sql})
   GROUP BY m.organisation_id"""
         held_params = held_params + units_params
     sql = f"""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
+
 from orgwork.common.contract import SystemActor
 from branches.models import Domain, MeetingKind, OrgKind, PartyOrganisation
 from branches.services import weak_case_open
@@ -130,3 +132,29 @@ def test_a_meeting_written_before_the_rule_with_nobody_expected_is_on_the_comple
     assert response.context["count"] == 1
     assert column(response, 4) == [0] and column(response, 1) == ["主题党日"]
     assert response.context["table"][0]["link"].endswith(f"/branches/meeting/{empty.pk}/change/")
+
+
+@pytest.mark.parametrize("source", ["summary", "meetings"])
+def test_a_meeting_with_nobody_expected_counts_toward_no_rate_until_it_is_corrected(
+    tree: dict[str, Unit], source: str
+) -> None:
+    from django.db import connection
+
+    from branches.cadence import Period
+    from branches.models import Meeting
+    from branches.selectors import meeting_held_by_unit
+
+    with connection.cursor() as cursor:  # a row from before the rule, as above
+        cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
+    ours = make_org("A-1", "城关第一党支部", tree["county_a"])
+    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
+    Meeting.objects.filter(pk=empty.pk).update(expected=0)
+    units = Unit.objects.filter(pk=tree["county_a"].pk)
+    september = Period.of_month(2026, 9)
+
+    def theme_days_held() -> int:
+        return meeting_held_by_unit(units, september, source)[tree["county_a"].pk][1].get(K.THEME_DAY, 0)
+
+    assert theme_days_held() == 0
+    Meeting.objects.filter(pk=empty.pk).update(expected=12, present=9)
+    assert theme_days_held() == 1
