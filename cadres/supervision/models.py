@@ -30,6 +30,8 @@ from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
 
+PROBATIONARY_MEMBER = PARTY_MEMBER_STATUSES[1]  # 中共预备党员
+
 
 # ---------------------------------------------------------------------------
 # 组织处理/问责 and 影响期
@@ -265,8 +267,9 @@ class DisciplineFinding(Audited):
             raise ValidationError({"kind": refusal})
 
     def party_membership_refusal(self) -> str | None:
-        """党纪处分 is given to Party members (《中国共产党纪律处分条例》); a non-member's
-        wrongdoing takes a 政务处分. Refused: a 党纪处分 for a cadre known not to be a member
+        """党纪处分 is given to full Party members (《中国共产党纪律处分条例》); a non-member's
+        wrongdoing takes a 政务处分, a 预备党员's 批评教育, 延长预备期 or 取消预备党员资格. Refused:
+        a 党纪处分 for a cadre recorded as 中共预备党员; for a cadre known not to be a member
         at the decision — 政治面貌 recorded and not 中共党员/中共预备党员 (unless a 开除党籍 on
         file, on or after this decision, is why), or 入党时间 after the decision. A blank
         政治面貌 is unknown, not non-Party (as for 党外干部), and is not refused."""
@@ -279,6 +282,10 @@ class DisciplineFinding(Audited):
             return (f"{party_kind}：{cadre.name}的入党时间为 {joined:%Y.%m}，晚于处分决定日期 "
                     f"{self.decided_on:%Y-%m-%d}。请核对处分决定日期和入党时间。")
         status = cadre.political_status
+        if status == PROBATIONARY_MEMBER:
+            return (f"{cadre.name}是中共预备党员，不给予党纪处分：预备党员违犯党纪，情节较轻、可以保留预备党员资格的，"
+                    "由党组织批评教育或者延长预备期；情节较重的，取消预备党员资格（《中国共产党纪律处分条例》）。"
+                    "已转为正式党员的，请先在干部信息中改正政治面貌。")
         if not status or status in PARTY_MEMBER_STATUSES:
             return None
         expelled = DisciplineFinding.objects.filter(cadre_id=self.cadre_id, kind=DisciplineKind.PARTY_EXPULSION)

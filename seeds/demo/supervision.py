@@ -245,8 +245,9 @@ def _discipline(cadres: list[Cadre], county: Unit, today: datetime.date) -> int:
 
 
 def _member_on(cadre: Cadre, day: datetime.date) -> bool:
-    return cadre.political_status in PARTY_MEMBER_STATUSES and (cadre.party_joined_on is None
-                                                                or cadre.party_joined_on <= day)
+    """A full member on ``day`` (a 预备党员 is given no 党纪处分)."""
+    return cadre.political_status == PARTY_MEMBER_STATUSES[0] and (cadre.party_joined_on is None
+                                                                   or cadre.party_joined_on <= day)
 
 
 def build(ctx: DemoContext) -> None:

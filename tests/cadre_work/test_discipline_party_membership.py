@@ -113,3 +113,32 @@ def test_an_expulsion_on_file_is_read_again_from_its_sheet_after_the_status_was_
     result = findings_sheet(county_a_clerk, [row], tmp_path)
     assert result.committed, result.errors
     assert DisciplineFinding.objects.get().kind == DisciplineKind.PARTY_EXPULSION
+
+
+def probationer(unit: Any) -> Cadre:
+    return cadre_in(unit, name="孙预备", political_status="中共预备党员", party_joined_on=datetime.date(2025, 12, 1))
+
+
+def test_the_service_refuses_party_discipline_for_a_probationary_member(tree) -> None:
+    cadre = probationer(tree["county_a"])
+    with pytest.raises(ValidationError) as caught:
+        find(cadre, DECIDED)
+    shown = caught.value.message_dict["kind"][0]
+    assert shown.startswith("孙预备是中共预备党员，不给予党纪处分") and "取消预备党员资格" in shown
+    assert find(cadre, DECIDED, DisciplineKind.PUBLIC_WARNING).kind == DisciplineKind.PUBLIC_WARNING
+
+
+def test_a_findings_sheet_refuses_party_discipline_for_a_probationary_member(tree, county_a_clerk, tmp_path) -> None:
+    cadre = probationer(tree["county_a"])
+    result = findings_sheet(county_a_clerk, [sheet_row(cadre, "党内警告", "2026-06-01")], tmp_path)
+    assert not result.committed and "孙预备是中共预备党员，不给予党纪处分" in messages_of(result)
+    assert not DisciplineFinding.objects.exists()
+
+
+def test_the_finding_page_refuses_party_discipline_for_a_probationary_member(tree, county_a_clerk, client_for) -> None:
+    cadre = probationer(tree["county_a"])
+    response = client_for(county_a_clerk).post(reverse("admin:supervision_disciplinefinding_add"), {
+        "cadre": cadre.pk, "kind": DisciplineKind.PARTY_WARNING, "decided_on": "2026-06-01",
+        "document_number": "城纪处〔2026〕4号", "deciding_organ": "中共兰州市城关区纪律检查委员会", "summary": ""})
+    assert response.status_code == 200 and "不给予党纪处分" in response.content.decode()
+    assert not DisciplineFinding.objects.exists()
