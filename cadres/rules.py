@@ -187,15 +187,39 @@ def vetting_covers(case: Any, *, rank: str, title: str) -> bool:
     return bool(title.strip()) and case.proposed_post.strip() == title.strip()
 
 
-def _spent_on(case: Any, cadre_id: int, on: datetime.date, post_id: int | None) -> str | None:
-    """What this cleared case already answered for, if anything — a 职级 raise recorded on
-    the case (``used_on``), or a promotion in 任职经历 — in words: one case, one step."""
+def promotions_paid(cadre_id: int, cases: list[Any], *, until: datetime.date,
+                    post_id: int | None = None) -> dict[int, Any]:
+    """The promotions in 任职经历 up to ``until`` and the cleared case each paid with, as
+    {case id: post}: each promotion, oldest first, with the first case by nomination that
+    vetted its step (:func:`vetting_covers`), was nominated within the year before it and
+    had paid for nothing yet — the case :func:`vetting_decision` chose when it was
+    written. A case recorded as spent on a 职级 raise (``used_on``) pays for no promotion;
+    a promotion no case fits (one before ``VETTING_REQUIRED_FROM``) takes none. ``post_id``
+    is the post being written, which is not yet a promotion on file."""
     from .selection.selectors import promotions_of
 
+    free = sorted((c for c in cases if c.used_on is None), key=lambda c: (c.nominated_on, c.pk))
+    if not free:
+        return {}
+    paid: dict[int, Any] = {}
+    for post in reversed(promotions_of(cadre_id, since=free[0].nominated_on, until=until)):
+        if post.pk == post_id:
+            continue
+        case = next((c for c in free if c.pk not in paid and c.nominated_on <= post.appointed_on
+                     <= c.nominated_on + datetime.timedelta(days=VETTING_VALID_DAYS)
+                     and vetting_covers(c, rank=post.rank, title=post.title)), None)
+        if case is not None:
+            paid[case.pk] = post
+    return paid
+
+
+def _spent_on(case: Any, paid: dict[int, Any]) -> str | None:
+    """What this cleared case already answered for, if anything — a 职级 raise recorded on
+    the case (``used_on``), or a promotion in 任职经历 (:func:`promotions_paid`) — in words:
+    one case, one step."""
     if case.used_on is not None:
         return f"{case.used_for}（{case.used_on:%Y-%m-%d}）"
-    post = next((p for p in reversed(promotions_of(cadre_id, since=case.nominated_on, until=on))
-                 if p.pk != post_id and vetting_covers(case, rank=p.rank, title=p.title)), None)
+    post = paid.get(case.pk)
     return None if post is None else f"提拔为「{post.title}」（{post.appointed_on:%Y-%m-%d}任职）"
 
 
@@ -207,17 +231,17 @@ def vetting_decision(cadre_id: int, on: datetime.date, *, rank: str = "", title:
 
     if on < vetting_required_from():
         return None, None
-    cleared = list(VettingCase.objects.filter(
-        cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on,
-        nominated_on__gte=on - datetime.timedelta(days=VETTING_VALID_DAYS),
-    ).order_by("nominated_on", "id"))
+    every = list(VettingCase.objects.filter(cadre_id=cadre_id, status=VettingStatus.CLEARED, nominated_on__lte=on)
+                 .order_by("nominated_on", "id"))
+    cleared = [c for c in every if c.nominated_on >= on - datetime.timedelta(days=VETTING_VALID_DAYS)]
     if not cleared:
         return None, NO_VETTING
     step = _label(Rank, rank) if rank else "职务层次未填"
     covering = [c for c in cleared if vetting_covers(c, rank=rank, title=title)]
+    paid = promotions_paid(cadre_id, every, until=on, post_id=post_id) if covering else {}
     spent = None
     for case in covering:
-        spent = _spent_on(case, cadre_id, on, post_id)
+        spent = _spent_on(case, paid)
         if spent is None:
             return case, None
     if covering:

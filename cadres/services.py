@@ -101,7 +101,8 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
 
 def vetting_cases_spend(*, uses: Sequence[rules.VettingUse], actor: Any) -> int:
     """凡提四必: record on each cleared case the 职级 raise it paid for (使用日期, 用于), so
-    that it answers for no second step (``rules._spent_on``). Part of the write of the
+    that it answers for no second step (``rules._spent_on``; a promotion's case is
+    read from 任职经历, ``rules.promotions_paid``). Part of the write of the
     profile (``cadre_save``, the cadres sheet), in its transaction: the clerk's right to
     change the cadre is the right asked. A case spent meanwhile refuses the write.
     Returns how many cases were recorded."""

@@ -168,3 +168,27 @@ def test_a_posts_sheet_cannot_promote_on_a_case_cleared_for_another_rank(make_ca
     assert not result.committed
     assert "是为拟任「城关镇党委书记」（乡科级正职）进行的" in " ".join(str(e) for e in result.errors)
     assert not Post.objects.filter(cadre=cadre).exists()
+
+
+def test_a_promotion_pays_with_one_case_and_leaves_a_second_case_for_the_same_step_free(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    first = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=20)
+    second = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=10)
+    appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    cadre.grade = Grade.RESEARCHER_4  # a 职级 raise in the new post: the second case pays for it
+    cadre_save(cadre=cadre, actor=SYSTEM)
+    assert Cadre.objects.get(pk=cadre.pk).grade == Grade.RESEARCHER_4
+    assert VettingCase.objects.get(pk=second.pk).used_for == "晋升职级为「四级调研员」"
+    assert VettingCase.objects.get(pk=first.pk).used_on is None  # it paid for the promotion, read from 任职经历
+
+
+def test_a_case_nominated_more_than_a_year_before_a_promotion_did_not_pay_for_it(make_cadre) -> None:
+    from cadres.rules import promotions_paid
+
+    cadre = town_head(make_cadre)
+    old = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=400)
+    recent = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=10)
+    post = appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    cases = list(VettingCase.objects.filter(pk__in=[old.pk, recent.pk]))
+    assert promotions_paid(cadre.pk, cases, until=TODAY) == {recent.pk: Post.objects.get(pk=post.pk)}
