@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadres.models import Cadre, Post
-from cadres.rules import vetting_covers
+from cadres.rules import promotions_paid, vetting_covers
 from cadres.supervision.models import DisciplineFinding, HandlingRecord, VettingCase, VettingStatus
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
@@ -304,9 +304,16 @@ def _signer(case: VettingCase | None) -> str:
 
 
 def vetting_case_for(post: Post) -> VettingCase | None:
-    """The 凡提四必 case behind a promotion: the newest one nominated in the year before the
-    appointment, a cleared one that vetted this step (``cadres.rules.vetting_covers``) first,
-    then any cleared one, then any."""
+    """The 凡提四必 case behind a promotion: the cleared case it paid with
+    (``cadres.rules.promotions_paid``), as the write chose it; for a promotion none paid
+    for, the newest one nominated in the year before the appointment, a cleared one that
+    vetted this step (``cadres.rules.vetting_covers``) first, then any cleared one, then any."""
+    every = list(VettingCase.objects.filter(cadre_id=post.cadre_id, status=VettingStatus.CLEARED,
+                                            nominated_on__lte=post.appointed_on).select_related("concluded_by"))
+    paid = next((case_id for case_id, paid_post in promotions_paid(post.cadre_id, every, until=post.appointed_on).items()
+                 if paid_post.pk == post.pk), None)
+    if paid is not None:
+        return next(c for c in every if c.pk == paid)
     window = post.appointed_on - datetime.timedelta(days=365)
     cases = (VettingCase.objects.filter(cadre_id=post.cadre_id, nominated_on__lte=post.appointed_on,
                                         nominated_on__gte=window)

@@ -133,3 +133,14 @@ def test_the_look_back_list_costs_the_same_queries_for_five_rows_and_fifty(tree,
     small, large = queries_for_page_sizes(client, LOOK_BACKS, admin.site._registry[LookBack])
     assert small == large
     assert large <= 12
+
+
+def test_a_look_back_names_the_case_the_promotion_paid_with_when_two_vetted_the_same_step(tree, county_a_clerk) -> None:
+    cadre = cadre_in(tree["county_a"], name="钱两审")
+    appoint(cadre, tree["county_a"], "城关区某局副局长", Rank.TOWNSHIP_DEPUTY, datetime.date(2019, 5, 1))
+    paid = cleared_case(cadre, datetime.date(2025, 1, 5), county_a_clerk)
+    cleared_case(cadre, datetime.date(2025, 2, 20), county_a_clerk)  # a second case for the same step, still unused
+    appoint(cadre, tree["county_a"], "城关区某局局长", Rank.TOWNSHIP_CHIEF, datetime.date(2025, 3, 1))
+    record = handle(cadre, datetime.date(2026, 6, 1), actor=county_a_clerk)
+    row = LookBack.objects.get(handling_record=record).promotions.get()
+    assert row.vetting_case == paid
