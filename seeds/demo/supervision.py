@@ -84,6 +84,8 @@ FINDINGS = [
     (DisciplineKind.PARTY_WARNING, 100, "中共{county}纪律检查委员会", "违规接受管理服务对象宴请"),
     (DisciplineKind.PUBLIC_DEMERIT, 200, "{county}监察委员会", "履行监管职责不力，造成国有资产损失"),
     (DisciplineKind.PARTY_SERIOUS_WARNING, 1000, "中共{county}纪律检查委员会", "违规收受礼金"),
+    # Decided lately and not yet carried out in 任职经历: the 台账 处分后干部信息未变更的干部 lists it.
+    (DisciplineKind.PUBLIC_DISMISSAL, 45, "{county}监察委员会", "违规决策造成重大损失"),
 ]
 
 
@@ -96,9 +98,10 @@ def _county() -> Unit | None:
 
 def _handling(cadres: list[Cadre], today: datetime.date) -> None:
     for index, (kind, source, days) in enumerate(HANDLING):
+        decided_on = today - datetime.timedelta(days=days)
         record = HandlingRecord(
-            cadre=cadres[index], handling_type=kind, source=source, decided_on=today - datetime.timedelta(days=days),
-            document_number=f"城组通〔{today.year}〕{index + 3}号", handler="刘建军",
+            cadre=cadres[index], handling_type=kind, source=source, decided_on=decided_on,
+            document_number=f"城组通〔{decided_on.year}〕{index + 3}号", handler="刘建军",
             facts=f"经核实，该同志存在{source.label}反映的问题，依规给予{kind.label}。",
         )
         if kind == HandlingType.LETTER_INQUIRY:
@@ -221,7 +224,7 @@ def _travel(cadres: list[Cadre], today: datetime.date) -> None:
 
 
 def _discipline(cadres: list[Cadre], county: Unit, today: datetime.date) -> int:
-    """党纪政务处分 for three of the cadres (already handled by their units for lesser matters);
+    """党纪政务处分 for four of the cadres (already handled by their units for lesser matters);
     none if they have one."""
     if DisciplineFinding.objects.filter(cadre__in=cadres).exists():
         return 0
@@ -264,7 +267,7 @@ def build(ctx: DemoContext) -> None:
     if HandlingRecord.objects.filter(cadre__in=cadres).exists():
         # The findings came later than the rest: a demo seeded before them gains them once.
         with transaction.atomic():
-            added = _discipline(cadres[1:4], county, today)
+            added = _discipline(cadres[1:5], county, today)
         ctx.say(f"干部监督：演示数据已存在{f'，补充党纪政务处分 {added} 条' if added else ''}。")
         return
     year = today.year - 1
@@ -276,7 +279,7 @@ def build(ctx: DemoContext) -> None:
         _vetting(cadres[12:], cadres[5], today)
         draw = _draw(ctx, county, year, today)
         _travel(cadres[-4:], today)
-        findings = _discipline(cadres[1:4], county, today)
+        findings = _discipline(cadres[1:5], county, today)
     ctx.say(f"干部监督：{county.name}组织处理 {len(HANDLING)} 条，党纪政务处分 {findings} 条，"
             f"个人有关事项报告 {len(cadres)} 份，随机抽查 {draw.random_total} 人、重点抽查 {draw.targeted_total} 人，"
             f"补充抽取 {draw.supplements.count()} 次。")

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cadres.supervision.models import (
     DisciplineFinding,
+    DisciplineKind,
     FileAudit,
     FileAuditStatus,
     HandlingRecord,
@@ -26,7 +28,7 @@ from cadres.supervision.models import (
     VettingStatus,
 )
 from cadres.supervision.resources import HandlingRecordResource, PersonalMattersReportResource
-from cadres.supervision.selectors import blockers_for, overdue_loans
+from cadres.supervision.selectors import blockers_for, findings_not_carried_out, overdue_loans
 from cadres.supervision.worklists import findings_due, travel_loans_due, vetting_cases_due
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
@@ -102,7 +104,10 @@ def test_the_demo_step_covers_every_workflow_and_is_idempotent(tree) -> None:
     assert list(findings_due(today + datetime.timedelta(days=7)))
     assert list(travel_loans_due(today + datetime.timedelta(days=3)))
     findings = DisciplineFinding.objects.all()
-    assert findings.count() == 3 and findings.filter(influence_ends_on__gte=timezone.localdate()).count() == 2
+    assert findings.count() == 4 and findings.filter(influence_ends_on__gte=timezone.localdate()).count() == 3
+    # The 撤职 decided lately is not carried out yet: its 台账 has a row to show.
+    everyone = get_user_model()(username="province", is_superuser=True, is_active=True)
+    assert [f.kind for f in findings_not_carried_out(everyone)] == [DisciplineKind.PUBLIC_DISMISSAL]
     counts = (HandlingRecord.objects.count(), SpotCheck.objects.count(), TravelDocumentLoan.objects.count(),
               findings.count())
     demo_supervision.build(ctx)
