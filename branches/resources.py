@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields
 from import_export.widgets import Widget
 
+from orgwork.common import numbers
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank, number_for
 
@@ -47,9 +48,9 @@ class CountWidget(Widget):
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            raise ValidationError(f"{self.label}「{value}」不是数字。") from None
+            raise ValidationError(f"{self.label}「{numbers.shown(value)}」不是数字。") from None
         if number != number.to_integral_value() or number < 0:
-            raise ValidationError(f"{self.label}「{value}」应为不小于0的整数。")
+            raise ValidationError(f"{self.label}「{numbers.shown(value)}」应为不小于0的整数。")
         return int(number)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:

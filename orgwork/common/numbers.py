@@ -60,7 +60,15 @@ def refuse_excel_scientific(text: str, label: str) -> None:
 
 
 def not_a_number(value: Any) -> ValidationError:
-    return ValidationError(f"「{value}」不是数字。")
+    return ValidationError(f"「{shown(value)}」不是数字。")
+
+
+def shown(value: Any) -> str:
+    """A cell as a message names it: a spreadsheet's number as it was typed (-1, not the
+    float -1.0 the workbook holds; 2.5; 0.0000001, not 1e-07), anything else as it is."""
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    return str(value)
 
 
 def refuse_exponent(text: str, shown: Any) -> None:

@@ -85,20 +85,20 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"「{value}」不是数字。") from None
+        raise ValidationError(f"「{numbers.shown(value)}」不是数字。") from None
     if not number.is_finite():
-        raise ValidationError(f"「{value}」不是数字。")
+        raise ValidationError(f"「{numbers.shown(value)}」不是数字。")
     result: int | Decimal
     if isinstance(field, models.DecimalField):
         places = Decimal(1).scaleb(-field.decimal_places)
         if number != number.quantize(places, rounding="ROUND_DOWN"):
-            raise ValidationError(f"「{value}」最多保留 {field.decimal_places} 位小数。")
+            raise ValidationError(f"「{numbers.shown(value)}」最多保留 {field.decimal_places} 位小数。")
         # A spreadsheet's number (the float 6000.0) as the field keeps it (6000.00), in the
         # preview's 5600.00 → 6000.00 and in any message naming it; text as it was typed.
         result = number.quantize(places) if isinstance(value, float) else number
     else:
         if number != number.to_integral_value():
-            raise ValidationError(f"「{value}」应填写整数。")
+            raise ValidationError(f"「{numbers.shown(value)}」应填写整数。")
         result = int(number)
     field.run_validators(result)
     return result

@@ -262,13 +262,14 @@ class Command(BaseCommand):
             # Prepared in slices so that memory stays flat; only the COPY itself is timed.
             for offset in range(0, rows, COPY_SLICE):
                 instances = []
-                for row in self._clean_rows(resource_class, user, maker, 20 * rows + 1 + offset,
-                                            min(COPY_SLICE, rows - offset)):
-                    instance = model()
-                    for attribute, value in row.items():
-                        setattr(instance, attribute, value)
-                    engine.resource.prepare_instance(instance, None)
-                    instances.append(instance)
+                with acting_as(user, source=AuditSource.COMMAND):  # the rows' rules ask who writes them
+                    for row in self._clean_rows(resource_class, user, maker, 20 * rows + 1 + offset,
+                                                min(COPY_SLICE, rows - offset)):
+                        instance = model()
+                        for attribute, value in row.items():
+                            setattr(instance, attribute, value)
+                        engine.resource.prepare_instance(instance, None)
+                        instances.append(instance)
                 batch = writer.rows(fields, instances, True)
                 started = time.perf_counter()
                 copy_rows(model._meta.db_table, columns, batch, types=types)
