@@ -29,6 +29,14 @@ VETTING_DUE_DAYS = 30
 FINDING_DUE_DAYS = 30
 
 
+# Who a row is about, first on the lists of records of a cadre.
+CADRE_COLUMNS = (
+    Column("姓名", "cadre.name"),
+    Column("身份证号", "cadre.id_number", sensitive=True),
+    Column("单位", "cadre.unit.full_name"),
+)
+
+
 def loans_overdue(user: Any) -> QuerySet[TravelDocumentLoan]:
     return overdue_loans(user)
 
@@ -98,9 +106,7 @@ def register_all() -> None:
         description="已作出调整职务、责令辞职、免职或降职决定，干部信息中仍为在职、仍任决定前的主职务的干部。"
                     "请在任职经历中登记免职或新任职务（或修改干部状态），使干部信息与决定一致。",
         columns=(
-            Column("姓名", "cadre.name"),
-            Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.full_name"),
+            *CADRE_COLUMNS,
             Column("处理方式", "get_handling_type_display"),
             Column("决定日期", "decided_on"),
             Column("文号", "document_number"),
@@ -117,9 +123,7 @@ def register_all() -> None:
         description="受撤职、开除公职处分后仍在职、仍任原主职务的干部，和受开除党籍处分后政治面貌仍为中共党员的干部。"
                     "请在任职经历、干部状态或政治面貌中落实处分决定。",
         columns=(
-            Column("姓名", "cadre.name"),
-            Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.full_name"),
+            *CADRE_COLUMNS,
             Column("处分种类", "get_kind_display"),
             Column("处分决定日期", "decided_on"),
             Column("处分决定文号", "document_number"),
@@ -147,9 +151,7 @@ def register_all() -> None:
         unmask_permission=UNMASK, row_link=change_link("spotcheck"),
         description="个人有关事项报告抽查核实发现漏报、瞒报，尚未办理处理完毕的干部。",
         columns=(
-            Column("姓名", "cadre.name"),
-            Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.full_name"),
+            *CADRE_COLUMNS,
             Column("报告年度", "draw.year"),
             Column("抽查类型", "get_selection_display"),
             Column("核查结果", "get_outcome_display"),
@@ -164,9 +166,7 @@ def register_all() -> None:
         unmask_permission=UNMASK, row_link=change_link("fileaudit"),
         description="干部人事档案专项审核发现疑似造假、尚未查结的干部，查结前暂缓选任程序。",
         columns=(
-            Column("姓名", "cadre.name"),
-            Column("身份证号", "cadre.id_number", sensitive=True),
-            Column("单位", "cadre.unit.full_name"),
+            *CADRE_COLUMNS,
             Column("审核日期", "audited_on"),
             Column("审核人", "auditor"),
             Column("疑似造假项目", suspected_items),
