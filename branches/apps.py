@@ -20,6 +20,7 @@ class BranchesConfig(AppConfig):
         # A weak branch's checklist item is struck off only after its survey (测评达标后方可销号).
         from orgwork.rectification import closing
 
-        from .services import weak_case_closing_refusal, weak_case_item_struck_off
+        from .services import weak_case_closing_refusal, weak_case_item_reopened, weak_case_item_struck_off
 
-        closing.register("branches.weakbranchcase", weak_case_closing_refusal, struck_off=weak_case_item_struck_off)
+        closing.register("branches.weakbranchcase", weak_case_closing_refusal, struck_off=weak_case_item_struck_off,
+                         reopened=weak_case_item_reopened)

@@ -281,7 +281,10 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
 def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
     """Why ``actor`` may not delete ``meeting`` ("" when they may): a meeting held before
     the back-entry window counts in months already reported (开展率, 缺会名单), so only
-    one who holds the 补录 right removes it."""
+    one who holds the 补录 right removes it. One nobody was expected at (应到人数 0, from
+    before the rule) counts nowhere, and its clerk deletes it."""
+    if meeting.expected is not None and meeting.expected < 1:
+        return ""
     if backentry_late(meeting.held_on, today) and (actor is None or not actor.has_perm(BACKENTRY_PERMISSION)):
         return (f"该会议召开于 {meeting.held_on:%Y-%m-%d}，早于 {backentry_days()} 天的补录期限，已计入开展率和缺会名单，"
                 f"普通用户不能删除；确属重复或录错的，请由有补录权限的负责同志处理。")
@@ -894,6 +897,21 @@ def weak_case_item_struck_off(case: WeakBranchCase, actor: Any) -> None:
                  message=f"整改事项销号，整顿随之销号（知情度 {case.awareness_rate}%，满意度 {case.satisfaction_rate}%）")
 
 
+def weak_case_item_reopened(case: WeakBranchCase, actor: Any) -> None:
+    """The case's checklist item was put on the books again (回头看重新挂账): the problem
+    is back, so the case is 整顿中 again and its survey is taken anew — the one that
+    closed it no longer stands for the item (the trail keeps its rates). Registered with
+    :mod:`orgwork.rectification.closing` from ``BranchesConfig.ready``."""
+    if case.state != WeakCaseState.CLOSED and case.surveyed_on is None:
+        return
+    before = (f"原测评 {case.surveyed_on:%Y-%m-%d}：知情度 {case.awareness_rate}%，满意度 {case.satisfaction_rate}%"
+              if case.surveyed_on else "尚未测评")
+    case.state, case.closed_on = WeakCaseState.RECTIFYING, None
+    case.awareness_rate = case.satisfaction_rate = case.surveyed_on = None
+    save_audited(case, actor=actor, fields=["state", "closed_on", "awareness_rate", "satisfaction_rate", "surveyed_on"],
+                 action=AuditAction.TRANSITION, message=f"整改事项回头看重新挂账，整顿重新开始，须重新测评（{before}）")
+
+
 __all__ = [
     "assessment_grade",
     "assessment_items_total",
@@ -925,6 +943,7 @@ __all__ = [
     "weak_case_closing_refusal",
     "weak_case_delete",
     "weak_case_delete_refusal",
+    "weak_case_item_reopened",
     "weak_case_item_struck_off",
     "weak_case_link_rectification",
     "weak_case_open",

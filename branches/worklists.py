@@ -144,8 +144,9 @@ def register_all() -> None:
         slug="branches_meetings_nobody_expected", title="应到人数为0的会议记录（完整性检查）", section=SECTION,
         permission="branches.view_meeting", queryset=meetings_nobody_expected, filterset_class=MeetingUnitFilter,
         row_link=lambda meeting: reverse("admin:branches_meeting_change", args=[meeting.pk]), expected_empty=True,
-        description="应到人数至少为1：系统录入时已拒绝应到0人的会议；此名单中的记录是此前录入的，不计入开展率和缺会名单，"
-                    "请核实后更正应到、实到人数（更正后即计入），或删除并未召开的会议记录。",
+        description="应到人数至少为1：系统录入时已拒绝应到0人的会议；此名单中的记录是此前录入的，不计入开展率和缺会名单。"
+                    "并未召开的，经办人可以直接删除；确已召开的，更正应到、实到人数后即计入开展率，"
+                    "早于补录期限的须由有补录权限的负责同志更正。",
         columns=(
             Column("党组织", "organisation.placed_name"),
             Column("会议类型", "get_kind_display"),

@@ -239,15 +239,15 @@ def vetting_decision(cadre_id: int, on: datetime.date, *, rank: str = "", title:
     step = _label(Rank, rank) if rank else "职务层次未填"
     covering = [c for c in cleared if vetting_covers(c, rank=rank, title=title)]
     paid = promotions_paid(cadre_id, every, until=on, post_id=post_id) if covering else {}
-    spent = None
+    uses = []
     for case in covering:
         spent = _spent_on(case, paid)
         if spent is None:
             return case, None
-    if covering:
-        return None, (f"该干部通过的凡提四必审查（拟任{covering[-1].proposed_post}，提名日期 "
-                      f"{covering[-1].nominated_on:%Y-%m-%d}）已用于{spent}：一次审查只用于一次提拔或一次晋升职级，"
-                      "本次提拔或晋升须另行审查。")
+        uses.append(f"拟任{case.proposed_post}，提名日期 {case.nominated_on:%Y-%m-%d}）已用于{spent}")
+    if uses:
+        which = "该干部通过的凡提四必审查（" if len(uses) == 1 else f"该干部通过的{len(uses)}份凡提四必审查均已使用：（"
+        return None, (which + "；（".join(uses) + "：一次审查只用于一次提拔或一次晋升职级，本次提拔或晋升须另行审查。")
     case = cleared[-1]
     vetted = _label(Rank, case.proposed_rank) if case.proposed_rank else "未登记拟任职务层次"
     return None, (f"该干部通过的凡提四必审查是为拟任「{case.proposed_post}」（{vetted}）进行的，不能用于本次提拔或晋升"
@@ -296,10 +296,28 @@ def becomes_current_principal(post: Post, before: Post | None) -> bool:
     return RANK_LEVEL.get(post.rank, 0) > RANK_LEVEL.get(before.rank, 0)
 
 
+def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str | None:
+    """开除公职 ends public office for good: no post is taken on or after its decision."""
+    from .supervision.models import DisciplineFinding, DisciplineKind
+
+    if cadre_id is None:
+        return None
+    finding = (DisciplineFinding.objects.filter(cadre_id=cadre_id, kind=DisciplineKind.PUBLIC_EXPULSION,
+                                                decided_on__lte=on).order_by("decided_on").first())
+    if finding is None:
+        return None
+    return (f"该干部已被开除公职（处分决定：{finding.document_number}，{finding.decided_on:%Y-%m-%d}），"
+            f"此后不能再任职：任职时间 {on:%Y-%m-%d} 不能登记。")
+
+
 def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> None:
     """Rules of one 任职经历 row: a new current principal post of a higher 职务层次 is a
     promotion (see :func:`check_promotion`); its 职务层次 must fit the cadre's 职级 and
-    管理权限 (:func:`check_combination`). ``before`` is the stored row, when there is one."""
+    管理权限 (:func:`check_combination`). No post is taken after a 开除公职
+    (:func:`expelled_from_office_refusal`). ``before`` is the stored row, when there is one."""
+    if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
+        if refusal := expelled_from_office_refusal(post.cadre_id, post.appointed_on):
+            raise ValidationError({"appointed_on": refusal})
     if not becomes_current_principal(post, before) or post.appointed_on is None:
         return
     held_rank, held_grade = held if held is not None else held_rank_and_grade(post.cadre_id)

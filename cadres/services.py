@@ -68,6 +68,7 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
     """Create or update a cadre (干部基本信息).
 
     Refused: a 管理权限 the actor's department does not give (``rules.check_authority_given``),
+    a 政治面貌 or 入党时间 a 党纪处分 on file contradicts (``_check_party_standing``),
     职务层次/职级/管理权限 that do not go together, a higher 职级 inside an 影响期
     or without 凡提四必 (``rules.check_cadre``); the case a 职级 raise passes on is recorded
     as spent on it (:func:`vetting_cases_spend`). 现任职务 and 职务层次 follow the current
@@ -84,6 +85,8 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
         if getattr(cadre, "_audit_loaded", None) is None:
             cadre._audit_loaded = concrete_values(locked)
     rules.check_authority_given(actor=actor, authority=cadre.authority, before=None if adding else locked.authority)
+    if not adding:
+        _check_party_standing(cadre, political_status=locked.political_status, party_joined_on=locked.party_joined_on)
     _follow_current_post(cadre)
     cadre_fill_pinyin(cadre)
     if validate:
@@ -240,8 +243,24 @@ def check_sheet_cadre(cadre: Cadre, original: Cadre | None, *, actor: Any) -> ru
     stored = _stored(original)
     rules.check_authority_given(actor=actor, authority=cadre.authority,
                                 before=None if original is None else stored.get("authority", ""))
+    if original is not None:
+        _check_party_standing(cadre, political_status=stored.get("political_status", ""),
+                              party_joined_on=stored.get("party_joined_on"))
     return rules.check_cadre(cadre, before=None if original is None else (stored.get("rank", ""), stored.get("grade", "")),
                              cadre_id=None if original is None else original.pk)
+
+
+def _check_party_standing(cadre: Cadre, *, political_status: str, party_joined_on: Any) -> None:
+    """A changed 政治面貌 or 入党时间 must agree with the 党纪处分 on file, which were given to
+    a full member (``supervision.models.party_discipline_conflict``); unchanged, an older
+    record is left as it is."""
+    from .supervision.models import party_discipline_conflict
+
+    if (cadre.political_status, cadre.party_joined_on) == (political_status, party_joined_on):
+        return
+    if conflict := party_discipline_conflict(cadre):
+        field = "political_status" if cadre.political_status != political_status else "party_joined_on"
+        raise ValidationError({field: conflict}, code="party_discipline")
 
 
 def _stored(original: Any) -> dict[str, Any]:
@@ -360,7 +379,7 @@ def check_sheet_post(post: Post, original: Post | None) -> None:
     replace or end a serving cadre's current principal post (the page does both at once)."""
     stored = _stored(original)
     before = None if original is None else Post(
-        pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""),
+        pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""), appointed_on=stored.get("appointed_on"),
         is_current=bool(stored.get("is_current")), is_principal=bool(stored.get("is_principal")))
     rules.check_post(post, before=before)
     cadre = post.cadre

@@ -267,8 +267,8 @@ def test_a_nul_character_in_any_query_is_dropped_before_a_view_sees_it(county_a_
     assert any("不可见字符" in m for m in said(response))
 
 
-@pytest.mark.parametrize("year", ["0", "-1", "2147483648"])
-def test_a_year_no_calendar_holds_is_a_form_error_on_a_worklist(year: str, county_a_clerk: User,
+@pytest.mark.parametrize("year", ["0", "-1", "2147483648", "2025.5", "1e3"])
+def test_a_year_no_calendar_holds_or_a_fraction_is_a_form_error_on_a_worklist(year: str, county_a_clerk: User,
                                                                 client_for: Any) -> None:
     response = client_for(county_a_clerk).get(reverse("admin:worklist", args=["supervision_vetting_during_influence"]),
                                               {"year": year})

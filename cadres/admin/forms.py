@@ -107,6 +107,9 @@ class CadreForm(forms.ModelForm):
         if authority is not None and self.authorities_given is not None:
             kept = {*self.authorities_given, self.instance.authority or ""}  # a stored value stays visible
             authority.choices = [(value, label) for value, label in authority.choices if value == "" or value in kept]
+            offered = "、".join(str(label) for value, label in authority.choices if value)
+            authority.error_messages["invalid_choice"] = (
+                f"所选管理权限不是您所在单位可以登记的（可选：{offered}）；其他管理权限由上级组织部门确定。")
         for name in self.DERIVED:
             if name in self.fields:
                 self.fields[name].disabled = True

@@ -175,6 +175,33 @@ class DisciplineKind(models.TextChoices):
 
 
 PARTY_KINDS = frozenset(k for k in DisciplineKind.values if k.startswith("party_"))
+# 入党时间 on a cadre's record is the day he became a 预备党员; the 预备期 is a year.
+PROBATION_MONTHS = 12
+PROBATIONARY_NO_DISCIPLINE = ("不给予党纪处分：预备党员违犯党纪，情节较轻、可以保留预备党员资格的，由党组织批评教育或者延长预备期；"
+                              "情节较重的，取消预备党员资格（《中国共产党纪律处分条例》）。")
+
+
+def party_discipline_conflict(cadre: Cadre) -> str | None:
+    """A cadre's 政治面貌 or 入党时间 about to be written that a 党纪处分 on file contradicts
+    (its decision needs a full member: not a 预备党员 now, not inside the year after 入党时间),
+    in words; None when none does. The cadre's writers ask it when either field changes."""
+    if cadre.pk is None:
+        return None
+    findings = DisciplineFinding.objects.filter(cadre_id=cadre.pk, kind__in=PARTY_KINDS).order_by("decided_on", "pk")
+    joined = cadre.party_joined_on
+    if cadre.political_status == PROBATIONARY_MEMBER:
+        conflict = findings.first()
+    elif joined:
+        conflict = findings.filter(decided_on__lt=dates.add_months(joined, PROBATION_MONTHS)).first()
+    else:
+        return None
+    if conflict is None:
+        return None
+    on_file = f"{conflict.get_kind_display()}，{conflict.decided_on:%Y-%m-%d}，{conflict.document_number}"
+    if cadre.political_status == PROBATIONARY_MEMBER:
+        return f"该干部有党纪处分记录（{on_file}），处分时须为正式党员：政治面貌不能登记为中共预备党员，请核对。"
+    return (f"该干部有党纪处分记录（{on_file}），处分时须为正式党员：入党时间为 {joined:%Y.%m} 时，处分决定日期在一年预备期内"
+            "或入党之前，请核对入党时间。")
 
 # 影响期 (months from the decision) during which the cadre may not be promoted or rated 优秀.
 # 《党政领导干部选拔任用工作条例》 bars from promotion whoever is inside the 影响期 of a
@@ -283,9 +310,10 @@ class DisciplineFinding(Audited):
                     f"{self.decided_on:%Y-%m-%d}。请核对处分决定日期和入党时间。")
         status = cadre.political_status
         if status == PROBATIONARY_MEMBER:
-            return (f"{cadre.name}是中共预备党员，不给予党纪处分：预备党员违犯党纪，情节较轻、可以保留预备党员资格的，"
-                    "由党组织批评教育或者延长预备期；情节较重的，取消预备党员资格（《中国共产党纪律处分条例》）。"
-                    "已转为正式党员的，请先在干部信息中改正政治面貌。")
+            return f"{cadre.name}是中共预备党员，{PROBATIONARY_NO_DISCIPLINE}已转为正式党员的，请先在干部信息中改正政治面貌。"
+        if joined and self.decided_on and self.decided_on < dates.add_months(joined, PROBATION_MONTHS):
+            return (f"{cadre.name}的入党时间为 {joined:%Y.%m}，处分决定日期 {self.decided_on:%Y-%m-%d} 时尚在一年预备期内，"
+                    f"{PROBATIONARY_NO_DISCIPLINE}请核对处分决定日期和入党时间。")
         if not status or status in PARTY_MEMBER_STATUSES:
             return None
         expelled = DisciplineFinding.objects.filter(cadre_id=self.cadre_id, kind=DisciplineKind.PARTY_EXPULSION)

@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (BooleanField, Case, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet,
+                              Subquery, Value, When)
 from django.utils import timezone
 
-from cadres.models import PARTY_MEMBER_STATUSES, REVIEW_BELOW_SCORE, Assessment, Cadre, CadreStatus, Post
+from cadres.models import (PARTY_MEMBER_STATUSES, RANK_LEVEL, REVIEW_BELOW_SCORE, Assessment, Cadre, CadreStatus, Post,
+                           Rank)
 from orgwork.rectification.selectors import rectification_items_for
 from orgwork.units.scope import scope_queryset
 
@@ -351,10 +353,12 @@ def supervision_timeline(cadre: Cadre) -> list[TimelineEntry]:
 # ---------------------------------------------------------------------------
 
 # 组织处理 that take the cadre out of his post or lower it, and the 政务处分 that do: each
-# is carried out through 任职经历 (the post ended, a new one appointed) or 干部状态.
+# is carried out through 任职经历 (the post ended, a new one appointed) or 干部状态. 降职
+# and 撤职 (which lowers the post, 《公职人员政务处分法》) are carried out by a lower
+# 职务层次, not by any new post; 开除公职 by the cadre leaving 在职.
 POST_ENDING_HANDLING = (HandlingType.POST_ADJUSTMENT, HandlingType.ORDERED_RESIGNATION, HandlingType.DISMISSAL,
                         HandlingType.DEMOTION)
-POST_ENDING_DISCIPLINE = (DisciplineKind.PUBLIC_DISMISSAL, DisciplineKind.PUBLIC_EXPULSION)
+LOWERING = (HandlingType.DEMOTION, DisciplineKind.PUBLIC_DISMISSAL)
 
 
 def _post_held_before_decision() -> QuerySet[Post]:
@@ -365,38 +369,72 @@ def _post_held_before_decision() -> QuerySet[Post]:
                                cadre__status=CadreStatus.ACTIVE)
 
 
-def _with_post_held(queryset: QuerySet[Any]) -> QuerySet[Any]:
-    held = _post_held_before_decision().order_by("-appointed_on")
-    return queryset.annotate(post_held=Subquery(held.values("title")[:1]),
-                             post_held_since=Subquery(held.values("appointed_on")[:1]))
+def _rank_level(field: str) -> Case:
+    """职务层次 ``field`` on the scale of ``RANK_LEVEL`` (0: none)."""
+    return Case(*(When(**{field: rank}, then=Value(level)) for rank, level in RANK_LEVEL.items()),
+                default=Value(0), output_field=IntegerField())
+
+
+def _with_posts(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The serving cadre's current principal post (title, since, 职务层次) and the 职务层次
+    of the principal post he held on the decision day, each row annotated."""
+    current = Post.objects.filter(cadre=OuterRef("cadre_id"), is_current=True, is_principal=True,
+                                  cadre__status=CadreStatus.ACTIVE).order_by("-appointed_on")
+    on_decision = (Post.objects.filter(Q(appointed_on__lt=OuterRef("decided_on")) | Q(appointed_on__isnull=True),
+                                       Q(removed_on__isnull=True) | Q(removed_on__gte=OuterRef("decided_on")),
+                                       cadre=OuterRef("cadre_id"), is_principal=True)
+                   .exclude(rank="").order_by("-appointed_on"))
+    return (queryset.annotate(post_held=Subquery(current.values("title")[:1]),
+                              post_held_since=Subquery(current.values("appointed_on")[:1]),
+                              rank_now=Subquery(current.values("rank")[:1]),
+                              rank_on_decision=Subquery(on_decision.values("rank")[:1]))
+            .annotate(level_now=_rank_level("rank_now"), level_on_decision=_rank_level("rank_on_decision")))
+
+
+def _not_lowered() -> Q:
+    """降职 or 撤职 not carried out: still in the post held before the decision, or in a
+    post of no lower 职务层次 than that day's."""
+    return Q(Exists(_post_held_before_decision())) | Q(level_on_decision__gt=0, level_now__gte=F("level_on_decision"))
 
 
 def handling_not_carried_out(user: Any) -> QuerySet[HandlingRecord]:
-    """调整职务, 责令辞职, 免职 and 降职 whose cadre is still 在职 in the principal post he
-    held before the decision: the decision is on file, but 任职经历 and 干部状态 do not
-    show it carried out. Oldest decisions first."""
-    records = HandlingRecord.objects.filter(Exists(_post_held_before_decision()),
-                                            handling_type__in=POST_ENDING_HANDLING)
-    return (_with_post_held(scope_queryset(records, user)).select_related("cadre", "cadre__unit")
-            .order_by("decided_on", "pk"))
+    """调整职务, 责令辞职 and 免职 whose cadre is still 在职 in the principal post he held
+    before the decision, and 降职 whose cadre holds no lower 职务层次 than on the decision
+    day: the decision is on file, but 任职经历 and 干部状态 do not show it carried out.
+    Oldest decisions first."""
+    records = _with_posts(HandlingRecord.objects.filter(handling_type__in=POST_ENDING_HANDLING,
+                                                        cadre__status=CadreStatus.ACTIVE))
+    records = records.filter((Q(handling_type=HandlingType.DEMOTION) & _not_lowered())
+                             | (~Q(handling_type=HandlingType.DEMOTION) & Q(Exists(_post_held_before_decision()))))
+    return scope_queryset(records, user).select_related("cadre", "cadre__unit").order_by("decided_on", "pk")
 
 
 def findings_not_carried_out(user: Any) -> QuerySet[DisciplineFinding]:
-    """撤职 and 开除公职 whose cadre is still 在职 in the principal post he held before the
-    decision, and 开除党籍 whose cadre is still recorded as 中共党员 or 中共预备党员: the
+    """撤职 whose cadre holds no lower 职务层次 than on the decision day, 开除公职 whose cadre
+    is still 在职, and 开除党籍 whose cadre is still recorded as 中共党员 or 中共预备党员: the
     处分 is on file, the registry does not show it carried out. Oldest decisions first."""
-    findings = DisciplineFinding.objects.filter(
-        Q(Exists(_post_held_before_decision()), kind__in=POST_ENDING_DISCIPLINE)
+    findings = _with_posts(DisciplineFinding.objects.all()).filter(
+        (Q(kind=DisciplineKind.PUBLIC_DISMISSAL, cadre__status=CadreStatus.ACTIVE) & _not_lowered())
+        | Q(kind=DisciplineKind.PUBLIC_EXPULSION, cadre__status=CadreStatus.ACTIVE)
         | Q(kind=DisciplineKind.PARTY_EXPULSION, cadre__political_status__in=PARTY_MEMBER_STATUSES))
-    return (_with_post_held(scope_queryset(findings, user)).select_related("cadre", "cadre__unit")
-            .order_by("decided_on", "pk"))
+    return scope_queryset(findings, user).select_related("cadre", "cadre__unit").order_by("decided_on", "pk")
 
 
 def not_carried_out_reason(row: HandlingRecord | DisciplineFinding) -> str:
     """What a row of :func:`handling_not_carried_out` or :func:`findings_not_carried_out`
     still waits for, in a sentence."""
-    if isinstance(row, DisciplineFinding) and row.kind == DisciplineKind.PARTY_EXPULSION:
-        return f"已开除党籍，干部信息中的政治面貌仍为{row.cadre.political_status}：请更正政治面貌（填有入党时间的一并清空，原值留在修改记录中）。"
+    kind = row.kind if isinstance(row, DisciplineFinding) else row.handling_type
+    if kind == DisciplineKind.PARTY_EXPULSION:
+        return (f"已开除党籍，干部信息中的政治面貌仍为{row.cadre.political_status}：请更正政治面貌"
+                "（填有入党时间的一并清空，原值留在修改记录中）。")
+    if kind == DisciplineKind.PUBLIC_EXPULSION:
+        return "已开除公职，干部状态仍为在职：请修改干部状态（开除公职后不再任职）。"
     what = row.get_handling_type_display() if isinstance(row, HandlingRecord) else row.get_kind_display()
+    post = getattr(row, "post_held", "") or "原职务"
     since = f"（{row.post_held_since:%Y-%m-%d}任职）" if getattr(row, "post_held_since", None) else ""
-    return f"{what}后仍任「{getattr(row, 'post_held', '') or '原职务'}」{since}：请在任职经历中登记免职或新任职务，或修改干部状态。"
+    if kind in LOWERING:
+        before = dict(Rank.choices).get(getattr(row, "rank_on_decision", "") or "", "")
+        now = dict(Rank.choices).get(getattr(row, "rank_now", "") or "", "")
+        level = f"，职务层次仍为{now}（决定时为{before}）" if now and before else ""
+        return f"{what}后仍任「{post}」{since}{level}：请在任职经历中登记降低职务层次后的新任职务。"
+    return f"{what}后仍任「{post}」{since}：请在任职经历中登记免职或新任职务，或修改干部状态。"

@@ -28,15 +28,21 @@ StruckOff = Callable[[Any, Any], None]
 
 _RULES: dict[str, ClosingRule] = {}
 _STRUCK_OFF: dict[str, StruckOff] = {}
+_REOPENED: dict[str, StruckOff] = {}
 
 
-def register(model_label: str, rule: ClosingRule, *, struck_off: StruckOff | None = None) -> None:
+def register(model_label: str, rule: ClosingRule, *, struck_off: StruckOff | None = None,
+             reopened: StruckOff | None = None) -> None:
     """Set the closing rule of the items whose source is a ``model_label`` record
     (``"branches.weakbranchcase"``), and what the record does when its item is struck
-    off (a 软弱涣散 case is closed with it), whichever page or step strikes it off."""
-    _RULES[model_label.lower()] = rule
+    off (a 软弱涣散 case is closed with it) and when a look-back puts the item on the
+    books again (the case is reopened), whichever page or step does it."""
+    label = model_label.lower()
+    _RULES[label] = rule
     if struck_off is not None:
-        _STRUCK_OFF[model_label.lower()] = struck_off
+        _STRUCK_OFF[label] = struck_off
+    if reopened is not None:
+        _REOPENED[label] = reopened
 
 
 def lock_source(item: RectificationItem) -> models.Model | None:
@@ -66,8 +72,17 @@ def refusal(source: models.Model | None) -> str:
 
 def follow_struck_off(source: models.Model | None, actor: Any) -> None:
     """Tell the source record (from :func:`lock_source`) that its item was struck off."""
+    _follow(_STRUCK_OFF, source, actor)
+
+
+def follow_reopened(source: models.Model | None, actor: Any) -> None:
+    """Tell the source record (from :func:`lock_source`) that its item is on the books again."""
+    _follow(_REOPENED, source, actor)
+
+
+def _follow(followers: dict[str, StruckOff], source: models.Model | None, actor: Any) -> None:
     if source is None:
         return
-    follow = _STRUCK_OFF.get(source._meta.label_lower)
+    follow = followers.get(source._meta.label_lower)
     if follow is not None:
         follow(source, actor)

@@ -382,8 +382,10 @@ def rectification_send_back(*, item: RectificationItem, actor: Any, reason: str)
 
 @transaction.atomic
 def rectification_reopen(*, item: RectificationItem, actor: Any, reason: str) -> RectificationItem:
-    """回头看重新挂账: 已销号 → 重新挂账, when a look-back finds the problem again."""
+    """回头看重新挂账: 已销号 → 重新挂账, when a look-back finds the problem again; the
+    source record follows (a 软弱涣散 case is reopened for a new survey, :mod:`.closing`)."""
     reason = _require_reason(reason, "重新挂账")
+    source = closing.lock_source(item)
 
     def apply(locked: RectificationItem) -> list[str]:
         if locked.source_content_type_id is not None:
@@ -411,7 +413,9 @@ def rectification_reopen(*, item: RectificationItem, actor: Any, reason: str) ->
         return ["reopen_reason", "reopen_count", "closed_at", "requested_by", "requested_at", "reviewed_by",
                 "reviewed_at"]
 
-    return _run(T.REOPEN, item=item, actor=actor, apply=apply, note=f"回头看：{reason}")
+    reopened = _run(T.REOPEN, item=item, actor=actor, apply=apply, note=f"回头看：{reason}")
+    closing.follow_reopened(source, actor)
+    return reopened
 
 
 @transaction.atomic

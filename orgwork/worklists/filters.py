@@ -111,6 +111,7 @@ class WorkListFilterSet(django_filters.FilterSet):
             # range): the form refuses it instead, as any bad filter value.
             if isinstance(filter_, django_filters.NumberFilter) and (
                     name == "year" or filter_.field_name.endswith("year")):
+                filter_.field_class = forms.IntegerField  # a year is whole: 2025.5 and 1e3 are refused
                 filter_.extra.setdefault("min_value", YEAR_MIN)
                 filter_.extra.setdefault("max_value", YEAR_MAX)
 

@@ -144,3 +144,17 @@ def test_closing_the_case_writes_one_closing_row_on_the_case(case, county_a_cler
     weak_case_close(case=case, actor=city_officer)
     closing_rows = [m for m in case_audit_messages(case) if "销号" in m]
     assert closing_rows == ["测评达标销号（知情度 80.0%，满意度 92.5%）"]
+
+
+def test_putting_the_struck_off_item_on_the_books_again_reopens_the_case_for_a_new_survey(
+        case, county_a_clerk, city_officer, client_for):
+    weak_case_record_survey(case=case, awareness="88", satisfaction="91", surveyed_on=SURVEYED, actor=county_a_clerk)
+    services.rectification_approve_closure(item=item_of(case), actor=city_officer, note="同意销号")
+    services.rectification_reopen(item=item_of(case), actor=city_officer, reason="回头看发现班子仍不健全")
+    reopened = WeakBranchCase.objects.get(pk=case.pk)
+    assert (reopened.state, reopened.closed_on, reopened.awareness_rate, reopened.surveyed_on) == (
+        WeakCaseState.RECTIFYING, None, None, None)
+    assert case_audit_messages(case)[-1] == "整改事项回头看重新挂账，整顿重新开始，须重新测评（原测评 2025-11-01：知情度 88.0%，满意度 91.0%）"
+    with pytest.raises(ValidationError):  # the old survey no longer stands for the item
+        services.rectification_request_closure(item=services.rectification_start(item=item_of(case), actor=county_a_clerk),
+                                               actor=county_a_clerk, account="已整改")

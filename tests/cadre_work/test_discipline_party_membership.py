@@ -73,7 +73,9 @@ def test_the_service_refuses_party_discipline_decided_before_the_cadre_joined_th
     with pytest.raises(ValidationError) as caught:
         find(cadre, DECIDED)
     assert "入党时间为 2026.07，晚于处分决定日期 2026-06-01" in " ".join(caught.value.messages)
-    assert find(cadre, datetime.date(2026, 7, 15)).kind == DisciplineKind.PARTY_WARNING
+    with pytest.raises(ValidationError) as caught:
+        find(cadre, datetime.date(2026, 7, 15))  # a member since, but a 预备党员 that day
+    assert "尚在一年预备期内" in " ".join(caught.value.messages)
 
 
 def test_the_service_refuses_party_discipline_for_a_non_party_cadre(tree) -> None:
@@ -142,3 +144,37 @@ def test_the_finding_page_refuses_party_discipline_for_a_probationary_member(tre
         "document_number": "城纪处〔2026〕4号", "deciding_organ": "中共兰州市城关区纪律检查委员会", "summary": ""})
     assert response.status_code == 200 and "不给予党纪处分" in response.content.decode()
     assert not DisciplineFinding.objects.exists()
+
+
+def test_the_service_refuses_party_discipline_within_a_year_of_joining(tree) -> None:
+    cadre = member(tree["county_a"], joined=datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        find(cadre, DECIDED)  # 2026-06-01: still in the 预备期
+    assert "处分决定日期 2026-06-01 时尚在一年预备期内" in caught.value.message_dict["kind"][0]
+
+
+def test_the_profile_cannot_become_probationary_under_party_discipline_on_file(tree, county_a_clerk) -> None:
+    cadre = member(tree["county_a"])
+    find(cadre, DECIDED)
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    cadre.political_status = "中共预备党员"
+    with pytest.raises(ValidationError) as caught:
+        cadre_save(cadre=cadre, actor=county_a_clerk)
+    assert caught.value.message_dict["political_status"][0].startswith("该干部有党纪处分记录（党内警告，2026-06-01")
+    assert Cadre.objects.get(pk=cadre.pk).political_status == "中共党员"
+
+
+def test_a_cadres_sheet_cannot_move_the_joining_date_past_party_discipline_on_file(tree, county_a_clerk,
+                                                                                  tmp_path) -> None:
+    from cadres.resources import CadreResource
+    from tests.cadres.test_sheet_post_changes import HEAD
+
+    cadre = member(tree["county_a"])
+    find(cadre, DECIDED)
+    head = [*HEAD[:5], "入党时间"]
+    row = [cadre.name, "男", "1975.06", cadre.id_number, cadre.unit.code, "2025.12"]
+    path = xlsx(tmp_path / "干部.xlsx", [head, row], text_columns=[3])
+    result = run_import(CadreResource, county_a_clerk, open_sheet(str(path), path.name, CadreResource), commit=True)
+    assert not result.committed
+    assert "处分决定日期在一年预备期内或入党之前" in " ".join(str(e) for e in result.errors)
+    assert Cadre.objects.get(pk=cadre.pk).party_joined_on == datetime.date(2001, 7, 1)

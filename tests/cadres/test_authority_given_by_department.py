@@ -155,3 +155,14 @@ def test_a_county_clerk_cannot_clear_the_authority_of_a_city_cadre(make_cadre, c
     cadre = town_head(make_cadre)
     shown = refused(lambda: cadre_save(cadre=with_authority(cadre, ""), actor=county_a_clerk))
     assert "该干部为市管干部" in shown
+
+
+def test_a_forged_authority_on_the_cadre_page_is_refused_in_words_not_codes(make_cadre, county_a_clerk,
+                                                                           client_for) -> None:
+    cadre = serving(make_cadre)
+    url = reverse("admin:cadres_cadre_change", args=[cadre.pk])
+    client = client_for(county_a_clerk)
+    data = form_data(client.get(url))
+    data["authority"] = Authority.PROVINCE
+    page = client.post(url, data).content.decode()
+    assert "所选管理权限不是您所在单位可以登记的（可选：县管、其他）" in page and "「province」" not in page

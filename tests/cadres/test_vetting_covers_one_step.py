@@ -192,3 +192,17 @@ def test_a_case_nominated_more_than_a_year_before_a_promotion_did_not_pay_for_it
     post = appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
     cases = list(VettingCase.objects.filter(pk__in=[old.pk, recent.pk]))
     assert promotions_paid(cadre.pk, cases, until=TODAY) == {recent.pk: Post.objects.get(pk=post.pk)}
+
+
+def test_a_refused_third_step_names_what_each_case_already_paid_for(make_cadre) -> None:
+    cadre = town_head(make_cadre)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=20)
+    cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=10)
+    appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    cadre.grade = Grade.RESEARCHER_4
+    cadre = cadre_save(cadre=cadre, actor=SYSTEM)
+    cadre.grade = Grade.RESEARCHER_3
+    shown = refusal(lambda: cadre_save(cadre=cadre, actor=SYSTEM))
+    assert "该干部通过的2份凡提四必审查均已使用" in shown
+    assert "已用于提拔为「城关区副区长」" in shown and "已用于晋升职级为「四级调研员」" in shown

@@ -158,3 +158,25 @@ def test_a_meeting_with_nobody_expected_counts_toward_no_rate_until_it_is_correc
     assert theme_days_held() == 0
     Meeting.objects.filter(pk=empty.pk).update(expected=12, present=9)
     assert theme_days_held() == 1
+
+
+def test_a_meeting_nobody_was_expected_at_is_deleted_by_its_clerk_past_the_back_entry_window(
+    tree: dict[str, Unit], county_a_clerk: Any
+) -> None:
+    from django.db import connection
+
+    from branches.models import Meeting
+    from branches.services import meeting_delete
+
+    with connection.cursor() as cursor:  # a row from before the rule, as above
+        cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
+    ours = make_org("A-1", "城关第一党支部", tree["county_a"])
+    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2025, 3, 10), present=0)
+    counted = add_meeting(ours, K.GROUP_MEETING, datetime.date(2025, 3, 11))
+    Meeting.objects.filter(pk=empty.pk).update(expected=0)
+    meeting_delete(meeting=Meeting.objects.get(pk=empty.pk), actor=county_a_clerk)
+    assert not Meeting.objects.filter(pk=empty.pk).exists()
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):  # a meeting that counts stays the back-entry right's to remove
+        meeting_delete(meeting=counted, actor=county_a_clerk)

@@ -104,13 +104,15 @@ def test_an_expelled_member_still_recorded_as_a_party_member_is_listed(
 
 def test_a_cadre_removed_from_office_still_in_his_post_is_listed_until_the_posts_follow(
         tree: dict[str, Unit], county_a_clerk: Any, client_for: Any) -> None:
-    cadre = deputy_head(tree["county_a"], "撤职未落实")
+    cadre = cadre_in(tree["county_a"], name="撤职未落实")
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
+                           appointed_on=D(2021, 3, 1)), actor=SYSTEM)
     discipline(cadre, DisciplineKind.PUBLIC_DISMISSAL, D(2026, 3, 2))
     warned = deputy_head(tree["county_a"], "仅警告")
     discipline(warned, DisciplineKind.PUBLIC_WARNING, D(2026, 3, 2))
     client = client_for(county_a_clerk)
     assert column(open_list(client, "supervision_findings_not_carried_out")) == ["撤职未落实"]
-    appoint(cadre, "城关区档案馆科员", D(2026, 3, 20))
+    appoint(cadre, "城关区档案馆科员", D(2026, 3, 20))  # 乡科级副职: lower than 镇长
     assert column(open_list(client, "supervision_findings_not_carried_out")) == []
 
 
@@ -122,3 +124,47 @@ def test_an_expelled_member_leaves_the_list_once_the_profile_is_corrected(
     cadre.political_status, cadre.party_joined_on = "群众", None
     cadre_save(cadre=cadre, actor=county_a_clerk)
     assert column(open_list(client_for(county_a_clerk), "supervision_findings_not_carried_out")) == []
+
+
+def test_a_demotion_is_carried_out_by_a_lower_rank_not_by_any_new_post(
+        tree: dict[str, Unit], county_a_clerk: Any, client_for: Any) -> None:
+    cadre = cadre_in(tree["county_a"], name="降职者")
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
+                           appointed_on=D(2021, 3, 1)), actor=SYSTEM)
+    handle(cadre, HandlingType.DEMOTION, D(2026, 5, 10))
+    client = client_for(county_a_clerk)
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区档案馆馆长", rank=Rank.TOWNSHIP_CHIEF,
+                           appointed_on=D(2026, 5, 20)), actor=SYSTEM)  # moved, not lowered
+    response = open_list(client, "supervision_handling_not_carried_out")
+    assert column(response) == ["降职者"]
+    assert column(response, 8) == ["降职后仍任「城关区档案馆馆长」（2026-05-20任职），职务层次仍为乡科级正职（决定时为乡科级正职）："
+                                   "请在任职经历中登记降低职务层次后的新任职务。"]
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区档案馆副馆长", rank=Rank.TOWNSHIP_DEPUTY,
+                           appointed_on=D(2026, 6, 1)), actor=SYSTEM)
+    assert column(open_list(client, "supervision_handling_not_carried_out")) == []
+
+
+def test_an_expulsion_from_office_stays_listed_until_the_cadre_leaves_service(
+        tree: dict[str, Unit], county_a_clerk: Any, client_for: Any) -> None:
+    cadre = deputy_head(tree["county_a"], "开除公职")
+    discipline(cadre, DisciplineKind.PUBLIC_EXPULSION, D(2026, 3, 2))
+    client = client_for(county_a_clerk)
+    response = open_list(client, "supervision_findings_not_carried_out")
+    assert column(response) == ["开除公职"]
+    assert column(response, 6) == ["已开除公职，干部状态仍为在职：请修改干部状态（开除公职后不再任职）。"]
+    cadre = Cadre.objects.get(pk=cadre.pk)
+    cadre.status = CadreStatus.REMOVED
+    cadre_save(cadre=cadre, actor=SYSTEM)
+    assert column(open_list(client, "supervision_findings_not_carried_out")) == []
+
+
+def test_no_post_is_taken_after_an_expulsion_from_office(tree: dict[str, Unit]) -> None:
+    from django.core.exceptions import ValidationError
+
+    cadre = deputy_head(tree["county_a"], "开除公职")
+    discipline(cadre, DisciplineKind.PUBLIC_EXPULSION, D(2026, 3, 2))
+    with pytest.raises(ValidationError) as caught:
+        appoint(cadre, "城关区档案馆科员", D(2026, 3, 20))
+    assert caught.value.message_dict["appointed_on"] == [
+        "该干部已被开除公职（处分决定：城纪处〔2026〕5号，2026-03-02），此后不能再任职：任职时间 2026-03-20 不能登记。"]
+    assert not Post.objects.filter(cadre=cadre, title="城关区档案馆科员").exists()
