@@ -247,9 +247,20 @@ class ApplicantResource(ScopedModelResource):
         roster, in the importer's scope — the widget looks them up there); 确定为发展对象
         needs a 考察 on or before that day, on the sheet or on record, and no stretch of
         more than six months without one (:func:`rules.review_gap_error`) through the
-        考察 on record and the sheet's latest; 取消预备党员资格 needs the date of the
-        支部大会 that decided it (a file closed before the date was kept stays as it is)."""
+        考察 on record and the sheet's latest; 取消预备党员资格, 延长预备期 and 转正 need the
+        date of the 支部大会 that decided them, and 转正 the 入党宣誓 (a file closed or
+        decided before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
+        # 延长预备期 and 转正 taken by the sheet: each by a 支部大会 whose date it gives, as on
+        # their step pages; 转正 after the 入党宣誓 (files on record before are left as they are).
+        extended = instance.probation_extended_months or 0
+        if extended and extended != (stored.get("probation_extended_months") or 0) and not instance.extension_meeting_on:
+            errors["extension_meeting_on"] = rules.EXTENSION_MEETING_MISSING
+        if instance.full_on and not stored.get("full_on"):
+            if not instance.full_meeting_on:
+                errors["full_meeting_on"] = rules.FULL_MEETING_MISSING
+            if not instance.oath_on:
+                errors["oath_on"] = rules.NO_OATH
         if instance.closed_reason and instance.vote_on and stored.get("stage") not in (Stage.CANCELLED, Stage.DECEASED):
             if message := rules.death_cancel_error(instance.closed_reason):
                 errors["closed_reason"] = message  # a file the system closed on a death is kept, not refused

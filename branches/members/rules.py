@@ -198,13 +198,16 @@ def candidate_errors(*, activist_on: datetime.date, candidate_on: datetime.date)
 def admission_errors(*, political_review_on: datetime.date | None, training_days: int, training_hours: int,
                      publicity_on: datetime.date | None, vote_on: datetime.date,
                      candidate_on: datetime.date | None) -> dict[str, str]:
-    """Before the 支部大会 votes: 政治审查, 集中培训 (≥3 days or ≥24 学时) and 公示 done."""
+    """Before the 支部大会 votes: 政治审查, 集中培训 (≥3 days or ≥24 学时) and 公示 done —
+    政审 and 公示 finished on or before the day of the vote."""
     errors: dict[str, str] = {}
     if political_review_on is None:
         errors["political_review_on"] = "发展对象未完成政治审查，不能提交支部大会讨论。"
     if training_days < TRAINING_MIN_DAYS and training_hours < TRAINING_MIN_HOURS:
         errors["training_days"] = (f"发展对象须经集中培训，时间不少于{TRAINING_MIN_DAYS}天"
                                    f"（或不少于{TRAINING_MIN_HOURS}学时）。")
+    if political_review_on is not None and political_review_on > vote_on:
+        errors["political_review_on"] = "政治审查须在支部大会讨论之前完成。"
     if publicity_on is None:
         errors["publicity_on"] = "发展对象未经公示，不能提交支部大会讨论。"
     elif publicity_on > vote_on:
@@ -287,6 +290,9 @@ def extension_meeting_error(vote_on: datetime.date, months: int, decided_on: dat
 
 
 CANCEL_MEETING_MISSING = "取消预备党员资格须经支部大会讨论决定，请填写支部大会日期。"
+EXTENSION_MEETING_MISSING = "延长预备期须经支部大会讨论决定，请填写延长预备期支部大会日期。"
+FULL_MEETING_MISSING = "转正须经支部大会讨论决定，请填写讨论转正支部大会日期。"
+NO_OATH = "预备党员尚未进行入党宣誓，不能转正：请先登记入党宣誓日期。"
 # Also the table's constraint (members_applicant_cancel_meeting), in the same words: a
 # sheet row that breaks both is told once.
 CANCEL_MEETING_EARLY = "取消预备党员资格的支部大会日期不能早于接收为预备党员的支部大会日期。"

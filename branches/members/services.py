@@ -858,11 +858,13 @@ def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) 
 
 
 def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
-    """转正: by the 支部大会 when the 预备期 has ended, never before; 转正日期 is the day it
-    ended, the meeting's date is recorded with it."""
+    """转正: by the 支部大会 when the 预备期 has ended, never before, and after the 入党宣誓;
+    转正日期 is the day it ended, the meeting's date is recorded with it."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on is None:
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
+        if locked.oath_on is None:
+            raise ValidationError({"oath_on": rules.NO_OATH})
         ends = locked.probation_ends_on
         message = rules.full_error(ends, decided_on)
         if message:

@@ -114,10 +114,15 @@ def admitted(orgs: dict[str, PartyOrganisation], contact: Member, *, vote_days_a
     return services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
 
 
-def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: int) -> Applicant:
+def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: int, oath: bool = False) -> Applicant:
+    """A 预备党员 voted in ``vote_days_ago`` days ago, approved a month later and, with
+    ``oath``, sworn in ten days after that (转正 needs the 入党宣誓)."""
     a = candidate(branch, contact, applied_days_ago=vote_days_ago + 470)
     a = services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
-    return services.applicant_approve(applicant=a, approved_on=days_ago(vote_days_ago - 30), actor=SYSTEM)
+    a = services.applicant_approve(applicant=a, approved_on=days_ago(vote_days_ago - 30), actor=SYSTEM)
+    if oath:
+        a = services.applicant_oath(applicant=a, oath_on=days_ago(vote_days_ago - 40), actor=SYSTEM)
+    return a
 
 
 def run_sheet(tmp_path: Any, rows: list[list[Any]], resource: Any, user: Any) -> Any:

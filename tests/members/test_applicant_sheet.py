@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
         "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
         "上级党委审批日期", "审批逾期原因", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
-        "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期"]
+        "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期", "延长预备期支部大会日期",
+        "讨论转正支部大会日期"]
 APPLIED = days_ago(1200)
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
@@ -55,8 +56,14 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
            "确定为发展对象日期": CANDIDATE.isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
            "审批逾期原因": "", "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat()}
+           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat(),
+           "延长预备期支部大会日期": "", "讨论转正支部大会日期": ""}
     row.update(cells)
+    # A 转正 or an extension the row takes is decided by a 支部大会 on the day it may be.
+    if row["转正日期"] and "讨论转正支部大会日期" not in cells:
+        row["讨论转正支部大会日期"] = row["转正日期"]
+    if row["延长预备期（月）"] and "延长预备期支部大会日期" not in cells:
+        row["延长预备期支部大会日期"] = rules.add_months(VOTE, 12).isoformat()
     return [str(row[h]) for h in HEAD]
 
 
@@ -179,7 +186,7 @@ def test_a_cancellation_after_the_vote_takes_the_member_off_as_expelled(tmp_path
 
 
 def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_record(tmp_path, orgs, county_a_clerk):
-    row = file_row(**{**{h: "" for h in HEAD[8:-2]}, "取消资格或终止培养原因": "本人申请终止"})
+    row = file_row(**{**{h: "" for h in HEAD[8:HEAD.index("培养联系人一身份证号")]}, "取消资格或终止培养原因": "本人申请终止"})
     result = run(tmp_path, row, user=county_a_clerk)
     assert result.committed, messages(result)
     assert Applicant.objects.get(name="赵明").stage == Stage.WITHDRAWN and not Member.objects.exclude(id_number=CONTACT_ID).exists()
@@ -195,12 +202,13 @@ def test_the_sheet_carries_a_probationary_file_of_the_system_to_full_and_the_mem
         tmp_path, orgs, member, county_a_clerk):
     file = probationary(orgs["community"], member, vote_days_ago=400)
     ends = rules.add_months(file.vote_on, 12)
-    path = tmp_path / "full.csv"  # the stored file as an export gives it, with its 转正日期 added
+    oath = file.approved_on + datetime.timedelta(days=10)
+    path = tmp_path / "full.csv"  # the stored file as an export gives it, with its 宣誓 and 转正 added
     path.write_text(",".join(HEAD) + "\r\n" + ",".join(
         [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(), file.talked_on.isoformat(), "",
          file.activist_on.isoformat(), file.candidate_on.isoformat(), file.political_review_on.isoformat(), "3", "",
-         file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", "", "",
-         ends.isoformat(), ""]) + "\r\n", encoding="utf-8")
+         file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", oath.isoformat(), "",
+         ends.isoformat(), "", "", "", "", "", ends.isoformat()]) + "\r\n", encoding="utf-8")
     result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
                         commit=True)
     assert result.committed, messages(result)
@@ -322,7 +330,7 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
            "政治审查完成日期": "", "集中培训天数": "", "集中培训学时": "", "公示结束日期": "", "支部大会讨论接收日期": "",
            "上级党委审批日期": "", "审批逾期原因": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "",
            "取消资格或终止培养原因": "", "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": "",
-               "最近一次培养考察日期": ""}
+           "最近一次培养考察日期": "", "延长预备期支部大会日期": "", "讨论转正支部大会日期": ""}
     result = run(tmp_path, [row[h] for h in HEAD], user=county_a_clerk)
     assert result.committed, messages(result)
     file.refresh_from_db()
@@ -336,3 +344,24 @@ def test_a_review_taken_in_the_system_moves_the_latest_review_date(orgs, member)
                               actor=SYSTEM)
     file.refresh_from_db()
     assert first < file.reviewed_on == TODAY - datetime.timedelta(days=3)
+
+
+def test_a_file_taken_to_full_on_the_sheet_needs_its_meeting_and_the_oath(tmp_path, orgs, county_a_clerk):
+    ends = rules.add_months(VOTE, 12).isoformat()
+    result = run(tmp_path, file_row(**{"转正日期": ends, "讨论转正支部大会日期": "", "入党宣誓日期": ""}),
+                 user=county_a_clerk)
+    assert not result.committed
+    assert f"讨论转正支部大会日期:{rules.FULL_MEETING_MISSING}" in messages(result)
+    assert f"入党宣誓日期:{rules.NO_OATH}" in messages(result)
+    assert not Applicant.objects.filter(name="赵明").exists()
+
+
+def test_an_extension_taken_on_the_sheet_needs_its_meeting(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "延长预备期支部大会日期": ""}), user=county_a_clerk)
+    assert not result.committed and f"延长预备期支部大会日期:{rules.EXTENSION_MEETING_MISSING}" in messages(result)
+
+
+def test_a_vote_before_the_political_review_was_finished_is_refused(tmp_path, orgs, county_a_clerk):
+    result = run(tmp_path, file_row(**{"政治审查完成日期": day(465)}), user=county_a_clerk)
+    assert not result.committed and "政治审查完成日期:政治审查须在支部大会讨论之前完成。" in messages(result)
+

@@ -154,14 +154,14 @@ def test_the_oath_follows_the_approval(orgs, member):
 
 
 def test_a_probationary_member_cannot_become_full_before_the_year_ends(orgs, member):
-    a = probationary(orgs["community"], member, vote_days_ago=200)
+    a = probationary(orgs["community"], member, vote_days_ago=200, oath=True)
     with pytest.raises(ValidationError) as error:
         services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)
     assert "期满前不能讨论转正" in error.value.message_dict["full_on"][0]
 
 
 def test_becoming_full_sets_the_category_and_the_date_the_probation_ended(orgs, member):
-    a = probationary(orgs["community"], member, vote_days_ago=400)
+    a = probationary(orgs["community"], member, vote_days_ago=400, oath=True)
     a = services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)
     roster = Member.objects.get(pk=a.member_id)
     assert roster.category == MemberCategory.FULL
@@ -214,3 +214,22 @@ def test_a_step_without_an_actor_is_refused(orgs):
 def test_standing_counts_from_the_full_date_not_the_join_date():
     assert rules.standing_years(datetime.date(2020, 6, 1), today=datetime.date(2026, 5, 31)) == 5
     assert rules.standing_years(None) is None
+
+
+def test_the_branch_meeting_cannot_admit_before_the_political_review_is_finished(orgs, member):
+    a = candidate(orgs["community"], member, prepared=False)
+    a = services.applicant_record_preparation(applicant=a, political_review_on=days_ago(300), training_days=3,
+                                              publicity_on=days_ago(340), actor=SYSTEM)
+    with pytest.raises(ValidationError) as caught:
+        services.applicant_admit(applicant=a, vote_on=days_ago(330), actor=SYSTEM)
+    assert caught.value.message_dict["political_review_on"] == ["政治审查须在支部大会讨论之前完成。"]
+    assert Applicant.objects.get(pk=a.pk).stage == Stage.CANDIDATE
+
+
+def test_a_probationary_member_is_not_made_full_before_the_oath(orgs, member):
+    a = probationary(orgs["community"], member, vote_days_ago=400)
+    with pytest.raises(ValidationError) as caught:
+        services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM)
+    assert caught.value.message_dict["oath_on"] == [rules.NO_OATH]
+    a = services.applicant_oath(applicant=a, oath_on=a.approved_on + datetime.timedelta(days=5), actor=SYSTEM)
+    assert services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM).stage == Stage.FULL
