@@ -93,6 +93,39 @@ AUTHORITIES_GIVEN_BY: dict[str, frozenset[str]] = {
 AUTHORITY_DECIDED_BY = {Authority.PROVINCE: "省委组织部", Authority.CITY: "市（州）委组织部"}
 
 
+# The highest 职务层次 a department records (任职, 管理权限), by its unit's 行政层级: a
+# county (and a township) 乡科级, a city 县处级; the province has no ceiling here.
+RANK_CEILING: dict[str, str] = {
+    UnitLevel.CITY: Rank.COUNTY_CHIEF,
+    UnitLevel.COUNTY: Rank.TOWNSHIP_CHIEF,
+    UnitLevel.TOWNSHIP: Rank.TOWNSHIP_CHIEF,
+}
+
+
+def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
+    """Why ``actor``'s department may not record a post, or give a 管理权限, at 职务层次
+    ``rank`` (:data:`RANK_CEILING`): those cadres are managed above it. None when it may."""
+    if not rank or sees_everything(actor):
+        return None
+    home = home_unit(actor)
+    ceiling = RANK_CEILING.get(home.level) if home is not None else None
+    if ceiling is None or RANK_LEVEL.get(rank, 0) <= RANK_LEVEL[ceiling]:
+        return None
+    decided_by = AUTHORITY_DECIDED_BY[Authority.CITY if RANK_LEVEL[rank] <= RANK_LEVEL[Rank.COUNTY_CHIEF]
+                                      else Authority.PROVINCE]
+    return (f"职务层次为「{_label(Rank, rank)}」的干部由{decided_by}管理，其任职和管理权限由{decided_by}登记："
+            f"您所在单位（{home.get_level_display()}）只登记{_label(Rank, ceiling)}及以下的。")
+
+
+def check_post_rank_given(*, actor: Any, post: Post, before: Post | None) -> None:
+    """A new current principal post, or one whose 职务层次 changes, within what the actor's
+    department records (:func:`rank_beyond_refusal`)."""
+    if before is not None and before.rank == post.rank and not becomes_current_principal(post, before):
+        return
+    if refusal := rank_beyond_refusal(actor, post.rank):
+        raise ValidationError({"rank": refusal}, code="rank_beyond")
+
+
 def authorities_given_by(actor: Any) -> frozenset[str]:
     """The 管理权限 ``actor`` may give a cadre (:data:`AUTHORITIES_GIVEN_BY`). System actors
     and superusers stand for the province; an account without a home unit gives none."""
@@ -102,14 +135,18 @@ def authorities_given_by(actor: Any) -> frozenset[str]:
     return AUTHORITIES_GIVEN_BY.get(home.level, frozenset()) if home is not None else frozenset()
 
 
-def check_authority_given(*, actor: Any, authority: str, before: str | None) -> None:
+def check_authority_given(*, actor: Any, authority: str, before: str | None, rank: str = "") -> None:
     """干部管理权限 is the managing department's to give: a new or changed 管理权限 — and
     the one it replaces — must be among those the actor's department gives
-    (:func:`authorities_given_by`). A 管理权限 written as stored is not a change: a county
-    clerk keeps the record of a 市管 cadre of his county without touching it."""
+    (:func:`authorities_given_by`), for a cadre of a 职务层次 it records (``rank``,
+    :func:`rank_beyond_refusal`: no 其他 for a 县处级 cadre from a county). A 管理权限
+    written as stored is not a change: a county clerk keeps the record of a 市管 cadre of
+    his county without touching it."""
     authority, before = authority or "", before or ""
     if authority == before:
         return
+    if refusal := rank_beyond_refusal(actor, rank):
+        raise ValidationError({"authority": refusal}, code="authority")
     given = authorities_given_by(actor)
     beyond = next((value for value in (authority, before) if value and value not in given), None)
     if beyond is None:

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from orgwork.audit.context import current_actor
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common import pinyin, secrets
@@ -84,7 +85,8 @@ def cadre_save(*, cadre: Cadre, actor: Any, validate: bool = True) -> Cadre:
         before = (locked.rank, locked.grade)
         if getattr(cadre, "_audit_loaded", None) is None:
             cadre._audit_loaded = concrete_values(locked)
-    rules.check_authority_given(actor=actor, authority=cadre.authority, before=None if adding else locked.authority)
+    rules.check_authority_given(actor=actor, authority=cadre.authority, before=None if adding else locked.authority,
+                                rank=cadre.rank)
     if not adding:
         _check_party_standing(cadre, political_status=locked.political_status, party_joined_on=locked.party_joined_on)
     _follow_current_post(cadre)
@@ -242,7 +244,7 @@ def check_sheet_cadre(cadre: Cadre, original: Cadre | None, *, actor: Any) -> ru
         _follow_post_on_sheet(cadre, original)
     stored = _stored(original)
     rules.check_authority_given(actor=actor, authority=cadre.authority,
-                                before=None if original is None else stored.get("authority", ""))
+                                before=None if original is None else stored.get("authority", ""), rank=cadre.rank)
     if original is not None:
         _check_party_standing(cadre, political_status=stored.get("political_status", ""),
                               party_joined_on=stored.get("party_joined_on"))
@@ -293,6 +295,7 @@ def _write_post(post: Post, *, cadre: Cadre, actor: Any) -> Post:
         _require_unit_in_scope(post.unit_id, actor)
     post.cadre = cadre
     post.full_clean(validate_constraints=False)
+    rules.check_post_rank_given(actor=actor, post=post, before=before)
     rules.check_post(post, before=before, held=(cadre.rank, cadre.grade))
     if post.is_current and post.is_principal:
         previous = _previous_current(post)
@@ -381,6 +384,7 @@ def check_sheet_post(post: Post, original: Post | None) -> None:
     before = None if original is None else Post(
         pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""), appointed_on=stored.get("appointed_on"),
         is_current=bool(stored.get("is_current")), is_principal=bool(stored.get("is_principal")))
+    rules.check_post_rank_given(actor=current_actor().user, post=post, before=before)
     rules.check_post(post, before=before)
     cadre = post.cadre
     was_current = before is not None and before.is_current and before.is_principal

@@ -166,3 +166,45 @@ def test_a_forged_authority_on_the_cadre_page_is_refused_in_words_not_codes(make
     data["authority"] = Authority.PROVINCE
     page = client.post(url, data).content.decode()
     assert "所选管理权限不是您所在单位可以登记的（可选：县管、其他）" in page and "「province」" not in page
+
+
+COUNTY_RECORDS_NO_COUNTY_LEVEL = ("职务层次为「县处级副职」的干部由市（州）委组织部管理，其任职和管理权限由市（州）委组织部登记："
+                                  "您所在单位（县级）只登记乡科级正职及以下的。")
+
+
+def test_a_county_clerk_cannot_record_a_county_level_post(make_cadre, county_a_clerk) -> None:
+    cadre = town_head(make_cadre)
+    with pytest.raises(ValidationError) as caught:
+        post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长", rank=Rank.COUNTY_DEPUTY,
+                               appointed_on=datetime.date(2025, 6, 1)), actor=county_a_clerk)
+    assert caught.value.message_dict["rank"] == [COUNTY_RECORDS_NO_COUNTY_LEVEL]
+    assert not Post.objects.filter(cadre=cadre, rank=Rank.COUNTY_DEPUTY).exists()
+
+
+def test_a_posts_sheet_of_a_county_clerk_cannot_record_a_county_level_post(make_cadre, county_a_clerk,
+                                                                          tmp_path) -> None:
+    from cadres.resources import PostResource
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+    from tests.imports.sheets import xlsx
+
+    cadre = town_head(make_cadre)
+    path = xlsx(tmp_path / "任职经历.xlsx", [
+        ["身份证号", "职务名称", "职务层次", "是否主职", "是否现任", "任职时间", "免职时间"],
+        [cadre.id_number, "城关区副区长", "县处级副职", "是", "是", "2025-06-01", ""]], text_columns=[0])
+    result = run_import(PostResource, county_a_clerk, open_sheet(str(path), path.name, PostResource), commit=True)
+    assert not result.committed and COUNTY_RECORDS_NO_COUNTY_LEVEL in " ".join(str(e) for e in result.errors)
+
+
+def test_a_county_clerk_cannot_give_other_management_to_a_county_level_cadre(make_cadre, county_a_clerk) -> None:
+    cadre = county_deputy(make_cadre)
+    shown = refused(lambda: cadre_save(cadre=with_authority(cadre, Authority.OTHER), actor=county_a_clerk))
+    assert shown == COUNTY_RECORDS_NO_COUNTY_LEVEL
+    assert Cadre.objects.get(pk=cadre.pk).authority == Authority.CITY
+
+
+def test_the_city_records_a_county_level_post(make_cadre, city_officer) -> None:
+    cadre = town_head(make_cadre)
+    post = post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长", rank=Rank.COUNTY_DEPUTY,
+                                  appointed_on=datetime.date(2025, 6, 1)), actor=city_officer)  # before 凡提四必 was asked
+    assert Cadre.objects.get(pk=cadre.pk).rank == Rank.COUNTY_DEPUTY and post.is_current
