@@ -103,8 +103,9 @@ def register_all() -> None:
         permission="supervision.view_handlingrecord", queryset=handling_not_carried_out,
         filterset_class=HandlingNotCarriedOutFilter, unmask_permission=UNMASK,
         row_link=lambda r: reverse("admin:cadres_cadre_change", args=[r.cadre_id]),
-        description="已作出调整职务、责令辞职、免职或降职决定，干部信息中仍为在职、仍任决定前的主职务的干部。"
-                    "请在任职经历中登记免职或新任职务（或修改干部状态），使干部信息与决定一致。",
+        description="已作出调整职务、责令辞职、免职决定，干部信息中仍为在职、仍任决定前的主职务的干部；已作出降职决定，"
+                    "现任主职务的职务层次未低于决定时的干部。请在任职经历中登记免职或新任职务（或修改干部状态），"
+                    "使干部信息与决定一致。",
         columns=(
             *CADRE_COLUMNS,
             Column("处理方式", "get_handling_type_display"),
@@ -120,8 +121,8 @@ def register_all() -> None:
         permission="supervision.view_disciplinefinding", queryset=findings_not_carried_out,
         filterset_class=FindingsNotCarriedOutFilter, unmask_permission=UNMASK,
         row_link=lambda r: reverse("admin:cadres_cadre_change", args=[r.cadre_id]),
-        description="受撤职、开除公职处分后仍在职、仍任原主职务的干部，和受开除党籍处分后政治面貌仍为中共党员的干部。"
-                    "请在任职经历、干部状态或政治面貌中落实处分决定。",
+        description="受撤职处分后现任主职务的职务层次未低于处分时、受开除公职处分后干部状态仍为在职、"
+                    "受开除党籍处分后政治面貌仍为中共党员的干部。请在任职经历、干部状态或政治面貌中落实处分决定。",
         columns=(
             *CADRE_COLUMNS,
             Column("处分种类", "get_kind_display"),
