@@ -118,9 +118,12 @@ def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
 
 
 def check_post_rank_given(*, actor: Any, post: Post, before: Post | None) -> None:
-    """A new current principal post, or one whose 职务层次 changes, within what the actor's
-    department records (:func:`rank_beyond_refusal`)."""
-    if before is not None and before.rank == post.rank and not becomes_current_principal(post, before):
+    """A current principal post written new, made current, or given another 职务层次, within
+    what the actor's department records (:func:`rank_beyond_refusal`). Past posts and
+    concurrent ones are history the clerk may record."""
+    if not (post.is_current and post.is_principal):
+        return
+    if before is not None and before.rank == post.rank and before.is_current and before.is_principal:
         return
     if refusal := rank_beyond_refusal(actor, post.rank):
         raise ValidationError({"rank": refusal}, code="rank_beyond")

@@ -208,3 +208,11 @@ def test_the_city_records_a_county_level_post(make_cadre, city_officer) -> None:
     post = post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长", rank=Rank.COUNTY_DEPUTY,
                                   appointed_on=datetime.date(2025, 6, 1)), actor=city_officer)  # before 凡提四必 was asked
     assert Cadre.objects.get(pk=cadre.pk).rank == Rank.COUNTY_DEPUTY and post.is_current
+
+
+def test_a_county_clerk_records_a_past_county_level_post_as_history(make_cadre, county_a_clerk) -> None:
+    cadre = town_head(make_cadre)
+    past = post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长（挂职）", rank=Rank.COUNTY_DEPUTY,
+                                  is_current=False, appointed_on=datetime.date(2019, 3, 1),
+                                  removed_on=datetime.date(2020, 3, 1)), actor=county_a_clerk)
+    assert not past.is_current and Cadre.objects.get(pk=cadre.pk).rank == Rank.TOWNSHIP_CHIEF
