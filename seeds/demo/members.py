@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from openpyxl import Workbook
 
 from branches.members import rules, services
@@ -299,11 +300,14 @@ def ensure_departed(branches: list[PartyOrganisation], actor: Any) -> int:
     the ledger keeps his month of leaving and loses the later unpaid month."""
     if Member.objects.filter(branch__in=branches, status_reason=DEPARTED_REASON).exists():
         return 0
-    leaving = (Member.objects.filter(branch=branches[0], category=MemberCategory.FULL, status="active",
+    day = rules.add_months(dates.today().replace(day=1), -2).replace(day=15)
+    # Not one whose 党籍 changed after that day (one the demo brought back 在册 lately).
+    leaving = (Member.objects.filter(Q(status_changed_on__isnull=True) | Q(status_changed_on__lte=day),
+                                     branch=branches[0], category=MemberCategory.FULL, status="active",
                                      unpaid_months__gt=0, application__isnull=True).order_by("pk").first())
     if leaving is None:
         return 0
-    day = max(rules.add_months(dates.today().replace(day=1), -2).replace(day=15), leaving.joined_on)
+    day = max(day, leaving.joined_on)
     services.member_set_status(member=leaving, status="expelled", changed_on=day, reason=DEPARTED_REASON, actor=actor)
     return 1
 
