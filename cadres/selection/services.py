@@ -303,25 +303,32 @@ def _signer(case: VettingCase | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def vetting_case_for(post: Post) -> VettingCase | None:
-    """The 凡提四必 case behind a promotion: the cleared case it paid with
-    (``cadres.rules.promotions_paid``), as the write chose it; for a promotion none paid
-    for, the newest one nominated in the year before the appointment, a cleared one that
-    vetted this step (``cadres.rules.vetting_covers``) first, then any cleared one, then any."""
-    every = list(VettingCase.objects.filter(cadre_id=post.cadre_id, status=VettingStatus.CLEARED,
-                                            nominated_on__lte=post.appointed_on).select_related("concluded_by"))
-    paid = next((case_id for case_id, paid_post in promotions_paid(post.cadre_id, every, until=post.appointed_on).items()
-                 if paid_post.pk == post.pk), None)
-    if paid is not None:
-        return next(c for c in every if c.pk == paid)
-    window = post.appointed_on - datetime.timedelta(days=365)
-    cases = (VettingCase.objects.filter(cadre_id=post.cadre_id, nominated_on__lte=post.appointed_on,
-                                        nominated_on__gte=window)
-             .select_related("concluded_by").order_by("-nominated_on", "-id"))
-    cases = list(cases)
+def vetting_cases_for(cadre_id: int, promotions: list[Post], *, until: datetime.date) -> dict[int, VettingCase | None]:
+    """The 凡提四必 case behind each of the cadre's ``promotions`` (up to ``until``), as
+    {post id: case}: the cleared case it paid with (``cadres.rules.promotions_paid``), as
+    the write chose it; for a promotion none paid for, the newest one nominated in the year
+    before the appointment, a cleared one that vetted this step
+    (``cadres.rules.vetting_covers``) first, then any cleared one, then any. The cadre's
+    cases are read once, whatever the number of promotions: the choice the greedy
+    ``promotions_paid`` made for a promotion depends on no case nominated after it."""
+    if not promotions:
+        return {}
+    cases = list(VettingCase.objects.filter(cadre_id=cadre_id, nominated_on__lte=until)
+                 .select_related("concluded_by").order_by("-nominated_on", "-id"))
     cleared = [c for c in cases if c.status == VettingStatus.CLEARED]
-    covering = [c for c in cleared if vetting_covers(c, rank=post.rank, title=post.title)]
-    return next(iter(covering or cleared or cases), None)
+    paid = {post.pk: case_id for case_id, post in promotions_paid(cadre_id, cleared, until=until).items()}
+    by_id = {c.pk: c for c in cases}
+    found: dict[int, VettingCase | None] = {}
+    for post in promotions:
+        if post.pk in paid:
+            found[post.pk] = by_id[paid[post.pk]]
+            continue
+        window = post.appointed_on - datetime.timedelta(days=365)
+        near = [c for c in cases if window <= c.nominated_on <= post.appointed_on]
+        near_cleared = [c for c in near if c.status == VettingStatus.CLEARED]
+        covering = [c for c in near_cleared if vetting_covers(c, rank=post.rank, title=post.title)]
+        found[post.pk] = next(iter(covering or near_cleared or near), None)
+    return found
 
 
 @transaction.atomic
@@ -346,8 +353,9 @@ def look_back_open(*, record: HandlingRecord | DisciplineFinding, actor: Any) ->
         return None
     look_back = LookBack(cadre_id=record.cadre_id, opened_on=timezone.localdate(), window_start=since, **source)
     save_audited(look_back, actor=actor, message=f"{cause}启动带病提拔倒查")
+    cases = vetting_cases_for(record.cadre_id, promotions, until=record.decided_on)
     for post in promotions:
-        case = vetting_case_for(post)
+        case = cases[post.pk]
         row = LookBackPromotion(look_back=look_back, post=post, appointed_on=post.appointed_on, title=post.title,
                                 rank_label=post.get_rank_display(), vetting_case=case,
                                 vetting_status=case.get_status_display() if case else "无凡提四必审查记录",

@@ -33,9 +33,11 @@ def promoted_cadre(unit: Unit, *, name: str = "赵新民", promoted_on: datetime
     return cadre
 
 
-def cleared_case(cadre: Cadre, nominated_on: datetime.date, actor: Any) -> VettingCase:
-    """A 凡提四必 case with its four checks clear, cleared by ``actor`` (the signer)."""
-    case = vetting_open(cadre=cadre, proposed_post="主任", proposed_rank=Rank.TOWNSHIP_CHIEF, nominated_by="区委组织部",
+def cleared_case(cadre: Cadre, nominated_on: datetime.date, actor: Any, *, post: str = "主任",
+                 rank: str = Rank.TOWNSHIP_CHIEF) -> VettingCase:
+    """A 凡提四必 case for ``post`` of ``rank`` with its four checks clear, cleared by
+    ``actor`` (the signer)."""
+    case = vetting_open(cadre=cadre, proposed_post=post, proposed_rank=rank, nominated_by="区委组织部",
                         nominated_on=nominated_on, actor=actor)
     for check in case.checks.all():
         vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=nominated_on, handler="刘明",

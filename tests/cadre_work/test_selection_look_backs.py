@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cadres.models import Rank
 from cadres.selection.models import CheckStatus, LookBack, LookBackVerdict
-from cadres.selection.services import look_back_conclude
+from cadres.selection.selectors import promotions_of
+from cadres.selection.services import look_back_conclude, vetting_cases_for
 from cadres.supervision.models import HandlingRecord
 from cadres.supervision.resources import HandlingRecordResource
 from orgwork.imports.engine import run_import
@@ -144,3 +147,23 @@ def test_a_look_back_names_the_case_the_promotion_paid_with_when_two_vetted_the_
     record = handle(cadre, datetime.date(2026, 6, 1), actor=county_a_clerk)
     row = LookBack.objects.get(handling_record=record).promotions.get()
     assert row.vetting_case == paid
+
+
+def test_each_promotion_looked_back_on_names_its_own_case_and_the_cases_are_read_once(tree, county_a_clerk) -> None:
+    cadre = cadre_in(tree["county_a"], name="孙三升")
+    appoint(cadre, tree["county_a"], "城关区某局副局长", Rank.TOWNSHIP_DEPUTY, datetime.date(2017, 1, 1))
+    first = cleared_case(cadre, datetime.date(2021, 9, 1), county_a_clerk)
+    appoint(cadre, tree["county_a"], "城关区某局局长", Rank.TOWNSHIP_CHIEF, datetime.date(2022, 3, 1))
+    second = cleared_case(cadre, datetime.date(2024, 10, 1), county_a_clerk, post="城关区副区长", rank=Rank.COUNTY_DEPUTY)
+    appoint(cadre, tree["county_a"], "城关区副区长", Rank.COUNTY_DEPUTY, datetime.date(2025, 1, 10))
+    record = handle(cadre, datetime.date(2026, 6, 1), actor=county_a_clerk)
+    rows = {r.title: r.vetting_case for r in LookBack.objects.get(handling_record=record).promotions.all()}
+    assert rows == {"城关区副区长": second, "城关区某局局长": first}
+
+    promotions = promotions_of(cadre.pk, until=datetime.date(2026, 6, 1))
+    counts = []
+    for some in (promotions[:1], promotions):
+        with CaptureQueriesContext(connection) as captured:
+            vetting_cases_for(cadre.pk, some, until=datetime.date(2026, 6, 1))
+        counts.append(len(captured))
+    assert len(promotions) == 2 and counts[0] == counts[1]
