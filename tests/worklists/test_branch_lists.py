@@ -6,10 +6,14 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from orgwork.common.contract import SystemActor
-from branches.models import Domain, MeetingKind, OrgKind, PartyOrganisation
-from branches.services import weak_case_open
+from branches.cadence import Period
+from branches.models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation
+from branches.selectors import meeting_held_by_unit
+from branches.services import meeting_delete, weak_case_open
 from orgwork.units.models import Unit
 from tests.branches.conftest import add_meeting, make_org
 
@@ -110,22 +114,30 @@ def test_a_weak_branch_past_its_deadline_is_on_the_overdue_list(
     assert column(open_list(client_for(county_b_clerk), "branches_weak_overdue")) == ["七里河村党支部"]
 
 
-def test_a_meeting_written_before_the_rule_with_nobody_expected_is_on_the_completeness_check(
-    tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
-) -> None:
-    from django.db import connection
-
-    from branches.models import Meeting
-
-    # Rows from before the rule: the constraint that now refuses them is lifted for this test's transaction.
+@pytest.fixture
+def before_the_rule(db: None) -> None:
+    """Rows from before the rule that 应到人数 is at least one: the constraint that now
+    refuses them is lifted for the test's transaction (before any meeting is written,
+    while no trigger event is pending)."""
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
+
+
+def meeting_nobody_expected(org: PartyOrganisation, kind: int, day: datetime.date) -> Meeting:
+    """A meeting stored with 应到 0, as one written before the rule (``before_the_rule``)."""
+    meeting = add_meeting(org, kind, day, present=0)
+    Meeting.objects.filter(pk=meeting.pk).update(expected=0)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def test_a_meeting_written_before_the_rule_with_nobody_expected_is_on_the_completeness_check(
+    before_the_rule: None, tree: dict[str, Unit], county_a_clerk: Any, client_for: Any
+) -> None:
     ours = make_org("A-1", "城关第一党支部", tree["county_a"])
     theirs = make_org("B-1", "七里河第一党支部", tree["county_b"])
-    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
+    empty = meeting_nobody_expected(ours, K.THEME_DAY, datetime.date(2026, 9, 10))
     add_meeting(ours, K.GROUP_MEETING, datetime.date(2026, 9, 11))
-    add_meeting(theirs, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
-    Meeting.objects.filter(organisation__in=[ours, theirs], present=0).update(expected=0)
+    meeting_nobody_expected(theirs, K.THEME_DAY, datetime.date(2026, 9, 10))
 
     response = open_list(client_for(county_a_clerk), "branches_meetings_nobody_expected")
 
@@ -136,19 +148,10 @@ def test_a_meeting_written_before_the_rule_with_nobody_expected_is_on_the_comple
 
 @pytest.mark.parametrize("source", ["summary", "meetings"])
 def test_a_meeting_with_nobody_expected_counts_toward_no_rate_until_it_is_corrected(
-    tree: dict[str, Unit], source: str
+    before_the_rule: None, tree: dict[str, Unit], source: str
 ) -> None:
-    from django.db import connection
-
-    from branches.cadence import Period
-    from branches.models import Meeting
-    from branches.selectors import meeting_held_by_unit
-
-    with connection.cursor() as cursor:  # a row from before the rule, as above
-        cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
     ours = make_org("A-1", "城关第一党支部", tree["county_a"])
-    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2026, 9, 10), present=0)
-    Meeting.objects.filter(pk=empty.pk).update(expected=0)
+    empty = meeting_nobody_expected(ours, K.THEME_DAY, datetime.date(2026, 9, 10))
     units = Unit.objects.filter(pk=tree["county_a"].pk)
     september = Period.of_month(2026, 9)
 
@@ -161,22 +164,13 @@ def test_a_meeting_with_nobody_expected_counts_toward_no_rate_until_it_is_correc
 
 
 def test_a_meeting_nobody_was_expected_at_is_deleted_by_its_clerk_past_the_back_entry_window(
-    tree: dict[str, Unit], county_a_clerk: Any
+    before_the_rule: None, tree: dict[str, Unit], county_a_clerk: Any
 ) -> None:
-    from django.db import connection
-
-    from branches.models import Meeting
-    from branches.services import meeting_delete
-
-    with connection.cursor() as cursor:  # a row from before the rule, as above
-        cursor.execute("ALTER TABLE branches_meeting DROP CONSTRAINT meeting_expected_someone")
     ours = make_org("A-1", "城关第一党支部", tree["county_a"])
-    empty = add_meeting(ours, K.THEME_DAY, datetime.date(2025, 3, 10), present=0)
+    empty = meeting_nobody_expected(ours, K.THEME_DAY, datetime.date(2025, 3, 10))
     counted = add_meeting(ours, K.GROUP_MEETING, datetime.date(2025, 3, 11))
-    Meeting.objects.filter(pk=empty.pk).update(expected=0)
-    meeting_delete(meeting=Meeting.objects.get(pk=empty.pk), actor=county_a_clerk)
+    meeting_delete(meeting=empty, actor=county_a_clerk)
     assert not Meeting.objects.filter(pk=empty.pk).exists()
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):  # a meeting that counts stays the back-entry right's to remove
         meeting_delete(meeting=counted, actor=county_a_clerk)
