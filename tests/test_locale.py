@@ -35,6 +35,28 @@ def test_the_admins_stock_english_reads_in_chinese() -> None:
         assert translation.gettext("access attempts") == "登录尝试"
 
 
+def test_no_string_of_the_admin_or_the_accounts_addresses_the_clerk_as_ni() -> None:
+    """The project's pages say 您; Django's own catalogue says 你 (「你可以在下面再次编辑它」
+    after a save, 「你确定吗？」 before a delete). Every admin and auth string, read as a
+    clerk reads it, says 您."""
+    import django
+
+    contrib = Path(django.__file__).resolve().parent / "contrib"
+    with translation.override("zh-hans"):
+        for app in ("admin", "auth"):
+            catalogue = gettext.GNUTranslations((contrib / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo")
+                                                .open("rb"))
+            for key in catalogue._catalog:  # type: ignore[attr-defined]
+                msgid = key[0] if isinstance(key, tuple) else key
+                if not msgid or "你" not in str(catalogue._catalog[key]):  # type: ignore[attr-defined]
+                    continue
+                said = translation.ngettext(msgid, msgid, 1) if isinstance(key, tuple) else translation.gettext(msgid)
+                assert "你" not in said, msgid
+    with translation.override("zh-hans"):
+        assert translation.gettext("The {name} “{obj}” was changed successfully. You may edit it again below.") == (
+            "成功修改了 {name}“{obj}”。您可以在下面继续编辑。")
+
+
 def test_the_index_has_no_english_table_headers(client_for: Any, county_a_clerk: Any) -> None:
     html = client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
     for english in ("Model name", "Add link", "None available", "选择 干部 来修改"):
