@@ -53,8 +53,24 @@ class Audited(models.Model):
             errors[name] = [ValidationError(message, code="free_text")]
         for name, message in dates.written_date_errors(self, checked).items():
             errors[name] = [ValidationError(message, code="invalid_date")]
+        self._own_field_errors = errors
         if errors:
             raise ValidationError(errors)
+
+    def full_clean(self, exclude: Any = None, validate_unique: bool = True, validate_constraints: bool = True) -> None:
+        """As Django's, but a field refused by its own checks (:meth:`clean_fields`) is told
+        that reason alone: a 考核年度 of 9999 reads 「不能大于 2100。」, not that and again
+        「考核年度不能晚于今年」 from the record's :meth:`clean`. Django already leaves such a
+        field out of the uniqueness and constraint checks."""
+        self._own_field_errors: dict[str, Any] = {}
+        try:
+            super().full_clean(exclude=exclude, validate_unique=validate_unique,
+                               validate_constraints=validate_constraints)
+        except ValidationError as exc:
+            own = self._own_field_errors
+            if not own or not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError({name: own.get(name, found) for name, found in exc.error_dict.items()}) from None
 
     def written_now(self, field: str) -> bool:
         """Whether ``field``'s value is being written now (新录入或改写): the record is new,

@@ -261,6 +261,30 @@ def test_an_assessments_sheet_takes_a_year_written_with_its_character(make_cadre
     assert sorted(Assessment.objects.values_list("year", flat=True)) == [2024, 2025]
 
 
+def test_a_year_beyond_the_fields_range_is_told_that_reason_once_on_the_cadre_page(make_cadre, county_a_clerk,
+                                                                                    client_for) -> None:
+    """A field refused by its own check is told that reason alone, not again by the record's
+    rule that the year is not to come (``Audited.full_clean``)."""
+    cadre = serving(make_cadre)
+    client = client_for(county_a_clerk)
+    data = form_data(client.get(change_url(cadre)))
+    data.update({"assessments-TOTAL_FORMS": "1", "assessments-0-year": "9999",
+                 "assessments-0-grade": AssessmentGrade.COMPETENT, "assessments-0-political_score": "85"})
+    response = client.post(change_url(cadre), data)
+    assert response.status_code == 200
+    forms = [f for inline in response.context["inline_admin_formsets"] for f in inline.formset.forms
+             if f.prefix == "assessments-0"]
+    assert forms and forms[0].errors["year"] == ["不能大于 2100。"]
+    assert "不能晚于今年" not in page_text(response) and not Assessment.objects.exists()
+
+
+def test_an_assessments_sheet_tells_a_year_beyond_the_fields_range_once(make_cadre, county_a_clerk, tmp_path) -> None:
+    cadre = serving(make_cadre)
+    result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, [[cadre.id_number, "9999", "称职", "85"]],
+                       tmp_path)
+    assert not result.committed and [e.message for e in result.errors] == ["不能大于 2100。"]
+
+
 def test_the_database_refuses_excellent_below_90_even_in_bulk(make_cadre) -> None:
     cadre = serving(make_cadre)
     with pytest.raises(IntegrityError), transaction.atomic():
