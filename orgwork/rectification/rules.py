@@ -142,6 +142,23 @@ def issued_above(*, checklist: Checklist, actor: Any) -> bool:
     return home is not None and not checklist.unit.is_within(home)
 
 
+def self_review_refusal(*, item: RectificationItem, actor: Any) -> str | None:
+    """Why ``actor`` may not strike ``item`` off (销号), or None. An item on a checklist
+    issued above the actor (:func:`issued_above`) whose 责任单位 is the actor's own unit is
+    the actor's own rectification: the level that issued the list, or one between it and
+    the responsible unit, signs it off (谁交办谁销号), not the responsible unit itself. The
+    延期 of such an item likewise needs the issuing unit's approval (:func:`check_extension`)."""
+    checklist = item.checklist
+    if not issued_above(checklist=checklist, actor=actor):
+        return None
+    home = home_unit(actor)
+    if home is None or not home.is_within(item.responsible_unit):
+        return None
+    return (f"问题清单「{checklist}」由上级印发（所涉单位：{checklist.unit}），本事项的责任单位"
+            f"「{item.responsible_unit}」就是您所在单位：销号须由清单印发单位或责任单位的上级审核，"
+            "责任单位不能自行销号。")
+
+
 def check_extension(*, item: RectificationItem, new_deadline: datetime.date, today: datetime.date,
                     approval: str, actor: Any) -> None:
     """Refuse a 延期 of ``item`` (its current deadline, its checklist) to ``new_deadline``.

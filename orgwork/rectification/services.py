@@ -328,6 +328,8 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
             raise ValidationError(
                 {"reviewed_by": "不能销号：审核人不能是销号申请人本人，请由其他同志审核。"}, code="self_review"
             )
+        if refused := rules.self_review_refusal(item=locked, actor=actor):
+            raise ValidationError({"reviewed_by": refused}, code="self_review")
         reviewer = user_of(actor)
         if reviewer is None:
             # 销号 is a person's sign-off (the table requires a reviewer for a closed item).
