@@ -61,10 +61,29 @@ SHOWN_NAMES = 5
 ORDER_PART = re.compile(r"-?\d{1,4}")
 
 
+# Set on a request whose rows go into a file (导出): the list's warnings are not shown
+# on some later page, and the parameters the list would ignore are kept here, so the
+# export can be refused instead of writing more rows than the link asked for.
+QUIET = "orgwork_quiet_list"
+IGNORED = "orgwork_ignored_lookups"
+
+
 def tell(request: HttpRequest, text: str) -> None:
     """A warning on the next page the user sees (a request built without the messages
-    middleware, as in tests and exports, just goes without)."""
+    middleware, as in tests, just goes without; an export's request keeps it quiet)."""
+    if getattr(request, QUIET, False):
+        return
     messages.warning(request, text, fail_silently=True)
+
+
+def note_ignored(request: HttpRequest, keys: Iterable[str]) -> None:
+    """Parameters of ``request`` the list drops without filtering by them."""
+    ignored = request.__dict__.setdefault(IGNORED, [])
+    ignored.extend(k for k in keys if k not in ignored)
+
+
+def ignored_lookups(request: HttpRequest) -> list[str]:
+    return list(getattr(request, IGNORED, []))
 
 
 def shown(names: Iterable[str]) -> str:
@@ -219,6 +238,7 @@ class HonouredChangeList(ChangeList):
         for key in QUIET_PARAMS:
             if key != PAGE_VAR:
                 self.drop(key)
+        note_ignored(request, [*bad_values, *self.refused])
         if bad_values:
             tell(request, f"查询条件 {shown(k.replace(chr(0), '') for k in bad_values)} 的值无效（过长或含有不可见字符），已忽略。")
 
@@ -266,6 +286,7 @@ class HonouredChangeList(ChangeList):
         for key in remaining:
             if (bad := unoffered_field_value(self.model, key, self.filter_params.get(key) or [])) is not None:
                 raise IncorrectLookupParameters(f"筛选条件 {key} 的值 {bad!r} 不是可选的值")
+        note_ignored(request, self.refused)
         if self.refused and not getattr(self, "refusal_told", False):
             self.refusal_told = True
             tell(request, f"已忽略无法识别的查询条件：{shown(self.refused)}。列表只按页面上提供的筛选条件过滤。")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from cadres.models import Cadre, Gender
 from orgwork.accounts.models import User
 from orgwork.admin_changelist import HonouredChangeList
+from orgwork.audit.models import AuditAction, AuditLog
 from orgwork.units.scope import is_scoped
 
 from .samples import load_all
@@ -100,12 +101,15 @@ def test_no_undeclared_lookup_narrows_the_list_so_nothing_can_be_probed(
     assert any("已忽略" in m for m in said(response))
 
 
-def test_the_export_takes_the_same_rule(county_a_clerk: User, client_for: Any, two_counties: Any) -> None:
+def test_the_export_writes_no_file_for_a_condition_the_list_ignores(county_a_clerk: User, client_for: Any,
+                                                                    two_counties: Any) -> None:
+    """The list ignores the condition and says so; a file would hold both cadres where the
+    link asked for one, so none is written."""
     client = client_for(county_a_clerk)
-    response = client.get(CADRE_EXPORT, {"gender__exact": Gender.FEMALE, "_export": "csv"})
-    assert response.status_code == 200
-    body = response.content.decode("utf-8-sig")
-    assert "城关男干部" in body and "城关女干部" in body
+    response = client.get(CADRE_EXPORT, {"gender__exact": Gender.FEMALE, "_export": "csv"}, follow=True)
+    assert [url for url, _ in response.redirect_chain] == [f"{CADRES}?gender__exact={Gender.FEMALE}"]
+    assert any(m.startswith("未导出：") for m in said(response)) and any("已忽略" in m for m in said(response))
+    assert not AuditLog.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 def test_declared_filters_keep_working(county_a_clerk: User, client_for: Any, two_counties: Any) -> None:

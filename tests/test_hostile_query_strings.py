@@ -97,6 +97,10 @@ def throw_at(model: Any, clients: list[Any]) -> None:
            url=st.sampled_from(urls))
     def answer(query: str, who: int, url: str) -> None:
         response = clients[who].get(f"{url}?{query}")
+        if url != urls[0] and response.status_code == 302 and plain[(who, url)] == 200:
+            # An export the list could not read every condition of goes back to the list, unwritten.
+            assert response["Location"].startswith(urls[0]), (url, query, response["Location"])
+            return
         assert response.status_code == plain[(who, url)], (url, query, response.status_code)
 
     answer()

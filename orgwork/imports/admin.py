@@ -30,6 +30,7 @@ from django.utils.http import content_disposition_header
 from django_tasks_db.models import DBTaskResult
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_changelist import QUIET, ignored_lookups, shown
 from orgwork.admin_widgets import skin_file_input
 from orgwork.exports.models import ExportKind
 from orgwork.exports.services import too_large_for_a_request, too_many_rows
@@ -357,7 +358,16 @@ class ImportExportMixin:
         fmt = params.pop(self.export_param, ["xlsx"])[-1]
         fmt = "csv" if fmt == "csv" else "xlsx"
         request.GET = params
+        setattr(request, QUIET, True)
         queryset = self.get_export_queryset(request)
+        if ignored := ignored_lookups(request):
+            # The list would show its rows without these; a file of them is not what the
+            # link asked for, and it would hold records the clerk did not mean to take out.
+            opts = self.model._meta  # type: ignore[attr-defined]
+            messages.error(request, f"未导出：导出链接中有列表不能识别的查询条件（{shown(ignored)}），导出的记录会多于您要的。"
+                                    "请在列表页面上设置筛选条件后再点「导出」。")
+            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            return HttpResponseRedirect(back + ("?" + params.urlencode() if params else ""))
         filters = {k: params.getlist(k) if len(params.getlist(k)) > 1 else params[k] for k in params}
         if too_large_for_a_request(queryset):  # the worker writes it (orgwork.exports)
             opts = self.model._meta  # type: ignore[attr-defined]

@@ -55,6 +55,28 @@ def test_a_small_export_is_still_written_at_once(many_cadres: Any, county_a_cler
     assert not ExportFile.objects.exists()
 
 
+def test_an_export_link_with_a_condition_the_list_cannot_read_writes_no_file_and_says_so(
+        many_cadres: Any, county_a_clerk: Any, client_for: Any) -> None:
+    """The list shows its rows without a parameter it does not know (and says so); a file
+    would hold the whole jurisdiction where the link meant a part of it."""
+    many_cadres(2)
+    client = client_for(county_a_clerk)
+    response = client.get(reverse(EXPORT) + "?unit=12&is_current=1", follow=True)
+    assert response.redirect_chain == [(reverse("admin:cadres_cadre_changelist") + "?unit=12&is_current=1", 302)]
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0].startswith("未导出：导出链接中有列表不能识别的查询条件（unit、is_current）")
+    assert any(m.startswith("已忽略无法识别的查询条件：unit、is_current") for m in shown)
+    assert not AuditLog.objects.filter(action=AuditAction.EXPORT).exists() and not ExportFile.objects.exists()
+    following = client.get(reverse("admin:cadres_cadre_changelist"))  # nothing left over for the next page
+    assert not [str(m) for m in following.context["messages"]]
+
+
+def test_an_export_of_the_lists_own_filter_is_written(many_cadres: Any, county_a_clerk: Any, client_for: Any) -> None:
+    many_cadres(2)
+    response = client_for(county_a_clerk).get(reverse(EXPORT) + "?status__exact=active")
+    assert response.status_code == 200 and rows_of(response)[0]
+
+
 def test_the_built_file_is_the_owners_view_masked_and_the_owner_is_told(
         queued_export: ExportFile, many_cadres: Any, tree: Any, county_a_clerk: Any, county_b_clerk: Any,
         client_for: Any) -> None:
