@@ -74,14 +74,20 @@ def test_no_account_page_offers_a_delete_and_opening_the_delete_page_is_forbidde
     assert not AuditLog.objects.filter(action=AuditAction.PERMISSION, success=False).exists()
 
 
-def test_the_account_list_has_no_bulk_delete(personas: dict[str, User], root: User, client_for: Any) -> None:
+def test_the_account_list_has_no_bulk_delete_and_a_submitted_one_is_refused_and_audited(
+        personas: dict[str, User], root: User, client_for: Any) -> None:
     client = client_for(root)
     changelist = reverse("admin:accounts_user_changelist")
     assert "delete_selected" not in client.get(changelist).content.decode()
-    chosen = [personas["audit_admin"].pk, personas["county_a_clerk"].pk]
-    answer = client.post(changelist, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"})
-    assert answer.status_code in (200, 302)
-    assert User.objects.filter(pk__in=chosen).count() == 2
+    auditor, clerk = personas["audit_admin"], personas["county_a_clerk"]
+    answer = client.post(changelist, {"action": "delete_selected", "_selected_action": [auditor.pk, clerk.pk],
+                                      "post": "yes"}, follow=True)
+    assert answer.redirect_chain == [(changelist, 302)]
+    assert [str(m) for m in answer.context["messages"]] == [
+        f"不能批量删除：{duties.delete_refusal(auditor)}；{duties.delete_refusal(clerk)}"]
+    assert User.objects.filter(pk__in=[auditor.pk, clerk.pk]).count() == 2
+    refused_once(root, auditor, "唯一在用的审计管理员")
+    refused_once(root, clerk, KEPT)
 
 
 def test_the_refusal_names_the_last_administrator_only_while_it_is_the_last(
@@ -117,9 +123,11 @@ def test_no_role_of_the_table_offers_a_delete_and_the_role_list_has_no_bulk_dele
     changelist = reverse("admin:auth_group_changelist")
     assert "delete_selected" not in client.get(changelist).content.decode()
     chosen = [g.pk for g in role_groups.values()]
-    answer = client.post(changelist, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"})
-    assert answer.status_code in (200, 302)
+    answer = client.post(changelist, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}, follow=True)
+    assert answer.redirect_chain == [(changelist, 302)]
+    assert all(BUILT_IN in str(m) for m in answer.context["messages"])
     assert Group.objects.filter(pk__in=chosen).count() == len(chosen)
+    refused_once(root, auditing, BUILT_IN)  # one unsuccessful 权限变更 row for each role chosen
 
 
 def test_the_role_service_refuses_to_delete_a_role_of_the_table_for_the_server_operator_too(

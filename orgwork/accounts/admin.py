@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -153,6 +154,35 @@ def _ids(values: list[str]) -> set[int]:
     return {int(v) for v in values if str(v).isdigit()}
 
 
+class ForgedBulkDeleteRefused:
+    """The account and role lists offer no bulk delete (``get_actions``); a submitted one
+    is an attempt like a submitted delete page: refused with the reason of each chosen
+    record, one unsuccessful 权限变更 row for each, nothing deleted. ``bulk_delete_refusal``
+    gives a record's reason."""
+
+    def bulk_delete_refusal(self, request: HttpRequest, obj: Any) -> str:
+        raise NotImplementedError
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        if (request.method == "POST" and request.POST.get("action") == "delete_selected"
+                and "delete_selected" not in self.get_actions(request)):  # type: ignore[attr-defined]
+            chosen = _ids(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+            targets = list(self.get_queryset(request).filter(pk__in=chosen))  # type: ignore[attr-defined]
+            reasons = []
+            for target in targets:
+                reason = self.bulk_delete_refusal(request, target)
+                services.record_refusal(actor=request.user, target=target, message=reason,
+                                        attempted={"delete": str(target)})
+                reasons.append(reason)
+            if not targets:  # ids outside the list: the try is still the user's
+                services.record_refusal(actor=request.user, target=None, message="批量删除的记录不在列表中。",
+                                        attempted={"delete": sorted(chosen)})
+            messages.error(request, reasons[0] if len(set(reasons)) == 1 else "不能批量删除："
+                           + "；".join(dict.fromkeys(reasons)))
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
 class AccountFormMixin:
     """The acting account is set on the form class by ``UserAdmin.get_form``."""
 
@@ -286,7 +316,8 @@ class PasswordResetForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AuditTrailHistory, ChinesePermissionsMixin, ScopedModelAdmin, DjangoUserAdmin):
+class UserAdmin(ForgedBulkDeleteRefused, AuditTrailHistory, ChinesePermissionsMixin, ScopedModelAdmin,
+                DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "is_active", "last_login"]
     list_filter = [UnitSubtreeFilter, "is_active", "groups"]
     list_select_related = ["unit"]
@@ -403,6 +434,9 @@ class UserAdmin(AuditTrailHistory, ChinesePermissionsMixin, ScopedModelAdmin, Dj
         # gone with every scoped admin's.
         return False
 
+    def bulk_delete_refusal(self, request: HttpRequest, obj: Any) -> str:
+        return duties.delete_refusal(obj)
+
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
         # Opening the page is a plain 403; submitting it is an attempt.
         target = self.get_object(request, unquote(object_id))
@@ -450,7 +484,7 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class RoleAdmin(AuditTrailHistory, ChinesePermissionsMixin, GroupAdmin):
+class RoleAdmin(ForgedBulkDeleteRefused, AuditTrailHistory, ChinesePermissionsMixin, GroupAdmin):
     """角色. Nobody changes the rights of a role they hold themselves; every role stays
     within the role table (``orgwork.accounts.roles``), an administrator role is exactly
     its line, and the table's roles are never deleted."""
@@ -476,6 +510,9 @@ class RoleAdmin(AuditTrailHistory, ChinesePermissionsMixin, GroupAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def bulk_delete_refusal(self, request: HttpRequest, obj: Any) -> str:
+        return duties.role_delete_refusal(request.user, obj) or "角色不能批量删除：请在角色页面逐个删除。"
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
         # Opening the page without the right is a plain 403; submitting it is an attempt.
