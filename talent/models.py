@@ -415,8 +415,23 @@ class Funding(EnrolleeYearRecord):
             errors["enrollment"] = f"「{enrollment}」{already(enrollment.get_status_display())}，不再拨付资助。"
         if self.year and enrollment.term_end and not enrollment.term_start.year <= self.year <= enrollment.term_end.year:
             errors["year"] = f"资助年度应在聘期内（{enrollment.term_start.year}—{enrollment.term_end.year}年）。"
+        elif message := self.year_taken_error(enrollment):
+            errors["year"] = message
         if errors:
             raise ValidationError(errors)
+
+    def year_taken_error(self, enrollment: Enrollment) -> str:
+        """Why a stored record may not move to its new 资助年度 ("" when it may): the
+        enrollee's grant for that year is another record, and moving this one there would
+        fund the year twice and leave the old year empty. Correct that record instead."""
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        if self._state.adding or not self.year or loaded.get("year") in (None, self.year):
+            return ""
+        other = Funding.objects.filter(enrollment=enrollment, year=self.year).exclude(pk=self.pk).first()
+        if other is None:
+            return ""
+        return (f"「{enrollment.person.name}」{self.year}年的资助已另有记录（{other}），"
+                f"不能把本记录的资助年度从{loaded['year']}年改为{self.year}年；请更正{self.year}年的那条记录。")
 
 
 class ReviewGrade(models.TextChoices):

@@ -178,6 +178,26 @@ def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, actor: 
     return funding
 
 
+@transaction.atomic
+def funding_update(*, funding: Funding, year: int, amount: Decimal, actor: Any,
+                   granted_on: datetime.date | None = None, note: str = "") -> Funding:
+    """更正资助经费: the record a page shows, corrected in place — its 资助年度, amount,
+    拨付日期 or 备注. It stays the same enrollee's (the grant is theirs); the grant's rules
+    hold (``Funding.clean``: the programme's range, the year in the term, one record a
+    year). Nothing different: nothing written; otherwise one audit row with what changed."""
+    require_permission(actor, "talent.change_funding", "修改资助经费")
+    locked = lock_in_scope(Funding.objects.all(), funding.pk, actor, what="资助经费")
+    proposed = {"year": year, "amount": Decimal(amount), "granted_on": granted_on, "note": note}
+    fields = [name for name, value in proposed.items() if getattr(locked, name) != value]
+    if not fields:
+        return locked
+    for name in fields:
+        setattr(locked, name, proposed[name])
+    locked.full_clean()
+    save_audited(locked, actor=actor, fields=fields)
+    return locked
+
+
 def funding_delete_refusal(funding: Funding) -> str:
     """Why a funding record may not be deleted ("" when it may): money already paid out
     (拨付日期 set) is on the books — the programme's and the unit's 累计资助 count it — and

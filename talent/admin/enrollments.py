@@ -54,8 +54,15 @@ class PlanFileInline(ScopedInline):
 
 
 class FundingFormSet(PaginationInlineFormSet):
-    """The enrollee page's funding rows: a disbursed row's 删除 box is refused, as the
-    funding list refuses it (``services.funding_delete_refusal``)."""
+    """The enrollee page's funding rows: a disbursed row offers no 删除 (its form's
+    ``delete_refusal`` says why; ``orgwork/templates/unfold/helpers/edit_inline/inline_delete.html``
+    leaves its trash out), and a 删除 posted for it all the same — a forged form, or a row
+    disbursed since the page was drawn — is refused, as the funding list refuses it
+    (``services.funding_delete_refusal``)."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.delete_refusal = services.funding_delete_refusal(form.instance) if form.instance.pk else ""
 
     def clean(self) -> None:
         super().clean()
@@ -113,6 +120,22 @@ class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, IdSearchGuard, Impo
         # An enrollee stays on the books: the batch quota, the funding and the reviews count
         # them. One who leaves exits (退出) with a reason.
         return False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Funding:
+            super().save_formset(request, form, formset, change)
+            return
+        # Each funding row goes through the funding services, as on the funding's own page
+        # and the funding sheet: the same rules, one audit row per row that changed.
+        for funding in formset.save(commit=False):
+            values = {"year": funding.year, "amount": funding.amount, "granted_on": funding.granted_on,
+                      "note": funding.note, "actor": request.user}
+            if funding.pk is None:
+                services.funding_grant(enrollment=form.instance, **values)
+            else:
+                services.funding_update(funding=funding, **values)
+        for funding in formset.deleted_objects:
+            services.funding_delete(funding=funding, actor=request.user)
 
     def timeline_records(self, record: Enrollment) -> list[Any]:
         return [record, *record.reviews.order_by("pk")]
@@ -188,12 +211,24 @@ class FundingAdmin(ImportExportMixin, ScopedModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A grant is one enrollee's: a record made for the wrong enrollee is withdrawn (or,
+        # once disbursed, corrected in its 备注), not moved to another.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["enrollment"] if obj is not None else readonly
+
     def delete_model(self, request: HttpRequest, obj: Funding) -> None:
         services.funding_delete(funding=obj, actor=request.user)
 
     def save_model(self, request: HttpRequest, obj: Funding, form: Any, change: bool) -> None:
-        saved = services.funding_grant(enrollment=obj.enrollment, year=obj.year, amount=obj.amount,
-                                       granted_on=obj.granted_on, note=obj.note, actor=request.user)
+        values = {"year": obj.year, "amount": obj.amount, "granted_on": obj.granted_on, "note": obj.note,
+                  "actor": request.user}
+        if change:
+            # The record this page shows, corrected in place; a grant looked up by the
+            # typed year would be another year's record.
+            services.funding_update(funding=obj, **values)
+            return
+        saved = services.funding_grant(enrollment=obj.enrollment, **values)
         obj.pk, obj._state.adding = saved.pk, False
 
     @admin.display(description="资助金额", ordering="amount")
