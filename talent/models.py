@@ -216,6 +216,14 @@ def term_start_batch_error(batch_year: int, term_start: datetime.date) -> str:
             f"（{batch_year}年1月1日至{batch_year + TERM_START_YEARS_AFTER_BATCH}年12月31日）。")
 
 
+# Who and which programme an enrollment is about: its funding and reviews hang from it and
+# repeat both (the sheets' natural key), so neither changes once it is registered. The
+# roster keeps every enrollee (no 删除): a wrong one exits, and the right one is enrolled.
+ENROLLEE_FIXED = ("入选人员的人才和人才计划登记后不能更改：资助经费和聘期考核都记在这条入选记录上。"
+                  "如登记有误，请对这条记录办理退出（退出原因选「其他」，在退出说明中写明登记有误），"
+                  "再为正确的人才或人才计划新增入选记录。")
+
+
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -285,6 +293,10 @@ class Enrollment(Versioned, Audited):
             errors["term_start"] = [errors["term_start"], message] if "term_start" in errors else message
         if self.term_start and self.term_end and self.term_end < self.term_start:
             errors["term_end"] = "聘期结束不能早于聘期开始。"
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        for name in ("person", "programme"):
+            if not self._state.adding and f"{name}_id" in loaded and loaded[f"{name}_id"] != getattr(self, f"{name}_id"):
+                errors[name] = ENROLLEE_FIXED
         if self.status == EnrollmentStatus.EXITED:
             if not self.exit_reason:
                 errors["exit_reason"] = "退出必须填写退出原因。"

@@ -105,6 +105,34 @@ def enrollment_create(*, person: Person, programme: Programme, batch_year: int, 
     return enrollment
 
 
+@transaction.atomic
+def enrollment_update(*, enrollment: Enrollment, actor: Any) -> Enrollment:
+    """修改入选人员: the batch, the term and the training plan that ``enrollment`` carries,
+    saved onto the locked row. The person and the programme stay as registered
+    (``Enrollment.clean``, ``ENROLLEE_FIXED``): the funding and the reviews hang from this
+    row. A batch moved keeps to its quota, in a programme still running. Nothing different:
+    nothing written; otherwise one audit row."""
+    require_permission(actor, "talent.change_enrollment", "修改入选人员")
+    locked = _lock(enrollment, actor)
+    names = ["person_id", "programme_id", "batch_year", "term_start", "term_end", "training_plan"]
+    fields = [name for name in names if getattr(locked, name) != getattr(enrollment, name)]
+    if not fields:
+        return locked
+    for name in fields:
+        setattr(locked, name, getattr(enrollment, name))
+    locked.full_clean()
+    if "batch_year" in fields:
+        if not locked.programme.is_active:
+            raise ValidationError({"programme": f"「{locked.programme}」已停止实施，不能新增入选人员。"})
+        message = enrollment_quota_error(programme=locked.programme, batch_year=locked.batch_year,
+                                         exclude_pk=locked.pk)
+        if message:
+            raise ValidationError({"batch_year": message})
+    save_audited(locked, actor=actor, fields=[*fields, *bump_version(locked)])
+    enrollment.version = locked.version
+    return locked
+
+
 def _lock(enrollment: Enrollment, actor: Any) -> Enrollment:
     locked = lock_in_scope(Enrollment.objects.all(), enrollment.pk, actor, what="入选人员")
     # The programme and person for messages and consequences; the lock stays on the enrollment.

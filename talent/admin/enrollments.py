@@ -143,9 +143,15 @@ class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, IdSearchGuard, Impo
     def timeline_name(self, obj: Any) -> str:
         return f"{obj.review_year}年" if isinstance(obj, TermReview) else str(obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Fixed once registered (talent.models.ENROLLEE_FIXED): the funding and the reviews
+        # hang from the enrollment.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["person", "programme"] if obj is not None else readonly
+
     def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            services.enrollment_update(enrollment=obj, actor=request.user)
             return
         saved = services.enrollment_create(
             person=obj.person, programme=obj.programme, batch_year=obj.batch_year, term_start=obj.term_start,

@@ -59,13 +59,9 @@ def save_enrollee_page(client, enrollment: Enrollment, row_year: int, **changes)
     return client.post(enrollee_page(enrollment), data)
 
 
-def funding_audit_rows(last: int) -> list[tuple[str, str, str]]:
-    return [row for row in audit_rows_since(last) if row[0] == "funding"]
-
-
 def only_audit_row(last: int, funding: Funding) -> AuditLog:
-    assert funding_audit_rows(last) == [("funding", str(funding.pk), AuditAction.UPDATE)]
-    return AuditLog.objects.get(pk__gt=last, content_type__model="funding")
+    assert audit_rows_since(last) == [("funding", str(funding.pk), AuditAction.UPDATE)]
+    return AuditLog.objects.get(pk__gt=last)
 
 
 # ---------------------------------------------------------------- the funding's own page
@@ -116,7 +112,7 @@ def test_a_funding_page_cannot_move_a_grant_onto_a_year_already_funded(top_leadi
     assert (f"「{enrollment.person.name}」2026年的资助已另有记录（2026年 2,000,000元），"
             "不能把本记录的资助年度从2025年改为2026年；请更正2026年的那条记录。") in response.content.decode()
     assert dict(enrollment.fundings.values_list("pk", "year")) == {funding.pk: 2025, other.pk: 2026}
-    assert funding_audit_rows(last) == []
+    assert audit_rows_since(last) == []
 
 
 def test_a_funding_page_refuses_a_year_outside_the_term_as_a_grant_does(top_leading, enroll, county_a_clerk,
@@ -165,7 +161,7 @@ def test_the_enrollee_page_cannot_move_a_funding_row_onto_a_year_already_funded(
     assert response.status_code == 200
     assert "不能把本记录的资助年度从2025年改为2026年" in response.content.decode()
     assert dict(enrollment.fundings.values_list("pk", "year")) == {funding.pk: 2025, other.pk: 2026}
-    assert funding_audit_rows(last) == []
+    assert audit_rows_since(last) == []
 
 
 def test_the_enrollee_page_offers_no_delete_for_disbursed_funding_rows(top_leading, enroll, county_a_clerk,
@@ -195,8 +191,8 @@ def test_a_funding_row_added_on_the_enrollee_page_is_granted_through_the_service
     last = last_audit_id()
     assert client.post(enrollee_page(enrollment), data).status_code == 302
     funding = enrollment.fundings.get()
-    assert funding_audit_rows(last) == [("funding", str(funding.pk), AuditAction.CREATE)]
-    assert AuditLog.objects.get(pk__gt=last, content_type__model="funding").actor == county_a_clerk
+    assert audit_rows_since(last) == [("funding", str(funding.pk), AuditAction.CREATE)]
+    assert AuditLog.objects.get(pk__gt=last).actor == county_a_clerk
 
 
 # ---------------------------------------------------------------- the service and the sheet
