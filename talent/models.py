@@ -371,6 +371,19 @@ class EnrolleeYearRecord(Audited):
         except Enrollment.DoesNotExist:
             return None
 
+    def year_outside_term_error(self, enrollment: Enrollment) -> str:
+        """Why the record's year is refused for ``enrollment`` ("" when it lies in the 聘期):
+        a grant or a review is for a year of the term. The sheets find the enrollment whose
+        term covers the year (:meth:`match_enrollment`); a path that names the enrollment —
+        a page, a button, a batch action, a command — is held here."""
+        year = self.record_year
+        if not year or not enrollment.term_start or not enrollment.term_end:
+            return ""
+        if enrollment.term_start.year <= year <= enrollment.term_end.year:
+            return ""
+        label = self._meta.get_field(self.year_field).verbose_name
+        return f"{label}应在聘期内（{enrollment.term_start.year}—{enrollment.term_end.year}年）。"
+
     def match_enrollment(self) -> None:
         """Fill ``person``/``programme`` from ``enrollment`` or the reverse; raise a
         ``ValidationError`` naming the enrollee when no enrollment fits."""
@@ -425,9 +438,7 @@ class Funding(EnrolleeYearRecord):
             errors["amount"] = message
         if self._state.adding and enrollment.status != EnrollmentStatus.ACTIVE:
             errors["enrollment"] = f"「{enrollment}」{already(enrollment.get_status_display())}，不再拨付资助。"
-        if self.year and enrollment.term_end and not enrollment.term_start.year <= self.year <= enrollment.term_end.year:
-            errors["year"] = f"资助年度应在聘期内（{enrollment.term_start.year}—{enrollment.term_end.year}年）。"
-        elif message := self.year_taken_error(enrollment):
+        if message := self.year_outside_term_error(enrollment) or self.year_taken_error(enrollment):
             errors["year"] = message
         if errors:
             raise ValidationError(errors)
@@ -454,7 +465,9 @@ class ReviewGrade(models.TextChoices):
 
 class TermReview(EnrolleeYearRecord):
     """聘期考核: the review at (or during) an enrollee's term. Recorded through
-    ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit."""
+    ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit. The review
+    year lies in the term and the review has taken place (考核日期 not after today), on
+    every path: the record button, the batch action, the sheet and commands all clean here."""
 
     year_field = "review_year"
 
@@ -487,8 +500,16 @@ class TermReview(EnrolleeYearRecord):
             return
         if self._state.adding and enrollment.status == EnrollmentStatus.EXITED:
             raise ValidationError({"enrollment": f"「{enrollment}」已退出，不再进行聘期考核。"})
+        errors: dict[str, str] = {}
+        if self.written_now("review_year") and (message := self.year_outside_term_error(enrollment)):
+            errors["review_year"] = message
         if self.reviewed_on and self.reviewed_on < enrollment.term_start:
-            raise ValidationError({"reviewed_on": "考核日期不能早于聘期开始。"})
+            errors["reviewed_on"] = "考核日期不能早于聘期开始。"
+        elif self.written_now("reviewed_on") and dates.after_today(self.reviewed_on):
+            # A review not yet held has no grade: a 不合格 would exit the enrollee on a future day.
+            errors["reviewed_on"] = "考核日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Reward(Audited):

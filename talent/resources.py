@@ -204,8 +204,8 @@ class TermReviewResource(_EnrolleeYearResource):
     slug = "talent_reviews"
     verbose_name = "人才聘期考核"
     header_aliases = {**ID_ALIASES, "年度": "考核年度", "等次": "考核等次", "考核结果": "考核等次", "意见": "考核意见"}
-    example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省领军人才", "考核年度": "2026",
-                   "考核等次": "优秀", "考核日期": "2026-12-15", "考核意见": "完成年度目标任务"}
+    example_row = {COL_ID: EXAMPLE_ID, COL_NAME: "张明远", COL_PROGRAMME: "甘肃省领军人才", "考核年度": "2025",
+                   "考核等次": "优秀", "考核日期": "2025-12-15", "考核意见": "完成年度目标任务"}
 
     review_year = fields.Field(attribute="review_year", column_name="考核年度", widget=IntegerWidget())
     grade = fields.Field(attribute="grade", column_name="考核等次", widget=ChoiceWidget(ReviewGrade.choices))

@@ -16,7 +16,7 @@ from .conftest import SYSTEM
 from talent.models import EnrollmentStatus, ExitReason, ReviewGrade, Reward, TermReview
 
 pytestmark = pytest.mark.django_db
-REVIEW_DAY = datetime.date(2026, 12, 10)
+REVIEW_DAY = datetime.date(2026, 12, 1)
 
 
 def review(enrollment, grade, year=2026, on=REVIEW_DAY):
