@@ -158,3 +158,22 @@ def test_putting_the_struck_off_item_on_the_books_again_reopens_the_case_for_a_n
     with pytest.raises(ValidationError):  # the old survey no longer stands for the item
         services.rectification_request_closure(item=services.rectification_start(item=item_of(case), actor=county_a_clerk),
                                                actor=county_a_clerk, account="已整改")
+
+
+def test_the_items_page_names_its_source_case_for_whoever_may_read_the_case_and_only_its_kind_otherwise(
+        case, county_a_clerk, make_staff, tree, client_for, rf):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from orgwork.accounts import roles
+
+    page = reverse("admin:rectification_rectificationitem_change", args=[case.rectification_item_id])
+    assert f">{case}</a>" in client_for(county_a_clerk).get(page).content.decode()
+    item_admin = admin.site._registry[RectificationItem]
+    request = rf.get(page)
+    request.user = make_staff("cadre_only", tree["county_a"], roles.CADRE_SUPERVISION)
+    assert not request.user.has_perm("branches.view_weakbranchcase")
+    item = item_admin.get_object(request, str(case.rectification_item_id)) or item_of(case)
+    item.source_shown = item_admin.source_name(request, item)
+    assert item.source_shown is None
+    assert f">软弱涣散党组织整顿 #{case.pk}</a>" in item_admin.source_link(item)

@@ -135,12 +135,30 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
     def overdue_flag(self, obj: RectificationItem) -> str:
         return warning_flag(getattr(obj, "is_overdue", False), "已逾期")
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        item = super().get_object(request, object_id, from_field)
+        if item is not None:
+            item.source_shown = self.source_name(request, item)
+        return item
+
+    def source_name(self, request: HttpRequest, item: RectificationItem) -> str | None:
+        """The source record by its own name (「城关第一党支部 2026年软弱涣散整顿」) for a
+        user whose list of such records holds it; None otherwise, and the page names only
+        its kind and number, as it reads nothing of a record the user may not see."""
+        model = item.source_content_type.model_class() if item.source_content_type_id else None
+        source_admin = self.admin_site._registry.get(model) if model is not None else None
+        if source_admin is None or not source_admin.has_view_permission(request):
+            return None
+        source = source_admin.get_queryset(request).filter(pk=item.source_object_id).first()
+        return None if source is None else str(source)
+
     @admin.display(description="来源记录")
     def source_link(self, obj: RectificationItem) -> str:
         if not obj.source_content_type_id:
             return "—"
         ct = obj.source_content_type
-        label = f"{ct.model_class()._meta.verbose_name if ct.model_class() else ct.model} #{obj.source_object_id}"
+        label = (getattr(obj, "source_shown", None)
+                 or f"{ct.model_class()._meta.verbose_name if ct.model_class() else ct.model} #{obj.source_object_id}")
         try:
             url = reverse(f"admin:{ct.app_label}_{ct.model}_change", args=[obj.source_object_id])
         except NoReverseMatch:
