@@ -17,10 +17,16 @@ class BranchesConfig(AppConfig):
 
         worklists.register_all()
 
-        # A weak branch's checklist item is struck off only after its survey (测评达标后方可销号).
+        # A weak branch's checklist item is struck off only after its survey (测评达标后方可销号);
+        # the case follows its item when the item is struck off, reopened or extended (延期).
         from orgwork.rectification import closing
 
-        from .services import weak_case_closing_refusal, weak_case_item_reopened, weak_case_item_struck_off
+        from .services import (
+            weak_case_closing_refusal,
+            weak_case_item_extended,
+            weak_case_item_reopened,
+            weak_case_item_struck_off,
+        )
 
         closing.register("branches.weakbranchcase", weak_case_closing_refusal, struck_off=weak_case_item_struck_off,
-                         reopened=weak_case_item_reopened)
+                         reopened=weak_case_item_reopened, extended=weak_case_item_extended)

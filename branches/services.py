@@ -34,6 +34,7 @@ from orgwork.common.contract import (
 from orgwork.common.versioning import bump_version
 from orgwork.imports.writer import copy_rows
 from orgwork.rectification.models import ChecklistSource, ItemState, RectificationItem
+from orgwork.rectification.rules import MAX_EXTENSION_MONTHS
 from orgwork.rectification.services import (
     rectification_approve_closure,
     rectification_open_item,
@@ -678,11 +679,25 @@ def weak_case_open(*, organisation: PartyOrganisation, year: int, categories: It
     return weak_case_save(case=case, actor=actor, link_rectification=link_rectification)
 
 
+def weak_case_deadline_message(case: WeakBranchCase) -> str:
+    """Why the 整顿时限 of a registered case is not typed over, and where it is moved
+    instead: by the 延期 step of its checklist item (a reason, at most
+    ``MAX_EXTENSION_MONTHS`` months at a time), which the case follows
+    (:func:`weak_case_item_extended`)."""
+    where = ("请在整改清单中打开该整顿挂入的整改事项，使用「延期」并说明理由"
+             if case.rectification_item_id else "请先将该整顿「挂入整改清单」，再在该整改事项中使用「延期」并说明理由")
+    return (f"整顿时限确定后不能在整顿台账中直接修改：整顿时限只能通过整改事项的「延期」调整，"
+            f"每次最长延期{MAX_EXTENSION_MONTHS}个月，延期后整顿时限随之调整。{where}。")
+
+
 def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = None) -> None:
     """Rules of the case's own fields, for the form and the service: a struck-off case is
-    not changed, and survey results come as a whole (both rates and the date)."""
+    not changed, its 整顿时限 moves only by 延期 (:func:`weak_case_deadline_message`), and
+    survey results come as a whole (both rates and the date)."""
     if original is not None and original.state == WeakCaseState.CLOSED:
         raise ValidationError("已销号的整顿台账不能修改。")
+    if original is not None and case.deadline != original.deadline:
+        raise ValidationError({"deadline": weak_case_deadline_message(original)}, code="deadline_by_extension")
     rates = [case.awareness_rate, case.satisfaction_rate]
     if any(r is not None for r in rates) and (None in rates or not case.surveyed_on):
         raise ValidationError({"surveyed_on": "测评结果须同时填写知情度、满意度和测评日期。"})
@@ -897,6 +912,20 @@ def weak_case_item_struck_off(case: WeakBranchCase, actor: Any) -> None:
                  message=f"整改事项销号，整顿随之销号（知情度 {case.awareness_rate}%，满意度 {case.satisfaction_rate}%）")
 
 
+def weak_case_item_extended(case: WeakBranchCase, actor: Any) -> None:
+    """The case's checklist item was extended (延期, on its page or in a batch, with the
+    reason and within the kernel's limit): the case's 整顿时限 becomes the item's new
+    deadline in the same transaction, so the 逾期 台账 of cases and the checklist agree.
+    Registered with :mod:`orgwork.rectification.closing` from ``BranchesConfig.ready``."""
+    item = _checklist_item(case)
+    if item is None or item.deadline is None or item.deadline == case.deadline:
+        return
+    before = case.deadline
+    case.deadline = item.deadline
+    save_audited(case, actor=actor, fields=["deadline"], action=AuditAction.TRANSITION,
+                 message=f"整改事项延期，整顿时限由 {before:%Y-%m-%d} 延至 {item.deadline:%Y-%m-%d}")
+
+
 def weak_case_item_reopened(case: WeakBranchCase, actor: Any) -> None:
     """The case's checklist item was put on the books again (回头看重新挂账): the problem
     is back, so the case is 整顿中 again and its survey is taken anew — the one that
@@ -942,7 +971,9 @@ __all__ = [
     "weak_case_close",
     "weak_case_closing_refusal",
     "weak_case_delete",
+    "weak_case_deadline_message",
     "weak_case_delete_refusal",
+    "weak_case_item_extended",
     "weak_case_item_reopened",
     "weak_case_item_struck_off",
     "weak_case_link_rectification",

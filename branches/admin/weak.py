@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.rectification.rules import MAX_EXTENSION_MONTHS
 
 from ..models import WeakBranchCase, WeakCategory
 from ..services import (
@@ -106,12 +107,20 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
         fieldsets[2][1]["description"] = f"知情度、满意度均达到 {weak_survey_threshold()}% 后方可销号。"
+        if obj is not None:
+            fieldsets[1][1]["description"] = (f"整顿时限只能通过所挂整改事项的「延期」调整（须说明理由，每次最长延期"
+                                              f"{MAX_EXTENSION_MONTHS}个月），延期后这里随之更新。")
         if obj is not None and not self.has_change_permission(request, obj):
             # Read only, the list of categories reads as their labels (组织生活不正常、制度不落实),
             # not as the stored JSON keys.
             first = fieldsets[0][1]
             first["fields"] = ["category_labels" if f == "categories" else f for f in first["fields"]]
         return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Once registered, the 整顿时限 moves only by its checklist item's 延期 (weak_case_check).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["deadline"] if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
         weak_case_save(case=obj, actor=request.user)

@@ -29,20 +29,24 @@ StruckOff = Callable[[Any, Any], None]
 _RULES: dict[str, ClosingRule] = {}
 _STRUCK_OFF: dict[str, StruckOff] = {}
 _REOPENED: dict[str, StruckOff] = {}
+_EXTENDED: dict[str, StruckOff] = {}
 
 
 def register(model_label: str, rule: ClosingRule, *, struck_off: StruckOff | None = None,
-             reopened: StruckOff | None = None) -> None:
+             reopened: StruckOff | None = None, extended: StruckOff | None = None) -> None:
     """Set the closing rule of the items whose source is a ``model_label`` record
     (``"branches.weakbranchcase"``), and what the record does when its item is struck
-    off (a 软弱涣散 case is closed with it) and when a look-back puts the item on the
-    books again (the case is reopened), whichever page or step does it."""
+    off (a 软弱涣散 case is closed with it), when a look-back puts the item on the
+    books again (the case is reopened) and when its deadline is moved by 延期 (the
+    case's 整顿时限 follows), whichever page or step does it."""
     label = model_label.lower()
     _RULES[label] = rule
     if struck_off is not None:
         _STRUCK_OFF[label] = struck_off
     if reopened is not None:
         _REOPENED[label] = reopened
+    if extended is not None:
+        _EXTENDED[label] = extended
 
 
 def lock_source(item: RectificationItem) -> models.Model | None:
@@ -78,6 +82,11 @@ def follow_struck_off(source: models.Model | None, actor: Any) -> None:
 def follow_reopened(source: models.Model | None, actor: Any) -> None:
     """Tell the source record (from :func:`lock_source`) that its item is on the books again."""
     _follow(_REOPENED, source, actor)
+
+
+def follow_extended(source: models.Model | None, actor: Any) -> None:
+    """Tell the source record (from :func:`lock_source`) that its item's deadline was moved by 延期."""
+    _follow(_EXTENDED, source, actor)
 
 
 def _follow(followers: dict[str, StruckOff], source: models.Model | None, actor: Any) -> None:

@@ -427,7 +427,7 @@ def rectification_extend_deadline(*, item: RectificationItem, actor: Any, new_de
     row and a timeline entry). The original deadline stays: 按期整改 is counted by it.
     The new deadline and, for a checklist issued above the actor, the approval
     (批准单位及文号) obey :func:`rules.check_extension`; the approval is written into the
-    trail with the reason."""
+    trail with the reason. The source record follows (a 软弱涣散 case's 整顿时限, :mod:`.closing`)."""
     reason = _require_reason(reason, "延期")
     approval = _free_text(approval, "approval")
     if not isinstance(new_deadline, datetime.date):
@@ -443,7 +443,10 @@ def rectification_extend_deadline(*, item: RectificationItem, actor: Any, new_de
         locked.deadline = new_deadline
         return ["deadline", *rules.settle_original_deadline(locked)]
 
-    return _run(T.EXTEND, item=item, actor=actor, apply=apply, note=lambda: said[0])
+    source = closing.lock_source(item)
+    extended = _run(T.EXTEND, item=item, actor=actor, apply=apply, note=lambda: said[0])
+    closing.follow_extended(source, actor)
+    return extended
 
 
 STEP_SERVICES: dict[str, Callable[..., RectificationItem]] = {
