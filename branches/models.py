@@ -169,6 +169,7 @@ class PartyOrganisation(Versioned, Audited):
         return self.venue_area >= minimum
 
     def clean(self) -> None:
+        self.clean_children()
         if self.parent_id is None:
             return
         parent = self.parent
@@ -186,6 +187,40 @@ class PartyOrganisation(Versioned, Audited):
             raise ValidationError(
                 {"unit": f"所在单位「{self.unit}」不在上级党组织所在单位「{parent.unit}」的管辖范围内。"}
             )
+
+    def clean_children(self) -> None:
+        """A new 组织类别 or 所在单位 of an organisation that has organisations below it holds
+        for them too: each child may still have it as its parent (the child's own rule,
+        :data:`ALLOWED_PARENT_KINDS`), and each child's unit stays inside the new unit's
+        sub-tree. Asked only when the kind or the unit is written now (one query each)."""
+        if self._state.adding or self.pk is None:
+            return
+        if self.kind in OrgKind.values and self.written_now("kind"):
+            may_hold = [k for k, parents in ALLOWED_PARENT_KINDS.items() if self.kind in parents]
+            wrong = list(self.children.exclude(kind__in=may_hold).order_by("path")[:CHILDREN_NAMED + 1])
+            if wrong:
+                kind = wrong[0].kind
+                names = "或".join(OrgKind(k).label for k in sorted(ALLOWED_PARENT_KINDS[kind]))
+                raise ValidationError({"kind": (
+                    f"「{self}」下有{_named(wrong)}，{OrgKind(kind).label}的上级只能是{names}，"
+                    f"不能把「{self}」改为{self.get_kind_display()}；请先调整这些下级党组织的上级党组织。")})
+        if self.unit_id and self.written_now("unit_id"):
+            wrong = list(self.children.exclude(unit__path__startswith=self.unit.path).select_related("unit")
+                         .order_by("path")[:CHILDREN_NAMED + 1])
+            if wrong:
+                raise ValidationError({"unit": (
+                    f"「{self}」的下级党组织{_named(wrong, with_unit=True)}不在「{self.unit}」的管辖范围内，"
+                    f"不能把所在单位改为「{self.unit}」；请先调整这些下级党组织的所在单位或上级党组织。")})
+
+
+# How many offending children a refusal names before it says 等.
+CHILDREN_NAMED = 3
+
+
+def _named(children: list[PartyOrganisation], *, with_unit: bool = False) -> str:
+    """「城关镇红星村党支部」、「东岗社区党支部」 (or with their units), 等 after the first few."""
+    shown = [f"「{c}」（{c.unit}）" if with_unit else f"{c.get_kind_display()}「{c}」" for c in children[:CHILDREN_NAMED]]
+    return "、".join(shown) + ("等" if len(children) > CHILDREN_NAMED else "")
 
 
 class Secretary(Audited):
