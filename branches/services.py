@@ -459,6 +459,56 @@ def is_above(user: Any, organisation: PartyOrganisation) -> bool:
     return organisation.unit.path.startswith(unit.path) and organisation.unit.path != unit.path
 
 
+def standard_items_frozen_message(version: StandardVersion) -> str:
+    """Why the items (细则条目) of ``version`` can no longer be changed, "" while they can:
+    once a branch is assessed against the version, its scores, totals, 一票否决 and result
+    were given on these items and their 分值, so adding, removing or re-scoring an item
+    (or rewording what was checked) would leave them standing on a checklist that no
+    longer exists. A change is a new version (新建标准版本) from a later date."""
+    if version.pk is None:
+        return ""
+    used = (BranchAssessment.objects.filter(version=version).order_by().values("organisation_id").distinct().count())
+    if not used:
+        return ""
+    return f"该标准版本已有 {used} 个党组织按其评定，评分项和分值不能再修改；如需调整，请新建标准版本。"
+
+
+def _lock_version_items(version_pk: Any, actor: Any) -> StandardVersion:
+    """The version locked in the actor's jurisdiction, its items refused once it is in use
+    (an assessment opening meanwhile waits on the same row: :func:`assessment_open`)."""
+    locked = lock_in_scope(StandardVersion.objects.all(), version_pk, actor, what="标准版本")
+    if message := standard_items_frozen_message(locked):
+        raise ValidationError(message, code="version_in_use")
+    return locked
+
+
+def standard_item_save(*, item: StandardItem, actor: Any) -> StandardItem:
+    """新增或修改标准细则条目: actor, permission, the version in scope and not yet used by
+    any assessment (:func:`standard_items_frozen_message`), one audit row."""
+    creating = item.pk is None
+    require_permission(actor, "branches.add_standarditem" if creating else "branches.change_standarditem",
+                       "新增标准细则" if creating else "修改标准细则")
+    with transaction.atomic():
+        if not creating:
+            stored = lock_in_scope(StandardItem.objects.all(), item.pk, actor, what="标准细则")
+            if stored.version_id != item.version_id:
+                _lock_version_items(stored.version_id, actor)
+            item._audit_loaded = getattr(stored, "_audit_loaded", None)
+        _lock_version_items(item.version_id, actor)
+        item.full_clean()
+        save_audited(item, actor=actor)
+    return item
+
+
+def standard_item_delete(*, item: StandardItem, actor: Any) -> None:
+    """删除标准细则条目: only while no assessment uses its version; one audit row."""
+    require_permission(actor, "branches.delete_standarditem", "删除标准细则")
+    with transaction.atomic():
+        locked = lock_in_scope(StandardItem.objects.all(), item.pk, actor, what="标准细则")
+        _lock_version_items(locked.version_id, actor)
+        delete_audited(locked, actor=actor)
+
+
 def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any) -> BranchAssessment:
     """Start a year's assessment against the standard version in force at the end of that
     year, with one score line per checklist item of that version."""
@@ -471,6 +521,8 @@ def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any) -
         version = standard_version_in_force(unit=organisation.unit, domain=organisation.domain, on=datetime.date(year, 12, 31))
         if version is None:
             raise ValidationError({"version": f"没有适用于「{organisation.get_domain_display()}」领域、{year}年度施行的建设标准，请先制定标准。"})
+        # The version's items are frozen from its first assessment on (standard_item_save waits here).
+        list(StandardVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk"))
         assessment = BranchAssessment(organisation=organisation, year=year, version=version)
         assessment.full_clean()
         save_audited(assessment, actor=actor)
@@ -967,6 +1019,9 @@ __all__ = [
     "party_orgs_sync_descendants",
     "secretary_delete",
     "secretary_save",
+    "standard_item_delete",
+    "standard_item_save",
+    "standard_items_frozen_message",
     "weak_case_check",
     "weak_case_close",
     "weak_case_closing_refusal",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -9,13 +11,20 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
 from ..models import BranchAssessment, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
 from ..selectors import ancestor_paths
-from ..services import model_quota_check, model_quota_save
+from ..services import (
+    model_quota_check,
+    model_quota_save,
+    standard_item_delete,
+    standard_item_save,
+    standard_items_frozen_message,
+)
 
 
 class InheritedStandardsMixin:
@@ -65,9 +74,72 @@ class StandardAdmin(InheritedStandardsMixin, ScopedModelAdmin):
     inlines = [VersionInline]
 
 
+ITEM_FIELDS = ["seq", "title", "points", "is_veto"]
+
+
+def frozen_message(version: Any) -> str:
+    """:func:`standard_items_frozen_message`, asked once per page (the inline asks it for
+    its fields, its add and its delete rights)."""
+    if version is None or version.pk is None:
+        return ""
+    if not hasattr(version, "_items_frozen"):
+        version._items_frozen = standard_items_frozen_message(version)
+    return version._items_frozen
+
+
+class ItemFormSet(BaseInlineFormSet):
+    """A version in use shows its items read only; a submission that still carries item
+    changes (a page drawn before the first assessment, or a forged one) is refused here
+    with the service's words instead of being dropped in silence."""
+
+    def clean(self) -> None:
+        super().clean()
+        message = standard_items_frozen_message(self.instance) if self.instance.pk else ""
+        if message and self._items_touched():
+            raise ValidationError(message, code="version_in_use")
+
+    def _items_touched(self) -> bool:
+        data = self.data
+        for form in self.initial_forms:
+            if data.get(form.add_prefix("DELETE")):
+                return True
+            if form.add_prefix("title") not in data:
+                continue  # drawn read only: nothing was typed
+            item = form.instance
+            posted_seq = str(data.get(form.add_prefix("seq"), "")).strip()
+            posted_title = str(data.get(form.add_prefix("title"), "")).replace("\r\n", "\n").strip()
+            try:
+                points_changed = Decimal(str(data.get(form.add_prefix("points"), "")).strip()) != item.points
+            except InvalidOperation:
+                points_changed = True
+            if (points_changed or posted_seq != str(item.seq) or posted_title != item.title.strip()
+                    or bool(data.get(form.add_prefix("is_veto"))) != item.is_veto):
+                return True
+        try:
+            total = min(int(data.get(f"{self.prefix}-TOTAL_FORMS", 0)), 1000)
+        except (TypeError, ValueError):
+            return False
+        return any(str(data.get(f"{self.prefix}-{n}-{name}", "")).strip()
+                   for n in range(self.initial_form_count(), total) for name in ("title", "points"))
+
+
 class ItemInline(ScopedInline):
     model = StandardItem
-    fields = ["seq", "title", "points", "is_veto"]
+    formset = ItemFormSet
+    fields = ITEM_FIELDS
+
+    # Once any branch is assessed against the version its items are frozen: shown read
+    # only, without 添加 or 删除 (standard_item_save refuses them on every path).
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if frozen_message(obj):
+            return list(ITEM_FIELDS)
+        return list(super().get_readonly_fields(request, obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and not frozen_message(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not frozen_message(obj)
 
 
 @admin.register(StandardVersion)
@@ -86,6 +158,21 @@ class StandardVersionAdmin(InheritedStandardsMixin, ScopedModelAdmin):
                                    "star_5_score"]}),
     ]
     inlines = [ItemInline]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        if message := frozen_message(obj):
+            fieldsets[0][1]["description"] = message
+        return fieldsets
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The item rows go through the service, one by one: frozen once the version is in use."""
+        if formset.model is not StandardItem:
+            return super().save_formset(request, form, formset, change)
+        for item in formset.save(commit=False):
+            standard_item_save(item=item, actor=request.user)
+        for item in formset.deleted_objects:
+            standard_item_delete(item=item, actor=request.user)
 
 
 class ModelBranchQuotaForm(forms.ModelForm):
