@@ -502,6 +502,20 @@ CADENCE: dict[int, str] = {
 }
 
 
+# Who holds 三会一课: the 党支部 (支部党员大会、支委会、党小组会、党课、主题党日). The cadence
+# above is a branch's, and the 开展率 and the 缺会名单 count 党支部 only; a 党委 or 党总支
+# works through the branches below it.
+MEETING_HOLDER_KINDS: frozenset[str] = frozenset({OrgKind.BRANCH})
+
+
+def meeting_holder_error(organisation: PartyOrganisation) -> str:
+    """Why ``organisation`` cannot have 三会一课 recorded ("" when it can)."""
+    if organisation.kind in MEETING_HOLDER_KINDS:
+        return ""
+    return (f"三会一课（党员大会、支委会、党小组会、党课、主题党日）由党支部开展，开展率和缺会名单也只统计党支部："
+            f"「{organisation}」是{organisation.get_kind_display()}，不能登记三会一课，请登记到其下的党支部。")
+
+
 def month_number(day: datetime.date) -> int:
     """Months since year 0 (``year * 12 + month - 1``): one small integer per calendar month."""
     return day.year * 12 + day.month - 1

@@ -61,6 +61,7 @@ from .models import (
     StandardVersion,
     WeakBranchCase,
     WeakCaseState,
+    meeting_holder_error,
     month_number,
 )
 from .selectors import ancestor_paths, model_branches_within, standard_version_in_force
@@ -257,7 +258,11 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
     any change to a meeting held before the window (the 补录 right and a reason, as for
     entering it late). The reason is kept only on a late entry. ``original`` is the
     stored row (the sheet passes the row itself: its stored values are the loaded ones).
-    Returns whether it is a late entry."""
+    Returns whether it is a late entry. A new row, or one moved to another organisation,
+    goes to a 党支部 (:func:`meeting_holder_check`)."""
+    if original is None or meeting.organisation_id != (getattr(original, "_audit_loaded", None)
+                                                       or concrete_values(original)).get("organisation_id"):
+        meeting_holder_check(meeting.organisation)
     meeting_fill_derived(meeting)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
@@ -277,6 +282,14 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
         late = backentry_check(held_on=meeting.held_on, actor=actor, reason=reason, today=today) or late
     meeting.backentry_reason = reason if late else ""
     return late
+
+
+def meeting_holder_check(*organisations: PartyOrganisation) -> None:
+    """三会一课 are held by 党支部 (:data:`branches.models.MEETING_HOLDER_KINDS`): refuse a
+    meeting of any other organisation, naming the first, on every path that records one."""
+    for organisation in organisations:
+        if message := meeting_holder_error(organisation):
+            raise ValidationError({"organisation": message}, code="not_a_branch")
 
 
 def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
@@ -339,6 +352,7 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], actor: Any, batch_size:
     inserted in batches, one audit row each. The back-entry window does not apply —
     callers are commands that load history on purpose, as a named system actor."""
     require_actor(actor)
+    meeting_holder_check(*{id(m.organisation): m.organisation for m in meetings}.values())
     for meeting in meetings:
         meeting_fill_derived(meeting)
     created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
@@ -360,6 +374,7 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
     require_actor(actor)
     if not rows:
         return 0
+    meeting_holder_check(*{id(row[0]): row[0] for row in rows}.values())
     if connection.vendor != "postgresql":
         return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
@@ -1006,6 +1021,7 @@ __all__ = [
     "item_score_check",
     "meeting_delete",
     "meeting_delete_refusal",
+    "meeting_holder_check",
     "meeting_prepare",
     "meeting_record",
     "meeting_save",
