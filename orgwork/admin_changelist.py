@@ -356,6 +356,7 @@ def changelist_or_unfiltered(build: Any, request: HttpRequest) -> Any:
         except IncorrectLookupParameters as exc:
             error = exc
             continue
+        note_ignored(request, [key for key in original if key not in request.GET])
         tell(request, "查询条件无效，已显示未经筛选的列表。")
         return changelist
     raise error
