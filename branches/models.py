@@ -338,8 +338,28 @@ class StandardVersion(Audited):
             elif previous is not None and value <= previous:
                 errors[name] = "星级分数线要逐级升高。"
             previous = value
+        if not errors and (changed := self.thresholds_changed()):
+            if used := self.organisations_assessed():
+                errors[changed[0]] = (f"该标准版本已有 {used} 个党组织按其评定，评定分数线不能再修改（已评定的等次和星级"
+                                      "按原分数线确定）；如需调整，请新建标准版本。")
         if errors:
             raise ValidationError(errors)
+
+    THRESHOLD_FIELDS = ("pass_score", "model_score", *STAR_FIELDS)
+
+    def thresholds_changed(self) -> list[str]:
+        """The 评定分数线 written now that differ from the stored ones (none for a new version)."""
+        if self._state.adding:
+            return []
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        return [f for f in self.THRESHOLD_FIELDS if f in loaded and loaded[f] != getattr(self, f)]
+
+    def organisations_assessed(self) -> int:
+        """How many 党组织 were assessed against this version: their results stand on its
+        items and its 评定分数线, which are then frozen (a change is a new version)."""
+        if self.pk is None:
+            return 0
+        return self.assessments.order_by().values("organisation_id").distinct().count()
 
 
 class StandardItem(Audited):

@@ -480,9 +480,7 @@ def standard_items_frozen_message(version: StandardVersion) -> str:
     were given on these items and their 分值, so adding, removing or re-scoring an item
     (or rewording what was checked) would leave them standing on a checklist that no
     longer exists. A change is a new version (新建标准版本) from a later date."""
-    if version.pk is None:
-        return ""
-    used = (BranchAssessment.objects.filter(version=version).order_by().values("organisation_id").distinct().count())
+    used = version.organisations_assessed()
     if not used:
         return ""
     return f"该标准版本已有 {used} 个党组织按其评定，评分项和分值不能再修改；如需调整，请新建标准版本。"

@@ -159,6 +159,15 @@ class StandardVersionAdmin(InheritedStandardsMixin, ScopedModelAdmin):
     ]
     inlines = [ItemInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # In use, the 评定分数线 are frozen with the items (StandardVersion.clean refuses them).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + list(StandardVersion.THRESHOLD_FIELDS) if frozen_message(obj) else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A version branches were assessed against stays (their assessments protect it).
+        return super().has_delete_permission(request, obj) and not frozen_message(obj)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
         if message := frozen_message(obj):

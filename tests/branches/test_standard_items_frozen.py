@@ -126,3 +126,25 @@ def test_the_page_of_a_version_nobody_used_saves_an_item_through_the_service(
     item = first_item(version)
     assert item.points == Decimal("25")
     assert audit_rows_of(item)[-1].actor == province_officer
+
+
+def test_the_pass_and_star_lines_of_a_version_in_use_are_frozen_too_and_it_offers_no_delete(
+        in_use: StandardVersion, province_officer: Any, client_for: Any) -> None:
+    """The 达标/示范/星级 given to assessed branches stand on the version's 评定分数线."""
+    client = client_for(province_officer)
+    url = reverse("admin:branches_standardversion_change", args=[in_use.pk])
+    page = client.get(url)
+    assert "pass_score" not in page.context["adminform"].form.fields
+    assert not page.context["has_delete_permission"]
+    in_use.refresh_from_db()
+    in_use.pass_score = Decimal("70")
+    with pytest.raises(ValidationError) as refused:
+        in_use.full_clean()
+    assert refused.value.message_dict["pass_score"] == [
+        "该标准版本已有 1 个党组织按其评定，评定分数线不能再修改（已评定的等次和星级按原分数线确定）；如需调整，请新建标准版本。"]
+
+
+def test_the_lines_of_a_version_nobody_used_may_still_be_set(version: StandardVersion) -> None:
+    version.refresh_from_db()
+    version.pass_score = Decimal("70")
+    version.full_clean()
