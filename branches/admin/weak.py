@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.rectification.rules import MAX_EXTENSION_MONTHS
 
-from ..models import WeakBranchCase, WeakCategory
+from ..models import WeakBranchCase, WeakCaseState, WeakCategory
 from ..services import (
     weak_case_check,
     weak_case_close,
@@ -124,6 +124,12 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
         weak_case_save(case=obj, actor=request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A case struck off is not changed (weak_case_check): its page reads, without 保存.
+        if obj is not None and obj.state == WeakCaseState.CLOSED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A case struck off or on the rectification checklist is on the books: no 删除,

@@ -116,3 +116,23 @@ def test_an_extension_beyond_six_months_is_refused_and_the_case_keeps_its_deadli
                                                      reason="延长整顿")
     case.refresh_from_db()
     assert case.deadline == first_deadline() == item_of(case).deadline
+
+
+def test_the_page_of_a_case_struck_off_reads_without_a_save_and_a_forged_save_changes_nothing(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from branches.models import WeakCaseState
+
+    case = weak_case_open(organisation=orgs["village"], year=2025, categories=[WeakCategory.ORGANISATIONAL_LIFE],
+                          problems="三会一课不经常", plan="配强班子", contact_leader="王副书记",
+                          deadline=datetime.date(2025, 12, 31), actor=county_a_clerk)
+    WeakBranchCase.objects.filter(pk=case.pk).update(
+        state=WeakCaseState.CLOSED, closed_on=datetime.date(2025, 12, 20), awareness_rate=90, satisfaction_rate=90,
+        surveyed_on=datetime.date(2025, 12, 10))
+    client = client_for(county_a_clerk)
+    url = reverse("admin:branches_weakbranchcase_change", args=[case.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert 'name="_save"' not in page.content.decode()
+    client.post(url, {"organisation": case.organisation_id, "year": "2025", "categories": ["organisational_life"],
+                      "problems": "改写", "plan": "改写", "contact_leader": "改写"})
+    assert WeakBranchCase.objects.get(pk=case.pk).problems == "三会一课不经常"
