@@ -46,6 +46,9 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
                "cancel_meeting_on")
 
 
+SHEET_ACTOR = "members_applicants_sheet"  # who acts for the applicants' sheet when no person does
+
+
 # Steps on record whose refusal says where else they are held.
 KEPT_MESSAGES = {"vote_on": "已接收为预备党员（入党日期已记入党员名册），支部大会讨论接收日期不能在表中修改。",
                  "approved_on": "上级党委已审批，审批日期不能在表中修改。"}
@@ -236,6 +239,13 @@ class ApplicantResource(ScopedModelResource):
         if errors:
             raise ValidationError(errors)
         instance.stage = rules.file_stage(values)
+        if (stored.get("member_id") and stored.get("stage") == Stage.PROBATIONARY
+                and instance.stage in (Stage.FULL, Stage.CANCELLED)):
+            # 转正 and 取消 move the member on the roster: as on their step pages, only where
+            # his relationship now is, and only while he is on the roll.
+            member = Member.objects.filter(pk=stored["member_id"]).first()
+            if message := services.file_member_error(instance, member, self.user or SystemActor(SHEET_ACTOR)):
+                raise ValidationError({"full_on" if instance.stage == Stage.FULL else "closed_reason": message})
         if (instance.stage in ADMITTED and not stored.get("member_id") and instance.id_number
                 and Member.objects.filter(id_number=instance.id_number).exists()):
             raise ValidationError({"id_number": "该身份证号已在党员名册中，不能再由发展党员表接收为预备党员。"})
@@ -328,10 +338,10 @@ class ApplicantResource(ScopedModelResource):
         取消预备党员资格 deleted."""
         services.applicant_reviews_from_sheet(applicant_ids=records.filter(reviewed_on__isnull=False)
                                               .values_list("pk", flat=True),
-                                              actor=self.user or SystemActor("members_applicants_sheet"))
+                                              actor=self.user or SystemActor(SHEET_ACTOR))
         return services.applicants_to_roster(
             applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
-            actor=self.user or SystemActor("members_applicants_sheet")).notes
+            actor=self.user or SystemActor(SHEET_ACTOR)).notes
 
 
 DUES_OF_ANOTHER_BRANCH = "该月党费由该党员组织关系转出前所在的党支部收缴和登记，不在您的管辖范围内，不能在此登记交纳。"

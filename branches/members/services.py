@@ -639,14 +639,25 @@ def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply
                    label="发展党员", what="入党申请人", apply=guarded, action=AuditAction.TRANSITION, message=label)
 
 
-def _file_member(applicant: Applicant, actor: Any) -> Member:
-    """The roster record of a 预备党员's file, locked: on the roll and in the actor's
-    jurisdiction (a member whose relationship moved is handled where it now is)."""
-    member = Member.objects.select_for_update().filter(pk=applicant.member_id).first()
+def file_member_error(applicant: Applicant, member: Member | None, actor: Any) -> str:
+    """Why ``actor`` may not move the roster record of a 预备党员's file (转正, 取消预备党员
+    资格): the member is handled where his relationship now is, and only while on the
+    roll. One rule for the step pages and batch actions (:func:`_file_member`) and the
+    applicants' sheet (``ApplicantResource.prepare_instance``, :func:`applicants_to_roster`)."""
     if member is None or not in_scope(member, actor):
-        raise ValidationError({"stage": f"「{applicant}」的组织关系已转至其他党组织，请由其现所在党组织办理。"})
+        return f"「{applicant}」的组织关系已转至其他党组织，请由其现所在党组织办理。"
     if member.status != MemberStatus.ACTIVE:
-        raise ValidationError({"stage": f"「{applicant}」在党员名册中的党籍状态为{member.get_status_display()}，不能办理。"})
+        return f"「{applicant}」在党员名册中的党籍状态为{member.get_status_display()}，不能办理。"
+    return ""
+
+
+def _file_member(applicant: Applicant, actor: Any) -> Member:
+    """The roster record of a 预备党员's file, locked, if :func:`file_member_error` lets
+    ``actor`` move it."""
+    member = Member.objects.select_for_update().filter(pk=applicant.member_id).first()
+    if message := file_member_error(applicant, member, actor):
+        raise ValidationError({"stage": message})
+    assert member is not None
     return member
 
 
@@ -990,6 +1001,8 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> RosterF
                       "status_reason": reason if changed_on else member.status_reason}
             changes = {name: [str(getattr(member, name)), str(value)] for name, value in target.items()
                        if getattr(member, name) != value}
+            if changes and (message := file_member_error(applicant, member, actor)):
+                raise ValidationError({"stage": message})  # the sheet refuses the row first (prepare_instance)
             if changes:
                 for name in changes:
                     setattr(member, name, target[name])

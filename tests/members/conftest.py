@@ -167,3 +167,19 @@ def queries_for_page(client: Any, model_admin: type, url: str, size: int) -> int
         return len(captured)
     finally:
         model_admin.list_per_page = kept
+
+
+def file_sheet_row(file: Applicant, head: list[str], **cells: Any) -> list[str]:
+    """The stored ``file`` as a row of the applicants' sheet under ``head`` (as an export
+    gives it; blank contact and review cells keep what the file holds), ``cells``
+    changing columns by header."""
+    def shown(value: Any) -> str:
+        return value.isoformat() if isinstance(value, datetime.date) else ("" if value in (None, 0) else str(value))
+
+    row = {"姓名": file.name, "身份证号": file.id_number, "党支部代码": file.branch.code}
+    for field in Applicant._meta.concrete_fields:
+        if field.name in ("name", "id_number", "branch", "contact_1", "contact_2", "reviewed_on"):
+            continue
+        row[str(field.verbose_name)] = shown(getattr(file, field.attname))
+    row.update(cells)
+    return [row.get(h, "") for h in head]
