@@ -443,9 +443,32 @@ def _dues_follow(transfer: Transfer) -> None:
                               month__gte=letter_month).update(branch_id=transfer.to_branch_id)
 
 
+# What a receipt did to a 预备党员's open file, for the transfer's audit row and the step's message.
+FILE_FOLLOWS = "预备党员的发展党员档案随之转入"
+
+
+def _open_file(member: Member) -> Applicant | None:
+    """The 发展党员 file of a 预备党员 not yet closed (转正 or 取消 still to come), locked."""
+    return Applicant.objects.select_for_update().filter(member_id=member.pk, stage=Stage.PROBATIONARY).first()
+
+
+def _file_follows(file: Applicant | None, *, branch_id: int, actor: Any, why: str) -> bool:
+    """A 预备党员's open file goes where his relationship goes, in the receipt's transaction
+    (转正 and 取消 are taken where he now is, :func:`file_member_error`): its branch moves,
+    with the file's own audit row. Not scoped by the sending branch: the receiving side
+    acts. Returns whether it moved."""
+    if file is None or file.branch_id == branch_id:
+        return False
+    file.branch_id = branch_id
+    save_audited(file, actor=actor, fields=["branch"], message=f"{why}，发展党员档案随之转入")
+    return True
+
+
 def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: Any) -> Transfer:
     """接收: the receiving branch confirms; the member moves there (or, out of the
-    province, leaves the roster as 转出)."""
+    province, leaves the roster as 转出). A 预备党员's open 发展党员 file moves with him
+    (:func:`_file_follows`); the transfer's audit row and the result's ``file_followed``
+    say so."""
     require_permission(actor, ["members.change_transfer", "members.change_member"], "接收组织关系")
     with transaction.atomic():
         locked = _lock_for_receiver(transfer, actor)
@@ -464,13 +487,17 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             raise ValidationError({"received_on": message})
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         _on_the_roll(member)
+        open_file = _open_file(member) if locked.to_branch_id is not None else None
+        follows = open_file is not None and open_file.branch_id != locked.to_branch_id
         locked.state, locked.received_on = TransferState.RECEIVED, received_on
         save_audited(locked, actor=actor, fields=["state", "received_on"], action=AuditAction.TRANSITION,
-                     message=TRANSFER_RECEIVED)
+                     message="；".join(filter(None, [TRANSFER_RECEIVED, FILE_FOLLOWS if follows else ""])))
         if locked.to_branch_id is not None:
             member.branch_id = locked.to_branch_id
-            save_audited(member, actor=actor, fields=["branch"], message=f"组织关系转入（介绍信 {locked.letter_number}）")
+            why = f"组织关系转入（介绍信 {locked.letter_number}）"
+            save_audited(member, actor=actor, fields=["branch"], message=why)
             _dues_follow(locked)
+            locked.file_followed = _file_follows(open_file, branch_id=locked.to_branch_id, actor=actor, why=why)
         else:
             # One leaving date: the relationship left with the letter (开出介绍信日期), the
             # month of leaving for the dues too; the receipt's date stays on the transfer.
@@ -582,11 +609,14 @@ def transfer_in_from_outside(*, member: Member, to_branch: PartyOrganisation | N
             locked.branch, locked.status, locked.status_changed_on = to_branch, MemberStatus.ACTIVE, received_on
             locked.status_reason = message[:rules.STATUS_REASON_MAX]
             save_audited(locked, actor=actor, fields=["branch", *STATUS_FIELDS], message=f"{message}，恢复在册")
+        # A 预备党员 who left the province with his file open comes back to it: the file follows.
+        follows = not adding and _file_follows(_open_file(locked), branch_id=to_branch.pk, actor=actor, why=message)
         transfer = Transfer(member=locked, from_branch=None, origin=origin.strip(), to_branch=to_branch,
                             letter_number=letter_number.strip(), state=TransferState.RECEIVED, started_on=sent_on,
                             sent_on=sent_on, valid_days=valid_days, received_on=received_on, dues_paid_to=dues_paid_to)
         transfer.full_clean(exclude=["member", "to_branch"])
-        save_audited(transfer, actor=actor, message=TRANSFER_IN)
+        save_audited(transfer, actor=actor, message="；".join(filter(None, [TRANSFER_IN, FILE_FOLLOWS if follows else ""])))
+        transfer.file_followed = follows
     transfer.dues_owed_from = rules.dues_first_owed(received_on=received_on, paid_to=dues_paid_to)
     return transfer
 

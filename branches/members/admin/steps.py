@@ -314,9 +314,15 @@ def _in_transfer(member: Member) -> bool:
 TRANSFER_IN_STEP = "transfer_in_step"  # the receiving side's (MemberAdmin.step_record)
 
 
+def _file_followed(done: Any) -> str:
+    """That a 预备党员's open 发展党员 file came with the member (services.FILE_FOLLOWS)."""
+    return services.FILE_FOLLOWS if getattr(done, "file_followed", False) else ""
+
+
 def _dues_owed(done: Any) -> str:
-    """The months a member transferred in from outside now owes (services.dues_owed_note)."""
-    return services.dues_owed_note(done)
+    """The months a member transferred in from outside now owes (services.dues_owed_note),
+    and the file that came with him."""
+    return "；".join(filter(None, [services.dues_owed_note(done), _file_followed(done)]))
 
 
 MEMBER_STEPS = (
@@ -434,7 +440,7 @@ TRANSFER_STEPS = (
                                                           dues_exception=d["dues_exception"], actor=u),
                    SendForm, "outbox", "sent_on", done_note=_sent),
     _transfer_step("receive", "接收组织关系", _in_state(TransferState.IN_TRANSIT, leaves_province=False), _receive,
-                   day_form("接收日期"), "move_to_inbox", "received_on"),
+                   day_form("接收日期"), "move_to_inbox", "received_on", done_note=_file_followed),
     # Out of the province no branch here receives: the sending clerk records the receipt
     # (回执) the organisation outside returns, by the same service call.
     _transfer_step("receipt", "登记回执", _in_state(TransferState.IN_TRANSIT, leaves_province=True), _record_receipt,
