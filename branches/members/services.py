@@ -91,6 +91,15 @@ def _disposal_not_carried_out(member: Member) -> Appraisal | None:
 STATUS_FIELDS = ["status", "status_changed_on", "status_reason"]
 
 
+def transfer_open_error(member: Member) -> str:
+    """A member whose transfer is not finished (待转出确认 or 在途) keeps his standing until
+    it is received or its letter sent back: his 党籍状态 (:func:`member_set_status`) and,
+    for a 预备党员, the 转正 or 取消 of his file (:func:`file_member_error`) wait."""
+    if Transfer.objects.filter(member=member, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
+        return f"「{member}」有未办结的组织关系转接，请先办结或退回介绍信。"
+    return ""
+
+
 def member_set_status(*, member: Member, status: str, changed_on: datetime.date | None, actor: Any,
                       reason: str = "") -> Member:
     """变更党籍状态 (出党、停止党籍、去世, or back 在册); 转出 only through a transfer.
@@ -117,8 +126,8 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
         if locked.status == MemberStatus.EXPELLED and status != MemberStatus.ACTIVE:
             raise ValidationError({"status": rules.left_the_party_error(name=str(locked),
                                                                         left_on=locked.status_changed_on)})
-        if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
-            raise ValidationError({"status": f"「{locked}」有未办结的组织关系转接，请先办结或退回介绍信。"})
+        if message := transfer_open_error(locked):
+            raise ValidationError({"status": message})
         if status == MemberStatus.EXPELLED and (pending := _disposal_not_carried_out(locked)) is not None:
             raise ValidationError({"status": f"「{locked}」{pending.year}年度民主评议的组织处置"
                                              f"（{pending.get_disposal_display() or pending.get_review_result_display()}）"
@@ -672,13 +681,15 @@ def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply
 def file_member_error(applicant: Applicant, member: Member | None, actor: Any) -> str:
     """Why ``actor`` may not move the roster record of a 预备党员's file (转正, 取消预备党员
     资格): the member is handled where his relationship now is, and only while on the
-    roll. One rule for the step pages and batch actions (:func:`_file_member`) and the
-    applicants' sheet (``ApplicantResource.prepare_instance``, :func:`applicants_to_roster`)."""
+    roll, and not while a transfer of his is open (:func:`transfer_open_error`: the
+    letter would go with one standing and the roster hold another). One rule for the step
+    pages and batch actions (:func:`_file_member`) and the applicants' sheet
+    (``ApplicantResource.prepare_instance``, :func:`applicants_to_roster`)."""
     if member is None or not in_scope(member, actor):
         return f"「{applicant}」的组织关系已转至其他党组织，请由其现所在党组织办理。"
     if member.status != MemberStatus.ACTIVE:
         return f"「{applicant}」在党员名册中的党籍状态为{member.get_status_display()}，不能办理。"
-    return ""
+    return transfer_open_error(member)
 
 
 def _file_member(applicant: Applicant, actor: Any) -> Member:
