@@ -326,6 +326,9 @@ def extension_error(months: int, already_extended: int) -> str:
     return ""
 
 
+EXTENSION_NOT_APPROVED = "上级党委尚未审批，不能延长预备期。"
+
+
 # The dated steps of one application file, in the order they are taken, with the
 # labels the services and the sheet use in their messages.
 FILE_DATES = (
@@ -340,11 +343,15 @@ FILE_DATES = (
 FILE_NEEDS = (
     ("candidate_on", "activist_on", "须先确定为入党积极分子。"),
     ("political_review_on", "candidate_on", "须先确定为发展对象。"),
+    # 集中培训 is of a 发展对象, recorded with the 政审 and 公示 (登记政审、培训、公示).
+    ("training_days", "candidate_on", "须先确定为发展对象。"),
+    ("training_hours", "candidate_on", "须先确定为发展对象。"),
     ("publicity_on", "candidate_on", "须先确定为发展对象。"),
     ("vote_on", "candidate_on", "须先确定为发展对象。"),
     ("approved_on", "vote_on", "须先经支部大会讨论接收为预备党员。"),
     ("oath_on", "approved_on", "上级党委审批后方可组织入党宣誓。"),
     ("full_on", "approved_on", "上级党委尚未审批，不能转正。"),
+    ("probation_extended_months", "approved_on", EXTENSION_NOT_APPROVED),
     ("extension_meeting_on", "probation_extended_months", "未延长预备期，不应填写延长预备期支部大会日期。"),
     ("full_meeting_on", "full_on", "未转正，不应填写讨论转正支部大会日期。"),
     ("cancel_meeting_on", "closed_reason", "未取消预备党员资格，不应填写取消预备党员资格支部大会日期。"),

@@ -937,7 +937,7 @@ def applicant_extend_probation(*, applicant: Applicant, months: int, decided_on:
     meeting's date is recorded."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on is None:
-            raise ValidationError({"approved_on": "上级党委尚未审批，不能延长预备期。"})
+            raise ValidationError({"approved_on": rules.EXTENSION_NOT_APPROVED})
         message = rules.extension_error(months, locked.probation_extended_months)
         if message:
             raise ValidationError({"probation_extended_months": message})
