@@ -49,6 +49,10 @@ FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "re
 SHEET_ACTOR = "members_applicants_sheet"  # who acts for the applicants' sheet when no person does
 
 
+# The 培养联系人 of a file, with the labels its refusals name them by.
+CONTACTS = {"contact_1": "培养联系人一", "contact_2": "培养联系人二"}
+
+
 # Steps on record whose refusal says where else they are held.
 KEPT_MESSAGES = {"vote_on": "已接收为预备党员（入党日期已记入党员名册），支部大会讨论接收日期不能在表中修改。",
                  "approved_on": "上级党委已审批，审批日期不能在表中修改。"}
@@ -307,13 +311,17 @@ class ApplicantResource(ScopedModelResource):
     @staticmethod
     def check_kept(instance: Applicant, stored: dict[str, Any], values: dict[str, Any]) -> None:
         """What a stored file already holds that the sheet may not rewrite. A closed file
-        changes no more; an open one moves only forward, as on its page: the sheet may fill
-        in a step not yet recorded, never clear or change one on record (the vote's date is
-        the member's 入党日期), nor rename the applicant or move the file to another branch
-        (a move is a 组织关系转接); an extension on record is the one allowed."""
+        changes no more, its name, branch and contacts included; an open one moves only
+        forward, as on its page: the sheet may fill in a step not yet recorded, never clear
+        or change one on record (the vote's date is the member's 入党日期, the 培养联系人 are
+        those the 确定为入党积极分子 named), nor rename the applicant or move the file to
+        another branch (a move is a 组织关系转接); an extension on record is the one allowed."""
         stage = stored.get("stage")
+        contacts = {f"{name}_id": getattr(instance, f"{name}_id") for name in CONTACTS}
         if stage in CLOSED_STAGES:
-            if any(stored.get(name) != value for name, value in values.items()):
+            # Nothing at all: the file's name and branch, its contacts and its dates.
+            held = {**values, **contacts, "name": instance.name, "branch_id": instance.branch_id}
+            if any(stored.get(name) != value for name, value in held.items()):
                 raise ValidationError({"id_number": f"该申请人已是{Stage(stage).label}，发展程序已办结，不能再修改。"})
             return
         errors: dict[str, str] = {}
@@ -321,6 +329,11 @@ class ApplicantResource(ScopedModelResource):
             errors["name"] = "已有申请人档案的姓名不能在表中修改；请核对身份证号。"
         if instance.branch_id != stored.get("branch_id"):
             errors["branch"] = "已有申请人档案不能在表中转到其他党支部；转到其他支部须办理组织关系转接。"
+        if stored.get("activist_on"):
+            # The contacts are named by the 确定为入党积极分子 on record: kept as its date is.
+            for name, label in CONTACTS.items():
+                if contacts[f"{name}_id"] != stored.get(f"{name}_id"):
+                    errors[name] = f"档案中已记录的{label}不能在表中清空或修改（在确定为入党积极分子时指定）。"
         for name in FILE_FIELDS:
             before = stored.get(name)
             if name == "reviewed_on" or before in (None, "", 0) or values[name] == before:
