@@ -290,10 +290,10 @@ class ApplicantResource(ScopedModelResource):
             # Each contact's refusal under its own column (联系人二 marked, not 联系人一).
             named = {field: message for field, contact in (("contact_1", instance.contact_1),
                                                            ("contact_2", instance.contact_2))
-                     if contact is not None and (message := rules.contact_error(contact))}
+                     if contact is not None and (message := rules.contact_error(contact, instance.activist_on))}
             if named:
                 errors.update(named)
-            elif message := rules.contacts_error(contacts):
+            elif message := rules.contacts_error(contacts, on=instance.activist_on):
                 errors["contact_2" if len(contacts) == 2 else "contact_1"] = message
         candidate_on = instance.candidate_on
         if candidate_on and candidate_on != stored.get("candidate_on") and instance.activist_on:

@@ -138,20 +138,26 @@ def talk_error(applied_on: datetime.date, talked_on: datetime.date, late_reason:
     return ""
 
 
-def contact_error(contact: Any) -> str:
-    """A 培养联系人 is a 正式党员 on the roll."""
+def contact_error(contact: Any, on: datetime.date | None = None) -> str:
+    """A 培养联系人 is a 正式党员 on the roll, and was one on the day of the 确定为入党积极分子
+    (``on``): made full (转正日期) on or before it."""
     if contact.category != "full" or contact.status != "active":
         return f"培养联系人「{contact}」须是在册的正式党员。"
+    if on is not None and (contact.full_on is None or contact.full_on > on):
+        when = f"于{contact.full_on:%Y-%m-%d}转正" if contact.full_on else "没有转正日期"
+        return (f"培养联系人「{contact}」{when}，确定为入党积极分子之日（{on:%Y-%m-%d}）还不是正式党员："
+                "培养联系人须是确定之日的正式党员。")
     return ""
 
 
-def contacts_error(contacts: list[Any]) -> str:
-    """One or two 培养联系人, each a 正式党员 in good standing."""
+def contacts_error(contacts: list[Any], on: datetime.date | None = None) -> str:
+    """One or two 培养联系人, each a 正式党员 in good standing, and one on the day ``on``
+    of the 确定为入党积极分子 (:func:`contact_error`)."""
     if not 1 <= len(contacts) <= 2:
         return "须指定一至两名培养联系人。"
     if len({c.pk for c in contacts}) != len(contacts):
         return "两名培养联系人不能是同一人。"
-    return next((message for contact in contacts if (message := contact_error(contact))), "")
+    return next((message for contact in contacts if (message := contact_error(contact, on))), "")
 
 
 NO_REVIEW = "没有培养考察记录（每半年一次），不能确定为发展对象。"

@@ -728,7 +728,7 @@ def applicant_make_activist(*, applicant: Applicant, decided_on: datetime.date, 
         fresh = {m.pk: m for m in scope_queryset(Member.objects.filter(pk__in=[c.pk for c in contacts]), actor)}
         if len(fresh) != len({c.pk for c in contacts}):
             raise ValidationError({"contact_1": "培养联系人不在您的管辖范围内。"})
-        message = rules.contacts_error([fresh[c.pk] for c in contacts])
+        message = rules.contacts_error([fresh[c.pk] for c in contacts], on=decided_on)
         if message:
             raise ValidationError({"contact_1": message})
         locked.stage, locked.activist_on = Stage.ACTIVIST, decided_on

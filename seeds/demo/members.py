@@ -223,7 +223,10 @@ AWAITING_APPROVAL = "蒋明轩"
 
 
 def ensure_applicants(branches: list[PartyOrganisation], actor: Any) -> int:
-    contact = Member.objects.filter(branch__in=branches, category=MemberCategory.FULL, status="active").order_by("pk").first()
+    # A 培养联系人 is a 正式党员 on the day of each file's 确定为入党积极分子, the earliest included.
+    contact = (Member.objects.filter(branch__in=branches, category=MemberCategory.FULL, status="active",
+                                     full_on__lte=ago(max(days for _, days, _ in PIPELINE)))
+               .order_by("pk").first())
     if contact is None:
         return 0
     added = 0
