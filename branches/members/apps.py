@@ -11,7 +11,8 @@ class MembersConfig(AppConfig):
         from orgwork.imports.registry import register
 
         for job, label in (("members_generate_dues", "每月生成党费"), ("members_check_arrears", "欠缴党费检查"),
-                           ("members_applicants_sheet", "发展党员表导入"), ("members_dues_sheet", "党费交纳表导入")):
+                           ("members_applicants_sheet", "发展党员表导入"), ("members_dues_sheet", "党费交纳表导入"),
+                           ("members_files_follow", "发展党员档案随转")):
             name_system_actor(job, label)
 
         from .resources import AppraisalResource, ApplicantResource, DuesPaymentResource, MemberResource

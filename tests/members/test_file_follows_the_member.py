@@ -102,3 +102,29 @@ def test_the_open_file_of_a_member_back_from_outside_the_province_follows_him_to
     assert trail(file).count() == before + 1 and "发展党员档案随之转入" in trail(file).last().message
     back = Transfer.objects.get(member=member, origin="北京市海淀区某街道党工委")
     assert services.FILE_FOLLOWS in trail(back).last().message
+
+
+def test_files_left_behind_by_earlier_receipts_follow_their_members_once_with_an_audit_row(orgs, contact):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    left = probationary(orgs["community"], contact, vote_days_ago=200)
+    sent_to_county_b(orgs, left)
+    services.transfer_receive(transfer=Transfer.objects.get(member_id=left.member_id), received_on=days_ago(1),
+                              actor=SYSTEM)
+    Applicant.objects.filter(pk=left.pk).update(branch=orgs["community"])  # as a receipt before the file followed
+    closed = probationary(orgs["community"], contact, vote_days_ago=400, oath=True)
+    services.applicant_make_full(applicant=closed, decided_on=rules.probation_end(closed.vote_on), actor=SYSTEM)
+    Member.objects.filter(pk=closed.member_id).update(branch=orgs["county_b"])
+    before = trail(left).count()
+    follow = import_module("branches.members.migrations.0026_open_files_follow_their_members").files_follow
+    for _ in range(2):  # a second run finds nothing left
+        with connection.schema_editor() as editor:
+            follow(apps, editor)
+    assert Applicant.objects.get(pk=left.pk).branch_id == orgs["county_b"].pk
+    assert Applicant.objects.get(pk=closed.pk).branch_id == orgs["community"].pk  # closed: stays
+    written = trail(left)[before:]
+    assert len(written) == 1 and written[0].changes == {"branch": [orgs["community"].pk, orgs["county_b"].pk]}
+    assert written[0].actor_shown == "系统（发展党员档案随转）" and written[0].unit_path == orgs["county_b"].unit.path
