@@ -12,6 +12,9 @@ the applicants' sheet, which checks the whole file's dates by the steps' rules).
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -66,6 +69,31 @@ def branch_widget() -> ScopedForeignKeyWidget:
     widget = org_widget()
     widget.not_found_message = "党支部代码「{value}」不存在或不在您的管辖范围内。"
     return widget
+
+
+class ReviewDates(datetime.date):
+    """The latest of the 考察 dates one cell gives, carrying them all (``every``, oldest first)."""
+
+    every: tuple[datetime.date, ...] = ()
+
+
+# Between the dates of one cell: 2022-08-20、2023-02-15 (also a comma, a semicolon, a new line).
+REVIEW_DATES_APART = re.compile(r"[、,，;；\n]+")
+
+
+class ReviewDatesWidget(DateWidget):
+    """培养考察日期: one date, or the 考察 held since the 积极分子 designation, several dates
+    in one cell; the field takes the latest (:class:`ReviewDates` carries the rest)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
+        parts = [p.strip() for p in REVIEW_DATES_APART.split(value)] if isinstance(value, str) else []
+        parts = [p for p in parts if p]
+        if len(parts) <= 1:
+            return super().clean(parts[0] if parts else value, row, **kwargs)
+        days = sorted({day for part in parts if (day := DateWidget.clean(self, part, row, **kwargs)) is not None})
+        latest = ReviewDates(days[-1].year, days[-1].month, days[-1].day)
+        latest.every = tuple(days)
+        return latest
 
 
 class MemberWidget(ByIdNumberWidget):
@@ -170,6 +198,8 @@ class ApplicantResource(ScopedModelResource):
                     COL_BRANCH: "已有档案不能在本表中转到其他党支部：转到其他支部须办理组织关系转接，"
                                 "与系统中不一致的行不导入。",
                     "逾期谈话原因": "谈话晚于递交入党申请书一个月以上的填写，其余留空。",
+                    "最近一次培养考察日期": "填写最近一次培养考察的日期；确定为入党积极分子以来的各次考察（每半年一次）"
+                                          "可一并填写，用顿号分隔，如 2022-08-20、2023-02-15，各次均记入考察记录。",
                     "考察逾期原因": "两次培养考察之间超过六个月的填写，其余留空。",
                     "审批逾期原因": "上级党委审批晚于支部大会三个月以上的填写，其余留空。",
                     "延长预备期（月）": "支部大会决定延长预备期的填写6至12个月，并填写延长预备期支部大会日期，其余留空。",
@@ -186,7 +216,8 @@ class ApplicantResource(ScopedModelResource):
                              widget=MemberWidget(keeps_masked=True))
     contact_2 = fields.Field(attribute="contact_2", column_name="培养联系人二身份证号",
                              widget=MemberWidget(keeps_masked=True))
-    reviewed_on = fields.Field(attribute="reviewed_on", column_name="最近一次培养考察日期", widget=DateWidget(need_day=True))
+    reviewed_on = fields.Field(attribute="reviewed_on", column_name="最近一次培养考察日期",
+                               widget=ReviewDatesWidget(need_day=True))
     candidate_on = fields.Field(attribute="candidate_on", column_name="确定为发展对象日期", widget=DateWidget(need_day=True))
     review_late_reason = fields.Field(attribute="review_late_reason", column_name="考察逾期原因")
     political_review_on = fields.Field(attribute="political_review_on", column_name="政治审查完成日期",
@@ -229,6 +260,10 @@ class ApplicantResource(ScopedModelResource):
         instance.approval_late_reason = (instance.approval_late_reason or "").strip()
         instance.closed_reason = (instance.closed_reason or "").strip()
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
+        # The cell's earlier 考察 (2022-08-20、2023-02-15): checked with the latest, recorded after the sheet.
+        sheet_reviews = list(getattr(instance.reviewed_on, "every", ()))
+        if sheet_reviews:
+            instance.reviewed_on = sheet_reviews[-1]
         if stored.get("reviewed_on") and (instance.reviewed_on is None or instance.reviewed_on < stored["reviewed_on"]):
             instance.reviewed_on = stored["reviewed_on"]  # a sheet cannot take back a 考察 on record
         if instance.contact_1_id is None and instance.contact_2_id is None and stored.get("contact_1_id"):
@@ -239,7 +274,7 @@ class ApplicantResource(ScopedModelResource):
         if stored:
             self.check_kept(instance, stored, values)
         errors = rules.file_errors(values, dates.today())
-        errors.update({k: v for k, v in self.step_errors(instance, stored).items() if k not in errors})
+        errors.update({k: v for k, v in self.step_errors(instance, stored, sheet_reviews).items() if k not in errors})
         if errors:
             raise ValidationError(errors)
         instance.stage = rules.file_stage(values)
@@ -250,18 +285,24 @@ class ApplicantResource(ScopedModelResource):
             member = Member.objects.filter(pk=stored["member_id"]).first()
             if message := services.file_member_error(instance, member, self.user or SystemActor(SHEET_ACTOR)):
                 raise ValidationError({"full_on" if instance.stage == Stage.FULL else "closed_reason": message})
+        if sheet_reviews and stored.get("stage") not in CLOSED_STAGES:
+            if not hasattr(self, "sheet_reviews"):
+                self.sheet_reviews: dict[str, list[datetime.date]] = {}
+            self.sheet_reviews[instance.id_number] = sheet_reviews
         if (instance.stage in ADMITTED and not stored.get("member_id") and instance.id_number
                 and Member.objects.filter(id_number=instance.id_number).exists()):
             raise ValidationError({"id_number": "该身份证号已在党员名册中，不能再由发展党员表接收为预备党员。"})
 
     @staticmethod
-    def step_errors(instance: Applicant, stored: dict[str, Any]) -> dict[str, str]:
+    def step_errors(instance: Applicant, stored: dict[str, Any],
+                    sheet_reviews: Sequence[datetime.date] = ()) -> dict[str, str]:
         """The steps whose rules need more than the file's dates, checked when the sheet
         takes them: 确定为入党积极分子 names one or two 培养联系人 (full members on the
         roster, in the importer's scope — the widget looks them up there); 确定为发展对象
         needs a 考察 on or before that day, on the sheet or on record, and no stretch of
         more than six months without one (:func:`rules.review_gap_error`) through the
-        考察 on record and the sheet's latest; 取消预备党员资格, 延长预备期 and 转正 need the
+        考察 on record and the sheet's (``sheet_reviews``: every date of the cell, each not
+        before the designation nor after today); 取消预备党员资格, 延长预备期 and 转正 need the
         date of the 支部大会 that decided them, and 转正 the 入党宣誓 (a file closed or
         decided before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
@@ -280,6 +321,11 @@ class ApplicantResource(ScopedModelResource):
                 errors["closed_reason"] = message  # a file the system closed on a death is kept, not refused
             elif not instance.cancel_meeting_on:
                 errors["cancel_meeting_on"] = rules.CANCEL_MEETING_MISSING
+        for day in sheet_reviews[:-1]:  # the latest is the file's date, checked by rules.file_errors
+            if message := (rules.future_error(day, "培养考察日期", dates.today())
+                           or rules.review_date_error(instance.activist_on, day)):
+                errors["reviewed_on"] = message
+                break
         ids = (instance.contact_1_id, instance.contact_2_id)
         if ids != (None, None) and not instance.activist_on:
             errors["contact_1"] = "培养联系人在确定为入党积极分子时指定：请同时填写确定为入党积极分子日期，或删去培养联系人。"
@@ -301,6 +347,7 @@ class ApplicantResource(ScopedModelResource):
                 "reviewed_on", flat=True)) if instance.pk else []
             if instance.reviewed_on is not None:
                 reviews.append(instance.reviewed_on)
+            reviews.extend(sheet_reviews)
             if not any(day <= candidate_on for day in reviews):
                 errors["reviewed_on"] = rules.NO_REVIEW
             elif message := rules.review_gap_error(instance.activist_on, reviews, candidate_on,
@@ -349,9 +396,11 @@ class ApplicantResource(ScopedModelResource):
     def after_import_commit(self, records: models.QuerySet[Applicant]) -> list[str]:
         """The roster follows the files; the job's message names the unpaid months a
         取消预备党员资格 deleted."""
+        given = getattr(self, "sheet_reviews", {})
+        earlier = {pk: given[number] for pk, number in records.values_list("pk", "id_number") if number in given}
         services.applicant_reviews_from_sheet(applicant_ids=records.filter(reviewed_on__isnull=False)
                                               .values_list("pk", flat=True),
-                                              actor=self.user or SystemActor(SHEET_ACTOR))
+                                              actor=self.user or SystemActor(SHEET_ACTOR), earlier=earlier)
         return services.applicants_to_roster(
             applicant_ids=records.filter(stage__in=ADMITTED).values_list("pk", flat=True),
             actor=self.user or SystemActor(SHEET_ACTOR)).notes

@@ -765,18 +765,22 @@ def _follow_reviews(applicant_ids: Sequence[int]) -> None:
     Applicant.objects.filter(pk__in=applicant_ids).update(reviewed_on=Subquery(latest))
 
 
-def applicant_reviews_from_sheet(*, applicant_ids: Iterable[int], actor: Any) -> int:
-    """The 考察 a sheet row carries (最近一次培养考察日期) becomes a 考察记录 when the
-    file has none of that day, one audit row each; the date stays the latest of the
-    file's records. Returns how many records were added."""
+def applicant_reviews_from_sheet(*, applicant_ids: Iterable[int], actor: Any,
+                                 earlier: dict[int, Sequence[datetime.date]] | None = None) -> int:
+    """The 考察 a sheet row carries (最近一次培养考察日期, and ``earlier``: every date the
+    row's cell gave, by file) becomes a 考察记录 when the file has none of that day, one
+    audit row each; the date stays the latest of the file's records. Returns how many
+    records were added."""
     require_permission(actor, "members.change_applicant", "发展党员")
     with transaction.atomic():
         files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), reviewed_on__isnull=False),
                                     actor).order_by("pk").values_list("pk", "reviewed_on"))
         kept = set(ActivistReview.objects.filter(applicant_id__in=[pk for pk, _ in files])
                    .values_list("applicant_id", "reviewed_on"))
+        given = {(pk, day) for pk, day in files}
+        given.update((pk, day) for pk, _ in files for day in (earlier or {}).get(pk, ()))
         new = [ActivistReview(applicant_id=pk, reviewed_on=day, summary=SHEET_REVIEW)
-               for pk, day in files if (pk, day) not in kept]
+               for pk, day in sorted(given) if (pk, day) not in kept]
         ActivistReview.objects.bulk_create(new)
         audit_rows(((review, {"reviewed_on": [None, f"{review.reviewed_on:%Y-%m-%d}"]}) for review in new),
                    actor=actor, action=AuditAction.CREATE, message="发展党员表登记的培养考察")
