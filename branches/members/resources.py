@@ -369,7 +369,7 @@ class ApplicantResource(ScopedModelResource):
             # Nothing at all: the file's name and branch, its contacts and its dates.
             held = {**values, **contacts, "name": instance.name, "branch_id": instance.branch_id}
             if any(stored.get(name) != value for name, value in held.items()):
-                raise ValidationError({"id_number": f"该申请人已是{Stage(stage).label}，发展程序已办结，不能再修改。"})
+                raise ValidationError({"id_number": f"该申请人的发展程序已办结（{Stage(stage).label}），档案不能再修改。"})
             return
         errors: dict[str, str] = {}
         if instance.name != stored.get("name"):

@@ -21,7 +21,7 @@ from .test_applicant_sheet import HEAD
 
 pytestmark = pytest.mark.django_db
 BOTH = [*HEAD, "培养联系人二身份证号"]
-CLOSED = "该申请人已是已转正，发展程序已办结，不能再修改。"
+CLOSED = "该申请人的发展程序已办结（已转正），档案不能再修改。"
 
 
 @pytest.fixture
