@@ -360,22 +360,20 @@ class ImportExportMixin:
         request.GET = params
         setattr(request, QUIET, True)
         queryset = self.get_export_queryset(request)
+        opts = self.model._meta  # type: ignore[attr-defined]
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         if ignored := ignored_lookups(request):
             # The list would show its rows without these; a file of them is not what the
             # link asked for, and it would hold records the clerk did not mean to take out.
-            opts = self.model._meta  # type: ignore[attr-defined]
             messages.error(request, f"未导出：导出链接中有列表不能识别的查询条件（{shown(ignored)}），导出的记录会多于您要的。"
                                     "请在列表页面上设置筛选条件后再点「导出」。")
-            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            return HttpResponseRedirect(back + ("?" + params.urlencode() if params else ""))
+            return HttpResponseRedirect(changelist + ("?" + params.urlencode() if params else ""))
         filters = {k: params.getlist(k) if len(params.getlist(k)) > 1 else params[k] for k in params}
         if too_large_for_a_request(queryset):  # the worker writes it (orgwork.exports)
-            opts = self.model._meta  # type: ignore[attr-defined]
             return queued(request, kind=ExportKind.CHANGELIST, title=f"{opts.verbose_name}列表（{fmt}）",
                           params={"model": opts.label_lower, "fmt": fmt, "filters": filters,
-                                  "path": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-                                  "query": params.urlencode()})
+                                  "path": changelist, "query": params.urlencode()})
         content = export_queryset(resource_class=self._resource_class(), user=request.user,
                                   queryset=queryset, fmt=fmt, filters=filters)
-        name = f"{self.model._meta.verbose_name}{timezone.localtime():%Y%m%d%H%M}.{fmt}"  # type: ignore[attr-defined]
+        name = f"{opts.verbose_name}{timezone.localtime():%Y%m%d%H%M}.{fmt}"
         return _download(content, name, XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8")
