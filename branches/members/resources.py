@@ -251,7 +251,12 @@ class ApplicantResource(ScopedModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
-    def prepare_instance(self, instance: Applicant, original: Applicant | None) -> None:
+    @staticmethod
+    def as_kept(instance: Applicant) -> bool:
+        """The row's blank counts and reasons as a file keeps them (0, ""). A file kept
+        before a rule was made stricter comes back on its exported sheet as it stands, and
+        such a row is 未变 (``orgwork.imports.engine``); a review cell of several dates may
+        add 考察记录 to a file it otherwise leaves alone, so that row is checked."""
         instance.training_days = instance.training_days or 0
         instance.training_hours = instance.training_hours or 0
         instance.probation_extended_months = instance.probation_extended_months or 0
@@ -259,6 +264,10 @@ class ApplicantResource(ScopedModelResource):
         instance.review_late_reason = (instance.review_late_reason or "").strip()
         instance.approval_late_reason = (instance.approval_late_reason or "").strip()
         instance.closed_reason = (instance.closed_reason or "").strip()
+        return len(getattr(instance.reviewed_on, "every", ())) <= 1
+
+    def prepare_instance(self, instance: Applicant, original: Applicant | None) -> None:
+        self.as_kept(instance)
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
         # The cell's earlier 考察 (2022-08-20、2023-02-15): checked with the latest, recorded after the sheet.
         sheet_reviews = list(getattr(instance.reviewed_on, "every", ()))

@@ -1166,6 +1166,12 @@ class ImportEngine:
             self._check_identity(number, stored, original, failed, errors)
         if names:
             self._check_names(number, instance, names, errors)
+        if (original is not None and not errors and self._as_kept(instance)
+                and not self._changes(instance, getattr(original, "_audit_loaded", {}))):
+            # The sheet gives the record as it stands: nothing to write, and nothing to ask
+            # of it. A rule made stricter after the record was kept refuses its own change,
+            # not a re-upload of the list the record is on.
+            return "unchanged", instance, {}, getattr(original, SCOPE_PATH, "")
         for attr, message in self._model_errors(instance, original, tolerant=bool(errors)):
             header = self._header_of(attr)
             if attr and header in failed:
@@ -1190,6 +1196,13 @@ class ImportEngine:
         if not changes:
             return "unchanged", instance, {}, unit_path
         return "updated", instance, changes, unit_path
+
+    def _as_kept(self, instance: models.Model) -> bool:
+        """Whether a row whose columns equal its record's passes as unchanged without the
+        rules being asked again: only for a resource that says so (``as_kept``, which
+        also gives blank cells the values its records keep for them)."""
+        as_kept = getattr(self.resource, "as_kept", None)
+        return bool(as_kept is not None and as_kept(instance))
 
     def _keeps_on_file(self, original: Any, position: int, cell: KeptMasked) -> bool:
         """Whether a masked cell (:class:`KeptMasked`) is the record the row's record holds
