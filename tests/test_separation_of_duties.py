@@ -521,3 +521,11 @@ def test_only_the_system_administrator_is_offered_the_password_reset_link(person
     assert 'id="id_password"' not in page.content.decode() and reset not in page.content.decode()
     shown = client_for(personas["system_admin"]).get(reverse("admin:accounts_user_change", args=[target.pk]))
     assert reset in shown.content.decode() and "重置密码" in shown.content.decode()
+
+
+def test_the_system_administrator_is_not_offered_a_reset_of_another_administrators_password(
+        sysadmin: User, secadmin: User, client_for: Any) -> None:
+    """The reset page would refuse it (「不能重置担任安全管理员的账号的密码」): no link leads there."""
+    page = client_for(sysadmin).get(user_url(secadmin))
+    assert page.status_code == 200
+    assert password_url(secadmin) not in page.content.decode() and "重置密码（本人" not in page.content.decode()

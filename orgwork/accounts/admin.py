@@ -393,8 +393,9 @@ class UserAdmin(ForgedBulkDeleteRefused, AuditTrailHistory, ChinesePermissionsMi
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False,
                            change: bool = False, form_url: str = "", obj: Any = None) -> Any:
-        # The reset is a page of its own; the skin's password widget shows no way there.
-        if obj is not None and (request.user.is_superuser or request.user.has_perm(roles.RESET_PASSWORD)):
+        # The reset is a page of its own; the skin's password widget shows no way there. No
+        # link to a reset the page would refuse (another administrator's account, one's own).
+        if obj is not None and not duties.password_reset_refusal(request.user, obj):
             context["reset_password_url"] = reverse("admin:auth_user_password_change", args=[obj.pk])
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
