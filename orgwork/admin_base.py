@@ -41,11 +41,12 @@ from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
                                    skin_file_inputs)
 from orgwork.audit.presentation import readable_entries
-from orgwork.common import dates, secrets
+from orgwork.common import dates, idnumber, secrets
 from orgwork.common.numbers import PlainDecimalField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
+from orgwork.imports import probing
 from orgwork.imports.probing import audit_refusal
 from orgwork.routers import reading_from_replica
 from orgwork.units.models import PATH_SEPARATOR, Unit
@@ -308,6 +309,33 @@ class RefusedForm(forms.BaseForm):
                 self.add_error(shown, error.messages if isinstance(error, ValidationError) else error)
 
 
+class ProbeGuardForm(forms.BaseForm):
+    """An add form whose 身份证号 is tried out (身份证号试探, ``orgwork.imports.probing``):
+    for a user without the right to whole numbers, a number of the same masked form as a
+    person of his jurisdiction — that person's own number included — is refused with one
+    message and audited, whatever else the form says. Without this, the own number was
+    answered 「已被使用」 and the others apart, and a form with another error answered the
+    others nothing and audited nothing. The number of a person outside his jurisdiction
+    is refused as the model refuses it, and the try is audited on that person."""
+
+    probe_actor: Any = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        try:
+            number = idnumber.normalise(getattr(self.instance, "id_number", None))
+        except ValidationError:
+            return  # the field's own check says what is wrong with it
+        refusal = probing.form_probe(type(self.instance), self.probe_actor, number)
+        if refusal is None:
+            if (person := probing.held_elsewhere(type(self.instance), self.probe_actor, number)) is not None:
+                probing.audit_elsewhere(person, self.probe_actor, probing.FORM_ELSEWHERE_AUDIT_MESSAGE)
+            return
+        self._errors.pop("id_number", None)  # 「已被使用」 or the like would tell the number apart
+        self.add_error("id_number" if "id_number" in self.fields else None, refusal.messages)
+        refusal.audit()
+
+
 # Labels a related record's field takes its record's name in front of (单位 + 名称 → 单位名称).
 GENERIC_LABELS = ("名称", "姓名", "代码", "编号", "简称", "全称")
 
@@ -442,6 +470,8 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
         refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
         if refusal is not None:
             form = type(f"Refused{form.__name__}", (RefusedForm, form), {"refusal": refusal})
+        if obj is None and secrets.sensitive_fields(self.model).get("id_number") == secrets.ID_NUMBER:
+            form = type(f"ProbeGuarded{form.__name__}", (ProbeGuardForm, form), {"probe_actor": request.user})
         return skin_file_inputs(form)
 
     def _changeform_view(self, request: HttpRequest, object_id: str | None, form_url: str,

@@ -49,7 +49,7 @@ from orgwork.common import checks, freetext, secrets
 from orgwork.common.numbers import HAS_EXPONENT, refuse_excel_scientific, typed_text
 from orgwork.units.scope import home_unit, sees_everything
 
-from .probing import NEAR_MISS_MESSAGE, ProbeRefused, refuse_near_misses
+from .probing import NEAR_MISS_MESSAGE, ProbeRefused, audit_elsewhere, refuse_near_misses
 from .reader import FileError, Sheet, is_blank, picker
 from .widgets import IDNumberWidget, KeptMasked, ScopedForeignKeyWidget, SystemNumber, number_for
 from .writer import BulkWriter, ValueCheck, audit_fields, dumps_json
@@ -451,6 +451,9 @@ class ImportEngine:
         self._registers_by_id_number = (self.key_attributes == ["id_number"] and
                                         secrets.sensitive_fields(self.model).get("id_number") == secrets.ID_NUMBER)
         self._registered: set[str] = set()
+        # People outside the importer's jurisdiction whose numbers the sheet holds: each
+        # try is audited on the person once the run is over (nothing left to roll back).
+        self._elsewhere: dict[Any, models.Model] = {}
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
         # The preview (a validation only): the shown columns as (header, position in the
         # sheet's records, attribute of a unit column or None), and the first rows as read.
@@ -789,8 +792,17 @@ class ImportEngine:
                 # constraint the row checks do not cover: the transaction is rolled back.
                 raise FileError("写入数据库时违反了数据约束" + _constraint_named(exc) + "（可能有人同时修改了数据），全部未导入。"
                                 "请重新校验后再导入。") from None
+            finally:
+                self._audit_elsewhere()
             result.committed = True
         return result
+
+    def _audit_elsewhere(self) -> None:
+        """The failed 查看敏感信息 row on each person outside the importer's jurisdiction whose
+        number the sheet held (:func:`probing.held_elsewhere`), written once per run."""
+        for person in self._elsewhere.values():
+            audit_elsewhere(person, self.user)
+        self._elsewhere.clear()
 
     def _formulas_read(self, sheet: Sheet, result: ImportResult) -> None:
         result.formula_cells, result.formula_count = sheet.formula_cells_read(skip=result.shown_only_headers)
@@ -1126,6 +1138,8 @@ class ImportEngine:
             header, message = (getattr(self.resource, "out_of_scope_error", None)
                                or (key_header, secrets.unavailable_message(key_header or "编号")))
             errors.append(RowError(number, header, message))
+            if self._registers_by_id_number and self.user is not None and not secrets.may_unmask(self.user, self.model):
+                self._elsewhere.setdefault(original.pk, original)  # audited after the run (probing.held_elsewhere)
             original = None  # the rest is checked as for a new record: nothing stored shows
         elif original is not None and errors:
             # A row in error changes nothing shared (a repeated key finds the same record).

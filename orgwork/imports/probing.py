@@ -50,13 +50,20 @@ NEAR_MISS_MESSAGE = (
     "此次导入已记入审计日志。如系录入错误，请与来源表格逐一核对表中人员的身份证号后重新导入；"
     "如核对无误确为另一人，请由有查看完整身份证号权限的人员办理。"
 )
+# An add form says the same for the person's own number and for the others of its form:
+# two answers would tell which of the two or three candidates is the person's.
 NEAR_MISS_FORM_MESSAGE = (
-    "该身份证号与您管辖范围内某人的身份证号遮盖后相同（前6位、出生年月和末4位都相同），却不是此人的号码，未登记；"
-    "此次登记已记入审计日志。如系录入错误，请与来源材料核对后重新填写；"
+    "该身份证号与您管辖范围内某人的身份证号遮盖后相同（前6位、出生年月和末4位都相同），未登记；"
+    "此次登记已记入审计日志。如要登记的就是此人，已有记录，请在列表中按姓名查找；如系录入错误，请与来源材料核对后重新填写；"
     "如核对无误确为另一人，请由有查看完整身份证号权限的人员办理。"
 )
 PROBE_AUDIT_MESSAGE = "导入的表格中有与此人身份证号遮盖后相同、却不是其号码的身份证号（疑似试探完整身份证号），整表未导入"
 FORM_PROBE_AUDIT_MESSAGE = "登记时填写的身份证号与此人的身份证号遮盖后相同、却不是其号码（疑似试探完整身份证号），未登记"
+ELSEWHERE_AUDIT_MESSAGE = ("导入的表格中有此人的身份证号，此人不在导入人的管辖范围内，该行未导入"
+                           "（人员已调往他处，或疑似试探完整身份证号）")
+FORM_ELSEWHERE_AUDIT_MESSAGE = ("登记时填写的身份证号是此人的身份证号，此人不在登记人的管辖范围内，未登记"
+                                "（人员已调往他处，或疑似试探完整身份证号）")
+FORM_SAME_NUMBER_AUDIT_MESSAGE = "登记时填写的身份证号就是此人的身份证号（重复登记，或疑似试探完整身份证号），未登记"
 SLICE = 200  # numbers per query: an OR of prefix-and-tail pairs
 
 
@@ -80,6 +87,8 @@ class NearMissRefused(ValidationError):
     ID number for the form; :meth:`audit` writes the failed 查看敏感信息 row on the person
     it resembles, called by whoever ends the refused transaction (``audit_refusal``)."""
 
+    audit_message = FORM_PROBE_AUDIT_MESSAGE
+
     def __init__(self, resembled: models.Model, actor: Any, field: str = "id_number") -> None:
         super().__init__({field: NEAR_MISS_FORM_MESSAGE}, code="near_miss")
         self.resembled, self.actor, self.audited = resembled, actor, False
@@ -87,7 +96,7 @@ class NearMissRefused(ValidationError):
     def audit(self) -> None:
         if not self.audited:
             record(self.resembled, action=AuditAction.VIEW_SENSITIVE, success=False, actor=self.actor,
-                   message=FORM_PROBE_AUDIT_MESSAGE)
+                   message=self.audit_message)
             self.audited = True
 
 
@@ -116,6 +125,53 @@ def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
         refuse_near_misses(model, actor, [number])
     except ProbeRefused as refused:
         raise NearMissRefused(refused.resembled, actor) from None
+
+
+def form_probe(model: type[models.Model], user: Any, number: str) -> NearMissRefused | None:
+    """The refusal of an add form's ID number ``number`` (身份证号试探), for a user without
+    the right to whole numbers: a person of his jurisdiction, of ``model`` or of the models
+    its numbers answer for, whose number masks to the same form — his own number included,
+    which the uniqueness check would otherwise answer apart (「已被使用」). Checked whatever
+    else the form says, so a try is refused and audited alike (``audit``). None: no such
+    person, or a user who sees the numbers."""
+    if user is None or len(number or "") != 18 or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
+        return None
+    declared = secrets.declaration(model)
+    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
+    for people in (model, *others):
+        if secrets.may_unmask(user, people):
+            continue
+        resembled = (scope_queryset(people._default_manager.all(), user)
+                     .filter(id_number__startswith=number[:12], id_number__endswith=number[-4:]).order_by("pk").first())
+        if resembled is not None:
+            refusal = NearMissRefused(resembled, user)
+            refusal.audit_message = (FORM_SAME_NUMBER_AUDIT_MESSAGE if resembled.id_number == number
+                                     else FORM_PROBE_AUDIT_MESSAGE)
+            return refusal
+    return None
+
+
+def held_elsewhere(model: type[models.Model], user: Any, number: str) -> models.Model | None:
+    """The person outside ``user``'s jurisdiction, of ``model`` or of the models its numbers
+    answer for, whose number ``number`` is, for a user without the right to whole numbers.
+    Such a number is refused (「已被使用」) where a number of no one is taken: the answer a
+    person's number gets elsewhere cannot be made alike, so each such try is audited on
+    that person for the security auditor (a cadre moved to another county, or a probe)."""
+    if user is None or len(number or "") != 18 or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
+        return None
+    declared = secrets.declaration(model)
+    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
+    for people in (model, *others):
+        if secrets.may_unmask(user, people):
+            continue
+        found = people._default_manager.filter(id_number=number).first()
+        if found is not None and not scope_queryset(people._default_manager.filter(pk=found.pk), user).exists():
+            return found
+    return None
+
+
+def audit_elsewhere(person: models.Model, actor: Any, message: str = ELSEWHERE_AUDIT_MESSAGE) -> None:
+    record(person, action=AuditAction.VIEW_SENSITIVE, success=False, actor=actor, message=message)
 
 
 def refuse_near_misses(model: type[models.Model], user: Any, missing: Iterable[Any],

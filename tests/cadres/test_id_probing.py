@@ -80,3 +80,56 @@ def test_a_holder_of_the_right_registers_a_cadre_of_another_cadres_masked_form(
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Cadre.objects.count() == 4
     assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False).exists()
+
+
+@pytest.mark.parametrize("other_error", [False, True])
+def test_the_cadre_add_form_answers_a_cadres_own_number_as_it_answers_the_others_of_its_form(
+        make_cadre, client_for, county_a_clerk, other_error) -> None:
+    """「已被使用」 for the own number and another answer for the others told the number; so did
+    a form with another error (no 姓名), which answered the others nothing."""
+    cadre = make_cadre()
+    for number in (cadre.id_number, resembling(cadre.id_number)):
+        form = {**add_form(number, cadre), **({"name": ""} if other_error else {})}
+        response = client_for(county_a_clerk).post(reverse("admin:cadres_cadre_add"), form)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert errors["id_number"] == [NEAR_MISS_FORM_MESSAGE] and (len(errors) > 1) == other_error
+    tries = AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False, object_id=str(cadre.pk))
+    assert tries.count() == 2 and all(t.actor == county_a_clerk and cadre.id_number not in t.message for t in tries)
+    assert Cadre.objects.count() == 1
+
+
+def elsewhere_tries(cadre: Cadre) -> Any:
+    return AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False, object_id=str(cadre.pk))
+
+
+def test_a_cadres_sheet_holding_the_number_of_a_cadre_in_another_county_is_refused_and_the_try_audited(
+        tmp_path, make_cadre, tree, county_a_clerk) -> None:
+    """A number of no one is 新增 and another county's cadre's number is refused: the two
+    answers cannot read alike, so the security auditor sees each such try, on that cadre."""
+    cadre = make_cadre(tree["county_b"])
+    result = run_sheet(tmp_path, county_a_clerk, cadre, cadre.id_number)
+    assert not result.committed and [e.message for e in result.errors] == ["该身份证号已被使用，请联系上级组织部门核实。"]
+    tries = elsewhere_tries(cadre)
+    assert tries.count() == 1 and tries.get().actor == county_a_clerk
+    assert "不在导入人的管辖范围内" in tries.get().message and cadre.id_number not in tries.get().message
+    assert Cadre.objects.count() == 1
+
+
+def test_the_cadre_add_form_given_the_number_of_a_cadre_in_another_county_audits_the_try(
+        make_cadre, tree, client_for, county_a_clerk) -> None:
+    cadre = make_cadre(tree["county_b"])
+    form = {**add_form(cadre.id_number, cadre), "unit": tree["county_a"].pk}
+    response = client_for(county_a_clerk).post(reverse("admin:cadres_cadre_add"), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["id_number"] == ["该身份证号已被使用，请联系上级组织部门核实。"]
+    tries = elsewhere_tries(cadre)
+    assert tries.count() == 1 and tries.get().actor == county_a_clerk and "不在登记人的管辖范围内" in tries.get().message
+    assert Cadre.objects.count() == 1
+
+
+def test_a_holder_of_the_right_is_not_audited_for_a_number_held_in_another_county(
+        tmp_path, make_cadre, tree, grant_unmask, county_a_clerk) -> None:
+    cadre = make_cadre(tree["county_b"])
+    result = run_sheet(tmp_path, grant_unmask(county_a_clerk), cadre, cadre.id_number)
+    assert not result.committed and not elsewhere_tries(cadre).exists()

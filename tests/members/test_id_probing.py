@@ -266,3 +266,21 @@ def test_a_roster_sheet_updating_a_member_by_his_exact_number_is_unchanged(tmp_p
     result = run(tmp_path, rows, MemberResource, county_a_clerk)
     assert result.committed and result.updated == 1, messages(result)
     assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False).exists()
+
+
+@pytest.mark.parametrize("other_error", [False, True])
+def test_the_member_add_form_answers_a_members_own_number_as_it_answers_the_others_of_its_form(
+        orgs, client_for, county_a_clerk, other_error) -> None:
+    """Two answers would tell the person's number among the two or three of its masked form;
+    another error on the form (no 入党日期) changes neither the answer nor the audit."""
+    member = add_member(orgs["community"], "何秀英")
+    for number in (member.id_number, resembling(member.id_number)):
+        form = {**member_form(number, orgs), **({"joined_on": ""} if other_error else {})}
+        response = client_for(county_a_clerk).post(reverse("admin:members_member_add"), form)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert errors["id_number"] == [NEAR_MISS_FORM_MESSAGE] and (len(errors) > 1) == other_error
+    tries = AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False, object_id=str(member.pk))
+    assert tries.count() == 2 and all(t.actor == county_a_clerk and "疑似试探完整身份证号" in t.message
+                                      and member.id_number not in t.message for t in tries)
+    assert Member.objects.count() == 1

@@ -78,3 +78,18 @@ def test_a_talent_of_the_same_masked_form_in_another_county_is_no_reason_to_refu
     result = run_sheet(tmp_path, county_a_clerk, resembling(person.id_number))
     assert result.committed and result.new == 1
     assert not AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False).exists()
+
+
+@pytest.mark.parametrize("other_error", [False, True])
+def test_the_talent_add_form_answers_a_talents_own_number_as_it_answers_the_others_of_its_form(
+        tree, make_person, client_for, county_a_clerk, other_error) -> None:
+    person = make_person()
+    for number in (person.id_number, resembling(person.id_number)):
+        form = {**add_form(number, tree["county_a"]), **({"name": ""} if other_error else {})}
+        response = client_for(county_a_clerk).post(reverse("admin:talent_person_add"), form)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert errors["id_number"] == [NEAR_MISS_FORM_MESSAGE] and (len(errors) > 1) == other_error
+    tries = AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False, object_id=str(person.pk))
+    assert tries.count() == 2 and all(t.actor == county_a_clerk for t in tries)
+    assert Person.objects.count() == 1
