@@ -59,6 +59,7 @@ def test_the_job_page_shows_the_badges_changes_errors_and_counts(mixed_job: Impo
     text = page.content.decode()
     assert page.status_code == 200
     assert "导入预览（前 50 行）" in text
+    assert "这 50 行中（全表 70 行的结果见上方）：" in text  # the counts are of the rows shown
     assert text.count('<span class="import-badge import-badge-new">新增</span></td>') == 47
     assert text.count('<span class="import-badge import-badge-updated">更新</span></td>') == 1
     assert text.count('<span class="import-badge import-badge-unchanged">未变</span></td>') == 1
