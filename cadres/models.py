@@ -365,6 +365,18 @@ def cadre_of(record: models.Model) -> Cadre | None:
         return None
 
 
+def working_age_year_errors(record: models.Model, **labels: str) -> dict[str, str]:
+    """As :func:`working_age_errors`, for a year (``year="考核年度"``): refused when the whole
+    year lies before the cadre turned 16 (a 1990 考核 of a cadre born in 1985)."""
+    cadre = cadre_of(record)
+    if cadre is None:
+        return {}
+    written_now = getattr(record, "written_now", None)
+    return {name: message for name, label in labels.items()
+            if (written_now is None or written_now(name)) and isinstance(year := getattr(record, name), int)
+            and 1 <= year <= 9999 and (message := cadre.before_working_age_error(datetime.date(year, 12, 31), label))}
+
+
 def working_age_errors(record: models.Model, **labels: str) -> dict[str, str]:
     """For each date field named (``appointed_on="任职时间"``) and written now, the refusal
     of a date before the record's cadre turned 16 (:meth:`Cadre.before_working_age_error`).
@@ -596,6 +608,8 @@ class Assessment(CadreChild):
     def clean(self) -> None:
         if self.year and self.year > dates.today().year:
             raise ValidationError({"year": f"考核年度不能晚于今年（{dates.today().year}年）。"})
+        if errors := working_age_year_errors(self, year="考核年度"):
+            raise ValidationError(errors)
         if self.grade != AssessmentGrade.EXCELLENT:
             return
         if self.political_score is None:

@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank, working_age_errors
+from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank, working_age_errors, working_age_year_errors
 from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
@@ -484,6 +484,7 @@ class PersonalMattersReport(Audited):
         errors: dict[str, str] = {}
         if self.year and self.year > dates.today().year:
             errors["year"] = f"报告年度不能晚于今年（{dates.today().year}年）。"
+        errors.update(working_age_year_errors(self, year="报告年度"))
         if dates.after_today(self.submitted_on):
             errors["submitted_on"] = "报告日期不能晚于今天。"
         elif self.year and self.submitted_on and self.submitted_on < datetime.date(self.year, 1, 1):

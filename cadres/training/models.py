@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cadres.models import Cadre, Rank
+from cadres.models import Cadre, Rank, working_age_errors
 from orgwork.audit.models import Audited
 from orgwork.common import dates
 
@@ -214,3 +214,5 @@ class OnlineCompletion(Audited):
     def clean(self) -> None:
         if dates.after_today(self.completed_on):
             raise ValidationError({"completed_on": "完成日期不能晚于今天。"})
+        if errors := working_age_errors(self, completed_on="完成日期"):
+            raise ValidationError(errors)
