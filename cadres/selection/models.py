@@ -100,7 +100,10 @@ class SelectionReport(Audited):
             errors["text"] = "请填写报告内容或上传报告附件。"
         if self.reported_on and self.reported_on > timezone.localdate():
             errors["reported_on"] = "报告日期不能晚于今天。"
-        if self.reported_on and self.year and self.reported_on.year < self.year:
+        this_year = timezone.localdate().year
+        if self.year and self.year > this_year:
+            errors["year"] = f"报告年度不能晚于今年（{this_year}年）。"
+        elif self.reported_on and self.year and self.reported_on.year < self.year:
             errors["reported_on"] = "报告日期不能早于所报告的年度。"
         if errors:
             raise ValidationError(errors)

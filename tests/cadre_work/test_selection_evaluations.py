@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -184,6 +185,15 @@ def test_a_report_needs_its_text_or_an_attachment(tree, county_a_clerk) -> None:
     report = selection_report_save(report=SelectionReport(unit=tree["county_a"], year=2025, text="2025年度……",
                                                           reported_on=datetime.date(2026, 1, 15)), actor=county_a_clerk)
     assert AuditLog.objects.filter(content_type__model="selectionreport", object_id=str(report.pk)).count() == 1
+
+
+def test_a_report_on_a_year_to_come_is_told_so_not_that_its_date_is_too_early(tree, county_a_clerk) -> None:
+    next_year = timezone.localdate().year + 1
+    with pytest.raises(ValidationError) as refused:
+        selection_report_save(report=SelectionReport(unit=tree["county_a"], year=next_year, text="本年度选人用人工作情况",
+                                                     reported_on=timezone.localdate()), actor=county_a_clerk)
+    assert refused.value.message_dict == {"year": [f"报告年度不能晚于今年（{next_year - 1}年）。"]}
+    assert not SelectionReport.objects.exists()
 
 
 def test_the_evaluation_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_officer, client_for) -> None:
