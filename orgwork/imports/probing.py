@@ -127,6 +127,17 @@ def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
         raise NearMissRefused(refused.resembled, actor) from None
 
 
+def _people_answered_for(model: type[models.Model], user: Any, number: str) -> list[type[models.Model]]:
+    """The models whose people a number typed for ``model`` answers for (``model`` and its
+    ``numbers_answer_for``) whose whole numbers ``user`` may not see; none for a number
+    that is not a whole one or a user who is no one."""
+    if user is None or len(number or "") != 18 or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
+        return []
+    declared = secrets.declaration(model)
+    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
+    return [people for people in (model, *others) if not secrets.may_unmask(user, people)]
+
+
 def form_probe(model: type[models.Model], user: Any, number: str) -> NearMissRefused | None:
     """The refusal of an add form's ID number ``number`` (身份证号试探), for a user without
     the right to whole numbers: a person of his jurisdiction, of ``model`` or of the models
@@ -134,13 +145,7 @@ def form_probe(model: type[models.Model], user: Any, number: str) -> NearMissRef
     which the uniqueness check would otherwise answer apart (「已被使用」). Checked whatever
     else the form says, so a try is refused and audited alike (``audit``). None: no such
     person, or a user who sees the numbers."""
-    if user is None or len(number or "") != 18 or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
-        return None
-    declared = secrets.declaration(model)
-    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
-    for people in (model, *others):
-        if secrets.may_unmask(user, people):
-            continue
+    for people in _people_answered_for(model, user, number):
         resembled = (scope_queryset(people._default_manager.all(), user)
                      .filter(id_number__startswith=number[:12], id_number__endswith=number[-4:]).order_by("pk").first())
         if resembled is not None:
@@ -157,13 +162,7 @@ def held_elsewhere(model: type[models.Model], user: Any, number: str) -> models.
     Such a number is refused (「已被使用」) where a number of no one is taken: the answer a
     person's number gets elsewhere cannot be made alike, so each such try is audited on
     that person for the security auditor (a cadre moved to another county, or a probe)."""
-    if user is None or len(number or "") != 18 or secrets.sensitive_fields(model).get("id_number") != secrets.ID_NUMBER:
-        return None
-    declared = secrets.declaration(model)
-    others = [apps.get_model(label) for label in declared.numbers_answer_for] if declared is not None else []
-    for people in (model, *others):
-        if secrets.may_unmask(user, people):
-            continue
+    for people in _people_answered_for(model, user, number):
         found = people._default_manager.filter(id_number=number).first()
         if found is not None and not scope_queryset(people._default_manager.filter(pk=found.pk), user).exists():
             return found
