@@ -36,7 +36,7 @@ from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from orgwork.admin_actions import BATCH_MAX
-from orgwork.admin_changelist import HonouredListMixin
+from orgwork.admin_changelist import HonouredListMixin, note_ignored, tell
 from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
                                    skin_file_inputs)
@@ -201,7 +201,10 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
             return queryset
         unit = units_visible_to(request.user).filter(code=code).first()
         if unit is None:
-            messages.warning(request, f"单位代码「{code[:30]}」不存在或不在您的管辖范围内，列表为空。", fail_silently=True)
+            # Said once, on the list: an export's request keeps quiet (``tell``) and is refused
+            # for it, as for any parameter the list ignores, rather than writing an empty file.
+            note_ignored(request, [self.parameter_name])
+            tell(request, f"单位代码「{code[:30]}」不存在或不在您的管辖范围内，列表为空。")
             return queryset.none()
         field = scope_field_of(queryset.model)
         if field == "":
