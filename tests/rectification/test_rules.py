@@ -123,17 +123,19 @@ def test_a_frozen_items_content_cannot_be_changed_through_the_service(item_in, c
     assert (stored.measure, stored.responsible_person) == ("修订议事规则", "张明")
 
 
-def test_a_frozen_items_record_page_shows_its_content_read_only_and_ignores_a_forged_post(
+def test_a_struck_off_items_record_page_reads_without_a_save_and_a_forged_post_changes_nothing(
         item_in, city_officer, client_for):
     item = item_in(ItemState.CLOSED)
     url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
     client = client_for(city_officer)
-    form = client.get(url).context["adminform"].form
-    assert not set(rules.CONTENT_FIELDS) & set(form.fields)
+    page = client.get(url)
+    assert not set(rules.CONTENT_FIELDS) & set(page.context["adminform"].form.fields)
+    assert not page.context["has_change_permission"] and 'name="_save"' not in page.content.decode()
+    assert reverse("admin:rectification_rectificationitem_reopen_step", args=[item.pk]) in page.content.decode()
     rows = audit_rows(item).count()
     on_time = rectification_totals(RectificationItem.objects.filter(pk=item.pk))["on_time"]
     response = client.post(url, change_form_data(item, deadline="2030-12-31", measure="改了", problem="改了"))
-    assert response.status_code == 302
+    assert response.status_code == 403
     stored = fresh(item)
     assert (stored.deadline, stored.measure, stored.problem) == (JUNE_30, "修订议事规则", item.problem)
     assert audit_rows(item).count() == rows

@@ -15,7 +15,7 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import Evidence, ItemTransition, RectificationItem
+from ..models import Evidence, ItemState, ItemTransition, RectificationItem
 from ..rules import CONTENT_FIELDS, FROZEN_STATES
 from ..selectors import items_with_overdue, rectification_totals
 from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
@@ -122,6 +122,13 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
             # other): one chosen otherwise is refused by the rule's words, not the stock ones.
             field.error_messages["invalid_choice"] = CHECKLIST_NOT_OFFERED
         return field
+
+    def has_change_permission(self, request: HttpRequest, obj: RectificationItem | None = None) -> bool:
+        # A struck-off item is history (rules.check_item_edit): its page reads, without 保存;
+        # 回头看 is a step of its own and puts it on the books again.
+        if obj is not None and obj.state == ItemState.CLOSED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: RectificationItem | None = None) -> bool:
         # An item put on the books stays on the books: the progress figures and the audit
