@@ -52,6 +52,21 @@ SHOWS_NOTHING = ("只有看不见的字符（如零宽空格、控制字符或�
 SAYS_NOTHING = "只有标点或符号，等于没有填写：请写明实际内容；不需要填写的请留空。"
 
 
+# The characters that turn the direction in which the text after them is drawn (the
+# embeddings, overrides and isolates of the Unicode bidirectional algorithm, and the
+# direction marks): none belongs in Chinese text, and 「理由\u202e号3」 reads as 「理由3号」.
+DIRECTION_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+TURNS_DIRECTION = ("文字中有改变文字方向的控制字符（从其他文件或网页复制的文字常带有这类看不见的字符），"
+                   "会使显示的文字与实际保存的不同：请删去后重新输入。")
+
+
+def direction_control_error(text: str) -> str | None:
+    """:data:`TURNS_DIRECTION` when ``text`` holds a direction control anywhere (a text that
+    is nothing else is refused by :func:`text_error` already), None otherwise. For the text
+    a reader takes as written (a step's 理由 and 批准文号 in the trail)."""
+    return TURNS_DIRECTION if any(char in DIRECTION_CONTROLS for char in text) else None
+
+
 def shows_nothing(text: str) -> bool:
     """Whether ``text`` holds only characters that cannot be seen, some of which are not
     spaces: blank text (spaces, an ideographic space) is blank to every check that strips

@@ -289,7 +289,7 @@ def rectification_request_closure(*, item: RectificationItem, actor: Any, accoun
     and, for an item whose source record has a closing rule of its own (a 软弱涣散 branch's
     测评, :mod:`.closing`), that rule to hold. From here on the item's content is frozen
     (see :mod:`.rules`)."""
-    account = (account or "").strip()
+    account = _free_text(account, "account")
     source = closing.lock_source(item)
 
     def apply(locked: RectificationItem) -> list[str]:
@@ -354,9 +354,10 @@ def _free_text(text: str, field: str) -> str:
     """A step's text that lives only in the timeline and the audit message (延期理由, 批准
     单位及文号, 审核意见): refused as any record's free text is
     (:func:`orgwork.common.freetext.text_error`: only punctuation, unseen characters, a
-    masked or a whole ID number)."""
+    masked or a whole ID number) and, as they are read in the trail, a character that turns
+    the text's direction (:func:`orgwork.common.freetext.direction_control_error`)."""
     text = (text or "").strip()
-    if message := freetext.text_error(text):
+    if message := freetext.text_error(text) or freetext.direction_control_error(text):
         raise ValidationError({field: message}, code="free_text")
     return text
 

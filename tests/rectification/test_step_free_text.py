@@ -108,6 +108,64 @@ def test_the_send_back_step_still_refuses_a_reason_of_dashes(item_in, city_offic
     assert RectificationItem.objects.get(pk=requested.pk).state == ItemState.CLOSURE_REQUESTED
 
 
+# --- a direction control anywhere in a step's text ----------------------------------------
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows it is drawn backwards
+
+
+@pytest.mark.parametrize("field", ["reason", "approval"])
+def test_an_extension_whose_text_holds_a_direction_control_is_refused(june, item_in, county_a_clerk, field):
+    item = item_in(ItemState.IN_PROGRESS)
+    texts = {"reason": "涉及制度修订", "approval": CITY_APPROVAL}
+    texts[field] = RLO + texts[field]
+    with pytest.raises(ValidationError) as refused:
+        extend(item, county_a_clerk, **texts)
+    assert refused.value.message_dict == {field: [freetext.TURNS_DIRECTION]}
+    assert deadline_of(item) == JUNE_30
+    assert not ItemTransition.objects.filter(item=item, name="extend").exists()
+
+
+def test_a_send_back_reason_with_a_direction_control_inside_is_refused(item_in, city_officer):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_send_back(item=item, actor=city_officer, reason=f"佐证材料{RLO}不全")
+    assert refused.value.message_dict == {"reason": [freetext.TURNS_DIRECTION]}
+    assert RectificationItem.objects.get(pk=item.pk).state == ItemState.CLOSURE_REQUESTED
+
+
+@pytest.mark.parametrize("step, data", [
+    ("approve", {"note": f"经核实{RLO}同意"}),
+    ("reopen", {"reason": f"{RLO}回头看发现反弹"}),
+])
+def test_a_review_note_or_look_back_reason_with_a_direction_control_is_refused(item_in, city_officer, step, data):
+    item = item_in(ItemState.CLOSURE_REQUESTED if step == "approve" else ItemState.CLOSED)
+    state = item.state
+    with pytest.raises(ValidationError) as refused:
+        services.STEP_SERVICES[step](item=item, actor=city_officer, **data)
+    assert refused.value.message_dict == {next(iter(data)): [freetext.TURNS_DIRECTION]}
+    assert RectificationItem.objects.get(pk=item.pk).state == state
+
+
+def test_a_closure_requests_account_with_a_direction_control_is_refused(item_in, county_a_clerk):
+    item = item_in(ItemState.IN_PROGRESS)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_request_closure(item=item, actor=county_a_clerk, account=f"已整改{RLO}完毕")
+    assert refused.value.message_dict == {"account": [freetext.TURNS_DIRECTION]}
+    assert RectificationItem.objects.get(pk=item.pk).state == ItemState.IN_PROGRESS
+
+
+def test_the_extend_step_and_action_refuse_a_direction_control_on_their_forms(june, item_in, county_a_clerk,
+                                                                              client_for):
+    item = item_in(ItemState.IN_PROGRESS)
+    client = client_for(county_a_clerk)
+    data = {"new_deadline": "2026-09-30", "reason": RLO + "涉及制度修订", "approval": CITY_APPROVAL}
+    on_page = client.post(step_url(item, "extend_step"), data)
+    assert on_page.status_code == 200 and freetext.TURNS_DIRECTION in on_page.content.decode()
+    in_batch = post_action(client, "extend_action", [item], apply="1", **data)
+    assert freetext.TURNS_DIRECTION in in_batch.content.decode()
+    assert deadline_of(item) == JUNE_30
+
+
 def test_timeline_notes_written_before_have_their_numbers_masked_by_the_migration(june, item_in, county_a_clerk):
     import importlib
 

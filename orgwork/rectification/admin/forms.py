@@ -16,9 +16,10 @@ from ..models import RectificationItem
 
 def _checked_text(text: str) -> str:
     """A step's free text, refused on the form as the service refuses it (only punctuation,
-    unseen characters, a masked or a whole ID number): a batch shows it once, on its page."""
+    unseen characters, a masked or a whole ID number, a direction control): a batch shows it
+    once, on its page."""
     text = text.strip()
-    if message := freetext.text_error(text):
+    if message := freetext.text_error(text) or freetext.direction_control_error(text):
         raise forms.ValidationError(message)
     return text
 
@@ -39,6 +40,9 @@ class ClosureRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
         help_text="已上传佐证材料附件的事项可不填；未上传附件的事项须填写。填写后将作为所选全部事项的整改情况说明。",
     )
+
+    def clean_account(self) -> str:
+        return _checked_text(self.cleaned_data["account"])
 
 
 class ApprovalForm(forms.Form):
