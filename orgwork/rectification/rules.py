@@ -24,6 +24,10 @@ deadline gets :data:`DEFAULT_TERM` from the day it is opened (:func:`default_dea
 And one for a new item, :func:`check_new_item_checklist`: it goes on a checklist of the
 actor's jurisdiction. A county works on its items of the city's checklist (it changes
 them as above) but does not add to it: the city puts its items on the books.
+
+谁交办谁销号 (:func:`review_refusal`): the reviewer's steps, 销号 and 退回, are taken
+neither by the one who asked for 销号 nor by the responsible unit of an item on a checklist
+issued above it.
 """
 
 from __future__ import annotations
@@ -142,12 +146,13 @@ def issued_above(*, checklist: Checklist, actor: Any) -> bool:
     return home is not None and not checklist.unit.is_within(home)
 
 
-def self_review_refusal(*, item: RectificationItem, actor: Any) -> str | None:
-    """Why ``actor`` may not strike ``item`` off (销号), or None. An item on a checklist
-    issued above the actor (:func:`issued_above`) whose 责任单位 is the actor's own unit is
-    the actor's own rectification: the level that issued the list, or one between it and
-    the responsible unit, signs it off (谁交办谁销号), not the responsible unit itself. The
-    延期 of such an item likewise needs the issuing unit's approval (:func:`check_extension`)."""
+def self_review_refusal(*, item: RectificationItem, actor: Any, step: str = "销号") -> str | None:
+    """Why ``actor`` may not review ``item``'s closure request (销号, or its 退回: ``step``),
+    or None. An item on a checklist issued above the actor (:func:`issued_above`) whose
+    责任单位 is the actor's own unit is the actor's own rectification: the level that issued
+    the list, or one between it and the responsible unit, signs it off (谁交办谁销号), not the
+    responsible unit itself. The 延期 of such an item likewise needs the issuing unit's
+    approval (:func:`check_extension`)."""
     checklist = item.checklist
     if not issued_above(checklist=checklist, actor=actor):
         return None
@@ -156,7 +161,16 @@ def self_review_refusal(*, item: RectificationItem, actor: Any) -> str | None:
         return None
     return (f"问题清单「{checklist}」由上级印发（所涉单位：{checklist.unit}），本事项的责任单位"
             f"「{item.responsible_unit}」就是您所在单位：销号须由清单印发单位或责任单位的上级审核，"
-            "责任单位不能自行销号。")
+            f"责任单位不能自行{step}。")
+
+
+def review_refusal(*, item: RectificationItem, actor: Any, step: str) -> str | None:
+    """Why ``actor`` may not take the reviewer's step ``step`` (销号 or 退回) on ``item``, or
+    None: the one who asked for 销号 does not review the request, and the responsible unit
+    does not review its own item on a checklist issued above it (:func:`self_review_refusal`)."""
+    if item.requested_by_id is not None and item.requested_by_id == getattr(actor, "pk", None):
+        return f"不能{step}：审核人不能是销号申请人本人，请由其他同志审核。"
+    return self_review_refusal(item=item, actor=actor, step=step)
 
 
 def check_extension(*, item: RectificationItem, new_deadline: datetime.date, today: datetime.date,

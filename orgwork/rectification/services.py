@@ -324,12 +324,7 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
 
     def apply(locked: RectificationItem) -> list[str]:
         _require_source_rule(source, T.APPROVE)
-        if locked.requested_by_id is not None and locked.requested_by_id == actor.pk:
-            raise ValidationError(
-                {"reviewed_by": "不能销号：审核人不能是销号申请人本人，请由其他同志审核。"}, code="self_review"
-            )
-        if refused := rules.self_review_refusal(item=locked, actor=actor):
-            raise ValidationError({"reviewed_by": refused}, code="self_review")
+        _require_reviewer(locked, actor, T.APPROVE)
         reviewer = user_of(actor)
         if reviewer is None:
             # 销号 is a person's sign-off (the table requires a reviewer for a closed item).
@@ -343,6 +338,12 @@ def rectification_approve_closure(*, item: RectificationItem, actor: Any, note: 
     closed = _run(T.APPROVE, item=item, actor=actor, apply=apply, note=note.strip())
     closing.follow_struck_off(source, actor)  # a 软弱涣散 case is closed with its item
     return closed
+
+
+def _require_reviewer(locked: RectificationItem, actor: Any, transition: T.Transition) -> None:
+    """销号 and 退回 are the reviewer's (谁交办谁销号, :func:`rules.review_refusal`)."""
+    if refused := rules.review_refusal(item=locked, actor=actor, step=transition.label):
+        raise ValidationError({"reviewed_by": refused}, code="self_review")
 
 
 def _require_source_rule(source: models.Model | None, transition: T.Transition) -> None:
@@ -371,10 +372,12 @@ def _require_reason(reason: str, label: str) -> str:
 
 @transaction.atomic
 def rectification_send_back(*, item: RectificationItem, actor: Any, reason: str) -> RectificationItem:
-    """退回: 申请销号 → 整改中, with the reason the evidence was not enough."""
+    """退回: 申请销号 → 整改中, with the reason the evidence was not enough; the reviewer's
+    step, under the rule of 销号 (:func:`rules.review_refusal`)."""
     reason = _require_reason(reason, "退回")
 
     def apply(locked: RectificationItem) -> list[str]:
+        _require_reviewer(locked, actor, T.SEND_BACK)
         locked.return_reason = reason
         locked.reviewed_by = user_of(actor)
         locked.reviewed_at = timezone.now()
