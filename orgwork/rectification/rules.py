@@ -23,7 +23,8 @@ deadline gets :data:`DEFAULT_TERM` from the day it is opened (:func:`default_dea
 
 And one for a new item, :func:`check_new_item_checklist`: it goes on a checklist of the
 actor's jurisdiction. A county works on its items of the city's checklist (it changes
-them as above) but does not add to it: the city puts its items on the books.
+them as above) but does not add to it: the city puts its items on the books, and names
+their 责任单位, which the county does not change (:func:`check_responsible_unit_edit`).
 
 谁交办谁销号 (:func:`review_refusal`): the reviewer's steps, 销号 and 退回, are taken
 neither by the one who asked for 销号 nor by the responsible unit of an item on a checklist
@@ -171,6 +172,27 @@ def review_refusal(*, item: RectificationItem, actor: Any, step: str) -> str | N
     if item.requested_by_id is not None and item.requested_by_id == getattr(actor, "pk", None):
         return f"不能{step}：审核人不能是销号申请人本人，请由其他同志审核。"
     return self_review_refusal(item=item, actor=actor, step=step)
+
+
+def assignment_refusal(*, checklist: Checklist, actor: Any) -> str | None:
+    """Why ``actor`` may not change the 责任单位 of an item of ``checklist``, or None. On a
+    checklist issued above the actor (:func:`issued_above`) the issuing side assigns each
+    item (交办): a unit below it that moved its item to one of its own units would then
+    review that item itself and walk around 谁交办谁销号 (:func:`self_review_refusal`)."""
+    if not issued_above(checklist=checklist, actor=actor):
+        return None
+    return (f"问题清单「{checklist}」由「{checklist.unit}」交办，事项的责任单位由交办单位确定，不能在此改动；"
+            "确需调整的，请报交办单位调整。")
+
+
+def check_responsible_unit_edit(*, checklist: Checklist, stored_unit_id: Any, proposed_unit_id: Any,
+                                actor: Any) -> None:
+    """Refuse a change of an item's 责任单位 from ``stored_unit_id`` to ``proposed_unit_id``
+    by ``actor`` (:func:`assignment_refusal`). Raises ``ValidationError({"responsible_unit": 中文})``."""
+    if proposed_unit_id == stored_unit_id:
+        return
+    if refused := assignment_refusal(checklist=checklist, actor=actor):
+        raise ValidationError({"responsible_unit": refused}, code="assigned_above")
 
 
 def check_extension(*, item: RectificationItem, new_deadline: datetime.date, today: datetime.date,

@@ -188,11 +188,15 @@ def rectification_item_create(*, item: RectificationItem, actor: Any) -> Rectifi
 def rectification_item_update(*, item: RectificationItem, actor: Any) -> RectificationItem:
     """修改整改事项: save the content ``item`` carries (问题、责任、措施、时限、整改情况说明)
     onto the locked row, under :func:`rules.check_item_edit` — nothing changes from
-    申请销号 on, and a deadline moves only by 延期. One audit row."""
+    申请销号 on, and a deadline moves only by 延期 — and
+    :func:`rules.check_responsible_unit_edit` — the 责任单位 of an item on a checklist issued
+    above the actor is the issuing unit's to set. One audit row."""
     require_permission(actor, CHANGE_PERMISSION, "修改整改事项")
     locked = lock_in_scope(RectificationItem.objects.all(), item.pk, actor, what=WHAT)
     proposed = rules.content_values(item)
     rules.check_item_edit(stored={**rules.content_values(locked), "state": locked.state}, proposed=proposed)
+    rules.check_responsible_unit_edit(checklist=locked.checklist, stored_unit_id=locked.responsible_unit_id,
+                                      proposed_unit_id=item.responsible_unit_id, actor=actor)
     fields = rules.changed_content(rules.content_values(locked), proposed)
     if not fields:
         return locked
@@ -224,7 +228,8 @@ def rectification_item_check_row(*, item: RectificationItem, original: Rectifica
     """A sheet's row, before the engine writes it: a new item goes on a checklist of the
     actor's jurisdiction and is prepared as any 挂账 is; an existing one (the county's
     item on the city's checklist too) may change only what :func:`rules.check_item_edit`
-    allows."""
+    allows, and not its 责任单位 on a checklist issued above the actor
+    (:func:`rules.check_responsible_unit_edit`)."""
     if original is None:
         rectification_item_prepare(item=item, actor=actor)
         if item.checklist_id is not None:
@@ -232,6 +237,9 @@ def rectification_item_check_row(*, item: RectificationItem, original: Rectifica
         return
     # The engine loaded the row from the database: what it held is kept beside the new cells.
     rules.check_item_edit(stored=original._audit_loaded, proposed=rules.content_values(item))
+    stored_unit = original._audit_loaded.get(RectificationItem._meta.get_field("responsible_unit").attname)
+    rules.check_responsible_unit_edit(checklist=original.checklist, stored_unit_id=stored_unit,
+                                      proposed_unit_id=item.responsible_unit_id, actor=actor)
     if not item.source and item.checklist_id:
         item.source = item.checklist.source
     rules.settle_original_deadline(item)

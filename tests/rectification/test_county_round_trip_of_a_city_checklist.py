@@ -55,7 +55,6 @@ def test_a_countys_edited_row_updates_its_item_on_the_city_checklist_and_adds_no
     row = next(r for r in rows if r[header.index("问题描述")] == "干部档案管理不规范")
     row[header.index("整改措施")] = "逐卷专项审核，建立档案管理台账"
     row[header.index("责任人")] = "李华"
-    row[header.index("责任单位")] = "620102001"  # a unit below the county: the item's page allows it too
 
     job = imported(county_a_clerk, "整改事项.xlsx", workbook_bytes([header, *rows]))
 
@@ -63,7 +62,7 @@ def test_a_countys_edited_row_updates_its_item_on_the_city_checklist_and_adds_no
     assert RectificationItem.objects.count() == 3
     item = RectificationItem.objects.get(pk=city_items[1].pk)
     assert (item.measure, item.responsible_person, item.responsible_unit.code, item.checklist_id) == (
-        "逐卷专项审核，建立档案管理台账", "李华", "620102001", city_items[1].checklist_id)
+        "逐卷专项审核，建立档案管理台账", "李华", "620102", city_items[1].checklist_id)
 
 
 def test_a_new_row_on_the_city_checklist_is_still_refused_and_nothing_is_written(
@@ -99,6 +98,8 @@ def test_a_county_with_no_items_on_a_city_checklist_is_refused_as_before(
 @pytest.mark.parametrize(("column", "value", "message"), [
     ("问题来源", "督查暗访", "与所属清单"),
     ("责任单位", "620103", "不在您的管辖范围内"),
+    # The city assigns its items: the county cannot hand one to its own township (谁交办谁销号).
+    ("责任单位", "620102001", "由「兰州市」交办，事项的责任单位由交办单位确定，不能在此改动"),
     ("整改时限", "2026.12.31", "延期"),
 ])
 def test_a_county_cannot_change_through_the_sheet_what_the_items_page_does_not_let_it_change(
