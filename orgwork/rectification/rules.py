@@ -15,8 +15,11 @@ locked row) and the sheet import (the resource's ``prepare_instance``):
 延期 (:func:`check_extension`): the new deadline lies after today and at most
 :data:`MAX_EXTENSION_MONTHS` months after the later of today and the current deadline
 (one extension buys at most half a year; a longer one is a new decision, taken again
-after that half year); an item of a checklist that a unit above the actor's issued is
-extended only with the issuing level's approval (批准单位及文号), written into the trail.
+after that half year); an item already extended is extended again only within
+:data:`FURTHER_EXTENSION_WINDOW` of its deadline or after it; an item of a checklist that
+a unit above the actor's issued is extended only with the issuing level's approval
+(批准单位及文号: the unit and the document's number or date, :func:`looks_like_approval`),
+written into the trail.
 
 Every item on the books carries a 整改时限: one opened by another module without its own
 deadline gets :data:`DEFAULT_TERM` from the day it is opened (:func:`default_deadline`).
@@ -34,6 +37,7 @@ issued above it.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,6 +60,11 @@ STAYS_ON_CHECKLIST = "整改事项挂账后不能改到其他问题清单；属�
 # assessments (年度考核、政治素质考核) and 民主评议 give theirs.
 DEFAULT_TERM = datetime.timedelta(days=90)
 MAX_EXTENSION_MONTHS = 6
+# An item extended once is extended again only near its new deadline (or past it): three
+# extensions in a minute would make the half-year cap no cap at all.
+FURTHER_EXTENSION_WINDOW = datetime.timedelta(days=30)
+APPROVAL_INCOMPLETE = ("批准单位及文号填写不完整：请写明同意延期的单位和批准文件的文号或日期，"
+                       "如「省委组织部 甘组函〔2026〕12号」或「兰州市委组织部 2026年6月1日复函」。")
 
 _ATTNAMES = {name: RectificationItem._meta.get_field(name).attname for name in CONTENT_FIELDS}
 
@@ -202,6 +211,12 @@ def check_extension(*, item: RectificationItem, new_deadline: datetime.date, tod
     if item.deadline is None:
         raise ValidationError({"new_deadline": "该事项尚未确定整改时限，请在事项中填写整改时限，无需延期。"},
                               code="no_deadline")
+    if item.is_extended and item.deadline - today > FURTHER_EXTENSION_WINDOW:
+        opens = item.deadline - FURTHER_EXTENSION_WINDOW
+        raise ValidationError(
+            {"new_deadline": f"该事项已延期过（原定整改时限 {item.original_deadline:%Y-%m-%d}，现整改时限 "
+                             f"{item.deadline:%Y-%m-%d}）：再次延期须在现整改时限前{FURTHER_EXTENSION_WINDOW.days}天内"
+                             f"或逾期后申请，即 {opens:%Y-%m-%d} 起可再次申请延期。"}, code="extended_recently")
     if new_deadline <= item.deadline:
         raise ValidationError(
             {"new_deadline": f"延期后的整改时限须晚于现整改时限 {item.deadline:%Y-%m-%d}。"}, code="not_later")
@@ -217,7 +232,20 @@ def check_extension(*, item: RectificationItem, new_deadline: datetime.date, tod
                              f"（自{'今天' if start == today else '现整改时限'}起算）；确需更长时间的，到期前再次申请延期。"},
             code="too_long")
     checklist = item.checklist
-    if not (approval or "").strip() and issued_above(checklist=checklist, actor=actor):
+    approval = (approval or "").strip()
+    if not approval and issued_above(checklist=checklist, actor=actor):
         raise ValidationError(
             {"approval": f"问题清单「{checklist}」是上级清单（所涉单位：{checklist.unit}）：延期须经清单印发单位同意，"
                          "请填写批准单位及文号（如：省委组织部 甘组函〔2026〕12号）。"}, code="approval_required")
+    if approval and not looks_like_approval(approval):
+        raise ValidationError({"approval": APPROVAL_INCOMPLETE}, code="approval_incomplete")
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]")
+
+
+def looks_like_approval(approval: str) -> bool:
+    """批准单位及文号 as an approval is written: at least four characters, the approving unit
+    in Chinese and a number (the document's 文号 or its date)."""
+    text = approval.strip()
+    return len(text) >= 4 and _CHINESE.search(text) is not None and any(char.isdigit() for char in text)

@@ -118,6 +118,23 @@ def test_an_extension_beyond_six_months_is_refused_and_the_case_keeps_its_deadli
     assert case.deadline == first_deadline() == item_of(case).deadline
 
 
+def test_a_second_extension_at_once_is_refused_and_the_case_keeps_its_extended_deadline(
+        case: WeakBranchCase, county_a_clerk: Any) -> None:
+    later = first_deadline() + datetime.timedelta(days=60)
+    rectification.rectification_extend_deadline(item=item_of(case), actor=county_a_clerk, new_deadline=later,
+                                                 reason="村两委换届，班子调整后再验收")
+    trail = len(audit_rows_of(case))
+    with pytest.raises(ValidationError) as refused:
+        rectification.rectification_extend_deadline(item=item_of(case), actor=county_a_clerk,
+                                                     new_deadline=later + datetime.timedelta(days=60),
+                                                     reason="再延一次")
+    assert "该事项已延期过" in refused.value.message_dict["new_deadline"][0]
+    assert "再次延期须在现整改时限前30天内或逾期后申请" in refused.value.message_dict["new_deadline"][0]
+    case.refresh_from_db()
+    assert case.deadline == later == item_of(case).deadline
+    assert len(audit_rows_of(case)) == trail
+
+
 def test_the_page_of_a_case_struck_off_reads_without_a_save_and_a_forged_save_changes_nothing(
         orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
     from branches.models import WeakCaseState

@@ -147,6 +147,89 @@ def test_the_extend_action_refuses_a_past_deadline_in_its_summary(june, item_in,
     assert fresh(item).deadline == datetime.date(2026, 4, 30)
 
 
+# --- 延期 again: only near the deadline; the approval reads as one ---------------------------
+
+AGAIN_REFUSED = ("该事项已延期过（原定整改时限 2026-06-30，现整改时限 2026-09-30）：再次延期须在现整改时限前30天内"
+                 "或逾期后申请，即 2026-08-31 起可再次申请延期。")
+SEPTEMBER_30 = datetime.date(2026, 9, 30)
+
+
+def extended_once(item_in, county_a_clerk) -> RectificationItem:
+    item = item_in(ItemState.IN_PROGRESS)
+    services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=SEPTEMBER_30,
+                                           reason="需提请全委会审议", approval=CITY_APPROVAL)
+    return fresh(item)
+
+
+def extensions_of(item: RectificationItem) -> int:
+    return item.transitions.filter(name="extend").count()
+
+
+def test_an_extended_item_is_not_extended_again_at_once(june, item_in, county_a_clerk):
+    item = extended_once(item_in, county_a_clerk)
+    rows = AuditLog.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=datetime.date(2026, 12, 30),
+                                               reason="还需时间", approval=CITY_APPROVAL)
+    assert refused.value.message_dict == {"new_deadline": [AGAIN_REFUSED]}
+    assert fresh(item).deadline == SEPTEMBER_30 and extensions_of(item) == 1
+    assert AuditLog.objects.count() == rows
+
+
+def test_an_extended_item_is_extended_again_within_a_month_of_its_deadline(june, item_in, county_a_clerk,
+                                                                            monkeypatch):
+    item = extended_once(item_in, county_a_clerk)
+    monkeypatch.setattr("orgwork.common.dates.today", lambda: datetime.date(2026, 8, 31))
+    services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=datetime.date(2026, 12, 31),
+                                           reason="制度修订尚待审定", approval=CITY_APPROVAL)
+    assert fresh(item).deadline == datetime.date(2026, 12, 31) and extensions_of(item) == 2
+
+
+def test_an_extended_item_past_its_deadline_is_extended_again(june, item_in, county_a_clerk, monkeypatch):
+    item = extended_once(item_in, county_a_clerk)
+    monkeypatch.setattr("orgwork.common.dates.today", lambda: datetime.date(2026, 10, 15))
+    services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=datetime.date(2026, 12, 31),
+                                           reason="逾期原因已说明", approval=CITY_APPROVAL)
+    assert fresh(item).deadline == datetime.date(2026, 12, 31)
+
+
+def test_the_extend_step_on_the_record_page_says_when_a_further_extension_can_be_applied_for(
+        june, item_in, county_a_clerk, client_for: Any):
+    item = extended_once(item_in, county_a_clerk)
+    response = client_for(county_a_clerk).post(step_url(item, "extend_step"), {
+        "new_deadline": "2026-12-30", "reason": "还需时间", "approval": CITY_APPROVAL})
+    assert response.status_code == 200 and AGAIN_REFUSED in response.content.decode()
+    assert fresh(item).deadline == SEPTEMBER_30 and extensions_of(item) == 1
+
+
+def test_the_extend_action_refuses_an_item_extended_a_moment_ago(june, item_in, county_a_clerk, client_for: Any):
+    item = extended_once(item_in, county_a_clerk)
+    response = post_action(client_for(county_a_clerk), "extend_action", [item], apply="1",
+                           new_deadline="2026-12-30", reason="还需时间", approval=CITY_APPROVAL)
+    assert any(AGAIN_REFUSED in message for message in messages_of(response))
+    assert fresh(item).deadline == SEPTEMBER_30 and extensions_of(item) == 1
+
+
+@pytest.mark.parametrize("approval", ["1", "同意", "市委组织部同意", "2026-3"])
+def test_an_approval_that_names_no_unit_and_no_document_is_refused(june, item_in, county_a_clerk, approval):
+    item = item_in(ItemState.IN_PROGRESS)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_extend_deadline(item=item, actor=county_a_clerk, new_deadline=SEPTEMBER_30,
+                                               reason="上级同意延期", approval=approval)
+    assert refused.value.message_dict == {"approval": [rules.APPROVAL_INCOMPLETE]}
+    assert fresh(item).deadline == JUNE_30 and extensions_of(item) == 0
+
+
+def test_the_extend_step_and_action_refuse_an_approval_of_one_character_on_their_forms(
+        june, item_in, county_a_clerk, client_for: Any):
+    item = item_in(ItemState.IN_PROGRESS)
+    client = client_for(county_a_clerk)
+    data = {"new_deadline": "2026-09-30", "reason": "上级同意延期", "approval": "1"}
+    on_page = client.post(step_url(item, "extend_step"), data)
+    assert on_page.status_code == 200 and rules.APPROVAL_INCOMPLETE in on_page.content.decode()
+    in_batch = post_action(client, "extend_action", [item], apply="1", **data)
+    assert not in_batch.redirect_chain and rules.APPROVAL_INCOMPLETE in in_batch.content.decode()
+    assert fresh(item).deadline == JUNE_30 and extensions_of(item) == 0
 
 
 # --- 挂账 by hand needs a 整改时限 ----------------------------------------------------------

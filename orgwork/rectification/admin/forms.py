@@ -58,11 +58,12 @@ class ExtendForm(forms.Form):
 
     new_deadline = dates.DateFormField(label="延期后的整改时限", widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text=f"须晚于现整改时限和今天，每次最长延期{rules.MAX_EXTENSION_MONTHS}个月；"
-                                             "原定整改时限保留，按期整改仍按原定时限统计。")
+                                             f"已延期的事项，到现整改时限前{rules.FURTHER_EXTENSION_WINDOW.days}天内"
+                                             "或逾期后方可再次延期；原定整改时限保留，按期整改仍按原定时限统计。")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
     approval = forms.CharField(label="批准单位及文号", required=False, max_length=200,
-                               help_text="上级印发的问题清单中的事项，延期须经印发单位同意，请填写批准单位及文号；"
-                                         "本级及下级清单的事项可不填。")
+                               help_text="上级印发的问题清单中的事项，延期须经印发单位同意，请填写批准单位及文号或批复日期"
+                                         "（如：省委组织部 甘组函〔2026〕12号）；本级及下级清单的事项可不填。")
 
     def clean_reason(self) -> str:
         reason = _checked_text(self.cleaned_data["reason"])
@@ -71,7 +72,10 @@ class ExtendForm(forms.Form):
         return reason
 
     def clean_approval(self) -> str:
-        return _checked_text(self.cleaned_data["approval"])
+        approval = _checked_text(self.cleaned_data["approval"])
+        if approval and not rules.looks_like_approval(approval):
+            raise forms.ValidationError(rules.APPROVAL_INCOMPLETE)
+        return approval
 
 
 class ItemForm(forms.ModelForm):
