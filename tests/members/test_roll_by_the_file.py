@@ -15,6 +15,7 @@ from branches.members import services
 from branches.members.models import Applicant, Member, Stage
 from branches.members.resources import MemberResource
 from orgwork.common import secrets
+from orgwork.imports.probing import NEAR_MISS_FORM_MESSAGE
 
 from .conftest import SYSTEM, candidate, days_ago, new_applicant
 from .conftest import run_sheet as run
@@ -48,7 +49,7 @@ def test_an_applicants_number_is_refused_on_the_roster_form_of_the_applicants_ow
         "name": "邓雅琴", "id_number": applicant.id_number, "branch": orgs["community"].pk, "category": "full",
         "joined_on": "2020-01-01", "full_on": "2021-01-01", "dues_category": "employed", "income_base": "3000"})
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["id_number"] == [secrets.ID_NUMBER_UNAVAILABLE]
+    assert response.context["adminform"].form.errors["id_number"] == [NEAR_MISS_FORM_MESSAGE]
     assert not Member.objects.filter(id_number=applicant.id_number).exists()
 
 
