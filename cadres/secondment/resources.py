@@ -5,7 +5,7 @@ Every row passes the rules the service applies (``services.check_assignment``: s
 the cadre's other assignments, the village's other 第一书记), and rows of the same
 sheet are held against each other too, so two rows cannot give one cadre two
 overlapping terms or one village two 第一书记. A row cannot rewrite an assignment that
-has ended.
+has ended; one that gives it as it stands is 未变 (``AssignmentResource.as_kept``).
 """
 
 from __future__ import annotations
@@ -76,13 +76,21 @@ class AssignmentResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "cadre__unit", "sending_unit", "host_unit", "township")
 
+    @staticmethod
+    def as_kept(instance: Assignment) -> bool:
+        """The row's texts as the record keeps them. An exported list holds the ended
+        assignments (召回、轮换、期满) too: uploaded again as it stands, such a row is 未变
+        (``orgwork.imports.engine``); only a row that changes one is refused."""
+        instance.village = (instance.village or "").strip()
+        instance.post = (instance.post or "").strip()
+        return True
+
     def prepare_instance(self, instance: Assignment, original: Assignment | None) -> None:
         if original is not None and original.status != AssignmentStatus.ACTIVE:
             raise ValidationError({"starts_on": f"该选派{already(original.get_status_display())}，不能再由表格修改。"})
         if instance.cadre_id is None or instance.starts_on is None or instance.ends_on is None:
             return  # the missing cell is reported by its column
-        instance.village = (instance.village or "").strip()
-        instance.post = (instance.post or "").strip()
+        self.as_kept(instance)
         check_assignment(instance)
         errors: dict[str, str] = {}
         same_cadre = [row for row in self._sheet_rows if row.cadre_id == instance.cadre_id]

@@ -91,6 +91,9 @@ def test_the_sheet_cannot_rewrite_an_assignment_that_has_ended(tmp_path, tree, c
                    actor=SYSTEM)
     result = run(tmp_path, [row("挂职", cadre_a, host="620102001", post="副镇长", start=days_ago(30))],
                  county_a_clerk)
+    assert result.committed and (result.unchanged, result.updated) == (1, 0), messages(result)  # as it stands: 未变
+    result = run(tmp_path, [row("挂职", cadre_a, host="620102001", post="镇长", start=days_ago(30))],
+                 county_a_clerk)
     assert not result.committed and "不能再由表格修改" in messages(result)
 
 
