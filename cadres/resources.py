@@ -175,7 +175,9 @@ class PostResource(ScopedModelResource):
     cadre = fields.Field(attribute="cadre", column_name="身份证号", widget=CadreByIDWidget())
     cadre_name = fields.Field(attribute="cadre__name", column_name="姓名", readonly=True)
     title = fields.Field(attribute="title", column_name="职务名称", widget=CharWidget())
-    unit = fields.Field(attribute="unit", column_name="任职单位", widget=UnitWidget())
+    # History, not scope (the post's scope is its cadre's unit): a post held in the city
+    # stays on the county cadre's sheet as it was exported (``UnitWidget.outside_by_code``).
+    unit = fields.Field(attribute="unit", column_name="任职单位", widget=UnitWidget(outside_by_code=True))
     rank = fields.Field(attribute="rank", column_name="职务层次", widget=CodeWidget("rank", "职务层次", Rank.choices))
     is_principal = fields.Field(attribute="is_principal", column_name="是否主职", widget=YesNoWidget())
     is_current = fields.Field(attribute="is_current", column_name="是否现任", widget=YesNoWidget())
@@ -219,6 +221,10 @@ class PostResource(ScopedModelResource):
         return super().get_queryset().select_related("cadre", "unit")
 
     def prepare_instance(self, instance: Post, original: Post | None) -> None:
+        stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
+        refusal = self.fields["unit"].widget.outside_refusal(instance.unit_id, stored.get("unit_id"))
+        if refusal is not None:
+            raise ValidationError({"unit": refusal})
         check_sheet_post(instance, original)
 
     def after_import_commit(self, written: Any) -> None:

@@ -264,13 +264,33 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
 
 class UnitWidget(ScopedForeignKeyWidget):
     """单位: a unit code, whatever its case (``any_case``), a name that is unique within the
-    user's scope, or the full name the pages show (兰州市城关区·东关镇)."""
+    user's scope, or the full name the pages show (兰州市城关区·东关镇).
+
+    ``outside_by_code``: the column records history rather than scope (a post's 任职单位:
+    a county's cadre may have served in the city). A code outside the user's scope is
+    then found too and its unit's pk kept in ``outside``; the resource accepts it only
+    where the row's record already holds that unit (:meth:`outside_refusal`), so an
+    exported row comes back as it was and nothing new is placed outside the scope."""
 
     not_found_message = "单位「{value}」不存在或不在您的管辖范围内。"
     ambiguous_message = "单位名称「{value}」在您的管辖范围内不唯一，请填写单位代码。"
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, outside_by_code: bool = False, **kwargs: Any) -> None:
         super().__init__(Unit, field="code", any_case=True, **kwargs)
+        self.outside_by_code = outside_by_code
+        self.outside: set[int] = set()
+
+    def bind_user(self, user: Any) -> None:
+        super().bind_user(user)
+        self.outside = set()
+
+    def outside_refusal(self, unit_id: int | None, stored_unit_id: int | None) -> str | None:
+        """The cell's refusal when it names a unit outside the scope that the record does
+        not hold already, worded as for a unit that does not exist; else None."""
+        if unit_id is None or unit_id not in self.outside or unit_id == stored_unit_id:
+            return None
+        code = Unit.objects.filter(pk=unit_id).values_list("code", flat=True).first()
+        return self.not_found_message.format(value=code)
 
     def lookup(self, value: str, row: Any) -> Unit:
         try:
@@ -280,6 +300,11 @@ class UnitWidget(ScopedForeignKeyWidget):
         named = list(self.get_queryset(value, row).filter(Q(name=value) | Q(full_name=value))[:2])
         if len(named) > 1:
             raise ValidationError(self.ambiguous_message.format(value=value), code="ambiguous")
+        if not named and self.outside_by_code:
+            found = any_case_first(Unit.objects.all(), self.field, unicodedata.normalize("NFKC", value))
+            if found is not None:
+                self.outside.add(found.pk)
+                return found
         if not named:
             raise ValidationError(self.not_found_message.format(value=value), code="not_found")
         return named[0]
@@ -307,6 +332,22 @@ class UnitWidget(ScopedForeignKeyWidget):
                 self._cache[self._key(name)] = _NotFound(self.ambiguous_message.format(value=name))
             else:
                 self._cache[self._key(name)] = _NotFound(self.not_found_message.format(value=name))
+        if self.outside_by_code:
+            self._prefetch_outside({v for v in names if not by_name.get(v)})
+
+    def _prefetch_outside(self, values: set[str]) -> None:
+        """Codes found nowhere in the scope, looked up in the whole tree (``outside_by_code``)."""
+        if not values:
+            return
+        keys = {self._key(v) for v in values}
+        # Of two codes differing only by case, the one in capitals, as in the scope (``any_case_first``).
+        found = sorted(Unit.objects.annotate(_any_case=Upper(self.field)).filter(_any_case__in=keys),
+                       key=lambda unit: unit.code != self._key(unit.code))
+        for unit in found:
+            key = self._key(unit.code)
+            if isinstance(self._cache.get(key), _NotFound):
+                self._cache[key] = unit
+                self.outside.add(unit.pk)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.code if value else ""
