@@ -4,7 +4,9 @@ Each row is one newly promoted cadre's 好/较好/一般/差 counts. The resourc
 cells; the rules are the service's (``services.evaluation_prepare``: the cadre must have
 been promoted that year, in the unit or below it; the 不满意率 against the line in
 force), and a row at or over the line goes on the checklist in the import's
-transaction (``services.evaluations_after_import``), once.
+transaction (``services.evaluations_after_import``), once. A 选人用人工作评议 has no cadre,
+so no key a row could find it by: it is kept on its page, and the list's 导出 leaves it
+out so that an exported file uploaded again is 未变 (``admin.evaluations``).
 """
 
 from __future__ import annotations

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
-from ..models import DissatisfactionLine, SelectionEvaluation, SelectionReport
+from ..models import DissatisfactionLine, EvaluationKind, SelectionEvaluation, SelectionReport
 from ..services import dissatisfaction_line_change, evaluation_prepare, evaluation_save, selection_report_save
 
 
@@ -102,9 +104,25 @@ class OverLineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EvaluationChangeList(HonouredChangeList):
+    """The 民主评议 list, with what its 导出 leaves out said beside the table."""
+
+    @cached_property
+    def export_note(self) -> str:
+        """The file is the sheet the clerk fills in and uploads: 新提拔干部评议 only, each
+        found by its 身份证号. A 选人用人工作评议 has no cadre, so no key the sheet could
+        find it by; it is kept on this page. Read by the page only."""
+        left_out = self.queryset.order_by().filter(kind=EvaluationKind.WORK).count()
+        if not left_out:
+            return ""
+        return (f"导出文件只含新提拔干部评议，可修改后导入；当前列表中的选人用人工作评议 {left_out} 条不在导出文件中："
+                "这类评议不按身份证号登记，导入表格不收，请在本页面登记和修改。")
+
+
 @admin.register(SelectionEvaluation)
 class SelectionEvaluationAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "selection_evaluations"
+    change_list_template = "admin/selection/selectionevaluation/change_list.html"
     form = SelectionEvaluationForm
     list_display = ("unit", "year", "kind", "cadre", "good", "fairly_good", "average", "poor", "satisfaction_rate",
                     "dissatisfaction_rate", "over_line_flag", "checklist_item")
@@ -146,6 +164,14 @@ class SelectionEvaluationAdmin(ImportExportMixin, ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[EvaluationChangeList]:
+        return EvaluationChangeList
+
+    def get_export_queryset(self, request: HttpRequest) -> models.QuerySet[SelectionEvaluation]:
+        # The file imports back as it stands: only the rows the sheet takes (the list says so,
+        # ``EvaluationChangeList.export_note``). The worker's file reads this too.
+        return super().get_export_queryset(request).filter(kind=EvaluationKind.CADRE)
 
     def save_model(self, request: HttpRequest, obj: SelectionEvaluation, form: Any, change: bool) -> None:
         evaluation_save(evaluation=obj, actor=request.user, validate=False)
