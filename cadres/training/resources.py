@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from import_export import fields
 from import_export.widgets import CharWidget
 
@@ -51,8 +51,10 @@ class TrainingClassWidget(ScopedForeignKeyWidget):
 
     def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> Any:
         organised = scope_queryset(TrainingClass.objects.all(), self.user).values("pk")
-        attended = scope_queryset(ClassAttendance.objects.all(), self.user).values("training_class_id")
-        return TrainingClass.objects.select_related("unit").filter(Q(pk__in=organised) | Q(pk__in=attended))
+        # Exists, not IN: probed per class found by code (index attendance_class_cadre_idx),
+        # not a list of every class any of the scope's cadres attended.
+        attended = scope_queryset(ClassAttendance.objects.filter(training_class=OuterRef("pk")), self.user)
+        return TrainingClass.objects.select_related("unit").filter(Q(pk__in=organised) | Exists(attended))
 
 
 class ClassAttendanceResource(ScopedModelResource):
@@ -85,12 +87,12 @@ class ClassAttendanceResource(ScopedModelResource):
         clean_model_instances = True
         skip_unchanged = True
 
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("cadre", "cadre__unit", "training_class")
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._organised: dict[int, bool] = {}  # class pk → organised within the uploader's scope
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("cadre", "cadre__unit", "training_class")
 
     @staticmethod
     def as_kept(instance: ClassAttendance) -> bool:
