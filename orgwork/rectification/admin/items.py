@@ -16,6 +16,7 @@ from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Evidence, ItemState, ItemTransition, RectificationItem
+from .. import rules
 from ..rules import CONTENT_FIELDS, FROZEN_STATES
 from ..selectors import items_with_overdue, rectification_totals
 from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
@@ -113,7 +114,10 @@ class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActi
         if obj.state in FROZEN_STATES:
             # 申请销号 and after: the content is what the reviewer signs off (see rules).
             return fields + [name for name in CONTENT_FIELDS if name not in fields]
-        return fields + ["checklist"]
+        fields.append("checklist")
+        if "responsible_unit" not in fields and rules.assignment_refusal(checklist=obj.checklist, actor=request.user):
+            fields.append("responsible_unit")  # the issuing side assigns it (交办): shown, not offered
+        return fields
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
