@@ -5,8 +5,14 @@ Accepted: PDF, JPEG and PNG images, Office documents (Word/Excel/PowerPoint as O
 and OFD (the national fixed-layout format). The name's extension must agree with what
 the bytes are: an ``.exe`` renamed ``.pdf`` is refused, and so is a PDF named ``.docx``.
 Office files that carry macros (``vbaProject.bin`` in OOXML, a VBA storage in the old
-formats) are refused: a macro is a program, not evidence. Files larger than
-``RECTIFICATION_EVIDENCE_MAX_MB`` (default 20) are refused.
+formats) are refused: a macro is a program, not evidence. A PDF must end as one does
+(``%%EOF`` in its last KB), and a PDF or an image whose first KB holds a web page or a
+script (``<html``, ``<script``…) is refused however it begins: a browser that sniffs it
+would run it. Files larger than ``RECTIFICATION_EVIDENCE_MAX_MB`` (default 20) are refused.
+(Pillow is not a dependency, so an image is judged by its signature, not decoded.)
+
+A stored file leaves only through ``evidence_download``: the item page's download, in
+the user's scope, one audit row each (uploaded files are never served as media).
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from orgwork.audit.models import AuditAction
+from orgwork.audit.recorder import record
+
 DEFAULT_MAX_MB = 20
 ACCEPTED = "PDF、JPG/PNG 图片、Word/Excel/PowerPoint（docx、xlsx、pptx、doc、xls、ppt）、WPS（wps、et）或 OFD 文件"
 
@@ -25,6 +34,16 @@ PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .doc, .xls, .ppt, .wps, .et
 ZIP = b"PK\x03\x04"
+
+PDF_END = b"%%EOF"
+# How far from the end a PDF's %%EOF may be (readers accept it within the last KB).
+TAIL_BYTES = 1024
+# A file a browser could take for a page: looked for, case-insensitively, in the first KB.
+HEAD_BYTES = 1024
+MARKUP_MARKERS = (b"<html", b"<script", b"<!doctype", b"<body", b"<iframe", b"<svg", b"<?xml-stylesheet")
+# The kinds a browser draws itself, and so might sniff: only they are searched for markup
+# (an Office package is compressed and may hold anything in its first KB).
+SNIFFED_KINDS = ("pdf", "png", "jpeg")
 
 # What each extension's bytes must be.
 KIND_BY_EXTENSION = {
@@ -91,8 +110,12 @@ def check_evidence_file(value: Any) -> None:
 def _content_problem(kind: str, head: bytes, stream: IO[bytes]) -> str:
     """Why the bytes are not what the extension says ("" when they are)."""
     mismatch = "的内容与其扩展名不符（不是真正的{}文件），不能作为佐证材料。"
+    if kind in SNIFFED_KINDS and _holds_markup(stream):
+        return "含有网页或脚本代码（如 <html>、<script>），不能作为佐证材料。"
     if kind == "pdf":
-        return "" if head.startswith(PDF) else mismatch.format("PDF")
+        if not head.startswith(PDF):
+            return mismatch.format("PDF")
+        return "" if PDF_END in _tail(stream) else "不完整（缺少 PDF 文件结尾标记），可能已损坏或并非真正的PDF文件，不能作为佐证材料。"
     if kind == "png":
         return "" if head.startswith(PNG) else mismatch.format("PNG 图片")
     if kind == "jpeg":
@@ -108,6 +131,27 @@ def _content_problem(kind: str, head: bytes, stream: IO[bytes]) -> str:
     if not head.startswith(ZIP):
         return mismatch.format("Office" if kind != "ofd" else "OFD")
     return _package_problem(kind, stream)
+
+
+def _holds_markup(stream: IO[bytes]) -> bool:
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES).lower()
+    return any(marker in head for marker in MARKUP_MARKERS)
+
+
+def _tail(stream: IO[bytes]) -> bytes:
+    stream.seek(0, 2)
+    stream.seek(max(0, stream.tell() - TAIL_BYTES))
+    return stream.read()
+
+
+def evidence_download(*, evidence: Any, user: Any) -> None:
+    """Audit one download of a 佐证材料 file (the caller has checked that the user may
+    view its item): who took which file of which item, as an export is audited."""
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    record(evidence, action=AuditAction.EXPORT, actor=user,
+           message=f"下载整改事项「{evidence.item}」的佐证材料「{name}」",
+           changes={"item": evidence.item_id, "file": name})
 
 
 def _package_problem(kind: str, stream: IO[bytes]) -> str:

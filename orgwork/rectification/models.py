@@ -19,6 +19,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
@@ -273,13 +275,38 @@ class RectificationItem(Versioned, Audited):
             raise ValidationError(errors)
 
 
+class EvidenceFile(FieldFile):
+    """A stored 佐证材料 file, whose address is its scoped, audited download on the item
+    (uploaded files are secrets and never served as media): every page that links the file
+    — the upload widget, the read-only row, a frozen item — links there."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        evidence = self.instance
+        if evidence.pk is None or evidence.item_id is None:
+            return ""
+        return reverse("admin:rectification_rectificationitem_evidence", args=[evidence.item_id, evidence.pk])
+
+
+class EvidenceFileField(models.FileField):
+    """附件 of a 佐证材料: a file field whose files link to their download (``EvidenceFile``)."""
+
+    attr_class = EvidenceFile
+
+    def deconstruct(self) -> Any:
+        # Stored as a plain file field: the link is presentation, not schema.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+
 class Evidence(Audited):
     """佐证材料: a file (整改报告、会议记录、照片…) attached to an item as proof of rectification."""
 
     scope_field = "item__responsible_unit"
 
     item = models.ForeignKey(RectificationItem, verbose_name="整改事项", on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("附件", upload_to="rectification/evidence/%Y/%m/", validators=[check_evidence_file],
+    file = EvidenceFileField("附件", upload_to="rectification/evidence/%Y/%m/", validators=[check_evidence_file],
                             help_text="PDF、JPG/PNG 图片或 Word/Excel/PowerPoint、WPS、OFD 文件，按内容核验，不得含宏。")
     description = models.CharField("材料说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,

@@ -254,7 +254,7 @@ def test_evidence_uploaded_on_the_change_page_is_attributed_and_counts_as_eviden
     item = item_in(ItemState.IN_PROGRESS)
     url = reverse("admin:rectification_rectificationitem_change", args=[item.pk])
     data = change_form_data(item, **{"evidence-TOTAL_FORMS": "1", "evidence-0-description": "整改报告",
-                                     "evidence-0-file": SimpleUploadedFile("报告.pdf", b"%PDF-1.4")})
+                                     "evidence-0-file": SimpleUploadedFile("报告.pdf", b"%PDF-1.4\n%%EOF\n")})
     response = client_for(county_a_clerk).post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     [evidence] = item.evidence.all()

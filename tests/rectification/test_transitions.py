@@ -83,7 +83,7 @@ def test_an_attachment_is_enough_evidence(item_in, county_a_clerk, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     item = item_in(ItemState.IN_PROGRESS)
     services.rectification_add_evidence(item=item, actor=county_a_clerk, description="整改报告",
-                                        file=SimpleUploadedFile("报告.pdf", b"%PDF-1.4 report"))
+                                        file=SimpleUploadedFile("报告.pdf", b"%PDF-1.4 report\n%%EOF\n"))
     services.rectification_request_closure(item=item, actor=county_a_clerk)
     item.refresh_from_db()
     assert item.state == ItemState.CLOSURE_REQUESTED

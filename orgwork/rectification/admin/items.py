@@ -22,6 +22,7 @@ from ..selectors import items_with_overdue, rectification_totals
 from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
                         rectification_item_update, rectification_remove_evidence)
 from .actions import WorkflowActionsMixin
+from .evidence import EvidenceDownloadMixin
 from .steps import ItemPageStepsMixin
 from .filters import ExtendedFilter, OverdueFilter, OwnUnitFilter, ResponsiblePersonFilter, WithoutDeadlineFilter
 from .forms import ItemForm
@@ -76,7 +77,8 @@ class ProgressChangeList(HonouredChangeList):
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(ItemPageStepsMixin, ImportExportMixin, WorkflowActionsMixin, ScopedModelAdmin):
+class RectificationItemAdmin(EvidenceDownloadMixin, ItemPageStepsMixin, ImportExportMixin, WorkflowActionsMixin,
+                             ScopedModelAdmin):
     import_resource = "rectification_items"
     form = ItemForm
     list_display = ["__str__", "checklist", "responsible_unit", "responsible_person", "deadline", "state",
