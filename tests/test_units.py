@@ -192,7 +192,7 @@ def _units_sheet(tmp_path: Any, *rows: str) -> Any:
 @pytest.fixture
 def lettered(tree: dict[str, Unit]) -> Unit:
     """A unit whose code has letters, written in capitals as codes are."""
-    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"], UnitLevel.COUNTY, UnitType.PARTY_DEPARTMENT)
 
 
 def test_a_units_sheet_with_its_own_code_in_small_letters_updates_the_unit_and_keeps_its_code(
@@ -201,7 +201,7 @@ def test_a_units_sheet_with_its_own_code_in_small_letters_updates_the_unit_and_k
     from orgwork.units.resources import UnitResource
 
     county_a_clerk.groups.add(role_groups["系统管理员"])
-    sheet = _units_sheet(tmp_path, "620102zzb,城关区委组织部（更名）,620102,党委,县级")
+    sheet = _units_sheet(tmp_path, "620102zzb,城关区委组织部（更名）,620102,党委工作部门,县级")
     result = run_import(UnitResource, county_a_clerk, sheet, commit=True)
     assert (result.committed, result.new, result.updated) == (True, 0, 1), result.report()
     unit = Unit.objects.get(pk=lettered.pk)

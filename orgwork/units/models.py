@@ -17,6 +17,9 @@ code_validator = RegexValidator(r"^[0-9A-Za-z_-]{1,30}$", "单位代码只能由
 
 class UnitType(models.TextChoices):
     PARTY_COMMITTEE = "party_committee", "党委"
+    # A department of a committee (县委组织部): of its committee's level and under it, where
+    # a 党委 of that level would be a second division inside the first.
+    PARTY_DEPARTMENT = "party_department", "党委工作部门"
     GOVERNMENT = "government", "政府部门"
     INSTITUTION = "institution", "事业单位"
     STATE_ENTERPRISE = "state_enterprise", "国有企业"
@@ -31,6 +34,10 @@ class UnitLevel(models.TextChoices):
     CITY = "city", "市级"
     COUNTY = "county", "县级"
     TOWNSHIP = "township", "乡级"
+
+
+# 行政层级 from the top: a unit never sits under one of a lower level.
+LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.CITY: 1, UnitLevel.COUNTY: 2, UnitLevel.TOWNSHIP: 3}
 
 
 class Unit(Audited):
@@ -89,6 +96,28 @@ class Unit(Audited):
         """An administrative division (市州、县区 party committee), whose name is a place name."""
         return self.level in (UnitLevel.CITY, UnitLevel.COUNTY) and self.unit_type == UnitType.PARTY_COMMITTEE
 
+    def placement_error(self, parent: Unit) -> str:
+        """Why this unit cannot sit under ``parent`` ("" when it can): never under a unit
+        of a lower 行政层级 (省级 → 市级 → 县级 → 乡级). Beside its own level only a unit
+        that is not a place: a department, an institution (省委组织部 under 甘肃省), a
+        乡镇 under a 乡级 work committee (工委). A division (市州/县区党委) under another of
+        its level, or a 乡镇 under another 乡镇, would join the other's jurisdiction."""
+        own, above = LEVEL_RANK.get(self.level), LEVEL_RANK.get(parent.level)
+        if own is None or above is None:
+            return ""  # an unknown level is the field's own error
+        if own < above:
+            return (f"上级单位「{parent}」是{parent.get_level_display()}单位，{self.get_level_display()}单位不能隶属于它："
+                    "上级单位的行政层级不能低于本单位（省级、市级、县级、乡级依次向下）。")
+        if own > above:
+            return ""
+        if self.is_division:
+            return (f"{self.get_level_display()}党委须隶属于更高层级的单位（区县隶属于市州，市州隶属于省），"
+                    f"不能隶属于同为{parent.get_level_display()}的「{parent}」。"
+                    "本级党委的工作部门，请将单位类型选为「党委工作部门」。")
+        if self.unit_type == UnitType.TOWNSHIP and parent.unit_type == UnitType.TOWNSHIP:
+            return f"乡镇须隶属于区县、市州或乡级党委（工委），不能隶属于另一个乡镇「{parent}」。"
+        return ""
+
     def computed_full_name(self) -> str:
         """The place-qualified name from the parent's: divisions run together
         (兰州市 + 城关区 → 兰州市城关区), anything else follows a "·" (兰州市城关区·东关镇).
@@ -116,11 +145,26 @@ class Unit(Audited):
             other_root = Unit.objects.filter(parent=None).exclude(pk=self.pk).first()
             if other_root is not None:
                 raise ValidationError({"parent": f"已有最高层级单位「{other_root}」，请选择上级单位。"})
+            self._check_children()
             return
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "上级单位不能是本单位。"})
         if self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": f"不能把单位移到它自己的下级单位「{self.parent}」之下：会形成循环。"})
+        if message := self.placement_error(self.parent):
+            raise ValidationError({"parent": message})
+        self._check_children()
+
+    def _check_children(self) -> None:
+        """A changed level or type keeps every unit directly below in its place."""
+        if not self.pk or self.pk < 0:  # new, or a sheet's stand-in for a row not yet written
+            return
+        for child in Unit.objects.filter(parent_id=self.pk).order_by("path"):
+            if child.placement_error(self):
+                raise ValidationError({"level": f"下级单位「{child}」是{child.get_level_display()}"
+                                                f"{child.get_unit_type_display()}，不能隶属于"
+                                                f"{self.get_level_display()}{self.get_unit_type_display()}："
+                                                "请先调整下级单位，或保持本单位的行政层级和单位类型。"})
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or lies below it."""

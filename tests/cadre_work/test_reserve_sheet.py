@@ -19,6 +19,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.imports.engine import run_import
 from orgwork.imports.exporting import template_xlsx
 from orgwork.imports.reader import open_sheet
+from orgwork.units.models import UnitLevel, UnitType
 from seeds.demo import DemoContext
 from seeds.demo import cadres as demo_cadres
 from seeds.demo import reserve as demo_reserve
@@ -63,7 +64,7 @@ def test_a_sheet_recommends_and_inspects_through_the_engine(tree: Any, county_a_
 
 def test_a_sheet_finds_a_pool_whose_unit_code_is_typed_in_small_letters(tree: Any, county_a_clerk: Any,
                                                                         tmp_path: Path) -> None:
-    bureau = make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+    bureau = make_unit("620102ZZB", "城关区委组织部", tree["county_a"], UnitLevel.COUNTY, UnitType.PARTY_DEPARTMENT)
     pool = pool_in(bureau, quota=3)
     cadre = cadre_in(bureau, birth=D(1988, 1, 1))
     result = import_rows(tmp_path, county_a_clerk, [row("620102zzb/乡科级正职", cadre)])

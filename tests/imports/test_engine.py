@@ -14,7 +14,7 @@ from orgwork.audit.models import AuditAction, AuditLog, AuditSource
 from orgwork.imports.engine import ImportEngine
 from orgwork.imports.reader import FileError, open_sheet
 from orgwork.imports.widgets import UnitWidget
-from orgwork.units.models import Unit
+from orgwork.units.models import Unit, UnitLevel, UnitType
 from orgwork.units.resources import UnitResource
 from tests.conftest import make_unit
 
@@ -190,7 +190,7 @@ def test_a_unit_may_be_named_instead_of_coded(tmp_path: Path, county_a_clerk: An
 @pytest.fixture
 def lettered_unit(tree: dict[str, Unit]) -> Unit:
     """A unit whose code has letters, written in capitals as codes are."""
-    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"])
+    return make_unit("620102ZZB", "城关区委组织部", tree["county_a"], UnitLevel.COUNTY, UnitType.PARTY_DEPARTMENT)
 
 
 def test_a_unit_code_is_found_whatever_its_case(tmp_path: Path, county_a_clerk: Any, run_sheet: Any,
@@ -286,7 +286,8 @@ def test_units_are_imported_below_a_unit_in_scope(tmp_path: Path, county_a_clerk
             ["620103", "七里河区改名", "620102", "党委", "县级"], ["620102001", "城关镇改名", "620102", "乡镇", "乡级"]]
     path = xlsx(tmp_path / "u.xlsx", rows)
     result = run_sheet(path, county_a_clerk, resource=UnitResource)
-    assert [(r, c) for r, c, _ in errors_of(result)] == [(3, "上级单位代码"), (4, "单位代码")]
+    # Row 4 would also put a county under a county: refused for that as well.
+    assert [(r, c) for r, c, _ in errors_of(result)] == [(3, "上级单位代码"), (4, "单位代码"), (4, "上级单位代码")]
     fixed = xlsx(tmp_path / "u2.xlsx", [rows[0], rows[1], rows[4]])
     result = run_sheet(fixed, grant(county_a_clerk, "units.import_unit"), resource=UnitResource, commit=True)
     assert (result.new, result.updated) == (1, 1)
