@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import get_script_prefix, get_urlconf, path
 from django.utils.translation import get_language
 from unfold.sites import UnfoldAdminSite
@@ -135,14 +135,21 @@ class OrgworkAdminSite(UnfoldAdminSite):
 
     def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A panel's table: built by the worker (a panel may count a province); the page
-        goes to the user's export files at once."""
+        goes to the user's export files at once. Only the dashboard's button asks for it
+        (POST): a link followed by a crawler or a prefetch would file an export, an audit
+        row and a message each time. A second click while the file is being built names it."""
+        from django.utils import timezone
+
         from orgwork.dashboard import get
         from orgwork.exports.models import ExportKind
         from orgwork.exports.views import queued
 
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         panel = get(slug)
         if panel is None:
             raise Http404
         if not panel.visible_to(request.user):
             raise PermissionDenied
-        return queued(request, kind=ExportKind.DASHBOARD, title=f"统计「{panel.title}」", params={"slug": slug})
+        return queued(request, kind=ExportKind.DASHBOARD, title=f"统计「{panel.title}」", params={"slug": slug},
+                      once=True, fresh_after=timezone.now())

@@ -153,7 +153,7 @@ def test_a_panel_export_is_built_by_the_worker(unit_panel: Any, city_officer: An
                                                settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     client = client_for(city_officer)
-    rows = built_file(client, client.get(reverse("admin:dashboard_export", args=["test_units"])))
+    rows = built_file(client, client.post(reverse("admin:dashboard_export", args=["test_units"])))
     assert rows[0] == ("单位层级", "单位数") and ("county", 2) in rows
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, changes__panel="test_units").exists()
 

@@ -5,6 +5,11 @@ the same check, ``check_right``, answers a 重新生成 at once),
 rebuilds the rows from the stored parameters with the owner's scope and filters, and
 writes the file through the same code as the inline download — masking and the audit
 row included.
+
+A file is kept seven days, and rights can be withdrawn meanwhile: ``check_download``
+asks at each download whether the owner may still export what the file holds and, for
+a file written with full personal data (``ExportFile.unmasked``), whether they still
+hold the right to see it whole (``full_values_right``, the same question the build asked).
 """
 
 from __future__ import annotations
@@ -106,7 +111,8 @@ def dashboard(export: ExportFile, progress: Progress) -> tuple[bytes, str]:
     return content, f"{panel.slug}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _error_workbook_right(export: ExportFile) -> Any:
+def _error_workbook_job(export: ExportFile) -> Any:
+    """The import job, if the owner may still see it (its kind and jurisdiction)."""
     from orgwork.imports.models import ImportJob
 
     model_admin = admin.site._registry[ImportJob]
@@ -114,7 +120,14 @@ def _error_workbook_right(export: ExportFile) -> Any:
     if not model_admin.has_view_permission(request):
         raise _refused()
     job = model_admin.get_queryset(request).filter(pk=export.params["job"]).first()
-    if job is None or not job.errors or not job.file:
+    if job is None:
+        raise _refused()
+    return job
+
+
+def _error_workbook_right(export: ExportFile) -> Any:
+    job = _error_workbook_job(export)
+    if not job.errors or not job.file:
         raise ValidationError("该导入任务没有错误明细或文件已清理。")
     return job
 
@@ -142,6 +155,67 @@ RIGHTS: dict[str, Callable[[ExportFile], Any]] = {
     ExportKind.DASHBOARD: _dashboard_right,
     ExportKind.ERROR_WORKBOOK: _error_workbook_right,
 }
+
+
+def _changelist_full(export: ExportFile) -> bool | None:
+    from orgwork.imports.access import can_unmask, governing_model
+
+    _model, model_admin = _changelist_right(export)
+    governing = governing_model(model_admin._resource_class())
+    return None if governing is None else can_unmask(export.owner, governing)
+
+
+def _worklist_full(export: ExportFile) -> bool | None:
+    from orgwork.worklists.views import can_unmask
+
+    listed = _worklist_right(export)
+    return can_unmask(listed, export.owner) if listed.unmask_permission else None
+
+
+def _dashboard_full(export: ExportFile) -> bool | None:
+    _dashboard_right(export)
+    return None  # a panel's table is counts: nothing to mask
+
+
+def _error_workbook_full(export: ExportFile) -> bool | None:
+    from orgwork.imports import registry
+    from orgwork.imports.access import governing_model, may_unmask_job
+
+    job = _error_workbook_job(export)
+    try:
+        governing = governing_model(registry.get(job.resource))
+    except KeyError:
+        return None
+    return None if governing is None else may_unmask_job(export.owner, job)
+
+
+# Per kind: the owner may still export what the file holds (ValidationError if not), and
+# whether they may see its personal data whole (None: it has no right to hold).
+FULL_VALUES: dict[str, Callable[[ExportFile], bool | None]] = {
+    ExportKind.CHANGELIST: _changelist_full,
+    ExportKind.WORKLIST: _worklist_full,
+    ExportKind.DASHBOARD: _dashboard_full,
+    ExportKind.ERROR_WORKBOOK: _error_workbook_full,
+}
+FULL_VALUES_WITHDRAWN = ("该文件含完整的身份证号等个人信息，您已没有查看完整个人信息的权限，不能再下载。"
+                         "如仍需要，请回到原页面重新导出（将按您现在的权限遮蔽个人信息）。")
+
+
+def full_values_right(export: ExportFile) -> bool | None:
+    """Whether the owner may now see the file's personal data whole; None when it has
+    none. Raises ValidationError when they may no longer export it at all."""
+    try:
+        return FULL_VALUES[export.kind](export)
+    except (KeyError, LookupError):
+        raise ValidationError("该导出文件的导出条件已失效，请回到原页面重新导出。") from None
+
+
+def check_download(export: ExportFile) -> None:
+    """The owner may still take this file: the right to export what it holds and, for a
+    file with full personal data (or not known to be without), the right to see it whole.
+    ValidationError with the reason if not."""
+    if full_values_right(export) is False and export.unmasked is not False:
+        raise ValidationError(FULL_VALUES_WITHDRAWN, code="unmask_withdrawn")
 
 
 def check_right(export: ExportFile) -> None:

@@ -58,6 +58,10 @@ class ExportFile(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", default=_expires)
     heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
+    # Whether the worker wrote full personal data (whole ID numbers) into the file: a
+    # download then needs the owner to hold that right still. Unknown (None) for a file
+    # built before it was recorded, which is taken as full.
+    unmasked = models.BooleanField("含完整个人信息", null=True, blank=True, editable=False)
     retry_of = models.OneToOneField("self", verbose_name="重新生成自", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="retry")
 

@@ -169,7 +169,7 @@ def export_build(*, export_id: int) -> str:
 
 
 def _build(export: ExportFile) -> str:
-    from .builders import BUILDERS
+    from .builders import BUILDERS, full_values_right
 
     owner = export.owner
     progress = Progress(export.pk)
@@ -177,7 +177,11 @@ def _build(export: ExportFile) -> str:
         with acting_as(owner, source=AuditSource.TASK):
             if not owner.is_active or not owner.is_staff:
                 raise ValidationError("申请人的账号已停用。")
+            # Asked before and after: a right granted or withdrawn mid-build still marks
+            # the file as full whenever the builder may have written it so.
+            full_before = full_values_right(export)
             content, filename = BUILDERS[export.kind](export, progress)
+            export.unmasked = bool(full_before or full_values_right(export))
     except Exception as exc:  # any failure ends on the row, where the owner sees it
         logger.exception("导出文件 %s 生成失败", export.pk)
         reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else "生成文件时出错，请稍后重试或联系管理员。"
@@ -200,7 +204,8 @@ def _build(export: ExportFile) -> str:
         if not _still_running(export):
             export.file.storage.delete(export.file.name)
             return "closed"
-        export.save(update_fields=["file", "filename", "status", "progress", "total", "processed", "finished_at"])
+        export.save(update_fields=["file", "filename", "status", "progress", "total", "processed", "finished_at",
+                                   "unmasked"])
         _tell_owner(export, ready=True)
     return "ready"
 
@@ -286,7 +291,19 @@ def _tell_owner(export: ExportFile, *, ready: bool) -> None:
 
 
 def export_download(*, export: ExportFile, user: Any) -> None:
-    """Audit one download (the caller has checked the file is the user's own)."""
+    """Check the owner's rights again and audit one download (the caller has checked the
+    file is the user's own). A right withdrawn since the file was built refuses it with
+    the reason (ValidationError), written to the trail as a refused download."""
+    from .builders import check_download
+
+    try:
+        check_download(export)
+    except ValidationError as refused:
+        record(export, action=AuditAction.EXPORT, actor=user, success=False,
+               message=f"下载导出文件「{export.title}」被拒绝：{'；'.join(refused.messages)}",
+               changes={"kind": export.kind, "unmasked": export.unmasked},
+               unit_path=getattr(getattr(user, "unit", None), "path", "") or "")
+        raise
     record(export, action=AuditAction.EXPORT, actor=user, message=f"下载导出文件「{export.title}」",
            changes={"kind": export.kind, "rows": export.total},
            unit_path=getattr(getattr(user, "unit", None), "path", "") or "")

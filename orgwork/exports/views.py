@@ -111,7 +111,11 @@ def download_view(site: AdminSite, request: HttpRequest, pk: int) -> HttpRespons
     export = _own(request).filter(pk=pk, status=ExportStatus.READY, expires_at__gt=timezone.now()).first()
     if export is None or not export.file:
         raise Http404("没有这个导出文件，或文件已过期。")
-    services.export_download(export=export, user=request.user)
+    try:
+        services.export_download(export=export, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, "；".join(refused.messages))
+        return HttpResponseRedirect(reverse("admin:exports"))
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename or export.file.name)
 
 

@@ -216,7 +216,7 @@ def test_the_export_has_a_row_for_every_line_with_its_count_and_share(orgs, coun
     enrol(orgs["village"], age=66, standing=45, lost=True)
     client = client_for(county_a_clerk)
 
-    response = client.get(reverse("admin:dashboard_export", args=[PANEL]))
+    response = client.post(reverse("admin:dashboard_export", args=[PANEL]))
     export = ExportFile.objects.latest("pk")
     assert response.status_code == 302 and export_build(export_id=export.pk) == "ready"
     download = client.get(reverse("admin:export_download", args=[export.pk]))
