@@ -500,6 +500,15 @@ class DrawMethod(models.TextChoices):
     COUNT = "count", "按人数"
 
 
+def population_shown(population: list[list[int]]) -> str:
+    """抽取总体 in words: the stored ``[cadre_id, unit_id]`` pairs as how many cadres of
+    how many units (the list itself is on the draw's page and in its digest)."""
+    if not isinstance(population, list):
+        return "（无法显示）"
+    units = {pair[1] for pair in population if isinstance(pair, list) and len(pair) == 2}
+    return f"{len(population)} 人（分属 {len(units)} 个单位）"
+
+
 class SpotCheckDraw(Audited):
     """个人有关事项随机抽查 (抽查登记): one reproducible draw.
 
@@ -509,6 +518,8 @@ class SpotCheckDraw(Audited):
     """
 
     scope_field = "unit"
+    # The trail names the system actor and counts the population, not its keys and ids.
+    audit_shown = {"drawn_by_system": system_actor_shown, "population": population_shown}
 
     unit = models.ForeignKey("units.Unit", verbose_name="抽查范围（单位含下级）", on_delete=models.PROTECT,
                              related_name="+")

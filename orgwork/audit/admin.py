@@ -96,7 +96,9 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
         rows = readable_entries(model, [obj], reader)[0][1] if reader is not None else readable_changes(model, changes)
         if not rows:
             return "—"
-        return format_html_join(mark_safe("<br>"), "{}：{} → {}", ((r.label, r.old, r.new) for r in rows))
+        # A note beside the fields (字段：身份证号) has no old value: no arrow from nothing.
+        return format_html_join(mark_safe("<br>"), "{}：{}{}",
+                                ((r.label, f"{r.old} → " if r.old else "", r.new) for r in rows))
 
     @admin.display(description="对象类型", ordering="content_type")
     def content_type_name(self, obj: AuditLog) -> str:

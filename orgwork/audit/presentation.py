@@ -7,7 +7,10 @@ materialised paths, pinyin sort keys). Personal data stays masked
 (``orgwork.common.secrets.shown_value``). A foreign key reads as the record it names, by
 its ``str()`` (a unit by its full name), through the same door: an ID or mobile number
 in that name is masked. A field a model lists in ``month_fields`` (a month kept as its
-first day) reads as its page writes it, 1980.05.
+first day) reads as its page writes it, 1980.05. A value the model keeps in its own
+terms (an import's resource key, a draw's population of ids) reads through the model's
+``audit_shown`` (field name → function of the kept value), and the notes a workflow adds
+beside the fields (``unmasked``, ``fields``…) by :data:`NOTE_LABELS`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,24 @@ from orgwork.common.fields import AsciiKeyField
 # record's own key included: the entry is already about that record).
 INTERNAL_FIELDS = frozenset({"id", "version", "updated_at", "path", "full_name"})
 EMPTY = "（空）"
+
+
+# What a workflow records beside a model's fields (an export's row count, the fields a
+# full view showed), by name: none of them is a field whose verbose_name could say it.
+NOTE_LABELS = {
+    "unmasked": "含完整个人信息",
+    "fields": "字段",
+    "ids": "记录编号",
+    "rows": "行数",
+    "format": "文件格式",
+    "filters": "筛选条件",
+    "kind": "类型",
+    "params": "导出条件",
+    "retry_of": "重新生成自",
+    "worklist": "台账",
+    "panel": "统计",
+    "file": "文件",
+}
 
 
 @dataclass(frozen=True)
@@ -60,10 +81,20 @@ def _points_at_one(field: models.Field[Any, Any] | None) -> bool:
     return field is not None and field.concrete and field.is_relation and (field.many_to_one or field.one_to_one)
 
 
-def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, str]) -> str:
+def _field_names(model: type[models.Model], value: Any) -> Any:
+    """``fields`` of a full view (``["id_number"]``) by their labels (身份证号)."""
+    if not isinstance(value, list):
+        return value
+    return [str(field.verbose_name) if (field := _field(model, str(name))) is not None else name for name in value]
+
+
+def _plain(value: Any, field: models.Field[Any, Any] | None, related: dict[Any, str],
+           shown: Any = None) -> str:
     value = secrets.shown_value(value)
     if value is None or value == "" or value == []:
         return EMPTY
+    if shown is not None:
+        return str(shown(value))
     if isinstance(value, bool):
         return "是" if value else "否"
     if _points_at_one(field):
@@ -161,17 +192,21 @@ def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
                      related: dict[str, dict[Any, str]] | None = None) -> list[ChangeRow]:
     rows = []
     related = related if related is not None else _rights_named_in(model, [changes])
+    presenters = getattr(model, "audit_shown", {})
     for name, pair in (changes or {}).items():
         field = _field(model, name)
         if is_internal(field, name, model):
             continue
         names = related.get(name, {})
-        if not isinstance(pair, list) or len(pair) != 2:
-            shown = _granted(pair, names) if _is_grant(pair) else _plain(pair, field, {})
-            rows.append(ChangeRow(str(getattr(field, "verbose_name", name)), "", shown))
+        shown = presenters.get(name)
+        label = str(field.verbose_name) if field is not None else NOTE_LABELS.get(name, name)
+        if field is None and name == "fields":
+            pair = _field_names(model, pair)
+        if not isinstance(pair, list) or len(pair) != 2 or (field is None and name in NOTE_LABELS):
+            value = _granted(pair, names) if _is_grant(pair) else _plain(pair, field, {}, shown)
+            rows.append(ChangeRow(label, "", value))
             continue
-        label = str(field.verbose_name) if field is not None else name
-        rows.append(ChangeRow(label, _plain(pair[0], field, names), _plain(pair[1], field, names)))
+        rows.append(ChangeRow(label, _plain(pair[0], field, names, shown), _plain(pair[1], field, names, shown)))
     return rows
 
 

@@ -23,6 +23,16 @@ ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.VALIDATING, JobStatus.AWAITING, 
 RUNNING_STATUSES = (JobStatus.VALIDATING, JobStatus.IMPORTING)
 
 
+def resource_title(slug: str) -> str:
+    """An import's kind by its Chinese title (干部基本信息), as the job list names it."""
+    from .registry import get
+
+    try:
+        return str(get(slug).verbose_name)
+    except KeyError:
+        return slug
+
+
 class ImportJob(Audited):
     """导入任务. The uploaded file, the resource it is read with, who uploaded it, and the
     result of the dry run (新增/更新/未变/错误) and of the commit.
@@ -35,6 +45,7 @@ class ImportJob(Audited):
     # The error list can be large and repeats the sheet's cells (ID numbers): not logged.
     audit_redacted_fields = ("errors", "preview")
     audit_ignored_fields = ("heartbeat_at", "fingerprint")
+    audit_shown = {"resource": resource_title}
 
     resource = models.CharField("导入类型", max_length=50)
     file = models.FileField("上传文件", upload_to="imports/%Y/%m/", max_length=300, blank=True)
