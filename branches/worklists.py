@@ -78,20 +78,23 @@ def meeting_rates_panel(user: Any) -> dashboard.PanelData:
     for row in reports[0].rows:
         values: list[float | int] = []
         links: list[str | None] = []
+        due: list[float] = []
         for month, rows in zip(months, by_key):
             same = rows.get(row.key)
             held = sum(same.held.get(k, 0) for k in MeetingKind.values) if same else 0
             required = sum(k.required for k in same.kinds()) if same else 0
             values.append(float(percent(held, required) or 0))
+            due.append(required)
             # 本级 rows cover the unit's own branches only; the list filters by sub-tree.
             own_only = row.label.endswith("（本级）")
             links.append(None if own_only or row.key not in codes else
                          list_url(SLUG_MISSING, {"year": month.year, "month": month.month, "unit": codes[row.key]}))
-        series.append(dashboard.Series(row.label, values, links))
+        series.append(dashboard.Series(row.label, values, links, weights=due))
     return dashboard.PanelData(
         labels=[f"{m.year}年{m.month}月" for m in months], series=series, kind="line", unit="%",
-        link=reverse("admin:worklist", args=[SLUG_MISSING]),
-        note="开展率 = 已开展次数 ÷ 应开展次数；点击各点查看当月缺会党支部。",
+        link=reverse("admin:worklist", args=[SLUG_MISSING]), lowest_first=True,
+        note="开展率 = 已开展次数 ÷ 应开展次数；点击各点查看当月缺会党支部。单位较多时图中画出开展率最低的几个单位，"
+             "其余合为一条（按应开展次数加权平均），各单位的数字见下方数据表。",
     )
 
 

@@ -69,6 +69,9 @@ class Series:
     # share of): not drawn, since a share and a count on one axis read as the same thing.
     unit: str | None = None
     drawn: bool = True
+    # For a rate: what each value is a share of (the meetings due each month), so that a
+    # chart folding several series into one weighs them by it instead of a simple mean.
+    weights: list[float] | None = None
 
     def link(self, index: int) -> str | None:
         return self.links[index] if index < len(self.links) else None
@@ -83,6 +86,9 @@ class PanelData:
     link: str | None = None  # the list behind the whole panel
     note: str = ""
     empty: str = "管辖范围内暂无数据。"  # said instead of a chart with nothing on it
+    # A rate where low needs attention (三会一课开展率): a chart with more series than it can
+    # tell apart keeps the lowest, not the highest.
+    lowest_first: bool = False
 
     @property
     def is_empty(self) -> bool:

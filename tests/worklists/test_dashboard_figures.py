@@ -86,7 +86,7 @@ def test_nineteen_lines_become_five_and_their_average_as_other() -> None:
     folded = fold_series(series, unit="%")
     assert len(folded) == MAX_SERIES
     assert [s.name for s in folded[:5]] == ["县区18", "县区17", "县区16", "县区15", "县区14"]
-    assert folded[-1].name == "其他14项（平均）" and folded[-1].values == [6.5, 7.5]
+    assert folded[-1].name == "其他14项（简单平均）" and folded[-1].values == [6.5, 7.5]
 
 
 def test_counts_folded_into_other_are_summed() -> None:
@@ -100,7 +100,7 @@ def test_october_and_november_keep_distinct_labels_and_every_legend_entry_is_dra
     svg = str(svg_chart(data, "三会一课"))
     assert "2026年10月" in svg and "2026年11月" in svg
     assert svg.count("<rect") == MAX_SERIES  # one legend swatch per line drawn
-    assert "其他14项（平均）" in svg
+    assert "其他14项（简单平均）" in svg
 
 
 def test_long_unit_names_push_the_legend_down_and_widen_the_picture_to_the_left() -> None:
@@ -163,3 +163,29 @@ def test_a_deeper_unit_chosen_by_a_link_stays_selectable(world: Any, province_of
                                                 {"unit": "620102001"})
     options = [label for _, label in response.context["filterset"].form.fields["unit"].choices]
     assert any(o.strip() == "兰州市城关区·城关镇" for o in options)
+
+
+def test_a_rate_where_low_needs_attention_keeps_its_lowest_lines_and_weighs_the_rest_by_what_is_due() -> None:
+    # Five units at 100% and fourteen lower ones: the chart shows the lowest five.
+    full = [dashboard.Series(f"满{i}", [100.0, 100.0], weights=[3, 3]) for i in range(5)]
+    low = [dashboard.Series(f"县区{i}", [float(i), float(i)], weights=[3, 3]) for i in range(14)]
+    folded = fold_series(full + low, unit="%", lowest_first=True)
+    assert [s.name for s in folded[:5]] == ["县区0", "县区1", "县区2", "县区3", "县区4"]
+    assert folded[-1].name == "其他14项（加权平均）"
+    # 县区5–13 (3 due each) and the five full ones (3 due each): (5+…+13)·3 + 5·100·3 over 14·3.
+    assert folded[-1].values == [round((sum(range(5, 14)) + 500) / 14, 1)] * 2
+
+
+def test_the_folded_rate_is_weighted_by_the_meetings_due_not_a_simple_mean() -> None:
+    lows = [dashboard.Series(f"低{i}", [0.0], weights=[1]) for i in range(5)]
+    big = dashboard.Series("大县", [50.0], weights=[98])
+    small = dashboard.Series("小县", [100.0], weights=[2])
+    folded = fold_series([*lows, big, small], unit="%", lowest_first=True)
+    assert folded[-1].name == "其他2项（加权平均）" and folded[-1].values == [51.0]  # not 75.0
+
+
+def test_a_unit_with_nothing_due_is_not_taken_for_the_lowest_rate() -> None:
+    idle = [dashboard.Series(f"无会{i}", [0.0], weights=[0]) for i in range(3)]
+    real = [dashboard.Series(f"县区{i}", [float(10 * i)], weights=[3]) for i in range(5)]
+    folded = fold_series(idle + real, unit="%", lowest_first=True)
+    assert [s.name for s in folded[:5]] == ["县区0", "县区1", "县区2", "县区3", "县区4"]

@@ -148,3 +148,17 @@ def test_the_dashboard_page_draws_the_panels_for_a_county_clerk(world: Any, coun
                   "软弱涣散党组织（按领域）", "人才计划入选人员（按计划和状态）"):
         assert title in html
     assert html.index("整改进度（按单位）") < html.index("干部年龄结构") < html.index("人才计划入选人员")
+
+
+def test_the_meeting_rate_panel_keeps_the_lowest_units_and_weighs_each_by_its_meetings_due(
+    tree: dict[str, Unit], city_officer: Any
+) -> None:
+    make_org("A-1", "城关第一党支部", tree["county_a"])
+    one = next(s for s in dashboard.get("branches_meeting_rates").compute(city_officer).series if s.name == "城关区")
+    make_org("A-2", "城关第二党支部", tree["county_a"])
+    data = dashboard.get("branches_meeting_rates").compute(city_officer)
+    county_a = next(s for s in data.series if s.name == "城关区")
+    assert data.lowest_first
+    # Two branches owe twice the meetings of one, month by month.
+    assert county_a.weights == [2 * w for w in one.weights] and county_a.weights[-1] > 0
+    assert "开展率最低" in data.note and "加权平均" in data.note

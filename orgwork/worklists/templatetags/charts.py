@@ -53,18 +53,36 @@ def ticks(top_value: float, *, counts: bool) -> list[float]:
     return [float(step * i) for i in range(math.ceil(top / step) + 1)]
 
 
-def fold_series(series: list[Any], *, unit: str) -> list[Any]:
-    """At most MAX_SERIES series: the largest ones, then 其他 (the sum of the rest, or
-    their mean for rates) so that a legend never runs out of room."""
+def fold_series(series: list[Any], *, unit: str, lowest_first: bool = False) -> list[Any]:
+    """At most MAX_SERIES series, so that a legend never runs out of room: the largest
+    ones (or, with ``lowest_first``, the lowest rates: those that need attention), then
+    其他 — the sum of the rest, or for rates their mean, weighted by what each rate is a
+    share of when the series say it (``Series.weights``) and said to be a simple mean
+    when they do not."""
     if len(series) <= MAX_SERIES:
         return series
-    ranked = sorted(series, key=lambda s: -sum(s.values))
+    rate = unit == "%"
+    if lowest_first:
+        # A series with nothing due (no weight at all) is no low rate: it goes last.
+        ranked = sorted(series, key=lambda s: (s.weights is not None and not any(s.weights),
+                                               sum(s.values) / max(len(s.values), 1)))
+    else:
+        ranked = sorted(series, key=lambda s: -sum(s.values))
     keep, rest = ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1:]
     width = max(len(s.values) for s in rest)
-    columns = [[s.values[i] for s in rest if i < len(s.values)] for i in range(width)]
-    rate = unit == "%"
-    values = [round(sum(c) / len(c), 1) if rate else sum(c) for c in columns]
-    other = type(rest[0])(f"其他{len(rest)}项（{'平均' if rate else '合计'}）", values)
+    weighted = rate and all(s.weights is not None and len(s.weights) == len(s.values) for s in rest)
+    values: list[float | int] = []
+    for i in range(width):
+        column = [s for s in rest if i < len(s.values)]
+        if not rate:
+            values.append(sum(s.values[i] for s in column))
+        elif weighted:
+            due = sum(s.weights[i] for s in column)
+            values.append(round(sum(s.values[i] * s.weights[i] for s in column) / due, 1) if due else 0)
+        else:
+            values.append(round(sum(s.values[i] for s in column) / len(column), 1))
+    how = "合计" if not rate else ("加权平均" if weighted else "简单平均")
+    other = type(rest[0])(f"其他{len(rest)}项（{how}）", values)
     return [*keep, other]
 
 
@@ -155,7 +173,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     drawn = data.drawn_series  # a table-only column (占比) is not drawn
     if not labels or not drawn:
         return format_html('<p class="help">{}</p>', "暂无数据。")
-    series = fold_series(drawn, unit=data.unit)
+    series = fold_series(drawn, unit=data.unit, lowest_first=getattr(data, "lowest_first", False))
     counts = _is_count(data, series)
     tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
     if data.kind != "line" and len(labels) > UPRIGHT_MAX:
