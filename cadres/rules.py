@@ -10,7 +10,9 @@ transaction (with the rows locked); the sheet resources call them from
   影响期 — of a 组织处理 or of a 党纪政务处分 — runs on the appointment day, and — for
   appointments on or after ``settings.VETTING_REQUIRED_FROM`` — without a cleared 凡提四必
   case that vetted this step (its 拟任职务层次) and has not answered for another promotion
-  (任职经历) or 职级 raise (recorded on the case by the writer of the profile).
+  (任职经历) or 职级 raise (recorded on the case by the writer of the profile). In
+  任职经历 (:func:`check_post`) a principal post above the one held before it is a
+  promotion whether it is current or entered as past.
 - 年度考核 (:func:`check_assessment`): 优秀 is refused inside an 影响期 (either source)
   that touches the assessment year (the score rules themselves are row rules in
   ``Assessment.clean``).
@@ -29,6 +31,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from orgwork.units.models import UnitLevel
@@ -118,12 +121,11 @@ def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
 
 
 def check_post_rank_given(*, actor: Any, post: Post, before: Post | None) -> None:
-    """A current principal post written new, made current, or given another 职务层次, within
-    what the actor's department records (:func:`rank_beyond_refusal`). Past posts and
-    concurrent ones are history the clerk may record."""
-    if not (post.is_current and post.is_principal):
-        return
-    if before is not None and before.rank == post.rank and before.is_current and before.is_principal:
+    """A post written new, or given another 职务层次, within what the actor's department
+    records (:func:`rank_beyond_refusal`) — current or past, principal or concurrent: a
+    county does not record a 县处级 post, even as history (the department that managed
+    the cadre in it records it). A stored row kept at its 职务层次 is not a change."""
+    if before is not None and before.rank == post.rank:
         return
     if refusal := rank_beyond_refusal(actor, post.rank):
         raise ValidationError({"rank": refusal}, code="rank_beyond")
@@ -336,6 +338,31 @@ def becomes_current_principal(post: Post, before: Post | None) -> bool:
     return RANK_LEVEL.get(post.rank, 0) > RANK_LEVEL.get(before.rank, 0)
 
 
+def rank_held_before(post: Post, *, held_rank: str) -> str:
+    """职务层次 the cadre held just before a past (not current) principal post: that of the
+    principal post on file appointed last before it, in the order
+    ``cadres.selection.selectors.promotions_of`` reads promotions (任职时间, then entry);
+    with none on file before it, ``held_rank`` — the profile's, the one record there is."""
+    earlier = Post.objects.filter(cadre_id=post.cadre_id, is_principal=True).exclude(rank="")
+    if post.pk is not None:
+        earlier = earlier.exclude(pk=post.pk).filter(Q(appointed_on__lt=post.appointed_on)
+                                                     | Q(appointed_on=post.appointed_on, pk__lt=post.pk))
+    else:
+        earlier = earlier.filter(appointed_on__lte=post.appointed_on)
+    rank = earlier.order_by("-appointed_on", "-id").values_list("rank", flat=True).first()
+    return rank if rank is not None else held_rank
+
+
+def enters_past_principal(post: Post, before: Post | None) -> bool:
+    """A past (not current) principal post written new, or moved to another 职务层次 or
+    任职时间, or made principal: a step of the cadre's career being recorded."""
+    if post.is_current or not post.is_principal or not post.rank:
+        return False
+    if before is None or not before.is_principal:
+        return True
+    return (before.rank, before.appointed_on) != (post.rank, post.appointed_on)
+
+
 def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str | None:
     """开除公职 ends public office for good: no post is taken on or after its decision."""
     from .supervision.models import DisciplineFinding, DisciplineKind
@@ -351,16 +378,27 @@ def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str
 
 
 def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> None:
-    """Rules of one 任职经历 row: a new current principal post of a higher 职务层次 is a
-    promotion (see :func:`check_promotion`); its 职务层次 must fit the cadre's 职级 and
-    管理权限 (:func:`check_combination`). No post is taken after a 开除公职
-    (:func:`expelled_from_office_refusal`). ``before`` is the stored row, when there is one."""
+    """Rules of one 任职经历 row: a principal post of a higher 职务层次 than the cadre held
+    before it is a promotion (see :func:`check_promotion`) — a new current one, against
+    the profile; a past one too, current or not (补录的提拔也是提拔), against the
+    principal post held before its 任职时间 (:func:`rank_held_before`), so back-filled
+    history at or below that level, demotions and concurrent posts pass. Its 职务层次 must
+    fit the cadre's 职级 and 管理权限 (:func:`check_combination`). No post is taken after
+    a 开除公职 (:func:`expelled_from_office_refusal`). ``before`` is the stored row, when
+    there is one."""
     if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
         if refusal := expelled_from_office_refusal(post.cadre_id, post.appointed_on):
             raise ValidationError({"appointed_on": refusal})
-    if not becomes_current_principal(post, before) or post.appointed_on is None:
+    if post.appointed_on is None:
         return
-    held_rank, held_grade = held if held is not None else held_rank_and_grade(post.cadre_id)
+    held_rank, _ = held if held is not None else held_rank_and_grade(post.cadre_id)
+    if enters_past_principal(post, before):
+        check_promotion(cadre_id=post.cadre_id, held_rank=rank_held_before(post, held_rank=held_rank), held_grade="",
+                        rank=post.rank, grade="", on=post.appointed_on, field="rank", title=post.title,
+                        post_id=post.pk)
+        return
+    if not becomes_current_principal(post, before):
+        return
     check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",
                     on=post.appointed_on, field="rank", title=post.title, post_id=post.pk)
     cadre = post.cadre

@@ -360,8 +360,8 @@ def post_remove(*, post: Post, removed_on: datetime.date, document: str = "", ac
 @transaction.atomic
 def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[Post], actor: Any) -> None:
     """The posts table on the cadre's page, saved as one change: deletions first, ended
-    posts before the one that becomes current (the one-current-principal-post constraint
-    holds at every step), each row through the same rules as ``post_appoint``; then the
+    posts (oldest first) before the one that becomes current (the one-current-principal-post
+    constraint holds at every step), each row through the same rules as ``post_appoint``; then the
     cadre must have exactly one current principal post if serving."""
     if posts:
         require_permission(actor, ["cadres.add_post", "cadres.change_post"], "登记任职经历")
@@ -371,7 +371,8 @@ def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[P
     for obj in deleted:
         if obj.pk is not None and obj.cadre_id == locked.pk:
             obj.delete()
-    for obj in sorted(posts, key=lambda p: bool(p.is_current and p.is_principal)):
+    # Past posts oldest first: each is checked against the principal post held before it.
+    for obj in sorted(posts, key=lambda p: (bool(p.is_current and p.is_principal), p.appointed_on or datetime.date.min)):
         _write_post(obj, cadre=locked, actor=actor)
     _settle(locked, actor=actor)
     cadre.current_post, cadre.rank, cadre.version = locked.current_post, locked.rank, locked.version

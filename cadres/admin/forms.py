@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from orgwork.audit.context import current_actor
 from orgwork.codes import lookup
 from orgwork.common import dates, secrets
 
@@ -158,10 +159,13 @@ class PostForm(forms.ModelForm):
         if self.errors or (post.cadre_id is None and getattr(self, "parent_cadre", None) is None):
             return
         before = Post.objects.filter(pk=post.pk).first() if post.pk else None
-        try:
-            rules.check_post(post, before=before, held=rules.held_rank_and_grade(post.cadre_id))
-        except ValidationError as exc:
-            self._update_errors(exc)
+        # Both rules, so that a row breaking both is told both.
+        for check in (lambda: rules.check_post_rank_given(actor=current_actor().user, post=post, before=before),
+                      lambda: rules.check_post(post, before=before, held=rules.held_rank_and_grade(post.cadre_id))):
+            try:
+                check()
+            except ValidationError as exc:
+                self._update_errors(exc)
 
 
 class StandalonePostForm(PostForm):

@@ -210,9 +210,11 @@ def test_the_city_records_a_county_level_post(make_cadre, city_officer) -> None:
     assert Cadre.objects.get(pk=cadre.pk).rank == Rank.COUNTY_DEPUTY and post.is_current
 
 
-def test_a_county_clerk_records_a_past_county_level_post_as_history(make_cadre, county_a_clerk) -> None:
+def test_a_county_clerk_cannot_record_a_past_county_level_post_either(make_cadre, county_a_clerk) -> None:
     cadre = town_head(make_cadre)
-    past = post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长（挂职）", rank=Rank.COUNTY_DEPUTY,
-                                  is_current=False, appointed_on=datetime.date(2019, 3, 1),
-                                  removed_on=datetime.date(2020, 3, 1)), actor=county_a_clerk)
-    assert not past.is_current and Cadre.objects.get(pk=cadre.pk).rank == Rank.TOWNSHIP_CHIEF
+    with pytest.raises(ValidationError) as caught:
+        post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="城关区副区长（挂职）", rank=Rank.COUNTY_DEPUTY,
+                               is_current=False, appointed_on=datetime.date(2019, 3, 1),
+                               removed_on=datetime.date(2020, 3, 1)), actor=county_a_clerk)
+    assert caught.value.message_dict["rank"] == [COUNTY_RECORDS_NO_COUNTY_LEVEL]
+    assert not Post.objects.filter(cadre=cadre, rank=Rank.COUNTY_DEPUTY).exists()
