@@ -49,7 +49,9 @@ class ReservePool(Audited):
     unit = models.ForeignKey("units.Unit", verbose_name="管理单位", on_delete=models.PROTECT,
                              related_name="reserve_pools")
     level = models.CharField("后备层次", max_length=20, choices=Rank.choices)
-    quota = models.PositiveSmallIntegerField("名额", validators=[MaxValueValidator(9999)])
+    quota = models.PositiveSmallIntegerField(
+        "名额", validators=[MinValueValidator(1, message="名额至少为1名：没有名额的后备干部库不能推荐入库。"),
+                          MaxValueValidator(9999)])
     age_limit = models.PositiveSmallIntegerField(
         "年龄上限（岁）", default=45, validators=[MinValueValidator(25), MaxValueValidator(65)],
         help_text="超过此年龄的，不再推荐入库；在库的，年度动态调整时调整出库。")
@@ -63,6 +65,8 @@ class ReservePool(Audited):
         constraints = [
             models.UniqueConstraint(fields=["unit", "level"], name="reserve_pool_unit_level_unique",
                                     violation_error_message="该单位该层次的后备干部库已建立。"),
+            models.CheckConstraint(condition=Q(quota__gte=1), name="reserve_pool_quota_positive",
+                                   violation_error_message="名额至少为1名：没有名额的后备干部库不能推荐入库。"),
         ]
 
     def __str__(self) -> str:

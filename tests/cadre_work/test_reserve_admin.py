@@ -247,13 +247,14 @@ def test_the_pool_form_sets_up_a_pool_and_refuses_a_new_level_once_it_has_member
     assert (pool.quota, pool.age_limit) == (4, 40)
     assert AuditLog.objects.filter(object_id=str(pool.pk), content_type__model="reservepool").count() == 1
     enter(pool, cadre_in(tree["county_a"], birth=D(1990, 1, 1)))
+    enter(pool, cadre_in(tree["county_a"], name="张建军", birth=D(1991, 1, 1)))
     change = reverse("admin:reserve_reservepool_change", args=[pool.pk])
     response = client.post(change, {**data, "level": Rank.TOWNSHIP_CHIEF})
     assert response.status_code == 200 and "库中已有干部，不能再改后备层次" in response.content.decode()
     # Lowering the 名额 under the members in the pool is allowed (the pool shows on the 名额 list).
-    assert client.post(change, {**data, "quota": "0"}).status_code == 302
+    assert client.post(change, {**data, "quota": "1"}).status_code == 302
     pool.refresh_from_db()
-    assert (pool.level, pool.quota) == (Rank.TOWNSHIP_DEPUTY, 0)
+    assert (pool.level, pool.quota) == (Rank.TOWNSHIP_DEPUTY, 1)
     # A pool for a unit outside the clerk's county is not a choice.
     response = client.post(reverse("admin:reserve_reservepool_add"), {**data, "unit": tree["county_b"].pk})
     assert response.status_code == 200 and not tree["county_b"].reserve_pools.exists()
