@@ -445,6 +445,8 @@ class Post(CadreChild):
             errors["publicity_end"] = "任前公示结束日期不能早于开始日期。"
         if self.publicity_start and self.appointed_on and self.publicity_start > self.appointed_on:
             errors["publicity_start"] = "任前公示应在任职之前开始。"
+        for name, message in self.publicity_errors().items():
+            errors.setdefault(name, message)
         if dates.after_today(self.appointed_on):
             errors["appointed_on"] = "任职时间不能晚于今天。"
         for name, message in working_age_errors(self, appointed_on="任职时间").items():
@@ -453,6 +455,22 @@ class Post(CadreChild):
             errors["removed_on"] = "免职时间不能晚于今天。"
         if errors:
             raise ValidationError(errors)
+
+    def publicity_errors(self) -> dict[str, str]:
+        """任前公示 comes before taking office: it ends on or before the 任职时间 (so never
+        in the future for an appointment made), and an end has its start. Checked when the
+        publicity or the 任职时间 is written now; dates on record are left alone."""
+        if not any(self.written_now(name) for name in ("publicity_start", "publicity_end", "appointed_on")):
+            return {}
+        errors: dict[str, str] = {}
+        if self.publicity_end and not self.publicity_start:
+            errors["publicity_start"] = "填写了任前公示结束日期的，须同时填写任前公示开始日期。"
+        if dates.after_today(self.publicity_end):
+            errors["publicity_end"] = "任前公示结束日期不能晚于今天：任前公示在任职之前结束。"
+        elif self.publicity_end and self.appointed_on and self.publicity_end > self.appointed_on:
+            errors["publicity_end"] = (f"任前公示应在任职之前结束：公示结束日期（{self.publicity_end:%Y-%m-%d}）"
+                                       f"不能晚于任职时间（{self.appointed_on:%Y-%m-%d}）。")
+        return errors
 
 
 class EducationKind(models.TextChoices):
