@@ -19,7 +19,9 @@ transaction (with the rows locked); the sheet resources call them from
 - 干部信息 (:func:`check_combination`): 职务层次, 职级 and 管理权限 must go together
   (:data:`GRADE_BANDS`, :data:`AUTHORITIES_FOR_RANK`).
 - 管理权限 (:func:`check_authority_given`): given only by the department that manages
-  the cadre — a county clerk records 县管, not 市管 (:data:`AUTHORITIES_GIVEN_BY`).
+  the cadre — a county clerk records 县管, not 市管 (:data:`AUTHORITIES_GIVEN_BY`); nor
+  does a department record a post, or open a 凡提四必 case, above its ceiling
+  (:func:`check_post_rank_given`, :func:`check_vetting_rank_given`, :data:`RANK_CEILING`).
 - 现任主职务 (:func:`check_current_principal_count`): a serving cadre has exactly one.
 """
 
@@ -105,9 +107,9 @@ RANK_CEILING: dict[str, str] = {
 }
 
 
-def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
-    """Why ``actor``'s department may not record a post, or give a 管理权限, at 职务层次
-    ``rank`` (:data:`RANK_CEILING`): those cadres are managed above it. None when it may."""
+def _beyond_ceiling(actor: Any, rank: str) -> tuple[str, str, Any] | None:
+    """(who manages cadres of 职务层次 ``rank``, the actor's ceiling, the actor's home unit)
+    when ``rank`` is above what the actor's department records (:data:`RANK_CEILING`)."""
     if not rank or sees_everything(actor):
         return None
     home = home_unit(actor)
@@ -116,8 +118,36 @@ def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
         return None
     decided_by = AUTHORITY_DECIDED_BY[Authority.CITY if RANK_LEVEL[rank] <= RANK_LEVEL[Rank.COUNTY_CHIEF]
                                       else Authority.PROVINCE]
+    return decided_by, ceiling, home
+
+
+def rank_beyond_refusal(actor: Any, rank: str) -> str | None:
+    """Why ``actor``'s department may not record a post, or give a 管理权限, at 职务层次
+    ``rank`` (:data:`RANK_CEILING`): those cadres are managed above it. None when it may."""
+    if (beyond := _beyond_ceiling(actor, rank)) is None:
+        return None
+    decided_by, ceiling, home = beyond
     return (f"职务层次为「{_label(Rank, rank)}」的干部由{decided_by}管理，其任职和管理权限由{decided_by}登记："
             f"您所在单位（{home.get_level_display()}）只登记{_label(Rank, ceiling)}及以下的。")
+
+
+def vetting_rank_beyond_refusal(actor: Any, rank: str) -> str | None:
+    """Why ``actor``'s department may not open a 凡提四必 case for a 拟任职务层次 ``rank``:
+    the same ceiling as the posts (:func:`rank_beyond_refusal`) — a promotion to it is
+    decided, and vetted, by the department that manages such cadres. None when it may."""
+    if (beyond := _beyond_ceiling(actor, rank)) is None:
+        return None
+    decided_by, ceiling, home = beyond
+    return (f"拟任职务层次为「{_label(Rank, rank)}」的干部由{decided_by}管理，其凡提四必审查由{decided_by}办理："
+            f"您所在单位（{home.get_level_display()}）只办理拟任{_label(Rank, ceiling)}及以下的审查。")
+
+
+def check_vetting_rank_given(*, actor: Any, rank: str, before: str | None = None) -> None:
+    """A 凡提四必 case opened, or given another 拟任职务层次, within the actor's ceiling."""
+    if before is not None and before == rank:
+        return
+    if refusal := vetting_rank_beyond_refusal(actor, rank):
+        raise ValidationError({"proposed_rank": refusal}, code="rank_beyond")
 
 
 def check_post_rank_given(*, actor: Any, post: Post, before: Post | None) -> None:

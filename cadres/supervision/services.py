@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cadres.models import Cadre, CadreStatus
+from cadres.rules import check_vetting_rank_given
 from orgwork.common import dates
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
@@ -188,9 +189,11 @@ def vetting_open(*, cadre: Cadre, proposed_post: str, nominated_by: str, nominat
                  actor: Any, proposed_rank: str = "") -> VettingCase:
     """提名: open a vetting case with its four checks, all pending. ``proposed_rank`` (拟任职务层次)
     is the step the case vets: once cleared it answers for one promotion to that 职务层次
-    (``cadres.rules.vetting_refusal``)."""
+    (``cadres.rules.vetting_refusal``), within what the actor's department vets
+    (``cadres.rules.check_vetting_rank_given``: a county no 县处级 step)."""
     _require_perm(actor, "supervision.add_vettingcase", "发起凡提四必审查")
     _require_cadre_in_scope(cadre.pk, actor)
+    check_vetting_rank_given(actor=actor, rank=proposed_rank)
     if VettingCase.objects.filter(cadre=cadre, status=VettingStatus.REVIEWING).exists():
         raise ValidationError({"cadre": f"{cadre.name}已有审查中的凡提四必案件，不能重复发起。"}, code="duplicate")
     case = VettingCase(cadre=cadre, proposed_post=proposed_post.strip(), proposed_rank=proposed_rank,

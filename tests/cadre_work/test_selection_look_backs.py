@@ -149,12 +149,14 @@ def test_a_look_back_names_the_case_the_promotion_paid_with_when_two_vetted_the_
     assert row.vetting_case == paid
 
 
-def test_each_promotion_looked_back_on_names_its_own_case_and_the_cases_are_read_once(tree, county_a_clerk) -> None:
+def test_each_promotion_looked_back_on_names_its_own_case_and_the_cases_are_read_once(tree, county_a_clerk,
+                                                                                     city_officer) -> None:
     cadre = cadre_in(tree["county_a"], name="孙三升")
     appoint(cadre, tree["county_a"], "城关区某局副局长", Rank.TOWNSHIP_DEPUTY, datetime.date(2017, 1, 1))
     first = cleared_case(cadre, datetime.date(2021, 9, 1), county_a_clerk)
     appoint(cadre, tree["county_a"], "城关区某局局长", Rank.TOWNSHIP_CHIEF, datetime.date(2022, 3, 1))
-    second = cleared_case(cadre, datetime.date(2024, 10, 1), county_a_clerk, post="城关区副区长", rank=Rank.COUNTY_DEPUTY)
+    # A 县处级 step is the city's to vet (cadres.rules.check_vetting_rank_given).
+    second = cleared_case(cadre, datetime.date(2024, 10, 1), city_officer, post="城关区副区长", rank=Rank.COUNTY_DEPUTY)
     appoint(cadre, tree["county_a"], "城关区副区长", Rank.COUNTY_DEPUTY, datetime.date(2025, 1, 10))
     record = handle(cadre, datetime.date(2026, 6, 1), actor=county_a_clerk)
     rows = {r.title: r.vetting_case for r in LookBack.objects.get(handling_record=record).promotions.all()}

@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
+from cadres.rules import check_vetting_rank_given
+from orgwork.audit.context import current_actor
 from orgwork.common.display import already
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
@@ -64,6 +67,13 @@ class VettingCaseForm(forms.ModelForm):
             and VettingCase.objects.filter(cadre=cadre, status=VettingStatus.REVIEWING).exists()
         ):
             self.add_error("cadre", f"{cadre.name}已有审查中的凡提四必案件，不能重复发起。")
+        if "proposed_rank" in self.fields and "proposed_rank" not in self.errors:
+            before = VettingCase.objects.filter(pk=self.instance.pk).values_list("proposed_rank", flat=True).first()
+            try:
+                check_vetting_rank_given(actor=current_actor().user, rank=cleaned.get("proposed_rank") or "",
+                                         before=before)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned
 
 
