@@ -581,6 +581,10 @@ class SpotCheckDraw(Audited):
             raise ValidationError({"year": f"报告年度不能晚于今年（{dates.today().year}年）。"})
         if self.method == DrawMethod.RATIO and self.ratio is None:
             raise ValidationError({"ratio": "按比例抽取须填写抽取比例。"})
+        # A draw of nobody would still use up the unit's one draw of the year.
+        if self.method == DrawMethod.RATIO and self.ratio <= 0:
+            raise ValidationError({"ratio": "抽取比例须大于0（如 5 即抽取5%）：比例为0不抽取任何人，"
+                                            "而每个单位每个报告年度只能抽取一次。"})
         if self.method == DrawMethod.COUNT and not self.count:
             raise ValidationError({"count": "按人数抽取须填写抽取人数。"})
 

@@ -295,12 +295,16 @@ def draw_population(*, unit: Unit, year: int) -> sampling.Population:
 
 
 def draw_count_errors(draw: SpotCheckDraw, population_size: int) -> dict[str, str]:
-    """按人数: a count larger than the population is refused, saying how many there are,
-    rather than silently drawing everyone."""
+    """A draw with no one to draw at random is refused, by either method: it would use up
+    the unit's one draw of the year (``draw_once_per_unit_year``) and leave 补充抽取
+    nothing to draw from. 按人数: a count larger than the population is refused, saying
+    how many there are, rather than silently drawing everyone."""
+    if population_size == 0:
+        field = "count" if draw.method == DrawMethod.COUNT else "ratio"
+        return {field: f"{draw.unit} {draw.year}年度没有已报告个人有关事项的干部，无可抽取：请先登记该年度的"
+                       "个人有关事项报告再抽取（每个单位每个报告年度只能抽取一次）。"}
     if draw.method != DrawMethod.COUNT or not draw.count or draw.count <= population_size:
         return {}
-    if population_size == 0:
-        return {"count": f"{draw.unit} {draw.year}年度没有已报告个人有关事项的干部，无可抽取。"}
     return {"count": f"抽取人数{draw.count}人超过总体人数{population_size}人（{draw.unit} {draw.year}年度已报告的干部）；"
                      f"请填写不超过{population_size}的人数（填{population_size}即抽取全部{population_size}人）。"}
 
