@@ -220,16 +220,25 @@ class PostResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "unit")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Past promotions outside promotions_of: the 凡提四必 case each spends, recorded once written.
+        self._vetting_uses: list[rules.VettingUse] = []
+
     def prepare_instance(self, instance: Post, original: Post | None) -> None:
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
         refusal = self.fields["unit"].widget.outside_refusal(instance.unit_id, stored.get("unit_id"))
         if refusal is not None:
             raise ValidationError({"unit": refusal})
-        check_sheet_post(instance, original)
+        if (use := check_sheet_post(instance, original)) is not None:
+            self._vetting_uses.append(use)
 
     def after_import_commit(self, written: Any) -> None:
-        """现任职务 and 职务层次 on the profiles follow the posts just written."""
-        cadres_sync_current_post(cadre_ids=written.values_list("cadre_id", flat=True), actor=current_actor().user)
+        """现任职务 and 职务层次 on the profiles follow the posts just written; a past
+        promotion spends its 凡提四必 case, as on the 任职经历 page (``vetting_cases_spend``)."""
+        actor = current_actor().user
+        vetting_cases_spend(uses=self._vetting_uses, actor=actor)
+        cadres_sync_current_post(cadre_ids=written.values_list("cadre_id", flat=True), actor=actor)
 
 
 class AssessmentResource(ScopedModelResource):

@@ -368,19 +368,18 @@ def becomes_current_principal(post: Post, before: Post | None) -> bool:
     return RANK_LEVEL.get(post.rank, 0) > RANK_LEVEL.get(before.rank, 0)
 
 
-def rank_held_before(post: Post, *, held_rank: str) -> str:
+def rank_held_before(post: Post) -> str | None:
     """职务层次 the cadre held just before a past (not current) principal post: that of the
     principal post on file appointed last before it, in the order
     ``cadres.selection.selectors.promotions_of`` reads promotions (任职时间, then entry);
-    with none on file before it, ``held_rank`` — the profile's, the one record there is."""
+    None when there is none on file before it."""
     earlier = Post.objects.filter(cadre_id=post.cadre_id, is_principal=True).exclude(rank="")
     if post.pk is not None:
         earlier = earlier.exclude(pk=post.pk).filter(Q(appointed_on__lt=post.appointed_on)
                                                      | Q(appointed_on=post.appointed_on, pk__lt=post.pk))
     else:
         earlier = earlier.filter(appointed_on__lte=post.appointed_on)
-    rank = earlier.order_by("-appointed_on", "-id").values_list("rank", flat=True).first()
-    return rank if rank is not None else held_rank
+    return earlier.order_by("-appointed_on", "-id").values_list("rank", flat=True).first()
 
 
 def enters_past_principal(post: Post, before: Post | None) -> bool:
@@ -407,7 +406,7 @@ def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str
             f"此后不能再任职：任职时间 {on:%Y-%m-%d} 不能登记。")
 
 
-def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> None:
+def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> VettingUse | None:
     """Rules of one 任职经历 row: a principal post of a higher 职务层次 than the cadre held
     before it is a promotion (see :func:`check_promotion`) — a new current one, against
     the profile; a past one too, current or not (补录的提拔也是提拔), against the
@@ -415,26 +414,35 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
     history at or below that level, demotions and concurrent posts pass. Its 职务层次 must
     fit the cadre's 职级 and 管理权限 (:func:`check_combination`). No post is taken after
     a 开除公职 (:func:`expelled_from_office_refusal`). ``before`` is the stored row, when
-    there is one."""
+    there is one.
+
+    A past post with no principal post on file before it is measured against the
+    profile's 职务层次; ``promotions_of`` does not count such a first post, so the case
+    that pays for it is returned, for the writer to record as spent
+    (``cadres.services.vetting_cases_spend``), as for a 职级 raise."""
     if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
         if refusal := expelled_from_office_refusal(post.cadre_id, post.appointed_on):
             raise ValidationError({"appointed_on": refusal})
     if post.appointed_on is None:
-        return
+        return None
     held_rank, _ = held if held is not None else held_rank_and_grade(post.cadre_id)
     if enters_past_principal(post, before):
-        check_promotion(cadre_id=post.cadre_id, held_rank=rank_held_before(post, held_rank=held_rank), held_grade="",
-                        rank=post.rank, grade="", on=post.appointed_on, field="rank", title=post.title,
-                        post_id=post.pk)
-        return
+        on_file = rank_held_before(post)
+        case = check_promotion(cadre_id=post.cadre_id, held_rank=held_rank if on_file is None else on_file,
+                               held_grade="", rank=post.rank, grade="", on=post.appointed_on, field="rank",
+                               title=post.title, post_id=post.pk)
+        if case is None or on_file is not None:
+            return None
+        return VettingUse(case.pk, post.appointed_on, f"提拔为「{post.title}」（{post.appointed_on:%Y-%m-%d}任职）")
     if not becomes_current_principal(post, before):
-        return
+        return None
     check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",
                     on=post.appointed_on, field="rank", title=post.title, post_id=post.pk)
     cadre = post.cadre
     errors = combination_errors(rank=post.rank, grade=cadre.grade, authority=cadre.authority)
     if errors:
         raise ValidationError({"rank": list(errors.values())})
+    return None
 
 
 class VettingUse(NamedTuple):

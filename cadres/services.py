@@ -296,7 +296,7 @@ def _write_post(post: Post, *, cadre: Cadre, actor: Any) -> Post:
     post.cadre = cadre
     post.full_clean(validate_constraints=False)
     rules.check_post_rank_given(actor=actor, post=post, before=before)
-    rules.check_post(post, before=before, held=(cadre.rank, cadre.grade))
+    use = rules.check_post(post, before=before, held=(cadre.rank, cadre.grade))
     if post.is_current and post.is_principal:
         previous = _previous_current(post)
         if previous is not None:
@@ -307,6 +307,7 @@ def _write_post(post: Post, *, cadre: Cadre, actor: Any) -> Post:
     if before is not None and getattr(post, "_audit_loaded", None) is None:
         post._audit_loaded = concrete_values(before)
     save_audited(post, actor=actor)
+    vetting_cases_spend(uses=[use] if use is not None else [], actor=actor)
     return post
 
 
@@ -378,15 +379,17 @@ def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[P
     cadre.current_post, cadre.rank, cadre.version = locked.current_post, locked.rank, locked.version
 
 
-def check_sheet_post(post: Post, original: Post | None) -> None:
+def check_sheet_post(post: Post, original: Post | None) -> rules.VettingUse | None:
     """Rules of one posts-sheet row: the promotion and combination rules; the sheet cannot
-    replace or end a serving cadre's current principal post (the page does both at once)."""
+    replace or end a serving cadre's current principal post (the page does both at once).
+    Returns the 凡提四必 case a past promotion spends outside ``promotions_of``
+    (``rules.check_post``), for the sheet to record once written."""
     stored = _stored(original)
     before = None if original is None else Post(
         pk=original.pk, cadre_id=post.cadre_id, rank=stored.get("rank", ""), appointed_on=stored.get("appointed_on"),
         is_current=bool(stored.get("is_current")), is_principal=bool(stored.get("is_principal")))
     rules.check_post_rank_given(actor=current_actor().user, post=post, before=before)
-    rules.check_post(post, before=before)
+    use = rules.check_post(post, before=before)
     cadre = post.cadre
     was_current = before is not None and before.is_current and before.is_principal
     now_current = post.is_current and post.is_principal
@@ -399,6 +402,7 @@ def check_sheet_post(post: Post, original: Post | None) -> None:
     if was_current and not now_current and cadre.status == CadreStatus.ACTIVE:
         raise ValidationError({"is_current": "在职干部须有一个现任主职务：免去现任主职务请在干部信息页同时登记新职务，"
                                              "或先修改干部状态。"})
+    return use
 
 
 # ---------------------------------------------------------------------------

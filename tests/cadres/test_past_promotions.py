@@ -21,6 +21,7 @@ from cadres.resources import PostResource
 from cadres.rules import NO_VETTING
 from cadres.selection.selectors import promotions_of
 from cadres.services import post_appoint
+from cadres.supervision.models import VettingCase
 from tests.test_versioning import form_data
 
 from .test_authority_given_by_department import COUNTY_RECORDS_NO_COUNTY_LEVEL
@@ -252,3 +253,32 @@ def test_a_past_promotion_followed_by_another_past_post_at_that_level_is_one_pro
     post_appoint(post=past_post(cadre, title="西关镇镇长", appointed_on=APPOINTED + datetime.timedelta(days=1)),
                  actor=SYSTEM)
     assert [p.pk for p in promotions_of(cadre.pk)] == [first.pk]
+
+
+# ---------------------------------------------------------------- a past promotion before anything on file
+
+def a_cadre_whose_only_post_came_after(make_cadre: Any) -> Cadre:
+    """A 乡科级副职 whose one post on file began after the past post is to be entered."""
+    return serving(make_cadre, since=TODAY - datetime.timedelta(days=1))
+
+
+def test_a_past_promotion_before_any_post_on_file_is_measured_against_the_profile_and_spends_its_case(
+        make_cadre) -> None:
+    cadre = a_cadre_whose_only_post_came_after(make_cadre)
+    assert NO_VETTING in refusal(lambda: post_appoint(post=past_post(cadre), actor=SYSTEM))
+    cleared_vetting(cadre)
+    post_appoint(post=past_post(cadre), actor=SYSTEM)
+    assert VettingCase.objects.get(cadre=cadre).used_on == APPOINTED
+    shown = refusal(lambda: post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
+                                                   appointed_on=TODAY), actor=SYSTEM))
+    assert ALREADY_SPENT in " ".join(shown)
+
+
+def test_a_posts_sheet_spends_the_case_of_a_past_promotion_before_any_post_on_file(make_cadre, county_a_clerk,
+                                                                                 tmp_path) -> None:
+    cadre = a_cadre_whose_only_post_came_after(make_cadre)
+    cleared_vetting(cadre)
+    result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD, [sheet_row(cadre)], tmp_path)
+    assert result.committed, messages_of(result)
+    case = VettingCase.objects.get(cadre=cadre)
+    assert (case.used_on, case.used_for) == (APPOINTED, f"提拔为「东关镇镇长」（{APPOINTED:%Y-%m-%d}任职）")
