@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import get_script_prefix, get_urlconf, path
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils.translation import get_language
 from unfold.sites import UnfoldAdminSite
 
@@ -145,7 +146,9 @@ class OrgworkAdminSite(UnfoldAdminSite):
         from orgwork.exports.views import queued
 
         if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+            # An old bookmark or a link typed in: back to the panels, told where the button is.
+            messages.info(request, "统计表在工作台相应面板上点击「导出」生成，生成后在「我的导出文件」中下载。")
+            return HttpResponseRedirect(reverse("admin:index"))
         panel = get(slug)
         if panel is None:
             raise Http404

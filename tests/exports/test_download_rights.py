@@ -92,8 +92,9 @@ def test_a_dashboard_export_link_opened_by_get_files_nothing(unit_panel_slug: st
                                                              client_for: Any) -> None:
     client = client_for(city_officer)
     before = AuditLog.objects.count()
-    response = client.get(reverse("admin:dashboard_export", args=[unit_panel_slug]))
-    assert response.status_code == 405
+    response = client.get(reverse("admin:dashboard_export", args=[unit_panel_slug]), follow=True)
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert "统计表在工作台相应面板上点击「导出」生成" in response.content.decode()
     assert not ExportFile.objects.exists() and not Notification.objects.exists()
     assert AuditLog.objects.count() == before
 
