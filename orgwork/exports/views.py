@@ -71,7 +71,22 @@ def _retry_url(export: ExportFile) -> str:
     return reverse("admin:export_retry", args=[export.pk])
 
 
+def _refusal(export: ExportFile) -> str:
+    """Why the owner may no longer take a ready file (``builders.check_download``), or "":
+    the list shows the reason in place of a link the download would refuse."""
+    from .builders import check_download
+
+    if not export.is_ready:
+        return ""
+    try:
+        check_download(export)
+    except ValidationError as refused:
+        return "；".join(refused.messages)
+    return ""
+
+
 def _row(export: ExportFile) -> dict[str, Any]:
+    refusal = _refusal(export)
     return {
         "id": export.pk,
         "status": export.status,
@@ -81,7 +96,8 @@ def _row(export: ExportFile) -> dict[str, Any]:
         "total": export.total,
         "running": export.is_running,
         "message": export.message,
-        "download_url": reverse("admin:export_download", args=[export.pk]) if export.is_ready else "",
+        "download_url": reverse("admin:export_download", args=[export.pk]) if export.is_ready and not refusal else "",
+        "refusal": refusal,
         "retry_url": _retry_url(export),
     }
 

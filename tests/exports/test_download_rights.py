@@ -88,6 +88,18 @@ def test_a_file_is_refused_once_the_right_to_export_it_is_withdrawn(
     assert len(refused_downloads(owner)) == 1
 
 
+def test_my_export_files_shows_the_reason_in_place_of_a_link_the_download_would_refuse(
+        small_limit: int, many_cadres: Any, media: Path, county_a_clerk: User, client_for: Any) -> None:
+    many_cadres(5)
+    export = built_for(county_a_clerk, client_for)
+    download = reverse("admin:export_download", args=[export.pk])
+    assert download in client_for(county_a_clerk).get(reverse("admin:exports")).content.decode()
+    owner = withdrawn(county_a_clerk, "cadres", "export_cadre")
+    page = client_for(owner).get(reverse("admin:exports")).content.decode()
+    assert download not in page and "不能下载：您已没有导出该数据的权限。" in page
+    assert not refused_downloads(owner)  # listing is not a download
+
+
 def test_a_dashboard_export_link_opened_by_get_files_nothing(unit_panel_slug: str, city_officer: User,
                                                              client_for: Any) -> None:
     client = client_for(city_officer)
