@@ -11,35 +11,17 @@ attachment that the browser may not sniff, and each download is one audit row
 
 from __future__ import annotations
 
-import mimetypes
-import re
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
-from ..evidence import KIND_BY_EXTENSION, evidence_download
+from orgwork.admin_files import attachment_response
+
+from ..evidence import evidence_download
 from ..models import Evidence
 
 NOT_FOUND = "没有找到这份佐证材料，或者它所属的整改事项不在您的管辖范围内。"
-# Characters no file name in a header or on a disk should carry.
-UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
-
-
-def safe_filename(name: str) -> str:
-    """The stored file's own name, without its folders or characters a header or a
-    file system would take for something else."""
-    shown = UNSAFE_IN_NAME.sub("_", name.rsplit("/", 1)[-1]).strip(" ._") or "佐证材料"
-    return shown[:150]
-
-
-def content_type_of(name: str) -> str:
-    """The type of an accepted kind of evidence, by its (checked) extension; anything
-    else is plain bytes."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in KIND_BY_EXTENSION:
-        return "application/octet-stream"
-    return mimetypes.guess_type(f"x.{extension}")[0] or "application/octet-stream"
 
 
 class EvidenceDownloadMixin:
@@ -60,13 +42,6 @@ class EvidenceDownloadMixin:
         evidence = Evidence.objects.filter(pk=evidence_id, item=item).select_related("item").first()
         if evidence is None or not evidence.file:
             raise Http404(NOT_FOUND)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(NOT_FOUND) from None
+        response = attachment_response(evidence.file, not_found=NOT_FOUND, default_name="佐证材料")
         evidence_download(evidence=evidence, user=request.user)
-        name = safe_filename(evidence.file.name)
-        response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type_of(name))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         return response
