@@ -29,6 +29,8 @@ from cadres.models import PARTY_MEMBER_STATUSES, Cadre, Rank, working_age_errors
 from orgwork.audit.actors import system_actor_shown
 from orgwork.audit.models import Audited
 from orgwork.common import dates
+from orgwork.common.files import AdminDownloadFileField
+from orgwork.rectification.evidence import check_evidence_file
 
 PROBATIONARY_MEMBER = PARTY_MEMBER_STATUSES[1]  # 中共预备党员
 
@@ -414,7 +416,11 @@ class VettingCheck(Audited):
     checked_on = models.DateField("核查日期", null=True, blank=True)
     handler = models.CharField("经办人", max_length=50, blank=True)
     conclusion = models.TextField("核查情况", blank=True)
-    evidence = models.FileField("佐证材料", upload_to="supervision/vetting/%Y/%m/", blank=True)
+    # Reached only through the case's page (never as media), checked by content like the
+    # checklist's evidence.
+    evidence = AdminDownloadFileField("佐证材料", upload_to="supervision/vetting/%Y/%m/", blank=True,
+                                      validators=[check_evidence_file], download_via="case",
+                                      help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
 
     class Meta:
         verbose_name = "凡提四必核查事项"

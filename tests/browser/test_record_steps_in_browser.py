@@ -25,7 +25,7 @@ def test_a_clerk_records_a_vetting_check_from_the_cases_page_in_the_browser(
     case = vetting_sample(tree["county_a"])
     check = case.checks.order_by("pk").first()
     evidence = tmp_path / "档案审核意见.pdf"
-    evidence.write_bytes(b"%PDF-1.4 evidence")
+    evidence.write_bytes(b"%PDF-1.4 evidence\n%%EOF\n")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     log_in(page, url, "county_a_clerk")

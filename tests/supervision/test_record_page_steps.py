@@ -108,7 +108,7 @@ def test_a_check_is_recorded_from_the_cases_page_with_its_evidence_and_one_audit
     response = client.post(step_url(case, "record_check_step"), {
         "check": check.pk, "result": VettingResult.CLEAR, "checked_on": DAY, "handler": "王干事",
         "conclusion": "档案记载与本人填报一致。",
-        "evidence": SimpleUploadedFile("审核意见.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"),
+        "evidence": SimpleUploadedFile("审核意见.pdf", b"%PDF-1.4 evidence\n%%EOF\n", content_type="application/pdf"),
     })
     assert response.status_code == 302 and response["Location"] == page(case)
     check.refresh_from_db()

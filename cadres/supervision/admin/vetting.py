@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from cadres.rules import check_vetting_rank_given
 from orgwork.audit.context import current_actor
 from orgwork.common.display import already
+from orgwork.admin_files import FileDownloadMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 
@@ -78,7 +79,7 @@ class VettingCaseForm(forms.ModelForm):
 
 
 @admin.register(VettingCase)
-class VettingCaseAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
+class VettingCaseAdmin(FileDownloadMixin, RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = VETTING_STEPS
     form = VettingCaseForm
     list_display = ("cadre", "proposed_post", "proposed_rank", "nominated_by", "nominated_on", "status", "checks_done",
