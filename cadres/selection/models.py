@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cadres.models import Cadre, Post
 from orgwork.audit.models import Audited
+from orgwork.common.files import AdminDownloadFileField
 from orgwork.rectification.evidence import check_evidence_file
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -74,10 +75,11 @@ class SelectionReport(Audited):
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
     reported_on = models.DateField("报告日期")
     text = models.TextField("报告内容", blank=True)
-    # Checked by content like the checklist's evidence (the one file check of the kernel).
-    attachment = models.FileField("报告附件", upload_to="selection/reports/%Y/", blank=True,
-                                  validators=[check_evidence_file],
-                                  help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
+    # Checked by content like the checklist's evidence (the one file check of the kernel),
+    # reached only through the report's page (never as media).
+    attachment = AdminDownloadFileField("报告附件", upload_to="selection/reports/%Y/", blank=True,
+                                        validators=[check_evidence_file],
+                                        help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
 
     class Meta:
         verbose_name = "选人用人工作报告"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from orgwork.admin_files import FileDownloadMixin
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
@@ -47,7 +48,7 @@ class DissatisfactionLineAdmin(ScopedModelAdmin):
 
 
 @admin.register(SelectionReport)
-class SelectionReportAdmin(ScopedModelAdmin):
+class SelectionReportAdmin(FileDownloadMixin, ScopedModelAdmin):
     list_display = ("unit", "year", "reported_on", "has_attachment")
     list_filter = (UnitSubtreeFilter, "year")
     list_select_related = ("unit",)
