@@ -25,6 +25,8 @@ from orgwork.common.display import already
 from orgwork.audit.models import Audited
 from orgwork.common import dates, idnumber, names, phones, secrets
 from orgwork.common.versioning import Versioned
+from orgwork.common.files import AdminDownloadFileField
+from orgwork.rectification.evidence import check_evidence_file
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -323,7 +325,11 @@ class TrainingPlanFile(Audited):
 
     enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT,
                                    related_name="plan_files")
-    file = models.FileField("附件", upload_to=training_plan_path)
+    # Reached only through the enrollee's page (never as media), checked by content like
+    # the checklist's evidence.
+    file = AdminDownloadFileField("附件", upload_to=training_plan_path, validators=[check_evidence_file],
+                                  download_via="enrollment",
+                                  help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
     title = models.CharField("说明", max_length=100, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from unfold.forms import PaginationInlineFormSet
 
+from orgwork.admin_files import FileDownloadMixin
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.admin_actions import action_with_form, run_per_object
@@ -94,7 +95,7 @@ class ReviewInline(ScopedInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RecordStepsMixin, RecordTimelineMixin, IdSearchGuard, ImportExportMixin, ScopedModelAdmin):
+class EnrollmentAdmin(FileDownloadMixin, RecordStepsMixin, RecordTimelineMixin, IdSearchGuard, ImportExportMixin, ScopedModelAdmin):
     record_steps = ENROLLMENT_STEPS
     import_resource = "talent_enrollments"
     form = EnrollmentForm
