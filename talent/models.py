@@ -26,7 +26,7 @@ from orgwork.audit.models import Audited
 from orgwork.common import dates, idnumber, names, phones, secrets
 from orgwork.common.versioning import Versioned
 from orgwork.common.files import AdminDownloadFileField
-from orgwork.rectification.evidence import check_evidence_file
+from orgwork.rectification.evidence import CheckedFile
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -327,7 +327,7 @@ class TrainingPlanFile(Audited):
                                    related_name="plan_files")
     # Reached only through the enrollee's page (never as media), checked by content like
     # the checklist's evidence.
-    file = AdminDownloadFileField("附件", upload_to=training_plan_path, validators=[check_evidence_file],
+    file = AdminDownloadFileField("附件", upload_to=training_plan_path, validators=[CheckedFile("培养方案附件")],
                                   download_via="enrollment",
                                   help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
     title = models.CharField("说明", max_length=100, blank=True)

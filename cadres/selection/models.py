@@ -26,7 +26,7 @@ from django.utils import timezone
 from cadres.models import Cadre, Post
 from orgwork.audit.models import Audited
 from orgwork.common.files import AdminDownloadFileField
-from orgwork.rectification.evidence import check_evidence_file
+from orgwork.rectification.evidence import CheckedFile
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -78,7 +78,7 @@ class SelectionReport(Audited):
     # Checked by content like the checklist's evidence (the one file check of the kernel),
     # reached only through the report's page (never as media).
     attachment = AdminDownloadFileField("报告附件", upload_to="selection/reports/%Y/", blank=True,
-                                        validators=[check_evidence_file],
+                                        validators=[CheckedFile("报告附件")],
                                         help_text="PDF、图片或 Word/Excel、WPS、OFD 文件，按内容核验，不得含宏。")
 
     class Meta:

@@ -9,6 +9,8 @@ formats) are refused: a macro is a program, not evidence. A PDF must end as one 
 (``%%EOF`` in its last KB), and a PDF or an image whose first KB holds a web page or a
 script (``<html``, ``<script``…) is refused however it begins: a browser that sniffs it
 would run it. Files larger than ``RECTIFICATION_EVIDENCE_MAX_MB`` (default 20) are refused.
+Other attached files of the project (报告附件, 培养方案附件) are checked by the same
+:class:`CheckedFile`, under their own name.
 (Pillow is not a dependency, so an image is judged by its signature, not decoded.)
 
 A stored file leaves only through ``evidence_download``: the item page's download, in
@@ -22,6 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
@@ -76,60 +79,76 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def check_evidence_file(value: Any) -> None:
-    """Refuse a file that is not accepted evidence (see the module). ``value`` is an
-    uploaded file, a ``File`` or the ``FieldFile`` of an unsaved row; a file already
-    stored was checked when it came in and is left alone."""
-    if value is None or not getattr(value, "name", ""):
-        return
-    if getattr(value, "_committed", False):
-        return
-    name = value.name.rsplit("/", 1)[-1]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    kind = KIND_BY_EXTENSION.get(extension)
-    if kind is None:
-        raise _refuse(f"「{name}」的文件类型不能作为佐证材料，请上传{ACCEPTED}。", "file_type")
-    size = getattr(value, "size", None)
-    limit = max_bytes()
-    if size is not None and size > limit:
-        raise _refuse(f"「{name}」大小为 {size / 1024 / 1024:.1f} MB，超过佐证材料 {limit // 1024 // 1024} MB 的上限，"
-                      "请压缩或拆分后上传。", "file_size")
-    if size == 0:
-        raise _refuse(f"「{name}」是空文件。", "file_empty")
-    stream = _stream(value)
-    stream.seek(0)
-    try:
-        head = stream.read(8)
-        problem = _content_problem(kind, head, stream)
-    finally:
+@deconstructible
+class CheckedFile:
+    """A validator refusing a file that is not accepted (see the module); ``word`` names
+    the file in its messages (佐证材料, 报告附件, 培养方案附件). The value is an uploaded
+    file, a ``File`` or the ``FieldFile`` of an unsaved row; a file already stored was
+    checked when it came in and is left alone."""
+
+    def __init__(self, word: str = "佐证材料") -> None:
+        self.word = word
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CheckedFile) and other.word == self.word
+
+    def __call__(self, value: Any) -> None:
+        if value is None or not getattr(value, "name", ""):
+            return
+        if getattr(value, "_committed", False):
+            return
+        word = self.word
+        name = value.name.rsplit("/", 1)[-1]
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        kind = KIND_BY_EXTENSION.get(extension)
+        if kind is None:
+            raise _refuse(f"「{name}」的文件类型不能作为{word}，请上传{ACCEPTED}。", "file_type")
+        size = getattr(value, "size", None)
+        limit = max_bytes()
+        if size is not None and size > limit:
+            raise _refuse(f"「{name}」大小为 {size / 1024 / 1024:.1f} MB，超过{word} {limit // 1024 // 1024} MB 的上限，"
+                          "请压缩或拆分后上传。", "file_size")
+        if size == 0:
+            raise _refuse(f"「{name}」是空文件。", "file_empty")
+        stream = _stream(value)
         stream.seek(0)
-    if problem:
-        raise _refuse(f"「{name}」{problem}请上传{ACCEPTED}。", "file_content")
+        try:
+            head = stream.read(8)
+            problem = _content_problem(kind, head, stream)
+        finally:
+            stream.seek(0)
+        if problem:
+            raise _refuse(f"「{name}」{problem.format(word=word)}请上传{ACCEPTED}。", "file_content")
+
+
+# The checklist's own; the migrations of its evidence name this instance.
+check_evidence_file = CheckedFile("佐证材料")
 
 
 def _content_problem(kind: str, head: bytes, stream: IO[bytes]) -> str:
-    """Why the bytes are not what the extension says ("" when they are)."""
-    mismatch = "的内容与其扩展名不符（不是真正的{}文件），不能作为佐证材料。"
+    """Why the bytes are not what the extension says ("" when they are), with ``{word}``
+    left for the validator's name of the file."""
+    mismatch = "的内容与其扩展名不符（不是真正的{kind}文件），不能作为{{word}}。"
     if kind in SNIFFED_KINDS and _holds_markup(stream):
-        return "含有网页或脚本代码（如 <html>、<script>），不能作为佐证材料。"
+        return "含有网页或脚本代码（如 <html>、<script>），不能作为{word}。"
     if kind == "pdf":
         if not head.startswith(PDF):
-            return mismatch.format("PDF")
-        return "" if PDF_END in _tail(stream) else "不完整（缺少 PDF 文件结尾标记），可能已损坏或并非真正的PDF文件，不能作为佐证材料。"
+            return mismatch.format(kind="PDF")
+        return "" if PDF_END in _tail(stream) else "不完整（缺少 PDF 文件结尾标记），可能已损坏或并非真正的PDF文件，不能作为{word}。"
     if kind == "png":
-        return "" if head.startswith(PNG) else mismatch.format("PNG 图片")
+        return "" if head.startswith(PNG) else mismatch.format(kind="PNG 图片")
     if kind == "jpeg":
-        return "" if head.startswith(JPEG) else mismatch.format("JPG 图片")
+        return "" if head.startswith(JPEG) else mismatch.format(kind="JPG 图片")
     if kind == "ole":
         if not head.startswith(OLE):
-            return mismatch.format("Office/WPS")
+            return mismatch.format(kind="Office/WPS")
         stream.seek(0)
         body = stream.read()
         if any(marker in body for marker in OLE_MACRO_MARKERS):
-            return "含有宏代码，不能作为佐证材料（请另存为不含宏的文档）。"
+            return "含有宏代码，不能作为{word}（请另存为不含宏的文档）。"
         return ""
     if not head.startswith(ZIP):
-        return mismatch.format("Office" if kind != "ofd" else "OFD")
+        return mismatch.format(kind="Office" if kind != "ofd" else "OFD")
     return _package_problem(kind, stream)
 
 
@@ -160,14 +179,14 @@ def _package_problem(kind: str, stream: IO[bytes]) -> str:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
             if len(members) > ZIP_MAX_MEMBERS or sum(m.file_size for m in members) > ZIP_MAX_UNPACKED:
-                return "解压后过大，不能作为佐证材料。"
+                return "解压后过大，不能作为{word}。"
             names = {m.filename for m in members}
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "已损坏，无法打开，不能作为佐证材料。"
+        return "已损坏，无法打开，不能作为{word}。"
     if kind == "ofd":
-        return "" if "OFD.xml" in names else "的内容与其扩展名不符（不是真正的OFD文件），不能作为佐证材料。"
+        return "" if "OFD.xml" in names else "的内容与其扩展名不符（不是真正的OFD文件），不能作为{word}。"
     if "[Content_Types].xml" not in names or OOXML_MAIN_PART[kind] not in names:
-        return "的内容与其扩展名不符（不是真正的Office文件），不能作为佐证材料。"
+        return "的内容与其扩展名不符（不是真正的Office文件），不能作为{word}。"
     if any(n.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for n in names):
-        return "含有宏代码，不能作为佐证材料（请另存为不含宏的文档）。"
+        return "含有宏代码，不能作为{word}（请另存为不含宏的文档）。"
     return ""

@@ -4,9 +4,9 @@ audited; the report page links there, never to media."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,12 +15,8 @@ from cadres.selection.services import selection_report_save
 from tests.samples.downloads import (PDF, assert_downloaded, assert_links_only_the_download,
                                      assert_not_found_and_unwritten)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -53,3 +49,13 @@ def test_the_report_page_links_the_attachment_to_its_download_never_to_media(rep
     page = client_for(county_a_clerk).get(reverse("admin:selection_selectionreport_change",
                                                   args=[report.pk])).content.decode()
     assert_links_only_the_download(page, url=download_url(report))
+
+
+def test_a_program_is_no_report_attachment_and_is_told_so_by_its_own_name(tree, county_a_clerk):
+    with pytest.raises(ValidationError) as refused:
+        selection_report_save(report=SelectionReport(
+            unit=tree["county_a"], year=2025, reported_on=datetime.date(2026, 1, 10),
+            attachment=SimpleUploadedFile("报告.exe", b"MZ\x90\x00program")), actor=county_a_clerk)
+    [message] = refused.value.message_dict["attachment"]
+    assert "报告.exe" in message and "不能作为报告附件" in message and "佐证材料" not in message
+    assert not SelectionReport.objects.exists()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from orgwork.rectification.models import Evidence, ItemState, RectificationItem
 
 from .test_admin import change_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
@@ -40,10 +39,6 @@ def ooxml(main_part: str = "word/document.xml", *, macro: bool = False, content_
             archive.writestr(main_part.split("/")[0] + "/vbaProject.bin", b"\x00VBA")
     return buffer.getvalue()
 
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 ACCEPTED = [

@@ -4,7 +4,6 @@ An upload that only begins like a PDF (a web page behind ``%PDF-1.4``) is refuse
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,12 +16,8 @@ from orgwork.rectification.models import Evidence, ItemState
 
 from .test_evidence import PDF, PNG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -16,12 +16,8 @@ from cadres.supervision.services import vetting_open, vetting_record_check
 from tests.samples.downloads import (PDF, assert_downloaded, assert_links_only_the_download,
                                      assert_not_found_and_unwritten)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 def record_file_audit(check: VettingCheck, actor: Any, upload: SimpleUploadedFile) -> VettingCheck:

@@ -3,7 +3,6 @@ page links there, never to media; a file that is no document is refused."""
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,12 +13,8 @@ from talent.models import TrainingPlanFile
 from tests.samples.downloads import (PDF, assert_downloaded, assert_links_only_the_download,
                                      assert_not_found_and_unwritten)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -51,8 +46,9 @@ def test_the_enrollee_page_links_the_plan_to_its_download_never_to_media(plan, c
     assert_links_only_the_download(page, url=download_url(plan))
 
 
-def test_a_renamed_program_is_no_training_plan(leading, enroll):
+def test_a_renamed_program_is_no_training_plan_and_is_told_so_by_its_own_name(leading, enroll):
     plan = TrainingPlanFile(enrollment=enroll(leading), file=SimpleUploadedFile("方案.pdf", b"MZ\x90\x00program"))
     with pytest.raises(ValidationError) as refused:
         plan.full_clean()
-    assert "方案.pdf" in refused.value.message_dict["file"][0]
+    [message] = refused.value.message_dict["file"]
+    assert "方案.pdf" in message and "不能作为培养方案附件" in message and "佐证材料" not in message
