@@ -103,7 +103,12 @@ def _row(export: ExportFile) -> dict[str, Any]:
 
 
 def _listed(request: HttpRequest) -> list[ExportFile]:
-    return list(_own_checked(request).select_related("retry")[:LISTED])
+    files = list(_own_checked(request).select_related("retry")[:LISTED])
+    for export in files:
+        # Each row's owner is the requesting user: their rights (``_refusal``) are asked
+        # once and cached on one object, not again for every ready file at every poll.
+        export.owner = request.user
+    return files
 
 
 def list_view(site: AdminSite, request: HttpRequest) -> HttpResponse:

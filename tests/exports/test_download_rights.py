@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orgwork.accounts.models import User
@@ -140,3 +142,23 @@ def unit_panel_slug(tree: Any) -> Any:
     dashboard.register(panel)
     yield panel.slug
     dashboard._PANELS.pop(panel.slug, None)
+
+
+def test_the_files_json_asks_the_owners_rights_once_however_many_files_are_ready(
+        small_limit: int, many_cadres: Any, media: Path, county_a_clerk: User, client_for: Any) -> None:
+    many_cadres(5)
+    built_for(county_a_clerk, client_for)
+    client = client_for(county_a_clerk)
+
+    def polled() -> tuple[list[dict[str, Any]], int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = client.get(reverse("admin:exports_progress")).json()["files"]
+        return rows, len(queries.captured_queries)
+
+    (row,), one_file = polled()
+    assert row["download_url"] and one_file > 0
+    for _ in range(3):
+        built_for(county_a_clerk, client_for)
+    rows, four_files = polled()
+    assert len(rows) == 4 and all(row["download_url"] and not row["refusal"] for row in rows)
+    assert four_files == one_file
