@@ -1206,6 +1206,8 @@ class ImportEngine:
             if self._new_changes_as_json:
                 return "new", instance, None, unit_path  # made for the chunk at once, see BulkWriter
             return "new", instance, self._changes(instance, None), unit_path
+        # Asked again after the rules, not taken from the as_kept test above: a model's
+        # clean() may derive fields, and those changes are recorded too.
         changes = self._changes(instance, getattr(original, "_audit_loaded", {}))
         if not changes:
             return "unchanged", instance, {}, unit_path

@@ -108,10 +108,12 @@ def audit_refusal(error: BaseException) -> None:
 
 
 def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
-    """Raise :class:`NearMissRefused` if ``instance``, a record being added, carries an ID
-    number that finds no record yet masks to the same form as a person of the actor's
-    jurisdiction, for an actor without the right to whole numbers (see the module
-    docstring). A number that finds its record is left to the uniqueness check."""
+    """Raise :class:`NearMissRefused` if ``instance``, a record being added one at a time
+    (a service: ``.lrmx``, 省外转入, commands), carries an ID number that finds no record
+    yet masks to the same form as a person of the actor's jurisdiction, for an actor
+    without the right to whole numbers: the add form's check (:func:`form_probe`). A
+    number that finds its record is left to the uniqueness check here; the add form
+    answers that one alike too."""
     if not instance._state.adding:
         return
     try:
@@ -121,10 +123,9 @@ def refuse_new_near_miss(instance: models.Model, actor: Any) -> None:
     model = type(instance)
     if model._default_manager.filter(id_number=number).exists():
         return
-    try:
-        refuse_near_misses(model, actor, [number])
-    except ProbeRefused as refused:
-        raise NearMissRefused(refused.resembled, actor) from None
+    refusal = form_probe(model, actor, number)
+    if refusal is not None:
+        raise refusal
 
 
 def _people_answered_for(model: type[models.Model], user: Any, number: str) -> list[type[models.Model]]:
