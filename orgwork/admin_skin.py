@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.admin import AdminSite
 from unfold.admin import ModelAdmin
 
+from orgwork.accounts.login_records import LoginRecordsScope
 from orgwork.admin_not_found import RecordNotFoundMixin
 
 # Columns of those admins that are methods without a description: Django would head them
@@ -37,7 +38,8 @@ def reskin(site: AdminSite) -> None:
     """Put every admin still on Django's plain ``ModelAdmin`` on unfold's: django-axes's
     three, and any registered that way (the audit trail's). The admin class keeps its own
     options and methods; unfold's ``ModelAdmin`` comes after it, before Django's, and a
-    missing record is told as on every other admin (:class:`RecordNotFoundMixin`). A
+    missing record is told as on every other admin (:class:`RecordNotFoundMixin`), the
+    login records are narrowed to whose the reader may read (:class:`LoginRecordsScope`). A
     method column without a description gets its Chinese one from :data:`DESCRIPTIONS`."""
     for model, model_admin in list(site._registry.items()):
         if isinstance(model_admin, ModelAdmin):
@@ -47,5 +49,7 @@ def reskin(site: AdminSite) -> None:
         for (label, name), description in DESCRIPTIONS.items():
             if label == model._meta.label_lower and callable(getattr(stock, name, None)):
                 attrs[name] = _described(getattr(stock, name), description)
+        # The login records are read within the 三员 split (orgwork.accounts.login_records).
+        scoped = (LoginRecordsScope,) if model._meta.app_label == "axes" else ()
         site.unregister(model)
-        site.register(model, type(stock.__name__, (RecordNotFoundMixin, stock, ModelAdmin), attrs))
+        site.register(model, type(stock.__name__, (RecordNotFoundMixin, *scoped, stock, ModelAdmin), attrs))
