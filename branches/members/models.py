@@ -137,8 +137,8 @@ class Member(NamedPerson, Audited):
                                      default=DuesCategory.EMPLOYED)
     income_base = models.DecimalField("党费计算基数（元/月）", **MONEY, null=True, blank=True,
                                       validators=[MinValueValidator(Decimal("0"))],
-                                      help_text="在职党员填月工资收入中的固定部分（须大于0，未填写的不生成党费）；"
-                                                "离退休党员填月离退休费；学生、农民按固定标准，可不填。")
+                                      help_text="在职党员填月工资收入中的固定部分，离退休党员填月离退休费（须大于0，"
+                                                "未填写的不生成党费）；学生、农民按固定标准，可不填。")
     unpaid_months = models.PositiveIntegerField("欠缴月数", default=0, editable=False)
     arrears_reason = models.CharField("欠缴原因", max_length=200, blank=True,
                                       help_text="有正当理由未交纳党费的，写明理由；不作自行脱党处理。")
@@ -168,9 +168,9 @@ class Member(NamedPerson, Audited):
             # The arrears list: only the few members who owe anything.
             models.Index(fields=["-unpaid_months", "id"], name="members_member_arrears_idx",
                          condition=Q(unpaid_months__gt=0)),
-            # 在职党员未填写党费计算基数: few, listed for the clerks to fill.
+            # 在职、离退休党员未填写党费计算基数: few, listed for the clerks to fill.
             models.Index(fields=["branch", "name", "id"], name="members_member_nobase_idx",
-                         condition=Q(dues_category="employed", income_base__isnull=True)),
+                         condition=Q(dues_category__in=rules.INCOME_BASE_REQUIRED, income_base__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -256,7 +256,7 @@ class Member(NamedPerson, Audited):
             raise ValidationError(errors)
 
 
-# 在职党员未填写党费计算基数: no dues are generated for them until the base is filled.
+# 在职、离退休党员未填写党费计算基数: no dues are generated for them until the base is filled.
 MISSING_INCOME_BASE = Q(dues_category__in=rules.INCOME_BASE_REQUIRED, income_base__isnull=True)
 
 
@@ -599,9 +599,10 @@ class DuesRecord(Audited):
         return self.paid_on is not None
 
 
-# The months of a ledger in arrears once ended (欠缴): unpaid, and not let through by a
-# letter's exception (those are unpaid with a recorded reason, DuesRecord.excused_by).
-DUES_OWED = Q(paid_on__isnull=True, excused_by__isnull=True)
+# The months of a ledger in arrears once ended (欠缴): unpaid, not let through by a
+# letter's exception (those are unpaid with a recorded reason, DuesRecord.excused_by), and
+# owing something (a month of 应交 0.00, a category configured at 0, owes nothing).
+DUES_OWED = Q(paid_on__isnull=True, excused_by__isnull=True, due__gt=0)
 
 
 class AppraisalGrade(models.TextChoices):

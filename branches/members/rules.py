@@ -660,19 +660,24 @@ def _bracket(brackets: list[tuple[Decimal | None, Decimal]], income: Decimal) ->
 
 # The 党费类别 whose dues are a rate of the member's income: without an income base above
 # 0 there is nothing to compute from (empty: not yet filled, e.g. a member just admitted).
-INCOME_BASE_REQUIRED = ("employed",)
-INCOME_BASE_MISSING = "在职党员须填写党费计算基数（月工资收入中的固定部分，大于0）；尚未核定的可暂留空。"
+# The categories whose dues are a share of a base (在职: the fixed part of the monthly pay;
+# 离退休: the monthly pension): without one, a month would be 应交 0.00 and never paid.
+INCOME_BASE_REQUIRED = ("employed", "retired")
+INCOME_BASE_MISSING = ("在职和离退休党员须填写党费计算基数（在职为月工资收入中的固定部分，离退休为月离退休费，大于0）；"
+                       "尚未核定的可暂留空。")
 
 
 def income_base_error(*, category: str, income_base: Decimal | None) -> str:
-    """An 在职 member's base, once filled, is above 0 (0 would make every month 应交 0.00)."""
+    """An 在职 or 离退休 member's base, once filled, is above 0 (0 would make every month
+    应交 0.00)."""
     if category in INCOME_BASE_REQUIRED and income_base is not None and income_base <= 0:
         return INCOME_BASE_MISSING
     return ""
 
 
 def monthly_dues(*, category: str, income_base: Decimal | None) -> Decimal:
-    """应交党费 for one month, to the fen (callers skip an 在职 member without a base)."""
+    """应交党费 for one month, to the fen (callers skip an 在职 or 离退休 member without a
+    base)."""
     table = _rates()
     if category in table["fixed"]:
         return Decimal(table["fixed"][category])

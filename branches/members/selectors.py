@@ -157,7 +157,7 @@ def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[da
 
 
 def missing_income_base(user: Any) -> QuerySet[Member]:
-    """在职党员未填写党费计算基数: on the roll, no dues generated for them until filled."""
+    """在职、离退休党员未填写党费计算基数: on the roll, no dues generated for them until filled."""
     return (scope_queryset(Member.objects.filter(MISSING_INCOME_BASE, status=MemberStatus.ACTIVE), user)
             .select_related("branch__unit").order_by("branch_id", "name", "id"))
 

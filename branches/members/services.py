@@ -1195,7 +1195,7 @@ def dues_without_base(*, month: datetime.date, actor: Any, branch: PartyOrganisa
     return _dues_pending(month=month_start(month), actor=actor, branch=branch).filter(MISSING_INCOME_BASE).count()
 
 
-DUES_BASE_WHERE = ("请在党员名册中为其填写党费计算基数（工作清单“在职党员未填写党费计算基数”列出这些党员），"
+DUES_BASE_WHERE = ("请在党员名册中为其填写党费计算基数（工作清单“在职、离退休党员未填写党费计算基数”列出这些党员），"
                    "再生成一次即补上。")
 
 
@@ -1210,7 +1210,7 @@ def dues_generate_month(*, month: datetime.date, actor: Any, branch: PartyOrgani
     message = rules.dues_month_error(month, dates.today())
     if message:
         raise ValidationError({"month": message})
-    # 在职党员 without a 党费计算基数 get no row (never 应交 0.00): dues_without_base counts them.
+    # 在职、离退休党员 without a 党费计算基数 get no row (never 应交 0.00): dues_without_base counts them.
     pending = (_dues_pending(month=month, actor=actor, branch=branch).exclude(MISSING_INCOME_BASE)
                .values_list("pk", "branch_id", "dues_category", "income_base").order_by("pk"))
     added = 0
@@ -1243,7 +1243,8 @@ def _write_dues(rows: list[DuesRecord], month: datetime.date, actor: Any) -> int
     # A derived counter, not a business value: kept set-wise, not audited. The current
     # month is not in arrears yet (dues_recount_ended_month counts it when it ends).
     if month < month_start(dates.today()):
-        Member.objects.filter(pk__in=[r.member_id for r in created]).update(unpaid_months=F("unpaid_months") + 1)
+        owing = [r.member_id for r in created if r.due > 0]  # a month of 0.00 owes nothing (DUES_OWED)
+        Member.objects.filter(pk__in=owing).update(unpaid_months=F("unpaid_months") + 1)
     return len(created)
 
 

@@ -207,9 +207,9 @@ def register_all() -> None:
                  Column("欠缴原因", "arrears_reason")),
     ))
     register(WorkList(
-        slug=SLUG_NO_BASE, title="在职党员未填写党费计算基数", section=SECTION, permission="members.view_member",
+        slug=SLUG_NO_BASE, title="在职、离退休党员未填写党费计算基数", section=SECTION, permission="members.view_member",
         queryset=selectors.missing_income_base, row_link=member_link,
-        description="在职党员按月工资收入中的固定部分交纳党费；未填写计算基数的，生成党费时跳过，"
+        description="在职党员按月工资收入中的固定部分、离退休党员按月离退休费交纳党费；未填写计算基数的，生成党费时跳过，"
                     "请在党员页面填写“党费计算基数”后重新生成该月党费。",
         columns=(Column("姓名", "name_and_tail"), Column("党支部", "branch.placed_name"), Column("入党日期", "joined_on")),
     ))

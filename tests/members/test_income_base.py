@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from branches.members import selectors, services
@@ -86,17 +87,70 @@ def test_the_generate_page_says_how_many_were_passed_over_and_where_to_fill_the_
     page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_generate"),
                                            {"month": f"{TODAY:%Y.%m}"}, follow=True)
     text = page.content.decode()
-    assert "有 1 名在职党员未填写党费计算基数" in text and "在职党员未填写党费计算基数" in text
+    assert "有 1 名在职或离退休党员未填写党费计算基数" in text and "在职、离退休党员未填写党费计算基数" in text
 
 
 def test_the_generate_command_says_how_many_were_passed_over(orgs, member):
     probationary(orgs["community"], member, vote_days_ago=100)
     out, err = io.StringIO(), io.StringIO()
     call_command("members_generate_dues", stdout=out, stderr=err)
-    assert "新增 1 条" in out.getvalue() and "有 1 名在职党员未填写党费计算基数" in err.getvalue()
+    assert "新增 1 条" in out.getvalue() and "有 1 名在职或离退休党员未填写党费计算基数" in err.getvalue()
 
 
 def test_the_worklist_of_employed_members_without_a_base_opens(orgs, member, client_for, county_a_clerk):
     admitted = probationary(orgs["community"], member, vote_days_ago=100).member
     page = client_for(county_a_clerk).get(reverse("admin:worklist", args=["members_dues_no_base"]))
     assert page.status_code == 200 and admitted.name in page.content.decode()
+
+
+def test_the_roster_service_refuses_a_retired_member_with_a_base_of_zero(orgs):
+    with pytest.raises(ValidationError) as error:
+        add_member(orgs["community"], income="0", dues_category="retired")
+    assert "离退休费" in error.value.message_dict["income_base"][0]
+
+
+def test_the_roster_sheet_refuses_a_retired_member_with_a_base_of_zero(tmp_path, orgs, county_a_clerk):
+    row = ["零基数", make_id(datetime.date(1950, 1, 1)), "A-SQ", "正式党员", "1975-07-01", "1976-07-01", "离退休", "0"]
+    result = run(tmp_path, [ROSTER_HEAD, row], MemberResource, county_a_clerk)
+    assert not result.committed and "离退休费" in messages(result)
+
+
+def test_a_retired_member_without_a_base_owes_nothing_and_is_listed_instead(orgs):
+    retired = add_member(orgs["community"], dues_category="retired")
+    Member.objects.filter(pk=retired.pk).update(income_base=None)
+    for back in range(7, 0, -1):
+        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+    assert not DuesRecord.objects.filter(member=retired).exists()
+    assert list(selectors.missing_income_base(SYSTEM)) == [Member.objects.get(pk=retired.pk)]
+    assert Member.objects.get(pk=retired.pk).unpaid_months == 0
+
+
+def test_a_month_of_nothing_due_is_not_in_arrears(orgs):
+    """A category configured at 0 (or a month generated at 0.00 before the rule) owes nothing."""
+    member = add_member(orgs["community"], dues_category="student")
+    for back in range(7, 0, -1):
+        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+    DuesRecord.objects.filter(member=member).update(due=Decimal("0.00"))
+    services.dues_recount([member.pk])
+    assert Member.objects.get(pk=member.pk).unpaid_months == 0
+    assert services.members_check_arrears(actor=SYSTEM) == 0
+
+
+def test_the_migration_makes_a_retired_zero_base_not_filled_and_recounts_months_of_nothing_due(orgs):
+    import importlib
+
+    from django.apps import apps
+
+    step = importlib.import_module("branches.members.migrations.0027_retired_base_required")
+    retired = add_member(orgs["community"], dues_category="retired")
+    for back in range(3, 0, -1):
+        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+    # As kept before the rule: a base of 0 and three months generated at 0.00, counted unpaid.
+    DuesRecord.objects.filter(member=retired).update(due=Decimal("0.00"))
+    Member.objects.filter(pk=retired.pk).update(unpaid_months=3)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE members_member DROP CONSTRAINT members_member_employed_base")
+        cursor.execute("UPDATE members_member SET income_base = 0 WHERE id = %s", [retired.pk])
+        step.retired_zero_is_not_filled(apps, None)
+    retired.refresh_from_db()
+    assert retired.income_base is None and retired.unpaid_months == 0

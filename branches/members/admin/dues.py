@@ -249,7 +249,7 @@ class DuesRecordAdmin(PersonSearchMixin, ImportExportMixin, ScopedModelAdmin):
             else:
                 where = f"「{branch.placed_name}」" if branch else "管辖范围内"
                 if skipped := services.dues_without_base(month=month, branch=branch, actor=request.user):
-                    self.message_user(request, f"{where}有 {skipped} 名在职党员未填写党费计算基数，未生成其{month:%Y.%m}党费。"
+                    self.message_user(request, f"{where}有 {skipped} 名在职或离退休党员未填写党费计算基数，未生成其{month:%Y.%m}党费。"
                                       + services.DUES_BASE_WHERE, messages.WARNING)
                 if added:
                     self.message_user(request, f"已生成{where}{month:%Y.%m}应交党费 {added} 条。", messages.SUCCESS)

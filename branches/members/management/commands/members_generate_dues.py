@@ -31,4 +31,4 @@ class Command(BaseCommand):
             raise CommandError("；".join(error.messages)) from None
         self.stdout.write(f"{month:%Y年%m月}应交党费：新增 {added} 条")
         if skipped := dues_without_base(month=month, actor=actor):
-            self.stderr.write(f"有 {skipped} 名在职党员未填写党费计算基数，未生成其党费。{DUES_BASE_WHERE}")
+            self.stderr.write(f"有 {skipped} 名在职或离退休党员未填写党费计算基数，未生成其党费。{DUES_BASE_WHERE}")
