@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from branches.models import PartyOrganisation
 from orgwork.common.display import already
 from orgwork.audit.models import AuditAction
-from orgwork.common import dates
+from orgwork.common import dates, freetext
 from orgwork.common.contract import (audit_rows, delete_audited, lock_in_scope, perform, require_permission,
                                      save_audited)
 from orgwork.imports.probing import refuse_new_near_miss
@@ -1328,8 +1328,9 @@ def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None
     from orgwork.rectification.services import rectification_open_item
 
     require_permission(actor, "members.view_member", "党费欠缴检查")
+    # A 欠缴原因 is read below: one that gives none (无, 不详) is no reason (freetext.gives_no_reason).
     candidates = scope_queryset(Member.objects.filter(unpaid_months__gte=rules.ARREARS_LAPSE_MONTHS,
-                                                      status=MemberStatus.ACTIVE, arrears_reason=""), actor)
+                                                      status=MemberStatus.ACTIVE), actor)
     if member_ids is not None:
         candidates = candidates.filter(pk__in=list(member_ids))
     candidates = list(candidates.select_related("branch", "branch__unit"))
@@ -1341,6 +1342,8 @@ def members_check_arrears(*, actor: Any, member_ids: Iterable[int] | None = None
     for member in candidates:
         if rules.longest_unpaid_run(unpaid.get(member.pk, []), dates.today()) < rules.ARREARS_LAPSE_MONTHS:
             continue
+        if member.arrears_reason and not freetext.gives_no_reason(member.arrears_reason):
+            continue  # a reason recorded: not a lapse
         rectification_open_item(
             unit=member.branch.unit, source=ARREARS_SOURCE, source_object=member, actor=actor,
             problem=f"党员{member.name}（{member.branch}）连续{rules.ARREARS_LAPSE_MONTHS}个月以上不交纳党费且无正当理由，"

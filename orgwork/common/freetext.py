@@ -13,6 +13,10 @@ whatever it is for, on every path that writes one.
 - Nothing but punctuation and symbols (。。。, ……, ——, /): seen, but saying nothing, it too
   would give a required reason; in an optional field it stands for a blank, which is left
   blank.
+- In a field that records a reason (原因、理由, a name ending in ``reason``): a word that
+  stands for none (无, 暂无, 不详, N/A, x). It would give a required reason (逾期谈话原因 无)
+  and read as one (欠缴原因 无 kept a member off the 自行脱党 review); without a reason the
+  field is left blank, and the rule that needs one says so.
 
 Business models check the text fields written now in ``clean_fields``
 (:class:`orgwork.audit.models.Audited`); the services' one write door
@@ -83,6 +87,30 @@ def says_nothing(text: str) -> bool:
     return bool(inner) and not any(char.isalnum() for char in inner)
 
 
+# Words that give no reason, compared without case, spaces and punctuation (「N/A」, 「无。」).
+NO_REASON_WORDS = frozenset({
+    "无", "没有", "暂无", "无原因", "无理由", "没有原因", "没有理由", "无特殊原因", "不详", "不清楚", "略", "空", "同上",
+    "见上", "其他", "其它", "测试", "na", "none", "null", "nil", "x", "xx", "xxx", "test", "0",
+})
+
+
+def gives_no_reason(text: str) -> bool:
+    """Whether ``text``, written as a reason, is a word that stands for none
+    (:data:`NO_REASON_WORDS`)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(char for char in folded if char.isalnum()) in NO_REASON_WORDS
+
+
+def no_reason_message(text: str) -> str:
+    return f"「{text.strip()}」不是原因：请写明实际的原因或依据；没有的请留空。"
+
+
+def records_a_reason(field: models.Field) -> bool:
+    """Whether a text field records a reason: named so (``…reason``) or headed so (原因、理由)."""
+    heading = str(field.verbose_name)
+    return field.name.endswith("reason") or "原因" in heading or "理由" in heading
+
+
 def may_hold_something_refused(text: str) -> bool:
     """A quick look for a column of cells: whether :func:`text_error` could refuse
     ``text`` (a star, seventeen digits in a row, a first character that cannot be seen, or
@@ -130,7 +158,8 @@ def text_error(text: str, *, typed: bool = True) -> str | None:
 def written_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
     """The text fields of ``instance`` (those in ``names``, or all) written now
     (``written_now``: a new record, or a value changed) that hold what :func:`text_error`
-    refuses, each with its message. A value on record before is left alone, so that a step
+    refuses or, in a field that records a reason, a word that gives none
+    (:func:`gives_no_reason`), each with its message. A value on record before is left alone, so that a step
     on an older record does not fail for it. A declared sensitive field (an ID number, a
     phone) is not free text: its own check refuses its masked form
     (:func:`secrets.masked_refusal`)."""
@@ -144,7 +173,10 @@ def written_text_errors(instance: models.Model, names: Iterable[str] | None = No
         if not isinstance(f, (models.CharField, models.TextField)) or f.choices:
             continue
         value = getattr(instance, f.attname)
-        if isinstance(value, str) and (message := text_error(value)) and (written_now is None
-                                                                          or written_now(f.name)):
+        if not isinstance(value, str) or not (written_now is None or written_now(f.name)):
+            continue
+        if message := text_error(value):
             errors[f.name] = message
+        elif records_a_reason(f) and gives_no_reason(value):
+            errors[f.name] = no_reason_message(value)
     return errors

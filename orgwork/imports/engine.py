@@ -550,11 +550,14 @@ class ImportEngine:
         """One column of a chunk, cleaned: a list as long as ``raws``. A cell that fails
         holds a ``_CellError`` with its message (see ``_cell_errors``)."""
         if column.text:
+            # A column that records a reason also refuses a word that gives none (无, N/A).
+            field = column.model_field
+            reason = field is not None and freetext.records_a_reason(field)
             # Plain text: the reader has stripped it and made blanks None.
             if set(map(type, raws)) <= _TEXT_OR_BLANK:
                 texts = ["" if raw is None else raw for raw in raws]
                 # Excel's scientific form looked for in the column's text joined first: one scan.
-                checked = any(map(freetext.may_hold_something_refused, texts)) or (
+                checked = reason or any(map(freetext.may_hold_something_refused, texts)) or (
                     "E+" in "\x1f".join(texts) and any(map(HAS_EXPONENT.search, texts)))
             else:
                 # Number cells among them: each as its digits, or a _CellError when Excel
@@ -568,6 +571,8 @@ class ImportEngine:
                 # a cell of unseen characters only would count as written (orgwork.common.freetext).
                 for position, text in enumerate(texts):
                     if type(text) is str and (message := freetext.text_error(text, typed=False)
+                                              or (reason and freetext.gives_no_reason(text)
+                                                  and freetext.no_reason_message(text))
                                               or self._scientific_error(column, text)):
                         texts[position] = _CellError(message)
                         column.failed = True

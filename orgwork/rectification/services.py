@@ -375,6 +375,9 @@ def _require_reason(reason: str, label: str) -> str:
     reason = _free_text(reason, "reason")
     if not reason:
         raise ValidationError({"reason": f"{label}须填写原因。"}, code="reason_required")
+    if freetext.gives_no_reason(reason):
+        raise ValidationError({"reason": f"{label}须写明原因：「{reason}」不是原因。"},
+                              code="reason_required")
     return reason
 
 

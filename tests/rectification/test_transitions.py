@@ -126,6 +126,16 @@ def test_sending_back_needs_a_reason(item_in, city_officer, reason):
     assert refused.value.message_dict == {"reason": ["退回须填写原因。"]}
 
 
+@pytest.mark.parametrize("reason", ["无", "N/A"])
+def test_sending_back_on_a_word_that_stands_for_none_is_refused(item_in, city_officer, reason):
+    item = item_in(ItemState.CLOSURE_REQUESTED)
+    with pytest.raises(ValidationError) as refused:
+        services.rectification_send_back(item=item, actor=city_officer, reason=reason)
+    assert refused.value.message_dict == {"reason": [f"退回须写明原因：「{reason}」不是原因。"]}
+    item.refresh_from_db()
+    assert item.state == ItemState.CLOSURE_REQUESTED
+
+
 def test_a_sent_back_item_returns_to_work_with_the_reason(item_in, city_officer, county_a_clerk):
     item = item_in(ItemState.CLOSURE_REQUESTED)
     services.rectification_send_back(item=item, actor=city_officer, reason="缺少会议记录")
