@@ -332,7 +332,7 @@ class ApplicantResource(ScopedModelResource):
                 errors["cancel_meeting_on"] = rules.CANCEL_MEETING_MISSING
         for day in sheet_reviews[:-1]:  # the latest is the file's date, checked by rules.file_errors
             if message := (rules.future_error(day, "培养考察日期", dates.today())
-                           or rules.review_date_error(instance.activist_on, day)):
+                           or rules.review_date_error(instance.activist_on, day, instance.vote_on)):
                 errors["reviewed_on"] = message
                 break
         ids = (instance.contact_1_id, instance.contact_2_id)

@@ -163,12 +163,17 @@ def contacts_error(contacts: list[Any], on: datetime.date | None = None) -> str:
 NO_REVIEW = "没有培养考察记录（每半年一次），不能确定为发展对象。"
 
 
-def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.date) -> str:
-    """A 考察 is of an 入党积极分子: never before the designation."""
+def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.date,
+                      vote_on: datetime.date | None = None) -> str:
+    """A 考察 is of an 入党积极分子 or a 发展对象: never before the designation, nor on or
+    after the 支部大会 vote (``vote_on``) that made the applicant a 预备党员."""
     if activist_on is None:
         return "须先确定为入党积极分子。"
     if reviewed_on < activist_on:
         return "考察日期不能早于确定为入党积极分子日期。"
+    if vote_on is not None and reviewed_on >= vote_on:
+        return (f"培养考察是对入党积极分子和发展对象的考察，考察日期须早于支部大会讨论接收日期（{vote_on:%Y-%m-%d}）："
+                "接收为预备党员以后不再登记培养考察。")
     return ""
 
 
@@ -395,7 +400,7 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         add({"talked_on": message})
     if get("activist_on"):  # reported on the 积极分子 column, whichever date is at fault
         add({"activist_on": message for message in activist_error(get("talked_on"), get("activist_on")).values()})
-    if get("reviewed_on") and (message := review_date_error(get("activist_on"), get("reviewed_on"))):
+    if get("reviewed_on") and (message := review_date_error(get("activist_on"), get("reviewed_on"), get("vote_on"))):
         add({"reviewed_on": message})
     if get("candidate_on") and get("activist_on"):
         add(candidate_errors(activist_on=get("activist_on"), candidate_on=get("candidate_on")))

@@ -746,7 +746,7 @@ def applicant_review(*, applicant: Applicant, reviewed_on: datetime.date, summar
         locked = lock_in_scope(Applicant.objects.all(), applicant.pk, actor, what="入党申请人")
         if locked.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
             raise ValidationError({"stage": "只对入党积极分子和发展对象作培养考察。"})
-        if message := rules.review_date_error(locked.activist_on, reviewed_on):
+        if message := rules.review_date_error(locked.activist_on, reviewed_on, locked.vote_on):
             raise ValidationError({"reviewed_on": message})
         _not_future(reviewed_on, "reviewed_on", "考察日期")
         if not summary.strip():
@@ -769,22 +769,28 @@ def applicant_reviews_from_sheet(*, applicant_ids: Iterable[int], actor: Any,
                                  earlier: dict[int, Sequence[datetime.date]] | None = None) -> int:
     """The 考察 a sheet row carries (最近一次培养考察日期, and ``earlier``: every date the
     row's cell gave, by file) becomes a 考察记录 when the file has none of that day, one
-    audit row each; the date stays the latest of the file's records. Returns how many
-    records were added."""
+    audit row each; the date stays the latest of the file's records. A day a 考察 may not
+    have (:func:`rules.review_date_error`: before the 积极分子 designation, on or after the
+    支部大会 vote) is refused, as on the step's page. Returns how many records were added."""
     require_permission(actor, "members.change_applicant", "发展党员")
     with transaction.atomic():
-        files = list(scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), reviewed_on__isnull=False),
-                                    actor).order_by("pk").values_list("pk", "reviewed_on"))
-        kept = set(ActivistReview.objects.filter(applicant_id__in=[pk for pk, _ in files])
+        found = scope_queryset(Applicant.objects.filter(pk__in=list(applicant_ids), reviewed_on__isnull=False), actor)
+        files = {pk: (name, day, activist_on, vote_on) for pk, name, day, activist_on, vote_on in found.order_by("pk")
+                 .values_list("pk", "name", "reviewed_on", "activist_on", "vote_on")}
+        kept = set(ActivistReview.objects.filter(applicant_id__in=list(files))
                    .values_list("applicant_id", "reviewed_on"))
-        given = {(pk, day) for pk, day in files}
-        given.update((pk, day) for pk, _ in files for day in (earlier or {}).get(pk, ()))
+        given = {(pk, file[1]) for pk, file in files.items()}
+        given.update((pk, day) for pk in files for day in (earlier or {}).get(pk, ()))
         new = [ActivistReview(applicant_id=pk, reviewed_on=day, summary=SHEET_REVIEW)
                for pk, day in sorted(given) if (pk, day) not in kept]
+        for review in new:  # the sheet refuses such a row first (ApplicantResource.step_errors)
+            name, _, activist_on, vote_on = files[review.applicant_id]
+            if message := rules.review_date_error(activist_on, review.reviewed_on, vote_on):
+                raise ValidationError({"reviewed_on": f"「{name}」{review.reviewed_on:%Y-%m-%d}的培养考察：{message}"})
         ActivistReview.objects.bulk_create(new)
         audit_rows(((review, {"reviewed_on": [None, f"{review.reviewed_on:%Y-%m-%d}"]}) for review in new),
                    actor=actor, action=AuditAction.CREATE, message="发展党员表登记的培养考察")
-        _follow_reviews([pk for pk, _ in files])
+        _follow_reviews(list(files))
     return len(new)
 
 
