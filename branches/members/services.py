@@ -665,13 +665,30 @@ def applicant_apply(*, applicant: Applicant, actor: Any) -> Applicant:
     return applicant
 
 
+# The stages in which a step of a file is taken (its page, its batch action and the
+# applicants' sheet).
+TALK = "谈话"
+REVIEW = "培养考察"
+REVIEW_STAGES = (Stage.ACTIVIST, Stage.CANDIDATE)
+PREPARATION = "登记政审、培训、公示"
+PREPARATION_STAGES = (Stage.CANDIDATE,)
+
+
+def stage_error(applicant: Applicant, stage: str, stages: Sequence[str], label: str) -> str:
+    """Why the step ``label``, taken at ``stages``, is not taken on ``applicant``'s file at
+    ``stage``: one wording for the step pages, the batch actions and the sheet."""
+    if stage in stages:
+        return ""
+    shown = "、".join(Stage(s).label for s in stages)
+    return f"「{label}」须在{shown}阶段办理，「{applicant}」当前为{Stage(stage).label}。"
+
+
 def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply: Any, label: str) -> Applicant:
     stages = [expected] if isinstance(expected, str) else list(expected)
 
     def guarded(locked: Applicant) -> list[str]:
-        if locked.stage not in stages:
-            shown = "、".join(Stage(s).label for s in stages)
-            raise ValidationError({"stage": f"「{label}」须在{shown}阶段办理，「{locked}」当前为{locked.get_stage_display()}。"})
+        if message := stage_error(locked, locked.stage, stages, label):
+            raise ValidationError({"stage": message})
         return apply(locked)
 
     return perform(Applicant.objects.all(), applicant.pk, actor=actor, permission="members.change_applicant",
@@ -714,7 +731,7 @@ def applicant_talk(*, applicant: Applicant, talked_on: datetime.date, actor: Any
         locked.talked_on, locked.talk_late_reason = talked_on, late_reason.strip()
         return ["talked_on", "talk_late_reason"]
 
-    return _step(applicant, actor, Stage.APPLIED, apply, "谈话")
+    return _step(applicant, actor, Stage.APPLIED, apply, TALK)
 
 
 def applicant_make_activist(*, applicant: Applicant, decided_on: datetime.date, contacts: Sequence[Member],
@@ -744,8 +761,8 @@ def applicant_review(*, applicant: Applicant, reviewed_on: datetime.date, summar
     require_permission(actor, "members.change_applicant", "发展党员")
     with transaction.atomic():
         locked = lock_in_scope(Applicant.objects.all(), applicant.pk, actor, what="入党申请人")
-        if locked.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
-            raise ValidationError({"stage": "只对入党积极分子和发展对象作培养考察。"})
+        if message := stage_error(locked, locked.stage, REVIEW_STAGES, REVIEW):
+            raise ValidationError({"stage": message})
         if message := rules.review_date_error(locked.activist_on, reviewed_on, locked.vote_on):
             raise ValidationError({"reviewed_on": message})
         _not_future(reviewed_on, "reviewed_on", "考察日期")
@@ -861,7 +878,7 @@ def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_
             raise ValidationError({"political_review_on": "没有填写新的政审、培训或公示情况。"})
         return changed
 
-    return _step(applicant, actor, Stage.CANDIDATE, apply, "登记政审、培训、公示")
+    return _step(applicant, actor, PREPARATION_STAGES, apply, PREPARATION)
 
 
 def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any) -> Applicant:
