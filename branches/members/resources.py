@@ -173,7 +173,8 @@ class ApplicantResource(ScopedModelResource):
     rules each step's service applies. A file that reaches the 支部大会 vote enters the
     roster after the sheet (:func:`services.applicants_to_roster`). A sheet may carry a
     file further, never rewrite what the roster already holds: the vote's date (the
-    member's 入党日期), an approval or an extension recorded, a file closed."""
+    member's 入党日期), an approval or an extension recorded, a file closed; nor take a
+    step at a stage the file has passed (:meth:`passed_errors`: a 考察 of a 预备党员)."""
 
     slug = "members_applicants"
     verbose_name = "发展党员"
@@ -283,6 +284,8 @@ class ApplicantResource(ScopedModelResource):
         if stored:
             self.check_kept(instance, stored, values)
         errors = rules.file_errors(values, dates.today())
+        if stored:  # a step the file has passed is refused as its page refuses it, before its dates are
+            errors.update(self.passed_errors(instance, stored, sheet_reviews))
         errors.update({k: v for k, v in self.step_errors(instance, stored, sheet_reviews).items() if k not in errors})
         if errors:
             raise ValidationError(errors)
@@ -363,6 +366,24 @@ class ApplicantResource(ScopedModelResource):
                                                    instance.review_late_reason):
                 errors["candidate_on"] = message
         return errors
+
+    @staticmethod
+    def passed_errors(instance: Applicant, stored: dict[str, Any],
+                      sheet_reviews: Sequence[datetime.date] = ()) -> dict[str, str]:
+        """The steps a stored file has passed that the row takes again, refused by the
+        steps' own rules (:func:`services.sheet_steps_passed_errors`): the row's 考察 are
+        the days of its cell the file has no record of (its 最近一次培养考察日期 on record
+        is one it has)."""
+        days = (set(sheet_reviews) or {instance.reviewed_on}) - {None, stored.get("reviewed_on")}
+        reason = instance.review_late_reason and instance.review_late_reason != stored.get("review_late_reason")
+        on_record: set[datetime.date] = set()
+        if days or reason:
+            on_record = set(ActivistReview.objects.filter(applicant_id=instance.pk)
+                            .values_list("reviewed_on", flat=True))
+            if stored.get("reviewed_on"):
+                on_record.add(stored["reviewed_on"])
+        return services.sheet_steps_passed_errors(applicant=instance, stored=stored, reviews=sorted(days - on_record),
+                                                  reviews_on_record=on_record)
 
     @staticmethod
     def check_kept(instance: Applicant, stored: dict[str, Any], values: dict[str, Any]) -> None:

@@ -357,6 +357,8 @@ FILE_NEEDS = (
     # 集中培训 is of a 发展对象, recorded with the 政审 and 公示 (登记政审、培训、公示).
     ("training_days", "candidate_on", "须先确定为发展对象。"),
     ("training_hours", "candidate_on", "须先确定为发展对象。"),
+    # 考察逾期原因 is given with the 发展对象 decision (or recorded after it).
+    ("review_late_reason", "candidate_on", "须先确定为发展对象。"),
     ("publicity_on", "candidate_on", "须先确定为发展对象。"),
     ("vote_on", "candidate_on", "须先确定为发展对象。"),
     ("approved_on", "vote_on", "须先经支部大会讨论接收为预备党员。"),
@@ -376,7 +378,7 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
     date after today, each step after the one it needs and within its time limits,
     延长预备期 of six to twelve months, 转正 on the day the 预备期 ends, 取消 only
     before 转正. ``values`` holds the fields of :data:`FILE_DATES` and
-    ``talk_late_reason``, ``training_days``, ``training_hours``,
+    ``talk_late_reason``, ``review_late_reason``, ``training_days``, ``training_hours``,
     ``probation_extended_months``, ``closed_reason``, and the 支部大会 dates of an
     extension and of the 转正 where the sheet gives them (each on or after the day the
     预备期 it decides on ends) and of a 取消 (not before the vote; the sheet requires it

@@ -665,13 +665,16 @@ def applicant_apply(*, applicant: Applicant, actor: Any) -> Applicant:
     return applicant
 
 
-# The stages in which a step of a file is taken (its page, its batch action and the
-# applicants' sheet).
+# The stages a file goes through in order, and those in which a step is taken (its page,
+# its batch action and the applicants' sheet). A closed file has passed them all.
+STAGE_ORDER = (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY)
 TALK = "谈话"
 REVIEW = "培养考察"
 REVIEW_STAGES = (Stage.ACTIVIST, Stage.CANDIDATE)
 PREPARATION = "登记政审、培训、公示"
 PREPARATION_STAGES = (Stage.CANDIDATE,)
+PREPARATION_FIELDS = ("political_review_on", "training_days", "training_hours", "publicity_on")
+APPROVED = "上级党委已审批。"
 
 
 def stage_error(applicant: Applicant, stage: str, stages: Sequence[str], label: str) -> str:
@@ -681,6 +684,20 @@ def stage_error(applicant: Applicant, stage: str, stages: Sequence[str], label: 
         return ""
     shown = "、".join(Stage(s).label for s in stages)
     return f"「{label}」须在{shown}阶段办理，「{applicant}」当前为{Stage(stage).label}。"
+
+
+def stage_passed_error(applicant: Applicant, stage: str, stages: Sequence[str], label: str) -> str:
+    """:func:`stage_error` for a file whose ``stage`` is past ``stages``: a sheet row
+    carries a file forward through the stages, taking each step on its way (a 考察 of an
+    applicant it makes an 积极分子 in the same row), never back to a stage it has passed."""
+    last = max(STAGE_ORDER.index(s) for s in stages)
+    if stage in STAGE_ORDER and STAGE_ORDER.index(stage) <= last:
+        return ""
+    return stage_error(applicant, stage, stages, label)
+
+
+def talk_recorded_error(talked_on: datetime.date) -> str:
+    return f"已于 {talked_on:%Y-%m-%d} 登记谈话，不能再次登记。"
 
 
 def _step(applicant: Applicant, actor: Any, expected: str | Sequence[str], apply: Any, label: str) -> Applicant:
@@ -723,7 +740,7 @@ def applicant_talk(*, applicant: Applicant, talked_on: datetime.date, actor: Any
     """谈话: within one month of the application, or later with the reason recorded."""
     def apply(locked: Applicant) -> list[str]:
         if locked.talked_on is not None:
-            raise ValidationError({"talked_on": f"已于 {locked.talked_on:%Y-%m-%d} 登记谈话，不能再次登记。"})
+            raise ValidationError({"talked_on": talk_recorded_error(locked.talked_on)})
         _not_future(talked_on, "talked_on", "谈话日期")
         message = rules.talk_error(locked.applied_on, talked_on, late_reason)
         if message:
@@ -836,6 +853,15 @@ PAST_CANDIDATE = (Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL, Stage.CANCELL
 REVIEW_GAP_NONE = "该档案确定为发展对象前的培养考察间隔均未超过六个月，无需补记考察逾期原因。"
 
 
+def review_gap_reason_error(*, activist_on: datetime.date | None, candidate_on: datetime.date | None,
+                            reviews: Iterable[datetime.date]) -> str:
+    """A 考察逾期原因 recorded after the 发展对象 decision explains a stretch of more than six
+    months without a 考察 (:func:`rules.review_gap`): where there was none, it is refused."""
+    if activist_on is None or candidate_on is None or rules.review_gap(activist_on, reviews, candidate_on) is None:
+        return REVIEW_GAP_NONE
+    return ""
+
+
 def applicant_explain_review_gap(*, applicant: Applicant, reason: str, actor: Any) -> Applicant:
     """补记考察逾期原因: a file whose 发展对象 decision was recorded, before the half-yearly
     rule was held, with a stretch of more than six months without a 考察 and no reason
@@ -844,10 +870,9 @@ def applicant_explain_review_gap(*, applicant: Applicant, reason: str, actor: An
     def apply(locked: Applicant) -> list[str]:
         if locked.review_late_reason.strip():
             raise ValidationError({"review_late_reason": f"已填写考察逾期原因（{locked.review_late_reason}），不能再次补记。"})
-        reviews = locked.reviews.values_list("reviewed_on", flat=True)
-        if (locked.activist_on is None or locked.candidate_on is None
-                or rules.review_gap(locked.activist_on, reviews, locked.candidate_on) is None):
-            raise ValidationError({"review_late_reason": REVIEW_GAP_NONE})
+        if message := review_gap_reason_error(activist_on=locked.activist_on, candidate_on=locked.candidate_on,
+                                              reviews=locked.reviews.values_list("reviewed_on", flat=True)):
+            raise ValidationError({"review_late_reason": message})
         if not reason.strip():
             raise ValidationError({"review_late_reason": "请填写考察逾期原因。"})
         locked.review_late_reason = reason.strip()
@@ -881,6 +906,42 @@ def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_
     return _step(applicant, actor, PREPARATION_STAGES, apply, PREPARATION)
 
 
+def sheet_steps_passed_errors(*, applicant: Applicant, stored: dict[str, Any], reviews: Sequence[datetime.date],
+                              reviews_on_record: Iterable[datetime.date] = ()) -> dict[str, str]:
+    """What a row of the applicants' sheet gives a stored file (``stored``: its values as
+    loaded) that the steps' services would refuse it now, by the field: a 考察 (``reviews``,
+    the days the row adds) once the file has passed the 积极分子 and 发展对象 stages, 政审、
+    培训、公示 once it has passed the 发展对象 stage (:func:`stage_passed_error`, the words
+    of the step's page); a 逾期谈话原因 or an 审批逾期原因 filled in after the 谈话 or the
+    approval it goes with is on record; a 考察逾期原因 after the 发展对象 decision where
+    there was no stretch to explain (:func:`review_gap_reason_error`, through the 考察 on
+    record, ``reviews_on_record``, and the row's). A row may carry what the file holds as
+    it is: only a change is refused (a value on record the row rewrites is
+    ``ApplicantResource.check_kept``'s)."""
+    stage = stored["stage"]
+    errors: dict[str, str] = {}
+    if reviews and (message := stage_passed_error(applicant, stage, REVIEW_STAGES, REVIEW)):
+        errors["reviewed_on"] = message
+    for name in PREPARATION_FIELDS:
+        if getattr(applicant, name) != stored.get(name) and (
+                message := stage_passed_error(applicant, stage, PREPARATION_STAGES, PREPARATION)):
+            errors[name] = message
+
+    def given(name: str) -> bool:
+        return bool(getattr(applicant, name)) and getattr(applicant, name) != (stored.get(name) or "")
+
+    if given("talk_late_reason") and stored.get("talked_on"):
+        errors["talk_late_reason"] = (stage_passed_error(applicant, stage, (Stage.APPLIED,), TALK)
+                                      or talk_recorded_error(stored["talked_on"]))
+    if given("approval_late_reason") and stored.get("approved_on"):
+        errors["approval_late_reason"] = APPROVED
+    if given("review_late_reason") and stored.get("candidate_on") and (message := review_gap_reason_error(
+            activist_on=stored.get("activist_on"), candidate_on=stored["candidate_on"],
+            reviews=[*reviews_on_record, *reviews])):
+        errors["review_late_reason"] = message
+    return errors
+
+
 def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any) -> Applicant:
     """支部大会讨论接收预备党员: checks done; the applicant enters the roster as 预备党员."""
     def apply(locked: Applicant) -> list[str]:
@@ -910,7 +971,7 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
     """上级党委审批: within three months of the 支部大会, later only with its reason."""
     def apply(locked: Applicant) -> list[str]:
         if locked.approved_on:
-            raise ValidationError({"approved_on": "上级党委已审批。"})
+            raise ValidationError({"approved_on": APPROVED})
         _not_future(approved_on, "approved_on", "审批日期")
         message = rules.approval_error(locked.vote_on, approved_on, late_reason)
         if message:
