@@ -61,11 +61,13 @@ def _timeline(item: RectificationItem, *, name: str, label: str, from_state: str
 # ---------------------------------------------------------------------------
 
 def checklist_standing_for(*, source: str, unit: Unit, year: int) -> Checklist:
-    """The standing checklist (常设清单) for a source, unit and year, created on first use."""
+    """The standing checklist (常设清单) for a source, unit and year, created on first use,
+    titled with the unit's full name (兰州市城关区·西川乡2026年年度考核问题清单): the 西川乡 of
+    each county has one, and a list or a choice of checklists must tell them apart."""
     label = ChecklistSource(source).label
     checklist, _ = Checklist.objects.get_or_create(
         source=source, unit=unit, year=year, is_standing=True,
-        defaults={"title": f"{unit.name}{year}年{label}问题清单"},
+        defaults={"title": f"{unit}{year}年{label}问题清单"},
     )
     return checklist
 

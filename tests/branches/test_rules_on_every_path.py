@@ -116,7 +116,8 @@ class TestBackEntryOnTheSheet:
     def test_a_reason_on_a_meeting_inside_the_window_is_not_kept(self, tmp_path: Path, orgs: Any,
                                                                 county_a_clerk: Any) -> None:
         recent = timezone.localdate() - datetime.timedelta(days=2)
-        sheet = sheet_of(tmp_path, MeetingResource, [MEETING_HEADER, ["A-SQ", "支委会", recent.isoformat(), "研究工作", 7, 7, "无"]])
+        sheet = sheet_of(tmp_path, MeetingResource, [MEETING_HEADER, ["A-SQ", "支委会", recent.isoformat(), "研究工作", 7, 7,
+                                                            "原纸质台账补录"]])
         assert run_import(MeetingResource, county_a_clerk, sheet, commit=True).ok
         assert Meeting.objects.get().backentry_reason == ""
 

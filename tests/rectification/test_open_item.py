@@ -30,7 +30,7 @@ def test_an_item_without_a_checklist_goes_into_the_standing_checklist_of_its_sou
     assert checklist.is_standing
     assert (checklist.source, checklist.unit, checklist.year) == (
         ChecklistSource.POLITICAL_ASSESSMENT, tree["county_a"], timezone.localdate().year)
-    assert checklist.title == f"城关区{timezone.localdate().year}年政治素质考核问题清单"
+    assert checklist.title == f"兰州市城关区{timezone.localdate().year}年政治素质考核问题清单"
     assert item.state == ItemState.ON_BOOKS
     assert item.responsible_unit == tree["county_a"]
     assert item.created_by == county_a_clerk
@@ -129,3 +129,33 @@ def test_opening_is_recorded_in_the_timeline_and_the_audit_log(tree, county_a_cl
     assert row.actor == county_a_clerk
     assert row.unit_path == tree["county_a"].path
     assert row.message.startswith("挂账")
+
+
+def test_the_standing_checklists_of_two_towns_of_one_name_are_told_apart(tree, province_officer):
+    from orgwork.common.contract import SystemActor
+    from orgwork.units.models import Unit, UnitLevel, UnitType
+    from orgwork.units.services import unit_save
+
+    towns = [unit_save(unit=Unit(code=f"{tree[county].code}201", name="西川乡", parent=tree[county],
+                                 level=UnitLevel.TOWNSHIP, unit_type=UnitType.TOWNSHIP), actor=SystemActor("fixture"))
+             for county in ("county_a", "county_b")]
+    titles = [rectification_open_item(unit=town, source=ChecklistSource.POLITICAL_ASSESSMENT,
+                                      problem="政治素质考核得分 76 分，低于 80 分", actor=province_officer).checklist.title
+              for town in towns]
+    year = timezone.localdate().year
+    assert titles == [f"兰州市城关区·西川乡{year}年政治素质考核问题清单", f"兰州市七里河区·西川乡{year}年政治素质考核问题清单"]
+
+
+def test_the_migration_gives_a_kept_standing_title_its_units_full_name(tree, county_a_clerk):
+    import importlib
+
+    from django.apps import apps
+
+    step = importlib.import_module("orgwork.rectification.migrations.0008_standing_titles_with_full_unit_names")
+    checklist = rectification_open_item(unit=tree["county_a"], source=ChecklistSource.POLITICAL_ASSESSMENT,
+                                        problem="政治素质考核得分 76 分，低于 80 分", actor=county_a_clerk).checklist
+    Checklist.objects.filter(pk=checklist.pk).update(title="城关区2026年政治素质考核问题清单")
+    step.standing_titles_with_full_names(apps, None)
+    step.standing_titles_with_full_names(apps, None)  # once is enough: a full title stays
+    checklist.refresh_from_db()
+    assert checklist.title == "兰州市城关区2026年政治素质考核问题清单"
