@@ -752,6 +752,20 @@ class WeakBranchCase(Audited):
             raise ValidationError({"categories": f"未知的类型：{'、'.join(map(str, unknown))}。"})
         if message := self.survey_date_error():
             raise ValidationError({"surveyed_on": message})
+        if message := self.deadline_error():
+            raise ValidationError({"deadline": message})
+
+    def deadline_error(self) -> str:
+        """整顿时限 lies in or after the 排查年度 (a case of 2026 is not due in 2020, already
+        overdue the day it is registered); "" when it does or was not written now."""
+        day = self.deadline
+        if not isinstance(day, datetime.date) or not self.year or not (
+                self.written_now("deadline") or self.written_now("year")):
+            return ""
+        if day.year < self.year:
+            return (f"整顿时限 {day.isoformat()} 早于排查年度（{self.year}年）：整顿时限应在列入整顿之后，"
+                    f"不早于 {self.year}-01-01。")
+        return ""
 
     def survey_date_error(self) -> str:
         """测评日期 lies between the start of the 排查年度 (the case is not registered

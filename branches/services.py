@@ -755,14 +755,28 @@ def weak_case_deadline_message(case: WeakBranchCase) -> str:
             f"每次最长延期{MAX_EXTENSION_MONTHS}个月，延期后整顿时限随之调整。{where}。")
 
 
+# Once on the checklist, the item is about this organisation in this year: its problem
+# text names them, and the year's identification counts it.
+WEAK_CASE_ON_CHECKLIST = ("该整顿已挂入整改清单，{}不能再修改：整改事项按原党组织和排查年度挂账。"
+                          "确属录错的，请在整改清单中说明情况，由挂账单位处理该事项。")
+
+
 def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = None) -> None:
     """Rules of the case's own fields, for the form and the service: a struck-off case is
-    not changed, its 整顿时限 moves only by 延期 (:func:`weak_case_deadline_message`), and
-    survey results come as a whole (both rates and the date)."""
+    not changed, its 整顿时限 moves only by 延期 (:func:`weak_case_deadline_message`), its
+    党组织 and 排查年度 stay once it is on the checklist, and survey results come as a
+    whole (both rates and the date)."""
     if original is not None and original.state == WeakCaseState.CLOSED:
         raise ValidationError("已销号的整顿台账不能修改。")
     if original is not None and case.deadline != original.deadline:
         raise ValidationError({"deadline": weak_case_deadline_message(original)}, code="deadline_by_extension")
+    if original is not None and original.rectification_item_id:
+        moved = {name: label for name, label in (("organisation", "党组织"), ("year", "排查年度"))
+                 if getattr(case, f"{name}_id" if name == "organisation" else name)
+                 != getattr(original, f"{name}_id" if name == "organisation" else name)}
+        if moved:
+            raise ValidationError({name: WEAK_CASE_ON_CHECKLIST.format(label) for name, label in moved.items()},
+                                  code="on_checklist")
     rates = [case.awareness_rate, case.satisfaction_rate]
     if any(r is not None for r in rates) and (None in rates or not case.surveyed_on):
         raise ValidationError({"surveyed_on": "测评结果须同时填写知情度、满意度和测评日期。"})

@@ -118,9 +118,12 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # Once registered, the 整顿时限 moves only by its checklist item's 延期 (weak_case_check).
+        # Once registered, the 整顿时限 moves only by its checklist item's 延期, and once on
+        # the checklist its 党组织 and 排查年度 stay (weak_case_check).
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["deadline"] if obj is not None else fields
+        if obj is None:
+            return fields
+        return fields + ["deadline"] + (["organisation", "year"] if obj.rectification_item_id else [])
 
     def save_model(self, request: HttpRequest, obj: WeakBranchCase, form: Any, change: bool) -> None:
         weak_case_save(case=obj, actor=request.user)

@@ -153,3 +153,55 @@ def test_the_page_of_a_case_struck_off_reads_without_a_save_and_a_forged_save_ch
     client.post(url, {"organisation": case.organisation_id, "year": "2025", "categories": ["organisational_life"],
                       "problems": "改写", "plan": "改写", "contact_leader": "改写"})
     assert WeakBranchCase.objects.get(pk=case.pk).problems == "三会一课不经常"
+
+
+def test_a_case_on_the_checklist_keeps_its_branch_and_year_in_the_service(
+        case: WeakBranchCase, orgs: Any, county_a_clerk: Any) -> None:
+    edited = WeakBranchCase.objects.get(pk=case.pk)
+    edited.organisation, edited.year = orgs["community"], case.year - 1
+    with pytest.raises(ValidationError) as refused:
+        weak_case_save(case=edited, actor=county_a_clerk)
+    assert set(refused.value.message_dict) == {"organisation", "year"}
+    assert refused.value.message_dict["year"][0].startswith("该整顿已挂入整改清单，排查年度不能再修改")
+    case.refresh_from_db()
+    assert (case.organisation, case.year) == (orgs["village"], timezone.localdate().year)
+
+
+def test_a_case_on_the_checklist_shows_its_branch_and_year_read_only_and_a_forged_post_moves_nothing(
+        case: WeakBranchCase, orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    url = reverse("admin:branches_weakbranchcase_change", args=[case.pk])
+    client = client_for(county_a_clerk)
+    fields = client.get(url).context["adminform"].form.fields
+    assert "organisation" not in fields and "year" not in fields
+    data = {"organisation": orgs["community"].pk, "year": case.year - 1, "categories": [WeakCategory.RULES],
+            "problems": case.problems, "plan": case.plan, "contact_leader": case.contact_leader,
+            "awareness_rate": "", "satisfaction_rate": "", "surveyed_on": ""}
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert (case.organisation, case.year) == (orgs["village"], timezone.localdate().year)
+
+
+def test_a_case_not_on_the_checklist_may_still_correct_its_branch(orgs: Any, county_a_clerk: Any) -> None:
+    case = weak_case_open(
+        organisation=orgs["community"], year=timezone.localdate().year, categories=[WeakCategory.RULES],
+        problems="制度不落实", plan="建章立制", contact_leader="王副书记", deadline=first_deadline(),
+        actor=county_a_clerk, link_rectification=False)
+    case.organisation = orgs["village"]
+    weak_case_save(case=case, actor=county_a_clerk)
+    assert WeakBranchCase.objects.get(pk=case.pk).organisation == orgs["village"]
+
+
+def test_a_new_case_due_before_its_year_is_refused_on_the_service_and_the_page(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    year = timezone.localdate().year
+    with pytest.raises(ValidationError) as refused:
+        weak_case_open(organisation=orgs["community"], year=year, categories=[WeakCategory.RULES],
+                       problems="制度不落实", plan="建章立制", contact_leader="王副书记",
+                       deadline=datetime.date(2020, 1, 1), actor=county_a_clerk)
+    assert refused.value.message_dict["deadline"][0].startswith(f"整顿时限 2020-01-01 早于排查年度（{year}年）")
+    page = client_for(county_a_clerk).post(reverse("admin:branches_weakbranchcase_add"), {
+        "organisation": orgs["community"].pk, "year": year, "categories": [WeakCategory.RULES],
+        "problems": "制度不落实", "plan": "建章立制", "contact_leader": "王副书记", "deadline": "2020-01-01",
+        "awareness_rate": "", "satisfaction_rate": "", "surveyed_on": ""})
+    assert page.status_code == 200 and "早于排查年度" in page.content.decode()
+    assert not WeakBranchCase.objects.filter(organisation=orgs["community"]).exists()

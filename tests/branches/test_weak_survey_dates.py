@@ -72,8 +72,13 @@ def test_the_case_page_refuses_a_survey_date_outside_the_case(case: WeakBranchCa
     assert RectificationItem.objects.get(pk=case.rectification_item_id).state != ItemState.CLOSURE_REQUESTED
 
 
-def test_moving_the_case_to_a_later_year_than_its_survey_is_refused(case: WeakBranchCase, county_a_clerk: Any,
+def test_moving_the_case_to_a_later_year_than_its_survey_is_refused(orgs: Any, county_a_clerk: Any,
                                                                      client_for: Any) -> None:
+    # Not yet on the checklist: once on it, its year stays (weak_case_check).
+    case = weak_case_open(
+        organisation=orgs["village"], year=2026, categories=[WeakCategory.RULES], problems="制度不落实",
+        plan="建章立制", contact_leader="王副书记", deadline=datetime.date(2026, 12, 31), actor=county_a_clerk,
+        link_rectification=False)
     case.awareness_rate = case.satisfaction_rate = 70
     case.surveyed_on = datetime.date(2026, 3, 1)
     case.save()
