@@ -13,6 +13,8 @@ whatever it is for, on every path that writes one.
 - Nothing but punctuation and symbols (。。。, ……, ——, /): seen, but saying nothing, it too
   would give a required reason; in an optional field it stands for a blank, which is left
   blank.
+- A character that turns the direction in which the text is drawn (U+202E…): what is
+  shown would differ from what is stored (「理由\u202e号3」 reads as 「理由3号」).
 - In a field that records a reason (原因、理由, a name ending in ``reason``): a word that
   stands for none (无, 暂无, 不详, N/A, x). It would give a required reason (逾期谈话原因 无)
   and read as one (欠缴原因 无 kept a member off the 自行脱党 review); without a reason the
@@ -47,7 +49,7 @@ _SEPARATOR = "[ \\-－‐\u3000]"
 _ID_WRITTEN = re.compile(rf"((?:\d{_SEPARATOR}?){{17}})([\dXxＸｘ])(?!\d)")
 _DIGIT_STARTS = re.compile(r"(?<!\d)\d")
 _SEPARATORS = re.compile(_SEPARATOR)
-_QUICK = re.compile(rf"[*＊]|(?:\d{_SEPARATOR}?){{17}}")
+_QUICK_PATTERN = rf"[*＊]|(?:\d{_SEPARATOR}?){{17}}"
 
 WHOLE_ID_NUMBER = ("文字中有完整的身份证号：身份证号只登记在身份证号一栏，并按权限遮盖显示；文字中需要指明某人的，"
                    "请写姓名和身份证号后四位。")
@@ -62,6 +64,8 @@ SAYS_NOTHING = "只有标点或符号，等于没有填写：请写明实际内�
 DIRECTION_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 TURNS_DIRECTION = ("文字中有改变文字方向的控制字符（从其他文件或网页复制的文字常带有这类看不见的字符），"
                    "会使显示的文字与实际保存的不同：请删去后重新输入。")
+# A cell worth a closer look: a star, seventeen digits in a row, or a direction control.
+_QUICK = re.compile(_QUICK_PATTERN + "|[" + "".join(sorted(DIRECTION_CONTROLS)) + "]")
 
 
 def direction_control_error(text: str) -> str | None:
@@ -113,8 +117,8 @@ def records_a_reason(field: models.Field) -> bool:
 
 def may_hold_something_refused(text: str) -> bool:
     """A quick look for a column of cells: whether :func:`text_error` could refuse
-    ``text`` (a star, seventeen digits in a row, a first character that cannot be seen, or
-    one that is neither a letter nor a digit)."""
+    ``text`` (a star, seventeen digits in a row, a direction control, a first character
+    that cannot be seen, or one that is neither a letter nor a digit)."""
     first = text[:1]
     return (first != "" and (not first.isalnum() or first in _FILLERS)) or _QUICK.search(text) is not None
 
@@ -152,7 +156,7 @@ def text_error(text: str, *, typed: bool = True) -> str | None:
         return secrets.MASKED_IN_TYPED_TEXT if typed else secrets.MASKED_IN_TEXT
     if holds_whole_id_number(text):
         return WHOLE_ID_NUMBER
-    return None
+    return direction_control_error(text)
 
 
 def written_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
