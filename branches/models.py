@@ -23,6 +23,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from orgwork.audit.models import Audited
+from orgwork.audit.presentation import choice_labels
 from orgwork.common import dates, names
 from orgwork.common.versioning import Versioned
 from orgwork.units.models import PLACE_SEPARATOR
@@ -716,6 +717,8 @@ class WeakBranchCase(Audited):
     surveyed_on = models.DateField("测评日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
     rectification_item_id = models.BigIntegerField("整改清单条目编号", null=True, blank=True, editable=False)
+
+    audit_shown = {"categories": choice_labels(WeakCategory)}
 
     class Meta:
         verbose_name = "软弱涣散党组织整顿"

@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from orgwork.common.display import already
 from orgwork.audit.models import Audited
+from orgwork.audit.presentation import choice_labels
 from orgwork.common import dates, idnumber, names, phones, secrets
 from orgwork.common.versioning import Versioned
 from orgwork.common.files import AdminDownloadFileField
@@ -585,6 +586,8 @@ class ServiceCard(Audited):
     expires_on = models.DateField("有效期至")
     areas = models.JSONField("可享受服务事项", default=list, blank=True)
     is_revoked = models.BooleanField("已注销", default=False)
+
+    audit_shown = {"areas": choice_labels(BenefitArea)}
 
     class Meta:
         verbose_name = "人才服务卡"

@@ -92,3 +92,14 @@ def test_an_audit_log_entry_shows_a_note_without_an_arrow_from_nothing(personas:
     html = client_for(personas["audit_admin"]).get(
         reverse("admin:audit_auditlog_change", args=[entry.pk])).content.decode()
     assert "字段：身份证号" in html and "字段： →" not in html
+
+
+def test_a_list_of_kinds_kept_as_codes_reads_by_their_names() -> None:
+    from branches.models import WeakBranchCase, WeakCategory
+    from talent.models import BenefitArea, ServiceCard
+
+    rows = readable_changes(WeakBranchCase, {"categories": [[WeakCategory.RULES], [WeakCategory.RULES, "gone"]]})
+    assert [(r.label, r.old, r.new) for r in rows] == [
+        ("软弱涣散类型", WeakCategory.RULES.label, f"{WeakCategory.RULES.label}、gone")]
+    (card,) = readable_changes(ServiceCard, {"areas": [None, [BenefitArea.HOUSEHOLD, BenefitArea.ENTRY_EXIT]]})
+    assert card.new == "户籍、出入境和居留" and "household" not in card.new

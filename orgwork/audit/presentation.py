@@ -188,6 +188,17 @@ def _granted(change: dict[str, Any], names: dict[Any, str]) -> str:
     return f"{change['action']}：{'、'.join(items) or EMPTY}"
 
 
+def choice_labels(choices: Any) -> Any:
+    """A presenter for ``audit_shown``: a list of choice codes kept in a JSON field (软弱涣散
+    类型, 可享受服务事项) read by their labels, 「组织生活不正常、制度不落实」 not ``rules``."""
+    labels = {str(code): str(label) for code, label in choices.choices}
+
+    def shown(value: Any) -> str:
+        return "、".join(labels.get(str(item), str(item)) for item in (value if isinstance(value, list) else [value]))
+
+    return shown
+
+
 def readable_changes(model: type[models.Model], changes: dict[str, Any] | None,
                      related: dict[str, dict[Any, str]] | None = None) -> list[ChangeRow]:
     rows = []
