@@ -67,3 +67,12 @@ def test_an_id_number_born_after_today_says_so_and_a_date_that_does_not_exist_st
     with pytest.raises(ValidationError) as refused:
         idnumber.validate(number_born("19990231"))
     assert refused.value.messages == ["身份证号中的出生日期「19990231」不存在。"]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "TRUE"), (False, "FALSE")])
+def test_a_true_or_false_cell_is_named_as_no_date_not_as_empty(tmp_path, value, shown) -> None:
+    (cell,) = cells_read_back(tmp_path, value)
+    assert cell is value
+    with pytest.raises(ValidationError) as refused:
+        parse_date(cell)
+    assert refused.value.messages == [f"「{shown}」是逻辑值（是/否），不是日期，请填写日期，如 2026-06-15。"]

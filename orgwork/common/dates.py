@@ -105,8 +105,12 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
         return day
     if isinstance(value, datetime.time):
         raise _time_error(value)
-    if isinstance(value, bool) or value is None:
+    if value is None:
         raise ValidationError("日期不能为空。", code="required")
+    if isinstance(value, bool):
+        # A cell Excel shows as TRUE/FALSE (a check box, a formula's result) is no date.
+        raise ValidationError(f"「{'TRUE' if value else 'FALSE'}」是逻辑值（是/否），不是日期，请填写日期，如 2026-06-15。",
+                              code="invalid_date")
     if isinstance(value, (int, float)):
         return _from_number(value, need_day)
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")

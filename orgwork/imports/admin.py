@@ -365,7 +365,7 @@ class ImportExportMixin:
         if ignored := ignored_lookups(request):
             # The list would show its rows without these; a file of them is not what the
             # link asked for, and it would hold records the clerk did not mean to take out.
-            messages.error(request, f"未导出：导出链接中有列表不能识别的查询条件（{shown(ignored)}），导出的记录会多于您要的。"
+            messages.error(request, f"未导出：导出链接中有列表不能识别或不能应用的查询条件（{shown(ignored)}），导出的记录会多于您要的。"
                                     "请在列表页面上设置筛选条件后再点「导出」。")
             return HttpResponseRedirect(changelist + ("?" + params.urlencode() if params else ""))
         filters = {k: params.getlist(k) if len(params.getlist(k)) > 1 else params[k] for k in params}

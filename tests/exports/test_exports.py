@@ -64,7 +64,7 @@ def test_an_export_link_with_a_condition_the_list_cannot_read_writes_no_file_and
     response = client.get(reverse(EXPORT) + "?unit=12&is_current=1", follow=True)
     assert response.redirect_chain == [(reverse("admin:cadres_cadre_changelist") + "?unit=12&is_current=1", 302)]
     shown = [str(m) for m in response.context["messages"]]
-    assert shown[0].startswith("未导出：导出链接中有列表不能识别的查询条件（unit、is_current）")
+    assert shown[0].startswith("未导出：导出链接中有列表不能识别或不能应用的查询条件（unit、is_current）")
     assert any(m.startswith("已忽略无法识别的查询条件：unit、is_current") for m in shown)
     assert not AuditLog.objects.filter(action=AuditAction.EXPORT).exists() and not ExportFile.objects.exists()
     following = client.get(reverse("admin:cadres_cadre_changelist"))  # nothing left over for the next page

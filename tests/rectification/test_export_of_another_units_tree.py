@@ -27,7 +27,7 @@ def test_an_export_of_another_countys_tree_writes_no_file_and_the_list_says_so_o
     response = client_for(county_a_clerk).get(reverse(EXPORT), {"unit_tree": "620103"}, follow=True)
     assert response.redirect_chain == [(reverse(CHANGELIST) + "?unit_tree=620103", 302)]
     shown = messages_of(response)
-    assert shown[0].startswith("未导出：导出链接中有列表不能识别的查询条件（unit_tree）")
+    assert shown[0].startswith("未导出：导出链接中有列表不能识别或不能应用的查询条件（unit_tree）")
     assert shown.count(OUTSIDE) == 1 and len(shown) == 2
     assert not ExportFile.objects.exists()
 
