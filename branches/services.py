@@ -578,6 +578,10 @@ def _apply_item_scores(locked: BranchAssessment, scores: Mapping[Any, Any] | Non
     return total, vetoes, changes
 
 
+SELF_SCORES_SUBMITTED = ("自评已提交，逐项自评得分不能在这里修改（自评总分是提交时各项得分之和）。"
+                         "如需更正，请在「提交自评」中重新填写各项自评得分并提交，自评总分随之重算。")
+
+
 def assessment_record_scores(*, assessment: BranchAssessment, actor: Any, self_scores: Mapping[Any, Any] | None = None,
                              reviewed_scores: Mapping[Any, Any] | None = None, self_note: str | None = None,
                              review_note: str | None = None) -> BranchAssessment:
@@ -594,7 +598,12 @@ def assessment_record_scores(*, assessment: BranchAssessment, actor: Any, self_s
         changes: dict[str, Any] = {}
         for stage, scores in (("self_score", self_scores), ("reviewed_score", reviewed_scores)):
             if scores:  # partly scored is fine while typing; submit and review need every item
-                changes.update(_apply_item_scores(locked, scores, stage, stage, complete=False)[2])
+                changed = _apply_item_scores(locked, scores, stage, stage, complete=False)[2]
+                if changed and stage == "self_score" and locked.state == AssessmentState.SELF_ASSESSED:
+                    # The submitted total is the items' sum: an item changed here would leave
+                    # it wrong. A correction is submitted again, which sums the items anew.
+                    raise ValidationError({"self_score": SELF_SCORES_SUBMITTED})
+                changes.update(changed)
         fields = []
         for name, value in (("self_note", self_note), ("review_note", review_note)):
             if value is not None and value != getattr(locked, name):

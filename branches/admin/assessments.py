@@ -18,6 +18,7 @@ from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 from ..models import AssessmentItemScore, AssessmentState, BranchAssessment
 from ..selectors import standard_version_in_force
 from ..services import (
+    SELF_SCORES_SUBMITTED,
     assessment_nominate_model,
     assessment_open,
     assessment_record_scores,
@@ -80,6 +81,9 @@ class ItemScoreForm(forms.ModelForm):
                 continue
             if assessment.state == AssessmentState.REVIEWED:
                 self.add_error(name, "已审核的评定不能修改得分。")
+                continue
+            if name == "self_score" and assessment.state == AssessmentState.SELF_ASSESSED:
+                self.add_error(name, SELF_SCORES_SUBMITTED)  # as assessment_record_scores refuses it
                 continue
             if name == "reviewed_score" and data.get(name) is not None and not is_above(self.user, assessment.organisation):
                 self.add_error(name, f"审核得分须由「{assessment.organisation.unit}」的上级单位填写。")
