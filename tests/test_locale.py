@@ -117,3 +117,16 @@ def test_the_command_search_answers_in_chinese(client_for: Any, county_a_clerk: 
     assert "共找到" in html and "条结果" in html and not re.search(r">[^<]*\bFound\b", html)
     nothing = client.get("/admin/search/", {"s": "无此功能页面zzz", "extended": "1"}).content.decode()
     assert "没有找到匹配的结果" in nothing and "No results" not in nothing
+
+
+def test_the_date_pickers_weekday_initials_read_in_chinese(client_for: Any, county_a_clerk: Any) -> None:
+    """Django's zh-hans catalogue keeps 「M T W T F S S」 over the calendar's days."""
+    import json
+
+    script = client_for(county_a_clerk).get(reverse("admin:jsi18n")).content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, flags=re.S).group(1))
+    initials = {day: catalogue[f"one letter {day}\x04{letter}"] for day, letter in (
+        ("Monday", "M"), ("Tuesday", "T"), ("Wednesday", "W"), ("Thursday", "T"), ("Friday", "F"),
+        ("Saturday", "S"), ("Sunday", "S"))}
+    assert list(initials.values()) == ["一", "二", "三", "四", "五", "六", "日"]
+    assert catalogue["Today"] == "今天" and catalogue["January"] == "一月"
