@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from orgwork.admin_base import ScopedModelAdmin, ScopedStackedInline, UnitSubtreeFilter, once_per_record
 from orgwork.admin_site import autocomplete_source
+from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
 
 from ..members.selectors import RosterCount, roster_counts
@@ -27,8 +29,16 @@ BRANCH_ONLY_SOURCES = (("members", "member", "branch"), ("members", "applicant",
                        ("branches", "meeting", "organisation"))
 
 
+class SecretaryForm(forms.ModelForm):
+    class Meta:
+        model = Secretary
+        fields = "__all__"
+        field_classes = {"birth_month": dates.MonthFormField}  # kept to the month, as the sheet keeps it
+
+
 class SecretaryInline(ScopedStackedInline):
     model = Secretary
+    form = SecretaryForm
     fields = [("name", "education", "birth_month"), ("is_full_time", "is_double_leader")]
     max_num = 1
     can_delete = True

@@ -21,22 +21,6 @@ from ..models import Assessment, Cadre, CadreStatus, PositionQuota, Post
 MAX_PHOTO_BYTES = 1024 * 1024
 
 
-class MonthField(forms.DateField):
-    """A month typed the way forms write it (1975.06, 1975年6月, 1975-06-01…)."""
-
-    widget = forms.TextInput(attrs={"placeholder": "如 1975.06", "size": 10})
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        if value in self.empty_values:
-            return None
-        return dates.parse_date(value).replace(day=1)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return dates.format_month(value)
-        return value
-
-
 class DayField(forms.DateField):
     """A date that may be written as a month only (任职时间 2021.01 = 2021-01-01), read by
     the same parser as the sheets and ``.lrmx`` files."""
@@ -84,7 +68,8 @@ class CadreForm(forms.ModelForm):
     class Meta:
         model = Cadre
         fields = "__all__"
-        field_classes = {"birth_month": MonthField, "party_joined_on": MonthField, "work_started_on": MonthField,
+        field_classes = {"birth_month": dates.MonthFormField, "party_joined_on": dates.MonthFormField,
+                         "work_started_on": dates.MonthFormField,
                          "age_reckoned_on": DayField, "form_filled_on": DayField}
         # Taken here or in another county reads alike: the form does not tell where.
         error_messages = {"id_number": {"unique": secrets.ID_NUMBER_UNAVAILABLE}}

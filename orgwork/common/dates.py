@@ -168,6 +168,27 @@ class DateFormField(forms.DateField):
     default_validators = [validate_in_range]
 
 
+class MonthFormField(forms.DateField):
+    """A month (出生年月, 入党时间, 参加工作时间) typed the way forms write it (1975.06,
+    1975年6月, 1975-06-01…) and kept as the first of the month. Always a text box with its
+    example: the admin gives every date field its day calendar, whose 今天 and picked day
+    (2026-12-11) a month has no use for, and whose input drops the example."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["widget"] = forms.TextInput(attrs={"placeholder": "如 1975.06", "size": 10})
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        return parse_date(value).replace(day=1)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime.date):
+            return format_month(value)
+        return value
+
+
 def written_date_errors(instance: Any, names: Any = None) -> dict[str, str]:
     """The date fields of a model ``instance`` (those in ``names``, or all) written now
     (``written_now``: a new record, or a value changed) that lie outside the range, each

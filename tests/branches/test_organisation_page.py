@@ -4,6 +4,7 @@ organisation's records, no bookkeeping fields, and a capped count that says it i
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.db import connection
@@ -65,3 +66,12 @@ def test_the_meeting_list_reads_its_first_and_last_date_once(orgs: Any, county_a
     assert len(bounds) == 1, bounds
     text = page.content.decode()
     assert "held_on__year=2024" in text and "held_on__year=2025" in text  # the years between them
+
+
+def test_a_secretarys_birth_month_is_a_text_box_with_its_example_not_a_day_calendar(
+    orgs: Any, county_a_clerk: Any, client_for: Any
+) -> None:
+    page = client_for(county_a_clerk).get(reverse("admin:branches_partyorganisation_change",
+                                                  args=[orgs["community"].pk]))
+    boxes = re.findall(r'<input[^>]*name="secretary-[^"]*-birth_month"[^>]*>', page.content.decode())
+    assert boxes and all('placeholder="如 1975.06"' in box and "vDateField" not in box for box in boxes), boxes

@@ -363,3 +363,17 @@ def test_no_role_holds_the_right_to_delete_archive_material() -> None:
 
     for right in ("cadres.delete_assessment", "cadres.delete_rewardpunishment"):
         assert not any(right in rights for rights in roles.ROLE_PERMISSIONS.values()), right
+
+
+def test_the_months_of_a_cadres_page_are_text_boxes_with_their_example_not_a_day_calendar(
+        make_cadre, county_a_clerk, client_for) -> None:
+    cadre = make_cadre(birth=datetime.date(1975, 6, 15))
+    page = client_for(county_a_clerk).get(change_url(cadre))
+    form = page.context["adminform"].form
+    html = page.content.decode()
+    for name in ("birth_month", "party_joined_on", "work_started_on"):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'placeholder="如 1975.06"' in box and "vDateField" not in box, box
+    assert re.search(r'<input[^>]*name="birth_month"[^>]*value="1975.06"', html)
+    # The dates of the page keep their calendar.
+    assert "vDateField" in str(form["age_reckoned_on"])
