@@ -48,3 +48,39 @@ def test_the_posts_table_on_a_cadres_page_fits_at_1440_px_with_its_title_readabl
 
     assert seen["table"] <= seen["box"] + 1, f"the table is {seen['table']}px in a {seen['box']}px box"
     assert seen["title"] >= 8, f"the title cell shows {seen['title']:.1f} characters"
+
+
+def test_the_posts_table_shows_a_township_posts_title_unit_rank_and_document_number_whole(
+    browser: Any, http_server: Any, personas: dict[str, Any], tree: dict[str, Any]
+) -> None:
+    cadre = cadre_in(tree["county_a"], name="邵英")
+    post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title="西川乡纪委书记", rank=Rank.TOWNSHIP_DEPUTY,
+                           appointed_on=datetime.date(2023, 5, 1), appointment_document="城关委发〔2023〕15号",
+                           is_current=True), actor=SAMPLES)
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    assert page.goto(http_server.url + reverse("admin:cadres_cadre_change", args=[cadre.pk])).status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    seen = page.evaluate("""() => {
+      const table = document.querySelector("#posts-group table");
+      const row = [...table.querySelectorAll("tbody tr")].find(r => r.querySelector("td.field-title input"));
+      const cut = box => box.scrollWidth > box.clientWidth;
+      const rank = row.querySelector("td.field-rank select");
+      const style = getComputedStyle(rank);
+      const pen = document.createElement("canvas").getContext("2d");
+      pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const unit = row.querySelector("td.field-unit .select2-selection__rendered");
+      return {table: table.getBoundingClientRect().width, box: table.parentElement.getBoundingClientRect().width,
+              title: cut(row.querySelector("td.field-title input")),
+              document: cut(row.querySelector("td.field-appointment_document input")),
+              date: cut(row.querySelector("td.field-appointed_on input")),
+              unit: unit.scrollWidth > unit.clientWidth,
+              rank: pen.measureText(rank.selectedOptions[0].text).width
+                    > rank.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)};
+    }""")
+    context.close()
+
+    assert seen["table"] <= seen["box"] + 1, f"the table is {seen['table']}px in a {seen['box']}px box"
+    assert not any(seen[name] for name in ("title", "document", "date", "unit", "rank")), seen
