@@ -245,12 +245,12 @@ class AssignmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, 
     search_fields = ("cadre__name", "village")
     autocomplete_fields = ("cadre", "sending_unit", "host_unit", "township")
     ordering = ("-starts_on", "-id")
-    readonly_fields = ("status", "left_on", "end_reason", "held_accountable", "replacement")
+    readonly_fields = ("status", "left_on", "end_reason", "accountable_shown", "replacement")
     fieldsets = (
         (None, {"fields": ("kind", "cadre", "sending_unit", ("starts_on", "ends_on"), "remarks")}),
         ("挂职", {"fields": ("host_unit", "post")}),
         ("驻村", {"fields": ("township", "village")}),
-        ("在岗与离岗", {"fields": ("status", "left_on", "end_reason", "held_accountable", "replacement")}),
+        ("在岗与离岗", {"fields": ("status", "left_on", "end_reason", "accountable_shown", "replacement")}),
     )
     inlines = (DutyCheckInline, AssessmentInline)
     actions = ("complete_selected",)
@@ -298,6 +298,11 @@ class AssignmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, 
         last = getattr(obj, "last_checked_on", None)
         overdue = obj.status == AssignmentStatus.ACTIVE and obj.starts_on < since and (last is None or last < since)
         return warning_flag(overdue, "逾期")
+
+    # 有 where the cadre was held to account, a dash where not: a red cross read as a fault.
+    @admin.display(description="问责处理")
+    def accountable_shown(self, obj: Assignment) -> str:
+        return "有" if obj.held_accountable else "—"
 
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         assignment_save(assignment=obj, actor=request.user)  # the form has shown the rules

@@ -22,7 +22,7 @@ from cadres.secondment.models import (
     AssignmentStatus,
     DutyCheck,
 )
-from cadres.secondment.services import assignment_assess
+from cadres.secondment.services import assignment_assess, assignment_end
 from orgwork.audit.models import AuditLog
 from orgwork.codes import lookup
 from orgwork.imports import services as import_services
@@ -322,3 +322,21 @@ def test_a_masked_duty_check_export_uploaded_unchanged_finds_its_cadres_again(se
     job.refresh_from_db()
     assert "已按导出文件还原 1 个被遮蔽的号码" in job.message
     assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
+
+
+def test_an_assignments_page_says_accountability_in_words_not_with_a_red_cross(tree, cadre_a, cadre_a2,
+                                                                               county_a_clerk, client_for):
+    kept = station(cadre_a, township=tree["township_a"], village="红山村")
+    recalled = station(cadre_a2, township=tree["township_a"], village="青石村")
+    assignment_end(assignment=recalled, status=AssignmentStatus.RECALLED, left_on=days_ago(1), reason="工作不力",
+                   held_accountable=True, actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    for assignment, shown in ((kept, "—"), (recalled, "有")):
+        response = client.get(page(assignment))
+        line = response.context["adminform"]
+        html = response.content.decode()
+        assert "问责处理" in html
+        [field] = [f for fieldset in line for row in fieldset for f in row
+               if f.is_readonly and f.field["name"] == "accountable_shown"]
+        assert field.contents() == shown
+        assert "icon-no" not in html and "icon-yes" not in html

@@ -1,6 +1,7 @@
-"""What two list cells say in their edge cases: a letter issued today is 在途 「今天开出」,
+"""What list cells say in their edge cases: a letter issued today is 在途 「今天开出」,
 not 「已0天」; a 发展党员 file whose 预备期 was cut short (取消预备党员资格) shows no 预备期满
-date, which would read as a 转正 still to come."""
+date, which would read as a 转正 still to come; the roster's 流动党员 and 失联党员 say so in
+words, never with a tick that reads as "in order"."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.urls import reverse
 
 from branches.members import services
 
-from branches.members.models import Applicant
+from branches.members.models import Applicant, Member
 
-from .conftest import SYSTEM, days_ago, probationary
+from .conftest import SYSTEM, add_member, days_ago, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,20 @@ def test_a_cancelled_file_shows_no_end_of_probation_in_the_applicant_list(orgs, 
     body = client_for(county_a_clerk).get(reverse("admin:members_applicant_changelist")).content.decode()
     assert f"{ongoing.probation_ends_on:%Y-%m-%d}" in row_of(body, "钱进步")
     assert f"{cut_short.probation_ends_on:%Y-%m-%d}" not in row_of(body, "韩雪梅")
+
+
+def test_the_roster_says_floating_and_lost_in_words_and_an_ordinary_member_has_a_dash(orgs, client_for,
+                                                                                      county_a_clerk):
+    add_member(orgs["community"], "王建国")
+    Member.objects.filter(pk=add_member(orgs["community"], "李流动").pk).update(is_floating=True)
+    Member.objects.filter(pk=add_member(orgs["community"], "张失联").pk).update(is_lost=True)
+    url = reverse("admin:members_member_changelist")
+    body = client_for(county_a_clerk).get(url).content.decode()
+    cells = {name: re.findall(r'<td class="field-(?:floating|lost)_shown[^"]*">(.*?)</td>', row_of(body, name))
+             for name in ("王建国", "李流动", "张失联")}
+    assert cells == {"王建国": ["—", "—"], "李流动": ["流动", "—"],
+                     "张失联": ["—", '<span class="orgwork-warning">失联</span>']}
+    assert "icon-yes" not in body and "icon-no" not in body
+    assert "流动党员" in body and "失联党员" in body  # the headers
+    lost = client_for(county_a_clerk).get(url, {"is_lost__exact": "1", "o": "11"})
+    assert [m.name for m in lost.context["cl"].result_list] == ["张失联"]
