@@ -5,7 +5,8 @@ Every admin page is drawn by unfold's templates, which expect unfold's ``ModelAd
 ``ScopedModelAdmin`` (工作人员 too). What is still registered on Django's plain
 ``ModelAdmin`` after autodiscovery — django-axes's login records, the audit trail, 角色
 (Django's group admin) — is put on unfold's by :func:`reskin` (axes's Chinese names come
-from ``orgwork/skin/locale``).
+from ``orgwork/skin/locale``), and its list honours its query string as every other list
+does (:class:`~orgwork.admin_changelist.HonouredListMixin`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.contrib.admin import AdminSite
 from unfold.admin import ModelAdmin
 
 from orgwork.accounts.login_records import LoginRecordsScope
+from orgwork.admin_changelist import HonouredListMixin
 from orgwork.admin_not_found import RecordNotFoundMixin
 
 # Columns of those admins that are methods without a description: Django would head them
@@ -38,9 +40,11 @@ def reskin(site: AdminSite) -> None:
     """Put every admin still on Django's plain ``ModelAdmin`` on unfold's: django-axes's
     three, and any registered that way (the audit trail's). The admin class keeps its own
     options and methods; unfold's ``ModelAdmin`` comes after it, before Django's, and a
-    missing record is told as on every other admin (:class:`RecordNotFoundMixin`), the
-    login records are narrowed to whose the reader may read (:class:`LoginRecordsScope`). A
-    method column without a description gets its Chinese one from :data:`DESCRIPTIONS`."""
+    missing record is told as on every other admin (:class:`RecordNotFoundMixin`), an
+    unknown query parameter is dropped and named (已忽略无法识别的查询条件), not sent to
+    Django's bare ``?e=1`` (:class:`HonouredListMixin`), the login records are narrowed to
+    whose the reader may read (:class:`LoginRecordsScope`). A method column without a
+    description gets its Chinese one from :data:`DESCRIPTIONS`."""
     for model, model_admin in list(site._registry.items()):
         if isinstance(model_admin, ModelAdmin):
             continue
@@ -51,5 +55,7 @@ def reskin(site: AdminSite) -> None:
                 attrs[name] = _described(getattr(stock, name), description)
         # The login records are read within the 三员 split (orgwork.accounts.login_records).
         scoped = (LoginRecordsScope,) if model._meta.app_label == "axes" else ()
+        honoured = () if issubclass(stock, HonouredListMixin) else (HonouredListMixin,)  # the audit trail has it
         site.unregister(model)
-        site.register(model, type(stock.__name__, (RecordNotFoundMixin, *scoped, stock, ModelAdmin), attrs))
+        site.register(model, type(stock.__name__, (RecordNotFoundMixin, *honoured, *scoped, stock, ModelAdmin),
+                                  attrs))
