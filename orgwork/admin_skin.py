@@ -28,6 +28,35 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
 }
 
 
+# What django-axes stores for a header the request did not carry (axes.helpers): its
+# English placeholder, which a login record's page shows as 未知.
+AXES_UNKNOWN = "<unknown>"
+AXES_HEADERS = ("user_agent", "path_info", "http_accept")
+
+
+def _header_shown(model: Any, name: str) -> Callable[..., Any]:
+    def shown(self: Any, obj: Any) -> Any:
+        value = getattr(obj, name)
+        return "未知" if value == AXES_UNKNOWN else value
+
+    shown.short_description = model._meta.get_field(name).verbose_name  # type: ignore[attr-defined]
+    return shown
+
+
+class AxesHeadersShown:
+    """A login record's page with each header axes records (User-Agent, path, Accept) read
+    through ``<name>_shown``, which says 未知 for a header the request did not carry."""
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        return [f"{name}_shown" if name in AXES_HEADERS else name for name in fields]
+
+    def get_fieldsets(self, request: Any, obj: Any = None) -> list[tuple[Any, dict[str, Any]]]:
+        return [(title, {**options, "fields": [f"{name}_shown" if name in AXES_HEADERS else name
+                                               for name in options["fields"]]})
+                for title, options in super().get_fieldsets(request, obj)]  # type: ignore[misc]
+
+
 def _described(method: Callable[..., Any], description: str) -> Callable[..., Any]:
     def shown(self: Any, obj: Any) -> Any:
         return method(self, obj)
@@ -43,7 +72,8 @@ def reskin(site: AdminSite) -> None:
     missing record is told as on every other admin (:class:`RecordNotFoundMixin`), an
     unknown query parameter is dropped and named (已忽略无法识别的查询条件), not sent to
     Django's bare ``?e=1`` (:class:`HonouredListMixin`), the login records are narrowed to
-    whose the reader may read (:class:`LoginRecordsScope`). A method column without a
+    whose the reader may read (:class:`LoginRecordsScope`) and a header the request did
+    not carry reads 未知 (:class:`AxesHeadersShown`). A method column without a
     description gets its Chinese one from :data:`DESCRIPTIONS`."""
     for model, model_admin in list(site._registry.items()):
         if isinstance(model_admin, ModelAdmin):
@@ -54,7 +84,10 @@ def reskin(site: AdminSite) -> None:
             if label == model._meta.label_lower and callable(getattr(stock, name, None)):
                 attrs[name] = _described(getattr(stock, name), description)
         # The login records are read within the 三员 split (orgwork.accounts.login_records).
-        scoped = (LoginRecordsScope,) if model._meta.app_label == "axes" else ()
+        scoped: tuple[type, ...] = ()
+        if model._meta.app_label == "axes":
+            scoped = (LoginRecordsScope, AxesHeadersShown)
+            attrs.update({f"{name}_shown": _header_shown(model, name) for name in AXES_HEADERS})
         honoured = () if issubclass(stock, HonouredListMixin) else (HonouredListMixin,)  # the audit trail has it
         site.unregister(model)
         site.register(model, type(stock.__name__, (RecordNotFoundMixin, *honoured, *scoped, stock, ModelAdmin),

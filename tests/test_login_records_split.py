@@ -100,3 +100,17 @@ def test_the_auditor_reads_the_administrators_logins_in_the_audit_trail(
     client.force_login(personas["audit_admin"])
     page = client.get(reverse("admin:audit_auditlog_changelist")).content.decode()
     assert "security_admin" in page
+
+
+def test_a_login_records_page_says_unknown_in_chinese_for_a_header_the_request_did_not_carry(
+        personas: dict[str, User], client_for: Any) -> None:
+    record = AccessLog.objects.create(username="county_a_clerk", ip_address="10.0.0.1", user_agent="Mozilla/5.0",
+                                      http_accept="<unknown>", path_info="/admin/login/")
+    page = client_for(personas["security_admin"]).get(reverse("admin:axes_accesslog_change", args=[record.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<unknown>" not in html and "&lt;unknown&gt;" not in html
+    shown = {f.field["label"]: f.contents() for fieldset in page.context["adminform"] for line in fieldset
+             for f in line if f.is_readonly}
+    assert shown["HTTP Accept 头"] == "未知"
+    assert "Mozilla/5.0" in shown.values() and "/admin/login/" in shown.values()
