@@ -307,8 +307,50 @@ class Enrollment(Versioned, Audited):
                 errors["exit_date"] = "退出必须填写退出日期。"
         elif self.exit_reason or self.exit_date:
             errors["exit_reason"] = "只有退出状态才填写退出原因和日期。"
+        if "term_start" not in errors and "term_end" not in errors:
+            for name, message in self.records_outside_term().items():
+                errors[name] = message
         if errors:
             raise ValidationError(errors)
+
+    def records_outside_term(self) -> dict[str, str]:
+        """What is recorded on this enrollment that a changed term (聘期开始/聘期结束) would no
+        longer cover, as errors under ``term_start`` and ``term_end``: every 资助年度 and
+        考核年度 lies in the term's years (``EnrolleeYearRecord.year_outside_term_error``),
+        no review is dated before the term starts (``TermReview.clean``) and the 退出日期
+        lies in the term. Asked only when the term is written now,
+        so a re-uploaded roster costs no query; the page, the roster sheet and
+        ``services.enrollment_update`` all clean here."""
+        if (self._state.adding or self.pk is None or not self.term_start or not self.term_end
+                or not (self.written_now("term_start") or self.written_now("term_end"))):
+            return {}
+        first, last = self.term_start.year, self.term_end.year
+        before: list[str] = []
+        after: list[str] = []
+        years = sorted(Funding.objects.filter(enrollment_id=self.pk).filter(Q(year__lt=first) | Q(year__gt=last))
+                       .values_list("year", flat=True))
+        if early := [y for y in years if y < first]:
+            before.append(f"{'、'.join(f'{y}年' for y in early)}的资助经费")
+        if late := [y for y in years if y > last]:
+            after.append(f"{'、'.join(f'{y}年' for y in late)}的资助经费")
+        reviews = (TermReview.objects.filter(enrollment_id=self.pk)
+                   .filter(Q(review_year__lt=first) | Q(review_year__gt=last) | Q(reviewed_on__lt=self.term_start))
+                   .order_by("review_year"))
+        for review in reviews:
+            named = (f"{review.review_year}年的聘期考核（{review.get_grade_display()}，"
+                     f"考核日期 {review.reviewed_on.isoformat()}）")
+            (after if review.review_year > last else before).append(named)
+        if self.exit_date and self.exit_date < self.term_start:
+            before.append(f"退出日期 {self.exit_date.isoformat()}")
+        if self.exit_date and self.exit_date > self.term_end:
+            after.append(f"退出日期 {self.exit_date.isoformat()}")
+        rule = "聘期须覆盖这条入选记录上已登记的资助经费、聘期考核和退出日期；确需调整聘期的，请先更正这些记录。"
+        errors: dict[str, str] = {}
+        if before:
+            errors["term_start"] = f"聘期开始 {self.term_start.isoformat()} 晚于已登记的{'，'.join(before)}：{rule}"
+        if after:
+            errors["term_end"] = f"聘期结束 {self.term_end.isoformat()} 早于已登记的{'，'.join(after)}：{rule}"
+        return errors
 
 
 def training_plan_path(instance: TrainingPlanFile, filename: str) -> str:
