@@ -227,6 +227,11 @@ ENROLLEE_FIXED = ("入选人员的人才和人才计划登记后不能更改：�
                   "再为正确的人才或人才计划新增入选记录。")
 
 
+# An exit is recorded once it has happened: a 退出 dated ahead would take the enrollee
+# off the roster (and the funding) today.
+EXIT_IN_FUTURE = "退出日期不能晚于今天。"
+
+
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -305,6 +310,8 @@ class Enrollment(Versioned, Audited):
                 errors["exit_reason"] = "退出必须填写退出原因。"
             if not self.exit_date:
                 errors["exit_date"] = "退出必须填写退出日期。"
+            elif self.written_now("exit_date") and (message := self.exit_date_error(self.exit_date)):
+                errors["exit_date"] = message
         elif self.exit_reason or self.exit_date:
             errors["exit_reason"] = "只有退出状态才填写退出原因和日期。"
         if "term_start" not in errors and "term_end" not in errors:
@@ -313,12 +320,26 @@ class Enrollment(Versioned, Audited):
         if errors:
             raise ValidationError(errors)
 
+    def exit_date_error(self, exit_date: datetime.date) -> str:
+        """Why ``exit_date`` may not be this enrollee's 退出日期 ("" when it may): an exit has
+        taken place (not after today, as a 考核日期) and lies in the term — not before the
+        聘期开始, not after the 聘期结束 (a term that has run out ends as 期满, not as 退出).
+        One wording for the batch action, the record page's button and the service."""
+        if self.term_start and exit_date < self.term_start:
+            return "退出日期不能早于聘期开始。"
+        if dates.after_today(exit_date):
+            return EXIT_IN_FUTURE
+        if self.term_end and exit_date > self.term_end:
+            return (f"退出日期 {exit_date.isoformat()} 晚于聘期结束 {self.term_end.isoformat()}："
+                    "退出日期应在聘期内；聘期已结束的，请办理「聘期期满」。")
+        return ""
+
     def records_outside_term(self) -> dict[str, str]:
         """What is recorded on this enrollment that a changed term (聘期开始/聘期结束) would no
         longer cover, as errors under ``term_start`` and ``term_end``: every 资助年度 and
         考核年度 lies in the term's years (``EnrolleeYearRecord.year_outside_term_error``),
         no review is dated before the term starts (``TermReview.clean``) and the 退出日期
-        lies in the term. Asked only when the term is written now,
+        lies in the term (:meth:`exit_date_error`). Asked only when the term is written now,
         so a re-uploaded roster costs no query; the page, the roster sheet and
         ``services.enrollment_update`` all clean here."""
         if (self._state.adding or self.pk is None or not self.term_start or not self.term_end

@@ -142,7 +142,8 @@ def _lock(enrollment: Enrollment, actor: Any) -> Enrollment:
 @transaction.atomic
 def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.date, actor: Any,
                     note: str = "") -> Enrollment:
-    """退出机制: take an enrollee off the roster. Already exited: nothing changes."""
+    """退出机制: take an enrollee off the roster on a day that has come and lies in the term
+    (``Enrollment.exit_date_error``). Already exited: nothing changes."""
     require_permission(actor, "talent.change_enrollment", "办理退出")
     enrollment = _lock(enrollment, actor)
     if enrollment.status == EnrollmentStatus.EXITED:
@@ -151,8 +152,8 @@ def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.
         raise ValidationError({"exit_reason": "请选择退出原因。"})
     if enrollment.status != EnrollmentStatus.ACTIVE:
         raise ValidationError({"status": f"「{enrollment}」{already(enrollment.get_status_display())}，不能再办理退出。"})
-    if exit_date < enrollment.term_start:
-        raise ValidationError({"exit_date": "退出日期不能早于聘期开始。"})
+    if message := enrollment.exit_date_error(exit_date):
+        raise ValidationError({"exit_date": message})
     enrollment.status = EnrollmentStatus.EXITED
     enrollment.exit_reason, enrollment.exit_date, enrollment.exit_note = reason, exit_date, note
     save_audited(enrollment, actor=actor, action=AuditAction.TRANSITION, message=f"退出：{ExitReason(reason).label}",
@@ -287,7 +288,10 @@ def term_review_apply_consequences(*, review: TermReview, actor: Any) -> None:
             save_audited(Reward(enrollment=enrollment, review=review, amount=amount, awarded_on=review.reviewed_on),
                          actor=actor, message=f"{review.review_year}年聘期考核优秀，给予一次性奖励")
     elif review.grade == ReviewGrade.UNQUALIFIED and enrollment.status == EnrollmentStatus.ACTIVE:
-        enrollment_exit(enrollment=enrollment, reason=ExitReason.FAILED_REVIEW, exit_date=review.reviewed_on,
+        # An exit lies in the term: a review held after the term's last day (its year is
+        # in the term) exits the enrollee on that last day.
+        exit_date = min(review.reviewed_on, enrollment.term_end)
+        enrollment_exit(enrollment=enrollment, reason=ExitReason.FAILED_REVIEW, exit_date=exit_date,
                         note=f"{review.review_year}年聘期考核不合格。", actor=actor)
 
 

@@ -3,18 +3,28 @@ buttons on the record's page: a review, an exit, a request's result or return re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
 from orgwork.common import dates
 
-from ..models import ExitReason, ReviewGrade
+from ..models import EXIT_IN_FUTURE, ExitReason, ReviewGrade
 
 
 class ExitForm(forms.Form):
     reason = forms.ChoiceField(label="退出原因", choices=ExitReason.choices)
     exit_date = dates.DateFormField(label="退出日期", initial=timezone.localdate)
     note = forms.CharField(label="退出说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_exit_date(self) -> Any:
+        # Refused for the whole batch at once; the term's bounds are each enrollee's and
+        # are held by services.enrollment_exit (Enrollment.exit_date_error).
+        exit_date = self.cleaned_data.get("exit_date")
+        if dates.after_today(exit_date):
+            raise forms.ValidationError(EXIT_IN_FUTURE)
+        return exit_date
 
 
 class ReviewForm(forms.Form):
