@@ -108,6 +108,57 @@ class Programme(Audited):
     def clean(self) -> None:
         if self.funding_min is not None and self.funding_max is not None and self.funding_min > self.funding_max:
             raise ValidationError({"funding_max": "年度资助上限不能低于下限。"})
+        if errors := {**self.quota_below_batches(), **self.range_outside_grants()}:
+            raise ValidationError(errors)
+
+    def quota_below_batches(self) -> dict[str, str]:
+        """The error under ``quota_per_batch`` when a 每批名额 written now is below the
+        enrollees of a batch already chosen ({} when it is not): the quota counts who was
+        chosen (``services.enrollment_quota_error``), so a batch never holds more than it."""
+        if self._state.adding or self.quota_per_batch is None or not self.written_now("quota_per_batch"):
+            return {}
+        over = list(Enrollment.objects.filter(programme_id=self.pk).values("batch_year")
+                    .annotate(n=models.Count("pk")).filter(n__gt=self.quota_per_batch).order_by("batch_year")
+                    .values_list("batch_year", "n"))
+        if not over:
+            return {}
+        batches = "、".join(f"{year}年批次已入选 {n} 人" for year, n in over)
+        most = max(n for _, n in over)
+        return {"quota_per_batch": f"「{self}」{batches}，每批名额不能少于 {most} 人。"}
+
+    def range_outside_grants(self) -> dict[str, str]:
+        """Errors under ``funding_min``/``funding_max`` when a yearly range written now would
+        put grants already recorded outside it ({} when it would not): every grant lies in
+        its programme's range (``Funding.clean``), and a range moved under them would have
+        the unchanged funding sheet refuse its own rows. Grants are named by year and
+        amount (their enrollees may lie outside the editor's jurisdiction)."""
+        if self._state.adding or not (self.written_now("funding_min") or self.written_now("funding_max")):
+            return {}
+        grants = Funding.objects.filter(programme_id=self.pk)
+        rule = "年度资助范围须覆盖已登记的资助经费；确需调整的，请先更正这些资助记录。"
+        if self.funding_max is None:
+            count = grants.count()
+            if not count:
+                return {}
+            shown = self._grants_named(grants.order_by("year", "amount"), count)
+            return {"funding_max": f"「{self}」已登记资助经费 {count} 笔（{shown}），年度资助上限不能留空"
+                                   f"（留空表示该计划不拨付年度资助）。"}
+        errors: dict[str, str] = {}
+        low = self.funding_min or Decimal(0)
+        if count := (below := grants.filter(amount__lt=low)).count():
+            shown = self._grants_named(below.order_by("amount", "year"), count)
+            errors["funding_min"] = f"年度资助下限 {yuan(low)} 高于已登记的 {count} 笔资助经费（{shown}）：{rule}"
+        if count := (above := grants.filter(amount__gt=self.funding_max)).count():
+            shown = self._grants_named(above.order_by("-amount", "year"), count)
+            errors["funding_max"] = (f"年度资助上限 {yuan(self.funding_max)} 低于已登记的 {count} 笔资助经费"
+                                     f"（{shown}）：{rule}")
+        return errors
+
+    @staticmethod
+    def _grants_named(grants: models.QuerySet[Funding], count: int, shown: int = 3) -> str:
+        """``2024年 700,000元、2025年 800,000元等17笔``: the first grants, then how many in all."""
+        named = "、".join(f"{year}年 {yuan(amount)}" for year, amount in grants.values_list("year", "amount")[:shown])
+        return f"{named}等{count}笔" if count > shown else named
 
     @property
     def funding_range_text(self) -> str:

@@ -65,6 +65,33 @@ def person_save(*, person: Person, actor: Any) -> Person:
     return person
 
 
+@transaction.atomic
+def programme_save(*, programme: Programme, actor: Any) -> Programme:
+    """新增或修改人才计划: actor, permission, the owning unit in the actor's jurisdiction,
+    the row locked (enrollments into its batches wait for it, ``enrollment_create``).
+    The 每批名额 and the yearly funding range are not set under what is already recorded
+    (``Programme.quota_below_batches``, ``Programme.range_outside_grants``). Nothing
+    different: nothing written; otherwise one audit row."""
+    creating = programme.pk is None
+    require_permission(actor, "talent.add_programme" if creating else "talent.change_programme",
+                       "新增人才计划" if creating else "修改人才计划")
+    _unit_in_scope(programme.unit_id, actor)
+    if creating:
+        programme.full_clean()
+        save_audited(programme, actor=actor)
+        return programme
+    locked = lock_in_scope(Programme.objects.all(), programme.pk, actor, what="人才计划")
+    names = [f.attname for f in Programme._meta.concrete_fields if not f.primary_key]
+    fields = [name for name in names if getattr(locked, name) != getattr(programme, name)]
+    if not fields:
+        return locked
+    for name in fields:
+        setattr(locked, name, getattr(programme, name))
+    locked.full_clean()
+    save_audited(locked, actor=actor, fields=fields)
+    return locked
+
+
 def _unit_in_scope(unit_id: int | None, actor: Any) -> None:
     from orgwork.units.models import Unit
 

@@ -101,9 +101,7 @@ def _programme(spec: ProgrammeSpec, owner: Unit) -> Programme:
     programme.funding_max = Decimal(spec.funding[1]) if spec.funding else None
     programme.excellent_reward = Decimal(spec.reward) if spec.reward else None
     programme.quota_per_batch, programme.description = spec.quota, spec.description
-    programme.full_clean()
-    programme.save()
-    return programme
+    return services.programme_save(programme=programme, actor=SYSTEM)
 
 
 PERSON_FIELDS = ["name", "id_number", "gender", "birth_date", "unit", "field", "professional_title", "phone"]

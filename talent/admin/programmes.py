@@ -52,6 +52,10 @@ class ProgrammeAdmin(ScopedModelAdmin):
                 Value(0), output_field=MONEY_SUM),
         )
 
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        saved = services.programme_save(programme=obj, actor=request.user)
+        obj.pk, obj._state.adding = saved.pk, False
+
     @admin.display(description="年度资助范围")
     def funding_range(self, obj: Programme) -> str:
         return obj.funding_range_text
