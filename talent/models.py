@@ -747,10 +747,16 @@ class RequestStatus(models.TextChoices):
 
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.PROCESSING)
 
+# The promise made to the holder when the request came in; moving it would hide an
+# overdue request from the 超期 list and the worklists.
+REQUEST_DEADLINE_FIXED = ("办结时限在提交时按事项类别确定（可在提交时另行填写），提交后不能修改：逾期的事项如实显示为已超期，"
+                          "请尽快受理、办结或退回。")
+
 
 class GreenChannelRequest(Audited):
     """绿色通道事项: one request a card holder makes in one benefit area, with the date
-    it must be settled by. Created and moved only through the services."""
+    it must be settled by (办结时限, fixed once submitted: ``REQUEST_DEADLINE_FIXED``).
+    Created, edited and moved only through the services."""
 
     scope_field = "card__holder__unit"
 
@@ -781,6 +787,10 @@ class GreenChannelRequest(Audited):
 
     def __str__(self) -> str:
         return f"{self.get_area_display()}（{self.submitted_on}）"
+
+    def clean(self) -> None:
+        if not self._state.adding and self.written_now("deadline"):
+            raise ValidationError({"deadline": REQUEST_DEADLINE_FIXED})
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return self.status in OPEN_REQUEST_STATUSES and self.deadline < day

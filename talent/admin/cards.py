@@ -17,8 +17,8 @@ from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 
 from .. import services
-from ..models import (AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, BenefitArea, GreenChannelRequest, RequestStatus,
-                      ServiceCard)
+from ..models import (AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea,
+                      GreenChannelRequest, RequestStatus, ServiceCard)
 from .forms import CompleteForm, RequestReturnForm
 from .steps import GREEN_REQUEST_STEPS
 
@@ -103,6 +103,15 @@ class GreenChannelRequestForm(forms.ModelForm):
         return data
 
 
+class GreenChannelRequestChangeForm(forms.ModelForm):
+    """The change form: the 办理诉求 and the 经办人; the 办结时限 is shown, not typed over."""
+
+    class Meta:
+        model = GreenChannelRequest
+        fields = ["content", "handler"]
+        help_texts = {"deadline": REQUEST_DEADLINE_FIXED}
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = "是否超期"
     parameter_name = "overdue"
@@ -128,8 +137,7 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
     actions = ["accept", "complete", "return_request"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        if obj is None:
-            kwargs["form"] = GreenChannelRequestForm
+        kwargs["form"] = GreenChannelRequestForm if obj is None else GreenChannelRequestChangeForm
         return super().get_form(request, obj, change, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -144,7 +152,7 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
 
     def save_model(self, request: HttpRequest, obj: GreenChannelRequest, form: Any, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            services.green_request_update(request=obj, content=obj.content, handler=obj.handler, actor=request.user)
             return
         saved = services.green_request_submit(card=obj.card, area=obj.area, content=obj.content,
                                               submitted_on=obj.submitted_on, deadline=obj.deadline,
@@ -159,8 +167,10 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return []
-        # Moves through the actions (受理/办结/退回) only.
-        return ["card", "area", "submitted_on", "status", "closed_on", "result"]
+        # Moves through the actions (受理/办结/退回) only; the 办结时限 is the promise made
+        # on submission (REQUEST_DEADLINE_FIXED), and a closed request is on the books.
+        fixed = ["card", "area", "submitted_on", "deadline", "status", "closed_on", "result"]
+        return fixed if obj.status in OPEN_REQUEST_STATUSES else ["content", "handler", *fixed]
 
     @admin.display(description="持卡人", ordering="card__holder__name")
     def holder(self, obj: GreenChannelRequest) -> str:
