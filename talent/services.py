@@ -81,15 +81,21 @@ def programme_save(*, programme: Programme, actor: Any) -> Programme:
         save_audited(programme, actor=actor)
         return programme
     locked = lock_in_scope(Programme.objects.all(), programme.pk, actor, what="人才计划")
-    names = [f.attname for f in Programme._meta.concrete_fields if not f.primary_key]
-    fields = [name for name in names if getattr(locked, name) != getattr(programme, name)]
+    fields = _edited_onto(locked, programme, [f.attname for f in Programme._meta.concrete_fields if not f.primary_key])
     if not fields:
         return locked
-    for name in fields:
-        setattr(locked, name, getattr(programme, name))
     locked.full_clean()
     save_audited(locked, actor=actor, fields=fields)
     return locked
+
+
+def _edited_onto(locked: Any, edited: Any, names: list[str]) -> list[str]:
+    """The fields of ``names`` in which the ``edited`` copy differs from the ``locked`` row,
+    copied onto it: what the save then writes (none: nothing to write)."""
+    fields = [name for name in names if getattr(locked, name) != getattr(edited, name)]
+    for name in fields:
+        setattr(locked, name, getattr(edited, name))
+    return fields
 
 
 def _unit_in_scope(unit_id: int | None, actor: Any) -> None:
@@ -141,12 +147,10 @@ def enrollment_update(*, enrollment: Enrollment, actor: Any) -> Enrollment:
     nothing written; otherwise one audit row."""
     require_permission(actor, "talent.change_enrollment", "修改入选人员")
     locked = _lock(enrollment, actor)
-    names = ["person_id", "programme_id", "batch_year", "term_start", "term_end", "training_plan"]
-    fields = [name for name in names if getattr(locked, name) != getattr(enrollment, name)]
+    fields = _edited_onto(locked, enrollment,
+                          ["person_id", "programme_id", "batch_year", "term_start", "term_end", "training_plan"])
     if not fields:
         return locked
-    for name in fields:
-        setattr(locked, name, getattr(enrollment, name))
     locked.full_clean()
     if "batch_year" in fields:
         if not locked.programme.is_active:

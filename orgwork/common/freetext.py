@@ -34,7 +34,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from . import idnumber, secrets
+from . import idnumber, names, secrets
 
 # Control and format characters (zero-width spaces, the BOM, direction marks), separators
 # and spaces of every kind, and the fillers that draw nothing (Hangul fillers, the blank
@@ -156,7 +156,26 @@ def text_error(text: str, *, typed: bool = True) -> str | None:
         return secrets.MASKED_IN_TYPED_TEXT if typed else secrets.MASKED_IN_TEXT
     if holds_whole_id_number(text):
         return WHOLE_ID_NUMBER
-    return direction_control_error(text)
+    return None
+
+
+def field_text_error(field: models.Field, text: str, *, typed: bool = True) -> str | None:
+    """:func:`text_error` for the text of one field, with the field's own further rules:
+    a direction control anywhere (a name's own check says it of a name, in a name's
+    words) and, in a field that records a reason, a word that gives none."""
+    if message := text_error(text, typed=typed):
+        return message
+    if not _checked_as_a_name(field) and (message := direction_control_error(text)):
+        return message
+    if records_a_reason(field) and gives_no_reason(text):
+        return no_reason_message(text)
+    return None
+
+
+def _checked_as_a_name(field: models.Field) -> bool:
+    """A person's name, which :func:`names.name_error` checks (the ``name`` field of a
+    record, or a field validated as a name)."""
+    return field.name == "name" or names.validate_name in field.validators
 
 
 def written_text_errors(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, str]:
@@ -179,8 +198,6 @@ def written_text_errors(instance: models.Model, names: Iterable[str] | None = No
         value = getattr(instance, f.attname)
         if not isinstance(value, str) or not (written_now is None or written_now(f.name)):
             continue
-        if message := text_error(value):
+        if message := field_text_error(f, value):
             errors[f.name] = message
-        elif records_a_reason(f) and gives_no_reason(value):
-            errors[f.name] = no_reason_message(value)
     return errors

@@ -552,7 +552,7 @@ class ImportEngine:
         if column.text:
             # A column that records a reason also refuses a word that gives none (无, N/A).
             field = column.model_field
-            reason = field is not None and freetext.records_a_reason(field)
+            reason = freetext.records_a_reason(field)
             # Plain text: the reader has stripped it and made blanks None.
             if set(map(type, raws)) <= _TEXT_OR_BLANK:
                 texts = ["" if raw is None else raw for raw in raws]
@@ -570,9 +570,7 @@ class ImportEngine:
                 # not be put back (orgwork.imports.restore) would be stored with its stars;
                 # a cell of unseen characters only would count as written (orgwork.common.freetext).
                 for position, text in enumerate(texts):
-                    if type(text) is str and (message := freetext.text_error(text, typed=False)
-                                              or (reason and freetext.gives_no_reason(text)
-                                                  and freetext.no_reason_message(text))
+                    if type(text) is str and (message := freetext.field_text_error(field, text, typed=False)
                                               or self._scientific_error(column, text)):
                         texts[position] = _CellError(message)
                         column.failed = True

@@ -20,6 +20,16 @@ from .test_csp_in_browser import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def cadre_page(browser: Any, http_server: Any, cadre: Any) -> tuple[Any, Any]:
+    """The county clerk's page of ``cadre`` in a 1440-px window, its fonts loaded."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, http_server.url, "county_a_clerk")
+    assert page.goto(http_server.url + reverse("admin:cadres_cadre_change", args=[cadre.pk])).status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return context, page
+
+
 def test_the_posts_table_on_a_cadres_page_fits_at_1440_px_with_its_title_readable(
     browser: Any, http_server: Any, personas: dict[str, Any], tree: dict[str, Any]
 ) -> None:
@@ -29,11 +39,7 @@ def test_the_posts_table_on_a_cadres_page_fits_at_1440_px_with_its_title_readabl
         post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title=title, rank=Rank.TOWNSHIP_DEPUTY, appointed_on=on,
                                appointment_document=document, is_current=on.year == 2022), actor=SAMPLES)
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    log_in(page, http_server.url, "county_a_clerk")
-    assert page.goto(http_server.url + reverse("admin:cadres_cadre_change", args=[cadre.pk])).status == 200
-    page.evaluate("document.fonts.ready.then(() => true)")
+    context, page = cadre_page(browser, http_server, cadre)
     seen = page.evaluate("""() => {
       const table = document.querySelector("#posts-group table");
       const title = table.querySelector("td.field-title input");
@@ -58,11 +64,7 @@ def test_the_posts_table_shows_a_township_posts_title_unit_rank_and_document_num
                            appointed_on=datetime.date(2023, 5, 1), appointment_document="城关委发〔2023〕15号",
                            is_current=True), actor=SAMPLES)
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    log_in(page, http_server.url, "county_a_clerk")
-    assert page.goto(http_server.url + reverse("admin:cadres_cadre_change", args=[cadre.pk])).status == 200
-    page.evaluate("document.fonts.ready.then(() => true)")
+    context, page = cadre_page(browser, http_server, cadre)
     seen = page.evaluate("""() => {
       const table = document.querySelector("#posts-group table");
       const row = [...table.querySelectorAll("tbody tr")].find(r => r.querySelector("td.field-title input"));
