@@ -177,7 +177,7 @@ class PartyOrganisation(Versioned, Audited):
         if self.pk and parent.pk == self.pk:
             raise ValidationError({"parent": "上级党组织不能是本组织。"})
         if self.pk and self.path and parent.path.startswith(self.path):
-            raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{parent}」之下：会形成循环。"})
+            raise ValidationError({"parent": below_itself_message(parent)})
         allowed = ALLOWED_PARENT_KINDS[self.kind]
         if parent.kind not in allowed:
             names = "或".join(OrgKind(k).label for k in sorted(allowed))
@@ -212,6 +212,12 @@ class PartyOrganisation(Versioned, Audited):
                 raise ValidationError({"unit": (
                     f"「{self}」的下级党组织{_named(wrong, with_unit=True)}不在「{self.unit}」的管辖范围内，"
                     f"不能把所在单位改为「{self.unit}」；请先调整这些下级党组织的所在单位或上级党组织。")})
+
+
+def below_itself_message(parent: PartyOrganisation) -> str:
+    """The refusal of a move that would make an organisation its own ancestor (循环), in
+    the words of every path: the record page, the sheet and the services."""
+    return f"不能把党组织移到它自己的下级「{parent}」之下：会形成循环。"
 
 
 # How many offending children a refusal names before it says 等.

@@ -23,7 +23,7 @@ from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrgan
 from orgwork.audit.context import current_actor
 
 from .members.selectors import roster_totals_by_path
-from .services import meeting_prepare, party_org_prepare, party_orgs_sync_descendants
+from .services import SheetTree, meeting_prepare, party_org_prepare, party_orgs_sync_descendants
 
 
 # 组织代码 as the system writes them (the examples of the templates' 填写说明): a 党委 is
@@ -117,6 +117,7 @@ class PartyOrganisationResource(ScopedModelResource):
     # Counted from the roster when the sheet is exported; an uploaded sheet's figure is not read.
     roster_count = fields.Field(column_name="在册党员人数", readonly=True)
     _roster_totals: dict[str, int] | None = None  # by path, for the whole export (dehydrate_roster_count)
+    _sheet_tree: SheetTree | None = None  # the parents the sheet's rows give (prepare_instance)
 
     header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
                       "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）"}
@@ -134,8 +135,12 @@ class PartyOrganisationResource(ScopedModelResource):
                    "活动场所面积（㎡）": 150}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
-        """The bulk engine's hook before ``clean()``: the row's rules and its path."""
-        party_org_prepare(organisation=instance, original=original)
+        """The bulk engine's hook before ``clean()``: the row's rules and its path, against
+        the tree as the sheet's rows so far leave it (one ``SheetTree`` per run: the engine
+        makes a resource for each run)."""
+        if self._sheet_tree is None:
+            self._sheet_tree = SheetTree()
+        party_org_prepare(organisation=instance, original=original, sheet=self._sheet_tree)
 
     def dehydrate_roster_count(self, organisation: PartyOrganisation) -> int:
         """在册党员 from the roster, a 党委 counting every branch below it: counted for the

@@ -61,6 +61,7 @@ from .models import (
     StandardVersion,
     WeakBranchCase,
     WeakCaseState,
+    below_itself_message,
     meeting_holder_error,
     month_number,
 )
@@ -96,12 +97,57 @@ def _require_organisation_in_scope(actor: Any, organisation: PartyOrganisation, 
         raise ValidationError({field: "该党组织不存在或不在您的管辖范围内。"}, code="scope")
 
 
-def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganisation | None = None) -> None:
+class SheetTree:
+    """The parents (上级党组织) the rows of one sheet give their organisations so far, by
+    code: a row is checked against the tree as the sheet's earlier rows leave it, not
+    only as stored, so that rows which each look right alone cannot close a cycle
+    together (A under B in one row, B under A in another). One per sheet run."""
+
+    def __init__(self) -> None:
+        # code (upper case) → (its new parent's code, that parent's stored ancestors, nearest first)
+        self.parents: dict[str, tuple[str, list[str]]] = {}
+
+    @staticmethod
+    def _above(organisation: PartyOrganisation | None) -> tuple[str, list[str]]:
+        """An organisation's code and its ancestors' codes by its path, nearest first."""
+        if organisation is None:
+            return "", []
+        codes = [c.upper() for c in (organisation.path or "").split(PATH_SEPARATOR) if c]
+        own = organisation.code.upper()
+        if codes and codes[-1] == own:
+            codes.pop()
+        return own, codes[::-1]
+
+    def closes_cycle(self, organisation: PartyOrganisation) -> bool:
+        """Whether ``organisation``'s new parent lies below it in the tree as the sheet's
+        rows so far leave it; if not, its new parent is recorded for the rows after it."""
+        code = organisation.code.upper()
+        parent = self._above(organisation.parent if organisation.parent_id else None)
+        current, above = parent
+        seen: set[str] = set()
+        while current and current not in seen:  # one seen again: a cycle refused at its own rows
+            if current == code:
+                return True
+            seen.add(current)
+            if current in self.parents:
+                current, above = self.parents[current]
+            else:
+                current, above = (above[0], above[1:]) if above else ("", [])
+        self.parents[code] = parent
+        return False
+
+
+def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganisation | None = None,
+                      sheet: SheetTree | None = None) -> None:
     """The rules of one organisation row that ``clean()`` cannot see on a row built from a
-    sheet (the stored path of the row being moved), and its path from its parent."""
+    sheet (the stored path of the row being moved, and the parents the sheet's other rows
+    give: ``sheet``), and its path from its parent."""
     if (organisation.parent_id and original is not None and original.path
             and organisation.parent.path.startswith(original.path)):
-        raise ValidationError({"parent": f"不能把党组织移到它自己的下级「{organisation.parent}」之下：会形成循环。"})
+        raise ValidationError({"parent": below_itself_message(organisation.parent)})
+    if sheet is not None and sheet.closes_cycle(organisation):
+        raise ValidationError({"parent": f"{below_itself_message(organisation.parent)}"
+                                         f"本表的其他行把「{organisation.parent}」放在了「{organisation}」之下。"})
     organisation.path = organisation.computed_path()
 
 
@@ -151,27 +197,43 @@ def party_orgs_move_subtree(*, old_path: str, new_path: str, actor: Any, exclude
                       message="上级党组织调整，层级路径随之改变")
 
 
+PATH_LENGTH = PartyOrganisation._meta.get_field("path").max_length
+
+
+def path_too_long_message(organisation: PartyOrganisation, parent: PartyOrganisation) -> str:
+    """Why a path longer than the column cannot be written: a cycle (the organisation's
+    code is on its parent's path already), else a tree too deep."""
+    if organisation.code.upper() in {code.upper() for code in parent.path.split(PATH_SEPARATOR)}:
+        return below_itself_message(parent)
+    return f"「{organisation}」的层级路径超过 {PATH_LENGTH} 个字符：党组织层级过深，请核对上级党组织。"
+
+
 def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation], actor: Any) -> int:
     """After a bulk write (a sheet import) of ``organisations``: their descendants' paths
     follow them, and their meetings carry their unit — what ``party_org_save`` does for
     one organisation, each rewritten descendant audited. One query per tree level;
-    returns how many paths were rewritten."""
+    returns how many paths were rewritten. A path that outgrows its column (层级路径, the
+    mark of a cycle, which makes paths grow for ever) is refused: the loop always ends,
+    and the caller's transaction is rolled back."""
     require_actor(actor)
-    level = [(o.pk, o.path, o.unit_id) for o in organisations]
+    organisations = list(organisations)
     by_unit: dict[int, list[int]] = {}
-    for pk, _, unit_id in level:
-        by_unit.setdefault(unit_id, []).append(pk)
+    for organisation in organisations:
+        by_unit.setdefault(organisation.unit_id, []).append(organisation.pk)
     for unit_id, pks in by_unit.items():  # one statement per unit, not per organisation
         # Meeting.unit is a derived copy for the rate queries, not business state.
         Meeting.objects.filter(organisation_id__in=pks).exclude(unit_id=unit_id).update(unit_id=unit_id)
     rewritten = 0
-    while level:
-        parent_paths = {pk: path for pk, path, _ in level}
-        children = list(PartyOrganisation.objects.filter(parent_id__in=parent_paths).select_related("unit")
+    parents = {o.pk: o for o in organisations}
+    while parents:
+        children = list(PartyOrganisation.objects.filter(parent_id__in=parents).select_related("unit")
                         .only("pk", "name", "code", "path", "parent_id", "unit__path"))
         stale, changes = [], []
         for child in children:
-            path = f"{parent_paths[child.parent_id]}{child.code}{PATH_SEPARATOR}"
+            parent = parents[child.parent_id]
+            path = f"{parent.path}{child.code}{PATH_SEPARATOR}"
+            if len(path) > PATH_LENGTH:
+                raise ValidationError({"parent": path_too_long_message(child, parent)})
             if child.path != path:
                 changes.append((child, {"path": [child.path, path]}))
                 child.path = path
@@ -179,7 +241,7 @@ def party_orgs_sync_descendants(*, organisations: Iterable[PartyOrganisation], a
         PartyOrganisation.objects.bulk_update(stale, ["path"], batch_size=1000)
         audit_rows(changes, actor=actor, message="上级党组织调整，层级路径随之改变")
         rewritten += len(stale)
-        level = [(c.pk, c.path, None) for c in children]
+        parents = {c.pk: c for c in children}
     return rewritten
 
 
