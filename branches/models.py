@@ -171,6 +171,7 @@ class PartyOrganisation(Versioned, Audited):
 
     def clean(self) -> None:
         self.clean_children()
+        self.clean_branch_holdings()
         if self.parent_id is None:
             return
         parent = self.parent
@@ -213,11 +214,42 @@ class PartyOrganisation(Versioned, Audited):
                     f"「{self}」的下级党组织{_named(wrong, with_unit=True)}不在「{self.unit}」的管辖范围内，"
                     f"不能把所在单位改为「{self.unit}」；请先调整这些下级党组织的所在单位或上级党组织。")})
 
+    def clean_branch_holdings(self) -> None:
+        """What only a 党支部 holds — its members (党员名册), 发展党员 files, 三会一课 and
+        standardisation assessments (:data:`BRANCH_HOLDINGS`) — keeps it a 党支部: the
+        roster, the meeting rates and the assessments count 党支部 only, so a 党支部 that
+        holds any of them does not become a 党总支 or 党委. Asked only when the kind is
+        written now, away from 党支部 (a query per kind of holding)."""
+        if self._state.adding or self.pk is None or self.kind == OrgKind.BRANCH or not self.written_now("kind"):
+            return
+        loaded = (getattr(self, "_audit_loaded", None) or {}).get("kind")
+        if loaded is not None and loaded != OrgKind.BRANCH:
+            return
+        held = [f"{label}{count}{measure}" for accessor, label, measure in BRANCH_HOLDINGS
+                if (count := getattr(self, accessor).count())]
+        if held:
+            kind = self.get_kind_display()
+            raise ValidationError({"kind": (
+                f"「{self}」名下有{'、'.join(held)}，这些只属于党支部（计入党员名册、三会一课开展率和标准化评定），"
+                f"不能把它改为{kind}。需要设立{kind}的，请另建{kind}，再把「{self}」调整为其下级；"
+                f"确需改变类别的，请先把这些党员和记录转到其他党支部。")})
+
 
 def below_itself_message(parent: PartyOrganisation) -> str:
     """The refusal of a move that would make an organisation its own ancestor (循环), in
     the words of every path: the record page, the sheet and the services."""
     return f"不能把党组织移到它自己的下级「{parent}」之下：会形成循环。"
+
+
+# What a 党支部 holds that no other kind of organisation may (clean_branch_holdings):
+# the reverse accessor, its Chinese name and measure word. The roster and the 发展党员
+# files are the members app's (branches.members), reached through their relations.
+BRANCH_HOLDINGS: tuple[tuple[str, str, str], ...] = (
+    ("party_members", "党员", "名"),
+    ("applicants", "发展党员", "名"),
+    ("meetings", "三会一课记录", "条"),
+    ("assessments", "标准化评定", "次"),
+)
 
 
 # How many offending children a refusal names before it says 等.
