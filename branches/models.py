@@ -479,6 +479,25 @@ class BranchAssessment(Audited):
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}年度评定"
 
+    def clean(self) -> None:
+        # Asked when the organisation is written now: an assessment kept before the rule
+        # is left to the workflow's own refusal (services._locked_assessment).
+        if self.organisation_id and self.written_now("organisation_id"):
+            if message := assessed_kind_error(self.organisation):
+                raise ValidationError({"organisation": message}, code="not_a_branch")
+
+
+# Only 党支部 are assessed for 党支部建设标准化 and named 示范党支部 (their quota counts 党支部).
+ASSESSED_KINDS: frozenset[str] = frozenset({OrgKind.BRANCH})
+
+
+def assessed_kind_error(organisation: PartyOrganisation) -> str:
+    """Why ``organisation`` cannot be assessed for 党支部建设标准化 ("" when it can)."""
+    if organisation.kind in ASSESSED_KINDS:
+        return ""
+    return (f"党支部建设标准化评定只评党支部，示范党支部也只从党支部中评定：「{organisation}」是"
+            f"{organisation.get_kind_display()}，不能开展标准化评定，请为其下的党支部开展评定。")
+
 
 class AssessmentItemScore(models.Model):
     """评定细则得分（逐项评分表）: one checklist item of the standard, as the branch scored

@@ -573,9 +573,13 @@ def ancestor_paths(unit: Unit) -> list[str]:
 
 
 def model_branches_within(unit: Unit, year: int, exclude_pk: int | None = None) -> int:
-    from .models import StandardStatus
+    """示范党支部 named in ``unit``'s sub-tree for ``year``: 党支部 only (ASSESSED_KINDS), as
+    the quota and its default share count them; a 党委 marked 示范 before the rule takes
+    no place in it."""
+    from .models import ASSESSED_KINDS, StandardStatus
 
-    qs = BranchAssessment.objects.filter(year=year, status=StandardStatus.MODEL, organisation__unit__path__startswith=unit.path)
+    qs = BranchAssessment.objects.filter(year=year, status=StandardStatus.MODEL, organisation__unit__path__startswith=unit.path,
+                                         organisation__kind__in=ASSESSED_KINDS)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.count()

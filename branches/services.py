@@ -61,6 +61,7 @@ from .models import (
     StandardVersion,
     WeakBranchCase,
     WeakCaseState,
+    assessed_kind_error,
     below_itself_message,
     meeting_holder_error,
     month_number,
@@ -607,8 +608,13 @@ def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any) -
 
 
 def _locked_assessment(assessment: BranchAssessment, actor: Any) -> BranchAssessment:
-    return lock_in_scope(BranchAssessment.objects.select_related("organisation__unit", "version"), assessment.pk, actor,
-                         what="标准化评定")
+    """The assessment locked for a step of its workflow; one of an organisation that is no
+    党支部 (opened before the rule) takes no step: it is deleted while still 待自评."""
+    locked = lock_in_scope(BranchAssessment.objects.select_related("organisation__unit", "version"), assessment.pk, actor,
+                           what="标准化评定")
+    if message := assessed_kind_error(locked.organisation):
+        raise ValidationError({"organisation": message}, code="not_a_branch")
+    return locked
 
 
 def _apply_item_scores(locked: BranchAssessment, scores: Mapping[Any, Any] | None, stage: str,
@@ -746,8 +752,10 @@ def model_branch_limits(*, organisation: PartyOrganisation, year: int) -> list[t
 
 
 def model_branch_quota_check(*, assessment: BranchAssessment) -> None:
-    """The 示范 rule, one for every path that can mark a branch 示范: reviewed, at or above
-    the 示范 line, no 一票否决, and within every limit of :func:`model_branch_limits`."""
+    """The 示范 rule, one for every path that can mark a branch 示范: a 党支部, reviewed, at
+    or above the 示范 line, no 一票否决, and within every limit of :func:`model_branch_limits`."""
+    if message := assessed_kind_error(assessment.organisation):
+        raise ValidationError({"organisation": message}, code="not_a_branch")
     if assessment.state != AssessmentState.REVIEWED or assessment.reviewed_score is None:
         raise ValidationError({"status": "审核定级后才能评定示范。"})
     if assessment.status == StandardStatus.BELOW:

@@ -26,7 +26,7 @@ from ..services import party_org_save, secretary_delete, secretary_save
 # The autocomplete requests that pick a 党支部: the one a person is enrolled in, and the
 # one a 三会一课 record belongs to (meeting_holder_check).
 BRANCH_ONLY_SOURCES = (("members", "member", "branch"), ("members", "applicant", "branch"),
-                       ("branches", "meeting", "organisation"))
+                       ("branches", "meeting", "organisation"), ("branches", "branchassessment", "organisation"))
 
 
 class SecretaryForm(forms.ModelForm):
@@ -120,7 +120,7 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
         source = autocomplete_source(request)
         if source == ("members", "transfer", "to_branch") and request.user.has_perm("members.add_transfer"):
             queryset = PartyOrganisation.objects.filter(kind=OrgKind.BRANCH).order_by("path")
-        elif source in BRANCH_ONLY_SOURCES:  # members, applicants and 三会一课 belong to a 党支部
+        elif source in BRANCH_ONLY_SOURCES:  # members, applicants, 三会一课 and assessments belong to a 党支部
             queryset = queryset.filter(kind=OrgKind.BRANCH)
         return super().get_search_results(request, queryset, search_term)
 

@@ -16,7 +16,15 @@ from django.http import HttpRequest
 
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
 
-from ..models import BranchAssessment, ModelBranchQuota, Standard, StandardItem, StandardStatus, StandardVersion
+from ..models import (
+    ASSESSED_KINDS,
+    BranchAssessment,
+    ModelBranchQuota,
+    Standard,
+    StandardItem,
+    StandardStatus,
+    StandardVersion,
+)
 from ..selectors import ancestor_paths
 from ..services import (
     model_quota_check,
@@ -212,6 +220,7 @@ class ModelBranchQuotaAdmin(ScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         used = (
             BranchAssessment.objects.filter(year=OuterRef("year"), status=StandardStatus.MODEL,
+                                            organisation__kind__in=ASSESSED_KINDS,  # as selectors.model_branches_within
                                             organisation__unit__path__startswith=OuterRef("unit__path"))
             .order_by().values("year").annotate(n=Count("id")).values("n")
         )
