@@ -451,6 +451,11 @@ class BranchAssessment(Audited):
     self_score = models.DecimalField("自评得分", max_digits=5, decimal_places=1, null=True, blank=True)
     self_note = models.TextField("自评说明", blank=True)
     self_assessed_at = models.DateTimeField("自评时间", null=True, blank=True)
+    # Who submitted the self-assessment (for the branch): the review is the level above's,
+    # never the same account's (services.assessment_review). Empty for the system, and
+    # for assessments submitted before it was kept.
+    self_assessor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="自评提交人", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+", editable=False)
     reviewed_score = models.DecimalField("审核得分", max_digits=5, decimal_places=1, null=True, blank=True)
     review_note = models.TextField("审核意见", blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,

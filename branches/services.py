@@ -695,17 +695,18 @@ def assessment_submit_self(*, assessment: BranchAssessment, actor: Any, scores: 
         locked.self_score = total
         if note is not None:
             locked.self_note = note
-        locked.self_assessed_at = timezone.now()
+        locked.self_assessed_at, locked.self_assessor = timezone.now(), user_of(actor)
         locked.state = AssessmentState.SELF_ASSESSED
-        save_audited(locked, actor=actor, fields=["self_score", "self_note", "self_assessed_at", "state"],
+        save_audited(locked, actor=actor, fields=["self_score", "self_note", "self_assessed_at", "self_assessor", "state"],
                      action=AuditAction.TRANSITION, message=f"提交自评：{total}分", extra_changes=changes)
     return locked
 
 
 def assessment_review(*, assessment: BranchAssessment, actor: Any, scores: Mapping[Any, Any] | None = None,
                       note: str | None = None) -> BranchAssessment:
-    """上级审核: every checklist item scored by the level above; the reviewed total is their
-    sum, and status and star level follow from it and from the 一票否决 items."""
+    """上级审核: every checklist item scored by the level above — not by the account that
+    submitted the self-assessment (自评提交人); the reviewed total is their sum, and status
+    and star level follow from it and from the 一票否决 items."""
     require_permission(actor, "branches.change_branchassessment", "审核标准化评定")
     with transaction.atomic():
         locked = _locked_assessment(assessment, actor)
@@ -714,6 +715,8 @@ def assessment_review(*, assessment: BranchAssessment, actor: Any, scores: Mappi
             raise ValidationError({"state": message})
         if not is_above(actor, locked.organisation):
             raise ValidationError({"reviewer": f"审核须由「{locked.organisation.unit}」的上级单位进行。"})
+        if locked.self_assessor_id is not None and locked.self_assessor_id == getattr(user_of(actor), "pk", None):
+            raise ValidationError({"reviewer": "自评由您提交，不能再由您审核定级：党支部自评、上级审核，请由上级单位的其他同志审核。"})
         total, vetoes, changes = _apply_item_scores(locked, scores, "reviewed_score", "reviewed_score")
         status, stars, _ = assessment_grade(total, locked.version, vetoed=bool(vetoes))
         locked.reviewed_score, locked.status, locked.star_level = total, status, stars

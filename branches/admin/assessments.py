@@ -143,10 +143,10 @@ class BranchAssessmentAdmin(ScopedModelAdmin):
     search_fields = ["organisation__name", "^organisation__code"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["version", "state", "self_score", "reviewed_score", "status", "star_level", "self_assessed_at",
-                       "reviewer", "reviewed_at"]
+                       "self_assessor", "reviewer", "reviewed_at"]
     fieldsets = [
         (None, {"fields": ["organisation", "year", "version", "state"]}),
-        ("自评", {"fields": ["self_score", "self_note", "self_assessed_at"]}),
+        ("自评", {"fields": ["self_score", "self_note", "self_assessed_at", "self_assessor"]}),
         ("上级审核", {"fields": ["reviewed_score", "review_note", "reviewer", "reviewed_at", "status", "star_level"]}),
     ]
     actions = ["submit_self", "review", "nominate_model"]

@@ -1,5 +1,6 @@
 """党支部建设标准化 assesses 党支部 only: a 党委 or 党总支 is not opened, not taken through
-the workflow and not named 示范党支部, and the 示范 quota counts 党支部 only."""
+the workflow and not named 示范党支部, and the 示范 quota counts 党支部 only. The review
+(上级审核定级) is never by the account that submitted the self-assessment."""
 
 from __future__ import annotations
 
@@ -95,3 +96,31 @@ def test_a_committee_marked_model_before_the_rule_takes_no_place_in_the_model_br
     # Three 党支部 in the province: the default share allows one, which the 党委 no longer takes.
     assert assessment_nominate_model(assessment=reviewed, actor=city_officer).status == StandardStatus.MODEL
     assert model_branches_within(tree["province"], 2025) == 1
+
+
+def test_the_clerk_who_submitted_the_self_assessment_cannot_review_it(
+        orgs: Any, rural_standard: Any, county_a_clerk: Any, city_officer: Any) -> None:
+    opened = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+    submitted = assessment_submit_self(assessment=opened, actor=county_a_clerk, scores=scores_for(opened, 90))
+    assert submitted.self_assessor_id == county_a_clerk.pk
+    with pytest.raises(ValidationError) as refused:
+        assessment_review(assessment=opened, actor=county_a_clerk, scores=scores_for(opened, 90))
+    assert refused.value.message_dict["reviewer"] == [
+        "自评由您提交，不能再由您审核定级：党支部自评、上级审核，请由上级单位的其他同志审核。"]
+    assert BranchAssessment.objects.get(pk=opened.pk).state == AssessmentState.SELF_ASSESSED
+    assert assessment_review(assessment=opened, actor=city_officer, scores=scores_for(opened, 90)).reviewer == city_officer
+
+
+def test_the_review_action_refuses_the_clerk_who_submitted_the_self_assessment(
+        orgs: Any, rural_standard: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from branches.models import AssessmentItemScore
+
+    opened = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+    assessment_submit_self(assessment=opened, actor=county_a_clerk, scores=scores_for(opened, 90))
+    for item_id, score in scores_for(opened, 90).items():
+        AssessmentItemScore.objects.filter(assessment=opened, item_id=item_id).update(reviewed_score=score)
+    url = reverse("admin:branches_branchassessment_changelist")
+    response = client_for(county_a_clerk).post(url, {"action": "review", "_selected_action": [opened.pk]}, follow=True)
+    page = response.content.decode()
+    assert "审核定级：已办理 0 条，未办理 1 条。" in page and "自评由您提交，不能再由您审核定级" in page
+    assert BranchAssessment.objects.get(pk=opened.pk).state == AssessmentState.SELF_ASSESSED
