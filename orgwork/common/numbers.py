@@ -60,7 +60,7 @@ def refuse_excel_scientific(text: str, label: str) -> None:
 
 
 def not_a_number(value: Any) -> ValidationError:
-    return ValidationError(f"「{shown(value)}」不是数字。")
+    return ValidationError(f"「{shown(value)}」不是数字。", code="not_a_number")
 
 
 def shown(value: Any) -> str:

@@ -72,9 +72,11 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
     """A number cell for an integer or decimal model field, strictly: text that is not a
     number, an integer field given a fraction (3.7 天) or more decimals than the field
     keeps (4500.555 元) is refused, never rounded; the field's own validators (不小于 0)
-    then apply. Full-width digits and thousands separators are read as typed."""
+    then apply. Full-width digits and thousands separators are read as typed. The refusals
+    carry codes (``not_a_number``, ``not_whole``, the validators' own) for a widget that
+    words its column's rule itself."""
     if isinstance(value, bool):
-        raise ValidationError(f"「{value}」不是数字。")
+        raise ValidationError(f"「{value}」不是数字。", code="not_a_number")
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
         if _is_year(field):
@@ -85,9 +87,9 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"「{numbers.shown(value)}」不是数字。") from None
+        raise ValidationError(f"「{numbers.shown(value)}」不是数字。", code="not_a_number") from None
     if not number.is_finite():
-        raise ValidationError(f"「{numbers.shown(value)}」不是数字。")
+        raise ValidationError(f"「{numbers.shown(value)}」不是数字。", code="not_a_number")
     result: int | Decimal
     if isinstance(field, models.DecimalField):
         places = Decimal(1).scaleb(-field.decimal_places)
@@ -98,7 +100,7 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
         result = number.quantize(places) if isinstance(value, float) else number
     else:
         if number != number.to_integral_value():
-            raise ValidationError(f"「{numbers.shown(value)}」应填写整数。")
+            raise ValidationError(f"「{numbers.shown(value)}」应填写整数。", code="not_whole")
         result = int(number)
     field.run_validators(result)
     return result
