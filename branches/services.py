@@ -608,13 +608,16 @@ def assessment_open(*, organisation: PartyOrganisation, year: int, actor: Any) -
 
 
 def _locked_assessment(assessment: BranchAssessment, actor: Any) -> BranchAssessment:
-    """The assessment locked for a step of its workflow; one of an organisation that is no
-    党支部 (opened before the rule) takes no step: it is deleted while still 待自评."""
-    locked = lock_in_scope(BranchAssessment.objects.select_related("organisation__unit", "version"), assessment.pk, actor,
-                           what="标准化评定")
-    if message := assessed_kind_error(locked.organisation):
+    return lock_in_scope(BranchAssessment.objects.select_related("organisation__unit", "version"), assessment.pk, actor,
+                         what="标准化评定")
+
+
+def _require_assessed_kind(assessment: BranchAssessment) -> None:
+    """An assessment of an organisation that is no 党支部 (opened before the rule) takes no
+    step of the workflow (自评, 审核, 示范: model_branch_quota_check); it is deleted while
+    still 待自评. Notes and scores typed on its page are kept: they decide nothing."""
+    if message := assessed_kind_error(assessment.organisation):
         raise ValidationError({"organisation": message}, code="not_a_branch")
-    return locked
 
 
 def _apply_item_scores(locked: BranchAssessment, scores: Mapping[Any, Any] | None, stage: str,
@@ -689,6 +692,7 @@ def assessment_submit_self(*, assessment: BranchAssessment, actor: Any, scores: 
     require_permission(actor, "branches.change_branchassessment", "提交自评")
     with transaction.atomic():
         locked = _locked_assessment(assessment, actor)
+        _require_assessed_kind(locked)
         if locked.state == AssessmentState.REVIEWED:
             raise ValidationError({"state": "已审核的评定不能再修改自评。"})
         total, _, changes = _apply_item_scores(locked, scores, "self_score", "self_score")
@@ -710,6 +714,7 @@ def assessment_review(*, assessment: BranchAssessment, actor: Any, scores: Mappi
     require_permission(actor, "branches.change_branchassessment", "审核标准化评定")
     with transaction.atomic():
         locked = _locked_assessment(assessment, actor)
+        _require_assessed_kind(locked)
         if locked.state != AssessmentState.SELF_ASSESSED:
             message = "尚未提交自评，不能审核。" if locked.state == AssessmentState.DRAFT else "该评定已审核。"
             raise ValidationError({"state": message})

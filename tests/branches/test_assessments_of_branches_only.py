@@ -85,6 +85,16 @@ def test_the_list_actions_take_no_step_on_a_committees_assessment_kept_before_th
     assert BranchAssessment.objects.get(pk=reviewed.pk).status == StandardStatus.PASSED
 
 
+def test_the_page_of_a_committees_assessment_kept_before_the_rule_still_saves_its_notes(
+        township_committee: Any, rural_standard: Any, county_a_clerk: Any, client_for: Any) -> None:
+    assessment = kept_before_the_rule(township_committee, rural_standard)
+    client = client_for(county_a_clerk)
+    url = reverse("admin:branches_branchassessment_change", args=[assessment.pk])
+    response = client.post(url, {**form_data(client.get(url)), "self_note": "误开的评定，待删除"})
+    assert response.status_code == 302
+    assert BranchAssessment.objects.get(pk=assessment.pk).self_note == "误开的评定，待删除"
+
+
 def test_a_committee_marked_model_before_the_rule_takes_no_place_in_the_model_branch_quota(
         township_committee: Any, orgs: Any, tree: Any, rural_standard: Any, city_officer: Any) -> None:
     kept_before_the_rule(township_committee, rural_standard, state=AssessmentState.REVIEWED, reviewed_score=98,
