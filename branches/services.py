@@ -612,6 +612,15 @@ def _locked_assessment(assessment: BranchAssessment, actor: Any) -> BranchAssess
                          what="标准化评定")
 
 
+def self_review_error(assessment: BranchAssessment, actor: Any) -> str:
+    """Why ``actor`` may not review ``assessment`` (its reviewed scores, its 定级) because
+    they submitted its self-assessment: the branch assesses itself, the level above reviews
+    ("" when they may)."""
+    if assessment.self_assessor_id is not None and assessment.self_assessor_id == getattr(user_of(actor), "pk", None):
+        return "自评由您提交，不能再由您审核定级：党支部自评、上级审核，请由上级单位的其他同志审核。"
+    return ""
+
+
 def _require_assessed_kind(assessment: BranchAssessment) -> None:
     """An assessment of an organisation that is no 党支部 (opened before the rule) takes no
     step of the workflow (自评, 审核, 示范: model_branch_quota_check); it is deleted while
@@ -666,6 +675,8 @@ def assessment_record_scores(*, assessment: BranchAssessment, actor: Any, self_s
             raise ValidationError({"state": "已审核的评定不能修改得分。"})
         if reviewed_scores and not is_above(actor, locked.organisation):
             raise ValidationError({"reviewed_score": f"审核得分须由「{locked.organisation.unit}」的上级单位填写。"})
+        if reviewed_scores and (message := self_review_error(locked, actor)):
+            raise ValidationError({"reviewed_score": message})
         changes: dict[str, Any] = {}
         for stage, scores in (("self_score", self_scores), ("reviewed_score", reviewed_scores)):
             if scores:  # partly scored is fine while typing; submit and review need every item
@@ -720,8 +731,8 @@ def assessment_review(*, assessment: BranchAssessment, actor: Any, scores: Mappi
             raise ValidationError({"state": message})
         if not is_above(actor, locked.organisation):
             raise ValidationError({"reviewer": f"审核须由「{locked.organisation.unit}」的上级单位进行。"})
-        if locked.self_assessor_id is not None and locked.self_assessor_id == getattr(user_of(actor), "pk", None):
-            raise ValidationError({"reviewer": "自评由您提交，不能再由您审核定级：党支部自评、上级审核，请由上级单位的其他同志审核。"})
+        if message := self_review_error(locked, actor):
+            raise ValidationError({"reviewer": message})
         total, vetoes, changes = _apply_item_scores(locked, scores, "reviewed_score", "reviewed_score")
         status, stars, _ = assessment_grade(total, locked.version, vetoed=bool(vetoes))
         locked.reviewed_score, locked.status, locked.star_level = total, status, stars

@@ -26,6 +26,7 @@ from ..services import (
     assessment_submit_self,
     is_above,
     item_score_check,
+    self_review_error,
 )
 
 
@@ -87,6 +88,10 @@ class ItemScoreForm(forms.ModelForm):
                 continue
             if name == "reviewed_score" and data.get(name) is not None and not is_above(self.user, assessment.organisation):
                 self.add_error(name, f"审核得分须由「{assessment.organisation.unit}」的上级单位填写。")
+                continue
+            if name == "reviewed_score" and data.get(name) is not None and (
+                    message := self_review_error(assessment, self.user)):
+                self.add_error(name, message)
                 continue
             try:
                 item_score_check(line.item, data.get(name), field=name)

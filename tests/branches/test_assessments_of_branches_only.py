@@ -134,3 +134,27 @@ def test_the_review_action_refuses_the_clerk_who_submitted_the_self_assessment(
     page = response.content.decode()
     assert "审核定级：已办理 0 条，未办理 1 条。" in page and "自评由您提交，不能再由您审核定级" in page
     assert BranchAssessment.objects.get(pk=opened.pk).state == AssessmentState.SELF_ASSESSED
+
+
+def test_the_clerk_who_submitted_the_self_assessment_cannot_type_its_reviewed_scores_on_the_page(
+        orgs: Any, rural_standard: Any, county_a_clerk: Any, client_for: Any) -> None:
+    from branches.models import AssessmentItemScore
+
+    opened = assessment_open(organisation=orgs["village"], year=2025, actor=county_a_clerk)
+    assessment_submit_self(assessment=opened, actor=county_a_clerk, scores=scores_for(opened, 90))
+    lines = list(AssessmentItemScore.objects.filter(assessment=opened).order_by("item__seq"))
+    data = {"self_note": "", "review_note": "", "item_scores-TOTAL_FORMS": len(lines),
+            "item_scores-INITIAL_FORMS": len(lines), "item_scores-MIN_NUM_FORMS": 0, "item_scores-MAX_NUM_FORMS": 1000}
+    for n, line in enumerate(lines):
+        data.update({f"item_scores-{n}-id": line.pk, f"item_scores-{n}-assessment": opened.pk,
+                     f"item_scores-{n}-self_score": str(line.self_score),
+                     f"item_scores-{n}-reviewed_score": str(line.item.points)})
+    response = client_for(county_a_clerk).post(reverse("admin:branches_branchassessment_change", args=[opened.pk]), data)
+    assert response.status_code == 200 and "自评由您提交，不能再由您审核定级" in response.content.decode()
+    assert not AssessmentItemScore.objects.filter(assessment=opened, reviewed_score__isnull=False).exists()
+    with pytest.raises(ValidationError) as refused:
+        from branches.services import assessment_record_scores
+
+        assessment_record_scores(assessment=opened, actor=county_a_clerk,
+                                 reviewed_scores={line.item_id: line.item.points for line in lines})
+    assert "自评由您提交" in refused.value.message_dict["reviewed_score"][0]
