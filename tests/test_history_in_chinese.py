@@ -103,3 +103,19 @@ def test_a_list_of_kinds_kept_as_codes_reads_by_their_names() -> None:
         ("软弱涣散类型", WeakCategory.RULES.label, f"{WeakCategory.RULES.label}、gone")]
     (card,) = readable_changes(ServiceCard, {"areas": [None, [BenefitArea.HOUSEHOLD, BenefitArea.ENTRY_EXIT]]})
     assert card.new == "户籍、出入境和居留" and "household" not in card.new
+
+
+def test_an_audit_log_entry_names_its_unit_not_its_path_of_codes(personas: Any, tree: Any, client_for: Any) -> None:
+    from orgwork.audit.models import AuditLog
+
+    cadre = cadre_in(tree["county_a"])
+    entry = AuditLog.objects.filter(object_id=str(cadre.pk)).latest("pk")
+    assert entry.unit_path == tree["county_a"].path
+    html = client_for(personas["audit_admin"]).get(
+        reverse("admin:audit_auditlog_change", args=[entry.pk])).content.decode()
+    assert "所属单位" in html and str(tree["county_a"]) in html and tree["county_a"].path not in html
+    gone = AuditLog.objects.create(action=AuditAction.UPDATE, actor_name="county_a_clerk", unit_path="62/6299/",
+                                   object_repr="已撤并单位的干部")
+    html = client_for(personas["audit_admin"]).get(
+        reverse("admin:audit_auditlog_change", args=[gone.pk])).content.decode()
+    assert "62/6299/（单位已调整）" in html

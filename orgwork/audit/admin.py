@@ -13,9 +13,14 @@ from django.http import HttpRequest
 
 from orgwork.admin_changelist import HonouredListMixin
 from orgwork.common import secrets
+from orgwork.units.models import Unit
 from orgwork.units.scope import home_unit, sees_everything
 
 from .models import AuditLog
+
+# Fields of an entry read through a presenter: 操作人账号 as on a record's 历史 page, 所属单位
+# by its name, not its path of codes (620000/620100/620102/).
+SHOWN_INSTEAD = {"actor_name": "shown_actor", "unit_path": "shown_unit"}
 from .presentation import readable_changes, readable_entries
 
 
@@ -64,7 +69,7 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     show_full_result_count = False
     # 操作人账号 as on a record's 历史 page: a system actor by what it does (系统（演示数据）),
     # not by the key it is kept under (system:seed_demo), nor blank.
-    readonly_fields = ["number", *(("shown_actor" if f.name == "actor_name" else f.name) for f in AuditLog._meta.fields
+    readonly_fields = ["number", *(SHOWN_INSTEAD.get(f.name, f.name) for f in AuditLog._meta.fields
                                    if f.name not in ("id", "message", "changes")),
                        "shown_message", "shown_changes"]
     fields = readonly_fields  # the stored note and changes only through the two above
@@ -76,6 +81,15 @@ class AuditLogAdmin(HonouredListMixin, admin.ModelAdmin):
     @admin.display(description="操作人账号", ordering="actor_name")
     def shown_actor(self, obj: AuditLog) -> str:
         return obj.actor_shown
+
+    @admin.display(description="所属单位")
+    def shown_unit(self, obj: AuditLog) -> str:
+        """The unit the entry is filed under, by its full name; a path no unit has now (a
+        unit moved or removed since) as it was kept."""
+        if not obj.unit_path:
+            return "—"
+        unit = Unit.objects.filter(path=obj.unit_path).only("name", "full_name").first()
+        return str(unit) if unit is not None else f"{obj.unit_path}（单位已调整）"
 
     @admin.display(description="说明")
     def shown_message(self, obj: AuditLog) -> str:
