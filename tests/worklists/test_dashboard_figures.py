@@ -63,8 +63,17 @@ def test_a_rate_axis_may_have_fractional_ticks_and_labels_them_as_they_are() -> 
     assert ticks(40, counts=False) == [0, 12.5, 25, 37.5, 50]
     series = [dashboard.Series("使用率", [40.0, 20.0])]
     svg = str(svg_chart(dashboard.PanelData(labels=["县处级正职", "县处级副职"], series=series, unit="%"), "使用率"))
-    assert all(f">{tick}</text>" in svg for tick in ("0", "12.5", "25", "37.5", "50"))
-    assert ">12</text>" not in svg and ">38</text>" not in svg
+    assert all(f">{tick}%</text>" in svg for tick in ("0", "12.5", "25", "37.5", "50"))
+    assert ">12%</text>" not in svg and ">38%</text>" not in svg
+
+
+def test_a_rate_axis_of_small_rates_says_they_are_percentages_and_a_count_axis_does_not() -> None:
+    rates = str(svg_chart(dashboard.PanelData(labels=["县处级正职", "县处级副职"],
+                                              series=[dashboard.Series("达标率", [1.5, 0.5])], unit="%"), "达标率"))
+    assert ">2%</text>" in rates and ">1%</text>" in rates
+    counts = str(svg_chart(dashboard.PanelData(labels=["县处级正职", "县处级副职"],
+                                               series=[dashboard.Series("人数", [2, 1])], unit="人"), "人数"))
+    assert ">2</text>" in counts and "%</text>" not in counts
 
 
 def test_a_share_beside_its_counts_is_a_column_of_the_table_not_a_bar_of_the_chart() -> None:

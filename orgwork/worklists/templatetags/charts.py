@@ -104,11 +104,11 @@ def _legend(series: list[Any], top: float) -> tuple[list[str], float]:
     return parts, (y - top + LEGEND_ROW) if series else 0
 
 
-def _axis(tick_values: list[float], top: float) -> list[str]:
+def _axis(tick_values: list[float], top: float, unit: str = "") -> list[str]:
     parts = []
     for v in tick_values:
         y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * (v / top)
-        label = _tick_label(v)
+        label = _tick_label(v, unit)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#666">{label}</text>')
     return parts
@@ -130,9 +130,11 @@ def _svg_open(overhang: float, height: float, title: str) -> str:
             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">')
 
 
-def _tick_label(value: float) -> str:
-    """A tick as it is: a rate axis up to 50 % reads 0, 12.5, 25, 37.5, 50 (not 12 and 38)."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+def _tick_label(value: float, unit: str = "") -> str:
+    """A tick as it is: a rate axis up to 50 % reads 0, 12.5, 25, 37.5, 50 (not 12 and 38),
+    each with its % (an axis of 0 to 2 would otherwise read as counts)."""
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+    return text + "%" if unit == "%" else text
 
 
 def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: list[float], title: str) -> SafeString:
@@ -152,7 +154,7 @@ def _lying_bars(data: Any, labels: list[str], series: list[Any], tick_values: li
         x = left + plot_w * (v / top)
         parts.append(f'<line x1="{x:.1f}" y1="{base - 4}" x2="{x:.1f}" y2="{base + plot_h}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{x:.1f}" y="{base - 8}" text-anchor="middle" font-size="11" fill="#666">'
-                     f'{_tick_label(v)}</text>')
+                     f'{_tick_label(v, data.unit)}</text>')
     for i, (label, text) in enumerate(zip(labels, shown)):
         y = base + row * i + ROW_GAP / 2
         parts.append(f'<text x="{left - 8}" y="{y + bar * len(series) / 2 + 4:.1f}" text-anchor="end" font-size="11" '
@@ -190,7 +192,7 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
                           for i, span in enumerate(spans))))
     legend, legend_h = _legend(series, TOP + PLOT_HEIGHT + labels_h) if len(series) > 1 else ([], 0)
     height = TOP + PLOT_HEIGHT + labels_h + legend_h + 4
-    parts = [_svg_open(overhang, height, title), *_axis(tick_values, top)]
+    parts = [_svg_open(overhang, height, title), *_axis(tick_values, top, data.unit)]
     base = TOP + PLOT_HEIGHT
     if data.kind == "line":
         for si, s in enumerate(series):
