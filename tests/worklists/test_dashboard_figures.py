@@ -198,3 +198,11 @@ def test_a_unit_with_nothing_due_is_not_taken_for_the_lowest_rate() -> None:
     real = [dashboard.Series(f"县区{i}", [float(10 * i)], weights=[3]) for i in range(5)]
     folded = fold_series(idle + real, unit="%", lowest_first=True)
     assert [s.name for s in folded[:5]] == ["县区0", "县区1", "县区2", "县区3", "县区4"]
+
+
+def test_a_bar_chart_of_long_names_lies_on_its_side_and_shows_each_name_whole() -> None:
+    labels = ["主要负责人离任未检查", "评议不满意率达到警戒线", "带病提拔倒查未办结"]
+    svg = str(svg_chart(dashboard.PanelData(labels=labels, series=[dashboard.Series("件数", [2, 1, 0])], unit="件"),
+                        "选人用人监督待办"))
+    assert all(f">{label}</text>" in svg for label in labels)
+    assert "…" not in svg

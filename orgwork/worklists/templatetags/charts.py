@@ -178,7 +178,11 @@ def svg_chart(data: Any, title: str = "") -> SafeString:
     series = fold_series(drawn, unit=data.unit, lowest_first=getattr(data, "lowest_first", False))
     counts = _is_count(data, series)
     tick_values = ticks(max((max(s.values) if s.values else 0) for s in series), counts=counts)
-    if data.kind != "line" and len(labels) > UPRIGHT_MAX:
+    # Bars lie on their side for more categories than fit upright, or when most names are
+    # too long to stand under their bars whole (主要负责人离任未检查 was cut to 主要负责人离任未…);
+    # one long name among short ones is cut on the axis and whole on hover.
+    too_long = sum(len(label) > LABEL_CHARS for label in labels)
+    if data.kind != "line" and (len(labels) > UPRIGHT_MAX or too_long * 2 > len(labels)):
         return _lying_bars(data, labels, series, tick_values, title)
     top = tick_values[-1] or 1
     plot_w = WIDTH - LEFT - RIGHT
