@@ -87,21 +87,23 @@ def test_the_roster_sheet_refuses_an_arrears_reason_of_none(tmp_path, orgs, coun
         sheet_messages(result)
 
 
-def test_an_arrears_reason_of_none_kept_before_the_rule_does_not_keep_the_member_off_the_review(
-        orgs, member, monkeypatch):
+def lapsed_with_reason(member, reason, monkeypatch) -> int:
+    """Six months ended unpaid with ``reason`` kept as the 欠缴原因 (as written before the
+    rule); the 自行脱党 check's count."""
     for back in range(5, -1, -1):
         services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
-    Member.objects.filter(pk=member.pk).update(arrears_reason="无")
+    Member.objects.filter(pk=member.pk).update(arrears_reason=reason)
     monkeypatch.setattr("orgwork.common.dates.today", lambda: rules.add_months(TODAY.replace(day=1), 1))
     services.dues_recount([member.pk])
-    assert services.members_check_arrears(actor=SYSTEM) == 1
+    return services.members_check_arrears(actor=SYSTEM)
+
+
+def test_an_arrears_reason_of_none_kept_before_the_rule_does_not_keep_the_member_off_the_review(
+        orgs, member, monkeypatch):
+    assert lapsed_with_reason(member, "无", monkeypatch) == 1
     assert RectificationItem.objects.filter(source_object_id=str(member.pk)).count() == 1
 
 
 def test_a_recorded_arrears_reason_keeps_the_member_off_the_review(orgs, member, monkeypatch):
-    for back in range(5, -1, -1):
-        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
-    Member.objects.filter(pk=member.pk).update(arrears_reason="长期住院，经支部同意缓交")
-    monkeypatch.setattr("orgwork.common.dates.today", lambda: rules.add_months(TODAY.replace(day=1), 1))
-    services.dues_recount([member.pk])
-    assert services.members_check_arrears(actor=SYSTEM) == 0
+    assert lapsed_with_reason(member, "长期住院，经支部同意缓交", monkeypatch) == 0
+    assert not RectificationItem.objects.filter(source_object_id=str(member.pk)).exists()
