@@ -62,6 +62,20 @@ class ItemState(models.TextChoices):
     REOPENED = "reopened", "重新挂账"
 
 
+# How much of a problem names its item in lists and choices.
+SHORT_PROBLEM = 40
+
+
+def short_text(text: str, limit: int) -> str:
+    """``text`` cut to about ``limit`` characters and marked 「…」, never inside a number or
+    a Latin word: 「得分 76 分，低于 80 分」 is not cut to 「低于 8…」 (which reads as 8)."""
+    cut = limit
+    while 0 < cut < len(text) and text[cut - 1].isascii() and text[cut - 1].isalnum() \
+            and text[cut].isascii() and text[cut].isalnum():
+        cut -= 1
+    return text[: cut or limit].rstrip() + "…"
+
+
 class Checklist(Audited):
     """问题清单 (the header of one 整改清单): the source, the document that issued it
     (文号 and date), the unit concerned (被巡视/被检查单位) and the year.
@@ -246,7 +260,7 @@ class RectificationItem(Versioned, Audited):
 
     def __str__(self) -> str:
         text = self.problem.strip().splitlines()[0] if self.problem.strip() else "（未填写问题）"
-        return text if len(text) <= 40 else text[:40] + "…"
+        return text if len(text) <= SHORT_PROBLEM else short_text(text, SHORT_PROBLEM)
 
     @property
     def is_extended(self) -> bool:

@@ -159,3 +159,12 @@ def test_the_migration_gives_a_kept_standing_title_its_units_full_name(tree, cou
     step.standing_titles_with_full_names(apps, None)  # once is enough: a full title stays
     checklist.refresh_from_db()
     assert checklist.title == "兰州市城关区2026年政治素质考核问题清单"
+
+
+@pytest.mark.parametrize(("problem", "shown"), [
+    ("县" * 34 + "得分低于 80 分", "县" * 34 + "得分低于…"),
+    ("一" * 39 + "四十一字", "一" * 39 + "四…"),
+    ("一" * 38 + " ABC 文件", "一" * 38 + "…"),
+])
+def test_an_items_name_is_cut_between_words_never_inside_a_number(problem, shown):
+    assert str(RectificationItem(problem=problem)) == shown
