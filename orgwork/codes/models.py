@@ -3,9 +3,14 @@ Chinese names forms use and the spellings people type instead (aliases)."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 from orgwork.audit.models import Audited
+
+
+STANDARD_CODE = re.compile(r"[0-9A-Z]+")
 
 
 class CodeItem(Audited):
@@ -31,4 +36,8 @@ class CodeItem(Audited):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        # A standard's code (GB 3304 ``01``) reads beside the name; an internal key such as
+        # ``basically_competent`` means nothing to a clerk and would read as English.
+        if STANDARD_CODE.fullmatch(self.code):
+            return f"{self.code} {self.name}"
+        return self.name

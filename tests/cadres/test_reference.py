@@ -28,6 +28,18 @@ def test_a_changed_name_is_updated_in_place(db) -> None:
     assert CodeItem.objects.get(pk=item.pk).name == "汉族"
 
 
+def test_a_code_item_reads_in_the_audit_trail_as_a_clerk_names_it(db) -> None:
+    from orgwork.audit.models import AuditLog
+
+    for code_set, code in (("assessment_grade", "basically_competent"), ("ethnicity", "01")):
+        item = CodeItem.objects.get(code_set=code_set, code=code)
+        item.sort_order += 1
+        item.save()
+    named = list(AuditLog.objects.filter(content_type__model="codeitem").order_by("pk").values_list("object_repr", flat=True))
+    # an internal key is not shown; a national standard's code is
+    assert named[-2:] == ["基本称职", "01 汉族"]
+
+
 def test_all_56_ethnic_groups_carry_their_gb_3304_codes(db) -> None:
     groups = dict(CodeItem.objects.filter(code_set="ethnicity", code__lt="57").values_list("code", "name"))
     assert len(groups) == 56
