@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote as url_quote
@@ -235,6 +236,8 @@ class Column:
             elif is_long_text(shown) and not isinstance(value, (datetime.date, datetime.time)):
                 classes += " wrap"
         inner = escaped(shown) if self.links is None else self.links.around(obj, shown)
+        if classes.endswith(" wrap"):
+            inner = dates_kept_whole(inner)
         return SafeString(f'<{self.tag} class="{classes}">{inner}</{self.tag}>')
 
     # -- values of a callable or an attribute -------------------------------------------
@@ -300,6 +303,21 @@ def escaped(value: Any) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
+
+
+_MARKUP_TAG = re.compile(r"(<[^>]*>)")
+_DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+
+
+def dates_kept_whole(markup: str) -> str:
+    """A date inside text that wraps (a message, a finding) is kept on one line: broken at
+    its hyphen (2026- / 10-19) it reads as two numbers. Only text between tags is touched."""
+    if "-" not in markup:
+        return markup
+    parts = _MARKUP_TAG.split(markup)
+    for i in range(0, len(parts), 2):
+        parts[i] = _DATE_IN_TEXT.sub(r'<span class="nowrap">\g<0></span>', parts[i])
+    return "".join(parts)
 
 
 # The checkboxes whose markup is known to take the key (and the name) as they are given.

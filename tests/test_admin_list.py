@@ -136,8 +136,12 @@ def our_cells(cl: Any) -> list[list[str]]:
 WRAP = re.compile(r'(<t[dh] class="[^"]*) wrap"')
 
 
+# ... and, inside such a cell, a span that keeps a date on one line.
+WHOLE_DATE = re.compile(r'<span class="nowrap">([^<]*)</span>')
+
+
 def as_django(html: str) -> str:
-    return WRAP.sub(r'\1"', html)
+    return WHOLE_DATE.sub(r"\1", WRAP.sub(r'\1"', html))
 
 
 def assert_rendered_as_django_does(cl: Any) -> list[list[str]]:
@@ -385,6 +389,17 @@ def test_the_cadre_list_runs_as_many_queries_for_thirty_rows_as_for_three(cadres
     assert len(many) == len(few), "\n".join(many)
     page = client.get(reverse(CHANGELIST)).content.decode()
     assert page.count('<tr class="') >= 30 and numbered("测试", 26, 2) in page and "科员26" in page
+
+
+def test_a_date_inside_text_that_wraps_is_kept_on_one_line() -> None:
+    from orgwork.admin_list import dates_kept_whole
+
+    shown = dates_kept_whole("整改事项「城关区：超职数配备干部」（兰州市城关区），2026-10-19到期，已逾期48天")
+    assert shown == "整改事项「城关区：超职数配备干部」（兰州市城关区），<span class=\"nowrap\">2026-10-19</span>到期，已逾期48天"
+    # a link's address is markup, not text: only the words it shows are touched
+    linked = dates_kept_whole('<a href="/admin/x/?d=2026-10-19">2026-10-19 14:05 提交</a>')
+    assert linked == '<a href="/admin/x/?d=2026-10-19"><span class="nowrap">2026-10-19 14:05</span> 提交</a>'
+    assert dates_kept_whole("城关区第1党支部") == "城关区第1党支部"
 
 
 def test_a_long_run_of_latin_letters_may_wrap_but_an_id_number_or_a_code_does_not() -> None:
