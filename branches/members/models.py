@@ -442,6 +442,12 @@ class Applicant(NamedPerson, Audited):
     training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0, validators=[MaxValueValidator(3000)])
     publicity_on = models.DateField("公示结束日期", null=True, blank=True)
     vote_on = models.DateField("支部大会讨论接收日期", null=True, blank=True)
+    vote_expected = models.PositiveSmallIntegerField("接收表决应到会人数", null=True, blank=True,
+                                                     help_text="支部大会应到会有表决权的党员（正式党员）人数。")
+    vote_present = models.PositiveSmallIntegerField("接收表决实到会人数", null=True, blank=True,
+                                                    help_text="实到会有表决权的党员人数，须超过应到会人数的半数。")
+    vote_for = models.PositiveSmallIntegerField("赞成接收人数", null=True, blank=True,
+                                                help_text="须超过应到会有表决权的正式党员人数的半数。")
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
     approval_late_reason = models.CharField("审批逾期原因", max_length=200, blank=True,
                                             help_text="支部大会通过三个月后才审批的，须写明原因。")
@@ -452,6 +458,12 @@ class Applicant(NamedPerson, Audited):
     full_on = models.DateField("转正日期", null=True, blank=True)
     full_meeting_on = models.DateField("讨论转正支部大会日期", null=True, blank=True,
                                        help_text="预备期满后支部大会讨论同意转正的日期；转正日期为预备期满之日。")
+    full_vote_expected = models.PositiveSmallIntegerField("转正表决应到会人数", null=True, blank=True,
+                                                          help_text="支部大会应到会有表决权的党员（正式党员）人数。")
+    full_vote_present = models.PositiveSmallIntegerField("转正表决实到会人数", null=True, blank=True,
+                                                         help_text="实到会有表决权的党员人数，须超过应到会人数的半数。")
+    full_vote_for = models.PositiveSmallIntegerField("赞成转正人数", null=True, blank=True,
+                                                     help_text="须超过应到会有表决权的正式党员人数的半数。")
     closed_reason = models.CharField("取消资格或终止培养原因", max_length=200, blank=True)
     cancel_meeting_on = models.DateField("取消预备党员资格支部大会日期", null=True, blank=True,
                                          help_text="支部大会讨论决定取消预备党员资格的日期（预备期内或期满后），"
@@ -470,6 +482,15 @@ class Applicant(NamedPerson, Audited):
             models.Index(fields=["branch", "applied_on"], name="members_applicant_branch_idx"),
         ]
         constraints = [
+            # A 支部大会's count is kept whole or not at all (files voted on before it was
+            # kept have none), and only a count that carries the resolution (rules.vote_tally_errors).
+            *(models.CheckConstraint(
+                condition=Q(**{f"{e}__isnull": True, f"{p}__isnull": True, f"{f}__isnull": True})
+                | Q(**{f"{e}__gte": 1, f"{p}__lte": F(e), f"{f}__isnull": False, f"{f}__lte": F(p)})
+                & Q(**{f"{p}__gt": F(e) / 2, f"{f}__gt": F(e) / 2}),  # integers: more than half
+                name=f"members_applicant_{kind}_vote_tally",
+                violation_error_message="支部大会表决人数不完整，或未超过应到会有表决权党员的半数。")
+              for kind, (e, p, f) in rules.VOTE_FIELDS.items()),
             # Not NOT NULL: a file closed as 取消 without a meeting (cancelled before the
             # date was kept, or its 预备党员 died) has none; the services and the sheet
             # require it when they cancel.

@@ -44,9 +44,17 @@ ADMITTED = (Stage.PROBATIONARY, Stage.FULL, Stage.CANCELLED, Stage.DECEASED)  # 
 FILE_FIELDS = ("applied_on", "talked_on", "talk_late_reason", "activist_on", "reviewed_on", "candidate_on",
                "review_late_reason",
                "political_review_on",
-               "training_days", "training_hours", "publicity_on", "vote_on", "approved_on", "approval_late_reason", "oath_on",
-               "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "closed_reason",
+               "training_days", "training_hours", "publicity_on", "vote_on", "vote_expected", "vote_present", "vote_for",
+               "approved_on", "approval_late_reason", "oath_on",
+               "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
+               "full_vote_expected", "full_vote_present", "full_vote_for", "closed_reason",
                "cancel_meeting_on")
+
+
+# The counts of a 支部大会 vote, with the date of the meeting that held it.
+VOTE_MEETINGS = {"admit": "vote_on", "full": "full_meeting_on"}
+VOTE_NOTE = ("与支部大会日期一并填写应到会、实到会有表决权的党员（正式党员）人数和赞成人数：实到会人数超过应到会人数的半数方能开会，"
+             "赞成人数超过应到会人数的半数决议方能通过。")
 
 
 SHEET_ACTOR = "members_applicants_sheet"  # who acts for the applicants' sheet when no person does
@@ -189,9 +197,11 @@ class ApplicantResource(ScopedModelResource):
                    "培养联系人二身份证号": "620102197803021231", "最近一次培养考察日期": "2022-11-10",
                    "确定为发展对象日期": "2023-05-10", "考察逾期原因": "培养联系人调离，补派后考察",
                    "政治审查完成日期": "2023-07-01", "集中培训天数": "3", "集中培训学时": "24",
-                   "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01", "上级党委审批日期": "2023-09-15",
+                   "公示结束日期": "2023-07-20", "支部大会讨论接收日期": "2023-08-01", "接收表决应到会人数": "23", "接收表决实到会人数": "21",
+                   "赞成接收人数": "21", "上级党委审批日期": "2023-09-15",
                    "审批逾期原因": "上级党委换届，党委会推迟召开", "入党宣誓日期": "2023-10-01", "延长预备期（月）": "6",
                    "延长预备期支部大会日期": "2024-08-06", "转正日期": "2024-08-01", "讨论转正支部大会日期": "2024-08-06",
+                   "转正表决应到会人数": "24", "转正表决实到会人数": "22", "赞成转正人数": "22",
                    "取消资格或终止培养原因": "不履行党员义务，不具备党员条件",
                    "取消预备党员资格支部大会日期": "2024-08-06"}
     column_notes = {COL_NAME: "新增的申请人填写其姓名；已有档案的，须与系统中该身份证号的申请人的姓名一致，"
@@ -204,7 +214,8 @@ class ApplicantResource(ScopedModelResource):
                     "考察逾期原因": "两次培养考察之间超过六个月的填写，其余留空。",
                     "审批逾期原因": "上级党委审批晚于支部大会三个月以上的填写，其余留空。",
                     "延长预备期（月）": "支部大会决定延长预备期的填写6至12个月，并填写延长预备期支部大会日期，其余留空。",
-                    "取消资格或终止培养原因": "取消预备党员资格或终止培养的填写，其余留空。"}
+                    "取消资格或终止培养原因": "取消预备党员资格或终止培养的填写，其余留空。",
+                    "接收表决应到会人数": VOTE_NOTE, "转正表决应到会人数": VOTE_NOTE}
 
     name = fields.Field(attribute="name", column_name=COL_NAME)
     id_number = fields.Field(attribute="id_number", column_name=COL_ID, widget=IDNumberWidget())
@@ -227,6 +238,9 @@ class ApplicantResource(ScopedModelResource):
     training_hours = fields.Field(attribute="training_hours", column_name="集中培训学时", widget=IntegerWidget())
     publicity_on = fields.Field(attribute="publicity_on", column_name="公示结束日期", widget=DateWidget(need_day=True))
     vote_on = fields.Field(attribute="vote_on", column_name="支部大会讨论接收日期", widget=DateWidget(need_day=True))
+    vote_expected = fields.Field(attribute="vote_expected", column_name="接收表决应到会人数", widget=IntegerWidget())
+    vote_present = fields.Field(attribute="vote_present", column_name="接收表决实到会人数", widget=IntegerWidget())
+    vote_for = fields.Field(attribute="vote_for", column_name="赞成接收人数", widget=IntegerWidget())
     approved_on = fields.Field(attribute="approved_on", column_name="上级党委审批日期", widget=DateWidget(need_day=True))
     approval_late_reason = fields.Field(attribute="approval_late_reason", column_name="审批逾期原因")
     oath_on = fields.Field(attribute="oath_on", column_name="入党宣誓日期", widget=DateWidget(need_day=True))
@@ -237,6 +251,11 @@ class ApplicantResource(ScopedModelResource):
     full_on = fields.Field(attribute="full_on", column_name="转正日期", widget=DateWidget(need_day=True))
     full_meeting_on = fields.Field(attribute="full_meeting_on", column_name="讨论转正支部大会日期",
                                    widget=DateWidget(need_day=True))
+    full_vote_expected = fields.Field(attribute="full_vote_expected", column_name="转正表决应到会人数",
+                                      widget=IntegerWidget())
+    full_vote_present = fields.Field(attribute="full_vote_present", column_name="转正表决实到会人数",
+                                     widget=IntegerWidget())
+    full_vote_for = fields.Field(attribute="full_vote_for", column_name="赞成转正人数", widget=IntegerWidget())
     closed_reason = fields.Field(attribute="closed_reason", column_name="取消资格或终止培养原因")
     cancel_meeting_on = fields.Field(attribute="cancel_meeting_on", column_name="取消预备党员资格支部大会日期",
                                      widget=DateWidget(need_day=True))
@@ -246,8 +265,9 @@ class ApplicantResource(ScopedModelResource):
         model = Applicant
         fields = ("name", "id_number", "branch", "applied_on", "talked_on", "talk_late_reason", "activist_on",
                   "contact_1", "contact_2", "reviewed_on", "candidate_on", "review_late_reason", "political_review_on", "training_days", "training_hours", "publicity_on",
-                  "vote_on", "approved_on", "approval_late_reason", "oath_on", "probation_extended_months", "extension_meeting_on", "full_on",
-                  "full_meeting_on", "closed_reason", "cancel_meeting_on", "stage")
+                  "vote_on", "vote_expected", "vote_present", "vote_for", "approved_on", "approval_late_reason", "oath_on",
+                  "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
+                  "full_vote_expected", "full_vote_present", "full_vote_for", "closed_reason", "cancel_meeting_on", "stage")
         import_id_fields = ("id_number",)
         skip_unchanged = True
         clean_model_instances = True
@@ -318,6 +338,16 @@ class ApplicantResource(ScopedModelResource):
         date of the 支部大会 that decided them, and 转正 the 入党宣誓 (a file closed or
         decided before the date was kept stays as it is)."""
         errors: dict[str, str] = {}
+        # The 支部大会's count, when the sheet records the meeting or a count not on record.
+        for kind, meeting in VOTE_MEETINGS.items():
+            names = rules.VOTE_FIELDS[kind]
+            counts = [getattr(instance, name) for name in names]
+            given = any(count is not None for count in counts)
+            if given and not getattr(instance, meeting):
+                errors[next(n for n, c in zip(names, counts) if c is not None)] = rules.vote_without_meeting_error(kind)
+            elif ((getattr(instance, meeting) and not stored.get(meeting))
+                  or (given and counts != [stored.get(name) for name in names])):
+                errors.update(rules.vote_tally_errors(kind, *counts))
         # 延长预备期 and 转正 taken by the sheet: each by a 支部大会 whose date it gives, as on
         # their step pages; 转正 after the 入党宣誓 (files on record before are left as they are).
         extended = instance.probation_extended_months or 0

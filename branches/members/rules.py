@@ -300,6 +300,47 @@ def extension_meeting_error(vote_on: datetime.date, months: int, decided_on: dat
     return ""
 
 
+# 支部大会表决 (细则): the meeting sits only when more than half of the members with a vote
+# (正式党员) it should have are there, and a resolution passes only when more than half
+# of them — not of those present — are for it. Kept with the meeting's date: the
+# admission (接收预备党员) and the 转正 vote.
+VOTE_FIELDS = {"admit": ("vote_expected", "vote_present", "vote_for"),
+               "full": ("full_vote_expected", "full_vote_present", "full_vote_for")}
+VOTE_RESOLUTIONS = {"admit": "接收预备党员", "full": "同意转正"}
+
+
+def vote_tally_errors(kind: str, expected: int | None, present: int | None, in_favour: int | None) -> dict[str, str]:
+    """Why the 支部大会's count for ``kind`` (``admit`` or ``full``) does not carry the
+    resolution, under the count it is about; nothing when it does."""
+    expected_field, present_field, for_field = VOTE_FIELDS[kind]
+    resolution = VOTE_RESOLUTIONS[kind]
+    missing = {field: f"请填写{label}：支部大会表决{resolution}须记录应到会、实到会有表决权的正式党员人数和赞成人数。"
+               for field, label, value in ((expected_field, "应到会有表决权的党员人数", expected),
+                                           (present_field, "实到会有表决权的党员人数", present),
+                                           (for_field, "赞成人数", in_favour)) if value is None}
+    if missing:
+        return missing
+    assert expected is not None and present is not None and in_favour is not None
+    if expected < 1:
+        return {expected_field: "应到会有表决权的党员人数至少为1。"}
+    if present > expected:
+        return {present_field: f"实到会有表决权的党员（{present}人）不能多于应到会的（{expected}人）。"}
+    if present * 2 <= expected:
+        return {present_field: (f"到会有表决权的党员{present}人，未超过应到会有表决权党员{expected}人的半数，"
+                                f"支部大会不能开会，{resolution}的表决无效。")}
+    if in_favour > present:
+        return {for_field: f"赞成人数（{in_favour}人）不能多于实到会有表决权的党员（{present}人）。"}
+    if in_favour * 2 <= expected:
+        return {for_field: (f"赞成{in_favour}人，未超过应到会有表决权的正式党员{expected}人的半数，"
+                            f"{resolution}的决议未通过。")}
+    return {}
+
+
+def vote_without_meeting_error(kind: str) -> str:
+    meeting = "支部大会讨论接收日期" if kind == "admit" else "讨论转正支部大会日期"
+    return f"填写了表决人数，请同时填写{meeting}；没有召开的支部大会不记录表决人数。"
+
+
 CANCEL_MEETING_MISSING = "取消预备党员资格须经支部大会讨论决定，请填写支部大会日期。"
 EXTENSION_MEETING_MISSING = "延长预备期须经支部大会讨论决定，请填写延长预备期支部大会日期。"
 FULL_MEETING_MISSING = "转正须经支部大会讨论决定，请填写讨论转正支部大会日期。"

@@ -942,10 +942,14 @@ def sheet_steps_passed_errors(*, applicant: Applicant, stored: dict[str, Any], r
     return errors
 
 
-def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any) -> Applicant:
-    """支部大会讨论接收预备党员: checks done; the applicant enters the roster as 预备党员."""
+def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: int | None, present: int | None,
+                    in_favour: int | None, actor: Any) -> Applicant:
+    """支部大会讨论接收预备党员: checks done, and the meeting's count carries the resolution
+    (``rules.vote_tally_errors``); the applicant enters the roster as 预备党员."""
     def apply(locked: Applicant) -> list[str]:
         _not_future(vote_on, "vote_on", "支部大会日期")
+        if errors := rules.vote_tally_errors("admit", expected, present, in_favour):
+            raise ValidationError(errors)
         errors = rules.admission_errors(political_review_on=locked.political_review_on,
                                         training_days=locked.training_days, training_hours=locked.training_hours,
                                         publicity_on=locked.publicity_on, vote_on=vote_on,
@@ -961,7 +965,8 @@ def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, actor: Any)
         member.full_clean()
         save_audited(member, actor=actor, message="支部大会接收为预备党员")
         locked.stage, locked.vote_on, locked.member = Stage.PROBATIONARY, vote_on, member
-        return ["stage", "vote_on", "member"]
+        locked.vote_expected, locked.vote_present, locked.vote_for = expected, present, in_favour
+        return ["stage", "vote_on", "member", *rules.VOTE_FIELDS["admit"]]
 
     return _step(applicant, actor, Stage.CANDIDATE, apply, "接收为预备党员")
 
@@ -997,10 +1002,14 @@ def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) 
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "入党宣誓")
 
 
-def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, actor: Any) -> Applicant:
-    """转正: by the 支部大会 when the 预备期 has ended, never before, and after the 入党宣誓;
-    转正日期 is the day it ended, the meeting's date is recorded with it."""
+def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expected: int | None,
+                        present: int | None, in_favour: int | None, actor: Any) -> Applicant:
+    """转正: by the 支部大会 when the 预备期 has ended, never before, and after the 入党宣誓,
+    with a count that carries the resolution; 转正日期 is the day it ended, the meeting's
+    date and count are recorded with it."""
     def apply(locked: Applicant) -> list[str]:
+        if errors := rules.vote_tally_errors("full", expected, present, in_favour):
+            raise ValidationError(errors)
         if locked.approved_on is None:
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
         if locked.oath_on is None:
@@ -1014,7 +1023,8 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, acto
         member.category, member.full_on = MemberCategory.FULL, ends
         save_audited(member, actor=actor, fields=["category", "full_on"], message="预备党员转正")
         locked.stage, locked.full_on, locked.full_meeting_on = Stage.FULL, ends, decided_on
-        return ["stage", "full_on", "full_meeting_on"]
+        locked.full_vote_expected, locked.full_vote_present, locked.full_vote_for = expected, present, in_favour
+        return ["stage", "full_on", "full_meeting_on", *rules.VOTE_FIELDS["full"]]
 
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "预备党员转正")
 

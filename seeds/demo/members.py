@@ -37,7 +37,7 @@ from openpyxl import Workbook
 
 from branches.members import rules, services
 from branches.members.models import (Applicant, Appraisal, AppraisalGrade, Disposal, DuesRecord, Member, MemberCategory,
-                                     Transfer)
+                                     MemberStatus, Transfer)
 from branches.models import OrgKind, PartyOrganisation
 from orgwork.common import dates, idnumber
 
@@ -266,7 +266,7 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
     if goal == "candidate_ready":
         return
     vote = ago(days - 470)
-    a = services.applicant_admit(applicant=a, vote_on=vote, actor=actor)
+    a = services.applicant_admit(**branch_vote(a), applicant=a, vote_on=vote, actor=actor)
     if goal == "admitted":
         return
     a = services.applicant_approve(applicant=a, approved_on=vote + datetime.timedelta(days=40), actor=actor)
@@ -277,7 +277,17 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
         services.applicant_cancel(applicant=a, reason="预备期内无正当理由连续六个月不参加党的组织生活",
                                   decided_on=vote + datetime.timedelta(days=200), actor=actor)
         return
-    services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on + datetime.timedelta(days=5), actor=actor)
+    services.applicant_make_full(**branch_vote(a), applicant=a, decided_on=a.probation_ends_on + datetime.timedelta(days=5),
+                                 actor=actor)
+
+
+def branch_vote(a: Applicant) -> dict[str, int]:
+    """The 支部大会's count as a branch records it: its 正式党员 on the roll have a vote, one
+    or two of them away (ill, working elsewhere), all present for."""
+    expected = max(3, Member.objects.filter(branch_id=a.branch_id, category=MemberCategory.FULL,
+                                            status=MemberStatus.ACTIVE).count())
+    present = expected - (1 + a.pk % 2 if expected > 4 else 0)
+    return {"expected": expected, "present": present, "in_favour": present}
 
 
 # Left without a 党费计算基数, as a member just admitted may be: on the list to fill.

@@ -107,18 +107,22 @@ def candidate(branch: PartyOrganisation, contact: Member, *, applied_days_ago: i
     return a
 
 
+# A 支部大会's count that carries a resolution: 9 members with a vote, 8 there, 8 for.
+VOTE_COUNT = {"expected": 9, "present": 8, "in_favour": 8}
+
+
 def admitted(orgs: dict[str, PartyOrganisation], contact: Member, *, vote_days_ago: int, name: str) -> Applicant:
     """A 发展对象 of the community branch voted in by the 支部大会, not yet approved."""
     a = candidate(orgs["community"], contact, applied_days_ago=vote_days_ago + 470)
     Applicant.objects.filter(pk=a.pk).update(name=name)
-    return services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
+    return services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
 
 
 def probationary(branch: PartyOrganisation, contact: Member, *, vote_days_ago: int, oath: bool = False) -> Applicant:
     """A 预备党员 voted in ``vote_days_ago`` days ago, approved a month later and, with
     ``oath``, sworn in ten days after that (转正 needs the 入党宣誓)."""
     a = candidate(branch, contact, applied_days_ago=vote_days_ago + 470)
-    a = services.applicant_admit(applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
+    a = services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(vote_days_ago), actor=SYSTEM)
     a = services.applicant_approve(applicant=a, approved_on=days_ago(vote_days_ago - 30), actor=SYSTEM)
     if oath:
         a = services.applicant_oath(applicant=a, oath_on=days_ago(vote_days_ago - 40), actor=SYSTEM)

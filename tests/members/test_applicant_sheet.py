@@ -19,14 +19,18 @@ from orgwork.audit.models import AuditLog
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, TODAY, add_member, candidate, days_ago, make_id, probationary
+from .conftest import SYSTEM, TODAY, VOTE_COUNT, add_member, candidate, days_ago, make_id, probationary
 
 pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
         "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "集中培训学时", "公示结束日期", "支部大会讨论接收日期",
         "上级党委审批日期", "审批逾期原因", "入党宣誓日期", "延长预备期（月）", "转正日期", "取消资格或终止培养原因",
         "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期", "延长预备期支部大会日期",
-        "讨论转正支部大会日期"]
+        "讨论转正支部大会日期", "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数", "转正表决应到会人数",
+        "转正表决实到会人数", "赞成转正人数"]
+# The count of a 支部大会 that carries its resolution (9 with a vote, 8 there, 8 for), as cells.
+ADMIT_COUNT = {"接收表决应到会人数": "9", "接收表决实到会人数": "8", "赞成接收人数": "8"}
+FULL_COUNT = {"转正表决应到会人数": "9", "转正表决实到会人数": "8", "赞成转正人数": "8"}
 APPLIED = days_ago(1200)
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
@@ -59,9 +63,13 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
            "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat(),
            "延长预备期支部大会日期": "", "讨论转正支部大会日期": ""}
     row.update(cells)
-    # A 转正 or an extension the row takes is decided by a 支部大会 on the day it may be.
+    # A 转正 or an extension the row takes is decided by a 支部大会 on the day it may be, by
+    # a count that carries it.
     if row["转正日期"] and "讨论转正支部大会日期" not in cells:
         row["讨论转正支部大会日期"] = row["转正日期"]
+    for meeting, count in (("支部大会讨论接收日期", ADMIT_COUNT), ("讨论转正支部大会日期", FULL_COUNT)):
+        for column, value in count.items():
+            row.setdefault(column, value if row.get(meeting) else "")
     if row["延长预备期（月）"] and "延长预备期支部大会日期" not in cells:
         row["延长预备期支部大会日期"] = rules.add_months(VOTE, 12).isoformat()
     return [str(row[h]) for h in HEAD]
@@ -125,7 +133,7 @@ def test_an_approval_more_than_three_months_after_the_vote_is_refused_as_the_ser
     result = run(tmp_path, file_row(**{"上级党委审批日期": day(460 + 100), "入党宣誓日期": day(570)}),
                  user=county_a_clerk)
     assert not result.committed
-    admitted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=1200),
+    admitted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=1200),
                                         vote_on=VOTE, actor=SYSTEM)
     with pytest.raises(ValidationError) as refused:
         services.applicant_approve(applicant=admitted, approved_on=VOTE + datetime.timedelta(days=100), actor=SYSTEM)
@@ -140,7 +148,7 @@ def test_an_approval_after_three_months_is_recorded_with_its_reason_on_the_sheet
                                     **{"审批逾期原因": reason}), user=county_a_clerk)
     assert result.committed, messages(result)
     assert Applicant.objects.get(name="赵明").approval_late_reason == reason
-    admitted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=1200),
+    admitted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=1200),
                                         vote_on=VOTE, actor=SYSTEM)
     late = VOTE + datetime.timedelta(days=100)
     client = client_for(county_a_clerk)
@@ -208,7 +216,8 @@ def test_the_sheet_carries_a_probationary_file_of_the_system_to_full_and_the_mem
         [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(), file.talked_on.isoformat(), "",
          file.activist_on.isoformat(), file.candidate_on.isoformat(), file.political_review_on.isoformat(), "3", "",
          file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", oath.isoformat(), "",
-         ends.isoformat(), "", "", "", "", "", ends.isoformat()]) + "\r\n", encoding="utf-8")
+         ends.isoformat(), "", "", "", "", "", ends.isoformat(), "9", "8", "8", *FULL_COUNT.values()]) + "\r\n",
+        encoding="utf-8")
     result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
                         commit=True)
     assert result.committed, messages(result)
@@ -331,7 +340,7 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
            "上级党委审批日期": "", "审批逾期原因": "", "入党宣誓日期": "", "延长预备期（月）": "", "转正日期": "",
            "取消资格或终止培养原因": "", "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": "",
            "最近一次培养考察日期": "", "延长预备期支部大会日期": "", "讨论转正支部大会日期": ""}
-    result = run(tmp_path, [row[h] for h in HEAD], user=county_a_clerk)
+    result = run(tmp_path, [row.get(h, "") for h in HEAD], user=county_a_clerk)
     assert result.committed, messages(result)
     file.refresh_from_db()
     assert (file.contact_1_id, file.reviewed_on) == (member.pk, reviewed)

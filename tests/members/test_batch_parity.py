@@ -16,7 +16,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, DuesRecord, Member, MemberStatus, Stage, Transfer, TransferState
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, TODAY, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_an_oath_is_recorded_once_and_an_extension_waits_for_the_approval(orgs, 
     assert Applicant.objects.get(pk=sworn.pk).oath_on == days_ago(60)
     with pytest.raises(ValidationError, match="不能再次登记"):
         services.applicant_oath(applicant=sworn, oath_on=days_ago(10), actor=county_a_clerk)
-    voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
+    voted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=600),
                                      vote_on=days_ago(20), actor=SYSTEM)
     assert "当前不能办理" in batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6",
                  day=days_ago(0).isoformat())
@@ -95,7 +95,7 @@ def test_a_batch_refusal_whose_service_trips_over_the_record_is_refused_without_
 
 def test_a_batch_extension_before_the_approval_says_the_approval_is_missing(orgs, member, client_for,
                                                                             county_a_clerk):
-    voted = services.applicant_admit(applicant=candidate(orgs["community"], member, applied_days_ago=600),
+    voted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=600),
                                      vote_on=days_ago(20), actor=SYSTEM)
     text = batch(client_for(county_a_clerk), "applicant", "extend", [voted.pk], months="6",
                  day=days_ago(0).isoformat())

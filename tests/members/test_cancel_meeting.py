@@ -119,7 +119,8 @@ def test_the_batch_disqualification_requires_the_meeting_and_refuses_one_before_
 
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "确定为入党积极分子日期", "培养联系人一身份证号",
         "最近一次培养考察日期", "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "公示结束日期",
-        "支部大会讨论接收日期", "上级党委审批日期", "取消资格或终止培养原因", "取消预备党员资格支部大会日期"]
+        "支部大会讨论接收日期", "上级党委审批日期", "取消资格或终止培养原因", "取消预备党员资格支部大会日期",
+        "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数"]
 ACTIVIST = days_ago(1000).replace(day=10)
 VOTE = rules.add_months(ACTIVIST, 14)
 
@@ -132,7 +133,7 @@ def sheet(tmp_path: Path, user: Any, *, reason: str = "", meeting: str = "", vot
            (ACTIVIST - datetime.timedelta(days=40)).isoformat(), (ACTIVIST - datetime.timedelta(days=30)).isoformat(),
            d(), CONTACT_ID, rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
            rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), *admitted,
-           reason, meeting]
+           reason, meeting, *(("9", "8", "8") if vote else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 

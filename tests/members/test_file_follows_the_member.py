@@ -16,7 +16,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, Member, MemberCategory, Stage, Transfer, TransferState
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, days_ago, probationary
+from .conftest import SYSTEM, VOTE_COUNT, days_ago, probationary
 from .test_batch_parity import batch
 from .test_record_steps import step_url
 
@@ -53,7 +53,7 @@ def test_the_open_file_of_a_probationary_member_follows_him_when_the_receiving_c
     # The receiving county opens the file and makes him full; the sending county no longer reaches it.
     assert receiving.get(reverse("admin:members_applicant_change", args=[file.pk])).status_code == 200
     ends = rules.probation_end(file.vote_on)
-    assert receiving.post(step_url(file, "make-full"), {"day": ends.isoformat()}).status_code == 302
+    assert receiving.post(step_url(file, "make-full"), {"day": ends.isoformat(), "expected": "9", "present": "8", "in_favour": "8"}).status_code == 302
     assert Member.objects.get(pk=file.member_id).category == MemberCategory.FULL
     assert client_for(county_a_clerk).get(reverse("admin:members_applicant_change", args=[file.pk])).status_code != 200
 
@@ -68,7 +68,7 @@ def test_a_batch_receipt_moves_the_file_and_says_so(orgs, contact, client_for, c
 
 def test_a_closed_file_stays_with_the_branch_that_closed_it(orgs, contact, county_b_clerk):
     file = probationary(orgs["community"], contact, vote_days_ago=400, oath=True)
-    file = services.applicant_make_full(applicant=file, decided_on=rules.probation_end(file.vote_on), actor=SYSTEM)
+    file = services.applicant_make_full(**VOTE_COUNT, applicant=file, decided_on=rules.probation_end(file.vote_on), actor=SYSTEM)
     transfer = sent_to_county_b(orgs, file)
     before = trail(file).count()
     done = services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=county_b_clerk)
@@ -116,7 +116,7 @@ def test_files_left_behind_by_earlier_receipts_follow_their_members_once_with_an
                               actor=SYSTEM)
     Applicant.objects.filter(pk=left.pk).update(branch=orgs["community"])  # as a receipt before the file followed
     closed = probationary(orgs["community"], contact, vote_days_ago=400, oath=True)
-    services.applicant_make_full(applicant=closed, decided_on=rules.probation_end(closed.vote_on), actor=SYSTEM)
+    services.applicant_make_full(**VOTE_COUNT, applicant=closed, decided_on=rules.probation_end(closed.vote_on), actor=SYSTEM)
     Member.objects.filter(pk=closed.member_id).update(branch=orgs["county_b"])
     before = trail(left).count()
     follow = import_module("branches.members.migrations.0026_open_files_follow_their_members").files_follow

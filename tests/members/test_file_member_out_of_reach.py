@@ -15,7 +15,7 @@ from branches.members.models import Applicant, Member, MemberStatus, Stage
 from branches.members.resources import ApplicantResource
 from orgwork.audit.models import AuditLog
 
-from .conftest import days_ago, file_sheet_row, probationary, run_sheet
+from .conftest import VOTE_COUNT, days_ago, file_sheet_row, probationary, run_sheet
 from .test_applicant_sheet import HEAD
 from .test_batch_parity import batch, step_page
 
@@ -38,7 +38,8 @@ def moved(orgs: Any, contact: Any) -> Applicant:
 
 def full_cells(file: Applicant) -> dict[str, str]:
     ends = rules.probation_end(file.vote_on).isoformat()
-    return {"转正日期": ends, "讨论转正支部大会日期": ends}
+    return {"转正日期": ends, "讨论转正支部大会日期": ends, "转正表决应到会人数": "9", "转正表决实到会人数": "8",
+            "赞成转正人数": "8"}
 
 
 def sheet(tmp_path: Any, file: Applicant, user: Any, **cells: str) -> Any:
@@ -85,7 +86,7 @@ def test_the_applicants_sheet_cannot_move_on_a_member_who_is_off_the_roll(tmp_pa
                                                     status_reason="支部决定")  # as an older release could leave it
     said = f"「{file.name}」在党员名册中的党籍状态为{MemberStatus(status).label}，不能办理。"
     with pytest.raises(ValidationError) as refused:
-        services.applicant_make_full(applicant=file, decided_on=days_ago(1), actor=county_a_clerk)
+        services.applicant_make_full(**VOTE_COUNT, applicant=file, decided_on=days_ago(1), actor=county_a_clerk)
     assert refused.value.message_dict == {"stage": [said]}
     audits = AuditLog.objects.count()
     for cells, column in ((full_cells(file), "转正日期"), (CANCEL, "取消资格或终止培养原因")):

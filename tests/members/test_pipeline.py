@@ -12,7 +12,8 @@ from branches.members.models import Applicant, Member, MemberCategory, MemberSta
 from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
 
-from .conftest import SYSTEM, activist, add_member, candidate, days_ago, make_id, new_applicant, probationary
+from .conftest import (SYSTEM, VOTE_COUNT, activist, add_member, candidate, days_ago, make_id, new_applicant,
+                       probationary)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_a_candidate_needs_a_recorded_review(orgs, member):
 def test_admission_requires_political_review_training_and_publicity(orgs, member):
     a = candidate(orgs["community"], member, prepared=False)
     with pytest.raises(ValidationError) as error:
-        services.applicant_admit(applicant=a, vote_on=days_ago(200), actor=SYSTEM)
+        services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(200), actor=SYSTEM)
     assert set(error.value.message_dict) >= {"political_review_on", "training_days", "publicity_on"}
 
 
@@ -126,27 +127,27 @@ def test_twenty_four_hours_of_training_is_enough_without_three_days(orgs, member
     a = candidate(orgs["community"], member, prepared=False)
     services.applicant_record_preparation(applicant=a, political_review_on=days_ago(350), training_hours=24,
                                           publicity_on=days_ago(340), actor=SYSTEM)
-    admitted = services.applicant_admit(applicant=a, vote_on=days_ago(200), actor=SYSTEM)
+    admitted = services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(200), actor=SYSTEM)
     assert admitted.stage == Stage.PROBATIONARY
 
 
 def test_admission_enters_the_roster_as_a_probationary_member(orgs, member):
     a = candidate(orgs["community"], member)
-    a = services.applicant_admit(applicant=a, vote_on=days_ago(200), actor=SYSTEM)
+    a = services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(200), actor=SYSTEM)
     entered = Member.objects.get(pk=a.member_id)
     assert entered.category == MemberCategory.PROBATIONARY and entered.joined_on == days_ago(200)
     assert entered.standing_years is None
 
 
 def test_approval_later_than_three_months_after_the_vote_is_refused(orgs, member):
-    a = services.applicant_admit(applicant=candidate(orgs["community"], member), vote_on=days_ago(200), actor=SYSTEM)
+    a = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member), vote_on=days_ago(200), actor=SYSTEM)
     with pytest.raises(ValidationError) as error:
         services.applicant_approve(applicant=a, approved_on=days_ago(50), actor=SYSTEM)
     assert "三个月内" in error.value.message_dict["approved_on"][0]
 
 
 def test_the_oath_follows_the_approval(orgs, member):
-    a = services.applicant_admit(applicant=candidate(orgs["community"], member), vote_on=days_ago(200), actor=SYSTEM)
+    a = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member), vote_on=days_ago(200), actor=SYSTEM)
     with pytest.raises(ValidationError):
         services.applicant_oath(applicant=a, oath_on=days_ago(150), actor=SYSTEM)
     services.applicant_approve(applicant=a, approved_on=days_ago(180), actor=SYSTEM)
@@ -156,13 +157,13 @@ def test_the_oath_follows_the_approval(orgs, member):
 def test_a_probationary_member_cannot_become_full_before_the_year_ends(orgs, member):
     a = probationary(orgs["community"], member, vote_days_ago=200, oath=True)
     with pytest.raises(ValidationError) as error:
-        services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)
+        services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=days_ago(0), actor=SYSTEM)
     assert "期满前不能讨论转正" in error.value.message_dict["full_on"][0]
 
 
 def test_becoming_full_sets_the_category_and_the_date_the_probation_ended(orgs, member):
     a = probationary(orgs["community"], member, vote_days_ago=400, oath=True)
-    a = services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)
+    a = services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=days_ago(0), actor=SYSTEM)
     roster = Member.objects.get(pk=a.member_id)
     assert roster.category == MemberCategory.FULL
     assert roster.full_on == rules.add_months(days_ago(400), 12) == a.full_on
@@ -179,7 +180,7 @@ def test_probation_is_extended_once_by_six_to_twelve_months(orgs, member):
         services.applicant_extend_probation(applicant=a, months=6, decided_on=days_ago(0), actor=SYSTEM)
     assert "只能延长一次" in str(error.value)
     with pytest.raises(ValidationError):  # the extended year has not ended
-        services.applicant_make_full(applicant=a, decided_on=days_ago(0), actor=SYSTEM)
+        services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=days_ago(0), actor=SYSTEM)
 
 
 def test_cancelling_a_probationary_member_takes_them_off_the_roster(orgs, member):
@@ -194,7 +195,7 @@ def test_cancelling_a_probationary_member_takes_them_off_the_roster(orgs, member
 def test_a_step_out_of_order_is_refused(orgs, member):
     a = new_applicant(orgs["community"], applied_on=days_ago(60))
     with pytest.raises(ValidationError) as error:
-        services.applicant_admit(applicant=a, vote_on=days_ago(1), actor=SYSTEM)
+        services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(1), actor=SYSTEM)
     assert "发展对象阶段办理" in str(error.value)
 
 
@@ -221,7 +222,7 @@ def test_the_branch_meeting_cannot_admit_before_the_political_review_is_finished
     a = services.applicant_record_preparation(applicant=a, political_review_on=days_ago(300), training_days=3,
                                               publicity_on=days_ago(340), actor=SYSTEM)
     with pytest.raises(ValidationError) as caught:
-        services.applicant_admit(applicant=a, vote_on=days_ago(330), actor=SYSTEM)
+        services.applicant_admit(**VOTE_COUNT, applicant=a, vote_on=days_ago(330), actor=SYSTEM)
     assert caught.value.message_dict["political_review_on"] == ["政治审查须在支部大会讨论之前完成。"]
     assert Applicant.objects.get(pk=a.pk).stage == Stage.CANDIDATE
 
@@ -229,7 +230,7 @@ def test_the_branch_meeting_cannot_admit_before_the_political_review_is_finished
 def test_a_probationary_member_is_not_made_full_before_the_oath(orgs, member):
     a = probationary(orgs["community"], member, vote_days_ago=400)
     with pytest.raises(ValidationError) as caught:
-        services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM)
+        services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM)
     assert caught.value.message_dict["oath_on"] == [rules.NO_OATH]
     a = services.applicant_oath(applicant=a, oath_on=a.approved_on + datetime.timedelta(days=5), actor=SYSTEM)
-    assert services.applicant_make_full(applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM).stage == Stage.FULL
+    assert services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=a.probation_ends_on, actor=SYSTEM).stage == Stage.FULL

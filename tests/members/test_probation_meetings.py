@@ -17,7 +17,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant
 from branches.members.resources import ApplicantResource
 
-from .conftest import CONTACT_ID, SYSTEM, TODAY, days_ago, make_id, probationary
+from .conftest import CONTACT_ID, SYSTEM, TODAY, VOTE_COUNT, days_ago, make_id, probationary
 from .conftest import column_messages as errors
 from .conftest import run_sheet
 
@@ -71,7 +71,7 @@ def test_an_extension_ending_on_the_day_of_its_meeting_is_refused_on_the_step_fo
 def test_the_full_step_records_the_meeting_date_beside_the_date_the_probation_ended(orgs, member, client_for,
                                                                                     county_a_clerk):
     a = probationary(orgs["community"], member, vote_days_ago=400, oath=True)
-    services.applicant_make_full(applicant=a, decided_on=days_ago(10), actor=SYSTEM)
+    services.applicant_make_full(**VOTE_COUNT, applicant=a, decided_on=days_ago(10), actor=SYSTEM)
     stored = Applicant.objects.get(pk=a.pk)
     assert (stored.full_on, stored.full_meeting_on) == (rules.probation_end(days_ago(400)), days_ago(10))
     html = client_for(county_a_clerk).get(reverse("admin:members_applicant_change", args=[a.pk])).content.decode()
@@ -109,7 +109,8 @@ def test_the_batch_extension_refuses_a_meeting_before_the_year_ends_with_the_ser
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "确定为入党积极分子日期", "培养联系人一身份证号",
         "最近一次培养考察日期", "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "公示结束日期",
         "支部大会讨论接收日期", "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "延长预备期支部大会日期", "转正日期",
-        "讨论转正支部大会日期"]
+        "讨论转正支部大会日期", "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数", "转正表决应到会人数",
+        "转正表决实到会人数", "赞成转正人数"]
 ACTIVIST = days_ago(1400).replace(day=10)
 VOTE = rules.add_months(ACTIVIST, 14)
 
@@ -122,7 +123,7 @@ def sheet(tmp_path: Path, user: Any, *, extended: str = "", extension_meeting: s
            rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
            rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), VOTE.isoformat(),
            (VOTE + datetime.timedelta(days=30)).isoformat(), (VOTE + datetime.timedelta(days=40)).isoformat(), extended,
-           extension_meeting, full_on, full_meeting]
+           extension_meeting, full_on, full_meeting, "9", "8", "8", *(("9", "8", "8") if full_meeting else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 

@@ -14,7 +14,7 @@ from branches.members.models import Applicant, Member, MemberCategory, Stage, Tr
 from orgwork.audit.models import AuditLog
 from tests.steps import assert_step_unavailable
 
-from .conftest import SYSTEM, TODAY, activist, add_member, candidate, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, TODAY, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_an_applicants_page_offers_the_steps_of_its_stage_and_no_save_button(org
         assert 'name="_save"' not in html and 'name="_continue"' not in html
     full = Applicant.objects.get(pk=probationary(orgs["community"], contact, vote_days_ago=400).pk)
     services.applicant_oath(applicant=full, oath_on=days_ago(300), actor=SYSTEM)
-    services.applicant_make_full(applicant=full, decided_on=TODAY, actor=SYSTEM)
+    services.applicant_make_full(**VOTE_COUNT, applicant=full, decided_on=TODAY, actor=SYSTEM)
     assert buttons(page(client, full)) == []
 
 
@@ -80,7 +80,7 @@ def test_a_late_talk_on_the_applicants_page_without_a_reason_is_refused_on_its_f
 def test_the_admit_button_puts_a_prepared_candidate_on_the_roll_as_probationary(orgs, client_for, county_a_clerk):
     contact = add_member(orgs["community"], "张志强")
     c = candidate(orgs["community"], contact)
-    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat()})
+    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat(), "expected": "9", "present": "8", "in_favour": "8"})
     assert response.status_code == 302
     c = Applicant.objects.get(pk=c.pk)
     assert c.stage == Stage.PROBATIONARY and c.vote_on == days_ago(3)
@@ -97,7 +97,7 @@ def test_the_admit_button_refuses_a_candidate_whose_checks_are_missing_on_its_fo
                                                                                    county_a_clerk):
     contact = add_member(orgs["community"], "张志强")
     c = candidate(orgs["community"], contact, prepared=False)
-    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat()})
+    response = client_for(county_a_clerk).post(step_url(c, "admit"), {"day": days_ago(3).isoformat(), "expected": "9", "present": "8", "in_favour": "8"})
     assert response.status_code == 200 and "政治审查" in response.content.decode()
     assert Applicant.objects.get(pk=c.pk).stage == Stage.CANDIDATE
 

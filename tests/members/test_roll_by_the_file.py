@@ -17,7 +17,7 @@ from branches.members.resources import MemberResource
 from orgwork.common import secrets
 from orgwork.imports.probing import NEAR_MISS_FORM_MESSAGE
 
-from .conftest import SYSTEM, candidate, days_ago, new_applicant
+from .conftest import SYSTEM, VOTE_COUNT, candidate, days_ago, new_applicant
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -72,7 +72,7 @@ def test_an_applicants_number_is_refused_as_a_member_coming_from_outside_the_pro
 
 
 def test_the_files_own_vote_puts_its_candidate_on_the_roll(orgs, member):
-    file = services.applicant_admit(applicant=candidate(orgs["community"], member), vote_on=days_ago(3), actor=SYSTEM)
+    file = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member), vote_on=days_ago(3), actor=SYSTEM)
     assert file.stage == Stage.PROBATIONARY
     assert Member.objects.get(id_number=file.id_number).category == "probationary"
 

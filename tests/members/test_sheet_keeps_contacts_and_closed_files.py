@@ -15,7 +15,7 @@ from branches.members.models import Applicant, Stage
 from branches.members.resources import ApplicantResource
 from orgwork.audit.models import AuditLog
 
-from .conftest import (SYSTEM, activist, add_member, candidate, days_ago, file_sheet_row, make_id, new_applicant,
+from .conftest import (SYSTEM, VOTE_COUNT, activist, add_member, candidate, days_ago, file_sheet_row, make_id, new_applicant,
                        probationary, run_sheet)
 from .test_applicant_sheet import HEAD
 
@@ -77,7 +77,7 @@ def test_a_contact_named_with_the_activist_on_the_same_row_is_still_taken(tmp_pa
 @pytest.fixture
 def made_full(orgs: Any, contact: Any) -> Applicant:
     file = probationary(orgs["community"], contact, vote_days_ago=400, oath=True)
-    return services.applicant_make_full(applicant=file, decided_on=rules.probation_end(file.vote_on), actor=SYSTEM)
+    return services.applicant_make_full(**VOTE_COUNT, applicant=file, decided_on=rules.probation_end(file.vote_on), actor=SYSTEM)
 
 
 @pytest.mark.parametrize("cells", [{"姓名": "郑好"}, {"党支部代码": "A-CUN"}, {"培养联系人一身份证号": "other"}],

@@ -20,7 +20,7 @@ from branches.members import rules, services
 from branches.members.models import ActivistReview, Applicant, MemberStatus, Stage
 from branches.members.resources import ApplicantResource
 
-from .conftest import (SYSTEM, activist, admitted, candidate, days_ago, file_sheet_row, new_applicant,
+from .conftest import (SYSTEM, VOTE_COUNT, activist, admitted, candidate, days_ago, file_sheet_row, new_applicant,
                        probationary, run_sheet, with_the_right)
 from .test_applicant_sheet import HEAD
 from .test_export_round_trip import media, saved, uploaded  # noqa: F401 (media: a fixture)
@@ -82,7 +82,8 @@ def test_a_review_on_the_day_of_the_vote_the_same_row_records_is_refused_by_its_
     file = candidate(orgs["community"], contact)
     vote = days_ago(10)
     result = sheet(tmp_path, file, county_a_clerk, **{"支部大会讨论接收日期": f"{vote:%Y-%m-%d}",
-                                                      "最近一次培养考察日期": f"{vote:%Y-%m-%d}"})
+                                                      "最近一次培养考察日期": f"{vote:%Y-%m-%d}",
+                                                      "接收表决应到会人数": "9", "接收表决实到会人数": "8", "赞成接收人数": "8"})
     assert not result.committed
     assert errors(result) == [("最近一次培养考察日期", rules.review_date_error(file.activist_on, vote, vote))]
     assert Applicant.objects.get(pk=file.pk).stage == Stage.CANDIDATE
@@ -186,7 +187,7 @@ def files_in_every_stage(orgs: Any, contact: Any) -> list[Applicant]:
     extended = probationary(branch, contact, vote_days_ago=400, oath=True)
     services.applicant_extend_probation(applicant=extended, months=6, decided_on=days_ago(30), actor=SYSTEM)
     full = probationary(branch, contact, vote_days_ago=400, oath=True)
-    services.applicant_make_full(applicant=full, decided_on=days_ago(30), actor=SYSTEM)
+    services.applicant_make_full(**VOTE_COUNT, applicant=full, decided_on=days_ago(30), actor=SYSTEM)
     cancelled = probationary(branch, contact, vote_days_ago=100)
     services.applicant_cancel(applicant=cancelled, reason="不履行党员义务", decided_on=days_ago(5), actor=SYSTEM)
     died = probationary(branch, contact, vote_days_ago=100)

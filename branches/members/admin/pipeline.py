@@ -33,10 +33,10 @@ class ReviewInline(ScopedInline):
 
 STEP_FIELDS = ["stage", "talked_on", "talk_late_reason", "activist_on", "contact_1", "contact_2", "reviewed_on",
                "candidate_on", "review_late_reason",
-               "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "approved_on",
-               "approval_late_reason",
+               "political_review_on", "training_days", "training_hours", "publicity_on", "vote_on", "vote_expected",
+               "vote_present", "vote_for", "approved_on", "approval_late_reason",
                "oath_on", "probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
-               "closed_reason", "cancel_meeting_on", "member"]
+               "full_vote_expected", "full_vote_present", "full_vote_for", "closed_reason", "cancel_meeting_on", "member"]
 
 
 # The record page of a file, in the 细则's chapters: a chapter shows once the file has
@@ -47,9 +47,11 @@ FILE_CHAPTERS = [
      ["activist_on", "contact_1", "contact_2", "reviewed_on", "review_late_reason"]),
     ("发展对象的确定和考察", Stage.CANDIDATE,
      ["candidate_on", "political_review_on", "training_days", "training_hours", "publicity_on"]),
-    ("预备党员的接收", Stage.PROBATIONARY, ["vote_on", "approved_on", "approval_late_reason", "oath_on"]),
+    ("预备党员的接收", Stage.PROBATIONARY,
+     ["vote_on", "vote_expected", "vote_present", "vote_for", "approved_on", "approval_late_reason", "oath_on"]),
     ("预备党员的教育考察和转正", Stage.PROBATIONARY,
-     ["probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on", "member"]),
+     ["probation_ends_on", "probation_extended_months", "extension_meeting_on", "full_on", "full_meeting_on",
+      "full_vote_expected", "full_vote_present", "full_vote_for", "member"]),
     ("发展程序终止", None, ["closed_reason", "cancel_meeting_on"]),
 ]
 STAGE_ORDER = [Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL]

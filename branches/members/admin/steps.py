@@ -88,6 +88,31 @@ class MeetingForm(forms.Form):
     day = dates.DateFormField(label="支部大会日期", initial=dates.today, help_text="预备期满后召开的支部大会。")
 
 
+def with_vote_count(form: type[forms.Form], name: str) -> type[forms.Form]:
+    """``form`` (the meeting's date) asking the 支部大会's count after it (细则): more than half
+    of the members with a vote there, more than half of them for. One meeting may decide
+    several files, each by its own vote."""
+    fields = {
+        "expected": forms.IntegerField(label="应到会有表决权的党员人数", min_value=1, max_value=32767,
+                                       help_text="本支部正式党员人数（预备党员没有表决权）。"),
+        "present": forms.IntegerField(label="实到会有表决权的党员人数", min_value=0, max_value=32767,
+                                      help_text="须超过应到会人数的半数，支部大会方能开会。"),
+        "in_favour": forms.IntegerField(label="赞成人数", min_value=0, max_value=32767,
+                                        help_text="须超过应到会有表决权的正式党员人数的半数，决议方能通过。"),
+    }
+    return type(name, (form,), {**fields, "__module__": __name__})
+
+
+AdmitForm = with_vote_count(day_form("支部大会讨论接收日期"), "AdmitForm")
+FullForm = with_vote_count(MeetingForm, "FullForm")
+
+
+# The services' names of a vote's counts, and the form's.
+VOTE_COUNTS = {"admit": dict(zip(("vote_expected", "vote_present", "vote_for"), ("expected", "present", "in_favour"))),
+               "full": dict(zip(("full_vote_expected", "full_vote_present", "full_vote_for"),
+                                ("expected", "present", "in_favour")))}
+
+
 class ExtendForm(MeetingForm):
     months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
 
@@ -161,9 +186,9 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_record_preparation(applicant=a, actor=u, **d), PreparationForm,
           "assignment_turned_in"),
     _step("admit", "支部大会接收", "支部大会接收为预备党员", lambda a: a.stage == Stage.CANDIDATE,
-          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], actor=u),
-          day_form("支部大会讨论接收日期"), "how_to_vote",
-          refused=("vote_on",)),
+          lambda a, u, d: services.applicant_admit(applicant=a, vote_on=d["day"], expected=d["expected"],
+                                                   present=d["present"], in_favour=d["in_favour"], actor=u),
+          AdmitForm, "how_to_vote", refused=("vote_on",), refusal_map=VOTE_COUNTS["admit"]),
     _step("approve", "上级党委审批", "上级党委审批", lambda a: _probationary(a, approved=False),
           lambda a, u, d: services.applicant_approve(applicant=a, approved_on=d["day"],
                                                      late_reason=d["late_reason"], actor=u), ApproveForm,
@@ -172,8 +197,9 @@ APPLICANT_STEPS = (
           lambda a, u, d: services.applicant_oath(applicant=a, oath_on=d["day"], actor=u), day_form("入党宣誓日期"),
           "flag", refused=("oath_on",)),
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
-          lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], actor=u), MeetingForm,
-          "verified", refused=("full_on",)),
+          lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], expected=d["expected"],
+                                                       present=d["present"], in_favour=d["in_favour"], actor=u),
+          FullForm, "verified", refused=("full_on",), refusal_map=VOTE_COUNTS["full"]),
     _step("extend", "延长预备期", "延长预备期",
           lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], decided_on=d["day"],
