@@ -129,3 +129,19 @@ def slots_held(kind: int, period: Period, held_dates: list[datetime.date]) -> in
     if CADENCE[kind] == Cadence.MONTHLY:
         return len(months)
     return len({m // 3 for m in months if m // 3 < period.quarters})
+
+
+def periods_ending_between(first: datetime.date, last: datetime.date) -> list[Period]:
+    """The months and quarters whose last day falls on ``first`` … ``last`` (both
+    included), oldest first, a quarter after its last month: the cadence slots that
+    fell due in that span (a monthly kind is due by the month's last day, a quarterly
+    kind by the quarter's)."""
+    periods: list[Period] = []
+    for number in range(month_number(first), month_number(last) + 1):
+        month = Period.of_month(number // 12, number % 12 + 1)
+        if not first <= month.end <= last:
+            continue
+        periods.append(month)
+        if month.month % 3 == 0:
+            periods.append(Period.of_quarter(month.year, month.month // 3))
+    return periods

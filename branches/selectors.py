@@ -421,6 +421,61 @@ def count_branches_missing_meetings(*, period: Period, user: Any, source: str | 
     return int(_run(f"{cte}\nSELECT COUNT(*) FROM per_branch WHERE {short}", params)[0][0])
 
 
+@dataclass(frozen=True)
+class MeetingGap:
+    """一次缺会: a 党支部 that has not held ``kind`` in ``period`` (a month for a monthly
+    kind, a quarter for a quarterly one), up to now."""
+
+    organisation_id: int
+    code: str
+    placed_name: str
+    unit_id: int
+    kind: int
+    period: Period
+
+
+def _period_kinds(period: Period) -> list[int]:
+    """The kinds a one-month or one-quarter period is the cadence slot of."""
+    cadence = Cadence.MONTHLY if period.month is not None else Cadence.QUARTERLY
+    return [k for k in KIND_VALUES if CADENCE[k] == cadence]
+
+
+def _slot_bits(kind: int, period: Period) -> int:
+    """The bits of a calendar year's mask that hold ``kind`` within ``period``."""
+    return sum(_bit(kind, period.first_month - 1 + i) for i in range(period.months))
+
+
+def meeting_gaps(*, periods: Sequence[Period], source: str | None = None) -> list[MeetingGap]:
+    """Every 党支部 of the province that has not held, in each of ``periods`` (months and
+    quarters), each kind whose cadence slot it is — the 缺会名单's rule, slot by slot,
+    for the whole tree at once. One query per calendar year the periods fall in, whatever
+    the number of branches: each branch's yearly mask is read once, the SQL returns only
+    the branches short of something, and Python reads which slots from their masks."""
+    by_year: dict[int, list[Period]] = defaultdict(list)
+    for period in periods:
+        if period.months not in (1, 3):
+            raise ValueError("meeting_gaps takes months and quarters only")
+        by_year[period.year].append(period)
+    gaps: list[MeetingGap] = []
+    for year in sorted(by_year):
+        slots = [(period, kind, _slot_bits(kind, period)) for period in by_year[year] for kind in _period_kinds(period)]
+        cte, params = _held_cte(Unit.objects.all(), Period.of_year(year), source)
+        short = " OR ".join(f"(COALESCE(h.mask, 0) & {bits}) = 0" for _period, _kind, bits in slots)
+        sql = f"""{cte}
+SELECT o.id, o.code, o.name, o.unit_id, u.name, u.full_name, COALESCE(h.mask, 0)
+FROM branch b
+JOIN branches_partyorganisation o ON o.id = b.id
+JOIN units_unit u ON u.id = b.unit_id
+LEFT JOIN held h ON h.org_id = b.id
+WHERE {short}
+ORDER BY u.path, o.path"""
+        for org_id, code, name, unit_id, unit_name, unit_full_name, mask in _run(sql, params):
+            placed = PartyOrganisation(name=name, unit=Unit(name=unit_name, full_name=unit_full_name)).placed_name
+            gaps += [MeetingGap(org_id, code, placed, unit_id, kind, period)
+                     for period, kind, bits in slots if not int(mask) & bits]
+    return gaps
+
+
 def meetings_of_branch(organisation: PartyOrganisation, period: Period) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         organisation=organisation, month_no__gte=period.first_month_no, month_no__lte=period.last_month_no

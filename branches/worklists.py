@@ -18,16 +18,28 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset, units_visible_to
 from orgwork.worklists.registry import Column, WorkList, register
 
-from .cadence import Period
+from .cadence import Period, periods_ending_between
 from .figures import register_figures
 from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
 from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
-from .selectors import monthly_meeting_rates, organisations_in, percent, weak_cases_by_domain, weak_cases_visible_to
+from .selectors import (
+    meeting_gaps,
+    monthly_meeting_rates,
+    organisations_in,
+    percent,
+    weak_cases_by_domain,
+    weak_cases_visible_to,
+)
 
 SECTION = "基层党建"
 SLUG_MISSING = "branches_missing_meetings"
 SLUG_WEAK = "branches_weak_overdue"
 RATE_MONTHS = 6
+# How far back the 三会一课 source looks: a 提醒规则 reminds at most 90 days ahead (so
+# ``until`` is at most 90 days after the day of the pass) and tells the unit above at
+# most 365 days overdue; a slot that fell due earlier than that has reached every stage
+# it ever will. Never the whole history: a province has 76,000 branches.
+MEETINGS_LOOK_BACK = datetime.timedelta(days=90 + 365)
 
 
 def branches_of(user: Any) -> QuerySet[PartyOrganisation]:
@@ -125,10 +137,36 @@ def weak_cases_due(until: datetime.date) -> Iterator[DueItem]:
                       link=reverse("admin:branches_weakbranchcase_change", args=[pk]))
 
 
+def meeting_gap_key(organisation_id: int, kind: int, period: Period) -> int:
+    """One number per 党支部, kind and cadence slot, the same every day: the slot's last
+    month (a quarter's is its third) and the kind tell months and quarters apart, as a
+    kind is monthly or quarterly, never both."""
+    return (organisation_id * 1_000_000 + period.last_month_no) * 10 + kind
+
+
+def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: each 党支部 and each 三会一课 cadence slot (a month of 支委会, 党小组会,
+    主题党日; a quarter of 党员大会, 党课) whose last day is on or before ``until``, within
+    :data:`MEETINGS_LOOK_BACK`, that the branch has not held — the 缺会名单's rule, slot by
+    slot. With the rule's lead time a month still running is reminded of too: what it has
+    not held so far. The branch's unit follows it up, the unit above hears of it overdue."""
+    meetings = reverse("admin:branches_meeting_changelist")
+    for gap in meeting_gaps(periods=periods_ending_between(until - MEETINGS_LOOK_BACK, until)):
+        yield DueItem(
+            pk=meeting_gap_key(gap.organisation_id, gap.kind, gap.period),
+            title=f"{gap.placed_name}{gap.period.label}未开展{MeetingKind(gap.kind).label}",
+            deadline=gap.period.end, unit_id=gap.unit_id,
+            link=f"{meetings}?{urlencode({'q': gap.code, 'kind__exact': gap.kind})}")
+
+
 def register_all() -> None:
     notifications.register(DeadlineSource(
         key="branches_weak_case", title="软弱涣散党组织整顿", due=weak_cases_due,
         list_url=lambda: reverse("admin:worklist", args=[SLUG_WEAK]),
+    ))
+    notifications.register(DeadlineSource(
+        key="branches_meetings_behind", title="三会一课未按期开展", due=meetings_behind_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_MISSING]),
     ))
     register(WorkList(
         slug=SLUG_MISSING, title="未按规定开展三会一课的党支部", section=SECTION,

@@ -110,7 +110,7 @@ def reminder_rule_save(*, rule: ReminderRule, actor: Any) -> ReminderRule:
     return rule
 
 
-# The rules the data migrations seed (0002_default_rules, 0004 and 0006 keep their own copies).
+# The rules the data migrations seed (0002_default_rules, 0004, 0006 and 0007 keep their own copies).
 DEFAULT_RULES = (
     ("整改清单事项到期提醒", "rectification_item", ["干部监督", "基层党建", "人才工作"], 7, True, 3),
     ("软弱涣散党组织整顿时限提醒", "branches_weak_case", ["基层党建"], 7, True, 3),
@@ -123,6 +123,8 @@ DEFAULT_RULES = (
     ("组织关系转接在途超时提醒", "members_transfer_transit", ["基层党建"], 0, True, 7),
     # 0006_approval_default_rule
     ("预备党员上级党委审批期限提醒", "members_approval_due", ["基层党建"], 15, True, 7),
+    # 0007_meetings_default_rule
+    ("三会一课未按期开展提醒", "branches_meetings_behind", ["基层党建"], 7, True, 15),
 )
 
 
