@@ -476,6 +476,13 @@ ORDER BY u.path, o.path"""
     return gaps
 
 
+def first_meeting_month() -> datetime.date | None:
+    """The first day of the earliest month the system holds a 三会一课 record of (one index
+    lookup), None before any is recorded."""
+    number = Meeting.objects.order_by("month_no").values_list("month_no", flat=True).first()
+    return None if number is None else datetime.date(number // 12, number % 12 + 1, 1)
+
+
 def meetings_of_branch(organisation: PartyOrganisation, period: Period) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         organisation=organisation, month_no__gte=period.first_month_no, month_no__lte=period.last_month_no

@@ -23,6 +23,7 @@ from .figures import register_figures
 from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
 from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import (
+    first_meeting_month,
     meeting_gaps,
     monthly_meeting_rates,
     organisations_in,
@@ -149,9 +150,17 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
     主题党日; a quarter of 党员大会, 党课) whose last day is on or before ``until``, within
     :data:`MEETINGS_LOOK_BACK`, that the branch has not held — the 缺会名单's rule, slot by
     slot. With the rule's lead time a month still running is reminded of too: what it has
-    not held so far. The branch's unit follows it up, the unit above hears of it overdue."""
+    not held so far. The branch's unit follows it up, the unit above hears of it overdue.
+
+    A slot that began before the first 三会一课 record in the system is not asked for: the
+    system holds no records of it (a province going live, or the demo's twelve months),
+    and every branch would be told of months nobody entered."""
+    records_start = first_meeting_month()
+    if records_start is None:
+        return
+    periods = [p for p in periods_ending_between(until - MEETINGS_LOOK_BACK, until) if p.start >= records_start]
     meetings = reverse("admin:branches_meeting_changelist")
-    for gap in meeting_gaps(periods=periods_ending_between(until - MEETINGS_LOOK_BACK, until)):
+    for gap in meeting_gaps(periods=periods):
         yield DueItem(
             pk=meeting_gap_key(gap.organisation_id, gap.kind, gap.period),
             title=f"{gap.placed_name}{gap.period.label}未开展{MeetingKind(gap.kind).label}",

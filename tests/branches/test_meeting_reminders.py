@@ -48,6 +48,11 @@ def hold(org: PartyOrganisation, kinds: tuple[int, ...], day: datetime.date) -> 
         add_meeting(org, kind, day)
 
 
+def records_from(org: PartyOrganisation, day: datetime.date) -> None:
+    """The system's 三会一课 records begin on ``day`` (no slot that began before it is asked for)."""
+    add_meeting(org, MeetingKind.GROUP_MEETING, day)
+
+
 def stages(user: User, org: PartyOrganisation, kind: int, period: Period) -> set[str]:
     keys = [f"{SOURCE}:{key(org, kind, period)}:{stage}" for stage in Stage.values]
     return set(Notification.objects.filter(recipient=user, source_key__in=keys).values_list("stage", flat=True))
@@ -105,6 +110,7 @@ def kind_of(pk: int) -> int:
 def test_the_same_miss_is_the_same_item_every_day_and_leaves_once_the_meeting_is_entered(
         orgs: dict[str, PartyOrganisation]) -> None:
     village = orgs["village"]
+    records_from(orgs["county_b"], D(2026, 1, 5))
     wanted = key(village, MeetingKind.THEME_DAY, NOVEMBER)
     assert wanted in due(D(2026, 11, 30)) and wanted in due(D(2027, 1, 15))
     hold(village, (MeetingKind.THEME_DAY,), D(2026, 11, 28))
@@ -113,6 +119,7 @@ def test_the_same_miss_is_the_same_item_every_day_and_leaves_once_the_meeting_is
 
 def test_the_source_looks_back_a_bounded_window_never_the_whole_history(orgs: dict[str, PartyOrganisation]) -> None:
     until = D(2026, 11, 30)
+    records_from(orgs["county_b"], D(2024, 1, 5))
     items = due(until)
     deadlines = {item.deadline for item in items.values()}
     # 90 days of lead time and 365 of escalation at most: every slot that can still reach a stage.
@@ -126,17 +133,20 @@ def test_the_query_count_does_not_grow_with_the_number_of_branches(
         tree: dict[str, Any], django_assert_num_queries: Any) -> None:
     for n in range(2):
         make_org(f"X-{n}", f"第{n}党支部", tree["county_a"])
+    records_from(make_org("X-OLD", "第0党支部", tree["other_city"]), D(2024, 1, 5))
     with CaptureQueriesContext(connection) as few:
-        assert len(due(D(2026, 11, 30))) == 2 * (15 * 3 + 5 * 2)  # Sep 2025 … Nov 2026, Q3 2025 … Q3 2026
+        # Sep 2025 … Nov 2026, Q3 2025 … Q3 2026; the old branch too: its one meeting is long past.
+        assert len(due(D(2026, 11, 30))) == 3 * (15 * 3 + 5 * 2)
     for n in range(2, 20):
         make_org(f"X-{n}", f"第{n}党支部", tree["county_b"])
     with django_assert_num_queries(len(few.captured_queries)):
-        assert len(due(D(2026, 11, 30))) == 20 * (15 * 3 + 5 * 2)
+        assert len(due(D(2026, 11, 30))) == 21 * (15 * 3 + 5 * 2)
 
 
 def test_a_month_still_running_is_reminded_ahead_and_on_its_last_day_only_if_still_not_held(
         orgs: dict[str, PartyOrganisation], county_a_clerk: User) -> None:
     village, community = orgs["village"], orgs["community"]
+    records_from(orgs["county_b"], D(2026, 1, 5))
     run(D(2026, 11, 24))  # 7 days ahead: the month's last day is within the rule's lead time
     for org in (village, community):
         assert stages(county_a_clerk, org, MeetingKind.COMMITTEE_MEETING, NOVEMBER) == {Stage.SOON}
@@ -153,6 +163,7 @@ def test_a_month_still_running_is_reminded_ahead_and_on_its_last_day_only_if_sti
 
 def test_a_branch_of_another_county_is_told_only_to_its_own_clerks(
         orgs: dict[str, PartyOrganisation], county_a_clerk: User, county_b_clerk: User) -> None:
+    records_from(orgs["community"], D(2026, 1, 5))
     run(D(2026, 12, 1))
     kind = MeetingKind.COMMITTEE_MEETING
     assert stages(county_b_clerk, orgs["county_b"], kind, NOVEMBER) == {Stage.OVERDUE}
@@ -166,6 +177,7 @@ def test_a_branch_of_another_county_is_told_only_to_its_own_clerks(
 def test_a_miss_15_days_overdue_reaches_the_unit_above_once(
         orgs: dict[str, PartyOrganisation], county_a_clerk: User, city_officer: User, province_officer: User) -> None:
     village, kind = orgs["village"], MeetingKind.COMMITTEE_MEETING
+    records_from(orgs["community"], D(2026, 1, 5))
     run(D(2026, 12, 14))
     assert stages(county_a_clerk, village, kind, NOVEMBER) == {Stage.OVERDUE}
     assert stages(city_officer, village, kind, NOVEMBER) == set()
@@ -201,3 +213,16 @@ def test_the_yearly_roll_up_and_the_meeting_table_find_the_same_gaps(orgs: dict[
     assert (orgs["community"].pk, MeetingKind.GROUP_MEETING, Period.of_month(2025, 12)) not in found
     assert (orgs["county_b"].pk, MeetingKind.COMMITTEE_MEETING, Period.of_month(2026, 3)) not in found
     assert (orgs["county_b"].pk, MeetingKind.GROUP_MEETING, Period.of_month(2026, 3)) in found
+
+
+def test_no_slot_that_began_before_the_first_record_in_the_system_is_asked_for(
+        orgs: dict[str, PartyOrganisation]) -> None:
+    """A province going live (or the demo's twelve months) is not told of every month nobody entered."""
+    assert due(D(2026, 12, 31)) == {}
+    records_from(orgs["community"], D(2026, 11, 3))
+    items = due(D(2026, 12, 31))
+    assert {item.deadline for item in items.values()} == {D(2026, 11, 30), D(2026, 12, 31)}
+    assert key(orgs["village"], MeetingKind.COMMITTEE_MEETING, NOVEMBER) in items
+    assert key(orgs["village"], MeetingKind.COMMITTEE_MEETING, Period.of_month(2026, 10)) not in items
+    # The fourth quarter began in October, before the records: not asked for either.
+    assert not any(kind_of(pk) in QUARTERLY for pk in items)
