@@ -141,13 +141,7 @@ class PartyOrganisation(Versioned, Audited):
         The unit's full name stands before it, once: 兰州市城关区·东关镇第1村党支部 for a
         branch named after its unit, 兰州市城关区·东关镇·机关第一党支部 for one that is not.
         Reads ``self.unit`` (select it with the organisation)."""
-        place = str(self.unit)
-        if not place or place == self.name:
-            return self.name
-        own = self.unit.name
-        if own and self.name.startswith(own) and place.endswith(own):
-            return place[: len(place) - len(own)] + self.name
-        return f"{place}{PLACE_SEPARATOR}{self.name}"
+        return placed_name(self.name, self.unit.name, str(self.unit))
 
     @property
     def depth(self) -> int:
@@ -233,6 +227,16 @@ class PartyOrganisation(Versioned, Audited):
                 f"「{self}」名下有{'、'.join(held)}，这些只属于党支部（计入党员名册、三会一课开展率和标准化评定），"
                 f"不能把它改为{kind}。需要设立{kind}的，请另建{kind}，再把「{self}」调整为其下级；"
                 f"确需改变类别的，请先把这些党员和记录转到其他党支部。")})
+
+
+def placed_name(name: str, unit_name: str, place: str) -> str:
+    """:attr:`PartyOrganisation.placed_name` from the names alone (``place`` is the unit's
+    full name), for lists read as raw rows."""
+    if not place or place == name:
+        return name
+    if unit_name and name.startswith(unit_name) and place.endswith(unit_name):
+        return place[: len(place) - len(unit_name)] + name
+    return f"{place}{PLACE_SEPARATOR}{name}"
 
 
 def below_itself_message(parent: PartyOrganisation) -> str:

@@ -40,6 +40,7 @@ from .models import (
     StandardVersion,
     WeakBranchCase,
     WeakCaseState,
+    placed_name,
 )
 
 HUNDRED = Decimal(100)
@@ -470,7 +471,7 @@ LEFT JOIN held h ON h.org_id = b.id
 WHERE {short}
 ORDER BY u.path, o.path"""
         for org_id, code, name, unit_id, unit_name, unit_full_name, mask in _run(sql, params):
-            placed = PartyOrganisation(name=name, unit=Unit(name=unit_name, full_name=unit_full_name)).placed_name
+            placed = placed_name(name, unit_name, unit_full_name or unit_name)
             gaps += [MeetingGap(org_id, code, placed, unit_id, kind, period)
                      for period, kind, bits in slots if not int(mask) & bits]
     return gaps

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -165,7 +165,7 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
             pk=meeting_gap_key(gap.organisation_id, gap.kind, gap.period),
             title=f"{gap.placed_name}{gap.period.label}未开展{MeetingKind(gap.kind).label}",
             deadline=gap.period.end, unit_id=gap.unit_id,
-            link=f"{meetings}?{urlencode({'q': gap.code, 'kind__exact': gap.kind})}")
+            link=f"{meetings}?q={quote_plus(gap.code)}&kind__exact={gap.kind}")
 
 
 def register_all() -> None:
