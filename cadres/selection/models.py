@@ -244,6 +244,24 @@ class DepartureCheck(Audited):
 
         if self.checked_on and self.checked_on > timezone.localdate():
             raise ValidationError({"checked_on": "检查日期不能晚于今天。"})
+        if message := self.before_departure_error():
+            raise ValidationError({"checked_on": message})
+
+    def before_departure_error(self) -> str | None:
+        """离任检查 is of a principal who has left: a check is opened only for an ended post
+        (``services.departure_post_errors``), so its 检查日期 is on or after the post's
+        免职时间 — and thus never before the post began. Checked when the date is written
+        now; a check on record keeps its date while its other fields are corrected."""
+        if not self.checked_on or not self.post_id or not self.written_now("checked_on"):
+            return None
+        post = self.post
+        if post.removed_on is not None and self.checked_on < post.removed_on:
+            return (f"离任检查在离任后开展：检查日期（{self.checked_on:%Y-%m-%d}）不能早于该职务的免职时间"
+                    f"（{post.removed_on:%Y-%m-%d}）。")
+        if post.appointed_on and self.checked_on < post.appointed_on:
+            return (f"检查日期（{self.checked_on:%Y-%m-%d}）不能早于该职务的任职时间"
+                    f"（{post.appointed_on:%Y-%m-%d}）。")
+        return None
 
 
 class DepartureFinding(Audited):

@@ -22,7 +22,7 @@ from cadres.rules import promotions_paid, vetting_covers
 from cadres.supervision.models import DisciplineFinding, HandlingRecord, VettingCase, VettingStatus
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
-from orgwork.common import dates
+from orgwork.common import dates, freetext
 from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
@@ -201,6 +201,14 @@ def evaluations_after_import(*, evaluations: Any, actor: Any) -> int:
 # 离任检查
 # ---------------------------------------------------------------------------
 
+def states_something(text: str | None) -> bool:
+    """Whether a required account (检查情况, 追责问责情况) says something: not blank and not
+    a word that stands for nothing (无, 暂无, N/A: ``freetext.gives_no_reason``), which
+    would close a check or a look-back on nothing."""
+    text = (text or "").strip()
+    return bool(text) and not freetext.gives_no_reason(text)
+
+
 def departure_post_errors(post: Post) -> dict[str, str]:
     if not is_principal_post(post):
         return {"post": f"「{post.title}」不是单位主要负责人（党委（党组）书记）的主职，不开展离任检查。"}
@@ -278,7 +286,10 @@ def departure_check_conclude(*, check: DepartureCheck, actor: Any) -> DepartureC
     locked = _lock(check, actor, "status", "离任检查")
     if locked.status != CheckStatus.CHECKING:
         raise ValidationError({"status": "该离任检查已办结。"}, code="state")
-    if not locked.summary.strip() and not locked.findings.exists():
+    if not states_something(locked.summary) and not locked.findings.exists():
+        if locked.summary.strip():
+            raise ValidationError({"status": f"检查情况「{locked.summary.strip()}」没有写明检查了什么：请填写实际的"
+                                             f"检查情况或登记检查发现，再办结离任检查。"})
         raise ValidationError({"status": "请先填写检查情况或登记检查发现，再办结离任检查。"})
     locked.status = CheckStatus.CONCLUDED
     locked.concluded_at = timezone.now()
@@ -377,8 +388,11 @@ def look_back_conclude(*, look_back: LookBack, verdict: str, conclusion: str, ac
         errors["verdict"] = "请选择倒查结论。"
     if not (conclusion or "").strip():
         errors["conclusion"] = "请填写倒查情况。"
-    if verdict == LookBackVerdict.FOUND and not (accountability or "").strip():
+    if verdict == LookBackVerdict.FOUND and not states_something(accountability):
         errors["accountability"] = "属于带病提拔的，须填写对选人用人失察失误的追责问责情况（一案双查）。"
+        if (accountability or "").strip():
+            errors["accountability"] = (f"「{accountability.strip()}」不是追责问责情况：属于带病提拔的，须写明对选人用人"
+                                        f"失察失误的追责问责情况（一案双查）。")
     if errors:
         raise ValidationError(errors)
     locked.verdict = verdict

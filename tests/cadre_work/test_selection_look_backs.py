@@ -169,3 +169,27 @@ def test_each_promotion_looked_back_on_names_its_own_case_and_the_cases_are_read
             vetting_cases_for(cadre.pk, some, until=datetime.date(2026, 6, 1))
         counts.append(len(captured))
     assert len(promotions) == 2 and counts[0] == counts[1]
+
+
+def test_a_sick_promotion_cannot_be_concluded_with_accountability_that_says_none(tree, county_a_clerk) -> None:
+    handle(promoted_cadre(tree["county_a"]), datetime.date(2026, 6, 1))
+    look_back = LookBack.objects.get()
+    for word in ("无", "暂无", "N/A", "不详"):
+        with pytest.raises(ValidationError) as refused:
+            look_back_conclude(look_back=look_back, verdict=LookBackVerdict.FOUND, conclusion="提拔前已有违纪问题",
+                               accountability=word, actor=county_a_clerk)
+        assert refused.value.message_dict["accountability"] == [
+            f"「{word}」不是追责问责情况：属于带病提拔的，须写明对选人用人失察失误的追责问责情况（一案双查）。"]
+    look_back.refresh_from_db()
+    assert look_back.status == CheckStatus.CHECKING and look_back.accountability == ""
+
+
+def test_the_conclude_button_refuses_accountability_that_says_none(tree, county_a_clerk, client_for) -> None:
+    handle(promoted_cadre(tree["county_a"]), datetime.date(2026, 6, 1))
+    look_back = LookBack.objects.get()
+    url = reverse("admin:selection_lookback_conclude_step", args=[look_back.pk])
+    response = client_for(county_a_clerk).post(
+        url, {"verdict": "found", "conclusion": "提拔前已有问题", "accountability": "无"})
+    assert response.status_code == 200 and "「无」不是追责问责情况" in response.content.decode()
+    look_back.refresh_from_db()
+    assert look_back.status == CheckStatus.CHECKING
