@@ -141,6 +141,8 @@ def rank_grade_authority_q() -> Q:
 # (公务员法) and not past 70 — beyond the latest retirement of any post, a typo in the year
 # or a status left at 在职 after retirement.
 WORK_MIN_AGE = 16
+# 学历学位: no course starts before school age (《义务教育法》第十一条：年满六周岁的儿童入学).
+SCHOOL_MIN_AGE = 6
 SERVING_MIN_AGE = 18
 SERVING_MAX_AGE = 70
 
@@ -286,16 +288,17 @@ class Cadre(Versioned, Audited):
         born = self.birth_month
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    def before_working_age_error(self, day: datetime.date | None, label: str) -> str | None:
-        """``day`` falls before the cadre turned ``WORK_MIN_AGE`` (年满16周岁, the age the
-        参加工作时间 itself is held to): no post, 处分, 组织处理, 后备推荐 or 凡提四必 of this
-        cadre can be dated then. Compared by the birth month, as 参加工作时间 is."""
+    def before_working_age_error(self, day: datetime.date | None, label: str, age: int = WORK_MIN_AGE) -> str | None:
+        """``day`` falls before the cadre turned ``age`` — by default ``WORK_MIN_AGE`` (年满16周岁,
+        the age the 参加工作时间 itself is held to): no post, 处分, 组织处理, 奖惩, 后备推荐 or
+        凡提四必 of this cadre can be dated then; a 学历 is held to ``SCHOOL_MIN_AGE``.
+        Compared by the birth month, as 参加工作时间 is."""
         if day is None or self.birth_month is None:
             return None
-        of_age = dates.years_after(self.birth_month.replace(day=1), WORK_MIN_AGE)
+        of_age = dates.years_after(self.birth_month.replace(day=1), age)
         if day >= of_age:
             return None
-        return (f"{label}不能早于该干部年满{WORK_MIN_AGE}周岁（出生年月{dates.format_month(self.birth_month)}，"
+        return (f"{label}不能早于该干部年满{age}周岁（出生年月{dates.format_month(self.birth_month)}，"
                 f"{of_age.year}年{of_age.month}月年满）：请核对。")
 
     def clean(self) -> None:
@@ -377,9 +380,9 @@ def working_age_year_errors(record: models.Model, **labels: str) -> dict[str, st
             and 1 <= year <= 9999 and (message := cadre.before_working_age_error(datetime.date(year, 12, 31), label))}
 
 
-def working_age_errors(record: models.Model, **labels: str) -> dict[str, str]:
+def working_age_errors(record: models.Model, *, age: int = WORK_MIN_AGE, **labels: str) -> dict[str, str]:
     """For each date field named (``appointed_on="任职时间"``) and written now, the refusal
-    of a date before the record's cadre turned 16 (:meth:`Cadre.before_working_age_error`).
+    of a date before the record's cadre turned 16, or ``age`` (:meth:`Cadre.before_working_age_error`).
     A date on record before the rule is left alone, so that a step on it does not fail."""
     cadre = cadre_of(record)
     if cadre is None:
@@ -387,7 +390,15 @@ def working_age_errors(record: models.Model, **labels: str) -> dict[str, str]:
     written_now = getattr(record, "written_now", None)
     return {name: message for name, label in labels.items()
             if (written_now is None or written_now(name))
-            and (message := cadre.before_working_age_error(getattr(record, name), label))}
+            and (message := cadre.before_working_age_error(getattr(record, name), label, age))}
+
+
+def future_date_errors(record: Audited, **labels: str) -> dict[str, str]:
+    """For each date field named (``decided_on="批准日期"``) and written now, the refusal of
+    a day still to come (:func:`orgwork.common.dates.after_today`). A date on record
+    before the rule is left alone, so that the cadre's page still saves."""
+    return {name: f"{label}不能晚于今天。" for name, label in labels.items()
+            if record.written_now(name) and dates.after_today(getattr(record, name))}
 
 
 class Post(CadreChild):
@@ -503,8 +514,14 @@ class Education(CadreChild):
         errors = codes.resolve_fields(self, EDUCATION_CODE_FIELDS)
         if errors:
             raise ValidationError(errors)
+        errors = future_date_errors(self, entered_on="入学时间", graduated_on="毕业时间")
+        for name, message in working_age_errors(self, age=SCHOOL_MIN_AGE, entered_on="入学时间",
+                                                graduated_on="毕业时间").items():
+            errors.setdefault(name, message)
         if self.entered_on and self.graduated_on and self.graduated_on < self.entered_on:
-            raise ValidationError({"graduated_on": "毕业时间不能早于入学时间。"})
+            errors.setdefault("graduated_on", "毕业时间不能早于入学时间。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class FamilyMember(CadreChild):
@@ -551,6 +568,14 @@ class RewardPunishment(CadreChild):
 
     def __str__(self) -> str:
         return f"{dates.format_month(self.decided_on)} {self.title}"
+
+    def clean(self) -> None:
+        # Printed on the 任免审批表: a 批准日期 to come, or before the cadre could work, is a typing error.
+        errors = future_date_errors(self, decided_on="批准日期")
+        for name, message in working_age_errors(self, decided_on="批准日期").items():
+            errors.setdefault(name, message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AssessmentGrade(models.TextChoices):
