@@ -230,3 +230,58 @@ def test_an_evaluation_is_corrected_on_its_page_and_a_year_one_date_is_refused_t
     assert response.status_code == 302
     evaluation.refresh_from_db()
     assert evaluation.poor == 16
+
+
+# ---------------------------------------------------------------- 评议日期 within the evaluated year or after
+
+
+def test_an_evaluation_cannot_be_dated_before_the_year_it_evaluates_on_the_service(tree, county_a_clerk) -> None:
+    early = work_evaluation(tree["county_a"])
+    early.evaluated_on = datetime.date(2020, 1, 1)
+    with pytest.raises(ValidationError) as refused:
+        evaluation_save(evaluation=early, actor=county_a_clerk)
+    assert refused.value.message_dict["evaluated_on"] == [
+        "评议日期（2020-01-01）不能早于所评议的年度（2025年）：2025年度的民主评议在当年或次年初开展，请核对评议日期或年度。"]
+    assert not SelectionEvaluation.objects.exists()
+    on_time = evaluation_save(evaluation=work_evaluation(tree["county_a"]), actor=county_a_clerk)  # the real one
+    assert on_time.evaluated_on == datetime.date(2025, 12, 20)
+
+
+def test_an_evaluation_may_be_held_early_the_next_year_but_not_after_today(tree, county_a_clerk) -> None:
+    next_january = work_evaluation(tree["county_a"])
+    next_january.evaluated_on = datetime.date(2026, 1, 10)
+    assert evaluation_save(evaluation=next_january, actor=county_a_clerk).pk
+    later = work_evaluation(tree["county_b"])
+    later.evaluated_on = datetime.date(2099, 1, 1)
+    with pytest.raises(ValidationError, match="评议日期不能晚于今天"):
+        later.full_clean()
+
+
+def test_the_evaluation_form_refuses_a_date_before_the_evaluated_year_under_its_date(tree, county_a_clerk,
+                                                                                     client_for) -> None:
+    response = client_for(county_a_clerk).post(reverse("admin:selection_selectionevaluation_add"), {
+        "unit": tree["county_a"].pk, "year": 2025, "kind": "work", "evaluated_on": "2020-01-01",
+        "good": 5, "fairly_good": 5, "average": 2, "poor": 1})
+    assert response.status_code == 200 and not SelectionEvaluation.objects.exists()
+    assert "不能早于所评议的年度（2025年）" in response.context["adminform"].form.errors["evaluated_on"][0]
+
+
+def test_an_evaluation_sheet_refuses_a_date_before_the_evaluated_year_and_writes_nothing(tree, county_a_clerk,
+                                                                                         tmp_path) -> None:
+    cadre = promoted_cadre(tree["county_a"], name="钱多多")
+    path = write_sheet(tmp_path, [[cadre.id_number, cadre.name, "620102", "2025", "2020-01-01", "30", "5", "1", "1"]])
+    result = import_sheet(path, county_a_clerk)
+    assert not result.committed
+    assert any("不能早于所评议的年度（2025年）" in e.message for e in result.errors)
+    assert not SelectionEvaluation.objects.exists()
+
+
+def test_an_evaluation_dated_before_the_rule_is_still_corrected_on_its_page(tree, county_a_clerk, client_for) -> None:
+    evaluation = evaluation_save(evaluation=work_evaluation(tree["county_a"]), actor=county_a_clerk)
+    SelectionEvaluation.objects.filter(pk=evaluation.pk).update(evaluated_on=datetime.date(2020, 1, 1))
+    client = client_for(county_a_clerk)
+    url = reverse("admin:selection_selectionevaluation_change", args=[evaluation.pk])
+    response = client.post(url, dict(form_data(client.get(url)), poor="16"))
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.evaluated_on, evaluation.poor) == (datetime.date(2020, 1, 1), 16)

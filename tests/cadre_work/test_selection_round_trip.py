@@ -89,3 +89,10 @@ def test_a_changed_row_of_the_exported_list_is_still_checked(evaluations, client
     sheet.cell(2, year).value = "2024"  # not the year of his promotion
     job = uploaded(county_a_clerk, workbook)
     assert job.error_rows == 1 and "不属于新提拔干部" in str(job.errors)
+
+
+def test_an_evaluation_dated_before_its_year_on_record_still_uploads_unchanged(evaluations, client_for,
+                                                                               county_a_clerk):
+    SelectionEvaluation.objects.filter(kind=EvaluationKind.CADRE).update(evaluated_on=datetime.date(2020, 1, 1))
+    job = uploaded(county_a_clerk, exported(client_for, county_a_clerk))
+    assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
