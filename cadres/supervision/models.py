@@ -616,6 +616,8 @@ class SupplementaryDraw(Audited):
     """
 
     scope_field = "draw__unit"
+    # As the draw's: the trail names the system actor and counts the remaining population.
+    audit_shown = SpotCheckDraw.audit_shown
 
     draw = models.ForeignKey(SpotCheckDraw, verbose_name="所属抽查", on_delete=models.PROTECT,
                              related_name="supplements")

@@ -574,3 +574,19 @@ def test_a_supplementary_draw_from_the_page_writes_one_audit_row_for_each_record
                                                                    AuditAction.UPDATE]).select_related("content_type"))
     assert rows == sorted([("supplementarydraw", str(supplement.pk)), ("spotcheck", str(first.pk)),
                            ("spotcheck", str(supplement.checks.get().pk))])
+
+
+def test_a_supplementary_draws_history_counts_its_population_and_names_the_system_that_drew(
+        draw, county_a_clerk, personas, client_for) -> None:
+    from orgwork.common.contract import SystemActor
+
+    supplement = replace_one(draw, SystemActor("seed_demo"))
+    assert supplement.population_size == 16
+    timeline = client_for(county_a_clerk).get(
+        reverse("admin:supervision_spotcheckdraw_change", args=[draw.pk])).content.decode()
+    entry = AuditLog.objects.get(content_type__model="supplementarydraw", object_id=str(supplement.pk))
+    log_page = client_for(personas["audit_admin"]).get(
+        reverse("admin:audit_auditlog_change", args=[entry.pk])).content.decode()
+    for page in (timeline, log_page):
+        assert "16 人（分属 1 个单位）" in page and "系统（演示数据）" in page
+        assert "seed_demo" not in page and f"[{supplement.population[0][0]}, " not in page
