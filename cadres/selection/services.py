@@ -389,10 +389,10 @@ def look_back_conclude(*, look_back: LookBack, verdict: str, conclusion: str, ac
     if not (conclusion or "").strip():
         errors["conclusion"] = "请填写倒查情况。"
     if verdict == LookBackVerdict.FOUND and not states_something(accountability):
-        errors["accountability"] = "属于带病提拔的，须填写对选人用人失察失误的追责问责情况（一案双查）。"
-        if (accountability or "").strip():
-            errors["accountability"] = (f"「{accountability.strip()}」不是追责问责情况：属于带病提拔的，须写明对选人用人"
-                                        f"失察失误的追责问责情况（一案双查）。")
+        written = (accountability or "").strip()
+        errors["accountability"] = (
+            f"「{written}」不是追责问责情况：属于带病提拔的，须写明对选人用人失察失误的追责问责情况（一案双查）。" if written
+            else "属于带病提拔的，须填写对选人用人失察失误的追责问责情况（一案双查）。")
     if errors:
         raise ValidationError(errors)
     locked.verdict = verdict
