@@ -8,9 +8,9 @@ class BranchesConfig(AppConfig):
     def ready(self) -> None:
         from orgwork.imports.registry import register
 
-        from .resources import MeetingResource, PartyOrganisationResource, SecretaryResource
+        from .resources import MeetingResource, PartyOrganisationResource, SecretaryResource, TermElectionResource
 
-        for resource in (PartyOrganisationResource, SecretaryResource, MeetingResource):
+        for resource in (PartyOrganisationResource, SecretaryResource, MeetingResource, TermElectionResource):
             register(resource)
 
         from . import worklists

@@ -13,7 +13,7 @@ from django.utils import timezone
 from orgwork.worklists.filters import RowList, UnitSubtreeFilter, WorkListFilterSet, visible_units
 
 from .cadence import Period
-from .models import Domain, Meeting, PartyOrganisation, WeakBranchCase, WeakCaseState
+from .models import Domain, Meeting, OrgKind, PartyOrganisation, TermElection, WeakBranchCase, WeakCaseState
 from .selectors import branches_missing_meetings
 
 MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
@@ -100,4 +100,27 @@ class MeetingUnitFilter(WorkListFilterSet):
 
     class Meta:
         model = Meeting
+        fields: list[str] = []
+
+
+class TermsFilter(WorkListFilterSet):
+    """换届台账: the current terms narrowed to a kind of organisation and a unit sub-tree."""
+
+    kind = django_filters.ChoiceFilter(field_name="organisation__kind", label="组织类别", choices=OrgKind.choices,
+                                       empty_label="全部")
+    unit = UnitSubtreeFilter("organisation__unit", label="单位（含下级）", to_field_name="code")
+
+    class Meta:
+        model = TermElection
+        fields: list[str] = []
+
+
+class OrganisationsFilter(WorkListFilterSet):
+    """党组织 narrowed to a kind and a unit sub-tree."""
+
+    kind = django_filters.ChoiceFilter(field_name="kind", label="组织类别", choices=OrgKind.choices, empty_label="全部")
+    unit = UnitSubtreeFilter("unit", label="单位（含下级）", to_field_name="code")
+
+    class Meta:
+        model = PartyOrganisation
         fields: list[str] = []

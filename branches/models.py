@@ -849,3 +849,201 @@ class WeakBranchCase(Audited):
             return (f"测评日期 {day.isoformat()} 早于该党组织列入软弱涣散整顿的排查年度（{self.year}年）："
                     f"测评应在列入整顿之后开展，不早于 {self.year}-01-01。")
         return ""
+
+
+# ---------------------------------------------------------------------------
+# 换届选举
+# ---------------------------------------------------------------------------
+
+
+# 每届任期: 党的基层委员会 5 年，总支部委员会、支部委员会 3 年（《中国共产党基层组织选举工作条例》
+# 2020）；党章 (2022) 为三年至五年，所以一届可定为 3 至 5 年。
+TERM_YEARS_MIN, TERM_YEARS_MAX = 3, 5
+DEFAULT_TERM_YEARS: dict[str, int] = {OrgKind.COMMITTEE: 5, OrgKind.GENERAL_BRANCH: 3, OrgKind.BRANCH: 3}
+# Who holds 换届选举: every kind of grass-roots organisation (a 党支部 too small for a
+# 支部委员会 still elects its 书记 at the 党员大会). The 无换届记录 list counts these.
+ELECTION_HOLDER_KINDS: frozenset[str] = frozenset(DEFAULT_TERM_YEARS)
+# 延期换届 一般不超过1年.
+MAX_EXTENSION_YEARS = 1
+# 即将届满: the term (or its approved extension) ends within this many months.
+DUE_SOON_MONTHS = 6
+
+TERM_YEARS_MESSAGE = f"任期年限应为{TERM_YEARS_MIN}至{TERM_YEARS_MAX}年（党章：基层委员会、总支部委员会、支部委员会每届任期三年至五年）。"
+APPROVAL_WHOLE_MESSAGE = "上级批复文号和批复日期须同时填写（尚未批复的两项都留空）。"
+APPROVAL_DATE_MESSAGE = "批复日期不能早于选举日期：上级党组织在选举之后批复选举结果。"
+EARLY_WHOLE_MESSAGE = "提前换届须填写上级党组织的批准文号和提前换届原因；不是提前换届的，这两项留空。"
+EXTENSION_WHOLE_MESSAGE = "延期换届须同时填写延期至、批准文号和延期原因；未延期的，这三项都留空。"
+EXTENSION_AFTER_END_MESSAGE = "延期至应晚于届满日期。"
+
+
+class TermStatus(models.TextChoices):
+    """The status words of a term, as of today (:meth:`TermElection.status`)."""
+
+    SERVING = "serving", "在任"
+    DUE_SOON = "due_soon", "即将届满"
+    OVERDUE = "overdue", "届满未换届"
+    EXTENDED = "extended", "已批准延期"
+    SUCCEEDED = "succeeded", "已换届"
+
+
+class TermElection(Audited):
+    """换届选举情况登记: one election of a 党委、党总支 or 党支部 — its date, the term it
+    opens (任期年限, 届满日期), the 书记 and the number of 委员 elected, and the higher
+    organisation's 批复 of the result. A term ends on its 届满日期 unless the higher
+    organisation approved holding the election early (提前换届, on the election that
+    came early) or late (延期换届, on the term that runs on, at most a year).
+
+    ``term_ends_on`` is derived (选举日期 + 任期年限) by :meth:`fill_derived`, so that the
+    lists of terms due or overdue are range queries. The rules that need the
+    organisation's other elections live in :func:`branches.services.term_election_check`.
+    """
+
+    scope_field = "organisation__unit"
+
+    organisation = models.ForeignKey(PartyOrganisation, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="elections")
+    elected_on = models.DateField("选举日期")
+    term_years = models.PositiveSmallIntegerField(
+        "任期年限", blank=True, validators=[MinValueValidator(TERM_YEARS_MIN, TERM_YEARS_MESSAGE),
+                                          MaxValueValidator(TERM_YEARS_MAX, TERM_YEARS_MESSAGE)],
+        help_text="3至5年；留空按组织类别：党委5年，党总支、党支部3年。")
+    # blank: derived, never typed (a sheet need not carry the column).
+    term_ends_on = models.DateField("届满日期", editable=False, blank=True, help_text="选举日期加任期年限。")
+    secretary_name = models.CharField("书记", max_length=50, help_text="本次选举产生的书记姓名。")
+    committee_size = models.PositiveSmallIntegerField(
+        "委员人数", validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="选举产生的委员会委员人数；不设委员会的党支部填1（书记）。")
+    approval_number = models.CharField("上级批复文号", max_length=100, blank=True, default="")
+    approved_on = models.DateField("批复日期", null=True, blank=True)
+    early = models.BooleanField("提前换届", default=False, help_text="在上届届满之前选举的，须经上级党组织批准。")
+    early_approval_number = models.CharField("提前换届批准文号", max_length=100, blank=True, default="")
+    early_reason = models.CharField("提前换届原因", max_length=300, blank=True, default="")
+    extended_until = models.DateField("延期至", null=True, blank=True,
+                                      help_text="经上级党组织批准延期换届的，延期时间一般不超过1年。")
+    extension_approval_number = models.CharField("延期批准文号", max_length=100, blank=True, default="")
+    extension_reason = models.CharField("延期原因", max_length=300, blank=True, default="")
+    note = models.CharField("备注", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = "换届选举"
+        verbose_name_plural = "换届选举"
+        ordering = ["organisation__path", "-elected_on"]
+        permissions = [("import_termelection", "可导入换届选举"), ("export_termelection", "可导出换届选举")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "elected_on"], name="term_election_org_date_unique",
+                                    violation_error_message="该党组织这一天的换届选举已登记。"),
+            models.CheckConstraint(condition=models.Q(term_years__gte=TERM_YEARS_MIN, term_years__lte=TERM_YEARS_MAX),
+                                   name="term_election_years_3_to_5", violation_error_message=TERM_YEARS_MESSAGE),
+            models.CheckConstraint(condition=models.Q(term_ends_on__gt=models.F("elected_on")),
+                                   name="term_election_ends_after_election",
+                                   violation_error_message="届满日期应晚于选举日期。"),
+            models.CheckConstraint(condition=models.Q(committee_size__gte=1), name="term_election_committee_someone",
+                                   violation_error_message="委员人数至少为1。"),
+            models.CheckConstraint(
+                condition=models.Q(approval_number="", approved_on__isnull=True)
+                | (~models.Q(approval_number="") & models.Q(approved_on__isnull=False)),
+                name="term_election_approval_whole", violation_error_message=APPROVAL_WHOLE_MESSAGE),
+            models.CheckConstraint(
+                condition=models.Q(approved_on__isnull=True) | models.Q(approved_on__gte=models.F("elected_on")),
+                name="term_election_approved_after_election", violation_error_message=APPROVAL_DATE_MESSAGE),
+            models.CheckConstraint(
+                condition=models.Q(early=False, early_approval_number="", early_reason="")
+                | (models.Q(early=True) & ~models.Q(early_approval_number="") & ~models.Q(early_reason="")),
+                name="term_election_early_whole", violation_error_message=EARLY_WHOLE_MESSAGE),
+            models.CheckConstraint(
+                condition=models.Q(extended_until__isnull=True, extension_approval_number="", extension_reason="")
+                | (models.Q(extended_until__isnull=False) & ~models.Q(extension_approval_number="")
+                   & ~models.Q(extension_reason="")),
+                name="term_election_extension_whole", violation_error_message=EXTENSION_WHOLE_MESSAGE),
+            models.CheckConstraint(
+                condition=models.Q(extended_until__isnull=True) | models.Q(extended_until__gt=models.F("term_ends_on")),
+                name="term_election_extended_after_end", violation_error_message=EXTENSION_AFTER_END_MESSAGE),
+        ]
+        indexes = [
+            # The lists of terms due and overdue: a range of end dates, latest term per organisation.
+            models.Index(fields=["organisation", "-elected_on"], name="term_election_org_date_idx"),
+            models.Index(fields=["term_ends_on"], name="term_election_ends_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.elected_on:%Y-%m-%d} 换届选举" if self.elected_on else f"{self.organisation} 换届选举"
+
+    def fill_derived(self) -> None:
+        """任期年限 by the organisation's kind when left blank, and the 届满日期 from it."""
+        if self.term_years is None and self.organisation_id:
+            self.term_years = DEFAULT_TERM_YEARS.get(self.organisation.kind, TERM_YEARS_MIN)
+        if isinstance(self.elected_on, datetime.date) and isinstance(self.term_years, int):
+            self.term_ends_on = dates.years_after(self.elected_on, self.term_years)
+
+    @property
+    def due_date(self) -> datetime.date | None:
+        """When the next election is due: the approved 延期至, or the 届满日期."""
+        return self.extended_until or self.term_ends_on
+
+    def status(self, *, succeeded: bool, today: datetime.date | None = None) -> TermStatus:
+        """在任 / 即将届满 / 届满未换届 / 已批准延期, or 已换届 when a later election is on record
+        (``succeeded``: the caller knows it, the lists annotate it)."""
+        if succeeded:
+            return TermStatus.SUCCEEDED
+        today = today or dates.today()
+        if self.extended_until is not None and self.extended_until >= today:
+            return TermStatus.EXTENDED
+        due = self.due_date
+        if due is None:
+            return TermStatus.SERVING
+        if due < today:
+            return TermStatus.OVERDUE
+        if due <= dates.add_months(today, DUE_SOON_MONTHS):
+            return TermStatus.DUE_SOON
+        return TermStatus.SERVING
+
+    def clean(self) -> None:
+        """The rules within the row: 任期 3–5 年 (blank: by the kind), 选举日期 not in the
+        future, 批复 whole and after the election, 提前换届 and 延期换届 each with their
+        批准文号 and 原因, 延期至 after the 届满日期 and at most a year after it."""
+        self.fill_derived()
+        errors: dict[str, str] = {}
+        if self.secretary_name and self.written_now("secretary_name") and (
+                message := names.name_error(self.secretary_name, "书记姓名")):
+            errors["secretary_name"] = message  # the name rule of secretaries and members
+        if isinstance(self.elected_on, datetime.date) and dates.after_today(self.elected_on) and self.written_now("elected_on"):
+            errors["elected_on"] = f"选举日期 {self.elected_on.isoformat()} 晚于今天：只能登记已经举行的换届选举。"
+        if isinstance(self.term_years, int) and not TERM_YEARS_MIN <= self.term_years <= TERM_YEARS_MAX:
+            errors["term_years"] = TERM_YEARS_MESSAGE
+        if bool((self.approval_number or "").strip()) != (self.approved_on is not None):
+            errors["approval_number" if not (self.approval_number or "").strip() else "approved_on"] = APPROVAL_WHOLE_MESSAGE
+        elif (isinstance(self.approved_on, datetime.date) and isinstance(self.elected_on, datetime.date)
+              and self.approved_on < self.elected_on):
+            errors["approved_on"] = APPROVAL_DATE_MESSAGE
+        if self.early:
+            if not (self.early_approval_number or "").strip():
+                errors["early_approval_number"] = "提前换届须经上级党组织批准：请填写批准文号。"
+            if not (self.early_reason or "").strip():
+                errors["early_reason"] = "提前换届须写明原因。"
+        elif (self.early_approval_number or "").strip() or (self.early_reason or "").strip():
+            errors["early"] = "填写了提前换届的批准文号或原因：是提前换届的请勾选「提前换届」，不是的请把这两项留空。"
+        errors.update(self.extension_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def extension_errors(self) -> dict[str, str]:
+        """延期换届: 延期至 with its 批准文号 and 原因, after the 届满日期, at most
+        :data:`MAX_EXTENSION_YEARS` after it."""
+        errors: dict[str, str] = {}
+        number, reason = (self.extension_approval_number or "").strip(), (self.extension_reason or "").strip()
+        if self.extended_until is None:
+            if number or reason:
+                errors["extended_until"] = "填写了延期批准文号或延期原因，请填写延期至的日期；未延期的请把这两项留空。"
+            return errors
+        if not number:
+            errors["extension_approval_number"] = "延期换届须经上级党组织批准：请填写批准文号。"
+        if not reason:
+            errors["extension_reason"] = "延期换届须写明原因。"
+        end = self.term_ends_on
+        if isinstance(end, datetime.date) and isinstance(self.extended_until, datetime.date):
+            if self.extended_until <= end:
+                errors["extended_until"] = f"延期至 {self.extended_until.isoformat()} 应晚于届满日期 {end.isoformat()}。"
+            elif self.extended_until > (latest := dates.years_after(end, MAX_EXTENSION_YEARS)):
+                errors["extended_until"] = (f"延期时间一般不超过1年：届满日期为 {end.isoformat()}，"
+                                            f"延期至最晚为 {latest.isoformat()}。")
+        return errors

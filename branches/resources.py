@@ -1,4 +1,4 @@
-"""Spreadsheet resources (导入模板): 党组织, 书记, 三会一课记录.
+"""Spreadsheet resources (导入模板): 党组织, 书记, 三会一课记录, 换届选举.
 
 Each cell is checked by its widget with a Chinese message; lookups are scoped to the
 importing user. A resource only parses cells: each row is handed to the domain rule the
@@ -20,11 +20,28 @@ from orgwork.common import numbers
 from orgwork.imports.resources import ScopedModelResource
 from orgwork.imports.widgets import ChoiceWidget, DateWidget, ScopedForeignKeyWidget, UnitWidget, is_blank, number_for
 
-from .models import Domain, Education, Meeting, MeetingKind, OrgKind, PartyOrganisation, Secretary
+from .models import (
+    TERM_YEARS_MESSAGE,
+    Domain,
+    Education,
+    Meeting,
+    MeetingKind,
+    OrgKind,
+    PartyOrganisation,
+    Secretary,
+    TermElection,
+)
 from orgwork.audit.context import current_actor
 
 from .members.selectors import roster_totals_by_path
-from .services import SheetTree, meeting_prepare, party_org_prepare, party_orgs_sync_descendants
+from .services import (
+    SheetElections,
+    SheetTree,
+    meeting_prepare,
+    party_org_prepare,
+    party_orgs_sync_descendants,
+    term_election_check,
+)
 
 
 # 组织代码 as the system writes them (the examples of the templates' 填写说明): a 党委 is
@@ -61,6 +78,21 @@ class CountWidget(Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return "" if value is None else value
+
+
+class TermYearsWidget(CountWidget):
+    """任期年限: blank is the kind's (the model fills it in), and a number outside 3–5 is
+    refused in the form's words."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+        if is_blank(value):
+            return None
+        try:
+            return number_for(self.field, value)
+        except ValidationError as error:
+            if TERM_YEARS_MESSAGE in error.messages:
+                raise ValidationError(TERM_YEARS_MESSAGE) from None
+        return super().clean(value, row, **kwargs)  # its own words for text, fractions and the like
 
 
 class AreaWidget(Widget):
@@ -224,3 +256,68 @@ class MeetingResource(ScopedModelResource):
         if not instance.organisation_id or not instance.held_on:
             return
         meeting_prepare(meeting=instance, actor=self.user, original=original)
+
+
+class TermElectionResource(ScopedModelResource):
+    """换届选举情况登记, one row an election, found by 组织代码 and 选举日期. 延期换届 is
+    granted on the record's page (批准延期), not by the sheet: its columns are exported
+    for reading only. Each row goes to the rules the form applies
+    (:func:`branches.services.term_election_check`), against the organisation's elections
+    as the sheet's earlier rows leave them."""
+
+    slug = "term_elections"
+    verbose_name = "换届选举"
+
+    organisation = fields.Field(attribute="organisation", column_name="组织代码", widget=org_widget())
+    organisation_name = fields.Field(attribute="organisation__name", column_name="组织名称", readonly=True)
+    elected_on = fields.Field(attribute="elected_on", column_name="选举日期", widget=DateWidget(need_day=True))
+    term_years = fields.Field(attribute="term_years", column_name="任期年限",
+                              widget=TermYearsWidget(TermElection._meta.get_field("term_years"), required=False))
+    term_ends_on = fields.Field(attribute="term_ends_on", column_name="届满日期", readonly=True,
+                                widget=DateWidget(need_day=True))
+    secretary_name = fields.Field(attribute="secretary_name", column_name="书记姓名")
+    committee_size = fields.Field(attribute="committee_size", column_name="委员人数",
+                                  widget=CountWidget(TermElection._meta.get_field("committee_size")))
+    approval_number = fields.Field(attribute="approval_number", column_name="上级批复文号")
+    approved_on = fields.Field(attribute="approved_on", column_name="批复日期", widget=DateWidget(need_day=True))
+    early = fields.Field(attribute="early", column_name="是否提前换届", widget=YesNoWidget("是否提前换届"))
+    early_approval_number = fields.Field(attribute="early_approval_number", column_name="提前换届批准文号")
+    early_reason = fields.Field(attribute="early_reason", column_name="提前换届原因")
+    extended_until = fields.Field(attribute="extended_until", column_name="延期至", readonly=True,
+                                  widget=DateWidget(need_day=True))
+    note = fields.Field(attribute="note", column_name="备注")
+    _sheet_elections: SheetElections | None = None  # the elections the sheet's rows record (prepare_instance)
+
+    header_aliases = {"党组织代码": "组织代码", "换届日期": "选举日期", "选举时间": "选举日期", "任期": "任期年限",
+                      "书记": "书记姓名", "委员数": "委员人数", "批复文号": "上级批复文号", "提前换届": "是否提前换届"}
+
+    class Meta:
+        model = TermElection
+        fields = ("organisation", "organisation_name", "elected_on", "term_years", "term_ends_on", "secretary_name",
+                  "committee_size", "approval_number", "approved_on", "early", "early_approval_number",
+                  "early_reason", "extended_until", "note")
+        import_id_fields = ("organisation", "elected_on")
+        skip_unchanged = True
+        clean_model_instances = True
+
+    derived_from = {"term_ends_on": ("elected_on", "term_years")}
+    example_row = {"组织代码": EXAMPLE_BRANCH, "选举日期": "2024-03-15", "任期年限": 3, "书记姓名": "张建华",
+                   "委员人数": 5, "上级批复文号": "城关组字〔2024〕12号", "批复日期": "2024-03-28", "是否提前换届": "是",
+                   "提前换届批准文号": "城关组字〔2024〕5号", "提前换届原因": "原支部书记调任，班子需调整",
+                   "备注": "书记由党员大会直接选举产生"}
+    column_notes = {
+        "任期年限": "3至5年；留空按组织类别：党委5年，党总支、党支部3年。",
+        "批复日期": "与上级批复文号同时填写，不早于选举日期；尚未批复的两项都留空。",
+        "是否提前换届": "在上届届满之前选举的填“是”，并填写提前换届批准文号和原因。",
+        "选举日期": "不晚于今天，晚于该党组织已登记的上一次换届选举。",
+    }
+
+    def prepare_instance(self, instance: TermElection, original: Any) -> None:
+        """The bulk engine's hook before ``clean()``: the row goes to the rules the form
+        applies, against the organisation's elections and the sheet's earlier rows."""
+        if not instance.organisation_id or not instance.elected_on:
+            return
+        if self._sheet_elections is None:
+            self._sheet_elections = SheetElections()
+        term_election_check(election=instance, original=original, sheet=self._sheet_elections)
+        self._sheet_elections.add(instance)

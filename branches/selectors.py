@@ -17,7 +17,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Avg, BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Avg, BooleanField, Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -26,8 +27,12 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset, units_visible_to
 
 from .cadence import Period, required_slots
+from orgwork.common import dates
+
 from .models import (
     CADENCE,
+    DUE_SOON_MONTHS,
+    ELECTION_HOLDER_KINDS,
     SENIOR_HIGH_OR_ABOVE,
     VENUE_MINIMUM_AREA,
     BranchAssessment,
@@ -38,6 +43,8 @@ from .models import (
     OrgKind,
     PartyOrganisation,
     StandardVersion,
+    TermElection,
+    TermStatus,
     WeakBranchCase,
     WeakCaseState,
     placed_name,
@@ -693,3 +700,67 @@ def weak_cases_by_domain(user: Any, *, today: datetime.date | None = None) -> di
         .order_by()
     )
     return {r["organisation__domain"]: {"rectifying": r["rectifying"], "overdue": r["overdue"]} for r in rows}
+
+
+# ---------------------------------------------------------------------------
+# 换届选举
+# ---------------------------------------------------------------------------
+
+
+def term_status_q(status: str, *, today: datetime.date) -> Q:
+    """The elections in one :class:`TermStatus` as of ``today``, over a queryset annotated by
+    :func:`with_term_status` (``succeeded``): the same words as ``TermElection.status``."""
+    soon = dates.add_months(today, DUE_SOON_MONTHS)
+    current = Q(succeeded=False)
+    if status == TermStatus.SUCCEEDED:
+        return Q(succeeded=True)
+    if status == TermStatus.EXTENDED:
+        return current & Q(extended_until__gte=today)
+    if status == TermStatus.OVERDUE:
+        return current & Q(due_on__lt=today)
+    if status == TermStatus.DUE_SOON:
+        return current & Q(extended_until__isnull=True, term_ends_on__gte=today, term_ends_on__lte=soon)
+    return current & Q(extended_until__isnull=True, term_ends_on__gt=soon)
+
+
+def with_term_status(queryset: QuerySet[TermElection], *, today: datetime.date | None = None) -> QuerySet[TermElection]:
+    """Each election annotated with ``succeeded`` (a later election of its organisation is on
+    record), ``due_on`` (延期至, or the 届满日期) and ``term_status`` (the status word's key),
+    in SQL: one query whatever the page size."""
+    today = today or timezone.localdate()
+    later = TermElection.objects.filter(organisation_id=OuterRef("organisation_id"), elected_on__gt=OuterRef("elected_on"))
+    annotated = queryset.annotate(succeeded=Exists(later), due_on=Coalesce("extended_until", "term_ends_on"))
+    return annotated.annotate(term_status=Case(
+        *(When(term_status_q(s, today=today), then=Value(s.value)) for s in
+          (TermStatus.SUCCEEDED, TermStatus.EXTENDED, TermStatus.OVERDUE, TermStatus.DUE_SOON)),
+        default=Value(TermStatus.SERVING.value), output_field=CharField()))
+
+
+def term_elections_visible_to(user: Any, *, today: datetime.date | None = None) -> QuerySet[TermElection]:
+    return with_term_status(scope_queryset(TermElection.objects.all(), user), today=today)
+
+
+def current_terms(*, today: datetime.date | None = None) -> QuerySet[TermElection]:
+    """Each organisation's latest election (its current term), unscoped: the reminders' source."""
+    return with_term_status(TermElection.objects.all(), today=today).filter(succeeded=False)
+
+
+def terms_overdue(user: Any, *, today: datetime.date | None = None) -> QuerySet[TermElection]:
+    """届满未换届: the current term has ended, no later election, no approved extension
+    covering today."""
+    today = today or timezone.localdate()
+    return term_elections_visible_to(user, today=today).filter(term_status_q(TermStatus.OVERDUE, today=today))
+
+
+def terms_due_soon(user: Any, *, today: datetime.date | None = None) -> QuerySet[TermElection]:
+    """半年内届满: the current term (or its approved extension) ends between today and
+    :data:`DUE_SOON_MONTHS` months from now."""
+    today = today or timezone.localdate()
+    return term_elections_visible_to(user, today=today).filter(
+        succeeded=False, due_on__gte=today, due_on__lte=dates.add_months(today, DUE_SOON_MONTHS))
+
+
+def organisations_without_elections(user: Any) -> QuerySet[PartyOrganisation]:
+    """The 党委、党总支、党支部 in scope with no 换届选举 on record."""
+    return (scope_queryset(PartyOrganisation.objects.filter(kind__in=sorted(ELECTION_HOLDER_KINDS)), user)
+            .filter(~Exists(TermElection.objects.filter(organisation_id=OuterRef("pk")))))

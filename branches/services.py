@@ -59,8 +59,10 @@ from .models import (
     StandardItem,
     StandardStatus,
     StandardVersion,
+    TermElection,
     WeakBranchCase,
     WeakCaseState,
+    ELECTION_HOLDER_KINDS,
     assessed_kind_error,
     below_itself_message,
     meeting_holder_error,
@@ -1162,3 +1164,154 @@ __all__ = [
     "weak_case_record_survey",
     "weak_case_save",
 ]
+
+
+# ---------------------------------------------------------------------------
+# 换届选举
+# ---------------------------------------------------------------------------
+
+
+class SheetElections:
+    """The elections a sheet's earlier rows record, by organisation: a row is checked
+    against the organisation's elections as the rows before it leave them, so that a sheet
+    carrying a branch's 2020 and 2023 elections checks the second against the first. One
+    per sheet run."""
+
+    def __init__(self) -> None:
+        self.by_organisation: dict[int, list[tuple[datetime.date, datetime.date, bool]]] = {}
+
+    def add(self, election: TermElection) -> None:
+        self.by_organisation.setdefault(election.organisation_id, []).append(
+            (election.elected_on, election.term_ends_on, election.early))
+
+
+def _stored(election: TermElection | None) -> dict[str, Any]:
+    if election is None:
+        return {}
+    return getattr(election, "_audit_loaded", None) or concrete_values(election)
+
+
+def term_election_check(*, election: TermElection, original: TermElection | None = None,
+                        sheet: SheetElections | None = None) -> None:
+    """The rules of one election that need the organisation's others, for the form, the
+    sheet and the service alike:
+
+    - it follows the organisation's previous election (and, a correction of an older one,
+      precedes the next): elections are recorded in the order they were held;
+    - held before the previous term's 届满日期, it is a 提前换届 and needs the higher
+      organisation's 批准文号 and a reason; held on or after it, it is not one;
+    - a term already followed by an election is not extended (延期换届), and a change of
+      its dates does not make the next election early without approval.
+
+    ``original`` is the stored row (the sheet passes the row itself: its stored values are
+    the loaded ones); ``sheet`` the elections of the sheet's earlier rows.
+    """
+    election.fill_derived()
+    organisation = election.organisation
+    if organisation.kind not in ELECTION_HOLDER_KINDS:
+        raise ValidationError({"organisation": f"{organisation.get_kind_display()}不登记换届选举。"})
+    if not isinstance(election.elected_on, datetime.date) or not isinstance(election.term_ends_on, datetime.date):
+        return  # the field's own message says what is missing
+    stored = _stored(original)
+    others = [(d, end, early) for d, end, early in TermElection.objects.filter(organisation_id=organisation.pk)
+              .exclude(pk=election.pk).values_list("elected_on", "term_ends_on", "early")]
+    if sheet is not None:
+        others += sheet.by_organisation.get(organisation.pk, [])
+    same_place = original is not None and stored.get("organisation_id") == organisation.pk
+    anchor = stored.get("elected_on") if same_place else None
+    earlier = [o for o in others if anchor is None or o[0] < anchor]
+    later = [o for o in others if anchor is not None and o[0] > anchor]
+    previous = max(earlier, default=None)
+    following = min(later, default=None)
+    day = election.elected_on
+    if previous is not None and day <= previous[0]:
+        raise ValidationError({"elected_on": (
+            f"选举日期 {day.isoformat()} 不晚于「{organisation}」已登记的上一次换届选举（{previous[0].isoformat()}）："
+            f"换届选举按举行的先后登记，本次选举应在上一次之后。")}, code="before_previous")
+    if following is not None and day >= following[0]:
+        raise ValidationError({"elected_on": (
+            f"选举日期 {day.isoformat()} 不早于「{organisation}」已登记的下一次换届选举（{following[0].isoformat()}）："
+            f"更正后的日期应在两次换届之间。")}, code="after_following")
+    if previous is not None:
+        end = previous[1]
+        if day < end and not election.early:
+            raise ValidationError({"early": (
+                f"上届任期至 {end.isoformat()} 届满，选举日期 {day.isoformat()} 在届满之前，属于提前换届："
+                f"须经上级党组织批准，请勾选「提前换届」并填写批准文号和提前换届原因。")}, code="early_unapproved")
+        if day >= end and election.early:
+            raise ValidationError({"early": (
+                f"上届任期至 {end.isoformat()} 届满，选举日期 {day.isoformat()} 不在届满之前，不是提前换届："
+                f"请取消「提前换届」并把批准文号和原因留空。")}, code="not_early")
+    if following is not None:
+        if election.extended_until is not None and election.written_now("extended_until"):
+            raise ValidationError({"extended_until": (
+                f"「{organisation}」已于 {following[0].isoformat()} 进行了下一次换届选举，本届已结束，不能再延期。")},
+                code="succeeded")
+        if following[0] < election.term_ends_on and not following[2]:
+            raise ValidationError({"term_years": (
+                f"按此更正，本届任期至 {election.term_ends_on.isoformat()} 届满，而下一次换届选举在 "
+                f"{following[0].isoformat()}，会成为未经批准的提前换届；请先核对下一次换届的登记。")},
+                code="following_early")
+
+
+def term_election_save(*, election: TermElection, actor: Any, sheet: SheetElections | None = None) -> TermElection:
+    """登记或修改一次换届选举 (the admin form): actor, permission, the organisation in scope,
+    the row's rules and :func:`term_election_check`, one audit row."""
+    creating = election.pk is None
+    require_permission(actor, "branches.add_termelection" if creating else "branches.change_termelection",
+                       "登记换届选举" if creating else "修改换届选举")
+    with transaction.atomic():
+        original = None
+        if not creating:
+            original = lock_in_scope(TermElection.objects.all(), election.pk, actor, what="换届选举登记")
+            election._audit_loaded = getattr(original, "_audit_loaded", None)
+        _require_organisation_in_scope(actor, election.organisation)
+        # The organisation's elections are read in order: two clerks recording at once wait here.
+        PartyOrganisation.objects.select_for_update().filter(pk=election.organisation.pk).first()
+        term_election_check(election=election, original=original, sheet=sheet)
+        election.full_clean()
+        save_audited(election, actor=actor)
+    return election
+
+
+def term_election_record(*, organisation: PartyOrganisation, elected_on: datetime.date, secretary_name: str,
+                         committee_size: int, actor: Any, term_years: int | None = None, approval_number: str = "",
+                         approved_on: datetime.date | None = None, early: bool = False,
+                         early_approval_number: str = "", early_reason: str = "", note: str = "") -> TermElection:
+    """登记一次换届选举 (任期年限 left out: by the organisation's kind)."""
+    election = TermElection(
+        organisation=organisation, elected_on=elected_on, term_years=term_years, secretary_name=secretary_name,
+        committee_size=committee_size, approval_number=approval_number, approved_on=approved_on, early=early,
+        early_approval_number=early_approval_number, early_reason=early_reason, note=note)
+    return term_election_save(election=election, actor=actor)
+
+
+EXTENSION_FIELDS = ("extended_until", "extension_approval_number", "extension_reason")
+
+
+def term_extension_grant(*, election: TermElection, until: datetime.date, approval_number: str, reason: str,
+                         actor: Any) -> TermElection:
+    """延期换届: the higher organisation approved holding the next election later, until
+    ``until`` (after the 届满日期, at most a year after it), with its 批准文号 and the
+    reason. Only the current term (no later election on record) is extended; one audit
+    row names the new date and the reason."""
+    require_permission(actor, "branches.change_termelection", "批准延期换届")
+    with transaction.atomic():
+        locked = lock_in_scope(TermElection.objects.select_related("organisation"), election.pk, actor,
+                               what="换届选举登记")
+        PartyOrganisation.objects.select_for_update().filter(pk=locked.organisation_id).first()
+        locked.extended_until = until
+        locked.extension_approval_number = (approval_number or "").strip()
+        locked.extension_reason = (reason or "").strip()
+        term_election_check(election=locked, original=locked)
+        locked.full_clean()
+        save_audited(locked, actor=actor, fields=list(EXTENSION_FIELDS),
+                     message=f"批准延期换届至 {until:%Y-%m-%d}（{locked.extension_approval_number}）：{locked.extension_reason}")
+    return locked
+
+
+def term_election_delete(*, election: TermElection, actor: Any) -> None:
+    """删除误录的换届选举登记: actor, permission, scope, one audit row with the values it held."""
+    require_permission(actor, "branches.delete_termelection", "删除换届选举登记")
+    with transaction.atomic():
+        delete_audited(lock_in_scope(TermElection.objects.all(), election.pk, actor, what="换届选举登记"), actor=actor)

@@ -20,14 +20,36 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .cadence import Period, periods_ending_between
 from .figures import register_figures
-from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
-from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
+from .filters import (
+    MeetingUnitFilter,
+    MissingMeetingsFilter,
+    OrganisationsFilter,
+    TermsFilter,
+    WeakCasesFilter,
+    last_full_month,
+)
+from .models import (
+    DUE_SOON_MONTHS,
+    Domain,
+    Meeting,
+    MeetingKind,
+    OrgKind,
+    PartyOrganisation,
+    TermElection,
+    TermStatus,
+    WeakBranchCase,
+    WeakCaseState,
+)
 from .selectors import (
+    current_terms,
     first_meeting_month,
     meeting_gaps,
     monthly_meeting_rates,
     organisations_in,
+    organisations_without_elections,
     percent,
+    terms_due_soon,
+    terms_overdue,
     weak_cases_by_domain,
     weak_cases_visible_to,
 )
@@ -35,6 +57,9 @@ from .selectors import (
 SECTION = "基层党建"
 SLUG_MISSING = "branches_missing_meetings"
 SLUG_WEAK = "branches_weak_overdue"
+SLUG_TERMS_OVERDUE = "branches_terms_overdue"
+SLUG_TERMS_DUE = "branches_terms_due_soon"
+SLUG_NO_ELECTIONS = "branches_no_elections"
 RATE_MONTHS = 6
 # How far back the 三会一课 source looks: a 提醒规则 reminds at most 90 days ahead (so
 # ``until`` is at most 90 days after the day of the pass) and tells the unit above at
@@ -232,3 +257,98 @@ def register_all() -> None:
         compute=weak_by_domain_panel, order=50,
     ))
     register_figures()
+    register_term_elections()
+
+
+# ---------------------------------------------------------------------------
+# 换届选举 (按期换届): kept in its own block, registered by one call above.
+# ---------------------------------------------------------------------------
+
+
+def _terms(rows: QuerySet[TermElection]) -> QuerySet[TermElection]:
+    return rows.select_related("organisation", "organisation__unit").order_by("due_on", "organisation__path", "pk")
+
+
+def terms_overdue_of(user: Any) -> QuerySet[TermElection]:
+    return _terms(terms_overdue(user))
+
+
+def terms_due_soon_of(user: Any) -> QuerySet[TermElection]:
+    return _terms(terms_due_soon(user))
+
+
+def organisations_without_elections_of(user: Any) -> QuerySet[PartyOrganisation]:
+    return organisations_without_elections(user).select_related("unit").order_by("path", "pk")
+
+
+def days_past(term: TermElection) -> int | None:
+    days = (timezone.localdate() - term.due_on).days
+    return days if days > 0 else None
+
+
+def days_left(term: TermElection) -> int | None:
+    days = (term.due_on - timezone.localdate()).days
+    return days if days >= 0 else None
+
+
+def terms_due(until: datetime.date) -> Iterator[DueItem]:
+    """到期事项来源: each organisation's current term whose election falls due (the 延期至 if
+    an extension was approved, else the 届满日期) on or before ``until``, overdue ones included."""
+    rows = (current_terms().filter(due_on__lte=until)
+            .values_list("pk", "organisation__name", "due_on", "organisation__unit_id").order_by("due_on", "pk"))
+    for pk, name, due_on, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk, title=f"{name}换届选举", deadline=due_on, unit_id=unit_id,
+                      link=reverse("admin:branches_termelection_change", args=[pk]))
+
+
+TERM_COLUMNS = (
+    Column("党组织", "organisation.placed_name"),
+    Column("组织类别", "organisation.get_kind_display"),
+    Column("组织代码", "organisation.code"),
+    Column("上次选举日期", "elected_on"),
+    Column("任期年限", "term_years"),
+    Column("届满日期", "term_ends_on"),
+    Column("延期至", "extended_until"),
+    Column("书记", "secretary_name"),
+    Column("任期状态", lambda term: TermStatus(term.term_status).label),
+)
+
+
+def register_term_elections() -> None:
+    """按期换届: the reminders of terms falling due and three 台账."""
+    notifications.register(DeadlineSource(
+        key="branches_term_election", title="党组织换届选举", due=terms_due,
+        list_url=lambda: reverse("admin:worklist", args=[SLUG_TERMS_OVERDUE]),
+    ))
+
+    def term_link(term: TermElection) -> str:
+        return reverse("admin:branches_termelection_change", args=[term.pk])
+
+    register(WorkList(
+        slug=SLUG_TERMS_OVERDUE, title="届满未换届的党组织", section=SECTION,
+        permission="branches.view_termelection", queryset=terms_overdue_of, filterset_class=TermsFilter,
+        row_link=term_link,
+        description="任期已届满、尚未登记下一次换届选举，也没有经批准延期到今天以后的党组织。"
+                    "任期届满应当按期换届；需要延期的，报上级党组织批准，延期一般不超过1年。",
+        columns=(*TERM_COLUMNS, Column("逾期天数", days_past)),
+    ))
+    register(WorkList(
+        slug=SLUG_TERMS_DUE, title="半年内届满的党组织", section=SECTION,
+        permission="branches.view_termelection", queryset=terms_due_soon_of, filterset_class=TermsFilter,
+        row_link=term_link,
+        description=f"本届任期（经批准延期的，按延期至）在今后{DUE_SOON_MONTHS}个月内届满的党组织，请提前做好换届准备。",
+        columns=(*TERM_COLUMNS, Column("剩余天数", days_left)),
+    ))
+    register(WorkList(
+        slug=SLUG_NO_ELECTIONS, title="无换届记录的党组织（完整性检查）", section=SECTION,
+        permission="branches.view_termelection", queryset=organisations_without_elections_of,
+        filterset_class=OrganisationsFilter, expected_empty=True,
+        row_link=lambda org: reverse("admin:branches_termelection_add") + "?" + urlencode({"organisation": org.pk}),
+        description="党委、党总支、党支部都应有换届选举登记，否则无法判断是否按期换届。请补登最近一次换届选举（点击行即可登记）。",
+        columns=(
+            Column("党组织", "placed_name"),
+            Column("组织类别", "get_kind_display"),
+            Column("组织代码", "code"),
+            Column("所在单位", "unit.full_name"),
+        ),
+    ))

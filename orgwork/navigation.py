@@ -66,6 +66,7 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("branches.branchassessment", "workspace_premium"),
         ("branches.modelbranchquota", "military_tech"),
         ("branches.weakbranchcase", "healing"),
+        ("branches.termelection", "how_to_vote"),
         ("members.member", "groups"),
         ("members.transfer", "move_up"),
         ("members.applicant", "person_add"),

@@ -1,3 +1,3 @@
 """Admin for the branches app, one module per area; registration happens on import."""
 
-from . import assessments, meetings, organisations, standards, weak  # noqa: F401
+from . import assessments, elections, meetings, organisations, standards, weak  # noqa: F401

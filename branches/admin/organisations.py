@@ -151,7 +151,7 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
 
     @admin.display(description="相关记录")
     def related_records(self, obj: PartyOrganisation) -> str:
-        """Links to the organisation's 三会一课 and 标准化评定, found by its code (both lists
+        """Links to the organisation's 三会一课, 标准化评定 and 换届选举, found by its code (both lists
         search an exact code through their index); for a 党支部, 登记三会一课 opens the
         meeting form with the branch chosen and 应到人数 taken from the roster (在册党员, the
         clerk corrects it for a 支委会 or 党小组会)."""
@@ -159,7 +159,10 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
             return "—"
         meetings = f"{reverse('admin:branches_meeting_changelist')}?{urlencode({'q': obj.code})}"
         assessments = f"{reverse('admin:branches_branchassessment_changelist')}?{urlencode({'q': obj.code})}"
-        links = format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a>', meetings, assessments)
+        elections = f"{reverse('admin:branches_termelection_changelist')}?{urlencode({'q': obj.code})}"
+        add_election = f"{reverse('admin:branches_termelection_add')}?{urlencode({'organisation': obj.pk})}"
+        links = format_html('<a href="{}">三会一课记录</a> · <a href="{}">标准化评定</a> · <a href="{}">换届选举</a>'
+                            '（<a href="{}">登记换届选举</a>）', meetings, assessments, elections, add_election)
         if obj.kind != OrgKind.BRANCH:
             return links
         count: RosterCount | None = getattr(obj, "_roster_count", None) or roster_counts([obj])[obj.pk]

@@ -211,6 +211,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.view_modelbranchquota",
         "branches.add_weakbranchcase", "branches.change_weakbranchcase", "branches.delete_weakbranchcase",
         "branches.view_weakbranchcase",
+        "branches.add_termelection", "branches.change_termelection", "branches.delete_termelection",
+        "branches.view_termelection", "branches.import_termelection", "branches.export_termelection",
     ),
     TALENT_WORK: (
         *_COMMON, *_RECTIFICATION, *_IMPORTS, *_REMINDERS,
@@ -254,7 +256,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "branches.view_partyorganisation", "branches.view_secretary", "branches.view_meeting",
         "branches.view_meetingyear", "branches.view_standard", "branches.view_standardversion",
         "branches.view_standarditem", "branches.view_branchassessment", "branches.view_modelbranchquota",
-        "branches.view_assessmentitemscore", "branches.view_weakbranchcase",
+        "branches.view_assessmentitemscore", "branches.view_weakbranchcase", "branches.view_termelection",
         "members.view_member", "members.view_transfer", "members.view_applicant", "members.view_activistreview",
         "members.view_duesrecord", "members.view_appraisal",
         "talent.view_programme", "talent.view_person", "talent.view_enrollment", "talent.view_funding",

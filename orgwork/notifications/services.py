@@ -125,6 +125,8 @@ DEFAULT_RULES = (
     ("预备党员上级党委审批期限提醒", "members_approval_due", ["基层党建"], 15, True, 7),
     # 0007_meetings_default_rule
     ("三会一课未按期开展提醒", "branches_meetings_behind", ["基层党建"], 7, True, 15),
+    # branches.0014_term_election
+    ("党组织换届选举提醒", "branches_term_election", ["基层党建"], 90, True, 30),
 )
 
 

@@ -18,10 +18,11 @@ from branches.models import (
     PartyOrganisation,
     Standard,
     StandardVersion,
+    TermElection,
     WeakBranchCase,
     WeakCategory,
 )
-from branches.services import meeting_fill_derived, party_org_save
+from branches.services import meeting_fill_derived, party_org_save, term_election_record
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
 
@@ -77,3 +78,9 @@ def weak_case_sample(unit: Unit) -> WeakBranchCase:
     return WeakBranchCase.objects.create(
         organisation=branch_in(unit), year=2025, categories=[WeakCategory.ORGANISATIONAL_LIFE], problems="组织生活不经常",
         plan="一支部一方案", contact_leader="张某", deadline=datetime.date(2025, 12, 31))
+
+
+@sample_for(TermElection)
+def term_election_sample(unit: Unit) -> TermElection:
+    return term_election_record(organisation=branch_in(unit), elected_on=datetime.date(2024, 3, 15), secretary_name="张某",
+                                committee_size=5, actor=SystemActor("samples"))
