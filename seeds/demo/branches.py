@@ -2,7 +2,9 @@
 (domains by unit type), secretaries, a standard per domain, last year's assessments,
 twelve months of 三会一课 with some branches deliberately behind, and a few weak-branch
 cases — one struck off after a passing survey (recorded by the county, signed off by the
-province, as the checklist's 销号 wants two people). Volumes come from the scale; the
+province, as the checklist's 销号 wants two people) — and 换届选举 records: every
+organisation of 城关区 and a sample of the rest, a few terms overdue, one extended, a few
+due within six months (the others are left for the 无换届记录 list). Volumes come from the scale; the
 organisations, secretaries and meetings go in through the bulk paths (a province has
 ~77,000 organisations and ~5 million meetings a year), the workflows through the
 services. Every step skips what is already there."""
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import (
+    DEFAULT_TERM_YEARS,
     BranchAssessment,
     Domain,
     Education,
@@ -30,6 +33,7 @@ from branches.models import (
     Standard,
     StandardItem,
     StandardVersion,
+    TermElection,
     WeakBranchCase,
     WeakCategory,
     month_number,
@@ -42,12 +46,15 @@ from branches.services import (
     MeetingRow,
     meetings_bulk_load,
     model_quota_save,
+    term_election_record,
+    term_extension_grant,
     weak_case_close,
     weak_case_open,
     weak_case_record_survey,
 )
 from orgwork.accounts.models import User
 from orgwork.common.contract import SystemActor
+from orgwork.common.dates import years_before
 from orgwork.units.models import Unit, UnitLevel, UnitType
 
 from . import DemoContext, bulk, parallel
@@ -89,8 +96,9 @@ def build(ctx: DemoContext) -> None:
     assessed = ensure_assessments(branches, behind, SEED_ACTOR, random.Random(ctx.seed + 13), scale.assessed_branches)
     reviewer = User.objects.filter(username="province_party").select_related("unit").first()
     cases = ensure_weak_cases(branches, behind, reviewer, scale.weak_cases) if reviewer else 0
+    elections = ensure_term_elections(organisations, random.Random(ctx.seed + 17), scale.assessed_branches)
     ctx.say(f"党组织：{len(organisations)} 个（党支部 {len(branches)} 个），新增三会一课记录 {created} 条，"
-            f"评定 {assessed} 个，软弱涣散整顿 {cases} 个")
+            f"评定 {assessed} 个，软弱涣散整顿 {cases} 个，新增换届选举登记 {elections} 条")
 
 
 def person_name(rng: random.Random) -> str:
@@ -335,3 +343,68 @@ def ensure_weak_cases(branches: list[PartyOrganisation], behind: set[int], actor
         elif i == 1:
             weak_case_record_survey(case=case, awareness="76.0", satisfaction="82.0", surveyed_on=datetime.date(year, 12, 12), actor=actor)
     return len(candidates)
+
+
+# How the demo's current terms stand, for the first organisations of 城关区 (the rest serve):
+# overdue by that many days, extended (overdue, with an approved extension), due in that many days.
+TERM_PLAN = [("overdue", 45), ("overdue", 200), ("overdue", 400), ("extended", 60), ("due", 20), ("due", 75),
+             ("due", 150)]
+
+
+def _approved(day: datetime.date, rng: random.Random, county: str) -> tuple[str, datetime.date]:
+    return f"{county}组字〔{day.year}〕{rng.randint(1, 80)}号", min(day + datetime.timedelta(days=rng.randint(7, 25)),
+                                                                timezone.localdate())
+
+
+def ensure_term_elections(organisations: list[PartyOrganisation], rng: random.Random, limit: int) -> int:
+    """换届选举 through the service: all of 城关区's organisations (the county persona's list
+    shows each status: :data:`TERM_PLAN`, the rest serving) and, elsewhere, every few up to
+    ``limit``, a term in ten overdue.
+    Every fourth also has its previous election, held on time. Organisations with any
+    election on record are left as they are."""
+    today = timezone.localdate()
+    county = User.objects.filter(username="chengguan_party").select_related("unit").first()
+    local_path = county.unit.path if county is not None and county.unit is not None else None
+    local = [o for o in organisations if local_path and o.unit.path.startswith(local_path)]
+    local_pks = {o.pk for o in local}
+    others = [o for o in organisations if o.pk not in local_pks]
+    step = max(1, len(others) // max(1, limit - len(local)))
+    chosen = local + others[::step][: max(0, limit - len(local))]
+    have = set(TermElection.objects.filter(organisation__in=chosen).values_list("organisation_id", flat=True))
+    secretaries = dict(Secretary.objects.filter(organisation__in=chosen).values_list("organisation_id", "name"))
+    count = 0
+    for i, organisation in enumerate(chosen):
+        if organisation.pk in have:
+            continue
+        years = DEFAULT_TERM_YEARS[organisation.kind]
+        if organisation.pk in local_pks:
+            state, days = TERM_PLAN[i] if i < len(TERM_PLAN) else ("serving", 0)
+        else:
+            state, days = ("overdue", rng.randint(20, 300)) if rng.random() < 0.1 else ("serving", 0)
+        if state in ("overdue", "extended"):
+            elected = years_before(today - datetime.timedelta(days=days), years)
+        elif state == "due":
+            elected = years_before(today + datetime.timedelta(days=days), years)
+        else:  # ends more than six months from now
+            elected = today - datetime.timedelta(days=rng.randint(30, years * 365 - 200))
+        size = {OrgKind.COMMITTEE: 7, OrgKind.GENERAL_BRANCH: 5}.get(organisation.kind, rng.choice([3, 5]))
+        place = organisation.unit.name[:2]
+        with transaction.atomic():
+            if i % 4 == 1:  # the term before, held on time (on or just after the one before it ended)
+                before = years_before(elected, years) - datetime.timedelta(days=rng.randint(0, 40))
+                number, approved_on = _approved(before, rng, place)
+                term_election_record(organisation=organisation, elected_on=before, secretary_name=person_name(rng),
+                                     committee_size=size, approval_number=number, approved_on=approved_on,
+                                     actor=SEED_ACTOR)
+                count += 1
+            number, approved_on = _approved(elected, rng, place)
+            election = term_election_record(
+                organisation=organisation, elected_on=elected, committee_size=size,
+                secretary_name=secretaries.get(organisation.pk) or person_name(rng),
+                approval_number=number, approved_on=approved_on, actor=SEED_ACTOR)
+            count += 1
+            if state == "extended":
+                term_extension_grant(election=election, until=election.term_ends_on + datetime.timedelta(days=270),
+                                     approval_number=f"{place}组字〔{today.year}〕{rng.randint(81, 99)}号",
+                                     reason="与村（社区）“两委”换届统一安排，报经上级党组织同意延期", actor=SEED_ACTOR)
+    return count
