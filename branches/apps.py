@@ -16,6 +16,7 @@ class BranchesConfig(AppConfig):
         from . import worklists
 
         worklists.register_all()
+        worklists.register_term_elections()
 
         # A weak branch's checklist item is struck off only after its survey (测评达标后方可销号);
         # the case follows its item when the item is struck off, reopened or extended (延期).

@@ -20,36 +20,14 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .cadence import Period, periods_ending_between
 from .figures import register_figures
-from .filters import (
-    MeetingUnitFilter,
-    MissingMeetingsFilter,
-    OrganisationsFilter,
-    TermsFilter,
-    WeakCasesFilter,
-    last_full_month,
-)
-from .models import (
-    DUE_SOON_MONTHS,
-    Domain,
-    Meeting,
-    MeetingKind,
-    OrgKind,
-    PartyOrganisation,
-    TermElection,
-    TermStatus,
-    WeakBranchCase,
-    WeakCaseState,
-)
+from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
+from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
 from .selectors import (
-    current_terms,
     first_meeting_month,
     meeting_gaps,
     monthly_meeting_rates,
     organisations_in,
-    organisations_without_elections,
     percent,
-    terms_due_soon,
-    terms_overdue,
     weak_cases_by_domain,
     weak_cases_visible_to,
 )
@@ -57,9 +35,6 @@ from .selectors import (
 SECTION = "基层党建"
 SLUG_MISSING = "branches_missing_meetings"
 SLUG_WEAK = "branches_weak_overdue"
-SLUG_TERMS_OVERDUE = "branches_terms_overdue"
-SLUG_TERMS_DUE = "branches_terms_due_soon"
-SLUG_NO_ELECTIONS = "branches_no_elections"
 RATE_MONTHS = 6
 # How far back the 三会一课 source looks: a 提醒规则 reminds at most 90 days ahead (so
 # ``until`` is at most 90 days after the day of the pass) and tells the unit above at
@@ -257,12 +232,20 @@ def register_all() -> None:
         compute=weak_by_domain_panel, order=50,
     ))
     register_figures()
-    register_term_elections()
 
 
 # ---------------------------------------------------------------------------
-# 换届选举 (按期换届): kept in its own block, registered by one call above.
+# 换届选举 (按期换届): its own block, with its own imports, registered from
+# BranchesConfig.ready beside register_all.
 # ---------------------------------------------------------------------------
+
+from .filters import OrganisationsFilter, TermsFilter  # noqa: E402
+from .models import DUE_SOON_MONTHS, TermElection, TermStatus  # noqa: E402
+from .selectors import current_terms, organisations_without_elections, terms_due_soon, terms_overdue  # noqa: E402
+
+SLUG_TERMS_OVERDUE = "branches_terms_overdue"
+SLUG_TERMS_DUE = "branches_terms_due_soon"
+SLUG_NO_ELECTIONS = "branches_no_elections"
 
 
 def _terms(rows: QuerySet[TermElection]) -> QuerySet[TermElection]:
