@@ -63,7 +63,7 @@ class TermElectionAdmin(ImportExportMixin, ScopedModelAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = ["term_ends_on", "status_word"]
     fieldsets = [
-        (None, {"fields": ["organisation", ("elected_on", "term_years", "term_ends_on"), "status_word",
+        (None, {"fields": ["organisation", ("elected_on", "term_years"), ("term_ends_on", "status_word"),
                            ("secretary_name", "committee_size")]}),
         ("上级党组织批复", {"fields": [("approval_number", "approved_on")],
                       "description": "选举结果报上级党组织批复；尚未批复的两项都留空。"}),
