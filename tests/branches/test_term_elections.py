@@ -395,3 +395,12 @@ def test_the_secretarys_name_holds_the_name_rule(orgs: Any, county_a_clerk: Any)
         term_election_record(organisation=orgs["village"], elected_on=datetime.date(2024, 3, 15),
                              secretary_name="王书记3", committee_size=5, actor=county_a_clerk)
     assert "secretary_name" in refused.value.message_dict
+
+
+def test_the_list_filters_by_the_status_words(orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    elect(orgs["village"], years_ago(7))
+    overdue = elect(orgs["village"], years_ago(3, days=10))
+    elect(orgs["committee"], years_ago(1))
+    url = reverse("admin:branches_termelection_changelist")
+    listed = client_for(county_a_clerk).get(url, {"term_status": TermStatus.OVERDUE})
+    assert [e.pk for e in listed.context["cl"].result_list] == [overdue.pk]
