@@ -20,14 +20,36 @@ from orgwork.worklists.registry import Column, WorkList, register
 
 from .cadence import Period, periods_ending_between
 from .figures import register_figures
-from .filters import MeetingUnitFilter, MissingMeetingsFilter, WeakCasesFilter, last_full_month
-from .models import Domain, Meeting, MeetingKind, OrgKind, PartyOrganisation, WeakBranchCase, WeakCaseState
+from .filters import (
+    MeetingUnitFilter,
+    MissingMeetingsFilter,
+    OrganisationsFilter,
+    TermsFilter,
+    WeakCasesFilter,
+    last_full_month,
+)
+from .models import (
+    DUE_SOON_MONTHS,
+    Domain,
+    Meeting,
+    MeetingKind,
+    OrgKind,
+    PartyOrganisation,
+    TermElection,
+    TermStatus,
+    WeakBranchCase,
+    WeakCaseState,
+)
 from .selectors import (
+    current_terms,
     first_meeting_month,
     meeting_gaps,
     monthly_meeting_rates,
     organisations_in,
+    organisations_without_elections,
     percent,
+    terms_due_soon,
+    terms_overdue,
     weak_cases_by_domain,
     weak_cases_visible_to,
 )
@@ -235,13 +257,9 @@ def register_all() -> None:
 
 
 # ---------------------------------------------------------------------------
-# 换届选举 (按期换届): its own block, with its own imports, registered from
-# BranchesConfig.ready beside register_all.
+# 换届选举 (按期换届): registered from BranchesConfig.ready beside register_all.
 # ---------------------------------------------------------------------------
 
-from .filters import OrganisationsFilter, TermsFilter  # noqa: E402
-from .models import DUE_SOON_MONTHS, TermElection, TermStatus  # noqa: E402
-from .selectors import current_terms, organisations_without_elections, terms_due_soon, terms_overdue  # noqa: E402
 
 SLUG_TERMS_OVERDUE = "branches_terms_overdue"
 SLUG_TERMS_DUE = "branches_terms_due_soon"
