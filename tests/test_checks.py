@@ -31,6 +31,18 @@ def test_every_check_constraint_of_the_project_is_evaluated_in_python_and_speaks
     assert found >= 30  # the scan reads the real tables, not an empty list
 
 
+def test_more_than_half_is_reckoned_as_the_database_divides_integers() -> None:
+    from branches.members.models import Applicant
+
+    message = "支部大会表决人数不完整，或未超过应到会有表决权党员的半数。"
+    for counts, holds in (((9, 5, 5), True), ((10, 6, 6), True), ((10, 5, 5), False), ((10, 6, 5), False),
+                          ((9, 5, None), False), ((None, None, None), True), ((9, 5, 6), False)):
+        expected, present, in_favour = counts
+        found = checks.broken(Applicant(vote_expected=expected, vote_present=present, vote_for=in_favour))
+        assert (("vote_expected", message) not in found) is holds, (counts, found)
+    assert checks.broken(Applicant(vote_expected="十", vote_present=6, vote_for=6)) == []  # the field's to report
+
+
 def test_the_predicate_follows_sqls_three_valued_logic() -> None:
     day = datetime.date(2005, 3, 1)
     post = Post(appointed_on=day, removed_on=day - datetime.timedelta(days=1), is_current=False)

@@ -10,8 +10,8 @@ every row at validation, and a broken one is reported under the row with the
 constraint's own message.
 
 The lookups our constraints use are compiled: ``exact``, ``in``, ``isnull``, ``gt``,
-``gte``, ``lt``, ``lte``, ``range``, with values or ``F()`` of the same row, under
-AND, OR and NOT. :func:`unsupported` names any other, and a test holds every
+``gte``, ``lt``, ``lte``, ``range``, with values or ``F()`` of the same row (or such an
+``F()`` divided by a whole number, as SQL divides integers), under AND, OR and NOT. :func:`unsupported` names any other, and a test holds every
 constraint of every model to that list, so that none goes unchecked unnoticed.
 """
 
@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.expressions import CombinedExpression
 
 Truth = bool | None  # None: unknown (NULL), which a CHECK lets pass
 Predicate = Callable[[models.Model], Truth]
@@ -57,6 +58,22 @@ def _operand(model: type[models.Model], value: Any) -> Callable[[models.Model], 
     if isinstance(value, F):
         attname = _attname(model, value.name)
         return lambda obj: getattr(obj, attname, None)
+    if (isinstance(value, CombinedExpression) and value.connector == CombinedExpression.DIV
+            and isinstance(value.lhs, F) and isinstance(value.rhs, Value) and type(value.rhs.value) is int
+            and value.rhs.value > 0):
+        # F("n") / 2 of an integer column: SQL's integer division, truncated toward zero
+        # ("more than half": present > expected / 2). Text where a number belongs raises
+        # TypeError, which leaves the comparison to its field's own check.
+        read, divisor = _operand(model, value.lhs), value.rhs.value
+
+        def divided(obj: models.Model) -> Any:
+            number = read(obj)
+            if number is None:
+                return None
+            if type(number) is not int:
+                raise TypeError(number)
+            return abs(number) // divisor * (1 if number >= 0 else -1)
+        return divided
     if hasattr(value, "resolve_expression"):
         raise Unsupported(repr(value))
     return lambda obj: value
@@ -139,8 +156,9 @@ def _fields_read(condition: Q) -> frozenset[str]:
             names |= _fields_read(child)
             continue
         names.add(child[0].partition("__")[0])
-        if isinstance(child[1], models.F):
-            names.add(child[1].name.partition("__")[0])
+        value = child[1].lhs if isinstance(child[1], CombinedExpression) else child[1]
+        if isinstance(value, models.F):
+            names.add(value.name.partition("__")[0])
     return frozenset(names)
 
 
