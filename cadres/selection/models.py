@@ -205,13 +205,17 @@ class SelectionEvaluation(Audited):
 
     def before_year_error(self) -> str | None:
         """A year's 民主评议 is held during the year or after it (at its end, or early the
-        next year), never before it begins: a 2026 evaluation dated 2020 takes the cadre's
-        one 2026 row and the real one is refused as a duplicate. Checked when the date or
+        next year), never before it begins nor years later: a 2026 evaluation dated 2020
+        takes the cadre's one 2026 row and the real one is refused as a duplicate. Checked when the date or
         the year is written now; a row on record keeps its date (its sheet re-uploads)."""
         if not self.evaluated_on or not isinstance(self.year, int) or not 1 <= self.year <= 9999:
             return None
         if not (self.written_now("evaluated_on") or self.written_now("year")):
             return None
+        if self.evaluated_on.year > self.year + 1:
+            # Nor years after it: a 2019 evaluation dated 2026 takes 2019's one row as surely.
+            return (f"评议日期（{self.evaluated_on:%Y-%m-%d}）晚于所评议年度的次年（{self.year + 1}年）："
+                    f"{self.year}年度的民主评议在当年或次年初开展，请核对评议日期或年度。")
         if self.evaluated_on.year >= self.year:
             return None
         return (f"评议日期（{self.evaluated_on:%Y-%m-%d}）不能早于所评议的年度（{self.year}年）：{self.year}年度的"

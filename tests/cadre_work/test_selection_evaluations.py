@@ -199,8 +199,9 @@ def test_a_report_on_a_year_to_come_is_told_so_not_that_its_date_is_too_early(tr
 def test_the_evaluation_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_officer, client_for) -> None:
     for year in range(2000, 2026):  # past years only: a year to come is refused
         for unit in (tree["county_a"], tree["county_b"]):
-            evaluation_save(evaluation=work_evaluation(unit, year=year, poor=20 if year % 2 else 1),
-                            actor=province_officer)
+            evaluation = work_evaluation(unit, year=year, poor=20 if year % 2 else 1)
+            evaluation.evaluated_on = datetime.date(year, 12, 20)  # each year's at its end
+            evaluation_save(evaluation=evaluation, actor=province_officer)
     client = client_for(province_officer)
     small, large = queries_for_page_sizes(client, EVALUATIONS, admin.site._registry[SelectionEvaluation])
     assert small == large
@@ -255,6 +256,18 @@ def test_an_evaluation_may_be_held_early_the_next_year_but_not_after_today(tree,
     later.evaluated_on = datetime.date(2099, 1, 1)
     with pytest.raises(ValidationError, match="评议日期不能晚于今天"):
         later.full_clean()
+
+
+def test_an_evaluation_cannot_be_dated_years_after_the_year_it_evaluates(tree, county_a_clerk) -> None:
+    late = work_evaluation(tree["county_a"])
+    late.year, late.evaluated_on = 2019, datetime.date(2021, 1, 5)
+    with pytest.raises(ValidationError) as refused:
+        evaluation_save(evaluation=late, actor=county_a_clerk)
+    assert refused.value.message_dict["evaluated_on"] == [
+        "评议日期（2021-01-05）晚于所评议年度的次年（2020年）：2019年度的民主评议在当年或次年初开展，请核对评议日期或年度。"]
+    assert not SelectionEvaluation.objects.exists()
+    late.evaluated_on = datetime.date(2020, 12, 31)  # the year after, as late as it may be
+    assert evaluation_save(evaluation=late, actor=county_a_clerk).pk
 
 
 def test_the_evaluation_form_refuses_a_date_before_the_evaluated_year_under_its_date(tree, county_a_clerk,
