@@ -346,8 +346,10 @@ class ApplicantResource(ScopedModelResource):
             if given and not getattr(instance, meeting):
                 errors[next(n for n, c in zip(names, counts) if c is not None)] = rules.vote_without_meeting_error(kind)
             elif ((getattr(instance, meeting) and not stored.get(meeting))
-                  or (given and counts != [stored.get(name) for name in names])):
-                errors.update(rules.vote_tally_errors(kind, *counts))
+                  or (given and counts != [stored.get(name) for name in names])) and instance.branch_id:
+                errors.update(services.vote_count_errors(kind, branch_id=instance.branch_id,
+                                                         day=getattr(instance, meeting), expected=counts[0],
+                                                         present=counts[1], in_favour=counts[2]))
         # 延长预备期 and 转正 taken by the sheet: each by a 支部大会 whose date it gives, as on
         # their step pages; 转正 after the 入党宣誓 (files on record before are left as they are).
         extended = instance.probation_extended_months or 0

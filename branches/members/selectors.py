@@ -277,3 +277,16 @@ def disposals_pending(user: Any) -> QuerySet[Appraisal]:
                | Q(review_result=CorrectionResult.NOT_CORRECTED))
     return (scope_queryset(Appraisal.objects.filter(leaving, member__status=MemberStatus.ACTIVE), user)
             .select_related("member__branch__unit").order_by("-year", "member_id"))
+
+
+def voters_at_most(branch_id: int, day: datetime.date) -> int:
+    """The most members with a vote (正式党员) the 党支部 can have had on ``day``, as its roll
+    now tells: its 正式党员 on the roll, those of its roll who left it since (出党, 去世,
+    停止党籍, 转出本省: dated on or after ``day``) and those whose relationship it has sent
+    to another branch since. A bound, not a count: a member who joined or became full
+    later is in it too, so it never refuses a vote the branch could have held."""
+    on_roll = Member.objects.filter(branch_id=branch_id, category=MemberCategory.FULL).filter(
+        Q(status=MemberStatus.ACTIVE) | Q(status_changed_on__gte=day)).count()
+    sent_away = (Transfer.objects.filter(from_branch_id=branch_id, started_on__gte=day)
+                 .exclude(member__branch_id=branch_id).values("member_id").distinct().count())
+    return on_roll + sent_away

@@ -942,13 +942,30 @@ def sheet_steps_passed_errors(*, applicant: Applicant, stored: dict[str, Any], r
     return errors
 
 
+def vote_count_errors(kind: str, *, branch_id: int, day: datetime.date, expected: int | None, present: int | None,
+                      in_favour: int | None) -> dict[str, str]:
+    """Why the 支部大会's count for ``kind`` (``admit``, ``full``) on ``day`` does not carry
+    its resolution (``rules.vote_tally_errors``), or counts more members with a vote than
+    the branch can have had (``selectors.voters_at_most``): one check for the step pages,
+    the batch actions and the sheet."""
+    if errors := rules.vote_tally_errors(kind, expected, present, in_favour):
+        return errors
+    assert expected is not None
+    if expected > (bound := selectors.voters_at_most(branch_id, day)):
+        return {rules.VOTE_FIELDS[kind][0]: (
+            f"应到会有表决权的党员{expected}人，多于该党支部当时可能有的正式党员（至多{bound}人：现在册的正式党员，"
+            f"加上{day:%Y-%m-%d}以后离开本支部的）：请核对人数，预备党员没有表决权。")}
+    return {}
+
+
 def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: int | None, present: int | None,
                     in_favour: int | None, actor: Any) -> Applicant:
     """支部大会讨论接收预备党员: checks done, and the meeting's count carries the resolution
     (``rules.vote_tally_errors``); the applicant enters the roster as 预备党员."""
     def apply(locked: Applicant) -> list[str]:
         _not_future(vote_on, "vote_on", "支部大会日期")
-        if errors := rules.vote_tally_errors("admit", expected, present, in_favour):
+        if errors := vote_count_errors("admit", branch_id=locked.branch_id, day=vote_on, expected=expected,
+                                       present=present, in_favour=in_favour):
             raise ValidationError(errors)
         errors = rules.admission_errors(political_review_on=locked.political_review_on,
                                         training_days=locked.training_days, training_hours=locked.training_hours,
@@ -1008,7 +1025,8 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expe
     with a count that carries the resolution; 转正日期 is the day it ended, the meeting's
     date and count are recorded with it."""
     def apply(locked: Applicant) -> list[str]:
-        if errors := rules.vote_tally_errors("full", expected, present, in_favour):
+        if errors := vote_count_errors("full", branch_id=locked.branch_id, day=decided_on, expected=expected,
+                                       present=present, in_favour=in_favour):
             raise ValidationError(errors)
         if locked.approved_on is None:
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})

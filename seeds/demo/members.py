@@ -284,8 +284,8 @@ def advance(a: Applicant, days: int, goal: str, contact: Member, actor: Any) -> 
 def branch_vote(a: Applicant) -> dict[str, int]:
     """The 支部大会's count as a branch records it: its 正式党员 on the roll have a vote, one
     or two of them away (ill, working elsewhere), all present for."""
-    expected = max(3, Member.objects.filter(branch_id=a.branch_id, category=MemberCategory.FULL,
-                                            status=MemberStatus.ACTIVE).count())
+    expected = Member.objects.filter(branch_id=a.branch_id, category=MemberCategory.FULL,
+                                     status=MemberStatus.ACTIVE).count()
     present = expected - (1 + a.pk % 2 if expected > 4 else 0)
     return {"expected": expected, "present": present, "in_favour": present}
 

@@ -107,8 +107,9 @@ def candidate(branch: PartyOrganisation, contact: Member, *, applied_days_ago: i
     return a
 
 
-# A 支部大会's count that carries a resolution: 9 members with a vote, 8 there, 8 for.
-VOTE_COUNT = {"expected": 9, "present": 8, "in_favour": 8}
+# A 支部大会's count that carries a resolution, for a branch whose one 正式党员 (the files'
+# 培养联系人) is there and for: a count is never more than the branch can have had.
+VOTE_COUNT = {"expected": 1, "present": 1, "in_favour": 1}
 
 
 def admitted(orgs: dict[str, PartyOrganisation], contact: Member, *, vote_days_ago: int, name: str) -> Applicant:

@@ -28,9 +28,9 @@ HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日�
         "取消预备党员资格支部大会日期", "培养联系人一身份证号", "最近一次培养考察日期", "延长预备期支部大会日期",
         "讨论转正支部大会日期", "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数", "转正表决应到会人数",
         "转正表决实到会人数", "赞成转正人数"]
-# The count of a 支部大会 that carries its resolution (9 with a vote, 8 there, 8 for), as cells.
-ADMIT_COUNT = {"接收表决应到会人数": "9", "接收表决实到会人数": "8", "赞成接收人数": "8"}
-FULL_COUNT = {"转正表决应到会人数": "9", "转正表决实到会人数": "8", "赞成转正人数": "8"}
+# The count of a 支部大会 that carries its resolution (the branch's one 正式党员, there and for), as cells.
+ADMIT_COUNT = {"接收表决应到会人数": "1", "接收表决实到会人数": "1", "赞成接收人数": "1"}
+FULL_COUNT = {"转正表决应到会人数": "1", "转正表决实到会人数": "1", "赞成转正人数": "1"}
 APPLIED = days_ago(1200)
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
@@ -216,7 +216,7 @@ def test_the_sheet_carries_a_probationary_file_of_the_system_to_full_and_the_mem
         [file.name, file.id_number, "A-SQ", file.applied_on.isoformat(), file.talked_on.isoformat(), "",
          file.activist_on.isoformat(), file.candidate_on.isoformat(), file.political_review_on.isoformat(), "3", "",
          file.publicity_on.isoformat(), file.vote_on.isoformat(), file.approved_on.isoformat(), "", oath.isoformat(), "",
-         ends.isoformat(), "", "", "", "", "", ends.isoformat(), "9", "8", "8", *FULL_COUNT.values()]) + "\r\n",
+         ends.isoformat(), "", "", "", "", "", ends.isoformat(), "1", "1", "1", *FULL_COUNT.values()]) + "\r\n",
         encoding="utf-8")
     result = run_import(ApplicantResource, county_a_clerk, open_sheet(str(path), path.name, ApplicantResource),
                         commit=True)

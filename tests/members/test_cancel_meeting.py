@@ -133,7 +133,7 @@ def sheet(tmp_path: Path, user: Any, *, reason: str = "", meeting: str = "", vot
            (ACTIVIST - datetime.timedelta(days=40)).isoformat(), (ACTIVIST - datetime.timedelta(days=30)).isoformat(),
            d(), CONTACT_ID, rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
            rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), *admitted,
-           reason, meeting, *(("9", "8", "8") if vote else ("", "", ""))]
+           reason, meeting, *(("1", "1", "1") if vote else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 

@@ -16,7 +16,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, Member, MemberCategory, Stage, Transfer, TransferState
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, VOTE_COUNT, days_ago, probationary
+from .conftest import SYSTEM, VOTE_COUNT, add_member, days_ago, probationary
 from .test_batch_parity import batch
 from .test_record_steps import step_url
 
@@ -53,7 +53,9 @@ def test_the_open_file_of_a_probationary_member_follows_him_when_the_receiving_c
     # The receiving county opens the file and makes him full; the sending county no longer reaches it.
     assert receiving.get(reverse("admin:members_applicant_change", args=[file.pk])).status_code == 200
     ends = rules.probation_end(file.vote_on)
-    assert receiving.post(step_url(file, "make-full"), {"day": ends.isoformat(), "expected": "9", "present": "8", "in_favour": "8"}).status_code == 302
+    add_member(orgs["county_b"], "七里河党员")  # a 正式党员 of the receiving branch votes on the 转正
+    assert receiving.post(step_url(file, "make-full"), {"day": ends.isoformat(), "expected": "1", "present": "1",
+                                                        "in_favour": "1"}).status_code == 302
     assert Member.objects.get(pk=file.member_id).category == MemberCategory.FULL
     assert client_for(county_a_clerk).get(reverse("admin:members_applicant_change", args=[file.pk])).status_code != 200
 

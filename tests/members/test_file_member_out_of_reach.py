@@ -38,8 +38,8 @@ def moved(orgs: Any, contact: Any) -> Applicant:
 
 def full_cells(file: Applicant) -> dict[str, str]:
     ends = rules.probation_end(file.vote_on).isoformat()
-    return {"转正日期": ends, "讨论转正支部大会日期": ends, "转正表决应到会人数": "9", "转正表决实到会人数": "8",
-            "赞成转正人数": "8"}
+    return {"转正日期": ends, "讨论转正支部大会日期": ends, "转正表决应到会人数": "1", "转正表决实到会人数": "1",
+            "赞成转正人数": "1"}
 
 
 def sheet(tmp_path: Any, file: Applicant, user: Any, **cells: str) -> Any:

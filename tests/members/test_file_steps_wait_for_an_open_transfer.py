@@ -69,7 +69,7 @@ def test_a_batch_disqualification_or_full_of_a_member_whose_letter_is_on_its_way
     text = batch(client, "applicant", "disqualify", [file.pk], reason="不履行党员义务", day=days_ago(1).isoformat())
     assert refusal(file) in text, text
     text = batch(client, "applicant", "make_full", [file.pk], day=rules.probation_end(file.vote_on).isoformat(),
-                 expected="9", present="8", in_favour="8")
+                 expected="1", present="1", in_favour="1")
     assert refusal(file) in text, text
     unchanged(file, transfer, audits)
 
@@ -81,8 +81,8 @@ def test_the_applicants_sheet_cannot_disqualify_or_make_full_a_member_whose_tran
     ends = rules.probation_end(file.vote_on).isoformat()
     for cells, column in (({"取消资格或终止培养原因": "不履行党员义务", "取消预备党员资格支部大会日期": days_ago(1).isoformat()},
                            "取消资格或终止培养原因"),
-                          ({"转正日期": ends, "讨论转正支部大会日期": ends, "转正表决应到会人数": "9",
-                            "转正表决实到会人数": "8", "赞成转正人数": "8"}, "转正日期")):
+                          ({"转正日期": ends, "讨论转正支部大会日期": ends, "转正表决应到会人数": "1",
+                            "转正表决实到会人数": "1", "赞成转正人数": "1"}, "转正日期")):
         result = run_sheet(tmp_path, [HEAD, file_sheet_row(file, HEAD, **cells)], ApplicantResource, county_a_clerk)
         assert not result.committed
         assert [(e.column, e.message) for e in result.errors] == [(column, refusal(file))]

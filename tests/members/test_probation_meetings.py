@@ -123,7 +123,7 @@ def sheet(tmp_path: Path, user: Any, *, extended: str = "", extension_meeting: s
            rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
            rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), VOTE.isoformat(),
            (VOTE + datetime.timedelta(days=30)).isoformat(), (VOTE + datetime.timedelta(days=40)).isoformat(), extended,
-           extension_meeting, full_on, full_meeting, "9", "8", "8", *(("9", "8", "8") if full_meeting else ("", "", ""))]
+           extension_meeting, full_on, full_meeting, "1", "1", "1", *(("1", "1", "1") if full_meeting else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 

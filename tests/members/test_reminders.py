@@ -62,6 +62,7 @@ def test_the_reminders_and_the_list_of_probations_ending_name_the_same_members_o
     roster_only(orgs, "名册预备", days_ago(340))
     roster_only(orgs, "名册已满", days_ago(400))  # ended without a decision: still due
     probationary(orgs["community"], member, vote_days_ago=360)
+    add_member(orgs["village"], "村支部党员")  # a 正式党员 there, who has a vote at its 支部大会
     probationary(orgs["village"], member, vote_days_ago=100)
     listed = [m.pk for m in selectors.probation_ending(SYSTEM)]
     assert len(listed) == len(set(listed)) == 3

@@ -83,7 +83,7 @@ def test_a_review_on_the_day_of_the_vote_the_same_row_records_is_refused_by_its_
     vote = days_ago(10)
     result = sheet(tmp_path, file, county_a_clerk, **{"支部大会讨论接收日期": f"{vote:%Y-%m-%d}",
                                                       "最近一次培养考察日期": f"{vote:%Y-%m-%d}",
-                                                      "接收表决应到会人数": "9", "接收表决实到会人数": "8", "赞成接收人数": "8"})
+                                                      "接收表决应到会人数": "1", "接收表决实到会人数": "1", "赞成接收人数": "1"})
     assert not result.committed
     assert errors(result) == [("最近一次培养考察日期", rules.review_date_error(file.activist_on, vote, vote))]
     assert Applicant.objects.get(pk=file.pk).stage == Stage.CANDIDATE

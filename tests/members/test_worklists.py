@@ -61,6 +61,7 @@ def test_a_candidate_missing_training_is_listed_with_what_is_missing(orgs, membe
 
 def test_a_probation_ending_within_thirty_days_is_listed(orgs, member, client_for, county_a_clerk):
     ending = probationary(orgs["community"], member, vote_days_ago=350)
+    add_member(orgs["village"], "村支部党员")  # a 正式党员 there, who has a vote at its 支部大会
     later = probationary(orgs["village"], member, vote_days_ago=200)
     body = page(client_for(county_a_clerk), worklists.SLUG_PROBATION)
     assert reverse("admin:members_applicant_change", args=[ending.pk]) in body
@@ -112,6 +113,7 @@ def test_a_probationary_member_awaiting_approval_is_listed_with_the_deadline_and
         orgs, member, client_for, county_a_clerk):
     recent = admitted(orgs, member, vote_days_ago=20, name="新接收")
     late = admitted(orgs, member, vote_days_ago=100, name="逾期未批")
+    add_member(orgs["village"], "村支部党员")  # a 正式党员 there, who has a vote at its 支部大会
     approved = probationary(orgs["village"], member, vote_days_ago=60)
     body = page(client_for(county_a_clerk), worklists.SLUG_APPROVAL)
     assert "支部大会通过后待上级党委审批的预备党员" in body and "审批期限" in body and "剩余天数" in body

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -164,8 +164,19 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     def record_preparation(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
         return self._step(request, queryset, "record_preparation", "登记政审、培训、公示")
 
+    def _one_meeting(self, request: HttpRequest, queryset: QuerySet[Applicant], words: str) -> bool:
+        """Whether the selected files can share one 支部大会 and its count: a branch's
+        meeting votes on its own files only."""
+        branches = queryset.values("branch_id").distinct().count()
+        if branches > 1:
+            self.message_user(request, f"所选的{queryset.count()}人分属{branches}个党支部：{words}由各党支部的支部大会分别表决，"
+                                       f"请按党支部分别选择后办理，未作任何更改。", messages.ERROR)
+        return branches <= 1
+
     @admin.action(description="支部大会接收为预备党员", permissions=["change"])
     def admit(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        if not self._one_meeting(request, queryset, "接收预备党员"):
+            return None
         return self._step(request, queryset, "admit", "支部大会接收为预备党员")
 
     @admin.action(description="上级党委审批", permissions=["change"])
@@ -178,6 +189,8 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
 
     @admin.action(description="预备党员转正", permissions=["change"])
     def make_full(self, request: HttpRequest, queryset: QuerySet[Applicant]) -> HttpResponse | None:
+        if not self._one_meeting(request, queryset, "预备党员转正"):
+            return None
         return self._step(request, queryset, "make_full", "预备党员转正")
 
     @admin.action(description="延长预备期", permissions=["change"])
