@@ -106,6 +106,11 @@ class PartyOrganisation(Versioned, Audited):
         "活动场所面积（㎡）", max_digits=8, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))], help_text="有独立活动场所的填写；没有的留空。",
     )
+    # Blank for organisations entered when the system went live: they are asked for
+    # 三会一课 in every period, as before the field.
+    founded_on = models.DateField(
+        "成立日期", null=True, blank=True,
+        help_text="新成立的党组织填写成立日期；本系统启用前已有的党组织填写实际成立日期。")
     path = models.CharField("层级路径", max_length=400, editable=False, db_index=False)
 
     class Meta:
@@ -164,6 +169,8 @@ class PartyOrganisation(Versioned, Audited):
         return self.venue_area >= minimum
 
     def clean(self) -> None:
+        if message := self.founding_date_error():
+            raise ValidationError({"founded_on": message})
         self.clean_children()
         self.clean_branch_holdings()
         if self.parent_id is None:
@@ -183,6 +190,13 @@ class PartyOrganisation(Versioned, Audited):
             raise ValidationError(
                 {"unit": f"所在单位「{self.unit}」不在上级党组织所在单位「{parent.unit}」的管辖范围内。"}
             )
+
+    def founding_date_error(self) -> str:
+        """成立日期 not after today; "" when it is not, or was not written now."""
+        day = self.founded_on
+        if isinstance(day, datetime.date) and dates.after_today(day) and self.written_now("founded_on"):
+            return founding_after_today_message(day)
+        return ""
 
     def clean_children(self) -> None:
         """A new 组织类别 or 所在单位 of an organisation that has organisations below it holds
@@ -227,6 +241,21 @@ class PartyOrganisation(Versioned, Audited):
                 f"「{self}」名下有{'、'.join(held)}，这些只属于党支部（计入党员名册、三会一课开展率和标准化评定），"
                 f"不能把它改为{kind}。需要设立{kind}的，请另建{kind}，再把「{self}」调整为其下级；"
                 f"确需改变类别的，请先把这些党员和记录转到其他党支部。")})
+
+
+def founding_after_today_message(day: datetime.date) -> str:
+    """The refusal of a 成立日期 in the future, in the words of every path."""
+    return f"成立日期 {day.isoformat()} 晚于今天：只能登记已经成立的党组织。"
+
+
+def meeting_before_founding_error(organisation: PartyOrganisation, held_on: datetime.date) -> str:
+    """Why a 三会一课 held on ``held_on`` cannot be recorded for ``organisation`` ("" when
+    it can): an organisation holds no meeting before it was founded."""
+    founded = organisation.founded_on
+    if founded is None or not isinstance(held_on, datetime.date) or held_on >= founded:
+        return ""
+    return (f"召开日期 {held_on.isoformat()} 早于「{organisation}」的成立日期 {founded.isoformat()}："
+            f"党组织成立之前不能开展三会一课，请核对召开日期或成立日期。")
 
 
 def placed_name(name: str, unit_name: str, place: str) -> str:
