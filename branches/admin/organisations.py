@@ -88,6 +88,26 @@ class VenueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PartyOrganisationForm(forms.ModelForm):
+    """党组织: a new organisation is asked its 成立日期 (today unless told otherwise), from
+    which its 三会一课 are asked; one on record may keep it blank (entered when the system
+    went live, asked in every period)."""
+
+    class Meta:
+        model = PartyOrganisation
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        founded = self.fields.get("founded_on")
+        if founded is None or not self.instance._state.adding:
+            return
+        founded.required = True
+        founded.error_messages["required"] = "请填写成立日期：新成立的党组织填写成立日期，本系统启用前已有的党组织填写实际成立日期。"
+        if self.initial.get("founded_on") is None:  # the blank instance's None would hide the field's initial
+            self.initial["founded_on"] = dates.today()
+
+
 @admin.register(PartyOrganisation)
 class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     import_resource = "party_orgs"
@@ -100,7 +120,8 @@ class PartyOrganisationAdmin(ImportExportMixin, ScopedModelAdmin):
     autocomplete_fields = ["parent", "unit"]
     ordering = ["path"]
     # The tree path and the version number are the system's own bookkeeping: not shown.
-    fields = ["code", "name", "kind", "parent", "unit", "domain", "roster_members", "venue_area",
+    form = PartyOrganisationForm
+    fields = ["code", "name", "kind", "parent", "unit", "domain", "founded_on", "roster_members", "venue_area",
               "related_records"]
     readonly_fields = ["roster_members", "related_records"]
     inlines = [SecretaryInline]
