@@ -152,17 +152,20 @@ class PartyOrganisationResource(ScopedModelResource):
     unit = fields.Field(attribute="unit", column_name="所在单位代码", widget=UnitWidget())
     domain = fields.Field(attribute="domain", column_name="领域", widget=ChoiceWidget(Domain.choices, {"村": "农村", "机关事业单位": "机关", "国企": "国有企业", "学校": "中小学"}))
     venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
+    # Optional: blank is not recorded (an organisation entered when the system went live).
+    founded_on = fields.Field(attribute="founded_on", column_name="成立日期", widget=DateWidget(need_day=True))
     # Counted from the roster when the sheet is exported; an uploaded sheet's figure is not read.
     roster_count = fields.Field(column_name="在册党员人数", readonly=True)
     _roster_totals: dict[str, int] | None = None  # by path, for the whole export (dehydrate_roster_count)
     _sheet_tree: SheetTree | None = None  # the parents the sheet's rows give (prepare_instance)
 
     header_aliases = {"党组织代码": "组织代码", "党组织名称": "组织名称", "类别": "组织类别", "上级组织代码": "上级党组织代码",
-                      "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）"}
+                      "单位代码": "所在单位代码", "所在单位": "所在单位代码", "活动场所面积": "活动场所面积（㎡）",
+                      "成立时间": "成立日期"}
 
     class Meta:
         model = PartyOrganisation
-        fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area", "roster_count")
+        fields = ("code", "name", "kind", "parent", "unit", "domain", "venue_area", "founded_on", "roster_count")
         import_id_fields = ("code",)
         import_id_any_case = True  # pb620102-001 finds PB620102-001 (a UniqueConstraint on the upper case)
         skip_unchanged = True
@@ -170,7 +173,8 @@ class PartyOrganisationResource(ScopedModelResource):
 
     example_row = {"组织代码": EXAMPLE_BRANCH, "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
                    "上级党组织代码": EXAMPLE_COMMITTEE, "所在单位代码": EXAMPLE_UNIT, "领域": "农村",
-                   "活动场所面积（㎡）": 150}
+                   "活动场所面积（㎡）": 150, "成立日期": "2026-03-01"}
+    column_notes = {"成立日期": "不晚于今天；三会一课从成立日期起统计。本系统启用前已有的党组织填写实际成立日期，不详的留空。"}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row's rules and its path, against
