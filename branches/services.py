@@ -65,6 +65,7 @@ from .models import (
     ELECTION_HOLDER_KINDS,
     assessed_kind_error,
     below_itself_message,
+    meeting_before_founding_error,
     meeting_holder_error,
     month_number,
 )
@@ -329,6 +330,11 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
                                                        or concrete_values(original)).get("organisation_id"):
         meeting_holder_check(meeting.organisation)
     meeting_fill_derived(meeting)
+    loaded = None if original is None else (getattr(original, "_audit_loaded", None) or concrete_values(original))
+    # Asked when the date or the organisation is written now: a meeting on record before
+    # its organisation's 成立日期 was entered is left to be corrected, not to block a step.
+    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on")):
+        meeting_founding_check((meeting.organisation, meeting.held_on))
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
         late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
@@ -355,6 +361,14 @@ def meeting_holder_check(*organisations: PartyOrganisation) -> None:
     for organisation in organisations:
         if message := meeting_holder_error(organisation):
             raise ValidationError({"organisation": message}, code="not_a_branch")
+
+
+def meeting_founding_check(*held: tuple[PartyOrganisation, datetime.date]) -> None:
+    """No 三会一课 before its organisation's 成立日期 (blank: founded before the system),
+    on every path that records one: refuse the first ``(organisation, held_on)`` that is."""
+    for organisation, held_on in held:
+        if message := meeting_before_founding_error(organisation, held_on):
+            raise ValidationError({"held_on": message}, code="before_founding")
 
 
 def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
@@ -420,6 +434,7 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], actor: Any, batch_size:
     meeting_holder_check(*{id(m.organisation): m.organisation for m in meetings}.values())
     for meeting in meetings:
         meeting_fill_derived(meeting)
+    meeting_founding_check(*((m.organisation, m.held_on) for m in meetings))
     created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
     record_many((entry_for(m, action=AuditAction.CREATE, actor=actor,
                            changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
@@ -440,6 +455,7 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
     if not rows:
         return 0
     meeting_holder_check(*{id(row[0]): row[0] for row in rows}.values())
+    meeting_founding_check(*((row[0], local_date(row[2])) for row in rows))
     if connection.vendor != "postgresql":
         return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
