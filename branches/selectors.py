@@ -196,9 +196,12 @@ def _covers_most_units(units: QuerySet[Unit]) -> bool:
                             lambda: units.order_by().count() * 2 >= Unit.objects.count())
 
 
-def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) -> tuple[str, tuple[Any, ...]]:
-    """CTEs ``branch`` (党支部 in scope) and ``held`` (per organisation, one bit mask of
-    months × kinds held in the period).
+def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None,
+              founded_by: datetime.date | None = None) -> tuple[str, tuple[Any, ...]]:
+    """CTEs ``branch`` (党支部 in scope that existed when the period began: 成立日期 blank
+    or not after its first day, or after ``founded_by`` when given — a caller that reads
+    the year's slots one by one asks for each from the branch's own 成立日期) and ``held``
+    (per organisation, one bit mask of months × kinds held in the period).
 
     On PostgreSQL ``held`` reads the yearly roll-up (``MeetingYear``, one row per
     organisation and year, kept by triggers): no grouping at all. Elsewhere, or with
@@ -233,12 +236,12 @@ def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None) 
         held_params = held_params + units_params
     sql = f"""
 WITH branch AS (
-  SELECT o.id, o.unit_id FROM branches_partyorganisation o
-  WHERE o.kind = %s AND o.unit_id IN ({units_sql})
+  SELECT o.id, o.unit_id, o.founded_on FROM branches_partyorganisation o
+  WHERE o.kind = %s AND o.unit_id IN ({units_sql}) AND (o.founded_on IS NULL OR o.founded_on <= %s)
 ),
 held AS ({held}
 )"""
-    return sql, (OrgKind.BRANCH,) + units_params + held_params
+    return sql, (OrgKind.BRANCH,) + units_params + (founded_by or period.start,) + held_params
 
 
 def _slots_columns(period: Period, column: str = "h.mask") -> str:
@@ -280,19 +283,26 @@ def meeting_held_by_unit_and_month(units: QuerySet[Unit], months: Sequence[Perio
     result: dict[Period, dict[int, tuple[int, dict[int, int]]]] = {}
     for year in sorted({month.year for month in months}):
         in_year = [month for month in months if month.year == year]
-        cte, params = _held_cte(units, Period.of_year(year), source)
+        # Every branch founded by the last month asked; each month counts those founded by its first day.
+        cte, params = _held_cte(units, Period.of_year(year), source, founded_by=max(m.start for m in in_year))
+        founded = "(b.founded_on IS NULL OR b.founded_on <= %s)"
         # The year's mask holds month m's kinds from bit (m - 1) * KINDS: shifted down, it is that month's mask.
-        sums = ", ".join(f"SUM({_slots_sql(k, month, f'(h.mask >> {KINDS * (month.first_month - 1)})')})"
-                         for month in in_year for k in KIND_VALUES)
+        sums = ", ".join(
+            f"SUM(CASE WHEN {founded} THEN 1 ELSE 0 END), "
+            + ", ".join(f"SUM(CASE WHEN {founded} THEN {_slots_sql(k, month, f'(h.mask >> {KINDS * (month.first_month - 1)})')}"
+                        f" ELSE 0 END)" for k in KIND_VALUES)
+            for month in in_year)
+        params += tuple(month.start for month in in_year for _ in range(1 + KINDS))
         sql = f"""{cte}
-SELECT b.unit_id, COUNT(*), {sums}
+SELECT b.unit_id, {sums}
 FROM branch b LEFT JOIN held h ON h.org_id = b.id
 GROUP BY b.unit_id"""
         per_month: list[dict[int, tuple[int, dict[int, int]]]] = [{} for _ in in_year]
-        for unit_id, branches, *held in _run(sql, params):
+        for unit_id, *held in _run(sql, params):
             for index, found in enumerate(per_month):
-                counts = held[index * KINDS:(index + 1) * KINDS]
-                found[unit_id] = (branches, {k: int(v or 0) for k, v in zip(KIND_VALUES, counts)})
+                branches, *counts = held[index * (1 + KINDS):(index + 1) * (1 + KINDS)]
+                if branches:
+                    found[unit_id] = (int(branches), {k: int(v or 0) for k, v in zip(KIND_VALUES, counts)})
         result.update(zip(in_year, per_month))
     return result
 
@@ -458,7 +468,8 @@ def meeting_gaps(*, periods: Sequence[Period], source: str | None = None) -> lis
     quarters), each kind whose cadence slot it is — the 缺会名单's rule, slot by slot,
     for the whole tree at once. One query per calendar year the periods fall in, whatever
     the number of branches: each branch's yearly mask is read once, the SQL returns only
-    the branches short of something, and Python reads which slots from their masks."""
+    the branches short of something, and Python reads which slots from their masks. A
+    slot whose period began before the branch's 成立日期 is not asked of it."""
     by_year: dict[int, list[Period]] = defaultdict(list)
     for period in periods:
         if period.months not in (1, 3):
@@ -467,20 +478,23 @@ def meeting_gaps(*, periods: Sequence[Period], source: str | None = None) -> lis
     gaps: list[MeetingGap] = []
     for year in sorted(by_year):
         slots = [(period, kind, _slot_bits(kind, period)) for period in by_year[year] for kind in _period_kinds(period)]
-        cte, params = _held_cte(Unit.objects.all(), Period.of_year(year), source)
+        # Every branch founded by the year's last slot; the slots before its 成立日期 are dropped below.
+        latest = max(period.start for period in by_year[year])
+        cte, params = _held_cte(Unit.objects.all(), Period.of_year(year), source, founded_by=latest)
         short = " OR ".join(f"(COALESCE(h.mask, 0) & {bits}) = 0" for _period, _kind, bits in slots)
         sql = f"""{cte}
-SELECT o.id, o.code, o.name, o.unit_id, u.name, u.full_name, COALESCE(h.mask, 0)
+SELECT o.id, o.code, o.name, o.unit_id, u.name, u.full_name, COALESCE(h.mask, 0), o.founded_on
 FROM branch b
 JOIN branches_partyorganisation o ON o.id = b.id
 JOIN units_unit u ON u.id = b.unit_id
 LEFT JOIN held h ON h.org_id = b.id
 WHERE {short}
 ORDER BY u.path, o.path"""
-        for org_id, code, name, unit_id, unit_name, unit_full_name, mask in _run(sql, params):
+        for org_id, code, name, unit_id, unit_name, unit_full_name, mask, founded_on in _run(sql, params):
             placed = placed_name(name, unit_name, unit_full_name or unit_name)
             gaps += [MeetingGap(org_id, code, placed, unit_id, kind, period)
-                     for period, kind, bits in slots if not int(mask) & bits]
+                     for period, kind, bits in slots
+                     if not int(mask) & bits and (founded_on is None or founded_on <= period.start)]
     return gaps
 
 

@@ -176,7 +176,8 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
 
     A slot that began before the first 三会一课 record in the system is not asked for: the
     system holds no records of it (a province going live, or the demo's twelve months),
-    and every branch would be told of months nobody entered."""
+    and every branch would be told of months nobody entered. Nor is one that began before
+    the branch's 成立日期 (:func:`branches.selectors.meeting_gaps`)."""
     records_start = first_meeting_month()
     if records_start is None:
         return
