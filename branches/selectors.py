@@ -199,9 +199,9 @@ def _covers_most_units(units: QuerySet[Unit]) -> bool:
 def _held_cte(units: QuerySet[Unit], period: Period, source: str | None = None,
               founded_by: datetime.date | None = None) -> tuple[str, tuple[Any, ...]]:
     """CTEs ``branch`` (党支部 in scope that existed when the period began: 成立日期 blank
-    or not after its first day, or after ``founded_by`` when given — a caller that reads
-    the year's slots one by one asks for each from the branch's own 成立日期) and ``held``
-    (per organisation, one bit mask of months × kinds held in the period).
+    or not after its first day — or not after ``founded_by``, for a caller that reads the
+    year's months or quarters one by one and asks each of a branch only from its 成立日期)
+    and ``held`` (per organisation, one bit mask of months × kinds held in the period).
 
     On PostgreSQL ``held`` reads the yearly roll-up (``MeetingYear``, one row per
     organisation and year, kept by triggers): no grouping at all. Elsewhere, or with
@@ -277,7 +277,8 @@ SELECT unit_id, COUNT(*), {sums} FROM per_branch GROUP BY unit_id"""
 def meeting_held_by_unit_and_month(units: QuerySet[Unit], months: Sequence[Period],
                                    source: str | None = None) -> dict[Period, dict[int, tuple[int, dict[int, int]]]]:
     """:func:`meeting_held_by_unit` of each one-month period in ``months``, keyed by it: one
-    query per calendar year, reading the year's mask once and each month's bits out of it."""
+    query per calendar year, reading the year's mask once and each month's bits out of it.
+    Each month counts the branches founded by its first day, as its own report does."""
     if any(month.months != 1 for month in months):
         raise ValueError("meeting_held_by_unit_and_month takes one-month periods only")
     result: dict[Period, dict[int, tuple[int, dict[int, int]]]] = {}
