@@ -584,10 +584,25 @@ class ReviewGrade(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格"
 
 
+def review_year_not_begun(review_year: int) -> str:
+    """The message for a 考核年度 that has not begun (one wording for every path)."""
+    return f"考核年度（{review_year}年）尚未开始，不能登记该年度的聘期考核：一个年度的考核在该年度内或之后进行。"
+
+
+def reviewed_before_year_error(review_year: int | None, reviewed_on: datetime.date | None) -> str:
+    """Why ``reviewed_on`` cannot be the 考核日期 of ``review_year`` ("" when it can): a
+    year's review is held during that year or after it, never before it begins."""
+    if not review_year or not reviewed_on or reviewed_on.year >= review_year:
+        return ""
+    return (f"考核日期 {reviewed_on.isoformat()} 早于考核年度（{review_year}年）：一个年度的考核在该年度内或之后进行，"
+            f"考核日期应不早于{review_year}年1月1日。")
+
+
 class TermReview(EnrolleeYearRecord):
     """聘期考核: the review at (or during) an enrollee's term. Recorded through
     ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit. The review
-    year lies in the term and the review has taken place (考核日期 not after today), on
+    year lies in the term and has begun, and the review has taken place in that year or
+    after it (考核日期 not before the year, not after today), on
     every path: the record button, the batch action, the sheet and commands all clean here."""
 
     year_field = "review_year"
@@ -624,11 +639,17 @@ class TermReview(EnrolleeYearRecord):
         errors: dict[str, str] = {}
         if self.written_now("review_year") and (message := self.year_outside_term_error(enrollment)):
             errors["review_year"] = message
+        elif self.written_now("review_year") and self.review_year and self.review_year > dates.today().year:
+            # A year not yet begun has nothing to review; a 不合格 for it would exit the enrollee now.
+            errors["review_year"] = review_year_not_begun(self.review_year)
         if self.reviewed_on and self.reviewed_on < enrollment.term_start:
             errors["reviewed_on"] = "考核日期不能早于聘期开始。"
         elif self.written_now("reviewed_on") and dates.after_today(self.reviewed_on):
             # A review not yet held has no grade: a 不合格 would exit the enrollee on a future day.
             errors["reviewed_on"] = "考核日期不能晚于今天。"
+        elif ("review_year" not in errors and (self.written_now("review_year") or self.written_now("reviewed_on"))
+              and (message := reviewed_before_year_error(self.review_year, self.reviewed_on))):
+            errors["reviewed_on"] = message
         if errors:
             raise ValidationError(errors)
 

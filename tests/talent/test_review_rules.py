@@ -100,10 +100,85 @@ def test_the_review_service_refuses_a_review_year_outside_the_term(enrollment) -
     nothing_recorded(enrollment)
 
 
-def test_a_review_in_the_last_year_of_the_term_is_recorded(enrollment, county_a_clerk) -> None:
-    review = services.term_review_record(enrollment=enrollment, review_year=2027, grade=ReviewGrade.QUALIFIED,
-                                         reviewed_on=datetime.date(2026, 12, 1), actor=county_a_clerk)
+def test_a_review_of_the_year_under_way_is_recorded(enrollment, county_a_clerk) -> None:
+    this_year = timezone.localdate().year
+    review = services.term_review_record(enrollment=enrollment, review_year=this_year, grade=ReviewGrade.QUALIFIED,
+                                         reviewed_on=timezone.localdate(), actor=county_a_clerk)
     assert review.enrollment == enrollment
+
+
+# ---------------------------------------------------------------- a year's review is held in or after that year
+
+
+def next_year() -> int:
+    return timezone.localdate().year + 1
+
+
+def not_begun() -> str:
+    return (f"考核年度（{next_year()}年）尚未开始，不能登记该年度的聘期考核：一个年度的考核在该年度内或之后进行。")
+
+
+@pytest.fixture
+def long_term(top_leading, enroll) -> Enrollment:
+    """A term that covers next year too, so that only the new rule refuses its review."""
+    this_year = timezone.localdate().year
+    return enroll(top_leading, batch_year=this_year - 1, term_start=datetime.date(this_year - 1, 3, 1))
+
+
+def test_the_record_button_refuses_a_review_of_a_year_not_yet_begun(long_term, county_a_clerk, client_for) -> None:
+    client = client_for(county_a_clerk)
+    last = last_audit_id()
+    response = post_button(client, long_term, review_year=str(next_year()),
+                           reviewed_on=timezone.localdate().isoformat())
+    assert response.status_code == 200 and not_begun() in response.content.decode()
+    assert audit_rows_since(last) == []
+    nothing_recorded(long_term)
+
+
+def test_the_batch_review_action_refuses_a_review_of_a_year_not_yet_begun(long_term, county_a_clerk,
+                                                                          client_for) -> None:
+    message = post_batch(client_for(county_a_clerk), long_term, review_year=str(next_year()),
+                         reviewed_on=timezone.localdate().isoformat())
+    assert "未办理 1 条" in message and not_begun() in message
+    nothing_recorded(long_term)
+
+
+def test_an_unqualified_review_of_a_year_not_yet_begun_on_a_sheet_is_refused_and_exits_no_one(
+        tmp_path, long_term, county_a_clerk) -> None:
+    result = sheet(tmp_path, long_term, next_year(), timezone.localdate(), county_a_clerk)
+    assert not result.committed
+    assert [(column, message) for _, column, message in errors_of(result)] == [("考核年度", not_begun())]
+    nothing_recorded(long_term)
+
+
+def test_the_review_service_refuses_a_review_of_a_year_not_yet_begun(long_term) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.term_review_record(enrollment=long_term, review_year=next_year(), grade=ReviewGrade.UNQUALIFIED,
+                                    reviewed_on=timezone.localdate(), actor=SYSTEM)
+    assert error.value.message_dict == {"review_year": [not_begun()]}
+    nothing_recorded(long_term)
+
+
+def test_the_review_service_refuses_a_review_dated_before_its_year(enrollment) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.term_review_record(enrollment=enrollment, review_year=2026, grade=ReviewGrade.QUALIFIED,
+                                    reviewed_on=datetime.date(2025, 12, 20), actor=SYSTEM)
+    assert error.value.message_dict == {"reviewed_on": [
+        "考核日期 2025-12-20 早于考核年度（2026年）：一个年度的考核在该年度内或之后进行，考核日期应不早于2026年1月1日。"]}
+    nothing_recorded(enrollment)
+
+
+def test_a_review_sheet_refuses_a_review_dated_before_its_year(tmp_path, enrollment, county_a_clerk) -> None:
+    result = sheet(tmp_path, enrollment, 2026, datetime.date(2025, 12, 20), county_a_clerk)
+    assert not result.committed
+    assert [column for _, column, _ in errors_of(result)] == ["考核日期"]
+    nothing_recorded(enrollment)
+
+
+def test_a_review_held_the_year_after_its_year_is_recorded(enrollment) -> None:
+    review = services.term_review_record(enrollment=enrollment, review_year=2025, grade=ReviewGrade.QUALIFIED,
+                                         reviewed_on=datetime.date(2026, 1, 15), actor=SYSTEM)
+    assert review.reviewed_on == datetime.date(2026, 1, 15)
 
 
 # ---------------------------------------------------------------- the review has taken place
