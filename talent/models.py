@@ -270,6 +270,20 @@ def term_start_batch_error(batch_year: int, term_start: datetime.date) -> str:
             f"（{batch_year}年1月1日至{batch_year + TERM_START_YEARS_AFTER_BATCH}年12月31日）。")
 
 
+# A batch (入选批次) is named by its year; one chosen now may be next year's batch (its
+# terms start then), never one further ahead: 2031 is a mistyped year.
+BATCH_YEARS_AHEAD = 1
+
+
+def batch_year_ahead_error(batch_year: int) -> str:
+    """The message for a 入选批次 later than next year ("" when it is not)."""
+    latest = dates.today().year + BATCH_YEARS_AHEAD
+    if batch_year <= latest:
+        return ""
+    return (f"入选批次（{batch_year}年）不能晚于{latest}年：入选批次是已经或正在遴选的批次，"
+            f"至多为下一年度的批次。")
+
+
 # Who and which programme an enrollment is about: its funding and reviews hang from it and
 # repeat both (the sheets' natural key), so neither changes once it is registered. The
 # roster keeps every enrollee (no 删除): a wrong one exits, and the right one is enrolled.
@@ -352,6 +366,12 @@ class Enrollment(Versioned, Audited):
             errors["term_start"] = [errors["term_start"], message] if "term_start" in errors else message
         if self.term_start and self.term_end and self.term_end < self.term_start:
             errors["term_end"] = "聘期结束不能早于聘期开始。"
+        elif (self.term_start and self.term_end and self.programme_id and not computed
+              and (self.written_now("term_start") or self.written_now("term_end"))
+              and (message := self.term_beyond_programme_error())):
+            errors["term_end"] = message
+        if self.batch_year and self.written_now("batch_year") and (message := batch_year_ahead_error(self.batch_year)):
+            errors["batch_year"] = message
         loaded = getattr(self, "_audit_loaded", None) or {}
         for name in ("person", "programme"):
             if not self._state.adding and f"{name}_id" in loaded and loaded[f"{name}_id"] != getattr(self, f"{name}_id"):
@@ -370,6 +390,16 @@ class Enrollment(Versioned, Audited):
                 errors[name] = message
         if errors:
             raise ValidationError(errors)
+
+    def term_beyond_programme_error(self) -> str:
+        """Why the 聘期结束 is too late for the programme's 聘期 ("" when it is not): a term
+        runs at most the programme's length (``default_term_end``); a shorter one may be
+        written, as long as it covers what is recorded on it (``records_outside_term``)."""
+        latest = self.default_term_end()
+        if self.term_end <= latest:
+            return ""
+        return (f"聘期结束 {self.term_end.isoformat()} 超出「{self.programme}」{self.programme.term_months}个月的聘期："
+                f"聘期开始 {self.term_start.isoformat()} 的聘期至迟于 {latest.isoformat()} 结束。")
 
     def exit_date_error(self, exit_date: datetime.date) -> str:
         """Why ``exit_date`` may not be this enrollee's 退出日期 ("" when it may): an exit has
