@@ -732,6 +732,12 @@ AREA_DEADLINE_DAYS: dict[str, int] = {
 }
 
 
+def standard_deadline(area: str, submitted_on: datetime.date) -> datetime.date:
+    """The 办结时限 promised for a request in ``area`` submitted on ``submitted_on``: the
+    default when none is typed, and the latest one that may be typed."""
+    return submitted_on + datetime.timedelta(days=AREA_DEADLINE_DAYS[area])
+
+
 class CardLevel(models.TextChoices):
     A = "A", "A卡"
     B = "B", "B卡"
@@ -842,6 +848,19 @@ class GreenChannelRequest(Audited):
     def clean(self) -> None:
         if not self._state.adding and self.written_now("deadline"):
             raise ValidationError({"deadline": REQUEST_DEADLINE_FIXED})
+        errors: dict[str, str] = {}
+        if self.written_now("submitted_on") and dates.after_today(self.submitted_on):
+            # A request dated ahead would sit outside the 超期 list until that day comes.
+            errors["submitted_on"] = "提交日期不能晚于今天。"
+        elif (self._state.adding and self.submitted_on and self.deadline and self.area in AREA_DEADLINE_DAYS
+              and self.deadline > (latest := standard_deadline(self.area, self.submitted_on))):
+            # The area's days are a promise to the holder: a later 办结时限 would keep an
+            # unanswered request off the 超期 list for years.
+            errors["deadline"] = (f"办结时限 {self.deadline.isoformat()} 超出「{self.get_area_display()}」事项"
+                                  f"{AREA_DEADLINE_DAYS[self.area]}天的办结承诺：提交日期 {self.submitted_on.isoformat()}"
+                                  f" 的事项至迟于 {latest.isoformat()} 办结，可以另行填写更早的时限。")
+        if errors:
+            raise ValidationError(errors)
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return self.status in OPEN_REQUEST_STATUSES and self.deadline < day

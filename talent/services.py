@@ -26,7 +26,6 @@ from orgwork.common.versioning import bump_version
 from orgwork.imports.probing import refuse_new_near_miss
 
 from .models import (
-    AREA_DEADLINE_DAYS,
     OPEN_REQUEST_STATUSES,
     BenefitArea,
     Enrollment,
@@ -41,6 +40,7 @@ from .models import (
     Reward,
     ServiceCard,
     TermReview,
+    standard_deadline,
 )
 
 
@@ -364,8 +364,9 @@ def card_area_error(*, card: ServiceCard, area: str, on: datetime.date) -> str |
 def green_request_submit(*, card: ServiceCard, area: str, content: str, actor: Any,
                          submitted_on: datetime.date | None = None, deadline: datetime.date | None = None,
                          handler: Any = None) -> GreenChannelRequest:
-    """提交绿色通道事项 on a valid card, in an area the card opens; the deadline
-    defaults to the area's promise (``AREA_DEADLINE_DAYS``)."""
+    """提交绿色通道事项 on a valid card, in an area the card opens, submitted no later than
+    today; the deadline defaults to the area's promise and is not later than it
+    (``standard_deadline``, ``GreenChannelRequest.clean``)."""
     require_permission(actor, "talent.add_greenchannelrequest", "提交绿色通道事项")
     submitted_on = submitted_on or today()
     card = lock_in_scope(ServiceCard.objects.all(), card.pk, actor, what="服务卡")
@@ -373,7 +374,7 @@ def green_request_submit(*, card: ServiceCard, area: str, content: str, actor: A
     if message:
         raise ValidationError({"card": message})
     if deadline is None:
-        deadline = submitted_on + datetime.timedelta(days=AREA_DEADLINE_DAYS[area])
+        deadline = standard_deadline(area, submitted_on)
     request = GreenChannelRequest(card=card, area=area, content=content, submitted_on=submitted_on,
                                   deadline=deadline, handler=handler)
     request.full_clean()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -17,8 +16,8 @@ from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 
 from .. import services
-from ..models import (AREA_DEADLINE_DAYS, OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea,
-                      GreenChannelRequest, RequestStatus, ServiceCard)
+from ..models import (OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest, RequestStatus,
+                      ServiceCard, standard_deadline)
 from .forms import CompleteForm, RequestReturnForm
 from .steps import GREEN_REQUEST_STEPS
 
@@ -98,7 +97,7 @@ class GreenChannelRequestForm(forms.ModelForm):
             if message:
                 self.add_error("card", message)
             if not data.get("deadline"):
-                data["deadline"] = submitted + datetime.timedelta(days=AREA_DEADLINE_DAYS[area])
+                data["deadline"] = standard_deadline(area, submitted)
                 self.instance.deadline = data["deadline"]
         return data
 
