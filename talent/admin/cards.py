@@ -16,7 +16,7 @@ from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 
 from .. import services
-from ..models import (OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest, RequestStatus,
+from ..models import (OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest,
                       ServiceCard, standard_deadline)
 from .forms import CompleteForm, RequestReturnForm
 from .steps import GREEN_REQUEST_STEPS
@@ -140,11 +140,10 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
         return super().get_form(request, obj, change, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A request not yet taken on (待受理) may be discarded; once accepted it is on the
-        # books and ends as 办结 or 退回.
-        if obj is not None and obj.status != RequestStatus.PENDING:
-            return False
-        return super().has_delete_permission(request, obj)
+        # Every request here was submitted by a holder: it ends as 办结 or 退回 (with the
+        # reason, also for one entered by mistake). A deleted 待受理 request would drop off
+        # the 超期 list that shows it overdue until it is answered.
+        return False
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"submitted_on": timezone.localdate(), **super().get_changeform_initial_data(request)}

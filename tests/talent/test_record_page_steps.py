@@ -213,7 +213,7 @@ def test_a_return_without_a_reason_comes_back_on_its_form(make_card, county_a_cl
     assert request.status == RequestStatus.RETURNED and request.result == "材料不全，请补充户籍证明"
 
 
-def test_a_settled_request_offers_no_step_and_cannot_be_deleted_while_a_pending_one_can(
+def test_a_settled_request_offers_no_step_and_cannot_be_deleted(
         make_card, county_a_clerk, view_only_auditor, client_for) -> None:
     card = make_card()
     settled, pending = submit(card), submit(card)
@@ -224,6 +224,28 @@ def test_a_settled_request_offers_no_step_and_cannot_be_deleted_while_a_pending_
     assert delete_url(settled) not in html
     assert client.post(delete_url(settled), {"post": "yes"}).status_code == 403
     assert_step_unavailable(client, step_url(settled, "return_step"), {"reason": "重办"})
-    assert delete_url(pending) in client.get(page(pending)).content.decode()
     reader = client_for(view_only_auditor).get(page(pending)).content.decode()
     assert step_url(pending, "accept_step") not in reader
+
+
+def test_an_overdue_pending_request_cannot_be_deleted_and_stays_on_the_overdue_list(
+        make_card, province_officer, client_for) -> None:
+    from talent.selectors import requests_overdue
+
+    pending = submit(make_card())  # 子女入学 of 2026-03-01: due 2026-03-21, still 待受理
+    client = client_for(province_officer)
+    html = client.get(page(pending)).content.decode()
+    assert delete_url(pending) not in html and step_url(pending, "return_step") in html
+    assert client.post(delete_url(pending), {"post": "yes"}).status_code == 403
+    assert list(requests_overdue(province_officer, on=datetime.date(2026, 3, 22))) == [pending]
+
+
+def test_a_pending_request_not_yet_due_cannot_be_deleted_either(make_card, county_a_clerk, client_for) -> None:
+    from django.utils import timezone
+
+    pending = services.green_request_submit(card=make_card(), area="schooling", content="子女就近入学",
+                                            submitted_on=timezone.localdate(), actor=SYSTEM)
+    client = client_for(county_a_clerk)
+    assert delete_url(pending) not in client.get(page(pending)).content.decode()
+    assert client.post(delete_url(pending), {"post": "yes"}).status_code == 403
+    assert GreenChannelRequest.objects.filter(pk=pending.pk, status=RequestStatus.PENDING).exists()
