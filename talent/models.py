@@ -744,6 +744,13 @@ class CardLevel(models.TextChoices):
     C = "C", "C卡"
 
 
+# A 陇原人才服务卡 is issued for at most five years (renewed by a new card); an expiry
+# decades ahead keeps the green channel open for someone no longer vetted.
+CARD_VALID_YEARS = 5
+# A card is issued to a talent at work, so no earlier than the holder's 18th birthday.
+CARD_HOLDER_MIN_AGE = 18
+
+
 class ServiceCard(Audited):
     """陇原人才服务卡: a card held by a high-level talent, opening the green channel in
     the benefit areas enabled on it, valid from issue to expiry."""
@@ -778,13 +785,38 @@ class ServiceCard(Audited):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.issued_on and self.written_now("issued_on"):
+            if message := self.issued_on_error():
+                errors["issued_on"] = message
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             errors["expires_on"] = "有效期必须晚于发卡日期。"
+        elif (self.issued_on and self.expires_on and (self.written_now("issued_on") or self.written_now("expires_on"))
+              and self.expires_on > (latest := self.latest_expiry())):
+            errors["expires_on"] = (f"有效期至 {self.expires_on.isoformat()} 超出服务卡{CARD_VALID_YEARS}年的有效期："
+                                    f"发卡日期 {self.issued_on.isoformat()} 的服务卡至迟于 {latest.isoformat()} 到期，"
+                                    "期满后换发新卡。")
         unknown = [a for a in (self.areas or []) if a not in BenefitArea.values]
         if unknown:
             errors["areas"] = f"未知的服务事项：{'、'.join(map(str, unknown))}。"
         if errors:
             raise ValidationError(errors)
+
+    def issued_on_error(self) -> str:
+        """Why the 发卡日期 is refused ("" when it is not): a card is issued on a day that has
+        come (one dated ahead would show 已过期 and escape the 有效 filter) and not before
+        its holder turned 18."""
+        if dates.after_today(self.issued_on):
+            return "发卡日期不能晚于今天。"
+        holder = self.holder if self.holder_id else None
+        born = holder and (holder.birth_date or idnumber.birth_date_of(holder.id_number))
+        if born and self.issued_on < (adult := dates.years_after(born, CARD_HOLDER_MIN_AGE)):
+            return (f"发卡日期 {self.issued_on.isoformat()} 早于持卡人年满{CARD_HOLDER_MIN_AGE}周岁之日"
+                    f"（{adult.isoformat()}），请核对发卡日期。")
+        return ""
+
+    def latest_expiry(self) -> datetime.date:
+        """The last day a card issued on 发卡日期 may run to (``CARD_VALID_YEARS``)."""
+        return dates.years_after(self.issued_on, CARD_VALID_YEARS) - datetime.timedelta(days=1)
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return not self.is_revoked and self.issued_on <= day <= self.expires_on

@@ -59,9 +59,9 @@ def test_the_return_action_needs_a_reason_and_closes_the_request(make_card, coun
 
 
 def test_the_overdue_filter_lists_late_open_requests(make_card, county_a_clerk, client_for) -> None:
-    card = make_card(issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2099, 1, 1))
+    card = make_card()
     late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
-                                         submitted_on=datetime.date(2021, 1, 5), actor=SYSTEM)
+                                         submitted_on=datetime.date(2026, 6, 1), actor=SYSTEM)
     services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="就医",
                                   submitted_on=timezone.localdate(), actor=SYSTEM)
     response = client_for(county_a_clerk).get(reverse("admin:talent_greenchannelrequest_changelist") + "?overdue=yes")
