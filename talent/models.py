@@ -554,7 +554,8 @@ class EnrolleeYearRecord(Audited):
 
 
 class Funding(EnrolleeYearRecord):
-    """资助经费: one year's grant to one enrollee, within the programme's yearly range."""
+    """资助经费: one year's grant to one enrollee, within the programme's yearly range,
+    paid (拨付日期) within the term, in or after its year and not after today."""
 
     enrollment = models.ForeignKey(Enrollment, verbose_name="入选人员", on_delete=models.PROTECT, related_name="fundings")
     year = models.PositiveSmallIntegerField("资助年度", validators=[MinValueValidator(1990), MaxValueValidator(2100)])
@@ -591,8 +592,24 @@ class Funding(EnrolleeYearRecord):
             errors["enrollment"] = f"「{enrollment}」{already(enrollment.get_status_display())}，不再拨付资助。"
         if message := self.year_outside_term_error(enrollment) or self.year_taken_error(enrollment):
             errors["year"] = message
+        if self.granted_on and (self.written_now("granted_on") or self.written_now("year")):
+            if message := self.granted_on_error(enrollment):
+                errors["granted_on"] = message
         if errors:
             raise ValidationError(errors)
+
+    def granted_on_error(self, enrollment: Enrollment) -> str:
+        """Why the 拨付日期 is refused ("" when it is not): money is recorded as paid once it
+        has been (not after today), to someone whose term has begun (not before the 聘期开始),
+        and a year's grant is paid during that year or later, never before it begins."""
+        if dates.after_today(self.granted_on):
+            return "拨付日期不能晚于今天。"
+        if enrollment.term_start and self.granted_on < enrollment.term_start:
+            return f"拨付日期 {self.granted_on.isoformat()} 早于聘期开始 {enrollment.term_start.isoformat()}。"
+        if self.year and self.granted_on.year < self.year:
+            return (f"拨付日期 {self.granted_on.isoformat()} 早于资助年度（{self.year}年）：一个年度的资助在该年度内"
+                    f"或之后拨付，拨付日期应不早于{self.year}年1月1日。")
+        return ""
 
     def year_taken_error(self, enrollment: Enrollment) -> str:
         """Why a stored record may not move to its new 资助年度 ("" when it may): the
