@@ -181,8 +181,11 @@ def _funding(rng: random.Random, enrollments: list[Enrollment], today: datetime.
             amount = programme.funding_min + 100_000 * rng.randint(0, steps)
             if enrollment.fundings.filter(year=year).exists():
                 continue
+            # Paid in April of its year; this year's, before April, is granted but not yet paid
+            # (a 拨付日期 is never ahead of today).
+            paid = datetime.date(year, 4, 15)
             services.funding_grant(enrollment=enrollment, year=year, amount=amount,
-                                   granted_on=datetime.date(year, 4, 15), actor=SYSTEM)
+                                   granted_on=paid if paid <= today else None, actor=SYSTEM)
             granted += 1
     return granted
 
