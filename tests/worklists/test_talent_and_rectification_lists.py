@@ -78,15 +78,16 @@ def test_an_open_green_channel_request_past_its_deadline_is_overdue(
     make_card: Callable[..., ServiceCard], county_a_clerk: Any, client_for: Any
 ) -> None:
     card = make_card(issued_on=days(-300))
+    # Each deadline within its area's promise (就医 3 days, 税收 20, 旅游 5).
     late = services.green_request_submit(card=card, area=BenefitArea.MEDICAL, content="住院绿色通道",
-                                         submitted_on=days(-20), deadline=days(-3), actor=SYSTEM)
+                                         submitted_on=days(-6), deadline=days(-3), actor=SYSTEM)
     done = services.green_request_submit(card=card, area=BenefitArea.TAX, content="个税", submitted_on=days(-20),
                                          deadline=days(-3), actor=SYSTEM)
     services.green_request_complete(request=done, result="已办结", on=days(-4), actor=SYSTEM)
     services.green_request_submit(card=card, area=BenefitArea.TRAVEL, content="景区", submitted_on=days(-2),
-                                  deadline=days(5), actor=SYSTEM)
+                                  deadline=days(3), actor=SYSTEM)
     services.green_request_submit(card=make_card(unit="county_b", issued_on=days(-300)), area=BenefitArea.MEDICAL,
-                                  content="外区", submitted_on=days(-20), deadline=days(-3), actor=SYSTEM)
+                                  content="外区", submitted_on=days(-6), deadline=days(-3), actor=SYSTEM)
 
     response = open_list(client_for(county_a_clerk), "talent_green_requests_overdue")
 
