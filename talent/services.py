@@ -223,8 +223,8 @@ def enrollments_expire_terms(*, actor: Any, on: datetime.date | None = None) -> 
 def funding_grant(*, enrollment: Enrollment, year: int, amount: Decimal, actor: Any,
                   granted_on: datetime.date | None = None, note: str = "") -> Funding:
     """拨付年度资助: one grant per enrollee per year, within the programme's range and
-    the term, only to someone on the roster (``Funding.clean``). Granting the same
-    amount again changes nothing."""
+    the term, paid on a day that has come and not before its year, only to someone on
+    the roster (``Funding.clean``). Granting the same amount again changes nothing."""
     require_permission(actor, "talent.add_funding", "拨付资助经费")
     enrollment = _lock(enrollment, actor)
     existing = Funding.objects.select_for_update().filter(enrollment=enrollment, year=year).first()
@@ -244,7 +244,8 @@ def funding_update(*, funding: Funding, year: int, amount: Decimal, actor: Any,
     """更正资助经费: the record a page shows, corrected in place — its 资助年度, amount,
     拨付日期 or 备注. It stays the same enrollee's (the grant is theirs); the grant's rules
     hold (``Funding.clean``: the programme's range, the year in the term, one record a
-    year). Nothing different: nothing written; otherwise one audit row with what changed."""
+    year, a 拨付日期 not ahead, in the term and not before its year). Nothing different:
+    nothing written; otherwise one audit row with what changed."""
     require_permission(actor, "talent.change_funding", "修改资助经费")
     locked = lock_in_scope(Funding.objects.all(), funding.pk, actor, what="资助经费")
     proposed = {"year": year, "amount": Decimal(amount), "granted_on": granted_on, "note": note}
