@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def over_line(unit, year: int) -> SelectionEvaluation:
-    return SelectionEvaluation(unit=unit, year=year, kind=EvaluationKind.WORK, evaluated_on=datetime.date(2025, 12, 1),
+    return SelectionEvaluation(unit=unit, year=year, kind=EvaluationKind.WORK, evaluated_on=datetime.date(year, 12, 1),
                                good=5, fairly_good=5, average=5, poor=10)
 
 
