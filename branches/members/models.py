@@ -400,6 +400,19 @@ class Stage(models.TextChoices):
     DECEASED = "deceased", "预备期内去世"  # closed by the member's death, not a decision against him
 
 
+def vote_count_fields(resolution: str) -> tuple[models.PositiveSmallIntegerField, ...]:
+    """The 支部大会's count of one vote (``resolution``: 接收, 转正): 应到会 and 实到会有表决权
+    的党员 and 赞成人数, kept whole or not at all (the constraints below)."""
+    return (
+        models.PositiveSmallIntegerField(f"{resolution}表决应到会人数", null=True, blank=True,
+                                         help_text="支部大会应到会有表决权的党员（正式党员）人数。"),
+        models.PositiveSmallIntegerField(f"{resolution}表决实到会人数", null=True, blank=True,
+                                         help_text="实到会有表决权的党员人数，须超过应到会人数的半数。"),
+        models.PositiveSmallIntegerField(f"赞成{resolution}人数", null=True, blank=True,
+                                         help_text="须超过应到会有表决权的正式党员人数的半数。"),
+    )
+
+
 # Before the 支部大会 vote: the person is not on the roll yet, and enters it by the file's vote.
 BEFORE_VOTE = (Stage.APPLIED, Stage.ACTIVIST, Stage.CANDIDATE)
 
@@ -442,12 +455,7 @@ class Applicant(NamedPerson, Audited):
     training_hours = models.PositiveSmallIntegerField("集中培训学时", default=0, validators=[MaxValueValidator(3000)])
     publicity_on = models.DateField("公示结束日期", null=True, blank=True)
     vote_on = models.DateField("支部大会讨论接收日期", null=True, blank=True)
-    vote_expected = models.PositiveSmallIntegerField("接收表决应到会人数", null=True, blank=True,
-                                                     help_text="支部大会应到会有表决权的党员（正式党员）人数。")
-    vote_present = models.PositiveSmallIntegerField("接收表决实到会人数", null=True, blank=True,
-                                                    help_text="实到会有表决权的党员人数，须超过应到会人数的半数。")
-    vote_for = models.PositiveSmallIntegerField("赞成接收人数", null=True, blank=True,
-                                                help_text="须超过应到会有表决权的正式党员人数的半数。")
+    vote_expected, vote_present, vote_for = vote_count_fields("接收")
     approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
     approval_late_reason = models.CharField("审批逾期原因", max_length=200, blank=True,
                                             help_text="支部大会通过三个月后才审批的，须写明原因。")
@@ -458,12 +466,7 @@ class Applicant(NamedPerson, Audited):
     full_on = models.DateField("转正日期", null=True, blank=True)
     full_meeting_on = models.DateField("讨论转正支部大会日期", null=True, blank=True,
                                        help_text="预备期满后支部大会讨论同意转正的日期；转正日期为预备期满之日。")
-    full_vote_expected = models.PositiveSmallIntegerField("转正表决应到会人数", null=True, blank=True,
-                                                          help_text="支部大会应到会有表决权的党员（正式党员）人数。")
-    full_vote_present = models.PositiveSmallIntegerField("转正表决实到会人数", null=True, blank=True,
-                                                         help_text="实到会有表决权的党员人数，须超过应到会人数的半数。")
-    full_vote_for = models.PositiveSmallIntegerField("赞成转正人数", null=True, blank=True,
-                                                     help_text="须超过应到会有表决权的正式党员人数的半数。")
+    full_vote_expected, full_vote_present, full_vote_for = vote_count_fields("转正")
     closed_reason = models.CharField("取消资格或终止培养原因", max_length=200, blank=True)
     cancel_meeting_on = models.DateField("取消预备党员资格支部大会日期", null=True, blank=True,
                                          help_text="支部大会讨论决定取消预备党员资格的日期（预备期内或期满后），"
