@@ -23,6 +23,8 @@ transaction (with the rows locked); the sheet resources call them from
   does a department record a post, or open a 凡提四必 case, above its ceiling
   (:func:`check_post_rank_given`, :func:`check_vetting_rank_given`, :data:`RANK_CEILING`).
 - 现任主职务 (:func:`check_current_principal_count`): a serving cadre has exactly one.
+- 离任检查 (:func:`check_departure_checked`): a post's 免职时间 does not move past the
+  date of its departure check, nor is it cleared.
 """
 
 from __future__ import annotations
@@ -406,6 +408,34 @@ def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str
             f"此后不能再任职：任职时间 {on:%Y-%m-%d} 不能登记。")
 
 
+def departure_check_refusal(post: Post) -> str | None:
+    """离任检查 is of a post that has ended, dated on or after its 免职时间
+    (``DepartureCheck.before_departure_error``). Once a check is on record, a 免职时间
+    written now may not move past the check's date, nor be cleared (the post would be
+    current again with its departure checked). A date on record is left alone."""
+    if post.pk is None or not post.written_now("removed_on"):
+        return None
+    from .selection.models import DepartureCheck
+
+    checked_on = DepartureCheck.objects.filter(post_id=post.pk).values_list("checked_on", flat=True).first()
+    if checked_on is None:
+        return None
+    if post.removed_on is None:
+        return (f"该职务已开展离任检查（检查日期 {checked_on:%Y-%m-%d}），免职时间不能清空：离任检查只对已免职的职务开展。")
+    if isinstance(post.removed_on, datetime.date) and post.removed_on > checked_on:
+        return (f"离任检查在离任后开展：免职时间（{post.removed_on:%Y-%m-%d}）不能晚于该职务离任检查的检查日期"
+                f"（{checked_on:%Y-%m-%d}）。")
+    return None
+
+
+def check_departure_checked(post: Post) -> None:
+    """The 免职时间 of a post whose departure was checked (:func:`departure_check_refusal`),
+    on every path that writes it: the 任职经历 page and the cadre page's posts table (the
+    form), the posts sheet, and the services (``post_appoint``, ``post_remove``)."""
+    if refusal := departure_check_refusal(post):
+        raise ValidationError({"removed_on": refusal}, code="departure_checked")
+
+
 def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> VettingUse | None:
     """Rules of one 任职经历 row: a principal post of a higher 职务层次 than the cadre held
     before it is a promotion (see :func:`check_promotion`) — a new current one, against
@@ -419,7 +449,9 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
     A past post with no principal post on file before it is measured against the
     profile's 职务层次; ``promotions_of`` does not count such a first post, so the case
     that pays for it is returned, for the writer to record as spent
-    (``cadres.services.vetting_cases_spend``), as for a 职级 raise."""
+    (``cadres.services.vetting_cases_spend``), as for a 职级 raise. A 免职时间 keeps to
+    the post's 离任检查 (:func:`check_departure_checked`)."""
+    check_departure_checked(post)
     if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
         if refusal := expelled_from_office_refusal(post.cadre_id, post.appointed_on):
             raise ValidationError({"appointed_on": refusal})

@@ -317,6 +317,7 @@ def _end_post(post: Post, *, removed_on: datetime.date, document: str, actor: An
     if removed_on < post.appointed_on:
         raise ValidationError({"removed_on": "免职时间不能早于任职时间。"})
     post.is_current, post.removed_on = False, removed_on
+    rules.check_departure_checked(post)
     fields = ["is_current", "removed_on"]
     if document:
         post.removal_document = document

@@ -246,6 +246,9 @@ def departure_check_save(*, check: DepartureCheck, actor: Any) -> DepartureCheck
     locked = _lock(check, actor, "checked_on", "离任检查")
     if locked.status != CheckStatus.CHECKING:
         raise ValidationError({"status": "该离任检查已办结，不能再修改。"}, code="state")
+    # The post's 免职时间 is read under its lock, as the post's writers read this date
+    # (cadres.rules.check_departure_checked).
+    locked.post = Post.objects.select_for_update(of=("self",)).get(pk=locked.post_id)
     fields = ["checked_on", "inspectors", "summary"]
     for name in fields:
         setattr(locked, name, getattr(check, name))
