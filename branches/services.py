@@ -1326,8 +1326,30 @@ def term_extension_grant(*, election: TermElection, until: datetime.date, approv
     return locked
 
 
+def term_election_delete_refusal(election: TermElection) -> str:
+    """Why an election may not be deleted ("" when it may): only the organisation's latest.
+    Each election is checked against the one before it (:func:`term_election_check`:
+    提前换届 or not); taking one out of the middle of the history would make the next one's
+    previous term another, and the next election an unapproved 提前换届 — or an approved
+    one that no longer is. A wrong entry in the middle is corrected where it stands, or
+    the later ones are deleted first."""
+    following = (TermElection.objects.filter(organisation_id=election.organisation_id, elected_on__gt=election.elected_on)
+                 .order_by("elected_on").values_list("elected_on", flat=True).first())
+    if following is None:
+        return ""
+    return (f"只能删除该党组织最近一次换届记录：「{election.organisation}」在本次之后还有 {following:%Y-%m-%d} 的换届选举，"
+            f"删除中间的一次会改变下一次换届的上一届任期（是否属于提前换届）。录错的内容请在原记录上更正。")
+
+
 def term_election_delete(*, election: TermElection, actor: Any) -> None:
-    """删除误录的换届选举登记: actor, permission, scope, one audit row with the values it held."""
+    """删除误录的换届选举登记: actor, permission, scope, only the organisation's latest
+    (:func:`term_election_delete_refusal`), one audit row with the values it held."""
     require_permission(actor, "branches.delete_termelection", "删除换届选举登记")
     with transaction.atomic():
-        delete_audited(lock_in_scope(TermElection.objects.all(), election.pk, actor, what="换届选举登记"), actor=actor)
+        locked = lock_in_scope(TermElection.objects.select_related("organisation"), election.pk, actor,
+                               what="换届选举登记")
+        # The organisation's elections are read in order: a clerk recording one meanwhile waits here.
+        PartyOrganisation.objects.select_for_update().filter(pk=locked.organisation_id).first()
+        if refusal := term_election_delete_refusal(locked):
+            raise ValidationError(refusal, code="not_latest")
+        delete_audited(locked, actor=actor)

@@ -16,7 +16,7 @@ from orgwork.imports.admin import ImportExportMixin
 
 from ..models import TermElection, TermStatus
 from ..selectors import term_status_q, with_term_status
-from ..services import term_election_check, term_election_delete, term_election_save
+from ..services import term_election_check, term_election_delete, term_election_delete_refusal, term_election_save
 
 
 class TermElectionForm(forms.ModelForm):
@@ -91,6 +91,14 @@ class TermElectionAdmin(ImportExportMixin, ScopedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: TermElection, form: Any, change: bool) -> None:
         term_election_save(election=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only an organisation's latest election is deleted: an earlier one has no 删除 and
+        # its delete URL answers 403 (term_election_delete refuses it on every other path).
+        # There is no bulk delete (ScopedModelAdmin drops it).
+        if obj is not None and term_election_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: TermElection) -> None:
         term_election_delete(election=obj, actor=request.user)

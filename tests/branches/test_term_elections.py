@@ -404,3 +404,73 @@ def test_the_list_filters_by_the_status_words(orgs: Any, county_a_clerk: Any, cl
     url = reverse("admin:branches_termelection_changelist")
     listed = client_for(county_a_clerk).get(url, {"term_status": TermStatus.OVERDUE})
     assert [e.pk for e in listed.context["cl"].result_list] == [overdue.pk]
+
+
+# --- deleting: only the latest election of an organisation --------------------------
+
+NOT_LATEST = ("只能删除该党组织最近一次换届记录：「城关镇红星村党支部」在本次之后还有 2022-05-10 的换届选举，"
+              "删除中间的一次会改变下一次换届的上一届任期（是否属于提前换届）。录错的内容请在原记录上更正。")
+
+
+def history(org: PartyOrganisation, actor: Any) -> list[TermElection]:
+    """Three elections of a branch: 2018 (a five-year term, to 2023), 2019 (提前换届,
+    approved; three years, to 2022) and 2022 (on time). Without the 2019 one, the 2022
+    election would fall before the 2018 term's end: an unapproved 提前换届."""
+    return [elect(org, datetime.date(2018, 5, 10), actor, term_years=5),
+            elect(org, datetime.date(2019, 5, 10), actor, early=True, early_approval_number="城关组字〔2019〕12号",
+                  early_reason="村党支部书记调任，班子需调整"),
+            elect(org, datetime.date(2022, 5, 10), actor)]
+
+
+def test_the_service_refuses_deleting_an_election_in_the_middle_of_the_history(orgs: Any, county_a_clerk: Any) -> None:
+    from branches.services import term_election_delete
+
+    first, middle, latest = history(orgs["village"], county_a_clerk)
+    with pytest.raises(ValidationError) as refused:
+        term_election_delete(election=middle, actor=county_a_clerk)
+    assert refused.value.messages == [NOT_LATEST]
+    assert TermElection.objects.filter(organisation=orgs["village"]).count() == 3
+
+
+def test_the_service_deletes_the_latest_election_then_the_one_before_with_an_audit_row(
+        orgs: Any, county_a_clerk: Any) -> None:
+    from branches.services import term_election_delete
+    from orgwork.audit.models import AuditAction, AuditLog
+
+    first, middle, latest = history(orgs["village"], county_a_clerk)
+    term_election_delete(election=latest, actor=county_a_clerk)
+    term_election_delete(election=middle, actor=county_a_clerk)
+    assert list(TermElection.objects.filter(organisation=orgs["village"])) == [first]
+    assert AuditLog.objects.filter(content_type__model="termelection", action=AuditAction.DELETE,
+                                   object_id__in=[str(middle.pk), str(latest.pk)], actor=county_a_clerk).count() == 2
+
+
+def test_an_earlier_election_has_no_delete_on_its_page_and_its_delete_url_answers_403(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    first, middle, latest = history(orgs["village"], county_a_clerk)
+    client = client_for(county_a_clerk)
+    delete = reverse("admin:branches_termelection_delete", args=[middle.pk])
+    assert delete not in client.get(reverse("admin:branches_termelection_change", args=[middle.pk])).content.decode()
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert TermElection.objects.filter(pk=middle.pk).exists()
+
+
+def test_the_latest_election_is_deleted_from_its_page(orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    first, middle, latest = history(orgs["village"], county_a_clerk)
+    client = client_for(county_a_clerk)
+    delete = reverse("admin:branches_termelection_delete", args=[latest.pk])
+    assert delete in client.get(reverse("admin:branches_termelection_change", args=[latest.pk])).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert list(TermElection.objects.filter(organisation=orgs["village"]).order_by("elected_on")) == [first, middle]
+
+
+def test_the_list_offers_no_bulk_delete_and_a_posted_one_deletes_nothing(
+        orgs: Any, county_a_clerk: Any, client_for: Any) -> None:
+    elections = history(orgs["village"], county_a_clerk)
+    client = client_for(county_a_clerk)
+    changelist = reverse("admin:branches_termelection_changelist")
+    assert 'value="delete_selected"' not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [str(e.pk) for e in elections],
+                             "post": "yes"})
+    assert TermElection.objects.filter(organisation=orgs["village"]).count() == 3
