@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from orgwork.audit.models import Audited
 from orgwork.audit.presentation import choice_labels
-from orgwork.common import dates, names
+from orgwork.common import dates, names, numbers
 from orgwork.common.versioning import Versioned
 from orgwork.units.models import PLACE_SEPARATOR
 
@@ -690,8 +690,10 @@ class Meeting(Audited):
     held_on = models.DateField("召开日期")
     month_no = models.PositiveSmallIntegerField("月份序号", editable=False)
     topic = models.CharField("主题", max_length=200)
-    expected = models.PositiveSmallIntegerField("应到人数")
-    present = models.PositiveSmallIntegerField("实到人数")
+    expected = models.PositiveSmallIntegerField("应到人数", validators=[MinValueValidator(1)],
+                                                error_messages={"min_value": EXPECTED_NOBODY})
+    present = models.PositiveSmallIntegerField("实到人数", validators=[MinValueValidator(0)],
+                                               error_messages={"min_value": numbers.count_floor("实到人数")})
     # Empty for almost every row (a constant default costs nothing to add to a big table).
     backentry_reason = models.CharField(
         "补录原因", max_length=200, blank=True, default="", db_default="",
@@ -900,6 +902,7 @@ DUE_SOON_MONTHS = 6
 TERM_YEARS_MESSAGE = f"任期年限应为{TERM_YEARS_MIN}至{TERM_YEARS_MAX}年（党章：基层委员会、总支部委员会、支部委员会每届任期三年至五年）。"
 APPROVAL_WHOLE_MESSAGE = "上级批复文号和批复日期须同时填写（尚未批复的两项都留空）。"
 APPROVAL_DATE_MESSAGE = "批复日期不能早于选举日期：上级党组织在选举之后批复选举结果。"
+COMMITTEE_SOMEONE = "委员人数至少为1。"
 EARLY_WHOLE_MESSAGE = "提前换届须填写上级党组织的批准文号和提前换届原因；不是提前换届的，这两项留空。"
 EXTENSION_WHOLE_MESSAGE = "延期换届须同时填写延期至、批准文号和延期原因；未延期的，这三项都留空。"
 EXTENSION_AFTER_END_MESSAGE = "延期至应晚于届满日期。"
@@ -941,6 +944,7 @@ class TermElection(Audited):
     secretary_name = models.CharField("书记", max_length=50, help_text="本次选举产生的书记姓名。")
     committee_size = models.PositiveSmallIntegerField(
         "委员人数", validators=[MinValueValidator(1), MaxValueValidator(99)],
+        error_messages={"min_value": COMMITTEE_SOMEONE},
         help_text="选举产生的委员会委员人数；不设委员会的党支部填1（书记）。")
     approval_number = models.CharField("上级批复文号", max_length=100, blank=True, default="")
     approved_on = models.DateField("批复日期", null=True, blank=True)
@@ -967,7 +971,7 @@ class TermElection(Audited):
                                    name="term_election_ends_after_election",
                                    violation_error_message="届满日期应晚于选举日期。"),
             models.CheckConstraint(condition=models.Q(committee_size__gte=1), name="term_election_committee_someone",
-                                   violation_error_message="委员人数至少为1。"),
+                                   violation_error_message=COMMITTEE_SOMEONE),
             models.CheckConstraint(
                 condition=models.Q(approval_number="", approved_on__isnull=True)
                 | (~models.Q(approval_number="") & models.Q(approved_on__isnull=False)),

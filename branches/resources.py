@@ -70,6 +70,8 @@ class CountWidget(Widget):
             return number_for(self.field, value)
         except ValidationError as error:
             codes = {e.code for e in error.error_list}
+            if "min_value" in codes and (floor := numbers.floor_message(self.field)) is not None:
+                raise ValidationError(floor) from None  # the field's own words, as on the form
             if codes & {"not_whole", "min_value"}:
                 raise ValidationError(f"{self.label}「{numbers.shown(value)}」应为不小于0的整数。") from None
             if "not_a_number" in codes:

@@ -41,7 +41,7 @@ from orgwork.admin_not_found import RecordNotFoundMixin
 from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutocompleteSelectMultiple, key_holds,
                                    skin_file_inputs)
 from orgwork.audit.presentation import readable_entries
-from orgwork.common import dates, idnumber, secrets
+from orgwork.common import dates, idnumber, numbers, secrets
 from orgwork.common.numbers import PlainDecimalField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
@@ -234,6 +234,10 @@ class ScopedFormFieldsMixin:
                 and not isinstance(db_field, models.DateTimeField)):
             # Refused on the field, before a form's clean() computes from 0001-01-01.
             field.validators.append(dates.validate_in_range)
+        if field is not None and (floor := numbers.floor_message(db_field)) is not None:
+            # A count below its floor in the field's own words, as the sheet says it
+            # (the form field's generic floor of 0 would say 「不能小于 0。」).
+            field.error_messages["min_value"] = floor
         if field is not None and secrets.sensitive_fields(db_field.model).get(db_field.name) == secrets.ID_NUMBER:
             # A number pasted with spaces around it: the input takes it whole and the field
             # strips it; an 18-character maxlength would cut off its last character.

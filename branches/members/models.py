@@ -402,13 +402,20 @@ class Stage(models.TextChoices):
 
 def vote_count_fields(resolution: str) -> tuple[models.PositiveSmallIntegerField, ...]:
     """The 支部大会's count of one vote (``resolution``: 接收, 转正): 应到会 and 实到会有表决权
-    的党员 and 赞成人数, kept whole or not at all (the constraints below)."""
+    的党员 and 赞成人数, kept whole or not at all (the constraints below); each refused below
+    its floor in the same words on the form, the step page and the sheet."""
     return (
         models.PositiveSmallIntegerField(f"{resolution}表决应到会人数", null=True, blank=True,
+                                         validators=[MinValueValidator(1)],
+                                         error_messages={"min_value": rules.VOTE_EXPECTED_SOMEONE},
                                          help_text="支部大会应到会有表决权的党员（正式党员）人数。"),
         models.PositiveSmallIntegerField(f"{resolution}表决实到会人数", null=True, blank=True,
+                                         validators=[MinValueValidator(0)],
+                                         error_messages={"min_value": rules.VOTE_PRESENT_FLOOR},
                                          help_text="实到会有表决权的党员人数，须超过应到会人数的半数。"),
         models.PositiveSmallIntegerField(f"赞成{resolution}人数", null=True, blank=True,
+                                         validators=[MinValueValidator(0)],
+                                         error_messages={"min_value": rules.VOTE_FOR_FLOOR},
                                          help_text="须超过应到会有表决权的正式党员人数的半数。"),
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from orgwork.common import dates
+from orgwork.common import dates, numbers
 
 MIN_AGE = 18
 TALK_WITHIN_MONTHS = 1
@@ -307,6 +307,11 @@ def extension_meeting_error(vote_on: datetime.date, months: int, decided_on: dat
 VOTE_FIELDS = {"admit": ("vote_expected", "vote_present", "vote_for"),
                "full": ("full_vote_expected", "full_vote_present", "full_vote_for")}
 VOTE_RESOLUTIONS = {"admit": "接收预备党员", "full": "同意转正"}
+# Below a count's floor, in the words of the field (Applicant's count fields), the step
+# form and the sheet alike (orgwork.common.numbers.floor_message).
+VOTE_EXPECTED_SOMEONE = "应到会有表决权的党员人数至少为1。"
+VOTE_PRESENT_FLOOR = numbers.count_floor("实到会有表决权的党员人数")
+VOTE_FOR_FLOOR = numbers.count_floor("赞成人数")
 
 
 def vote_tally_errors(kind: str, expected: int | None, present: int | None, in_favour: int | None) -> dict[str, str]:
@@ -322,7 +327,7 @@ def vote_tally_errors(kind: str, expected: int | None, present: int | None, in_f
         return missing
     assert expected is not None and present is not None and in_favour is not None
     if expected < 1:
-        return {expected_field: "应到会有表决权的党员人数至少为1。"}
+        return {expected_field: VOTE_EXPECTED_SOMEONE}
     if present > expected:
         return {present_field: f"实到会有表决权的党员（{present}人）不能多于应到会的（{expected}人）。"}
     if present * 2 <= expected:

@@ -13,6 +13,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def floor_message(field: Any) -> str | None:
+    """The words for a number below a count field's floor (应到人数 at least 1, 实到人数 not
+    below 0), declared once on the model field — its ``MinValueValidator`` and
+    ``error_messages={"min_value": …}`` — and given alike by the admin forms and inlines
+    (``orgwork.admin_base.ScopedFormFieldsMixin``), the step forms that ask the same count
+    and the sheets (``orgwork.imports.widgets.number_for`` runs the field's validators).
+    None for a field that declares none (Django's 「不能小于 0。」 then stands)."""
+    message = (getattr(field, "error_messages", None) or {}).get("min_value")
+    return None if message is None else str(message)
+
+
+def count_floor(label: str) -> str:
+    """The floor words of a count that may be 0 (实到人数, 赞成人数): a whole number of people."""
+    return f"{label}应为不小于0的整数。"
+
+
 # Excel keeps 15 significant digits of a number typed into a cell: from the 16th on it
 # stores zeros (and a double cannot hold every integer past 2**53 anyway).
 EXCEL_DIGITS = 15

@@ -25,7 +25,9 @@ def test_a_meetings_sheet_names_a_negative_count_as_it_was_typed(tmp_path: Path,
                                         ["A-SQ", "支委会", today, "研究工作", 5, 2.5, ""]])
     result = run_import(MeetingResource, county_a_clerk, open_sheet(str(path), path.name, MeetingResource), commit=True)
     messages = [message for _, _, message in errors_of(result)]
-    assert "应到人数「-1」应为不小于0的整数。" in messages and "实到人数「2.5」应为不小于0的整数。" in messages
+    # A negative count reads as the form says it (the field's floor); a fraction names the cell.
+    assert "应到人数至少为1：没有应到人员的会议不算开展，请填写应参加会议的人数。" in messages
+    assert "实到人数「2.5」应为不小于0的整数。" in messages
     assert not any("-1.0" in m for m in messages)
     assert not Meeting.objects.exists()
 
@@ -62,4 +64,4 @@ def test_a_count_cell_is_read_by_the_one_number_reader_of_the_sheets(cell: str, 
 
 @pytest.mark.parametrize(("cell", "count"), [("12", 12), (12.0, 12), ("１２", 12), (0, 0)])
 def test_a_count_cell_typed_as_a_whole_number_is_read_as_before(cell: Any, count: int) -> None:
-    assert MeetingResource.fields["expected"].widget.clean(cell) == count
+    assert MeetingResource.fields["present"].widget.clean(cell) == count  # 0 is a count 实到人数 may be

@@ -94,10 +94,13 @@ def with_vote_count(form: type[forms.Form], name: str) -> type[forms.Form]:
     several files, each by its own vote."""
     fields = {
         "expected": forms.IntegerField(label="应到会有表决权的党员人数", min_value=1, max_value=32767,
+                                       error_messages={"min_value": rules.VOTE_EXPECTED_SOMEONE},
                                        help_text="本支部正式党员人数（预备党员没有表决权）。"),
         "present": forms.IntegerField(label="实到会有表决权的党员人数", min_value=0, max_value=32767,
+                                      error_messages={"min_value": rules.VOTE_PRESENT_FLOOR},
                                       help_text="须超过应到会人数的半数，支部大会方能开会。"),
         "in_favour": forms.IntegerField(label="赞成人数", min_value=0, max_value=32767,
+                                        error_messages={"min_value": rules.VOTE_FOR_FLOOR},
                                         help_text="须超过应到会有表决权的正式党员人数的半数，决议方能通过。"),
     }
     return type(name, (form,), {**fields, "__module__": __name__})
