@@ -499,6 +499,68 @@ ORDER BY u.path, o.path"""
     return gaps
 
 
+# The order a reminder lists the kinds in: the monthly ones, then the quarterly.
+GAP_KIND_ORDER = (MeetingKind.COMMITTEE_MEETING, MeetingKind.GROUP_MEETING, MeetingKind.THEME_DAY,
+                  MeetingKind.MEMBERS_MEETING, MeetingKind.PARTY_LECTURE)
+
+
+def periods_text(periods: Sequence[Period]) -> str:
+    """Slots as a clerk writes them, oldest first, the year once per year: 「2026年9月、10月」,
+    「2025年第4季度、2026年第1季度」; three or more in a row as a span, 「2025年12月至2026年11月」."""
+    runs: list[list[Period]] = []
+    for period in sorted(periods, key=lambda p: p.first_month_no):
+        if runs and period.first_month_no == runs[-1][-1].last_month_no + 1:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    words: list[str] = []
+    year = None
+    for run in runs:
+        shown = [run[0], run[-1]] if len(run) >= 3 else run
+        texts = []
+        for period in shown:
+            texts.append(period.label if period.year != year else period.label.removeprefix(f"{period.year}年"))
+            year = period.year
+        words.append("至".join(texts) if len(run) >= 3 else "、".join(texts))
+    return "、".join(words)
+
+
+@dataclass(frozen=True)
+class BranchGaps:
+    """一个党支部的缺会: every (kind, slot) of the periods asked that the 党支部 has not held."""
+
+    organisation_id: int
+    code: str
+    placed_name: str
+    unit_id: int
+    gaps: tuple[tuple[int, Period], ...]
+
+    @property
+    def due(self) -> datetime.date:
+        """The last day of the oldest slot not held: the reminder runs off the oldest gap."""
+        return min(period.end for _kind, period in self.gaps)
+
+    @property
+    def missing_text(self) -> str:
+        """「支委会：2026年9月、10月；党课：2026年第3季度」."""
+        by_kind: dict[int, list[Period]] = defaultdict(list)
+        for kind, period in self.gaps:
+            by_kind[kind].append(period)
+        return "；".join(f"{MeetingKind(kind).label}：{periods_text(by_kind[kind])}"
+                        for kind in GAP_KIND_ORDER if kind in by_kind)
+
+
+def meeting_gaps_by_branch(*, periods: Sequence[Period], source: str | None = None) -> list[BranchGaps]:
+    """:func:`meeting_gaps` gathered per 党支部: one row for each branch short of anything in
+    ``periods``, with all it has not held. The same queries (one per calendar year); the
+    grouping is done here, in memory, over the rows the SQL already limited to the short."""
+    grouped: dict[int, list[MeetingGap]] = {}
+    for gap in meeting_gaps(periods=periods, source=source):
+        grouped.setdefault(gap.organisation_id, []).append(gap)
+    return [BranchGaps(gaps[0].organisation_id, gaps[0].code, gaps[0].placed_name, gaps[0].unit_id,
+                       tuple((g.kind, g.period) for g in gaps)) for gaps in grouped.values()]
+
+
 def first_meeting_month() -> datetime.date | None:
     """The first day of the earliest month the system holds a 三会一课 record of (one index
     lookup), None before any is recorded."""

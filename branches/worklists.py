@@ -34,6 +34,7 @@ from .models import (
     Meeting,
     MeetingKind,
     OrgKind,
+    month_number,
     PartyOrganisation,
     TermElection,
     TermStatus,
@@ -43,7 +44,7 @@ from .models import (
 from .selectors import (
     current_terms,
     first_meeting_month,
-    meeting_gaps,
+    meeting_gaps_by_branch,
     monthly_meeting_rates,
     organisations_in,
     organisations_without_elections,
@@ -160,19 +161,24 @@ def weak_cases_due(until: datetime.date) -> Iterator[DueItem]:
                       link=reverse("admin:branches_weakbranchcase_change", args=[pk]))
 
 
-def meeting_gap_key(organisation_id: int, kind: int, period: Period) -> int:
-    """One number per 党支部, kind and cadence slot, the same every day: the slot's last
-    month (a quarter's is its third) and the kind tell months and quarters apart, as a
-    kind is monthly or quarterly, never both."""
-    return (organisation_id * 1_000_000 + period.last_month_no) * 10 + kind
+def meetings_behind_key(organisation_id: int, due: datetime.date) -> int:
+    """One number per 党支部 and the last day of its oldest slot not held (a month's last
+    day: its month number, below a million, tells it). The notification engine tells each
+    stage of an item once per key, so: a branch that fills a later gap, or falls behind on
+    one more, keeps its key and hears nothing new; one that fills its oldest gaps while
+    others remain is a new item, due on its next oldest; one that fills them all is left
+    out, and when it falls behind again, a new item."""
+    return organisation_id * 1_000_000 + month_number(due)
 
 
 def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
-    """到期事项来源: each 党支部 and each 三会一课 cadence slot (a month of 支委会, 党小组会,
-    主题党日; a quarter of 党员大会, 党课) whose last day is on or before ``until``, within
-    :data:`MEETINGS_LOOK_BACK`, that the branch has not held — the 缺会名单's rule, slot by
-    slot. With the rule's lead time a month still running is reminded of too: what it has
-    not held so far. The branch's unit follows it up, the unit above hears of it overdue.
+    """到期事项来源: each 党支部 that has not held a 三会一课 cadence slot (a month of 支委会,
+    党小组会, 主题党日; a quarter of 党员大会, 党课) whose last day is on or before ``until``,
+    within :data:`MEETINGS_LOOK_BACK` — the 缺会名单's rule, slot by slot — as ONE item,
+    listing every kind and slot it has not held, due on the last day of the oldest (the
+    rule's lead time and escalation run off the oldest gap). With the lead time a month
+    still running is reminded of too: what it has not held so far. The branch's unit
+    follows it up, the unit above hears of it overdue.
 
     A slot that began before the first 三会一课 record in the system is not asked for: the
     system holds no records of it (a province going live, or the demo's twelve months),
@@ -183,12 +189,13 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
         return
     periods = [p for p in periods_ending_between(until - MEETINGS_LOOK_BACK, until) if p.start >= records_start]
     meetings = reverse("admin:branches_meeting_changelist")
-    for gap in meeting_gaps(periods=periods):
+    for branch in meeting_gaps_by_branch(periods=periods):
+        due = branch.due
         yield DueItem(
-            pk=meeting_gap_key(gap.organisation_id, gap.kind, gap.period),
-            title=f"{gap.placed_name}{gap.period.label}未开展{MeetingKind(gap.kind).label}",
-            deadline=gap.period.end, unit_id=gap.unit_id,
-            link=f"{meetings}?q={quote_plus(gap.code)}&kind__exact={gap.kind}")
+            pk=meetings_behind_key(branch.organisation_id, due),
+            title=f"{branch.placed_name}未按期开展三会一课（{branch.missing_text}）",
+            deadline=due, unit_id=branch.unit_id,
+            link=f"{meetings}?q={quote_plus(branch.code)}")
 
 
 def register_all() -> None:

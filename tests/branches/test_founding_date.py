@@ -57,8 +57,8 @@ def found(code: str, name: str, orgs: dict[str, PartyOrganisation], founded_on: 
 
 
 def org_of(source_key: str) -> int:
-    """The organisation a reminder's key names (see branches.worklists.meeting_gap_key)."""
-    return int(source_key.split(":")[1]) // 10_000_000
+    """The organisation a reminder's key names (see branches.worklists.meetings_behind_key)."""
+    return int(source_key.split(":")[1]) // 1_000_000
 
 
 def add_post(**values: Any) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def test_a_branch_founded_this_month_is_not_reminded_of_earlier_slots_nor_escala
     new = found("A-NEW", "东岗社区第二党支部", orgs, today)
     items = list(registry.get(SOURCE).due(today + datetime.timedelta(days=16)))
     assert items  # the old branches are still asked
-    assert not [i for i in items if i.pk // 10_000_000 == new.pk and i.deadline < today]
+    assert not [i for i in items if i.pk // 1_000_000 == new.pk and i.deadline < today]
     services.reminders_send(actor=SystemActor("send_reminders"), today=today + datetime.timedelta(days=16))
     told = Notification.objects.filter(source=SOURCE)
     assert not [n for n in told if org_of(n.source_key) == new.pk and n.stage in (Stage.OVERDUE, Stage.ESCALATED)]
