@@ -161,14 +161,16 @@ def weak_cases_due(until: datetime.date) -> Iterator[DueItem]:
                       link=reverse("admin:branches_weakbranchcase_change", args=[pk]))
 
 
-def meetings_behind_key(organisation_id: int, due: datetime.date) -> int:
+def meetings_behind_key(organisation_id: int, due: datetime.date | None) -> int:
     """One number per 党支部 and the last day of its oldest slot not held (a month's last
-    day: its month number, below a million, tells it). The notification engine tells each
-    stage of an item once per key, so: a branch that fills a later gap, or falls behind on
-    one more, keeps its key and hears nothing new; one that fills its oldest gaps while
-    others remain is a new item, due on its next oldest; one that fills them all is left
-    out, and when it falls behind again, a new item."""
-    return organisation_id * 1_000_000 + month_number(due)
+    day: its month number, below a million, tells it); ``None`` (0) when that slot is the
+    oldest the source looks at, so that a backlog older than the window stays one item as
+    the window slides on, month by month. The notification engine tells each stage of an
+    item once per key, so: a branch that fills a later gap, or falls behind on one more,
+    keeps its key and hears nothing new; one that fills its oldest gaps while others
+    remain is a new item, due on its next oldest; one that fills them all is left out,
+    and when it falls behind again, a new item."""
+    return organisation_id * 1_000_000 + (0 if due is None else month_number(due))
 
 
 def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
@@ -188,11 +190,14 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
     if records_start is None:
         return
     periods = [p for p in periods_ending_between(until - MEETINGS_LOOK_BACK, until) if p.start >= records_start]
+    if not periods:
+        return
+    oldest = min(period.end for period in periods)
     meetings = reverse("admin:branches_meeting_changelist")
     for branch in meeting_gaps_by_branch(periods=periods):
         due = branch.due
         yield DueItem(
-            pk=meetings_behind_key(branch.organisation_id, due),
+            pk=meetings_behind_key(branch.organisation_id, None if due == oldest else due),
             title=f"{branch.placed_name}未按期开展三会一课（{branch.missing_text}）",
             deadline=due, unit_id=branch.unit_id,
             link=f"{meetings}?q={quote_plus(branch.code)}")

@@ -42,7 +42,7 @@ def of(items: dict[int, registry.DueItem], org: PartyOrganisation) -> list[regis
     return [item for pk, item in items.items() if pk // 1_000_000 == org.pk]
 
 
-def key(org: PartyOrganisation, deadline: datetime.date) -> int:
+def key(org: PartyOrganisation, deadline: datetime.date | None) -> int:
     return meetings_behind_key(org.pk, deadline)
 
 
@@ -63,8 +63,13 @@ def told(user: User, org: PartyOrganisation) -> list[Notification]:
 
 
 def stages(user: User, org: PartyOrganisation, deadline: datetime.date) -> set[str]:
-    keys = [f"{SOURCE}:{key(org, deadline)}:{stage}" for stage in Stage.values]
-    return set(Notification.objects.filter(recipient=user, source_key__in=keys).values_list("stage", flat=True))
+    """The stages ``user`` has been told of ``org``'s item due on ``deadline``."""
+    return {n.stage for n in told(user, org) if n.due_on == deadline}
+
+
+def message(user: User, org: PartyOrganisation, stage: str) -> Notification:
+    [found] = [n for n in told(user, org) if n.stage == stage]
+    return found
 
 
 def placed(org: PartyOrganisation) -> str:
@@ -115,7 +120,8 @@ def test_a_branch_that_held_everything_is_no_item(orgs: dict[str, PartyOrganisat
     items = due(D(2026, 11, 30))
     assert not of(items, community)
     assert [i.title for i in of(items, village)] == [f"{placed(village)}未按期开展三会一课（支委会：2026年11月）"]
-    assert set(items) == {key(village, D(2026, 11, 30)), key(orgs["county_b"], D(2026, 11, 30))}
+    # The records begin in November: the oldest slot asked, so the items are keyed as such.
+    assert set(items) == {key(village, None), key(orgs["county_b"], None)}
 
 
 def test_a_quarterly_kind_is_listed_only_once_its_quarter_has_ended(orgs: dict[str, PartyOrganisation]) -> None:
@@ -136,7 +142,8 @@ def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
     filling the oldest makes the next oldest the item, filling all ends it, falling behind
     again starts a new one."""
     village = orgs["village"]
-    records_from(orgs["county_b"], D(2026, 9, 5))
+    records_from(orgs["county_b"], D(2026, 8, 5))
+    hold(village, MONTHLY, D(2026, 8, 10))
     run(D(2026, 12, 1))
     [overdue] = told(county_a_clerk, village)
     assert overdue.stage == Stage.OVERDUE and overdue.due_on == D(2026, 9, 30)
@@ -156,7 +163,8 @@ def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
     run(D(2026, 12, 3))
     assert [n.due_on for n in told(county_a_clerk, village)] == [D(2026, 9, 30), D(2026, 10, 31)]
     newest = told(county_a_clerk, village)[-1]
-    assert newest.stage == Stage.OVERDUE and "（支委会：2026年11月；党小组会：2026年10月、11月；主题党日：2026年10月、11月）" in newest.body
+    assert newest.stage == Stage.OVERDUE
+    assert "（支委会：2026年11月；党小组会：2026年10月、11月；主题党日：2026年10月、11月）" in newest.body
     assert len(told(city_officer, village)) == 2
     assert run(D(2026, 12, 4))["notifications"] == 0
 
@@ -185,6 +193,21 @@ def test_the_source_looks_back_a_bounded_window_never_the_whole_history(orgs: di
     assert "党课：2025年第3季度至2026年第3季度）" in village.title
 
 
+def test_a_backlog_older_than_the_window_stays_one_item_as_the_window_slides_on(
+        orgs: dict[str, PartyOrganisation], county_a_clerk: User, city_officer: User) -> None:
+    village = orgs["village"]
+    records_from(orgs["county_b"], D(2024, 1, 5))
+    run(D(2026, 12, 1))
+    assert [(n.stage, n.due_on) for n in told(county_a_clerk, village)] == [(Stage.OVERDUE, D(2025, 9, 30))]
+    # A month on, September 2025 has left the window: the oldest slot asked is now October's,
+    # and December's is behind too — still the same item, nothing new told.
+    [item] = of(due(D(2027, 1, 8)), village)
+    assert item.pk == key(village, None) and item.deadline == D(2025, 10, 31)
+    assert "支委会：2025年10月至2026年12月；" in item.title
+    run(D(2027, 1, 1))
+    assert len(told(county_a_clerk, village)) == 1 and len(told(city_officer, village)) == 1
+
+
 def test_the_query_count_does_not_grow_with_the_number_of_branches(
         tree: dict[str, Any], django_assert_num_queries: Any) -> None:
     for n in range(2):
@@ -210,14 +233,14 @@ def test_a_month_still_running_is_reminded_ahead_and_on_its_last_day_only_if_sti
     run(D(2026, 11, 24))  # 7 days ahead: the month's last day is within the rule's lead time
     for org in (village, community):
         assert stages(county_a_clerk, org, november) == {Stage.SOON}
-    soon = Notification.objects.get(recipient=county_a_clerk, source_key=f"{SOURCE}:{key(village, november)}:soon")
+    soon = message(county_a_clerk, village, Stage.SOON)
     assert soon.title == "三会一课未按期开展：6天后到期" and "未按期开展三会一课（支委会：2026年11月；" in soon.body
     hold(community, MONTHLY, D(2026, 11, 26))
     hold(village, (MeetingKind.COMMITTEE_MEETING,), D(2026, 11, 26))
     run(D(2026, 11, 30))
     # Still short of some: the same item reaches its day, listing what is left.
     assert stages(county_a_clerk, village, november) == {Stage.SOON, Stage.DUE}
-    due_today = Notification.objects.get(recipient=county_a_clerk, source_key=f"{SOURCE}:{key(village, november)}:due")
+    due_today = message(county_a_clerk, village, Stage.DUE)
     assert "（党小组会：2026年11月；主题党日：2026年11月）" in due_today.body
     assert stages(county_a_clerk, community, november) == {Stage.SOON}
     # Before the lead time nothing of the running month.
@@ -247,8 +270,7 @@ def test_a_branch_15_days_overdue_reaches_the_unit_above_once(
     assert stages(city_officer, village, november) == set()
     run(D(2026, 12, 15))
     assert stages(city_officer, village, november) == {Stage.ESCALATED}
-    escalated = Notification.objects.get(recipient=city_officer,
-                                         source_key=f"{SOURCE}:{key(village, november)}:escalated")
+    escalated = message(city_officer, village, Stage.ESCALATED)
     assert "逾期15天" in escalated.body and "城关镇红星村党支部未按期开展三会一课（支委会：2026年11月；" in escalated.body
     assert stages(province_officer, village, november) == set()
     # The next day's pass adds nothing for the branches already told.
