@@ -34,12 +34,12 @@ from .models import (
     Meeting,
     MeetingKind,
     OrgKind,
-    month_number,
     PartyOrganisation,
     TermElection,
     TermStatus,
     WeakBranchCase,
     WeakCaseState,
+    month_number,
 )
 from .selectors import (
     current_terms,
@@ -169,7 +169,9 @@ def meetings_behind_key(organisation_id: int, due: datetime.date | None) -> int:
     item once per key, so: a branch that fills a later gap, or falls behind on one more,
     keeps its key and hears nothing new; one that fills its oldest gaps while others
     remain is a new item, due on its next oldest; one that fills them all is left out,
-    and when it falls behind again, a new item."""
+    and when it falls behind again, a new item. Never one of the per-slot keys used before
+    (their last six digits are above 240,000): a branch already told slot by slot is told
+    once more, in this form."""
     return organisation_id * 1_000_000 + (0 if due is None else month_number(due))
 
 
