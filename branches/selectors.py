@@ -542,11 +542,11 @@ class BranchGaps:
 
     @property
     def missing_text(self) -> str:
-        """「支委会：2026年9月、10月；党课：2026年第3季度」."""
+        """「支委会2026年9月、10月；党课2026年第3季度」."""
         by_kind: dict[int, list[Period]] = defaultdict(list)
         for kind, period in self.gaps:
             by_kind[kind].append(period)
-        return "；".join(f"{MeetingKind(kind).label}：{periods_text(by_kind[kind])}"
+        return "；".join(f"{MeetingKind(kind).label}{periods_text(by_kind[kind])}"
                         for kind in GAP_KIND_ORDER if kind in by_kind)
 
 

@@ -200,7 +200,7 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
         due = branch.due
         yield DueItem(
             pk=meetings_behind_key(branch.organisation_id, None if due == oldest else due),
-            title=f"{branch.placed_name}未按期开展三会一课（{branch.missing_text}）",
+            title=f"{branch.placed_name}未按期开展三会一课：{branch.missing_text}",
             deadline=due, unit_id=branch.unit_id,
             link=f"{meetings}?q={quote_plus(branch.code)}")
 

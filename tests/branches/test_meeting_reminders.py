@@ -101,14 +101,14 @@ def test_a_branch_behind_on_several_kinds_and_slots_is_one_item_naming_them_all_
     [item] = of(items, village)
     assert item.pk == key(village, D(2026, 9, 30)) and item.deadline == D(2026, 9, 30)
     assert "城关区" in placed(village)
-    assert item.title == f"{placed(village)}未按期开展三会一课（支委会：2026年9月、10月；党课：2026年第3季度）"
+    assert item.title == f"{placed(village)}未按期开展三会一课：支委会2026年9月、10月；党课2026年第3季度"
     assert item.unit_id == village.unit_id
     assert item.link.endswith(f"?q={village.code}")  # all the branch's records, whatever the kind
     # A branch that missed everything is one item too, its months written as a span.
     [other] = of(items, orgs["county_b"])
     assert other.deadline == D(2026, 7, 31)
-    assert other.title.endswith("（支委会：2026年7月至11月；党小组会：2026年8月至11月；主题党日：2026年7月至11月；"
-                                "党员大会：2026年第3季度；党课：2026年第3季度）")
+    assert other.title.endswith("：支委会2026年7月至11月；党小组会2026年8月至11月；主题党日2026年7月至11月；"
+                                "党员大会2026年第3季度；党课2026年第3季度")
     # 党委 and 党总支 hold no 三会一课 of their own: never an item.
     assert not of(items, orgs["committee"]) and not of(items, orgs["general"])
 
@@ -119,7 +119,7 @@ def test_a_branch_that_held_everything_is_no_item(orgs: dict[str, PartyOrganisat
     hold(village, (MeetingKind.GROUP_MEETING, MeetingKind.THEME_DAY), D(2026, 11, 12))
     items = due(D(2026, 11, 30))
     assert not of(items, community)
-    assert [i.title for i in of(items, village)] == [f"{placed(village)}未按期开展三会一课（支委会：2026年11月）"]
+    assert [i.title for i in of(items, village)] == [f"{placed(village)}未按期开展三会一课：支委会2026年11月"]
     # The records begin in November: the oldest slot asked, so the items are keyed as such.
     assert set(items) == {key(village, None), key(orgs["county_b"], None)}
 
@@ -131,9 +131,9 @@ def test_a_quarterly_kind_is_listed_only_once_its_quarter_has_ended(orgs: dict[s
     december = due(D(2026, 12, 31))
     [item] = of(december, village)
     assert item.deadline == D(2026, 10, 31)
-    assert "党员大会：2026年第4季度；党课：2026年第4季度）" in item.title
+    assert "党员大会2026年第4季度；党课2026年第4季度" in item.title
     [held] = of(december, community)
-    assert "季度" not in held.title and "支委会：2026年10月至12月" in held.title
+    assert "季度" not in held.title and "支委会2026年10月至12月" in held.title
 
 
 def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
@@ -147,8 +147,9 @@ def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
     run(D(2026, 12, 1))
     [overdue] = told(county_a_clerk, village)
     assert overdue.stage == Stage.OVERDUE and overdue.due_on == D(2026, 9, 30)
-    assert overdue.body.startswith(f"{placed(village)}未按期开展三会一课（支委会：2026年9月至11月；"
-                                   "党小组会：2026年9月至11月；主题党日：2026年9月至11月）")
+    assert overdue.body.startswith(f"{placed(village)}未按期开展三会一课：支委会2026年9月至11月；"
+                                   "党小组会2026年9月至11月；主题党日2026年9月至11月")
+    assert "）（" not in overdue.body  # the list is not a bracket before the unit's own
     assert "2026-09-30到期" in overdue.body
     assert [n.stage for n in told(city_officer, village)] == [Stage.ESCALATED]
 
@@ -156,7 +157,7 @@ def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
     hold(village, (MeetingKind.COMMITTEE_MEETING,), D(2026, 10, 9))
     assert run(D(2026, 12, 2))["notifications"] == 0
     [item] = of(due(D(2026, 12, 2)), village)
-    assert item.pk == key(village, D(2026, 9, 30)) and "支委会：2026年9月、11月" in item.title
+    assert item.pk == key(village, D(2026, 9, 30)) and "支委会2026年9月、11月" in item.title
 
     # The oldest gaps filled, others left: the next oldest is the item, told once.
     hold(village, MONTHLY, D(2026, 9, 18))
@@ -164,7 +165,7 @@ def test_what_a_clerk_is_told_over_passes_as_a_branch_fills_its_gaps(
     assert [n.due_on for n in told(county_a_clerk, village)] == [D(2026, 9, 30), D(2026, 10, 31)]
     newest = told(county_a_clerk, village)[-1]
     assert newest.stage == Stage.OVERDUE
-    assert "（支委会：2026年11月；党小组会：2026年10月、11月；主题党日：2026年10月、11月）" in newest.body
+    assert "：支委会2026年11月；党小组会2026年10月、11月；主题党日2026年10月、11月（" in newest.body
     assert len(told(city_officer, village)) == 2
     assert run(D(2026, 12, 4))["notifications"] == 0
 
@@ -189,8 +190,8 @@ def test_the_source_looks_back_a_bounded_window_never_the_whole_history(orgs: di
     assert until - MEETINGS_LOOK_BACK > D(2025, 8, 31)
     assert {item.deadline for item in items.values()} == {D(2025, 9, 30)}
     [village] = of(items, orgs["village"])
-    assert "支委会：2025年9月至2026年11月；" in village.title and "2025年8月" not in village.title
-    assert "党课：2025年第3季度至2026年第3季度）" in village.title
+    assert "支委会2025年9月至2026年11月；" in village.title and "2025年8月" not in village.title
+    assert "党课2025年第3季度至2026年第3季度" in village.title
 
 
 def test_a_backlog_older_than_the_window_stays_one_item_as_the_window_slides_on(
@@ -203,7 +204,7 @@ def test_a_backlog_older_than_the_window_stays_one_item_as_the_window_slides_on(
     # and December's is behind too — still the same item, nothing new told.
     [item] = of(due(D(2027, 1, 8)), village)
     assert item.pk == key(village, None) and item.deadline == D(2025, 10, 31)
-    assert "支委会：2025年10月至2026年12月；" in item.title
+    assert "支委会2025年10月至2026年12月；" in item.title
     run(D(2027, 1, 1))
     assert len(told(county_a_clerk, village)) == 1 and len(told(city_officer, village)) == 1
 
@@ -234,14 +235,14 @@ def test_a_month_still_running_is_reminded_ahead_and_on_its_last_day_only_if_sti
     for org in (village, community):
         assert stages(county_a_clerk, org, november) == {Stage.SOON}
     soon = message(county_a_clerk, village, Stage.SOON)
-    assert soon.title == "三会一课未按期开展：6天后到期" and "未按期开展三会一课（支委会：2026年11月；" in soon.body
+    assert soon.title == "三会一课未按期开展：6天后到期" and "未按期开展三会一课：支委会2026年11月；" in soon.body
     hold(community, MONTHLY, D(2026, 11, 26))
     hold(village, (MeetingKind.COMMITTEE_MEETING,), D(2026, 11, 26))
     run(D(2026, 11, 30))
     # Still short of some: the same item reaches its day, listing what is left.
     assert stages(county_a_clerk, village, november) == {Stage.SOON, Stage.DUE}
     due_today = message(county_a_clerk, village, Stage.DUE)
-    assert "（党小组会：2026年11月；主题党日：2026年11月）" in due_today.body
+    assert "三会一课：党小组会2026年11月；主题党日2026年11月（" in due_today.body
     assert stages(county_a_clerk, community, november) == {Stage.SOON}
     # Before the lead time nothing of the running month.
     assert stages(county_a_clerk, village, D(2026, 12, 31)) == set()
@@ -271,7 +272,7 @@ def test_a_branch_15_days_overdue_reaches_the_unit_above_once(
     run(D(2026, 12, 15))
     assert stages(city_officer, village, november) == {Stage.ESCALATED}
     escalated = message(city_officer, village, Stage.ESCALATED)
-    assert "逾期15天" in escalated.body and "城关镇红星村党支部未按期开展三会一课（支委会：2026年11月；" in escalated.body
+    assert "逾期15天" in escalated.body and "城关镇红星村党支部未按期开展三会一课：支委会2026年11月；" in escalated.body
     assert stages(province_officer, village, november) == set()
     # The next day's pass adds nothing for the branches already told.
     before = Notification.objects.filter(source=SOURCE).count()
@@ -314,7 +315,7 @@ def test_no_slot_that_began_before_the_first_record_in_the_system_is_asked_for(
     items = due(D(2026, 12, 31))
     assert {item.deadline for item in items.values()} == {D(2026, 11, 30)}
     [village] = of(items, orgs["village"])
-    assert "支委会：2026年11月、12月；" in village.title and "10月" not in village.title
+    assert "支委会2026年11月、12月；" in village.title and "10月" not in village.title
     # The fourth quarter began in October, before the records: not asked for either.
     assert not any("季度" in item.title for item in items.values())
 
