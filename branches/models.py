@@ -169,7 +169,7 @@ class PartyOrganisation(Versioned, Audited):
         return self.venue_area >= minimum
 
     def clean(self) -> None:
-        if message := self.founding_date_error():
+        if message := self.founding_date_error() or self.founding_after_meetings_error():
             raise ValidationError({"founded_on": message})
         self.clean_children()
         self.clean_branch_holdings()
@@ -197,6 +197,21 @@ class PartyOrganisation(Versioned, Audited):
         if isinstance(day, datetime.date) and dates.after_today(day) and self.written_now("founded_on"):
             return founding_after_today_message(day)
         return ""
+
+    def founding_after_meetings_error(self) -> str:
+        """成立日期 not after a 三会一课 on record: an organisation holds no meeting before
+        it was founded (:func:`meeting_before_founding_error`, seen from the meeting). ""
+        when no meeting of it was held before the date, or the date is not written now
+        (one query when it is)."""
+        day = self.founded_on
+        if (self._state.adding or self.pk is None or not isinstance(day, datetime.date)
+                or not self.written_now("founded_on")):
+            return ""
+        before = self.meetings.filter(held_on__lt=day).aggregate(earliest=models.Min("held_on"),
+                                                                 count=models.Count("pk"))
+        if before["earliest"] is None:
+            return ""
+        return founding_after_meetings_message(self, day, earliest=before["earliest"], count=before["count"])
 
     def clean_children(self) -> None:
         """A new 组织类别 or 所在单位 of an organisation that has organisations below it holds
@@ -246,6 +261,14 @@ class PartyOrganisation(Versioned, Audited):
 def founding_after_today_message(day: datetime.date) -> str:
     """The refusal of a 成立日期 in the future, in the words of every path."""
     return f"成立日期 {day.isoformat()} 晚于今天：只能登记已经成立的党组织。"
+
+
+def founding_after_meetings_message(organisation: PartyOrganisation, day: datetime.date, *,
+                                     earliest: datetime.date, count: int) -> str:
+    """The refusal of a 成立日期 later than a 三会一课 on record, in the words of every path
+    (the record page, the sheet, the service); it names the earliest such meeting."""
+    return (f"成立日期 {day.isoformat()} 晚于「{organisation}」已登记的{count}次三会一课（最早一次召开于 "
+            f"{earliest.isoformat()}）：党组织成立之前不能开展三会一课，请核对成立日期或这些会议的召开日期。")
 
 
 def meeting_before_founding_error(organisation: PartyOrganisation, held_on: datetime.date) -> str:

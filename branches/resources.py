@@ -176,7 +176,8 @@ class PartyOrganisationResource(ScopedModelResource):
     example_row = {"组织代码": EXAMPLE_BRANCH, "组织名称": "城关镇东岗村党支部", "组织类别": "党支部",
                    "上级党组织代码": EXAMPLE_COMMITTEE, "所在单位代码": EXAMPLE_UNIT, "领域": "农村",
                    "活动场所面积（㎡）": 150, "成立日期": "2026-03-01"}
-    column_notes = {"成立日期": "不晚于今天；三会一课从成立日期起统计。本系统启用前已有的党组织填写实际成立日期，不详的留空。"}
+    column_notes = {"成立日期": "不晚于今天，也不晚于该党组织已登记的三会一课；三会一课从成立日期起统计。本系统启用前已有的"
+                              "党组织填写实际成立日期，不详的留空。"}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row's rules and its path, against

@@ -20,6 +20,7 @@ from branches.models import (
     Meeting,
     MeetingKind,
     PartyOrganisation,
+    founding_after_meetings_message,
     founding_after_today_message,
 )
 from branches.resources import MeetingResource, PartyOrganisationResource
@@ -247,9 +248,8 @@ def test_a_meeting_on_record_before_a_founding_date_entered_later_is_asked_only_
     meeting = meeting_record(organisation=orgs["community"], kind=MeetingKind.COMMITTEE_MEETING,
                              held_on=today - datetime.timedelta(days=2), topic="支委会", expected=5, present=5,
                              actor=county_a_clerk)
-    community = PartyOrganisation.objects.get(pk=orgs["community"].pk)
-    community.founded_on = today  # entered after the meeting
-    party_org_save(organisation=community, actor=county_a_clerk)
+    # A 成立日期 on record from before it was checked against the meetings (the service now refuses it).
+    PartyOrganisation.objects.filter(pk=orgs["community"].pk).update(founded_on=today)
     meeting = Meeting.objects.get(pk=meeting.pk)
     meeting.present = 4
     meeting_save(meeting=meeting, actor=county_a_clerk)  # the date is not written now: not asked
@@ -259,3 +259,85 @@ def test_a_meeting_on_record_before_a_founding_date_entered_later_is_asked_only_
     with pytest.raises(ValidationError) as refused:
         meeting_save(meeting=meeting, actor=county_a_clerk)
     assert "成立日期" in refused.value.message_dict["held_on"][0]
+
+
+# ---------------------------------------------------------------------------
+# No 成立日期 after a meeting on record: the form, the sheet and the service alike
+# ---------------------------------------------------------------------------
+
+
+def community_with_meetings(orgs: dict[str, PartyOrganisation]) -> PartyOrganisation:
+    """东岗社区党支部 (no 成立日期 on record) with 三会一课 held on 2026-01-15, 2026-02-10 and 2026-04-20."""
+    community = orgs["community"]
+    for held_on in (D(2026, 2, 10), D(2026, 1, 15), D(2026, 4, 20)):
+        add_meeting(community, MeetingKind.GROUP_MEETING, held_on)
+    return PartyOrganisation.objects.get(pk=community.pk)
+
+
+def refusal_for(organisation: PartyOrganisation, day: datetime.date, earliest: datetime.date, count: int) -> str:
+    return founding_after_meetings_message(organisation, day, earliest=earliest, count=count)
+
+
+def test_a_founding_date_after_a_meeting_on_record_is_refused_by_the_service_naming_the_earliest_meeting(
+        orgs: dict[str, PartyOrganisation], county_a_clerk: Any) -> None:
+    community = community_with_meetings(orgs)
+    community.founded_on = D(2026, 3, 1)
+    with pytest.raises(ValidationError) as refused:
+        party_org_save(organisation=community, actor=county_a_clerk)
+    message = refused.value.message_dict["founded_on"]
+    assert message == [refusal_for(community, D(2026, 3, 1), D(2026, 1, 15), 2)]
+    assert message == ["成立日期 2026-03-01 晚于「东岗社区党支部」已登记的2次三会一课（最早一次召开于 2026-01-15）："
+                       "党组织成立之前不能开展三会一课，请核对成立日期或这些会议的召开日期。"]
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on is None
+
+
+def test_a_founding_date_on_the_day_of_the_earliest_meeting_is_taken_and_a_later_change_is_asked_again(
+        orgs: dict[str, PartyOrganisation], county_a_clerk: Any) -> None:
+    community = community_with_meetings(orgs)
+    community.founded_on = D(2026, 1, 15)
+    party_org_save(organisation=community, actor=county_a_clerk)
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on == D(2026, 1, 15)
+    community = PartyOrganisation.objects.get(pk=community.pk)
+    community.founded_on = D(2026, 1, 16)  # changed: asked again
+    with pytest.raises(ValidationError) as refused:
+        party_org_save(organisation=community, actor=county_a_clerk)
+    assert refused.value.message_dict["founded_on"] == [refusal_for(community, D(2026, 1, 16), D(2026, 1, 15), 1)]
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on == D(2026, 1, 15)
+
+
+def test_a_founding_date_after_a_meeting_on_record_is_refused_on_the_change_form_in_the_same_words(
+        orgs: dict[str, PartyOrganisation], county_a_clerk: Any, client_for: Any) -> None:
+    community = community_with_meetings(orgs)
+    url = reverse("admin:branches_partyorganisation_change", args=[community.pk])
+    data = add_post(code=community.code, name=community.name, parent=community.parent_id, unit=community.unit_id,
+                    venue_area="210", founded_on="2026-03-01", seen_version=community.version)
+    response = client_for(county_a_clerk).post(url, data)
+    assert response.status_code == 200
+    assert refusal_for(community, D(2026, 3, 1), D(2026, 1, 15), 2) in response.content.decode()
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on is None
+    response = client_for(county_a_clerk).post(url, {**data, "founded_on": "2026-01-15"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on == D(2026, 1, 15)
+
+
+def exported_rows(user: Any) -> list[list[Any]]:
+    dataset = PartyOrganisationResource(user=user).export()
+    return [list(dataset.headers), *[list(row) for row in dataset]]
+
+
+def with_founding(rows: list[list[Any]], code: str, value: str) -> list[list[Any]]:
+    """``rows`` with the 成立日期 cell of organisation ``code`` set to ``value``."""
+    column = rows[0].index("成立日期")
+    return [rows[0], *[[*row[:column], value, *row[column + 1:]] if row[0] == code else row for row in rows[1:]]]
+
+
+def test_a_founding_date_after_a_meeting_on_record_is_refused_by_the_sheet_in_the_same_words(
+        tmp_path: Path, orgs: dict[str, PartyOrganisation], county_a_clerk: Any) -> None:
+    community = community_with_meetings(orgs)
+    rows = with_founding(exported_rows(county_a_clerk), "A-SQ", "2026-03-01")
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet_of(tmp_path, PartyOrganisationResource, rows),
+                        commit=True)
+    number = next(n for n, row in enumerate(rows, start=1) if row[0] == "A-SQ")
+    assert errors_of(result) == [(number, "成立日期", refusal_for(community, D(2026, 3, 1), D(2026, 1, 15), 2))]
+    assert PartyOrganisation.objects.get(pk=community.pk).founded_on is None
+
