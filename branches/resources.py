@@ -154,7 +154,8 @@ class PartyOrganisationResource(ScopedModelResource):
     unit = fields.Field(attribute="unit", column_name="所在单位代码", widget=UnitWidget())
     domain = fields.Field(attribute="domain", column_name="领域", widget=ChoiceWidget(Domain.choices, {"村": "农村", "机关事业单位": "机关", "国企": "国有企业", "学校": "中小学"}))
     venue_area = fields.Field(attribute="venue_area", column_name="活动场所面积（㎡）", widget=AreaWidget())
-    # Optional: blank is not recorded (an organisation entered when the system went live).
+    # Optional: blank is not recorded (an organisation entered when the system went live),
+    # and keeps a date on record (services.party_org_prepare).
     founded_on = fields.Field(attribute="founded_on", column_name="成立日期", widget=DateWidget(need_day=True))
     # Counted from the roster when the sheet is exported; an uploaded sheet's figure is not read.
     roster_count = fields.Field(column_name="在册党员人数", readonly=True)
@@ -177,7 +178,7 @@ class PartyOrganisationResource(ScopedModelResource):
                    "上级党组织代码": EXAMPLE_COMMITTEE, "所在单位代码": EXAMPLE_UNIT, "领域": "农村",
                    "活动场所面积（㎡）": 150, "成立日期": "2026-03-01"}
     column_notes = {"成立日期": "不晚于今天，也不晚于该党组织已登记的三会一课；三会一课从成立日期起统计。本系统启用前已有的"
-                              "党组织填写实际成立日期，不详的留空。"}
+                              "党组织填写实际成立日期，不详的留空；留空不会清除已登记的成立日期。"}
 
     def prepare_instance(self, instance: PartyOrganisation, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row's rules and its path, against

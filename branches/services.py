@@ -145,7 +145,12 @@ def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganis
                       sheet: SheetTree | None = None) -> None:
     """The rules of one organisation row that ``clean()`` cannot see on a row built from a
     sheet (the stored path of the row being moved, and the parents the sheet's other rows
-    give: ``sheet``), and its path from its parent."""
+    give: ``sheet``), and its path from its parent. A blank 成立日期 cell keeps the date on
+    record (the column may be left blank for an organisation whose date is unknown; it
+    never erases one entered), as the applicants' sheet keeps its 培养联系人."""
+    stored = (getattr(original, "_audit_loaded", None) or {}) if original is not None else {}
+    if organisation.founded_on is None and stored.get("founded_on") is not None:
+        organisation.founded_on = stored["founded_on"]
     if (organisation.parent_id and original is not None and original.path
             and organisation.parent.path.startswith(original.path)):
         raise ValidationError({"parent": below_itself_message(organisation.parent)})

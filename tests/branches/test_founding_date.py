@@ -32,6 +32,7 @@ from branches.selectors import (
     monthly_meeting_rates,
 )
 from branches.services import meeting_record, party_org_save
+from orgwork.audit.models import AuditLog
 from orgwork.common import dates
 from orgwork.common.contract import SystemActor
 from orgwork.imports.engine import run_import
@@ -341,3 +342,25 @@ def test_a_founding_date_after_a_meeting_on_record_is_refused_by_the_sheet_in_th
     assert errors_of(result) == [(number, "成立日期", refusal_for(community, D(2026, 3, 1), D(2026, 1, 15), 2))]
     assert PartyOrganisation.objects.get(pk=community.pk).founded_on is None
 
+
+def test_a_blank_founding_date_cell_keeps_the_date_on_record_and_an_exported_sheet_comes_back_unchanged(
+        tmp_path: Path, orgs: dict[str, PartyOrganisation], county_a_clerk: Any) -> None:
+    community = PartyOrganisation.objects.get(pk=orgs["community"].pk)
+    community.founded_on = D(2020, 7, 1)
+    party_org_save(organisation=community, actor=county_a_clerk)
+    exported = exported_rows(county_a_clerk)
+    assert [row for row in exported if row[0] == "A-SQ"][0][exported[0].index("成立日期")] == "2020-07-01"
+    blank = with_founding(exported, "A-SQ", "")
+    for rows in (exported, blank):
+        preview = run_import(PartyOrganisationResource, county_a_clerk,
+                             sheet_of(tmp_path, PartyOrganisationResource, rows), commit=False)
+        assert (preview.ok, preview.updated, preview.unchanged) == (True, 0, len(rows) - 1), errors_of(preview)
+    audited = AuditLog.objects.filter(object_id=str(community.pk), content_type__model="partyorganisation").count()
+    renamed = [[*row[:1], "东岗社区党支部（改）", *row[2:]] if row[0] == "A-SQ" else row for row in blank]
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet_of(tmp_path, PartyOrganisationResource, renamed),
+                        commit=True)
+    assert (result.ok, result.updated) == (True, 1), errors_of(result)
+    community.refresh_from_db()
+    assert (community.name, community.founded_on) == ("东岗社区党支部（改）", D(2020, 7, 1))
+    trail = AuditLog.objects.filter(object_id=str(community.pk), content_type__model="partyorganisation")
+    assert trail.count() == audited + 1 and "founded_on" not in trail.latest("pk").changes
