@@ -6,21 +6,20 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from cadres.models import Cadre
 from cadres.secondment.models import Assignment, AssignmentKind, DutyCheck
 from cadres.secondment.services import assignment_save, duty_check_record
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
+from tests.clock import today
 from tests.samples.cadres import cadre_in
 
 SYSTEM = SystemActor("tests")
-TODAY = timezone.localdate()
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return today() - datetime.timedelta(days=n)
 
 
 def years_on(day: datetime.date, n: int) -> datetime.date:
@@ -50,8 +49,8 @@ def check(assignment: Assignment, day: datetime.date, *, present: bool, actor: A
 
 def same_year_days(n: int) -> list[datetime.date]:
     """``n`` distinct past days of the current year (the absences are counted per year)."""
-    days = [TODAY - datetime.timedelta(days=i) for i in range(1, 40)]
-    return [d for d in days if d.year == TODAY.year][:n]
+    days = [today() - datetime.timedelta(days=i) for i in range(1, 40)]
+    return [d for d in days if d.year == today().year][:n]
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from cadres.reserve.selectors import adjustment_proposals
@@ -22,6 +21,7 @@ from cadres.supervision.selectors import blockers_for, cadres_under_influence, s
 from cadres.supervision.services import vetting_open
 from orgwork.audit.models import AuditLog
 from orgwork.common import idnumber
+from tests.clock import today
 from tests.samples.cadres import cadre_in
 from tests.samples.names import numbered
 from tests.samples.reserve import enter, pool_in, recommend
@@ -30,7 +30,6 @@ from .discipline_helpers import SHEET_HEAD, SYSTEM, find, messages_of, run_findi
 from .selection_samples import cleared_case
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 LIST = reverse("admin:supervision_disciplinefinding_changelist")
 ADD = reverse("admin:supervision_disciplinefinding_add")
 D = datetime.date
@@ -96,7 +95,7 @@ def test_recording_a_finding_writes_exactly_one_audit_row(tree, county_a_clerk) 
 
 def test_a_finding_decided_in_the_future_is_refused_by_the_service(tree) -> None:
     with pytest.raises(ValidationError) as refused:
-        find(cadre_in(tree["county_a"]), TODAY + datetime.timedelta(days=1))
+        find(cadre_in(tree["county_a"]), today() + datetime.timedelta(days=1))
     assert refused.value.message_dict["decided_on"] == ["处分决定日期不能晚于今天。"]
     assert not DisciplineFinding.objects.exists()
 
@@ -142,7 +141,7 @@ def test_the_finding_page_records_it_through_the_service_with_its_period_and_one
 
 def test_the_finding_page_refuses_a_decision_in_the_future_on_the_form(tree, county_a_clerk, client_for) -> None:
     cadre = cadre_in(tree["county_a"])
-    day = TODAY + datetime.timedelta(days=3)
+    day = today() + datetime.timedelta(days=3)
     response = client_for(county_a_clerk).post(ADD, form(cadre, decided_on=f"{day:%Y-%m-%d}"))
     assert response.status_code == 200 and "处分决定日期不能晚于今天。" in response.content.decode()
     assert not DisciplineFinding.objects.exists()
@@ -177,7 +176,7 @@ def test_a_findings_sheet_records_each_row_with_its_period_and_one_audit_row(tre
 def test_a_findings_sheet_with_one_bad_row_writes_nothing_and_says_why_in_chinese(tree, county_a_clerk,
                                                                                  tmp_path) -> None:
     one, two = cadre_in(tree["county_a"], name="甲"), cadre_in(tree["county_a"], name="乙")
-    later = TODAY + datetime.timedelta(days=5)
+    later = today() + datetime.timedelta(days=5)
     result = run_findings_sheet(county_a_clerk, [sheet_row(one), sheet_row(two, "警告", f"{later:%Y-%m-%d}")], tmp_path)
     assert not result.committed and not DisciplineFinding.objects.exists()
     text = messages_of(result)
@@ -205,12 +204,12 @@ def test_the_findings_template_downloads_with_its_chinese_columns_and_an_example
 @pytest.fixture
 def findings(tree) -> dict[str, DisciplineFinding]:
     return {
-        "party": find(cadre_in(tree["county_a"], name="党纪甲"), TODAY - datetime.timedelta(days=30)),
+        "party": find(cadre_in(tree["county_a"], name="党纪甲"), today() - datetime.timedelta(days=30)),
         "public_old": find(cadre_in(tree["county_a"], name="政务乙"), D(2020, 1, 6), DisciplineKind.PUBLIC_WARNING,
                            number="城监处〔2020〕1号"),
         "expelled": find(cadre_in(tree["county_a"], name="开除丙"), D(2019, 1, 6), DisciplineKind.PUBLIC_EXPULSION,
                          number="城监处〔2019〕7号"),
-        "elsewhere": find(cadre_in(tree["county_b"], name="外县丁"), TODAY - datetime.timedelta(days=30)),
+        "elsewhere": find(cadre_in(tree["county_b"], name="外县丁"), today() - datetime.timedelta(days=30)),
     }
 
 
@@ -291,12 +290,12 @@ def test_the_list_costs_the_same_queries_for_five_rows_and_fifty(tree, province_
 
 def test_a_finding_in_force_stands_in_the_way_of_clearing_a_vetting_case(tree, county_a_clerk) -> None:
     cadre = cadre_in(tree["county_a"], name="受处分")
-    finding = find(cadre, TODAY - datetime.timedelta(days=10), DisciplineKind.PUBLIC_MAJOR_DEMERIT,
+    finding = find(cadre, today() - datetime.timedelta(days=10), DisciplineKind.PUBLIC_MAJOR_DEMERIT,
                    number="城监处〔2026〕8号")
     assert [b.source for b in blockers_for(cadre)] == [finding]
     assert "受到记大过处分（城监处〔2026〕8号）" in blockers_for(cadre)[0].message
     with pytest.raises(ValidationError, match="影响期18个月"):
-        cleared_case(cadre, TODAY - datetime.timedelta(days=1), county_a_clerk)
+        cleared_case(cadre, today() - datetime.timedelta(days=1), county_a_clerk)
 
 
 def test_an_expulsion_stands_in_the_way_for_good(tree) -> None:
@@ -317,19 +316,19 @@ def test_an_expired_finding_stands_in_nobodys_way_but_stays_in_the_record(tree) 
 
 def test_the_dashboard_figure_counts_cadres_inside_a_finding_period(tree, county_a_clerk) -> None:
     held = cadre_in(tree["county_a"], name="影响期内")
-    find(held, TODAY - datetime.timedelta(days=10))
+    find(held, today() - datetime.timedelta(days=10))
     find(cadre_in(tree["county_a"], name="已届满"), D(2020, 1, 6), DisciplineKind.PUBLIC_WARNING)
     assert list(cadres_under_influence(county_a_clerk)) == [held]
 
 
 def test_a_nomination_inside_a_finding_period_is_on_the_list_with_its_end(tree, county_a_clerk, client_for) -> None:
     dated = cadre_in(tree["county_a"], name="处分期内")
-    find(dated, TODAY - datetime.timedelta(days=40), DisciplineKind.PUBLIC_WARNING)
+    find(dated, today() - datetime.timedelta(days=40), DisciplineKind.PUBLIC_WARNING)
     expelled = cadre_in(tree["county_a"], name="已开除")
     find(expelled, D(2019, 1, 6), DisciplineKind.PUBLIC_EXPULSION)
     for cadre in (dated, expelled):
         vetting_open(cadre=cadre, proposed_post="局长", nominated_by="区委组织部",
-                     nominated_on=TODAY - datetime.timedelta(days=2), actor=SYSTEM)
+                     nominated_on=today() - datetime.timedelta(days=2), actor=SYSTEM)
     response = client_for(county_a_clerk).get(reverse("admin:worklist", args=["supervision_vetting_during_influence"]))
     rows = {row["cells"][0]: row["cells"][5] for row in response.context["table"]}
     ends = DisciplineFinding.objects.get(cadre=dated).influence_ends_on
@@ -338,9 +337,9 @@ def test_a_nomination_inside_a_finding_period_is_on_the_list_with_its_end(tree, 
 
 def test_a_cadre_inside_a_finding_period_is_not_recommended_to_a_reserve_pool(tree) -> None:
     cadre = cadre_in(tree["county_a"], name="后备人选", birth=D(1988, 3, 1))
-    finding = find(cadre, TODAY - datetime.timedelta(days=10), DisciplineKind.PUBLIC_DEMERIT)
+    finding = find(cadre, today() - datetime.timedelta(days=10), DisciplineKind.PUBLIC_DEMERIT)
     with pytest.raises(ValidationError) as refused:
-        recommend(pool_in(tree["county_a"]), cadre, on=TODAY)
+        recommend(pool_in(tree["county_a"]), cadre, on=today())
     assert (f"后备人选受到记过处分，影响期至{finding.influence_ends_on:%Y-%m-%d}届满，期间不得推荐入库。"
             in refused.value.messages)
 
@@ -348,17 +347,17 @@ def test_a_cadre_inside_a_finding_period_is_not_recommended_to_a_reserve_pool(tr
 def test_the_yearly_adjustment_proposes_to_take_out_a_member_inside_a_finding_period(tree) -> None:
     pool = pool_in(tree["county_a"])
     member = enter(pool, cadre_in(tree["county_a"], name="在库者", birth=D(1988, 3, 1)))
-    find(member.cadre, TODAY - datetime.timedelta(days=10), DisciplineKind.PARTY_WARNING)
+    find(member.cadre, today() - datetime.timedelta(days=10), DisciplineKind.PARTY_WARNING)
     [proposal] = adjustment_proposals(pool)
     assert (proposal.member, proposal.explanation) == (member, "受到党纪政务处分，正处于影响期内。")
 
 
 def test_the_vetting_list_flags_a_nominee_inside_a_finding_period(tree, county_a_clerk, client_for) -> None:
     held = cadre_in(tree["county_a"], name="处分期内")
-    find(held, TODAY - datetime.timedelta(days=10), DisciplineKind.PARTY_WARNING)
+    find(held, today() - datetime.timedelta(days=10), DisciplineKind.PARTY_WARNING)
     free = cadre_in(tree["county_a"], name="无处分")
     for cadre in (held, free):
-        vetting_open(cadre=cadre, proposed_post="局长", nominated_by="区委组织部", nominated_on=TODAY, actor=SYSTEM)
+        vetting_open(cadre=cadre, proposed_post="局长", nominated_by="区委组织部", nominated_on=today(), actor=SYSTEM)
     response = client_for(county_a_clerk).get(reverse("admin:supervision_vettingcase_changelist"))
     flags = {case.cadre.name: case.has_influence for case in response.context["cl"].result_list}
     assert flags == {"处分期内": True, "无处分": False}
@@ -405,7 +404,6 @@ def test_the_dashboard_figure_of_cadres_under_influence_links_to_a_list_of_the_s
     assert count == 2 and link.endswith("/admin/cadres/cadre/?influence=running")
     listed = client_for(county_a_clerk).get(link).content.decode()
     assert "甲" in listed and "乙" in listed and "丙" not in listed
-
 
 
 def findings_workbook(user: Any, rows: list[list[str]], folder: Any) -> Any:

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cadres.models import Assessment, AssessmentGrade, Authority, Cadre, Grade, Post, Rank
 from cadres.resources import AssessmentResource, PostResource
@@ -25,13 +24,13 @@ from orgwork.codes import lookup
 from orgwork.imports.engine import ImportResult, run_import
 from orgwork.imports.reader import open_sheet
 from seeds.reference import load_reference
+from tests.clock import today
 from tests.samples.cadres import cadre_in
 
 from .discipline_helpers import SYSTEM, find, messages_of, run_findings_sheet, sheet_row
 from .selection_samples import appoint, cleared_case, handle, promoted_cadre
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 POSTS_HEAD = ["身份证号", "职务名称", "职务层次", "是否主职", "是否现任", "任职时间", "免职时间"]
 ASSESSMENTS_HEAD = ["身份证号", "考核年度", "考核等次", "政治素质测评得分"]
 
@@ -56,7 +55,7 @@ def serving(unit: Any, name: str = "刘受处") -> Cadre:
 
 def demerit(cadre: Cadre, days_ago: int = 30) -> DisciplineFinding:
     """记过 (twelve months) decided ``days_ago`` days ago."""
-    return find(cadre, TODAY - datetime.timedelta(days=days_ago), DisciplineKind.PUBLIC_DEMERIT,
+    return find(cadre, today() - datetime.timedelta(days=days_ago), DisciplineKind.PUBLIC_DEMERIT,
                 number="城监处〔2026〕7号")
 
 
@@ -77,7 +76,7 @@ def test_a_command_cannot_promote_inside_a_finding_period(tree) -> None:
     cadre = serving(tree["county_a"])
     finding = demerit(cadre)
     with pytest.raises(ValidationError) as refused:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert refusal(finding) in refused.value.message_dict["rank"]
 
 
@@ -86,7 +85,7 @@ def test_the_post_page_cannot_promote_inside_a_finding_period(tree, county_a_cle
     finding = demerit(cadre)
     response = client_for(county_a_clerk).post(reverse("admin:cadres_post_add"), {
         "cadre": cadre.pk, "title": "城关镇镇长", "rank": Rank.TOWNSHIP_CHIEF, "is_principal": "on",
-        "is_current": "on", "appointed_on": f"{TODAY:%Y.%m.%d}"})
+        "is_current": "on", "appointed_on": f"{today():%Y.%m.%d}"})
     assert response.status_code == 200 and refusal(finding) in response.content.decode()
     assert Post.objects.filter(cadre=cadre).count() == 1
 
@@ -95,7 +94,7 @@ def test_a_posts_sheet_cannot_promote_inside_a_finding_period(tree, county_a_cle
     cadre = cadre_in(tree["county_a"], rank=Rank.TOWNSHIP_DEPUTY, grade=Grade.PRINCIPAL_CLERK_3)
     finding = demerit(cadre)
     result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD,
-                       [[cadre.id_number, "城关镇镇长", "乡科级正职", "是", "是", f"{TODAY:%Y-%m-%d}", ""]], tmp_path)
+                       [[cadre.id_number, "城关镇镇长", "乡科级正职", "是", "是", f"{today():%Y-%m-%d}", ""]], tmp_path)
     assert not result.committed and refusal(finding) in messages_of(result)
     assert not Post.objects.filter(cadre=cadre).exists()
 
@@ -104,7 +103,7 @@ def test_an_expulsion_refuses_a_promotion_for_good(tree) -> None:
     cadre = serving(tree["county_a"])
     find(cadre, datetime.date(2016, 4, 1), DisciplineKind.PARTY_EXPULSION, number="城纪处〔2016〕3号")
     with pytest.raises(ValidationError) as refused:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert "该干部受到开除党籍处分（处分决定：城纪处〔2016〕3号），不得提拔或晋升职级。" in refused.value.messages
 
 
@@ -120,14 +119,14 @@ def test_the_refusal_names_the_period_that_ends_last_of_a_handling_and_a_finding
     InfluencePeriodRule.objects.get_or_create(handling_type=HandlingType.ADMONISHMENT, defaults={"months": 6})
     InfluencePeriodRule.objects.get_or_create(handling_type=HandlingType.DEMOTION, defaults={"months": 24})
     cadre = serving(tree["county_a"])
-    handle(cadre, TODAY - datetime.timedelta(days=30))  # 诫勉: six months
+    handle(cadre, today() - datetime.timedelta(days=30))  # 诫勉: six months
     finding = demerit(cadre, days_ago=20)  # 记过: twelve months, ends later
     with pytest.raises(ValidationError) as refused:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert refused.value.message_dict["rank"][0] == refusal(finding)
-    demotion = handle(cadre, TODAY - datetime.timedelta(days=10), HandlingType.DEMOTION)  # two years, ends last
+    demotion = handle(cadre, today() - datetime.timedelta(days=10), HandlingType.DEMOTION)  # two years, ends last
     with pytest.raises(ValidationError) as refused:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert refused.value.message_dict["rank"][0].startswith(
         f"该干部处于降职影响期内（处理决定：{demotion.decided_on:%Y-%m-%d}降职，影响期至 {demotion.influence_ends_on:%Y-%m-%d}）")
 
@@ -138,9 +137,9 @@ def test_a_command_cannot_rate_excellent_inside_a_finding_period(tree) -> None:
     cadre = serving(tree["county_a"])
     finding = demerit(cadre)
     with pytest.raises(ValidationError) as refused:
-        assessment_save(assessment=Assessment(cadre=cadre, year=TODAY.year, grade=AssessmentGrade.EXCELLENT,
+        assessment_save(assessment=Assessment(cadre=cadre, year=today().year, grade=AssessmentGrade.EXCELLENT,
                                               political_score=Decimal("95")), actor=SYSTEM)
-    assert refused.value.message_dict["grade"] == [refusal(finding, f"{TODAY.year}年度不得确定为“优秀”等次")]
+    assert refused.value.message_dict["grade"] == [refusal(finding, f"{today().year}年度不得确定为“优秀”等次")]
     assert not Assessment.objects.exists()
 
 
@@ -148,9 +147,9 @@ def test_the_assessment_page_cannot_rate_excellent_inside_a_finding_period(tree,
     cadre = serving(tree["county_a"])
     finding = demerit(cadre)
     response = client_for(county_a_clerk).post(reverse("admin:cadres_assessment_add"), {
-        "cadre": cadre.pk, "year": str(TODAY.year), "grade": AssessmentGrade.EXCELLENT, "political_score": "95"})
+        "cadre": cadre.pk, "year": str(today().year), "grade": AssessmentGrade.EXCELLENT, "political_score": "95"})
     assert response.status_code == 200
-    assert refusal(finding, f"{TODAY.year}年度不得确定为“优秀”等次") in response.content.decode()
+    assert refusal(finding, f"{today().year}年度不得确定为“优秀”等次") in response.content.decode()
     assert not Assessment.objects.exists()
 
 
@@ -158,15 +157,15 @@ def test_an_assessments_sheet_cannot_rate_excellent_inside_a_finding_period(tree
     cadre = serving(tree["county_a"])
     finding = demerit(cadre)
     result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD,
-                       [[cadre.id_number, str(TODAY.year), "优秀", "96"]], tmp_path)
+                       [[cadre.id_number, str(today().year), "优秀", "96"]], tmp_path)
     assert not result.committed and not Assessment.objects.exists()
-    assert refusal(finding, f"{TODAY.year}年度不得确定为“优秀”等次") in messages_of(result)
+    assert refusal(finding, f"{today().year}年度不得确定为“优秀”等次") in messages_of(result)
 
 
 def test_excellent_in_a_year_the_finding_period_did_not_touch_is_accepted(tree) -> None:
     cadre = serving(tree["county_a"])
     demerit(cadre)
-    assessment_save(assessment=Assessment(cadre=cadre, year=TODAY.year - 2, grade=AssessmentGrade.EXCELLENT,
+    assessment_save(assessment=Assessment(cadre=cadre, year=today().year - 2, grade=AssessmentGrade.EXCELLENT,
                                           political_score=Decimal("95")), actor=SYSTEM)
     assert Assessment.objects.get(cadre=cadre).grade == AssessmentGrade.EXCELLENT
 

@@ -33,7 +33,6 @@ from tests.steps import assert_step_unavailable
 
 from .secondment_helpers import (  # noqa: F401  (fixtures)
     SYSTEM,
-    TODAY,
     cadre_a,
     cadre_a2,
     cadre_b,
@@ -42,6 +41,7 @@ from .secondment_helpers import (  # noqa: F401  (fixtures)
     same_year_days,
     second,
     station,
+    today,
     years_on,
 )
 
@@ -77,7 +77,7 @@ def test_the_add_form_shows_an_overlapping_assignment_and_writes_nothing(tree, c
     second(cadre_a, host=tree["county_b"], start=days_ago(300))
     response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_add"), form_data(
         cadre=cadre_a, sending_unit=tree["county_a"], township=tree["township_a"], village="红山村",
-        starts_on=days_ago(100).isoformat(), ends_on=years_on(TODAY, 1).isoformat()))
+        starts_on=days_ago(100).isoformat(), ends_on=years_on(today(), 1).isoformat()))
     assert response.status_code == 200
     assert "选派期间不能重叠" in response.content.decode()
     assert Assignment.objects.filter(cadre=cadre_a).count() == 1
@@ -88,11 +88,11 @@ def test_the_add_form_refuses_a_second_first_secretary_for_a_village(tree, cadre
     station(cadre_a, township=tree["township_a"], village="红山村")
     response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_add"), form_data(
         cadre=cadre_a2, sending_unit=tree["county_a"], township=tree["township_a"], village="红山村",
-        starts_on=days_ago(10).isoformat(), ends_on=years_on(TODAY, 2).isoformat()))
+        starts_on=days_ago(10).isoformat(), ends_on=years_on(today(), 2).isoformat()))
     assert "同一时间只能有一名第一书记" in response.content.decode()
     response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_add"), form_data(
         cadre=cadre_a2, sending_unit=tree["county_a"], township=tree["township_a"], village="青石村",
-        starts_on=days_ago(10).isoformat(), ends_on=years_on(TODAY, 2).isoformat()))
+        starts_on=days_ago(10).isoformat(), ends_on=years_on(today(), 2).isoformat()))
     assert response.status_code == 302
     assert Assignment.objects.get(cadre=cadre_a2).village == "青石村"
 
@@ -193,12 +193,12 @@ def test_a_second_check_on_the_same_day_is_refused_under_its_date(tree, cadre_a,
 def test_a_second_assessment_for_the_same_year_is_refused_under_its_year(tree, cadre_a, county_a_clerk,
                                                                           client_for):
     a = station(cadre_a, township=tree["township_a"])
-    assignment_assess(assessment=AssignmentAssessment(assignment=a, year=TODAY.year, grade=AssessmentGrade.COMPETENT),
+    assignment_assess(assessment=AssignmentAssessment(assignment=a, year=today().year, grade=AssessmentGrade.COMPETENT),
                       actor=SYSTEM)
     client = client_for(county_a_clerk)
     before = AuditLog.objects.count()
     response = client.post(step_url(a, "assess_step"), {
-        "year": TODAY.year, "grade": AssessmentGrade.EXCELLENT, "remarks": ""})
+        "year": today().year, "grade": AssessmentGrade.EXCELLENT, "remarks": ""})
     form = response.context["form"]
     assert form.errors["year"] == ["该选派干部本年度已有考核结果。"] and not form.non_field_errors(), form.errors
     assert list(AssignmentAssessment.objects.filter(assignment=a).values_list("grade", flat=True)) == [
@@ -219,7 +219,7 @@ def test_the_assessment_form_refuses_excellent_after_repeated_absence(tree, cadr
     for day in same_year_days(2):
         check(a, day, present=False)
     response = client_for(county_a_clerk).post(reverse("admin:secondment_assignmentassessment_add"), {
-        "assignment": a.pk, "year": TODAY.year, "grade": AssessmentGrade.EXCELLENT, "remarks": ""})
+        "assignment": a.pk, "year": today().year, "grade": AssessmentGrade.EXCELLENT, "remarks": ""})
     assert response.status_code == 200 and "不能评为优秀" in response.content.decode()
     assert not AssignmentAssessment.objects.exists()
 
@@ -277,7 +277,7 @@ def test_the_lists_cost_the_same_queries_for_five_rows_as_for_fifty(tree, provin
             a = second(cadre_in(tree["county_a"], name="批量"), host=tree["county_b"], start=days_ago(500))
             check(a, days_ago(3), present=False)
             from cadres.secondment.services import assignment_assess
-            assignment_assess(assessment=AssignmentAssessment(assignment=a, year=TODAY.year,
+            assignment_assess(assessment=AssignmentAssessment(assignment=a, year=today().year,
                                                               grade=AssessmentGrade.COMPETENT), actor=SYSTEM)
 
     add(5)

@@ -19,7 +19,6 @@ from tests.samples.cadres import cadre_in
 
 from .secondment_helpers import (  # noqa: F401  (fixtures)
     SYSTEM,
-    TODAY,
     cadre_a,
     cadre_a2,
     cadre_b,
@@ -28,6 +27,7 @@ from .secondment_helpers import (  # noqa: F401  (fixtures)
     same_year_days,
     second,
     station,
+    today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,6 @@ def test_the_headline_figures_count_this_years_replacements_and_equal_the_lists_
         value, link = figures[slug]
         assert client.get(link).context["cl"].result_count == value
     panel = dashboard.get("secondment_assignments").compute(province_officer)
-    assert f"{TODAY.year}年调整撤换驻村帮扶干部2名，问责处理1名" in panel.note
+    assert f"{today().year}年调整撤换驻村帮扶干部2名，问责处理1名" in panel.note
     assert panel.series[0].values[1] == 1  # the replacement 第一书记 in post
     assert client.get(reverse("admin:index")).status_code == 200

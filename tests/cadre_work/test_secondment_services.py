@@ -19,7 +19,6 @@ from orgwork.rectification.models import RectificationItem
 
 from .secondment_helpers import (  # noqa: F401  (fixtures)
     SYSTEM,
-    TODAY,
     cadre_a,
     cadre_a2,
     cadre_b,
@@ -28,6 +27,7 @@ from .secondment_helpers import (  # noqa: F401  (fixtures)
     same_year_days,
     second,
     station,
+    today,
     years_on,
 )
 
@@ -115,7 +115,7 @@ def test_recalls_and_accountability_of_village_cadres_are_the_years_headline(tre
     services.assignment_end(assignment=c, status=AssignmentStatus.RECALLED, left_on=day, reason="挂职单位调整",
                             held_accountable=True, actor=SYSTEM)
     # 挂职 is not 驻村帮扶: the figures count the two village cadres, one of them held to account.
-    assert headline(province_officer, TODAY.year) == {"replaced": 2, "accountable": 1}
+    assert headline(province_officer, today().year) == {"replaced": 2, "accountable": 1}
 
 
 def test_a_spot_check_falls_within_the_time_in_post(tree, cadre_a):
@@ -123,7 +123,7 @@ def test_a_spot_check_falls_within_the_time_in_post(tree, cadre_a):
     with pytest.raises(ValidationError, match="不在该干部的在岗期间"):
         check(assignment, days_ago(40), present=True)
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        check(assignment, years_on(TODAY, 1), present=True)
+        check(assignment, years_on(today(), 1), present=True)
 
 
 def test_repeated_absence_in_a_year_puts_the_assignment_on_the_checklist_once(tree, cadre_a):
@@ -150,12 +150,12 @@ def test_excellent_is_refused_in_a_year_of_repeated_absence_and_outside_the_term
         check(assignment, day, present=False)
     with pytest.raises(ValidationError, match="不能评为优秀"):
         services.assignment_assess(assessment=AssignmentAssessment(
-            assignment=assignment, year=TODAY.year, grade=AssessmentGrade.EXCELLENT), actor=SYSTEM)
+            assignment=assignment, year=today().year, grade=AssessmentGrade.EXCELLENT), actor=SYSTEM)
     with pytest.raises(ValidationError, match="考核年度须在选派期间"):
         services.assignment_assess(assessment=AssignmentAssessment(
-            assignment=assignment, year=TODAY.year - 5, grade=AssessmentGrade.COMPETENT), actor=SYSTEM)
+            assignment=assignment, year=today().year - 5, grade=AssessmentGrade.COMPETENT), actor=SYSTEM)
     done = services.assignment_assess(assessment=AssignmentAssessment(
-        assignment=assignment, year=TODAY.year, grade=AssessmentGrade.BASIC), actor=SYSTEM)
+        assignment=assignment, year=today().year, grade=AssessmentGrade.BASIC), actor=SYSTEM)
     assert done.pk is not None
 
 

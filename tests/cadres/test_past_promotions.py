@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cadres.models import Cadre, Grade, Post, Rank
 from cadres.resources import PostResource
@@ -22,6 +21,7 @@ from cadres.rules import NO_VETTING
 from cadres.selection.selectors import promotions_of
 from cadres.services import post_appoint
 from cadres.supervision.models import VettingCase
+from tests.clock import today
 from tests.test_versioning import form_data
 
 from .test_authority_given_by_department import COUNTY_RECORDS_NO_COUNTY_LEVEL
@@ -38,22 +38,28 @@ from .test_rules_on_every_path import (
     serving,
 )
 
-TODAY = timezone.localdate()
-APPOINTED = TODAY - datetime.timedelta(days=9)
-REMOVED = TODAY - datetime.timedelta(days=2)
+
+def appointed() -> datetime.date:
+    return today() - datetime.timedelta(days=9)
+
+
+def removed() -> datetime.date:
+    return today() - datetime.timedelta(days=2)
+
+
 ALREADY_SPENT = "已用于提拔为「东关镇镇长」"
 
 
 @pytest.fixture(autouse=True)
 def vetting_from_last_year(settings: Any) -> None:
-    settings.VETTING_REQUIRED_FROM = TODAY - datetime.timedelta(days=365)
+    settings.VETTING_REQUIRED_FROM = today() - datetime.timedelta(days=365)
 
 
 def past_post(cadre: Cadre, *, rank: str = Rank.TOWNSHIP_CHIEF, title: str = "东关镇镇长",
-              appointed_on: datetime.date = APPOINTED, removed_on: datetime.date = REMOVED,
+              appointed_on: datetime.date | None = None, removed_on: datetime.date | None = None,
               is_principal: bool = True) -> Post:
     return Post(cadre=cadre, unit=cadre.unit, title=title, rank=rank, is_principal=is_principal, is_current=False,
-                appointed_on=appointed_on, removed_on=removed_on)
+                appointed_on=appointed_on or appointed(), removed_on=removed_on or removed())
 
 
 def refusal(call: Any) -> list[str]:
@@ -65,7 +71,7 @@ def refusal(call: Any) -> list[str]:
 def page_post(client: Any, cadre: Cadre, *, rank: str = Rank.TOWNSHIP_CHIEF, title: str = "东关镇镇长") -> Any:
     return client.post(reverse("admin:cadres_post_add"), {
         "cadre": cadre.pk, "title": title, "rank": rank, "is_principal": "on",
-        "appointed_on": f"{APPOINTED:%Y.%m.%d}", "removed_on": f"{REMOVED:%Y.%m.%d}",
+        "appointed_on": f"{appointed():%Y.%m.%d}", "removed_on": f"{removed():%Y.%m.%d}",
     })
 
 
@@ -74,13 +80,13 @@ def table_post(client: Any, cadre: Cadre, *, rank: str = Rank.TOWNSHIP_CHIEF) ->
     data = form_data(client.get(change_url(cadre)))
     new = int(data["posts-TOTAL_FORMS"])
     data.update({"posts-TOTAL_FORMS": str(new + 1), f"posts-{new}-title": "东关镇镇长", f"posts-{new}-rank": rank,
-                 f"posts-{new}-is_principal": "on", f"posts-{new}-appointed_on": f"{APPOINTED:%Y.%m.%d}",
-                 f"posts-{new}-removed_on": f"{REMOVED:%Y.%m.%d}"})
+                 f"posts-{new}-is_principal": "on", f"posts-{new}-appointed_on": f"{appointed():%Y.%m.%d}",
+                 f"posts-{new}-removed_on": f"{removed():%Y.%m.%d}"})
     return client.post(change_url(cadre), data)
 
 
 def sheet_row(cadre: Cadre, rank: str = "乡科级正职") -> list[Any]:
-    return [cadre.id_number, "东关镇镇长", rank, "是", "否", f"{APPOINTED:%Y-%m-%d}", f"{REMOVED:%Y-%m-%d}"]
+    return [cadre.id_number, "东关镇镇长", rank, "是", "否", f"{appointed():%Y-%m-%d}", f"{removed():%Y-%m-%d}"]
 
 
 def only_the_current_post(cadre: Cadre) -> bool:
@@ -127,7 +133,7 @@ def test_a_past_promotion_with_its_cleared_case_is_entered_and_spends_the_case(m
     post = post_appoint(post=past_post(cadre), actor=SYSTEM)
     assert [p.pk for p in promotions_of(cadre.pk)] == [post.pk]
     shown = refusal(lambda: post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
-                                                   appointed_on=TODAY), actor=SYSTEM))
+                                                   appointed_on=today()), actor=SYSTEM))
     assert ALREADY_SPENT in " ".join(shown)
     cadre.refresh_from_db()
     assert cadre.rank == Rank.TOWNSHIP_DEPUTY
@@ -249,8 +255,8 @@ def test_a_past_concurrent_post_of_a_higher_level_is_no_promotion(make_cadre, co
 def test_a_past_promotion_followed_by_another_past_post_at_that_level_is_one_promotion(make_cadre) -> None:
     cadre = serving(make_cadre)
     cleared_vetting(cadre)
-    first = post_appoint(post=past_post(cadre, appointed_on=APPOINTED, removed_on=APPOINTED), actor=SYSTEM)
-    post_appoint(post=past_post(cadre, title="西关镇镇长", appointed_on=APPOINTED + datetime.timedelta(days=1)),
+    first = post_appoint(post=past_post(cadre, appointed_on=appointed(), removed_on=appointed()), actor=SYSTEM)
+    post_appoint(post=past_post(cadre, title="西关镇镇长", appointed_on=appointed() + datetime.timedelta(days=1)),
                  actor=SYSTEM)
     assert [p.pk for p in promotions_of(cadre.pk)] == [first.pk]
 
@@ -259,7 +265,7 @@ def test_a_past_promotion_followed_by_another_past_post_at_that_level_is_one_pro
 
 def a_cadre_whose_only_post_came_after(make_cadre: Any) -> Cadre:
     """A 乡科级副职 whose one post on file began after the past post is to be entered."""
-    return serving(make_cadre, since=TODAY - datetime.timedelta(days=1))
+    return serving(make_cadre, since=today() - datetime.timedelta(days=1))
 
 
 def test_a_past_promotion_before_any_post_on_file_is_measured_against_the_profile_and_spends_its_case(
@@ -268,9 +274,9 @@ def test_a_past_promotion_before_any_post_on_file_is_measured_against_the_profil
     assert NO_VETTING in refusal(lambda: post_appoint(post=past_post(cadre), actor=SYSTEM))
     cleared_vetting(cadre)
     post_appoint(post=past_post(cadre), actor=SYSTEM)
-    assert VettingCase.objects.get(cadre=cadre).used_on == APPOINTED
+    assert VettingCase.objects.get(cadre=cadre).used_on == appointed()
     shown = refusal(lambda: post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF,
-                                                   appointed_on=TODAY), actor=SYSTEM))
+                                                   appointed_on=today()), actor=SYSTEM))
     assert ALREADY_SPENT in " ".join(shown)
 
 
@@ -281,4 +287,4 @@ def test_a_posts_sheet_spends_the_case_of_a_past_promotion_before_any_post_on_fi
     result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD, [sheet_row(cadre)], tmp_path)
     assert result.committed, messages_of(result)
     case = VettingCase.objects.get(cadre=cadre)
-    assert (case.used_on, case.used_for) == (APPOINTED, f"提拔为「东关镇镇长」（{APPOINTED:%Y-%m-%d}任职）")
+    assert (case.used_on, case.used_for) == (appointed(), f"提拔为「东关镇镇长」（{appointed():%Y-%m-%d}任职）")

@@ -14,7 +14,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cadres.models import Assessment, AssessmentGrade, Authority, Cadre, Grade, Post, Rank
 from cadres.resources import AssessmentResource, CadreResource, PostResource
@@ -33,11 +32,11 @@ from orgwork.imports.engine import ImportResult, run_import
 from orgwork.imports.probing import NEAR_MISS_MESSAGE
 from orgwork.imports.reader import FileError, open_sheet
 from orgwork.rectification.models import RectificationItem
+from tests.clock import today
 from tests.probing import resembling
 from tests.test_versioning import form_data
 
 SYSTEM = SystemActor("tests")
-TODAY = timezone.localdate()
 CADRES_HEAD = ["姓名", "性别", "出生年月", "身份证号", "单位", "现任职务", "职务层次", "职级", "管理权限"]
 POSTS_HEAD = ["身份证号", "职务名称", "职务层次", "是否主职", "是否现任", "任职时间", "免职时间"]
 ASSESSMENTS_HEAD = ["身份证号", "考核年度", "考核等次", "政治素质测评得分"]
@@ -77,15 +76,15 @@ def admonish(cadre: Cadre, days_ago: int = 30) -> HandlingRecord:
     """诫勉 (six months of 影响期) decided ``days_ago`` days ago."""
     return handling_record_save(record=HandlingRecord(
         cadre=cadre, handling_type=HandlingType.ADMONISHMENT, source=HandlingSource.INSPECTION,
-        decided_on=TODAY - datetime.timedelta(days=days_ago), document_number="城组通〔2026〕7号",
+        decided_on=today() - datetime.timedelta(days=days_ago), document_number="城组通〔2026〕7号",
     ), actor=SYSTEM)
 
 
 def cleared_vetting(cadre: Cadre, rank: str = Rank.TOWNSHIP_CHIEF) -> None:
     case = vetting_open(cadre=cadre, proposed_post="镇长", proposed_rank=rank, nominated_by="城关区委组织部",
-                        nominated_on=TODAY - datetime.timedelta(days=10), actor=SYSTEM)
+                        nominated_on=today() - datetime.timedelta(days=10), actor=SYSTEM)
     for check in case.checks.all():
-        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵明",
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵明",
                              conclusion="经核查，未发现影响提拔使用的问题。", actor=SYSTEM)
     vetting_clear(case=case, actor=SYSTEM)
 
@@ -124,7 +123,7 @@ def test_the_posts_table_on_the_cadre_page_cannot_promote_inside_an_influence_pe
                                                                                      client_for) -> None:
     cadre = serving(make_cadre)
     record = admonish(cadre)
-    response = promote_in_table(client_for(county_a_clerk), cadre, TODAY)
+    response = promote_in_table(client_for(county_a_clerk), cadre, today())
     assert response.status_code == 200
     assert influence_sentence(record) in page_text(response)
     cadre.refresh_from_db()
@@ -136,7 +135,7 @@ def test_the_post_page_cannot_promote_inside_an_influence_period(make_cadre, cou
     record = admonish(cadre)
     response = client_for(county_a_clerk).post(reverse("admin:cadres_post_add"), {
         "cadre": cadre.pk, "title": "城关镇镇长", "rank": Rank.TOWNSHIP_CHIEF, "is_principal": "on",
-        "is_current": "on", "appointed_on": f"{TODAY:%Y.%m.%d}",
+        "is_current": "on", "appointed_on": f"{today():%Y.%m.%d}",
     })
     assert response.status_code == 200, response
     assert influence_sentence(record) in page_text(response), response.context["adminform"].form.errors
@@ -147,7 +146,7 @@ def test_a_posts_sheet_cannot_promote_inside_an_influence_period(make_cadre, cou
     cadre = make_cadre(rank=Rank.TOWNSHIP_DEPUTY, grade=Grade.PRINCIPAL_CLERK_3)  # registered without its posts yet
     record = admonish(cadre)
     result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD,
-                       [[cadre.id_number, "城关镇镇长", "乡科级正职", "是", "是", f"{TODAY:%Y-%m-%d}", ""]], tmp_path)
+                       [[cadre.id_number, "城关镇镇长", "乡科级正职", "是", "是", f"{today():%Y-%m-%d}", ""]], tmp_path)
     assert not result.committed and influence_sentence(record) in messages_of(result)
     assert not Post.objects.filter(cadre=cadre).exists()
 
@@ -156,14 +155,14 @@ def test_a_command_cannot_promote_inside_an_influence_period(make_cadre) -> None
     cadre = serving(make_cadre)
     record = admonish(cadre)
     with pytest.raises(ValidationError) as caught:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert influence_sentence(record) in caught.value.message_dict["rank"]
 
 
 def test_a_move_at_the_same_level_is_not_a_promotion_inside_an_influence_period(make_cadre) -> None:
     cadre = serving(make_cadre)
     admonish(cadre)
-    post_appoint(post=Post(cadre=cadre, title="城关镇党委副书记", rank=Rank.TOWNSHIP_DEPUTY, appointed_on=TODAY), actor=SYSTEM)
+    post_appoint(post=Post(cadre=cadre, title="城关镇党委副书记", rank=Rank.TOWNSHIP_DEPUTY, appointed_on=today()), actor=SYSTEM)
     cadre.refresh_from_db()
     assert cadre.current_post == "城关镇党委副书记"
 
@@ -172,19 +171,19 @@ def test_a_promotion_after_the_influence_period_has_run_out_needs_only_its_vetti
     cadre = serving(make_cadre)
     admonish(cadre, days_ago=400)  # six months, long over
     cleared_vetting(cadre)
-    post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+    post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     cadre.refresh_from_db()
     assert (cadre.current_post, cadre.rank) == ("城关镇镇长", Rank.TOWNSHIP_CHIEF)
 
 
 def test_a_promotion_from_the_start_date_needs_a_cleared_vetting_case(make_cadre, settings) -> None:
-    settings.VETTING_REQUIRED_FROM = TODAY - datetime.timedelta(days=1)
+    settings.VETTING_REQUIRED_FROM = today() - datetime.timedelta(days=1)
     cadre = serving(make_cadre)
     with pytest.raises(ValidationError) as caught:
-        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+        post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert "凡提四必" in " ".join(caught.value.messages)
     cleared_vetting(cadre)
-    post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=TODAY), actor=SYSTEM)
+    post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_CHIEF, appointed_on=today()), actor=SYSTEM)
     assert Post.objects.get(cadre=cadre, is_current=True).title == "城关镇镇长"
 
 
@@ -298,11 +297,11 @@ def test_the_assessments_table_on_the_cadre_page_refuses_excellent_inside_an_inf
     record = admonish(cadre)
     client = client_for(county_a_clerk)
     data = form_data(client.get(change_url(cadre)))
-    data.update({"assessments-TOTAL_FORMS": "1", "assessments-0-year": str(TODAY.year),
+    data.update({"assessments-TOTAL_FORMS": "1", "assessments-0-year": str(today().year),
                  "assessments-0-grade": AssessmentGrade.EXCELLENT, "assessments-0-political_score": "95"})
     response = client.post(change_url(cadre), data)
     assert response.status_code == 200
-    assert f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{TODAY.year}年度不得确定为“优秀”等次" in page_text(response)
+    assert f"影响期至 {record.influence_ends_on:%Y-%m-%d}），{today().year}年度不得确定为“优秀”等次" in page_text(response)
     assert not Assessment.objects.exists()
 
 
@@ -310,14 +309,14 @@ def test_an_assessments_sheet_refuses_excellent_inside_an_influence_period(make_
     cadre = serving(make_cadre)
     admonish(cadre)
     result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD,
-                       [[cadre.id_number, str(TODAY.year), "优秀", "96"]], tmp_path)
+                       [[cadre.id_number, str(today().year), "优秀", "96"]], tmp_path)
     assert not result.committed and "不得确定为“优秀”等次" in messages_of(result)
 
 
 def test_excellent_in_a_year_the_influence_period_did_not_touch_is_accepted(make_cadre) -> None:
     cadre = serving(make_cadre)
     admonish(cadre)
-    assessment_save(assessment=Assessment(cadre=cadre, year=TODAY.year - 2, grade=AssessmentGrade.EXCELLENT,
+    assessment_save(assessment=Assessment(cadre=cadre, year=today().year - 2, grade=AssessmentGrade.EXCELLENT,
                                           political_score=Decimal("95")), actor=SYSTEM)
     assert Assessment.objects.get(cadre=cadre).grade == AssessmentGrade.EXCELLENT
 
@@ -380,7 +379,7 @@ def test_the_cadre_page_refuses_a_serving_cadre_without_a_current_principal_post
     data = form_data(client.get(change_url(cadre)))
     index = next(k.split("-")[1] for k, v in data.items() if k.startswith("posts-") and k.endswith("-id"))
     data.pop(f"posts-{index}-is_current")
-    data[f"posts-{index}-removed_on"] = f"{TODAY:%Y-%m-%d}"
+    data[f"posts-{index}-removed_on"] = f"{today():%Y-%m-%d}"
     response = client.post(change_url(cadre), data)
     assert response.status_code == 200 and "在职干部须有一个现任主职务" in page_text(response)
     assert Post.objects.get(cadre=cadre).is_current
@@ -392,7 +391,7 @@ def test_the_post_page_cannot_end_the_only_current_principal_post_of_a_serving_c
     post = Post.objects.get(cadre=cadre)
     response = client_for(county_a_clerk).post(reverse("admin:cadres_post_change", args=[post.pk]), {
         "cadre": cadre.pk, "title": post.title, "rank": post.rank, "is_principal": "on",
-        "appointed_on": "2019.03", "removed_on": f"{TODAY:%Y.%m.%d}",
+        "appointed_on": "2019.03", "removed_on": f"{today():%Y.%m.%d}",
     })
     assert response.status_code == 200 and "在职干部须有一个现任主职务" in page_text(response)
     assert Post.objects.get(pk=post.pk).is_current
@@ -401,14 +400,14 @@ def test_the_post_page_cannot_end_the_only_current_principal_post_of_a_serving_c
 def test_a_command_cannot_end_the_only_current_principal_post_of_a_serving_cadre(make_cadre) -> None:
     cadre = serving(make_cadre)
     with pytest.raises(ValidationError) as caught:
-        post_remove(post=Post.objects.get(cadre=cadre), removed_on=TODAY, actor=SYSTEM)
+        post_remove(post=Post.objects.get(cadre=cadre), removed_on=today(), actor=SYSTEM)
     assert "在职干部须有一个现任主职务" in " ".join(caught.value.messages)
 
 
 def test_a_posts_sheet_cannot_end_the_only_current_principal_post_of_a_serving_cadre(make_cadre, county_a_clerk,
                                                                                      tmp_path) -> None:
     cadre = serving(make_cadre)
-    row = [cadre.id_number, "城关镇副镇长", "乡科级副职", "是", "否", "2019-03-01", f"{TODAY:%Y-%m-%d}"]
+    row = [cadre.id_number, "城关镇副镇长", "乡科级副职", "是", "否", "2019-03-01", f"{today():%Y-%m-%d}"]
     result = run_sheet(PostResource, county_a_clerk, POSTS_HEAD, [row], tmp_path)
     assert not result.committed and "在职干部须有一个现任主职务" in messages_of(result)
 
@@ -515,7 +514,7 @@ def test_cadre_post_and_assessment_services_refuse_a_change_without_an_actor(nob
     calls = [
         lambda: cadre_save(cadre=cadre, actor=nobody),
         lambda: post_appoint(post=Post(cadre=cadre, title="城关镇镇长", rank=Rank.TOWNSHIP_DEPUTY,
-                                       appointed_on=TODAY), actor=nobody),
+                                       appointed_on=today()), actor=nobody),
         lambda: assessment_save(assessment=Assessment(cadre=cadre, year=2025, grade=AssessmentGrade.COMPETENT,
                                                       political_score=Decimal("88")), actor=nobody),
     ]
@@ -529,10 +528,10 @@ def test_cadre_post_and_assessment_services_refuse_a_change_without_an_actor(nob
 def test_supervision_services_refuse_a_change_without_an_actor(nobody, make_cadre) -> None:
     cadre = serving(make_cadre)
     record = HandlingRecord(cadre=cadre, handling_type=HandlingType.CRITICISM, source=HandlingSource.PETITION,
-                            decided_on=TODAY)
+                            decided_on=today())
     calls = [
         lambda: handling_record_save(record=record, actor=nobody),
-        lambda: vetting_open(cadre=cadre, proposed_post="镇长", nominated_by="组织部", nominated_on=TODAY, actor=nobody),
+        lambda: vetting_open(cadre=cadre, proposed_post="镇长", nominated_by="组织部", nominated_on=today(), actor=nobody),
     ]
     for call in calls:
         with pytest.raises(ValidationError) as caught:
@@ -547,7 +546,7 @@ def test_a_clerk_cannot_record_a_decision_on_another_countys_cadre(tree, county_
     cadre = cadre_in(tree["county_a"], name="李志强")
     with pytest.raises(ValidationError) as caught:
         handling_record_save(record=HandlingRecord(cadre=cadre, handling_type=HandlingType.CRITICISM,
-                                                   source=HandlingSource.PETITION, decided_on=TODAY), actor=county_b_clerk)
+                                                   source=HandlingSource.PETITION, decided_on=today()), actor=county_b_clerk)
     assert "不在您的管辖范围内" in " ".join(caught.value.messages)
 
 
@@ -569,9 +568,9 @@ def test_a_clerk_cannot_save_a_cadre_of_another_county(make_cadre, county_b_cler
 
 def test_clearing_a_vetting_case_writes_exactly_one_audit_row_naming_the_actor(make_cadre) -> None:
     cadre = serving(make_cadre)
-    case = vetting_open(cadre=cadre, proposed_post="镇长", nominated_by="组织部", nominated_on=TODAY, actor=SYSTEM)
+    case = vetting_open(cadre=cadre, proposed_post="镇长", nominated_by="组织部", nominated_on=today(), actor=SYSTEM)
     for check in case.checks.all():
-        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵明",
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵明",
                              conclusion="经核查，未发现影响提拔使用的问题。", actor=SYSTEM)
     before = AuditLog.objects.filter(object_id=str(case.pk), content_type__model="vettingcase").count()
     vetting_clear(case=case, actor=SYSTEM)
@@ -585,7 +584,7 @@ def test_a_travel_document_cancel_by_a_command_is_audited_once(make_cadre) -> No
 
     cadre = serving(make_cadre)
     document = TravelDocument(holder=cadre, document_type=TravelDocumentType.PASSPORT, number="E60210001",
-                              deposited_on=TODAY - datetime.timedelta(days=30))
+                              deposited_on=today() - datetime.timedelta(days=30))
     document.full_clean()
     document.save()
     before = AuditLog.objects.filter(object_id=str(document.pk), content_type__model="traveldocument").count()
@@ -641,21 +640,21 @@ def every_supervision_service(actor: Any) -> list[Any]:
     )
 
     return [
-        lambda: s.vetting_record_check(check=VettingCheck(), result=VettingResult.CLEAR, checked_on=TODAY, handler="甲",
+        lambda: s.vetting_record_check(check=VettingCheck(), result=VettingResult.CLEAR, checked_on=today(), handler="甲",
                                        actor=actor),
         lambda: s.vetting_clear(case=VettingCase(), actor=actor),
         lambda: s.vetting_terminate(case=VettingCase(), reason="撤回提名", actor=actor),
         lambda: s.spot_check_draw(draw=SpotCheckDraw(), actor=actor),
         lambda: s.spot_check_supplement(draw=SpotCheckDraw(), reason="expansion", explanation="扩大抽查", count=1,
                                         actor=actor),
-        lambda: s.spot_check_record_outcome(check=SpotCheck(), outcome="consistent", checked_on=TODAY, actor=actor),
-        lambda: s.spot_check_resolve(check=SpotCheck(), resolved_on=TODAY, handling="批评教育", actor=actor),
+        lambda: s.spot_check_record_outcome(check=SpotCheck(), outcome="consistent", checked_on=today(), actor=actor),
+        lambda: s.spot_check_resolve(check=SpotCheck(), resolved_on=today(), handling="批评教育", actor=actor),
         lambda: s.spot_check_open_rectification(check=SpotCheck(), actor=actor),
         lambda: s.file_audit_complete(audit=FileAudit(), actor=actor),
-        lambda: s.file_audit_resolve(audit=FileAudit(), resolution="查无实据", resolved_on=TODAY, actor=actor),
-        lambda: s.travel_document_lend(document=TravelDocument(), lent_on=TODAY, due_on=TODAY, purpose="探亲",
+        lambda: s.file_audit_resolve(audit=FileAudit(), resolution="查无实据", resolved_on=today(), actor=actor),
+        lambda: s.travel_document_lend(document=TravelDocument(), lent_on=today(), due_on=today(), purpose="探亲",
                                        approved_by="部长", actor=actor),
-        lambda: s.travel_document_return(document=TravelDocument(), returned_on=TODAY, actor=actor),
+        lambda: s.travel_document_return(document=TravelDocument(), returned_on=today(), actor=actor),
         lambda: s.travel_document_cancel(document=TravelDocument(), reason="注销", actor=actor),
         lambda: s.personal_matters_record_view(report=PersonalMattersReport(), actor=actor),
     ]
@@ -705,11 +704,11 @@ def test_a_posts_sheet_row_breaking_a_table_check_is_refused_at_validation_under
 def test_an_assessment_for_next_year_is_refused_on_the_sheet_and_the_form(make_cadre, county_a_clerk, client_for,
                                                                          tmp_path) -> None:
     cadre = make_cadre()
-    row = [cadre.id_number, TODAY.year + 1, "称职", ""]
+    row = [cadre.id_number, today().year + 1, "称职", ""]
     result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD, [row], tmp_path)
-    assert not result.committed and f"考核年度不能晚于今年（{TODAY.year}年）。" in messages_of(result)
+    assert not result.committed and f"考核年度不能晚于今年（{today().year}年）。" in messages_of(result)
     response = client_for(county_a_clerk).post(reverse("admin:cadres_assessment_add"), {
-        "cadre": cadre.pk, "year": TODAY.year + 1, "grade": "competent", "political_score": ""})
+        "cadre": cadre.pk, "year": today().year + 1, "grade": "competent", "political_score": ""})
     assert response.status_code == 200 and "考核年度不能晚于今年" in response.content.decode()
     assert not cadre.assessments.exists()
 
@@ -733,11 +732,11 @@ def test_excellent_below_90_inside_an_influence_period_is_told_both_on_the_sheet
     cadre = serving(make_cadre)
     admonish(cadre)
     result = run_sheet(AssessmentResource, county_a_clerk, ASSESSMENTS_HEAD,
-                       [[cadre.id_number, str(TODAY.year), "优秀", "85"]], tmp_path)
+                       [[cadre.id_number, str(today().year), "优秀", "85"]], tmp_path)
     text = messages_of(result)
     assert not result.committed and "低于 90 分" in text and "不得确定为“优秀”等次" in text
     response = client_for(county_a_clerk).post(reverse("admin:cadres_assessment_add"), {
-        "cadre": cadre.pk, "year": TODAY.year, "grade": AssessmentGrade.EXCELLENT, "political_score": "85"})
+        "cadre": cadre.pk, "year": today().year, "grade": AssessmentGrade.EXCELLENT, "political_score": "85"})
     page = page_text(response)
     assert response.status_code == 200 and "低于 90 分" in page and "不得确定为“优秀”等次" in page
     assert not Assessment.objects.exists()

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cadres.models import Authority, Cadre, Grade, Post, Rank
 from cadres.resources import PostResource
@@ -22,18 +21,18 @@ from cadres.supervision.services import vetting_clear, vetting_open, vetting_rec
 from orgwork.common.contract import SystemActor
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
+from tests.clock import today
 from tests.imports.sheets import xlsx
 from tests.test_versioning import form_data
 
 from .test_sheet_post_changes import cadres_sheet, row_for
 
 SYSTEM = SystemActor("tests")
-TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
 def vetting_from_yesterday(settings: Any) -> None:
-    settings.VETTING_REQUIRED_FROM = TODAY - datetime.timedelta(days=1)
+    settings.VETTING_REQUIRED_FROM = today() - datetime.timedelta(days=1)
 
 
 def town_head(make_cadre: Any) -> Cadre:
@@ -47,15 +46,15 @@ def town_head(make_cadre: Any) -> Cadre:
 
 def cleared(cadre: Cadre, post: str, rank: str = "", days_ago: int = 10) -> VettingCase:
     case = vetting_open(cadre=cadre, proposed_post=post, proposed_rank=rank, nominated_by="城关区委组织部",
-                        nominated_on=TODAY - datetime.timedelta(days=days_ago), actor=SYSTEM)
+                        nominated_on=today() - datetime.timedelta(days=days_ago), actor=SYSTEM)
     for check in case.checks.all():
-        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵明",
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵明",
                              conclusion="经核查，未发现影响提拔使用的问题。", actor=SYSTEM)
     return vetting_clear(case=case, actor=SYSTEM)
 
 
 def appoint(cadre: Cadre, title: str, rank: str) -> Post:
-    return post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title=title, rank=rank, appointed_on=TODAY),
+    return post_appoint(post=Post(cadre=cadre, unit=cadre.unit, title=title, rank=rank, appointed_on=today()),
                         actor=SYSTEM)
 
 
@@ -115,7 +114,7 @@ def test_the_vetting_page_asks_for_the_rank_a_new_case_vets(make_cadre, county_a
     cadre = town_head(make_cadre)
     response = client_for(county_a_clerk).post(reverse("admin:supervision_vettingcase_add"), {
         "cadre": cadre.pk, "proposed_post": "城关区副区长", "proposed_rank": "", "nominated_by": "区委组织部",
-        "nominated_on": f"{TODAY:%Y-%m-%d}"})
+        "nominated_on": f"{today():%Y-%m-%d}"})
     assert response.status_code == 200 and not VettingCase.objects.exists()
     assert "proposed_rank" in response.context["adminform"].form.errors
 
@@ -138,7 +137,7 @@ def test_the_cadre_page_refuses_a_promotion_the_case_did_not_vet(make_cadre, cou
     new = int(data["posts-TOTAL_FORMS"])
     data.update({"posts-TOTAL_FORMS": str(new + 1), f"posts-{new}-title": "城关区副区长",
                  f"posts-{new}-rank": Rank.COUNTY_DEPUTY, f"posts-{new}-is_principal": "on",
-                 f"posts-{new}-is_current": "on", f"posts-{new}-appointed_on": f"{TODAY:%Y.%m.%d}"})
+                 f"posts-{new}-is_current": "on", f"posts-{new}-appointed_on": f"{today():%Y.%m.%d}"})
     response = client.post(url, data)
     assert response.status_code == 200 and "是为拟任「城关镇党委书记」" in response.content.decode()
     assert Post.objects.filter(cadre=cadre).count() == 1
@@ -162,7 +161,7 @@ def test_a_posts_sheet_cannot_promote_on_a_case_cleared_for_another_rank(make_ca
     cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
     path = xlsx(tmp_path / "任职经历.xlsx", [
         ["身份证号", "职务名称", "职务层次", "是否主职", "是否现任", "任职时间", "免职时间"],
-        [cadre.id_number, "城关区副区长", "县处级副职", "是", "是", f"{TODAY:%Y-%m-%d}", ""],
+        [cadre.id_number, "城关区副区长", "县处级副职", "是", "是", f"{today():%Y-%m-%d}", ""],
     ], text_columns=[0])
     # The city records 县处级 posts (a county's clerk is refused before the 凡提四必 rule is asked).
     result = run_import(PostResource, city_officer, open_sheet(str(path), path.name, PostResource), commit=True)
@@ -192,7 +191,7 @@ def test_a_case_nominated_more_than_a_year_before_a_promotion_did_not_pay_for_it
     recent = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY, days_ago=10)
     post = appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
     cases = list(VettingCase.objects.filter(pk__in=[old.pk, recent.pk]))
-    assert promotions_paid(cadre.pk, cases, until=TODAY) == {recent.pk: Post.objects.get(pk=post.pk)}
+    assert promotions_paid(cadre.pk, cases, until=today()) == {recent.pk: Post.objects.get(pk=post.pk)}
 
 
 def test_a_refused_third_step_names_what_each_case_already_paid_for(make_cadre) -> None:

@@ -18,7 +18,7 @@ from orgwork.audit.models import AuditLog
 from tests.test_versioning import form_data
 
 from .test_sheet_post_changes import cadres_sheet, row_for
-from .test_vetting_covers_one_step import SYSTEM, TODAY, appoint, cleared, refusal, town_head, vetting_from_yesterday
+from .test_vetting_covers_one_step import SYSTEM, appoint, cleared, refusal, today, town_head, vetting_from_yesterday
 
 __all__ = ["vetting_from_yesterday"]  # the fixture that makes 凡提四必 required from yesterday
 
@@ -34,9 +34,9 @@ def test_a_case_spent_on_a_grade_raise_does_not_answer_for_a_second_raise(make_c
     case = cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
     raise_grade(cadre, Grade.RESEARCHER_4)
     case.refresh_from_db()
-    assert (case.used_on, case.used_for) == (TODAY, "晋升职级为「四级调研员」")
+    assert (case.used_on, case.used_for) == (today(), "晋升职级为「四级调研员」")
     shown = refusal(lambda: raise_grade(cadre, Grade.RESEARCHER_3))
-    assert f"已用于晋升职级为「四级调研员」（{TODAY:%Y-%m-%d}）" in shown and "一次审查只用于一次提拔或一次晋升职级" in shown
+    assert f"已用于晋升职级为「四级调研员」（{today():%Y-%m-%d}）" in shown and "一次审查只用于一次提拔或一次晋升职级" in shown
     assert Cadre.objects.get(pk=cadre.pk).grade == Grade.RESEARCHER_4
 
 
@@ -62,7 +62,7 @@ def test_a_second_cleared_case_pays_for_the_second_raise(make_cadre) -> None:
 def test_a_grade_raise_before_vetting_was_required_spends_no_case(make_cadre, settings: Any) -> None:
     cadre = town_head(make_cadre)
     case = cleared(cadre, "城关镇党委书记", Rank.TOWNSHIP_CHIEF)
-    settings.VETTING_REQUIRED_FROM = TODAY + datetime.timedelta(days=1)
+    settings.VETTING_REQUIRED_FROM = today() + datetime.timedelta(days=1)
     raise_grade(cadre, Grade.RESEARCHER_4)
     case.refresh_from_db()
     assert case.used_on is None and case.used_for == ""
@@ -73,7 +73,7 @@ def test_a_case_spent_on_a_promotion_is_still_named_for_the_post(make_cadre) -> 
     case = cleared(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
     appoint(cadre, "城关区副区长", Rank.COUNTY_DEPUTY)
     shown = refusal(lambda: raise_grade(cadre, Grade.RESEARCHER_4))
-    assert f"已用于提拔为「城关区副区长」（{TODAY:%Y-%m-%d}任职）" in shown
+    assert f"已用于提拔为「城关区副区长」（{today():%Y-%m-%d}任职）" in shown
     case.refresh_from_db()
     assert case.used_on is None
 
@@ -101,7 +101,7 @@ def test_a_cadres_sheet_spends_the_case_and_refuses_a_second_raise(make_cadre, c
     first = cadres_sheet(county_a_clerk, [row_for(cadre, "城关镇镇长", "乡科级正职", "四级调研员", "市管")], tmp_path)
     assert first.committed, first.errors
     case.refresh_from_db()
-    assert (case.used_on, case.used_for) == (TODAY, "晋升职级为「四级调研员」")
+    assert (case.used_on, case.used_for) == (today(), "晋升职级为「四级调研员」")
     second = cadres_sheet(county_a_clerk, [row_for(cadre, "城关镇镇长", "乡科级正职", "三级调研员", "市管")], tmp_path)
     assert not second.committed
     assert "已用于晋升职级为「四级调研员」" in " ".join(str(e) for e in second.errors)

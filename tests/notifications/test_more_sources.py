@@ -20,13 +20,13 @@ from orgwork.notifications import registry, services
 from orgwork.notifications.models import Notification, ReminderRule, Stage
 from tests.members.conftest import add_member, days_ago, orgs, probationary  # noqa: F401  (fixture)
 from tests.samples.cadres import cadre_in
+from tests.clock import today
 from tests.samples.supervision import report_for
 from tests.supervision.conftest import cadre_a, cadre_b  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("test")
 D = datetime.date
-TODAY = datetime.date.today()
 
 
 def keys(source: str, until: datetime.date) -> list[int]:
@@ -97,10 +97,10 @@ def test_a_probation_ending_within_30_days_reaches_the_party_building_clerk_of_t
     contact = add_member(orgs["community"])
     ending = probationary(orgs["community"], contact, vote_days_ago=350)  # 预备期 ends in about 15 days
     probationary(orgs["community"], contact, vote_days_ago=200)  # half a year left
-    (item,) = registry.get("members_probation_end").due(TODAY + datetime.timedelta(days=30))
+    (item,) = registry.get("members_probation_end").due(today() + datetime.timedelta(days=30))
     assert item.pk == ending.member_id and item.deadline == ending.probation_ends_on and "李晓" in item.title
-    assert reminded(county_a_clerk, "members_probation_end", TODAY) == [Stage.SOON]
-    assert reminded(county_b_clerk, "members_probation_end", TODAY) == []
+    assert reminded(county_a_clerk, "members_probation_end", today()) == [Stage.SOON]
+    assert reminded(county_b_clerk, "members_probation_end", today()) == []
 
 
 def test_a_transfer_in_transit_over_30_days_is_due_for_the_sending_county_until_it_is_received(
@@ -112,9 +112,9 @@ def test_a_transfer_in_transit_over_30_days_is_due_for_the_sending_county_until_
     new = members.transfer_start(member=recent, letter_number="L-002", started_on=days_ago(12), actor=SYSTEM,
                                  to_branch=orgs["county_b"])
     members.transfer_send(transfer=new, sent_on=days_ago(10), valid_days=30, actor=SYSTEM)
-    (item,) = registry.get("members_transfer_transit").due(TODAY)
+    (item,) = registry.get("members_transfer_transit").due(today())
     assert item.pk == old.pk and item.deadline == days_ago(5) and "L-001" in item.title
-    assert reminded(county_a_clerk, "members_transfer_transit", TODAY) == [Stage.OVERDUE]
-    assert reminded(county_b_clerk, "members_transfer_transit", TODAY) == []
-    members.transfer_receive(transfer=old, received_on=TODAY, actor=SYSTEM)
-    assert keys("members_transfer_transit", TODAY) == []
+    assert reminded(county_a_clerk, "members_transfer_transit", today()) == [Stage.OVERDUE]
+    assert reminded(county_b_clerk, "members_transfer_transit", today()) == []
+    members.transfer_receive(transfer=old, received_on=today(), actor=SYSTEM)
+    assert keys("members_transfer_transit", today()) == []

@@ -39,26 +39,24 @@ from cadres.supervision.services import (
     vetting_terminate,
 )
 from orgwork.admin_steps import apply_refusal
+from tests.clock import today
 from tests.samples.supervision import report_for
 
 from .helpers import assess, handle
-from django.utils import timezone
 
 from orgwork.common.contract import SystemActor
 
 SYSTEM = SystemActor("tests")
 
-TODAY = timezone.localdate()
-
 
 def open_case(cadre: Cadre, actor: Any) -> VettingCase:
     return vetting_open(cadre=cadre, proposed_post="县发展和改革局局长", nominated_by="县委组织部",
-                        nominated_on=TODAY, actor=actor)
+                        nominated_on=today(), actor=actor)
 
 
 def pass_all_checks(case: VettingCase, actor: Any) -> None:
     for check in case.checks.all():
-        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵干事",
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵干事",
                              conclusion="经核查无问题", actor=actor)
 
 
@@ -78,7 +76,7 @@ def test_opening_a_case_creates_the_four_checks_pending(cadre_a, county_a_clerk)
 def test_a_case_with_open_checks_cannot_be_cleared_and_names_them(cadre_a, county_a_clerk) -> None:
     case = open_case(cadre_a, county_a_clerk)
     check = case.checks.get(kind=VettingCheckKind.FILE_AUDIT)
-    vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵干事",
+    vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵干事",
                          conclusion="档案齐全", actor=county_a_clerk)
     message = refusal(case, county_a_clerk)
     assert "「个人有关事项必核」尚未完成" in message
@@ -91,7 +89,7 @@ def test_a_check_that_found_a_problem_also_stops_clearing(cadre_a, county_a_cler
     case = open_case(cadre_a, county_a_clerk)
     pass_all_checks(case, county_a_clerk)
     petition = case.checks.get(kind=VettingCheckKind.PETITION_CLUES)
-    vetting_record_check(check=petition, result=VettingResult.CONCERN, checked_on=TODAY, handler="赵干事",
+    vetting_record_check(check=petition, result=VettingResult.CONCERN, checked_on=today(), handler="赵干事",
                          conclusion="反映违规经商问题属实", actor=county_a_clerk)
     assert "反映违规经商问题属实" in refusal(case, county_a_clerk)
 
@@ -102,10 +100,10 @@ def test_a_check_on_a_terminated_case_is_refused_above_the_step_form_not_under_i
     vetting_terminate(case=case, reason="拟任人选调整", actor=county_a_clerk)
     check = case.checks.get(kind=VettingCheckKind.FILE_AUDIT)
     with pytest.raises(ValidationError) as refused:
-        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=TODAY, handler="赵干事",
+        vetting_record_check(check=check, result=VettingResult.CLEAR, checked_on=today(), handler="赵干事",
                              conclusion="档案齐全", actor=county_a_clerk)
     assert list(refused.value.message_dict) == ["status"]
-    form = VettingCheckStepForm({"check": check.pk, "result": VettingResult.CLEAR, "checked_on": TODAY.isoformat(),
+    form = VettingCheckStepForm({"check": check.pk, "result": VettingResult.CLEAR, "checked_on": today().isoformat(),
                                  "handler": "赵干事"}, case=case)
     assert form.is_valid(), form.errors
     apply_refusal(form, refused.value)
@@ -147,22 +145,22 @@ def test_terminating_needs_a_reason(cadre_a, county_a_clerk) -> None:
 # Each blocker: how to put it on a cadre (returns a resolver) and words its explanation contains.
 
 def influence_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
-    record = handle(cadre, HandlingType.ADMONISHMENT, TODAY - datetime.timedelta(days=30))
+    record = handle(cadre, HandlingType.ADMONISHMENT, today() - datetime.timedelta(days=30))
 
     def resolve() -> None:
         # The decision date is corrected to a year earlier: the six months have run out.
-        record.decided_on = TODAY - datetime.timedelta(days=400)
+        record.decided_on = today() - datetime.timedelta(days=400)
         handling_record_save(record=record, actor=SYSTEM)
 
     return resolve
 
 
 def file_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
-    audit = FileAudit.objects.create(cadre=cadre, audited_on=TODAY, auditor="王审核")
+    audit = FileAudit.objects.create(cadre=cadre, audited_on=today(), auditor="王审核")
     FileAuditFinding.objects.create(audit=audit, item=FileAuditItem.BIRTH, result=FindingResult.SUSPECTED,
                                     note="出生日期三次涂改")
     file_audit_complete(audit=audit, actor=actor)
-    return lambda: file_audit_resolve(audit=audit, resolution="经查系笔误，已认定", resolved_on=TODAY, actor=actor)
+    return lambda: file_audit_resolve(audit=audit, resolution="经查系笔误，已认定", resolved_on=today(), actor=actor)
 
 
 def spot_check_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
@@ -170,9 +168,9 @@ def spot_check_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
     draw = spot_check_draw(draw=SpotCheckDraw(unit=cadre.unit, year=2025, method="ratio", ratio=100),
                            actor=actor)
     check = draw.checks.get(cadre=cadre)
-    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=TODAY,
+    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONCEALED, checked_on=today(),
                               findings="瞒报房产一套", actor=actor)
-    return lambda: spot_check_resolve(check=check, resolved_on=TODAY, handling="诫勉，取消提拔资格一年", actor=actor)
+    return lambda: spot_check_resolve(check=check, resolved_on=today(), handling="诫勉，取消提拔资格一年", actor=actor)
 
 
 def score_blocker(cadre: Cadre, actor: Any) -> Callable[[], None]:
@@ -231,7 +229,7 @@ def test_the_clear_action_reports_one_summary(cadre_a, cadre_b, county_a_clerk, 
 def test_the_supervision_steps_refuse_a_day_to_come_or_before_the_record_began(cadre_a, county_a_clerk) -> None:
     """提名, 核查, 抽查核查, 处理完毕 and 查结 on a day still to come, or before the day the
     record they close began, were saved; the worklists then emptied on a future day."""
-    later = TODAY + datetime.timedelta(days=30)
+    later = today() + datetime.timedelta(days=30)
     with pytest.raises(ValidationError, match="提名日期不能晚于今天"):
         vetting_open(cadre=cadre_a, proposed_post="某局局长", nominated_by="组织部", nominated_on=later,
                      actor=county_a_clerk)
@@ -240,11 +238,11 @@ def test_the_supervision_steps_refuse_a_day_to_come_or_before_the_record_began(c
     with pytest.raises(ValidationError, match="核查日期不能早于提名日期"):
         vetting_record_check(check=check, result=VettingResult.CLEAR, handler="李核查", conclusion="无问题",
                              checked_on=case.nominated_on - datetime.timedelta(days=1), actor=county_a_clerk)
-    audit = FileAudit.objects.create(cadre=cadre_a, audited_on=TODAY, auditor="王审核")
+    audit = FileAudit.objects.create(cadre=cadre_a, audited_on=today(), auditor="王审核")
     FileAuditFinding.objects.create(audit=audit, item=FileAuditItem.BIRTH, result=FindingResult.SUSPECTED, note="涂改")
     file_audit_complete(audit=audit, actor=county_a_clerk)
     with pytest.raises(ValidationError, match="查结日期不能早于审核日期"):
-        file_audit_resolve(audit=audit, resolution="笔误", resolved_on=TODAY - datetime.timedelta(days=1),
+        file_audit_resolve(audit=audit, resolution="笔误", resolved_on=today() - datetime.timedelta(days=1),
                            actor=county_a_clerk)
     with pytest.raises(ValidationError, match="审核日期不能晚于今天"):
         FileAudit(cadre=cadre_a, audited_on=later, auditor="王审核").clean()
@@ -253,8 +251,8 @@ def test_the_supervision_steps_refuse_a_day_to_come_or_before_the_record_began(c
     with pytest.raises(ValidationError, match="处理完毕日期不能晚于今天"):
         spot_check_resolve(check=check, resolved_on=later, handling="诫勉", actor=county_a_clerk)
     with pytest.raises(ValidationError, match="处理完毕日期不能早于核查日期"):
-        spot_check_resolve(check=check, resolved_on=TODAY - datetime.timedelta(days=1), handling="诫勉",
+        spot_check_resolve(check=check, resolved_on=today() - datetime.timedelta(days=1), handling="诫勉",
                            actor=county_a_clerk)
     resolve_spot_check()
     check.refresh_from_db()
-    assert check.resolved_on == TODAY
+    assert check.resolved_on == today()

@@ -6,22 +6,20 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from cadres.supervision.models import HandlingType, SpotCheckDraw, SpotCheckOutcome, VettingStatus
 from cadres.supervision.services import spot_check_draw, spot_check_record_outcome, vetting_clear
+from tests.clock import today
 from tests.samples.supervision import report_for
 
 from .helpers import handle
 from .test_vetting import open_case, pass_all_checks
 
-TODAY = timezone.localdate()
-
 
 def test_a_refused_clearing_has_no_stray_colon_and_semicolon(cadre_a, county_a_clerk, client_for) -> None:
     case = open_case(cadre_a, county_a_clerk)
     pass_all_checks(case, county_a_clerk)
-    handle(cadre_a, HandlingType.ADMONISHMENT, TODAY - datetime.timedelta(days=30))
+    handle(cadre_a, HandlingType.ADMONISHMENT, today() - datetime.timedelta(days=30))
     response = client_for(county_a_clerk).post(
         reverse("admin:supervision_vettingcase_changelist"),
         {"action": "clear_cases", "_selected_action": [case.pk]}, follow=True,
@@ -35,7 +33,7 @@ def test_a_passed_case_page_shows_the_blocker_the_list_flags(cadre_a, county_a_c
     case = open_case(cadre_a, county_a_clerk)
     pass_all_checks(case, county_a_clerk)
     vetting_clear(case=case, actor=county_a_clerk)
-    handle(cadre_a, HandlingType.ADMONISHMENT, TODAY - datetime.timedelta(days=10), document_number="城组通〔2026〕9号")
+    handle(cadre_a, HandlingType.ADMONISHMENT, today() - datetime.timedelta(days=10), document_number="城组通〔2026〕9号")
     client = client_for(county_a_clerk)
     listing = client.get(reverse("admin:supervision_vettingcase_changelist")).content.decode()
     assert "现存阻却情形" in listing and "存在阻却情形" not in listing
@@ -49,11 +47,11 @@ def test_the_resolve_batch_summary_reads_like_the_others(tree, cadre_a, county_a
     draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
                            actor=county_a_clerk)
     check = draw.checks.get()
-    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=TODAY,
+    spot_check_record_outcome(check=check, outcome=SpotCheckOutcome.CONSISTENT, checked_on=today(),
                               actor=county_a_clerk)
     response = client_for(county_a_clerk).post(reverse("admin:supervision_spotcheck_changelist"), {
         "action": "resolve_checks", "_selected_action": [check.pk], "apply": "1",
-        "day": TODAY.isoformat(), "text": "批评教育",
+        "day": today().isoformat(), "text": "批评教育",
     }, follow=True)
     (message,) = [str(m) for m in response.context["messages"]]
     assert "漏报瞒报处理完毕：已办理 0 条，未办理 1 条。" in message and "已办理处理完毕" not in message

@@ -30,12 +30,12 @@ from cadres.supervision.services import (
     vetting_open,
 )
 from orgwork.units.models import Unit
+from tests.clock import today
 from tests.samples.cadres import cadre_in
 from tests.samples.supervision import report_for
 from tests.supervision.helpers import handle
 
 from .conftest import column, open_list
-from django.utils import timezone
 
 from orgwork.common.contract import SystemActor
 
@@ -44,7 +44,6 @@ SYSTEM = SystemActor("tests")
 pytestmark = pytest.mark.usefixtures("reference")
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 def test_a_cadre_nominated_inside_an_influence_period_is_listed(
@@ -129,11 +128,11 @@ def test_a_travel_document_past_its_due_date_is_overdue_until_returned(
                              purpose="赴香港探亲", approved_by="张部长", actor=SYSTEM)
         return document
 
-    lend(cadre_in(tree["county_a"], name="逾期未交"), "E10000001", TODAY - datetime.timedelta(days=4))
-    returned = lend(cadre_in(tree["county_a"], name="已交还"), "E10000002", TODAY - datetime.timedelta(days=4))
-    travel_document_return(document=returned, returned_on=TODAY, actor=SYSTEM)
-    lend(cadre_in(tree["county_a"], name="未到期"), "E10000003", TODAY + datetime.timedelta(days=4))
-    lend(cadre_in(tree["county_b"], name="外区逾期"), "E10000004", TODAY - datetime.timedelta(days=4))
+    lend(cadre_in(tree["county_a"], name="逾期未交"), "E10000001", today() - datetime.timedelta(days=4))
+    returned = lend(cadre_in(tree["county_a"], name="已交还"), "E10000002", today() - datetime.timedelta(days=4))
+    travel_document_return(document=returned, returned_on=today(), actor=SYSTEM)
+    lend(cadre_in(tree["county_a"], name="未到期"), "E10000003", today() + datetime.timedelta(days=4))
+    lend(cadre_in(tree["county_b"], name="外区逾期"), "E10000004", today() - datetime.timedelta(days=4))
 
     response = open_list(client_for(county_a_clerk), "supervision_travel_overdue")
 

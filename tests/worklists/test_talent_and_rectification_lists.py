@@ -12,17 +12,16 @@ from orgwork.rectification.services import rectification_send_back
 from orgwork.units.models import Unit
 from talent import services
 from talent.models import BenefitArea, Enrollment, EnrollmentStatus, Programme, ReviewGrade, ServiceCard, TermReview
+from tests.clock import today
 
 from .conftest import column, open_list
-from django.utils import timezone
 
-TODAY = timezone.localdate()
 
 SYSTEM = SystemActor("fixture")
 
 
 def days(n: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=n)
+    return today() + datetime.timedelta(days=n)
 
 
 def review_written_in_bulk(enrollment: Enrollment, year: int = 2025) -> TermReview:
