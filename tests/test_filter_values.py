@@ -18,7 +18,7 @@ from cadres.models import CadreStatus
 from orgwork.accounts.models import User
 from talent.models import EnrollmentStatus
 
-from .members.conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant, orgs  # noqa: F401  (fixture)
+from .members.conftest import SYSTEM, add_member, days_ago, new_applicant, orgs, today  # noqa: F401  (fixture)
 from .samples.cadres import cadre_in
 from .samples.talent import enrollment_in
 
@@ -47,7 +47,7 @@ def members_lists(orgs: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     list of the members' app holds two rows or more."""
     first = add_member(orgs["community"], "李春梅")
     second = add_member(orgs["village"], "赵志刚")
-    last_month = rules.add_months(TODAY.replace(day=1), -1)
+    last_month = rules.add_months(today().replace(day=1), -1)
     for month in (rules.add_months(last_month, -1), last_month):
         services.dues_generate_month(month=month, actor=SYSTEM)
     new_applicant(orgs["community"], applied_on=days_ago(30))

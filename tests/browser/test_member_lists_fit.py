@@ -17,8 +17,8 @@ from branches.members.models import Member
 from branches.members.worklists import SLUG_TRANSIT
 from seeds.demo.members import ensure_applicants
 
-from ..members.conftest import (SYSTEM, TODAY, add_member, candidate, days_ago, orgs,  # noqa: F401  (fixture)
-                                probationary)
+from ..members.conftest import (SYSTEM, add_member, candidate, days_ago, orgs,  # noqa: F401  (fixture)
+                                probationary, today)
 from .conftest import SCREENSHOTS
 from .test_csp_in_browser import log_in
 
@@ -107,13 +107,13 @@ def test_the_dues_ledger_keeps_every_column_in_sight_with_a_months_long_exceptio
     column; a reason as long as the letter allows is cut to a few lines there."""
     member = add_member(orgs["community"], "欧阳秀英")
     add_member(orgs["community"], "王丽娟")
-    this_month = TODAY.replace(day=1)
+    this_month = today().replace(day=1)
     for back in (2, 1, 0):
         services.dues_generate_month(month=rules.add_months(this_month, -back), actor=SYSTEM)
-    transfer = services.transfer_start(member=member, letter_number="城关转〔2026〕21号", started_on=TODAY,
+    transfer = services.transfer_start(member=member, letter_number="城关转〔2026〕21号", started_on=today(),
                                        to_branch=orgs["village"], actor=SYSTEM)
     reason = ("困难党员经批准减免（城关区委组织部2026年第3号批复），因病长期住院治疗，" * 10)[:rules.DUES_EXCEPTION_MAX]
-    services.transfer_send(transfer=transfer, sent_on=TODAY, valid_days=30, dues_exception=reason, actor=SYSTEM)
+    services.transfer_send(transfer=transfer, sent_on=today(), valid_days=30, dues_exception=reason, actor=SYSTEM)
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
     page = context.new_page()
     log_in(page, http_server.url, "county_a_clerk")

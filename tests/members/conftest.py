@@ -24,9 +24,9 @@ from branches.services import party_org_save
 from orgwork.common import idnumber
 from orgwork.common.contract import SystemActor
 from orgwork.units.models import Unit
+from tests.clock import today
 
 SYSTEM = SystemActor("test")
-TODAY = datetime.date.today()
 _serial = itertools.count(100)
 
 
@@ -51,7 +51,7 @@ def make_org(code: str, name: str, unit: Unit, kind: str = OrgKind.BRANCH,
 
 
 def days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
+    return today() - datetime.timedelta(days=days)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from orgwork.common import idnumber
 from tests.samples.names import numbered
 
 from . import conftest
-from .conftest import SYSTEM, TODAY, add_member, days_ago, new_applicant, queries_for_page
+from .conftest import SYSTEM, add_member, days_ago, new_applicant, queries_for_page, today
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:members_member_changelist")
@@ -128,16 +128,16 @@ def test_a_second_open_transfer_is_refused_on_the_form_not_with_a_server_error(o
 
 
 def test_the_dues_page_refuses_a_short_payment(orgs, member, client_for, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     record = DuesRecord.objects.get(member=member)
     response = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
-                                               {"paid": "10", "paid_on": TODAY.isoformat()})
+                                               {"paid": "10", "paid_on": today().isoformat()})
     assert response.status_code == 200 and "足额" in response.content.decode()
     assert DuesRecord.objects.get(pk=record.pk).paid_on is None
 
 
 def test_the_pay_in_full_action_clears_the_arrears(orgs, member, client_for, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     record = DuesRecord.objects.get(member=member)
     client_for(county_a_clerk).post(reverse("admin:members_duesrecord_changelist"),
                                     {"action": "pay_in_full", "_selected_action": [record.pk]})
@@ -257,7 +257,7 @@ def test_the_roster_search_finds_a_whole_id_number_typed_loosely_and_the_start_o
 
 
 def test_the_dues_ledger_is_searched_by_the_members_name_or_id_number(orgs, member, client_for, county_a_clerk):
-    month = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    month = today().replace(day=1) - datetime.timedelta(days=1)
     services.dues_generate_month(month=month.replace(day=1), actor=SYSTEM)
     url = reverse("admin:members_duesrecord_changelist")
     # Without the right the number finds no one (it would tell a masked number's digits).
@@ -324,7 +324,7 @@ def test_the_transfer_form_finds_the_member_by_name_among_the_clerks_members_on_
     first = add_member(orgs["community"], "何国庆")
     namesake = add_member(orgs["village"], "何国庆")
     gone = add_member(orgs["community"], "何离世")
-    services.member_set_status(member=gone, status="deceased", changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+    services.member_set_status(member=gone, status="deceased", changed_on=today(), reason="支部决定", actor=SYSTEM)
     add_member(orgs["county_b"], "何外县")
     found = autocomplete(client_for(county_a_clerk), "member", "何")
     assert {r["id"] for r in found} == {str(first.pk), str(namesake.pk)}, "on the roll, in the clerk's county"

@@ -19,7 +19,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, TODAY, VOTE_COUNT, add_member, candidate, days_ago, make_id, probationary
+from .conftest import SYSTEM, VOTE_COUNT, add_member, candidate, days_ago, make_id, probationary, today
 
 pytestmark = pytest.mark.django_db
 HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
@@ -31,7 +31,12 @@ HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日�
 # The count of a 支部大会 that carries its resolution (the branch's one 正式党员, there and for), as cells.
 ADMIT_COUNT = {"接收表决应到会人数": "1", "接收表决实到会人数": "1", "赞成接收人数": "1"}
 FULL_COUNT = {"转正表决应到会人数": "1", "转正表决实到会人数": "1", "赞成转正人数": "1"}
-APPLIED = days_ago(1200)
+
+
+def applied_day() -> datetime.date:
+    return days_ago(1200)
+
+
 CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 
 
@@ -39,28 +44,39 @@ CONTACT_ID = make_id(datetime.date(1970, 1, 1))
 def contact(orgs):
     """The 培养联系人 every file below names: a full member of the community branch."""
     return add_member(orgs["community"], "联系人", id_number=CONTACT_ID)
-VOTE = APPLIED + datetime.timedelta(days=460)
+
+
+def vote_day() -> datetime.date:
+    return applied_day() + datetime.timedelta(days=460)
 
 
 def day(offset: int) -> str:
-    return (APPLIED + datetime.timedelta(days=offset)).isoformat()
+    return (applied_day() + datetime.timedelta(days=offset)).isoformat()
 
 
 # A sheet carries only the latest 考察: a file with one 考察 between its 积极分子 date and its
 # 发展对象 decision, six months from each (no stretch longer than six months without one).
-ACTIVIST = APPLIED + datetime.timedelta(days=40 - max(0, (APPLIED + datetime.timedelta(days=40)).day - 28))  # not a 29th-31st
-REVIEW = rules.add_months(ACTIVIST, rules.REVIEW_EVERY_MONTHS)
-CANDIDATE = rules.add_months(ACTIVIST, rules.ACTIVIST_MIN_MONTHS)
+def activist_day() -> datetime.date:
+    near = applied_day() + datetime.timedelta(days=40)
+    return near - datetime.timedelta(days=max(0, near.day - 28))  # not a 29th-31st
+
+
+def review_day() -> datetime.date:
+    return rules.add_months(activist_day(), rules.REVIEW_EVERY_MONTHS)
+
+
+def candidate_day() -> datetime.date:
+    return rules.add_months(activist_day(), rules.ACTIVIST_MIN_MONTHS)
 
 
 def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -> list[str]:
     """A file that went the whole way by the rules, up to 入党宣誓; ``cells`` change columns by header."""
     row = {"姓名": name, "身份证号": number or make_id(datetime.date(1990, 5, 1)), "党支部代码": "A-SQ",
-           "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": ACTIVIST.isoformat(),
-           "确定为发展对象日期": CANDIDATE.isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
+           "递交入党申请书日期": day(0), "谈话日期": day(10), "逾期谈话原因": "", "确定为入党积极分子日期": activist_day().isoformat(),
+           "确定为发展对象日期": candidate_day().isoformat(), "政治审查完成日期": day(440), "集中培训天数": "3", "集中培训学时": "",
            "公示结束日期": day(450), "支部大会讨论接收日期": day(460), "上级党委审批日期": day(490),
            "审批逾期原因": "", "入党宣誓日期": day(500), "延长预备期（月）": "", "转正日期": "", "取消资格或终止培养原因": "",
-           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": REVIEW.isoformat(),
+           "取消预备党员资格支部大会日期": "", "培养联系人一身份证号": CONTACT_ID, "最近一次培养考察日期": review_day().isoformat(),
            "延长预备期支部大会日期": "", "讨论转正支部大会日期": ""}
     row.update(cells)
     # A 转正 or an extension the row takes is decided by a 支部大会 on the day it may be, by
@@ -71,7 +87,7 @@ def file_row(name: str = "赵明", *, number: str | None = None, **cells: Any) -
         for column, value in count.items():
             row.setdefault(column, value if row.get(meeting) else "")
     if row["延长预备期（月）"] and "延长预备期支部大会日期" not in cells:
-        row["延长预备期支部大会日期"] = rules.add_months(VOTE, 12).isoformat()
+        row["延长预备期支部大会日期"] = rules.add_months(vote_day(), 12).isoformat()
     return [str(row[h]) for h in HEAD]
 
 
@@ -90,16 +106,16 @@ def test_a_file_up_to_the_oath_enters_the_roster_as_a_probationary_member_from_t
     result = run(tmp_path, file_row(), user=county_a_clerk)
     assert result.committed, messages(result)
     applicant = Applicant.objects.get(name="赵明")
-    assert applicant.stage == Stage.PROBATIONARY and applicant.oath_on == APPLIED + datetime.timedelta(days=500)
+    assert applicant.stage == Stage.PROBATIONARY and applicant.oath_on == applied_day() + datetime.timedelta(days=500)
     member = applicant.member
-    assert (member.category, member.joined_on, member.branch_id) == (MemberCategory.PROBATIONARY, VOTE,
+    assert (member.category, member.joined_on, member.branch_id) == (MemberCategory.PROBATIONARY, vote_day(),
                                                                     orgs["community"].pk)
     created = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk))
     assert created.count() == 1 and "支部大会接收为预备党员" in created.get().message
 
 
 def test_a_file_carried_to_the_full_date_enters_the_roster_as_a_full_member(tmp_path, orgs, county_a_clerk):
-    ends = rules.add_months(VOTE, 12)
+    ends = rules.add_months(vote_day(), 12)
     result = run(tmp_path, file_row(**{"转正日期": ends.isoformat()}), user=county_a_clerk)
     assert result.committed, messages(result)
     applicant = Applicant.objects.get(name="赵明")
@@ -108,18 +124,18 @@ def test_a_file_carried_to_the_full_date_enters_the_roster_as_a_full_member(tmp_
 
 
 def test_a_full_date_other_than_the_end_of_the_probation_year_is_refused(tmp_path, orgs, county_a_clerk):
-    early = rules.add_months(VOTE, 12) - datetime.timedelta(days=20)
+    early = rules.add_months(vote_day(), 12) - datetime.timedelta(days=20)
     result = run(tmp_path, file_row(**{"转正日期": early.isoformat()}), user=county_a_clerk)
     assert not result.committed and "转正日期:转正日期为预备期满之日" in messages(result)
     assert not Member.objects.exclude(id_number=CONTACT_ID).exists()
 
 
 def test_an_extension_moves_the_full_date_and_must_be_six_to_twelve_months(tmp_path, orgs, county_a_clerk):
-    extended_end = rules.add_months(VOTE, 12 + 6)
+    extended_end = rules.add_months(vote_day(), 12 + 6)
     result = run(tmp_path, file_row(**{"延长预备期（月）": "3", "转正日期": extended_end.isoformat()}),
                  user=county_a_clerk)
     assert not result.committed and "延长预备期为6至12个月" in messages(result)
-    result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "转正日期": rules.add_months(VOTE, 12).isoformat()}),
+    result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "转正日期": rules.add_months(vote_day(), 12).isoformat()}),
                  user=county_a_clerk)
     assert not result.committed and "延长预备期后方能转正" in messages(result)
     result = run(tmp_path, file_row(**{"延长预备期（月）": "6", "转正日期": extended_end.isoformat()}),
@@ -134,9 +150,9 @@ def test_an_approval_more_than_three_months_after_the_vote_is_refused_as_the_ser
                  user=county_a_clerk)
     assert not result.committed
     admitted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=1200),
-                                        vote_on=VOTE, actor=SYSTEM)
+                                        vote_on=vote_day(), actor=SYSTEM)
     with pytest.raises(ValidationError) as refused:
-        services.applicant_approve(applicant=admitted, approved_on=VOTE + datetime.timedelta(days=100), actor=SYSTEM)
+        services.applicant_approve(applicant=admitted, approved_on=vote_day() + datetime.timedelta(days=100), actor=SYSTEM)
     assert f"上级党委审批日期:{refused.value.message_dict['approved_on'][0]}" in messages(result)
 
 
@@ -149,8 +165,8 @@ def test_an_approval_after_three_months_is_recorded_with_its_reason_on_the_sheet
     assert result.committed, messages(result)
     assert Applicant.objects.get(name="赵明").approval_late_reason == reason
     admitted = services.applicant_admit(**VOTE_COUNT, applicant=candidate(orgs["community"], member, applied_days_ago=1200),
-                                        vote_on=VOTE, actor=SYSTEM)
-    late = VOTE + datetime.timedelta(days=100)
+                                        vote_on=vote_day(), actor=SYSTEM)
+    late = vote_day() + datetime.timedelta(days=100)
     client = client_for(county_a_clerk)
     url = f"/admin/members/applicant/{admitted.pk}/approve/"
     refused = client.post(url, {"day": late.isoformat(), "late_reason": ""})
@@ -174,7 +190,7 @@ def test_an_oath_before_the_approval_is_refused(tmp_path, orgs, county_a_clerk):
 
 
 def test_a_step_dated_after_today_is_refused(tmp_path, orgs, county_a_clerk):
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
     result = run(tmp_path, file_row(**{"入党宣誓日期": tomorrow}), user=county_a_clerk)
     assert not result.committed and "入党宣誓日期不能晚于今天" in messages(result)
 
@@ -190,7 +206,7 @@ def test_a_cancellation_after_the_vote_takes_the_member_off_as_expelled(tmp_path
     assert result.committed, messages(result)
     applicant = Applicant.objects.get(name="赵明")
     assert applicant.stage == Stage.CANCELLED and applicant.member.status == MemberStatus.EXPELLED
-    assert applicant.cancel_meeting_on == APPLIED + datetime.timedelta(days=600)
+    assert applicant.cancel_meeting_on == applied_day() + datetime.timedelta(days=600)
 
 
 def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_record(tmp_path, orgs, county_a_clerk):
@@ -201,7 +217,7 @@ def test_a_reason_before_the_vote_ends_the_file_as_withdrawn_without_a_roster_re
 
 
 def test_a_full_member_cannot_also_be_cancelled(tmp_path, orgs, county_a_clerk):
-    result = run(tmp_path, file_row(**{"转正日期": rules.add_months(VOTE, 12).isoformat(),
+    result = run(tmp_path, file_row(**{"转正日期": rules.add_months(vote_day(), 12).isoformat(),
                                        "取消资格或终止培养原因": "误填"}), user=county_a_clerk)
     assert not result.committed and "已转正的党员不能取消" in messages(result)
 
@@ -257,7 +273,7 @@ def test_a_closed_file_cannot_be_changed_by_the_sheet(tmp_path, orgs, county_a_c
 
 
 def test_importing_the_same_files_twice_adds_no_second_roster_record(tmp_path, orgs, county_a_clerk):
-    row = file_row(**{"转正日期": rules.add_months(VOTE, 12).isoformat()})
+    row = file_row(**{"转正日期": rules.add_months(vote_day(), 12).isoformat()})
     assert run(tmp_path, row, user=county_a_clerk).committed
     audits = AuditLog.objects.count()
     again = run(tmp_path, row, user=county_a_clerk)
@@ -321,7 +337,7 @@ def test_the_review_on_the_sheet_becomes_a_review_record_once_with_one_audit_row
     assert run(tmp_path, file_row(), user=county_a_clerk).committed
     applicant = Applicant.objects.get(name="赵明")
     review = ActivistReview.objects.get(applicant=applicant)
-    assert (review.reviewed_on, applicant.reviewed_on) == (REVIEW,) * 2
+    assert (review.reviewed_on, applicant.reviewed_on) == (review_day(),) * 2
     assert applicant.contact_1.id_number == CONTACT_ID
     trail = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(ActivistReview),
                                     object_id=str(review.pk))
@@ -349,14 +365,14 @@ def test_blank_contact_and_review_cells_keep_what_the_file_holds(tmp_path, orgs,
 def test_a_review_taken_in_the_system_moves_the_latest_review_date(orgs, member):
     file = candidate(orgs["community"], member)
     first = file.reviews.latest("reviewed_on").reviewed_on
-    services.applicant_review(applicant=file, reviewed_on=TODAY - datetime.timedelta(days=3), summary="表现良好",
+    services.applicant_review(applicant=file, reviewed_on=today() - datetime.timedelta(days=3), summary="表现良好",
                               actor=SYSTEM)
     file.refresh_from_db()
-    assert first < file.reviewed_on == TODAY - datetime.timedelta(days=3)
+    assert first < file.reviewed_on == today() - datetime.timedelta(days=3)
 
 
 def test_a_file_taken_to_full_on_the_sheet_needs_its_meeting_and_the_oath(tmp_path, orgs, county_a_clerk):
-    ends = rules.add_months(VOTE, 12).isoformat()
+    ends = rules.add_months(vote_day(), 12).isoformat()
     result = run(tmp_path, file_row(**{"转正日期": ends, "讨论转正支部大会日期": "", "入党宣誓日期": ""}),
                  user=county_a_clerk)
     assert not result.committed

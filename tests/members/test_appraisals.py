@@ -26,21 +26,33 @@ from orgwork.audit.models import AuditAction, AuditLog
 
 from tests.steps import assert_step_unavailable
 
-from .conftest import SYSTEM, TODAY, add_member, make_id
+from .conftest import SYSTEM, add_member, make_id, today
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
 pytestmark = pytest.mark.django_db
 HEAD = ["身份证号", "姓名", "评议年度", "评定等次", "支部大会评定日期", "组织处置", "限期改正期满日期"]
-LAST_YEAR = TODAY.year - 1
-# The 支部大会 of last year's appraisal: early this year, or today when this year is younger.
-DECIDED = min(datetime.date(TODAY.year, 1, 10), TODAY)
+
+
+def last_year() -> int:
+    return today().year - 1
+
+
+def appraisal_meeting_day() -> datetime.date:
+    """The 支部大会 of last year's appraisal: early this year, or today when this year is younger."""
+    day = today()
+    return min(datetime.date(day.year, 1, 10), day)
+
+
 FULL_NUMBER = re.compile(r"(?<!\d)[1-9]\d{16}[\dX](?!\d)")
 
 
-def result(member: Member, grade: str = AppraisalGrade.QUALIFIED, *, year: int = LAST_YEAR,
-           decided_on: datetime.date = DECIDED, disposal: str = "", correct_by: datetime.date | None = None,
+def result(member: Member, grade: str = AppraisalGrade.QUALIFIED, *, year: int | None = None,
+           decided_on: datetime.date | None = None, disposal: str = "", correct_by: datetime.date | None = None,
            actor: Any = SYSTEM) -> Appraisal:
+    """Last year's appraisal of ``member``, decided early this year, unless ``year`` and ``decided_on`` say otherwise."""
+    year = last_year() if year is None else year
+    decided_on = appraisal_meeting_day() if decided_on is None else decided_on
     return services.appraisal_save(appraisal=Appraisal(member=member, year=year, grade=grade, decided_on=decided_on,
                                                        disposal=disposal, correct_by=correct_by), actor=actor)
 
@@ -52,8 +64,8 @@ def refusal(**kwargs: Any) -> dict[str, list[str]]:
 
 
 def form_post(member: Member, **values: Any) -> dict[str, Any]:
-    data = {"member": member.pk, "year": LAST_YEAR, "grade": AppraisalGrade.QUALIFIED,
-            "decided_on": DECIDED.isoformat(), "disposal": "", "correct_by": "", "note": ""}
+    data = {"member": member.pk, "year": last_year(), "grade": AppraisalGrade.QUALIFIED,
+            "decided_on": appraisal_meeting_day().isoformat(), "disposal": "", "correct_by": "", "note": ""}
     data.update(values)
     return data
 
@@ -80,7 +92,7 @@ def test_a_member_found_unqualified_is_refused_without_a_disposal_on_the_form(me
 
 def test_a_member_found_unqualified_is_refused_without_a_disposal_on_the_sheet(tmp_path, member,
                                                                               county_a_clerk) -> None:
-    row = [member.id_number, member.name, LAST_YEAR, "不合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, member.name, last_year(), "不合格", appraisal_meeting_day().isoformat(), "", ""]
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
     assert not outcome.committed and "组织处置:" in messages(outcome) and "须作出组织处置" in messages(outcome)
     assert not Appraisal.objects.exists()
@@ -93,7 +105,7 @@ def test_a_disposal_is_only_for_a_member_found_unqualified(member) -> None:
 
 def test_a_correction_period_ends_within_a_year_of_the_decision_on_every_path(tmp_path, member, county_a_clerk,
                                                                               client_for) -> None:
-    too_late = DECIDED + datetime.timedelta(days=400)
+    too_late = appraisal_meeting_day() + datetime.timedelta(days=400)
     assert "12个月以内" in refusal(member=member, grade=AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
                                    correct_by=too_late)["correct_by"][0]
     assert "须填写期满日期" in refusal(member=member, grade=AppraisalGrade.UNQUALIFIED,
@@ -102,18 +114,18 @@ def test_a_correction_period_ends_within_a_year_of_the_decision_on_every_path(tm
                                                               disposal=Disposal.CORRECT,
                                                               correct_by=too_late.isoformat()))
     assert "12个月以内" in form_errors(response)["correct_by"][0]
-    row = [member.id_number, member.name, LAST_YEAR, "不合格", DECIDED.isoformat(), "限期改正", too_late.isoformat()]
+    row = [member.id_number, member.name, last_year(), "不合格", appraisal_meeting_day().isoformat(), "限期改正", too_late.isoformat()]
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
     assert not outcome.committed and "限期改正期满日期:" in messages(outcome)
-    row[6] = (DECIDED + datetime.timedelta(days=180)).isoformat()
+    row[6] = (appraisal_meeting_day() + datetime.timedelta(days=180)).isoformat()
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
     assert outcome.committed, messages(outcome)
-    assert Appraisal.objects.get().correct_by == DECIDED + datetime.timedelta(days=180)
+    assert Appraisal.objects.get().correct_by == appraisal_meeting_day() + datetime.timedelta(days=180)
 
 
 def test_a_probationary_member_found_unqualified_has_the_probation_extended_or_cancelled(orgs) -> None:
     probationary = add_member(orgs["community"], "预备", category=MemberCategory.PROBATIONARY,
-                              joined_on=datetime.date(LAST_YEAR, 3, 1))
+                              joined_on=datetime.date(last_year(), 3, 1))
     assert "延长预备期或取消预备党员资格" in refusal(member=probationary, grade=AppraisalGrade.UNQUALIFIED,
                                                     disposal=Disposal.REMOVE)["disposal"][0]
     full = add_member(orgs["community"], "正式")
@@ -125,16 +137,16 @@ def test_a_probationary_member_found_unqualified_has_the_probation_extended_or_c
 
 def test_a_year_before_the_member_joined_or_after_this_one_is_refused(orgs) -> None:
     newcomer = add_member(orgs["community"], "新党员", category=MemberCategory.PROBATIONARY,
-                          joined_on=datetime.date(TODAY.year, 1, 1))
-    assert refusal(member=newcomer, year=LAST_YEAR)["year"] == [f"该党员{TODAY.year}年入党，不参加{LAST_YEAR}年度的民主评议。"]
-    assert "不能晚于今年" in refusal(member=newcomer, year=TODAY.year + 1)["year"][0]
+                          joined_on=datetime.date(today().year, 1, 1))
+    assert refusal(member=newcomer, year=last_year())["year"] == [f"该党员{today().year}年入党，不参加{last_year()}年度的民主评议。"]
+    assert "不能晚于今年" in refusal(member=newcomer, year=today().year + 1)["year"][0]
     old = add_member(orgs["community"], "老党员")
-    assert "应在" in refusal(member=old, year=LAST_YEAR - 2)["decided_on"][0]
+    assert "应在" in refusal(member=old, year=last_year() - 2)["decided_on"][0]
 
 
 def test_one_result_a_member_a_year_a_second_sheet_corrects_it_and_the_form_refuses_a_second(
         tmp_path, member, county_a_clerk, client_for) -> None:
-    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, member.name, last_year(), "合格", appraisal_meeting_day().isoformat(), "", ""]
     assert run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk).committed
     row[3] = "优秀"
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
@@ -146,7 +158,7 @@ def test_one_result_a_member_a_year_a_second_sheet_corrects_it_and_the_form_refu
 
 
 def test_a_sheet_row_whose_name_is_not_the_members_is_refused(tmp_path, member, county_a_clerk) -> None:
-    row = [member.id_number, "李四", LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, "李四", last_year(), "合格", appraisal_meeting_day().isoformat(), "", ""]
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
     assert not outcome.committed and "姓名与系统中该身份证号的党员不一致" in messages(outcome)
 
@@ -155,7 +167,7 @@ def test_a_clerk_cannot_appraise_a_member_of_another_county_by_service_or_sheet(
                                                                                client_for) -> None:
     member = add_member(orgs["community"])
     assert "管辖范围" in refusal(member=member, actor=county_b_clerk)["member"][0]
-    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, member.name, last_year(), "合格", appraisal_meeting_day().isoformat(), "", ""]
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_b_clerk)
     assert not outcome.committed and "不在名册中或不在您的管辖范围内" in messages(outcome)
     result(member)
@@ -166,16 +178,16 @@ def test_a_clerk_cannot_appraise_a_member_of_another_county_by_service_or_sheet(
 
 
 def test_the_review_waits_for_the_period_to_end_and_then_closes_the_result(member) -> None:
-    correct_by = TODAY + datetime.timedelta(days=10)
-    decided_on = min(DECIDED, correct_by - datetime.timedelta(days=30))
+    correct_by = today() + datetime.timedelta(days=10)
+    decided_on = min(appraisal_meeting_day(), correct_by - datetime.timedelta(days=30))
     appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=decided_on, disposal=Disposal.CORRECT,
                        correct_by=correct_by)
     with pytest.raises(ValidationError) as early:
-        services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=True, actor=SYSTEM)
+        services.appraisal_review(appraisal=appraisal, reviewed_on=today(), corrected=True, actor=SYSTEM)
     assert "期满后才能讨论是否改正" in early.value.message_dict["reviewed_on"][0]
-    Appraisal.objects.filter(pk=appraisal.pk).update(correct_by=TODAY - datetime.timedelta(days=1))
+    Appraisal.objects.filter(pk=appraisal.pk).update(correct_by=today() - datetime.timedelta(days=1))
     appraisal.refresh_from_db()
-    reviewed = services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+    reviewed = services.appraisal_review(appraisal=appraisal, reviewed_on=today(), corrected=False, actor=SYSTEM)
     assert reviewed.review_result == CorrectionResult.NOT_CORRECTED
     reviewed.grade = AppraisalGrade.QUALIFIED
     with pytest.raises(ValidationError, match="已作期满评定"):
@@ -185,36 +197,36 @@ def test_the_review_waits_for_the_period_to_end_and_then_closes_the_result(membe
 
 def test_the_review_step_on_the_results_page_records_it_with_one_audit_row(member, county_a_clerk,
                                                                           client_for) -> None:
-    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
-                       year=LAST_YEAR - 1, disposal=Disposal.CORRECT,
-                       correct_by=DECIDED - datetime.timedelta(days=40))
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=appraisal_meeting_day() - datetime.timedelta(days=400),
+                       year=last_year() - 1, disposal=Disposal.CORRECT,
+                       correct_by=appraisal_meeting_day() - datetime.timedelta(days=40))
     client = client_for(county_a_clerk)
     page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
     step = f"/admin/members/appraisal/{appraisal.pk}/review/"
     assert step in client.get(page).content.decode()
-    future = client.post(step, {"reviewed_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "corrected": "yes"})
+    future = client.post(step, {"reviewed_on": (today() + datetime.timedelta(days=1)).isoformat(), "corrected": "yes"})
     assert future.status_code == 200 and "期满评定日期不能晚于今天。" in future.content.decode()
     last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    assert client.post(step, {"reviewed_on": TODAY.isoformat(), "corrected": "yes"}).status_code == 302
+    assert client.post(step, {"reviewed_on": today().isoformat(), "corrected": "yes"}).status_code == 302
     appraisal.refresh_from_db()
-    assert (appraisal.reviewed_on, appraisal.review_result) == (TODAY, CorrectionResult.CORRECTED)
+    assert (appraisal.reviewed_on, appraisal.review_result) == (today(), CorrectionResult.CORRECTED)
     rows = AuditLog.objects.filter(id__gt=last).values_list("action", "object_id")
     assert list(rows) == [(AuditAction.TRANSITION, str(appraisal.pk))]
     assert_step_unavailable(client, step, post=False)  # closed: the step is no longer offered
     running = result(add_member(member.branch, "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
-                     correct_by=TODAY + datetime.timedelta(days=10), decided_on=TODAY - datetime.timedelta(days=30),
-                     year=(TODAY - datetime.timedelta(days=30)).year - 1)
+                     correct_by=today() + datetime.timedelta(days=10), decided_on=today() - datetime.timedelta(days=30),
+                     year=(today() - datetime.timedelta(days=30)).year - 1)
     running_page = client.get(reverse("admin:members_appraisal_change", args=[running.pk])).content.decode()
     assert f"/admin/members/appraisal/{running.pk}/review/" not in running_page  # offered once the period ends
 
 
 def test_the_list_of_corrections_ending_holds_the_next_thirty_days_in_scope(orgs, county_a_clerk, county_b_clerk,
                                                                          client_for) -> None:
-    decided = TODAY - datetime.timedelta(days=30)
+    decided = today() - datetime.timedelta(days=30)
     late = {"year": decided.year - 1, "decided_on": decided, "disposal": Disposal.CORRECT}
     soon = result(add_member(orgs["community"], "甲"), AppraisalGrade.UNQUALIFIED,
-                  correct_by=TODAY + datetime.timedelta(days=20), **late)
-    result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, correct_by=TODAY + datetime.timedelta(days=60),
+                  correct_by=today() + datetime.timedelta(days=20), **late)
+    result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, correct_by=today() + datetime.timedelta(days=60),
            **late)
     result(add_member(orgs["community"], "丙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
     assert list(corrections_due(county_a_clerk)) == [soon]
@@ -237,8 +249,8 @@ def test_a_member_to_leave_stays_on_the_pending_list_until_the_disposal_is_carri
     removed = add_member(orgs["community"], "甲")
     appraisal = result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
     result(add_member(orgs["community"], "乙"), AppraisalGrade.UNQUALIFIED, disposal=Disposal.CORRECT,
-           correct_by=TODAY + datetime.timedelta(days=60), decided_on=TODAY - datetime.timedelta(days=30),
-           year=(TODAY - datetime.timedelta(days=30)).year - 1)
+           correct_by=today() + datetime.timedelta(days=60), decided_on=today() - datetime.timedelta(days=30),
+           year=(today() - datetime.timedelta(days=30)).year - 1)
     assert [a.member for a in disposals_pending(county_a_clerk)] == [removed]
     data = dashboard.get("members_work").compute(county_a_clerk)
     values = dict(zip(data.labels, data.series[0].values))
@@ -254,7 +266,7 @@ def test_a_member_with_a_removal_not_carried_out_cannot_be_set_to_expelled_by_th
     removed = add_member(orgs["community"], "甲")
     appraisal = result(removed, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
     with pytest.raises(ValidationError) as error:
-        services.member_set_status(member=removed, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+        services.member_set_status(member=removed, status=MemberStatus.EXPELLED, changed_on=today(), reason="支部决定", actor=SYSTEM)
     assert "落实组织处置（出党）" in str(error.value)
     assert Member.objects.get(pk=removed.pk).status == MemberStatus.ACTIVE
     carry_out(appraisal)
@@ -267,11 +279,11 @@ def test_a_member_persuaded_to_leave_cannot_be_set_to_expelled_on_the_status_pag
     persuaded = add_member(orgs["community"], "乙")
     result(persuaded, AppraisalGrade.UNQUALIFIED, disposal=Disposal.PERSUADE)
     client = client_for(county_a_clerk)
-    page = client.post(f"/admin/members/member/{persuaded.pk}/status/", {"status": "expelled", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
+    page = client.post(f"/admin/members/member/{persuaded.pk}/status/", {"status": "expelled", "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"})
     assert page.status_code == 200 and "落实组织处置（出党）" in page.content.decode()
     batch = client.post(reverse("admin:members_member_changelist"),
                         {"action": "set_status", "_selected_action": [persuaded.pk], "apply": "1",
-                         "status": "expelled", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}, follow=True)
+                         "status": "expelled", "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"}, follow=True)
     assert "落实组织处置（出党）" in batch.content.decode()
     assert Member.objects.get(pk=persuaded.pk).status == MemberStatus.ACTIVE
 
@@ -281,8 +293,8 @@ def test_the_list_filters_by_year_without_reading_the_years_from_the_table(membe
     result(member)
     client = client_for(county_a_clerk)
     url = reverse("admin:members_appraisal_changelist")
-    assert member.name in client.get(url, {"year": str(LAST_YEAR)}).content.decode()
-    assert member.name not in client.get(url, {"year": str(LAST_YEAR - 1)}).content.decode()
+    assert member.name in client.get(url, {"year": str(last_year())}).content.decode()
+    assert member.name not in client.get(url, {"year": str(last_year() - 1)}).content.decode()
     page = client.get(url, {"year": "２０２５"})  # full-width digits: not a year, the whole list
     assert page.status_code == 200 and member.name in page.content.decode()
 
@@ -299,26 +311,26 @@ def test_the_list_tells_two_namesakes_of_one_branch_apart_by_their_id_numbers_ta
 
 def test_a_new_result_starts_as_qualified_for_the_year_being_appraised(county_a_clerk, client_for) -> None:
     form = client_for(county_a_clerk).get(ADD).context["adminform"].form
-    expected_year = TODAY.year - 1 if TODAY.month <= 6 else TODAY.year
+    expected_year = today().year - 1 if today().month <= 6 else today().year
     assert (form.initial["grade"], form.initial["year"]) == (AppraisalGrade.QUALIFIED, expected_year)
 
 
 def test_a_member_who_left_the_roll_keeps_a_correctable_result_but_no_review_or_due_date(
         orgs, county_a_clerk, client_for) -> None:
-    decided = TODAY - datetime.timedelta(days=60)
+    decided = today() - datetime.timedelta(days=60)
     gone = add_member(orgs["community"], "甲")
     appraisal = result(gone, AppraisalGrade.UNQUALIFIED, year=decided.year - 1, decided_on=decided,
-                       disposal=Disposal.CORRECT, correct_by=TODAY - datetime.timedelta(days=1))
-    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+                       disposal=Disposal.CORRECT, correct_by=today() - datetime.timedelta(days=1))
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=SYSTEM)
     assert not corrections_due(county_a_clerk).exists()
     with pytest.raises(ValidationError, match="无须作期满评定"):
-        services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+        services.appraisal_review(appraisal=appraisal, reviewed_on=today(), corrected=False, actor=SYSTEM)
     client = client_for(county_a_clerk)
     page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
     assert f"/admin/members/appraisal/{appraisal.pk}/review/" not in client.get(page).content.decode()
     saved = client.post(page, form_post(gone, year=decided.year - 1, grade=AppraisalGrade.UNQUALIFIED,
                                         decided_on=decided.isoformat(), disposal=Disposal.CORRECT,
-                                        correct_by=(TODAY - datetime.timedelta(days=1)).isoformat(), note="补记"))
+                                        correct_by=(today() - datetime.timedelta(days=1)).isoformat(), note="补记"))
     assert saved.status_code == 302
     assert Appraisal.objects.get(pk=appraisal.pk).note == "补记"
     with pytest.raises(ValidationError, match="只有在册党员参加民主评议"):
@@ -326,17 +338,17 @@ def test_a_member_who_left_the_roll_keeps_a_correctable_result_but_no_review_or_
 
 
 def test_a_result_is_not_decided_before_the_member_joined_and_a_bad_year_gets_one_message(orgs) -> None:
-    joined = datetime.date(LAST_YEAR, 9, 25)
+    joined = datetime.date(last_year(), 9, 25)
     newcomer = add_member(orgs["community"], "新", category=MemberCategory.PROBATIONARY, joined_on=joined)
-    assert refusal(member=newcomer, year=LAST_YEAR, decided_on=datetime.date(LAST_YEAR, 1, 10))["decided_on"] == [
+    assert refusal(member=newcomer, year=last_year(), decided_on=datetime.date(last_year(), 1, 10))["decided_on"] == [
         f"支部大会评定日期不能早于该党员的入党日期（{joined:%Y-%m-%d}）。"]
     assert refusal(member=newcomer, year=1900) == {"year": ["评议年度不能早于1949年。"]}
 
 
 def test_a_result_closed_by_its_review_is_shown_read_only(member, county_a_clerk, client_for) -> None:
-    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
-                       year=LAST_YEAR - 1, disposal=Disposal.CORRECT, correct_by=DECIDED - datetime.timedelta(days=40))
-    services.appraisal_review(appraisal=appraisal, reviewed_on=TODAY, corrected=True, actor=SYSTEM)
+    appraisal = result(member, AppraisalGrade.UNQUALIFIED, decided_on=appraisal_meeting_day() - datetime.timedelta(days=400),
+                       year=last_year() - 1, disposal=Disposal.CORRECT, correct_by=appraisal_meeting_day() - datetime.timedelta(days=40))
+    services.appraisal_review(appraisal=appraisal, reviewed_on=today(), corrected=True, actor=SYSTEM)
     client = client_for(county_a_clerk)
     page = client.get(reverse("admin:members_appraisal_change", args=[appraisal.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
@@ -349,16 +361,16 @@ def test_a_result_closed_by_its_review_is_shown_read_only(member, county_a_clerk
 
 def test_a_sheet_row_repeating_a_member_and_year_names_both_columns_and_the_masked_number(
         tmp_path, member, county_a_clerk) -> None:
-    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, member.name, last_year(), "合格", appraisal_meeting_day().isoformat(), "", ""]
     outcome = run(tmp_path, [HEAD, row, row], AppraisalResource, county_a_clerk)
     assert not outcome.committed
     assert [(e.row, e.message) for e in outcome.errors] == [
-        (3, f"与第 2 行重复（身份证号、评议年度「{member.masked_id_number}、{LAST_YEAR}」）。")]
+        (3, f"与第 2 行重复（身份证号、评议年度「{member.masked_id_number}、{last_year()}」）。")]
 
 
-def carry_out(appraisal: Appraisal, outcome: str = LeavingOutcome.REMOVED, approved_on: datetime.date = TODAY,
+def carry_out(appraisal: Appraisal, outcome: str = LeavingOutcome.REMOVED, approved_on: datetime.date | None = None,
               approved_by: str = "中共测试区委员会", actor: Any = SYSTEM) -> Appraisal:
-    return services.appraisal_carry_out(appraisal=appraisal, outcome=outcome, approved_on=approved_on,
+    return services.appraisal_carry_out(appraisal=appraisal, outcome=outcome, approved_on=approved_on or today(),
                                         approved_by=approved_by, actor=actor)
 
 
@@ -368,8 +380,8 @@ def test_carrying_out_a_removal_records_the_approval_takes_the_member_off_the_ro
     appraisal = result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE)
     for kwargs, field, words in [
         ({"outcome": LeavingOutcome.WITHDRAWN}, "outcome", "落实结果只能是除名"),
-        ({"approved_on": DECIDED - datetime.timedelta(days=1)}, "approved_on", "不能早于支部大会评定日期"),
-        ({"approved_on": TODAY + datetime.timedelta(days=1)}, "approved_on", "不能晚于今天"),
+        ({"approved_on": appraisal_meeting_day() - datetime.timedelta(days=1)}, "approved_on", "不能早于支部大会评定日期"),
+        ({"approved_on": today() + datetime.timedelta(days=1)}, "approved_on", "不能晚于今天"),
         ({"approved_by": "  "}, "approved_by", "请填写批准机关"),
     ]:
         with pytest.raises(ValidationError) as refused:
@@ -378,7 +390,7 @@ def test_carrying_out_a_removal_records_the_approval_takes_the_member_off_the_ro
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
     last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
     done = carry_out(appraisal)
-    assert (done.outcome, done.approved_on, done.approved_by) == (LeavingOutcome.REMOVED, TODAY, "中共测试区委员会")
+    assert (done.outcome, done.approved_on, done.approved_by) == (LeavingOutcome.REMOVED, today(), "中共测试区委员会")
     assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
     rows = AuditLog.objects.filter(id__gt=last).values_list("content_type__model", "object_id")
     assert sorted(rows) == sorted([("appraisal", str(appraisal.pk)), ("member", str(member.pk))])
@@ -391,14 +403,14 @@ def test_carrying_out_a_removal_records_the_approval_takes_the_member_off_the_ro
 
 
 def test_only_a_result_that_says_the_member_leaves_is_carried_out(member) -> None:
-    correcting = result(member, AppraisalGrade.UNQUALIFIED, decided_on=DECIDED - datetime.timedelta(days=400),
-                        year=LAST_YEAR - 1, disposal=Disposal.CORRECT, correct_by=DECIDED - datetime.timedelta(days=40))
+    correcting = result(member, AppraisalGrade.UNQUALIFIED, decided_on=appraisal_meeting_day() - datetime.timedelta(days=400),
+                        year=last_year() - 1, disposal=Disposal.CORRECT, correct_by=appraisal_meeting_day() - datetime.timedelta(days=40))
     with pytest.raises(ValidationError) as refused:
         carry_out(correcting)
     assert "才落实出党" in refused.value.message_dict["disposal"][0]
-    reviewed = services.appraisal_review(appraisal=correcting, reviewed_on=TODAY, corrected=False, actor=SYSTEM)
+    reviewed = services.appraisal_review(appraisal=correcting, reviewed_on=today(), corrected=False, actor=SYSTEM)
     with pytest.raises(ValidationError) as early:
-        carry_out(reviewed, approved_on=TODAY - datetime.timedelta(days=1))
+        carry_out(reviewed, approved_on=today() - datetime.timedelta(days=1))
     assert "不能早于期满评定日期" in early.value.message_dict["approved_on"][0]
     done = carry_out(reviewed, outcome=LeavingOutcome.WITHDRAWN)  # persuaded, and agreed
     assert done.outcome == LeavingOutcome.WITHDRAWN and done.member.status == MemberStatus.EXPELLED
@@ -412,11 +424,11 @@ def test_the_carry_out_step_on_the_results_page_refuses_under_its_field_then_clo
     page = reverse("admin:members_appraisal_change", args=[appraisal.pk])
     step = f"/admin/members/appraisal/{appraisal.pk}/carry-out/"
     assert step in client.get(page).content.decode()
-    early = client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": (DECIDED - datetime.timedelta(
+    early = client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": (appraisal_meeting_day() - datetime.timedelta(
         days=1)).isoformat(), "approved_by": "中共测试区委员会"})
     assert early.status_code == 200
     assert "不能早于支部大会评定日期" in str(early.context["form"].errors["approved_on"])
-    assert client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": TODAY.isoformat(),
+    assert client.post(step, {"outcome": LeavingOutcome.WITHDRAWN, "approved_on": today().isoformat(),
                               "approved_by": "中共测试区委员会"}).status_code == 302
     assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
     html = client.get(page).content.decode()
@@ -437,7 +449,7 @@ def test_the_carry_out_needs_the_right_to_change_the_roster_as_well(orgs, county
     client = client_for(clerk)
     step = f"/admin/members/appraisal/{appraisal.pk}/carry-out/"
     assert step not in client.get(reverse("admin:members_appraisal_change", args=[appraisal.pk])).content.decode()
-    assert client.post(step, {"outcome": LeavingOutcome.REMOVED, "approved_on": TODAY.isoformat(),
+    assert client.post(step, {"outcome": LeavingOutcome.REMOVED, "approved_on": today().isoformat(),
                               "approved_by": "中共测试区委员会"}).status_code == 403
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
 
@@ -445,7 +457,7 @@ def test_the_carry_out_needs_the_right_to_change_the_roster_as_well(orgs, county
 def test_a_sheet_does_not_rewrite_a_result_carried_out(tmp_path, orgs, county_a_clerk) -> None:
     member = add_member(orgs["community"], "甲")
     carry_out(result(member, AppraisalGrade.UNQUALIFIED, disposal=Disposal.REMOVE))
-    row = [member.id_number, member.name, LAST_YEAR, "合格", DECIDED.isoformat(), "", ""]
+    row = [member.id_number, member.name, last_year(), "合格", appraisal_meeting_day().isoformat(), "", ""]
     outcome = run(tmp_path, [HEAD, row], AppraisalResource, county_a_clerk)
     assert "已经上级党组织批准落实" in messages(outcome)
     assert Appraisal.objects.get().grade == AppraisalGrade.UNQUALIFIED

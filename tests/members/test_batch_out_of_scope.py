@@ -12,7 +12,7 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import Applicant, DuesRecord, Member, MemberStatus, Stage
 
-from .conftest import SYSTEM, TODAY, add_member, admitted, days_ago, new_applicant
+from .conftest import SYSTEM, add_member, admitted, days_ago, new_applicant, today
 
 pytestmark = pytest.mark.django_db
 REFUSED = "不在您的管辖范围内或已不在当前列表中"
@@ -29,7 +29,7 @@ def test_an_approval_batch_with_an_applicant_of_another_county_is_refused_whole(
                                                                                 county_a_clerk, apply):
     ours = admitted(orgs, contact, vote_days_ago=10, name="城关申请人")
     theirs = new_applicant(orgs["county_b"], applied_on=days_ago(30), name="七里河申请人")
-    data = {"action": "approve", "_selected_action": [ours.pk, theirs.pk], "day": TODAY.isoformat()}
+    data = {"action": "approve", "_selected_action": [ours.pk, theirs.pk], "day": today().isoformat()}
     if apply:
         data["apply"] = "1"
     [message] = messages_after(client_for(county_a_clerk), "applicant", data)
@@ -43,9 +43,9 @@ def test_the_same_approval_batch_without_the_other_countys_applicant_is_carried_
                                                                                     county_a_clerk):
     ours = admitted(orgs, contact, vote_days_ago=10, name="城关申请人")
     [message] = messages_after(client_for(county_a_clerk), "applicant", {
-        "action": "approve", "_selected_action": [ours.pk], "day": TODAY.isoformat(), "apply": "1"})
+        "action": "approve", "_selected_action": [ours.pk], "day": today().isoformat(), "apply": "1"})
     assert "已办理 1 人" in message
-    assert Applicant.objects.get(pk=ours.pk).approved_on == TODAY
+    assert Applicant.objects.get(pk=ours.pk).approved_on == today()
 
 
 def test_a_status_batch_on_the_roster_with_a_member_of_another_county_is_refused_whole(orgs, client_for,
@@ -54,7 +54,7 @@ def test_a_status_batch_on_the_roster_with_a_member_of_another_county_is_refused
     theirs = add_member(orgs["county_b"], "七里河党员")
     [message] = messages_after(client_for(county_a_clerk), "member", {
         "action": "set_status", "_selected_action": [ours.pk, theirs.pk], "apply": "1", "status": "suspended",
-        "changed_on": TODAY.isoformat(), "reason": "失去联系"})
+        "changed_on": today().isoformat(), "reason": "失去联系"})
     assert REFUSED in message and "七里河党员" not in message
     assert Member.objects.get(pk=ours.pk).status == MemberStatus.ACTIVE
 
@@ -62,7 +62,7 @@ def test_a_status_batch_on_the_roster_with_a_member_of_another_county_is_refused
 def test_a_dues_batch_with_a_record_of_another_county_is_refused_whole(orgs, client_for, county_a_clerk):
     add_member(orgs["community"], "城关党员")
     add_member(orgs["county_b"], "七里河党员")
-    month = TODAY.replace(day=1)
+    month = today().replace(day=1)
     services.dues_generate_month(month=month, actor=SYSTEM)
     ours = DuesRecord.objects.get(member__name="城关党员", month=month)
     theirs = DuesRecord.objects.get(member__name="七里河党员", month=month)

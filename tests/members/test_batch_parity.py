@@ -16,7 +16,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, DuesRecord, Member, MemberStatus, Stage, Transfer, TransferState
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .conftest import SYSTEM, TODAY, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary, today
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,6 @@ def test_a_batch_refusal_names_the_step_once_and_gives_the_reason_its_service_gi
     assert Applicant.objects.get(pk=applied.pk).talk_late_reason == "外出务工"
 
 
-
 @pytest.mark.parametrize("trip", [Applicant.DoesNotExist, AttributeError])
 def test_a_batch_refusal_whose_service_trips_over_the_record_is_refused_without_a_reason_not_a_500(
         orgs, rf, county_a_clerk, trip):
@@ -133,7 +132,7 @@ def test_a_forged_selection_is_refused_with_a_message_not_a_server_error(orgs, m
                                                                          forged):
     page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"),
                                            {"action": "set_status", "_selected_action": [forged], "apply": "1",
-                                            "status": MemberStatus.SUSPENDED, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}, follow=True)
+                                            "status": MemberStatus.SUSPENDED, "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"}, follow=True)
     assert page.status_code == 200 and "所选记录无效" in page.content.decode()
 
 
@@ -142,7 +141,7 @@ def test_a_member_whose_letter_is_on_its_way_keeps_the_status_until_it_is_settle
                                        destination="北京市某党支部", actor=SYSTEM)
     services.transfer_send(transfer=transfer, sent_on=days_ago(4), valid_days=30, actor=SYSTEM)
     with pytest.raises(ValidationError, match="未办结的组织关系转接"):
-        services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=county_a_clerk)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.DECEASED)  # as an older release could leave it
     with pytest.raises(ValidationError, match="组织关系不能转接"):
         services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=county_a_clerk)
@@ -184,14 +183,14 @@ def test_a_member_whose_file_was_cancelled_or_who_died_is_not_put_back_on_the_ro
     services.applicant_cancel(applicant=file, reason="违纪", decided_on=days_ago(2), actor=SYSTEM)
     with pytest.raises(ValidationError, match="不能恢复为在册"):
         services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.ACTIVE,
-                                   changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+                                   changed_on=today(), reason="支部决定", actor=county_a_clerk)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=county_a_clerk)
     with pytest.raises(ValidationError, match="已登记去世"):
-        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=today(), reason="支部决定", actor=county_a_clerk)
 
 
 def test_dues_are_generated_for_the_last_twelve_months_only(orgs, member, county_a_clerk):
-    earliest = rules.add_months(TODAY.replace(day=1), -12)
+    earliest = rules.add_months(today().replace(day=1), -12)
     with pytest.raises(ValidationError, match="只能生成最近12个月"):
         services.dues_generate_month(month=rules.add_months(earliest, -1), actor=county_a_clerk)
     assert not DuesRecord.objects.exists()

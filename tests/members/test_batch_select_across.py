@@ -13,11 +13,13 @@ from branches.members.models import Member, MemberStatus
 from cadres.supervision.models import FileAudit, FileAuditFinding, FileAuditItem, FileAuditStatus
 from tests.samples.supervision import file_audit_sample
 
-from .conftest import TODAY, add_member
+from .conftest import add_member, today
 
 pytestmark = pytest.mark.django_db
 
-SUSPEND = {"status": "suspended", "changed_on": TODAY.isoformat(), "reason": "城组发〔2026〕5号"}
+
+def suspension() -> dict[str, str]:
+    return {"status": "suspended", "changed_on": today().isoformat(), "reason": "城组发〔2026〕5号"}
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def test_applying_after_select_across_runs_the_step_on_every_record_of_the_list(
     carried: dict[str, list[str]] = {}
     for name, value in re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form):
         carried.setdefault(name, []).append(value)
-    done = client.post(url, {**carried, **SUSPEND}, follow=True)
+    done = client.post(url, {**carried, **suspension()}, follow=True)
     [message] = [str(m) for m in done.context["messages"]]
     assert message == "变更党籍状态：已办理 5 人。"
     assert Member.objects.filter(pk__in=[m.pk for m in five], status=MemberStatus.SUSPENDED).count() == 5
@@ -59,7 +61,7 @@ def test_select_across_keeps_to_the_lists_filter(five, orgs, tree, client_for, c
     township = add_member(orgs["village"], "吴六顺")  # the 城关镇 branch; the five are the county's own
     url = reverse("admin:members_member_changelist") + f"?unit_tree={tree['township_a'].code}"
     client_for(county_a_clerk).post(url, {"action": "set_status", "index": "0", "select_across": "1", "apply": "1",
-                                          "_selected_action": [township.pk], **SUSPEND})
+                                          "_selected_action": [township.pk], **suspension()})
     assert Member.objects.get(pk=township.pk).status == MemberStatus.SUSPENDED
     assert not Member.objects.filter(pk__in=[m.pk for m in five], status=MemberStatus.SUSPENDED).exists()
 
@@ -73,7 +75,7 @@ def test_a_list_longer_than_one_batch_is_refused_whole_with_its_count(five, clie
     [message] = [str(m) for m in asked.context["messages"]]
     assert message == "一次最多批量办理 4 条，当前列表共 5 条，未执行任何操作。请先用筛选缩小范围，再分批办理。"
     client.post(url, {"action": "set_status", "index": "0", "select_across": "1", "apply": "1",
-                      "_selected_action": [five[0].pk], **SUSPEND})
+                      "_selected_action": [five[0].pk], **suspension()})
     assert not Member.objects.filter(status=MemberStatus.SUSPENDED).exists()
 
 
@@ -86,7 +88,7 @@ def test_ticked_records_are_carried_as_ticked(five, client_for, county_a_clerk):
     assert sorted(re.findall(r'name="_selected_action" value="(\d+)"', page)) == sorted(
         str(m.pk) for m in five[:2])
     client.post(url, {"action": "set_status", "index": "0", "select_across": "0", "apply": "1",
-                      "_selected_action": [five[0].pk, five[1].pk], **SUSPEND})
+                      "_selected_action": [five[0].pk, five[1].pk], **suspension()})
     assert set(Member.objects.filter(status=MemberStatus.SUSPENDED).values_list("pk", flat=True)) == {
         five[0].pk, five[1].pk}
 

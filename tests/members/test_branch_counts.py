@@ -14,7 +14,7 @@ from branches.members.models import MemberCategory, MemberStatus
 from branches.models import OrgKind
 from tests.samples.names import numbered
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_org, queries_for_page
+from .conftest import SYSTEM, add_member, days_ago, make_org, queries_for_page, today
 
 pytestmark = pytest.mark.django_db
 ORG_LIST = reverse("admin:branches_partyorganisation_changelist")
@@ -25,7 +25,7 @@ def fill(orgs):
     add_member(orgs["community"], "乙")
     add_member(orgs["community"], "丙", category=MemberCategory.PROBATIONARY, joined_on=days_ago(100))
     gone = add_member(orgs["community"], "丁")
-    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=SYSTEM)
     add_member(orgs["village"], "戊", category=MemberCategory.PROBATIONARY, joined_on=days_ago(100))
     add_member(orgs["county_b"], "己")
 

@@ -18,7 +18,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, Member, MemberStatus, Stage
 from branches.members.resources import ApplicantResource
 
-from .conftest import CONTACT_ID, SYSTEM, TODAY, activist, days_ago, make_id, probationary
+from .conftest import CONTACT_ID, SYSTEM, activist, days_ago, make_id, probationary, today
 from .conftest import column_messages as errors
 from .conftest import run_sheet
 
@@ -44,13 +44,13 @@ def test_a_cancellation_without_the_meetings_date_is_refused_and_changes_nothing
 
 
 @pytest.mark.parametrize("decided_on, message", [
-    (TODAY + datetime.timedelta(days=1), "不能晚于今天"),
-    (days_ago(101), "不能早于接收为预备党员的支部大会日期"),
+    (lambda: today() + datetime.timedelta(days=1), "不能晚于今天"),
+    (lambda: days_ago(101), "不能早于接收为预备党员的支部大会日期"),
 ])
 def test_a_cancellation_meeting_after_today_or_before_the_admission_is_refused(orgs, member, decided_on, message):
     a = probationary(orgs["community"], member, vote_days_ago=100)
     with pytest.raises(ValidationError) as error:
-        services.applicant_cancel(applicant=a, reason="违反党的纪律", decided_on=decided_on, actor=SYSTEM)
+        services.applicant_cancel(applicant=a, reason="违反党的纪律", decided_on=decided_on(), actor=SYSTEM)
     assert message in error.value.message_dict["cancel_meeting_on"][0]
     assert Applicant.objects.get(pk=a.pk).stage == Stage.PROBATIONARY
 
@@ -121,18 +121,25 @@ HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日�
         "最近一次培养考察日期", "确定为发展对象日期", "政治审查完成日期", "集中培训天数", "公示结束日期",
         "支部大会讨论接收日期", "上级党委审批日期", "取消资格或终止培养原因", "取消预备党员资格支部大会日期",
         "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数"]
-ACTIVIST = days_ago(1000).replace(day=10)
-VOTE = rules.add_months(ACTIVIST, 14)
+
+
+def activist_day() -> datetime.date:
+    return days_ago(1000).replace(day=10)
+
+
+def vote_day() -> datetime.date:
+    return rules.add_months(activist_day(), 14)
 
 
 def sheet(tmp_path: Path, user: Any, *, reason: str = "", meeting: str = "", vote: bool = True,
           number: str = "") -> Any:
-    d = ACTIVIST.isoformat
-    admitted = [VOTE.isoformat(), (VOTE + datetime.timedelta(days=30)).isoformat()] if vote else ["", ""]
+    activist_on, voted_on = activist_day(), vote_day()
+    d = activist_on.isoformat
+    admitted = [voted_on.isoformat(), (voted_on + datetime.timedelta(days=30)).isoformat()] if vote else ["", ""]
     row = ["赵明", number or make_id(datetime.date(1990, 5, 1)), "A-SQ",
-           (ACTIVIST - datetime.timedelta(days=40)).isoformat(), (ACTIVIST - datetime.timedelta(days=30)).isoformat(),
-           d(), CONTACT_ID, rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
-           rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), *admitted,
+           (activist_on - datetime.timedelta(days=40)).isoformat(), (activist_on - datetime.timedelta(days=30)).isoformat(),
+           d(), CONTACT_ID, rules.add_months(activist_on, 6).isoformat(), rules.add_months(activist_on, 12).isoformat(),
+           rules.add_months(activist_on, 13).isoformat(), "3", rules.add_months(activist_on, 13).isoformat(), *admitted,
            reason, meeting, *(("1", "1", "1") if vote else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
@@ -144,18 +151,18 @@ def test_a_sheet_cancellation_without_its_meeting_is_refused(tmp_path, orgs, con
 
 
 @pytest.mark.parametrize("meeting, message", [
-    (VOTE - datetime.timedelta(days=1), "不能早于接收为预备党员的支部大会日期"),
-    (TODAY + datetime.timedelta(days=1), "不能晚于今天"),
+    (lambda: vote_day() - datetime.timedelta(days=1), "不能早于接收为预备党员的支部大会日期"),
+    (lambda: today() + datetime.timedelta(days=1), "不能晚于今天"),
 ])
 def test_a_sheet_cancellation_meeting_before_the_admission_or_after_today_is_refused(
         tmp_path, orgs, contact, county_a_clerk, meeting, message):
-    result = sheet(tmp_path, county_a_clerk, reason="违反党的纪律", meeting=meeting.isoformat())
+    result = sheet(tmp_path, county_a_clerk, reason="违反党的纪律", meeting=meeting().isoformat())
     assert not result.committed and errors(result).count(message) == 1, errors(result)  # the constraint's too
 
 
 def test_a_sheet_takes_the_cancellation_with_its_meeting_and_the_member_leaves(tmp_path, orgs, contact,
                                                                               county_a_clerk):
-    meeting = VOTE + datetime.timedelta(days=90)  # within the 预备期
+    meeting = vote_day() + datetime.timedelta(days=90)  # within the 预备期
     result = sheet(tmp_path, county_a_clerk, reason="违反党的纪律", meeting=meeting.isoformat())
     assert result.committed, errors(result)
     stored = Applicant.objects.select_related("member").get(name="赵明")
@@ -184,7 +191,7 @@ def test_a_file_closed_on_the_death_of_its_member_goes_through_the_sheet_again_u
     assert sheet(tmp_path, county_a_clerk, number=number).committed
     file = Applicant.objects.get(name="赵明")
     services.member_set_status(member=Member.objects.get(pk=file.member_id), status=MemberStatus.DECEASED,
-                               changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+                               changed_on=today(), reason="支部决定", actor=SYSTEM)
     again = sheet(tmp_path, county_a_clerk, number=number, reason="预备党员去世")
     assert again.committed and again.unchanged == 1, errors(again)
 
@@ -229,7 +236,7 @@ def test_a_withdrawal_before_the_vote_may_give_a_death_as_its_reason(orgs, membe
 
 
 def test_a_sheet_cancellation_giving_a_death_as_its_reason_is_refused(tmp_path, orgs, contact, county_a_clerk):
-    result = sheet(tmp_path, county_a_clerk, reason="预备期内病逝", meeting=(VOTE + datetime.timedelta(days=90)).isoformat())
+    result = sheet(tmp_path, county_a_clerk, reason="预备期内病逝", meeting=(vote_day() + datetime.timedelta(days=90)).isoformat())
     assert not result.committed and rules.DEATH_NOT_CANCEL in errors(result), errors(result)
     assert not Applicant.objects.filter(name="赵明").exists()
 

@@ -4,6 +4,7 @@ sheet and the service, in the same words; one full by then is taken."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -19,7 +20,10 @@ from .test_applicant_sheet import HEAD
 from .test_batch_parity import batch, step_page
 
 pytestmark = pytest.mark.django_db
-DECIDED = days_ago(300)
+
+
+def decided_day() -> datetime.date:
+    return days_ago(300)
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ def talked_to(orgs: Any) -> Applicant:
 
 def refusal(contact: Member) -> str:
     return (f"培养联系人「{contact.name}」于{contact.full_on:%Y-%m-%d}转正，确定为入党积极分子之日"
-            f"（{DECIDED:%Y-%m-%d}）还不是正式党员：培养联系人须是确定之日的正式党员。")
+            f"（{decided_day():%Y-%m-%d}）还不是正式党员：培养联系人须是确定之日的正式党员。")
 
 
 def written() -> int:
@@ -52,10 +56,10 @@ def still_applied(file: Applicant, audits: int) -> None:
 
 def test_the_activist_page_refuses_a_contact_made_full_after_the_decision(lately_full, talked_to, client_for,
                                                                           county_a_clerk):
-    assert DECIDED < lately_full.full_on
+    assert decided_day() < lately_full.full_on
     audits = written()
     page = client_for(county_a_clerk).post(step_page(talked_to, "make-activist"),
-                                           {"day": DECIDED.isoformat(), "contact_1": lately_full.pk})
+                                           {"day": decided_day().isoformat(), "contact_1": lately_full.pk})
     assert page.status_code == 200 and refusal(lately_full) in page.content.decode()
     still_applied(talked_to, audits)
 
@@ -64,7 +68,7 @@ def test_the_batch_action_refuses_a_contact_made_full_after_the_decision(lately_
                                                                          county_a_clerk):
     audits = written()
     text = batch(client_for(county_a_clerk), "applicant", "make_activist", [talked_to.pk],
-                 day=DECIDED.isoformat(), contact_1=lately_full.pk)
+                 day=decided_day().isoformat(), contact_1=lately_full.pk)
     assert refusal(lately_full) in text, text
     still_applied(talked_to, audits)
 
@@ -73,7 +77,7 @@ def test_the_applicants_sheet_refuses_a_contact_made_full_after_the_decision(tmp
                                                                              county_a_clerk):
     audits = written()
     result = run_sheet(tmp_path, [HEAD, file_sheet_row(talked_to, HEAD, **{
-        "确定为入党积极分子日期": DECIDED.isoformat(), "培养联系人一身份证号": lately_full.id_number})],
+        "确定为入党积极分子日期": decided_day().isoformat(), "培养联系人一身份证号": lately_full.id_number})],
         ApplicantResource, county_a_clerk)
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [("培养联系人一身份证号", refusal(lately_full))]
@@ -83,7 +87,7 @@ def test_the_applicants_sheet_refuses_a_contact_made_full_after_the_decision(tmp
 def test_the_service_refuses_the_contact_then_and_takes_him_for_a_decision_after_his_full_date(
         lately_full, talked_to, county_a_clerk):
     with pytest.raises(ValidationError) as refused:
-        services.applicant_make_activist(applicant=talked_to, decided_on=DECIDED, contacts=[lately_full],
+        services.applicant_make_activist(applicant=talked_to, decided_on=decided_day(), contacts=[lately_full],
                                          actor=county_a_clerk)
     assert refused.value.message_dict == {"contact_1": [refusal(lately_full)]}
     done = services.applicant_make_activist(applicant=talked_to, decided_on=lately_full.full_on,

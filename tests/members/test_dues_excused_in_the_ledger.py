@@ -12,8 +12,8 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import DuesRecord
 
-from .conftest import TODAY, add_member
-from .test_dues_excused_by_the_letter import ENDED, EXCEPTION, THIS_MONTH, owing, sent
+from .conftest import add_member, today
+from .test_dues_excused_by_the_letter import EXCEPTION, ended_months, owing, sent, this_month
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,12 @@ def test_the_sending_clerks_ledger_shows_an_excused_month_with_its_reason(orgs, 
     other = add_member(orgs["community"], "李红梅")
     owing()
     t = sent(member, orgs, county_a_clerk)
-    services.transfer_receive(transfer=t, received_on=TODAY, actor=county_b_clerk)
+    services.transfer_receive(transfer=t, received_on=today(), actor=county_b_clerk)
     client = client_for(county_a_clerk)
-    html = ledger(client, f"?month={ENDED[-1]:%Y-%m}").content.decode()
+    html = ledger(client, f"?month={ended_months()[-1]:%Y-%m}").content.decode()
     assert html.count(SHOWN) == 1  # the member's month; the other member's is in arrears, shown as before
     excused_rows = ledger(client, "?paid=excused").context["cl"].queryset
-    assert sorted(r.month for r in excused_rows) == ENDED and {r.member_id for r in excused_rows} == {member.pk}
+    assert sorted(r.month for r in excused_rows) == ended_months() and {r.member_id for r in excused_rows} == {member.pk}
     owed_rows = ledger(client, "?paid=owed").context["cl"].queryset
     assert {r.member_id for r in owed_rows} == {other.pk}
     assert ledger(client, "?paid=no").context["cl"].queryset.filter(member=member).count() == 6  # still unpaid
@@ -46,11 +46,11 @@ def test_an_excused_months_page_names_the_letter_and_its_reason(orgs, member, cl
     owing()
     t = sent(member, orgs, county_a_clerk)
     client = client_for(county_a_clerk)
-    record = DuesRecord.objects.get(member=member, month=ENDED[0])
+    record = DuesRecord.objects.get(member=member, month=ended_months()[0])
     html = client.get(reverse("admin:members_duesrecord_change", args=[record.pk])).content.decode()
     assert "按例外开出介绍信" in html
-    assert f"介绍信 {t.letter_number}（{TODAY:%Y-%m-%d} 开出），例外原因：{EXCEPTION}" in html
-    plain = DuesRecord.objects.get(member=member, month=THIS_MONTH)
+    assert f"介绍信 {t.letter_number}（{today():%Y-%m-%d} 开出），例外原因：{EXCEPTION}" in html
+    plain = DuesRecord.objects.get(member=member, month=this_month())
     assert "按例外开出介绍信" not in client.get(reverse("admin:members_duesrecord_change", args=[plain.pk])).content.decode()
 
 

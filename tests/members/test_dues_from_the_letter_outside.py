@@ -17,16 +17,18 @@ from django.urls import reverse
 from branches.members import rules, services
 from branches.members.models import Member, Transfer
 
-from .conftest import SYSTEM, TODAY, days_ago, make_id
+from .conftest import SYSTEM, days_ago, make_id, today
 from .test_transfers_into_the_province import FROM_OUTSIDE, NEW_ID, letter, passed_on, transferred_out
 
 pytestmark = pytest.mark.django_db
 
-THIS_MONTH = TODAY.replace(day=1)
+
+def this_month() -> datetime.date:
+    return today().replace(day=1)
 
 
 def month(back: int) -> datetime.date:
-    return rules.add_months(THIS_MONTH, -back)
+    return rules.add_months(this_month(), -back)
 
 
 def arrived(orgs: Any, *, received_on: datetime.date, dues_paid_to: datetime.date | None,
@@ -46,12 +48,12 @@ def owed_after_generating(member_id: int, months: list[datetime.date]) -> list[d
 
 
 def test_the_letters_dues_month_is_kept_on_the_transfer(orgs):
-    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(3) + datetime.timedelta(days=14))
+    t = arrived(orgs, received_on=this_month(), dues_paid_to=month(3) + datetime.timedelta(days=14))
     assert Transfer.objects.get(pk=t.pk).dues_paid_to == month(3)  # a month, kept as its first day
 
 
 def test_a_person_behind_with_his_dues_owes_from_the_month_after_the_letters_dues_month(orgs):
-    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(3))
+    t = arrived(orgs, received_on=this_month(), dues_paid_to=month(3))
     assert owed_after_generating(t.member_id, [month(4), month(3), month(2), month(1), month(0)]) == [
         month(2), month(1), month(0)]
     assert Member.objects.get(pk=t.member_id).unpaid_months == 2  # the months ended, behind as he came
@@ -71,7 +73,7 @@ def test_a_member_coming_back_owes_from_the_month_after_his_letters_dues_month(o
     gone = transferred_out(member, county_a_clerk)
     services.transfer_in_from_outside(member=gone, to_branch=orgs["village"], origin="北京市海淀区某街道党工委",
                                       letter_number="京海转〔2026〕51号", sent_on=month(1),
-                                      valid_days=30, received_on=THIS_MONTH,
+                                      valid_days=30, received_on=this_month(),
                                       dues_paid_to=month(3), actor=county_a_clerk)
     generated = owed_after_generating(gone.pk, [month(3), month(2), month(1), month(0)])
     assert [m for m in generated if m >= month(3)] == [month(2), month(1), month(0)]
@@ -90,47 +92,47 @@ def test_a_later_change_of_standing_starts_the_dues_from_its_own_month(orgs):
 
 def test_a_dues_month_more_than_a_year_after_the_receipt_is_refused_as_implausible(orgs):
     with pytest.raises(ValidationError) as refused:
-        arrived(orgs, received_on=THIS_MONTH, dues_paid_to=rules.add_months(THIS_MONTH, 13))
+        arrived(orgs, received_on=this_month(), dues_paid_to=rules.add_months(this_month(), 13))
     assert "请核对介绍信上的月份" in refused.value.message_dict["dues_paid_to"][0]
     assert not Transfer.objects.exists()
-    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=rules.add_months(THIS_MONTH, 12))
-    assert t.dues_paid_to == rules.add_months(THIS_MONTH, 12)
+    t = arrived(orgs, received_on=this_month(), dues_paid_to=rules.add_months(this_month(), 12))
+    assert t.dues_paid_to == rules.add_months(this_month(), 12)
 
 
 @pytest.mark.parametrize("paid_to", [datetime.date(1900, 1, 1), datetime.date(2010, 5, 1)])
 def test_a_dues_month_before_the_member_joined_is_refused(orgs, paid_to):
     with pytest.raises(ValidationError) as refused:
-        arrived(orgs, received_on=THIS_MONTH, dues_paid_to=paid_to)  # he joined on 2010-07-01
+        arrived(orgs, received_on=this_month(), dues_paid_to=paid_to)  # he joined on 2010-07-01
     assert "早于入党日期（2010-07-01）" in refused.value.message_dict["dues_paid_to"][0]
     assert not Transfer.objects.exists()
 
 
 def test_a_dues_month_further_back_than_dues_can_be_generated_is_refused(orgs):
     with pytest.raises(ValidationError) as refused:
-        arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(14))
+        arrived(orgs, received_on=this_month(), dues_paid_to=month(14))
     assert "只能补记最近12个月" in refused.value.message_dict["dues_paid_to"][0]
-    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(13))
+    t = arrived(orgs, received_on=this_month(), dues_paid_to=month(13))
     assert t.dues_owed_from == month(12)
     generated = owed_after_generating(t.member_id, [month(back) for back in range(12, -1, -1)])
     assert generated[0] == month(12) and len(generated) == 13
 
 
 def test_the_note_names_the_months_owed_or_when_dues_begin(orgs):
-    behind = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(3))
+    behind = arrived(orgs, received_on=this_month(), dues_paid_to=month(3))
     note = services.dues_owed_note(behind)
     assert f"介绍信注明党费交至{month(3):%Y.%m}" in note
     assert f"应交党费3个月（{month(2):%Y.%m}、{month(1):%Y.%m}、{month(0):%Y.%m}）" in note
-    ahead = Transfer(dues_paid_to=rules.add_months(THIS_MONTH, 2))
-    ahead.dues_owed_from = rules.add_months(THIS_MONTH, 3)
-    assert services.dues_owed_note(ahead).endswith(f"自{rules.add_months(THIS_MONTH, 3):%Y.%m}起交纳党费，目前不欠缴")
+    ahead = Transfer(dues_paid_to=rules.add_months(this_month(), 2))
+    ahead.dues_owed_from = rules.add_months(this_month(), 3)
+    assert services.dues_owed_note(ahead).endswith(f"自{rules.add_months(this_month(), 3):%Y.%m}起交纳党费，目前不欠缴")
 
 
 def test_the_transfer_in_page_takes_the_dues_month_and_tells_the_clerk_the_months_owed(orgs, client_for,
                                                                                      county_a_clerk):
     client = client_for(county_a_clerk)
     assert "党费交至" in client.get(FROM_OUTSIDE).content.decode()
-    done = client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, received_on=THIS_MONTH.isoformat(),
-                                            sent_on=THIS_MONTH.isoformat(), dues_paid_to=f"{month(2):%Y.%m}"))
+    done = client.post(FROM_OUTSIDE, letter(to_branch=orgs["village"].pk, received_on=this_month().isoformat(),
+                                            sent_on=this_month().isoformat(), dues_paid_to=f"{month(2):%Y.%m}"))
     assert done.status_code == 302, done.content.decode()[:2000]
     added = Member.objects.get(id_number=NEW_ID)
     assert Transfer.objects.get(member=added).dues_paid_to == month(2)
@@ -140,7 +142,7 @@ def test_the_transfer_in_page_takes_the_dues_month_and_tells_the_clerk_the_month
 
 def test_the_transfer_in_page_refuses_an_implausible_dues_month_under_its_field(orgs, client_for, county_a_clerk):
     refused = client_for(county_a_clerk).post(FROM_OUTSIDE, letter(
-        to_branch=orgs["village"].pk, dues_paid_to=f"{rules.add_months(THIS_MONTH, 14):%Y.%m}"))
+        to_branch=orgs["village"].pk, dues_paid_to=f"{rules.add_months(this_month(), 14):%Y.%m}"))
     assert refused.status_code == 200
     assert "请核对介绍信上的月份" in " ".join(refused.context["form"].errors["dues_paid_to"])
     assert not Member.objects.filter(id_number=NEW_ID).exists()
@@ -169,7 +171,7 @@ def test_a_members_own_transfer_in_takes_the_dues_month_and_says_which_months_ar
 
 
 def test_the_transfer_page_shows_the_outside_letters_dues_month(orgs, client_for, county_a_clerk):
-    t = arrived(orgs, received_on=THIS_MONTH, dues_paid_to=month(2), actor=county_a_clerk)
+    t = arrived(orgs, received_on=this_month(), dues_paid_to=month(2), actor=county_a_clerk)
     html = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[t.pk])).content.decode()
     fields = html[:html.index('id="record-timeline"')]
     assert "党费交至" in fields and f"{month(2):%Y.%m}" in fields

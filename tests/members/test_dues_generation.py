@@ -3,6 +3,7 @@ add each member's month once, and write one audit row per new ledger row."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -16,12 +17,18 @@ from branches.members import rules, services
 from branches.members.models import DuesRecord
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, TODAY, add_member
+from .conftest import SYSTEM, add_member, today
 
 pytestmark = pytest.mark.django_db
 GENERATE = reverse("admin:members_duesrecord_generate")
-NEXT_MONTH = rules.add_months(TODAY.replace(day=1), 1)
-LAST_MONTH = rules.add_months(TODAY.replace(day=1), -1)
+
+
+def next_month() -> datetime.date:
+    return rules.add_months(today().replace(day=1), 1)
+
+
+def last_month() -> datetime.date:
+    return rules.add_months(today().replace(day=1), -1)
 
 
 def dues_audit_rows() -> int:
@@ -32,27 +39,27 @@ def test_the_generate_page_adds_the_chosen_months_dues_for_the_clerks_members_wi
         orgs, client_for, county_a_clerk):
     mine = [add_member(orgs["community"], "甲"), add_member(orgs["village"], "乙")]
     add_member(orgs["county_b"], "丙")  # outside the clerk's county
-    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{LAST_MONTH:%Y.%m}", "branch": ""})
+    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{last_month():%Y.%m}", "branch": ""})
     assert response.status_code == 302
-    rows = DuesRecord.objects.filter(month=LAST_MONTH)
+    rows = DuesRecord.objects.filter(month=last_month())
     assert sorted(rows.values_list("member_id", flat=True)) == sorted(m.pk for m in mine)
     assert dues_audit_rows() == 2
-    assert AuditLog.objects.filter(message__contains=f"生成{LAST_MONTH:%Y年%m月}应交党费").count() == 2
+    assert AuditLog.objects.filter(message__contains=f"生成{last_month():%Y年%m月}应交党费").count() == 2
 
 
 def test_generating_the_same_month_twice_from_the_page_adds_nothing_the_second_time_and_says_so(
         orgs, member, client_for, county_a_clerk):
     client = client_for(county_a_clerk)
-    client.post(GENERATE, {"month": f"{TODAY:%Y.%m}", "branch": ""})
+    client.post(GENERATE, {"month": f"{today():%Y.%m}", "branch": ""})
     audits = dues_audit_rows()
-    response = client.post(GENERATE, {"month": f"{TODAY:%Y.%m}", "branch": ""}, follow=True)
+    response = client.post(GENERATE, {"month": f"{today():%Y.%m}", "branch": ""}, follow=True)
     assert DuesRecord.objects.filter(member=member).count() == 1 and dues_audit_rows() == audits
     assert "此前已全部生成，本次未新增" in response.content.decode()
 
 
 def test_the_generate_page_for_one_branch_leaves_the_other_branches_alone(orgs, client_for, county_a_clerk):
     here, there = add_member(orgs["community"], "甲"), add_member(orgs["village"], "乙")
-    client_for(county_a_clerk).post(GENERATE, {"month": f"{TODAY:%Y.%m}", "branch": orgs["village"].pk})
+    client_for(county_a_clerk).post(GENERATE, {"month": f"{today():%Y.%m}", "branch": orgs["village"].pk})
     assert list(DuesRecord.objects.values_list("member_id", flat=True)) == [there.pk]
     assert not DuesRecord.objects.filter(member=here).exists()
 
@@ -66,7 +73,7 @@ def test_the_generate_pages_branches_are_told_apart_by_their_unit_and_code(orgs,
 
 
 def test_the_generate_page_refuses_a_future_month_in_chinese(orgs, member, client_for, county_a_clerk):
-    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{NEXT_MONTH:%Y.%m}", "branch": ""})
+    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{next_month():%Y.%m}", "branch": ""})
     assert response.status_code == 200
     assert "尚未到来，不能提前生成党费" in response.content.decode()
     assert not DuesRecord.objects.exists()
@@ -74,14 +81,14 @@ def test_the_generate_page_refuses_a_future_month_in_chinese(orgs, member, clien
 
 def test_the_generate_page_does_not_offer_a_branch_outside_the_clerks_county(orgs, member, client_for,
                                                                               county_a_clerk):
-    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{TODAY:%Y.%m}", "branch": orgs["county_b"].pk})
+    response = client_for(county_a_clerk).post(GENERATE, {"month": f"{today():%Y.%m}", "branch": orgs["county_b"].pk})
     assert response.status_code == 200 and not DuesRecord.objects.exists()
     assert orgs["county_b"] not in response.context["form"].fields["branch"].queryset
 
 
 def test_the_generate_page_is_closed_to_a_view_only_auditor(orgs, member, client_for, view_only_auditor):
     assert client_for(view_only_auditor).get(GENERATE).status_code == 403
-    assert client_for(view_only_auditor).post(GENERATE, {"month": f"{TODAY:%Y.%m}"}).status_code == 403
+    assert client_for(view_only_auditor).post(GENERATE, {"month": f"{today():%Y.%m}"}).status_code == 403
     assert not DuesRecord.objects.exists()
 
 
@@ -93,16 +100,16 @@ def test_the_dues_list_offers_the_generate_button_to_a_clerk(orgs, client_for, c
 
 def test_the_service_refuses_a_future_month(orgs, member):
     with pytest.raises(ValidationError, match="不能提前生成党费"):
-        services.dues_generate_month(month=NEXT_MONTH, actor=SYSTEM)
+        services.dues_generate_month(month=next_month(), actor=SYSTEM)
     assert not DuesRecord.objects.exists()
 
 
 def test_the_service_refuses_a_branch_outside_the_actors_jurisdiction(orgs, member, county_b_clerk):
     with pytest.raises(ValidationError, match="不在您的管辖范围内"):
-        services.dues_generate_month(month=TODAY, branch=orgs["community"], actor=county_b_clerk)
+        services.dues_generate_month(month=today(), branch=orgs["community"], actor=county_b_clerk)
 
 
 def test_the_command_refuses_a_future_month_in_chinese(orgs, member):
     with pytest.raises(CommandError, match="不能提前生成党费"):
-        call_command("members_generate_dues", month=f"{NEXT_MONTH:%Y-%m}", stdout=io.StringIO())
+        call_command("members_generate_dues", month=f"{next_month():%Y-%m}", stdout=io.StringIO())
     assert not DuesRecord.objects.exists()

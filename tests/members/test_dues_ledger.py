@@ -4,6 +4,8 @@ arrears for a user who may read the ledger."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -18,18 +20,21 @@ from orgwork.imports.models import JobStatus
 from tests.rectification.roundtrip import imported, sheet_rows
 from tests.samples.names import numbered
 
-from .conftest import SYSTEM, TODAY, add_member, queries_for_page, with_the_right
+from .conftest import SYSTEM, add_member, queries_for_page, today, with_the_right
 
 pytestmark = pytest.mark.django_db
 
 LEDGER = reverse("admin:members_duesrecord_changelist")
-LAST_MONTH = rules.add_months(TODAY.replace(day=1), -1)
+
+
+def last_month() -> datetime.date:
+    return rules.add_months(today().replace(day=1), -1)
 
 
 def two_namesakes(orgs):
     first = add_member(orgs["community"], "吴卫东")
     second = add_member(orgs["village"], "吴卫东")
-    for month in (rules.add_months(LAST_MONTH, -1), LAST_MONTH):
+    for month in (rules.add_months(last_month(), -1), last_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
     return first, second
 
@@ -44,8 +49,8 @@ def test_the_dues_ledger_shows_each_namesakes_branch_and_masked_id_number(orgs, 
 
 def test_the_dues_ledger_filters_by_month(orgs, client_for, county_a_clerk):
     two_namesakes(orgs)
-    rows = client_for(county_a_clerk).get(LEDGER, {"month": f"{LAST_MONTH:%Y-%m}"}).context["cl"].result_list
-    assert len(rows) == 2 and {r.month for r in rows} == {LAST_MONTH}
+    rows = client_for(county_a_clerk).get(LEDGER, {"month": f"{last_month():%Y-%m}"}).context["cl"].result_list
+    assert len(rows) == 2 and {r.month for r in rows} == {last_month()}
 
 
 @pytest.mark.parametrize("query", [{"month": "abc"}, {"month": "2026-13"}])
@@ -61,7 +66,7 @@ def test_a_members_page_links_to_their_months_and_their_months_in_arrears(orgs, 
     client = client_for(county_a_clerk)
     page = client.get(reverse("admin:members_member_change", args=[first.pk])).content.decode()
     assert f"{LEDGER}?member={first.pk}" in page
-    assert f"{LEDGER}?member={first.pk}&amp;month={LAST_MONTH:%Y-%m}" in page and f"{LAST_MONTH:%Y.%m}" in page
+    assert f"{LEDGER}?member={first.pk}&amp;month={last_month():%Y-%m}" in page and f"{last_month():%Y.%m}" in page
     rows = client.get(LEDGER, {"member": first.pk}).context["cl"].result_list
     assert {r.member_id for r in rows} == {first.pk} and len(rows) == 2
 
@@ -71,31 +76,31 @@ def test_the_dues_ledger_shows_a_month_as_a_month_and_still_sorts_by_it(orgs, cl
     client = client_for(county_a_clerk)
     response = client.get(LEDGER)
     page = response.content.decode()
-    assert f"{LAST_MONTH:%Y.%m}" in page and LAST_MONTH.isoformat() not in page
+    assert f"{last_month():%Y.%m}" in page and last_month().isoformat() not in page
     column = response.context["cl"].list_display.index("month_shown")
-    for order, months in ((column, [rules.add_months(LAST_MONTH, -1), LAST_MONTH]),
-                          (-column, [LAST_MONTH, rules.add_months(LAST_MONTH, -1)])):
+    for order, months in ((column, [rules.add_months(last_month(), -1), last_month()]),
+                          (-column, [last_month(), rules.add_months(last_month(), -1)])):
         rows = client.get(LEDGER, {"o": order}).context["cl"].result_list
         assert [r.month for r in rows] == [months[0], months[0], months[1], months[1]]
 
 
 def test_a_dues_records_page_shows_its_month_as_a_month(orgs, client_for, county_a_clerk):
     first, _ = two_namesakes(orgs)
-    record = DuesRecord.objects.get(member=first, month=LAST_MONTH)
+    record = DuesRecord.objects.get(member=first, month=last_month())
     page = client_for(county_a_clerk).get(reverse("admin:members_duesrecord_change", args=[record.pk])).content.decode()
-    assert f"{LAST_MONTH:%Y.%m}" in page and LAST_MONTH.isoformat() not in page
+    assert f"{last_month():%Y.%m}" in page and last_month().isoformat() not in page
 
 
 def test_the_dues_export_writes_months_as_months_and_imports_back_unchanged(orgs, client_for, county_a_clerk):
     first, _ = two_namesakes(orgs)
-    record = DuesRecord.objects.get(member=first, month=LAST_MONTH)
-    services.dues_pay(record=record, paid=record.due, paid_on=TODAY, actor=SYSTEM)
+    record = DuesRecord.objects.get(member=first, month=last_month())
+    services.dues_pay(record=record, paid=record.due, paid_on=today(), actor=SYSTEM)
     clerk = with_the_right(county_a_clerk)  # whole ID numbers, which a sheet needs
     response = client_for(clerk).get(reverse("admin:members_duesrecord_export"))
     assert response.status_code == 200
     header, rows = sheet_rows(response.content)
     months = {row[header.index("月份")] for row in rows}
-    assert months == {f"{rules.add_months(LAST_MONTH, -1):%Y.%m}", f"{LAST_MONTH:%Y.%m}"}
+    assert months == {f"{rules.add_months(last_month(), -1):%Y.%m}", f"{last_month():%Y.%m}"}
     before = list(DuesRecord.objects.order_by("pk").values_list("pk", "month", "due", "paid", "paid_on"))
 
     job = imported(clerk, "党费收缴.xlsx", response.content, resource="members_dues")
@@ -139,7 +144,7 @@ def test_a_clerk_cannot_reach_another_countys_member_through_the_ledger_link(org
 def test_the_dues_ledger_costs_the_same_queries_for_any_page_size(orgs, client_for, province_officer):
     for i in range(15):
         add_member(orgs["community" if i % 2 else "county_b"], numbered("党员", i))
-    services.dues_generate_month(month=LAST_MONTH, actor=SYSTEM)
+    services.dues_generate_month(month=last_month(), actor=SYSTEM)
     assert DuesRecord.objects.count() == 15
     client = client_for(province_officer)
     client.get(LEDGER)

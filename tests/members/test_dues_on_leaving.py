@@ -18,15 +18,22 @@ from branches.members import rules, selectors, services
 from branches.members.models import DuesRecord, Member, MemberStatus
 from orgwork.audit.models import AuditAction, AuditLog
 
-from .conftest import SYSTEM, TODAY, add_member, probationary
+from .conftest import SYSTEM, add_member, probationary, today
 
 pytestmark = pytest.mark.django_db
-THIS_MONTH = TODAY.replace(day=1)
-M1, M2, M3 = (rules.add_months(THIS_MONTH, -n) for n in (1, 2, 3))  # one, two and three months ago
 
 
-def ledger(member: Member, months=(M3, M2, M1, THIS_MONTH)) -> Member:
-    for month in months:
+def this_month() -> datetime.date:
+    return today().replace(day=1)
+
+
+def months_back(n: int) -> datetime.date:
+    """The first of the month ``n`` months before this one."""
+    return rules.add_months(this_month(), -n)
+
+
+def ledger(member: Member, months=None) -> Member:
+    for month in (months_back(3), months_back(2), months_back(1), this_month()) if months is None else months:
         services.dues_generate_month(month=month, actor=SYSTEM)
     return Member.objects.get(pk=member.pk)
 
@@ -36,38 +43,38 @@ def months_of(member: Member) -> list[datetime.date]:
 
 
 def in_month(month: datetime.date, day: int = 10) -> datetime.date:
-    return min(month.replace(day=day), TODAY)
+    return min(month.replace(day=day), today())
 
 
 @pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED])
 def test_a_member_who_leaves_owes_the_month_of_leaving_but_not_the_later_unpaid_months(member, status):
     member = ledger(member)
     assert member.unpaid_months == 3
-    services.member_set_status(member=member, status=status, changed_on=in_month(M2), reason="决定", actor=SYSTEM)
-    assert months_of(member) == [M3, M2]
+    services.member_set_status(member=member, status=status, changed_on=in_month(months_back(2)), reason="决定", actor=SYSTEM)
+    assert months_of(member) == [months_back(3), months_back(2)]
     assert Member.objects.get(pk=member.pk).unpaid_months == 2
 
 
 def test_a_deceased_members_unpaid_month_of_death_and_later_months_are_deleted(member):
     ledger(member)
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
-    assert months_of(member) == [M3]
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(months_back(2)), actor=SYSTEM)
+    assert months_of(member) == [months_back(3)]
     assert Member.objects.get(pk=member.pk).unpaid_months == 1
 
 
 def test_months_already_paid_after_leaving_are_kept(member):
     ledger(member)
-    paid = DuesRecord.objects.get(member=member, month=M1)
-    services.dues_pay(record=paid, paid=paid.due, paid_on=in_month(M1, 5), actor=SYSTEM)
-    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+    paid = DuesRecord.objects.get(member=member, month=months_back(1))
+    services.dues_pay(record=paid, paid=paid.due, paid_on=in_month(months_back(1), 5), actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(months_back(2)), reason="决定",
                                actor=SYSTEM)
-    assert months_of(member) == [M3, M2, M1]
+    assert months_of(member) == [months_back(3), months_back(2), months_back(1)]
 
 
 def test_each_deleted_dues_row_has_one_audit_row_naming_the_actor_and_why(member, county_a_clerk):
     ledger(member)
-    doomed = set(DuesRecord.objects.filter(member=member, month__gt=M2).values_list("pk", flat=True))
-    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+    doomed = set(DuesRecord.objects.filter(member=member, month__gt=months_back(2)).values_list("pk", flat=True))
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(months_back(2)), reason="决定",
                                actor=county_a_clerk)
     rows = AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(DuesRecord),
                                    action=AuditAction.DELETE)
@@ -80,27 +87,27 @@ def test_each_deleted_dues_row_has_one_audit_row_naming_the_actor_and_why(member
 def test_a_refused_status_change_deletes_no_dues(member):
     ledger(member)
     with pytest.raises(ValidationError):
-        services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="",
+        services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(months_back(2)), reason="",
                                    actor=SYSTEM)
-    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+    assert months_of(member) == [months_back(3), months_back(2), months_back(1), this_month()]
 
 
 def test_the_arrears_list_and_count_no_longer_chase_a_member_who_left(orgs, member, county_a_clerk):
     stays = ledger(add_member(orgs["community"], "李四"))
     ledger(member)
     assert set(selectors.arrears(county_a_clerk)) == {member, stays}
-    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M3), reason="决定",
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(months_back(3)), reason="决定",
                                actor=SYSTEM)
     assert list(selectors.arrears(county_a_clerk)) == [stays]
     assert Member.objects.get(pk=member.pk).unpaid_months == 1  # the month of leaving stays on the ledger
-    assert selectors.arrears_months(Member.objects.get(pk=member.pk)) == [M3]
+    assert selectors.arrears_months(Member.objects.get(pk=member.pk)) == [months_back(3)]
 
 
 def test_the_members_page_removes_the_later_dues_through_the_status_step(member, client_for, county_a_clerk):
     ledger(member)
     client_for(county_a_clerk).post(f"/admin/members/member/{member.pk}/status/", {
-        "status": "deceased", "changed_on": f"{in_month(M1):%Y-%m-%d}", "reason": ""})
-    assert months_of(member) == [M3, M2]
+        "status": "deceased", "changed_on": f"{in_month(months_back(1)):%Y-%m-%d}", "reason": ""})
+    assert months_of(member) == [months_back(3), months_back(2)]
 
 
 # The ledgers here leave months before the letter's unpaid: it is issued only with the
@@ -124,58 +131,58 @@ def left_the_province(member: Member, number: str, sent_on: datetime.date, recei
 
 def test_a_transfer_out_of_the_province_keeps_dues_up_to_the_month_of_the_letter(member, county_a_clerk):
     ledger(member)
-    left_the_province(member, "甘转〔2026〕21号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
-    assert months_of(member) == [M3, M2]
-    # The letter's month; M3, before it, the letter let through by its exception (not arrears).
+    left_the_province(member, "甘转〔2026〕21号", in_month(months_back(2), 3), in_month(months_back(1), 2), county_a_clerk)
+    assert months_of(member) == [months_back(3), months_back(2)]
+    # The letter's month; months_back(3), before it, the letter let through by its exception (not arrears).
     assert Member.objects.get(pk=member.pk).unpaid_months == 1
     assert member not in selectors.arrears(county_a_clerk)
 
 
 def test_a_transfer_out_of_the_province_leaves_on_the_letters_date_for_the_roster_and_the_dues(member, county_a_clerk):
     ledger(member)
-    left_the_province(member, "甘转〔2026〕31号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
+    left_the_province(member, "甘转〔2026〕31号", in_month(months_back(2), 3), in_month(months_back(1), 2), county_a_clerk)
     left_on = Member.objects.get(pk=member.pk).status_changed_on
-    assert left_on == in_month(M2, 3)
-    assert months_of(member) == [M3, M2]  # the letter's month is the last one paid here
+    assert left_on == in_month(months_back(2), 3)
+    assert months_of(member) == [months_back(3), months_back(2)]  # the letter's month is the last one paid here
 
 
 def test_no_month_after_the_letters_month_is_generated_while_a_letter_out_of_the_province_is_on_its_way(orgs, member):
-    letter_on_its_way(member, "甘转〔2026〕32号", in_month(M2, 3))
+    letter_on_its_way(member, "甘转〔2026〕32号", in_month(months_back(2), 3))
     staying = add_member(orgs["community"], "李四")
-    for month in (M3, M2, M1, THIS_MONTH):
+    for month in (months_back(3), months_back(2), months_back(1), this_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [M3, M2]
-    assert months_of(staying) == [M3, M2, M1, THIS_MONTH]
+    assert months_of(member) == [months_back(3), months_back(2)]
+    assert months_of(staying) == [months_back(3), months_back(2), months_back(1), this_month()]
 
 
 def test_a_letter_inside_the_province_on_its_way_stops_no_months(orgs, member):
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕33号",
-                                started_on=in_month(M2, 3), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), valid_days=30, actor=SYSTEM)
-    for month in (M1, THIS_MONTH):
+                                started_on=in_month(months_back(2), 3), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(months_back(2), 3), valid_days=30, actor=SYSTEM)
+    for month in (months_back(1), this_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [M1, THIS_MONTH]
+    assert months_of(member) == [months_back(1), this_month()]
 
 
 def test_a_member_whose_letter_is_returned_stays_and_the_later_months_are_generated_again(member, county_a_clerk):
-    t = letter_on_its_way(member, "甘转〔2026〕34号", in_month(M2, 3))
-    services.dues_generate_month(month=M1, actor=SYSTEM)
+    t = letter_on_its_way(member, "甘转〔2026〕34号", in_month(months_back(2), 3))
+    services.dues_generate_month(month=months_back(1), actor=SYSTEM)
     assert months_of(member) == []
     services.transfer_return(transfer=t, reason="接收方查无此单位", actor=county_a_clerk)
-    services.dues_generate_month(month=M1, actor=SYSTEM)
-    services.dues_generate_month(month=THIS_MONTH, actor=SYSTEM)
-    assert months_of(member) == [M1, THIS_MONTH]
+    services.dues_generate_month(month=months_back(1), actor=SYSTEM)
+    services.dues_generate_month(month=this_month(), actor=SYSTEM)
+    assert months_of(member) == [months_back(1), this_month()]
     assert Member.objects.get(pk=member.pk).unpaid_months == 1
 
 
 def test_a_transfer_inside_the_province_keeps_the_members_ledger(orgs, member, county_b_clerk):
     ledger(member)
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="甘转〔2026〕22号",
-                                started_on=in_month(M2, 1), actor=SYSTEM)
-    services.transfer_send(transfer=t, sent_on=in_month(M2, 3), valid_days=90, dues_exception=EXCEPTION,
+                                started_on=in_month(months_back(2), 1), actor=SYSTEM)
+    services.transfer_send(transfer=t, sent_on=in_month(months_back(2), 3), valid_days=90, dues_exception=EXCEPTION,
                            actor=SYSTEM)
-    services.transfer_receive(transfer=t, received_on=in_month(M1, 2), actor=county_b_clerk)
-    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+    services.transfer_receive(transfer=t, received_on=in_month(months_back(1), 2), actor=county_b_clerk)
+    assert months_of(member) == [months_back(3), months_back(2), months_back(1), this_month()]
 
 
 def earning(member: Member) -> Member:
@@ -189,63 +196,63 @@ def cancelled_probationer(orgs) -> Member:
     contact = add_member(orgs["community"], "联系人")
     file = probationary(orgs["community"], contact, vote_days_ago=200)
     member = ledger(earning(Member.objects.get(pk=file.member_id)))
-    services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(M2), actor=SYSTEM)
+    services.applicant_cancel(applicant=file, reason="不履行党员义务", decided_on=in_month(months_back(2)), actor=SYSTEM)
     return member
 
 
 def test_a_probationer_whose_qualification_is_cancelled_owes_nothing_after_the_meetings_month(orgs):
     member = cancelled_probationer(orgs)
-    assert months_of(member) == [M3, M2]
+    assert months_of(member) == [months_back(3), months_back(2)]
 
 
 @pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED, MemberStatus.DECEASED])
 def test_dues_are_never_generated_for_a_member_not_on_the_roll(orgs, member, status):
-    services.member_set_status(member=member, status=status, changed_on=in_month(M3), reason="决定", actor=SYSTEM)
+    services.member_set_status(member=member, status=status, changed_on=in_month(months_back(3)), reason="决定", actor=SYSTEM)
     on_roll = add_member(orgs["community"], "李四")
-    for month in (M2, M1, THIS_MONTH):
+    for month in (months_back(2), months_back(1), this_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [] and months_of(on_roll) == [M2, M1, THIS_MONTH]
+    assert months_of(member) == [] and months_of(on_roll) == [months_back(2), months_back(1), this_month()]
 
 
 @pytest.mark.parametrize("status", [MemberStatus.EXPELLED, MemberStatus.SUSPENDED])
 def test_the_month_of_leaving_generated_after_he_left_is_still_owed(orgs, member, status):
     # Expelled on the 10th of a month whose dues had not been generated yet: he pays up to
     # and including it, so generating it afterwards asks him for it, and for nothing after.
-    services.member_set_status(member=member, status=status, changed_on=in_month(M2), reason="决定", actor=SYSTEM)
-    for month in (M3, M2, M1, THIS_MONTH):
+    services.member_set_status(member=member, status=status, changed_on=in_month(months_back(2)), reason="决定", actor=SYSTEM)
+    for month in (months_back(3), months_back(2), months_back(1), this_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [M3, M2]
-    assert DuesRecord.objects.get(member=member, month=M2).branch_id == member.branch_id
+    assert months_of(member) == [months_back(3), months_back(2)]
+    assert DuesRecord.objects.get(member=member, month=months_back(2)).branch_id == member.branch_id
 
 
 def test_the_month_of_death_generated_after_it_is_not_asked_for(orgs, member):
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
-    for month in (M3, M2, M1):
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(months_back(2)), actor=SYSTEM)
+    for month in (months_back(3), months_back(2), months_back(1)):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [M3]
+    assert months_of(member) == [months_back(3)]
 
 
 def test_dues_are_never_generated_for_a_member_transferred_out_of_the_province(member, county_a_clerk):
-    left_the_province(member, "甘转〔2026〕23号", in_month(M3, 2), in_month(M3, 3), county_a_clerk)
-    services.dues_generate_month(month=M1, actor=SYSTEM)
+    left_the_province(member, "甘转〔2026〕23号", in_month(months_back(3), 2), in_month(months_back(3), 3), county_a_clerk)
+    services.dues_generate_month(month=months_back(1), actor=SYSTEM)
     assert months_of(member) == []
 
 
 def test_the_generate_page_passes_over_a_member_who_left(orgs, member, client_for, county_a_clerk):
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M3), actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(months_back(3)), actor=SYSTEM)
     client_for(county_a_clerk).post(reverse("admin:members_duesrecord_generate"),
-                                    {"month": f"{M1:%Y.%m}", "branch": ""})
+                                    {"month": f"{months_back(1):%Y.%m}", "branch": ""})
     assert months_of(member) == []
 
 
 def test_a_member_back_on_the_roll_owes_from_the_month_he_came_back_not_for_the_months_away(member):
-    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M3), reason="决定",
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(months_back(3)), reason="决定",
                                actor=SYSTEM)
-    services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=in_month(M1), reason="恢复党籍决定",
+    services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=in_month(months_back(1)), reason="恢复党籍决定",
                                actor=SYSTEM)
-    for month in (M2, M1, THIS_MONTH):
+    for month in (months_back(2), months_back(1), this_month()):
         services.dues_generate_month(month=month, actor=SYSTEM)
-    assert months_of(member) == [M1, THIS_MONTH]
+    assert months_of(member) == [months_back(1), this_month()]
 
 
 # --- the clerk is told which unpaid months leaving deleted ---------------------------------
@@ -262,14 +269,14 @@ def deleted_words(*months: datetime.date) -> str:
 def test_the_members_one_audit_row_of_the_change_names_the_unpaid_months_deleted(member):
     ledger(member)
     before = len(member_rows(member))
-    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(M2), reason="决定",
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=in_month(months_back(2)), reason="决定",
                                actor=SYSTEM)
     rows = member_rows(member)[before:]
-    assert [r.message for r in rows] == [f"变更党籍状态；{deleted_words(M1, THIS_MONTH)}"]
+    assert [r.message for r in rows] == [f"变更党籍状态；{deleted_words(months_back(1), this_month())}"]
 
 
 def test_a_change_that_deletes_no_dues_says_only_the_change(member):
-    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(M2),
+    services.member_set_status(member=member, status=MemberStatus.SUSPENDED, changed_on=in_month(months_back(2)),
                                reason="失去联系", actor=SYSTEM)
     assert member_rows(member)[-1].message == "变更党籍状态"
 
@@ -277,45 +284,45 @@ def test_a_change_that_deletes_no_dues_says_only_the_change(member):
 def test_the_members_audit_row_of_a_transfer_out_of_the_province_names_the_unpaid_months_deleted(
         member, county_a_clerk):
     ledger(member)
-    left_the_province(member, "甘转〔2026〕35号", in_month(M2, 3), in_month(M1, 2), county_a_clerk)
+    left_the_province(member, "甘转〔2026〕35号", in_month(months_back(2), 3), in_month(months_back(1), 2), county_a_clerk)
     assert member_rows(member)[-1].message == (f"组织关系转出本省（介绍信 甘转〔2026〕35号）；"
-                                               f"{deleted_words(M1, THIS_MONTH)}")
+                                               f"{deleted_words(months_back(1), this_month())}")
 
 
 def test_the_status_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
     ledger(member)
     page = client_for(county_a_clerk).post(f"/admin/members/member/{member.pk}/status/", {
-        "status": "expelled", "changed_on": f"{in_month(M2):%Y-%m-%d}", "reason": "决定"}, follow=True)
+        "status": "expelled", "changed_on": f"{in_month(months_back(2)):%Y-%m-%d}", "reason": "决定"}, follow=True)
     shown = [str(m) for m in page.context["messages"]]
-    assert shown == [f"「{member.name}」已变更党籍状态；{deleted_words(M1, THIS_MONTH)}。"]
+    assert shown == [f"「{member.name}」已变更党籍状态；{deleted_words(months_back(1), this_month())}。"]
 
 
 def test_the_roster_batch_result_names_the_unpaid_months_deleted_for_each_member(orgs, member, client_for,
                                                                                  county_a_clerk):
-    ledger(member, months=(M3, M2, M1))
+    ledger(member, months=(months_back(3), months_back(2), months_back(1)))
     other = add_member(orgs["community"], "李四")
-    services.dues_generate_month(month=THIS_MONTH, actor=SYSTEM)  # 李四 is in the ledger from this month
+    services.dues_generate_month(month=this_month(), actor=SYSTEM)  # 李四 is in the ledger from this month
     page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
         "action": "set_status", "_selected_action": [member.pk, other.pk], "apply": "1", "status": "deceased",
-        "changed_on": f"{in_month(M1):%Y-%m-%d}", "reason": ""}, follow=True)
+        "changed_on": f"{in_month(months_back(1)):%Y-%m-%d}", "reason": ""}, follow=True)
     html = page.content.decode()
     assert "变更党籍状态：已办理 2 人。" in html
-    assert f"「{member.batch_label}」：{deleted_words(M1, THIS_MONTH)}。" in html  # namesakes told apart
-    assert f"「{other.batch_label}」：{deleted_words(THIS_MONTH)}。" in html
+    assert f"「{member.batch_label}」：{deleted_words(months_back(1), this_month())}。" in html  # namesakes told apart
+    assert f"「{other.batch_label}」：{deleted_words(this_month())}。" in html
 
 
 def test_the_receipt_steps_success_message_names_the_unpaid_months_deleted(member, client_for, county_a_clerk):
     ledger(member)
-    t = letter_on_its_way(member, "甘转〔2026〕36号", in_month(M2, 3))
+    t = letter_on_its_way(member, "甘转〔2026〕36号", in_month(months_back(2), 3))
     page = client_for(county_a_clerk).post(f"/admin/members/transfer/{t.pk}/receipt/",  # 登记回执: out of the province
-                                           {"day": f"{in_month(M1, 2):%Y-%m-%d}"}, follow=True)
+                                           {"day": f"{in_month(months_back(1), 2):%Y-%m-%d}"}, follow=True)
     [shown] = [str(m) for m in page.context["messages"]]
-    assert shown.endswith(f"已办理登记回执；{deleted_words(M1, THIS_MONTH)}。"), shown
+    assert shown.endswith(f"已办理登记回执；{deleted_words(months_back(1), this_month())}。"), shown
 
 
 def test_the_members_audit_row_of_a_cancelled_probationer_names_the_unpaid_months_deleted(orgs):
     member = cancelled_probationer(orgs)
-    assert member_rows(member)[-1].message == f"取消预备党员资格：不履行党员义务；{deleted_words(M1, THIS_MONTH)}"
+    assert member_rows(member)[-1].message == f"取消预备党员资格：不履行党员义务；{deleted_words(months_back(1), this_month())}"
 
 
 def test_the_dues_sheet_tells_a_month_after_leaving_is_no_longer_collected_rather_than_not_yet_generated(
@@ -325,13 +332,13 @@ def test_the_dues_sheet_tells_a_month_after_leaving_is_no_longer_collected_rathe
     from .conftest import run_sheet, sheet_messages
 
     ledger(member)
-    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(M2), actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.DECEASED, changed_on=in_month(months_back(2)), actor=SYSTEM)
     head = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
-    row = [member.id_number, f"{M1:%Y-%m}", "40", f"{in_month(M1):%Y-%m-%d}"]
+    row = [member.id_number, f"{months_back(1):%Y-%m}", "40", f"{in_month(months_back(1)):%Y-%m-%d}"]
     result = run_sheet(tmp_path, [head, row], DuesPaymentResource, county_a_clerk)
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [
-        ("月份", f"该党员已于{in_month(M2):%Y-%m-%d}去世，不在名册中，{M1:%Y.%m}的党费不再收缴，不能登记交纳。")], \
+        ("月份", f"该党员已于{in_month(months_back(2)):%Y-%m-%d}去世，不在名册中，{months_back(1):%Y.%m}的党费不再收缴，不能登记交纳。")], \
         sheet_messages(result)
 
 
@@ -340,9 +347,9 @@ def test_the_disqualify_steps_success_message_names_the_unpaid_months_deleted(or
     file = probationary(orgs["community"], contact, vote_days_ago=200)
     ledger(earning(Member.objects.get(pk=file.member_id)))
     page = client_for(county_a_clerk).post(f"/admin/members/applicant/{file.pk}/disqualify/",
-                                           {"reason": "不履行党员义务", "day": f"{in_month(M2):%Y-%m-%d}"}, follow=True)
+                                           {"reason": "不履行党员义务", "day": f"{in_month(months_back(2)):%Y-%m-%d}"}, follow=True)
     [shown] = [str(m) for m in page.context["messages"]]
-    assert shown.endswith(f"已办理取消预备党员资格；{deleted_words(M1, THIS_MONTH)}。"), shown
+    assert shown.endswith(f"已办理取消预备党员资格；{deleted_words(months_back(1), this_month())}。"), shown
 
 
 def test_the_applicants_sheet_job_names_the_unpaid_months_its_cancellation_deleted(orgs, county_a_clerk):
@@ -370,9 +377,9 @@ def test_the_applicants_sheet_job_names_the_unpaid_months_its_cancellation_delet
     first = imported(file_row(number=number))
     assert "随之办理" not in first.message  # nothing deleted, nothing told
     member = ledger(earning(Member.objects.get(name="赵明")))
-    assert months_of(member) == [M3, M2, M1, THIS_MONTH]
+    assert months_of(member) == [months_back(3), months_back(2), months_back(1), this_month()]
     job = imported(file_row(number=number, **{"取消资格或终止培养原因": "预备期间违反党的纪律", "取消预备党员资格支部大会日期": day(600)}))
     member.refresh_from_db()
     assert member.status == MemberStatus.EXPELLED and months_of(member) == []
     assert job.message.endswith(
-        f"随之办理：「{member.batch_label}」：{deleted_words(M3, M2, M1, THIS_MONTH)}。"), job.message
+        f"随之办理：「{member.batch_label}」：{deleted_words(months_back(3), months_back(2), months_back(1), this_month())}。"), job.message

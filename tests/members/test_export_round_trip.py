@@ -22,7 +22,7 @@ from orgwork.imports import restore, services
 from orgwork.imports.models import ImportJob
 from tests.imports.test_error_workbook_upload import twins
 
-from .conftest import SYSTEM, TODAY, add_member, make_id, with_the_right
+from .conftest import SYSTEM, add_member, make_id, today, with_the_right
 
 pytestmark = pytest.mark.django_db
 MASKED_MESSAGE = "这是列表、导出文件或错误标注表中遮盖过的身份证号"
@@ -42,7 +42,7 @@ def members(orgs: Any) -> list[Member]:
 
 @pytest.fixture
 def ledger(members: list[Member]) -> list[Member]:
-    member_services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    member_services.dues_generate_month(month=today(), actor=SYSTEM)
     return members
 
 
@@ -94,14 +94,14 @@ def test_a_ledger_exported_masked_with_one_payment_filled_in_updates_that_row(le
     sheet = workbook.worksheets[0]
     row = next(sheet.iter_rows(min_row=2))
     row[column(workbook, "实交金额（元）")].value = row[column(workbook, "应交金额（元）")].value
-    row[column(workbook, "交纳日期")].value = TODAY.isoformat()
+    row[column(workbook, "交纳日期")].value = today().isoformat()
     paying = Member.objects.get(name=row[column(workbook, "姓名")].value)
     job = uploaded(county_a_clerk, "members_dues", saved(workbook))
     assert (job.error_rows, job.updated_count, job.unchanged_count) == (0, 1, 2), job.errors
     services.job_confirm(job=job, user=county_a_clerk)
     services.job_commit(job_id=job.pk)
-    record = DuesRecord.objects.get(member=paying, month=TODAY.replace(day=1))
-    assert record.paid == record.due and record.paid_on == TODAY
+    record = DuesRecord.objects.get(member=paying, month=today().replace(day=1))
+    assert record.paid == record.due and record.paid_on == today()
     assert not DuesRecord.objects.exclude(member=paying).exclude(paid_on=None).exists()
 
 
@@ -220,9 +220,9 @@ def test_the_applicants_and_the_appraisals_exported_masked_upload_unchanged(memb
     from .conftest import activist
 
     activist(orgs["community"], members[0])
-    decided = min(datetime.date(TODAY.year, 1, 10), TODAY)
+    decided = min(datetime.date(today().year, 1, 10), today())
     for member in members:
-        member_services.appraisal_save(appraisal=Appraisal(member=member, year=TODAY.year - 1,
+        member_services.appraisal_save(appraisal=Appraisal(member=member, year=today().year - 1,
                                                            grade=AppraisalGrade.QUALIFIED, decided_on=decided),
                                        actor=SYSTEM)
     applicants = uploaded(county_a_clerk, "members_applicants", saved(exported(client_for, county_a_clerk, "applicant")))
@@ -253,13 +253,13 @@ def test_the_roster_export_shows_a_status_changes_date_and_grounds_and_comes_bac
         members, client_for, county_a_clerk):
     from branches.members.models import MemberStatus
 
-    member_services.member_set_status(member=members[0], status=MemberStatus.EXPELLED, changed_on=TODAY,
+    member_services.member_set_status(member=members[0], status=MemberStatus.EXPELLED, changed_on=today(),
                                       reason="县委组织部除名决定（城组〔2026〕9号）", actor=SYSTEM)
     workbook = exported(client_for, county_a_clerk, "member")
     rows = {row[column(workbook, "姓名")].value: row for row in workbook.worksheets[0].iter_rows(min_row=2)}
     gone = rows[members[0].name]
     assert gone[column(workbook, "党籍状态")].value == "出党"
-    assert gone[column(workbook, "党籍状态变更日期")].value == f"{TODAY:%Y-%m-%d}"
+    assert gone[column(workbook, "党籍状态变更日期")].value == f"{today():%Y-%m-%d}"
     assert gone[column(workbook, "党籍状态变更原因或依据")].value == "县委组织部除名决定（城组〔2026〕9号）"
     assert rows[members[1].name][column(workbook, "党籍状态变更日期")].value in (None, "")
     job = uploaded(county_a_clerk, "members_roster", saved(workbook))

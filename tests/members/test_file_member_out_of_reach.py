@@ -20,7 +20,10 @@ from .test_applicant_sheet import HEAD
 from .test_batch_parity import batch, step_page
 
 pytestmark = pytest.mark.django_db
-CANCEL = {"取消资格或终止培养原因": "不履行党员义务", "取消预备党员资格支部大会日期": days_ago(2).isoformat()}
+
+
+def cancellation() -> dict[str, str]:
+    return {"取消资格或终止培养原因": "不履行党员义务", "取消预备党员资格支部大会日期": days_ago(2).isoformat()}
 
 
 def sworn_file(orgs: Any, contact: Any) -> Applicant:
@@ -61,7 +64,7 @@ def test_the_applicants_sheet_cannot_disqualify_a_member_now_in_another_county_a
                                            {"reason": "不履行党员义务", "day": days_ago(2).isoformat()})
     assert page.status_code == 200 and said in page.content.decode()
     audits = AuditLog.objects.count()
-    result = sheet(tmp_path, file, county_a_clerk, **CANCEL)
+    result = sheet(tmp_path, file, county_a_clerk, **cancellation())
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [("取消资格或终止培养原因", said)]
     nothing_written(file, audits)
@@ -89,7 +92,7 @@ def test_the_applicants_sheet_cannot_move_on_a_member_who_is_off_the_roll(tmp_pa
         services.applicant_make_full(**VOTE_COUNT, applicant=file, decided_on=days_ago(1), actor=county_a_clerk)
     assert refused.value.message_dict == {"stage": [said]}
     audits = AuditLog.objects.count()
-    for cells, column in ((full_cells(file), "转正日期"), (CANCEL, "取消资格或终止培养原因")):
+    for cells, column in ((full_cells(file), "转正日期"), (cancellation(), "取消资格或终止培养原因")):
         result = sheet(tmp_path, file, county_a_clerk, **cells)
         assert not result.committed and [(e.column, e.message) for e in result.errors] == [(column, said)]
     assert Member.objects.get(pk=file.member_id).status == status
@@ -118,6 +121,6 @@ def test_the_roster_follow_of_the_sheet_refuses_a_member_out_of_reach_by_itself(
 
 def test_the_county_the_member_is_in_now_is_not_refused_by_the_sheet(tmp_path, orgs, contact, province_officer):
     file = moved(orgs, contact)
-    result = sheet(tmp_path, file, province_officer, **CANCEL)
+    result = sheet(tmp_path, file, province_officer, **cancellation())
     assert result.committed, result.errors
     assert Member.objects.get(pk=file.member_id).status == MemberStatus.EXPELLED

@@ -29,7 +29,7 @@ from tests.imports.conftest import media  # noqa: F401  (fixture)
 from tests.imports.sheets import workbook_bytes
 from tests.probing import resembling
 
-from .conftest import SYSTEM, TODAY, add_member, make_id, new_applicant, with_the_right
+from .conftest import SYSTEM, add_member, make_id, new_applicant, today, with_the_right
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -40,12 +40,12 @@ HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
 @pytest.fixture
 def owing(orgs: dict[str, Any]) -> Member:
     member = add_member(orgs["community"], "何秀英")
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     return member
 
 
 def rows_for(*numbers: str) -> list[list[str]]:
-    return [HEAD, *([n, f"{TODAY:%Y-%m}", "20", TODAY.isoformat()] for n in numbers)]
+    return [HEAD, *([n, f"{today():%Y-%m}", "20", today().isoformat()] for n in numbers)]
 
 
 def test_a_dues_sheet_trying_numbers_of_a_members_masked_form_is_refused_whole_and_audited(
@@ -218,8 +218,8 @@ def test_the_transfer_in_from_outside_page_refuses_a_number_of_a_members_masked_
     member = add_member(orgs["community"], "何秀英")
     response = client_for(county_a_clerk).post(reverse("admin:members_transfer_from_outside"), {
         "origin": "上海市徐汇区某党委", "letter_number": "沪徐转〔2026〕8号",
-        "sent_on": (TODAY - datetime.timedelta(days=6)).isoformat(), "valid_days": "30",
-        "received_on": (TODAY - datetime.timedelta(days=1)).isoformat(), "to_branch": orgs["village"].pk,
+        "sent_on": (today() - datetime.timedelta(days=6)).isoformat(), "valid_days": "30",
+        "received_on": (today() - datetime.timedelta(days=1)).isoformat(), "to_branch": orgs["village"].pk,
         **member_form(resembling(member.id_number), orgs)})
     assert response.status_code == 200
     assert response.context["form"].errors["id_number"] == [NEAR_MISS_FORM_MESSAGE]

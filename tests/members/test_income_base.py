@@ -18,7 +18,7 @@ from branches.members import selectors, services
 from branches.members.models import DuesRecord, Member
 from branches.members.resources import MemberResource
 
-from .conftest import SYSTEM, TODAY, add_member, make_id, probationary
+from .conftest import SYSTEM, add_member, make_id, probationary, today
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -48,7 +48,6 @@ def test_the_roster_sheet_refuses_an_employed_member_with_a_base_of_zero(tmp_pat
     assert not result.committed and "党费计算基数" in messages(result)
 
 
-
 def test_the_roster_sheet_says_a_zero_base_once_although_the_model_and_the_table_both_refuse_it(tmp_path, orgs,
                                                                                               county_a_clerk):
     row = ["零基数", make_id(datetime.date(1980, 1, 1)), "A-SQ", "正式党员", "2005-07-01", "2006-07-01", "在职", "0"]
@@ -58,7 +57,7 @@ def test_the_roster_sheet_says_a_zero_base_once_although_the_model_and_the_table
 
 def test_a_student_needs_no_income_base(orgs):
     member = add_member(orgs["community"], income="0", dues_category="student")
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     assert DuesRecord.objects.get(member=member).due == Decimal("0.20")
 
 
@@ -70,13 +69,13 @@ def test_a_member_admitted_through_the_pipeline_has_the_base_not_yet_filled_and_
 
 def test_generating_a_month_passes_over_an_employed_member_without_a_base(orgs, member):
     admitted = probationary(orgs["community"], member, vote_days_ago=100).member
-    assert services.dues_generate_month(month=TODAY, actor=SYSTEM) == 1
+    assert services.dues_generate_month(month=today(), actor=SYSTEM) == 1
     assert not DuesRecord.objects.filter(member=admitted).exists()
     assert not DuesRecord.objects.filter(due=0).exists()
-    assert services.dues_without_base(month=TODAY, actor=SYSTEM) == 1
+    assert services.dues_without_base(month=today(), actor=SYSTEM) == 1
     admitted.income_base = Decimal("4000")
     services.member_save(member=admitted, actor=SYSTEM)
-    assert services.dues_generate_month(month=TODAY, actor=SYSTEM) == 1
+    assert services.dues_generate_month(month=today(), actor=SYSTEM) == 1
     assert DuesRecord.objects.get(member=admitted).due == Decimal("40.00")
     assert list(selectors.missing_income_base(SYSTEM)) == []
 
@@ -85,7 +84,7 @@ def test_the_generate_page_says_how_many_were_passed_over_and_where_to_fill_the_
                                                                                    county_a_clerk):
     probationary(orgs["community"], member, vote_days_ago=100)
     page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_generate"),
-                                           {"month": f"{TODAY:%Y.%m}"}, follow=True)
+                                           {"month": f"{today():%Y.%m}"}, follow=True)
     text = page.content.decode()
     assert "有 1 名在职或离退休党员未填写党费计算基数" in text and "在职、离退休党员未填写党费计算基数" in text
 
@@ -119,7 +118,7 @@ def test_a_retired_member_without_a_base_owes_nothing_and_is_listed_instead(orgs
     retired = add_member(orgs["community"], dues_category="retired")
     Member.objects.filter(pk=retired.pk).update(income_base=None)
     for back in range(7, 0, -1):
-        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+        services.dues_generate_month(month=services.rules.add_months(today(), -back), actor=SYSTEM)
     assert not DuesRecord.objects.filter(member=retired).exists()
     assert list(selectors.missing_income_base(SYSTEM)) == [Member.objects.get(pk=retired.pk)]
     assert Member.objects.get(pk=retired.pk).unpaid_months == 0
@@ -129,7 +128,7 @@ def test_a_month_of_nothing_due_is_not_in_arrears(orgs):
     """A category configured at 0 (or a month generated at 0.00 before the rule) owes nothing."""
     member = add_member(orgs["community"], dues_category="student")
     for back in range(7, 0, -1):
-        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+        services.dues_generate_month(month=services.rules.add_months(today(), -back), actor=SYSTEM)
     DuesRecord.objects.filter(member=member).update(due=Decimal("0.00"))
     services.dues_recount([member.pk])
     assert Member.objects.get(pk=member.pk).unpaid_months == 0
@@ -144,7 +143,7 @@ def test_the_migration_makes_a_retired_zero_base_not_filled_and_recounts_months_
     step = importlib.import_module("branches.members.migrations.0027_retired_base_required")
     retired = add_member(orgs["community"], dues_category="retired")
     for back in range(3, 0, -1):
-        services.dues_generate_month(month=services.rules.add_months(TODAY, -back), actor=SYSTEM)
+        services.dues_generate_month(month=services.rules.add_months(today(), -back), actor=SYSTEM)
     # As kept before the rule: a base of 0 and three months generated at 0.00, counted unpaid.
     DuesRecord.objects.filter(member=retired).update(due=Decimal("0.00"))
     Member.objects.filter(pk=retired.pk).update(unpaid_months=3)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from branches.members import rules, services
 from branches.members.models import DuesRecord
 
-from .conftest import SYSTEM, TODAY, days_ago
+from .conftest import SYSTEM, days_ago, today
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def moved(orgs, member, county_b_clerk):
     """The member's letter to 七里河区, received there: he is county B's now."""
-    services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -1), actor=SYSTEM)
+    services.dues_generate_month(month=rules.add_months(today().replace(day=1), -1), actor=SYSTEM)
     DuesRecord.objects.filter(member=member).update(paid=40, paid_on=days_ago(20))
     t = services.transfer_start(member=member, to_branch=orgs["county_b"], letter_number="城组转〔2026〕41号",
                                 started_on=days_ago(9), actor=SYSTEM)

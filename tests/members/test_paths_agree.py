@@ -19,7 +19,7 @@ from orgwork.audit.models import AuditLog
 from orgwork.common import secrets
 from orgwork.imports.probing import NEAR_MISS_FORM_MESSAGE
 
-from .conftest import SYSTEM, TODAY, activist, add_member, days_ago, make_id, probationary, with_the_right
+from .conftest import SYSTEM, activist, add_member, days_ago, make_id, probationary, today, with_the_right
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -27,8 +27,6 @@ pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
 APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "确定为入党积极分子日期",
                   "培养联系人一身份证号", "集中培训天数"]
-
-
 
 
 def roster_row(name: str, number: str, **cells: str) -> list[str]:
@@ -152,7 +150,7 @@ def test_a_member_on_the_roll_cannot_apply_again_on_the_form_or_the_sheet(tmp_pa
 
 def test_an_application_dated_after_today_is_refused_on_the_form_the_service_and_the_sheet(
         tmp_path, orgs, client_for, county_a_clerk):
-    later = (TODAY + datetime.timedelta(days=28)).isoformat()
+    later = (today() + datetime.timedelta(days=28)).isoformat()
     number = make_id(datetime.date(1998, 8, 8))
     page = client_for(county_a_clerk).post(reverse("admin:members_applicant_add"), {
         "name": "未来", "id_number": number, "branch": orgs["community"].pk, "applied_on": later,
@@ -161,7 +159,7 @@ def test_an_application_dated_after_today_is_refused_on_the_form_the_service_and
     assert page.context["adminform"].form.errors["applied_on"] == ["递交入党申请书日期不能晚于今天。"]
     with pytest.raises(ValidationError, match="递交入党申请书日期不能晚于今天"):
         services.applicant_apply(applicant=Applicant(name="未来", id_number=number, branch=orgs["community"],
-                                                     applied_on=TODAY + datetime.timedelta(days=28)),
+                                                     applied_on=today() + datetime.timedelta(days=28)),
                                  actor=county_a_clerk)
     result = run(tmp_path, [APPLICANT_HEAD, ["未来", number, "A-SQ", later, "", "", "", ""]], ApplicantResource,
                  county_a_clerk)
@@ -187,7 +185,7 @@ def test_the_dates_of_a_member_admitted_through_the_pipeline_are_kept_on_the_for
 
 
 def test_a_joining_date_after_today_is_refused_on_the_form_and_the_sheet(tmp_path, orgs, client_for, county_a_clerk):
-    later = (TODAY + datetime.timedelta(days=30)).isoformat()
+    later = (today() + datetime.timedelta(days=30)).isoformat()
     number = make_id(datetime.date(1980, 8, 8))
     page = client_for(county_a_clerk).post(reverse("admin:members_member_add"), {
         "name": "未来", "id_number": number, "branch": orgs["community"].pk, "category": "probationary",
@@ -208,17 +206,17 @@ def test_a_member_whose_relationship_went_out_cannot_be_put_back_on_the_roll(org
         services.transfer_receive(transfer=transfer, received_on=days_ago(1), actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
     client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
-        "action": "set_status", "_selected_action": [member.pk], "apply": "1", "status": MemberStatus.ACTIVE, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
+        "action": "set_status", "_selected_action": [member.pk], "apply": "1", "status": MemberStatus.ACTIVE, "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"})
     assert Member.objects.get(pk=member.pk).status == MemberStatus.TRANSFERRED_OUT
     with pytest.raises(ValidationError, match="已转出"):
-        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+        services.member_set_status(member=member, status=MemberStatus.ACTIVE, changed_on=today(), reason="支部决定", actor=county_a_clerk)
 
 
 def test_a_status_change_to_the_status_the_member_has_is_refused_under_it_not_reported_done(
         orgs, member, client_for, county_a_clerk):
     client = client_for(county_a_clerk)
     last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    page = client.post(f"/admin/members/member/{member.pk}/status/", {"status": MemberStatus.ACTIVE, "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
+    page = client.post(f"/admin/members/member/{member.pk}/status/", {"status": MemberStatus.ACTIVE, "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"})
     assert page.status_code == 200
     assert page.context["form"].errors["status"] == [f"「{member}」的党籍状态已是在册，未作变更。"]
     assert not AuditLog.objects.filter(id__gt=last).exists()
@@ -228,9 +226,9 @@ def test_a_probationary_member_is_expelled_only_through_the_file_and_a_death_clo
     file = probationary(orgs["community"], member, vote_days_ago=100)
     admitted = Member.objects.get(pk=file.member_id)
     with pytest.raises(ValidationError, match="发展党员档案中办理"):
-        services.member_set_status(member=admitted, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+        services.member_set_status(member=admitted, status=MemberStatus.EXPELLED, changed_on=today(), reason="支部决定", actor=county_a_clerk)
     assert Member.objects.get(pk=admitted.pk).status == MemberStatus.ACTIVE
-    services.member_set_status(member=admitted, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=county_a_clerk)
+    services.member_set_status(member=admitted, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=county_a_clerk)
     assert Member.objects.get(pk=admitted.pk).status == MemberStatus.DECEASED
     closed = Applicant.objects.get(pk=file.pk)
     assert (closed.stage, closed.closed_reason) == (Stage.DECEASED, "预备党员去世")  # not a 取消: no decision against him
@@ -245,9 +243,9 @@ DUES_HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
 def paid_month(member: Member) -> Any:
     from branches.members.models import DuesRecord
 
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     record = DuesRecord.objects.get(member=member)
-    return services.dues_pay(record=record, paid=Decimal("120.00"), paid_on=TODAY, actor=SYSTEM)
+    return services.dues_pay(record=record, paid=Decimal("120.00"), paid_on=today(), actor=SYSTEM)
 
 
 def test_blank_cells_or_fields_never_erase_a_payment_on_record(tmp_path, orgs, member, client_for, county_a_clerk):
@@ -255,7 +253,7 @@ def test_blank_cells_or_fields_never_erase_a_payment_on_record(tmp_path, orgs, m
     from branches.members.resources import DuesPaymentResource
 
     record = paid_month(member)
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "", ""]], DuesPaymentResource,
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{today():%Y-%m}", "", ""]], DuesPaymentResource,
                  county_a_clerk)
     assert not result.committed and "不能留空清除" in messages(result)
     page = client_for(county_a_clerk).post(reverse("admin:members_duesrecord_change", args=[record.pk]),
@@ -272,16 +270,16 @@ def test_the_pay_in_full_action_leaves_a_month_already_paid_as_it_was(orgs, memb
                                            {"action": "pay_in_full", "_selected_action": [record.pk]}, follow=True)
     assert "未重复登记" in page.content.decode()
     stored = DuesRecord.objects.get(pk=record.pk)
-    assert (stored.paid, stored.paid_on) == (Decimal("120.00"), TODAY)
+    assert (stored.paid, stored.paid_on) == (Decimal("120.00"), today())
 
 
 def test_a_dues_sheet_month_written_as_a_day_finds_that_months_record(tmp_path, orgs, member, county_a_clerk):
     from branches.members.models import DuesRecord
     from branches.members.resources import DuesPaymentResource
 
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    day = TODAY.replace(day=15)  # the month's record is dated the 1st
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, day.isoformat(), "40", TODAY.isoformat()]],
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    day = today().replace(day=15)  # the month's record is dated the 1st
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, day.isoformat(), "40", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert result.committed, messages(result)
     assert DuesRecord.objects.get(member=member).paid == Decimal("40")
@@ -313,7 +311,7 @@ def test_a_full_membership_decided_before_the_year_is_out_is_refused_under_its_d
     applicant = probationary(orgs["community"], member, vote_days_ago=200)
     services.applicant_oath(applicant=applicant, oath_on=days_ago(150), actor=SYSTEM)
     page = client_for(county_a_clerk).post(reverse("admin:members_applicant_make_full_step", args=[applicant.pk]),
-                                           {"day": TODAY.isoformat(), "expected": "1", "present": "1",
+                                           {"day": today().isoformat(), "expected": "1", "present": "1",
                                             "in_favour": "1"})
     form = page.context["form"]
     assert form.errors["day"] and not form.non_field_errors(), form.errors

@@ -130,10 +130,10 @@ def test_a_lapse_review_is_seen_by_the_party_building_clerks_and_not_by_other_bu
     from orgwork.rectification.models import RectificationItem
     from orgwork.rectification.selectors import items_visible_to
 
-    from .conftest import SYSTEM, TODAY
+    from .conftest import SYSTEM, today
 
     for back in range(6, 0, -1):
-        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
+        services.dues_generate_month(month=rules.add_months(today().replace(day=1), -back), actor=SYSTEM)
     call_command("members_check_arrears")
     item = RectificationItem.objects.get(source_object_id=str(contact.pk))
     party = make_staff("party_clerk", tree["county_a"], roles.PARTY_BUILDING)

@@ -17,7 +17,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant
 from branches.members.resources import ApplicantResource
 
-from .conftest import CONTACT_ID, SYSTEM, TODAY, VOTE_COUNT, days_ago, make_id, probationary
+from .conftest import CONTACT_ID, SYSTEM, VOTE_COUNT, days_ago, make_id, probationary, today
 from .conftest import column_messages as errors
 from .conftest import run_sheet
 
@@ -36,7 +36,7 @@ def test_an_extension_decided_when_the_year_has_ended_records_its_meeting(orgs, 
     a = probationary(orgs["community"], member, vote_days_ago=380)
     ends = rules.probation_end(days_ago(380))
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        services.applicant_extend_probation(applicant=a, months=6, decided_on=TODAY + datetime.timedelta(days=1),
+        services.applicant_extend_probation(applicant=a, months=6, decided_on=today() + datetime.timedelta(days=1),
                                             actor=SYSTEM)
     done = services.applicant_extend_probation(applicant=a, months=6, decided_on=ends, actor=SYSTEM)
     stored = Applicant.objects.get(pk=done.pk)
@@ -111,38 +111,45 @@ HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日�
         "支部大会讨论接收日期", "上级党委审批日期", "入党宣誓日期", "延长预备期（月）", "延长预备期支部大会日期", "转正日期",
         "讨论转正支部大会日期", "接收表决应到会人数", "接收表决实到会人数", "赞成接收人数", "转正表决应到会人数",
         "转正表决实到会人数", "赞成转正人数"]
-ACTIVIST = days_ago(1400).replace(day=10)
-VOTE = rules.add_months(ACTIVIST, 14)
+
+
+def activist_day() -> datetime.date:
+    return days_ago(1400).replace(day=10)
+
+
+def vote_day() -> datetime.date:
+    return rules.add_months(activist_day(), 14)
 
 
 def sheet(tmp_path: Path, user: Any, *, extended: str = "", extension_meeting: str = "", full_on: str = "",
           full_meeting: str = "") -> Any:
-    d = ACTIVIST.isoformat
-    row = ["赵明", make_id(datetime.date(1990, 5, 1)), "A-SQ", (ACTIVIST - datetime.timedelta(days=40)).isoformat(),
-           (ACTIVIST - datetime.timedelta(days=30)).isoformat(), d(), CONTACT_ID,
-           rules.add_months(ACTIVIST, 6).isoformat(), rules.add_months(ACTIVIST, 12).isoformat(),
-           rules.add_months(ACTIVIST, 13).isoformat(), "3", rules.add_months(ACTIVIST, 13).isoformat(), VOTE.isoformat(),
-           (VOTE + datetime.timedelta(days=30)).isoformat(), (VOTE + datetime.timedelta(days=40)).isoformat(), extended,
+    activist_on, voted_on = activist_day(), vote_day()
+    d = activist_on.isoformat
+    row = ["赵明", make_id(datetime.date(1990, 5, 1)), "A-SQ", (activist_on - datetime.timedelta(days=40)).isoformat(),
+           (activist_on - datetime.timedelta(days=30)).isoformat(), d(), CONTACT_ID,
+           rules.add_months(activist_on, 6).isoformat(), rules.add_months(activist_on, 12).isoformat(),
+           rules.add_months(activist_on, 13).isoformat(), "3", rules.add_months(activist_on, 13).isoformat(), voted_on.isoformat(),
+           (voted_on + datetime.timedelta(days=30)).isoformat(), (voted_on + datetime.timedelta(days=40)).isoformat(), extended,
            extension_meeting, full_on, full_meeting, "1", "1", "1", *(("1", "1", "1") if full_meeting else ("", "", ""))]
     return run_sheet(tmp_path, [HEAD, row], ApplicantResource, user)
 
 
 def test_a_sheet_extension_decided_before_the_year_ends_is_refused(tmp_path, orgs, contact, county_a_clerk):
-    ends = rules.probation_end(VOTE, 6)
-    result = sheet(tmp_path, county_a_clerk, extended="6", extension_meeting=(VOTE + datetime.timedelta(days=4)).isoformat(),
+    ends = rules.probation_end(vote_day(), 6)
+    result = sheet(tmp_path, county_a_clerk, extended="6", extension_meeting=(vote_day() + datetime.timedelta(days=4)).isoformat(),
                    full_on=ends.isoformat(), full_meeting=ends.isoformat())
     assert not result.committed and "期满前不能讨论延长预备期" in errors(result), errors(result)
 
 
 def test_a_sheet_full_meeting_before_the_probation_ends_is_refused(tmp_path, orgs, contact, county_a_clerk):
-    ends = rules.probation_end(VOTE)
+    ends = rules.probation_end(vote_day())
     result = sheet(tmp_path, county_a_clerk, full_on=ends.isoformat(),
                    full_meeting=(ends - datetime.timedelta(days=3)).isoformat())
     assert not result.committed and "期满前不能讨论转正" in errors(result), errors(result)
 
 
 def test_a_sheet_takes_the_meeting_dates_of_an_extension_and_of_the_full_step(tmp_path, orgs, contact, county_a_clerk):
-    year_end, ends = rules.probation_end(VOTE), rules.probation_end(VOTE, 6)
+    year_end, ends = rules.probation_end(vote_day()), rules.probation_end(vote_day(), 6)
     result = sheet(tmp_path, county_a_clerk, extended="6", extension_meeting=(year_end + datetime.timedelta(days=2)).isoformat(),
                    full_on=ends.isoformat(), full_meeting=(ends + datetime.timedelta(days=5)).isoformat())
     assert result.committed, errors(result)
@@ -152,7 +159,7 @@ def test_a_sheet_takes_the_meeting_dates_of_an_extension_and_of_the_full_step(tm
 
 
 def test_a_sheet_extension_whose_months_ended_before_its_meeting_is_refused(tmp_path, orgs, contact, county_a_clerk):
-    ends = rules.probation_end(VOTE, 6)
+    ends = rules.probation_end(vote_day(), 6)
     result = sheet(tmp_path, county_a_clerk, extended="6", extension_meeting=(ends + datetime.timedelta(days=30)).isoformat(),
                    full_on=ends.isoformat(), full_meeting=(ends + datetime.timedelta(days=30)).isoformat())
     assert not result.committed and EXTENDS_NOTHING in errors(result), errors(result)

@@ -9,14 +9,14 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import DuesRecord
 
-from .conftest import SYSTEM, TODAY
+from .conftest import SYSTEM, today
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_read_only_dues_page_shows_no_english_label_and_the_editor_keeps_the_confirm_box(
         orgs, member, client_for, view_only_auditor, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     record = DuesRecord.objects.get(member=member)
     url = reverse("admin:members_duesrecord_change", args=[record.pk])
     read = client_for(view_only_auditor).get(url)

@@ -15,7 +15,7 @@ from branches.members.resources import MemberResource
 from orgwork.common import freetext
 from orgwork.rectification.models import RectificationItem
 
-from .conftest import SYSTEM, TODAY, days_ago, run_sheet, sheet_messages
+from .conftest import SYSTEM, days_ago, run_sheet, sheet_messages, today
 from .test_applicant_sheet import file_row
 from .test_applicant_sheet import messages as applicant_messages
 from .test_applicant_sheet import run as run_applicants
@@ -91,9 +91,9 @@ def lapsed_with_reason(member, reason, monkeypatch) -> int:
     """Six months ended unpaid with ``reason`` kept as the 欠缴原因 (as written before the
     rule); the 自行脱党 check's count."""
     for back in range(5, -1, -1):
-        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
+        services.dues_generate_month(month=rules.add_months(today().replace(day=1), -back), actor=SYSTEM)
     Member.objects.filter(pk=member.pk).update(arrears_reason=reason)
-    monkeypatch.setattr("orgwork.common.dates.today", lambda: rules.add_months(TODAY.replace(day=1), 1))
+    monkeypatch.setattr("orgwork.common.dates.today", lambda: rules.add_months(today().replace(day=1), 1))
     services.dues_recount([member.pk])
     return services.members_check_arrears(actor=SYSTEM)
 

@@ -14,7 +14,7 @@ from branches.members.models import Applicant, Member, MemberCategory, Stage, Tr
 from orgwork.audit.models import AuditLog
 from tests.steps import assert_step_unavailable
 
-from .conftest import SYSTEM, TODAY, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, VOTE_COUNT, activist, add_member, candidate, days_ago, new_applicant, probationary, today
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_an_applicants_page_offers_the_steps_of_its_stage_and_no_save_button(org
         assert 'name="_save"' not in html and 'name="_continue"' not in html
     full = Applicant.objects.get(pk=probationary(orgs["community"], contact, vote_days_ago=400).pk)
     services.applicant_oath(applicant=full, oath_on=days_ago(300), actor=SYSTEM)
-    services.applicant_make_full(**VOTE_COUNT, applicant=full, decided_on=TODAY, actor=SYSTEM)
+    services.applicant_make_full(**VOTE_COUNT, applicant=full, decided_on=today(), actor=SYSTEM)
     assert buttons(page(client, full)) == []
 
 
@@ -150,7 +150,7 @@ def test_a_members_page_changes_the_status_through_the_service_but_never_to_tran
     client = client_for(county_a_clerk)
     refused = client.post(step_url(member, "status"), {"status": "transferred_out"})
     assert refused.status_code == 200 and Member.objects.get(pk=member.pk).status == "active"
-    assert client.post(step_url(member, "status"), {"status": "deceased", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"}).status_code == 302
+    assert client.post(step_url(member, "status"), {"status": "deceased", "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"}).status_code == 302
     assert Member.objects.get(pk=member.pk).status == "deceased"
     assert buttons(page(client, member)) == ["status"]  # no transfer for a member off the roll
 
@@ -176,7 +176,7 @@ def test_the_lists_batch_actions_take_the_same_steps_as_the_record_pages(orgs, m
                  "valid_days": "30"})
     assert Transfer.objects.get(pk=t.pk).state == TransferState.IN_TRANSIT
     client.post(reverse("admin:members_member_changelist"),
-                {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended", "changed_on": f"{TODAY:%Y-%m-%d}", "reason": "支部决定"})
+                {"action": "set_status", "_selected_action": [contact.pk], "apply": "1", "status": "suspended", "changed_on": f"{today():%Y-%m-%d}", "reason": "支部决定"})
     assert Member.objects.get(pk=contact.pk).status == "suspended"
 
 
@@ -185,11 +185,11 @@ def test_a_step_form_that_picks_by_typing_refuses_a_value_that_is_not_a_key_unde
         orgs, member, client_for, county_a_clerk, value):
     client = client_for(county_a_clerk)
     response = client.post(step_url(member, "transfer"), {"to_branch": value, "letter_number": "城组转〔2026〕9号",
-                                                          "started_on": TODAY.isoformat()})
+                                                          "started_on": today().isoformat()})
     assert response.status_code == 200 and response.context["form"].errors["to_branch"]
     applicant = services.applicant_talk(applicant=new_applicant(orgs["community"], applied_on=days_ago(40)),
                                         talked_on=days_ago(30), actor=SYSTEM)
-    response = client.post(step_url(applicant, "make-activist"), {"day": TODAY.isoformat(), "contact_1": value})
+    response = client.post(step_url(applicant, "make-activist"), {"day": today().isoformat(), "contact_1": value})
     assert response.status_code == 200 and response.context["form"].errors["contact_1"]
     assert not Transfer.objects.exists()
     assert Applicant.objects.get(pk=applicant.pk).stage == Stage.APPLIED

@@ -15,7 +15,7 @@ from branches.members.models import DuesRecord, Member, MemberCategory, MemberSt
 from orgwork.audit.models import AuditLog
 from orgwork.rectification.models import RectificationItem
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
+from .conftest import SYSTEM, add_member, days_ago, make_id, today
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_members_per_branch_are_counted_from_the_roster(orgs, county_a_clerk):
     add_member(orgs["community"], "甲")
     add_member(orgs["community"], "乙")
     gone = add_member(orgs["community"], "丙")
-    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+    services.member_set_status(member=gone, status=MemberStatus.DECEASED, changed_on=today(), reason="支部决定", actor=SYSTEM)
     add_member(orgs["county_b"], "丁")
     rows = {b.name: b for b in selectors.branch_member_counts(county_a_clerk)}
     assert rows["东岗社区党支部"].roster_count == 2
@@ -143,11 +143,11 @@ EXCEPTION = "困难党员经批准减免"
 
 def three_months(member: Member, paid: tuple[bool, bool, bool]) -> list[datetime.date]:
     """The member's ledger for the three months before this one, paid as ``paid`` says."""
-    months = [rules.add_months(TODAY.replace(day=1), -back) for back in (3, 2, 1)]
+    months = [rules.add_months(today().replace(day=1), -back) for back in (3, 2, 1)]
     for month, is_paid in zip(months, paid):
         services.dues_generate_month(month=month, actor=SYSTEM)
         if is_paid:
-            services.dues_pay_in_full(record=DuesRecord.objects.get(member=member, month=month), paid_on=TODAY,
+            services.dues_pay_in_full(record=DuesRecord.objects.get(member=member, month=month), paid_on=today(),
                                       actor=SYSTEM)
     return months
 
@@ -159,7 +159,7 @@ def three_months(member: Member, paid: tuple[bool, bool, bool]) -> list[datetime
 ])
 def test_the_letter_says_how_far_the_dues_are_paid_from_the_ledger(orgs, member, paid, paid_to):
     months = three_months(member, paid)
-    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
+    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=today(),
                                       valid_days=30, dues_exception=EXCEPTION, actor=SYSTEM)
     assert transfer.dues_paid_to == (None if paid_to is None else months[paid_to])
     audited = AuditLog.objects.latest("pk").changes  # the letter's one audit row
@@ -178,7 +178,7 @@ def test_a_payment_recorded_after_the_letters_date_is_not_on_the_letter(orgs, me
 
 def test_the_transfer_page_shows_the_letters_dues_month(orgs, member, client_for, county_a_clerk):
     months = three_months(member, (True, True, False))
-    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=TODAY,
+    transfer = services.transfer_send(transfer=started(member, to_branch=orgs["county_b"]), sent_on=today(),
                                       valid_days=30, dues_exception=EXCEPTION, actor=SYSTEM)
     page = client_for(county_a_clerk).get(reverse("admin:members_transfer_change", args=[transfer.pk]))
     assert page.status_code == 200
@@ -196,7 +196,7 @@ def test_monthly_dues_follow_the_rate_table(category, income, due):
 
 
 def test_generating_a_month_is_idempotent_and_counts_arrears(orgs, member):
-    month = rules.add_months(TODAY.replace(day=1), -1)
+    month = rules.add_months(today().replace(day=1), -1)
     before = AuditLog.objects.count()
     assert services.dues_generate_month(month=month, actor=SYSTEM) == 1
     assert AuditLog.objects.count() == before + 1
@@ -207,28 +207,28 @@ def test_generating_a_month_is_idempotent_and_counts_arrears(orgs, member):
 
 
 def test_paying_less_than_due_is_refused_and_paying_in_full_clears_the_month(orgs, member):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     record = DuesRecord.objects.get(member=member)
     with pytest.raises(ValidationError) as error:
-        services.dues_pay(record=record, paid=Decimal("20"), paid_on=TODAY, actor=SYSTEM)
+        services.dues_pay(record=record, paid=Decimal("20"), paid_on=today(), actor=SYSTEM)
     assert "足额" in error.value.message_dict["paid"][0]
-    services.dues_pay(record=record, paid=Decimal("40"), paid_on=TODAY, actor=SYSTEM)
+    services.dues_pay(record=record, paid=Decimal("40"), paid_on=today(), actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).unpaid_months == 0
     assert list(selectors.arrears(SYSTEM)) == []
 
 
 def test_a_county_clerk_cannot_record_a_payment_in_another_county(orgs, county_b_clerk):
     m = add_member(orgs["community"])
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     with pytest.raises(ValidationError) as error:
-        services.dues_pay(record=DuesRecord.objects.get(member=m), paid=Decimal("40"), paid_on=TODAY,
+        services.dues_pay(record=DuesRecord.objects.get(member=m), paid=Decimal("40"), paid_on=today(),
                           actor=county_b_clerk)
     assert "管辖范围" in str(error.value)
 
 
 def six_unpaid_months(member: Member) -> None:
     for back in range(6, 0, -1):
-        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
+        services.dues_generate_month(month=rules.add_months(today().replace(day=1), -back), actor=SYSTEM)
 
 
 def test_six_unpaid_months_put_a_lapse_review_on_the_checklist_once(orgs, member):
@@ -250,9 +250,9 @@ def test_six_unpaid_months_with_a_recorded_reason_are_not_a_lapse(orgs, member):
 
 def test_six_unpaid_months_that_are_not_consecutive_are_not_a_lapse(orgs, member):
     six_unpaid_months(member)
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    middle = DuesRecord.objects.get(member=member, month=rules.add_months(TODAY.replace(day=1), -3))
-    services.dues_pay(record=middle, paid=middle.due, paid_on=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    middle = DuesRecord.objects.get(member=member, month=rules.add_months(today().replace(day=1), -3))
+    services.dues_pay(record=middle, paid=middle.due, paid_on=today(), actor=SYSTEM)
     assert services.members_check_arrears(actor=SYSTEM) == 0
 
 
@@ -260,7 +260,7 @@ def test_the_arrears_list_matches_the_plain_ledger_aggregate(orgs, member):
     other = add_member(orgs["village"], "孙")
     six_unpaid_months(member)
     for record in DuesRecord.objects.filter(member=other):
-        services.dues_pay(record=record, paid=record.due, paid_on=TODAY, actor=SYSTEM)
+        services.dues_pay(record=record, paid=record.due, paid_on=today(), actor=SYSTEM)
     assert [m.pk for m in selectors.arrears(SYSTEM)] == [m.pk for m in selectors.arrears_naive()] == [member.pk]
 
 
@@ -276,7 +276,7 @@ def test_correcting_a_member_cannot_change_the_standing_outside_its_action(orgs,
     member.status = MemberStatus.EXPELLED
     with pytest.raises(ValidationError):
         services.member_save(member=member, actor=SYSTEM)
-    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=TODAY, reason="支部决定", actor=SYSTEM)
+    services.member_set_status(member=member, status=MemberStatus.EXPELLED, changed_on=today(), reason="支部决定", actor=SYSTEM)
     assert Member.objects.get(pk=member.pk).status == MemberStatus.EXPELLED
 
 
@@ -284,8 +284,8 @@ def test_the_generate_command_adds_a_month_once(orgs, member):
     from io import StringIO
 
     out = StringIO()
-    call_command("members_generate_dues", month=f"{TODAY:%Y-%m}", stdout=out)
-    call_command("members_generate_dues", month=f"{TODAY:%Y-%m}", stdout=out)
+    call_command("members_generate_dues", month=f"{today():%Y-%m}", stdout=out)
+    call_command("members_generate_dues", month=f"{today():%Y-%m}", stdout=out)
     assert "新增 1 条" in out.getvalue() and "新增 0 条" in out.getvalue()
     assert DuesRecord.objects.filter(member=member).count() == 1
 

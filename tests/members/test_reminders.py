@@ -20,7 +20,7 @@ from orgwork.notifications import registry
 from orgwork.notifications import services as notifications
 from orgwork.notifications.models import Notification, ReminderRule, Stage
 
-from .conftest import SYSTEM, TODAY, add_member, admitted, days_ago, probationary
+from .conftest import SYSTEM, add_member, admitted, days_ago, probationary, today
 
 pytestmark = pytest.mark.django_db
 PROBATION = "members_probation_end"
@@ -32,7 +32,7 @@ def due(source: str, until: datetime.date) -> dict[int, registry.DueItem]:
 
 
 def reminders(user, source: str) -> list[Notification]:
-    notifications.notifications_create(actor=SystemActor("send_reminders"), today=TODAY)
+    notifications.notifications_create(actor=SystemActor("send_reminders"), today=today())
     return list(Notification.objects.filter(recipient=user, source=source).order_by("due_on", "pk"))
 
 
@@ -45,7 +45,7 @@ def test_a_roster_only_probationary_member_is_reminded_a_year_from_joining_besid
     ending = roster_only(orgs, "名册预备", days_ago(350))
     roster_only(orgs, "名册新预备", days_ago(200))
     by_file = probationary(orgs["community"], member, vote_days_ago=345)
-    items = due(PROBATION, TODAY + datetime.timedelta(days=30))
+    items = due(PROBATION, today() + datetime.timedelta(days=30))
     assert sorted(items) == sorted([ending.pk, by_file.member_id])
     mine = items[ending.pk]
     assert mine.deadline == rules.add_months(days_ago(350), 12) and "名册预备" in mine.title
@@ -66,7 +66,7 @@ def test_the_reminders_and_the_list_of_probations_ending_name_the_same_members_o
     probationary(orgs["village"], member, vote_days_ago=100)
     listed = [m.pk for m in selectors.probation_ending(SYSTEM)]
     assert len(listed) == len(set(listed)) == 3
-    assert sorted(due(PROBATION, TODAY + datetime.timedelta(days=30))) == sorted(listed)
+    assert sorted(due(PROBATION, today() + datetime.timedelta(days=30))) == sorted(listed)
 
 
 def test_an_extended_probation_is_reminded_when_the_extension_ends_not_the_year(orgs, member):
@@ -74,7 +74,7 @@ def test_an_extended_probation_is_reminded_when_the_extension_ends_not_the_year(
 
     by_file = probationary(orgs["community"], member, vote_days_ago=380)
     services.applicant_extend_probation(applicant=by_file, months=6, decided_on=days_ago(10), actor=SYSTEM)
-    assert due(PROBATION, TODAY + datetime.timedelta(days=30)) == {}
+    assert due(PROBATION, today() + datetime.timedelta(days=30)) == {}
     ends = rules.probation_end(days_ago(380), 6)
     assert due(PROBATION, ends)[by_file.member_id].deadline == ends
     assert due(PROBATION, ends - datetime.timedelta(days=1)) == {}
@@ -93,10 +93,10 @@ def test_the_latest_start_of_a_period_ending_by_a_day_is_exact_at_every_month_en
 MIGRATION = importlib.import_module("branches.members.migrations.0015_probation_reminders_by_member")
 
 
-def sent_before(user, key: str, day: datetime.date = TODAY) -> Notification:
+def sent_before(user, key: str, day: datetime.date | None = None) -> Notification:
     return Notification.objects.create(recipient=user, rule=ReminderRule.objects.get(source=PROBATION),
                                        source=PROBATION, source_key=f"{PROBATION}:{key}:{Stage.SOON}", stage=Stage.SOON,
-                                       title="预备党员预备期满：15天后到期", day=day)
+                                       title="预备党员预备期满：15天后到期", day=day or today())
 
 
 def test_a_reminder_sent_keyed_by_the_file_is_keyed_by_its_member_once_migrated_and_not_sent_again(
@@ -143,7 +143,7 @@ def test_a_vote_awaiting_approval_is_due_when_its_three_months_end_and_leaves_on
     sent = reminders(county_a_clerk, APPROVAL)
     assert [(n.stage, n.due_on) for n in sent] == [(Stage.SOON, deadline)] and "待审批" in sent[0].body
     assert reminders(county_b_clerk, APPROVAL) == []
-    services.applicant_approve(applicant=waiting, approved_on=TODAY, actor=SYSTEM)
+    services.applicant_approve(applicant=waiting, approved_on=today(), actor=SYSTEM)
     assert waiting.pk not in due(APPROVAL, deadline + datetime.timedelta(days=365))
 
 
@@ -157,5 +157,5 @@ def test_an_approval_long_overdue_reaches_the_unit_above(orgs, member, county_a_
 def test_the_approval_reminders_name_the_approval_lists_files(orgs, member):
     for days, name in ((100, "逾期未批"), (80, "将到期"), (10, "新接收")):
         admitted(orgs, member, vote_days_ago=days, name=name)
-    far = TODAY + datetime.timedelta(days=rules.APPROVAL_WITHIN_MONTHS * 31)
+    far = today() + datetime.timedelta(days=rules.APPROVAL_WITHIN_MONTHS * 31)
     assert sorted(due(APPROVAL, far)) == sorted(a.pk for a in selectors.approvals_pending(SYSTEM))

@@ -23,7 +23,7 @@ from orgwork import dashboard
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import open_sheet
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id, probationary
+from .conftest import SYSTEM, add_member, days_ago, make_id, probationary, today
 
 pytestmark = pytest.mark.django_db
 TOO_OLD = "不能登记为预备党员"
@@ -38,7 +38,7 @@ def test_the_service_refuses_a_probationary_member_who_joined_more_than_two_year
 
 
 def test_a_probationary_member_within_the_two_years_is_taken(orgs):
-    joined = rules.add_months(TODAY, -rules.PROBATION_MAX_MONTHS)
+    joined = rules.add_months(today(), -rules.PROBATION_MAX_MONTHS)
     assert add_member(orgs["community"], "延长中", category=MemberCategory.PROBATIONARY, joined_on=joined).pk
 
 

@@ -52,14 +52,15 @@ def refusal(call: Any) -> str:
     return messages[0]
 
 
-@pytest.mark.parametrize("cell", [f"{days_ago(50):%Y-%m-%d}", f"{days_ago(60):%Y-%m-%d}、{days_ago(20):%Y-%m-%d}"],
+@pytest.mark.parametrize("cell", [lambda: f"{days_ago(50):%Y-%m-%d}",
+                                  lambda: f"{days_ago(60):%Y-%m-%d}、{days_ago(20):%Y-%m-%d}"],
                          ids=["one date", "a list of dates"])
 def test_the_applicants_sheet_cannot_record_a_review_after_the_vote(tmp_path, probationer, county_a_clerk, cell):
     reviews = set(probationer.reviews.values_list("reviewed_on", flat=True))
     message = refusal(lambda: services.applicant_review(applicant=probationer, reviewed_on=days_ago(50),
                                                         summary="表现良好", actor=county_a_clerk))
     assert message == "「培养考察」须在入党积极分子、发展对象阶段办理，「李晓」当前为预备党员。"
-    result = sheet(tmp_path, probationer, county_a_clerk, **{"最近一次培养考察日期": cell})
+    result = sheet(tmp_path, probationer, county_a_clerk, **{"最近一次培养考察日期": cell()})
     assert not result.committed and errors(result) == [("最近一次培养考察日期", message)]
     assert set(probationer.reviews.values_list("reviewed_on", flat=True)) == reviews
     assert Applicant.objects.get(pk=probationer.pk).reviewed_on == probationer.reviewed_on

@@ -14,7 +14,7 @@ from branches.members.resources import ApplicantResource
 from tests.steps import assert_step_unavailable
 
 from .conftest import SYSTEM, activist, add_member, admitted, days_ago, file_sheet_row, run_sheet
-from .test_applicant_sheet import CONTACT_ID, HEAD, VOTE, file_row, run
+from .test_applicant_sheet import CONTACT_ID, HEAD, file_row, run, vote_day
 from .test_batch_parity import step_page
 
 pytestmark = pytest.mark.django_db
@@ -83,4 +83,4 @@ def test_a_candidate_still_takes_its_training_and_an_approved_file_its_extension
     assert result.committed, errors(result)
     stored = Applicant.objects.get(name="赵明")
     assert (stored.stage, stored.training_days, stored.probation_extended_months) == (Stage.PROBATIONARY, 3, 6)
-    assert stored.extension_meeting_on == rules.add_months(VOTE, 12)
+    assert stored.extension_meeting_on == rules.add_months(vote_day(), 12)

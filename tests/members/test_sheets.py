@@ -13,7 +13,7 @@ from branches.members.models import Applicant, DuesRecord, Member, Stage
 from branches.members.resources import ApplicantResource, DuesPaymentResource, MemberResource
 from orgwork.rectification.models import RectificationItem
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id
+from .conftest import SYSTEM, add_member, days_ago, make_id, today
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -21,8 +21,6 @@ pytestmark = pytest.mark.django_db
 ROSTER_HEAD = ["姓名", "身份证号", "党支部代码", "党员类别", "入党日期", "转正日期", "党费类别", "党费计算基数（元/月）"]
 APPLICANT_HEAD = ["姓名", "身份证号", "党支部代码", "递交入党申请书日期", "谈话日期", "逾期谈话原因", "确定为入党积极分子日期",
                   "确定为发展对象日期", "培养联系人一身份证号", "最近一次培养考察日期"]
-
-
 
 
 def test_the_roster_sheet_registers_members_with_their_birth_dates(tmp_path, orgs, county_a_clerk):
@@ -84,14 +82,14 @@ DUES_HEAD = ["身份证号", "月份", "实交金额（元）", "交纳日期"]
 
 
 def test_a_dues_sheet_refuses_a_short_payment(tmp_path, orgs, member, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "5", TODAY.isoformat()]],
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{today():%Y-%m}", "5", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed and "足额" in messages(result)
 
 
 def test_a_dues_sheet_cannot_pay_a_month_not_yet_generated(tmp_path, orgs, member, county_a_clerk):
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{TODAY:%Y-%m}", "40", TODAY.isoformat()]],
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{today():%Y-%m}", "40", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed and "尚未生成" in messages(result)
 
@@ -99,9 +97,9 @@ def test_a_dues_sheet_cannot_pay_a_month_not_yet_generated(tmp_path, orgs, membe
 def test_a_dues_sheet_clears_arrears_and_then_checks_for_lapses(tmp_path, orgs, member, county_a_clerk):
     other = add_member(orgs["community"], "赵六")
     for back in range(6, 0, -1):
-        services.dues_generate_month(month=rules.add_months(TODAY.replace(day=1), -back), actor=SYSTEM)
-    month = rules.add_months(TODAY.replace(day=1), -1)
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{month:%Y-%m}", "40", TODAY.isoformat()]],
+        services.dues_generate_month(month=rules.add_months(today().replace(day=1), -back), actor=SYSTEM)
+    month = rules.add_months(today().replace(day=1), -1)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, f"{month:%Y-%m}", "40", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert result.committed, messages(result)
     assert DuesRecord.objects.get(member=member, month=month).paid == Decimal("40")
@@ -124,9 +122,9 @@ DUES_NAMED_HEAD = ["身份证号", "姓名", "月份", "实交金额（元）", 
 
 
 def test_a_dues_sheet_row_for_an_unknown_member_says_that_and_nothing_more(tmp_path, orgs, member, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
     stranger = make_id(datetime.date(1966, 6, 6))
-    result = run(tmp_path, [DUES_HEAD, [stranger, f"{TODAY:%Y-%m}", "20", TODAY.isoformat()]],
+    result = run(tmp_path, [DUES_HEAD, [stranger, f"{today():%Y-%m}", "20", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [
@@ -134,30 +132,30 @@ def test_a_dues_sheet_row_for_an_unknown_member_says_that_and_nothing_more(tmp_p
 
 
 def test_a_dues_sheet_row_without_a_month_names_the_month_only(tmp_path, orgs, member, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    result = run(tmp_path, [DUES_HEAD, [member.id_number, "", "20", TODAY.isoformat()]],
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    result = run(tmp_path, [DUES_HEAD, [member.id_number, "", "20", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed
     assert [e.column for e in result.errors] == ["月份"], messages(result)
 
 
 def test_a_dues_sheet_refuses_a_name_that_is_not_the_members(tmp_path, orgs, member, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    due = DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).due
-    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, "李四", f"{TODAY:%Y-%m}", f"{due}", TODAY.isoformat()]],
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    due = DuesRecord.objects.get(member=member, month=today().replace(day=1)).due
+    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, "李四", f"{today():%Y-%m}", f"{due}", today().isoformat()]],
                  DuesPaymentResource, county_a_clerk)
     assert not result.committed
     assert [(e.column, e.message) for e in result.errors] == [("姓名", "姓名与系统中该身份证号的党员不一致（系统中为 王*）")]
-    assert DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).paid_on is None
+    assert DuesRecord.objects.get(member=member, month=today().replace(day=1)).paid_on is None
 
 
 def test_a_dues_sheet_with_the_members_name_or_none_is_taken(tmp_path, orgs, member, county_a_clerk):
-    services.dues_generate_month(month=TODAY, actor=SYSTEM)
-    due = DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).due
-    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, member.name, f"{TODAY:%Y-%m}", f"{due}",
-                                              TODAY.isoformat()]], DuesPaymentResource, county_a_clerk)
+    services.dues_generate_month(month=today(), actor=SYSTEM)
+    due = DuesRecord.objects.get(member=member, month=today().replace(day=1)).due
+    result = run(tmp_path, [DUES_NAMED_HEAD, [member.id_number, member.name, f"{today():%Y-%m}", f"{due}",
+                                              today().isoformat()]], DuesPaymentResource, county_a_clerk)
     assert result.committed, messages(result)
-    assert DuesRecord.objects.get(member=member, month=TODAY.replace(day=1)).paid == due
+    assert DuesRecord.objects.get(member=member, month=today().replace(day=1)).paid == due
     assert result.ignored_headers == []  # the name is checked: the job page does not call it ignored
 
 

@@ -17,7 +17,7 @@ from branches.members.models import Appraisal, AppraisalGrade, Disposal, Leaving
 from branches.members.resources import MemberResource
 from orgwork.audit.models import AuditLog
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, probationary
+from .conftest import SYSTEM, add_member, days_ago, probationary, today
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 
@@ -46,7 +46,7 @@ def test_a_status_change_without_a_date_is_refused(member):
 
 
 def test_a_status_change_dated_in_the_future_is_refused(member):
-    assert "不能晚于今天" in refused(member, changed_on=TODAY + datetime.timedelta(days=1))["status_changed_on"][0]
+    assert "不能晚于今天" in refused(member, changed_on=today() + datetime.timedelta(days=1))["status_changed_on"][0]
 
 
 def test_a_status_change_dated_before_joining_is_refused(member):
@@ -167,7 +167,7 @@ def test_a_roster_sheet_cannot_change_a_members_status(tmp_path, orgs, member, c
 # --- the other services that move a member off the roll or back ---------------------------
 
 def test_carrying_out_a_disposal_records_the_approval_as_the_status_change(orgs, member):
-    year = TODAY.year - 1
+    year = today().year - 1
     appraisal = services.appraisal_save(appraisal=Appraisal(
         member=member, year=year, grade=AppraisalGrade.UNQUALIFIED, decided_on=datetime.date(year, 12, 20),
         disposal=Disposal.REMOVE), actor=SYSTEM)
@@ -219,7 +219,6 @@ def test_a_probationer_admitted_and_cancelled_by_the_applicants_sheet_is_dated_b
     assert services.applicants_to_roster(applicant_ids=[file.pk], actor=SYSTEM).count == 1
     assert status_of(Member.objects.get(pk=file.member_id)) == (MemberStatus.EXPELLED, days_ago(7),
                                                                 "取消预备党员资格：预备期内不履行义务")
-
 
 
 # --- a member who has left the Party (出党) -----------------------------------------------

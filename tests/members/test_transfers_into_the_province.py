@@ -24,7 +24,7 @@ from orgwork.common.secrets import ID_NUMBER_UNAVAILABLE
 from orgwork.imports.probing import NEAR_MISS_FORM_MESSAGE
 from tests.steps import assert_step_unavailable
 
-from .conftest import SYSTEM, TODAY, add_member, days_ago, make_id, with_the_right
+from .conftest import SYSTEM, add_member, days_ago, make_id, today, with_the_right
 from .conftest import run_sheet as run
 from .conftest import sheet_messages as messages
 from .test_record_steps import buttons, page, step_url
@@ -219,7 +219,7 @@ def test_a_person_new_to_the_province_is_recorded_on_the_roll_from_the_receipt_a
 
 
 def test_a_person_new_to_the_province_owes_dues_from_the_month_of_the_receipt_not_before(orgs, county_a_clerk):
-    this_month = TODAY.replace(day=1)
+    this_month = today().replace(day=1)
     before, earlier = rules.add_months(this_month, -1), rules.add_months(this_month, -2)
     added = person_new_to_the_province(orgs, county_a_clerk, received_on=this_month)
     for month in (earlier, before, this_month):

@@ -14,7 +14,7 @@ from branches.members.models import Applicant, Stage
 from orgwork.audit.models import AuditLog
 
 from .conftest import add_member, make_id
-from .test_applicant_sheet import ACTIVIST, CONTACT_ID, REVIEW, file_row, messages, run
+from .test_applicant_sheet import CONTACT_ID, activist_day, file_row, messages, review_day, run
 
 pytestmark = pytest.mark.django_db
 NUMBER = make_id(datetime.date(1991, 6, 2))
@@ -47,11 +47,11 @@ def test_the_older_file_uploaded_again_as_it_stands_is_unchanged(tmp_path, older
 
 
 def test_a_row_that_changes_the_older_file_is_checked_by_todays_rules(tmp_path, older_file, county_a_clerk):
-    later = rules.add_months(REVIEW, 1)
-    assert later > ACTIVIST
+    later = rules.add_months(review_day(), 1)
+    assert later > activist_day()
     result = run(tmp_path, file_row(**{**AN_ACTIVIST, "集中培训天数": "3", "最近一次培养考察日期": later.isoformat()}),
                  user=county_a_clerk)
     assert not result.committed
     assert ("集中培训天数", "须先确定为发展对象。") in [(e.column, e.message) for e in result.errors]
     older_file.refresh_from_db()
-    assert older_file.reviewed_on == REVIEW
+    assert older_file.reviewed_on == review_day()

@@ -12,7 +12,7 @@ from orgwork import dashboard
 
 from branches.members.models import Member
 
-from .conftest import SYSTEM, TODAY, activist, add_member, admitted, candidate, days_ago, make_id, probationary
+from .conftest import SYSTEM, activist, add_member, admitted, candidate, days_ago, make_id, probationary, today
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +123,9 @@ def test_a_probationary_member_awaiting_approval_is_listed_with_the_deadline_and
     assert late_at < recent_at
     deadline = rules.add_months(days_ago(100), rules.APPROVAL_WITHIN_MONTHS)
     late_row = body[late_at:body.index("</tr>", late_at)]
-    assert f"{deadline:%Y-%m-%d}" in late_row and f"已逾期{(TODAY - deadline).days}天" in late_row
+    assert f"{deadline:%Y-%m-%d}" in late_row and f"已逾期{(today() - deadline).days}天" in late_row
     recent_row = body[recent_at:body.index("</tr>", recent_at)]
-    left = (rules.add_months(days_ago(20), rules.APPROVAL_WITHIN_MONTHS) - TODAY).days
+    left = (rules.add_months(days_ago(20), rules.APPROVAL_WITHIN_MONTHS) - today()).days
     assert f"{left}天" in recent_row and "已逾期" not in recent_row
 
 
@@ -155,7 +155,7 @@ def test_the_approval_list_is_exported_with_its_deadline_and_counted_on_the_dash
     header = [str(cell) for cell in rows[0] if cell]
     assert header[:5] == ["姓名", "党支部", "支部大会接收", "审批期限", "剩余天数"], rows[:2]
     deadline = rules.add_months(days_ago(100), rules.APPROVAL_WITHIN_MONTHS)
-    assert any(str(row[0]).startswith("逾期未批（尾号") and f"已逾期{(TODAY - deadline).days}天" in row
+    assert any(str(row[0]).startswith("逾期未批（尾号") and f"已逾期{(today() - deadline).days}天" in row
                for row in rows), rows
     panel = dashboard.get("members_work").compute(county_a_clerk)
     assert dict(zip(panel.labels, panel.series[0].values))["待上级审批"] == 1

@@ -17,7 +17,7 @@ from orgwork.rectification import rules, services
 from orgwork.rectification.models import ChecklistSource, ItemState, RectificationItem
 from tests.cadre_work.secondment_helpers import cadre_a, check, same_year_days, station  # noqa: F401  (fixtures)
 from tests.imports.conftest import media  # noqa: F401  (fixture)
-from tests.members.conftest import SYSTEM, TODAY, member, orgs  # noqa: F401  (fixtures)
+from tests.members.conftest import SYSTEM, member, orgs, today  # noqa: F401  (fixtures)
 
 from .conftest import CITY_APPROVAL
 from .test_admin import messages_of, post_action
@@ -37,12 +37,12 @@ def fresh(item: RectificationItem) -> RectificationItem:
 def test_an_item_opened_without_a_deadline_gets_three_months_from_today(tree, city_officer):
     item = services.rectification_open_item(unit=tree["county_a"], source=ChecklistSource.OTHER,
                                             problem="某项问题", actor=city_officer)
-    expected = TODAY + rules.DEFAULT_TERM
+    expected = today() + rules.DEFAULT_TERM
     assert (item.deadline, item.original_deadline) == (expected, expected)
 
 
 def test_the_self_lapse_review_of_six_unpaid_months_carries_a_deadline(orgs, member, monkeypatch):
-    this_month = TODAY.replace(day=1)
+    this_month = today().replace(day=1)
     for back in range(5, -1, -1):
         member_services.dues_generate_month(month=member_rules.add_months(this_month, -back), actor=SYSTEM)
     next_month = member_rules.add_months(this_month, 1)
