@@ -41,6 +41,9 @@ def levels_kept_by(unit_level: str) -> list[str]:
     return RANK_ORDER[RANK_ORDER.index(ceiling):]
 
 
+QUOTA_AT_LEAST_ONE = "名额至少为1名：没有名额的后备干部库不能推荐入库。"
+
+
 class ReservePool(Audited):
     """后备干部库: a unit's reserve for one 职务层次 (e.g. 县处级副职), with its 名额."""
 
@@ -49,9 +52,11 @@ class ReservePool(Audited):
     unit = models.ForeignKey("units.Unit", verbose_name="管理单位", on_delete=models.PROTECT,
                              related_name="reserve_pools")
     level = models.CharField("后备层次", max_length=20, choices=Rank.choices)
+    # The floor's words on the field (error_messages): the form's own floor of 0 says them
+    # too for a negative 名额 (orgwork.common.numbers.floor_message), not 「不能小于 0。」.
     quota = models.PositiveSmallIntegerField(
-        "名额", validators=[MinValueValidator(1, message="名额至少为1名：没有名额的后备干部库不能推荐入库。"),
-                          MaxValueValidator(9999)])
+        "名额", validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        error_messages={"min_value": QUOTA_AT_LEAST_ONE})
     age_limit = models.PositiveSmallIntegerField(
         "年龄上限（岁）", default=45, validators=[MinValueValidator(25), MaxValueValidator(65)],
         help_text="超过此年龄的，不再推荐入库；在库的，年度动态调整时调整出库。")
@@ -66,7 +71,7 @@ class ReservePool(Audited):
             models.UniqueConstraint(fields=["unit", "level"], name="reserve_pool_unit_level_unique",
                                     violation_error_message="该单位该层次的后备干部库已建立。"),
             models.CheckConstraint(condition=Q(quota__gte=1), name="reserve_pool_quota_positive",
-                                   violation_error_message="名额至少为1名：没有名额的后备干部库不能推荐入库。"),
+                                   violation_error_message=QUOTA_AT_LEAST_ONE),
         ]
 
     def __str__(self) -> str:

@@ -24,9 +24,13 @@ def pool_data(unit: Any, quota: str) -> dict[str, Any]:
             "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"}
 
 
-def test_the_pool_page_refuses_a_new_pool_with_no_places(tree, county_a_clerk, client_for) -> None:
-    response = client_for(county_a_clerk).post(reverse("admin:reserve_reservepool_add"), pool_data(tree["county_a"], "0"))
-    assert response.status_code == 200 and AT_LEAST_ONE in response.content.decode()
+@pytest.mark.parametrize("quota", ["0", "-1"])
+def test_the_pool_page_refuses_a_new_pool_with_no_places_in_one_sentence(tree, county_a_clerk, client_for,
+                                                                         quota) -> None:
+    response = client_for(county_a_clerk).post(reverse("admin:reserve_reservepool_add"),
+                                               pool_data(tree["county_a"], quota))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["quota"] == [AT_LEAST_ONE]  # not 「不能小于 0。」 for -1
     assert not ReservePool.objects.exists()
 
 
