@@ -242,6 +242,7 @@ class MeetingResource(ScopedModelResource):
     expected = fields.Field(attribute="expected", column_name="应到人数", widget=CountWidget(Meeting._meta.get_field("expected")))
     present = fields.Field(attribute="present", column_name="实到人数", widget=CountWidget(Meeting._meta.get_field("present")))
     backentry_reason = fields.Field(attribute="backentry_reason", column_name="补录原因")
+    _founding_read: set[int] | None = None  # organisations whose 成立日期 this run has read under its lock
 
     header_aliases = {"党组织代码": "组织代码", "类型": "会议类型", "日期": "召开日期", "会议主题": "主题", "内容": "主题",
                       "应到": "应到人数", "实到": "实到人数", "超期补录原因": "补录原因", "原因": "补录原因"}
@@ -260,10 +261,14 @@ class MeetingResource(ScopedModelResource):
 
     def prepare_instance(self, instance: Meeting, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row goes to the same rule as the
-        form (derived copies, back-entry window with the row's own 补录原因)."""
+        form (derived copies, back-entry window with the row's own 补录原因). Each
+        organisation's 成立日期 is read under its lock once a run (the engine makes a
+        resource for each run, and a run is one transaction)."""
         if not instance.organisation_id or not instance.held_on:
             return
-        meeting_prepare(meeting=instance, actor=self.user, original=original)
+        if self._founding_read is None:
+            self._founding_read = set()
+        meeting_prepare(meeting=instance, actor=self.user, original=original, founding_read=self._founding_read)
 
 
 class TermElectionResource(ScopedModelResource):

@@ -323,14 +323,15 @@ MEETING_CONTENT = ("organisation_id", "kind", "held_on", "topic", "expected", "p
 
 
 def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = None,
-                    today: datetime.date | None = None) -> bool:
+                    today: datetime.date | None = None, founding_read: set[int] | None = None) -> bool:
     """The rules of one meeting row, shared by the form, the sheet and the service: the
     derived copies, and the back-entry window — for a new row, for a new date, and for
     any change to a meeting held before the window (the 补录 right and a reason, as for
     entering it late). The reason is kept only on a late entry. ``original`` is the
     stored row (the sheet passes the row itself: its stored values are the loaded ones).
     Returns whether it is a late entry. A new row, or one moved to another organisation,
-    goes to a 党支部 (:func:`meeting_holder_check`)."""
+    goes to a 党支部 (:func:`meeting_holder_check`). ``founding_read``: the organisations
+    whose 成立日期 this transaction has read under its lock already (a sheet's run)."""
     if original is None or meeting.organisation_id != (getattr(original, "_audit_loaded", None)
                                                        or concrete_values(original)).get("organisation_id"):
         meeting_holder_check(meeting.organisation)
@@ -339,7 +340,7 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
     # Asked when the date or the organisation is written now: a meeting on record before
     # its organisation's 成立日期 was entered is left to be corrected, not to block a step.
     if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on")):
-        meeting_founding_check((meeting.organisation, meeting.held_on))
+        meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
         late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
@@ -368,9 +369,45 @@ def meeting_holder_check(*organisations: PartyOrganisation) -> None:
             raise ValidationError({"organisation": message}, code="not_a_branch")
 
 
-def meeting_founding_check(*held: tuple[PartyOrganisation, datetime.date]) -> None:
+def organisations_founding_read(organisations: Iterable[PartyOrganisation], *, locked: set[int] | None = None) -> None:
+    """Read the 成立日期 of ``organisations`` again, on PostgreSQL under ``FOR KEY SHARE``,
+    held to the end of the transaction. It is the lock a meeting's own foreign key takes,
+    and it conflicts with the ``FOR UPDATE`` under which an organisation is saved
+    (:func:`party_org_save`, the sheet): a meeting checked while a new 成立日期 is being
+    saved waits for it and is checked against it, and a 成立日期 saved while a meeting is
+    being recorded waits for the meeting and sees it
+    (:meth:`~branches.models.PartyOrganisation.founding_after_meetings_error`). Meetings
+    recorded at once take the same lock and do not wait for each other. ``locked``: the
+    organisations this transaction has read so already (a sheet's run), not read again;
+    the ones read now are added to it. One query for all of them."""
+    wanted: dict[int, list[PartyOrganisation]] = {}
+    for organisation in organisations:
+        if organisation.pk is not None and (locked is None or organisation.pk not in locked):
+            wanted.setdefault(organisation.pk, []).append(organisation)
+    if not wanted:
+        return
+    if connection.vendor == "postgresql":
+        meta = PartyOrganisation._meta
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {quote(meta.pk.column)}, {quote(meta.get_field('founded_on').column)} "
+                           f"FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = ANY(%s) FOR KEY SHARE",
+                           [list(wanted)])
+            fresh = dict(cursor.fetchall())
+    else:  # SQLite: one writer at a time
+        fresh = dict(PartyOrganisation.objects.filter(pk__in=wanted).values_list("pk", "founded_on"))
+    for pk, instances in wanted.items():
+        for organisation in instances:
+            organisation.founded_on = fresh.get(pk, organisation.founded_on)
+    if locked is not None:
+        locked.update(wanted)
+
+
+def meeting_founding_check(*held: tuple[PartyOrganisation, datetime.date], locked: set[int] | None = None) -> None:
     """No 三会一课 before its organisation's 成立日期 (blank: founded before the system),
-    on every path that records one: refuse the first ``(organisation, held_on)`` that is."""
+    on every path that records one: refuse the first ``(organisation, held_on)`` that is,
+    against the date as committed (:func:`organisations_founding_read`)."""
+    organisations_founding_read((organisation for organisation, _ in held), locked=locked)
     for organisation, held_on in held:
         if message := meeting_before_founding_error(organisation, held_on):
             raise ValidationError({"held_on": message}, code="before_founding")
