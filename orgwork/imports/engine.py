@@ -947,6 +947,7 @@ class ImportEngine:
             keys = list({key: None for _, _, key, _, _, _ in rows if key is not None})
             existing = self._existing(keys, lock=writer is not None)
             self._refuse_near_misses(keys, existing)
+            self.resource.prepare_chunk(list(existing.values()))
             digest = self._digest(existing)
             result.fingerprint.append(digest)
             if expected is not None and (chunks >= len(expected) or expected[chunks] != digest):

@@ -48,6 +48,11 @@ class ScopedModelResource(resources.ModelResource):
         that the model's ``clean()`` does not. ``original`` is the stored record or None.
         """
 
+    def prepare_chunk(self, originals: list[models.Model]) -> None:
+        """Load at once what ``prepare_instance`` or ``clean()`` would otherwise ask of each
+        row's stored record one query at a time (the import engine calls it per chunk,
+        once the chunk's stored records are read, under their locks on a commit)."""
+
     def get_queryset(self) -> models.QuerySet[Any]:
         return scope_queryset(super().get_queryset(), self.user)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.cadence import Period
@@ -40,7 +42,7 @@ from orgwork.notifications import registry, services
 from orgwork.notifications.models import Notification, Stage
 from orgwork.units.scope import units_visible_to
 
-from .conftest import TEST_ACTOR, add_meeting
+from .conftest import TEST_ACTOR, add_meeting, make_org
 from .test_imports import errors_of, sheet_of
 from .test_rules_on_every_path import MEETING_HEADER
 
@@ -364,3 +366,35 @@ def test_a_blank_founding_date_cell_keeps_the_date_on_record_and_an_exported_she
     assert (community.name, community.founded_on) == ("东岗社区党支部（改）", D(2020, 7, 1))
     trail = AuditLog.objects.filter(object_id=str(community.pk), content_type__model="partyorganisation")
     assert trail.count() == audited + 1 and "founded_on" not in trail.latest("pk").changes
+
+
+def test_a_sheet_filling_in_founding_dates_reads_the_earliest_meetings_once_a_chunk_and_asks_again_only_for_a_refusal(
+        tmp_path: Path, orgs: dict[str, PartyOrganisation], county_a_clerk: Any) -> None:
+    """A first upload that fills in 成立日期 for a whole county: one query for the earliest
+    meeting of every organisation of the chunk; the rows refused ask again for the words
+    of their message (how many meetings, the earliest)."""
+    community = community_with_meetings(orgs)
+    branches = [make_org(f"A-{i:02d}", f"东岗社区第{i}党小组党支部", orgs["committee"].unit, parent=orgs["committee"])
+                for i in range(1, 9)]
+    for branch in branches:
+        add_meeting(branch, MeetingKind.GROUP_MEETING, D(2026, 1, 20))
+    rows = with_founding(exported_rows(county_a_clerk), "A-SQ", "2026-03-01")  # after its meeting of 2026-01-15
+    rows = with_founding(rows, "A-08", "2026-02-01")  # after its meeting of 2026-01-20
+    for branch in branches[:-1]:
+        rows = with_founding(rows, branch.code, "2025-12-01")  # before their meetings: taken
+    sheet = sheet_of(tmp_path, PartyOrganisationResource, rows)
+    with CaptureQueriesContext(connection) as queries:
+        result = run_import(PartyOrganisationResource, county_a_clerk, sheet, commit=False)
+    meetings_read = [q["sql"] for q in queries.captured_queries
+                     if q["sql"].startswith("SELECT") and Meeting._meta.db_table in q["sql"]]
+    assert len(meetings_read) == 1 + 2, meetings_read  # the chunk's, then one for each of the two refusals
+    numbered = {row[0]: n for n, row in enumerate(rows, start=1)}
+    assert sorted(errors_of(result)) == sorted([
+        (numbered["A-SQ"], "成立日期", refusal_for(community, D(2026, 3, 1), D(2026, 1, 15), 2)),
+        (numbered["A-08"], "成立日期", refusal_for(branches[-1], D(2026, 2, 1), D(2026, 1, 20), 1))])
+    rows = with_founding(with_founding(rows, "A-SQ", "2026-01-15"), "A-08", "2026-01-20")  # on the day: taken
+    result = run_import(PartyOrganisationResource, county_a_clerk, sheet_of(tmp_path, PartyOrganisationResource, rows),
+                        commit=True)
+    assert (result.ok, result.updated) == (True, 9), errors_of(result)
+    assert set(PartyOrganisation.objects.filter(code__in=[b.code for b in branches[:-1]])
+               .values_list("founded_on", flat=True)) == {D(2025, 12, 1)}
