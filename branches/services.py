@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Sum, Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models.functions import Concat, Length, Substr, Upper
 from django.utils import timezone
 
 from orgwork.audit.models import AuditAction, AuditLog
@@ -110,6 +110,7 @@ class SheetTree:
     def __init__(self) -> None:
         # code (upper case) → (its new parent's code, that parent's stored ancestors, nearest first)
         self.parents: dict[str, tuple[str, list[str]]] = {}
+        self.names: dict[str, str] = {}  # code (upper case) → the organisation's name, as the rows give it
 
     @staticmethod
     def _above(organisation: PartyOrganisation | None) -> tuple[str, list[str]]:
@@ -122,23 +123,48 @@ class SheetTree:
             codes.pop()
         return own, codes[::-1]
 
-    def closes_cycle(self, organisation: PartyOrganisation) -> bool:
-        """Whether ``organisation``'s new parent lies below it in the tree as the sheet's
-        rows so far leave it; if not, its new parent is recorded for the rows after it."""
+    def cycle_through(self, organisation: PartyOrganisation) -> list[tuple[str, str, bool]] | None:
+        """The links that put ``organisation``'s new parent below it, in the tree as the
+        sheet's rows so far leave it, from the parent up: ``(code, its parent's code,
+        given by this sheet)``; None when nothing does, and its new parent is then
+        recorded for the rows after it."""
         code = organisation.code.upper()
+        self.names[code] = str(organisation)
         parent = self._above(organisation.parent if organisation.parent_id else None)
+        if organisation.parent_id:
+            self.names.setdefault(parent[0], str(organisation.parent))
         current, above = parent
+        links: list[tuple[str, str, bool]] = []
         seen: set[str] = set()
         while current and current not in seen:  # one seen again: a cycle refused at its own rows
             if current == code:
-                return True
+                return links
             seen.add(current)
-            if current in self.parents:
+            child = current
+            given = current in self.parents
+            if given:
                 current, above = self.parents[current]
             else:
                 current, above = (above[0], above[1:]) if above else ("", [])
+            if current:
+                links.append((child, current, given))
         self.parents[code] = parent
-        return False
+        return None
+
+    def cycle_message(self, organisation: PartyOrganisation, links: list[tuple[str, str, bool]]) -> str:
+        """The refusal of a row that closes a cycle with the sheet's other rows, naming
+        each link of it: those the other rows give, then those already on record."""
+        missing = {c for link in links for c in link[:2]} - self.names.keys()
+        if missing:  # ancestors known by their stored paths only
+            self.names.update((o.code.upper(), str(o)) for o in PartyOrganisation.objects.annotate(
+                upper_code=Upper("code")).filter(upper_code__in=missing))
+        names = self.names
+        given = "、".join(f"「{names.get(child, child)}」放在了「{names.get(parent, parent)}」之下"
+                         for child, parent, sheet in links if sheet)
+        stored = "、".join(f"「{names.get(child, child)}」原在「{names.get(parent, parent)}」之下"
+                          for child, parent, sheet in links if not sheet)
+        return (below_itself_message(organisation.parent) + (f"本表的其他行把{given}。" if given else "")
+                + (f"（{stored}。）" if stored else ""))
 
 
 def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganisation | None = None,
@@ -154,9 +180,8 @@ def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganis
     if (organisation.parent_id and original is not None and original.path
             and organisation.parent.path.startswith(original.path)):
         raise ValidationError({"parent": below_itself_message(organisation.parent)})
-    if sheet is not None and sheet.closes_cycle(organisation):
-        raise ValidationError({"parent": f"{below_itself_message(organisation.parent)}"
-                                         f"本表的其他行把「{organisation.parent}」放在了「{organisation}」之下。"})
+    if sheet is not None and (links := sheet.cycle_through(organisation)) is not None:
+        raise ValidationError({"parent": sheet.cycle_message(organisation, links)})
     organisation.path = organisation.computed_path()
 
 

@@ -66,9 +66,22 @@ def test_an_organisations_sheet_closing_a_cycle_over_three_rows_is_refused_at_th
             ["PC620102001C", "测试丙党委", "党委", "PC620102001A", "620102001", "农村"]]
     result = run(tmp_path, county_a_clerk, rows, commit=True)
     assert not result.committed
-    ((row, column, message),) = errors_of(result)
-    assert (row, column) == (4, "上级党组织代码") and message.startswith(CYCLE.format("测试甲党委"))
+    # Each link the other rows give is named, so that the clerk finds both rows to correct.
+    assert errors_of(result) == [(4, "上级党组织代码", CYCLE.format("测试甲党委")
+                                  + "本表的其他行把「测试甲党委」放在了「测试乙党委」之下、「测试乙党委」放在了「测试丙党委」之下。")]
     assert paths_of(*committees.values()) == before
+
+
+def test_a_cycle_through_an_organisation_the_sheet_leaves_in_place_names_that_link_as_on_record(
+        tmp_path: Path, tree: Any, committees: Any, county_a_clerk: Any) -> None:
+    """丁 stays under 甲 as stored; the sheet puts 甲 under 丙 and then 丙 under 丁."""
+    make_org("PC620102001D", "测试丁党委", tree["township_a"], OrgKind.COMMITTEE, parent=committees["a"],
+             domain=Domain.RURAL)
+    rows = [["PC620102001A", "测试甲党委", "党委", "PC620102001C", "620102001", "农村"],
+            ["PC620102001C", "测试丙党委", "党委", "PC620102001D", "620102001", "农村"]]
+    result = run(tmp_path, county_a_clerk, rows, commit=False)
+    assert errors_of(result) == [(3, "上级党组织代码", CYCLE.format("测试丁党委")
+                                  + "本表的其他行把「测试甲党委」放在了「测试丙党委」之下。（「测试丁党委」原在「测试甲党委」之下。）")]
 
 
 def test_an_organisations_sheet_cannot_close_a_cycle_through_a_new_row(
