@@ -55,6 +55,9 @@ class OrgworkAdminSite(UnfoldAdminSite):
     index_title = "工作台"
     enable_nav_sidebar = True
     index_template = "admin/orgwork/dashboard.html"
+    # An empty cell reads as the lists' own 「—」 (流动党员, 预备期满 of a cancelled
+    # candidate), not Django's hyphen beside them, which reads like a minus sign.
+    empty_value_display = "—"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -339,7 +339,7 @@ class UserAdmin(ForgedBulkDeleteRefused, AuditTrailHistory, ChinesePermissionsMi
 
     @admin.display(description="手机号码")
     def masked_mobile(self, obj: User) -> str:
-        return secrets.mask(obj.mobile, secrets.PHONE) or "-"
+        return secrets.mask(obj.mobile, secrets.PHONE) or self.get_empty_value_display()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> Any:

@@ -14,7 +14,7 @@ from branches.members import services
 
 from branches.members.models import Applicant, Member
 
-from .conftest import SYSTEM, add_member, days_ago, probationary
+from .conftest import SYSTEM, add_member, days_ago, new_applicant, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,15 @@ def test_the_roster_says_floating_and_lost_in_words_and_an_ordinary_member_has_a
     assert "流动党员" in body and "失联党员" in body  # the headers
     lost = client_for(county_a_clerk).get(url, {"is_lost__exact": "1", "o": "11"})
     assert [m.name for m in lost.context["cl"].result_list] == ["张失联"]
+
+
+
+def test_an_empty_cell_of_the_applicant_list_reads_as_the_lists_own_dash_not_a_hyphen(orgs, client_for,
+                                                                                       county_a_clerk):
+    """An applicant not yet an 积极分子 has no later dates: those cells read 「—」, as the
+    cancelled file's 预备期满 and the roster's 流动党员 beside them do, never Django's 「-」."""
+    Applicant.objects.filter(pk=new_applicant(orgs["community"], applied_on=days_ago(20)).pk).update(name="邓雅琴")
+    body = client_for(county_a_clerk).get(reverse("admin:members_applicant_changelist")).content.decode()
+    cells = re.findall(r'<td class="field-(?:activist_on|candidate_on|vote_on|probation_ends_on)[^"]*">(.*?)</td>',
+                       row_of(body, "邓雅琴"))
+    assert cells == ["—", "—", "—", "—"]
