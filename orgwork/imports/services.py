@@ -54,7 +54,13 @@ JOB_LOCK = 0x494A
 COMMIT_LOCK = 0x494B
 JOB_LOCKS = WorkerLock(JOB_LOCK)
 
-# The connection cut, or the work ended by the database (a deadlock, an administrator).
+# The work rolled back by the database to end a conflict with another transaction
+# (SQLSTATE class 40: a deadlock, a serialization failure): nothing is wrong with the
+# file, and the same upload succeeds once the other work is done.
+CONFLICT = ("导入未完成：与同时进行的其他修改互相等待，数据库已撤销本次导入，全部未导入（数据未作任何修改）。"
+            "请稍后重新上传该文件导入。")
+VALIDATION_CONFLICT = "校验未完成：与同时进行的其他修改互相等待，数据库已撤销本次校验，数据未作任何修改。请稍后重新上传该文件。"
+# The connection cut, or the work ended by the database (an administrator, a shutdown).
 CONNECTION_LOST = "导入中断：数据库连接断开或操作被数据库终止，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
 VALIDATION_CONNECTION_LOST = "校验中断：数据库连接断开或操作被数据库终止，数据未作任何修改。请重新上传该文件。"
 ORPHANED = {
@@ -309,15 +315,27 @@ def _dropped_by_the_database(error: Exception) -> bool:
     return "locked" in str(cause)
 
 
-def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str) -> tuple[bool, Any]:
+def _in_conflict(error: Exception) -> bool:
+    """The database rolled the work back to end a conflict with another transaction
+    (SQLSTATE class 40: 40P01 a deadlock, 40001 a serialization failure)."""
+    cause = error.__cause__
+    return isinstance(cause, psycopg.Error) and (cause.sqlstate or "").startswith("40")
+
+
+def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str,
+          conflict: str) -> tuple[bool, Any]:
     """Run a job's step; any failure ends the job 失败 with the message for its cause (the
-    file, the database connection, or a fault of ours). Returns (ran, what work returned)."""
+    file, a conflict with other work, the database connection, or a fault of ours).
+    Returns (ran, what work returned)."""
     try:
         return True, work()
     except FileError as exc:
         _fail(job, exc.message)
     except (OperationalError, InterfaceError) as exc:
-        if _dropped_by_the_database(exc):
+        if _in_conflict(exc):
+            logger.warning("import job %s was rolled back by the database during %s", job.pk, step, exc_info=True)
+            _fail(job, conflict)
+        elif _dropped_by_the_database(exc):
             logger.warning("import job %s lost its database connection during %s", job.pk, step, exc_info=True)
             _fail(job, lost)
         else:  # the database refused our statement (SQLite: expression tree too large): a fault of ours
@@ -333,7 +351,8 @@ def _validate(job: ImportJob) -> str:
     with acting_as(job.uploader, source=AuditSource.TASK):
         # A corrected error workbook gets its masked numbers back first (restore).
         ran, outcome = _step(job, lambda: (restore_masked(job), _run(job, commit=False)), step="validation",
-                             lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。")
+                             lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。",
+                             conflict=VALIDATION_CONFLICT)
         if not ran:
             return JobStatus.FAILED
         restored, result = outcome
@@ -386,7 +405,7 @@ def job_commit(*, job_id: int) -> str:
     try:
         with acting_as(job.confirmed_by or job.uploader, source=AuditSource.IMPORT):
             ran, _ = _step(job, lambda: _commit(job), step="commit", lost=CONNECTION_LOST,
-                           crashed="导入时发生系统错误，数据未作任何修改。请联系系统管理员。")
+                           crashed="导入时发生系统错误，数据未作任何修改。请联系系统管理员。", conflict=CONFLICT)
             if not ran:
                 return JobStatus.FAILED
         remove_file(job)

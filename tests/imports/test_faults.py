@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -158,6 +159,46 @@ def test_a_connection_killed_mid_commit_writes_nothing_and_the_job_says_so(
     assert "未作任何修改" in failed.message and not failed.file
     assert imported_units() == 1 and created_entries() == 0  # the first 5,000 rows are gone with the transaction
     assert worker.poll() is None  # the worker lives on and takes the next job
+    rerun_imports_everything_once(user)
+
+
+@pytest.fixture
+def slow_deadlock_check() -> Iterator[None]:
+    """The database looks for a deadlock after a waiter has waited 5 s, not 1 s: sessions
+    opened from now on (the worker's) keep waiting long enough for the test to close a
+    cycle with them, so that theirs is the wait that finds it."""
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{name}" SET deadlock_timeout = \'5s\'')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER DATABASE "{name}" RESET deadlock_timeout')
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_the_database_ends_in_a_deadlock_writes_nothing_and_the_job_says_to_import_again(
+        slow_deadlock_check: None, start_worker: Any, tree: dict[str, Unit], user: Any, other_session: Any) -> None:
+    """The commit waits on a row another session holds, which then waits on the commit's
+    own lock: PostgreSQL ends the commit (40P01). The job is 失败 with words that say why
+    and that the same file may be imported again — not a 系统错误 to report."""
+    locked = existing_unit(tree)
+    worker = start_worker()
+    first = validated(user, sheet())
+    with other_session.transaction():
+        hold_row(other_session, locked.code)
+        services.job_confirm(job=first, user=user)
+        stuck_in_the_middle(other_session, first.pk)
+        other_session.execute("SET LOCAL deadlock_timeout = '60s'")  # the worker's wait finds the cycle first
+        unit_key = zlib.crc32(Unit._meta.label_lower.encode()) & 0x7FFFFFFF
+        other_session.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.COMMIT_LOCK, unit_key])
+    wait_for(lambda: job(first.pk).status != JobStatus.IMPORTING, "the job to end")
+    failed = job(first.pk)
+    assert failed.status == JobStatus.FAILED
+    assert failed.message == services.CONFLICT
+    assert "全部未导入（数据未作任何修改）" in failed.message and "系统错误" not in failed.message
+    assert imported_units() == 1 and created_entries() == 0
+    assert worker.poll() is None
     rerun_imports_everything_once(user)
 
 

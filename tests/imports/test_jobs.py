@@ -217,7 +217,7 @@ def test_a_statement_the_database_refuses_is_not_told_as_a_lost_connection(
 
     job = upload(county_a_clerk, [HEAD, person(1)])
     assert services._step(job, refused, step="validation", lost=services.VALIDATION_CONNECTION_LOST,
-                          crashed="校验时发生系统错误") == (False, None)
+                          crashed="校验时发生系统错误", conflict=services.VALIDATION_CONFLICT) == (False, None)
     job.refresh_from_db()
     assert (job.status, job.message) == (JobStatus.FAILED, "校验时发生系统错误")
 
@@ -230,6 +230,7 @@ def test_a_statement_the_database_refuses_is_not_told_as_a_lost_connection(
             raise OperationalError(*cause.args) from cause
 
     second = upload(county_a_clerk, [HEAD, person(2)])
-    services._step(second, terminated, step="validation", lost=services.VALIDATION_CONNECTION_LOST, crashed="x")
+    services._step(second, terminated, step="validation", lost=services.VALIDATION_CONNECTION_LOST, crashed="x",
+                   conflict=services.VALIDATION_CONFLICT)
     second.refresh_from_db()
     assert second.message == services.VALIDATION_CONNECTION_LOST
