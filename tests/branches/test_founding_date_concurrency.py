@@ -7,20 +7,18 @@ the meetings sheet (whose run reads each organisation once)."""
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from branches.models import Meeting, MeetingKind, PartyOrganisation
 from branches.resources import MeetingResource
 from branches.services import meeting_record, party_org_save
 from orgwork.imports.engine import run_import
 from tests.clock import today
+from tests.threads import second_waits_for_first
 
 from .test_imports import errors_of, sheet_of
 from .test_rules_on_every_path import MEETING_HEADER
@@ -41,42 +39,6 @@ def found_on(pk: int, day: datetime.date, actor: Any) -> None:
 def record_meeting(pk: int, held_on: datetime.date, actor: Any) -> None:
     meeting_record(organisation=PartyOrganisation.objects.get(pk=pk), kind=MeetingKind.COMMITTEE_MEETING,
                    held_on=held_on, topic="研究发展党员工作", expected=5, present=5, actor=actor)
-
-
-def second_waits_for_first(first: Callable[[], None], second: Callable[[], Any]) -> tuple[bool, Any]:
-    """``first`` runs in a transaction held open; ``second`` starts meanwhile in another.
-    Returns whether ``second`` was still waiting 1.5 s later, and what it returned or raised
-    once ``first`` committed."""
-    written, let_commit, outcome = threading.Event(), threading.Event(), {}
-
-    def run_first() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                written.set()
-                let_commit.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def run_second() -> None:
-        try:
-            outcome["result"] = second()
-        except ValidationError as refused:
-            outcome["result"] = refused
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=run_first)
-    holder.start()
-    assert written.wait(timeout=30)
-    waiter = threading.Thread(target=run_second)
-    waiter.start()
-    waiter.join(timeout=1.5)
-    waited = waiter.is_alive()
-    let_commit.set()
-    holder.join(timeout=30)
-    waiter.join(timeout=30)
-    return waited, outcome.get("result")
 
 
 def test_a_meeting_recorded_while_a_later_founding_date_is_being_saved_waits_for_it_and_is_refused(

@@ -14,6 +14,7 @@ import datetime
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -117,6 +118,18 @@ def stuck_in_the_middle(session: psycopg.Connection[Any], job_id: int) -> int:
     return pid
 
 
+@contextmanager
+def commit_stuck_in_the_middle(session: psycopg.Connection[Any], locked: Unit, first: ImportJob,
+                               user: Any) -> Iterator[int]:
+    """``first`` confirmed while ``session`` holds ``locked``'s row: inside, the commit has
+    written its first chunks and waits on that row (its worker's backend pid is given);
+    the row is let go on leaving."""
+    with session.transaction():
+        hold_row(session, locked.code)
+        services.job_confirm(job=first, user=user)
+        yield stuck_in_the_middle(session, first.pk)
+
+
 def validated(user: Any, content: bytes) -> ImportJob:
     uploaded = services.job_create(user=user, resource="units", uploaded=SimpleUploadedFile("单位.csv", content))
     wait_for(lambda: job(uploaded.pk).status == JobStatus.AWAITING, "validation")
@@ -147,10 +160,7 @@ def test_a_connection_killed_mid_commit_writes_nothing_and_the_job_says_so(
     locked = existing_unit(tree)
     worker = start_worker()
     first = validated(user, sheet())
-    with other_session.transaction():
-        hold_row(other_session, locked.code)
-        services.job_confirm(job=first, user=user)
-        pid = stuck_in_the_middle(other_session, first.pk)
+    with commit_stuck_in_the_middle(other_session, locked, first, user) as pid:
         other_session.execute("SELECT pg_terminate_backend(%s)", [pid])
     wait_for(lambda: job(first.pk).status != JobStatus.IMPORTING, "the job to end")
     failed = job(first.pk)
@@ -185,10 +195,7 @@ def test_a_commit_the_database_ends_in_a_deadlock_writes_nothing_and_the_job_say
     locked = existing_unit(tree)
     worker = start_worker()
     first = validated(user, sheet())
-    with other_session.transaction():
-        hold_row(other_session, locked.code)
-        services.job_confirm(job=first, user=user)
-        stuck_in_the_middle(other_session, first.pk)
+    with commit_stuck_in_the_middle(other_session, locked, first, user):
         other_session.execute("SET LOCAL deadlock_timeout = '60s'")  # the worker's wait finds the cycle first
         unit_key = zlib.crc32(Unit._meta.label_lower.encode()) & 0x7FFFFFFF
         other_session.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.COMMIT_LOCK, unit_key])
@@ -211,10 +218,7 @@ def test_a_worker_killed_mid_commit_leaves_a_failed_job_not_a_running_one(
     first = validated(user, sheet())
     progress = reverse("admin:imports_importjob_progress", args=[first.pk])
     client = client_for(user)
-    with other_session.transaction():
-        hold_row(other_session, locked.code)
-        services.job_confirm(job=first, user=user)
-        stuck_in_the_middle(other_session, first.pk)
+    with commit_stuck_in_the_middle(other_session, locked, first, user):
         assert client.get(progress).json()["status"] == JobStatus.IMPORTING  # alive: left alone
         worker.kill()  # SIGKILL: no handler runs, no rollback is sent
         worker.wait(timeout=10)

@@ -5,18 +5,17 @@ service and on the form; draws of other years and of units apart are made as bef
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from cadres.supervision.models import SpotCheck, SpotCheckDraw
 from cadres.supervision.services import spot_check_draw
 from tests.samples.cadres import cadre_in
 from tests.samples.names import numbered
 from tests.samples.supervision import report_for
+from tests.threads import second_waits_for_first
 
 from .helpers import SYSTEM
 
@@ -107,36 +106,9 @@ def test_a_draw_waits_for_an_overlapping_draw_of_the_year_in_progress_and_is_the
 ) -> None:
     """The county's draw is made and held uncommitted in one transaction; the township's,
     made meanwhile in another, waits for the year's lock, then sees it and is refused."""
-    county_drawn, let_commit, outcome = threading.Event(), threading.Event(), {}
-
-    def county() -> None:
-        try:
-            with transaction.atomic():
-                draw_for(tree["county_a"], county_a_clerk)
-                county_drawn.set()
-                let_commit.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def township() -> None:
-        try:
-            draw_for(tree["township_a"], county_a_clerk)
-            outcome["result"] = "drawn"
-        except ValidationError as exc:
-            outcome["result"] = exc.message_dict["unit"][0]
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=county)
-    first.start()
-    assert county_drawn.wait(timeout=30)
-    second = threading.Thread(target=township)
-    second.start()
-    second.join(timeout=1.5)
-    waited = second.is_alive()
-    let_commit.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
+    waited, result = second_waits_for_first(lambda: draw_for(tree["county_a"], county_a_clerk),
+                                            lambda: draw_for(tree["township_a"], county_a_clerk))
     assert waited  # it did not look for an overlapping draw before the county's was committed
-    assert "兰州市城关区·城关镇在兰州市城关区的抽查范围内，已有「兰州市城关区 2025年度抽查」" in outcome["result"]
+    assert isinstance(result, ValidationError), result
+    assert "兰州市城关区·城关镇在兰州市城关区的抽查范围内，已有「兰州市城关区 2025年度抽查」" in result.message_dict["unit"][0]
     assert list(SpotCheckDraw.objects.values_list("unit__name", flat=True)) == ["城关区"]
