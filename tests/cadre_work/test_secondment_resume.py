@@ -155,7 +155,7 @@ def test_the_cadre_page_shows_the_assignment_in_post_and_the_one_ended(seconded,
     village, secondment = seconded["village"], seconded["secondment"]
     # 选派类型, 挂职单位/驻村, 派出单位, 开始, 期满, 在岗状态, 离岗日期 — newest first.
     assert (f"驻村第一书记 兰州市城关区·城关镇红山村 兰州市城关区 {village.starts_on:%Y-%m-%d} "
-            f"{village.ends_on:%Y-%m-%d} 在岗 -") in text
+            f"{village.ends_on:%Y-%m-%d} 在岗 —") in text  # 离岗日期 empty: the site's 「—」
     assert (f"挂职 兰州市七里河区 兰州市城关区 {secondment.starts_on:%Y-%m-%d} {secondment.ends_on:%Y-%m-%d} 期满 "
             f"{secondment.left_on:%Y-%m-%d}") in text
     assert text.index("城关镇红山村") < text.index("七里河区")
