@@ -612,7 +612,13 @@ class ScopedInlineMixin(ScopedFormFieldsMixin):
 
 
 class ScopedInline(ScopedInlineMixin, UnfoldTabularInline):
-    """A tabular inline whose rows and choices are scoped."""
+    """A tabular inline whose rows and choices are scoped. A row has no title line above
+    it (the record's name, 「潘静怡 2023-12-13」, above the cells that say the same) unless
+    the line carries the link to the record's own page (``show_change_link``)."""
+
+    @property
+    def hide_title(self) -> bool:  # read by unfold's tabular_title.html
+        return not self.show_change_link
 
 
 class ScopedStackedInline(ScopedInlineMixin, UnfoldStackedInline):

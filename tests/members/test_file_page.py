@@ -10,7 +10,7 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.models import Applicant
 
-from .conftest import SYSTEM, days_ago, new_applicant, probationary
+from .conftest import SYSTEM, candidate, days_ago, new_applicant, probationary
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,22 @@ def test_a_chapter_the_file_has_not_reached_still_shows_anything_recorded_in_it(
     Applicant.objects.filter(pk=applicant.pk).update(political_review_on=days_ago(10))
     chapters = chapters_of(client_for(county_a_clerk), Applicant.objects.get(pk=applicant.pk))
     assert list(chapters) == ["入党申请", "发展对象的确定和考察"]
+
+
+def test_the_review_table_has_no_title_line_over_each_row_repeating_its_cells(orgs, contact, client_for,
+                                                                             county_a_clerk):
+    """Each 考察记录 row reads its date and opinion in its cells; no line above it repeats
+    「李晓 2025-03-01」. A table whose title line links to the row's own page keeps it."""
+    from django.contrib import admin
+
+    from branches.members.admin.pipeline import ReviewInline
+    from orgwork.admin_base import ScopedInline
+
+    applicant = candidate(orgs["community"], contact)
+    reviews = list(applicant.reviews.order_by("reviewed_on"))
+    page = client_for(county_a_clerk).get(reverse("admin:members_applicant_change", args=[applicant.pk])).content.decode()
+    assert len(reviews) == 2 and all(f"{r.reviewed_on:%Y-%m-%d}" in page for r in reviews)
+    assert "group/title" not in page and not any(str(r) in page for r in reviews)
+    assert ReviewInline(Applicant, admin.site).hide_title is True
+    linked = type("LinkedInline", (ScopedInline,), {"model": Applicant, "show_change_link": True})
+    assert linked(Applicant, admin.site).hide_title is False
