@@ -195,7 +195,7 @@ class PartyOrganisationResource(ScopedModelResource):
         makes a resource for each run)."""
         if self._sheet_tree is None:
             self._sheet_tree = SheetTree()
-        party_org_prepare(organisation=instance, original=original, sheet=self._sheet_tree)
+        party_org_prepare(organisation=instance, original=original, sheet=self._sheet_tree, row=self.row_number)
 
     def dehydrate_roster_count(self, organisation: PartyOrganisation) -> int:
         """在册党员 from the roster, a 党委 counting every branch below it: counted for the

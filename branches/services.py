@@ -111,6 +111,7 @@ class SheetTree:
         # code (upper case) → (its new parent's code, that parent's stored ancestors, nearest first)
         self.parents: dict[str, tuple[str, list[str]]] = {}
         self.names: dict[str, str] = {}  # code (upper case) → the organisation's name, as the rows give it
+        self.rows: dict[str, int] = {}  # code (upper case) → the number of the row that gave its parent
 
     @staticmethod
     def _above(organisation: PartyOrganisation | None) -> tuple[str, list[str]]:
@@ -123,11 +124,11 @@ class SheetTree:
             codes.pop()
         return own, codes[::-1]
 
-    def cycle_through(self, organisation: PartyOrganisation) -> list[tuple[str, str, bool]] | None:
+    def cycle_through(self, organisation: PartyOrganisation, row: int | None = None) -> list[tuple[str, str, bool]] | None:
         """The links that put ``organisation``'s new parent below it, in the tree as the
         sheet's rows so far leave it, from the parent up: ``(code, its parent's code,
         given by this sheet)``; None when nothing does, and its new parent is then
-        recorded for the rows after it."""
+        recorded for the rows after it, with the number of the ``row`` that gives it."""
         code = organisation.code.upper()
         self.names[code] = str(organisation)
         parent = self._above(organisation.parent if organisation.parent_id else None)
@@ -149,6 +150,8 @@ class SheetTree:
             if current:
                 links.append((child, current, given))
         self.parents[code] = parent
+        if row is not None:
+            self.rows[code] = row
         return None
 
     def cycle_message(self, organisation: PartyOrganisation, links: list[tuple[str, str, bool]]) -> str:
@@ -159,19 +162,24 @@ class SheetTree:
             self.names.update((o.code.upper(), str(o)) for o in PartyOrganisation.objects.annotate(
                 upper_code=Upper("code")).filter(upper_code__in=missing))
         names = self.names
-        given = "、".join(f"「{names.get(child, child)}」放在了「{names.get(parent, parent)}」之下"
+        given = "，".join(f"{self._row_of(child)}把「{names.get(child, child)}」放在了「{names.get(parent, parent)}」之下"
                          for child, parent, sheet in links if sheet)
         stored = "、".join(f"「{names.get(child, child)}」原在「{names.get(parent, parent)}」之下"
                           for child, parent, sheet in links if not sheet)
-        return (below_itself_message(organisation.parent) + (f"本表的其他行把{given}。" if given else "")
+        return (below_itself_message(organisation.parent) + (f"本表{given}。" if given else "")
                 + (f"（{stored}。）" if stored else ""))
+
+    def _row_of(self, code: str) -> str:
+        """「第3行」: the row that gave ``code`` its parent, as the sheet numbers it."""
+        row = self.rows.get(code)
+        return f"第{row}行" if row is not None else "另一行"
 
 
 def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganisation | None = None,
-                      sheet: SheetTree | None = None) -> None:
+                      sheet: SheetTree | None = None, row: int | None = None) -> None:
     """The rules of one organisation row that ``clean()`` cannot see on a row built from a
     sheet (the stored path of the row being moved, and the parents the sheet's other rows
-    give: ``sheet``), and its path from its parent. A blank 成立日期 cell keeps the date on
+    give: ``sheet``, this being its ``row``), and its path from its parent. A blank 成立日期 cell keeps the date on
     record (the column may be left blank for an organisation whose date is unknown; it
     never erases one entered), as the applicants' sheet keeps its 培养联系人."""
     stored = (getattr(original, "_audit_loaded", None) or {}) if original is not None else {}
@@ -180,7 +188,7 @@ def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganis
     if (organisation.parent_id and original is not None and original.path
             and organisation.parent.path.startswith(original.path)):
         raise ValidationError({"parent": below_itself_message(organisation.parent)})
-    if sheet is not None and (links := sheet.cycle_through(organisation)) is not None:
+    if sheet is not None and (links := sheet.cycle_through(organisation, row)) is not None:
         raise ValidationError({"parent": sheet.cycle_message(organisation, links)})
     organisation.path = organisation.computed_path()
 

@@ -1134,6 +1134,7 @@ class ImportEngine:
         still built from its good cells and checked, so that every error is reported.
         ``names``: the row's cells of the named columns (``_named_columns``)."""
         key_header = self.key_headers.get(self.key_attributes[0], "")
+        self.resource.row_number = number  # for a hook that names the sheet's rows
         if original is not None and not self._in_scope(getattr(original, SCOPE_PATH, "")):
             # Worded like any other refusal of the key: it does not tell that the record
             # exists elsewhere, nor where; unless the resource words it itself

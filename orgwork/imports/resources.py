@@ -32,6 +32,9 @@ class ScopedModelResource(resources.ModelResource):
     # Fields ``prepare_instance`` derives from others (an end date from a start date): when a
     # source is refused, the derived field's check constraints are not asked either.
     derived_from: dict[str, tuple[str, ...]] = {}
+    # The sheet row the engine is building (its number as the sheet shows it), set before
+    # ``prepare_instance``: a hook that tells of other rows names them by it.
+    row_number: int | None = None
 
     def __init__(self, user: Any = None, unmask: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

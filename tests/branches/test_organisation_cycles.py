@@ -51,7 +51,7 @@ def test_an_organisations_sheet_putting_two_committees_under_each_other_is_refus
             ["PC620102001B", "测试乙党委", "党委", "PC620102001A", "620102001", "农村"]]
     checked = run(tmp_path, county_a_clerk, rows, commit=False)
     assert errors_of(checked) == [(3, "上级党组织代码", CYCLE.format("测试甲党委")
-                                   + "本表的其他行把「测试甲党委」放在了「测试乙党委」之下。")]
+                                   + "本表第2行把「测试甲党委」放在了「测试乙党委」之下。")]
     committed = run(tmp_path, county_a_clerk, rows, commit=True)
     assert not committed.committed and committed.errors
     assert paths_of(*committees.values()) == before
@@ -66,9 +66,9 @@ def test_an_organisations_sheet_closing_a_cycle_over_three_rows_is_refused_at_th
             ["PC620102001C", "测试丙党委", "党委", "PC620102001A", "620102001", "农村"]]
     result = run(tmp_path, county_a_clerk, rows, commit=True)
     assert not result.committed
-    # Each link the other rows give is named, so that the clerk finds both rows to correct.
+    # Each link the other rows give is named with its row, so that the clerk finds the rows to correct.
     assert errors_of(result) == [(4, "上级党组织代码", CYCLE.format("测试甲党委")
-                                  + "本表的其他行把「测试甲党委」放在了「测试乙党委」之下、「测试乙党委」放在了「测试丙党委」之下。")]
+                                  + "本表第2行把「测试甲党委」放在了「测试乙党委」之下，第3行把「测试乙党委」放在了「测试丙党委」之下。")]
     assert paths_of(*committees.values()) == before
 
 
@@ -81,7 +81,7 @@ def test_a_cycle_through_an_organisation_the_sheet_leaves_in_place_names_that_li
             ["PC620102001C", "测试丙党委", "党委", "PC620102001D", "620102001", "农村"]]
     result = run(tmp_path, county_a_clerk, rows, commit=False)
     assert errors_of(result) == [(3, "上级党组织代码", CYCLE.format("测试丁党委")
-                                  + "本表的其他行把「测试甲党委」放在了「测试丙党委」之下。（「测试丁党委」原在「测试甲党委」之下。）")]
+                                  + "本表第2行把「测试甲党委」放在了「测试丙党委」之下。（「测试丁党委」原在「测试甲党委」之下。）")]
 
 
 def test_an_organisations_sheet_cannot_close_a_cycle_through_a_new_row(
