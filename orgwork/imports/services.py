@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
 import zlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,7 @@ from .restore import restore_masked
 from .writer import copy_lines
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 STORED_ERRORS = 2000
 STALE_AFTER = datetime.timedelta(hours=24)
 RUNNING_STALE_AFTER = datetime.timedelta(hours=2)
@@ -56,10 +58,16 @@ JOB_LOCKS = WorkerLock(JOB_LOCK)
 
 # The work rolled back by the database to end a conflict with another transaction
 # (SQLSTATE class 40: a deadlock, a serialization failure): nothing is wrong with the
-# file, and the same upload succeeds once the other work is done.
-CONFLICT = ("导入未完成：与同时进行的其他修改互相等待，数据库已撤销本次导入，全部未导入（数据未作任何修改）。"
-            "请稍后重新上传该文件导入。")
-VALIDATION_CONFLICT = "校验未完成：与同时进行的其他修改互相等待，数据库已撤销本次校验，数据未作任何修改。请稍后重新上传该文件。"
+# file, and the same work succeeds once the other is done. So the step runs again by
+# itself, up to CONFLICT_ATTEMPTS times in all, after a pause that grows each time; only
+# then does the job fail, with words that say so.
+CONFLICT_ATTEMPTS = 3
+CONFLICT_PAUSE_SECONDS = 1.0
+CONFLICT = ("导入未完成：与同时进行的其他修改互相等待，数据库撤销了本次导入，"
+            f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，全部未导入（数据未作任何修改）。请稍后重新上传该文件导入。")
+VALIDATION_CONFLICT = ("校验未完成：与同时进行的其他修改互相等待，数据库撤销了本次校验，"
+                       f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，数据未作任何修改。请稍后重新上传该文件。")
+RETRYING = "与同时进行的其他修改互相等待，数据库撤销了本次{step}（数据未作任何修改），正在第 {retry} 次自动重试……"
 # The connection cut, or the work ended by the database (an administrator, a shutdown).
 CONNECTION_LOST = "导入中断：数据库连接断开或操作被数据库终止，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
 VALIDATION_CONNECTION_LOST = "校验中断：数据库连接断开或操作被数据库终止，数据未作任何修改。请重新上传该文件。"
@@ -315,24 +323,50 @@ def _dropped_by_the_database(error: Exception) -> bool:
     return "locked" in str(cause)
 
 
-def _in_conflict(error: Exception) -> bool:
+def in_conflict(error: Exception) -> bool:
     """The database rolled the work back to end a conflict with another transaction
     (SQLSTATE class 40: 40P01 a deadlock, 40001 a serialization failure)."""
     cause = error.__cause__
-    return isinstance(cause, psycopg.Error) and (cause.sqlstate or "").startswith("40")
+    return isinstance(error, OperationalError) and isinstance(cause, psycopg.Error) and \
+        (cause.sqlstate or "").startswith("40")
+
+
+def retrying_conflicts(work: Callable[[], T], *, before_retry: Callable[[int], None]) -> T:
+    """``work()``, run again when the database rolls it back to end a conflict (see
+    :data:`CONFLICT_ATTEMPTS`), after ``before_retry(n)`` for the n-th retry and a pause;
+    the last attempt's failure is raised. ``work`` must leave nothing behind when it
+    raises, as a transaction rolled back does."""
+    for attempt in range(1, CONFLICT_ATTEMPTS):
+        try:
+            return work()
+        except OperationalError as exc:
+            if not in_conflict(exc):
+                raise
+            logger.warning("rolled back by the database to end a conflict; attempt %s of %s follows",
+                           attempt + 1, CONFLICT_ATTEMPTS, exc_info=True)
+            before_retry(attempt)
+            time.sleep(CONFLICT_PAUSE_SECONDS * attempt)
+    return work()
 
 
 def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, crashed: str,
           conflict: str) -> tuple[bool, Any]:
-    """Run a job's step; any failure ends the job 失败 with the message for its cause (the
+    """Run a job's step, again after a conflict (:func:`retrying_conflicts`, the job's
+    page saying so); any failure ends the job 失败 with the message for its cause (the
     file, a conflict with other work, the database connection, or a fault of ours).
     Returns (ran, what work returned)."""
+    words = "导入" if step == "commit" else "校验"
+
+    def tell_retrying(retry: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(message=RETRYING.format(step=words, retry=retry),
+                                                   heartbeat_at=timezone.now())
+
     try:
-        return True, work()
+        return True, retrying_conflicts(work, before_retry=tell_retrying)
     except FileError as exc:
         _fail(job, exc.message)
     except (OperationalError, InterfaceError) as exc:
-        if _in_conflict(exc):
+        if in_conflict(exc):
             logger.warning("import job %s was rolled back by the database during %s", job.pk, step, exc_info=True)
             _fail(job, conflict)
         elif _dropped_by_the_database(exc):
@@ -350,12 +384,15 @@ def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, cras
 def _validate(job: ImportJob) -> str:
     with acting_as(job.uploader, source=AuditSource.TASK):
         # A corrected error workbook gets its masked numbers back first (restore).
-        ran, outcome = _step(job, lambda: (restore_masked(job), _run(job, commit=False)), step="validation",
-                             lost=VALIDATION_CONNECTION_LOST, crashed="校验时发生系统错误，请联系系统管理员。",
-                             conflict=VALIDATION_CONFLICT)
+        # Two steps: the first rewrites the stored upload, so it must not run again when
+        # the database sends the second back to the start.
+        failures = {"lost": VALIDATION_CONNECTION_LOST, "crashed": "校验时发生系统错误，请联系系统管理员。",
+                    "conflict": VALIDATION_CONFLICT}
+        ran, restored = _step(job, lambda: restore_masked(job), step="validation", **failures)
+        if ran:
+            ran, result = _step(job, lambda: _run(job, commit=False), step="validation", **failures)
         if not ran:
             return JobStatus.FAILED
-        restored, result = outcome
         fields = _store_result(job, result)
         job.validated_at = timezone.now()
         note = (restored + formula_note(result.formula_cells, result.formula_count)

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connections
 
-from tests.imports.conftest import media, start_worker  # noqa: F401  (real db_worker processes)
+from tests.imports.conftest import manage_py, media, start_worker  # noqa: F401  (real db_worker processes)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"

@@ -17,7 +17,7 @@ from orgwork.exports import services
 from orgwork.exports.models import ExportFile, ExportStatus
 from orgwork.exports.tasks import build_export
 from orgwork.notifications.models import Notification
-from tests.imports.conftest import media, start_worker  # noqa: F401  (fixtures)
+from tests.imports.conftest import manage_py, media, start_worker  # noqa: F401  (fixtures)
 
 from .conftest import wait_for
 

@@ -65,22 +65,31 @@ def test_resource() -> Any:
 
 
 @pytest.fixture
-def start_worker(media: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """Start real ``manage.py db_worker`` processes on the test database (needs a
-    transactional test); they are stopped at teardown. Other packages may import it:
-    ``from tests.imports.conftest import media, start_worker``."""
+def manage_py(media: Path) -> Callable[..., subprocess.Popen[bytes]]:
+    """Start ``manage.py <args>`` as its own process on the test database (needs a
+    transactional test)."""
     if connection.vendor != "postgresql":
         pytest.fail("the worker tests need PostgreSQL (bin/test starts it)")
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "ORGWORK_HTTPS": "0"}
+
+    def start(*args: str, stdout: Any = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "manage.py", *args], cwd=django_settings.BASE_DIR, env=env,
+                                stdout=stdout, stderr=subprocess.PIPE)
+
+    return start
+
+
+@pytest.fixture
+def start_worker(manage_py: Callable[..., subprocess.Popen[bytes]]) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Start real ``manage.py db_worker`` processes on the test database (needs a
+    transactional test); they are stopped at teardown. Other packages may import it:
+    ``from tests.imports.conftest import manage_py, media, start_worker``."""
     workers: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-            cwd=django_settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        process = manage_py("db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload")
         workers.append(process)
         return process
 

@@ -11,6 +11,7 @@ injected.
 from __future__ import annotations
 
 import datetime
+import subprocess
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -185,28 +186,97 @@ def slow_deadlock_check() -> Iterator[None]:
         cursor.execute(f'ALTER DATABASE "{name}" RESET deadlock_timeout')
 
 
+def deadlock_the_commit(session: psycopg.Connection[Any], locked: Unit, first: ImportJob, user: Any) -> None:
+    """The commit of ``first`` waits on a row ``session`` holds, which then waits on the
+    commit's own lock: PostgreSQL ends the commit (40P01). Returns with the row let go and
+    the commit rolled back."""
+    with commit_stuck_in_the_middle(session, locked, first, user):
+        session.execute("SET LOCAL deadlock_timeout = '60s'")  # the worker's wait finds the cycle first
+        unit_key = zlib.crc32(Unit._meta.label_lower.encode()) & 0x7FFFFFFF
+        session.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.COMMIT_LOCK, unit_key])
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_commit_the_database_ends_in_a_deadlock_writes_nothing_and_the_job_says_to_import_again(
+def test_a_commit_the_database_ends_in_a_deadlock_runs_again_by_itself_and_writes_every_row_once(
         slow_deadlock_check: None, start_worker: Any, tree: dict[str, Unit], user: Any, other_session: Any) -> None:
-    """The commit waits on a row another session holds, which then waits on the commit's
-    own lock: PostgreSQL ends the commit (40P01). The job is 失败 with words that say why
-    and that the same file may be imported again — not a 系统错误 to report."""
+    """The rolled-back commit has written nothing, so the worker runs it again once the
+    other work is done; meanwhile the job's page says so."""
     locked = existing_unit(tree)
     worker = start_worker()
     first = validated(user, sheet())
-    with commit_stuck_in_the_middle(other_session, locked, first, user):
-        other_session.execute("SET LOCAL deadlock_timeout = '60s'")  # the worker's wait finds the cycle first
-        unit_key = zlib.crc32(Unit._meta.label_lower.encode()) & 0x7FFFFFFF
-        other_session.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.COMMIT_LOCK, unit_key])
+    deadlock_the_commit(other_session, locked, first, user)
+    wait_for(lambda: job(first.pk).message == services.RETRYING.format(step="导入", retry=1),
+             "the job to say it tries again")
+    wait_for(lambda: job(first.pk).status != JobStatus.IMPORTING, "the second attempt")
+    done = job(first.pk)
+    assert done.status == JobStatus.DONE, done.message
+    assert (done.new_count, done.unchanged_count) == (ROWS - 1, 1)
+    assert imported_units() == ROWS and created_entries() == ROWS - 1
+    assert worker.poll() is None
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_ended_in_a_deadlock_at_every_attempt_writes_nothing_and_the_job_says_to_import_again(
+        slow_deadlock_check: None, start_worker: Any, tree: dict[str, Unit], user: Any, other_session: Any) -> None:
+    """After the last attempt the job is 失败 with words that say why and that the same
+    file may be imported again — not a 系统错误 to report."""
+    locked = existing_unit(tree)
+    worker = start_worker()
+    first = validated(user, sheet())
+    for attempt in range(1, services.CONFLICT_ATTEMPTS):
+        deadlock_the_commit(other_session, locked, first, user)
+        # The worker pauses before it runs the commit again: time to hold the row anew.
+        wait_for(lambda: job(first.pk).message == services.RETRYING.format(step="导入", retry=attempt),
+                 f"the job to say it tries again ({attempt})")
+        assert job(first.pk).status == JobStatus.IMPORTING and imported_units() == 1
+    deadlock_the_commit(other_session, locked, first, user)
     wait_for(lambda: job(first.pk).status != JobStatus.IMPORTING, "the job to end")
     failed = job(first.pk)
     assert failed.status == JobStatus.FAILED
     assert failed.message == services.CONFLICT
-    assert "全部未导入（数据未作任何修改）" in failed.message and "系统错误" not in failed.message
+    assert "自动重试 2 次后仍未完成，全部未导入（数据未作任何修改）" in failed.message and "系统错误" not in failed.message
     assert imported_units() == 1 and created_entries() == 0
     assert worker.poll() is None
     rerun_imports_everything_once(user)
+
+
+def lock_waiter(session: psycopg.Connection[Any]) -> int | None:
+    """Another session of the test database that waits on a lock."""
+    session.execute("SELECT pg_stat_clear_snapshot()")  # else the view stays as first read in the transaction
+    row = session.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                          " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").fetchone()
+    return row[0] if row else None
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_import_sheet_commit_ended_in_a_deadlock_runs_again_by_itself(
+        slow_deadlock_check: None, manage_py: Any, tree: dict[str, Unit], user: Any, other_session: Any,
+        tmp_path: Any) -> None:
+    """The command's commit has written its first chunk and waits on a row this session
+    holds; this session then inserts a code of that chunk and waits on the command:
+    PostgreSQL ends the command's commit, which runs again once this session is gone."""
+    locked = existing_unit(tree)
+    path = tmp_path / "单位.csv"
+    path.write_bytes(sheet())
+    with other_session.transaction(force_rollback=True):
+        hold_row(other_session, locked.code)
+        command = manage_py("import_sheet", "units", str(path), "--user", user.username, "--commit",
+                            stdout=subprocess.PIPE)
+        wait_for(lambda: lock_waiter(other_session) or command.poll() is not None,
+                 "the command to wait on the held row")
+        assert command.poll() is None, command.communicate()  # it did not end before
+        other_session.execute("SET LOCAL deadlock_timeout = '60s'")  # the command's wait finds the cycle first
+        other_session.execute(
+            "INSERT INTO units_unit (code, name, unit_type, level, path, sort_order, full_name)"
+            " VALUES (%s, '占位', 'township', 'township', '~', 0, '占位')", [f"{PREFIX}0000"])
+    out, err = command.communicate(timeout=120)
+    assert command.returncode == 0, err.decode()
+    assert services.RETRYING.format(step="导入", retry=1) in err.decode()
+    assert f"新增 {ROWS - 1}，更新 0，未变 1" in out.decode()
+    assert imported_units() == ROWS and created_entries() == ROWS - 1
 
 
 @pytest.mark.slow

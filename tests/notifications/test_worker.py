@@ -16,7 +16,7 @@ from orgwork.accounts.models import User
 from orgwork.notifications.models import Delivery, DeliveryStatus, ReminderRule
 from orgwork.notifications.tasks import send_reminders
 from orgwork.rectification.models import RectificationItem
-from tests.imports.conftest import media, start_worker  # noqa: F401  (fixtures)
+from tests.imports.conftest import manage_py, media, start_worker  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -18,7 +18,7 @@ from orgwork.exports.services import export_build
 from orgwork.imports.models import JobStatus
 from orgwork.rectification.models import Checklist, ItemState, RectificationItem
 from tests.exports.conftest import wait_for
-from tests.imports.conftest import media, start_worker  # noqa: F401  (fixtures)
+from tests.imports.conftest import manage_py, media, start_worker  # noqa: F401  (fixtures)
 
 from .roundtrip import CHECKLISTS, exported, imported
 

@@ -1,7 +1,11 @@
 """``python manage.py import_sheet <resource> <file> --user <username> [--commit] [--report out.json]``
 
 Exit status: 0 every row valid (and written, with ``--commit``); 1 some row invalid
-(nothing written); 2 the file cannot be read or the arguments are wrong.
+(nothing written); 2 the file cannot be read or the arguments are wrong; 3 the database
+rolled the run back to end a conflict with other work, at every attempt (nothing written).
+
+A run the database rolls back to end a conflict runs again by itself, as a background
+job's step does (:func:`orgwork.imports.services.retrying_conflicts`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditSource
@@ -19,10 +24,18 @@ from orgwork.imports import registry
 from orgwork.imports.access import can_import
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import FileError, open_sheet
-from orgwork.imports.services import formula_note, ignored_note
+from orgwork.imports.services import (
+    CONFLICT_ATTEMPTS,
+    RETRYING,
+    formula_note,
+    ignored_note,
+    in_conflict,
+    retrying_conflicts,
+)
 
 EXIT_INVALID_ROWS = 1
 EXIT_UNREADABLE = 2
+EXIT_CONFLICT = 3
 
 
 class Command(BaseCommand):
@@ -57,12 +70,25 @@ class Command(BaseCommand):
                                returncode=EXIT_UNREADABLE)
         if not os.path.isfile(path):
             raise CommandError(f"文件「{path}」不存在。", returncode=EXIT_UNREADABLE)
+        commit = options["commit"]
+        step = "导入" if commit else "校验"
+
+        def run() -> Any:  # the sheet is read anew by each attempt
+            sheet = open_sheet(path, os.path.basename(path), resource_class)
+            return run_import(resource_class, user, sheet, commit=commit)
+
         with acting_as(user, source=AuditSource.COMMAND):
             try:
-                sheet = open_sheet(path, os.path.basename(path), resource_class)
-                result = run_import(resource_class, user, sheet, commit=options["commit"])
+                result = retrying_conflicts(
+                    run, before_retry=lambda retry: self.stderr.write(RETRYING.format(step=step, retry=retry)))
             except FileError as exc:
                 raise CommandError(exc.message, returncode=EXIT_UNREADABLE) from None
+            except OperationalError as exc:
+                if not in_conflict(exc):
+                    raise
+                raise CommandError(f"{step}未完成：与同时进行的其他修改互相等待，数据库撤销了本次{step}，"
+                                   f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，数据未作任何修改。请稍后重新运行本命令。",
+                                   returncode=EXIT_CONFLICT) from None
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as fh:
                 json.dump(result.report(), fh, ensure_ascii=False, indent=2)
