@@ -854,9 +854,10 @@ class RequestStatus(models.TextChoices):
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.PROCESSING)
 
 # The promise made to the holder when the request came in; moving it would hide an
-# overdue request from the 超期 list and the worklists.
-REQUEST_DEADLINE_FIXED = ("办结时限在提交时按事项类别确定（可在提交时另行填写），提交后不能修改：逾期的事项如实显示为已超期，"
-                          "请尽快受理、办结或退回。")
+# overdue request from the 超期 list and the worklists. It moves only by 延期 (below).
+REQUEST_DEADLINE_FIXED = ("办结时限在提交时按事项类别确定（可在提交时另行填写），提交后不能直接修改：逾期的事项如实显示为已超期，"
+                          "请尽快受理、办结或退回。办理中确需延长的，在办结时限之前使用「延期」（每件事项一次，须写明理由）。")
+EXTENSION_INCOMPLETE = "延期须有延期日期、原办结时限和延期理由，延期后的办结时限须晚于原办结时限，延期日期不晚于原办结时限。"
 
 
 class GreenChannelRequest(Audited):
@@ -876,6 +877,10 @@ class GreenChannelRequest(Audited):
     status = models.CharField("办理状态", max_length=12, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     closed_on = models.DateField("办结/退回日期", null=True, blank=True)
     result = models.TextField("办理结果/退回理由", blank=True)
+    # 延期 (once, while 办理中, before the 办结时限 passes): the promise it replaced is kept.
+    extended_on = models.DateField("延期日期", null=True, blank=True)
+    original_deadline = models.DateField("原办结时限", null=True, blank=True)
+    extension_reason = models.TextField("延期理由", blank=True)
 
     class Meta:
         verbose_name = "绿色通道事项"
@@ -884,6 +889,11 @@ class GreenChannelRequest(Audited):
         constraints = [
             models.CheckConstraint(condition=Q(deadline__gte=models.F("submitted_on")), name="talent_request_deadline",
                                    violation_error_message="办结时限不能早于提交日期。"),
+            models.CheckConstraint(
+                condition=Q(extended_on__isnull=True, original_deadline__isnull=True, extension_reason="")
+                | (Q(extended_on__isnull=False, original_deadline__gte=models.F("extended_on"),
+                     deadline__gt=models.F("original_deadline")) & ~Q(extension_reason="")),
+                name="talent_request_extension", violation_error_message=EXTENSION_INCOMPLETE),
         ]
         indexes = [
             models.Index(fields=["status", "deadline"], name="talent_req_status_dl_idx"),
@@ -895,7 +905,7 @@ class GreenChannelRequest(Audited):
         return f"{self.get_area_display()}（{self.submitted_on}）"
 
     def clean(self) -> None:
-        if not self._state.adding and self.written_now("deadline"):
+        if not self._state.adding and self.written_now("deadline") and not self.written_now("extended_on"):
             raise ValidationError({"deadline": REQUEST_DEADLINE_FIXED})
         errors: dict[str, str] = {}
         if self.written_now("submitted_on") and dates.after_today(self.submitted_on):
@@ -913,6 +923,37 @@ class GreenChannelRequest(Audited):
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return self.status in OPEN_REQUEST_STATUSES and self.deadline < day
+
+    def extension_errors(self, *, deadline: datetime.date | None, reason: str, on: datetime.date) -> dict[str, str]:
+        """Why 延期 of this request to ``deadline`` on ``on`` is refused ({} when it is not):
+        once, while 办理中, on a day from its submission to its 办结时限 and not after today,
+        with a reason, to a later 办结时限 no further than the area's promise again (户籍
+        10 more days at most, 就医 3…). An overdue request stays overdue: it is answered."""
+        if self.extended_on is not None:
+            return {"status": f"事项「{self}」已于 {self.extended_on} 延期一次（办结时限由 {self.original_deadline} "
+                              f"延至 {self.deadline}），不能再次延期。"}
+        if self.status == RequestStatus.PENDING:
+            return {"status": f"事项「{self}」待受理，须先受理，办理中确需延长的才能延期。"}
+        if self.status != RequestStatus.PROCESSING:
+            return {"status": f"事项「{self}」{self.get_status_display()}，不能延期。"}
+        if dates.after_today(on):
+            return {"extended_on": "延期日期不能晚于今天。"}
+        if on > self.deadline:
+            return {"extended_on": f"事项「{self}」已于 {self.deadline} 超过办结时限，不能再延期：超期的事项如实显示为已超期，"
+                                   "请尽快办结或退回。"}
+        if on < self.submitted_on:
+            return {"extended_on": f"延期日期不能早于提交日期（{self.submitted_on}）。"}
+        errors: dict[str, str] = {}
+        if deadline is None:
+            errors["deadline"] = "请填写延期后的办结时限。"
+        elif deadline <= self.deadline:
+            errors["deadline"] = f"延期后的办结时限须晚于原办结时限 {self.deadline}。"
+        elif self.area in AREA_DEADLINE_DAYS and deadline > (latest := standard_deadline(self.area, self.deadline)):
+            errors["deadline"] = (f"延期不能超过「{self.get_area_display()}」事项{AREA_DEADLINE_DAYS[self.area]}天的办结承诺："
+                                  f"原办结时限 {self.deadline} 的事项至迟延至 {latest}。")
+        if not reason.strip():
+            errors["extension_reason"] = "延期必须说明理由。"
+        return errors
 
 
 class ExpertLiaison(Audited):

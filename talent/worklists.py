@@ -74,14 +74,16 @@ def programme_status_panel(user: Any) -> dashboard.PanelData:
 
 def green_requests_due(until: datetime.date) -> Iterator[DueItem]:
     """到期事项来源: open green-channel requests whose deadline is on or before ``until``
-    (the holder's name and the area, never an ID number)."""
+    (the holder's name and the area, never an ID number). An extended request (延期) is
+    a new item, keyed ``-pk``: its stages are told again against the later 办结时限."""
     rows = (GreenChannelRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, deadline__lte=until)
-            .values_list("pk", "card__holder__name", "area", "deadline", "card__holder__unit_id")
+            .values_list("pk", "card__holder__name", "area", "deadline", "card__holder__unit_id", "extended_on")
             .order_by("deadline", "pk"))
     areas = dict(BenefitArea.choices)
-    for pk, name, area, deadline, unit_id in rows.iterator(chunk_size=2000):
-        yield DueItem(pk=pk, title=f"{name}的{areas.get(area, area)}事项", deadline=deadline, unit_id=unit_id,
-                      link=change_link("greenchannelrequest")(pk))
+    for pk, name, area, deadline, unit_id, extended_on in rows.iterator(chunk_size=2000):
+        yield DueItem(pk=pk if extended_on is None else -pk,
+                      title=f"{name}的{areas.get(area, area)}事项" + ("（已延期）" if extended_on else ""),
+                      deadline=deadline, unit_id=unit_id, link=change_link("greenchannelrequest")(pk))
 
 
 def register_all() -> None:
@@ -133,6 +135,7 @@ def register_all() -> None:
             Column("服务事项", "get_area_display"),
             Column("提交日期", "submitted_on"),
             Column("办结时限", "deadline"),
+            Column("原办结时限（已延期的）", "original_deadline"),
             Column("办理状态", "get_status_display"),
             Column("经办人", "handler"),
             Column("超期天数", lambda req: -days_until(req.deadline)),

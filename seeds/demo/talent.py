@@ -39,6 +39,7 @@ from talent.models import (
     ProgrammeType,
     ReviewGrade,
     ServiceCard,
+    standard_deadline,
 )
 
 from . import DemoContext, bulk
@@ -248,6 +249,10 @@ def _requests(rng: random.Random, card: ServiceCard, today: datetime.date) -> No
                                           on=min(today, request.deadline))
         elif roll < 0.8:
             services.green_request_accept(request=request, actor=SYSTEM)
+            if roll < 0.7:  # extended once, by the area's days, before its deadline passed
+                services.green_request_extend(
+                    request=request, deadline=standard_deadline(area, request.deadline),
+                    reason="需会同有关部门研究办理，延期办理并已告知持卡人。", actor=SYSTEM, on=min(today, request.deadline))
         # the rest wait to be accepted; those past their deadline make the overdue list
 
 

@@ -18,7 +18,7 @@ from orgwork.common import dates
 from .. import services
 from ..models import (OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest,
                       ServiceCard, standard_deadline)
-from .forms import CompleteForm, RequestReturnForm
+from .forms import CompleteForm, ExtendForm, RequestReturnForm
 from .steps import GREEN_REQUEST_STEPS
 
 
@@ -127,13 +127,13 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(GreenChannelRequest)
 class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     record_steps = GREEN_REQUEST_STEPS
-    list_display = ["card", "holder", "area", "submitted_on", "deadline", "status", "overdue", "handler"]
+    list_display = ["card", "holder", "area", "submitted_on", "deadline_shown", "status", "overdue", "handler"]
     list_filter = [UnitSubtreeFilter, OverdueFilter, "status", "area"]
     list_select_related = ["card__holder", "handler"]
     search_fields = ["=card__card_number", "^card__holder__name"]
     autocomplete_fields = ["card", "handler"]
     date_hierarchy = "submitted_on"
-    actions = ["accept", "complete", "return_request"]
+    actions = ["accept", "extend", "complete", "return_request"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         kwargs["form"] = GreenChannelRequestForm if obj is None else GreenChannelRequestChangeForm
@@ -160,14 +160,17 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return ["card", "area", "content", "submitted_on", "deadline", "handler"]
-        return ["card", "area", "content", "submitted_on", "deadline", "handler", "status", "closed_on", "result"]
+        extension = ["original_deadline", "extended_on", "extension_reason"] if obj.extended_on else []
+        return ["card", "area", "content", "submitted_on", "deadline", *extension, "handler", "status", "closed_on",
+                "result"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return []
-        # Moves through the actions (受理/办结/退回) only; the 办结时限 is the promise made
+        # Moves through the actions (受理/延期/办结/退回) only; the 办结时限 is the promise made
         # on submission (REQUEST_DEADLINE_FIXED), and a closed request is on the books.
-        fixed = ["card", "area", "submitted_on", "deadline", "status", "closed_on", "result"]
+        fixed = ["card", "area", "submitted_on", "deadline", "original_deadline", "extended_on", "extension_reason",
+                 "status", "closed_on", "result"]
         return fixed if obj.status in OPEN_REQUEST_STATUSES else ["content", "handler", *fixed]
 
     @admin.display(description="持卡人", ordering="card__holder__name")
@@ -178,11 +181,24 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
     def overdue(self, obj: GreenChannelRequest) -> str:
         return warning_flag(obj.is_overdue_on(timezone.localdate()), "已超期")
 
+    @admin.display(description="办结时限", ordering="deadline")
+    def deadline_shown(self, obj: GreenChannelRequest) -> str:
+        if obj.original_deadline is None:
+            return str(obj.deadline)
+        return f"{obj.deadline}（由 {obj.original_deadline} 延期）"
+
     @admin.action(description="受理", permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> None:
         run_per_object(self, request, queryset, "受理",
                        lambda r: services.green_request_accept(request=r, handler=r.handler or request.user,
                                                                   actor=request.user))
+
+    @admin.action(description="延期", permissions=["change"])
+    def extend(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
+        return action_with_form(self, request, queryset, form_class=ExtendForm, title="延期", action="extend",
+                                service=lambda r, d: services.green_request_extend(request=r, deadline=d["deadline"],
+                                                                                   reason=d["reason"],
+                                                                                   actor=request.user))
 
     @admin.action(description="办结", permissions=["change"])
     def complete(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:

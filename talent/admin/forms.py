@@ -1,5 +1,6 @@
 """The small forms of talent work's steps, shared by the list's batch actions and the
-buttons on the record's page: a review, an exit, a request's result or return reason."""
+buttons on the record's page: a review, an exit, a request's result, extension or return
+reason."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ class RequestReturnForm(forms.Form):
 
 class CompleteForm(forms.Form):
     result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ExtendForm(forms.Form):
+    """延期: the later 办结时限 and why (each request's own bounds are held by
+    ``services.green_request_extend``)."""
+
+    deadline = dates.DateFormField(label="延期后的办结时限",
+                                   help_text="每件事项只能延期一次，须在原办结时限之前（含当天）办理，"
+                                             "延长的天数不超过该事项类别的办结承诺（如户籍10天、就医3天）。")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))

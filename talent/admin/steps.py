@@ -5,7 +5,7 @@ list's batch action (``..services``), so the consequences of a review (reward, e
 the rules and the audit row hold here too.
 
 - Enrollee (入选人员): 登记聘期考核, 办理退出, 聘期期满.
-- Green-channel request (绿色通道事项): 受理, 办结, 退回.
+- Green-channel request (绿色通道事项): 受理, 延期, 办结, 退回.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from orgwork.admin_steps import RecordStep
 
 from .. import services
 from ..models import OPEN_REQUEST_STATUSES, Enrollment, EnrollmentStatus, GreenChannelRequest, RequestStatus
-from .forms import CompleteForm, ExitForm, RequestReturnForm, ReviewForm
+from .forms import CompleteForm, ExitForm, ExtendForm, RequestReturnForm, ReviewForm
 
 
 def _active(enrollment: Enrollment) -> bool:
@@ -56,6 +56,11 @@ def _open(request: GreenChannelRequest) -> bool:
 GREEN_REQUEST_STEPS = (
     RecordStep(name="accept_step", label="受理", permission="talent.change_greenchannelrequest",
                applies=lambda r: r.status == RequestStatus.PENDING, run=_accept, icon="inbox"),
+    RecordStep(name="extend_step", label="延期", permission="talent.change_greenchannelrequest",
+               applies=lambda r: r.status == RequestStatus.PROCESSING and r.extended_on is None, form=ExtendForm,
+               icon="more_time", refusal_fields={"extension_reason": "reason"},
+               run=lambda r, actor, d: services.green_request_extend(request=r, deadline=d["deadline"],
+                                                                     reason=d["reason"], actor=actor)),
     RecordStep(name="complete_step", label="办结", permission="talent.change_greenchannelrequest",
                applies=_open, form=CompleteForm, icon="task_alt",
                run=lambda r, actor, d: services.green_request_complete(request=r, result=d["result"], actor=actor)),
