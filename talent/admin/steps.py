@@ -53,11 +53,17 @@ def _open(request: GreenChannelRequest) -> bool:
     return request.status in OPEN_REQUEST_STATUSES
 
 
+def _extendable(request: GreenChannelRequest) -> bool:
+    """办理中, not yet extended, its 办结时限 not passed (the service holds the rest)."""
+    return (request.status == RequestStatus.PROCESSING and request.extended_on is None
+            and request.deadline >= timezone.localdate())
+
+
 GREEN_REQUEST_STEPS = (
     RecordStep(name="accept_step", label="受理", permission="talent.change_greenchannelrequest",
                applies=lambda r: r.status == RequestStatus.PENDING, run=_accept, icon="inbox"),
     RecordStep(name="extend_step", label="延期", permission="talent.change_greenchannelrequest",
-               applies=lambda r: r.status == RequestStatus.PROCESSING and r.extended_on is None, form=ExtendForm,
+               applies=_extendable, form=ExtendForm,
                icon="more_time", refusal_fields={"extension_reason": "reason"},
                run=lambda r, actor, d: services.green_request_extend(request=r, deadline=d["deadline"],
                                                                      reason=d["reason"], actor=actor)),

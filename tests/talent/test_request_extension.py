@@ -21,6 +21,7 @@ from orgwork.audit.models import AuditAction, AuditLog
 from talent import services
 from talent.models import REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest, RequestStatus
 from talent.worklists import green_requests_due
+from tests.steps import assert_step_unavailable
 
 from .conftest import SYSTEM
 from .test_record_page_steps import audit_rows_since, last_audit_id, page, step_url
@@ -161,6 +162,15 @@ def test_the_requests_page_extends_it_by_its_button_and_shows_the_old_deadline(
     assert step_url(request, "extend_step") not in html  # once only
     listed = strip_tags(client.get(reverse("admin:talent_greenchannelrequest_changelist")).content.decode())
     assert f"{promised + 4 * DAY}（由 {promised} 延期）" in listed
+
+
+def test_an_overdue_request_offers_no_extension_on_its_page(make_card, county_a_clerk, client_for) -> None:
+    request = processing(make_card, area=BenefitArea.MEDICAL, submitted_on=today() - 10 * DAY)
+    client = client_for(county_a_clerk)
+    html = client.get(page(request)).content.decode()
+    assert step_url(request, "extend_step") not in html and step_url(request, "complete_step") in html
+    assert_step_unavailable(client, step_url(request, "extend_step"), {"deadline": str(today() + DAY), "reason": REASON})
+    assert GreenChannelRequest.objects.get(pk=request.pk).extended_on is None
 
 
 def test_the_lists_extend_action_reports_the_refused_request_by_name(make_card, county_a_clerk, client_for) -> None:
