@@ -926,9 +926,26 @@ class GreenChannelRequest(Audited):
 
     def extension_errors(self, *, deadline: datetime.date | None, reason: str, on: datetime.date) -> dict[str, str]:
         """Why 延期 of this request to ``deadline`` on ``on`` is refused ({} when it is not):
-        once, while 办理中, on a day from its submission to its 办结时限 and not after today,
-        with a reason, to a later 办结时限 no further than the area's promise again (户籍
-        10 more days at most, 就医 3…). An overdue request stays overdue: it is answered."""
+        :meth:`extension_refusal`, then a reason and a later 办结时限 no further than the
+        area's promise again (户籍 10 more days at most, 就医 3…)."""
+        if errors := self.extension_refusal(on):
+            return errors
+        errors = {}
+        if deadline is None:
+            errors["deadline"] = "请填写延期后的办结时限。"
+        elif deadline <= self.deadline:
+            errors["deadline"] = f"延期后的办结时限须晚于原办结时限 {self.deadline}。"
+        elif self.area in AREA_DEADLINE_DAYS and deadline > (latest := standard_deadline(self.area, self.deadline)):
+            errors["deadline"] = (f"延期不能超过「{self.get_area_display()}」事项{AREA_DEADLINE_DAYS[self.area]}天的办结承诺："
+                                  f"原办结时限 {self.deadline} 的事项至迟延至 {latest}。")
+        if not reason.strip():
+            errors["extension_reason"] = "延期必须说明理由。"
+        return errors
+
+    def extension_refusal(self, on: datetime.date) -> dict[str, str]:
+        """Why this request cannot be extended at all on ``on`` ({} when it can): once,
+        while 办理中, on a day from its submission to its 办结时限 and not after today. An
+        overdue request stays overdue: it is answered."""
         if self.extended_on is not None:
             return {"status": f"事项「{self}」已于 {self.extended_on} 延期一次（办结时限由 {self.original_deadline} "
                               f"延至 {self.deadline}），不能再次延期。"}
@@ -943,17 +960,7 @@ class GreenChannelRequest(Audited):
                                    "请尽快办结或退回。"}
         if on < self.submitted_on:
             return {"extended_on": f"延期日期不能早于提交日期（{self.submitted_on}）。"}
-        errors: dict[str, str] = {}
-        if deadline is None:
-            errors["deadline"] = "请填写延期后的办结时限。"
-        elif deadline <= self.deadline:
-            errors["deadline"] = f"延期后的办结时限须晚于原办结时限 {self.deadline}。"
-        elif self.area in AREA_DEADLINE_DAYS and deadline > (latest := standard_deadline(self.area, self.deadline)):
-            errors["deadline"] = (f"延期不能超过「{self.get_area_display()}」事项{AREA_DEADLINE_DAYS[self.area]}天的办结承诺："
-                                  f"原办结时限 {self.deadline} 的事项至迟延至 {latest}。")
-        if not reason.strip():
-            errors["extension_reason"] = "延期必须说明理由。"
-        return errors
+        return {}
 
 
 class ExpertLiaison(Audited):

@@ -63,10 +63,17 @@ JOB_LOCKS = WorkerLock(JOB_LOCK)
 # then does the job fail, with words that say so.
 CONFLICT_ATTEMPTS = 3
 CONFLICT_PAUSE_SECONDS = 1.0
-CONFLICT = ("导入未完成：与同时进行的其他修改互相等待，数据库撤销了本次导入，"
-            f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，全部未导入（数据未作任何修改）。请稍后重新上传该文件导入。")
-VALIDATION_CONFLICT = ("校验未完成：与同时进行的其他修改互相等待，数据库撤销了本次校验，"
-                       f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，数据未作任何修改。请稍后重新上传该文件。")
+STEP_WORDS = {"commit": "导入", "validation": "校验"}
+
+
+def conflict_text(step: str) -> str:
+    """The opening of the message of a ``step`` ("导入", "校验") rolled back at every attempt."""
+    return (f"{step}未完成：与同时进行的其他修改互相等待，数据库撤销了本次{step}，"
+            f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，")
+
+
+CONFLICT = conflict_text("导入") + "全部未导入（数据未作任何修改）。请稍后重新上传该文件导入。"
+VALIDATION_CONFLICT = conflict_text("校验") + "数据未作任何修改。请稍后重新上传该文件。"
 RETRYING = "与同时进行的其他修改互相等待，数据库撤销了本次{step}（数据未作任何修改），正在第 {retry} 次自动重试……"
 # The connection cut, or the work ended by the database (an administrator, a shutdown).
 CONNECTION_LOST = "导入中断：数据库连接断开或操作被数据库终止，全部未导入（数据未作任何修改）。请重新上传该文件导入。"
@@ -355,10 +362,8 @@ def _step(job: ImportJob, work: Callable[[], Any], *, step: str, lost: str, cras
     page saying so); any failure ends the job 失败 with the message for its cause (the
     file, a conflict with other work, the database connection, or a fault of ours).
     Returns (ran, what work returned)."""
-    words = "导入" if step == "commit" else "校验"
-
     def tell_retrying(retry: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(message=RETRYING.format(step=words, retry=retry),
+        ImportJob.objects.filter(pk=job.pk).update(message=RETRYING.format(step=STEP_WORDS[step], retry=retry),
                                                    heartbeat_at=timezone.now())
 
     try:

@@ -54,9 +54,7 @@ def _open(request: GreenChannelRequest) -> bool:
 
 
 def _extendable(request: GreenChannelRequest) -> bool:
-    """办理中, not yet extended, its 办结时限 not passed (the service holds the rest)."""
-    return (request.status == RequestStatus.PROCESSING and request.extended_on is None
-            and request.deadline >= timezone.localdate())
+    return not request.extension_refusal(timezone.localdate())
 
 
 GREEN_REQUEST_STEPS = (

@@ -25,8 +25,9 @@ from orgwork.imports.access import can_import
 from orgwork.imports.engine import run_import
 from orgwork.imports.reader import FileError, open_sheet
 from orgwork.imports.services import (
-    CONFLICT_ATTEMPTS,
     RETRYING,
+    STEP_WORDS,
+    conflict_text,
     formula_note,
     ignored_note,
     in_conflict,
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         if not os.path.isfile(path):
             raise CommandError(f"文件「{path}」不存在。", returncode=EXIT_UNREADABLE)
         commit = options["commit"]
-        step = "导入" if commit else "校验"
+        step = STEP_WORDS["commit" if commit else "validation"]
 
         def run() -> Any:  # the sheet is read anew by each attempt
             sheet = open_sheet(path, os.path.basename(path), resource_class)
@@ -86,8 +87,7 @@ class Command(BaseCommand):
             except OperationalError as exc:
                 if not in_conflict(exc):
                     raise
-                raise CommandError(f"{step}未完成：与同时进行的其他修改互相等待，数据库撤销了本次{step}，"
-                                   f"自动重试 {CONFLICT_ATTEMPTS - 1} 次后仍未完成，数据未作任何修改。请稍后重新运行本命令。",
+                raise CommandError(conflict_text(step) + "数据未作任何修改。请稍后重新运行本命令。",
                                    returncode=EXIT_CONFLICT) from None
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as fh:
