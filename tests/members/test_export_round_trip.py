@@ -46,8 +46,8 @@ def ledger(members: list[Member]) -> list[Member]:
     return members
 
 
-def exported(client_for: Any, user: Any, model: str) -> Any:
-    answer = client_for(user).get(reverse(f"admin:members_{model}_export"))
+def exported(client_for: Any, user: Any, model: str, query: str = "") -> Any:
+    answer = client_for(user).get(reverse(f"admin:members_{model}_export") + query)
     assert answer.status_code == 200
     return load_workbook(io.BytesIO(answer.content))
 
@@ -255,7 +255,11 @@ def test_the_roster_export_shows_a_status_changes_date_and_grounds_and_comes_bac
 
     member_services.member_set_status(member=members[0], status=MemberStatus.EXPELLED, changed_on=today(),
                                       reason="县委组织部除名决定（城组〔2026〕9号）", actor=SYSTEM)
-    workbook = exported(client_for, county_a_clerk, "member")
+    # The roster is the roll (在册) until 全部 is picked; the export takes the list's filters.
+    on_roll = exported(client_for, county_a_clerk, "member")
+    assert {row[column(on_roll, "姓名")].value for row in on_roll.worksheets[0].iter_rows(min_row=2)} == {
+        m.name for m in members[1:]}
+    workbook = exported(client_for, county_a_clerk, "member", "?status__exact=all")
     rows = {row[column(workbook, "姓名")].value: row for row in workbook.worksheets[0].iter_rows(min_row=2)}
     gone = rows[members[0].name]
     assert gone[column(workbook, "党籍状态")].value == "出党"

@@ -135,7 +135,8 @@ def test_the_status_step_records_the_date_and_reason_shown_read_only_on_the_memb
 
 def test_the_roster_batch_action_refuses_an_expulsion_without_a_reason(orgs, member, client_for, county_a_clerk):
     other = add_member(orgs["community"], "李四")
-    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
+    # The expelled member is on the list under 全部 (the roster shows 在册 until another is picked).
+    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist") + "?status__exact=all", {
         "action": "set_status", "_selected_action": [member.pk, other.pk], "apply": "1", "status": "expelled",
         "changed_on": f"{days_ago(1):%Y-%m-%d}", "reason": ""}, follow=True)
     assert "出党须写明原因或依据" in page.content.decode()
@@ -258,7 +259,8 @@ def test_the_roster_batch_action_refuses_the_death_of_a_member_who_has_left_the_
         orgs, member, client_for, county_a_clerk):
     expelled(member, days_ago(10))
     other = add_member(orgs["community"], "李四")
-    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist"), {
+    # The expelled member is on the list under 全部 (the roster shows 在册 until another is picked).
+    page = client_for(county_a_clerk).post(reverse("admin:members_member_changelist") + "?status__exact=all", {
         "action": "set_status", "_selected_action": [member.pk, other.pk], "apply": "1", "status": "deceased",
         "changed_on": f"{days_ago(1):%Y-%m-%d}", "reason": ""}, follow=True)
     assert f"已于{days_ago(10):%Y-%m-%d}出党，不再登记为党员去世或停止党籍" in page.content.decode()

@@ -33,7 +33,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
 from .common import MaskedPersonalDataMixin, PlacedBranchColumn, branches_for, member_label
-from .filters import AgeBandFilter, StandingBandFilter
+from .filters import AgeBandFilter, StandingBandFilter, StatusFilter
 from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
                     TransferInNewMemberForm)
 
@@ -107,7 +107,7 @@ class MemberAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMixin
     import_resource = "members_roster"
     list_display = ["name", "masked_id_number", "gender", "branch_shown", "category", "joined_on", "full_on",
                     "standing", "status", "floating_shown", "lost_shown", "unpaid_months"]
-    list_filter = [UnitSubtreeFilter, "category", "status", "gender", AgeBandFilter, StandingBandFilter, "dues_category",
+    list_filter = [UnitSubtreeFilter, "category", StatusFilter, "gender", AgeBandFilter, StandingBandFilter, "dues_category",
                    "is_floating", "is_lost"]
     list_select_related = ["branch__unit"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
