@@ -19,6 +19,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, PermissionDenied, ValidationError
@@ -145,6 +146,48 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         if ordering:
             qs = qs.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in qs[:500]]
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The filter of a register's state field (党籍状态) that starts on the state of those in
+    it (在册): a 名册 lists who is on it, and who left (转出、出党、去世…) is one pick away,
+    under their state or 全部. A search without a pick looks among
+    everyone, so one who left is found by name or number. The parameter is the field
+    filter's own (``status__exact``), which links and bookmarks already carry. A subclass
+    names the ``field`` and its ``default`` value; the title and the states are the field's."""
+
+    field = "status"
+    default: str
+    EVERYONE = "all"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.parameter_name = f"{cls.field}__exact"  # read off the class by the list's declared parameters
+
+    def __init__(self, request: HttpRequest, params: Any, model: Any, model_admin: Any) -> None:
+        self.title = model._meta.get_field(self.field).verbose_name
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [*model_admin.model._meta.get_field(self.field).flatchoices, (self.EVERYONE, "全部")]
+
+    def value(self) -> str:
+        picked = super().value()
+        if picked is not None:
+            return picked
+        return self.EVERYONE if self.request.GET.get(SEARCH_VAR, "").strip() else self.default
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        value = self.value()
+        return queryset if value == self.EVERYONE else queryset.filter(**{self.field: value})
+
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+        facets = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        for i, (lookup, title) in enumerate(self.lookup_choices):  # 全部 is one of them, not on top
+            if facets is not None:
+                title = f"{title} ({facets[f'{i}__c']})"
+            yield {"selected": self.value() == lookup, "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
 
 
 UNIT_SLOT = "orgworkunitslot"  # stands for a unit's code in a filter link; URL encoding leaves it as it is
