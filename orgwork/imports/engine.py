@@ -379,7 +379,8 @@ class ImportEngine:
     """Validate (and optionally commit) one sheet for one user with one resource."""
 
     def __init__(self, resource_class: type[Any], user: Any, *, chunk_size: int = CHUNK_SIZE,
-                 progress: Callable[[int, int], None] | None = None, fingerprint: list[str] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None, fingerprint: list[str] | None = None,
+                 audited_people: set[Any] | None = None) -> None:
         self.resource = resource_class(user=user)
         # The validation's digests, which a commit compares chunk by chunk (None: not compared).
         self.expected_fingerprint = fingerprint
@@ -452,8 +453,10 @@ class ImportEngine:
                                         secrets.sensitive_fields(self.model).get("id_number") == secrets.ID_NUMBER)
         self._registered: set[str] = set()
         # People outside the importer's jurisdiction whose numbers the sheet holds: each
-        # try is audited on the person once the run is over (nothing left to roll back).
+        # try is audited on the person once the run is over (nothing left to roll back),
+        # and not again by the run's next attempt after a conflict (``audited_people``, shared).
         self._elsewhere: dict[Any, models.Model] = {}
+        self._audited = audited_people if audited_people is not None else set()
         self._digest_values = picker([f.attname for f in self.model._meta.concrete_fields])
         # The preview (a validation only): the shown columns as (header, position in the
         # sheet's records, attribute of a unit column or None), and the first rows as read.
@@ -803,8 +806,10 @@ class ImportEngine:
     def _audit_elsewhere(self) -> None:
         """The failed 查看敏感信息 row on each person outside the importer's jurisdiction whose
         number the sheet held (:func:`probing.held_elsewhere`), written once per run."""
-        for person in self._elsewhere.values():
-            audit_elsewhere(person, self.user)
+        for key, person in self._elsewhere.items():
+            if key not in self._audited:
+                audit_elsewhere(person, self.user)
+                self._audited.add(key)
         self._elsewhere.clear()
 
     def _formulas_read(self, sheet: Sheet, result: ImportResult) -> None:
@@ -1550,8 +1555,11 @@ def _constraint_named(error: IntegrityError) -> str:
 
 def run_import(resource_class: type[Any], user: Any, sheet: Sheet, *, commit: bool,
                progress: Callable[[int, int], None] | None = None,
-               fingerprint: list[str] | None = None) -> ImportResult:
+               fingerprint: list[str] | None = None, audited_people: set[Any] | None = None) -> ImportResult:
     """Validate (``commit=False``) or import a sheet. ``fingerprint``: the validation's
     ``ImportResult.fingerprint``; the commit then refuses (``DataChanged``, nothing
-    written) if a record the rows touch changed since."""
-    return ImportEngine(resource_class, user, progress=progress, fingerprint=fingerprint).run(sheet, commit=commit)
+    written) if a record the rows touch changed since. ``audited_people``: one set for every
+    attempt of a run retried outside a transaction (``import_sheet``), so that a person
+    whose number the sheet holds outside the jurisdiction is audited once, not per attempt."""
+    return ImportEngine(resource_class, user, progress=progress, fingerprint=fingerprint,
+                        audited_people=audited_people).run(sheet, commit=commit)

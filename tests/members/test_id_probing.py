@@ -284,3 +284,31 @@ def test_the_member_add_form_answers_a_members_own_number_as_it_answers_the_othe
     assert tries.count() == 2 and all(t.actor == county_a_clerk and "疑似试探完整身份证号" in t.message
                                       and member.id_number not in t.message for t in tries)
     assert Member.objects.count() == 1
+
+
+def test_a_run_tried_again_after_a_conflict_audits_a_number_held_elsewhere_once(tmp_path, orgs, county_b_clerk) -> None:
+    """``import_sheet`` runs a sheet again after a deadlock, outside any transaction of its
+    own: the failed 查看敏感信息 row written after the first attempt's rollback is not
+    written again by the second. A second run of the sheet is a second try, audited again."""
+    from orgwork.imports.engine import run_import
+    from orgwork.imports.reader import open_sheet
+
+    member = add_member(orgs["community"], "何秀英")  # county A's: county B's clerk holds the whole number
+    path = tmp_path / "roster.csv"
+    path.write_text("\r\n".join(",".join(row) for row in [ROSTER_HEAD, ["何秀英", member.id_number, "B-1", "正式党员",
+                                                                         "2004-09-09", "2005-09-09", "在职", "4000"]]),
+                    encoding="utf-8")
+
+    def attempt(audited: set[Any] | None = None) -> Any:
+        return run_import(MemberResource, county_b_clerk, open_sheet(str(path), path.name, MemberResource),
+                          commit=True, audited_people=audited)
+
+    def tries() -> int:
+        return AuditLog.objects.filter(action=AuditAction.VIEW_SENSITIVE, success=False,
+                                       object_id=str(member.pk)).count()
+
+    attempts: set[Any] = set()
+    assert not attempt(attempts).committed and not attempt(attempts).committed
+    assert tries() == 1 and attempts == {member.pk}
+    attempt()
+    assert tries() == 2
