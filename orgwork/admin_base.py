@@ -169,7 +169,7 @@ class StateFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [*model_admin.model._meta.get_field(self.field).flatchoices, (self.EVERYONE, "全部")]
+        return [(self.EVERYONE, "全部"), *model_admin.model._meta.get_field(self.field).flatchoices]
 
     def value(self) -> str:
         picked = super().value()
@@ -183,7 +183,7 @@ class StateFilter(admin.SimpleListFilter):
 
     def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
         facets = self.get_facet_queryset(changelist) if changelist.add_facets else None
-        for i, (lookup, title) in enumerate(self.lookup_choices):  # 全部 is one of them, not on top
+        for i, (lookup, title) in enumerate(self.lookup_choices):  # 全部 is one of them, not the default
             if facets is not None:
                 title = f"{title} ({facets[f'{i}__c']})"
             yield {"selected": self.value() == lookup, "display": title,

@@ -57,8 +57,16 @@ def test_the_roster_offers_every_state_and_everyone_as_links_that_keep_the_other
     changelist = page.context["cl"]
     spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
     offered = {c["display"]: c["query_string"] for c in spec.choices(changelist)}
-    assert list(offered) == ["在册", "转出", "出党", "停止党籍", "去世", "全部"]
+    assert list(offered) == ["全部", "在册", "转出", "出党", "停止党籍", "去世"]
     assert "gender__exact=1" in offered["全部"] and "status__exact=all" in offered["全部"]
+
+
+def test_the_roster_counts_each_state_when_the_counts_are_shown(roll, client_for, county_a_clerk):
+    page = client_for(county_a_clerk).get(CHANGELIST + "?_facets=True")
+    changelist = page.context["cl"]
+    spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
+    shown = [c["display"] for c in spec.choices(changelist)]
+    assert shown == ["全部 (4)", "在册 (1)", "转出 (0)", "出党 (1)", "停止党籍 (1)", "去世 (1)"]
 
 
 def test_a_search_on_the_roster_finds_a_member_who_has_left_the_roll(roll, client_for, county_a_clerk):
