@@ -19,8 +19,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -151,10 +151,10 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 class StateFilter(admin.SimpleListFilter):
     """The filter of a register's state field (党籍状态) that starts on the state of those in
     it (在册): a 名册 lists who is on it, and who left (转出、出党、去世…) is one pick away,
-    under their state or 全部. A search without a pick looks among
-    everyone, so one who left is found by name or number. The parameter is the field
-    filter's own (``status__exact``), which links and bookmarks already carry. A subclass
-    names the ``field`` and its ``default`` value; the title and the states are the field's."""
+    under their state or 全部. A search without a pick looks among everyone, so one who
+    left is found by name or number. The parameter is the field filter's own
+    (``status__exact``), which links and bookmarks already carry. A subclass names the
+    ``field`` and its ``default`` value; the title and the states are the field's."""
 
     field = "status"
     default: str

@@ -2,10 +2,10 @@
 党龄段, the bands of 党员队伍结构 (``structure``), so a figure of the dashboard's panel and
 the roster it links to are the same members.
 
-Each band is a range on a date column. No index of its own: the roster's page reads its fifty
-rows in the list's order from the 党籍状态 index (the roster filters 在册 until another
-state is picked) and stops, which
-beats collecting a band of a tenth of the roll and sorting it."""
+Each band is a range on a date column. No index of its own: the roster's page reads its
+fifty rows in the list's order from the 党籍状态 index (the roster filters 在册 until
+another state is picked) and stops, which beats collecting a band of a tenth of the roll
+and sorting it."""
 
 from __future__ import annotations
 

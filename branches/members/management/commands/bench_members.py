@@ -18,10 +18,10 @@ member in forty owes the last months' dues. The last line of output is::
 
 ``members_p50_ms`` and ``stock_p50_ms`` are the medians of the plain and a filtered
 roster page as a province user (the members 在册, which our roster shows until another
-state is picked and the stock admins are asked for), through our admin and a stock ``ModelAdmin`` on a
-separate ``AdminSite`` with the stock options that make its list fastest (one count, our
-page size; :mod:`branches.members.benchmarks`); the line before gives the same stock
-admin with Django's default options. ``arrears_ms`` is the first page of
+state is picked and the stock admins are asked for), through our admin and a stock
+``ModelAdmin`` on a separate ``AdminSite`` with the stock options that make its list
+fastest (one count, our page size; :mod:`branches.members.benchmarks`); the line before
+gives the same stock admin with Django's default options. ``arrears_ms`` is the first page of
 :func:`selectors.arrears`, ``naive_arrears_ms`` the same page of the plain ORM aggregate
 over the ledger.
 """

@@ -74,11 +74,11 @@ class Command(BaseCommand):
         commit = options["commit"]
         step = STEP_WORDS["commit" if commit else "validation"]
 
-        audited: set[Any] = set()  # each attempt's 查看敏感信息 rows outlive its rollback: written once
+        audited_people: set[Any] = set()  # each attempt's 查看敏感信息 rows outlive its rollback: written once
 
         def run() -> Any:  # the sheet is read anew by each attempt
             sheet = open_sheet(path, os.path.basename(path), resource_class)
-            return run_import(resource_class, user, sheet, commit=commit, audited_people=audited)
+            return run_import(resource_class, user, sheet, commit=commit, audited_people=audited_people)
 
         with acting_as(user, source=AuditSource.COMMAND):
             try:
