@@ -66,7 +66,10 @@ def worker_backend(session: Any, export_id: int) -> int | None:
     """The database session of the worker building the file: the holder of its lock."""
     row = session.execute(
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s"
-        " AND objsubid = 2 AND granted", services.EXPORT_LOCKS.key(export_id)).fetchone()
+        " AND objsubid = 2 AND granted"
+        # Another test process holds the same keys in its own test database.
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        services.EXPORT_LOCKS.key(export_id)).fetchone()
     return row[0] if row else None
 
 

@@ -100,7 +100,10 @@ def worker_backend(session: psycopg.Connection[Any], job_id: int) -> int | None:
     """The database session of the worker running the job: the holder of the job's lock."""
     row = session.execute(
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s"
-        " AND objsubid = 2 AND granted", services.job_lock_key(job_id)).fetchone()
+        " AND objsubid = 2 AND granted"
+        # Another test process holds the same keys in its own test database.
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        services.job_lock_key(job_id)).fetchone()
     return row[0] if row else None
 
 
