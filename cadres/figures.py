@@ -23,7 +23,8 @@ def under_influence(user: Any) -> tuple[int, str | None]:
     # The cadres, not one of the two kinds of record: the list behind the figure holds
     # those under a 组织处理 and those under a 党纪政务处分, as the count does.
     count = cadres_under_influence(user, on=timezone.localdate()).count()
-    return count, reverse("admin:cadres_cadre_changelist") + "?influence=running"
+    # Of any 状态: a cadre 免职 by the 组织处理 itself is still within its period.
+    return count, reverse("admin:cadres_cadre_changelist") + "?influence=running&status__exact=all"
 
 
 def register_figures() -> None:

@@ -31,7 +31,7 @@ from ..selectors import cadres_for_list
 from ..services import assessment_save, cadre_posts_save, cadre_record_unmasked_view, cadre_save
 from ..training.selectors import hours_of
 from .filters import (AgeBandFilter, GenerationFilter, InfluenceFilter, MeritCandidateFilter, MinorityFilter,
-                      NonPartyFilter, WomenFilter)
+                      NonPartyFilter, StatusFilter, WomenFilter)
 from .forms import AssessmentForm, CadreForm, DayField, PostForm, PostInlineFormSet
 from .search import CadreSearchMixin
 
@@ -136,7 +136,7 @@ class CadreAdmin(ImportExportMixin, CadreSearchMixin, ScopedModelAdmin):
     list_display = ["name", "gender", "birth", "id_number_masked", "unit_name", "current_post", "rank", "grade",
                     "authority", "status"]
     list_display_links = ["name"]
-    list_filter = [UnitSubtreeFilter, "rank", "grade", "authority", "status", AgeBandFilter, GenerationFilter,
+    list_filter = [UnitSubtreeFilter, "rank", "grade", "authority", StatusFilter, AgeBandFilter, GenerationFilter,
                    WomenFilter, MinorityFilter, NonPartyFilter, "is_naked_official", MeritCandidateFilter,
                    InfluenceFilter]
     list_select_related = ["unit"]

@@ -12,6 +12,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
+from orgwork.admin_base import StateFilter
+
+from ..models import CadreStatus
 from ..selectors import aged_between, born_between, merit_candidates
 
 AGE_BANDS = {
@@ -23,6 +26,14 @@ AGE_BANDS = {
     "56-": ("56岁及以上", 56, None),
 }
 GENERATIONS = {"60": 1960, "70": 1970, "80": 1980, "90": 1990}
+
+
+class StatusFilter(StateFilter):
+    """状态, 在职 until another state or 全部 is picked: the list is of the cadres serving;
+    who retired, moved away, was removed or died is one pick away, and a search finds
+    them without one."""
+
+    default = CadreStatus.ACTIVE.value
 
 
 class AgeBandFilter(admin.SimpleListFilter):

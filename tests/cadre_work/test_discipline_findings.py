@@ -401,7 +401,7 @@ def test_the_dashboard_figure_of_cadres_under_influence_links_to_a_list_of_the_s
     find(disciplined, dates.today() - datetime.timedelta(days=10))
     cadre_in(tree["county_a"], name="丙")  # under neither
     count, link = under_influence(county_a_clerk)
-    assert count == 2 and link.endswith("/admin/cadres/cadre/?influence=running")
+    assert count == 2 and link.endswith("/admin/cadres/cadre/?influence=running&status__exact=all")
     listed = client_for(county_a_clerk).get(link).content.decode()
     assert "甲" in listed and "乙" in listed and "丙" not in listed
 
