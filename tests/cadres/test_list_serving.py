@@ -5,18 +5,17 @@ cadres of any 状态 say so."""
 from __future__ import annotations
 
 import datetime
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from cadres import figures
 from cadres.admin.filters import StatusFilter
 from cadres.models import Cadre, CadreStatus, Rank
 from cadres.supervision.models import HandlingType
+from tests import state_lists
 from tests.samples.cadres import cadre_in
 from tests.supervision.helpers import handle
 
@@ -32,14 +31,7 @@ def staff(tree: dict[str, Any]) -> dict[str, Cadre]:
 
 
 def listed(client: Any, query: str = "") -> tuple[set[str], str, Any]:
-    """The names on the list page of ``query``, the 状态 choice shown picked, the page."""
-    page = client.get(CHANGELIST + query)
-    assert page.status_code == 200
-    changelist = page.context["cl"]
-    spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
-    picked = [c["display"] for c in spec.choices(changelist) if c["selected"]]
-    assert len(picked) == 1, picked
-    return {c.name for c in changelist.result_list}, picked[0], page
+    return state_lists.listed(client, CHANGELIST + query, StatusFilter)
 
 
 def test_the_cadre_list_shows_those_serving_until_another_state_is_picked(staff, client_for, county_a_clerk):
@@ -52,9 +44,7 @@ def test_the_cadre_list_shows_those_serving_until_another_state_is_picked(staff,
 def test_the_cadre_list_offers_everyone_then_each_state_as_links_that_keep_the_other_filters(
         staff, client_for, county_a_clerk):
     def offered(query: str) -> dict[str, str]:
-        changelist = client_for(county_a_clerk).get(CHANGELIST + query).context["cl"]
-        spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
-        return {c["display"]: c["query_string"] for c in spec.choices(changelist)}
+        return state_lists.offered(client_for(county_a_clerk), CHANGELIST + query, StatusFilter)
 
     assert list(offered("?_facets=True")) == ["全部 (5)", "在职 (1)", "退休 (1)", "调出 (1)", "免职 (1)", "去世 (1)"]
     everyone = offered(f"?rank__exact={Rank.COUNTY_DEPUTY}")["全部"]
@@ -78,9 +68,7 @@ def test_the_cadre_export_without_a_pick_holds_those_serving(staff, client_for, 
     export = reverse("admin:cadres_cadre_export")
 
     def names(query: str) -> set[str]:
-        sheet = load_workbook(BytesIO(client.get(export + query).content)).worksheets[0]
-        head = [c.value for c in sheet[1]]
-        return {row[head.index("姓名")].value for row in sheet.iter_rows(min_row=2)}
+        return state_lists.exported_names(client, export + query)
 
     assert names("") == {"在职干部"}
     assert names("?status__exact=removed") == {"免职干部"}

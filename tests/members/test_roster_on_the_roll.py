@@ -11,6 +11,7 @@ from django.urls import reverse
 from branches.members import services
 from branches.members.admin.filters import StatusFilter
 from branches.members.models import Member, MemberStatus
+from tests import state_lists
 
 from .conftest import SYSTEM, add_member, days_ago, with_the_right
 
@@ -33,15 +34,8 @@ def roll(orgs: Any) -> dict[str, Member]:
     return people
 
 
-def listed(client: Any, query: str = "") -> tuple[set[str], str | None, Any]:
-    """The names on the roster page of ``query``, the 党籍状态 choice shown picked, the page."""
-    page = client.get(CHANGELIST + query)
-    assert page.status_code == 200
-    changelist = page.context["cl"]
-    spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
-    picked = [c["display"] for c in spec.choices(changelist) if c["selected"]]
-    assert len(picked) == 1, picked
-    return {m.name for m in changelist.result_list}, picked[0], page
+def listed(client: Any, query: str = "") -> tuple[set[str], str, Any]:
+    return state_lists.listed(client, CHANGELIST + query, StatusFilter)
 
 
 def test_the_roster_lists_the_members_on_the_roll_until_another_state_is_picked(roll, client_for, county_a_clerk):
@@ -53,19 +47,13 @@ def test_the_roster_lists_the_members_on_the_roll_until_another_state_is_picked(
 
 def test_the_roster_offers_every_state_and_everyone_as_links_that_keep_the_other_filters(
         roll, client_for, county_a_clerk):
-    page = client_for(county_a_clerk).get(CHANGELIST + "?gender__exact=1")
-    changelist = page.context["cl"]
-    spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
-    offered = {c["display"]: c["query_string"] for c in spec.choices(changelist)}
+    offered = state_lists.offered(client_for(county_a_clerk), CHANGELIST + "?gender__exact=1", StatusFilter)
     assert list(offered) == ["全部", "在册", "转出", "出党", "停止党籍", "去世"]
     assert "gender__exact=1" in offered["全部"] and "status__exact=all" in offered["全部"]
 
 
 def test_the_roster_counts_each_state_when_the_counts_are_shown(roll, client_for, county_a_clerk):
-    page = client_for(county_a_clerk).get(CHANGELIST + "?_facets=True")
-    changelist = page.context["cl"]
-    spec = next(s for s in changelist.filter_specs if isinstance(s, StatusFilter))
-    shown = [c["display"] for c in spec.choices(changelist)]
+    shown = list(state_lists.offered(client_for(county_a_clerk), CHANGELIST + "?_facets=True", StatusFilter))
     assert shown == ["全部 (4)", "在册 (1)", "转出 (0)", "出党 (1)", "停止党籍 (1)", "去世 (1)"]
 
 
@@ -87,17 +75,11 @@ def test_a_state_the_roster_does_not_know_shows_the_roll_and_says_so(roll, clien
 
 
 def test_the_roster_export_without_a_pick_holds_the_roll_and_with_everyone_all(roll, client_for, county_a_clerk):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     client = client_for(county_a_clerk)
     export = reverse("admin:members_member_export")
 
     def names(query: str) -> set[str]:
-        sheet = load_workbook(BytesIO(client.get(export + query).content)).worksheets[0]
-        head = [c.value for c in sheet[1]]
-        return {row[head.index("姓名")].value for row in sheet.iter_rows(min_row=2)}
+        return state_lists.exported_names(client, export + query)
 
     assert names("") == {"在册甲"}
     assert names("?status__exact=all") == {"在册甲", "出党乙", "去世丙", "停止丁"}

@@ -1,0 +1,38 @@
+"""Reading a list that starts on one state (a kernel ``StateFilter``): what it shows, and
+what its state filter offers and shows picked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def state_filter(changelist: Any, filter_class: type) -> Any:
+    return next(s for s in changelist.filter_specs if isinstance(s, filter_class))
+
+
+def listed(client: Any, url: str, filter_class: type) -> tuple[set[str], str, Any]:
+    """The names on the list page at ``url``, the state shown picked (exactly one), the page."""
+    page = client.get(url)
+    assert page.status_code == 200
+    changelist = page.context["cl"]
+    spec = state_filter(changelist, filter_class)
+    picked = [c["display"] for c in spec.choices(changelist) if c["selected"]]
+    assert len(picked) == 1, picked
+    return {row.name for row in changelist.result_list}, picked[0], page
+
+
+def offered(client: Any, url: str, filter_class: type) -> dict[str, str]:
+    """The state filter's choices on the list page at ``url``: shown text → its link."""
+    changelist = client.get(url).context["cl"]
+    return {c["display"]: c["query_string"] for c in state_filter(changelist, filter_class).choices(changelist)}
+
+
+def exported_names(client: Any, url: str) -> set[str]:
+    """The 姓名 column of the xlsx export at ``url``."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(client.get(url).content)).worksheets[0]
+    head = [c.value for c in sheet[1]]
+    return {row[head.index("姓名")].value for row in sheet.iter_rows(min_row=2)}
