@@ -68,7 +68,7 @@ def programme_status_panel(user: Any) -> dashboard.PanelData:
             for status in EnrollmentStatus
         ],
         unit="人",
-        link=reverse("admin:talent_enrollment_changelist"),
+        link=enrollment_changelist({"status__exact": "all"}),  # the chart counts every state
     )
 
 

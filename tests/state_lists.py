@@ -3,6 +3,7 @@ what its state filter offers and shows picked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -10,15 +11,17 @@ def state_filter(changelist: Any, filter_class: type) -> Any:
     return next(s for s in changelist.filter_specs if isinstance(s, filter_class))
 
 
-def listed(client: Any, url: str, filter_class: type) -> tuple[set[str], str, Any]:
-    """The names on the list page at ``url``, the state shown picked (exactly one), the page."""
+def listed(client: Any, url: str, filter_class: type,
+           name: Callable[[Any], str] = lambda row: row.name) -> tuple[set[str], str, Any]:
+    """The names of the rows on the list page at ``url`` (``name`` of each), the state shown
+    picked (exactly one), the page."""
     page = client.get(url)
     assert page.status_code == 200
     changelist = page.context["cl"]
     spec = state_filter(changelist, filter_class)
     picked = [c["display"] for c in spec.choices(changelist) if c["selected"]]
     assert len(picked) == 1, picked
-    return {row.name for row in changelist.result_list}, picked[0], page
+    return {name(row) for row in changelist.result_list}, picked[0], page
 
 
 def offered(client: Any, url: str, filter_class: type) -> dict[str, str]:

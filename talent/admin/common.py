@@ -10,8 +10,10 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from orgwork.admin_base import StateFilter
 from orgwork.common import secrets
 
+from ..models import EnrollmentStatus
 from ..selectors import programmes_open_to
 
 UNMASK_PERMISSION = "talent.view_unmasked_id_number"
@@ -19,6 +21,14 @@ UNMASK_PERMISSION = "talent.view_unmasked_id_number"
 
 def can_unmask(request: HttpRequest) -> bool:
     return secrets.may_unmask(request.user, "talent.person")
+
+
+class EnrollmentStatusFilter(StateFilter):
+    """状态 of an enrollee, 在册 until another state or 全部 is picked: the list of 入选人员 is
+    of those on the programmes' rolls; who completed a term (期满) or left (退出) is one pick
+    away, and a search finds them without one."""
+
+    default = EnrollmentStatus.ACTIVE.value
 
 
 class ProgrammeFilter(admin.SimpleListFilter):

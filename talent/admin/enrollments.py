@@ -22,7 +22,7 @@ from orgwork.imports.admin import ImportExportMixin
 from .. import services
 from ..models import Enrollment, Funding, Reward, TermReview, TrainingPlanFile, yuan
 from ..selectors import funding_totals_by_programme, funding_totals_by_unit, programmes_open_to
-from .common import ProgrammeFilter
+from .common import EnrollmentStatusFilter, ProgrammeFilter
 from .forms import ExitForm, ReviewForm
 from .steps import ENROLLMENT_STEPS
 
@@ -101,7 +101,7 @@ class EnrollmentAdmin(FileDownloadMixin, RecordStepsMixin, RecordTimelineMixin, 
     form = EnrollmentForm
     list_display = ["person", "person_unit", "programme", "batch_year", "status", "term_start", "term_end",
                     "funding_total"]
-    list_filter = [UnitSubtreeFilter, ProgrammeFilter, "status", "batch_year"]
+    list_filter = [UnitSubtreeFilter, ProgrammeFilter, EnrollmentStatusFilter, "batch_year"]
     list_select_related = ["person", "person__unit", "programme"]
     search_fields = ["^person__name", "=person__id_number"]
     search_help_text = "输入姓名开头或完整身份证号"
