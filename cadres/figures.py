@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgwork import dashboard
+from orgwork.admin_base import StateFilter
 from orgwork.units.scope import scope_queryset
 
 from .models import Cadre, CadreStatus
@@ -24,7 +25,7 @@ def under_influence(user: Any) -> tuple[int, str | None]:
     # those under a 组织处理 and those under a 党纪政务处分, as the count does.
     count = cadres_under_influence(user, on=timezone.localdate()).count()
     # Of any 状态: a cadre 免职 by the 组织处理 itself is still within its period.
-    return count, reverse("admin:cadres_cadre_changelist") + "?influence=running&status__exact=all"
+    return count, reverse("admin:cadres_cadre_changelist") + f"?influence=running&status__exact={StateFilter.EVERYONE}"
 
 
 def register_figures() -> None:

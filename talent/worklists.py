@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from orgwork import dashboard
+from orgwork.admin_base import StateFilter
 from orgwork.notifications import registry as notifications
 from orgwork.notifications.registry import DeadlineSource, DueItem
 from orgwork.units.scope import scope_queryset
@@ -68,7 +69,7 @@ def programme_status_panel(user: Any) -> dashboard.PanelData:
             for status in EnrollmentStatus
         ],
         unit="人",
-        link=enrollment_changelist({"status__exact": "all"}),  # the chart counts every state
+        link=enrollment_changelist({"status__exact": StateFilter.EVERYONE}),  # the chart counts every state
     )
 
 

@@ -51,8 +51,8 @@ def _test_settings(settings: Any) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _media_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Files written by a test without a folder of its own go to this test process's
-    folder, never to the checkout's var/media: bin/test runs the suite in two processes,
-    and each numbers its exports and uploads from 1."""
+    folder, never to the checkout's var/media: bin/test runs the suite in one process per
+    core, and each numbers its exports and uploads from 1."""
     from django.test.utils import override_settings
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
