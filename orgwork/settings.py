@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the whole request in one frame chunk of the interpreter (orgwork.frame_room).
+    "orgwork.frame_room.FrameRoomMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "orgwork.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
