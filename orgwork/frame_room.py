@@ -5,9 +5,9 @@ fit in the current chunk it maps a new one, and when that call returns it unmaps
 chunk at once (CPython issue gh-142183; 3.13 keeps one chunk back, 3.11 does not). A
 page's template rendering goes down and up its nodes thousands of times: where its
 depth happens to straddle the end of a chunk, every crossing costs a map, an unmap and
-the page faults of touching fresh memory. On the 党员名册 that was 2,500 faults and about
-half of the page's time, or a third as many faults, depending only on how deep the
-stack was where the request began.
+the page faults of touching fresh memory. The 党员名册 cost 2,500 faults a page when
+called from one depth and 1,070 from another, and its time followed: nothing but how
+deep the stack already was where the request began decided it.
 
 ``FrameRoomMiddleware``, outermost, calls the rest of the request through a function
 whose own frame asks for :data:`ROOM` slots. The interpreter maps one chunk big enough
