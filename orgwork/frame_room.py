@@ -28,8 +28,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 # Value-stack slots of the calling frame: 32,768 pointers (256 KiB), so the chunk mapped
-# for it (the next power of two, 512 KiB) leaves about 250 KiB for the request's frames,
-# ten times the deepest page's.
+# for it (the next power of two, 512 KiB) leaves about 250 KiB, some 2,500 frames of a
+# hundred bytes, for the request's own.
 ROOM = 32_768
 
 CHURNS = platform.python_implementation() == "CPython" and sys.version_info < (3, 13)
