@@ -8,9 +8,9 @@ import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Min, Sum
 
-from branches.models import Meeting, MeetingYear, OrgKind, PartyOrganisation, Secretary, month_number
+from branches.models import Meeting, MeetingKind, MeetingYear, OrgKind, PartyOrganisation, Secretary, month_number
 from cadres.models import Assessment, Cadre, PositionQuota, Post
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog
@@ -19,6 +19,7 @@ from orgwork.rectification.models import RectificationItem
 from orgwork.units.models import Unit, UnitLevel
 from seeds.demo import DemoContext, run
 from seeds.demo import selection as demo_selection
+from seeds.demo.branches import attended as demo_attended, meeting_sizes as demo_meeting_sizes
 from talent.models import Enrollment, Person
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,13 @@ def test_the_province_pipeline_writes_every_bulk_row_with_its_audit_row_and_a_se
     sample = Meeting.objects.order_by("?")[:50]
     assert all(m.month_no == month_number(m.held_on) for m in sample)
     assert MeetingYear.objects.aggregate(n=Sum("meetings"))["n"] == meetings
+    # Each kind expects those who sit in it: the 支部委员会 at a 支委会, one 党小组 at a
+    # 党小组会, the whole branch at the rest; someone is always there.
+    sizes = {row["kind"]: (row["low"], row["high"]) for row in
+             Meeting.objects.values("kind").annotate(low=Min("expected"), high=Max("expected")).order_by()}
+    assert 3 <= sizes[MeetingKind.COMMITTEE_MEETING][0] and sizes[MeetingKind.COMMITTEE_MEETING][1] <= 5
+    assert sizes[MeetingKind.GROUP_MEETING][1] < sizes[MeetingKind.MEMBERS_MEETING][1]
+    assert not Meeting.objects.filter(present__lt=1).exists()
 
     # Every bulk-written row has exactly one 新增 audit row, scoped and described like a save.
     for model in BULK_MODELS:
@@ -105,6 +113,15 @@ def test_the_province_pipeline_writes_every_bulk_row_with_its_audit_row_and_a_se
     again = build()
     assert counts() == before
     assert "新增 0 名" in again and "新增三会一课记录 0 条" in again
+
+
+def test_a_demo_branch_expects_its_committee_at_a_committee_meeting_and_one_group_at_a_group_meeting() -> None:
+    sizes = demo_meeting_sizes(7, members=34, groups=4)
+    assert sizes[MeetingKind.COMMITTEE_MEETING] == 4  # three to five 委员
+    assert sizes[MeetingKind.GROUP_MEETING] == 9  # 34 members in four groups: the largest has nine
+    assert sizes[MeetingKind.MEMBERS_MEETING] == sizes[MeetingKind.PARTY_LECTURE] == sizes[MeetingKind.THEME_DAY] == 34
+    assert [demo_attended(4, absent) for absent in (0, 2, 3)] == [4, 2, 1]
+    assert demo_attended(3, 3) == 1  # at least one there
 
 
 @pytest.mark.django_db(transaction=True)

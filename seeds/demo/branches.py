@@ -237,19 +237,34 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
             # One generator per branch, drawn through every month whether written or not:
             # a month a lagging branch left empty stays empty on the next run.
             rng = random.Random(seed * 1_000_003 + branch.pk)
-            expected = rng.randint(8, 40)  # the branch's 应到人数
-            groups = 1 + expected // 10  # 党小组: each meets monthly
+            members = rng.randint(8, 40)  # the branch's members: those a 党员大会, 党课 or 主题党日 expects
+            groups = 1 + members // 10  # 党小组: each meets monthly
+            expected = meeting_sizes(branch.pk, members, groups)
             for month, number in zip(months, numbers):
-                held = [(kind, month.replace(day=rng.randint(1, 28)), max(0, expected - rng.randint(0, 3)))
+                held = [(kind, month.replace(day=rng.randint(1, 28)), attended(expected[kind], rng.randint(0, 3)))
                         for kind in held_kinds(month, branch.pk, lagging, rng, groups)]
                 if (branch.pk, number) not in done:
-                    batch += [(branch, kind, day, TOPICS[kind], expected, present) for kind, day, present in held]
+                    batch += [(branch, kind, day, TOPICS[kind], expected[kind], present)
+                              for kind, day, present in held]
             if len(batch) >= MEETINGS_PER_LOAD:
                 created += _load(batch)
                 batch = []
         return created + _load(batch)
 
     return parallel.run_parts(parallel.split(branches, workers), load_part, workers)
+
+
+def meeting_sizes(seed: int, members: int, groups: int) -> dict[int, int]:
+    """应到人数 by kind of meeting in a branch of ``members`` split into ``groups`` 党小组:
+    the whole branch at a 党员大会, 党课 or 主题党日; the 支部委员会 (three to five
+    委员, as a branch of seven or more 正式党员 elects) at a 支委会; one group at a 党小组会."""
+    whole = {kind: members for kind in MeetingKind}
+    return {**whole, MeetingKind.COMMITTEE_MEETING: 3 + seed % 3, MeetingKind.GROUP_MEETING: -(-members // groups)}
+
+
+def attended(expected: int, absent: int) -> int:
+    """实到人数: ``expected`` less up to ``absent`` away, and at least one there."""
+    return expected - min(absent, expected - 1)
 
 
 def _load(rows: list[MeetingRow]) -> int:
