@@ -45,6 +45,7 @@ from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset, units_visible_to
 
 from .cadence import local_date
+from .members.selectors import RollHistory, roll_histories
 from .models import (
     PATH_SEPARATOR,
     AssessmentItemScore,
@@ -356,15 +357,18 @@ MEETING_CONTENT = ("organisation_id", "kind", "held_on", "topic", "expected", "p
 
 
 def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = None,
-                    today: datetime.date | None = None, founding_read: set[int] | None = None) -> bool:
+                    today: datetime.date | None = None, founding_read: set[int] | None = None,
+                    rolls_read: dict[int, RollHistory] | None = None) -> bool:
     """The rules of one meeting row, shared by the form, the sheet and the service: the
     derived copies, and the back-entry window — for a new row, for a new date, and for
     any change to a meeting held before the window (the 补录 right and a reason, as for
     entering it late). The reason is kept only on a late entry. ``original`` is the
     stored row (the sheet passes the row itself: its stored values are the loaded ones).
     Returns whether it is a late entry. A new row, or one moved to another organisation,
-    goes to a 党支部 (:func:`meeting_holder_check`). ``founding_read``: the organisations
-    whose 成立日期 this transaction has read under its lock already (a sheet's run)."""
+    goes to a 党支部 (:func:`meeting_holder_check`); its 应到人数, when written now, is
+    held to the branch's roll (:func:`meetings_roster_check`). ``founding_read``: the
+    organisations whose 成立日期 this transaction has read under its lock already (a
+    sheet's run); ``rolls_read``: the rolls a sheet's run has read."""
     if original is None or meeting.organisation_id != (getattr(original, "_audit_loaded", None)
                                                        or concrete_values(original)).get("organisation_id"):
         meeting_holder_check(meeting.organisation)
@@ -374,6 +378,8 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
     # its organisation's 成立日期 was entered is left to be corrected, not to block a step.
     if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on")):
         meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
+    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on", "expected")):
+        meetings_roster_check((meeting.organisation, meeting.held_on, meeting.expected), read=rolls_read)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
         late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
@@ -446,6 +452,28 @@ def meeting_founding_check(*held: tuple[PartyOrganisation, datetime.date], locke
             raise ValidationError({"held_on": message}, code="before_founding")
 
 
+def meetings_roster_check(*held: tuple[PartyOrganisation, datetime.date, int | None],
+                          read: dict[int, RollHistory] | None = None) -> None:
+    """应到人数 no more than the members the 党支部's roll can have held on the day of the
+    meeting (:meth:`~branches.members.selectors.RollHistory.at_most`: those on it now and
+    those who left it since), on every path that records one; a branch nobody of which is
+    on the roster yet is not held to it. Refuse the first ``(organisation, held_on,
+    expected)`` that is more. The rolls are read in one go (:func:`roll_histories`);
+    ``read``: those a sheet's run has read already, to which the ones read now are added."""
+    rolls = {} if read is None else read
+    if unread := {o.pk for o, _, _ in held if o.pk is not None and o.pk not in rolls}:
+        rolls.update(roll_histories(unread))
+    for organisation, held_on, expected in held:
+        roll = rolls.get(organisation.pk)
+        if roll is None or not roll.entered or not isinstance(held_on, datetime.date) or not isinstance(expected, int):
+            continue
+        if expected > (most := roll.at_most(held_on)):
+            raise ValidationError({"expected": (
+                f"应到人数 {expected} 人多于「{organisation}」{held_on.isoformat()} 时可能在册的党员人数（按党员名册至多 "
+                f"{most} 人：现在册的党员和此后才离开本支部的党员）。请核对应到人数；名册中缺少的党员，请先在党员名册中登记。")},
+                code="more_than_roster")
+
+
 def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
     """Why ``actor`` may not delete ``meeting`` ("" when they may): a meeting held before
     the back-entry window counts in months already reported (开展率, 缺会名单), so only
@@ -510,6 +538,7 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], actor: Any, batch_size:
     for meeting in meetings:
         meeting_fill_derived(meeting)
     meeting_founding_check(*((m.organisation, m.held_on) for m in meetings))
+    meetings_roster_check(*((m.organisation, m.held_on, m.expected) for m in meetings))
     created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
     record_many((entry_for(m, action=AuditAction.CREATE, actor=actor,
                            changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
@@ -531,11 +560,12 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
         return 0
     meeting_holder_check(*{id(row[0]): row[0] for row in rows}.values())
     meeting_founding_check(*((row[0], local_date(row[2])) for row in rows))
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":  # the bulk record checks the rest
         return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
             for o, kind, held_on, topic, expected, present in rows
         ])
+    meetings_roster_check(*((row[0], local_date(row[2]), row[4]) for row in rows))
     with connection.cursor() as cursor:
         # The keys first, so that the audit rows can name their meetings; the sequence is
         # looked up once (per row, pg_get_serial_sequence costs more than nextval).
@@ -1228,6 +1258,7 @@ __all__ = [
     "meeting_prepare",
     "meeting_record",
     "meeting_save",
+    "meetings_roster_check",
     "meetings_bulk_load",
     "meetings_bulk_record",
     "model_branch_limits",

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from branches.members.selectors import roll_histories
 from branches.models import (
     DEFAULT_TERM_YEARS,
     BranchAssessment,
@@ -58,6 +59,7 @@ from orgwork.common.dates import years_before
 from orgwork.units.models import Unit, UnitLevel, UnitType
 
 from . import DemoContext, bulk, parallel
+from . import members as demo_members
 
 DOMAIN_BY_UNIT_TYPE = {
     UnitType.UNIVERSITY: Domain.UNIVERSITY,
@@ -226,6 +228,7 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
     # order_by(): the model's ordering would make DISTINCT run over every meeting.
     done = set(Meeting.objects.filter(month_no__gte=numbers[0], month_no__lte=numbers[-1]).order_by()
                .values_list("organisation_id", "month_no").distinct())
+    caps = roll_caps(branches)
 
     def load_part(part: list[PartyOrganisation]) -> int:
         batch: list[MeetingRow] = []
@@ -237,8 +240,10 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
             # One generator per branch, drawn through every month whether written or not:
             # a month a lagging branch left empty stays empty on the next run.
             rng = random.Random(seed * 1_000_003 + branch.pk)
-            members = rng.randint(8, 40)  # the branch's members: those a 党员大会, 党课 or 主题党日 expects
-            groups = 1 + members // 10  # 党小组: each meets monthly
+            drawn = rng.randint(8, 40)
+            groups = 1 + drawn // 10  # 党小组: each meets monthly
+            # The branch's members: those a 党员大会, 党课 or 主题党日 expects (no more than its roll).
+            members = min(drawn, caps.get(branch.pk, drawn))
             expected = meeting_sizes(branch.pk, members, groups)
             for month, number in zip(months, numbers):
                 held = [(kind, month.replace(day=rng.randint(1, 28)), attended(expected[kind], rng.randint(0, 3)))
@@ -254,12 +259,22 @@ def ensure_meetings(branches: list[PartyOrganisation], behind: set[int], seed: i
     return parallel.run_parts(parallel.split(branches, workers), load_part, workers)
 
 
+def roll_caps(branches: list[PartyOrganisation]) -> dict[int, int]:
+    """The most members each branch's meetings may expect (``services.meetings_roster_check``):
+    what its roll holds today on a later run, or what the members step will enter in a
+    demo branch (it comes after this one). Other branches have no roll and no cap."""
+    today = timezone.localdate()
+    planned = demo_members.planned_roll()
+    rolls = roll_histories(b.pk for b in branches)
+    return {**planned, **{pk: roll.at_most(today) for pk, roll in rolls.items() if roll.entered}}
+
+
 def meeting_sizes(seed: int, members: int, groups: int) -> dict[int, int]:
     """应到人数 by kind of meeting in a branch of ``members`` split into ``groups`` 党小组:
     the whole branch at a 党员大会, 党课 or 主题党日; the 支部委员会 (three to five
     委员, as a branch of seven or more 正式党员 elects) at a 支委会; one group at a 党小组会."""
     whole = {kind: members for kind in MeetingKind}
-    return {**whole, MeetingKind.COMMITTEE_MEETING: 3 + seed % 3, MeetingKind.GROUP_MEETING: -(-members // groups)}
+    return {**whole, MeetingKind.COMMITTEE_MEETING: min(3 + seed % 3, members), MeetingKind.GROUP_MEETING: -(-members // groups)}
 
 
 def attended(expected: int, absent: int) -> int:

@@ -93,6 +93,24 @@ def demo_branches() -> list[PartyOrganisation]:
                 .select_related("unit").order_by("path")[:12])
 
 
+def branch_index(serial: int, branches: int) -> int:
+    """The demo branch of the member ``serial``. Consecutive serials share a branch: the ID
+    numbers' sex digits alternate, so each branch has both men and women (serial % branches
+    would give a branch one sex)."""
+    return (serial // 2) % branches
+
+
+def planned_roll() -> dict[int, int]:
+    """How many members :func:`ensure_members` enters in each demo branch, by its key: the
+    meetings, loaded in an earlier step, expect no more than that."""
+    branches = demo_branches()
+    sizes: dict[int, int] = {}
+    for serial in range(MEMBERS if branches else 0):
+        pk = branches[branch_index(serial, len(branches))].pk
+        sizes[pk] = sizes.get(pk, 0) + 1
+    return sizes
+
+
 def ensure_members(branches: list[PartyOrganisation], rng: random.Random) -> int:
     today = dates.today()
     planned = []
@@ -104,9 +122,7 @@ def ensure_members(branches: list[PartyOrganisation], rng: random.Random) -> int
     for serial, number, born in planned:
         if number in have:
             continue
-        # Consecutive serials share a branch: the ID numbers' sex digits alternate, so each
-        # branch has both men and women (serial % branches would give a branch one sex).
-        branch = branches[(serial // 2) % len(branches)]
+        branch = branches[branch_index(serial, len(branches))]
         joined = born.replace(year=born.year + 22 + serial % 10)
         if joined > today - datetime.timedelta(days=400):
             joined = today - datetime.timedelta(days=800)
