@@ -378,7 +378,8 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
     # its organisation's 成立日期 was entered is left to be corrected, not to block a step.
     if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on")):
         meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
-    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on", "expected")):
+    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on",
+                                                                                      "expected")):
         meetings_roster_check((meeting.organisation, meeting.held_on, meeting.expected), read=rolls_read)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
@@ -560,12 +561,12 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
         return 0
     meeting_holder_check(*{id(row[0]): row[0] for row in rows}.values())
     meeting_founding_check(*((row[0], local_date(row[2])) for row in rows))
-    if connection.vendor != "postgresql":  # the bulk record checks the rest
+    meetings_roster_check(*((row[0], local_date(row[2]), row[4]) for row in rows))
+    if connection.vendor != "postgresql":
         return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
             for o, kind, held_on, topic, expected, present in rows
         ])
-    meetings_roster_check(*((row[0], local_date(row[2]), row[4]) for row in rows))
     with connection.cursor() as cursor:
         # The keys first, so that the audit rows can name their meetings; the sequence is
         # looked up once (per row, pg_get_serial_sequence costs more than nextval).
