@@ -127,3 +127,21 @@ def test_the_bulk_load_refuses_the_first_meeting_over_the_roll(orgs, roll):
     assert "应到人数 4 人" in refused.value.message_dict["expected"][0]
     assert not Meeting.objects.exists()
     assert meetings_bulk_load(rows=rows[:1], actor=SYSTEM) == 1
+
+
+def test_the_import_command_refuses_the_row_and_writes_nothing(tmp_path, orgs, roll, county_a_clerk):
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "meetings.csv"
+    path.write_text("\r\n".join(",".join(str(v) for v in row) for row in [
+        HEADER, ["A-SQ", "党员大会", days_ago(5).isoformat(), "学习党章", 4, 3, ""]]) + "\r\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_sheet", "meetings", str(path), "--user", county_a_clerk.username, "--commit",
+                     "--report", str(report))
+    assert exited.value.code == 1
+    (error,) = json.loads(report.read_text("utf-8"))["errors"]
+    assert (error["row"], error["column"]) == (2, "应到人数") and "至多 3 人" in error["message"]
+    assert not Meeting.objects.exists()
