@@ -1,8 +1,8 @@
 """三会一课 应到人数 within the roll: a meeting expects no more members than the 党支部's
 roll can have held on the day (those on it now and those who left it since), on the
-service, the meeting form, the sheet and the bulk load. A branch nobody of which is on
-the roster yet is not held to it, and a meeting whose 应到人数 is not written now keeps
-its count."""
+service, the meeting form, the sheet, the import command and the bulk load. A branch
+nobody of which is on the roster yet is not held to it, and a meeting whose 应到人数 is
+not written now keeps its count."""
 
 from __future__ import annotations
 
