@@ -374,12 +374,13 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
         meeting_holder_check(meeting.organisation)
     meeting_fill_derived(meeting)
     loaded = None if original is None else (getattr(original, "_audit_loaded", None) or concrete_values(original))
-    # Asked when the date or the organisation is written now: a meeting on record before
-    # its organisation's 成立日期 was entered is left to be corrected, not to block a step.
-    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on")):
+    written = {name for name in ("organisation_id", "held_on", "expected")
+               if loaded is None or getattr(meeting, name) != loaded.get(name)}
+    # Asked when what they read is written now: a meeting on record before its
+    # organisation's 成立日期 or its roll was entered is left to be corrected, not to block a step.
+    if written & {"organisation_id", "held_on"}:
         meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
-    if loaded is None or any(getattr(meeting, name) != loaded.get(name) for name in ("organisation_id", "held_on",
-                                                                                      "expected")):
+    if written:
         meetings_roster_check((meeting.organisation, meeting.held_on, meeting.expected), read=rolls_read)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:

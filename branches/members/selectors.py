@@ -307,7 +307,7 @@ def roll_histories(branch_ids: Iterable[int], *, full_only: bool = False) -> dic
     sent away are counted whatever their category, as the roll does not tell what they
     were then), in three grouped queries per ten thousand branches."""
     wanted = sorted(set(branch_ids))
-    on_roll: dict[int, int] = defaultdict(int)
+    on_roll: dict[int, int] = {}
     left: dict[int, list[datetime.date]] = defaultdict(list)
     sent: dict[int, list[datetime.date]] = defaultdict(list)
     for start in range(0, len(wanted), 10_000):
