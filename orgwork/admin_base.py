@@ -154,10 +154,18 @@ class StateFilter(admin.SimpleListFilter):
     under their state or 全部. A search without a pick looks among everyone, so one who
     left is found by name or number. The parameter is the field filter's own
     (``status__exact``), which links and bookmarks already carry. A subclass names the
-    ``field`` and its ``default`` value; the title and the states are the field's."""
+    ``field`` and its ``default`` value; the title and the states are the field's.
+
+    Where those in the register are in more than one state (后备干部: 已推荐待考察 and 在库),
+    ``groups`` names such a set under a key of its own, offered beside 全部, and the key can
+    be the ``default``. ``implied_by`` names other filters' parameters that pick states of
+    their own (出库原因 picks those 已调整出库): with one of them and no pick here, the list
+    starts from everyone, as a search does, instead of showing nothing."""
 
     field = "status"
     default: str
+    groups: dict[str, tuple[str, tuple[str, ...]]] = {}  # key: (label, states)
+    implied_by: tuple[str, ...] = ()
     EVERYONE = "all"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -169,17 +177,25 @@ class StateFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(self.EVERYONE, "全部"), *model_admin.model._meta.get_field(self.field).flatchoices]
+        return [(self.EVERYONE, "全部"), *((key, label) for key, (label, _) in self.groups.items()),
+                *model_admin.model._meta.get_field(self.field).flatchoices]
 
     def value(self) -> str:
         picked = super().value()
         if picked is not None:
             return picked
-        return self.EVERYONE if self.request.GET.get(SEARCH_VAR, "").strip() else self.default
+        asked = self.request.GET
+        if asked.get(SEARCH_VAR, "").strip() or any(asked.get(name) for name in self.implied_by):
+            return self.EVERYONE
+        return self.default
 
     def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         value = self.value()
-        return queryset if value == self.EVERYONE else queryset.filter(**{self.field: value})
+        if value == self.EVERYONE:
+            return queryset
+        if value in self.groups:
+            return queryset.filter(**{f"{self.field}__in": self.groups[value][1]})
+        return queryset.filter(**{self.field: value})
 
     def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
         facets = self.get_facet_queryset(changelist) if changelist.add_facets else None

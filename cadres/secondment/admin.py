@@ -20,7 +20,7 @@ from django.utils import timezone
 from cadres import extensions
 from cadres.models import Cadre
 from orgwork.admin_actions import action_with_form
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, StateFilter, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.common import dates
 from orgwork.imports.admin import ImportExportMixin
@@ -181,6 +181,16 @@ class AssessmentInline(ScopedInline):
         return False
 
 
+class StatusFilter(StateFilter):
+    """在岗状态, 在岗 until another state or 全部 is picked: the list is of those serving
+    now; who ended the term, was recalled or rotated is one pick away, and a search finds
+    them without one. A pick of 离岗年度 or 离岗方式 is a pick of those who left, and one of
+    在岗抽查 (本年有不在岗 counts who left after it too): each starts from everyone."""
+
+    default = AssignmentStatus.ACTIVE.value
+    implied_by = ("left_year", "end", "checks")
+
+
 class CheckStateFilter(admin.SimpleListFilter):
     title = "在岗抽查"
     parameter_name = "checks"
@@ -240,7 +250,7 @@ class AssignmentAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixin, 
     form = AssignmentForm
     list_display = ("cadre", "cadre_unit", "kind", "place_display", "sending_unit", "starts_on", "ends_on", "status",
                     "last_checked", "absences_this_year", "check_overdue")
-    list_filter = (UnitSubtreeFilter, "kind", "status", CheckStateFilter, LeftYearFilter, EndFilter)
+    list_filter = (UnitSubtreeFilter, "kind", StatusFilter, CheckStateFilter, LeftYearFilter, EndFilter)
     list_select_related = RELATED
     search_fields = ("cadre__name", "village")
     autocomplete_fields = ("cadre", "sending_unit", "host_unit", "township")

@@ -295,7 +295,8 @@ def test_the_batch_action_ends_the_terms_in_post_and_names_the_ones_it_cannot(tr
 
     assignment_end(assignment=ended, status=AssignmentStatus.RECALLED, left_on=days_ago(2), reason="工作需要",
                    actor=SYSTEM)
-    response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_changelist"), {
+    # Both are on the list once the clerk picks 全部 (it starts on those 在岗).
+    response = client_for(county_a_clerk).post(reverse("admin:secondment_assignment_changelist") + "?status__exact=all", {
         "action": "complete_selected", "_selected_action": [in_post.pk, ended.pk], "apply": "1",
         "left_on": days_ago(1).isoformat()}, follow=True)
     text = response.content.decode()

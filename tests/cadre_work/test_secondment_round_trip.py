@@ -37,7 +37,8 @@ def assignments(tree, cadre_a, cadre_a2, cadre_b) -> dict[str, Assignment]:
 
 
 def exported(client_for: Any, user: Any) -> Any:
-    answer = client_for(user).get(reverse("admin:secondment_assignment_export"))
+    """The list under 全部 (it starts on those 在岗), exported."""
+    answer = client_for(user).get(reverse("admin:secondment_assignment_export") + "?status__exact=all")
     assert answer.status_code == 200
     return load_workbook(io.BytesIO(answer.content))
 

@@ -15,16 +15,31 @@ from django.http import HttpRequest, HttpResponse
 
 from cadres.admin.cadre import CadreAdmin
 from orgwork.admin_actions import action_with_form
-from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter
+from orgwork.admin_base import ScopedInline, ScopedModelAdmin, StateFilter, UnitSubtreeFilter
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.imports.admin import ImportExportMixin
 
 from orgwork.units.scope import scope_queryset
 
-from ..models import ReserveMember, ReservePool
+from ..models import ACTIVE_STATUSES, ReserveMember, ReservePool
 from ..selectors import GENERATIONS, born_in_q
 from ..services import entry_refusals, reserve_exit, reserve_recommend
 from .steps import MEMBER_STEPS, ExitForm
+
+
+CURRENT = "current"
+
+
+class StatusFilter(StateFilter):
+    """状态 of a reserve cadre, 在库及待考察 until another state or 全部 is picked: the list
+    is of the pools as they stand, those 在库 and those recommended and awaiting their
+    考察; who failed it or was adjusted out is one pick away, and a search finds them
+    without one. A pick of 出库原因 is a pick of those 已调整出库, so it starts from
+    everyone."""
+
+    default = CURRENT
+    groups = {CURRENT: ("在库及待考察", tuple(s.value for s in ACTIVE_STATUSES))}
+    implied_by = ("exit_reason__exact",)
 
 
 class GenerationFilter(admin.SimpleListFilter):
@@ -86,7 +101,7 @@ class ReserveMemberAdmin(RecordStepsMixin, RecordTimelineMixin, ImportExportMixi
     # The pool's name says its level (兰州市 县处级正职后备干部库): no column of the level beside it.
     list_display = ("cadre", "cadre_unit", "pool", "birth", "status", "recommended_on", "inspected_on",
                     "entered_on", "exit_reason", "exited_on")
-    list_filter = (UnitSubtreeFilter, "level", "status", GenerationFilter, "exit_reason", PoolFilter)
+    list_filter = (UnitSubtreeFilter, "level", StatusFilter, GenerationFilter, "exit_reason", PoolFilter)
     list_select_related = ("cadre", "cadre__unit", "pool", "pool__unit")
     search_fields = ("cadre__name", "cadre__name_pinyin")
     autocomplete_fields = ("pool", "cadre")
