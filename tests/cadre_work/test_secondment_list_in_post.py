@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cadres.secondment import worklists
@@ -76,3 +77,11 @@ def test_the_assignment_export_without_a_pick_holds_those_in_post(assignments, c
     export = reverse("admin:secondment_assignment_export")
     assert state_lists.exported_names(client, export) == {"在岗甲"}
     assert state_lists.exported_names(client, export + "?status__exact=all") == {"在岗甲", "召回乙", "期满丙"}
+
+
+def test_the_reserve_lists_group_is_no_state_of_the_assignment_list(assignments, client_for, county_a_clerk):
+    """``current`` names a group of the 后备干部 list only: here it is a value that means
+    nothing, and the list is shown as it starts, with the message."""
+    page = client_for(county_a_clerk).get(CHANGELIST + "?status__exact=current")
+    assert {a.cadre.name for a in page.context["cl"].result_list} == {"在岗甲"}
+    assert "查询条件无效，已显示未经筛选的列表。" in [str(m) for m in get_messages(page.wsgi_request)]
