@@ -71,8 +71,9 @@ def roster_of_every_kind(orgs: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("path, columns", [
     ("/admin/members/member/", 12),
-    ("/admin/members/applicant/", 9),
-    ("/admin/members/applicant/?o=-6", 9),  # sorted by 确定为入党积极分子日期: its arrows show
+    ("/admin/members/applicant/", 9),  # the files in hand (未办结), as the list starts
+    ("/admin/members/applicant/?stage__exact=all", 9),  # every stage, 取消预备党员资格 the longest
+    ("/admin/members/applicant/?stage__exact=all&o=-6", 9),  # sorted by 确定为入党积极分子日期: its arrows show
     ("/admin/members/transfer/", 5),  # 转出 → 转入 in one column, the three dates in another
 ])
 def test_a_county_clerk_sees_every_column_of_the_member_lists_at_1440_px(

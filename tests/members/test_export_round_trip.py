@@ -284,7 +284,7 @@ def test_a_file_closed_by_its_members_death_comes_back_unchanged_from_its_export
                                       changed_on=days_ago(3), actor=SYSTEM)
     assert Applicant.objects.get(pk=file.pk).closed_reason == "预备党员去世"
     job = uploaded(county_a_clerk, "members_applicants",
-                   saved(exported(client_for, with_the_right(county_a_clerk), "applicant")))
+                   saved(exported(client_for, with_the_right(county_a_clerk), "applicant", "?stage__exact=all")))
     assert (job.error_rows, job.unchanged_count) == (0, 1), job.errors
     assert Applicant.objects.get(pk=file.pk).stage == Stage.DECEASED
     assert Member.objects.get(pk=file.member_id).status == MemberStatus.DECEASED

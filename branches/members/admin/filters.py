@@ -1,4 +1,5 @@
-"""The roster's filters of its own: 党籍状态, 在册 unless another is picked; and 年龄段 and
+"""The members lists' filters of their own: the roster's 党籍状态, 在册 unless another is
+picked, and the 发展党员 list's 发展阶段, 未办结 unless another is picked; and 年龄段 and
 党龄段, the bands of 党员队伍结构 (``structure``), so a figure of the dashboard's panel and
 the roster it links to are the same members.
 
@@ -21,13 +22,28 @@ from orgwork.admin_base import StateFilter
 from orgwork.common import dates
 
 from .. import structure
-from ..models import MemberStatus
+from ..models import MemberStatus, Stage
 
 
 class StatusFilter(StateFilter):
     """党籍状态, 在册 until another state or 全部 is picked."""
 
     default = MemberStatus.ACTIVE.value
+
+
+OPEN_FILES = "open"
+
+
+class StageFilter(StateFilter):
+    """发展阶段 of an application file, 未办结 (入党申请人 to 预备党员) until another stage or
+    全部 is picked: the 发展党员 list is of the files in hand; one closed by 转正 (the member
+    is on the roster since), 取消预备党员资格, 终止培养 or death is one pick away, and a
+    search finds it without one."""
+
+    field = "stage"
+    default = OPEN_FILES
+    groups = {OPEN_FILES: ("未办结", (Stage.APPLIED.value, Stage.ACTIVIST.value, Stage.CANDIDATE.value,
+                                      Stage.PROBATIONARY.value))}
 
 
 class BandFilter(admin.SimpleListFilter):

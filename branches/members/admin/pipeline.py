@@ -18,6 +18,7 @@ from orgwork.imports.admin import ImportExportMixin
 from .. import services
 from ..models import ActivistReview, Applicant, Stage
 from .common import MaskedPersonalDataMixin, PlacedBranchColumn, branches_for
+from .filters import StageFilter
 from .steps import APPLICANT_STEPS
 
 
@@ -78,7 +79,7 @@ class ApplicantAdmin(RecordStepsMixin, RecordTimelineMixin, MaskedPersonalDataMi
     # The steps a 发展党员 台账 lists; the 谈话 date is on the record page and in the sheet.
     list_display = ["name", "masked_id_number", "branch_shown", "stage", "applied_on", "activist_on", "candidate_on",
                     "vote_on", "probation_ends_on"]
-    list_filter = [UnitSubtreeFilter, "stage"]
+    list_filter = [UnitSubtreeFilter, StageFilter]
     list_select_related = ["branch__unit"]
     search_fields = ["name"]  # the search itself: PersonSearchMixin (exact ID number or name prefix)
     autocomplete_fields = ["branch"]  # tens of thousands in a province: picked by name or code
