@@ -7,6 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 
+# What a list says of a filter value it does not offer (``orgwork.admin_changelist``).
+INVALID = "查询条件无效，已显示未经筛选的列表。"
+
+
 def state_filter(changelist: Any, filter_class: type) -> Any:
     return next(s for s in changelist.filter_specs if isinstance(s, filter_class))
 
@@ -22,6 +26,13 @@ def listed(client: Any, url: str, filter_class: type,
     picked = [c["display"] for c in spec.choices(changelist) if c["selected"]]
     assert len(picked) == 1, picked
     return {name(row) for row in changelist.result_list}, picked[0], page
+
+
+def told(page: Any) -> list[str]:
+    """The messages the list page ``page`` gave the clerk."""
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(page.wsgi_request)]
 
 
 def offered(client: Any, url: str, filter_class: type) -> dict[str, str]:
