@@ -189,6 +189,15 @@ class StateFilter(admin.SimpleListFilter):
             return self.EVERYONE
         return self.default
 
+    def starting_label(self) -> str | None:
+        """The name of the state (or group) the list starts on, while it shows that
+        without a pick (no search, no implied filter): 在册, 在库及待考察; else None. The
+        page's header says so (``list_starting_state``): a list cut to one state should
+        say which, and how to see the rest."""
+        if super().value() is not None or self.value() != self.default:
+            return None
+        return dict(self.lookup_choices).get(self.default)
+
     def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         value = self.value()
         if value == self.EVERYONE:

@@ -35,6 +35,17 @@ def told(page: Any) -> list[str]:
     return [str(m) for m in get_messages(page.wsgi_request)]
 
 
+def starting_note(page: Any) -> tuple[str, str] | None:
+    """The header's note of the state the list starts on — (its name, the link to every
+    state) — or None when the page has none."""
+    import html
+    import re
+
+    found = re.search(r'class="list-starting-state">（仅列(.*?)，<a href="([^"]*)">列出全部状态</a>）',
+                      page.content.decode())
+    return (found.group(1), html.unescape(found.group(2))) if found else None
+
+
 def offered(client: Any, url: str, filter_class: type) -> dict[str, str]:
     """The state filter's choices on the list page at ``url``: shown text → its link."""
     changelist = client.get(url).context["cl"]

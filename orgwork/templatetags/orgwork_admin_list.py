@@ -6,7 +6,8 @@
 either way, which ``orgwork/static/orgwork/admin.css`` gives unfold's look; the headers
 are unfold's (its select-all checkbox), and each row carries its object for unfold's
 row actions. ``{% list_filters cl %}``: the filter sidebar's
-filters as Django's stock template draws them."""
+filters as Django's stock template draws them. ``{% list_starting_state cl as start %}``:
+the state a register's list starts on (``StateFilter``), for the header to name it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.safestring import SafeString
 from unfold.templatetags import unfold_list
 
+from orgwork.admin_base import StateFilter
 from orgwork.admin_list import list_filters_html, result_list_context
 
 register = template.Library()
@@ -52,3 +54,14 @@ def list_filters(cl: Any) -> SafeString:
     """``{% list_filters cl %}``: what ``{% for spec in cl.filter_specs %}{% admin_list_filter
     cl spec %}{% endfor %}`` renders, written by :func:`orgwork.admin_list.list_filters_html`."""
     return list_filters_html(cl)
+
+
+@register.simple_tag
+def list_starting_state(cl: Any) -> dict[str, str] | None:
+    """``{"label": 在册, "everyone": "?status__exact=all&…"}`` while the list ``cl`` shows
+    the state its ``StateFilter`` starts on without a pick; None otherwise. The link keeps
+    the list's other filters, its search and its order."""
+    for spec in getattr(cl, "filter_specs", ()):
+        if isinstance(spec, StateFilter) and (label := spec.starting_label()) is not None:
+            return {"label": label, "everyone": cl.get_query_string({spec.parameter_name: StateFilter.EVERYONE})}
+    return None

@@ -83,3 +83,17 @@ def test_a_state_the_reserve_list_does_not_offer_shows_the_pools_as_they_stand_a
     page = client_for(county_a_clerk).get(CHANGELIST + "?status__exact=gone")
     assert {m.cadre.name for m in page.context["cl"].result_list} == {"待考察甲", "在库乙"}
     assert state_lists.INVALID in state_lists.told(page)
+
+
+def test_the_reserve_lists_header_names_the_states_it_starts_on_and_links_to_every_state(
+        members, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    level = members["waiting"].level
+    label, link = state_lists.starting_note(client.get(CHANGELIST + f"?level__exact={level}"))
+    assert label == "在库及待考察"
+    # The link keeps the list's other filters.
+    assert "status__exact=all" in link and f"level__exact={level}" in link
+    assert listed(client, link)[:2] == ({"待考察甲", "在库乙", "未通过丙", "出库丁"}, "全部")
+    for query in ("?status__exact=in_pool", "?status__exact=all", "?q=出库丁", "?exit_reason__exact=promoted"):
+        assert state_lists.starting_note(client.get(CHANGELIST + query)) is None, query
+

@@ -84,3 +84,11 @@ def test_the_reserve_lists_group_is_no_state_of_the_assignment_list(assignments,
     page = client_for(county_a_clerk).get(CHANGELIST + "?status__exact=current")
     assert {a.cadre.name for a in page.context["cl"].result_list} == {"在岗甲"}
     assert state_lists.INVALID in state_lists.told(page)
+
+
+def test_the_assignment_lists_header_names_the_state_it_starts_on(assignments, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    label, link = state_lists.starting_note(client.get(CHANGELIST))
+    assert label == "在岗" and listed(client, link)[0] == {"在岗甲", "召回乙", "期满丙"}
+    assert state_lists.starting_note(client.get(CHANGELIST + f"?left_year={today().year}&end=any")) is None
+

@@ -70,3 +70,11 @@ def test_a_stage_the_applicant_list_does_not_offer_shows_the_files_in_hand_and_s
     page = client_for(county_a_clerk).get(CHANGELIST + "?stage__exact=gone")
     assert {a.name for a in page.context["cl"].result_list} == {"申请甲", "预备乙"}
     assert state_lists.INVALID in state_lists.told(page)
+
+
+def test_the_applicant_lists_header_names_the_stages_it_starts_on(files, client_for, county_a_clerk):
+    client = client_for(county_a_clerk)
+    label, link = state_lists.starting_note(client.get(CHANGELIST))
+    assert label == "未办结" and listed(client, link)[0] == {"申请甲", "预备乙", "转正丙", "终止丁"}
+    assert state_lists.starting_note(client.get(CHANGELIST + "?stage__exact=full")) is None
+

@@ -52,6 +52,16 @@ def test_the_roster_offers_every_state_and_everyone_as_links_that_keep_the_other
     assert "gender__exact=1" in offered["全部"] and "status__exact=all" in offered["全部"]
 
 
+def test_the_roster_header_says_it_lists_those_on_the_roll_with_a_link_to_every_state(roll, client_for,
+                                                                                       county_a_clerk):
+    client = client_for(county_a_clerk)
+    label, link = state_lists.starting_note(client.get(CHANGELIST + "?gender__exact=1"))
+    assert label == "在册" and "gender__exact=1" in link and "status__exact=all" in link
+    assert listed(client, link)[:2] == ({"在册甲", "出党乙", "去世丙", "停止丁"}, "全部")
+    for query in ("?status__exact=deceased", "?q=出党乙"):
+        assert state_lists.starting_note(client.get(CHANGELIST + query)) is None, query
+
+
 def test_the_roster_counts_each_state_when_the_counts_are_shown(roll, client_for, county_a_clerk):
     shown = list(state_lists.offered(client_for(county_a_clerk), CHANGELIST + "?_facets=True", StatusFilter))
     assert shown == ["全部 (4)", "在册 (1)", "转出 (0)", "出党 (1)", "停止党籍 (1)", "去世 (1)"]
