@@ -60,7 +60,7 @@ def list_filters(cl: Any) -> SafeString:
 def list_starting_state(cl: Any) -> dict[str, str] | None:
     """``{"label": 在册, "everyone": "?status__exact=all&…"}`` while the list ``cl`` shows
     the state its ``StateFilter`` starts on without a pick; None otherwise. The link keeps
-    the list's other filters, its search and its order."""
+    the list's other filters and its order."""
     for spec in getattr(cl, "filter_specs", ()):
         if isinstance(spec, StateFilter) and (label := spec.starting_label()) is not None:
             return {"label": label, "everyone": cl.get_query_string({spec.parameter_name: StateFilter.EVERYONE})}
