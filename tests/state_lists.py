@@ -3,8 +3,12 @@ what its state filter offers and shows picked."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import Any
+
+from django.contrib.messages import get_messages
 
 
 # What a list says of a filter value it does not offer (``orgwork.admin_changelist``).
@@ -30,17 +34,12 @@ def listed(client: Any, url: str, filter_class: type,
 
 def told(page: Any) -> list[str]:
     """The messages the list page ``page`` gave the clerk."""
-    from django.contrib.messages import get_messages
-
     return [str(m) for m in get_messages(page.wsgi_request)]
 
 
 def starting_note(page: Any) -> tuple[str, str] | None:
     """The header's note of the state the list starts on — (its name, the link to every
     state) — or None when the page has none."""
-    import html
-    import re
-
     found = re.search(r'class="list-starting-state">（仅列(.*?)，<a href="([^"]*)">列出全部状态</a>）',
                       page.content.decode())
     return (found.group(1), html.unescape(found.group(2))) if found else None

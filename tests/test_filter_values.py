@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
 
 from branches.members import rules, services
 from branches.members.models import Member
@@ -21,20 +20,16 @@ from talent.models import EnrollmentStatus
 from .members.conftest import SYSTEM, add_member, days_ago, new_applicant, orgs, today  # noqa: F401  (fixture)
 from .samples.cadres import cadre_in
 from .samples.talent import enrollment_in
+from .state_lists import INVALID, told
 
 pytestmark = pytest.mark.django_db
 
-INVALID = "查询条件无效，已显示未经筛选的列表。"
 ROSTER = "/admin/members/member/"
 APPLICANTS = "/admin/members/applicant/"
 TRANSFERS = "/admin/members/transfer/"
 LEDGER = "/admin/members/duesrecord/"
 CADRES = "/admin/cadres/cadre/"
 ENROLLMENTS = "/admin/talent/enrollment/"
-
-
-def told(response: Any) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def rows(response: Any) -> int:
