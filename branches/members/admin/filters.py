@@ -1,5 +1,6 @@
 """The members lists' filters of their own: the roster's 党籍状态, 在册 unless another is
-picked, and the 发展党员 list's 发展阶段, 未办结 unless another is picked; and 年龄段 and
+picked, the 发展党员 list's 发展阶段 and the 组织关系转接 list's 转接状态, each 未办结 unless
+another is picked; and 年龄段 and
 党龄段, the bands of 党员队伍结构 (``structure``), so a figure of the dashboard's panel and
 the roster it links to are the same members.
 
@@ -22,7 +23,7 @@ from orgwork.admin_base import StateFilter
 from orgwork.common import dates
 
 from .. import structure
-from ..models import MemberStatus, Stage
+from ..models import MemberStatus, Stage, TransferState
 
 
 class StatusFilter(StateFilter):
@@ -44,6 +45,17 @@ class StageFilter(StateFilter):
     default = OPEN_FILES
     groups = {OPEN_FILES: ("未办结", (Stage.APPLIED.value, Stage.ACTIVIST.value, Stage.CANDIDATE.value,
                                       Stage.PROBATIONARY.value))}
+
+
+class TransferStateFilter(StateFilter):
+    """转接状态 of a transfer, 未办结 (待转出确认 and 在途) until another state or 全部 is
+    picked: the 组织关系转接 list is of the letters in hand, those still to be issued or
+    confirmed; one received or sent back is one pick away, and a search (a letter's number,
+    a member's name) finds it without one."""
+
+    field = "state"
+    default = OPEN_FILES
+    groups = {OPEN_FILES: ("未办结", (TransferState.PENDING.value, TransferState.IN_TRANSIT.value))}
 
 
 class BandFilter(admin.SimpleListFilter):

@@ -33,7 +33,7 @@ from orgwork.units.scope import in_scope, scope_queryset
 from .. import rules, selectors, services
 from ..models import DuesRecord, Member, MemberCategory, MemberStatus, Transfer, TransferState
 from .common import MaskedPersonalDataMixin, PlacedBranchColumn, branches_for, member_label
-from .filters import AgeBandFilter, StandingBandFilter, StatusFilter
+from .filters import AgeBandFilter, StandingBandFilter, StatusFilter, TransferStateFilter
 from .steps import (DESTINATION_HELP, MEMBER_STEPS, TO_BRANCH_HELP, TRANSFER_IN_STEP, TRANSFER_STEPS,
                     TransferInNewMemberForm)
 
@@ -262,8 +262,9 @@ TRANSFER_IN_PERMISSIONS = ("members.add_transfer", "members.add_member")
 class TransferAdmin(IdSearchGuard, RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmin):
     """组织关系转接: started by the sending branch, received or returned by the receiving one
     (buttons on the transfer's page, batch actions on the list). A clerk sees the transfers
-    leaving and those arriving in their jurisdiction. 登记省外转入 (a page of its own, from
-    the list) enters a person new to the province with the letter from outside."""
+    leaving and those arriving in their jurisdiction, those 未办结 until another state is
+    picked (``TransferStateFilter``). 登记省外转入 (a page of its own, from the list) enters
+    a person new to the province with the letter from outside."""
 
     record_steps = TRANSFER_STEPS
     batch_unit = "人"  # a batch's result counts people (已办理 N 人，未办理 M 人)
@@ -272,7 +273,7 @@ class TransferAdmin(IdSearchGuard, RecordStepsMixin, RecordTimelineMixin, Scoped
 
     # Fits 1440 px without a scrollbar of its own: the two sides in one column, the dates in another.
     list_display = ["member_shown", "route", "letter_number", "state_shown", "dates"]
-    list_filter = ["state"]
+    list_filter = [TransferStateFilter]
     list_select_related = ["member", "from_branch__unit", "to_branch__unit"]
     search_fields = ["=letter_number", "^member__name"]
     # A member's whole ID number finds his transfers for whoever may see it; anyone else
