@@ -36,6 +36,7 @@ from orgwork.audit.context import current_actor
 
 from .members.selectors import RollHistory, roster_totals_by_path
 from .services import (
+    Committees,
     SheetElections,
     SheetTree,
     meeting_prepare,
@@ -253,6 +254,7 @@ class MeetingResource(ScopedModelResource):
     backentry_reason = fields.Field(attribute="backentry_reason", column_name="补录原因")
     _founding_read: set[int] | None = None  # organisations whose 成立日期 this run has read under its lock
     _rolls_read: dict[int, RollHistory] | None = None  # the branches' rolls this run has read (应到人数)
+    _committees_read: Committees | None = None  # the branches' elections this run has read (支委会应到人数)
 
     header_aliases = {"党组织代码": "组织代码", "类型": "会议类型", "日期": "召开日期", "会议主题": "主题", "内容": "主题",
                       "应到": "应到人数", "实到": "实到人数", "超期补录原因": "补录原因", "原因": "补录原因"}
@@ -266,21 +268,22 @@ class MeetingResource(ScopedModelResource):
 
     example_row = {"组织代码": EXAMPLE_BRANCH, "会议类型": "支委会", "召开日期": "2026-03-12", "主题": "研究发展党员工作",
                    "应到人数": 7, "实到人数": 7, "补录原因": "原纸质台账补录"}
-    column_notes = {"应到人数": "至少为1，不多于召开时党支部可能在册的党员人数（按党员名册）；实到人数不能多于应到人数。",
+    column_notes = {"应到人数": "至少为1，不多于召开时党支部可能在册的党员人数（按党员名册）；支委会的不多于召开时在任的"
+                               "支部委员会委员人数（按换届选举）；实到人数不能多于应到人数。",
                     "补录原因": "召开日期超出补录期限的填写（只有具备补录权限的人员可以补录），其余留空。"}
 
     def prepare_instance(self, instance: Meeting, original: Any) -> None:
         """The bulk engine's hook before ``clean()``: the row goes to the same rule as the
         form (derived copies, back-entry window with the row's own 补录原因, 应到人数 within
-        the branch's roll). Each organisation's 成立日期 is read under its lock, and each
-        branch's roll, once a run (the engine makes a resource for each run, and a run is
-        one transaction)."""
+        the branch's roll, a 支委会's within the committee in office). Each organisation's
+        成立日期 is read under its lock, and each branch's roll and elections, once a run
+        (the engine makes a resource for each run, and a run is one transaction)."""
         if not instance.organisation_id or not instance.held_on:
             return
         if self._founding_read is None:
-            self._founding_read, self._rolls_read = set(), {}
+            self._founding_read, self._rolls_read, self._committees_read = set(), {}, {}
         meeting_prepare(meeting=instance, actor=self.user, original=original, founding_read=self._founding_read,
-                        rolls_read=self._rolls_read)
+                        rolls_read=self._rolls_read, committees=self._committees_read)
 
 
 class TermElectionResource(ScopedModelResource):

@@ -358,7 +358,7 @@ MEETING_CONTENT = ("organisation_id", "kind", "held_on", "topic", "expected", "p
 
 def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = None,
                     today: datetime.date | None = None, founding_read: set[int] | None = None,
-                    rolls_read: dict[int, RollHistory] | None = None) -> bool:
+                    rolls_read: dict[int, RollHistory] | None = None, committees: Committees | None = None) -> bool:
     """The rules of one meeting row, shared by the form, the sheet and the service: the
     derived copies, and the back-entry window — for a new row, for a new date, and for
     any change to a meeting held before the window (the 补录 right and a reason, as for
@@ -366,9 +366,11 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
     stored row (the sheet passes the row itself: its stored values are the loaded ones).
     Returns whether it is a late entry. A new row, or one moved to another organisation,
     goes to a 党支部 (:func:`meeting_holder_check`); its 应到人数, when written now, is
-    held to the branch's roll (:func:`meetings_roster_check`). ``founding_read``: the
-    organisations whose 成立日期 this transaction has read under its lock already (a
-    sheet's run); ``rolls_read``: the rolls a sheet's run has read."""
+    held to the branch's roll (:func:`meetings_roster_check`), and a 支委会's, when it or the
+    kind is written now, to the committee in office (:func:`meetings_committee_check`).
+    ``founding_read``: the organisations whose 成立日期 this transaction has read under its
+    lock already (a sheet's run); ``rolls_read`` and ``committees``: the rolls and the
+    elections a sheet's run has read."""
     if original is None or meeting.organisation_id != (getattr(original, "_audit_loaded", None)
                                                        or concrete_values(original)).get("organisation_id"):
         meeting_holder_check(meeting.organisation)
@@ -382,6 +384,9 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
         meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
     if written:
         meetings_roster_check((meeting.organisation, meeting.held_on, meeting.expected), read=rolls_read)
+    if written or loaded is None or meeting.kind != loaded.get("kind"):
+        meetings_committee_check((meeting.organisation, meeting.kind, meeting.held_on, meeting.expected),
+                                 read=committees)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()
     if original is None:
         late = backentry_check(held_on=meeting.held_on, actor=actor, reason=meeting.backentry_reason, today=today)
@@ -476,6 +481,58 @@ def meetings_roster_check(*held: tuple[PartyOrganisation, datetime.date, int | N
                 code="more_than_roster")
 
 
+Committees = dict[int, list[tuple[datetime.date, int]]]
+
+
+def committees_read(organisation_ids: Iterable[int]) -> Committees:
+    """The 换届选举 of each organisation given, as ``(选举日期, 委员人数)`` in the order they
+    were held, in one query per ten thousand organisations."""
+    found: Committees = {pk: [] for pk in organisation_ids}
+    wanted = sorted(found)
+    for start in range(0, len(wanted), 10_000):
+        for pk, elected_on, size in (TermElection.objects.filter(organisation_id__in=wanted[start:start + 10_000])
+                                     .order_by("organisation_id", "elected_on")
+                                     .values_list("organisation_id", "elected_on", "committee_size")):
+            found[pk].append((elected_on, size))
+    return found
+
+
+def committee_on(elections: list[tuple[datetime.date, int]], day: datetime.date) -> tuple[datetime.date, int] | None:
+    """The election whose committee was in office on ``day`` (the last one held on or
+    before it), or None when none of those recorded was."""
+    return next((held for held in reversed(elections) if held[0] <= day), None)
+
+
+def committee_meeting_error(organisation: PartyOrganisation, held_on: datetime.date, expected: int,
+                            elected: tuple[datetime.date, int]) -> str:
+    elected_on, size = elected
+    return (f"支委会应到人数 {expected} 人多于「{organisation}」{held_on.isoformat()} 时在任的支部委员会委员人数"
+            f"（{elected_on.isoformat()} 换届选举产生 {size} 人）：支委会应到的是支部委员会委员，列席人员不计入。"
+            f"请核对应到人数；委员人数登记有误的，请先更正该次换届选举。")
+
+
+def meetings_committee_check(*held: tuple[PartyOrganisation, int, datetime.date, int | None],
+                             read: Committees | None = None) -> None:
+    """支委会应到人数 no more than the 委员人数 of the branch committee in office on the day of
+    the meeting: the one its last 换届选举 on or before that day elected (a 补选 fills a seat
+    of that number). A branch with no election recorded before the meeting is held to its
+    roll alone (:func:`meetings_roster_check`). Refuse the first ``(organisation, kind,
+    held_on, expected)`` that is more, on every path that records a meeting. ``read``: the
+    elections a sheet's run has read already, to which the ones read now are added."""
+    wanted = [(o, d, n) for o, kind, d, n in held if kind == MeetingKind.COMMITTEE_MEETING and o.pk is not None
+              and isinstance(d, datetime.date) and isinstance(n, int)]
+    if not wanted:
+        return
+    elections = {} if read is None else read
+    if unread := {o.pk for o, _, _ in wanted if o.pk not in elections}:
+        elections.update(committees_read(unread))
+    for organisation, held_on, expected in wanted:
+        elected = committee_on(elections.get(organisation.pk, []), held_on)
+        if elected is not None and expected > elected[1]:
+            raise ValidationError({"expected": committee_meeting_error(organisation, held_on, expected, elected)},
+                                  code="more_than_committee")
+
+
 def meeting_delete_refusal(*, meeting: Meeting, actor: Any, today: datetime.date | None = None) -> str:
     """Why ``actor`` may not delete ``meeting`` ("" when they may): a meeting held before
     the back-entry window counts in months already reported (开展率, 缺会名单), so only
@@ -541,6 +598,7 @@ def meetings_bulk_record(*, meetings: Sequence[Meeting], actor: Any, batch_size:
         meeting_fill_derived(meeting)
     meeting_founding_check(*((m.organisation, m.held_on) for m in meetings))
     meetings_roster_check(*((m.organisation, m.held_on, m.expected) for m in meetings))
+    meetings_committee_check(*((m.organisation, m.kind, m.held_on, m.expected) for m in meetings))
     created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
     record_many((entry_for(m, action=AuditAction.CREATE, actor=actor,
                            changes={"kind": [None, m.kind], "held_on": [None, m.held_on.isoformat()]})
@@ -563,6 +621,7 @@ def meetings_bulk_load(*, rows: Sequence[MeetingRow], actor: Any) -> int:
     meeting_holder_check(*{id(row[0]): row[0] for row in rows}.values())
     meeting_founding_check(*((row[0], local_date(row[2])) for row in rows))
     meetings_roster_check(*((row[0], local_date(row[2]), row[4]) for row in rows))
+    meetings_committee_check(*((row[0], row[1], local_date(row[2]), row[4]) for row in rows))
     if connection.vendor != "postgresql":
         return meetings_bulk_record(actor=actor, meetings=[
             Meeting(organisation=o, unit=o.unit, kind=kind, held_on=held_on, topic=topic, expected=expected, present=present)
@@ -1260,6 +1319,7 @@ __all__ = [
     "meeting_prepare",
     "meeting_record",
     "meeting_save",
+    "meetings_committee_check",
     "meetings_roster_check",
     "meetings_bulk_load",
     "meetings_bulk_record",
@@ -1325,7 +1385,9 @@ def term_election_check(*, election: TermElection, original: TermElection | None
     - held before the previous term's 届满日期, it is a 提前换届 and needs the higher
       organisation's 批准文号 and a reason; held on or after it, it is not one;
     - a term already followed by an election is not extended (延期换届), and a change of
-      its dates does not make the next election early without approval.
+      its dates does not make the next election early without approval;
+    - the 委员人数 it elected holds the 支委会 of its term already recorded
+      (:func:`_committee_meetings_check`).
 
     ``original`` is the stored row (the sheet passes the row itself: its stored values are
     the loaded ones); ``sheet`` the elections of the sheet's earlier rows.
@@ -1376,6 +1438,33 @@ def term_election_check(*, election: TermElection, original: TermElection | None
                 f"按此更正，本届任期至 {election.term_ends_on.isoformat()} 届满，而下一次换届选举在 "
                 f"{following[0].isoformat()}，会成为未经批准的提前换届；请先核对下一次换届的登记。")},
                 code="following_early")
+    _committee_meetings_check(election, stored, following[0] if following is not None else None)
+
+
+def _committee_meetings_check(election: TermElection, stored: dict[str, Any], next_held: datetime.date | None) -> None:
+    """A correction of an election that would leave a 支委会 of its term, up to the next
+    election, with more expected than the 委员人数 it elected is refused, naming the first
+    such meeting: the rule of :func:`meetings_committee_check`, from the election's side,
+    asked when the 委员人数, the date or the organisation is changed.
+
+    A new election is not held to the meetings already recorded: history is entered in
+    the order it was held (an older election before a newer one), so a 支委会 on record
+    may belong to a term whose election is still to be entered. Such a meeting is held to
+    the committee when it is next written."""
+    size, day = election.committee_size, election.elected_on
+    if not stored or not isinstance(size, int) or all(stored.get(name) == value for name, value in (
+            ("organisation_id", election.organisation_id), ("elected_on", day), ("committee_size", size))):
+        return
+    meetings = Meeting.objects.filter(organisation_id=election.organisation_id, kind=MeetingKind.COMMITTEE_MEETING,
+                                      held_on__gte=day, expected__gt=size)
+    if next_held is not None:
+        meetings = meetings.filter(held_on__lt=next_held)
+    first = meetings.order_by("held_on", "pk").first()
+    if first is not None:
+        raise ValidationError({"committee_size": (
+            f"「{election.organisation}」{first.held_on.isoformat()} 的支委会应到 {first.expected} 人，多于本次换届选举"
+            f"产生的委员人数 {size} 人：支委会应到的是支部委员会委员。请核对委员人数；"
+            f"该次支委会应到人数登记有误的，请先在三会一课中更正。")}, code="fewer_than_committee_meetings")
 
 
 def term_election_save(*, election: TermElection, actor: Any, sheet: SheetElections | None = None) -> TermElection:

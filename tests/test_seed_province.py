@@ -10,7 +10,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, Min, Sum
 
-from branches.models import Meeting, MeetingKind, MeetingYear, OrgKind, PartyOrganisation, Secretary, month_number
+from branches.models import (Meeting, MeetingKind, MeetingYear, OrgKind, PartyOrganisation, Secretary, TermElection,
+                             month_number)
 from cadres.models import Assessment, Cadre, PositionQuota, Post
 from orgwork.audit.context import acting_as
 from orgwork.audit.models import AuditAction, AuditLog
@@ -117,7 +118,9 @@ def test_the_province_pipeline_writes_every_bulk_row_with_its_audit_row_and_a_se
 
 def test_a_demo_branch_expects_its_committee_at_a_committee_meeting_and_one_group_at_a_group_meeting() -> None:
     sizes = demo_meeting_sizes(7, members=34, groups=4)
-    assert sizes[MeetingKind.COMMITTEE_MEETING] == 4  # three to five 委员
+    assert sizes[MeetingKind.COMMITTEE_MEETING] == 5  # three or five 委员
+    assert demo_meeting_sizes(8, members=34, groups=4)[MeetingKind.COMMITTEE_MEETING] == 3
+    assert demo_meeting_sizes(7, members=4, groups=1)[MeetingKind.COMMITTEE_MEETING] == 4  # no more than the branch
     assert sizes[MeetingKind.GROUP_MEETING] == 9  # 34 members in four groups: the largest has nine
     assert sizes[MeetingKind.MEMBERS_MEETING] == sizes[MeetingKind.PARTY_LECTURE] == sizes[MeetingKind.THEME_DAY] == 34
     assert [demo_attended(4, absent) for absent in (0, 2, 3)] == [4, 2, 1]
@@ -140,6 +143,13 @@ def test_cadres_and_meetings_split_over_two_worker_processes_and_a_second_run_ad
     for model in (Cadre, Post, Assessment, Meeting):
         content_type = ContentType.objects.get_for_model(model)
         assert AuditLog.objects.filter(content_type=content_type, action=AuditAction.CREATE).count() == model.objects.count()
+    # Each election's 委员人数 holds the 支委会 of its branch (services.meetings_committee_check).
+    elections = TermElection.objects.filter(organisation__kind=OrgKind.BRANCH)
+    assert elections.exists()
+    for election in elections:
+        expected = Meeting.objects.filter(organisation_id=election.organisation_id, kind=MeetingKind.COMMITTEE_MEETING,
+                                          held_on__gte=election.elected_on).aggregate(most=Max("expected"))["most"]
+        assert expected is None or expected <= election.committee_size, (election, expected)
     before = counts()
     with acting_as(None, source="command"):
         for step in (demo_cadres, demo_branches):

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from branches.members.selectors import roll_histories
@@ -271,10 +272,11 @@ def roll_caps(branches: list[PartyOrganisation]) -> dict[int, int]:
 
 def meeting_sizes(seed: int, members: int, groups: int) -> dict[int, int]:
     """应到人数 by kind of meeting in a branch of ``members`` split into ``groups`` 党小组:
-    the whole branch at a 党员大会, 党课 or 主题党日; the 支部委员会 (three to five
+    the whole branch at a 党员大会, 党课 or 主题党日; the 支部委员会 (three or five
     委员, as a branch of seven or more 正式党员 elects) at a 支委会; one group at a 党小组会."""
     whole = {kind: members for kind in MeetingKind}
-    return {**whole, MeetingKind.COMMITTEE_MEETING: min(3 + seed % 3, members), MeetingKind.GROUP_MEETING: -(-members // groups)}
+    return {**whole, MeetingKind.COMMITTEE_MEETING: min((3, 5)[seed % 2], members),
+            MeetingKind.GROUP_MEETING: -(-members // groups)}
 
 
 def attended(expected: int, absent: int) -> int:
@@ -401,6 +403,10 @@ def ensure_term_elections(organisations: list[PartyOrganisation], rng: random.Ra
     step = max(1, len(others) // max(1, limit - len(local)))
     chosen = local + others[::step][: max(0, limit - len(local))]
     have = set(TermElection.objects.filter(organisation__in=chosen).values_list("organisation_id", flat=True))
+    # A branch's 委员人数 is the committee its 支委会 expect (meeting_sizes), so that the
+    # meetings on record hold to the committee in office (services.meetings_committee_check).
+    committees = dict(Meeting.objects.filter(organisation__in=chosen, kind=MeetingKind.COMMITTEE_MEETING).order_by()
+                      .values_list("organisation_id").annotate(most=Max("expected")))
     secretaries = dict(Secretary.objects.filter(organisation__in=chosen).values_list("organisation_id", "name"))
     count = 0
     for i, organisation in enumerate(chosen):
@@ -418,6 +424,7 @@ def ensure_term_elections(organisations: list[PartyOrganisation], rng: random.Ra
         else:  # ends more than six months from now
             elected = today - datetime.timedelta(days=rng.randint(30, years * 365 - 200))
         size = {OrgKind.COMMITTEE: 7, OrgKind.GENERAL_BRANCH: 5}.get(organisation.kind, rng.choice([3, 5]))
+        size = max(size, committees.get(organisation.pk, 0))
         place = organisation.unit.name[:2]
         with transaction.atomic():
             if i % 4 == 1:  # the term before, held on time (on or just after the one before it ended)
