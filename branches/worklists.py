@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,6 +80,32 @@ def meetings_nobody_expected(user: Any) -> QuerySet[Meeting]:
     """三会一课 records with 应到人数 0: refused on every path since the rule came in (and by a
     constraint on new rows), so a row here was written before it and still counts as held."""
     return (scope_queryset(Meeting.objects.filter(expected=0), user)
+            .select_related("organisation", "organisation__unit").order_by("-held_on", "pk"))
+
+
+def committee_meetings_over_the_committee(user: Any) -> QuerySet[Meeting]:
+    """支委会 whose 应到人数 is more than the 委员人数 of the committee in office that day (the
+    branch's last 换届选举 on or before it), each with that number (``committee``) and the
+    election's date (``elected``). Refused on every path since the rule came in, so a row
+    here was written before it, or before the election it is held to was entered (a new
+    election is not held to the meetings on record: :func:`services.meetings_committee_check`).
+
+    The meetings are found by joining each 支委会 to the term it falls in (an election up to
+    the next one), one pass over them: a province's year holds some 700,000, and looking up
+    each one's election row by row takes twice as long."""
+    meeting, election = Meeting._meta, TermElection._meta
+    over = RawSQL(
+        f"SELECT m.id FROM {meeting.db_table} m JOIN ("
+        f"SELECT organisation_id, elected_on, committee_size, LEAD(elected_on) OVER "
+        f"(PARTITION BY organisation_id ORDER BY elected_on) AS next_on FROM {election.db_table}) e "
+        "ON e.organisation_id = m.organisation_id AND m.held_on >= e.elected_on "
+        "AND (e.next_on IS NULL OR m.held_on < e.next_on) "
+        "WHERE m.kind = %s AND m.expected > e.committee_size", [int(MeetingKind.COMMITTEE_MEETING)])
+    in_office = (TermElection.objects.filter(organisation_id=OuterRef("organisation_id"),
+                                             elected_on__lte=OuterRef("held_on")).order_by("-elected_on"))
+    return (scope_queryset(Meeting.objects.filter(pk__in=over), user)
+            .annotate(committee=Subquery(in_office.values("committee_size")[:1]),
+                      elected=Subquery(in_office.values("elected_on")[:1]))
             .select_related("organisation", "organisation__unit").order_by("-held_on", "pk"))
 
 
@@ -241,6 +268,26 @@ def register_all() -> None:
             Column("主题", "topic"),
             Column("应到人数", "expected"),
             Column("实到人数", "present"),
+        ),
+    ))
+    register(WorkList(
+        slug="branches_committee_meetings_over_the_committee",
+        title="支委会应到人数多于在任委员人数的会议记录（完整性检查）", section=SECTION,
+        permission="branches.view_meeting", queryset=committee_meetings_over_the_committee,
+        filterset_class=MeetingUnitFilter,
+        row_link=lambda meeting: reverse("admin:branches_meeting_change", args=[meeting.pk]), expected_empty=True,
+        description="支委会应到的是召开时在任的支部委员会委员（按该党支部召开日或之前最近一次换届选举产生的委员人数）："
+                    "系统录入时已拒绝多于委员人数的支委会；此名单中的记录是此前录入的，或是在该次换届选举补录之前录入的。"
+                    "经办人核对后更正应到、实到人数（早于补录期限的须由有补录权限的负责同志更正），"
+                    "或更正换届选举登记的委员人数。",
+        columns=(
+            Column("党组织", "organisation.placed_name"),
+            Column("召开日期", "held_on"),
+            Column("主题", "topic"),
+            Column("应到人数", "expected"),
+            Column("实到人数", "present"),
+            Column("在任委员人数", "committee"),
+            Column("换届选举日期", "elected"),
         ),
     ))
     register(WorkList(

@@ -186,3 +186,44 @@ def test_a_new_election_is_not_held_to_the_meetings_already_on_record(orgs, coun
     election was entered may belong to a later term, still to be entered."""
     committee_meeting(orgs["village"], 7, days_ago(5), county_a_clerk)
     assert elect(orgs["village"], dates.years_before(dates.today(), 1), 5).committee_size == 5
+
+
+# --- the completeness check -----------------------------------------------------------------
+
+OVER_LIST = "branches_committee_meetings_over_the_committee"
+
+
+def test_a_committee_meeting_over_the_committee_entered_later_is_on_the_completeness_check(orgs, county_a_clerk,
+                                                                                          county_b_clerk, client_for):
+    """Recorded before the branch's election was entered (nothing to hold it to then), then
+    the election of three: the meeting of seven is listed, with the committee it exceeds,
+    for the clerk of its county only, until it is corrected."""
+    from tests.worklists.conftest import column, open_list
+
+    over = committee_meeting(orgs["community"], 7, days_ago(5), county_a_clerk)
+    committee_meeting(orgs["community"], 3, days_ago(4), county_a_clerk)
+    committee_meeting(orgs["village"], 9, days_ago(5), county_a_clerk)  # no election recorded: not held
+    elected = elect(orgs["community"], dates.years_before(dates.today(), 1), 3)
+    client = client_for(county_a_clerk)
+    page = open_list(client, OVER_LIST)
+    assert page.context["count"] == 1
+    assert [column(page, i)[0] for i in (3, 5, 6)] == [7, 3, elected.elected_on]
+    assert page.context["table"][0]["link"].endswith(f"/branches/meeting/{over.pk}/change/")
+    assert open_list(client_for(county_b_clerk), OVER_LIST).context["count"] == 0
+    over.expected, over.present = 3, 3
+    meeting_save(meeting=over, actor=county_a_clerk)
+    assert open_list(client, OVER_LIST).context["count"] == 0
+
+
+def test_a_meeting_held_before_the_first_election_on_record_is_not_on_the_completeness_check(orgs, terms,
+                                                                                            county_a_clerk, client_for):
+    """A 支委会 of twenty on file from before the branch's first election recorded is held
+    to no committee (the roll alone), so the list leaves it out."""
+    from tests.worklists.conftest import open_list
+
+    from .conftest import add_meeting
+
+    add_meeting(orgs["community"], MeetingKind.COMMITTEE_MEETING, terms["first"].elected_on - datetime.timedelta(days=5))
+    assert open_list(client_for(county_a_clerk), OVER_LIST).context["count"] == 0
+    add_meeting(orgs["community"], MeetingKind.COMMITTEE_MEETING, terms["first"].elected_on)
+    assert open_list(client_for(county_a_clerk), OVER_LIST).context["count"] == 1
