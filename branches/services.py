@@ -384,7 +384,7 @@ def meeting_prepare(*, meeting: Meeting, actor: Any, original: Meeting | None = 
         meeting_founding_check((meeting.organisation, meeting.held_on), locked=founding_read)
     if written:
         meetings_roster_check((meeting.organisation, meeting.held_on, meeting.expected), read=rolls_read)
-    if written or loaded is None or meeting.kind != loaded.get("kind"):
+    if written or (loaded is not None and meeting.kind != loaded.get("kind")):
         meetings_committee_check((meeting.organisation, meeting.kind, meeting.held_on, meeting.expected),
                                  read=committees)
     meeting.backentry_reason = (meeting.backentry_reason or "").strip()

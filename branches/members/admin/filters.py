@@ -32,7 +32,7 @@ class StatusFilter(StateFilter):
     default = MemberStatus.ACTIVE.value
 
 
-OPEN_FILES = "open"
+OPEN = "open"  # 未办结: an application file or a transfer letter still in hand
 
 
 class StageFilter(StateFilter):
@@ -42,9 +42,9 @@ class StageFilter(StateFilter):
     search finds it without one."""
 
     field = "stage"
-    default = OPEN_FILES
-    groups = {OPEN_FILES: ("未办结", (Stage.APPLIED.value, Stage.ACTIVIST.value, Stage.CANDIDATE.value,
-                                      Stage.PROBATIONARY.value))}
+    default = OPEN
+    groups = {OPEN: ("未办结", (Stage.APPLIED.value, Stage.ACTIVIST.value, Stage.CANDIDATE.value,
+                               Stage.PROBATIONARY.value))}
 
 
 class TransferStateFilter(StateFilter):
@@ -54,8 +54,8 @@ class TransferStateFilter(StateFilter):
     a member's name) finds it without one."""
 
     field = "state"
-    default = OPEN_FILES
-    groups = {OPEN_FILES: ("未办结", (TransferState.PENDING.value, TransferState.IN_TRANSIT.value))}
+    default = OPEN
+    groups = {OPEN: ("未办结", (TransferState.PENDING.value, TransferState.IN_TRANSIT.value))}
 
 
 class BandFilter(admin.SimpleListFilter):
