@@ -1387,7 +1387,9 @@ def term_election_check(*, election: TermElection, original: TermElection | None
     - a term already followed by an election is not extended (延期换届), and a change of
       its dates does not make the next election early without approval;
     - the 委员人数 it elected holds the 支委会 of its term already recorded
-      (:func:`_committee_meetings_check`).
+      (:func:`_committee_meetings_check`), and the 支委会 of the days a later date or
+      another organisation hands back to the committee before it hold to that one
+      (:func:`_handed_back_check`).
 
     ``original`` is the stored row (the sheet passes the row itself: its stored values are
     the loaded ones); ``sheet`` the elections of the sheet's earlier rows.
@@ -1439,6 +1441,7 @@ def term_election_check(*, election: TermElection, original: TermElection | None
                 f"{following[0].isoformat()}，会成为未经批准的提前换届；请先核对下一次换届的登记。")},
                 code="following_early")
     _committee_meetings_check(election, stored, following[0] if following is not None else None)
+    _handed_back_check(election, stored)
 
 
 def _committee_meetings_check(election: TermElection, stored: dict[str, Any], next_held: datetime.date | None) -> None:
@@ -1465,6 +1468,53 @@ def _committee_meetings_check(election: TermElection, stored: dict[str, Any], ne
             f"「{election.organisation}」{first.held_on.isoformat()} 的支委会应到 {first.expected} 人，多于本次换届选举"
             f"产生的委员人数 {size} 人：支委会应到的是支部委员会委员。请核对委员人数；"
             f"该次支委会应到人数登记有误的，请先在三会一课中更正。")}, code="fewer_than_committee_meetings")
+
+
+def _handed_back_check(election: TermElection, stored: dict[str, Any]) -> None:
+    """A correction that moves an election later, or to another organisation, hands the
+    days it leaves back to the committee elected before it: the 支委会 of those days are
+    then held to that committee's 委员人数 (:func:`_handed_back_meeting`), and the
+    correction is refused, under the field it changes, while one of them is over it."""
+    old_place, old_day = stored.get("organisation_id"), stored.get("elected_on")
+    if not isinstance(old_day, datetime.date) or old_place is None:
+        return
+    if old_place == election.organisation_id:
+        if not isinstance(election.elected_on, datetime.date) or election.elected_on <= old_day:
+            return
+        field, until = "elected_on", election.elected_on
+        because = f"选举日期改为 {election.elected_on.isoformat()} 后"
+    elif election.organisation_id is not None:
+        field = "organisation"
+        until = (TermElection.objects.filter(organisation_id=old_place, elected_on__gt=old_day)
+                 .exclude(pk=election.pk).order_by("elected_on").values_list("elected_on", flat=True).first())
+        because = "本次换届选举改登记到其他党组织后"
+    else:
+        return
+    advice = f"请核对{'选举日期' if field == 'elected_on' else '所属党组织'}；该次支委会应到人数登记有误的，请先在三会一课中更正。"
+    if refusal := _handed_back_meeting(election, old_place, old_day, until, because, advice):
+        raise ValidationError({field: refusal}, code="meetings_over_previous_committee")
+
+
+def _handed_back_meeting(election: TermElection, organisation_id: int, since: datetime.date,
+                         until: datetime.date | None, because: str, advice: str) -> str:
+    """Why ``election`` may not leave the days ``[since, until)`` of ``organisation_id``
+    ("" when it may): the first 支委会 of those days that expects more than the 委员人数 of
+    the election before ``since``, the committee in office in them once this one is
+    corrected or deleted. With no election before, the meetings are held to the roll alone."""
+    previous = (TermElection.objects.filter(organisation_id=organisation_id, elected_on__lt=since)
+                .exclude(pk=election.pk).order_by("-elected_on").values_list("elected_on", "committee_size").first())
+    if previous is None:
+        return ""
+    meetings = Meeting.objects.filter(organisation_id=organisation_id, kind=MeetingKind.COMMITTEE_MEETING,
+                                      held_on__gte=since, expected__gt=previous[1])
+    if until is not None:
+        meetings = meetings.filter(held_on__lt=until)
+    first = meetings.select_related("organisation").order_by("held_on", "pk").first()
+    if first is None:
+        return ""
+    return (f"{because}，「{first.organisation}」{first.held_on.isoformat()} 的支委会在上一届支部委员会任内"
+            f"（{previous[0].isoformat()} 换届选举产生 {previous[1]} 人），其应到人数 {first.expected} 人多于该届委员人数："
+            f"支委会应到的是支部委员会委员。{advice}")
 
 
 def term_election_save(*, election: TermElection, actor: Any, sheet: SheetElections | None = None) -> TermElection:
@@ -1529,11 +1579,13 @@ def term_election_delete_refusal(election: TermElection) -> str:
     提前换届 or not); taking one out of the middle of the history would make the next one's
     previous term another, and the next election an unapproved 提前换届 — or an approved
     one that no longer is. A wrong entry in the middle is corrected where it stands, or
-    the later ones are deleted first."""
+    the later ones are deleted first. Nor is one whose 支委会 would then expect more than
+    the committee elected before it (:func:`_handed_back_meeting`)."""
     following = (TermElection.objects.filter(organisation_id=election.organisation_id, elected_on__gt=election.elected_on)
                  .order_by("elected_on").values_list("elected_on", flat=True).first())
     if following is None:
-        return ""
+        return _handed_back_meeting(election, election.organisation_id, election.elected_on, None, "删除本次换届选举后",
+                                    "请先在三会一课中核对该次支委会的应到人数，再删除。")
     return (f"只能删除该党组织最近一次换届记录：「{election.organisation}」在本次之后还有 {following:%Y-%m-%d} 的换届选举，"
             f"删除中间的一次会改变下一次换届的上一届任期（是否属于提前换届）。录错的内容请在原记录上更正。")
 

@@ -3,7 +3,8 @@ branch committee in office on the day, the one its last 换届选举 on or befor
 elected, on the service, the meeting form, the sheet and the bulk load; a branch with no
 election recorded before the meeting is held to its roll alone. From the election's side,
 a correction of the 委员人数 (the form, the sheet) that the 支委会 of its term already
-exceed is refused, naming the first of them."""
+exceed is refused, naming the first of them; so is a later date, another organisation or
+a deletion that would hand a 支委会 back to a smaller committee before it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from django.urls import reverse
 
 from branches.models import Meeting, MeetingKind, PartyOrganisation, TermElection
 from branches.resources import MeetingResource, TermElectionResource
-from branches.services import meeting_record, meeting_save, meetings_bulk_load, term_election_record, term_election_save
+from branches.services import (meeting_record, meeting_save, meetings_bulk_load, term_election_delete, term_election_record,
+                               term_election_save)
 from orgwork.common import dates
 from orgwork.common.contract import SystemActor
 from orgwork.imports.engine import run_import
@@ -186,6 +188,89 @@ def test_a_new_election_is_not_held_to_the_meetings_already_on_record(orgs, coun
     election was entered may belong to a later term, still to be entered."""
     committee_meeting(orgs["village"], 7, days_ago(5), county_a_clerk)
     assert elect(orgs["village"], dates.years_before(dates.today(), 1), 5).committee_size == 5
+
+
+
+# --- corrections that hand a term's days back to the committee before it --------------------
+
+HANDED_BACK = ("「{}」{} 的支委会在上一届支部委员会任内（{} 换届选举产生 {} 人），其应到人数 {} 人多于该届委员人数："
+               "支委会应到的是支部委员会委员。")
+
+
+def test_an_election_moved_later_is_refused_while_a_meeting_it_leaves_is_over_the_committee_before(
+        orgs, terms, county_a_clerk):
+    """The days between the old and the new date go back to the committee of five: the
+    支委会 of seven held in them would be over it."""
+    community, first = orgs["community"], terms["first"]
+    meeting = committee_meeting(community, 7, days_ago(8), county_a_clerk)
+    second = TermElection.objects.get(pk=terms["second"].pk)
+    second.elected_on = days_ago(3)
+    with pytest.raises(ValidationError) as refused:
+        term_election_save(election=second, actor=county_a_clerk)
+    assert refused.value.message_dict["elected_on"] == [
+        f"选举日期改为 {days_ago(3).isoformat()} 后，"
+        + HANDED_BACK.format(community, meeting.held_on.isoformat(), first.elected_on.isoformat(), 5, 7)
+        + "请核对选举日期；该次支委会应到人数登记有误的，请先在三会一课中更正。"]
+    assert TermElection.objects.get(pk=second.pk).elected_on == days_ago(10)
+    # A later date that leaves the meeting in this term, or a meeting within the earlier
+    # committee, is a correction like any other.
+    second.elected_on = days_ago(9)
+    assert term_election_save(election=second, actor=county_a_clerk).elected_on == days_ago(9)
+    meeting.expected = meeting.present = 5
+    meeting_save(meeting=meeting, actor=county_a_clerk)
+    second.elected_on = days_ago(3)
+    assert term_election_save(election=second, actor=county_a_clerk).elected_on == days_ago(3)
+
+
+def test_the_election_form_refuses_the_later_date_under_the_election_date(orgs, terms, county_a_clerk, client_for):
+    committee_meeting(orgs["community"], 7, days_ago(8), county_a_clerk)
+    second = terms["second"]
+    response = client_for(county_a_clerk).post(
+        reverse("admin:branches_termelection_change", args=[second.pk]),
+        form_data(orgs["community"], elected_on=days_ago(3).isoformat(), committee_size="7", secretary_name="李明"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["elected_on"] and "其应到人数 7 人多于该届委员人数" in errors["elected_on"][0]
+    assert TermElection.objects.get(pk=second.pk).elected_on == days_ago(10)
+
+
+def test_an_election_moved_to_another_organisation_is_refused_while_its_meetings_are_over_the_committee_before(
+        orgs, terms, county_a_clerk):
+    community, first = orgs["community"], terms["first"]
+    meeting = committee_meeting(community, 7, days_ago(5), county_a_clerk)
+    second = TermElection.objects.get(pk=terms["second"].pk)
+    second.organisation = orgs["village"]
+    with pytest.raises(ValidationError) as refused:
+        term_election_save(election=second, actor=county_a_clerk)
+    assert refused.value.message_dict["organisation"] == [
+        "本次换届选举改登记到其他党组织后，"
+        + HANDED_BACK.format(community, meeting.held_on.isoformat(), first.elected_on.isoformat(), 5, 7)
+        + "请核对所属党组织；该次支委会应到人数登记有误的，请先在三会一课中更正。"]
+    assert TermElection.objects.get(pk=second.pk).organisation == community
+    meeting.expected = meeting.present = 5
+    meeting_save(meeting=meeting, actor=county_a_clerk)
+    assert term_election_save(election=second, actor=county_a_clerk).organisation == orgs["village"]
+
+
+def test_the_latest_election_is_not_deleted_while_its_meetings_are_over_the_committee_before(
+        orgs, terms, county_a_clerk, client_for):
+    community, first, second = orgs["community"], terms["first"], terms["second"]
+    meeting = committee_meeting(community, 7, days_ago(5), county_a_clerk)
+    refusal = ("删除本次换届选举后，"
+               + HANDED_BACK.format(community, meeting.held_on.isoformat(), first.elected_on.isoformat(), 5, 7)
+               + "请先在三会一课中核对该次支委会的应到人数，再删除。")
+    with pytest.raises(ValidationError) as refused:
+        term_election_delete(election=second, actor=county_a_clerk)
+    assert refused.value.messages == [refusal]
+    client = client_for(county_a_clerk)
+    delete = reverse("admin:branches_termelection_delete", args=[second.pk])
+    assert delete not in client.get(reverse("admin:branches_termelection_change", args=[second.pk])).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert TermElection.objects.filter(pk=second.pk).exists()
+    meeting.expected = meeting.present = 5
+    meeting_save(meeting=meeting, actor=county_a_clerk)
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert list(TermElection.objects.filter(organisation=community)) == [first]
 
 
 # --- the completeness check -----------------------------------------------------------------
