@@ -119,6 +119,7 @@ class OrgworkAdminSite(UnfoldAdminSite):
                  name="worklist_saved_delete"),
             path("worklists/<slug:slug>/", wrap(lambda r, slug: views.list_view(self, r, slug)), name="worklist"),
             path("dashboard/<slug:slug>.xlsx", wrap(self.panel_export_view), name="dashboard_export"),
+            path("dashboard/<slug:slug>/", wrap(self.panel_view), name="dashboard_panel"),
             *super().get_urls(),
         ]
 
@@ -129,13 +130,36 @@ class OrgworkAdminSite(UnfoldAdminSite):
 
         with reading_from_replica():
             with one_drawing():
-                panels = [(panel, panel.compute(request.user)) for panel in panels_for(request.user)]
+                # A deferred panel's place is drawn now, its figures by panel_view.
+                panels = [(panel, None if panel.deferred else panel.compute(request.user))
+                          for panel in panels_for(request.user)]
                 figures = figures_for(request.user)
             # The 台账 button only for who may open one of them (not the 三员: a page saying
             # 您没有可查看的台账 is no destination).
             context = {"panels": panels, "figures": figures, "has_worklists": bool(lists_for(request.user))}
             response = super().index(request, {**context, **(extra_context or {})})
             return response.render()
+
+    def panel_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """One panel of the 工作台, as the page fetches a deferred one after it is shown
+        (``Panel.deferred``): the panel's section alone, computed for the user. Opened
+        as a page of its own (a bookmark, a link typed in), it is the 工作台."""
+        from django.template.response import TemplateResponse
+
+        from orgwork.dashboard import get, one_drawing
+        from orgwork.routers import reading_from_replica
+
+        panel = get(slug)
+        if panel is None:
+            raise Http404
+        if not panel.visible_to(request.user):
+            raise PermissionDenied
+        if request.headers.get("HX-Request") != "true":
+            return HttpResponseRedirect(reverse("admin:index"))
+        with reading_from_replica(), one_drawing():
+            data = panel.compute(request.user)
+            return TemplateResponse(request, "admin/orgwork/dashboard_panel.html",
+                                    {"panel": panel, "data": data}).render()
 
     def panel_export_view(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A panel's table: built by the worker (a panel may count a province); the page

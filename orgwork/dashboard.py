@@ -9,7 +9,8 @@ A domain app registers panels in ``AppConfig.ready``::
 ``compute(user)`` aggregates in SQL within the user's scope and returns a ``PanelData``:
 category labels, one or more series of numbers, and for every figure the URL of the list
 behind it. The page draws each panel as an SVG chart (no script, nothing fetched from
-outside) with its numbers as a table beneath, exportable to xlsx.
+outside) with its numbers as a table beneath, exportable to xlsx. A ``deferred`` panel is
+drawn by a request of its own once the page is shown.
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ class Panel:
     permission: str
     compute: Callable[[Any], PanelData]
     order: int = 100
+    # Drawn after the page (``admin:dashboard_panel``): a panel whose figure takes a scan
+    # of every record in the jurisdiction (a province's 1.7 million members) would hold
+    # up the whole 工作台 until it is counted; the page shows its place and fills it in.
+    deferred: bool = False
 
     def visible_to(self, user: Any) -> bool:
         return bool(user.is_active and user.is_staff and user.has_perm(self.permission))

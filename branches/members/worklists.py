@@ -263,7 +263,7 @@ def register_all() -> None:
     ))
     dashboard.register(dashboard.Panel(
         slug="members_structure", title="党员队伍结构", permission="members.view_member",
-        compute=structure.structure_panel, order=61,
+        compute=structure.structure_panel, order=61, deferred=True,
     ))
 
 

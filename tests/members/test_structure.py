@@ -1,5 +1,5 @@
 """党员队伍结构: the dashboard panel of the 在册党员 by category, gender, age, 党龄 and the
-流动/失联 flags, its roster links, and its export."""
+流动/失联 flags, its roster links, its export, and its drawing after the 工作台 is shown."""
 
 from __future__ import annotations
 
@@ -233,11 +233,49 @@ def test_the_export_has_a_row_for_every_line_with_its_count_and_share(orgs, coun
     ]
 
 
-def test_the_dashboard_shows_the_panel_with_counts_and_shares(orgs, county_a_clerk, client_for) -> None:
+def test_the_dashboard_shows_the_panels_place_and_counts_nothing_for_it(orgs, county_a_clerk, client_for) -> None:
+    """The panel scans every member on the roll of the jurisdiction (a province's 1.7
+    million): the 工作台 shows its place at once and fetches it after the page."""
+    enrol(orgs["community"], floating=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
+
+    place = reverse("admin:dashboard_panel", args=[PANEL])
+    assert f'hx-get="{place}" hx-trigger="load" hx-swap="outerHTML"' in html
+    assert '<h2 id="panel-members_structure">党员队伍结构</h2>' in html and "正在统计……" in html
+    assert "流动党员</th><td>1人</td>" not in html
+    assert not [q["sql"] for q in queries.captured_queries if 'AS "line0"' in q["sql"]]
+    # The other members panel is drawn with the page.
+    assert '<h2 id="panel-members_work">' in html
+
+
+def test_the_panels_request_draws_it_with_counts_and_shares_for_the_users_jurisdiction(
+        orgs, county_a_clerk, county_b_clerk, client_for) -> None:
     enrol(orgs["community"], floating=True)
     enrol(orgs["community"])
+    place = reverse("admin:dashboard_panel", args=[PANEL])
 
-    html = client_for(county_a_clerk).get(reverse("admin:index")).content.decode()
+    response = client_for(county_a_clerk).get(place, HTTP_HX_REQUEST="true")
 
-    assert "党员队伍结构" in html
-    assert "<td>1人</td><td>50.0%</td>" in html
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<section class="dash-panel" aria-labelledby="panel-members_structure">')
+    assert "<html" not in html and "<td>1人</td><td>50.0%</td>" in html
+    assert reverse("admin:dashboard_export", args=[PANEL]) in html
+    other = client_for(county_b_clerk).get(place, HTTP_HX_REQUEST="true").content.decode()
+    assert "管辖范围内没有在册党员。" in other and "<td>1人</td>" not in other
+
+
+def test_the_panels_request_is_refused_without_the_roster_right_and_unknown_for_no_panel(
+        county_a_clerk, client_for, personas) -> None:
+    place = reverse("admin:dashboard_panel", args=[PANEL])
+    assert client_for(personas["audit_admin"]).get(place, HTTP_HX_REQUEST="true").status_code == 403
+    unknown = reverse("admin:dashboard_panel", args=["no_such_panel"])
+    assert client_for(county_a_clerk).get(unknown, HTTP_HX_REQUEST="true").status_code == 404
+    assert client_for(personas["non_staff"]).get(place, HTTP_HX_REQUEST="true").status_code == 302
+
+
+def test_the_panels_address_opened_as_a_page_is_the_dashboard(county_a_clerk, client_for) -> None:
+    response = client_for(county_a_clerk).get(reverse("admin:dashboard_panel", args=[PANEL]))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")

@@ -6,3 +6,15 @@ document.addEventListener("DOMContentLoaded", function () {
     window.SimpleBar.defaultOptions.ariaLabel = "可滚动内容";
   }
 });
+
+// A 工作台 panel drawn after the page (hx-get on .dash-deferred): when its request fails,
+// its place says so instead of 正在统计 for ever.
+function dashPanelFailed(event) {
+  var place = event.detail && event.detail.elt;
+  if (!place || !place.classList || !place.classList.contains("dash-deferred")) return;
+  place.setAttribute("aria-busy", "false");
+  var text = place.querySelector(".dash-empty");
+  if (text) text.textContent = "统计未能完成，请刷新页面重试；仍不能显示的，请联系系统管理员。";
+}
+document.addEventListener("htmx:responseError", dashPanelFailed);
+document.addEventListener("htmx:sendError", dashPanelFailed);
