@@ -232,6 +232,9 @@ def test_the_election_form_refuses_the_later_date_under_the_election_date(orgs, 
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["elected_on"] and "其应到人数 7 人多于该届委员人数" in errors["elected_on"][0]
     assert TermElection.objects.get(pk=second.pk).elected_on == days_ago(10)
+    # The stored election may not be deleted either: the page drawn again offers no 删除,
+    # though the date typed on it would leave the meeting in its term.
+    assert reverse("admin:branches_termelection_delete", args=[second.pk]) not in response.content.decode()
 
 
 def test_an_election_moved_to_another_organisation_is_refused_while_its_meetings_are_over_the_committee_before(
