@@ -498,6 +498,19 @@ class ScopedModelAdmin(RecordNotFoundMixin, HonouredListMixin, ScopedFormFieldsM
             field.label_from_instance = label
         return field
 
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], add: bool = False,
+                           change: bool = False, form_url: str = "", obj: Any = None) -> Any:
+        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+        if change and obj is not None and obj.pk is not None and request.method == "POST":
+            # Drawn again after a refused save, ``obj`` holds what the clerk typed. Whether
+            # the record may be deleted is asked of the stored one: a rule on its dates or
+            # state (only the latest election, a meeting within the back-entry window) would
+            # otherwise offer a 删除 its delete URL refuses, or hide one it allows.
+            stored = self.get_queryset(request).filter(pk=obj.pk).first()
+            response.context_data["has_delete_permission"] = (
+                stored is not None and self.has_delete_permission(request, stored))
+        return response
+
     def is_versioned(self) -> bool:
         return issubclass(self.model, Versioned)
 

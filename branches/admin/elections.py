@@ -95,12 +95,9 @@ class TermElectionAdmin(ImportExportMixin, ScopedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Only an organisation's latest election is deleted: an earlier one has no 删除 and
         # its delete URL answers 403 (term_election_delete refuses it on every other path).
-        # There is no bulk delete (ScopedModelAdmin drops it). The row asked about is the
-        # stored one: a refused correction's page holds the values the clerk typed.
-        if obj is not None:
-            stored = TermElection.objects.select_related("organisation").filter(pk=obj.pk).first()
-            if stored is None or term_election_delete_refusal(stored):
-                return False
+        # There is no bulk delete (ScopedModelAdmin drops it).
+        if obj is not None and term_election_delete_refusal(obj):
+            return False
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: TermElection) -> None:

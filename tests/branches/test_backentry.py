@@ -166,6 +166,22 @@ def test_a_clerk_cannot_delete_a_meeting_older_than_the_window(orgs: Any, county
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 
+def test_an_old_meetings_refused_change_to_a_recent_date_offers_no_delete(orgs: Any, county_a_clerk: Any,
+                                                                         client_for: Any) -> None:
+    """The page drawn again holds the recent date the clerk typed; the stored meeting is
+    still the old one, which the clerk may not delete."""
+    meeting = old_meeting(orgs["community"])
+    client = client_for(county_a_clerk)
+    recent = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    response = client.post(reverse("admin:branches_meeting_change", args=[meeting.pk]),
+                           change_post(meeting, held_on=recent))
+    assert response.status_code == 200 and "普通用户不能修改" in response.content.decode()
+    delete_url = reverse("admin:branches_meeting_delete", args=[meeting.pk])
+    assert delete_url not in response.content.decode()
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Meeting.objects.get(pk=meeting.pk).held_on == meeting.held_on
+
+
 def test_the_delete_service_refuses_an_old_meeting_to_a_clerk_in_chinese(orgs: Any, county_a_clerk: Any) -> None:
     from branches.services import meeting_delete
 
