@@ -1481,28 +1481,33 @@ def _handed_back_check(election: TermElection, stored: dict[str, Any]) -> None:
     if old_place == election.organisation_id:
         if not isinstance(election.elected_on, datetime.date) or election.elected_on <= old_day:
             return
-        field, until = "elected_on", election.elected_on
+        field, until, what = "elected_on", election.elected_on, "选举日期"
         because = f"选举日期改为 {election.elected_on.isoformat()} 后"
     elif election.organisation_id is not None:
-        field = "organisation"
-        until = (TermElection.objects.filter(organisation_id=old_place, elected_on__gt=old_day)
-                 .exclude(pk=election.pk).order_by("elected_on").values_list("elected_on", flat=True).first())
+        field, until, what = "organisation", _election_after(old_place, old_day), "所属党组织"
         because = "本次换届选举改登记到其他党组织后"
     else:
         return
-    advice = f"请核对{'选举日期' if field == 'elected_on' else '所属党组织'}；该次支委会应到人数登记有误的，请先在三会一课中更正。"
-    if refusal := _handed_back_meeting(election, old_place, old_day, until, because, advice):
+    advice = f"请核对{what}；该次支委会应到人数登记有误的，请先在三会一课中更正。"
+    if refusal := _handed_back_meeting(old_place, old_day, until, because, advice):
         raise ValidationError({field: refusal}, code="meetings_over_previous_committee")
 
 
-def _handed_back_meeting(election: TermElection, organisation_id: int, since: datetime.date,
-                         until: datetime.date | None, because: str, advice: str) -> str:
-    """Why ``election`` may not leave the days ``[since, until)`` of ``organisation_id``
-    ("" when it may): the first 支委会 of those days that expects more than the 委员人数 of
-    the election before ``since``, the committee in office in them once this one is
-    corrected or deleted. With no election before, the meetings are held to the roll alone."""
+def _election_after(organisation_id: int, day: datetime.date) -> datetime.date | None:
+    """The date of ``organisation_id``'s first 换届选举 after ``day`` (None: none recorded)."""
+    return (TermElection.objects.filter(organisation_id=organisation_id, elected_on__gt=day)
+            .order_by("elected_on").values_list("elected_on", flat=True).first())
+
+
+def _handed_back_meeting(organisation_id: int, since: datetime.date, until: datetime.date | None, because: str,
+                         advice: str) -> str:
+    """Why an election held on ``since`` may not leave the days ``[since, until)`` of
+    ``organisation_id`` ("" when it may): the first 支委会 of those days that expects more
+    than the 委员人数 of the election before ``since``, the committee in office in them once
+    that one is corrected or deleted. With no election before, the meetings are held to
+    the roll alone."""
     previous = (TermElection.objects.filter(organisation_id=organisation_id, elected_on__lt=since)
-                .exclude(pk=election.pk).order_by("-elected_on").values_list("elected_on", "committee_size").first())
+                .order_by("-elected_on").values_list("elected_on", "committee_size").first())
     if previous is None:
         return ""
     meetings = Meeting.objects.filter(organisation_id=organisation_id, kind=MeetingKind.COMMITTEE_MEETING,
@@ -1581,10 +1586,9 @@ def term_election_delete_refusal(election: TermElection) -> str:
     one that no longer is. A wrong entry in the middle is corrected where it stands, or
     the later ones are deleted first. Nor is one whose 支委会 would then expect more than
     the committee elected before it (:func:`_handed_back_meeting`)."""
-    following = (TermElection.objects.filter(organisation_id=election.organisation_id, elected_on__gt=election.elected_on)
-                 .order_by("elected_on").values_list("elected_on", flat=True).first())
+    following = _election_after(election.organisation_id, election.elected_on)
     if following is None:
-        return _handed_back_meeting(election, election.organisation_id, election.elected_on, None, "删除本次换届选举后",
+        return _handed_back_meeting(election.organisation_id, election.elected_on, None, "删除本次换届选举后",
                                     "请先在三会一课中核对该次支委会的应到人数，再删除。")
     return (f"只能删除该党组织最近一次换届记录：「{election.organisation}」在本次之后还有 {following:%Y-%m-%d} 的换届选举，"
             f"删除中间的一次会改变下一次换届的上一届任期（是否属于提前换届）。录错的内容请在原记录上更正。")
