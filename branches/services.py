@@ -1385,7 +1385,10 @@ def term_election_check(*, election: TermElection, original: TermElection | None
     - held before the previous term's 届满日期, it is a 提前换届 and needs the higher
       organisation's 批准文号 and a reason; held on or after it, it is not one;
     - a term already followed by an election is not extended (延期换届), and a change of
-      its dates does not make the next election early without approval;
+      its dates does not make the next election early without approval, nor leave one
+      approved as early that no longer is;
+    - moved to another organisation, it is that organisation's latest
+      (:func:`_left_behind_check`), as only the latest is deleted;
     - the 委员人数 it elected holds the 支委会 of its term already recorded
       (:func:`_committee_meetings_check`), and the 支委会 of the days a later date or
       another organisation hands back to the committee before it hold to that one
@@ -1440,8 +1443,34 @@ def term_election_check(*, election: TermElection, original: TermElection | None
                 f"按此更正，本届任期至 {election.term_ends_on.isoformat()} 届满，而下一次换届选举在 "
                 f"{following[0].isoformat()}，会成为未经批准的提前换届；请先核对下一次换届的登记。")},
                 code="following_early")
+        if following[0] >= election.term_ends_on and following[2]:
+            field = "elected_on" if stored.get("elected_on") != election.elected_on else "term_years"
+            raise ValidationError({field: (
+                f"按此更正，本届任期至 {election.term_ends_on.isoformat()} 届满，下一次换届选举 "
+                f"{following[0].isoformat()} 已不在届满之前，而它登记为经批准的提前换届：届满之后的换届不是提前换届。"
+                f"请核对本次的选举日期和任期年限；确属录错的，须先删除之后的换届登记（从最近一次删起），"
+                f"更正本次后再依次重新登记。")}, code="following_no_longer_early")
+    if original is not None and not same_place:
+        _left_behind_check(stored)
     _committee_meetings_check(election, stored, following[0] if following is not None else None)
     _handed_back_check(election, stored)
+
+
+def _left_behind_check(stored: dict[str, Any]) -> None:
+    """An election moved to another organisation leaves the one it was recorded for, as a
+    deletion does (:func:`term_election_delete_refusal`): only that organisation's latest
+    may leave, since the next one's previous term would otherwise be another."""
+    old_place, old_day = stored.get("organisation_id"), stored.get("elected_on")
+    if old_place is None or not isinstance(old_day, datetime.date):
+        return
+    following = _election_after(old_place, old_day)
+    if following is None:
+        return
+    left = PartyOrganisation.objects.filter(pk=old_place).first()
+    raise ValidationError({"organisation": (
+        f"本次换届选举原登记在「{left}」，该党组织在本次之后还有 {following:%Y-%m-%d} 的换届选举："
+        f"改登记到其他党组织会改变下一次换届的上一届任期（是否属于提前换届），只有该党组织最近一次换届选举可以改登记。"
+        f"录错的内容请在原记录上更正。")}, code="moved_from_the_middle")
 
 
 def _committee_meetings_check(election: TermElection, stored: dict[str, Any], next_held: datetime.date | None) -> None:
