@@ -11,6 +11,7 @@ State changes happen only in :mod:`orgwork.rectification.services`.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.apps import apps
@@ -131,8 +132,25 @@ class Checklist(Audited):
             errors["document_date"] = "印发日期不能晚于今天。"
         elif self.document_date and self.year and self.document_date.year > self.year + 1:
             errors["document_date"] = "印发日期与清单年度相差过大，请核对。"
+        elif message := self.items_before_issue_error():
+            errors["document_date"] = message
         if errors:
             raise ValidationError(errors)
+
+    def items_before_issue_error(self) -> str:
+        """A later 印发日期 may not leave an item of the checklist due before it (the item's
+        own rule, :meth:`RectificationItem.clean`): its page, the sheet and the services
+        all save through ``full_clean``. Asked only when the date is written now, so that
+        a checklist on record is edited as it stands."""
+        if self._state.adding or not isinstance(self.document_date, datetime.date) \
+                or not self.written_now("document_date"):
+            return ""
+        first = (self.items.filter(deadline__lt=self.document_date).order_by("deadline", "pk")
+                 .values_list("deadline", flat=True).first())
+        if first is None:
+            return ""
+        return (f"印发日期 {self.document_date:%Y-%m-%d} 晚于本清单整改事项的整改时限 {first:%Y-%m-%d}："
+                f"整改时限不能早于清单印发日期，请核对印发日期（整改时限只能通过整改事项的「延期」调整）。")
 
 
 class RectificationItem(Versioned, Audited):
