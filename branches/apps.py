@@ -23,6 +23,7 @@ class BranchesConfig(AppConfig):
         from orgwork.rectification import closing
 
         from .services import (
+            WEAK_CASE_ITEM_FIELDS,
             weak_case_closing_refusal,
             weak_case_item_extended,
             weak_case_item_reopened,
@@ -30,4 +31,5 @@ class BranchesConfig(AppConfig):
         )
 
         closing.register("branches.weakbranchcase", weak_case_closing_refusal, struck_off=weak_case_item_struck_off,
-                         reopened=weak_case_item_reopened, extended=weak_case_item_extended)
+                         reopened=weak_case_item_reopened, extended=weak_case_item_extended,
+                         governs=WEAK_CASE_ITEM_FIELDS)

@@ -34,9 +34,10 @@ from orgwork.common.contract import (
 from orgwork.common.versioning import bump_version
 from orgwork.imports.writer import copy_rows
 from orgwork.rectification.models import ChecklistSource, ItemState, RectificationItem
-from orgwork.rectification.rules import MAX_EXTENSION_MONTHS
+from orgwork.rectification.rules import FROZEN_STATES, MAX_EXTENSION_MONTHS, frozen_message
 from orgwork.rectification.services import (
     rectification_approve_closure,
+    rectification_item_follow_source,
     rectification_open_item,
     rectification_request_closure,
     rectification_start,
@@ -1046,8 +1047,9 @@ WEAK_CASE_ON_CHECKLIST = ("该整顿已挂入整改清单，{}不能再修改：
 def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = None) -> None:
     """Rules of the case's own fields, for the form and the service: a struck-off case is
     not changed, its 整顿时限 moves only by 延期 (:func:`weak_case_deadline_message`), its
-    党组织 and 排查年度 stay once it is on the checklist, and survey results come as a
-    whole (both rates and the date)."""
+    党组织 and 排查年度 stay once it is on the checklist, its text is not corrected once its
+    item is past 申请销号 (the item follows it: :func:`_item_follows_case`), and survey
+    results come as a whole (both rates and the date)."""
     if original is not None and original.state == WeakCaseState.CLOSED:
         raise ValidationError("已销号的整顿台账不能修改。")
     if original is not None and case.deadline != original.deadline:
@@ -1059,6 +1061,8 @@ def weak_case_check(*, case: WeakBranchCase, original: WeakBranchCase | None = N
         if moved:
             raise ValidationError({name: WEAK_CASE_ON_CHECKLIST.format(label) for name, label in moved.items()},
                                   code="on_checklist")
+    if original is not None and (frozen := _item_frozen_refusal(case, original)):
+        raise ValidationError(frozen, code="item_frozen")
     rates = [case.awareness_rate, case.satisfaction_rate]
     if any(r is not None for r in rates) and (None in rates or not case.surveyed_on):
         raise ValidationError({"surveyed_on": "测评结果须同时填写知情度、满意度和测评日期。"})
@@ -1119,24 +1123,81 @@ def weak_case_save(*, case: WeakBranchCase, actor: Any, link_rectification: bool
             case._audit_loaded = concrete_values(case)
         else:
             save_audited(case, actor=actor)
+            if original is not None:
+                _item_follows_case(case, original, actor)
         if surveyed and weak_survey_passes(case):  # as weak_case_record_survey does
             _request_checklist_closure(case, actor)
     return case
 
 
+# The checklist item's fields a case writes (问题描述 from its types and problems, 整改措施
+# from its plan, 牵头领导 its contact leader): they follow the case (:func:`_item_follows_case`)
+# and are not edited on the item (``orgwork.rectification.closing.register(governs=…)``).
+WEAK_CASE_ITEM_FIELDS = ("problem", "measure", "lead_leader")
+# The case's fields they are written from, by the item field.
+_ITEM_FIELD_SOURCES = {"problem": ("categories", "problems"), "measure": ("plan",), "lead_leader": ("contact_leader",)}
+
+
+def _item_content(case: WeakBranchCase) -> dict[str, str]:
+    """What the case's checklist item says, field by field (:data:`WEAK_CASE_ITEM_FIELDS`)."""
+    return {
+        "problem": f"{case.organisation.name}（{case.year}年软弱涣散）：{case.category_labels()}。{case.problems}",
+        "measure": case.plan,
+        "lead_leader": case.contact_leader,
+    }
+
+
+def _item_follows_case(case: WeakBranchCase, original: WeakBranchCase, actor: Any) -> None:
+    """A corrected case (its types, problems, plan or contact leader) corrects its checklist
+    item in the same transaction, with one audit row on the item: the item reads as the
+    case does. Refused, under the case's fields, once closure is requested on the item."""
+    changed = [name for name, sources in _ITEM_FIELD_SOURCES.items()
+               if any(getattr(case, f) != getattr(original, f) for f in sources)]
+    if not changed or not case.rectification_item_id:
+        return
+    content = _item_content(case)
+    try:
+        rectification_item_follow_source(item_id=case.rectification_item_id,
+                                         values={name: content[name] for name in changed}, actor=actor,
+                                         because=f"随软弱涣散整顿台账「{case}」更正")
+    except ValidationError as error:  # the item's state moved since weak_case_check read it
+        message = f"该整顿挂入的整改事项不能随之更正：{next(iter(error.message_dict.values()))[0]}"
+        raise ValidationError({f: message for f in _corrected(case, original)}, code="item_frozen") from error
+
+
+def _corrected(case: WeakBranchCase, original: WeakBranchCase) -> list[str]:
+    """The case's fields its checklist item is written from that this edit changes."""
+    return [f for sources in _ITEM_FIELD_SOURCES.values() for f in sources if getattr(case, f) != getattr(original, f)]
+
+
+def _item_frozen_refusal(case: WeakBranchCase, original: WeakBranchCase) -> dict[str, str]:
+    """Field → why the case's text is not corrected now: its checklist item, which would
+    follow (:func:`_item_follows_case`), is past 申请销号 and reads what the reviewer signs off."""
+    corrected = _corrected(case, original) if original.rectification_item_id else []
+    if not corrected:
+        return {}
+    state = (RectificationItem.objects.filter(pk=original.rectification_item_id)
+             .values_list("state", flat=True).first())
+    if state not in FROZEN_STATES:
+        return {}
+    message = f"该整顿挂入的整改事项不能随之更正：{frozen_message(state)}"
+    return {f: message for f in corrected}
+
+
 def _open_checklist_item(case: WeakBranchCase, actor: Any) -> RectificationItem:
     organisation = case.organisation
+    content = _item_content(case)
     return rectification_open_item(
         unit=organisation.unit,
         source=ChecklistSource.WEAK_BRANCH,
-        problem=f"{organisation.name}（{case.year}年软弱涣散）：{case.category_labels()}。{case.problems}",
+        problem=content["problem"],
         actor=actor,
         source_object=case,
-        measure=case.plan,
+        measure=content["measure"],
         deadline=case.deadline,
         responsible_unit=organisation.unit,
         responsible_person="",
-        lead_leader=case.contact_leader,
+        lead_leader=content["lead_leader"],
     )
 
 

@@ -30,17 +30,24 @@ _RULES: dict[str, ClosingRule] = {}
 _STRUCK_OFF: dict[str, StruckOff] = {}
 _REOPENED: dict[str, StruckOff] = {}
 _EXTENDED: dict[str, StruckOff] = {}
+# The item's fields its source record writes (a 软弱涣散 case's problems and plan), which
+# follow the record and are not edited on the item.
+_GOVERNS: dict[str, tuple[str, ...]] = {}
 
 
 def register(model_label: str, rule: ClosingRule, *, struck_off: StruckOff | None = None,
-             reopened: StruckOff | None = None, extended: StruckOff | None = None) -> None:
+             reopened: StruckOff | None = None, extended: StruckOff | None = None,
+             governs: tuple[str, ...] = ()) -> None:
     """Set the closing rule of the items whose source is a ``model_label`` record
     (``"branches.weakbranchcase"``), and what the record does when its item is struck
     off (a 软弱涣散 case is closed with it), when a look-back puts the item on the
     books again (the case is reopened) and when its deadline is moved by 延期 (the
-    case's 整顿时限 follows), whichever page or step does it."""
+    case's 整顿时限 follows), whichever page or step does it. ``governs`` names the
+    item's fields the record writes (:func:`governed_refusals`): they change with the
+    record, through :func:`.services.rectification_item_follow_source`."""
     label = model_label.lower()
     _RULES[label] = rule
+    _GOVERNS[label] = tuple(governs)
     if struck_off is not None:
         _STRUCK_OFF[label] = struck_off
     if reopened is not None:
@@ -95,3 +102,25 @@ def _follow(followers: dict[str, StruckOff], source: models.Model | None, actor:
     follow = followers.get(source._meta.label_lower)
     if follow is not None:
         follow(source, actor)
+
+
+def governed_fields(content_type_id: int | None) -> tuple[str, ...]:
+    """The item fields written by a source record of ``content_type_id`` (none for an
+    item without a source, or whose source governs none)."""
+    if content_type_id is None or not _GOVERNS:
+        return ()
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return _GOVERNS.get(model._meta.label_lower, ()) if model is not None else ()
+
+
+def governed_refusals(content_type_id: int | None, changed: list[str]) -> dict[str, str]:
+    """Field → why it is not edited on the item, for the ``changed`` fields its source
+    record writes: the item says what the record says, and is corrected there."""
+    governed = [name for name in changed if name in governed_fields(content_type_id)]
+    if not governed:
+        return {}
+    what = ContentType.objects.get_for_id(content_type_id).model_class()._meta.verbose_name  # type: ignore[union-attr]
+    labels = "、".join(str(RectificationItem._meta.get_field(name).verbose_name) for name in governed)
+    message = (f"该整改事项由{what}挂账，{labels}随{what}填写，不在整改事项中修改："
+               f"请在{what}中更正，整改事项随之更新。")
+    return {name: message for name in governed}

@@ -95,16 +95,23 @@ def frozen_message(state: str) -> str:
             f"均不能修改；{after}")
 
 
-def check_item_edit(*, stored: Mapping[str, Any] | None, proposed: Mapping[str, Any]) -> None:
+def check_item_edit(*, stored: Mapping[str, Any] | None, proposed: Mapping[str, Any],
+                    by_source: bool = False) -> None:
     """Refuse an edit of a stored item (``stored``: its values by attname, including
-    ``state``; None for a new item) to ``proposed`` (the values by attname that the
-    edit would write). Raises ``ValidationError({field: 中文})``."""
+    ``state`` and ``source_content_type_id``; None for a new item) to ``proposed`` (the
+    values by attname that the edit would write). The fields its source record writes
+    (:func:`.closing.governed_refusals`) change only ``by_source``. Raises
+    ``ValidationError({field: 中文})``."""
+    from .closing import governed_refusals
+
     if not stored:
         return
     changed = changed_content(stored, proposed)
     if not changed:
         return
     errors = {"checklist": STAYS_ON_CHECKLIST} if "checklist" in changed else {}
+    if not by_source:
+        errors.update(governed_refusals(stored.get("source_content_type_id"), changed))
     state = stored.get("state")
     if state in FROZEN_STATES:
         message = frozen_message(state)

@@ -196,7 +196,8 @@ def rectification_item_update(*, item: RectificationItem, actor: Any) -> Rectifi
     require_permission(actor, CHANGE_PERMISSION, "修改整改事项")
     locked = lock_in_scope(RectificationItem.objects.all(), item.pk, actor, what=WHAT)
     proposed = rules.content_values(item)
-    rules.check_item_edit(stored={**rules.content_values(locked), "state": locked.state}, proposed=proposed)
+    rules.check_item_edit(stored={**rules.content_values(locked), "state": locked.state,
+                                  "source_content_type_id": locked.source_content_type_id}, proposed=proposed)
     rules.check_responsible_unit_edit(checklist=locked.checklist, stored_unit_id=locked.responsible_unit_id,
                                       proposed_unit_id=item.responsible_unit_id, actor=actor)
     fields = rules.changed_content(rules.content_values(locked), proposed)
@@ -210,6 +211,31 @@ def rectification_item_update(*, item: RectificationItem, actor: Any) -> Rectifi
     save_audited(locked, actor=actor, fields=fields, action=AuditAction.UPDATE)
     _copy_back(locked, item, [*fields, "updated_at"])
     return locked
+
+
+def rectification_item_follow_source(*, item_id: int, values: dict[str, Any], actor: Any, because: str) -> None:
+    """整改事项随来源记录更新: write onto the item the fields its source record governs
+    (:func:`closing.governed_fields`), from ``values`` (field → value), in the caller's
+    transaction. The item's own edit rule holds (nothing changes from 申请销号 on); one
+    audit row says ``because``. Called by the source record's service only: the item's
+    page and sheet refuse these fields."""
+    require_actor(actor)
+    locked = RectificationItem.objects.select_for_update().get(pk=item_id)
+    governed = closing.governed_fields(locked.source_content_type_id)
+    unknown = sorted(set(values) - set(governed))
+    if unknown:
+        raise ValueError(f"fields not governed by the item's source: {unknown}")
+    proposed = {RectificationItem._meta.get_field(name).attname: value for name, value in values.items()}
+    rules.check_item_edit(stored={**rules.content_values(locked), "state": locked.state}, proposed=proposed,
+                          by_source=True)
+    fields = rules.changed_content(rules.content_values(locked), proposed)
+    if not fields:
+        return
+    for name in fields:
+        setattr(locked, name, values[name])
+    locked.full_clean()
+    fields += bump_version(locked)
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.UPDATE, message=because)
 
 
 def rectification_items_log_opened(*, items: models.QuerySet[RectificationItem], actor: Any) -> int:

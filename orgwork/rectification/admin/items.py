@@ -16,7 +16,7 @@ from orgwork.admin_changelist import HonouredChangeList
 from orgwork.imports.admin import ImportExportMixin
 
 from ..models import Evidence, ItemState, ItemTransition, RectificationItem
-from .. import rules
+from .. import closing, rules
 from ..rules import CONTENT_FIELDS, FROZEN_STATES
 from ..selectors import items_with_overdue, rectification_totals
 from ..services import (rectification_add_evidence, rectification_change_evidence, rectification_item_create,
@@ -117,6 +117,8 @@ class RectificationItemAdmin(EvidenceDownloadMixin, ItemPageStepsMixin, ImportEx
             # 申请销号 and after: the content is what the reviewer signs off (see rules).
             return fields + [name for name in CONTENT_FIELDS if name not in fields]
         fields.append("checklist")
+        # What its source record writes (a 软弱涣散 case's problems and plan) is corrected there.
+        fields += [name for name in closing.governed_fields(obj.source_content_type_id) if name not in fields]
         if "responsible_unit" not in fields and rules.assignment_refusal(checklist=obj.checklist, actor=request.user):
             fields.append("responsible_unit")  # the issuing side assigns it (交办): shown, not offered
         return fields
