@@ -20,7 +20,7 @@ from orgwork.units.scope import scope_queryset
 
 from . import rules
 from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal,
-                     DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+                     DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState, dues_owed_on)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -134,11 +134,10 @@ def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before
     it; None when none is. A payment recorded after the letter does not change it. A month
     an earlier letter let through by its exception is settled for a later letter (it does
-    not stop the months paid since), though not itself paid."""
-    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=as_of)
-    first_unpaid = (member.dues.filter(unpaid_then, excused_by__isnull=True)
-                    .aggregate(month=Min("month"))["month"])
-    paid = member.dues.exclude(unpaid_then)
+    not stop the months paid since), though not itself paid. A month of 应交 0.00 owes
+    nothing (:data:`DUES_OWED`): it is settled as a paid one is, once it has begun."""
+    first_unpaid = member.dues.filter(dues_owed_on(as_of)).aggregate(month=Min("month"))["month"]
+    paid = member.dues.filter(Q(paid_on__lte=as_of) | Q(due=0, month__lte=as_of))
     if first_unpaid is not None:
         paid = paid.filter(month__lt=first_unpaid)
     return paid.aggregate(month=Max("month"))["month"]
@@ -149,9 +148,9 @@ def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[da
     :func:`dues_paid_to` reads the ledger), oldest first: a member transferring out
     settles them before 确认转出 (:func:`rules.dues_unsettled_error`). A month an earlier
     letter let through by its exception is settled with its reason: a later letter (from
-    the branch that received him) is not refused for it, nor does its exception cover it."""
-    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=sent_on)
-    return list(member.dues.filter(unpaid_then, month__lt=sent_on.replace(day=1), excused_by__isnull=True)
+    the branch that received him) is not refused for it, nor does its exception cover it.
+    A month of 应交 0.00 owes nothing (:data:`DUES_OWED`) and is never among them."""
+    return list(member.dues.filter(dues_owed_on(sent_on), month__lt=sent_on.replace(day=1))
                 .order_by("month")
                 .values_list("month", flat=True))
 
