@@ -647,10 +647,12 @@ STATUS_REASON_MAX = 200
 
 def status_change_errors(*, status: str, changed_on: datetime.date | None, reason: str,
                          joined_on: datetime.date, previous_on: datetime.date | None,
-                         today: datetime.date) -> dict[str, str]:
+                         today: datetime.date, received_on: datetime.date | None = None) -> dict[str, str]:
     """变更党籍状态: the day of the change (变更日期) is required, not after today, not before
-    入党日期 nor before the change it follows; the reason or grounds (变更原因/依据) is
-    required for 出党、停止党籍 and for coming back 在册 (:data:`STATUS_REASON_REQUIRED`)."""
+    入党日期, nor before the change it follows, nor before the member's last 组织关系转接
+    was received (``received_on``: he was on the roll of the branch that received him from
+    that day); the reason or grounds (变更原因/依据) is required for 出党、停止党籍 and for
+    coming back 在册 (:data:`STATUS_REASON_REQUIRED`)."""
     errors: dict[str, str] = {}
     if changed_on is None:
         errors["status_changed_on"] = STATUS_DATE_MISSING
@@ -660,11 +662,28 @@ def status_change_errors(*, status: str, changed_on: datetime.date | None, reaso
         errors["status_changed_on"] = f"党籍状态变更日期不能早于入党日期（{joined_on:%Y-%m-%d}）。"
     elif previous_on is not None and changed_on < previous_on:
         errors["status_changed_on"] = f"党籍状态变更日期不能早于上一次变更的日期（{previous_on:%Y-%m-%d}）。"
+    elif received_on is not None and changed_on < received_on:
+        errors["status_changed_on"] = (f"党籍状态变更日期不能早于该党员上一次组织关系转接的接收日期"
+                                       f"（{received_on:%Y-%m-%d}）。")
     if status in STATUS_REASON_REQUIRED and not reason.strip():
         errors["status_reason"] = STATUS_REASON_REQUIRED[status]
     elif len(reason.strip()) > STATUS_REASON_MAX:
         errors["status_reason"] = f"变更原因或依据不能超过{STATUS_REASON_MAX}字。"
     return errors
+
+
+def transfer_started_error(*, started_on: datetime.date, joined_on: datetime.date,
+                           received_on: datetime.date | None, status_changed_on: datetime.date | None) -> str:
+    """申请组织关系转接: the 申请日期 is not before 入党日期, nor before the member came to
+    the branch he leaves (the last transfer's receipt), nor before his last change of
+    党籍状态 (he was off the roll before a 恢复在册)."""
+    if started_on < joined_on:
+        return f"申请日期不能早于入党日期（{joined_on:%Y-%m-%d}）。"
+    if received_on is not None and started_on < received_on:
+        return f"申请日期不能早于上一次组织关系转接的接收日期（{received_on:%Y-%m-%d}）。"
+    if status_changed_on is not None and started_on < status_changed_on:
+        return f"申请日期不能早于该党员上一次党籍状态变更的日期（{status_changed_on:%Y-%m-%d}）。"
+    return ""
 
 
 def left_the_party_error(*, name: str, left_on: datetime.date | None) -> str:

@@ -129,6 +129,12 @@ def arrears_months(member: Member) -> list[datetime.date]:
                 .order_by("month").values_list("month", flat=True))
 
 
+def last_received_on(member: Member) -> datetime.date | None:
+    """The day the member's last 组织关系转接 was received (接收, 回执, 省外转入): his moves
+    and changes of standing are dated from it on."""
+    return Transfer.objects.filter(member=member, state=TransferState.RECEIVED).aggregate(on=Max("received_on"))["on"]
+
+
 def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
     member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before

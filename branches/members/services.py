@@ -137,7 +137,7 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
             raise ValidationError({"status": f"「{locked}」已被取消预备党员资格，不能恢复为在册。"})
         errors = rules.status_change_errors(status=status, changed_on=changed_on, reason=reason,
                                             joined_on=locked.joined_on, previous_on=locked.status_changed_on,
-                                            today=dates.today())
+                                            received_on=selectors.last_received_on(locked), today=dates.today())
         if errors:
             raise ValidationError(errors)
         open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()
@@ -315,13 +315,12 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
         if not letter_number.strip():
             raise ValidationError({"letter_number": "请填写介绍信编号。"})
         _not_future(started_on, "started_on", "申请日期")
-        if started_on < locked.joined_on:
-            raise ValidationError({"started_on": f"申请日期不能早于入党日期（{locked.joined_on:%Y-%m-%d}）。"})
-        # Nor before he came to the branch he leaves: the trail of his moves runs forward.
-        arrived = (Transfer.objects.filter(member=locked, state=TransferState.RECEIVED)
-                   .aggregate(on=Max("received_on"))["on"])
-        if arrived is not None and started_on < arrived:
-            raise ValidationError({"started_on": f"申请日期不能早于上一次组织关系转接的接收日期（{arrived:%Y-%m-%d}）。"})
+        # Nor before he came to the branch he leaves, nor before he was last back on the
+        # roll: the trail of his moves and of his standing runs forward.
+        if message := rules.transfer_started_error(started_on=started_on, joined_on=locked.joined_on,
+                                                   received_on=selectors.last_received_on(locked),
+                                                   status_changed_on=locked.status_changed_on):
+            raise ValidationError({"started_on": message})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
         _letter_in_use(letter_number.strip())
