@@ -135,6 +135,27 @@ def last_received_on(member: Member) -> datetime.date | None:
     return Transfer.objects.filter(member=member, state=TransferState.RECEIVED).aggregate(on=Max("received_on"))["on"]
 
 
+@dataclass(frozen=True)
+class RecordFirsts:
+    """The earliest of what is on record for a member, which his 入党日期 may not follow
+    (:func:`rules.joined_after_record_error`)."""
+
+    transfer_on: datetime.date | None
+    appraisal_year: int | None
+    appraisal_on: datetime.date | None
+    dues_month: datetime.date | None
+
+
+def record_firsts(member: Member) -> RecordFirsts:
+    """The member's earliest 组织关系转接 date (申请 or 开出介绍信, any state), 民主评议
+    年度 and 支部大会评定日期, and 党费 month: three aggregates on the member's own rows."""
+    transfers = Transfer.objects.filter(member=member).aggregate(started=Min("started_on"), sent=Min("sent_on"))
+    appraisals = Appraisal.objects.filter(member=member).aggregate(year=Min("year"), on=Min("decided_on"))
+    transfer_on = min(filter(None, transfers.values()), default=None)
+    return RecordFirsts(transfer_on=transfer_on, appraisal_year=appraisals["year"], appraisal_on=appraisals["on"],
+                        dues_month=DuesRecord.objects.filter(member=member).aggregate(m=Min("month"))["m"])
+
+
 def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
     member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before
