@@ -636,6 +636,12 @@ class DuesRecord(Audited):
 DUES_OWED = Q(paid_on__isnull=True, excused_by__isnull=True, due__gt=0)
 
 
+def dues_owed_on(day: datetime.date) -> Q:
+    """:data:`DUES_OWED` as the ledger stood on ``day`` (a 介绍信's date): not paid by then,
+    not let through by a letter's exception, and owing something."""
+    return (Q(paid_on__isnull=True) | Q(paid_on__gt=day)) & Q(excused_by__isnull=True, due__gt=0)
+
+
 class AppraisalGrade(models.TextChoices):
     EXCELLENT = "excellent", "优秀"
     QUALIFIED = "qualified", "合格"

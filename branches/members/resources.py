@@ -172,6 +172,8 @@ class MemberResource(ScopedModelResource):
             raise ValidationError({"branch": "党员转到其他党支部须办理组织关系转接，不能在名册表中直接改支部。"})
         if held := services.file_held_errors(instance, stored):
             raise ValidationError(held)
+        if instance.written_now("joined_on") and (errors := services.joined_on_record_errors(instance)):
+            raise ValidationError(errors)
 
 
 class ApplicantResource(ScopedModelResource):

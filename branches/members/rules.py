@@ -647,10 +647,12 @@ STATUS_REASON_MAX = 200
 
 def status_change_errors(*, status: str, changed_on: datetime.date | None, reason: str,
                          joined_on: datetime.date, previous_on: datetime.date | None,
-                         today: datetime.date) -> dict[str, str]:
+                         today: datetime.date, received_on: datetime.date | None = None) -> dict[str, str]:
     """变更党籍状态: the day of the change (变更日期) is required, not after today, not before
-    入党日期 nor before the change it follows; the reason or grounds (变更原因/依据) is
-    required for 出党、停止党籍 and for coming back 在册 (:data:`STATUS_REASON_REQUIRED`)."""
+    入党日期, nor before the change it follows, nor before the member's last 组织关系转接
+    was received (``received_on``: he was on the roll of the branch that received him from
+    that day); the reason or grounds (变更原因/依据) is required for 出党、停止党籍 and for
+    coming back 在册 (:data:`STATUS_REASON_REQUIRED`)."""
     errors: dict[str, str] = {}
     if changed_on is None:
         errors["status_changed_on"] = STATUS_DATE_MISSING
@@ -660,11 +662,63 @@ def status_change_errors(*, status: str, changed_on: datetime.date | None, reaso
         errors["status_changed_on"] = f"党籍状态变更日期不能早于入党日期（{joined_on:%Y-%m-%d}）。"
     elif previous_on is not None and changed_on < previous_on:
         errors["status_changed_on"] = f"党籍状态变更日期不能早于上一次变更的日期（{previous_on:%Y-%m-%d}）。"
+    elif received_on is not None and changed_on < received_on:
+        errors["status_changed_on"] = (f"党籍状态变更日期不能早于该党员上一次组织关系转接的接收日期"
+                                       f"（{received_on:%Y-%m-%d}）。")
     if status in STATUS_REASON_REQUIRED and not reason.strip():
         errors["status_reason"] = STATUS_REASON_REQUIRED[status]
     elif len(reason.strip()) > STATUS_REASON_MAX:
         errors["status_reason"] = f"变更原因或依据不能超过{STATUS_REASON_MAX}字。"
     return errors
+
+
+def left_by_letter_error(*, name: str, sent_on: datetime.date, joined_on: datetime.date,
+                         previous_on: datetime.date | None) -> str:
+    """登记回执 of a letter out of the province dates the member's 转出 by the letter
+    (开出介绍信日期), which may not come before his 入党日期 or his last change of
+    党籍状态: a record corrected, or written before those rules, after the letter left."""
+    if sent_on < joined_on:
+        return (f"介绍信的开出日期（{sent_on:%Y-%m-%d}）早于「{name}」的入党日期（{joined_on:%Y-%m-%d}），"
+                "不能据此登记转出本省：请核对该党员的入党日期，或登记「介绍信被退回」后重新开具介绍信。")
+    if previous_on is not None and sent_on < previous_on:
+        return (f"介绍信的开出日期（{sent_on:%Y-%m-%d}）早于「{name}」上一次党籍状态变更的日期"
+                f"（{previous_on:%Y-%m-%d}），不能据此登记转出本省：请登记「介绍信被退回」后重新开具介绍信。")
+    return ""
+
+
+def transfer_started_error(*, started_on: datetime.date, joined_on: datetime.date,
+                           received_on: datetime.date | None, status_changed_on: datetime.date | None) -> str:
+    """申请组织关系转接: the 申请日期 is not before 入党日期, nor before the member came to
+    the branch he leaves (the last transfer's receipt), nor before his last change of
+    党籍状态 (he was off the roll before a 恢复在册)."""
+    if started_on < joined_on:
+        return f"申请日期不能早于入党日期（{joined_on:%Y-%m-%d}）。"
+    if received_on is not None and started_on < received_on:
+        return f"申请日期不能早于上一次组织关系转接的接收日期（{received_on:%Y-%m-%d}）。"
+    if status_changed_on is not None and started_on < status_changed_on:
+        return f"申请日期不能早于该党员上一次党籍状态变更的日期（{status_changed_on:%Y-%m-%d}）。"
+    return ""
+
+
+def joined_after_record_error(*, joined_on: datetime.date, transfer_on: datetime.date | None,
+                              appraisal_year: int | None, appraisal_on: datetime.date | None,
+                              dues_month: datetime.date | None) -> str:
+    """入党日期 corrected on the roster is not later than what is on record for the member:
+    his earliest 组织关系转接 (申请 or 开出介绍信), 民主评议 (its 年度 and 支部大会评定日期)
+    and 党费 month (a month is owed by one who joined in it). Each is refused to a
+    joined_on after it when recorded afresh; the message names those it would contradict."""
+    found = []
+    if transfer_on is not None and joined_on > transfer_on:
+        found.append(f"组织关系转接（{transfer_on:%Y-%m-%d}）")
+    if appraisal_year is not None and joined_on.year > appraisal_year:
+        found.append(f"{appraisal_year}年度民主评议")
+    elif appraisal_on is not None and joined_on > appraisal_on:
+        found.append(f"民主评议（支部大会评定日期{appraisal_on:%Y-%m-%d}）")
+    if dues_month is not None and joined_on.replace(day=1) > dues_month:
+        found.append(f"{dues_month:%Y.%m}的党费记录")
+    if not found:
+        return ""
+    return f"入党日期（{joined_on:%Y-%m-%d}）不能晚于该党员已有的记录：{'、'.join(found)}。请核对入党日期。"
 
 
 def left_the_party_error(*, name: str, left_on: datetime.date | None) -> str:

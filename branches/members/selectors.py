@@ -20,7 +20,7 @@ from orgwork.units.scope import scope_queryset
 
 from . import rules
 from .models import (DUES_OWED, MISSING_INCOME_BASE, ActivistReview, Applicant, Appraisal, CorrectionResult, Disposal,
-                     DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState)
+                     DuesRecord, Member, MemberCategory, MemberStatus, Stage, Transfer, TransferState, dues_owed_on)
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
@@ -129,16 +129,42 @@ def arrears_months(member: Member) -> list[datetime.date]:
                 .order_by("month").values_list("month", flat=True))
 
 
+def last_received_on(member: Member) -> datetime.date | None:
+    """The day the member's last 组织关系转接 was received (接收, 回执, 省外转入): his moves
+    and changes of standing are dated from it on."""
+    return Transfer.objects.filter(member=member, state=TransferState.RECEIVED).aggregate(on=Max("received_on"))["on"]
+
+
+@dataclass(frozen=True)
+class RecordFirsts:
+    """The earliest of what is on record for a member, which his 入党日期 may not follow
+    (:func:`rules.joined_after_record_error`)."""
+
+    transfer_on: datetime.date | None
+    appraisal_year: int | None
+    appraisal_on: datetime.date | None
+    dues_month: datetime.date | None
+
+
+def record_firsts(member: Member) -> RecordFirsts:
+    """The member's earliest 组织关系转接 date (申请 or 开出介绍信, any state), 民主评议
+    年度 and 支部大会评定日期, and 党费 month: three aggregates on the member's own rows."""
+    transfers = Transfer.objects.filter(member=member).aggregate(started=Min("started_on"), sent=Min("sent_on"))
+    appraisals = Appraisal.objects.filter(member=member).aggregate(year=Min("year"), on=Min("decided_on"))
+    transfer_on = min(filter(None, transfers.values()), default=None)
+    return RecordFirsts(transfer_on=transfer_on, appraisal_year=appraisals["year"], appraisal_on=appraisals["on"],
+                        dues_month=DuesRecord.objects.filter(member=member).aggregate(m=Min("month"))["m"])
+
+
 def dues_paid_to(member: Member, as_of: datetime.date) -> datetime.date | None:
     """党费交至 (the month a 组织关系介绍信 says the dues are paid to): the last month of the
     member's ledger paid by ``as_of`` (the letter's date) with no month unpaid then before
     it; None when none is. A payment recorded after the letter does not change it. A month
     an earlier letter let through by its exception is settled for a later letter (it does
-    not stop the months paid since), though not itself paid."""
-    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=as_of)
-    first_unpaid = (member.dues.filter(unpaid_then, excused_by__isnull=True)
-                    .aggregate(month=Min("month"))["month"])
-    paid = member.dues.exclude(unpaid_then)
+    not stop the months paid since), though not itself paid. A month of 应交 0.00 owes
+    nothing (:data:`DUES_OWED`): it is settled as a paid one is, once it has begun."""
+    first_unpaid = member.dues.filter(dues_owed_on(as_of)).aggregate(month=Min("month"))["month"]
+    paid = member.dues.filter(Q(paid_on__lte=as_of) | Q(due=0, month__lte=as_of))
     if first_unpaid is not None:
         paid = paid.filter(month__lt=first_unpaid)
     return paid.aggregate(month=Max("month"))["month"]
@@ -149,9 +175,9 @@ def dues_unpaid_before_letter(member: Member, sent_on: datetime.date) -> list[da
     :func:`dues_paid_to` reads the ledger), oldest first: a member transferring out
     settles them before 确认转出 (:func:`rules.dues_unsettled_error`). A month an earlier
     letter let through by its exception is settled with its reason: a later letter (from
-    the branch that received him) is not refused for it, nor does its exception cover it."""
-    unpaid_then = Q(paid_on__isnull=True) | Q(paid_on__gt=sent_on)
-    return list(member.dues.filter(unpaid_then, month__lt=sent_on.replace(day=1), excused_by__isnull=True)
+    the branch that received him) is not refused for it, nor does its exception cover it.
+    A month of 应交 0.00 owes nothing (:data:`DUES_OWED`) and is never among them."""
+    return list(member.dues.filter(dues_owed_on(sent_on), month__lt=sent_on.replace(day=1))
                 .order_by("month")
                 .values_list("month", flat=True))
 

@@ -60,8 +60,21 @@ def file_held_errors(member: Member, stored: dict[str, Any]) -> dict[str, str]:
                   "（入党日期为支部大会讨论接收之日，转正须经支部大会讨论），不能在名册中修改。" for name in changed}
 
 
+def joined_on_record_errors(member: Member) -> dict[str, str]:
+    """A 入党日期 written now on a member on record (the page or the roster sheet) that
+    comes after his earliest transfer, 民主评议 or 党费 month: those would be refused
+    against it if recorded afresh (:func:`rules.joined_after_record_error`)."""
+    if member.pk is None or not isinstance(member.joined_on, datetime.date):
+        return {}
+    if message := rules.joined_after_record_error(joined_on=member.joined_on,
+                                                  **vars(selectors.record_firsts(member))):
+        return {"joined_on": message}
+    return {}
+
+
 def member_save(*, member: Member, actor: Any) -> Member:
-    """Add a member to the roster or correct one: the model's rules, the branch in scope."""
+    """Add a member to the roster or correct one: the model's rules, the branch in scope,
+    and a 入党日期 changed now held to what is on record (:func:`joined_on_record_errors`)."""
     adding = member._state.adding
     require_permission(actor, "members.add_member" if adding else "members.change_member", "维护党员名册")
     with transaction.atomic():
@@ -76,6 +89,8 @@ def member_save(*, member: Member, actor: Any) -> Member:
         if member.branch_id:
             _require_branch_in_scope(member.branch, actor)
         member.full_clean()
+        if not adding and stored.joined_on != member.joined_on and (errors := joined_on_record_errors(member)):
+            raise ValidationError(errors)
         refuse_new_near_miss(member, actor)
         save_audited(member, actor=actor)
     return member
@@ -137,7 +152,7 @@ def member_set_status(*, member: Member, status: str, changed_on: datetime.date 
             raise ValidationError({"status": f"「{locked}」已被取消预备党员资格，不能恢复为在册。"})
         errors = rules.status_change_errors(status=status, changed_on=changed_on, reason=reason,
                                             joined_on=locked.joined_on, previous_on=locked.status_changed_on,
-                                            today=dates.today())
+                                            received_on=selectors.last_received_on(locked), today=dates.today())
         if errors:
             raise ValidationError(errors)
         open_file = (Applicant.objects.select_for_update().filter(member_id=locked.pk, stage=Stage.PROBATIONARY).first()
@@ -315,13 +330,12 @@ def transfer_start(*, member: Member, letter_number: str, started_on: datetime.d
         if not letter_number.strip():
             raise ValidationError({"letter_number": "请填写介绍信编号。"})
         _not_future(started_on, "started_on", "申请日期")
-        if started_on < locked.joined_on:
-            raise ValidationError({"started_on": f"申请日期不能早于入党日期（{locked.joined_on:%Y-%m-%d}）。"})
-        # Nor before he came to the branch he leaves: the trail of his moves runs forward.
-        arrived = (Transfer.objects.filter(member=locked, state=TransferState.RECEIVED)
-                   .aggregate(on=Max("received_on"))["on"])
-        if arrived is not None and started_on < arrived:
-            raise ValidationError({"started_on": f"申请日期不能早于上一次组织关系转接的接收日期（{arrived:%Y-%m-%d}）。"})
+        # Nor before he came to the branch he leaves, nor before he was last back on the
+        # roll: the trail of his moves and of his standing runs forward.
+        if message := rules.transfer_started_error(started_on=started_on, joined_on=locked.joined_on,
+                                                   received_on=selectors.last_received_on(locked),
+                                                   status_changed_on=locked.status_changed_on):
+            raise ValidationError({"started_on": message})
         if Transfer.objects.filter(member=locked, state__in=[TransferState.PENDING, TransferState.IN_TRANSIT]).exists():
             raise ValidationError({"member": "该党员已有未办结的组织关系转接。"})
         _letter_in_use(letter_number.strip())
@@ -496,6 +510,11 @@ def transfer_receive(*, transfer: Transfer, received_on: datetime.date, actor: A
             raise ValidationError({"received_on": message})
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         _on_the_roll(member)
+        if locked.to_branch_id is None and (message := rules.left_by_letter_error(
+                name=str(member), sent_on=locked.sent_on or locked.started_on, joined_on=member.joined_on,
+                previous_on=member.status_changed_on)):
+            # Dated by the letter, the 转出 would come before what is on the member's record.
+            raise ValidationError({"received_on": message})
         open_file = _open_file(member) if locked.to_branch_id is not None else None
         follows = open_file is not None and open_file.branch_id != locked.to_branch_id
         locked.state, locked.received_on = TransferState.RECEIVED, received_on
