@@ -171,7 +171,16 @@ def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.d
         return "须先确定为入党积极分子。"
     if reviewed_on < activist_on:
         return "考察日期不能早于确定为入党积极分子日期。"
-    if vote_on is not None and reviewed_on >= vote_on:
+    if vote_on is not None:
+        return review_vote_error(reviewed_on, vote_on)
+    return ""
+
+
+def review_vote_error(reviewed_on: datetime.date, vote_on: datetime.date) -> str:
+    """A 考察 comes before the 支部大会 vote (``vote_on``) that made the applicant a 预备党员:
+    one wording for a 考察 recorded after the vote (:func:`review_date_error`) and a vote
+    recorded on or before a 考察 on file (``services.applicant_admit``)."""
+    if reviewed_on >= vote_on:
         return (f"培养考察是对入党积极分子和发展对象的考察，考察日期须早于支部大会讨论接收日期（{vote_on:%Y-%m-%d}）："
                 "接收为预备党员以后不再登记培养考察。")
     return ""

@@ -958,9 +958,21 @@ def vote_count_errors(kind: str, *, branch_id: int, day: datetime.date, expected
     return {}
 
 
+def review_on_record_error(applicant: Applicant, vote_on: datetime.date) -> str:
+    """Why the 支部大会 may not vote on ``vote_on``: a 考察 on record (its 考察记录, or the
+    最近一次培养考察日期 they leave) on or after that day, in the words the sheet gives
+    under that date (:func:`rules.review_vote_error`)."""
+    latest = applicant.reviews.aggregate(latest=Max("reviewed_on"))["latest"]
+    days = [day for day in (latest, applicant.reviewed_on) if day is not None]
+    if days and (message := rules.review_vote_error(max(days), vote_on)):
+        return f"档案中已有{max(days):%Y-%m-%d}的培养考察：{message}"
+    return ""
+
+
 def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: int | None, present: int | None,
                     in_favour: int | None, actor: Any) -> Applicant:
-    """支部大会讨论接收预备党员: checks done, and the meeting's count carries the resolution
+    """支部大会讨论接收预备党员: checks done, every 考察 on record before the meeting
+    (:func:`review_on_record_error`), and the meeting's count carries the resolution
     (``rules.vote_tally_errors``); the applicant enters the roster as 预备党员."""
     def apply(locked: Applicant) -> list[str]:
         _not_future(vote_on, "vote_on", "支部大会日期")
@@ -971,6 +983,8 @@ def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: i
                                         training_days=locked.training_days, training_hours=locked.training_hours,
                                         publicity_on=locked.publicity_on, vote_on=vote_on,
                                         candidate_on=locked.candidate_on)
+        if "vote_on" not in errors and (message := review_on_record_error(locked, vote_on)):
+            errors["vote_on"] = message
         if errors:
             raise ValidationError(errors)
         if Member.objects.filter(id_number=locked.id_number).exists():
