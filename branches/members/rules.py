@@ -260,6 +260,13 @@ def preparation_error(candidate_on: datetime.date | None, day: datetime.date, la
     return ""
 
 
+def kept_error(label: str, before: Any, where: str = "") -> str:
+    """发展党员档案只向前走: a step on record (``before``) is not cleared or rewritten; ``where``
+    names the path that tried (在表中), nothing for a step's page."""
+    shown = before.isoformat() if hasattr(before, "isoformat") else str(before)
+    return f"档案中已记录的{label}（{shown}）不能{where}清空或修改。"
+
+
 def oath_error(approved_on: datetime.date | None, oath_on: datetime.date) -> str:
     """入党宣誓 after the higher committee's approval."""
     if approved_on is None:

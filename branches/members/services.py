@@ -884,11 +884,20 @@ def applicant_explain_review_gap(*, applicant: Applicant, reason: str, actor: An
 def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_review_on: datetime.date | None = None,
                                  training_days: int | None = None, training_hours: int | None = None,
                                  publicity_on: datetime.date | None = None) -> Applicant:
-    """政治审查、集中培训、公示: the 发展对象's checks before the 支部大会."""
+    """政治审查、集中培训、公示: the 发展对象's checks before the 支部大会. A value left out
+    (None) is not given; one on record is kept, as the sheet keeps it
+    (``ApplicantResource.check_kept``): given again as it stands it changes nothing,
+    cleared (a count of 0) or rewritten it is refused under its field."""
+    given = (("political_review_on", political_review_on), ("training_days", training_days),
+             ("training_hours", training_hours), ("publicity_on", publicity_on))
+
     def apply(locked: Applicant) -> list[str]:
+        if kept := {name: rules.kept_error(Applicant._meta.get_field(name).verbose_name, getattr(locked, name))
+                    for name, value in given
+                    if value is not None and getattr(locked, name) not in (None, 0) and getattr(locked, name) != value}:
+            raise ValidationError(kept)
         changed = []
-        for name, value in (("political_review_on", political_review_on), ("training_days", training_days),
-                            ("training_hours", training_hours), ("publicity_on", publicity_on)):
+        for name, value in given:
             if value is not None and getattr(locked, name) != value:
                 Applicant._meta.get_field(name).run_validators(value)  # 天数、学时 within bounds
                 if isinstance(value, datetime.date):
