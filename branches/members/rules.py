@@ -276,6 +276,15 @@ def oath_error(approved_on: datetime.date | None, oath_on: datetime.date) -> str
     return ""
 
 
+def full_after_oath_error(oath_on: datetime.date, full_meeting_on: datetime.date) -> str:
+    """转正 comes after the 入党宣誓: the 支部大会 that discusses it sits on or after the day
+    of the oath (the same day is allowed)."""
+    if full_meeting_on < oath_on:
+        return (f"讨论转正支部大会日期（{full_meeting_on:%Y-%m-%d}）不能早于入党宣誓日期（{oath_on:%Y-%m-%d}）："
+                "预备党员入党宣誓后方能讨论转正。")
+    return ""
+
+
 APPROVAL_LATE = "上级党委应在支部大会通过后三个月内审批；审批确已逾期的，须填写审批逾期原因后登记。"
 
 
@@ -480,6 +489,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         add({"approved_on": message})
     if get("oath_on") and get("approved_on") and (message := oath_error(get("approved_on"), get("oath_on"))):
         add({"oath_on": message})
+    if get("oath_on") and get("full_meeting_on") and (message := full_after_oath_error(get("oath_on"),
+                                                                                         get("full_meeting_on"))):
+        add({"full_meeting_on": message})
     extended = get("probation_extended_months") or 0
     if extended:
         if not get("vote_on"):

@@ -1028,12 +1028,15 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
 
 
 def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
-    """入党宣誓: after the higher committee's approval."""
+    """入党宣誓: after the higher committee's approval, and not after a 转正 meeting on
+    record (:func:`rules.full_after_oath_error`)."""
     def apply(locked: Applicant) -> list[str]:
         if locked.oath_on is not None:
             raise ValidationError({"oath_on": f"已于 {locked.oath_on:%Y-%m-%d} 入党宣誓，不能再次登记。"})
         message = rules.oath_error(locked.approved_on, oath_on)
         if message:
+            raise ValidationError({"oath_on": message})
+        if locked.full_meeting_on and (message := rules.full_after_oath_error(oath_on, locked.full_meeting_on)):
             raise ValidationError({"oath_on": message})
         _not_future(oath_on, "oath_on", "宣誓日期")
         locked.oath_on = oath_on
@@ -1044,9 +1047,10 @@ def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) 
 
 def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expected: int | None,
                         present: int | None, in_favour: int | None, actor: Any) -> Applicant:
-    """转正: by the 支部大会 when the 预备期 has ended, never before, and after the 入党宣誓,
-    with a count that carries the resolution; 转正日期 is the day it ended, the meeting's
-    date and count are recorded with it."""
+    """转正: by the 支部大会 when the 预备期 has ended, never before, and on or after the day
+    of the 入党宣誓 (:func:`rules.full_after_oath_error`), with a count that carries the
+    resolution; 转正日期 is the day it ended, the meeting's date and count are recorded
+    with it."""
     def apply(locked: Applicant) -> list[str]:
         if errors := vote_count_errors("full", branch_id=locked.branch_id, day=decided_on, expected=expected,
                                        present=present, in_favour=in_favour):
@@ -1055,6 +1059,8 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expe
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
         if locked.oath_on is None:
             raise ValidationError({"oath_on": rules.NO_OATH})
+        if message := rules.full_after_oath_error(locked.oath_on, decided_on):
+            raise ValidationError({"full_meeting_on": message})
         ends = locked.probation_ends_on
         message = rules.full_error(ends, decided_on)
         if message:
