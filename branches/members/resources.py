@@ -69,10 +69,6 @@ KEPT_MESSAGES = {"vote_on": "已接收为预备党员（入党日期已记入党
                  "approved_on": "上级党委已审批，审批日期不能在表中修改。"}
 
 
-def _shown(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
 def branch_widget() -> ScopedForeignKeyWidget:
     widget = org_widget()
     widget.not_found_message = "党支部代码「{value}」不存在或不在您的管辖范围内。"
@@ -453,7 +449,7 @@ class ApplicantResource(ScopedModelResource):
                 errors[name] = rules.extension_error(values[name], before)
             else:
                 label = Applicant._meta.get_field(name).verbose_name
-                errors[name] = KEPT_MESSAGES.get(name) or f"档案中已记录的{label}（{_shown(before)}）不能在表中清空或修改。"
+                errors[name] = KEPT_MESSAGES.get(name) or rules.kept_error(label, before, "在表中")
         if errors:
             raise ValidationError(errors)
 

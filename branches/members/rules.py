@@ -171,7 +171,16 @@ def review_date_error(activist_on: datetime.date | None, reviewed_on: datetime.d
         return "须先确定为入党积极分子。"
     if reviewed_on < activist_on:
         return "考察日期不能早于确定为入党积极分子日期。"
-    if vote_on is not None and reviewed_on >= vote_on:
+    if vote_on is not None:
+        return review_vote_error(reviewed_on, vote_on)
+    return ""
+
+
+def review_vote_error(reviewed_on: datetime.date, vote_on: datetime.date) -> str:
+    """A 考察 comes before the 支部大会 vote (``vote_on``) that made the applicant a 预备党员:
+    one wording for a 考察 recorded after the vote (:func:`review_date_error`) and a vote
+    recorded on or before a 考察 on file (``services.applicant_admit``)."""
+    if reviewed_on >= vote_on:
         return (f"培养考察是对入党积极分子和发展对象的考察，考察日期须早于支部大会讨论接收日期（{vote_on:%Y-%m-%d}）："
                 "接收为预备党员以后不再登记培养考察。")
     return ""
@@ -251,12 +260,28 @@ def preparation_error(candidate_on: datetime.date | None, day: datetime.date, la
     return ""
 
 
+def kept_error(label: str, before: Any, where: str = "") -> str:
+    """发展党员档案只向前走: a step on record (``before``) is not cleared or rewritten; ``where``
+    names the path that tried (在表中), nothing for a step's page."""
+    shown = before.isoformat() if hasattr(before, "isoformat") else str(before)
+    return f"档案中已记录的{label}（{shown}）不能{where}清空或修改。"
+
+
 def oath_error(approved_on: datetime.date | None, oath_on: datetime.date) -> str:
     """入党宣誓 after the higher committee's approval."""
     if approved_on is None:
         return "上级党委审批后方可组织入党宣誓。"
     if oath_on < approved_on:
         return "入党宣誓日期不能早于上级党委审批日期。"
+    return ""
+
+
+def full_after_oath_error(oath_on: datetime.date, full_meeting_on: datetime.date) -> str:
+    """转正 comes after the 入党宣誓: the 支部大会 that discusses it sits on or after the day
+    of the oath (the same day is allowed)."""
+    if full_meeting_on < oath_on:
+        return (f"讨论转正支部大会日期（{full_meeting_on:%Y-%m-%d}）不能早于入党宣誓日期（{oath_on:%Y-%m-%d}）："
+                "预备党员入党宣誓后方能讨论转正。")
     return ""
 
 
@@ -464,6 +489,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
         add({"approved_on": message})
     if get("oath_on") and get("approved_on") and (message := oath_error(get("approved_on"), get("oath_on"))):
         add({"oath_on": message})
+    if get("oath_on") and get("full_meeting_on") and (message := full_after_oath_error(get("oath_on"),
+                                                                                         get("full_meeting_on"))):
+        add({"full_meeting_on": message})
     extended = get("probation_extended_months") or 0
     if extended:
         if not get("vote_on"):

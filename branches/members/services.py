@@ -903,11 +903,20 @@ def applicant_explain_review_gap(*, applicant: Applicant, reason: str, actor: An
 def applicant_record_preparation(*, applicant: Applicant, actor: Any, political_review_on: datetime.date | None = None,
                                  training_days: int | None = None, training_hours: int | None = None,
                                  publicity_on: datetime.date | None = None) -> Applicant:
-    """政治审查、集中培训、公示: the 发展对象's checks before the 支部大会."""
+    """政治审查、集中培训、公示: the 发展对象's checks before the 支部大会. A value left out
+    (None) is not given; one on record is kept, as the sheet keeps it
+    (``ApplicantResource.check_kept``): given again as it stands it changes nothing,
+    cleared (a count of 0) or rewritten it is refused under its field."""
+    given = (("political_review_on", political_review_on), ("training_days", training_days),
+             ("training_hours", training_hours), ("publicity_on", publicity_on))
+
     def apply(locked: Applicant) -> list[str]:
+        if kept := {name: rules.kept_error(Applicant._meta.get_field(name).verbose_name, getattr(locked, name))
+                    for name, value in given
+                    if value is not None and getattr(locked, name) not in (None, 0) and getattr(locked, name) != value}:
+            raise ValidationError(kept)
         changed = []
-        for name, value in (("political_review_on", political_review_on), ("training_days", training_days),
-                            ("training_hours", training_hours), ("publicity_on", publicity_on)):
+        for name, value in given:
             if value is not None and getattr(locked, name) != value:
                 Applicant._meta.get_field(name).run_validators(value)  # 天数、学时 within bounds
                 if isinstance(value, datetime.date):
@@ -977,9 +986,21 @@ def vote_count_errors(kind: str, *, branch_id: int, day: datetime.date, expected
     return {}
 
 
+def review_on_record_error(applicant: Applicant, vote_on: datetime.date) -> str:
+    """Why the 支部大会 may not vote on ``vote_on``: a 考察 on record (its 考察记录, or the
+    最近一次培养考察日期 they leave) on or after that day, in the words the sheet gives
+    under that date (:func:`rules.review_vote_error`)."""
+    latest = applicant.reviews.aggregate(latest=Max("reviewed_on"))["latest"]
+    days = [day for day in (latest, applicant.reviewed_on) if day is not None]
+    if days and (message := rules.review_vote_error(max(days), vote_on)):
+        return f"档案中已有{max(days):%Y-%m-%d}的培养考察：{message}"
+    return ""
+
+
 def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: int | None, present: int | None,
                     in_favour: int | None, actor: Any) -> Applicant:
-    """支部大会讨论接收预备党员: checks done, and the meeting's count carries the resolution
+    """支部大会讨论接收预备党员: checks done, every 考察 on record before the meeting
+    (:func:`review_on_record_error`), and the meeting's count carries the resolution
     (``rules.vote_tally_errors``); the applicant enters the roster as 预备党员."""
     def apply(locked: Applicant) -> list[str]:
         _not_future(vote_on, "vote_on", "支部大会日期")
@@ -990,6 +1011,8 @@ def applicant_admit(*, applicant: Applicant, vote_on: datetime.date, expected: i
                                         training_days=locked.training_days, training_hours=locked.training_hours,
                                         publicity_on=locked.publicity_on, vote_on=vote_on,
                                         candidate_on=locked.candidate_on)
+        if "vote_on" not in errors and (message := review_on_record_error(locked, vote_on)):
+            errors["vote_on"] = message
         if errors:
             raise ValidationError(errors)
         if Member.objects.filter(id_number=locked.id_number).exists():
@@ -1024,12 +1047,15 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
 
 
 def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
-    """入党宣誓: after the higher committee's approval."""
+    """入党宣誓: after the higher committee's approval, and not after a 转正 meeting on
+    record (:func:`rules.full_after_oath_error`)."""
     def apply(locked: Applicant) -> list[str]:
         if locked.oath_on is not None:
             raise ValidationError({"oath_on": f"已于 {locked.oath_on:%Y-%m-%d} 入党宣誓，不能再次登记。"})
         message = rules.oath_error(locked.approved_on, oath_on)
         if message:
+            raise ValidationError({"oath_on": message})
+        if locked.full_meeting_on and (message := rules.full_after_oath_error(oath_on, locked.full_meeting_on)):
             raise ValidationError({"oath_on": message})
         _not_future(oath_on, "oath_on", "宣誓日期")
         locked.oath_on = oath_on
@@ -1040,9 +1066,10 @@ def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) 
 
 def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expected: int | None,
                         present: int | None, in_favour: int | None, actor: Any) -> Applicant:
-    """转正: by the 支部大会 when the 预备期 has ended, never before, and after the 入党宣誓,
-    with a count that carries the resolution; 转正日期 is the day it ended, the meeting's
-    date and count are recorded with it."""
+    """转正: by the 支部大会 when the 预备期 has ended, never before, and on or after the day
+    of the 入党宣誓 (:func:`rules.full_after_oath_error`), with a count that carries the
+    resolution; 转正日期 is the day it ended, the meeting's date and count are recorded
+    with it."""
     def apply(locked: Applicant) -> list[str]:
         if errors := vote_count_errors("full", branch_id=locked.branch_id, day=decided_on, expected=expected,
                                        present=present, in_favour=in_favour):
@@ -1051,6 +1078,8 @@ def applicant_make_full(*, applicant: Applicant, decided_on: datetime.date, expe
             raise ValidationError({"approved_on": "上级党委尚未审批，不能讨论转正。"})
         if locked.oath_on is None:
             raise ValidationError({"oath_on": rules.NO_OATH})
+        if message := rules.full_after_oath_error(locked.oath_on, decided_on):
+            raise ValidationError({"full_meeting_on": message})
         ends = locked.probation_ends_on
         message = rules.full_error(ends, decided_on)
         if message:

@@ -202,7 +202,7 @@ APPLICANT_STEPS = (
     _step("make_full", "讨论转正", "预备党员转正", lambda a: _probationary(a, approved=True),
           lambda a, u, d: services.applicant_make_full(applicant=a, decided_on=d["day"], expected=d["expected"],
                                                        present=d["present"], in_favour=d["in_favour"], actor=u),
-          FullForm, "verified", refused=("full_on",), refusal_map=VOTE_COUNTS["full"]),
+          FullForm, "verified", refused=("full_on", "full_meeting_on"), refusal_map=VOTE_COUNTS["full"]),
     _step("extend", "延长预备期", "延长预备期",
           lambda a: _probationary(a, approved=True) and not a.probation_extended_months,
           lambda a, u, d: services.applicant_extend_probation(applicant=a, months=d["months"], decided_on=d["day"],
