@@ -1047,15 +1047,14 @@ def applicant_approve(*, applicant: Applicant, approved_on: datetime.date, actor
 
 
 def applicant_oath(*, applicant: Applicant, oath_on: datetime.date, actor: Any) -> Applicant:
-    """入党宣誓: after the higher committee's approval, and not after a 转正 meeting on
-    record (:func:`rules.full_after_oath_error`)."""
+    """入党宣誓: after the higher committee's approval. (A 转正 meeting on record closes the
+    file's 预备期, so no oath is recorded after one: :func:`applicant_make_full` holds
+    the order, :func:`rules.full_after_oath_error`.)"""
     def apply(locked: Applicant) -> list[str]:
         if locked.oath_on is not None:
             raise ValidationError({"oath_on": f"已于 {locked.oath_on:%Y-%m-%d} 入党宣誓，不能再次登记。"})
         message = rules.oath_error(locked.approved_on, oath_on)
         if message:
-            raise ValidationError({"oath_on": message})
-        if locked.full_meeting_on and (message := rules.full_after_oath_error(oath_on, locked.full_meeting_on)):
             raise ValidationError({"oath_on": message})
         _not_future(oath_on, "oath_on", "宣誓日期")
         locked.oath_on = oath_on
