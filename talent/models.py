@@ -767,6 +767,11 @@ CARD_VALID_YEARS = 5
 # A card is issued to a talent at work, so no earlier than the holder's 18th birthday.
 CARD_HOLDER_MIN_AGE = 18
 
+# Whose card it is: the green-channel requests hang from the card and are the holder's,
+# so a card given to someone else would carry them along (and skip the 18-years check).
+CARD_HOLDER_FIXED = ("服务卡发放后持卡人不能更改：卡上的绿色通道事项都是持卡人本人提交的，改了持卡人，这些事项就随卡记到了别人名下。"
+                     "如发卡有误，请注销这张卡，再为正确的持卡人发放新卡。")
+
 
 class ServiceCard(Audited):
     """陇原人才服务卡: a card held by a high-level talent, opening the green channel in
@@ -815,8 +820,50 @@ class ServiceCard(Audited):
         unknown = [a for a in (self.areas or []) if a not in BenefitArea.values]
         if unknown:
             errors["areas"] = f"未知的服务事项：{'、'.join(map(str, unknown))}。"
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        if not self._state.adding and "holder_id" in loaded and loaded["holder_id"] != self.holder_id:
+            errors["holder"] = CARD_HOLDER_FIXED
+        for name, message in self.requests_outside_card().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def requests_outside_card(self) -> dict[str, str]:
+        """What green-channel requests already submitted on this card a changed 发卡日期,
+        有效期至 or 服务事项 would leave outside it, as errors under those fields ({} when
+        none): a request is submitted while the card is valid and in an area it opens
+        (``services.card_area_error``), and a card moved from under its requests would show
+        them as never allowed. Asked only for a stored card and a field written now; the
+        card's page, the record itself and the demo seeder all clean here."""
+        if self._state.adding or self.pk is None:
+            return {}
+        written = [name for name in ("issued_on", "expires_on", "areas") if self.written_now(name)]
+        if not written:
+            return {}
+        requests = GreenChannelRequest.objects.filter(card_id=self.pk).order_by("submitted_on", "pk")
+        rule = ("服务卡的发卡日期、有效期至和可享受服务事项须覆盖卡上已提交的绿色通道事项，请核对后再改；"
+                "确需停止服务或缩短有效期的，请注销这张卡，换发新卡。")
+        errors: dict[str, str] = {}
+        if "issued_on" in written and self.issued_on and (early := requests.filter(submitted_on__lt=self.issued_on)):
+            errors["issued_on"] = (f"发卡日期 {self.issued_on.isoformat()} 晚于卡上已提交的绿色通道事项"
+                                   f"{self._requests_named(early)}的提交日期：{rule}")
+        if "expires_on" in written and self.expires_on and (late := requests.filter(submitted_on__gt=self.expires_on)):
+            errors["expires_on"] = (f"有效期至 {self.expires_on.isoformat()} 早于卡上已提交的绿色通道事项"
+                                    f"{self._requests_named(late)}的提交日期：{rule}")
+        if "areas" in written and (dropped := requests.exclude(area__in=list(self.areas or []))):
+            labels = dict(BenefitArea.choices)
+            areas = "、".join(f"「{labels.get(a, a)}」" for a in sorted({r.area for r in dropped},
+                                                                        key=BenefitArea.values.index))
+            errors["areas"] = (f"卡上已提交{areas}服务事项的绿色通道事项{self._requests_named(dropped)}，"
+                               f"不能取消这些服务事项：{rule}")
+        return errors
+
+    @staticmethod
+    def _requests_named(requests: models.QuerySet[GreenChannelRequest], shown: int = 3) -> str:
+        """``「户籍（2024-02-01）」「就医（2024-03-05）」等5件``: the first requests, then how many."""
+        found = list(requests[: shown + 1])
+        named = "".join(f"「{r}」" for r in found[:shown])
+        return f"{named}等{requests.count()}件" if len(found) > shown else named
 
     def issued_on_error(self) -> str:
         """Why the 发卡日期 is refused ("" when it is not): a card is issued on a day that has
