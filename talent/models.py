@@ -297,6 +297,18 @@ ENROLLEE_FIXED = ("入选人员的人才和人才计划登记后不能更改：�
 EXIT_IN_FUTURE = "退出日期不能晚于今天。"
 
 
+def completed_term_end_error(term_end: datetime.date) -> str:
+    """Why a 期满 enrollee's 聘期结束 may not become ``term_end`` ("" when it may): 期满 is
+    given to a term that has ended (``services.enrollment_complete_term``), so its end lies
+    before today; one moved ahead would show 期满 for a term still running."""
+    today = dates.today()
+    if term_end < today:
+        return ""
+    return (f"该入选人员已期满，聘期结束 {term_end.isoformat()} 不能是今天（{today.isoformat()}）或以后的日期："
+            "期满是聘期结束后办理的，聘期结束应早于今天。实际仍需继续培养的，请为其新增入选记录（新的入选批次和聘期）；"
+            "聘期结束日期登记有误的，请改为实际结束的日期。")
+
+
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -372,6 +384,10 @@ class Enrollment(Versioned, Audited):
             errors["term_end"] = message
         if self.batch_year and self.written_now("batch_year") and (message := batch_year_ahead_error(self.batch_year)):
             errors["batch_year"] = message
+        if (not self._state.adding and self.status == EnrollmentStatus.COMPLETED and self.term_end
+                and "term_end" not in errors and self.written_now("term_end")
+                and (message := completed_term_end_error(self.term_end))):
+            errors["term_end"] = message
         loaded = getattr(self, "_audit_loaded", None) or {}
         for name in ("person", "programme"):
             if not self._state.adding and f"{name}_id" in loaded and loaded[f"{name}_id"] != getattr(self, f"{name}_id"):
@@ -419,6 +435,7 @@ class Enrollment(Versioned, Audited):
         """What is recorded on this enrollment that a changed term (聘期开始/聘期结束) would no
         longer cover, as errors under ``term_start`` and ``term_end``: every 资助年度 and
         考核年度 lies in the term's years (``EnrolleeYearRecord.year_outside_term_error``),
+        no grant is paid (拨付日期) before the term starts (``Funding.granted_on_error``),
         no review is dated before the term starts (``TermReview.clean``) and the 退出日期
         lies in the term (:meth:`exit_date_error`). Asked only when the term is written now,
         so a re-uploaded roster costs no query; the page, the roster sheet and
@@ -429,11 +446,16 @@ class Enrollment(Versioned, Audited):
         first, last = self.term_start.year, self.term_end.year
         before: list[str] = []
         after: list[str] = []
-        years = sorted(Funding.objects.filter(enrollment_id=self.pk).filter(Q(year__lt=first) | Q(year__gt=last))
-                       .values_list("year", flat=True))
-        if early := [y for y in years if y < first]:
+        grants = list(Funding.objects.filter(enrollment_id=self.pk)
+                      .filter(Q(year__lt=first) | Q(year__gt=last) | Q(granted_on__lt=self.term_start))
+                      .order_by("year").values_list("year", "granted_on"))
+        if early := [y for y, _ in grants if y < first]:
             before.append(f"{'、'.join(f'{y}年' for y in early)}的资助经费")
-        if late := [y for y in years if y > last]:
+        # A grant is paid once the term has begun (Funding.granted_on_error): one of a year
+        # in the term paid before a start moved later would have been paid to no one.
+        if paid := [(y, on) for y, on in grants if first <= y <= last and on and on < self.term_start]:
+            before.append("、".join(f"{y}年的资助经费（拨付日期 {on.isoformat()}）" for y, on in paid))
+        if late := [y for y, _ in grants if y > last]:
             after.append(f"{'、'.join(f'{y}年' for y in late)}的资助经费")
         reviews = (TermReview.objects.filter(enrollment_id=self.pk)
                    .filter(Q(review_year__lt=first) | Q(review_year__gt=last) | Q(reviewed_on__lt=self.term_start))
