@@ -667,6 +667,12 @@ def reviewed_before_year_error(review_year: int | None, reviewed_on: datetime.da
             f"考核日期应不早于{review_year}年1月1日。")
 
 
+def review_date_fixed(review_year: int | None, recorded: datetime.date) -> str:
+    """The message for a 考核日期 changed on a review already recorded (one wording for every path)."""
+    return (f"{review_year}年聘期考核已于 {recorded.isoformat()} 登记，考核日期不能更改："
+            "考核结果（优秀的奖励、不合格的退出）已按该日期执行。")
+
+
 class TermReview(EnrolleeYearRecord):
     """聘期考核: the review at (or during) an enrollee's term. Recorded through
     ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit. The review
@@ -706,6 +712,12 @@ class TermReview(EnrolleeYearRecord):
         if self._state.adding and enrollment.status == EnrollmentStatus.EXITED:
             raise ValidationError({"enrollment": f"「{enrollment}」已退出，不再进行聘期考核。"})
         errors: dict[str, str] = {}
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        if (not self._state.adding and loaded.get("reviewed_on") is not None
+                and loaded["reviewed_on"] != self.reviewed_on):
+            # The reward and the exit were carried out on the date recorded: a review
+            # re-dated after them would have its consequences precede it.
+            raise ValidationError({"reviewed_on": review_date_fixed(self.review_year, loaded["reviewed_on"])})
         if self.written_now("review_year") and (message := self.year_outside_term_error(enrollment)):
             errors["review_year"] = message
         elif self.written_now("review_year") and self.review_year and self.review_year > dates.today().year:
