@@ -1080,7 +1080,8 @@ class ContactWay(models.TextChoices):
 
 
 class LiaisonContact(Audited):
-    """联系服务记录: one contact between the leader and the expert."""
+    """联系服务记录: one contact between the leader and the expert, dated on a day that has
+    come and not before the liaison began."""
 
     scope_field = "liaison__expert__unit"
 
@@ -1103,5 +1104,9 @@ class LiaisonContact(Audited):
         return f"{self.contacted_on} {self.get_way_display()}"
 
     def clean(self) -> None:
+        if self.contacted_on and self.written_now("contacted_on") and dates.after_today(self.contacted_on):
+            # A contact is logged once it has taken place: one dated ahead would count
+            # as this year's contact and drop the expert off the 本年度未联系 list now.
+            raise ValidationError({"contacted_on": "联系日期不能晚于今天。"})
         if self.liaison_id and self.contacted_on and self.contacted_on < self.liaison.started_on:
             raise ValidationError({"contacted_on": "联系日期不能早于建立联系日期。"})
