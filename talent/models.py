@@ -297,6 +297,18 @@ ENROLLEE_FIXED = ("入选人员的人才和人才计划登记后不能更改：�
 EXIT_IN_FUTURE = "退出日期不能晚于今天。"
 
 
+def completed_term_end_error(term_end: datetime.date) -> str:
+    """Why a 期满 enrollee's 聘期结束 may not become ``term_end`` ("" when it may): 期满 is
+    given to a term that has ended (``services.enrollment_complete_term``), so its end lies
+    before today; one moved ahead would show 期满 for a term still running."""
+    today = dates.today()
+    if term_end < today:
+        return ""
+    return (f"该入选人员已期满，聘期结束 {term_end.isoformat()} 不能是今天（{today.isoformat()}）或以后的日期："
+            "期满是聘期结束后办理的，聘期结束应早于今天。实际仍需继续培养的，请为其新增入选记录（新的入选批次和聘期）；"
+            "聘期结束日期登记有误的，请改为实际结束的日期。")
+
+
 class Enrollment(Versioned, Audited):
     """入选人员 (人才计划入选名册的一行): a person in one batch of one programme.
 
@@ -372,6 +384,10 @@ class Enrollment(Versioned, Audited):
             errors["term_end"] = message
         if self.batch_year and self.written_now("batch_year") and (message := batch_year_ahead_error(self.batch_year)):
             errors["batch_year"] = message
+        if (not self._state.adding and self.status == EnrollmentStatus.COMPLETED and self.term_end
+                and "term_end" not in errors and self.written_now("term_end")
+                and (message := completed_term_end_error(self.term_end))):
+            errors["term_end"] = message
         loaded = getattr(self, "_audit_loaded", None) or {}
         for name in ("person", "programme"):
             if not self._state.adding and f"{name}_id" in loaded and loaded[f"{name}_id"] != getattr(self, f"{name}_id"):
@@ -419,6 +435,7 @@ class Enrollment(Versioned, Audited):
         """What is recorded on this enrollment that a changed term (聘期开始/聘期结束) would no
         longer cover, as errors under ``term_start`` and ``term_end``: every 资助年度 and
         考核年度 lies in the term's years (``EnrolleeYearRecord.year_outside_term_error``),
+        no grant is paid (拨付日期) before the term starts (``Funding.granted_on_error``),
         no review is dated before the term starts (``TermReview.clean``) and the 退出日期
         lies in the term (:meth:`exit_date_error`). Asked only when the term is written now,
         so a re-uploaded roster costs no query; the page, the roster sheet and
@@ -429,11 +446,16 @@ class Enrollment(Versioned, Audited):
         first, last = self.term_start.year, self.term_end.year
         before: list[str] = []
         after: list[str] = []
-        years = sorted(Funding.objects.filter(enrollment_id=self.pk).filter(Q(year__lt=first) | Q(year__gt=last))
-                       .values_list("year", flat=True))
-        if early := [y for y in years if y < first]:
+        grants = list(Funding.objects.filter(enrollment_id=self.pk)
+                      .filter(Q(year__lt=first) | Q(year__gt=last) | Q(granted_on__lt=self.term_start))
+                      .order_by("year").values_list("year", "granted_on"))
+        if early := [y for y, _ in grants if y < first]:
             before.append(f"{'、'.join(f'{y}年' for y in early)}的资助经费")
-        if late := [y for y in years if y > last]:
+        # A grant is paid once the term has begun (Funding.granted_on_error): one of a year
+        # in the term paid before a start moved later would have been paid to no one.
+        if paid := [(y, on) for y, on in grants if first <= y <= last and on and on < self.term_start]:
+            before.append("、".join(f"{y}年的资助经费（拨付日期 {on.isoformat()}）" for y, on in paid))
+        if late := [y for y, _ in grants if y > last]:
             after.append(f"{'、'.join(f'{y}年' for y in late)}的资助经费")
         reviews = (TermReview.objects.filter(enrollment_id=self.pk)
                    .filter(Q(review_year__lt=first) | Q(review_year__gt=last) | Q(reviewed_on__lt=self.term_start))
@@ -645,6 +667,12 @@ def reviewed_before_year_error(review_year: int | None, reviewed_on: datetime.da
             f"考核日期应不早于{review_year}年1月1日。")
 
 
+def review_date_fixed(review_year: int | None, recorded: datetime.date) -> str:
+    """The message for a 考核日期 changed on a review already recorded (one wording for every path)."""
+    return (f"{review_year}年聘期考核已于 {recorded.isoformat()} 登记，考核日期不能更改："
+            "考核结果（优秀的奖励、不合格的退出）已按该日期执行。")
+
+
 class TermReview(EnrolleeYearRecord):
     """聘期考核: the review at (or during) an enrollee's term. Recorded through
     ``term_review_record``: 优秀 creates the reward, 不合格 starts the exit. The review
@@ -684,6 +712,12 @@ class TermReview(EnrolleeYearRecord):
         if self._state.adding and enrollment.status == EnrollmentStatus.EXITED:
             raise ValidationError({"enrollment": f"「{enrollment}」已退出，不再进行聘期考核。"})
         errors: dict[str, str] = {}
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        if (not self._state.adding and loaded.get("reviewed_on") is not None
+                and loaded["reviewed_on"] != self.reviewed_on):
+            # The reward and the exit were carried out on the date recorded: a review
+            # re-dated after them would have its consequences precede it.
+            raise ValidationError({"reviewed_on": review_date_fixed(self.review_year, loaded["reviewed_on"])})
         if self.written_now("review_year") and (message := self.year_outside_term_error(enrollment)):
             errors["review_year"] = message
         elif self.written_now("review_year") and self.review_year and self.review_year > dates.today().year:
@@ -767,6 +801,11 @@ CARD_VALID_YEARS = 5
 # A card is issued to a talent at work, so no earlier than the holder's 18th birthday.
 CARD_HOLDER_MIN_AGE = 18
 
+# Whose card it is: the green-channel requests hang from the card and are the holder's,
+# so a card given to someone else would carry them along (and skip the 18-years check).
+CARD_HOLDER_FIXED = ("服务卡发放后持卡人不能更改：卡上的绿色通道事项都是持卡人本人提交的，改了持卡人，这些事项就随卡记到了别人名下。"
+                     "如发卡有误，请注销这张卡，再为正确的持卡人发放新卡。")
+
 
 class ServiceCard(Audited):
     """陇原人才服务卡: a card held by a high-level talent, opening the green channel in
@@ -815,8 +854,50 @@ class ServiceCard(Audited):
         unknown = [a for a in (self.areas or []) if a not in BenefitArea.values]
         if unknown:
             errors["areas"] = f"未知的服务事项：{'、'.join(map(str, unknown))}。"
+        loaded = getattr(self, "_audit_loaded", None) or {}
+        if not self._state.adding and "holder_id" in loaded and loaded["holder_id"] != self.holder_id:
+            errors["holder"] = CARD_HOLDER_FIXED
+        for name, message in self.requests_outside_card().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def requests_outside_card(self) -> dict[str, str]:
+        """What green-channel requests already submitted on this card a changed 发卡日期,
+        有效期至 or 服务事项 would leave outside it, as errors under those fields ({} when
+        none): a request is submitted while the card is valid and in an area it opens
+        (``services.card_area_error``), and a card moved from under its requests would show
+        them as never allowed. Asked only for a stored card and a field written now; the
+        card's page, the record itself and the demo seeder all clean here."""
+        if self._state.adding or self.pk is None:
+            return {}
+        written = [name for name in ("issued_on", "expires_on", "areas") if self.written_now(name)]
+        if not written:
+            return {}
+        requests = GreenChannelRequest.objects.filter(card_id=self.pk).order_by("submitted_on", "pk")
+        rule = ("服务卡的发卡日期、有效期至和可享受服务事项须覆盖卡上已提交的绿色通道事项，请核对后再改；"
+                "确需停止服务或缩短有效期的，请注销这张卡，换发新卡。")
+        errors: dict[str, str] = {}
+        if "issued_on" in written and self.issued_on and (early := requests.filter(submitted_on__lt=self.issued_on)):
+            errors["issued_on"] = (f"发卡日期 {self.issued_on.isoformat()} 晚于卡上已提交的绿色通道事项"
+                                   f"{self._requests_named(early)}的提交日期：{rule}")
+        if "expires_on" in written and self.expires_on and (late := requests.filter(submitted_on__gt=self.expires_on)):
+            errors["expires_on"] = (f"有效期至 {self.expires_on.isoformat()} 早于卡上已提交的绿色通道事项"
+                                    f"{self._requests_named(late)}的提交日期：{rule}")
+        if "areas" in written and (dropped := requests.exclude(area__in=list(self.areas or []))):
+            labels = dict(BenefitArea.choices)
+            areas = "、".join(f"「{labels.get(a, a)}」" for a in sorted({r.area for r in dropped},
+                                                                        key=BenefitArea.values.index))
+            errors["areas"] = (f"卡上已提交{areas}服务事项的绿色通道事项{self._requests_named(dropped)}，"
+                               f"不能取消这些服务事项：{rule}")
+        return errors
+
+    @staticmethod
+    def _requests_named(requests: models.QuerySet[GreenChannelRequest], shown: int = 3) -> str:
+        """``「户籍（2024-02-01）」「就医（2024-03-05）」等5件``: the first requests, then how many."""
+        found = list(requests[: shown + 1])
+        named = "".join(f"「{r}」" for r in found[:shown])
+        return f"{named}等{requests.count()}件" if len(found) > shown else named
 
     def issued_on_error(self) -> str:
         """Why the 发卡日期 is refused ("" when it is not): a card is issued on a day that has
@@ -999,7 +1080,8 @@ class ContactWay(models.TextChoices):
 
 
 class LiaisonContact(Audited):
-    """联系服务记录: one contact between the leader and the expert."""
+    """联系服务记录: one contact between the leader and the expert, dated on a day that has
+    come and not before the liaison began."""
 
     scope_field = "liaison__expert__unit"
 
@@ -1022,5 +1104,9 @@ class LiaisonContact(Audited):
         return f"{self.contacted_on} {self.get_way_display()}"
 
     def clean(self) -> None:
+        if self.contacted_on and self.written_now("contacted_on") and dates.after_today(self.contacted_on):
+            # A contact is logged once it has taken place: one dated ahead would count
+            # as this year's contact and drop the expert off the 本年度未联系 list now.
+            raise ValidationError({"contacted_on": "联系日期不能晚于今天。"})
         if self.liaison_id and self.contacted_on and self.contacted_on < self.liaison.started_on:
             raise ValidationError({"contacted_on": "联系日期不能早于建立联系日期。"})

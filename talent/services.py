@@ -192,12 +192,25 @@ def enrollment_exit(*, enrollment: Enrollment, reason: str, exit_date: datetime.
     return enrollment
 
 
+def expiry_day_error(on: datetime.date) -> str:
+    """Why ``on`` may not be the day 期满 is judged on ("" when it may): a day that has come.
+    Judged on a later day, a term still running would be marked 期满 (and drop off the
+    roster and its funding) before it ends."""
+    if on <= today():
+        return ""
+    return (f"期满判断日期 {on.isoformat()} 晚于今天（{today().isoformat()}）：聘期期满按已经到来的日期判断，"
+            "聘期尚未结束的人员不能提前标记为期满。")
+
+
 @transaction.atomic
 def enrollment_complete_term(*, enrollment: Enrollment, actor: Any, on: datetime.date | None = None) -> bool:
-    """期满: an active enrollee whose term has ended leaves the roster as 期满.
-    Returns whether anything changed (the expiry command runs every day)."""
+    """期满: an active enrollee whose term has ended (before ``on``, today or a day that has
+    come: ``expiry_day_error``) leaves the roster as 期满. Returns whether anything changed
+    (the expiry command runs every day)."""
     require_permission(actor, "talent.change_enrollment", "聘期期满")
     on = on or today()
+    if message := expiry_day_error(on):
+        raise ValidationError(message)
     enrollment = _lock(enrollment, actor)
     if enrollment.status != EnrollmentStatus.ACTIVE:
         return False
@@ -210,8 +223,11 @@ def enrollment_complete_term(*, enrollment: Enrollment, actor: Any, on: datetime
 
 
 def enrollments_expire_terms(*, actor: Any, on: datetime.date | None = None) -> int:
-    """Mark every active enrollee whose term ended before ``on`` as 期满; returns how many."""
+    """Mark every active enrollee whose term ended before ``on`` (a day that has come) as
+    期满; returns how many."""
     on = on or today()
+    if message := expiry_day_error(on):
+        raise ValidationError(message)
     due = Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE, term_end__lt=on).order_by("pk")
     return sum(enrollment_complete_term(enrollment=e, on=on, actor=actor) for e in due)
 

@@ -59,6 +59,11 @@ class ServiceCardAdmin(ScopedModelAdmin):
     search_fields = ["=card_number", "^holder__name"]
     autocomplete_fields = ["holder"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The requests on a card are its holder's (talent.models.CARD_HOLDER_FIXED).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["holder"] if obj is not None else readonly
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceCard]:
         return super().get_queryset(request).annotate(
             open_n=Count("requests", filter=Q(requests__status__in=OPEN_REQUEST_STATUSES))).order_by("card_number")

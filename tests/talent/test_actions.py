@@ -32,8 +32,8 @@ def test_the_review_action_asks_for_the_grade_then_applies_it(leading, enroll, c
 
 
 def test_the_exit_action_reports_refusals_in_one_summary(leading, enroll, county_a_clerk, client_for) -> None:
-    active, gone = enroll(leading), enroll(leading)
-    services.enrollment_complete_term(enrollment=gone, on=datetime.date(2030, 1, 1), actor=SYSTEM)
+    active, gone = enroll(leading), enroll(leading, term_start=datetime.date(2019, 1, 1), batch_year=2019)
+    services.enrollment_complete_term(enrollment=gone, actor=SYSTEM)  # its term ended 2023-12-31
     # Both are listed under 全部 (the list starts on 在册), where the clerk picked them.
     response = client_for(county_a_clerk).post(reverse("admin:talent_enrollment_changelist") + "?status__exact=all", {
         "action": "exit_enrollment", "_selected_action": [active.pk, gone.pk], "apply": "1",
