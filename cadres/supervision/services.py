@@ -291,6 +291,26 @@ def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingC
 # 个人有关事项
 # ---------------------------------------------------------------------------
 
+@transaction.atomic
+def personal_matters_report_save(*, report: PersonalMattersReport, actor: Any,
+                                 validate: bool = True) -> PersonalMattersReport:
+    """Record or correct a 个人有关事项报告. A report a 抽查 has drawn keeps its cadre and
+    year and files no later than the check (``PersonalMattersReport.spot_check_errors``,
+    through ``clean()``, as on the sheet)."""
+    adding = report._state.adding or report.pk is None
+    _require_perm(actor, "supervision.add_personalmattersreport" if adding
+                  else "supervision.change_personalmattersreport", "登记个人有关事项报告")
+    _require_cadre_in_scope(report.cadre_id, actor)
+    if not adding:
+        stored = _lock(report, actor)
+        if getattr(report, "_audit_loaded", None) is None:
+            report._audit_loaded = concrete_values(stored)
+    if validate:
+        report.full_clean()
+    save_audited(report, actor=actor)
+    return report
+
+
 def personal_matters_record_view(*, report: PersonalMattersReport, actor: Any) -> None:
     """Who opened a personal-matters report, and when (查看敏感信息)."""
     require_actor(actor)
