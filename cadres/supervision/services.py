@@ -759,15 +759,34 @@ def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: dateti
 # 因私出入境证件
 # ---------------------------------------------------------------------------
 
+def lend_day_error(document: TravelDocument, lent_on: datetime.date | None) -> str | None:
+    """借出日期 within the document's custody: not before it was deposited (交存日期), and
+    not before the previous loan came back (交还日期): the loans of one document do not overlap."""
+    if lent_on is None:
+        return None
+    if document.deposited_on and lent_on < document.deposited_on:
+        return (f"借出日期 {lent_on:%Y-%m-%d} 早于证件的交存日期 {document.deposited_on:%Y-%m-%d}："
+                f"证件交存组织保管后才能借出，请核对借出日期。")
+    previous = (TravelDocumentLoan.objects.filter(document=document, returned_on__isnull=False)
+                .order_by("-returned_on").first())
+    if previous is not None and lent_on < previous.returned_on:
+        return (f"借出日期 {lent_on:%Y-%m-%d} 早于上次借用（{previous.lent_on:%Y-%m-%d} 借出）的交还日期 "
+                f"{previous.returned_on:%Y-%m-%d}：同一证件的借用不能重叠，请核对借出日期。")
+    return None
+
+
 @transaction.atomic
 def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, due_on: datetime.date, purpose: str,
                          approved_by: str, actor: Any) -> TravelDocumentLoan:
-    """借出: only a document in custody, with a due date."""
+    """借出: only a document in custody, with a due date, on a day it was in custody
+    (:func:`lend_day_error`)."""
     _require_perm(actor, "supervision.add_traveldocumentloan", "借出证件")
     locked = _lock(document, actor, "document")
     if locked.status != TravelDocumentStatus.IN_CUSTODY:
         raise ValidationError({"document": f"{locked}当前状态为「{locked.get_status_display()}」，不能借出。"})
     _day_between(lent_on, "lent_on", "借出日期", None, "")
+    if refused := lend_day_error(locked, lent_on):
+        raise ValidationError({"lent_on": refused})
     if locked.expires_on and locked.expires_on < due_on:
         raise ValidationError({"due_on": f"证件有效期至{locked.expires_on:%Y-%m-%d}，早于应交还日期。"})
     loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),
