@@ -394,6 +394,74 @@ def enters_past_principal(post: Post, before: Post | None) -> bool:
     return (before.rank, before.appointed_on) != (post.rank, post.appointed_on)
 
 
+def moves_current_principal(post: Post, before: Post | None) -> bool:
+    """A current principal post that already was one, its 任职时间 corrected: neither
+    :func:`becomes_current_principal` nor :func:`enters_past_principal` sees it."""
+    return (before is not None and post.pk is not None and post.is_current and post.is_principal
+            and before.is_current and before.is_principal and post.appointed_on is not None
+            and before.appointed_on != post.appointed_on)
+
+
+def principal_held_before(post: Post, before: Post) -> Post | None:
+    """The principal post the cadre held before ``post`` as stored (``before``): appointed
+    last before it, in the order of ``promotions_of``."""
+    return (Post.objects.filter(cadre_id=post.cadre_id, is_principal=True).exclude(rank="").exclude(pk=post.pk)
+            .filter(Q(appointed_on__lt=before.appointed_on) | Q(appointed_on=before.appointed_on, pk__lt=post.pk))
+            .order_by("-appointed_on", "-id").first())
+
+
+def check_moved_current_principal(post: Post, before: Post) -> None:
+    """A corrected 任职时间 of the current principal post: not before the 免职时间 of the
+    principal post held before it (the two would overlap), and, when it is a promotion over
+    that post, the promotion's rules on the new day (:func:`check_promotion`: no 影响期,
+    a 凡提四必 case for the step)."""
+    previous = principal_held_before(post, before)
+    if previous is None:
+        return
+    if previous.removed_on is not None and post.appointed_on < previous.removed_on:
+        raise ValidationError({"appointed_on": (
+            f"任职时间 {post.appointed_on:%Y-%m-%d} 早于此前所任主职务「{previous.title}」的免职时间 "
+            f"{previous.removed_on:%Y-%m-%d}：现任主职务不能与此前的主职务重叠，请核对任职时间。")})
+    if becomes_current_principal(post, before):
+        return  # a higher 职务层次 as well: check_post checks the promotion against the profile
+    check_promotion(cadre_id=post.cadre_id, held_rank=previous.rank, held_grade="", rank=post.rank, grade="",
+                    on=post.appointed_on, field="appointed_on", title=post.title, post_id=post.pk)
+
+
+def _promoted_in_year(post: Post, year: int) -> bool:
+    """Whether the cadre's principal posts, ``post`` as it is being written, hold a
+    promotion appointed in ``year`` (the reading of ``promotions_of``)."""
+    posts = [p for p in Post.objects.filter(cadre_id=post.cadre_id, is_principal=True).exclude(rank="")
+             .exclude(pk=post.pk)]
+    if post.is_principal and post.rank and post.appointed_on is not None:
+        posts.append(post)
+    posts.sort(key=lambda p: (p.appointed_on, p.pk))
+    return any(is_promotion(held_rank=held.rank, held_grade="", rank=later.rank, grade="")
+               and later.appointed_on.year == year for held, later in zip(posts, posts[1:]))
+
+
+def check_evaluations_kept(post: Post, before: Post | None) -> None:
+    """A 新提拔干部评议 on record rests on a promotion in its year (``SelectionEvaluation.
+    promotion``): a correction of that post's 任职时间, 职务层次 or 主职 that leaves the
+    cadre without a promotion in that year is refused, as a 免职时间 may not leave a
+    离任检查 behind (:func:`check_departure_checked`)."""
+    if before is None or post.pk is None:
+        return
+    if (before.appointed_on, before.rank, before.is_principal) == (post.appointed_on, post.rank, post.is_principal):
+        return
+    from .selection.models import EvaluationKind, SelectionEvaluation
+
+    for evaluation in SelectionEvaluation.objects.filter(kind=EvaluationKind.CADRE, promotion_id=post.pk).order_by(
+            "year", "id"):
+        if _promoted_in_year(post, evaluation.year):
+            continue
+        field = "appointed_on" if before.appointed_on != post.appointed_on else "rank"
+        raise ValidationError({field: (
+            f"该干部{evaluation.year}年度新提拔干部评议（评议日期 {evaluation.evaluated_on:%Y-%m-%d}）以这次提拔为依据："
+            f"改动后该干部{evaluation.year}年度没有提拔任职，评议将失去依据。请核对任职时间和职务层次。")},
+            code="evaluated")
+
+
 def expelled_from_office_refusal(cadre_id: int | None, on: datetime.date) -> str | None:
     """开除公职 ends public office for good: no post is taken on or after its decision."""
     from .supervision.models import DisciplineFinding, DisciplineKind
@@ -450,13 +518,16 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
     profile's 职务层次; ``promotions_of`` does not count such a first post, so the case
     that pays for it is returned, for the writer to record as spent
     (``cadres.services.vetting_cases_spend``), as for a 职级 raise. A 免职时间 keeps to
-    the post's 离任检查 (:func:`check_departure_checked`)."""
+    the post's 离任检查 (:func:`check_departure_checked`). A corrected 任职时间 of the current
+    principal post is checked again (:func:`check_moved_current_principal`), and no
+    correction takes away the promotion a 新提拔干部评议 rests on (:func:`check_evaluations_kept`)."""
     check_departure_checked(post)
     if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
         if refusal := expelled_from_office_refusal(post.cadre_id, post.appointed_on):
             raise ValidationError({"appointed_on": refusal})
     if post.appointed_on is None:
         return None
+    check_evaluations_kept(post, before)
     held_rank, _ = held if held is not None else held_rank_and_grade(post.cadre_id)
     if enters_past_principal(post, before):
         on_file = rank_held_before(post)
@@ -466,6 +537,8 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
         if case is None or on_file is not None:
             return None
         return VettingUse(case.pk, post.appointed_on, f"提拔为「{post.title}」（{post.appointed_on:%Y-%m-%d}任职）")
+    if moves_current_principal(post, before):
+        check_moved_current_principal(post, before)
     if not becomes_current_principal(post, before):
         return None
     check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",

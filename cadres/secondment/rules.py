@@ -121,6 +121,29 @@ def end_errors(a: Assignment, *, status: str, left_on: datetime.date | None, rea
     return errors
 
 
+def records_outside_period_error(start: datetime.date, end: datetime.date, *, checks: Iterable[Any],
+                                 assessments: Iterable[Any]) -> tuple[str, str] | None:
+    """A term covers what is recorded on it: the 在岗抽查 (``start`` ≤ day < ``end``, as
+    :func:`duty_check_errors` admits them) and the 年度考核 (its year from ``start``'s to
+    ``end``'s, as :func:`assessment_errors`). The first record left outside, as
+    (``"start"`` or ``"end"``, its name), or None. ``checks`` and ``assessments`` in order."""
+    for check in checks:
+        if check.checked_on < start or check.checked_on >= end:
+            side = "start" if check.checked_on < start else "end"
+            return side, f"{check.checked_on:%Y-%m-%d}的在岗抽查（{check.get_present_display()}，抽查人{check.checker}）"
+    for assessment in assessments:
+        if not (start.year <= assessment.year <= end.year):
+            side = "start" if assessment.year < start.year else "end"
+            return side, f"{assessment.year}年度的年度考核（{assessment.get_grade_display()}）"
+    return None
+
+
+def period_leaves_out(label: str, day: datetime.date, record: str, start: datetime.date,
+                      end: datetime.date) -> str:
+    return (f"{label} {day:%Y-%m-%d} 使已登记的{record}落在选派期间（{start:%Y-%m-%d}至{end:%Y-%m-%d}）外："
+            f"选派期间须覆盖已登记的在岗抽查和年度考核；确需调整的，请先更正这些记录。")
+
+
 def duty_check_errors(a: Assignment, checked_on: datetime.date | None) -> dict[str, str]:
     """在岗抽查 falls within the assignment's time in post and not in the future."""
     if checked_on is None:

@@ -65,7 +65,8 @@ def _lock(obj: Any, actor: Any, field: str) -> Any:
 
 def check_assignment(assignment: Assignment) -> None:
     """Every rule of one assignment against what is stored: its shape, the cadre's other
-    assignments, the village's other 第一书记. Raises ``ValidationError``."""
+    assignments, the village's other 第一书记, and (a correction) the 在岗抽查 and 年度考核
+    already recorded on it, which its term must cover. Raises ``ValidationError``."""
     errors: dict[str, Any] = dict(rules.assignment_shape_errors(assignment))
     if not errors and assignment.cadre_id:
         mine = Assignment.objects.filter(cadre_id=assignment.cadre_id).select_related(
@@ -78,8 +79,24 @@ def check_assignment(assignment: Assignment) -> None:
                 village=assignment.village.strip()).select_related("cadre", "township")
             if (message := rules.village_first_secretary_error(assignment, village)) is not None:
                 errors["village"] = message
+    if not errors and assignment.pk is not None and assignment.starts_on and assignment.ends_on:
+        left_out = _records_outside(assignment, assignment.starts_on, rules.period_end(assignment))
+        if left_out is not None:
+            side, record = left_out
+            field, label, day = (("starts_on", "选派开始日期", assignment.starts_on) if side == "start"
+                                 else ("ends_on", "选派期满日期", assignment.ends_on))
+            errors[field] = rules.period_leaves_out(label, day, record, assignment.starts_on,
+                                                    rules.period_end(assignment))
     if errors:
         raise ValidationError(errors)
+
+
+def _records_outside(assignment: Assignment, start: datetime.date, end: datetime.date) -> tuple[str, str] | None:
+    """The first 在岗抽查 or 年度考核 recorded on ``assignment`` that a term from ``start`` to
+    ``end`` would leave out (``rules.records_outside_period_error``)."""
+    checks = DutyCheck.objects.filter(assignment_id=assignment.pk).order_by("checked_on", "id")
+    assessments = AssignmentAssessment.objects.filter(assignment_id=assignment.pk).order_by("year", "id")
+    return rules.records_outside_period_error(start, end, checks=checks, assessments=assessments)
 
 
 def _serialise(assignment: Assignment) -> None:
@@ -131,6 +148,9 @@ def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.dat
                               replacement_cadre=replacement_cadre)
     if replacement_cadre is not None and "replacement_cadre" not in errors:
         _require_cadre_in_scope(replacement_cadre.pk, actor, "replacement_cadre")
+    if not errors and (left_out := _records_outside(locked, locked.starts_on, left_on)) is not None:
+        # 离岗 ends the term on that day: what was recorded after it would fall outside.
+        errors["left_on"] = rules.period_leaves_out("离岗日期", left_on, left_out[1], locked.starts_on, left_on)
     if errors:
         raise ValidationError(errors)
     if status == AssignmentStatus.COMPLETED:

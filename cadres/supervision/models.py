@@ -497,8 +497,40 @@ class PersonalMattersReport(Audited):
             # A report on year N is filed during or after year N (normally early N+1).
             errors["submitted_on"] = (f"报告日期（{self.submitted_on:%Y-%m-%d}）早于报告年度{self.year}年，"
                                       f"不能早于{self.year}年1月1日；请核对报告年度或报告日期。")
+        for name, message in self.spot_check_errors().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def spot_check_errors(self) -> dict[str, str]:
+        """A report a 抽查 has drawn is what that check verified: it keeps its cadre and year,
+        and its 报告日期 may not move past the 核查日期 of a check on it (the check would
+        have verified a report not yet filed). Reports no check references change freely."""
+        if self.pk is None:
+            return {}
+        stored = PersonalMattersReport.objects.filter(pk=self.pk).values("cadre_id", "year").first()
+        if stored is None:
+            return {}
+        checks = list(SpotCheck.objects.filter(report_id=self.pk).select_related("draw", "draw__unit", "supplement")
+                      .order_by("checked_on", "id"))
+        if not checks:
+            return {}
+
+        def named(check: SpotCheck) -> str:
+            return f"「{check.draw.unit} {check.draw.year}年度抽查（{check.round_label}）」"
+
+        errors: dict[str, str] = {}
+        for name, label in (("cadre_id", "干部"), ("year", "报告年度")):
+            if getattr(self, name) != stored[name]:
+                errors[name.removesuffix("_id")] = (
+                    f"该报告已被{named(checks[0])}抽中核实，不能更改{label}：抽查核实的是这份报告。"
+                    f"如登记有误，请在核查情况中说明。")
+        late = next((c for c in checks if c.checked_on and self.submitted_on and self.submitted_on > c.checked_on),
+                    None)
+        if late is not None:
+            errors["submitted_on"] = (f"报告日期 {self.submitted_on:%Y-%m-%d} 晚于{named(late)}的核查日期 "
+                                      f"{late.checked_on:%Y-%m-%d}：核查的报告须在核查之前报送，请核对报告日期。")
+        return errors
 
 
 class DrawMethod(models.TextChoices):

@@ -99,6 +99,16 @@ def _day_between(day: datetime.date, field: str, label: str, earliest: datetime.
         raise ValidationError({field: f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d}）。"})
 
 
+def _refuse_another_cadre(stored: Any, changed: Any, what: str) -> None:
+    """A decision stays on the cadre it was recorded for: its 影响期 holds that cadre back
+    and the 带病提拔倒查 it opened looks at that cadre's promotions. Moving it to another
+    cadre would lift the first one's ban as deleting it would, so it is refused."""
+    if stored.cadre_id != changed.cadre_id:
+        raise ValidationError({"cadre": f"{what}登记后不能更换干部：影响期和带病提拔倒查都落在原干部名下，"
+                                        f"换人即解除其提拔限制。确系录错干部的，请为正确的干部另行登记。"},
+                              code="fixed")
+
+
 def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
     for name in fields:
         setattr(target, name, getattr(source, name))
@@ -134,6 +144,7 @@ def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool =
     original_type = None
     if not adding:
         stored = _lock(record, actor)
+        _refuse_another_cadre(stored, record, "组织处理")
         original_type = stored.handling_type
         if getattr(record, "_audit_loaded", None) is None:
             record._audit_loaded = concrete_values(stored)
@@ -168,6 +179,7 @@ def discipline_finding_save(*, finding: DisciplineFinding, actor: Any, validate:
     _require_cadre_in_scope(finding.cadre_id, actor)
     if not adding:
         stored = _lock(finding, actor)
+        _refuse_another_cadre(stored, finding, "党纪政务处分")
         if getattr(finding, "_audit_loaded", None) is None:
             finding._audit_loaded = concrete_values(stored)
     finding.document_number = (finding.document_number or "").strip()
@@ -278,6 +290,26 @@ def vetting_terminate(*, case: VettingCase, actor: Any, reason: str) -> VettingC
 # ---------------------------------------------------------------------------
 # 个人有关事项
 # ---------------------------------------------------------------------------
+
+@transaction.atomic
+def personal_matters_report_save(*, report: PersonalMattersReport, actor: Any,
+                                 validate: bool = True) -> PersonalMattersReport:
+    """Record or correct a 个人有关事项报告. A report a 抽查 has drawn keeps its cadre and
+    year and files no later than the check (``PersonalMattersReport.spot_check_errors``,
+    through ``clean()``, as on the sheet)."""
+    adding = report._state.adding or report.pk is None
+    _require_perm(actor, "supervision.add_personalmattersreport" if adding
+                  else "supervision.change_personalmattersreport", "登记个人有关事项报告")
+    _require_cadre_in_scope(report.cadre_id, actor)
+    if not adding:
+        stored = _lock(report, actor)
+        if getattr(report, "_audit_loaded", None) is None:
+            report._audit_loaded = concrete_values(stored)
+    if validate:
+        report.full_clean()
+    save_audited(report, actor=actor)
+    return report
+
 
 def personal_matters_record_view(*, report: PersonalMattersReport, actor: Any) -> None:
     """Who opened a personal-matters report, and when (查看敏感信息)."""
@@ -727,15 +759,34 @@ def file_audit_resolve(*, audit: FileAudit, resolution: str, resolved_on: dateti
 # 因私出入境证件
 # ---------------------------------------------------------------------------
 
+def lend_day_error(document: TravelDocument, lent_on: datetime.date | None) -> str | None:
+    """借出日期 within the document's custody: not before it was deposited (交存日期), and
+    not before the previous loan came back (交还日期): the loans of one document do not overlap."""
+    if lent_on is None:
+        return None
+    if document.deposited_on and lent_on < document.deposited_on:
+        return (f"借出日期 {lent_on:%Y-%m-%d} 早于证件的交存日期 {document.deposited_on:%Y-%m-%d}："
+                f"证件交存组织保管后才能借出，请核对借出日期。")
+    previous = (TravelDocumentLoan.objects.filter(document=document, returned_on__isnull=False)
+                .order_by("-returned_on").first())
+    if previous is not None and lent_on < previous.returned_on:
+        return (f"借出日期 {lent_on:%Y-%m-%d} 早于上次借用（{previous.lent_on:%Y-%m-%d} 借出）的交还日期 "
+                f"{previous.returned_on:%Y-%m-%d}：同一证件的借用不能重叠，请核对借出日期。")
+    return None
+
+
 @transaction.atomic
 def travel_document_lend(*, document: TravelDocument, lent_on: datetime.date, due_on: datetime.date, purpose: str,
                          approved_by: str, actor: Any) -> TravelDocumentLoan:
-    """借出: only a document in custody, with a due date."""
+    """借出: only a document in custody, with a due date, on a day it was in custody
+    (:func:`lend_day_error`)."""
     _require_perm(actor, "supervision.add_traveldocumentloan", "借出证件")
     locked = _lock(document, actor, "document")
     if locked.status != TravelDocumentStatus.IN_CUSTODY:
         raise ValidationError({"document": f"{locked}当前状态为「{locked.get_status_display()}」，不能借出。"})
     _day_between(lent_on, "lent_on", "借出日期", None, "")
+    if refused := lend_day_error(locked, lent_on):
+        raise ValidationError({"lent_on": refused})
     if locked.expires_on and locked.expires_on < due_on:
         raise ValidationError({"due_on": f"证件有效期至{locked.expires_on:%Y-%m-%d}，早于应交还日期。"})
     loan = TravelDocumentLoan(document=locked, lent_on=lent_on, due_on=due_on, purpose=purpose.strip(),

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..services import (
     personal_matters_record_view,
+    personal_matters_report_save,
     spot_check_draw,
     spot_check_draw_errors,
     spot_check_open_rectification,
@@ -50,6 +51,9 @@ class PersonalMattersReportAdmin(ImportExportMixin, ScopedModelAdmin):
     @admin.display(description="单位", ordering="cadre__unit__path")
     def cadre_unit(self, obj: PersonalMattersReport) -> str:
         return str(obj.cadre.unit)
+
+    def save_model(self, request: HttpRequest, obj: PersonalMattersReport, form: Any, change: bool) -> None:
+        personal_matters_report_save(report=obj, actor=request.user, validate=False)  # the form has validated it
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:

@@ -14,7 +14,7 @@ from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 
 from ..models import TravelDocument, TravelDocumentLoan, TravelDocumentStatus, TravelViolation
-from ..services import travel_document_cancel, travel_document_lend, travel_document_return
+from ..services import lend_day_error, travel_document_cancel, travel_document_lend, travel_document_return
 from .base import ReasonForm, ask_then_run, run_per_object
 from .steps import LOAN_STEPS, TRAVEL_DOCUMENT_STEPS, document_timeline
 
@@ -103,6 +103,8 @@ class LoanForm(forms.ModelForm):
         document = cleaned.get("document")
         if document is not None and document.status != TravelDocumentStatus.IN_CUSTODY:
             self.add_error("document", f"{document}当前状态为「{document.get_status_display()}」，不能借出。")
+        elif document is not None and (refused := lend_day_error(document, cleaned.get("lent_on"))):
+            self.add_error("lent_on", refused)
         return cleaned
 
 
