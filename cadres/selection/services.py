@@ -23,7 +23,8 @@ from cadres.supervision.models import DisciplineFinding, HandlingRecord, Vetting
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import concrete_values
 from orgwork.common import dates, freetext
-from orgwork.common.contract import lock_in_scope, require_actor, require_permission, save_audited, user_of
+from orgwork.common.contract import (delete_audited, lock_in_scope, require_actor, require_permission, save_audited,
+                                     user_of)
 from orgwork.rectification.services import rectification_open_item
 from orgwork.units.models import Unit
 from orgwork.units.scope import scope_queryset
@@ -376,6 +377,27 @@ def look_back_open(*, record: HandlingRecord | DisciplineFinding, actor: Any) ->
                                 signed_by=_signer(case))
         save_audited(row, actor=actor)
     return look_back
+
+
+def look_back_withdraw(*, record: HandlingRecord | DisciplineFinding, actor: Any) -> None:
+    """A 组织处理 or 党纪政务处分 corrected to another cadre (录错干部) takes its 带病提拔倒查
+    off the first cadre: one still being checked is withdrawn (deleted with the promotions
+    it listed, one audit row each), and :func:`look_back_open` starts one for the right
+    cadre once the record is saved. One already concluded stands on the record, and the
+    correction is refused."""
+    require_actor(actor)
+    field = "discipline_finding" if isinstance(record, DisciplineFinding) else "handling_record"
+    look_back = LookBack.objects.select_for_update().filter(**{f"{field}_id": record.pk}).first()
+    if look_back is None:
+        return
+    if look_back.status != CheckStatus.CHECKING:
+        raise ValidationError({"cadre": (
+            f"该记录启动的带病提拔倒查已于 {timezone.localtime(look_back.concluded_at):%Y-%m-%d} 办结，"
+            "倒查结论记在原干部名下，不能再更换干部。确系录错干部的，请联系上级组织部门处理。")}, code="look_back_concluded")
+    because = "更正干部：原干部名下的带病提拔倒查撤回，按更正后的干部重新启动"
+    for row in look_back.promotions.all():
+        delete_audited(row, actor=actor, message=because)
+    delete_audited(look_back, actor=actor, message=because)
 
 
 @transaction.atomic

@@ -68,7 +68,7 @@ from .models import (
 )
 from .periods import influence_end
 from .selectors import clearing_refusals, open_vetting_cadre_ids
-from .signals import handling_recorded
+from .signals import cadre_corrected, handling_recorded
 
 M = TypeVar("M", bound=models.Model)
 
@@ -99,14 +99,13 @@ def _day_between(day: datetime.date, field: str, label: str, earliest: datetime.
         raise ValidationError({field: f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d}）。"})
 
 
-def _refuse_another_cadre(stored: Any, changed: Any, what: str) -> None:
-    """A decision stays on the cadre it was recorded for: its 影响期 holds that cadre back
-    and the 带病提拔倒查 it opened looks at that cadre's promotions. Moving it to another
-    cadre would lift the first one's ban as deleting it would, so it is refused."""
+def _cadre_corrected(stored: Any, changed: Any, actor: Any) -> None:
+    """A decision corrected to another cadre (录错干部): its 影响期 moves with it, and what
+    rests on the first cadre because of it is withdrawn or refuses the correction
+    (``signals.cadre_corrected``: a 带病提拔倒查 still open is withdrawn, one concluded
+    refuses). The audit row of the save names both cadres."""
     if stored.cadre_id != changed.cadre_id:
-        raise ValidationError({"cadre": f"{what}登记后不能更换干部：影响期和带病提拔倒查都落在原干部名下，"
-                                        f"换人即解除其提拔限制。确系录错干部的，请为正确的干部另行登记。"},
-                              code="fixed")
+        cadre_corrected.send(sender=type(stored), record=stored, actor=actor)
 
 
 def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
@@ -144,7 +143,7 @@ def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool =
     original_type = None
     if not adding:
         stored = _lock(record, actor)
-        _refuse_another_cadre(stored, record, "组织处理")
+        _cadre_corrected(stored, record, actor)
         original_type = stored.handling_type
         if getattr(record, "_audit_loaded", None) is None:
             record._audit_loaded = concrete_values(stored)
@@ -179,7 +178,7 @@ def discipline_finding_save(*, finding: DisciplineFinding, actor: Any, validate:
     _require_cadre_in_scope(finding.cadre_id, actor)
     if not adding:
         stored = _lock(finding, actor)
-        _refuse_another_cadre(stored, finding, "党纪政务处分")
+        _cadre_corrected(stored, finding, actor)
         if getattr(finding, "_audit_loaded", None) is None:
             finding._audit_loaded = concrete_values(stored)
     finding.document_number = (finding.document_number or "").strip()

@@ -8,6 +8,12 @@ Arguments: ``sender`` (``HandlingRecord`` or ``DisciplineFinding``), ``record`` 
 row) and ``actor`` (who wrote it). It is sent again when a record is corrected or a sheet
 row re-imported: receivers are idempotent. A receiver's ``ValidationError`` refuses the
 write as a whole.
+
+``cadre_corrected`` is sent, before the corrected row is saved, when a saved 组织处理 or
+党纪政务处分 is corrected to another cadre (录错干部): ``record`` (the stored row, still
+on the first cadre) and ``actor``. What rests on the first cadre because of the record
+is undone or refused there (a look-back still open is withdrawn; one concluded refuses
+the correction); ``handling_recorded`` then follows for the corrected row.
 """
 
 from __future__ import annotations
@@ -15,3 +21,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 handling_recorded = Signal()
+cadre_corrected = Signal()

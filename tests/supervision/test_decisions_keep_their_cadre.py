@@ -1,5 +1,7 @@
-"""A saved 组织处理 or 党纪政务处分 stays on the cadre it was recorded for: its 影响期 and
-the 带病提拔倒查 it opened rest on that cadre, so moving it is refused as deleting it is."""
+"""A 组织处理 or 党纪政务处分 recorded against the wrong cadre (录错干部) is corrected on its
+page: its 影响期 moves to the right cadre, the 带病提拔倒查 it opened on the first cadre is
+withdrawn while still open and started again on the right one, and once that look-back is
+concluded the cadre stays. Service and page, for both kinds of decision."""
 
 from __future__ import annotations
 
@@ -9,67 +11,95 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cadres.selection.models import CheckStatus, LookBack, LookBackVerdict
+from cadres.selection.services import look_back_conclude
 from cadres.supervision.models import DisciplineFinding, DisciplineKind, HandlingRecord, HandlingType
 from cadres.supervision.services import discipline_finding_save, handling_record_save
+from orgwork.audit.models import AuditAction, AuditLog
 from tests.cadre_work.discipline_helpers import find
+from tests.cadre_work.selection_samples import promoted_cadre
 from tests.samples.cadres import cadre_in
 
 from .helpers import SYSTEM, handle
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
-def other_cadre(tree):
+def wrong(tree):
+    """The cadre the decision was entered against by mistake: promoted in 2025, so the
+    decision opened a look-back on him."""
+    return promoted_cadre(tree["county_a"], name="钱录错")
+
+
+@pytest.fixture
+def right(tree):
     return cadre_in(tree["county_a"], name="赵文斌")
 
 
-def test_a_handling_record_cannot_be_moved_to_another_cadre(cadre_a, other_cadre) -> None:
-    record = handle(cadre_a, HandlingType.DEMOTION, datetime.date(2026, 3, 1))
-    record = HandlingRecord.objects.get(pk=record.pk)
-    record.cadre = other_cadre
+def moved(record, cadre):
+    stored = type(record).objects.get(pk=record.pk)
+    stored.cadre = cadre
+    return stored
+
+
+def test_a_handling_record_corrected_to_the_right_cadre_moves_its_period_and_withdraws_the_open_look_back(
+        wrong, right) -> None:
+    record = handle(wrong, HandlingType.DEMOTION, datetime.date(2026, 3, 1))
+    look_back = LookBack.objects.get(handling_record=record)
+    assert look_back.cadre_id == wrong.pk
+    handling_record_save(record=moved(record, right), actor=SYSTEM)
+    assert HandlingRecord.objects.get(pk=record.pk).cadre_id == right.pk
+    # The right cadre was not promoted in the five years before: no look-back is left.
+    assert not LookBack.objects.filter(handling_record=record).exists()
+    withdrawn = AuditLog.objects.get(content_type__model="lookback", object_id=str(look_back.pk),
+                                     action=AuditAction.DELETE)
+    assert withdrawn.message == "更正干部：原干部名下的带病提拔倒查撤回，按更正后的干部重新启动"
+
+
+def test_a_decision_corrected_to_a_promoted_cadre_starts_the_look_back_on_him(tree, wrong) -> None:
+    right = promoted_cadre(tree["county_a"], name="孙提拔", promoted_on=datetime.date(2024, 5, 6))
+    finding = find(wrong, datetime.date(2026, 3, 1))
+    discipline_finding_save(finding=moved(finding, right), actor=SYSTEM)
+    look_back = LookBack.objects.get(discipline_finding=finding)
+    assert (look_back.cadre_id, look_back.status) == (right.pk, CheckStatus.CHECKING)
+    assert [row.appointed_on for row in look_back.promotions.all()] == [datetime.date(2024, 5, 6)]
+
+
+def test_a_decision_whose_look_back_is_concluded_keeps_its_cadre(wrong, right, county_a_clerk) -> None:
+    record = handle(wrong, HandlingType.DEMOTION, datetime.date(2026, 3, 1))
+    look_back_conclude(look_back=LookBack.objects.get(handling_record=record), verdict=LookBackVerdict.NOT_FOUND,
+                       conclusion="提拔时未发现问题", actor=county_a_clerk)
     with pytest.raises(ValidationError) as refused:
-        handling_record_save(record=record, actor=SYSTEM)
-    assert "组织处理登记后不能更换干部" in str(refused.value.message_dict["cadre"])
-    assert HandlingRecord.objects.get(pk=record.pk).cadre_id == cadre_a.pk
+        handling_record_save(record=moved(record, right), actor=SYSTEM)
+    assert "倒查结论记在原干部名下，不能再更换干部" in refused.value.message_dict["cadre"][0]
+    assert HandlingRecord.objects.get(pk=record.pk).cadre_id == wrong.pk
+    assert LookBack.objects.get(handling_record=record).cadre_id == wrong.pk
 
 
-def test_a_discipline_finding_cannot_be_moved_to_another_cadre(cadre_a, other_cadre) -> None:
-    finding = find(cadre_a, datetime.date(2026, 3, 1))
-    finding = DisciplineFinding.objects.get(pk=finding.pk)
-    finding.cadre = other_cadre
-    with pytest.raises(ValidationError) as refused:
-        discipline_finding_save(finding=finding, actor=SYSTEM)
-    assert "党纪政务处分登记后不能更换干部" in str(refused.value.message_dict["cadre"])
-    assert DisciplineFinding.objects.get(pk=finding.pk).cadre_id == cadre_a.pk
-
-
-def test_the_handling_record_page_keeps_the_cadre_of_a_saved_record(
-    cadre_a, other_cadre, county_a_clerk, client_for
-) -> None:
-    record = handle(cadre_a, HandlingType.DEMOTION, datetime.date(2026, 3, 1), document_number="城组〔2026〕3号")
-    client = client_for(county_a_clerk)
-    url = reverse("admin:supervision_handlingrecord_change", args=[record.pk])
-    response = client.post(url, {
-        "cadre": other_cadre.pk, "handling_type": record.handling_type, "source": record.source,
-        "decided_on": "2026-03-01", "document_number": "城组〔2026〕4号", "handler": "", "facts": "",
+def test_the_handling_record_page_corrects_the_cadre(wrong, right, county_a_clerk, client_for) -> None:
+    record = handle(wrong, HandlingType.DEMOTION, datetime.date(2026, 3, 1), document_number="城组〔2026〕3号")
+    response = client_for(county_a_clerk).post(reverse("admin:supervision_handlingrecord_change", args=[record.pk]), {
+        "cadre": right.pk, "handling_type": record.handling_type, "source": record.source,
+        "decided_on": "2026-03-01", "document_number": "城组〔2026〕3号", "handler": "", "facts": "",
         "inquiry_reply": "", "inquiry_replied_on": "", "inquiry_accepted": "unknown",
     })
     assert response.status_code == 302
-    record.refresh_from_db()
-    assert (record.cadre_id, record.document_number) == (cadre_a.pk, "城组〔2026〕4号")
-    assert 'name="cadre"' not in client.get(url).content.decode()
+    assert HandlingRecord.objects.get(pk=record.pk).cadre_id == right.pk
+    assert not LookBack.objects.filter(handling_record=record).exists()
 
 
-def test_the_discipline_finding_page_keeps_the_cadre_of_a_saved_finding(
-    cadre_a, other_cadre, county_a_clerk, client_for
-) -> None:
-    finding = find(cadre_a, datetime.date(2026, 3, 1))
-    client = client_for(county_a_clerk)
-    url = reverse("admin:supervision_disciplinefinding_change", args=[finding.pk])
-    response = client.post(url, {
-        "cadre": other_cadre.pk, "kind": DisciplineKind.PARTY_WARNING, "decided_on": "2026-03-01",
-        "document_number": "城纪处〔2026〕6号", "deciding_organ": finding.deciding_organ, "summary": finding.summary,
-    })
-    assert response.status_code == 302
-    finding.refresh_from_db()
-    assert (finding.cadre_id, finding.document_number) == (cadre_a.pk, "城纪处〔2026〕6号")
-    assert 'name="cadre"' not in client.get(url).content.decode()
+def test_the_discipline_finding_page_refuses_the_cadre_once_its_look_back_is_concluded(
+        wrong, right, county_a_clerk, client_for) -> None:
+    finding = find(wrong, datetime.date(2026, 3, 1))
+    look_back_conclude(look_back=LookBack.objects.get(discipline_finding=finding), verdict=LookBackVerdict.NOT_FOUND,
+                       conclusion="提拔时未发现问题", actor=county_a_clerk)
+    response = client_for(county_a_clerk).post(
+        reverse("admin:supervision_disciplinefinding_change", args=[finding.pk]), {
+            "cadre": right.pk, "kind": DisciplineKind.PARTY_WARNING, "decided_on": "2026-03-01",
+            "document_number": finding.document_number, "deciding_organ": finding.deciding_organ,
+            "summary": finding.summary,
+        })
+    assert response.status_code == 200
+    assert "不能再更换干部" in response.content.decode()
+    assert DisciplineFinding.objects.get(pk=finding.pk).cadre_id == wrong.pk

@@ -71,10 +71,6 @@ class DisciplineFindingAdmin(ImportExportMixin, ScopedModelAdmin):
                                 "不得确定为优秀等次；开除党籍、开除公职的长期有效。"}),
     )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # The 影响期 and the 带病提拔倒查 rest on the cadre it was recorded for (as deleting, so moving it).
-        return (*self.readonly_fields, "cadre") if obj is not None else self.readonly_fields
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # As a 组织处理: the source of an 影响期 on the cadre's record; deleting it would
         # lift the ban silently. A wrong entry is corrected on its page.

@@ -76,10 +76,6 @@ class HandlingRecordAdmin(ImportExportMixin, ScopedModelAdmin):
                 "description": "仅处理方式为函询时填写。"}),
     )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # The 影响期 and the 带病提拔倒查 rest on the cadre it was recorded for (as deleting, so moving it).
-        return (*self.readonly_fields, "cadre") if obj is not None else self.readonly_fields
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A decision on the cadre's record, and the source of the 影响期 that holds back a
         # promotion: deleting it would lift the ban. A wrong entry is corrected on its page.
