@@ -9,7 +9,7 @@ class SelectionConfig(AppConfig):
     verbose_name = "选人用人监督"
 
     def ready(self) -> None:
-        from cadres.supervision.signals import cadre_corrected, handling_recorded
+        from cadres.supervision.signals import basis_corrected, handling_recorded
         from orgwork.imports.registry import register
 
         from . import receivers, worklists
@@ -17,5 +17,5 @@ class SelectionConfig(AppConfig):
 
         register(SelectionEvaluationResource)
         handling_recorded.connect(receivers.open_look_back, dispatch_uid="selection_look_back")
-        cadre_corrected.connect(receivers.withdraw_look_back, dispatch_uid="selection_look_back_withdrawn")
+        basis_corrected.connect(receivers.withdraw_look_back, dispatch_uid="selection_look_back_withdrawn")
         worklists.register_all()

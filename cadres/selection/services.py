@@ -379,22 +379,26 @@ def look_back_open(*, record: HandlingRecord | DisciplineFinding, actor: Any) ->
     return look_back
 
 
-def look_back_withdraw(*, record: HandlingRecord | DisciplineFinding, actor: Any) -> None:
-    """A 组织处理 or 党纪政务处分 corrected to another cadre (录错干部) takes its 带病提拔倒查
-    off the first cadre: one still being checked is withdrawn (deleted with the promotions
-    it listed, one audit row each), and :func:`look_back_open` starts one for the right
-    cadre once the record is saved. One already concluded stands on the record, and the
-    correction is refused."""
+def look_back_withdraw(*, record: HandlingRecord | DisciplineFinding, actor: Any, cadre_changed: bool = True) -> None:
+    """A 组织处理 or 党纪政务处分 corrected to another cadre (录错干部) or another 决定日期
+    takes back the 带病提拔倒查 it opened as it was: one still being checked is withdrawn
+    (deleted with the promotions it listed, one audit row each), and :func:`look_back_open`
+    starts one for the cadre and the five years before the corrected decision once the
+    record is saved. One already concluded stands on the record: a corrected date leaves
+    it as carried out, and a change of cadre is refused."""
     require_actor(actor)
     field = "discipline_finding" if isinstance(record, DisciplineFinding) else "handling_record"
     look_back = LookBack.objects.select_for_update().filter(**{f"{field}_id": record.pk}).first()
     if look_back is None:
         return
     if look_back.status != CheckStatus.CHECKING:
+        if not cadre_changed:
+            return
         raise ValidationError({"cadre": (
             f"该记录启动的带病提拔倒查已于 {timezone.localtime(look_back.concluded_at):%Y-%m-%d} 办结，"
             "倒查结论记在原干部名下，不能再更换干部。确系录错干部的，请联系上级组织部门处理。")}, code="look_back_concluded")
-    because = "更正干部：原干部名下的带病提拔倒查撤回，按更正后的干部重新启动"
+    because = ("更正干部：原干部名下的带病提拔倒查撤回，按更正后的干部重新启动" if cadre_changed
+               else "更正决定日期：原带病提拔倒查撤回，按更正后的决定日期重新启动")
     for row in look_back.promotions.all():
         delete_audited(row, actor=actor, message=because)
     delete_audited(look_back, actor=actor, message=because)

@@ -68,7 +68,7 @@ from .models import (
 )
 from .periods import influence_end
 from .selectors import clearing_refusals, open_vetting_cadre_ids
-from .signals import cadre_corrected, handling_recorded
+from .signals import basis_corrected, handling_recorded
 
 M = TypeVar("M", bound=models.Model)
 
@@ -99,13 +99,15 @@ def _day_between(day: datetime.date, field: str, label: str, earliest: datetime.
         raise ValidationError({field: f"{label}不能早于{earliest_label}（{earliest:%Y-%m-%d}）。"})
 
 
-def _cadre_corrected(stored: Any, changed: Any, actor: Any) -> None:
-    """A decision corrected to another cadre (录错干部): its 影响期 moves with it, and what
-    rests on the first cadre because of it is withdrawn or refuses the correction
-    (``signals.cadre_corrected``: a 带病提拔倒查 still open is withdrawn, one concluded
-    refuses). The audit row of the save names both cadres."""
-    if stored.cadre_id != changed.cadre_id:
-        cadre_corrected.send(sender=type(stored), record=stored, actor=actor)
+def _basis_corrected(stored: Any, changed: Any, actor: Any) -> None:
+    """A decision corrected to another cadre (录错干部) or another 决定日期: its 影响期
+    moves with it, and what rests on the record as it was is withdrawn or refuses the
+    correction (``signals.basis_corrected``: a 带病提拔倒查 still open is withdrawn and
+    started again; one concluded stands, and refuses a change of cadre). The audit row of
+    the save names the values before and after."""
+    cadre_changed = stored.cadre_id != changed.cadre_id
+    if cadre_changed or stored.decided_on != changed.decided_on:
+        basis_corrected.send(sender=type(stored), record=stored, actor=actor, cadre_changed=cadre_changed)
 
 
 def _copy_back(target: models.Model, source: models.Model, fields: list[str]) -> None:
@@ -143,7 +145,7 @@ def handling_record_save(*, record: HandlingRecord, actor: Any, validate: bool =
     original_type = None
     if not adding:
         stored = _lock(record, actor)
-        _cadre_corrected(stored, record, actor)
+        _basis_corrected(stored, record, actor)
         original_type = stored.handling_type
         if getattr(record, "_audit_loaded", None) is None:
             record._audit_loaded = concrete_values(stored)
@@ -178,7 +180,7 @@ def discipline_finding_save(*, finding: DisciplineFinding, actor: Any, validate:
     _require_cadre_in_scope(finding.cadre_id, actor)
     if not adding:
         stored = _lock(finding, actor)
-        _cadre_corrected(stored, finding, actor)
+        _basis_corrected(stored, finding, actor)
         if getattr(finding, "_audit_loaded", None) is None:
             finding._audit_loaded = concrete_values(stored)
     finding.document_number = (finding.document_number or "").strip()

@@ -9,11 +9,12 @@ row) and ``actor`` (who wrote it). It is sent again when a record is corrected o
 row re-imported: receivers are idempotent. A receiver's ``ValidationError`` refuses the
 write as a whole.
 
-``cadre_corrected`` is sent, before the corrected row is saved, when a saved 组织处理 or
-党纪政务处分 is corrected to another cadre (录错干部): ``record`` (the stored row, still
-on the first cadre) and ``actor``. What rests on the first cadre because of the record
-is undone or refused there (a look-back still open is withdrawn; one concluded refuses
-the correction); ``handling_recorded`` then follows for the corrected row.
+``basis_corrected`` is sent, before the corrected row is saved, when a saved 组织处理 or
+党纪政务处分 is corrected to another cadre (录错干部) or another 决定日期: ``record`` (the
+stored row, as it was), ``actor`` and ``cadre_changed``. What rests on the record as it
+was is withdrawn or refuses the correction (a look-back still open is withdrawn; one
+concluded stands, and refuses a change of cadre); ``handling_recorded`` then follows for
+the corrected row.
 """
 
 from __future__ import annotations
@@ -21,4 +22,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 handling_recorded = Signal()
-cadre_corrected = Signal()
+basis_corrected = Signal()

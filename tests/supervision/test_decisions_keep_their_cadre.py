@@ -1,7 +1,10 @@
 """A 组织处理 or 党纪政务处分 recorded against the wrong cadre (录错干部) is corrected on its
 page: its 影响期 moves to the right cadre, the 带病提拔倒查 it opened on the first cadre is
 withdrawn while still open and started again on the right one, and once that look-back is
-concluded the cadre stays. Service and page, for both kinds of decision."""
+concluded the cadre stays. A corrected 决定日期 likewise starts an open look-back again on
+the five years before the corrected day, and leaves a concluded one as carried out.
+Service and page, for both kinds of decision; the sheets find a decision by its cadre
+and 决定日期, so a row with others is another decision."""
 
 from __future__ import annotations
 
@@ -103,3 +106,28 @@ def test_the_discipline_finding_page_refuses_the_cadre_once_its_look_back_is_con
     assert response.status_code == 200
     assert "不能再更换干部" in response.content.decode()
     assert DisciplineFinding.objects.get(pk=finding.pk).cadre_id == wrong.pk
+
+
+def test_a_corrected_decision_date_starts_the_open_look_back_again_on_its_five_years(wrong) -> None:
+    record = handle(wrong, HandlingType.DEMOTION, datetime.date(2026, 3, 1))
+    first = LookBack.objects.get(handling_record=record)
+    assert first.window_start == datetime.date(2021, 3, 1)
+    corrected = HandlingRecord.objects.get(pk=record.pk)
+    corrected.decided_on = datetime.date(2026, 4, 15)
+    handling_record_save(record=corrected, actor=SYSTEM)
+    again = LookBack.objects.get(handling_record=record)
+    assert (again.pk != first.pk, again.window_start, again.cadre_id) == (True, datetime.date(2021, 4, 15), wrong.pk)
+    withdrawn = AuditLog.objects.get(content_type__model="lookback", object_id=str(first.pk), action=AuditAction.DELETE)
+    assert withdrawn.message == "更正决定日期：原带病提拔倒查撤回，按更正后的决定日期重新启动"
+
+
+def test_a_corrected_decision_date_leaves_a_concluded_look_back_as_it_was_carried_out(wrong, county_a_clerk) -> None:
+    finding = find(wrong, datetime.date(2026, 3, 1))
+    concluded = look_back_conclude(look_back=LookBack.objects.get(discipline_finding=finding),
+                                   verdict=LookBackVerdict.NOT_FOUND, conclusion="提拔时未发现问题", actor=county_a_clerk)
+    corrected = DisciplineFinding.objects.get(pk=finding.pk)
+    corrected.decided_on = datetime.date(2026, 4, 15)
+    discipline_finding_save(finding=corrected, actor=SYSTEM)
+    kept = LookBack.objects.get(discipline_finding=finding)
+    assert (kept.pk, kept.status, kept.window_start) == (concluded.pk, CheckStatus.CONCLUDED, datetime.date(2021, 3, 1))
+    assert DisciplineFinding.objects.get(pk=finding.pk).decided_on == datetime.date(2026, 4, 15)
