@@ -1150,19 +1150,17 @@ def _item_content(case: WeakBranchCase) -> dict[str, str]:
 def _item_follows_case(case: WeakBranchCase, original: WeakBranchCase, actor: Any) -> None:
     """A corrected case (its types, problems, plan or contact leader) corrects its checklist
     item in the same transaction, with one audit row on the item: the item reads as the
-    case does. Refused, under the case's fields, once closure is requested on the item."""
+    case does. Past 申请销号 the edit was refused by :func:`weak_case_check`
+    (:func:`_item_frozen_refusal`); the item's state cannot move meanwhile, since a step on
+    it locks this case first (``orgwork.rectification.closing.lock_source``)."""
     changed = [name for name, sources in _ITEM_FIELD_SOURCES.items()
                if any(getattr(case, f) != getattr(original, f) for f in sources)]
     if not changed or not case.rectification_item_id:
         return
     content = _item_content(case)
-    try:
-        rectification_item_follow_source(item_id=case.rectification_item_id,
-                                         values={name: content[name] for name in changed}, actor=actor,
-                                         because=f"随软弱涣散整顿台账「{case}」更正")
-    except ValidationError as error:  # the item's state moved since weak_case_check read it
-        message = f"该整顿挂入的整改事项不能随之更正：{next(iter(error.message_dict.values()))[0]}"
-        raise ValidationError({f: message for f in _corrected(case, original)}, code="item_frozen") from error
+    rectification_item_follow_source(item_id=case.rectification_item_id,
+                                     values={name: content[name] for name in changed}, actor=actor,
+                                     because=f"随软弱涣散整顿台账「{case}」更正")
 
 
 def _corrected(case: WeakBranchCase, original: WeakBranchCase) -> list[str]:
