@@ -26,6 +26,8 @@ from orgwork.audit.context import current_actor
 
 from . import rules
 from .services import (
+    assessment_correction_refusal,
+    assessment_item_follows,
     assessments_follow_up,
     cadre_fill_pinyin,
     cadres_reconcile_sheet_posts,
@@ -273,9 +275,16 @@ class AssessmentResource(ScopedModelResource):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("cadre", "cadre__unit")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Corrected rows: what each held before, by key, for its checklist item to follow once written.
+        self._corrected: dict[int, dict[str, Any]] = {}
+
     def prepare_instance(self, instance: Assessment, original: Assessment | None) -> None:
-        """The row's rules together, as the form gives them: the score (``clean``) and the
-        影响期 (``rules.check_assessment``)."""
+        """The row's rules together, as the form gives them: the score (``clean``), the
+        影响期 (``rules.check_assessment``) and, for a corrected result, its checklist item
+        past 申请销号 (``assessment_correction_refusal``)."""
+        stored = (getattr(original, "_audit_loaded", None) or {}) if original is not None else {}
         errors: dict[str, list[str]] = {}
         for check in (instance.clean, lambda: rules.check_assessment(instance)):
             try:
@@ -283,9 +292,19 @@ class AssessmentResource(ScopedModelResource):
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     errors.setdefault(name, []).extend(messages)
+        for name, message in assessment_correction_refusal(instance, stored).items():
+            errors.setdefault(name, []).append(message)
         if errors:
             raise ValidationError(errors)
+        if stored:
+            self._corrected[original.pk] = dict(stored)
 
     def after_import_commit(self, written: Any) -> None:
-        """Below 80, 基本称职, 不称职: the same follow-up item the form path opens."""
-        assessments_follow_up(assessments=written, actor=current_actor().user)
+        """A corrected result's checklist item follows, as on the page
+        (``assessment_item_follows``); below 80, 基本称职, 不称职: the same follow-up item
+        the form path opens."""
+        actor = current_actor().user
+        if self._corrected:
+            for assessment in written.filter(pk__in=list(self._corrected)).select_related("cadre", "cadre__unit"):
+                assessment_item_follows(assessment=assessment, stored=self._corrected[assessment.pk], actor=actor)
+        assessments_follow_up(assessments=written, actor=actor)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -421,17 +422,24 @@ def assessment_save(*, assessment: Assessment, actor: Any, validate: bool = True
     adding = assessment._state.adding or assessment.pk is None
     require_permission(actor, "cadres.add_assessment" if adding else "cadres.change_assessment", "登记年度考核")
     cadre = _lock_cadre(assessment.cadre_id, actor)
+    stored: dict[str, Any] = {}
     if not adding:
-        before = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment.pk, cadre=cadre).first()
+        # Reached through its stored cadre, which a correction (录错干部) may change.
+        before = (Assessment.objects.select_for_update(of=("self",))
+                  .filter(pk=assessment.pk, cadre__in=scope_queryset(Cadre.objects.all(), actor)).first())
         if before is None:
             raise ValidationError("该考核记录不存在或不在您的管辖范围内。", code="scope")
+        stored = concrete_values(before)
         if getattr(assessment, "_audit_loaded", None) is None:
-            assessment._audit_loaded = concrete_values(before)
+            assessment._audit_loaded = stored
     assessment.cadre = cadre
     if validate:
         assessment.full_clean()
     rules.check_assessment(assessment)
+    if refused := assessment_correction_refusal(assessment, stored):
+        raise ValidationError(refused, code="item_frozen")
     save_audited(assessment, actor=actor)
+    assessment_item_follows(assessment=assessment, stored=stored, actor=actor)
     assessment_follow_up(assessment=assessment, actor=actor)
     return assessment
 
@@ -443,18 +451,30 @@ def needs_follow_up_q() -> Q:
     return Q(political_score__lt=REVIEW_BELOW_SCORE) | Q(grade__in=FOLLOW_UP_GRADES)
 
 
+def score_text(score: Decimal) -> str:
+    """A score as the department writes it: 78, 80.5 (not 78.00, nor 1E+2)."""
+    return format(score.normalize(), "f")
+
+
 def follow_up_requirements(assessment: Assessment) -> list[str]:
     """What the result calls for (from the provincial rules): below 80 each case is
     reviewed one by one with a rectification requirement; 基本称职 → 诫勉谈话 or
     organisational adjustment; 不称职 → the demotion procedure."""
     needs = []
     if assessment.is_below_review_line:
-        needs.append(f"政治素质测评得分 {assessment.political_score:g} 分，低于 80 分，需逐一复核并提出整改要求")
+        needs.append(f"政治素质测评得分 {score_text(assessment.political_score)} 分，低于 80 分，需逐一复核并提出整改要求")
     if assessment.grade == AssessmentGrade.BASICALLY_COMPETENT:
         needs.append("考核等次为基本称职，应进行诫勉谈话或组织调整")
     if assessment.grade == AssessmentGrade.INCOMPETENT:
         needs.append("考核等次为不称职，应按规定启动降职程序")
     return needs
+
+
+def assessment_problem(assessment: Assessment, needs: Sequence[str]) -> str:
+    """The 问题描述 of the assessment's checklist item: the cadre, the year and what the
+    result calls for."""
+    cadre = assessment.cadre
+    return f"{cadre.name}（{cadre.unit}）{assessment.year}年度：" + "；".join(needs) + "。"
 
 
 def assessment_follow_up(*, assessment: Assessment, actor: Any) -> Any:
@@ -472,12 +492,110 @@ def assessment_follow_up(*, assessment: Assessment, actor: Any) -> Any:
     return rectification_open_item(
         unit=cadre.unit,
         source=source,
-        problem=f"{cadre.name}（{cadre.unit}）{assessment.year}年度：" + "；".join(needs) + "。",
+        problem=assessment_problem(assessment, needs),
         actor=actor,
         source_object=assessment,
         deadline=timezone.localdate() + REVIEW_DEADLINE,
         responsible_person=cadre.name,
     )
+
+
+# The checklist item's fields an assessment writes (问题描述 from the cadre, year and
+# result; 责任人 the cadre): they follow a corrected assessment (:func:`assessment_item_follows`)
+# and are not edited on the item (``orgwork.rectification.closing.register(governs=…)``).
+ASSESSMENT_ITEM_FIELDS = ("problem", "responsible_person")
+# The assessment's stored values (by attname) they are written from.
+_ASSESSMENT_ITEM_SOURCES = ("cadre_id", "year", "grade", "political_score")
+
+
+def _assessment_corrected(assessment: Assessment, stored: dict[str, Any]) -> list[str]:
+    """The stored assessment's fields its checklist item is written from that this edit changes."""
+    if not stored:
+        return []
+    return [f for f in _ASSESSMENT_ITEM_SOURCES if getattr(assessment, f) != stored.get(f)]
+
+
+def _assessment_item(assessment_pk: Any, *, lock: bool = False) -> Any:
+    """The latest checklist item opened for the assessment, or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from orgwork.rectification.models import RectificationItem
+
+    items = RectificationItem.objects.filter(source_content_type=ContentType.objects.get_for_model(Assessment),
+                                             source_object_id=str(assessment_pk))
+    if lock:
+        items = items.select_for_update(of=("self",))
+    return items.select_related("checklist__unit").order_by("-id").first()
+
+
+def assessment_closing_refusal(assessment: Assessment) -> str:
+    """An assessment's item has no condition of its own to be struck off (its written
+    account or evidence suffices, as for any item): "" always. Registered all the same, so
+    that a step on the item locks the assessment first, as a correction does."""
+    return ""
+
+
+def assessment_correction_refusal(assessment: Assessment, stored: dict[str, Any]) -> dict[str, str]:
+    """Field → why a recorded assessment is not corrected now: the checklist item it put on
+    the books, which would follow (:func:`assessment_item_follows`), is past 申请销号 and
+    reads what the reviewer signs off. {} when nothing refuses."""
+    corrected = _assessment_corrected(assessment, stored)
+    if not corrected:
+        return {}
+    item = _assessment_item(assessment.pk)
+    from orgwork.rectification.rules import FROZEN_STATES, frozen_message
+
+    if item is None:
+        return {}
+    if item.state in FROZEN_STATES:
+        message = f"该考核挂入的整改事项「{item}」不能随之更正：{frozen_message(item.state)}"
+        return {f.removesuffix("_id"): message for f in corrected}
+    if "cadre_id" in corrected and assessment.cadre.unit_id != item.checklist.unit_id:
+        # An item stays on its checklist (rectification.rules.STAYS_ON_CHECKLIST), one open a record.
+        return {"cadre": f"该考核已在{item.checklist.unit}挂账整改（「{item}」），整改事项不能随之改到其他单位，"
+                         "只能更正为本单位的干部。"}
+    return {}
+
+
+def assessment_item_follows(*, assessment: Assessment, stored: dict[str, Any], actor: Any) -> None:
+    """A corrected assessment (cadre, year, grade or score) corrects the checklist item it
+    put on the books, in the caller's transaction, while the item is open:
+    - the result still calls for follow-up: the item's 问题描述 and 责任人 follow, with one
+      audit row on the item (a record entered on the wrong cadre, 录错干部, names the right one);
+    - it no longer does (corrected to 称职, 80 or above): the item goes to 申请销号 with the
+      correction as its written account, for a reviewer to strike off.
+    Refused before the write (:func:`assessment_correction_refusal`): a correction from
+    申请销号 on, and one to a cadre of another unit, whose checklist the item cannot move
+    to. The item's state cannot move meanwhile, since a step on it locks this assessment
+    first (``orgwork.rectification.closing.lock_source``)."""
+    corrected = _assessment_corrected(assessment, stored)
+    if not corrected:
+        return
+    from orgwork.rectification.models import ItemState
+    from orgwork.rectification.services import (
+        rectification_item_follow_source,
+        rectification_request_closure,
+        rectification_start,
+    )
+
+    item = _assessment_item(assessment.pk, lock=True)
+    if item is None or item.state not in (ItemState.ON_BOOKS, ItemState.IN_PROGRESS, ItemState.REOPENED):
+        return
+    cadre = assessment.cadre
+    needs = follow_up_requirements(assessment)
+    if needs:
+        rectification_item_follow_source(
+            item_id=item.pk, values={"problem": assessment_problem(assessment, needs), "responsible_person": cadre.name},
+            actor=actor, because=f"随{cadre.name}{assessment.year}年度考核更正")
+        return
+    account = (f"{cadre.name}{assessment.year}年度考核已更正为{assessment.get_grade_display()}"
+               + (f"、政治素质测评得分 {score_text(assessment.political_score)} 分" if assessment.political_score is not None
+                  else "") + "，不再需要后续处理。")
+    if item.account.strip():  # what the clerk had written stays above the correction
+        account = f"{item.account.rstrip()}\n{account}"
+    if item.state != ItemState.IN_PROGRESS:
+        item = rectification_start(item=item, actor=actor)
+    rectification_request_closure(item=item, actor=actor, account=account)
 
 
 # Kept under its old name: the 逐一复核 of a low score is one of the follow-ups.
