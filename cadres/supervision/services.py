@@ -682,14 +682,17 @@ def spot_check_resolve(*, check: SpotCheck, resolved_on: datetime.date, handling
         locked.handling = handling
     fields = ["resolved_on", "handling"]
     save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION,
-                 message=f"漏报瞒报处理完毕：{locked.handling}")
+                 message="漏报瞒报处理完毕")  # what was done stays out of the trail (audit_redacted_fields)
     _copy_back(check, locked, fields)
     return locked
 
 
 @transaction.atomic
 def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: datetime.date | None = None) -> Any:
-    """挂账: put a 漏报/瞒报 on the books of the cadre's unit (idempotent per check)."""
+    """挂账: put a 漏报/瞒报 on the books of the cadre's unit (idempotent per check). The item
+    names the check and its outcome, not its 核查情况 and 处理情况: those are kept out of the
+    audit trail (``SpotCheck.audit_redacted_fields``), which records the item's text in full;
+    the item's page links to the check (来源记录)."""
     _require_perm(actor, "supervision.change_spotcheck", "开立整改事项")
     check = _lock(check, actor, "outcome")
     if check.outcome not in DISCREPANCIES:
@@ -699,10 +702,10 @@ def spot_check_open_rectification(*, check: SpotCheck, actor: Any, deadline: dat
         unit=cadre.unit,
         source=ChecklistSource.OTHER,
         problem=(f"{cadre.name}（{cadre.unit}）{check.draw.year}年度个人有关事项报告经"
-                 f"{check.get_selection_display()}核实存在{check.get_outcome_display()}：{check.findings}"),
+                 f"{check.get_selection_display()}核实存在{check.get_outcome_display()}"
+                 "（核查情况和处理情况见来源的抽查核实记录）"),
         actor=actor,
         source_object=check,
-        measure=check.handling,
         deadline=deadline,
         responsible_person=cadre.name,
     )

@@ -129,7 +129,9 @@ def test_a_discrepancy_opens_a_rectification_item_once(tree, reporting_county, c
     item = spot_check_open_rectification(check=check, actor=county_a_clerk)
     again = spot_check_open_rectification(check=check, actor=county_a_clerk)
     assert item.pk == again.pk
-    assert item.state == ItemState.ON_BOOKS and "漏报配偶经商情况" in item.problem
+    assert item.state == ItemState.ON_BOOKS and "核实存在漏报" in item.problem
+    # What was found and done stays on the check, out of the item's audited text.
+    assert "漏报配偶经商情况" not in item.problem and "批评教育" not in item.measure
     assert list(rectification_items_for(check)) == [item]
     assert item.responsible_unit == check.cadre.unit
 
