@@ -235,10 +235,12 @@ def meetings_behind_due(until: datetime.date) -> Iterator[DueItem]:
 def register_all() -> None:
     notifications.register(DeadlineSource(
         key="branches_weak_case", title="软弱涣散党组织整顿", due=weak_cases_due,
+        permission="branches.view_weakbranchcase",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_WEAK]),
     ))
     notifications.register(DeadlineSource(
         key="branches_meetings_behind", title="三会一课未按期开展", due=meetings_behind_due,
+        permission="branches.view_meeting",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_MISSING]),
     ))
     register(WorkList(
@@ -381,6 +383,7 @@ def register_term_elections() -> None:
     """按期换届: the reminders of terms falling due and three 台账."""
     notifications.register(DeadlineSource(
         key="branches_term_election", title="党组织换届选举", due=terms_due,
+        permission="branches.view_termelection",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_TERMS_OVERDUE]),
     ))
 

@@ -90,6 +90,7 @@ def green_requests_due(until: datetime.date) -> Iterator[DueItem]:
 def register_all() -> None:
     notifications.register(DeadlineSource(
         key="talent_green_request", title="人才绿色通道事项", due=green_requests_due,
+        permission="talent.view_greenchannelrequest",
         list_url=lambda: reverse("admin:worklist", args=["talent_green_requests_overdue"]),
     ))
     register(WorkList(

@@ -146,12 +146,15 @@ def transfers_due(until: datetime.date) -> Iterator[DueItem]:
 def register_sources() -> None:
     notifications.register(DeadlineSource(
         key="members_probation_end", title="预备党员预备期满", due=probations_due,
+        permission="members.view_member",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_PROBATION])))
     notifications.register(DeadlineSource(
         key="members_approval_due", title="预备党员上级党委审批期限", due=approvals_due,
+        permission="members.view_applicant",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_APPROVAL])))
     notifications.register(DeadlineSource(
         key="members_transfer_transit", title="组织关系转接在途超过30天", due=transfers_due,
+        permission="members.view_transfer",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_OVERDUE])))
 
 

@@ -87,12 +87,15 @@ def findings_due(until: datetime.date) -> Iterator[DueItem]:
 def register_sources() -> None:
     notifications.register(DeadlineSource(
         key="supervision_vetting_case", title="凡提四必审查", due=vetting_cases_due,
+        permission="supervision.view_vettingcase",
         list_url=lambda: reverse("admin:supervision_vettingcase_changelist") + "?status__exact=reviewing"))
     notifications.register(DeadlineSource(
         key="supervision_travel_loan", title="因私出入境证件交还", due=travel_loans_due,
+        permission="supervision.view_traveldocumentloan",
         list_url=lambda: reverse("admin:worklist", args=["supervision_travel_overdue"])))
     notifications.register(DeadlineSource(
         key="supervision_spot_check_finding", title="个人有关事项抽查发现问题处理", due=findings_due,
+        permission="supervision.view_spotcheck",
         list_url=lambda: reverse("admin:worklist", args=["supervision_discrepancies_unhandled"])))
 
 

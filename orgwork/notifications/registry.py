@@ -5,11 +5,14 @@ The kernel never imports a domain app; each app registers its sources from its
 
     from orgwork.notifications.registry import DeadlineSource, DueItem, register
     register(DeadlineSource(key="branches_weak_case", title="软弱涣散党组织整顿",
-                            list_url=lambda: reverse(...), due=weak_cases_due))
+                            list_url=lambda: reverse(...), due=weak_cases_due,
+                            permission="branches.view_weakbranchcase"))
 
 ``due(until)`` returns every open item whose deadline is on or before ``until`` (overdue
 ones included), as :class:`DueItem` rows; a :class:`ReminderRule` decides who hears of
-which, and when.
+which, and when. A reminder names a record (a cadre's spot check, a member's transfer):
+only a clerk who may view such records hears of it, whatever roles a rule names
+(``permission``; an item may need another right, :attr:`DueItem.permission`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class DueItem:
     deadline: datetime.date
     unit_id: int
     link: str
+    # The right to be told of this item when it is not the source's (an item of the
+    # 整改清单 raised from a record is seen by those who may view that kind of record).
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class DeadlineSource:
     title: str
     list_url: Callable[[], str]
     due: Callable[[datetime.date], Iterable[DueItem]]
+    # The right ("app_label.codename") a clerk holds to be told of the source's items: the
+    # right to view the records they name.
+    permission: str
 
 
 _SOURCES: dict[str, DeadlineSource] = {}

@@ -198,11 +198,14 @@ class _Clerks:
         self.parent = dict(Unit.objects.values_list("pk", "parent_id"))
         self.names = dict(Unit.objects.values_list("pk", "full_name"))
 
-    def nearest(self, unit_id: int | None) -> tuple[int | None, list[Any]]:
-        """The clerks of ``unit_id``, or of the nearest unit above it that has some."""
+    def nearest(self, unit_id: int | None, right: str) -> tuple[int | None, list[Any]]:
+        """The clerks of ``unit_id`` who hold ``right`` (to view the records the item names),
+        or of the nearest unit above it that has some. A rule naming a role without that
+        right tells its holders nothing of the item."""
         while unit_id is not None:
-            if self.by_unit.get(unit_id):
-                return unit_id, self.by_unit[unit_id]
+            people = [person for person in self.by_unit.get(unit_id, ()) if person.has_perm(right)]
+            if people:
+                return unit_id, people
             unit_id = self.parent.get(unit_id)
         return None, []
 
@@ -239,12 +242,13 @@ def notifications_create(*, actor: Any, today: datetime.date | None = None) -> i
             if stage is None:
                 continue
             unit_name = clerks.names.get(item.unit_id, "")
-            home, people = clerks.nearest(item.unit_id)
+            right = item.permission or source.permission
+            home, people = clerks.nearest(item.unit_id, right)
             targets = [(person, stage) for person in people]
             overdue_days = (today - item.deadline).days
             if (stage == Stage.OVERDUE and rule.escalate_after_days is not None
                     and overdue_days >= rule.escalate_after_days and home is not None):
-                _above, bosses = clerks.nearest(clerks.parent.get(home))
+                _above, bosses = clerks.nearest(clerks.parent.get(home), right)
                 targets += [(boss, Stage.ESCALATED) for boss in bosses]
             for person, person_stage in targets:
                 title, body = _notification_text(source, item, person_stage, today, unit_name)

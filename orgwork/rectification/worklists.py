@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.urls import reverse
@@ -127,18 +128,30 @@ def progress_panel(user: Any) -> dashboard.PanelData:
 
 
 def items_due(until: datetime.date) -> Iterator[DueItem]:
-    """到期事项来源: items on the books (not struck off) whose deadline is on or before ``until``."""
+    """到期事项来源: items on the books (not struck off) whose deadline is on or before ``until``.
+    An item raised from a record (a cadre's spot check, a member's 自行脱党 review) is told
+    to those who may view that kind of record, as it is shown (``RectificationItem.narrow_to``)."""
     rows = (RectificationItem.objects.exclude(state=ItemState.CLOSED)
             .filter(deadline__isnull=False, deadline__lte=until)
-            .values_list("pk", "problem", "deadline", "responsible_unit_id").order_by("deadline", "pk"))
-    for pk, problem, deadline, unit_id in rows.iterator(chunk_size=2000):
+            .values_list("pk", "problem", "deadline", "responsible_unit_id", "source_content_type_id")
+            .order_by("deadline", "pk"))
+    for pk, problem, deadline, unit_id, source_type in rows.iterator(chunk_size=2000):
         yield DueItem(pk=pk, title=f"整改事项「{Truncator(problem).chars(40)}」", deadline=deadline,
-                      unit_id=unit_id, link=reverse("admin:rectification_rectificationitem_change", args=[pk]))
+                      unit_id=unit_id, link=reverse("admin:rectification_rectificationitem_change", args=[pk]),
+                      permission=_source_view_right(source_type))
+
+
+def _source_view_right(content_type_id: int | None) -> str:
+    """The right to view the records of ``content_type_id`` ("" for an item put on the books by hand)."""
+    if content_type_id is None:
+        return ""
+    content_type = ContentType.objects.get_for_id(content_type_id)  # cached after the first
+    return f"{content_type.app_label}.view_{content_type.model}"
 
 
 def register_all() -> None:
     notifications.register(DeadlineSource(
-        key="rectification_item", title="整改清单事项",
+        key="rectification_item", title="整改清单事项", permission="rectification.view_rectificationitem",
         list_url=lambda: reverse("admin:worklist", args=[SLUG_OVERDUE_OR_RETURNED]), due=items_due,
     ))
     register(WorkList(
