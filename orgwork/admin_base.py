@@ -43,7 +43,7 @@ from orgwork.admin_widgets import (KeyCheckedAutocompleteSelect, KeyCheckedAutoc
                                    skin_file_inputs)
 from orgwork.audit.presentation import readable_entries
 from orgwork.common import dates, idnumber, numbers, secrets
-from orgwork.common.numbers import PlainDecimalField
+from orgwork.common.numbers import PlainDecimalField, PlainIntegerField
 from orgwork.audit.models import AuditLog
 from orgwork.common.caching import TimedCache
 from orgwork.common.versioning import Versioned
@@ -297,6 +297,8 @@ class ScopedFormFieldsMixin:
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if isinstance(db_field, models.DecimalField) and "form_class" not in kwargs:
             kwargs["form_class"] = PlainDecimalField  # 1e3 is not an amount anyone typed
+        elif isinstance(db_field, models.IntegerField) and "form_class" not in kwargs:
+            kwargs["form_class"] = PlainIntegerField  # nor 8_8 or ٩٠ a count: as the sheet reads it
         field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if (field is not None and isinstance(db_field, models.DateField)
                 and not isinstance(db_field, models.DateTimeField)):

@@ -25,6 +25,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from orgwork.common.numbers import foreign_digits
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # The one range every stored date lies in (日期范围), whichever path wrote it: the parser
 # refuses another year, and ``Audited.clean_fields`` and the write door refuse a date a
@@ -116,6 +118,9 @@ def parse_date(value: Any, *, need_day: bool = False) -> datetime.date:
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
     if not text:
         raise ValidationError("日期不能为空。", code="required")
+    if foreign_digits(str(value)):
+        # ٢٠٢٤ or ²⁰²⁴: NFKC and ``\d`` would read them as 2024, which no one typed.
+        raise _unrecognised(value, need_day)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]?\d{2}:\d{2}(:\d{2})?", text[:19]) and len(text) >= 16:
         text = text[:10]
     for pattern in _PATTERNS:

@@ -1,11 +1,13 @@
 """Numbers as a clerk types them (数字): digits, a sign, a decimal point. ``Decimal``
-also reads scientific notation (``1e3`` is a thousand), which no one means on a dues
-form or in a sheet's amount column: such text is refused, on a form and in a sheet
-alike, instead of being stored as a number nobody typed."""
+also reads scientific notation (``1e3`` is a thousand), Python's underscores (``8_8`` is
+88) and any script's digits (``٩٠`` is 90), which no one means on a dues form or in a
+sheet's amount column: such text is refused, on a form and in a sheet alike
+(:func:`plain_number_text`), instead of being stored as a number nobody typed."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -93,10 +95,46 @@ def refuse_exponent(text: str, shown: Any) -> None:
         raise not_a_number(shown)
 
 
+# A sign, digits, at most one point with digits on both sides; commas only between
+# thousands (1,234,567.5). ASCII only: ``\d`` alone would take any script's digits.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
+_TYPED_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def foreign_digits(text: str) -> bool:
+    """``text`` holds a digit other than 0–9 and their full-width forms (Arabic-Indic
+    ``٩``, superscript ``²``, circled ``①``), which NFKC or ``Decimal`` would read as one."""
+    return any(ch.isdigit() and ch not in _TYPED_DIGITS for ch in text)
+
+
+def plain_number_text(value: str, shown: Any = None) -> str:
+    """Text typed as a number, as ``Decimal`` and ``int`` read it (``1,234.5`` → ``1234.5``;
+    full-width digits, point, comma and minus read as typed), or ``not_a_number``: what
+    is no plain number — a comma outside thousands (``9,2``, ``85,5``), an underscore,
+    another script's digits, an exponent, a bare point (``85.``, ``.5``). ``shown``
+    is the cell the message names (the text as typed by default)."""
+    shown = value if shown is None else shown
+    text = unicodedata.normalize("NFKC", value).strip()
+    if foreign_digits(value) or not _PLAIN_NUMBER.fullmatch(text):
+        raise not_a_number(shown)
+    return text.replace(",", "")
+
+
 class PlainDecimalField(forms.DecimalField):
-    """A form's decimal field that takes plain decimals only (see the module)."""
+    """A form's decimal field that takes plain decimals only, as a sheet's number cell
+    does (see the module)."""
 
     def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            refuse_exponent(value.strip(), value.strip())
+        if isinstance(value, str) and value.strip():
+            value = plain_number_text(value, value.strip())
+        return super().to_python(value)
+
+
+class PlainIntegerField(forms.IntegerField):
+    """A form's integer field that takes plain numbers only, as a sheet's number cell does
+    (``8_8`` and ``٩٠`` are no count; ``1,234`` is one)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            value = plain_number_text(value, value.strip())
         return super().to_python(value)

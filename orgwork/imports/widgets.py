@@ -72,16 +72,19 @@ def number_for(field: models.Field[Any, Any], value: Any) -> int | Decimal:
     """A number cell for an integer or decimal model field, strictly: text that is not a
     number, an integer field given a fraction (3.7 天) or more decimals than the field
     keeps (4500.555 元) is refused, never rounded; the field's own validators (不小于 0)
-    then apply. Full-width digits and thousands separators are read as typed. The refusals
-    carry codes (``not_a_number``, ``not_whole``, the validators' own) for a widget that
-    words its column's rule itself."""
+    then apply. Text is read as the page's number fields read it
+    (:func:`orgwork.common.numbers.plain_number_text`): full-width digits are read as
+    typed, commas only between thousands (1,234.5), never ``9,2``, ``8_8`` or ``٩٠``. The
+    refusals carry codes (``not_a_number``, ``not_whole``, the validators' own) for a
+    widget that words its column's rule itself."""
     if isinstance(value, bool):
         raise ValidationError(f"「{value}」不是数字。", code="not_a_number")
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        text = value
         if _is_year(field):
-            text = YEAR_SUFFIX.sub("", text)  # 2025年 and 2025年度, as a year is written
-        numbers.refuse_exponent(text, value)
+            # 2025年 and 2025年度, as a year is written
+            text = YEAR_SUFFIX.sub("", unicodedata.normalize("NFKC", value).strip())
+        text = numbers.plain_number_text(text, value)
     else:
         text = repr(value) if isinstance(value, float) else str(value)
     try:
