@@ -26,6 +26,7 @@ from orgwork.audit.context import current_actor
 
 from . import rules
 from .services import (
+    SheetPrincipals,
     assessment_correction_refusal,
     assessment_item_follows,
     assessments_follow_up,
@@ -226,13 +227,14 @@ class PostResource(ScopedModelResource):
         super().__init__(*args, **kwargs)
         # Past promotions outside promotions_of: the 凡提四必 case each spends, recorded once written.
         self._vetting_uses: list[rules.VettingUse] = []
+        self._principals = SheetPrincipals()  # the 现任主职务 the rows above give, by cadre
 
     def prepare_instance(self, instance: Post, original: Post | None) -> None:
         stored = getattr(original, "_audit_loaded", {}) if original is not None else {}
         refusal = self.fields["unit"].widget.outside_refusal(instance.unit_id, stored.get("unit_id"))
         if refusal is not None:
             raise ValidationError({"unit": refusal})
-        if (use := check_sheet_post(instance, original)) is not None:
+        if (use := check_sheet_post(instance, original, sheet=self._principals, row=self.row_number)) is not None:
             self._vetting_uses.append(use)
 
     def after_import_commit(self, written: Any) -> None:

@@ -381,9 +381,21 @@ def cadre_posts_save(*, cadre: Cadre, posts: Sequence[Post], deleted: Sequence[P
     cadre.current_post, cadre.rank, cadre.version = locked.current_post, locked.rank, locked.version
 
 
-def check_sheet_post(post: Post, original: Post | None) -> rules.VettingUse | None:
+class SheetPrincipals:
+    """The 现任主职务 the rows of one 任职经历 sheet give so far: cadre → the number of the
+    row that does. Two rows of one sheet that each pass against the database would
+    otherwise both become current and principal, and the commit fail on
+    ``post_one_current_principal`` with no row named. One per sheet run."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, int] = {}
+
+
+def check_sheet_post(post: Post, original: Post | None, *, sheet: SheetPrincipals | None = None,
+                     row: int | None = None) -> rules.VettingUse | None:
     """Rules of one posts-sheet row: the promotion and combination rules; the sheet cannot
-    replace or end a serving cadre's current principal post (the page does both at once).
+    replace or end a serving cadre's current principal post (the page does both at once),
+    nor give a cadre a second one in another of its rows (``sheet``, this being ``row``).
     Returns the 凡提四必 case a past promotion spends outside ``promotions_of``
     (``rules.check_post``), for the sheet to record once written."""
     stored = _stored(original)
@@ -404,6 +416,11 @@ def check_sheet_post(post: Post, original: Post | None) -> rules.VettingUse | No
     if was_current and not now_current and cadre.status == CadreStatus.ACTIVE:
         raise ValidationError({"is_current": "在职干部须有一个现任主职务：免去现任主职务请在干部信息页同时登记新职务，"
                                              "或先修改干部状态。"})
+    if now_current and sheet is not None:
+        if (earlier := sheet.rows.get(post.cadre_id)) is not None:
+            raise ValidationError({"is_current": f"与第 {earlier} 行同为该干部的现任主职务：每名干部只能有一个现任主职务。"})
+        if row is not None:
+            sheet.rows[post.cadre_id] = row
     return use
 
 

@@ -251,10 +251,50 @@ class SheetState:
         self.levels: set[tuple[int, str]] = set()
 
 
+# What the record page keeps read-only on a stored recommendation (``ReserveMemberAdmin.
+# get_readonly_fields``, whatever the status): the 推荐 changes through none of its steps,
+# the 考察 only through 登记考察, which takes 考察日期, 考察结论 and 考察意见 together and
+# only while 待考察. 后备干部库, 身份证号 and 推荐日期 are the row's key: they find the record.
+RECOMMENDATION_FIELDS = ("recommended_by", "recommendation")
+INSPECTION_FIELDS = ("inspected_on", "inspection_conclusion", "inspection_opinion")
+
+
+def _kept_on_the_books(member: ReserveMember, original: ReserveMember) -> dict[str, list[str]]:
+    """Why a sheet row may not write its cells onto the stored recommendation ``original``
+    (the same object as ``member``, the row's cells written on it), by field: each field
+    the record page keeps read-only that the row changes. A cell that repeats the stored
+    value (a re-upload of the exported list) changes nothing and passes."""
+    loaded = getattr(original, "_audit_loaded", None) or {}  # the values as loaded, before the row
+
+    def changed(name: str) -> bool:
+        return (getattr(member, name) or "") != (loaded.get(name) or "")
+
+    def label(name: str) -> str:
+        return str(ReserveMember._meta.get_field(name).verbose_name)
+
+    errors: dict[str, list[str]] = {}
+    for name in RECOMMENDATION_FIELDS:
+        if changed(name):
+            errors[name] = [f"该推荐已登记，{label(name)}不能通过表格修改。"]
+    status = original.status
+    if status == MemberStatus.RECOMMENDED and member.inspection_conclusion:
+        return errors  # 登记考察: the rules of 考察 follow
+    for name in INSPECTION_FIELDS:
+        if not changed(name):
+            continue
+        if status == MemberStatus.RECOMMENDED:
+            if name == "inspection_opinion":  # a 考察日期 alone is refused by clean()
+                errors[name] = ["考察意见随考察结论一并登记，不能单独填写或修改。"]
+        else:
+            errors[name] = [f"该干部{original.get_status_display()}，{label(name)}不能再通过表格修改。"]
+    return errors
+
+
 def member_sheet_prepare(member: ReserveMember, original: ReserveMember | None, state: SheetState) -> None:
     """A sheet row of 推荐/考察 through the same rules as :func:`reserve_recommend` and
     :func:`reserve_inspect`: a new row is a recommendation, a 考察结论 on it (or on a stored
-    recommendation) the inspection. A stored record that has left 待考察 keeps its 考察."""
+    recommendation) the inspection. A stored record keeps its 推荐, and once it has left
+    待考察 its 考察 (:func:`_kept_on_the_books`)."""
     if member.pool_id is None or member.cadre_id is None or member.recommended_on is None:
         return  # the cell errors say it
     pool, cadre = member.pool, member.cadre
@@ -262,15 +302,11 @@ def member_sheet_prepare(member: ReserveMember, original: ReserveMember | None, 
     errors: dict[str, list[str]] = {}
     if original is None:
         errors.update(entry_refusals(pool=pool, cadre=cadre, on=member.recommended_on, sheet_levels=state.levels))
-    elif original.status != MemberStatus.RECOMMENDED:
-        # The engine writes the row's cells onto the stored record: its loaded values are the stored ones.
-        loaded = getattr(original, "_audit_loaded", None) or {}
-        stored = (loaded.get("inspected_on"), loaded.get("inspection_conclusion"))
-        if (member.inspected_on, member.inspection_conclusion) != stored:
-            errors["inspection_conclusion"] = [
-                f"该干部{original.get_status_display()}，考察结论不能再通过表格修改。"]
-        _refuse(errors)
-        return
+    else:
+        errors.update(_kept_on_the_books(member, original))
+        if errors or original.status != MemberStatus.RECOMMENDED:
+            _refuse(errors)
+            return
     if member.inspection_conclusion:
         if member.inspected_on and member.inspected_on > timezone.localdate():
             errors.setdefault("inspected_on", []).append("考察日期不能晚于今天。")

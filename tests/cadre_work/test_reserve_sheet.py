@@ -33,7 +33,7 @@ HEAD = ["后备干部库", "身份证号", "姓名", "推荐人（单位）", "�
 
 
 def row(pool_cell: str, cadre: Any, *, conclusion: str = "合格", inspected: str = "2026-04-15") -> list[str]:
-    return [pool_cell, cadre.id_number, cadre.name, "城关区委组织部", "2026-03-10", "民主推荐",
+    return [pool_cell, cadre.id_number, cadre.name, "城关区委组织部", "2026-03-10", "民主推荐得票靠前",
             inspected if conclusion else "", conclusion, "表现突出" if conclusion else ""]
 
 
