@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.audit.models import AuditAction
 from orgwork.audit.recorder import record
+from orgwork.common.numbers import PlainIntegerField
 from orgwork.units.scope import units_visible_to
 from orgwork.imports.admin import ImportExportMixin
 
@@ -185,7 +186,7 @@ class PeriodForm(forms.Form):
     PERIOD_CHOICES = [("month", "月度"), ("quarter", "季度"), ("year", "年度")]
 
     unit = forms.ChoiceField(label="单位（含下级）", required=False)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = PlainIntegerField(label="年度", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="统计期间", choices=PERIOD_CHOICES, initial="month")
     quarter = forms.TypedChoiceField(label="季度", required=False, coerce=int, empty_value=None,
                                      choices=[("", "—")] + [(q, f"第{q}季度") for q in range(1, 5)])

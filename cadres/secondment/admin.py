@@ -23,6 +23,7 @@ from orgwork.admin_actions import action_with_form
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, StateFilter, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStep, RecordStepsMixin, RecordTimelineMixin, apply_refusal
 from orgwork.common import dates
+from orgwork.common.numbers import PlainIntegerField
 from orgwork.imports.admin import ImportExportMixin
 from orgwork.units.scope import scope_queryset
 
@@ -55,7 +56,7 @@ class DutyCheckStepForm(forms.Form):
 
 
 class AssessStepForm(forms.Form):
-    year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100)
+    year = PlainIntegerField(label="考核年度", min_value=1990, max_value=2100)
     grade = forms.ChoiceField(label="考核等次", choices=AssessmentGrade.choices)
     remarks = forms.CharField(label="考核评语", max_length=200, required=False)
 

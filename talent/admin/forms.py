@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from orgwork.common import dates
+from orgwork.common.numbers import PlainIntegerField
 
 from ..models import EXIT_IN_FUTURE, ExitReason, ReviewGrade
 
@@ -29,7 +30,7 @@ class ExitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    review_year = forms.IntegerField(label="考核年度", min_value=1990, max_value=2100,
+    review_year = PlainIntegerField(label="考核年度", min_value=1990, max_value=2100,
                                      initial=lambda: timezone.localdate().year)
     grade = forms.ChoiceField(label="考核等次", choices=ReviewGrade.choices)
     reviewed_on = dates.DateFormField(label="考核日期", initial=timezone.localdate)

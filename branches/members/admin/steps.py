@@ -18,7 +18,7 @@ from branches.models import OrgKind, PartyOrganisation
 from orgwork.admin_steps import RecordStep
 from orgwork.admin_widgets import KeyCheckedAutocompleteSelect
 from orgwork.common import dates
-from orgwork.common.numbers import PlainDecimalField
+from orgwork.common.numbers import PlainDecimalField, PlainIntegerField
 from orgwork.units.scope import scope_queryset
 
 from .. import rules, selectors, services
@@ -79,8 +79,8 @@ class CandidateForm(forms.Form):
 
 class PreparationForm(forms.Form):
     political_review_on = dates.DateFormField(label="政治审查完成日期", required=False)
-    training_days = forms.IntegerField(label="集中培训天数", min_value=0, max_value=366, required=False)
-    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, max_value=3000, required=False)
+    training_days = PlainIntegerField(label="集中培训天数", min_value=0, max_value=366, required=False)
+    training_hours = PlainIntegerField(label="集中培训学时", min_value=0, max_value=3000, required=False)
     publicity_on = dates.DateFormField(label="公示结束日期", required=False)
 
 
@@ -93,13 +93,13 @@ def with_vote_count(form: type[forms.Form], name: str) -> type[forms.Form]:
     of the members with a vote there, more than half of them for. One meeting may decide
     several files, each by its own vote."""
     fields = {
-        "expected": forms.IntegerField(label="应到会有表决权的党员人数", min_value=1, max_value=32767,
+        "expected": PlainIntegerField(label="应到会有表决权的党员人数", min_value=1, max_value=32767,
                                        error_messages={"min_value": rules.VOTE_EXPECTED_SOMEONE},
                                        help_text="本支部正式党员人数（预备党员没有表决权）。"),
-        "present": forms.IntegerField(label="实到会有表决权的党员人数", min_value=0, max_value=32767,
+        "present": PlainIntegerField(label="实到会有表决权的党员人数", min_value=0, max_value=32767,
                                       error_messages={"min_value": rules.VOTE_PRESENT_FLOOR},
                                       help_text="须超过应到会人数的半数，支部大会方能开会。"),
-        "in_favour": forms.IntegerField(label="赞成人数", min_value=0, max_value=32767,
+        "in_favour": PlainIntegerField(label="赞成人数", min_value=0, max_value=32767,
                                         error_messages={"min_value": rules.VOTE_FOR_FLOOR},
                                         help_text="须超过应到会有表决权的正式党员人数的半数，决议方能通过。"),
     }
@@ -117,7 +117,7 @@ VOTE_COUNTS = {"admit": dict(zip(("vote_expected", "vote_present", "vote_for"), 
 
 
 class ExtendForm(MeetingForm):
-    months = forms.IntegerField(label="延长月数", min_value=6, max_value=12)
+    months = PlainIntegerField(label="延长月数", min_value=6, max_value=12)
 
 
 class DisqualifyForm(ReasonForm):
@@ -288,7 +288,7 @@ class TransferInStepForm(forms.Form):
     origin = forms.CharField(label="转出单位（省外）", max_length=200, help_text="开出介绍信的省外党组织。")
     letter_number = forms.CharField(label="介绍信编号", max_length=50)
     sent_on = dates.DateFormField(label="开出介绍信日期", help_text="省外介绍信上的开出日期。")
-    valid_days = forms.IntegerField(
+    valid_days = PlainIntegerField(
         label="有效期（天）", min_value=1, max_value=rules.LETTER_VALID_DAYS_MAX,
         help_text="省外介绍信注明的有效期；接收日期须在开出日期起的有效期内，过期的退回省外党组织重新开具。",
         error_messages={"required": rules.LETTER_FROM_OUTSIDE_VALID_DAYS_MISSING,
@@ -429,7 +429,7 @@ class SendForm(forms.Form):
     day = dates.DateFormField(label="开出介绍信日期", initial=dates.today,
                           help_text="介绍信按党费收缴记录注明党费交至的月份（此前各月均已交纳的最后一个月）；"
                                     "转出前应交清党费。")
-    valid_days = forms.IntegerField(
+    valid_days = PlainIntegerField(
         label="有效期（天）", initial=rules.LETTER_VALID_DAYS_DEFAULT, min_value=1, max_value=rules.LETTER_VALID_DAYS_MAX,
         help_text=f"介绍信注明的有效期，一般为10至30天，最长不超过{rules.LETTER_VALID_DAYS_MAX}天；"
                   "党员须在有效期内到接收党组织办理接转手续，过期的退回重新开具。",

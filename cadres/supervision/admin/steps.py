@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from orgwork.admin_steps import RecordStep
 from orgwork.common import dates
+from orgwork.common.numbers import PlainIntegerField
 
 from ..models import (
     DISCREPANCIES,
@@ -127,7 +128,7 @@ class SupplementStepForm(forms.Form):
 
     reason = forms.ChoiceField(label="补抽原因", choices=[("", "请选择"), *SupplementReason.choices])
     explanation = text_field("说明")
-    count = forms.IntegerField(label="补抽人数", required=False, min_value=1,
+    count = PlainIntegerField(label="补抽人数", required=False, min_value=1,
                                help_text="替换无法核查人员的，留空即按被替换人数补抽；扩大抽查的须填写。")
     ordered_by = forms.CharField(label="要求单位", max_length=100, required=False,
                                  help_text="上级要求扩大抽查比例的填写，如：中共甘肃省委组织部。")
