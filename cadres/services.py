@@ -560,12 +560,17 @@ def assessment_correction_refusal(assessment: Assessment, stored: dict[str, Any]
     if not corrected:
         return {}
     item = _assessment_item(assessment.pk)
-    from orgwork.rectification.rules import FROZEN_STATES, frozen_message
+    from orgwork.rectification.models import ItemState
+    from orgwork.rectification.rules import FROZEN_STATES
 
     if item is None:
         return {}
     if item.state in FROZEN_STATES:
-        message = f"该考核挂入的整改事项「{item}」不能随之更正：{frozen_message(item.state)}"
+        requested = item.state == ItemState.CLOSURE_REQUESTED
+        state, then = (("已申请销号", "须由审核人先退回该事项") if requested
+                       else ("已销号", "须先经「回头看：重新挂账」"))
+        message = (f"该考核挂入的整改事项「{item}」{state}，整改事项不能随之更正，"
+                   f"考核结果也就不能更正；如需更正，{then}。")
         return {f.removesuffix("_id"): message for f in corrected}
     if "cadre_id" in corrected and assessment.cadre.unit_id != item.checklist.unit_id:
         # An item stays on its checklist (rectification.rules.STAYS_ON_CHECKLIST), one open a record.

@@ -106,8 +106,8 @@ def test_a_correction_is_refused_while_its_item_waits_for_review(make_cadre, cou
     request_closure(item_of(assessment), county_a_clerk)
     with pytest.raises(ValidationError) as refused:
         correct(assessment, grade=COMPETENT)
-    assert "不能随之更正" in refused.value.message_dict["grade"][0]
-    assert "须由审核人退回后再改" in refused.value.message_dict["grade"][0]
+    assert "已申请销号，整改事项不能随之更正" in refused.value.message_dict["grade"][0]
+    assert "须由审核人先退回该事项" in refused.value.message_dict["grade"][0]
     assert Assessment.objects.get(pk=assessment.pk).grade == BASIC
 
 
@@ -116,7 +116,8 @@ def test_a_correction_is_refused_once_its_item_is_struck_off(make_cadre, county_
     rectification_approve_closure(item=request_closure(item_of(assessment), county_a_clerk), actor=city_officer)
     with pytest.raises(ValidationError) as refused:
         correct(assessment, political_score=Decimal("79"))
-    assert "回头看" in refused.value.message_dict["political_score"][0]
+    assert "」已销号，整改事项不能随之更正" in refused.value.message_dict["political_score"][0]
+    assert "须先经「回头看：重新挂账」" in refused.value.message_dict["political_score"][0]
 
 
 def test_remarks_are_corrected_whatever_the_items_state(make_cadre, county_a_clerk) -> None:
