@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -304,6 +305,24 @@ def _run(job: ImportJob, *, commit: bool) -> ImportResult:
         progress.close()
 
 
+def rights_lost(job: ImportJob) -> str:
+    """Why the job may no longer run, in Chinese ("" when it may): its uploader, whose
+    jurisdiction the rows are read in, or whoever confirmed it no longer imports this kind
+    (the account switched off, a role taken away) since the upload or the 确认导入. Read
+    afresh, not from the accounts the job was loaded with: a queued job waits up to a day."""
+    resource_class = registry.get(job.resource)
+    people = [("上传人", job.uploader_id), ("确认人", job.confirmed_by_id)]
+    for role, user_id in people:
+        if user_id is None:
+            continue
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if not can_import(user, resource_class):
+            name = user.username if user is not None else "（账号已删除）"
+            return (f"{role}{name}已没有导入「{resource_class.verbose_name}」的权限（账号停用或角色变更），"
+                    "全部未导入。")
+    return ""
+
+
 def job_validate(*, job_id: int) -> str:
     """The dry run: counts and row errors, nothing written. Returns the new status."""
     jobs_close_orphans()
@@ -311,6 +330,9 @@ def job_validate(*, job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
+        if refused := rights_lost(job):
+            _fail(job, refused.replace("全部未导入", "未校验"))
+            return JobStatus.FAILED
         return _validate(job)
     finally:
         JOB_LOCKS.release(job.pk)
@@ -423,8 +445,10 @@ def job_confirm(*, job: ImportJob, user: Any) -> ImportJob:
         raise PermissionDenied("您没有导入该类数据的权限。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.confirmed_at is not None and locked.status in (JobStatus.AWAITING, JobStatus.IMPORTING):
+            return locked  # a second click: the import is queued or running
         if locked.confirmed_at is not None:
-            return locked
+            raise ValidationError({"status": f"导入任务已{locked.get_status_display()}，不能再次确认导入。"})
         if locked.status == JobStatus.AWAITING and locked.error_rows:
             raise ValidationError({"status": f"有 {locked.error_rows} 行数据有误，不能确认导入。请修改后重新上传。"})
         if not locked.can_confirm:
@@ -445,6 +469,9 @@ def job_commit(*, job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
+        if refused := rights_lost(job):  # nothing is read or written in a lost right's name
+            _fail(job, refused)
+            return JobStatus.FAILED
         with acting_as(job.confirmed_by or job.uploader, source=AuditSource.IMPORT):
             ran, _ = _step(job, lambda: _commit(job), step="commit", lost=CONNECTION_LOST,
                            crashed="导入时发生系统错误，数据未作任何修改。请联系系统管理员。", conflict=CONFLICT)
@@ -483,6 +510,8 @@ def job_abandon(*, job: ImportJob, user: Any) -> ImportJob:
         raise PermissionDenied("只有上传人或有权管理他人导入任务的人员可以放弃该导入任务。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.confirmed_at is not None and locked.status == JobStatus.AWAITING:
+            raise ValidationError({"status": "导入任务已确认，正在排队导入，不能放弃。"})
         if locked.status not in (JobStatus.PENDING, JobStatus.AWAITING) or locked.confirmed_at is not None:
             raise ValidationError({"status": f"导入任务当前为「{locked.get_status_display()}」，不能放弃。"})
         locked.status = JobStatus.FAILED
