@@ -30,7 +30,7 @@ transaction (with the rows locked); the sheet resources call them from
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -410,18 +410,21 @@ def principal_held_before(post: Post, before: Post) -> Post | None:
             .order_by("-appointed_on", "-id").first())
 
 
-def check_moved_current_principal(post: Post, before: Post) -> None:
+def check_moved_current_principal(post: Post, before: Post,
+                                  removals: Mapping[int, datetime.date | None] | None = None) -> None:
     """A corrected 任职时间 of the current principal post: not before the 免职时间 of the
     principal post held before it (the two would overlap), and, when it is a promotion over
     that post, the promotion's rules on the new day (:func:`check_promotion`: no 影响期,
-    a 凡提四必 case for the step)."""
+    a 凡提四必 case for the step). ``removals``: the 免职时间 the same save gives other
+    posts, by key (the cadre page's posts table moves both days at once)."""
     previous = principal_held_before(post, before)
     if previous is None:
         return
-    if previous.removed_on is not None and post.appointed_on < previous.removed_on:
+    removed_on = (removals or {}).get(previous.pk, previous.removed_on)
+    if removed_on is not None and post.appointed_on < removed_on:
         raise ValidationError({"appointed_on": (
             f"任职时间 {post.appointed_on:%Y-%m-%d} 早于此前所任主职务「{previous.title}」的免职时间 "
-            f"{previous.removed_on:%Y-%m-%d}：现任主职务不能与此前的主职务重叠，请核对任职时间。")})
+            f"{removed_on:%Y-%m-%d}：现任主职务不能与此前的主职务重叠，请核对任职时间。")})
     if becomes_current_principal(post, before):
         return  # a higher 职务层次 as well: check_post checks the promotion against the profile
     check_promotion(cadre_id=post.cadre_id, held_rank=previous.rank, held_grade="", rank=post.rank, grade="",
@@ -504,7 +507,8 @@ def check_departure_checked(post: Post) -> None:
         raise ValidationError({"removed_on": refusal}, code="departure_checked")
 
 
-def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None) -> VettingUse | None:
+def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] | None = None,
+               removals: Mapping[int, datetime.date | None] | None = None) -> VettingUse | None:
     """Rules of one 任职经历 row: a principal post of a higher 职务层次 than the cadre held
     before it is a promotion (see :func:`check_promotion`) — a new current one, against
     the profile; a past one too, current or not (补录的提拔也是提拔), against the
@@ -519,7 +523,8 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
     that pays for it is returned, for the writer to record as spent
     (``cadres.services.vetting_cases_spend``), as for a 职级 raise. A 免职时间 keeps to
     the post's 离任检查 (:func:`check_departure_checked`). A corrected 任职时间 of the current
-    principal post is checked again (:func:`check_moved_current_principal`), and no
+    principal post is checked again (:func:`check_moved_current_principal`, with the
+    ``removals`` the same save gives the cadre's other posts), and no
     correction takes away the promotion a 新提拔干部评议 rests on (:func:`check_evaluations_kept`)."""
     check_departure_checked(post)
     if post.appointed_on is not None and (before is None or before.appointed_on != post.appointed_on):
@@ -538,7 +543,7 @@ def check_post(post: Post, *, before: Post | None = None, held: tuple[str, str] 
             return None
         return VettingUse(case.pk, post.appointed_on, f"提拔为「{post.title}」（{post.appointed_on:%Y-%m-%d}任职）")
     if moves_current_principal(post, before):
-        check_moved_current_principal(post, before)
+        check_moved_current_principal(post, before, removals)
     if not becomes_current_principal(post, before):
         return None
     check_promotion(cadre_id=post.cadre_id, held_rank=held_rank, held_grade="", rank=post.rank, grade="",

@@ -144,9 +144,13 @@ class PostForm(forms.ModelForm):
         if self.errors or (post.cadre_id is None and getattr(self, "parent_cadre", None) is None):
             return
         before = Post.objects.filter(pk=post.pk).first() if post.pk else None
+        # In the posts table, a row is read beside the 免职时间 the other rows give now.
+        table = getattr(self, "table", None)
+        removals = table.proposed_removals() if table is not None else None
         # Both rules, so that a row breaking both is told both.
         for check in (lambda: rules.check_post_rank_given(actor=current_actor().user, post=post, before=before),
-                      lambda: rules.check_post(post, before=before, held=rules.held_rank_and_grade(post.cadre_id))):
+                      lambda: rules.check_post(post, before=before, held=rules.held_rank_and_grade(post.cadre_id),
+                                               removals=removals)):
             try:
                 check()
             except ValidationError as exc:
@@ -174,10 +178,34 @@ class StandalonePostForm(PostForm):
 
 
 class PostInlineFormSet(forms.BaseInlineFormSet):
+    """The posts table of the cadre's page: saved as one change (``cadre_posts_save``, the
+    past posts first), so each row is checked beside what the other rows give."""
+
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
         form = super()._construct_form(i, **kwargs)
         form.parent_cadre = self.instance
+        form.table = self
         return form
+
+    def proposed_removals(self) -> dict[int, datetime.date | None]:
+        """The 免职时间 each stored row of the submitted table gives, by key (rows whose
+        key or day does not read are left to their own errors)."""
+        if not self.is_bound:
+            return {}
+        if not hasattr(self, "_proposed_removals"):
+            removals: dict[int, datetime.date | None] = {}
+            day = DayField(required=False)
+            for i in range(self.total_form_count()):
+                prefix = self.add_prefix(i)
+                key = self.data.get(f"{prefix}-id")
+                if not key or self.data.get(f"{prefix}-DELETE"):
+                    continue
+                try:
+                    removals[int(key)] = day.clean(self.data.get(f"{prefix}-removed_on"))
+                except (ValueError, ValidationError):
+                    continue
+            self._proposed_removals = removals
+        return self._proposed_removals
 
     def clean(self) -> None:
         super().clean()
