@@ -1131,7 +1131,8 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         if decided_on is None:
             raise ValidationError({"cancel_meeting_on": rules.CANCEL_MEETING_MISSING})
         _not_future(decided_on, "cancel_meeting_on", "支部大会日期")
-        if message := rules.cancel_meeting_error(locked.vote_on, decided_on):
+        if message := rules.cancel_meeting_error(locked.vote_on, decided_on,
+                                                 {field: getattr(locked, field) for field, _ in rules.CANCEL_AFTER}):
             raise ValidationError({"cancel_meeting_on": message})
         member = _file_member(locked, actor)
         member.status, member.status_changed_on = MemberStatus.EXPELLED, decided_on
