@@ -315,6 +315,10 @@ class ApplicantResource(ScopedModelResource):
             member = Member.objects.filter(pk=stored["member_id"]).first()
             if message := services.file_member_error(instance, member, self.user or SystemActor(SHEET_ACTOR)):
                 raise ValidationError({"full_on" if instance.stage == Stage.FULL else "closed_reason": message})
+            # The 取消's meeting is the member's 党籍状态变更日期 (出党), held as 变更党籍状态 holds it.
+            if (instance.stage == Stage.CANCELLED and instance.cancel_meeting_on and member is not None
+                    and (message := services.cancel_status_error(member, instance.cancel_meeting_on))):
+                raise ValidationError({"cancel_meeting_on": message})
         if sheet_reviews and stored.get("stage") not in CLOSED_STAGES:
             if not hasattr(self, "sheet_reviews"):
                 self.sheet_reviews: dict[str, list[datetime.date]] = {}

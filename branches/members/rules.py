@@ -394,10 +394,24 @@ def death_cancel_error(reason: str) -> str:
     return DEATH_NOT_CANCEL if any(word in reason for word in DEATH_WORDS) else ""
 
 
-def cancel_meeting_error(vote_on: datetime.date, decided_on: datetime.date) -> str:
+# The steps of a 预备党员's file that a 取消 may not come before, once on record (or in the
+# same sheet row): the decision ends a file that had already reached them.
+CANCEL_AFTER = (("approved_on", "上级党委审批日期"), ("oath_on", "入党宣誓日期"),
+                ("extension_meeting_on", "延长预备期支部大会日期"))
+
+
+def cancel_meeting_error(vote_on: datetime.date, decided_on: datetime.date,
+                         steps: dict[str, datetime.date | None] | None = None) -> str:
     """取消预备党员资格 is decided by the 支部大会, during the 预备期 or after it: on a day
-    not before the meeting that admitted the member."""
-    return CANCEL_MEETING_EARLY if decided_on < vote_on else ""
+    not before the meeting that admitted the member, nor before the latest of the steps
+    of :data:`CANCEL_AFTER` on the file (``steps``: their dates by field), which it names."""
+    if decided_on < vote_on:
+        return CANCEL_MEETING_EARLY
+    taken = [(day, label) for field, label in CANCEL_AFTER if (day := (steps or {}).get(field))]
+    if taken and decided_on < (latest := max(taken, key=lambda step: step[0]))[0]:
+        return (f"取消预备党员资格的支部大会日期（{decided_on:%Y-%m-%d}）不能早于已登记的"
+                f"{latest[1]}（{latest[0]:%Y-%m-%d}）。")
+    return ""
 
 
 def extension_error(months: int, already_extended: int) -> str:
@@ -452,9 +466,9 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
     ``talk_late_reason``, ``review_late_reason``, ``training_days``, ``training_hours``,
     ``probation_extended_months``, ``closed_reason``, and the 支部大会 dates of an
     extension and of the 转正 where the sheet gives them (each on or after the day the
-    预备期 it decides on ends) and of a 取消 (not before the vote; the sheet requires it
-    when it takes the 取消, :meth:`ApplicantResource.step_errors`). The first problem of
-    each field is reported."""
+    预备期 it decides on ends) and of a 取消 (not before the vote, the 审批, the 宣誓 or
+    the extension's meeting; the sheet requires it when it takes the 取消,
+    :meth:`ApplicantResource.step_errors`). The first problem of each field is reported."""
     errors: dict[str, str] = {}
 
     def add(found: dict[str, str]) -> None:
@@ -510,8 +524,8 @@ def file_errors(values: dict[str, Any], today: datetime.date) -> dict[str, str]:
             add({"full_meeting_on": message})
     if (get("closed_reason") or "").strip() and get("full_on"):
         add({"closed_reason": "已转正的党员不能取消预备党员资格或终止培养。"})
-    if get("cancel_meeting_on") and get("vote_on") and (message := cancel_meeting_error(get("vote_on"),
-                                                                                         get("cancel_meeting_on"))):
+    if get("cancel_meeting_on") and get("vote_on") and (message := cancel_meeting_error(
+            get("vote_on"), get("cancel_meeting_on"), {field: get(field) for field, _ in CANCEL_AFTER})):
         add({"cancel_meeting_on": message})
     return errors
 

@@ -1113,6 +1113,19 @@ def applicant_extend_probation(*, applicant: Applicant, months: int, decided_on:
     return _step(applicant, actor, Stage.PROBATIONARY, apply, "延长预备期")
 
 
+def cancel_status_error(member: Member, decided_on: datetime.date) -> str:
+    """取消预备党员资格 makes the member 出党 on the day of its 支部大会: that day is his
+    党籍状态变更日期, held by :func:`rules.status_change_errors` as 变更党籍状态 holds it (not
+    before his last change, nor before his last transfer was received), in its words. One
+    rule for :func:`applicant_cancel` and the applicants' sheet
+    (``ApplicantResource.prepare_instance``, :func:`applicants_to_roster`)."""
+    # The reason is the 取消's own, checked with it: only the day is asked here.
+    errors = rules.status_change_errors(status=MemberStatus.EXPELLED, changed_on=decided_on, reason="取消预备党员资格",
+                                        joined_on=member.joined_on, previous_on=member.status_changed_on,
+                                        received_on=selectors.last_received_on(member), today=dates.today())
+    return errors.get("status_changed_on", "")
+
+
 def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
                      decided_on: datetime.date | None = None) -> Applicant:
     """取消预备党员资格 of a 预备党员, decided by the 支部大会 on ``decided_on`` (during the
@@ -1131,9 +1144,12 @@ def applicant_cancel(*, applicant: Applicant, reason: str, actor: Any,
         if decided_on is None:
             raise ValidationError({"cancel_meeting_on": rules.CANCEL_MEETING_MISSING})
         _not_future(decided_on, "cancel_meeting_on", "支部大会日期")
-        if message := rules.cancel_meeting_error(locked.vote_on, decided_on):
+        if message := rules.cancel_meeting_error(locked.vote_on, decided_on,
+                                                 {field: getattr(locked, field) for field, _ in rules.CANCEL_AFTER}):
             raise ValidationError({"cancel_meeting_on": message})
         member = _file_member(locked, actor)
+        if message := cancel_status_error(member, decided_on):
+            raise ValidationError({"cancel_meeting_on": message})
         member.status, member.status_changed_on = MemberStatus.EXPELLED, decided_on
         member.status_reason = f"取消预备党员资格：{reason.strip()}"[:rules.STATUS_REASON_MAX]
         gone = _dues_gone(member_id=member.pk, status=MemberStatus.EXPELLED, left_on=decided_on)
@@ -1207,6 +1223,8 @@ def applicants_to_roster(*, applicant_ids: Iterable[int], actor: Any) -> RosterF
                        if getattr(member, name) != value}
             if changes and (message := file_member_error(applicant, member, actor)):
                 raise ValidationError({"stage": message})  # the sheet refuses the row first (prepare_instance)
+            if "status" in changes and changed_on and (message := cancel_status_error(member, changed_on)):
+                raise ValidationError({"cancel_meeting_on": message})  # likewise
             if changes:
                 for name in changes:
                     setattr(member, name, target[name])

@@ -18,7 +18,7 @@ from branches.members import rules, services
 from branches.members.models import Applicant, Member, MemberStatus, Stage
 from branches.members.resources import ApplicantResource
 
-from .conftest import CONTACT_ID, SYSTEM, activist, days_ago, make_id, probationary, today
+from .conftest import CONTACT_ID, SYSTEM, activist, admitted, days_ago, make_id, probationary, today
 from .conftest import column_messages as errors
 from .conftest import run_sheet
 
@@ -56,7 +56,8 @@ def test_a_cancellation_meeting_after_today_or_before_the_admission_is_refused(o
 
 
 def test_a_cancellation_on_the_day_of_the_admission_is_taken(orgs, member):
-    a = probationary(orgs["community"], member, vote_days_ago=100)
+    # Before the 上级党委审批: a 取消 is not dated before the steps on the file.
+    a = admitted(orgs, member, vote_days_ago=100, name="赵明")
     services.applicant_cancel(applicant=a, reason="隐瞒重要情况", decided_on=days_ago(100), actor=SYSTEM)
     assert Applicant.objects.get(pk=a.pk).cancel_meeting_on == days_ago(100)
 
