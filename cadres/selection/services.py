@@ -127,6 +127,9 @@ def evaluation_prepare(evaluation: SelectionEvaluation, *, line: Dissatisfaction
     evaluated must be newly promoted that year, in the unit or below it; the 不满意率 is
     compared with the line in force."""
     this_year = dates.today().year
+    if evaluation.year is not None and evaluation.year < dates.MIN_YEAR:
+        # 0 or 202: no year of anyone's 提拔 (the form's own range check comes after this).
+        raise ValidationError({"year": f"评议年度「{evaluation.year}」无效：请填写四位数的年份。"})
     if evaluation.year and evaluation.year > this_year:
         # Said before the promotion is looked for: a year to come has none, and the clerk
         # should read that the year is wrong, not that the cadre was not promoted.

@@ -493,7 +493,8 @@ class PersonalMattersReport(Audited):
         errors.update(working_age_year_errors(self, year="报告年度"))
         if dates.after_today(self.submitted_on):
             errors["submitted_on"] = "报告日期不能晚于今天。"
-        elif self.year and self.submitted_on and self.submitted_on < datetime.date(self.year, 1, 1):
+        elif (self.year and dates.MIN_YEAR <= self.year <= dates.MAX_YEAR  # else the field's range says it
+              and self.submitted_on and self.submitted_on < datetime.date(self.year, 1, 1)):
             # A report on year N is filed during or after year N (normally early N+1).
             errors["submitted_on"] = (f"报告日期（{self.submitted_on:%Y-%m-%d}）早于报告年度{self.year}年，"
                                       f"不能早于{self.year}年1月1日；请核对报告年度或报告日期。")
