@@ -161,10 +161,12 @@ def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.dat
     locked.held_accountable = held_accountable
     fields = ["status", "left_on", "end_reason", "held_accountable"]
     message = f"{AssignmentStatus(status).label}：{reason}" if reason else AssignmentStatus(status).label
-    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION, message=message)
     if replacement_cadre is not None:
         if left_on >= locked.ends_on:
             raise ValidationError({"left_on": "选派期已满，不需接替；请办理期满离岗。"})
+        # The successor's own checks read this term as ended: the end is put in place first,
+        # in this transaction, and recorded with the replacement in the one audit row below.
+        Assignment.objects.filter(pk=locked.pk).update(**{name: getattr(locked, name) for name in fields})
         successor = Assignment(
             kind=locked.kind, cadre=replacement_cadre,
             sending_unit=replacement_sending_unit or locked.sending_unit,
@@ -176,8 +178,9 @@ def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.dat
         except ValidationError as exc:
             raise ValidationError({"replacement_cadre": exc.messages}) from None
         locked.replacement = successor
-        save_audited(locked, actor=actor, fields=["replacement"])
-    for name in [*fields, "replacement_id"]:
+        fields.append("replacement")
+    save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION, message=message)
+    for name in ["status", "left_on", "end_reason", "held_accountable", "replacement_id"]:
         setattr(assignment, name, getattr(locked, name))
     return locked
 
