@@ -9,7 +9,7 @@ choice on a small page, then does the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from django import forms
 from django.contrib import admin, messages
@@ -74,6 +74,13 @@ def refusal_list(summary: str, failures: list[str], unit: str = "条") -> SafeSt
         summary, format_html_join("", "<li>{}。</li>", ((line,) for line in shown)),
         format_html('<p class="orgwork-batch-more">另有 {} {}未列出。</p>', more, unit) if more else "",
     )
+
+
+def already(state: str) -> NoReturn:
+    """A record a batch finds already where the step leads (已办结, 已注销, 已销号): told
+    among the records not done, with its state, rather than counted as done. The services
+    keep a second click on a record page harmless by returning quietly."""
+    raise ValidationError(f"{state}，无需再办理")
 
 
 def run_per_object(model_admin: admin.ModelAdmin, request: HttpRequest, objects: Iterable[Any], verb: str,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from orgwork.admin_actions import already
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter
 from orgwork.rectification.rules import MAX_EXTENSION_MONTHS
 
@@ -150,4 +151,5 @@ class WeakBranchCaseAdmin(ScopedModelAdmin):
 
     @admin.action(description="测评达标销号", permissions=["change"])
     def close(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        run_per_object(self, request, queryset, "销号", lambda c: weak_case_close(case=c, actor=request.user))
+        run_per_object(self, request, queryset, "销号", lambda c: already("已销号") if c.state == WeakCaseState.CLOSED
+                       else weak_case_close(case=c, actor=request.user))

@@ -10,14 +10,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from orgwork.admin_actions import action_with_form, run_per_object
+from orgwork.admin_actions import action_with_form, already, run_per_object
 from orgwork.admin_base import ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
 
 from .. import services
 from ..models import (OPEN_REQUEST_STATUSES, REQUEST_DEADLINE_FIXED, BenefitArea, GreenChannelRequest,
-                      ServiceCard, standard_deadline)
+                      RequestStatus, ServiceCard, standard_deadline)
 from .forms import CompleteForm, ExtendForm, RequestReturnForm
 from .steps import GREEN_REQUEST_STEPS
 
@@ -208,8 +208,8 @@ class GreenChannelRequestAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedMode
     @admin.action(description="办结", permissions=["change"])
     def complete(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:
         return action_with_form(self, request, queryset, form_class=CompleteForm, title="办结", action="complete",
-                                service=lambda r, d: services.green_request_complete(request=r, result=d["result"],
-                                                                                     actor=request.user))
+                                service=lambda r, d: already("已办结") if r.status == RequestStatus.DONE
+                                else services.green_request_complete(request=r, result=d["result"], actor=request.user))
 
     @admin.action(description="退回", permissions=["change"])
     def return_request(self, request: HttpRequest, queryset: QuerySet[GreenChannelRequest]) -> HttpResponse | None:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils import timezone
 
 from branches.models import (
@@ -217,6 +219,10 @@ class TestWeakCaseClosure:
         case.refresh_from_db()
         assert case.state == WeakCaseState.CLOSED
         assert RectificationItem.objects.get(pk=case.rectification_item_id).state == ItemState.CLOSED
+        again = client_for(city_officer).post(reverse("admin:branches_weakbranchcase_changelist"),
+                                              {"action": "close", "_selected_action": [case.pk]})
+        (message,) = [strip_tags(str(m)) for m in get_messages(again.wsgi_request)]
+        assert message.startswith("销号：已办理 0 条，未办理 1 条。") and "已销号，无需再办理" in message
 
     def test_a_passing_survey_typed_on_the_admin_form_puts_the_checklist_item_up_for_closure(
             self, case: WeakBranchCase, county_a_clerk: Any, client_for: Any) -> None:

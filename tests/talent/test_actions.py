@@ -132,3 +132,18 @@ def test_a_review_batch_with_an_enrollment_of_another_county_is_refused_whole(le
     assert message == (f"所选记录中有 1 条不在您的管辖范围内或已不在当前列表中（编号 {theirs.pk}），未执行任何操作。"
                        "请刷新列表后重新选择。")
     assert not Reward.objects.filter(enrollment__in=[ours, theirs]).exists()
+
+
+def test_the_complete_action_tells_a_request_already_completed_apart_from_one_it_completes(
+        make_card, county_a_clerk, client_for) -> None:
+    card = make_card()
+    done, open_one = (services.green_request_submit(card=card, area=BenefitArea.TAX, content=f"个税减免{n}",
+                                                    submitted_on=datetime.date(2026, 1, 5), actor=SYSTEM)
+                      for n in (1, 2))
+    services.green_request_complete(request=done, result="已办", actor=SYSTEM)
+    response = client_for(county_a_clerk).post(reverse("admin:talent_greenchannelrequest_changelist"), {
+        "action": "complete", "_selected_action": [done.pk, open_one.pk], "apply": "1", "result": "办结"})
+    (message,) = [strip_tags(str(m)) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("办结：已办理 1 条，未办理 1 条。") and f"「{done}」：已办结，无需再办理" in message
+    open_one.refresh_from_db()
+    assert open_one.status == RequestStatus.DONE

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from orgwork.admin_actions import already
 from orgwork.admin_base import ScopedInline, ScopedModelAdmin, UnitSubtreeFilter, warning_flag
 from orgwork.admin_steps import RecordStepsMixin, RecordTimelineMixin
 from orgwork.common import dates
@@ -71,7 +72,8 @@ class TravelDocumentAdmin(RecordStepsMixin, RecordTimelineMixin, ScopedModelAdmi
     def cancel_documents(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
         return ask_then_run(
             self, request, queryset, form_class=ReasonForm, title="注销因私出入境证件",
-            service=lambda doc, data: travel_document_cancel(document=doc, reason=data["reason"], actor=request.user),
+            service=lambda doc, data: already("已注销") if doc.status == TravelDocumentStatus.CANCELLED
+            else travel_document_cancel(document=doc, reason=data["reason"], actor=request.user),
             done="注销",
         )
 
