@@ -603,6 +603,8 @@ class Funding(EnrolleeYearRecord):
 
     def clean(self) -> None:
         self.match_enrollment()
+        if message := self.paid_erased_error():
+            raise ValidationError({"granted_on": message})
         enrollment = self.known_enrollment()
         if enrollment is None or self.amount is None:
             return
@@ -619,6 +621,17 @@ class Funding(EnrolleeYearRecord):
                 errors["granted_on"] = message
         if errors:
             raise ValidationError(errors)
+
+    def paid_erased_error(self) -> str:
+        """Why a stored 拨付日期 may not be cleared ("" when it is not): money paid out is on
+        the books and may not be deleted (``talent.services.funding_delete_refusal``); a
+        blank 拨付日期 would make it look never paid, and deletable. A wrong day is corrected
+        to the right one."""
+        stored = (getattr(self, "_audit_loaded", None) or {}).get("granted_on")
+        if self._state.adding or not stored or self.granted_on:
+            return ""
+        return (f"该资助已于 {stored} 拨付，计入累计资助，拨付日期不能清空（清空后就像从未拨付）；"
+                "日期有误的，请改为正确的拨付日期。")
 
     def granted_on_error(self, enrollment: Enrollment) -> str:
         """Why the 拨付日期 is refused ("" when it is not): money is recorded as paid once it

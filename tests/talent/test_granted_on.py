@@ -102,3 +102,46 @@ def test_a_paid_date_stored_before_the_rule_is_left_alone_when_the_note_changes(
     updated = services.funding_update(funding=funding, year=2026, amount=funding.amount, granted_on=D(2020, 1, 1),
                                       note="补记说明", actor=county_a_clerk)
     assert (updated.granted_on, updated.note) == (D(2020, 1, 1), "补记说明")
+
+
+ERASED = "该资助已于 2026-04-15 拨付，计入累计资助，拨付日期不能清空（清空后就像从未拨付）；日期有误的，请改为正确的拨付日期。"
+
+
+def test_the_correction_service_keeps_a_paid_date_from_being_cleared(enrollment, county_a_clerk) -> None:
+    funding = grant(enrollment, D(2026, 4, 15))
+    with pytest.raises(ValidationError) as refused:
+        services.funding_update(funding=funding, year=2026, amount=funding.amount, granted_on=None, note="",
+                                actor=county_a_clerk)
+    assert refused.value.message_dict == {"granted_on": [ERASED]}
+    assert services.funding_delete_refusal(Funding.objects.get(pk=funding.pk))  # still paid: not deletable
+
+
+def test_the_funding_page_keeps_a_paid_date_from_being_cleared(enrollment, county_a_clerk, client_for) -> None:
+    funding = grant(enrollment, D(2026, 4, 15))
+    response = save_funding_page(client_for(county_a_clerk), funding, granted_on="")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"granted_on": [ERASED]}
+
+
+def test_the_enrollee_pages_funding_row_keeps_a_paid_date_from_being_cleared(enrollment, county_a_clerk,
+                                                                             client_for) -> None:
+    grant(enrollment, D(2026, 4, 15))
+    response = save_enrollee_page(client_for(county_a_clerk), enrollment, 2026, granted_on="")
+    assert response.status_code == 200 and ERASED in response.content.decode()
+
+
+def test_the_funding_sheet_keeps_a_paid_date_from_being_cleared(tmp_path: Path, enrollment, county_a_clerk) -> None:
+    funding = grant(enrollment, D(2026, 4, 15))
+    rows = [["身份证号", "人才计划", "资助年度", "资助金额（元）", "拨付日期"],
+            [enrollment.person.id_number, "甘肃省拔尖领军人才", 2026, "1500000", ""]]
+    result = run(tmp_path, rows, FundingResource, county_a_clerk)
+    assert not result.committed
+    assert [(column, message) for _, column, message in errors_of(result)] == [("拨付日期", ERASED)]
+    assert Funding.objects.get(pk=funding.pk).granted_on == D(2026, 4, 15)
+
+
+def test_a_grant_not_yet_paid_keeps_no_date_and_may_still_be_withdrawn(enrollment, county_a_clerk) -> None:
+    funding = grant(enrollment, None)
+    services.funding_update(funding=funding, year=2026, amount=funding.amount, granted_on=None, note="待拨付",
+                            actor=county_a_clerk)
+    assert services.funding_delete_refusal(Funding.objects.get(pk=funding.pk)) == ""
