@@ -192,6 +192,8 @@ def party_org_prepare(*, organisation: PartyOrganisation, original: PartyOrganis
         raise ValidationError({"parent": below_itself_message(organisation.parent)})
     if sheet is not None and (links := sheet.cycle_through(organisation, row)) is not None:
         raise ValidationError({"parent": sheet.cycle_message(organisation, links)})
+    if message := model_branches_move_error(organisation, stored.get("unit_id")):
+        raise ValidationError({"unit": message})
     organisation.path = organisation.computed_path()
 
 
@@ -212,6 +214,8 @@ def party_org_save(*, organisation: PartyOrganisation, actor: Any) -> PartyOrgan
             organisation._audit_loaded = getattr(locked, "_audit_loaded", None)
         _require_unit_in_scope(actor, organisation.unit_id)
         organisation.full_clean()
+        if message := model_branches_move_error(organisation, old_unit_id):
+            raise ValidationError({"unit": message})
         organisation.path = organisation.computed_path()
         if not creating:
             bump_version(organisation)
@@ -955,6 +959,27 @@ def model_branch_limits(*, organisation: PartyOrganisation, year: int) -> list[t
     return limits
 
 
+def _limit_kind(explicit: bool) -> str:
+    return "名额为" if explicit else f"未设定名额，按党支部数的 {(model_branch_share() * 100).normalize():f}% 计为"
+
+
+def model_branches_move_error(organisation: PartyOrganisation, old_unit_id: Any) -> str:
+    """Why a 党支部 rated 示范 may not move to its new 所在单位 ("" when it may): the 示范
+    count goes by unit, so the move takes its 示范 into the new unit's count, which must
+    stay within every limit there (:func:`model_branch_limits`), as a nomination must."""
+    if organisation.pk is None or old_unit_id is None or organisation.unit_id in (None, old_unit_id):
+        return ""
+    rated = BranchAssessment.objects.filter(organisation_id=organisation.pk, status=StandardStatus.MODEL)
+    for assessment in rated.order_by("year"):
+        for unit, limit, explicit in model_branch_limits(organisation=organisation, year=assessment.year):
+            used = model_branches_within(unit, assessment.year, exclude_pk=assessment.pk)
+            if used >= limit:
+                return (f"该党支部是{assessment.year}年示范党支部，改到「{organisation.unit}」后计入「{unit}」的示范名额："
+                        f"「{unit}」{assessment.year}年示范党支部{_limit_kind(explicit)} {limit} 个，已评定 {used} 个，"
+                        "名额已满。请先调整该单位的示范名额。")
+    return ""
+
+
 def model_branch_quota_check(*, assessment: BranchAssessment) -> None:
     """The 示范 rule, one for every path that can mark a branch 示范: a 党支部, reviewed, at
     or above the 示范 line, no 一票否决, and within every limit of :func:`model_branch_limits`."""
@@ -969,8 +994,8 @@ def model_branch_quota_check(*, assessment: BranchAssessment) -> None:
     for unit, limit, explicit in model_branch_limits(organisation=assessment.organisation, year=assessment.year):
         used = model_branches_within(unit, assessment.year, exclude_pk=assessment.pk)
         if used >= limit:
-            kind = "名额为" if explicit else f"未设定名额，按党支部数的 {(model_branch_share() * 100).normalize():f}% 计为"
-            raise ValidationError({"status": f"「{unit}」{assessment.year}年示范党支部{kind} {limit} 个，已评定 {used} 个，名额已满。"})
+            raise ValidationError({"status": f"「{unit}」{assessment.year}年示范党支部{_limit_kind(explicit)} {limit} 个，"
+                                             f"已评定 {used} 个，名额已满。"})
 
 
 def assessment_nominate_model(*, assessment: BranchAssessment, actor: Any) -> BranchAssessment:
