@@ -130,3 +130,14 @@ def test_the_date_pickers_weekday_initials_read_in_chinese(client_for: Any, coun
         ("Saturday", "S"), ("Sunday", "S"))}
     assert list(initials.values()) == ["一", "二", "三", "四", "五", "六", "日"]
     assert catalogue["Today"] == "今天" and catalogue["January"] == "一月"
+
+
+def test_a_forms_labels_end_in_the_full_width_colon() -> None:
+    """Step and action forms and the 台账 filters write 申请日期：, not 申请日期:."""
+    from django import forms
+
+    class StepForm(forms.Form):
+        day = forms.DateField(label="申请日期")
+
+    with translation.override("zh-hans"):
+        assert StepForm()["day"].label_tag() == '<label for="id_day">申请日期：</label>'
