@@ -557,8 +557,10 @@ class SpotCheckDraw(Audited):
     """
 
     scope_field = "unit"
-    # The trail names the system actor and counts the population, not its keys and ids.
+    # The trail names the system actor and counts the population, not its keys and ids; the
+    # population's digest is for re-running the draw, not for reading (64 hex digits).
     audit_shown = {"drawn_by_system": system_actor_shown, "population": population_shown}
+    audit_hidden_fields = ("population_hash",)
 
     unit = models.ForeignKey("units.Unit", verbose_name="抽查范围（单位含下级）", on_delete=models.PROTECT,
                              related_name="+")
@@ -651,6 +653,7 @@ class SupplementaryDraw(Audited):
     scope_field = "draw__unit"
     # As the draw's: the trail names the system actor and counts the remaining population.
     audit_shown = SpotCheckDraw.audit_shown
+    audit_hidden_fields = SpotCheckDraw.audit_hidden_fields
 
     draw = models.ForeignKey(SpotCheckDraw, verbose_name="所属抽查", on_delete=models.PROTECT,
                              related_name="supplements")

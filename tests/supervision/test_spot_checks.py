@@ -166,3 +166,14 @@ def test_a_draw_through_the_admin_is_recorded_and_read_only(tree, reporting_coun
     assert draw.seed is not None and (draw.random_total, draw.drawn_by) == (3, county_a_clerk)
     page = client.get(reverse("admin:supervision_spotcheckdraw_change", args=[draw.pk])).content.decode()
     assert "结果与本次抽取一致" in page
+
+
+def test_the_draws_record_of_steps_counts_its_population_without_repeating_its_digest(tree, reporting_county, county_a_clerk,
+                                                                            client_for) -> None:
+    draw = spot_check_draw(draw=SpotCheckDraw(unit=tree["county_a"], year=2025, method="count", count=1),
+                           actor=county_a_clerk)
+    page = client_for(county_a_clerk).get(reverse("admin:supervision_spotcheckdraw_change", args=[draw.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "人（分属" in text
+    # The 办理记录 counts the population; the digest is for re-running the draw, not for reading.
+    assert draw.population_hash not in text and "总体摘要（SHA-256）：" not in text
