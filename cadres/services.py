@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -556,13 +556,13 @@ def assessment_correction_refusal(assessment: Assessment, stored: dict[str, Any]
     """Field → why a recorded assessment is not corrected now: the checklist item it put on
     the books, which would follow (:func:`assessment_item_follows`), is past 申请销号 and
     reads what the reviewer signs off. {} when nothing refuses."""
+    from orgwork.rectification.models import ItemState
+    from orgwork.rectification.rules import FROZEN_STATES
+
     corrected = _assessment_corrected(assessment, stored)
     if not corrected:
         return {}
     item = _assessment_item(assessment.pk)
-    from orgwork.rectification.models import ItemState
-    from orgwork.rectification.rules import FROZEN_STATES
-
     if item is None:
         return {}
     if item.state in FROZEN_STATES:

@@ -132,6 +132,10 @@ def assignment_save(*, assignment: Assignment, actor: Any) -> Assignment:
     return assignment
 
 
+# What ending a term writes on it (with the replacement, when one is named).
+ENDED_FIELDS = ("status", "left_on", "end_reason", "held_accountable")
+
+
 @transaction.atomic
 def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.date | None, actor: Any,
                    reason: str = "", held_accountable: bool = False, replacement_cadre: Cadre | None = None,
@@ -159,7 +163,7 @@ def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.dat
     locked.left_on = left_on
     locked.end_reason = reason
     locked.held_accountable = held_accountable
-    fields = ["status", "left_on", "end_reason", "held_accountable"]
+    fields = list(ENDED_FIELDS)
     message = f"{AssignmentStatus(status).label}：{reason}" if reason else AssignmentStatus(status).label
     if replacement_cadre is not None:
         if left_on >= locked.ends_on:
@@ -180,7 +184,7 @@ def assignment_end(*, assignment: Assignment, status: str, left_on: datetime.dat
         locked.replacement = successor
         fields.append("replacement")
     save_audited(locked, actor=actor, fields=fields, action=AuditAction.TRANSITION, message=message)
-    for name in ["status", "left_on", "end_reason", "held_accountable", "replacement_id"]:
+    for name in [*ENDED_FIELDS, "replacement_id"]:
         setattr(assignment, name, getattr(locked, name))
     return locked
 
